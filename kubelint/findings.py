@@ -1,0 +1,98 @@
+"""Findings: what every stage produces.
+
+Checks never compute positions themselves.  They yield :class:`Problem`
+values (a path inside the object and a message); the runner turns them into
+:class:`Finding` values by resolving the path against the object's position
+shadow (see :mod:`kubelint.positions`) and stamping rule id and severity.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple, Optional, Tuple, Union
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+RANK = {INFO: 1, WARNING: 2, ERROR: 3}
+
+PathElem = Union[str, int]
+Path = Tuple[PathElem, ...]
+
+
+class ObjectRef(NamedTuple):
+    """Identity of a Kubernetes object, as printed in findings."""
+
+    api_version: str
+    kind: str
+    namespace: Optional[str]
+    name: Optional[str]
+
+    def display(self) -> str:
+        name = self.name or "<unnamed>"
+        if self.namespace:
+            return f"{self.kind} {self.namespace}/{name}"
+        return f"{self.kind} {name}"
+
+    def to_json(self) -> dict:
+        return {
+            "apiVersion": self.api_version,
+            "kind": self.kind,
+            "namespace": self.namespace,
+            "name": self.name,
+        }
+
+
+class Problem(NamedTuple):
+    """A check's raw result: where (path inside the object) and what.
+
+    ``at`` says which position to report for a mapping entry: ``"value"``
+    (the offending value, the default) or ``"key"`` (the key itself, used
+    for unknown or duplicate fields).  ``rule`` and ``severity`` are
+    normally filled in by the engine from the catalogue; a check that backs
+    several rules (the schema walker, the API-server checks) sets ``rule``.
+    """
+
+    path: Path
+    message: str
+    rule: Optional[str] = None
+    severity: Optional[str] = None
+    at: str = "value"
+
+
+class Finding(NamedTuple):
+    rule: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+    path: str = ""
+    object: Optional[ObjectRef] = None
+
+    def sort_key(self):
+        return (self.file, self.line, self.column, -RANK[self.severity], self.rule, self.message)
+
+    def to_json(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "object": self.object.to_json() if self.object else None,
+        }
+
+
+def format_path(path: Path) -> str:
+    """``('spec', 'containers', 1, 'image')`` -> ``spec.containers[1].image``."""
+    out = []
+    for elem in path:
+        if isinstance(elem, int):
+            out.append(f"[{elem}]")
+        else:
+            if out:
+                out.append(".")
+            out.append(str(elem))
+    return "".join(out)

@@ -1,0 +1,786 @@
+"""Load: files, directories and stdin -> positioned documents.
+
+Decoding follows what ``kubectl apply`` does with a file: it splits the
+stream into documents (k8s.io/apimachinery/pkg/util/yaml YAMLReader), decodes
+each with sigs.k8s.io/yaml on go-yaml v2 (YAML 1.1 scalar resolution,
+``resolve.go``), converts it to JSON (``yaml.go`` convertToJSONableObject:
+non-string keys become strings) and sends that JSON to the API server.
+
+PyYAML's C composer parses; this module builds plain Python data from its
+nodes with go-yaml v2's resolution rules (not PyYAML's), and a position
+shadow beside it (:mod:`kubelint.positions`).
+
+Interface::
+
+    for loaded in iter_load(paths, limits):      # one LoadedFile per file
+        loaded.documents  # [Document(file, index, data, shadow)]
+        loaded.problems   # [Finding] (syntax errors, duplicate keys, ...)
+        loaded.fatal      # True when the file could not be read at all
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import os
+import re
+import stat
+import struct
+import sys
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, List, Optional, Tuple
+
+import yaml
+
+from .findings import ERROR, INFO, WARNING, Finding
+
+try:  # pragma: no cover - exercised implicitly
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+YAML_SUFFIXES = (".yaml", ".yml", ".json")
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep hostile input from hanging or exhausting kubelint.
+
+    Defaults are far above anything real manifests need (the whole shared
+    corpus, 2,577 files, stays below a tenth of each).
+    """
+
+    max_file_bytes: int = 32 * 1024 * 1024
+    max_documents: int = 10_000
+    max_depth: int = 1_000
+    # go-yaml v2's own alias-expansion ratio check always applies (kubectl
+    # rejects such documents); this is an absolute cap on decoded nodes of a
+    # document, aliases included.
+    max_nodes: int = 5_000_000
+
+
+@dataclass
+class Document:
+    file: str
+    index: int  # 0-based among the non-empty documents of the file
+    data: dict
+    shadow: tuple
+    line: int
+    column: int
+
+
+@dataclass
+class LoadedFile:
+    path: str
+    documents: List[Document] = field(default_factory=list)
+    problems: List[Finding] = field(default_factory=list)
+    fatal: bool = False  # could not be read/decoded at all (exit status 2)
+    text: Optional[str] = None  # kept only for stdin (for source excerpts)
+
+
+class LoadError(Exception):
+    """A problem that stops reading the current file or document."""
+
+    def __init__(self, rule: str, message: str, line: int = 1, column: int = 1, fatal: bool = False):
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.line = line
+        self.column = column
+        self.fatal = fatal
+
+
+# ---------------------------------------------------------------------------
+# Input discovery
+
+
+def discover(paths: Iterable[str]) -> Iterator[Tuple[str, Optional[LoadError]]]:
+    """Yield (path, error) for every input file, in a stable order.
+
+    Directories are walked recursively for ``*.yaml``, ``*.yml`` and
+    ``*.json``, skipping hidden directories and files; symlinked directories
+    are followed once (a loop is never entered twice).  A file named
+    explicitly is read whatever its extension.
+    """
+    for arg in paths:
+        if arg == STDIN:
+            yield STDIN, None
+            continue
+        try:
+            st = os.stat(arg)
+        except OSError as exc:
+            yield arg, _os_error(arg, exc)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk(arg, set())
+        else:
+            yield arg, None
+
+
+def _walk(directory: str, seen: set) -> Iterator[Tuple[str, Optional[LoadError]]]:
+    try:
+        st = os.stat(directory)
+    except OSError as exc:
+        yield directory, _os_error(directory, exc)
+        return
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        return  # symlink loop or second route to the same directory
+    seen.add(key)
+    try:
+        with os.scandir(directory) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield directory, _os_error(directory, exc)
+        return
+    subdirs = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = os.path.join(directory, entry.name)
+        try:
+            is_dir = entry.is_dir()  # follows symlinks
+        except OSError:
+            is_dir = False
+        if is_dir:
+            subdirs.append(path)
+        elif entry.name.lower().endswith(YAML_SUFFIXES):
+            try:
+                os.stat(path)
+            except OSError as exc:
+                yield path, _os_error(path, exc)
+                continue
+            yield path, None
+    for sub in subdirs:
+        yield from _walk(sub, seen)
+
+
+def _os_error(path: str, exc: OSError) -> LoadError:
+    import errno
+
+    if exc.errno == errno.ENOENT:
+        if os.path.islink(path):
+            msg = "broken symbolic link (its target does not exist)"
+        else:
+            msg = "no such file or directory"
+    elif exc.errno == errno.ELOOP:
+        msg = "symbolic link loop"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        msg = "permission denied"
+    elif exc.errno == errno.EISDIR:
+        msg = "is a directory"
+    else:
+        msg = exc.strerror or str(exc)
+    return LoadError("unreadable-file", f"cannot read {path}: {msg}", fatal=True)
+
+
+# ---------------------------------------------------------------------------
+# Bytes -> text (kubectl reads UTF-8, and UTF-16 with a byte-order mark)
+
+
+def read_bytes(path: str, limits: Limits, stdin=None) -> bytes:
+    if path == STDIN:
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(limits.max_file_bytes + 1)
+    else:
+        try:
+            with open(path, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if stat.S_ISREG(st.st_mode) and st.st_size > limits.max_file_bytes:
+                    raise LoadError("file-too-large", _too_large(st.st_size, limits), fatal=True)
+                data = fh.read(limits.max_file_bytes + 1)
+        except FileNotFoundError:
+            raise LoadError("unreadable-file", f"cannot read {path}: the file disappeared while kubelint was running", fatal=True)
+        except IsADirectoryError:
+            raise LoadError("unreadable-file", f"cannot read {path}: is a directory", fatal=True)
+        except OSError as exc:
+            raise _os_error(path, exc)
+    if len(data) > limits.max_file_bytes:
+        raise LoadError("file-too-large", _too_large(len(data), limits), fatal=True)
+    return data
+
+
+def _too_large(size: int, limits: Limits) -> str:
+    return (
+        f"file is larger than {limits.max_file_bytes:,} bytes (limit max-file-bytes); "
+        "no real manifest is this large; raise the limit in .kubelint.yaml if it is intended"
+    )
+
+
+def decode_text(data: bytes) -> str:
+    """Decode as kubectl does: UTF-8 (optional BOM) or UTF-16 with BOM."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if data.startswith((b"\xff\xfe\x00\x00",)):
+            raise LoadError("invalid-encoding", "file is UTF-32 encoded; kubectl reads only UTF-8 or UTF-16 with a byte-order mark; re-save it as UTF-8", fatal=True)
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise LoadError("invalid-encoding", f"invalid UTF-16 data at byte {exc.start}: re-save the file as UTF-8", fatal=True)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        if b"\x00" in data[:8192]:
+            if data[:2].count(b"\x00") == 1 or data[1:8:2].count(b"\x00") >= 3 or data[0:8:2].count(b"\x00") >= 3:
+                msg = "file looks like UTF-16 without a byte-order mark; kubectl cannot read it: re-save it as UTF-8"
+            else:
+                msg = "binary file (contains NUL bytes), not YAML or JSON"
+        else:
+            msg = f"invalid UTF-8 byte 0x{data[exc.start]:02x}; kubectl reads only UTF-8 (or UTF-16 with a byte-order mark): re-save the file as UTF-8"
+        raise LoadError("invalid-encoding", msg, line, col, fatal=True)
+    if "\x00" in text:
+        idx = text.index("\x00")
+        line = text.count("\n", 0, idx) + 1
+        col = idx - (text.rfind("\n", 0, idx) + 1) + 1
+        raise LoadError("invalid-encoding", "binary file (contains NUL bytes), not YAML or JSON", line, col, fatal=True)
+    return text
+
+
+# ---------------------------------------------------------------------------
+# go-yaml v2 scalar resolution (gopkg.in/yaml.v2 resolve.go, resolve())
+
+_MAP_VALUES = {}
+for _v, _words in (
+    (True, ("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON")),
+    (False, ("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF")),
+    (None, ("", "~", "null", "Null", "NULL")),
+    (math.nan, (".nan", ".NaN", ".NAN")),
+    (math.inf, (".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF")),
+    (-math.inf, ("-.inf", "-.Inf", "-.INF")),
+):
+    for _w in _words:
+        _MAP_VALUES[_w] = _v
+_MERGE = object()
+_MAP_VALUES["<<"] = _MERGE
+
+_HINT = {}
+for _c in "+-":
+    _HINT[_c] = "S"
+for _c in "0123456789":
+    _HINT[_c] = "D"
+for _c in "yYnNtTfFoO~":
+    _HINT[_c] = "M"
+_HINT["."] = "."
+
+# yamlStyleFloat in resolve.go
+_YAML_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+# strconv.ParseFloat on a string that starts with "." (decimal only here)
+_DOT_FLOAT = re.compile(r"^\.[0-9]+([eE][-+]?[0-9]+)?$")
+# strconv.ParseInt(s, 0, 64) syntax, underscores already removed
+_GO_INT = re.compile(r"^[+-]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9][0-9]*|0)$")
+_GO_UINT = re.compile(r"^(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9][0-9]*|0)$")
+_TIMESTAMP_START = re.compile(r"^[0-9]{4}-")
+_INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
+
+
+def _go_parse_int(s: str) -> Optional[int]:
+    if not _GO_INT.match(s):
+        return None
+    neg = s[0] == "-"
+    body = s.lstrip("+-")
+    if body[:2] in ("0x", "0X"):
+        v = int(body[2:], 16)
+    elif body[:2] in ("0o", "0O"):
+        v = int(body[2:], 8)
+    elif body[:2] in ("0b", "0B"):
+        v = int(body[2:], 2)
+    elif len(body) > 1 and body[0] == "0":
+        v = int(body[1:], 8)
+    else:
+        v = int(body)
+    return -v if neg else v
+
+
+def resolve_plain(s: str):
+    """Value of an untagged plain scalar as go-yaml v2 decodes it into interface{}."""
+    if not s:
+        return None
+    hint = _HINT.get(s[0])
+    if hint is None:
+        return s
+    if s in _MAP_VALUES:
+        return _MAP_VALUES[s]
+    if hint == ".":
+        if _DOT_FLOAT.match(s):
+            return float(s)
+        return s
+    if hint == "M":
+        return s
+    # 'D' or 'S': timestamps stay strings when decoded into interface{}
+    # (decode.go keeps a timestamp-looking scalar as its text).
+    if _TIMESTAMP_START.match(s) and _looks_like_timestamp(s):
+        return s
+    plain = s.replace("_", "")
+    v = _go_parse_int(plain)
+    if v is not None:
+        if _INT64_MIN <= v <= _INT64_MAX:
+            return v
+        if v > 0 and v <= _UINT64_MAX and _GO_UINT.match(plain):
+            return v
+    if _YAML_FLOAT.match(plain):
+        return float(plain)
+    if v is not None:
+        # out of 64-bit range: go-yaml falls back to big.Int
+        return v
+    return s
+
+
+_TS_FORMATS = (
+    re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"),
+    re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"),
+    re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?$"),
+)
+
+
+def _looks_like_timestamp(s: str) -> bool:
+    return any(p.match(s) for p in _TS_FORMATS)
+
+
+def _go_key_string(key) -> Optional[str]:
+    """sigs.k8s.io/yaml convertToJSONableObject: map keys become strings."""
+    if isinstance(key, str):
+        return key
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if isinstance(key, int):
+        return str(key)
+    if isinstance(key, float):
+        return _format_float32_g(key)
+    return None
+
+
+def _format_float32_g(v: float) -> str:
+    """strconv.FormatFloat(v, 'g', -1, 32) with go-yaml's inf/nan spelling."""
+    if math.isnan(v):
+        return ".nan"
+    if math.isinf(v):
+        return ".inf" if v > 0 else "-.inf"
+    try:
+        f32 = struct.unpack("f", struct.pack("f", v))[0]
+    except OverflowError:
+        return ".inf" if v > 0 else "-.inf"
+    if f32 == 0:
+        return "0"
+    for prec in range(1, 10):
+        s = "%.*e" % (prec - 1, f32)
+        if struct.unpack("f", struct.pack("f", float(s)))[0] == f32:
+            break
+    mant, exp_s = s.split("e")
+    exp = int(exp_s)
+    digits = mant.replace(".", "").replace("-", "")
+    sign = "-" if f32 < 0 else ""
+    if exp < -4 or exp >= 6:  # ftoa.go: shortest %g switches to %e at exponent 6
+        frac = digits[1:]
+        m = digits[0] + ("." + frac if frac else "")
+        return f"{sign}{m}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if exp >= 0:
+        if len(digits) <= exp + 1:
+            return sign + digits + "0" * (exp + 1 - len(digits))
+        return sign + digits[: exp + 1] + "." + digits[exp + 1 :]
+    return sign + "0." + "0" * (-exp - 1) + digits
+
+
+# ---------------------------------------------------------------------------
+# Node -> data + shadow
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_BINARY = "tag:yaml.org,2002:binary"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAPTAG = "tag:yaml.org,2002:map"
+_SEQTAG = "tag:yaml.org,2002:seq"
+_MERGETAG = "tag:yaml.org,2002:merge"
+_IMPLICIT = "?"
+_STANDARD_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _BINARY, _TIMESTAMP, _MAPTAG, _SEQTAG, _MERGETAG,
+                  "tag:yaml.org,2002:omap", "tag:yaml.org,2002:set", "tag:yaml.org,2002:pairs", "!"}
+
+
+class _ComposeLoader(_BaseLoader):
+    """PyYAML's C composer with resolution turned off: we resolve ourselves."""
+
+    def resolve(self, kind, value, implicit):  # noqa: D401 - PyYAML hook
+        return _IMPLICIT
+
+
+# go-yaml v2 decode.go, allowedAliasRatio()
+def _allowed_alias_ratio(decode_count: int) -> float:
+    if decode_count <= 400_000:
+        return 0.99
+    if decode_count >= 4_000_000:
+        return 0.10
+    return 0.99 - 0.89 * ((decode_count - 400_000) / 3_600_000)
+
+
+class _DocError(Exception):
+    def __init__(self, rule, message, mark_line, mark_col):
+        super().__init__(message)
+        self.rule, self.message, self.line, self.column = rule, message, mark_line, mark_col
+
+
+class _Builder:
+    __slots__ = ("file", "problems", "limits", "decodes", "aliases", "memo", "sizes", "active", "warned_tags")
+
+    def __init__(self, file: str, problems: list, limits: Limits):
+        self.file = file
+        self.problems = problems
+        self.limits = limits
+        self.decodes = 0
+        self.aliases = 0
+        self.memo = {}
+        self.sizes = {}
+        self.active = set()
+        self.warned_tags = set()
+
+    def build(self, node, depth: int):
+        nid = id(node)
+        if nid in self.memo:
+            # An alias: go-yaml re-decodes the anchored node every time.
+            size = self.sizes[nid]
+            self.decodes += size
+            self.aliases += size
+            self._check_alias(node)
+            return self.memo[nid]
+        if nid in self.active:
+            m = node.start_mark
+            raise _DocError("yaml-syntax", "anchor value contains itself (recursive alias); kubectl rejects this document", m.line + 1, m.column + 1)
+        if depth > self.limits.max_depth:
+            m = node.start_mark
+            raise _DocError("nesting-too-deep", f"nesting deeper than {self.limits.max_depth} levels (limit max-depth); no manifest needs this", m.line + 1, m.column + 1)
+        start = self.decodes
+        self.decodes += 1
+        if self.decodes > self.limits.max_nodes:
+            m = node.start_mark
+            raise _DocError("too-many-nodes", f"document expands to more than {self.limits.max_nodes:,} nodes (limit max-nodes)", m.line + 1, m.column + 1)
+        m = node.start_mark
+        line, col = m.line + 1, m.column + 1
+        cls = node.__class__
+        if cls is yaml.ScalarNode:
+            value = self._scalar(node)
+            result = (value, (line, col, None))
+        elif cls is yaml.MappingNode:
+            self.active.add(nid)
+            result = self._mapping(node, depth, line, col)
+            self.active.discard(nid)
+        else:
+            self.active.add(nid)
+            self._tag_check(node, _SEQTAG)
+            items, shadows = [], []
+            for child in node.value:
+                v, s = self.build(child, depth + 1)
+                items.append(v)
+                shadows.append(s)
+            self.active.discard(nid)
+            result = (items, (line, col, shadows))
+        self.memo[nid] = result
+        self.sizes[nid] = self.decodes - start
+        return result
+
+    def _check_alias(self, node):
+        if self.aliases > 100 and self.decodes > 1000 and self.aliases / self.decodes > _allowed_alias_ratio(self.decodes):
+            m = node.start_mark
+            raise _DocError("excessive-aliasing", "document contains excessive aliasing (a YAML alias bomb); kubectl rejects it", m.line + 1, m.column + 1)
+        if self.decodes > self.limits.max_nodes:
+            m = node.start_mark
+            raise _DocError("too-many-nodes", f"document expands to more than {self.limits.max_nodes:,} nodes through aliases (limit max-nodes)", m.line + 1, m.column + 1)
+
+    def _tag_check(self, node, expected):
+        tag = node.tag
+        if tag == _IMPLICIT or tag == expected or tag in _STANDARD_TAGS:
+            return
+        if tag not in self.warned_tags:
+            self.warned_tags.add(tag)
+            m = node.start_mark
+            self.problems.append(Finding(
+                "yaml-unknown-tag", WARNING,
+                f"YAML tag {_short_tag(tag)} is ignored by kubectl (the value is decoded as if untagged; kubelint never constructs tagged objects); remove the tag",
+                self.file, m.line + 1, m.column + 1))
+
+    def _scalar(self, node):
+        value = node.value
+        tag = node.tag
+        if tag == _IMPLICIT:
+            if not node.style:
+                return resolve_plain(value)
+            return value
+        if tag == _STR or tag == "!":
+            return value
+        if tag in (_INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP):
+            resolved = resolve_plain(value)
+            ok = {
+                _INT: isinstance(resolved, int) and not isinstance(resolved, bool),
+                _FLOAT: isinstance(resolved, (int, float)) and not isinstance(resolved, bool),
+                _BOOL: isinstance(resolved, bool),
+                _NULL: resolved is None,
+                _TIMESTAMP: isinstance(resolved, str) and _looks_like_timestamp(resolved),
+            }[tag]
+            if not ok:
+                m = node.start_mark
+                raise _DocError("yaml-syntax", f"cannot decode `{_clip(value)}` as a {_short_tag(tag)}", m.line + 1, m.column + 1)
+            if tag == _FLOAT and isinstance(resolved, int):
+                return float(resolved)
+            return resolved
+        if tag == _BINARY:
+            try:
+                raw = base64.b64decode("".join(value.split()), validate=True)
+            except (binascii.Error, ValueError):
+                m = node.start_mark
+                raise _DocError("yaml-syntax", "!!binary value is not valid base64", m.line + 1, m.column + 1)
+            # Go json.Marshal([]byte) writes standard base64.
+            return base64.b64encode(raw).decode("ascii")
+        self._tag_check(node, _STR)
+        return value  # go-yaml: a scalar with an unknown tag stays its text
+
+    def _mapping(self, node, depth, line, col):
+        self._tag_check(node, _MAPTAG)
+        out = {}
+        shadow = {}
+        first_seen = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is yaml.ScalarNode and key_node.tag in (_IMPLICIT, _MERGETAG) and not key_node.style and key_node.value == "<<":
+                self._merge(value_node, out, shadow, depth)
+                continue
+            if key_node.__class__ is not yaml.ScalarNode:
+                km = key_node.start_mark
+                raise _DocError("yaml-syntax", "a mapping or sequence cannot be a mapping key (go-yaml: invalid map key)", km.line + 1, km.column + 1)
+            self.decodes += 1
+            key = self._scalar(key_node)
+            skey = _go_key_string(key)
+            km = key_node.start_mark
+            if skey is None:
+                raise _DocError("yaml-syntax", "null mapping key: kubectl cannot convert it to JSON (unsupported map key of type <nil>)", km.line + 1, km.column + 1)
+            value, vshadow = self.build(value_node, depth + 1)
+            if skey in first_seen:
+                fl, fc = first_seen[skey]
+                shown = f"'{skey}'" if key_node.value == skey else f"'{key_node.value}' (read by kubectl as '{skey}')"
+                self.problems.append(Finding(
+                    "yaml-duplicate-key", WARNING,
+                    f"duplicate key {shown} (first at line {fl}); kubectl silently keeps only the last value, so the earlier one is lost: remove one of them",
+                    self.file, km.line + 1, km.column + 1))
+            else:
+                first_seen[skey] = (km.line + 1, km.column + 1)
+            out[skey] = value
+            shadow[skey] = (km.line + 1, km.column + 1, vshadow)
+        return out, (line, col, shadow)
+
+    def _merge(self, value_node, out, shadow, depth):
+        """go-yaml v2 decode.go merge(): merged maps are decoded into ``out`` in order."""
+        def merge_one(n):
+            v, s = self.build(n, depth + 1)
+            if not isinstance(v, dict):
+                m = n.start_mark
+                raise _DocError("yaml-syntax", "map merge requires map or sequence of maps as the value", m.line + 1, m.column + 1)
+            out.update(v)
+            shadow.update(s[2])
+
+        if value_node.__class__ is yaml.SequenceNode and id(value_node) not in self.memo:
+            for child in reversed(value_node.value):  # earlier maps take precedence
+                merge_one(child)
+        else:
+            merge_one(value_node)
+
+
+def _short_tag(tag: str) -> str:
+    if tag.startswith("tag:yaml.org,2002:"):
+        return "!!" + tag[len("tag:yaml.org,2002:"):]
+    return tag
+
+
+def _clip(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+# ---------------------------------------------------------------------------
+# Text -> documents
+
+_SEPARATOR_WITH_CONTENT = re.compile(r"^---[ \t]*([^ \t#\r\n].*)$", re.M)
+_CONFLICT = re.compile(r"^(<<<<<<<|>>>>>>>)( |$)|^=======$", re.M)
+_HELM = re.compile(r"\{\{-?\s*[-.$\w(\"]")
+_FLOW_CHARS = re.compile(r"[\[\]{}]")
+
+
+def _prescan(text: str, limits: Limits) -> None:
+    """Reject nesting that would overflow libyaml's recursive composer.
+
+    This is a cheap upper bound computed before parsing; the builder enforces
+    the exact ``max_depth`` afterwards.
+    """
+    budget = limits.max_depth
+    if text.count("[") + text.count("{") > budget:
+        depth = 0
+        for m in _FLOW_CHARS.finditer(text):
+            if m.group() in "[{":
+                depth += 1
+                if depth > budget:
+                    line = text.count("\n", 0, m.start()) + 1
+                    raise LoadError("nesting-too-deep", f"nesting deeper than {budget} levels (limit max-depth); no manifest needs this", line, m.start() - text.rfind("\n", 0, m.start()))
+            elif depth:
+                depth -= 1
+    block = re.search(r"^[ \t?:-]{%d}" % (4 * budget + 8), text, re.M)
+    if block:
+        line = text.count("\n", 0, block.start()) + 1
+        raise LoadError("nesting-too-deep", f"indentation deeper than {4 * budget + 8} columns (limit max-depth); no manifest needs this", line, 1)
+
+
+def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
+    """Parse one file's text into documents; never raises for bad content."""
+    loaded = LoadedFile(path)
+    problems = loaded.problems
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        problems.append(Finding("merge-conflict", ERROR,
+                                "unresolved merge-conflict marker: resolve the conflict (keep one side, delete the <<<<<<< ======= >>>>>>> lines) before applying",
+                                path, line, 1))
+        return loaded
+    for m in _SEPARATOR_WITH_CONTENT.finditer(text):
+        content = m.group(1)
+        line = text.count("\n", 0, m.start()) + 1
+        problems.append(Finding("yaml-syntax", ERROR,
+                                f"invalid document separator: kubectl allows only a comment after '---', found '{_clip(content)}'; put the content on the next line",
+                                path, line, m.start(1) - m.start() + 1))
+        return loaded
+    is_json = text.lstrip()[:1] == "{"
+    if is_json and "\t" in text:
+        # JSON allows tabs as whitespace, YAML does not; inside JSON strings
+        # a raw tab is invalid anyway, so this keeps offsets and meaning.
+        text = text.replace("\t", " ")
+    try:
+        _prescan(text, limits)
+    except LoadError as exc:
+        problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
+        return loaded
+    old_limit = sys.getrecursionlimit()
+    need = limits.max_depth * 2 + 500
+    if old_limit < need:
+        sys.setrecursionlimit(need)
+    loader = _ComposeLoader(text)
+    index = 0
+    try:
+        while True:
+            try:
+                if not loader.check_node():
+                    break
+                node = loader.get_node()
+            except yaml.MarkedYAMLError as exc:
+                problems.append(_syntax_finding(exc, text, path))
+                break
+            except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors
+                problems.append(Finding("yaml-syntax", ERROR, f"YAML syntax error: {exc}", path, 1, 1))
+                break
+            if node is None:
+                continue
+            if node.__class__ is yaml.ScalarNode and node.tag == _IMPLICIT and not node.style and resolve_plain(node.value) is None:
+                continue  # an empty document ("---" alone, or only comments)
+            if index >= limits.max_documents:
+                m = node.start_mark
+                problems.append(Finding("too-many-documents", ERROR,
+                                        f"more than {limits.max_documents:,} documents in one file (limit max-documents); the rest of the file was not read",
+                                        path, m.line + 1, m.column + 1))
+                break
+            builder = _Builder(path, problems, limits)
+            try:
+                data, shadow = builder.build(node, 1)
+            except _DocError as exc:
+                problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
+                index += 1
+                continue
+            except RecursionError:
+                m = node.start_mark
+                problems.append(Finding("nesting-too-deep", ERROR, "nesting too deep to decode", path, m.line + 1, m.column + 1))
+                index += 1
+                continue
+            line, col = shadow[0], shadow[1]
+            if not _finite(data):
+                problems.append(Finding("yaml-syntax", ERROR,
+                                        "document contains .inf or .nan: kubectl cannot convert it to JSON (unsupported value); quote the value",
+                                        path, line, col))
+                index += 1
+                continue
+            loaded.documents.append(Document(path, index, data, shadow, line, col))
+            index += 1
+    finally:
+        loader.dispose()
+    return loaded
+
+
+def _finite(data) -> bool:
+    stack = [data]
+    seen = set()
+    while stack:
+        v = stack.pop()
+        t = v.__class__
+        if t is float:
+            if v != v or v in (math.inf, -math.inf):
+                return False
+        elif t is dict or t is list:
+            if id(v) in seen:
+                continue
+            seen.add(id(v))
+            stack.extend(v.values() if t is dict else v)
+    return True
+
+
+def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    col = mark.column + 1 if mark else 1
+    problem = exc.problem or str(exc)
+    hint = ""
+    if "'\\t'" in problem or "\\t" in problem or "tab" in problem.lower():
+        problem = "tab character where YAML expects indentation or a token"
+        hint = "YAML indentation must use spaces, never tabs: replace the tab with spaces"
+    elif "mapping values are not allowed here" in problem:
+        hint = "a plain value contains ': ' or the indentation is off; quote the value or fix the indentation"
+    elif "could not find expected ':'" in problem:
+        hint = "a key is missing its ':' or a line is indented inconsistently"
+    elif "found undefined alias" in problem:
+        hint = "an alias (*name) refers to an anchor (&name) that is not defined earlier in the same document"
+    elif "expected <block end>" in problem:
+        hint = "the indentation of this line does not match its siblings"
+    elif "found duplicate anchor" in problem:
+        hint = "the same anchor (&name) is defined twice; rename one"
+    if "{{" in text and _HELM.search(text):
+        hint = "this looks like an unrendered Helm/Go template: render it first, e.g. `helm template RELEASE CHART | kubelint check -`"
+        rule = "helm-template"
+    else:
+        rule = "yaml-syntax"
+    msg = f"YAML syntax error: {problem}"
+    if hint:
+        msg += f" ({hint})"
+    return Finding(rule, ERROR, msg, path, line, col)
+
+
+def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
+    """Read, decode and parse one input (``-`` is stdin)."""
+    display = STDIN_NAME if path == STDIN else path
+    try:
+        data = read_bytes(path, limits, stdin)
+        text = decode_text(data)
+    except LoadError as exc:
+        lf = LoadedFile(display, fatal=exc.fatal)
+        lf.problems.append(Finding(exc.rule, ERROR, exc.message, display, exc.line, exc.column))
+        return lf
+    loaded = parse_text(text, display, limits)
+    if path == STDIN:
+        loaded.text = text
+    return loaded
+
+
+def iter_load(paths: Iterable[str], limits: Limits = Limits(), stdin=None) -> Iterator[LoadedFile]:
+    for path, error in discover(paths):
+        if error is not None:
+            lf = LoadedFile(path, fatal=True)
+            lf.problems.append(Finding(error.rule, ERROR, error.message, path, 1, 1))
+            yield lf
+            continue
+        yield load_file(path, limits, stdin)

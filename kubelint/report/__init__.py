@@ -1,0 +1,16 @@
+"""Reporters: one module per output format.
+
+Each exposes ``render(result, options) -> str``.  ``FORMATS`` maps the
+``--format`` name to the module.
+"""
+from __future__ import annotations
+
+import importlib
+
+FORMATS = ("text", "json")
+
+
+def get(name: str):
+    if name not in FORMATS:
+        raise KeyError(name)
+    return importlib.import_module(f"{__name__}.{name}")

@@ -1,0 +1,70 @@
+"""Text report: ``path:line:col: severity [rule] message`` + source excerpt."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from ..findings import ERROR, INFO, WARNING
+
+_COLORS = {ERROR: "\033[1;31m", WARNING: "\033[1;33m", INFO: "\033[1;36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+class SourceLines:
+    """Reads a file's lines lazily, only for files that have findings."""
+
+    def __init__(self, texts: Optional[Dict[str, str]] = None):
+        self.texts = texts or {}
+        self.cache: Dict[str, List[str]] = {}
+
+    def line(self, path: str, lineno: int) -> Optional[str]:
+        lines = self.cache.get(path)
+        if lines is None:
+            text = self.texts.get(path)
+            if text is None:
+                try:
+                    with open(path, "rb") as fh:
+                        raw = fh.read(64 * 1024 * 1024)
+                    text = raw.decode("utf-8-sig", errors="replace")
+                    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                        text = raw.decode("utf-16", errors="replace")
+                except OSError:
+                    text = ""
+            lines = text.split("\n")
+            self.cache[path] = lines
+        if 1 <= lineno <= len(lines):
+            return lines[lineno - 1].rstrip("\r")
+        return None
+
+
+def render(result, options=None) -> str:
+    color = bool(getattr(options, "color", False))
+    quiet = bool(getattr(options, "quiet", False))
+    excerpts = getattr(options, "excerpts", True)
+    mask = getattr(options, "mask_line", None)
+    src = SourceLines(result.texts)
+    out = []
+    for f in result.findings:
+        sev = f.severity
+        if color:
+            head = f"{_BOLD}{f.file}:{f.line}:{f.column}:{_RESET} {_COLORS[sev]}{sev}{_RESET} [{f.rule}] {f.message}"
+        else:
+            head = f"{f.file}:{f.line}:{f.column}: {sev} [{f.rule}] {f.message}"
+        out.append(head)
+        if excerpts and not quiet:
+            text = src.line(f.file, f.line)
+            if text is not None and len(text) <= 500:
+                if mask is not None:
+                    text = mask(f, text)
+                gutter = f"{f.line:>5} | "
+                out.append(f"{gutter}{text}")
+                caret_pad = "".join(c if c == "\t" else " " for c in text[: max(f.column - 1, 0)])
+                caret = f"{' ' * (len(gutter) - 2)}| {caret_pad}^"
+                out.append(f"{_COLORS[sev]}{caret}{_RESET}" if color else caret)
+    errors, warnings, infos = result.count(ERROR), result.count(WARNING), result.count(INFO)
+    summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    if infos:
+        summary += f", {infos} info{'s' if infos != 1 else ''}"
+    summary += f" in {result.files} file{'s' if result.files != 1 else ''} ({result.documents} document{'s' if result.documents != 1 else ''})"
+    if not quiet or result.findings:
+        out.append(summary)
+    return "\n".join(out) + ("\n" if out else "")
