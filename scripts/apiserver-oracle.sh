@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Confirm the conformance labels against a real kube-apiserver (not in CI).
+#
+#   scripts/apiserver-oracle.sh build     # build kube-apiserver from Go modules, install etcd
+#   scripts/apiserver-oracle.sh start     # start etcd + kube-apiserver on 127.0.0.1 only
+#   scripts/apiserver-oracle.sh run       # kubectl apply --dry-run=server every tests/conformance case
+#   scripts/apiserver-oracle.sh stop
+#
+# Builds k8s.io/kubernetes (cmd/kube-apiserver) at $K8S_VERSION with every
+# staging module pinned by `replace` to the matching v0.NN release.  Needs the
+# Go module proxy and Debian's etcd-server package; talks to 127.0.0.1 only.
+set -euo pipefail
+K8S_VERSION=${K8S_VERSION:-v1.37.2}
+STAGING_VERSION=v0.${K8S_VERSION#v1.}
+WORK=${ORACLE_DIR:-/tmp/kubelint-oracle}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$WORK"
+cd "$WORK"
+
+staging_modules() {
+  # the staging modules k8s.io/kubernetes replaces with ./staging/src/... in its go.mod
+  local gomod
+  gomod=$(go env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/${K8S_VERSION}.mod
+  [ -f "$gomod" ] || go mod download -json "k8s.io/kubernetes@${K8S_VERSION}" >/dev/null
+  grep -E '^\s*k8s\.io/[a-z0-9-]+ => \./staging' "$gomod" | awk '{print $1}'
+}
+
+build() {
+  if [ ! -f go.mod ]; then
+    go mod init kubelint-oracle >/dev/null 2>&1
+  fi
+  cat > main.go <<'GO'
+package main
+
+import _ "k8s.io/kubernetes/cmd/kube-apiserver/app"
+
+func main() {}
+GO
+  go mod edit -require="k8s.io/kubernetes@${K8S_VERSION}"
+  for m in $(staging_modules); do
+    go mod edit -replace="${m}=${m}@${STAGING_VERSION}"
+  done
+  go mod tidy
+  GOFLAGS=-mod=mod go build -o bin/kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver
+  if ! command -v etcd >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
+  fi
+  echo "built $WORK/bin/kube-apiserver ($K8S_VERSION)"
+}
+
+start() {
+  mkdir -p pki etcd-data logs
+  if [ ! -f pki/sa.key ]; then
+    openssl genrsa -out pki/sa.key 2048 2>/dev/null
+    openssl rsa -in pki/sa.key -pubout -out pki/sa.pub 2>/dev/null
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout pki/server.key -out pki/server.crt -days 2 \
+      -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+    echo "oracle-token,admin,admin,system:masters" > pki/tokens.csv
+  fi
+  etcd --data-dir etcd-data --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 \
+       --listen-peer-urls http://127.0.0.1:23800 > logs/etcd.log 2>&1 &
+  echo $! > etcd.pid
+  sleep 2
+  bin/kube-apiserver --etcd-servers=http://127.0.0.1:23790 --bind-address=127.0.0.1 --secure-port=64430 \
+    --advertise-address=127.0.0.1 --tls-cert-file=pki/server.crt --tls-private-key-file=pki/server.key \
+    --token-auth-file=pki/tokens.csv --authorization-mode=AlwaysAllow \
+    --service-account-key-file=pki/sa.pub --service-account-signing-key-file=pki/sa.key \
+    --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
+    --enable-admission-plugins=NamespaceLifecycle --disable-admission-plugins=ServiceAccount \
+    > logs/apiserver.log 2>&1 &
+  echo $! > apiserver.pid
+  cat > kubeconfig <<KC
+apiVersion: v1
+kind: Config
+clusters: [{name: oracle, cluster: {server: "https://127.0.0.1:64430", insecure-skip-tls-verify: true}}]
+users: [{name: admin, user: {token: oracle-token}}]
+contexts: [{name: oracle, context: {cluster: oracle, user: admin}}]
+current-context: oracle
+KC
+  for _ in $(seq 1 60); do
+    if KUBECONFIG=kubeconfig kubectl get --raw /readyz >/dev/null 2>&1; then echo "apiserver ready"; return 0; fi
+    sleep 2
+  done
+  echo "apiserver did not become ready; see $WORK/logs/apiserver.log" >&2
+  return 1
+}
+
+run() {
+  export KUBECONFIG=$WORK/kubeconfig
+  python3 "$REPO/scripts/oracle_compare.py" "$REPO/tests/conformance"
+}
+
+stop() {
+  for p in apiserver.pid etcd.pid; do [ -f $p ] && kill "$(cat $p)" 2>/dev/null || true; rm -f $p; done
+}
+
+"${1:-build}"

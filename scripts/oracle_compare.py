@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Compare conformance labels with a real API server (see apiserver-oracle.sh).
+
+For every case under the given directory: create the namespaces it names,
+run `kubectl apply --dry-run=server --validate=strict -f CASE`, and compare
+accept/reject with the case's `# verdict:` label.  Prints one line per
+disagreement and a summary; writes a JSON record next to the cases
+(`oracle-results.json`) so the confirmation count can be quoted.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+import yaml
+
+
+def cases(root):
+    for dirpath, _dirs, files in os.walk(root):
+        for name in sorted(files):
+            if name.endswith((".yaml", ".yml", ".json")):
+                yield os.path.join(dirpath, name)
+
+
+def label(path):
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        head = fh.read(2000)
+    m = re.search(r"^#\s*verdict:\s*(accept|reject)", head, re.M)
+    return m.group(1) if m else None
+
+
+def namespaces(path):
+    out = set()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for doc in yaml.safe_load_all(fh):
+                if isinstance(doc, dict):
+                    ns = (doc.get("metadata") or {}).get("namespace") if isinstance(doc.get("metadata"), dict) else None
+                    if isinstance(ns, str) and ns:
+                        out.add(ns)
+    except Exception:
+        pass
+    return out
+
+
+def main(root):
+    results = {}
+    created = set()
+    agree = disagree = 0
+    for path in cases(root):
+        verdict = label(path)
+        if verdict is None:
+            continue
+        for ns in namespaces(path) - created:
+            subprocess.run(["kubectl", "create", "namespace", ns], capture_output=True)
+            created.add(ns)
+        proc = subprocess.run(["kubectl", "apply", "--dry-run=server", "--validate=strict", "-f", path],
+                              capture_output=True, text=True)
+        actual = "accept" if proc.returncode == 0 else "reject"
+        rel = os.path.relpath(path, root)
+        results[rel] = {"label": verdict, "server": actual, "output": (proc.stderr or proc.stdout).strip()[:500]}
+        if actual == verdict:
+            agree += 1
+        else:
+            disagree += 1
+            print(f"DISAGREE {rel}: label={verdict} server={actual}: {results[rel]['output'][:200]}")
+    with open(os.path.join(root, "oracle-results.json"), "w") as fh:
+        json.dump({"agree": agree, "disagree": disagree, "cases": results}, fh, indent=1, sort_keys=True)
+    print(f"{agree} labels confirmed, {disagree} disagree")
+    return 1 if disagree else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "tests/conformance"))
