@@ -66,7 +66,7 @@ start() {
     --token-auth-file=pki/tokens.csv --authorization-mode=AlwaysAllow \
     --service-account-key-file=pki/sa.pub --service-account-signing-key-file=pki/sa.key \
     --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
-    --enable-admission-plugins=NamespaceLifecycle --disable-admission-plugins=ServiceAccount \
+    --endpoint-reconciler-type=none --allow-privileged=true --enable-admission-plugins=NamespaceLifecycle --disable-admission-plugins=ServiceAccount \
     > logs/apiserver.log 2>&1 &
   echo $! > apiserver.pid
   cat > kubeconfig <<KC
