@@ -13,6 +13,7 @@ and column.
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
@@ -95,6 +96,19 @@ def check_loaded(loaded: LoadedFile, ctx: RunContext) -> FileResult:
 
 
 def run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
+    # The run builds millions of small acyclic objects and keeps them for the
+    # cross-object rules; Python's cyclic GC would rescan them over and over
+    # (measured: 12.5 s -> 5.9 s over ../shared/corpus with it paused).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(paths, options, stdin)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     ctx = build_context(options)
     findings: List[Finding] = []
     objects: List[KubeObject] = []

@@ -1,0 +1,427 @@
+"""Schema layer: structure, as the API server's decoder sees it.
+
+What this stage decides (all ``error`` unless said otherwise):
+
+* the apiVersion/kind is served by the chosen Kubernetes release
+  (``removed-api`` names the release that removed it and the replacement;
+  ``unknown-api`` / ``unknown-kind`` say "did you mean"); a served API that
+  a newer release removes is a ``deprecated-api`` warning;
+* strict field validation: ``unknown-field`` with the closest field;
+* types as the server decodes JSON into Go structs (``invalid-type``):
+  integer fields reject strings, booleans and fractional numbers (an
+  integral float such as ``3.0`` is sent by kubectl as ``3`` and accepted),
+  int32 range, string fields reject numbers and booleans (YAML 1.1 turns
+  unquoted ``yes``/``on``/``1.10`` into those), ``[]byte`` fields must be
+  base64, ``metav1.Time`` must be RFC 3339, IntOrString, Quantity grammar
+  (``resource.ParseQuantity``);
+* ``missing-required-field`` for fields the published schema marks required;
+* ``duplicate-list-key`` (warning) for repeated keys in lists the schema
+  declares ``x-kubernetes-list-type: map``/``set``: the server keeps both
+  but later merges lose one (the API-server checks raise an error where the
+  Go validation rejects duplicates, e.g. container names);
+* ``no-schema`` (info by default, once per kind): a custom resource whose
+  CRD is not known; ``--no-schema error|off`` changes it.
+
+Schemas are the compiled shards ``scripts/gen_schemas.py`` generates (see
+its docstring for the format); a run loads only the shards of the kinds it
+sees, once.  ``null`` is accepted for every field: the decoder leaves the
+field at its zero value (the API-server checks judge that value).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+from functools import lru_cache
+from typing import Dict, Iterator, List, Optional
+
+from . import apis
+from .findings import ERROR, INFO, WARNING, Problem
+from .quantity import QuantityError, parse_quantity
+from .suggest import closest, did_you_mean
+
+try:  # installed wheel: kubelint/data/schemas
+    from importlib.resources import files as _files
+
+    _PKG_DIR = str(_files("kubelint.data.schemas"))
+except Exception:  # pragma: no cover - source tree without kubelint/data
+    _PKG_DIR = ""
+
+
+def schema_dir() -> str:
+    """Where the bundled schemas are: the installed package data, else the
+    source tree's ``schemas/``."""
+    env = os.environ.get("KUBELINT_SCHEMA_DIR")
+    if env:
+        return env
+    if _PKG_DIR and os.path.isfile(os.path.join(_PKG_DIR, "versions.json")):
+        return _PKG_DIR
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas")
+
+
+def _key(v: str):
+    return tuple(int(x) for x in v.split("."))
+
+
+@lru_cache(maxsize=None)
+def available_versions() -> tuple:
+    with open(os.path.join(schema_dir(), "versions.json"), encoding="utf-8") as fh:
+        return tuple(sorted(json.load(fh)["versions"], key=_key))
+
+
+def newest_version() -> str:
+    return available_versions()[-1]
+
+
+@lru_cache(maxsize=None)
+def version_index(version: str) -> dict:
+    with open(os.path.join(schema_dir(), f"v{version}.json"), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=None)
+def _shard(rel: str) -> dict:
+    with open(os.path.join(schema_dir(), rel), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def history() -> Dict[str, Dict[str, Dict[str, str]]]:
+    return {v: version_index(v)["kinds"] for v in available_versions()}
+
+
+@lru_cache(maxsize=None)
+def builtin_groups() -> frozenset:
+    groups = set(apis.REMOVED_GROUPS)
+    for v in available_versions():
+        for gv in version_index(v)["kinds"]:
+            groups.add(gv.rpartition("/")[0])
+    for gv, _kind in apis.REMOVED_BEFORE_1_25:
+        groups.add(gv.rpartition("/")[0])
+    return frozenset(groups)
+
+
+class Schemas:
+    """The compiled definitions of one Kubernetes release, loaded lazily."""
+
+    def __init__(self, version: str):
+        self.version = version
+        index = version_index(version)
+        self.kinds: Dict[str, Dict[str, str]] = index["kinds"]
+        self._shards: Dict[str, str] = index["shards"]
+        self._defs: Dict[str, dict] = {}
+
+    def root(self, api_version: str, kind: str) -> Optional[str]:
+        return self.kinds.get(api_version, {}).get(kind)
+
+    def definition(self, name: str) -> dict:
+        d = self._defs.get(name)
+        if d is None:
+            pkg = name.rsplit(".", 1)[0]
+            shard = _shard(self._shards[pkg])
+            self._defs.update(shard)
+            d = self._defs[name]
+        return d
+
+
+_INT32 = (-(2 ** 31), 2 ** 31 - 1)
+_INT64 = (-(2 ** 63), 2 ** 63 - 1)
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+_BASE64_CHARS = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
+
+
+def _short(defname: str) -> str:
+    return defname.rsplit(".", 1)[-1]
+
+
+def _describe(value) -> str:
+    """A value as a message shows it (never long; callers mask secrets)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int):
+        return f"the number {value}"
+    if isinstance(value, float):
+        return f"the number {_go_float(value)}"
+    if isinstance(value, str):
+        s = value if len(value) <= 40 else value[:37] + "..."
+        return f'the string "{s}"'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _go_float(f: float) -> str:
+    if f == int(f) and abs(f) < 1e21:
+        return str(int(f))
+    return repr(f)
+
+
+def _yaml_hint(value, want: str) -> str:
+    if isinstance(value, bool):
+        return (f"; unquoted true/false/yes/no/on/off/y/n are YAML 1.1 booleans: quote the value to make it a {want}")
+    if isinstance(value, (int, float)) and want == "string":
+        return "; unquoted it is a number (1.10 even becomes 1.1): quote it to keep it a string"
+    if isinstance(value, str) and want.startswith("integer"):
+        return "; remove the quotes to make it a number"
+    return ""
+
+
+class Walker:
+    """Validates data against compiled definitions, yielding Problems."""
+
+    def __init__(self, schemas: Schemas, secret_paths=()):
+        self.schemas = schemas
+
+    def walk(self, value, t, path, problems: list, ctx_name: str, masked: bool = False):
+        if value is None:
+            return
+        if isinstance(t, str):
+            if t[0] == "#":
+                self._object(value, t[1:], path, problems, masked)
+                return
+            self._scalar(value, t, path, problems, ctx_name, masked)
+            return
+        if isinstance(t, list):  # ["array", item, list_type, map_keys]
+            if not isinstance(value, list):
+                problems.append(Problem(path, f"{ctx_name} must be a list, not {_describe(value)}", "invalid-type", ERROR))
+                return
+            item = t[1]
+            for i, v in enumerate(value):
+                self.walk(v, item, path + (i,), problems, ctx_name, masked)
+            if t[2] in ("map", "set") and len(value) > 1:
+                self._duplicates(value, t, path, problems, ctx_name)
+            return
+        # {"map": T}
+        if not isinstance(value, dict):
+            problems.append(Problem(path, f"{ctx_name} must be a mapping of names to values, not {_describe(value)}", "invalid-type", ERROR))
+            return
+        item = t["map"]
+        for k, v in value.items():
+            self.walk(v, item, path + (k,), problems, f'{ctx_name}["{k}"]', masked)
+
+    def _object(self, value, defname, path, problems, masked):
+        short = _short(defname)
+        if not isinstance(value, dict):
+            problems.append(Problem(path, f"{path[-1] if path else 'object'} must be a mapping ({short}), not {_describe(value)}", "invalid-type", ERROR))
+            return
+        d = self.schemas.definition(defname)
+        props = d["p"]
+        for k, v in value.items():
+            t = props.get(k)
+            if t is None:
+                hint = did_you_mean(k, props)
+                problems.append(Problem(path + (k,), f'unknown field "{k}" in {short}{hint}; the API server rejects unknown fields (strict field validation)',
+                                        "unknown-field", ERROR, "key"))
+                continue
+            secret = masked or (short == "Secret" and k in ("data", "stringData"))
+            self.walk(v, t, path + (k,), problems, k, secret)
+        for r in d.get("r", ()):
+            if value.get(r) is None:
+                problems.append(Problem(path, f'required field "{r}" is missing from {short}', "missing-required-field", ERROR, "key" if path else "value"))
+
+    def _scalar(self, value, t, path, problems, name, masked):
+        show = (lambda v: "the value (masked)") if masked else _describe
+        if t == "any":
+            return
+        if t.startswith("string"):
+            if not isinstance(value, str):
+                problems.append(Problem(path, f"{name} must be a string, not {show(value)}{_yaml_hint(value, 'string')}", "invalid-type", ERROR))
+                return
+            if t == "string:byte":
+                if not _is_base64(value):
+                    problems.append(Problem(path, f"{name} must be base64-encoded (illegal base64 data); encode the value, or put plain text under stringData", "invalid-type", ERROR))
+            elif t == "string:date-time":
+                if value and not _RFC3339.match(value):
+                    problems.append(Problem(path, f'{name} must be an RFC 3339 timestamp such as "2024-01-31T12:00:00Z", not {show(value)}', "invalid-type", ERROR))
+            return
+        if t.startswith("integer"):
+            lo, hi = _INT32 if t == "integer:int32" else _INT64
+            bits = "int32" if t == "integer:int32" else "int64"
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                problems.append(Problem(path, f"{name} must be an integer, not {show(value)}{_yaml_hint(value, 'integer')}", "invalid-type", ERROR))
+            elif isinstance(value, float) and value != int(value):
+                problems.append(Problem(path, f"{name} must be an integer, not the fraction {value!r}", "invalid-type", ERROR))
+            elif not lo <= int(value) <= hi:
+                problems.append(Problem(path, f"{name} is out of range for {bits} ({value})", "invalid-type", ERROR))
+            return
+        if t == "boolean":
+            if not isinstance(value, bool):
+                problems.append(Problem(path, f"{name} must be a boolean (true or false), not {show(value)}", "invalid-type", ERROR))
+            return
+        if t == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                problems.append(Problem(path, f"{name} must be a number, not {show(value)}", "invalid-type", ERROR))
+            return
+        if t == "int-or-string":
+            if isinstance(value, str):
+                return
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                problems.append(Problem(path, f"{name} must be an integer or a string, not {show(value)}", "invalid-type", ERROR))
+            elif isinstance(value, float) and value != int(value):
+                problems.append(Problem(path, f'{name} must be an integer or a string, not the fraction {value!r} (write a percentage as a string, e.g. "25%")', "invalid-type", ERROR))
+            elif not _INT32[0] <= int(value) <= _INT32[1]:
+                problems.append(Problem(path, f"{name} is out of range for int32 ({value})", "invalid-type", ERROR))
+            return
+        if t == "quantity":
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                problems.append(Problem(path, f"{name} must be a quantity such as 500m, 128Mi or 2, not {show(value)}", "invalid-type", ERROR))
+                return
+            try:
+                parse_quantity(value)
+            except QuantityError as exc:
+                problems.append(Problem(path, f'{name}: invalid quantity {show(value)}: {exc}; use forms like 250m, 1.5, 512Mi, 2Gi, 1e3 (suffixes n u m k M G T P E, Ki Mi Gi Ti Pi Ei)', "invalid-quantity", ERROR))
+            return
+
+    def _duplicates(self, value, t, path, problems, name):
+        list_type, keys = t[2], t[3]
+        if (name, list_type) in _DUPLICATES_CHECKED_ELSEWHERE:
+            return
+        seen = {}
+        for i, item in enumerate(value):
+            if list_type == "set":
+                if isinstance(item, (dict, list)):
+                    continue
+                k = (type(item).__name__, item)
+                label = json.dumps(item)
+            else:
+                if not isinstance(item, dict) or not keys:
+                    continue
+                k = tuple(json.dumps(item.get(x), sort_keys=True) for x in keys)
+                label = ", ".join(f"{x}={item.get(x)}" for x in keys if item.get(x) is not None)
+            if k in seen:
+                problems.append(Problem(path + (i,), f"duplicate entry in {name} ({label}, first at index {seen[k]}): {name} is a keyed list; the later entry hides the earlier one and merges drop it", "duplicate-list-key", WARNING))
+            else:
+                seen[k] = i
+
+
+# List fields whose duplicates the API server's Go validation rejects: the
+# apiserver stage reports those as errors, so the schema layer stays quiet.
+_DUPLICATES_CHECKED_ELSEWHERE = {
+    ("containers", "map"), ("initContainers", "map"), ("ephemeralContainers", "map"),
+    ("volumes", "map"), ("ports", "map"), ("imagePullSecrets", "map"), ("volumeMounts", "map"),
+    ("volumeDevices", "map"), ("resourceClaims", "map"), ("hostAliases", "map"),
+    ("env", "map"),  # reported once, as a warning, by the apiserver stage (server warns "hides previous definition")
+}
+
+
+def _is_base64(s: str) -> bool:
+    # Go's base64.StdEncoding (used by encoding/json for []byte) skips \r and \n.
+    s = s.replace("\r", "").replace("\n", "")
+    if len(s) % 4 or not _BASE64_CHARS.match(s):
+        return False
+    try:
+        base64.b64decode(s, validate=True)
+        return True
+    except (binascii.Error, ValueError):
+        return False
+
+
+class SchemaStage:
+    """The pipeline stage: ``check_object(obj, ctx) -> [Problem]``."""
+
+    name = "schema"
+
+    def __init__(self, version: str, options=None):
+        self.version = version
+        self.options = options
+        self.schemas = Schemas(version)
+        self.walker = Walker(self.schemas)
+        self.no_schema = getattr(options, "no_schema_severity", "info") or "info"
+        self._reported_no_schema = set()
+        self._history = None
+        # Set by the CRD stage (issue: custom resources): gv/kind it validates.
+        self.custom_kinds = None
+
+    # -- served? ---------------------------------------------------------
+    def _hist(self):
+        if self._history is None:
+            self._history = history()
+        return self._history
+
+    def check_object(self, obj, ctx=None) -> List[Problem]:
+        problems: List[Problem] = []
+        root = self.schemas.root(obj.api_version, obj.kind)
+        if root is None:
+            problems.extend(self._unserved(obj, ctx))
+            return problems
+        later = apis.later_removal(obj.api_version, obj.kind, self.version, self._hist())
+        if later:
+            repl = f"; migrate to {later.replacement}" if later.replacement else ""
+            problems.append(Problem(("apiVersion",), f"{obj.api_version} {obj.kind} is served by Kubernetes {self.version} but removed in {later.removed_in}{repl}",
+                                    "deprecated-api", WARNING))
+        self.walker._object(obj.data, root, (), problems, False)
+        return problems
+
+    def _unserved(self, obj, ctx) -> Iterator[Problem]:
+        api_version, kind, target = obj.api_version, obj.kind, self.version
+        group, _, version = api_version.rpartition("/")
+        if api_version.count("/") > 1 or not version:
+            yield Problem(("apiVersion",), f'apiVersion "{api_version}" is not GROUP/VERSION (or VERSION for the core group, e.g. "v1", "apps/v1")', "unknown-api", ERROR)
+            return
+        hist = self._hist()
+        gone = apis.removal(api_version, kind, target, hist)
+        if gone:
+            if gone.replacement:
+                fix = f"use apiVersion: {gone.replacement}"
+            else:
+                fix = "there is no replacement API"
+            note = f" ({gone.note})" if gone.note else ""
+            yield Problem(("apiVersion",), f"{api_version} {kind} was removed in Kubernetes {gone.removed_in}: {fix}{note}", "removed-api", ERROR)
+            return
+        added = apis.future(api_version, kind, target, hist)
+        if added:
+            yield Problem(("apiVersion",), f"{api_version} {kind} is not served by Kubernetes {target}; it was added in {added} (choose --kubernetes-version {added} or later)",
+                          "unknown-api", ERROR)
+            return
+        if self.custom_kinds is not None and (api_version, kind) in self.custom_kinds:
+            return
+        if group in builtin_groups() or (group and "." not in group):
+            yield from self._unknown_builtin(api_version, group, kind)
+            return
+        # A custom resource without a known CRD.
+        if self.no_schema == "off" or (api_version, kind) in self._reported_no_schema:
+            return
+        self._reported_no_schema.add((api_version, kind))
+        sev = ERROR if self.no_schema == "error" else INFO
+        yield Problem(("kind",), f"no schema for {kind} ({api_version}); not validated. Supply its CustomResourceDefinition in the input or with --crd, or a JSON-schema catalogue with --schema-dir",
+                      "no-schema", sev)
+
+    def _unknown_builtin(self, api_version, group, kind):
+        kinds = self.schemas.kinds
+        here = kinds.get(api_version)
+        # The kind exists, under another group/version?
+        elsewhere = sorted(gv for gv, ks in kinds.items() if kind in ks)
+        if here is not None:
+            if elsewhere:
+                best = apis.replacement(api_version, kind, {gv: kinds[gv] for gv in elsewhere})
+                yield Problem(("apiVersion",), f"{api_version} has no kind {kind}; {kind} is served by {best} (use apiVersion: {best})", "unknown-api", ERROR)
+                return
+            yield Problem(("kind",), f'{api_version} has no kind "{kind}"{did_you_mean(kind, here)}; kinds it serves: {", ".join(sorted(here))}',
+                          "unknown-kind", ERROR)
+            return
+        if elsewhere:
+            best = apis.replacement(api_version, kind, {gv: kinds[gv] for gv in elsewhere})
+            yield Problem(("apiVersion",), f'Kubernetes {self.version} does not serve apiVersion "{api_version}"; {kind} is served by {best} (use apiVersion: {best})',
+                          "unknown-api", ERROR)
+            return
+        all_kinds = {k for ks in kinds.values() for k in ks}
+        near_kind = closest(kind, all_kinds, 0.75)
+        same_group = [gv for gv in kinds if gv.rpartition("/")[0] == group]
+        near_gv = closest(api_version, same_group or kinds, 0.6)
+        hint = ""
+        if near_kind and near_gv and near_kind in kinds.get(near_gv, {}):
+            hint = f' (did you mean apiVersion "{near_gv}" kind "{near_kind}"?)'
+        elif near_kind:
+            gvs = sorted(gv for gv, ks in kinds.items() if near_kind in ks)
+            hint = f' (did you mean kind "{near_kind}" in {apis.replacement(api_version, near_kind, {g: kinds[g] for g in gvs})}?)'
+        elif near_gv:
+            hint = f' (did you mean apiVersion "{near_gv}"?)'
+        yield Problem(("kind",) if same_group else ("apiVersion",),
+                      f'Kubernetes {self.version} serves no {kind} in "{api_version}"{hint}; kubectl would fail with "no matches for kind"', "unknown-kind" if same_group else "unknown-api", ERROR)

@@ -1,0 +1,38 @@
+""""Did you mean": the closest known name to a misspelt one."""
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Optional
+
+
+def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> Optional[str]:
+    """The candidate closest to ``word``: an exact case-insensitive match
+    first (``containerport`` -> ``containerPort``), then the best
+    :func:`difflib.get_close_matches` hit, else ``None``."""
+    candidates = list(candidates)
+    if not isinstance(word, str) or not candidates:
+        return None
+    lower = word.lower()
+    for c in candidates:
+        if c.lower() == lower:
+            return c
+    # Ignore separators people add or drop: image_pull_policy, image-pull-policy.
+    squashed = lower.replace("_", "").replace("-", "")
+    for c in candidates:
+        if c.lower() == squashed:
+            return c
+    hits = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+    if hits:
+        return hits[0]
+    hits = difflib.get_close_matches(lower, [c.lower() for c in candidates], n=1, cutoff=cutoff)
+    if hits:
+        for c in candidates:
+            if c.lower() == hits[0]:
+                return c
+    return None
+
+
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
+    """`` (did you mean "X"?)`` or an empty string."""
+    hit = closest(word, candidates, cutoff)
+    return f' (did you mean "{hit}"?)' if hit else ""
