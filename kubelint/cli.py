@@ -55,58 +55,178 @@ def main():
     flag what it would accept but you will regret."""
 
 
-def _versions():
-    from . import schema
-
-    return schema.available_versions()
-
-
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--kubernetes-version", "-k", metavar="1.NN", help="Kubernetes minor version to validate against (default: newest bundled).")
-@click.option("--format", "-f", "fmt", default="text", show_default=True, help="Output format: text or json.")
+@click.option("--format", "-f", "fmt", default=None, help="Output format: text, json, sarif, junit or github (default: text).")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
+              help="Write the report in --format to FILE (atomically); the terminal still gets the text report.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None, help="Lowest severity that makes the exit status 1 (default: warning).")
+@click.option("--namespace", "-n", "namespace", default=None, help="Namespace of objects that name none (default: default).")
+@click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Configuration file (default: .kubelint.yaml or [tool.kubelint] in pyproject.toml, found walking up from the working directory).")
+@click.option("--context", "context_paths", multiple=True, type=click.Path(), help="Load PATH for cross-object rules without reporting on it (repeatable).")
+@click.option("--crd", "crd_paths", multiple=True, type=click.Path(), help="CustomResourceDefinitions to validate custom resources with, not reported on (repeatable).")
+@click.option("--schema-dir", "schema_dirs", multiple=True, type=click.Path(file_okay=False), help="JSON-schema catalogue for custom resources (repeatable).")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None, help="Record the current findings in FILE and exit 0.")
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores; 1 = serial).")
+@click.option("--no-progress", is_flag=True, help="Never show a progress indicator.")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no source excerpts; nothing at all when clean.")
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
 @click.option("--no-schema", type=click.Choice(["info", "error", "off"]), default=None,
               help="Severity of 'no schema for KIND' findings (default: info).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def check(paths, kubernetes_version, fmt, fail_on, quiet, no_color, no_schema, debug):
+def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_path, context_paths, crd_paths, schema_dirs,
+          baseline, write_baseline, jobs, no_progress, quiet, no_color, no_schema, debug):
     """Check manifests in PATHS (files, directories, or - for stdin)."""
     from . import report, schema
     from .runner import Options, run
 
+    config = _load_config(config_path, debug)
     if not paths:
         _die("no input: give files or directories to check, or - for stdin (e.g. `kubelint check k8s/`)")
+    kubernetes_version = kubernetes_version or (config.kubernetes_version if config else None)
     if kubernetes_version is not None:
-        kv = kubernetes_version.lstrip("v")
+        kv = str(kubernetes_version).lstrip("v")
         if kv.count(".") == 2:
             kv = kv.rsplit(".", 1)[0]
         if kv not in schema.available_versions():
             _die(f"unsupported --kubernetes-version {kubernetes_version!r}; bundled: {', '.join(schema.available_versions())}")
         kubernetes_version = kv
+    fmt = fmt or "text"
     try:
         reporter = report.get(fmt)
     except KeyError:
         _die(f"unknown --format {fmt!r}; choose one of {', '.join(report.FORMATS)}")
-    options = Options(kubernetes_version=kubernetes_version)
+    options = Options(kubernetes_version=kubernetes_version, config=config, debug=debug)
+    if config is not None:
+        config.apply_options(options)
+    if namespace:
+        options.default_namespace = namespace
     if no_schema:
         options.no_schema_severity = no_schema
+    options.context_paths.extend(context_paths)
+    options.crd_paths.extend(crd_paths)
+    options.schema_dirs.extend(schema_dirs)
+    options.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if options.jobs < 1:
+        _die("--jobs must be at least 1")
+    machine = fmt != "text"
+    if not no_progress and not machine and sys.stderr.isatty():
+        from .progress import Progress
+
+        options.progress = Progress(sys.stderr)
     try:
         result = run(paths, options)
     except Exception as exc:
         _die(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", debug)
-    color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty() and fmt == "text"
-    render_opts = type("RenderOptions", (), {"color": color, "quiet": quiet, "excerpts": not quiet})()
-    out = reporter.render(result, render_opts)
+    finally:
+        if options.progress is not None:
+            options.progress.close()
+    if write_baseline:
+        from . import baseline as baseline_mod
+
+        try:
+            n = baseline_mod.write(write_baseline, result.findings)
+        except OSError as exc:
+            _die(f"cannot write baseline {write_baseline}: {exc.strerror or exc}")
+        click.echo(f"kubelint: recorded {n} finding{'s' if n != 1 else ''} in {write_baseline}", err=True)
+        raise SystemExit(2 if result.fatal else 0)
+    if baseline:
+        from . import baseline as baseline_mod
+
+        try:
+            known = baseline_mod.load(baseline)
+        except baseline_mod.BaselineError as exc:
+            _die(str(exc))
+        result.findings = known.filter(result.findings)
+    color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    render_opts = report.RenderOptions(color=color and not machine, quiet=quiet, excerpts=not quiet)
+    if output:
+        from .atomic import write_text
+
+        try:
+            write_text(output, reporter.render(result, report.RenderOptions()))
+        except OSError as exc:
+            _die(f"cannot write {output}: {exc.strerror or exc}")
+        out = report.get("text").render(result, report.RenderOptions(color=color, quiet=quiet, excerpts=not quiet))
+    else:
+        out = reporter.render(result, render_opts)
     if out:
         click.echo(out, nl=False)
     if result.fatal:
         raise SystemExit(2)
-    threshold = fail_on or "warning"
+    threshold = fail_on or (config.fail_on if config and config.fail_on else None) or "warning"
     if threshold != "never" and result.max_rank() >= RANK[threshold]:
         raise SystemExit(1)
     raise SystemExit(0)
+
+
+def _load_config(path, debug):
+    try:
+        from . import config as config_mod
+    except ImportError:  # pragma: no cover - module not built yet
+        return None
+    try:
+        return config_mod.load(path, os.getcwd())
+    except config_mod.ConfigError as exc:
+        _die(str(exc), debug)
+
+
+@main.command("rules")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Also list the ids of the loader, schema and API-server checks.")
+def rules_cmd(fmt, show_all):
+    """List rules: id, default severity, summary."""
+    import json as _json
+
+    from .engine import catalogue
+
+    entries = [e for e in catalogue().values() if show_all or e.source == "rules"]
+    entries.sort(key=lambda e: (e.source != "rules", e.family, e.id))
+    if fmt == "json":
+        click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source, "summary": e.summary} for e in entries], indent=2))
+        return
+    width = max((len(e.id) for e in entries), default=10)
+    for e in entries:
+        click.echo(f"{e.id:<{width}}  {e.severity:<7}  {e.summary}")
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule):
+    """Print a rule's full catalogue entry with its examples."""
+    from .engine import catalogue
+    from .suggest import did_you_mean
+
+    cat = catalogue()
+    e = cat.get(rule)
+    if e is None:
+        _die(f"unknown rule {rule!r}{did_you_mean(rule, cat)}; `kubelint rules --all` lists them")
+    lines = [f"{e.id} ({e.severity}{', ' + e.category if e.category else ''})", "", e.summary, ""]
+    if e.rationale:
+        lines += ["Why:", _indent(e.rationale), ""]
+    if e.remediation:
+        lines += ["Fix:", _indent(e.remediation), ""]
+    if e.kinds:
+        lines += [f"Applies to: {', '.join(e.kinds)}", ""]
+    if e.params:
+        lines += ["Parameters (set under rules.<id>.params in .kubelint.yaml):"]
+        for k, v in e.params.items():
+            lines.append(f"  {k}: {v!r}")
+        lines.append("")
+    for ex in e.examples:
+        for label in ("bad", "good"):
+            if label in ex:
+                lines += [f"{label.capitalize()} example:", _indent(ex[label].rstrip("\n")), ""]
+    click.echo("\n".join(lines).rstrip("\n"))
+
+
+def _indent(text: str) -> str:
+    import textwrap
+
+    return "\n".join("    " + line if line else "" for line in textwrap.fill(text, 76).split("\n")) if "\n" not in text.strip() else "\n".join("    " + line for line in text.split("\n"))
 
 
 if __name__ == "__main__":  # pragma: no cover

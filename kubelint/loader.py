@@ -78,6 +78,7 @@ class LoadedFile:
     problems: List[Finding] = field(default_factory=list)
     fatal: bool = False  # could not be read/decoded at all (exit status 2)
     text: Optional[str] = None  # kept only for stdin (for source excerpts)
+    directives: object = None  # kubelint.suppress.Directives of the file, if any
 
 
 class LoadError(Exception):
@@ -771,6 +772,10 @@ def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
         lf.problems.append(Finding(exc.rule, ERROR, exc.message, display, exc.line, exc.column))
         return lf
     loaded = parse_text(text, display, limits)
+    if "kubelint:" in text:
+        from .suppress import scan
+
+        loaded.directives = scan(text)
     if path == STDIN:
         loaded.text = text
     return loaded

@@ -17,7 +17,7 @@ from .positions import locate
 class KubeObject:
     __slots__ = (
         "data", "shadow", "file", "doc_index", "item_index", "api_version", "group",
-        "version", "kind", "name", "namespace", "labels", "line", "column", "_ref",
+        "version", "kind", "name", "namespace", "labels", "line", "column", "_ref", "context_only",
     )
 
     def __init__(self, data: dict, shadow: tuple, file: str, doc_index: int, item_index: Optional[int] = None):
@@ -41,6 +41,7 @@ class KubeObject:
         self.labels = {k: v for k, v in labels.items() if isinstance(v, str)} if isinstance(labels, dict) else {}
         self.line, self.column = shadow[0], shadow[1]
         self._ref = None
+        self.context_only = False  # loaded with --context/--crd: seen by rules, never reported
 
     @property
     def metadata(self) -> dict:

@@ -17,7 +17,7 @@ import gc
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
-from .findings import RANK, Finding
+from .findings import ERROR, RANK, Finding
 from .loader import LoadedFile, Limits, iter_load
 from .model import KubeObject, objects_from_document
 
@@ -29,7 +29,12 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     no_schema_severity: str = "info"  # "error", "info" or "off"
     config: object = None  # kubelint.config.Config, when loaded
-    context_paths: List[str] = field(default_factory=list)
+    context_paths: List[str] = field(default_factory=list)  # --context: loaded for cross-object rules, not reported
+    crd_paths: List[str] = field(default_factory=list)  # --crd: CRDs used as schema sources, not reported
+    schema_dirs: List[str] = field(default_factory=list)  # --schema-dir: JSON-schema catalogues for custom resources
+    jobs: int = 1  # --jobs: worker processes for loading and per-object checks
+    debug: bool = False  # --debug: re-raise internal errors
+    progress: object = None  # callable(done, total) or None
 
 
 @dataclass
@@ -38,6 +43,10 @@ class RunContext:
     kubernetes_version: str
     stages: list = field(default_factory=list)
     cross_stages: list = field(default_factory=list)
+    # Stages that must see every object before any is checked
+    # (``prepare(objects, ctx)``), e.g. CRDs anywhere in the input.
+    prepare: list = field(default_factory=list)
+    ruleset: object = None
 
 
 @dataclass
@@ -48,6 +57,7 @@ class FileResult:
     documents: int = 0
     fatal: bool = False
     text: Optional[str] = None
+    directives: object = None
 
 
 @dataclass
@@ -67,32 +77,68 @@ class RunResult:
 
 
 def build_context(options: Options) -> RunContext:
-    from . import schema
+    """The stages of a run, in data-flow order: schema (structure), custom
+    resources (CRD schemas), API-server checks, single-object rules; then
+    the cross-object rules over the object index."""
+    from . import engine, schema
+    from .apiserver import ApiServerStage
 
     version = options.kubernetes_version or schema.newest_version()
     ctx = RunContext(options, version)
-    ctx.stages.append(schema.SchemaStage(version, options))
+    schema_stage = schema.SchemaStage(version, options)
+    ctx.stages.append(schema_stage)
     try:
-        from . import apiserver
-    except ImportError:  # pragma: no cover - stage not built yet
-        apiserver = None
-    if apiserver is not None and hasattr(apiserver, "ApiServerStage"):
-        ctx.stages.append(apiserver.ApiServerStage(version, options))
+        from .crd import CrdStage
+    except ImportError:  # pragma: no cover - optional stage
+        CrdStage = None
+    if CrdStage is not None:
+        crd_stage = CrdStage(version, options, schema_stage)
+        ctx.stages.append(crd_stage)
+        ctx.prepare.append(crd_stage)
+    ctx.stages.append(ApiServerStage(version, options, schema_stage.schemas))
+    ruleset = engine.RuleSet(options)
+    ctx.stages.append(engine.RulesStage(ruleset))
+    ctx.cross_stages.append(engine.CrossStage(ruleset))
+    ctx.ruleset = ruleset
     return ctx
 
 
-def check_loaded(loaded: LoadedFile, ctx: RunContext) -> FileResult:
+def objects_of(loaded: LoadedFile, context_only: bool = False) -> FileResult:
+    """Phase 1 of a file: its objects (List kinds expanded) and the
+    loader's findings."""
     result = FileResult(loaded.path, list(loaded.problems), fatal=loaded.fatal, text=loaded.text)
     result.documents = len(loaded.documents)
     for doc in loaded.documents:
         objects, problems = objects_from_document(doc)
         result.findings.extend(problems)
         for obj in objects:
+            obj.context_only = context_only
             result.objects.append(obj)
-            for stage in ctx.stages:
+    result.directives = loaded.directives
+    return result
+
+
+def check_objects(result: FileResult, ctx: RunContext) -> FileResult:
+    """Phase 2 of a file: every per-object stage over its objects."""
+    for obj in result.objects:
+        for stage in ctx.stages:
+            try:
                 for problem in stage.check_object(obj, ctx):
                     result.findings.append(obj.finding(problem, problem.rule, problem.severity))
+            except Exception as exc:
+                if ctx.options.debug:
+                    raise
+                result.fatal = True
+                result.findings.append(Finding(
+                    "internal-error", ERROR,
+                    f"kubelint internal error in the {getattr(stage, 'name', 'check')} stage: {type(exc).__name__}: {exc} "
+                    "(please report it; run with --debug for a traceback)",
+                    obj.file, obj.line, obj.column, "", obj.ref))
     return result
+
+
+def check_loaded(loaded: LoadedFile, ctx: RunContext) -> FileResult:
+    return check_objects(objects_of(loaded), ctx)
 
 
 def run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
@@ -110,21 +156,47 @@ def run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
 
 def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     ctx = build_context(options)
+    # Phase 1: load everything (inputs, then --context and --crd sources,
+    # which are seen by cross-object rules and CRD schemas but never reported).
+    inputs = [objects_of(loaded) for loaded in iter_load(paths, options.limits, stdin)]
+    seen = {r.path for r in inputs}
+    extra_paths = [p for p in list(options.context_paths) + list(options.crd_paths)]
+    extras = [objects_of(loaded, context_only=True) for loaded in iter_load(extra_paths, options.limits)
+              if loaded.path not in seen] if extra_paths else []
+    all_objects = [o for r in inputs + extras for o in r.objects]
+    for stage in ctx.prepare:
+        stage.prepare(all_objects, ctx)
+    # Phase 2: per-object stages, file by file.
     findings: List[Finding] = []
-    objects: List[KubeObject] = []
     files = documents = 0
     fatal = False
     texts = {}
-    for loaded in iter_load(paths, options.limits, stdin):
-        fr = check_loaded(loaded, ctx)
+    directives = {}
+    for fr in inputs:
+        check_objects(fr, ctx)
         files += 1
         documents += fr.documents
         fatal = fatal or fr.fatal
         findings.extend(fr.findings)
-        objects.extend(fr.objects)
         if fr.text is not None:
             texts[fr.path] = fr.text
+        if fr.directives:
+            directives[fr.path] = fr.directives
+    for fr in extras:
+        fatal = fatal or fr.fatal
+    # Phase 3: cross-object rules over the whole index.
     for stage in ctx.cross_stages:
-        findings.extend(stage.check_all(objects, ctx))
+        findings.extend(stage.check_all(all_objects, ctx))
+    findings = _suppress(findings, directives, inputs, ctx)
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts)
+
+
+def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Finding]:
+    """Inline suppressions (``# kubelint: disable=...``) and the
+    ``kubelint.io/ignore`` annotation; see :mod:`kubelint.suppress`."""
+    try:
+        from .suppress import apply
+    except ImportError:  # pragma: no cover - optional module
+        return findings
+    return apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)

@@ -133,6 +133,13 @@ _RFC3339 = re.compile(
 _BASE64_CHARS = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 
 
+_PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=?+][^}]*)?\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|^\$[A-Z_][A-Z0-9_]*$")
+
+
+def _clip(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
 def _short(defname: str) -> str:
     return defname.rsplit(".", 1)[-1]
 
@@ -229,6 +236,11 @@ class Walker:
     def _scalar(self, value, t, path, problems, name, masked):
         show = (lambda v: "the value (masked)") if masked else _describe
         if t == "any":
+            return
+        if isinstance(value, str) and not t.startswith("string") and _PLACEHOLDER.search(value):
+            problems.append(Problem(path, f"{name} is an unrendered placeholder ({_clip(value)}): this file is a template "
+                                          "(envsubst, kustomize replacements, CI variables); render it before applying, e.g. `envsubst < FILE | kubelint check -`",
+                                    "unrendered-placeholder", INFO))
             return
         if t.startswith("string"):
             if not isinstance(value, str):

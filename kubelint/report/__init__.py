@@ -6,8 +6,16 @@ Each exposes ``render(result, options) -> str``.  ``FORMATS`` maps the
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+@dataclass
+class RenderOptions:
+    color: bool = False
+    quiet: bool = False
+    excerpts: bool = True
 
 
 def get(name: str):

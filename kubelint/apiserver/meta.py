@@ -1,0 +1,365 @@
+"""Object metadata, labels, annotations and label selectors.
+
+Ported from ``staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go``
+(``ValidateObjectMetaAccessor``, ``ValidateAnnotations``,
+``ValidateOwnerReferences``, ``ValidateFinalizers``),
+``staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go``
+(``ValidateLabels``, ``ValidateLabelName``, ``ValidateLabelSelector``,
+``ValidateLabelSelectorRequirement``) and the per-kind name functions
+(``ValidateXxxName``) of ``pkg/apis/*/validation``.
+
+Helpers here return lists of :class:`Problem` and take the path of the
+thing they validate, so every API family can reuse them.
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict, List, Optional, Tuple
+
+from ..findings import Problem
+from . import validation as v
+from .registry import ANY, validates
+
+Path = Tuple
+
+# Rule ids of this family (catalogue: rules/apiserver.yaml).
+INVALID_NAME = "invalid-name"
+INVALID_LABEL = "invalid-label"
+INVALID_ANNOTATION = "invalid-annotation"
+INVALID_SELECTOR = "invalid-selector"
+INVALID_METADATA = "invalid-metadata"
+
+TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024  # TotalAnnotationSizeLimitB
+STANDARD_FINALIZERS = {"kubernetes", "orphan", "foregroundDeletion"}  # IsStandardFinalizerName + metav1
+
+
+def invalid(path: Path, value, detail: str, rule: str, hint: str = "") -> Problem:
+    """``field.Invalid``: ``Invalid value: "x": detail``."""
+    shown = _show(value)
+    msg = f"Invalid value: {shown}: {detail}"
+    if hint:
+        msg += f" ({hint})"
+    return Problem(path, msg, rule)
+
+
+def required(path: Path, detail: str, rule: str, at: str = "value") -> Problem:
+    """``field.Required``: ``Required value: detail``."""
+    return Problem(path, f"Required value: {detail}" if detail else "Required value", rule, at=at)
+
+
+def unsupported(path: Path, value, supported, rule: str) -> Problem:
+    """``field.NotSupported``: ``Unsupported value: "x": supported values: "a", "b"``."""
+    from ..suggest import did_you_mean
+
+    opts = ", ".join(f'"{s}"' for s in supported)
+    hint = did_you_mean(value, supported) if isinstance(value, str) else ""
+    return Problem(path, f"Unsupported value: {_show(value)}: supported values: {opts}{hint}", rule)
+
+
+def duplicate(path: Path, value, rule: str, first: Optional[Path] = None) -> Problem:
+    """``field.Duplicate``: ``Duplicate value: "x"``."""
+    return Problem(path, f"Duplicate value: {_show(value)}", rule)
+
+
+def forbidden(path: Path, detail: str, rule: str, at: str = "value") -> Problem:
+    """``field.Forbidden``: ``Forbidden: detail``."""
+    return Problem(path, f"Forbidden: {detail}", rule, at=at)
+
+
+def too_long(path: Path, limit: int, rule: str) -> Problem:
+    return Problem(path, f"Too long: may not be more than {limit} bytes", rule)
+
+
+def _show(value) -> str:
+    if isinstance(value, str):
+        s = value if len(value) <= 80 else value[:77] + "..."
+        return '"' + s.replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+# --- names -------------------------------------------------------------------
+
+def is_valid_path_segment_name(name: str) -> List[str]:
+    """path.IsValidPathSegmentName (apimachinery/pkg/api/validation/path)."""
+    if name in (".", ".."):
+        return [f"may not be '{name}'"]
+    errs = []
+    for ch in ("/", "%"):
+        if ch in name:
+            errs.append(f"may not contain '{ch}'")
+    return errs
+
+
+def name_is_dns_subdomain(name: str, prefix: bool) -> List[str]:
+    """NameIsDNSSubdomain (a generateName prefix gets a 5-char suffix; ``maskTrailingDash``)."""
+    if prefix:
+        name = _mask_trailing_dash(name)
+    return v.is_dns1123_subdomain(name)
+
+
+def name_is_dns_label(name: str, prefix: bool) -> List[str]:
+    """NameIsDNSLabel."""
+    if prefix:
+        name = _mask_trailing_dash(name)
+    return v.is_dns1123_label(name)
+
+
+def name_is_dns1035_label(name: str, prefix: bool) -> List[str]:
+    """NameIsDNS1035Label."""
+    if prefix:
+        name = _mask_trailing_dash(name)
+    return v.is_dns1035_label(name)
+
+
+def validate_path_segment_name(name: str, prefix: bool) -> List[str]:
+    """ValidatePathSegmentName (RBAC names)."""
+    if prefix:
+        return is_valid_path_segment_name(name)
+    return is_valid_path_segment_name(name)
+
+
+def _mask_trailing_dash(name: str) -> str:
+    if len(name) > 1 and name.endswith("-"):
+        return name[:-2] + "a"
+    return name
+
+
+NameFn = Callable[[str, bool], List[str]]
+
+# Name validation per (group, kind): the ValidateXxxName function each
+# kind's Validate* passes to ValidateObjectMeta.  Default: NameIsDNSSubdomain.
+NAME_FUNCS: Dict[Tuple[str, str], NameFn] = {
+    ("", "Namespace"): name_is_dns_label,              # ValidateNamespaceName
+    ("", "Service"): name_is_dns1035_label,            # ValidateServiceName
+    ("", "ReplicationController"): name_is_dns_subdomain,
+    ("apps", "StatefulSet"): name_is_dns_subdomain,    # ValidateStatefulSetName
+    ("rbac.authorization.k8s.io", "Role"): validate_path_segment_name,         # ValidateRBACName
+    ("rbac.authorization.k8s.io", "ClusterRole"): validate_path_segment_name,
+    ("rbac.authorization.k8s.io", "RoleBinding"): validate_path_segment_name,
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"): validate_path_segment_name,
+}
+
+# Extra per-kind name rules beyond the name function.
+CRONJOB_NAME_MAX = 52  # validateCronJobName: job names get an 11-char suffix
+
+
+def name_function(group: str, kind: str) -> NameFn:
+    return NAME_FUNCS.get((group, kind), name_is_dns_subdomain)
+
+
+def _describe_name_rule(fn: NameFn) -> str:
+    return {
+        name_is_dns_label: "a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters",
+        name_is_dns1035_label: "a DNS-1035 label: lowercase letters, digits and '-', starting with a letter, at most 63 characters",
+        name_is_dns_subdomain: "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters",
+        validate_path_segment_name: "a path segment: anything but '/', '%', '.' and '..'",
+    }.get(fn, "")
+
+
+# --- labels, annotations, selectors ---------------------------------------------
+
+def validate_label_name(key, path: Path, rule: str = INVALID_LABEL) -> List[Problem]:
+    """ValidateLabelName: IsQualifiedName."""
+    if not isinstance(key, str):
+        return []
+    return [invalid(path, key, msg, rule, "label keys are [prefix/]name: name at most 63 characters of [A-Za-z0-9_.-], prefix a DNS subdomain")
+            for msg in v.is_qualified_name(key)]
+
+
+def validate_labels(labels, path: Path, rule: str = INVALID_LABEL) -> List[Problem]:
+    """ValidateLabels: keys are qualified names, values valid label values.
+    Key errors point at the key, value errors at the value."""
+    out: List[Problem] = []
+    if not isinstance(labels, dict):
+        return out
+    for k, val in labels.items():
+        for msg in v.is_qualified_name(k):
+            out.append(Problem(path + (k,), f"Invalid value: {_show(k)}: {msg}", rule, at="key"))
+            break
+        if isinstance(val, str):
+            for msg in v.is_valid_label_value(val):
+                out.append(invalid(path + (k,), val, msg, rule))
+                break
+    return out
+
+
+def validate_annotations(annotations, path: Path, rule: str = INVALID_ANNOTATION) -> List[Problem]:
+    """ValidateAnnotations: keys are qualified names (lower-cased first),
+    total size of keys and values at most 256 KiB."""
+    out: List[Problem] = []
+    if not isinstance(annotations, dict):
+        return out
+    total = 0
+    for k, val in annotations.items():
+        if not isinstance(k, str):
+            continue
+        for msg in v.is_qualified_name(k.lower()):
+            out.append(Problem(path + (k,), f"Invalid value: {_show(k)}: {msg}", rule, at="key"))
+            break
+        total += len(k.encode()) + (len(val.encode()) if isinstance(val, str) else 0)
+    if total > TOTAL_ANNOTATION_SIZE_LIMIT_B:
+        out.append(Problem(path, f"Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes (annotations total {total} bytes); "
+                                 "move large data (e.g. a last-applied configuration) out of annotations, e.g. use server-side apply", rule, at="key"))
+    return out
+
+
+SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+
+
+def validate_label_selector(selector, path: Path, rule: str = INVALID_SELECTOR) -> List[Problem]:
+    """metav1validation.ValidateLabelSelector (+ ValidateLabelSelectorRequirement)."""
+    out: List[Problem] = []
+    if not isinstance(selector, dict):
+        return out
+    out.extend(validate_labels(selector.get("matchLabels"), path + ("matchLabels",), rule))
+    exprs = selector.get("matchExpressions")
+    if isinstance(exprs, list):
+        for i, req in enumerate(exprs):
+            if isinstance(req, dict):
+                out.extend(validate_label_selector_requirement(req, path + ("matchExpressions", i), rule))
+    return out
+
+
+def validate_label_selector_requirement(req: dict, path: Path, rule: str = INVALID_SELECTOR) -> List[Problem]:
+    out: List[Problem] = []
+    op = req.get("operator")
+    values = req.get("values")
+    n = len(values) if isinstance(values, list) else 0
+    if op in ("In", "NotIn"):
+        if n == 0:
+            out.append(required(path + ("values",), "must be specified when `operator` is 'In' or 'NotIn'", rule))
+    elif op in ("Exists", "DoesNotExist"):
+        if n > 0:
+            out.append(forbidden(path + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", rule))
+    elif isinstance(op, str) or op is None:
+        out.append(unsupported(path + ("operator",), op or "", SELECTOR_OPERATORS, rule) if op else required(path + ("operator",), "", rule))
+    key = req.get("key")
+    if isinstance(key, str):
+        out.extend(validate_label_name(key, path + ("key",), rule))
+    if isinstance(values, list):
+        for j, val in enumerate(values):
+            if isinstance(val, str):
+                for msg in v.is_valid_label_value(val):
+                    out.append(invalid(path + ("values", j), val, msg, rule))
+                    break
+    return out
+
+
+def selector_matches(selector, labels: dict) -> bool:
+    """metav1.LabelSelectorAsSelector(selector).Matches(labels)."""
+    if not isinstance(selector, dict):
+        return False
+    ml = selector.get("matchLabels") or {}
+    if isinstance(ml, dict):
+        for k, val in ml.items():
+            if labels.get(k) != val:
+                return False
+    for req in selector.get("matchExpressions") or []:
+        if not isinstance(req, dict):
+            continue
+        key, op, values = req.get("key"), req.get("operator"), req.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def selector_is_empty(selector) -> bool:
+    if not isinstance(selector, dict):
+        return True
+    return not selector.get("matchLabels") and not selector.get("matchExpressions")
+
+
+# --- ObjectMeta -------------------------------------------------------------------
+
+def validate_object_meta(obj, name_fn: Optional[NameFn] = None) -> List[Problem]:
+    """ValidateObjectMetaAccessor for a create (kubectl apply of a new object)."""
+    out: List[Problem] = []
+    meta = obj.data.get("metadata")
+    if not isinstance(meta, dict):
+        out.append(required(("metadata", "name") if meta is None else ("metadata",), "name or generateName is required", INVALID_NAME))
+        return out
+    name_fn = name_fn or name_function(obj.group, obj.kind)
+    name, gen = meta.get("name"), meta.get("generateName")
+    if isinstance(gen, str) and gen:
+        for msg in name_fn(gen, True):
+            out.append(invalid(("metadata", "generateName"), gen, msg, INVALID_NAME))
+    if not name and not gen:
+        out.append(Problem(("metadata",), "metadata.name: Required value: name or generateName is required "
+                                         "(kubectl apply also needs metadata.name)", INVALID_NAME, at="key"))
+    elif isinstance(name, str) and name:
+        for msg in name_fn(name, False):
+            out.append(invalid(("metadata", "name"), name, msg, INVALID_NAME, f"{obj.kind} names must be {_describe_name_rule(name_fn)}" if _describe_name_rule(name_fn) else ""))
+    ns = meta.get("namespace")
+    if isinstance(ns, str) and ns:
+        from ..kinds import is_cluster_scoped
+
+        if not is_cluster_scoped(obj.group, obj.kind):
+            for msg in v.is_dns1123_label(ns):
+                out.append(invalid(("metadata", "namespace"), ns, msg, INVALID_NAME))
+    gen_num = meta.get("generation")
+    if isinstance(gen_num, int) and not isinstance(gen_num, bool) and gen_num < 0:
+        out.append(invalid(("metadata", "generation"), gen_num, "must be greater than or equal to 0", INVALID_METADATA))
+    out.extend(validate_labels(meta.get("labels"), ("metadata", "labels")))
+    out.extend(validate_annotations(meta.get("annotations"), ("metadata", "annotations")))
+    out.extend(_owner_references(meta.get("ownerReferences")))
+    out.extend(_finalizers(meta.get("finalizers")))
+    # resourceVersion/uid on a new object: accepted (kubectl apply --dry-run=server, oracle-confirmed).
+    return out
+
+
+def _owner_references(refs) -> List[Problem]:
+    """ValidateOwnerReferences: apiVersion, kind, name, uid required; one controller."""
+    out: List[Problem] = []
+    if not isinstance(refs, list):
+        return out
+    controllers = 0
+    for i, ref in enumerate(refs):
+        if not isinstance(ref, dict):
+            continue
+        p = ("metadata", "ownerReferences", i)
+        for f in ("apiVersion", "kind", "name", "uid"):
+            if not ref.get(f):
+                out.append(invalid(p + (f,), ref.get(f) or "", f"{f} must not be empty", INVALID_METADATA))
+        if ref.get("controller") is True:
+            controllers += 1
+    if controllers > 1:
+        out.append(invalid(("metadata", "ownerReferences"), "", "Only one reference can have Controller set to true", INVALID_METADATA))
+    return out
+
+
+def _finalizers(finalizers) -> List[Problem]:
+    """ValidateFinalizers / ValidateFinalizerName."""
+    out: List[Problem] = []
+    if not isinstance(finalizers, list):
+        return out
+    for i, f in enumerate(finalizers):
+        if not isinstance(f, str):
+            continue
+        p = ("metadata", "finalizers", i)
+        errs = v.is_qualified_name(f)
+        for msg in errs:
+            out.append(invalid(p, f, msg, INVALID_METADATA))
+        if not errs and "/" not in f and f not in STANDARD_FINALIZERS:
+            out.append(invalid(p, f, "name is neither a standard finalizer name nor is it fully qualified", INVALID_METADATA))
+    return out
+
+
+@validates(ANY)
+def object_meta(obj, ctx):
+    """Every built-in kind: ValidateObjectMeta with the kind's name function."""
+    if obj.group == "apiextensions.k8s.io" and obj.kind == "CustomResourceDefinition":
+        return validate_object_meta(obj, lambda n, p: [])  # the CRD validator checks plural.group
+    out = validate_object_meta(obj)
+    if obj.group == "batch" and obj.kind == "CronJob" and isinstance(obj.name, str) and len(obj.name) > CRONJOB_NAME_MAX:
+        out.append(invalid(("metadata", "name"), obj.name, f"must be no more than {CRONJOB_NAME_MAX} characters", INVALID_NAME,
+                           "the CronJob controller appends an 11-character suffix to Job names"))
+    return out

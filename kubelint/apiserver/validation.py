@@ -1,0 +1,269 @@
+"""Validation primitives, ported from
+``staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go``
+(function names kept, so a reader can diff them against the Go source).
+
+Each ``is_*`` function returns a list of error strings (empty = valid), the
+same contract as the Go functions, with the Go messages.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import List
+
+# --- IsQualifiedName -------------------------------------------------------
+QUALIFIED_NAME_CHAR_FMT = "[A-Za-z0-9]"
+QUALIFIED_NAME_EXT_CHAR_FMT = "[-A-Za-z0-9_.]"
+QUALIFIED_NAME_FMT = f"({QUALIFIED_NAME_CHAR_FMT}{QUALIFIED_NAME_EXT_CHAR_FMT}*)?{QUALIFIED_NAME_CHAR_FMT}"
+QUALIFIED_NAME_ERR_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+QUALIFIED_NAME_MAX_LENGTH = 63
+_QUALIFIED_NAME_RE = re.compile(f"^{QUALIFIED_NAME_FMT}$")
+
+LABEL_VALUE_FMT = f"({QUALIFIED_NAME_FMT})?"
+LABEL_VALUE_ERR_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+LABEL_VALUE_MAX_LENGTH = 63
+_LABEL_VALUE_RE = re.compile(f"^{LABEL_VALUE_FMT}$")
+
+DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+DNS1123_LABEL_ERR_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
+DNS1123_LABEL_MAX_LENGTH = 63
+_DNS1123_LABEL_RE = re.compile(f"^{DNS1123_LABEL_FMT}$")
+
+DNS1123_SUBDOMAIN_FMT = f"{DNS1123_LABEL_FMT}(\\.{DNS1123_LABEL_FMT})*"
+DNS1123_SUBDOMAIN_ERR_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+DNS1123_SUBDOMAIN_MAX_LENGTH = 253
+_DNS1123_SUBDOMAIN_RE = re.compile(f"^{DNS1123_SUBDOMAIN_FMT}$")
+
+DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
+DNS1035_LABEL_ERR_MSG = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character"
+DNS1035_LABEL_MAX_LENGTH = 63
+_DNS1035_LABEL_RE = re.compile(f"^{DNS1035_LABEL_FMT}$")
+
+WILDCARD_DNS1123_SUBDOMAIN_FMT = f"\\*\\.{DNS1123_SUBDOMAIN_FMT}"
+WILDCARD_DNS1123_SUBDOMAIN_ERR_MSG = "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character"
+_WILDCARD_RE = re.compile(f"^{WILDCARD_DNS1123_SUBDOMAIN_FMT}$")
+
+C_IDENTIFIER_FMT = "[A-Za-z_][A-Za-z0-9_]*"
+C_IDENTIFIER_ERR_MSG = "a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'"
+_C_IDENTIFIER_RE = re.compile(f"^{C_IDENTIFIER_FMT}$")
+
+ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
+ENV_VAR_NAME_FMT_ERR_MSG = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit"
+_ENV_VAR_NAME_RE = re.compile(f"^{ENV_VAR_NAME_FMT}$")
+
+CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+"
+CONFIG_MAP_KEY_ERR_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
+_CONFIG_MAP_KEY_RE = re.compile(f"^{CONFIG_MAP_KEY_FMT}$")
+
+PERCENT_FMT = "[0-9]+%"
+_PERCENT_RE = re.compile(f"^{PERCENT_FMT}$")
+
+_IANA_SVC_NAME_RE = re.compile("^[-a-z0-9]+$")
+_IANA_HAS_LETTER_RE = re.compile("[a-z]")
+
+HTTP_HEADER_NAME_FMT = "[-A-Za-z0-9]+"
+_HTTP_HEADER_NAME_RE = re.compile(f"^{HTTP_HEADER_NAME_FMT}$")
+
+
+def max_len_error(length: int) -> str:
+    return f"must be no more than {length} characters"
+
+
+def regex_error(msg: str, fmt: str, *examples: str) -> str:
+    if not examples:
+        return f"{msg} (regex used for validation is '{fmt}')"
+    ex = " or ".join(f"'{e}'" for e in examples)
+    return f"{msg} (e.g. {ex}, regex used for validation is '{fmt}')"
+
+
+def empty_error() -> str:
+    return "must be non-empty"
+
+
+def inclusive_range_error(lo: int, hi: int) -> str:
+    return f"must be between {lo} and {hi}, inclusive"
+
+
+def is_qualified_name(value: str) -> List[str]:
+    """IsQualifiedName: [prefix/]name, prefix a DNS-1123 subdomain."""
+    errs: List[str] = []
+    parts = value.split("/")
+    if len(parts) == 1:
+        name = parts[0]
+    elif len(parts) == 2:
+        prefix, name = parts
+        if len(prefix) == 0:
+            errs.append("prefix part " + empty_error())
+        else:
+            errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
+    else:
+        return ["a qualified name " + regex_error(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
+    if len(name) == 0:
+        errs.append("name part " + empty_error())
+    elif len(name) > QUALIFIED_NAME_MAX_LENGTH:
+        errs.append("name part " + max_len_error(QUALIFIED_NAME_MAX_LENGTH))
+    if not _QUALIFIED_NAME_RE.match(name):
+        errs.append("name part " + regex_error(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"))
+    return errs
+
+
+def is_valid_label_value(value: str) -> List[str]:
+    """IsValidLabelValue."""
+    errs = []
+    if len(value) > LABEL_VALUE_MAX_LENGTH:
+        errs.append(max_len_error(LABEL_VALUE_MAX_LENGTH))
+    if not _LABEL_VALUE_RE.match(value):
+        errs.append(regex_error(LABEL_VALUE_ERR_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
+    return errs
+
+
+def is_dns1123_label(value: str) -> List[str]:
+    """IsDNS1123Label."""
+    errs = []
+    if len(value) > DNS1123_LABEL_MAX_LENGTH:
+        errs.append(max_len_error(DNS1123_LABEL_MAX_LENGTH))
+    if not _DNS1123_LABEL_RE.match(value):
+        if _DNS1123_SUBDOMAIN_RE.match(value):
+            errs.append("must not contain dots")
+        else:
+            errs.append(regex_error(DNS1123_LABEL_ERR_MSG, DNS1123_LABEL_FMT, "my-name", "123-abc"))
+    return errs
+
+
+def is_dns1123_subdomain(value: str) -> List[str]:
+    """IsDNS1123Subdomain."""
+    errs = []
+    if len(value) > DNS1123_SUBDOMAIN_MAX_LENGTH:
+        errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX_LENGTH))
+    if not _DNS1123_SUBDOMAIN_RE.match(value):
+        errs.append(regex_error(DNS1123_SUBDOMAIN_ERR_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"))
+    return errs
+
+
+def is_dns1035_label(value: str) -> List[str]:
+    """IsDNS1035Label."""
+    errs = []
+    if len(value) > DNS1035_LABEL_MAX_LENGTH:
+        errs.append(max_len_error(DNS1035_LABEL_MAX_LENGTH))
+    if not _DNS1035_LABEL_RE.match(value):
+        errs.append(regex_error(DNS1035_LABEL_ERR_MSG, DNS1035_LABEL_FMT, "my-name", "abc-123"))
+    return errs
+
+
+def is_wildcard_dns1123_subdomain(value: str) -> List[str]:
+    """IsWildcardDNS1123Subdomain."""
+    errs = []
+    if len(value) > DNS1123_SUBDOMAIN_MAX_LENGTH:
+        errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX_LENGTH))
+    if not _WILDCARD_RE.match(value):
+        errs.append(regex_error(WILDCARD_DNS1123_SUBDOMAIN_ERR_MSG, WILDCARD_DNS1123_SUBDOMAIN_FMT, "*.example.com"))
+    return errs
+
+
+def is_c_identifier(value: str) -> List[str]:
+    """IsCIdentifier."""
+    if not _C_IDENTIFIER_RE.match(value):
+        return [regex_error(C_IDENTIFIER_ERR_MSG, C_IDENTIFIER_FMT, "my_name", "MY_NAME", "MyName")]
+    return []
+
+
+def is_env_var_name(value: str) -> List[str]:
+    """IsEnvVarName (relaxed env var names, GA since 1.32 — RelaxedEnvironmentVariableValidation)."""
+    errs = []
+    if not _ENV_VAR_NAME_RE.match(value):
+        errs.append(regex_error(ENV_VAR_NAME_FMT_ERR_MSG, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1"))
+    errs.extend(_has_chars(value, "."))
+    return errs
+
+
+def _has_chars(value: str, _chars: str) -> List[str]:
+    # hasChDirPrefix: ".", ".." are not allowed as env var names.
+    if value in (".", ".."):
+        return [f"must not be '{value}'"]
+    if value.startswith(".."):
+        return ["must not start with '..'"]
+    return []
+
+
+def is_config_map_key(value: str) -> List[str]:
+    """IsConfigMapKey."""
+    errs = []
+    if len(value) > DNS1123_SUBDOMAIN_MAX_LENGTH:
+        errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX_LENGTH))
+    if not _CONFIG_MAP_KEY_RE.match(value):
+        errs.append(regex_error(CONFIG_MAP_KEY_ERR_MSG, CONFIG_MAP_KEY_FMT, "key.name", "KEY_NAME", "key-name"))
+    errs.extend(_has_chars(value, "."))
+    return errs
+
+
+def is_valid_port_num(port) -> List[str]:
+    """IsValidPortNum: 1-65535."""
+    if 1 <= port <= 65535:
+        return []
+    return [inclusive_range_error(1, 65535)]
+
+
+def is_in_range(value: int, lo: int, hi: int) -> List[str]:
+    if lo <= value <= hi:
+        return []
+    return [inclusive_range_error(lo, hi)]
+
+
+def is_valid_port_name(port: str) -> List[str]:
+    """IsValidPortName: an IANA_SVC_NAME (RFC 6335)."""
+    errs = []
+    if len(port) > 15:
+        errs.append(max_len_error(15))
+    if not _IANA_SVC_NAME_RE.match(port):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not _IANA_HAS_LETTER_RE.search(port):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in port:
+        errs.append("must not contain consecutive hyphens")
+    if port and (port[0] == "-" or port[-1] == "-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs
+
+
+def is_valid_percent(value: str) -> List[str]:
+    """IsValidPercent."""
+    if not _PERCENT_RE.match(value):
+        return [regex_error("a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, "1%", "93%")]
+    return []
+
+
+def is_http_header_name(value: str) -> List[str]:
+    """IsHTTPHeaderName."""
+    if not _HTTP_HEADER_NAME_RE.match(value):
+        return [regex_error("a valid HTTP header must consist of alphanumeric characters or '-'", HTTP_HEADER_NAME_FMT, "X-Header-Name")]
+    return []
+
+
+def is_valid_ip(value: str) -> List[str]:
+    """IsValidIP (netutils.ParseIPSloppy accepts leading zeros in IPv4)."""
+    try:
+        ipaddress.ip_address(value)
+        return []
+    except ValueError:
+        pass
+    parts = value.split(".")
+    if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts):
+        return []
+    return ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
+
+
+def is_valid_cidr(value: str) -> List[str]:
+    try:
+        ipaddress.ip_network(value, strict=False)
+        return []
+    except ValueError:
+        return ["must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"]
+
+
+def is_domain_prefixed_path(value: str) -> List[str]:
+    """IsDomainPrefixedPath: DNS subdomain '/' path."""
+    parts = value.split("/", 1)
+    if len(parts) != 2 or not parts[1]:
+        return ["must be a domain-prefixed path (such as \"acme.io/foo\")"]
+    return is_dns1123_subdomain(parts[0])

@@ -1,0 +1,307 @@
+"""Rule engine: the catalogue (``rules/*.yaml``) plus the check functions
+(``kubelint/rules/*.py``) registered under the same ids.
+
+Adding a rule touches two places: its catalogue entry and one function.
+
+    from kubelint.engine import check, check_all
+
+    @check("bare-pod", kinds=("Pod",))
+    def bare_pod(obj, ctx):          # ctx: RuleContext (params, index, options)
+        if not obj.metadata.get("ownerReferences"):
+            yield Problem(("kind",), "Pod ... ; use a Deployment")
+
+    @check_all("service-selects-no-pods")
+    def service_selects_no_pods(index, ctx):
+        for svc in index.of_kind("", "Service"):
+            ...
+            yield svc, Problem(("spec", "selector"), "...")
+
+Single-object checks get every object whose kind is in ``kinds`` (all
+objects when ``kinds`` is empty).  Cross-object checks get the
+:class:`ObjectIndex` of the whole run and yield ``(object, Problem)``: they
+may read any object but report on one.  The engine stamps rule id and
+severity (from the catalogue or the configuration); checks never do.
+
+The catalogue is YAML, one file per family, a list of entries::
+
+    - id: bare-pod
+      severity: warning
+      category: reliability
+      summary: one line
+      rationale: the concept it protects
+      remediation: how to fix it
+      kinds: [Pod]
+      params: {}
+      examples:
+        - bad: |
+            apiVersion: v1 ...
+        - good: |
+            ...
+
+Entries without a Python check (``source`` other than ``rules``) document
+ids emitted by the loader, the schema layer or the API-server checks.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+
+import yaml
+
+from .findings import SEVERITIES, Finding, Problem
+
+
+# ---------------------------------------------------------------------------
+# Registry
+
+@dataclass
+class CheckFn:
+    rule: str
+    fn: Callable
+    kinds: Tuple[str, ...] = ()
+    cross: bool = False
+
+
+_CHECKS: Dict[str, CheckFn] = {}
+
+
+def check(rule: str, kinds: Iterable[str] = ()):
+    """Register a single-object check for catalogue entry ``rule``."""
+    def deco(fn):
+        _CHECKS[rule] = CheckFn(rule, fn, tuple(kinds))
+        return fn
+    return deco
+
+
+def check_all(rule: str):
+    """Register a cross-object check for catalogue entry ``rule``."""
+    def deco(fn):
+        _CHECKS[rule] = CheckFn(rule, fn, (), True)
+        return fn
+    return deco
+
+
+def registered_checks() -> Dict[str, CheckFn]:
+    _import_rule_modules()
+    return dict(_CHECKS)
+
+
+@lru_cache(maxsize=None)
+def _import_rule_modules() -> None:
+    from . import rules as pkg
+
+    for info in pkgutil.iter_modules(pkg.__path__):
+        importlib.import_module(f"{pkg.__name__}.{info.name}")
+
+
+# ---------------------------------------------------------------------------
+# Catalogue
+
+@dataclass
+class RuleEntry:
+    id: str
+    severity: str
+    summary: str
+    category: str = ""
+    rationale: str = ""
+    remediation: str = ""
+    kinds: Tuple[str, ...] = ()
+    params: dict = field(default_factory=dict)
+    examples: List[dict] = field(default_factory=list)
+    source: str = "rules"  # rules | loader | schema | apiserver | crd
+    family: str = ""  # the catalogue file it came from
+
+    def anchor(self) -> str:
+        return self.id
+
+
+def catalogue_dir() -> str:
+    env = os.environ.get("KUBELINT_RULES_DIR")
+    if env:
+        return env
+    try:
+        from importlib.resources import files
+
+        d = str(files("kubelint.data.rules"))
+        if any(f.endswith(".yaml") for f in os.listdir(d)):
+            return d
+    except Exception:
+        pass
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules")
+
+
+class CatalogueError(Exception):
+    pass
+
+
+@lru_cache(maxsize=None)
+def catalogue() -> Dict[str, RuleEntry]:
+    """Every rule id kubelint can emit, from ``rules/*.yaml``."""
+    out: Dict[str, RuleEntry] = {}
+    d = catalogue_dir()
+    for name in sorted(os.listdir(d)):
+        if not name.endswith(".yaml"):
+            continue
+        with open(os.path.join(d, name), encoding="utf-8") as fh:
+            entries = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
+        for e in entries:
+            try:
+                entry = RuleEntry(
+                    id=e["id"], severity=e["severity"], summary=e["summary"], category=e.get("category", ""),
+                    rationale=e.get("rationale", ""), remediation=e.get("remediation", ""),
+                    kinds=tuple(e.get("kinds") or ()), params=dict(e.get("params") or {}),
+                    examples=list(e.get("examples") or []), source=e.get("source", "rules"), family=name[:-5],
+                )
+            except (KeyError, TypeError) as exc:
+                raise CatalogueError(f"{name}: bad catalogue entry {e!r}: {exc}") from exc
+            if entry.severity not in SEVERITIES:
+                raise CatalogueError(f"{name}: {entry.id}: severity must be one of {SEVERITIES}")
+            if entry.id in out:
+                raise CatalogueError(f"{name}: duplicate rule id {entry.id}")
+            out[entry.id] = entry
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Object index (built once per run, for cross-object rules)
+
+class ObjectIndex:
+    """Every object of the run, namespace-aware.
+
+    An object without ``metadata.namespace`` is in ``default_namespace``
+    (the config or ``--namespace``; ``default``), except cluster-scoped
+    kinds, whose namespace is ``None``.
+    """
+
+    def __init__(self, objects, default_namespace: str = "default"):
+        from .kinds import is_cluster_scoped
+
+        self.objects = list(objects)
+        self.default_namespace = default_namespace
+        self._by_kind: Dict[Tuple[str, str], list] = defaultdict(list)
+        self._by_name: Dict[Tuple[str, str, Optional[str], str], list] = defaultdict(list)
+        for obj in self.objects:
+            self._by_kind[(obj.group, obj.kind)].append(obj)
+            if obj.name is not None:
+                self._by_name[(obj.group, obj.kind, self.namespace_of(obj), obj.name)].append(obj)
+        self._cluster_scoped = is_cluster_scoped
+
+    def namespace_of(self, obj) -> Optional[str]:
+        from .kinds import is_cluster_scoped
+
+        if is_cluster_scoped(obj.group, obj.kind):
+            return None
+        return obj.namespace or self.default_namespace
+
+    def of_kind(self, group: str, kind: str) -> list:
+        return self._by_kind.get((group, kind), [])
+
+    def get(self, group: str, kind: str, namespace: Optional[str], name: str) -> list:
+        return self._by_name.get((group, kind, namespace, name), [])
+
+    def has(self, group: str, kind: str, namespace: Optional[str], name: str) -> bool:
+        return bool(self._by_name.get((group, kind, namespace, name)))
+
+    def in_namespace(self, namespace: Optional[str]) -> Iterator:
+        for obj in self.objects:
+            if self.namespace_of(obj) == namespace:
+                yield obj
+
+
+# ---------------------------------------------------------------------------
+# Stages
+
+@dataclass
+class RuleContext:
+    """What a check sees besides the object: its parameters, the run's
+    options and (for cross-object checks) the index."""
+
+    params: dict
+    options: object
+    index: Optional[ObjectIndex] = None
+    default_namespace: str = "default"
+
+    def namespace_of(self, obj) -> Optional[str]:
+        from .kinds import is_cluster_scoped
+
+        if is_cluster_scoped(obj.group, obj.kind):
+            return None
+        return obj.namespace or self.default_namespace
+
+
+class RuleSet:
+    """The enabled rules of a run, with their effective severity and params."""
+
+    def __init__(self, options=None):
+        self.options = options
+        config = getattr(options, "config", None)
+        cat = catalogue()
+        checks = registered_checks()
+        self.severity: Dict[str, str] = {rid: e.severity for rid, e in cat.items()}
+        self.params: Dict[str, dict] = {rid: dict(e.params) for rid, e in cat.items()}
+        self.enabled = set(cat)
+        if config is not None:
+            config.apply(self)
+        self.default_namespace = (getattr(options, "default_namespace", None) or "default")
+        self.single: Dict[str, List[CheckFn]] = defaultdict(list)  # kind -> checks ("" = any)
+        self.cross: List[CheckFn] = []
+        for rid, c in sorted(checks.items()):
+            if rid not in self.enabled or rid not in cat:
+                continue
+            if c.cross:
+                self.cross.append(c)
+            else:
+                for k in c.kinds or ("",):
+                    self.single[k].append(c)
+
+    def context(self, rid: str, index=None) -> RuleContext:
+        return RuleContext(self.params.get(rid, {}), self.options, index, self.default_namespace)
+
+
+class RulesStage:
+    """Single-object rules: ``check_object(obj, ctx) -> [Problem]``."""
+
+    name = "rules"
+
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+        self._ctx = {}
+
+    def check_object(self, obj, ctx=None) -> List[Problem]:
+        out = []
+        rs = self.ruleset
+        for c in rs.single.get(obj.kind, []) + rs.single.get("", []):
+            rctx = self._ctx.get(c.rule)
+            if rctx is None:
+                rctx = self._ctx[c.rule] = rs.context(c.rule)
+            for p in c.fn(obj, rctx) or ():
+                out.append(p._replace(rule=c.rule, severity=rs.severity[c.rule]))
+        return out
+
+
+class CrossStage:
+    """Cross-object rules: ``check_all(objects, ctx) -> [Finding]``."""
+
+    name = "cross"
+
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+
+    def check_all(self, objects, ctx=None) -> List[Finding]:
+        rs = self.ruleset
+        if not rs.cross:
+            return []
+        index = ObjectIndex(objects, rs.default_namespace)
+        out = []
+        for c in rs.cross:
+            rctx = rs.context(c.rule, index)
+            for obj, p in c.fn(index, rctx) or ():
+                if getattr(obj, "context_only", False):
+                    continue
+                out.append(obj.finding(p, c.rule, rs.severity[c.rule]))
+        return out

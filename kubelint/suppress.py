@@ -1,0 +1,152 @@
+"""Suppressions: inline comments and the ``kubelint.io/ignore`` annotation.
+
+* ``# kubelint: disable=rule-a,rule-b -- reason`` at the end of a line
+  silences those rules for findings on that line;
+* the same comment on the line of ``kind:``, or on its own line(s) just
+  before the document's first key, silences them for the whole object;
+* ``# kubelint: disable-file=rule-a,rule-b`` anywhere silences them for the
+  whole file (``all`` silences every rule);
+* ``metadata.annotations["kubelint.io/ignore"]: "rule-a,rule-b"`` silences
+  them for the object.
+
+A suppression naming a rule id the catalogue does not know is itself a
+``unknown-suppression`` warning (a typo would otherwise silence nothing).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Tuple
+
+from .findings import WARNING, Finding
+
+ANNOTATION = "kubelint.io/ignore"
+_DIRECTIVE = re.compile(r"#\s*kubelint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:--.*)?$")
+
+
+@dataclass
+class Directive:
+    line: int
+    column: int
+    scope: str  # "line" | "file"
+    rules: Tuple[str, ...]
+    standalone: bool  # the comment is alone on its line
+    next_line: Optional[int] = None  # first code line after a standalone comment
+
+
+@dataclass
+class Directives:
+    items: List[Directive] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def scan(text: str) -> Optional[Directives]:
+    """Find the suppression comments of a file (cheap: only lines that
+    mention ``kubelint:`` are examined)."""
+    if "kubelint:" not in text:
+        return None
+    out = Directives()
+    lines = text.split("\n")
+    pending: List[Directive] = []
+    for i, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if pending and stripped and not stripped.startswith("#") and stripped != "---":
+            for d in pending:
+                d.next_line = i
+            pending = []
+        if "kubelint:" not in line:
+            continue
+        m = _DIRECTIVE.search(line)
+        if not m:
+            continue
+        rules = tuple(r.strip() for r in m.group(2).split(",") if r.strip())
+        standalone = stripped.startswith("#")
+        d = Directive(i, m.start() + 1, "file" if m.group(1) == "disable-file" else "line", rules, standalone)
+        out.items.append(d)
+        if standalone and d.scope == "line":
+            pending.append(d)
+    return out if out.items else None
+
+
+def _annotation_rules(obj) -> Set[str]:
+    ann = obj.metadata.get("annotations")
+    if not isinstance(ann, dict):
+        return set()
+    v = ann.get(ANNOTATION)
+    if not isinstance(v, str):
+        return set()
+    return {r.strip() for r in v.split(",") if r.strip()}
+
+
+def apply(findings: List[Finding], directives: Dict[str, Directives], objects, ctx) -> List[Finding]:
+    from .engine import catalogue
+
+    known = set(catalogue())
+    extra: List[Finding] = []
+    # Object line ranges per file, and object-wide suppressions.
+    by_file: Dict[str, list] = {}
+    for obj in objects:
+        by_file.setdefault(obj.file, []).append(obj)
+    object_rules: Dict[Tuple[str, int], Set[str]] = {}  # (file, start line) -> rules
+    ranges: Dict[str, List[Tuple[int, int]]] = {}
+    for file, objs in by_file.items():
+        objs.sort(key=lambda o: o.line)
+        starts = [o.line for o in objs]
+        spans = []
+        for k, o in enumerate(objs):
+            end = starts[k + 1] - 1 if k + 1 < len(objs) else 10 ** 12
+            spans.append((o.line, end))
+            rules = _annotation_rules(o)
+            if rules:
+                for r in rules - known - {"all"}:
+                    line, col = o.locate(("metadata", "annotations", ANNOTATION))
+                    extra.append(Finding("unknown-suppression", WARNING,
+                                         f'{ANNOTATION} names unknown rule "{r}"; it silences nothing (see `kubelint rules`)',
+                                         file, line, col, f"metadata.annotations.{ANNOTATION}", o.ref))
+                object_rules.setdefault((file, o.line), set()).update(rules)
+            kind_line = o.locate(("kind",), "key")[0]
+            for d in (directives.get(file).items if directives.get(file) else ()):
+                if d.scope != "line":
+                    continue
+                if d.line == kind_line or (d.standalone and d.next_line == o.line):
+                    object_rules.setdefault((file, o.line), set()).update(d.rules)
+        ranges[file] = spans
+    line_rules: Dict[Tuple[str, int], Set[str]] = {}
+    file_rules: Dict[str, Set[str]] = {}
+    for file, ds in directives.items():
+        if not ds:
+            continue
+        for d in ds.items:
+            for r in d.rules:
+                if r not in known and r != "all":
+                    extra.append(Finding("unknown-suppression", WARNING,
+                                         f'suppression names unknown rule "{r}"; it silences nothing (see `kubelint rules`)',
+                                         file, d.line, d.column))
+            if d.scope == "file":
+                file_rules.setdefault(file, set()).update(d.rules)
+            elif not d.standalone:
+                line_rules.setdefault((file, d.line), set()).update(d.rules)
+
+    def object_start(file: str, line: int) -> Optional[int]:
+        for lo, hi in ranges.get(file, ()):
+            if lo <= line <= hi:
+                return lo
+        return None
+
+    kept = []
+    for f in findings:
+        fr = file_rules.get(f.file)
+        if fr and (f.rule in fr or "all" in fr):
+            continue
+        lr = line_rules.get((f.file, f.line))
+        if lr and (f.rule in lr or "all" in lr):
+            continue
+        if object_rules and f.object is not None:
+            start = object_start(f.file, f.line)
+            orules = object_rules.get((f.file, start)) if start is not None else None
+            if orules and (f.rule in orules or "all" in orules):
+                continue
+        kept.append(f)
+    return kept + extra
