@@ -317,8 +317,8 @@ class Walker:
 # apiserver stage reports those as errors, so the schema layer stays quiet.
 _DUPLICATES_CHECKED_ELSEWHERE = {
     ("containers", "map"), ("initContainers", "map"), ("ephemeralContainers", "map"),
-    ("volumes", "map"), ("ports", "map"), ("imagePullSecrets", "map"), ("volumeMounts", "map"),
-    ("volumeDevices", "map"), ("resourceClaims", "map"), ("hostAliases", "map"),
+    ("volumes", "map"), ("ports", "map"), ("volumeMounts", "map"),
+    ("volumeDevices", "map"), ("resourceClaims", "map"), ("schedulingGates", "map"), ("topologySpreadConstraints", "map"),
     ("env", "map"),  # reported once, as a warning, by the apiserver stage (server warns "hides previous definition")
 }
 
