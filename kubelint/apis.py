@@ -76,6 +76,10 @@ REMOVED_BEFORE_1_25: Dict[Tuple[str, str], Removal] = {
     ("policy/v1beta1", "PodDisruptionBudget"): Removal("1.25", "policy/v1", "in policy/v1 an empty selector selects every pod in the namespace"),
     ("policy/v1beta1", "PodSecurityPolicy"): Removal("1.25", None, "PodSecurityPolicy has no replacement API; use Pod Security Admission (namespace labels pod-security.kubernetes.io/*)"),
     ("node.k8s.io/v1beta1", "RuntimeClass"): Removal("1.25", "node.k8s.io/v1"),
+    # v1.14: the alpha Initializers feature was removed (1.14 release notes,
+    # "Initializers ... have been removed"); mutating webhooks replace it.
+    ("admissionregistration.k8s.io/v1alpha1", "InitializerConfiguration"): Removal(
+        "1.14", "admissionregistration.k8s.io/v1", "use a MutatingWebhookConfiguration instead"),
 }
 
 # Groups that only ever existed built in (not creatable by CRDs) and are
@@ -106,6 +110,16 @@ def removal(api_version: str, kind: str, target: str, history: Dict[str, Dict[st
     if entry and _key(entry.removed_in) <= _key(target):
         return entry
     return None
+
+
+def removed_kind(kind: str, target: str) -> Optional[Tuple[str, Removal]]:
+    """A curated removal of ``kind`` under any apiVersion (for manifests that
+    pair a removed kind with a version that never served it, such as
+    ``policy/v1 PodSecurityPolicy``)."""
+    hits = [(gv, r) for (gv, k), r in REMOVED_BEFORE_1_25.items() if k == kind and _key(r.removed_in) <= _key(target)]
+    if not hits:
+        return None
+    return sorted(hits, key=lambda h: _key(h[1].removed_in))[-1]
 
 
 def replacement(api_version: str, kind: str, index: Dict[str, Dict[str, str]]) -> Optional[str]:

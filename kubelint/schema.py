@@ -335,6 +335,12 @@ def _is_base64(s: str) -> bool:
         return False
 
 
+def _removal_text(r):
+    if r.replacement:
+        return f"use apiVersion: {r.replacement}", (f" ({r.note})" if r.note else "")
+    return (r.note or "there is no replacement API"), ""
+
+
 class SchemaStage:
     """The pipeline stage: ``check_object(obj, ctx) -> [Problem]``."""
 
@@ -380,11 +386,7 @@ class SchemaStage:
         hist = self._hist()
         gone = apis.removal(api_version, kind, target, hist)
         if gone:
-            if gone.replacement:
-                fix = f"use apiVersion: {gone.replacement}"
-            else:
-                fix = "there is no replacement API"
-            note = f" ({gone.note})" if gone.note else ""
+            fix, note = _removal_text(gone)
             yield Problem(("apiVersion",), f"{api_version} {kind} was removed in Kubernetes {gone.removed_in}: {fix}{note}", "removed-api", ERROR)
             return
         added = apis.future(api_version, kind, target, hist)
@@ -394,7 +396,19 @@ class SchemaStage:
             return
         if self.custom_kinds is not None and (api_version, kind) in self.custom_kinds:
             return
+        if group in apis.REMOVED_GROUPS:
+            repl = apis.replacement(api_version, kind, self.schemas.kinds)
+            fix = f"; {kind} is served by {repl} (use apiVersion: {repl})" if repl else ""
+            yield Problem(("apiVersion",), f"the {group} API group is no longer served (its last kinds were removed in Kubernetes 1.22){fix}", "removed-api", ERROR)
+            return
         if group in builtin_groups() or (group and "." not in group):
+            if apis.replacement(api_version, kind, self.schemas.kinds) is None:
+                gone_elsewhere = apis.removed_kind(kind, target)
+                if gone_elsewhere:
+                    gv, r = gone_elsewhere
+                    fix, note = _removal_text(r)
+                    yield Problem(("apiVersion",), f"{kind} is not served by {api_version}; it was last served as {gv}, removed in Kubernetes {r.removed_in}: {fix}{note}", "removed-api", ERROR)
+                    return
             yield from self._unknown_builtin(api_version, group, kind)
             return
         # A custom resource without a known CRD.
