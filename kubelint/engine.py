@@ -124,14 +124,9 @@ def catalogue_dir() -> str:
     env = os.environ.get("KUBELINT_RULES_DIR")
     if env:
         return env
-    try:
-        from importlib.resources import files
-
-        d = str(files("kubelint.data.rules"))
-        if any(f.endswith(".yaml") for f in os.listdir(d)):
-            return d
-    except Exception:
-        pass
+    d = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "rules")  # installed wheel
+    if os.path.isdir(d) and any(f.endswith(".yaml") for f in os.listdir(d)):
+        return d
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules")
 
 

@@ -737,7 +737,13 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
     col = mark.column + 1 if mark else 1
     problem = exc.problem or str(exc)
     hint = ""
-    if "'\\t'" in problem or "\\t" in problem or "tab" in problem.lower():
+    at_tab = False
+    if mark is not None:
+        lines = text.split("\n", mark.line + 1)
+        if mark.line < len(lines):
+            src = lines[mark.line]
+            at_tab = mark.column < len(src) and src[mark.column] == "\t"
+    if at_tab or "'\\t'" in problem or "\\t" in problem or "tab" in problem.lower():
         problem = "tab character where YAML expects indentation or a token"
         hint = "YAML indentation must use spaces, never tabs: replace the tab with spaces"
     elif "mapping values are not allowed here" in problem:

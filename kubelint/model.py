@@ -83,7 +83,8 @@ def objects_from_document(doc: Document) -> Tuple[List[KubeObject], List[Finding
     items = data.get("items")
     if kind.endswith("List") and isinstance(items, list):
         objects, findings = [], []
-        shadows = doc.shadow[2].get("items", (0, 0, None))[2] if isinstance(doc.shadow[2], dict) else None
+        entry = doc.shadow[2].get("items") if isinstance(doc.shadow[2], dict) else None
+        shadows = entry[2][2] if entry else None
         for i, item in enumerate(items):
             shadow = shadows[i] if isinstance(shadows, list) and i < len(shadows) else doc.shadow
             if not isinstance(item, dict):

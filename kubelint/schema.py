@@ -42,12 +42,9 @@ from .findings import ERROR, INFO, WARNING, Problem
 from .quantity import QuantityError, parse_quantity
 from .suggest import closest, did_you_mean
 
-try:  # installed wheel: kubelint/data/schemas
-    from importlib.resources import files as _files
-
-    _PKG_DIR = str(_files("kubelint.data.schemas"))
-except Exception:  # pragma: no cover - source tree without kubelint/data
-    _PKG_DIR = ""
+# Installed wheel: kubelint/data/schemas (setuptools maps the repository's
+# schemas/ there); a source checkout has no kubelint/data/schemas.
+_PKG_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "schemas")
 
 
 def schema_dir() -> str:
