@@ -398,6 +398,8 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _BINARY = "tag:yaml.org,2002:binary"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_ScalarNode = yaml.ScalarNode
+_MappingNode = yaml.MappingNode
 _MAPTAG = "tag:yaml.org,2002:map"
 _SEQTAG = "tag:yaml.org,2002:seq"
 _MERGETAG = "tag:yaml.org,2002:merge"
@@ -428,59 +430,87 @@ class _DocError(Exception):
         self.rule, self.message, self.line, self.column = rule, message, mark_line, mark_col
 
 
+_INFINITIES = (math.inf, -math.inf)
+_BUSY = object()  # memo marker: the node is being built (a recursive alias)
+_RESOLVE_CACHE: dict = {}  # plain scalar text -> resolved value (pure function)
+_KEY_CACHE: dict = {}  # plain key text -> JSON key string (or _NULL_KEY)
+_NULL_KEY = object()
+_CACHE_MAX = 100_000
+
+
+def _resolve_cached(text: str):
+    try:
+        return _RESOLVE_CACHE[text]
+    except KeyError:
+        value = resolve_plain(text)
+        if len(text) <= 64:
+            if len(_RESOLVE_CACHE) >= _CACHE_MAX:
+                _RESOLVE_CACHE.clear()
+            _RESOLVE_CACHE[text] = value
+        return value
+
+
 class _Builder:
-    __slots__ = ("file", "problems", "limits", "decodes", "aliases", "memo", "sizes", "active", "warned_tags")
+    __slots__ = ("file", "problems", "limits", "decodes", "aliases", "memo", "sizes", "warned_tags", "max_nodes", "max_depth")
 
     def __init__(self, file: str, problems: list, limits: Limits):
         self.file = file
         self.problems = problems
         self.limits = limits
+        self.max_nodes = limits.max_nodes
+        self.max_depth = limits.max_depth
         self.decodes = 0
         self.aliases = 0
-        self.memo = {}
+        self.memo = {}  # id(collection node) -> (value, shadow) or _BUSY
         self.sizes = {}
-        self.active = set()
         self.warned_tags = set()
 
     def build(self, node, depth: int):
+        cls = node.__class__
+        m = node.start_mark
+        if cls is _ScalarNode:
+            # Scalars are never memoised: an alias to a scalar re-decodes it,
+            # one node, as go-yaml does.
+            self.decodes += 1
+            if self.decodes > self.max_nodes:
+                raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit max-nodes)", m.line + 1, m.column + 1)
+            if node.tag == _IMPLICIT:
+                value = node.value if node.style else _resolve_cached(node.value)
+            else:
+                value = self._scalar(node)
+            if value.__class__ is float and (value != value or value in _INFINITIES):
+                raise _DocError("yaml-syntax", "document contains .inf or .nan: kubectl cannot convert it to JSON (unsupported value); quote the value",
+                                m.line + 1, m.column + 1)
+            return value, (m.line + 1, m.column + 1, None)
         nid = id(node)
-        if nid in self.memo:
+        hit = self.memo.get(nid)
+        if hit is not None:
+            if hit is _BUSY:
+                raise _DocError("yaml-syntax", "anchor value contains itself (recursive alias); kubectl rejects this document", m.line + 1, m.column + 1)
             # An alias: go-yaml re-decodes the anchored node every time.
             size = self.sizes[nid]
             self.decodes += size
             self.aliases += size
             self._check_alias(node)
-            return self.memo[nid]
-        if nid in self.active:
-            m = node.start_mark
-            raise _DocError("yaml-syntax", "anchor value contains itself (recursive alias); kubectl rejects this document", m.line + 1, m.column + 1)
-        if depth > self.limits.max_depth:
-            m = node.start_mark
-            raise _DocError("nesting-too-deep", f"nesting deeper than {self.limits.max_depth} levels (limit max-depth); no manifest needs this", m.line + 1, m.column + 1)
+            return hit
+        if depth > self.max_depth:
+            raise _DocError("nesting-too-deep", f"nesting deeper than {self.max_depth} levels (limit max-depth); no manifest needs this", m.line + 1, m.column + 1)
         start = self.decodes
         self.decodes += 1
-        if self.decodes > self.limits.max_nodes:
-            m = node.start_mark
-            raise _DocError("too-many-nodes", f"document expands to more than {self.limits.max_nodes:,} nodes (limit max-nodes)", m.line + 1, m.column + 1)
-        m = node.start_mark
+        if self.decodes > self.max_nodes:
+            raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit max-nodes)", m.line + 1, m.column + 1)
         line, col = m.line + 1, m.column + 1
-        cls = node.__class__
-        if cls is yaml.ScalarNode:
-            value = self._scalar(node)
-            result = (value, (line, col, None))
-        elif cls is yaml.MappingNode:
-            self.active.add(nid)
+        self.memo[nid] = _BUSY
+        if cls is _MappingNode:
             result = self._mapping(node, depth, line, col)
-            self.active.discard(nid)
         else:
-            self.active.add(nid)
             self._tag_check(node, _SEQTAG)
             items, shadows = [], []
+            build = self.build
             for child in node.value:
-                v, s = self.build(child, depth + 1)
+                v, sh = build(child, depth + 1)
                 items.append(v)
-                shadows.append(s)
-            self.active.discard(nid)
+                shadows.append(sh)
             result = (items, (line, col, shadows))
         self.memo[nid] = result
         self.sizes[nid] = self.decodes - start
@@ -542,33 +572,57 @@ class _Builder:
         return value  # go-yaml: a scalar with an unknown tag stays its text
 
     def _mapping(self, node, depth, line, col):
-        self._tag_check(node, _MAPTAG)
+        if node.tag != _IMPLICIT:
+            self._tag_check(node, _MAPTAG)
         out = {}
         shadow = {}
-        first_seen = {}
+        merged = None  # keys that came from merge keys (overriding them is fine)
+        build = self.build
         for key_node, value_node in node.value:
-            if key_node.__class__ is yaml.ScalarNode and key_node.tag in (_IMPLICIT, _MERGETAG) and not key_node.style and key_node.value == "<<":
-                self._merge(value_node, out, shadow, depth)
-                continue
-            if key_node.__class__ is not yaml.ScalarNode:
+            if key_node.__class__ is not _ScalarNode:
                 km = key_node.start_mark
                 raise _DocError("yaml-syntax", "a mapping or sequence cannot be a mapping key (go-yaml: invalid map key)", km.line + 1, km.column + 1)
-            self.decodes += 1
-            key = self._scalar(key_node)
-            skey = _go_key_string(key)
+            text = key_node.value
+            if key_node.tag == _IMPLICIT:
+                if key_node.style:
+                    skey = text
+                elif text == "<<":
+                    before = set(out)
+                    self._merge(value_node, out, shadow, depth)
+                    merged = (merged or set()) | (set(out) - before)
+                    continue
+                else:
+                    skey = _KEY_CACHE.get(text)
+                    if skey is None:
+                        skey = _go_key_string(resolve_plain(text))
+                        if skey is None:
+                            skey = _NULL_KEY
+                        if len(_KEY_CACHE) >= _CACHE_MAX:
+                            _KEY_CACHE.clear()
+                        _KEY_CACHE[text] = skey
+            else:
+                if key_node.tag == _MERGETAG and not key_node.style and text == "<<":
+                    before = set(out)
+                    self._merge(value_node, out, shadow, depth)
+                    merged = (merged or set()) | (set(out) - before)
+                    continue
+                skey = _go_key_string(self._scalar(key_node))
+                if skey is None:
+                    skey = _NULL_KEY
             km = key_node.start_mark
-            if skey is None:
+            if skey is _NULL_KEY:
                 raise _DocError("yaml-syntax", "null mapping key: kubectl cannot convert it to JSON (unsupported map key of type <nil>)", km.line + 1, km.column + 1)
-            value, vshadow = self.build(value_node, depth + 1)
-            if skey in first_seen:
-                fl, fc = first_seen[skey]
-                shown = f"'{skey}'" if key_node.value == skey else f"'{key_node.value}' (read by kubectl as '{skey}')"
+            self.decodes += 1
+            value, vshadow = build(value_node, depth + 1)
+            if skey in shadow and (merged is None or skey not in merged):
+                fl, fc = shadow[skey][0], shadow[skey][1]
+                shown = f"'{skey}'" if text == skey else f"'{text}' (read by kubectl as '{skey}')"
                 self.problems.append(Finding(
                     "yaml-duplicate-key", WARNING,
                     f"duplicate key {shown} (first at line {fl}); kubectl silently keeps only the last value, so the earlier one is lost: remove one of them",
                     self.file, km.line + 1, km.column + 1))
-            else:
-                first_seen[skey] = (km.line + 1, km.column + 1)
+            elif merged is not None:
+                merged.discard(skey)
             out[skey] = value
             shadow[skey] = (km.line + 1, km.column + 1, vshadow)
         return out, (line, col, shadow)
@@ -701,34 +755,11 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
                 index += 1
                 continue
             line, col = shadow[0], shadow[1]
-            if not _finite(data):
-                problems.append(Finding("yaml-syntax", ERROR,
-                                        "document contains .inf or .nan: kubectl cannot convert it to JSON (unsupported value); quote the value",
-                                        path, line, col))
-                index += 1
-                continue
             loaded.documents.append(Document(path, index, data, shadow, line, col))
             index += 1
     finally:
         loader.dispose()
     return loaded
-
-
-def _finite(data) -> bool:
-    stack = [data]
-    seen = set()
-    while stack:
-        v = stack.pop()
-        t = v.__class__
-        if t is float:
-            if v != v or v in (math.inf, -math.inf):
-                return False
-        elif t is dict or t is list:
-            if id(v) in seen:
-                continue
-            seen.add(id(v))
-            stack.extend(v.values() if t is dict else v)
-    return True
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
