@@ -26,7 +26,7 @@ def installed(tmp_path_factory):
     env_dir = tmp / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
-    r = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q", str(wheel)],
+    r = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--ignore-installed", "-q", str(wheel)],
                        capture_output=True, text=True, timeout=300)
     if r.returncode != 0:
         pytest.fail(f"install failed: {r.stderr[-2000:]}")
