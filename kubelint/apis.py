@@ -133,7 +133,8 @@ def replacement(api_version: str, kind: str, index: Dict[str, Dict[str, str]]) -
     def rank(gv):
         g, _, v = gv.rpartition("/")
         maturity = 0 if "alpha" not in v and "beta" not in v else (1 if "beta" in v else 2)
-        return (g != group, maturity, gv)
+        digits = "".join(c for c in v[1:].split("alpha")[0].split("beta")[0] if c.isdigit())
+        return (g != group, maturity, -int(digits or 0), gv)
 
     return sorted(candidates, key=rank)[0]
 
@@ -157,3 +158,26 @@ def later_removal(api_version: str, kind: str, target: str, history) -> Optional
         return None
     removed_in = versions[versions.index(served[-1]) + 1]
     return Removal(removed_in, replacement(api_version, kind, history[newest]))
+
+
+# Non-GA group/versions a default kube-apiserver serves.  Since 1.24 new beta
+# APIs are off by default (KEP-3136, "Beta APIs Off by Default"); the betas
+# below predate that policy (they are the betas of the 1.25 schemas) or were
+# exempted (flowcontrol v1beta3, which API Priority and Fairness needs).
+# Alpha APIs are never on by default.  Checked against a default v1.37
+# kube-apiserver (`kubectl api-versions` lists GA versions only).
+BETA_ON_BY_DEFAULT = {
+    "autoscaling/v2beta2", "flowcontrol.apiserver.k8s.io/v1beta1", "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3", "storage.k8s.io/v1beta1",
+}
+
+
+def is_ga(api_version: str) -> bool:
+    v = api_version.rpartition("/")[2]
+    return "alpha" not in v and "beta" not in v
+
+
+def enabled_by_default(api_version: str, target: str) -> bool:
+    if is_ga(api_version):
+        return True
+    return api_version in BETA_ON_BY_DEFAULT

@@ -366,6 +366,13 @@ class SchemaStage:
         if root is None:
             problems.extend(self._unserved(obj, ctx))
             return problems
+        if not apis.enabled_by_default(obj.api_version, self.version):
+            ga = apis.replacement(obj.api_version, obj.kind, self.schemas.kinds)
+            alt = f"; {ga} serves {obj.kind} by default: prefer it" if ga and ga != obj.api_version and apis.is_ga(ga) else ""
+            maturity = "alpha" if "alpha" in obj.version else "beta"
+            problems.append(Problem(("apiVersion",), f"{obj.api_version} is a {maturity} API that Kubernetes {self.version} serves only when the cluster enables it "
+                                                     f"(kube-apiserver --runtime-config={obj.api_version}=true); on a default cluster kubectl fails with \"no matches for kind\"{alt}",
+                                    "api-not-enabled-by-default", WARNING))
         later = apis.later_removal(obj.api_version, obj.kind, self.version, self._hist())
         if later:
             repl = f"; migrate to {later.replacement}" if later.replacement else ""
