@@ -1,0 +1,1 @@
+"""Package data: the wheel maps schemas/ and rules/ here (see pyproject.toml)."""
