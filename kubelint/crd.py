@@ -69,7 +69,6 @@ RULE_SKIPPED = "cr-validation-rule-skipped"
 VERSION_NOT_SERVED = "cr-version-not-served"
 DEPRECATED_VERSION = "cr-deprecated-version"
 CRD_INVALID = "crd-invalid"
-SCHEMA_DIR_ERROR = "schema-dir-unreadable"
 
 _INT64 = (-(2 ** 63), 2 ** 63 - 1)
 
@@ -472,7 +471,7 @@ class Walker:
                 problems.append(Problem((r,), f"{r}: Required value (the {kind} schema requires it); add {r}", MISSING_REQUIRED, ERROR, "key"))
         # Root-level value validations besides properties (CEL at the root sees
         # apiVersion, kind, metadata.name/generateName and the rest).
-        if node.rules:
+        if node.rules and not any(p.rule == INVALID_TYPE for p in problems):
             self._rules(data, node, (), problems)
 
     def walk(self, value, node: Node, path: tuple, problems: list, defaulted: bool = False):
@@ -493,6 +492,7 @@ class Walker:
             if not ok:
                 problems.append(self._type_error(path, value, node))
                 return
+        before = len(problems)
         if isinstance(value, dict):
             self._object(value, node, path, problems)
         elif isinstance(value, list):
@@ -506,7 +506,10 @@ class Walker:
         if node.all_of or node.any_of or node.one_of or node.not_ is not None:
             self._combinators(value, node, path, problems)
         if node.rules and not defaulted:
-            self._rules(value, node, path, problems)
+            # A rule over a subtree with a type error would judge values the
+            # server never converts (it reports the type error): skip it.
+            if not any(p.rule == INVALID_TYPE for p in problems[before:]):
+                self._rules(value, node, path, problems)
 
     # -- objects -------------------------------------------------------------
     def _object(self, value: dict, node: Node, path, problems):
@@ -621,7 +624,7 @@ class Walker:
             if node.max_len is not None or node.min_len is not None:
                 n = len(value)  # runes: Python str counts code points, as utf8.RuneCountInString
                 if node.max_len is not None and n > node.max_len:
-                    problems.append(Problem(path, f"{_p(path)}: Too long: may not be more than {node.max_len} bytes (it has {n} characters)", INVALID_VALUE, ERROR))
+                    problems.append(Problem(path, f"{_p(path)}: Too long: may not be longer than {node.max_len} (it has {n} characters)", INVALID_VALUE, ERROR))
                 if node.min_len is not None and n < node.min_len:
                     problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be at least {node.min_len} chars long",
                                             INVALID_VALUE, ERROR))
