@@ -234,20 +234,24 @@ _FMT_RE = {
     "hexcolor": re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z"),
     "date": re.compile(r"^\d{4}-\d{2}-\d{2}\Z"),
     "date-time": re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?\Z"),
-    "duration": re.compile(r"^\s*(\d+(\.\d+)?\s*(ns|us|µs|ms|s|m|h|d|w|[a-z]+)\s*)+\Z"),
-    "hostname": re.compile(r"^[a-zA-Z0-9]([-a-zA-Z0-9]{0,62})?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,62})?)*\.?\Z"),
+    # strfmt.ParseDuration: Go durations ("0", "1h30m", "-1.5s") and "3 days", "1 week"...
+    "duration": re.compile(r"^\s*[-+]?([0-9]*\.?[0-9]+)(\s*[^\W\d_]+\s*([0-9]*\.?[0-9]+)?)*\s*\Z"),
+    # strfmt IsHostname accepts Unicode letters and symbols: stay lenient.
+    "hostname": re.compile(r"^[^\W_]([^\W_]|-)*(\.[^\W_]([^\W_]|-)*)*\.?\Z"),
     "byte": re.compile(r"^[A-Za-z0-9+/\r\n]*=?=?\s*\Z"),
 }
 _FMT_RE["datetime"] = _FMT_RE["date-time"]
 
 
 def _check_ip(v: str, version: int) -> bool:
+    """strfmt IsIPv4 / IsIPv6: net.ParseIP succeeds and the text has a '.' / ':'."""
     import ipaddress
 
     try:
-        return ipaddress.ip_address(v).version == version
+        ipaddress.ip_address(v)
     except ValueError:
         return False
+    return ("." in v) if version == 4 else (":" in v)
 
 
 def _check_cidr(v: str) -> bool:
@@ -630,7 +634,7 @@ class Walker:
                                             INVALID_VALUE, ERROR))
             if node.pattern is not None and not node.pattern.search(value):
                 problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should match '{node.pattern_src}'", INVALID_VALUE, ERROR))
-            if node.format is not None and not FORMATS[node.format](value):
+            if node.format is not None and value and not FORMATS[node.format](value):
                 problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must be of type {node.format}: {show(value)}",
                                         INVALID_VALUE, ERROR))
             return
@@ -899,8 +903,8 @@ class CrdStage:
             if d not in dirs:
                 dirs.append(d)
         self.catalogues = [Catalogue(d) for d in dirs]
-        self._catalogue_nodes: Dict[Tuple[str, str, str], Optional[Tuple[str, Node]]] = {}
-        self._catalogue_errors: Dict[str, str] = {}
+        self._catalogue_nodes: Dict[Tuple[str, str, str], Optional[tuple]] = {}  # (path, Node or None, error)
+        self._reported_unreadable = set()
         self.walker = Walker(self)
         self._meta_walker = getattr(schema_stage, "walker", None)
         if schema_stage is not None:
@@ -927,9 +931,9 @@ class CrdStage:
             try:
                 with open(path, encoding="utf-8") as fh:
                     data = json.load(fh)
-                hit = (path, compile_schema(data))
+                hit = (path, compile_schema(data), None)
             except (OSError, ValueError, RecursionError) as exc:
-                self._catalogue_errors[path] = f"{type(exc).__name__}: {exc}"
+                hit = (path, None, f"{type(exc).__name__}: {exc}")
                 continue
             break
         self._catalogue_nodes[key] = hit
@@ -986,7 +990,12 @@ class CrdStage:
             self._validate(obj, node, problems)
             return problems
         hit = self.catalogue_node(obj.group, obj.version, obj.kind)
-        if hit is not None:
+        if hit is not None and hit[1] is None:
+            if (obj.group, obj.version, obj.kind) not in self._reported_unreadable:
+                self._reported_unreadable.add((obj.group, obj.version, obj.kind))
+                problems.append(Problem(("kind",), f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {hit[0]} cannot be read ({hit[2]}); "
+                                                   "not validated. Fix or regenerate the file", "no-schema", INFO))
+        elif hit is not None:
             self._validate(obj, hit[1], problems)
         return problems
 

@@ -513,6 +513,7 @@ def test_unreadable_catalogue_schema_is_not_a_crash(tmp_path):
     result = check(cr, schema_dirs=[str(tmp_path / "cat")])
     assert not result.fatal
     assert [f.rule for f in result.findings] == ["no-schema"]
+    assert "gadget_v1.json cannot be read" in result.findings[0].message
 
 
 # --- the CRD itself (apiextensions validation.go) -------------------------------------------------
