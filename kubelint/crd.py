@@ -49,6 +49,7 @@ import json
 import math
 import os
 import re
+import weakref
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from .findings import ERROR, INFO, WARNING, Problem, format_path
@@ -526,11 +527,13 @@ def _compiled_pattern(p: str):
     if hit is None:
         try:
             hit = go_regexp(p)
-        except PatternUnsupported as exc:
-            hit = exc
+        except PatternUnsupported:
+            # Cache a marker, never the exception: its traceback would keep
+            # the caller's frames (and the whole run's data) alive.
+            hit = False
         _PATTERNS[p] = hit
-    if isinstance(hit, PatternUnsupported):
-        raise hit
+    if hit is False:
+        raise PatternUnsupported(p)
     return hit
 
 
@@ -550,7 +553,9 @@ class Walker:
     fields are errors; catalogue schemas are CRD-derived too, so the same."""
 
     def __init__(self, stage=None):
-        self.stage = stage
+        # A weak reference: no stage <-> walker cycle, so a run's data is
+        # freed by reference counting when the run ends (the runner pauses GC).
+        self.stage = weakref.proxy(stage) if stage is not None else None
 
     # Entry point for a CR: root is the version's compiled schema.
     def root(self, obj, node: Node, problems: list, kind: str):
@@ -909,10 +914,10 @@ def _copy(v):
 # --- schema sources ---------------------------------------------------------------
 
 class CrdVersion:
-    __slots__ = ("name", "served", "storage", "deprecated", "warning", "schema", "_node", "crd")
+    __slots__ = ("name", "served", "storage", "deprecated", "warning", "schema", "_node")
 
     def __init__(self, crd, v: dict, shared_schema=None):
-        self.crd = crd
+
         self.name = v.get("name")
         self.served = v.get("served") is True
         self.storage = v.get("storage") is True
@@ -994,7 +999,7 @@ class _CustomKinds:
     CRD stage validates (or reports on, e.g. an unserved version)."""
 
     def __init__(self, stage: "CrdStage"):
-        self.stage = stage
+        self.stage = weakref.proxy(stage)
 
     def __contains__(self, key) -> bool:
         api_version, kind = key
