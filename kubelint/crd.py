@@ -837,8 +837,7 @@ class Walker:
     def _rules(self, value, node, path, problems):
         from . import cel
 
-        for rule in node.rules:
-            problems.extend(cel.evaluate(rule, value, node, path))
+        problems.extend(cel.evaluate_all(node.rules, value, node, path))
 
     # -- messages ----------------------------------------------------------------
     @staticmethod
