@@ -596,7 +596,13 @@ class Walker:
         # Root-level value validations besides properties (CEL at the root sees
         # apiVersion, kind, metadata.name/generateName and the rest).
         if node.rules and not any(p.rule == INVALID_TYPE for p in problems):
-            self._rules(data, node, (), problems)
+            # At the root, CEL sees metadata.name and generateName only
+            # (the structural schema of ObjectMeta the server exposes).
+            meta = data.get("metadata")
+            visible = {k: v for k, v in data.items() if k != "metadata"}
+            if isinstance(meta, dict):
+                visible["metadata"] = {k: meta[k] for k in ("name", "generateName") if k in meta}
+            self._rules(visible, node, (), problems)
 
     def walk(self, value, node: Node, path: tuple, problems: list, defaulted: bool = False):
         if value is None:
@@ -1221,6 +1227,10 @@ def check_crd(obj, stage=None) -> List[Problem]:
             bad(("spec", "group"), f'Invalid value: "{group}": {e}')
         if not errs and "." not in group:
             bad(("spec", "group"), f'Invalid value: "{group}": should be a domain with at least one dot')
+    if spec.get("preserveUnknownFields") is True:
+        # ValidateCustomResourceDefinitionSpec (v1): structural schemas prune.
+        bad(("spec", "preserveUnknownFields"), "Invalid value: true: must be false in order to use defaults in the schema "
+                                               "(apiextensions.k8s.io/v1); set x-kubernetes-preserve-unknown-fields: true in the schema instead")
     scope = spec.get("scope")
     if not scope:
         bad(("spec", "scope"), "Required value", "key")

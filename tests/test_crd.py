@@ -542,6 +542,7 @@ def crd_doc(**changes):
     ({"spec__versions__0__schema": KeyError}, "schemas are required"),
     ({"spec__group": "example"}, "should be a domain with at least one dot"),
     ({"spec__scope": "Global"}, "Unsupported value"),
+    ({"spec__preserveUnknownFields": True}, "x-kubernetes-preserve-unknown-fields"),
     ({"spec__names__plural": "Widgets"}, "DNS-1035"),                                           # ValidateCustomResourceDefinitionNames
     ({"spec__versions__2__schema__openAPIV3Schema__type": "string"}, "must be object at the root"),
     ({"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__name": {"description": "no type"}},
@@ -594,3 +595,17 @@ def test_catalogue_examples(tmp_path, rule, kind, text):
         assert ids == {rule}
     else:
         assert ids == set()
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_root_rules_see_only_name_and_generate_name_of_metadata(tmp_path):
+    schema = """\
+    type: object
+    x-kubernetes-validations:
+      - rule: "!has(self.metadata.labels) && self.metadata.name.startsWith('t')"
+        message: root rule
+    properties:
+      spec: {type: object}
+    """
+    r = run_small(tmp_path, schema, "spec: {}\n", metadata="  name: t\n  labels: {a: b}\n")
+    assert r.findings == []
