@@ -677,6 +677,8 @@ class Walker:
             for k, child in props.items():
                 if child.has_default and k not in value:
                     self.walk(_copy(child.default), child, path + (k,), problems, defaulted=True)
+        if node.required:
+            props = node.props or {}
             for r in node.required:
                 if value.get(r) is None and not (r in props and props[r].has_default):
                     problems.append(Problem(path + (r,), f"{_p(path + (r,))}: Required value; add {r} to {_p(path) or 'the object'}", MISSING_REQUIRED, ERROR,
