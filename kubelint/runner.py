@@ -17,7 +17,7 @@ import gc
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
-from .findings import ERROR, RANK, Finding
+from .findings import ERROR, RANK, Finding, ObjectRef
 from .loader import LoadedFile, Limits, iter_load
 from .model import KubeObject, objects_from_document
 
@@ -68,6 +68,9 @@ class RunResult:
     fatal: bool  # some input could not be read at all (exit status 2)
     kubernetes_version: str
     texts: Dict[str, str] = field(default_factory=dict)  # stdin text, for excerpts
+    # Every reported input file, in input order, with the identities of its
+    # objects (JUnit: one testcase per object, passing ones included).
+    objects: Dict[str, List[ObjectRef]] = field(default_factory=dict)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -172,8 +175,10 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     fatal = False
     texts = {}
     directives = {}
+    inventory: Dict[str, List[ObjectRef]] = {}
     for fr in inputs:
         check_objects(fr, ctx)
+        inventory[fr.path] = [o.ref for o in fr.objects]
         files += 1
         documents += fr.documents
         fatal = fatal or fr.fatal
@@ -189,7 +194,7 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
         findings.extend(stage.check_all(all_objects, ctx))
     findings = _suppress(findings, directives, inputs, ctx)
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts)
+    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory)
 
 
 def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Finding]:
