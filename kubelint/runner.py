@@ -161,11 +161,17 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     ctx = build_context(options)
     # Phase 1: load everything (inputs, then --context and --crd sources,
     # which are seen by cross-object rules and CRD schemas but never reported).
-    inputs = [objects_of(loaded) for loaded in iter_load(paths, options.limits, stdin)]
+    # With --jobs N the loading and the per-object checks run in forked
+    # workers (kubelint/parallel.py); the result is the same as serially.
+    from .parallel import check_all_files, load_all
+
+    jobs = max(1, int(options.jobs or 1))
+    progress = options.progress
+    inputs = load_all(paths, options.limits, jobs, stdin, progress=progress)
     seen = {r.path for r in inputs}
     extra_paths = [p for p in list(options.context_paths) + list(options.crd_paths)]
-    extras = [objects_of(loaded, context_only=True) for loaded in iter_load(extra_paths, options.limits)
-              if loaded.path not in seen] if extra_paths else []
+    extras = [fr for fr in load_all(extra_paths, options.limits, jobs, context_only=True)
+              if fr.path not in seen] if extra_paths else []
     all_objects = [o for r in inputs + extras for o in r.objects]
     for stage in ctx.prepare:
         stage.prepare(all_objects, ctx)
@@ -176,8 +182,8 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     texts = {}
     directives = {}
     inventory: Dict[str, List[ObjectRef]] = {}
+    check_all_files(inputs, ctx, jobs, progress)
     for fr in inputs:
-        check_objects(fr, ctx)
         inventory[fr.path] = [o.ref for o in fr.objects]
         files += 1
         documents += fr.documents

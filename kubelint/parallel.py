@@ -1,0 +1,240 @@
+"""Parallel runs (``--jobs N``): the same result as a serial run, faster.
+
+The runner's phases stay in the same order, so rules that need every
+object still see every object:
+
+1. **load** (parallel): forked workers read, decode and parse files and
+   build their objects; each file comes back as one compact ``marshal``
+   blob (plain data and position shadows, shared aliases kept shared) plus
+   the loader's findings.  The parent rebuilds the :class:`KubeObject`
+   views in input order.  No worker keeps a file's text once it is parsed.
+2. **prepare** (parent): stages that must see every object first (CRDs).
+3. **per-object checks** (parallel): a second set of workers is forked
+   *after* prepare, so each inherits the whole object index and whatever
+   prepare built; they check slices of the files and return only findings.
+4. **cross-object rules, suppressions, sorting** (parent), as serially.
+
+Results are consumed in input order (``imap``), so findings, counts and
+output are identical to ``--jobs 1`` (tests/test_parallel.py compares
+them over the corpus).  Small inputs run serially: forking costs more than
+it saves below :data:`MIN_PARALLEL_BYTES` of input (phase 1) or
+:data:`MIN_PARALLEL_OBJECTS` objects (phase 3), measured in bench/.
+Platforms without ``fork`` (Windows) always run serially.
+"""
+from __future__ import annotations
+
+import marshal
+import multiprocessing
+import os
+from typing import Callable, List, Optional
+
+from .loader import STDIN, LoadedFile, Limits, discover, iter_load, load_file
+from .findings import Finding
+from .model import KubeObject
+
+# Measured on 2 cores (bench/README.md): below ~1 MB of manifests the
+# forked load does not pay for itself; phase 3 needs a few thousand objects.
+MIN_PARALLEL_BYTES = 2 << 20
+MIN_PARALLEL_OBJECTS = 1000
+
+# Rules a stage reports only once per (apiVersion, kind) in a run, keeping
+# the "already reported" set on the stage (schema.py: ``no-schema``).
+# Workers each have a copy of that set, so the parent keeps the first in
+# input order.  A stage can add its own with an ``once_per_kind`` attribute.
+ONCE_PER_KIND = frozenset({"no-schema"})
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _fork_context():
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork (Windows)
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Phase 1: load
+
+# Set in the parent just before forking; read by the workers.
+_LOAD_PATHS: List[str] = []
+_LOAD_LIMITS: Optional[Limits] = None
+
+
+def _load_one(index: int):
+    loaded = load_file(_LOAD_PATHS[index], _LOAD_LIMITS)
+    from .runner import objects_of
+
+    fr = objects_of(loaded)
+    blob = marshal.dumps([(o.data, o.shadow, o.doc_index, o.item_index) for o in fr.objects])
+    return fr.path, blob, fr.findings, fr.documents, fr.fatal, fr.directives
+
+
+def _load_chunk(indices):
+    return [_load_one(i) for i in indices]
+
+
+def _rebuild(packed, context_only: bool):
+    from .runner import FileResult
+
+    path, blob, findings, documents, fatal, directives = packed
+    fr = FileResult(path, findings, fatal=fatal)
+    fr.documents = documents
+    fr.directives = directives
+    for data, shadow, doc_index, item_index in marshal.loads(blob):
+        obj = KubeObject(data, shadow, path, doc_index, item_index)
+        obj.context_only = context_only
+        fr.objects.append(obj)
+    return fr
+
+
+def _error_file(path: str, error) -> LoadedFile:
+    lf = LoadedFile(path, fatal=True)
+    lf.problems.append(Finding(error.rule, "error", error.message, path, 1, 1))
+    return lf
+
+
+def _input_bytes(entries) -> int:
+    total = 0
+    for path, error in entries:
+        if error is None and path != STDIN:
+            try:
+                total += os.stat(path).st_size
+            except OSError:
+                pass
+    return total
+
+
+def load_all(paths, limits: Limits, jobs: int, stdin=None, context_only: bool = False,
+             progress: Optional[Callable] = None) -> list:
+    """Phase 1 for ``paths``: a :class:`~kubelint.runner.FileResult` per
+    input file, in input order (as ``iter_load`` + ``objects_of``)."""
+    from .runner import objects_of
+
+    entries = list(discover(paths))
+    total = len(entries)
+    ctx = _fork_context()
+    if jobs > 1 and ctx is not None and total > 1 and _input_bytes(entries) >= MIN_PARALLEL_BYTES:
+        return _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx)
+    out = []
+    for n, loaded in enumerate(iter_load(paths, limits, stdin), 1):
+        out.append(objects_of(loaded, context_only))
+        if progress is not None:
+            progress(n, total, "loading")
+    return out
+
+
+def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx) -> list:
+    global _LOAD_PATHS, _LOAD_LIMITS
+    from .runner import objects_of
+
+    work = [i for i, (path, error) in enumerate(entries) if error is None and path != STDIN]
+    results: list = [None] * len(entries)
+    for i, (path, error) in enumerate(entries):
+        if error is not None:
+            results[i] = objects_of(_error_file(path, error), context_only)
+        elif path == STDIN:
+            results[i] = objects_of(load_file(path, limits, stdin), context_only)
+    _LOAD_PATHS = [path for path, _ in entries]
+    _LOAD_LIMITS = limits
+    chunk = max(1, min(16, len(work) // (jobs * 8) or 1))
+    chunks = [work[i:i + chunk] for i in range(0, len(work), chunk)]
+    done = len(entries) - len(work)
+    try:
+        with ctx.Pool(jobs) as pool:
+            for indices, packed in zip(chunks, pool.imap(_load_chunk, chunks)):
+                for i, p in zip(indices, packed):
+                    results[i] = _rebuild(p, context_only)
+                done += len(indices)
+                if progress is not None:
+                    progress(done, len(entries), "loading")
+    finally:
+        _LOAD_PATHS, _LOAD_LIMITS = [], None
+    return results
+
+
+# ---------------------------------------------------------------------------
+# Phase 3: per-object checks
+
+_CHECK_INPUTS: list = []
+_CHECK_CTX = None
+
+
+def _check_chunk(indices):
+    from .runner import check_objects
+
+    out = []
+    for i in indices:
+        fr = _CHECK_INPUTS[i]
+        before = len(fr.findings)
+        check_objects(fr, _CHECK_CTX)
+        out.append((fr.findings[before:], fr.fatal))
+    return out
+
+
+def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] = None) -> None:
+    """Run every per-object stage over ``inputs`` (in place), in parallel
+    when it pays."""
+    global _CHECK_INPUTS, _CHECK_CTX
+    from .runner import check_objects
+
+    total = len(inputs)
+    objects = sum(len(fr.objects) for fr in inputs)
+    fork = _fork_context()
+    if jobs <= 1 or fork is None or objects < MIN_PARALLEL_OBJECTS or total < 2 or ctx.options.debug:
+        for n, fr in enumerate(inputs, 1):
+            check_objects(fr, ctx)
+            if progress is not None:
+                progress(n, total, "checking")
+        return
+    work = [i for i, fr in enumerate(inputs) if fr.objects]
+    # Slices of about equal object counts, several per worker.
+    target = max(1, objects // (jobs * 8))
+    chunks, current, size = [], [], 0
+    for i in work:
+        current.append(i)
+        size += len(inputs[i].objects)
+        if size >= target:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    _CHECK_INPUTS, _CHECK_CTX = inputs, ctx
+    done = total - len(work)
+    once = set(ONCE_PER_KIND)
+    for stage in ctx.stages:
+        once.update(getattr(stage, "once_per_kind", ()))
+    reported = set()
+    try:
+        with fork.Pool(jobs) as pool:
+            for indices, results in zip(chunks, pool.imap(_check_chunk, chunks)):
+                for i, (findings, fatal) in zip(indices, results):
+                    if once:
+                        findings = _first_per_kind(findings, once, reported)
+                    inputs[i].findings.extend(findings)
+                    inputs[i].fatal = inputs[i].fatal or fatal
+                done += len(indices)
+                if progress is not None:
+                    progress(done, total, "checking")
+    finally:
+        _CHECK_INPUTS, _CHECK_CTX = [], None
+
+
+def _first_per_kind(findings, once, reported) -> list:
+    """Keep only the run's first finding of a once-per-kind rule for each
+    (apiVersion, kind), as the serial run's stage state does: each worker
+    has its own copy of that state, so each reports its first one."""
+    out = []
+    for f in findings:
+        if f.rule in once and f.object is not None:
+            key = (f.rule, f.object.api_version, f.object.kind)
+            if key in reported:
+                continue
+            reported.add(key)
+        out.append(f)
+    return out
