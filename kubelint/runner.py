@@ -14,6 +14,7 @@ and column.
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
@@ -168,10 +169,16 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     jobs = max(1, int(options.jobs or 1))
     progress = options.progress
     inputs = load_all(paths, options.limits, jobs, stdin, progress=progress)
-    seen = {r.path for r in inputs}
+    # A file both checked and in a --context directory is loaded once (as
+    # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
+    seen = {os.path.realpath(r.path) for r in inputs}
     extra_paths = [p for p in list(options.context_paths) + list(options.crd_paths)]
-    extras = [fr for fr in load_all(extra_paths, options.limits, jobs, context_only=True)
-              if fr.path not in seen] if extra_paths else []
+    extras = []
+    for fr in load_all(extra_paths, options.limits, jobs, context_only=True) if extra_paths else ():
+        real = os.path.realpath(fr.path)
+        if real not in seen:
+            seen.add(real)
+            extras.append(fr)
     all_objects = [o for r in inputs + extras for o in r.objects]
     for stage in ctx.prepare:
         stage.prepare(all_objects, ctx)
