@@ -158,7 +158,9 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     ctx = build_context(options)
     # Phase 1: load everything (inputs, then --context and --crd sources,
     # which are seen by cross-object rules and CRD schemas but never reported).
-    inputs = [objects_of(loaded) for loaded in iter_load(paths, options.limits, stdin)]
+    config = options.config
+    inputs = [objects_of(loaded) for loaded in iter_load(paths, options.limits, stdin)
+              if config is None or not config.excluded(loaded.path)]
     seen = {r.path for r in inputs}
     extra_paths = [p for p in list(options.context_paths) + list(options.crd_paths)]
     extras = [objects_of(loaded, context_only=True) for loaded in iter_load(extra_paths, options.limits)
@@ -188,6 +190,8 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     for stage in ctx.cross_stages:
         findings.extend(stage.check_all(all_objects, ctx))
     findings = _suppress(findings, directives, inputs, ctx)
+    if config is not None:
+        findings = config.filter(findings)  # disabled ids of every stage, per-rule excludes, severities
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts)
 
