@@ -56,9 +56,18 @@ def cname(c: dict) -> str:
     return n if isinstance(n, str) else "?"
 
 
+_PLACEHOLDER_NAME = re.compile(r"\$[A-Za-z_]|<[^>]*>|%[A-Za-z_]+%|__[A-Z_]+__")
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+
+
 def is_template(value) -> bool:
     """An unrendered template expression (Helm, envsubst, kustomize vars)."""
     return isinstance(value, str) and ("{{" in value or "${" in value or "$(" in value)
+
+
+def is_object_name(value) -> bool:
+    """A plausible object name (not a placeholder such as $NAME or <name>)."""
+    return isinstance(value, str) and len(value) <= 253 and bool(_DNS_SUBDOMAIN.match(value))
 
 
 # ---------------------------------------------------------------------------
@@ -72,7 +81,7 @@ def selector_matches(selector, labels: dict) -> bool:
     ml = selector.get("matchLabels")
     if isinstance(ml, dict):
         for k, v in ml.items():
-            if labels.get(k) != _label_str(v):
+            if k not in labels or not labels[k] == _label_str(v):
                 return False
     exprs = selector.get("matchExpressions")
     if isinstance(exprs, list):
@@ -81,9 +90,9 @@ def selector_matches(selector, labels: dict) -> bool:
                 continue
             key, op, values = e.get("key"), e.get("operator"), e.get("values") or []
             values = [_label_str(v) for v in values] if isinstance(values, list) else []
-            if op == "In" and labels.get(key) not in values:
+            if op == "In" and not (key in labels and any(labels[key] == v for v in values)):
                 return False
-            if op == "NotIn" and key in labels and labels[key] in values:
+            if op == "NotIn" and key in labels and any(labels[key] == v for v in values):
                 return False
             if op == "Exists" and key not in labels:
                 return False
@@ -94,7 +103,7 @@ def selector_matches(selector, labels: dict) -> bool:
 
 def map_selector_matches(selector: dict, labels: dict) -> bool:
     """A plain map selector (Service, ReplicationController)."""
-    return all(labels.get(k) == _label_str(v) for k, v in selector.items())
+    return all(k in labels and labels[k] == _label_str(v) for k, v in selector.items())
 
 
 def selector_is_empty(selector) -> bool:
@@ -111,6 +120,49 @@ def _label_str(v):
     return v
 
 
+# Labels controllers add to the Pods they create (not in the template).
+_CONTROLLER_LABELS = ("pod-template-hash", "controller-revision-hash", "controller-uid",
+                      "batch.kubernetes.io/controller-uid", "pod-template-generation")
+
+
+def _controller_labels(obj, labels: dict) -> dict:
+    """Template labels plus what the controller stamps on each Pod."""
+    out = dict(labels)
+    for k in _CONTROLLER_LABELS:
+        out[k] = _ANY
+    if obj.kind == "StatefulSet" and obj.name:
+        out["statefulset.kubernetes.io/pod-name"] = _Prefix(obj.name + "-")
+        out["apps.kubernetes.io/pod-index"] = _ANY
+    elif obj.kind == "Job" and obj.name:
+        out["job-name"] = out["batch.kubernetes.io/job-name"] = obj.name
+    elif obj.kind == "CronJob" and obj.name:
+        out["job-name"] = out["batch.kubernetes.io/job-name"] = _Prefix(obj.name + "-")
+    return out
+
+
+class _Any(str):
+    def __eq__(self, other):
+        return isinstance(other, str)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    __hash__ = str.__hash__
+
+
+class _Prefix(str):
+    def __eq__(self, other):
+        return isinstance(other, str) and other.startswith(str(self)) and other[len(self):].isdigit()
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    __hash__ = str.__hash__
+
+
+_ANY = _Any("*")
+
+
 class PodTemplates:
     """Pod templates of every workload in the set, per namespace (built
     once per run and cached on the index).  Custom resources with a
@@ -119,6 +171,7 @@ class PodTemplates:
 
     def __init__(self, index):
         self.by_ns: Dict[Optional[str], List[Tuple[object, dict]]] = {}
+        self.operated = {}
         for obj in index.objects:
             labels = None
             if is_workload(obj):
@@ -127,10 +180,25 @@ class PodTemplates:
                 labels = get_path(obj.data, ("spec", "template", "metadata", "labels"))
             if isinstance(labels, dict):
                 labels = {str(k): _label_str(v) for k, v in labels.items()}
-                self.by_ns.setdefault(index.namespace_of(obj), []).append((obj, labels))
+                self.by_ns.setdefault(index.namespace_of(obj), []).append((obj, _controller_labels(obj, labels)))
+            elif obj.group and not _builtin_group(obj.group) and obj.name:
+                # A custom resource without a pod template: an operator may
+                # create Pods for it, labelled with its name or its labels.
+                self.operated.setdefault(index.namespace_of(obj), []).append(obj)
+
+    operated: Dict[Optional[str], list]
 
     def matching(self, namespace, predicate) -> List[object]:
         return [obj for obj, labels in self.by_ns.get(namespace, ()) if predicate(labels)]
+
+    def operator_may_create(self, namespace, selector_values, predicate) -> bool:
+        """Some custom resource of the namespace is named like a selector value, or carries
+        labels the selector matches: its operator probably creates the Pods."""
+        values = {v for v in selector_values if isinstance(v, str)}
+        for obj in self.operated.get(namespace, ()):
+            if obj.name in values or (obj.labels and predicate(obj.labels)):
+                return True
+        return False
 
     def has_any(self, namespace) -> bool:
         return bool(self.by_ns.get(namespace))

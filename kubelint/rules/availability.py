@@ -53,7 +53,8 @@ def single_replica(index, ctx):
             if by_hpa:
                 msg = (f"the HorizontalPodAutoscaler of this {obj.kind} allows {n} replica{'s' if n != 1 else ''}: "
                        f"one node drain, eviction or crash takes the service down; set minReplicas to {wanted} or more")
-                yield obj, _problem(("spec", "replicas") if "replicas" in obj.data.get("spec", {}) else ("kind",), msg)
+                spec = obj.data.get("spec")
+                yield obj, _problem(("spec", "replicas") if isinstance(spec, dict) and "replicas" in spec else ("kind",), msg)
                 continue
             spec = obj.data.get("spec")
             has = isinstance(spec, dict) and "replicas" in spec
@@ -164,6 +165,9 @@ def pdb_selects_no_pods(index, ctx):
             if not isinstance(sel, dict) or selector_is_empty(sel):
                 continue
             if templates.matching(ns, lambda labels: selector_matches(sel, labels)):
+                continue
+            values = list((sel.get("matchLabels") or {}).values()) if isinstance(sel.get("matchLabels"), dict) else []
+            if templates.operator_may_create(ns, values, lambda labels: selector_matches(sel, labels)):
                 continue
             yield obj, _problem(("spec", "selector"),
                                 f"selector matches the pod labels of no workload in namespace {ns}: the budget protects "

@@ -8,7 +8,7 @@ from functools import lru_cache
 from ..engine import check
 from ..findings import Problem
 from ..kinds import WORKLOAD_KINDS
-from ._common import cname, containers, credential_name, is_template, literal_credential_value
+from ._common import cname, containers, credential_name, is_template, literal_credential_value  # noqa: F401
 
 # Values that are credentials whatever their key is called.
 _VALUE_PATTERNS = (
@@ -45,6 +45,32 @@ def value_credential(value: str):
     return None
 
 
+_DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+_NAMES_AN_OBJECT = {"credentials", "credential", "password", "token", "existing", "tls", "basic", "auth", "keys"}
+# nsswitch.conf: "passwd: files systemd" names lookup sources, not a password.
+_NSSWITCH = re.compile(r"^(files|compat|sss|ldap|nis|nisplus|systemd|db|dns|hesiod|winbind|altfiles|extrausers)(\s|$)")
+
+
+def names_secret_object(name: str, value: str) -> bool:
+    """``credentialsSecret: jaeger-creds``: the key names the Secret that
+    holds the credential (its value is an object name), not the credential."""
+    from ._common import name_tokens
+
+    toks = name_tokens(name)
+    return (len(toks) > 1 and toks[-1] in ("secret", "secrets") and any(t in _NAMES_AN_OBJECT for t in toks[:-1])
+            and bool(_DNS_NAME.match(value.strip())))
+
+
+def credential_entry(name, value, patterns, exempt) -> bool:
+    """A key/env name that looks like a credential with a literal credential value."""
+    if not credential_name(name, patterns, exempt) or not literal_credential_value(value):
+        return False
+    v = value.strip()
+    if names_secret_object(name, v) or _NSSWITCH.match(v):
+        return False
+    return True
+
+
 def _key_params(params):
     return tuple(params.get("key_patterns", ())), frozenset(s.lower() for s in params.get("exempt_suffixes", ()))
 
@@ -63,8 +89,7 @@ def configmap_credentials(obj, ctx):
     for key, value in data.items():
         if not isinstance(value, str):
             continue
-        word = credential_name(key, patterns, exempt)
-        if word and "\n" not in value.strip() and literal_credential_value(value):
+        if "\n" not in value.strip() and credential_entry(key, value, patterns, exempt):
             yield Problem(("data", key), f'key "{key}" holds a credential (value not shown): {why}; {fix}')
             continue
         what = value_credential(value)
@@ -77,7 +102,7 @@ def configmap_credentials(obj, ctx):
                 if not m:
                     continue
                 inner = m.group(1).rsplit(".", 1)[-1]
-                if credential_name(inner, patterns, exempt) and literal_credential_value(m.group(2)) \
+                if credential_entry(inner, m.group(2), patterns, exempt) \
                         and not m.group(2).strip().startswith(("$", "%", "@", "ENC[")):
                     yield Problem(("data", key),
                                   f'key "{key}" sets "{m.group(1)}" on its line {n} to a literal credential '
@@ -97,7 +122,7 @@ def secret_in_env_literal(obj, ctx):
             if not isinstance(e, dict) or "value" not in e:
                 continue
             name, value = e.get("name"), e.get("value")
-            if not credential_name(name, patterns, exempt) or not literal_credential_value(value):
+            if not credential_entry(name, value, patterns, exempt):
                 what = value_credential(value) if isinstance(value, str) else None
                 if not what:
                     continue

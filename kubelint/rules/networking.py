@@ -1,6 +1,8 @@
 """Service and Ingress wiring: selectors, ports, backends."""
 from __future__ import annotations
 
+import re
+
 from ..engine import check, check_all
 from ..findings import Problem
 from ..kinds import get_path, iter_containers
@@ -8,14 +10,23 @@ from ._common import map_selector_matches, pod_templates
 
 
 def _services(index):
+    """(namespace, name) -> [Service, ...] (several when files repeat a Service)."""
     cached = getattr(index, "_services", None)
     if cached is None:
         cached = {}
         for svc in index.of_kind("", "Service"):
             if svc.name:
-                cached.setdefault((index.namespace_of(svc), svc.name), svc)
+                cached.setdefault((index.namespace_of(svc), svc.name), []).append(svc)
         index._services = cached
     return cached
+
+
+def _nearest(candidates, obj):
+    """The candidates in obj's file first, then its directory, then the rest."""
+    import os
+
+    d = os.path.dirname(obj.file)
+    return sorted(candidates, key=lambda c: (c.file != obj.file, os.path.dirname(c.file) != d))
 
 
 def _selector(svc):
@@ -40,6 +51,9 @@ def service_selects_no_pods(index, ctx):
         if sel is None:
             continue
         if selected_workloads(svc, index):
+            continue
+        ns = index.namespace_of(svc)
+        if pod_templates(index).operator_may_create(ns, sel.values(), lambda labels: map_selector_matches(sel, labels)):
             continue
         shown = ", ".join(f"{k}={v}" for k, v in sel.items())
         yield svc, Problem(("spec", "selector"),
@@ -96,14 +110,33 @@ def service_target_port_missing(index, ctx):
             elif isinstance(target, (int, str)) and not isinstance(target, bool):
                 num = int(target)
                 # Declaring ports is informational: only a workload that
-                # declares ports, none of them this one, is suspicious.
+                # declares ports, none of them this one (nor mentions it in
+                # its command, args or env), is suspicious.
                 if any(num in numbers or not (numbers or names) for numbers, names in declared):
+                    continue
+                if any(_mentions(w, num) for w in workloads):
                     continue
                 known = sorted({n for numbers, _ in declared for n in numbers})
                 yield svc, Problem(path,
-                                   f"targetPort {num} is not a containerPort of {wl} (they declare "
-                                   f"{', '.join(map(str, known))}): traffic goes to a port nothing listens on; "
-                                   "point targetPort at the port the container serves")
+                                   f"targetPort {num} is not among the containerPorts of {wl} (they declare "
+                                   f"{', '.join(map(str, known))}): if nothing listens on {num}, every connection "
+                                   "fails; point targetPort at the port the container serves (or declare it in ports)")
+
+
+def _mentions(obj, num: int) -> bool:
+    """The port number appears in a container's command, args or env values."""
+    rx = re.compile(rf"(?<!\d){num}(?!\d)")
+    for c, _, _ in iter_containers(obj, include_init=True):
+        texts = []
+        for key in ("command", "args"):
+            if isinstance(c.get(key), list):
+                texts += [str(a) for a in c[key]]
+        for e in c.get("env") or ():
+            if isinstance(e, dict) and e.get("value") is not None:
+                texts.append(str(e["value"]))
+        if any(rx.search(t) for t in texts):
+            return True
+    return False
 
 
 def _ingress_backends(ing):
@@ -158,16 +191,24 @@ def ingress_service_port_missing(index, ctx):
     for ing in index.of_kind("networking.k8s.io", "Ingress") + index.of_kind("extensions", "Ingress"):
         ns = index.namespace_of(ing)
         for _, name, ppath, port in _ingress_backends(ing):
-            svc = services.get((ns, name))
-            if svc is None or port is None or isinstance(port, bool):
+            candidates = services.get((ns, name))
+            if not candidates or port is None or isinstance(port, bool) or port == "use-annotation":
+                continue  # use-annotation: AWS Load Balancer Controller actions
+            ok, svc, ports = False, None, None
+            for svc in _nearest(candidates, ing):
+                ports = get_path(svc.data, ("spec", "ports"))
+                if not isinstance(ports, list):
+                    ok = True
+                    break
+                numbers = {p.get("port") for p in ports if isinstance(p, dict)}
+                names = {p.get("name") for p in ports if isinstance(p, dict) and p.get("name")}
+                if (isinstance(port, int) and port in numbers) or (isinstance(port, str) and (port in names or (port.isdigit() and int(port) in numbers))):
+                    ok = True
+                    break
+            if ok:
                 continue
+            svc = _nearest(candidates, ing)[0]
             ports = get_path(svc.data, ("spec", "ports"))
-            if not isinstance(ports, list):
-                continue
-            numbers = {p.get("port") for p in ports if isinstance(p, dict)}
-            names = {p.get("name") for p in ports if isinstance(p, dict) and p.get("name")}
-            if (isinstance(port, int) and port in numbers) or (isinstance(port, str) and (port in names or (port.isdigit() and int(port) in numbers))):
-                continue
             have = ", ".join(sorted(f"{p.get('name')}:{p.get('port')}" if p.get("name") else str(p.get("port"))
                                     for p in ports if isinstance(p, dict)))
             yield ing, Problem(ppath,
@@ -184,8 +225,8 @@ def statefulset_service_missing(index, ctx):
         if not isinstance(name, str) or not name:
             continue
         ns = index.namespace_of(sts)
-        svc = services.get((ns, name))
-        if svc is None:
+        candidates = services.get((ns, name))
+        if not candidates:
             from ..suggest import did_you_mean
 
             others = [n for (sns, n) in services if sns == ns]
@@ -193,7 +234,7 @@ def statefulset_service_missing(index, ctx):
                                f'serviceName "{name}" names no Service in namespace {ns}: the Pods get no stable DNS names '
                                f"(web-0.{name}...){did_you_mean(name, others)}; add a headless Service (clusterIP: None) "
                                "with that name selecting the Pods")
-        elif get_path(svc.data, ("spec", "clusterIP")) != "None":
+        elif all(get_path(svc.data, ("spec", "clusterIP")) != "None" for svc in candidates):
             yield sts, Problem(("spec", "serviceName"),
                                f'serviceName "{name}" names a Service that is not headless: Pods get no per-Pod DNS '
                                "records; set clusterIP: None on that Service (add a second, headless one if clients need a "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..engine import check_all
 from ..findings import Problem
 from ..kinds import get_path, iter_containers, pod_spec
-from ._common import is_template, is_workload
+from ._common import is_object_name, is_workload
 
 
 def _names(index, group, kind, providers=()):
@@ -110,7 +110,7 @@ def _missing(kind, index, ctx):
             continue
         ns = index.namespace_of(obj)
         for k, name, path in _refs(obj):
-            if k != kind or not isinstance(name, str) or not name or is_template(name):
+            if k != kind or not is_object_name(name):  # placeholders such as $NAME, <name>, {{ .x }}
                 continue
             if (ns, name) in names:
                 continue

@@ -119,6 +119,16 @@ def host_path_volume(obj, ctx):
                           "instead, unless this is a node agent")
 
 
+_CAP_WHY = {
+    "ALL": "every capability", "SYS_ADMIN": "mounts, namespaces: nearly root", "NET_ADMIN": "the node's network configuration",
+    "SYS_PTRACE": "tracing and reading other processes", "SYS_MODULE": "loading kernel modules",
+    "SYS_RAWIO": "raw device and port I/O", "SYS_BOOT": "rebooting the node", "SYS_TIME": "the node's clock",
+    "DAC_READ_SEARCH": "reading any file, bypassing permissions", "BPF": "loading BPF programs into the kernel",
+    "PERFMON": "kernel performance monitoring", "MAC_ADMIN": "the node's mandatory access control policy",
+    "MAC_OVERRIDE": "bypassing mandatory access control", "NET_RAW": "raw sockets (spoofing)",
+}
+
+
 @check("dangerous-capabilities", kinds=_KINDS)
 def dangerous_capabilities(obj, ctx):
     bad = {str(c).upper().removeprefix("CAP_") for c in ctx.params.get("capabilities", ())}
@@ -130,9 +140,9 @@ def dangerous_capabilities(obj, ctx):
         for i, cap in enumerate(add):
             if isinstance(cap, str) and cap.upper().removeprefix("CAP_") in bad:
                 yield Problem(path + ("securityContext", "capabilities", "add", i),
-                              f'container "{cname(c)}" adds capability {cap}, which lets it escape or control the node '
-                              "(mounts, network configuration, kernel modules, tracing other processes); drop it and "
-                              "add only narrow capabilities such as NET_BIND_SERVICE")
+                              f'container "{cname(c)}" adds capability {cap}, which reaches beyond the container into '
+                              f"the node ({_CAP_WHY.get(cap.upper().removeprefix('CAP_'), 'a privileged kernel interface')}); "
+                              "drop it and add only narrow capabilities such as NET_BIND_SERVICE")
 
 
 @check_all("service-account-token-automount")

@@ -1,6 +1,8 @@
 """Workload lifecycle rules: controllers, images, probes, resources, state."""
 from __future__ import annotations
 
+import re
+
 from ..engine import check
 from ..findings import Problem
 from ..kinds import WORKLOAD_KINDS, pod_spec
@@ -55,25 +57,39 @@ def database_in_deployment(obj, ctx):
 EPHEMERAL_SOURCES = {"emptyDir", "configMap", "secret", "downwardAPI", "projected", "ephemeral", "image", "gitRepo"}
 
 
+_DATA_PATH = re.compile(r"data|/var/lib/|storage|/db\b|persist|/bitnami", re.I)
+
+
+def _data_mounts(spec):
+    """Names of volumes mounted at a path that looks like a data directory."""
+    out = set()
+    for c in spec.get("containers") or ():
+        if not isinstance(c, dict):
+            continue
+        for m in c.get("volumeMounts") or ():
+            if isinstance(m, dict) and isinstance(m.get("mountPath"), str) and _DATA_PATH.search(m["mountPath"]):
+                out.add(m.get("name"))
+    return out
+
+
 @check("stateful-without-persistent-storage", kinds=("StatefulSet",) + _DB_KINDS)
 def stateful_without_persistent_storage(obj, ctx):
+    """A database workload, or a StatefulSet keeping a data directory, on
+    emptyDir or the container filesystem.  (StatefulSets without any data
+    volume are often used for a stable identity only: not reported.)"""
     if obj.group not in ("apps", ""):
         return
     spec, base = pod_spec(obj)
     if spec is None:
         return
     if obj.kind == "StatefulSet":
-        what = "StatefulSet"
         vct = obj.data["spec"].get("volumeClaimTemplates")
         if isinstance(vct, list) and vct:
             return
-    else:
-        db = database_container(obj, ctx.params)
-        if db is None:
-            return
-        what = f'{db[2]} {obj.kind}'
+    db = database_container(obj, ctx.params)
     volumes = spec.get("volumes")
     volumes = volumes if isinstance(volumes, list) else []
+    data_mounts = _data_mounts(spec)
     first_empty = None
     for i, v in enumerate(volumes):
         if not isinstance(v, dict):
@@ -81,8 +97,17 @@ def stateful_without_persistent_storage(obj, ctx):
         sources = [k for k in v if k != "name"]
         if any(s not in EPHEMERAL_SOURCES for s in sources):
             return  # persistentVolumeClaim, hostPath, nfs, csi, cloud disks...
-        if first_empty is None and "emptyDir" in sources:
+        if "emptyDir" in sources and (first_empty is None or (v.get("name") in data_mounts and
+                                                               volumes[first_empty].get("name") not in data_mounts)):
             first_empty = i
+    if db is None:
+        # A StatefulSet that is not a known database: only when it mounts an
+        # emptyDir at a data directory.
+        if obj.kind != "StatefulSet" or first_empty is None or volumes[first_empty].get("name") not in data_mounts:
+            return
+        what = "StatefulSet"
+    else:
+        what = f"{db[2]} {obj.kind}"
     fix = ("add volumeClaimTemplates (one PersistentVolumeClaim per replica) and mount it at the data directory"
            if obj.kind == "StatefulSet" else
            "run it as a StatefulSet with volumeClaimTemplates, or mount a persistentVolumeClaim at the data directory")
@@ -91,9 +116,9 @@ def stateful_without_persistent_storage(obj, ctx):
         yield Problem(base + ("volumes", first_empty, "emptyDir"),
                       f'{what} keeps its data on emptyDir volume "{vname}", which is deleted with the Pod; {fix}', at="key")
     else:
-        yield Problem(("spec",) if obj.kind == "StatefulSet" else base + ("containers",),
-                      f"{what} has no persistent volume: its data lives in the container and is lost when the Pod is "
-                      f"recreated; {fix}", at="key")
+        yield Problem(db[1] + ("image",),
+                      f"{what} has no persistent volume: its data lives in the container's filesystem and is lost "
+                      f"when the Pod is recreated; {fix}")
 
 
 @check("image-latest-tag", kinds=tuple(WORKLOAD_KINDS))
