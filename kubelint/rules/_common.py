@@ -181,12 +181,10 @@ class PodTemplates:
             if isinstance(labels, dict):
                 labels = {str(k): _label_str(v) for k, v in labels.items()}
                 self.by_ns.setdefault(index.namespace_of(obj), []).append((obj, _controller_labels(obj, labels)))
-            elif obj.group and not _builtin_group(obj.group) and obj.name:
+            if obj.group and not _builtin_group(obj.group) and obj.name:
                 # A custom resource without a pod template: an operator may
                 # create Pods for it, labelled with its name or its labels.
                 self.operated.setdefault(index.namespace_of(obj), []).append(obj)
-
-    operated: Dict[Optional[str], list]
 
     def matching(self, namespace, predicate) -> List[object]:
         return [obj for obj, labels in self.by_ns.get(namespace, ()) if predicate(labels)]

@@ -148,6 +148,12 @@ def dangerous_capabilities(obj, ctx):
 @check_all("service-account-token-automount")
 def service_account_token_automount(index, ctx):
     accounts = {}
+    bound = set()  # service accounts granted API access by a binding in the set
+    for kind in ("RoleBinding", "ClusterRoleBinding"):
+        for b in index.of_kind("rbac.authorization.k8s.io", kind):
+            for s in b.data.get("subjects") or ():
+                if isinstance(s, dict) and s.get("kind") == "ServiceAccount":
+                    bound.add((s.get("namespace") or index.namespace_of(b), s.get("name")))
     for sa in index.of_kind("", "ServiceAccount"):
         if sa.name:
             accounts[(index.namespace_of(sa), sa.name)] = sa.data.get("automountServiceAccountToken")
@@ -158,14 +164,13 @@ def service_account_token_automount(index, ctx):
         if spec is None:
             continue
         v = spec.get("automountServiceAccountToken")
-        if v is False:
-            continue
+        if v is not None:
+            continue  # false, or true on purpose
         sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
-        if v is None and accounts.get((index.namespace_of(obj), sa)) is False:
-            continue
-        path = base + ("automountServiceAccountToken",) if v is True else base
-        yield obj, Problem(path,
+        ns = index.namespace_of(obj)
+        if accounts.get((ns, sa)) is not None or (ns, sa) in bound:
+            continue  # the ServiceAccount decides, or RBAC in the set shows it uses the API
+        yield obj, Problem(base,
                            f'Pods get a token of ServiceAccount "{sa}" mounted: anyone who breaks into a container can '
                            "call the Kubernetes API with it; set automountServiceAccountToken: false (on the Pod spec or "
-                           "the ServiceAccount) unless the workload talks to the API",
-                           at="value" if v is True else "key")
+                           "the ServiceAccount) unless the workload talks to the API", at="key")
