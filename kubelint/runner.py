@@ -168,7 +168,9 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
 
     jobs = max(1, int(options.jobs or 1))
     progress = options.progress
-    inputs = load_all(paths, options.limits, jobs, stdin, progress=progress)
+    config = options.config
+    inputs = [r for r in load_all(paths, options.limits, jobs, stdin, progress=progress)
+              if config is None or not config.excluded(r.path)]
     # A file both checked and in a --context directory is loaded once (as
     # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
     seen = {os.path.realpath(r.path) for r in inputs}
@@ -206,6 +208,8 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     for stage in ctx.cross_stages:
         findings.extend(stage.check_all(all_objects, ctx))
     findings = _suppress(findings, directives, inputs, ctx)
+    if config is not None:
+        findings = config.filter(findings)  # disabled ids of every stage, per-rule excludes, severities
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory)
 
