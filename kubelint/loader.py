@@ -718,7 +718,13 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     need = limits.max_depth * 2 + 500
     if old_limit < need:
         sys.setrecursionlimit(need)
-    loader = _ComposeLoader(text)
+    try:
+        loader = _ComposeLoader(text)
+    except UnicodeEncodeError as exc:  # lone surrogates (only via the API: decode_text never yields them)
+        line = text.count("\n", 0, exc.start) + 1
+        problems.append(Finding("invalid-encoding", ERROR, "text contains a lone UTF-16 surrogate, which no UTF encoding can carry; re-save the file as UTF-8",
+                                path, line, exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1))
+        return loaded
     index = 0
     try:
         while True:
@@ -729,8 +735,8 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
             except yaml.MarkedYAMLError as exc:
                 problems.append(_syntax_finding(exc, text, path))
                 break
-            except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors
-                problems.append(Finding("yaml-syntax", ERROR, f"YAML syntax error: {exc}", path, 1, 1))
+            except yaml.YAMLError as exc:
+                problems.append(_unmarked_finding(exc, text, path))
                 break
             if node is None:
                 continue
@@ -760,6 +766,29 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     finally:
         loader.dispose()
     return loaded
+
+
+def _unmarked_finding(exc: yaml.YAMLError, text: str, path: str) -> Finding:
+    """A YAML error without a mark: the reader's "unacceptable character"
+    (go-yaml: "control characters are not allowed"), or anything else."""
+    pos = getattr(exc, "position", None)
+    char = getattr(exc, "character", None)
+    if isinstance(pos, int) and 0 <= pos <= len(text):
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    else:
+        line = col = 1
+    if isinstance(char, str) and len(char) == 1:
+        what = f"control character U+{ord(char):04X}"
+    elif isinstance(char, int):
+        what = f"control character U+{char:04X}"
+    else:
+        what = None
+    if what:
+        msg = f"{what} is not allowed in YAML (kubectl: control characters are not allowed); remove it or write it as an escape in a double-quoted string"
+    else:
+        msg = "YAML syntax error: " + " ".join(str(exc).split())
+    return Finding("yaml-syntax", ERROR, msg, path, line, col)
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
