@@ -17,6 +17,7 @@ import gc
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
+from . import mask
 from .findings import ERROR, RANK, Finding
 from .loader import LoadedFile, Limits, iter_load
 from .model import KubeObject, objects_from_document
@@ -58,6 +59,7 @@ class FileResult:
     fatal: bool = False
     text: Optional[str] = None
     directives: object = None
+    secrets: list = field(default_factory=list)  # kubelint.mask.Secret tuples (picklable)
 
 
 @dataclass
@@ -68,6 +70,7 @@ class RunResult:
     fatal: bool  # some input could not be read at all (exit status 2)
     kubernetes_version: str
     texts: Dict[str, str] = field(default_factory=dict)  # stdin text, for excerpts
+    masker: object = None  # kubelint.mask.Masker: reporters mask excerpts with masker.line
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -114,6 +117,7 @@ def objects_of(loaded: LoadedFile, context_only: bool = False) -> FileResult:
         for obj in objects:
             obj.context_only = context_only
             result.objects.append(obj)
+            result.secrets.extend(mask.collect(obj))
     result.directives = loaded.directives
     return result
 
@@ -124,6 +128,10 @@ def check_objects(result: FileResult, ctx: RunContext) -> FileResult:
         for stage in ctx.stages:
             try:
                 for problem in stage.check_object(obj, ctx):
+                    if mask.is_credential_rule(problem.rule):
+                        found = mask.secrets_at(obj, problem.path)
+                        result.secrets.extend(found)
+                        mask.active().add(obj.file, found)
                     result.findings.append(obj.finding(problem, problem.rule, problem.severity))
             except Exception as exc:
                 if ctx.options.debug:
@@ -164,6 +172,12 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     extras = [objects_of(loaded, context_only=True) for loaded in iter_load(extra_paths, options.limits)
               if loaded.path not in seen] if extra_paths else []
     all_objects = [o for r in inputs + extras for o in r.objects]
+    # Secrets are known from here on: --debug tracebacks and every output
+    # are masked with them (kubelint.mask).
+    masker = mask.Masker()
+    for fr in inputs + extras:
+        masker.add(fr.path, fr.secrets)
+    mask.activate(masker)
     for stage in ctx.prepare:
         stage.prepare(all_objects, ctx)
     # Phase 2: per-object stages, file by file.
@@ -188,8 +202,9 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     for stage in ctx.cross_stages:
         findings.extend(stage.check_all(all_objects, ctx))
     findings = _suppress(findings, directives, inputs, ctx)
+    findings = masker.findings(findings)
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts)
+    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, masker)
 
 
 def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Finding]:
