@@ -28,6 +28,7 @@ import multiprocessing
 import os
 from typing import Callable, List, Optional
 
+from . import mask
 from .loader import STDIN, LoadedFile, Limits, discover, iter_load, load_file
 from .findings import Finding
 from .model import KubeObject
@@ -72,7 +73,7 @@ def _load_one(index: int):
 
     fr = objects_of(loaded)
     blob = marshal.dumps([(o.data, o.shadow, o.doc_index, o.item_index) for o in fr.objects])
-    return fr.path, blob, fr.findings, fr.documents, fr.fatal, fr.directives
+    return fr.path, blob, fr.findings, fr.documents, fr.fatal, fr.directives, fr.secrets
 
 
 def _load_chunk(indices):
@@ -82,10 +83,11 @@ def _load_chunk(indices):
 def _rebuild(packed, context_only: bool):
     from .runner import FileResult
 
-    path, blob, findings, documents, fatal, directives = packed
+    path, blob, findings, documents, fatal, directives, secrets = packed
     fr = FileResult(path, findings, fatal=fatal)
     fr.documents = documents
     fr.directives = directives
+    fr.secrets = secrets  # what kubelint.mask must hide in every output
     for data, shadow, doc_index, item_index in marshal.loads(blob):
         obj = KubeObject(data, shadow, path, doc_index, item_index)
         obj.context_only = context_only
@@ -171,9 +173,9 @@ def _check_chunk(indices):
     out = []
     for i in indices:
         fr = _CHECK_INPUTS[i]
-        before = len(fr.findings)
+        before, known = len(fr.findings), len(fr.secrets)
         check_objects(fr, _CHECK_CTX)
-        out.append((fr.findings[before:], fr.fatal))
+        out.append((fr.findings[before:], fr.fatal, fr.secrets[known:]))
     return out
 
 
@@ -213,7 +215,10 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
     try:
         with fork.Pool(jobs) as pool:
             for indices, results in zip(chunks, pool.imap(_check_chunk, chunks)):
-                for i, (findings, fatal) in zip(indices, results):
+                for i, (findings, fatal, secrets) in zip(indices, results):
+                    if secrets:  # values credential rules flagged in the worker
+                        inputs[i].secrets.extend(secrets)
+                        mask.active().add(inputs[i].path, secrets)
                     if once:
                         findings = _first_per_kind(findings, once, reported)
                     inputs[i].findings.extend(findings)

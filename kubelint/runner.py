@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
+from . import mask
 from .findings import ERROR, RANK, Finding, ObjectRef
 from .loader import LoadedFile, Limits, iter_load
 from .model import KubeObject, objects_from_document
@@ -59,6 +60,7 @@ class FileResult:
     fatal: bool = False
     text: Optional[str] = None
     directives: object = None
+    secrets: list = field(default_factory=list)  # kubelint.mask.Secret tuples (picklable)
 
 
 @dataclass
@@ -72,6 +74,7 @@ class RunResult:
     # Every reported input file, in input order, with the identities of its
     # objects (JUnit: one testcase per object, passing ones included).
     objects: Dict[str, List[ObjectRef]] = field(default_factory=dict)
+    masker: object = None  # kubelint.mask.Masker: reporters mask excerpts with masker.line
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -118,6 +121,7 @@ def objects_of(loaded: LoadedFile, context_only: bool = False) -> FileResult:
         for obj in objects:
             obj.context_only = context_only
             result.objects.append(obj)
+            result.secrets.extend(mask.collect(obj))
     result.directives = loaded.directives
     return result
 
@@ -128,6 +132,10 @@ def check_objects(result: FileResult, ctx: RunContext) -> FileResult:
         for stage in ctx.stages:
             try:
                 for problem in stage.check_object(obj, ctx):
+                    if mask.is_credential_rule(problem.rule):
+                        found = mask.secrets_at(obj, problem.path)
+                        result.secrets.extend(found)
+                        mask.active().add(obj.file, found)
                     result.findings.append(obj.finding(problem, problem.rule, problem.severity))
             except Exception as exc:
                 if ctx.options.debug:
@@ -182,6 +190,12 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
             seen.add(real)
             extras.append(fr)
     all_objects = [o for r in inputs + extras for o in r.objects]
+    # Secrets are known from here on: --debug tracebacks and every output
+    # are masked with them (kubelint.mask).
+    masker = mask.Masker()
+    for fr in inputs + extras:
+        masker.add(fr.path, fr.secrets)
+    mask.activate(masker)
     for stage in ctx.prepare:
         stage.prepare(all_objects, ctx)
     # Phase 2: per-object stages, file by file.
@@ -210,8 +224,9 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     findings = _suppress(findings, directives, inputs, ctx)
     if config is not None:
         findings = config.filter(findings)  # disabled ids of every stage, per-rule excludes, severities
+    findings = masker.findings(findings)
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory)
+    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory, masker)
 
 
 def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Finding]:
