@@ -52,9 +52,10 @@ def invalid(path: Path, value, detail: str, rule: str, hint: str = "", at: str =
     return Problem(path, message(path, f"Invalid value: {_show(value)}: {detail}", hint), rule, at=at)
 
 
-def required(path: Path, detail: str, rule: str, at: str = "value", hint: str = "") -> Problem:
-    """``field.Required``: ``Required value: detail``."""
-    return Problem(path, message(path, f"Required value: {detail}" if detail else "Required value", hint), rule, at=at)
+def required(path: Path, detail: str, rule: str, at: str = "value", hint: str = "", anchor: Optional[Path] = None) -> Problem:
+    """``field.Required``: ``Required value: detail``.  ``anchor``: where to
+    report it when ``path`` itself is absent (the field it depends on)."""
+    return Problem(anchor or path, message(path, f"Required value: {detail}" if detail else "Required value", hint), rule, at=at)
 
 
 def unsupported(path: Path, value, supported, rule: str, hint: str = "") -> Problem:

@@ -507,11 +507,11 @@ def _env(env, path, out, opts: PodOpts):
                 _key_selector(sub, vp + (k,), out)
         value = ev.get("value")
         if n == 0:
-            out.append(m.invalid(vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`", INVALID))
+            out.append(m.invalid(vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`", INVALID, at="key"))
         elif isinstance(value, str) and value:
-            out.append(m.invalid(vp, "", "may not be specified when `value` is not empty", INVALID, "use either value or valueFrom"))
+            out.append(m.invalid(vp, "", "may not be specified when `value` is not empty", INVALID, "use either value or valueFrom", at="key"))
         elif n > 1:
-            out.append(m.invalid(vp, "", "may not have more than one field specified at a time", INVALID))
+            out.append(m.invalid(vp, "", "may not have more than one field specified at a time", INVALID, at="key"))
 
 
 def _env_from(env_from, path, out, opts: PodOpts):
@@ -534,9 +534,9 @@ def _env_from(env_from, path, out, opts: PodOpts):
                     for msg in m.name_is_dns_subdomain(name, True):
                         out.append(m.invalid(ip + (k, "name"), name, msg, INVALID))
         if n == 0:
-            out.append(m.invalid(path, "", "must specify one of: `configMapRef` or `secretRef`", INVALID))
+            out.append(m.invalid(path, "", "must specify one of: `configMapRef` or `secretRef`", INVALID, at="key"))
         elif n > 1:
-            out.append(m.invalid(path, "", "may not have more than one field specified at a time", INVALID))
+            out.append(m.invalid(path, "", "may not have more than one field specified at a time", INVALID, at="key"))
 
 
 def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devices: dict):
@@ -686,7 +686,7 @@ def _handler(h: dict, kinds, path, out, grace, opts: PodOpts):
                               else f"must be greater than 0 and less than terminationGracePeriodSeconds ({grace})")
                     out.append(m.invalid(sp + ("seconds",), sec, detail, INVALID))
     if n == 0:
-        out.append(m.required(path, "must specify a handler type", REQUIRED,
+        out.append(m.required(path, "must specify a handler type", REQUIRED, at="key",
                               hint="set exactly one of " + ", ".join(kinds)))
 
 
@@ -867,7 +867,8 @@ def _profile(p, path, out, types, what: str):
         return
     if t == "Localhost":
         if not isinstance(lp, str) or not lp:
-            out.append(m.required(path + ("localhostProfile",), f"must be set when {what} type is Localhost", REQUIRED))
+            out.append(m.required(path + ("localhostProfile",), f"must be set when {what} type is Localhost", REQUIRED,
+                                  anchor=None if "localhostProfile" in p else path + ("type",)))
     elif lp is not None:
         out.append(m.invalid(path + ("localhostProfile",), lp, f"can only be set when {what} type is Localhost", INVALID))
 
@@ -1143,7 +1144,7 @@ def _dns(spec: dict, path, out, opts: PodOpts):
     if policy == "None":
         if not isinstance(cfg, dict):
             out.append(m.required(path + ("dnsConfig",), "must provide `dnsConfig` when `dnsPolicy` is None", REQUIRED,
-                                  at="value" if "dnsConfig" in spec else "value"))
+                                  anchor=None if "dnsConfig" in spec else path + ("dnsPolicy",)))
             return
         if not _l(cfg.get("nameservers")):
             out.append(m.required(path + ("dnsConfig", "nameservers"), "must provide at least one DNS nameserver when `dnsPolicy` is None", REQUIRED))

@@ -204,12 +204,8 @@ def statefulset(obj, ctx):
         elif t == "RollingUpdate":
             if isinstance(ru, dict):
                 _nonneg(ru.get("partition"), up + ("rollingUpdate", "partition"), out)
-                if "maxUnavailable" in ru:
-                    mu = ru.get("maxUnavailable")
-                    int_or_percent(mu, up + ("rollingUpdate", "maxUnavailable"), out)
-                    if percent_or_int_value(mu) == 0:
-                        out.append(m.invalid(up + ("rollingUpdate", "maxUnavailable"), mu, "must be greater than 0", INVALID))
-                    not_more_than_100_percent(mu, up + ("rollingUpdate", "maxUnavailable"), out)
+                # maxUnavailable: behind the MaxUnavailableStatefulSet gate
+                # (dropped when the gate is off); not checked.
         elif isinstance(t, str):
             out.append(m.unsupported(up + ("type",), t, ("OnDelete", "RollingUpdate"), UNSUPPORTED))
     policy = spec.get("persistentVolumeClaimRetentionPolicy")
