@@ -241,14 +241,17 @@ def _claim_template_spec(spec: dict, path, out):
     """ValidatePersistentVolumeClaimSpec for volumeClaimTemplates (the basics)."""
     modes = spec.get("accessModes")
     if not _l(modes):
-        out.append(m.required(path + ("accessModes",), "at least 1 access mode is required", REQUIRED))
+        out.append(m.required(path + ("accessModes",), "at least 1 access mode is required", REQUIRED,
+                              anchor=None if "accessModes" in spec else path, at="value" if "accessModes" in spec else "key",
+                              hint="e.g. accessModes: [ReadWriteOnce]"))
     for j, mode in enumerate(_l(modes)):
         if isinstance(mode, str) and mode not in ACCESS_MODES:
             out.append(m.unsupported(path + ("accessModes", j), mode, ACCESS_MODES, UNSUPPORTED))
     req = _d(_d(spec.get("resources")).get("requests"))
     if "storage" not in req:
-        out.append(m.required(path + ("resources", "requests", "storage"), "", REQUIRED, hint="e.g. resources: {requests: {storage: 1Gi}}")
-                   if req else Problem(path, m.message(path + ("resources", "requests", "storage"), "Required value", "e.g. resources: {requests: {storage: 1Gi}}"), REQUIRED, at="key"))
+        anchor = path + ("resources", "requests") if req else path
+        out.append(m.required(path + ("resources", "requests", "storage"), "", REQUIRED, anchor=anchor, at="key",
+                              hint="e.g. resources: {requests: {storage: 1Gi}}"))
     vm = spec.get("volumeMode")
     if isinstance(vm, str) and vm not in ("Block", "Filesystem"):
         out.append(m.unsupported(path + ("volumeMode",), vm, ("Block", "Filesystem"), UNSUPPORTED))
