@@ -311,6 +311,7 @@ def _pod_failure_policy(pfp: dict, path, out, restart, indexed: bool, spec: dict
 
 
 @validates(("batch", "Job"))
+@m.at_block_keys
 def job(obj, ctx):
     """ValidateJob: validateJobSpec + ValidateGeneratedSelector."""
     spec = obj.data.get("spec")
@@ -325,6 +326,7 @@ CONCURRENCY = ("Allow", "Forbid", "Replace")
 
 
 @validates(("batch", "CronJob"))
+@m.at_block_keys
 def cronjob(obj, ctx):
     """ValidateCronJobCreate: ValidateCronJobSpec."""
     spec = obj.data.get("spec")

@@ -124,6 +124,26 @@ def _show(value) -> str:
     return str(value)
 
 
+def at_block_keys(fn):
+    """Decorator for validators: a problem about a mapping or list written as
+    a block is reported at its key (``selector:``), not at its first entry."""
+    import functools
+
+    from ..kinds import get_path
+
+    @functools.wraps(fn)
+    def wrapper(obj, ctx):
+        out = []
+        for p in fn(obj, ctx) or ():
+            if p.at == "value" and p.path and isinstance(p.path[-1], str):
+                val = get_path(obj.data, p.path)
+                if isinstance(val, (dict, list)) and val:
+                    p = p._replace(at="key")
+            out.append(p)
+        return out
+    return wrapper
+
+
 # --- names -------------------------------------------------------------------
 
 def is_valid_path_segment_name(name: str) -> List[str]:

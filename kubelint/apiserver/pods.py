@@ -1422,6 +1422,7 @@ def validate_pod_template(tmpl, path: Path, ctx, extra_volumes: Optional[Dict[st
 
 
 @validates(("", "Pod"))
+@m.at_block_keys
 def pod(obj, ctx):
     """ValidatePodCreate."""
     spec = obj.data.get("spec")
@@ -1432,6 +1433,7 @@ def pod(obj, ctx):
 
 @validates(("", "PodTemplate"), ("", "ReplicationController"), ("apps", "Deployment"), ("apps", "StatefulSet"),
            ("apps", "DaemonSet"), ("apps", "ReplicaSet"), ("batch", "Job"), ("batch", "CronJob"))
+@m.at_block_keys
 def pod_template(obj, ctx):
     """Every pod template: ValidatePodTemplateSpec."""
     path = pod_spec_path(obj.group, obj.kind)

@@ -96,6 +96,7 @@ def _template_restart(obj, spec, out, restart_ok):
 
 
 @validates(("apps", "Deployment"))
+@m.at_block_keys
 def deployment(obj, ctx):
     """ValidateDeploymentSpec."""
     spec = obj.data.get("spec")
@@ -146,6 +147,7 @@ def _rolling_update(ru: dict, path, out, default_unavailable, default_surge):
 
 
 @validates(("apps", "ReplicaSet"))
+@m.at_block_keys
 def replicaset(obj, ctx):
     """ValidateReplicaSetSpec."""
     spec = obj.data.get("spec")
@@ -159,6 +161,7 @@ def replicaset(obj, ctx):
 
 
 @validates(("apps", "DaemonSet"))
+@m.at_block_keys
 def daemonset(obj, ctx):
     """ValidateDaemonSetSpec."""
     spec = obj.data.get("spec")
@@ -182,6 +185,7 @@ def daemonset(obj, ctx):
 
 
 @validates(("apps", "StatefulSet"))
+@m.at_block_keys
 def statefulset(obj, ctx):
     """ValidateStatefulSetSpec."""
     spec = obj.data.get("spec")
@@ -258,6 +262,7 @@ def _claim_template_spec(spec: dict, path, out):
 
 
 @validates(("", "ReplicationController"))
+@m.at_block_keys
 def replication_controller(obj, ctx):
     """ValidateReplicationControllerSpec (selector defaults to the template labels)."""
     spec = obj.data.get("spec")
