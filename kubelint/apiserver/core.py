@@ -47,10 +47,10 @@ MAX_SECRET_SIZE = 1024 * 1024  # core.MaxSecretSize (also ConfigMaps)
 
 # --- shared helpers -------------------------------------------------------------
 
-def P(path, text: str, rule: str, at: str = "value", where: Optional[str] = None) -> Problem:
+def P(path, text: str, rule: str, at: str = "value", where: Optional[str] = None, severity: Optional[str] = None) -> Problem:
     """A Problem whose message starts with the server's field path."""
     where = format_path(path) if where is None else where
-    return Problem(path, f"{where}: {text}" if where else text, rule, at=at)
+    return Problem(path, f"{where}: {text}" if where else text, rule, severity, at)
 
 
 def is_int(x) -> bool:
