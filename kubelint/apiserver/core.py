@@ -244,7 +244,9 @@ def service(obj, ctx):
         name = spec.get("externalName")
         cname = name[:-1] if is_str(name) and name.endswith(".") else name
         if not cname:
-            out.append(required(sp + ("externalName",), "an ExternalName service needs spec.externalName (the DNS name it aliases)", REQUIRED_VALUE))
+            text = "Required value: an ExternalName service needs spec.externalName (the DNS name it aliases)"
+            out.append(P(sp + ("externalName",), text, REQUIRED_VALUE) if "externalName" in spec
+                       else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName"))
         elif is_str(cname):
             out.extend(invalid_msgs(sp + ("externalName",), name, v.is_dns1123_subdomain(cname), INVALID_VALUE,
                                     "externalName must be a DNS name such as db.example.com (not a URL or an IP address)"))
