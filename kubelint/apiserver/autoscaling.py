@@ -33,7 +33,7 @@ def cross_version_ref(ref, p) -> List[Problem]:
     ref = ref if isinstance(ref, dict) else {}
     for f in ("kind", "name"):
         val = ref.get(f)
-        if not val:
+        if not val and f in ref:  # absent: the schema's missing-required-field
             out.append(required(p + (f,), f"scaleTargetRef needs the {f} of the workload to scale" if p[-1] == "scaleTargetRef" else "",
                                 REQUIRED_VALUE, at="key" if f in ref else "value"))
         elif is_str(val):
@@ -53,8 +53,6 @@ def horizontal_pod_autoscaler(obj, ctx):
                            "scale-to-zero needs the alpha HPAScaleToZero feature gate"))
     if is_int(mx) and mx < 1:
         out.append(invalid(sp + ("maxReplicas",), mx, "must be greater than 0", INVALID_VALUE))
-    elif mx is None:
-        out.append(invalid(sp, 0, "maxReplicas: must be greater than 0", INVALID_VALUE, "set spec.maxReplicas")._replace(at="key"))
     if is_int(mx) and is_int(mn) and mx < mn:
         out.append(invalid(sp + ("maxReplicas",), mx, "must be greater than or equal to `minReplicas`", INVALID_VALUE))
     out.extend(cross_version_ref(spec.get("scaleTargetRef"), sp + ("scaleTargetRef",)))
@@ -79,7 +77,7 @@ def _metric(m: dict, p) -> List[Problem]:
     """validateMetricSpec."""
     out: List[Problem] = []
     typ = m.get("type")
-    if not typ:
+    if not typ and "type" in m:
         out.append(required(p + ("type",), "must specify a metric source type", REQUIRED_VALUE, at="key" if "type" in m else "value"))
     elif is_str(typ) and typ not in METRIC_TYPES:
         out.append(unsupported(p + ("type",), typ, METRIC_TYPES, UNSUPPORTED_VALUE))
@@ -102,9 +100,9 @@ def _source(kind: str, src: dict, p) -> List[Problem]:
     target = src.get("target")
     tgt = target if isinstance(target, dict) else {}
     if kind in ("resource", "containerResource"):
-        if not src.get("name"):
+        if not src.get("name") and "name" in src:
             out.append(required(p + ("name",), "must specify a resource name", REQUIRED_VALUE, at="key" if "name" in src else "value"))
-        if kind == "containerResource" and not src.get("container"):
+        if kind == "containerResource" and not src.get("container") and "container" in src:
             out.append(required(p + ("container",), "must specify a container", REQUIRED_VALUE, at="key" if "container" in src else "value"))
         out.extend(_target(tgt, p + ("target",), target is not None))
         if tgt.get("averageUtilization") is None and tgt.get("averageValue") is None:
@@ -117,7 +115,7 @@ def _source(kind: str, src: dict, p) -> List[Problem]:
         metric = src.get("metric")
         metric = metric if isinstance(metric, dict) else {}
         name = metric.get("name")
-        if not name:
+        if not name and "name" in metric:
             out.append(required(p + ("metric", "name"), "must specify a metric name", REQUIRED_VALUE, at="key"))
         elif is_str(name):
             out.extend(invalid_msgs(p + ("metric", "name"), name, is_valid_path_segment_name(name), INVALID_VALUE))
@@ -145,7 +143,7 @@ def _target(t: dict, p, present: bool) -> List[Problem]:
     """validateMetricTarget."""
     out: List[Problem] = []
     typ = t.get("type")
-    if not typ:
+    if not typ and "type" in t:
         out.append(required(p + ("type",), "must specify a metric target type", REQUIRED_VALUE, at="key" if "type" in t else "value"))
     if typ and typ not in TARGET_TYPES:
         from ..suggest import did_you_mean
@@ -180,14 +178,16 @@ def _scaling_rules(r: dict, p) -> List[Problem]:
             continue
         pp = p + ("policies", i)
         t = pol.get("type")
-        if t not in POLICY_TYPES:
+        if t not in POLICY_TYPES and "type" in pol:
             out.append(unsupported(pp + ("type",), t if is_str(t) else "", POLICY_TYPES, UNSUPPORTED_VALUE))
         val = pol.get("value")
-        if not is_int(val) or val <= 0:
+        if "value" in pol and (not is_int(val) or val <= 0):
             out.append(invalid(pp + ("value",), val if is_int(val) else 0, "must be greater than zero", INVALID_VALUE)
                        ._replace(at="value" if "value" in pol else "key"))
         per = pol.get("periodSeconds")
-        if not is_int(per) or per <= 0:
+        if "periodSeconds" not in pol:
+            pass
+        elif not is_int(per) or per <= 0:
             out.append(invalid(pp + ("periodSeconds",), per if is_int(per) else 0, "must be greater than zero", INVALID_VALUE))
         elif per > MAX_PERIOD_SECONDS:
             out.append(invalid(pp + ("periodSeconds",), per, f"must be less than or equal to {MAX_PERIOD_SECONDS}", INVALID_VALUE))

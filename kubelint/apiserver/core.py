@@ -270,8 +270,6 @@ def service(obj, ctx):
         port = p.get("port")
         if is_int(port):
             out.extend(port_num_errors(pp + ("port",), port))
-        elif port is None:
-            out.append(invalid(pp, 0, "port: must be between 1 and 65535, inclusive", REQUIRED_VALUE, "set spec.ports[].port"))
         proto = p.get("protocol")
         if proto is None or proto == "":
             proto = "TCP"  # SetDefaults_Service
@@ -653,9 +651,9 @@ def pvc_spec(spec: dict, sp) -> List[Problem]:
 def _data_source(ds: dict, p) -> List[Problem]:
     """validateDataSource / validateDataSourceRef."""
     out: List[Problem] = []
-    if not ds.get("name"):
+    if not ds.get("name") and "name" in ds:  # absent: the schema's missing-required-field
         out.append(required(p + ("name",), "", REQUIRED_VALUE))
-    if not ds.get("kind"):
+    if not ds.get("kind") and "kind" in ds:
         out.append(required(p + ("kind",), "", REQUIRED_VALUE))
     group = ds.get("apiGroup") or ""
     if not group and ds.get("kind") != "PersistentVolumeClaim":
@@ -731,30 +729,35 @@ def _pv_source(kind: str, src: dict, p, spec: dict) -> List[Problem]:
     out: List[Problem] = []
     if kind == "hostPath":  # validateHostPathVolumeSource
         if not src.get("path"):
-            out.append(required(p + ("path",), "", REQUIRED_VALUE))
+            if "path" in src:  # absent: the schema's missing-required-field
+                out.append(required(p + ("path",), "", REQUIRED_VALUE))
             return out
         out.extend(path_no_backsteps(p + ("path",), src.get("path")))
         t = src.get("type")
         if is_str(t) and t not in HOST_PATH_TYPES:
             out.append(unsupported(p + ("type",), t, HOST_PATH_TYPES[1:], UNSUPPORTED_VALUE))
     elif kind == "nfs":  # validateNFSVolumeSource
-        if not src.get("server"):
+        if not src.get("server") and "server" in src:
             out.append(required(p + ("server",), "", REQUIRED_VALUE))
         path = src.get("path")
         if not path:
-            out.append(required(p + ("path",), "", REQUIRED_VALUE))
+            if "path" in src:
+                out.append(required(p + ("path",), "", REQUIRED_VALUE))
         elif is_str(path) and not path.startswith("/"):
             out.append(invalid(p + ("path",), path, "must be an absolute path", INVALID_VALUE))
     elif kind == "local":  # validateLocalVolumeSource
         if not src.get("path"):
-            out.append(required(p + ("path",), "", REQUIRED_VALUE))
+            if "path" in src:
+                out.append(required(p + ("path",), "", REQUIRED_VALUE))
         else:
             out.extend(path_no_backsteps(p + ("path",), src.get("path")))
         if spec.get("nodeAffinity") is None:
-            out.append(required(("spec", "nodeAffinity"), "Local volume requires node affinity", REQUIRED_VALUE, at="key"))
+            out.append(P(("spec", "local"), "Required value: Local volume requires node affinity (spec.nodeAffinity.required naming the node)",
+                         REQUIRED_VALUE, at="key", where="spec.nodeAffinity"))
     elif kind == "csi":  # validateCSIPersistentVolumeSource
-        out.extend(csi_driver_name(p + ("driver",), src.get("driver")))
-        if not src.get("volumeHandle"):
+        if "driver" in src:
+            out.extend(csi_driver_name(p + ("driver",), src.get("driver")))
+        if not src.get("volumeHandle") and "volumeHandle" in src:
             out.append(required(p + ("volumeHandle",), "", REQUIRED_VALUE))
         for ref in ("controllerPublishSecretRef", "controllerExpandSecretRef", "nodePublishSecretRef", "nodeExpandSecretRef"):
             r = src.get(ref)
@@ -790,7 +793,7 @@ def node_selector(sel: dict, p) -> List[Problem]:
     """ValidateNodeSelector / ValidateNodeSelectorTerm / ValidateNodeSelectorRequirement."""
     out: List[Problem] = []
     terms = sel.get("nodeSelectorTerms")
-    if not isinstance(terms, list) or not terms:
+    if "nodeSelectorTerms" in sel and (not isinstance(terms, list) or not terms):
         out.append(required(p + ("nodeSelectorTerms",), "must have at least one node selector term", REQUIRED_VALUE, at="key"))
         return out
     for i, term in enumerate(terms):
@@ -1059,7 +1062,7 @@ def resource_quota(obj, ctx):
         elif op in ("Exists", "DoesNotExist"):
             if n:
                 out.append(invalid(p + ("values",), "", "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector", INVALID_VALUE))
-        elif is_str(op) or op is None:
+        elif is_str(op):
             out.append(invalid(p + ("operator",), op or "", "not a valid selector operator", INVALID_VALUE,
                                "operators: " + ", ".join(SCOPE_SELECTOR_OPS)))
     for a, b in (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating")):

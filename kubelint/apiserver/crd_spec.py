@@ -47,7 +47,7 @@ def custom_resource_definition(obj, ctx):
     if is_str(obj.name) and obj.name and is_str(plural) and is_str(group) and obj.name != f"{plural}.{group}":
         out.append(invalid(("metadata", "name"), obj.name, 'must be spec.names.plural+"."+spec.group', INVALID_NAME,
                            f'here: "{plural}.{group}"'))
-    if not group:
+    if not group and "group" in spec:  # absent: the schema's missing-required-field
         out.append(required(sp + ("group",), "", REQUIRED_VALUE, at="key" if "group" in spec else "value"))
     elif is_str(group):
         msgs = v.is_dns1123_subdomain(group)
@@ -57,7 +57,7 @@ def custom_resource_definition(obj, ctx):
             out.append(invalid(sp + ("group",), group, "should be a domain with at least one dot", INVALID_VALUE,
                                "use a domain you own, e.g. stable.example.com"))
     scope = spec.get("scope")
-    if not scope:
+    if not scope and "scope" in spec:
         out.append(required(sp + ("scope",), "Namespaced or Cluster", REQUIRED_VALUE, at="key" if "scope" in spec else "value"))
     elif is_str(scope) and scope not in SCOPES:
         out.append(unsupported(sp + ("scope",), scope, SCOPES, UNSUPPORTED_VALUE))
@@ -85,17 +85,17 @@ def custom_resource_definition(obj, ctx):
                                     "openAPIV3Schema for every version)", REQUIRED_VALUE, at="key"))
     if dup is not None:
         out.append(invalid(sp + ("versions", dup, "name"), versions[dup].get("name"), "must contain unique version names", INVALID_VALUE))
-    if not versions:
+    if not versions and "versions" in spec:
         out.append(required(sp + ("versions",), "must have exactly one version marked as storage version", REQUIRED_VALUE,
                             at="key" if "versions" in spec else "value"))
-    elif storage != 1:
+    elif versions and storage != 1:
         out.append(invalid(sp + ("versions",), f"{storage} storage versions", "must have exactly one version marked as storage version",
                            INVALID_VALUE, "set storage: true on exactly one version")._replace(at="key"))
     # Names (required ones first; singular and listKind are defaulted).
-    if not plural:
+    if not plural and "plural" in names:
         out.append(required(np_ + ("plural",), "", REQUIRED_VALUE, at="key" if "plural" in names else "value"))
     kind = names.get("kind")
-    if not kind:
+    if not kind and "kind" in names:
         out.append(required(np_ + ("kind",), "", REQUIRED_VALUE, at="key" if "kind" in names else "value"))
     out.extend(_dns1035(np_ + ("plural",), plural))
     out.extend(_dns1035(np_ + ("singular",), names.get("singular")))

@@ -76,7 +76,7 @@ def ingress(obj, ctx):
         http = rule.get("http")
         if isinstance(http, dict):
             paths = http.get("paths")
-            if not isinstance(paths, list) or not paths:
+            if "paths" in http and (not isinstance(paths, list) or not paths):
                 out.append(required(rp + ("http", "paths"), "", REQUIRED_VALUE, at="key"))
                 continue
             for j, p in enumerate(paths):
@@ -111,6 +111,8 @@ def _http_path(p: dict, pp) -> List[Problem]:
     path = p.get("path")
     path = path if is_str(path) else ""
     if pt is None:
+        if "pathType" not in p:
+            return []  # the schema's missing-required-field
         return [required(pp + ("pathType",), "pathType must be specified (Prefix, Exact or ImplementationSpecific)", REQUIRED_VALUE,
                          at="key" if "pathType" in p else "value")]
     if pt in ("Exact", "Prefix"):
@@ -144,7 +146,7 @@ def _backend(be: dict, bp) -> List[Problem]:
         out.extend(_typed_ref(res, bp + ("resource",)))
     elif isinstance(svc, dict):
         name = svc.get("name")
-        if not name:
+        if not name and "name" in svc:
             out.append(required(bp + ("service", "name"), "", REQUIRED_VALUE, at="key" if "name" in svc else "value"))
         elif is_str(name):
             # ValidateServiceName (DNS-1035), relaxed to DNS-1123 labels by RelaxedServiceNameValidation.
@@ -176,7 +178,7 @@ def _typed_ref(ref: dict, p) -> List[Problem]:
         out.extend(dns_subdomain(p + ("apiGroup",), g))
     for f in ("kind", "name"):
         val = ref.get(f)
-        if not val:
+        if not val and f in ref:
             out.append(required(p + (f,), "", REQUIRED_VALUE, at="key" if f in ref else "value"))
         elif is_str(val):
             out.extend(invalid_msgs(p + (f,), val, is_valid_path_segment_name(val), INVALID_VALUE))
@@ -206,7 +208,7 @@ def ingress_class(obj, ctx):
             out.extend(dns_subdomain(pp + ("apiGroup",), g))
         for f in ("kind", "name"):
             val = params.get(f)
-            if not val:
+            if not val and f in params:
                 out.append(required(pp + (f,), "", REQUIRED_VALUE, at="key" if f in params else "value"))
             elif is_str(val):
                 out.extend(invalid_msgs(pp + (f,), val, is_valid_path_segment_name(val), INVALID_VALUE))
@@ -309,6 +311,8 @@ def _ip_block(ipb: dict, p) -> List[Problem]:
     out: List[Problem] = []
     cidr = ipb.get("cidr")
     if not cidr:
+        if "cidr" not in ipb:
+            return []  # the schema's missing-required-field
         return [required(p + ("cidr",), "", REQUIRED_VALUE, at="key" if "cidr" in ipb else "value")]
     if not is_str(cidr):
         return out

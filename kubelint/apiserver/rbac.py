@@ -28,7 +28,7 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
         if not isinstance(rule, dict):
             continue
         p = ("rules", i)
-        if not rule.get("verbs"):
+        if not rule.get("verbs") and "verbs" in rule:  # absent: the schema's missing-required-field
             out.append(required(p + ("verbs",), "verbs must contain at least one value (e.g. get, list, watch)", REQUIRED_VALUE,
                                 at="key" if "verbs" in rule else "value"))
         urls = rule.get("nonResourceURLs")
@@ -88,10 +88,10 @@ def _binding(obj, namespaced: bool) -> List[Problem]:
         if hint:
             p = p._replace(message=p.message + f" ({hint})")
         out.append(p)
-    elif kind is None or kind == "":
+    elif kind == "":
         out.append(unsupported(rp + ("kind",), "", kinds, UNSUPPORTED_VALUE))
     name = ref.get("name")
-    if not name:
+    if not name and "name" in ref:
         out.append(required(rp + ("name",), "the name of the Role/ClusterRole to bind", REQUIRED_VALUE, at="key" if "name" in ref else "value"))
     elif is_str(name):
         out.extend(invalid_msgs(rp + ("name",), name, is_valid_path_segment_name(name), INVALID_VALUE))
@@ -105,7 +105,7 @@ def _subject(s: dict, p, namespaced: bool) -> List[Problem]:
     """ValidateRoleBindingSubject (after SetDefaults_Subject)."""
     out: List[Problem] = []
     name = s.get("name")
-    if not name:
+    if not name and "name" in s:
         out.append(required(p + ("name",), "", REQUIRED_VALUE, at="key" if "name" in s else "value"))
     kind = s.get("kind")
     group = s.get("apiGroup")
@@ -123,8 +123,6 @@ def _subject(s: dict, p, namespaced: bool) -> List[Problem]:
             out.append(unsupported(p + ("apiGroup",), g, (RBAC,), UNSUPPORTED_VALUE))
     elif is_str(kind):
         out.append(unsupported(p + ("kind",), kind, SUBJECT_KINDS, UNSUPPORTED_VALUE))
-    elif kind is None:
-        out.append(unsupported(p + ("kind",), "", SUBJECT_KINDS, UNSUPPORTED_VALUE))
     return out
 
 

@@ -25,7 +25,7 @@ def storage_class(obj, ctx):
     out: List[Problem] = []
     d = obj.data
     prov = d.get("provisioner")
-    if not prov:
+    if not prov and "provisioner" in d:  # absent: the schema's missing-required-field
         out.append(required(("provisioner",), "the volume plugin or CSI driver that provisions volumes, e.g. ebs.csi.aws.com", REQUIRED_VALUE,
                             at="key" if "provisioner" in d else "value"))
     elif is_str(prov):
@@ -46,8 +46,7 @@ def storage_class(obj, ctx):
             continue
         tp = ("allowedTopologies", i)
         exprs = term.get("matchLabelExpressions")
-        if not isinstance(exprs, list) or not exprs:
-            out.append(required(tp + ("matchLabelExpressions",), "must contain at least one requirement", REQUIRED_VALUE, at="key"))
+        if not isinstance(exprs, list):
             continue
         keys = set()
         for j, req in enumerate(exprs):
@@ -62,6 +61,8 @@ def storage_class(obj, ctx):
                 keys.add(key)
             vals = req.get("values")
             if not isinstance(vals, list) or not vals:
+                if "values" not in req:
+                    continue
                 out.append(required(rp_ + ("values",), "must specify as least one value", REQUIRED_VALUE, at="key" if "values" in req else "value"))
                 continue
             seen = set()
