@@ -1032,7 +1032,8 @@ def resource_quota(obj, ctx):
             seen.add(s)
         for a, b in (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating")):
             if a in seen and b in seen:
-                out.append(invalid(("spec", "scopes"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE))
+                out.append(invalid(("spec", "scopes"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE,
+                                   f"a quota cannot select both {a} and {b} pods")._replace(at="key"))
     exprs = list_at(spec, "scopeSelector", "matchExpressions")
     seen = set()
     for i, req in enumerate(exprs):
@@ -1067,5 +1068,5 @@ def resource_quota(obj, ctx):
                                "operators: " + ", ".join(SCOPE_SELECTOR_OPS)))
     for a, b in (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating")):
         if a in seen and b in seen:
-            out.append(invalid(("spec", "scopeSelector", "matchExpressions"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE))
+            out.append(invalid(("spec", "scopeSelector", "matchExpressions"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE)._replace(at="key"))
     return out
