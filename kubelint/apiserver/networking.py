@@ -220,7 +220,8 @@ def ingress_class(obj, ctx):
             out.append(unsupported(pp + ("scope",), scope, ("Cluster", "Namespace"), UNSUPPORTED_VALUE))
         elif scope == "Namespace":
             if ns is None:
-                out.append(required(pp + ("namespace",), "`parameters.scope` is set to 'Namespace'", REQUIRED_VALUE))
+                out.append(P(pp + ("scope",), "Required value: `parameters.scope` is set to 'Namespace' (name the namespace of the parameters object)",
+                             REQUIRED_VALUE, where="spec.parameters.namespace"))
             elif is_str(ns):
                 out.extend(invalid_msgs(pp + ("namespace",), ns, v.is_dns1123_label(ns), INVALID_VALUE))
         elif ns is not None:
