@@ -1,0 +1,111 @@
+"""apiextensions.k8s.io/v1 CustomResourceDefinition: the CRD's own names,
+versions and scope (not the custom resources, not the structural schema
+details: :mod:`kubelint.crd` does those).
+
+Ported from
+``staging/src/k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation/validation.go``
+(``ValidateCustomResourceDefinition``, ``ValidateCustomResourceDefinitionSpec``,
+``ValidateCustomResourceDefinitionNames``, ``ValidateCustomResourceDefinitionVersion``)
+after ``apiextensions/v1/defaults.go`` (singular = lower-case kind,
+listKind = kind + "List").
+"""
+from __future__ import annotations
+
+from typing import List
+
+from ..findings import Problem
+from . import validation as v
+from .core import INVALID_NAME, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, invalid_msgs, is_str, list_at
+from .meta import invalid, required, unsupported
+from .registry import validates
+
+SCOPES = ("Cluster", "Namespaced")
+
+
+def _dns1035(p, value, mixed_case: bool = False) -> List[Problem]:
+    if not is_str(value) or not value:
+        return []
+    msgs = v.is_dns1035_label(value.lower() if mixed_case else value)
+    if not msgs:
+        return []
+    detail = ",".join(msgs)
+    if mixed_case:
+        detail = "may have mixed case, but should otherwise match: " + detail
+    return [invalid(p, value, detail, INVALID_VALUE)]
+
+
+@validates(("apiextensions.k8s.io", "CustomResourceDefinition"))
+def custom_resource_definition(obj, ctx):
+    out: List[Problem] = []
+    spec = dict_at(obj.data, "spec")
+    sp = ("spec",)
+    names = dict_at(spec, "names")
+    np_ = sp + ("names",)
+    group = spec.get("group")
+    plural = names.get("plural")
+    # metadata.name must be <plural>.<group>
+    if is_str(obj.name) and obj.name and is_str(plural) and is_str(group) and obj.name != f"{plural}.{group}":
+        out.append(invalid(("metadata", "name"), obj.name, 'must be spec.names.plural+"."+spec.group', INVALID_NAME,
+                           f'here: "{plural}.{group}"'))
+    if not group and "group" in spec:  # absent: the schema's missing-required-field
+        out.append(required(sp + ("group",), "", REQUIRED_VALUE, at="key" if "group" in spec else "value"))
+    elif is_str(group):
+        msgs = v.is_dns1123_subdomain(group)
+        if msgs:
+            out.append(invalid(sp + ("group",), group, ",".join(msgs), INVALID_VALUE))
+        elif len(group.split(".")) < 2:
+            out.append(invalid(sp + ("group",), group, "should be a domain with at least one dot", INVALID_VALUE,
+                               "use a domain you own, e.g. stable.example.com"))
+    scope = spec.get("scope")
+    if not scope and "scope" in spec:
+        out.append(required(sp + ("scope",), "Namespaced or Cluster", REQUIRED_VALUE, at="key" if "scope" in spec else "value"))
+    elif is_str(scope) and scope not in SCOPES:
+        out.append(unsupported(sp + ("scope",), scope, SCOPES, UNSUPPORTED_VALUE))
+    versions = list_at(spec, "versions")
+    storage = 0
+    seen = set()
+    dup = None
+    for i, ver in enumerate(versions):
+        if not isinstance(ver, dict):
+            continue
+        vp = sp + ("versions", i)
+        if ver.get("storage") is True:
+            storage += 1
+        name = ver.get("name")
+        if is_str(name):
+            if name in seen and dup is None:
+                dup = i
+            seen.add(name)
+            out.extend(_dns1035(vp + ("name",), name))
+        schema = dict_at(ver, "schema")
+        if ver.get("schema") is None or schema.get("openAPIV3Schema") is None:
+            top = dict_at(spec, "validation").get("openAPIV3Schema")
+            if top is None:
+                out.append(required(vp + ("schema", "openAPIV3Schema"), "schemas are required (apiextensions.k8s.io/v1 needs a structural "
+                                    "openAPIV3Schema for every version)", REQUIRED_VALUE, at="key"))
+    if dup is not None:
+        out.append(invalid(sp + ("versions", dup, "name"), versions[dup].get("name"), "must contain unique version names", INVALID_VALUE))
+    if not versions and "versions" in spec:
+        out.append(required(sp + ("versions",), "must have exactly one version marked as storage version", REQUIRED_VALUE,
+                            at="key" if "versions" in spec else "value"))
+    elif versions and storage != 1:
+        out.append(invalid(sp + ("versions",), f"{storage} storage versions", "must have exactly one version marked as storage version",
+                           INVALID_VALUE, "set storage: true on exactly one version")._replace(at="key"))
+    # Names (required ones first; singular and listKind are defaulted).
+    if not plural and "plural" in names:
+        out.append(required(np_ + ("plural",), "", REQUIRED_VALUE, at="key" if "plural" in names else "value"))
+    kind = names.get("kind")
+    if not kind and "kind" in names:
+        out.append(required(np_ + ("kind",), "", REQUIRED_VALUE, at="key" if "kind" in names else "value"))
+    out.extend(_dns1035(np_ + ("plural",), plural))
+    out.extend(_dns1035(np_ + ("singular",), names.get("singular")))
+    out.extend(_dns1035(np_ + ("kind",), kind, True))
+    list_kind = names.get("listKind")
+    out.extend(_dns1035(np_ + ("listKind",), list_kind, True))
+    for i, s in enumerate(list_at(names, "shortNames")):
+        out.extend(_dns1035(np_ + ("shortNames", i), s))
+    if is_str(kind) and kind and kind == list_kind:
+        out.append(invalid(np_ + ("listKind",), list_kind, "kind and listKind may not be the same", INVALID_VALUE))
+    for i, c in enumerate(list_at(names, "categories")):
+        out.extend(_dns1035(np_ + ("categories", i), c))
+    return out
