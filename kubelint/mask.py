@@ -43,7 +43,7 @@ import re
 from typing import Dict, Iterable, List, NamedTuple, Optional
 
 MASK = "****"
-MIN_LENGTH = 4
+MIN_LENGTH = 8  # shorter values (a username "shop") would mask namespaces and names everywhere
 MAX_MESSAGE_RUN = 200  # a run of non-space characters longer than this is clipped
 
 # env names (and keys) that hold credentials.
@@ -57,6 +57,7 @@ CREDENTIAL_NAME = re.compile(
 # hard-coded-credential checks register here, or use a catalogue category
 # "credentials" / "secrets").
 CREDENTIAL_RULES = {
+    "configmap-credentials", "secret-in-env-literal",
     "hardcoded-secret", "hardcoded-credential", "secret-in-env", "env-secret-literal",
     "plaintext-secret", "credential-in-env", "secret-in-configmap", "credential-in-configmap",
 }
