@@ -26,6 +26,8 @@ from __future__ import annotations
 import marshal
 import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, List, Optional
 
 from .loader import STDIN, LoadedFile, Limits, discover, iter_load, load_file
@@ -56,6 +58,17 @@ def _fork_context():
         return multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - no fork (Windows)
         return None
+
+
+def _ordered_map(fn, chunks, jobs, mp):
+    """Yield ``(chunk, fn(chunk))`` in order, computed by ``jobs`` forked
+    workers.  A worker that dies (killed, out of memory, a crash in C code)
+    raises :class:`BrokenProcessPool` here instead of hanging the run."""
+    executor = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)) or 1, mp_context=mp)
+    try:
+        yield from zip(chunks, executor.map(fn, chunks))
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 # ---------------------------------------------------------------------------
@@ -146,13 +159,18 @@ def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx) ->
     chunks = [work[i:i + chunk] for i in range(0, len(work), chunk)]
     done = len(entries) - len(work)
     try:
-        with ctx.Pool(jobs) as pool:
-            for indices, packed in zip(chunks, pool.imap(_load_chunk, chunks)):
-                for i, p in zip(indices, packed):
-                    results[i] = _rebuild(p, context_only)
-                done += len(indices)
-                if progress is not None:
-                    progress(done, len(entries), "loading")
+        for indices, packed in _ordered_map(_load_chunk, chunks, jobs, ctx):
+            for i, p in zip(indices, packed):
+                results[i] = _rebuild(p, context_only)
+            done += len(indices)
+            if progress is not None:
+                progress(done, len(entries), "loading")
+    except BrokenProcessPool:
+        # A worker died: finish here, in this process, what is missing
+        # (a file that crashes the parser then fails as it would serially).
+        for i in work:
+            if results[i] is None:
+                results[i] = objects_of(load_file(entries[i][0], limits), context_only)
     finally:
         _LOAD_PATHS, _LOAD_LIMITS = [], None
     return results
@@ -210,17 +228,27 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
     for stage in ctx.stages:
         once.update(getattr(stage, "once_per_kind", ()))
     reported = set()
+    checked = set()
     try:
-        with fork.Pool(jobs) as pool:
-            for indices, results in zip(chunks, pool.imap(_check_chunk, chunks)):
-                for i, (findings, fatal) in zip(indices, results):
-                    if once:
-                        findings = _first_per_kind(findings, once, reported)
-                    inputs[i].findings.extend(findings)
-                    inputs[i].fatal = inputs[i].fatal or fatal
-                done += len(indices)
-                if progress is not None:
-                    progress(done, total, "checking")
+        for indices, results in _ordered_map(_check_chunk, chunks, jobs, fork):
+            for i, (findings, fatal) in zip(indices, results):
+                if once:
+                    findings = _first_per_kind(findings, once, reported)
+                inputs[i].findings.extend(findings)
+                inputs[i].fatal = inputs[i].fatal or fatal
+                checked.add(i)
+            done += len(indices)
+            if progress is not None:
+                progress(done, total, "checking")
+    except BrokenProcessPool:
+        # A worker died: check the rest here, in input order.
+        for i in work:
+            if i not in checked:
+                fr = inputs[i]
+                before = len(fr.findings)
+                check_objects(fr, ctx)
+                if once:
+                    fr.findings[before:] = _first_per_kind(fr.findings[before:], once, reported)
     finally:
         _CHECK_INPUTS, _CHECK_CTX = [], None
 
