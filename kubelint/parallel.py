@@ -24,10 +24,7 @@ Platforms without ``fork`` (Windows) always run serially.
 from __future__ import annotations
 
 import marshal
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, List, Optional
 
 from .loader import STDIN, LoadedFile, Limits, discover, iter_load, load_file
@@ -54,6 +51,10 @@ def default_jobs() -> int:
 
 
 def _fork_context():
+    # multiprocessing and concurrent.futures are imported only by runs that
+    # go parallel: they cost a one-file run ~25 ms of start-up.
+    import multiprocessing
+
     try:
         return multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - no fork (Windows)
@@ -64,6 +65,8 @@ def _ordered_map(fn, chunks, jobs, mp):
     """Yield ``(chunk, fn(chunk))`` in order, computed by ``jobs`` forked
     workers.  A worker that dies (killed, out of memory, a crash in C code)
     raises :class:`BrokenProcessPool` here instead of hanging the run."""
+    from concurrent.futures import ProcessPoolExecutor
+
     executor = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)) or 1, mp_context=mp)
     try:
         yield from zip(chunks, executor.map(fn, chunks))
@@ -131,9 +134,10 @@ def load_all(paths, limits: Limits, jobs: int, stdin=None, context_only: bool = 
 
     entries = list(discover(paths))
     total = len(entries)
-    ctx = _fork_context()
-    if jobs > 1 and ctx is not None and total > 1 and _input_bytes(entries) >= MIN_PARALLEL_BYTES:
-        return _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx)
+    if jobs > 1 and total > 1 and _input_bytes(entries) >= MIN_PARALLEL_BYTES:
+        ctx = _fork_context()
+        if ctx is not None:
+            return _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx)
     out = []
     for n, loaded in enumerate(iter_load(paths, limits, stdin), 1):
         out.append(objects_of(loaded, context_only))
@@ -144,6 +148,8 @@ def load_all(paths, limits: Limits, jobs: int, stdin=None, context_only: bool = 
 
 def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx) -> list:
     global _LOAD_PATHS, _LOAD_LIMITS
+    from concurrent.futures.process import BrokenProcessPool
+
     from .runner import objects_of
 
     work = [i for i, (path, error) in enumerate(entries) if error is None and path != STDIN]
@@ -203,13 +209,17 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
 
     total = len(inputs)
     objects = sum(len(fr.objects) for fr in inputs)
-    fork = _fork_context()
-    if jobs <= 1 or fork is None or objects < MIN_PARALLEL_OBJECTS or total < 2 or ctx.options.debug:
+    fork = None
+    if jobs > 1 and objects >= MIN_PARALLEL_OBJECTS and total >= 2 and not ctx.options.debug:
+        fork = _fork_context()
+    if fork is None:
         for n, fr in enumerate(inputs, 1):
             check_objects(fr, ctx)
             if progress is not None:
                 progress(n, total, "checking")
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     work = [i for i, fr in enumerate(inputs) if fr.objects]
     # Slices of about equal object counts, several per worker.
     target = max(1, objects // (jobs * 8))

@@ -1,6 +1,7 @@
 """--jobs N: identical output to a serial run; prepare and cross-object
 stages still see every object; progress only on a terminal."""
 import io
+from concurrent.futures.process import BrokenProcessPool
 import os
 import pty
 import subprocess
@@ -228,7 +229,7 @@ def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_p
     def ordered_map(*a):
         try:
             yield from real_map(*a)
-        except parallel.BrokenProcessPool:
+        except BrokenProcessPool:
             broken.append(1)
             raise
 
