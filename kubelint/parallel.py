@@ -31,10 +31,13 @@ from .loader import STDIN, LoadedFile, Limits, discover, iter_load, load_file
 from .findings import Finding
 from .model import KubeObject
 
-# Measured on 2 cores (bench/README.md): below ~1 MB of manifests the
-# forked load does not pay for itself; phase 3 needs a few thousand objects.
+# Break-even points, from CPU time measured on 2 cores (bench/README.md,
+# `bench/bench.py --threshold`): forked loading costs ~35% more CPU than
+# serial plus ~40 ms to start, so it pays from ~1-2 MB of manifests;
+# forked checks cost ~40% more CPU (copy-on-write of the object index) and
+# pay from ~3,000 objects.  On a busy machine parallel runs pay later.
 MIN_PARALLEL_BYTES = 2 << 20
-MIN_PARALLEL_OBJECTS = 1000
+MIN_PARALLEL_OBJECTS = 3000
 
 # Rules a stage reports only once per (apiVersion, kind) in a run, keeping
 # the "already reported" set on the stage (schema.py: ``no-schema``).
