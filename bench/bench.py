@@ -97,31 +97,43 @@ def make_copies(corpus, copies, tmp):
 
 
 def threshold(files, repeat):
-    """In-process phase-1 load, serial vs forked workers, on growing
-    prefixes of the corpus: where does the fork start to pay?"""
+    """In-process, serial vs 2 forked workers, on growing prefixes of the
+    corpus: phase 1 (load) and phase 3 (per-object checks). Where does the
+    fork start to pay?  (Sets parallel.MIN_PARALLEL_* thresholds.)"""
     sys.path.insert(0, ROOT)
     import gc
 
     from kubelint import parallel
-    from kubelint.loader import Limits
+    from kubelint.runner import Options, build_context
 
     parallel.MIN_PARALLEL_BYTES = 0
+    parallel.MIN_PARALLEL_OBJECTS = 0
     gc.disable()
-    limits = Limits()
-    print("input       files   serial  parallel(2)  ratio")
+    options = Options()
+    ctx = build_context(options)
+    print("input       files objects | load serial  parallel  ratio | check serial  parallel  ratio")
     size, chosen, target = 0, [], 128 * 1024
     for path in files:
         chosen.append(path)
         size += os.path.getsize(path)
         if size >= target:
-            ser, _ = time_it(lambda: parallel.load_all(chosen, limits, 1), repeat)
-            par, _ = time_it(lambda: parallel.load_all(chosen, limits, 2), repeat)
-            print(f"{size / 1048576:6.2f} MB  {len(chosen):6d}  {ser:6.3f} s  {par:8.3f} s  {ser / par:5.2f}x")
+            ser, _ = time_it(lambda: parallel.load_all(chosen, options.limits, 1), repeat)
+            par, _ = time_it(lambda: parallel.load_all(chosen, options.limits, 2), repeat)
+            inputs = parallel.load_all(chosen, options.limits, 1)
+            objects = sum(len(fr.objects) for fr in inputs)
+
+            def check(jobs):
+                for fr in inputs:
+                    fr.findings.clear()
+                parallel.check_all_files(inputs, ctx, jobs)
+
+            cser, _ = time_it(lambda: check(1), repeat)
+            cpar, _ = time_it(lambda: check(2), repeat)
+            print(f"{size / 1048576:6.2f} MB {len(chosen):6d} {objects:7d} | {ser:9.3f} s {par:7.3f} s {ser / par:5.2f}x |"
+                  f" {cser:10.3f} s {cpar:7.3f} s {cser / cpar:5.2f}x")
             target *= 2
-            if target > 16 * 1048576:
+            if target > 32 * 1048576:
                 break
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus"))

@@ -24,7 +24,6 @@ Platforms without ``fork`` (Windows) always run serially.
 from __future__ import annotations
 
 import marshal
-import multiprocessing
 import os
 from typing import Callable, List, Optional
 
@@ -33,10 +32,13 @@ from .loader import STDIN, LoadedFile, Limits, discover, iter_load, load_file
 from .findings import Finding
 from .model import KubeObject
 
-# Measured on 2 cores (bench/README.md): below ~1 MB of manifests the
-# forked load does not pay for itself; phase 3 needs a few thousand objects.
+# Break-even points, from CPU time measured on 2 cores (bench/README.md,
+# `bench/bench.py --threshold`): forked loading costs ~35% more CPU than
+# serial plus ~40 ms to start, so it pays from ~1-2 MB of manifests;
+# forked checks cost ~40% more CPU (copy-on-write of the object index) and
+# pay from ~3,000 objects.  On a busy machine parallel runs pay later.
 MIN_PARALLEL_BYTES = 2 << 20
-MIN_PARALLEL_OBJECTS = 1000
+MIN_PARALLEL_OBJECTS = 3000
 
 # Rules a stage reports only once per (apiVersion, kind) in a run, keeping
 # the "already reported" set on the stage (schema.py: ``no-schema``).
@@ -53,10 +55,27 @@ def default_jobs() -> int:
 
 
 def _fork_context():
+    # multiprocessing and concurrent.futures are imported only by runs that
+    # go parallel: they cost a one-file run ~25 ms of start-up.
+    import multiprocessing
+
     try:
         return multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - no fork (Windows)
         return None
+
+
+def _ordered_map(fn, chunks, jobs, mp):
+    """Yield ``(chunk, fn(chunk))`` in order, computed by ``jobs`` forked
+    workers.  A worker that dies (killed, out of memory, a crash in C code)
+    raises :class:`BrokenProcessPool` here instead of hanging the run."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    executor = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)) or 1, mp_context=mp)
+    try:
+        yield from zip(chunks, executor.map(fn, chunks))
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 # ---------------------------------------------------------------------------
@@ -120,9 +139,10 @@ def load_all(paths, limits: Limits, jobs: int, stdin=None, context_only: bool = 
 
     entries = list(discover(paths))
     total = len(entries)
-    ctx = _fork_context()
-    if jobs > 1 and ctx is not None and total > 1 and _input_bytes(entries) >= MIN_PARALLEL_BYTES:
-        return _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx)
+    if jobs > 1 and total > 1 and _input_bytes(entries) >= MIN_PARALLEL_BYTES:
+        ctx = _fork_context()
+        if ctx is not None:
+            return _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx)
     out = []
     for n, loaded in enumerate(iter_load(paths, limits, stdin), 1):
         out.append(objects_of(loaded, context_only))
@@ -133,6 +153,8 @@ def load_all(paths, limits: Limits, jobs: int, stdin=None, context_only: bool = 
 
 def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx) -> list:
     global _LOAD_PATHS, _LOAD_LIMITS
+    from concurrent.futures.process import BrokenProcessPool
+
     from .runner import objects_of
 
     work = [i for i, (path, error) in enumerate(entries) if error is None and path != STDIN]
@@ -148,13 +170,18 @@ def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx) ->
     chunks = [work[i:i + chunk] for i in range(0, len(work), chunk)]
     done = len(entries) - len(work)
     try:
-        with ctx.Pool(jobs) as pool:
-            for indices, packed in zip(chunks, pool.imap(_load_chunk, chunks)):
-                for i, p in zip(indices, packed):
-                    results[i] = _rebuild(p, context_only)
-                done += len(indices)
-                if progress is not None:
-                    progress(done, len(entries), "loading")
+        for indices, packed in _ordered_map(_load_chunk, chunks, jobs, ctx):
+            for i, p in zip(indices, packed):
+                results[i] = _rebuild(p, context_only)
+            done += len(indices)
+            if progress is not None:
+                progress(done, len(entries), "loading")
+    except BrokenProcessPool:
+        # A worker died: finish here, in this process, what is missing
+        # (a file that crashes the parser then fails as it would serially).
+        for i in work:
+            if results[i] is None:
+                results[i] = objects_of(load_file(entries[i][0], limits), context_only)
     finally:
         _LOAD_PATHS, _LOAD_LIMITS = [], None
     return results
@@ -187,13 +214,17 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
 
     total = len(inputs)
     objects = sum(len(fr.objects) for fr in inputs)
-    fork = _fork_context()
-    if jobs <= 1 or fork is None or objects < MIN_PARALLEL_OBJECTS or total < 2 or ctx.options.debug:
+    fork = None
+    if jobs > 1 and objects >= MIN_PARALLEL_OBJECTS and total >= 2 and not ctx.options.debug:
+        fork = _fork_context()
+    if fork is None:
         for n, fr in enumerate(inputs, 1):
             check_objects(fr, ctx)
             if progress is not None:
                 progress(n, total, "checking")
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     work = [i for i, fr in enumerate(inputs) if fr.objects]
     # Slices of about equal object counts, several per worker.
     target = max(1, objects // (jobs * 8))
@@ -212,20 +243,30 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
     for stage in ctx.stages:
         once.update(getattr(stage, "once_per_kind", ()))
     reported = set()
+    checked = set()
     try:
-        with fork.Pool(jobs) as pool:
-            for indices, results in zip(chunks, pool.imap(_check_chunk, chunks)):
-                for i, (findings, fatal, secrets) in zip(indices, results):
-                    if secrets:  # values credential rules flagged in the worker
-                        inputs[i].secrets.extend(secrets)
-                        mask.active().add(inputs[i].path, secrets)
-                    if once:
-                        findings = _first_per_kind(findings, once, reported)
-                    inputs[i].findings.extend(findings)
-                    inputs[i].fatal = inputs[i].fatal or fatal
-                done += len(indices)
-                if progress is not None:
-                    progress(done, total, "checking")
+        for indices, results in _ordered_map(_check_chunk, chunks, jobs, fork):
+            for i, (findings, fatal, secrets) in zip(indices, results):
+                if secrets:  # values credential rules flagged in the worker
+                    inputs[i].secrets.extend(secrets)
+                    mask.active().add(inputs[i].path, secrets)
+                if once:
+                    findings = _first_per_kind(findings, once, reported)
+                inputs[i].findings.extend(findings)
+                inputs[i].fatal = inputs[i].fatal or fatal
+                checked.add(i)
+            done += len(indices)
+            if progress is not None:
+                progress(done, total, "checking")
+    except BrokenProcessPool:
+        # A worker died: check the rest here, in input order.
+        for i in work:
+            if i not in checked:
+                fr = inputs[i]
+                before = len(fr.findings)
+                check_objects(fr, ctx)
+                if once:
+                    fr.findings[before:] = _first_per_kind(fr.findings[before:], once, reported)
     finally:
         _CHECK_INPUTS, _CHECK_CTX = [], None
 

@@ -1,6 +1,7 @@
 """--jobs N: identical output to a serial run; prepare and cross-object
 stages still see every object; progress only on a terminal."""
 import io
+from concurrent.futures.process import BrokenProcessPool
 import os
 import pty
 import subprocess
@@ -30,9 +31,9 @@ def _outputs(result):
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
 def test_parallel_output_identical_to_serial_on_the_corpus(always_parallel):
-    # Every other corpus file: a big, varied sample that keeps the test fast.
-    files = [p for p, _ in discover([str(CORPUS)])][::2]
-    assert len(files) > 1000
+    # Every third corpus file: a big, varied sample that keeps the test fast.
+    files = [p for p, _ in discover([str(CORPUS)])][::3]
+    assert len(files) > 800
     serial = run(files, Options(jobs=1))
     par = run(files, Options(jobs=2))
     assert par.findings == serial.findings
@@ -199,3 +200,54 @@ def test_progress_only_on_a_terminal_and_only_for_text(tmp_path):
     r = subprocess.run([sys.executable, "-m", "kubelint", "check", "."], capture_output=True, text=True, cwd=tmp_path,
                        env=dict(os.environ, PYTHONPATH=str(ROOT), KUBELINT_PROGRESS_DELAY="0"), timeout=120)
     assert r.stderr == ""
+
+
+# ---------------------------------------------------------------------------
+# A worker that dies must not hang or change the result.
+
+def _die_in_worker(parent):
+    if os.getpid() != parent:
+        os._exit(3)
+
+
+def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_path):
+    for i in range(10):
+        (tmp_path / f"c{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndatta: {{}}\n")
+    expected = run([str(tmp_path)], Options(jobs=1))
+    parent = os.getpid()
+    real_load = parallel.load_file
+
+    def load_file(path, *a, **k):
+        if path.endswith("c7.yaml"):
+            _die_in_worker(parent)
+        return real_load(path, *a, **k)
+
+    monkeypatch.setattr(parallel, "load_file", load_file)
+    broken = []
+    real_map = parallel._ordered_map
+
+    def ordered_map(*a):
+        try:
+            yield from real_map(*a)
+        except BrokenProcessPool:
+            broken.append(1)
+            raise
+
+    monkeypatch.setattr(parallel, "_ordered_map", ordered_map)
+    assert run([str(tmp_path)], Options(jobs=2)).findings == expected.findings
+    assert broken == [1]  # the worker did die, and the run recovered
+    monkeypatch.setattr(parallel, "load_file", real_load)
+
+    rec = _Recorder()
+    rec.prepared = set()
+    rec.check_object = lambda obj, ctx: (_die_in_worker(parent), [])[1] if obj.name == "c3" else []
+    orig = runner.build_context
+
+    def build(options):
+        ctx = orig(options)
+        ctx.stages.append(rec)
+        return ctx
+
+    monkeypatch.setattr(runner, "build_context", build)
+    assert run([str(tmp_path)], Options(jobs=2)).findings == expected.findings
+    assert broken == [1, 1]
