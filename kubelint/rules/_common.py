@@ -186,8 +186,34 @@ class PodTemplates:
                 # create Pods for it, labelled with its name or its labels.
                 self.operated.setdefault(index.namespace_of(obj), []).append(obj)
 
-    def matching(self, namespace, predicate) -> List[object]:
-        return [obj for obj, labels in self.by_ns.get(namespace, ()) if predicate(labels)]
+    def _build_label_index(self):
+        self._exact = {}
+        self._wild = {}
+        for ns, items in self.by_ns.items():
+            for item in items:
+                for k, v in item[1].items():
+                    if isinstance(v, (_Any, _Prefix)):
+                        self._wild.setdefault((ns, k), []).append(item)
+                    else:
+                        self._exact.setdefault((ns, k, v), []).append(item)
+
+    def matching(self, namespace, predicate, required=None) -> List[object]:
+        """Workloads of the namespace whose pod labels satisfy ``predicate``;
+        ``required`` (label -> value pairs every match must have, e.g. a
+        selector's matchLabels) narrows the candidates through an index."""
+        items = self.by_ns.get(namespace, ())
+        if required:
+            if not hasattr(self, "_exact"):
+                self._build_label_index()
+            best = None
+            for k, v in required.items():
+                cands = self._exact.get((namespace, k, _label_str(v)), []) + self._wild.get((namespace, k), [])
+                if best is None or len(cands) < len(best):
+                    best = cands
+                if not best:
+                    return []
+            items = best
+        return [obj for obj, labels in items if predicate(labels)]
 
     def operator_may_create(self, namespace, selector_values, predicate) -> bool:
         """Some custom resource of the namespace is named like a selector value, or carries

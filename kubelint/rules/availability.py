@@ -164,7 +164,8 @@ def pdb_selects_no_pods(index, ctx):
         for obj, sel in items:
             if not isinstance(sel, dict) or selector_is_empty(sel):
                 continue
-            if templates.matching(ns, lambda labels: selector_matches(sel, labels)):
+            ml = sel.get("matchLabels") if isinstance(sel.get("matchLabels"), dict) else None
+            if templates.matching(ns, lambda labels: selector_matches(sel, labels), required=ml):
                 continue
             values = list((sel.get("matchLabels") or {}).values()) if isinstance(sel.get("matchLabels"), dict) else []
             if templates.operator_may_create(ns, values, lambda labels: selector_matches(sel, labels)):

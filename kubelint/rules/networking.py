@@ -38,10 +38,16 @@ def _selector(svc):
 
 
 def selected_workloads(svc, index):
-    sel = _selector(svc)
-    if sel is None:
-        return None
-    return pod_templates(index).matching(index.namespace_of(svc), lambda labels: map_selector_matches(sel, labels))
+    """Workloads whose pods the Service selects (None: no selector). Cached per run."""
+    cache = getattr(index, "_selected", None)
+    if cache is None:
+        cache = index._selected = {}
+    key = id(svc)
+    if key not in cache:
+        sel = _selector(svc)
+        cache[key] = None if sel is None else pod_templates(index).matching(
+            index.namespace_of(svc), lambda labels: map_selector_matches(sel, labels), required=sel)
+    return cache[key]
 
 
 @check_all("service-selects-no-pods")
