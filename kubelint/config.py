@@ -89,6 +89,9 @@ class Config:
             options.default_namespace = self.namespace
 
     def excluded(self, path: str) -> bool:
+        """Files not checked: the ``exclude`` patterns, and this configuration file itself."""
+        if self.path and os.path.abspath(path) == os.path.abspath(self.path):
+            return True
         return bool(self.exclude) and _matches(self.exclude, path, self.base_dir)
 
     def filter(self, findings):
