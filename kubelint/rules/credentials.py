@@ -144,7 +144,7 @@ def _networks(cidrs):
     return tuple(ipaddress.ip_network(c, strict=False) for c in cidrs)
 
 
-_IPV4 = re.compile(r"(?<![\d./-])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d/-]|\.\d)")
+_IPV4 = re.compile(r"(?<![\d.-])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d/-]|\.\d)")
 
 
 def pod_ip_in(value, params):
