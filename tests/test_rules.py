@@ -296,3 +296,18 @@ def test_named_target_port_did_you_mean():
         service(ports="[{port: 80, targetPort: htpp}]")
     f = lint(text, only=["service-target-port-missing"])
     assert ids(f) == ["service-target-port-missing"] and 'did you mean "http"' in f[0].message
+
+
+# -- examples -----------------------------------------------------------------------
+
+def test_examples_broken_fires_every_concept_rule_and_app_is_silent():
+    from conftest import ROOT
+    from kubelint.engine import catalogue
+
+    broken = run([str(ROOT / "examples" / "broken")], Options(jobs=1)).findings
+    concept = {rid for rid, e in catalogue().items() if e.source == "rules"}
+    assert concept - {f.rule for f in broken} == set()
+    readme = (ROOT / "examples" / "broken" / "README.md").read_text()
+    assert all(f"`{rid}`" in readme for rid in concept), "examples/broken/README.md lists every rule that fires"
+    app = run([str(ROOT / "examples" / "app")], Options(jobs=1)).findings
+    assert [(f.rule, f.file, f.line) for f in app] == []

@@ -21,7 +21,7 @@ _VALUE_PATTERNS = (  # (what, regex, substring that must occur: a cheap prefilte
 )
 _NEEDLES = ("PRIVATE KEY", "A", "eyJ", "_", "xox", "AIza")
 # scheme://user:password@host
-_URI_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]{1,20})://([^\s/:@'\"]+):([^\s@/'\"]+)@[^\s/@'\"]")
+_URI_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]{1,20})://([^\s/:@'\"]*):([^\s@/'\"]+)@[^\s/@'\"]")
 # key = value / key: value lines inside embedded configuration files.
 _EMBEDDED = re.compile(r"^\s*[\"']?([A-Za-z][A-Za-z0-9_.\-]*)[\"']?\s*(?:=|:)\s*[\"']?([^\"'#\s][^\"'#]*?)[\"']?\s*,?\s*$")
 
