@@ -311,3 +311,55 @@ def test_examples_broken_fires_every_concept_rule_and_app_is_silent():
     assert all(f"`{rid}`" in readme for rid in concept), "examples/broken/README.md lists every rule that fires"
     app = run([str(ROOT / "examples" / "app")], Options(jobs=1)).findings
     assert [(f.rule, f.file, f.line) for f in app] == []
+
+
+# -- odd shapes never crash a rule ----------------------------------------------------
+
+def _mutations(data, path=()):
+    """Every node of a manifest replaced in turn by values of the wrong type."""
+    import copy
+
+    yield_paths = []
+
+    def walk(node, p):
+        yield_paths.append(p)
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, p + (k,))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, p + (i,))
+
+    walk(data, ())
+    for p in yield_paths[1:]:
+        for bad in (None, 7, "x", [], {}, [1]):
+            d = copy.deepcopy(data)
+            node = d
+            for e in p[:-1]:
+                node = node[e]
+            node[p[-1]] = bad
+            yield d
+
+
+def test_rules_survive_wrong_types():
+    import json
+
+    import yaml
+    from kubelint.engine import catalogue
+
+    seen = 0
+    for rid, e in catalogue().items():
+        if e.source != "rules":
+            continue
+        for ex in e.examples:
+            for text in ex.values():
+                docs = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+                for i, doc in enumerate(docs):
+                    for mutated in _mutations(doc):
+                        all_docs = docs[:i] + [mutated] + docs[i + 1:]
+                        # JSON is YAML: one document per line keeps it fast to load.
+                        stream = "\n---\n".join(json.dumps(d) for d in all_docs)
+                        f = run(["-"], Options(jobs=1, debug=True), stdin=io.BytesIO(stream.encode())).findings
+                        assert not [x for x in f if x.rule == "internal-error"], (rid, mutated)
+                        seen += 1
+    assert seen > 1000

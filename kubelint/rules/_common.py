@@ -18,6 +18,11 @@ LONG_RUNNING = {
 SCALABLE = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "ReplicaSet"), ("", "ReplicationController")}
 
 
+def as_list(value) -> list:
+    """``value`` if it is a list, else an empty one (odd shapes are the schema's business)."""
+    return value if isinstance(value, list) else []
+
+
 def is_workload(obj) -> bool:
     return pod_spec_path(obj.group, obj.kind) is not None
 
@@ -89,6 +94,8 @@ def selector_matches(selector, labels: dict) -> bool:
             if not isinstance(e, dict):
                 continue
             key, op, values = e.get("key"), e.get("operator"), e.get("values") or []
+            if not isinstance(key, str):
+                continue
             values = [_label_str(v) for v in values] if isinstance(values, list) else []
             if op == "In" and not (key in labels and any(labels[key] == v for v in values)):
                 return False
@@ -113,11 +120,15 @@ def selector_is_empty(selector) -> bool:
 
 
 def _label_str(v):
+    """A label value as the API server would see it; non-scalars (which the
+    schema layer reports) become a string no real label value can equal."""
+    if isinstance(v, str):
+        return v
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
         return str(v)
-    return v
+    return "\0" + repr(v)
 
 
 # Labels controllers add to the Pods they create (not in the template).

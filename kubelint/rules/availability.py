@@ -27,6 +27,8 @@ def hpa_min_replicas(index):
             continue
         m = spec.get("minReplicas", 1)
         m = m if isinstance(m, int) and not isinstance(m, bool) else 1
+        if not isinstance(ref.get("kind"), str) or not isinstance(ref.get("name"), str):
+            continue
         key = (index.namespace_of(obj), ref.get("kind"), ref.get("name"))
         out[key] = max(out.get(key, 0), m)
     index._hpa_min = out

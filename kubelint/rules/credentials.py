@@ -8,7 +8,7 @@ from functools import lru_cache
 from ..engine import check
 from ..findings import Problem
 from ..kinds import WORKLOAD_KINDS
-from ._common import cname, containers, credential_name, is_template, literal_credential_value  # noqa: F401
+from ._common import as_list, cname, containers, credential_name, is_template, literal_credential_value  # noqa: F401
 
 # Values that are credentials whatever their key is called.
 _VALUE_PATTERNS = (  # (what, regex, substring that must occur: a cheap prefilter)
@@ -177,7 +177,7 @@ def hardcoded_pod_ip(obj, ctx):
                 yield Problem(("data", key), f'key "{key}" holds {hit[0]}, an address of the pod network {hit[1]}: {_IP_WHY}')
         return
     for c, path, _ in containers(obj, init=True):
-        for i, e in enumerate(c.get("env") or ()):
+        for i, e in enumerate(as_list(c.get("env"))):
             if not isinstance(e, dict):
                 continue
             hit = pod_ip_in(e.get("value"), ctx.params)

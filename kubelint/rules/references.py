@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..engine import check_all
 from ..findings import Problem
 from ..kinds import get_path, iter_containers, pod_spec
-from ._common import is_object_name, is_workload
+from ._common import as_list, is_object_name, is_workload
 
 
 def _names(index, group, kind, providers=()):
@@ -39,7 +39,7 @@ def _refs(obj):
     spec, base = pod_spec(obj)
     if spec is None:
         return
-    for i, v in enumerate(spec.get("volumes") or ()):
+    for i, v in enumerate(as_list(spec.get("volumes"))):
         if not isinstance(v, dict):
             continue
         vp = base + ("volumes", i)
@@ -60,7 +60,7 @@ def _refs(obj):
                 ref = s.get(key)
                 if isinstance(ref, dict) and not _optional(ref):
                     yield kind, ref.get("name"), vp + ("projected", "sources", j, key, "name")
-    for i, s in enumerate(spec.get("imagePullSecrets") or ()):
+    for i, s in enumerate(as_list(spec.get("imagePullSecrets"))):
         if isinstance(s, dict):
             yield "Secret", s.get("name"), base + ("imagePullSecrets", i, "name")
     for key in ("serviceAccountName", "serviceAccount"):
@@ -69,14 +69,14 @@ def _refs(obj):
             yield "ServiceAccount", sa, base + (key,)
             break
     for c, cpath, _ in iter_containers(obj, include_init=True, include_ephemeral=True):
-        for j, ef in enumerate(c.get("envFrom") or ()):
+        for j, ef in enumerate(as_list(c.get("envFrom"))):
             if not isinstance(ef, dict):
                 continue
             for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
                 ref = ef.get(key)
                 if isinstance(ref, dict) and not _optional(ref):
                     yield kind, ref.get("name"), cpath + ("envFrom", j, key, "name")
-        for j, e in enumerate(c.get("env") or ()):
+        for j, e in enumerate(as_list(c.get("env"))):
             vf = e.get("valueFrom") if isinstance(e, dict) else None
             if not isinstance(vf, dict):
                 continue
