@@ -161,3 +161,31 @@ def duplicate_object(index, ctx):
         yield obj, Problem(("metadata", "name"),
                            f"{ident} is defined again (first at {where}): applying both, the later one silently "
                            "replaces the earlier, so only one of them takes effect; remove or rename one of them")
+
+
+@check_all("missing-hpa-target-ref")
+def missing_hpa_target_ref(index, ctx):
+    """An autoscaler whose scaleTargetRef names no object of the set."""
+    for hpa in index.of_kind("autoscaling", "HorizontalPodAutoscaler"):
+        ref = get_path(hpa.data, ("spec", "scaleTargetRef"))
+        if not isinstance(ref, dict):
+            continue
+        kind, name, api = ref.get("kind"), ref.get("name"), ref.get("apiVersion")
+        if not isinstance(kind, str) or not is_object_name(name):
+            continue
+        ns = index.namespace_of(hpa)
+        group = api.rpartition("/")[0] if isinstance(api, str) else None
+        same_kind = [o for o in index.of_kind(group, kind)] if group is not None else \
+            [o for o in index.objects if o.kind == kind]
+        if not any(index.namespace_of(o) == ns for o in same_kind):
+            continue  # no such workloads checked at all (an HPA file alone): nothing to compare with
+        if group is not None:
+            found = index.has(group, kind, None if index._cluster_scoped(group, kind) else ns, name)
+        else:
+            found = any(o.kind == kind and o.name == name and index.namespace_of(o) == ns for o in index.objects)
+        if found:
+            continue
+        yield hpa, Problem(("spec", "scaleTargetRef", "name"),
+                           f'scaleTargetRef names {kind} "{name}", which is not in namespace {ns} of the checked '
+                           "manifests: the autoscaler scales nothing (its status says FailedGetScale); fix the name or "
+                           "kind, or pass the target with --context (or set missing-refs: false)")

@@ -177,3 +177,32 @@ def service_account_token_automount(index, ctx):
                            f'Pods get a token of ServiceAccount "{sa}" mounted: anyone who breaks into a container can '
                            "call the Kubernetes API with it; set automountServiceAccountToken: false (on the Pod spec or "
                            "the ServiceAccount) unless the workload talks to the API", at="key")
+
+
+@check("rbac-wildcard", kinds=("Role", "ClusterRole"))
+def rbac_wildcard(obj, ctx):
+    if obj.group != "rbac.authorization.k8s.io":
+        return
+    for i, rule in enumerate(obj.data.get("rules") if isinstance(obj.data.get("rules"), list) else ()):
+        if not isinstance(rule, dict):
+            continue
+        for field in ("verbs", "resources", "apiGroups"):
+            values = rule.get(field)
+            if isinstance(values, list) and "*" in values:
+                yield Problem(("rules", i, field, values.index("*")),
+                              f'rule {i} grants "*" in {field}: it covers every {field[:-1]} that exists now or is added '
+                              "later (custom resources, subresources such as pods/exec, secrets); list the "
+                              f"{field} the subject needs")
+                break
+
+
+@check("cluster-admin-binding", kinds=("ClusterRoleBinding", "RoleBinding"))
+def cluster_admin_binding(obj, ctx):
+    if obj.group != "rbac.authorization.k8s.io":
+        return
+    ref = obj.data.get("roleRef")
+    if isinstance(ref, dict) and ref.get("kind") == "ClusterRole" and ref.get("name") == "cluster-admin":
+        scope = "the whole cluster" if obj.kind == "ClusterRoleBinding" else "its namespace"
+        yield Problem(("roleRef", "name"),
+                      f"binds the cluster-admin role: its subjects can do anything in {scope}, including reading every "
+                      "Secret and granting themselves more; bind a Role or ClusterRole with only the permissions needed")
