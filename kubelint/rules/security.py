@@ -179,6 +179,14 @@ def service_account_token_automount(index, ctx):
                            "the ServiceAccount) unless the workload talks to the API", at="key")
 
 
+_WILDCARD_WHY = {
+    "verbs": "every verb, including delete, escalate, bind and impersonate, and any added later",
+    "resources": "every resource of its API groups, including secrets, subresources such as pods/exec and "
+                 "serviceaccounts/token, and resources added later",
+    "apiGroups": "every API group, including those of custom resources installed later",
+}
+
+
 @check("rbac-wildcard", kinds=("Role", "ClusterRole"))
 def rbac_wildcard(obj, ctx):
     if obj.group != "rbac.authorization.k8s.io":
@@ -190,8 +198,7 @@ def rbac_wildcard(obj, ctx):
             values = rule.get(field)
             if isinstance(values, list) and "*" in values:
                 yield Problem(("rules", i, field, values.index("*")),
-                              f'rule {i} grants "*" in {field}: it covers every {field[:-1]} that exists now or is added '
-                              "later (custom resources, subresources such as pods/exec, secrets); list the "
+                              f'rule {i} grants "*" in {field}: it covers {_WILDCARD_WHY[field]}; list the '
                               f"{field} the subject needs")
                 break
 
