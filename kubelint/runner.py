@@ -158,14 +158,16 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     ctx = build_context(options)
     # Phase 1: load everything (inputs, then --context and --crd sources,
     # which are seen by cross-object rules and CRD schemas but never reported).
-    config = options.config
-    inputs = [objects_of(loaded) for loaded in iter_load(paths, options.limits, stdin)
-              if config is None or not config.excluded(loaded.path)]
+    inputs = [objects_of(loaded) for loaded in iter_load(paths, options.limits, stdin)]
     seen = {r.path for r in inputs}
     extra_paths = [p for p in list(options.context_paths) + list(options.crd_paths)]
     extras = [objects_of(loaded, context_only=True) for loaded in iter_load(extra_paths, options.limits)
               if loaded.path not in seen] if extra_paths else []
     all_objects = [o for r in inputs + extras for o in r.objects]
+    config = options.config
+    if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
+        inputs = [r for r in inputs if not config.excluded(r.path)]
+        all_objects = [o for r in inputs + extras for o in r.objects]
     for stage in ctx.prepare:
         stage.prepare(all_objects, ctx)
     # Phase 2: per-object stages, file by file.
