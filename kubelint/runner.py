@@ -164,12 +164,12 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     extras = [objects_of(loaded, context_only=True) for loaded in iter_load(extra_paths, options.limits)
               if loaded.path not in seen] if extra_paths else []
     all_objects = [o for r in inputs + extras for o in r.objects]
+    for stage in ctx.prepare:
+        stage.prepare(all_objects, ctx)
     config = options.config
     if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
         inputs = [r for r in inputs if not config.excluded(r.path)]
         all_objects = [o for r in inputs + extras for o in r.objects]
-    for stage in ctx.prepare:
-        stage.prepare(all_objects, ctx)
     # Phase 2: per-object stages, file by file.
     findings: List[Finding] = []
     files = documents = 0
@@ -192,8 +192,6 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     for stage in ctx.cross_stages:
         findings.extend(stage.check_all(all_objects, ctx))
     findings = _suppress(findings, directives, inputs, ctx)
-    if config is not None:
-        findings = config.filter(findings)  # disabled ids of every stage, per-rule excludes, severities
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts)
 
@@ -205,4 +203,8 @@ def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Fi
         from .suppress import apply
     except ImportError:  # pragma: no cover - optional module
         return findings
-    return apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
+    findings = apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
+    config = getattr(ctx.options, "config", None)
+    if config is not None:  # .kubelint.yaml: disabled ids of every stage, per-rule excludes, severities
+        findings = config.filter(findings)
+    return findings
