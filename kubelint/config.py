@@ -9,7 +9,7 @@ table has the same keys)::
     kubernetes-version: "1.33"     # default for --kubernetes-version
     namespace: shop                # namespace of objects that name none (default: default)
     fail-on: warning               # default for --fail-on: error, warning, info, never
-    missing-refs: false            # turn off missing-{configmap,secret,pvc,serviceaccount}-ref
+    missing-refs: false            # turn off missing-{configmap,secret,pvc,serviceaccount,hpa-target}-ref
     exclude: [charts/, "*.tmpl.yaml"]   # paths not checked (relative to this file)
     disable: [writable-root-filesystem]  # rule ids ("all" = every concept rule)
     enable: [run-as-root]          # re-enable after disable: [all]
@@ -38,7 +38,8 @@ from .suggest import did_you_mean
 
 FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
 FAIL_ON = ("error", "warning", "info", "never")
-MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref")
+MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
+                     "missing-hpa-target-ref")
 TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules")
 RULE_KEYS = ("severity", "enabled", "exclude", "params")
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
@@ -89,6 +90,9 @@ class Config:
             options.default_namespace = self.namespace
 
     def excluded(self, path: str) -> bool:
+        """Files not checked: the ``exclude`` patterns, and this configuration file itself."""
+        if self.path and os.path.abspath(path) == os.path.abspath(self.path):
+            return True
         return bool(self.exclude) and _matches(self.exclude, path, self.base_dir)
 
     def filter(self, findings):

@@ -176,9 +176,7 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
 
     jobs = max(1, int(options.jobs or 1))
     progress = options.progress
-    config = options.config
-    inputs = [r for r in load_all(paths, options.limits, jobs, stdin, progress=progress)
-              if config is None or not config.excluded(r.path)]
+    inputs = load_all(paths, options.limits, jobs, stdin, progress=progress)
     # A file both checked and in a --context directory is loaded once (as
     # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
     seen = {os.path.realpath(r.path) for r in inputs}
@@ -198,6 +196,10 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     mask.activate(masker)
     for stage in ctx.prepare:
         stage.prepare(all_objects, ctx)
+    config = options.config
+    if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
+        inputs = [r for r in inputs if not config.excluded(r.path)]
+        all_objects = [o for r in inputs + extras for o in r.objects]
     # Phase 2: per-object stages, file by file.
     findings: List[Finding] = []
     files = documents = 0
@@ -222,8 +224,6 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     for stage in ctx.cross_stages:
         findings.extend(stage.check_all(all_objects, ctx))
     findings = _suppress(findings, directives, inputs, ctx)
-    if config is not None:
-        findings = config.filter(findings)  # disabled ids of every stage, per-rule excludes, severities
     findings = masker.findings(findings)
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory, masker)
@@ -236,4 +236,8 @@ def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Fi
         from .suppress import apply
     except ImportError:  # pragma: no cover - optional module
         return findings
-    return apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
+    findings = apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
+    config = getattr(ctx.options, "config", None)
+    if config is not None:  # .kubelint.yaml: disabled ids of every stage, per-rule excludes, severities
+        findings = config.filter(findings)
+    return findings

@@ -18,6 +18,11 @@ LONG_RUNNING = {
 SCALABLE = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "ReplicaSet"), ("", "ReplicationController")}
 
 
+def as_list(value) -> list:
+    """``value`` if it is a list, else an empty one (odd shapes are the schema's business)."""
+    return value if isinstance(value, list) else []
+
+
 def is_workload(obj) -> bool:
     return pod_spec_path(obj.group, obj.kind) is not None
 
@@ -89,6 +94,8 @@ def selector_matches(selector, labels: dict) -> bool:
             if not isinstance(e, dict):
                 continue
             key, op, values = e.get("key"), e.get("operator"), e.get("values") or []
+            if not isinstance(key, str):
+                continue
             values = [_label_str(v) for v in values] if isinstance(values, list) else []
             if op == "In" and not (key in labels and any(labels[key] == v for v in values)):
                 return False
@@ -113,11 +120,15 @@ def selector_is_empty(selector) -> bool:
 
 
 def _label_str(v):
+    """A label value as the API server would see it; non-scalars (which the
+    schema layer reports) become a string no real label value can equal."""
+    if isinstance(v, str):
+        return v
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
         return str(v)
-    return v
+    return "\0" + repr(v)
 
 
 # Labels controllers add to the Pods they create (not in the template).
@@ -186,8 +197,34 @@ class PodTemplates:
                 # create Pods for it, labelled with its name or its labels.
                 self.operated.setdefault(index.namespace_of(obj), []).append(obj)
 
-    def matching(self, namespace, predicate) -> List[object]:
-        return [obj for obj, labels in self.by_ns.get(namespace, ()) if predicate(labels)]
+    def _build_label_index(self):
+        self._exact = {}
+        self._wild = {}
+        for ns, items in self.by_ns.items():
+            for item in items:
+                for k, v in item[1].items():
+                    if isinstance(v, (_Any, _Prefix)):
+                        self._wild.setdefault((ns, k), []).append(item)
+                    else:
+                        self._exact.setdefault((ns, k, v), []).append(item)
+
+    def matching(self, namespace, predicate, required=None) -> List[object]:
+        """Workloads of the namespace whose pod labels satisfy ``predicate``;
+        ``required`` (label -> value pairs every match must have, e.g. a
+        selector's matchLabels) narrows the candidates through an index."""
+        items = self.by_ns.get(namespace, ())
+        if required:
+            if not hasattr(self, "_exact"):
+                self._build_label_index()
+            best = None
+            for k, v in required.items():
+                cands = self._exact.get((namespace, k, _label_str(v)), []) + self._wild.get((namespace, k), [])
+                if best is None or len(cands) < len(best):
+                    best = cands
+                if not best:
+                    return []
+            items = best
+        return [obj for obj, labels in items if predicate(labels)]
 
     def operator_may_create(self, namespace, selector_values, predicate) -> bool:
         """Some custom resource of the namespace is named like a selector value, or carries

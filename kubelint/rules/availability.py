@@ -27,6 +27,8 @@ def hpa_min_replicas(index):
             continue
         m = spec.get("minReplicas", 1)
         m = m if isinstance(m, int) and not isinstance(m, bool) else 1
+        if not isinstance(ref.get("kind"), str) or not isinstance(ref.get("name"), str):
+            continue
         key = (index.namespace_of(obj), ref.get("kind"), ref.get("name"))
         out[key] = max(out.get(key, 0), m)
     index._hpa_min = out
@@ -164,7 +166,8 @@ def pdb_selects_no_pods(index, ctx):
         for obj, sel in items:
             if not isinstance(sel, dict) or selector_is_empty(sel):
                 continue
-            if templates.matching(ns, lambda labels: selector_matches(sel, labels)):
+            ml = sel.get("matchLabels") if isinstance(sel.get("matchLabels"), dict) else None
+            if templates.matching(ns, lambda labels: selector_matches(sel, labels), required=ml):
                 continue
             values = list((sel.get("matchLabels") or {}).values()) if isinstance(sel.get("matchLabels"), dict) else []
             if templates.operator_may_create(ns, values, lambda labels: selector_matches(sel, labels)):

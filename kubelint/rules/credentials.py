@@ -8,10 +8,10 @@ from functools import lru_cache
 from ..engine import check
 from ..findings import Problem
 from ..kinds import WORKLOAD_KINDS
-from ._common import cname, containers, credential_name, is_template, literal_credential_value  # noqa: F401
+from ._common import as_list, cname, containers, credential_name, is_template, literal_credential_value  # noqa: F401
 
 # Values that are credentials whatever their key is called.
-_VALUE_PATTERNS = (
+_VALUE_PATTERNS = (  # (what, regex, substring that must occur: a cheap prefilter)
     ("a PEM private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
@@ -19,8 +19,9 @@ _VALUE_PATTERNS = (
     ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
 )
+_NEEDLES = ("PRIVATE KEY", "A", "eyJ", "_", "xox", "AIza")
 # scheme://user:password@host
-_URI_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]{1,20})://([^\s/:@'\"]+):([^\s@/'\"]+)@[^\s/@'\"]")
+_URI_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]{1,20})://([^\s/:@'\"]*):([^\s@/'\"]+)@[^\s/@'\"]")
 # key = value / key: value lines inside embedded configuration files.
 _EMBEDDED = re.compile(r"^\s*[\"']?([A-Za-z][A-Za-z0-9_.\-]*)[\"']?\s*(?:=|:)\s*[\"']?([^\"'#\s][^\"'#]*?)[\"']?\s*,?\s*$")
 
@@ -36,10 +37,10 @@ def _uri_password(value: str):
 
 def value_credential(value: str):
     """What kind of credential ``value`` contains, or None."""
-    for what, rx in _VALUE_PATTERNS:
-        if rx.search(value):
+    for (what, rx), needle in zip(_VALUE_PATTERNS, _NEEDLES):
+        if needle in value and rx.search(value):
             return what
-    scheme = _uri_password(value)
+    scheme = _uri_password(value) if "://" in value and "@" in value else None
     if scheme:
         return f"a {scheme}:// URI with an embedded password"
     return None
@@ -71,6 +72,12 @@ def credential_entry(name, value, patterns, exempt) -> bool:
     return True
 
 
+def _mentions_pattern(value: str, patterns) -> bool:
+    """Cheap prefilter: some pattern's first word occurs in the text at all."""
+    low = value.lower()
+    return any(p.lower().split("_")[0] in low for p in patterns)
+
+
 def _key_params(params):
     return tuple(params.get("key_patterns", ())), frozenset(s.lower() for s in params.get("exempt_suffixes", ()))
 
@@ -96,7 +103,7 @@ def configmap_credentials(obj, ctx):
         if what:
             yield Problem(("data", key), f'key "{key}" contains {what} (value not shown): {why}; {fix}')
             continue
-        if "\n" in value.strip():
+        if "\n" in value.strip() and _mentions_pattern(value, patterns):
             for n, line in enumerate(value.split("\n"), 1):
                 m = _EMBEDDED.match(line)
                 if not m:
@@ -137,7 +144,7 @@ def _networks(cidrs):
     return tuple(ipaddress.ip_network(c, strict=False) for c in cidrs)
 
 
-_IPV4 = re.compile(r"(?<![\d./-])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d/-]|\.\d)")
+_IPV4 = re.compile(r"(?<![\d.-])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d/-]|\.\d)")
 
 
 def pod_ip_in(value, params):
@@ -170,7 +177,7 @@ def hardcoded_pod_ip(obj, ctx):
                 yield Problem(("data", key), f'key "{key}" holds {hit[0]}, an address of the pod network {hit[1]}: {_IP_WHY}')
         return
     for c, path, _ in containers(obj, init=True):
-        for i, e in enumerate(c.get("env") or ()):
+        for i, e in enumerate(as_list(c.get("env"))):
             if not isinstance(e, dict):
                 continue
             hit = pod_ip_in(e.get("value"), ctx.params)

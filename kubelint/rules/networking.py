@@ -6,7 +6,7 @@ import re
 from ..engine import check, check_all
 from ..findings import Problem
 from ..kinds import get_path, iter_containers
-from ._common import map_selector_matches, pod_templates
+from ._common import as_list, map_selector_matches, pod_templates
 
 
 def _services(index):
@@ -38,10 +38,16 @@ def _selector(svc):
 
 
 def selected_workloads(svc, index):
-    sel = _selector(svc)
-    if sel is None:
-        return None
-    return pod_templates(index).matching(index.namespace_of(svc), lambda labels: map_selector_matches(sel, labels))
+    """Workloads whose pods the Service selects (None: no selector). Cached per run."""
+    cache = getattr(index, "_selected", None)
+    if cache is None:
+        cache = index._selected = {}
+    key = id(svc)
+    if key not in cache:
+        sel = _selector(svc)
+        cache[key] = None if sel is None else pod_templates(index).matching(
+            index.namespace_of(svc), lambda labels: map_selector_matches(sel, labels), required=sel)
+    return cache[key]
 
 
 @check_all("service-selects-no-pods")
@@ -69,7 +75,7 @@ def _container_ports(obj):
     for c, _, list_name in iter_containers(obj, include_init=True):
         if list_name == "initContainers" and c.get("restartPolicy") != "Always":
             continue
-        for p in c.get("ports") or ():
+        for p in as_list(c.get("ports")):
             if not isinstance(p, dict):
                 continue
             if isinstance(p.get("containerPort"), int):
@@ -131,7 +137,7 @@ def _mentions(obj, num: int) -> bool:
         for key in ("command", "args"):
             if isinstance(c.get(key), list):
                 texts += [str(a) for a in c[key]]
-        for e in c.get("env") or ():
+        for e in as_list(c.get("env")):
             if isinstance(e, dict) and e.get("value") is not None:
                 texts.append(str(e["value"]))
         if any(rx.search(t) for t in texts):
@@ -148,7 +154,7 @@ def _ingress_backends(ing):
     for key in ("defaultBackend", "backend"):
         if isinstance(spec.get(key), dict):
             candidates.append((("spec", key), spec[key]))
-    for i, rule in enumerate(spec.get("rules") or ()):
+    for i, rule in enumerate(as_list(spec.get("rules"))):
         paths = get_path(rule, ("http", "paths")) if isinstance(rule, dict) else None
         for j, p in enumerate(paths if isinstance(paths, list) else ()):
             if isinstance(p, dict) and isinstance(p.get("backend"), dict):
@@ -191,8 +197,8 @@ def ingress_service_port_missing(index, ctx):
     for ing in index.of_kind("networking.k8s.io", "Ingress") + index.of_kind("extensions", "Ingress"):
         ns = index.namespace_of(ing)
         for _, name, ppath, port in _ingress_backends(ing):
-            candidates = services.get((ns, name))
-            if not candidates or port is None or isinstance(port, bool) or port == "use-annotation":
+            candidates = services.get((ns, name)) if isinstance(name, str) else None
+            if not candidates or not isinstance(port, (int, str)) or isinstance(port, bool) or port == "use-annotation":
                 continue  # use-annotation: AWS Load Balancer Controller actions
             ok, svc, ports = False, None, None
             for svc in _nearest(candidates, ing):
@@ -200,8 +206,8 @@ def ingress_service_port_missing(index, ctx):
                 if not isinstance(ports, list):
                     ok = True
                     break
-                numbers = {p.get("port") for p in ports if isinstance(p, dict)}
-                names = {p.get("name") for p in ports if isinstance(p, dict) and p.get("name")}
+                numbers = {p.get("port") for p in ports if isinstance(p, dict) and isinstance(p.get("port"), int)}
+                names = {p.get("name") for p in ports if isinstance(p, dict) and isinstance(p.get("name"), str)}
                 if (isinstance(port, int) and port in numbers) or (isinstance(port, str) and (port in names or (port.isdigit() and int(port) in numbers))):
                     ok = True
                     break

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..engine import check_all
 from ..findings import Problem
 from ..kinds import get_path, iter_containers, pod_spec
-from ._common import is_object_name, is_workload
+from ._common import as_list, is_object_name, is_workload
 
 
 def _names(index, group, kind, providers=()):
@@ -39,7 +39,7 @@ def _refs(obj):
     spec, base = pod_spec(obj)
     if spec is None:
         return
-    for i, v in enumerate(spec.get("volumes") or ()):
+    for i, v in enumerate(as_list(spec.get("volumes"))):
         if not isinstance(v, dict):
             continue
         vp = base + ("volumes", i)
@@ -60,7 +60,7 @@ def _refs(obj):
                 ref = s.get(key)
                 if isinstance(ref, dict) and not _optional(ref):
                     yield kind, ref.get("name"), vp + ("projected", "sources", j, key, "name")
-    for i, s in enumerate(spec.get("imagePullSecrets") or ()):
+    for i, s in enumerate(as_list(spec.get("imagePullSecrets"))):
         if isinstance(s, dict):
             yield "Secret", s.get("name"), base + ("imagePullSecrets", i, "name")
     for key in ("serviceAccountName", "serviceAccount"):
@@ -69,14 +69,14 @@ def _refs(obj):
             yield "ServiceAccount", sa, base + (key,)
             break
     for c, cpath, _ in iter_containers(obj, include_init=True, include_ephemeral=True):
-        for j, ef in enumerate(c.get("envFrom") or ()):
+        for j, ef in enumerate(as_list(c.get("envFrom"))):
             if not isinstance(ef, dict):
                 continue
             for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
                 ref = ef.get(key)
                 if isinstance(ref, dict) and not _optional(ref):
                     yield kind, ref.get("name"), cpath + ("envFrom", j, key, "name")
-        for j, e in enumerate(c.get("env") or ()):
+        for j, e in enumerate(as_list(c.get("env"))):
             vf = e.get("valueFrom") if isinstance(e, dict) else None
             if not isinstance(vf, dict):
                 continue
@@ -161,3 +161,31 @@ def duplicate_object(index, ctx):
         yield obj, Problem(("metadata", "name"),
                            f"{ident} is defined again (first at {where}): applying both, the later one silently "
                            "replaces the earlier, so only one of them takes effect; remove or rename one of them")
+
+
+@check_all("missing-hpa-target-ref")
+def missing_hpa_target_ref(index, ctx):
+    """An autoscaler whose scaleTargetRef names no object of the set."""
+    for hpa in index.of_kind("autoscaling", "HorizontalPodAutoscaler"):
+        ref = get_path(hpa.data, ("spec", "scaleTargetRef"))
+        if not isinstance(ref, dict):
+            continue
+        kind, name, api = ref.get("kind"), ref.get("name"), ref.get("apiVersion")
+        if not isinstance(kind, str) or not is_object_name(name):
+            continue
+        ns = index.namespace_of(hpa)
+        group = api.rpartition("/")[0] if isinstance(api, str) else None
+        same_kind = [o for o in index.of_kind(group, kind)] if group is not None else \
+            [o for o in index.objects if o.kind == kind]
+        if not any(index.namespace_of(o) == ns for o in same_kind):
+            continue  # no such workloads checked at all (an HPA file alone): nothing to compare with
+        if group is not None:
+            found = index.has(group, kind, None if index._cluster_scoped(group, kind) else ns, name)
+        else:
+            found = any(o.kind == kind and o.name == name and index.namespace_of(o) == ns for o in index.objects)
+        if found:
+            continue
+        yield hpa, Problem(("spec", "scaleTargetRef", "name"),
+                           f'scaleTargetRef names {kind} "{name}", which is not in namespace {ns} of the checked '
+                           "manifests: the autoscaler scales nothing (its status says FailedGetScale); fix the name or "
+                           "kind, or pass the target with --context (or set missing-refs: false)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..engine import check, check_all
 from ..findings import Problem
 from ..kinds import WORKLOAD_KINDS, pod_spec
-from ._common import cname, containers, is_workload
+from ._common import as_list, cname, containers, is_workload
 
 _KINDS = tuple(WORKLOAD_KINDS)
 
@@ -110,7 +110,7 @@ def host_path_volume(obj, ctx):
     spec, base = pod_spec(obj)
     if spec is None:
         return
-    for i, v in enumerate(spec.get("volumes") or ()):
+    for i, v in enumerate(as_list(spec.get("volumes"))):
         if isinstance(v, dict) and isinstance(v.get("hostPath"), dict):
             p = v["hostPath"].get("path")
             yield Problem(base + ("volumes", i, "hostPath", "path"),
@@ -151,9 +151,10 @@ def service_account_token_automount(index, ctx):
     bound = set()  # service accounts granted API access by a binding in the set
     for kind in ("RoleBinding", "ClusterRoleBinding"):
         for b in index.of_kind("rbac.authorization.k8s.io", kind):
-            for s in b.data.get("subjects") or ():
-                if isinstance(s, dict) and s.get("kind") == "ServiceAccount":
-                    bound.add((s.get("namespace") or index.namespace_of(b), s.get("name")))
+            for s in as_list(b.data.get("subjects")):
+                if isinstance(s, dict) and s.get("kind") == "ServiceAccount" and isinstance(s.get("name"), str):
+                    ns = s.get("namespace") if isinstance(s.get("namespace"), str) else index.namespace_of(b)
+                    bound.add((ns, s["name"]))
     for sa in index.of_kind("", "ServiceAccount"):
         if sa.name:
             accounts[(index.namespace_of(sa), sa.name)] = sa.data.get("automountServiceAccountToken")
@@ -167,6 +168,8 @@ def service_account_token_automount(index, ctx):
         if v is not None:
             continue  # false, or true on purpose
         sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+        if not isinstance(sa, str):
+            continue
         ns = index.namespace_of(obj)
         if accounts.get((ns, sa)) is not None or (ns, sa) in bound:
             continue  # the ServiceAccount decides, or RBAC in the set shows it uses the API
@@ -174,3 +177,39 @@ def service_account_token_automount(index, ctx):
                            f'Pods get a token of ServiceAccount "{sa}" mounted: anyone who breaks into a container can '
                            "call the Kubernetes API with it; set automountServiceAccountToken: false (on the Pod spec or "
                            "the ServiceAccount) unless the workload talks to the API", at="key")
+
+
+_WILDCARD_WHY = {
+    "verbs": "every verb, including delete, escalate, bind and impersonate, and any added later",
+    "resources": "every resource of its API groups, including secrets, subresources such as pods/exec and "
+                 "serviceaccounts/token, and resources added later",
+    "apiGroups": "every API group, including those of custom resources installed later",
+}
+
+
+@check("rbac-wildcard", kinds=("Role", "ClusterRole"))
+def rbac_wildcard(obj, ctx):
+    if obj.group != "rbac.authorization.k8s.io":
+        return
+    for i, rule in enumerate(obj.data.get("rules") if isinstance(obj.data.get("rules"), list) else ()):
+        if not isinstance(rule, dict):
+            continue
+        for field in ("verbs", "resources", "apiGroups"):
+            values = rule.get(field)
+            if isinstance(values, list) and "*" in values:
+                yield Problem(("rules", i, field, values.index("*")),
+                              f'rule {i} grants "*" in {field}: it covers {_WILDCARD_WHY[field]}; list the '
+                              f"{field} the subject needs")
+                break
+
+
+@check("cluster-admin-binding", kinds=("ClusterRoleBinding", "RoleBinding"))
+def cluster_admin_binding(obj, ctx):
+    if obj.group != "rbac.authorization.k8s.io":
+        return
+    ref = obj.data.get("roleRef")
+    if isinstance(ref, dict) and ref.get("kind") == "ClusterRole" and ref.get("name") == "cluster-admin":
+        scope = "the whole cluster" if obj.kind == "ClusterRoleBinding" else "its namespace"
+        yield Problem(("roleRef", "name"),
+                      f"binds the cluster-admin role: its subjects can do anything in {scope}, including reading every "
+                      "Secret and granting themselves more; bind a Role or ClusterRole with only the permissions needed")

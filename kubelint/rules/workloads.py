@@ -6,7 +6,7 @@ import re
 from ..engine import check
 from ..findings import Problem
 from ..kinds import WORKLOAD_KINDS, pod_spec
-from ._common import cname, containers, image_basename, is_long_running, is_template, split_image
+from ._common import as_list, cname, containers, image_basename, is_long_running, is_template, split_image
 
 _DB_KINDS = ("Deployment", "ReplicaSet", "DaemonSet", "ReplicationController")
 
@@ -63,13 +63,19 @@ _DATA_PATH = re.compile(r"data|/var/lib/|storage|/db\b|persist|/bitnami", re.I)
 def _data_mounts(spec):
     """Names of volumes mounted at a path that looks like a data directory."""
     out = set()
-    for c in spec.get("containers") or ():
+    for c in as_list(spec.get("containers")):
         if not isinstance(c, dict):
             continue
-        for m in c.get("volumeMounts") or ():
-            if isinstance(m, dict) and isinstance(m.get("mountPath"), str) and _DATA_PATH.search(m["mountPath"]):
-                out.add(m.get("name"))
+        for m in as_list(c.get("volumeMounts")):
+            if isinstance(m, dict) and isinstance(m.get("mountPath"), str) and isinstance(m.get("name"), str) \
+                    and _DATA_PATH.search(m["mountPath"]):
+                out.add(m["name"])
     return out
+
+
+def _name(v) -> str:
+    n = v.get("name")
+    return n if isinstance(n, str) else ""
 
 
 @check("stateful-without-persistent-storage", kinds=("StatefulSet",) + _DB_KINDS)
@@ -97,13 +103,13 @@ def stateful_without_persistent_storage(obj, ctx):
         sources = [k for k in v if k != "name"]
         if any(s not in EPHEMERAL_SOURCES for s in sources):
             return  # persistentVolumeClaim, hostPath, nfs, csi, cloud disks...
-        if "emptyDir" in sources and (first_empty is None or (v.get("name") in data_mounts and
-                                                               volumes[first_empty].get("name") not in data_mounts)):
+        if "emptyDir" in sources and (first_empty is None or (_name(v) in data_mounts and
+                                                               _name(volumes[first_empty]) not in data_mounts)):
             first_empty = i
     if db is None:
         # A StatefulSet that is not a known database: only when it mounts an
         # emptyDir at a data directory.
-        if obj.kind != "StatefulSet" or first_empty is None or volumes[first_empty].get("name") not in data_mounts:
+        if obj.kind != "StatefulSet" or first_empty is None or _name(volumes[first_empty]) not in data_mounts:
             return
         what = "StatefulSet"
     else:
