@@ -11,6 +11,15 @@ Speed: compile every rule once, then evaluate each against its object N
 times; the figure is the ratio of the two libraries' times in this run.
 
     python3 bench/cel_compare.py [N]
+
+With ``--corpus DIR`` it also measures, in the same run, what custom
+resources cost on a real tree: the whole ``kubelint check DIR`` with and
+without the CRD stage (best of 5, alternating, separate processes; the machine may be shared, so also
+the CRD stage's own time inside one run), and the
+CRD walker against jsonschema (a Draft 4 validator per CRD version, built
+once) on every custom resource of DIR that has a CRD there.
+
+    python3 bench/cel_compare.py 200 --corpus ../shared/corpus
 """
 from __future__ import annotations
 
@@ -136,8 +145,101 @@ def measure(lib, n):
     return name, ok, wrong, failed, t_compile, t_eval, len(good)
 
 
+_NO_CRD = """
+import sys
+sys.modules["kubelint.crd"] = None  # runner.build_context: ImportError -> no CRD stage
+from kubelint.cli import main
+sys.argv = ["kubelint", "check", sys.argv[1], "--format", "json", "--output", "/dev/null"]
+main()
+"""
+_WITH_CRD = _NO_CRD.replace('sys.modules["kubelint.crd"] = None', "pass")
+
+
+def corpus_ratio(corpus: str) -> None:
+    import os
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    times = {"with": [], "without": []}
+    for _ in range(5):
+        for label, code in (("without", _NO_CRD), ("with", _WITH_CRD)):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code, corpus], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[label].append(time.perf_counter() - t0)
+    w, wo = min(times["with"]), min(times["without"])
+    print(f"corpus {corpus}: kubelint check with the CRD stage {w:.2f} s, without {wo:.2f} s: ratio {w / wo:.2f}")
+    # Inside one run: the CRD stage's share (CR validation + the CRDs' own checks).
+    from kubelint import crd, runner
+
+    spent = {"crd": 0.0}
+    for meth in ("check_object", "prepare"):
+        f = getattr(crd.CrdStage, meth)
+
+        def wrapped(self, *a, _f=f, **k):
+            t0 = time.perf_counter()
+            try:
+                return _f(self, *a, **k)
+            finally:
+                spent["crd"] += time.perf_counter() - t0
+        setattr(crd.CrdStage, meth, wrapped)
+    t0 = time.perf_counter()
+    runner.run([corpus], runner.Options())
+    total = time.perf_counter() - t0
+    print(f"one run in-process: total {total:.2f} s, CRD stage {spent['crd']:.2f} s ({spent['crd'] / total:.0%}); "
+          f"ratio total/(total - CRD stage) {total / (total - spent['crd']):.2f}")
+
+
+def walker_vs_jsonschema(corpus: str) -> None:
+    import os
+
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import jsonschema
+
+    from kubelint import crd
+    from kubelint.loader import Limits, iter_load
+    from kubelint.runner import objects_of
+
+    objs = [o for loaded in iter_load([corpus], Limits()) for o in objects_of(loaded).objects]
+    stage = crd.CrdStage("1.37", None, None)
+    stage.prepare(objs)
+    pairs = []
+    for o in objs:
+        c = stage._crd_for(o)
+        v = c.versions.get(o.version) if c else None
+        if v is not None and v.schema:
+            pairs.append((o, v))
+    t0 = time.perf_counter()
+    nodes = {id(v): v.node() for _, v in pairs}
+    t_compile = time.perf_counter() - t0
+    walker = crd.Walker(None)
+    t0 = time.perf_counter()
+    for _ in range(5):
+        for o, v in pairs:
+            walker.root(o, nodes[id(v)], [], o.kind)
+    t_walk = (time.perf_counter() - t0) / 5
+    t0 = time.perf_counter()
+    validators = {id(v): jsonschema.Draft4Validator(v.schema) for _, v in pairs}
+    t_js_compile = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for _ in range(5):
+        for o, v in pairs:
+            list(validators[id(v)].iter_errors(o.data))
+    t_js = (time.perf_counter() - t0) / 5
+    print(f"{len(pairs)} custom resources with a CRD in {corpus}, {len(nodes)} schemas: "
+          f"walker compile {t_compile * 1000:.0f} ms + validate {t_walk * 1000:.0f} ms (incl. CEL); "
+          f"jsonschema Draft4 build {t_js_compile * 1000:.0f} ms + validate {t_js * 1000:.0f} ms (no CEL, no list types, no pruning): "
+          f"validate ratio jsonschema/walker {t_js / t_walk:.1f}x")
+
+
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    args = sys.argv[1:]
+    if "--corpus" in args:
+        i = args.index("--corpus")
+        corpus = args[i + 1]
+        del args[i:i + 2]
+        walker_vs_jsonschema(corpus)
+        corpus_ratio(corpus)
+    n = int(args[0]) if args else 200
     results = [measure(lib(), n) for lib in (rust_lib, py_lib)]
     for name, ok, wrong, failed, tc, te, k in results:
         print(f"{name}: {ok}/{len(CASES)} correct; compile {tc * 1000:.1f} ms for {len(CASES)} rules; "

@@ -46,8 +46,37 @@ from .findings import ERROR, INFO, Problem, format_path
 RULE_FAILED = "cr-validation-rule"
 RULE_SKIPPED = "cr-validation-rule-skipped"
 
+def _load_engine():
+    """The ``cel`` extension module without the package's ``__init__``,
+    which imports its command-line front end (prompt_toolkit, rich, typer:
+    about a second) that kubelint does not use."""
+    import importlib.machinery
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("cel")
+    if spec is None:
+        raise ImportError("cel")
+    for d in spec.submodule_search_locations or ():
+        for f in sorted(os.listdir(d)):
+            if f.startswith("cel.") and f.endswith((".so", ".pyd")):
+                path = os.path.join(d, f)
+                loader = importlib.machinery.ExtensionFileLoader("cel.cel", path)
+                mod = importlib.util.module_from_spec(importlib.util.spec_from_file_location("cel.cel", path, loader=loader))
+                loader.exec_module(mod)
+                return mod
+    import cel as mod  # an unusual layout: the plain import
+
+    return mod
+
+
 try:  # pragma: no branch
-    import cel as _cel
+    try:
+        _cel = _load_engine()
+    except ImportError:
+        raise
+    except Exception:  # noqa: BLE001 - fall back to the ordinary import
+        import cel as _cel
 
     # The bindings log a Python function's exception before raising it as a
     # CEL error; kubelint turns that error into a finding, so keep stderr quiet.

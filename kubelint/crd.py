@@ -49,6 +49,7 @@ import json
 import math
 import os
 import re
+import weakref
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from .findings import ERROR, INFO, WARNING, Problem, format_path
@@ -296,135 +297,252 @@ _TYPES = ("object", "array", "string", "integer", "number", "boolean")
 
 class Node:
     """One compiled schema node.  ``types`` is a tuple of allowed JSON types
-    (empty: any)."""
+    (empty: any).
 
-    __slots__ = (
-        "types", "nullable", "props", "required", "additional", "preserve", "items", "enum", "pattern",
-        "pattern_src", "format", "minimum", "maximum", "excl_min", "excl_max", "min_len", "max_len",
-        "min_items", "max_items", "min_props", "max_props", "multiple_of", "int_or_string", "embedded",
-        "list_type", "map_keys", "all_of", "any_of", "one_of", "not_", "rules", "has_default", "default",
-        "raw", "has_checks",
-    )
+    Compiled lazily, level by level: a node reads its own keywords when it
+    is created, and its children (``props``, ``items``, ``additional``,
+    ``allOf``/``anyOf``/``oneOf``/``not``) on first use — a custom resource
+    touches a small part of big schemas (Prometheus, Argo Workflows), so a
+    run compiles what its objects use, once.  Defaults live on the class;
+    an instance stores only the keywords its schema sets.
+    """
 
-    def __init__(self):
-        self.types = ()
-        self.nullable = False
-        self.props = None
-        self.required = ()
-        self.additional = None  # None (absent), True, False or a Node
-        self.preserve = False
-        self.items = None
-        self.enum = None
-        self.pattern = None
-        self.pattern_src = None
-        self.format = None
-        self.minimum = self.maximum = None
-        self.excl_min = self.excl_max = False
-        self.min_len = self.max_len = self.min_items = self.max_items = None
-        self.min_props = self.max_props = None
-        self.multiple_of = None
-        self.int_or_string = False
-        self.embedded = False
-        self.list_type = None
-        self.map_keys = ()
-        self.all_of = self.any_of = self.one_of = ()
-        self.not_ = None
-        self.rules = ()
-        self.has_default = False
-        self.default = None
-        self.raw = None
-        self.has_checks = True
+    types = ()
+    nullable = False
+    required = ()
+    preserve = False
+    enum = None
+    pattern = None
+    pattern_src = None
+    format = None
+    minimum = maximum = None
+    excl_min = excl_max = False
+    min_len = max_len = min_items = max_items = None
+    min_props = max_props = None
+    multiple_of = None
+    int_or_string = False
+    embedded = False
+    list_type = None
+    map_keys = ()
+    rules = ()
+    has_default = False
+    default = None
+    raw = None
+    _depth = 0
+
+    def __init__(self, s=None, depth: int = 0):
+        if not isinstance(s, dict) or depth > 200:
+            self.raw = {}
+            return
+        self.raw = s
+        self._depth = depth
+        for key, v in s.items():
+            fn = _KEYWORDS.get(key)
+            if fn is not None:
+                fn(self, v)
+        if self.int_or_string:
+            self.types = ()
+
+    # -- lazy children ------------------------------------------------------
+    def _child(self, s):
+        return Node(s, self._depth + 1)
+
+    @property
+    def props(self):
+        d = self.__dict__
+        if "_props" not in d:
+            raw = self.raw.get("properties")
+            d["_props"] = {k: self._child(v) for k, v in raw.items()} if isinstance(raw, dict) else None
+        return d["_props"]
+
+    @property
+    def items(self):
+        d = self.__dict__
+        if "_items" not in d:
+            raw = self.raw.get("items")
+            if isinstance(raw, list):
+                raw = raw[0] if raw else None
+            d["_items"] = self._child(raw) if isinstance(raw, dict) else None
+        return d["_items"]
+
+    @property
+    def additional(self):
+        """None (absent), True, False or a Node."""
+        d = self.__dict__
+        if "_additional" not in d:
+            raw = self.raw.get("additionalProperties")
+            d["_additional"] = raw if isinstance(raw, bool) else self._child(raw) if isinstance(raw, dict) else None
+        return d["_additional"]
+
+    def _subs(self, key):
+        d = self.__dict__
+        attr = "_" + key
+        if attr not in d:
+            raw = self.raw.get(key)
+            d[attr] = tuple(self._child(x) for x in raw if isinstance(x, dict)) if isinstance(raw, list) else ()
+        return d[attr]
+
+    @property
+    def all_of(self):
+        return self._subs("allOf") if "allOf" in self.raw else ()
+
+    @property
+    def any_of(self):
+        return self._subs("anyOf") if "anyOf" in self.raw else ()
+
+    @property
+    def one_of(self):
+        return self._subs("oneOf") if "oneOf" in self.raw else ()
+
+    @property
+    def not_(self):
+        d = self.__dict__
+        if "_not" not in d:
+            raw = self.raw.get("not")
+            d["_not"] = self._child(raw) if isinstance(raw, dict) else None
+        return d["_not"]
+
+    @property
+    def has_combinators(self) -> bool:
+        r = self.raw
+        return "allOf" in r or "anyOf" in r or "oneOf" in r or "not" in r
+
+
+def _kw_type(n, t):
+    if isinstance(t, list):
+        if "null" in t:
+            n.nullable = True
+        n.types = tuple(x for x in t if x in _TYPES)
+    elif isinstance(t, str) and t in _TYPES:
+        n.types = (t,)
+
+
+def _kw_true(attr):
+    def f(n, v):
+        if v is True:
+            setattr(n, attr, True)
+    return f
+
+
+def _kw_num(attr):
+    def f(n, v):
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            setattr(n, attr, v)
+    return f
+
+
+def _kw_int(attr):
+    def f(n, v):
+        if isinstance(v, int) and not isinstance(v, bool):
+            setattr(n, attr, v)
+    return f
+
+
+def _kw_exclusive(attr, flag):
+    def f(n, v):
+        if v is True:
+            setattr(n, flag, True)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):  # JSON-schema draft 6+ catalogues
+            setattr(n, attr, v)
+            setattr(n, flag, True)
+    return f
+
+
+def _kw_required(n, v):
+    if isinstance(v, list):
+        n.required = tuple(r for r in v if isinstance(r, str))
+
+
+def _kw_enum(n, v):
+    if isinstance(v, list):
+        n.enum = v
+
+
+def _kw_pattern(n, v):
+    if isinstance(v, str):
+        n.pattern_src = v
+        try:
+            n.pattern = _compiled_pattern(v)
+        except PatternUnsupported:
+            n.pattern = None
+
+
+def _kw_format(n, v):
+    if isinstance(v, str) and v in FORMATS:
+        n.format = v
+
+
+def _kw_list_type(n, v):
+    if v in ("set", "map"):
+        n.list_type = v
+        keys = n.raw.get("x-kubernetes-list-map-keys")
+        if isinstance(keys, list):
+            n.map_keys = tuple(k for k in keys if isinstance(k, str))
+
+
+def _kw_rules(n, v):
+    if isinstance(v, list) and v:
+        from . import cel
+
+        n.rules = tuple(cel.compile_rule(r, n) for r in v if isinstance(r, dict))
+
+
+def _kw_default(n, v):
+    n.has_default = True
+    n.default = v
+
+
+_KEYWORDS = {
+    "type": _kw_type,
+    "nullable": _kw_true("nullable"),
+    "x-kubernetes-int-or-string": _kw_true("int_or_string"),
+    "x-kubernetes-preserve-unknown-fields": _kw_true("preserve"),
+    "x-kubernetes-embedded-resource": _kw_true("embedded"),
+    "required": _kw_required,
+    "enum": _kw_enum,
+    "pattern": _kw_pattern,
+    "format": _kw_format,
+    "minimum": _kw_num("minimum"),
+    "maximum": _kw_num("maximum"),
+    "multipleOf": _kw_num("multiple_of"),
+    "exclusiveMinimum": _kw_exclusive("minimum", "excl_min"),
+    "exclusiveMaximum": _kw_exclusive("maximum", "excl_max"),
+    "minLength": _kw_int("min_len"),
+    "maxLength": _kw_int("max_len"),
+    "minItems": _kw_int("min_items"),
+    "maxItems": _kw_int("max_items"),
+    "minProperties": _kw_int("min_props"),
+    "maxProperties": _kw_int("max_props"),
+    "x-kubernetes-list-type": _kw_list_type,
+    "x-kubernetes-validations": _kw_rules,
+    "default": _kw_default,
+}
+
+_PATTERNS: Dict[str, object] = {}
+
+
+def _compiled_pattern(p: str):
+    """Patterns repeat across schemas (names, durations): compile each once."""
+    hit = _PATTERNS.get(p)
+    if hit is None:
+        try:
+            hit = go_regexp(p)
+        except PatternUnsupported:
+            # Cache a marker, never the exception: its traceback would keep
+            # the caller's frames (and the whole run's data) alive.
+            hit = False
+        _PATTERNS[p] = hit
+    if hit is False:
+        raise PatternUnsupported(p)
+    return hit
 
 
 _ANY = Node()
 
 
 def compile_schema(s, depth: int = 0) -> Node:
-    """openAPIV3Schema (or a catalogue JSON schema) -> :class:`Node`."""
-    node = Node()
-    if not isinstance(s, dict) or depth > 200:
-        return node
-    node.raw = s
-    t = s.get("type")
-    if isinstance(t, list):
-        node.nullable = "null" in t
-        node.types = tuple(x for x in t if x in _TYPES)
-    elif isinstance(t, str) and t in _TYPES:
-        node.types = (t,)
-    if s.get("nullable") is True:
-        node.nullable = True
-    if s.get("x-kubernetes-int-or-string") is True:
-        node.int_or_string = True
-        node.types = ()
-    node.preserve = s.get("x-kubernetes-preserve-unknown-fields") is True
-    node.embedded = s.get("x-kubernetes-embedded-resource") is True
-    props = s.get("properties")
-    if isinstance(props, dict):
-        node.props = {k: compile_schema(v, depth + 1) for k, v in props.items()}
-    req = s.get("required")
-    if isinstance(req, list):
-        node.required = tuple(r for r in req if isinstance(r, str))
-    ap = s.get("additionalProperties")
-    if isinstance(ap, bool):
-        node.additional = ap
-    elif isinstance(ap, dict):
-        node.additional = compile_schema(ap, depth + 1)
-    items = s.get("items")
-    if isinstance(items, dict):
-        node.items = compile_schema(items, depth + 1)
-    elif isinstance(items, list) and items:
-        node.items = compile_schema(items[0], depth + 1)
-    enum = s.get("enum")
-    if isinstance(enum, list):
-        node.enum = enum
-    pat = s.get("pattern")
-    if isinstance(pat, str):
-        node.pattern_src = pat
-        try:
-            node.pattern = go_regexp(pat)
-        except PatternUnsupported:
-            node.pattern = None
-    fmt = s.get("format")
-    if isinstance(fmt, str) and fmt in FORMATS:
-        node.format = fmt
-    for key, attr in (("minimum", "minimum"), ("maximum", "maximum"), ("multipleOf", "multiple_of")):
-        v = s.get(key)
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            setattr(node, attr, v)
-    node.excl_min = s.get("exclusiveMinimum") is True
-    node.excl_max = s.get("exclusiveMaximum") is True
-    # JSON-schema draft 6+ catalogues write exclusiveMinimum: <number>.
-    for key, attr, flag in (("exclusiveMinimum", "minimum", "excl_min"), ("exclusiveMaximum", "maximum", "excl_max")):
-        v = s.get(key)
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            setattr(node, attr, v)
-            setattr(node, flag, True)
-    for key, attr in (("minLength", "min_len"), ("maxLength", "max_len"), ("minItems", "min_items"),
-                      ("maxItems", "max_items"), ("minProperties", "min_props"), ("maxProperties", "max_props")):
-        v = s.get(key)
-        if isinstance(v, int) and not isinstance(v, bool):
-            setattr(node, attr, v)
-    lt = s.get("x-kubernetes-list-type")
-    if lt in ("set", "map"):
-        node.list_type = lt
-        keys = s.get("x-kubernetes-list-map-keys")
-        if isinstance(keys, list):
-            node.map_keys = tuple(k for k in keys if isinstance(k, str))
-    for key, attr in (("allOf", "all_of"), ("anyOf", "any_of"), ("oneOf", "one_of")):
-        v = s.get(key)
-        if isinstance(v, list):
-            setattr(node, attr, tuple(compile_schema(x, depth + 1) for x in v if isinstance(x, dict)))
-    if isinstance(s.get("not"), dict):
-        node.not_ = compile_schema(s["not"], depth + 1)
-    rules = s.get("x-kubernetes-validations")
-    if isinstance(rules, list) and rules:
-        from . import cel
-
-        node.rules = tuple(cel.compile_rule(r, node) for r in rules if isinstance(r, dict))
-    if "default" in s:
-        node.has_default = True
-        node.default = s["default"]
-    return node
+    """openAPIV3Schema (or a catalogue JSON schema) -> :class:`Node` (lazy)."""
+    return Node(s, depth)
 
 
 # --- the walker -----------------------------------------------------------------------
@@ -435,7 +553,9 @@ class Walker:
     fields are errors; catalogue schemas are CRD-derived too, so the same."""
 
     def __init__(self, stage=None):
-        self.stage = stage
+        # A weak reference: no stage <-> walker cycle, so a run's data is
+        # freed by reference counting when the run ends (the runner pauses GC).
+        self.stage = weakref.proxy(stage) if stage is not None else None
 
     # Entry point for a CR: root is the version's compiled schema.
     def root(self, obj, node: Node, problems: list, kind: str):
@@ -507,7 +627,7 @@ class Walker:
             opts = ", ".join(show(e) for e in node.enum[:20])
             hint = did_you_mean(value, [e for e in node.enum if isinstance(e, str)]) if isinstance(value, str) else ""
             problems.append(Problem(path, f"{_p(path)}: Unsupported value: {show(value)}: supported values: {opts}{hint}", INVALID_VALUE, ERROR))
-        if node.all_of or node.any_of or node.one_of or node.not_ is not None:
+        if node.has_combinators:
             self._combinators(value, node, path, problems)
         if node.rules and not defaulted:
             # A rule over a subtree with a type error would judge values the
@@ -710,7 +830,7 @@ class Walker:
             self._scalar(value, sub, path, problems)
         if sub.enum is not None and not _in_enum(value, sub.enum):
             problems.append(Problem(path, f"{_p(path)}: Unsupported value: {show(value)}", INVALID_VALUE, ERROR))
-        if sub.all_of or sub.any_of or sub.one_of or sub.not_ is not None:
+        if sub.has_combinators:
             self._combinators(value, sub, path, problems)
 
     # -- CEL -------------------------------------------------------------------
@@ -794,10 +914,10 @@ def _copy(v):
 # --- schema sources ---------------------------------------------------------------
 
 class CrdVersion:
-    __slots__ = ("name", "served", "storage", "deprecated", "warning", "schema", "_node", "crd")
+    __slots__ = ("name", "served", "storage", "deprecated", "warning", "schema", "_node")
 
     def __init__(self, crd, v: dict, shared_schema=None):
-        self.crd = crd
+
         self.name = v.get("name")
         self.served = v.get("served") is True
         self.storage = v.get("storage") is True
@@ -879,7 +999,7 @@ class _CustomKinds:
     CRD stage validates (or reports on, e.g. an unserved version)."""
 
     def __init__(self, stage: "CrdStage"):
-        self.stage = stage
+        self.stage = weakref.proxy(stage)
 
     def __contains__(self, key) -> bool:
         api_version, kind = key
@@ -1054,6 +1174,9 @@ _FORBIDDEN_SCHEMA_KEYS = {
 }
 
 
+_FORBIDDEN_KEYS = frozenset(_FORBIDDEN_SCHEMA_KEYS)
+
+
 def _sp(path) -> str:
     """Server-style schema path: properties[foo] rather than properties.foo."""
     out = []
@@ -1122,9 +1245,10 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int) -> None:
     keywords, properties XOR additionalProperties, valid patterns, CEL compiles."""
     if depth > 100:
         return
-    for key, why in _FORBIDDEN_SCHEMA_KEYS.items():
-        if key in s:
-            bad(path + (key,), f"Forbidden: {why}")
+    if not _FORBIDDEN_KEYS.isdisjoint(s):
+        for key, why in _FORBIDDEN_SCHEMA_KEYS.items():
+            if key in s:
+                bad(path + (key,), f"Forbidden: {why}")
     if structural and not s.get("type") and s.get("x-kubernetes-int-or-string") is not True and s.get("x-kubernetes-preserve-unknown-fields") is not True:
         bad(path + ("type",), "Required value: must not be empty for specified object fields (structural schemas need a type everywhere)", "key")
     if isinstance(s.get("properties"), dict) and s["properties"] and s.get("additionalProperties") not in (None, False):
@@ -1132,7 +1256,7 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int) -> None:
     pat = s.get("pattern")
     if isinstance(pat, str):
         try:
-            go_regexp(pat)
+            _compiled_pattern(pat)
         except PatternUnsupported:
             if re.search(r"\(\?[=!]|\(\?<[=!]|\\[1-9]", pat):
                 bad(path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression (Go RE2 has no lookaround or backreferences)")
