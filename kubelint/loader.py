@@ -862,7 +862,8 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
         hint = "YAML indentation must use spaces, never tabs: replace the tab with spaces"
     elif "mapping values are not allowed here" in problem:
         hint = "a plain value contains ': ' or the indentation is off; quote the value or fix the indentation"
-    elif ("could not find expected ':'" in problem or "did not find expected ',' or" in problem) and _long_key(text, mark):
+    elif ("could not find expected ':'" in problem or "did not find expected ',' or" in problem
+          or "mapping values are not allowed" in problem) and _long_key(text, mark):
         problem = "a key longer than 1024 characters"
         hint = "YAML (go-yaml and libyaml alike) limits implicit keys to 1024 characters and no Kubernetes field or data key is longer than 253: shorten the key"
     elif "could not find expected ':'" in problem:
@@ -891,7 +892,7 @@ def _long_key(text: str, mark) -> bool:
         return False
     idx = mark.index
     start = max(text.rfind(c, 0, idx) for c in "\n{[,")
-    return idx - start > 1024
+    return idx - start > 1024 and text.find(": ", start, idx) == -1
 
 
 def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
