@@ -386,3 +386,65 @@ def test_fuzz_crash_regressions(name, data):
     result = run(["-"], Options(debug=True), stdin=io.BytesIO(data))
     for f in result.findings:
         assert f.rule != "internal-error" and "\n" not in f.message, f
+
+
+# --- writes: atomic, and only the file asked for (kubelint/atomic.py) ----------------------------
+
+def _snapshot(d):
+    return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(d.rglob("*")) if p.is_file() or p.is_symlink()}
+
+
+def test_output_touches_no_other_file(tmp_path):
+    d = _tree(tmp_path)
+    (d / "notes.txt").write_text("keep me\n")
+    target = d / "report.json"
+    target.write_text("old report\n")
+    before = _snapshot(d)
+    rc, out, _ = cli("--format", "json", "--output", str(target), str(d / "other.yaml"), "--quiet")
+    assert rc == 1 and OTHER_RULE in out  # the terminal still gets the text report
+    after = _snapshot(d)
+    assert set(after) == set(before)  # no temporary file left behind, nothing new
+    changed = [p for p in after if after[p] != before[p]]
+    assert changed == [target] and '"findings"' in target.read_text()
+
+
+def test_output_through_a_symlink_replaces_the_link_not_its_target(tmp_path):
+    d = _tree(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    os.symlink(victim, d / "report.json")
+    rc, _, _ = cli("--format", "json", "--output", str(d / "report.json"), str(d / "other.yaml"))
+    assert victim.read_text() == "precious\n"
+    assert not os.path.islink(d / "report.json") and '"findings"' in (d / "report.json").read_text()
+
+
+def test_output_is_atomic_when_the_write_fails(tmp_path, monkeypatch):
+    from kubelint import atomic
+
+    target = tmp_path / "report.txt"
+    target.write_text("old report\n")
+    os.chmod(target, 0o640)
+
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        atomic.write_text(str(target), "new report\n" * 1000)
+    assert target.read_text() == "old report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]  # temporary file removed
+    monkeypatch.undo()
+    atomic.write_text(str(target), "new report\n")
+    assert target.read_text() == "new report\n" and (target.stat().st_mode & 0o777) == 0o640
+
+
+def test_output_write_error_is_one_line_exit_2(tmp_path):
+    (tmp_path / "other.yaml").write_text(OTHER)
+    rc, out, err = cli("--output", str(tmp_path / "missing-dir" / "report.txt"), str(tmp_path / "other.yaml"))
+    assert rc == 2 and "kubelint: error: cannot write" in err and len(err.strip().splitlines()) == 1
+
+
+def test_output_to_a_directory_is_a_usage_error(tmp_path):
+    (tmp_path / "other.yaml").write_text(OTHER)
+    rc, out, err = cli("--output", str(tmp_path), str(tmp_path / "other.yaml"))
+    assert rc == 2 and "directory" in err
