@@ -268,10 +268,11 @@ class Masker:
 
     def __init__(self):
         self.values = set()  # every secret text (and its lines), any length
-        self.spans: Dict[str, List[Secret]] = {}  # file -> secrets with positions
+        self.spans: Dict[str, Dict[Secret, None]] = {}  # file -> secrets with positions
         self._regex = None
         self._dirty = False
         self._secretish: Dict[str, bool] = {}
+        self._index: Dict[str, tuple] = {}  # file -> (count, {line: [Secret]}, [(first, last, Secret)])
 
     def add(self, path: str, secrets: Iterable) -> None:
         for s in secrets:
@@ -285,7 +286,7 @@ class Masker:
                     if part:
                         self.values.add(part)
             if s.line:
-                self.spans.setdefault(path, []).append(s)
+                self.spans.setdefault(path, {})[s] = None  # an ordered set
             self._dirty = True
 
     def __bool__(self) -> bool:
@@ -313,10 +314,24 @@ class Masker:
     # -- findings ---------------------------------------------------------
 
     def _span_of(self, path: str, line: int) -> List[Secret]:
-        out = []
-        for s in self.spans.get(path, ()):
-            last = s.line + s.value.count("\n") + (1 if "\n" in s.value else 0)
-            if s.line <= line <= last:
+        """Secrets whose value covers ``line`` of ``path`` (block scalars
+        span the lines after their indicator)."""
+        spans = self.spans.get(path)
+        if not spans:
+            return []
+        index = self._index.get(path)
+        if index is None or index[0] != len(spans):
+            single: Dict[int, List[Secret]] = {}
+            multi = []
+            for s in spans:
+                if "\n" in s.value:
+                    multi.append((s.line, s.line + s.value.count("\n") + 1, s))
+                else:
+                    single.setdefault(s.line, []).append(s)
+            index = self._index[path] = (len(spans), single, multi)
+        out = list(index[1].get(line, ()))
+        for first, last, s in index[2]:
+            if first <= line <= last:
                 out.append(s)
         return out
 
