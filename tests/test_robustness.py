@@ -125,6 +125,17 @@ def test_long_single_line_scalar_below_the_limit_is_checked(tmp_path):
     assert max(len(line) for line in out.splitlines()) < 2000  # clipped, not 10 MB of terminal
 
 
+def test_five_million_item_flow_sequence_is_counted_before_composing(tmp_path):
+    # 10 MB of "1," would be 2 GB of PyYAML nodes: counted from parser events first
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nitems: [" + "1," * 5_000_000 + "1]\n"
+    check_bad(tmp_path, "wide.yaml", text, "too-many-nodes", "more than 1,000,000 nodes (limit --max-nodes)", line=4)
+
+
+def test_max_nodes_is_configurable(tmp_path):
+    check_bad(tmp_path, "nodes.yaml", "a: [" + ", ".join(["1"] * 100) + "]\n", "too-many-nodes", "more than 50 nodes",
+              extra=("--max-nodes", "50"), line=1)
+
+
 def test_a_million_tiny_documents(tmp_path):
     check_bad(tmp_path, "docs.yaml", "---\na: 1\n" * 1_000_000, "too-many-documents", "limit --max-documents")
 
