@@ -116,10 +116,12 @@ def main():
               help="Deepest nesting of mappings and sequences (default: 1000).")
 @click.option("--max-aliases", type=click.IntRange(min=0), default=None, metavar="N",
               help="Most nodes a document may produce by expanding YAML aliases (default: 1000000).")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Most nodes (mappings, sequences, scalars) in one document (default: 1000000).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")
 def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_path, context_paths, crd_paths, schema_dirs,
           baseline, write_baseline, jobs, no_progress, quiet, no_color, no_schema, max_file_size, max_documents,
-          max_depth, max_aliases, debug):
+          max_depth, max_aliases, max_nodes, debug):
     """Check manifests in PATHS (files, directories, or - for stdin)."""
     from . import report, schema
     from .runner import Options, run
@@ -148,7 +150,8 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
     if no_schema:
         options.no_schema_severity = no_schema
     limit_overrides = {k: v for k, v in (("max_file_bytes", max_file_size), ("max_documents", max_documents),
-                                         ("max_depth", max_depth), ("max_aliases", max_aliases)) if v is not None}
+                                         ("max_depth", max_depth), ("max_aliases", max_aliases),
+                                         ("max_nodes", max_nodes)) if v is not None}
     if limit_overrides:
         import dataclasses
 

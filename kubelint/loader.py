@@ -53,7 +53,7 @@ class Limits:
     in a file, nesting depth 38, 30 nodes expanded through aliases and
     67,833 decoded nodes in a document.  Each is configurable on the
     command line (``--max-file-size``, ``--max-documents``, ``--max-depth``,
-    ``--max-aliases``); see docs/robustness.md.
+    ``--max-aliases``, ``--max-nodes``); see docs/robustness.md.
     """
 
     max_file_bytes: int = 32 * 1024 * 1024  # --max-file-size
@@ -63,8 +63,11 @@ class Limits:
     # go-yaml v2's own alias ratio check (decode.go allowedAliasRatio)
     # always applies on top, as kubectl rejects such documents.
     max_aliases: int = 1_000_000
-    # absolute cap on decoded nodes of a document, aliases included.
-    max_nodes: int = 5_000_000
+    # absolute cap on decoded nodes of a document, aliases included.  The
+    # API server stores no object above ~1.5 MB (etcd's request limit), far
+    # below a million nodes; PyYAML's composer needs ~400 bytes a node, so
+    # a document is counted before it is composed when it could exceed this.
+    max_nodes: int = 1_000_000  # --max-nodes
 
 
 @dataclass
@@ -520,7 +523,7 @@ class _Builder:
             # one node, as go-yaml does.
             self.decodes += 1
             if self.decodes > self.max_nodes:
-                raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit max-nodes)", m.line + 1, m.column + 1)
+                raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit --max-nodes)", m.line + 1, m.column + 1)
             if node.tag == _IMPLICIT:
                 value = node.value if node.style else _resolve_cached(node.value)
             else:
@@ -545,7 +548,7 @@ class _Builder:
         start = self.decodes
         self.decodes += 1
         if self.decodes > self.max_nodes:
-            raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit max-nodes)", m.line + 1, m.column + 1)
+            raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit --max-nodes)", m.line + 1, m.column + 1)
         line, col = m.line + 1, m.column + 1
         self.memo[nid] = _BUSY
         if cls is _MappingNode:
@@ -572,7 +575,7 @@ class _Builder:
             raise _DocError("excessive-aliasing", f"aliases expand to more than {self.limits.max_aliases:,} nodes (limit --max-aliases; a YAML alias bomb?)", m.line + 1, m.column + 1)
         if self.decodes > self.limits.max_nodes:
             m = node.start_mark
-            raise _DocError("too-many-nodes", f"document expands to more than {self.limits.max_nodes:,} nodes through aliases (limit max-nodes)", m.line + 1, m.column + 1)
+            raise _DocError("too-many-nodes", f"document expands to more than {self.limits.max_nodes:,} nodes through aliases (limit --max-nodes)", m.line + 1, m.column + 1)
 
     def _tag_check(self, node, expected):
         tag = node.tag
@@ -740,6 +743,37 @@ def _prescan(text: str, limits: Limits) -> None:
         raise LoadError("nesting-too-deep", f"indentation deeper than {4 * budget + 8} columns (limit --max-depth); no manifest needs this", line, 1)
 
 
+def _count_nodes(text: str, limits: Limits) -> None:
+    """Reject a document with more than ``max_nodes`` nodes before PyYAML
+    composes it (a 10 MB flow sequence is 5 million nodes, 2 GB of node
+    objects).  Counting parser events costs a pass over the text, so it runs
+    only when a cheap upper bound of the node count exceeds the limit: never
+    for real manifests."""
+    budget = limits.max_nodes
+    if text.count("\n") + text.count(",") + text.count("- ") + text.count("? ") <= budget:
+        return
+    parser = _BaseLoader(text)
+    count = 0
+    counted = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or event.__class__ is yaml.StreamEndEvent:
+                return
+            if event.__class__ is yaml.DocumentStartEvent:
+                count = 0
+            elif event.__class__ in counted:
+                count += 1
+                if count > budget:
+                    m = event.start_mark
+                    raise LoadError("too-many-nodes", f"document has more than {budget:,} nodes (limit --max-nodes); "
+                                    "the API server stores no object this large", m.line + 1, m.column + 1)
+    except yaml.YAMLError:
+        return  # the parse proper reports it
+    finally:
+        parser.dispose()
+
+
 def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     """Parse one file's text into documents; never raises for bad content."""
     loaded = LoadedFile(path)
@@ -765,6 +799,7 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
         text = text.replace("\t", " ")
     try:
         _prescan(text, limits)
+        _count_nodes(text, limits)
     except LoadError as exc:
         problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
         return loaded
@@ -862,7 +897,8 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
         hint = "YAML indentation must use spaces, never tabs: replace the tab with spaces"
     elif "mapping values are not allowed here" in problem:
         hint = "a plain value contains ': ' or the indentation is off; quote the value or fix the indentation"
-    elif ("could not find expected ':'" in problem or "did not find expected ',' or" in problem) and _long_key(text, mark):
+    elif ("could not find expected ':'" in problem or "did not find expected ',' or" in problem
+          or "mapping values are not allowed" in problem) and _long_key(text, mark):
         problem = "a key longer than 1024 characters"
         hint = "YAML (go-yaml and libyaml alike) limits implicit keys to 1024 characters and no Kubernetes field or data key is longer than 253: shorten the key"
     elif "could not find expected ':'" in problem:
@@ -891,7 +927,7 @@ def _long_key(text: str, mark) -> bool:
         return False
     idx = mark.index
     start = max(text.rfind(c, 0, idx) for c in "\n{[,")
-    return idx - start > 1024
+    return idx - start > 1024 and text.find(": ", start, idx) == -1
 
 
 def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:

@@ -29,9 +29,11 @@ How it is masked (:class:`Masker`, built by the runner for every run):
   ``--output`` file and ``--debug`` traceback through the active masker as
   a last safety net.
 
-Secrets shorter than :data:`MIN_LENGTH` characters are masked only where
-kubelint knows their position (excerpt lines, findings on them): replacing
-``"abc"`` everywhere would garble every other message.
+Only :func:`distinctive` secrets (at least :data:`MIN_LENGTH` characters,
+long or mixing character classes) are masked wherever they appear; the
+others (``admin``, ``postgres``, ``istio.io``) only where kubelint knows
+they sit (their excerpt lines, findings pointing into them): replacing such
+words everywhere would garble file names and messages.
 """
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ import re
 from typing import Dict, Iterable, List, NamedTuple, Optional
 
 MASK = "****"
-MIN_LENGTH = 8  # shorter values (a username "shop") would mask namespaces and names everywhere
+MIN_LENGTH = 6  # shorter secrets are masked only at their known positions
 MAX_MESSAGE_RUN = 200  # a run of non-space characters longer than this is clipped
 
 # env names (and keys) that hold credentials.
@@ -94,8 +96,27 @@ def collect(obj) -> List[Secret]:
         ann = meta.get("annotations") if isinstance(meta, dict) else None
         if isinstance(ann, dict) and isinstance(ann.get(_LAST_APPLIED), str):
             _add(out, ann[_LAST_APPLIED], shadow, ("metadata", "annotations", _LAST_APPLIED))
-    _walk_env(data, (), shadow, out)
+    # env lists: in the pod spec of built-in workloads, anywhere in custom
+    # resources (operators embed pod templates); other built-in kinds have
+    # none, and walking them (CRD schemas!) would cost a few % of a run.
+    from .kinds import iter_containers, pod_spec_path
+
+    if pod_spec_path(obj.group, obj.kind) is not None:
+        for container, path, _ in iter_containers(obj, include_ephemeral=True):
+            env = container.get("env")
+            if isinstance(env, list):
+                _env_list(env, path + ("env",), shadow, out)
+    elif "." in obj.group and not obj.group.endswith(".k8s.io"):
+        _walk_env(data, (), shadow, out)
     return out
+
+
+def _env_list(env, path, shadow, out):
+    for i, item in enumerate(env):
+        if isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, str) and "value" in item and CREDENTIAL_NAME.search(name):
+                _add(out, item["value"], shadow, path + (i, "value"))
 
 
 def _walk_env(node, path, shadow, out, depth=0):
@@ -105,11 +126,7 @@ def _walk_env(node, path, shadow, out, depth=0):
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "env" and isinstance(value, list):
-                for i, item in enumerate(value):
-                    if isinstance(item, dict):
-                        name = item.get("name")
-                        if isinstance(name, str) and CREDENTIAL_NAME.search(name) and "value" in item:
-                            _add(out, item["value"], shadow, path + (key, i, "value"))
+                _env_list(value, path + (key,), shadow, out)
             elif isinstance(value, (dict, list)):
                 _walk_env(value, path + (key,), shadow, out, depth + 1)
     elif isinstance(node, list):
@@ -233,15 +250,30 @@ def one_line(message: str) -> str:
     return message
 
 
+def distinctive(value: str) -> bool:
+    """Masked wherever it appears (not only where kubelint knows it sits):
+    long, or mixing character classes like a real credential.  Demo values
+    such as ``postgres`` or ``admin`` are masked at their positions only,
+    not in every file name and message that happens to contain the word."""
+    if len(value) < MIN_LENGTH:
+        return False
+    if len(value) >= 12:
+        return True
+    classes = (any(c.islower() for c in value) + any(c.isupper() for c in value)
+               + any(c.isdigit() for c in value) + any(not c.isalnum() for c in value))
+    return classes >= 3 or (classes >= 2 and len(value) >= 8 and not re.fullmatch(r"[a-z0-9]+([.-][a-z0-9]+)*", value))
+
+
 class Masker:
     """The secrets of a run and the masking of everything that shows them."""
 
     def __init__(self):
         self.values = set()  # every secret text (and its lines), any length
-        self.spans: Dict[str, List[Secret]] = {}  # file -> secrets with positions
+        self.spans: Dict[str, Dict[Secret, None]] = {}  # file -> secrets with positions
         self._regex = None
         self._dirty = False
         self._secretish: Dict[str, bool] = {}
+        self._index: Dict[str, tuple] = {}  # file -> (count, {line: [Secret]}, [(first, last, Secret)])
 
     def add(self, path: str, secrets: Iterable) -> None:
         for s in secrets:
@@ -255,7 +287,7 @@ class Masker:
                     if part:
                         self.values.add(part)
             if s.line:
-                self.spans.setdefault(path, []).append(s)
+                self.spans.setdefault(path, {})[s] = None  # an ordered set
             self._dirty = True
 
     def __bool__(self) -> bool:
@@ -265,7 +297,7 @@ class Masker:
         if self._dirty or self._regex is None:
             forms = set()
             for v in self.values:
-                if len(v) >= MIN_LENGTH:
+                if distinctive(v):
                     for f in _spellings(v):
                         if len(f) >= MIN_LENGTH:
                             forms.add(f)
@@ -283,10 +315,24 @@ class Masker:
     # -- findings ---------------------------------------------------------
 
     def _span_of(self, path: str, line: int) -> List[Secret]:
-        out = []
-        for s in self.spans.get(path, ()):
-            last = s.line + s.value.count("\n") + (1 if "\n" in s.value else 0)
-            if s.line <= line <= last:
+        """Secrets whose value covers ``line`` of ``path`` (block scalars
+        span the lines after their indicator)."""
+        spans = self.spans.get(path)
+        if not spans:
+            return []
+        index = self._index.get(path)
+        if index is None or index[0] != len(spans):
+            single: Dict[int, List[Secret]] = {}
+            multi = []
+            for s in spans:
+                if "\n" in s.value:
+                    multi.append((s.line, s.line + s.value.count("\n") + 1, s))
+                else:
+                    single.setdefault(s.line, []).append(s)
+            index = self._index[path] = (len(spans), single, multi)
+        out = list(index[1].get(line, ()))
+        for first, last, s in index[2]:
+            if first <= line <= last:
                 out.append(s)
         return out
 

@@ -220,6 +220,10 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
             directives[fr.path] = fr.directives
     for fr in extras:
         fatal = fatal or fr.fatal
+    # Values credential rules flagged in phase 2 (in worker processes too:
+    # they come back in FileResult.secrets).
+    for fr in inputs:
+        masker.add(fr.path, fr.secrets)
     # Phase 3: cross-object rules over the whole index.
     for stage in ctx.cross_stages:
         findings.extend(stage.check_all(all_objects, ctx))
