@@ -199,7 +199,7 @@ NAME_FUNCS: Dict[Tuple[str, str], NameFn] = {
     ("", "Namespace"): name_is_dns_label,              # ValidateNamespaceName
     ("", "Service"): name_is_dns1035_label,            # ValidateServiceName
     ("", "ReplicationController"): name_is_dns_subdomain,
-    ("apps", "StatefulSet"): name_is_dns_subdomain,    # ValidateStatefulSetName
+    ("apps", "StatefulSet"): name_is_dns_label,        # ValidateStatefulSetName (pod names are <name>-<ordinal> hostnames)
     ("rbac.authorization.k8s.io", "Role"): validate_path_segment_name,         # ValidateRBACName
     ("rbac.authorization.k8s.io", "ClusterRole"): validate_path_segment_name,
     ("rbac.authorization.k8s.io", "RoleBinding"): validate_path_segment_name,
