@@ -155,15 +155,13 @@ def validate_time_zone(tz, path, out):
         out.append(m.invalid(path, tz, "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones", SCHEDULE))
     ok, err = _load_location(tz)
     if not ok:
-        from ..suggest import did_you_mean
-
         try:
             import zoneinfo
 
             zones = sorted(zoneinfo.available_timezones())
         except Exception:  # pragma: no cover
             zones = []
-        out.append(m.invalid(path, tz, err, SCHEDULE, "use an IANA zone name" + did_you_mean(tz, zones)))
+        out.append(m.invalid(path, tz, err, SCHEDULE, "use an IANA zone name" + ((("; " + m.suggest(tz, zones)) if m.suggest(tz, zones) else ""))))
 
 
 def validate_schedule(schedule, path, out, has_time_zone: bool):

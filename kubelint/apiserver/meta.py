@@ -38,6 +38,14 @@ def field_path(path: Path) -> str:
     return format_path(path)
 
 
+def suggest(word, candidates) -> str:
+    """``did you mean "X"?`` (no parentheses, for use inside a hint) or ""."""
+    from ..suggest import closest
+
+    hit = closest(word, candidates) if isinstance(word, str) else None
+    return f'did you mean "{hit}"?' if hit else ""
+
+
 def message(path: Path, text: str, hint: str = "") -> str:
     """``<field path>: <server message>`` plus an optional plain-language hint."""
     where = format_path(path)

@@ -552,10 +552,8 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
             out.append(m.required(ip + ("name",), "", REQUIRED))
         if name not in volumes:
             hint = "volumeMounts must name a volume of spec.volumes"
-            from ..suggest import did_you_mean
-
-            dym = did_you_mean(name, list(volumes)) if volumes else ""
-            out.append(m.not_found(ip + ("name",), name, INVALID, hint + (dym and ";" + dym)))
+            dym = m.suggest(name, list(volumes)) if volumes else ""
+            out.append(m.not_found(ip + ("name",), name, INVALID, hint + (dym and "; " + dym)))
         mp = mnt.get("mountPath")
         mp = mp if isinstance(mp, str) else ""
         if not mp:
@@ -756,10 +754,10 @@ def _container_resource_name(name: str, path, out) -> bool:
         return False
     if "/" not in name:
         if name not in STANDARD_CONTAINER_RESOURCES and not _is_hugepages(name):
-            from ..suggest import did_you_mean
-
+            dym = m.suggest(name, STANDARD_CONTAINER_RESOURCES) if name.lower() != "gpu" else ""
             out.append(m.invalid(path, name, "must be a standard resource for containers", INVALID,
-                                 "use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource" + did_you_mean(name, STANDARD_CONTAINER_RESOURCES), at="key"))
+                                 "use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource such as nvidia.com/gpu"
+                                 + (dym and "; " + dym), at="key"))
             return False
     elif not _is_native(name) and not _is_extended(name):
         out.append(m.invalid(path, name, "doesn't follow extended resource name standard", INVALID, at="key"))
