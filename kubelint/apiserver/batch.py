@@ -204,7 +204,8 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
     indexed = mode == "Indexed"
     completions, parallelism = spec.get("completions"), spec.get("parallelism")
     if indexed:
-        if completions is None:
+        # SetDefaults_Job: completions and parallelism both unset -> both 1.
+        if completions is None and parallelism is not None:
             out.append(m.required(path + ("completions",), "when completion mode is Indexed", REQUIRED, at="value")
                        if "completions" in spec else
                        Problem(path + ("completionMode",), m.message(path + ("completions",), "Required value: when completion mode is Indexed"), REQUIRED))

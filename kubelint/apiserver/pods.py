@@ -83,6 +83,10 @@ class PodOpts:
         self.relaxed_dns_search = ctx.at_least(33)
         # PodLifecycleSleepActionAllowZero: beta in 1.33 (on by default).
         self.sleep_zero = ctx.at_least(33)
+        # ContainerRestartRules (alpha 1.34): a container-level restartPolicy on
+        # regular and init containers (Always, OnFailure, Never); on by default
+        # in the v1.37 API server (oracle-confirmed), assumed from 1.35.
+        self.container_restart_rules = ctx.at_least(35)
 
 
 # --- names ----------------------------------------------------------------------
@@ -153,8 +157,10 @@ def _key_to_path(kp: dict, path, out):
     _file_mode(kp.get("mode"), path + ("mode",), out)
 
 
-def _object_field_selector(fs: dict, allowed, path, out):
-    """validateObjectFieldSelector (apiVersion defaults to v1)."""
+def _object_field_selector(fs: dict, allowed, path, out, msg_path=None):
+    """validateObjectFieldSelector (apiVersion defaults to v1).  ``msg_path``:
+    the path the server names when it differs (downwardAPI volume items are
+    reported at the volume source: ``downwardAPI.fieldRef.fieldPath``)."""
     fp = fs.get("fieldPath")
     if not isinstance(fp, str) or not fp:
         out.append(m.required(path + ("fieldPath",), "", REQUIRED))
@@ -174,7 +180,7 @@ def _object_field_selector(fs: dict, allowed, path, out):
         out.append(m.invalid(path + ("fieldPath",), fp, f'error converting fieldPath: unsupported pod version: {api}', INVALID))
         return
     if fp not in allowed:
-        out.append(m.unsupported(path + ("fieldPath",), fp, sorted(allowed), UNSUPPORTED))
+        out.append(m.unsupported((msg_path or path) + ("fieldPath",), fp, sorted(allowed), UNSUPPORTED, anchor=path + ("fieldPath",)))
 
 
 def _resource_field_selector(fs: dict, path, out, volume: bool):
@@ -242,8 +248,9 @@ def _projected(proj: dict, path, out, opts: PodOpts):
             pass
 
 
-def _downward_file(f: dict, path, out):
-    """validateDownwardAPIVolumeFile."""
+def _downward_file(f: dict, path, out, src_path=None):
+    """validateDownwardAPIVolumeFile (the server names ``src_path``, the
+    volume source, for a downwardAPI volume's items)."""
     p = f.get("path")
     if not isinstance(p, str) or not p:
         out.append(m.required(path + ("path",), "", REQUIRED))
@@ -251,7 +258,8 @@ def _downward_file(f: dict, path, out):
         _local_non_reserved_path(p, path + ("path",), out)
     fr, rr = f.get("fieldRef"), f.get("resourceFieldRef")
     if isinstance(fr, dict):
-        _object_field_selector(fr, VOLUME_DOWNWARD_FIELDS, path + ("fieldRef",), out)
+        _object_field_selector(fr, VOLUME_DOWNWARD_FIELDS, path + ("fieldRef",), out,
+                               msg_path=src_path + ("fieldRef",) if src_path else None)
         if rr is not None:
             out.append(m.invalid(path, "resource", "fieldRef and resourceFieldRef can not be specified simultaneously", INVALID))
     elif isinstance(rr, dict):
@@ -330,7 +338,7 @@ def _volume_source(vol: dict, path, out, opts: PodOpts):
         _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
         for i, f in enumerate(_l(src.get("items"))):
             if isinstance(f, dict):
-                _downward_file(f, sp + ("items", i), out)
+                _downward_file(f, sp + ("items", i), out, src_path=sp)
     elif k == "projected":
         _projected(src, sp, out, opts)
     elif k == "gitRepo":
@@ -414,6 +422,7 @@ def validate_volumes(volumes, path, out, opts: PodOpts, extra: Optional[Dict[str
 # --- containers ------------------------------------------------------------------
 
 PULL_POLICIES = ("Always", "IfNotPresent", "Never")
+CONTAINER_RESTART_POLICIES = ("Always", "Never", "OnFailure")
 TERMINATION_MESSAGE_POLICIES = ("File", "FallbackToLogsOnError")
 PROTOCOLS = ("SCTP", "TCP", "UDP")
 MOUNT_PROPAGATION = ("Bidirectional", "HostToContainer", "None")
@@ -682,7 +691,7 @@ def _handler(h: dict, kinds, path, out, grace, opts: PodOpts):
                 if lo_bad or sec > grace:
                     detail = (f"must be non-negative and less than terminationGracePeriodSeconds ({grace})" if opts.sleep_zero
                               else f"must be greater than 0 and less than terminationGracePeriodSeconds ({grace})")
-                    out.append(m.invalid(sp + ("seconds",), sec, detail, INVALID))
+                    out.append(m.invalid(sp, sec, detail, INVALID, anchor=sp + ("seconds",)))
     if n == 0:
         out.append(m.required(path, "must specify a handler type", REQUIRED, at="key",
                               hint="set exactly one of " + ", ".join(kinds)))
@@ -1249,9 +1258,13 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         _lifecycle(c.get("lifecycle"), cp + ("lifecycle",), out, grace, opts)
         for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
             _probe(c.get(probe), cp + (probe,), out, grace, opts, probe)
-        if c.get("restartPolicy") is not None:
-            out.append(m.forbidden(cp + ("restartPolicy",), "may not be set for non-init containers", FORBIDDEN, at="key",
-                                   hint="only initContainers take restartPolicy: Always (sidecars)"))
+        crp = c.get("restartPolicy")
+        if crp is not None:
+            if not opts.container_restart_rules:
+                out.append(m.forbidden(cp + ("restartPolicy",), "may not be set for non-init containers", FORBIDDEN, at="key",
+                                       hint="only initContainers take restartPolicy: Always (sidecars)"))
+            elif isinstance(crp, str) and crp not in CONTAINER_RESTART_POLICIES:
+                out.append(m.unsupported(cp + ("restartPolicy",), crp, CONTAINER_RESTART_POLICIES, UNSUPPORTED))
     out.extend(_host_port_conflicts(_l(containers), path + ("containers",)))
 
     for i, c in enumerate(_l(spec.get("initContainers"))):
@@ -1261,8 +1274,10 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         _container_common(c, cp, out, volumes, claim_names, opts, restart)
         rp = c.get("restartPolicy")
         sidecar = rp == "Always"
-        if isinstance(rp, str) and rp != "Always":
-            out.append(m.unsupported(cp + ("restartPolicy",), rp, ("Always",), UNSUPPORTED))
+        allowed = CONTAINER_RESTART_POLICIES if opts.container_restart_rules else ("Always",)
+        if isinstance(rp, str) and rp not in allowed:
+            out.append(m.unsupported(cp + ("restartPolicy",), rp, allowed, UNSUPPORTED,
+                                     "restartPolicy: Always makes an init container a sidecar"))
         name = c.get("name")
         if isinstance(name, str):
             if name in names:
@@ -1354,12 +1369,16 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
     if isinstance(os_, dict):
         osn = os_.get("name")
         if isinstance(osn, str) and osn not in ("linux", "windows"):
-            out.append(m.unsupported(path + ("os", "name"), osn, ("linux", "windows"), UNSUPPORTED))
+            out.append(m.unsupported(path + ("os",), osn, ("linux", "windows"), UNSUPPORTED, anchor=path + ("os", "name")))
     if is_pod and not _s(spec.get("serviceAccountName")) and not _s(spec.get("serviceAccount")):
+        # validatePodMetadataAndSpec (pods only): the ServiceAccount admission
+        # plugin fills serviceAccountName in later, validation sees it empty.
         for i, vol in enumerate(_l(spec.get("volumes"))):
             for j, src in enumerate(_l(_d(_d(vol).get("projected")).get("sources"))):
                 if isinstance(src, dict) and src.get("serviceAccountToken") is not None:
-                    pass  # serviceAccountName defaults to "default" before validation
+                    out.append(m.forbidden(path + ("volumes", i, "projected", "sources", j, "serviceAccountToken"),
+                                           "must not be specified when serviceAccountName is not set", FORBIDDEN, at="key",
+                                           hint="set spec.serviceAccountName (e.g. default)"))
     return out
 
 
@@ -1429,11 +1448,7 @@ def pod(obj, ctx):
     return validate_pod_spec(spec, ("spec",), ctx, is_pod=True, meta=obj.metadata if isinstance(obj.metadata, dict) else {})
 
 
-# StatefulSet is missing on purpose: ValidatePodTemplateSpecForStatefulSet
-# does not call ValidatePodTemplateSpec ("TODO: Add validation for PodSpec"),
-# so the server accepts any pod spec in a StatefulSet template (its pods
-# then fail to be created); workloads.statefulset checks what it does check.
-@validates(("", "PodTemplate"), ("", "ReplicationController"), ("apps", "Deployment"),
+@validates(("", "PodTemplate"), ("", "ReplicationController"), ("apps", "Deployment"), ("apps", "StatefulSet"),
            ("apps", "DaemonSet"), ("apps", "ReplicaSet"), ("batch", "Job"), ("batch", "CronJob"))
 @m.at_block_keys
 def pod_template(obj, ctx):
@@ -1444,4 +1459,15 @@ def pod_template(obj, ctx):
     tmpl_path = path[:-1]
     from ..kinds import get_path
 
-    return validate_pod_template(get_path(obj.data, tmpl_path), tmpl_path, ctx)
+    extra = None
+    if obj.kind == "StatefulSet":
+        # Older releases did not validate StatefulSet pod templates at all
+        # (a TODO in ValidatePodTemplateSpecForStatefulSet); v1.37 does, and
+        # counts each volumeClaimTemplate as a volume the mounts may name
+        # (oracle-confirmed).
+        extra = {}
+        for c in _l(_d(obj.data.get("spec")).get("volumeClaimTemplates")):
+            n = _d(_d(c).get("metadata")).get("name")
+            if isinstance(n, str):
+                extra[n] = {"name": n, "persistentVolumeClaim": {"claimName": n}}
+    return validate_pod_template(get_path(obj.data, tmpl_path), tmpl_path, ctx, extra)

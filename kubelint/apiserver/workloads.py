@@ -120,7 +120,7 @@ def deployment(obj, ctx):
             if isinstance(ru, dict):
                 _rolling_update(ru, sp + ("rollingUpdate",), out, default_unavailable="25%", default_surge="25%")
         elif isinstance(t, str):
-            out.append(m.unsupported(sp + ("type",), t, ("Recreate", "RollingUpdate"), UNSUPPORTED))
+            out.append(m.unsupported(sp, t, ("Recreate", "RollingUpdate"), UNSUPPORTED, anchor=sp + ("type",)))
     pds = spec.get("progressDeadlineSeconds", 600)
     mrs = spec.get("minReadySeconds", 0)
     if _is_int(pds):
@@ -181,7 +181,7 @@ def daemonset(obj, ctx):
             if isinstance(ru, dict):
                 _rolling_update_daemonset(ru, up + ("rollingUpdate",), out)
         elif t != "OnDelete" and isinstance(t, str):
-            out.append(m.unsupported(up + ("type",), t, ("RollingUpdate", "OnDelete"), UNSUPPORTED))
+            out.append(m.unsupported(up, t, ("RollingUpdate", "OnDelete"), UNSUPPORTED, anchor=up + ("type",)))
     return out
 
 
@@ -248,12 +248,44 @@ def statefulset(obj, ctx):
     if isinstance(ords, dict):
         _nonneg(ords.get("start"), ("spec", "ordinals", "start"), out)
     _selector_and_template(obj, spec, out, "statefulset")
-    # ValidatePodTemplateSpecForStatefulSet: labels and annotations only; the
-    # pod spec and volumeClaimTemplates are not validated on create.
-    tmeta = _d(_d(spec.get("template")).get("metadata"))
-    out.extend(m.validate_labels(tmeta.get("labels"), ("spec", "template", "metadata", "labels")))
-    out.extend(m.validate_annotations(tmeta.get("annotations"), ("spec", "template", "metadata", "annotations")))
+    seen = {}
+    for i, claim in enumerate(_l(spec.get("volumeClaimTemplates"))):
+        if not isinstance(claim, dict):
+            continue
+        cp = ("spec", "volumeClaimTemplates", i)
+        name = _d(claim.get("metadata")).get("name")
+        if isinstance(name, str):
+            if name in seen:
+                out.append(m.duplicate(cp + ("metadata", "name"), name, DUPLICATE, seen[name]))
+            seen[name] = cp + ("metadata", "name")
+        cspec = claim.get("spec")
+        if isinstance(cspec, dict):
+            _claim_template_spec(cspec, cp + ("spec",), out)
     return out
+
+
+ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
+
+
+def _claim_template_spec(spec: dict, path, out):
+    """ValidatePersistentVolumeClaimSpec for volumeClaimTemplates (the basics;
+    oracle-confirmed messages)."""
+    modes = spec.get("accessModes")
+    if not _l(modes):
+        out.append(m.required(path + ("accessModes",), "at least 1 access mode is required", REQUIRED,
+                              anchor=None if "accessModes" in spec else path, at="value" if "accessModes" in spec else "key",
+                              hint="e.g. accessModes: [ReadWriteOnce]"))
+    for j, mode in enumerate(_l(modes)):
+        if isinstance(mode, str) and mode not in ACCESS_MODES:
+            out.append(m.unsupported(path + ("accessModes",), mode, ACCESS_MODES, UNSUPPORTED))
+    req = _d(_d(spec.get("resources")).get("requests"))
+    if "storage" not in req:
+        anchor = path + ("resources", "requests") if req else path
+        out.append(Problem(anchor, m.message(path + ("resources[storage]",), "Required value", "e.g. resources: {requests: {storage: 1Gi}}"),
+                           REQUIRED, at="key"))
+    vm = spec.get("volumeMode")
+    if isinstance(vm, str) and vm not in ("Block", "Filesystem"):
+        out.append(m.unsupported(path + ("volumeMode",), vm, ("Block", "Filesystem"), UNSUPPORTED))
 
 
 @validates(("", "ReplicationController"))
