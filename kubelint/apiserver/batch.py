@@ -226,7 +226,13 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
     sel = spec.get("selector")
     tmpl = _d(spec.get("template"))
     labels = _d(_d(tmpl.get("metadata")).get("labels"))
-    if not template_only:
+    if template_only:
+        # ValidateJobTemplateSpec: the Job's selector is generated when it is created.
+        if isinstance(sel, dict) and spec.get("manualSelector") is not True:
+            out.append(m.invalid(path + ("selector",), _show_map(_d(sel.get("matchLabels"))), "`selector` will be auto-generated", SELECTOR,
+                                 "drop jobTemplate.spec.selector, or set manualSelector: true"))
+            sel = None
+    else:
         if spec.get("manualSelector") is True:
             if sel is None:
                 out.append(Problem(path + ("manualSelector",), m.message(path + ("selector",), "Required value", "manualSelector: true needs spec.selector"), SELECTOR))

@@ -376,6 +376,18 @@ def _volume_source(vol: dict, path, out, opts: PodOpts):
             out.append(m.required(sp + ("targetPortal",), "", REQUIRED))
         if not _s(src.get("iqn")):
             out.append(m.required(sp + ("iqn",), "", REQUIRED))
+    elif k == "fc":
+        wwns, wwids = _l(src.get("targetWWNs")), _l(src.get("wwids"))
+        if not wwns and not wwids:
+            out.append(m.required(sp + ("targetWWNs",), "must specify either targetWWNs or wwids, but not both", REQUIRED, anchor=sp, at="key"))
+        if wwns and wwids:
+            out.append(m.invalid(sp + ("targetWWNs",), wwns, "targetWWNs and wwids can not be specified simultaneously", INVALID))
+        if wwns:
+            lun = src.get("lun")
+            if lun is None:
+                out.append(m.required(sp + ("lun",), "lun is required if targetWWNs is specified", REQUIRED, anchor=sp, at="key"))
+            elif _is_int(lun) and not 0 <= lun <= 255:
+                out.append(m.invalid(sp + ("lun",), lun, v.inclusive_range_error(0, 255), INVALID))
     elif k == "azureFile":
         if not _s(src.get("secretName")):
             out.append(m.required(sp + ("secretName",), "", REQUIRED))
@@ -574,13 +586,9 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
             out.append(m.invalid(ip + ("name",), name, "must not already exist in volumeDevices", INVALID))
         if mp and mp in devices.values():
             out.append(m.invalid(ip + ("mountPath",), mp, "must not already exist as a path in volumeDevices", INVALID))
-        vol = volumes.get(name)
         sub, subx = mnt.get("subPath"), mnt.get("subPathExpr")
-        if isinstance(vol, dict) and "image" in vol:
-            if isinstance(sub, str) and sub:
-                out.append(m.invalid(ip + ("subPath",), sub, "not allowed in image volume sources", INVALID))
-            if isinstance(subx, str) and subx:
-                out.append(m.invalid(ip + ("subPathExpr",), subx, "not allowed in image volume sources", INVALID))
+        # subPath on image volumes: rejected by older releases, accepted by
+        # v1.37 (oracle-confirmed); not checked.
         if isinstance(sub, str) and sub:
             _local_descending_path(sub, ip + ("subPath",), out)
         if isinstance(subx, str) and subx:
@@ -1040,7 +1048,7 @@ def _pod_affinity_term(term: dict, path, out):
     for i, n in enumerate(_l(term.get("namespaces"))):
         if isinstance(n, str):
             for msg in v.is_dns1123_label(n):
-                out.append(m.invalid(path + ("namespace",), n, msg, INVALID))
+                out.append(m.invalid(path + ("namespace",), n, msg, INVALID, anchor=path + ("namespaces", i)))
     tk = term.get("topologyKey")
     if not isinstance(tk, str) or not tk:
         out.append(m.required(path + ("topologyKey",), "can not be empty", REQUIRED, hint="e.g. kubernetes.io/hostname or topology.kubernetes.io/zone"))
@@ -1136,9 +1144,8 @@ def _topology_spread(constraints, path, out):
         mlk = _l(c.get("matchLabelKeys"))
         for j, k in enumerate(mlk):
             if isinstance(k, str):
+                # (a key also in labelSelector is accepted by v1.37: oracle-confirmed)
                 out.extend(m.validate_label_name(k, ip + ("matchLabelKeys", j), INVALID))
-                if isinstance(sel, dict) and k in _d(sel.get("matchLabels")):
-                    out.append(m.invalid(ip + ("matchLabelKeys", j), k, "exists in both matchLabelKeys and labelSelector", INVALID))
 
 
 def _dns(spec: dict, path, out, opts: PodOpts):
@@ -1365,6 +1372,19 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
     pp = spec.get("preemptionPolicy")
     if isinstance(pp, str) and pp not in ("PreemptLowerPriority", "Never"):
         out.append(m.unsupported(path + ("preemptionPolicy",), pp, ("PreemptLowerPriority", "Never"), UNSUPPORTED))
+    elif is_pod and not _s(spec.get("priorityClassName")):
+        # The Priority admission plugin (plugin/pkg/admission/priority) computes
+        # priority and preemptionPolicy from the PriorityClass (none: 0 and
+        # PreemptLowerPriority on a fresh cluster) and refuses other values.
+        if isinstance(pp, str) and pp != "PreemptLowerPriority":
+            out.append(m.forbidden(path + ("preemptionPolicy",), f"the string value of PreemptionPolicy ({pp}) must not be provided in pod spec; "
+                                   "priority admission controller computed PreemptLowerPriority from the given PriorityClass name", FORBIDDEN,
+                                   hint="set priorityClassName to a PriorityClass with preemptionPolicy: Never instead"))
+        prio = spec.get("priority")
+        if _is_int(prio) and prio != 0:
+            out.append(m.forbidden(path + ("priority",), f"the integer value of priority ({prio}) must not be provided in pod spec; "
+                                   "priority admission controller computed 0 from the given PriorityClass name", FORBIDDEN,
+                                   hint="set priorityClassName instead; priority is filled in from the class"))
     os_ = spec.get("os")
     if isinstance(os_, dict):
         osn = os_.get("name")
