@@ -155,15 +155,13 @@ def validate_time_zone(tz, path, out):
         out.append(m.invalid(path, tz, "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones", SCHEDULE))
     ok, err = _load_location(tz)
     if not ok:
-        from ..suggest import did_you_mean
-
         try:
             import zoneinfo
 
             zones = sorted(zoneinfo.available_timezones())
         except Exception:  # pragma: no cover
             zones = []
-        out.append(m.invalid(path, tz, err, SCHEDULE, "use an IANA zone name" + did_you_mean(tz, zones)))
+        out.append(m.invalid(path, tz, err, SCHEDULE, "use an IANA zone name" + ((("; " + m.suggest(tz, zones)) if m.suggest(tz, zones) else ""))))
 
 
 def validate_schedule(schedule, path, out, has_time_zone: bool):
@@ -206,7 +204,8 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
     indexed = mode == "Indexed"
     completions, parallelism = spec.get("completions"), spec.get("parallelism")
     if indexed:
-        if completions is None:
+        # SetDefaults_Job: completions and parallelism both unset -> both 1.
+        if completions is None and parallelism is not None:
             out.append(m.required(path + ("completions",), "when completion mode is Indexed", REQUIRED, at="value")
                        if "completions" in spec else
                        Problem(path + ("completionMode",), m.message(path + ("completions",), "Required value: when completion mode is Indexed"), REQUIRED))
@@ -227,7 +226,13 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
     sel = spec.get("selector")
     tmpl = _d(spec.get("template"))
     labels = _d(_d(tmpl.get("metadata")).get("labels"))
-    if not template_only:
+    if template_only:
+        # ValidateJobTemplateSpec: the Job's selector is generated when it is created.
+        if isinstance(sel, dict) and spec.get("manualSelector") is not True:
+            out.append(m.invalid(path + ("selector",), _show_map(_d(sel.get("matchLabels"))), "`selector` will be auto-generated", SELECTOR,
+                                 "drop jobTemplate.spec.selector, or set manualSelector: true"))
+            sel = None
+    else:
         if spec.get("manualSelector") is True:
             if sel is None:
                 out.append(Problem(path + ("manualSelector",), m.message(path + ("selector",), "Required value", "manualSelector: true needs spec.selector"), SELECTOR))

@@ -38,6 +38,14 @@ def field_path(path: Path) -> str:
     return format_path(path)
 
 
+def suggest(word, candidates) -> str:
+    """``did you mean "X"?`` (no parentheses, for use inside a hint) or ""."""
+    from ..suggest import closest
+
+    hit = closest(word, candidates) if isinstance(word, str) else None
+    return f'did you mean "{hit}"?' if hit else ""
+
+
 def message(path: Path, text: str, hint: str = "") -> str:
     """``<field path>: <server message>`` plus an optional plain-language hint."""
     where = format_path(path)
@@ -47,9 +55,10 @@ def message(path: Path, text: str, hint: str = "") -> str:
     return msg
 
 
-def invalid(path: Path, value, detail: str, rule: str, hint: str = "", at: str = "value") -> Problem:
-    """``field.Invalid``: ``Invalid value: "x": detail``."""
-    return Problem(path, message(path, f"Invalid value: {_show(value)}: {detail}", hint), rule, at=at)
+def invalid(path: Path, value, detail: str, rule: str, hint: str = "", at: str = "value", anchor: Optional[Path] = None) -> Problem:
+    """``field.Invalid``: ``Invalid value: "x": detail``.  ``anchor``: report
+    at this path instead (the server names a parent, the value is below)."""
+    return Problem(anchor or path, message(path, f"Invalid value: {_show(value)}: {detail}", hint), rule, at=at)
 
 
 def required(path: Path, detail: str, rule: str, at: str = "value", hint: str = "", anchor: Optional[Path] = None) -> Problem:
@@ -58,13 +67,13 @@ def required(path: Path, detail: str, rule: str, at: str = "value", hint: str = 
     return Problem(anchor or path, message(path, f"Required value: {detail}" if detail else "Required value", hint), rule, at=at)
 
 
-def unsupported(path: Path, value, supported, rule: str, hint: str = "") -> Problem:
+def unsupported(path: Path, value, supported, rule: str, hint: str = "", anchor: Optional[Path] = None) -> Problem:
     """``field.NotSupported``: ``Unsupported value: "x": supported values: "a", "b"``."""
     from ..suggest import did_you_mean
 
     opts = ", ".join(f'"{s}"' for s in supported)
     dym = did_you_mean(value, supported) if isinstance(value, str) else ""
-    return Problem(path, message(path, f"Unsupported value: {_show(value)}: supported values: {opts}{dym}", hint), rule)
+    return Problem(anchor or path, message(path, f"Unsupported value: {_show(value)}: supported values: {opts}{dym}", hint), rule)
 
 
 def duplicate(path: Path, value, rule: str, first: Optional[Path] = None, hint: str = "") -> Problem:
@@ -199,7 +208,7 @@ NAME_FUNCS: Dict[Tuple[str, str], NameFn] = {
     ("", "Namespace"): name_is_dns_label,              # ValidateNamespaceName
     ("", "Service"): name_is_dns1035_label,            # ValidateServiceName
     ("", "ReplicationController"): name_is_dns_subdomain,
-    ("apps", "StatefulSet"): name_is_dns_subdomain,    # ValidateStatefulSetName
+    ("apps", "StatefulSet"): name_is_dns_label,        # ValidateStatefulSetName (pod names are <name>-<ordinal> hostnames)
     ("rbac.authorization.k8s.io", "Role"): validate_path_segment_name,         # ValidateRBACName
     ("rbac.authorization.k8s.io", "ClusterRole"): validate_path_segment_name,
     ("rbac.authorization.k8s.io", "RoleBinding"): validate_path_segment_name,
@@ -422,7 +431,12 @@ def object_meta(obj, ctx):
     """Every built-in kind: ValidateObjectMeta with the kind's name function."""
     if obj.group == "apiextensions.k8s.io" and obj.kind == "CustomResourceDefinition":
         return validate_object_meta(obj, lambda n, p: [])  # the CRD validator checks plural.group
-    out = validate_object_meta(obj)
+    name_fn = None
+    if obj.group == "" and obj.kind == "Service" and ctx.at_least(35):
+        # RelaxedServiceNameValidation: Service names are DNS-1123 labels (a
+        # leading digit is fine) in the v1.37 API server (oracle-confirmed).
+        name_fn = name_is_dns_label
+    out = validate_object_meta(obj, name_fn)
     if obj.group == "batch" and obj.kind == "CronJob" and isinstance(obj.name, str) and len(obj.name) > CRONJOB_NAME_MAX:
         out.append(invalid(("metadata", "name"), obj.name, f"must be no more than {CRONJOB_NAME_MAX} characters", INVALID_NAME,
                            "the CronJob controller appends an 11-character suffix to Job names"))

@@ -83,6 +83,10 @@ class PodOpts:
         self.relaxed_dns_search = ctx.at_least(33)
         # PodLifecycleSleepActionAllowZero: beta in 1.33 (on by default).
         self.sleep_zero = ctx.at_least(33)
+        # ContainerRestartRules (alpha 1.34): a container-level restartPolicy on
+        # regular and init containers (Always, OnFailure, Never); on by default
+        # in the v1.37 API server (oracle-confirmed), assumed from 1.35.
+        self.container_restart_rules = ctx.at_least(35)
 
 
 # --- names ----------------------------------------------------------------------
@@ -153,8 +157,10 @@ def _key_to_path(kp: dict, path, out):
     _file_mode(kp.get("mode"), path + ("mode",), out)
 
 
-def _object_field_selector(fs: dict, allowed, path, out):
-    """validateObjectFieldSelector (apiVersion defaults to v1)."""
+def _object_field_selector(fs: dict, allowed, path, out, msg_path=None):
+    """validateObjectFieldSelector (apiVersion defaults to v1).  ``msg_path``:
+    the path the server names when it differs (downwardAPI volume items are
+    reported at the volume source: ``downwardAPI.fieldRef.fieldPath``)."""
     fp = fs.get("fieldPath")
     if not isinstance(fp, str) or not fp:
         out.append(m.required(path + ("fieldPath",), "", REQUIRED))
@@ -174,7 +180,7 @@ def _object_field_selector(fs: dict, allowed, path, out):
         out.append(m.invalid(path + ("fieldPath",), fp, f'error converting fieldPath: unsupported pod version: {api}', INVALID))
         return
     if fp not in allowed:
-        out.append(m.unsupported(path + ("fieldPath",), fp, sorted(allowed), UNSUPPORTED))
+        out.append(m.unsupported((msg_path or path) + ("fieldPath",), fp, sorted(allowed), UNSUPPORTED, anchor=path + ("fieldPath",)))
 
 
 def _resource_field_selector(fs: dict, path, out, volume: bool):
@@ -242,8 +248,9 @@ def _projected(proj: dict, path, out, opts: PodOpts):
             pass
 
 
-def _downward_file(f: dict, path, out):
-    """validateDownwardAPIVolumeFile."""
+def _downward_file(f: dict, path, out, src_path=None):
+    """validateDownwardAPIVolumeFile (the server names ``src_path``, the
+    volume source, for a downwardAPI volume's items)."""
     p = f.get("path")
     if not isinstance(p, str) or not p:
         out.append(m.required(path + ("path",), "", REQUIRED))
@@ -251,7 +258,8 @@ def _downward_file(f: dict, path, out):
         _local_non_reserved_path(p, path + ("path",), out)
     fr, rr = f.get("fieldRef"), f.get("resourceFieldRef")
     if isinstance(fr, dict):
-        _object_field_selector(fr, VOLUME_DOWNWARD_FIELDS, path + ("fieldRef",), out)
+        _object_field_selector(fr, VOLUME_DOWNWARD_FIELDS, path + ("fieldRef",), out,
+                               msg_path=src_path + ("fieldRef",) if src_path else None)
         if rr is not None:
             out.append(m.invalid(path, "resource", "fieldRef and resourceFieldRef can not be specified simultaneously", INVALID))
     elif isinstance(rr, dict):
@@ -330,7 +338,7 @@ def _volume_source(vol: dict, path, out, opts: PodOpts):
         _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
         for i, f in enumerate(_l(src.get("items"))):
             if isinstance(f, dict):
-                _downward_file(f, sp + ("items", i), out)
+                _downward_file(f, sp + ("items", i), out, src_path=sp)
     elif k == "projected":
         _projected(src, sp, out, opts)
     elif k == "gitRepo":
@@ -368,6 +376,18 @@ def _volume_source(vol: dict, path, out, opts: PodOpts):
             out.append(m.required(sp + ("targetPortal",), "", REQUIRED))
         if not _s(src.get("iqn")):
             out.append(m.required(sp + ("iqn",), "", REQUIRED))
+    elif k == "fc":
+        wwns, wwids = _l(src.get("targetWWNs")), _l(src.get("wwids"))
+        if not wwns and not wwids:
+            out.append(m.required(sp + ("targetWWNs",), "must specify either targetWWNs or wwids, but not both", REQUIRED, anchor=sp, at="key"))
+        if wwns and wwids:
+            out.append(m.invalid(sp + ("targetWWNs",), wwns, "targetWWNs and wwids can not be specified simultaneously", INVALID))
+        if wwns:
+            lun = src.get("lun")
+            if lun is None:
+                out.append(m.required(sp + ("lun",), "lun is required if targetWWNs is specified", REQUIRED, anchor=sp, at="key"))
+            elif _is_int(lun) and not 0 <= lun <= 255:
+                out.append(m.invalid(sp + ("lun",), lun, v.inclusive_range_error(0, 255), INVALID))
     elif k == "azureFile":
         if not _s(src.get("secretName")):
             out.append(m.required(sp + ("secretName",), "", REQUIRED))
@@ -414,6 +434,7 @@ def validate_volumes(volumes, path, out, opts: PodOpts, extra: Optional[Dict[str
 # --- containers ------------------------------------------------------------------
 
 PULL_POLICIES = ("Always", "IfNotPresent", "Never")
+CONTAINER_RESTART_POLICIES = ("Always", "Never", "OnFailure")
 TERMINATION_MESSAGE_POLICIES = ("File", "FallbackToLogsOnError")
 PROTOCOLS = ("SCTP", "TCP", "UDP")
 MOUNT_PROPAGATION = ("Bidirectional", "HostToContainer", "None")
@@ -552,10 +573,8 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
             out.append(m.required(ip + ("name",), "", REQUIRED))
         if name not in volumes:
             hint = "volumeMounts must name a volume of spec.volumes"
-            from ..suggest import did_you_mean
-
-            dym = did_you_mean(name, list(volumes)) if volumes else ""
-            out.append(m.not_found(ip + ("name",), name, INVALID, hint + (dym and ";" + dym)))
+            dym = m.suggest(name, list(volumes)) if volumes else ""
+            out.append(m.not_found(ip + ("name",), name, INVALID, hint + (dym and "; " + dym)))
         mp = mnt.get("mountPath")
         mp = mp if isinstance(mp, str) else ""
         if not mp:
@@ -567,13 +586,9 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
             out.append(m.invalid(ip + ("name",), name, "must not already exist in volumeDevices", INVALID))
         if mp and mp in devices.values():
             out.append(m.invalid(ip + ("mountPath",), mp, "must not already exist as a path in volumeDevices", INVALID))
-        vol = volumes.get(name)
         sub, subx = mnt.get("subPath"), mnt.get("subPathExpr")
-        if isinstance(vol, dict) and "image" in vol:
-            if isinstance(sub, str) and sub:
-                out.append(m.invalid(ip + ("subPath",), sub, "not allowed in image volume sources", INVALID))
-            if isinstance(subx, str) and subx:
-                out.append(m.invalid(ip + ("subPathExpr",), subx, "not allowed in image volume sources", INVALID))
+        # subPath on image volumes: rejected by older releases, accepted by
+        # v1.37 (oracle-confirmed); not checked.
         if isinstance(sub, str) and sub:
             _local_descending_path(sub, ip + ("subPath",), out)
         if isinstance(subx, str) and subx:
@@ -684,7 +699,7 @@ def _handler(h: dict, kinds, path, out, grace, opts: PodOpts):
                 if lo_bad or sec > grace:
                     detail = (f"must be non-negative and less than terminationGracePeriodSeconds ({grace})" if opts.sleep_zero
                               else f"must be greater than 0 and less than terminationGracePeriodSeconds ({grace})")
-                    out.append(m.invalid(sp + ("seconds",), sec, detail, INVALID))
+                    out.append(m.invalid(sp, sec, detail, INVALID, anchor=sp + ("seconds",)))
     if n == 0:
         out.append(m.required(path, "must specify a handler type", REQUIRED, at="key",
                               hint="set exactly one of " + ", ".join(kinds)))
@@ -756,10 +771,10 @@ def _container_resource_name(name: str, path, out) -> bool:
         return False
     if "/" not in name:
         if name not in STANDARD_CONTAINER_RESOURCES and not _is_hugepages(name):
-            from ..suggest import did_you_mean
-
+            dym = m.suggest(name, STANDARD_CONTAINER_RESOURCES) if name.lower() != "gpu" else ""
             out.append(m.invalid(path, name, "must be a standard resource for containers", INVALID,
-                                 "use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource" + did_you_mean(name, STANDARD_CONTAINER_RESOURCES), at="key"))
+                                 "use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource such as nvidia.com/gpu"
+                                 + (dym and "; " + dym), at="key"))
             return False
     elif not _is_native(name) and not _is_extended(name):
         out.append(m.invalid(path, name, "doesn't follow extended resource name standard", INVALID, at="key"))
@@ -1033,7 +1048,7 @@ def _pod_affinity_term(term: dict, path, out):
     for i, n in enumerate(_l(term.get("namespaces"))):
         if isinstance(n, str):
             for msg in v.is_dns1123_label(n):
-                out.append(m.invalid(path + ("namespace",), n, msg, INVALID))
+                out.append(m.invalid(path + ("namespace",), n, msg, INVALID, anchor=path + ("namespaces", i)))
     tk = term.get("topologyKey")
     if not isinstance(tk, str) or not tk:
         out.append(m.required(path + ("topologyKey",), "can not be empty", REQUIRED, hint="e.g. kubernetes.io/hostname or topology.kubernetes.io/zone"))
@@ -1129,9 +1144,8 @@ def _topology_spread(constraints, path, out):
         mlk = _l(c.get("matchLabelKeys"))
         for j, k in enumerate(mlk):
             if isinstance(k, str):
+                # (a key also in labelSelector is accepted by v1.37: oracle-confirmed)
                 out.extend(m.validate_label_name(k, ip + ("matchLabelKeys", j), INVALID))
-                if isinstance(sel, dict) and k in _d(sel.get("matchLabels")):
-                    out.append(m.invalid(ip + ("matchLabelKeys", j), k, "exists in both matchLabelKeys and labelSelector", INVALID))
 
 
 def _dns(spec: dict, path, out, opts: PodOpts):
@@ -1251,9 +1265,13 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         _lifecycle(c.get("lifecycle"), cp + ("lifecycle",), out, grace, opts)
         for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
             _probe(c.get(probe), cp + (probe,), out, grace, opts, probe)
-        if c.get("restartPolicy") is not None:
-            out.append(m.forbidden(cp + ("restartPolicy",), "may not be set for non-init containers", FORBIDDEN, at="key",
-                                   hint="only initContainers take restartPolicy: Always (sidecars)"))
+        crp = c.get("restartPolicy")
+        if crp is not None:
+            if not opts.container_restart_rules:
+                out.append(m.forbidden(cp + ("restartPolicy",), "may not be set for non-init containers", FORBIDDEN, at="key",
+                                       hint="only initContainers take restartPolicy: Always (sidecars)"))
+            elif isinstance(crp, str) and crp not in CONTAINER_RESTART_POLICIES:
+                out.append(m.unsupported(cp + ("restartPolicy",), crp, CONTAINER_RESTART_POLICIES, UNSUPPORTED))
     out.extend(_host_port_conflicts(_l(containers), path + ("containers",)))
 
     for i, c in enumerate(_l(spec.get("initContainers"))):
@@ -1263,8 +1281,10 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         _container_common(c, cp, out, volumes, claim_names, opts, restart)
         rp = c.get("restartPolicy")
         sidecar = rp == "Always"
-        if isinstance(rp, str) and rp != "Always":
-            out.append(m.unsupported(cp + ("restartPolicy",), rp, ("Always",), UNSUPPORTED))
+        allowed = CONTAINER_RESTART_POLICIES if opts.container_restart_rules else ("Always",)
+        if isinstance(rp, str) and rp not in allowed:
+            out.append(m.unsupported(cp + ("restartPolicy",), rp, allowed, UNSUPPORTED,
+                                     "restartPolicy: Always makes an init container a sidecar"))
         name = c.get("name")
         if isinstance(name, str):
             if name in names:
@@ -1352,16 +1372,33 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
     pp = spec.get("preemptionPolicy")
     if isinstance(pp, str) and pp not in ("PreemptLowerPriority", "Never"):
         out.append(m.unsupported(path + ("preemptionPolicy",), pp, ("PreemptLowerPriority", "Never"), UNSUPPORTED))
+    elif is_pod and not _s(spec.get("priorityClassName")):
+        # The Priority admission plugin (plugin/pkg/admission/priority) computes
+        # priority and preemptionPolicy from the PriorityClass (none: 0 and
+        # PreemptLowerPriority on a fresh cluster) and refuses other values.
+        if isinstance(pp, str) and pp != "PreemptLowerPriority":
+            out.append(m.forbidden(path + ("preemptionPolicy",), f"the string value of PreemptionPolicy ({pp}) must not be provided in pod spec; "
+                                   "priority admission controller computed PreemptLowerPriority from the given PriorityClass name", FORBIDDEN,
+                                   hint="set priorityClassName to a PriorityClass with preemptionPolicy: Never instead"))
+        prio = spec.get("priority")
+        if _is_int(prio) and prio != 0:
+            out.append(m.forbidden(path + ("priority",), f"the integer value of priority ({prio}) must not be provided in pod spec; "
+                                   "priority admission controller computed 0 from the given PriorityClass name", FORBIDDEN,
+                                   hint="set priorityClassName instead; priority is filled in from the class"))
     os_ = spec.get("os")
     if isinstance(os_, dict):
         osn = os_.get("name")
         if isinstance(osn, str) and osn not in ("linux", "windows"):
-            out.append(m.unsupported(path + ("os", "name"), osn, ("linux", "windows"), UNSUPPORTED))
+            out.append(m.unsupported(path + ("os",), osn, ("linux", "windows"), UNSUPPORTED, anchor=path + ("os", "name")))
     if is_pod and not _s(spec.get("serviceAccountName")) and not _s(spec.get("serviceAccount")):
+        # validatePodMetadataAndSpec (pods only): the ServiceAccount admission
+        # plugin fills serviceAccountName in later, validation sees it empty.
         for i, vol in enumerate(_l(spec.get("volumes"))):
             for j, src in enumerate(_l(_d(_d(vol).get("projected")).get("sources"))):
                 if isinstance(src, dict) and src.get("serviceAccountToken") is not None:
-                    pass  # serviceAccountName defaults to "default" before validation
+                    out.append(m.forbidden(path + ("volumes", i, "projected", "sources", j, "serviceAccountToken"),
+                                           "must not be specified when serviceAccountName is not set", FORBIDDEN, at="key",
+                                           hint="set spec.serviceAccountName (e.g. default)"))
     return out
 
 
@@ -1444,8 +1481,10 @@ def pod_template(obj, ctx):
 
     extra = None
     if obj.kind == "StatefulSet":
-        # The StatefulSet controller adds a PVC volume per claim template;
-        # template mounts may name them (accepted by the server).
+        # Older releases did not validate StatefulSet pod templates at all
+        # (a TODO in ValidatePodTemplateSpecForStatefulSet); v1.37 does, and
+        # counts each volumeClaimTemplate as a volume the mounts may name
+        # (oracle-confirmed).
         extra = {}
         for c in _l(_d(obj.data.get("spec")).get("volumeClaimTemplates")):
             n = _d(_d(c).get("metadata")).get("name")

@@ -91,8 +91,9 @@ def _template_restart(obj, spec, out, restart_ok):
         out.append(m.unsupported(("spec", "template", "spec", "restartPolicy"), rp, restart_ok, UNSUPPORTED,
                                  f"a {obj.kind} restarts its pods' containers forever; use a Job for run-to-completion work"))
     if tspec.get("activeDeadlineSeconds") is not None and "Always" in restart_ok:
-        what = "ReplicationController" if obj.kind == "ReplicationController" else "ReplicaSet"
-        out.append(m.forbidden(("spec", "template", "spec", "activeDeadlineSeconds"), f"activeDeadlineSeconds in {what} is not Supported", FORBIDDEN, at="key"))
+        what = {"Deployment": "ReplicaSet"}.get(obj.kind, obj.kind)
+        out.append(m.forbidden(("spec", "template", "spec", "activeDeadlineSeconds"), f"activeDeadlineSeconds in {what} is not Supported", FORBIDDEN, at="key",
+                               hint="a controller's pods run forever; use a Job for a deadline"))
 
 
 @validates(("apps", "Deployment"))
@@ -119,7 +120,7 @@ def deployment(obj, ctx):
             if isinstance(ru, dict):
                 _rolling_update(ru, sp + ("rollingUpdate",), out, default_unavailable="25%", default_surge="25%")
         elif isinstance(t, str):
-            out.append(m.unsupported(sp + ("type",), t, ("Recreate", "RollingUpdate"), UNSUPPORTED))
+            out.append(m.unsupported(sp, t, ("Recreate", "RollingUpdate"), UNSUPPORTED, anchor=sp + ("type",)))
     pds = spec.get("progressDeadlineSeconds", 600)
     mrs = spec.get("minReadySeconds", 0)
     if _is_int(pds):
@@ -178,10 +179,35 @@ def daemonset(obj, ctx):
         if t == "RollingUpdate":
             ru = us.get("rollingUpdate")
             if isinstance(ru, dict):
-                _rolling_update(ru, up + ("rollingUpdate",), out, default_unavailable=1, default_surge=0)
+                _rolling_update_daemonset(ru, up + ("rollingUpdate",), out)
         elif t != "OnDelete" and isinstance(t, str):
-            out.append(m.unsupported(up + ("type",), t, ("OnDelete", "RollingUpdate"), UNSUPPORTED))
+            out.append(m.unsupported(up, t, ("RollingUpdate", "OnDelete"), UNSUPPORTED, anchor=up + ("type",)))
     return out
+
+
+def _rolling_update_daemonset(ru: dict, path, out):
+    """ValidateRollingUpdateDaemonSet (maxUnavailable defaults to 1, maxSurge to 0):
+    exactly one of them non-zero."""
+    mu = ru.get("maxUnavailable", 1)
+    ms = ru.get("maxSurge", 0)
+    if "maxUnavailable" in ru:
+        int_or_percent(mu, path + ("maxUnavailable",), out)
+    if "maxSurge" in ru:
+        int_or_percent(ms, path + ("maxSurge",), out)
+    not_more_than_100_percent(mu, path + ("maxUnavailable",), out)
+    not_more_than_100_percent(ms, path + ("maxSurge",), out)
+    has_u, has_s = percent_or_int_value(mu), percent_or_int_value(ms)
+    if has_u is None or has_s is None:
+        return
+    if has_u != 0 and has_s != 0:
+        where = path + ("maxSurge",) if "maxSurge" in ru else path
+        out.append(Problem(where, m.message(path + ("maxSurge",), f"Invalid value: {m._show(ms)}: may not be set when maxUnavailable is non-zero",
+                                            "maxUnavailable defaults to 1 for a DaemonSet; set maxUnavailable: 0 to surge instead" if "maxUnavailable" not in ru else
+                                            "a DaemonSet rollout either surges or makes pods unavailable, not both"), INVALID, at="value" if "maxSurge" in ru else "key"))
+    elif has_u == 0 and has_s == 0:
+        where = path + ("maxUnavailable",) if "maxUnavailable" in ru else path
+        out.append(Problem(where, m.message(path + ("maxUnavailable",), "Required value: cannot be 0 when maxSurge is 0",
+                                            "a rollout must be allowed to either add or remove a pod"), REQUIRED, at="value" if "maxUnavailable" in ru else "key"))
 
 
 @validates(("apps", "StatefulSet"))
@@ -196,7 +222,7 @@ def statefulset(obj, ctx):
         _nonneg(spec.get(f), ("spec", f), out)
     pmp = spec.get("podManagementPolicy")
     if isinstance(pmp, str) and pmp and pmp not in ("OrderedReady", "Parallel"):
-        out.append(m.unsupported(("spec", "podManagementPolicy"), pmp, ("OrderedReady", "Parallel"), UNSUPPORTED))
+        out.append(m.invalid(("spec", "podManagementPolicy"), pmp, "must be 'OrderedReady' or 'Parallel'", INVALID))
     us = spec.get("updateStrategy")
     if isinstance(us, dict):
         up = ("spec", "updateStrategy")
@@ -211,7 +237,7 @@ def statefulset(obj, ctx):
                 # maxUnavailable: behind the MaxUnavailableStatefulSet gate
                 # (dropped when the gate is off); not checked.
         elif isinstance(t, str):
-            out.append(m.unsupported(up + ("type",), t, ("OnDelete", "RollingUpdate"), UNSUPPORTED))
+            out.append(Problem(up + ("type",), m.message(up, f"Invalid value: {m._show(t)}: must be 'RollingUpdate' or 'OnDelete'"), INVALID))
     policy = spec.get("persistentVolumeClaimRetentionPolicy")
     if isinstance(policy, dict):
         for f in ("whenDeleted", "whenScaled"):
@@ -242,7 +268,8 @@ ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOnce
 
 
 def _claim_template_spec(spec: dict, path, out):
-    """ValidatePersistentVolumeClaimSpec for volumeClaimTemplates (the basics)."""
+    """ValidatePersistentVolumeClaimSpec for volumeClaimTemplates (the basics;
+    oracle-confirmed messages)."""
     modes = spec.get("accessModes")
     if not _l(modes):
         out.append(m.required(path + ("accessModes",), "at least 1 access mode is required", REQUIRED,
@@ -250,12 +277,12 @@ def _claim_template_spec(spec: dict, path, out):
                               hint="e.g. accessModes: [ReadWriteOnce]"))
     for j, mode in enumerate(_l(modes)):
         if isinstance(mode, str) and mode not in ACCESS_MODES:
-            out.append(m.unsupported(path + ("accessModes", j), mode, ACCESS_MODES, UNSUPPORTED))
+            out.append(m.unsupported(path + ("accessModes",), mode, ACCESS_MODES, UNSUPPORTED))
     req = _d(_d(spec.get("resources")).get("requests"))
     if "storage" not in req:
         anchor = path + ("resources", "requests") if req else path
-        out.append(m.required(path + ("resources", "requests", "storage"), "", REQUIRED, anchor=anchor, at="key",
-                              hint="e.g. resources: {requests: {storage: 1Gi}}"))
+        out.append(Problem(anchor, m.message(path + ("resources[storage]",), "Required value", "e.g. resources: {requests: {storage: 1Gi}}"),
+                           REQUIRED, at="key"))
     vm = spec.get("volumeMode")
     if isinstance(vm, str) and vm not in ("Block", "Filesystem"):
         out.append(m.unsupported(path + ("volumeMode",), vm, ("Block", "Filesystem"), UNSUPPORTED))
