@@ -288,9 +288,13 @@ def service(obj, ctx):
             if typ == "ClusterIP":
                 out.append(forbidden(pp + ("nodePort",), "may not be used when `type` is 'ClusterIP' (use type NodePort or LoadBalancer, or drop nodePort)", FORBIDDEN_FIELD))
             elif typ in ("NodePort", "LoadBalancer") and not NODE_PORT_MIN <= np <= NODE_PORT_MAX:
+                # A warning: the allocator rejects it on a real create, but
+                # server-side dry-run skips the range check (oracle-confirmed)
+                # and clusters may configure another --service-node-port-range.
                 out.append(invalid(pp + ("nodePort",), np,
                                    f"provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}",
-                                   NODE_PORT_RANGE, "the API server's default --service-node-port-range; omit nodePort to get one allocated"))
+                                   NODE_PORT_RANGE, "the API server's default --service-node-port-range; a real create fails although "
+                                   "--dry-run=server passes; omit nodePort to get one allocated")._replace(severity="warning"))
             key = (proto, np)
             if key in seen_node_ports:
                 out.append(duplicate(pp + ("nodePort",), np, DUPLICATE_VALUE))
@@ -629,6 +633,11 @@ def pvc_spec(spec: dict, sp) -> List[Problem]:
         out.append(unsupported(sp + ("volumeMode",), vm, VOLUME_MODES, UNSUPPORTED_VALUE))
     ds = spec.get("dataSource")
     dsr = spec.get("dataSourceRef")
+    if isinstance(ds, dict) and not _data_source_enabled(ds):
+        # EnforceDataSourceBackwardsCompatibility (pkg/api/persistentvolumeclaim):
+        # a dataSource other than a PVC or a VolumeSnapshot is dropped before
+        # validation (oracle-confirmed: accepted, the field silently ignored).
+        ds = None
     if isinstance(ds, dict):
         out.extend(_data_source(ds, sp + ("dataSource",)))
     if isinstance(dsr, dict):
@@ -638,14 +647,22 @@ def pvc_spec(spec: dict, sp) -> List[Problem]:
             out.extend(dns_label(sp + ("dataSourceRef", "namespace"), ns))
     if isinstance(dsr, dict) and is_str(dsr.get("namespace")) and dsr.get("namespace"):
         if isinstance(ds, dict):
-            out.append(invalid(sp + ("dataSource",), "", "may not be specified when dataSourceRef.namespace is specified", INVALID_VALUE))
+            out.append(invalid(sp + ("dataSource",), "", "may not be specified when dataSourceRef.namespace is specified", INVALID_VALUE)
+                       ._replace(at="key"))
     elif isinstance(ds, dict) and isinstance(dsr, dict):
         if (ds.get("apiGroup") or None, ds.get("kind"), ds.get("name")) != (dsr.get("apiGroup") or None, dsr.get("kind"), dsr.get("name")):
             out.append(invalid(sp + ("dataSource",), "", "must match dataSourceRef", INVALID_VALUE,
-                               "set only one of dataSource and dataSourceRef, or make them identical"))
+                               "set only one of dataSource and dataSourceRef, or make them identical")._replace(at="key"))
     vac = spec.get("volumeAttributesClassName")
     out.extend(_class_name(sp + ("volumeAttributesClassName",), vac))
     return out
+
+
+def _data_source_enabled(ds: dict) -> bool:
+    """dataSourceIsEnabled (pkg/api/persistentvolumeclaim/util.go)."""
+    group = ds.get("apiGroup") or ""
+    return (ds.get("kind") == "PersistentVolumeClaim" and group == "") or \
+        (ds.get("kind") == "VolumeSnapshot" and group == "snapshot.storage.k8s.io")
 
 
 def _data_source(ds: dict, p) -> List[Problem]:
