@@ -43,7 +43,9 @@ def custom_resource_definition(obj, ctx):
     np_ = sp + ("names",)
     group = spec.get("group")
     plural = names.get("plural")
-    # metadata.name must be <plural>.<group>
+    # metadata.name: a DNS subdomain equal to <plural>.<group>
+    if is_str(obj.name) and obj.name:
+        out.extend(invalid_msgs(("metadata", "name"), obj.name, v.is_dns1123_subdomain(obj.name), INVALID_NAME))
     if is_str(obj.name) and obj.name and is_str(plural) and is_str(group) and obj.name != f"{plural}.{group}":
         out.append(invalid(("metadata", "name"), obj.name, 'must be spec.names.plural+"."+spec.group', INVALID_NAME,
                            f'here: "{plural}.{group}"'))
