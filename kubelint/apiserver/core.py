@@ -461,6 +461,14 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Probl
     pol = spec.get("ipFamilyPolicy")
     if is_str(pol) and pol not in IP_FAMILY_POLICIES:
         out.append(unsupported(sp + ("ipFamilyPolicy",), pol, IP_FAMILY_POLICIES, UNSUPPORTED_VALUE))
+    elif pol == "SingleStack":
+        # initIPFamilyFields (pkg/registry/core/service/storage/alloc.go), before any allocation
+        if isinstance(fams, list) and len(fams) > 1:
+            out.append(invalid(sp + ("ipFamilyPolicy",), pol, "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified",
+                               INVALID_VALUE))
+        elif len(cips) > 1:
+            out.append(invalid(sp + ("ipFamilyPolicy",), pol, "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified",
+                               INVALID_VALUE))
     bad = False
     for i, ip in enumerate(ips):
         p = base + ((i,) if cips else ())
@@ -941,7 +949,8 @@ def _is_hugepages(name: str) -> bool:
 
 
 def _is_quota_hugepages(name: str) -> bool:
-    return name.startswith("hugepages-") or name.startswith("requests.hugepages-") or name.startswith("limits.hugepages-")
+    """helper.IsQuotaHugePageResourceName (limits.hugepages-* is not one)."""
+    return name.startswith("hugepages-") or name.startswith("requests.hugepages-")
 
 
 def _is_native(name: str) -> bool:
