@@ -69,7 +69,8 @@ def horizontal_pod_autoscaler(obj, ctx):
     else:
         t = spec.get("targetCPUUtilizationPercentage")
         if is_int(t) and t < 1:
-            out.append(invalid(sp + ("targetCPUUtilizationPercentage",), t, "must be greater than 0", INVALID_VALUE))
+            out.append(invalid(sp + ("targetCPUUtilizationPercentage",), t, "must be greater than 0", INVALID_VALUE,
+                               "the server reports it as spec.metrics[0].resource.target.averageUtilization, after conversion to autoscaling/v2"))
     return out
 
 
@@ -173,6 +174,8 @@ def _scaling_rules(r: dict, p) -> List[Problem]:
     spol = r.get("selectPolicy")
     if is_str(spol) and spol not in SELECT_POLICIES:
         out.append(unsupported(p + ("selectPolicy",), spol, SELECT_POLICIES, UNSUPPORTED_VALUE))
+    if isinstance(r.get("policies"), list) and not r["policies"]:
+        out.append(required(p + ("policies",), "must specify at least one Policy (or omit policies to keep the defaults)", REQUIRED_VALUE, at="key"))
     for i, pol in enumerate(list_at(r, "policies")):
         if not isinstance(pol, dict):
             continue

@@ -177,12 +177,46 @@ def parse_ip(value: str):
     return None
 
 
+IP_MSG = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+CIDR_MSG = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+
+
+def ip_strict_errors(value: str) -> List[str]:
+    """IsValidIP with StrictIPCIDRValidation (GA): no leading zeros, no
+    IPv4-mapped IPv6 (apimachinery/pkg/util/validation/ip.go)."""
+    if parse_ip(value) is None:
+        return [IP_MSG]
+    try:
+        addr = ipaddress.ip_address(value)
+    except ValueError:
+        return ["must not have leading 0s"]
+    if addr.version == 6 and addr.ipv4_mapped is not None:
+        return ["must not be an IPv4-mapped IPv6 address"]
+    return []
+
+
+def cidr_strict_errors(value: str) -> List[str]:
+    """IsValidCIDR with StrictIPCIDRValidation: no leading zeros, no bits
+    set beyond the prefix length."""
+    net = parse_cidr(value)
+    if net is None:
+        return [CIDR_MSG]
+    ip, _, bits = value.partition("/")
+    if (bits.startswith("0") and bits != "0") or ip_strict_errors(ip) == ["must not have leading 0s"]:
+        return ["must not have leading 0s in IP or prefix length"]
+    try:
+        ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        return ["must not have bits set beyond the prefix length"]
+    if net.version == 6 and ipaddress.ip_address(ip).ipv4_mapped is not None:
+        return ["must not have an IPv4-mapped IPv6 address"]
+    return []
+
+
 def cidr_errors(path, value) -> List[Problem]:
     if not is_str(value):
         return []
-    if parse_cidr(value) is None:
-        return [invalid(path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)", INVALID_VALUE)]
-    return []
+    return invalid_msgs(path, value, cidr_strict_errors(value), INVALID_VALUE, first_only=True)
 
 
 def _item_path(base, i, key=None):
@@ -201,6 +235,9 @@ IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
 TRAFFIC_DISTRIBUTIONS = ("PreferClose", "PreferSameNode", "PreferSameZone")
 NODE_PORT_MIN, NODE_PORT_MAX = 30000, 32767  # --service-node-port-range default
 MAX_CLIENT_IP_AFFINITY_SECONDS = 86400
+LB_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
+TOPOLOGY_MODE_ANNOTATION = "service.kubernetes.io/topology-mode"
+TOPOLOGY_HINTS_ANNOTATION = "service.kubernetes.io/topology-aware-hints"
 
 
 @validates(("", "Service"))
@@ -288,9 +325,13 @@ def service(obj, ctx):
             if typ == "ClusterIP":
                 out.append(forbidden(pp + ("nodePort",), "may not be used when `type` is 'ClusterIP' (use type NodePort or LoadBalancer, or drop nodePort)", FORBIDDEN_FIELD))
             elif typ in ("NodePort", "LoadBalancer") and not NODE_PORT_MIN <= np <= NODE_PORT_MAX:
+                # A warning: the allocator rejects it on a real create, but
+                # server-side dry-run skips the range check (oracle-confirmed)
+                # and clusters may configure another --service-node-port-range.
                 out.append(invalid(pp + ("nodePort",), np,
                                    f"provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}",
-                                   NODE_PORT_RANGE, "the API server's default --service-node-port-range; omit nodePort to get one allocated"))
+                                   NODE_PORT_RANGE, "the API server's default --service-node-port-range; a real create fails although "
+                                   "--dry-run=server passes; omit nodePort to get one allocated")._replace(severity="warning"))
             key = (proto, np)
             if key in seen_node_ports:
                 out.append(duplicate(pp + ("nodePort",), np, DUPLICATE_VALUE))
@@ -316,8 +357,8 @@ def service(obj, ctx):
         if is_int(t) and not 0 < t <= MAX_CLIENT_IP_AFFINITY_SECONDS:
             out.append(invalid(sp + ("sessionAffinityConfig", "clientIP", "timeoutSeconds"), t,
                                f"must be greater than 0 and less than {MAX_CLIENT_IP_AFFINITY_SECONDS}", INVALID_VALUE))
-    elif sa == "None" and sac is not None:
-        out.append(forbidden(sp + ("sessionAffinityConfig",), "must not be set when session affinity is None", FORBIDDEN_FIELD, at="key"))
+    # sessionAffinity None with a sessionAffinityConfig: the Go check exists but
+    # the config is dropped first (oracle-confirmed: accepted).
     if typ != "ExternalName":
         out.extend(_cluster_ips(spec, cip, cips, headless))
     for i, ip in enumerate(list_at(spec, "externalIPs")):
@@ -331,6 +372,23 @@ def service(obj, ctx):
         for i, r in enumerate(ranges):
             if is_str(r):
                 out.extend(cidr_errors(sp + ("loadBalancerSourceRanges", i), r.strip()))
+    elif is_str(dict_at(obj.data, "metadata", "annotations").get(LB_SOURCE_RANGES_ANNOTATION)):
+        ap = ("metadata", "annotations", LB_SOURCE_RANGES_ANNOTATION)
+        val = dict_at(obj.data, "metadata", "annotations")[LB_SOURCE_RANGES_ANNOTATION]
+        if typ != "LoadBalancer":
+            out.append(forbidden(ap, "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD))
+        if val.strip():
+            for r in val.strip().split(","):
+                r = r.strip()
+                msgs = cidr_strict_errors(r)
+                if msgs:
+                    out.append(invalid(ap, r, msgs[0], INVALID_VALUE))
+    anns = dict_at(obj.data, "metadata", "annotations")
+    mode, hints = anns.get(TOPOLOGY_MODE_ANNOTATION), anns.get(TOPOLOGY_HINTS_ANNOTATION)
+    if is_str(mode) and is_str(hints) and mode != hints:
+        out.append(invalid(("metadata", "annotations", TOPOLOGY_MODE_ANNOTATION), mode,
+                           f"must match annotations[{TOPOLOGY_HINTS_ANNOTATION}] when both are specified", INVALID_VALUE,
+                           f"drop the deprecated {TOPOLOGY_HINTS_ANNOTATION} annotation"))
     if spec.get("allocateLoadBalancerNodePorts") is not None and typ != "LoadBalancer":
         out.append(forbidden(sp + ("allocateLoadBalancerNodePorts",), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
     lbc = spec.get("loadBalancerClass")
@@ -365,9 +423,10 @@ def service(obj, ctx):
 
 def _non_special_ip(path, ip: str) -> List[Problem]:
     """IsValidIP + ValidateNonSpecialIP (external IPs)."""
+    errs = ip_strict_errors(ip)
+    if errs:
+        return [invalid(path, ip, errs[0], INVALID_VALUE)]
     addr = parse_ip(ip)
-    if addr is None:
-        return [invalid(path, ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)", INVALID_VALUE)]
     if addr.is_unspecified:
         return [invalid(path, ip, f"may not be unspecified ({ip})", INVALID_VALUE)]
     if addr.is_loopback:
@@ -402,6 +461,14 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Probl
     pol = spec.get("ipFamilyPolicy")
     if is_str(pol) and pol not in IP_FAMILY_POLICIES:
         out.append(unsupported(sp + ("ipFamilyPolicy",), pol, IP_FAMILY_POLICIES, UNSUPPORTED_VALUE))
+    elif pol == "SingleStack":
+        # initIPFamilyFields (pkg/registry/core/service/storage/alloc.go), before any allocation
+        if isinstance(fams, list) and len(fams) > 1:
+            out.append(invalid(sp + ("ipFamilyPolicy",), pol, "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified",
+                               INVALID_VALUE))
+        elif len(cips) > 1:
+            out.append(invalid(sp + ("ipFamilyPolicy",), pol, "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified",
+                               INVALID_VALUE))
     bad = False
     for i, ip in enumerate(ips):
         p = base + ((i,) if cips else ())
@@ -410,10 +477,11 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Probl
                 bad = True
                 out.append(invalid(sp + ("clusterIPs",), ip, "'None' must be the first and only value", INVALID_VALUE))
             continue
-        if parse_ip(ip) is None:
+        errs = ip_strict_errors(ip)
+        if errs:
             bad = True
-            out.append(invalid(p, ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)", INVALID_VALUE,
-                               'use "None" for a headless service or omit clusterIP to get one allocated'))
+            out.append(invalid(p, ip, errs[0], INVALID_VALUE,
+                               'use "None" for a headless service or omit clusterIP to get one allocated' if errs[0] == IP_MSG else ""))
     if len(ips) > 2:
         out.append(invalid(sp + ("clusterIPs",), ips[2], "may only hold up to 2 values", INVALID_VALUE))
     if bad:
@@ -629,6 +697,11 @@ def pvc_spec(spec: dict, sp) -> List[Problem]:
         out.append(unsupported(sp + ("volumeMode",), vm, VOLUME_MODES, UNSUPPORTED_VALUE))
     ds = spec.get("dataSource")
     dsr = spec.get("dataSourceRef")
+    if isinstance(ds, dict) and not _data_source_enabled(ds):
+        # EnforceDataSourceBackwardsCompatibility (pkg/api/persistentvolumeclaim):
+        # a dataSource other than a PVC or a VolumeSnapshot is dropped before
+        # validation (oracle-confirmed: accepted, the field silently ignored).
+        ds = None
     if isinstance(ds, dict):
         out.extend(_data_source(ds, sp + ("dataSource",)))
     if isinstance(dsr, dict):
@@ -638,14 +711,22 @@ def pvc_spec(spec: dict, sp) -> List[Problem]:
             out.extend(dns_label(sp + ("dataSourceRef", "namespace"), ns))
     if isinstance(dsr, dict) and is_str(dsr.get("namespace")) and dsr.get("namespace"):
         if isinstance(ds, dict):
-            out.append(invalid(sp + ("dataSource",), "", "may not be specified when dataSourceRef.namespace is specified", INVALID_VALUE))
+            out.append(invalid(sp + ("dataSource",), "", "may not be specified when dataSourceRef.namespace is specified", INVALID_VALUE)
+                       ._replace(at="key"))
     elif isinstance(ds, dict) and isinstance(dsr, dict):
         if (ds.get("apiGroup") or None, ds.get("kind"), ds.get("name")) != (dsr.get("apiGroup") or None, dsr.get("kind"), dsr.get("name")):
             out.append(invalid(sp + ("dataSource",), "", "must match dataSourceRef", INVALID_VALUE,
-                               "set only one of dataSource and dataSourceRef, or make them identical"))
+                               "set only one of dataSource and dataSourceRef, or make them identical")._replace(at="key"))
     vac = spec.get("volumeAttributesClassName")
     out.extend(_class_name(sp + ("volumeAttributesClassName",), vac))
     return out
+
+
+def _data_source_enabled(ds: dict) -> bool:
+    """dataSourceIsEnabled (pkg/api/persistentvolumeclaim/util.go)."""
+    group = ds.get("apiGroup") or ""
+    return (ds.get("kind") == "PersistentVolumeClaim" and group == "") or \
+        (ds.get("kind") == "VolumeSnapshot" and group == "snapshot.storage.k8s.io")
 
 
 def _data_source(ds: dict, p) -> List[Problem]:
@@ -829,7 +910,7 @@ def _node_selector_requirement(req: dict, p) -> List[Problem]:
 
 # --- Namespace / LimitRange / ResourceQuota ------------------------------------------------------
 
-STANDARD_FINALIZERS = ("kubernetes",)
+STANDARD_FINALIZERS = ("foregroundDeletion", "kubernetes", "orphan")  # helper.IsStandardFinalizerName
 
 
 @validates(("", "Namespace"))
@@ -868,7 +949,8 @@ def _is_hugepages(name: str) -> bool:
 
 
 def _is_quota_hugepages(name: str) -> bool:
-    return name.startswith("hugepages-") or name.startswith("requests.hugepages-") or name.startswith("limits.hugepages-")
+    """helper.IsQuotaHugePageResourceName (limits.hugepages-* is not one)."""
+    return name.startswith("hugepages-") or name.startswith("requests.hugepages-")
 
 
 def _is_native(name: str) -> bool:

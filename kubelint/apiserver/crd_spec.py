@@ -15,8 +15,9 @@ from typing import List
 
 from ..findings import Problem
 from . import validation as v
-from .core import INVALID_NAME, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, invalid_msgs, is_str, list_at
-from .meta import invalid, required, unsupported
+from .core import (FORBIDDEN_FIELD, INVALID_NAME, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, invalid_msgs, is_str,
+                   list_at)
+from .meta import forbidden, invalid, required, unsupported
 from .registry import validates
 
 SCOPES = ("Cluster", "Namespaced")
@@ -43,7 +44,9 @@ def custom_resource_definition(obj, ctx):
     np_ = sp + ("names",)
     group = spec.get("group")
     plural = names.get("plural")
-    # metadata.name must be <plural>.<group>
+    # metadata.name: a DNS subdomain equal to <plural>.<group>
+    if is_str(obj.name) and obj.name:
+        out.extend(invalid_msgs(("metadata", "name"), obj.name, v.is_dns1123_subdomain(obj.name), INVALID_NAME))
     if is_str(obj.name) and obj.name and is_str(plural) and is_str(group) and obj.name != f"{plural}.{group}":
         out.append(invalid(("metadata", "name"), obj.name, 'must be spec.names.plural+"."+spec.group', INVALID_NAME,
                            f'here: "{plural}.{group}"'))
@@ -108,4 +111,78 @@ def custom_resource_definition(obj, ctx):
         out.append(invalid(np_ + ("listKind",), list_kind, "kind and listKind may not be the same", INVALID_VALUE))
     for i, c in enumerate(list_at(names, "categories")):
         out.extend(_dns1035(np_ + ("categories", i), c))
+    return out
+
+
+PRINTER_COLUMN_TYPES = ("boolean", "date", "integer", "number", "string")
+PRINTER_COLUMN_FORMATS = ("int32", "int64", "float", "double", "byte", "date", "date-time", "password")
+CONVERSION_STRATEGIES = ("None", "Webhook")
+MAX_DEPRECATION_WARNING = 256
+
+
+@validates(("apiextensions.k8s.io", "CustomResourceDefinition"))
+def custom_resource_definition_extras(obj, ctx):
+    """Spec-level rules beyond names/versions: conversion
+    (validateCustomResourceConversion), preserveUnknownFields,
+    additionalPrinterColumns (ValidateCustomResourceColumnDefinition),
+    subresources.scale paths (ValidateCustomResourceDefinitionSubresources),
+    deprecationWarning (ValidateCustomResourceDefinitionVersion)."""
+    out: List[Problem] = []
+    spec = dict_at(obj.data, "spec")
+    sp = ("spec",)
+    if spec.get("preserveUnknownFields") is True:
+        out.append(invalid(sp + ("preserveUnknownFields",), True, "cannot set to true, set x-kubernetes-preserve-unknown-fields to true "
+                           "in spec.versions[*].schema instead", INVALID_VALUE))
+    conv = spec.get("conversion")
+    if isinstance(conv, dict):
+        cp = sp + ("conversion",)
+        strat = conv.get("strategy")
+        if is_str(strat) and strat not in CONVERSION_STRATEGIES:
+            out.append(unsupported(cp + ("strategy",), strat, CONVERSION_STRATEGIES, UNSUPPORTED_VALUE))
+        elif strat == "Webhook":
+            wh = conv.get("webhook")
+            wh = wh if isinstance(wh, dict) else {}
+            if not isinstance(wh.get("clientConfig"), dict):
+                out.append(required(cp + ("webhook", "clientConfig"), "required when strategy is set to Webhook (the conversion webhook's service or url)",
+                                    REQUIRED_VALUE, at="key"))
+            crv = wh.get("conversionReviewVersions")
+            if not isinstance(crv, list) or not crv:
+                out.append(required(cp + ("webhook", "conversionReviewVersions"), "must include at least one of v1, v1beta1", REQUIRED_VALUE, at="key"))
+            elif not {"v1", "v1beta1"} & {x for x in crv if is_str(x)}:
+                out.append(invalid(cp + ("webhook", "conversionReviewVersions"), ", ".join(map(str, crv)),
+                                   "must include at least one of v1, v1beta1", INVALID_VALUE))
+        elif strat == "None" and conv.get("webhook") is not None:
+            out.append(forbidden(cp + ("webhook",), "should not be set when strategy is not set to Webhook", FORBIDDEN_FIELD, at="key"))
+    for i, ver in enumerate(list_at(spec, "versions")):
+        if not isinstance(ver, dict):
+            continue
+        vp = sp + ("versions", i)
+        dw = ver.get("deprecationWarning")
+        if is_str(dw) and len(dw) > MAX_DEPRECATION_WARNING:
+            out.append(invalid(vp + ("deprecationWarning",), dw, f"must be <= {MAX_DEPRECATION_WARNING} characters long", INVALID_VALUE))
+        for j, col in enumerate(list_at(ver, "additionalPrinterColumns")):
+            if not isinstance(col, dict):
+                continue
+            cp = vp + ("additionalPrinterColumns", j)
+            t = col.get("type")
+            if is_str(t) and t not in PRINTER_COLUMN_TYPES:
+                out.append(invalid(cp + ("type",), t, "must be one of " + ",".join(PRINTER_COLUMN_TYPES), INVALID_VALUE))
+            f = col.get("format")
+            if is_str(f) and f and f not in PRINTER_COLUMN_FORMATS:
+                out.append(invalid(cp + ("format",), f, "must be one of " + ",".join(PRINTER_COLUMN_FORMATS), INVALID_VALUE))
+            jp = col.get("jsonPath")
+            if is_str(jp) and jp and not jp.startswith("."):
+                out.append(invalid(cp + ("jsonPath",), jp, "must be a simple json path starting with .", INVALID_VALUE, f'write ".{jp}"'))
+        scale = dict_at(ver, "subresources", "scale")
+        sc = vp + ("subresources", "scale")
+        for key, under in (("specReplicasPath", ".spec."), ("statusReplicasPath", ".status."), ("labelSelectorPath", None)):
+            pth = scale.get(key)
+            if not is_str(pth) or not pth:
+                continue
+            if not pth.startswith("."):
+                out.append(invalid(sc + (key,), pth, "must be a simple json path starting with .", INVALID_VALUE))
+            elif under and not pth.startswith(under):
+                out.append(invalid(sc + (key,), pth, f"should be a json path under {under[:-1]}", INVALID_VALUE))
+            elif under is None and not (pth.startswith(".spec.") or pth.startswith(".status.")):
+                out.append(invalid(sc + (key,), pth, "should be a json path under either .spec or .status", INVALID_VALUE))
     return out

@@ -15,7 +15,7 @@ from typing import List
 from ..findings import Problem
 from . import validation as v
 from .core import (FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE, P,
-                   dict_at, dns_subdomain, invalid_msgs, is_int, is_str, list_at, parse_cidr, parse_ip)
+                   cidr_strict_errors, dict_at, dns_subdomain, invalid_msgs, is_int, is_str, list_at, parse_cidr, parse_ip)
 from .meta import (forbidden, invalid, is_valid_path_segment_name, name_is_dns_label, required, unsupported,
                    validate_label_selector)
 from .registry import validates
@@ -318,14 +318,19 @@ def _ip_block(ipb: dict, p) -> List[Problem]:
     if not is_str(cidr):
         return out
     net = parse_cidr(cidr)
+    msgs = cidr_strict_errors(cidr)  # IsValidCIDRForLegacyField: strict for new objects
+    if msgs:
+        out.append(invalid(p + ("cidr",), cidr, msgs[0], INVALID_VALUE))
     if net is None:
-        return [invalid(p + ("cidr",), cidr, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)", INVALID_VALUE)]
+        return out
     for i, ex in enumerate(list_at(ipb, "except")):
         if not is_str(ex):
             continue
         exn = parse_cidr(ex)
+        msgs = cidr_strict_errors(ex)
+        if msgs:
+            out.append(invalid(p + ("except", i), ex, msgs[0], INVALID_VALUE))
         if exn is None:
-            out.append(invalid(p + ("except", i), ex, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)", INVALID_VALUE))
             continue
         if exn.version != net.version or exn.network_address not in net or net.prefixlen >= exn.prefixlen:
             out.append(invalid(p + ("except", i), ex, "must be a strict subset of `cidr`", INVALID_VALUE, f"{ex} is not inside {cidr}"))

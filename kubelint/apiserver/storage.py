@@ -41,13 +41,21 @@ def storage_class(obj, ctx):
     bm = d.get("volumeBindingMode")
     if is_str(bm) and bm not in BINDING_MODES:
         out.append(unsupported(("volumeBindingMode",), bm, BINDING_MODES, UNSUPPORTED_VALUE))
+    seen_terms = []
     for i, term in enumerate(list_at(d, "allowedTopologies")):
         if not isinstance(term, dict):
             continue
         tp = ("allowedTopologies", i)
         exprs = term.get("matchLabelExpressions")
-        if not isinstance(exprs, list):
-            continue
+        exprs = exprs if isinstance(exprs, list) else []
+        # validateAllowedTopologies: terms must differ; an empty term equals the
+        # (empty) placeholders Go compares against: Duplicate value "".
+        term_map = {r.get("key"): frozenset(x for x in r.get("values") or [] if is_str(x))
+                    for r in exprs if isinstance(r, dict)}
+        if not term_map or term_map in seen_terms:
+            out.append(P(tp + ("matchLabelExpressions",), 'Duplicate value: "" (an allowedTopologies term must be non-empty and differ from the other terms)',
+                         DUPLICATE_VALUE, at="key" if "matchLabelExpressions" in term else "value"))
+        seen_terms.append(term_map)
         keys = set()
         for j, req in enumerate(exprs):
             if not isinstance(req, dict):
