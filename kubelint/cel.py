@@ -640,10 +640,13 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         message = rule.message or f"failed rule: {rule.rule}"
     at = path + _field_path(rule.field_path) if rule.field_path else path
     reason = _REASONS.get(rule.reason or "FieldValueInvalid", "Invalid value")
-    from .crd import json_type
+    from .crd import show
 
-    if reason in ("Invalid value", "Duplicate value"):
-        head = f'{reason}: "{json_type(value)}"'
+    # 1.37 (oracle-confirmed): a scalar's value is shown, an object's or
+    # list's is not: `spec: Invalid value: <message>`,
+    # `spec.hosts[0]: Invalid value: "a.example.org": <message>`.
+    if reason in ("Invalid value", "Duplicate value") and not isinstance(value, (dict, list)) and value is not None:
+        head = f"{reason}: {show(value)}"
     else:
         head = reason
     return [Problem(at, f"{format_path(at) or '<root>'}: {head}: {message} (x-kubernetes-validations rule {_q_rule(rule.rule)})", RULE_FAILED, ERROR)]
