@@ -1199,7 +1199,7 @@ class CrdStage:
 # (validation.go: ValidateStructural, validateStructuralInvariants).
 
 _FORBIDDEN_SCHEMA_KEYS = {
-    "$ref": "must not be set (structural schemas have no references)",
+    "$ref": "$ref is not supported",
     "additionalItems": "additionalItems is not supported",
     "patternProperties": "patternProperties is not supported",
     "dependencies": "dependencies is not supported",
@@ -1260,7 +1260,7 @@ def _check_root(root: dict, path, bad) -> None:
     for key, what in (("nullable", "nullable"), ("x-kubernetes-int-or-string", "x-kubernetes-int-or-string"),
                       ("x-kubernetes-embedded-resource", "x-kubernetes-embedded-resource")):
         if root.get(key) is True:
-            bad(path + (key,), f"Forbidden: must be false at the root")
+            bad(path + (key,), f"Forbidden: {what} cannot be true at the root")
     props = root.get("properties") if isinstance(root.get("properties"), dict) else {}
     meta = props.get("metadata")
     if isinstance(meta, dict):
@@ -1291,8 +1291,11 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int) -> None:
         try:
             _compiled_pattern(pat)
         except PatternUnsupported:
-            if re.search(r"\(\?[=!]|\(\?<[=!]|\\[1-9]", pat):
-                bad(path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression (Go RE2 has no lookaround or backreferences)")
+            m = re.search(r"\(\?<?[=!]|\\[1-9]", pat)
+            if m:
+                why = f"invalid escape sequence: `{m.group(0)}`" if m.group(0).startswith("\\") else f"invalid or unsupported Perl syntax: `{m.group(0)}`"
+                bad(path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression, but isn't: error parsing regexp: {why} "
+                                         "(Go RE2 has no lookaround or backreferences)")
     rules = s.get("x-kubernetes-validations")
     if isinstance(rules, list):
         from . import cel
@@ -1303,10 +1306,10 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int) -> None:
                 if err:
                     bad(path + ("x-kubernetes-validations", i, "rule"), f"Invalid value: {show(r['rule'])}: compilation failed: {err}")
     lt = s.get("x-kubernetes-list-type")
-    if s.get("x-kubernetes-list-map-keys") is not None and lt != "map":
-        bad(path + ("x-kubernetes-list-map-keys",), 'Forbidden: must not be set if x-kubernetes-list-type is not map')
+    if s.get("x-kubernetes-list-map-keys") and lt != "map":
+        bad(path + ("x-kubernetes-list-type",), f'Invalid value: {show(lt if lt is not None else "")}: must be map if x-kubernetes-list-map-keys is non-empty')
     if lt == "map" and not s.get("x-kubernetes-list-map-keys"):
-        bad(path + ("x-kubernetes-list-type",), "Required value: x-kubernetes-list-map-keys must be set when x-kubernetes-list-type is map", "key")
+        bad(path + ("x-kubernetes-list-map-keys",), "Required value: must not be empty if x-kubernetes-list-type is map", "key")
     props = s.get("properties")
     if isinstance(props, dict):
         for k, child in props.items():
