@@ -234,7 +234,8 @@ _FMT_RE = {
     "mac": re.compile(r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\Z|^([0-9A-Fa-f]{2}[:-]){7}[0-9A-Fa-f]{2}\Z|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}\Z"),
     "hexcolor": re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z"),
     "date": re.compile(r"^\d{4}-\d{2}-\d{2}\Z"),
-    "date-time": re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?\Z"),
+    # oracle: a time zone is required, a space separator rejected
+    "date-time": re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})\Z"),
     # strfmt.ParseDuration: Go durations ("0", "1h30m", "-1.5s") and "3 days", "1 week"...
     "duration": re.compile(r"^\s*[-+]?([0-9]*\.?[0-9]+)(\s*[^\W\d_]+\s*([0-9]*\.?[0-9]+)?)*\s*\Z"),
     # strfmt IsHostname accepts Unicode letters and symbols: stay lenient.
@@ -279,6 +280,29 @@ def _check_email(v: str) -> bool:
     return bool(re.match(r"^[^@\s<>]+@[^@\s<>]+\Z", v)) or bool(re.match(r"^[^<>]*<[^@\s<>]+@[^@\s<>]+>\s*\Z", v))
 
 
+def _check_date(v: str) -> bool:
+    import datetime
+
+    if not _FMT_RE["date"].match(v):
+        return False
+    try:
+        datetime.date(int(v[:4]), int(v[5:7]), int(v[8:10]))
+        return True
+    except ValueError:
+        return False
+
+
+def _check_hostname(v: str) -> bool:
+    """strfmt IsHostname: labels of letters, digits, symbols and '-'; with
+    several labels the last is at least two letters (so an IP is not one)."""
+    if not _FMT_RE["hostname"].match(v) or len(v) > 255:
+        return False
+    if v.endswith("."):
+        return False  # oracle: "example.com." is rejected
+    labels = v.split(".")
+    return len(labels) == 1 or (len(labels[-1]) >= 2 and all(c.isalpha() for c in labels[-1]))
+
+
 FORMATS = {
     "ipv4": lambda v: _check_ip(v, 4),
     "ipv6": lambda v: _check_ip(v, 6),
@@ -287,7 +311,9 @@ FORMATS = {
     "email": _check_email,
 }
 for _name, _rx in _FMT_RE.items():
-    FORMATS[_name] = _rx.match
+    FORMATS.setdefault(_name, _rx.match)
+FORMATS["date"] = _check_date
+FORMATS["hostname"] = _check_hostname
 
 
 # --- compiled schema ---------------------------------------------------------------

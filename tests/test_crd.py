@@ -638,3 +638,24 @@ def test_root_rules_see_only_name_and_generate_name_of_metadata(tmp_path):
     """
     r = run_small(tmp_path, schema, "spec: {}\n", metadata="  name: t\n  labels: {a: b}\n")
     assert r.findings == []
+
+
+# Verdicts of kube-apiserver 1.37 for `format` (kubectl apply --dry-run=server
+# on a CRD with one field per format): kubelint must never reject what the
+# server accepts, and rejects these as the server does.
+@pytest.mark.parametrize("fmt,value,valid", [
+    ("uri", "foo", False), ("uri", "/x", True), ("uri", "http://x y", False),
+    ("email", "a@", False), ("email", "A <a@b.c>", True),
+    ("hostname", "a_b", False), ("hostname", "münchen.de", True), ("hostname", "1.2.3.4", False),
+    ("hostname", "example.com", True), ("hostname", "localhost", True), ("hostname", "a.b-c.io", True),
+    ("hostname", "example.com.", False), ("hostname", "x.y1", False),
+    ("date", "2020-1-1", False), ("date", "2020-13-45", False), ("date", "2020-02-29", True),
+    ("date-time", "2020-01-01", False), ("date-time", "2020-01-01T00:00:00", False),
+    ("date-time", "2020-01-01 00:00:00Z", False), ("date-time", "2020-01-01T00:00:00.5+01:00", True),
+    ("date-time", "2020-01-01T00:00Z", False), ("date-time", "2020-01-01t00:00:00z", True),
+    ("duration", "abc", False), ("duration", "1 day", True), ("duration", "0", True), ("duration", "1h30m", True),
+    ("uuid", "xyz", False), ("mac", "zz", False), ("cidr", "10.0.0.1", False), ("cidr", "10.0.0.0/33", False),
+    ("ipv6", "1.2.3.4", False), ("byte", "!!!", False), ("byte", "YWJj", True), ("hexcolor", "#abcd", False),
+])
+def test_formats_as_the_server_checks_them(fmt, value, valid):
+    assert bool(crd.FORMATS[fmt](value)) == valid
