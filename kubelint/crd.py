@@ -1063,11 +1063,8 @@ class CrdStage:
         self.options = options
         self.schema_stage = schema_stage
         self.crds: Dict[Tuple[str, str], List[Crd]] = {}
+        # --schema-dir, and schema-dir: in .kubelint.yaml (Config.apply_options adds those)
         dirs = list(getattr(options, "schema_dirs", None) or ())
-        cfg = getattr(options, "config", None)
-        for d in getattr(cfg, "schema_dirs", None) or ():
-            if d not in dirs:
-                dirs.append(d)
         self.catalogues = [Catalogue(d) for d in dirs]
         self._catalogue_nodes: Dict[Tuple[str, str, str], Optional[tuple]] = {}  # (path, Node or None, error)
         self._reported_unreadable = set()

@@ -683,3 +683,29 @@ def test_cel_library_matches_the_api_server(tmp_path, field, value, valid):
     cr = write(tmp_path, "cr.yaml", f"apiVersion: example.com/v1\nkind: Cel\nmetadata: {{name: c}}\nspec:\n  {field}: {value}\n")
     rules = {f.rule for f in check(os.path.join(DATA, "cel-library-crd.yaml"), cr).findings}
     assert rules == (set() if valid else {"cr-validation-rule"})
+
+
+def test_config_crd_and_schema_dir(tmp_path):
+    """`crd:` and `schema-dir:` in .kubelint.yaml, relative to the file, like --crd/--schema-dir."""
+    from click.testing import CliRunner
+
+    from kubelint.cli import main
+
+    import shutil
+    shutil.copy(os.path.join(DATA, "widget-crd.yaml"), tmp_path / "crd.yaml")
+    shutil.copytree(os.path.join(DATA, "catalog-crds-catalog"), tmp_path / "catalog")
+    (tmp_path / ".kubelint.yaml").write_text("crd: [crd.yaml]\nschema-dir: catalog\n")
+    (tmp_path / "k8s").mkdir()
+    shutil.copy(os.path.join(DATA, "widget-bad.yaml"), tmp_path / "k8s" / "w.yaml")
+    (tmp_path / "k8s" / "g.yaml").write_text("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {mode: turbo}\n")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        res = CliRunner().invoke(main, ["check", "k8s", "--format", "json"])
+    finally:
+        os.chdir(old)
+    data = json.loads(res.output)
+    rules = {(os.path.basename(f["file"]), f["rule"]) for f in data["findings"]}
+    assert ("w.yaml", "unknown-field") in rules and ("g.yaml", "cr-invalid-value") in rules
+    assert not any(r == "no-schema" for _, r in rules)
+    assert not any(f.startswith("crd") for f, _ in rules)  # the --crd source is not reported
