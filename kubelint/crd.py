@@ -68,6 +68,7 @@ DUPLICATE_ITEM = "cr-duplicate-list-item"
 RULE_FAILED = "cr-validation-rule"
 RULE_SKIPPED = "cr-validation-rule-skipped"
 VERSION_NOT_SERVED = "cr-version-not-served"
+UNKNOWN_KIND = "cr-unknown-kind"
 DEPRECATED_VERSION = "cr-deprecated-version"
 CRD_INVALID = "crd-invalid"
 
@@ -1050,7 +1051,8 @@ class _CustomKinds:
     def __contains__(self, key) -> bool:
         api_version, kind = key
         group, _, version = api_version.rpartition("/")
-        return bool(self.stage.crds.get((group, kind))) or self.stage.catalogue_node(group, version, kind) is not None
+        st = self.stage
+        return bool(st.crds.get((group, kind))) or st.catalogue_node(group, version, kind) is not None or st.near_kind(group, kind) is not None
 
 
 class CrdStage:
@@ -1080,6 +1082,15 @@ class CrdStage:
                 crd = Crd(obj)
                 if crd.group and crd.kind:
                     self.crds.setdefault((crd.group, crd.kind), []).append(crd)
+
+    def near_kind(self, group: str, kind: str) -> Optional[str]:
+        """A kind the run's CRDs define in ``group`` that ``kind`` misspells."""
+        from .suggest import closest
+
+        kinds = [k for (g, k) in self.crds if g == group]
+        if not kinds or kind in kinds:
+            return None
+        return closest(kind, kinds, 0.75)
 
     def catalogue_node(self, group, version, kind):
         key = (group, version, kind)
@@ -1153,12 +1164,18 @@ class CrdStage:
             self._validate(obj, node, problems)
             return problems
         hit = self.catalogue_node(obj.group, obj.version, obj.kind)
-        if hit is not None and hit[1] is None:
+        if hit is None:
+            near = self.near_kind(obj.group, obj.kind)
+            if near is not None:
+                problems.append(Problem(("kind",), f'no CustomResourceDefinition in the input defines kind "{obj.kind}" in {obj.group} (did you mean "{near}"?); '
+                                                   f'kubectl fails with "no matches for kind" unless the cluster has another CRD for it', UNKNOWN_KIND, WARNING))
+            return problems
+        if hit[1] is None:
             if (obj.group, obj.version, obj.kind) not in self._reported_unreadable:
                 self._reported_unreadable.add((obj.group, obj.version, obj.kind))
                 problems.append(Problem(("kind",), f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {hit[0]} cannot be read ({hit[2]}); "
                                                    "not validated. Fix or regenerate the file", "no-schema", INFO))
-        elif hit is not None:
+        else:
             self._validate(obj, hit[1], problems)
         return problems
 

@@ -709,3 +709,12 @@ def test_config_crd_and_schema_dir(tmp_path):
     assert ("w.yaml", "unknown-field") in rules and ("g.yaml", "cr-invalid-value") in rules
     assert not any(r == "no-schema" for _, r in rules)
     assert not any(f.startswith("crd") for f, _ in rules)  # the --crd source is not reported
+
+
+def test_misspelt_kind_of_a_crd_group(tmp_path):
+    cr = write(tmp_path, "cr.yaml", CR.format(version="v1").replace("kind: Widget", "kind: Widgte"))
+    result = check(os.path.join(DATA, "widget-crd.yaml"), cr)
+    assert [(f.rule, f.severity) for f in result.findings] == [("cr-unknown-kind", "warning")]
+    assert 'did you mean "Widget"' in result.findings[0].message
+    cr = write(tmp_path, "cr2.yaml", CR.format(version="v1").replace("kind: Widget", "kind: Sprocket"))
+    assert [f.rule for f in check(os.path.join(DATA, "widget-crd.yaml"), cr).findings] == ["no-schema"]
