@@ -903,6 +903,22 @@ def _blocking(p: Problem) -> bool:
     return any(t in p.message for t in _BLOCKING_TEXT) or "Required value" in p.message
 
 
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (a transposition is one edit)."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    prev2, prev = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
 def _p(path) -> str:
     return format_path(path)
 
@@ -1085,12 +1101,21 @@ class CrdStage:
 
     def near_kind(self, group: str, kind: str) -> Optional[str]:
         """A kind the run's CRDs define in ``group`` that ``kind`` misspells."""
-        from .suggest import closest
-
         kinds = [k for (g, k) in self.crds if g == group]
         if not kinds or kind in kinds:
             return None
-        return closest(kind, kinds, 0.75)
+        # A misspelling: at most two edits, and not a longer or shorter name
+        # (CronWorkflow / Workflow, AlertmanagerConfig / Alertmanager are
+        # distinct kinds whose CRDs may simply be elsewhere).
+        best = None
+        for k in kinds:
+            a, b = kind.lower(), k.lower()
+            if a != b and (a in b or b in a):
+                continue
+            d = _edit_distance(a, b)
+            if d <= 2 and (best is None or d < best[0]):
+                best = (d, k)
+        return best[1] if best else None
 
     def catalogue_node(self, group, version, kind):
         key = (group, version, kind)

@@ -716,5 +716,7 @@ def test_misspelt_kind_of_a_crd_group(tmp_path):
     result = check(os.path.join(DATA, "widget-crd.yaml"), cr)
     assert [(f.rule, f.severity) for f in result.findings] == [("cr-unknown-kind", "warning")]
     assert 'did you mean "Widget"' in result.findings[0].message
-    cr = write(tmp_path, "cr2.yaml", CR.format(version="v1").replace("kind: Widget", "kind: Sprocket"))
-    assert [f.rule for f in check(os.path.join(DATA, "widget-crd.yaml"), cr).findings] == ["no-schema"]
+    for other in ("Sprocket", "WidgetConfig", "CronWidget"):  # distinct kinds, CRD elsewhere
+        cr = write(tmp_path, "cr2.yaml", CR.format(version="v1").replace("kind: Widget", f"kind: {other}"))
+        assert [f.rule for f in check(os.path.join(DATA, "widget-crd.yaml"), cr).findings] == ["no-schema"]
+    assert crd._edit_distance("widgte", "widget") == 1
