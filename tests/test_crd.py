@@ -720,3 +720,25 @@ def test_misspelt_kind_of_a_crd_group(tmp_path):
         cr = write(tmp_path, "cr2.yaml", CR.format(version="v1").replace("kind: Widget", f"kind: {other}"))
         assert [f.rule for f in check(os.path.join(DATA, "widget-crd.yaml"), cr).findings] == ["no-schema"]
     assert crd._edit_distance("widgte", "widget") == 1
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_cel_typed_formats(tmp_path):
+    schema = """\
+    type: object
+    properties:
+      spec:
+        type: object
+        x-kubernetes-validations:
+          - rule: "self.start < timestamp('2030-01-01T00:00:00Z') && self.timeout <= duration('1h')"
+            message: too late or too long
+        properties:
+          start: {type: string, format: date-time}
+          timeout: {type: string, format: duration}
+    """
+    assert run_small(tmp_path, schema, "spec: {start: '2024-05-01T10:00:00Z', timeout: 30m}\n").findings == []
+    # verdicts and text confirmed with kube-apiserver 1.37 (same CRD, dry-run)
+    r = run_small(tmp_path, schema, "spec: {start: '2024-05-01T10:00:00Z', timeout: 2h}\n")
+    assert [f.message.split(" (x-kubernetes")[0] for f in r.findings] == ["spec: Invalid value: too late or too long"]
+    r = run_small(tmp_path, schema, "spec: {start: '2031-05-01T10:00:00Z', timeout: 30m}\n")
+    assert [f.rule for f in r.findings] == ["cr-validation-rule"]
