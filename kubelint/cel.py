@@ -64,6 +64,11 @@ def _load_engine():
                 loader = importlib.machinery.ExtensionFileLoader("cel.cel", path)
                 mod = importlib.util.module_from_spec(importlib.util.spec_from_file_location("cel.cel", path, loader=loader))
                 loader.exec_module(mod)
+                # Registered, so a later plain `import cel` (the package) reuses
+                # it: initialising the extension twice panics (its logger).
+                import sys
+
+                sys.modules.setdefault("cel.cel", mod)
                 return mod
     import cel as mod  # an unusual layout: the plain import
 

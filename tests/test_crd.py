@@ -742,3 +742,13 @@ def test_cel_typed_formats(tmp_path):
     assert [f.message.split(" (x-kubernetes")[0] for f in r.findings] == ["spec: Invalid value: too late or too long"]
     r = run_small(tmp_path, schema, "spec: {start: '2031-05-01T10:00:00Z', timeout: 30m}\n")
     assert [f.rule for f in r.findings] == ["cr-validation-rule"]
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_plain_import_of_the_cel_package_after_kubelint_loaded_it():
+    import subprocess
+    import sys
+
+    code = "import kubelint.cel as k; assert k.available(); import cel; print(cel.compile('1 + 1').execute({}))"
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "2", r.stderr[-2000:]
