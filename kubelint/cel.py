@@ -3,8 +3,8 @@
 The CEL engine is ``common-expression-language`` (module ``cel``, Rust
 bindings), chosen over ``cel-python`` by measurement (bench/cel_compare.py:
 same verdicts on the Kubernetes-style rule set except one that cel-python
-gets wrong — a ``number`` field compared with a double — and about 40x
-faster per evaluation, 7x faster to compile).  When the package is missing,
+gets wrong — a ``number`` field compared with a double — and 25-55x
+faster per evaluation, 7-24x faster to compile, over four bench runs).  When the package is missing,
 every rule is reported once as not checked (``info``).
 
 What the API server's CEL environment adds (``k8s.io/apiserver/pkg/cel/library``)
