@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import marshal
 import os
+import re
 from typing import Callable, List, Optional
 
+from . import mask
 from .loader import STDIN, LoadedFile, Limits, discover, iter_load, load_file
 from .findings import Finding
 from .model import KubeObject
@@ -44,6 +46,10 @@ MIN_PARALLEL_OBJECTS = 3000
 # Workers each have a copy of that set, so the parent keeps the first in
 # input order.  A stage can add its own with an ``once_per_kind`` attribute.
 ONCE_PER_KIND = frozenset({"no-schema"})
+# Reported once per run for each CEL rule (kubelint.cel.Rule.reported): the
+# rule's text is in the message; list indices in its path are not part of it.
+ONCE_PER_MESSAGE = frozenset({"cr-validation-rule-skipped"})
+_INDEX = re.compile(r"\[\d+\]")
 
 
 def default_jobs() -> int:
@@ -91,7 +97,7 @@ def _load_one(index: int):
 
     fr = objects_of(loaded)
     blob = marshal.dumps([(o.data, o.shadow, o.doc_index, o.item_index) for o in fr.objects])
-    return fr.path, blob, fr.findings, fr.documents, fr.fatal, fr.directives
+    return fr.path, blob, fr.findings, fr.documents, fr.fatal, fr.directives, fr.secrets
 
 
 def _load_chunk(indices):
@@ -101,10 +107,11 @@ def _load_chunk(indices):
 def _rebuild(packed, context_only: bool):
     from .runner import FileResult
 
-    path, blob, findings, documents, fatal, directives = packed
+    path, blob, findings, documents, fatal, directives, secrets = packed
     fr = FileResult(path, findings, fatal=fatal)
     fr.documents = documents
     fr.directives = directives
+    fr.secrets = secrets  # what kubelint.mask must hide in every output
     for data, shadow, doc_index, item_index in marshal.loads(blob):
         obj = KubeObject(data, shadow, path, doc_index, item_index)
         obj.context_only = context_only
@@ -198,9 +205,9 @@ def _check_chunk(indices):
     out = []
     for i in indices:
         fr = _CHECK_INPUTS[i]
-        before = len(fr.findings)
+        before, known = len(fr.findings), len(fr.secrets)
         check_objects(fr, _CHECK_CTX)
-        out.append((fr.findings[before:], fr.fatal))
+        out.append((fr.findings[before:], fr.fatal, fr.secrets[known:]))
     return out
 
 
@@ -237,14 +244,17 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
         chunks.append(current)
     _CHECK_INPUTS, _CHECK_CTX = inputs, ctx
     done = total - len(work)
-    once = set(ONCE_PER_KIND)
+    once = set(ONCE_PER_KIND) | ONCE_PER_MESSAGE
     for stage in ctx.stages:
         once.update(getattr(stage, "once_per_kind", ()))
     reported = set()
     checked = set()
     try:
         for indices, results in _ordered_map(_check_chunk, chunks, jobs, fork):
-            for i, (findings, fatal) in zip(indices, results):
+            for i, (findings, fatal, secrets) in zip(indices, results):
+                if secrets:  # values credential rules flagged in the worker
+                    inputs[i].secrets.extend(secrets)
+                    mask.active().add(inputs[i].path, secrets)
                 if once:
                     findings = _first_per_kind(findings, once, reported)
                 inputs[i].findings.extend(findings)
@@ -274,6 +284,8 @@ def _first_per_kind(findings, once, reported) -> list:
     for f in findings:
         if f.rule in once and f.object is not None:
             key = (f.rule, f.object.api_version, f.object.kind)
+            if f.rule in ONCE_PER_MESSAGE:
+                key += (_INDEX.sub("[]", f.message),)
             if key in reported:
                 continue
             reported.add(key)

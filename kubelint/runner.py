@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
+from . import mask
 from .findings import ERROR, RANK, Finding, ObjectRef
 from .loader import LoadedFile, Limits, iter_load
 from .model import KubeObject, objects_from_document
@@ -59,6 +60,7 @@ class FileResult:
     fatal: bool = False
     text: Optional[str] = None
     directives: object = None
+    secrets: list = field(default_factory=list)  # kubelint.mask.Secret tuples (picklable)
 
 
 @dataclass
@@ -72,6 +74,7 @@ class RunResult:
     # Every reported input file, in input order, with the identities of its
     # objects (JUnit: one testcase per object, passing ones included).
     objects: Dict[str, List[ObjectRef]] = field(default_factory=dict)
+    masker: object = None  # kubelint.mask.Masker: reporters mask excerpts with masker.line
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -118,6 +121,7 @@ def objects_of(loaded: LoadedFile, context_only: bool = False) -> FileResult:
         for obj in objects:
             obj.context_only = context_only
             result.objects.append(obj)
+            result.secrets.extend(mask.collect(obj))
     result.directives = loaded.directives
     return result
 
@@ -128,6 +132,10 @@ def check_objects(result: FileResult, ctx: RunContext) -> FileResult:
         for stage in ctx.stages:
             try:
                 for problem in stage.check_object(obj, ctx):
+                    if mask.is_credential_rule(problem.rule):
+                        found = mask.secrets_at(obj, problem.path)
+                        result.secrets.extend(found)
+                        mask.active().add(obj.file, found)
                     result.findings.append(obj.finding(problem, problem.rule, problem.severity))
             except Exception as exc:
                 if ctx.options.debug:
@@ -180,8 +188,18 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
             seen.add(real)
             extras.append(fr)
     all_objects = [o for r in inputs + extras for o in r.objects]
+    # Secrets are known from here on: --debug tracebacks and every output
+    # are masked with them (kubelint.mask).
+    masker = mask.Masker()
+    for fr in inputs + extras:
+        masker.add(fr.path, fr.secrets)
+    mask.activate(masker)
     for stage in ctx.prepare:
         stage.prepare(all_objects, ctx)
+    config = options.config
+    if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
+        inputs = [r for r in inputs if not config.excluded(r.path)]
+        all_objects = [o for r in inputs + extras for o in r.objects]
     # Phase 2: per-object stages, file by file.
     findings: List[Finding] = []
     files = documents = 0
@@ -202,12 +220,17 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
             directives[fr.path] = fr.directives
     for fr in extras:
         fatal = fatal or fr.fatal
+    # Values credential rules flagged in phase 2 (in worker processes too:
+    # they come back in FileResult.secrets).
+    for fr in inputs:
+        masker.add(fr.path, fr.secrets)
     # Phase 3: cross-object rules over the whole index.
     for stage in ctx.cross_stages:
         findings.extend(stage.check_all(all_objects, ctx))
     findings = _suppress(findings, directives, inputs, ctx)
+    findings = masker.findings(findings)
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory)
+    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory, masker)
 
 
 def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Finding]:
@@ -217,4 +240,8 @@ def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Fi
         from .suppress import apply
     except ImportError:  # pragma: no cover - optional module
         return findings
-    return apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
+    findings = apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
+    config = getattr(ctx.options, "config", None)
+    if config is not None:  # .kubelint.yaml: disabled ids of every stage, per-rule excludes, severities
+        findings = config.filter(findings)
+    return findings

@@ -44,25 +44,31 @@ def repo(tmp_path):
     return tmp_path
 
 
-def _findings(r):
+def _all_findings(r):
     return [l for l in r.stdout.splitlines() if "] " in l and l.startswith(("k8s/", "app.yaml", "/"))]
+
+
+def _findings(r):
+    """The errors (the concept rules' warnings about the sample are beside the point)."""
+    return [l for l in _all_findings(r) if " error [" in l]
 
 
 def test_write_then_check_reports_nothing(repo):
     r = kubelint("k8s", cwd=repo)
     assert r.returncode == 1 and len(_findings(r)) == 2, r.stdout
     w = kubelint("k8s", "--write-baseline", "kubelint-baseline.json", cwd=repo)
-    assert w.returncode == 0 and "recorded 2 findings" in w.stderr, w.stderr
+    total = len(_all_findings(r))
+    assert w.returncode == 0 and f"recorded {total} findings" in w.stderr, w.stderr
     doc = json.loads((repo / "kubelint-baseline.json").read_text())
     assert doc["kubelint-baseline"] == 1
-    assert sorted((e["rule"], e["file"], e["object"], e["path"]) for e in doc["findings"]) == [
+    assert sorted((e["rule"], e["file"], e["object"], e["path"]) for e in doc["findings"] if e["rule"] == "unknown-field") == [
         ("unknown-field", "k8s/app.yaml", "/ConfigMap//cm", "datta"),
         ("unknown-field", "k8s/app.yaml", "apps/Deployment//web", "spec.template.spec.containers[0].ports[0].protocl"),
     ]
     assert all("line" not in e for e in doc["findings"])
     assert [p.name for p in repo.iterdir() if p.name.startswith(".kubelint-")] == []  # atomic: no temp left
     r = kubelint("k8s", "--baseline", "kubelint-baseline.json", cwd=repo)
-    assert r.returncode == 0 and _findings(r) == [], r.stdout
+    assert r.returncode == 0 and _all_findings(r) == [], r.stdout
 
 
 def test_line_shifts_survive_and_new_findings_show(repo):
