@@ -42,7 +42,8 @@ def precommit():
         _unavailable("git is not installed")
     if not any(WHEELHOUSE.glob("kubelint-*.whl")) or not any(WHEELHOUSE.glob("setuptools-*.whl")):
         _unavailable(f"no local wheelhouse at {WHEELHOUSE} (make one with `pip wheel . setuptools -w .ci/wheelhouse`)")
-    missing = [d for d in _dependencies() if not any(WHEELHOUSE.glob(f"{d}-*.whl"))]
+    wheels = [w.name.lower() for w in WHEELHOUSE.glob("*.whl")]
+    missing = [d for d in _dependencies() if not any(w.startswith(d + "-") for w in wheels)]
     if missing:
         _unavailable(f"the wheelhouse at {WHEELHOUSE} lacks {', '.join(missing)} (a new dependency? "
                      "rebuild it with `pip wheel . setuptools -w .ci/wheelhouse`)")
