@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..engine import check_all
 from ..findings import Problem
+from ..suggest import did_you_mean
 from ..kinds import get_path, iter_containers, pod_spec
 from ._common import as_list, is_object_name, is_workload
 
@@ -116,9 +117,8 @@ def _missing(kind, index, ctx):
                 continue
             yield obj, Problem(path,
                                f'{kind} "{name}" is not in namespace {ns} of the checked manifests: {_CONSEQUENCE[kind]}; '
-                               f"add it, fix the name, or mark the reference optional: true where that fits "
-                               f"(objects created outside these manifests: pass them with --context or set "
-                               f"missing-refs: false in .kubelint.yaml)")
+                               f"add it or fix the name{did_you_mean(name, [n for (n_ns, n) in names if n_ns == ns])} "
+                               "(if it is created elsewhere: --context FILE, or missing-refs: false in .kubelint.yaml)")
 
 
 @check_all("missing-configmap-ref")
