@@ -106,6 +106,9 @@ _CONSEQUENCE = {
 def _missing(kind, index, ctx):
     group, rule = _KIND_INFO[kind]
     names = _names(index, group, kind, ctx.params.get("providers", ()))
+    by_ns = {}
+    for n_ns, n in names:
+        by_ns.setdefault(n_ns, []).append(n)
     for obj in index.objects:
         if not is_workload(obj):
             continue
@@ -117,7 +120,7 @@ def _missing(kind, index, ctx):
                 continue
             yield obj, Problem(path,
                                f'{kind} "{name}" is not in namespace {ns} of the checked manifests: {_CONSEQUENCE[kind]}; '
-                               f"add it or fix the name{did_you_mean(name, [n for (n_ns, n) in names if n_ns == ns])} "
+                               f"add it or fix the name{did_you_mean(name, by_ns.get(ns, ()), 0.8)} "
                                "(if it is created elsewhere: --context FILE, or missing-refs: false in .kubelint.yaml)")
 
 
