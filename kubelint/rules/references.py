@@ -87,6 +87,14 @@ def _refs(obj):
                     yield kind, ref.get("name"), cpath + ("env", j, "valueFrom", key, "name")
 
 
+def _all_refs(index):
+    """(workload, its references) for the run, computed once for the four rules."""
+    cached = getattr(index, "_refs", None)
+    if cached is None:
+        cached = index._refs = [(obj, list(_refs(obj))) for obj in index.objects if is_workload(obj)]
+    return cached
+
+
 _KIND_INFO = {
     # kind -> (group, rule, how it usually gets created)
     "ConfigMap": ("", "missing-configmap-ref"),
@@ -109,18 +117,22 @@ def _missing(kind, index, ctx):
     by_ns = {}
     for n_ns, n in names:
         by_ns.setdefault(n_ns, []).append(n)
-    for obj in index.objects:
-        if not is_workload(obj):
-            continue
+    hints = {}
+
+    def hint(ns, name):
+        if (ns, name) not in hints:
+            hints[(ns, name)] = did_you_mean(name, by_ns.get(ns, ()), 0.8)
+        return hints[(ns, name)]
+    for obj, refs in _all_refs(index):
         ns = index.namespace_of(obj)
-        for k, name, path in _refs(obj):
+        for k, name, path in refs:
             if k != kind or not is_object_name(name):  # placeholders such as $NAME, <name>, {{ .x }}
                 continue
             if (ns, name) in names:
                 continue
             yield obj, Problem(path,
                                f'{kind} "{name}" is not in namespace {ns} of the checked manifests: {_CONSEQUENCE[kind]}; '
-                               f"add it or fix the name{did_you_mean(name, by_ns.get(ns, ()), 0.8)} "
+                               f"add it or fix the name{hint(ns, name)} "
                                "(if it is created elsewhere: --context FILE, or missing-refs: false in .kubelint.yaml)")
 
 
