@@ -217,6 +217,15 @@ def test_terminal_escapes_in_keys_never_reach_the_terminal(tmp_path):
     assert not any(line.startswith("fake") for line in out.splitlines())
 
 
+def test_hostile_file_names_cannot_forge_output_lines(tmp_path):
+    d = _tree(tmp_path)
+    (d / "evil\n::error file=x::forged\x1b[2J.yaml").write_text("a: 1\na: 2\n")
+    rc, out = _dir_run(d)
+    assert rc == 1 and "\x1b" not in out
+    assert not any(line.startswith("::error") for line in out.splitlines())
+    assert "evil\\n::error file=x::forged\\x1b[2J.yaml:2:1: warning [yaml-duplicate-key]" in out
+
+
 # --- text that is not a manifest ---------------------------------------------------------------
 
 def test_merge_conflict_markers_with_a_hint(tmp_path):
