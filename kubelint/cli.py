@@ -159,7 +159,11 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
     options.context_paths.extend(context_paths)
     options.crd_paths.extend(crd_paths)
     options.schema_dirs.extend(schema_dirs)
-    options.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs is None:
+        from .parallel import default_jobs
+
+        jobs = default_jobs()
+    options.jobs = jobs
     if options.jobs < 1:
         _die("--jobs must be at least 1")
     machine = fmt != "text"

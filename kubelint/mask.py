@@ -59,6 +59,7 @@ CREDENTIAL_NAME = re.compile(
 # hard-coded-credential checks register here, or use a catalogue category
 # "credentials" / "secrets").
 CREDENTIAL_RULES = {
+    "configmap-credentials", "secret-in-env-literal",
     "hardcoded-secret", "hardcoded-credential", "secret-in-env", "env-secret-literal",
     "plaintext-secret", "credential-in-env", "secret-in-configmap", "credential-in-configmap",
 }

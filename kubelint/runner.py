@@ -14,11 +14,12 @@ and column.
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
 from . import mask
-from .findings import ERROR, RANK, Finding
+from .findings import ERROR, RANK, Finding, ObjectRef
 from .loader import LoadedFile, Limits, iter_load
 from .model import KubeObject, objects_from_document
 
@@ -70,6 +71,9 @@ class RunResult:
     fatal: bool  # some input could not be read at all (exit status 2)
     kubernetes_version: str
     texts: Dict[str, str] = field(default_factory=dict)  # stdin text, for excerpts
+    # Every reported input file, in input order, with the identities of its
+    # objects (JUnit: one testcase per object, passing ones included).
+    objects: Dict[str, List[ObjectRef]] = field(default_factory=dict)
     masker: object = None  # kubelint.mask.Masker: reporters mask excerpts with masker.line
 
     def count(self, severity: str) -> int:
@@ -166,11 +170,23 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     ctx = build_context(options)
     # Phase 1: load everything (inputs, then --context and --crd sources,
     # which are seen by cross-object rules and CRD schemas but never reported).
-    inputs = [objects_of(loaded) for loaded in iter_load(paths, options.limits, stdin)]
-    seen = {r.path for r in inputs}
+    # With --jobs N the loading and the per-object checks run in forked
+    # workers (kubelint/parallel.py); the result is the same as serially.
+    from .parallel import check_all_files, load_all
+
+    jobs = max(1, int(options.jobs or 1))
+    progress = options.progress
+    inputs = load_all(paths, options.limits, jobs, stdin, progress=progress)
+    # A file both checked and in a --context directory is loaded once (as
+    # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
+    seen = {os.path.realpath(r.path) for r in inputs}
     extra_paths = [p for p in list(options.context_paths) + list(options.crd_paths)]
-    extras = [objects_of(loaded, context_only=True) for loaded in iter_load(extra_paths, options.limits)
-              if loaded.path not in seen] if extra_paths else []
+    extras = []
+    for fr in load_all(extra_paths, options.limits, jobs, context_only=True) if extra_paths else ():
+        real = os.path.realpath(fr.path)
+        if real not in seen:
+            seen.add(real)
+            extras.append(fr)
     all_objects = [o for r in inputs + extras for o in r.objects]
     # Secrets are known from here on: --debug tracebacks and every output
     # are masked with them (kubelint.mask).
@@ -180,14 +196,20 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     mask.activate(masker)
     for stage in ctx.prepare:
         stage.prepare(all_objects, ctx)
+    config = options.config
+    if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
+        inputs = [r for r in inputs if not config.excluded(r.path)]
+        all_objects = [o for r in inputs + extras for o in r.objects]
     # Phase 2: per-object stages, file by file.
     findings: List[Finding] = []
     files = documents = 0
     fatal = False
     texts = {}
     directives = {}
+    inventory: Dict[str, List[ObjectRef]] = {}
+    check_all_files(inputs, ctx, jobs, progress)
     for fr in inputs:
-        check_objects(fr, ctx)
+        inventory[fr.path] = [o.ref for o in fr.objects]
         files += 1
         documents += fr.documents
         fatal = fatal or fr.fatal
@@ -208,7 +230,7 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     findings = _suppress(findings, directives, inputs, ctx)
     findings = masker.findings(findings)
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, masker)
+    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory, masker)
 
 
 def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Finding]:
@@ -218,4 +240,8 @@ def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Fi
         from .suppress import apply
     except ImportError:  # pragma: no cover - optional module
         return findings
-    return apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
+    findings = apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
+    config = getattr(ctx.options, "config", None)
+    if config is not None:  # .kubelint.yaml: disabled ids of every stage, per-rule excludes, severities
+        findings = config.filter(findings)
+    return findings
