@@ -364,8 +364,15 @@ class Masker:
     def _mask_quoted(message: str, value: str) -> str:
         def sub(m):
             inner = next(g for g in m.groups() if g is not None)
-            probe = inner[:-3] if inner.endswith("...") else inner
-            if probe and (probe in value or value in probe):
+            clipped = inner.endswith("...") or inner.endswith("\u2026")
+            probe = inner.rstrip(".\u2026") if clipped else inner
+            if not probe:
+                return m.group()
+            # the value itself, a clipped prefix of it, or a distinctive
+            # piece of it -- not a container name or a key that happens to
+            # occur inside a large flagged block
+            if (value in probe or probe == value.strip() or (clipped and len(probe) >= 4 and value.startswith(probe))
+                    or (probe in value and distinctive(probe))):
                 q = m.group()[0]
                 return f"{q}{MASK}{q}"
             return m.group()
