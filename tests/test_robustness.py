@@ -152,6 +152,31 @@ def test_a_million_empty_documents_end_in_bounded_time(tmp_path):
     assert rc == 1 and OTHER_RULE in out
 
 
+def test_numbers_with_100k_digits(tmp_path):
+    # Python's int() refuses more than 4,300 digits: the loader crashed on
+    # such a scalar, the quantity parser on such a cpu limit.  go-yaml keeps
+    # an integer past 64 bits (and past float64) as its text.
+    digits = "9" * 100_000
+    text = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations: {n: " + digits + "}\nspec:\n  containers:\n"
+            "  - name: a\n    image: x\n    resources: {limits: {cpu: " + digits + "m, memory: 0." + "0" * 100_000 + "1}}\n"
+            "  priority: " + digits + "\n")
+    out = check_bad(tmp_path, "digits.yaml", text, "invalid-type", "must be an integer", line=11)
+    assert "internal-error" not in out
+
+
+def test_resolve_out_of_range_integers_keep_their_text():
+    # go-yaml v2 resolve.go: ParseInt, ParseUint, then ParseFloat (ErrRange
+    # past float64); otherwise strTag
+    from kubelint.loader import resolve_plain
+
+    assert resolve_plain("1" * 5000) == "1" * 5000
+    assert resolve_plain("1" * 400) == "1" * 400  # ParseFloat: value out of range
+    assert resolve_plain("0x1ffffffffffffffff") == "0x1ffffffffffffffff"
+    assert resolve_plain("18446744073709551615") == 2**64 - 1
+    assert resolve_plain("18446744073709551616") == float(2**64)
+    assert resolve_plain("0" * 5000 + "7") == 7
+
+
 # --- keys -----------------------------------------------------------------------------
 
 def test_very_long_implicit_key(tmp_path):
