@@ -40,6 +40,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
+# --debug (and the fuzz targets): loader bugs raise instead of becoming an
+# internal-error finding on the file.
+DEBUG = False
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
@@ -955,11 +958,24 @@ def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
         lf = LoadedFile(display, fatal=exc.fatal)
         lf.problems.append(Finding(exc.rule, ERROR, exc.message, display, exc.line, exc.column))
         return lf
-    loaded = parse_text(text, display, limits)
-    if "kubelint:" in text:
-        from .suppress import scan
+    try:
+        loaded = parse_text(text, display, limits)
+        if "kubelint:" in text:
+            from .suppress import scan
 
-        loaded.directives = scan(text)
+            loaded.directives = scan(text)
+    except (MemoryError, RecursionError) as exc:
+        loaded = LoadedFile(display, fatal=True)
+        loaded.problems.append(Finding("too-many-nodes" if isinstance(exc, MemoryError) else "nesting-too-deep", ERROR,
+                                       "file too large or too deeply nested to decode in the memory available; "
+                                       "lower --max-file-size / --max-nodes / --max-depth", display, 1, 1))
+    except Exception as exc:  # a loader bug must not end the run: the other files are still checked
+        if DEBUG:
+            raise
+        loaded = LoadedFile(display, fatal=True)
+        loaded.problems.append(Finding("internal-error", ERROR,
+                                       f"kubelint internal error while reading the file: {type(exc).__name__}: {_clip(str(exc), 200)} "
+                                       "(please report it; run with --debug for a traceback)", display, 1, 1))
     if path == STDIN:
         loaded.text = text
     return loaded

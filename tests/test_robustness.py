@@ -493,3 +493,49 @@ def test_output_to_a_directory_is_a_usage_error(tmp_path):
     (tmp_path / "other.yaml").write_text(OTHER)
     rc, out, err = cli("--output", str(tmp_path), str(tmp_path / "other.yaml"))
     assert rc == 2 and "directory" in err
+
+
+# --- internal errors: reported, and the rest of the run goes on ----------------------------------
+
+def test_a_loader_bug_is_an_internal_error_on_that_file_only(tmp_path, monkeypatch):
+    from kubelint import runner
+
+    d = _tree(tmp_path)
+    (d / "boom.yaml").write_text("a: 1\n")
+    real = loader.parse_text
+
+    def parse(text, path, limits=Limits()):
+        if path.endswith("boom.yaml"):
+            raise KeyError("simulated loader bug")
+        return real(text, path, limits)
+
+    monkeypatch.setattr(loader, "parse_text", parse)
+    result = CliRunner().invoke(main, ["check", "--no-progress", "--quiet", str(d)])
+    assert result.exit_code == 2, result.output
+    assert f"{d / 'boom.yaml'}:1:1: error [internal-error] kubelint internal error while reading the file: KeyError" in result.output
+    assert OTHER_RULE in result.output
+
+
+def test_a_cross_object_rule_bug_keeps_the_other_findings(tmp_path, monkeypatch):
+    from kubelint import runner
+
+    d = _tree(tmp_path)
+
+    class Broken:
+        name = "cross-object"
+
+        def check_all(self, objects, ctx):
+            raise RuntimeError("simulated rule bug")
+
+    real = runner.build_context
+
+    def build(options):
+        ctx = real(options)
+        ctx.cross_stages.insert(0, Broken())
+        return ctx
+
+    monkeypatch.setattr(runner, "build_context", build)
+    result = CliRunner().invoke(main, ["check", "--no-progress", "--quiet", str(d)])
+    assert result.exit_code == 2, result.output
+    assert "error [internal-error] kubelint internal error in the cross-object stage: RuntimeError: simulated rule bug" in result.output
+    assert OTHER_RULE in result.output
