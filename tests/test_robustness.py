@@ -414,6 +414,8 @@ FUZZ_CRASHES = [
     ("multiline-tagged-scalar", b"- !!int kd\n  nvwww\n"),
     # multi-line values quoted in schema and API-server messages
     ("multiline-value-in-message", b"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \"a\n\n  b\"\n  labels: \"x\n\n  y\"\n"),
+    # Ingress rule with `http: {}` (no paths): apiserver/networking.py iterated None
+    ("ingress-http-without-paths", b"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - host: foo.com\n    http: {}\n"),
     # lone surrogate (API callers can pass one; decode_text never yields it)
     ("lone-surrogate", None),
 ]
