@@ -541,3 +541,19 @@ def test_a_cross_object_rule_bug_keeps_the_other_findings(tmp_path, monkeypatch)
     assert result.exit_code == 2, result.output
     assert "error [internal-error] kubelint internal error in the cross-object stage: RuntimeError: simulated rule bug" in result.output
     assert OTHER_RULE in result.output
+
+
+def test_write_baseline_touches_no_other_file(tmp_path):
+    try:
+        import kubelint.baseline  # noqa: F401
+    except ImportError:
+        pytest.skip("kubelint.baseline is not on this branch")
+    d = _tree(tmp_path)
+    (d / "notes.txt").write_text("keep me\n")
+    target = d / "baseline.json"
+    before = _snapshot(d)
+    rc, _, err = cli("--write-baseline", str(target), str(d / "other.yaml"))
+    assert rc == 0, err
+    after = _snapshot(d)
+    assert set(after) == set(before) | {target}
+    assert all(after[p] == before[p] for p in before)
