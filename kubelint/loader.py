@@ -40,6 +40,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
+# --debug (and the fuzz targets): loader bugs raise instead of becoming an
+# internal-error finding on the file.
+DEBUG = False
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
@@ -327,21 +330,32 @@ _TIMESTAMP_START = re.compile(r"^[0-9]{4}-")
 _INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 
 
-def _go_parse_int(s: str) -> Optional[int]:
+_TOO_BIG = object()  # an integer literal far beyond 64 bits
+
+
+def _go_parse_int(s: str):
+    """strconv.ParseInt/ParseUint(s, 0, 64) syntax: the value, None (not an
+    integer literal) or ``_TOO_BIG`` (out of range; never converted, so a
+    100,000-digit scalar costs nothing and cannot hit Python's int()
+    digit limit)."""
     if not _GO_INT.match(s):
         return None
     neg = s[0] == "-"
     body = s.lstrip("+-")
     if body[:2] in ("0x", "0X"):
-        v = int(body[2:], 16)
+        digits, base, room = body[2:], 16, 16
     elif body[:2] in ("0o", "0O"):
-        v = int(body[2:], 8)
+        digits, base, room = body[2:], 8, 22
     elif body[:2] in ("0b", "0B"):
-        v = int(body[2:], 2)
+        digits, base, room = body[2:], 2, 64
     elif len(body) > 1 and body[0] == "0":
-        v = int(body[1:], 8)
+        digits, base, room = body[1:], 8, 22
     else:
-        v = int(body)
+        digits, base, room = body, 10, 20
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > room:
+        return _TOO_BIG
+    v = int(digits, base)
     return -v if neg else v
 
 
@@ -366,16 +380,20 @@ def resolve_plain(s: str):
         return s
     plain = s.replace("_", "")
     v = _go_parse_int(plain)
-    if v is not None:
+    if v is not None and v is not _TOO_BIG:
         if _INT64_MIN <= v <= _INT64_MAX:
             return v
         if v > 0 and v <= _UINT64_MAX and _GO_UINT.match(plain):
             return v
     if _YAML_FLOAT.match(plain):
-        return float(plain)
-    if v is not None:
-        # out of 64-bit range: go-yaml falls back to big.Int
-        return v
+        f = float(plain)
+        # strconv.ParseFloat fails with ErrRange past float64: go-yaml then
+        # keeps the text (resolve.go returns strTag)
+        if f in _INFINITIES:
+            return s
+        return f
+    # out of 64-bit range and not a float: go-yaml v2 resolve.go keeps the
+    # text (ParseInt and ParseUint fail, no big.Int fallback)
     return s
 
 
@@ -940,11 +958,24 @@ def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
         lf = LoadedFile(display, fatal=exc.fatal)
         lf.problems.append(Finding(exc.rule, ERROR, exc.message, display, exc.line, exc.column))
         return lf
-    loaded = parse_text(text, display, limits)
-    if "kubelint:" in text:
-        from .suppress import scan
+    try:
+        loaded = parse_text(text, display, limits)
+        if "kubelint:" in text:
+            from .suppress import scan
 
-        loaded.directives = scan(text)
+            loaded.directives = scan(text)
+    except (MemoryError, RecursionError) as exc:
+        loaded = LoadedFile(display, fatal=True)
+        loaded.problems.append(Finding("too-many-nodes" if isinstance(exc, MemoryError) else "nesting-too-deep", ERROR,
+                                       "file too large or too deeply nested to decode in the memory available; "
+                                       "lower --max-file-size / --max-nodes / --max-depth", display, 1, 1))
+    except Exception as exc:  # a loader bug must not end the run: the other files are still checked
+        if DEBUG:
+            raise
+        loaded = LoadedFile(display, fatal=True)
+        loaded.problems.append(Finding("internal-error", ERROR,
+                                       f"kubelint internal error while reading the file: {type(exc).__name__}: {_clip(str(exc), 200)} "
+                                       "(please report it; run with --debug for a traceback)", display, 1, 1))
     if path == STDIN:
         loaded.text = text
     return loaded

@@ -240,6 +240,10 @@ _SECRET_KIND = re.compile(r"^kind:\s*[\"']?Secret[\"']?\s*(#.*)?$", re.M)
 _PLAIN_KEYS = {"apiVersion", "kind", "name", "namespace", "type", "immutable"}
 
 
+def _escape_ctrl(text: str) -> str:
+    return _CTRL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def one_line(message: str) -> str:
     """Control characters escaped (a message is one line and cannot drive a
     terminal), overlong runs of non-space characters clipped."""
@@ -344,14 +348,31 @@ class Masker:
                 if s.value in message:
                     message = message.replace(s.value, MASK)
         message = one_line(message)
-        return f if message == f.message else f._replace(message=message)
+        changes = {}
+        if message != f.message:
+            changes["message"] = message
+        if _CTRL.search(f.file):
+            # A hostile file name (newline, terminal escapes) must not forge
+            # output lines or workflow commands; its excerpt is lost, no more.
+            changes["file"] = _escape_ctrl(f.file)
+        obj = f.object
+        if obj is not None and any(isinstance(v, str) and _CTRL.search(v) for v in obj):
+            changes["object"] = obj._replace(**{k: _escape_ctrl(v) for k, v in obj._asdict().items() if isinstance(v, str)})
+        return f._replace(**changes) if changes else f
 
     @staticmethod
     def _mask_quoted(message: str, value: str) -> str:
         def sub(m):
             inner = next(g for g in m.groups() if g is not None)
-            probe = inner[:-3] if inner.endswith("...") else inner
-            if probe and (probe in value or value in probe):
+            clipped = inner.endswith("...") or inner.endswith("\u2026")
+            probe = inner.rstrip(".\u2026") if clipped else inner
+            if not probe:
+                return m.group()
+            # the value itself, a clipped prefix of it, or a distinctive
+            # piece of it -- not a container name or a key that happens to
+            # occur inside a large flagged block
+            if (value in probe or probe == value.strip() or (clipped and len(probe) >= 4 and value.startswith(probe))
+                    or (probe in value and distinctive(probe))):
                 q = m.group()[0]
                 return f"{q}{MASK}{q}"
             return m.group()

@@ -274,3 +274,55 @@ def test_messages_are_one_line():
     assert mask.one_line("a\nb\x1b[31m") == "a\\nb\\x1b[31m"
     long = mask.one_line("x" * 100_000)
     assert len(long) < 200 and "more characters" in long
+
+
+# --- the real credential rules (rules/credentials.yaml, category: credentials) ---------------
+
+CREDENTIAL_MANIFEST = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app
+data:
+  db_url: postgres://admin:Xy7-Very-Secret-Pw@db:5432/app
+  settings.ini: |
+    user = app
+    password = Emb3dded-Secret-Pw9
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  selector: {matchLabels: {a: b}}
+  template:
+    metadata: {labels: {a: b}}
+    spec:
+      containers:
+      - name: c
+        image: nginx:1.27
+        env:
+        - name: API_TOKEN
+          value: Tok3n-Literal-Value-42
+        - name: GITHUB
+          value: ghp_abcdefghijklmnopqrstuvwxyz0123456789AB
+"""
+RULE_SECRETS = ["Xy7-Very-Secret-Pw", "Emb3dded-Secret-Pw9", "Tok3n-Literal-Value-42", "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB"]
+
+
+@pytest.mark.parametrize("fmt", report.FORMATS)
+def test_values_flagged_by_credential_rules_are_masked(tmp_path, fmt):
+    from kubelint.engine import catalogue
+
+    if not {"configmap-credentials", "secret-in-env-literal"} <= set(catalogue()):
+        pytest.skip("the credential rules are not on this branch")
+    try:
+        report.get(fmt)
+    except ImportError:
+        pytest.skip(f"--format {fmt} is not built on this branch")
+    (tmp_path / "app.yaml").write_text(CREDENTIAL_MANIFEST)
+    result, out = _invoke(["--format", fmt, str(tmp_path / "app.yaml")])
+    assert "configmap-credentials" in out and "secret-in-env-literal" in out
+    leaked = [s for s in RULE_SECRETS if s in out]
+    assert not leaked, leaked
+    if fmt == "text":  # masked, not garbled: names and keys around the values stay readable
+        assert 'sets "password" on its line 2' in out and 'container "c" sets GITHUB' in out
+        assert "  db_url: ****" in out
