@@ -209,10 +209,7 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
             out.append(m.required(path + ("completions",), "when completion mode is Indexed", REQUIRED, at="value")
                        if "completions" in spec else
                        Problem(path + ("completionMode",), m.message(path + ("completions",), "Required value: when completion mode is Indexed"), REQUIRED))
-        elif _is_int(completions) and completions > INDEXED_MAX:
-            out.append(m.invalid(path + ("completions",), completions, f"must be less than or equal to {INDEXED_MAX} when completion mode is Indexed", INVALID))
-        if _is_int(parallelism) and parallelism > INDEXED_MAX:
-            out.append(m.invalid(path + ("parallelism",), parallelism, f"must be less than or equal to {INDEXED_MAX} when completion mode is Indexed", INVALID))
+        # (the old 100000 cap on Indexed completions/parallelism is gone in v1.37: oracle-confirmed)
     if spec.get("backoffLimitPerIndex") is not None and not indexed:
         out.append(m.forbidden(path + ("backoffLimitPerIndex",), "requires indexed completion mode", FORBIDDEN, at="key"))
     mfi = spec.get("maxFailedIndexes")
