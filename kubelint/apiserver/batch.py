@@ -215,7 +215,8 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
     mfi = spec.get("maxFailedIndexes")
     if mfi is not None:
         if spec.get("backoffLimitPerIndex") is None:
-            out.append(m.required(path + ("backoffLimitPerIndex",), "when maxFailedIndexes is specified", REQUIRED))
+            out.append(m.required(path + ("backoffLimitPerIndex",), "when maxFailedIndexes is specified", REQUIRED,
+                                  anchor=path + ("maxFailedIndexes",)))
         if _is_int(mfi) and _is_int(completions) and mfi > completions:
             out.append(m.invalid(path + ("maxFailedIndexes",), mfi, "must be less than or equal to completions", INVALID))
     del ads
