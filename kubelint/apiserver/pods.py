@@ -91,8 +91,17 @@ class PodOpts:
 
 # --- names ----------------------------------------------------------------------
 
+def _placeholder(value, path, out):
+    """An unrendered template variable where the server wants a name: info,
+    as the schema layer reports placeholders in typed fields."""
+    out.append(Problem(path, f"{path[-1]} is an unrendered placeholder ({value}): this file is a template (envsubst, kustomize, CI "
+                             "variables); render it before applying, the API server rejects the raw value",
+                       "unrendered-placeholder", "info"))
+
+
 def _dns_label(value, path, out, hint=""):
     if m.is_placeholder(value):
+        _placeholder(value, path, out)
         return
     for msg in v.is_dns1123_label(value):
         out.append(m.invalid(path, value, msg, INVALID, hint))
@@ -100,6 +109,7 @@ def _dns_label(value, path, out, hint=""):
 
 def _dns_subdomain(value, path, out, hint=""):
     if m.is_placeholder(value):
+        _placeholder(value, path, out)
         return
     for msg in v.is_dns1123_subdomain(value):
         out.append(m.invalid(path, value, msg, INVALID, hint))
