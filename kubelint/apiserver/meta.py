@@ -249,12 +249,14 @@ def validate_labels(labels, path: Path, rule: str = INVALID_LABEL) -> List[Probl
     if not isinstance(labels, dict):
         return out
     for k, val in labels.items():
+        # The server names the map (``metadata.labels: Invalid value: "k"``);
+        # kubelint points at the key or value itself.
         for msg in v.is_qualified_name(k):
-            out.append(invalid(path + (k,), k, msg, rule, at="key"))
+            out.append(invalid(path, k, msg, rule, at="key", anchor=path + (k,)))
             break
         if isinstance(val, str):
             for msg in v.is_valid_label_value(val):
-                out.append(invalid(path + (k,), val, msg, rule))
+                out.append(invalid(path, val, msg, rule, anchor=path + (k,)))
                 break
     return out
 
@@ -270,7 +272,7 @@ def validate_annotations(annotations, path: Path, rule: str = INVALID_ANNOTATION
         if not isinstance(k, str):
             continue
         for msg in v.is_qualified_name(k.lower()):
-            out.append(invalid(path + (k,), k, msg, rule, at="key"))
+            out.append(invalid(path, k, msg, rule, at="key", anchor=path + (k,)))
             break
         total += len(k.encode()) + (len(val.encode()) if isinstance(val, str) else 0)
     if total > TOTAL_ANNOTATION_SIZE_LIMIT_B:
@@ -308,7 +310,12 @@ def validate_label_selector_requirement(req: dict, path: Path, rule: str = INVAL
         if n > 0:
             out.append(forbidden(path + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", rule))
     elif isinstance(op, str) or op is None:
-        out.append(unsupported(path + ("operator",), op or "", SELECTOR_OPERATORS, rule) if op else required(path + ("operator",), "", rule))
+        # ValidateLabelSelectorRequirement: field.Invalid "not a valid selector operator"
+        from ..suggest import closest
+
+        hit = closest(op, SELECTOR_OPERATORS) if op else None
+        out.append(invalid(path + ("operator",), op or "", "not a valid selector operator", rule,
+                           "use In, NotIn, Exists or DoesNotExist" + (f'; did you mean "{hit}"?' if hit else "")))
     key = req.get("key")
     if isinstance(key, str):
         out.extend(validate_label_name(key, path + ("key",), rule))

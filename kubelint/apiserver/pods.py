@@ -866,11 +866,11 @@ def _resources(res, path, out, claim_names: Set[str]):
         if name in limits and name in lim_q:
             lq = lim_q[name]
             if qv != lq and not _overcommit_allowed(name):
-                out.append(m.invalid(rp + (name,), _show_q(q), f"must be equal to {name} limit of {_show_q(limits[name])}", INVALID,
-                                     "extended resources and hugepages cannot be overcommitted: request and limit must be the same"))
+                out.append(m.invalid(rp, _show_q(q), f"must be equal to {name} limit of {_show_q(limits[name])}", INVALID,
+                                     "extended resources and hugepages cannot be overcommitted: request and limit must be the same", anchor=rp + (name,)))
             elif qv > lq:
-                out.append(m.invalid(rp + (name,), _show_q(q), f"must be less than or equal to {name} limit of {_show_q(limits[name])}", INVALID,
-                                     "a container's request cannot exceed its limit; raise the limit or lower the request"))
+                out.append(m.invalid(rp, _show_q(q), f"must be less than or equal to {name} limit of {_show_q(limits[name])}", INVALID,
+                                     "a container's request cannot exceed its limit; raise the limit or lower the request", anchor=rp + (name,)))
         elif name not in limits and not _overcommit_allowed(name):
             out.append(m.required(lp, "Limit must be set for non overcommitable resources", REQUIRED,
                                   hint=f"add limits.{name} equal to the request"))
@@ -1423,12 +1423,11 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
             if isinstance(hn, str):
                 _dns_subdomain(hn, path + ("hostAliases", i, "hostnames", j), out)
     pp = spec.get("preemptionPolicy")
-    if isinstance(pp, str) and pp not in ("PreemptLowerPriority", "Never"):
-        out.append(m.unsupported(path + ("preemptionPolicy",), pp, ("PreemptLowerPriority", "Never"), UNSUPPORTED))
-    elif is_pod and not _s(spec.get("priorityClassName")):
-        # The Priority admission plugin (plugin/pkg/admission/priority) computes
-        # priority and preemptionPolicy from the PriorityClass (none: 0 and
-        # PreemptLowerPriority on a fresh cluster) and refuses other values.
+    if is_pod and not _s(spec.get("priorityClassName")):
+        # The Priority admission plugin (plugin/pkg/admission/priority) runs
+        # before validation: it computes priority and preemptionPolicy from the
+        # PriorityClass (none: 0 and PreemptLowerPriority on a fresh cluster)
+        # and refuses any other value.
         if isinstance(pp, str) and pp != "PreemptLowerPriority":
             out.append(m.forbidden(path + ("preemptionPolicy",), f"the string value of PreemptionPolicy ({pp}) must not be provided in pod spec; "
                                    "priority admission controller computed PreemptLowerPriority from the given PriorityClass name", FORBIDDEN,
@@ -1438,6 +1437,8 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
             out.append(m.forbidden(path + ("priority",), f"the integer value of priority ({prio}) must not be provided in pod spec; "
                                    "priority admission controller computed 0 from the given PriorityClass name", FORBIDDEN,
                                    hint="set priorityClassName instead; priority is filled in from the class"))
+    elif isinstance(pp, str) and pp not in ("PreemptLowerPriority", "Never"):
+        out.append(m.unsupported(path + ("preemptionPolicy",), pp, ("PreemptLowerPriority", "Never"), UNSUPPORTED))
     os_ = spec.get("os")
     if isinstance(os_, dict):
         osn = os_.get("name")
