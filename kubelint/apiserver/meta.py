@@ -249,12 +249,14 @@ def validate_labels(labels, path: Path, rule: str = INVALID_LABEL) -> List[Probl
     if not isinstance(labels, dict):
         return out
     for k, val in labels.items():
+        # The server names the map (``metadata.labels: Invalid value: "k"``);
+        # kubelint points at the key or value itself.
         for msg in v.is_qualified_name(k):
-            out.append(invalid(path + (k,), k, msg, rule, at="key"))
+            out.append(invalid(path, k, msg, rule, at="key", anchor=path + (k,)))
             break
         if isinstance(val, str):
             for msg in v.is_valid_label_value(val):
-                out.append(invalid(path + (k,), val, msg, rule))
+                out.append(invalid(path, val, msg, rule, anchor=path + (k,)))
                 break
     return out
 
@@ -270,7 +272,7 @@ def validate_annotations(annotations, path: Path, rule: str = INVALID_ANNOTATION
         if not isinstance(k, str):
             continue
         for msg in v.is_qualified_name(k.lower()):
-            out.append(invalid(path + (k,), k, msg, rule, at="key"))
+            out.append(invalid(path, k, msg, rule, at="key", anchor=path + (k,)))
             break
         total += len(k.encode()) + (len(val.encode()) if isinstance(val, str) else 0)
     if total > TOTAL_ANNOTATION_SIZE_LIMIT_B:
@@ -308,7 +310,12 @@ def validate_label_selector_requirement(req: dict, path: Path, rule: str = INVAL
         if n > 0:
             out.append(forbidden(path + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", rule))
     elif isinstance(op, str) or op is None:
-        out.append(unsupported(path + ("operator",), op or "", SELECTOR_OPERATORS, rule) if op else required(path + ("operator",), "", rule))
+        # ValidateLabelSelectorRequirement: field.Invalid "not a valid selector operator"
+        from ..suggest import closest
+
+        hit = closest(op, SELECTOR_OPERATORS) if op else None
+        out.append(invalid(path + ("operator",), op or "", "not a valid selector operator", rule,
+                           "use In, NotIn, Exists or DoesNotExist" + (f'; did you mean "{hit}"?' if hit else "")))
     key = req.get("key")
     if isinstance(key, str):
         out.extend(validate_label_name(key, path + ("key",), rule))
@@ -368,6 +375,13 @@ def validate_object_meta(obj, name_fn: Optional[NameFn] = None) -> List[Problem]
     if not name and not gen:
         out.append(Problem(("metadata",), "metadata.name: Required value: name or generateName is required "
                                          "(kubectl apply also needs metadata.name)", INVALID_NAME, at="key"))
+    elif not name and isinstance(gen, str) and gen:
+        # kubectl apply (client side): "error: from <gen>: cannot use generate name with apply".
+        # kubectl create accepts it, so a warning with its own id.
+        out.append(Problem(("metadata", "generateName"), f"metadata.generateName: kubectl apply cannot use generateName "
+                                                          f"(\"error: from {gen}: cannot use generate name with apply\"); "
+                                                          "create the object with kubectl create, or set metadata.name",
+                           "generate-name-with-apply", "warning"))
     elif isinstance(name, str) and name:
         for msg in name_fn(name, False):
             out.append(invalid(("metadata", "name"), name, msg, INVALID_NAME, f"{obj.kind} names must be {_describe_name_rule(name_fn)}" if _describe_name_rule(name_fn) else ""))
@@ -387,6 +401,52 @@ def validate_object_meta(obj, name_fn: Optional[NameFn] = None) -> List[Problem]
     out.extend(_finalizers(meta.get("finalizers")))
     # resourceVersion/uid on a new object: accepted (kubectl apply --dry-run=server, oracle-confirmed).
     return out
+
+
+LAST_APPLIED_KEY = "kubectl.kubernetes.io/last-applied-configuration"
+LAST_APPLIED = "last-applied-too-large"
+
+
+def _go_json_len(data) -> int:
+    """Byte length of Go's json.Marshal of ``data`` (compact, HTML-escaped <, >, &)."""
+    import json
+
+    try:
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return 0
+    return len(text.encode("utf-8")) + 5 * sum(text.count(c) for c in "<>&")
+
+
+def _last_applied_size(obj) -> List[Problem]:
+    """Client-side ``kubectl apply`` stores the whole object in the
+    last-applied-configuration annotation, which counts against the 256 KiB
+    annotation limit (ValidateAnnotations): big objects (large CRDs,
+    ConfigMaps) then fail with "metadata.annotations: Too long".  Server-side
+    apply does not add it, so this is a warning, not an error."""
+    meta = obj.data.get("metadata")
+    if not isinstance(meta, dict):
+        return []
+    ann = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
+    own = sum(len(str(k).encode()) + (len(v.encode()) if isinstance(v, str) else 0) for k, v in ann.items() if k != LAST_APPLIED_KEY)
+    if own > TOTAL_ANNOTATION_SIZE_LIMIT_B:
+        return []  # already an error (validate_annotations)
+    quick = len(str(obj.data)) if own + 2 * 1024 < TOTAL_ANNOTATION_SIZE_LIMIT_B // 4 else None
+    if quick is not None and quick < TOTAL_ANNOTATION_SIZE_LIMIT_B // 2:
+        return []  # cheap bound: far below the limit
+    data = obj.data
+    if LAST_APPLIED_KEY in ann:
+        data = dict(data)
+        data["metadata"] = dict(meta)
+        data["metadata"]["annotations"] = {k: v for k, v in ann.items() if k != LAST_APPLIED_KEY}
+    total = own + len(LAST_APPLIED_KEY) + _go_json_len(data) + 1
+    if total <= TOTAL_ANNOTATION_SIZE_LIMIT_B:
+        return []
+    where = ("metadata", "annotations") if ann else ("metadata",)
+    return [Problem(where, f"metadata.annotations: Too long: may not be more than {TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes with client-side "
+                           f"kubectl apply, which adds the whole object (about {total - own - len(LAST_APPLIED_KEY)} bytes) as the "
+                           f"{LAST_APPLIED_KEY} annotation; apply it with `kubectl apply --server-side` (or kubectl create/replace)",
+                    LAST_APPLIED, "warning", at="key")]
 
 
 def _owner_references(refs) -> List[Problem]:
@@ -430,13 +490,16 @@ def _finalizers(finalizers) -> List[Problem]:
 def object_meta(obj, ctx):
     """Every built-in kind: ValidateObjectMeta with the kind's name function."""
     if obj.group == "apiextensions.k8s.io" and obj.kind == "CustomResourceDefinition":
-        return validate_object_meta(obj, lambda n, p: [])  # the CRD validator checks plural.group
+        # the CRD validator checks its name (plural.group); big CRDs are the
+        # usual victims of the last-applied annotation limit.
+        return validate_object_meta(obj, lambda n, p: []) + _last_applied_size(obj)
     name_fn = None
     if obj.group == "" and obj.kind == "Service" and ctx.at_least(35):
         # RelaxedServiceNameValidation: Service names are DNS-1123 labels (a
         # leading digit is fine) in the v1.37 API server (oracle-confirmed).
         name_fn = name_is_dns_label
     out = validate_object_meta(obj, name_fn)
+    out.extend(_last_applied_size(obj))
     if obj.group == "batch" and obj.kind == "CronJob" and isinstance(obj.name, str) and len(obj.name) > CRONJOB_NAME_MAX:
         out.append(invalid(("metadata", "name"), obj.name, f"must be no more than {CRONJOB_NAME_MAX} characters", INVALID_NAME,
                            "the CronJob controller appends an 11-character suffix to Job names"))
