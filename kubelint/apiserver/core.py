@@ -992,7 +992,9 @@ def _quantity_value(p, name: str, raw) -> List[Problem]:
         return []
     if q < 0:
         return [invalid(p, fmt_quantity(raw), "must be greater than or equal to 0", INVALID_VALUE)]
-    integer = name in INTEGER_RESOURCES or name.startswith("count/") or (not _is_native(name) and "/" in name)
+    # helper.IsIntegerResourceName: standard counts and extended resources
+    # (IsExtendedResourceName: not native, not "requests."-prefixed).
+    integer = name in INTEGER_RESOURCES or (not _is_native(name) and not name.startswith("requests."))
     if integer and (q * 1000) % 1000 != 0:
         return [invalid(p, fmt_quantity(raw), "must be an integer", INVALID_VALUE)]
     return []
