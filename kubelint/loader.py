@@ -761,16 +761,37 @@ def _prescan(text: str, limits: Limits) -> None:
         raise LoadError("nesting-too-deep", f"indentation deeper than {4 * budget + 8} columns (limit --max-depth); no manifest needs this", line, 1)
 
 
+_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
+
+
+def _node_estimate(text: str, start: int, end: int) -> int:
+    """An upper bound of the nodes between ``start`` and ``end``, cheaply."""
+    return (text.count("\n", start, end) + text.count(",", start, end)
+            + text.count("- ", start, end) + text.count("? ", start, end))
+
+
 def _count_nodes(text: str, limits: Limits) -> None:
     """Reject a document with more than ``max_nodes`` nodes before PyYAML
     composes it (a 10 MB flow sequence is 5 million nodes, 2 GB of node
-    objects).  Counting parser events costs a pass over the text, so it runs
-    only when a cheap upper bound of the node count exceeds the limit: never
-    for real manifests."""
+    objects).  Counting parser events costs a pass over the document, so it
+    runs only on documents long enough (every node takes at least a
+    character) whose cheap upper bound exceeds the limit: never for real
+    manifests, never for a file of a million tiny documents."""
     budget = limits.max_nodes
-    if text.count("\n") + text.count(",") + text.count("- ") + text.count("? ") <= budget:
+    if len(text) < budget // 2 or _node_estimate(text, 0, len(text)) <= budget:
         return
-    parser = _BaseLoader(text)
+    start = 0
+    for m in _DOC_START.finditer(text):
+        _count_document(text, start, m.start(), budget)
+        start = m.start()
+    _count_document(text, start, len(text), budget)
+
+
+def _count_document(text: str, start: int, end: int, budget: int) -> None:
+    if end - start < budget // 2 or _node_estimate(text, start, end) <= budget:
+        return
+    parser = _BaseLoader(text[start:end])
+    first_line = text.count("\n", 0, start)
     count = 0
     counted = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
     try:
@@ -785,7 +806,7 @@ def _count_nodes(text: str, limits: Limits) -> None:
                 if count > budget:
                     m = event.start_mark
                     raise LoadError("too-many-nodes", f"document has more than {budget:,} nodes (limit --max-nodes); "
-                                    "the API server stores no object this large", m.line + 1, m.column + 1)
+                                    "the API server stores no object this large", first_line + m.line + 1, m.column + 1)
     except yaml.YAMLError:
         return  # the parse proper reports it
     finally:
@@ -833,6 +854,8 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
                                 path, line, exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1))
         return loaded
     index = 0
+    seen = 0  # documents, empty ones included
+    empty_budget = 10 * limits.max_documents
     try:
         while True:
             try:
@@ -847,12 +870,16 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
                 break
             if node is None:
                 continue
+            seen += 1
             if node.__class__ is yaml.ScalarNode and node.tag == _IMPLICIT and not node.style and resolve_plain(node.value) is None:
-                continue  # an empty document ("---" alone, or only comments)
-            if index >= limits.max_documents:
+                if seen <= empty_budget:
+                    continue  # an empty document ("---" alone, or only comments)
+                # a million "---" lines: bounded like real documents
+            if index >= limits.max_documents or seen > empty_budget:
                 m = node.start_mark
-                problems.append(Finding("too-many-documents", ERROR,
-                                        f"more than {limits.max_documents:,} documents in one file (limit --max-documents); the rest of the file was not read",
+                what = (f"more than {limits.max_documents:,} documents in one file (limit --max-documents)" if index >= limits.max_documents
+                        else f"more than {empty_budget:,} documents, empty ones included, in one file (limit 10 x --max-documents)")
+                problems.append(Finding("too-many-documents", ERROR, f"{what}; the rest of the file was not read",
                                         path, m.line + 1, m.column + 1))
                 break
             builder = _Builder(path, problems, limits)

@@ -145,11 +145,16 @@ def test_max_documents_is_configurable(tmp_path):
     check_bad(tmp_path, "few.yaml", text, "too-many-documents", "more than 3 documents", extra=("--max-documents", "3"), line=14)
 
 
-def test_a_million_empty_documents_end_in_bounded_time(tmp_path):
-    (tmp_path / "empty.yaml").write_text("---\n" * 1_000_000)
+def test_a_million_empty_documents(tmp_path):
+    check_bad(tmp_path, "empty.yaml", "---\n" * 1_000_000, "too-many-documents",
+              "more than 100,000 documents, empty ones included, in one file (limit 10 x --max-documents)", line=100_002)
+
+
+def test_a_few_empty_documents_are_fine(tmp_path):
+    (tmp_path / "empty.yaml").write_text("---\n# nothing\n" * 1000)
     (tmp_path / "other.yaml").write_text(OTHER)
     rc, out, _ = cli(str(tmp_path), "--quiet")
-    assert rc == 1 and OTHER_RULE in out
+    assert rc == 1 and OTHER_RULE in out and "empty.yaml" not in out
 
 
 def test_numbers_with_100k_digits(tmp_path):

@@ -9,6 +9,7 @@ output: every --format on stdout and in --output, --debug tracebacks,
 a reason (the lead runs the file again after merging the reporters).
 """
 import base64
+import json
 import io
 import os
 
@@ -326,3 +327,44 @@ def test_values_flagged_by_credential_rules_are_masked(tmp_path, fmt):
     if fmt == "text":  # masked, not garbled: names and keys around the values stay readable
         assert 'sets "password" on its line 2' in out and 'container "c" sets GITHUB' in out
         assert "  db_url: ****" in out
+
+
+# --- property: any distinctive secret, any format -------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SECRET_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=12, max_size=40).filter(
+    lambda s: s.strip() == s and len(set(s)) >= 4 and mask.distinctive(s))
+
+
+@settings(max_examples=60, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(secret=_SECRET_TEXT, where=st.sampled_from(["data", "stringData", "env", "broken-data"]))
+def test_any_secret_is_masked_in_every_format(secret, where):
+    import yaml
+
+    if where == "env":
+        doc = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+               "spec": {"containers": [{"name": "c", "image": "x", "env": [{"name": "APP_PASSWORD", "value": secret,
+                                                                             "valueFrom": {"fieldRef": {}}}]}]}}
+    elif where == "data":
+        doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+               "data": {"k": base64.b64encode(secret.encode()).decode(), "n": 5}}
+    elif where == "broken-data":  # not base64: the finding points at the secret itself
+        doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": secret + "!"}}
+    else:
+        doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": secret, "n": 5}}
+    text = yaml.safe_dump(doc, width=10**6, allow_unicode=True)
+    result = run(["-"], Options(), stdin=io.BytesIO(text.encode("utf-8")))
+    spellings = {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+    if where == "data":
+        spellings.add(base64.b64encode(secret.encode()).decode())
+    for fmt_name in report.FORMATS:
+        try:
+            fmt = report.get(fmt_name)
+        except ImportError:
+            continue
+        out = mask.redact(fmt.render(result, report.RenderOptions()))
+        for s in spellings:
+            assert s not in out, (fmt_name, where, s)
