@@ -1261,8 +1261,10 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
     tmp = c.get("terminationMessagePolicy")
     if isinstance(tmp, str) and tmp and tmp not in TERMINATION_MESSAGE_POLICIES:
         out.append(m.unsupported(cp + ("terminationMessagePolicy",), tmp, TERMINATION_MESSAGE_POLICIES, UNSUPPORTED))
-    mounts = {(_d(x).get("name")): _d(x).get("mountPath") for x in _l(c.get("volumeMounts")) if isinstance(x, dict)}
-    devices = {(_d(x).get("name")): _d(x).get("devicePath") for x in _l(c.get("volumeDevices")) if isinstance(x, dict)}
+    mounts = {x.get("name"): x.get("mountPath") for x in _l(c.get("volumeMounts"))
+              if isinstance(x, dict) and isinstance(x.get("name"), str)}
+    devices = {x.get("name"): x.get("devicePath") for x in _l(c.get("volumeDevices"))
+               if isinstance(x, dict) and isinstance(x.get("name"), str)}
     _ports(c.get("ports"), cp + ("ports",), out)
     _env(c.get("env"), cp + ("env",), out, opts)
     _env_from(c.get("envFrom"), cp + ("envFrom",), out, opts)
@@ -1597,7 +1599,8 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
     cost = ann.get(DELETION_COST_ANNOTATION)
     if isinstance(cost, str) and not (re.match(r"^[+-]?[0-9]+$", cost) and -2 ** 31 <= int(cost) < 2 ** 31):
         out.append(_ann_invalid(ann_path, DELETION_COST_ANNOTATION, cost, "must be a 32bit integer"))
-    names = {c.get("name") for lst in ("initContainers", "containers", "ephemeralContainers") for c in _l(spec.get(lst)) if isinstance(c, dict)}
+    names = {c.get("name") for lst in ("initContainers", "containers", "ephemeralContainers") for c in _l(spec.get(lst))
+             if isinstance(c, dict) and isinstance(c.get("name"), str)}
     for key, value in ann.items():
         if not isinstance(key, str) or not isinstance(value, str):
             continue
