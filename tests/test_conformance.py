@@ -71,7 +71,6 @@ def test_case(case):
             f"{path.name}: error at line {line} does not name {field!r}:\n{shown}")
 
 
-
 def test_suite_size_and_balance():
     """At least 200 cases; every directory (rule family) has a reject case
     and a near-miss accept case."""
