@@ -408,50 +408,7 @@ def validate_object_meta(obj, name_fn: Optional[NameFn] = None) -> List[Problem]
     return out
 
 
-LAST_APPLIED_KEY = "kubectl.kubernetes.io/last-applied-configuration"
-LAST_APPLIED = "last-applied-too-large"
-
-
-def _go_json_len(data) -> int:
-    """Byte length of Go's json.Marshal of ``data`` (compact, HTML-escaped <, >, &)."""
-    import json
-
-    try:
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        return 0
-    return len(text.encode("utf-8")) + 5 * sum(text.count(c) for c in "<>&")
-
-
-def _last_applied_size(obj) -> List[Problem]:
-    """Client-side ``kubectl apply`` stores the whole object in the
-    last-applied-configuration annotation, which counts against the 256 KiB
-    annotation limit (ValidateAnnotations): big objects (large CRDs,
-    ConfigMaps) then fail with "metadata.annotations: Too long".  Server-side
-    apply does not add it, so this is a warning, not an error."""
-    meta = obj.data.get("metadata")
-    if not isinstance(meta, dict):
-        return []
-    ann = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
-    own = sum(len(str(k).encode()) + (len(v.encode()) if isinstance(v, str) else 0) for k, v in ann.items() if k != LAST_APPLIED_KEY)
-    if own > TOTAL_ANNOTATION_SIZE_LIMIT_B:
-        return []  # already an error (validate_annotations)
-    quick = len(str(obj.data)) if own + 2 * 1024 < TOTAL_ANNOTATION_SIZE_LIMIT_B // 4 else None
-    if quick is not None and quick < TOTAL_ANNOTATION_SIZE_LIMIT_B // 2:
-        return []  # cheap bound: far below the limit
-    data = obj.data
-    if LAST_APPLIED_KEY in ann:
-        data = dict(data)
-        data["metadata"] = dict(meta)
-        data["metadata"]["annotations"] = {k: v for k, v in ann.items() if k != LAST_APPLIED_KEY}
-    total = own + len(LAST_APPLIED_KEY) + _go_json_len(data) + 1
-    if total <= TOTAL_ANNOTATION_SIZE_LIMIT_B:
-        return []
-    where = ("metadata", "annotations") if ann else ("metadata",)
-    return [Problem(where, f"metadata.annotations: Too long: may not be more than {TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes with client-side "
-                           f"kubectl apply, which adds the whole object (about {total - own - len(LAST_APPLIED_KEY)} bytes) as the "
-                           f"{LAST_APPLIED_KEY} annotation; apply it with `kubectl apply --server-side` (or kubectl create/replace)",
-                    LAST_APPLIED, "warning", at="key")]
+# The client-side-apply annotation size check (last-applied-too-large) is in core.py.
 
 
 def _owner_references(refs) -> List[Problem]:
@@ -497,14 +454,13 @@ def object_meta(obj, ctx):
     if obj.group == "apiextensions.k8s.io" and obj.kind == "CustomResourceDefinition":
         # the CRD validator checks its name (plural.group); big CRDs are the
         # usual victims of the last-applied annotation limit.
-        return validate_object_meta(obj, lambda n, p: []) + _last_applied_size(obj)
+        return validate_object_meta(obj, lambda n, p: [])
     name_fn = None
     if obj.group == "" and obj.kind == "Service" and ctx.at_least(35):
         # RelaxedServiceNameValidation: Service names are DNS-1123 labels (a
         # leading digit is fine) in the v1.37 API server (oracle-confirmed).
         name_fn = name_is_dns_label
     out = validate_object_meta(obj, name_fn)
-    out.extend(_last_applied_size(obj))
     if obj.group == "batch" and obj.kind == "CronJob" and isinstance(obj.name, str) and len(obj.name) > CRONJOB_NAME_MAX:
         out.append(invalid(("metadata", "name"), obj.name, f"must be no more than {CRONJOB_NAME_MAX} characters", INVALID_NAME,
                            "the CronJob controller appends an 11-character suffix to Job names"))
