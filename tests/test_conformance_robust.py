@@ -27,8 +27,7 @@ def test_validators_survive_odd_shapes():
             for i, val in enumerate(node):
                 yield from paths(val, p + (i,))
 
-    class Obj:
-        pass
+    from kubelint.model import KubeObject
 
     for path, _labels in CASES:
         try:
@@ -48,13 +47,6 @@ def test_validators_survive_odd_shapes():
                     node[p[-1]] = copy.deepcopy(rnd.choice(odd))
                 except (KeyError, IndexError, TypeError):
                     pass
-            obj = Obj()
-            obj.data = data
-            api = data.get("apiVersion") if isinstance(data.get("apiVersion"), str) else ""
-            obj.group = api.split("/")[0] if "/" in api else ""
-            obj.kind = data.get("kind") if isinstance(data.get("kind"), str) else ""
-            obj.metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-            obj.name = obj.metadata.get("name") if isinstance(obj.metadata.get("name"), str) else None
-            obj.namespace = None
+            obj = KubeObject(data, (1, 1, None), str(path), 0)
             for fn in registry._VALIDATORS.get((obj.group, obj.kind), []) + registry._VALIDATORS.get(registry.ANY, []):
                 list(fn(obj, stage.ctx) or ())  # must not raise
