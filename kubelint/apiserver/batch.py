@@ -176,8 +176,15 @@ def validate_schedule(schedule, path, out, has_time_zone: bool):
     try:
         parse_standard(schedule)
     except CronError as exc:
-        out.append(m.invalid(path, schedule, str(exc), SCHEDULE,
-                             "five fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or jan-dec) day-of-week (0-6 or sun-sat), or @hourly/@daily/@weekly/@monthly/@yearly"))
+        msg = str(exc)
+        if "above maximum (6)" in msg:
+            hint = "day-of-week runs 0-6 (sun-sat): write 0 or sun for Sunday, 7 is not accepted"
+        elif msg.startswith("expected exactly 5 fields"):
+            hint = "five fields: minute hour day-of-month month day-of-week (no seconds field), e.g. \"*/15 * * * *\""
+        else:
+            hint = ("five fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or jan-dec) day-of-week (0-6 or sun-sat), "
+                    "or @hourly/@daily/@weekly/@monthly/@yearly")
+        out.append(m.invalid(path, schedule, msg, SCHEDULE, hint))
     if "TZ" in schedule:
         out.append(m.invalid(path, schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead", SCHEDULE,
                              "move the zone to spec.timeZone"))

@@ -329,18 +329,23 @@ def validate_label_selector_requirement(req: dict, path: Path, rule: str = INVAL
 
 
 def selector_matches(selector, labels: dict) -> bool:
-    """metav1.LabelSelectorAsSelector(selector).Matches(labels)."""
+    """metav1.LabelSelectorAsSelector(selector).Matches(labels) (odd shapes:
+    the schema layer reports them; treated as matching nothing special)."""
     if not isinstance(selector, dict):
         return False
+    if not isinstance(labels, dict):
+        labels = {}
     ml = selector.get("matchLabels") or {}
     if isinstance(ml, dict):
         for k, val in ml.items():
-            if labels.get(k) != val:
+            if isinstance(k, str) and labels.get(k) != val:
                 return False
-    for req in selector.get("matchExpressions") or []:
-        if not isinstance(req, dict):
+    exprs = selector.get("matchExpressions")
+    for req in exprs if isinstance(exprs, list) else []:
+        if not isinstance(req, dict) or not isinstance(req.get("key"), str):
             continue
-        key, op, values = req.get("key"), req.get("operator"), req.get("values") or []
+        key, op = req["key"], req.get("operator")
+        values = [x for x in req.get("values") or [] if isinstance(x, str)] if isinstance(req.get("values"), list) else []
         if op == "In" and labels.get(key) not in values:
             return False
         if op == "NotIn" and key in labels and labels[key] in values:

@@ -689,8 +689,10 @@ def _port_num_or_name(port, path, out):
         for msg in v.is_valid_port_num(port):
             out.append(m.invalid(path, port, msg, INVALID))
     elif isinstance(port, str):
+        hint = ("write the port as a number (port: " + port + "), not a quoted string" if port.isdigit()
+                else "a named port must match a name in the container's ports")
         for msg in v.is_valid_port_name(port):
-            out.append(m.invalid(path, port, msg, INVALID, "a named port must match a name in the container's ports"))
+            out.append(m.invalid(path, port, msg, INVALID, hint))
 
 
 HANDLER_KINDS_PROBE = ("exec", "httpGet", "tcpSocket", "grpc")
@@ -1259,8 +1261,10 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
     tmp = c.get("terminationMessagePolicy")
     if isinstance(tmp, str) and tmp and tmp not in TERMINATION_MESSAGE_POLICIES:
         out.append(m.unsupported(cp + ("terminationMessagePolicy",), tmp, TERMINATION_MESSAGE_POLICIES, UNSUPPORTED))
-    mounts = {(_d(x).get("name")): _d(x).get("mountPath") for x in _l(c.get("volumeMounts")) if isinstance(x, dict)}
-    devices = {(_d(x).get("name")): _d(x).get("devicePath") for x in _l(c.get("volumeDevices")) if isinstance(x, dict)}
+    mounts = {x.get("name"): x.get("mountPath") for x in _l(c.get("volumeMounts"))
+              if isinstance(x, dict) and isinstance(x.get("name"), str)}
+    devices = {x.get("name"): x.get("devicePath") for x in _l(c.get("volumeDevices"))
+               if isinstance(x, dict) and isinstance(x.get("name"), str)}
     _ports(c.get("ports"), cp + ("ports",), out)
     _env(c.get("env"), cp + ("env",), out, opts)
     _env_from(c.get("envFrom"), cp + ("envFrom",), out, opts)
@@ -1545,6 +1549,74 @@ def _host_port_conflicts(containers: list, path, offset: int = 0) -> List[Proble
     return out
 
 
+# --- pod-specific annotations ---------------------------------------------------------
+
+MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
+TOLERATIONS_ANNOTATION = "scheduler.alpha.kubernetes.io/tolerations"
+DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost"
+SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
+SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/"
+APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
+
+
+def _ann_invalid(ann_path, key, value, detail, hint=""):
+    """``metadata.annotations[key]: Invalid value: ...`` located at the value."""
+    where = m.format_path(ann_path) + f"[{key}]"
+    text = f"{where}: Invalid value: {m._show(value)}: {detail}" + (f" ({hint})" if hint else "")
+    return Problem(ann_path + (key,), text, INVALID)
+
+
+def _seccomp_annotation(value: str) -> bool:
+    """ValidateSeccompProfile (annotation form)."""
+    if value in ("runtime/default", "docker/default", "unconfined"):
+        return True
+    if value.startswith("localhost/"):
+        rest = value[len("localhost/"):]
+        return not rest.startswith("/") and ".." not in rest.split("/")
+    return False
+
+
+def validate_pod_annotations(ann, spec: dict, ann_path, out):
+    """ValidatePodSpecificAnnotations (+ ValidateSeccompPodAnnotations,
+    ValidateAppArmorPodAnnotations)."""
+    if not isinstance(ann, dict):
+        return
+    if isinstance(ann.get(MIRROR_ANNOTATION), str) and not _s(spec.get("nodeName")):
+        out.append(_ann_invalid(ann_path, MIRROR_ANNOTATION, ann[MIRROR_ANNOTATION], "must set spec.nodeName if mirror pod annotation is set"))
+    tol = ann.get(TOLERATIONS_ANNOTATION)
+    if isinstance(tol, str) and tol:
+        import json
+
+        try:
+            parsed = json.loads(tol)
+        except ValueError as exc:
+            out.append(Problem(ann_path + (TOLERATIONS_ANNOTATION,),
+                               f"{m.format_path(ann_path)}: Invalid value: \"{TOLERATIONS_ANNOTATION}\": {exc.msg.lower()} (the value must be a JSON list of tolerations)",
+                               INVALID))
+        else:
+            if isinstance(parsed, list):
+                _tolerations(parsed, ann_path + (TOLERATIONS_ANNOTATION,), out)
+    cost = ann.get(DELETION_COST_ANNOTATION)
+    if isinstance(cost, str) and not (re.match(r"^[+-]?[0-9]+$", cost) and -2 ** 31 <= int(cost) < 2 ** 31):
+        out.append(_ann_invalid(ann_path, DELETION_COST_ANNOTATION, cost, "must be a 32bit integer"))
+    names = {c.get("name") for lst in ("initContainers", "containers", "ephemeralContainers") for c in _l(spec.get(lst))
+             if isinstance(c, dict) and isinstance(c.get("name"), str)}
+    for key, value in ann.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            continue
+        if key == SECCOMP_POD_ANNOTATION or key.startswith(SECCOMP_CONTAINER_PREFIX):
+            if not _seccomp_annotation(value):
+                out.append(Problem(ann_path + (key,), f"{m.format_path(ann_path + (key,))}: Invalid value: {m._show(value)}: must be a valid seccomp profile "
+                                                      "(runtime/default, unconfined or localhost/<path>; better: securityContext.seccompProfile)", INVALID))
+        elif key.startswith(APPARMOR_PREFIX):
+            cname = key[len(APPARMOR_PREFIX):]
+            if cname not in names:
+                out.append(_ann_invalid(ann_path, key, cname, "container not found"))
+            elif not (value in ("runtime/default", "unconfined") or value.startswith("localhost/")):
+                out.append(_ann_invalid(ann_path, key, value, f"invalid AppArmor profile name: {m._show(value)}",
+                                        "runtime/default, unconfined or localhost/<profile>; better: securityContext.appArmorProfile"))
+
+
 # --- registration --------------------------------------------------------------------
 
 def validate_pod_template(tmpl, path: Path, ctx, extra_volumes: Optional[Dict[str, dict]] = None) -> List[Problem]:
@@ -1557,6 +1629,7 @@ def validate_pod_template(tmpl, path: Path, ctx, extra_volumes: Optional[Dict[st
     out.extend(m.validate_annotations(meta.get("annotations"), path + ("metadata", "annotations")))
     spec = tmpl.get("spec")
     if isinstance(spec, dict):
+        validate_pod_annotations(meta.get("annotations"), spec, path + ("metadata", "annotations"), out)
         out.extend(validate_pod_spec(spec, path + ("spec",), ctx, is_pod=False, meta=meta, extra_volumes=extra_volumes))
     return out
 
@@ -1568,7 +1641,10 @@ def pod(obj, ctx):
     spec = obj.data.get("spec")
     if not isinstance(spec, dict):
         return []
-    return validate_pod_spec(spec, ("spec",), ctx, is_pod=True, meta=obj.metadata if isinstance(obj.metadata, dict) else {})
+    meta = obj.metadata if isinstance(obj.metadata, dict) else {}
+    out = validate_pod_spec(spec, ("spec",), ctx, is_pod=True, meta=meta)
+    validate_pod_annotations(meta.get("annotations"), spec, ("metadata", "annotations"), out)
+    return out
 
 
 @validates(("", "PodTemplate"), ("", "ReplicationController"), ("apps", "Deployment"), ("apps", "StatefulSet"),
