@@ -56,6 +56,11 @@ def P(path, text: str, rule: str, at: str = "value", where: Optional[str] = None
     return Problem(path, f"{where}: {text}" if where else text, rule, severity, at)
 
 
+def _keyed(path) -> str:
+    """The server's form for a map entry: ``data[app.conf]``, ``spec.hard[cpu]``."""
+    return f"{format_path(path[:-1])}[{path[-1]}]"
+
+
 def is_int(x) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
@@ -532,7 +537,7 @@ def _config_key(path, key) -> List[Problem]:
     msgs = v.is_config_map_key(key)
     if msgs:
         return [P(path, f"Invalid value: {_show(key)}: {msgs[0]} (keys become file names in volumes: use letters, digits, '-', '_' and '.')",
-                        INVALID_VALUE, at="key")]
+                  INVALID_VALUE, at="key", where=_keyed(path))]
     return []
 
 
@@ -549,7 +554,8 @@ def config_map(obj, ctx):
     for k, val in data.items():
         out.extend(_config_key(("data", k), k))
         if k in binary:
-            out.append(P(("data", k), f"Invalid value: {_show(k)}: duplicate of key present in binaryData", INVALID_VALUE, at="key"))
+            out.append(P(("data", k), f"Invalid value: {_show(k)}: duplicate of key present in binaryData (a key may be in data or binaryData, not both)",
+                         INVALID_VALUE, at="key", where=_keyed(("data", k))))
         if is_str(val):
             total += len(val.encode("utf-8", "surrogatepass"))
     for k, val in binary.items():
@@ -969,11 +975,11 @@ def _resource_name(p, name: str, standard=STANDARD_RESOURCES, message="must be a
     """validateResourceName: qualified name; unprefixed names must be standard."""
     msgs = v.is_qualified_name(name)
     if msgs:
-        return [P(p, f"Invalid value: {_show(name)}: {msgs[0]}", INVALID_VALUE, at="key")]
+        return [P(p, f"Invalid value: {_show(name)}: {msgs[0]}", INVALID_VALUE, at="key", where=_keyed(p))]
     if "/" not in name and name not in standard and not _is_quota_hugepages(name):
         from ..suggest import did_you_mean
 
-        return [P(p, f"Invalid value: {_show(name)}: {message}{did_you_mean(name, standard)}", INVALID_VALUE, at="key")]
+        return [P(p, f"Invalid value: {_show(name)}: {message}{did_you_mean(name, standard)}", INVALID_VALUE, at="key", where=_keyed(p))]
     return []
 
 
@@ -984,7 +990,7 @@ def _container_resource_name(p, name: str) -> List[Problem]:
         return out
     if "/" not in name:
         if name not in STANDARD_CONTAINER_RESOURCES and not _is_hugepages(name):
-            return [P(p, f"Invalid value: {_show(name)}: must be a standard resource for containers", INVALID_VALUE, at="key")]
+            return [P(p, f"Invalid value: {_show(name)}: must be a standard resource for containers", INVALID_VALUE, at="key", where=_keyed(p))]
     return []
 
 

@@ -141,7 +141,8 @@ def _backend(be: dict, bp) -> List[Problem]:
     svc = be.get("service")
     res = be.get("resource")
     if svc is not None and res is not None:
-        return [invalid(bp, "", "cannot set both resource and service backends", INVALID_VALUE)._replace(at="key")]
+        return [invalid(bp, "", "cannot set both resource and service backends", INVALID_VALUE,
+                        "a backend is either a Service or a resource")._replace(at="key")]
     if isinstance(res, dict):
         out.extend(_typed_ref(res, bp + ("resource",)))
     elif isinstance(svc, dict):
@@ -158,7 +159,8 @@ def _backend(be: dict, bp) -> List[Problem]:
         has_name = is_str(pname) and pname != ""
         has_num = is_int(pnum) and pnum != 0
         if has_name and has_num:
-            out.append(invalid(bp + ("service", "port"), "", "cannot set both port name & port number", INVALID_VALUE)._replace(at="key"))
+            out.append(invalid(bp + ("service", "port"), "", "cannot set both port name & port number", INVALID_VALUE,
+                               "set port.number or port.name, not both")._replace(at="key"))
         elif has_name:
             out.extend(invalid_msgs(bp + ("service", "port", "name"), pname, v.is_valid_port_name(pname), INVALID_VALUE))
         elif has_num:
@@ -166,7 +168,8 @@ def _backend(be: dict, bp) -> List[Problem]:
         else:
             out.append(required(bp + ("service", "port"), "port name or number is required", REQUIRED_VALUE, at="key"))
     elif svc is None and res is None:
-        out.append(invalid(bp, "", "resource or service backend is required", INVALID_VALUE)._replace(at="key"))
+        out.append(invalid(bp, "", "resource or service backend is required", INVALID_VALUE,
+                           "set service (name and port) or resource")._replace(at="key"))
     return out
 
 
