@@ -6,6 +6,7 @@ Exit status: 0 no finding at or above ``--fail-on``; 1 such findings;
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 
@@ -23,10 +24,39 @@ class _Exit(Exception):
 
 
 def _die(message: str, debug: bool = False) -> None:
+    from .mask import one_line, redact
+
     if debug:
-        traceback.print_exc()
-    click.echo(f"kubelint: error: {message}", err=True)
+        _print_traceback()
+    click.echo(f"kubelint: error: {one_line(redact(message))}", err=True)
     raise SystemExit(2)
+
+
+def _print_traceback() -> None:
+    """--debug: the traceback, with every secret of the run masked."""
+    from .mask import redact
+
+    click.echo(redact(traceback.format_exc()), err=True, nl=False)
+
+
+def _size(text: str) -> int:
+    """``32MiB``, ``500k``, ``1G``, ``1048576`` -> bytes."""
+    m = re.fullmatch(r"\s*(\d+)\s*([kKmMgG]?)(i?[bB]?)\s*", str(text))
+    if not m:
+        raise click.BadParameter(f"{text!r} is not a size (e.g. 32MiB, 500k, 1048576)")
+    return int(m.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
+
+
+class _Size(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        try:
+            return _size(value)
+        except click.BadParameter as exc:
+            self.fail(exc.message, param, ctx)
 
 
 class _Group(click.Group):
@@ -42,9 +72,11 @@ class _Group(click.Group):
             click.echo("kubelint: interrupted", err=True)
             raise SystemExit(130)
         except Exception as exc:  # pragma: no cover - safety net
+            from .mask import one_line, redact
+
             if "--debug" in sys.argv:
-                traceback.print_exc()
-            click.echo(f"kubelint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+                _print_traceback()
+            click.echo(f"kubelint: internal error: {type(exc).__name__}: {one_line(redact(str(exc)))} (run with --debug for details)", err=True)
             raise SystemExit(2)
 
 
@@ -76,9 +108,20 @@ def main():
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
 @click.option("--no-schema", type=click.Choice(["info", "error", "off"]), default=None,
               help="Severity of 'no schema for KIND' findings (default: info).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("--max-file-size", type=_Size(), default=None, metavar="SIZE",
+              help="Largest input file read, e.g. 32MiB (default: 32MiB).")
+@click.option("--max-documents", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Most YAML documents read from one file (default: 10000).")
+@click.option("--max-depth", type=click.IntRange(min=1, max=100_000), default=None, metavar="N",
+              help="Deepest nesting of mappings and sequences (default: 1000).")
+@click.option("--max-aliases", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Most nodes a document may produce by expanding YAML aliases (default: 1000000).")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Most nodes (mappings, sequences, scalars) in one document (default: 1000000).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")
 def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_path, context_paths, crd_paths, schema_dirs,
-          baseline, write_baseline, jobs, no_progress, quiet, no_color, no_schema, debug):
+          baseline, write_baseline, jobs, no_progress, quiet, no_color, no_schema, max_file_size, max_documents,
+          max_depth, max_aliases, max_nodes, debug):
     """Check manifests in PATHS (files, directories, or - for stdin)."""
     from . import report, schema
     from .runner import Options, run
@@ -106,10 +149,21 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
         options.default_namespace = namespace
     if no_schema:
         options.no_schema_severity = no_schema
+    limit_overrides = {k: v for k, v in (("max_file_bytes", max_file_size), ("max_documents", max_documents),
+                                         ("max_depth", max_depth), ("max_aliases", max_aliases),
+                                         ("max_nodes", max_nodes)) if v is not None}
+    if limit_overrides:
+        import dataclasses
+
+        options.limits = dataclasses.replace(options.limits, **limit_overrides)
     options.context_paths.extend(context_paths)
     options.crd_paths.extend(crd_paths)
     options.schema_dirs.extend(schema_dirs)
-    options.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs is None:
+        from .parallel import default_jobs
+
+        jobs = default_jobs()
+    options.jobs = jobs
     if options.jobs < 1:
         _die("--jobs must be at least 1")
     machine = fmt != "text"
@@ -124,6 +178,8 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
     finally:
         if options.progress is not None:
             options.progress.close()
+    from .mask import redact
+
     if write_baseline:
         from . import baseline as baseline_mod
 
@@ -147,14 +203,14 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
         from .atomic import write_text
 
         try:
-            write_text(output, reporter.render(result, report.RenderOptions()))
+            write_text(output, redact(reporter.render(result, report.RenderOptions())))
         except OSError as exc:
             _die(f"cannot write {output}: {exc.strerror or exc}")
         out = report.get("text").render(result, report.RenderOptions(color=color, quiet=quiet, excerpts=not quiet))
     else:
         out = reporter.render(result, render_opts)
     if out:
-        click.echo(out, nl=False)
+        click.echo(redact(out), nl=False)
     if result.fatal:
         raise SystemExit(2)
     threshold = fail_on or (config.fail_on if config and config.fail_on else None) or "warning"

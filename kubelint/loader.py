@@ -40,6 +40,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
+# --debug (and the fuzz targets): loader bugs raise instead of becoming an
+# internal-error finding on the file.
+DEBUG = False
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
@@ -48,17 +51,26 @@ STDIN_NAME = "<stdin>"
 class Limits:
     """Bounds that keep hostile input from hanging or exhausting kubelint.
 
-    Defaults are far above anything real manifests need (the whole shared
-    corpus, 2,577 files, stays below a tenth of each).
+    Defaults are far above anything real manifests need: over the whole
+    shared corpus (2,577 files) the maxima are a 2.8 MB file, 70 documents
+    in a file, nesting depth 38, 30 nodes expanded through aliases and
+    67,833 decoded nodes in a document.  Each is configurable on the
+    command line (``--max-file-size``, ``--max-documents``, ``--max-depth``,
+    ``--max-aliases``, ``--max-nodes``); see docs/robustness.md.
     """
 
-    max_file_bytes: int = 32 * 1024 * 1024
-    max_documents: int = 10_000
-    max_depth: int = 1_000
-    # go-yaml v2's own alias-expansion ratio check always applies (kubectl
-    # rejects such documents); this is an absolute cap on decoded nodes of a
-    # document, aliases included.
-    max_nodes: int = 5_000_000
+    max_file_bytes: int = 32 * 1024 * 1024  # --max-file-size
+    max_documents: int = 10_000  # --max-documents (non-empty documents per file)
+    max_depth: int = 1_000  # --max-depth (nesting of mappings and sequences)
+    # --max-aliases: nodes a document may produce by expanding aliases.
+    # go-yaml v2's own alias ratio check (decode.go allowedAliasRatio)
+    # always applies on top, as kubectl rejects such documents.
+    max_aliases: int = 1_000_000
+    # absolute cap on decoded nodes of a document, aliases included.  The
+    # API server stores no object above ~1.5 MB (etcd's request limit), far
+    # below a million nodes; PyYAML's composer needs ~400 bytes a node, so
+    # a document is counted before it is composed when it could exceed this.
+    max_nodes: int = 1_000_000  # --max-nodes
 
 
 @dataclass
@@ -149,13 +161,28 @@ def _walk(directory: str, seen: set) -> Iterator[Tuple[str, Optional[LoadError]]
             subdirs.append(path)
         elif entry.name.lower().endswith(YAML_SUFFIXES):
             try:
-                os.stat(path)
+                st = os.stat(path)
             except OSError as exc:
                 yield path, _os_error(path, exc)
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                # A FIFO would block the run forever, a device never ends.
+                yield path, LoadError("unreadable-file", f"cannot read {path}: not a regular file ({_file_type(st.st_mode)}); "
+                                      "kubelint reads only regular files found in directories", fatal=True)
                 continue
             yield path, None
     for sub in subdirs:
         yield from _walk(sub, seen)
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def _os_error(path: str, exc: OSError) -> LoadError:
@@ -191,6 +218,8 @@ def read_bytes(path: str, limits: Limits, stdin=None) -> bytes:
                 st = os.fstat(fh.fileno())
                 if stat.S_ISREG(st.st_mode) and st.st_size > limits.max_file_bytes:
                     raise LoadError("file-too-large", _too_large(st.st_size, limits), fatal=True)
+                if stat.S_ISDIR(st.st_mode):
+                    raise IsADirectoryError(path)
                 data = fh.read(limits.max_file_bytes + 1)
         except FileNotFoundError:
             raise LoadError("unreadable-file", f"cannot read {path}: the file disappeared while kubelint was running", fatal=True)
@@ -203,10 +232,32 @@ def read_bytes(path: str, limits: Limits, stdin=None) -> bytes:
     return data
 
 
+def read_source(path: str, max_bytes: int = 64 * 1024 * 1024) -> Optional[str]:
+    """A file's text for source excerpts, or None: never blocks (FIFOs,
+    devices and anything but a regular file are not read), never raises,
+    decodes as :func:`decode_text` but replaces what it cannot decode."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(max_bytes)
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(fd)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
+    return raw.decode("utf-8-sig", errors="replace")
+
+
 def _too_large(size: int, limits: Limits) -> str:
     return (
-        f"file is larger than {limits.max_file_bytes:,} bytes (limit max-file-bytes); "
-        "no real manifest is this large; raise the limit in .kubelint.yaml if it is intended"
+        f"file is larger than {limits.max_file_bytes:,} bytes (limit --max-file-size); "
+        "no real manifest is this large: raise the limit with --max-file-size if it is intended"
     )
 
 
@@ -279,21 +330,32 @@ _TIMESTAMP_START = re.compile(r"^[0-9]{4}-")
 _INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 
 
-def _go_parse_int(s: str) -> Optional[int]:
+_TOO_BIG = object()  # an integer literal far beyond 64 bits
+
+
+def _go_parse_int(s: str):
+    """strconv.ParseInt/ParseUint(s, 0, 64) syntax: the value, None (not an
+    integer literal) or ``_TOO_BIG`` (out of range; never converted, so a
+    100,000-digit scalar costs nothing and cannot hit Python's int()
+    digit limit)."""
     if not _GO_INT.match(s):
         return None
     neg = s[0] == "-"
     body = s.lstrip("+-")
     if body[:2] in ("0x", "0X"):
-        v = int(body[2:], 16)
+        digits, base, room = body[2:], 16, 16
     elif body[:2] in ("0o", "0O"):
-        v = int(body[2:], 8)
+        digits, base, room = body[2:], 8, 22
     elif body[:2] in ("0b", "0B"):
-        v = int(body[2:], 2)
+        digits, base, room = body[2:], 2, 64
     elif len(body) > 1 and body[0] == "0":
-        v = int(body[1:], 8)
+        digits, base, room = body[1:], 8, 22
     else:
-        v = int(body)
+        digits, base, room = body, 10, 20
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > room:
+        return _TOO_BIG
+    v = int(digits, base)
     return -v if neg else v
 
 
@@ -318,16 +380,20 @@ def resolve_plain(s: str):
         return s
     plain = s.replace("_", "")
     v = _go_parse_int(plain)
-    if v is not None:
+    if v is not None and v is not _TOO_BIG:
         if _INT64_MIN <= v <= _INT64_MAX:
             return v
         if v > 0 and v <= _UINT64_MAX and _GO_UINT.match(plain):
             return v
     if _YAML_FLOAT.match(plain):
-        return float(plain)
-    if v is not None:
-        # out of 64-bit range: go-yaml falls back to big.Int
-        return v
+        f = float(plain)
+        # strconv.ParseFloat fails with ErrRange past float64: go-yaml then
+        # keeps the text (resolve.go returns strTag)
+        if f in _INFINITIES:
+            return s
+        return f
+    # out of 64-bit range and not a float: go-yaml v2 resolve.go keeps the
+    # text (ParseInt and ParseUint fail, no big.Int fallback)
     return s
 
 
@@ -366,6 +432,8 @@ def _format_float32_g(v: float) -> str:
     try:
         f32 = struct.unpack("f", struct.pack("f", v))[0]
     except OverflowError:
+        return ".inf" if v > 0 else "-.inf"
+    if math.isinf(f32):  # rounds past float32's range: FormatFloat says "+Inf"
         return ".inf" if v > 0 else "-.inf"
     if f32 == 0:
         return "0"
@@ -473,7 +541,7 @@ class _Builder:
             # one node, as go-yaml does.
             self.decodes += 1
             if self.decodes > self.max_nodes:
-                raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit max-nodes)", m.line + 1, m.column + 1)
+                raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit --max-nodes)", m.line + 1, m.column + 1)
             if node.tag == _IMPLICIT:
                 value = node.value if node.style else _resolve_cached(node.value)
             else:
@@ -494,11 +562,11 @@ class _Builder:
             self._check_alias(node)
             return hit
         if depth > self.max_depth:
-            raise _DocError("nesting-too-deep", f"nesting deeper than {self.max_depth} levels (limit max-depth); no manifest needs this", m.line + 1, m.column + 1)
+            raise _DocError("nesting-too-deep", f"nesting deeper than {self.max_depth} levels (limit --max-depth); no manifest needs this", m.line + 1, m.column + 1)
         start = self.decodes
         self.decodes += 1
         if self.decodes > self.max_nodes:
-            raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit max-nodes)", m.line + 1, m.column + 1)
+            raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit --max-nodes)", m.line + 1, m.column + 1)
         line, col = m.line + 1, m.column + 1
         self.memo[nid] = _BUSY
         if cls is _MappingNode:
@@ -520,9 +588,12 @@ class _Builder:
         if self.aliases > 100 and self.decodes > 1000 and self.aliases / self.decodes > _allowed_alias_ratio(self.decodes):
             m = node.start_mark
             raise _DocError("excessive-aliasing", "document contains excessive aliasing (a YAML alias bomb); kubectl rejects it", m.line + 1, m.column + 1)
+        if self.aliases > self.limits.max_aliases:
+            m = node.start_mark
+            raise _DocError("excessive-aliasing", f"aliases expand to more than {self.limits.max_aliases:,} nodes (limit --max-aliases; a YAML alias bomb?)", m.line + 1, m.column + 1)
         if self.decodes > self.limits.max_nodes:
             m = node.start_mark
-            raise _DocError("too-many-nodes", f"document expands to more than {self.limits.max_nodes:,} nodes through aliases (limit max-nodes)", m.line + 1, m.column + 1)
+            raise _DocError("too-many-nodes", f"document expands to more than {self.limits.max_nodes:,} nodes through aliases (limit --max-nodes)", m.line + 1, m.column + 1)
 
     def _tag_check(self, node, expected):
         tag = node.tag
@@ -651,7 +722,11 @@ def _short_tag(tag: str) -> str:
 
 
 def _clip(s: str, n: int = 40) -> str:
-    return s if len(s) <= n else s[: n - 3] + "..."
+    """A value quoted in a message: at most ``n`` characters, one line."""
+    s = s if len(s) <= n else s[: n - 3] + "..."
+    if not s.isprintable():
+        s = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
+    return s
 
 
 # ---------------------------------------------------------------------------
@@ -677,13 +752,44 @@ def _prescan(text: str, limits: Limits) -> None:
                 depth += 1
                 if depth > budget:
                     line = text.count("\n", 0, m.start()) + 1
-                    raise LoadError("nesting-too-deep", f"nesting deeper than {budget} levels (limit max-depth); no manifest needs this", line, m.start() - text.rfind("\n", 0, m.start()))
+                    raise LoadError("nesting-too-deep", f"nesting deeper than {budget} levels (limit --max-depth); no manifest needs this", line, m.start() - text.rfind("\n", 0, m.start()))
             elif depth:
                 depth -= 1
     block = re.search(r"^[ \t?:-]{%d}" % (4 * budget + 8), text, re.M)
     if block:
         line = text.count("\n", 0, block.start()) + 1
-        raise LoadError("nesting-too-deep", f"indentation deeper than {4 * budget + 8} columns (limit max-depth); no manifest needs this", line, 1)
+        raise LoadError("nesting-too-deep", f"indentation deeper than {4 * budget + 8} columns (limit --max-depth); no manifest needs this", line, 1)
+
+
+def _count_nodes(text: str, limits: Limits) -> None:
+    """Reject a document with more than ``max_nodes`` nodes before PyYAML
+    composes it (a 10 MB flow sequence is 5 million nodes, 2 GB of node
+    objects).  Counting parser events costs a pass over the text, so it runs
+    only when a cheap upper bound of the node count exceeds the limit: never
+    for real manifests."""
+    budget = limits.max_nodes
+    if text.count("\n") + text.count(",") + text.count("- ") + text.count("? ") <= budget:
+        return
+    parser = _BaseLoader(text)
+    count = 0
+    counted = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or event.__class__ is yaml.StreamEndEvent:
+                return
+            if event.__class__ is yaml.DocumentStartEvent:
+                count = 0
+            elif event.__class__ in counted:
+                count += 1
+                if count > budget:
+                    m = event.start_mark
+                    raise LoadError("too-many-nodes", f"document has more than {budget:,} nodes (limit --max-nodes); "
+                                    "the API server stores no object this large", m.line + 1, m.column + 1)
+    except yaml.YAMLError:
+        return  # the parse proper reports it
+    finally:
+        parser.dispose()
 
 
 def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
@@ -711,6 +817,7 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
         text = text.replace("\t", " ")
     try:
         _prescan(text, limits)
+        _count_nodes(text, limits)
     except LoadError as exc:
         problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
         return loaded
@@ -718,7 +825,13 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     need = limits.max_depth * 2 + 500
     if old_limit < need:
         sys.setrecursionlimit(need)
-    loader = _ComposeLoader(text)
+    try:
+        loader = _ComposeLoader(text)
+    except UnicodeEncodeError as exc:  # lone surrogates (only via the API: decode_text never yields them)
+        line = text.count("\n", 0, exc.start) + 1
+        problems.append(Finding("invalid-encoding", ERROR, "text contains a lone UTF-16 surrogate, which no UTF encoding can carry; re-save the file as UTF-8",
+                                path, line, exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1))
+        return loaded
     index = 0
     try:
         while True:
@@ -729,8 +842,8 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
             except yaml.MarkedYAMLError as exc:
                 problems.append(_syntax_finding(exc, text, path))
                 break
-            except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors
-                problems.append(Finding("yaml-syntax", ERROR, f"YAML syntax error: {exc}", path, 1, 1))
+            except yaml.YAMLError as exc:
+                problems.append(_unmarked_finding(exc, text, path))
                 break
             if node is None:
                 continue
@@ -739,7 +852,7 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
             if index >= limits.max_documents:
                 m = node.start_mark
                 problems.append(Finding("too-many-documents", ERROR,
-                                        f"more than {limits.max_documents:,} documents in one file (limit max-documents); the rest of the file was not read",
+                                        f"more than {limits.max_documents:,} documents in one file (limit --max-documents); the rest of the file was not read",
                                         path, m.line + 1, m.column + 1))
                 break
             builder = _Builder(path, problems, limits)
@@ -762,6 +875,29 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     return loaded
 
 
+def _unmarked_finding(exc: yaml.YAMLError, text: str, path: str) -> Finding:
+    """A YAML error without a mark: the reader's "unacceptable character"
+    (go-yaml: "control characters are not allowed"), or anything else."""
+    pos = getattr(exc, "position", None)
+    char = getattr(exc, "character", None)
+    if isinstance(pos, int) and 0 <= pos <= len(text):
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    else:
+        line = col = 1
+    if isinstance(char, str) and len(char) == 1:
+        what = f"control character U+{ord(char):04X}"
+    elif isinstance(char, int):
+        what = f"control character U+{char:04X}"
+    else:
+        what = None
+    if what:
+        msg = f"{what} is not allowed in YAML (kubectl: control characters are not allowed); remove it or write it as an escape in a double-quoted string"
+    else:
+        msg = "YAML syntax error: " + " ".join(str(exc).split())
+    return Finding("yaml-syntax", ERROR, msg, path, line, col)
+
+
 def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
@@ -779,6 +915,10 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
         hint = "YAML indentation must use spaces, never tabs: replace the tab with spaces"
     elif "mapping values are not allowed here" in problem:
         hint = "a plain value contains ': ' or the indentation is off; quote the value or fix the indentation"
+    elif ("could not find expected ':'" in problem or "did not find expected ',' or" in problem
+          or "mapping values are not allowed" in problem) and _long_key(text, mark):
+        problem = "a key longer than 1024 characters"
+        hint = "YAML (go-yaml and libyaml alike) limits implicit keys to 1024 characters and no Kubernetes field or data key is longer than 253: shorten the key"
     elif "could not find expected ':'" in problem:
         hint = "a key is missing its ':' or a line is indented inconsistently"
     elif "found undefined alias" in problem:
@@ -798,6 +938,16 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
     return Finding(rule, ERROR, msg, path, line, col)
 
 
+def _long_key(text: str, mark) -> bool:
+    """The error is libyaml's "simple key" limit: more than 1024 characters
+    since the start of the key (line start or flow delimiter) before the mark."""
+    if mark is None or mark.column < 1024 or getattr(mark, "index", None) is None:
+        return False
+    idx = mark.index
+    start = max(text.rfind(c, 0, idx) for c in "\n{[,")
+    return idx - start > 1024 and text.find(": ", start, idx) == -1
+
+
 def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
     """Read, decode and parse one input (``-`` is stdin)."""
     display = STDIN_NAME if path == STDIN else path
@@ -808,11 +958,24 @@ def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
         lf = LoadedFile(display, fatal=exc.fatal)
         lf.problems.append(Finding(exc.rule, ERROR, exc.message, display, exc.line, exc.column))
         return lf
-    loaded = parse_text(text, display, limits)
-    if "kubelint:" in text:
-        from .suppress import scan
+    try:
+        loaded = parse_text(text, display, limits)
+        if "kubelint:" in text:
+            from .suppress import scan
 
-        loaded.directives = scan(text)
+            loaded.directives = scan(text)
+    except (MemoryError, RecursionError) as exc:
+        loaded = LoadedFile(display, fatal=True)
+        loaded.problems.append(Finding("too-many-nodes" if isinstance(exc, MemoryError) else "nesting-too-deep", ERROR,
+                                       "file too large or too deeply nested to decode in the memory available; "
+                                       "lower --max-file-size / --max-nodes / --max-depth", display, 1, 1))
+    except Exception as exc:  # a loader bug must not end the run: the other files are still checked
+        if DEBUG:
+            raise
+        loaded = LoadedFile(display, fatal=True)
+        loaded.problems.append(Finding("internal-error", ERROR,
+                                       f"kubelint internal error while reading the file: {type(exc).__name__}: {_clip(str(exc), 200)} "
+                                       "(please report it; run with --debug for a traceback)", display, 1, 1))
     if path == STDIN:
         loaded.text = text
     return loaded

@@ -14,10 +14,12 @@ and column.
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
-from .findings import ERROR, RANK, Finding
+from . import mask
+from .findings import ERROR, RANK, Finding, ObjectRef
 from .loader import LoadedFile, Limits, iter_load
 from .model import KubeObject, objects_from_document
 
@@ -58,6 +60,7 @@ class FileResult:
     fatal: bool = False
     text: Optional[str] = None
     directives: object = None
+    secrets: list = field(default_factory=list)  # kubelint.mask.Secret tuples (picklable)
 
 
 @dataclass
@@ -68,6 +71,10 @@ class RunResult:
     fatal: bool  # some input could not be read at all (exit status 2)
     kubernetes_version: str
     texts: Dict[str, str] = field(default_factory=dict)  # stdin text, for excerpts
+    # Every reported input file, in input order, with the identities of its
+    # objects (JUnit: one testcase per object, passing ones included).
+    objects: Dict[str, List[ObjectRef]] = field(default_factory=dict)
+    masker: object = None  # kubelint.mask.Masker: reporters mask excerpts with masker.line
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -114,6 +121,7 @@ def objects_of(loaded: LoadedFile, context_only: bool = False) -> FileResult:
         for obj in objects:
             obj.context_only = context_only
             result.objects.append(obj)
+            result.secrets.extend(mask.collect(obj))
     result.directives = loaded.directives
     return result
 
@@ -124,6 +132,10 @@ def check_objects(result: FileResult, ctx: RunContext) -> FileResult:
         for stage in ctx.stages:
             try:
                 for problem in stage.check_object(obj, ctx):
+                    if mask.is_credential_rule(problem.rule):
+                        found = mask.secrets_at(obj, problem.path)
+                        result.secrets.extend(found)
+                        mask.active().add(obj.file, found)
                     result.findings.append(obj.finding(problem, problem.rule, problem.severity))
             except Exception as exc:
                 if ctx.options.debug:
@@ -155,25 +167,57 @@ def run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
 
 
 def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
+    from . import loader
+
+    loader.DEBUG = bool(options.debug)
     ctx = build_context(options)
     # Phase 1: load everything (inputs, then --context and --crd sources,
     # which are seen by cross-object rules and CRD schemas but never reported).
-    inputs = [objects_of(loaded) for loaded in iter_load(paths, options.limits, stdin)]
-    seen = {r.path for r in inputs}
+    # With --jobs N the loading and the per-object checks run in forked
+    # workers (kubelint/parallel.py); the result is the same as serially.
+    from .parallel import check_all_files, load_all
+
+    jobs = max(1, int(options.jobs or 1))
+    progress = options.progress
+    inputs = load_all(paths, options.limits, jobs, stdin, progress=progress)
+    # A file both checked and in a --context directory is loaded once (as
+    # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
+    seen = {os.path.realpath(r.path) for r in inputs}
     extra_paths = [p for p in list(options.context_paths) + list(options.crd_paths)]
-    extras = [objects_of(loaded, context_only=True) for loaded in iter_load(extra_paths, options.limits)
-              if loaded.path not in seen] if extra_paths else []
+    extras = []
+    for fr in load_all(extra_paths, options.limits, jobs, context_only=True) if extra_paths else ():
+        real = os.path.realpath(fr.path)
+        if real not in seen:
+            seen.add(real)
+            extras.append(fr)
     all_objects = [o for r in inputs + extras for o in r.objects]
+    # Secrets are known from here on: --debug tracebacks and every output
+    # are masked with them (kubelint.mask).
+    masker = mask.Masker()
+    for fr in inputs + extras:
+        masker.add(fr.path, fr.secrets)
+    mask.activate(masker)
     for stage in ctx.prepare:
-        stage.prepare(all_objects, ctx)
+        try:
+            stage.prepare(all_objects, ctx)
+        except Exception as exc:
+            if options.debug:
+                raise
+            inputs.append(_internal_error_result(stage, exc, inputs))
+    config = options.config
+    if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
+        inputs = [r for r in inputs if not config.excluded(r.path)]
+        all_objects = [o for r in inputs + extras for o in r.objects]
     # Phase 2: per-object stages, file by file.
     findings: List[Finding] = []
     files = documents = 0
     fatal = False
     texts = {}
     directives = {}
+    inventory: Dict[str, List[ObjectRef]] = {}
+    check_all_files(inputs, ctx, jobs, progress)
     for fr in inputs:
-        check_objects(fr, ctx)
+        inventory[fr.path] = [o.ref for o in fr.objects]
         files += 1
         documents += fr.documents
         fatal = fatal or fr.fatal
@@ -184,12 +228,35 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
             directives[fr.path] = fr.directives
     for fr in extras:
         fatal = fatal or fr.fatal
+    # Values credential rules flagged in phase 2 (in worker processes too:
+    # they come back in FileResult.secrets).
+    for fr in inputs:
+        masker.add(fr.path, fr.secrets)
     # Phase 3: cross-object rules over the whole index.
     for stage in ctx.cross_stages:
-        findings.extend(stage.check_all(all_objects, ctx))
+        try:
+            findings.extend(stage.check_all(all_objects, ctx))
+        except Exception as exc:  # one broken cross-object rule must not lose the whole report
+            if options.debug:
+                raise
+            fr = _internal_error_result(stage, exc, inputs)
+            findings.extend(fr.findings)
+            fatal = True
     findings = _suppress(findings, directives, inputs, ctx)
+    findings = masker.findings(findings)
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts)
+    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory, masker)
+
+
+def _internal_error_result(stage, exc, inputs) -> "FileResult":
+    """An internal error of a whole-run stage, reported on the first input."""
+    where = inputs[0].path if inputs else "-"
+    fr = FileResult(where, fatal=True)
+    fr.findings.append(Finding(
+        "internal-error", ERROR,
+        f"kubelint internal error in the {getattr(stage, 'name', type(stage).__name__)} stage: {type(exc).__name__}: {exc} "
+        "(please report it; run with --debug for a traceback)", where, 1, 1))
+    return fr
 
 
 def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Finding]:
@@ -199,4 +266,8 @@ def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Fi
         from .suppress import apply
     except ImportError:  # pragma: no cover - optional module
         return findings
-    return apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
+    findings = apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
+    config = getattr(ctx.options, "config", None)
+    if config is not None:  # .kubelint.yaml: disabled ids of every stage, per-rule excludes, severities
+        findings = config.filter(findings)
+    return findings

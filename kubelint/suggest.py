@@ -21,6 +21,12 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> Option
     for c in candidates:
         if c.lower() == squashed:
             return c
+    # difflib's ratio is at most 2*len(b)/(len(a)+len(b)): a word this much
+    # longer than every candidate cannot reach the cutoff, and difflib would
+    # spend seconds on a hostile megabyte-long key finding that out.
+    longest = max((len(c) for c in candidates), default=0)
+    if cutoff > 0 and len(word) * cutoff > (2 - cutoff) * longest:
+        return None
     hits = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
     if hits:
         return hits[0]

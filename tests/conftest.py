@@ -12,3 +12,16 @@ if not SHARED.is_dir() and pathlib.Path("/work/shared").is_dir():
     SHARED = pathlib.Path("/work/shared")
 CORPUS = SHARED / "corpus"
 CORPUS_LEGACY = SHARED / "corpus-legacy"
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def corpus_result():
+    """One default run over ../shared/corpus, shared by every test that needs it."""
+    from kubelint.runner import Options, run
+
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS}")
+    return run([str(CORPUS)], Options())

@@ -28,7 +28,7 @@ def load_cases():
     cases = []
     for dirpath, _dirs, files in os.walk(ROOT):
         for name in sorted(files):
-            if name.endswith((".yaml", ".yml", ".json")):
+            if name.endswith((".yaml", ".yml", ".json")) and name != "oracle-results.json":
                 path = pathlib.Path(dirpath, name)
                 head = path.read_text(encoding="utf-8", errors="replace")[:4000]
                 labels = dict(HEADER.findall(head))
@@ -69,3 +69,14 @@ def test_case(case):
         leaf = re.split(r"[.\[]", field.rstrip("]"))[-1]
         assert any(leaf in (f.path + " " + f.message) for f in at_line), (
             f"{path.name}: error at line {line} does not name {field!r}:\n{shown}")
+
+
+def test_suite_size_and_balance():
+    """At least 200 cases; every directory (rule family) has a reject case
+    and a near-miss accept case."""
+    assert len(CASES) >= 200, len(CASES)
+    families = {}
+    for path, labels in CASES:
+        families.setdefault(path.parent, set()).add(labels.get("verdict"))
+    lopsided = sorted(str(d.relative_to(ROOT)) for d, verdicts in families.items() if verdicts != {"accept", "reject"})
+    assert not lopsided, f"families without both an accept and a reject case: {lopsided}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Tuple
 
-from ..findings import Problem
+from ..findings import Problem, format_path
 from . import validation as v
 from .registry import ANY, validates
 
@@ -32,41 +32,94 @@ TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024  # TotalAnnotationSizeLimitB
 STANDARD_FINALIZERS = {"kubernetes", "orphan", "foregroundDeletion"}  # IsStandardFinalizerName + metav1
 
 
-def invalid(path: Path, value, detail: str, rule: str, hint: str = "") -> Problem:
-    """``field.Invalid``: ``Invalid value: "x": detail``."""
-    shown = _show(value)
-    msg = f"Invalid value: {shown}: {detail}"
+def field_path(path: Path) -> str:
+    """The server's field path: ``spec.containers[0].ports[1].name``, map keys
+    in brackets (``metadata.labels[app]``)... kept as kubelint's dotted form."""
+    return format_path(path)
+
+
+def suggest(word, candidates) -> str:
+    """``did you mean "X"?`` (no parentheses, for use inside a hint) or ""."""
+    from ..suggest import closest
+
+    hit = closest(word, candidates) if isinstance(word, str) else None
+    return f'did you mean "{hit}"?' if hit else ""
+
+
+def message(path: Path, text: str, hint: str = "") -> str:
+    """``<field path>: <server message>`` plus an optional plain-language hint."""
+    where = format_path(path)
+    msg = f"{where}: {text}" if where else text
     if hint:
         msg += f" ({hint})"
-    return Problem(path, msg, rule)
+    return msg
 
 
-def required(path: Path, detail: str, rule: str, at: str = "value") -> Problem:
-    """``field.Required``: ``Required value: detail``."""
-    return Problem(path, f"Required value: {detail}" if detail else "Required value", rule, at=at)
+def invalid(path: Path, value, detail: str, rule: str, hint: str = "", at: str = "value", anchor: Optional[Path] = None) -> Problem:
+    """``field.Invalid``: ``Invalid value: "x": detail``.  ``anchor``: report
+    at this path instead (the server names a parent, the value is below)."""
+    return Problem(anchor or path, message(path, f"Invalid value: {_show(value)}: {detail}", hint), rule, at=at)
 
 
-def unsupported(path: Path, value, supported, rule: str) -> Problem:
+def required(path: Path, detail: str, rule: str, at: str = "value", hint: str = "", anchor: Optional[Path] = None) -> Problem:
+    """``field.Required``: ``Required value: detail``.  ``anchor``: where to
+    report it when ``path`` itself is absent (the field it depends on)."""
+    return Problem(anchor or path, message(path, f"Required value: {detail}" if detail else "Required value", hint), rule, at=at)
+
+
+def unsupported(path: Path, value, supported, rule: str, hint: str = "", anchor: Optional[Path] = None) -> Problem:
     """``field.NotSupported``: ``Unsupported value: "x": supported values: "a", "b"``."""
     from ..suggest import did_you_mean
 
     opts = ", ".join(f'"{s}"' for s in supported)
-    hint = did_you_mean(value, supported) if isinstance(value, str) else ""
-    return Problem(path, f"Unsupported value: {_show(value)}: supported values: {opts}{hint}", rule)
+    dym = did_you_mean(value, supported) if isinstance(value, str) else ""
+    return Problem(anchor or path, message(path, f"Unsupported value: {_show(value)}: supported values: {opts}{dym}", hint), rule)
 
 
-def duplicate(path: Path, value, rule: str, first: Optional[Path] = None) -> Problem:
+def duplicate(path: Path, value, rule: str, first: Optional[Path] = None, hint: str = "") -> Problem:
     """``field.Duplicate``: ``Duplicate value: "x"``."""
-    return Problem(path, f"Duplicate value: {_show(value)}", rule)
+    if first is not None and not hint:
+        hint = f"first used at {format_path(first)}"
+    return Problem(path, message(path, f"Duplicate value: {_show(value)}", hint), rule)
 
 
-def forbidden(path: Path, detail: str, rule: str, at: str = "value") -> Problem:
+def forbidden(path: Path, detail: str, rule: str, at: str = "value", hint: str = "") -> Problem:
     """``field.Forbidden``: ``Forbidden: detail``."""
-    return Problem(path, f"Forbidden: {detail}", rule, at=at)
+    return Problem(path, message(path, f"Forbidden: {detail}", hint), rule, at=at)
 
 
-def too_long(path: Path, limit: int, rule: str) -> Problem:
-    return Problem(path, f"Too long: may not be more than {limit} bytes", rule)
+def not_found(path: Path, value, rule: str, hint: str = "") -> Problem:
+    """``field.NotFound``: ``Not found: "x"``."""
+    return Problem(path, message(path, f"Not found: {_show(value)}", hint), rule)
+
+
+def too_long(path: Path, limit: int, rule: str, hint: str = "") -> Problem:
+    """``field.TooLong``."""
+    return Problem(path, message(path, f"Too long: may not be more than {limit} bytes", hint), rule)
+
+
+def too_many(path: Path, actual: int, limit: int, rule: str, hint: str = "") -> Problem:
+    """``field.TooMany``."""
+    return Problem(path, message(path, f"Too many: {actual}: must have at most {limit} items", hint), rule)
+
+
+_PLACEHOLDER_RE = None
+
+
+def is_placeholder(value) -> bool:
+    """An unrendered template variable (``${X}``, ``$X``, ``$(X)``, ``<X>``,
+    ``{{ x }}``): the file is a template, not what gets applied; the schema
+    layer reports it as ``unrendered-placeholder``."""
+    global _PLACEHOLDER_RE
+    if not isinstance(value, str):
+        return False
+    if _PLACEHOLDER_RE is None:
+        import re
+
+        from ..schema import _PLACEHOLDER
+
+        _PLACEHOLDER_RE = (_PLACEHOLDER, re.compile(r"<[A-Za-z][^<>]*>|\{\{.*\}\}|\$[A-Z_][A-Z0-9_]*"))
+    return bool(_PLACEHOLDER_RE[0].search(value) or _PLACEHOLDER_RE[1].search(value))
 
 
 def _show(value) -> str:
@@ -78,6 +131,26 @@ def _show(value) -> str:
     if value is None:
         return "null"
     return str(value)
+
+
+def at_block_keys(fn):
+    """Decorator for validators: a problem about a mapping or list written as
+    a block is reported at its key (``selector:``), not at its first entry."""
+    import functools
+
+    from ..kinds import get_path
+
+    @functools.wraps(fn)
+    def wrapper(obj, ctx):
+        out = []
+        for p in fn(obj, ctx) or ():
+            if p.at == "value" and p.path and isinstance(p.path[-1], str):
+                val = get_path(obj.data, p.path)
+                if isinstance(val, (dict, list)) and val:
+                    p = p._replace(at="key")
+            out.append(p)
+        return out
+    return wrapper
 
 
 # --- names -------------------------------------------------------------------
@@ -135,7 +208,7 @@ NAME_FUNCS: Dict[Tuple[str, str], NameFn] = {
     ("", "Namespace"): name_is_dns_label,              # ValidateNamespaceName
     ("", "Service"): name_is_dns1035_label,            # ValidateServiceName
     ("", "ReplicationController"): name_is_dns_subdomain,
-    ("apps", "StatefulSet"): name_is_dns_subdomain,    # ValidateStatefulSetName
+    ("apps", "StatefulSet"): name_is_dns_label,        # ValidateStatefulSetName (pod names are <name>-<ordinal> hostnames)
     ("rbac.authorization.k8s.io", "Role"): validate_path_segment_name,         # ValidateRBACName
     ("rbac.authorization.k8s.io", "ClusterRole"): validate_path_segment_name,
     ("rbac.authorization.k8s.io", "RoleBinding"): validate_path_segment_name,
@@ -176,12 +249,14 @@ def validate_labels(labels, path: Path, rule: str = INVALID_LABEL) -> List[Probl
     if not isinstance(labels, dict):
         return out
     for k, val in labels.items():
+        # The server names the map (``metadata.labels: Invalid value: "k"``);
+        # kubelint points at the key or value itself.
         for msg in v.is_qualified_name(k):
-            out.append(Problem(path + (k,), f"Invalid value: {_show(k)}: {msg}", rule, at="key"))
+            out.append(invalid(path, k, msg, rule, at="key", anchor=path + (k,)))
             break
         if isinstance(val, str):
             for msg in v.is_valid_label_value(val):
-                out.append(invalid(path + (k,), val, msg, rule))
+                out.append(invalid(path, val, msg, rule, anchor=path + (k,)))
                 break
     return out
 
@@ -197,11 +272,11 @@ def validate_annotations(annotations, path: Path, rule: str = INVALID_ANNOTATION
         if not isinstance(k, str):
             continue
         for msg in v.is_qualified_name(k.lower()):
-            out.append(Problem(path + (k,), f"Invalid value: {_show(k)}: {msg}", rule, at="key"))
+            out.append(invalid(path, k, msg, rule, at="key", anchor=path + (k,)))
             break
         total += len(k.encode()) + (len(val.encode()) if isinstance(val, str) else 0)
     if total > TOTAL_ANNOTATION_SIZE_LIMIT_B:
-        out.append(Problem(path, f"Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes (annotations total {total} bytes); "
+        out.append(Problem(path, message(path, "") + f"Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes (annotations total {total} bytes); "
                                  "move large data (e.g. a last-applied configuration) out of annotations, e.g. use server-side apply", rule, at="key"))
     return out
 
@@ -235,7 +310,12 @@ def validate_label_selector_requirement(req: dict, path: Path, rule: str = INVAL
         if n > 0:
             out.append(forbidden(path + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", rule))
     elif isinstance(op, str) or op is None:
-        out.append(unsupported(path + ("operator",), op or "", SELECTOR_OPERATORS, rule) if op else required(path + ("operator",), "", rule))
+        # ValidateLabelSelectorRequirement: field.Invalid "not a valid selector operator"
+        from ..suggest import closest
+
+        hit = closest(op, SELECTOR_OPERATORS) if op else None
+        out.append(invalid(path + ("operator",), op or "", "not a valid selector operator", rule,
+                           "use In, NotIn, Exists or DoesNotExist" + (f'; did you mean "{hit}"?' if hit else "")))
     key = req.get("key")
     if isinstance(key, str):
         out.extend(validate_label_name(key, path + ("key",), rule))
@@ -295,6 +375,13 @@ def validate_object_meta(obj, name_fn: Optional[NameFn] = None) -> List[Problem]
     if not name and not gen:
         out.append(Problem(("metadata",), "metadata.name: Required value: name or generateName is required "
                                          "(kubectl apply also needs metadata.name)", INVALID_NAME, at="key"))
+    elif not name and isinstance(gen, str) and gen:
+        # kubectl apply (client side): "error: from <gen>: cannot use generate name with apply".
+        # kubectl create accepts it, so a warning with its own id.
+        out.append(Problem(("metadata", "generateName"), f"metadata.generateName: kubectl apply cannot use generateName "
+                                                          f"(\"error: from {gen}: cannot use generate name with apply\"); "
+                                                          "create the object with kubectl create, or set metadata.name",
+                           "generate-name-with-apply", "warning"))
     elif isinstance(name, str) and name:
         for msg in name_fn(name, False):
             out.append(invalid(("metadata", "name"), name, msg, INVALID_NAME, f"{obj.kind} names must be {_describe_name_rule(name_fn)}" if _describe_name_rule(name_fn) else ""))
@@ -314,6 +401,9 @@ def validate_object_meta(obj, name_fn: Optional[NameFn] = None) -> List[Problem]
     out.extend(_finalizers(meta.get("finalizers")))
     # resourceVersion/uid on a new object: accepted (kubectl apply --dry-run=server, oracle-confirmed).
     return out
+
+
+# The client-side-apply annotation size check (last-applied-too-large) is in core.py.
 
 
 def _owner_references(refs) -> List[Problem]:
@@ -357,8 +447,15 @@ def _finalizers(finalizers) -> List[Problem]:
 def object_meta(obj, ctx):
     """Every built-in kind: ValidateObjectMeta with the kind's name function."""
     if obj.group == "apiextensions.k8s.io" and obj.kind == "CustomResourceDefinition":
-        return validate_object_meta(obj, lambda n, p: [])  # the CRD validator checks plural.group
-    out = validate_object_meta(obj)
+        # the CRD validator checks its name (plural.group); big CRDs are the
+        # usual victims of the last-applied annotation limit.
+        return validate_object_meta(obj, lambda n, p: [])
+    name_fn = None
+    if obj.group == "" and obj.kind == "Service" and ctx.at_least(35):
+        # RelaxedServiceNameValidation: Service names are DNS-1123 labels (a
+        # leading digit is fine) in the v1.37 API server (oracle-confirmed).
+        name_fn = name_is_dns_label
+    out = validate_object_meta(obj, name_fn)
     if obj.group == "batch" and obj.kind == "CronJob" and isinstance(obj.name, str) and len(obj.name) > CRONJOB_NAME_MAX:
         out.append(invalid(("metadata", "name"), obj.name, f"must be no more than {CRONJOB_NAME_MAX} characters", INVALID_NAME,
                            "the CronJob controller appends an 11-character suffix to Job names"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional
 
 from ..findings import ERROR, INFO, WARNING
+from ..loader import read_source
 
 _COLORS = {ERROR: "\033[1;31m", WARNING: "\033[1;33m", INFO: "\033[1;36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -12,27 +13,27 @@ _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 class SourceLines:
     """Reads a file's lines lazily, only for files that have findings."""
 
-    def __init__(self, texts: Optional[Dict[str, str]] = None):
+    def __init__(self, texts: Optional[Dict[str, str]] = None, redact=None):
         self.texts = texts or {}
         self.cache: Dict[str, List[str]] = {}
+        # kubelint.mask.Masker.line(path, lineno, text): secrets never
+        # reach an excerpt, whichever reporter asks for it.
+        self.redact = redact
 
     def line(self, path: str, lineno: int) -> Optional[str]:
         lines = self.cache.get(path)
         if lines is None:
             text = self.texts.get(path)
             if text is None:
-                try:
-                    with open(path, "rb") as fh:
-                        raw = fh.read(64 * 1024 * 1024)
-                    text = raw.decode("utf-8-sig", errors="replace")
-                    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-                        text = raw.decode("utf-16", errors="replace")
-                except OSError:
-                    text = ""
-            lines = text.split("\n")
+                # Never blocks on a FIFO or reads a device (kubelint.loader.read_source).
+                text = read_source(path) or ""
+            lines = text.split("\n") if text else []
             self.cache[path] = lines
         if 1 <= lineno <= len(lines):
-            return lines[lineno - 1].rstrip("\r")
+            text = lines[lineno - 1].rstrip("\r")
+            if self.redact is not None:
+                text = self.redact(path, lineno, text, lines)
+            return text
         return None
 
 
@@ -41,7 +42,8 @@ def render(result, options=None) -> str:
     quiet = bool(getattr(options, "quiet", False))
     excerpts = getattr(options, "excerpts", True)
     mask = getattr(options, "mask_line", None)
-    src = SourceLines(result.texts)
+    masker = getattr(result, "masker", None)
+    src = SourceLines(result.texts, masker.line if masker is not None else None)
     out = []
     for f in result.findings:
         sev = f.severity

@@ -1,0 +1,409 @@
+"""Configuration: ``.kubelint.yaml``, ``[tool.kubelint]`` in pyproject.toml,
+or ``--config FILE``.
+
+Found by walking up from the working directory: in each directory
+``.kubelint.yaml`` (or ``.kubelint.yml``), then a ``pyproject.toml`` with a
+``[tool.kubelint]`` table; the first found wins.  Format (YAML; the TOML
+table has the same keys)::
+
+    kubernetes-version: "1.33"     # default for --kubernetes-version
+    namespace: shop                # namespace of objects that name none (default: default)
+    fail-on: warning               # default for --fail-on: error, warning, info, never
+    missing-refs: false            # turn off missing-{configmap,secret,pvc,serviceaccount,hpa-target}-ref
+    exclude: [charts/, "*.tmpl.yaml"]   # paths not checked (relative to this file)
+    disable: [writable-root-filesystem]  # rule ids ("all" = every concept rule)
+    enable: [run-as-root]          # re-enable after disable: [all]
+    rules:
+      nodeport-service: off        # off, or a severity: error, warning, info
+      single-replica:
+        severity: info
+        exclude: [dev/]            # paths where this rule is not reported
+        params: {min_replicas: 3}
+
+A bad key or value is a :class:`ConfigError` naming the file and line (and
+the closest valid key); the command line exits with status 2.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Tuple
+
+import yaml
+
+from .findings import SEVERITIES
+from .suggest import did_you_mean
+
+FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
+FAIL_ON = ("error", "warning", "info", "never")
+MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
+                     "missing-hpa-target-ref")
+TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules")
+RULE_KEYS = ("severity", "enabled", "exclude", "params")
+_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    path: str = ""
+    base_dir: str = "."
+    kubernetes_version: Optional[str] = None
+    namespace: Optional[str] = None
+    fail_on: Optional[str] = None
+    missing_refs: bool = True
+    exclude: List[str] = field(default_factory=list)
+    disable: Set[str] = field(default_factory=set)
+    enable: Set[str] = field(default_factory=set)
+    severity: Dict[str, str] = field(default_factory=dict)
+    params: Dict[str, dict] = field(default_factory=dict)
+    rule_exclude: Dict[str, List[str]] = field(default_factory=dict)
+
+    # -- effects ------------------------------------------------------------
+    def disabled(self) -> Set[str]:
+        """Every rule id this configuration turns off."""
+        from .engine import catalogue
+
+        out = set(self.disable)
+        if "all" in out:
+            out |= {rid for rid, e in catalogue().items() if e.source == "rules"}
+            out.discard("all")
+        if not self.missing_refs:
+            out |= set(MISSING_REF_RULES)
+        return out - self.enable
+
+    def apply(self, ruleset) -> None:
+        """Called by :class:`kubelint.engine.RuleSet`: enabled rules, severities, params."""
+        ruleset.enabled -= self.disabled()
+        for rid, sev in self.severity.items():
+            ruleset.severity[rid] = sev
+        for rid, params in self.params.items():
+            ruleset.params.setdefault(rid, {}).update(params)
+
+    def apply_options(self, options) -> None:
+        if self.namespace:
+            options.default_namespace = self.namespace
+
+    def excluded(self, path: str) -> bool:
+        """Files not checked: the ``exclude`` patterns, and this configuration file itself."""
+        if self.path and os.path.abspath(path) == os.path.abspath(self.path):
+            return True
+        return bool(self.exclude) and _matches(self.exclude, path, self.base_dir)
+
+    def filter(self, findings):
+        """Drop findings of disabled rules and of per-rule excluded paths;
+        apply severity overrides to ids of every stage."""
+        off = self.disabled()
+        if not (off or self.severity or self.rule_exclude):
+            return findings
+        out = []
+        for f in findings:
+            if f.rule in off:
+                continue
+            ex = self.rule_exclude.get(f.rule)
+            if ex and _matches(ex, f.file, self.base_dir):
+                continue
+            sev = self.severity.get(f.rule)
+            if sev and sev != f.severity:
+                f = f._replace(severity=sev)
+            out.append(f)
+        return out
+
+
+def _matches(patterns: List[str], path: str, base_dir: str) -> bool:
+    """Glob patterns against a path relative to the config's directory (and
+    the path as given); ``*`` crosses directories, ``dir/`` is a prefix."""
+    candidates = {path.replace(os.sep, "/")}
+    try:
+        rel = os.path.relpath(os.path.abspath(path), base_dir).replace(os.sep, "/")
+        if not rel.startswith("../"):
+            candidates.add(rel)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        pass
+    for c in list(candidates):
+        if c.startswith("./"):
+            candidates.add(c[2:])
+    for p in patterns:
+        p = p.replace(os.sep, "/")
+        if p.startswith("./"):
+            p = p[2:]
+        prefix = p.rstrip("/")
+        for c in candidates:
+            if fnmatch.fnmatchcase(c, p) or fnmatch.fnmatchcase(c, prefix + "/*") or c == prefix:
+                return True
+            if "/" not in p and fnmatch.fnmatchcase(c.rsplit("/", 1)[-1], p):
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Loading
+
+def find(cwd: str) -> Optional[Tuple[str, str]]:
+    """(path, "yaml"|"toml") of the configuration that applies in ``cwd``."""
+    d = os.path.abspath(cwd)
+    while True:
+        for name in FILE_NAMES:
+            p = os.path.join(d, name)
+            if os.path.isfile(p):
+                return p, "yaml"
+        p = os.path.join(d, "pyproject.toml")
+        if os.path.isfile(p) and _has_tool_table(p):
+            return p, "toml"
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def _has_tool_table(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[\s*tool\.kubelint\s*[\].]", text, re.M) is not None
+
+
+def load(path: Optional[str], cwd: str) -> Optional[Config]:
+    """The configuration given with ``--config`` or found from ``cwd``; None if none."""
+    if path:
+        kind = "toml" if path.endswith(".toml") else "yaml"
+    else:
+        found = find(cwd)
+        if found is None:
+            return None
+        path, kind = found
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: configuration is not UTF-8 text") from None
+    return parse(text, path, kind)
+
+
+def parse(text: str, path: str = ".kubelint.yaml", kind: str = "yaml") -> Config:
+    data, lines = (_parse_toml if kind == "toml" else _parse_yaml)(text, path)
+    return _build(data, lines, path)
+
+
+def _parse_yaml(text: str, path: str):
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else path
+        raise ConfigError(f"{where}: configuration is not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    lines: Dict[tuple, int] = {}
+    if node is None:
+        return {}, lines
+    try:
+        data = _node_value(node, (), lines)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: configuration is not valid YAML: {exc}") from None
+    return data, lines
+
+
+def _node_value(node, path, lines):
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else str(_construct(k))
+            lines[path + (key,)] = k.start_mark.line + 1
+            out[key] = _node_value(v, path + (key,), lines)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_node_value(v, path + (i,), lines) for i, v in enumerate(node.value)]
+    return _construct(node)
+
+
+def _construct(node):
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+
+
+def _parse_toml(text: str, path: str):
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import tomli as tomllib  # type: ignore
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: configuration is not valid TOML: {exc}") from None
+    data = doc.get("tool", {}).get("kubelint", {})
+    # tomllib keeps no positions: find each key's line by its text.
+    src = text.split("\n")
+    lines: Dict[tuple, int] = {}
+    start = 1
+    for i, line in enumerate(src, 1):
+        if re.match(r"^\s*\[\s*tool\.kubelint\s*\]", line):
+            start = i
+            break
+    lines[()] = start
+
+    def walk(obj, p):
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                lines[p + (k,)] = _toml_line(src, k, start, lines.get(p, start))
+                walk(v, p + (k,))
+
+    walk(data, ())
+    return data, lines
+
+
+def _toml_line(src: List[str], key: str, start: int, after: int) -> int:
+    rx = re.compile(r'^\s*(?:\[\s*tool\.kubelint(?:\.[^\]]*)?\.)?["\']?' + re.escape(key) + r'["\']?\s*(=|\])')
+    rx_inline = re.compile(r'[{,]\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+    for i in range(max(after, start), len(src) + 1):
+        line = src[i - 1]
+        if rx.search(line) or rx_inline.search(line):
+            return i
+    return after
+
+
+def _build(data, lines, path) -> Config:
+    from .engine import catalogue
+
+    def err(p, msg):
+        line = lines.get(p) or lines.get(p[:-1]) or lines.get(()) or 1
+        return ConfigError(f"{path}:{line}: {msg}")
+
+    if not isinstance(data, dict):
+        raise err((), "configuration must be a mapping of settings (see docs/configuration.md)")
+    cat = catalogue()
+    cfg = Config(path=path, base_dir=os.path.dirname(os.path.abspath(path)))
+
+    def rule_id(value, p):
+        if not isinstance(value, str):
+            raise err(p, f"rule id must be a string, found {value!r}")
+        if value not in cat and value != "all":
+            raise err(p, f'unknown rule "{value}"{did_you_mean(value, cat)}; `kubelint rules --all` lists them')
+        return value
+
+    def str_list(value, p, what):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise err(p, f"{what} must be a list of strings")
+        return list(value)
+
+    for key, value in data.items():
+        p = (key,)
+        if key not in TOP_KEYS:
+            raise err(p, f'unknown setting "{key}"{did_you_mean(key, TOP_KEYS)}; valid: {", ".join(TOP_KEYS)}')
+        if key == "kubernetes-version":
+            if isinstance(value, float):
+                raise err(p, f'kubernetes-version {value!r} is a number (YAML reads 1.30 as 1.3): quote it, e.g. "1.30"')
+            if not isinstance(value, str) or not re.fullmatch(r"v?1\.\d+(\.\d+)?", value):
+                raise err(p, f'kubernetes-version must be a quoted version such as "1.33", found {value!r}')
+            v = value.lstrip("v")
+            cfg.kubernetes_version = v.rsplit(".", 1)[0] if v.count(".") == 2 else v
+        elif key == "namespace":
+            if not isinstance(value, str) or not _NAMESPACE.match(value):
+                raise err(p, f"namespace must be a namespace name (lower-case DNS label), found {value!r}")
+            cfg.namespace = value
+        elif key == "fail-on":
+            if value is False:  # YAML 1.1 reads `never`? no, but `off`/`no` are false
+                value = "never"
+            if value not in FAIL_ON:
+                raise err(p, f'fail-on must be one of {", ".join(FAIL_ON)}, found {value!r}{did_you_mean(str(value), FAIL_ON)}')
+            cfg.fail_on = value
+        elif key == "missing-refs":
+            if not isinstance(value, bool):
+                raise err(p, f"missing-refs must be true or false, found {value!r}")
+            cfg.missing_refs = value
+        elif key == "exclude":
+            cfg.exclude = str_list(value, p, "exclude")
+        elif key in ("disable", "enable"):
+            ids = str_list(value, p, key)
+            for i, rid in enumerate(ids):
+                rule_id(rid, p + (i,))
+            getattr(cfg, key).update(ids)
+        elif key == "rules":
+            if not isinstance(value, dict):
+                raise err(p, "rules must be a mapping of rule id to off, a severity, or settings")
+            for rid, setting in value.items():
+                rp = p + (rid,)
+                rule_id(rid, rp)
+                if rid == "all":
+                    raise err(rp, 'use `disable: [all]` to turn every concept rule off')
+                _rule_setting(cfg, cat[rid], setting, rp, err)
+    return cfg
+
+
+def _rule_setting(cfg, entry, setting, p, err):
+    rid = entry.id
+    if setting is False or setting == "off":
+        cfg.disable.add(rid)
+        return
+    if setting is True or setting == "on":
+        cfg.enable.add(rid)
+        return
+    if isinstance(setting, str):
+        setting = {"severity": setting}
+    if not isinstance(setting, dict):
+        raise err(p, f"{rid}: expected off, on, a severity ({', '.join(SEVERITIES)}) or a mapping, found {setting!r}")
+    for k, v in setting.items():
+        kp = p + (k,)
+        if k not in RULE_KEYS:
+            raise err(kp, f'{rid}: unknown setting "{k}"{did_you_mean(k, RULE_KEYS)}; valid: {", ".join(RULE_KEYS)}')
+        if k == "severity":
+            if v == "off" or v is False:
+                cfg.disable.add(rid)
+            elif v not in SEVERITIES:
+                raise err(kp, f"{rid}: severity must be one of {', '.join(SEVERITIES)} or off, found {v!r}{did_you_mean(str(v), SEVERITIES)}")
+            else:
+                cfg.severity[rid] = v
+        elif k == "enabled":
+            if not isinstance(v, bool):
+                raise err(kp, f"{rid}: enabled must be true or false")
+            (cfg.enable if v else cfg.disable).add(rid)
+        elif k == "exclude":
+            if isinstance(v, str):
+                v = [v]
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                raise err(kp, f"{rid}: exclude must be a list of path patterns")
+            cfg.rule_exclude.setdefault(rid, []).extend(v)
+        elif k == "params":
+            if not isinstance(v, dict):
+                raise err(kp, f"{rid}: params must be a mapping")
+            for name, value in v.items():
+                pp = kp + (name,)
+                if name not in entry.params:
+                    known = ", ".join(entry.params) or "none"
+                    raise err(pp, f'{rid}: unknown parameter "{name}"{did_you_mean(name, entry.params)}; its parameters: {known}')
+                default = entry.params[name]
+                if not _same_type(default, value):
+                    raise err(pp, f"{rid}: parameter {name} must be {_type_word(default)} like its default "
+                                  f"{default!r}, found {value!r}")
+                cfg.params.setdefault(rid, {})[name] = value
+
+
+def _same_type(default, value) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, list):
+        return isinstance(value, list)
+    if isinstance(default, dict):
+        return isinstance(value, dict)
+    if isinstance(default, str):
+        return isinstance(value, str)
+    return True
+
+
+def _type_word(v) -> str:
+    return {bool: "true or false", int: "an integer", list: "a list", dict: "a mapping", str: "a string"}.get(type(v), type(v).__name__)

@@ -1,0 +1,435 @@
+"""Secrets never leave kubelint: masking in one place, before any reporter.
+
+What is secret (collected per object by :func:`collect`, while loading):
+
+* every value of a ``Secret``'s ``data`` (and its base64-decoded text) and
+  ``stringData``, and a Secret's ``last-applied-configuration`` annotation
+  (a JSON copy of the data);
+* ``value`` of every ``env`` entry (any kind, custom resources included)
+  whose ``name`` looks like a credential (:data:`CREDENTIAL_NAME`);
+* the value a credential rule flags (:func:`is_credential_rule`: ids in
+  :data:`CREDENTIAL_RULES` or a catalogue category ``credentials`` /
+  ``secrets``) -- the runner adds it when the finding is made.
+
+How it is masked (:class:`Masker`, built by the runner for every run):
+
+* finding messages (:meth:`Masker.finding`): every secret, in every
+  spelling a reporter could produce (raw, JSON-, XML-, repr- and GitHub
+  annotation-escaped), becomes ``****``; in a finding that points into a
+  secret value, any quoted fragment of it too (clipped values such as
+  ``'hunter2...'``).  Messages are then made one line (control characters
+  escaped, hostile terminal sequences included) and overlong runs clipped;
+* source excerpts (:meth:`Masker.line`, called by
+  ``report.text.SourceLines`` for every reporter that shows source): the
+  same replacement, the value part of lines that hold a secret value (block
+  scalars included), and the value of any ``key: value`` line whose key
+  looks like a credential; in a file that could not be parsed but looks
+  like a Secret, every value;
+* whole outputs (:func:`redact`): the CLI passes every rendered report,
+  ``--output`` file and ``--debug`` traceback through the active masker as
+  a last safety net.
+
+Only :func:`distinctive` secrets (at least :data:`MIN_LENGTH` characters,
+long or mixing character classes) are masked wherever they appear; the
+others (``admin``, ``postgres``, ``istio.io``) only where kubelint knows
+they sit (their excerpt lines, findings pointing into them): replacing such
+words everywhere would garble file names and messages.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import json
+import re
+from typing import Dict, Iterable, List, NamedTuple, Optional
+
+MASK = "****"
+MIN_LENGTH = 6  # shorter secrets are masked only at their known positions
+MAX_MESSAGE_RUN = 200  # a run of non-space characters longer than this is clipped
+
+# env names (and keys) that hold credentials.
+CREDENTIAL_NAME = re.compile(
+    r"pass(?:wd|word|phrase)?|pwd|secret|token|api[-_.]?key|private[-_.]?key|access[-_.]?key|"
+    r"credential|auth|signing[-_.]?key|session[-_.]?key|encryption[-_.]?key|cookie|dsn|"
+    r"connection[-_.]?string|conn[-_.]?str|bearer|client[-_.]?key|license[-_.]?key",
+    re.I,
+)
+# Rule ids whose finding points at a credential value (the rules helper's
+# hard-coded-credential checks register here, or use a catalogue category
+# "credentials" / "secrets").
+CREDENTIAL_RULES = {
+    "configmap-credentials", "secret-in-env-literal",
+    "hardcoded-secret", "hardcoded-credential", "secret-in-env", "env-secret-literal",
+    "plaintext-secret", "credential-in-env", "secret-in-configmap", "credential-in-configmap",
+}
+_CREDENTIAL_CATEGORIES = {"credentials", "credential", "secrets", "secret"}
+_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+class Secret(NamedTuple):
+    """A secret value and where it sits in its file (1-based); picklable,
+    so worker processes can send it back with their FileResult."""
+
+    value: str
+    line: int = 0  # 0: position unknown (value-based masking only)
+    column: int = 0  # of the value
+    key_column: int = 0  # of its key (continuation lines are indented deeper)
+
+
+# ---------------------------------------------------------------------------
+# Collecting
+
+
+def collect(obj) -> List[Secret]:
+    """The secret values of one KubeObject (see the module docstring)."""
+    out: List[Secret] = []
+    data = obj.data
+    shadow = obj.shadow
+    if obj.kind == "Secret":
+        for field in ("data", "stringData"):
+            values = data.get(field)
+            if isinstance(values, dict):
+                for key, value in values.items():
+                    _add(out, value, shadow, (field, key), decode=field == "data")
+        meta = data.get("metadata")
+        ann = meta.get("annotations") if isinstance(meta, dict) else None
+        if isinstance(ann, dict) and isinstance(ann.get(_LAST_APPLIED), str):
+            _add(out, ann[_LAST_APPLIED], shadow, ("metadata", "annotations", _LAST_APPLIED))
+    # env lists: in the pod spec of built-in workloads, anywhere in custom
+    # resources (operators embed pod templates); other built-in kinds have
+    # none, and walking them (CRD schemas!) would cost a few % of a run.
+    from .kinds import iter_containers, pod_spec_path
+
+    if pod_spec_path(obj.group, obj.kind) is not None:
+        for container, path, _ in iter_containers(obj, include_ephemeral=True):
+            env = container.get("env")
+            if isinstance(env, list):
+                _env_list(env, path + ("env",), shadow, out)
+    elif "." in obj.group and not obj.group.endswith(".k8s.io"):
+        _walk_env(data, (), shadow, out)
+    return out
+
+
+def _env_list(env, path, shadow, out):
+    for i, item in enumerate(env):
+        if isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, str) and "value" in item and CREDENTIAL_NAME.search(name):
+                _add(out, item["value"], shadow, path + (i, "value"))
+
+
+def _walk_env(node, path, shadow, out, depth=0):
+    """Every ``env: [{name, value}]`` list anywhere in the object."""
+    if depth > 200:
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "env" and isinstance(value, list):
+                _env_list(value, path + (key,), shadow, out)
+            elif isinstance(value, (dict, list)):
+                _walk_env(value, path + (key,), shadow, out, depth + 1)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            if isinstance(item, (dict, list)):
+                _walk_env(item, path + (i,), shadow, out, depth + 1)
+
+
+def value_at(data, path):
+    node = data
+    for elem in path:
+        if isinstance(node, dict) and not isinstance(elem, int):
+            node = node.get(elem)
+        elif isinstance(node, list) and isinstance(elem, int) and 0 <= elem < len(node):
+            node = node[elem]
+        else:
+            return None
+    return node
+
+
+def secrets_at(obj, path) -> List[Secret]:
+    """The value a credential rule flagged at ``path`` of ``obj``."""
+    out: List[Secret] = []
+    _add(out, value_at(obj.data, tuple(path)), obj.shadow, tuple(path))
+    return out
+
+
+def _add(out, value, shadow, path, decode=False):
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, (dict, list)):
+        # a whole structure flagged: every scalar in it
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for k, v in items:
+            _add(out, v, shadow, path + (k,), decode)
+        return
+    text = value if isinstance(value, str) else str(value)
+    if not text:
+        return
+    from .positions import locate
+
+    try:
+        line, col = locate(shadow, path)
+        _kl, key_col = locate(shadow, path, "key")
+    except Exception:  # odd shapes: value-based masking still applies
+        line = col = key_col = 0
+    out.append(Secret(text, line, col, key_col))
+    if decode:
+        plain = _b64_text(text)
+        if plain:
+            out.append(Secret(plain))
+
+
+def _b64_text(text: str) -> Optional[str]:
+    try:
+        raw = base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        plain = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return plain if plain.strip() else None
+
+
+_RULE_CACHE: Dict[str, bool] = {}
+
+
+def is_credential_rule(rule: Optional[str]) -> bool:
+    if not rule:
+        return False
+    hit = _RULE_CACHE.get(rule)
+    if hit is None:
+        hit = rule in CREDENTIAL_RULES
+        if not hit:
+            try:
+                from .engine import catalogue
+
+                entry = catalogue().get(rule)
+            except Exception:  # pragma: no cover - catalogue problems are reported elsewhere
+                entry = None
+            hit = entry is not None and (getattr(entry, "category", "") or "").lower() in _CREDENTIAL_CATEGORIES
+        _RULE_CACHE[rule] = hit
+    return hit
+
+
+# ---------------------------------------------------------------------------
+# Masking
+
+
+def _spellings(value: str) -> Iterable[str]:
+    """Every way a reporter may write ``value``."""
+    yield value
+    yield json.dumps(value, ensure_ascii=False)[1:-1]
+    yield json.dumps(value)[1:-1]
+    yield html.escape(value, quote=True)
+    yield html.escape(value, quote=False)
+    yield repr(value)[1:-1]
+    # GitHub workflow commands: data and property escaping
+    gh = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    yield gh
+    yield gh.replace(":", "%3A").replace(",", "%2C")
+    yield value.encode("unicode_escape").decode("ascii", "replace")
+
+
+_CTRL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_MESSAGE_RUN + 1))
+_QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"|`([^`\n]*)`")
+_KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?[\"']?([^\"':#\s][^\"':#]*?)[\"']?\s*:\s+)(\S.*)$")
+_SECRET_KIND = re.compile(r"^kind:\s*[\"']?Secret[\"']?\s*(#.*)?$", re.M)
+_PLAIN_KEYS = {"apiVersion", "kind", "name", "namespace", "type", "immutable"}
+
+
+def _escape_ctrl(text: str) -> str:
+    return _CTRL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def one_line(message: str) -> str:
+    """Control characters escaped (a message is one line and cannot drive a
+    terminal), overlong runs of non-space characters clipped."""
+    if _CTRL.search(message):
+        message = _CTRL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+    if len(message) > MAX_MESSAGE_RUN and _LONG_RUN.search(message):
+        message = _LONG_RUN.sub(lambda m: f"{m.group()[:60]}...({len(m.group()) - 80:,} more characters)...{m.group()[-20:]}", message)
+    return message
+
+
+def distinctive(value: str) -> bool:
+    """Masked wherever it appears (not only where kubelint knows it sits):
+    long, or mixing character classes like a real credential.  Demo values
+    such as ``postgres`` or ``admin`` are masked at their positions only,
+    not in every file name and message that happens to contain the word."""
+    if len(value) < MIN_LENGTH:
+        return False
+    if len(value) >= 12:
+        return True
+    classes = (any(c.islower() for c in value) + any(c.isupper() for c in value)
+               + any(c.isdigit() for c in value) + any(not c.isalnum() for c in value))
+    return classes >= 3 or (classes >= 2 and len(value) >= 8 and not re.fullmatch(r"[a-z0-9]+([.-][a-z0-9]+)*", value))
+
+
+class Masker:
+    """The secrets of a run and the masking of everything that shows them."""
+
+    def __init__(self):
+        self.values = set()  # every secret text (and its lines), any length
+        self.spans: Dict[str, Dict[Secret, None]] = {}  # file -> secrets with positions
+        self._regex = None
+        self._dirty = False
+        self._secretish: Dict[str, bool] = {}
+        self._index: Dict[str, tuple] = {}  # file -> (count, {line: [Secret]}, [(first, last, Secret)])
+
+    def add(self, path: str, secrets: Iterable) -> None:
+        for s in secrets:
+            s = Secret(*s) if not isinstance(s, Secret) else s
+            if not s.value:
+                continue
+            self.values.add(s.value)
+            if "\n" in s.value:
+                for part in s.value.split("\n"):
+                    part = part.strip()
+                    if part:
+                        self.values.add(part)
+            if s.line:
+                self.spans.setdefault(path, {})[s] = None  # an ordered set
+            self._dirty = True
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def _pattern(self):
+        if self._dirty or self._regex is None:
+            forms = set()
+            for v in self.values:
+                if distinctive(v):
+                    for f in _spellings(v):
+                        if len(f) >= MIN_LENGTH:
+                            forms.add(f)
+            self._regex = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))) if forms else None
+            self._dirty = False
+        return self._regex
+
+    def text(self, text: str) -> str:
+        """Every known secret (of at least MIN_LENGTH characters) in ``text`` masked."""
+        regex = self._pattern()
+        if regex is None or not text:
+            return text
+        return regex.sub(MASK, text)
+
+    # -- findings ---------------------------------------------------------
+
+    def _span_of(self, path: str, line: int) -> List[Secret]:
+        """Secrets whose value covers ``line`` of ``path`` (block scalars
+        span the lines after their indicator)."""
+        spans = self.spans.get(path)
+        if not spans:
+            return []
+        index = self._index.get(path)
+        if index is None or index[0] != len(spans):
+            single: Dict[int, List[Secret]] = {}
+            multi = []
+            for s in spans:
+                if "\n" in s.value:
+                    multi.append((s.line, s.line + s.value.count("\n") + 1, s))
+                else:
+                    single.setdefault(s.line, []).append(s)
+            index = self._index[path] = (len(spans), single, multi)
+        out = list(index[1].get(line, ()))
+        for first, last, s in index[2]:
+            if first <= line <= last:
+                out.append(s)
+        return out
+
+    def finding(self, f):
+        message = self.text(f.message) if self.values else f.message
+        if self.spans:
+            for s in self._span_of(f.file, f.line):
+                message = self._mask_quoted(message, s.value)
+                if s.value in message:
+                    message = message.replace(s.value, MASK)
+        message = one_line(message)
+        changes = {}
+        if message != f.message:
+            changes["message"] = message
+        if _CTRL.search(f.file):
+            # A hostile file name (newline, terminal escapes) must not forge
+            # output lines or workflow commands; its excerpt is lost, no more.
+            changes["file"] = _escape_ctrl(f.file)
+        obj = f.object
+        if obj is not None and any(isinstance(v, str) and _CTRL.search(v) for v in obj):
+            changes["object"] = obj._replace(**{k: _escape_ctrl(v) for k, v in obj._asdict().items() if isinstance(v, str)})
+        return f._replace(**changes) if changes else f
+
+    @staticmethod
+    def _mask_quoted(message: str, value: str) -> str:
+        def sub(m):
+            inner = next(g for g in m.groups() if g is not None)
+            clipped = inner.endswith("...") or inner.endswith("\u2026")
+            probe = inner.rstrip(".\u2026") if clipped else inner
+            if not probe:
+                return m.group()
+            # the value itself, a clipped prefix of it, or a distinctive
+            # piece of it -- not a container name or a key that happens to
+            # occur inside a large flagged block
+            if (value in probe or probe == value.strip() or (clipped and len(probe) >= 4 and value.startswith(probe))
+                    or (probe in value and distinctive(probe))):
+                q = m.group()[0]
+                return f"{q}{MASK}{q}"
+            return m.group()
+
+        return _QUOTED.sub(sub, message)
+
+    def findings(self, findings: list) -> list:
+        return [self.finding(f) for f in findings]
+
+    # -- source excerpts --------------------------------------------------
+
+    def line(self, path: str, lineno: int, text: str, lines: Optional[List[str]] = None) -> str:
+        """One source line as an excerpt may show it."""
+        text = self.text(text)
+        for s in self._span_of(path, lineno):
+            if lineno == s.line:
+                if 0 < s.column <= len(text) + 1:
+                    text = text[: s.column - 1] + MASK
+            else:
+                body = text.lstrip(" \t")
+                indent = len(text) - len(body)
+                if body and indent >= max(s.key_column, 1):
+                    text = text[:indent] + MASK
+        m = _KEY_VALUE.match(text)
+        if m and MASK not in m.group(3):
+            key = m.group(2).strip()
+            if CREDENTIAL_NAME.search(key) or (key not in _PLAIN_KEYS and self._looks_like_secret_file(path, lines)):
+                text = m.group(1) + MASK
+        return text
+
+    def _looks_like_secret_file(self, path: str, lines: Optional[List[str]]) -> bool:
+        """A Secret kubelint could not parse (so it knows no positions)."""
+        hit = self._secretish.get(path)
+        if hit is None:
+            hit = path not in self.spans and lines is not None and bool(_SECRET_KIND.search("\n".join(lines[:5000])))
+            self._secretish[path] = hit
+        return hit
+
+
+# ---------------------------------------------------------------------------
+# The active masker (the CLI's last safety net and --debug output)
+
+_ACTIVE = Masker()
+
+
+def activate(masker: Masker) -> None:
+    global _ACTIVE
+    _ACTIVE = masker
+
+
+def active() -> Masker:
+    return _ACTIVE
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret of the current run masked."""
+    try:
+        return _ACTIVE.text(text)
+    except Exception:  # pragma: no cover - never lose output to the safety net
+        return text

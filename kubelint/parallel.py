@@ -1,0 +1,293 @@
+"""Parallel runs (``--jobs N``): the same result as a serial run, faster.
+
+The runner's phases stay in the same order, so rules that need every
+object still see every object:
+
+1. **load** (parallel): forked workers read, decode and parse files and
+   build their objects; each file comes back as one compact ``marshal``
+   blob (plain data and position shadows, shared aliases kept shared) plus
+   the loader's findings.  The parent rebuilds the :class:`KubeObject`
+   views in input order.  No worker keeps a file's text once it is parsed.
+2. **prepare** (parent): stages that must see every object first (CRDs).
+3. **per-object checks** (parallel): a second set of workers is forked
+   *after* prepare, so each inherits the whole object index and whatever
+   prepare built; they check slices of the files and return only findings.
+4. **cross-object rules, suppressions, sorting** (parent), as serially.
+
+Results are consumed in input order (``imap``), so findings, counts and
+output are identical to ``--jobs 1`` (tests/test_parallel.py compares
+them over the corpus).  Small inputs run serially: forking costs more than
+it saves below :data:`MIN_PARALLEL_BYTES` of input (phase 1) or
+:data:`MIN_PARALLEL_OBJECTS` objects (phase 3), measured in bench/.
+Platforms without ``fork`` (Windows) always run serially.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import re
+from typing import Callable, List, Optional
+
+from . import mask
+from .loader import STDIN, LoadedFile, Limits, discover, iter_load, load_file
+from .findings import Finding
+from .model import KubeObject
+
+# Break-even points, from CPU time measured on 2 cores (bench/README.md,
+# `bench/bench.py --threshold`): forked loading costs ~35% more CPU than
+# serial plus ~40 ms to start, so it pays from ~1-2 MB of manifests;
+# forked checks cost ~40% more CPU (copy-on-write of the object index) and
+# pay from ~3,000 objects.  On a busy machine parallel runs pay later.
+MIN_PARALLEL_BYTES = 2 << 20
+MIN_PARALLEL_OBJECTS = 3000
+
+# Rules a stage reports only once per (apiVersion, kind) in a run, keeping
+# the "already reported" set on the stage (schema.py: ``no-schema``).
+# Workers each have a copy of that set, so the parent keeps the first in
+# input order.  A stage can add its own with an ``once_per_kind`` attribute.
+ONCE_PER_KIND = frozenset({"no-schema"})
+# Reported once per run for each CEL rule (kubelint.cel.Rule.reported): the
+# rule's text is in the message; list indices in its path are not part of it.
+ONCE_PER_MESSAGE = frozenset({"cr-validation-rule-skipped"})
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _fork_context():
+    # multiprocessing and concurrent.futures are imported only by runs that
+    # go parallel: they cost a one-file run ~25 ms of start-up.
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork (Windows)
+        return None
+
+
+def _ordered_map(fn, chunks, jobs, mp):
+    """Yield ``(chunk, fn(chunk))`` in order, computed by ``jobs`` forked
+    workers.  A worker that dies (killed, out of memory, a crash in C code)
+    raises :class:`BrokenProcessPool` here instead of hanging the run."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    executor = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)) or 1, mp_context=mp)
+    try:
+        yield from zip(chunks, executor.map(fn, chunks))
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+# ---------------------------------------------------------------------------
+# Phase 1: load
+
+# Set in the parent just before forking; read by the workers.
+_LOAD_PATHS: List[str] = []
+_LOAD_LIMITS: Optional[Limits] = None
+
+
+def _load_one(index: int):
+    loaded = load_file(_LOAD_PATHS[index], _LOAD_LIMITS)
+    from .runner import objects_of
+
+    fr = objects_of(loaded)
+    blob = marshal.dumps([(o.data, o.shadow, o.doc_index, o.item_index) for o in fr.objects])
+    return fr.path, blob, fr.findings, fr.documents, fr.fatal, fr.directives, fr.secrets
+
+
+def _load_chunk(indices):
+    return [_load_one(i) for i in indices]
+
+
+def _rebuild(packed, context_only: bool):
+    from .runner import FileResult
+
+    path, blob, findings, documents, fatal, directives, secrets = packed
+    fr = FileResult(path, findings, fatal=fatal)
+    fr.documents = documents
+    fr.directives = directives
+    fr.secrets = secrets  # what kubelint.mask must hide in every output
+    for data, shadow, doc_index, item_index in marshal.loads(blob):
+        obj = KubeObject(data, shadow, path, doc_index, item_index)
+        obj.context_only = context_only
+        fr.objects.append(obj)
+    return fr
+
+
+def _error_file(path: str, error) -> LoadedFile:
+    lf = LoadedFile(path, fatal=True)
+    lf.problems.append(Finding(error.rule, "error", error.message, path, 1, 1))
+    return lf
+
+
+def _input_bytes(entries) -> int:
+    total = 0
+    for path, error in entries:
+        if error is None and path != STDIN:
+            try:
+                total += os.stat(path).st_size
+            except OSError:
+                pass
+    return total
+
+
+def load_all(paths, limits: Limits, jobs: int, stdin=None, context_only: bool = False,
+             progress: Optional[Callable] = None) -> list:
+    """Phase 1 for ``paths``: a :class:`~kubelint.runner.FileResult` per
+    input file, in input order (as ``iter_load`` + ``objects_of``)."""
+    from .runner import objects_of
+
+    entries = list(discover(paths))
+    total = len(entries)
+    if jobs > 1 and total > 1 and _input_bytes(entries) >= MIN_PARALLEL_BYTES:
+        ctx = _fork_context()
+        if ctx is not None:
+            return _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx)
+    out = []
+    for n, loaded in enumerate(iter_load(paths, limits, stdin), 1):
+        out.append(objects_of(loaded, context_only))
+        if progress is not None:
+            progress(n, total, "loading")
+    return out
+
+
+def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx) -> list:
+    global _LOAD_PATHS, _LOAD_LIMITS
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .runner import objects_of
+
+    work = [i for i, (path, error) in enumerate(entries) if error is None and path != STDIN]
+    results: list = [None] * len(entries)
+    for i, (path, error) in enumerate(entries):
+        if error is not None:
+            results[i] = objects_of(_error_file(path, error), context_only)
+        elif path == STDIN:
+            results[i] = objects_of(load_file(path, limits, stdin), context_only)
+    _LOAD_PATHS = [path for path, _ in entries]
+    _LOAD_LIMITS = limits
+    chunk = max(1, min(16, len(work) // (jobs * 8) or 1))
+    chunks = [work[i:i + chunk] for i in range(0, len(work), chunk)]
+    done = len(entries) - len(work)
+    try:
+        for indices, packed in _ordered_map(_load_chunk, chunks, jobs, ctx):
+            for i, p in zip(indices, packed):
+                results[i] = _rebuild(p, context_only)
+            done += len(indices)
+            if progress is not None:
+                progress(done, len(entries), "loading")
+    except BrokenProcessPool:
+        # A worker died: finish here, in this process, what is missing
+        # (a file that crashes the parser then fails as it would serially).
+        for i in work:
+            if results[i] is None:
+                results[i] = objects_of(load_file(entries[i][0], limits), context_only)
+    finally:
+        _LOAD_PATHS, _LOAD_LIMITS = [], None
+    return results
+
+
+# ---------------------------------------------------------------------------
+# Phase 3: per-object checks
+
+_CHECK_INPUTS: list = []
+_CHECK_CTX = None
+
+
+def _check_chunk(indices):
+    from .runner import check_objects
+
+    out = []
+    for i in indices:
+        fr = _CHECK_INPUTS[i]
+        before, known = len(fr.findings), len(fr.secrets)
+        check_objects(fr, _CHECK_CTX)
+        out.append((fr.findings[before:], fr.fatal, fr.secrets[known:]))
+    return out
+
+
+def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] = None) -> None:
+    """Run every per-object stage over ``inputs`` (in place), in parallel
+    when it pays."""
+    global _CHECK_INPUTS, _CHECK_CTX
+    from .runner import check_objects
+
+    total = len(inputs)
+    objects = sum(len(fr.objects) for fr in inputs)
+    fork = None
+    if jobs > 1 and objects >= MIN_PARALLEL_OBJECTS and total >= 2 and not ctx.options.debug:
+        fork = _fork_context()
+    if fork is None:
+        for n, fr in enumerate(inputs, 1):
+            check_objects(fr, ctx)
+            if progress is not None:
+                progress(n, total, "checking")
+        return
+    from concurrent.futures.process import BrokenProcessPool
+
+    work = [i for i, fr in enumerate(inputs) if fr.objects]
+    # Slices of about equal object counts, several per worker.
+    target = max(1, objects // (jobs * 8))
+    chunks, current, size = [], [], 0
+    for i in work:
+        current.append(i)
+        size += len(inputs[i].objects)
+        if size >= target:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    _CHECK_INPUTS, _CHECK_CTX = inputs, ctx
+    done = total - len(work)
+    once = set(ONCE_PER_KIND) | ONCE_PER_MESSAGE
+    for stage in ctx.stages:
+        once.update(getattr(stage, "once_per_kind", ()))
+    reported = set()
+    checked = set()
+    try:
+        for indices, results in _ordered_map(_check_chunk, chunks, jobs, fork):
+            for i, (findings, fatal, secrets) in zip(indices, results):
+                if secrets:  # values credential rules flagged in the worker
+                    inputs[i].secrets.extend(secrets)
+                    mask.active().add(inputs[i].path, secrets)
+                if once:
+                    findings = _first_per_kind(findings, once, reported)
+                inputs[i].findings.extend(findings)
+                inputs[i].fatal = inputs[i].fatal or fatal
+                checked.add(i)
+            done += len(indices)
+            if progress is not None:
+                progress(done, total, "checking")
+    except BrokenProcessPool:
+        # A worker died: check the rest here, in input order.
+        for i in work:
+            if i not in checked:
+                fr = inputs[i]
+                before = len(fr.findings)
+                check_objects(fr, ctx)
+                if once:
+                    fr.findings[before:] = _first_per_kind(fr.findings[before:], once, reported)
+    finally:
+        _CHECK_INPUTS, _CHECK_CTX = [], None
+
+
+def _first_per_kind(findings, once, reported) -> list:
+    """Keep only the run's first finding of a once-per-kind rule for each
+    (apiVersion, kind), as the serial run's stage state does: each worker
+    has its own copy of that state, so each reports its first one."""
+    out = []
+    for f in findings:
+        if f.rule in once and f.object is not None:
+            key = (f.rule, f.object.api_version, f.object.kind)
+            if f.rule in ONCE_PER_MESSAGE:
+                key += (_INDEX.sub("[]", f.message),)
+            if key in reported:
+                continue
+            reported.add(key)
+        out.append(f)
+    return out

@@ -1,0 +1,256 @@
+"""--jobs N: identical output to a serial run; prepare and cross-object
+stages still see every object; progress only on a terminal."""
+import io
+from concurrent.futures.process import BrokenProcessPool
+import os
+import pty
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CORPUS, ROOT
+from kubelint import parallel, runner
+from kubelint.findings import Problem
+from kubelint.loader import discover
+from kubelint.progress import Progress
+from kubelint.report import get as reporter
+from kubelint.runner import Options, run
+
+
+@pytest.fixture
+def always_parallel(monkeypatch):
+    """Parallel whatever the input size (the thresholds are for speed only)."""
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_OBJECTS", 0)
+
+
+def _outputs(result):
+    return {fmt: reporter(fmt).render(result) for fmt in ("json", "text", "sarif", "junit", "github")}
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
+def test_parallel_output_identical_to_serial_on_the_corpus(always_parallel):
+    # Every third corpus file: a big, varied sample that keeps the test fast.
+    files = [p for p, _ in discover([str(CORPUS)])][::3]
+    assert len(files) > 800
+    serial = run(files, Options(jobs=1))
+    par = run(files, Options(jobs=2))
+    assert par.findings == serial.findings
+    assert (par.files, par.documents, par.fatal) == (serial.files, serial.documents, serial.fatal)
+    assert list(par.objects.items()) == list(serial.objects.items())
+    assert _outputs(par) == _outputs(serial)
+    assert any(f.rule == "no-schema" for f in serial.findings)  # the once-per-kind rule is exercised
+
+
+def test_parallel_identical_with_errors_stdin_and_missing_files(always_parallel, tmp_path):
+    d = tmp_path / "k8s"
+    d.mkdir()
+    for i in range(12):
+        (d / f"cm{i:02}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndatta: {{}}\n")
+    (d / "broken.yaml").write_text("a: [\n")
+    (d / "list.yaml").write_text("apiVersion: v1\nkind: List\nitems:\n- &a {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}\n- *a\n- 3\n")
+    (d / "crd.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: v}\n")
+    stdin_text = b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData: {a: b}\nbogus: 1\n"
+    paths = [str(d), "-", str(tmp_path / "missing.yaml")]
+    serial = run(paths, Options(jobs=1), stdin=io.BytesIO(stdin_text))
+    par = run(paths, Options(jobs=3), stdin=io.BytesIO(stdin_text))
+    assert par.findings == serial.findings and par.fatal and serial.fatal
+    assert par.texts == serial.texts and "<stdin>" in par.texts
+    assert _outputs(par) == _outputs(serial)
+    assert sum(f.rule == "no-schema" for f in par.findings) == 1
+
+
+class _Recorder:
+    """A prepare stage + per-object stage + cross stage that records what
+    it sees: per-object checks (run in workers) must see what prepare saw
+    across *all* files."""
+
+    name = "recorder"
+
+    def __init__(self):
+        self.prepared = None
+
+    def prepare(self, objects, ctx):
+        self.prepared = {o.name for o in objects if o.kind == "ConfigMap"}
+
+    def check_object(self, obj, ctx):
+        if obj.kind == "Pod":
+            ref = obj.data.get("spec", {}).get("configMap")
+            if ref not in self.prepared:
+                yield Problem(("spec", "configMap"), f"no ConfigMap {ref} among {len(self.prepared)}", "internal-error", "error")
+
+    def check_all(self, objects, ctx):
+        seen = sorted(o.name for o in objects)
+        from kubelint.findings import Finding
+
+        return [Finding("internal-error", "info", f"cross stage saw {len(seen)}: {','.join(seen)}", "zz", 1, 1)]
+
+
+def test_prepare_and_cross_stages_see_every_object(always_parallel, monkeypatch, tmp_path):
+    rec = _Recorder()
+    orig = runner.build_context
+
+    def build(options):
+        ctx = orig(options)
+        ctx.prepare.append(rec)
+        ctx.stages.append(rec)
+        ctx.cross_stages.append(rec)
+        return ctx
+
+    monkeypatch.setattr(runner, "build_context", build)
+    d = tmp_path / "in"
+    d.mkdir()
+    ctxdir = tmp_path / "ctx"
+    ctxdir.mkdir()
+    for i in range(20):
+        # Each pod refers to the ConfigMap of the *next* file: found only if
+        # the worker checking it sees prepare's view of every file.
+        (d / f"f{i:02}.yaml").write_text(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm{i}}}\n---\n"
+            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec: {{configMap: cm{i + 1}}}\n")
+    (ctxdir / "extra.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm20}\n")
+    results = []
+    for jobs in (1, 2):
+        # The checked directory is also given as context, spelt differently:
+        # its files are loaded once, so the cross stage sees 41 objects, not 81.
+        options = Options(jobs=jobs, context_paths=[str(ctxdir), str(d) + "/./", str(ctxdir / "extra.yaml")])
+        results.append(run([str(d)], options))
+    for res in results:
+        mine = [f for f in res.findings if "among" in f.message or "cross stage" in f.message]
+        # cm20 comes from --context: no pod lacks its ConfigMap.
+        assert [f.message.split(":")[0] for f in mine] == ["cross stage saw 41"], mine
+        assert not any(f.file.endswith("extra.yaml") for f in res.findings)  # context is never reported
+    assert results[0].findings == results[1].findings
+
+
+def test_small_inputs_stay_serial(monkeypatch, tmp_path):
+    def boom(*a, **k):
+        raise AssertionError("forked for a tiny input")
+
+    monkeypatch.setattr(parallel, "_load_parallel", boom)
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    (tmp_path / "b.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n")
+    assert run([str(tmp_path)], Options(jobs=4)).files == 2
+
+
+# ---------------------------------------------------------------------------
+# Progress
+
+class _Clock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_progress_waits_a_second_throttles_and_erases():
+    out, clock = io.StringIO(), _Clock()
+    p = Progress(out, clock=clock)
+    p(1, 10, "loading")
+    assert out.getvalue() == ""  # first second: nothing
+    clock.t = 1.5
+    p(2, 10)
+    assert out.getvalue() == "\rkubelint: loading 2/10 files (20%)\033[K"
+    clock.t = 1.52
+    p(3, 10)
+    assert out.getvalue().count("\r") == 1  # throttled
+    p(10, 10, "checking")
+    assert out.getvalue().endswith("\rkubelint: checking 10/10 files (100%)\033[K")
+    p.close()
+    assert out.getvalue().endswith("\r\033[K")
+    quiet = io.StringIO()
+    Progress(quiet, clock=clock).close()
+    assert quiet.getvalue() == ""
+
+
+def _run_with_tty_stderr(args, tmp_path):
+    """Run kubelint with stderr on a pseudo-terminal; return (stdout, stderr)."""
+    try:
+        master, slave = pty.openpty()
+    except OSError as exc:  # pragma: no cover - no pseudo-terminals in this sandbox
+        pytest.skip(f"no pseudo-terminal: {exc}")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), KUBELINT_PROGRESS_DELAY="0")
+    proc = subprocess.Popen([sys.executable, "-m", "kubelint", "check", *args], stdout=subprocess.PIPE,
+                            stderr=slave, stdin=subprocess.DEVNULL, cwd=tmp_path, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    stdout = proc.stdout.read()
+    proc.wait(timeout=120)
+    os.close(master)
+    return stdout.decode(), b"".join(chunks).decode(errors="replace")
+
+
+def test_progress_only_on_a_terminal_and_only_for_text(tmp_path):
+    for i in range(3):
+        (tmp_path / f"c{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")
+    out, err = _run_with_tty_stderr(["."], tmp_path)
+    assert "kubelint: loading" in err and err.endswith("\r\x1b[K") and "kubelint:" not in out
+    out, err = _run_with_tty_stderr([".", "--format", "json"], tmp_path)
+    assert err == "" and out.startswith("{")
+    out, err = _run_with_tty_stderr([".", "--no-progress"], tmp_path)
+    assert err == ""
+    # Not a terminal: never.
+    r = subprocess.run([sys.executable, "-m", "kubelint", "check", "."], capture_output=True, text=True, cwd=tmp_path,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT), KUBELINT_PROGRESS_DELAY="0"), timeout=120)
+    assert r.stderr == ""
+
+
+# ---------------------------------------------------------------------------
+# A worker that dies must not hang or change the result.
+
+def _die_in_worker(parent):
+    if os.getpid() != parent:
+        os._exit(3)
+
+
+def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_path):
+    for i in range(10):
+        (tmp_path / f"c{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndatta: {{}}\n")
+    expected = run([str(tmp_path)], Options(jobs=1))
+    parent = os.getpid()
+    real_load = parallel.load_file
+
+    def load_file(path, *a, **k):
+        if path.endswith("c7.yaml"):
+            _die_in_worker(parent)
+        return real_load(path, *a, **k)
+
+    monkeypatch.setattr(parallel, "load_file", load_file)
+    broken = []
+    real_map = parallel._ordered_map
+
+    def ordered_map(*a):
+        try:
+            yield from real_map(*a)
+        except BrokenProcessPool:
+            broken.append(1)
+            raise
+
+    monkeypatch.setattr(parallel, "_ordered_map", ordered_map)
+    assert run([str(tmp_path)], Options(jobs=2)).findings == expected.findings
+    assert broken == [1]  # the worker did die, and the run recovered
+    monkeypatch.setattr(parallel, "load_file", real_load)
+
+    rec = _Recorder()
+    rec.prepared = set()
+    rec.check_object = lambda obj, ctx: (_die_in_worker(parent), [])[1] if obj.name == "c3" else []
+    orig = runner.build_context
+
+    def build(options):
+        ctx = orig(options)
+        ctx.stages.append(rec)
+        return ctx
+
+    monkeypatch.setattr(runner, "build_context", build)
+    assert run([str(tmp_path)], Options(jobs=2)).findings == expected.findings
+    assert broken == [1, 1]
