@@ -320,6 +320,8 @@ def service(obj, ctx):
             proto = "TCP"  # SetDefaults_Service
         elif is_str(proto) and proto not in PORT_PROTOCOLS:
             out.append(unsupported(pp + ("protocol",), proto, PORT_PROTOCOLS, UNSUPPORTED_VALUE))
+        if not is_str(proto):
+            proto = repr(proto)  # the wrong type is the schema's business; keep the key hashable
         tp = p.get("targetPort")
         if tp is not None and tp != 0 and tp != "":  # 0/"" default to port
             hint = ("a string targetPort names a container port; write a number without quotes"
@@ -886,7 +888,7 @@ def node_selector(sel: dict, p) -> List[Problem]:
     if "nodeSelectorTerms" in sel and (not isinstance(terms, list) or not terms):
         out.append(required(p + ("nodeSelectorTerms",), "must have at least one node selector term", REQUIRED_VALUE, at="key"))
         return out
-    for i, term in enumerate(terms):
+    for i, term in enumerate(terms if isinstance(terms, list) else ()):
         if not isinstance(term, dict):
             continue
         for j, req in enumerate(list_at(term, "matchExpressions")):

@@ -50,7 +50,8 @@ def storage_class(obj, ctx):
         exprs = exprs if isinstance(exprs, list) else []
         # validateAllowedTopologies: terms must differ; an empty term equals the
         # (empty) placeholders Go compares against: Duplicate value "".
-        term_map = {r.get("key"): frozenset(x for x in r.get("values") or [] if is_str(x))
+        term_map = {r.get("key") if is_str(r.get("key")) else repr(r.get("key")):
+                    frozenset(x for x in (r.get("values") if isinstance(r.get("values"), list) else ()) if is_str(x))
                     for r in exprs if isinstance(r, dict)}
         if not term_map or term_map in seen_terms:
             out.append(P(tp + ("matchLabelExpressions",), 'Duplicate value: "" (an allowedTopologies term must be non-empty and differ from the other terms)',
