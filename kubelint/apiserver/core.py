@@ -320,8 +320,7 @@ def service(obj, ctx):
             proto = "TCP"  # SetDefaults_Service
         elif is_str(proto) and proto not in PORT_PROTOCOLS:
             out.append(unsupported(pp + ("protocol",), proto, PORT_PROTOCOLS, UNSUPPORTED_VALUE))
-        if not is_str(proto):
-            proto = repr(proto)  # the wrong type is the schema's business; keep the key hashable
+        typed = is_str(proto)  # a protocol of the wrong type is the schema's business
         tp = p.get("targetPort")
         if tp is not None and tp != 0 and tp != "":  # 0/"" default to port
             hint = ("a string targetPort names a container port; write a number without quotes"
@@ -343,10 +342,11 @@ def service(obj, ctx):
                                    NODE_PORT_RANGE, "the API server's default --service-node-port-range; a real create fails although "
                                    "--dry-run=server passes; omit nodePort to get one allocated")._replace(severity="warning"))
             key = (proto, np)
-            if key in seen_node_ports:
+            if typed and key in seen_node_ports:
                 out.append(duplicate(pp + ("nodePort",), np, DUPLICATE_VALUE))
-            seen_node_ports.add(key)
-        if is_int(port):
+            if typed:
+                seen_node_ports.add(key)
+        if is_int(port) and typed:
             key = (proto, port)
             if key in seen_ports:
                 out.append(P(pp + ("port",), f'Duplicate value: {{"protocol":"{proto}","port":{port}}} '

@@ -70,8 +70,8 @@ def storage_class(obj, ctx):
                 keys.add(key)
             vals = req.get("values")
             if not isinstance(vals, list) or not vals:
-                if "values" not in req:
-                    continue
+                if "values" not in req or (vals is not None and not isinstance(vals, list)):
+                    continue  # absent or of the wrong type: the schema reports it
                 out.append(required(rp_ + ("values",), "must specify as least one value", REQUIRED_VALUE, at="key" if "values" in req else "value"))
                 continue
             seen = set()
