@@ -293,7 +293,9 @@ def service(obj, ctx):
             out.append(P(sp + ("externalName",), text, REQUIRED_VALUE) if "externalName" in spec
                        else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName"))
         elif is_str(cname):
-            out.extend(invalid_msgs(sp + ("externalName",), name, v.is_dns1123_subdomain(cname), INVALID_VALUE,
+            from .networking import _host_errors  # unfilled template placeholders are warnings there too
+
+            out.extend(_host_errors(sp + ("externalName",), name, v.is_dns1123_subdomain(cname),
                                     "externalName must be a DNS name such as db.example.com (not a URL or an IP address)"))
     # Ports.
     names = set()

@@ -16,7 +16,7 @@ from ..findings import Problem
 from . import validation as v
 from .core import (FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE, P,
                    cidr_strict_errors, dict_at, dns_subdomain, invalid_msgs, is_int, is_str, list_at, parse_cidr, parse_ip)
-from .meta import (forbidden, invalid, is_valid_path_segment_name, name_is_dns_label, required, unsupported,
+from .meta import (_show, forbidden, invalid, is_valid_path_segment_name, name_is_dns_label, required, unsupported,
                    validate_label_selector)
 from .registry import validates
 
@@ -29,7 +29,7 @@ def _host_errors(path, value, msgs, hint="") -> List[Problem]:
     ``<your domain>``, ``${HOST}``) is reported once as a warning instead:
     the file is a template to fill in, not a manifest to apply as-is."""
     if msgs and _PLACEHOLDER_RE.search(value):
-        return [P(path, f"Invalid value: {value!r}: looks like an unfilled template placeholder; the API server rejects it as-is "
+        return [P(path, f"Invalid value: {_show(value)}: looks like an unfilled template placeholder; the API server rejects it as-is "
                         "(fill it in before applying)", PLACEHOLDER, severity="warning")]
     return invalid_msgs(path, value, msgs, INVALID_VALUE, hint)
 
