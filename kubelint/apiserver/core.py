@@ -56,6 +56,11 @@ def P(path, text: str, rule: str, at: str = "value", where: Optional[str] = None
     return Problem(path, f"{where}: {text}" if where else text, rule, severity, at)
 
 
+def _keyed(path) -> str:
+    """The server's form for a map entry: ``data[app.conf]``, ``spec.hard[cpu]``."""
+    return f"{format_path(path[:-1])}[{path[-1]}]"
+
+
 def is_int(x) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
@@ -288,7 +293,9 @@ def service(obj, ctx):
             out.append(P(sp + ("externalName",), text, REQUIRED_VALUE) if "externalName" in spec
                        else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName"))
         elif is_str(cname):
-            out.extend(invalid_msgs(sp + ("externalName",), name, v.is_dns1123_subdomain(cname), INVALID_VALUE,
+            from .networking import _host_errors  # unfilled template placeholders are warnings there too
+
+            out.extend(_host_errors(sp + ("externalName",), name, v.is_dns1123_subdomain(cname),
                                     "externalName must be a DNS name such as db.example.com (not a URL or an IP address)"))
     # Ports.
     names = set()
@@ -315,6 +322,7 @@ def service(obj, ctx):
             proto = "TCP"  # SetDefaults_Service
         elif is_str(proto) and proto not in PORT_PROTOCOLS:
             out.append(unsupported(pp + ("protocol",), proto, PORT_PROTOCOLS, UNSUPPORTED_VALUE))
+        typed = is_str(proto)  # a protocol of the wrong type is the schema's business
         tp = p.get("targetPort")
         if tp is not None and tp != 0 and tp != "":  # 0/"" default to port
             hint = ("a string targetPort names a container port; write a number without quotes"
@@ -336,10 +344,11 @@ def service(obj, ctx):
                                    NODE_PORT_RANGE, "the API server's default --service-node-port-range; a real create fails although "
                                    "--dry-run=server passes; omit nodePort to get one allocated")._replace(severity="warning"))
             key = (proto, np)
-            if key in seen_node_ports:
+            if typed and key in seen_node_ports:
                 out.append(duplicate(pp + ("nodePort",), np, DUPLICATE_VALUE))
-            seen_node_ports.add(key)
-        if is_int(port):
+            if typed:
+                seen_node_ports.add(key)
+        if is_int(port) and typed:
             key = (proto, port)
             if key in seen_ports:
                 out.append(P(pp + ("port",), f'Duplicate value: {{"protocol":"{proto}","port":{port}}} '
@@ -532,7 +541,7 @@ def _config_key(path, key) -> List[Problem]:
     msgs = v.is_config_map_key(key)
     if msgs:
         return [P(path, f"Invalid value: {_show(key)}: {msgs[0]} (keys become file names in volumes: use letters, digits, '-', '_' and '.')",
-                        INVALID_VALUE, at="key")]
+                  INVALID_VALUE, at="key", where=_keyed(path))]
     return []
 
 
@@ -549,7 +558,8 @@ def config_map(obj, ctx):
     for k, val in data.items():
         out.extend(_config_key(("data", k), k))
         if k in binary:
-            out.append(P(("data", k), f"Invalid value: {_show(k)}: duplicate of key present in binaryData", INVALID_VALUE, at="key"))
+            out.append(P(("data", k), f"Invalid value: {_show(k)}: duplicate of key present in binaryData (a key may be in data or binaryData, not both)",
+                         INVALID_VALUE, at="key", where=_keyed(("data", k))))
         if is_str(val):
             total += len(val.encode("utf-8", "surrogatepass"))
     for k, val in binary.items():
@@ -880,7 +890,7 @@ def node_selector(sel: dict, p) -> List[Problem]:
     if "nodeSelectorTerms" in sel and (not isinstance(terms, list) or not terms):
         out.append(required(p + ("nodeSelectorTerms",), "must have at least one node selector term", REQUIRED_VALUE, at="key"))
         return out
-    for i, term in enumerate(terms):
+    for i, term in enumerate(terms if isinstance(terms, list) else ()):
         if not isinstance(term, dict):
             continue
         for j, req in enumerate(list_at(term, "matchExpressions")):
@@ -969,11 +979,11 @@ def _resource_name(p, name: str, standard=STANDARD_RESOURCES, message="must be a
     """validateResourceName: qualified name; unprefixed names must be standard."""
     msgs = v.is_qualified_name(name)
     if msgs:
-        return [P(p, f"Invalid value: {_show(name)}: {msgs[0]}", INVALID_VALUE, at="key")]
+        return [P(p, f"Invalid value: {_show(name)}: {msgs[0]}", INVALID_VALUE, at="key", where=_keyed(p))]
     if "/" not in name and name not in standard and not _is_quota_hugepages(name):
         from ..suggest import did_you_mean
 
-        return [P(p, f"Invalid value: {_show(name)}: {message}{did_you_mean(name, standard)}", INVALID_VALUE, at="key")]
+        return [P(p, f"Invalid value: {_show(name)}: {message}{did_you_mean(name, standard)}", INVALID_VALUE, at="key", where=_keyed(p))]
     return []
 
 
@@ -984,7 +994,7 @@ def _container_resource_name(p, name: str) -> List[Problem]:
         return out
     if "/" not in name:
         if name not in STANDARD_CONTAINER_RESOURCES and not _is_hugepages(name):
-            return [P(p, f"Invalid value: {_show(name)}: must be a standard resource for containers", INVALID_VALUE, at="key")]
+            return [P(p, f"Invalid value: {_show(name)}: must be a standard resource for containers", INVALID_VALUE, at="key", where=_keyed(p))]
     return []
 
 
