@@ -177,7 +177,7 @@ def main():
         ser, par = results["serial (--jobs 1)"], results[f"parallel (--jobs {jobs})"]
         cser, cpar = cpus["serial (--jobs 1)"], cpus[f"parallel (--jobs {jobs})"]
         print(f"   parallel speed-up: {ser / par:.2f}x wall with {jobs} jobs; parallel uses {cpar / cser:.2f}x the CPU time "
-              f"of serial (on {jobs} idle cores the speed-up would be about {jobs * cser / cpar:.2f}x)")
+              f"of serial (upper bound on {jobs} idle cores, if no part stayed serial: {jobs * cser / cpar:.2f}x)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
