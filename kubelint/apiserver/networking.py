@@ -79,7 +79,7 @@ def ingress(obj, ctx):
             if "paths" in http and (not isinstance(paths, list) or not paths):
                 out.append(required(rp + ("http", "paths"), "", REQUIRED_VALUE, at="key"))
                 continue
-            for j, p in enumerate(paths):
+            for j, p in enumerate(paths if isinstance(paths, list) else ()):  # `http: {}`: fuzz crash
                 if isinstance(p, dict):
                     out.extend(_http_path(p, rp + ("http", "paths", j)))
     for t, tls in enumerate(list_at(spec, "tls")):
