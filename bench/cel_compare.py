@@ -13,8 +13,8 @@ times; the figure is the ratio of the two libraries' times in this run.
     python3 bench/cel_compare.py [N]
 
 With ``--corpus DIR`` it also measures, in the same run, what custom
-resources cost on a real tree: the whole ``kubelint check DIR`` with and
-without the CRD stage (best of 5, alternating, separate processes; the machine may be shared, so also
+resources cost on a real tree: the whole pipeline (``runner.run``: load, every
+stage, cross-object rules; not the report/masking) with and without the CRD stage (best of 5, alternating, separate processes; the machine may be shared, so also
 the CRD stage's own time inside one run), and the
 CRD walker against jsonschema (a Draft 4 validator per CRD version, built
 once) on every custom resource of DIR that has a CRD there.
@@ -148,9 +148,8 @@ def measure(lib, n):
 _NO_CRD = """
 import sys
 sys.modules["kubelint.crd"] = None  # runner.build_context: ImportError -> no CRD stage
-from kubelint.cli import main
-sys.argv = ["kubelint", "check", sys.argv[1], "--format", "json", "--output", "/dev/null"]
-main()
+from kubelint.runner import Options, run
+run([sys.argv[1]], Options())
 """
 _WITH_CRD = _NO_CRD.replace('sys.modules["kubelint.crd"] = None', "pass")
 

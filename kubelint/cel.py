@@ -64,6 +64,11 @@ def _load_engine():
                 loader = importlib.machinery.ExtensionFileLoader("cel.cel", path)
                 mod = importlib.util.module_from_spec(importlib.util.spec_from_file_location("cel.cel", path, loader=loader))
                 loader.exec_module(mod)
+                # Registered, so a later plain `import cel` (the package) reuses
+                # it: initialising the extension twice panics (its logger).
+                import sys
+
+                sys.modules.setdefault("cel.cel", mod)
                 return mod
     import cel as mod  # an unusual layout: the plain import
 
@@ -568,6 +573,8 @@ def to_cel(value, node):
     if isinstance(value, list):
         item = node.items if node is not None else None
         return [to_cel(v, item) for v in value]
+    if isinstance(value, str) and node is not None and node.format in _TYPED_FORMATS:
+        return _TYPED_FORMATS[node.format](value)
     if isinstance(value, float):
         types = node.types if node is not None else ()
         if "number" in types:
@@ -578,6 +585,48 @@ def to_cel(value, node):
     if isinstance(value, int) and not isinstance(value, bool) and node is not None and "number" in node.types:
         return float(value)
     return value
+
+
+def _timestamp(v: str):
+    import datetime
+
+    try:
+        return datetime.datetime.fromisoformat(v.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return v
+
+
+_GO_DURATION = re.compile(r"([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
+
+
+def _duration(v: str):
+    import datetime
+
+    if v in ("0", "+0", "-0"):
+        return datetime.timedelta(0)
+    if not _GO_DURATION.match(v):
+        return v
+    total = sum(float(n) * _UNITS[u] for n, u in _DURATION_PART.findall(v))
+    return datetime.timedelta(seconds=-total if v.startswith("-") else total)
+
+
+def _bytes(v: str):
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(v, validate=True)
+    except (binascii.Error, ValueError):
+        return v
+
+
+# In the Kubernetes CEL environment these string formats are typed values
+# (apiserver/schema/cel/model: date-time -> timestamp, duration -> duration,
+# byte -> bytes); a value that does not parse stays a string (the format
+# check reports it).
+_TYPED_FORMATS = {"date-time": _timestamp, "datetime": _timestamp, "duration": _duration, "byte": _bytes}
 
 
 def evaluate_all(rules, value, node, path) -> List[Problem]:

@@ -11,6 +11,8 @@ table has the same keys)::
     fail-on: warning               # default for --fail-on: error, warning, info, never
     missing-refs: false            # turn off missing-{configmap,secret,pvc,serviceaccount,hpa-target}-ref
     exclude: [charts/, "*.tmpl.yaml"]   # paths not checked (relative to this file)
+    crd: [crds/]                   # like --crd: CRD files/directories used as schemas (relative to this file)
+    schema-dir: [schemas/]         # like --schema-dir: JSON-schema catalogues for custom resources
     disable: [writable-root-filesystem]  # rule ids ("all" = every concept rule)
     enable: [run-as-root]          # re-enable after disable: [all]
     rules:
@@ -40,7 +42,7 @@ FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
 FAIL_ON = ("error", "warning", "info", "never")
 MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
                      "missing-hpa-target-ref")
-TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules")
+TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir")
 RULE_KEYS = ("severity", "enabled", "exclude", "params")
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
@@ -63,6 +65,8 @@ class Config:
     severity: Dict[str, str] = field(default_factory=dict)
     params: Dict[str, dict] = field(default_factory=dict)
     rule_exclude: Dict[str, List[str]] = field(default_factory=dict)
+    crd: List[str] = field(default_factory=list)  # schema sources for custom resources (kubelint/crd.py)
+    schema_dir: List[str] = field(default_factory=list)
 
     # -- effects ------------------------------------------------------------
     def disabled(self) -> Set[str]:
@@ -88,6 +92,11 @@ class Config:
     def apply_options(self, options) -> None:
         if self.namespace:
             options.default_namespace = self.namespace
+        for paths, target in ((self.crd, options.crd_paths), (self.schema_dir, options.schema_dirs)):
+            for path in paths:
+                full = path if os.path.isabs(path) else os.path.normpath(os.path.join(self.base_dir, path))
+                if full not in target:
+                    target.append(full)
 
     def excluded(self, path: str) -> bool:
         """Files not checked: the ``exclude`` patterns, and this configuration file itself."""
@@ -326,6 +335,8 @@ def _build(data, lines, path) -> Config:
             cfg.missing_refs = value
         elif key == "exclude":
             cfg.exclude = str_list(value, p, "exclude")
+        elif key in ("crd", "schema-dir"):
+            setattr(cfg, key.replace("-", "_"), str_list(value, p, key))
         elif key in ("disable", "enable"):
             ids = str_list(value, p, key)
             for i, rid in enumerate(ids):

@@ -68,6 +68,7 @@ DUPLICATE_ITEM = "cr-duplicate-list-item"
 RULE_FAILED = "cr-validation-rule"
 RULE_SKIPPED = "cr-validation-rule-skipped"
 VERSION_NOT_SERVED = "cr-version-not-served"
+UNKNOWN_KIND = "cr-unknown-kind"
 DEPRECATED_VERSION = "cr-deprecated-version"
 CRD_INVALID = "crd-invalid"
 
@@ -234,7 +235,8 @@ _FMT_RE = {
     "mac": re.compile(r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\Z|^([0-9A-Fa-f]{2}[:-]){7}[0-9A-Fa-f]{2}\Z|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}\Z"),
     "hexcolor": re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z"),
     "date": re.compile(r"^\d{4}-\d{2}-\d{2}\Z"),
-    "date-time": re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?\Z"),
+    # oracle: a time zone is required, a space separator rejected
+    "date-time": re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})\Z"),
     # strfmt.ParseDuration: Go durations ("0", "1h30m", "-1.5s") and "3 days", "1 week"...
     "duration": re.compile(r"^\s*[-+]?([0-9]*\.?[0-9]+)(\s*[^\W\d_]+\s*([0-9]*\.?[0-9]+)?)*\s*\Z"),
     # strfmt IsHostname accepts Unicode letters and symbols: stay lenient.
@@ -279,6 +281,29 @@ def _check_email(v: str) -> bool:
     return bool(re.match(r"^[^@\s<>]+@[^@\s<>]+\Z", v)) or bool(re.match(r"^[^<>]*<[^@\s<>]+@[^@\s<>]+>\s*\Z", v))
 
 
+def _check_date(v: str) -> bool:
+    import datetime
+
+    if not _FMT_RE["date"].match(v):
+        return False
+    try:
+        datetime.date(int(v[:4]), int(v[5:7]), int(v[8:10]))
+        return True
+    except ValueError:
+        return False
+
+
+def _check_hostname(v: str) -> bool:
+    """strfmt IsHostname: labels of letters, digits, symbols and '-'; with
+    several labels the last is at least two letters (so an IP is not one)."""
+    if not _FMT_RE["hostname"].match(v) or len(v) > 255:
+        return False
+    if v.endswith("."):
+        return False  # oracle: "example.com." is rejected
+    labels = v.split(".")
+    return len(labels) == 1 or (len(labels[-1]) >= 2 and all(c.isalpha() for c in labels[-1]))
+
+
 FORMATS = {
     "ipv4": lambda v: _check_ip(v, 4),
     "ipv6": lambda v: _check_ip(v, 6),
@@ -287,7 +312,9 @@ FORMATS = {
     "email": _check_email,
 }
 for _name, _rx in _FMT_RE.items():
-    FORMATS[_name] = _rx.match
+    FORMATS.setdefault(_name, _rx.match)
+FORMATS["date"] = _check_date
+FORMATS["hostname"] = _check_hostname
 
 
 # --- compiled schema ---------------------------------------------------------------
@@ -876,6 +903,22 @@ def _blocking(p: Problem) -> bool:
     return any(t in p.message for t in _BLOCKING_TEXT) or "Required value" in p.message
 
 
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (a transposition is one edit)."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    prev2, prev = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
 def _p(path) -> str:
     return format_path(path)
 
@@ -1024,7 +1067,8 @@ class _CustomKinds:
     def __contains__(self, key) -> bool:
         api_version, kind = key
         group, _, version = api_version.rpartition("/")
-        return bool(self.stage.crds.get((group, kind))) or self.stage.catalogue_node(group, version, kind) is not None
+        st = self.stage
+        return bool(st.crds.get((group, kind))) or st.catalogue_node(group, version, kind) is not None or st.near_kind(group, kind) is not None
 
 
 class CrdStage:
@@ -1037,11 +1081,8 @@ class CrdStage:
         self.options = options
         self.schema_stage = schema_stage
         self.crds: Dict[Tuple[str, str], List[Crd]] = {}
+        # --schema-dir, and schema-dir: in .kubelint.yaml (Config.apply_options adds those)
         dirs = list(getattr(options, "schema_dirs", None) or ())
-        cfg = getattr(options, "config", None)
-        for d in getattr(cfg, "schema_dirs", None) or ():
-            if d not in dirs:
-                dirs.append(d)
         self.catalogues = [Catalogue(d) for d in dirs]
         self._catalogue_nodes: Dict[Tuple[str, str, str], Optional[tuple]] = {}  # (path, Node or None, error)
         self._reported_unreadable = set()
@@ -1057,6 +1098,24 @@ class CrdStage:
                 crd = Crd(obj)
                 if crd.group and crd.kind:
                     self.crds.setdefault((crd.group, crd.kind), []).append(crd)
+
+    def near_kind(self, group: str, kind: str) -> Optional[str]:
+        """A kind the run's CRDs define in ``group`` that ``kind`` misspells."""
+        kinds = [k for (g, k) in self.crds if g == group]
+        if not kinds or kind in kinds:
+            return None
+        # A misspelling: at most two edits, and not a longer or shorter name
+        # (CronWorkflow / Workflow, AlertmanagerConfig / Alertmanager are
+        # distinct kinds whose CRDs may simply be elsewhere).
+        best = None
+        for k in kinds:
+            a, b = kind.lower(), k.lower()
+            if a != b and (a in b or b in a):
+                continue
+            d = _edit_distance(a, b)
+            if d <= 2 and (best is None or d < best[0]):
+                best = (d, k)
+        return best[1] if best else None
 
     def catalogue_node(self, group, version, kind):
         key = (group, version, kind)
@@ -1130,12 +1189,18 @@ class CrdStage:
             self._validate(obj, node, problems)
             return problems
         hit = self.catalogue_node(obj.group, obj.version, obj.kind)
-        if hit is not None and hit[1] is None:
+        if hit is None:
+            near = self.near_kind(obj.group, obj.kind)
+            if near is not None:
+                problems.append(Problem(("kind",), f'no CustomResourceDefinition in the input defines kind "{obj.kind}" in {obj.group} (did you mean "{near}"?); '
+                                                   f'kubectl fails with "no matches for kind" unless the cluster has another CRD for it', UNKNOWN_KIND, WARNING))
+            return problems
+        if hit[1] is None:
             if (obj.group, obj.version, obj.kind) not in self._reported_unreadable:
                 self._reported_unreadable.add((obj.group, obj.version, obj.kind))
                 problems.append(Problem(("kind",), f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {hit[0]} cannot be read ({hit[2]}); "
                                                    "not validated. Fix or regenerate the file", "no-schema", INFO))
-        elif hit is not None:
+        else:
             self._validate(obj, hit[1], problems)
         return problems
 

@@ -638,3 +638,117 @@ def test_root_rules_see_only_name_and_generate_name_of_metadata(tmp_path):
     """
     r = run_small(tmp_path, schema, "spec: {}\n", metadata="  name: t\n  labels: {a: b}\n")
     assert r.findings == []
+
+
+# Verdicts of kube-apiserver 1.37 for `format` (kubectl apply --dry-run=server
+# on a CRD with one field per format): kubelint must never reject what the
+# server accepts, and rejects these as the server does.
+@pytest.mark.parametrize("fmt,value,valid", [
+    ("uri", "foo", False), ("uri", "/x", True), ("uri", "http://x y", False),
+    ("email", "a@", False), ("email", "A <a@b.c>", True),
+    ("hostname", "a_b", False), ("hostname", "münchen.de", True), ("hostname", "1.2.3.4", False),
+    ("hostname", "example.com", True), ("hostname", "localhost", True), ("hostname", "a.b-c.io", True),
+    ("hostname", "example.com.", False), ("hostname", "x.y1", False),
+    ("date", "2020-1-1", False), ("date", "2020-13-45", False), ("date", "2020-02-29", True),
+    ("date-time", "2020-01-01", False), ("date-time", "2020-01-01T00:00:00", False),
+    ("date-time", "2020-01-01 00:00:00Z", False), ("date-time", "2020-01-01T00:00:00.5+01:00", True),
+    ("date-time", "2020-01-01T00:00Z", False), ("date-time", "2020-01-01t00:00:00z", True),
+    ("duration", "abc", False), ("duration", "1 day", True), ("duration", "0", True), ("duration", "1h30m", True),
+    ("uuid", "xyz", False), ("mac", "zz", False), ("cidr", "10.0.0.1", False), ("cidr", "10.0.0.0/33", False),
+    ("ipv6", "1.2.3.4", False), ("byte", "!!!", False), ("byte", "YWJj", True), ("hexcolor", "#abcd", False),
+])
+def test_formats_as_the_server_checks_them(fmt, value, valid):
+    assert bool(crd.FORMATS[fmt](value)) == valid
+
+
+# The Kubernetes CEL library against kube-apiserver 1.37: each (field, value)
+# was applied with kubectl apply --dry-run=server to tests/data/crd/
+# cel-library-crd.yaml (group renamed); 40/40 verdicts agree.
+ORACLE_CEL = [
+    ("q1", "'1'", True), ("q1", "50m", False), ("q2", "2Ki", True), ("q2", "2k", False), ("q3", "'1'", True), ("q3", "'2'", False),
+    ("u1", "https://example.com:8443/x", True), ("u1", "https://example.com/x", False), ("u2", "https://example.com/x", True),
+    ("u2", "https://user@example.com:1/x", True), ("u3", "https://example.com:8443/x", True), ("u3", "https://example.com/x", False),
+    ("i1", "'2001:db8::1'", True), ("i1", "10.0.0.1", False), ("i2", "10.0.0.0/8", True), ("i2", "192.168.0.0/16", False),
+    ("i3", "10.0.0.0/24", True), ("s1", "AbC", True), ("s2", "a,b,c", True), ("s2", "a,b", False), ("s3", "abc", True),
+    ("s4", "a-b-c", True), ("s5", "abcd", True), ("s6", "' x '", True), ("s7", "ab12c", True), ("s8", "a1b2", True),
+    ("s9", "abc", True), ("s9", "ab1", False), ("s10", "abc", True), ("s11", "aba", True), ("s12", "abc", True),
+    ("l1", "[1, 2, 3]", True), ("l1", "[3, 2, 1]", False), ("l2", "[a, b]", True), ("l3", "[a, b]", True), ("l3", "[a, c]", False),
+    ("n1", "1", True), ("n1", "0.25", False), ("n2", "3", True), ("n2", "4", False),
+]
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+@pytest.mark.parametrize("field,value,valid", ORACLE_CEL)
+def test_cel_library_matches_the_api_server(tmp_path, field, value, valid):
+    cr = write(tmp_path, "cr.yaml", f"apiVersion: example.com/v1\nkind: Cel\nmetadata: {{name: c}}\nspec:\n  {field}: {value}\n")
+    rules = {f.rule for f in check(os.path.join(DATA, "cel-library-crd.yaml"), cr).findings}
+    assert rules == (set() if valid else {"cr-validation-rule"})
+
+
+def test_config_crd_and_schema_dir(tmp_path):
+    """`crd:` and `schema-dir:` in .kubelint.yaml, relative to the file, like --crd/--schema-dir."""
+    from click.testing import CliRunner
+
+    from kubelint.cli import main
+
+    import shutil
+    shutil.copy(os.path.join(DATA, "widget-crd.yaml"), tmp_path / "crd.yaml")
+    shutil.copytree(os.path.join(DATA, "catalog-crds-catalog"), tmp_path / "catalog")
+    (tmp_path / ".kubelint.yaml").write_text("crd: [crd.yaml]\nschema-dir: catalog\n")
+    (tmp_path / "k8s").mkdir()
+    shutil.copy(os.path.join(DATA, "widget-bad.yaml"), tmp_path / "k8s" / "w.yaml")
+    (tmp_path / "k8s" / "g.yaml").write_text("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {mode: turbo}\n")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        res = CliRunner().invoke(main, ["check", "k8s", "--format", "json"])
+    finally:
+        os.chdir(old)
+    data = json.loads(res.output)
+    rules = {(os.path.basename(f["file"]), f["rule"]) for f in data["findings"]}
+    assert ("w.yaml", "unknown-field") in rules and ("g.yaml", "cr-invalid-value") in rules
+    assert not any(r == "no-schema" for _, r in rules)
+    assert not any(f.startswith("crd") for f, _ in rules)  # the --crd source is not reported
+
+
+def test_misspelt_kind_of_a_crd_group(tmp_path):
+    cr = write(tmp_path, "cr.yaml", CR.format(version="v1").replace("kind: Widget", "kind: Widgte"))
+    result = check(os.path.join(DATA, "widget-crd.yaml"), cr)
+    assert [(f.rule, f.severity) for f in result.findings] == [("cr-unknown-kind", "warning")]
+    assert 'did you mean "Widget"' in result.findings[0].message
+    for other in ("Sprocket", "WidgetConfig", "CronWidget"):  # distinct kinds, CRD elsewhere
+        cr = write(tmp_path, "cr2.yaml", CR.format(version="v1").replace("kind: Widget", f"kind: {other}"))
+        assert [f.rule for f in check(os.path.join(DATA, "widget-crd.yaml"), cr).findings] == ["no-schema"]
+    assert crd._edit_distance("widgte", "widget") == 1
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_cel_typed_formats(tmp_path):
+    schema = """\
+    type: object
+    properties:
+      spec:
+        type: object
+        x-kubernetes-validations:
+          - rule: "self.start < timestamp('2030-01-01T00:00:00Z') && self.timeout <= duration('1h')"
+            message: too late or too long
+        properties:
+          start: {type: string, format: date-time}
+          timeout: {type: string, format: duration}
+    """
+    assert run_small(tmp_path, schema, "spec: {start: '2024-05-01T10:00:00Z', timeout: 30m}\n").findings == []
+    # verdicts and text confirmed with kube-apiserver 1.37 (same CRD, dry-run)
+    r = run_small(tmp_path, schema, "spec: {start: '2024-05-01T10:00:00Z', timeout: 2h}\n")
+    assert [f.message.split(" (x-kubernetes")[0] for f in r.findings] == ["spec: Invalid value: too late or too long"]
+    r = run_small(tmp_path, schema, "spec: {start: '2031-05-01T10:00:00Z', timeout: 30m}\n")
+    assert [f.rule for f in r.findings] == ["cr-validation-rule"]
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_plain_import_of_the_cel_package_after_kubelint_loaded_it():
+    import subprocess
+    import sys
+
+    code = "import kubelint.cel as k; assert k.available(); import cel; print(cel.compile('1 + 1').execute({}))"
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "2", r.stderr[-2000:]
