@@ -365,6 +365,6 @@ def test_any_secret_is_masked_in_every_format(secret, where):
             fmt = report.get(fmt_name)
         except ImportError:
             continue
-        out = mask.redact(fmt.render(result, report.RenderOptions()))
+        out = fmt.render(result, report.RenderOptions())  # no safety net: masked before the reporter
         for s in spellings:
             assert s not in out, (fmt_name, where, s)
