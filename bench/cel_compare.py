@@ -160,14 +160,22 @@ def corpus_ratio(corpus: str) -> None:
     import subprocess
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    import resource
+
     times = {"with": [], "without": []}
+    cpu = {"with": [], "without": []}
     for _ in range(5):
         for label, code in (("without", _NO_CRD), ("with", _WITH_CRD)):
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             subprocess.run([sys.executable, "-c", code, corpus], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             times[label].append(time.perf_counter() - t0)
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[label].append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
     w, wo = min(times["with"]), min(times["without"])
-    print(f"corpus {corpus}: kubelint check with the CRD stage {w:.2f} s, without {wo:.2f} s: ratio {w / wo:.2f}")
+    cw, cwo = min(cpu["with"]), min(cpu["without"])
+    print(f"corpus {corpus}: kubelint check with the CRD stage {w:.2f} s wall / {cw:.2f} s CPU, without {wo:.2f} s / {cwo:.2f} s: "
+          f"ratio {w / wo:.2f} wall, {cw / cwo:.2f} CPU")
     # Inside one run: the CRD stage's share (CR validation + the CRDs' own checks).
     from kubelint import crd, runner
 

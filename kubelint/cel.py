@@ -580,7 +580,30 @@ def to_cel(value, node):
     return value
 
 
-def evaluate(rule: Rule, value, node, path) -> List[Problem]:
+def evaluate_all(rules, value, node, path) -> List[Problem]:
+    """Every rule of one schema node against one value: the value is
+    converted and bound to ``self`` once."""
+    out: List[Problem] = []
+    bound = False
+    for rule in rules:
+        if rule.skip is None and not bound:
+            try:
+                _base_context().add_variable("self", to_cel(value, node))
+            except Exception as exc:  # noqa: BLE001 - a value the engine cannot represent
+                return out + [p for r in rules for p in _skipped_once(r, path, f"the CEL engine cannot represent the value ({_first_line(exc)})")]
+            bound = True
+        out.extend(evaluate(rule, value, node, path, _bound=True))
+    return out
+
+
+def _skipped_once(rule: Rule, path, why: str) -> List[Problem]:
+    if rule.reported:
+        return []
+    rule.reported = True
+    return [Problem(path, f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: {why}", RULE_SKIPPED, INFO)]
+
+
+def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Problem]:
     if rule.skip is not None:
         if rule.reported:
             return []
@@ -588,7 +611,8 @@ def evaluate(rule: Rule, value, node, path) -> List[Problem]:
         return [Problem(path, f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: {rule.skip}", RULE_SKIPPED, INFO)]
     ctx = _base_context()
     try:
-        ctx.add_variable("self", to_cel(value, node))
+        if not _bound:
+            ctx.add_variable("self", to_cel(value, node))
         result = rule.program.execute(ctx)
     except Exception as exc:  # noqa: BLE001
         if rule.reported:
@@ -616,10 +640,13 @@ def evaluate(rule: Rule, value, node, path) -> List[Problem]:
         message = rule.message or f"failed rule: {rule.rule}"
     at = path + _field_path(rule.field_path) if rule.field_path else path
     reason = _REASONS.get(rule.reason or "FieldValueInvalid", "Invalid value")
-    from .crd import json_type
+    from .crd import show
 
-    if reason in ("Invalid value", "Duplicate value"):
-        head = f'{reason}: "{json_type(value)}"'
+    # 1.37 (oracle-confirmed): a scalar's value is shown, an object's or
+    # list's is not: `spec: Invalid value: <message>`,
+    # `spec.hosts[0]: Invalid value: "a.example.org": <message>`.
+    if reason in ("Invalid value", "Duplicate value") and not isinstance(value, (dict, list)) and value is not None:
+        head = f"{reason}: {show(value)}"
     else:
         head = reason
     return [Problem(at, f"{format_path(at) or '<root>'}: {head}: {message} (x-kubernetes-validations rule {_q_rule(rule.rule)})", RULE_FAILED, ERROR)]

@@ -552,7 +552,10 @@ class Walker:
     :class:`Problem` values.  ``strict`` (CRD-derived schemas): undeclared
     fields are errors; catalogue schemas are CRD-derived too, so the same."""
 
+    pending: list = []
+
     def __init__(self, stage=None):
+        self.pending = []
         # A weak reference: no stage <-> walker cycle, so a run's data is
         # freed by reference counting when the run ends (the runner pauses GC).
         self.stage = weakref.proxy(stage) if stage is not None else None
@@ -595,8 +598,14 @@ class Walker:
                 problems.append(Problem((r,), f"{r}: Required value (the {kind} schema requires it); add {r}", MISSING_REQUIRED, ERROR, "key"))
         # Root-level value validations besides properties (CEL at the root sees
         # apiVersion, kind, metadata.name/generateName and the rest).
-        if node.rules and not any(p.rule == INVALID_TYPE for p in problems):
-            self._rules(data, node, (), problems)
+        if node.rules:
+            # At the root, CEL sees metadata.name and generateName only
+            # (the structural schema of ObjectMeta the server exposes).
+            meta = data.get("metadata")
+            visible = {k: v for k, v in data.items() if k != "metadata"}
+            if isinstance(meta, dict):
+                visible["metadata"] = {k: meta[k] for k in ("name", "generateName") if k in meta}
+            self._rules(visible, node, (), problems)
 
     def walk(self, value, node: Node, path: tuple, problems: list, defaulted: bool = False):
         if value is None:
@@ -607,8 +616,8 @@ class Walker:
         types = node.types
         if node.int_or_string:
             if isinstance(value, bool) or not isinstance(value, (str, int, float)) or (isinstance(value, float) and value != int(value)):
-                problems.append(Problem(path, f"{_p(path)}: Invalid value: \"{json_type(value)}\": {_p(path)} in body must be of type integer or string: {show(value)}; "
-                                              "write a whole number or a string (e.g. 8080 or \"http\")", INVALID_TYPE, ERROR))
+                problems.append(Problem(path, f"{_p(path)}: Invalid value: \"{json_type(value)}\": {_p(path)} in body must be of type integer,string: \"{json_type(value)}\" "
+                                              f"({show(value)}); write a whole number or a string (e.g. 8080 or \"http\")", INVALID_TYPE, ERROR))
                 return
         elif types:
             t = types[0] if len(types) == 1 else None
@@ -616,7 +625,6 @@ class Walker:
             if not ok:
                 problems.append(self._type_error(path, value, node))
                 return
-        before = len(problems)
         if isinstance(value, dict):
             self._object(value, node, path, problems)
         elif isinstance(value, list):
@@ -630,10 +638,7 @@ class Walker:
         if node.has_combinators:
             self._combinators(value, node, path, problems)
         if node.rules and not defaulted:
-            # A rule over a subtree with a type error would judge values the
-            # server never converts (it reports the type error): skip it.
-            if not any(p.rule == INVALID_TYPE for p in problems[before:]):
-                self._rules(value, node, path, problems)
+            self._rules(value, node, path, problems)
 
     # -- objects -------------------------------------------------------------
     def _object(self, value: dict, node: Node, path, problems):
@@ -671,6 +676,8 @@ class Walker:
             for k, child in props.items():
                 if child.has_default and k not in value:
                     self.walk(_copy(child.default), child, path + (k,), problems, defaulted=True)
+        if node.required:
+            props = node.props or {}
             for r in node.required:
                 if value.get(r) is None and not (r in props and props[r].has_default):
                     problems.append(Problem(path + (r,), f"{_p(path + (r,))}: Required value; add {r} to {_p(path) or 'the object'}", MISSING_REQUIRED, ERROR,
@@ -735,8 +742,8 @@ class Walker:
             k = json.dumps(kv, sort_keys=True)
             if k in seen:
                 label = ", ".join(f"{key}={json.dumps(v)}" for key, v in zip(keys, kv) if v is not None)
-                shown = "{" + ", ".join(f'"{key}":{json.dumps(v)}' for key, v in zip(keys, kv)) + "}"
-                problems.append(Problem(path + (i,), f"{_p(path + (i,))}: Duplicate value: map[string]interface {{}}{shown}: "
+                shown = "{" + ",".join(f'"{key}":{json.dumps(v, separators=(",", ":"))}' for key, v in zip(keys, kv) if v is not None) + "}"
+                problems.append(Problem(path + (i,), f"{_p(path + (i,))}: Duplicate value: {shown}: "
                                                      f"{_p(path)} is a map list keyed by {', '.join(keys)}; another entry (index {seen[k]}) has {label}",
                                         DUPLICATE_ITEM, ERROR))
             else:
@@ -748,7 +755,7 @@ class Walker:
             if node.max_len is not None or node.min_len is not None:
                 n = len(value)  # runes: Python str counts code points, as utf8.RuneCountInString
                 if node.max_len is not None and n > node.max_len:
-                    problems.append(Problem(path, f"{_p(path)}: Too long: may not be longer than {node.max_len} (it has {n} characters)", INVALID_VALUE, ERROR))
+                    problems.append(Problem(path, f"{_p(path)}: Too long: may not be more than {node.max_len} bytes (it has {n} characters)", INVALID_VALUE, ERROR))
                 if node.min_len is not None and n < node.min_len:
                     problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be at least {node.min_len} chars long",
                                             INVALID_VALUE, ERROR))
@@ -835,17 +842,17 @@ class Walker:
 
     # -- CEL -------------------------------------------------------------------
     def _rules(self, value, node, path, problems):
-        from . import cel
-
-        for rule in node.rules:
-            problems.extend(cel.evaluate(rule, value, node, path))
+        # Deferred: the server evaluates CEL only when schema validation
+        # found no blocking error (see CrdStage._validate).
+        self.pending.append((node.rules, value, node, path))
 
     # -- messages ----------------------------------------------------------------
     @staticmethod
     def _type_error(path, value, node) -> Problem:
-        want = " or ".join(node.types) if node.types else "integer or string"
+        want = ",".join(node.types) if node.types else "integer,string"
         hint = _type_hint(value, node.types)
-        return Problem(path, f"{_p(path)}: Invalid value: \"{json_type(value)}\": {_p(path)} in body must be of type {want}: {show(value)}{hint}",
+        shown = f" ({show(value)})" if not isinstance(value, (dict, list)) and value is not None else ""
+        return Problem(path, f"{_p(path)}: Invalid value: \"{json_type(value)}\": {_p(path)} in body must be of type {want}: \"{json_type(value)}\"{shown}{hint}",
                        INVALID_TYPE, ERROR)
 
     @staticmethod
@@ -854,6 +861,19 @@ class Walker:
         where = f"in {_p(parent)}" if parent else f"at the top level of {kind}" if kind else "here"
         return Problem(path, f'unknown field "{_p(path)}"{hint}: the {kind + " " if kind else ""}schema declares no such field {where}; the API server rejects it '
                              "(strict field validation) — fix the spelling or move it to the right level", UNKNOWN_FIELD, ERROR, "key")
+
+
+_BLOCKING_TEXT = (": Unsupported value:", ": Too many:", ": Too long:", " in body must be of type ")
+
+
+def _blocking(p: Problem) -> bool:
+    """Errors of type TypeInvalid, Required, NotSupported, TooLong, TooMany
+    (format errors are TypeInvalid): the server does not run CEL after them."""
+    if p.severity != ERROR:
+        return False
+    if p.rule in (INVALID_TYPE, MISSING_REQUIRED):
+        return True
+    return any(t in p.message for t in _BLOCKING_TEXT) or "Required value" in p.message
 
 
 def _p(path) -> str:
@@ -1120,8 +1140,23 @@ class CrdStage:
         return problems
 
     def _validate(self, obj, node: Node, problems: list) -> None:
+        self.walker.pending = []
         self.walker.root(obj, node, problems, obj.kind)
         self._metadata(obj, node, problems)
+        pending, self.walker.pending = self.walker.pending, []
+        if not pending:
+            return
+        from . import cel
+
+        if any(_blocking(p) for p in problems):
+            # customResourceStrategy.Validate: CEL runs only without blocking
+            # schema errors (type, required, enum, too long/many, format).
+            problems.append(Problem((), "some validation rules were not checked because the object was invalid; correct the existing errors "
+                                        "to complete validation (the API server skips x-kubernetes-validations then, and so does kubelint)",
+                                    RULE_SKIPPED, INFO, "key"))
+            return
+        for rules, value, n, path in pending:
+            problems.extend(cel.evaluate_all(rules, value, n, path))
 
     def _metadata(self, obj, node: Node, problems: list) -> None:
         meta = obj.data.get("metadata")
@@ -1164,7 +1199,7 @@ class CrdStage:
 # (validation.go: ValidateStructural, validateStructuralInvariants).
 
 _FORBIDDEN_SCHEMA_KEYS = {
-    "$ref": "must not be set (structural schemas have no references)",
+    "$ref": "$ref is not supported",
     "additionalItems": "additionalItems is not supported",
     "patternProperties": "patternProperties is not supported",
     "dependencies": "dependencies is not supported",
@@ -1194,8 +1229,6 @@ def _sp(path) -> str:
 
 def check_crd(obj, stage=None) -> List[Problem]:
     """The CRD's own validation (apiextensions validation.go); ``crd-invalid``."""
-    from .apiserver import validation as v
-
     out: List[Problem] = []
 
     def bad(path, msg, at="value"):
@@ -1227,7 +1260,7 @@ def _check_root(root: dict, path, bad) -> None:
     for key, what in (("nullable", "nullable"), ("x-kubernetes-int-or-string", "x-kubernetes-int-or-string"),
                       ("x-kubernetes-embedded-resource", "x-kubernetes-embedded-resource")):
         if root.get(key) is True:
-            bad(path + (key,), f"Forbidden: must be false at the root")
+            bad(path + (key,), f"Forbidden: {what} cannot be true at the root")
     props = root.get("properties") if isinstance(root.get("properties"), dict) else {}
     meta = props.get("metadata")
     if isinstance(meta, dict):
@@ -1258,8 +1291,11 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int) -> None:
         try:
             _compiled_pattern(pat)
         except PatternUnsupported:
-            if re.search(r"\(\?[=!]|\(\?<[=!]|\\[1-9]", pat):
-                bad(path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression (Go RE2 has no lookaround or backreferences)")
+            m = re.search(r"\(\?<?[=!]|\\[1-9]", pat)
+            if m:
+                why = f"invalid escape sequence: `{m.group(0)}`" if m.group(0).startswith("\\") else f"invalid or unsupported Perl syntax: `{m.group(0)}`"
+                bad(path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression, but isn't: error parsing regexp: {why} "
+                                         "(Go RE2 has no lookaround or backreferences)")
     rules = s.get("x-kubernetes-validations")
     if isinstance(rules, list):
         from . import cel
@@ -1270,10 +1306,10 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int) -> None:
                 if err:
                     bad(path + ("x-kubernetes-validations", i, "rule"), f"Invalid value: {show(r['rule'])}: compilation failed: {err}")
     lt = s.get("x-kubernetes-list-type")
-    if s.get("x-kubernetes-list-map-keys") is not None and lt != "map":
-        bad(path + ("x-kubernetes-list-map-keys",), 'Forbidden: must not be set if x-kubernetes-list-type is not map')
+    if s.get("x-kubernetes-list-map-keys") and lt != "map":
+        bad(path + ("x-kubernetes-list-type",), f'Invalid value: {show(lt if lt is not None else "")}: must be map if x-kubernetes-list-map-keys is non-empty')
     if lt == "map" and not s.get("x-kubernetes-list-map-keys"):
-        bad(path + ("x-kubernetes-list-type",), "Required value: x-kubernetes-list-map-keys must be set when x-kubernetes-list-type is map", "key")
+        bad(path + ("x-kubernetes-list-map-keys",), "Required value: must not be empty if x-kubernetes-list-type is map", "key")
     props = s.get("properties")
     if isinstance(props, dict):
         for k, child in props.items():

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import re
 from typing import Callable, List, Optional
 
 from . import mask
@@ -45,6 +46,10 @@ MIN_PARALLEL_OBJECTS = 3000
 # Workers each have a copy of that set, so the parent keeps the first in
 # input order.  A stage can add its own with an ``once_per_kind`` attribute.
 ONCE_PER_KIND = frozenset({"no-schema"})
+# Reported once per run for each CEL rule (kubelint.cel.Rule.reported): the
+# rule's text is in the message; list indices in its path are not part of it.
+ONCE_PER_MESSAGE = frozenset({"cr-validation-rule-skipped"})
+_INDEX = re.compile(r"\[\d+\]")
 
 
 def default_jobs() -> int:
@@ -239,7 +244,7 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
         chunks.append(current)
     _CHECK_INPUTS, _CHECK_CTX = inputs, ctx
     done = total - len(work)
-    once = set(ONCE_PER_KIND)
+    once = set(ONCE_PER_KIND) | ONCE_PER_MESSAGE
     for stage in ctx.stages:
         once.update(getattr(stage, "once_per_kind", ()))
     reported = set()
@@ -279,6 +284,8 @@ def _first_per_kind(findings, once, reported) -> list:
     for f in findings:
         if f.rule in once and f.object is not None:
             key = (f.rule, f.object.api_version, f.object.kind)
+            if f.rule in ONCE_PER_MESSAGE:
+                key += (_INDEX.sub("[]", f.message),)
             if key in reported:
                 continue
             reported.add(key)

@@ -17,8 +17,11 @@ import base64
 import binascii
 import ipaddress
 import json
+import os
 import posixpath
 from fractions import Fraction
+from functools import lru_cache
+from itertools import accumulate
 from typing import Iterable, List, Optional
 
 from ..findings import Problem, format_path
@@ -26,7 +29,7 @@ from ..quantity import QuantityError, parse_quantity
 from . import validation as v
 from .meta import (_show, duplicate, forbidden, invalid, required, unsupported,
                    validate_label_name, validate_label_selector, validate_labels)
-from .registry import validates
+from .registry import ANY, validates
 
 # Generic rule ids (catalogue: rules/apiserver.yaml).
 INVALID_VALUE = "invalid-value"
@@ -992,7 +995,9 @@ def _quantity_value(p, name: str, raw) -> List[Problem]:
         return []
     if q < 0:
         return [invalid(p, fmt_quantity(raw), "must be greater than or equal to 0", INVALID_VALUE)]
-    integer = name in INTEGER_RESOURCES or name.startswith("count/") or (not _is_native(name) and "/" in name)
+    # helper.IsIntegerResourceName: standard counts and extended resources
+    # (IsExtendedResourceName: not native, not "requests."-prefixed).
+    integer = name in INTEGER_RESOURCES or (not _is_native(name) and not name.startswith("requests."))
     if integer and (q * 1000) % 1000 != 0:
         return [invalid(p, fmt_quantity(raw), "must be an integer", INVALID_VALUE)]
     return []
@@ -1152,3 +1157,115 @@ def resource_quota(obj, ctx):
         if a in seen and b in seen:
             out.append(invalid(("spec", "scopeSelector", "matchExpressions"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE)._replace(at="key"))
     return out
+
+
+# --- kubectl apply's last-applied-configuration annotation -----------------------------------
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+LAST_APPLIED_TOO_LARGE = "last-applied-too-large"  # a warning: server-side apply and create work
+TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024  # ValidateAnnotationsSize (TotalAnnotationSizeLimitB)
+
+
+def _go_json_len(data) -> int:
+    """Length of what kubectl's encoder writes: encoding/json, compact, map
+    keys sorted, HTML characters escaped, a trailing newline."""
+    # (key order does not change the length: no sort_keys)
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    n = (len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))) + 1
+    # Go escapes <, >, & as \u003c etc. (+5 bytes each) and U+2028/U+2029 (+3 each).
+    n += 5 * (text.count("<") + text.count(">") + text.count("&"))
+    n += 3 * (text.count("\u2028") + text.count("\u2029"))
+    return n
+
+
+@lru_cache(maxsize=64)
+def _line_offsets(path) -> Optional[tuple]:
+    """Byte offsets of the line starts of a file (None: small or unreadable)."""
+    try:
+        if os.stat(path).st_size * 3 < TOTAL_ANNOTATION_SIZE_LIMIT:
+            return ()
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except (OSError, TypeError, ValueError):
+        return None
+    # line N starts at offs[N-1]; all C-level iteration (big bundles have 100k lines)
+    return tuple(accumulate(map((1).__add__, map(len, raw.split(b"\n"))), initial=0))
+
+
+def _last_line(shadow) -> int:
+    line = shadow[0]
+    while True:
+        kids = shadow[2]
+        if isinstance(kids, dict) and kids:
+            key_line, _kc, child = next(reversed(kids.values()))
+            line = max(line, key_line)
+            if child is None:
+                return line
+            shadow = child
+        elif isinstance(kids, list) and kids:
+            shadow = kids[-1]
+        else:
+            return max(line, shadow[0])
+        line = max(line, shadow[0])
+
+
+def _source_span(obj) -> Optional[int]:
+    """Bytes of YAML the object spans (0 for files too small to matter)."""
+    offs = _line_offsets(obj.file)
+    if offs is None:
+        return None
+    if not offs:
+        return 0
+    first, last = obj.line, _last_line(obj.shadow)
+    if not 1 <= first <= last < len(offs):
+        return None
+    return offs[min(last, len(offs) - 1)] - offs[first - 1]
+
+
+def _too_large(size: str) -> Problem:
+    return P(("metadata",), f"Too long: may not be more than {TOTAL_ANNOTATION_SIZE_LIMIT} bytes: client-side `kubectl apply` copies the "
+                            f"whole object ({size}) into the {LAST_APPLIED} annotation, over the 256 KiB annotation limit; "
+                            "apply it with `kubectl apply --server-side` (or `kubectl create`/`replace`), or split it",
+             LAST_APPLIED_TOO_LARGE, at="key", where="metadata.annotations", severity="warning")
+
+
+@validates(ANY)
+def last_applied_size(obj, ctx):
+    """Client-side ``kubectl apply`` stores the whole object as JSON in the
+    ``kubectl.kubernetes.io/last-applied-configuration`` annotation
+    (apply.GetModifiedConfiguration in k8s.io/kubectl), and the API server
+    limits all annotations together to 256 KiB (ValidateAnnotationsSize):
+    an object whose JSON is over ~256 KiB cannot be applied client-side
+    although it is under the 1 MiB object limit (oracle-confirmed with a
+    270 kB ConfigMap)."""
+    data = obj.data
+    meta = data.get("metadata")
+    if not isinstance(meta, dict):
+        return []
+    anns = meta.get("annotations")
+    anns = anns if isinstance(anns, dict) else {}
+    # Cheap bounds first, from the object's span in its file: JSON is within
+    # ~3x of the YAML it came from either way (heavy alias expansion aside).
+    span = _source_span(obj)
+    if span is not None:
+        if span * 3 < TOTAL_ANNOTATION_SIZE_LIMIT:
+            return []
+    # What kubectl encodes (measured against the API server to the byte): the
+    # annotations map without last-applied (an empty map stays as {}), and the
+    # namespace the resource builder fills in for namespaced kinds.
+    anns = {k: v for k, v in anns.items() if k != LAST_APPLIED}
+    meta2 = dict(meta, annotations=anns)
+    if not meta.get("namespace"):
+        from ..kinds import is_cluster_scoped
+
+        if not is_cluster_scoped(obj.group, obj.kind):
+            meta2["namespace"] = "default"
+    data = dict(data, metadata=meta2)
+    try:
+        size = _go_json_len(data)
+    except (TypeError, ValueError):
+        return []
+    total = size + len(LAST_APPLIED) + sum(len(k.encode()) + (len(v.encode()) if is_str(v) else 0) for k, v in anns.items() if is_str(k))
+    if total <= TOTAL_ANNOTATION_SIZE_LIMIT:
+        return []
+    return [_too_large(f"{size} bytes of JSON")]
