@@ -13,7 +13,9 @@ argument, so every file is read, parsed and checked --copies times):
      serial (--jobs 1) and parallel (--jobs N, default: every CPU), all
      stages and rules enabled; the parallel speed-up is serial/parallel;
   C. baseline: `python -c pass`;
-  D. `kubelint check` of one small manifest (examples/app/web.yaml).
+  D. `kubelint check` of one small manifest (examples/app/web.yaml);
+  E. baseline for the speed-up: how well N processes of pure-Python
+     arithmetic scale on this machine right now (2.0 on two idle cores).
 Prints the ratios B/A, the speed-up and the absolute D (target: B/A <= 3,
 D < 0.3 s). Machines here are noisy: compare ratios, not absolute seconds.
 """
@@ -84,6 +86,37 @@ def run(cmd, env=None):
     if proc.returncode not in (0, 1):
         sys.stderr.write(proc.stderr.decode(errors="replace"))
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}")
+
+
+def _spin(n):
+    s = 0
+    for i in range(n):
+        s += i * i
+    return s
+
+
+def machine_scaling(jobs, repeat, n=8_000_000):
+    """Baseline for the parallel speed-up: how much faster ``jobs`` forked
+    processes of pure-Python arithmetic finish ``jobs`` units of work than
+    one process finishes one, scaled (``jobs * t1 / tN``). 2.0 on two idle
+    cores; on a shared machine, whatever the neighbours leave."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+
+    def spawn(k):
+        procs = [ctx.Process(target=_spin, args=(n,)) for _ in range(k)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+
+    ratios = []
+    for _ in range(repeat):
+        one, _ = time_it(lambda: spawn(1), 1)
+        many, _ = time_it(lambda: spawn(jobs), 1)
+        ratios.append(jobs * one / many)
+    return statistics.median(ratios), ratios
 
 
 def make_copies(corpus, copies, tmp):
@@ -175,9 +208,13 @@ def main():
             print(f"B  kubelint check, {label}: {t:.2f} s = {t / base:.2f}x the C loader; CPU {cpus[label]:.2f} s "
                   f"(runs: {', '.join(f'{x:.2f}' for x in times)})")
         ser, par = results["serial (--jobs 1)"], results[f"parallel (--jobs {jobs})"]
+        scale, scales = machine_scaling(jobs, max(args.repeat, 3))
+        print(f"E  machine scaling, {jobs} processes of pure-Python arithmetic: {scale:.2f}x "
+              f"(runs: {', '.join(f'{x:.2f}' for x in scales)}; 2.00 = two idle cores)")
         cser, cpar = cpus["serial (--jobs 1)"], cpus[f"parallel (--jobs {jobs})"]
         print(f"   parallel speed-up: {ser / par:.2f}x wall with {jobs} jobs; parallel uses {cpar / cser:.2f}x the CPU time "
-              f"of serial (on {jobs} idle cores the speed-up would be about {jobs * cser / cpar:.2f}x)")
+              f"of serial (upper bound on {jobs} idle cores, if no part stayed serial: {jobs * cser / cpar:.2f}x)")
+        print(f"   speed-up relative to what the machine gave a pure-CPU load (B speed-up / E): {ser / par / scale:.2f}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -5,8 +5,8 @@
 #   nice -n 19 fuzz/run.sh loader   [SECONDS] [extra libFuzzer flags...]
 #   nice -n 19 fuzz/run.sh pipeline [SECONDS] [extra libFuzzer flags...]
 #
-# Seeds: fuzz/seeds/ plus up to 400 small manifests of ../shared/corpus
-# (when present).  The growing corpus is kept in fuzz/work/TARGET/corpus,
+# Seeds: fuzz/seeds/, every example of the rule catalogue (rules/*.yaml) and
+# up to 400 small manifests of ../shared/corpus (when present).  The growing corpus is kept in fuzz/work/TARGET/corpus,
 # crashes in fuzz/work/TARGET/crash-*, the libFuzzer log (executions
 # "stat::number_of_executed_units", coverage "cov:", features "ft:") in
 # fuzz/work/TARGET/log.  libFuzzer stops at the first crash; this script
@@ -29,6 +29,20 @@ if [ -d "$corpus_dir" ] && [ "$(ls "$work/seeds" | wc -l)" -lt 50 ]; then
         | sort | awk 'NR % 5 == 0' | head -400 | while read -r f; do
             cp "$f" "$work/seeds/$(echo "$f" | cksum | cut -d' ' -f1).yaml"
         done
+fi
+# Every bad/good example of the rule catalogue (rules/*.yaml): a seed per rule.
+if [ ! -e "$work/seeds/.catalogue" ]; then
+    PYTHONPATH="$root" python3 - "$work/seeds" <<'PY' && touch "$work/seeds/.catalogue"
+import os, sys
+from kubelint.engine import catalogue
+out = sys.argv[1]
+for e in catalogue().values():
+    for i, ex in enumerate(e.examples):
+        for label in ("bad", "good"):
+            if isinstance(ex.get(label), str):
+                with open(os.path.join(out, f"rule-{e.id}-{i}-{label}.yaml"), "w", encoding="utf-8") as fh:
+                    fh.write(ex[label])
+PY
 fi
 cd "$root"
 start=$(date +%s)

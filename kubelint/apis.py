@@ -13,6 +13,7 @@ Two sources, merged by :func:`removal`:
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Dict, NamedTuple, Optional, Tuple
 
 
@@ -87,6 +88,7 @@ REMOVED_BEFORE_1_25: Dict[Tuple[str, str], Removal] = {
 REMOVED_GROUPS = {"extensions"}
 
 
+@lru_cache(maxsize=None)
 def _key(version: str) -> Tuple[int, ...]:
     return tuple(int(x) for x in version.split("."))
 

@@ -178,8 +178,9 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
     finally:
         if options.progress is not None:
             options.progress.close()
-    from .mask import redact
-
+    # Reports need no final pass: findings are masked in the runner and
+    # excerpts by SourceLines (kubelint.mask); tracebacks and error lines
+    # go through mask.redact.
     if write_baseline:
         from . import baseline as baseline_mod
 
@@ -203,14 +204,14 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
         from .atomic import write_text
 
         try:
-            write_text(output, redact(reporter.render(result, report.RenderOptions())))
+            write_text(output, reporter.render(result, report.RenderOptions()))
         except OSError as exc:
             _die(f"cannot write {output}: {exc.strerror or exc}")
         out = report.get("text").render(result, report.RenderOptions(color=color, quiet=quiet, excerpts=not quiet))
     else:
         out = reporter.render(result, render_opts)
     if out:
-        click.echo(redact(out), nl=False)
+        click.echo(out, nl=False)
     if result.fatal:
         raise SystemExit(2)
     threshold = fail_on or (config.fail_on if config and config.fail_on else None) or "warning"

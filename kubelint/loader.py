@@ -40,6 +40,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
+# --debug (and the fuzz targets): loader bugs raise instead of becoming an
+# internal-error finding on the file.
+DEBUG = False
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
@@ -327,21 +330,32 @@ _TIMESTAMP_START = re.compile(r"^[0-9]{4}-")
 _INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 
 
-def _go_parse_int(s: str) -> Optional[int]:
+_TOO_BIG = object()  # an integer literal far beyond 64 bits
+
+
+def _go_parse_int(s: str):
+    """strconv.ParseInt/ParseUint(s, 0, 64) syntax: the value, None (not an
+    integer literal) or ``_TOO_BIG`` (out of range; never converted, so a
+    100,000-digit scalar costs nothing and cannot hit Python's int()
+    digit limit)."""
     if not _GO_INT.match(s):
         return None
     neg = s[0] == "-"
     body = s.lstrip("+-")
     if body[:2] in ("0x", "0X"):
-        v = int(body[2:], 16)
+        digits, base, room = body[2:], 16, 16
     elif body[:2] in ("0o", "0O"):
-        v = int(body[2:], 8)
+        digits, base, room = body[2:], 8, 22
     elif body[:2] in ("0b", "0B"):
-        v = int(body[2:], 2)
+        digits, base, room = body[2:], 2, 64
     elif len(body) > 1 and body[0] == "0":
-        v = int(body[1:], 8)
+        digits, base, room = body[1:], 8, 22
     else:
-        v = int(body)
+        digits, base, room = body, 10, 20
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > room:
+        return _TOO_BIG
+    v = int(digits, base)
     return -v if neg else v
 
 
@@ -366,16 +380,20 @@ def resolve_plain(s: str):
         return s
     plain = s.replace("_", "")
     v = _go_parse_int(plain)
-    if v is not None:
+    if v is not None and v is not _TOO_BIG:
         if _INT64_MIN <= v <= _INT64_MAX:
             return v
         if v > 0 and v <= _UINT64_MAX and _GO_UINT.match(plain):
             return v
     if _YAML_FLOAT.match(plain):
-        return float(plain)
-    if v is not None:
-        # out of 64-bit range: go-yaml falls back to big.Int
-        return v
+        f = float(plain)
+        # strconv.ParseFloat fails with ErrRange past float64: go-yaml then
+        # keeps the text (resolve.go returns strTag)
+        if f in _INFINITIES:
+            return s
+        return f
+    # out of 64-bit range and not a float: go-yaml v2 resolve.go keeps the
+    # text (ParseInt and ParseUint fail, no big.Int fallback)
     return s
 
 
@@ -743,16 +761,37 @@ def _prescan(text: str, limits: Limits) -> None:
         raise LoadError("nesting-too-deep", f"indentation deeper than {4 * budget + 8} columns (limit --max-depth); no manifest needs this", line, 1)
 
 
+_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
+
+
+def _node_estimate(text: str, start: int, end: int) -> int:
+    """An upper bound of the nodes between ``start`` and ``end``, cheaply."""
+    return (text.count("\n", start, end) + text.count(",", start, end)
+            + text.count("- ", start, end) + text.count("? ", start, end))
+
+
 def _count_nodes(text: str, limits: Limits) -> None:
     """Reject a document with more than ``max_nodes`` nodes before PyYAML
     composes it (a 10 MB flow sequence is 5 million nodes, 2 GB of node
-    objects).  Counting parser events costs a pass over the text, so it runs
-    only when a cheap upper bound of the node count exceeds the limit: never
-    for real manifests."""
+    objects).  Counting parser events costs a pass over the document, so it
+    runs only on documents long enough (every node takes at least a
+    character) whose cheap upper bound exceeds the limit: never for real
+    manifests, never for a file of a million tiny documents."""
     budget = limits.max_nodes
-    if text.count("\n") + text.count(",") + text.count("- ") + text.count("? ") <= budget:
+    if len(text) < budget // 2 or _node_estimate(text, 0, len(text)) <= budget:
         return
-    parser = _BaseLoader(text)
+    start = 0
+    for m in _DOC_START.finditer(text):
+        _count_document(text, start, m.start(), budget)
+        start = m.start()
+    _count_document(text, start, len(text), budget)
+
+
+def _count_document(text: str, start: int, end: int, budget: int) -> None:
+    if end - start < budget // 2 or _node_estimate(text, start, end) <= budget:
+        return
+    parser = _BaseLoader(text[start:end])
+    first_line = text.count("\n", 0, start)
     count = 0
     counted = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
     try:
@@ -767,7 +806,7 @@ def _count_nodes(text: str, limits: Limits) -> None:
                 if count > budget:
                     m = event.start_mark
                     raise LoadError("too-many-nodes", f"document has more than {budget:,} nodes (limit --max-nodes); "
-                                    "the API server stores no object this large", m.line + 1, m.column + 1)
+                                    "the API server stores no object this large", first_line + m.line + 1, m.column + 1)
     except yaml.YAMLError:
         return  # the parse proper reports it
     finally:
@@ -815,6 +854,8 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
                                 path, line, exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1))
         return loaded
     index = 0
+    seen = 0  # documents, empty ones included
+    empty_budget = 10 * limits.max_documents
     try:
         while True:
             try:
@@ -829,12 +870,16 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
                 break
             if node is None:
                 continue
+            seen += 1
             if node.__class__ is yaml.ScalarNode and node.tag == _IMPLICIT and not node.style and resolve_plain(node.value) is None:
-                continue  # an empty document ("---" alone, or only comments)
-            if index >= limits.max_documents:
+                if seen <= empty_budget:
+                    continue  # an empty document ("---" alone, or only comments)
+                # a million "---" lines: bounded like real documents
+            if index >= limits.max_documents or seen > empty_budget:
                 m = node.start_mark
-                problems.append(Finding("too-many-documents", ERROR,
-                                        f"more than {limits.max_documents:,} documents in one file (limit --max-documents); the rest of the file was not read",
+                what = (f"more than {limits.max_documents:,} documents in one file (limit --max-documents)" if index >= limits.max_documents
+                        else f"more than {empty_budget:,} documents, empty ones included, in one file (limit 10 x --max-documents)")
+                problems.append(Finding("too-many-documents", ERROR, f"{what}; the rest of the file was not read",
                                         path, m.line + 1, m.column + 1))
                 break
             builder = _Builder(path, problems, limits)
@@ -940,11 +985,24 @@ def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
         lf = LoadedFile(display, fatal=exc.fatal)
         lf.problems.append(Finding(exc.rule, ERROR, exc.message, display, exc.line, exc.column))
         return lf
-    loaded = parse_text(text, display, limits)
-    if "kubelint:" in text:
-        from .suppress import scan
+    try:
+        loaded = parse_text(text, display, limits)
+        if "kubelint:" in text:
+            from .suppress import scan
 
-        loaded.directives = scan(text)
+            loaded.directives = scan(text)
+    except (MemoryError, RecursionError) as exc:
+        loaded = LoadedFile(display, fatal=True)
+        loaded.problems.append(Finding("too-many-nodes" if isinstance(exc, MemoryError) else "nesting-too-deep", ERROR,
+                                       "file too large or too deeply nested to decode in the memory available; "
+                                       "lower --max-file-size / --max-nodes / --max-depth", display, 1, 1))
+    except Exception as exc:  # a loader bug must not end the run: the other files are still checked
+        if DEBUG:
+            raise
+        loaded = LoadedFile(display, fatal=True)
+        loaded.problems.append(Finding("internal-error", ERROR,
+                                       f"kubelint internal error while reading the file: {type(exc).__name__}: {_clip(str(exc), 200)} "
+                                       "(please report it; run with --debug for a traceback)", display, 1, 1))
     if path == STDIN:
         loaded.text = text
     return loaded

@@ -100,8 +100,14 @@ def parse_quantity(value: Union[str, int, float]) -> Fraction:
     if interp is None:
         raise QuantityError(SUFFIX_WRONG)
     base, exponent = interp
-    if abs(exponent) > 400:  # beyond any representable resource; Go caps or rounds
-        amount = Fraction(0) if exponent < 0 else Fraction(10) ** 400
+    if len(denom) > 400:
+        # Digits past 400 decimals only decide the round-up to nano units:
+        # keep one non-zero digit if there is any (Python's int() refuses
+        # more than 4,300 digits and is quadratic long before that).
+        denom = denom[:400] + ("1" if denom[400:].strip("0") else "")
+    num = num.lstrip("0") or "0"
+    if abs(exponent) > 400 or len(num) > 400:  # beyond any representable resource; Go caps or rounds
+        amount = Fraction(0) if exponent < -400 else Fraction(10) ** 400
     else:
         amount = Fraction(int(num + denom), 10 ** len(denom))
         amount *= Fraction(base) ** exponent

@@ -167,6 +167,9 @@ def run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
 
 
 def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
+    from . import loader
+
+    loader.DEBUG = bool(options.debug)
     ctx = build_context(options)
     # Phase 1: load everything (inputs, then --context and --crd sources,
     # which are seen by cross-object rules and CRD schemas but never reported).
@@ -195,7 +198,12 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
         masker.add(fr.path, fr.secrets)
     mask.activate(masker)
     for stage in ctx.prepare:
-        stage.prepare(all_objects, ctx)
+        try:
+            stage.prepare(all_objects, ctx)
+        except Exception as exc:
+            if options.debug:
+                raise
+            inputs.append(_internal_error_result(stage, exc, inputs))
     config = options.config
     if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
         inputs = [r for r in inputs if not config.excluded(r.path)]
@@ -226,11 +234,29 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
         masker.add(fr.path, fr.secrets)
     # Phase 3: cross-object rules over the whole index.
     for stage in ctx.cross_stages:
-        findings.extend(stage.check_all(all_objects, ctx))
+        try:
+            findings.extend(stage.check_all(all_objects, ctx))
+        except Exception as exc:  # one broken cross-object rule must not lose the whole report
+            if options.debug:
+                raise
+            fr = _internal_error_result(stage, exc, inputs)
+            findings.extend(fr.findings)
+            fatal = True
     findings = _suppress(findings, directives, inputs, ctx)
     findings = masker.findings(findings)
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory, masker)
+
+
+def _internal_error_result(stage, exc, inputs) -> "FileResult":
+    """An internal error of a whole-run stage, reported on the first input."""
+    where = inputs[0].path if inputs else "-"
+    fr = FileResult(where, fatal=True)
+    fr.findings.append(Finding(
+        "internal-error", ERROR,
+        f"kubelint internal error in the {getattr(stage, 'name', type(stage).__name__)} stage: {type(exc).__name__}: {exc} "
+        "(please report it; run with --debug for a traceback)", where, 1, 1))
+    return fr
 
 
 def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Finding]:

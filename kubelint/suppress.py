@@ -110,7 +110,7 @@ def apply(findings: List[Finding], directives: Dict[str, Directives], objects, c
             for d in (directives.get(file).items if directives.get(file) else ()):
                 if d.scope != "line":
                     continue
-                if d.line == kind_line or (d.standalone and d.next_line == o.line):
+                if d.line == kind_line or (d.standalone and d.next_line == o.line) or (not d.standalone and d.line == o.line):
                     object_rules.setdefault((file, o.line), set()).update(d.rules)
         ranges[file] = spans
     line_rules: Dict[Tuple[str, int], Set[str]] = {}

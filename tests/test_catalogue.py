@@ -105,3 +105,19 @@ def test_rules_doc_in_sync():
     r = subprocess.run([sys.executable, "scripts/gen_rules_doc.py", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, (r.stdout + r.stderr +
                                "\ndocs/rules.md is out of date: regenerate it with `python3 scripts/gen_rules_doc.py`")
+
+
+def test_rules_and_explain_commands():
+    from click.testing import CliRunner
+
+    from kubelint.cli import main
+
+    runner = CliRunner()
+    out = runner.invoke(main, ["rules"]).output
+    concept = [rid for rid, e in CATALOGUE.items() if e.source == "rules"]
+    assert all(rid in out for rid in concept)
+    for rid in concept:
+        r = runner.invoke(main, ["explain", rid])
+        assert r.exit_code == 0 and "Bad example:" in r.output and "Good example:" in r.output, rid
+    r = runner.invoke(main, ["explain", "bare-pods"])
+    assert r.exit_code == 2 and 'did you mean "bare-pod"' in r.output

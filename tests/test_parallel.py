@@ -167,7 +167,10 @@ def test_progress_waits_a_second_throttles_and_erases():
 
 def _run_with_tty_stderr(args, tmp_path):
     """Run kubelint with stderr on a pseudo-terminal; return (stdout, stderr)."""
-    master, slave = pty.openpty()
+    try:
+        master, slave = pty.openpty()
+    except OSError as exc:  # pragma: no cover - no pseudo-terminals in this sandbox
+        pytest.skip(f"no pseudo-terminal: {exc}")
     env = dict(os.environ, PYTHONPATH=str(ROOT), KUBELINT_PROGRESS_DELAY="0")
     proc = subprocess.Popen([sys.executable, "-m", "kubelint", "check", *args], stdout=subprocess.PIPE,
                             stderr=slave, stdin=subprocess.DEVNULL, cwd=tmp_path, env=env)
@@ -251,3 +254,15 @@ def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_p
     monkeypatch.setattr(runner, "build_context", build)
     assert run([str(tmp_path)], Options(jobs=2)).findings == expected.findings
     assert broken == [1, 1]
+
+
+def test_jobs_option(tmp_path):
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-m", "kubelint", "check", "--jobs", "0", "."], capture_output=True, text=True,
+                       cwd=tmp_path, env=env, timeout=120)
+    assert r.returncode == 2 and "--jobs must be at least 1" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "kubelint", "check", "-j", "2", "."], capture_output=True, text=True,
+                       cwd=tmp_path, env=env, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert parallel.default_jobs() >= 1

@@ -11,6 +11,7 @@ except in CI where it must run.
 """
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -41,7 +42,22 @@ def precommit():
         _unavailable("git is not installed")
     if not any(WHEELHOUSE.glob("kubelint-*.whl")) or not any(WHEELHOUSE.glob("setuptools-*.whl")):
         _unavailable(f"no local wheelhouse at {WHEELHOUSE} (make one with `pip wheel . setuptools -w .ci/wheelhouse`)")
+    wheels = [w.name.lower() for w in WHEELHOUSE.glob("*.whl")]
+    missing = [d for d in _dependencies() if not any(w.startswith(d + "-") for w in wheels)]
+    if missing:
+        _unavailable(f"the wheelhouse at {WHEELHOUSE} lacks {', '.join(missing)} (a new dependency? "
+                     "rebuild it with `pip wheel . setuptools -w .ci/wheelhouse`)")
     return [sys.executable, "-m", "pre_commit"]
+
+
+def _dependencies():
+    """kubelint's runtime dependencies, as wheel-file name prefixes."""
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11: do not check
+        return []
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    return [re.split(r"[<>=!~;\[ ]", d, 1)[0].strip().lower().replace("-", "_").replace(".", "_") for d in deps]
 
 
 def git(*args, cwd, env=None):
@@ -97,11 +113,16 @@ def test_hook_end_to_end(precommit, tmp_path):
         '        args: [--kubernetes-version, "1.33", --context, k8s/]\n'
     )
     (repo / "k8s" / "existing.yaml").write_text(GOOD.replace("good", "existing"))
+    # The user's configuration applies inside the hook too.
+    (repo / ".kubelint.yaml").write_text("exclude:\n  - k8s/vendor/\n")
+    (repo / "k8s" / "vendor").mkdir()
+    (repo / "k8s" / "vendor" / "third-party.yaml").write_text(BAD.replace("name: bad", "name: vendored"))
     # Not a manifest: excluded by the hook's default pattern.
     (repo / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx\n")
     r = subprocess.run(precommit + ["install"], cwd=repo, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    git("add", ".pre-commit-config.yaml", "docker-compose.yml", "k8s/existing.yaml", cwd=repo, env=env)
+    git("add", ".pre-commit-config.yaml", ".kubelint.yaml", "docker-compose.yml", "k8s/existing.yaml",
+        "k8s/vendor/third-party.yaml", cwd=repo, env=env)
     first = git("commit", "-m", "setup", cwd=repo, env=env)
     assert first.returncode == 0, first.stdout + first.stderr  # also builds the hook environment, offline
 

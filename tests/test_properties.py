@@ -3,8 +3,9 @@ exit status 0, 1 or 2, one-line findings with positions, no exception and
 no hang -- through the API (runner.run) and the command line (click's
 CliRunner).
 
-Inputs: random bytes, YAML-ish text generated from YAML's own tokens, and
-mutated real manifests (../shared/corpus when present, else fuzz/seeds/).
+Inputs: random bytes, YAML-ish text generated from YAML's own tokens,
+generated manifests, and mutated real manifests (../shared/corpus when
+present, else fuzz/seeds/, plus every example of the rule catalogue).
 Seeded (derandomize) and bounded (a few hundred examples, well under a
 minute), so CI runs the same cases every time.
 """
@@ -70,7 +71,7 @@ def check_cli(data: bytes):
 
 # --- random bytes -----------------------------------------------------------------------
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=300, **SETTINGS)
 @given(st.binary(max_size=4096))
 def test_random_bytes(data):
     check_api(data)
@@ -120,13 +121,13 @@ def manifests(draw):
     return yaml.safe_dump(doc, default_flow_style=style, allow_unicode=draw(st.booleans()))
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=300, **SETTINGS)
 @given(yamlish())
 def test_yamlish_text(text):
     check_api(text.encode("utf-8", "surrogatepass"))
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=200, **SETTINGS)
 @given(manifests())
 def test_generated_manifests(text):
     check_api(text.encode("utf-8"))
@@ -149,7 +150,18 @@ def _seed_files():
     return sorted(glob.glob(os.path.join(ROOT, "fuzz", "seeds", "*")))
 
 
-SEEDS = [open(f, "rb").read() for f in _seed_files()]
+def _catalogue_examples():
+    """Every bad/good example of the rule catalogue: a seed that reaches each rule."""
+    try:
+        from kubelint.engine import catalogue
+
+        return [ex[label].encode("utf-8") for e in sorted(catalogue().values(), key=lambda e: e.id)
+                for ex in e.examples for label in ("bad", "good") if isinstance(ex.get(label), str)]
+    except Exception:  # pragma: no cover - the catalogue test reports it
+        return []
+
+
+SEEDS = [open(f, "rb").read() for f in _seed_files()] + _catalogue_examples()
 
 
 @st.composite
@@ -180,7 +192,7 @@ def mutated(draw):
 
 
 @pytest.mark.skipif(not SEEDS, reason="no seed manifests (../shared/corpus or fuzz/seeds)")
-@settings(max_examples=120, **SETTINGS)
+@settings(max_examples=500, **SETTINGS)
 @given(mutated())
 def test_mutated_corpus_files(data):
     check_api(data)

@@ -145,11 +145,41 @@ def test_max_documents_is_configurable(tmp_path):
     check_bad(tmp_path, "few.yaml", text, "too-many-documents", "more than 3 documents", extra=("--max-documents", "3"), line=14)
 
 
-def test_a_million_empty_documents_end_in_bounded_time(tmp_path):
-    (tmp_path / "empty.yaml").write_text("---\n" * 1_000_000)
+def test_a_million_empty_documents(tmp_path):
+    check_bad(tmp_path, "empty.yaml", "---\n" * 1_000_000, "too-many-documents",
+              "more than 100,000 documents, empty ones included, in one file (limit 10 x --max-documents)", line=100_002)
+
+
+def test_a_few_empty_documents_are_fine(tmp_path):
+    (tmp_path / "empty.yaml").write_text("---\n# nothing\n" * 1000)
     (tmp_path / "other.yaml").write_text(OTHER)
     rc, out, _ = cli(str(tmp_path), "--quiet")
-    assert rc == 1 and OTHER_RULE in out
+    assert rc == 1 and OTHER_RULE in out and "empty.yaml" not in out
+
+
+def test_numbers_with_100k_digits(tmp_path):
+    # Python's int() refuses more than 4,300 digits: the loader crashed on
+    # such a scalar, the quantity parser on such a cpu limit.  go-yaml keeps
+    # an integer past 64 bits (and past float64) as its text.
+    digits = "9" * 100_000
+    text = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations: {n: " + digits + "}\nspec:\n  containers:\n"
+            "  - name: a\n    image: x\n    resources: {limits: {cpu: " + digits + "m, memory: 0." + "0" * 100_000 + "1}}\n"
+            "  priority: " + digits + "\n")
+    out = check_bad(tmp_path, "digits.yaml", text, "invalid-type", "must be an integer", line=11)
+    assert "internal-error" not in out
+
+
+def test_resolve_out_of_range_integers_keep_their_text():
+    # go-yaml v2 resolve.go: ParseInt, ParseUint, then ParseFloat (ErrRange
+    # past float64); otherwise strTag
+    from kubelint.loader import resolve_plain
+
+    assert resolve_plain("1" * 5000) == "1" * 5000
+    assert resolve_plain("1" * 400) == "1" * 400  # ParseFloat: value out of range
+    assert resolve_plain("0x1ffffffffffffffff") == "0x1ffffffffffffffff"
+    assert resolve_plain("18446744073709551615") == 2**64 - 1
+    assert resolve_plain("18446744073709551616") == float(2**64)
+    assert resolve_plain("0" * 5000 + "7") == 7
 
 
 # --- keys -----------------------------------------------------------------------------
@@ -215,6 +245,15 @@ def test_terminal_escapes_in_keys_never_reach_the_terminal(tmp_path):
     out = check_bad(tmp_path, "esc.yaml", text, "unknown-field", "unknown field", line=8)
     assert "\x1b" not in out and "\x07" not in out
     assert not any(line.startswith("fake") for line in out.splitlines())
+
+
+def test_hostile_file_names_cannot_forge_output_lines(tmp_path):
+    d = _tree(tmp_path)
+    (d / "evil\n::error file=x::forged\x1b[2J.yaml").write_text("a: 1\na: 2\n")
+    rc, out = _dir_run(d)
+    assert rc == 1 and "\x1b" not in out
+    assert not any(line.startswith("::error") for line in out.splitlines())
+    assert "evil\\n::error file=x::forged\\x1b[2J.yaml:2:1: warning [yaml-duplicate-key]" in out
 
 
 # --- text that is not a manifest ---------------------------------------------------------------
@@ -380,6 +419,8 @@ FUZZ_CRASHES = [
     ("multiline-tagged-scalar", b"- !!int kd\n  nvwww\n"),
     # multi-line values quoted in schema and API-server messages
     ("multiline-value-in-message", b"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \"a\n\n  b\"\n  labels: \"x\n\n  y\"\n"),
+    # Ingress rule with `http: {}` (no paths): apiserver/networking.py iterated None
+    ("ingress-http-without-paths", b"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - host: foo.com\n    http: {}\n"),
     # lone surrogate (API callers can pass one; decode_text never yields it)
     ("lone-surrogate", None),
 ]
@@ -459,3 +500,65 @@ def test_output_to_a_directory_is_a_usage_error(tmp_path):
     (tmp_path / "other.yaml").write_text(OTHER)
     rc, out, err = cli("--output", str(tmp_path), str(tmp_path / "other.yaml"))
     assert rc == 2 and "directory" in err
+
+
+# --- internal errors: reported, and the rest of the run goes on ----------------------------------
+
+def test_a_loader_bug_is_an_internal_error_on_that_file_only(tmp_path, monkeypatch):
+    from kubelint import runner
+
+    d = _tree(tmp_path)
+    (d / "boom.yaml").write_text("a: 1\n")
+    real = loader.parse_text
+
+    def parse(text, path, limits=Limits()):
+        if path.endswith("boom.yaml"):
+            raise KeyError("simulated loader bug")
+        return real(text, path, limits)
+
+    monkeypatch.setattr(loader, "parse_text", parse)
+    result = CliRunner().invoke(main, ["check", "--no-progress", "--quiet", str(d)])
+    assert result.exit_code == 2, result.output
+    assert f"{d / 'boom.yaml'}:1:1: error [internal-error] kubelint internal error while reading the file: KeyError" in result.output
+    assert OTHER_RULE in result.output
+
+
+def test_a_cross_object_rule_bug_keeps_the_other_findings(tmp_path, monkeypatch):
+    from kubelint import runner
+
+    d = _tree(tmp_path)
+
+    class Broken:
+        name = "cross-object"
+
+        def check_all(self, objects, ctx):
+            raise RuntimeError("simulated rule bug")
+
+    real = runner.build_context
+
+    def build(options):
+        ctx = real(options)
+        ctx.cross_stages.insert(0, Broken())
+        return ctx
+
+    monkeypatch.setattr(runner, "build_context", build)
+    result = CliRunner().invoke(main, ["check", "--no-progress", "--quiet", str(d)])
+    assert result.exit_code == 2, result.output
+    assert "error [internal-error] kubelint internal error in the cross-object stage: RuntimeError: simulated rule bug" in result.output
+    assert OTHER_RULE in result.output
+
+
+def test_write_baseline_touches_no_other_file(tmp_path):
+    try:
+        import kubelint.baseline  # noqa: F401
+    except ImportError:
+        pytest.skip("kubelint.baseline is not on this branch")
+    d = _tree(tmp_path)
+    (d / "notes.txt").write_text("keep me\n")
+    target = d / "baseline.json"
+    before = _snapshot(d)
+    rc, _, err = cli("--write-baseline", str(target), str(d / "other.yaml"))
+    assert rc == 0, err
+    after = _snapshot(d)
+    assert set(after) == set(before) | {target}
+    assert all(after[p] == before[p] for p in before)

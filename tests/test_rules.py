@@ -371,3 +371,11 @@ def test_rules_survive_wrong_types():
                         assert not crashed, (rid, mutated, crashed)
                         seen += 1
     assert seen > 1000
+
+
+def test_missing_ref_suggests_the_close_name():
+    cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata: {a: b}\n"
+    extra = "\n          envFrom:\n            - configMapRef: {name: web-confg}"
+    f = lint(deploy(container_extra=extra) + "---\n" + cm, only=["missing-configmap-ref"])
+    assert ids(f) == ["missing-configmap-ref"] and 'did you mean "web-config"' in f[0].message
+    assert f[0].path == "spec.template.spec.containers[0].envFrom[0].configMapRef.name"

@@ -103,3 +103,27 @@ def test_cross_object_findings_are_suppressed_too():
 def test_reason_is_optional_and_spaces_are_tolerated():
     f = lint(pod(image_comment="  #kubelint:disable = image-latest-tag"))
     assert rules(f) == ["bare-pod"]
+
+
+def test_comment_on_first_line_silences_whole_object():
+    text = pod().replace("apiVersion: v1\n", "apiVersion: v1  # kubelint: disable=bare-pod,image-latest-tag\n", 1)
+    assert rules(lint(text)) == []
+
+
+def test_list_items_each_are_objects():
+    text = """apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Pod  # kubelint: disable=bare-pod
+    metadata: {name: a}
+    spec:
+      containers: [{name: a, image: "a:1"}]
+  - apiVersion: v1
+    kind: Pod
+    metadata: {name: b}
+    spec:
+      containers: [{name: b, image: "b:1"}]
+"""
+    f = [x for x in lint(text) if x.rule == "bare-pod"]
+    assert len(f) == 1 and f[0].object.name == "b"

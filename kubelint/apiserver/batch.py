@@ -176,8 +176,15 @@ def validate_schedule(schedule, path, out, has_time_zone: bool):
     try:
         parse_standard(schedule)
     except CronError as exc:
-        out.append(m.invalid(path, schedule, str(exc), SCHEDULE,
-                             "five fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or jan-dec) day-of-week (0-6 or sun-sat), or @hourly/@daily/@weekly/@monthly/@yearly"))
+        msg = str(exc)
+        if "above maximum (6)" in msg:
+            hint = "day-of-week runs 0-6 (sun-sat): write 0 or sun for Sunday, 7 is not accepted"
+        elif msg.startswith("expected exactly 5 fields"):
+            hint = "five fields: minute hour day-of-month month day-of-week (no seconds field), e.g. \"*/15 * * * *\""
+        else:
+            hint = ("five fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or jan-dec) day-of-week (0-6 or sun-sat), "
+                    "or @hourly/@daily/@weekly/@monthly/@yearly")
+        out.append(m.invalid(path, schedule, msg, SCHEDULE, hint))
     if "TZ" in schedule:
         out.append(m.invalid(path, schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead", SCHEDULE,
                              "move the zone to spec.timeZone"))
@@ -209,16 +216,15 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
             out.append(m.required(path + ("completions",), "when completion mode is Indexed", REQUIRED, at="value")
                        if "completions" in spec else
                        Problem(path + ("completionMode",), m.message(path + ("completions",), "Required value: when completion mode is Indexed"), REQUIRED))
-        elif _is_int(completions) and completions > INDEXED_MAX:
-            out.append(m.invalid(path + ("completions",), completions, f"must be less than or equal to {INDEXED_MAX} when completion mode is Indexed", INVALID))
-        if _is_int(parallelism) and parallelism > INDEXED_MAX:
-            out.append(m.invalid(path + ("parallelism",), parallelism, f"must be less than or equal to {INDEXED_MAX} when completion mode is Indexed", INVALID))
-    if spec.get("backoffLimitPerIndex") is not None and not indexed:
-        out.append(m.forbidden(path + ("backoffLimitPerIndex",), "requires indexed completion mode", FORBIDDEN, at="key"))
+        # (the old 100000 cap on Indexed completions/parallelism is gone in v1.37: oracle-confirmed)
+    blpi = spec.get("backoffLimitPerIndex")
+    if blpi is not None and not indexed:
+        out.append(m.invalid(path + ("backoffLimitPerIndex",), blpi, "requires indexed completion mode", INVALID))
     mfi = spec.get("maxFailedIndexes")
     if mfi is not None:
         if spec.get("backoffLimitPerIndex") is None:
-            out.append(m.required(path + ("backoffLimitPerIndex",), "when maxFailedIndexes is specified", REQUIRED))
+            out.append(m.required(path + ("backoffLimitPerIndex",), "when maxFailedIndexes is specified", REQUIRED,
+                                  anchor=path + ("maxFailedIndexes",)))
         if _is_int(mfi) and _is_int(completions) and mfi > completions:
             out.append(m.invalid(path + ("maxFailedIndexes",), mfi, "must be less than or equal to completions", INVALID))
     del ads
@@ -257,14 +263,15 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
         rp = tspec.get("restartPolicy")
         rpp = path + ("template", "spec", "restartPolicy")
         if rp is None or rp == "":
-            # SetDefaults_PodSpec makes it Always, which a Job does not support.
+            # Not defaulted in a Job template (oracle: "Required value: valid values: ...").
             where = rpp if "restartPolicy" in tspec else path + ("template", "spec")
-            out.append(Problem(where, m.message(rpp, 'Unsupported value: "Always": supported values: "OnFailure", "Never"',
-                                                "restartPolicy defaults to Always; Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template"),
-                               UNSUPPORTED, at="value" if "restartPolicy" in tspec else "key"))
+            out.append(Problem(where, m.message(rpp, 'Required value: valid values: "OnFailure", "Never"',
+                                                "Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template"),
+                               REQUIRED, at="value" if "restartPolicy" in tspec else "key"))
         elif isinstance(rp, str) and rp not in ("OnFailure", "Never"):
-            out.append(m.unsupported(rpp, rp, ("OnFailure", "Never"), UNSUPPORTED,
-                                     "Jobs run to completion; Always is for Deployments"))
+            # validateJobSpec reports any other value as Required too (oracle-confirmed).
+            out.append(m.required(rpp, 'valid values: "OnFailure", "Never"', REQUIRED,
+                                  hint=f"Jobs run to completion; {rp} is not allowed" + (", Always is for Deployments" if rp == "Always" else "")))
         pfp = spec.get("podFailurePolicy")
         if isinstance(pfp, dict):
             _pod_failure_policy(pfp, path + ("podFailurePolicy",), out, rp, indexed, spec)

@@ -17,8 +17,11 @@ import base64
 import binascii
 import ipaddress
 import json
+import os
 import posixpath
 from fractions import Fraction
+from functools import lru_cache
+from itertools import accumulate
 from typing import Iterable, List, Optional
 
 from ..findings import Problem, format_path
@@ -26,7 +29,7 @@ from ..quantity import QuantityError, parse_quantity
 from . import validation as v
 from .meta import (_show, duplicate, forbidden, invalid, required, unsupported,
                    validate_label_name, validate_label_selector, validate_labels)
-from .registry import validates
+from .registry import ANY, validates
 
 # Generic rule ids (catalogue: rules/apiserver.yaml).
 INVALID_VALUE = "invalid-value"
@@ -51,6 +54,11 @@ def P(path, text: str, rule: str, at: str = "value", where: Optional[str] = None
     """A Problem whose message starts with the server's field path."""
     where = format_path(path) if where is None else where
     return Problem(path, f"{where}: {text}" if where else text, rule, severity, at)
+
+
+def _keyed(path) -> str:
+    """The server's form for a map entry: ``data[app.conf]``, ``spec.hard[cpu]``."""
+    return f"{format_path(path[:-1])}[{path[-1]}]"
 
 
 def is_int(x) -> bool:
@@ -285,7 +293,9 @@ def service(obj, ctx):
             out.append(P(sp + ("externalName",), text, REQUIRED_VALUE) if "externalName" in spec
                        else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName"))
         elif is_str(cname):
-            out.extend(invalid_msgs(sp + ("externalName",), name, v.is_dns1123_subdomain(cname), INVALID_VALUE,
+            from .networking import _host_errors  # unfilled template placeholders are warnings there too
+
+            out.extend(_host_errors(sp + ("externalName",), name, v.is_dns1123_subdomain(cname),
                                     "externalName must be a DNS name such as db.example.com (not a URL or an IP address)"))
     # Ports.
     names = set()
@@ -312,6 +322,7 @@ def service(obj, ctx):
             proto = "TCP"  # SetDefaults_Service
         elif is_str(proto) and proto not in PORT_PROTOCOLS:
             out.append(unsupported(pp + ("protocol",), proto, PORT_PROTOCOLS, UNSUPPORTED_VALUE))
+        typed = is_str(proto)  # a protocol of the wrong type is the schema's business
         tp = p.get("targetPort")
         if tp is not None and tp != 0 and tp != "":  # 0/"" default to port
             hint = ("a string targetPort names a container port; write a number without quotes"
@@ -333,10 +344,11 @@ def service(obj, ctx):
                                    NODE_PORT_RANGE, "the API server's default --service-node-port-range; a real create fails although "
                                    "--dry-run=server passes; omit nodePort to get one allocated")._replace(severity="warning"))
             key = (proto, np)
-            if key in seen_node_ports:
+            if typed and key in seen_node_ports:
                 out.append(duplicate(pp + ("nodePort",), np, DUPLICATE_VALUE))
-            seen_node_ports.add(key)
-        if is_int(port):
+            if typed:
+                seen_node_ports.add(key)
+        if is_int(port) and typed:
             key = (proto, port)
             if key in seen_ports:
                 out.append(P(pp + ("port",), f'Duplicate value: {{"protocol":"{proto}","port":{port}}} '
@@ -529,7 +541,7 @@ def _config_key(path, key) -> List[Problem]:
     msgs = v.is_config_map_key(key)
     if msgs:
         return [P(path, f"Invalid value: {_show(key)}: {msgs[0]} (keys become file names in volumes: use letters, digits, '-', '_' and '.')",
-                        INVALID_VALUE, at="key")]
+                  INVALID_VALUE, at="key", where=_keyed(path))]
     return []
 
 
@@ -546,7 +558,8 @@ def config_map(obj, ctx):
     for k, val in data.items():
         out.extend(_config_key(("data", k), k))
         if k in binary:
-            out.append(P(("data", k), f"Invalid value: {_show(k)}: duplicate of key present in binaryData", INVALID_VALUE, at="key"))
+            out.append(P(("data", k), f"Invalid value: {_show(k)}: duplicate of key present in binaryData (a key may be in data or binaryData, not both)",
+                         INVALID_VALUE, at="key", where=_keyed(("data", k))))
         if is_str(val):
             total += len(val.encode("utf-8", "surrogatepass"))
     for k, val in binary.items():
@@ -877,7 +890,7 @@ def node_selector(sel: dict, p) -> List[Problem]:
     if "nodeSelectorTerms" in sel and (not isinstance(terms, list) or not terms):
         out.append(required(p + ("nodeSelectorTerms",), "must have at least one node selector term", REQUIRED_VALUE, at="key"))
         return out
-    for i, term in enumerate(terms):
+    for i, term in enumerate(terms if isinstance(terms, list) else ()):
         if not isinstance(term, dict):
             continue
         for j, req in enumerate(list_at(term, "matchExpressions")):
@@ -966,11 +979,11 @@ def _resource_name(p, name: str, standard=STANDARD_RESOURCES, message="must be a
     """validateResourceName: qualified name; unprefixed names must be standard."""
     msgs = v.is_qualified_name(name)
     if msgs:
-        return [P(p, f"Invalid value: {_show(name)}: {msgs[0]}", INVALID_VALUE, at="key")]
+        return [P(p, f"Invalid value: {_show(name)}: {msgs[0]}", INVALID_VALUE, at="key", where=_keyed(p))]
     if "/" not in name and name not in standard and not _is_quota_hugepages(name):
         from ..suggest import did_you_mean
 
-        return [P(p, f"Invalid value: {_show(name)}: {message}{did_you_mean(name, standard)}", INVALID_VALUE, at="key")]
+        return [P(p, f"Invalid value: {_show(name)}: {message}{did_you_mean(name, standard)}", INVALID_VALUE, at="key", where=_keyed(p))]
     return []
 
 
@@ -981,7 +994,7 @@ def _container_resource_name(p, name: str) -> List[Problem]:
         return out
     if "/" not in name:
         if name not in STANDARD_CONTAINER_RESOURCES and not _is_hugepages(name):
-            return [P(p, f"Invalid value: {_show(name)}: must be a standard resource for containers", INVALID_VALUE, at="key")]
+            return [P(p, f"Invalid value: {_show(name)}: must be a standard resource for containers", INVALID_VALUE, at="key", where=_keyed(p))]
     return []
 
 
@@ -992,7 +1005,9 @@ def _quantity_value(p, name: str, raw) -> List[Problem]:
         return []
     if q < 0:
         return [invalid(p, fmt_quantity(raw), "must be greater than or equal to 0", INVALID_VALUE)]
-    integer = name in INTEGER_RESOURCES or name.startswith("count/") or (not _is_native(name) and "/" in name)
+    # helper.IsIntegerResourceName: standard counts and extended resources
+    # (IsExtendedResourceName: not native, not "requests."-prefixed).
+    integer = name in INTEGER_RESOURCES or (not _is_native(name) and not name.startswith("requests."))
     if integer and (q * 1000) % 1000 != 0:
         return [invalid(p, fmt_quantity(raw), "must be an integer", INVALID_VALUE)]
     return []
@@ -1152,3 +1167,115 @@ def resource_quota(obj, ctx):
         if a in seen and b in seen:
             out.append(invalid(("spec", "scopeSelector", "matchExpressions"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE)._replace(at="key"))
     return out
+
+
+# --- kubectl apply's last-applied-configuration annotation -----------------------------------
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+LAST_APPLIED_TOO_LARGE = "last-applied-too-large"  # a warning: server-side apply and create work
+TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024  # ValidateAnnotationsSize (TotalAnnotationSizeLimitB)
+
+
+def _go_json_len(data) -> int:
+    """Length of what kubectl's encoder writes: encoding/json, compact, map
+    keys sorted, HTML characters escaped, a trailing newline."""
+    # (key order does not change the length: no sort_keys)
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    n = (len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))) + 1
+    # Go escapes <, >, & as \u003c etc. (+5 bytes each) and U+2028/U+2029 (+3 each).
+    n += 5 * (text.count("<") + text.count(">") + text.count("&"))
+    n += 3 * (text.count("\u2028") + text.count("\u2029"))
+    return n
+
+
+@lru_cache(maxsize=64)
+def _line_offsets(path) -> Optional[tuple]:
+    """Byte offsets of the line starts of a file (None: small or unreadable)."""
+    try:
+        if os.stat(path).st_size * 3 < TOTAL_ANNOTATION_SIZE_LIMIT:
+            return ()
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except (OSError, TypeError, ValueError):
+        return None
+    # line N starts at offs[N-1]; all C-level iteration (big bundles have 100k lines)
+    return tuple(accumulate(map((1).__add__, map(len, raw.split(b"\n"))), initial=0))
+
+
+def _last_line(shadow) -> int:
+    line = shadow[0]
+    while True:
+        kids = shadow[2]
+        if isinstance(kids, dict) and kids:
+            key_line, _kc, child = next(reversed(kids.values()))
+            line = max(line, key_line)
+            if child is None:
+                return line
+            shadow = child
+        elif isinstance(kids, list) and kids:
+            shadow = kids[-1]
+        else:
+            return max(line, shadow[0])
+        line = max(line, shadow[0])
+
+
+def _source_span(obj) -> Optional[int]:
+    """Bytes of YAML the object spans (0 for files too small to matter)."""
+    offs = _line_offsets(obj.file)
+    if offs is None:
+        return None
+    if not offs:
+        return 0
+    first, last = obj.line, _last_line(obj.shadow)
+    if not 1 <= first <= last < len(offs):
+        return None
+    return offs[min(last, len(offs) - 1)] - offs[first - 1]
+
+
+def _too_large(size: str) -> Problem:
+    return P(("metadata",), f"Too long: may not be more than {TOTAL_ANNOTATION_SIZE_LIMIT} bytes: client-side `kubectl apply` copies the "
+                            f"whole object ({size}) into the {LAST_APPLIED} annotation, over the 256 KiB annotation limit; "
+                            "apply it with `kubectl apply --server-side` (or `kubectl create`/`replace`), or split it",
+             LAST_APPLIED_TOO_LARGE, at="key", where="metadata.annotations", severity="warning")
+
+
+@validates(ANY)
+def last_applied_size(obj, ctx):
+    """Client-side ``kubectl apply`` stores the whole object as JSON in the
+    ``kubectl.kubernetes.io/last-applied-configuration`` annotation
+    (apply.GetModifiedConfiguration in k8s.io/kubectl), and the API server
+    limits all annotations together to 256 KiB (ValidateAnnotationsSize):
+    an object whose JSON is over ~256 KiB cannot be applied client-side
+    although it is under the 1 MiB object limit (oracle-confirmed with a
+    270 kB ConfigMap)."""
+    data = obj.data
+    meta = data.get("metadata")
+    if not isinstance(meta, dict):
+        return []
+    anns = meta.get("annotations")
+    anns = anns if isinstance(anns, dict) else {}
+    # Cheap bounds first, from the object's span in its file: JSON is within
+    # ~3x of the YAML it came from either way (heavy alias expansion aside).
+    span = _source_span(obj)
+    if span is not None:
+        if span * 3 < TOTAL_ANNOTATION_SIZE_LIMIT:
+            return []
+    # What kubectl encodes (measured against the API server to the byte): the
+    # annotations map without last-applied (an empty map stays as {}), and the
+    # namespace the resource builder fills in for namespaced kinds.
+    anns = {k: v for k, v in anns.items() if k != LAST_APPLIED}
+    meta2 = dict(meta, annotations=anns)
+    if not meta.get("namespace"):
+        from ..kinds import is_cluster_scoped
+
+        if not is_cluster_scoped(obj.group, obj.kind):
+            meta2["namespace"] = "default"
+    data = dict(data, metadata=meta2)
+    try:
+        size = _go_json_len(data)
+    except (TypeError, ValueError):
+        return []
+    total = size + len(LAST_APPLIED) + sum(len(k.encode()) + (len(v.encode()) if is_str(v) else 0) for k, v in anns.items() if is_str(k))
+    if total <= TOTAL_ANNOTATION_SIZE_LIMIT:
+        return []
+    return [_too_large(f"{size} bytes of JSON")]

@@ -249,12 +249,14 @@ def validate_labels(labels, path: Path, rule: str = INVALID_LABEL) -> List[Probl
     if not isinstance(labels, dict):
         return out
     for k, val in labels.items():
+        # The server names the map (``metadata.labels: Invalid value: "k"``);
+        # kubelint points at the key or value itself.
         for msg in v.is_qualified_name(k):
-            out.append(invalid(path + (k,), k, msg, rule, at="key"))
+            out.append(invalid(path, k, msg, rule, at="key", anchor=path + (k,)))
             break
         if isinstance(val, str):
             for msg in v.is_valid_label_value(val):
-                out.append(invalid(path + (k,), val, msg, rule))
+                out.append(invalid(path, val, msg, rule, anchor=path + (k,)))
                 break
     return out
 
@@ -270,7 +272,7 @@ def validate_annotations(annotations, path: Path, rule: str = INVALID_ANNOTATION
         if not isinstance(k, str):
             continue
         for msg in v.is_qualified_name(k.lower()):
-            out.append(invalid(path + (k,), k, msg, rule, at="key"))
+            out.append(invalid(path, k, msg, rule, at="key", anchor=path + (k,)))
             break
         total += len(k.encode()) + (len(val.encode()) if isinstance(val, str) else 0)
     if total > TOTAL_ANNOTATION_SIZE_LIMIT_B:
@@ -308,7 +310,12 @@ def validate_label_selector_requirement(req: dict, path: Path, rule: str = INVAL
         if n > 0:
             out.append(forbidden(path + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", rule))
     elif isinstance(op, str) or op is None:
-        out.append(unsupported(path + ("operator",), op or "", SELECTOR_OPERATORS, rule) if op else required(path + ("operator",), "", rule))
+        # ValidateLabelSelectorRequirement: field.Invalid "not a valid selector operator"
+        from ..suggest import closest
+
+        hit = closest(op, SELECTOR_OPERATORS) if op else None
+        out.append(invalid(path + ("operator",), op or "", "not a valid selector operator", rule,
+                           "use In, NotIn, Exists or DoesNotExist" + (f'; did you mean "{hit}"?' if hit else "")))
     key = req.get("key")
     if isinstance(key, str):
         out.extend(validate_label_name(key, path + ("key",), rule))
@@ -322,18 +329,23 @@ def validate_label_selector_requirement(req: dict, path: Path, rule: str = INVAL
 
 
 def selector_matches(selector, labels: dict) -> bool:
-    """metav1.LabelSelectorAsSelector(selector).Matches(labels)."""
+    """metav1.LabelSelectorAsSelector(selector).Matches(labels) (odd shapes:
+    the schema layer reports them; treated as matching nothing special)."""
     if not isinstance(selector, dict):
         return False
+    if not isinstance(labels, dict):
+        labels = {}
     ml = selector.get("matchLabels") or {}
     if isinstance(ml, dict):
         for k, val in ml.items():
-            if labels.get(k) != val:
+            if isinstance(k, str) and labels.get(k) != val:
                 return False
-    for req in selector.get("matchExpressions") or []:
-        if not isinstance(req, dict):
+    exprs = selector.get("matchExpressions")
+    for req in exprs if isinstance(exprs, list) else []:
+        if not isinstance(req, dict) or not isinstance(req.get("key"), str):
             continue
-        key, op, values = req.get("key"), req.get("operator"), req.get("values") or []
+        key, op = req["key"], req.get("operator")
+        values = [x for x in req.get("values") or [] if isinstance(x, str)] if isinstance(req.get("values"), list) else []
         if op == "In" and labels.get(key) not in values:
             return False
         if op == "NotIn" and key in labels and labels[key] in values:
@@ -368,6 +380,13 @@ def validate_object_meta(obj, name_fn: Optional[NameFn] = None) -> List[Problem]
     if not name and not gen:
         out.append(Problem(("metadata",), "metadata.name: Required value: name or generateName is required "
                                          "(kubectl apply also needs metadata.name)", INVALID_NAME, at="key"))
+    elif not name and isinstance(gen, str) and gen:
+        # kubectl apply (client side): "error: from <gen>: cannot use generate name with apply".
+        # kubectl create accepts it, so a warning with its own id.
+        out.append(Problem(("metadata", "generateName"), f"metadata.generateName: kubectl apply cannot use generateName "
+                                                          f"(\"error: from {gen}: cannot use generate name with apply\"); "
+                                                          "create the object with kubectl create, or set metadata.name",
+                           "generate-name-with-apply", "warning"))
     elif isinstance(name, str) and name:
         for msg in name_fn(name, False):
             out.append(invalid(("metadata", "name"), name, msg, INVALID_NAME, f"{obj.kind} names must be {_describe_name_rule(name_fn)}" if _describe_name_rule(name_fn) else ""))
@@ -387,6 +406,9 @@ def validate_object_meta(obj, name_fn: Optional[NameFn] = None) -> List[Problem]
     out.extend(_finalizers(meta.get("finalizers")))
     # resourceVersion/uid on a new object: accepted (kubectl apply --dry-run=server, oracle-confirmed).
     return out
+
+
+# The client-side-apply annotation size check (last-applied-too-large) is in core.py.
 
 
 def _owner_references(refs) -> List[Problem]:
@@ -430,7 +452,9 @@ def _finalizers(finalizers) -> List[Problem]:
 def object_meta(obj, ctx):
     """Every built-in kind: ValidateObjectMeta with the kind's name function."""
     if obj.group == "apiextensions.k8s.io" and obj.kind == "CustomResourceDefinition":
-        return validate_object_meta(obj, lambda n, p: [])  # the CRD validator checks plural.group
+        # the CRD validator checks its name (plural.group); big CRDs are the
+        # usual victims of the last-applied annotation limit.
+        return validate_object_meta(obj, lambda n, p: [])
     name_fn = None
     if obj.group == "" and obj.kind == "Service" and ctx.at_least(35):
         # RelaxedServiceNameValidation: Service names are DNS-1123 labels (a

@@ -16,7 +16,7 @@ from ..findings import Problem
 from . import validation as v
 from .core import (FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE, P,
                    cidr_strict_errors, dict_at, dns_subdomain, invalid_msgs, is_int, is_str, list_at, parse_cidr, parse_ip)
-from .meta import (forbidden, invalid, is_valid_path_segment_name, name_is_dns_label, required, unsupported,
+from .meta import (_show, forbidden, invalid, is_valid_path_segment_name, name_is_dns_label, required, unsupported,
                    validate_label_selector)
 from .registry import validates
 
@@ -29,7 +29,7 @@ def _host_errors(path, value, msgs, hint="") -> List[Problem]:
     ``<your domain>``, ``${HOST}``) is reported once as a warning instead:
     the file is a template to fill in, not a manifest to apply as-is."""
     if msgs and _PLACEHOLDER_RE.search(value):
-        return [P(path, f"Invalid value: {value!r}: looks like an unfilled template placeholder; the API server rejects it as-is "
+        return [P(path, f"Invalid value: {_show(value)}: looks like an unfilled template placeholder; the API server rejects it as-is "
                         "(fill it in before applying)", PLACEHOLDER, severity="warning")]
     return invalid_msgs(path, value, msgs, INVALID_VALUE, hint)
 
@@ -79,7 +79,7 @@ def ingress(obj, ctx):
             if "paths" in http and (not isinstance(paths, list) or not paths):
                 out.append(required(rp + ("http", "paths"), "", REQUIRED_VALUE, at="key"))
                 continue
-            for j, p in enumerate(paths):
+            for j, p in enumerate(paths if isinstance(paths, list) else ()):  # `http: {}`: fuzz crash
                 if isinstance(p, dict):
                     out.extend(_http_path(p, rp + ("http", "paths", j)))
     for t, tls in enumerate(list_at(spec, "tls")):
@@ -141,7 +141,8 @@ def _backend(be: dict, bp) -> List[Problem]:
     svc = be.get("service")
     res = be.get("resource")
     if svc is not None and res is not None:
-        return [invalid(bp, "", "cannot set both resource and service backends", INVALID_VALUE)._replace(at="key")]
+        return [invalid(bp, "", "cannot set both resource and service backends", INVALID_VALUE,
+                        "a backend is either a Service or a resource")._replace(at="key")]
     if isinstance(res, dict):
         out.extend(_typed_ref(res, bp + ("resource",)))
     elif isinstance(svc, dict):
@@ -158,7 +159,8 @@ def _backend(be: dict, bp) -> List[Problem]:
         has_name = is_str(pname) and pname != ""
         has_num = is_int(pnum) and pnum != 0
         if has_name and has_num:
-            out.append(invalid(bp + ("service", "port"), "", "cannot set both port name & port number", INVALID_VALUE)._replace(at="key"))
+            out.append(invalid(bp + ("service", "port"), "", "cannot set both port name & port number", INVALID_VALUE,
+                               "set port.number or port.name, not both")._replace(at="key"))
         elif has_name:
             out.extend(invalid_msgs(bp + ("service", "port", "name"), pname, v.is_valid_port_name(pname), INVALID_VALUE))
         elif has_num:
@@ -166,7 +168,8 @@ def _backend(be: dict, bp) -> List[Problem]:
         else:
             out.append(required(bp + ("service", "port"), "port name or number is required", REQUIRED_VALUE, at="key"))
     elif svc is None and res is None:
-        out.append(invalid(bp, "", "resource or service backend is required", INVALID_VALUE)._replace(at="key"))
+        out.append(invalid(bp, "", "resource or service backend is required", INVALID_VALUE,
+                           "set service (name and port) or resource")._replace(at="key"))
     return out
 
 

@@ -91,8 +91,17 @@ class PodOpts:
 
 # --- names ----------------------------------------------------------------------
 
+def _placeholder(value, path, out):
+    """An unrendered template variable where the server wants a name: info,
+    as the schema layer reports placeholders in typed fields."""
+    out.append(Problem(path, f"{path[-1]} is an unrendered placeholder ({value}): this file is a template (envsubst, kustomize, CI "
+                             "variables); render it before applying, the API server rejects the raw value",
+                       "unrendered-placeholder", "info"))
+
+
 def _dns_label(value, path, out, hint=""):
     if m.is_placeholder(value):
+        _placeholder(value, path, out)
         return
     for msg in v.is_dns1123_label(value):
         out.append(m.invalid(path, value, msg, INVALID, hint))
@@ -100,6 +109,7 @@ def _dns_label(value, path, out, hint=""):
 
 def _dns_subdomain(value, path, out, hint=""):
     if m.is_placeholder(value):
+        _placeholder(value, path, out)
         return
     for msg in v.is_dns1123_subdomain(value):
         out.append(m.invalid(path, value, msg, INVALID, hint))
@@ -357,8 +367,11 @@ def _volume_source(vol: dict, path, out, opts: PodOpts):
             if not CSI_DRIVER_RE.match(drv.lower()):
                 out.append(m.invalid(sp + ("driver",), drv, "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", INVALID))
     elif k == "ephemeral":
-        if not isinstance(src.get("volumeClaimTemplate"), dict):
-            out.append(m.required(sp + ("volumeClaimTemplate",), "", REQUIRED))
+        vct = src.get("volumeClaimTemplate")
+        if not isinstance(vct, dict):
+            out.append(m.required(sp + ("volumeClaimTemplate",), "", REQUIRED, anchor=sp, at="key"))
+        elif isinstance(vct.get("spec"), dict):
+            claim_template_spec(vct["spec"], sp + ("volumeClaimTemplate", "spec"), out)
     elif k == "image":
         if opts.is_pod and not _s(src.get("reference")):
             out.append(m.required(sp + ("reference",), "", REQUIRED))
@@ -401,6 +414,30 @@ def _volume_source(vol: dict, path, out, opts: PodOpts):
             out.append(m.required(sp + ("monitors",), "", REQUIRED))
         if not _s(src.get("image")):
             out.append(m.required(sp + ("image",), "", REQUIRED))
+
+
+ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
+
+
+def claim_template_spec(spec: dict, path, out):
+    """ValidatePersistentVolumeClaimSpec for claim templates (StatefulSet
+    volumeClaimTemplates, ephemeral volumes): the basics, oracle-confirmed."""
+    modes = spec.get("accessModes")
+    if not _l(modes):
+        out.append(m.required(path + ("accessModes",), "at least 1 access mode is required", REQUIRED,
+                              anchor=None if "accessModes" in spec else path, at="value" if "accessModes" in spec else "key",
+                              hint="e.g. accessModes: [ReadWriteOnce]"))
+    for mode in _l(modes):
+        if isinstance(mode, str) and mode not in ACCESS_MODES:
+            out.append(m.unsupported(path + ("accessModes",), mode, ACCESS_MODES, UNSUPPORTED))
+    req = _d(_d(spec.get("resources")).get("requests"))
+    if "storage" not in req:
+        anchor = path + ("resources", "requests") if req else path
+        out.append(Problem(anchor, m.message(path + ("resources[storage]",), "Required value", "e.g. resources: {requests: {storage: 1Gi}}"),
+                           REQUIRED, at="key"))
+    vm = spec.get("volumeMode")
+    if isinstance(vm, str) and vm not in ("Block", "Filesystem"):
+        out.append(m.unsupported(path + ("volumeMode",), vm, ("Block", "Filesystem"), UNSUPPORTED))
 
 
 def validate_volumes(volumes, path, out, opts: PodOpts, extra: Optional[Dict[str, dict]] = None) -> Dict[str, dict]:
@@ -652,8 +689,10 @@ def _port_num_or_name(port, path, out):
         for msg in v.is_valid_port_num(port):
             out.append(m.invalid(path, port, msg, INVALID))
     elif isinstance(port, str):
+        hint = ("write the port as a number (port: " + port + "), not a quoted string" if port.isdigit()
+                else "a named port must match a name in the container's ports")
         for msg in v.is_valid_port_name(port):
-            out.append(m.invalid(path, port, msg, INVALID, "a named port must match a name in the container's ports"))
+            out.append(m.invalid(path, port, msg, INVALID, hint))
 
 
 HANDLER_KINDS_PROBE = ("exec", "httpGet", "tcpSocket", "grpc")
@@ -814,6 +853,7 @@ def _resources(res, path, out, claim_names: Set[str]):
         _quantity_value(name, qv, q, lp + (name,), out)
         if _is_hugepages(name):
             lim_huge = True
+            _hugepage_multiple(name, qv, q, lp + (name,), out)
         if name in ("cpu", "memory"):
             lim_cpu_mem = True
         del ok
@@ -828,16 +868,17 @@ def _resources(res, path, out, claim_names: Set[str]):
         if name in limits and name in lim_q:
             lq = lim_q[name]
             if qv != lq and not _overcommit_allowed(name):
-                out.append(m.invalid(rp + (name,), _show_q(q), f"must be equal to {name} limit of {_show_q(limits[name])}", INVALID,
-                                     "extended resources and hugepages cannot be overcommitted: request and limit must be the same"))
+                out.append(m.invalid(rp, _show_q(q), f"must be equal to {name} limit of {_show_q(limits[name])}", INVALID,
+                                     "extended resources and hugepages cannot be overcommitted: request and limit must be the same", anchor=rp + (name,)))
             elif qv > lq:
-                out.append(m.invalid(rp + (name,), _show_q(q), f"must be less than or equal to {name} limit of {_show_q(limits[name])}", INVALID,
-                                     "a container's request cannot exceed its limit; raise the limit or lower the request"))
+                out.append(m.invalid(rp, _show_q(q), f"must be less than or equal to {name} limit of {_show_q(limits[name])}", INVALID,
+                                     "a container's request cannot exceed its limit; raise the limit or lower the request", anchor=rp + (name,)))
         elif name not in limits and not _overcommit_allowed(name):
             out.append(m.required(lp, "Limit must be set for non overcommitable resources", REQUIRED,
                                   hint=f"add limits.{name} equal to the request"))
         if _is_hugepages(name):
             req_huge = True
+            _hugepage_multiple(name, qv, q, rp + (name,), out)
         if name in ("cpu", "memory"):
             req_cpu_mem = True
     if not lim_cpu_mem and not req_cpu_mem and (lim_huge or req_huge):
@@ -849,6 +890,14 @@ def _resources(res, path, out, claim_names: Set[str]):
                 out.append(m.required(path + ("claims", i, "name"), "", REQUIRED))
             elif cn not in claim_names:
                 out.append(m.not_found(path + ("claims", i, "name"), cn, INVALID, "must name an entry of spec.resourceClaims"))
+
+
+def _hugepage_multiple(name: str, qv: Fraction, raw, path, out):
+    """validateResourceQuantityHugePageValue: a whole number of pages."""
+    size = _quantity(name[len("hugepages-"):])
+    if size and size > 0 and qv >= 0 and qv % size != 0:
+        out.append(m.invalid(path, _show_q(raw), f"{_show_q(raw)} is not positive integer multiple of {name}", INVALID,
+                             f"use a multiple of the page size ({name[len('hugepages-'):]})"))
 
 
 def _quantity_value(name: str, qv: Fraction, raw, path, out):
@@ -908,7 +957,7 @@ def _container_security_context(sc, path, out):
         if sc.get("privileged") is True:
             out.append(m.invalid(path, sc, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true", INVALID, at="key"))
         caps = _l(_d(sc.get("capabilities")).get("add"))
-        if "CAP_SYS_ADMIN" in caps or "SYS_ADMIN" in caps:
+        if "CAP_SYS_ADMIN" in caps:
             out.append(m.invalid(path, sc, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN", INVALID, at="key"))
 
 
@@ -1212,8 +1261,10 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
     tmp = c.get("terminationMessagePolicy")
     if isinstance(tmp, str) and tmp and tmp not in TERMINATION_MESSAGE_POLICIES:
         out.append(m.unsupported(cp + ("terminationMessagePolicy",), tmp, TERMINATION_MESSAGE_POLICIES, UNSUPPORTED))
-    mounts = {(_d(x).get("name")): _d(x).get("mountPath") for x in _l(c.get("volumeMounts")) if isinstance(x, dict)}
-    devices = {(_d(x).get("name")): _d(x).get("devicePath") for x in _l(c.get("volumeDevices")) if isinstance(x, dict)}
+    mounts = {x.get("name"): x.get("mountPath") for x in _l(c.get("volumeMounts"))
+              if isinstance(x, dict) and isinstance(x.get("name"), str)}
+    devices = {x.get("name"): x.get("devicePath") for x in _l(c.get("volumeDevices"))
+               if isinstance(x, dict) and isinstance(x.get("name"), str)}
     _ports(c.get("ports"), cp + ("ports",), out)
     _env(c.get("env"), cp + ("env",), out, opts)
     _env_from(c.get("envFrom"), cp + ("envFrom",), out, opts)
@@ -1348,6 +1399,12 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         val = spec.get(f)
         if isinstance(val, str) and val:
             _dns_subdomain(val, path + (f,), out)
+    sa_old = spec.get("serviceAccount")
+    if isinstance(sa_old, str) and sa_old and not _s(spec.get("serviceAccountName")) and not m.is_placeholder(sa_old):
+        # v1 conversion copies the deprecated serviceAccount into serviceAccountName.
+        for msg in v.is_dns1123_subdomain(sa_old):
+            out.append(m.invalid(path + ("serviceAccountName",), sa_old, msg, INVALID, anchor=path + ("serviceAccount",),
+                                 hint="serviceAccount is the deprecated spelling of serviceAccountName"))
     rc = spec.get("runtimeClassName")
     if isinstance(rc, str):
         _dns_subdomain(rc, path + ("runtimeClassName",), out)
@@ -1370,12 +1427,11 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
             if isinstance(hn, str):
                 _dns_subdomain(hn, path + ("hostAliases", i, "hostnames", j), out)
     pp = spec.get("preemptionPolicy")
-    if isinstance(pp, str) and pp not in ("PreemptLowerPriority", "Never"):
-        out.append(m.unsupported(path + ("preemptionPolicy",), pp, ("PreemptLowerPriority", "Never"), UNSUPPORTED))
-    elif is_pod and not _s(spec.get("priorityClassName")):
-        # The Priority admission plugin (plugin/pkg/admission/priority) computes
-        # priority and preemptionPolicy from the PriorityClass (none: 0 and
-        # PreemptLowerPriority on a fresh cluster) and refuses other values.
+    if is_pod and not _s(spec.get("priorityClassName")):
+        # The Priority admission plugin (plugin/pkg/admission/priority) runs
+        # before validation: it computes priority and preemptionPolicy from the
+        # PriorityClass (none: 0 and PreemptLowerPriority on a fresh cluster)
+        # and refuses any other value.
         if isinstance(pp, str) and pp != "PreemptLowerPriority":
             out.append(m.forbidden(path + ("preemptionPolicy",), f"the string value of PreemptionPolicy ({pp}) must not be provided in pod spec; "
                                    "priority admission controller computed PreemptLowerPriority from the given PriorityClass name", FORBIDDEN,
@@ -1385,11 +1441,21 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
             out.append(m.forbidden(path + ("priority",), f"the integer value of priority ({prio}) must not be provided in pod spec; "
                                    "priority admission controller computed 0 from the given PriorityClass name", FORBIDDEN,
                                    hint="set priorityClassName instead; priority is filled in from the class"))
+    elif isinstance(pp, str) and pp not in ("PreemptLowerPriority", "Never"):
+        out.append(m.unsupported(path + ("preemptionPolicy",), pp, ("PreemptLowerPriority", "Never"), UNSUPPORTED))
     os_ = spec.get("os")
     if isinstance(os_, dict):
         osn = os_.get("name")
         if isinstance(osn, str) and osn not in ("linux", "windows"):
             out.append(m.unsupported(path + ("os",), osn, ("linux", "windows"), UNSUPPORTED, anchor=path + ("os", "name")))
+        elif osn == "linux":
+            _validate_linux(spec, path, out)
+        elif osn == "windows":
+            _validate_windows(spec, path, out)
+    if is_pod and spec.get("overhead") is not None and not _s(spec.get("runtimeClassName")):
+        # RuntimeClass admission (plugin/pkg/admission/runtimeclass): overhead comes from the class.
+        out.append(m.forbidden(path + ("overhead",), "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead", FORBIDDEN,
+                               at="key", hint="drop spec.overhead; it is filled in from the RuntimeClass"))
     if is_pod and not _s(spec.get("serviceAccountName")) and not _s(spec.get("serviceAccount")):
         # validatePodMetadataAndSpec (pods only): the ServiceAccount admission
         # plugin fills serviceAccountName in later, validation sees it empty.
@@ -1400,6 +1466,47 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
                                            "must not be specified when serviceAccountName is not set", FORBIDDEN, at="key",
                                            hint="set spec.serviceAccountName (e.g. default)"))
     return out
+
+
+WINDOWS_POD_FORBIDDEN = ("appArmorProfile", "seLinuxOptions", "seccompProfile", "fsGroup", "fsGroupChangePolicy", "sysctls",
+                         "runAsUser", "runAsGroup", "supplementalGroups", "supplementalGroupsPolicy", "seLinuxChangePolicy")
+WINDOWS_CONTAINER_FORBIDDEN = ("appArmorProfile", "seLinuxOptions", "seccompProfile", "capabilities", "readOnlyRootFilesystem",
+                               "privileged", "allowPrivilegeEscalation", "procMount", "runAsUser", "runAsGroup")
+
+
+def _all_containers(spec: dict, path):
+    for lst in ("initContainers", "containers", "ephemeralContainers"):
+        for i, c in enumerate(_l(spec.get(lst))):
+            if isinstance(c, dict):
+                yield c, path + (lst, i)
+
+
+def _validate_linux(spec: dict, path, out):
+    """validateLinux: no Windows options in a linux pod."""
+    if _d(spec.get("securityContext")).get("windowsOptions") is not None:
+        out.append(m.forbidden(path + ("securityContext", "windowsOptions"), "windows options cannot be set for a linux pod", FORBIDDEN, at="key"))
+    for c, cp in _all_containers(spec, path):
+        if _d(c.get("securityContext")).get("windowsOptions") is not None:
+            out.append(m.forbidden(cp + ("securityContext", "windowsOptions"), "windows options cannot be set for a linux pod", FORBIDDEN, at="key"))
+
+
+def _validate_windows(spec: dict, path, out):
+    """validateWindows: no Linux-only security fields in a windows pod."""
+    sc = _d(spec.get("securityContext"))
+    for f in WINDOWS_POD_FORBIDDEN:
+        if sc.get(f) is not None and not (f in ("sysctls", "supplementalGroups") and not sc.get(f)):
+            out.append(m.forbidden(path + ("securityContext", f), "cannot be set for a windows pod", FORBIDDEN, at="key"))
+    for f in ("hostUsers", "shareProcessNamespace"):
+        if spec.get(f) is not None:
+            out.append(m.forbidden(path + (f,), "cannot be set for a windows pod", FORBIDDEN, at="key"))
+    for f in ("hostPID", "hostIPC"):
+        if spec.get(f) is True:
+            out.append(m.forbidden(path + (f,), "cannot be set for a windows pod", FORBIDDEN, at="key"))
+    for c, cp in _all_containers(spec, path):
+        csc = _d(c.get("securityContext"))
+        for f in WINDOWS_CONTAINER_FORBIDDEN:
+            if csc.get(f) is not None:
+                out.append(m.forbidden(cp + ("securityContext", f), "cannot be set for a windows pod", FORBIDDEN, at="key"))
 
 
 def _resource_claims(claims, path, out):
@@ -1442,6 +1549,74 @@ def _host_port_conflicts(containers: list, path, offset: int = 0) -> List[Proble
     return out
 
 
+# --- pod-specific annotations ---------------------------------------------------------
+
+MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
+TOLERATIONS_ANNOTATION = "scheduler.alpha.kubernetes.io/tolerations"
+DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost"
+SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
+SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/"
+APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
+
+
+def _ann_invalid(ann_path, key, value, detail, hint=""):
+    """``metadata.annotations[key]: Invalid value: ...`` located at the value."""
+    where = m.format_path(ann_path) + f"[{key}]"
+    text = f"{where}: Invalid value: {m._show(value)}: {detail}" + (f" ({hint})" if hint else "")
+    return Problem(ann_path + (key,), text, INVALID)
+
+
+def _seccomp_annotation(value: str) -> bool:
+    """ValidateSeccompProfile (annotation form)."""
+    if value in ("runtime/default", "docker/default", "unconfined"):
+        return True
+    if value.startswith("localhost/"):
+        rest = value[len("localhost/"):]
+        return not rest.startswith("/") and ".." not in rest.split("/")
+    return False
+
+
+def validate_pod_annotations(ann, spec: dict, ann_path, out):
+    """ValidatePodSpecificAnnotations (+ ValidateSeccompPodAnnotations,
+    ValidateAppArmorPodAnnotations)."""
+    if not isinstance(ann, dict):
+        return
+    if isinstance(ann.get(MIRROR_ANNOTATION), str) and not _s(spec.get("nodeName")):
+        out.append(_ann_invalid(ann_path, MIRROR_ANNOTATION, ann[MIRROR_ANNOTATION], "must set spec.nodeName if mirror pod annotation is set"))
+    tol = ann.get(TOLERATIONS_ANNOTATION)
+    if isinstance(tol, str) and tol:
+        import json
+
+        try:
+            parsed = json.loads(tol)
+        except ValueError as exc:
+            out.append(Problem(ann_path + (TOLERATIONS_ANNOTATION,),
+                               f"{m.format_path(ann_path)}: Invalid value: \"{TOLERATIONS_ANNOTATION}\": {exc.msg.lower()} (the value must be a JSON list of tolerations)",
+                               INVALID))
+        else:
+            if isinstance(parsed, list):
+                _tolerations(parsed, ann_path + (TOLERATIONS_ANNOTATION,), out)
+    cost = ann.get(DELETION_COST_ANNOTATION)
+    if isinstance(cost, str) and not (re.match(r"^[+-]?[0-9]+$", cost) and -2 ** 31 <= int(cost) < 2 ** 31):
+        out.append(_ann_invalid(ann_path, DELETION_COST_ANNOTATION, cost, "must be a 32bit integer"))
+    names = {c.get("name") for lst in ("initContainers", "containers", "ephemeralContainers") for c in _l(spec.get(lst))
+             if isinstance(c, dict) and isinstance(c.get("name"), str)}
+    for key, value in ann.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            continue
+        if key == SECCOMP_POD_ANNOTATION or key.startswith(SECCOMP_CONTAINER_PREFIX):
+            if not _seccomp_annotation(value):
+                out.append(Problem(ann_path + (key,), f"{m.format_path(ann_path + (key,))}: Invalid value: {m._show(value)}: must be a valid seccomp profile "
+                                                      "(runtime/default, unconfined or localhost/<path>; better: securityContext.seccompProfile)", INVALID))
+        elif key.startswith(APPARMOR_PREFIX):
+            cname = key[len(APPARMOR_PREFIX):]
+            if cname not in names:
+                out.append(_ann_invalid(ann_path, key, cname, "container not found"))
+            elif not (value in ("runtime/default", "unconfined") or value.startswith("localhost/")):
+                out.append(_ann_invalid(ann_path, key, value, f"invalid AppArmor profile name: {m._show(value)}",
+                                        "runtime/default, unconfined or localhost/<profile>; better: securityContext.appArmorProfile"))
+
+
 # --- registration --------------------------------------------------------------------
 
 def validate_pod_template(tmpl, path: Path, ctx, extra_volumes: Optional[Dict[str, dict]] = None) -> List[Problem]:
@@ -1454,6 +1629,7 @@ def validate_pod_template(tmpl, path: Path, ctx, extra_volumes: Optional[Dict[st
     out.extend(m.validate_annotations(meta.get("annotations"), path + ("metadata", "annotations")))
     spec = tmpl.get("spec")
     if isinstance(spec, dict):
+        validate_pod_annotations(meta.get("annotations"), spec, path + ("metadata", "annotations"), out)
         out.extend(validate_pod_spec(spec, path + ("spec",), ctx, is_pod=False, meta=meta, extra_volumes=extra_volumes))
     return out
 
@@ -1465,7 +1641,10 @@ def pod(obj, ctx):
     spec = obj.data.get("spec")
     if not isinstance(spec, dict):
         return []
-    return validate_pod_spec(spec, ("spec",), ctx, is_pod=True, meta=obj.metadata if isinstance(obj.metadata, dict) else {})
+    meta = obj.metadata if isinstance(obj.metadata, dict) else {}
+    out = validate_pod_spec(spec, ("spec",), ctx, is_pod=True, meta=meta)
+    validate_pod_annotations(meta.get("annotations"), spec, ("metadata", "annotations"), out)
+    return out
 
 
 @validates(("", "PodTemplate"), ("", "ReplicationController"), ("apps", "Deployment"), ("apps", "StatefulSet"),

@@ -50,7 +50,8 @@ def storage_class(obj, ctx):
         exprs = exprs if isinstance(exprs, list) else []
         # validateAllowedTopologies: terms must differ; an empty term equals the
         # (empty) placeholders Go compares against: Duplicate value "".
-        term_map = {r.get("key"): frozenset(x for x in r.get("values") or [] if is_str(x))
+        term_map = {r.get("key") if is_str(r.get("key")) else repr(r.get("key")):
+                    frozenset(x for x in (r.get("values") if isinstance(r.get("values"), list) else ()) if is_str(x))
                     for r in exprs if isinstance(r, dict)}
         if not term_map or term_map in seen_terms:
             out.append(P(tp + ("matchLabelExpressions",), 'Duplicate value: "" (an allowedTopologies term must be non-empty and differ from the other terms)',
@@ -69,8 +70,8 @@ def storage_class(obj, ctx):
                 keys.add(key)
             vals = req.get("values")
             if not isinstance(vals, list) or not vals:
-                if "values" not in req:
-                    continue
+                if "values" not in req or (vals is not None and not isinstance(vals, list)):
+                    continue  # absent or of the wrong type: the schema reports it
                 out.append(required(rp_ + ("values",), "must specify as least one value", REQUIRED_VALUE, at="key" if "values" in req else "value"))
                 continue
             seen = set()

@@ -24,7 +24,7 @@ from typing import List, Optional
 from ..findings import Problem
 from . import meta as m
 from . import validation as v
-from .pods import DUPLICATE, FORBIDDEN, INVALID, REQUIRED, UNSUPPORTED, _d, _is_int, _l, _nonneg
+from .pods import DUPLICATE, FORBIDDEN, INVALID, REQUIRED, UNSUPPORTED, _d, _is_int, _l, _nonneg, claim_template_spec
 from .registry import validates
 
 SELECTOR = "invalid-selector"
@@ -260,32 +260,8 @@ def statefulset(obj, ctx):
             seen[name] = cp + ("metadata", "name")
         cspec = claim.get("spec")
         if isinstance(cspec, dict):
-            _claim_template_spec(cspec, cp + ("spec",), out)
+            claim_template_spec(cspec, cp + ("spec",), out)
     return out
-
-
-ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
-
-
-def _claim_template_spec(spec: dict, path, out):
-    """ValidatePersistentVolumeClaimSpec for volumeClaimTemplates (the basics;
-    oracle-confirmed messages)."""
-    modes = spec.get("accessModes")
-    if not _l(modes):
-        out.append(m.required(path + ("accessModes",), "at least 1 access mode is required", REQUIRED,
-                              anchor=None if "accessModes" in spec else path, at="value" if "accessModes" in spec else "key",
-                              hint="e.g. accessModes: [ReadWriteOnce]"))
-    for j, mode in enumerate(_l(modes)):
-        if isinstance(mode, str) and mode not in ACCESS_MODES:
-            out.append(m.unsupported(path + ("accessModes",), mode, ACCESS_MODES, UNSUPPORTED))
-    req = _d(_d(spec.get("resources")).get("requests"))
-    if "storage" not in req:
-        anchor = path + ("resources", "requests") if req else path
-        out.append(Problem(anchor, m.message(path + ("resources[storage]",), "Required value", "e.g. resources: {requests: {storage: 1Gi}}"),
-                           REQUIRED, at="key"))
-    vm = spec.get("volumeMode")
-    if isinstance(vm, str) and vm not in ("Block", "Filesystem"):
-        out.append(m.unsupported(path + ("volumeMode",), vm, ("Block", "Filesystem"), UNSUPPORTED))
 
 
 @validates(("", "ReplicationController"))

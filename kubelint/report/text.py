@@ -1,10 +1,11 @@
-"""Text report: ``path:line:col: severity [rule] message`` + source excerpt."""
+"""Text report: ``path:line:col: severity [rule] Kind namespace/name: message`` + source excerpt."""
 from __future__ import annotations
 
 from typing import Dict, List, Optional
 
 from ..findings import ERROR, INFO, WARNING
 from ..loader import read_source
+from ..mask import one_line
 
 _COLORS = {ERROR: "\033[1;31m", WARNING: "\033[1;33m", INFO: "\033[1;36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -47,10 +48,14 @@ def render(result, options=None) -> str:
     out = []
     for f in result.findings:
         sev = f.severity
+        # The object the finding is about ("Deployment shop/web: ..."), as
+        # compilers name the function; findings outside any object have none.
+        # Names are data: escaped and clipped like messages (kubelint.mask.one_line).
+        message = f"{one_line(f.object.display())}: {f.message}" if f.object is not None else f.message
         if color:
-            head = f"{_BOLD}{f.file}:{f.line}:{f.column}:{_RESET} {_COLORS[sev]}{sev}{_RESET} [{f.rule}] {f.message}"
+            head = f"{_BOLD}{f.file}:{f.line}:{f.column}:{_RESET} {_COLORS[sev]}{sev}{_RESET} [{f.rule}] {message}"
         else:
-            head = f"{f.file}:{f.line}:{f.column}: {sev} [{f.rule}] {f.message}"
+            head = f"{f.file}:{f.line}:{f.column}: {sev} [{f.rule}] {message}"
         out.append(head)
         if excerpts and not quiet:
             text = src.line(f.file, f.line)

@@ -293,6 +293,16 @@ def name_tokens(name: str) -> Tuple[str, ...]:
     return tuple(t.lower() for t in _SPLIT.split(_CAMEL.sub("_", name)) if t)
 
 
+@lru_cache(maxsize=64)
+def _pattern_tokens(patterns: tuple) -> tuple:
+    out = []
+    for p in patterns:
+        ptoks = tuple(t for t in str(p).lower().split("_") if t)
+        if ptoks:
+            out.append((p, ptoks, "".join(ptoks) if len(ptoks) > 1 else None))
+    return tuple(out)
+
+
 def credential_name(name: str, patterns, exempt_suffixes) -> Optional[str]:
     """The credential word a key/env name contains (``password``), or None.
 
@@ -303,17 +313,24 @@ def credential_name(name: str, patterns, exempt_suffixes) -> Optional[str]:
     ``token_ttl``) is exempt."""
     if not isinstance(name, str) or not name:
         return None
+    return _credential_name(name, tuple(patterns), frozenset(exempt_suffixes))
+
+
+@lru_cache(maxsize=16384)
+def _credential_name(name: str, patterns: tuple, exempt_suffixes: frozenset) -> Optional[str]:
     toks = name_tokens(name)
     if not toks or toks[-1] in exempt_suffixes:
         return None
-    for p in patterns:
-        ptoks = tuple(t for t in p.lower().split("_") if t)
-        if not ptoks:
-            continue
+    tokset = set(toks)
+    for p, ptoks, squashed in _pattern_tokens(patterns):
         n = len(ptoks)
-        if any(toks[i:i + n] == ptoks for i in range(len(toks) - n + 1)):
+        if n == 1:
+            if ptoks[0] in tokset:
+                return p
+            continue
+        if ptoks[0] in tokset and any(toks[i:i + n] == ptoks for i in range(len(toks) - n + 1)):
             return p
-        if n > 1 and "".join(ptoks) in toks:
+        if squashed in tokset:
             return p
     return None
 

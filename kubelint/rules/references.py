@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..engine import check_all
 from ..findings import Problem
+from ..suggest import did_you_mean
 from ..kinds import get_path, iter_containers, pod_spec
 from ._common import as_list, is_object_name, is_workload
 
@@ -86,6 +87,14 @@ def _refs(obj):
                     yield kind, ref.get("name"), cpath + ("env", j, "valueFrom", key, "name")
 
 
+def _all_refs(index):
+    """(workload, its references) for the run, computed once for the four rules."""
+    cached = getattr(index, "_refs", None)
+    if cached is None:
+        cached = index._refs = [(obj, list(_refs(obj))) for obj in index.objects if is_workload(obj)]
+    return cached
+
+
 _KIND_INFO = {
     # kind -> (group, rule, how it usually gets created)
     "ConfigMap": ("", "missing-configmap-ref"),
@@ -105,20 +114,26 @@ _CONSEQUENCE = {
 def _missing(kind, index, ctx):
     group, rule = _KIND_INFO[kind]
     names = _names(index, group, kind, ctx.params.get("providers", ()))
-    for obj in index.objects:
-        if not is_workload(obj):
-            continue
+    by_ns = {}
+    for n_ns, n in names:
+        by_ns.setdefault(n_ns, []).append(n)
+    hints = {}
+
+    def hint(ns, name):
+        if (ns, name) not in hints:
+            hints[(ns, name)] = did_you_mean(name, by_ns.get(ns, ()), 0.8)
+        return hints[(ns, name)]
+    for obj, refs in _all_refs(index):
         ns = index.namespace_of(obj)
-        for k, name, path in _refs(obj):
+        for k, name, path in refs:
             if k != kind or not is_object_name(name):  # placeholders such as $NAME, <name>, {{ .x }}
                 continue
             if (ns, name) in names:
                 continue
             yield obj, Problem(path,
                                f'{kind} "{name}" is not in namespace {ns} of the checked manifests: {_CONSEQUENCE[kind]}; '
-                               f"add it, fix the name, or mark the reference optional: true where that fits "
-                               f"(objects created outside these manifests: pass them with --context or set "
-                               f"missing-refs: false in .kubelint.yaml)")
+                               f"add it or fix the name{hint(ns, name)} "
+                               "(if it is created elsewhere: --context FILE, or missing-refs: false in .kubelint.yaml)")
 
 
 @check_all("missing-configmap-ref")
