@@ -1196,10 +1196,11 @@ class CrdStage:
                                                    f'kubectl fails with "no matches for kind" unless the cluster has another CRD for it', UNKNOWN_KIND, WARNING))
             return problems
         if hit[1] is None:
-            if (obj.group, obj.version, obj.kind) not in self._reported_unreadable:
+            sev = getattr(self.options, "no_schema_severity", "info") or "info"
+            if sev != "off" and (obj.group, obj.version, obj.kind) not in self._reported_unreadable:
                 self._reported_unreadable.add((obj.group, obj.version, obj.kind))
                 problems.append(Problem(("kind",), f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {hit[0]} cannot be read ({hit[2]}); "
-                                                   "not validated. Fix or regenerate the file", "no-schema", INFO))
+                                                   "not validated. Fix or regenerate the file", "no-schema", ERROR if sev == "error" else INFO))
         else:
             self._validate(obj, hit[1], problems)
         return problems
