@@ -876,6 +876,14 @@ class Walker:
     # -- messages ----------------------------------------------------------------
     @staticmethod
     def _type_error(path, value, node) -> Problem:
+        if isinstance(value, str) and "string" not in node.types:
+            from .schema import _PLACEHOLDER, _clip
+
+            if _PLACEHOLDER.search(value):
+                # as the schema layer does for built-in kinds
+                return Problem(path, f"{_p(path)} is an unrendered placeholder ({_clip(value)}): this file is a template (envsubst, kustomize "
+                                     "replacements, CI variables); render it before applying, e.g. `envsubst < FILE | kubelint check -`",
+                               "unrendered-placeholder", INFO)
         want = ",".join(node.types) if node.types else "integer,string"
         hint = _type_hint(value, node.types)
         shown = f" ({show(value)})" if not isinstance(value, (dict, list)) and value is not None else ""
@@ -896,6 +904,8 @@ _BLOCKING_TEXT = (": Unsupported value:", ": Too many:", ": Too long:", " in bod
 def _blocking(p: Problem) -> bool:
     """Errors of type TypeInvalid, Required, NotSupported, TooLong, TooMany
     (format errors are TypeInvalid): the server does not run CEL after them."""
+    if p.rule == "unrendered-placeholder":
+        return True  # a template: CEL over unrendered values would judge the placeholders
     if p.severity != ERROR:
         return False
     if p.rule in (INVALID_TYPE, MISSING_REQUIRED):

@@ -752,3 +752,16 @@ def test_plain_import_of_the_cel_package_after_kubelint_loaded_it():
     code = "import kubelint.cel as k; assert k.available(); import cel; print(cel.compile('1 + 1').execute({}))"
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout.strip() == "2", r.stderr[-2000:]
+
+
+def test_unrendered_placeholder_in_a_number_field_is_info(tmp_path):
+    schema = """\
+    type: object
+    properties:
+      spec:
+        type: object
+        properties:
+          replicas: {type: integer}
+    """
+    r = run_small(tmp_path, schema, "spec:\n  replicas: ${REPLICAS}\n")
+    assert [(f.rule, f.severity) for f in r.findings] == [("unrendered-placeholder", "info")]
