@@ -495,7 +495,7 @@ class Masker:
 
 
 # ---------------------------------------------------------------------------
-# The active masker (the CLI's last safety net and --debug output)
+# The active masker (--debug tracebacks and the CLI's error lines)
 
 _ACTIVE = Masker()
 

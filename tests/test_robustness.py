@@ -421,6 +421,8 @@ FUZZ_CRASHES = [
     ("multiline-value-in-message", b"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \"a\n\n  b\"\n  labels: \"x\n\n  y\"\n"),
     # Ingress rule with `http: {}` (no paths): apiserver/networking.py iterated None
     ("ingress-http-without-paths", b"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - host: foo.com\n    http: {}\n"),
+    # an IPv4-looking value with a leading zero: ipaddress raised in the hardcoded-pod-ip rule
+    ("ip-with-leading-zero", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  CACHE_HOST: 05.244.1.17\n"),
     # lone surrogate (API callers can pass one; decode_text never yields it)
     ("lone-surrogate", None),
 ]
