@@ -42,7 +42,13 @@ FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
 FAIL_ON = ("error", "warning", "info", "never")
 MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
                      "missing-hpa-target-ref")
-TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir")
+TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir",
+            "limits")
+# `limits:` keys -> kubelint.loader.Limits fields (the --max-* flags win);
+# the least each may be set to.
+LIMIT_KEYS = {"max-file-size": ("max_file_bytes", 1), "max-documents": ("max_documents", 1),
+              "max-depth": ("max_depth", 1), "max-aliases": ("max_aliases", 0), "max-nodes": ("max_nodes", 1)}
+_SIZE = re.compile(r"\s*(\d+)\s*([kKmMgG]?)(i?[bB]?)\s*")
 RULE_KEYS = ("severity", "enabled", "exclude", "params")
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
@@ -67,6 +73,7 @@ class Config:
     rule_exclude: Dict[str, List[str]] = field(default_factory=dict)
     crd: List[str] = field(default_factory=list)  # schema sources for custom resources (kubelint/crd.py)
     schema_dir: List[str] = field(default_factory=list)
+    limits: Dict[str, int] = field(default_factory=dict)  # kubelint.loader.Limits field -> value
 
     # -- effects ------------------------------------------------------------
     def disabled(self) -> Set[str]:
@@ -92,6 +99,10 @@ class Config:
     def apply_options(self, options) -> None:
         if self.namespace:
             options.default_namespace = self.namespace
+        if self.limits:
+            import dataclasses
+
+            options.limits = dataclasses.replace(options.limits, **self.limits)
         for paths, target in ((self.crd, options.crd_paths), (self.schema_dir, options.schema_dirs)):
             for path in paths:
                 full = path if os.path.isabs(path) else os.path.normpath(os.path.join(self.base_dir, path))
@@ -337,6 +348,23 @@ def _build(data, lines, path) -> Config:
             cfg.exclude = str_list(value, p, "exclude")
         elif key in ("crd", "schema-dir"):
             setattr(cfg, key.replace("-", "_"), str_list(value, p, key))
+        elif key == "limits":
+            if not isinstance(value, dict):
+                raise err(p, f"limits must be a mapping of {', '.join(LIMIT_KEYS)} to numbers")
+            for name, n in value.items():
+                lp = p + (name,)
+                if name not in LIMIT_KEYS:
+                    raise err(lp, f'unknown limit "{name}"{did_you_mean(str(name), LIMIT_KEYS)}; valid: {", ".join(LIMIT_KEYS)}')
+                target, least = LIMIT_KEYS[name]
+                if name == "max-file-size" and isinstance(n, str):
+                    m = _SIZE.fullmatch(n)
+                    if not m:
+                        raise err(lp, f"max-file-size must be a size such as 32MiB, 500k or 1048576, found {n!r}")
+                    n = int(m.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
+                most = 100_000 if name == "max-depth" else None  # as --max-depth: the parser's own recursion
+                if not isinstance(n, int) or isinstance(n, bool) or n < least or (most and n > most):
+                    raise err(lp, f"{name} must be a whole number from {least}{f' to {most:,}' if most else ''}, found {n!r}")
+                cfg.limits[target] = n
         elif key in ("disable", "enable"):
             ids = str_list(value, p, key)
             for i, rid in enumerate(ids):

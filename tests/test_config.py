@@ -116,6 +116,9 @@ def test_path_patterns(tmp_path):
     ("missing-refs: maybe\n", 1, "true or false"),
     ("rules: [a]\n", 1, "rules must be a mapping"),
     ("a: b: c\n", 1, "not valid YAML"),
+    ("limits:\n  max-documnets: 5\n", 2, 'did you mean "max-documents"'),
+    ("limits:\n  max-depth: 0\n", 2, "max-depth must be a whole number from 1 to 100,000"),
+    ("limits:\n  max-file-size: lots\n", 2, "must be a size such as 32MiB"),
 ])
 def test_errors_name_file_and_line(text, line, needle):
     with pytest.raises(cfgmod.ConfigError) as e:
@@ -195,3 +198,16 @@ def test_cli_namespace_from_config_makes_refs_resolve(tmp_path):
 def test_cli_missing_config_file(tmp_path):
     r = kubelint("check", "--config", str(tmp_path / "nope.yaml"), ".", cwd=tmp_path)
     assert r.returncode == 2 and "cannot read configuration" in r.stderr
+
+
+def test_limits_from_the_configuration_and_the_flag_wins(tmp_path):
+    """`limits:` sets the loader limits (docs/robustness.md); a --max-* flag overrides it."""
+    (tmp_path / ".kubelint.yaml").write_text("limits:\n  max-documents: 2\n  max-file-size: 1MiB\n")
+    docs = "".join(f"---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns{i}\n" for i in range(3))
+    (tmp_path / "ns.yaml").write_text(docs)
+    c = cfgmod.load(None, str(tmp_path))
+    assert c.limits == {"max_documents": 2, "max_file_bytes": 1024 * 1024}
+    r = kubelint("check", "--no-color", "ns.yaml", cwd=tmp_path)
+    assert "too-many-documents" in r.stdout, r.stdout
+    r = kubelint("check", "--no-color", "--max-documents", "5", "ns.yaml", cwd=tmp_path)
+    assert "too-many-documents" not in r.stdout, r.stdout
