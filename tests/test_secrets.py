@@ -366,8 +366,39 @@ def test_any_secret_is_masked_in_every_format(secret, where):
         except ImportError:
             continue
         out = fmt.render(result, report.RenderOptions())  # no safety net: masked before the reporter
+        # A "secret" that is a piece of the format's own text (hypothesis once
+        # drew 'partialFinge', a prefix of SARIF's partialFingerprints) is
+        # there whatever the input: only what the input brings in counts.
+        own = _format_text(fmt_name, where)
         for s in spellings:
-            assert s not in out, (fmt_name, where, s)
+            assert s not in out or s in own, (fmt_name, where, s)
+
+
+_OWN_TEXT = {}
+
+
+def _format_text(fmt_name, where):
+    """The report of the same document with an unrelated secret."""
+    key = (fmt_name, where)
+    if key not in _OWN_TEXT:
+        import yaml
+
+        other = "Zq9-unrelated-Secret-Xw7"
+        if where == "env":
+            doc = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                   "spec": {"containers": [{"name": "c", "image": "x", "env": [{"name": "APP_PASSWORD", "value": other,
+                                                                                 "valueFrom": {"fieldRef": {}}}]}]}}
+        elif where == "data":
+            doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+                   "data": {"k": base64.b64encode(other.encode()).decode(), "n": 5}}
+        elif where == "broken-data":
+            doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": other + "!"}}
+        else:
+            doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": other, "n": 5}}
+        text = yaml.safe_dump(doc, width=10**6, allow_unicode=True)
+        result = run(["-"], Options(), stdin=io.BytesIO(text.encode("utf-8")))
+        _OWN_TEXT[key] = report.get(fmt_name).render(result, report.RenderOptions())
+    return _OWN_TEXT[key]
 
 
 def test_a_hundred_thousand_secrets_stay_fast_and_masked():
