@@ -6,7 +6,6 @@ Exit status: 0 no finding at or above ``--fail-on``; 1 such findings;
 from __future__ import annotations
 
 import os
-import re
 import sys
 import traceback
 
@@ -39,24 +38,18 @@ def _print_traceback() -> None:
     click.echo(redact(traceback.format_exc()), err=True, nl=False)
 
 
-def _size(text: str) -> int:
-    """``32MiB``, ``500k``, ``1G``, ``1048576`` -> bytes."""
-    m = re.fullmatch(r"\s*(\d+)\s*([kKmMgG]?)(i?[bB]?)\s*", str(text))
-    if not m:
-        raise click.BadParameter(f"{text!r} is not a size (e.g. 32MiB, 500k, 1048576)")
-    return int(m.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
-
-
 class _Size(click.ParamType):
     name = "SIZE"
 
     def convert(self, value, param, ctx):
         if isinstance(value, int):
             return value
+        from .loader import parse_size
+
         try:
-            return _size(value)
-        except click.BadParameter as exc:
-            self.fail(exc.message, param, ctx)
+            return parse_size(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class _Group(click.Group):

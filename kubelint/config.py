@@ -48,7 +48,6 @@ TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclu
 # the least each may be set to.
 LIMIT_KEYS = {"max-file-size": ("max_file_bytes", 1), "max-documents": ("max_documents", 1),
               "max-depth": ("max_depth", 1), "max-aliases": ("max_aliases", 0), "max-nodes": ("max_nodes", 1)}
-_SIZE = re.compile(r"\s*(\d+)\s*([kKmMgG]?)(i?[bB]?)\s*")
 RULE_KEYS = ("severity", "enabled", "exclude", "params")
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
@@ -357,10 +356,12 @@ def _build(data, lines, path) -> Config:
                     raise err(lp, f'unknown limit "{name}"{did_you_mean(str(name), LIMIT_KEYS)}; valid: {", ".join(LIMIT_KEYS)}')
                 target, least = LIMIT_KEYS[name]
                 if name == "max-file-size" and isinstance(n, str):
-                    m = _SIZE.fullmatch(n)
-                    if not m:
-                        raise err(lp, f"max-file-size must be a size such as 32MiB, 500k or 1048576, found {n!r}")
-                    n = int(m.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
+                    from .loader import parse_size
+
+                    try:
+                        n = parse_size(n)
+                    except ValueError:
+                        raise err(lp, f"max-file-size must be a size such as 32MiB, 500k or 1048576, found {n!r}") from None
                 most = 100_000 if name == "max-depth" else None  # as --max-depth: the parser's own recursion
                 if not isinstance(n, int) or isinstance(n, bool) or n < least or (most and n > most):
                     raise err(lp, f"{name} must be a whole number from {least}{f' to {most:,}' if most else ''}, found {n!r}")

@@ -1085,6 +1085,8 @@ class CrdStage:
     """The pipeline stage: CRDs and catalogues -> validation of custom resources."""
 
     name = "crd"
+    # A CEL rule that cannot be evaluated is reported once per run (cel.Rule.reported).
+    once_per_message = frozenset({RULE_SKIPPED})
 
     def __init__(self, version: str, options=None, schema_stage=None):
         self.version = version

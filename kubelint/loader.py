@@ -47,6 +47,18 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
+_SIZE = re.compile(r"\s*(\d+)\s*([kKmMgG]?)(i?[bB]?)\s*")
+
+
+def parse_size(text) -> int:
+    """``32MiB``, ``500k``, ``1G``, ``1048576`` -> bytes (``--max-file-size``
+    and ``limits: {max-file-size: ...}``); ValueError for anything else."""
+    m = _SIZE.fullmatch(str(text))
+    if not m:
+        raise ValueError(f"{text!r} is not a size (e.g. 32MiB, 500k, 1048576)")
+    return int(m.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds that keep hostile input from hanging or exhausting kubelint.

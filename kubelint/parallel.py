@@ -41,14 +41,12 @@ from .model import KubeObject
 MIN_PARALLEL_BYTES = 2 << 20
 MIN_PARALLEL_OBJECTS = 3000
 
-# Rules a stage reports only once per (apiVersion, kind) in a run, keeping
-# the "already reported" set on the stage (schema.py: ``no-schema``).
-# Workers each have a copy of that set, so the parent keeps the first in
-# input order.  A stage can add its own with an ``once_per_kind`` attribute.
-ONCE_PER_KIND = frozenset({"no-schema"})
-# Reported once per run for each CEL rule (kubelint.cel.Rule.reported): the
-# rule's text is in the message; list indices in its path are not part of it.
-ONCE_PER_MESSAGE = frozenset({"cr-validation-rule-skipped"})
+# Stages that report a rule only once per run keep the "already reported"
+# set on the stage; workers each have a copy of it, so the parent keeps the
+# first in input order.  A stage declares such rules with two attributes:
+# ``once_per_kind`` (once per apiVersion and kind, e.g. schema.py's
+# ``no-schema``) and ``once_per_message`` (once per kind and message with
+# list indices blanked, e.g. a CEL rule skipped once per rule: crd.py).
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -244,9 +242,11 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
         chunks.append(current)
     _CHECK_INPUTS, _CHECK_CTX = inputs, ctx
     done = total - len(work)
-    once = set(ONCE_PER_KIND) | ONCE_PER_MESSAGE
+    once, per_message = set(), set()
     for stage in ctx.stages:
         once.update(getattr(stage, "once_per_kind", ()))
+        per_message.update(getattr(stage, "once_per_message", ()))
+    once |= per_message
     reported = set()
     checked = set()
     try:
@@ -256,7 +256,7 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
                     inputs[i].secrets.extend(secrets)
                     mask.active().add(inputs[i].path, secrets)
                 if once:
-                    findings = _first_per_kind(findings, once, reported)
+                    findings = _first_per_kind(findings, once, per_message, reported)
                 inputs[i].findings.extend(findings)
                 inputs[i].fatal = inputs[i].fatal or fatal
                 checked.add(i)
@@ -271,12 +271,12 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
                 before = len(fr.findings)
                 check_objects(fr, ctx)
                 if once:
-                    fr.findings[before:] = _first_per_kind(fr.findings[before:], once, reported)
+                    fr.findings[before:] = _first_per_kind(fr.findings[before:], once, per_message, reported)
     finally:
         _CHECK_INPUTS, _CHECK_CTX = [], None
 
 
-def _first_per_kind(findings, once, reported) -> list:
+def _first_per_kind(findings, once, per_message, reported) -> list:
     """Keep only the run's first finding of a once-per-kind rule for each
     (apiVersion, kind), as the serial run's stage state does: each worker
     has its own copy of that state, so each reports its first one."""
@@ -284,7 +284,7 @@ def _first_per_kind(findings, once, reported) -> list:
     for f in findings:
         if f.rule in once and f.object is not None:
             key = (f.rule, f.object.api_version, f.object.kind)
-            if f.rule in ONCE_PER_MESSAGE:
+            if f.rule in per_message:
                 key += (_INDEX.sub("[]", f.message),)
             if key in reported:
                 continue

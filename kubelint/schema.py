@@ -342,6 +342,7 @@ class SchemaStage:
     """The pipeline stage: ``check_object(obj, ctx) -> [Problem]``."""
 
     name = "schema"
+    once_per_kind = frozenset({"no-schema"})  # reported for the first object of a kind (kubelint.parallel)
 
     def __init__(self, version: str, options=None):
         self.version = version

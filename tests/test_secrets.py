@@ -342,21 +342,7 @@ _SECRET_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", 
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(secret=_SECRET_TEXT, where=st.sampled_from(["data", "stringData", "env", "broken-data"]))
 def test_any_secret_is_masked_in_every_format(secret, where):
-    import yaml
-
-    if where == "env":
-        doc = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
-               "spec": {"containers": [{"name": "c", "image": "x", "env": [{"name": "APP_PASSWORD", "value": secret,
-                                                                             "valueFrom": {"fieldRef": {}}}]}]}}
-    elif where == "data":
-        doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
-               "data": {"k": base64.b64encode(secret.encode()).decode(), "n": 5}}
-    elif where == "broken-data":  # not base64: the finding points at the secret itself
-        doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": secret + "!"}}
-    else:
-        doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": secret, "n": 5}}
-    text = yaml.safe_dump(doc, width=10**6, allow_unicode=True)
-    result = run(["-"], Options(), stdin=io.BytesIO(text.encode("utf-8")))
+    result = _run_doc(_secret_doc(secret, where))
     spellings = {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
     if where == "data":
         spellings.add(base64.b64encode(secret.encode()).decode())
@@ -377,26 +363,32 @@ def test_any_secret_is_masked_in_every_format(secret, where):
 _OWN_TEXT = {}
 
 
+def _run_doc(doc):
+    import yaml
+
+    text = yaml.safe_dump(doc, width=10**6, allow_unicode=True)
+    return run(["-"], Options(), stdin=io.BytesIO(text.encode("utf-8")))
+
+
+def _secret_doc(secret, where):
+    """A manifest holding ``secret`` where a masker must find it."""
+    if where == "env":
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                "spec": {"containers": [{"name": "c", "image": "x", "env": [{"name": "APP_PASSWORD", "value": secret,
+                                                                              "valueFrom": {"fieldRef": {}}}]}]}}
+    if where == "data":
+        return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+                "data": {"k": base64.b64encode(secret.encode()).decode(), "n": 5}}
+    if where == "broken-data":  # not base64: the finding points at the secret itself
+        return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": secret + "!"}}
+    return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": secret, "n": 5}}
+
+
 def _format_text(fmt_name, where):
     """The report of the same document with an unrelated secret."""
     key = (fmt_name, where)
     if key not in _OWN_TEXT:
-        import yaml
-
-        other = "Zq9-unrelated-Secret-Xw7"
-        if where == "env":
-            doc = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
-                   "spec": {"containers": [{"name": "c", "image": "x", "env": [{"name": "APP_PASSWORD", "value": other,
-                                                                                 "valueFrom": {"fieldRef": {}}}]}]}}
-        elif where == "data":
-            doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
-                   "data": {"k": base64.b64encode(other.encode()).decode(), "n": 5}}
-        elif where == "broken-data":
-            doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": other + "!"}}
-        else:
-            doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": other, "n": 5}}
-        text = yaml.safe_dump(doc, width=10**6, allow_unicode=True)
-        result = run(["-"], Options(), stdin=io.BytesIO(text.encode("utf-8")))
+        result = _run_doc(_secret_doc("Zq9-unrelated-Secret-Xw7", where))
         _OWN_TEXT[key] = report.get(fmt_name).render(result, report.RenderOptions())
     return _OWN_TEXT[key]
 

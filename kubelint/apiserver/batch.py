@@ -19,7 +19,6 @@ from .registry import validates
 from .workloads import MISMATCH, SELECTOR, _show_map
 
 SCHEDULE = "invalid-schedule"
-INDEXED_MAX = 100000
 
 
 # --- robfig/cron v3 ParseStandard ------------------------------------------------

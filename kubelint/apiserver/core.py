@@ -144,13 +144,6 @@ def dns_label(path, value, rule: str = INVALID_VALUE) -> List[Problem]:
     return invalid_msgs(path, value, v.is_dns1123_label(value), rule)
 
 
-def non_negative(path, value, rule: str = INVALID_VALUE) -> List[Problem]:
-    """ValidateNonnegativeField."""
-    if is_int(value) and value < 0:
-        return [invalid(path, value, "must be greater than or equal to 0", rule)]
-    return []
-
-
 def path_no_backsteps(path, value) -> List[Problem]:
     """validatePathNoBacksteps: no '..' element."""
     if is_str(value) and ".." in value.replace("\\", "/").split("/"):
@@ -225,10 +218,6 @@ def cidr_errors(path, value) -> List[Problem]:
     if not is_str(value):
         return []
     return invalid_msgs(path, value, cidr_strict_errors(value), INVALID_VALUE, first_only=True)
-
-
-def _item_path(base, i, key=None):
-    return base + ((i, key) if key else (i,))
 
 
 # --- Service ------------------------------------------------------------------------
@@ -954,9 +943,6 @@ STANDARD_QUOTA_RESOURCES = ("configmaps", "cpu", "ephemeral-storage", "limits.cp
                             "services", "services.loadbalancers", "services.nodeports")
 INTEGER_RESOURCES = ("configmaps", "persistentvolumeclaims", "pods", "replicationcontrollers", "resourcequotas", "secrets",
                      "services", "services.loadbalancers", "services.nodeports")
-OVERCOMMIT_FORBIDDEN_PREFIXES = ("hugepages-", "requests.hugepages-")
-
-
 def _is_hugepages(name: str) -> bool:
     return name.startswith("hugepages-")
 

@@ -98,11 +98,6 @@ def too_long(path: Path, limit: int, rule: str, hint: str = "") -> Problem:
     return Problem(path, message(path, f"Too long: may not be more than {limit} bytes", hint), rule)
 
 
-def too_many(path: Path, actual: int, limit: int, rule: str, hint: str = "") -> Problem:
-    """``field.TooMany``."""
-    return Problem(path, message(path, f"Too many: {actual}: must have at most {limit} items", hint), rule)
-
-
 _PLACEHOLDER_RE = None
 
 

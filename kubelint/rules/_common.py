@@ -14,8 +14,6 @@ LONG_RUNNING = {
     ("", "Pod"), ("", "ReplicationController"), ("apps", "Deployment"), ("apps", "StatefulSet"),
     ("apps", "DaemonSet"), ("apps", "ReplicaSet"),
 }
-# Kinds with spec.replicas that users scale.
-SCALABLE = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "ReplicaSet"), ("", "ReplicationController")}
 
 
 def as_list(value) -> list:
@@ -61,7 +59,6 @@ def cname(c: dict) -> str:
     return n if isinstance(n, str) else "?"
 
 
-_PLACEHOLDER_NAME = re.compile(r"\$[A-Za-z_]|<[^>]*>|%[A-Za-z_]+%|__[A-Z_]+__")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 
