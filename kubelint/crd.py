@@ -53,6 +53,7 @@ import weakref
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from .findings import ERROR, INFO, WARNING, Problem, format_path
+from .model import type_name
 from .suggest import did_you_mean
 
 CRD_GROUP = "apiextensions.k8s.io"
@@ -78,22 +79,12 @@ _INT64 = (-(2 ** 63), 2 ** 63 - 1)
 # --- values as the server names them -------------------------------------------
 
 def json_type(value) -> str:
-    """The JSON type name kube-openapi prints (``Invalid value: "string"``)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
+    """The JSON type name kube-openapi prints (``Invalid value: "string"``):
+    :func:`kubelint.model.type_name`, except that an integral float is an
+    integer in JSON."""
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
         return "integer"
-    if isinstance(value, float):
-        return "integer" if value == int(value) and math.isfinite(value) else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
+    return type_name(value)
 
 
 def show(value) -> str:
