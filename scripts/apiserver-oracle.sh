@@ -13,6 +13,12 @@ set -euo pipefail
 K8S_VERSION=${K8S_VERSION:-v1.37.2}
 STAGING_VERSION=v0.${K8S_VERSION#v1.}
 WORK=${ORACLE_DIR:-/tmp/kubelint-oracle}
+# Ports, so that several oracles (say one per line of work) can run side by side on loopback.
+ETCD_PORT=${ETCD_PORT:-23790}
+ETCD_PEER_PORT=${ETCD_PEER_PORT:-23800}
+APISERVER_PORT=${APISERVER_PORT:-64430}
+# A binary built elsewhere (another ORACLE_DIR) can be reused: ORACLE_BIN=/tmp/kubelint-oracle/bin
+ORACLE_BIN=${ORACLE_BIN:-$WORK/bin}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$WORK"
 cd "$WORK"
@@ -42,6 +48,8 @@ GO
   done
   go mod tidy
   GOFLAGS=-mod=mod go build -o bin/kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver
+  # kubectl of the same release, for client-side decoding parity (bin/kubectl; PATH's kubectl may be older)
+  GOFLAGS=-mod=mod go build -o bin/kubectl k8s.io/kubernetes/cmd/kubectl || echo "kubectl build failed" >&2
   if ! command -v etcd >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
   fi
@@ -57,11 +65,11 @@ start() {
       -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
     echo "oracle-token,admin,admin,system:masters" > pki/tokens.csv
   fi
-  etcd --data-dir etcd-data --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 \
-       --listen-peer-urls http://127.0.0.1:23800 > logs/etcd.log 2>&1 &
+  etcd --data-dir etcd-data --listen-client-urls http://127.0.0.1:${ETCD_PORT} --advertise-client-urls http://127.0.0.1:${ETCD_PORT} \
+       --listen-peer-urls http://127.0.0.1:${ETCD_PEER_PORT} > logs/etcd.log 2>&1 &
   echo $! > etcd.pid
   sleep 2
-  bin/kube-apiserver --etcd-servers=http://127.0.0.1:23790 --bind-address=127.0.0.1 --secure-port=64430 \
+  "$ORACLE_BIN/kube-apiserver" --etcd-servers=http://127.0.0.1:${ETCD_PORT} --bind-address=127.0.0.1 --secure-port=${APISERVER_PORT} \
     --advertise-address=127.0.0.1 --tls-cert-file=pki/server.crt --tls-private-key-file=pki/server.key \
     --token-auth-file=pki/tokens.csv --authorization-mode=AlwaysAllow \
     --service-account-key-file=pki/sa.pub --service-account-signing-key-file=pki/sa.key \
@@ -72,7 +80,7 @@ start() {
   cat > kubeconfig <<KC
 apiVersion: v1
 kind: Config
-clusters: [{name: oracle, cluster: {server: "https://127.0.0.1:64430", insecure-skip-tls-verify: true}}]
+clusters: [{name: oracle, cluster: {server: "https://127.0.0.1:${APISERVER_PORT}", insecure-skip-tls-verify: true}}]
 users: [{name: admin, user: {token: oracle-token}}]
 contexts: [{name: oracle, context: {cluster: oracle, user: admin}}]
 current-context: oracle
