@@ -255,10 +255,7 @@ def _construct(node):
 
 
 def _parse_toml(text: str, path: str):
-    try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python < 3.11
-        import tomli as tomllib  # type: ignore
+    import tomllib
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
