@@ -57,7 +57,7 @@ def _dependencies():
     except ImportError:  # Python < 3.11: do not check
         return []
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    return [re.split(r"[<>=!~;\[ ]", d, 1)[0].strip().lower().replace("-", "_").replace(".", "_") for d in deps]
+    return [re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0].strip().lower().replace("-", "_").replace(".", "_") for d in deps]
 
 
 def git(*args, cwd, env=None):

@@ -11,7 +11,6 @@ a reason (the lead runs the file again after merging the reporters).
 import base64
 import json
 import io
-import os
 
 import pytest
 from click.testing import CliRunner
