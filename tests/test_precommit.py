@@ -52,10 +52,8 @@ def precommit():
 
 def _dependencies():
     """kubelint's runtime dependencies, as wheel-file name prefixes."""
-    try:
-        import tomllib
-    except ImportError:  # Python < 3.11: do not check
-        return []
+    import tomllib
+
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     return [re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0].strip().lower().replace("-", "_").replace(".", "_") for d in deps]
 
