@@ -329,119 +329,94 @@ def _toml_line(src: List[str], key: str, start: int, after: int) -> int:
 
 
 def _build(data, lines, path) -> Config:
-    """The :class:`Config` of parsed ``data``, each top-level key checked by
-    its reader (:class:`_Reader`); ``lines`` maps key paths to lines."""
-    reader = _Reader(path, lines)
+    from .engine import catalogue
+
+    def err(p, msg):
+        line = lines.get(p) or lines.get(p[:-1]) or lines.get(()) or 1
+        return ConfigError(f"{path}:{line}: {msg}")
+
     if not isinstance(data, dict):
-        raise reader.err((), "configuration must be a mapping of settings (see docs/configuration.md)")
-    for key, value in data.items():
-        if key not in TOP_KEYS:
-            raise reader.err((key,), f'unknown setting "{key}"{did_you_mean(key, TOP_KEYS)}; valid: {", ".join(TOP_KEYS)}')
-        getattr(reader, _READERS[key])(key, value, (key,))
-    return dataclasses.replace(reader.cfg, **reader.top)
+        raise err((), "configuration must be a mapping of settings (see docs/configuration.md)")
+    cat = catalogue()
+    cfg = Config(path=path, base_dir=os.path.dirname(os.path.abspath(path)))
+    top = {}  # the settings that are not collections (Config is frozen: set once, below)
 
-
-# Top-level key -> the _Reader method that checks it.  A new key: TOP_KEYS,
-# a reader, and kubelint/data/config.schema.json (and kubelint.settings if
-# it is a run setting).
-_READERS = {"kubernetes-version": "version", "namespace": "namespace", "fail-on": "fail_on",
-            "missing-refs": "missing_refs", "exclude": "paths", "crd": "paths", "schema-dir": "paths",
-            "limits": "limits", "disable": "rule_ids", "enable": "rule_ids", "rules": "rules"}
-
-
-class _Reader:
-    """Checks the keys of one configuration file into a :class:`Config`
-    (collections filled in place, the rest in ``top``: Config is frozen)."""
-
-    def __init__(self, path: str, lines: Dict[tuple, int]):
-        from .engine import catalogue
-
-        self.path, self.lines = path, lines
-        self.cat = catalogue()
-        self.cfg = Config(path=path, base_dir=os.path.dirname(os.path.abspath(path)))
-        self.top: dict = {}
-
-    def err(self, p, msg) -> ConfigError:
-        line = self.lines.get(p) or self.lines.get(p[:-1]) or self.lines.get(()) or 1
-        return ConfigError(f"{self.path}:{line}: {msg}")
-
-    def rule_id(self, value, p):
+    def rule_id(value, p):
         if not isinstance(value, str):
-            raise self.err(p, f"rule id must be a string, found {value!r}")
-        if value not in self.cat and value != "all":
-            raise self.err(p, f'unknown rule "{value}"{did_you_mean(value, self.cat)}; `kubelint rules --all` lists them')
+            raise err(p, f"rule id must be a string, found {value!r}")
+        if value not in cat and value != "all":
+            raise err(p, f'unknown rule "{value}"{did_you_mean(value, cat)}; `kubelint rules --all` lists them')
         return value
 
-    def str_list(self, value, p, what):
+    def str_list(value, p, what):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.err(p, f"{what} must be a list of strings")
+            raise err(p, f"{what} must be a list of strings")
         return list(value)
 
-    # -- one reader per key ---------------------------------------------------
-    def version(self, key, value, p):
-        if isinstance(value, float):
-            raise self.err(p, f'kubernetes-version {value!r} is a number (YAML reads 1.30 as 1.3): quote it, e.g. "1.30"')
-        if not isinstance(value, str) or not re.fullmatch(r"v?1\.\d+(\.\d+)?", value):
-            raise self.err(p, f'kubernetes-version must be a quoted version such as "1.33", found {value!r}')
-        self.top["kubernetes_version"] = value
+    for key, value in data.items():
+        p = (key,)
+        if key not in TOP_KEYS:
+            raise err(p, f'unknown setting "{key}"{did_you_mean(key, TOP_KEYS)}; valid: {", ".join(TOP_KEYS)}')
+        if key == "kubernetes-version":
+            if isinstance(value, float):
+                raise err(p, f'kubernetes-version {value!r} is a number (YAML reads 1.30 as 1.3): quote it, e.g. "1.30"')
+            if not isinstance(value, str) or not re.fullmatch(r"v?1\.\d+(\.\d+)?", value):
+                raise err(p, f'kubernetes-version must be a quoted version such as "1.33", found {value!r}')
+            top["kubernetes_version"] = value
+        elif key == "namespace":
+            if not isinstance(value, str) or not _NAMESPACE.match(value):
+                raise err(p, f"namespace must be a namespace name (lower-case DNS label), found {value!r}")
+            top["namespace"] = value
+        elif key == "fail-on":
+            if value is False:  # YAML 1.1 reads `never`? no, but `off`/`no` are false
+                value = "never"
+            if value not in FAIL_ON:
+                raise err(p, f'fail-on must be one of {", ".join(FAIL_ON)}, found {value!r}{did_you_mean(str(value), FAIL_ON)}')
+            top["fail_on"] = value
+        elif key == "missing-refs":
+            if not isinstance(value, bool):
+                raise err(p, f"missing-refs must be true or false, found {value!r}")
+            top["missing_refs"] = value
+        elif key == "exclude":
+            top["exclude"] = str_list(value, p, "exclude")
+        elif key in ("crd", "schema-dir"):
+            top[key.replace("-", "_")] = str_list(value, p, key)
+        elif key == "limits":
+            if not isinstance(value, dict):
+                raise err(p, f"limits must be a mapping of {', '.join(LIMIT_KEYS)} to numbers")
+            for name, n in value.items():
+                lp = p + (name,)
+                if name not in LIMIT_KEYS:
+                    raise err(lp, f'unknown limit "{name}"{did_you_mean(str(name), LIMIT_KEYS)}; valid: {", ".join(LIMIT_KEYS)}')
+                target, least = LIMIT_KEYS[name]
+                if name == "max-file-size" and isinstance(n, str):
+                    from .loader import parse_size
 
-    def namespace(self, key, value, p):
-        if not isinstance(value, str) or not _NAMESPACE.match(value):
-            raise self.err(p, f"namespace must be a namespace name (lower-case DNS label), found {value!r}")
-        self.top["namespace"] = value
-
-    def fail_on(self, key, value, p):
-        if value is False:  # YAML 1.1 reads an unquoted `off`/`no` as false
-            value = "never"
-        if value not in FAIL_ON:
-            raise self.err(p, f'fail-on must be one of {", ".join(FAIL_ON)}, found {value!r}{did_you_mean(str(value), FAIL_ON)}')
-        self.top["fail_on"] = value
-
-    def missing_refs(self, key, value, p):
-        if not isinstance(value, bool):
-            raise self.err(p, f"missing-refs must be true or false, found {value!r}")
-        self.top["missing_refs"] = value
-
-    def paths(self, key, value, p):  # exclude, crd, schema-dir
-        self.top[key.replace("-", "_")] = self.str_list(value, p, key)
-
-    def limits(self, key, value, p):
-        if not isinstance(value, dict):
-            raise self.err(p, f"limits must be a mapping of {', '.join(LIMIT_KEYS)} to numbers")
-        for name, n in value.items():
-            lp = p + (name,)
-            if name not in LIMIT_KEYS:
-                raise self.err(lp, f'unknown limit "{name}"{did_you_mean(str(name), LIMIT_KEYS)}; valid: {", ".join(LIMIT_KEYS)}')
-            target, least = LIMIT_KEYS[name]
-            if name == "max-file-size" and isinstance(n, str):
-                from .loader import parse_size
-
-                try:
-                    n = parse_size(n)
-                except ValueError:
-                    raise self.err(lp, f"max-file-size must be a size such as 32MiB, 500k or 1048576, found {n!r}") from None
-            most = 100_000 if name == "max-depth" else None  # as --max-depth: the parser's own recursion
-            if not isinstance(n, int) or isinstance(n, bool) or n < least or (most and n > most):
-                raise self.err(lp, f"{name} must be a whole number from {least}{f' to {most:,}' if most else ''}, found {n!r}")
-            self.cfg.limits[target] = n
-
-    def rule_ids(self, key, value, p):  # disable, enable
-        ids = self.str_list(value, p, key)
-        for i, rid in enumerate(ids):
-            self.rule_id(rid, p + (i,))
-        getattr(self.cfg, key).update(ids)
-
-    def rules(self, key, value, p):
-        if not isinstance(value, dict):
-            raise self.err(p, "rules must be a mapping of rule id to off, a severity, or settings")
-        for rid, setting in value.items():
-            rp = p + (rid,)
-            self.rule_id(rid, rp)
-            if rid == "all":
-                raise self.err(rp, 'use `disable: [all]` to turn every concept rule off')
-            _rule_setting(self.cfg, self.cat[rid], setting, rp, self.err)
+                    try:
+                        n = parse_size(n)
+                    except ValueError:
+                        raise err(lp, f"max-file-size must be a size such as 32MiB, 500k or 1048576, found {n!r}") from None
+                most = 100_000 if name == "max-depth" else None  # as --max-depth: the parser's own recursion
+                if not isinstance(n, int) or isinstance(n, bool) or n < least or (most and n > most):
+                    raise err(lp, f"{name} must be a whole number from {least}{f' to {most:,}' if most else ''}, found {n!r}")
+                cfg.limits[target] = n
+        elif key in ("disable", "enable"):
+            ids = str_list(value, p, key)
+            for i, rid in enumerate(ids):
+                rule_id(rid, p + (i,))
+            getattr(cfg, key).update(ids)
+        elif key == "rules":
+            if not isinstance(value, dict):
+                raise err(p, "rules must be a mapping of rule id to off, a severity, or settings")
+            for rid, setting in value.items():
+                rp = p + (rid,)
+                rule_id(rid, rp)
+                if rid == "all":
+                    raise err(rp, 'use `disable: [all]` to turn every concept rule off')
+                _rule_setting(cfg, cat[rid], setting, rp, err)
+    return dataclasses.replace(cfg, **top)
 
 
 def _rule_setting(cfg, entry, setting, p, err):

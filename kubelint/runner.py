@@ -89,103 +89,81 @@ def run(paths: Iterable[str], settings: Settings, stdin=None, *,
 
 
 def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask.Masker) -> RunResult:
-    from .parallel import check_all_files
-
     ctx = build_context(settings)
     ctx.masker = masker
-    inputs, extras = _load(paths, settings, stdin, progress)
-    for fr in inputs + extras:  # secrets known from here on: --debug tracebacks and every output are masked
-        masker.add(fr.path, fr.secrets)
-    inputs.extend(_prepare(ctx, _objects(inputs + extras), inputs))
-    inputs = _not_excluded(inputs, settings.config)
-    check_all_files(inputs, ctx, max(1, settings.jobs), progress)
-    for fr in inputs:  # values credential rules flagged in phase 2 (in worker processes too)
-        masker.add(fr.path, fr.secrets)
-    result = _collect(inputs, extras, ctx.kubernetes_version, masker)
-    cross, cross_failed = _cross(ctx, _objects(inputs + extras), inputs)
-    directives = {fr.path: fr.directives for fr in inputs if fr.directives}
-    findings = _suppress(result.findings + cross, directives, inputs, ctx)
-    result.findings = sorted(masker.findings(findings), key=Finding.sort_key)
-    result.fatal = result.fatal or cross_failed
-    return result
+    # Phase 1: load everything (inputs, then --context and --crd sources,
+    # which are seen by cross-object rules and CRD schemas but never reported).
+    # With --jobs N the loading and the per-object checks run in forked
+    # workers (kubelint/parallel.py); the result is the same as serially.
+    from .parallel import check_all_files, load_all
 
-
-def _load(paths, settings: Settings, stdin, progress):
-    """Phase 1: the inputs, and the ``--context``/``--crd`` sources (seen by
-    cross-object rules and CRD schemas, never reported), in forked workers
-    with ``--jobs N`` (kubelint/parallel.py; the same result as serially)."""
-    from .parallel import load_all
-
-    jobs, limits, debug = max(1, settings.jobs), settings.limits, settings.debug
-    inputs = load_all(paths, limits, jobs, stdin, progress=progress, debug=debug)
-    extra_paths = list(settings.context_paths) + list(settings.crd_paths)
-    if not extra_paths:
-        return inputs, []
+    jobs = max(1, settings.jobs)
+    debug = settings.debug
+    inputs = load_all(paths, settings.limits, jobs, stdin, progress=progress, debug=debug)
     # A file both checked and in a --context directory is loaded once (as
     # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
     seen = {os.path.realpath(r.path) for r in inputs}
+    extra_paths = list(settings.context_paths) + list(settings.crd_paths)
     extras = []
-    for fr in load_all(extra_paths, limits, jobs, context_only=True, debug=debug):
+    for fr in load_all(extra_paths, settings.limits, jobs, context_only=True, debug=debug) if extra_paths else ():
         real = os.path.realpath(fr.path)
         if real not in seen:
             seen.add(real)
             extras.append(fr)
-    return inputs, extras
-
-
-def _objects(files) -> list:
-    return [o for fr in files for o in fr.objects]
-
-
-def _prepare(ctx: RunContext, all_objects, inputs) -> List[FileResult]:
-    """Stages that see every object before any is checked (CRDs); an
-    internal error of one is a result of its own."""
-    failed = []
+    all_objects = [o for r in inputs + extras for o in r.objects]
+    # Secrets are known from here on: --debug tracebacks and every output
+    # are masked with them (kubelint.mask).
+    for fr in inputs + extras:
+        masker.add(fr.path, fr.secrets)
     for stage in ctx.prepare:
         try:
             stage.prepare(all_objects, ctx)
         except Exception as exc:
-            if ctx.settings.debug:
+            if debug:
                 raise
-            failed.append(_internal_error_result(stage, exc, inputs))
-    return failed
-
-
-def _not_excluded(inputs, config) -> list:
-    """Without the ``exclude:`` paths of .kubelint.yaml (and the file itself)."""
-    if config is None or not (config.exclude or config.path):
-        return inputs
-    return [r for r in inputs if not config.excluded(r.path)]
-
-
-def _collect(inputs, extras, kubernetes_version: str, masker) -> RunResult:
-    """The per-file findings, counts, stdin texts and object inventory."""
-    result = RunResult([], 0, 0, False, kubernetes_version, {}, {}, masker)
-    for fr in inputs:
-        result.objects[fr.path] = [o.ref for o in fr.objects]
-        result.files += 1
-        result.documents += fr.documents
-        result.fatal = result.fatal or fr.fatal
-        result.findings.extend(fr.findings)
-        if fr.text is not None:
-            result.texts[fr.path] = fr.text
-    result.fatal = result.fatal or any(fr.fatal for fr in extras)
-    return result
-
-
-def _cross(ctx: RunContext, all_objects, inputs):
-    """Phase 3: cross-object rules over the whole index -> (findings, an internal error happened)."""
+            inputs.append(_internal_error_result(stage, exc, inputs))
+    config = settings.config
+    if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
+        inputs = [r for r in inputs if not config.excluded(r.path)]
+        all_objects = [o for r in inputs + extras for o in r.objects]
+    # Phase 2: per-object stages, file by file.
     findings: List[Finding] = []
-    failed = False
+    files = documents = 0
+    fatal = False
+    texts = {}
+    directives = {}
+    inventory: Dict[str, List[ObjectRef]] = {}
+    check_all_files(inputs, ctx, jobs, progress)
+    for fr in inputs:
+        inventory[fr.path] = [o.ref for o in fr.objects]
+        files += 1
+        documents += fr.documents
+        fatal = fatal or fr.fatal
+        findings.extend(fr.findings)
+        if fr.text is not None:
+            texts[fr.path] = fr.text
+        if fr.directives:
+            directives[fr.path] = fr.directives
+    for fr in extras:
+        fatal = fatal or fr.fatal
+    # Values credential rules flagged in phase 2 (in worker processes too:
+    # they come back in FileResult.secrets).
+    for fr in inputs:
+        masker.add(fr.path, fr.secrets)
+    # Phase 3: cross-object rules over the whole index.
     for stage in ctx.cross_stages:
         try:
             findings.extend(stage.check_all(all_objects, ctx))
         except Exception as exc:  # one broken cross-object rule must not lose the whole report
-            if ctx.settings.debug:
+            if debug:
                 raise
-            findings.extend(_internal_error_result(stage, exc, inputs).findings)
-            failed = True
-    return findings, failed
+            fr = _internal_error_result(stage, exc, inputs)
+            findings.extend(fr.findings)
+            fatal = True
+    findings = _suppress(findings, directives, inputs, ctx)
+    findings = masker.findings(findings)
+    findings.sort(key=Finding.sort_key)
+    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory, masker)
 
 
 def _internal_error_result(stage, exc, inputs) -> "FileResult":
