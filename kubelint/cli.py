@@ -111,10 +111,12 @@ def main():
               help="Most nodes a document may produce by expanding YAML aliases (default: 1000000).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
               help="Most nodes (mappings, sequences, scalars) in one document (default: 1000000).")
+@click.option("--profile", "-p", "profiles", multiple=True, metavar="NAME",
+              help="Rule set: recommended (default), pss-baseline, pss-restricted or all; repeatable or comma-separated.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")
 def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_path, context_paths, crd_paths, schema_dirs,
           baseline, write_baseline, jobs, no_progress, quiet, no_color, no_schema, max_file_size, max_documents,
-          max_depth, max_aliases, max_nodes, debug):
+          max_depth, max_aliases, max_nodes, profiles, debug):
     """Check manifests in PATHS (files, directories, or - for stdin)."""
     from . import report, schema
     from .runner import Options, run
@@ -136,6 +138,13 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
     except KeyError:
         _die(f"unknown --format {fmt!r}; choose one of {', '.join(report.FORMATS)}")
     options = Options(kubernetes_version=kubernetes_version, config=config, debug=debug)
+    if profiles:
+        from .config import parse_profiles
+
+        def bad_profile(msg):  # exits with status 2
+            _die(f"--profile: {msg}")
+
+        options.profiles = parse_profiles(",".join(profiles), bad_profile)
     if config is not None:
         config.apply_options(options)
     if namespace:

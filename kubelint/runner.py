@@ -37,6 +37,7 @@ class Options:
     jobs: int = 1  # --jobs: worker processes for loading and per-object checks
     debug: bool = False  # --debug: re-raise internal errors
     progress: object = None  # callable(done, total) or None
+    profiles: tuple = ()  # --profile: rule sets (kubelint.engine.PROFILES); () = the configuration's, else recommended
 
 
 @dataclass
