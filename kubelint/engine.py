@@ -6,7 +6,7 @@ Adding a rule touches two places: its catalogue entry and one function.
     from kubelint.engine import check, check_all
 
     @check("bare-pod", kinds=("Pod",))
-    def bare_pod(obj, ctx):          # ctx: RuleContext (params, index, options)
+    def bare_pod(obj, ctx):          # ctx: RuleContext (params, index, settings)
         if not obj.metadata.get("ownerReferences"):
             yield Problem(("kind",), "Pod ... ; use a Deployment")
 
@@ -55,6 +55,7 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 import yaml
 
 from .findings import SEVERITIES, Finding, Problem
+from .settings import Settings
 
 
 # ---------------------------------------------------------------------------
@@ -247,10 +248,11 @@ class ObjectIndex:
 @dataclass
 class RuleContext:
     """What a check sees besides the object: its parameters, the run's
-    options and (for cross-object checks) the index."""
+    settings (:class:`kubelint.settings.Settings`) and (for cross-object
+    checks) the index."""
 
     params: dict
-    options: object
+    settings: object
     index: Optional[ObjectIndex] = None
     default_namespace: str = "default"
     enabled: frozenset = frozenset()  # ids of every rule enabled in this run
@@ -266,20 +268,20 @@ class RuleContext:
 class RuleSet:
     """The enabled rules of a run, with their effective severity and params."""
 
-    def __init__(self, options=None):
-        self.options = options
-        config = getattr(options, "config", None)
+    def __init__(self, settings: Optional[Settings] = None):
+        self.settings = settings = settings or Settings()
+        config = settings.config
         cat = catalogue()
         checks = registered_checks()
         self.severity: Dict[str, str] = {rid: e.severity for rid, e in cat.items()}
         self.params: Dict[str, dict] = {rid: dict(e.params) for rid, e in cat.items()}
-        profiles = selected_profiles(options)
+        # --profile > profile: > recommended (build() resolves the first two; Settings(config=...) made by hand too)
+        self.profiles = profiles = settings.profiles or (config.profiles if config else ()) or (RECOMMENDED,)
         members = profile_rules(profiles)
-        self.profiles = profiles
         self.enabled = {rid for rid, e in cat.items() if e.source != "rules" or e.severity == "error" or rid in members}
         if config is not None:
             config.apply(self)
-        self.default_namespace = (getattr(options, "default_namespace", None) or "default")
+        self.default_namespace = settings.default_namespace
         self.single: Dict[str, List[CheckFn]] = defaultdict(list)  # kind -> checks ("" = any)
         self.cross: List[CheckFn] = []
         for rid, c in sorted(checks.items()):
@@ -292,16 +294,8 @@ class RuleSet:
                     self.single[k].append(c)
 
     def context(self, rid: str, index=None) -> RuleContext:
-        return RuleContext(self.params.get(rid, {}), self.options, index, self.default_namespace, frozenset(self.enabled))
-
-
-def selected_profiles(options) -> Tuple[str, ...]:
-    """The run's profiles: ``--profile`` (``options.profiles``), else the
-    configuration's ``profile:``, else ``recommended``."""
-    chosen = getattr(options, "profiles", None)
-    if not chosen:
-        chosen = getattr(getattr(options, "config", None), "profiles", None)
-    return tuple(chosen) if chosen else (RECOMMENDED,)
+        return RuleContext(self.params.get(rid, {}), self.settings, index, self.default_namespace,
+                           frozenset(self.enabled))
 
 
 class RulesStage:

@@ -17,13 +17,14 @@ from kubelint import podsecurity as psa
 from kubelint.cli import main
 from kubelint.config import ConfigError, parse
 from kubelint.engine import PROFILES, catalogue, profile_rules
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 CASES = sorted((pathlib.Path(__file__).parent / "conformance" / "podsecurity").glob("*.yaml"))
 
 
 def lint(text, **options):
-    return run(["-"], Options(jobs=1, **options), stdin=io.BytesIO(text.encode())).findings
+    return run(["-"], Settings(jobs=1, **options), stdin=io.BytesIO(text.encode())).findings
 
 
 def _label(path, name):
@@ -35,14 +36,14 @@ def _label(path, name):
 def test_server_text(path):
     """kubelint quotes what the API server says (error or warning) word for word."""
     says = _label(path, "server-says").removeprefix("Warning: ")
-    findings = run([str(path)], Options(jobs=1)).findings
+    findings = run([str(path)], Settings(jobs=1)).findings
     wanted = "error" if _label(path, "verdict") == "reject" else "warning"
     assert any(says in f.message and f.severity == wanted for f in findings), \
         [(f.rule, f.message) for f in findings if f.rule.startswith("pod-security")]
 
 
 def test_workload_without_warning_and_audit():
-    d = {p.name: run([str(p)], Options(jobs=1)).findings for p in CASES}
+    d = {p.name: run([str(p)], Settings(jobs=1)).findings for p in CASES}
     [f] = [f for f in d["enforce-baseline-deployment-warn-privileged.yaml"] if f.rule.startswith("pod-security")]
     assert f.rule == "pod-security-enforce-workload" and f.severity == "warning"
     assert "admits this Deployment without a warning (warn level privileged:latest)" in f.message

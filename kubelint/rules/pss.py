@@ -53,7 +53,7 @@ _WHY_FIX = {
 
 def policy_version(ctx) -> psa.Version:
     """The Kubernetes minor the run validates against (``--kubernetes-version``)."""
-    v = getattr(ctx.options, "kubernetes_version", None)
+    v = ctx.settings.kubernetes_version
     if not v:
         from ..schema import newest_version
 
