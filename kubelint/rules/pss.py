@@ -211,7 +211,8 @@ def pod_security_audit(index, ctx):
         lv, results = modes["audit"]
         elv, eresults = modes["enforce"]
         wlv, wresults = modes["warn"]
-        if eresults and str(elv) == str(lv) or not eresults and wresults and str(wlv) == str(lv):
+        warned = wresults and (obj.kind != "Pod" or not eresults)  # a rejected Pod gets no warning
+        if eresults and str(elv) == str(lv) or warned and str(wlv) == str(lv):
             continue  # the same violations at the same level are already an error or a warning
         if results:
             yield obj, Problem(_first_path(results),
