@@ -258,7 +258,9 @@ def rules_cmd(fmt, show_all):
     entries = [e for e in catalogue().values() if show_all or e.source == "rules"]
     entries.sort(key=lambda e: (e.source != "rules", e.family, e.id))
     if fmt == "json":
-        click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source, "summary": e.summary} for e in entries], indent=2))
+        click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source,
+                                  "profiles": list(e.profiles) if e.source == "rules" else [], "summary": e.summary}
+                                 for e in entries], indent=2))
         return
     width = max((len(e.id) for e in entries), default=10)
     for e in entries:
@@ -283,6 +285,9 @@ def explain(rule):
         lines += ["Fix:", _indent(e.remediation), ""]
     if e.kinds:
         lines += [f"Applies to: {', '.join(e.kinds)}", ""]
+    if e.source == "rules":
+        sets = ", ".join(e.profiles) if e.profiles else "none (opt-in: enable it by id or use --profile all)"
+        lines += [f"Profiles: {sets}" + (" (an error: on whatever the profile)" if e.severity == "error" else ""), ""]
     if e.params:
         lines += ["Parameters (set under rules.<id>.params in .kubelint.yaml):"]
         for k, v in e.params.items():

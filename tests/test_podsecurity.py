@@ -171,3 +171,12 @@ def test_catalogue_profiles():
                                                      "pod-security-label-invalid"}
     assert profile_rules(["all"]) == {rid for rid, e in cat.items() if e.source == "rules"}
     assert set(PROFILES) == {"recommended", "pss-baseline", "pss-restricted", "all"}
+
+
+def test_rules_and_explain_show_profiles():
+    import json
+
+    rules = {r["id"]: r for r in json.loads(CliRunner().invoke(main, ["rules", "-f", "json"]).output)}
+    assert rules["pss-run-as-user"]["profiles"] == ["pss-restricted"] and rules["no-liveness-probe"]["profiles"] == []
+    out = CliRunner().invoke(main, ["explain", "writable-root-filesystem"]).output
+    assert "Profiles: none (opt-in: enable it by id or use --profile all)" in out
