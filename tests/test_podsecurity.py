@@ -180,3 +180,15 @@ def test_rules_and_explain_show_profiles():
     assert rules["pss-run-as-user"]["profiles"] == ["pss-restricted"] and rules["no-liveness-probe"]["profiles"] == []
     out = CliRunner().invoke(main, ["explain", "writable-root-filesystem"]).output
     assert "Profiles: none (opt-in: enable it by id or use --profile all)" in out
+
+
+def test_namespace_from_context(tmp_path):
+    """A Namespace passed with --context (not reported on) still sets the policy of its Pods."""
+    ns, pod = tmp_path / "namespace.yaml", tmp_path / "pod.yaml"
+    ns.write_text(NS.rstrip("-\n") + "\n")
+    pod.write_text(POD)
+    alone = run([str(pod)], Settings(jobs=1)).findings
+    assert not [f for f in alone if f.rule.startswith("pod-security")]
+    with_context = run([str(pod)], Settings(jobs=1, context_paths=(str(ns),))).findings
+    assert [f.rule for f in with_context if f.severity == "error"] == ["pod-security-enforce"]
+    assert all(f.file == str(pod) for f in with_context)
