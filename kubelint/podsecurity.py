@@ -486,6 +486,8 @@ def restricted_volumes_1_0(pod: Pod) -> Optional[Result]:
             continue
         if any(v.get(k) is not None for k in ALLOWED_VOLUME_SOURCES):
             continue
+        if all(v.get(k) is None for k in v if k != "name"):
+            continue  # no source at all: decoding defaults it to emptyDir (SetDefaults_Volume)
         names.append(_s(v.get("name")))
         t = next((k for k in RESTRICTED_VOLUME_SOURCES if v.get(k) is not None), "unknown")
         types.add(t)
@@ -852,6 +854,7 @@ def evaluate(level: str, version: Version, pod: Pod) -> List[Result]:
     for c in checks_for(level, version):
         r = c.at(version)(pod)
         if r is not None:
+            r.check = c.id  # procMount_restricted shares procMount_1_0
             out.append(r)
     return out
 
