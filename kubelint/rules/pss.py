@@ -100,6 +100,8 @@ def pod_security_label_invalid(obj, ctx):
         return
     labels = obj.metadata.get("labels")
     for e in psa.policy_to_evaluate(labels).errors:
+        if not isinstance(labels.get(e.label), str):
+            continue  # not a string: the schema's error (the Namespace never reaches admission)
         yield Problem(("metadata", "labels", e.label),
                       f'metadata.labels[{e.label}]: Invalid value: "{e.value}": {e.message}: the API server (PodSecurity '
                       f"admission) rejects the Namespace; use "
@@ -112,7 +114,9 @@ def _namespace_policies(index):
     for ns in index.of_kind("", "Namespace"):
         labels = ns.metadata.get("labels")
         if ns.name and isinstance(labels, dict) and any(psa.is_policy_label(k) for k in labels):
-            out[ns.name] = psa.policy_to_evaluate(labels)
+            policy = psa.policy_to_evaluate(labels)
+            if not policy.errors:  # else the Namespace itself is rejected (pod-security-label-invalid)
+                out[ns.name] = policy
     return out
 
 
