@@ -18,6 +18,7 @@ ETCD_PORT=${ETCD_PORT:-23790}
 ETCD_PEER_PORT=${ETCD_PEER_PORT:-23800}
 APISERVER_PORT=${APISERVER_PORT:-64430}
 # A binary built elsewhere (another ORACLE_DIR) can be reused: ORACLE_BIN=/tmp/kubelint-oracle/bin
+# More kube-apiserver flags, e.g. APISERVER_EXTRA_ARGS=--admission-control-config-file=/path/admission.yaml
 ORACLE_BIN=${ORACLE_BIN:-$WORK/bin}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$WORK"
@@ -78,6 +79,7 @@ start() {
     --service-account-key-file=pki/sa.pub --service-account-signing-key-file=pki/sa.key \
     --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
     --endpoint-reconciler-type=none --allow-privileged=true --enable-admission-plugins=NamespaceLifecycle,PodSecurity --disable-admission-plugins=ServiceAccount \
+    ${APISERVER_EXTRA_ARGS:-} \
     > logs/apiserver.log 2>&1 &
   echo $! > apiserver.pid
   cat > kubeconfig <<KC
