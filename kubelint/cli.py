@@ -122,6 +122,8 @@ def main():
               help="Most nodes a document may produce by expanding YAML aliases (default: 1000000).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
               help="Most nodes (mappings, sequences, scalars) in one document (default: 1000000).")
+@click.option("--pod-security-config", "pod_security_config", type=click.Path(dir_okay=False), default=None,
+              help="The cluster's PodSecurity admission configuration (defaults and exemptions), as the API server reads it.")
 @click.option("--profile", "-p", "profiles", multiple=True, metavar="NAME",
               help="Rule set: recommended (default), pss-baseline, pss-restricted or all; repeatable or comma-separated.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")

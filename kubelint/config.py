@@ -14,6 +14,7 @@ table has the same keys)::
     crd: [crds/]                   # like --crd: CRD files/directories used as schemas (relative to this file)
     schema-dir: [schemas/]         # like --schema-dir: JSON-schema catalogues for custom resources
     profile: [recommended, pss-baseline]  # rule sets (default: recommended); see docs/rules.md
+    pod-security-config: admission.yaml  # the cluster's PodSecurity defaults and exemptions (docs/pod-security.md)
     disable: [writable-root-filesystem]  # rule ids ("all" = every concept rule)
     enable: [run-as-root]          # turn on an opt-in rule, or re-enable after disable: [all]
     rules:
@@ -45,7 +46,7 @@ FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
 MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
                      "missing-hpa-target-ref")
 TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir",
-            "limits", "profile")
+            "limits", "profile", "pod-security-config")
 # `limits:` keys -> kubelint.loader.Limits fields (the --max-* flags win);
 # the least each may be set to.
 LIMIT_KEYS = {"max-file-size": ("max_file_bytes", 1), "max-documents": ("max_documents", 1),
@@ -81,6 +82,7 @@ class Config:
     schema_dir: List[str] = field(default_factory=list)
     limits: Dict[str, int] = field(default_factory=dict)  # kubelint.loader.Limits field -> value
     profiles: Tuple[str, ...] = ()  # `profile:` rule sets (kubelint.engine.PROFILES); () = recommended
+    pod_security_config: Optional[str] = None  # the cluster's PodSecurity admission configuration (relative to this file)
 
     # -- effects ------------------------------------------------------------
     def disabled(self) -> Set[str]:
@@ -376,6 +378,10 @@ def _build(data, lines, path) -> Config:
                 if not isinstance(n, int) or isinstance(n, bool) or n < least or (most and n > most):
                     raise err(lp, f"{name} must be a whole number from {least}{f' to {most:,}' if most else ''}, found {n!r}")
                 cfg.limits[target] = n
+        elif key == "pod-security-config":
+            if not isinstance(value, str) or not value:
+                raise err(p, "pod-security-config must be the path of a PodSecurityConfiguration or AdmissionConfiguration file")
+            top["pod_security_config"] = value
         elif key == "profile":
             top["profiles"] = parse_profiles(value, lambda msg: err(p, msg))
         elif key in ("disable", "enable"):

@@ -915,10 +915,13 @@ def parse_version(value) -> Tuple[Optional[Version], Optional[str]]:
     return (1, int(m.group(1))), None
 
 
-def policy_to_evaluate(labels) -> Policy:
-    """PolicyToEvaluate with the plugin's default configuration (every mode privileged:latest)."""
-    p = Policy(LevelVersion("privileged", None), LevelVersion("privileged", None), LevelVersion("privileged", None))
+def policy_to_evaluate(labels, config: Optional["AdmissionConfig"] = None) -> Policy:
+    """PolicyToEvaluate: the namespace's labels over the configuration's defaults (without one, the
+    plugin's default configuration: every mode privileged:latest)."""
+    p = (config or DEFAULT_CONFIG).default_policy()
     labels = labels if isinstance(labels, dict) else {}
+    if not labels:
+        return p
     has_enforce = has_warn_level = has_warn_version = False
 
     def err(label, value, e):
@@ -954,3 +957,110 @@ def policy_to_evaluate(labels) -> Policy:
 def is_policy_label(key) -> bool:
     return isinstance(key, str) and key.startswith(LABEL_PREFIX) and key[len(LABEL_PREFIX):] in (
         "enforce", "enforce-version", "audit", "audit-version", "warn", "warn-version")
+
+
+# ---------------------------------------------------------------------------
+# The plugin's configuration (admission/api: PodSecurityConfiguration)
+
+CONFIG_GROUP = "pod-security.admission.config.k8s.io"
+CONFIG_VERSIONS = ("v1", "v1beta1", "v1alpha1")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+
+
+@dataclass(frozen=True)
+class AdmissionConfig:
+    """A cluster's PodSecurityConfiguration: the defaults for namespaces without labels and the
+    exemptions (admission/api/v1/types.go; defaults from SetDefaults_PodSecurityDefaults)."""
+
+    defaults: Tuple[Tuple[str, str], ...] = (("enforce", "privileged"), ("enforce-version", "latest"),
+                                             ("audit", "privileged"), ("audit-version", "latest"),
+                                             ("warn", "privileged"), ("warn-version", "latest"))
+    exempt_namespaces: frozenset = frozenset()
+    exempt_runtime_classes: frozenset = frozenset()
+    exempt_usernames: frozenset = frozenset()
+    source: str = ""  # the file it came from ("" = the plugin's built-in default)
+
+    def default_policy(self) -> Policy:
+        d = dict(self.defaults)
+        modes = {}
+        for mode in MODES:
+            modes[mode] = LevelVersion(parse_level(d[mode])[0], parse_version(d[mode + "-version"])[0])
+        return Policy(modes["enforce"], modes["audit"], modes["warn"])
+
+
+DEFAULT_CONFIG = AdmissionConfig()
+
+
+def load_admission_config(path: str) -> AdmissionConfig:
+    """A PodSecurityConfiguration file, or an AdmissionConfiguration (apiserver.config.k8s.io) whose
+    PodSecurity plugin entry holds one inline or names one by ``path``.  Raises ValueError with a message
+    naming the file and the field, like the API server's ValidatePodSecurityConfiguration."""
+    import os
+
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh)
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the PodSecurity configuration: {exc.strerror or exc}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: the PodSecurity configuration is not valid YAML: {exc}") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: expected a PodSecurityConfiguration or an AdmissionConfiguration")
+    if doc.get("kind") == "AdmissionConfiguration":
+        plugin = next((pl for pl in _l(doc.get("plugins")) if isinstance(pl, dict) and pl.get("name") == "PodSecurity"),
+                      None)
+        if plugin is None:
+            raise ValueError(f"{path}: the AdmissionConfiguration has no plugins entry named PodSecurity")
+        if isinstance(plugin.get("configuration"), dict):
+            doc = plugin["configuration"]
+        elif isinstance(plugin.get("path"), str):
+            inner = plugin["path"] if os.path.isabs(plugin["path"]) else os.path.join(os.path.dirname(path), plugin["path"])
+            return load_admission_config(inner)
+        else:
+            raise ValueError(f"{path}: the PodSecurity plugin entry has neither configuration nor path")
+    api_version = doc.get("apiVersion")
+    if doc.get("kind") != "PodSecurityConfiguration" or api_version not in [f"{CONFIG_GROUP}/{v}" for v in CONFIG_VERSIONS]:
+        raise ValueError(f"{path}: expected kind PodSecurityConfiguration, apiVersion {CONFIG_GROUP}/v1 "
+                         f"(or v1beta1, v1alpha1); found {doc.get('kind')!r}, {api_version!r}")
+    errors = []
+    defaults = dict(AdmissionConfig().defaults)
+    given = doc.get("defaults") if doc.get("defaults") is not None else {}
+    if not isinstance(given, dict):
+        raise ValueError(f"{path}: defaults must be a mapping")
+    for key, value in given.items():
+        if key not in defaults:
+            errors.append(f'defaults: unknown field "{key}"')
+            continue
+        if not isinstance(value, str):
+            errors.append(f"defaults.{key}: must be a string")
+            continue
+        if value:  # SetDefaults_PodSecurityDefaults: empty = privileged / latest
+            err = (parse_version(value) if key.endswith("-version") else parse_level(value))[1]
+            if err:
+                errors.append(f'defaults.{key}: Invalid value: "{value}": {err}')  # validateLevel / validateVersion
+            defaults[key] = value
+    exemptions = doc.get("exemptions") if doc.get("exemptions") is not None else {}
+    if not isinstance(exemptions, dict):
+        raise ValueError(f"{path}: exemptions must be a mapping")
+    lists = {}
+    for key, pattern in (("namespaces", _DNS_LABEL), ("runtimeClasses", _DNS_SUBDOMAIN), ("usernames", None)):
+        values = exemptions.get(key) or []
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            errors.append(f"exemptions.{key}: must be a list of strings")
+            values = []
+        for i, v in enumerate(values):
+            if pattern is not None and not (pattern.match(v) and len(v) <= (63 if key == "namespaces" else 253)):
+                errors.append(f'exemptions.{key}[{i}]: Invalid value: "{v}"')
+            elif values.index(v) != i:
+                errors.append(f'exemptions.{key}[{i}]: Duplicate value: "{v}"')
+        lists[key] = frozenset(values)
+    for key in exemptions:
+        if key not in ("namespaces", "runtimeClasses", "usernames"):
+            errors.append(f'exemptions: unknown field "{key}"')
+    if errors:
+        raise ValueError(f"{path}: invalid PodSecurity configuration: " + "; ".join(errors))
+    return AdmissionConfig(tuple(defaults.items()), lists["namespaces"], lists["runtimeClasses"], lists["usernames"],
+                           path)

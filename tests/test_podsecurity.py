@@ -220,3 +220,54 @@ def test_the_plugins_own_fixtures():
         if not ok:
             wrong.append((level, ver, verdict, name, sorted(got)))
     assert len(data["cases"]) == 4537 and not wrong, wrong[:20]
+
+
+CLUSTER = pathlib.Path(__file__).parent / "data" / "pod-security-admission" / "cluster"
+
+
+def test_cluster_admission_configuration():
+    """--pod-security-config: the cluster's defaults apply to namespaces without labels (in the set or not),
+    exempt namespaces and runtime classes are not evaluated.  The verdicts and texts below are those of
+    kube-apiserver v1.37.2 started with --admission-control-config-file=cluster/admission.yaml (scripts/
+    apiserver-oracle.sh with APISERVER_EXTRA_ARGS; RuntimeClass kata created, namespace team-a created)."""
+    from kubelint.podsecurity import load_admission_config
+
+    config = load_admission_config(str(CLUSTER / "admission.yaml"))
+    findings = [f for f in run([str(CLUSTER / "manifests.yaml")], Settings(jobs=1, pod_security=config)).findings
+                if f.rule.startswith("pod-security")]
+    by_name = {f.object.name: f for f in findings}
+    assert sorted(by_name) == ["hostpid", "plain"]  # kube-system/hostpid and the kata Pod: exempt, server silent
+    assert by_name["plain"].rule == "pod-security-warn" and (
+        '"would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set '
+        'securityContext.allowPrivilegeEscalation=false), unrestricted capabilities' in by_name["plain"].message)
+    assert by_name["hostpid"].rule == "pod-security-enforce" and by_name["hostpid"].message.startswith(
+        'pods "hostpid" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostPID=true) '
+        "(the cluster's PodSecurity configuration (")
+    # without the configuration: the plugin's default, privileged everywhere
+    assert not [f for f in run([str(CLUSTER / "manifests.yaml")], Settings(jobs=1)).findings
+                if f.rule.startswith("pod-security")]
+
+
+def test_admission_configuration_files(tmp_path):
+    from kubelint.podsecurity import load_admission_config
+    from kubelint.settings import SettingsError, build
+
+    inner = tmp_path / "psa.yaml"
+    inner.write_text("apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\n"
+                     "defaults: {enforce: restricted, warn-version: v1.30}\n")
+    outer = tmp_path / "admission.yaml"
+    outer.write_text("apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\n"
+                     "plugins:\n  - name: PodSecurity\n    path: psa.yaml\n")
+    policy = load_admission_config(str(outer)).default_policy()
+    assert (str(policy.enforce), str(policy.warn), str(policy.audit)) == (
+        "restricted:latest", "privileged:v1.30", "privileged:latest")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\n"
+                   "defaults: {enforce: strict}\nexemptions: {namespaces: [Kube_System]}\n")
+    with pytest.raises(SettingsError, match=r'defaults.enforce: Invalid value: "strict": must be one of privileged, '
+                                            r'baseline, restricted; exemptions.namespaces\[0\]: Invalid value'):
+        build(pod_security_config=str(bad))
+    cfg = parse(f"pod-security-config: {outer.name}\n", str(tmp_path / ".kubelint.yaml"))
+    assert build(cfg).pod_security.source == str(inner)
+    r = CliRunner().invoke(main, ["check", "--pod-security-config", str(bad), str(inner)])
+    assert r.exit_code == 2 and "invalid PodSecurity configuration" in r.output

@@ -108,41 +108,65 @@ def pod_security_label_invalid(obj, ctx):
                       + ("privileged, baseline or restricted" if not e.label.endswith("-version") else '"latest" or "v1.NN"'))
 
 
-def _namespace_policies(index):
-    """namespace name -> Policy, for every labelled Namespace of the set."""
-    out = {}
-    for ns in index.of_kind("", "Namespace"):
-        labels = ns.metadata.get("labels")
-        if ns.name and isinstance(labels, dict) and any(psa.is_policy_label(k) for k in labels):
-            policy = psa.policy_to_evaluate(labels)
-            if not policy.errors:  # else the Namespace itself is rejected (pod-security-label-invalid)
-                out[ns.name] = policy
-    return out
+def _admission_config(ctx) -> psa.AdmissionConfig:
+    """The cluster's PodSecurity configuration (--pod-security-config), else the plugin's default."""
+    return getattr(ctx.settings, "pod_security", None) or psa.DEFAULT_CONFIG
+
+
+def _policy_for(namespace, labelled, config):
+    """(Policy, origin per mode) that PodSecurity applies in ``namespace``, or None when nothing is checked
+    there: an exempt namespace, a Namespace the server rejects, or every mode privileged."""
+    if namespace is None or namespace in config.exempt_namespaces:
+        return None
+    labels = labelled.get(namespace)
+    policy = psa.policy_to_evaluate(labels, config)
+    if policy.errors:
+        return None  # the Namespace itself is rejected (pod-security-label-invalid)
+    if all(getattr(policy, m).level == "privileged" for m in psa.MODES):
+        return None
+    origin = {}
+    for mode in psa.MODES:
+        own = labels and any(k in labels for k in (psa.LABEL_PREFIX + mode, psa.LABEL_PREFIX + mode + "-version"))
+        if mode == "warn" and labels and not own and psa.LABEL_PREFIX + "enforce" in labels \
+                and policy.warn.level == policy.enforce.level:
+            own = True  # warn defaults to the labelled enforce level
+        origin[mode] = (f'namespace "{namespace}"' if own else
+                        f"the cluster's PodSecurity configuration ({config.source}) for namespace \"{namespace}\"")
+    return policy, origin
 
 
 def _evaluations(index, ctx):
-    """(object, policy, {mode: (LevelVersion, results)}) for every workload in a labelled namespace."""
+    """(object, origin, {mode: (LevelVersion, results)}) for every Pod and workload PodSecurity evaluates."""
     cache = getattr(index, "_pod_security", None)  # shared by the four rules of one run
     if cache is not None:
         return cache
-    server = policy_version(ctx)
-    policies = _namespace_policies(index)
+    config = _admission_config(ctx)
+    labelled = {}
+    for ns in index.of_kind("", "Namespace"):
+        labels = ns.metadata.get("labels")
+        if ns.name and isinstance(labels, dict) and any(psa.is_policy_label(k) for k in labels):
+            labelled[ns.name] = labels
     out = []
-    if policies:
+    if labelled or config is not psa.DEFAULT_CONFIG:
+        server = policy_version(ctx)
+        policies = {}
         for obj in index.objects:
             if obj.kind not in WORKLOAD_KINDS:
                 continue
-            policy = policies.get(index.namespace_of(obj))
-            if policy is None:
+            namespace = index.namespace_of(obj)
+            if namespace not in policies:
+                policies[namespace] = _policy_for(namespace, labelled, config)
+            if policies[namespace] is None:
                 continue
+            policy, origin = policies[namespace]
             pod = psa.pod_of(obj)
-            if pod is None:
-                continue
+            if pod is None or pod.spec.get("runtimeClassName") in config.exempt_runtime_classes:
+                continue  # EvaluatePod: exempt runtime class
             modes = {}
             for mode in psa.MODES:
                 lv = getattr(policy, mode)
                 modes[mode] = (lv, psa.evaluate(lv.level, lv.effective(server), pod))
-            out.append((obj, policy, modes))
+            out.append((obj, origin, modes))
     index._pod_security = out
     return out
 
@@ -157,14 +181,14 @@ def _first_path(results):
 @check_all("pod-security-enforce")
 def pod_security_enforce(index, ctx):
     """admission.go ValidatePod -> EvaluatePod(enforce=true): forbiddenResponse 'violates PodSecurity ...'."""
-    for obj, _policy, modes in _evaluations(index, ctx):
+    for obj, origin, modes in _evaluations(index, ctx):
         if obj.kind != "Pod":
             continue
         lv, results = modes["enforce"]
         if results:
             yield obj, Problem(_first_path(results),
                                f'pods "{obj.name or ""}" is forbidden: violates PodSecurity "{lv}": {psa.detail(results)} '
-                               f'(namespace "{index.namespace_of(obj)}" enforces the {lv.level} level); fix these fields '
+                               f"({origin['enforce']} enforces the {lv.level} level); fix these fields "
                                "or run the Pod in a namespace with a lower pod-security.kubernetes.io/enforce level")
 
 
@@ -172,38 +196,38 @@ def pod_security_enforce(index, ctx):
 def pod_security_enforce_workload(index, ctx):
     """admission.go ValidatePodController -> EvaluatePod(enforce=false): warn and audit only; the Pods the
     controller creates later go through ValidatePod and are rejected."""
-    for obj, _policy, modes in _evaluations(index, ctx):
+    for obj, origin, modes in _evaluations(index, ctx):
         if obj.kind == "Pod":
             continue
         lv, results = modes["enforce"]
         if not results:
             continue
         wlv, wresults = modes["warn"]
-        ns = index.namespace_of(obj)
+        where = origin["enforce"]
         rejected = f'violates PodSecurity "{lv}": {psa.detail(results)}'
         if wresults and str(wlv) == str(lv):
             text = (f'the API server admits this {obj.kind} with the warning "would violate PodSecurity "{wlv}": '
                     f'{psa.detail(wresults)}" and then rejects every Pod created from its template for the same reasons '
-                    f'("violates PodSecurity "{lv}"": namespace "{ns}" enforces the {lv.level} level)')
+                    f'("violates PodSecurity "{lv}"": {where} enforces the {lv.level} level)')
         else:
             admitted = (f'with the warning "would violate PodSecurity "{wlv}": {psa.detail(wresults)}"' if wresults
                         else f"without a warning (warn level {wlv})")
             text = (f"the API server admits this {obj.kind} {admitted} and then rejects every Pod created from its "
-                    f'template: {rejected} (namespace "{ns}" enforces the {lv.level} level)')
+                    f"template: {rejected} ({where} enforces the {lv.level} level)")
         yield obj, Problem(_first_path(results), text + "; fix the pod template")
 
 
 @check_all("pod-security-warn")
 def pod_security_warn(index, ctx):
     """admission.go EvaluatePod: a warning when the warn level is violated and the request is allowed."""
-    for obj, _policy, modes in _evaluations(index, ctx):
+    for obj, origin, modes in _evaluations(index, ctx):
         if modes["enforce"][1]:
             continue  # a rejected Pod gets no warning; a workload's warning is part of pod-security-enforce-workload
         lv, results = modes["warn"]
         if results:
             yield obj, Problem(_first_path(results),
                                f'the API server accepts it with the warning "would violate PodSecurity "{lv}": '
-                               f'{psa.detail(results)}" (namespace "{index.namespace_of(obj)}" warns at the {lv.level} '
+                               f'{psa.detail(results)}" ({origin["warn"]} warns at the {lv.level} '
                                "level); fix these fields before the namespace enforces that level")
 
 
@@ -211,7 +235,7 @@ def pod_security_warn(index, ctx):
 def pod_security_audit(index, ctx):
     """admission.go EvaluatePod: audit annotation pod-security.kubernetes.io/audit-violations.  Left out
     when pod-security-enforce(-workload) or pod-security-warn already quotes the same level and version."""
-    for obj, _policy, modes in _evaluations(index, ctx):
+    for obj, origin, modes in _evaluations(index, ctx):
         lv, results = modes["audit"]
         elv, eresults = modes["enforce"]
         wlv, wresults = modes["warn"]
@@ -221,5 +245,5 @@ def pod_security_audit(index, ctx):
         if results:
             yield obj, Problem(_first_path(results),
                                f"the API server records pod-security.kubernetes.io/audit-violations in the audit log: "
-                               f'would violate PodSecurity "{lv}": {psa.detail(results)} (namespace '
-                               f'"{index.namespace_of(obj)}" audits at the {lv.level} level)')
+                               f'would violate PodSecurity "{lv}": {psa.detail(results)} ({origin["audit"]} audits '
+                               f"at the {lv.level} level)")
