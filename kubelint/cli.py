@@ -302,6 +302,15 @@ def explain(rule):
     click.echo("\n".join(lines).rstrip("\n"))
 
 
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport).")
+def lsp(stdio):
+    """Run the language server (LSP over stdio) for editors: docs/editors.md."""
+    from .lsp.server import serve
+
+    serve()
+
+
 def _indent(text: str) -> str:
     import textwrap
 

@@ -1,0 +1,320 @@
+"""The editor-independent core of ``kubelint lsp``: one document's findings,
+with the workspace's other manifests as context.
+
+Interface::
+
+    ws = Workspace(root, settings)           # stages, schemas and rules built once
+    ws.index(should_pause=None)              # the workspace's manifests (a background thread may call it)
+    ws.update_file(path) / ws.remove_file(path)   # a file changed on disk
+    result = ws.analyse(path, text)          # DocumentResult: findings exactly as `kubelint check` reports them
+
+A document is checked like one input of ``kubelint check .`` run in the
+workspace root: the loader, every per-object stage, the cross-object rules
+over the document's objects *and* the workspace's other manifests (loaded as
+``--context`` sources: never reported), inline suppressions, the
+configuration file's policy (disabled rules, severities, ``exclude:``) and
+secret masking.  CRDs anywhere in the workspace validate custom resources.
+Helm chart templates are not part of the workspace index (they are not
+manifests until rendered), as with ``kubelint check .``.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional
+
+from .. import mask
+from ..findings import Finding
+from ..loader import discover, load_file, parse_text
+from ..phases import check_objects, objects_of
+from ..settings import Settings
+
+CHART_FILE = "Chart.yaml"
+# Loader findings that mean the text must not be parsed again by anything
+# without kubelint's limits.
+HOSTILE = frozenset({"excessive-aliasing", "nesting-too-deep", "too-many-nodes", "too-many-documents",
+                     "file-too-large", "invalid-encoding", "merge-conflict", "internal-error"})
+
+
+@dataclass
+class DocumentResult:
+    path: str
+    text: str
+    findings: List[Finding]
+    objects: list = field(default_factory=list)  # the document's KubeObjects (hover, code actions)
+    excluded: bool = False  # the configuration's exclude: covers this file
+    # No loader limit was hit (depth, nodes, aliases, size, encoding): the
+    # text may be parsed again (e.g. for diagnostic ranges).
+    parse_safe: bool = True
+    seconds: float = 0.0
+
+
+@dataclass
+class IndexStats:
+    files: int = 0
+    objects: int = 0
+    skipped_templates: int = 0
+    seconds: float = 0.0
+
+
+def in_helm_chart(path: str, root: Optional[str]) -> bool:
+    """A file inside a Helm chart's ``templates/`` (a ``Chart.yaml`` above it):
+    a template, not a manifest, until rendered."""
+    d = os.path.dirname(os.path.abspath(path))
+    stop = os.path.abspath(root) if root else None
+    while True:
+        if os.path.basename(d) == "templates" and os.path.isfile(os.path.join(os.path.dirname(d), CHART_FILE)):
+            return True
+        if d == stop:
+            return False
+        parent = os.path.dirname(d)
+        if parent == d:
+            return False
+        d = parent
+
+
+class Workspace:
+    """One workspace folder (or none) with its settings and object index."""
+
+    def __init__(self, root: Optional[str], settings: Settings):
+        from ..runner import build_context
+
+        self.root = os.path.abspath(root) if root else None
+        self.settings = settings
+        self.ctx = build_context(settings)
+        self._secrets: Dict[str, list] = {}  # path -> secrets of the file on disk (kubelint.mask)
+        self._ws_masker = None
+        self.cross_stages = list(self.ctx.cross_stages)
+        # path (absolute) -> objects of the file on disk (context only)
+        self._files: Dict[str, list] = {}
+        self._crd_files: set = set()
+        self._lock = threading.RLock()
+        self._crds_dirty = True
+        self._ws_masker = None
+        self.indexed = threading.Event()
+        self.stats = IndexStats()
+
+    # -- the workspace index -------------------------------------------------
+    def workspace_paths(self) -> List[str]:
+        """Manifests of the workspace: the walk of ``kubelint check .``
+        (hidden directories skipped), without Helm chart templates and the
+        configuration's ``exclude:`` paths."""
+        if not self.root:
+            return []
+        config = self.settings.config
+        out = []
+        for path, error in discover([self.root]):
+            if error is not None:
+                continue
+            if in_helm_chart(path, self.root):
+                self.stats.skipped_templates += 1
+                continue
+            if config is not None and config.exclude and config.excluded(path):
+                continue
+            out.append(os.path.abspath(path))
+        return out
+
+    def index(self, should_pause: Optional[Callable[[], None]] = None,
+              cancelled: Optional[Callable[[], bool]] = None) -> IndexStats:
+        """Load every workspace manifest as context.  ``should_pause()`` is
+        called before each file (the server blocks there while a document is
+        being analysed, so indexing never delays a keystroke's result)."""
+        start = time.perf_counter()
+        self.stats = IndexStats()
+        for path in self.workspace_paths():
+            if cancelled is not None and cancelled():
+                break
+            if should_pause is not None:
+                should_pause()
+            self.update_file(path)
+        self.stats.files = len(self._files)
+        self.stats.objects = sum(len(v) for v in self._files.values())
+        self.stats.seconds = time.perf_counter() - start
+        self.indexed.set()
+        return self.stats
+
+    def update_file(self, path: str) -> None:
+        """(Re)load one file of the workspace from disk."""
+        path = os.path.abspath(path)
+        if in_helm_chart(path, self.root) or not path.lower().endswith((".yaml", ".yml", ".json")):
+            return
+        try:
+            loaded = load_file(path, self.settings.limits)
+            fr = objects_of(loaded, context_only=True)
+        except Exception:  # never let one odd file stop the index
+            return
+        has_crd = any(o.kind == "CustomResourceDefinition" for o in fr.objects)
+        with self._lock:
+            self._files[path] = fr.objects
+            if fr.secrets or self._secrets.get(path):
+                self._ws_masker = None
+            self._secrets[path] = fr.secrets
+            if has_crd or path in self._crd_files:
+                self._crds_dirty = True
+            if has_crd:
+                self._crd_files.add(path)
+            else:
+                self._crd_files.discard(path)
+
+    def remove_file(self, path: str) -> None:
+        path = os.path.abspath(path)
+        with self._lock:
+            self._files.pop(path, None)
+            if self._secrets.pop(path, None):
+                self._ws_masker = None
+            if path in self._crd_files:
+                self._crd_files.discard(path)
+                self._crds_dirty = True
+
+    def context_objects(self, path: str, doc_objects: list) -> list:
+        """The objects the cross-object rules see with the document's: the
+        workspace's, in discovery order with the document's objects in its
+        file's place, limited to what can relate to the document (its
+        namespaces, every namespace its objects name, cluster-scoped
+        objects): the findings on the document are the same as over the
+        whole workspace, at a fraction of the cost."""
+        from ..kinds import is_cluster_scoped
+
+        default = self.settings.default_namespace
+        wanted = set()
+        for o in doc_objects:
+            wanted.add(None if is_cluster_scoped(o.group, o.kind) else (o.namespace or default))
+            _named_namespaces(o.data, wanted, 0)
+        out = []
+        placed = False
+        with self._lock:
+            for p, objs in self._files.items():
+                if p == path:
+                    out.extend(doc_objects)
+                    placed = True
+                    continue
+                for o in objs:
+                    ns = None if is_cluster_scoped(o.group, o.kind) else (o.namespace or default)
+                    if ns is None or ns in wanted:
+                        out.append(o)
+        if not placed:
+            out.extend(doc_objects)
+        return out
+
+    def _workspace_masker(self):
+        """A masker with the secrets of the workspace's files, rebuilt only
+        when they changed."""
+        with self._lock:
+            if self._ws_masker is None:
+                m = mask.Masker()
+                for p, secrets in self._secrets.items():
+                    if secrets:
+                        m.add(p, secrets)
+                self._ws_masker = m
+            return self._ws_masker
+
+    def adopt(self, other: "Workspace") -> None:
+        """Take over another workspace's index (same root and limits: the
+        files loaded do not depend on the other settings)."""
+        with other._lock:
+            self._files = dict(other._files)
+            self._secrets = dict(other._secrets)
+            self._crd_files = set(other._crd_files)
+            self.stats = other.stats
+        self._crds_dirty = True
+        self.indexed.set()
+
+    @property
+    def schemas(self):
+        """The bundled schemas of the Kubernetes version in force (kubelint.schema.Schemas)."""
+        for stage in self.ctx.stages:
+            if hasattr(stage, "schemas") and hasattr(stage.schemas, "root"):
+                return stage.schemas
+        return None
+
+    def crd_objects(self, doc_objects: list = ()) -> list:
+        """CustomResourceDefinitions of the document and of the workspace."""
+        with self._lock:
+            ws = [o for p in self._crd_files for o in self._files.get(p, ())]
+        return [o for o in list(doc_objects) + ws if o.kind == "CustomResourceDefinition"]
+
+    # -- one document ----------------------------------------------------------
+    def _reset_run_state(self) -> None:
+        """Stages that report a rule once per run (``no-schema`` once per
+        kind, an unreadable catalogue once) keep what they reported; every
+        analysis is a run of its own."""
+        for stage in self.ctx.stages:
+            for attr in ("_reported_no_schema", "_reported_unreadable"):
+                seen = getattr(stage, attr, None)
+                if isinstance(seen, set):
+                    seen.clear()
+
+    def _prepare_crds(self, doc_objects: list, doc_has_crd: bool) -> None:
+        """CRD schemas from the workspace and the document (kubelint.crd)."""
+        if not (self._crds_dirty or doc_has_crd or getattr(self, "_doc_crds", False)):
+            return
+        with self._lock:
+            crd_objects = [o for p in self._crd_files for o in self._files.get(p, ())]
+        for stage in self.ctx.prepare:
+            if hasattr(stage, "crds"):
+                stage.crds.clear()
+            stage.prepare(crd_objects + (doc_objects if doc_has_crd else []), self.ctx)
+        self._crds_dirty = False
+        self._doc_crds = doc_has_crd
+
+    def analyse(self, path: str, text: str) -> DocumentResult:
+        """The findings of one document's text, as ``kubelint check`` reports
+        them (sorted by line and column).  Never raises for bad content."""
+        start = time.perf_counter()
+        path = os.path.abspath(path) if path else "<untitled>"
+        config = self.settings.config
+        if config is not None and config.exclude and config.excluded(path):
+            return DocumentResult(path, text, [], excluded=True)
+        self._reset_run_state()
+        loaded = parse_text(text, path, self.settings.limits)
+        if "kubelint:" in text:
+            from ..suppress import scan
+
+            loaded.directives = scan(text)
+        fr = objects_of(loaded)
+        # A masker per analysis: the secrets of the text as it is now (never
+        # a prefix typed on the way); the workspace's are masked after.
+        masker = self.ctx.masker = mask.Masker()
+        masker.add(path, fr.secrets)
+        doc_has_crd = any(o.kind == "CustomResourceDefinition" for o in fr.objects)
+        self._prepare_crds(fr.objects, doc_has_crd)
+        check_objects(fr, self.ctx)
+        findings = list(fr.findings)
+        if self.cross_stages and fr.objects:
+            objects = self.context_objects(path, fr.objects)
+            for stage in self.cross_stages:
+                try:
+                    findings.extend(f for f in stage.check_all(objects, self.ctx) if f.file == path)
+                except Exception as exc:  # as the runner: one broken rule must not lose the rest
+                    findings.append(Finding("internal-error", "error",
+                                            f"kubelint internal error in the {getattr(stage, 'name', 'cross-object')} stage: "
+                                            f"{type(exc).__name__}: {exc} (please report it)", path, 1, 1))
+        from ..suppress import apply
+
+        findings = apply(findings, {path: loaded.directives} if loaded.directives else {}, fr.objects, self.ctx)
+        if config is not None:
+            findings = config.filter(findings)
+        masker.add(path, fr.secrets)
+        findings = self._workspace_masker().findings(masker.findings(findings))
+        findings.sort(key=Finding.sort_key)
+        safe = not any(f.rule in HOSTILE for f in loaded.problems)
+        return DocumentResult(path, text, findings, fr.objects, parse_safe=safe, seconds=time.perf_counter() - start)
+
+
+def _named_namespaces(value, out: set, depth: int) -> None:
+    """Every string under a ``namespace`` key (RoleBinding subjects, webhook
+    services, ...): objects there may be what the document refers to."""
+    if depth > 64:
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "namespace" and isinstance(v, str):
+                out.add(v)
+            elif isinstance(v, (dict, list)):
+                _named_namespaces(v, out, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            if isinstance(v, (dict, list)):
+                _named_namespaces(v, out, depth + 1)
