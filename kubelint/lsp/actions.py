@@ -60,7 +60,7 @@ def code_actions(ls, ws, uri: str, result, params: types.CodeActionParams, encod
     findings = _findings_for(result, params)
     if not findings:
         return []
-    spans = convert.Spans(result.text, result.parse_safe)
+    spans = convert.Spans(result.text)
     out: List[types.CodeAction] = []
     plans = _fix_plans(ls, ws, uri, result)
     for f in findings:

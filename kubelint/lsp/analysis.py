@@ -34,6 +34,8 @@ from ..settings import Settings
 CHART_FILE = "Chart.yaml"
 # Loader findings that mean the text must not be parsed again by anything
 # without kubelint's limits.
+INDEX_BATCH = 32  # files parsed per round trip to the indexing process
+YAML_SUFFIXES = (".yaml", ".yml", ".json")
 HOSTILE = frozenset({"excessive-aliasing", "nesting-too-deep", "too-many-nodes", "too-many-documents",
                      "file-too-large", "invalid-encoding", "merge-conflict", "internal-error"})
 
@@ -117,46 +119,86 @@ class Workspace:
         return out
 
     def index(self, should_pause: Optional[Callable[[], None]] = None,
-              cancelled: Optional[Callable[[], bool]] = None) -> IndexStats:
-        """Load every workspace manifest as context.  ``should_pause()`` is
-        called before each file (the server blocks there while a document is
-        being analysed, so indexing never delays a keystroke's result)."""
+              cancelled: Optional[Callable[[], bool]] = None, processes: bool = True) -> IndexStats:
+        """Load every workspace manifest as context.
+
+        With ``processes`` the files are parsed in a separate low-priority
+        process (``spawn``: nothing of the server is inherited), in batches,
+        and only the resulting objects cross over: parsing a large workspace
+        never holds this process's interpreter lock while a keystroke is
+        being analysed.  ``should_pause()`` is called before each batch (the
+        server blocks there while a document is being analysed)."""
         start = time.perf_counter()
         self.stats = IndexStats()
-        for path in self.workspace_paths():
-            if cancelled is not None and cancelled():
-                break
-            if should_pause is not None:
-                should_pause()
-            self.update_file(path)
+        paths = self.workspace_paths()
+        batches = [paths[i:i + INDEX_BATCH] for i in range(0, len(paths), INDEX_BATCH)]
+        pool = None
+        if processes and len(paths) > INDEX_BATCH:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_index_worker_init)
+        try:
+            pending = None
+            for batch in batches:
+                if cancelled is not None and cancelled():
+                    break
+                if pool is not None:
+                    future = pool.submit(load_batch, batch, self.settings.limits)  # parsed while the last is stored
+                    if pending is not None:
+                        self._store(pending.result(), should_pause)
+                    pending = future
+                else:
+                    if should_pause is not None:
+                        should_pause()
+                    self._store(load_batch(batch, self.settings.limits), None)
+            if pending is not None and not (cancelled is not None and cancelled()):
+                self._store(pending.result(), should_pause)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
         self.stats.files = len(self._files)
         self.stats.objects = sum(len(v) for v in self._files.values())
         self.stats.seconds = time.perf_counter() - start
+        self._crds_dirty = True
+        self._ws_masker = None
+        # The index lives as long as the server: keep the cyclic GC from
+        # rescanning its millions of objects on every collection (pauses of
+        # hundreds of ms in the middle of a keystroke's analysis).
+        import gc
+
+        gc.collect()
+        gc.freeze()
         self.indexed.set()
         return self.stats
 
-    def update_file(self, path: str) -> None:
-        """(Re)load one file of the workspace from disk."""
-        path = os.path.abspath(path)
-        if in_helm_chart(path, self.root) or not path.lower().endswith((".yaml", ".yml", ".json")):
-            return
-        try:
-            loaded = load_file(path, self.settings.limits)
-            fr = objects_of(loaded, context_only=True)
-        except Exception:  # never let one odd file stop the index
-            return
-        has_crd = any(o.kind == "CustomResourceDefinition" for o in fr.objects)
+    def _store(self, loaded: list, should_pause) -> None:
+        if should_pause is not None:
+            should_pause()
+        for path, objects, secrets in loaded:
+            self._put(path, objects, secrets)
+
+    def _put(self, path: str, objects: list, secrets: list) -> None:
+        has_crd = any(o.kind == "CustomResourceDefinition" for o in objects)
         with self._lock:
-            self._files[path] = fr.objects
-            if fr.secrets or self._secrets.get(path):
+            self._files[path] = objects
+            if secrets or self._secrets.get(path):
                 self._ws_masker = None
-            self._secrets[path] = fr.secrets
+            self._secrets[path] = secrets
             if has_crd or path in self._crd_files:
                 self._crds_dirty = True
             if has_crd:
                 self._crd_files.add(path)
             else:
                 self._crd_files.discard(path)
+
+    def update_file(self, path: str) -> None:
+        """(Re)load one file of the workspace from disk."""
+        path = os.path.abspath(path)
+        if in_helm_chart(path, self.root) or not path.lower().endswith(YAML_SUFFIXES):
+            return
+        for p, objects, secrets in load_batch([path], self.settings.limits):
+            self._put(p, objects, secrets)
 
     def remove_file(self, path: str) -> None:
         path = os.path.abspath(path)
@@ -301,6 +343,32 @@ class Workspace:
         findings.sort(key=Finding.sort_key)
         safe = not any(f.rule in HOSTILE for f in loaded.problems)
         return DocumentResult(path, text, findings, fr.objects, parse_safe=safe, seconds=time.perf_counter() - start)
+
+
+def load_batch(paths: List[str], limits) -> list:
+    """``[(path, objects, secrets)]`` of workspace files (context only);
+    a file that cannot be read or parsed contributes no objects."""
+    out = []
+    for path in paths:
+        try:
+            fr = objects_of(load_file(path, limits), context_only=True)
+        except Exception:  # never let one odd file stop the index
+            continue
+        out.append((path, fr.objects, fr.secrets))
+    return out
+
+
+def _index_worker_init() -> None:
+    """The indexing process: low priority, and never a byte on the
+    server's stdout (the protocol channel)."""
+    import sys
+
+    try:
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
+        os.nice(10)
+    except OSError:  # pragma: no cover
+        pass
 
 
 def _named_namespaces(value, out: set, depth: int) -> None:

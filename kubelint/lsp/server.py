@@ -25,6 +25,7 @@ import asyncio
 import logging
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional
 from urllib.parse import unquote, urlparse
@@ -41,6 +42,7 @@ log = logging.getLogger("kubelint.lsp")
 DEBOUNCE = 0.03  # seconds after the last keystroke
 LANGUAGES = ("yaml", "json", "helm")
 EXPLAIN_COMMAND = "kubelint.explain"
+STATUS_COMMAND = "kubelint.status"
 CONFIG_FILES = (".kubelint.yaml", ".kubelint.yml", "pyproject.toml")
 
 
@@ -67,6 +69,7 @@ class KubelintServer(LanguageServer):
         self.generation = 0  # bumped when the settings change: old indexers stop
         self.fix_plans: Dict[str, tuple] = {}  # uri -> (text, plans)
         self.errors: List[str] = []
+        self.timings: List[tuple] = []  # (characters, seconds from debounce to publish, seconds checking)
         self.loop: Optional[asyncio.AbstractEventLoop] = None  # set on initialize
 
     # -- settings and workspaces ---------------------------------------------
@@ -101,17 +104,19 @@ class KubelintServer(LanguageServer):
 
     def start_indexing(self, ws: Workspace) -> None:
         generation = self.generation
-        token = f"kubelint-index-{generation}-{id(ws)}"
 
         def run():
             stats = ws.index(should_pause=self.idle.wait, cancelled=lambda: self.generation != generation)
             if self.generation != generation:
                 return
-            log.info("indexed %s: %d files, %d objects in %.1f s", ws.root, stats.files, stats.objects, stats.seconds)
-            self.loop.call_soon_threadsafe(self.reanalyse_all)
+            message = f"kubelint: indexed {ws.root}: {stats.files} files, {stats.objects} objects in {stats.seconds:.1f} s"
+            self.loop.call_soon_threadsafe(self._indexed, message)
 
         threading.Thread(target=run, name="kubelint-index", daemon=True).start()
-        del token
+
+    def _indexed(self, message: str) -> None:
+        self.window_log_message(types.LogMessageParams(types.MessageType.Info, message))
+        self.reanalyse_all()
 
     def workspace_for(self, path: Optional[str]) -> Workspace:
         best = None
@@ -159,6 +164,7 @@ class KubelintServer(LanguageServer):
         path = uri_to_path(uri) or uri
         ws = self.workspace_for(path)
         encoding = self.encoding()
+        started = time.perf_counter()
         try:
             result, diags = await self.run_in_worker(_analyse, ws, path, text, uri, encoding)
         except Exception as exc:  # never let the server die on one document
@@ -170,6 +176,8 @@ class KubelintServer(LanguageServer):
         self.results[uri] = result
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diags))
+        self.timings.append((len(text), time.perf_counter() - started, result.seconds))
+        del self.timings[:-200]
 
     def reanalyse_all(self) -> None:
         for uri in list(self.versions):
@@ -182,7 +190,7 @@ class KubelintServer(LanguageServer):
 
 def _analyse(ws: Workspace, path: str, text: str, uri: str, encoding: str):
     result = ws.analyse(path, text)
-    return result, convert.diagnostics(result.findings, text, uri, encoding, result.parse_safe)
+    return result, convert.diagnostics(result.findings, text, uri, encoding)
 
 
 server = None
@@ -315,6 +323,22 @@ def create_server() -> KubelintServer:
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, text))
         return text
 
+    @ls.command(STATUS_COMMAND)
+    def status_command(ls: KubelintServer, *args):
+        """The workspace index and settings in force (editors may show it; bench/ polls it)."""
+        folders = [ws for root, ws in ls.workspaces.items() if root is not None]
+        return {
+            "indexed": all(ws.indexed.is_set() for ws in folders),
+            "files": sum(ws.stats.files for ws in folders),
+            "objects": sum(ws.stats.objects for ws in folders),
+            "seconds": max((ws.stats.seconds for ws in folders), default=0.0),
+            "debounce_ms": 1000 * ls.debounce(),
+            "kubernetes_version": next(iter(ls.workspaces.values())).ctx.kubernetes_version if ls.workspaces else None,
+            "errors": ls.errors[-5:],
+            # the last analyses: [characters, ms from the debounce to the publication, ms checking]
+            "timings": [[n, round(1000 * a, 1), round(1000 * b, 1)] for n, a, b in ls.timings[-100:]],
+        }
+
     return ls
 
 
@@ -330,7 +354,7 @@ def _hover(ws: Workspace, result: DocumentResult, pos: types.Position, encoding:
         if f.line != line:
             continue
         if spans is None:
-            spans = convert.Spans(result.text, result.parse_safe)
+            spans = convert.Spans(result.text)
         end_line, end_col = spans.end_of(f.line, f.column)
         if f.column <= column < (end_col if end_line == line else 10 ** 9) or (f.column == column):
             text = hover.explain(f.rule)
