@@ -145,9 +145,6 @@ class RuleEntry:
     family: str = ""  # the catalogue file it came from
     profiles: Tuple[str, ...] = (RECOMMENDED,)  # rule sets it belongs to; () = opt-in (see PROFILES)
 
-    def anchor(self) -> str:
-        return self.id
-
 
 def catalogue_dir() -> str:
     env = os.environ.get("KUBELINT_RULES_DIR")
