@@ -150,7 +150,7 @@ def pod_security_label_invalid(obj, ctx):
 
 def _admission_config(ctx) -> psa.AdmissionConfig:
     """The cluster's PodSecurity configuration (--pod-security-config), else the plugin's default."""
-    return getattr(ctx.settings, "pod_security", None) or psa.DEFAULT_CONFIG
+    return ctx.settings.pod_security or psa.DEFAULT_CONFIG
 
 
 def _policy_for(namespace, labelled, config):
