@@ -329,3 +329,10 @@ def test_admission_configuration_files(tmp_path):
     assert build(cfg).pod_security.source == str(inner)
     r = CliRunner().invoke(main, ["check", "--pod-security-config", str(bad), str(inner)])
     assert r.exit_code == 2 and "invalid PodSecurity configuration" in r.output
+
+
+def test_the_shop_done_right_meets_the_restricted_standard():
+    from conftest import ROOT
+
+    for profile in ("pss-baseline", "pss-restricted"):
+        assert run([str(ROOT / "examples" / "app")], Settings(jobs=1, profiles=(profile,))).findings == [], profile
