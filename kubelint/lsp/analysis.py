@@ -34,7 +34,7 @@ from ..settings import Settings
 CHART_FILE = "Chart.yaml"
 # Loader findings that mean the text must not be parsed again by anything
 # without kubelint's limits.
-INDEX_BATCH = 32  # files parsed per round trip to the indexing process
+INDEX_BATCH = 8  # files parsed per round trip to the indexing process (small: the objects are unpickled here)
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 HOSTILE = frozenset({"excessive-aliasing", "nesting-too-deep", "too-many-nodes", "too-many-documents",
                      "file-too-large", "invalid-encoding", "merge-conflict", "internal-error"})
@@ -92,6 +92,7 @@ class Workspace:
         # path (absolute) -> objects of the file on disk (context only)
         self._files: Dict[str, list] = {}
         self._crd_files: set = set()
+        self._crds_new: list = []  # CRDs of files indexed since the CRD stage was last prepared
         self._lock = threading.RLock()
         self._crds_dirty = True
         self._ws_masker = None
@@ -128,8 +129,15 @@ class Workspace:
         never holds this process's interpreter lock while a keystroke is
         being analysed.  ``should_pause()`` is called before each batch (the
         server blocks there while a document is being analysed)."""
+        import gc
+
         start = time.perf_counter()
         self.stats = IndexStats()
+        # The index builds millions of small acyclic objects: the cyclic GC
+        # would rescan the growing heap again and again (pauses of seconds in
+        # the middle of a keystroke's analysis); paused as in runner.run.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         paths = self.workspace_paths()
         batches = [paths[i:i + INDEX_BATCH] for i in range(0, len(paths), INDEX_BATCH)]
         pool = None
@@ -157,18 +165,15 @@ class Workspace:
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
+            # The index lives as long as the server: out of the GC's sight
+            # (no collection first: one pass over it is the pause avoided).
+            gc.freeze()
+            if gc_was_enabled:
+                gc.enable()
         self.stats.files = len(self._files)
         self.stats.objects = sum(len(v) for v in self._files.values())
         self.stats.seconds = time.perf_counter() - start
-        self._crds_dirty = True
         self._ws_masker = None
-        # The index lives as long as the server: keep the cyclic GC from
-        # rescanning its millions of objects on every collection (pauses of
-        # hundreds of ms in the middle of a keystroke's analysis).
-        import gc
-
-        gc.collect()
-        gc.freeze()
         self.indexed.set()
         return self.stats
 
@@ -179,15 +184,17 @@ class Workspace:
             self._put(path, objects, secrets)
 
     def _put(self, path: str, objects: list, secrets: list) -> None:
-        has_crd = any(o.kind == "CustomResourceDefinition" for o in objects)
+        crds = [o for o in objects if o.kind == "CustomResourceDefinition"]
         with self._lock:
             self._files[path] = objects
             if secrets or self._secrets.get(path):
                 self._ws_masker = None
             self._secrets[path] = secrets
-            if has_crd or path in self._crd_files:
-                self._crds_dirty = True
-            if has_crd:
+            if path in self._crd_files:
+                self._crds_dirty = True  # changed: the CRD schemas are rebuilt
+            elif crds:
+                self._crds_new.extend(crds)  # a new file: its CRDs are added
+            if crds:
                 self._crd_files.add(path)
             else:
                 self._crd_files.discard(path)
@@ -206,6 +213,7 @@ class Workspace:
             self._files.pop(path, None)
             if self._secrets.pop(path, None):
                 self._ws_masker = None
+            self._crds_new = [o for o in self._crds_new if o.file != path]
             if path in self._crd_files:
                 self._crd_files.discard(path)
                 self._crds_dirty = True
@@ -259,6 +267,7 @@ class Workspace:
             self._files = dict(other._files)
             self._secrets = dict(other._secrets)
             self._crd_files = set(other._crd_files)
+            self._crds_new = []
             self.stats = other.stats
         self._crds_dirty = True
         self.indexed.set()
@@ -288,14 +297,25 @@ class Workspace:
                 if isinstance(seen, set):
                     seen.clear()
 
-    def _prepare_crds(self, doc_objects: list, doc_has_crd: bool) -> None:
-        """CRD schemas from the workspace and the document (kubelint.crd)."""
-        if not (self._crds_dirty or doc_has_crd or getattr(self, "_doc_crds", False)):
+    def _prepare_crds(self, path: str, doc_objects: list, doc_has_crd: bool) -> None:
+        """CRD schemas from the workspace and the document (kubelint.crd),
+        brought up to date only when the document has a custom resource or a
+        CRD (built-in kinds never consult them): new CRDs are added, a
+        changed or removed CRD file rebuilds them."""
+        from ..schema import builtin_groups
+
+        builtin = builtin_groups()
+        if not doc_has_crd and all(o.group in builtin for o in doc_objects):
             return
         with self._lock:
-            crd_objects = [o for p in self._crd_files for o in self._files.get(p, ())]
+            full = self._crds_dirty or doc_has_crd or self._doc_crds
+            new = self._crds_new
+            self._crds_new = []
+            crd_objects = [o for p in self._crd_files if p != path for o in self._files.get(p, ())] if full else new
+        if not full and not crd_objects:
+            return
         for stage in self.ctx.prepare:
-            if hasattr(stage, "crds"):
+            if full and hasattr(stage, "crds"):
                 stage.crds.clear()
             stage.prepare(crd_objects + (doc_objects if doc_has_crd else []), self.ctx)
         self._crds_dirty = False
@@ -321,7 +341,7 @@ class Workspace:
         masker = self.ctx.masker = mask.Masker()
         masker.add(path, fr.secrets)
         doc_has_crd = any(o.kind == "CustomResourceDefinition" for o in fr.objects)
-        self._prepare_crds(fr.objects, doc_has_crd)
+        self._prepare_crds(path, fr.objects, doc_has_crd)
         check_objects(fr, self.ctx)
         findings = list(fr.findings)
         if self.cross_stages and fr.objects:

@@ -219,6 +219,15 @@ def create_server() -> KubelintServer:
     @ls.feature(types.INITIALIZED)
     def initialized(ls: KubelintServer, params: types.InitializedParams):
         ls.reset_workspaces()
+        caps = ls.client_capabilities.workspace if ls.client_capabilities else None
+        watched = caps.did_change_watched_files if caps else None
+        if watched is not None and watched.dynamic_registration:
+            # manifests, CRDs and the configuration file changing on disk (git checkout, another editor)
+            ls.client_register_capability(types.RegistrationParams(registrations=[types.Registration(
+                id="kubelint-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
+                    types.FileSystemWatcher(glob_pattern=g) for g in
+                    ("**/*.yaml", "**/*.yml", "**/*.json", "**/pyproject.toml")]))]))
 
     @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: KubelintServer, params: types.DidOpenTextDocumentParams):
