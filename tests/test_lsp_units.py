@@ -155,3 +155,35 @@ def test_explain_text_is_kubelint_explain():
     assert actions.explain_text("unknown-field").startswith("unknown-field (error")
     assert actions.explain_text("no-such-rule") is None
     assert "**unknown-field**" in hover.explain("unknown-field")
+
+
+CORPUS = Path("/work/shared/corpus")
+
+
+def test_same_findings_as_check_on_real_projects():
+    """Every file of real projects, analysed as an editor's document with the
+    project as workspace, gets exactly the findings of `kubelint check DIR`
+    (cross-object rules included) at the same places.  Findings a run reports
+    once (``no-schema``: on the first object of a kind in the whole run) are
+    reported for each document, as `kubelint check FILE` does."""
+    from kubelint.runner import run
+
+    for project in ("GoogleCloudPlatform__microservices-demo", "kubernetes__dashboard",
+                    "prometheus-operator__kube-prometheus", "kubernetes__examples", "dockersamples__example-voting-app"):
+        root = CORPUS / project
+        settings = settings_mod.build(None, jobs=1, color=False, progress=False)
+        expected = {}
+        for f in run([str(root)], settings).findings:
+            expected.setdefault(str(Path(f.file).resolve()), []).append((f.rule, f.line, f.column, f.message))
+        ws = Workspace(str(root), settings)
+        ws.index(processes=False)
+        assert ws.stats.files > 5
+        compared = 0
+        once = {"no-schema"}
+        for path in ws._files:
+            got = [(f.rule, f.line, f.column, f.message) for f in ws.analyse(path, Path(path).read_text()).findings]
+            want = expected.get(str(Path(path).resolve()), [])
+            assert sorted(g for g in got if g[0] not in once) == sorted(w for w in want if w[0] not in once), path
+            assert {w for w in want if w[0] in once} <= set(got), path
+            compared += 1
+        assert compared == ws.stats.files
