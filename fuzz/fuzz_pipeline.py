@@ -19,7 +19,7 @@ with atheris.instrument_imports(include=["kubelint"]):
 
     OPTIONS = runner.Options(debug=True, limits=Limits(max_file_bytes=256 * 1024, max_documents=50, max_depth=60, max_nodes=20_000))
     runner.build_context(OPTIONS)  # imports every rule module
-    for _mod in ("kubelint.mask", "kubelint.suppress", "kubelint.crd", "kubelint.cel"):
+    for _mod in ("kubelint.mask", "kubelint.suppress", "kubelint.crd", "kubelint.re2", "kubelint.cel"):
         try:
             __import__(_mod)
         except ImportError:

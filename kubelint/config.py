@@ -70,7 +70,7 @@ class Config:
     severity: Dict[str, str] = field(default_factory=dict)
     params: Dict[str, dict] = field(default_factory=dict)
     rule_exclude: Dict[str, List[str]] = field(default_factory=dict)
-    crd: List[str] = field(default_factory=list)  # schema sources for custom resources (kubelint/crd.py)
+    crd: List[str] = field(default_factory=list)  # schema sources for custom resources (kubelint/crd/)
     schema_dir: List[str] = field(default_factory=list)
     limits: Dict[str, int] = field(default_factory=dict)  # kubelint.loader.Limits field -> value
 

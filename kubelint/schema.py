@@ -180,7 +180,7 @@ def _yaml_hint(value, want: str) -> str:
 class Walker:
     """Validates data against compiled definitions, yielding Problems."""
 
-    def __init__(self, schemas: Schemas, secret_paths=()):
+    def __init__(self, schemas: Schemas):
         self.schemas = schemas
 
     def walk(self, value, t, path, problems: list, ctx_name: str, masked: bool = False):

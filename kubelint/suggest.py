@@ -42,3 +42,20 @@ def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> s
     """`` (did you mean "X"?)`` or an empty string."""
     hit = closest(word, candidates, cutoff)
     return f' (did you mean "{hit}"?)' if hit else ""
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (a transposition is one edit), capped:
+    names whose lengths differ by more than two are 3 apart."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    prev2, prev = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
