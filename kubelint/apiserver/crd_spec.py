@@ -15,8 +15,8 @@ from typing import List
 
 from ..findings import Problem
 from . import validation as v
-from .core import (FORBIDDEN_FIELD, INVALID_NAME, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, invalid_msgs, is_str,
-                   list_at)
+from .common import (FORBIDDEN_FIELD, INVALID_NAME, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at,
+                     invalid_msgs, is_str, list_at)
 from .meta import forbidden, invalid, required, unsupported
 from .registry import validates
 

@@ -10,8 +10,8 @@ from typing import List
 
 from ..findings import Problem
 from . import validation as v
-from .core import (DUPLICATE_VALUE, INVALID_LABEL, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, P, invalid_msgs,
-                   is_str, list_at)
+from .common import (DUPLICATE_VALUE, INVALID_LABEL, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, P, invalid_msgs,
+                     is_str, list_at)
 from .meta import duplicate, required, unsupported, validate_label_name
 from .registry import validates
 

@@ -11,15 +11,7 @@ from ..findings import ERROR, INFO, WARNING, Problem
 from ..suggest import edit_distance
 from .catalogue import Catalogue
 from .compiler import Node, compile_schema
-from .ids import (
-    CRD_GROUP,
-    CRD_KIND,
-    DEPRECATED_VERSION,
-    OBJECT_META,
-    RULE_SKIPPED,
-    UNKNOWN_KIND,
-    VERSION_NOT_SERVED,
-)
+from .ids import CRD_GROUP, CRD_KIND, DEPRECATED_VERSION, OBJECT_META, RULE_SKIPPED, UNKNOWN_KIND, VERSION_NOT_SERVED
 from .structural import check_crd
 from .walker import Walker, _blocking
 

@@ -12,13 +12,7 @@ from ..suggest import did_you_mean
 from ..values import json_type, show
 from .compiler import Node
 from .formats import FORMATS
-from .ids import (
-    DUPLICATE_ITEM,
-    INVALID_TYPE,
-    INVALID_VALUE,
-    MISSING_REQUIRED,
-    UNKNOWN_FIELD,
-)
+from .ids import DUPLICATE_ITEM, INVALID_TYPE, INVALID_VALUE, MISSING_REQUIRED, UNKNOWN_FIELD
 
 
 class Walker:
