@@ -6,7 +6,7 @@ import pytest
 
 from kubelint.config import Config
 from kubelint.runner import Options, run
-from kubelint.rules._common import credential_name, split_image
+from kubelint.checks._common import credential_name, split_image
 
 
 def lint(text, only=None, namespace="default", context=(), **params):

@@ -247,7 +247,7 @@ def statefulset_service_missing(index, ctx):
                                "virtual IP)")
 
 
-@check("nodeport-service", kinds=("Service",))
+@check("nodeport-service")
 def nodeport_service(obj, ctx):
     if obj.group != "":
         return

@@ -46,7 +46,7 @@ def effective_replicas(obj, index):
 
 @check_all("single-replica")
 def single_replica(index, ctx):
-    wanted = int(ctx.params.get("min_replicas", 2))
+    wanted = int(ctx.params["min_replicas"])
     for g, k in _HA_KINDS:
         for obj in index.of_kind(g, k):
             n, by_hpa = effective_replicas(obj, index)
@@ -88,7 +88,7 @@ def _scaled(value, total, round_up):
     return None
 
 
-@check("rolling-update-downtime", kinds=("Deployment", "DaemonSet"))
+@check("rolling-update-downtime")
 def rolling_update_downtime(obj, ctx):
     from ..findings import Problem
 
@@ -140,7 +140,7 @@ def pdbs(index):
 
 @check_all("no-pod-disruption-budget")
 def no_pod_disruption_budget(index, ctx):
-    wanted = int(ctx.params.get("min_replicas", 2))
+    wanted = int(ctx.params["min_replicas"])
     budgets = pdbs(index)
     for g, k in _HA_KINDS:
         for obj in index.of_kind(g, k):
