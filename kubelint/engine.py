@@ -59,6 +59,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple
 import yaml
 
 from .findings import SEVERITIES, Finding, Problem
+from .kinds import namespace_of
 
 
 # ---------------------------------------------------------------------------
@@ -196,11 +197,7 @@ class ObjectIndex:
         self._cluster_scoped = is_cluster_scoped
 
     def namespace_of(self, obj) -> Optional[str]:
-        from .kinds import is_cluster_scoped
-
-        if is_cluster_scoped(obj.group, obj.kind):
-            return None
-        return obj.namespace or self.default_namespace
+        return namespace_of(obj, self.default_namespace)
 
     def of_kind(self, group: str, kind: str) -> list:
         return self._by_kind.get((group, kind), [])
@@ -231,11 +228,7 @@ class RuleContext:
     default_namespace: str = "default"
 
     def namespace_of(self, obj) -> Optional[str]:
-        from .kinds import is_cluster_scoped
-
-        if is_cluster_scoped(obj.group, obj.kind):
-            return None
-        return obj.namespace or self.default_namespace
+        return namespace_of(obj, self.default_namespace)
 
 
 class RuleSet:

@@ -13,6 +13,7 @@ import re
 from typing import List, Optional
 
 from ..findings import Problem
+from ..labels import label_selector
 from . import meta as m
 from .common import FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, is_int, list_at, nonnegative
 from .registry import validates
@@ -245,14 +246,16 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
             sel_keys = set(dict_at(sel.get("matchLabels"))) | {dict_at(e).get("key") for e in list_at(sel.get("matchExpressions"))}
             name = obj_name or ""
             expected = {"job-name": name, "batch.kubernetes.io/job-name": name}
-            if not sel_keys & {"controller-uid", "batch.kubernetes.io/controller-uid"} and not m.selector_matches(sel, expected):
+            pred = label_selector(sel)  # ValidateGeneratedSelector: only a selector that converts
+            if not sel_keys & {"controller-uid", "batch.kubernetes.io/controller-uid"} and pred is not None and not pred(expected):
                 out.append(m.invalid(path + ("selector",), _show_map(dict_at(sel.get("matchLabels"))), "`selector` not auto-generated", INVALID_SELECTOR,
                                      "the Job controller generates the selector; drop spec.selector, or set manualSelector: true"))
             sel = None
     if isinstance(sel, dict):
         errs = m.validate_label_selector(sel, path + ("selector",), INVALID_SELECTOR)
         out.extend(errs)
-        if not errs and tmpl and not m.selector_matches(sel, labels):
+        pred = label_selector(sel)
+        if not errs and tmpl and pred is not None and not pred(labels):
             lp = path + ("template", "metadata", "labels")
             out.append(Problem(lp if labels else path + ("template",), m.message(lp, f"Invalid value: {_show_map(labels)}: `selector` does not match template `labels`"),
                                MISMATCH, at="value" if labels else "key"))

@@ -323,41 +323,6 @@ def validate_label_selector_requirement(req: dict, path: Path, rule: str = INVAL
     return out
 
 
-def selector_matches(selector, labels: dict) -> bool:
-    """metav1.LabelSelectorAsSelector(selector).Matches(labels) (odd shapes:
-    the schema layer reports them; treated as matching nothing special)."""
-    if not isinstance(selector, dict):
-        return False
-    if not isinstance(labels, dict):
-        labels = {}
-    ml = selector.get("matchLabels") or {}
-    if isinstance(ml, dict):
-        for k, val in ml.items():
-            if isinstance(k, str) and labels.get(k) != val:
-                return False
-    exprs = selector.get("matchExpressions")
-    for req in exprs if isinstance(exprs, list) else []:
-        if not isinstance(req, dict) or not isinstance(req.get("key"), str):
-            continue
-        key, op = req["key"], req.get("operator")
-        values = [x for x in req.get("values") or [] if isinstance(x, str)] if isinstance(req.get("values"), list) else []
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-    return True
-
-
-def selector_is_empty(selector) -> bool:
-    if not isinstance(selector, dict):
-        return True
-    return not selector.get("matchLabels") and not selector.get("matchExpressions")
-
-
 # --- ObjectMeta -------------------------------------------------------------------
 
 def validate_object_meta(obj, name_fn: Optional[NameFn] = None) -> List[Problem]:

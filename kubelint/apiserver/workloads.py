@@ -22,6 +22,7 @@ import re
 from typing import List, Optional
 
 from ..findings import Problem
+from ..labels import label_selector, selector_is_empty
 from . import meta as m
 from . import validation as v
 from .common import (DUPLICATE_VALUE, FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, is_int,
@@ -68,11 +69,12 @@ def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, 
     elif isinstance(sel, dict):
         errs = m.validate_label_selector(sel, ("spec", "selector"), INVALID_SELECTOR)
         out.extend(errs)
-        if m.selector_is_empty(sel):
+        if selector_is_empty(sel):
             out.append(m.invalid(("spec", "selector"), "{}", f"empty selector is invalid for {kind_word}", INVALID_SELECTOR,
                                  "an empty selector would select every pod of the namespace"))
         elif not errs and tmpl:
-            if not m.selector_matches(sel, labels):
+            pred = label_selector(sel)  # ValidatePodTemplateSpecForReplicaSet: only a selector that converts
+            if pred is not None and not pred(labels):
                 lp = ("spec", "template", "metadata", "labels")
                 at_path = lp if labels else ("spec", "template", "metadata") if isinstance(tmpl.get("metadata"), dict) else ("spec", "template")
                 out.append(Problem(at_path, m.message(lp, f"Invalid value: {_show_map(labels)}: `selector` does not match template `labels`",
