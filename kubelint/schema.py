@@ -41,6 +41,7 @@ from . import apis
 from .findings import ERROR, INFO, WARNING, Problem
 from .quantity import QuantityError, parse_quantity
 from .suggest import closest, did_you_mean
+from .values import show
 
 # Installed wheel: kubelint/data/schemas (setuptools maps the repository's
 # schemas/ there); a source checkout has no kubelint/data/schemas.
@@ -147,24 +148,15 @@ def _describe(value) -> str:
         return "null"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
-    if isinstance(value, int):
-        return f"the number {value}"
-    if isinstance(value, float):
-        return f"the number {_go_float(value)}"
+    if isinstance(value, (int, float)):
+        return f"the number {show(value)}"
     if isinstance(value, str):
-        s = value if len(value) <= 40 else value[:37] + "..."
-        return f'the string "{s}"'
+        return f"the string {show(value, 40)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
-
-
-def _go_float(f: float) -> str:
-    if f == int(f) and abs(f) < 1e21:
-        return str(int(f))
-    return repr(f)
 
 
 def _yaml_hint(value, want: str) -> str:

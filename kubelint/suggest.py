@@ -1,4 +1,10 @@
-""""Did you mean": the closest known name to a misspelt one."""
+""""Did you mean": the closest known name to a misspelt one.
+
+Two questions, one module: :func:`closest` / :func:`did_you_mean` pick a
+hint for a message that is reported anyway (difflib similarity, lenient);
+:func:`misspelling_of` decides whether a name is a typo of a known one at all
+(at most two edits, strict: the CRD stage warns only then).
+"""
 from __future__ import annotations
 
 import difflib
@@ -59,3 +65,19 @@ def edit_distance(a: str, b: str) -> int:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         prev2, prev = prev, cur
     return prev[len(b)]
+
+
+def misspelling_of(word: str, candidates: Iterable[str]) -> Optional[str]:
+    """The candidate ``word`` misspells: at most two edits (case-insensitive),
+    and not a longer or shorter name (CronWorkflow / Workflow,
+    AlertmanagerConfig / Alertmanager are distinct names), else None."""
+    best = None
+    a = word.lower()
+    for k in candidates:
+        b = k.lower()
+        if a != b and (a in b or b in a):
+            continue
+        d = edit_distance(a, b)
+        if d <= 2 and (best is None or d < best[0]):
+            best = (d, k)
+    return best[1] if best else None

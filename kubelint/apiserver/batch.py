@@ -14,10 +14,11 @@ from typing import List, Optional
 
 from ..findings import Problem
 from ..labels import label_selector
+from ..values import show_map
 from . import meta as m
 from .common import FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, is_int, list_at, nonnegative
 from .registry import validates
-from .workloads import MISMATCH, _show_map
+from .workloads import MISMATCH
 
 SCHEDULE = "invalid-schedule"
 
@@ -235,7 +236,7 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
     if template_only:
         # ValidateJobTemplateSpec: the Job's selector is generated when it is created.
         if isinstance(sel, dict) and spec.get("manualSelector") is not True:
-            out.append(m.invalid(path + ("selector",), _show_map(dict_at(sel.get("matchLabels"))), "`selector` will be auto-generated", INVALID_SELECTOR,
+            out.append(m.invalid(path + ("selector",), show_map(dict_at(sel.get("matchLabels"))), "`selector` will be auto-generated", INVALID_SELECTOR,
                                  "drop jobTemplate.spec.selector, or set manualSelector: true"))
             sel = None
     else:
@@ -248,7 +249,7 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
             expected = {"job-name": name, "batch.kubernetes.io/job-name": name}
             pred = label_selector(sel)  # ValidateGeneratedSelector: only a selector that converts
             if not sel_keys & {"controller-uid", "batch.kubernetes.io/controller-uid"} and pred is not None and not pred(expected):
-                out.append(m.invalid(path + ("selector",), _show_map(dict_at(sel.get("matchLabels"))), "`selector` not auto-generated", INVALID_SELECTOR,
+                out.append(m.invalid(path + ("selector",), show_map(dict_at(sel.get("matchLabels"))), "`selector` not auto-generated", INVALID_SELECTOR,
                                      "the Job controller generates the selector; drop spec.selector, or set manualSelector: true"))
             sel = None
     if isinstance(sel, dict):
@@ -257,7 +258,7 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
         pred = label_selector(sel)
         if not errs and tmpl and pred is not None and not pred(labels):
             lp = path + ("template", "metadata", "labels")
-            out.append(Problem(lp if labels else path + ("template",), m.message(lp, f"Invalid value: {_show_map(labels)}: `selector` does not match template `labels`"),
+            out.append(Problem(lp if labels else path + ("template",), m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
                                MISMATCH, at="value" if labels else "key"))
     # Template restart policy: OnFailure or Never.
     tspec = tmpl.get("spec")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Callable, Dict, List, Optional, Tuple
 
 from ..findings import Problem, format_path
+from ..values import show
 from . import validation as v
 from .registry import ANY, validates
 
@@ -118,14 +119,9 @@ def is_placeholder(value) -> bool:
 
 
 def _show(value) -> str:
-    if isinstance(value, str):
-        s = value if len(value) <= 80 else value[:77] + "..."
-        return '"' + s.replace('"', '\\"') + '"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    return str(value)
+    """:func:`kubelint.values.show` (the one value printer), strings clipped at
+    80 characters in API-server messages."""
+    return show(value, 80)
 
 
 def at_block_keys(fn):

@@ -34,7 +34,7 @@ from ..quantity import QuantityError, parse_quantity
 from . import meta as m
 from . import validation as v
 from .common import (DUPLICATE_VALUE, FORBIDDEN_FIELD, INVALID_VALUE, NEGATIVE_ERR, REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE,
-                     dict_at, is_int, list_at, nonnegative, str_at)
+                     dict_at, fmt_quantity, is_int, list_at, nonnegative, str_at)
 from .registry import validates
 
 Path = Tuple
@@ -801,10 +801,6 @@ def _quantity(value) -> Optional[Fraction]:
         return None
 
 
-def _show_q(value) -> str:
-    return value if isinstance(value, str) else str(value)
-
-
 def _resources(res, path, out, claim_names: Set[str]):
     """validateResourceRequirements (containers)."""
     if not isinstance(res, dict):
@@ -839,10 +835,10 @@ def _resources(res, path, out, claim_names: Set[str]):
         if name in limits and name in lim_q:
             lq = lim_q[name]
             if qv != lq and not _overcommit_allowed(name):
-                out.append(m.invalid(rp, _show_q(q), f"must be equal to {name} limit of {_show_q(limits[name])}", INVALID_VALUE,
+                out.append(m.invalid(rp, fmt_quantity(q), f"must be equal to {name} limit of {fmt_quantity(limits[name])}", INVALID_VALUE,
                                      "extended resources and hugepages cannot be overcommitted: request and limit must be the same", anchor=rp + (name,)))
             elif qv > lq:
-                out.append(m.invalid(rp, _show_q(q), f"must be less than or equal to {name} limit of {_show_q(limits[name])}", INVALID_VALUE,
+                out.append(m.invalid(rp, fmt_quantity(q), f"must be less than or equal to {name} limit of {fmt_quantity(limits[name])}", INVALID_VALUE,
                                      "a container's request cannot exceed its limit; raise the limit or lower the request", anchor=rp + (name,)))
         elif name not in limits and not _overcommit_allowed(name):
             out.append(m.required(lp, "Limit must be set for non overcommitable resources", REQUIRED_VALUE,
@@ -867,16 +863,16 @@ def _hugepage_multiple(name: str, qv: Fraction, raw, path, out):
     """validateResourceQuantityHugePageValue: a whole number of pages."""
     size = _quantity(name[len("hugepages-"):])
     if size and size > 0 and qv >= 0 and qv % size != 0:
-        out.append(m.invalid(path, _show_q(raw), f"{_show_q(raw)} is not positive integer multiple of {name}", INVALID_VALUE,
+        out.append(m.invalid(path, fmt_quantity(raw), f"{fmt_quantity(raw)} is not positive integer multiple of {name}", INVALID_VALUE,
                              f"use a multiple of the page size ({name[len('hugepages-'):]})"))
 
 
 def _quantity_value(name: str, qv: Fraction, raw, path, out):
     """ValidateResourceQuantityValue: not negative; integer for integer resources."""
     if qv < 0:
-        out.append(m.invalid(path, _show_q(raw), NEGATIVE_ERR, INVALID_VALUE))
+        out.append(m.invalid(path, fmt_quantity(raw), NEGATIVE_ERR, INVALID_VALUE))
     if _is_extended(name) and (qv * 1000) % 1000 != 0:
-        out.append(m.invalid(path, _show_q(raw), "must be an integer", INVALID_VALUE))
+        out.append(m.invalid(path, fmt_quantity(raw), "must be an integer", INVALID_VALUE))
 
 
 # --- security contexts -------------------------------------------------------------

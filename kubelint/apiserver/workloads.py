@@ -23,6 +23,7 @@ from typing import List, Optional
 
 from ..findings import Problem
 from ..labels import label_selector, selector_is_empty
+from ..values import show_map
 from . import meta as m
 from . import validation as v
 from .common import (DUPLICATE_VALUE, FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, is_int,
@@ -77,14 +78,10 @@ def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, 
             if pred is not None and not pred(labels):
                 lp = ("spec", "template", "metadata", "labels")
                 at_path = lp if labels else ("spec", "template", "metadata") if isinstance(tmpl.get("metadata"), dict) else ("spec", "template")
-                out.append(Problem(at_path, m.message(lp, f"Invalid value: {_show_map(labels)}: `selector` does not match template `labels`",
+                out.append(Problem(at_path, m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
                                                        "every pod the template creates must carry the labels spec.selector asks for"),
                                    MISMATCH, at="value" if labels else "key"))
     _template_restart(obj, spec, out, restart_ok)
-
-
-def _show_map(d: dict) -> str:
-    return "map[" + " ".join(f"{k}:{val}" for k, val in sorted(d.items(), key=lambda kv: str(kv[0]))) + "]"
 
 
 def _template_restart(obj, spec, out, restart_ok):
@@ -284,7 +281,7 @@ def replication_controller(obj, ctx):
         out.extend(m.validate_labels(sel, ("spec", "selector"), INVALID_SELECTOR))
         if tmpl and any(labels.get(k) != val for k, val in sel.items()):
             lp = ("spec", "template", "metadata", "labels")
-            out.append(Problem(lp if labels else ("spec", "template"), m.message(lp, f"Invalid value: {_show_map(labels)}: `selector` does not match template `labels`"),
+            out.append(Problem(lp if labels else ("spec", "template"), m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
                                MISMATCH, at="value" if labels else "key"))
     elif not labels and tmpl:
         out.append(m.required(("spec", "selector"), "", INVALID_SELECTOR, hint="set spec.selector or template labels"))

@@ -8,7 +8,7 @@ import weakref
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from ..findings import ERROR, INFO, WARNING, Problem
-from ..suggest import edit_distance
+from ..suggest import misspelling_of
 from .catalogue import Catalogue
 from .compiler import Node, compile_schema
 from .ids import CRD_GROUP, CRD_KIND, DEPRECATED_VERSION, OBJECT_META, RULE_SKIPPED, UNKNOWN_KIND, VERSION_NOT_SERVED
@@ -108,18 +108,7 @@ class CrdStage:
         kinds = [k for (g, k) in self.crds if g == group]
         if not kinds or kind in kinds:
             return None
-        # A misspelling: at most two edits, and not a longer or shorter name
-        # (CronWorkflow / Workflow, AlertmanagerConfig / Alertmanager are
-        # distinct kinds whose CRDs may simply be elsewhere).
-        best = None
-        for k in kinds:
-            a, b = kind.lower(), k.lower()
-            if a != b and (a in b or b in a):
-                continue
-            d = edit_distance(a, b)
-            if d <= 2 and (best is None or d < best[0]):
-                best = (d, k)
-        return best[1] if best else None
+        return misspelling_of(kind, kinds)
 
     def catalogue_node(self, group, version, kind):
         key = (group, version, kind)
