@@ -33,6 +33,7 @@ from typing import Iterable, Iterator, List, Optional, Tuple
 import yaml
 
 from .findings import ERROR, INFO, WARNING, Finding
+from .settings import Limits
 
 try:  # pragma: no cover - exercised implicitly
     _BaseLoader = yaml.CSafeLoader
@@ -40,9 +41,6 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
-# --debug (and the fuzz targets): loader bugs raise instead of becoming an
-# internal-error finding on the file.
-DEBUG = False
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
@@ -57,32 +55,6 @@ def parse_size(text) -> int:
     if not m:
         raise ValueError(f"{text!r} is not a size (e.g. 32MiB, 500k, 1048576)")
     return int(m.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds that keep hostile input from hanging or exhausting kubelint.
-
-    Defaults are far above anything real manifests need: over the whole
-    shared corpus (2,577 files) the maxima are a 2.8 MB file, 70 documents
-    in a file, nesting depth 38, 30 nodes expanded through aliases and
-    67,833 decoded nodes in a document.  Each is configurable on the
-    command line (``--max-file-size``, ``--max-documents``, ``--max-depth``,
-    ``--max-aliases``, ``--max-nodes``); see docs/robustness.md.
-    """
-
-    max_file_bytes: int = 32 * 1024 * 1024  # --max-file-size
-    max_documents: int = 10_000  # --max-documents (non-empty documents per file)
-    max_depth: int = 1_000  # --max-depth (nesting of mappings and sequences)
-    # --max-aliases: nodes a document may produce by expanding aliases.
-    # go-yaml v2's own alias ratio check (decode.go allowedAliasRatio)
-    # always applies on top, as kubectl rejects such documents.
-    max_aliases: int = 1_000_000
-    # absolute cap on decoded nodes of a document, aliases included.  The
-    # API server stores no object above ~1.5 MB (etcd's request limit), far
-    # below a million nodes; PyYAML's composer needs ~400 bytes a node, so
-    # a document is counted before it is composed when it could exceed this.
-    max_nodes: int = 1_000_000  # --max-nodes
 
 
 @dataclass
@@ -987,8 +959,10 @@ def _long_key(text: str, mark) -> bool:
     return idx - start > 1024 and text.find(": ", start, idx) == -1
 
 
-def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
-    """Read, decode and parse one input (``-`` is stdin)."""
+def load_file(path: str, limits: Limits = Limits(), stdin=None, debug: bool = False) -> LoadedFile:
+    """Read, decode and parse one input (``-`` is stdin).  With ``debug``
+    (``--debug``, the fuzz targets) a loader bug raises instead of becoming
+    an internal-error finding on the file."""
     display = STDIN_NAME if path == STDIN else path
     try:
         data = read_bytes(path, limits, stdin)
@@ -1009,7 +983,7 @@ def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
                                        "file too large or too deeply nested to decode in the memory available; "
                                        "lower --max-file-size / --max-nodes / --max-depth", display, 1, 1))
     except Exception as exc:  # a loader bug must not end the run: the other files are still checked
-        if DEBUG:
+        if debug:
             raise
         loaded = LoadedFile(display, fatal=True)
         loaded.problems.append(Finding("internal-error", ERROR,
@@ -1020,11 +994,11 @@ def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
     return loaded
 
 
-def iter_load(paths: Iterable[str], limits: Limits = Limits(), stdin=None) -> Iterator[LoadedFile]:
+def iter_load(paths: Iterable[str], limits: Limits = Limits(), stdin=None, debug: bool = False) -> Iterator[LoadedFile]:
     for path, error in discover(paths):
         if error is not None:
             lf = LoadedFile(path, fatal=True)
             lf.problems.append(Finding(error.rule, ERROR, error.message, path, 1, 1))
             yield lf
             continue
-        yield load_file(path, limits, stdin)
+        yield load_file(path, limits, stdin, debug)

@@ -38,40 +38,12 @@ from functools import lru_cache
 from typing import Dict, Iterator, List, Optional
 
 from . import apis
+from .data import available_versions, newest_version, schema_dir  # noqa: F401  (schema.* is their public name)
 from .findings import ERROR, INFO, WARNING, Problem
 from .quantity import QuantityError, parse_quantity
+from .settings import Settings
 from .suggest import closest, did_you_mean
 from .values import show
-
-# Installed wheel: kubelint/data/schemas (setuptools maps the repository's
-# schemas/ there); a source checkout has no kubelint/data/schemas.
-_PKG_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "schemas")
-
-
-def schema_dir() -> str:
-    """Where the bundled schemas are: the installed package data, else the
-    source tree's ``schemas/``."""
-    env = os.environ.get("KUBELINT_SCHEMA_DIR")
-    if env:
-        return env
-    if _PKG_DIR and os.path.isfile(os.path.join(_PKG_DIR, "versions.json")):
-        return _PKG_DIR
-    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas")
-
-
-def _key(v: str):
-    return tuple(int(x) for x in v.split("."))
-
-
-@lru_cache(maxsize=None)
-def available_versions() -> tuple:
-    with open(os.path.join(schema_dir(), "versions.json"), encoding="utf-8") as fh:
-        return tuple(sorted(json.load(fh)["versions"], key=_key))
-
-
-def newest_version() -> str:
-    return available_versions()[-1]
-
 
 @lru_cache(maxsize=None)
 def version_index(version: str) -> dict:
@@ -336,12 +308,12 @@ class SchemaStage:
     name = "schema"
     once_per_kind = frozenset({"no-schema"})  # reported for the first object of a kind (kubelint.parallel)
 
-    def __init__(self, version: str, options=None):
+    def __init__(self, version: str, settings: Optional[Settings] = None):
         self.version = version
-        self.options = options
+        self.settings = settings = settings or Settings()
         self.schemas = Schemas(version)
         self.walker = Walker(self.schemas)
-        self.no_schema = getattr(options, "no_schema_severity", "info") or "info"
+        self.no_schema = settings.no_schema_severity
         self._reported_no_schema = set()
         self._history = None
         # Set by the CRD stage (issue: custom resources): gv/kind it validates.

@@ -2,7 +2,7 @@
 docs/architecture.md names exactly the package's modules.
 
 Every import counts: module level and inside functions (a lazy import is
-still a dependency), ``from . import x`` (the submodule x) and
+still a dependency; only ``if TYPE_CHECKING:`` blocks are left out), ``from . import x`` (the submodule x) and
 ``from .x import y`` (the module x; y itself when it is a submodule).
 Importing ``a.b.c`` also runs ``a/__init__.py`` and ``a/b/__init__.py``, so a
 module depends on the packages above every module it imports.
@@ -39,6 +39,20 @@ def _parents(name: str):
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
+def _runtime_nodes(tree):
+    """Every node except those under ``if TYPE_CHECKING:`` (annotations only:
+    never imported at run time, so they cannot form an import cycle)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and getattr(child.test, "id", getattr(child.test, "attr", "")) == "TYPE_CHECKING":
+                stack.extend(child.orelse)
+                continue
+            stack.append(child)
+
+
 def import_graph() -> dict:
     """Module -> set of package modules it imports (directly)."""
     modules = _modules()
@@ -49,7 +63,7 @@ def import_graph() -> dict:
         with open(path, encoding="utf-8") as fh:
             tree = ast.parse(fh.read(), path)
         targets = set()
-        for node in ast.walk(tree):
+        for node in _runtime_nodes(tree):
             if isinstance(node, ast.Import):
                 targets.update(a.name for a in node.names)
             elif isinstance(node, ast.ImportFrom):
@@ -103,14 +117,9 @@ def find_cycles(graph: dict) -> list:
     return out
 
 
-# runner <-> parallel is removed by the settings branch (issue 11, item 1: run
-# state out of module globals); delete this entry when that lands.
-KNOWN_CYCLES = [["kubelint.parallel", "kubelint.runner"]]
-
-
 def test_import_graph_has_no_cycle():
     graph = import_graph()
-    cycles = [c for c in find_cycles(graph) if c not in KNOWN_CYCLES]
+    cycles = find_cycles(graph)
     detail = []
     for comp in cycles:
         members = set(comp)
