@@ -205,7 +205,23 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
     for f in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished",
               "backoffLimitPerIndex", "maxFailedIndexes"):
         out.extend(nonnegative(path + (f,), spec.get(f)))
-    ads = spec.get("activeDeadlineSeconds")
+    indexed = _completion_mode(spec, path, out)
+    _job_selector(spec, path, out, template_only, obj_name)
+    tspec = dict_at(spec.get("template")).get("spec")
+    if isinstance(tspec, dict):
+        rp = _job_restart_policy(tspec, path, out)
+        pfp = spec.get("podFailurePolicy")
+        if isinstance(pfp, dict):
+            _pod_failure_policy(pfp, path + ("podFailurePolicy",), out, rp, indexed, spec)
+    prp = spec.get("podReplacementPolicy")
+    if isinstance(prp, str) and prp not in POD_REPLACEMENT:
+        out.append(m.unsupported(path + ("podReplacementPolicy",), prp, POD_REPLACEMENT, UNSUPPORTED_VALUE))
+    elif prp == "TerminatingOrFailed" and isinstance(spec.get("podFailurePolicy"), dict):
+        out.append(m.invalid(path + ("podReplacementPolicy",), prp, "must be 'Failed' when podFailurePolicy is used", INVALID_VALUE))
+
+
+def _completion_mode(spec: dict, path, out: List[Problem]) -> bool:
+    """completionMode and the per-index fields it governs; True when Indexed."""
     mode = spec.get("completionMode")
     if isinstance(mode, str) and mode not in COMPLETION_MODES:
         out.append(m.unsupported(path + ("completionMode",), mode, COMPLETION_MODES, UNSUPPORTED_VALUE))
@@ -228,8 +244,12 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
                                   anchor=path + ("maxFailedIndexes",)))
         if is_int(mfi) and is_int(completions) and mfi > completions:
             out.append(m.invalid(path + ("maxFailedIndexes",), mfi, "must be less than or equal to completions", INVALID_VALUE))
-    del ads
-    # Selector: generated unless manualSelector is true (ValidateGeneratedSelector).
+    return indexed
+
+
+def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj_name: Optional[str]):
+    """The selector: generated unless manualSelector is true (ValidateGeneratedSelector);
+    a manual one valid and matching the template's labels."""
     sel = spec.get("selector")
     tmpl = dict_at(spec.get("template"))
     labels = dict_at(dict_at(tmpl.get("metadata")).get("labels"))
@@ -260,29 +280,23 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
             lp = path + ("template", "metadata", "labels")
             out.append(Problem(lp if labels else path + ("template",), m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
                                MISMATCH, at="value" if labels else "key"))
-    # Template restart policy: OnFailure or Never.
-    tspec = tmpl.get("spec")
-    if isinstance(tspec, dict):
-        rp = tspec.get("restartPolicy")
-        rpp = path + ("template", "spec", "restartPolicy")
-        if rp is None or rp == "":
-            # Not defaulted in a Job template (oracle: "Required value: valid values: ...").
-            where = rpp if "restartPolicy" in tspec else path + ("template", "spec")
-            out.append(Problem(where, m.message(rpp, 'Required value: valid values: "OnFailure", "Never"',
-                                                "Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template"),
-                               REQUIRED_VALUE, at="value" if "restartPolicy" in tspec else "key"))
-        elif isinstance(rp, str) and rp not in ("OnFailure", "Never"):
-            # validateJobSpec reports any other value as Required too (oracle-confirmed).
-            out.append(m.required(rpp, 'valid values: "OnFailure", "Never"', REQUIRED_VALUE,
-                                  hint=f"Jobs run to completion; {rp} is not allowed" + (", Always is for Deployments" if rp == "Always" else "")))
-        pfp = spec.get("podFailurePolicy")
-        if isinstance(pfp, dict):
-            _pod_failure_policy(pfp, path + ("podFailurePolicy",), out, rp, indexed, spec)
-    prp = spec.get("podReplacementPolicy")
-    if isinstance(prp, str) and prp not in POD_REPLACEMENT:
-        out.append(m.unsupported(path + ("podReplacementPolicy",), prp, POD_REPLACEMENT, UNSUPPORTED_VALUE))
-    elif prp == "TerminatingOrFailed" and isinstance(spec.get("podFailurePolicy"), dict):
-        out.append(m.invalid(path + ("podReplacementPolicy",), prp, "must be 'Failed' when podFailurePolicy is used", INVALID_VALUE))
+
+
+def _job_restart_policy(tspec: dict, path, out: List[Problem]):
+    """The template's restartPolicy: OnFailure or Never, not defaulted; returns it."""
+    rp = tspec.get("restartPolicy")
+    rpp = path + ("template", "spec", "restartPolicy")
+    if rp is None or rp == "":
+        # Not defaulted in a Job template (oracle: "Required value: valid values: ...").
+        where = rpp if "restartPolicy" in tspec else path + ("template", "spec")
+        out.append(Problem(where, m.message(rpp, 'Required value: valid values: "OnFailure", "Never"',
+                                            "Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template"),
+                           REQUIRED_VALUE, at="value" if "restartPolicy" in tspec else "key"))
+    elif isinstance(rp, str) and rp not in ("OnFailure", "Never"):
+        # validateJobSpec reports any other value as Required too (oracle-confirmed).
+        out.append(m.required(rpp, 'valid values: "OnFailure", "Never"', REQUIRED_VALUE,
+                              hint=f"Jobs run to completion; {rp} is not allowed" + (", Always is for Deployments" if rp == "Always" else "")))
+    return rp
 
 
 def _pod_failure_policy(pfp: dict, path, out, restart, indexed: bool, spec: dict):

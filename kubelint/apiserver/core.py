@@ -66,61 +66,94 @@ def service(obj, ctx):
     spec = obj.data.get("spec")
     if not isinstance(spec, dict):
         spec = {}
-    sp = ("spec",)
-    out: List[Problem] = []
     typ = spec.get("type")
     typ = typ if is_str(typ) and typ else "ClusterIP"  # SetDefaults_Service
+    ips = _ServiceIPs(spec)
+    anns = dict_at(obj.data, "metadata", "annotations")
+    out: List[Problem] = []
+    out.extend(_service_type(spec, typ, ips))
+    if typ == "ExternalName":
+        out.extend(_external_name(spec, ips))
+    out.extend(_service_ports(list_at(spec, "ports"), typ))
+    sel = spec.get("selector")
+    if isinstance(sel, dict):
+        out.extend(validate_labels(sel, ("spec", "selector"), INVALID_LABEL))
+    out.extend(_session_affinity(spec))
+    if typ != "ExternalName":
+        out.extend(_cluster_ips(spec, ips.cip, ips.cips, ips.headless))
+    for i, ip in enumerate(list_at(spec, "externalIPs")):
+        if is_str(ip):
+            out.extend(_non_special_ip(("spec", "externalIPs", i), ip))
+    out.extend(_source_ranges(spec, typ, anns))
+    out.extend(_topology_annotations(anns))
+    out.extend(_load_balancer_fields(spec, typ))
+    out.extend(_traffic_policies(spec, typ))
+    return out
+
+
+class _ServiceIPs:
+    """clusterIP and clusterIPs as PrepareForCreate/NormalizeClusterIPs see
+    them (clusterIP <-> clusterIPs[0])."""
+
+    def __init__(self, spec: dict):
+        cip = spec.get("clusterIP")
+        cips = spec.get("clusterIPs")
+        self.cips = [c for c in cips if is_str(c)] if isinstance(cips, list) else []
+        self.cip = cip if is_str(cip) else ""
+        self.ips = self.cips or ([self.cip] if self.cip else [])
+        self.path = ("spec",) + (("clusterIP",) if self.cip else ("clusterIPs", 0))
+        self.headless = len(self.ips) == 1 and self.ips[0] == "None"
+
+
+def _service_type(spec: dict, typ: str, ips: _ServiceIPs) -> List[Problem]:
+    """The type, the ports it needs, and headless services of a type that needs a cluster IP."""
+    sp = ("spec",)
+    out: List[Problem] = []
     if typ not in SERVICE_TYPES:
         out.append(unsupported(sp + ("type",), typ, SERVICE_TYPES, UNSUPPORTED_VALUE))
-    # PrepareForCreate/NormalizeClusterIPs: clusterIP <-> clusterIPs[0].
-    cip = spec.get("clusterIP")
-    cips = spec.get("clusterIPs")
-    cips = [c for c in cips if is_str(c)] if isinstance(cips, list) else []
-    cip = cip if is_str(cip) else ""
-    ips = cips or ([cip] if cip else [])
-    cip_path = sp + (("clusterIP",) if cip else ("clusterIPs", 0))
-    headless = len(ips) == 1 and ips[0] == "None"
-    ports = spec.get("ports")
-    ports = ports if isinstance(ports, list) else []
-    if not ports and not headless and typ != "ExternalName":
+    if not list_at(spec, "ports") and not ips.headless and typ != "ExternalName":
         out.append(required(sp + ("ports",), "a Service needs at least one port (only headless clusterIP: None and "
                                               "ExternalName services may have none)", REQUIRED_VALUE))
-    if typ in ("LoadBalancer", "NodePort") and headless:
-        out.append(invalid(cip_path, "None", f"may not be set to 'None' for {typ} services", INVALID_VALUE,
+    if typ in ("LoadBalancer", "NodePort") and ips.headless:
+        out.append(invalid(ips.path, "None", f"may not be set to 'None' for {typ} services", INVALID_VALUE,
                            "headless services have no cluster IP to route node ports to; remove clusterIP: None or use type ClusterIP"))
-    if typ == "ExternalName":
-        if ips:
-            out.append(forbidden(cip_path, "may not be set for ExternalName services (an ExternalName service is a DNS CNAME, it has no cluster IP)", FORBIDDEN_FIELD))
-        if spec.get("ipFamilies"):
-            out.append(forbidden(sp + ("ipFamilies",), "may not be set for ExternalName services", FORBIDDEN_FIELD))
-        if spec.get("ipFamilyPolicy") is not None:
-            out.append(forbidden(sp + ("ipFamilyPolicy",), "may not be set for ExternalName services", FORBIDDEN_FIELD))
-        name = spec.get("externalName")
-        cname = name[:-1] if is_str(name) and name.endswith(".") else name
-        if not cname:
-            text = "Required value: an ExternalName service needs spec.externalName (the DNS name it aliases)"
-            out.append(P(sp + ("externalName",), text, REQUIRED_VALUE) if "externalName" in spec
-                       else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName"))
-        elif is_str(cname):
-            out.extend(host_errors(sp + ("externalName",), name, v.is_dns1123_subdomain(cname),
-                                    "externalName must be a DNS name such as db.example.com (not a URL or an IP address)"))
-    # Ports.
+    return out
+
+
+def _external_name(spec: dict, ips: _ServiceIPs) -> List[Problem]:
+    """An ExternalName service: a DNS name, no cluster IP, no IP families."""
+    sp = ("spec",)
+    out: List[Problem] = []
+    if ips.ips:
+        out.append(forbidden(ips.path, "may not be set for ExternalName services (an ExternalName service is a DNS CNAME, it has no cluster IP)", FORBIDDEN_FIELD))
+    if spec.get("ipFamilies"):
+        out.append(forbidden(sp + ("ipFamilies",), "may not be set for ExternalName services", FORBIDDEN_FIELD))
+    if spec.get("ipFamilyPolicy") is not None:
+        out.append(forbidden(sp + ("ipFamilyPolicy",), "may not be set for ExternalName services", FORBIDDEN_FIELD))
+    name = spec.get("externalName")
+    cname = name[:-1] if is_str(name) and name.endswith(".") else name
+    if not cname:
+        text = "Required value: an ExternalName service needs spec.externalName (the DNS name it aliases)"
+        out.append(P(sp + ("externalName",), text, REQUIRED_VALUE) if "externalName" in spec
+                   else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName"))
+    elif is_str(cname):
+        out.extend(host_errors(sp + ("externalName",), name, v.is_dns1123_subdomain(cname),
+                               "externalName must be a DNS name such as db.example.com (not a URL or an IP address)"))
+    return out
+
+
+def _service_ports(ports: list, typ: str) -> List[Problem]:
+    """validateServicePort for each port, plus the uniqueness of names,
+    port/protocol pairs and nodePorts across them."""
+    out: List[Problem] = []
     names = set()
     seen_ports = set()
     seen_node_ports = set()
     for i, p in enumerate(ports):
         if not isinstance(p, dict):
             continue
-        pp = sp + ("ports", i)
-        name = p.get("name")
-        if len(ports) > 1 and not name:
-            out.append(required(pp + ("name",), "every port needs a name when a Service has more than one port", REQUIRED_VALUE,
-                                at="key" if "name" in p else "value"))
-        elif is_str(name) and name:
-            out.extend(invalid_msgs(pp + ("name",), name, v.is_dns1123_label(name), INVALID_VALUE))
-            if name in names:
-                out.append(duplicate(pp + ("name",), name, DUPLICATE_VALUE))
-            names.add(name)
+        pp = ("spec", "ports", i)
+        out.extend(_service_port_name(p, pp, len(ports), names))
         port = p.get("port")
         if is_int(port):
             out.extend(port_num_errors(pp + ("port",), port))
@@ -140,21 +173,7 @@ def service(obj, ctx):
             out.extend(qualified_name(pp + ("appProtocol",), ap))
         np = p.get("nodePort")
         if is_int(np) and np != 0:
-            if typ == "ClusterIP":
-                out.append(forbidden(pp + ("nodePort",), "may not be used when `type` is 'ClusterIP' (use type NodePort or LoadBalancer, or drop nodePort)", FORBIDDEN_FIELD))
-            elif typ in ("NodePort", "LoadBalancer") and not NODE_PORT_MIN <= np <= NODE_PORT_MAX:
-                # A warning: the allocator rejects it on a real create, but
-                # server-side dry-run skips the range check (oracle-confirmed)
-                # and clusters may configure another --service-node-port-range.
-                out.append(invalid(pp + ("nodePort",), np,
-                                   f"provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}",
-                                   NODE_PORT_RANGE, "the API server's default --service-node-port-range; a real create fails although "
-                                   "--dry-run=server passes; omit nodePort to get one allocated")._replace(severity="warning"))
-            key = (proto, np)
-            if typed and key in seen_node_ports:
-                out.append(duplicate(pp + ("nodePort",), np, DUPLICATE_VALUE))
-            if typed:
-                seen_node_ports.add(key)
+            out.extend(_node_port(np, pp, typ, proto if typed else None, seen_node_ports))
         if is_int(port) and typed:
             key = (proto, port)
             if key in seen_ports:
@@ -162,15 +181,54 @@ def service(obj, ctx):
                                    f"(port {port}/{proto} is already used by another entry of spec.ports; each port/protocol pair must be unique)",
                                    DUPLICATE_VALUE))
             seen_ports.add(key)
-    sel = spec.get("selector")
-    if isinstance(sel, dict):
-        out.extend(validate_labels(sel, sp + ("selector",), INVALID_LABEL))
-    # Session affinity.
+    return out
+
+
+def _service_port_name(p: dict, pp, count: int, names: set) -> List[Problem]:
+    """Every port named when there are several; names DNS labels, unique."""
+    name = p.get("name")
+    if count > 1 and not name:
+        return [required(pp + ("name",), "every port needs a name when a Service has more than one port", REQUIRED_VALUE,
+                         at="key" if "name" in p else "value")]
+    out: List[Problem] = []
+    if is_str(name) and name:
+        out.extend(invalid_msgs(pp + ("name",), name, v.is_dns1123_label(name), INVALID_VALUE))
+        if name in names:
+            out.append(duplicate(pp + ("name",), name, DUPLICATE_VALUE))
+        names.add(name)
+    return out
+
+
+def _node_port(np: int, pp, typ: str, proto, seen: set) -> List[Problem]:
+    """A nodePort: not on ClusterIP services, in the allocator's range, unique
+    per protocol (``proto`` None: a protocol of the wrong type, not compared)."""
+    out: List[Problem] = []
+    if typ == "ClusterIP":
+        out.append(forbidden(pp + ("nodePort",), "may not be used when `type` is 'ClusterIP' (use type NodePort or LoadBalancer, or drop nodePort)", FORBIDDEN_FIELD))
+    elif typ in ("NodePort", "LoadBalancer") and not NODE_PORT_MIN <= np <= NODE_PORT_MAX:
+        # A warning: the allocator rejects it on a real create, but
+        # server-side dry-run skips the range check (oracle-confirmed)
+        # and clusters may configure another --service-node-port-range.
+        out.append(invalid(pp + ("nodePort",), np,
+                           f"provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}",
+                           NODE_PORT_RANGE, "the API server's default --service-node-port-range; a real create fails although "
+                           "--dry-run=server passes; omit nodePort to get one allocated")._replace(severity="warning"))
+    if proto is not None:
+        key = (proto, np)
+        if key in seen:
+            out.append(duplicate(pp + ("nodePort",), np, DUPLICATE_VALUE))
+        seen.add(key)
+    return out
+
+
+def _session_affinity(spec: dict) -> List[Problem]:
+    """sessionAffinity (defaulted to None) and the ClientIP timeout."""
+    sp = ("spec",)
+    out: List[Problem] = []
     sa = spec.get("sessionAffinity")
     sa = sa if is_str(sa) and sa else "None"
     if sa not in SESSION_AFFINITY:
         out.append(unsupported(sp + ("sessionAffinity",), sa, SESSION_AFFINITY, UNSUPPORTED_VALUE))
-    sac = spec.get("sessionAffinityConfig")
     if sa == "ClientIP":
         t = dict_at(spec, "sessionAffinityConfig", "clientIP").get("timeoutSeconds")
         if is_int(t) and not 0 < t <= MAX_CLIENT_IP_AFFINITY_SECONDS:
@@ -178,22 +236,22 @@ def service(obj, ctx):
                                f"must be greater than 0 and less than {MAX_CLIENT_IP_AFFINITY_SECONDS}", INVALID_VALUE))
     # sessionAffinity None with a sessionAffinityConfig: the Go check exists but
     # the config is dropped first (oracle-confirmed: accepted).
-    if typ != "ExternalName":
-        out.extend(_cluster_ips(spec, cip, cips, headless))
-    for i, ip in enumerate(list_at(spec, "externalIPs")):
-        if is_str(ip):
-            out.extend(_non_special_ip(sp + ("externalIPs", i), ip))
-    # Source ranges, LB-only fields.
+    return out
+
+
+def _source_ranges(spec: dict, typ: str, anns: dict) -> List[Problem]:
+    """loadBalancerSourceRanges, or else the annotation of the same name: LoadBalancer only, CIDRs."""
+    out: List[Problem] = []
     ranges = spec.get("loadBalancerSourceRanges")
     if isinstance(ranges, list) and ranges:
         if typ != "LoadBalancer":
-            out.append(forbidden(sp + ("loadBalancerSourceRanges",), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
+            out.append(forbidden(("spec", "loadBalancerSourceRanges"), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
         for i, r in enumerate(ranges):
             if is_str(r):
-                out.extend(cidr_errors(sp + ("loadBalancerSourceRanges", i), r.strip()))
-    elif is_str(dict_at(obj.data, "metadata", "annotations").get(LB_SOURCE_RANGES_ANNOTATION)):
+                out.extend(cidr_errors(("spec", "loadBalancerSourceRanges", i), r.strip()))
+    elif is_str(anns.get(LB_SOURCE_RANGES_ANNOTATION)):
         ap = ("metadata", "annotations", LB_SOURCE_RANGES_ANNOTATION)
-        val = dict_at(obj.data, "metadata", "annotations")[LB_SOURCE_RANGES_ANNOTATION]
+        val = anns[LB_SOURCE_RANGES_ANNOTATION]
         if typ != "LoadBalancer":
             out.append(forbidden(ap, "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD))
         if val.strip():
@@ -202,12 +260,23 @@ def service(obj, ctx):
                 msgs = cidr_strict_errors(r)
                 if msgs:
                     out.append(invalid(ap, r, msgs[0], INVALID_VALUE))
-    anns = dict_at(obj.data, "metadata", "annotations")
+    return out
+
+
+def _topology_annotations(anns: dict) -> List[Problem]:
+    """The topology-mode annotation and its deprecated predecessor must agree."""
     mode, hints = anns.get(TOPOLOGY_MODE_ANNOTATION), anns.get(TOPOLOGY_HINTS_ANNOTATION)
     if is_str(mode) and is_str(hints) and mode != hints:
-        out.append(invalid(("metadata", "annotations", TOPOLOGY_MODE_ANNOTATION), mode,
-                           f"must match annotations[{TOPOLOGY_HINTS_ANNOTATION}] when both are specified", INVALID_VALUE,
-                           f"drop the deprecated {TOPOLOGY_HINTS_ANNOTATION} annotation"))
+        return [invalid(("metadata", "annotations", TOPOLOGY_MODE_ANNOTATION), mode,
+                        f"must match annotations[{TOPOLOGY_HINTS_ANNOTATION}] when both are specified", INVALID_VALUE,
+                        f"drop the deprecated {TOPOLOGY_HINTS_ANNOTATION} annotation")]
+    return []
+
+
+def _load_balancer_fields(spec: dict, typ: str) -> List[Problem]:
+    """allocateLoadBalancerNodePorts and loadBalancerClass: LoadBalancer only."""
+    sp = ("spec",)
+    out: List[Problem] = []
     if spec.get("allocateLoadBalancerNodePorts") is not None and typ != "LoadBalancer":
         out.append(forbidden(sp + ("allocateLoadBalancerNodePorts",), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
     lbc = spec.get("loadBalancerClass")
@@ -216,7 +285,13 @@ def service(obj, ctx):
             out.extend(qualified_name(sp + ("loadBalancerClass",), lbc))
         else:
             out.append(forbidden(sp + ("loadBalancerClass",), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
-    # Traffic policies.
+    return out
+
+
+def _traffic_policies(spec: dict, typ: str) -> List[Problem]:
+    """externalTrafficPolicy, healthCheckNodePort, internalTrafficPolicy, trafficDistribution."""
+    sp = ("spec",)
+    out: List[Problem] = []
     etp = spec.get("externalTrafficPolicy")
     accessible = typ in ("LoadBalancer", "NodePort") or (typ == "ClusterIP" and bool(list_at(spec, "externalIPs")))
     if is_str(etp) and etp:

@@ -269,122 +269,157 @@ def _volume_source(vol: dict, path, out, opts: PodOpts):
         out.append(m.forbidden(path + (extra,), "may not specify more than 1 volume type", FORBIDDEN_FIELD, at="key",
                                hint="each volume has exactly one source; split it into two volumes"))
     k = present[0]
-    src = vol.get(k)
+    src = dict_at(vol.get(k))
     sp = path + (k,)
-    if not isinstance(src, dict):
-        src = {}
-    if k == "emptyDir":
-        sl = src.get("sizeLimit")
-        if sl is not None:
-            try:
-                if parse_quantity(sl) < 0:
-                    out.append(m.forbidden(sp + ("sizeLimit",), "SizeLimit field must be a valid resource quantity", FORBIDDEN_FIELD))
-            except QuantityError:
-                pass
-    elif k == "hostPath":
-        p = src.get("path")
-        if not isinstance(p, str) or not p:
-            out.append(m.required(sp + ("path",), "", REQUIRED_VALUE))
-        else:
-            _path_no_backsteps(p, sp + ("path",), out)
-            t = src.get("type")
-            if isinstance(t, str) and t not in HOST_PATH_TYPES:
-                out.append(m.unsupported(sp + ("type",), t, HOST_PATH_TYPES, UNSUPPORTED_VALUE))
-    elif k == "secret":
-        if not str_at(src.get("secretName")):
-            out.append(m.required(sp + ("secretName",), "", REQUIRED_VALUE, hint="a secret volume names its Secret with secretName, not name"))
-        _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
-        for i, kp in enumerate(list_at(src.get("items"))):
-            if isinstance(kp, dict):
-                _key_to_path(kp, sp + ("items", i), out)
-    elif k == "configMap":
-        if not str_at(src.get("name")):
-            out.append(m.required(sp + ("name",), "", REQUIRED_VALUE))
-        _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
-        for i, kp in enumerate(list_at(src.get("items"))):
-            if isinstance(kp, dict):
-                _key_to_path(kp, sp + ("items", i), out)
-    elif k == "persistentVolumeClaim":
-        if not str_at(src.get("claimName")):
-            out.append(m.required(sp + ("claimName",), "", REQUIRED_VALUE))
-    elif k == "nfs":
-        if not str_at(src.get("server")):
-            out.append(m.required(sp + ("server",), "", REQUIRED_VALUE))
-        p = str_at(src.get("path"))
-        if not p:
-            out.append(m.required(sp + ("path",), "", REQUIRED_VALUE))
-        if not p.startswith("/"):
-            out.append(m.invalid(sp + ("path",), p, "must be an absolute path", INVALID_VALUE))
-    elif k == "downwardAPI":
-        _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
-        for i, f in enumerate(list_at(src.get("items"))):
-            if isinstance(f, dict):
-                _downward_file(f, sp + ("items", i), out, src_path=sp)
-    elif k == "projected":
-        _projected(src, sp, out, opts)
-    elif k == "gitRepo":
-        if not str_at(src.get("repository")):
-            out.append(m.required(sp + ("repository",), "", REQUIRED_VALUE))
-        d = src.get("directory")
-        if isinstance(d, str) and d:
-            _local_descending_path(d, sp + ("directory",), out)
-    elif k == "csi":
-        drv = src.get("driver")
-        if not isinstance(drv, str) or not drv:
-            out.append(m.required(sp + ("driver",), "", REQUIRED_VALUE))
-        else:
-            if len(drv) > 63:
-                out.append(m.too_long(sp + ("driver",), 63, TOO_LONG))
-            if not CSI_DRIVER_RE.match(drv.lower()):
-                out.append(m.invalid(sp + ("driver",), drv, "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", INVALID_VALUE))
-    elif k == "ephemeral":
-        vct = src.get("volumeClaimTemplate")
-        if not isinstance(vct, dict):
-            out.append(m.required(sp + ("volumeClaimTemplate",), "", REQUIRED_VALUE, anchor=sp, at="key"))
-        elif isinstance(vct.get("spec"), dict):
-            claim_template_spec(vct["spec"], sp + ("volumeClaimTemplate", "spec"), out)
-    elif k == "image":
-        if opts.is_pod and not str_at(src.get("reference")):
-            out.append(m.required(sp + ("reference",), "", REQUIRED_VALUE))
-        pp = src.get("pullPolicy")
-        if isinstance(pp, str) and pp and pp not in PULL_POLICIES:
-            out.append(m.unsupported(sp + ("pullPolicy",), pp, PULL_POLICIES, UNSUPPORTED_VALUE))
-    elif k in ("gcePersistentDisk",):
-        if not str_at(src.get("pdName")):
-            out.append(m.required(sp + ("pdName",), "", REQUIRED_VALUE))
-    elif k == "awsElasticBlockStore":
-        if not str_at(src.get("volumeID")):
-            out.append(m.required(sp + ("volumeID",), "", REQUIRED_VALUE))
-    elif k == "iscsi":
-        if not str_at(src.get("targetPortal")):
-            out.append(m.required(sp + ("targetPortal",), "", REQUIRED_VALUE))
-        if not str_at(src.get("iqn")):
-            out.append(m.required(sp + ("iqn",), "", REQUIRED_VALUE))
-    elif k == "fc":
-        wwns, wwids = list_at(src.get("targetWWNs")), list_at(src.get("wwids"))
-        if not wwns and not wwids:
-            out.append(m.required(sp + ("targetWWNs",), "must specify either targetWWNs or wwids, but not both", REQUIRED_VALUE, anchor=sp, at="key"))
-        if wwns and wwids:
-            out.append(m.invalid(sp + ("targetWWNs",), wwns, "targetWWNs and wwids can not be specified simultaneously", INVALID_VALUE))
-        if wwns:
-            lun = src.get("lun")
-            if lun is None:
-                out.append(m.required(sp + ("lun",), "lun is required if targetWWNs is specified", REQUIRED_VALUE, anchor=sp, at="key"))
-            elif is_int(lun) and not 0 <= lun <= 255:
-                out.append(m.invalid(sp + ("lun",), lun, v.inclusive_range_error(0, 255), INVALID_VALUE))
-    elif k == "azureFile":
-        if not str_at(src.get("secretName")):
-            out.append(m.required(sp + ("secretName",), "", REQUIRED_VALUE))
-        if not str_at(src.get("shareName")):
-            out.append(m.required(sp + ("shareName",), "", REQUIRED_VALUE))
-    elif k == "cephfs":
-        if not list_at(src.get("monitors")):
-            out.append(m.required(sp + ("monitors",), "", REQUIRED_VALUE))
-    elif k == "rbd":
-        if not list_at(src.get("monitors")):
-            out.append(m.required(sp + ("monitors",), "", REQUIRED_VALUE))
-        if not str_at(src.get("image")):
-            out.append(m.required(sp + ("image",), "", REQUIRED_VALUE))
+    for field_name in _VOLUME_REQUIRED_STRINGS.get(k, ()):
+        if not str_at(src.get(field_name)):
+            out.append(m.required(sp + (field_name,), "", REQUIRED_VALUE))
+    check = _VOLUME_SOURCE_CHECKS.get(k)
+    if check is not None:
+        check(src, sp, out, opts)
+
+
+# Sources whose only checks are non-empty string fields (validateXVolumeSource).
+_VOLUME_REQUIRED_STRINGS = {
+    "persistentVolumeClaim": ("claimName",),
+    "gcePersistentDisk": ("pdName",),
+    "awsElasticBlockStore": ("volumeID",),
+    "iscsi": ("targetPortal", "iqn"),
+    "azureFile": ("secretName", "shareName"),
+}
+
+
+def _empty_dir_source(src: dict, sp, out, opts):
+    sl = src.get("sizeLimit")
+    if sl is not None:
+        try:
+            if parse_quantity(sl) < 0:
+                out.append(m.forbidden(sp + ("sizeLimit",), "SizeLimit field must be a valid resource quantity", FORBIDDEN_FIELD))
+        except QuantityError:
+            pass
+
+
+def _host_path_source(src: dict, sp, out, opts):
+    p = src.get("path")
+    if not isinstance(p, str) or not p:
+        out.append(m.required(sp + ("path",), "", REQUIRED_VALUE))
+        return
+    _path_no_backsteps(p, sp + ("path",), out)
+    t = src.get("type")
+    if isinstance(t, str) and t not in HOST_PATH_TYPES:
+        out.append(m.unsupported(sp + ("type",), t, HOST_PATH_TYPES, UNSUPPORTED_VALUE))
+
+
+def _secret_source(src: dict, sp, out, opts):
+    if not str_at(src.get("secretName")):
+        out.append(m.required(sp + ("secretName",), "", REQUIRED_VALUE, hint="a secret volume names its Secret with secretName, not name"))
+    _key_to_path_items(src, sp, out)
+
+
+def _config_map_source(src: dict, sp, out, opts):
+    if not str_at(src.get("name")):
+        out.append(m.required(sp + ("name",), "", REQUIRED_VALUE))
+    _key_to_path_items(src, sp, out)
+
+
+def _key_to_path_items(src: dict, sp, out):
+    """defaultMode and items of a Secret or ConfigMap volume."""
+    _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
+    for i, kp in enumerate(list_at(src.get("items"))):
+        if isinstance(kp, dict):
+            _key_to_path(kp, sp + ("items", i), out)
+
+
+def _nfs_source(src: dict, sp, out, opts):
+    if not str_at(src.get("server")):
+        out.append(m.required(sp + ("server",), "", REQUIRED_VALUE))
+    p = str_at(src.get("path"))
+    if not p:
+        out.append(m.required(sp + ("path",), "", REQUIRED_VALUE))
+    if not p.startswith("/"):
+        out.append(m.invalid(sp + ("path",), p, "must be an absolute path", INVALID_VALUE))
+
+
+def _downward_api_source(src: dict, sp, out, opts):
+    _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
+    for i, f in enumerate(list_at(src.get("items"))):
+        if isinstance(f, dict):
+            _downward_file(f, sp + ("items", i), out, src_path=sp)
+
+
+def _git_repo_source(src: dict, sp, out, opts):
+    if not str_at(src.get("repository")):
+        out.append(m.required(sp + ("repository",), "", REQUIRED_VALUE))
+    d = src.get("directory")
+    if isinstance(d, str) and d:
+        _local_descending_path(d, sp + ("directory",), out)
+
+
+def _csi_source(src: dict, sp, out, opts):
+    drv = src.get("driver")
+    if not isinstance(drv, str) or not drv:
+        out.append(m.required(sp + ("driver",), "", REQUIRED_VALUE))
+        return
+    if len(drv) > 63:
+        out.append(m.too_long(sp + ("driver",), 63, TOO_LONG))
+    if not CSI_DRIVER_RE.match(drv.lower()):
+        out.append(m.invalid(sp + ("driver",), drv, "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", INVALID_VALUE))
+
+
+def _ephemeral_source(src: dict, sp, out, opts):
+    vct = src.get("volumeClaimTemplate")
+    if not isinstance(vct, dict):
+        out.append(m.required(sp + ("volumeClaimTemplate",), "", REQUIRED_VALUE, anchor=sp, at="key"))
+    elif isinstance(vct.get("spec"), dict):
+        claim_template_spec(vct["spec"], sp + ("volumeClaimTemplate", "spec"), out)
+
+
+def _image_source(src: dict, sp, out, opts):
+    if opts.is_pod and not str_at(src.get("reference")):
+        out.append(m.required(sp + ("reference",), "", REQUIRED_VALUE))
+    pp = src.get("pullPolicy")
+    if isinstance(pp, str) and pp and pp not in PULL_POLICIES:
+        out.append(m.unsupported(sp + ("pullPolicy",), pp, PULL_POLICIES, UNSUPPORTED_VALUE))
+
+
+def _fc_source(src: dict, sp, out, opts):
+    wwns, wwids = list_at(src.get("targetWWNs")), list_at(src.get("wwids"))
+    if not wwns and not wwids:
+        out.append(m.required(sp + ("targetWWNs",), "must specify either targetWWNs or wwids, but not both", REQUIRED_VALUE, anchor=sp, at="key"))
+    if wwns and wwids:
+        out.append(m.invalid(sp + ("targetWWNs",), wwns, "targetWWNs and wwids can not be specified simultaneously", INVALID_VALUE))
+    if wwns:
+        lun = src.get("lun")
+        if lun is None:
+            out.append(m.required(sp + ("lun",), "lun is required if targetWWNs is specified", REQUIRED_VALUE, anchor=sp, at="key"))
+        elif is_int(lun) and not 0 <= lun <= 255:
+            out.append(m.invalid(sp + ("lun",), lun, v.inclusive_range_error(0, 255), INVALID_VALUE))
+
+
+def _ceph_source(src: dict, sp, out, opts):
+    """cephfs and rbd: monitors; rbd also an image."""
+    if not list_at(src.get("monitors")):
+        out.append(m.required(sp + ("monitors",), "", REQUIRED_VALUE))
+    if sp[-1] == "rbd" and not str_at(src.get("image")):
+        out.append(m.required(sp + ("image",), "", REQUIRED_VALUE))
+
+
+_VOLUME_SOURCE_CHECKS = {
+    "emptyDir": _empty_dir_source,
+    "hostPath": _host_path_source,
+    "secret": _secret_source,
+    "configMap": _config_map_source,
+    "nfs": _nfs_source,
+    "downwardAPI": _downward_api_source,
+    "projected": _projected,
+    "gitRepo": _git_repo_source,
+    "csi": _csi_source,
+    "ephemeral": _ephemeral_source,
+    "image": _image_source,
+    "fc": _fc_source,
+    "cephfs": _ceph_source,
+    "rbd": _ceph_source,
+}
 
 
 ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
@@ -1264,9 +1299,38 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
     claim_names = {c.get("name") for c in list_at(spec.get("resourceClaims")) if isinstance(c, dict) and isinstance(c.get("name"), str)}
     _resource_claims(spec.get("resourceClaims"), path + ("resourceClaims",), out)
     restart = spec.get("restartPolicy") if isinstance(spec.get("restartPolicy"), str) else "Always"
+    env = (volumes, claim_names, opts, restart, grace)
+    names: Dict[str, Path] = {}  # container name -> where it was first used
+    _containers(spec.get("containers"), path, out, env, names)
+    _init_containers(spec.get("initContainers"), path, out, env, names)
+    _ephemeral_containers(spec.get("ephemeralContainers"), path, out, is_pod)
+    _host_network_ports(spec, path, out)
+    rpol = spec.get("restartPolicy")
+    if isinstance(rpol, str) and rpol and rpol not in ("Always", "OnFailure", "Never"):
+        out.append(m.unsupported(path + ("restartPolicy",), rpol, ("Always", "OnFailure", "Never"), UNSUPPORTED_VALUE))
+    _dns(spec, path, out, opts)
+    out.extend(m.validate_labels(spec.get("nodeSelector"), path + ("nodeSelector",), INVALID_VALUE))
+    _pod_security_context(spec.get("securityContext"), spec, path + ("securityContext",), out)
+    if spec.get("hostUsers") is False:
+        for f in ("hostNetwork", "hostPID", "hostIPC"):
+            if spec.get(f) is True:
+                out.append(m.forbidden(path + (f,), "when `pod.Spec.HostUsers` is false", FORBIDDEN_FIELD))
+    _affinity(spec.get("affinity"), path + ("affinity",), out)
+    _pod_gates(spec, path, out)
+    _topology_spread(spec.get("topologySpreadConstraints"), path + ("topologySpreadConstraints",), out)
+    _pod_names(spec, path, out)
+    _tolerations(spec.get("tolerations"), path + ("tolerations",), out)
+    _host_aliases(spec.get("hostAliases"), path, out)
+    _priority(spec, path, out, is_pod)
+    _pod_os(spec, path, out)
+    if is_pod:
+        _pod_admission(spec, path, out)
+    return out
 
-    containers = spec.get("containers")
-    names: Dict[str, Path] = {}
+
+def _containers(containers, path: Path, out, env, names: Dict[str, Path]):
+    """validateContainers: each container, unique names, host ports."""
+    volumes, claim_names, opts, restart, grace = env
     if isinstance(containers, list) and not containers:
         out.append(m.required(path + ("containers",), "", REQUIRED_VALUE, hint="a pod needs at least one container"))
     for i, c in enumerate(list_at(containers)):
@@ -1292,7 +1356,12 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
                 out.append(m.unsupported(cp + ("restartPolicy",), crp, CONTAINER_RESTART_POLICIES, UNSUPPORTED_VALUE))
     out.extend(_host_port_conflicts(list_at(containers), path + ("containers",)))
 
-    for i, c in enumerate(list_at(spec.get("initContainers"))):
+
+def _init_containers(containers, path: Path, out, env, names: Dict[str, Path]):
+    """validateInitContainers: sidecars (restartPolicy: Always) take lifecycle
+    and probes, other init containers do not."""
+    volumes, claim_names, opts, restart, grace = env
+    for i, c in enumerate(list_at(containers)):
         if not isinstance(c, dict):
             continue
         cp = path + ("initContainers", i)
@@ -1320,7 +1389,9 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
                     out.append(m.forbidden(cp + (f,), "may not be set for init containers without restartPolicy=Always", FORBIDDEN_FIELD, at="key",
                                            hint="add restartPolicy: Always to make it a sidecar, or drop the field"))
 
-    eph = spec.get("ephemeralContainers")
+
+def _ephemeral_containers(eph, path: Path, out, is_pod: bool):
+    """Ephemeral containers are added by kubectl debug, never on create or in a template."""
     if isinstance(eph, list) and eph:
         if is_pod:
             out.append(m.forbidden(path + ("ephemeralContainers",), "cannot be set on create", FORBIDDEN_FIELD, at="key",
@@ -1328,27 +1399,22 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         else:
             out.append(m.forbidden(path + ("ephemeralContainers",), "ephemeral containers not allowed in pod template", FORBIDDEN_FIELD, at="key"))
 
-    # validatePodHostNetworkDeps
-    if spec.get("hostNetwork") is True:
-        for i, c in enumerate(list_at(containers)):
-            for j, port in enumerate(list_at(dict_at(c).get("ports"))):
-                if not isinstance(port, dict):
-                    continue
-                hp, cpn = port.get("hostPort"), port.get("containerPort")
-                if is_int(hp) and is_int(cpn) and hp != 0 and hp != cpn:
-                    out.append(m.invalid(path + ("containers", i, "ports", j, "hostPort"), hp, "must match `containerPort` when `hostNetwork` is true", INVALID_VALUE))
 
-    rpol = spec.get("restartPolicy")
-    if isinstance(rpol, str) and rpol and rpol not in ("Always", "OnFailure", "Never"):
-        out.append(m.unsupported(path + ("restartPolicy",), rpol, ("Always", "OnFailure", "Never"), UNSUPPORTED_VALUE))
-    _dns(spec, path, out, opts)
-    out.extend(m.validate_labels(spec.get("nodeSelector"), path + ("nodeSelector",), INVALID_VALUE))
-    _pod_security_context(spec.get("securityContext"), spec, path + ("securityContext",), out)
-    if spec.get("hostUsers") is False:
-        for f in ("hostNetwork", "hostPID", "hostIPC"):
-            if spec.get(f) is True:
-                out.append(m.forbidden(path + (f,), "when `pod.Spec.HostUsers` is false", FORBIDDEN_FIELD))
-    _affinity(spec.get("affinity"), path + ("affinity",), out)
+def _host_network_ports(spec: dict, path: Path, out):
+    """validatePodHostNetworkDeps: with hostNetwork, hostPort = containerPort."""
+    if spec.get("hostNetwork") is not True:
+        return
+    for i, c in enumerate(list_at(spec.get("containers"))):
+        for j, port in enumerate(list_at(dict_at(c).get("ports"))):
+            if not isinstance(port, dict):
+                continue
+            hp, cpn = port.get("hostPort"), port.get("containerPort")
+            if is_int(hp) and is_int(cpn) and hp != 0 and hp != cpn:
+                out.append(m.invalid(path + ("containers", i, "ports", j, "hostPort"), hp, "must match `containerPort` when `hostNetwork` is true", INVALID_VALUE))
+
+
+def _pod_gates(spec: dict, path: Path, out):
+    """readinessGates' condition types and schedulingGates' names: qualified names, gates unique."""
     for i, g in enumerate(list_at(spec.get("readinessGates"))):
         ct = dict_at(g).get("conditionType")
         if isinstance(ct, str):
@@ -1361,7 +1427,12 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
             if gn in gates:
                 out.append(m.duplicate(path + ("schedulingGates", i), gn, DUPLICATE_VALUE))
             gates.add(gn)
-    _topology_spread(spec.get("topologySpreadConstraints"), path + ("topologySpreadConstraints",), out)
+
+
+def _pod_names(spec: dict, path: Path, out):
+    """The names a pod spec refers to or takes: service account, node, priority
+    class, runtime class (DNS subdomains), hostname and subdomain (DNS labels),
+    and activeDeadlineSeconds between them as the server orders its errors."""
     for f in ("serviceAccountName", "nodeName", "priorityClassName"):
         val = spec.get(f)
         if isinstance(val, str) and val:
@@ -1382,8 +1453,11 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         val = spec.get(f)
         if isinstance(val, str) and val:
             _dns_label(val, path + (f,), out)
-    _tolerations(spec.get("tolerations"), path + ("tolerations",), out)
-    for i, ha in enumerate(list_at(spec.get("hostAliases"))):
+
+
+def _host_aliases(aliases, path: Path, out):
+    """hostAliases: an IP and DNS-subdomain host names."""
+    for i, ha in enumerate(list_at(aliases)):
         if not isinstance(ha, dict):
             continue
         ip = ha.get("ip")
@@ -1393,12 +1467,15 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         for j, hn in enumerate(list_at(ha.get("hostnames"))):
             if isinstance(hn, str):
                 _dns_subdomain(hn, path + ("hostAliases", i, "hostnames", j), out)
+
+
+def _priority(spec: dict, path: Path, out, is_pod: bool):
+    """preemptionPolicy and priority: on a Pod without priorityClassName the
+    Priority admission plugin (plugin/pkg/admission/priority) runs before
+    validation, computes both from the PriorityClass (none: 0 and
+    PreemptLowerPriority on a fresh cluster) and refuses any other value."""
     pp = spec.get("preemptionPolicy")
     if is_pod and not str_at(spec.get("priorityClassName")):
-        # The Priority admission plugin (plugin/pkg/admission/priority) runs
-        # before validation: it computes priority and preemptionPolicy from the
-        # PriorityClass (none: 0 and PreemptLowerPriority on a fresh cluster)
-        # and refuses any other value.
         if isinstance(pp, str) and pp != "PreemptLowerPriority":
             out.append(m.forbidden(path + ("preemptionPolicy",), f"the string value of PreemptionPolicy ({pp}) must not be provided in pod spec; "
                                    "priority admission controller computed PreemptLowerPriority from the given PriorityClass name", FORBIDDEN_FIELD,
@@ -1410,20 +1487,29 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
                                    hint="set priorityClassName instead; priority is filled in from the class"))
     elif isinstance(pp, str) and pp not in ("PreemptLowerPriority", "Never"):
         out.append(m.unsupported(path + ("preemptionPolicy",), pp, ("PreemptLowerPriority", "Never"), UNSUPPORTED_VALUE))
+
+
+def _pod_os(spec: dict, path: Path, out):
+    """os.name, and the fields that name forbids (validateLinux / validateWindows)."""
     os_ = spec.get("os")
-    if isinstance(os_, dict):
-        osn = os_.get("name")
-        if isinstance(osn, str) and osn not in ("linux", "windows"):
-            out.append(m.unsupported(path + ("os",), osn, ("linux", "windows"), UNSUPPORTED_VALUE, anchor=path + ("os", "name")))
-        elif osn == "linux":
-            _validate_linux(spec, path, out)
-        elif osn == "windows":
-            _validate_windows(spec, path, out)
-    if is_pod and spec.get("overhead") is not None and not str_at(spec.get("runtimeClassName")):
+    if not isinstance(os_, dict):
+        return
+    osn = os_.get("name")
+    if isinstance(osn, str) and osn not in ("linux", "windows"):
+        out.append(m.unsupported(path + ("os",), osn, ("linux", "windows"), UNSUPPORTED_VALUE, anchor=path + ("os", "name")))
+    elif osn == "linux":
+        _validate_linux(spec, path, out)
+    elif osn == "windows":
+        _validate_windows(spec, path, out)
+
+
+def _pod_admission(spec: dict, path: Path, out):
+    """What admission plugins that run before validation refuse in a Pod."""
+    if spec.get("overhead") is not None and not str_at(spec.get("runtimeClassName")):
         # RuntimeClass admission (plugin/pkg/admission/runtimeclass): overhead comes from the class.
         out.append(m.forbidden(path + ("overhead",), "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead", FORBIDDEN_FIELD,
                                at="key", hint="drop spec.overhead; it is filled in from the RuntimeClass"))
-    if is_pod and not str_at(spec.get("serviceAccountName")) and not str_at(spec.get("serviceAccount")):
+    if not str_at(spec.get("serviceAccountName")) and not str_at(spec.get("serviceAccount")):
         # validatePodMetadataAndSpec (pods only): the ServiceAccount admission
         # plugin fills serviceAccountName in later, validation sees it empty.
         for i, vol in enumerate(list_at(spec.get("volumes"))):
@@ -1432,7 +1518,6 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
                     out.append(m.forbidden(path + ("volumes", i, "projected", "sources", j, "serviceAccountToken"),
                                            "must not be specified when serviceAccountName is not set", FORBIDDEN_FIELD, at="key",
                                            hint="set spec.serviceAccountName (e.g. default)"))
-    return out
 
 
 WINDOWS_POD_FORBIDDEN = ("appArmorProfile", "seLinuxOptions", "seccompProfile", "fsGroup", "fsGroupChangePolicy", "sysctls",
