@@ -462,27 +462,37 @@ def secret(obj, ctx):
     """ValidateSecret after the v1 conversion merges stringData into data:
     keys IsConfigMapKey, total size at most 1 MiB, type-specific keys."""
     out: List[Problem] = []
-    data = obj.data.get("data")
-    data = data if isinstance(data, dict) else {}
-    sdata = obj.data.get("stringData")
-    sdata = sdata if isinstance(sdata, dict) else {}
-    merged = {}  # key -> (bytes or None, path)
-    for k, val in data.items():
-        if is_str(k):
-            merged[k] = (_b64decode(val) if val is not None else b"", ("data", k), val)
-    for k, val in sdata.items():
-        if is_str(k):
-            merged[k] = (val.encode("utf-8", "surrogatepass") if is_str(val) else b"", ("stringData", k), val)
+    data = dict_at(obj.data, "data")
+    merged = _secret_data(data, dict_at(obj.data, "stringData"))
     total = 0
     for k, (raw, path, orig) in merged.items():
         out.extend(_config_key(path, k))
         total += len(raw) if raw is not None else _b64len(orig)
     if total > MAX_SECRET_SIZE:
         out.append(P(("data",) if data else ("stringData",),
-                           f"Too long: must have at most {MAX_SECRET_SIZE} bytes (the secret holds {total} bytes)", TOO_LONG, at="key"))
+                     f"Too long: must have at most {MAX_SECRET_SIZE} bytes (the secret holds {total} bytes)", TOO_LONG, at="key"))
     typ = obj.data.get("type")
-    if not is_str(typ) or not typ:
-        return out
+    if is_str(typ) and typ:
+        out.extend(_secret_type_keys(typ, merged, dict_at(obj.data, "metadata", "annotations")))
+    return out
+
+
+def _secret_data(data: dict, sdata: dict) -> dict:
+    """data and stringData merged as the v1 conversion does:
+    key -> (decoded bytes or None when not base64, path, value as written)."""
+    merged = {}
+    for k, val in data.items():
+        if is_str(k):
+            merged[k] = (_b64decode(val) if val is not None else b"", ("data", k), val)
+    for k, val in sdata.items():
+        if is_str(k):
+            merged[k] = (val.encode("utf-8", "surrogatepass") if is_str(val) else b"", ("stringData", k), val)
+    return merged
+
+
+def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem]:
+    """The keys (or annotation) a Secret of a built-in type must have."""
+    out: List[Problem] = []
     tp = ("type",)
 
     def missing(key, why):
@@ -490,22 +500,20 @@ def secret(obj, ctx):
                  SECRET_TYPE_KEYS, where="")
 
     if typ == "kubernetes.io/service-account-token":
-        ann = dict_at(obj.data, "metadata", "annotations").get(SA_NAME_ANNOTATION)
-        if not ann:
+        if not annotations.get(SA_NAME_ANNOTATION):
             out.append(P(tp, f"metadata.annotations[{SA_NAME_ANNOTATION}]: Required value: a service-account-token Secret "
-                                   f"must name its ServiceAccount in the annotation {SA_NAME_ANNOTATION}", SECRET_TYPE_KEYS, where=""))
+                             f"must name its ServiceAccount in the annotation {SA_NAME_ANNOTATION}", SECRET_TYPE_KEYS, where=""))
     elif typ in ("kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson"):
         key = ".dockercfg" if typ == "kubernetes.io/dockercfg" else ".dockerconfigjson"
         if key not in merged:
             out.append(missing(key, "the registry credentials file"))
         else:
             raw, path, _ = merged[key]
-            if raw is not None:
-                err = _json_object_error(raw)
-                if err:
-                    out.append(P(path, f"Invalid value: \"<secret contents redacted>\": {err} "
-                                             f"({key} must hold a JSON object, e.g. the output of `kubectl create secret docker-registry`)",
-                                       SECRET_TYPE_KEYS))
+            err = _json_object_error(raw) if raw is not None else None
+            if err:
+                out.append(P(path, f"Invalid value: \"<secret contents redacted>\": {err} "
+                                   f"({key} must hold a JSON object, e.g. the output of `kubectl create secret docker-registry`)",
+                             SECRET_TYPE_KEYS))
     elif typ == "kubernetes.io/basic-auth":
         if "username" not in merged and "password" not in merged:
             out.append(missing("username", "basic-auth needs a username or a password key"))
@@ -515,7 +523,7 @@ def secret(obj, ctx):
             out.append(missing("ssh-privatekey", "the private key"))
         elif raw is not None and len(raw) == 0:
             out.append(P(merged["ssh-privatekey"][1], "Required value: ssh-privatekey must not be empty in a kubernetes.io/ssh-auth Secret",
-                               SECRET_TYPE_KEYS))
+                         SECRET_TYPE_KEYS))
     elif typ == "kubernetes.io/tls":
         for key in ("tls.crt", "tls.key"):
             if key not in merged:
@@ -903,59 +911,80 @@ def limit_range(obj, ctx):
         ip = ("spec", "limits", i)
         typ = lim.get("type")
         if is_str(typ):
-            msgs = v.is_qualified_name(typ)
-            if msgs:
-                out.extend(invalid_msgs(ip + ("type",), typ, msgs[:1]))
-            elif "/" not in typ and typ not in LIMIT_TYPES:
-                out.append(invalid(ip + ("type",), typ, "must be a standard limit type or fully qualified", INVALID_VALUE,
-                                   "standard types: " + ", ".join(LIMIT_TYPES)))
-            if typ in types_seen:
-                out.append(duplicate(ip + ("type",), typ, DUPLICATE_VALUE))
-            types_seen.add(typ)
-        name_fn = _container_resource_name if typ in ("Pod", "Container") else _resource_name
-        values = {}
-        for part in ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"):
-            m = lim.get(part)
-            if not isinstance(m, dict):
-                continue
-            if typ == "Pod" and part in ("default", "defaultRequest"):
-                if m:
-                    out.append(forbidden(ip + (part,), "may not be specified when `type` is 'Pod'", FORBIDDEN_FIELD, at="key"))
-                continue
-            for k, raw in m.items():
-                if not is_str(k):
-                    continue
-                out.extend(name_fn(ip + (part, k), k))
-                q = quantity(raw)
-                if q is not None:
-                    values.setdefault(k, {})[part] = (q, raw)
+            out.extend(_limit_type(ip, typ, types_seen))
+        values = _limit_values(lim, ip, typ, out)
         if typ == "PersistentVolumeClaim":
             if "storage" not in dict_at(lim, "min") and "storage" not in dict_at(lim, "max"):
                 out.append(required(ip, "either minimum or maximum storage value is required, but neither was provided", REQUIRED_VALUE, at="key"))
         for k, vals in values.items():
-            mn, mx, df, dr, ratio = (vals.get(x) for x in ("min", "max", "default", "defaultRequest", "maxLimitRequestRatio"))
+            out.extend(_limit_order(ip, k, vals))
+    return out
 
-            def bad(part, shown, msg):
-                out.append(invalid(ip + (part, k), fmt_quantity(shown[1]), msg, INVALID_VALUE))
 
-            if mn and mx and mn[0] > mx[0]:
-                bad("min", mn, f"min value {fmt_quantity(mn[1])} is greater than max value {fmt_quantity(mx[1])}")
-            if dr and mn and mn[0] > dr[0]:
-                bad("defaultRequest", dr, f"min value {fmt_quantity(mn[1])} is greater than default request value {fmt_quantity(dr[1])}")
-            if dr and mx and dr[0] > mx[0]:
-                bad("defaultRequest", dr, f"default request value {fmt_quantity(dr[1])} is greater than max value {fmt_quantity(mx[1])}")
-            if dr and df and dr[0] > df[0]:
-                bad("defaultRequest", dr, f"default request value {fmt_quantity(dr[1])} is greater than default limit value {fmt_quantity(df[1])}")
-            if df and mn and mn[0] > df[0]:
-                bad("default", mn, f"min value {fmt_quantity(mn[1])} is greater than default value {fmt_quantity(df[1])}")
-            if df and mx and df[0] > mx[0]:
-                bad("default", mx, f"default value {fmt_quantity(df[1])} is greater than max value {fmt_quantity(mx[1])}")
-            if ratio and ratio[0] < 1:
-                bad("maxLimitRequestRatio", ratio, f"ratio {fmt_quantity(ratio[1])} is less than 1")
-            if ratio and mn and mx and mn[0] > 0 and ratio[0] > mx[0] / mn[0]:
-                bad("maxLimitRequestRatio", ratio, f"ratio {fmt_quantity(ratio[1])} is greater than max/min = {float(mx[0] / mn[0]):f}")
-            if not _overcommit_allowed(k) and df and dr and df[0] != dr[0]:
-                bad("defaultRequest", dr, f"default value {fmt_quantity(df[1])} must equal to defaultRequest value {fmt_quantity(dr[1])} in {k}")
+def _limit_type(ip, typ: str, types_seen: set) -> List[Problem]:
+    """A limit's type: a standard type or a qualified name, each once."""
+    out: List[Problem] = []
+    msgs = v.is_qualified_name(typ)
+    if msgs:
+        out.extend(invalid_msgs(ip + ("type",), typ, msgs[:1]))
+    elif "/" not in typ and typ not in LIMIT_TYPES:
+        out.append(invalid(ip + ("type",), typ, "must be a standard limit type or fully qualified", INVALID_VALUE,
+                           "standard types: " + ", ".join(LIMIT_TYPES)))
+    if typ in types_seen:
+        out.append(duplicate(ip + ("type",), typ, DUPLICATE_VALUE))
+    types_seen.add(typ)
+    return out
+
+
+def _limit_values(lim: dict, ip, typ, out: List[Problem]) -> dict:
+    """Resource names of max/min/default/defaultRequest/maxLimitRequestRatio
+    (errors appended to ``out``); returns resource -> {part: (value, raw)}."""
+    name_fn = _container_resource_name if typ in ("Pod", "Container") else _resource_name
+    values: dict = {}
+    for part in ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"):
+        m = lim.get(part)
+        if not isinstance(m, dict):
+            continue
+        if typ == "Pod" and part in ("default", "defaultRequest"):
+            if m:
+                out.append(forbidden(ip + (part,), "may not be specified when `type` is 'Pod'", FORBIDDEN_FIELD, at="key"))
+            continue
+        for k, raw in m.items():
+            if not is_str(k):
+                continue
+            out.extend(name_fn(ip + (part, k), k))
+            q = quantity(raw)
+            if q is not None:
+                values.setdefault(k, {})[part] = (q, raw)
+    return values
+
+
+def _limit_order(ip, k: str, vals: dict) -> List[Problem]:
+    """min <= defaultRequest <= default <= max and the request ratio, for one resource."""
+    out: List[Problem] = []
+    mn, mx, df, dr, ratio = (vals.get(x) for x in ("min", "max", "default", "defaultRequest", "maxLimitRequestRatio"))
+
+    def bad(part, shown, msg):
+        out.append(invalid(ip + (part, k), fmt_quantity(shown[1]), msg, INVALID_VALUE))
+
+    if mn and mx and mn[0] > mx[0]:
+        bad("min", mn, f"min value {fmt_quantity(mn[1])} is greater than max value {fmt_quantity(mx[1])}")
+    if dr and mn and mn[0] > dr[0]:
+        bad("defaultRequest", dr, f"min value {fmt_quantity(mn[1])} is greater than default request value {fmt_quantity(dr[1])}")
+    if dr and mx and dr[0] > mx[0]:
+        bad("defaultRequest", dr, f"default request value {fmt_quantity(dr[1])} is greater than max value {fmt_quantity(mx[1])}")
+    if dr and df and dr[0] > df[0]:
+        bad("defaultRequest", dr, f"default request value {fmt_quantity(dr[1])} is greater than default limit value {fmt_quantity(df[1])}")
+    if df and mn and mn[0] > df[0]:
+        bad("default", mn, f"min value {fmt_quantity(mn[1])} is greater than default value {fmt_quantity(df[1])}")
+    if df and mx and df[0] > mx[0]:
+        bad("default", mx, f"default value {fmt_quantity(df[1])} is greater than max value {fmt_quantity(mx[1])}")
+    if ratio and ratio[0] < 1:
+        bad("maxLimitRequestRatio", ratio, f"ratio {fmt_quantity(ratio[1])} is less than 1")
+    if ratio and mn and mx and mn[0] > 0 and ratio[0] > mx[0] / mn[0]:
+        bad("maxLimitRequestRatio", ratio, f"ratio {fmt_quantity(ratio[1])} is greater than max/min = {float(mx[0] / mn[0]):f}")
+    if not _overcommit_allowed(k) and df and dr and df[0] != dr[0]:
+        bad("defaultRequest", dr, f"default value {fmt_quantity(df[1])} must equal to defaultRequest value {fmt_quantity(dr[1])} in {k}")
     return out
 
 
@@ -988,29 +1017,50 @@ def resource_quota(obj, ctx):
         if not is_str(k):
             continue
         p = ("spec", "hard", k)
-        errs = _resource_name(p, k, STANDARD_QUOTA_RESOURCES, "must be a standard resource for quota")
-        out.extend(errs)
+        out.extend(_resource_name(p, k, STANDARD_QUOTA_RESOURCES, "must be a standard resource for quota"))
         out.extend(_quantity_value(p, k, raw))
     hard_std = sorted(k for k in hard if is_str(k) and (k in STANDARD_QUOTA_RESOURCES or _is_quota_hugepages(k)))
-    scopes = spec.get("scopes")
-    if isinstance(scopes, list) and scopes:
-        seen = set()
-        for i, s in enumerate(scopes):
-            if not is_str(s):
-                continue
-            p = ("spec", "scopes", i)
-            if s not in QUOTA_SCOPES:
-                out.append(invalid(p, s, "unsupported scope", INVALID_VALUE, "scopes: " + ", ".join(QUOTA_SCOPES)))
-            for k in hard_std:
-                if not _scope_valid_for(s, k):
-                    out.append(invalid(p, s, f"unsupported scope applied to resource (scope {s} cannot limit {k})", INVALID_VALUE))
-                    break
-            seen.add(s)
-        for a, b in (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating")):
-            if a in seen and b in seen:
-                out.append(invalid(("spec", "scopes"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE,
-                                   f"a quota cannot select both {a} and {b} pods")._replace(at="key"))
-    exprs = list_at(spec, "scopeSelector", "matchExpressions")
+    out.extend(_quota_scopes(spec.get("scopes"), hard_std))
+    out.extend(_quota_scope_selector(list_at(spec, "scopeSelector", "matchExpressions"), hard_std))
+    return out
+
+
+def _quota_scope(p, s: str, hard_std: list) -> List[Problem]:
+    """A scope is known and can limit every standard resource of spec.hard."""
+    out: List[Problem] = []
+    if s not in QUOTA_SCOPES:
+        out.append(invalid(p, s, "unsupported scope", INVALID_VALUE, "scopes: " + ", ".join(QUOTA_SCOPES)))
+    for k in hard_std:
+        if not _scope_valid_for(s, k):
+            out.append(invalid(p, s, f"unsupported scope applied to resource (scope {s} cannot limit {k})", INVALID_VALUE))
+            break
+    return out
+
+
+_CONFLICTING_SCOPES = (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating"))
+
+
+def _quota_scopes(scopes, hard_std: list) -> List[Problem]:
+    """validateResourceQuotaScopes: known scopes, none conflicting."""
+    out: List[Problem] = []
+    if not isinstance(scopes, list) or not scopes:
+        return out
+    seen = set()
+    for i, s in enumerate(scopes):
+        if not is_str(s):
+            continue
+        out.extend(_quota_scope(("spec", "scopes", i), s, hard_std))
+        seen.add(s)
+    for a, b in _CONFLICTING_SCOPES:
+        if a in seen and b in seen:
+            out.append(invalid(("spec", "scopes"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE,
+                               f"a quota cannot select both {a} and {b} pods")._replace(at="key"))
+    return out
+
+
+def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
+    """validateScopedResourceSelectorRequirement for each expression, none conflicting."""
+    out: List[Problem] = []
     seen = set()
     for i, req in enumerate(exprs):
         if not isinstance(req, dict):
@@ -1021,12 +1071,7 @@ def resource_quota(obj, ctx):
         vals = req.get("values")
         n = len(vals) if isinstance(vals, list) else 0
         if is_str(s):
-            if s not in QUOTA_SCOPES:
-                out.append(invalid(p + ("scopeName",), s, "unsupported scope", INVALID_VALUE, "scopes: " + ", ".join(QUOTA_SCOPES)))
-            for k in hard_std:
-                if not _scope_valid_for(s, k):
-                    out.append(invalid(p + ("scopeName",), s, f"unsupported scope applied to resource (scope {s} cannot limit {k})", INVALID_VALUE))
-                    break
+            out.extend(_quota_scope(p + ("scopeName",), s, hard_std))
             if s in ("BestEffort", "NotBestEffort", "Terminating", "NotTerminating", "CrossNamespacePodAffinity") and op != "Exists":
                 out.append(invalid(p + ("operator",), op if is_str(op) else "", "must be 'Exists' when scope is any of ResourceQuotaScopeTerminating, "
                                    "ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or "
@@ -1042,7 +1087,7 @@ def resource_quota(obj, ctx):
         elif is_str(op):
             out.append(invalid(p + ("operator",), op or "", "not a valid selector operator", INVALID_VALUE,
                                "operators: " + ", ".join(SCOPE_SELECTOR_OPS)))
-    for a, b in (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating")):
+    for a, b in _CONFLICTING_SCOPES:
         if a in seen and b in seen:
             out.append(invalid(("spec", "scopeSelector", "matchExpressions"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE)._replace(at="key"))
     return out
