@@ -36,9 +36,11 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Tuple
 
+from .suggest import did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -66,6 +68,14 @@ class Limits:
     max_nodes: int = 1_000_000  # --max-nodes
 
 
+RECOMMENDED = "recommended"
+PROFILES = {  # --profile / profile: rule sets (kubelint.engine applies them)
+    "recommended": "the default set: precise rules a team can adopt on day one",
+    "pss-baseline": "Pod Security Standards, baseline level: each control of the PodSecurity admission plugin",
+    "pss-restricted": "Pod Security Standards, restricted level: the baseline controls and the restricted ones (a "
+                      "restricted control that replaces a baseline one reports alone)",
+    "all": "every rule, opt-in ones included",
+}
 FAIL_ON = ("error", "warning", "info", "never")  # --fail-on / fail-on:
 NO_SCHEMA = ("info", "error", "off")  # --no-schema
 
@@ -91,6 +101,10 @@ class Settings:
     # (kubelint.config.Config: RuleSet applies it, the runner filters with it).
     config: Optional[Config] = None
     jobs: int = 1  # --jobs: worker processes for loading and per-object checks
+    profiles: Tuple[str, ...] = ()  # --profile / profile: rule sets (kubelint.engine.PROFILES); () = recommended
+    # --pod-security-config / pod-security-config: the cluster's PodSecurity admission configuration
+    # (kubelint.podsecurity.AdmissionConfig); None = the plugin's default (privileged everywhere, no exemptions)
+    pod_security: Optional[object] = None
     debug: bool = False  # --debug: internal errors raise (tracebacks, secrets masked)
     # -- what is reported, and how ---------------------------------------------
     fail_on: str = "warning"  # --fail-on / fail-on: lowest severity that makes the exit status 1
@@ -126,6 +140,8 @@ def build(config: Optional[Config] = None, *,
           crd_paths: Sequence[str] = (),
           schema_dirs: Sequence[str] = (),
           jobs: Optional[int] = None,
+          profiles: Sequence[str] = (),
+          pod_security_config: Optional[str] = None,
           debug: bool = False,
           fail_on: Optional[str] = None,
           format: Optional[str] = None,
@@ -159,6 +175,18 @@ def build(config: Optional[Config] = None, *,
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise SettingsError("--jobs must be at least 1")
+    if profiles:  # --profile NAME (repeatable, or comma-separated) wins over profile:
+        profiles = parse_profiles(",".join(profiles), lambda msg: SettingsError(f"--profile: {msg}"))
+    pod_security_path = pod_security_config or (cfg.paths([cfg.pod_security_config])[0]
+                                                 if cfg and cfg.pod_security_config else None)
+    pod_security = None
+    if pod_security_path:
+        from .podsecurity import load_admission_config
+
+        try:
+            pod_security = load_admission_config(pod_security_path)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
     if color is None:
         color = "NO_COLOR" not in os.environ and sys.stdout.isatty()
     if progress is None:
@@ -173,6 +201,8 @@ def build(config: Optional[Config] = None, *,
         schema_dirs=(cfg.paths(cfg.schema_dir) if cfg else ()) + tuple(schema_dirs),
         config=cfg,
         jobs=jobs,
+        profiles=tuple(profiles) or (cfg.profiles if cfg else ()),
+        pod_security=pod_security,
         debug=debug,
         fail_on=_pick(fail_on, cfg and cfg.fail_on, "warning"),
         format=format,
@@ -183,6 +213,18 @@ def build(config: Optional[Config] = None, *,
         baseline=baseline,
         write_baseline=write_baseline,
     )
+
+
+def parse_profiles(value, fail) -> Tuple[str, ...]:
+    """``profile:`` / ``--profile``: a name, a comma-separated string or a list of names."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise fail(f"profile must be a profile name or a list of them ({', '.join(PROFILES)})")
+    for v in value:
+        if v not in PROFILES:
+            raise fail(f'unknown profile "{v}"{did_you_mean(v, PROFILES)}; valid: {", ".join(PROFILES)}')
+    return tuple(dict.fromkeys(value))
 
 
 def _pick(*candidates):
