@@ -25,16 +25,21 @@ _DIRECTIVE = re.compile(r"(#\s*kubelint:\s*disable\s*=\s*)([A-Za-z0-9_,\s-]+?)(\
 
 
 def explain_text(rule: str) -> Optional[str]:
-    """``kubelint explain RULE``'s output, or None for an unknown rule."""
-    from click.testing import CliRunner
+    """``kubelint explain RULE``'s output, or None for an unknown rule (the
+    command itself, run as a process: the server never imports the CLI)."""
+    import subprocess
+    import sys
 
-    from ..cli import main
     from ..engine import catalogue
 
     if rule not in catalogue():
         return None
-    out = CliRunner().invoke(main, ["explain", rule])
-    return out.output.rstrip("\n") if out.exit_code == 0 else None
+    try:
+        out = subprocess.run([sys.executable, "-m", "kubelint", "explain", rule], capture_output=True, text=True,
+                             timeout=60, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.rstrip("\n") if out.returncode == 0 else None
 
 
 def _findings_for(result, params: types.CodeActionParams) -> List[Finding]:
