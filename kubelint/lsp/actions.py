@@ -110,7 +110,8 @@ def plan_fixes(ws, path: str, text: str) -> dict:
         return {}
     stage = getattr(ws, "_fix_stage", None)
     if stage is None:
-        stage = ws._fix_stage = FixStage(ws.settings)
+        # the workspace's stages (schemas, CRDs of the workspace, rules): loaded once
+        stage = ws._fix_stage = FixStage(ws.settings, ws.ctx)
     try:
         return stage.plan(path, text, unsafe=True)
     except Exception:  # a fixer bug must not lose the other actions
