@@ -203,6 +203,20 @@ async def test_quick_fix_applied(client: LanguageClient):
     assert "resources:" in new and "resoures" not in new
     diags = await change(client, uri, new, 2)
     assert not any(d.code == "unknown-field" for d in diags)
+    # a removed API version: the migration kubelint fix makes
+    old = new.replace("apps/v1", "extensions/v1beta1")
+    diags = await change(client, uri, old, 3)
+    diag = next(d for d in diags if d.code == "removed-api")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=diag.range,
+        context=types.CodeActionContext(diagnostics=[diag])))
+    fix = next(a for a in actions if a.is_preferred)
+    assert "apps/v1" in fix.title
+    migrated = apply_edit(old, fix.edit.changes[uri])
+    diags = await change(client, uri, migrated, 4)
+    assert not any(d.code == "removed-api" for d in diags)
+    path.write_text(migrated)
+    assert as_findings(diags) == cli_findings(path, client.workspace_root)
 
 
 def apply_edit(text: str, edits) -> str:
