@@ -101,20 +101,34 @@ class Workspace:
 
     # -- the workspace index -------------------------------------------------
     def workspace_paths(self) -> List[str]:
-        """Manifests of the workspace: the walk of ``kubelint check .``
-        (hidden directories skipped), without Helm chart templates and the
-        configuration's ``exclude:`` paths."""
+        """Manifests of the workspace: the plain manifests ``kubelint check .``
+        finds (kubelint.discover when present: non-manifest YAML such as
+        ``values.yaml`` or CI files skipped, files a kustomization uses left to
+        its build), never Helm chart templates, never the configuration's
+        ``exclude:`` paths; hidden directories are not walked."""
         if not self.root:
             return []
         config = self.settings.config
+
+        def excluded(path: str) -> bool:
+            return bool(config is not None and config.exclude and config.excluded(path))
+
+        try:
+            from ..discover import plan
+        except ImportError:  # discovery of repositories not in this build: the loader's walk
+            plan = None
+        if plan is not None:
+            found = plan([self.root], self.settings.limits, excluded=excluded).files
+        else:
+            found = discover([self.root])
         out = []
-        for path, error in discover([self.root]):
-            if error is not None:
+        for path, error in found:
+            if error is not None or path == "-":
                 continue
             if in_helm_chart(path, self.root):
                 self.stats.skipped_templates += 1
                 continue
-            if config is not None and config.exclude and config.excluded(path):
+            if excluded(path):
                 continue
             out.append(os.path.abspath(path))
         return out
