@@ -292,6 +292,24 @@ async def test_configuration_changes(client: LanguageClient):
     assert any(d.code == "no-liveness-probe" for d in diags)
 
 
+HPA = ("apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n"
+       "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 2\n  maxReplicas: 4\n")
+
+
+async def test_kubernetes_version_setting(client: LanguageClient):
+    uri = await open_doc(client, client.workspace_root / "hpa.yaml", HPA)
+    assert [d.code for d in client.diagnostics[uri]] == ["removed-api"]  # newest bundled release
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"kubelint": {"kubernetesVersion": "1.25", "debounceMs": 10}}))
+    diags = await wait_diagnostics(client, uri)
+    assert [d.code for d in diags] == ["deprecated-api"]
+    assert "removed in 1.26" in diags[0].message
+    # hover follows the version in force
+    h = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=6, character=4)))
+    assert "Kubernetes 1.25 API" in h.contents.value and "minReplicas" in h.contents.value
+
+
 HOSTILE = [
     "a: &a [" + "*a, " * 10 + "]\n" + "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n" * 1,
     "[" * 5000 + "]" * 5000,
