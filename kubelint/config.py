@@ -39,11 +39,14 @@ from .findings import SEVERITIES
 from .suggest import did_you_mean
 
 FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
+# Admission settings (kubelint/admission, docs/policies.md): `policy:` like --policy,
+# `namespace-labels:` like --namespace-labels, `request-user:`, `custom-rules:`.
+ADMISSION_KEYS = ("policy", "namespace-labels", "request-user", "custom-rules")
 FAIL_ON = ("error", "warning", "info", "never")
 MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
                      "missing-hpa-target-ref")
 TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir",
-            "limits")
+            "limits") + ADMISSION_KEYS
 # `limits:` keys -> kubelint.loader.Limits fields (the --max-* flags win);
 # the least each may be set to.
 LIMIT_KEYS = {"max-file-size": ("max_file_bytes", 1), "max-documents": ("max_documents", 1),
@@ -73,6 +76,12 @@ class Config:
     crd: List[str] = field(default_factory=list)  # schema sources for custom resources (kubelint/crd.py)
     schema_dir: List[str] = field(default_factory=list)
     limits: Dict[str, int] = field(default_factory=dict)  # kubelint.loader.Limits field -> value
+    # admission (kubelint/admission): policy files, labels of namespaces outside the input,
+    # the user of the simulated create, custom CEL rules
+    policy: List[str] = field(default_factory=list)
+    namespace_labels: Dict[str, Dict[str, str]] = field(default_factory=dict)
+    request_user: Optional[dict] = None
+    custom_rules: List[dict] = field(default_factory=list)
 
     # -- effects ------------------------------------------------------------
     def disabled(self) -> Set[str]:
@@ -102,7 +111,8 @@ class Config:
             import dataclasses
 
             options.limits = dataclasses.replace(options.limits, **self.limits)
-        for paths, target in ((self.crd, options.crd_paths), (self.schema_dir, options.schema_dirs)):
+        for paths, target in ((self.crd, options.crd_paths), (self.schema_dir, options.schema_dirs),
+                              (self.policy, getattr(options, "policy_paths", []))):
             for path in paths:
                 full = path if os.path.isabs(path) else os.path.normpath(os.path.join(self.base_dir, path))
                 if full not in target:
@@ -318,8 +328,18 @@ def _build(data, lines, path) -> Config:
             raise err(p, f"{what} must be a list of strings")
         return list(value)
 
+    if "custom-rules" in data:  # first: their ids are valid in disable:/rules: of the same file
+        from .admission.config import parse_custom_rules
+
+        cfg.custom_rules = parse_custom_rules(data["custom-rules"], cat, err)
+        cat = catalogue()
     for key, value in data.items():
         p = (key,)
+        if key in ADMISSION_KEYS:
+            from .admission.config import parse_setting
+
+            parse_setting(cfg, key, value, err)
+            continue
         if key not in TOP_KEYS:
             raise err(p, f'unknown setting "{key}"{did_you_mean(key, TOP_KEYS)}; valid: {", ".join(TOP_KEYS)}')
         if key == "kubernetes-version":

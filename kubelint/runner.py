@@ -1,4 +1,4 @@
-"""Run the pipeline: load -> objects -> schema -> apiserver -> rules.
+"""Run the pipeline: load -> objects -> schema -> apiserver -> admission -> rules.
 
 Stages are plain objects with a small interface, created once per run:
 
@@ -34,6 +34,9 @@ class Options:
     context_paths: List[str] = field(default_factory=list)  # --context: loaded for cross-object rules, not reported
     crd_paths: List[str] = field(default_factory=list)  # --crd: CRDs used as schema sources, not reported
     schema_dirs: List[str] = field(default_factory=list)  # --schema-dir: JSON-schema catalogues for custom resources
+    # --policy: ValidatingAdmissionPolicies/bindings/params loaded as context (kubelint.admission), not reported
+    policy_paths: List[str] = field(default_factory=list)
+    namespace_labels: Dict[str, Dict[str, str]] = field(default_factory=dict)  # --namespace-labels NS=k=v,...
     jobs: int = 1  # --jobs: worker processes for loading and per-object checks
     debug: bool = False  # --debug: re-raise internal errors
     progress: object = None  # callable(done, total) or None
@@ -103,6 +106,11 @@ def build_context(options: Options) -> RunContext:
         ctx.stages.append(crd_stage)
         ctx.prepare.append(crd_stage)
     ctx.stages.append(ApiServerStage(version, options, schema_stage.schemas))
+    from .admission import AdmissionStage  # ValidatingAdmissionPolicies and custom CEL rules
+
+    admission_stage = AdmissionStage(version, options, schema_stage)
+    ctx.stages.append(admission_stage)
+    ctx.prepare.append(admission_stage)
     ruleset = engine.RuleSet(options)
     ctx.stages.append(engine.RulesStage(ruleset))
     ctx.cross_stages.append(engine.CrossStage(ruleset))
@@ -183,7 +191,7 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     # A file both checked and in a --context directory is loaded once (as
     # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
     seen = {os.path.realpath(r.path) for r in inputs}
-    extra_paths = [p for p in list(options.context_paths) + list(options.crd_paths)]
+    extra_paths = [p for p in list(options.context_paths) + list(options.crd_paths) + list(options.policy_paths)]
     extras = []
     for fr in load_all(extra_paths, options.limits, jobs, context_only=True) if extra_paths else ():
         real = os.path.realpath(fr.path)

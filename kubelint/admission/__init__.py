@@ -1,0 +1,477 @@
+"""Admission: the cluster's ValidatingAdmissionPolicies and the team's own
+CEL rules, evaluated offline on every object of the run.
+
+Between the API-server checks and the rule engine (docs/architecture.md).
+Interface, as every per-object stage::
+
+    stage = AdmissionStage(version, options, schema_stage)
+    stage.prepare(all_objects, ctx)         # policies, bindings, params, namespaces, CRDs of the run
+    stage.check_object(obj, ctx) -> [Problem]
+
+What it ports (k8s.io/apiserver/pkg/admission/plugin/policy/...):
+
+* ``validating/dispatcher.go`` ``dispatcher.Dispatch``: policies x bindings,
+  ``addConfigError`` with the failure policy, the Deny/Warn/Audit actions and
+  the message texts (``ValidatingAdmissionPolicy 'p' with binding 'b' denied
+  request: ...``, ``Validation failed for ValidatingAdmissionPolicy 'p' with
+  binding 'b': ...``);
+* ``validating/validator.go`` ``validator.Validate``: matchConditions, then
+  the validations with message / messageExpression / reason and the failure
+  policy for run-time errors;
+* ``generic/policy_dispatcher.go`` ``CollectParams``: paramRef name,
+  namespace, selector, parameterNotFoundAction and their error texts;
+* ``matching/matching.go`` (see :mod:`.matching`); the CEL variables of
+  ``plugin/cel/activation.go`` and ``condition.go`` (see :mod:`.celenv`).
+
+Never a false error: what cannot be decided offline (the ``authorizer``, a
+namespace whose labels are unknown, a library function or syntax the engine
+lacks, a conversion between versions) is one ``info`` finding
+(``admission-policy-not-evaluated``) saying why, never a denial.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+from ..findings import ERROR, INFO, WARNING, Problem
+from . import celenv
+from .defaults import defaulted
+from .matching import NOT_EVALUABLE, Request, Resources, matches, request_for, selector_matches
+from .policy import BINDING_KIND, GROUP, POLICY_KIND, Binding, Policy, cross_checks, type_check
+
+RULE_DENIED = "admission-policy-denied"
+RULE_WARNED = "admission-policy-warning"
+RULE_AUDIT = "admission-policy-audit"
+RULE_NOT_EVALUATED = "admission-policy-not-evaluated"
+
+ACTION_RULES = {"Deny": (RULE_DENIED, ERROR), "Warn": (RULE_WARNED, WARNING), "Audit": (RULE_AUDIT, INFO)}
+
+# The admission plugin never applies policies to its own configuration
+# (rules.IsExemptAdmissionConfigurationResource).
+_EXEMPT = {"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
+           "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding"}
+# Namespaces every cluster has, with the one label the server gives every namespace.
+WELL_KNOWN_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+DEFAULT_USER = {"username": "kubelint", "groups": ["system:authenticated"]}
+
+
+class _NotEvaluable(Exception):
+    """An expression this engine cannot run (the server can)."""
+
+
+class AdmissionStage:
+    name = "admission"
+    once_per_message = frozenset({RULE_NOT_EVALUATED})
+
+    def __init__(self, version: str, options=None, schema_stage=None):
+        self.version = version
+        self.options = options
+        self.schemas = getattr(schema_stage, "schemas", None)
+        self.policies: Dict[str, Policy] = {}
+        self.policy_order: List[str] = []
+        self.bindings: List[Binding] = []
+        self.by_policy: Dict[str, List[Binding]] = {}
+        self.resources = Resources()
+        self.namespaces: Dict[str, dict] = {}
+        self.objects_by_kind: Dict[Tuple[str, str], list] = {}
+        self.cross: Dict[int, List[Problem]] = {}
+        self.default_namespace = getattr(options, "default_namespace", None) or "default"
+        config = getattr(options, "config", None)
+        self.namespace_labels: Dict[str, Dict[str, str]] = dict(getattr(config, "namespace_labels", None) or {})
+        self.namespace_labels.update(getattr(options, "namespace_labels", None) or {})
+        user = getattr(config, "request_user", None) or DEFAULT_USER
+        self.user = {"username": user.get("username", ""), "groups": list(user.get("groups") or [])}
+        if user.get("uid"):
+            self.user["uid"] = user["uid"]
+        self.custom = []
+        for spec in getattr(config, "custom_rules", None) or ():
+            from .custom import CustomRule
+
+            self.custom.append(CustomRule(spec))
+        self._ctx = None
+        self._typed: Dict[str, List[Problem]] = {}
+
+    # -- prepare -----------------------------------------------------------
+    def prepare(self, objects, ctx=None) -> None:
+        for obj in objects:
+            if obj.group == "apiextensions.k8s.io" and obj.kind == "CustomResourceDefinition":
+                self.resources.add_crd(obj.data)
+        for obj in objects:
+            self.objects_by_kind.setdefault((obj.api_version, obj.kind), []).append(obj)
+            if obj.group == GROUP and obj.version == "v1" and obj.kind == POLICY_KIND and obj.name:
+                if obj.name not in self.policies:
+                    self.policy_order.append(obj.name)
+                self.policies[obj.name] = Policy(obj)
+            elif obj.group == GROUP and obj.version == "v1" and obj.kind == BINDING_KIND and obj.name:
+                self.bindings.append(Binding(obj))
+            elif obj.group == "" and obj.kind == "Namespace" and obj.name:
+                self.namespaces[obj.name] = defaulted(obj.data, "", "Namespace", "")
+        # The informer lists by name: bindings and policies in name order.
+        self.policy_order.sort()
+        self.bindings.sort(key=lambda b: b.name)
+        for b in self.bindings:
+            self.by_policy.setdefault(b.policy_name, []).append(b)
+        for obj, problem in cross_checks(self.policies, self.bindings):
+            self.cross.setdefault(id(obj), []).append(problem)
+        if self.policies and self.schemas is not None:
+            for name, p in self.policies.items():
+                if p.invalid or p.obj.context_only:
+                    continue
+                kinds = set()
+                for o in objects:
+                    if o.kind in _EXEMPT or not o.kind:
+                        continue
+                    req = request_for(o, self.resources, self.default_namespace)
+                    if req is not None and _rules_match(p.match, req):
+                        kinds.add((o.api_version, o.kind))
+                self._typed[name] = type_check(p, self.schemas, sorted(kinds)) if kinds else []
+
+    # -- per object ----------------------------------------------------------
+    def check_object(self, obj, ctx=None) -> List[Problem]:
+        out: List[Problem] = []
+        if obj.group == GROUP and obj.version == "v1" and obj.kind == POLICY_KIND:
+            p = self.policies.get(obj.name or "")
+            if p is not None and p.obj is obj:
+                out.extend(_with_severity(p.problems, ERROR))
+                out.extend(self._typed.get(p.name, ()))
+            elif p is None:
+                out.extend(_with_severity(Policy(obj).problems, ERROR))
+        elif obj.group == GROUP and obj.version == "v1" and obj.kind == BINDING_KIND:
+            for b in self.bindings:
+                if b.obj is obj:
+                    out.extend(_with_severity(b.problems, ERROR))
+        out.extend(self.cross.get(id(obj), ()))
+        if obj.kind in _EXEMPT and obj.group == GROUP or not obj.kind or not obj.version:
+            return out
+        if not self.policies and not self.custom:
+            return out
+        req = request_for(obj, self.resources, self.default_namespace)
+        if req is None:
+            return out
+        if self.policies and self.bindings:
+            out.extend(self._policies(obj, req))
+        if self.custom:
+            from .custom import evaluate_custom
+
+            out.extend(evaluate_custom(self, obj, req))
+        return out
+
+    # -- the dispatcher ------------------------------------------------------
+    def namespace_object(self, req: Request):
+        """(known, value): the request's Namespace as CEL sees it."""
+        if not req.namespace or (req.group == "" and req.resource == "namespaces"):
+            return True, None
+        ns = self.namespaces.get(req.namespace)
+        if ns is not None:
+            return True, _namespace_view(ns)
+        if req.namespace in self.namespace_labels or req.namespace in WELL_KNOWN_NAMESPACES:
+            labels = dict(self.namespace_labels.get(req.namespace) or {})
+            labels["kubernetes.io/metadata.name"] = req.namespace
+            return True, {"metadata": {"name": req.namespace, "labels": labels}, "spec": {"finalizers": ["kubernetes"]},
+                          "status": {"phase": "Active"}}
+        return False, None
+
+    def _policies(self, obj, req: Request) -> List[Problem]:
+        out: List[Problem] = []
+        known_ns, ns_obj = self.namespace_object(req)
+        ns_labels = (ns_obj or {}).get("metadata", {}).get("labels", {}) if known_ns else None
+        if req.group == "" and req.resource == "namespaces":
+            ns_labels = dict(req.labels, **{"kubernetes.io/metadata.name": req.name}) if req.name else req.labels
+            req = Request(req.group, req.version, req.kind, req.resource, req.namespace, req.name, req.namespaced,
+                          ns_labels)
+        obj_value = None
+        for pname in self.policy_order:
+            policy = self.policies[pname]
+            if policy.invalid:
+                continue
+            bindings = [b for b in self.by_policy.get(pname, ()) if not b.invalid]
+            if not bindings:
+                continue
+            m, conv = matches(policy.match, req, ns_labels)
+            if m is False:
+                continue
+            if m is NOT_EVALUABLE:
+                out.append(self._not_evaluated(policy, None, f"its namespaceSelector needs the labels of namespace "
+                                               f"'{req.namespace}', which is not in the input; give them with "
+                                               "--namespace-labels or namespace-labels: in .kubelint.yaml"))
+                continue
+            if conv:
+                out.append(self._not_evaluated(policy, None, f"it matches {req.kind} {req.group}/{req.version} only "
+                                               "through matchPolicy: Equivalent (the server converts the object to "
+                                               "another version first, which kubelint does not)"))
+                continue
+            if obj_value is None:
+                obj_value = celenv.to_value(defaulted(obj.data, obj.group, obj.kind, req.namespace))
+            for binding in bindings:
+                if binding.match is not None:
+                    bm, bconv = matches(binding.match, req, ns_labels)
+                    if bm is False:
+                        continue
+                    if bm is NOT_EVALUABLE or bconv:
+                        out.append(self._not_evaluated(policy, binding, "its binding's matchResources needs the labels "
+                                                       f"of namespace '{req.namespace}' (give them with "
+                                                       "--namespace-labels)" if bm is NOT_EVALUABLE else
+                                                       "its binding matches only through matchPolicy: Equivalent"))
+                        continue
+                params, err = self._collect_params(policy, binding, req)
+                if isinstance(err, _NotKnown):
+                    out.append(self._not_evaluated(policy, binding, str(err)))
+                    continue
+                if err is not None:
+                    if policy.failure_policy == "Fail":
+                        out.append(Problem((), f"ValidatingAdmissionPolicy '{policy.name}' with binding "
+                                           f"'{binding.name}' denied request: failed to configure binding: {err}",
+                                           RULE_DENIED, ERROR))
+                    continue
+                for param in params:
+                    out.extend(self._validate(policy, binding, req, obj_value, param, known_ns, ns_obj))
+        return out
+
+    def _collect_params(self, policy: Policy, binding: Binding, req: Request):
+        """``generic.CollectParams``: ([param or None, ...], error text or None)."""
+        pk = policy.param_kind
+        ref = binding.param_ref
+        if pk is None or ref is None:
+            return [None], None
+        api_version, kind = pk
+        group = api_version.rpartition("/")[0]
+        known = (group, kind) in self.resources.crds or (self.schemas is not None and self.schemas.root(api_version, kind))
+        if not known:
+            return [], _NotKnown(f"its paramKind {kind} ({api_version}) is neither a built-in kind nor a CRD of the input")
+        _res, namespaced = self.resources.lookup(group, kind)
+        ref_ns = ref.get("namespace") if isinstance(ref.get("namespace"), str) else ""
+        ns = None
+        if namespaced:
+            ns = ref_ns or req.namespace
+            if not ns:
+                return [], "cannot use namespaced paramRef in policy binding that matches cluster-scoped resources"
+        elif ref_ns:
+            return [], "paramRef.namespace must not be provided for a cluster-scoped `paramKind`"
+        candidates = [o for o in self.objects_by_kind.get((api_version, kind), ())
+                      if not namespaced or (o.namespace or self.default_namespace) == ns]
+        name = ref.get("name") if isinstance(ref.get("name"), str) else ""
+        if name:
+            params = [o for o in candidates if o.name == name][-1:]
+        elif isinstance(ref.get("selector"), dict):
+            params = sorted((o for o in candidates if selector_matches(ref["selector"], o.labels)),
+                            key=lambda o: o.name or "")
+        else:
+            return [], "one of name or selector must be provided"
+        if not params and ref.get("parameterNotFoundAction") == "Deny":
+            return [], "no params found for policy binding with `Deny` parameterNotFoundAction"
+        return params, None
+
+    def _not_evaluated(self, policy: Policy, binding: Optional[Binding], why: str) -> Problem:
+        who = f"ValidatingAdmissionPolicy '{policy.name}'" + (f" with binding '{binding.name}'" if binding else "")
+        return Problem((), f"{who} not evaluated on this object: {why}; the cluster may still deny it",
+                       RULE_NOT_EVALUATED, INFO)
+
+    def _context(self):
+        if self._ctx is None:
+            self._ctx = celenv.new_context()
+        return self._ctx
+
+    def _validate(self, policy, binding, req, obj_value, param, known_ns, ns_obj) -> List[Problem]:
+        """``validator.Validate`` for one policy, binding and param."""
+        if not celenv.available():
+            return [self._not_evaluated(policy, binding, "the CEL engine (common-expression-language) is not installed")]
+        ctx = self._context()
+        params_value = None
+        if param is not None:
+            params_value = celenv.to_value(defaulted(param.data, param.group, param.kind, param.namespace or (
+                self.default_namespace if self.resources.lookup(param.group, param.kind)[1] else "")))
+        ctx.add_variable("object", obj_value)
+        ctx.add_variable("oldObject", None)
+        ctx.add_variable("params", params_value)
+        ctx.add_variable("request", self._request(req))
+        ctx.add_variable("namespaceObject", ns_obj if known_ns else None)
+        env = _Env(self, policy, binding, ctx, known_ns)
+        fail = policy.failure_policy != "Ignore"
+        # matchConditions (matchconditions.Matcher.Match)
+        errors = []
+        for name, c in policy.match_conditions:
+            try:
+                result, err = env.run(c)
+            except _NotEvaluable as exc:
+                return [self._not_evaluated(policy, binding, f"matchConditions '{name}' {exc}")]
+            if err is not None:
+                errors.append(err)
+            elif result is False:
+                return []
+            elif result is not True:
+                errors.append(f"expression '{c.expression}' resulted in error: no such overload")
+        decisions: List[Tuple[str, Optional[str]]] = []  # (message, reason)
+        if errors:
+            if not fail:
+                return []
+            decisions.append((errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]", None))
+        else:
+            for v in policy.validations:
+                try:
+                    result, err = env.run(v.expr)
+                except _NotEvaluable as exc:
+                    decisions.append((None, f"validations[{v.index}] {exc}"))
+                    continue
+                if err is not None:
+                    if fail:
+                        decisions.append((err, None))
+                    continue
+                if result is True:
+                    continue
+                if result is not False:  # not a bool: cel-go's type check rejects this at creation
+                    if fail:
+                        decisions.append((f"expression '{v.expr.expression}' resulted in error: no such overload", None))
+                    continue
+                decisions.append((self._message(v, env), v.reason or "Invalid"))
+        out = []
+        for message, reason in decisions:
+            if message is None:
+                out.append(self._not_evaluated(policy, binding, reason))
+                continue
+            for action in binding.actions:
+                rule, sev = ACTION_RULES.get(action, (None, None))
+                if rule is None:
+                    continue
+                if action == "Deny":
+                    text = f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}' denied request: {message}"
+                elif action == "Warn":
+                    text = f"Validation failed for ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': {message}"
+                else:
+                    text = (f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}' (Audit): {message} "
+                            "(recorded in the audit log, the request is allowed)")
+                out.append(Problem((), text, rule, sev))
+        return out
+
+    def _message(self, v, env) -> str:
+        """The failure message: messageExpression (a non-empty one-line string
+        of at most 5 KiB), else message, else ``failed expression: ...``."""
+        message = ""
+        if v.message_expr is not None and v.message_expr.error is None:
+            try:
+                res, err = env.run(v.message_expr)
+            except _NotEvaluable:
+                res, err = None, "not evaluable"
+            if err is None and isinstance(res, str):
+                res = res.strip()
+                if len(res.encode()) <= 5 * 1024 and "\n" not in res:
+                    message = res
+        if not message and v.message:
+            message = v.message.strip()
+        if not message:
+            message = f"failed expression: {v.expr.expression.strip()}"
+        return message
+
+    def _request(self, req: Request) -> dict:
+        kind = {"group": req.group, "version": req.version, "kind": req.kind}
+        res = {"group": req.group, "version": req.version, "resource": req.resource}
+        out = {"uid": "", "kind": kind, "resource": res, "requestKind": dict(kind), "requestResource": dict(res),
+               "operation": req.operation, "userInfo": dict(self.user), "dryRun": False,
+               "options": {"kind": "CreateOptions", "apiVersion": "meta.k8s.io/v1"}}
+        if req.name:
+            out["name"] = req.name
+        if req.namespace:
+            out["namespace"] = req.namespace
+        return out
+
+
+class _NotKnown(str):
+    pass
+
+
+def _with_severity(problems, severity):
+    return [p if p.severity else p._replace(severity=severity) for p in problems]
+
+
+def _rules_match(match: dict, req: Request) -> bool:
+    from .matching import resource_rules_match
+
+    ok, _ = resource_rules_match(match.get("resourceRules"), req, "Exact")
+    return ok
+
+
+def _namespace_view(ns: dict) -> dict:
+    """``cel.CreateNamespaceObject``: metadata reduced to its public fields."""
+    meta = ns.get("metadata") if isinstance(ns.get("metadata"), dict) else {}
+    keep = ("name", "generateName", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp",
+            "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "finalizers")
+    out = {"metadata": {k: meta[k] for k in keep if k in meta}}
+    for k in ("spec", "status"):
+        if isinstance(ns.get(k), dict):
+            out[k] = ns[k]
+    return celenv.to_value(out)
+
+
+class _Env:
+    """The activation of one validation: the bound variables, and the
+    policy's ``variables`` evaluated lazily (once, errors kept)."""
+
+    def __init__(self, stage, policy, binding, ctx, known_ns):
+        self.stage = stage
+        self.policy = policy
+        self.ctx = ctx
+        self.known_ns = known_ns
+        self.values: Dict[str, object] = {}
+        self.errors: Dict[str, str] = {}
+        self.unsupported: Dict[str, str] = {}
+        self.bound = False
+
+    def _variables(self, needed):
+        # Variables may use earlier variables: evaluate in order up to the last needed one.
+        order = [n for n, _c in self.policy.variables]
+        todo = [i for i, n in enumerate(order) if n in needed and n not in self.values and n not in self.errors
+                and n not in self.unsupported]
+        if not todo:
+            return
+        for i in range(max(todo) + 1):
+            name, c = self.policy.variables[i]
+            if name in self.values or name in self.errors or name in self.unsupported:
+                continue
+            try:
+                res, err = self.run(c, as_variable=name)
+            except _NotEvaluable as exc:
+                self.unsupported[name] = str(exc)
+                continue
+            if err is not None:
+                self.errors[name] = err
+            else:
+                self.values[name] = res
+            self.ctx.add_variable("variables", dict(self.values))
+
+    def run(self, c: celenv.Compiled, as_variable: Optional[str] = None):
+        """(result, None) or (None, the server's error text); raises
+        _NotEvaluable when this engine cannot run it."""
+        if c is None:
+            raise _NotEvaluable("has no expression")
+        if c.uses_authorizer:
+            raise _NotEvaluable("calls the authorizer, which needs the cluster's authorization (RBAC) and is not "
+                                "evaluable offline")
+        if c.unsupported:
+            raise _NotEvaluable(f"is not evaluated: {c.unsupported}")
+        if c.error:
+            return None, f"compilation error: {c.error}"
+        if not self.known_ns and "namespaceObject" in celenv.strip_literals(c.expression):
+            raise _NotEvaluable("reads namespaceObject, and the namespace is not in the input (give its labels with "
+                                "--namespace-labels)")
+        if c.variables_used:
+            if not self.bound:
+                self.ctx.add_variable("variables", {})
+                self.bound = True
+            self._variables(c.variables_used)
+            for n in sorted(c.variables_used):
+                if n in self.unsupported:
+                    raise _NotEvaluable(f"uses variable '{n}', which {self.unsupported[n]}")
+            for n in sorted(c.variables_used):
+                if n in self.errors and n not in self.values:
+                    msg = f"composited variable \"{n}\" fails to evaluate: {self.errors[n]}"
+                    if as_variable:
+                        return None, msg
+                    return None, f"expression '{c.expression}' resulted in error: {msg}"
+        elif not self.bound:
+            self.ctx.add_variable("variables", {})
+            self.bound = True
+        res, exc = celenv.evaluate(c, self.ctx)
+        if exc is not None:
+            text = celenv.runtime_error_text(exc)
+            if as_variable:
+                return None, text
+            return None, f"expression '{c.expression}' resulted in error: {text}"
+        return res, None
