@@ -35,7 +35,7 @@ import yaml
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "conformance", "admission")
 KUBECTL = os.environ.get("KUBECTL") or "kubectl"
-HEADER = re.compile(r"^#\s*(verdict|message|warning|oracle|restart):.*\n", re.M)
+HEADER = re.compile(r"^#\s*(verdict|message|warning|setup-error|oracle|restart):.*\n", re.M)
 
 PROBE = """apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
@@ -129,8 +129,14 @@ def record(path, res):
     keep_restart = re.search(r"^#\s*restart:.*\n", text, re.M)
     body = HEADER.sub("", text)
     head = [f"# verdict: {res['verdict']}\n"]
-    if res["message"]:
-        head.append(f"# message: {res['message']}\n")
+    message = res["message"]
+    i = message.find("ValidatingAdmissionPolicy '")
+    if i > 0:  # kubectl's "The x "y" is invalid: : " prefix (reason Invalid)
+        message = message[i:]
+    if message:
+        head.append(f"# message: {message}\n")
+    if res.get("setup"):
+        head.append("# setup-error: " + res["setup"].splitlines()[0] + "\n")
     for w in res["warnings"]:
         head.append(f"# warning: {w}\n")
     head.append("# oracle: confirmed v1.37.2 (kubectl apply --dry-run=server after creating the set-up)\n")
@@ -142,6 +148,11 @@ def record(path, res):
 
 def main(argv):
     rec = "--record" in argv
+    if "--from-json" in argv:  # re-write the headers from the last run's results
+        with open(os.path.join(ROOT, "oracle-results.json")) as fh:
+            for name, res in json.load(fh)["cases"].items():
+                record(os.path.join(ROOT, name), res)
+        return 0
     only = [a for a in argv if not a.startswith("--")]
     names = sorted(f for f in os.listdir(ROOT) if f.endswith(".yaml"))
     if only:

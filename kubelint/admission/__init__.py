@@ -30,6 +30,7 @@ lacks, a conversion between versions) is one ``info`` finding
 """
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Optional, Tuple
 
 from ..findings import ERROR, INFO, WARNING, Problem
@@ -285,6 +286,7 @@ class AdmissionStage:
         ctx.add_variable("request", self._request(req))
         ctx.add_variable("namespaceObject", ns_obj if known_ns else None)
         env = _Env(self, policy, binding, ctx, known_ns)
+        env.nulls = {"params": params_value is None, "oldObject": True, "namespaceObject": not ns_obj}
         fail = policy.failure_policy != "Ignore"
         # matchConditions (matchconditions.Matcher.Match)
         errors = []
@@ -413,6 +415,7 @@ class _Env:
         self.errors: Dict[str, str] = {}
         self.unsupported: Dict[str, str] = {}
         self.bound = False
+        self.nulls: Dict[str, bool] = {}
 
     def _variables(self, needed):
         # Variables may use earlier variables: evaluate in order up to the last needed one.
@@ -435,6 +438,19 @@ class _Env:
             else:
                 self.values[name] = res
             self.ctx.add_variable("variables", dict(self.values))
+
+    def _null_select(self, c: celenv.Compiled) -> Optional[str]:
+        """cel-go selecting a field of a null variable (params without
+        paramRef, oldObject on a create, namespaceObject of a cluster-scoped
+        object) fails with ``no such key: <field>``; this engine with ``no
+        such overload``."""
+        stripped = celenv.strip_literals(c.expression)
+        for var in ("params", "oldObject", "namespaceObject"):
+            if self.nulls.get(var):
+                m = re.search(r"(?<![\w.])" + var + r"\s*\.\s*([A-Za-z_]\w*)", stripped)
+                if m:
+                    return f"no such key: {m.group(1)}"
+        return None
 
     def run(self, c: celenv.Compiled, as_variable: Optional[str] = None):
         """(result, None) or (None, the server's error text); raises
@@ -471,6 +487,8 @@ class _Env:
         res, exc = celenv.evaluate(c, self.ctx)
         if exc is not None:
             text = celenv.runtime_error_text(exc)
+            if text == "no such overload":
+                text = self._null_select(c) or text
             if as_variable:
                 return None, text
             return None, f"expression '{c.expression}' resulted in error: {text}"
