@@ -4,7 +4,7 @@ CEL rules, evaluated offline on every object of the run.
 Between the API-server checks and the rule engine (docs/architecture.md).
 Interface, as every per-object stage::
 
-    stage = AdmissionStage(version, options, schema_stage)
+    stage = AdmissionStage(version, settings, schema_stage)
     stage.prepare(all_objects, ctx)         # policies, bindings, params, namespaces, CRDs of the run
     stage.check_object(obj, ctx) -> [Problem]
 
@@ -63,10 +63,10 @@ class AdmissionStage:
     name = "admission"
     once_per_message = frozenset({RULE_NOT_EVALUATED})
 
-    def __init__(self, version: str, options=None, schema_stage=None):
+    def __init__(self, version: str, settings, schema_stage=None):
         self.version = version
-        self.options = options
-        self.schemas = getattr(schema_stage, "schemas", None)
+        self.settings = settings
+        self.schemas = schema_stage.schemas if schema_stage is not None else None
         self.policies: Dict[str, Policy] = {}
         self.policy_order: List[str] = []
         self.bindings: List[Binding] = []
@@ -75,16 +75,19 @@ class AdmissionStage:
         self.namespaces: Dict[str, dict] = {}
         self.objects_by_kind: Dict[Tuple[str, str], list] = {}
         self.cross: Dict[int, List[Problem]] = {}
-        self.default_namespace = getattr(options, "default_namespace", None) or "default"
-        config = getattr(options, "config", None)
-        self.namespace_labels: Dict[str, Dict[str, str]] = dict(getattr(config, "namespace_labels", None) or {})
-        self.namespace_labels.update(getattr(options, "namespace_labels", None) or {})
-        user = getattr(config, "request_user", None) or DEFAULT_USER
+        self.default_namespace = settings.default_namespace or "default"
+        config = settings.config
+        # The configuration's namespace-labels (settings.build merges them too; Settings()
+        # built directly may carry only a Config), then the flags': ((ns, ((k, v), ...)), ...)
+        self.namespace_labels: Dict[str, Dict[str, str]] = dict(config.namespace_labels) if config is not None else {}
+        for ns, labels in settings.namespace_labels:
+            self.namespace_labels[ns] = dict(labels)
+        user = (config.request_user if config is not None else None) or DEFAULT_USER
         self.user = {"username": user.get("username", ""), "groups": list(user.get("groups") or [])}
         if user.get("uid"):
             self.user["uid"] = user["uid"]
         self.custom = []
-        for spec in getattr(config, "custom_rules", None) or ():
+        for spec in config.custom_rules if config is not None else ():
             from .custom import CustomRule
 
             self.custom.append(CustomRule(spec))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import lru_cache
 from typing import Dict, List, Optional, Set, Tuple
 
 # Identifiers the admission environment declares (plugin/cel/compile.go createEnvForOpts).
@@ -85,15 +86,13 @@ def _engine():
     return mod, dict(k8s_cel.FUNCTIONS)
 
 
-_ENGINE = None
-_FUNCS: Dict[str, object] = {}
+@lru_cache(maxsize=None)
+def _loaded():
+    return _engine()
 
 
 def engine():
-    global _ENGINE, _FUNCS
-    if _ENGINE is None:
-        _ENGINE, _FUNCS = _engine()
-    return _ENGINE
+    return _loaded()[0]
 
 
 def available() -> bool:
@@ -104,7 +103,7 @@ def new_context():
     """A fresh CEL activation with the Kubernetes library registered."""
     mod = engine()
     ctx = mod.Context()
-    for name, fn in _FUNCS.items():
+    for name, fn in _loaded()[1].items():
         ctx.add_function(name, fn)
     return ctx
 

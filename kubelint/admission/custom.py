@@ -229,7 +229,8 @@ def run_examples(config, echo) -> int:
     import io
 
     from ..engine import catalogue
-    from ..runner import Options, run
+    from ..runner import run
+    from ..settings import build
 
     failures = 0
     total = 0
@@ -244,8 +245,8 @@ def run_examples(config, echo) -> int:
                 if label not in ex:
                     continue
                 total += 1
-                options = Options(config=config, jobs=1)
-                result = run(["-"], options, stdin=io.BytesIO(ex[label].encode("utf-8")))
+                settings = build(config, jobs=1, color=False, progress=False)
+                result = run(["-"], settings, stdin=io.BytesIO(ex[label].encode("utf-8")))
                 hits = [f for f in result.findings if f.rule == rid]
                 ok = bool(hits) if label == "bad" else not hits
                 if ok:
