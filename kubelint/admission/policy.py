@@ -29,7 +29,7 @@ RULE_MISSING_POLICY = "admission-binding-missing-policy"
 RULE_PARAMS = "admission-policy-params"
 RULE_TYPE_CHECK = "admission-policy-type-check"
 
-_REASONS = ("Forbidden", "Invalid", "RequestEntityTooLarge", "Unauthorized")
+_REASONS = ("Forbidden", "Invalid", "RequestEntityTooLarge")  # 1.37 (oracle: Unauthorized is refused)
 _CEL_IDENT = re.compile(r"^[_a-zA-Z][_a-zA-Z0-9]*$")
 _CEL_RESERVED = {"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if",
                  "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"}
@@ -139,7 +139,10 @@ class Policy:
                 out.append(required(p + ("expression",), "", RULE_INVALID, anchor=p))
             else:
                 out.extend(_compile_problem(p + ("expression",), c, RULE_INVALID))
-            if not name:
+            raw_name = _d(_l(spec.get("matchConditions"))[i]).get("name")
+            if raw_name is not None and not isinstance(raw_name, str):
+                pass  # a wrong type: the schema stage reports it (the server cannot even decode the policy)
+            elif not name:
                 out.append(required(p + ("name",), "", RULE_INVALID, anchor=p))
             elif name in seen:
                 out.append(duplicate(p + ("name",), name, RULE_INVALID))
