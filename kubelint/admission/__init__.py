@@ -302,8 +302,9 @@ class AdmissionStage:
                 errors.append(err)
             elif result is False:
                 return []
-            elif result is not True:
-                errors.append(f"expression '{c.expression}' resulted in error: no such overload")
+            elif result is not True:  # cel-go's checker makes this a bool: an engine difference
+                return [self._not_evaluated(policy, binding, f"matchConditions '{name}' returned "
+                                            f"{type(result).__name__}, not a bool, in kubelint's CEL engine")]
         decisions: List[Tuple[str, Optional[str]]] = []  # (message, reason)
         if errors:
             if not fail:
@@ -322,9 +323,9 @@ class AdmissionStage:
                     continue
                 if result is True:
                     continue
-                if result is not False:  # not a bool: cel-go's type check rejects this at creation
-                    if fail:
-                        decisions.append((f"expression '{v.expr.expression}' resulted in error: no such overload", None))
+                if result is not False:  # cel-go's checker makes this a bool: an engine difference
+                    decisions.append((None, f"validations[{v.index}] returned {type(result).__name__}, not a bool, "
+                                            "in kubelint's CEL engine"))
                     continue
                 decisions.append((self._message(v, env), v.reason or "Invalid"))
         out = []
@@ -489,9 +490,12 @@ class _Env:
             self.bound = True
         res, exc = celenv.evaluate(c, self.ctx)
         if exc is not None:
-            text = celenv.runtime_error_text(exc)
+            text, certain = celenv.runtime_error_text(exc)
             if text == "no such overload":
-                text = self._null_select(c) or text
+                null = self._null_select(c)
+                text, certain = (null, True) if null else (text, False)
+            if not certain:
+                raise _NotEvaluable(f"is not evaluated: the CEL engine failed where cel-go may not ({text})")
             if as_variable:
                 return None, text
             return None, f"expression '{c.expression}' resulted in error: {text}"

@@ -99,12 +99,27 @@ def available() -> bool:
     return engine() is not None
 
 
+def _matches(s, pattern):
+    """The global ``matches(string, regex)`` of the CEL standard library (the
+    method form is built into the engine); RE2 semantics as the CRD stage."""
+    if not isinstance(s, str) or not isinstance(pattern, str):
+        raise TypeError("no such overload")
+    try:
+        from ..crd import go_regexp
+
+        rx = go_regexp(pattern)
+    except ImportError:  # pragma: no cover - the CRD package moved
+        rx = re.compile(pattern)
+    return rx.search(s) is not None
+
+
 def new_context():
     """A fresh CEL activation with the Kubernetes library registered."""
     mod = engine()
     ctx = mod.Context()
     for name, fn in _loaded()[1].items():
         ctx.add_function(name, fn)
+    ctx.add_function("matches", _matches)
     return ctx
 
 
@@ -216,24 +231,30 @@ def _undeclared(stripped: str, has_params: bool, extra_vars) -> Optional[str]:
     return None
 
 
-def runtime_error_text(exc: BaseException) -> str:
-    """cel-go's text for a run-time error, where both engines agree on the
-    cause (``interpreter`` errors: ``no such key``, ``division by zero``,
-    ``no such overload``, ``index out of bounds``)."""
+def runtime_error_text(exc: BaseException) -> Tuple[str, bool]:
+    """(cel-go's text for a run-time error, certain).  ``certain``: both
+    engines fail there for the same reason (a missing key, a division by
+    zero, an index out of range, a value the Kubernetes library refuses).
+    Otherwise (an overload or function this engine lacks) the caller
+    reports the expression as not evaluated, never as a denial."""
     if isinstance(exc, KeyError):
         key = exc.args[0] if exc.args else ""
-        return f"no such key: {key}"
+        return f"no such key: {key}", True
     msg = _first_line(exc)
     low = msg.lower()
     if isinstance(exc, ZeroDivisionError) or "division by zero" in low:
-        return "division by zero"
+        return "division by zero", True
     if "modulus by zero" in low or "modulo by zero" in low:
-        return "modulus by zero"
-    if "no such overload" in low:
-        return "no such overload"
+        return "modulus by zero", True
     if "index out of" in low or isinstance(exc, IndexError):
-        return "index out of bounds"
-    return msg
+        return "index out of bounds", True
+    if "no such overload" in low:
+        return "no such overload", False
+    if "undefined variable or function" in low or "unsupported" in low:
+        return msg, False
+    if isinstance(exc, ValueError):  # the Kubernetes library refusing a value (quantity(), url(), ip()...)
+        return msg, True
+    return msg, False
 
 
 def _first_line(exc) -> str:

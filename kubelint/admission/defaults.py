@@ -126,6 +126,7 @@ def defaulted(data: dict, group: str, kind: str, namespace: str) -> dict:
     if key == ("", "Pod"):
         obj["status"] = {"phase": "Pending", "qosClass": _qos(spec)}
         spec.setdefault("enableServiceLinks", True)
+        _pod_admission(spec)
     return obj
 
 
@@ -206,6 +207,48 @@ def _container(c: dict) -> None:
             if isinstance(pr.get("httpGet"), dict):
                 pr["httpGet"].setdefault("path", "/")
                 pr["httpGet"].setdefault("scheme", "HTTP")
+
+
+_NOT_READY = "node.kubernetes.io/not-ready"
+_UNREACHABLE = "node.kubernetes.io/unreachable"
+_SYSTEM_PRIORITIES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
+
+
+def _pod_admission(spec: dict) -> None:
+    """The mutating admission plugins a default kube-apiserver runs on every
+    Pod create before validating admission: ``DefaultTolerationSeconds``
+    (plugin/pkg/admission/defaulttolerationseconds: NoExecute tolerations of
+    not-ready and unreachable for 300 s unless the Pod tolerates them) and
+    ``Priority`` (plugin/pkg/admission/priority: priority 0 and
+    PreemptLowerPriority without a priorityClassName and a default class;
+    the system classes' values)."""
+    tol = spec.get("tolerations")
+    if tol is None:
+        tol = []
+    if isinstance(tol, list):
+        def tolerated(key):
+            for t in tol:
+                if not isinstance(t, dict):
+                    continue
+                effect = t.get("effect") or ""
+                if effect not in ("", "NoExecute"):
+                    continue
+                if (t.get("key") or "") == "" and t.get("operator") == "Exists":
+                    return True
+                if t.get("key") == key:
+                    return True
+            return False
+        added = [{"key": k, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+                 for k in (_NOT_READY, _UNREACHABLE) if not tolerated(k)]
+        if added:
+            spec["tolerations"] = tol + added
+    name = spec.get("priorityClassName")
+    if not name:
+        spec.setdefault("priority", 0)
+        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+    elif name in _SYSTEM_PRIORITIES:
+        spec.setdefault("priority", _SYSTEM_PRIORITIES[name])
+        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
 
 
 def _qos(spec: dict) -> str:
