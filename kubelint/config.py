@@ -330,14 +330,14 @@ def _build(data, lines, path) -> Config:
     if "custom-rules" in data:  # first: their ids are valid in disable:/rules: of the same file
         from .admission.config import parse_custom_rules
 
-        cfg.custom_rules = parse_custom_rules(data["custom-rules"], cat, err)
+        top["custom_rules"] = parse_custom_rules(data["custom-rules"], cat, err)
         cat = catalogue()
     for key, value in data.items():
         p = (key,)
         if key in ADMISSION_KEYS:
             from .admission.config import parse_setting
 
-            parse_setting(cfg, key, value, err)
+            top.update(parse_setting(key, value, err))
             continue
         if key not in TOP_KEYS:
             raise err(p, f'unknown setting "{key}"{did_you_mean(key, TOP_KEYS)}; valid: {", ".join(TOP_KEYS)}')

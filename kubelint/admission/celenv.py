@@ -62,7 +62,7 @@ _UNSUPPORTED = re.compile(
     r"\bObject\{|\bstrings\.quote\b|\bipv[46]\b|\.orValue\(|\.hasValue\(")
 
 _LITERAL = re.compile(r"""[rRbB]?('''[\s\S]*?'''|"{3}[\s\S]*?"{3}|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""")
-_IDENT = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()")
+_IDENT = re.compile(r"(?<![\w.?])([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()")
 _MACRO_VAR = re.compile(r"\.\s*(?:all|exists|exists_one|map|filter|transformList|transformMap|transformMapEntry)\s*\(\s*"
                         r"([A-Za-z_]\w*)\s*,(?:\s*([A-Za-z_]\w*)\s*,)?")
 _SELECT = re.compile(r"(?<![\w.])(request|namespaceObject)\s*\.\s*([A-Za-z_]\w*)(?:\s*\.\s*([A-Za-z_]\w*))?")

@@ -29,28 +29,31 @@ def parse_custom_rules(value, catalogue, err):
     return specs
 
 
-def parse_setting(cfg, key, value, err):
+def parse_setting(key, value, err) -> dict:
+    """One admission key -> the Config fields it sets (Config is frozen)."""
     p = (key,)
     if key == "custom-rules":
-        return  # parsed first (parse_custom_rules)
+        return {}  # parsed first (parse_custom_rules)
     if key == "policy":
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise err(p, "policy must be a list of files or directories (ValidatingAdmissionPolicies, bindings, params)")
-        cfg.policy = list(value)
-    elif key == "namespace-labels":
-        cfg.namespace_labels = namespace_labels(value, lambda sub, msg: err(p + sub, msg))
-    elif key == "request-user":
+        return {"policy": list(value)}
+    if key == "namespace-labels":
+        return {"namespace_labels": namespace_labels(value, lambda sub, msg: err(p + sub, msg))}
+    if key == "request-user":
         if not isinstance(value, dict) or not isinstance(value.get("username"), str) or any(
                 k not in ("username", "groups", "uid") for k in value):
             raise err(p, "request-user must be a mapping with username (and groups: a list, uid)")
         groups = value.get("groups", [])
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise err(p + ("groups",), "request-user.groups must be a list of group names")
-        cfg.request_user = {"username": value["username"], "groups": list(groups)}
+        user = {"username": value["username"], "groups": list(groups)}
         if isinstance(value.get("uid"), str):
-            cfg.request_user["uid"] = value["uid"]
+            user["uid"] = value["uid"]
+        return {"request_user": user}
+    return {}
 
 
 def namespace_labels(value, err):
