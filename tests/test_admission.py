@@ -222,7 +222,17 @@ def test_custom_rule_examples_that_fail(repo):
     assert r.returncode == 1 and "FAIL team-label good example 1" in r.stdout
 
 
-def test_custom_rule_that_errors_is_not_a_violation(tmp_path):
+@pytest.fixture
+def forget_custom_rules():
+    """Loading a configuration in this process registers its custom rules in
+    the catalogue (as the command line does once per process): drop them after."""
+    yield
+    from kubelint.admission.custom import register
+
+    register([])
+
+
+def test_custom_rule_that_errors_is_not_a_violation(tmp_path, forget_custom_rules):
     cfg = tmp_path / ".kubelint.yaml"
     cfg.write_text(CUSTOM.replace("\"'team' in variables.labels\"", "object.metadata.labels.team != ''"))
     from kubelint.config import load
