@@ -92,6 +92,9 @@ class AdmissionStage:
 
             self.custom.append(CustomRule(spec))
         self._ctx = None
+        self._object = (None, None)
+        self._bound: Dict[str, object] = {}
+        self._params_cache: Dict[int, dict] = {}
         self._typed: Dict[str, List[Problem]] = {}
 
     # -- prepare -----------------------------------------------------------
@@ -204,7 +207,7 @@ class AdmissionStage:
                                                "another version first, which kubelint does not)"))
                 continue
             if obj_value is None:
-                obj_value = celenv.to_value(defaulted(obj.data, obj.group, obj.kind, req.namespace))
+                obj_value = self.object_value(obj, req)
             for binding in bindings:
                 if binding.match is not None:
                     bm, bconv = matches(binding.match, req, ns_labels)
@@ -269,6 +272,26 @@ class AdmissionStage:
         return Problem((), f"{who} not evaluated on this object: {why}; the cluster may still deny it",
                        RULE_NOT_EVALUATED, INFO)
 
+    def object_value(self, obj, req):
+        """The object as CEL sees it (defaulted), once per object."""
+        if self._object[0] is not obj:
+            self._object = (obj, defaulted(obj.data, obj.group, obj.kind, req.namespace))
+        return self._object[1]
+
+    def bind(self, obj_value, req, known_ns, ns_obj, params_value) -> None:
+        """Bind the activation's variables, converting a value into the engine
+        only when it changed (the object once for all policies, not per
+        policy and binding)."""
+        ctx = self._context()
+        want = {"object": obj_value, "oldObject": None, "params": params_value, "request": req,
+                "namespaceObject": ns_obj if known_ns else None}
+        for name, value in want.items():
+            held = self._bound.get(name, _UNBOUND)
+            if held is value:
+                continue
+            self._bound[name] = value
+            ctx.add_variable(name, self._request(req) if name == "request" else value)
+
     def _context(self):
         if self._ctx is None:
             self._ctx = celenv.new_context()
@@ -281,13 +304,12 @@ class AdmissionStage:
         ctx = self._context()
         params_value = None
         if param is not None:
-            params_value = celenv.to_value(defaulted(param.data, param.group, param.kind, param.namespace or (
-                self.default_namespace if self.resources.lookup(param.group, param.kind)[1] else "")))
-        ctx.add_variable("object", obj_value)
-        ctx.add_variable("oldObject", None)
-        ctx.add_variable("params", params_value)
-        ctx.add_variable("request", self._request(req))
-        ctx.add_variable("namespaceObject", ns_obj if known_ns else None)
+            params_value = self._params_cache.get(id(param))
+            if params_value is None:
+                params_value = defaulted(param.data, param.group, param.kind, param.namespace or (
+                    self.default_namespace if self.resources.lookup(param.group, param.kind)[1] else ""))
+                self._params_cache[id(param)] = params_value
+        self.bind(obj_value, req, known_ns, ns_obj, params_value)
         env = _Env(self, policy, binding, ctx, known_ns)
         env.nulls = {"params": params_value is None, "oldObject": True, "namespaceObject": not ns_obj}
         fail = policy.failure_policy != "Ignore"
@@ -377,6 +399,9 @@ class AdmissionStage:
         if req.namespace:
             out["namespace"] = req.namespace
         return out
+
+
+_UNBOUND = object()
 
 
 class _NotKnown(str):

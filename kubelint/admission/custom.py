@@ -183,7 +183,6 @@ def _field_path(fp: str) -> tuple:
 
 def evaluate_custom(stage, obj, req) -> List[Problem]:
     from . import _Env, _NotEvaluable
-    from .defaults import defaulted
 
     out: List[Problem] = []
     rules = [r for r in stage.custom if r.matches(obj, req.namespace if req.namespaced else "")]
@@ -191,11 +190,7 @@ def evaluate_custom(stage, obj, req) -> List[Problem]:
         return out
     known_ns, ns_obj = stage.namespace_object(req)
     ctx = stage._context()
-    ctx.add_variable("object", celenv.to_value(defaulted(obj.data, obj.group, obj.kind, req.namespace)))
-    ctx.add_variable("oldObject", None)
-    ctx.add_variable("params", None)
-    ctx.add_variable("request", stage._request(req))
-    ctx.add_variable("namespaceObject", ns_obj if known_ns else None)
+    stage.bind(stage.object_value(obj, req), req, known_ns, ns_obj, None)
     for rule in rules:
         env = _Env(stage, rule, None, ctx, known_ns)
         try:

@@ -20,8 +20,6 @@ without them.
 """
 from __future__ import annotations
 
-import copy
-
 from ..kinds import pod_spec_path
 
 _WITH_GENERATION = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet"), ("apps", "ReplicaSet"),
@@ -31,7 +29,11 @@ _WITH_GENERATION = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "D
 
 
 def defaulted(data: dict, group: str, kind: str, namespace: str) -> dict:
-    obj = copy.deepcopy(data)
+    """A defaulted copy of ``data`` as CEL values (celenv.to_value: nulls
+    dropped as typed decoding drops them, integral floats as integers)."""
+    from .celenv import to_value
+
+    obj = to_value(data)
     meta = obj.setdefault("metadata", {}) if isinstance(obj.get("metadata"), dict) or "metadata" not in obj else {}
     if isinstance(meta, dict):
         if namespace and not (group == "" and kind == "Namespace"):
