@@ -37,7 +37,7 @@ from ..findings import ERROR, INFO, WARNING, Problem
 from . import celenv
 from .defaults import defaulted
 from .matching import NOT_EVALUABLE, Request, Resources, matches, request_for, selector_matches
-from .policy import BINDING_KIND, GROUP, POLICY_KIND, Binding, Policy, cross_checks, type_check
+from .policy import BINDING_KIND, GROUP, POLICY_KIND, Binding, Policy, cross_checks, type_check, types_to_check
 
 RULE_DENIED = "admission-policy-denied"
 RULE_WARNED = "admission-policy-warning"
@@ -123,14 +123,8 @@ class AdmissionStage:
             for name, p in self.policies.items():
                 if p.invalid or p.obj.context_only:
                     continue
-                kinds = set()
-                for o in objects:
-                    if o.kind in _EXEMPT or not o.kind:
-                        continue
-                    req = request_for(o, self.resources, self.default_namespace)
-                    if req is not None and _rules_match(p.match, req):
-                        kinds.add((o.api_version, o.kind))
-                self._typed[name] = type_check(p, self.schemas, sorted(kinds)) if kinds else []
+                kinds = types_to_check(p.match, self.schemas, self.resources)
+                self._typed[name] = type_check(p, self.schemas, kinds) if kinds else []
 
     # -- per object ----------------------------------------------------------
     def check_object(self, obj, ctx=None) -> List[Problem]:

@@ -331,40 +331,67 @@ def cross_checks(policies: Dict[str, Policy], bindings: List[Binding]) -> List[T
 _OBJECT_PATH = re.compile(r"(?<![\w.])(?:has\(\s*)?object((?:\s*\.\s*[A-Za-z_]\w*)+)(?!\w|\s*\()")
 
 
-def type_check(policy: Policy, schemas, resources_kinds) -> List[Problem]:
-    """``object.a.b`` paths of the policy's expressions that the OpenAPI
-    schema of every matched kind lacks (the server's type checker reports
-    them as warnings in ``status.typeChecking``; the policy still applies,
-    the expression fails with ``no such key`` on such objects)."""
+def types_to_check(match: dict, schemas, resources) -> List[Tuple[str, str]]:
+    """``TypeChecker.typesToCheck``: the kinds the resourceRules name
+    without wildcards (groups and versions with ``*`` are skipped,
+    resources with ``*`` or a subresource too), sorted by group, version,
+    kind, at most 10; built-in kinds from the bundled schemas, custom
+    resources from the CRDs of the run."""
+    out = set()
+    for rule in _l(match.get("resourceRules")):
+        rule = _d(rule)
+        groups, versions = _l(rule.get("apiGroups")), _l(rule.get("apiVersions"))
+        if not groups or not versions or any("*" in str(g) for g in groups) or any("*" in str(v) for v in versions):
+            continue
+        wanted = {r for r in _l(rule.get("resources")) if isinstance(r, str) and "*" not in r and "/" not in r}
+        for g in groups:
+            for v in versions:
+                api_version = f"{g}/{v}" if g else v
+                for kind in (schemas.kinds.get(api_version) or {}):
+                    if resources.lookup(g, kind)[0] in wanted:
+                        out.add((g, v, kind))
+                for (cg, ck), (plural, _ns) in resources.crds.items():
+                    if cg == g and plural in wanted:
+                        out.add((g, v, ck))
+    ordered = sorted(out)[:10]
+    return [(f"{g}/{v}" if g else v, k) for g, v, k in ordered]
+
+
+def type_check(policy: Policy, schemas, kinds) -> List[Problem]:
+    """``TypeChecker.Check``: the validations' expressions and
+    messageExpressions type-checked against each kind the policy matches.
+    kubelint checks ``object.a.b`` paths against the OpenAPI schema (its
+    engine has no type checker); the server reports such an unknown field
+    as a warning in ``status.typeChecking`` and the policy still applies
+    (on such objects the expression fails with ``no such key``)."""
     out = []
-    exprs = [(("spec", "validations", v.index, "expression"), v.expr) for v in policy.validations if v.expr is not None]
-    exprs += [(("spec", "matchConditions", i, "expression"), c) for i, (_n, c) in enumerate(policy.match_conditions) if c]
-    exprs += [(("spec", "variables", i, "expression"), c) for i, (_n, c) in enumerate(policy.variables) if c]
+    exprs = []
+    for v in policy.validations:
+        exprs.append((("spec", "validations", v.index, "expression"), v.expr))
+        exprs.append((("spec", "validations", v.index, "messageExpression"), v.message_expr))
     for path, c in exprs:
-        if c.error:
+        if c is None or c.error:
             continue
         stripped = celenv.strip_literals(c.expression)
+        missing = []
         for m in _OBJECT_PATH.finditer(stripped):
             fields = [f.strip() for f in m.group(1).split(".") if f.strip()]
-            missing = []
-            for api_version, kind in resources_kinds:
+            for api_version, kind in kinds:
                 root = schemas.root(api_version, kind)
-                if root is None:
-                    missing = []
-                    break
-                bad = _missing_field(schemas, root, fields)
-                if bad is None:
-                    missing = []
-                    break
-                missing.append((kind, bad))
-            if missing:
-                kind, bad = missing[0]
-                out.append(Problem(path, f"{'.'.join(str(p) for p in path[:2])}[{path[2]}].{path[3]}: type checking "
-                                   f"against {', '.join(sorted({k for k, _ in missing}))}: undefined field '{bad}' "
-                                   f"(object.{'.'.join(fields)}): on such objects the expression fails at run time "
-                                   "with 'no such key'; fix the path or narrow matchConstraints", RULE_TYPE_CHECK, WARNING))
-                break
+                bad = _missing_field(schemas, root, fields) if root is not None else None
+                if bad is not None and (api_version, kind) not in [(a, k) for a, k, _b, _f in missing]:
+                    missing.append((api_version, kind, bad, fields))
+        if missing:
+            shown = "; ".join(f"{_gvk(a, k)}: undefined field '{b}' (object.{'.'.join(f)})" for a, k, b, f in missing[:3])
+            out.append(Problem(path, f"{'.'.join(str(p) for p in path[:2])}[{path[2]}].{path[3]}: type checking: "
+                               f"{shown}: on such objects the expression fails at run time with 'no such key' (has() does "
+                               "not help: the field is not in the type); fix the path or narrow matchConstraints", RULE_TYPE_CHECK, WARNING))
     return out
+
+
+def _gvk(api_version: str, kind: str) -> str:
+    """``schema.GroupVersionKind.String()``: ``apps/v1, Kind=Deployment``."""
+    return f"{api_version}, Kind={kind}" if "/" in api_version else f"/{api_version}, Kind={kind}"
 
 
 def _missing_field(schemas, defname: str, fields: List[str]) -> Optional[str]:
