@@ -259,3 +259,22 @@ def test_custom_rule_configuration_errors_exit_2(tmp_path, bad, needle):
     r = kubelint("check", "a.yaml", cwd=tmp_path)
     assert r.returncode == 2 and ".kubelint.yaml:" in r.stderr and needle in r.stderr, r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_nested_comprehensions_beyond_the_budget_do_not_run(tmp_path):
+    """A hostile policy (three nested loops over a 400-item list: 64 M
+    iterations) is not run: the server would stop it on its cost budget."""
+    items = "\n".join(f"  k{i}: v" for i in range(400))
+    policy = POLICY.replace("    namespaceSelector: {matchLabels: {env: prod}}\n", "").replace(
+        "[deployments]", "[configmaps]").replace("apiGroups: [apps]", 'apiGroups: [""]').replace(
+        "object.spec.replicas <= 5", "object.data.all(a, object.data.all(b, object.data.all(c, a != 'x')))").replace(
+        "'at most 5 replicas, found ' + string(object.spec.replicas)", "'no'")
+    f = tmp_path / "p.yaml"
+    f.write_text(policy + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n" + items + "\n")
+    import time
+
+    t = time.perf_counter()
+    res = run([str(f)], Settings(jobs=1))
+    assert time.perf_counter() - t < 20
+    adm = admission(res.findings)
+    assert [x.rule for x in adm] == ["admission-policy-not-evaluated"] and "400^3" in adm[0].message, adm

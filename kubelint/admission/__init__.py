@@ -95,6 +95,7 @@ class AdmissionStage:
         self._object = (None, None)
         self._bound: Dict[str, object] = {}
         self._params_cache: Dict[int, dict] = {}
+        self._sizes = (None, 0)
         self._typed: Dict[str, List[Problem]] = {}
 
     # -- prepare -----------------------------------------------------------
@@ -271,6 +272,15 @@ class AdmissionStage:
         if self._object[0] is not obj:
             self._object = (obj, defaulted(obj.data, obj.group, obj.kind, req.namespace))
         return self._object[1]
+
+    def largest_collection(self, strings: bool) -> int:
+        """The largest list or map (or string, for split()) among the bound
+        object, params and namespace: bounds the cost of comprehensions."""
+        values = [self._bound.get(k) for k in ("object", "params", "namespaceObject")]
+        key = (tuple(id(v) for v in values), strings)
+        if self._sizes[0] != key:
+            self._sizes = (key, max(celenv.largest_collection(v, strings) for v in values))
+        return self._sizes[1]
 
     def bind(self, obj_value, req, known_ns, ns_obj, params_value) -> None:
         """Bind the activation's variables, converting a value into the engine
@@ -490,6 +500,12 @@ class _Env:
         if not self.known_ns and "namespaceObject" in celenv.strip_literals(c.expression):
             raise _NotEvaluable("reads namespaceObject, and the namespace is not in the input (give its labels with "
                                 "--namespace-labels)")
+        if c.depth >= 2:  # nested comprehensions: bounded before the engine runs them
+            n = self.stage.largest_collection(c.splits)
+            if n ** c.depth > celenv.RUNTIME_COST_BUDGET:
+                raise _NotEvaluable(f"is not evaluated: {c.depth} nested comprehensions over collections of up to {n} "
+                                    f"items can cost {n}^{c.depth} > {celenv.RUNTIME_COST_BUDGET:,}, the server's "
+                                    "budget (it stops with 'running out of cost budget')")
         if c.variables_used:
             if not self.bound:
                 self.ctx.add_variable("variables", {})

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple  # noqa: F401
 
 # Identifiers the admission environment declares (plugin/cel/compile.go createEnvForOpts).
 OBJECT_VARS = ("object", "oldObject", "request", "namespaceObject", "variables")
@@ -99,18 +99,67 @@ def available() -> bool:
     return engine() is not None
 
 
+@lru_cache(maxsize=None)
+def _method_matches():
+    return engine().compile("s.matches(p)")
+
+
 def _matches(s, pattern):
-    """The global ``matches(string, regex)`` of the CEL standard library (the
-    method form is built into the engine); RE2 semantics as the CRD stage."""
+    """The global ``matches(string, regex)`` of the CEL standard library,
+    run as the engine's own ``s.matches(p)`` (a linear-time regex engine, as
+    RE2: a hostile pattern cannot make kubelint backtrack for ever)."""
     if not isinstance(s, str) or not isinstance(pattern, str):
         raise TypeError("no such overload")
-    try:
-        from ..crd import go_regexp
+    ctx = engine().Context()
+    ctx.add_variable("s", s)
+    ctx.add_variable("p", pattern)
+    return _method_matches().execute(ctx)
 
-        rx = go_regexp(pattern)
-    except ImportError:  # pragma: no cover - the CRD package moved
-        rx = re.compile(pattern)
-    return rx.search(s) is not None
+
+# The server's budget for one policy evaluation (k8s.io/apiserver/pkg/apis/cel
+# RuntimeCELCostBudget); cel-go stops an expression that exceeds it with
+# "validation failed due to running out of cost budget".
+RUNTIME_COST_BUDGET = 10_000_000
+_MACRO_CALL = re.compile(r"\.\s*(?:all|exists|exists_one|map|filter)\s*\($")
+
+
+def comprehension_depth(stripped: str) -> int:
+    """How deeply the expression nests comprehensions (``all``, ``exists``,
+    ``exists_one``, ``map``, ``filter``): its worst-case cost grows as the
+    collection size to this power."""
+    stack: List[bool] = []
+    depth = best = 0
+    for i, ch in enumerate(stripped):
+        if ch == "(":
+            macro = bool(_MACRO_CALL.search(stripped[max(0, i - 20):i + 1]))
+            stack.append(macro)
+            if macro:
+                depth += 1
+                best = max(best, depth)
+        elif ch == ")" and stack:
+            if stack.pop():
+                depth -= 1
+    return best
+
+
+def largest_collection(value, strings: bool = False, limit: int = 1 << 20) -> int:
+    """The size of the largest list or map in ``value`` (and the length of the
+    longest string when ``strings``: split() makes lists of them)."""
+    best = 0
+    todo = [value]
+    seen = 0
+    while todo and seen < limit:
+        v = todo.pop()
+        seen += 1
+        if isinstance(v, dict):
+            best = max(best, len(v))
+            todo.extend(v.values())
+        elif isinstance(v, list):
+            best = max(best, len(v))
+            todo.extend(v)
+        elif strings and isinstance(v, str):
+            best = max(best, len(v))
+    return best
 
 
 def new_context():
@@ -130,7 +179,7 @@ class Compiled:
     is created (the policy is then rejected); ``unsupported`` is a reason
     this engine cannot evaluate it (the server can)."""
 
-    __slots__ = ("expression", "program", "error", "unsupported", "uses_authorizer", "variables_used")
+    __slots__ = ("expression", "program", "error", "unsupported", "uses_authorizer", "variables_used", "depth", "splits")
 
     def __init__(self, expression: str):
         self.expression = expression
@@ -139,6 +188,8 @@ class Compiled:
         self.unsupported: Optional[str] = None
         self.uses_authorizer = False
         self.variables_used: Set[str] = set()
+        self.depth = 0  # comprehension nesting (comprehension_depth)
+        self.splits = False
 
 
 _DYN_CHAIN = re.compile(r"^\(*\s*(?:object|oldObject|params)(?:\s*\.\s*[A-Za-z_]\w*|\s*\[[^\[\]]*\])*\s*\)*$")
@@ -170,6 +221,8 @@ def compile_expression(expression: str, has_params: bool, variables: Tuple[str, 
     stripped = strip_literals(expression)
     c.uses_authorizer = bool(re.search(r"(?<![\w.])authorizer\b", stripped))
     c.variables_used = set(re.findall(r"(?<![\w.])variables\s*\.\s*([A-Za-z_]\w*)", stripped))
+    c.depth = comprehension_depth(stripped)
+    c.splits = ".split(" in stripped.replace(" ", "")
     undeclared = _undeclared(stripped, has_params, extra_vars)
     if undeclared:
         c.error = f"compilation failed: ERROR: <input>: undeclared reference to '{undeclared}' (in container '')"
