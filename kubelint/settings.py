@@ -150,6 +150,10 @@ def build(config: Optional[Config] = None, *,
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
         labels[ns] = ns_labels
+    policies = (cfg.paths(cfg.policy) if cfg else ()) + tuple(policy_paths)
+    for path in policies:  # context is never reported on: a missing policy file must not pass silently
+        if not os.path.exists(path):
+            raise SettingsError(f"--policy {path}: no such file or directory")
     if color is None:
         color = "NO_COLOR" not in os.environ and sys.stdout.isatty()
     if progress is None:
@@ -162,7 +166,7 @@ def build(config: Optional[Config] = None, *,
         context_paths=tuple(context_paths),
         crd_paths=(cfg.paths(cfg.crd) if cfg else ()) + tuple(crd_paths),
         schema_dirs=(cfg.paths(cfg.schema_dir) if cfg else ()) + tuple(schema_dirs),
-        policy_paths=(cfg.paths(cfg.policy) if cfg else ()) + tuple(policy_paths),
+        policy_paths=policies,
         namespace_labels=tuple((ns, tuple(sorted(v.items()))) for ns, v in sorted(labels.items())),
         config=cfg,
         jobs=jobs,

@@ -278,3 +278,8 @@ def test_nested_comprehensions_beyond_the_budget_do_not_run(tmp_path):
     assert time.perf_counter() - t < 20
     adm = admission(res.findings)
     assert [x.rule for x in adm] == ["admission-policy-not-evaluated"] and "400^3" in adm[0].message, adm
+
+
+def test_missing_policy_path_is_a_usage_error(repo):
+    r = kubelint("check", "--policy", "nope/", "k8s", cwd=repo)
+    assert r.returncode == 2 and "--policy nope/: no such file or directory" in r.stderr
