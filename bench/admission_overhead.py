@@ -7,6 +7,7 @@ Prints the ratio and how many policy findings the run produced.
 
     nice -n 19 python3 bench/admission_overhead.py [CORPUS] [--rounds 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,10 @@ def main() -> int:
         t, n_pol = once([args.corpus], (POLICIES,))
         pol.append(t)
     b, p = min(base), min(pol)
-    print(f"corpus alone: {b:.2f} s ({n_base} admission findings); with 4 policies: {p:.2f} s "
-          f"({n_pol} admission findings); ratio {p / b:.3f} (best of {args.rounds})")
+    print(
+        f"corpus alone: {b:.2f} s ({n_base} admission findings); with 4 policies: {p:.2f} s "
+        f"({n_pol} admission findings); ratio {p / b:.3f} (best of {args.rounds})"
+    )
     return 0
 
 

@@ -23,6 +23,7 @@ With --record the verdict, message and warnings are written into the case
 headers (`# verdict:`, `# message:`, `# warning:`, `# oracle:`); the results
 go to tests/conformance/admission/oracle-results.json either way.
 """
+
 import json
 import os
 import re
@@ -82,8 +83,9 @@ def split(path):
 def run_case(path, n):
     text, setup, obj = split(path)
     if re.search(r"^#\s*restart:\s*before", text, re.M):
-        subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "apiserver-oracle.sh"), "restart"],
-                       check=False)
+        subprocess.run(
+            [os.path.join(os.path.dirname(os.path.abspath(__file__)), "apiserver-oracle.sh"), "restart"], check=False
+        )
     namespaces = [d for d in setup if (yaml.safe_load(d) or {}).get("kind") == "Namespace"]
     rest = [d for d in setup if d not in namespaces]
     for d in namespaces:
@@ -99,7 +101,7 @@ def run_case(path, n):
         obj_file = fh.name
     time.sleep(1.0)  # param informers of a new paramKind sync within CollectParams' 1 s wait
     p = kubectl("apply", "--dry-run=server", "-f", obj_file)
-    warnings = [ln[len("Warning: "):] for ln in p.stderr.splitlines() if ln.startswith("Warning: ")]
+    warnings = [ln[len("Warning: ") :] for ln in p.stderr.splitlines() if ln.startswith("Warning: ")]
     errors = [ln for ln in p.stderr.splitlines() if not ln.startswith("Warning: ") and ln.strip()]
     message = ""
     for ln in errors:
@@ -111,9 +113,13 @@ def run_case(path, n):
             break
     if not message and errors:
         message = errors[0]
-    result = {"verdict": "accept" if p.returncode == 0 else "reject", "message": message, "warnings": warnings,
-              "setup": (created.stderr.strip()[:300] if created is not None and created.returncode else ""),
-              "active": active}
+    result = {
+        "verdict": "accept" if p.returncode == 0 else "reject",
+        "message": message,
+        "warnings": warnings,
+        "setup": (created.stderr.strip()[:300] if created is not None and created.returncode else ""),
+        "active": active,
+    }
     if rest:
         kubectl("delete", "--wait=false", "-f", setup_file)
     kubectl("delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", "zz-kubelint-probe", "--wait=false")
@@ -166,9 +172,12 @@ def main(argv):
     for i, name in enumerate(names):
         res = run_case(os.path.join(ROOT, name), n0 + i)
         results[name] = res
-        print(f"{name}: {res['verdict']} {res['message'][:150]} {res['warnings']}"
-              + ("" if res["active"] else " (PROBE NEVER ACTIVE)") + (f" SETUP: {res['setup']}" if res["setup"] else ""),
-              flush=True)
+        print(
+            f"{name}: {res['verdict']} {res['message'][:150]} {res['warnings']}"
+            + ("" if res["active"] else " (PROBE NEVER ACTIVE)")
+            + (f" SETUP: {res['setup']}" if res["setup"] else ""),
+            flush=True,
+        )
         if rec:
             record(os.path.join(ROOT, name), res)
     with open(out, "w") as fh:

@@ -2,6 +2,7 @@
 configuration keys, what is never a false error, custom CEL rules in every
 command and format.  (Verdicts and messages against a real API server:
 tests/test_admission_conformance.py.)"""
+
 import json
 import os
 import subprocess
@@ -58,8 +59,15 @@ def deployment(ns="shop", replicas=10, labels=""):
 
 def kubelint(*args, cwd=None, stdin=None):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "kubelint", *args], capture_output=True, text=True, cwd=cwd or ROOT,
-                          env=env, input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kubelint", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        input=stdin,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -84,11 +92,15 @@ def test_policy_flag_is_context_and_namespace_labels_decide(repo):
     assert "namespace 'shop'" in adm[0]["message"] and adm[0]["severity"] == "info"
     assert not any(f["file"].startswith("policies") for f in found)  # --policy files are not reported on
     # with the namespace's labels: the server's denial, at the object
-    r = kubelint("check", "-f", "json", "--policy", "policies", "--namespace-labels", "shop=env=prod,team=shop", "k8s", cwd=repo)
+    r = kubelint(
+        "check", "-f", "json", "--policy", "policies", "--namespace-labels", "shop=env=prod,team=shop", "k8s", cwd=repo
+    )
     denied = [f for f in json.loads(r.stdout)["findings"] if f["rule"] == "admission-policy-denied"]
     assert r.returncode == 1 and len(denied) == 1
-    assert denied[0]["message"] == ("ValidatingAdmissionPolicy 'replica-limit' with binding 'replica-limit' denied request: "
-                                    "at most 5 replicas, found 10")
+    assert denied[0]["message"] == (
+        "ValidatingAdmissionPolicy 'replica-limit' with binding 'replica-limit' denied request: "
+        "at most 5 replicas, found 10"
+    )
     assert (denied[0]["file"], denied[0]["line"], denied[0]["column"]) == ("k8s/web.yaml", 1, 1)
     r = kubelint("check", "-f", "json", "--policy", "policies", "--namespace-labels", "shop=env=dev", "k8s", cwd=repo)
     assert not [f for f in json.loads(r.stdout)["findings"] if f["rule"].startswith("admission")]
@@ -97,12 +109,14 @@ def test_policy_flag_is_context_and_namespace_labels_decide(repo):
 
 
 def test_configuration_keys(repo):
-    (repo / ".kubelint.yaml").write_text(textwrap.dedent("""\
+    (repo / ".kubelint.yaml").write_text(
+        textwrap.dedent("""\
         policy: [policies/]
         namespace-labels:
           shop: {env: prod}
         request-user: {username: ci, groups: [deployers]}
-        """))
+        """)
+    )
     r = kubelint("check", "-q", "k8s", cwd=repo)
     assert r.returncode == 1 and "[admission-policy-denied]" in r.stdout, r.stdout + r.stderr
     (repo / ".kubelint.yaml").write_text("namespace-labels:\n  shop: {env: true}\n")
@@ -124,9 +138,11 @@ def test_namespace_in_the_input_and_its_default_label(tmp_path):
 def test_authorizer_and_unsupported_syntax_are_never_errors(tmp_path):
     f = tmp_path / "p.yaml"
     body = POLICY.replace("    namespaceSelector: {matchLabels: {env: prod}}\n", "")
-    for expr in ("authorizer.group('apps').resource('deployments').check('create').allowed()",
-                 "object.spec.?paused.orValue(false) == false",
-                 "format('%d', [object.spec.replicas]) == '1'"):
+    for expr in (
+        "authorizer.group('apps').resource('deployments').check('create').allowed()",
+        "object.spec.?paused.orValue(false) == false",
+        "format('%d', [object.spec.replicas]) == '1'",
+    ):
         text = body.replace("object.spec.replicas <= 5", expr)
         f.write_text(text + "---\n" + deployment(ns="default"))
         res = run([str(f)], Settings(jobs=1))
@@ -137,8 +153,11 @@ def test_authorizer_and_unsupported_syntax_are_never_errors(tmp_path):
 
 def test_policy_checks_and_missing_policy(tmp_path):
     f = tmp_path / "p.yaml"
-    f.write_text(POLICY.replace("object.spec.replicas <= 5", "object.spec.replicas <= params.max")
-                 .replace("policyName: replica-limit", "policyName: replica-limits"))
+    f.write_text(
+        POLICY.replace("object.spec.replicas <= 5", "object.spec.replicas <= params.max").replace(
+            "policyName: replica-limit", "policyName: replica-limits"
+        )
+    )
     res = run([str(f)], Settings(jobs=1))
     got = {(x.rule, x.severity) for x in admission(res.findings)}
     assert got == {("admission-policy-invalid", "error"), ("admission-binding-missing-policy", "warning")}
@@ -194,7 +213,9 @@ custom-rules:
 def test_custom_rules_everywhere(repo):
     (repo / ".kubelint.yaml").write_text(CUSTOM)
     r = kubelint("check", "-q", "k8s", cwd=repo)
-    assert "k8s/web.yaml:4:3: warning [team-label] Deployment shop/web: Deployment web has no team label" in r.stdout, r.stdout
+    assert "k8s/web.yaml:4:3: warning [team-label] Deployment shop/web: Deployment web has no team label" in r.stdout, (
+        r.stdout
+    )
     r = kubelint("rules", cwd=repo)
     assert "team-label" in r.stdout and "Workloads carry a team label" in r.stdout
     r = kubelint("explain", "team-label", cwd=repo)
@@ -245,14 +266,17 @@ def test_custom_rule_that_errors_is_not_a_violation(tmp_path, forget_custom_rule
     assert got == [("admission-policy-not-evaluated", "info")]
 
 
-@pytest.mark.parametrize("bad,needle", [
-    ("custom-rules:\n  - id: Team\n    expression: 'true'\n", "kebab-case"),
-    ("custom-rules:\n  - id: x\n    expression: 'object.metadata.name =='\n", "compilation failed"),
-    ("custom-rules:\n  - id: x\n    expression: 'objekt.kind == \"a\"'\n", "undeclared reference to 'objekt'"),
-    ("custom-rules:\n  - id: image-latest-tag\n    expression: 'true'\n", "built-in rule id"),
-    ("custom-rules:\n  - id: x\n    expresion: 'true'\n", 'did you mean "expression"'),
-    ("custom-rules:\n  - id: x\n    expression: object.metadata.name\n", "must evaluate to bool but got dyn"),
-])
+@pytest.mark.parametrize(
+    "bad,needle",
+    [
+        ("custom-rules:\n  - id: Team\n    expression: 'true'\n", "kebab-case"),
+        ("custom-rules:\n  - id: x\n    expression: 'object.metadata.name =='\n", "compilation failed"),
+        ("custom-rules:\n  - id: x\n    expression: 'objekt.kind == \"a\"'\n", "undeclared reference to 'objekt'"),
+        ("custom-rules:\n  - id: image-latest-tag\n    expression: 'true'\n", "built-in rule id"),
+        ("custom-rules:\n  - id: x\n    expresion: 'true'\n", 'did you mean "expression"'),
+        ("custom-rules:\n  - id: x\n    expression: object.metadata.name\n", "must evaluate to bool but got dyn"),
+    ],
+)
 def test_custom_rule_configuration_errors_exit_2(tmp_path, bad, needle):
     (tmp_path / ".kubelint.yaml").write_text(bad)
     (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
@@ -265,10 +289,13 @@ def test_nested_comprehensions_beyond_the_budget_do_not_run(tmp_path):
     """A hostile policy (three nested loops over a 400-item list: 64 M
     iterations) is not run: the server would stop it on its cost budget."""
     items = "\n".join(f"  k{i}: v" for i in range(400))
-    policy = POLICY.replace("    namespaceSelector: {matchLabels: {env: prod}}\n", "").replace(
-        "[deployments]", "[configmaps]").replace("apiGroups: [apps]", 'apiGroups: [""]').replace(
-        "object.spec.replicas <= 5", "object.data.all(a, object.data.all(b, object.data.all(c, a != 'x')))").replace(
-        "'at most 5 replicas, found ' + string(object.spec.replicas)", "'no'")
+    policy = (
+        POLICY.replace("    namespaceSelector: {matchLabels: {env: prod}}\n", "")
+        .replace("[deployments]", "[configmaps]")
+        .replace("apiGroups: [apps]", 'apiGroups: [""]')
+        .replace("object.spec.replicas <= 5", "object.data.all(a, object.data.all(b, object.data.all(c, a != 'x')))")
+        .replace("'at most 5 replicas, found ' + string(object.spec.replicas)", "'no'")
+    )
     f = tmp_path / "p.yaml"
     f.write_text(policy + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n" + items + "\n")
     import time

@@ -18,6 +18,7 @@ server's message; for an accept, no error; the warnings equal the server's
 warnings; and when the server refused a policy, kubelint reports an error on
 that policy.
 """
+
 import pathlib
 import re
 

@@ -28,6 +28,7 @@ namespace whose labels are unknown, a library function or syntax the engine
 lacks, a conversion between versions) is one ``info`` finding
 (``admission-policy-not-evaluated``) saying why, never a denial.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,8 +49,14 @@ ACTION_RULES = {"Deny": (RULE_DENIED, ERROR), "Warn": (RULE_WARNED, WARNING), "A
 
 # The admission plugin never applies policies to its own configuration
 # (rules.IsExemptAdmissionConfigurationResource).
-_EXEMPT = {"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-           "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding"}
+_EXEMPT = {
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+}
 # Namespaces every cluster has, with the one label the server gives every namespace.
 WELL_KNOWN_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 DEFAULT_USER = {"username": "kubelint", "groups": ["system:authenticated"]}
@@ -168,8 +175,11 @@ class AdmissionStage:
         if req.namespace in self.namespace_labels or req.namespace in WELL_KNOWN_NAMESPACES:
             labels = dict(self.namespace_labels.get(req.namespace) or {})
             labels["kubernetes.io/metadata.name"] = req.namespace
-            return True, {"metadata": {"name": req.namespace, "labels": labels}, "spec": {"finalizers": ["kubernetes"]},
-                          "status": {"phase": "Active"}}
+            return True, {
+                "metadata": {"name": req.namespace, "labels": labels},
+                "spec": {"finalizers": ["kubernetes"]},
+                "status": {"phase": "Active"},
+            }
         return False, None
 
     def _policies(self, obj, req: Request) -> List[Problem]:
@@ -178,8 +188,9 @@ class AdmissionStage:
         ns_labels = (ns_obj or {}).get("metadata", {}).get("labels", {}) if known_ns else None
         if req.group == "" and req.resource == "namespaces":
             ns_labels = dict(req.labels, **{"kubernetes.io/metadata.name": req.name}) if req.name else req.labels
-            req = Request(req.group, req.version, req.kind, req.resource, req.namespace, req.name, req.namespaced,
-                          ns_labels)
+            req = Request(
+                req.group, req.version, req.kind, req.resource, req.namespace, req.name, req.namespaced, ns_labels
+            )
         obj_value = None
         for pname in self.policy_order:
             policy = self.policies[pname]
@@ -192,14 +203,26 @@ class AdmissionStage:
             if m is False:
                 continue
             if m is NOT_EVALUABLE:
-                out.append(self._not_evaluated(policy, None, f"its namespaceSelector needs the labels of namespace "
-                                               f"'{req.namespace}', which is not in the input; give them with "
-                                               "--namespace-labels or namespace-labels: in .kubelint.yaml"))
+                out.append(
+                    self._not_evaluated(
+                        policy,
+                        None,
+                        f"its namespaceSelector needs the labels of namespace "
+                        f"'{req.namespace}', which is not in the input; give them with "
+                        "--namespace-labels or namespace-labels: in .kubelint.yaml",
+                    )
+                )
                 continue
             if conv:
-                out.append(self._not_evaluated(policy, None, f"it matches {req.kind} {req.group}/{req.version} only "
-                                               "through matchPolicy: Equivalent (the server converts the object to "
-                                               "another version first, which kubelint does not)"))
+                out.append(
+                    self._not_evaluated(
+                        policy,
+                        None,
+                        f"it matches {req.kind} {req.group}/{req.version} only "
+                        "through matchPolicy: Equivalent (the server converts the object to "
+                        "another version first, which kubelint does not)",
+                    )
+                )
                 continue
             if obj_value is None:
                 obj_value = self.object_value(obj, req)
@@ -209,10 +232,17 @@ class AdmissionStage:
                     if bm is False:
                         continue
                     if bm is NOT_EVALUABLE or bconv:
-                        out.append(self._not_evaluated(policy, binding, "its binding's matchResources needs the labels "
-                                                       f"of namespace '{req.namespace}' (give them with "
-                                                       "--namespace-labels)" if bm is NOT_EVALUABLE else
-                                                       "its binding matches only through matchPolicy: Equivalent"))
+                        out.append(
+                            self._not_evaluated(
+                                policy,
+                                binding,
+                                "its binding's matchResources needs the labels "
+                                f"of namespace '{req.namespace}' (give them with "
+                                "--namespace-labels)"
+                                if bm is NOT_EVALUABLE
+                                else "its binding matches only through matchPolicy: Equivalent",
+                            )
+                        )
                         continue
                 params, err = self._collect_params(policy, binding, req)
                 if isinstance(err, _NotKnown):
@@ -220,9 +250,15 @@ class AdmissionStage:
                     continue
                 if err is not None:
                     if policy.failure_policy == "Fail":
-                        out.append(Problem((), f"ValidatingAdmissionPolicy '{policy.name}' with binding "
-                                           f"'{binding.name}' denied request: failed to configure binding: {err}",
-                                           RULE_DENIED, ERROR))
+                        out.append(
+                            Problem(
+                                (),
+                                f"ValidatingAdmissionPolicy '{policy.name}' with binding "
+                                f"'{binding.name}' denied request: failed to configure binding: {err}",
+                                RULE_DENIED,
+                                ERROR,
+                            )
+                        )
                     continue
                 for param in params:
                     out.extend(self._validate(policy, binding, req, obj_value, param, known_ns, ns_obj))
@@ -236,9 +272,13 @@ class AdmissionStage:
             return [None], None
         api_version, kind = pk
         group = api_version.rpartition("/")[0]
-        known = (group, kind) in self.resources.crds or (self.schemas is not None and self.schemas.root(api_version, kind))
+        known = (group, kind) in self.resources.crds or (
+            self.schemas is not None and self.schemas.root(api_version, kind)
+        )
         if not known:
-            return [], _NotKnown(f"its paramKind {kind} ({api_version}) is neither a built-in kind nor a CRD of the input")
+            return [], _NotKnown(
+                f"its paramKind {kind} ({api_version}) is neither a built-in kind nor a CRD of the input"
+            )
         _res, namespaced = self.resources.lookup(group, kind)
         ref_ns = ref.get("namespace") if isinstance(ref.get("namespace"), str) else ""
         ns = None
@@ -248,14 +288,18 @@ class AdmissionStage:
                 return [], "cannot use namespaced paramRef in policy binding that matches cluster-scoped resources"
         elif ref_ns:
             return [], "paramRef.namespace must not be provided for a cluster-scoped `paramKind`"
-        candidates = [o for o in self.objects_by_kind.get((api_version, kind), ())
-                      if not namespaced or (o.namespace or self.default_namespace) == ns]
+        candidates = [
+            o
+            for o in self.objects_by_kind.get((api_version, kind), ())
+            if not namespaced or (o.namespace or self.default_namespace) == ns
+        ]
         name = ref.get("name") if isinstance(ref.get("name"), str) else ""
         if name:
             params = [o for o in candidates if o.name == name][-1:]
         elif isinstance(ref.get("selector"), dict):
-            params = sorted((o for o in candidates if selector_matches(ref["selector"], o.labels)),
-                            key=lambda o: o.name or "")
+            params = sorted(
+                (o for o in candidates if selector_matches(ref["selector"], o.labels)), key=lambda o: o.name or ""
+            )
         else:
             return [], "one of name or selector must be provided"
         if not params and ref.get("parameterNotFoundAction") == "Deny":
@@ -264,8 +308,9 @@ class AdmissionStage:
 
     def _not_evaluated(self, policy: Policy, binding: Optional[Binding], why: str) -> Problem:
         who = f"ValidatingAdmissionPolicy '{policy.name}'" + (f" with binding '{binding.name}'" if binding else "")
-        return Problem((), f"{who} not evaluated on this object: {why}; the cluster may still deny it",
-                       RULE_NOT_EVALUATED, INFO)
+        return Problem(
+            (), f"{who} not evaluated on this object: {why}; the cluster may still deny it", RULE_NOT_EVALUATED, INFO
+        )
 
     def object_value(self, obj, req):
         """The object as CEL sees it (defaulted), once per object."""
@@ -287,8 +332,13 @@ class AdmissionStage:
         only when it changed (the object once for all policies, not per
         policy and binding)."""
         ctx = self._context()
-        want = {"object": obj_value, "oldObject": None, "params": params_value, "request": req,
-                "namespaceObject": ns_obj if known_ns else None}
+        want = {
+            "object": obj_value,
+            "oldObject": None,
+            "params": params_value,
+            "request": req,
+            "namespaceObject": ns_obj if known_ns else None,
+        }
         for name, value in want.items():
             held = self._bound.get(name, _UNBOUND)
             if held is value:
@@ -304,14 +354,21 @@ class AdmissionStage:
     def _validate(self, policy, binding, req, obj_value, param, known_ns, ns_obj) -> List[Problem]:
         """``validator.Validate`` for one policy, binding and param."""
         if not celenv.available():
-            return [self._not_evaluated(policy, binding, "the CEL engine (common-expression-language) is not installed")]
+            return [
+                self._not_evaluated(policy, binding, "the CEL engine (common-expression-language) is not installed")
+            ]
         ctx = self._context()
         params_value = None
         if param is not None:
             params_value = self._params_cache.get(id(param))
             if params_value is None:
-                params_value = defaulted(param.data, param.group, param.kind, param.namespace or (
-                    self.default_namespace if self.resources.lookup(param.group, param.kind)[1] else ""))
+                params_value = defaulted(
+                    param.data,
+                    param.group,
+                    param.kind,
+                    param.namespace
+                    or (self.default_namespace if self.resources.lookup(param.group, param.kind)[1] else ""),
+                )
                 self._params_cache[id(param)] = params_value
         self.bind(obj_value, req, known_ns, ns_obj, params_value)
         env = _Env(self, policy, binding, ctx, known_ns)
@@ -329,8 +386,14 @@ class AdmissionStage:
             elif result is False:
                 return []
             elif result is not True:  # cel-go's checker makes this a bool: an engine difference
-                return [self._not_evaluated(policy, binding, f"matchConditions '{name}' returned "
-                                            f"{type(result).__name__}, not a bool, in kubelint's CEL engine")]
+                return [
+                    self._not_evaluated(
+                        policy,
+                        binding,
+                        f"matchConditions '{name}' returned "
+                        f"{type(result).__name__}, not a bool, in kubelint's CEL engine",
+                    )
+                ]
         decisions: List[Tuple[str, Optional[str]]] = []  # (message, reason)
         if errors:
             if not fail:
@@ -350,8 +413,13 @@ class AdmissionStage:
                 if result is True:
                     continue
                 if result is not False:  # cel-go's checker makes this a bool: an engine difference
-                    decisions.append((None, f"validations[{v.index}] returned {type(result).__name__}, not a bool, "
-                                            "in kubelint's CEL engine"))
+                    decisions.append(
+                        (
+                            None,
+                            f"validations[{v.index}] returned {type(result).__name__}, not a bool, "
+                            "in kubelint's CEL engine",
+                        )
+                    )
                     continue
                 decisions.append((self._message(v, env), v.reason or "Invalid"))
         out = []
@@ -363,13 +431,16 @@ class AdmissionStage:
                 rule, sev = ACTION_RULES.get(action, (None, None))
                 if rule is None:
                     continue
+                who = f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}'"
                 if action == "Deny":
-                    text = f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}' denied request: {message}"
+                    text = f"{who} denied request: {message}"
                 elif action == "Warn":
-                    text = f"Validation failed for ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}': {message}"
+                    text = f"Validation failed for {who}: {message}"
                 else:
-                    text = (f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}' (Audit): {message} "
-                            "(recorded in the audit log, the request is allowed)")
+                    text = (
+                        f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}' (Audit): {message} "
+                        "(recorded in the audit log, the request is allowed)"
+                    )
                 out.append(Problem((), text, rule, sev))
         return out
 
@@ -395,9 +466,17 @@ class AdmissionStage:
     def _request(self, req: Request) -> dict:
         kind = {"group": req.group, "version": req.version, "kind": req.kind}
         res = {"group": req.group, "version": req.version, "resource": req.resource}
-        out = {"uid": "", "kind": kind, "resource": res, "requestKind": dict(kind), "requestResource": dict(res),
-               "operation": req.operation, "userInfo": dict(self.user), "dryRun": False,
-               "options": {"kind": "CreateOptions", "apiVersion": "meta.k8s.io/v1"}}
+        out = {
+            "uid": "",
+            "kind": kind,
+            "resource": res,
+            "requestKind": dict(kind),
+            "requestResource": dict(res),
+            "operation": req.operation,
+            "userInfo": dict(self.user),
+            "dryRun": False,
+            "options": {"kind": "CreateOptions", "apiVersion": "meta.k8s.io/v1"},
+        }
         if req.name:
             out["name"] = req.name
         if req.namespace:
@@ -426,8 +505,20 @@ def _rules_match(match: dict, req: Request) -> bool:
 def _namespace_view(ns: dict) -> dict:
     """``cel.CreateNamespaceObject``: metadata reduced to its public fields."""
     meta = ns.get("metadata") if isinstance(ns.get("metadata"), dict) else {}
-    keep = ("name", "generateName", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp",
-            "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "finalizers")
+    keep = (
+        "name",
+        "generateName",
+        "namespace",
+        "uid",
+        "resourceVersion",
+        "generation",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "labels",
+        "annotations",
+        "finalizers",
+    )
     out = {"metadata": {k: meta[k] for k in keep if k in meta}}
     for k in ("spec", "status"):
         if isinstance(ns.get(k), dict):
@@ -453,8 +544,11 @@ class _Env:
     def _variables(self, needed):
         # Variables may use earlier variables: evaluate in order up to the last needed one.
         order = [n for n, _c in self.policy.variables]
-        todo = [i for i, n in enumerate(order) if n in needed and n not in self.values and n not in self.errors
-                and n not in self.unsupported]
+        todo = [
+            i
+            for i, n in enumerate(order)
+            if n in needed and n not in self.values and n not in self.errors and n not in self.unsupported
+        ]
         if not todo:
             return
         for i in range(max(todo) + 1):
@@ -491,21 +585,25 @@ class _Env:
         if c is None:
             raise _NotEvaluable("has no expression")
         if c.uses_authorizer:
-            raise _NotEvaluable("calls the authorizer, which needs the cluster's authorization (RBAC) and is not "
-                                "evaluable offline")
+            raise _NotEvaluable(
+                "calls the authorizer, which needs the cluster's authorization (RBAC) and is not evaluable offline"
+            )
         if c.unsupported:
             raise _NotEvaluable(f"is not evaluated: {c.unsupported}")
         if c.error:
             return None, f"compilation error: {c.error}"
         if not self.known_ns and "namespaceObject" in celenv.strip_literals(c.expression):
-            raise _NotEvaluable("reads namespaceObject, and the namespace is not in the input (give its labels with "
-                                "--namespace-labels)")
+            raise _NotEvaluable(
+                "reads namespaceObject, and the namespace is not in the input (give its labels with --namespace-labels)"
+            )
         if c.depth >= 2:  # nested comprehensions: bounded before the engine runs them
             n = self.stage.largest_collection(c.splits)
-            if n ** c.depth > celenv.RUNTIME_COST_BUDGET:
-                raise _NotEvaluable(f"is not evaluated: {c.depth} nested comprehensions over collections of up to {n} "
-                                    f"items can cost {n}^{c.depth} > {celenv.RUNTIME_COST_BUDGET:,}, the server's "
-                                    "budget (it stops with 'running out of cost budget')")
+            if n**c.depth > celenv.RUNTIME_COST_BUDGET:
+                raise _NotEvaluable(
+                    f"is not evaluated: {c.depth} nested comprehensions over collections of up to {n} "
+                    f"items can cost {n}^{c.depth} > {celenv.RUNTIME_COST_BUDGET:,}, the server's "
+                    "budget (it stops with 'running out of cost budget')"
+                )
         if c.variables_used:
             if not self.bound:
                 self.ctx.add_variable("variables", {})
@@ -516,7 +614,7 @@ class _Env:
                     raise _NotEvaluable(f"uses variable '{n}', which {self.unsupported[n]}")
             for n in sorted(c.variables_used):
                 if n in self.errors and n not in self.values:
-                    msg = f"composited variable \"{n}\" fails to evaluate: {self.errors[n]}"
+                    msg = f'composited variable "{n}" fails to evaluate: {self.errors[n]}'
                     if as_variable:
                         return None, msg
                     return None, f"expression '{c.expression}' resulted in error: {msg}"

@@ -25,6 +25,7 @@ of ``request`` and ``namespaceObject``, ``object`` paths against the
 OpenAPI schema of the matched kinds) and reports every expression the engine
 cannot run as not evaluated (``info``), never as a denial.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,21 +38,79 @@ OBJECT_VARS = ("object", "oldObject", "request", "namespaceObject", "variables")
 PARAMS_VAR = "params"
 AUTHORIZER_VARS = ("authorizer",)
 # CEL's own identifiers: functions and type names used as values, macros' helpers.
-_BUILTIN_IDENTS = frozenset({
-    "true", "false", "null", "in", "int", "uint", "double", "string", "bytes", "bool", "list", "map", "type",
-    "null_type", "dyn", "duration", "timestamp", "has", "size", "matches", "optional", "cel", "math", "sets",
-    "strings", "quantity", "url", "ip", "cidr", "semver", "format", "lists", "base64", "google", "protobuf",
-})
+_BUILTIN_IDENTS = frozenset(
+    {
+        "true",
+        "false",
+        "null",
+        "in",
+        "int",
+        "uint",
+        "double",
+        "string",
+        "bytes",
+        "bool",
+        "list",
+        "map",
+        "type",
+        "null_type",
+        "dyn",
+        "duration",
+        "timestamp",
+        "has",
+        "size",
+        "matches",
+        "optional",
+        "cel",
+        "math",
+        "sets",
+        "strings",
+        "quantity",
+        "url",
+        "ip",
+        "cidr",
+        "semver",
+        "format",
+        "lists",
+        "base64",
+        "google",
+        "protobuf",
+    }
+)
 # Fields of the typed `request` and `namespaceObject` (compile.go BuildRequestType / BuildNamespaceType).
-REQUEST_FIELDS = frozenset({
-    "kind", "resource", "subResource", "requestKind", "requestResource", "requestSubResource", "name",
-    "namespace", "operation", "userInfo", "dryRun", "options",
-})
+REQUEST_FIELDS = frozenset(
+    {
+        "kind",
+        "resource",
+        "subResource",
+        "requestKind",
+        "requestResource",
+        "requestSubResource",
+        "name",
+        "namespace",
+        "operation",
+        "userInfo",
+        "dryRun",
+        "options",
+    }
+)
 NAMESPACE_FIELDS = frozenset({"metadata", "spec", "status"})
-NAMESPACE_META_FIELDS = frozenset({
-    "name", "generateName", "namespace", "labels", "annotations", "UID", "creationTimestamp",
-    "deletionGracePeriodSeconds", "deletionTimestamp", "generation", "resourceVersion", "finalizers",
-})
+NAMESPACE_META_FIELDS = frozenset(
+    {
+        "name",
+        "generateName",
+        "namespace",
+        "labels",
+        "annotations",
+        "UID",
+        "creationTimestamp",
+        "deletionGracePeriodSeconds",
+        "deletionTimestamp",
+        "generation",
+        "resourceVersion",
+        "finalizers",
+    }
+)
 
 # Syntax and library functions the engine does not run (optional types,
 # the authorizer, string formatting, semver, field/label selector checks);
@@ -59,12 +118,15 @@ NAMESPACE_META_FIELDS = frozenset({
 _UNSUPPORTED = re.compile(
     r"\.\?|\[\?|\{\?|\boptional\.|\bformat\(|\bauthorizer\b|\bsemver\b|\bisSemver\b|\bvalidator\b|"
     r"\bfieldSelector\b|\blabelSelector\b|\bbase64\.|\blists\.|\bmath\.|\bjsonpatch\b|\bJSONPatch\b|"
-    r"\bObject\{|\bstrings\.quote\b|\bipv[46]\b|\.orValue\(|\.hasValue\(")
+    r"\bObject\{|\bstrings\.quote\b|\bipv[46]\b|\.orValue\(|\.hasValue\("
+)
 
 _LITERAL = re.compile(r"""[rRbB]?('''[\s\S]*?'''|"{3}[\s\S]*?"{3}|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""")
 _IDENT = re.compile(r"(?<![\w.?])([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()")
-_MACRO_VAR = re.compile(r"\.\s*(?:all|exists|exists_one|map|filter|transformList|transformMap|transformMapEntry)\s*\(\s*"
-                        r"([A-Za-z_]\w*)\s*,(?:\s*([A-Za-z_]\w*)\s*,)?")
+_MACRO_VAR = re.compile(
+    r"\.\s*(?:all|exists|exists_one|map|filter|transformList|transformMap|transformMapEntry)\s*\(\s*"
+    r"([A-Za-z_]\w*)\s*,(?:\s*([A-Za-z_]\w*)\s*,)?"
+)
 _SELECT = re.compile(r"(?<![\w.])(request|namespaceObject)\s*\.\s*([A-Za-z_]\w*)(?:\s*\.\s*([A-Za-z_]\w*))?")
 
 
@@ -131,7 +193,7 @@ def comprehension_depth(stripped: str) -> int:
     depth = best = 0
     for i, ch in enumerate(stripped):
         if ch == "(":
-            macro = bool(_MACRO_CALL.search(stripped[max(0, i - 20):i + 1]))
+            macro = bool(_MACRO_CALL.search(stripped[max(0, i - 20) : i + 1]))
             stack.append(macro)
             if macro:
                 depth += 1
@@ -179,7 +241,16 @@ class Compiled:
     is created (the policy is then rejected); ``unsupported`` is a reason
     this engine cannot evaluate it (the server can)."""
 
-    __slots__ = ("expression", "program", "error", "unsupported", "uses_authorizer", "variables_used", "depth", "splits")
+    __slots__ = (
+        "expression",
+        "program",
+        "error",
+        "unsupported",
+        "uses_authorizer",
+        "variables_used",
+        "depth",
+        "splits",
+    )
 
     def __init__(self, expression: str):
         self.expression = expression
@@ -193,9 +264,13 @@ class Compiled:
 
 
 _DYN_CHAIN = re.compile(r"^\(*\s*(?:object|oldObject|params)(?:\s*\.\s*[A-Za-z_]\w*|\s*\[[^\[\]]*\])*\s*\)*$")
-_LITERAL_TYPES = ((re.compile(r"^\s*''\s*$"), "string"), (re.compile(r"^\s*-?\d+\s*$"), "int"),
-                  (re.compile(r"^\s*-?\d+\.\d*([eE][-+]?\d+)?\s*$"), "double"), (re.compile(r"^\s*(true|false)\s*$"), "bool"),
-                  (re.compile(r"^\s*null\s*$"), "null_type"))
+_LITERAL_TYPES = (
+    (re.compile(r"^\s*''\s*$"), "string"),
+    (re.compile(r"^\s*-?\d+\s*$"), "int"),
+    (re.compile(r"^\s*-?\d+\.\d*([eE][-+]?\d+)?\s*$"), "double"),
+    (re.compile(r"^\s*(true|false)\s*$"), "bool"),
+    (re.compile(r"^\s*null\s*$"), "null_type"),
+)
 
 
 def output_type(stripped: str) -> Optional[str]:
@@ -210,8 +285,13 @@ def output_type(stripped: str) -> Optional[str]:
     return None
 
 
-def compile_expression(expression: str, has_params: bool, variables: Tuple[str, ...] = (),
-                       extra_vars: Tuple[str, ...] = (), returns: Optional[str] = None) -> Compiled:
+def compile_expression(
+    expression: str,
+    has_params: bool,
+    variables: Tuple[str, ...] = (),
+    extra_vars: Tuple[str, ...] = (),
+    returns: Optional[str] = None,
+) -> Compiled:
     """Compile as ``CompileCELExpression`` does, as far as this engine can.
 
     ``variables``: the names of the policy's variables declared before this
@@ -250,8 +330,11 @@ def compile_expression(expression: str, has_params: bool, variables: Tuple[str, 
         c.unsupported = "the CEL engine (the common-expression-language package) is not installed"
         return c
     if _UNSUPPORTED.search(stripped):
-        c.unsupported = ("it calls the authorizer, which needs the cluster's RBAC" if c.uses_authorizer else
-                         "it uses CEL syntax or a Kubernetes library function kubelint does not evaluate")
+        c.unsupported = (
+            "it calls the authorizer, which needs the cluster's RBAC"
+            if c.uses_authorizer
+            else "it uses CEL syntax or a Kubernetes library function kubelint does not evaluate"
+        )
         return c
     try:
         c.program = mod.compile(expression)
@@ -323,7 +406,12 @@ def to_value(value):
         return {k: to_value(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
         return [to_value(v) for v in value]
-    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")) and value == int(value):
+    if (
+        isinstance(value, float)
+        and value == value
+        and value not in (float("inf"), float("-inf"))
+        and value == int(value)
+    ):
         return int(value)
     return value
 

@@ -1,20 +1,24 @@
 """The admission settings of .kubelint.yaml (called by kubelint.config)::
 
-    policy: [policies/]                 # like --policy: policies, bindings and params (context, not reported)
-    namespace-labels:                   # like --namespace-labels: namespaces that are not in the input
-      payments: {team: payments, env: prod}
-    request-user:                       # who creates the objects (request.userInfo); default kubelint
-      username: jane@example.com
-      groups: [developers, system:authenticated]
-    custom-rules: [...]                 # see kubelint.admission.custom
+policy: [policies/]                 # like --policy: policies, bindings and params (context, not reported)
+namespace-labels:                   # like --namespace-labels: namespaces that are not in the input
+  payments: {team: payments, env: prod}
+request-user:                       # who creates the objects (request.userInfo); default kubelint
+  username: jane@example.com
+  groups: [developers, system:authenticated]
+custom-rules: [...]                 # see kubelint.admission.custom
 """
+
 from __future__ import annotations
 
 import re
 
 from . import custom
 
-_LABEL_KEY = re.compile(r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+_LABEL_KEY = re.compile(
+    r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"  # prefix: a DNS subdomain
+    r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"  # name
+)
 
 
 def parse_custom_rules(value, catalogue, err):
@@ -38,13 +42,18 @@ def parse_setting(key, value, err) -> dict:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise err(p, "policy must be a list of files or directories (ValidatingAdmissionPolicies, bindings, params)")
+            raise err(
+                p, "policy must be a list of files or directories (ValidatingAdmissionPolicies, bindings, params)"
+            )
         return {"policy": list(value)}
     if key == "namespace-labels":
         return {"namespace_labels": namespace_labels(value, lambda sub, msg: err(p + sub, msg))}
     if key == "request-user":
-        if not isinstance(value, dict) or not isinstance(value.get("username"), str) or any(
-                k not in ("username", "groups", "uid") for k in value):
+        if (
+            not isinstance(value, dict)
+            or not isinstance(value.get("username"), str)
+            or any(k not in ("username", "groups", "uid") for k in value)
+        ):
             raise err(p, "request-user must be a mapping with username (and groups: a list, uid)")
         groups = value.get("groups", [])
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):

@@ -32,6 +32,7 @@ violation.  Custom rules are catalogue entries (``source: custom``): they
 appear in ``kubelint rules`` and ``explain``, take ``rules:`` settings and
 inline suppressions, and every reporter renders them.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -41,8 +42,20 @@ from typing import Callable, Dict, List, Optional
 from ..findings import INFO, SEVERITIES, Problem
 from . import celenv
 
-KEYS = ("id", "severity", "summary", "match", "variables", "expression", "message", "messageExpression", "fieldPath",
-        "rationale", "remediation", "examples")
+KEYS = (
+    "id",
+    "severity",
+    "summary",
+    "match",
+    "variables",
+    "expression",
+    "message",
+    "messageExpression",
+    "fieldPath",
+    "rationale",
+    "remediation",
+    "examples",
+)
 _ID = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _FP = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\['([^']*)'\]")
 
@@ -62,10 +75,16 @@ def parse(value, where: Callable[[tuple], str], builtin_ids) -> List[dict]:
             if k not in KEYS:
                 from ..suggest import did_you_mean
 
-                raise _err(where, p + (k,), f'unknown custom-rule setting "{k}"{did_you_mean(str(k), KEYS)}; valid: {", ".join(KEYS)}')
+                raise _err(
+                    where,
+                    p + (k,),
+                    f'unknown custom-rule setting "{k}"{did_you_mean(str(k), KEYS)}; valid: {", ".join(KEYS)}',
+                )
         rid = r.get("id")
         if not isinstance(rid, str) or not _ID.match(rid):
-            raise _err(where, p + ("id",), f"custom rule id must be a kebab-case name such as team-label, found {rid!r}")
+            raise _err(
+                where, p + ("id",), f"custom rule id must be a kebab-case name such as team-label, found {rid!r}"
+            )
         if rid in builtin_ids:
             raise _err(where, p + ("id",), f'custom rule id "{rid}" is a built-in rule id; choose another')
         if rid in seen:
@@ -73,7 +92,9 @@ def parse(value, where: Callable[[tuple], str], builtin_ids) -> List[dict]:
         seen.add(rid)
         sev = r.get("severity", "warning")
         if sev not in SEVERITIES:
-            raise _err(where, p + ("severity",), f"{rid}: severity must be one of {', '.join(SEVERITIES)}, found {sev!r}")
+            raise _err(
+                where, p + ("severity",), f"{rid}: severity must be one of {', '.join(SEVERITIES)}, found {sev!r}"
+            )
         expr = r.get("expression")
         if not isinstance(expr, str) or not expr.strip():
             raise _err(where, p + ("expression",), f"{rid}: expression is required (CEL, true when the object passes)")
@@ -91,7 +112,11 @@ def parse(value, where: Callable[[tuple], str], builtin_ids) -> List[dict]:
                 raise _err(where, p + ("match", k), f"{rid}: match.{k} must be a list of strings")
         names: List[str] = []
         for j, v in enumerate(r.get("variables") or []):
-            if not isinstance(v, dict) or not isinstance(v.get("name"), str) or not isinstance(v.get("expression"), str):
+            if (
+                not isinstance(v, dict)
+                or not isinstance(v.get("name"), str)
+                or not isinstance(v.get("expression"), str)
+            ):
                 raise _err(where, p + ("variables", j), f"{rid}: each variable needs a name and an expression")
             c = celenv.compile_expression(v["expression"], False, tuple(names))
             if c.error:
@@ -103,9 +128,13 @@ def parse(value, where: Callable[[tuple], str], builtin_ids) -> List[dict]:
                 if c.error:
                     raise _err(where, p + (k,), f"{rid}: {k}: {c.error}")
         ex = r.get("examples", [])
-        if not isinstance(ex, list) or not all(isinstance(e, dict) and set(e) <= {"bad", "good"} and
-                                               all(isinstance(x, str) for x in e.values()) for e in ex):
-            raise _err(where, p + ("examples",), f"{rid}: examples must be a list of {{bad: YAML text, good: YAML text}}")
+        if not isinstance(ex, list) or not all(
+            isinstance(e, dict) and set(e) <= {"bad", "good"} and all(isinstance(x, str) for x in e.values())
+            for e in ex
+        ):
+            raise _err(
+                where, p + ("examples",), f"{rid}: examples must be a list of {{bad: YAML text, good: YAML text}}"
+            )
         out.append(dict(r, severity=sev))
     return out
 
@@ -126,10 +155,18 @@ def register(specs: List[dict]) -> None:
     for r in specs:
         match = r.get("match") or {}
         cat[r["id"]] = RuleEntry(
-            id=r["id"], severity=r["severity"], summary=r.get("summary") or r.get("message") or f"custom rule {r['id']}",
-            category="custom", rationale=r.get("rationale") or f"Custom rule from the configuration: {r['expression']}",
-            remediation=r.get("remediation") or (r.get("message") or ""), kinds=tuple(match.get("kinds") or ()),
-            params={}, examples=list(r.get("examples") or []), source="custom", family="custom")
+            id=r["id"],
+            severity=r["severity"],
+            summary=r.get("summary") or r.get("message") or f"custom rule {r['id']}",
+            category="custom",
+            rationale=r.get("rationale") or f"Custom rule from the configuration: {r['expression']}",
+            remediation=r.get("remediation") or (r.get("message") or ""),
+            kinds=tuple(match.get("kinds") or ()),
+            params={},
+            examples=list(r.get("examples") or []),
+            source="custom",
+            family="custom",
+        )
 
 
 class CustomRule:
@@ -196,12 +233,26 @@ def evaluate_custom(stage, obj, req) -> List[Problem]:
         try:
             result, err = env.run(rule.expr)
         except _NotEvaluable as exc:
-            out.append(Problem((), f"custom rule {rule.id} not evaluated: the expression {exc}", "admission-policy-not-evaluated", INFO))
+            out.append(
+                Problem(
+                    (),
+                    f"custom rule {rule.id} not evaluated: the expression {exc}",
+                    "admission-policy-not-evaluated",
+                    INFO,
+                )
+            )
             continue
         if err is not None or result not in (True, False):
             why = err or f"it returned {type(result).__name__}, not a bool"
-            out.append(Problem((), f"custom rule {rule.id} not evaluated on this kind of object: {why}; guard the expression "
-                                   "with has() or match fewer kinds", "admission-policy-not-evaluated", INFO))
+            out.append(
+                Problem(
+                    (),
+                    f"custom rule {rule.id} not evaluated on this kind of object: {why}; guard the expression "
+                    "with has() or match fewer kinds",
+                    "admission-policy-not-evaluated",
+                    INFO,
+                )
+            )
             continue
         if result is True:
             continue
@@ -249,8 +300,10 @@ def run_examples(config, echo) -> int:
                 else:
                     failures += 1
                     got = "; ".join(f"{f.rule}: {f.message}" for f in result.findings if f.severity != "info")[:300]
-                    echo(f"FAIL {rid} {label} example {i + 1}: " + ("the rule did not fire" if label == "bad" else
-                                                                    f"the rule fired: {hits[0].message}") +
-                         (f" (findings: {got})" if got and label == "bad" else ""))
+                    echo(
+                        f"FAIL {rid} {label} example {i + 1}: "
+                        + ("the rule did not fire" if label == "bad" else f"the rule fired: {hits[0].message}")
+                        + (f" (findings: {got})" if got and label == "bad" else "")
+                    )
     echo(f"{total - failures} passed, {failures} failed")
     return failures

@@ -18,14 +18,24 @@ mutating admission plugins (``DefaultTolerationSeconds``, ``Priority``,
 ``LimitRanger``...).  An expression reading them is evaluated on the object
 without them.
 """
+
 from __future__ import annotations
 
 from ..kinds import pod_spec_path
 
-_WITH_GENERATION = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet"), ("apps", "ReplicaSet"),
-                    ("batch", "Job"), ("batch", "CronJob"), ("", "ReplicationController"),
-                    ("networking.k8s.io", "NetworkPolicy"), ("policy", "PodDisruptionBudget"),
-                    ("networking.k8s.io", "Ingress"), ("autoscaling", "HorizontalPodAutoscaler")}
+_WITH_GENERATION = {
+    ("apps", "Deployment"),
+    ("apps", "StatefulSet"),
+    ("apps", "DaemonSet"),
+    ("apps", "ReplicaSet"),
+    ("batch", "Job"),
+    ("batch", "CronJob"),
+    ("", "ReplicationController"),
+    ("networking.k8s.io", "NetworkPolicy"),
+    ("policy", "PodDisruptionBudget"),
+    ("networking.k8s.io", "Ingress"),
+    ("autoscaling", "HorizontalPodAutoscaler"),
+}
 
 
 def defaulted(data: dict, group: str, kind: str, namespace: str) -> dict:
@@ -228,6 +238,7 @@ def _pod_admission(spec: dict) -> None:
     if tol is None:
         tol = []
     if isinstance(tol, list):
+
         def tolerated(key):
             for t in tol:
                 if not isinstance(t, dict):
@@ -240,8 +251,12 @@ def _pod_admission(spec: dict) -> None:
                 if t.get("key") == key:
                     return True
             return False
-        added = [{"key": k, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
-                 for k in (_NOT_READY, _UNREACHABLE) if not tolerated(k)]
+
+        added = [
+            {"key": k, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+            for k in (_NOT_READY, _UNREACHABLE)
+            if not tolerated(k)
+        ]
         if added:
             spec["tolerations"] = tol + added
     name = spec.get("priorityClassName")

@@ -7,6 +7,7 @@ with subresources, scope; ``predicates/namespace.Matcher``;
 ``predicates/object.Matcher``).  A request here is always a CREATE of the
 object as written (``kubectl apply`` of a new object).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -62,7 +63,11 @@ class Resources:
         group, kind, plural = spec.get("group"), names.get("kind"), names.get("plural")
         if isinstance(group, str) and isinstance(kind, str) and isinstance(plural, str):
             self.crds[(group, kind)] = (plural, spec.get("scope") != "Cluster")
-            vs = [v.get("name") for v in spec.get("versions") or [] if isinstance(v, dict) and isinstance(v.get("name"), str)]
+            vs = [
+                v.get("name")
+                for v in spec.get("versions") or []
+                if isinstance(v, dict) and isinstance(v.get("name"), str)
+            ]
             self.crd_versions[(group, plural)] = tuple(vs)
 
     def lookup(self, group: str, kind: str) -> Tuple[str, bool]:
@@ -75,9 +80,13 @@ def rule_matches(rule: dict, req: Request) -> bool:
     """``rules.Matcher.Matches``: operation, group, version, resource, scope."""
     if not isinstance(rule, dict):
         return False
-    return (_any(rule.get("operations"), req.operation) and _any(rule.get("apiGroups"), req.group)
-            and _any(rule.get("apiVersions"), req.version) and _resource(rule.get("resources"), req)
-            and _scope(rule.get("scope"), req))
+    return (
+        _any(rule.get("operations"), req.operation)
+        and _any(rule.get("apiGroups"), req.group)
+        and _any(rule.get("apiVersions"), req.version)
+        and _resource(rule.get("resources"), req)
+        and _scope(rule.get("scope"), req)
+    )
 
 
 def _any(values, value: str) -> bool:

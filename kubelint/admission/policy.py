@@ -10,6 +10,7 @@ Creation checks are ported from
 ``pkg/apis/admissionregistration/v1/defaults.go`` (``failurePolicy: Fail``,
 ``matchPolicy: Equivalent``, empty selectors, ``scope: "*"``).
 """
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,29 @@ RULE_TYPE_CHECK = "admission-policy-type-check"
 
 _REASONS = ("Forbidden", "Invalid", "RequestEntityTooLarge")  # 1.37 (oracle: Unauthorized is refused)
 _CEL_IDENT = re.compile(r"^[_a-zA-Z][_a-zA-Z0-9]*$")
-_CEL_RESERVED = {"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if",
-                 "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"}
+_CEL_RESERVED = {
+    "true",
+    "false",
+    "null",
+    "in",
+    "as",
+    "break",
+    "const",
+    "continue",
+    "else",
+    "for",
+    "function",
+    "if",
+    "import",
+    "let",
+    "loop",
+    "package",
+    "namespace",
+    "return",
+    "var",
+    "void",
+    "while",
+}
 
 
 def _s(v) -> str:
@@ -94,9 +116,15 @@ class Policy:
         for i, v in enumerate(_l(spec.get("validations"))):
             v = _d(v)
             expr = _s(v.get("expression"))
-            c = celenv.compile_expression(expr, has_params, self.variable_names, returns="bool") if expr.strip() else None
+            c = (
+                celenv.compile_expression(expr, has_params, self.variable_names, returns="bool")
+                if expr.strip()
+                else None
+            )
             me = _s(v.get("messageExpression"))
-            mc = celenv.compile_expression(me, has_params, self.variable_names, returns="string") if me.strip() else None
+            mc = (
+                celenv.compile_expression(me, has_params, self.variable_names, returns="string") if me.strip() else None
+            )
             if mc is not None and mc.uses_authorizer and mc.error is None:
                 mc.error = "compilation failed: ERROR: <input>: undeclared reference to 'authorizer' (in container '')"
             reason = v.get("reason") if isinstance(v.get("reason"), str) else None
@@ -122,7 +150,14 @@ class Policy:
             if not _s(pk.get("apiVersion")):
                 out.append(required(pp + ("apiVersion",), "", RULE_INVALID, anchor=pp))
             elif pk["apiVersion"].count("/") > 1:
-                out.append(invalid(pp + ("apiVersion",), pk["apiVersion"], f"unexpected GroupVersion string: {pk['apiVersion']}", RULE_INVALID))
+                out.append(
+                    invalid(
+                        pp + ("apiVersion",),
+                        pk["apiVersion"],
+                        f"unexpected GroupVersion string: {pk['apiVersion']}",
+                        RULE_INVALID,
+                    )
+                )
             if not _s(pk.get("kind")):
                 out.append(required(pp + ("kind",), "", RULE_INVALID, anchor=pp))
         if "matchConstraints" not in spec or not isinstance(spec.get("matchConstraints"), dict):
@@ -130,8 +165,11 @@ class Policy:
         else:
             out.extend(_match_resources(self.match, sp + ("matchConstraints",), RULE_INVALID))
             if not _l(self.match.get("resourceRules")):
-                out.append(required(sp + ("matchConstraints", "resourceRules"), "", RULE_INVALID,
-                                    anchor=sp + ("matchConstraints",)))
+                out.append(
+                    required(
+                        sp + ("matchConstraints", "resourceRules"), "", RULE_INVALID, anchor=sp + ("matchConstraints",)
+                    )
+                )
         seen = set()
         for i, (name, c) in enumerate(self.match_conditions):
             p = sp + ("matchConditions", i)
@@ -148,8 +186,13 @@ class Policy:
                 out.append(duplicate(p + ("name",), name, RULE_INVALID))
             seen.add(name)
         if len(self.match_conditions) > 64:
-            out.append(Problem(sp + ("matchConditions",), f"spec.matchConditions: Too many: {len(self.match_conditions)}: "
-                               "must have at most 64 items", RULE_INVALID))
+            out.append(
+                Problem(
+                    sp + ("matchConditions",),
+                    f"spec.matchConditions: Too many: {len(self.match_conditions)}: must have at most 64 items",
+                    RULE_INVALID,
+                )
+            )
         for i, (name, c) in enumerate(self.variables):
             p = sp + ("variables", i)
             if not name.strip():
@@ -228,8 +271,15 @@ def _rule_with_operations(r: dict, rp, rule: str) -> List[Problem]:
         if not vals:
             out.append(required(rp + (key,), "", rule, anchor=rp))
         elif key != "resources" and len(vals) > 1 and "*" in vals:
-            out.append(invalid(rp + (key,), vals, "if '*' is present, must not specify other " +
-                               ("API groups" if key == "apiGroups" else "API versions"), rule))
+            out.append(
+                invalid(
+                    rp + (key,),
+                    vals,
+                    "if '*' is present, must not specify other "
+                    + ("API groups" if key == "apiGroups" else "API versions"),
+                    rule,
+                )
+            )
     for j, v in enumerate(_l(r.get("operations"))):
         if v not in ("*", "CREATE", "UPDATE", "DELETE", "CONNECT"):
             out.append(unsupported(rp + ("operations", j), v, ["*", "CONNECT", "CREATE", "DELETE", "UPDATE"], rule))
@@ -288,8 +338,15 @@ class Binding:
                 out.append(duplicate(ap + (i,), a, rule))
             seen.add(a)
         if "Deny" in seen and "Warn" in seen:
-            out.append(invalid(ap, self.spec.get("validationActions"), "must not contain both Deny and Warn (repeating the "
-                               "same validation failure information in the API response and headers serves no purpose)", rule))
+            out.append(
+                invalid(
+                    ap,
+                    self.spec.get("validationActions"),
+                    "must not contain both Deny and Warn (repeating the "
+                    "same validation failure information in the API response and headers serves no purpose)",
+                    rule,
+                )
+            )
         if not seen:
             out.append(required(ap, "at least one validation action is required", rule, anchor=sp))
         return out
@@ -308,23 +365,48 @@ def cross_checks(policies: Dict[str, Policy], bindings: List[Binding]) -> List[T
         p = policies.get(b.policy_name)
         if p is None:
             known = ", ".join(sorted(policies)[:5])
-            out.append((b.obj, Problem(("spec", "policyName"),
-                        f"spec.policyName: ValidatingAdmissionPolicy '{b.policy_name}' is not in the input or the --policy "
-                        f"files{' (known: ' + known + ')' if known else ''}: this binding enforces nothing until that "
-                        "policy exists; add the policy with --policy (or `policy:` in .kubelint.yaml), or fix the name",
-                        RULE_MISSING_POLICY, WARNING)))
+            out.append(
+                (
+                    b.obj,
+                    Problem(
+                        ("spec", "policyName"),
+                        f"spec.policyName: ValidatingAdmissionPolicy '{b.policy_name}' is not in the input or the "
+                        f"--policy files{' (known: ' + known + ')' if known else ''}: this binding enforces nothing "
+                        "until that policy exists; add the policy with --policy (or `policy:` in .kubelint.yaml), or fix the name",
+                        RULE_MISSING_POLICY,
+                        WARNING,
+                    ),
+                )
+            )
             continue
         if p.param_kind is not None and b.param_ref is None:
-            out.append((b.obj, Problem(("spec",),
+            out.append(
+                (
+                    b.obj,
+                    Problem(
+                        ("spec",),
                         f"spec: ValidatingAdmissionPolicy '{p.name}' has paramKind {p.param_kind[1]} "
                         f"({p.param_kind[0]}) but this binding has no paramRef: its expressions see params == null "
                         "(params.x fails at run time); add spec.paramRef with a name or selector and a "
-                        "parameterNotFoundAction", RULE_PARAMS, WARNING)))
+                        "parameterNotFoundAction",
+                        RULE_PARAMS,
+                        WARNING,
+                    ),
+                )
+            )
         elif p.param_kind is None and b.param_ref is not None:
-            out.append((b.obj, Problem(("spec", "paramRef"),
+            out.append(
+                (
+                    b.obj,
+                    Problem(
+                        ("spec", "paramRef"),
                         f"spec.paramRef: ValidatingAdmissionPolicy '{p.name}' has no paramKind, so the server ignores "
                         "this paramRef (params is not declared); add spec.paramKind to the policy or remove paramRef",
-                        RULE_PARAMS, WARNING)))
+                        RULE_PARAMS,
+                        WARNING,
+                    ),
+                )
+            )
     return out
 
 
@@ -347,7 +429,7 @@ def types_to_check(match: dict, schemas, resources) -> List[Tuple[str, str]]:
         for g in groups:
             for v in versions:
                 api_version = f"{g}/{v}" if g else v
-                for kind in (schemas.kinds.get(api_version) or {}):
+                for kind in schemas.kinds.get(api_version) or {}:
                     if resources.lookup(g, kind)[0] in wanted:
                         out.add((g, v, kind))
                 for (cg, ck), (plural, _ns) in resources.crds.items():
@@ -382,10 +464,19 @@ def type_check(policy: Policy, schemas, kinds) -> List[Problem]:
                 if bad is not None and (api_version, kind) not in [(a, k) for a, k, _b, _f in missing]:
                     missing.append((api_version, kind, bad, fields))
         if missing:
-            shown = "; ".join(f"{_gvk(a, k)}: undefined field '{b}' (object.{'.'.join(f)})" for a, k, b, f in missing[:3])
-            out.append(Problem(path, f"{'.'.join(str(p) for p in path[:2])}[{path[2]}].{path[3]}: type checking: "
-                               f"{shown}: on such objects the expression fails at run time with 'no such key' (has() does "
-                               "not help: the field is not in the type); fix the path or narrow matchConstraints", RULE_TYPE_CHECK, WARNING))
+            shown = "; ".join(
+                f"{_gvk(a, k)}: undefined field '{b}' (object.{'.'.join(f)})" for a, k, b, f in missing[:3]
+            )
+            out.append(
+                Problem(
+                    path,
+                    f"{'.'.join(str(p) for p in path[:2])}[{path[2]}].{path[3]}: type checking: "
+                    f"{shown}: on such objects the expression fails at run time with 'no such key' (has() does "
+                    "not help: the field is not in the type); fix the path or narrow matchConstraints",
+                    RULE_TYPE_CHECK,
+                    WARNING,
+                )
+            )
     return out
 
 
