@@ -372,7 +372,8 @@ def cross_checks(policies: Dict[str, Policy], bindings: List[Binding]) -> List[T
                         ("spec", "policyName"),
                         f"spec.policyName: ValidatingAdmissionPolicy '{b.policy_name}' is not in the input or the "
                         f"--policy files{' (known: ' + known + ')' if known else ''}: this binding enforces nothing "
-                        "until that policy exists; add the policy with --policy (or `policy:` in .kubelint.yaml), or fix the name",
+                        "until that policy exists; add the policy with --policy (or `policy:` in .kubelint.yaml), "
+                        "or fix the name",
                         RULE_MISSING_POLICY,
                         WARNING,
                     ),
