@@ -178,7 +178,7 @@ def main(argv):
             + (f" SETUP: {res['setup']}" if res["setup"] else ""),
             flush=True,
         )
-        if rec:
+        if rec and res["active"]:  # never label a case from a server that did not answer the probe
             record(os.path.join(ROOT, name), res)
     with open(out, "w") as fh:
         json.dump({"server": "kube-apiserver v1.37.2", "cases": results}, fh, indent=1, sort_keys=True)

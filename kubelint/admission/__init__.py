@@ -422,10 +422,16 @@ class AdmissionStage:
                     )
                     continue
                 decisions.append((self._message(v, env), v.reason or "Invalid"))
+        if not errors:
+            decisions.extend(self._audit_annotations(policy, env, fail))
         out = []
         for message, reason in decisions:
             if message is None:
                 out.append(self._not_evaluated(policy, binding, reason))
+                continue
+            if reason == "!deny":  # an audit annotation error: denied whatever the validationActions
+                who = f"ValidatingAdmissionPolicy '{policy.name}' with binding '{binding.name}'"
+                out.append(Problem((), f"{who} denied request: {message}", RULE_DENIED, ERROR))
                 continue
             for action in binding.actions:
                 rule, sev = ACTION_RULES.get(action, (None, None))
@@ -442,6 +448,30 @@ class AdmissionStage:
                         "(recorded in the audit log, the request is allowed)"
                     )
                 out.append(Problem((), text, rule, sev))
+        return out
+
+    def _audit_annotations(self, policy, env, fail) -> List[Tuple[Optional[str], Optional[str]]]:
+        """``validator.Validate``'s audit annotations: a valueExpression that
+        fails denies under failurePolicy Fail; one that is neither a string
+        nor null denies whatever the failure policy.  The denial is not
+        subject to validationActions (``Dispatch`` adds it to the denied
+        decisions directly): reason ``"!deny"`` marks it."""
+        out: List[Tuple[Optional[str], Optional[str]]] = []
+        for key, c in policy.audit:
+            if c is None or c.error:
+                continue
+            try:
+                res, err = env.run(c)
+            except _NotEvaluable as exc:
+                out.append((None, f"auditAnnotations '{key}' {exc}"))
+                continue
+            if err is not None:
+                if fail:
+                    out.append((err, "!deny"))
+            elif res is not None and not isinstance(res, str):
+                t = {bool: "bool", int: "int", float: "double", list: "list", dict: "map"}.get(type(res), "dyn")
+                out.append((f"valueExpression '{c.expression}' resulted in unsupported return type: {t}. "
+                            "Return type must be either string or null.", "!deny"))
         return out
 
     def _message(self, v, env) -> str:

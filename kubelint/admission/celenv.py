@@ -322,8 +322,10 @@ def compile_expression(
     if returns is not None:
         # CompileCELExpression: "must evaluate to bool but got dyn" (the policy is refused)
         got = output_type(stripped)
-        if got is not None and got != returns:
-            c.error = f"must evaluate to {returns} but got {got}"
+        allowed = returns.split("|")
+        if got is not None and got not in allowed:
+            want = allowed[0] if len(allowed) == 1 else "one of [" + " ".join(allowed) + "]"
+            c.error = f"must evaluate to {want} but got {got}"
             return c
     mod = engine()
     if mod is None:

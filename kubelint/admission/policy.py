@@ -130,6 +130,17 @@ class Policy:
             reason = v.get("reason") if isinstance(v.get("reason"), str) else None
             self.validations.append(Validation(i, c, _s(v.get("message")), mc, reason))
         self.audit_annotations = _l(spec.get("auditAnnotations"))
+        # auditAnnotations: (key, compiled valueExpression) -- a run-time error denies under Fail
+        self.audit: List[Tuple[str, Optional[celenv.Compiled]]] = []
+        for a in self.audit_annotations:
+            a = _d(a)
+            ve = _s(a.get("valueExpression")).strip()
+            c = (
+                celenv.compile_expression(ve, has_params, self.variable_names, returns="string|null_type")
+                if ve and len(ve) <= 5 * 1024
+                else None
+            )
+            self.audit.append((_s(a.get("key")), c))
         self._creation_checks()
 
     @property
@@ -207,6 +218,21 @@ class Policy:
             msg = "validations or auditAnnotations must contain at least one item"
             out.append(required(sp + ("validations",), msg, RULE_INVALID, anchor=sp))
             out.append(required(sp + ("auditAnnotations",), msg, RULE_INVALID, anchor=sp))
+        keys = set()
+        for i, (key, c) in enumerate(self.audit):
+            p = sp + ("auditAnnotations", i)
+            ve = _s(_d(self.audit_annotations[i]).get("valueExpression")).strip()
+            if not ve:
+                out.append(required(p + ("valueExpression",), "valueExpression is not specified", RULE_INVALID, anchor=p))
+            elif len(ve) > 5 * 1024:
+                out.append(required(p + ("valueExpression",), "must not exceed 5120 bytes in length", RULE_INVALID))
+            elif c is not None:
+                out.extend(_compile_problem(p + ("valueExpression",), c, RULE_INVALID))
+            if key in keys:
+                out.append(duplicate(p + ("key",), key, RULE_INVALID))
+            keys.add(key)
+        if len(self.audit) > 20:
+            out.append(invalid(sp + ("auditAnnotations",), "...", "must not have more than 20 auditAnnotations", RULE_INVALID))
         raw = _l(spec.get("validations"))
         for v in self.validations:
             p = sp + ("validations", v.index)
