@@ -163,7 +163,10 @@ def _served_elsewhere(req: Request, other: str) -> bool:
 def selector_matches(selector, labels: Dict[str, str]):
     """``metav1.LabelSelectorAsSelector(selector).Matches(labels)``; an
     empty or absent selector matches everything."""
-    from ..apiserver.meta import selector_matches as _matches
+    try:  # the one label-selector matcher (kubelint/labels.py, after the restructuring)
+        from ..labels import selector_matches as _matches
+    except ImportError:  # pragma: no cover - before it
+        from ..apiserver.meta import selector_matches as _matches
 
     if not isinstance(selector, dict) or not (selector.get("matchLabels") or selector.get("matchExpressions")):
         return True
