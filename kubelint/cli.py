@@ -262,7 +262,7 @@ def rules_cmd(fmt, show_all, run_tests, config_path):
 
     config = _load_config(config_path, False)  # registers custom-rules (kubelint/admission/custom.py)
     if run_tests:
-        from .admission.custom import run_examples
+        from .admission.examples import run_examples
 
         raise SystemExit(1 if run_examples(config, click.echo) else 0)
     entries = [e for e in catalogue().values() if show_all or e.source in ("rules", "custom")]

@@ -60,7 +60,7 @@ def build_context(settings: Settings) -> RunContext:
     ctx.stages.append(crd_stage)
     ctx.prepare.append(crd_stage)
     ctx.stages.append(ApiServerStage(version, settings, schema_stage.schemas))
-    from .admission import AdmissionStage  # ValidatingAdmissionPolicies and custom CEL rules
+    from .admission.stage import AdmissionStage  # ValidatingAdmissionPolicies and custom CEL rules
 
     admission_stage = AdmissionStage(version, settings, schema_stage)
     ctx.stages.append(admission_stage)

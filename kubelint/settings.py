@@ -143,7 +143,7 @@ def build(config: Optional[Config] = None, *,
         raise SettingsError("--jobs must be at least 1")
     labels = dict(cfg.namespace_labels) if cfg else {}
     for text in namespace_labels:  # --namespace-labels NS=key=value,... (over the configuration's)
-        from .admission.config import parse_flag
+        from .admission.nslabels import parse_flag
 
         try:
             ns, ns_labels = parse_flag(text)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Callable, Dict, List, Optional
+from typing import Callable, List
 
 from ..findings import INFO, SEVERITIES, Problem
 from . import celenv
@@ -219,7 +219,7 @@ def _field_path(fp: str) -> tuple:
 
 
 def evaluate_custom(stage, obj, req) -> List[Problem]:
-    from . import _Env, _NotEvaluable
+    from .activation import Env, NotEvaluable
 
     out: List[Problem] = []
     rules = [r for r in stage.custom if r.matches(obj, req.namespace if req.namespaced else "")]
@@ -229,10 +229,10 @@ def evaluate_custom(stage, obj, req) -> List[Problem]:
     ctx = stage._context()
     stage.bind(stage.object_value(obj, req), req, known_ns, ns_obj, None)
     for rule in rules:
-        env = _Env(stage, rule, None, ctx, known_ns)
+        env = Env(stage, rule, None, ctx, known_ns)
         try:
             result, err = env.run(rule.expr)
-        except _NotEvaluable as exc:
+        except NotEvaluable as exc:
             out.append(
                 Problem(
                     (),
@@ -260,50 +260,10 @@ def evaluate_custom(stage, obj, req) -> List[Problem]:
         if rule.message_expr is not None:
             try:
                 m, merr = env.run(rule.message_expr)
-            except _NotEvaluable:
+            except NotEvaluable:
                 m, merr = None, "not evaluable"
             if merr is None and isinstance(m, str) and m.strip() and "\n" not in m.strip():
                 message = m.strip()
         message = message or rule.message or f"failed expression: {rule.expr.expression.strip()}"
         out.append(Problem(rule.field_path, message, rule.id, rule.severity))
     return out
-
-
-def run_examples(config, echo) -> int:
-    """``kubelint rules --test``: every custom rule's bad examples raise it,
-    its good examples do not.  Returns the number of failures."""
-    import io
-
-    from ..engine import catalogue
-    from ..runner import run
-    from ..settings import build
-
-    failures = 0
-    total = 0
-    for rid, e in sorted(catalogue().items()):
-        if e.source != "custom":
-            continue
-        if not e.examples:
-            echo(f"SKIP {rid}: no examples")
-            continue
-        for i, ex in enumerate(e.examples):
-            for label in ("bad", "good"):
-                if label not in ex:
-                    continue
-                total += 1
-                settings = build(config, jobs=1, color=False, progress=False)
-                result = run(["-"], settings, stdin=io.BytesIO(ex[label].encode("utf-8")))
-                hits = [f for f in result.findings if f.rule == rid]
-                ok = bool(hits) if label == "bad" else not hits
-                if ok:
-                    echo(f"PASS {rid} {label} example {i + 1}")
-                else:
-                    failures += 1
-                    got = "; ".join(f"{f.rule}: {f.message}" for f in result.findings if f.severity != "info")[:300]
-                    echo(
-                        f"FAIL {rid} {label} example {i + 1}: "
-                        + ("the rule did not fire" if label == "bad" else f"the rule fired: {hits[0].message}")
-                        + (f" (findings: {got})" if got and label == "bad" else "")
-                    )
-    echo(f"{total - failures} passed, {failures} failed")
-    return failures

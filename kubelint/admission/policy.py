@@ -17,7 +17,7 @@ import re
 from typing import Dict, List, Optional, Tuple
 
 from ..apiserver.meta import duplicate, forbidden, invalid, required, unsupported
-from ..findings import ERROR, WARNING, Problem
+from ..findings import WARNING, Problem
 from . import celenv
 
 GROUP = "admissionregistration.k8s.io"
@@ -223,7 +223,9 @@ class Policy:
             p = sp + ("auditAnnotations", i)
             ve = _s(_d(self.audit_annotations[i]).get("valueExpression")).strip()
             if not ve:
-                out.append(required(p + ("valueExpression",), "valueExpression is not specified", RULE_INVALID, anchor=p))
+                out.append(
+                    required(p + ("valueExpression",), "valueExpression is not specified", RULE_INVALID, anchor=p)
+                )
             elif len(ve) > 5 * 1024:
                 out.append(required(p + ("valueExpression",), "must not exceed 5120 bytes in length", RULE_INVALID))
             elif c is not None:
@@ -232,7 +234,9 @@ class Policy:
                 out.append(duplicate(p + ("key",), key, RULE_INVALID))
             keys.add(key)
         if len(self.audit) > 20:
-            out.append(invalid(sp + ("auditAnnotations",), "...", "must not have more than 20 auditAnnotations", RULE_INVALID))
+            out.append(
+                invalid(sp + ("auditAnnotations",), "...", "must not have more than 20 auditAnnotations", RULE_INVALID)
+            )
         raw = _l(spec.get("validations"))
         for v in self.validations:
             p = sp + ("validations", v.index)
