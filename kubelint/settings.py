@@ -71,6 +71,10 @@ class Settings:
     # (kubelint.config.Config: RuleSet applies it, the runner filters with it).
     config: Optional[Config] = None
     jobs: int = 1  # --jobs: worker processes for loading and per-object checks
+    profiles: Tuple[str, ...] = ()  # --profile / profile: rule sets (kubelint.engine.PROFILES); () = recommended
+    # --pod-security-config / pod-security-config: the cluster's PodSecurity admission configuration
+    # (kubelint.podsecurity.AdmissionConfig); None = the plugin's default (privileged everywhere, no exemptions)
+    pod_security: Optional[object] = None
     debug: bool = False  # --debug: internal errors raise (tracebacks, secrets masked)
     # -- what is reported, and how ---------------------------------------------
     fail_on: str = "warning"  # --fail-on / fail-on: lowest severity that makes the exit status 1
@@ -108,6 +112,8 @@ def build(config: Optional[Config] = None, *,
           policy_paths: Sequence[str] = (),
           namespace_labels: Sequence[str] = (),
           jobs: Optional[int] = None,
+          profiles: Sequence[str] = (),
+          pod_security_config: Optional[str] = None,
           debug: bool = False,
           fail_on: Optional[str] = None,
           format: Optional[str] = None,
@@ -141,6 +147,20 @@ def build(config: Optional[Config] = None, *,
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise SettingsError("--jobs must be at least 1")
+    if profiles:  # --profile NAME (repeatable, or comma-separated) wins over profile:
+        from .config import parse_profiles
+
+        profiles = parse_profiles(",".join(profiles), lambda msg: SettingsError(f"--profile: {msg}"))
+    pod_security_path = pod_security_config or (cfg.paths([cfg.pod_security_config])[0]
+                                                 if cfg and cfg.pod_security_config else None)
+    pod_security = None
+    if pod_security_path:
+        from .podsecurity import load_admission_config
+
+        try:
+            pod_security = load_admission_config(pod_security_path)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
     labels = dict(cfg.namespace_labels) if cfg else {}
     for text in namespace_labels:  # --namespace-labels NS=key=value,... (over the configuration's)
         from .admission.nslabels import parse_flag
@@ -170,6 +190,8 @@ def build(config: Optional[Config] = None, *,
         namespace_labels=tuple((ns, tuple(sorted(v.items()))) for ns, v in sorted(labels.items())),
         config=cfg,
         jobs=jobs,
+        profiles=tuple(profiles) or (cfg.profiles if cfg else ()),
+        pod_security=pod_security,
         debug=debug,
         fail_on=_pick(fail_on, cfg and cfg.fail_on, "warning"),
         format=format,
