@@ -187,3 +187,36 @@ def test_same_findings_as_check_on_real_projects():
             assert {w for w in want if w[0] in once} <= set(got), path
             compared += 1
         assert compared == ws.stats.files
+
+
+def test_admission_policies_of_the_workspace_apply_to_a_document(tmp_path):
+    """A ValidatingAdmissionPolicy elsewhere in the workspace (or given as
+    `policy:`) judges the document, as `kubelint check .` does."""
+    from test_admission import POLICY, deployment
+
+    from kubelint.runner import run
+
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "replica-limit.yaml").write_text(POLICY)
+    (tmp_path / "ns.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {env: prod}\n")
+    web = tmp_path / "web.yaml"
+    web.write_text(deployment())
+    settings = settings_mod.build(None, jobs=1, color=False, progress=False)
+    expected = sorted((f.rule, f.line, f.column, f.message) for f in run([str(tmp_path)], settings).findings
+                      if Path(f.file).resolve() == web.resolve())
+    assert any(e[0] == "admission-policy-denied" for e in expected)
+    ws = Workspace(str(tmp_path), settings)
+    ws.index(processes=False)
+    got = sorted((f.rule, f.line, f.column, f.message) for f in ws.analyse(str(web), web.read_text()).findings)
+    assert got == expected
+    # fewer replicas: allowed, keystroke by keystroke
+    assert not any(f.rule.startswith("admission") for f in ws.analyse(str(web), deployment(replicas=3)).findings)
+    # the same policy given as `policy:` (outside the workspace folder), as with --policy
+    (tmp_path / "policies" / "replica-limit.yaml").unlink()
+    outside = tmp_path.parent / (tmp_path.name + "-policies")
+    outside.mkdir()
+    (outside / "p.yaml").write_text(POLICY)
+    ws = Workspace(str(tmp_path), settings_mod.build(None, jobs=1, color=False, progress=False,
+                                                     policy_paths=[str(outside)]))
+    ws.index(processes=False)
+    assert any(f.rule == "admission-policy-denied" for f in ws.analyse(str(web), web.read_text()).findings)

@@ -107,7 +107,7 @@ class Workspace:
         its build), never Helm chart templates, never the configuration's
         ``exclude:`` paths; hidden directories are not walked."""
         if not self.root:
-            return []
+            return self.extra_paths()
         config = self.settings.config
 
         def excluded(path: str) -> bool:
@@ -131,6 +131,20 @@ class Workspace:
             if excluded(path):
                 continue
             out.append(os.path.abspath(path))
+        return out + self.extra_paths(set(out))
+
+    def extra_paths(self, seen=frozenset()) -> List[str]:
+        """``--context``, ``--crd`` and ``--policy`` sources (settings and
+        configuration file), loaded as ``kubelint check`` loads them: context
+        for every document, never reported."""
+        extras = list(self.settings.context_paths) + list(self.settings.crd_paths) + \
+            list(getattr(self.settings, "policy_paths", ()))
+        out = []
+        for path, error in discover(extras) if extras else ():
+            path = os.path.abspath(path)
+            if error is None and path not in seen:
+                seen = seen | {path}
+                out.append(path)
         return out
 
     def index(self, should_pause: Optional[Callable[[], None]] = None,
@@ -329,11 +343,30 @@ class Workspace:
         if not full and not crd_objects:
             return
         for stage in self.ctx.prepare:
-            if full and hasattr(stage, "crds"):
+            if not hasattr(stage, "crds"):
+                continue  # other prepare stages: _prepare_others
+            if full:
                 stage.crds.clear()
             stage.prepare(crd_objects + (doc_objects if doc_has_crd else []), self.ctx)
         self._crds_dirty = False
         self._doc_crds = doc_has_crd
+
+    def _prepare_others(self, path: str, doc_objects: list) -> None:
+        """The other ``prepare`` stages (admission policies: policies,
+        bindings, parameters and namespaces anywhere in the run) are built
+        afresh for each analysis and shown every object of the workspace and
+        the document, as ``runner.run`` shows them all of its objects (their
+        construction is lazy: well under a millisecond)."""
+        schema_stage = self.ctx.stages[0] if self.ctx.stages else None
+        for i, stage in enumerate(self.ctx.prepare):
+            if hasattr(stage, "crds"):
+                continue  # the CRD stage: kept, brought up to date by _prepare_crds
+            fresh = type(stage)(self.ctx.kubernetes_version, self.settings, schema_stage)
+            self.ctx.prepare[i] = fresh
+            self.ctx.stages = [fresh if s is stage else s for s in self.ctx.stages]
+            with self._lock:
+                objects = [o for p, objs in self._files.items() if p != path for o in objs]
+            fresh.prepare(doc_objects + objects, self.ctx)
 
     def analyse(self, path: str, text: str) -> DocumentResult:
         """The findings of one document's text, as ``kubelint check`` reports
@@ -356,6 +389,7 @@ class Workspace:
         masker.add(path, fr.secrets)
         doc_has_crd = any(o.kind == "CustomResourceDefinition" for o in fr.objects)
         self._prepare_crds(path, fr.objects, doc_has_crd)
+        self._prepare_others(path, fr.objects)
         check_objects(fr, self.ctx)
         findings = list(fr.findings)
         if self.cross_stages and fr.objects:

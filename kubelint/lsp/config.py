@@ -11,7 +11,9 @@ from ..settings import Settings
 # client setting -> settings.build() keyword (the flag it stands for)
 _SCALARS = {"kubernetesVersion": "kubernetes_version", "namespace": "namespace", "noSchema": "no_schema",
             "podSecurityConfig": "pod_security_config"}
-_LISTS = {"profiles": "profiles", "crd": "crd_paths", "context": "context_paths", "schemaDir": "schema_dirs"}
+_LISTS = {"profiles": "profiles", "crd": "crd_paths", "context": "context_paths", "schemaDir": "schema_dirs",
+          "policy": "policy_paths", "namespaceLabels": "namespace_labels"}
+_PATHS = ("crd_paths", "context_paths", "schema_dirs", "policy_paths")
 
 
 def build_settings(root: Optional[str], options: dict) -> Tuple[Settings, Optional[str]]:
@@ -41,7 +43,7 @@ def build_settings(root: Optional[str], options: dict) -> Tuple[Settings, Option
         if isinstance(v, str):
             v = [v]
         if isinstance(v, list) and all(isinstance(x, str) for x in v):
-            if kw in ("crd_paths", "context_paths", "schema_dirs"):
+            if kw in _PATHS:
                 v = [x if os.path.isabs(x) else os.path.join(base, x) for x in v]
             flags[kw] = tuple(v)
     try:

@@ -93,10 +93,11 @@ class KubelintServer(LanguageServer):
         for root in self.roots or [None]:
             ws = self.build_workspace(root)
             prev = old.get(root)
-            if prev is not None and prev.settings.limits == ws.settings.limits and prev.indexed.is_set():
-                ws.adopt(prev)
+            if (prev is not None and prev.indexed.is_set() and prev.settings.limits == ws.settings.limits
+                    and prev.extra_paths() == ws.extra_paths()):
+                ws.adopt(prev)  # same files: the index carries over
             self.workspaces[root] = ws
-            if root is not None and not ws.indexed.is_set():
+            if not ws.indexed.is_set() and (root is not None or ws.extra_paths()):
                 self.start_indexing(ws)
             else:
                 ws.indexed.set()
@@ -130,7 +131,10 @@ class KubelintServer(LanguageServer):
             ws = self.workspaces.get(None)
             if ws is None:
                 ws = self.workspaces[None] = self.build_workspace(None)
-                ws.indexed.set()
+                if ws.extra_paths():
+                    self.start_indexing(ws)
+                else:
+                    ws.indexed.set()
         return ws
 
     # -- analysis ----------------------------------------------------------------
