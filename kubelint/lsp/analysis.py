@@ -36,6 +36,7 @@ CHART_FILE = "Chart.yaml"
 # without kubelint's limits.
 INDEX_BATCH = 8  # files parsed per round trip to the indexing process (small: the objects are unpickled here)
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
+ADMISSION_GROUP = "admissionregistration.k8s.io"
 HOSTILE = frozenset({"excessive-aliasing", "nesting-too-deep", "too-many-nodes", "too-many-documents",
                      "file-too-large", "invalid-encoding", "merge-conflict", "internal-error"})
 
@@ -93,6 +94,9 @@ class Workspace:
         self._files: Dict[str, list] = {}
         self._crd_files: set = set()
         self._crds_new: list = []  # CRDs of files indexed since the CRD stage was last prepared
+        self._generation = 0  # bumped on every change of the index
+        self._param_kinds: set = set()  # paramKind kinds of the workspace's admission policies
+        self._prepared: dict = {}  # (prepare stage index, generation, path) -> stage prepared over the workspace
         self._lock = threading.RLock()
         self._crds_dirty = True
         self._ws_masker = None
@@ -213,7 +217,13 @@ class Workspace:
 
     def _put(self, path: str, objects: list, secrets: list) -> None:
         crds = [o for o in objects if o.kind == "CustomResourceDefinition"]
+        for o in objects:  # kinds admission policies take parameters from
+            if o.group == ADMISSION_GROUP:
+                pk = (o.data.get("spec") or {}).get("paramKind") if isinstance(o.data.get("spec"), dict) else None
+                if isinstance(pk, dict) and isinstance(pk.get("kind"), str):
+                    self._param_kinds.add(pk["kind"])
         with self._lock:
+            self._generation += 1
             self._files[path] = objects
             if secrets or self._secrets.get(path):
                 self._ws_masker = None
@@ -238,6 +248,7 @@ class Workspace:
     def remove_file(self, path: str) -> None:
         path = os.path.abspath(path)
         with self._lock:
+            self._generation += 1
             self._files.pop(path, None)
             if self._secrets.pop(path, None):
                 self._ws_masker = None
@@ -296,6 +307,7 @@ class Workspace:
             self._secrets = dict(other._secrets)
             self._crd_files = set(other._crd_files)
             self._crds_new = []
+            self._param_kinds = set(other._param_kinds)
             self.stats = other.stats
         self._crds_dirty = True
         self.indexed.set()
@@ -353,20 +365,30 @@ class Workspace:
 
     def _prepare_others(self, path: str, doc_objects: list) -> None:
         """The other ``prepare`` stages (admission policies: policies,
-        bindings, parameters and namespaces anywhere in the run) are built
-        afresh for each analysis and shown every object of the workspace and
-        the document, as ``runner.run`` shows them all of its objects (their
-        construction is lazy: well under a millisecond)."""
+        bindings, parameters and namespaces anywhere in the run) see every
+        object of the workspace and the document, as ``runner.run`` shows
+        them all of its objects.  Their ``prepare`` only adds, so they are
+        built afresh (construction is lazy) when the document itself holds
+        such objects; otherwise one prepared over the workspace serves every
+        keystroke until the index changes."""
         schema_stage = self.ctx.stages[0] if self.ctx.stages else None
+        relevant = any(o.group == ADMISSION_GROUP or o.kind in ("Namespace", "CustomResourceDefinition")
+                       or o.kind in self._param_kinds for o in doc_objects)
+        key = (self._generation, path)
         for i, stage in enumerate(self.ctx.prepare):
             if hasattr(stage, "crds"):
                 continue  # the CRD stage: kept, brought up to date by _prepare_crds
-            fresh = type(stage)(self.ctx.kubernetes_version, self.settings, schema_stage)
-            self.ctx.prepare[i] = fresh
-            self.ctx.stages = [fresh if s is stage else s for s in self.ctx.stages]
-            with self._lock:
-                objects = [o for p, objs in self._files.items() if p != path for o in objs]
-            fresh.prepare(doc_objects + objects, self.ctx)
+            cached = self._prepared.get((i,) + key) if not relevant else None
+            if cached is None:
+                cached = type(stage)(self.ctx.kubernetes_version, self.settings, schema_stage)
+                with self._lock:
+                    objects = [o for p, objs in self._files.items() if p != path for o in objs]
+                cached.prepare((doc_objects if relevant else []) + objects, self.ctx)
+                if not relevant:
+                    self._prepared = {k: v for k, v in self._prepared.items() if k[1] == self._generation}
+                    self._prepared[(i,) + key] = cached
+            self.ctx.prepare[i] = cached
+            self.ctx.stages = [cached if s is stage else s for s in self.ctx.stages]
 
     def analyse(self, path: str, text: str) -> DocumentResult:
         """The findings of one document's text, as ``kubelint check`` reports
