@@ -19,6 +19,7 @@ manifests until rendered), as with ``kubelint check .``.
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -372,23 +373,31 @@ class Workspace:
         such objects; otherwise one prepared over the workspace serves every
         keystroke until the index changes."""
         schema_stage = self.ctx.stages[0] if self.ctx.stages else None
-        relevant = any(o.group == ADMISSION_GROUP or o.kind in ("Namespace", "CustomResourceDefinition")
-                       or o.kind in self._param_kinds for o in doc_objects)
-        key = (self._generation, path)
+        # Policies or bindings in the document: a fresh stage every time (it
+        # reports on those very objects).  Namespaces, CRDs and parameter
+        # objects in it only inform the stage: keyed by their content, so
+        # typing elsewhere in the document reuses the prepared stage.
+        fresh = any(o.group == ADMISSION_GROUP for o in doc_objects)
+        informing = [o for o in doc_objects if o.kind in ("Namespace", "CustomResourceDefinition")
+                     or o.kind in self._param_kinds]
+        fingerprint = json.dumps([o.data for o in informing], sort_keys=True, default=str) if informing else ""
         for i, stage in enumerate(self.ctx.prepare):
             if hasattr(stage, "crds"):
                 continue  # the CRD stage: kept, brought up to date by _prepare_crds
-            cached = self._prepared.get((i,) + key) if not relevant else None
-            if cached is None:
-                cached = type(stage)(self.ctx.kubernetes_version, self.settings, schema_stage)
+            key = (i, self._generation, path, fingerprint)
+            prepared = None if fresh else self._prepared.get(key)
+            if prepared is None:
+                prepared = type(stage)(self.ctx.kubernetes_version, self.settings, schema_stage)
                 with self._lock:
                     objects = [o for p, objs in self._files.items() if p != path for o in objs]
-                cached.prepare((doc_objects if relevant else []) + objects, self.ctx)
-                if not relevant:
-                    self._prepared = {k: v for k, v in self._prepared.items() if k[1] == self._generation}
-                    self._prepared[(i,) + key] = cached
-            self.ctx.prepare[i] = cached
-            self.ctx.stages = [cached if s is stage else s for s in self.ctx.stages]
+                prepared.prepare((doc_objects if fresh else informing) + objects, self.ctx)
+                if not fresh:
+                    stale = [k for k in self._prepared if k[1] != self._generation or k[2] != path]
+                    for k in stale + list(self._prepared)[:-7]:
+                        self._prepared.pop(k, None)
+                    self._prepared[key] = prepared
+            self.ctx.prepare[i] = prepared
+            self.ctx.stages = [prepared if s is stage else s for s in self.ctx.stages]
 
     def analyse(self, path: str, text: str) -> DocumentResult:
         """The findings of one document's text, as ``kubelint check`` reports
