@@ -144,6 +144,27 @@ async def test_cross_object_rules_see_the_workspace(client: LanguageClient):
     assert any(d.code == "service-selects-no-pods" for d in diags)
 
 
+async def test_save_of_another_file_updates_cross_object_findings(client: LanguageClient):
+    root = client.workspace_root
+    svc_uri = root.joinpath("service.yaml").as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=svc_uri, language_id="yaml", version=1, text=(root / "service.yaml").read_text())))
+    diags = await settle(client, svc_uri)
+    assert not any(d.code == "service-selects-no-pods" for d in diags)
+    dep = root / "deployment.yaml"
+    dep_uri = await open_doc(client, dep)
+    edited = dep.read_text().replace("app: web", "app: api")
+    await change(client, dep_uri, edited, 2)
+    dep.write_text(edited)  # the editor saves
+    client.text_document_did_save(types.DidSaveTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=dep_uri)))
+    for _ in range(20):
+        diags = await wait_diagnostics(client, svc_uri)
+        if any(d.code == "service-selects-no-pods" for d in diags):
+            break
+    assert any(d.code == "service-selects-no-pods" for d in diags)
+
+
 async def test_change_updates_diagnostics(client: LanguageClient):
     path = client.workspace_root / "deployment.yaml"
     uri = await open_doc(client, path)
