@@ -220,3 +220,9 @@ def test_admission_policies_of_the_workspace_apply_to_a_document(tmp_path):
                                                      policy_paths=[str(outside)]))
     ws.index(processes=False)
     assert any(f.rule == "admission-policy-denied" for f in ws.analyse(str(web), web.read_text()).findings)
+
+
+def test_size_limit_applies_to_editor_text():
+    ws = Workspace(None, settings_mod.build(None, jobs=1, color=False, progress=False, limits={"max_file_bytes": 1000}))
+    result = ws.analyse("/w/big.yaml", "a: " + "x" * 2000 + "\n")
+    assert [f.rule for f in result.findings] == ["file-too-large"]

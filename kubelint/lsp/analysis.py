@@ -408,7 +408,15 @@ class Workspace:
         if config is not None and config.exclude and config.excluded(path):
             return DocumentResult(path, text, [], excluded=True)
         self._reset_run_state()
-        loaded = parse_text(text, path, self.settings.limits)
+        limits = self.settings.limits
+        # The editor's text never went through read_bytes: the same size limit here.
+        if len(text) > limits.max_file_bytes or len(text.encode("utf-8", "surrogatepass")) > limits.max_file_bytes:
+            from ..loader import _too_large
+
+            size = len(text.encode("utf-8", "surrogatepass"))
+            return DocumentResult(path, text, [Finding("file-too-large", "error", _too_large(size, limits), path, 1, 1)],
+                                  parse_safe=False, seconds=time.perf_counter() - start)
+        loaded = parse_text(text, path, limits)
         if "kubelint:" in text:
             from ..suppress import scan
 
