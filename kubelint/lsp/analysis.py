@@ -143,7 +143,7 @@ class Workspace:
         configuration file), loaded as ``kubelint check`` loads them: context
         for every document, never reported."""
         extras = list(self.settings.context_paths) + list(self.settings.crd_paths) + \
-            list(getattr(self.settings, "policy_paths", ()))
+            list(self.settings.policy_paths)
         out = []
         for path, error in discover(extras) if extras else ():
             path = os.path.abspath(path)
