@@ -115,6 +115,7 @@ class RuleEntry:
     examples: List[dict] = field(default_factory=list)
     source: str = "rules"  # rules | loader | schema | apiserver | crd
     family: str = ""  # the catalogue file it came from
+    profiles: Optional[Tuple[str, ...]] = None  # None: on by default (recommended); (): opt-in
 
     def anchor(self) -> str:
         return self.id
@@ -151,6 +152,7 @@ def catalogue() -> Dict[str, RuleEntry]:
                     rationale=e.get("rationale", ""), remediation=e.get("remediation", ""),
                     kinds=tuple(e.get("kinds") or ()), params=dict(e.get("params") or {}),
                     examples=list(e.get("examples") or []), source=e.get("source", "rules"), family=name[:-5],
+                    profiles=tuple(e["profiles"]) if isinstance(e.get("profiles"), list) else None,
                 )
             except (KeyError, TypeError) as exc:
                 raise CatalogueError(f"{name}: bad catalogue entry {e!r}: {exc}") from exc
@@ -239,9 +241,13 @@ class RuleSet:
         checks = registered_checks()
         self.severity: Dict[str, str] = {rid: e.severity for rid, e in cat.items()}
         self.params: Dict[str, dict] = {rid: dict(e.params) for rid, e in cat.items()}
-        self.enabled = set(cat)
+        # Opt-in rules (`profiles: []`) run only when enabled by id (interim, until the
+        # profiles of issue 19 select rule sets).
+        opt_in = {rid for rid, e in cat.items() if e.profiles is not None and "recommended" not in e.profiles}
+        self.enabled = set(cat) - opt_in
         if config is not None:
             config.apply(self)
+            self.enabled |= opt_in & set(getattr(config, "enable", ()))
         self.default_namespace = (getattr(options, "default_namespace", None) or "default")
         self.single: Dict[str, List[CheckFn]] = defaultdict(list)  # kind -> checks ("" = any)
         self.cross: List[CheckFn] = []

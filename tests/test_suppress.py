@@ -18,7 +18,7 @@ spec:
       resources: {{requests: {{cpu: 100m, memory: 64Mi}}, limits: {{memory: 64Mi}}}}
       securityContext: {{readOnlyRootFilesystem: true}}
       readinessProbe: {{tcpSocket: {{port: 80}}}}
-      livenessProbe: {{tcpSocket: {{port: 80}}}}
+      livenessProbe: {{tcpSocket: {{port: 80}}, failureThreshold: 6}}
 """
 
 
