@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from kubelint import loader
 from kubelint.cli import main
 from kubelint.loader import Limits, load_file, parse_text
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HANG_CEILING = 30.0  # seconds; a loaded CI machine is slow, a hang is forever
@@ -373,7 +374,7 @@ def test_unreadable_directory(tmp_path, monkeypatch):
         return real(path)
 
     monkeypatch.setattr(loader.os, "scandir", fake_scandir)
-    result = run([str(d)], Options())
+    result = run([str(d)], Settings())
     msgs = [(f.rule, f.message) for f in result.findings]
     assert ("unreadable-file", f"cannot read {d / 'locked'}: permission denied") in msgs
     assert any(f.rule == "yaml-duplicate-key" for f in result.findings) and result.fatal
@@ -402,7 +403,7 @@ def test_file_deleted_before_its_excerpt_is_shown(tmp_path):
 
     p = tmp_path / "x.yaml"
     p.write_text(OTHER)
-    result = run([str(p)], Options())
+    result = run([str(p)], Settings())
     p.unlink()
     out = report.get("text").render(result, report.RenderOptions())
     assert "[yaml-duplicate-key]" in out and " | " not in out
@@ -437,7 +438,7 @@ def test_fuzz_crash_regressions(name, data):
     lf = load_file("-", Limits(), stdin=io.BytesIO(data))
     for p in lf.problems:
         assert "\n" not in p.message and p.line >= 1 and p.column >= 1
-    result = run(["-"], Options(debug=True), stdin=io.BytesIO(data))
+    result = run(["-"], Settings(debug=True), stdin=io.BytesIO(data))
     for f in result.findings:
         assert f.rule != "internal-error" and "\n" not in f.message, f
 

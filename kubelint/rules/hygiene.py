@@ -147,7 +147,7 @@ def removed_config_api(obj, ctx):
     if hit is None:
         return
     removed, replacement, reader = hit
-    target = getattr(ctx.options, "kubernetes_version", None)
+    target = getattr(ctx.settings, "kubernetes_version", None)
     if target is not None and _version_key(target) < _version_key(removed):
         return
     yield Problem(("apiVersion",),
