@@ -117,6 +117,8 @@ def credential_entry(name, value, patterns, exempt) -> bool:
     v = value.strip()
     if names_secret_object(name, v) or _NSSWITCH.match(v) or not_a_credential(v):
         return False
+    if name.upper().startswith("AIRFLOW__") and name.upper().endswith(("_CMD", "_SECRET")):
+        return False  # Airflow: _CMD runs a command, _SECRET names a secrets-backend entry
     return True
 
 

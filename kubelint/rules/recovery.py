@@ -6,7 +6,13 @@ from ..engine import check, check_all
 from ..findings import Problem
 from ..kinds import get_path, pod_spec
 from ._common import as_list, cname, is_workload, who
-from .workloads import database_container
+from .workloads import _keeps_no_data, database_container
+
+
+def _database(obj, params):
+    """database_container, except nodes of a data store that keep no data."""
+    hit = database_container(obj, params)
+    return None if hit is None or _keeps_no_data(obj, hit[0]) else hit
 
 _DEFAULT_CLASS = ("storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class")
 
@@ -15,7 +21,7 @@ _DEFAULT_CLASS = ("storageclass.kubernetes.io/is-default-class", "storageclass.b
 def database_volumes_deleted(obj, ctx):
     if obj.group != "apps":
         return
-    hit = database_container(obj, ctx.params)
+    hit = _database(obj, ctx.params)
     policy = get_path(obj.data, ("spec", "persistentVolumeClaimRetentionPolicy"))
     if hit is None or not isinstance(policy, dict):
         return
@@ -36,7 +42,7 @@ def _db_claims(index, params):
     for obj in index.objects:
         if not is_workload(obj):
             continue
-        hit = database_container(obj, params)
+        hit = _database(obj, params)
         if hit is None:
             continue
         ns = index.namespace_of(obj)
@@ -113,7 +119,7 @@ def database_without_backup(index, ctx):
     cron_ns = {index.namespace_of(o) for o in index.of_kind("batch", "CronJob")}
     for g, k in (("apps", "StatefulSet"), ("apps", "Deployment")):
         for obj in index.of_kind(g, k):
-            hit = database_container(obj, ctx.params)
+            hit = _database(obj, ctx.params)
             if hit is None or index.namespace_of(obj) in cron_ns:
                 continue  # a CronJob of the namespace may dump it (not matched further)
             c, path, db = hit
