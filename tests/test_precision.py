@@ -122,3 +122,25 @@ spec:
     cfg = Config(disable={"all"}, enable={"service-selects-no-pods"})
     f = run(["-"], Settings(config=cfg, jobs=1), stdin=io.BytesIO(text.encode())).findings
     assert len(f) == 1 and "Pod shop/web" in f[0].message and "its own namespace" in f[0].message
+
+
+def test_every_concept_rule_names_its_peers():
+    """docs/rules.md shows for each rule which peer checks it covers: every concept rule has a `peers:` key
+    (possibly empty), and every name in it is a check of that tool (scripts/peer_checks.yaml)."""
+    import sys
+
+    import yaml
+
+    from kubelint.engine import catalogue, catalogue_dir
+
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    import gen_rules_doc
+
+    mapping = gen_rules_doc.peers()
+    known = gen_rules_doc.peer_checks()
+    concept = [rid for rid, e in catalogue().items() if e.source == "rules"]
+    assert not [rid for rid in concept if rid not in mapping]
+    bad = [(rid, tool, c) for rid, p in mapping.items() for tool, checks in p.items() for c in checks
+           if tool not in known or c not in known[tool]["checks"]]
+    assert not bad
+    assert catalogue_dir() and yaml  # the mapping is read from the catalogue itself
