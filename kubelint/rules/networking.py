@@ -63,14 +63,22 @@ def _local_workloads(templates, ns, obj) -> list:
     return [(w, labels) for w, labels in items if os.path.dirname(w.file) == d]
 
 
+# Labels that Pods get at run time from the software in them or an operator:
+# Patroni/Spilo's spilo-role, CloudNativePG's cnpg.io/instanceRole, Redis
+# Sentinel and KubeDB roles, leader-election labels.
+_RUN_TIME_KEY = re.compile(r"(^|[/.-])(role|instancerole|leader|primary|master)$", re.I)
+
+
 def _labelled_at_run_time(sel, local) -> bool:
-    """Every selector label a workload lacks is one its template does not set
-    at all (and the others match): something labels the Pods at run time (a
-    Patroni or Sentinel role, an operator's instance label)."""
+    """The selector matches a workload of the set except for role labels its
+    template does not set at all: something labels the Pods at run time."""
+    extra_ok = [k for k in sel if _RUN_TIME_KEY.search(k)]
+    if not extra_ok:
+        return False
     for _, labels in local:
-        if any(k in labels and labels[k] != v for k, v in sel.items()):
-            continue
-        if any(k in labels for k in sel):
+        missing = [k for k in sel if k not in labels]
+        if missing and all(k in extra_ok for k in missing) \
+                and all(labels[k] == v for k, v in sel.items() if k in labels) and len(missing) < len(sel):
             return True
     return False
 

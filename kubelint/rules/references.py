@@ -116,7 +116,11 @@ _CONSEQUENCE = {
 _ALWAYS_PRESENT = {"ConfigMap": {"kube-root-ca.crt", "openshift-service-ca.crt"}}
 
 
-def _created_at_run_time(index, ns, name) -> bool:
+# Custom resources that create no Secrets for workloads (monitoring configuration).
+_NOT_MAKERS = {"ServiceMonitor", "PodMonitor", "PrometheusRule", "Probe", "ScrapeConfig", "GrafanaDashboard"}
+
+
+def _created_at_run_time(index, ns, name, kind) -> bool:
     """Something of the set probably creates ``name`` when it runs: a custom
     resource of the namespace whose name is a part of it (operators name what
     they create after their resource: ``redb-app-db``, ``user.my-cluster.credentials...``),
@@ -125,7 +129,7 @@ def _created_at_run_time(index, ns, name) -> bool:
     if cache is None:
         cache = index._run_time_makers = {}
         for o in index.objects:
-            if o.group and not _builtin_group(o.group) and o.name:
+            if o.group and not _builtin_group(o.group) and o.name and o.kind not in _NOT_MAKERS:
                 cache.setdefault(index.namespace_of(o), {"crs": set(), "jobs": []})["crs"].add(o.name)
             elif o.kind in ("Job", "CronJob", "Pod") and o.group in ("batch", ""):
                 text = " ".join(str(x) for c, _, _ in iter_containers(o, include_init=True)
@@ -135,8 +139,8 @@ def _created_at_run_time(index, ns, name) -> bool:
     entry = cache.get(ns)
     if not entry:
         return False
-    if name in entry["crs"] or any(name.startswith(cr + "-") or name.startswith(cr + ".") or ("." + cr + ".") in name
-                                   or name.endswith("-" + cr) for cr in entry["crs"]):
+    if kind == "Secret" and any(name == cr or name.startswith((cr + "-", cr + ".")) or f".{cr}." in name
+                                or name.endswith("-" + cr) for cr in entry["crs"]):
         return True
     return any(name in text for text in entry["jobs"])
 
@@ -160,7 +164,7 @@ def _missing(kind, index, ctx):
                 continue
             if (ns, name) in names or name in _ALWAYS_PRESENT.get(kind, ()):
                 continue
-            if _created_at_run_time(index, ns, name):
+            if _created_at_run_time(index, ns, name, kind):
                 continue
             yield obj, Problem(path,
                                f'{kind} "{name}" is not in namespace {ns} of the checked manifests: {_CONSEQUENCE[kind]}; '
