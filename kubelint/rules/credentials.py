@@ -104,10 +104,15 @@ _CODE = re.compile(r"""^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|[A-Za-z_$][\w
                    r"""(?:this|self|os|process|request|req|ctx|context|config|env|settings|params|args|kwargs)\b.*|.*\s(?:==|!=|&&|\|\||=>|->)\s.*)$""")
 
 
+# Option lists that configure a credential (etcd --auth-token: "jwt,priv-key=/path/key.pem,sign-method=RS256").
+_OPTION_LIST = re.compile(r"^[\w.-]+(?:,[\w.-]+=[^,\s]*)+$")
+
+
 def not_a_credential(value: str) -> bool:
     """A value that names, fetches or describes a credential (not the credential)."""
     v = value.strip()
-    return bool(v.startswith(("[", "{")) or _COMMAND.match(v) or _BOOTSTRAP_SECRET.match(v) or _CODE.match(v))
+    return bool(v.startswith(("[", "{")) or _COMMAND.match(v) or _BOOTSTRAP_SECRET.match(v) or _CODE.match(v)
+                or (_OPTION_LIST.match(v) and "/" in v))
 
 
 def credential_entry(name, value, patterns, exempt) -> bool:
@@ -119,6 +124,8 @@ def credential_entry(name, value, patterns, exempt) -> bool:
         return False
     if name.upper().startswith("AIRFLOW__") and name.upper().endswith(("_CMD", "_SECRET")):
         return False  # Airflow: _CMD runs a command, _SECRET names a secrets-backend entry
+    if name.upper().replace("-", "_").endswith("INITIAL_CLUSTER_TOKEN"):
+        return False  # etcd's initial-cluster-token names the cluster (documented as not a secret)
     return True
 
 
