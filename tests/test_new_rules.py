@@ -1,5 +1,6 @@
 """Issue 19's new rules beyond their catalogue examples: opt-in behaviour,
 parameters from the configuration, value formats, edge cases."""
+
 import io
 import os
 
@@ -44,7 +45,8 @@ def test_opt_in_rules_are_off_by_default_and_on_by_id():
 def test_required_labels_from_the_configuration_file(tmp_path):
     (tmp_path / ".kubelint.yaml").write_text(
         "enable: [required-labels]\nrules:\n  required-labels:\n    params:\n"
-        "      labels: [team, \"tier=(web|db)\"]\n      kinds: []\n")
+        '      labels: [team, "tier=(web|db)"]\n      kinds: []\n'
+    )
     cfg = parse((tmp_path / ".kubelint.yaml").read_text(), str(tmp_path / ".kubelint.yaml"))
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\n  labels: {tier: cache}\ndata: {}\n"
     f = [x for x in lint(text, config=cfg) if x.rule == "required-labels"]
@@ -52,18 +54,21 @@ def test_required_labels_from_the_configuration_file(tmp_path):
     assert any('no label "team"' in x.message for x in f) and any("(web|db)" in x.message for x in f)
 
 
-@pytest.mark.parametrize("value,what", [
-    ("glpat-" + "Ab3dEf6hIj9kLm2nOp5q", "GitLab"),
-    ("sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", "Stripe"),
-    ("npm_" + "a" * 18 + "B" * 18, "npm"),
-    ("hvs." + "CAESIJ" + "x" * 24, "Vault"),
-    ("SG." + "a" * 22 + "." + "b" * 43, "SendGrid"),
-    ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----", "private key"),
-    ("---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nx\n---- END SSH2 ENCRYPTED PRIVATE KEY ----", "private key"),
-    ("hf_" + "a" * 34, "Hugging Face"),
-    ("DefaultEndpointsProtocol=https;AccountName=x;AccountKey=" + "A" * 86 + "==", "Azure"),
-    ("https://hooks.slack.com/services/T0A1B2C3D/B0A1B2C3D/" + "Zx9" * 8, "Slack webhook"),
-])
+@pytest.mark.parametrize(
+    "value,what",
+    [
+        ("glpat-" + "Ab3dEf6hIj9kLm2nOp5q", "GitLab"),
+        ("sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", "Stripe"),
+        ("npm_" + "a" * 18 + "B" * 18, "npm"),
+        ("hvs." + "CAESIJ" + "x" * 24, "Vault"),
+        ("SG." + "a" * 22 + "." + "b" * 43, "SendGrid"),
+        ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----", "private key"),
+        ("---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nx\n---- END SSH2 ENCRYPTED PRIVATE KEY ----", "private key"),
+        ("hf_" + "a" * 34, "Hugging Face"),
+        ("DefaultEndpointsProtocol=https;AccountName=x;AccountKey=" + "A" * 86 + "==", "Azure"),
+        ("https://hooks.slack.com/services/T0A1B2C3D/B0A1B2C3D/" + "Zx9" * 8, "Slack webhook"),
+    ],
+)
 def test_value_formats(value, what):
     assert what.lower() in (value_credential(value) or "").lower()
 
@@ -74,7 +79,9 @@ def test_value_formats_stay_quiet_on_lookalikes(value):
 
 
 def test_secret_in_args_flag_and_separate_value():
-    text = POD.replace("image: example/c:1.0", "image: example/c:1.0\n      args: [--token, Zx9Qw8Er7Ty6, --token-file, /t]")
+    text = POD.replace(
+        "image: example/c:1.0", "image: example/c:1.0\n      args: [--token, Zx9Qw8Er7Ty6, --token-file, /t]"
+    )
     f = lint(text, only=["secret-in-args"])
     assert rules(f) == ["secret-in-args"] and "--token" in f[0].message
 
@@ -160,8 +167,10 @@ spec:
 
 
 def test_probe_on_a_number_is_not_reported():
-    text = POD.replace("image: example/c:1.0", "image: example/c:1.0\n      ports: [{containerPort: 80}]\n"
-                       "      livenessProbe: {tcpSocket: {port: 10254}}")
+    text = POD.replace(
+        "image: example/c:1.0",
+        "image: example/c:1.0\n      ports: [{containerPort: 80}]\n      livenessProbe: {tcpSocket: {port: 10254}}",
+    )
     assert rules(lint(text, only=["probe-port-not-declared"])) == []
 
 

@@ -1,13 +1,14 @@
 """False alarms found on real charts (issue 19, item 3): each file of
 tests/data/precision/ is a reduced real case that once raised the rule named
 in its first comment line, and must not any more."""
+
 import io
 import os
 import re
 
 import pytest
-
 from conftest import ROOT
+
 from kubelint.config import Config
 from kubelint.runner import run
 from kubelint.settings import Settings
@@ -40,11 +41,17 @@ def test_readiness_message_without_service_says_no_traffic():
     f = lint(os.path.join(DATA, "readiness-no-service.yaml"), ["no-readiness-probe"])
     assert [x.rule for x in f] == ["no-readiness-probe"]
     assert "receives traffic" not in f[0].message and "no Service of the checked manifests" in f[0].message
-    with_svc = open(os.path.join(DATA, "readiness-no-service.yaml")).read() + (
+    with open(os.path.join(DATA, "readiness-no-service.yaml"), encoding="utf-8") as fh:
+        base = fh.read()
+    with_svc = base + (
         "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: q\nspec:\n  selector: {app: queue-worker}\n"
-        "  ports: [{port: 80}]\n")
-    g = run(["-"], Settings(config=Config(disable={"all"}, enable={"no-readiness-probe"}), jobs=1),
-            stdin=io.BytesIO(with_svc.encode())).findings
+        "  ports: [{port: 80}]\n"
+    )
+    g = run(
+        ["-"],
+        Settings(config=Config(disable={"all"}, enable={"no-readiness-probe"}), jobs=1),
+        stdin=io.BytesIO(with_svc.encode()),
+    ).findings
     assert "Service q sends it traffic" in g[0].message
 
 
@@ -78,7 +85,9 @@ data:
 """
     cfg = Config(disable={"all"}, enable={"secret-in-env-literal", "configmap-credentials"})
     f = run(["-"], Settings(config=cfg, jobs=1), stdin=io.BytesIO(text.encode())).findings
-    assert sorted(x.rule for x in f) == ["configmap-credentials", "configmap-credentials"] + ["secret-in-env-literal"] * 3
+    assert (
+        sorted(x.rule for x in f) == ["configmap-credentials", "configmap-credentials"] + ["secret-in-env-literal"] * 3
+    )
 
 
 def test_missing_refs_mention_run_time_creation():
@@ -140,8 +149,13 @@ def test_every_concept_rule_names_its_peers():
     known = gen_rules_doc.peer_checks()
     concept = [rid for rid, e in catalogue().items() if e.source == "rules"]
     assert not [rid for rid in concept if rid not in mapping]
-    bad = [(rid, tool, c) for rid, p in mapping.items() for tool, checks in p.items() for c in checks
-           if tool not in known or c not in known[tool]["checks"]]
+    bad = [
+        (rid, tool, c)
+        for rid, p in mapping.items()
+        for tool, checks in p.items()
+        for c in checks
+        if tool not in known or c not in known[tool]["checks"]
+    ]
     assert not bad
     assert catalogue_dir() and yaml  # the mapping is read from the catalogue itself
 
@@ -155,7 +169,13 @@ def test_rendered_bitnami_charts_raise_none_of_the_fixed_false_alarms(name):
     variables (10) and etcd's auth-token options and initial-cluster-token (2), configmap-credentials on
     FAB_PASSWORD_HASH_METHOD (1), stateful-without-persistent-storage on Elasticsearch coordinating and ingest
     nodes (2), Keycloak (1), Spark (2) and the Airflow worker (1)."""
-    rules = ["secret-in-env-literal", "configmap-credentials", "stateful-without-persistent-storage",
-             "service-selects-no-pods", "missing-secret-ref", "missing-configmap-ref"]
+    rules = [
+        "secret-in-env-literal",
+        "configmap-credentials",
+        "stateful-without-persistent-storage",
+        "service-selects-no-pods",
+        "missing-secret-ref",
+        "missing-configmap-ref",
+    ]
     got = [(f.rule, f.line, f.message) for f in lint(os.path.join(CHARTS, name), rules)]
     assert not got

@@ -1,6 +1,7 @@
 """Security-context hardening beyond the baseline of security.py: seccomp,
 capabilities, host ports, groups and UIDs, Windows host processes and the
 host paths that hand over the node."""
+
 from __future__ import annotations
 
 import posixpath
@@ -63,32 +64,40 @@ def _seccomp(obj, spec, base, c, path):
     return None, None
 
 
-@check("seccomp-unconfined", kinds=_KINDS)
+@check("seccomp-unconfined")
 def seccomp_unconfined(obj, ctx):
+    if obj.kind not in _KINDS:
+        return  # (the catalogue entry's kinds)
     spec, base = pod_spec(obj)
     if spec is None or _windows(spec):
         return
     for c, path, _ in containers(obj, init=True, ephemeral=True):
         t, tpath = _seccomp(obj, spec, base, c, path)
         if t == "Unconfined":
-            yield Problem(tpath or path + ("name",),
-                          f'container "{cname(c)}" runs with seccomp Unconfined: every system call of the kernel is '
-                          "open to it, including the ones container escapes use; use seccompProfile type RuntimeDefault "
-                          "(or a Localhost profile that allows what the program needs)")
+            yield Problem(
+                tpath or path + ("name",),
+                f'container "{cname(c)}" runs with seccomp Unconfined: every system call of the kernel is '
+                "open to it, including the ones container escapes use; use seccompProfile type RuntimeDefault "
+                "(or a Localhost profile that allows what the program needs)",
+            )
 
 
-@check("seccomp-profile-missing", kinds=_KINDS)
+@check("seccomp-profile-missing")
 def seccomp_profile_missing(obj, ctx):
+    if obj.kind not in _KINDS:
+        return  # (the catalogue entry's kinds)
     spec, base = pod_spec(obj)
     if spec is None or _windows(spec):
         return
     for c, path, _ in containers(obj, init=True):
         t, _ = _seccomp(obj, spec, base, c, path)
         if t is None:
-            yield Problem(path + ("name",),
-                          f'container "{cname(c)}" sets no seccomp profile, so unless the kubelet runs with '
-                          "--seccomp-default it is Unconfined (every system call open); set "
-                          "securityContext.seccompProfile.type: RuntimeDefault on the Pod")
+            yield Problem(
+                path + ("name",),
+                f'container "{cname(c)}" sets no seccomp profile, so unless the kubelet runs with '
+                "--seccomp-default it is Unconfined (every system call open); set "
+                "securityContext.seccompProfile.type: RuntimeDefault on the Pod",
+            )
 
 
 def _caps(c) -> tuple:
@@ -97,12 +106,14 @@ def _caps(c) -> tuple:
     return caps, drop
 
 
-@check("capabilities-not-dropped", kinds=_KINDS)
+@check("capabilities-not-dropped")
 def capabilities_not_dropped(obj, ctx):
+    if obj.kind not in _KINDS:
+        return  # (the catalogue entry's kinds)
     spec, _ = pod_spec(obj)
     if spec is None or _windows(spec):
         return
-    required = [str(x).upper().removeprefix("CAP_") for x in ctx.params.get("must_drop", ("ALL",))]
+    required = [str(x).upper().removeprefix("CAP_") for x in ctx.params["must_drop"]]
     for c, path, _ in containers(obj, init=True):
         if _dict(c.get("securityContext")).get("privileged") is True:
             continue  # privileged-container says more
@@ -113,15 +124,19 @@ def capabilities_not_dropped(obj, ctx):
         if not missing:
             continue
         where = path + ("securityContext", "capabilities", "drop") if "drop" in caps else path + ("name",)
-        yield Problem(where,
-                      f'container "{cname(c)}" does not drop {", ".join(missing)}: the runtime grants a default set of '
-                      "capabilities (NET_RAW lets it forge packets and spoof addresses on the node network); add "
-                      'securityContext.capabilities.drop: ["ALL"] and add back only what it needs (e.g. NET_BIND_SERVICE)',
-                      at="key" if "drop" in caps else "value")
+        yield Problem(
+            where,
+            f'container "{cname(c)}" does not drop {", ".join(missing)}: the runtime grants a default set of '
+            "capabilities (NET_RAW lets it forge packets and spoof addresses on the node network); add "
+            'securityContext.capabilities.drop: ["ALL"] and add back only what it needs (e.g. NET_BIND_SERVICE)',
+            at="key" if "drop" in caps else "value",
+        )
 
 
-@check("host-port", kinds=_KINDS)
+@check("host-port")
 def host_port(obj, ctx):
+    if obj.kind not in _KINDS:
+        return  # (the catalogue entry's kinds)
     spec, _ = pod_spec(obj)
     if spec is None or spec.get("hostNetwork") is True:
         return  # with hostNetwork every port is a host port (host-namespaces reports it)
@@ -129,11 +144,13 @@ def host_port(obj, ctx):
         for i, p in enumerate(as_list(c.get("ports"))):
             hp = _int(_dict(p).get("hostPort"))
             if hp:
-                yield Problem(path + ("ports", i, "hostPort"),
-                              f'container "{cname(c)}" binds hostPort {hp}: the Pod listens on that port of its node\'s '
-                              "address, outside Services and NetworkPolicies, and two replicas can no longer share a node "
-                              "(the second stays Pending); expose it through a Service (NodePort or LoadBalancer if it "
-                              "must be reachable from outside)")
+                yield Problem(
+                    path + ("ports", i, "hostPort"),
+                    f'container "{cname(c)}" binds hostPort {hp}: the Pod listens on that port of its node\'s '
+                    "address, outside Services and NetworkPolicies, and two replicas can no longer share a node "
+                    "(the second stays Pending); expose it through a Service (NodePort or LoadBalancer if it "
+                    "must be reachable from outside)",
+                )
 
 
 def _effective(c, psc, key, path, base):
@@ -145,8 +162,10 @@ def _effective(c, psc, key, path, base):
     return None, None
 
 
-@check("run-as-group-root", kinds=_KINDS)
+@check("run-as-group-root")
 def run_as_group_root(obj, ctx):
+    if obj.kind not in _KINDS:
+        return  # (the catalogue entry's kinds)
     spec, base = pod_spec(obj)
     if spec is None or _windows(spec):
         return
@@ -156,21 +175,27 @@ def run_as_group_root(obj, ctx):
         g, gpath = _effective(c, psc, "runAsGroup", path, base)
         if _int(g) == 0 and gpath not in seen:
             seen.add(gpath)
-            yield Problem(gpath,
-                          f'container "{cname(c)}" runs with group 0 (root): files the node and images give the root '
-                          "group become writable or readable to it; set runAsGroup to a non-zero GID")
+            yield Problem(
+                gpath,
+                f'container "{cname(c)}" runs with group 0 (root): files the node and images give the root '
+                "group become writable or readable to it; set runAsGroup to a non-zero GID",
+            )
     if _int(psc.get("fsGroup")) == 0:
-        yield Problem(base + ("securityContext", "fsGroup"),
-                      "fsGroup 0 makes every volume of the Pod owned by the root group and adds group 0 to every "
-                      "container; set fsGroup to a non-zero GID")
+        yield Problem(
+            base + ("securityContext", "fsGroup"),
+            "fsGroup 0 makes every volume of the Pod owned by the root group and adds group 0 to every "
+            "container; set fsGroup to a non-zero GID",
+        )
 
 
-@check("low-user-id", kinds=_KINDS)
+@check("low-user-id")
 def low_user_id(obj, ctx):
+    if obj.kind not in _KINDS:
+        return  # (the catalogue entry's kinds)
     spec, base = pod_spec(obj)
     if spec is None or _windows(spec):
         return
-    floor = int(ctx.params.get("min_id", 10000))
+    floor = int(ctx.params["min_id"])
     psc = _dict(spec.get("securityContext"))
     seen = set()
     for c, path, _ in containers(obj, init=True):
@@ -180,35 +205,45 @@ def low_user_id(obj, ctx):
             if v is None or v == 0 or v >= floor or vpath in seen:
                 continue  # 0 is run-as-root / run-as-group-root
             seen.add(vpath)
-            yield Problem(vpath,
-                          f'container "{cname(c)}" runs with {key} {v}, below {floor}: low {what}s collide with '
-                          "accounts of the node (a process escaping the container owns their files); use a "
-                          f"{what} of {floor} or more")
+            yield Problem(
+                vpath,
+                f'container "{cname(c)}" runs with {key} {v}, below {floor}: low {what}s collide with '
+                "accounts of the node (a process escaping the container owns their files); use a "
+                f"{what} of {floor} or more",
+            )
 
 
-@check("no-security-context", kinds=_KINDS)
+@check("no-security-context")
 def no_security_context(obj, ctx):
-    spec, base = pod_spec(obj)
+    if obj.kind not in _KINDS:
+        return  # (the catalogue entry's kinds)
+    spec, _ = pod_spec(obj)
     if spec is None or _dict(spec.get("securityContext")):
         return
     for c, path, _ in containers(obj, init=True):
         if _dict(c.get("securityContext")):
             continue
-        yield Problem(path + ("name",),
-                      f'container "{cname(c)}" has no securityContext, and neither has its Pod: it runs with the '
-                      "image's user, the runtime's default capabilities and no seccomp profile; set at least "
-                      "runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities.drop: [ALL] and "
-                      "seccompProfile.type: RuntimeDefault")
+        yield Problem(
+            path + ("name",),
+            f'container "{cname(c)}" has no securityContext, and neither has its Pod: it runs with the '
+            "image's user, the runtime's default capabilities and no seccomp profile; set at least "
+            "runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities.drop: [ALL] and "
+            "seccompProfile.type: RuntimeDefault",
+        )
 
 
-@check("windows-host-process", kinds=_KINDS)
+@check("windows-host-process")
 def windows_host_process(obj, ctx):
+    if obj.kind not in _KINDS:
+        return  # (the catalogue entry's kinds)
     spec, base = pod_spec(obj)
     if spec is None:
         return
-    msg = ("a Windows HostProcess container runs as a process on the node itself, with the node's network and "
-           "file system and an account of the node: it is not isolated at all; remove hostProcess unless this is a "
-           "node agent, and then restrict who may deploy it")
+    msg = (
+        "a Windows HostProcess container runs as a process on the node itself, with the node's network and "
+        "file system and an account of the node: it is not isolated at all; remove hostProcess unless this is a "
+        "node agent, and then restrict who may deploy it"
+    )
     wo = _dict(_dict(spec.get("securityContext")).get("windowsOptions"))
     if wo.get("hostProcess") is True:
         yield Problem(base + ("securityContext", "windowsOptions", "hostProcess"), "the Pod: " + msg)
@@ -269,12 +304,14 @@ _PREFIXES = {
 _HARMLESS_READ_ONLY = {"/sys", "/boot", "/usr", "/lib", "/bin", "/sbin"}
 
 
-@check("sensitive-host-path", kinds=_KINDS)
+@check("sensitive-host-path")
 def sensitive_host_path(obj, ctx):
+    if obj.kind not in _KINDS:
+        return  # (the catalogue entry's kinds)
     spec, base = pod_spec(obj)
     if spec is None:
         return
-    extra = {str(p).rstrip("/") or "/": "a path configured as sensitive" for p in ctx.params.get("paths", ())}
+    extra = {str(p).rstrip("/") or "/": "a path configured as sensitive" for p in ctx.params["paths"]}
     dirs = {**_DIRS, **extra}
     for i, v in enumerate(as_list(spec.get("volumes"))):
         hp = _dict(_dict(v).get("hostPath"))
@@ -288,10 +325,12 @@ def sensitive_host_path(obj, ctx):
         if ro and posixpath.normpath(p) in _HARMLESS_READ_ONLY:
             continue  # node-exporter and friends read /sys, /boot, /usr read-only
         tail = " (read-only, but what can be read there is enough)" if ro else ""
-        yield Problem(base + ("volumes", i, "hostPath", "path"),
-                      f'volume "{v.get("name")}" mounts {p} from the node, {why}{tail}: a compromise of this Pod is a '
-                      "compromise of the node; mount only the narrow path it needs, read-only, or use a CSI driver or "
-                      "the Kubernetes API instead")
+        yield Problem(
+            base + ("volumes", i, "hostPath", "path"),
+            f'volume "{v.get("name")}" mounts {p} from the node, {why}{tail}: a compromise of this Pod is a '
+            "compromise of the node; mount only the narrow path it needs, read-only, or use a CSI driver or "
+            "the Kubernetes API instead",
+        )
 
 
 def _read_only_everywhere(spec, name) -> bool:

@@ -1,5 +1,6 @@
 """Network isolation: Pods no NetworkPolicy selects, NetworkPolicies that
 select nothing, and policy peers that match no Pod of the set."""
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,7 @@ def _policies(index):
 @check_all("pod-not-isolated")
 def pod_not_isolated(index, ctx):
     policies = _policies(index)
-    always = bool(ctx.params.get("always", False))
+    always = bool(ctx.params["always"])
     templates = pod_templates(index)
     for ns, items in templates.by_ns.items():
         pols = policies.get(ns, ())
@@ -43,13 +44,26 @@ def pod_not_isolated(index, ctx):
                 continue  # NetworkPolicies do not apply to host-network Pods
             if any(sel is not None and selector_matches(sel, labels) for _, sel in pols):
                 continue
-            where = (f"no NetworkPolicy of namespace {ns} selects its Pods" if pols else
-                     f"namespace {ns} has no NetworkPolicy")
-            yield obj, Problem(("kind",),
-                               f"{obj.kind}'s Pods are not isolated: {where}, so any Pod of the cluster can connect "
-                               "to them and they can connect anywhere; add a NetworkPolicy whose podSelector matches "
-                               "their labels and allows only the traffic they need (or a default-deny policy with "
-                               "podSelector: {} in the namespace)")
+            where = (
+                f"no NetworkPolicy of namespace {ns} selects its Pods"
+                if pols
+                else f"namespace {ns} has no NetworkPolicy"
+            )
+            yield (
+                obj,
+                Problem(
+                    ("kind",),
+                    f"{obj.kind}'s Pods are not isolated: {where}, so any Pod of the cluster can connect "
+                    "to them and they can connect anywhere; add a NetworkPolicy whose podSelector matches "
+                    "their labels and allows only the traffic they need (or a default-deny policy with "
+                    "podSelector: {} in the namespace)",
+                ),
+            )
+
+
+def _matcher(sel):
+    """A predicate on pod labels for one selector."""
+    return lambda labels: selector_matches(sel, labels)
 
 
 def _local_workloads(templates, ns, obj) -> bool:
@@ -74,15 +88,21 @@ def networkpolicy_selects_no_pods(index, ctx):
             if sel is None or selector_is_empty(sel) or not _local_workloads(templates, ns, np):
                 continue  # (the namespace's Pods are not in the checked manifests)
             ml = sel.get("matchLabels") if isinstance(sel.get("matchLabels"), dict) else None
-            pred = (lambda s: lambda labels: selector_matches(s, labels))(sel)
+            pred = _matcher(sel)
             if templates.matching(ns, pred, required=ml):
                 continue
             if templates.operator_may_create(ns, list((ml or {}).values()), pred):
                 continue
-            yield np, Problem(("spec", "podSelector"),
-                              f"podSelector matches the pod labels of no workload in namespace {ns}: the policy "
-                              "isolates nothing and its rules allow nothing (a typo here leaves the intended Pods "
-                              "open); copy the labels from the workload's spec.template.metadata.labels", at="key")
+            yield (
+                np,
+                Problem(
+                    ("spec", "podSelector"),
+                    f"podSelector matches the pod labels of no workload in namespace {ns}: the policy "
+                    "isolates nothing and its rules allow nothing (a typo here leaves the intended Pods "
+                    "open); copy the labels from the workload's spec.template.metadata.labels",
+                    at="key",
+                ),
+            )
 
 
 def _peer_namespace(peer, own_ns):
@@ -95,8 +115,12 @@ def _peer_namespace(peer, own_ns):
     if not isinstance(nsel, dict):
         return None
     ml = nsel.get("matchLabels")
-    if isinstance(ml, dict) and set(ml) == {_NS_NAME_LABEL} and not nsel.get("matchExpressions") \
-            and isinstance(ml[_NS_NAME_LABEL], str):
+    if (
+        isinstance(ml, dict)
+        and set(ml) == {_NS_NAME_LABEL}
+        and not nsel.get("matchExpressions")
+        and isinstance(ml[_NS_NAME_LABEL], str)
+    ):
         return ml[_NS_NAME_LABEL]
     return None
 
@@ -123,14 +147,19 @@ def networkpolicy_peer_matches_nothing(index, ctx):
                     if ns is None or not _local_workloads(templates, ns, np):
                         continue  # that namespace's Pods are not in the checked manifests
                     ml = sel.get("matchLabels") if isinstance(sel.get("matchLabels"), dict) else None
-                    pred = (lambda s: lambda labels: selector_matches(s, labels))(sel)
+                    pred = _matcher(sel)
                     if templates.matching(ns, pred, required=ml):
                         continue
                     if templates.operator_may_create(ns, list((ml or {}).values()), pred):
                         continue
                     verb = "allows traffic from" if direction == "ingress" else "allows traffic to"
-                    yield np, Problem(("spec", direction, i, key, j, "podSelector"),
-                                      f"{direction} peer {j} {verb} Pods labelled so that no workload of namespace {ns} "
-                                      "matches: the rule allows nothing, and the traffic it was meant for is dropped; "
-                                      "fix the labels to those of the intended workload's pod template", at="key")
-
+                    yield (
+                        np,
+                        Problem(
+                            ("spec", direction, i, key, j, "podSelector"),
+                            f"{direction} peer {j} {verb} Pods labelled so that no workload of namespace {ns} "
+                            "matches: the rule allows nothing, and the traffic it was meant for is dropped; "
+                            "fix the labels to those of the intended workload's pod template",
+                            at="key",
+                        ),
+                    )

@@ -4,6 +4,7 @@ escalate roles, impersonate), roles equal to cluster-admin and bindings to
 the default ServiceAccount.  Roles the API server ships (``system:*``) and
 the aggregated defaults (``admin``, ``edit``, ``cluster-admin``) are not
 reported: they are not in manifests users write."""
+
 from __future__ import annotations
 
 from ..engine import check, check_all
@@ -69,35 +70,62 @@ def _scope(obj) -> str:
     return "in every namespace" if obj.kind == "ClusterRole" else "in its namespace"
 
 
-@check("rbac-create-pods", kinds=_ROLE_KINDS)
+@check("rbac-create-pods")
 def rbac_create_pods(obj, ctx):
-    workloads = [str(r) for r in ctx.params.get("resources", ("pods",))]
+    if obj.kind not in _ROLE_KINDS:
+        return  # (the catalogue entry's kinds)
+    workloads = [str(r) for r in ctx.params["resources"]]
     by_group = {}
     for r in workloads:
-        g = "apps" if r in ("deployments", "statefulsets", "daemonsets", "replicasets") else \
-            "batch" if r in ("jobs", "cronjobs") else ""
+        g = (
+            "apps"
+            if r in ("deployments", "statefulsets", "daemonsets", "replicasets")
+            else "batch"
+            if r in ("jobs", "cronjobs")
+            else ""
+        )
         by_group.setdefault(g, []).append(r)
     for group, resources in by_group.items():
-        found = list(_report(obj, ("create", "*"), group, resources, lambda v, r: (
-            f'{obj.kind} grants "{v}" on {r} {_scope(obj)}: a subject that may create Pods can run one with any '
-            "ServiceAccount of the namespace, mount its Secrets and use the node's access (CIS 5.1.4), so it holds "
-            "every permission of the namespace; grant create only to controllers that need it, and limit what "
-            "their Pods may do with Pod Security admission")))
+        found = list(
+            _report(
+                obj,
+                ("create", "*"),
+                group,
+                resources,
+                lambda v, r: (
+                    f'{obj.kind} grants "{v}" on {r} {_scope(obj)}: a subject that may create Pods can run one '
+                    "with any ServiceAccount of the namespace, mount its Secrets and use the node's access "
+                    "(CIS 5.1.4), so it holds every permission of the namespace; grant create only to controllers "
+                    "that need it, and limit what their Pods may do with Pod Security admission"
+                ),
+            )
+        )
         if found:
             yield found[0]
             return
 
 
-@check("rbac-pod-exec", kinds=_ROLE_KINDS)
+@check("rbac-pod-exec")
 def rbac_pod_exec(obj, ctx):
-    yield from _report(obj, ("create", "get", "*"), "", ("pods/exec", "pods/attach"), lambda v, r: (
-        f'{obj.kind} grants "{v}" on {r} {_scope(obj)}: its subjects can open a shell in any Pod there and use that '
-        "Pod's ServiceAccount token, Secrets and network access; remove it, or grant it to people through a "
-        "short-lived, audited role rather than to workloads"))
+    if obj.kind not in _ROLE_KINDS:
+        return  # (the catalogue entry's kinds)
+    yield from _report(
+        obj,
+        ("create", "get", "*"),
+        "",
+        ("pods/exec", "pods/attach"),
+        lambda v, r: (
+            f'{obj.kind} grants "{v}" on {r} {_scope(obj)}: its subjects can open a shell in any Pod there and '
+            "use that Pod's ServiceAccount token, Secrets and network access; remove it, or grant it to people "
+            "through a short-lived, audited role rather than to workloads"
+        ),
+    )
 
 
-@check("rbac-read-secrets", kinds=_ROLE_KINDS)
+@check("rbac-read-secrets")
 def rbac_read_secrets(obj, ctx):
+    if obj.kind not in _ROLE_KINDS:
+        return  # (the catalogue entry's kinds)
     if _skip(obj):
         return
     for i, rule in _rules(obj, specific=True):
@@ -107,31 +135,47 @@ def rbac_read_secrets(obj, ctx):
         names = _strs(rule.get("resourceNames"))
         if names and hit[0] == "get":
             continue  # get on named Secrets: the least privilege form
-        yield Problem(("rules", i), f'{obj.kind} grants "{hit[0]}" on secrets {_scope(obj)}: its subjects read every '
-                                    "Secret there, including ServiceAccount tokens and other applications' credentials "
-                                    "(CIS 5.1.2); grant get on the named Secrets it needs (resourceNames)", at="key")
+        yield Problem(
+            ("rules", i),
+            f'{obj.kind} grants "{hit[0]}" on secrets {_scope(obj)}: its subjects read every '
+            "Secret there, including ServiceAccount tokens and other applications' credentials "
+            "(CIS 5.1.2); grant get on the named Secrets it needs (resourceNames)",
+            at="key",
+        )
         return
 
 
-@check("rbac-escalation-verbs", kinds=_ROLE_KINDS)
+@check("rbac-escalation-verbs")
 def rbac_escalation_verbs(obj, ctx):
+    if obj.kind not in _ROLE_KINDS:
+        return  # (the catalogue entry's kinds)
     if _skip(obj):
         return
     checks = (
-        (("bind", "escalate"), RBAC, ("roles", "clusterroles"),
-         "its subjects can grant themselves (or anyone) permissions they do not have"),
-        (("impersonate",), "", ("users", "groups", "serviceaccounts"),
-         "its subjects can act as any user, group or ServiceAccount, cluster-admin included"),
-        (("impersonate",), "authentication.k8s.io", ("userextras/*", "uids"),
-         "its subjects can act as any user"),
+        (
+            ("bind", "escalate"),
+            RBAC,
+            ("roles", "clusterroles"),
+            "its subjects can grant themselves (or anyone) permissions they do not have",
+        ),
+        (
+            ("impersonate",),
+            "",
+            ("users", "groups", "serviceaccounts"),
+            "its subjects can act as any user, group or ServiceAccount, cluster-admin included",
+        ),
+        (("impersonate",), "authentication.k8s.io", ("userextras/*", "uids"), "its subjects can act as any user"),
     )
     for i, rule in _rules(obj, specific=True):
         for verbs, group, resources, why in checks:
             hit = grants(rule, verbs, group, resources)
             if hit:
-                yield Problem(("rules", i), f'{obj.kind} grants "{hit[0]}" on {hit[1]}: {why} (CIS 5.1.8); remove it, '
-                                            "and give the exact Roles through RoleBindings made by an administrator",
-                              at="key")
+                yield Problem(
+                    ("rules", i),
+                    f'{obj.kind} grants "{hit[0]}" on {hit[1]}: {why} (CIS 5.1.8); remove it, '
+                    "and give the exact Roles through RoleBindings made by an administrator",
+                    at="key",
+                )
                 return
 
 
@@ -145,8 +189,11 @@ def admin_equivalent(role) -> bool:
     wildcards and listed verbs, over one or several rules)."""
     verbs = set()
     for _, rule in _rules(role):
-        if "*" in _strs(rule.get("apiGroups")) and "*" in _strs(rule.get("resources")) \
-                and not _strs(rule.get("resourceNames")):
+        if (
+            "*" in _strs(rule.get("apiGroups"))
+            and "*" in _strs(rule.get("resources"))
+            and not _strs(rule.get("resourceNames"))
+        ):
             rv = set(_strs(rule.get("verbs")))
             if "*" in rv:
                 return True
@@ -173,32 +220,45 @@ def rbac_cluster_admin_equivalent(index, ctx):
             if not any(admin_equivalent(r) for r in roles):
                 continue
             scope = "the whole cluster" if kind == "ClusterRoleBinding" else f"namespace {index.namespace_of(b)}"
-            yield b, Problem(("roleRef", "name"),
-                             f'binds {rkind} "{rname}", which grants every verb on every resource of every API group: '
-                             f"its subjects are administrators of {scope} (cluster-admin in all but name), able to read "
-                             "every Secret and grant themselves anything; bind a role that lists only what they need")
+            yield (
+                b,
+                Problem(
+                    ("roleRef", "name"),
+                    f'binds {rkind} "{rname}", which grants every verb on every resource of every API group: '
+                    f"its subjects are administrators of {scope} (cluster-admin in all but name), able to read "
+                    "every Secret and grant themselves anything; bind a role that lists only what they need",
+                ),
+            )
 
 
-@check("rbac-default-service-account", kinds=("RoleBinding", "ClusterRoleBinding"))
+@check("rbac-default-service-account")
 def rbac_default_service_account(obj, ctx):
+    if obj.kind not in ("RoleBinding", "ClusterRoleBinding"):
+        return  # (the catalogue entry's kinds)
     if _skip(obj):
         return
     for i, s in enumerate(as_list(obj.data.get("subjects"))):
         if isinstance(s, dict) and s.get("kind") == "ServiceAccount" and s.get("name") == "default":
             ref = obj.data.get("roleRef") if isinstance(obj.data.get("roleRef"), dict) else {}
-            yield Problem(("subjects", i, "name"),
-                          f'grants {ref.get("kind", "a role")} "{ref.get("name", "?")}" to the default ServiceAccount: '
-                          "every Pod of the namespace that names no ServiceAccount gets these permissions (CIS 5.1.5); "
-                          "create a dedicated ServiceAccount for the workload that needs them and bind that one")
+            yield Problem(
+                ("subjects", i, "name"),
+                f'grants {ref.get("kind", "a role")} "{ref.get("name", "?")}" to the default ServiceAccount: '
+                "every Pod of the namespace that names no ServiceAccount gets these permissions (CIS 5.1.5); "
+                "create a dedicated ServiceAccount for the workload that needs them and bind that one",
+            )
 
 
-@check("rbac-system-masters", kinds=("RoleBinding", "ClusterRoleBinding"))
+@check("rbac-system-masters")
 def rbac_system_masters(obj, ctx):
+    if obj.kind not in ("RoleBinding", "ClusterRoleBinding"):
+        return  # (the catalogue entry's kinds)
     if obj.group != RBAC:
         return
     for i, s in enumerate(as_list(obj.data.get("subjects"))):
         if isinstance(s, dict) and s.get("kind") == "Group" and s.get("name") == "system:masters":
-            yield Problem(("subjects", i, "name"),
-                          "binds the group system:masters: it already bypasses all authorization, and a credential "
-                          "in it cannot be revoked through RBAC (CIS 5.1.7); remove the subject and bind the users or "
-                          "groups that need the role instead")
+            yield Problem(
+                ("subjects", i, "name"),
+                "binds the group system:masters: it already bypasses all authorization, and a credential "
+                "in it cannot be revoked through RBAC (CIS 5.1.7); remove the subject and bind the users or "
+                "groups that need the role instead",
+            )

@@ -108,7 +108,7 @@ def _keeps_no_data(obj, c) -> bool:
 def _stateless_image(obj, params) -> bool:
     """A StatefulSet of software that keeps its state elsewhere (Keycloak in its
     database, Spark and Airflow workers in object storage and the metadata DB)."""
-    names = {str(n).lower() for n in params.get("stateless_images", ())}
+    names = {str(n).lower() for n in params["stateless_images"]}
     for c, _, _ in containers(obj):
         image = c.get("image")
         if isinstance(image, str) and not is_template(image) and image_basename(image) in names:
