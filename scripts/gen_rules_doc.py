@@ -117,10 +117,9 @@ def render() -> str:
             out += ["**Fix:** " + " ".join(e.remediation.split()), ""]
         if e.kinds:
             out += ["**Applies to:** " + ", ".join(e.kinds), ""]
-        if e.id in mapping:
-            shown = "; ".join(f"{t}: " + ", ".join(f"`{c}`" for c in mapping[e.id][t])
-                              for t in PEERS if mapping[e.id].get(t))
-            out += ["**Peers:** " + (shown or "none of kube-linter, kube-score, Polaris, Datree has this check"), ""]
+        p = mapping.get(e.id, {})
+        shown = "; ".join(f"{t}: " + ", ".join(f"`{c}`" for c in p[t]) for t in PEERS if p.get(t))
+        out += ["**Peers:** " + (shown or "none of kube-linter, kube-score, Polaris, Datree has this check"), ""]
         if e.params:
             out += ["**Parameters** (`rules: {%s: {params: {...}}}` in .kubelint.yaml):" % e.id, ""]
             for k, v in e.params.items():
