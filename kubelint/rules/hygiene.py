@@ -188,7 +188,7 @@ def removed_config_api(obj, ctx):
     if hit is None:
         return
     removed, replacement, reader = hit
-    target = getattr(ctx.settings, "kubernetes_version", None)
+    target = ctx.settings.kubernetes_version
     if target is not None and _version_key(target) < _version_key(removed):
         return
     yield Problem(
