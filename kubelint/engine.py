@@ -118,9 +118,6 @@ class RuleEntry:
     family: str = ""  # the catalogue file it came from
     profiles: Optional[Tuple[str, ...]] = None  # None: on by default (recommended); (): opt-in
 
-    def anchor(self) -> str:
-        return self.id
-
 
 def catalogue_dir() -> str:
     env = os.environ.get("KUBELINT_RULES_DIR")
