@@ -79,7 +79,7 @@ def database_reclaim_delete(index, ctx):
         )
     ]
     reported = set()
-    for ns, cls, claim, obj, db in _db_claims(index, ctx.params):
+    for _ns, cls, _claim, obj, db in _db_claims(index, ctx.params):
         if cls == "":
             continue  # "" = no class: a pre-provisioned volume (checked below)
         scs = [classes[cls]] if isinstance(cls, str) and cls in classes else default if cls is None else []
