@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..engine import check, check_all
 from ..findings import Problem
+from ..kinds import pod_spec
 from ._common import as_list
 
 RBAC = "rbac.authorization.k8s.io"
@@ -262,3 +263,32 @@ def rbac_system_masters(obj, ctx):
                 "in it cannot be revoked through RBAC (CIS 5.1.7); remove the subject and bind the users or "
                 "groups that need the role instead",
             )
+
+
+@check("default-service-account-used")
+def default_service_account_used(obj, ctx):
+    if obj.kind not in _POD_KINDS:
+        return  # (the catalogue entry's kinds)
+    spec, base = pod_spec(obj)
+    if spec is None:
+        return
+    for key in ("serviceAccountName", "serviceAccount"):
+        if key in spec:
+            if spec[key] in ("default", ""):
+                yield Problem(
+                    base + (key,),
+                    f'{obj.kind} runs as the namespace\'s "default" ServiceAccount: every Pod that names none shares '
+                    "its identity and whatever RoleBindings grant it, so permissions cannot be given to this workload "
+                    "alone; create a ServiceAccount for it and set serviceAccountName",
+                )
+            return
+    yield Problem(
+        base,
+        f"{obj.kind} names no ServiceAccount, so it runs as the namespace's \"default\" one and shares that identity "
+        "(and anything bound to it) with every other such Pod; create a ServiceAccount for it and set "
+        "serviceAccountName",
+        at="key",
+    )
+
+
+_POD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob")
