@@ -216,3 +216,22 @@ spec:
 
 def test_examples_dir_exists():
     assert os.path.isdir(os.path.join(os.path.dirname(__file__), "data", "precision"))
+
+
+def test_pod_not_isolated_scope_parameters():
+    np = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: deny
+  namespace: a
+spec:
+  podSelector: {}
+---
+"""
+    pod_b = POD.replace("namespace: default", "namespace: b")
+    only = ["pod-not-isolated"]
+    assert rules(lint(np + pod_b, only=only)) == []
+    for key, text, want in (("whole_set", np + pod_b, 1), ("whole_set", pod_b, 0), ("always", pod_b, 1)):
+        cfg = Config(disable={"all"}, enable=set(only))
+        cfg.params["pod-not-isolated"] = {key: True}
+        assert len(rules(lint(text, config=cfg))) == want, key
