@@ -169,6 +169,12 @@ _REMOVED_CONFIG = {
         "kubescheduler.config.k8s.io/v1",
         "kube-scheduler --config",
     ),
+    # kubeadm --config; kubernetes/kubernetes#101129 (v1beta1, 1.22), #114540 (v1beta2, 1.27), #136016 (v1beta3, 1.36)
+    **{
+        (f"kubeadm.k8s.io/{v}", kind): (removed, "kubeadm.k8s.io/v1beta4", "kubeadm --config")
+        for v, removed in (("v1beta1", "1.22"), ("v1beta2", "1.27"), ("v1beta3", "1.36"))
+        for kind in ("ClusterConfiguration", "InitConfiguration", "JoinConfiguration")
+    },
 }
 
 
@@ -182,7 +188,8 @@ def _version_key(v):
 
 @check("removed-config-api")
 def removed_config_api(obj, ctx):
-    if obj.kind not in ("Policy", "KubeSchedulerConfiguration"):
+    if obj.kind not in ("Policy", "KubeSchedulerConfiguration", "ClusterConfiguration", "InitConfiguration",
+                        "JoinConfiguration"):
         return  # (the catalogue entry's kinds)
     hit = _REMOVED_CONFIG.get((obj.api_version, obj.kind))
     if hit is None:
