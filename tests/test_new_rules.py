@@ -100,17 +100,37 @@ rules:
     assert rules(lint(role, only=esc + ["rbac-wildcard"])) == ["rbac-wildcard"]
 
 
-def test_rbac_system_roles_are_not_reported():
+def test_rbac_bootstrap_names_are_not_reported_but_bindings_to_them_are_checked():
     role = """apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata:
-  name: system:controller:foo
+  name: edit
 rules:
   - apiGroups: [""]
     resources: [secrets]
     verbs: [list]
 """
     assert rules(lint(role, only=["rbac-read-secrets"])) == []
+    assert rules(lint(role.replace("name: edit", "name: system:test"), only=["rbac-read-secrets"])) == []
+    admin = """apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: system:test
+rules:
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: NAME
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: system:test}
+subjects: [{kind: User, name: someone, apiGroup: rbac.authorization.k8s.io}]
+"""
+    only = ["rbac-cluster-admin-equivalent"]
+    assert rules(lint(admin.replace("NAME", "grant-test"), only=only)) == only
+    assert rules(lint(admin.replace("NAME", "system:test"), only=only)) == []
 
 
 def test_removed_config_api_follows_the_kubernetes_version():

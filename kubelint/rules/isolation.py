@@ -49,23 +49,43 @@ def pod_not_isolated(index, ctx):
             spec, _ = pod_spec(obj)
             if spec is None or spec.get("hostNetwork") is True:
                 continue  # NetworkPolicies do not apply to host-network Pods
-            if any(sel is not None and selector_matches(sel, labels) for _, sel in pols):
+            selecting = [np for np, sel in pols if sel is not None and selector_matches(sel, labels)]
+            ingress = any("Ingress" in _policy_types(np) for np in selecting)
+            egress = any("Egress" in _policy_types(np) for np in selecting)
+            if ingress and (egress or not ctx.params["require_egress"]):
                 continue
-            where = (
-                f"no NetworkPolicy of namespace {ns} selects its Pods"
-                if pols
-                else f"namespace {ns} has no NetworkPolicy"
-            )
+            if not selecting:
+                where = (
+                    f"no NetworkPolicy of namespace {ns} selects its Pods"
+                    if pols
+                    else f"namespace {ns} has no NetworkPolicy"
+                )
+                what = "any Pod of the cluster can connect to them and they can connect anywhere"
+            elif not ingress:
+                where = "the NetworkPolicies that select its Pods restrict only their egress"
+                what = "any Pod of the cluster can connect to them"
+            else:
+                where = "the NetworkPolicies that select its Pods restrict only incoming traffic"
+                what = "they can connect anywhere (the cluster's API, other namespaces, the internet)"
             yield (
                 obj,
                 Problem(
                     ("kind",),
-                    f"{obj.kind}'s Pods are not isolated: {where}, so any Pod of the cluster can connect "
-                    "to them and they can connect anywhere; add a NetworkPolicy whose podSelector matches "
-                    "their labels and allows only the traffic they need (or a default-deny policy with "
-                    "podSelector: {} in the namespace)",
+                    f"{obj.kind}'s Pods are not isolated: {where}, so {what}; add a NetworkPolicy whose "
+                    "podSelector matches their labels and allows only the traffic they need (or a default-deny "
+                    "policy with podSelector: {} in the namespace)",
                 ),
             )
+
+
+def _policy_types(np) -> tuple:
+    """The directions a NetworkPolicy isolates: policyTypes, or as the API server defaults it
+    (Ingress always, Egress when the policy has egress rules)."""
+    spec = np.data.get("spec") if isinstance(np.data.get("spec"), dict) else {}
+    types = spec.get("policyTypes")
+    if isinstance(types, list) and types:
+        return tuple(t for t in types if isinstance(t, str))
+    return ("Ingress", "Egress") if "egress" in spec else ("Ingress",)
 
 
 def _matcher(sel):

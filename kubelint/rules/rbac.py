@@ -1,9 +1,11 @@
 """RBAC escalation paths: permissions that let a subject become more than it
 is (run Pods as any ServiceAccount, exec into Pods, read Secrets, bind or
 escalate roles, impersonate), roles equal to cluster-admin and bindings to
-the default ServiceAccount.  Roles the API server ships (``system:*``) and
-the aggregated defaults (``admin``, ``edit``, ``cluster-admin``) are not
-reported: they are not in manifests users write."""
+the default ServiceAccount.  Objects named like the ones the API server
+bootstraps (``system:*``, and the aggregated ``admin``, ``edit``, ``view``,
+``cluster-admin``) are not reported themselves; a binding of another name is
+checked against the role it names whatever that role is called (as Polaris
+does)."""
 
 from __future__ import annotations
 
@@ -210,7 +212,7 @@ def rbac_cluster_admin_equivalent(index, ctx):
             if not isinstance(ref, dict) or not isinstance(ref.get("name"), str) or _skip(b):
                 continue
             rkind, rname = ref.get("kind"), ref["name"]
-            if rname in _BUILTIN_ROLES or rname.startswith("system:"):
+            if rname in _BUILTIN_ROLES:
                 continue  # cluster-admin-binding reports cluster-admin itself
             if rkind == "ClusterRole":
                 roles = index.get(RBAC, "ClusterRole", None, rname)
