@@ -309,16 +309,16 @@ def test_examples_broken_fires_every_concept_rule_and_app_is_silent():
     from conftest import ROOT
     from kubelint.engine import catalogue
 
-    from kubelint.config import Config
-
+    # every rule: --profile all (opt-in rules included), plus pss-baseline for the baseline controls that
+    # restricted replaces (in `all` the restricted control reports instead)
+    broken = [f for profile in ("all", "pss-baseline")
+              for f in run([str(ROOT / "examples" / "broken")], Settings(jobs=1, profiles=(profile,))).findings]
     concept = {rid for rid, e in catalogue().items() if e.source == "rules"}
-    opt_in = {rid for rid in concept if catalogue()[rid].profiles == ()}
-    broken = run([str(ROOT / "examples" / "broken")], Settings(jobs=1, config=Config(enable=opt_in))).findings
     assert concept - {f.rule for f in broken} == set()
     readme = (ROOT / "examples" / "broken" / "README.md").read_text()
     assert all(f"`{rid}`" in readme for rid in concept), "examples/broken/README.md lists every rule that fires"
-    app = run([str(ROOT / "examples" / "app")], Settings(jobs=1, config=Config(enable=opt_in))).findings
-    assert [(f.rule, f.file, f.line) for f in app] == []  # silent under the opt-in rules too
+    app = run([str(ROOT / "examples" / "app")], Settings(jobs=1, profiles=("all",))).findings
+    assert [(f.rule, f.file, f.line) for f in app] == []  # silent under every rule, opt-in ones included
 
 
 # -- odd shapes never crash a rule ----------------------------------------------------
