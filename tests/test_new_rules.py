@@ -15,7 +15,7 @@ from kubelint.settings import Settings
 
 
 def _module_of(rule):
-    """The module that implements ``rule`` (kubelint/rules/ or, after the structure branch, kubelint/checks/)."""
+    """The module that implements ``rule`` (kubelint/checks/<family>.py)."""
     return sys.modules[registered_checks()[rule].fn.__module__]
 
 

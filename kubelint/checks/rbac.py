@@ -286,7 +286,7 @@ def default_service_account_used(obj, ctx):
             return
     yield Problem(
         base,
-        f"{obj.kind} names no ServiceAccount, so it runs as the namespace's \"default\" one and shares that identity "
+        f'{obj.kind} names no ServiceAccount, so it runs as the namespace\'s "default" one and shares that identity '
         "(and anything bound to it) with every other such Pod; create a ServiceAccount for it and set "
         "serviceAccountName",
         at="key",

@@ -10,10 +10,7 @@ from ..findings import Problem
 from ..kinds import pod_spec
 from ._common import as_list, is_workload, pod_templates
 
-try:  # the one label-selector matcher (kubelint/labels.py, branch structure)
-    from ..labels import selector_is_empty, selector_matches
-except ImportError:  # pragma: no cover - before it lands in main
-    from ._common import selector_is_empty, selector_matches
+from ..labels import selector_is_empty, selector_matches
 
 _NP = ("networking.k8s.io", "NetworkPolicy")
 _NS_NAME_LABEL = "kubernetes.io/metadata.name"

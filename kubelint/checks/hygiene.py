@@ -188,8 +188,13 @@ def _version_key(v):
 
 @check("removed-config-api")
 def removed_config_api(obj, ctx):
-    if obj.kind not in ("Policy", "KubeSchedulerConfiguration", "ClusterConfiguration", "InitConfiguration",
-                        "JoinConfiguration"):
+    if obj.kind not in (
+        "Policy",
+        "KubeSchedulerConfiguration",
+        "ClusterConfiguration",
+        "InitConfiguration",
+        "JoinConfiguration",
+    ):
         return  # (the catalogue entry's kinds)
     hit = _REMOVED_CONFIG.get((obj.api_version, obj.kind))
     if hit is None:
