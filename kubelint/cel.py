@@ -152,9 +152,9 @@ def _join(lst, sep=""):
 
 
 def _go_re(pattern):
-    from .crd import go_regexp
+    from . import goregex
 
-    return go_regexp(pattern)
+    return goregex.compile(pattern)
 
 
 def _find(x, pattern):

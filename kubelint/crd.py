@@ -48,10 +48,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import weakref
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from . import goregex
 from .findings import ERROR, INFO, WARNING, Problem, format_path
 from .model import type_name
 from .suggest import did_you_mean
@@ -103,136 +103,26 @@ def show(value) -> str:
     return json.dumps(json_type(value))
 
 
-# --- Go RE2 patterns on Python's re ------------------------------------------------
-
-_POSIX = {
-    "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7F", "blank": "\\t ",
-    "cntrl": "\\x00-\\x1F\\x7F", "digit": "0-9", "graph": "!-~", "lower": "a-z",
-    "print": " -~", "punct": "!-/:-@\\[-`{-~", "space": "\\t\\n\\v\\f\\r ", "upper": "A-Z",
-    "word": "0-9A-Za-z_", "xdigit": "0-9A-Fa-f",
-}
-
-
-class PatternUnsupported(Exception):
-    pass
-
-
-def go_regexp(pattern: str):
-    """Compile a Go (RE2) regular expression with Python's ``re`` so that it
-    matches what ``regexp.MatchString`` matches:
-
-    * ``\\d \\w \\s \\b`` are ASCII-only in RE2 (``re.ASCII``);
-    * ``$`` without ``(?m)`` matches only at the very end (Python's also
-      before a final newline): rewritten to ``\\Z``; ``\\z`` -> ``\\Z``;
-    * ``[[:alpha:]]`` POSIX classes, ``\\Q...\\E`` quoting, ``(?<name>``;
-    * RE2 rejects backreferences and lookaround (the CRD would not be
-      accepted); ``\\pL`` / ``\\p{Greek}`` have no ``re`` equivalent: those
-      raise :class:`PatternUnsupported` and the pattern is not checked.
-    """
-    out = []
-    i, n = 0, len(pattern)
-    in_class = False
-    multiline = False
-    while i < n:
-        c = pattern[i]
-        if c == "\\" and i + 1 < n:
-            d = pattern[i + 1]
-            if d == "Q":
-                end = pattern.find("\\E", i + 2)
-                lit = pattern[i + 2:] if end < 0 else pattern[i + 2:end]
-                out.append(re.escape(lit))
-                i = n if end < 0 else end + 2
-                continue
-            if d in "pP" or d.isdigit() and d != "0":
-                raise PatternUnsupported(pattern)
-            if d == "z":
-                out.append("\\Z")
-            elif d == "Z":
-                raise PatternUnsupported(pattern)
-            else:
-                out.append(c + d)
-            i += 2
-            continue
-        if in_class:
-            if c == "[" and pattern.startswith("[:", i):
-                end = pattern.find(":]", i + 2)
-                name = pattern[i + 2:end] if end > 0 else ""
-                neg = name.startswith("^")
-                cls = _POSIX.get(name.lstrip("^"))
-                if cls is None:
-                    raise PatternUnsupported(pattern)
-                if neg:
-                    raise PatternUnsupported(pattern)
-                out.append(cls)
-                i = end + 2
-                continue
-            if c == "]" and not (out and out[-1] in ("[", "[^")):
-                in_class = False
-            elif c == "[":
-                out.append("\\[")
-                i += 1
-                continue
-            out.append(c)
-            i += 1
-            continue
-        if c == "[":
-            in_class = True
-            if pattern.startswith("[^", i):
-                out.append("[^")
-                i += 2
-            else:
-                out.append("[")
-                i += 1
-            if i < n and pattern[i] == "]":
-                out.append("\\]")
-                i += 1
-            continue
-        if c == "(" and pattern.startswith("(?", i):
-            if pattern.startswith("(?=", i) or pattern.startswith("(?!", i) or pattern.startswith("(?<=", i) or pattern.startswith("(?<!", i):
-                raise PatternUnsupported(pattern)
-            if pattern.startswith("(?<", i):
-                out.append("(?P<")
-                i += 3
-                continue
-            m = re.match(r"\(\?([imsU]*)(?:-[imsU]*)?[:)]", pattern[i:])
-            if m and "m" in m.group(1):
-                multiline = True
-            if m and "U" in m.group(0):
-                raise PatternUnsupported(pattern)
-        if c == "$":
-            out.append("$" if multiline else "\\Z")
-            i += 1
-            continue
-        if c == "{" and pattern.startswith("{,", i):
-            out.append("\\{")  # RE2: "{,n}" is a literal
-            i += 1
-            continue
-        out.append(c)
-        i += 1
-    try:
-        return re.compile("".join(out), re.ASCII)
-    except re.error as exc:
-        raise PatternUnsupported(f"{pattern}: {exc}") from exc
-
+# --- Go RE2 patterns: kubelint.goregex (RE2 engine, Go's syntax and errors) ----------
 
 # --- formats (kube-openapi strfmt, the ones apiextensions validates) ------------
 
 _FMT_RE = {
-    "bsonobjectid": re.compile(r"^[0-9a-fA-F]{24}\Z"),
-    "uuid": re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\Z"),
-    "uuid3": re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?3[0-9a-fA-F]{3}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\Z"),
-    "uuid4": re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?4[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}\Z"),
-    "uuid5": re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?5[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}\Z"),
-    "mac": re.compile(r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\Z|^([0-9A-Fa-f]{2}[:-]){7}[0-9A-Fa-f]{2}\Z|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}\Z"),
-    "hexcolor": re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z"),
-    "date": re.compile(r"^\d{4}-\d{2}-\d{2}\Z"),
+    "bsonobjectid": goregex.compile(r"^[0-9a-fA-F]{24}$"),
+    "uuid": goregex.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"),
+    "uuid3": goregex.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?3[0-9a-fA-F]{3}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"),
+    "uuid4": goregex.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?4[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}$"),
+    "uuid5": goregex.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?5[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}$"),
+    "mac": goregex.compile(r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{2}[:-]){7}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}$"),
+    "hexcolor": goregex.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"),
+    "date": goregex.compile(r"^\d{4}-\d{2}-\d{2}$"),
     # oracle: a time zone is required, a space separator rejected
-    "date-time": re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})\Z"),
+    "date-time": goregex.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$"),
     # strfmt.ParseDuration: Go durations ("0", "1h30m", "-1.5s") and "3 days", "1 week"...
-    "duration": re.compile(r"^\s*[-+]?([0-9]*\.?[0-9]+)(\s*[^\W\d_]+\s*([0-9]*\.?[0-9]+)?)*\s*\Z"),
+    "duration": goregex.compile(r"^\s*[-+]?([0-9]*\.?[0-9]+)(\s*\pL+\s*([0-9]*\.?[0-9]+)?)*\s*$"),
     # strfmt IsHostname accepts Unicode letters and symbols: stay lenient.
-    "hostname": re.compile(r"^[^\W_]([^\W_]|-)*(\.[^\W_]([^\W_]|-)*)*\.?\Z"),
-    "byte": re.compile(r"^[A-Za-z0-9+/\r\n]*=?=?\s*\Z"),
+    "hostname": goregex.compile(r"^[\pL\pN]([\pL\pN]|-)*(\.[\pL\pN]([\pL\pN]|-)*)*\.?$"),
+    "byte": goregex.compile(r"^[A-Za-z0-9+/\r\n]*=?=?\s*$"),
 }
 _FMT_RE["datetime"] = _FMT_RE["date-time"]
 
@@ -258,18 +148,21 @@ def _check_cidr(v: str) -> bool:
         return False
 
 
+_URI_SCHEME = goregex.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_EMAIL = goregex.compile(r"^[^@\s<>]+@[^@\s<>]+$|^[^<>]*<[^@\s<>]+@[^@\s<>]+>\s*$")
+
+
 def _check_uri(v: str) -> bool:
     # net/url.ParseRequestURI: an absolute URI or an absolute path.
     if not v or " " in v:
         return False
     if v.startswith("/"):
         return True
-    m = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", v)
-    return bool(m)
+    return _URI_SCHEME.search(v) is not None
 
 
 def _check_email(v: str) -> bool:
-    return bool(re.match(r"^[^@\s<>]+@[^@\s<>]+\Z", v)) or bool(re.match(r"^[^<>]*<[^@\s<>]+@[^@\s<>]+>\s*\Z", v))
+    return _EMAIL.search(v) is not None
 
 
 def _check_date(v: str) -> bool:
@@ -303,7 +196,7 @@ FORMATS = {
     "email": _check_email,
 }
 for _name, _rx in _FMT_RE.items():
-    FORMATS.setdefault(_name, _rx.match)
+    FORMATS.setdefault(_name, _rx.search)
 FORMATS["date"] = _check_date
 FORMATS["hostname"] = _check_hostname
 
@@ -480,9 +373,9 @@ def _kw_pattern(n, v):
     if isinstance(v, str):
         n.pattern_src = v
         try:
-            n.pattern = _compiled_pattern(v)
-        except PatternUnsupported:
-            n.pattern = None
+            n.pattern = goregex.compile(v)
+        except goregex.GoRegexpError:
+            n.pattern = None  # the CRD itself is invalid (reported on the CRD)
 
 
 def _kw_format(n, v):
@@ -535,25 +428,6 @@ _KEYWORDS = {
     "x-kubernetes-validations": _kw_rules,
     "default": _kw_default,
 }
-
-_PATTERNS: Dict[str, object] = {}
-
-
-def _compiled_pattern(p: str):
-    """Patterns repeat across schemas (names, durations): compile each once."""
-    hit = _PATTERNS.get(p)
-    if hit is None:
-        try:
-            hit = go_regexp(p)
-        except PatternUnsupported:
-            # Cache a marker, never the exception: its traceback would keep
-            # the caller's frames (and the whole run's data) alive.
-            hit = False
-        _PATTERNS[p] = hit
-    if hit is False:
-        raise PatternUnsupported(p)
-    return hit
-
 
 _ANY = Node()
 
@@ -1357,14 +1231,10 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int) -> None:
         bad(path + ("additionalProperties",), "Forbidden: additionalProperties and properties are mutual exclusive")
     pat = s.get("pattern")
     if isinstance(pat, str):
-        try:
-            _compiled_pattern(pat)
-        except PatternUnsupported:
-            m = re.search(r"\(\?<?[=!]|\\[1-9]", pat)
-            if m:
-                why = f"invalid escape sequence: `{m.group(0)}`" if m.group(0).startswith("\\") else f"invalid or unsupported Perl syntax: `{m.group(0)}`"
-                bad(path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression, but isn't: error parsing regexp: {why} "
-                                         "(Go RE2 has no lookaround or backreferences)")
+        err = goregex.error(pat)
+        if err is not None:
+            # apiextensions validation.go ValidateCustomResourceDefinitionOpenAPISchema: regexp.Compile
+            bad(path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression, but isn't: {err}")
     rules = s.get("x-kubernetes-validations")
     if isinstance(rules, list):
         from . import cel

@@ -15,6 +15,7 @@ import textwrap
 import pytest
 import yaml
 
+from kubelint import goregex
 from kubelint import cel, crd
 from kubelint.runner import Options, run
 from test_corpus import KNOWN_REJECTED
@@ -486,13 +487,60 @@ def test_kubernetes_cel_library(rule, value, want):
     ("a", "ba", True),                     # unanchored search
 ])
 def test_go_regexp(pattern, value, want):
-    assert bool(crd.go_regexp(pattern).search(value)) == want
+    assert bool(goregex.compile(pattern).search(value)) == want
 
 
-@pytest.mark.parametrize("pattern", [r"(?=a)", r"(a)\1", r"\p{Greek}"])
-def test_go_regexp_unsupported(pattern):
-    with pytest.raises(crd.PatternUnsupported):
-        crd.go_regexp(pattern)
+@pytest.mark.parametrize("pattern,error", [
+    # Go's regexp.Compile messages (regexp/syntax ErrorCode), not C++ RE2's
+    (r"(?=a)", "error parsing regexp: invalid or unsupported Perl syntax: `(?=`"),
+    (r"(a)\1", "error parsing regexp: invalid escape sequence: `\\1`"),
+    (r"a\C", "error parsing regexp: invalid escape sequence: `\\C`"),   # C++ RE2 accepts \C, Go does not
+    (r"\Z", "error parsing regexp: invalid escape sequence: `\\Z`"),
+    (r"^(a", "error parsing regexp: missing closing ): `^(a`"),
+    (r"x**", "error parsing regexp: invalid nested repetition operator: `**`"),
+    (r"a{1001}", "error parsing regexp: invalid repeat count: `{1001}`"),
+    (r"\p{Foo}", "error parsing regexp: invalid character class range: `\\p{Foo}`"),
+    ("a\\", "error parsing regexp: trailing backslash at end of expression: ``"),
+])
+def test_go_regexp_errors(pattern, error):
+    assert str(goregex.error(pattern)) == error
+    with pytest.raises(goregex.GoRegexpError):
+        goregex.compile(pattern)
+
+
+@pytest.mark.parametrize("pattern,value,want", [
+    (r"^\p{Greek}+$", "αβγ", True),         # Unicode classes (Python's re has none)
+    (r"^\pL+$", "été", True),
+    (r"^\QC\E$", "C", True),               # \C inside \Q...\E is a literal
+    (r"^[[:^digit:]]+$", "ab", True),
+    (r"\z", "a", True),
+    (r"(?U)a+", "aaa", True),
+    ("^a$", "a\ud800", False),               # a lone surrogate is U+FFFD, no crash
+])
+def test_go_regexp_re2_syntax(pattern, value, want):
+    assert bool(goregex.compile(pattern).search(value)) == want
+
+
+def test_prometheus_operator_pattern():
+    """prometheus-operator's `^(?i)(abort|warn)?$` (Python's re rejects a
+    global flag not at the start): compiled and checked."""
+    schema = crd.compile_schema({"type": "string", "pattern": "^(?i)(abort|warn)?$"})
+    assert schema.pattern is not None
+    assert goregex.compile("^(?i)(abort|warn)?$").search("WARN")
+    assert not goregex.compile("^(?i)(abort|warn)?$").search("ignore")
+
+
+@pytest.mark.parametrize("pattern,value", [
+    ("^(a+)+$", "a" * 40 + "!"),
+    ("^(a|a)*$", "a" * 5000 + "!"),
+    ("^(\\w+\\s?)*$", "word " * 5000 + "!"),
+])
+def test_patterns_run_in_linear_time(pattern, value):
+    import time
+
+    t = time.perf_counter()
+    assert not goregex.compile(pattern).search(value)
+    assert time.perf_counter() - t < 0.5
 
 
 # --- schema catalogues (--schema-dir) ----------------------------------------------------------
@@ -764,3 +812,35 @@ def test_unrendered_placeholder_in_a_number_field_is_info(tmp_path):
     """
     r = run_small(tmp_path, schema, "spec:\n  replicas: ${REPLICAS}\n")
     assert [(f.rule, f.severity) for f in r.findings] == [("unrendered-placeholder", "info")]
+
+
+# --- issue 13, item 1: linear-time regexes (kubelint.goregex) ------------------------------------
+
+def test_redos_pattern_and_duration_format_finish_fast(tmp_path):
+    """`^(a+)+$` against 40 characters did not finish in 180 s on Python's
+    re, and a 26-character value under `format: duration` took 27 s."""
+    import time
+
+    schema = """\
+    type: object
+    properties:
+      spec:
+        type: object
+        properties:
+          p: {type: string, pattern: '^(a+)+$'}
+          d: {type: string, format: duration}
+    """
+    t = time.perf_counter()
+    r = run_small(tmp_path, schema, f"spec:\n  p: {'a' * 40}!\n  d: '1{' a' * 5000}!'\n")
+    assert time.perf_counter() - t < 5
+    msgs = [f.message for f in r.findings if f.severity == "error"]
+    assert any("spec.p in body should match '^(a+)+$'" in m for m in msgs), msgs
+
+
+def test_invalid_crd_pattern_has_gos_message(tmp_path):
+    p = tmp_path / "crd.yaml"
+    doc = crd_doc(**{"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__color__pattern": "^a\\C$"})
+    p.write_text(yaml.safe_dump(doc))
+    msgs = [f.message for f in check(str(p)).findings if f.rule == "crd-invalid"]
+    assert any("must be a valid regular expression, but isn't: error parsing regexp: invalid escape sequence: `\\C`" in m
+               for m in msgs), msgs
