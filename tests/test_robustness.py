@@ -504,6 +504,46 @@ def test_output_to_a_directory_is_a_usage_error(tmp_path):
     assert rc == 2 and "directory" in err
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod needs root")
+def test_output_to_a_character_device_writes_it_never_replaces_it(tmp_path):
+    """Issue 13 item 4: the rename replaced a character device with a
+    regular file (as root, `-o /dev/null` would have replaced /dev/null)."""
+    import stat
+
+    (tmp_path / "other.yaml").write_text(OTHER)
+    null = tmp_path / "null"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    rc, out, err = cli("--format", "json", "--output", str(null), str(tmp_path / "other.yaml"))
+    assert rc == 1 and stat.S_ISCHR(os.lstat(null).st_mode), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null", "other.yaml"]
+
+
+def test_output_to_dev_stdout_writes_the_stream(tmp_path):
+    (tmp_path / "other.yaml").write_text(OTHER)
+    rc, out, err = cli("--format", "json", "--output", "/dev/stdout", str(tmp_path / "other.yaml"))
+    assert rc == 1 and '"findings"' in out and os.path.islink("/dev/stdout"), err
+
+
+def test_output_to_a_fifo(tmp_path):
+    """Written in place when a reader is there; exit 2 at once when none is
+    (never a hang, never a regular file in the pipe's place)."""
+    import stat
+    import threading
+
+    (tmp_path / "other.yaml").write_text(OTHER)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    rc, out, err = cli("--format", "json", "--output", str(fifo), str(tmp_path / "other.yaml"))
+    assert rc == 2 and "no process reading it" in err and stat.S_ISFIFO(os.lstat(fifo).st_mode), err
+    got = []
+    t = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    t.start()
+    time.sleep(0.2)
+    rc, out, err = cli("--format", "json", "--output", str(fifo), str(tmp_path / "other.yaml"))
+    t.join(30)
+    assert rc == 1 and b'"findings"' in got[0] and stat.S_ISFIFO(os.lstat(fifo).st_mode), err
+
+
 # --- internal errors: reported, and the rest of the run goes on ----------------------------------
 
 def test_a_loader_bug_is_an_internal_error_on_that_file_only(tmp_path, monkeypatch):
