@@ -233,7 +233,11 @@ def _spellings(value: str) -> Iterable[str]:
     yield value.encode("unicode_escape").decode("ascii", "replace")
 
 
-_CTRL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls (ESC starts CSI and OSC sequences: window title, OSC 52
+# clipboard writes, hyperlinks; BEL, NUL), line and paragraph separators and
+# the bidirectional overrides and isolates ("Trojan Source": text displayed
+# in another order than it is read).  Tab is the only control left as is.
+_CTRL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 _LONG_RUN = re.compile(r"\S{%d,}" % (MAX_MESSAGE_RUN + 1))
 _QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"|`([^`\n]*)`")
 _KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?[\"']?([^\"':#\s][^\"':#]*?)[\"']?\s*:\s+)(\S.*)$")
@@ -243,6 +247,12 @@ _PLAIN_KEYS = {"apiVersion", "kind", "name", "namespace", "type", "immutable"}
 
 def _escape_ctrl(text: str) -> str:
     return _CTRL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def visible(text: str) -> str:
+    """Every control character shown escaped (``\\x1b``, ``\\x07``,
+    ``\\u202e``): a source excerpt or name can never drive the terminal."""
+    return _escape_ctrl(text) if _CTRL.search(text) else text
 
 
 def one_line(message: str) -> str:

@@ -256,6 +256,39 @@ def test_hostile_file_names_cannot_forge_output_lines(tmp_path):
     assert "evil\\n::error file=x::forged\\x1b[2J.yaml:2:1: warning [yaml-duplicate-key]" in out
 
 
+_TERMINAL_ATTACKS = [
+    "\x1b]0;pwned\x07",                       # OSC 0: window title
+    "\x1b]52;c;ZWNobyBoaQ==\x07",             # OSC 52: clipboard write
+    "\x1b]8;;http://evil.example\x1b\\link",   # OSC 8 hyperlink, ST-terminated
+    "\x07\x00\x9b2J",                          # BEL, NUL, C1 CSI
+    "\u202eevil\u2066",                         # bidi override / isolate (Trojan Source)
+]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
+def test_no_control_character_reaches_the_terminal(tmp_path, fmt):
+    """Issue 13 item 5: OSC sequences, BEL and NUL in a manifest reached the
+    terminal through excerpts; every control character is now shown escaped."""
+    bad = tmp_path / "bad.yaml"
+    quoted = [a.replace("\x1b", "\\e").replace("\x07", "\\a").replace("\x00", "\\0").replace("\x9b", "\\x9b")
+              .replace("\\e\\", "\\e\\\\") for a in _TERMINAL_ATTACKS]
+    doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"" + quoted[0] + "\"\n  labels:\n"
+    doc += "".join(f"    l{i}: \"{q}\"\n" for i, q in enumerate(quoted))
+    bad.write_bytes(doc.encode("utf-8"))
+    raw = tmp_path / "raw.yaml"  # raw bytes: a YAML error whose excerpt shows the line
+    raw.write_bytes(("a: 1 # " + _TERMINAL_ATTACKS[0] + _TERMINAL_ATTACKS[4] + "\n").encode("utf-8"))
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"a: 1 # \x1b]0;pwned\x07\x00\n")
+    env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
+    proc = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-progress", "--format", fmt, str(bad), str(raw), str(binary)],
+                          capture_output=True, env=env, timeout=120)
+    shown = proc.stdout.decode("utf-8")
+    assert proc.returncode in (1, 2) and "Traceback" not in shown
+    assert "invalid-label" in shown or "invalid-name" in shown, shown
+    bad_chars = {c for c in shown if (ord(c) < 32 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f or c in "\u202e\u2066"}
+    assert not bad_chars, (bad_chars, shown[:3000])
+
+
 # --- text that is not a manifest ---------------------------------------------------------------
 
 def test_merge_conflict_markers_with_a_hint(tmp_path):
