@@ -237,7 +237,10 @@ def _spellings(value: str) -> Iterable[str]:
 # clipboard writes, hyperlinks; BEL, NUL), line and paragraph separators and
 # the bidirectional overrides and isolates ("Trojan Source": text displayed
 # in another order than it is read).  Tab is the only control left as is.
-_CTRL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# Lone surrogates are bytes of a file name that is not UTF-8 (os.fsdecode's
+# surrogateescape): shown as ``\xff``, they would make JSON and SARIF
+# invalid UTF-8 and crash an encoder.
+_CTRL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _LONG_RUN = re.compile(r"\S{%d,}" % (MAX_MESSAGE_RUN + 1))
 _QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"|`([^`\n]*)`")
 _KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?[\"']?([^\"':#\s][^\"':#]*?)[\"']?\s*:\s+)(\S.*)$")
@@ -245,8 +248,15 @@ _SECRET_KIND = re.compile(r"^kind:\s*[\"']?Secret[\"']?\s*(#.*)?$", re.M)
 _PLAIN_KEYS = {"apiVersion", "kind", "name", "namespace", "type", "immutable"}
 
 
+def _escape_one(m) -> str:
+    c = m.group()
+    if "\udc80" <= c <= "\udcff":
+        return f"\\x{ord(c) - 0xdc00:02x}"  # an undecodable byte of a file name
+    return c.encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
 def _escape_ctrl(text: str) -> str:
-    return _CTRL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return _CTRL.sub(_escape_one, text)
 
 
 def visible(text: str) -> str:
@@ -259,7 +269,7 @@ def one_line(message: str) -> str:
     """Control characters escaped (a message is one line and cannot drive a
     terminal), overlong runs of non-space characters clipped."""
     if _CTRL.search(message):
-        message = _CTRL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+        message = _CTRL.sub(_escape_one, message)
     if len(message) > MAX_MESSAGE_RUN and _LONG_RUN.search(message):
         message = _LONG_RUN.sub(lambda m: f"{m.group()[:60]}...({len(m.group()) - 80:,} more characters)...{m.group()[-20:]}", message)
     return message

@@ -637,3 +637,59 @@ def test_write_baseline_touches_no_other_file(tmp_path):
     after = _snapshot(d)
     assert set(after) == set(before) | {target}
     assert all(after[p] == before[p] for p in before)
+
+
+# --- issue 13, item 8: internal errors ----------------------------------------------------------
+
+def test_multiple_of_tiny_factor_is_no_overflow(tmp_path):
+    """`multipleOf: 1e-320` made 1/factor infinite (OverflowError); kube-openapi
+    validate.MultipleOf then fails IsFloat64AJSONInteger: not a multiple."""
+    crd = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: things.example.com}\n"
+           "spec:\n  group: example.com\n  names: {kind: Thing, plural: things, singular: thing, listKind: ThingList}\n"
+           "  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n"
+           "      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n"
+           "            properties:\n              x: {type: number, multipleOf: 1e-320}\n"
+           "---\napiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\nspec: {x: 1e300}\n")
+    check_bad(tmp_path, "crd.yaml", crd, "cr-invalid-value", "spec.x in body should be a multiple of 1e-320", line=24)
+
+
+@pytest.mark.parametrize("config,message", [
+    ("rules: &a\n  x: *a\n", ".kubelint.yaml:2: configuration is not valid YAML: anchor value contains itself (recursive alias)"),
+    ("a: &a [1,1,1,1,1,1,1,1,1,1]\n" + "".join(f"{c}: &{c} [{','.join(['*' + p] * 10)}]\n"
+                                             for p, c in zip("abcdefg", "bcdefgh")),
+     "aliases expand to more than 100,000 nodes"),
+    ("[" * 5000 + "]" * 5000 + "\n", "configuration is not valid YAML: nesting"),
+])
+def test_hostile_configuration_is_a_usage_error(tmp_path, config, message):
+    (tmp_path / ".kubelint.yaml").write_text(config)
+    (tmp_path / "other.yaml").write_text(OTHER)
+    rc, out, err = cli("other.yaml", cwd=str(tmp_path))
+    assert rc == 2 and message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_configuration_that_is_a_fifo_is_an_error_not_a_hang(tmp_path):
+    os.mkfifo(tmp_path / "cfg.yaml")
+    (tmp_path / "other.yaml").write_text(OTHER)
+    rc, out, err = cli("--config", str(tmp_path / "cfg.yaml"), str(tmp_path / "other.yaml"))
+    assert rc == 2 and "not a regular file" in err, err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
+def test_non_utf8_file_names(tmp_path, fmt):
+    """A file name that is not UTF-8 crashed SARIF and made JSON invalid UTF-8:
+    its undecodable bytes are shown as \\xNN in every format."""
+    d = tmp_path / "k8s"
+    d.mkdir()
+    (d / "other.yaml").write_text(OTHER)
+    with open(os.path.join(os.fsencode(d), b"bad\xff\xfe.yaml"), "w") as fh:
+        fh.write(OTHER)
+    env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
+    proc = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-progress", "--format", fmt, str(d)],
+                          capture_output=True, env=env, timeout=120)
+    out = proc.stdout.decode("utf-8")  # valid UTF-8, or this raises
+    assert proc.returncode == 1 and "Traceback" not in out + proc.stderr.decode("utf-8", "replace"), out
+    assert "bad\\xff\\xfe.yaml" in out or "bad\\\\xff\\\\xfe.yaml" in out or "bad%5Cxff%5Cxfe.yaml" in out, out[:2000]
+    if fmt in ("json", "sarif"):
+        import json
+
+        json.loads(out)
