@@ -52,14 +52,31 @@ class _Size(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+_INTERRUPTED = []  # set by the SIGINT handler (_on_sigint)
+
+
+def _on_sigint(signum, frame):
+    _INTERRUPTED.append(signum)
+    raise KeyboardInterrupt
+
+
 class _Group(click.Group):
     """Usage errors exit 2 with one line (click's default), internal errors too."""
 
     def main(self, *args, **kwargs):
         kwargs.setdefault("standalone_mode", True)
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, _on_sigint)
         try:
             return super().main(*args, **kwargs)
-        except SystemExit:
+        except SystemExit as exc:
+            if exc.code == 1 and _INTERRUPTED:
+                # click's standalone mode turns Ctrl-C into "Aborted!" and exit 1,
+                # the "findings" status: a script must be able to tell them apart.
+                raise SystemExit(130) from None
             raise
         except KeyboardInterrupt:  # pragma: no cover - interactive
             click.echo("kubelint: interrupted", err=True)
@@ -81,7 +98,7 @@ def main():
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))  # unreadable: a finding, not a usage error
 @click.option("--kubernetes-version", "-k", metavar="1.NN", help="Kubernetes minor version to validate against (default: newest bundled).")
 @click.option("--format", "-f", "fmt", default=None, help="Output format: text, json, sarif, junit or github (default: text).")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
@@ -90,8 +107,8 @@ def main():
 @click.option("--namespace", "-n", "namespace", default=None, help="Namespace of objects that name none (default: default).")
 @click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (default: .kubelint.yaml or [tool.kubelint] in pyproject.toml, found walking up from the working directory).")
-@click.option("--context", "context_paths", multiple=True, type=click.Path(), help="Load PATH for cross-object rules without reporting on it (repeatable).")
-@click.option("--crd", "crd_paths", multiple=True, type=click.Path(), help="CustomResourceDefinitions to validate custom resources with, not reported on (repeatable).")
+@click.option("--context", "context_paths", multiple=True, type=click.Path(readable=False), help="Load PATH for cross-object rules without reporting on it (repeatable).")
+@click.option("--crd", "crd_paths", multiple=True, type=click.Path(readable=False), help="CustomResourceDefinitions to validate custom resources with, not reported on (repeatable).")
 @click.option("--schema-dir", "schema_dirs", multiple=True, type=click.Path(file_okay=False), help="JSON-schema catalogue for custom resources (repeatable).")
 @click.option("--baseline", "baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None, help="Record the current findings in FILE and exit 0.")
@@ -122,6 +139,8 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
     config = _load_config(config_path, debug)
     if not paths:
         _die("no input: give files or directories to check, or - for stdin (e.g. `kubelint check k8s/`)")
+    if sys.stdout is None and not output and not write_baseline:
+        _die("standard output is closed: nowhere to write the report (give --output FILE)")
     kubernetes_version = kubernetes_version or (config.kubernetes_version if config else None)
     if kubernetes_version is not None:
         kv = str(kubernetes_version).lstrip("v")
@@ -191,7 +210,7 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
         except baseline_mod.BaselineError as exc:
             _die(str(exc))
         result.findings = known.filter(result.findings)
-    color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    color = not no_color and "NO_COLOR" not in os.environ and sys.stdout is not None and sys.stdout.isatty()
     render_opts = report.RenderOptions(color=color and not machine, quiet=quiet, excerpts=not quiet)
     if output:
         from .atomic import write_text

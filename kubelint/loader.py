@@ -169,6 +169,8 @@ def _walk(directory: str, seen: set) -> Iterator[Tuple[str, Optional[LoadError]]
             is_dir = entry.is_dir()  # follows symlinks
         except OSError:
             is_dir = False
+        if is_dir and entry.is_symlink() and _leads_up(path, directory):
+            continue  # /proc/self/root -> /: a link to an ancestor would walk the whole file system
         if is_dir:
             subdirs.append(path)
         elif entry.name.lower().endswith(YAML_SUFFIXES):
@@ -185,6 +187,17 @@ def _walk(directory: str, seen: set) -> Iterator[Tuple[str, Optional[LoadError]]
             yield path, None
     for sub in subdirs:
         yield from _walk(sub, seen)
+
+
+def _leads_up(link: str, directory: str) -> bool:
+    """The symlinked directory ``link`` is ``directory`` or one of its
+    ancestors (``crd: [/proc/self]`` walked ``root -> /``, i.e. everything)."""
+    try:
+        target = os.path.realpath(link)
+        here = os.path.realpath(directory)
+    except (OSError, ValueError):
+        return True
+    return here == target or here.startswith(target.rstrip(os.sep) + os.sep)
 
 
 def _file_type(mode: int) -> str:
@@ -222,10 +235,21 @@ def _os_error(path: str, exc: OSError) -> LoadError:
 
 def read_bytes(path: str, limits: Limits, stdin=None) -> bytes:
     if path == STDIN:
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(limits.max_file_bytes + 1)
+        stream = stdin if stdin is not None else (sys.stdin.buffer if sys.stdin is not None else None)
+        if stream is None:
+            raise LoadError("unreadable-file", "cannot read standard input: it is closed", fatal=True)
+        try:
+            data = stream.read(limits.max_file_bytes + 1)
+        except (OSError, ValueError) as exc:
+            raise LoadError("unreadable-file", f"cannot read standard input: {getattr(exc, 'strerror', None) or exc}",
+                            fatal=True) from None
     else:
         try:
+            if _is_named_pipe(path):
+                data = _read_named_pipe(path, limits)
+                if len(data) > limits.max_file_bytes:
+                    raise LoadError("file-too-large", _too_large(len(data), limits), fatal=True)
+                return data
             with open(path, "rb") as fh:
                 st = os.fstat(fh.fileno())
                 if stat.S_ISREG(st.st_mode) and st.st_size > limits.max_file_bytes:
@@ -242,6 +266,48 @@ def read_bytes(path: str, limits: Limits, stdin=None) -> bytes:
     if len(data) > limits.max_file_bytes:
         raise LoadError("file-too-large", _too_large(len(data), limits), fatal=True)
     return data
+
+
+# A named pipe (mkfifo) given on the command line is read only if a process
+# writes to it: without a writer, open() would block forever and the other
+# files would never be reported.  An anonymous pipe (`<(helm template ...)`,
+# /dev/fd/N) always has its writer: it is read as it comes.
+FIFO_WAIT = 2.0  # seconds for the first bytes (or end of file) from a named pipe's writer
+
+
+def _is_named_pipe(path: str) -> bool:
+    try:
+        if not stat.S_ISFIFO(os.stat(path).st_mode):
+            return False
+    except OSError:
+        return False
+    try:
+        return not os.readlink(path).startswith("pipe:")  # /dev/fd/63 -> pipe:[1234]
+    except OSError:
+        return True
+
+
+def _read_named_pipe(path: str, limits: Limits) -> bytes:
+    import select
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLHUP)
+        if not poller.poll(int(FIFO_WAIT * 1000)):
+            raise LoadError("unreadable-file", f"cannot read {path}: a named pipe that no process writes to "
+                            f"(nothing arrived within {FIFO_WAIT:g} s)", fatal=True)
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= limits.max_file_bytes:
+            chunk = os.read(fd, min(1 << 20, limits.max_file_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def read_source(path: str, max_bytes: int = 64 * 1024 * 1024) -> Optional[str]:

@@ -693,3 +693,120 @@ def test_non_utf8_file_names(tmp_path, fmt):
         import json
 
         json.loads(out)
+
+
+# --- issue 13, item 7: careless-user hangs and aborts ---------------------------------------------
+
+def test_fifo_named_on_the_command_line_is_not_a_hang(tmp_path):
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "other.yaml").write_text(OTHER)
+    start = time.monotonic()
+    rc, out, err = cli(str(tmp_path / "pipe.yaml"), str(tmp_path / "other.yaml"), "--quiet")
+    assert time.monotonic() - start < 5
+    assert rc == 2 and "[unreadable-file] cannot read" in out and "named pipe that no process writes to" in out
+    assert OTHER_RULE in out
+
+
+def test_fifo_with_a_writer_and_process_substitution_are_read(tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+
+    def writer():
+        with open(fifo, "w") as fh:
+            fh.write(OTHER)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    rc, out, err = cli(str(fifo), "--quiet")
+    t.join(10)
+    assert rc == 1 and OTHER_RULE in out
+    env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
+    proc = subprocess.run(["bash", "-c", f"{sys.executable} -m kubelint check --no-progress -q <(sleep 0.5; cat {tmp_path}/../"
+                                         f"{tmp_path.name}/other.yaml 2>/dev/null || printf '%s' \"$OTHER\")"],
+                          capture_output=True, env=dict(env, OTHER=OTHER), timeout=60)
+    assert proc.returncode == 1 and OTHER_RULE in proc.stdout.decode(), proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"), reason="drops root's file capabilities")
+def test_unreadable_file_named_on_the_command_line_is_a_finding(tmp_path):
+    """click's Path(readable=True) made it a usage error that ended the run."""
+    bad = tmp_path / "secret.yaml"
+    bad.write_text("a: 1\n")
+    bad.chmod(0)
+    (tmp_path / "other.yaml").write_text(OTHER)
+    env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
+    proc = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search",
+                           sys.executable, "-m", "kubelint", "check", "--no-progress", "-q", str(bad), str(tmp_path / "other.yaml")],
+                          capture_output=True, env=env, timeout=60)
+    out = proc.stdout.decode()
+    assert proc.returncode == 2 and "[unreadable-file] cannot read" in out and "permission denied" in out, out + proc.stderr.decode()
+    assert OTHER_RULE in out
+
+
+@pytest.mark.parametrize("how", ["path", "crd", "config"])
+def test_proc_self_is_walked_without_following_root(tmp_path, how):
+    """`crd: [/proc/self]` hung: /proc/self/root -> / walked the whole file system."""
+    (tmp_path / "other.yaml").write_text(OTHER)
+    if how == "config":
+        (tmp_path / ".kubelint.yaml").write_text("crd: [/proc/self]\n")
+        args = ("other.yaml",)
+    elif how == "crd":
+        args = ("--crd", "/proc/self", "other.yaml")
+    else:
+        args = ("/proc/self", "other.yaml")
+    start = time.monotonic()
+    rc, out, err = cli(*args, "--quiet", cwd=str(tmp_path))
+    assert time.monotonic() - start < 10 and OTHER_RULE in out, (out, err)
+
+
+def test_jobs_are_capped_at_the_usable_cpus():
+    from kubelint import parallel
+
+    assert parallel.useful_jobs(1000) == parallel.default_jobs()
+    assert parallel.useful_jobs(1) == 1
+
+
+def test_serial_run_reports_a_file_deleted_during_the_run(tmp_path, monkeypatch):
+    """--jobs 1 walked the inputs twice and silently dropped a file deleted
+    in between; --jobs 2 reported it.  Both report it now."""
+    from kubelint import parallel
+
+    (tmp_path / "other.yaml").write_text(OTHER)
+    gone = str(tmp_path / "gone.yaml")
+    real = parallel.discover
+    monkeypatch.setattr(parallel, "discover", lambda paths: list(real(paths)) + [(gone, None)])
+    result = run([str(tmp_path / "other.yaml")], Options(jobs=1))
+    msgs = [f.message for f in result.findings if f.rule == "unreadable-file"]
+    assert msgs == [f"cannot read {gone}: the file disappeared while kubelint was running"], msgs
+
+
+@pytest.mark.parametrize("shell,message", [
+    ("{kl} - <&- 2>&1", "cannot read standard input: it is closed"),
+    ("{kl} {other} 2>&1 >&-", "standard output is closed"),
+])
+def test_closed_stdin_or_stdout_is_a_clear_error(tmp_path, shell, message):
+    (tmp_path / "other.yaml").write_text(OTHER)
+    kl = f"{sys.executable} -m kubelint check --no-progress"
+    env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
+    proc = subprocess.run(["bash", "-c", shell.format(kl=kl, other=tmp_path / "other.yaml") + " | cat; exit ${PIPESTATUS[0]}"],
+                          capture_output=True, env=env, timeout=60)
+    out = proc.stdout.decode()
+    assert proc.returncode == 2 and message in out and "internal error" not in out and "Traceback" not in out, out
+
+
+def test_sigint_exits_130(tmp_path):
+    import signal
+
+    corpus = os.path.join(ROOT, "..", "..", "shared", "corpus")
+    if not os.path.isdir(corpus):
+        corpus = "/work/shared/corpus"
+    env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
+    proc = subprocess.Popen([sys.executable, "-m", "kubelint", "check", "--no-progress", "-j", "2", corpus],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (proc.returncode, err[-2000:])
+    assert b"Traceback" not in err, err[-3000:]
