@@ -2,7 +2,7 @@
 run in CI): load -> objects -> schema -> API-server checks -> rules ->
 suppressions -> masking -> every reporter available.
 
-Internal errors are re-raised (Options.debug) so the fuzzer sees them as
+Internal errors are re-raised (Settings.debug) so the fuzzer sees them as
 crashes instead of ``internal-error`` findings.  Run through fuzz/run.sh.
 """
 import io
@@ -16,8 +16,10 @@ with atheris.instrument_imports(include=["kubelint"]):
     import kubelint.schema  # noqa: F401      instrumented)
     from kubelint import report, runner
     from kubelint.loader import Limits
+    from kubelint.settings import Settings
 
-    OPTIONS = runner.Options(debug=True, limits=Limits(max_file_bytes=256 * 1024, max_documents=50, max_depth=60, max_nodes=20_000))
+    OPTIONS = Settings(debug=True, limits=Limits(max_file_bytes=256 * 1024, max_documents=50, max_depth=60,
+                                                 max_nodes=20_000))
     runner.build_context(OPTIONS)  # imports every rule module
     for _mod in ("kubelint.mask", "kubelint.suppress", "kubelint.crd", "kubelint.cel"):
         try:

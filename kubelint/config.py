@@ -27,6 +27,7 @@ the closest valid key); the command line exits with status 2.
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import re
@@ -36,10 +37,10 @@ from typing import Dict, List, Optional, Set, Tuple
 import yaml
 
 from .findings import SEVERITIES
+from .settings import FAIL_ON
 from .suggest import did_you_mean
 
 FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
-FAIL_ON = ("error", "warning", "info", "never")
 MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
                      "missing-hpa-target-ref")
 TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir",
@@ -56,11 +57,16 @@ class ConfigError(Exception):
     pass
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
+    """A parsed configuration file.  :func:`kubelint.settings.build` takes
+    its run settings (version, namespace, fail-on, limits, crd, schema-dir);
+    the rest is the rule policy that :class:`~kubelint.engine.RuleSet`
+    (:meth:`apply`) and the runner (:meth:`excluded`, :meth:`filter`) use."""
+
     path: str = ""
     base_dir: str = "."
-    kubernetes_version: Optional[str] = None
+    kubernetes_version: Optional[str] = None  # as written ("v1.33.2"); kubelint.settings.minor_version normalises
     namespace: Optional[str] = None
     fail_on: Optional[str] = None
     missing_refs: bool = True
@@ -95,18 +101,14 @@ class Config:
         for rid, params in self.params.items():
             ruleset.params.setdefault(rid, {}).update(params)
 
-    def apply_options(self, options) -> None:
-        if self.namespace:
-            options.default_namespace = self.namespace
-        if self.limits:
-            import dataclasses
-
-            options.limits = dataclasses.replace(options.limits, **self.limits)
-        for paths, target in ((self.crd, options.crd_paths), (self.schema_dir, options.schema_dirs)):
-            for path in paths:
-                full = path if os.path.isabs(path) else os.path.normpath(os.path.join(self.base_dir, path))
-                if full not in target:
-                    target.append(full)
+    def paths(self, paths: List[str]) -> Tuple[str, ...]:
+        """``crd:`` or ``schema-dir:`` entries relative to this file's directory, each once."""
+        out: List[str] = []
+        for path in paths:
+            full = path if os.path.isabs(path) else os.path.normpath(os.path.join(self.base_dir, path))
+            if full not in out:
+                out.append(full)
+        return tuple(out)
 
     def excluded(self, path: str) -> bool:
         """Files not checked: the ``exclude`` patterns, and this configuration file itself."""
@@ -301,10 +303,7 @@ def _construct(node):
 
 
 def _parse_toml(text: str, path: str):
-    try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python < 3.11
-        import tomli as tomllib  # type: ignore
+    import tomllib
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -351,6 +350,7 @@ def _build(data, lines, path) -> Config:
         raise err((), "configuration must be a mapping of settings (see docs/configuration.md)")
     cat = catalogue()
     cfg = Config(path=path, base_dir=os.path.dirname(os.path.abspath(path)))
+    top = {}  # the settings that are not collections (Config is frozen: set once, below)
 
     def rule_id(value, p):
         if not isinstance(value, str):
@@ -375,26 +375,25 @@ def _build(data, lines, path) -> Config:
                 raise err(p, f'kubernetes-version {value!r} is a number (YAML reads 1.30 as 1.3): quote it, e.g. "1.30"')
             if not isinstance(value, str) or not re.fullmatch(r"v?1\.\d+(\.\d+)?", value):
                 raise err(p, f'kubernetes-version must be a quoted version such as "1.33", found {value!r}')
-            v = value.lstrip("v")
-            cfg.kubernetes_version = v.rsplit(".", 1)[0] if v.count(".") == 2 else v
+            top["kubernetes_version"] = value
         elif key == "namespace":
             if not isinstance(value, str) or not _NAMESPACE.match(value):
                 raise err(p, f"namespace must be a namespace name (lower-case DNS label), found {value!r}")
-            cfg.namespace = value
+            top["namespace"] = value
         elif key == "fail-on":
             if value is False:  # YAML 1.1 reads `never`? no, but `off`/`no` are false
                 value = "never"
             if value not in FAIL_ON:
                 raise err(p, f'fail-on must be one of {", ".join(FAIL_ON)}, found {value!r}{did_you_mean(str(value), FAIL_ON)}')
-            cfg.fail_on = value
+            top["fail_on"] = value
         elif key == "missing-refs":
             if not isinstance(value, bool):
                 raise err(p, f"missing-refs must be true or false, found {value!r}")
-            cfg.missing_refs = value
+            top["missing_refs"] = value
         elif key == "exclude":
-            cfg.exclude = str_list(value, p, "exclude")
+            top["exclude"] = str_list(value, p, "exclude")
         elif key in ("crd", "schema-dir"):
-            setattr(cfg, key.replace("-", "_"), str_list(value, p, key))
+            top[key.replace("-", "_")] = str_list(value, p, key)
         elif key == "limits":
             if not isinstance(value, dict):
                 raise err(p, f"limits must be a mapping of {', '.join(LIMIT_KEYS)} to numbers")
@@ -428,7 +427,7 @@ def _build(data, lines, path) -> Config:
                 if rid == "all":
                     raise err(rp, 'use `disable: [all]` to turn every concept rule off')
                 _rule_setting(cfg, cat[rid], setting, rp, err)
-    return cfg
+    return dataclasses.replace(cfg, **top)
 
 
 def _rule_setting(cfg, entry, setting, p, err):

@@ -6,7 +6,7 @@ Adding a rule touches two places: its catalogue entry and one function.
     from kubelint.engine import check, check_all
 
     @check("bare-pod", kinds=("Pod",))
-    def bare_pod(obj, ctx):          # ctx: RuleContext (params, index, options)
+    def bare_pod(obj, ctx):          # ctx: RuleContext (params, index, settings)
         if not obj.metadata.get("ownerReferences"):
             yield Problem(("kind",), "Pod ... ; use a Deployment")
 
@@ -54,6 +54,7 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 import yaml
 
 from .findings import SEVERITIES, Finding, Problem
+from .settings import Settings
 
 
 # ---------------------------------------------------------------------------
@@ -214,10 +215,11 @@ class ObjectIndex:
 @dataclass
 class RuleContext:
     """What a check sees besides the object: its parameters, the run's
-    options and (for cross-object checks) the index."""
+    settings (:class:`kubelint.settings.Settings`) and (for cross-object
+    checks) the index."""
 
     params: dict
-    options: object
+    settings: object
     index: Optional[ObjectIndex] = None
     default_namespace: str = "default"
 
@@ -232,9 +234,9 @@ class RuleContext:
 class RuleSet:
     """The enabled rules of a run, with their effective severity and params."""
 
-    def __init__(self, options=None):
-        self.options = options
-        config = getattr(options, "config", None)
+    def __init__(self, settings: Optional[Settings] = None):
+        self.settings = settings = settings or Settings()
+        config = settings.config
         cat = catalogue()
         checks = registered_checks()
         self.severity: Dict[str, str] = {rid: e.severity for rid, e in cat.items()}
@@ -242,7 +244,7 @@ class RuleSet:
         self.enabled = set(cat)
         if config is not None:
             config.apply(self)
-        self.default_namespace = (getattr(options, "default_namespace", None) or "default")
+        self.default_namespace = settings.default_namespace
         self.single: Dict[str, List[CheckFn]] = defaultdict(list)  # kind -> checks ("" = any)
         self.cross: List[CheckFn] = []
         for rid, c in sorted(checks.items()):
@@ -255,7 +257,7 @@ class RuleSet:
                     self.single[k].append(c)
 
     def context(self, rid: str, index=None) -> RuleContext:
-        return RuleContext(self.params.get(rid, {}), self.options, index, self.default_namespace)
+        return RuleContext(self.params.get(rid, {}), self.settings, index, self.default_namespace)
 
 
 class RulesStage:

@@ -7,7 +7,8 @@ import os
 import pytest
 
 from conftest import CORPUS, CORPUS_LEGACY
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 # Files of the corpus that a real API server rejects too (kubectl apply
 # --dry-run=server against kube-apiserver v1.37.2, scripts/apiserver-oracle.sh):
@@ -52,7 +53,7 @@ def test_corpus_no_internal_errors(corpus_result):
 
 @pytest.mark.skipif(not CORPUS_LEGACY.is_dir(), reason="legacy corpus not found")
 def test_every_legacy_file_gets_a_removed_api_error():
-    result = run([str(CORPUS_LEGACY)], Options())
+    result = run([str(CORPUS_LEGACY)], Settings())
     removed = collections.defaultdict(list)
     for f in result.findings:
         if f.rule == "removed-api":

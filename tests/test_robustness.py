@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from kubelint import loader
 from kubelint.cli import main
 from kubelint.loader import Limits, load_file, parse_text
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HANG_CEILING = 30.0  # seconds; a loaded CI machine is slow, a hang is forever
@@ -406,7 +407,7 @@ def test_unreadable_directory(tmp_path, monkeypatch):
         return real(path)
 
     monkeypatch.setattr(loader.os, "scandir", fake_scandir)
-    result = run([str(d)], Options())
+    result = run([str(d)], Settings())
     msgs = [(f.rule, f.message) for f in result.findings]
     assert ("unreadable-file", f"cannot read {d / 'locked'}: permission denied") in msgs
     assert any(f.rule == "yaml-duplicate-key" for f in result.findings) and result.fatal
@@ -423,7 +424,10 @@ def test_file_deleted_while_the_run_is_going(tmp_path, monkeypatch):
                 os.unlink(path)
             yield path, error
 
+    from kubelint import parallel
+
     monkeypatch.setattr(loader, "discover", discover_then_delete)
+    monkeypatch.setattr(parallel, "discover", discover_then_delete)
     result = CliRunner().invoke(main, ["check", "--no-progress", str(d)])
     assert result.exit_code == 2, result.output
     assert f"{d / 'gone.yaml'}:1:1: error [unreadable-file] cannot read {d / 'gone.yaml'}: the file disappeared while kubelint was running" in result.output
@@ -435,7 +439,7 @@ def test_file_deleted_before_its_excerpt_is_shown(tmp_path):
 
     p = tmp_path / "x.yaml"
     p.write_text(OTHER)
-    result = run([str(p)], Options())
+    result = run([str(p)], Settings())
     p.unlink()
     out = report.get("text").render(result, report.RenderOptions())
     assert "[yaml-duplicate-key]" in out and " | " not in out
@@ -470,7 +474,7 @@ def test_fuzz_crash_regressions(name, data):
     lf = load_file("-", Limits(), stdin=io.BytesIO(data))
     for p in lf.problems:
         assert "\n" not in p.message and p.line >= 1 and p.column >= 1
-    result = run(["-"], Options(debug=True), stdin=io.BytesIO(data))
+    result = run(["-"], Settings(debug=True), stdin=io.BytesIO(data))
     for f in result.findings:
         assert f.rule != "internal-error" and "\n" not in f.message, f
 
@@ -762,9 +766,9 @@ def test_proc_self_is_walked_without_following_root(tmp_path, how):
 
 
 def test_jobs_are_capped_at_the_usable_cpus():
-    from kubelint import parallel
+    from kubelint import parallel, settings
 
-    assert parallel.useful_jobs(1000) == parallel.default_jobs()
+    assert parallel.useful_jobs(1000) == settings.default_jobs()
     assert parallel.useful_jobs(1) == 1
 
 
@@ -777,7 +781,7 @@ def test_serial_run_reports_a_file_deleted_during_the_run(tmp_path, monkeypatch)
     gone = str(tmp_path / "gone.yaml")
     real = parallel.discover
     monkeypatch.setattr(parallel, "discover", lambda paths: list(real(paths)) + [(gone, None)])
-    result = run([str(tmp_path / "other.yaml")], Options(jobs=1))
+    result = run([str(tmp_path / "other.yaml")], Settings(jobs=1))
     msgs = [f.message for f in result.findings if f.rule == "unreadable-file"]
     assert msgs == [f"cannot read {gone}: the file disappeared while kubelint was running"], msgs
 
