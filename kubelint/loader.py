@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import json
 import os
 import re
 import stat
@@ -906,6 +907,17 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
                                 f"invalid document separator: kubectl allows only a comment after '---', found '{_clip(content)}'; put the content on the next line",
                                 path, line, m.start(1) - m.start() + 1))
         return loaded
+    if "\ufeff" in text:
+        # go-yaml decodes each document kubectl's YAMLReader splits off on its
+        # own and skips a byte-order mark at its start (oracle: accepted).
+        text = _BOM_AFTER_SEPARATOR.sub(r"\1", text)
+    if "%" in text:
+        for m in _DIRECTIVE.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            problems.append(Finding("yaml-syntax", ERROR,
+                                    f"YAML directive '{_clip(m.group(0))}': kubectl rejects it (it splits the stream at '---', "
+                                    "so the directive is a document of its own: did not find expected <document start>); "
+                                    "delete the line", path, line, 1))
     is_json = text.lstrip()[:1] == "{"
     if is_json and "\t" in text:
         # JSON allows tabs as whitespace, YAML does not; inside JSON strings
@@ -917,6 +929,10 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     except LoadError as exc:
         problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
         return loaded
+    if is_json:
+        stream = _json_stream(text)
+        if stream is not None:
+            return _parse_json_stream(text, stream, path, limits, loaded)
     old_limit = sys.getrecursionlimit()
     need = limits.max_depth * 2 + 500
     if old_limit < need:
@@ -975,6 +991,72 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     finally:
         loader.dispose()
     return loaded
+
+
+_BOM_AFTER_SEPARATOR = re.compile(r"^(---(?:[ \t][^\n]*)?\n)\ufeff", re.M)
+# A directive line (%YAML 1.1, %TAG ...): a plain scalar cannot start with '%'.
+_DIRECTIVE = re.compile(r"^%[A-Za-z][^\n]*", re.M)
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_stream(text: str):
+    """kubectl's YAMLOrJSONDecoder on a stream that starts with '{': JSON
+    values one after another (`jq -c '.items[]'` output, or with nothing
+    between them), and from the first one that is not valid JSON on, YAML.
+    ``(spans, tail_start)``; ``None`` for a single JSON value (or none),
+    which the ordinary path reads."""
+    decoder = json.JSONDecoder()
+    spans = []
+    pos = _JSON_SPACE.match(text, 0).end()
+    n = len(text)
+    while pos < n:
+        try:
+            _, end = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            break
+        spans.append((pos, end))
+        pos = _JSON_SPACE.match(text, end).end()
+    tail = pos if pos < n else None
+    if not spans or (len(spans) == 1 and tail is None):
+        return None
+    return spans, tail
+
+
+def _parse_json_stream(text: str, stream, path: str, limits: Limits, loaded: LoadedFile) -> LoadedFile:
+    """Each JSON value (and the YAML tail) parsed on its own, its positions
+    moved to where it sits in the file."""
+    spans, tail = stream
+    pieces = spans + ([(tail, len(text))] if tail is not None else [])
+    index = 0
+    line_base, counted = 0, 0  # newlines before ``counted``
+    for start, end in pieces:
+        line_base += text.count("\n", counted, start)
+        counted = start
+        col_base = start - (text.rfind("\n", 0, start) + 1)
+        sub = parse_text(text[start:end], path, limits)
+        for f in sub.problems:
+            loaded.problems.append(f._replace(line=f.line + line_base, column=f.column + (col_base if f.line == 1 else 0)))
+        for d in sub.documents:
+            if index >= limits.max_documents:
+                loaded.problems.append(Finding("too-many-documents", ERROR,
+                                               f"more than {limits.max_documents:,} documents in one file (limit --max-documents); "
+                                               "the rest of the file was not read", path, d.line + line_base, d.column))
+                return loaded
+            shadow = _shift(d.shadow, line_base, col_base)
+            loaded.documents.append(Document(path, index, d.data, shadow, shadow[0], shadow[1]))
+            index += 1
+    return loaded
+
+
+def _shift(shadow, dl: int, dc: int):
+    """A shadow (line, column, children) moved ``dl`` lines down, and ``dc``
+    columns right on its first line."""
+    line, col, children = shadow
+    if isinstance(children, list):
+        children = [_shift(c, dl, dc) for c in children]
+    elif isinstance(children, dict):
+        children = {k: (kl + dl, kc + (dc if kl == 1 else 0), _shift(v, dl, dc)) for k, (kl, kc, v) in children.items()}
+    return (line + dl, col + (dc if line == 1 else 0), children)
 
 
 def _unmarked_finding(exc: yaml.YAMLError, text: str, path: str) -> Finding:

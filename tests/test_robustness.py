@@ -814,3 +814,48 @@ def test_sigint_exits_130(tmp_path):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (proc.returncode, err[-2000:])
     assert b"Traceback" not in err, err[-3000:]
+
+
+# --- issue 13, item 9: decoding parity with kubectl ---------------------------------------------
+# Each verdict confirmed with kubectl v1.37.2 (`kubectl apply --dry-run=server -f`) against
+# kube-apiserver v1.37.2: kubectl's YAMLOrJSONDecoder reads a stream that starts with '{' as JSON
+# values one after another, then YAML from the first value that is not JSON; each document
+# YAMLReader splits off is decoded on its own, so a byte-order mark at its start is skipped; a
+# directive line before '---' is left as a document of its own ("did not find expected
+# <document start>").
+
+def _cm(name):
+    return '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"%s"}}' % name
+
+
+@pytest.mark.parametrize("text,documents", [
+    (_cm("j1") + "\n" + _cm("j2") + "\n", 2),                                  # jq -c '.items[]'
+    (_cm("j1") + _cm("j2"), 2),                                                # nothing in between
+    (_cm("j1") + "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n", 2),   # JSON, then YAML
+    (_cm("j1") + "\n" + _cm("j2")[:-1] + ",}\n", 2),                          # not JSON (trailing comma): YAML
+    ("\ufeffapiVersion: v1\nkind: ConfigMap\nmetadata: {name: b1}\n---\n\ufeffapiVersion: v1\nkind: ConfigMap\n"
+     "metadata: {name: b2}\n", 2),                                              # a BOM at every document
+])
+def test_streams_kubectl_accepts(text, documents):
+    loaded = parse_text(text, "s.yaml")
+    assert loaded.problems == [] and len(loaded.documents) == documents, loaded.problems
+    assert [d.index for d in loaded.documents] == list(range(documents))
+
+
+def test_json_stream_positions_are_where_the_values_sit():
+    text = _cm("ok") + "  " + _cm("Bad_Name") + "\n" + '{"apiVersion":"v1","kind":"ConfigMap",\n "metadata":{"name":"Bad2"}}\n'
+    result = run(["-"], Settings(), stdin=io.BytesIO(text.encode()))
+    got = sorted((f.line, f.column) for f in result.findings if f.rule == "invalid-name")
+    assert got == [(1, text.index('"Bad_Name"') + 1), (3, 21)], result.findings
+
+
+@pytest.mark.parametrize("text,line", [
+    ("%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y1}\n", 1),
+    ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y0}\n---\n%TAG ! tag:x,2000:\n---\napiVersion: v1\nkind: ConfigMap\n"
+     "metadata: {name: y2}\n", 5),
+])
+def test_yaml_directives_are_rejected_as_kubectl_does(text, line):
+    loaded = parse_text(text, "d.yaml")
+    errs = [(f.rule, f.line) for f in loaded.problems]
+    assert errs == [("yaml-syntax", line)], loaded.problems
+    assert "kubectl rejects it" in loaded.problems[0].message
