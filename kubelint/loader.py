@@ -81,6 +81,12 @@ class Limits:
     # below a million nodes; PyYAML's composer needs ~400 bytes a node, so
     # a document is counted before it is composed when it could exceed this.
     max_nodes: int = 1_000_000  # --max-nodes
+    # The API server's limit on a request body (apiserver MaxRequestBodyBytes;
+    # kube-apiserver v1.37.2: "Request entity too large: limit is 3145728"),
+    # not a flag: an object above it is rejected whatever kubelint says.
+    # A document's JSON size is bounded below before composing (text without
+    # indentation and comments) and, aliases expanded, while it is built.
+    max_request_bytes: int = 3 * 1024 * 1024
 
 
 @dataclass
@@ -595,7 +601,8 @@ def _resolve_cached(text: str):
 
 
 class _Builder:
-    __slots__ = ("file", "problems", "limits", "decodes", "aliases", "memo", "sizes", "warned_tags", "max_nodes", "max_depth")
+    __slots__ = ("file", "problems", "limits", "decodes", "aliases", "memo", "sizes", "warned_tags", "max_nodes", "max_depth",
+                 "nbytes", "byte_sizes", "long_scalars")
 
     def __init__(self, file: str, problems: list, limits: Limits):
         self.file = file
@@ -608,6 +615,12 @@ class _Builder:
         self.memo = {}  # id(collection node) -> (value, shadow) or _BUSY
         self.sizes = {}
         self.warned_tags = set()
+        # Characters of the scalars decoded so far, aliases expanded: a lower
+        # bound of the document's JSON size (a 1 MB anchored string aliased
+        # 2,000 times is 2 GB of JSON, while --max-aliases counts 2,000 nodes).
+        self.nbytes = 0
+        self.byte_sizes = {}
+        self.long_scalars = set()  # ids of long scalar nodes: a second visit is an alias
 
     def build(self, node, depth: int):
         cls = node.__class__
@@ -622,6 +635,15 @@ class _Builder:
                 value = node.value if node.style else _resolve_cached(node.value)
             else:
                 value = self._scalar(node)
+            if value.__class__ is str:
+                self.nbytes += len(value)
+                if len(value) > 1024:
+                    if id(node) in self.long_scalars:
+                        self.aliases += 1
+                    else:
+                        self.long_scalars.add(id(node))
+                if self.nbytes > self.limits.max_request_bytes:
+                    self._too_large(node)
             if value.__class__ is float and (value != value or value in _INFINITIES):
                 raise _DocError("yaml-syntax", "document contains .inf or .nan: kubectl cannot convert it to JSON (unsupported value); quote the value",
                                 m.line + 1, m.column + 1)
@@ -635,11 +657,13 @@ class _Builder:
             size = self.sizes[nid]
             self.decodes += size
             self.aliases += size
+            self.nbytes += self.byte_sizes[nid]
             self._check_alias(node)
             return hit
         if depth > self.max_depth:
             raise _DocError("nesting-too-deep", f"nesting deeper than {self.max_depth} levels (limit --max-depth); no manifest needs this", m.line + 1, m.column + 1)
         start = self.decodes
+        start_bytes = self.nbytes
         self.decodes += 1
         if self.decodes > self.max_nodes:
             raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit --max-nodes)", m.line + 1, m.column + 1)
@@ -658,6 +682,7 @@ class _Builder:
             result = (items, (line, col, shadows))
         self.memo[nid] = result
         self.sizes[nid] = self.decodes - start
+        self.byte_sizes[nid] = self.nbytes - start_bytes
         return result
 
     def _check_alias(self, node):
@@ -670,6 +695,17 @@ class _Builder:
         if self.decodes > self.limits.max_nodes:
             m = node.start_mark
             raise _DocError("too-many-nodes", f"document expands to more than {self.limits.max_nodes:,} nodes through aliases (limit --max-nodes)", m.line + 1, m.column + 1)
+        if self.nbytes > self.limits.max_request_bytes:
+            self._too_large(node)
+
+    def _too_large(self, node):
+        m = node.start_mark
+        limit = self.limits.max_request_bytes
+        if self.aliases:
+            raise _DocError("excessive-aliasing", f"aliases expand the document to more than {limit:,} bytes of JSON, over the API "
+                            f"server's request limit (kube-apiserver: 'Request entity too large: limit is {limit}'); a YAML alias "
+                            "bomb? write the values out", m.line + 1, m.column + 1)
+        raise _DocError("request-too-large", _request_too_large(limit), m.line + 1, m.column + 1)
 
     def _tag_check(self, node, expected):
         tag = node.tag
@@ -889,6 +925,51 @@ def _count_document(text: str, start: int, end: int, budget: int) -> None:
         parser.dispose()
 
 
+def _request_too_large(limit: int, size: Optional[int] = None) -> str:
+    what = f"at least {size:,} bytes as JSON" if size else f"more than {limit:,} bytes as JSON"
+    return (f"document is {what}, over the API server's request limit of {limit:,} bytes (kube-apiserver: "
+            f"'Request entity too large: limit is {limit}'; etcd stores at most 1.5 MiB per object): split it into smaller objects")
+
+
+# Cheap pre-compose bounds for big files (item 10 of issue 13): a 500,000-key
+# ConfigMap took 6 s and 509 MB to compose before it was found too large.
+_SIZE_CHECK_FROM = 512 * 1024  # smaller files are never scanned
+_INDENT_OR_COMMENT = re.compile(r"^[ \t]+|[ \t]+#[^\n]*|^#[^\n]*", re.M)
+_LIST_KIND = re.compile(r"^kind:[ \t]*[\"']?[A-Za-z0-9]*List[\"']?[ \t]*(?:#.*)?$", re.M)
+_LIST_ITEM = re.compile(r"^[ \t]*- [ \t]*\{?[ \t]*[\"']?(?:apiVersion|kind)[\"']?[ \t]*:", re.M)
+
+
+def _check_sizes(text: str, limits: Limits) -> None:
+    """Before composing: a document whose text without indentation and
+    comments (a lower bound of its JSON) exceeds the API server's request
+    limit is rejected; a List (kubectl sends each item on its own, so its
+    size does not matter) may not hold more than --max-documents items."""
+    if len(text) <= _SIZE_CHECK_FROM:
+        return
+    start = 0
+    for end in [m.start() for m in _DOC_START.finditer(text)] + [len(text)]:
+        if end - start > _SIZE_CHECK_FROM:
+            _check_document_size(text, start, end, limits)
+        start = end
+
+
+def _check_document_size(text: str, start: int, end: int, limits: Limits) -> None:
+    doc = text[start:end]
+    if _LIST_KIND.search(doc):
+        for n, m in enumerate(_LIST_ITEM.finditer(doc), 1):
+            if n > limits.max_documents:
+                line = text.count("\n", 0, start + m.start()) + 1
+                raise LoadError("too-many-documents", f"List with more than {limits.max_documents:,} items (limit --max-documents; "
+                                "kubectl sends every item as an object of its own); the rest of the file was not read", line, 1)
+        return
+    if end - start <= limits.max_request_bytes:
+        return
+    content = len(_INDENT_OR_COMMENT.sub("", doc))
+    if content > limits.max_request_bytes:
+        line = text.count("\n", 0, start) + 1 + (1 if doc.startswith("---") else 0)
+        raise LoadError("request-too-large", _request_too_large(limits.max_request_bytes, content), line, 1)
+
+
 def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     """Parse one file's text into documents; never raises for bad content."""
     loaded = LoadedFile(path)
@@ -933,6 +1014,11 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
         stream = _json_stream(text)
         if stream is not None:
             return _parse_json_stream(text, stream, path, limits, loaded)
+    try:
+        _check_sizes(text, limits)
+    except LoadError as exc:
+        problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
+        return loaded
     old_limit = sys.getrecursionlimit()
     need = limits.max_depth * 2 + 500
     if old_limit < need:
