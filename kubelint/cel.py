@@ -659,6 +659,14 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         rule.reported = True
         return [Problem(path, f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: {rule.skip}", RULE_SKIPPED, INFO)]
     ctx = _base_context()
+    # A native call cannot be interrupted: its input is bounded before it
+    # starts (the server's per-call cost limit, a budget per run; kubelint.celcheck).
+    from . import celcheck
+
+    why = celcheck.runtime_guard(rule.rule, value)
+    if why is not None:
+        return _skipped_once(rule, path, why)
+    started = celcheck.clock()
     try:
         if not _bound:
             ctx.add_variable("self", to_cel(value, node))
@@ -669,6 +677,8 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         rule.reported = True
         return [Problem(path, f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: the CEL engine could not evaluate it "
                               f"({_first_line(exc)})", RULE_SKIPPED, INFO)]
+    finally:
+        celcheck.spent(celcheck.clock() - started)
     if result is True:
         return []
     if result is not False:

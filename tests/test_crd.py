@@ -845,3 +845,76 @@ def test_invalid_crd_pattern_has_gos_message(tmp_path):
     msgs = [f.message for f in check(str(p)).findings if f.rule == "crd-invalid"]
     assert any("must be a valid regular expression, but isn't: error parsing regexp: invalid escape sequence: `\\C`" in m
                for m in msgs), msgs
+
+
+# --- issue 13, items 2 and 11: what the API server checks about CEL rules (kubelint.celcheck) -----
+# Messages confirmed with kube-apiserver v1.37.2 (`kubectl apply --dry-run=server` of a CRD with
+# these rules); the cost message is apiextensions getCostErrorMessage.
+
+def _cel_crd(tmp_path, rules, spec_props=None):
+    doc = crd_doc()
+    spec = doc["spec"]["versions"][2]["schema"]["openAPIV3Schema"]["properties"]["spec"]
+    spec["properties"].update(spec_props or {})
+    spec["x-kubernetes-validations"] = rules
+    p = tmp_path / "crd.yaml"
+    p.write_text(yaml.safe_dump(doc))
+    return [f.message for f in check(str(p)).findings if f.rule == "crd-invalid"]
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+@pytest.mark.parametrize("rule,fragment", [
+    ({"rule": "self.nofield == 1"}, "x-kubernetes-validations[0].rule: Invalid value: \"self.nofield == 1\": "
+                                    "compilation failed: ERROR: <input>:1:5: undefined field 'nofield'"),
+    ({"rule": "1 + 'a' == 2"}, "compilation failed: ERROR: <input>:1:3: found no matching overload for '_+_' applied to '(int, string)'"),
+    ({"rule": "self.s"}, "x-kubernetes-validations[0].rule: Invalid value: \"self.s\": cel expression must evaluate to a bool"),
+    ({"rule": "self.num > 0", "messageExpression": "self.num"},
+     "x-kubernetes-validations[0].messageExpression: Invalid value: \"self.num\": messageExpression must evaluate to a string"),
+    ({"rule": "self.num > 0", "messageExpression": "self.nope + 'x'"},
+     "messageExpression compilation failed: ERROR: <input>:1:5: undefined field 'nope'"),
+    ({"rule": "self.s.matches('^(')"}, "compilation failed: ERROR: <input>:1:16: invalid matches argument"),
+    ({"rule": "self.l.all(a, a.all(b, b == self.s))"},
+     "x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x "
+     "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)"),
+])
+def test_crd_cel_type_and_cost_errors(tmp_path, rule, fragment):
+    props = {"s": {"type": "string"}, "num": {"type": "integer"},
+             "l": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}}
+    msgs = _cel_crd(tmp_path, [rule], props)
+    assert any(fragment in m for m in msgs), msgs
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_crd_cel_rules_the_server_accepts_are_not_errors(tmp_path):
+    props = {"s": {"type": "string"}, "num": {"type": "integer"}, "m": {"type": "object", "additionalProperties": {"type": "string"}},
+             "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+             "l": {"type": "array", "maxItems": 10, "items": {"type": "array", "maxItems": 10, "items": {"type": "string"}}},
+             "u": {"type": "array", "items": {"type": "integer"}}}
+    rules = [{"rule": "self.num > 0", "messageExpression": "'num is ' + string(self.num)"},
+             {"rule": "self.m.all(k, self.m[k] != '')"}, {"rule": "has(self.free.anything) || true"},
+             {"rule": "self.l.all(a, a.all(b, b == self.s))"}, {"rule": "self.u.all(x, x > 0)"},
+             {"rule": "self.s.matches('^[a-z]+$') && self.s.size() < 10"}, {"rule": "self.s == 'x.y.z'"}]
+    assert _cel_crd(tmp_path, rules, props) == []
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_cel_runtime_guard_bounds_a_nested_comprehension(tmp_path):
+    """A rule iterating over nested lists did not finish in 180 s: a rule whose
+    iterations on the value could pass the server's per-call limit
+    (1,000,000) is not evaluated (info), and the run ends in seconds."""
+    import time
+
+    schema = """\
+    type: object
+    properties:
+      spec:
+        type: object
+        properties:
+          l: {type: array, maxItems: 5000, items: {type: string, maxLength: 5}}
+        x-kubernetes-validations:
+        - rule: "self.l.all(a, self.l.all(b, self.l.all(c, a == b || b != c || true)))"
+    """
+    t = time.perf_counter()
+    r = run_small(tmp_path, schema, "spec:\n  l: [" + ", ".join(f"a{i}" for i in range(3000)) + "]\n")
+    assert time.perf_counter() - t < 5
+    skipped = [f.message for f in r.findings if f.rule == "cr-validation-rule-skipped"]
+    assert any("over the API server's per-call cost limit (1,000,000" in m for m in skipped), [f.message for f in r.findings]
