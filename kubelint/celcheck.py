@@ -171,7 +171,7 @@ def _position(text: str, offset: int) -> Tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _undefined_field(expr: str, schema: dict) -> Optional[str]:
+def _undefined_field(expr: str, schema: dict, root: bool = False) -> Optional[str]:
     stripped = _strip(expr)
     for m in _SELF_CHAIN.finditer(stripped):
         node = schema
@@ -180,6 +180,8 @@ def _undefined_field(expr: str, schema: dict) -> Optional[str]:
         after = stripped[m.end():].lstrip()
         if after.startswith("("):
             names = names[:-1]  # the last one is a method (self.x.size())
+        if root and names and names[0] in ("apiVersion", "kind", "metadata"):
+            continue  # implicit at the root of every custom resource
         for name in names:
             if name.startswith("__"):
                 break  # an escaped property name (__dash__ ...)
@@ -198,6 +200,8 @@ def _result_type(expr: str, schema: dict) -> Optional[str]:
     """The type of a rule that is a bare ``self...`` chain or a literal; None if unknown."""
     stripped = _strip(expr)
     m = _BARE_CHAIN.fullmatch(stripped)
+    if m and m.group(1).split(".")[1:2] in (["apiVersion"], ["kind"], ["metadata"]):
+        return None
     if m:
         node = schema
         for name in m.group(1)[1:].split(".") if m.group(1) else ():
@@ -316,7 +320,7 @@ def cost_message(name: str, cost: int, limit: int) -> str:
             "maxProperties, and maxLength where arrays, maps, and strings are declared)")
 
 
-def rule_errors(spec: dict, schema: dict, card: Optional[int]) -> List[Tuple[str, str, int]]:
+def rule_errors(spec: dict, schema: dict, card: Optional[int], root: bool = False) -> List[Tuple[str, str, int]]:
     """The API server's errors for one x-kubernetes-validations entry:
     ``(key, message, cost lower bound)`` with key ``rule`` or ``messageExpression``."""
     out: List[Tuple[str, str, int]] = []
@@ -326,7 +330,7 @@ def rule_errors(spec: dict, schema: dict, card: Optional[int]) -> List[Tuple[str
         from .cel import compile_error
 
         if compile_error(rule) is None:
-            undefined = _undefined_field(rule, schema)
+            undefined = _undefined_field(rule, schema, root)
             if undefined:
                 out.append(("rule", f"compilation failed: {undefined}", 0))
             else:
@@ -348,7 +352,7 @@ def rule_errors(spec: dict, schema: dict, card: Optional[int]) -> List[Tuple[str
         if err:
             out.append(("messageExpression", f"messageExpression compilation failed: {err}", 0))
         else:
-            undefined = _undefined_field(msg, schema)
+            undefined = _undefined_field(msg, schema, root)
             if undefined:
                 out.append(("messageExpression", f"messageExpression compilation failed: {undefined}", 0))
             else:

@@ -1271,7 +1271,7 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
                     bad(path + ("x-kubernetes-validations", i, "rule"), f"Invalid value: {show(r['rule'])}: compilation failed: {err}")
                     continue
                 # type checks and the static cost estimate the server makes (kubelint.celcheck)
-                for key, msg, cost in celcheck.rule_errors(r, s, card):
+                for key, msg, cost in celcheck.rule_errors(r, s, card, root=depth == 0):
                     at = path + ("x-kubernetes-validations", i, key)
                     bad(at, msg if msg.startswith("Forbidden") else f"Invalid value: {show(r.get(key))}: {msg}")
                     if cost and costs is not None:
