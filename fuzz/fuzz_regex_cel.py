@@ -29,7 +29,9 @@ SCHEMAS = [
     {"type": "string", "maxLength": 50},
     {"type": "array", "items": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}},
 ]
-SLOW = 1.0  # seconds: a regex search or a guarded CEL evaluation never gets near this
+# CPU seconds (not wall-clock: a loaded machine must not make a "crash"): a
+# regex search or a guarded CEL evaluation never gets near this
+SLOW = 1.0
 
 
 def _check_regex(pattern: str, value: str) -> None:
@@ -42,10 +44,10 @@ def _check_regex(pattern: str, value: str) -> None:
             return
         raise AssertionError(f"compile accepted what error() rejected: {pattern!r}")
     rx = goregex.compile(pattern)
-    start = time.perf_counter()
+    start = time.process_time()
     rx.search(value)
     rx.fullmatch(value * 20)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < SLOW, (pattern, len(value), elapsed)
 
 
@@ -69,9 +71,9 @@ def _check_cel(rule: str, message_expression: str, schema: dict, value) -> None:
         assert key in ("rule", "messageExpression") and "\n" not in message and cost >= 0, (key, message)
     node = crd.compile_schema(schema)
     compiled = cel.compile_rule(spec, node)
-    start = time.perf_counter()
+    start = time.process_time()
     problems = cel.evaluate(compiled, value, node, ("spec",))
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     for p in problems:
         assert "\n" not in p.message, p
     assert elapsed < SLOW * 3, (rule, elapsed)
