@@ -171,6 +171,21 @@ def _position(text: str, offset: int) -> Tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+_ESCAPES = {"__dash__": "-", "__dot__": ".", "__slash__": "/", "__underscores__": "__"}
+_KEYWORDS = {"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if",
+             "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"}
+
+
+def _unescape(name: str) -> Optional[str]:
+    """A property name as CEL escapes it (apiserver/schema/cel/model
+    Escape): ``__dash__`` -> ``-``, ``__dot__`` -> ``.``, ``__slash__`` ->
+    ``/``, ``__underscores__`` -> ``__``, ``__if__`` -> ``if``."""
+    if name.startswith("__") and name.endswith("__") and name[2:-2] in _KEYWORDS:
+        return name[2:-2]
+    out = re.sub(r"__(dash|dot|slash|underscores)__", lambda m: _ESCAPES[m.group()], name)
+    return None if out == name else out
+
+
 def _undefined_field(expr: str, schema: dict, root: bool = False) -> Optional[str]:
     stripped = _strip(expr)
     for m in _SELF_CHAIN.finditer(stripped):
@@ -183,9 +198,12 @@ def _undefined_field(expr: str, schema: dict, root: bool = False) -> Optional[st
         if root and names and names[0] in ("apiVersion", "kind", "metadata"):
             continue  # implicit at the root of every custom resource
         for name in names:
-            if name.startswith("__"):
-                break  # an escaped property name (__dash__ ...)
             child, known = _field(node, name)
+            if not known and "__" in name:
+                plain = _unescape(name)
+                if plain is None:
+                    break  # an escape kubelint does not read: no verdict
+                child, known = _field(node, plain)
             if not known:
                 line, col = _position(expr, pos)
                 return f"ERROR: <input>:{line}:{col}: undefined field '{name}'"

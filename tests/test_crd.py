@@ -921,3 +921,10 @@ def test_cel_runtime_guard_bounds_a_nested_comprehension(tmp_path):
     assert time.perf_counter() - t < 5
     skipped = [f.message for f in r.findings if f.rule == "cr-validation-rule-skipped"]
     assert any("over the API server's per-call cost limit (1,000,000" in m for m in skipped), [f.message for f in r.findings]
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_crd_cel_escaped_property_names_are_not_undefined(tmp_path):
+    props = {"foo-bar": {"type": "string"}, "a.b": {"type": "string"}, "if": {"type": "string"}}
+    rules = [{"rule": "self.foo__dash__bar != ''"}, {"rule": "self.a__dot__b != ''"}, {"rule": "self.__if__ != ''"}]
+    assert _cel_crd(tmp_path, rules, props) == []
