@@ -205,7 +205,11 @@ def _undefined_field(expr: str, schema: dict, root: bool = False) -> Optional[st
                     break  # an escape kubelint does not read: no verdict
                 child, known = _field(node, plain)
             if not known:
-                line, col = _position(expr, pos)
+                at = pos
+                has = re.search(r"\bhas\(\s*$", stripped[:m.start()])
+                if has and name == names[-1]:
+                    at = has.start() + 3  # has(x.f) is one macro node, at its '(' (kube-apiserver v1.37.2)
+                line, col = _position(expr, at)
                 return f"ERROR: <input>:{line}:{col}: undefined field '{name}'"
             if child is None:
                 break

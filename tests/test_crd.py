@@ -875,6 +875,7 @@ def _cel_crd(tmp_path, rules, spec_props=None):
     ({"rule": "self.num > 0", "messageExpression": "self.nope + 'x'"},
      "messageExpression compilation failed: ERROR: <input>:1:5: undefined field 'nope'"),
     ({"rule": "self.s.matches('^(')"}, "compilation failed: ERROR: <input>:1:16: invalid matches argument"),
+    ({"rule": "has(self.nope) || true"}, "compilation failed: ERROR: <input>:1:4: undefined field 'nope'"),
     ({"rule": "self.l.all(a, a.all(b, b == self.s))"},
      "x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x "
      "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)"),
