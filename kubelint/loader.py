@@ -1079,7 +1079,7 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     return loaded
 
 
-_BOM_AFTER_SEPARATOR = re.compile(r"^(---(?:[ \t][^\n]*)?\n)\ufeff", re.M)
+_BOM_AFTER_SEPARATOR = re.compile(r"^(---(?:[ \t][^\n]*)?\r?\n)\ufeff", re.M)
 # A directive line (%YAML 1.1, %TAG ...): a plain scalar cannot start with '%'.
 _DIRECTIVE = re.compile(r"^%[A-Za-z][^\n]*", re.M)
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")

@@ -829,6 +829,8 @@ def _cm(name):
     (_cm("j1") + "\n" + _cm("j2")[:-1] + ",}\n", 2),                          # not JSON (trailing comma): YAML
     ("\ufeffapiVersion: v1\nkind: ConfigMap\nmetadata: {name: b1}\n---\n\ufeffapiVersion: v1\nkind: ConfigMap\n"
      "metadata: {name: b2}\n", 2),                                              # a BOM at every document
+    ("apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: c1}\r\n---\r\n\ufeffapiVersion: v1\r\nkind: ConfigMap\r\n"
+     "metadata: {name: c2}\r\n", 2),                                          # ... with CRLF line ends
 ])
 def test_streams_kubectl_accepts(text, documents):
     loaded = parse_text(text, "s.yaml")
