@@ -88,7 +88,7 @@ def TestOneInput(data: bytes) -> None:
     rule = fdp.ConsumeUnicodeNoSurrogates(fdp.ConsumeIntInRange(0, 160))
     message_expression = fdp.ConsumeUnicodeNoSurrogates(fdp.ConsumeIntInRange(0, 60))
     if cel.available():
-        celcheck.reset()
+        cel.reset_budget()
         _check_cel(rule, message_expression, schema, _value(fdp, schema))
 
 

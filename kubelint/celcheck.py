@@ -28,7 +28,7 @@ error), with the server's messages (kube-apiserver v1.37.2):
   times the node's cardinality) and reports only a bound over 100 times the
   limit, where the server's message is certain ("more than 100x").
 
-At evaluation time (``runtime_guard``) a rule is evaluated only if its
+At evaluation time (``kubelint.cel.runtime_guard``) a rule is evaluated only if its
 iterations on the value at hand (elements of the value to the power of its
 comprehension count) stay within the server's ``PerCallLimit`` (1,000,000,
 ``k8s.io/apiserver/pkg/apis/cel/config.go``); the process also keeps a budget
@@ -39,17 +39,12 @@ is bounded before it starts).
 from __future__ import annotations
 
 import re
-import time
 from typing import List, Optional, Tuple
 
 STATIC_RULE_LIMIT = 10_000_000  # apiextensions validation StaticEstimatedCostLimit
 STATIC_CRD_LIMIT = 100_000_000  # StaticEstimatedCRDCostLimit
-PER_CALL_LIMIT = 1_000_000  # k8s.io/apiserver/pkg/apis/cel/config.go PerCallLimit
 MAX_REQUEST_BYTES = 3 * 1024 * 1024  # what an unbounded list can hold at most
-RUN_ITERATION_BUDGET = 20_000_000  # estimated comprehension iterations per process
-RUN_SECONDS_BUDGET = 3.0  # wall-clock seconds of CEL evaluation per process
 
-_MACROS = ("all", "exists", "exists_one", "map", "filter")
 _MACRO = re.compile(r"\.(all|exists_one|exists|map|filter)\(\s*([A-Za-z_]\w*)\s*,")
 _CHAIN_BEFORE = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)$")
 _SELF_CHAIN = re.compile(r"(?<![\w.])self((?:\.[A-Za-z_]\w*)+)")
@@ -382,61 +377,3 @@ def rule_errors(spec: dict, schema: dict, card: Optional[int], root: bool = Fals
                 if t is not None and t != "string":
                     out.append(("messageExpression", "messageExpression must evaluate to a string", 0))
     return out
-
-
-# --- evaluation bounds ---------------------------------------------------------------------------
-
-class _Budget:
-    iterations = 0
-    seconds = 0.0
-
-
-def _elements(value, cap: int) -> int:
-    """Lists' items and maps' entries in ``value`` (stops counting past ``cap``)."""
-    total = 0
-    stack = [value]
-    while stack and total <= cap:
-        v = stack.pop()
-        if isinstance(v, dict):
-            total += len(v)
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            total += len(v)
-            stack.extend(v)
-    return total
-
-
-def comprehensions(rule: str) -> int:
-    return len(_MACRO.findall(_strip(rule)))
-
-
-def runtime_guard(rule: str, value) -> Optional[str]:
-    """Why ``rule`` must not be evaluated on ``value``, or None.  Called before
-    every evaluation; ``spent`` after it."""
-    k = comprehensions(rule)
-    if _Budget.seconds > RUN_SECONDS_BUDGET or _Budget.iterations > RUN_ITERATION_BUDGET:
-        return ("kubelint's time budget for CEL evaluation in this run is spent "
-                f"({RUN_SECONDS_BUDGET:g} s or {RUN_ITERATION_BUDGET:,} estimated iterations)")
-    if k == 0:
-        return None
-    n = _elements(value, PER_CALL_LIMIT) + 1
-    estimate = n ** k if n < PER_CALL_LIMIT else PER_CALL_LIMIT + 1
-    if estimate > PER_CALL_LIMIT:
-        return (f"on this value its {k} comprehension(s) could take up to {min(estimate, 10 ** 18):,} iterations, over the API "
-                f"server's per-call cost limit ({PER_CALL_LIMIT:,}; the server would stop it)")
-    _Budget.iterations += estimate
-    return None
-
-
-def spent(seconds: float) -> None:
-    _Budget.seconds += seconds
-
-
-def reset() -> None:
-    """A new run (tests; the long-lived language server)."""
-    _Budget.iterations = 0
-    _Budget.seconds = 0.0
-
-
-def clock() -> float:
-    return time.perf_counter()
