@@ -301,14 +301,14 @@ def _nesting_cost(expr: str, schema: dict) -> int:
             if root == "self":
                 range_schema = schema
             else:
-                for (o, c, var, elem, size) in macros:
+                for (o, c, var, elem, _size) in macros:
                     if o < m.start() < c and var == root:
                         range_schema = elem
             for name in names[1:]:
                 range_schema, _ = _field(range_schema, name)
                 if range_schema is None:
                     break
-        for (o, c, var, elem, size) in macros:
+        for (o, c, _var, _elem, size) in macros:
             if o < m.start() < c:
                 outer *= size
         size = _max_elements(range_schema) if range_schema is not None else None
