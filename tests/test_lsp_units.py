@@ -57,15 +57,20 @@ def test_diagnostics_same_findings_as_check():
     assert (d.range.start.line, d.range.start.character, d.range.end.character) == (17, 10, 18)
 
 
-def test_cross_object_rules_use_the_index():
-    ws = _ws(DATA)
-    svc = (DATA / "service.yaml").read_text()
-    alone = ws.analyse(str(DATA / "service.yaml"), svc)
-    assert any(f.rule == "service-selects-no-pods" for f in alone.findings)
+def test_cross_object_rules_use_the_index(tmp_path):
+    shutil.copy(DATA / "service.yaml", tmp_path / "service.yaml")
+    (tmp_path / "deployment.yaml").write_text((DATA / "deployment.yaml").read_text().replace("app: web", "app: api"))
+    ws = _ws(tmp_path)
+    svc = (tmp_path / "service.yaml").read_text()
+    alone = ws.analyse(str(tmp_path / "service.yaml"), svc)
+    assert not any(f.rule == "service-selects-no-pods" for f in alone.findings)  # no workload to compare with
     ws.index(processes=False)
-    assert ws.stats.files == 3  # deployment, service, crd
-    indexed = ws.analyse(str(DATA / "service.yaml"), svc)
-    assert not any(f.rule == "service-selects-no-pods" for f in indexed.findings)
+    assert ws.stats.files == 2
+    indexed = ws.analyse(str(tmp_path / "service.yaml"), svc)
+    assert any(f.rule == "service-selects-no-pods" for f in indexed.findings)  # the workspace's Deployment: app=api
+    ws.update_file(str(DATA / "deployment.yaml"))  # a matching workload appears
+    assert not any(f.rule == "service-selects-no-pods"
+                   for f in ws.analyse(str(tmp_path / "service.yaml"), svc).findings)
 
 
 def test_index_in_a_process_equals_in_thread(tmp_path):
