@@ -112,9 +112,13 @@ def main():
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
               help="Most nodes (mappings, sequences, scalars) in one document (default: 1000000).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")
+@click.option("--fix", "fix", is_flag=True, help="Apply the safe fixes in place, then report what is left (docs/fixes.md).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) the fixes that change behaviour.")
+@click.option("--diff", "fix_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 if any).")
+@click.option("--check", "fix_check", is_flag=True, help="List the files fixes would change; write nothing (exit 1 if any).")
 def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_path, context_paths, crd_paths, schema_dirs,
           baseline, write_baseline, jobs, no_progress, quiet, no_color, no_schema, max_file_size, max_documents,
-          max_depth, max_aliases, max_nodes, debug):
+          max_depth, max_aliases, max_nodes, debug, fix=False, unsafe_fixes=False, fix_diff=False, fix_check=False):
     """Check manifests in PATHS (files, directories, or - for stdin)."""
     from . import report, schema
     from .runner import Options, run
@@ -164,8 +168,23 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
         from .progress import Progress
 
         options.progress = Progress(sys.stderr)
+    fixing = None
+    if fix or fix_diff or fix_check:  # the fix stage (kubelint/fix/command.py)
+        from .fix.command import FixRun
+
+        fixing = FixRun(paths, options, unsafe=unsafe_fixes, diff=fix_diff, check=fix_check)
+        try:
+            fixing.execute()
+        except Exception as exc:
+            _die(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", debug)
+        if fixing.done:
+            raise SystemExit(fixing.exit_code)
     try:
-        result = run(paths, options)
+        result = run(paths, options, stdin=fixing.stdin if fixing is not None else None)
+        if fixing is None:  # mark the findings that have a verified fix
+            from .fix.files import annotate
+
+            annotate(result, options, unsafe=unsafe_fixes)
     except Exception as exc:
         _die(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", debug)
     finally:
@@ -203,14 +222,32 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
         out = report.get("text").render(result, report.RenderOptions(color=color, quiet=quiet, excerpts=not quiet))
     else:
         out = reporter.render(result, render_opts)
-    if out:
+    if fixing is not None and fixing.uses_stdin:  # stdin: the fixed text on stdout, the report on stderr
+        click.echo(fixing.stdin_text or "", nl=False)
+        if out:
+            click.echo(out, nl=False, err=True)
+    elif out:
         click.echo(out, nl=False)
+    if fixing is not None:
+        click.echo(fixing.summary(), err=True)
     if result.fatal:
         raise SystemExit(2)
     threshold = fail_on or (config.fail_on if config and config.fail_on else None) or "warning"
     if threshold != "never" and result.max_rank() >= RANK[threshold]:
         raise SystemExit(1)
     raise SystemExit(0)
+
+
+def _fix_command(**kwargs):
+    kwargs["fix"] = True
+    return check.callback(**kwargs)
+
+
+main.add_command(click.Command(
+    "fix", params=[p for p in check.params if p.name != "fix"], callback=_fix_command,
+    help="Apply the safe fixes to manifests in PATHS (files, directories, or - for stdin: the fixed text goes to "
+         "stdout), then report what is left; `kubelint check --fix`. See docs/fixes.md.",
+    context_settings={"help_option_names": ["-h", "--help"]}))
 
 
 def _load_config(path, debug):

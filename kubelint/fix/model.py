@@ -13,7 +13,7 @@ integration reuses it for quick fixes).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Tuple
+from typing import Iterable, NamedTuple, Tuple
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,28 @@ class Fix:
             "applicability": "safe" if self.safe else "unsafe",
             "edits": [_edit_json(e, text) for e in self.edits],
         }
+
+
+class FindingFix(NamedTuple):
+    """A fix as a finding carries it to the reporters: positions resolved
+    against the file's text, replacement texts masked (never a secret)."""
+
+    title: str
+    applicability: str  # "safe" | "unsafe"
+    edits: Tuple[Tuple[int, int, int, int, str], ...]  # (start line, start col, end line, end col, new text), 1-based
+
+    @classmethod
+    def of(cls, fix: "Fix", text: str, mask=None) -> "FindingFix":
+        edits = []
+        for e in fix.edits:
+            (sl, sc), (el, ec) = e.range(text)
+            edits.append((sl, sc, el, ec, mask(e.new) if mask else e.new))
+        return cls(fix.title, "safe" if fix.safe else "unsafe", tuple(edits))
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "applicability": self.applicability,
+                "edits": [{"start": {"line": a, "column": b}, "end": {"line": c, "column": d}, "text": t}
+                          for a, b, c, d, t in self.edits]}
 
 
 def _edit_json(edit: Edit, text: str) -> dict:
