@@ -270,14 +270,19 @@ def rules_cmd(fmt, show_all):
 
     from .engine import catalogue
 
+    from .fix import fix_status
+
     entries = [e for e in catalogue().values() if show_all or e.source == "rules"]
     entries.sort(key=lambda e: (e.source != "rules", e.family, e.id))
     if fmt == "json":
-        click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source, "summary": e.summary} for e in entries], indent=2))
+        click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source, "summary": e.summary,
+                                 "fix": (fix_status(e.id) or ("none",))[0]} for e in entries], indent=2))
         return
     width = max((len(e.id) for e in entries), default=10)
     for e in entries:
-        click.echo(f"{e.id:<{width}}  {e.severity:<7}  {e.summary}")
+        fx = fix_status(e.id)
+        mark = {"safe": "fix   ", "unsafe": "unsafe"}.get(fx[0], "") if fx else ""
+        click.echo(f"{e.id:<{width}}  {e.severity:<7}  {mark:<6}  {e.summary}")
 
 
 @main.command()
@@ -296,6 +301,15 @@ def explain(rule):
         lines += ["Why:", _indent(e.rationale), ""]
     if e.remediation:
         lines += ["Fix:", _indent(e.remediation), ""]
+    from .fix import fix_status
+
+    fx = fix_status(e.id)
+    if fx is None:
+        lines += ["Automatic fix: none (fix it by hand)", ""]
+    elif fx[0] == "safe":
+        lines += ["Automatic fix (safe, `kubelint fix`):", _indent(fx[1]), ""]
+    else:
+        lines += ["Automatic fix (unsafe: changes behaviour, `kubelint fix --unsafe-fixes`):", _indent(fx[1]), ""]
     if e.kinds:
         lines += [f"Applies to: {', '.join(e.kinds)}", ""]
     if e.params:

@@ -70,15 +70,23 @@ def _workload(old_gv: str, kind: str) -> Callable[[dict], Optional[Ops]]:
                 return None  # nothing to derive the required selector from
             ops.append(("set", ("spec", "selector"), {"matchLabels": labels}))
         if kind == "Deployment" and old_gv == "extensions/v1beta1":
+            # extensions/v1beta1 defaulted both to 1.  With one replica
+            # (or none set) maxUnavailable 1 took the only Pod down on every
+            # rollout; apps/v1's 25% rounds down to 0 there, so that one is
+            # left to the new default (the rollout surges first instead).
+            replicas = spec.get("replicas", 1)
+            old = {"maxUnavailable": 1, "maxSurge": 1}
+            if not (isinstance(replicas, int) and replicas > 1):
+                del old["maxUnavailable"]
             strategy = spec.get("strategy")
             if strategy is None:
-                ops.append(("set", ("spec", "strategy"), {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 1}}))
+                ops.append(("set", ("spec", "strategy"), {"type": "RollingUpdate", "rollingUpdate": old}))
             elif isinstance(strategy, dict) and strategy.get("type", "RollingUpdate") == "RollingUpdate":
                 ru = strategy.get("rollingUpdate")
                 if ru is None:
-                    ops.append(("set", ("spec", "strategy", "rollingUpdate"), {"maxUnavailable": 1, "maxSurge": 1}))
+                    ops.append(("set", ("spec", "strategy", "rollingUpdate"), old))
                 elif isinstance(ru, dict):
-                    for k in ("maxUnavailable", "maxSurge"):
+                    for k in old:
                         if ru.get(k) is None:
                             ops.append(("set", ("spec", "strategy", "rollingUpdate", k), 1))
         if (kind, old_gv) in (("DaemonSet", "extensions/v1beta1"), ("StatefulSet", "apps/v1beta1")):

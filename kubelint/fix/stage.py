@@ -12,7 +12,9 @@ rules over the file's objects, inline suppressions and the configuration
 applied), and the fix is kept only if
 
 * the finding it fixes is gone, and
-* no finding appears that was not there before, object by object.  For an
+* no error or warning appears that was not there before, object by object
+  (new `info` advice does not block a fix: it may start to apply once a value
+  means what its author meant).  For an
   API migration "before" is the object read at the replacement apiVersion
   (only the apiVersion swapped): the old version was never validated, and
   findings the migration cannot touch (a typo in a container) are not the
@@ -32,7 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from ..findings import ERROR, Finding, format_path
+from ..findings import ERROR, INFO, Finding, format_path
 from ..loader import parse_text
 from .fixers import FIXERS, Target, to_fix
 from .model import Fix
@@ -88,9 +90,11 @@ class Analysis:
     def doc_of(self, obj):
         return self.docs().get(self.doc_pos.get(obj.doc_index))
 
-    def by_object(self) -> Dict[tuple, Counter]:
+    def by_object(self, blocking_info: bool = False) -> Dict[tuple, Counter]:
         out: Dict[tuple, Counter] = {}
         for it in self.items:
+            if it.finding.severity == INFO and not blocking_info:
+                continue
             out.setdefault(_okey(it.obj), Counter())[it.finding.rule] += 1
         for o in self.objects:
             out.setdefault(_okey(o), Counter())
@@ -197,8 +201,12 @@ class FixStage:
         after = self.analyse(path, new_text)
         if after is None:
             return None
-        before = a.by_object()
-        now = after.by_object()
+        # `info` findings are advice that may start to apply once a value
+        # means what its author meant (replicas: "3" -> 3 makes
+        # no-pod-disruption-budget relevant): they never block a fix.
+        target_info = it.finding.severity == INFO
+        before = a.by_object(target_info)
+        now = after.by_object(target_info)
         if set(before) != set(now):
             return None
         target = _okey(it.obj)
@@ -209,7 +217,7 @@ class FixStage:
             if base is None:
                 return None
             before = dict(before)
-            before[target] = base.by_object().get(target, Counter())
+            before[target] = base.by_object(target_info).get(target, Counter())
         gone = not any(i.finding.rule == it.finding.rule and i.finding.path == it.finding.path
                        for i in after.items if _okey(i.obj) == target)
         if not gone:

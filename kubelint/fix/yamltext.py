@@ -130,9 +130,18 @@ def render_value_lines(value: Any, step: int, dash: int) -> List[str]:
     return [ln[cut:] for ln in lines]
 
 
-def flow_text(value: Any) -> str:
-    """Any value in flow style: JSON, which is valid YAML flow too."""
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+def flow_text(value: Any, json_style: bool = False) -> str:
+    """Any value in flow style: plain YAML scalars where they read back
+    unchanged, else JSON (which is valid YAML flow too)."""
+    if json_style:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{scalar_text(str(k))}: {flow_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(flow_text(v) for v in value) + "]"
+    if isinstance(value, str) and any(c in value for c in ",[]{}#"):
+        return json.dumps(value, ensure_ascii=False)
+    return scalar_text(value)
 
 
 # ---------------------------------------------------------------------------
@@ -254,10 +263,13 @@ class TextDoc:
         if loc.in_flow or (not _is_scalar(n) and n.flow_style):
             if _is_scalar(n) and n.style in ("|", ">"):
                 raise CannotEdit("block scalar")
+            json_style = loc.key is not None and loc.key.style == '"'
+            if isinstance(value, str) and _is_scalar(n) and n.style in ('"', "'"):
+                return Edit(n.start_mark.index, n.end_mark.index, quoted(value, n.style))
             return Edit(n.start_mark.index, n.end_mark.index,
-                        flow_text(value) if isinstance(value, (dict, list)) else scalar_text(value, self.quote_style()))
+                        flow_text(value, json_style) if isinstance(value, (dict, list)) else scalar_text(value, self.quote_style()))
         if not collection:
-            text = scalar_text(value, self.quote_style()) if not isinstance(value, (dict, list)) else flow_text(value)
+            text = scalar_text(value, self.quote_style()) if not isinstance(value, (dict, list)) else flow_text(value, False)
             if _is_scalar(n):
                 if n.style in ("|", ">"):
                     raise CannotEdit("block scalar")
@@ -266,6 +278,8 @@ class TextDoc:
                         raise CannotEdit("empty item")
                     colon = self.text.find(":", loc.key.end_mark.index)
                     return Edit(colon + 1, colon + 1, " " + text)
+                if isinstance(value, str) and n.style in ('"', "'"):
+                    text = quoted(value, n.style)  # keep the value's quoting
                 return Edit(n.start_mark.index, n.end_mark.index, text)
             return Edit(n.start_mark.index, self.content_end(n), text)
         if _is_scalar(n):
@@ -301,12 +315,12 @@ class TextDoc:
             parts = []
             for key, value in entries:
                 ktext = json.dumps(key) if double else scalar_text(key)
-                parts.append(f"{ktext}: {flow_text(value) if isinstance(value, (dict, list)) else (json.dumps(value) if double else scalar_text(value))}")
+                parts.append(f"{ktext}: {flow_text(value, double)}")
             text = ", ".join(parts)
-            at = n.start_mark.index + 1
-            if n.value:
-                return Edit(at, at, " " + text + ",")
-            return Edit(at, at, text)
+            if n.value:  # after the last entry: `{a: 1}` -> `{a: 1, b: 2}`
+                at = self.content_end(n.value[-1][1])
+                return Edit(at, at, ", " + text)
+            return Edit(n.start_mark.index + 1, n.start_mark.index + 1, text)
         if not n.value:
             raise CannotEdit("empty block mapping")
         col = self.column(n.value[0][0].start_mark.index)

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Confirm the fix fixtures on a real kube-apiserver (not in CI).
+
+For every tests/fixes/NAME.before.yaml / NAME.after.yaml pair, runs
+``kubectl apply --dry-run=server --validate=strict`` on both and records the
+verdicts in tests/fixes/oracle-results.json: every "after" must be accepted
+(the fix produced what the server takes); a "before" of an API migration
+must be rejected (the removed version is not served).
+
+    scripts/apiserver-oracle.sh start      # (ORACLE_DIR, ports: see the script)
+    KUBECONFIG=$ORACLE_DIR/kubeconfig scripts/oracle_fix.py [--kubectl PATH]
+"""
+import argparse
+import json
+import pathlib
+import subprocess
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIXES = ROOT / "tests" / "fixes"
+NAMESPACES = ("monitoring", "apps")
+
+
+def verdict(kubectl: str, path: pathlib.Path):
+    p = subprocess.run([kubectl, "apply", "--dry-run=server", "--validate=strict", "-f", str(path)],
+                       capture_output=True, text=True, timeout=120)
+    out = (p.stdout + p.stderr).strip()
+    return ("accept" if p.returncode == 0 else "reject"), out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kubectl", default="kubectl")
+    args = ap.parse_args()
+    for ns in NAMESPACES:
+        subprocess.run([args.kubectl, "create", "namespace", ns], capture_output=True)
+    version = subprocess.run([args.kubectl, "version", "-o", "json"], capture_output=True, text=True).stdout
+    server = json.loads(version).get("serverVersion", {}).get("gitVersion") if version else None
+    results = {"server": server, "cases": {}}
+    for before in sorted(FIXES.glob("*.before.yaml")):
+        after = before.with_name(before.name.replace(".before.", ".after."))
+        b, bout = verdict(args.kubectl, before)
+        a, aout = verdict(args.kubectl, after)
+        results["cases"][before.name.replace(".before.yaml", "")] = {"before": b, "after": a, "after_output": aout}
+        print(f"{before.name:55} before={b:7} after={a}")
+    (FIXES / "oracle-results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
