@@ -11,6 +11,7 @@ must be rejected (the removed version is not served).
     KUBECONFIG=$ORACLE_DIR/kubeconfig scripts/oracle_fix.py [--kubectl PATH]
 """
 import argparse
+import hashlib
 import json
 import pathlib
 import subprocess
@@ -33,14 +34,16 @@ def main():
     args = ap.parse_args()
     for ns in NAMESPACES:
         subprocess.run([args.kubectl, "create", "namespace", ns], capture_output=True)
-    version = subprocess.run([args.kubectl, "version", "-o", "json"], capture_output=True, text=True).stdout
-    server = json.loads(version).get("serverVersion", {}).get("gitVersion") if version else None
+    # a kube-apiserver built from Go modules reports major/minor but no release tag
+    v = json.loads(subprocess.run([args.kubectl, "get", "--raw", "/version"], capture_output=True, text=True).stdout)
+    server = f"v{v['major']}.{v['minor']} (gitVersion {v.get('gitVersion')}; built from k8s.io/kubernetes v1.37.2 by scripts/apiserver-oracle.sh)"
     results = {"server": server, "cases": {}}
     for before in sorted(FIXES.glob("*.before.yaml")):
         after = before.with_name(before.name.replace(".before.", ".after."))
         b, bout = verdict(args.kubectl, before)
         a, aout = verdict(args.kubectl, after)
-        results["cases"][before.name.replace(".before.yaml", "")] = {"before": b, "after": a, "after_output": aout}
+        results["cases"][before.name.replace(".before.yaml", "")] = {"before": b, "after": a, "after_output": aout,
+                                                                       "after_sha256": hashlib.sha256(after.read_bytes()).hexdigest()}
         print(f"{before.name:55} before={b:7} after={a}")
     (FIXES / "oracle-results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
 

@@ -134,9 +134,54 @@ def fix_paths(paths, options, unsafe: bool = False, write_files: bool = True, st
     return out
 
 
+MASK = "******"
+
+
+def secret_lines(text: str) -> set:
+    """0-based numbers of the lines holding the values of a Secret's
+    ``data`` / ``stringData`` (never shown in a diff)."""
+    from .yamltext import compose_documents
+
+    out = set()
+    try:
+        docs = compose_documents(text)
+    except Exception:  # a text that does not compose: mask nothing here, the caller masks it all
+        return {-1}
+    for doc in docs.values():
+        root = doc.root
+        if not hasattr(root, "value") or not isinstance(root.value, list):
+            continue
+        kind = next((v.value for k, v in root.value if getattr(k, "value", None) == "kind" and isinstance(v.value, str)), None)
+        if kind != "Secret":
+            continue
+        for k, v in root.value:
+            if getattr(k, "value", None) in ("data", "stringData"):
+                out.update(range(v.start_mark.line, v.end_mark.line + 1))
+    return out
+
+
+def _masked_lines(text: str) -> list:
+    lines = text.splitlines(True)
+    hide = secret_lines(text)
+    if -1 in hide:
+        return [MASK + "\n" for _ in lines]
+    out = []
+    for i, ln in enumerate(lines):
+        if i in hide and ":" in ln:
+            head = ln.split(":", 1)[0]
+            out.append(f"{head}: {MASK}\n")
+        elif i in hide and ln.strip():
+            out.append(MASK + "\n")
+        else:
+            out.append(ln)
+    return out
+
+
 def unified_diff(outcome: FileOutcome, mask=None) -> str:
+    """The fixes as a unified diff; the values of Secrets are masked
+    (their lines show as changed, never their content)."""
     name = outcome.path
-    lines = difflib.unified_diff(outcome.original.splitlines(True), outcome.text.splitlines(True),
+    lines = difflib.unified_diff(_masked_lines(outcome.original), _masked_lines(outcome.text),
                                  fromfile=f"a/{name}" if name != STDIN_NAME and not os.path.isabs(name) else name,
                                  tofile=f"b/{name}" if name != STDIN_NAME and not os.path.isabs(name) else name)
     out = []
@@ -145,6 +190,10 @@ def unified_diff(outcome: FileOutcome, mask=None) -> str:
             ln += "\n\\ No newline at end of file\n"
         out.append(mask(ln) if mask else ln)
     return "".join(out)
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset)
 
 
 def annotate(result, options, unsafe: bool = False) -> int:
@@ -176,6 +225,9 @@ def annotate(result, options, unsafe: bool = False) -> int:
             continue
         body = text[1:] if text.startswith(_BOM) else text
         plans = stage.plan(path, body, unsafe)
+        hidden = secret_lines(body)
+        # a fix of a Secret's value would show the value: applied by `kubelint fix`, never reported
+        plans = {k: fx for k, fx in plans.items() if not any(_line_of(body, e.start) in hidden for e in fx.edits)}
         by_file[path] = {k: FindingFix.of(fx, text if body is text else body, mask) for k, fx in plans.items()}
     n = 0
     out = []
