@@ -128,8 +128,13 @@ def _confident(word: str, candidates: List[str]) -> Optional[str]:
     squashed = word.lower().replace("_", "").replace("-", "")
     if hit.lower() == squashed:
         return hit
-    near = [c for c in candidates if _distance(word.lower(), c.lower()) <= 2]
-    if near == [hit] and len(word) >= 4:
+    if len(word) < 4:
+        return None
+    # the single nearest candidate, within two edits, and strictly nearer
+    # than any other (cluserIP -> clusterIP, not clusterIPs; igress is as
+    # near to ingress as to egress: no fix)
+    dist = sorted((_distance(word.lower(), c.lower()), c) for c in candidates)
+    if dist and dist[0][0] <= 2 and dist[0][1] == hit and (len(dist) == 1 or dist[1][0] > dist[0][0]):
         return hit
     return None
 

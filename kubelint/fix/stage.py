@@ -13,6 +13,8 @@ applied), and the fix is kept only if
 
 * the finding it fixes is gone, and
 * no error or warning appears that was not there before, object by object
+  (a renamed key exposes its subtree to validation for the first time:
+  findings inside it are about text the fix did not touch and do not count)
   (new `info` advice does not block a fix: it may start to apply once a value
   means what its author meant).  For an
   API migration "before" is the object read at the replacement apiVersion
@@ -90,10 +92,12 @@ class Analysis:
     def doc_of(self, obj):
         return self.docs().get(self.doc_pos.get(obj.doc_index))
 
-    def by_object(self, blocking_info: bool = False) -> Dict[tuple, Counter]:
+    def by_object(self, blocking_info: bool = False, exempt=None) -> Dict[tuple, Counter]:
         out: Dict[tuple, Counter] = {}
         for it in self.items:
             if it.finding.severity == INFO and not blocking_info:
+                continue
+            if exempt is not None and exempt(it):
                 continue
             out.setdefault(_okey(it.obj), Counter())[it.finding.rule] += 1
         for o in self.objects:
@@ -205,11 +209,28 @@ class FixStage:
         # means what its author meant (replicas: "3" -> 3 makes
         # no-pod-disruption-budget relevant): they never block a fix.
         target_info = it.finding.severity == INFO
+        target = _okey(it.obj)
+        # A renamed key exposes its subtree to validation for the first
+        # time: findings inside it are about text the fix did not touch
+        # (they are reported, and fixed in turn when they have a fix).
+        # Likewise a safe fix that makes a value mean what its author wrote
+        # (replicas: "2" -> 2) exposes that value: findings about it
+        # (single-replica at spec.replicas) are the author's, not the fix's.
+        revealed = [format_path(tuple(op[1][:-1]) + (op[2],)) for op in ops if op[0] == "rename"]
+        # ... and the mapping it belongs to, whose meaning the key completes
+        # (a selector's matchLabels: pdb-selects-no-pods at spec.selector)
+        parents = {format_path(tuple(op[1][:-1])) for op in ops if op[0] == "rename" and len(op[1]) > 1}
+        if fix.safe and it.finding.rule != "removed-api":
+            revealed += [format_path(tuple(op[1])) for op in ops if op[0] in ("raw", "set")]
+
+        def exempt(i):
+            p = i.finding.path
+            return _okey(i.obj) == target and (p in parents or any(p == r or p.startswith((r + ".", r + "[")) for r in revealed))
+
         before = a.by_object(target_info)
-        now = after.by_object(target_info)
+        now = after.by_object(target_info, exempt if revealed or parents else None)
         if set(before) != set(now):
             return None
-        target = _okey(it.obj)
         if it.finding.rule == "removed-api":
             swap = [op for op in ops if op[0] == "set" and op[1] == ("apiVersion",)]
             swapped_fix = to_fix(fix.rule, fix.safe, fix.title, swap, it.obj, a.doc_of(it.obj)) if swap else None

@@ -328,7 +328,16 @@ class TextDoc:
         for key, value in entries:
             lines.extend(render_entry(key, value, self.step, self.dash))
         block = "".join(" " * col + ln + self.nl for ln in lines)
-        end = self.content_end(n)
+        try:
+            end = self.content_end(n)
+        except CannotEdit:
+            # the mapping ends in a block scalar (whose end is fuzzy): put the
+            # entries before the first key that starts its own line instead
+            for k, _ in n.value:
+                line_start = self.text.rfind("\n", 0, k.start_mark.index) + 1
+                if not self.text[line_start:k.start_mark.index].strip():
+                    return Edit(line_start, line_start, block)
+            raise
         nl_at = self.text.find("\n", end)
         if nl_at == -1:
             return Edit(len(self.text), len(self.text), self.nl + block[: -len(self.nl)])
