@@ -137,12 +137,13 @@ def threshold(files, repeat):
     import gc
 
     from kubelint import parallel
-    from kubelint.runner import Options, build_context
+    from kubelint.runner import build_context
+    from kubelint.settings import Settings
 
     parallel.MIN_PARALLEL_BYTES = 0
     parallel.MIN_PARALLEL_OBJECTS = 0
     gc.disable()
-    options = Options()
+    options = Settings()
     ctx = build_context(options)
     print("input       files objects | load serial  parallel  ratio | check serial  parallel  ratio")
     size, chosen, target = 0, [], 128 * 1024

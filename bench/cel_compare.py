@@ -112,7 +112,7 @@ def measure(lib, n):
     ok, wrong, failed = 0, [], []
     progs = []
     t0 = time.perf_counter()
-    for rule, value, want in CASES:
+    for rule, _value, _want in CASES:
         try:
             prog = prep(rule)
         except Exception as exc:  # noqa: BLE001
@@ -147,11 +147,19 @@ def measure(lib, n):
 
 _NO_CRD = """
 import sys
-sys.modules["kubelint.crd"] = None  # runner.build_context: ImportError -> no CRD stage
-from kubelint.runner import Options, run
-run([sys.argv[1]], Options())
+from kubelint import runner
+from kubelint.settings import Settings
+build = runner.build_context
+def without_crd(settings):  # the run without the CRD stage
+    ctx = build(settings)
+    ctx.stages = [s for s in ctx.stages if s.name != "crd"]
+    ctx.prepare = [s for s in ctx.prepare if s.name != "crd"]
+    ctx.stages[0].custom_kinds = None  # the schema stage asks the CRD stage about custom kinds
+    return ctx
+runner.build_context = without_crd
+runner.run([sys.argv[1]], Settings())
 """
-_WITH_CRD = _NO_CRD.replace('sys.modules["kubelint.crd"] = None', "pass")
+_WITH_CRD = _NO_CRD.replace("runner.build_context = without_crd", "pass")
 
 
 def corpus_ratio(corpus: str) -> None:
@@ -190,7 +198,7 @@ def corpus_ratio(corpus: str) -> None:
                 spent["crd"] += time.perf_counter() - t0
         setattr(crd.CrdStage, meth, wrapped)
     t0 = time.perf_counter()
-    runner.run([corpus], runner.Options())
+    runner.run([corpus], runner.Settings())
     total = time.perf_counter() - t0
     print(f"one run in-process: total {total:.2f} s, CRD stage {spent['crd']:.2f} s ({spent['crd'] / total:.0%}); "
           f"ratio total/(total - CRD stage) {total / (total - spent['crd']):.2f}")
@@ -204,7 +212,7 @@ def walker_vs_jsonschema(corpus: str) -> None:
 
     from kubelint import crd
     from kubelint.loader import Limits, iter_load
-    from kubelint.runner import objects_of
+    from kubelint.phases import objects_of
 
     objs = [o for loaded in iter_load([corpus], Limits()) for o in objects_of(loaded).objects]
     stage = crd.CrdStage("1.37", None, None)

@@ -48,7 +48,7 @@ from kubelint.fix.model import apply_edits  # noqa: E402
 from kubelint.fix.stage import FixStage  # noqa: E402
 from kubelint.fix.yamltext import CannotEdit  # noqa: E402
 from kubelint.loader import resolve_plain  # noqa: E402
-from kubelint.runner import Options  # noqa: E402
+from kubelint.settings import Settings  # noqa: E402
 
 SHARED = os.environ.get("KUBELINT_SHARED") or next(
     (p for p in (os.path.join(os.path.dirname(ROOT), "shared"), "/work/shared") if os.path.isdir(p)), "/work/shared")
@@ -267,7 +267,7 @@ def main(argv=None):
 
 def measure(sample=400, seed=14, per_file=1):
     rng = random.Random(seed)
-    stage = FixStage(Options())
+    stage = FixStage(Settings())
     corpus = _files(os.path.join(SHARED, "corpus"))
     if sample:
         corpus = sorted(rng.sample(corpus, min(sample, len(corpus))))

@@ -16,12 +16,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from kubelint.config import Config  # noqa: E402
-from kubelint.runner import Options, run  # noqa: E402
+from kubelint.runner import run  # noqa: E402
+from kubelint.settings import Settings  # noqa: E402
 
 
 def once(paths, config):
     t = time.perf_counter()
-    result = run(paths, Options(config=config, jobs=1))
+    result = run(paths, Settings(config=config, jobs=1))
     return time.perf_counter() - t, len(result.findings)
 
 

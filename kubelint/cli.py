@@ -5,6 +5,7 @@ Exit status: 0 no finding at or above ``--fail-on``; 1 such findings;
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import traceback
@@ -13,29 +14,42 @@ import click
 
 from . import __version__
 from .findings import RANK
-
-FAIL_ON = ("error", "warning", "info", "never")
-
-
-class _Exit(Exception):
-    def __init__(self, code: int):
-        self.code = code
+from .settings import FAIL_ON, NO_SCHEMA
 
 
-def _die(message: str, debug: bool = False) -> None:
-    from .mask import one_line, redact
+def _die(message: str, debug: bool = False, masker=None) -> None:
+    """``kubelint: error: MESSAGE`` (secrets of the run masked), exit status 2."""
+    from .mask import one_line
 
     if debug:
-        _print_traceback()
-    click.echo(f"kubelint: error: {one_line(redact(message))}", err=True)
+        _print_traceback(masker)
+    click.echo(f"kubelint: error: {one_line(_masked(message, masker))}", err=True)
     raise SystemExit(2)
 
 
-def _print_traceback() -> None:
+def _print_traceback(masker=None) -> None:
     """--debug: the traceback, with every secret of the run masked."""
-    from .mask import redact
+    click.echo(_masked(traceback.format_exc(), masker), err=True, nl=False)
 
-    click.echo(redact(traceback.format_exc()), err=True, nl=False)
+
+def _internal_error(exc: BaseException, debug: bool, masker=None) -> None:
+    """An unexpected exception: one line (or the traceback with --debug), exit status 2."""
+    from .mask import one_line
+
+    if debug:
+        _print_traceback(masker)
+    click.echo(f"kubelint: internal error: {type(exc).__name__}: {one_line(_masked(str(exc), masker))} "
+               "(run with --debug for details)", err=True)
+    raise SystemExit(2)
+
+
+def _masked(text: str, masker) -> str:
+    if masker is None:
+        return text
+    try:
+        return masker.text(text)
+    except Exception:  # pragma: no cover - never lose output to the safety net
+        return text
 
 
 class _Size(click.ParamType):
@@ -64,13 +78,8 @@ class _Group(click.Group):
         except KeyboardInterrupt:  # pragma: no cover - interactive
             click.echo("kubelint: interrupted", err=True)
             raise SystemExit(130)
-        except Exception as exc:  # pragma: no cover - safety net
-            from .mask import one_line, redact
-
-            if "--debug" in sys.argv:
-                _print_traceback()
-            click.echo(f"kubelint: internal error: {type(exc).__name__}: {one_line(redact(str(exc)))} (run with --debug for details)", err=True)
-            raise SystemExit(2)
+        except Exception as exc:  # pragma: no cover - safety net (check has its own, with the run's secrets)
+            _internal_error(exc, "--debug" in sys.argv)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,8 +91,10 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--kubernetes-version", "-k", metavar="1.NN", help="Kubernetes minor version to validate against (default: newest bundled).")
-@click.option("--format", "-f", "fmt", default=None, help="Output format: text, json, sarif, junit or github (default: text).")
+@click.option("--kubernetes-version", "-k", "kubernetes_version", metavar="1.NN",
+              help="Kubernetes minor version to validate against (default: newest bundled).")
+@click.option("--format", "-f", "format", default=None,
+              help="Output format: text, json, sarif, junit or github (default: text).")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
               help="Write the report in --format to FILE (atomically); the terminal still gets the text report.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None, help="Lowest severity that makes the exit status 1 (default: warning).")
@@ -99,7 +110,7 @@ def main():
 @click.option("--no-progress", is_flag=True, help="Never show a progress indicator.")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no source excerpts; nothing at all when clean.")
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
-@click.option("--no-schema", type=click.Choice(["info", "error", "off"]), default=None,
+@click.option("--no-schema", type=click.Choice(NO_SCHEMA), default=None,
               help="Severity of 'no schema for KIND' findings (default: info).")
 @click.option("--max-file-size", type=_Size(), default=None, metavar="SIZE",
               help="Largest input file read, e.g. 32MiB (default: 32MiB).")
@@ -111,117 +122,134 @@ def main():
               help="Most nodes a document may produce by expanding YAML aliases (default: 1000000).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
               help="Most nodes (mappings, sequences, scalars) in one document (default: 1000000).")
+@click.option("--pod-security-config", "pod_security_config", type=click.Path(dir_okay=False), default=None,
+              help="The cluster's PodSecurity admission configuration (defaults and exemptions), as the API server reads it.")
+@click.option("--profile", "-p", "profiles", multiple=True, metavar="NAME",
+              help="Rule set: recommended (default), pss-baseline, pss-restricted or all; repeatable or comma-separated.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")
 @click.option("--fix", "fix", is_flag=True, help="Apply the safe fixes in place, then report what is left (docs/fixes.md).")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) the fixes that change behaviour.")
 @click.option("--diff", "fix_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 if any).")
 @click.option("--check", "fix_check", is_flag=True, help="List the files fixes would change; write nothing (exit 1 if any).")
-def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_path, context_paths, crd_paths, schema_dirs,
-          baseline, write_baseline, jobs, no_progress, quiet, no_color, no_schema, max_file_size, max_documents,
-          max_depth, max_aliases, max_nodes, debug, fix=False, unsafe_fixes=False, fix_diff=False, fix_check=False):
+def check(paths, config_path, debug, **flags):
     """Check manifests in PATHS (files, directories, or - for stdin)."""
-    from . import report, schema
-    from .runner import Options, run
+    from .mask import Masker
+
+    fix_flags = {k: flags.pop(k, False) for k in ("fix", "unsafe_fixes", "fix_diff", "fix_check")}
+    masker = Masker()  # learns the run's secrets: every error line and traceback is masked with it
+    try:
+        settings = _settings(paths, config_path, debug, flags)
+        fixing = _fix(paths, settings, **fix_flags)
+        result = _run(paths, settings, masker, fixing.stdin if fixing is not None else None)
+        if fixing is None:  # mark the findings that have a verified fix (kubelint.fix)
+            from .fix.files import annotate
+
+            annotate(result, settings, unsafe=fix_flags["unsafe_fixes"])
+        if settings.write_baseline:
+            _write_baseline(result, settings, masker)
+        if settings.baseline:
+            result.findings = _known_findings(settings, masker).filter(result.findings)
+        _report(result, settings, masker, fixing)
+        raise SystemExit(_exit_status(result, settings))
+    except SystemExit:
+        raise
+    except Exception as exc:
+        _internal_error(exc, debug, masker)
+
+
+def _settings(paths, config_path, debug, flags):
+    """The run's settings: flags over the configuration file over defaults (kubelint.settings)."""
+    from . import settings as settings_mod
 
     config = _load_config(config_path, debug)
     if not paths:
         _die("no input: give files or directories to check, or - for stdin (e.g. `kubelint check k8s/`)")
-    kubernetes_version = kubernetes_version or (config.kubernetes_version if config else None)
-    if kubernetes_version is not None:
-        kv = str(kubernetes_version).lstrip("v")
-        if kv.count(".") == 2:
-            kv = kv.rsplit(".", 1)[0]
-        if kv not in schema.available_versions():
-            _die(f"unsupported --kubernetes-version {kubernetes_version!r}; bundled: {', '.join(schema.available_versions())}")
-        kubernetes_version = kv
-    fmt = fmt or "text"
+    limits = {field: flags.pop(flag) for field, flag in (("max_file_bytes", "max_file_size"),
+                                                        ("max_documents", "max_documents"), ("max_depth", "max_depth"),
+                                                        ("max_aliases", "max_aliases"), ("max_nodes", "max_nodes"))}
+    no_color, no_progress = flags.pop("no_color"), flags.pop("no_progress")
     try:
-        reporter = report.get(fmt)
-    except KeyError:
-        _die(f"unknown --format {fmt!r}; choose one of {', '.join(report.FORMATS)}")
-    options = Options(kubernetes_version=kubernetes_version, config=config, debug=debug)
-    if config is not None:
-        config.apply_options(options)
-    if namespace:
-        options.default_namespace = namespace
-    if no_schema:
-        options.no_schema_severity = no_schema
-    limit_overrides = {k: v for k, v in (("max_file_bytes", max_file_size), ("max_documents", max_documents),
-                                         ("max_depth", max_depth), ("max_aliases", max_aliases),
-                                         ("max_nodes", max_nodes)) if v is not None}
-    if limit_overrides:
-        import dataclasses
+        return settings_mod.build(config, debug=debug, color=False if no_color else None,
+                                  progress=False if no_progress else None,
+                                  limits={k: v for k, v in limits.items() if v is not None}, **flags)
+    except settings_mod.SettingsError as exc:
+        _die(str(exc))
 
-        options.limits = dataclasses.replace(options.limits, **limit_overrides)
-    options.context_paths.extend(context_paths)
-    options.crd_paths.extend(crd_paths)
-    options.schema_dirs.extend(schema_dirs)
-    if jobs is None:
-        from .parallel import default_jobs
 
-        jobs = default_jobs()
-    options.jobs = jobs
-    if options.jobs < 1:
-        _die("--jobs must be at least 1")
-    machine = fmt != "text"
-    if not no_progress and not machine and sys.stderr.isatty():
+def _fix(paths, settings, fix, unsafe_fixes, fix_diff, fix_check):
+    """--fix / --diff / --check (kubelint/fix/command.py): edit the files (the
+    check that follows reports what is left), or show the fixes and exit."""
+    if not (fix or fix_diff or fix_check):
+        return None
+    from .fix.command import FixRun
+
+    fixing = FixRun(paths, settings, unsafe=unsafe_fixes, diff=fix_diff, check=fix_check)
+    fixing.execute()
+    if fixing.done:
+        raise SystemExit(fixing.exit_code)
+    return fixing
+
+
+def _run(paths, settings, masker, stdin=None):
+    """The pipeline, with a progress indicator on a terminal."""
+    from .runner import run
+
+    progress = None
+    if settings.progress:
         from .progress import Progress
 
-        options.progress = Progress(sys.stderr)
-    fixing = None
-    if fix or fix_diff or fix_check:  # the fix stage (kubelint/fix/command.py)
-        from .fix.command import FixRun
-
-        fixing = FixRun(paths, options, unsafe=unsafe_fixes, diff=fix_diff, check=fix_check)
-        try:
-            fixing.execute()
-        except Exception as exc:
-            _die(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", debug)
-        if fixing.done:
-            raise SystemExit(fixing.exit_code)
+        progress = Progress(sys.stderr)
     try:
-        result = run(paths, options, stdin=fixing.stdin if fixing is not None else None)
-        if fixing is None:  # mark the findings that have a verified fix
-            from .fix.files import annotate
-
-            annotate(result, options, unsafe=unsafe_fixes)
+        return run(paths, settings, stdin, progress=progress, masker=masker)
     except Exception as exc:
-        _die(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", debug)
+        _die(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", settings.debug, masker)
     finally:
-        if options.progress is not None:
-            options.progress.close()
-    # Reports need no final pass: findings are masked in the runner and
-    # excerpts by SourceLines (kubelint.mask); tracebacks and error lines
-    # go through mask.redact.
-    if write_baseline:
-        from . import baseline as baseline_mod
+        if progress is not None:
+            progress.close()
 
-        try:
-            n = baseline_mod.write(write_baseline, result.findings)
-        except OSError as exc:
-            _die(f"cannot write baseline {write_baseline}: {exc.strerror or exc}")
-        click.echo(f"kubelint: recorded {n} finding{'s' if n != 1 else ''} in {write_baseline}", err=True)
-        raise SystemExit(2 if result.fatal else 0)
-    if baseline:
-        from . import baseline as baseline_mod
 
-        try:
-            known = baseline_mod.load(baseline)
-        except baseline_mod.BaselineError as exc:
-            _die(str(exc))
-        result.findings = known.filter(result.findings)
-    color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    render_opts = report.RenderOptions(color=color and not machine, quiet=quiet, excerpts=not quiet)
-    if output:
+def _write_baseline(result, settings, masker) -> None:
+    """--write-baseline: record the findings and exit (0, or 2 if some input could not be read)."""
+    from . import baseline
+
+    path = settings.write_baseline
+    try:
+        n = baseline.write(path, result.findings)
+    except OSError as exc:
+        _die(f"cannot write baseline {path}: {exc.strerror or exc}", masker=masker)
+    click.echo(f"kubelint: recorded {n} finding{'s' if n != 1 else ''} in {path}", err=True)
+    raise SystemExit(2 if result.fatal else 0)
+
+
+def _known_findings(settings, masker):
+    """--baseline: the recorded findings."""
+    from . import baseline
+
+    try:
+        return baseline.load(settings.baseline)
+    except baseline.BaselineError as exc:
+        _die(str(exc), masker=masker)
+
+
+def _report(result, settings, masker, fixing=None) -> None:
+    """The --format report on stdout, or in --output with the text report on stdout.
+
+    Reports need no final pass: findings are masked in the runner and
+    excerpts by SourceLines (kubelint.mask)."""
+    from . import report
+
+    terminal = report.RenderOptions(color=settings.color, quiet=settings.quiet, excerpts=not settings.quiet)
+    if settings.output:
         from .atomic import write_text
 
         try:
-            write_text(output, reporter.render(result, report.RenderOptions()))
+            write_text(settings.output, report.get(settings.format).render(result, report.RenderOptions()))
         except OSError as exc:
-            _die(f"cannot write {output}: {exc.strerror or exc}")
-        out = report.get("text").render(result, report.RenderOptions(color=color, quiet=quiet, excerpts=not quiet))
-    else:
-        out = reporter.render(result, render_opts)
+            _die(f"cannot write {settings.output}: {exc.strerror or exc}", masker=masker)
+        out = report.get("text").render(result, terminal)
+    else:  # colour is for the text report only
+        options = terminal if settings.format == "text" else dataclasses.replace(terminal, color=False)
+        out = report.get(settings.format).render(result, options)
     if fixing is not None and fixing.uses_stdin:  # stdin: the fixed text on stdout, the report on stderr
         click.echo(fixing.stdin_text or "", nl=False)
         if out:
@@ -230,12 +258,15 @@ def check(paths, kubernetes_version, fmt, output, fail_on, namespace, config_pat
         click.echo(out, nl=False)
     if fixing is not None:
         click.echo(fixing.summary(), err=True)
+
+
+def _exit_status(result, settings) -> int:
+    """2 if some input could not be read; 1 if a finding reaches --fail-on; else 0."""
     if result.fatal:
-        raise SystemExit(2)
-    threshold = fail_on or (config.fail_on if config and config.fail_on else None) or "warning"
-    if threshold != "never" and result.max_rank() >= RANK[threshold]:
-        raise SystemExit(1)
-    raise SystemExit(0)
+        return 2
+    if settings.fail_on != "never" and result.max_rank() >= RANK[settings.fail_on]:
+        return 1
+    return 0
 
 
 def _fix_command(**kwargs):
@@ -251,10 +282,8 @@ main.add_command(click.Command(
 
 
 def _load_config(path, debug):
-    try:
-        from . import config as config_mod
-    except ImportError:  # pragma: no cover - module not built yet
-        return None
+    from . import config as config_mod
+
     try:
         return config_mod.load(path, os.getcwd())
     except config_mod.ConfigError as exc:
@@ -269,19 +298,20 @@ def rules_cmd(fmt, show_all):
     import json as _json
 
     from .engine import catalogue
-
     from .fix import fix_status
 
     entries = [e for e in catalogue().values() if show_all or e.source == "rules"]
     entries.sort(key=lambda e: (e.source != "rules", e.family, e.id))
     if fmt == "json":
-        click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source, "summary": e.summary,
-                                 "fix": (fix_status(e.id) or ("none",))[0]} for e in entries], indent=2))
+        click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source,
+                                  "profiles": list(e.profiles) if e.source == "rules" else [], "summary": e.summary,
+                                  "fix": (fix_status(e.id) or ("none",))[0]}
+                                 for e in entries], indent=2))
         return
     width = max((len(e.id) for e in entries), default=10)
     for e in entries:
         fx = fix_status(e.id)
-        mark = {"safe": "fix   ", "unsafe": "unsafe"}.get(fx[0], "") if fx else ""
+        mark = {"safe": "fix", "unsafe": "unsafe"}[fx[0]] if fx else ""
         click.echo(f"{e.id:<{width}}  {e.severity:<7}  {mark:<6}  {e.summary}")
 
 
@@ -312,6 +342,9 @@ def explain(rule):
         lines += ["Automatic fix (unsafe: changes behaviour, `kubelint fix --unsafe-fixes`):", _indent(fx[1]), ""]
     if e.kinds:
         lines += [f"Applies to: {', '.join(e.kinds)}", ""]
+    if e.source == "rules":
+        sets = ", ".join(e.profiles) if e.profiles else "none (opt-in: enable it by id or use --profile all)"
+        lines += [f"Profiles: {sets}" + (" (an error: on whatever the profile)" if e.severity == "error" else ""), ""]
     if e.params:
         lines += ["Parameters (set under rules.<id>.params in .kubelint.yaml):"]
         for k, v in e.params.items():

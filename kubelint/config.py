@@ -13,8 +13,10 @@ table has the same keys)::
     exclude: [charts/, "*.tmpl.yaml"]   # paths not checked (relative to this file)
     crd: [crds/]                   # like --crd: CRD files/directories used as schemas (relative to this file)
     schema-dir: [schemas/]         # like --schema-dir: JSON-schema catalogues for custom resources
+    profile: [recommended, pss-baseline]  # rule sets (default: recommended); see docs/rules.md
+    pod-security-config: admission.yaml  # the cluster's PodSecurity defaults and exemptions (docs/pod-security.md)
     disable: [writable-root-filesystem]  # rule ids ("all" = every concept rule)
-    enable: [run-as-root]          # re-enable after disable: [all]
+    enable: [run-as-root]          # turn on an opt-in rule, or re-enable after disable: [all]
     rules:
       nodeport-service: off        # off, or a severity: error, warning, info
       single-replica:
@@ -24,26 +26,36 @@ table has the same keys)::
 
 A bad key or value is a :class:`ConfigError` naming the file and line (and
 the closest valid key); the command line exits with status 2.
+
+The published JSON Schema of this format is ``kubelint/data/config.schema.json``
+(:data:`SCHEMA_FILE`; editors use it through a ``# yaml-language-server:
+$schema=...`` line).  Every configuration is validated against it with
+jsonschema after the checks here, which know the rule catalogue and give
+the closest valid key; a key added here must be added there too
+(tests/test_config_schema.py keeps the two in agreement).
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Dict, List, Optional, Set, Tuple
 
 import yaml
 
 from .findings import SEVERITIES
+from .settings import FAIL_ON
 from .suggest import did_you_mean
 
 FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
-FAIL_ON = ("error", "warning", "info", "never")
+SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "config.schema.json")
 MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
                      "missing-hpa-target-ref")
 TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir",
-            "limits")
+            "limits", "profile", "pod-security-config")
 # `limits:` keys -> kubelint.loader.Limits fields (the --max-* flags win);
 # the least each may be set to.
 LIMIT_KEYS = {"max-file-size": ("max_file_bytes", 1), "max-documents": ("max_documents", 1),
@@ -56,11 +68,16 @@ class ConfigError(Exception):
     pass
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
+    """A parsed configuration file.  :func:`kubelint.settings.build` takes
+    its run settings (version, namespace, fail-on, limits, crd, schema-dir);
+    the rest is the rule policy that :class:`~kubelint.engine.RuleSet`
+    (:meth:`apply`) and the runner (:meth:`excluded`, :meth:`filter`) use."""
+
     path: str = ""
     base_dir: str = "."
-    kubernetes_version: Optional[str] = None
+    kubernetes_version: Optional[str] = None  # as written ("v1.33.2"); kubelint.settings.minor_version normalises
     namespace: Optional[str] = None
     fail_on: Optional[str] = None
     missing_refs: bool = True
@@ -73,6 +90,8 @@ class Config:
     crd: List[str] = field(default_factory=list)  # schema sources for custom resources (kubelint/crd.py)
     schema_dir: List[str] = field(default_factory=list)
     limits: Dict[str, int] = field(default_factory=dict)  # kubelint.loader.Limits field -> value
+    profiles: Tuple[str, ...] = ()  # `profile:` rule sets (kubelint.engine.PROFILES); () = recommended
+    pod_security_config: Optional[str] = None  # the cluster's PodSecurity admission configuration (relative to this file)
 
     # -- effects ------------------------------------------------------------
     def disabled(self) -> Set[str]:
@@ -87,26 +106,31 @@ class Config:
             out |= set(MISSING_REF_RULES)
         return out - self.enable
 
+    def enabled_ids(self) -> Set[str]:
+        """Rule ids turned on by id (opt-in rules, rules outside the profile); "all" = every concept rule."""
+        from .engine import catalogue
+
+        if "all" in self.enable:
+            return {rid for rid, e in catalogue().items() if e.source == "rules"}
+        return set(self.enable)
+
     def apply(self, ruleset) -> None:
         """Called by :class:`kubelint.engine.RuleSet`: enabled rules, severities, params."""
         ruleset.enabled -= self.disabled()
+        ruleset.enabled |= self.enabled_ids()
         for rid, sev in self.severity.items():
             ruleset.severity[rid] = sev
         for rid, params in self.params.items():
             ruleset.params.setdefault(rid, {}).update(params)
 
-    def apply_options(self, options) -> None:
-        if self.namespace:
-            options.default_namespace = self.namespace
-        if self.limits:
-            import dataclasses
-
-            options.limits = dataclasses.replace(options.limits, **self.limits)
-        for paths, target in ((self.crd, options.crd_paths), (self.schema_dir, options.schema_dirs)):
-            for path in paths:
-                full = path if os.path.isabs(path) else os.path.normpath(os.path.join(self.base_dir, path))
-                if full not in target:
-                    target.append(full)
+    def paths(self, paths: List[str]) -> Tuple[str, ...]:
+        """``crd:`` or ``schema-dir:`` entries relative to this file's directory, each once."""
+        out: List[str] = []
+        for path in paths:
+            full = path if os.path.isabs(path) else os.path.normpath(os.path.join(self.base_dir, path))
+            if full not in out:
+                out.append(full)
+        return tuple(out)
 
     def excluded(self, path: str) -> bool:
         """Files not checked: the ``exclude`` patterns, and this configuration file itself."""
@@ -210,7 +234,39 @@ def load(path: Optional[str], cwd: str) -> Optional[Config]:
 
 def parse(text: str, path: str = ".kubelint.yaml", kind: str = "yaml") -> Config:
     data, lines = (_parse_toml if kind == "toml" else _parse_yaml)(text, path)
-    return _build(data, lines, path)
+    config = _build(data, lines, path)
+    _check_schema(data, lines, path)
+    return config
+
+
+@lru_cache(maxsize=1)
+def schema_validator():
+    """A jsonschema validator of :data:`SCHEMA_FILE` (the schema itself is
+    checked against its meta-schema by the tests, not at every run)."""
+    import json
+
+    import jsonschema
+
+    with open(SCHEMA_FILE, encoding="utf-8") as fh:
+        schema = json.load(fh)
+    # A key kubelint reads that the file does not describe yet is left to the
+    # checks here (tests/test_config_schema.py fails until it is described).
+    for key in TOP_KEYS:
+        schema["properties"].setdefault(key, {})
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _check_schema(data, lines, path) -> None:
+    """The published schema's verdict, at the file and line of the offending key."""
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(schema_validator().iter_errors(data))
+    if error is None:
+        return
+    where = tuple(error.absolute_path)
+    line = next((lines[where[:n]] for n in range(len(where), -1, -1) if where[:n] in lines), 1)
+    field = ".".join(str(p) for p in where) or "configuration"
+    raise ConfigError(f"{path}:{line}: {field}: {error.message} (schema: {os.path.basename(SCHEMA_FILE)})")
 
 
 def _parse_yaml(text: str, path: str):
@@ -253,10 +309,7 @@ def _construct(node):
 
 
 def _parse_toml(text: str, path: str):
-    try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python < 3.11
-        import tomli as tomllib  # type: ignore
+    import tomllib
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -303,6 +356,7 @@ def _build(data, lines, path) -> Config:
         raise err((), "configuration must be a mapping of settings (see docs/configuration.md)")
     cat = catalogue()
     cfg = Config(path=path, base_dir=os.path.dirname(os.path.abspath(path)))
+    top = {}  # the settings that are not collections (Config is frozen: set once, below)
 
     def rule_id(value, p):
         if not isinstance(value, str):
@@ -327,26 +381,25 @@ def _build(data, lines, path) -> Config:
                 raise err(p, f'kubernetes-version {value!r} is a number (YAML reads 1.30 as 1.3): quote it, e.g. "1.30"')
             if not isinstance(value, str) or not re.fullmatch(r"v?1\.\d+(\.\d+)?", value):
                 raise err(p, f'kubernetes-version must be a quoted version such as "1.33", found {value!r}')
-            v = value.lstrip("v")
-            cfg.kubernetes_version = v.rsplit(".", 1)[0] if v.count(".") == 2 else v
+            top["kubernetes_version"] = value
         elif key == "namespace":
             if not isinstance(value, str) or not _NAMESPACE.match(value):
                 raise err(p, f"namespace must be a namespace name (lower-case DNS label), found {value!r}")
-            cfg.namespace = value
+            top["namespace"] = value
         elif key == "fail-on":
             if value is False:  # YAML 1.1 reads `never`? no, but `off`/`no` are false
                 value = "never"
             if value not in FAIL_ON:
                 raise err(p, f'fail-on must be one of {", ".join(FAIL_ON)}, found {value!r}{did_you_mean(str(value), FAIL_ON)}')
-            cfg.fail_on = value
+            top["fail_on"] = value
         elif key == "missing-refs":
             if not isinstance(value, bool):
                 raise err(p, f"missing-refs must be true or false, found {value!r}")
-            cfg.missing_refs = value
+            top["missing_refs"] = value
         elif key == "exclude":
-            cfg.exclude = str_list(value, p, "exclude")
+            top["exclude"] = str_list(value, p, "exclude")
         elif key in ("crd", "schema-dir"):
-            setattr(cfg, key.replace("-", "_"), str_list(value, p, key))
+            top[key.replace("-", "_")] = str_list(value, p, key)
         elif key == "limits":
             if not isinstance(value, dict):
                 raise err(p, f"limits must be a mapping of {', '.join(LIMIT_KEYS)} to numbers")
@@ -366,6 +419,12 @@ def _build(data, lines, path) -> Config:
                 if not isinstance(n, int) or isinstance(n, bool) or n < least or (most and n > most):
                     raise err(lp, f"{name} must be a whole number from {least}{f' to {most:,}' if most else ''}, found {n!r}")
                 cfg.limits[target] = n
+        elif key == "pod-security-config":
+            if not isinstance(value, str) or not value:
+                raise err(p, "pod-security-config must be the path of a PodSecurityConfiguration or AdmissionConfiguration file")
+            top["pod_security_config"] = value
+        elif key == "profile":
+            top["profiles"] = parse_profiles(value, lambda msg: err(p, msg))
         elif key in ("disable", "enable"):
             ids = str_list(value, p, key)
             for i, rid in enumerate(ids):
@@ -380,7 +439,21 @@ def _build(data, lines, path) -> Config:
                 if rid == "all":
                     raise err(rp, 'use `disable: [all]` to turn every concept rule off')
                 _rule_setting(cfg, cat[rid], setting, rp, err)
-    return cfg
+    return dataclasses.replace(cfg, **top)
+
+
+def parse_profiles(value, fail) -> Tuple[str, ...]:
+    """``profile:`` / ``--profile``: a name, a comma-separated string or a list of names."""
+    from .engine import PROFILES
+
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise fail(f"profile must be a profile name or a list of them ({', '.join(PROFILES)})")
+    for v in value:
+        if v not in PROFILES:
+            raise fail(f'unknown profile "{v}"{did_you_mean(v, PROFILES)}; valid: {", ".join(PROFILES)}')
+    return tuple(dict.fromkeys(value))
 
 
 def _rule_setting(cfg, entry, setting, p, err):

@@ -52,8 +52,10 @@ import re
 import weakref
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from . import catalogue_schema
 from .findings import ERROR, INFO, WARNING, Problem, format_path
 from .model import type_name
+from .settings import Settings
 from .suggest import did_you_mean
 
 CRD_GROUP = "apiextensions.k8s.io"
@@ -1079,14 +1081,13 @@ class CrdStage:
     # A CEL rule that cannot be evaluated is reported once per run (cel.Rule.reported).
     once_per_message = frozenset({RULE_SKIPPED})
 
-    def __init__(self, version: str, options=None, schema_stage=None):
+    def __init__(self, version: str, settings: Optional[Settings] = None, schema_stage=None):
         self.version = version
-        self.options = options
+        self.settings = settings = settings or Settings()
         self.schema_stage = schema_stage
         self.crds: Dict[Tuple[str, str], List[Crd]] = {}
-        # --schema-dir, and schema-dir: in .kubelint.yaml (Config.apply_options adds those)
-        dirs = list(getattr(options, "schema_dirs", None) or ())
-        self.catalogues = [Catalogue(d) for d in dirs]
+        # schema-dir: in .kubelint.yaml, then --schema-dir (kubelint.settings.build)
+        self.catalogues = [Catalogue(d) for d in settings.schema_dirs]
         self._catalogue_nodes: Dict[Tuple[str, str, str], Optional[tuple]] = {}  # (path, Node or None, error)
         self._reported_unreadable = set()
         self.walker = Walker(self)
@@ -1133,7 +1134,8 @@ class CrdStage:
             try:
                 with open(path, encoding="utf-8") as fh:
                     data = json.load(fh)
-                hit = (path, compile_schema(data), None)
+                # JSON-Schema features the walker lacks ($ref, ...): jsonschema (kubelint/catalogue_schema.py)
+                hit = (path, catalogue_schema.full_schema(data, path, cat.root) or compile_schema(data), None)
             except (OSError, ValueError, RecursionError) as exc:
                 hit = (path, None, f"{type(exc).__name__}: {exc}")
                 continue
@@ -1199,11 +1201,14 @@ class CrdStage:
                                                    f'kubectl fails with "no matches for kind" unless the cluster has another CRD for it', UNKNOWN_KIND, WARNING))
             return problems
         if hit[1] is None:
-            sev = getattr(self.options, "no_schema_severity", "info") or "info"
+            sev = self.settings.no_schema_severity
             if sev != "off" and (obj.group, obj.version, obj.kind) not in self._reported_unreadable:
                 self._reported_unreadable.add((obj.group, obj.version, obj.kind))
                 problems.append(Problem(("kind",), f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {hit[0]} cannot be read ({hit[2]}); "
                                                    "not validated. Fix or regenerate the file", "no-schema", ERROR if sev == "error" else INFO))
+        elif isinstance(hit[1], catalogue_schema.FullSchema):
+            problems.extend(hit[1].problems(obj, self.settings.no_schema_severity))
+            self._metadata(obj, _ANY, problems)
         else:
             self._validate(obj, hit[1], problems)
         return problems

@@ -32,7 +32,7 @@ from typing import Iterable, Iterator, List, Optional, Tuple
 
 import yaml
 
-from .findings import ERROR, INFO, WARNING, Finding
+from .findings import ERROR, WARNING, Finding
 
 try:  # pragma: no cover - exercised implicitly
     _BaseLoader = yaml.CSafeLoader
@@ -40,9 +40,6 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
-# --debug (and the fuzz targets): loader bugs raise instead of becoming an
-# internal-error finding on the file.
-DEBUG = False
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
@@ -698,7 +695,7 @@ class _Builder:
             self.decodes += 1
             value, vshadow = build(value_node, depth + 1)
             if skey in shadow and (merged is None or skey not in merged):
-                fl, fc = shadow[skey][0], shadow[skey][1]
+                fl = shadow[skey][0]
                 shown = f"'{skey}'" if text == skey else f"'{text}' (read by kubectl as '{skey}')"
                 self.problems.append(Finding(
                     "yaml-duplicate-key", WARNING,
@@ -987,8 +984,10 @@ def _long_key(text: str, mark) -> bool:
     return idx - start > 1024 and text.find(": ", start, idx) == -1
 
 
-def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
-    """Read, decode and parse one input (``-`` is stdin)."""
+def load_file(path: str, limits: Limits = Limits(), stdin=None, debug: bool = False) -> LoadedFile:
+    """Read, decode and parse one input (``-`` is stdin).  With ``debug``
+    (``--debug``, the fuzz targets) a loader bug raises instead of becoming
+    an internal-error finding on the file."""
     display = STDIN_NAME if path == STDIN else path
     try:
         data = read_bytes(path, limits, stdin)
@@ -1009,7 +1008,7 @@ def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
                                        "file too large or too deeply nested to decode in the memory available; "
                                        "lower --max-file-size / --max-nodes / --max-depth", display, 1, 1))
     except Exception as exc:  # a loader bug must not end the run: the other files are still checked
-        if DEBUG:
+        if debug:
             raise
         loaded = LoadedFile(display, fatal=True)
         loaded.problems.append(Finding("internal-error", ERROR,
@@ -1020,11 +1019,11 @@ def load_file(path: str, limits: Limits = Limits(), stdin=None) -> LoadedFile:
     return loaded
 
 
-def iter_load(paths: Iterable[str], limits: Limits = Limits(), stdin=None) -> Iterator[LoadedFile]:
+def iter_load(paths: Iterable[str], limits: Limits = Limits(), stdin=None, debug: bool = False) -> Iterator[LoadedFile]:
     for path, error in discover(paths):
         if error is not None:
             lf = LoadedFile(path, fatal=True)
             lf.problems.append(Finding(error.rule, ERROR, error.message, path, 1, 1))
             yield lf
             continue
-        yield load_file(path, limits, stdin)
+        yield load_file(path, limits, stdin, debug)

@@ -26,8 +26,9 @@ How it is masked (:class:`Masker`, built by the runner for every run):
   scalars included), and the value of any ``key: value`` line whose key
   looks like a credential; in a file that could not be parsed but looks
   like a Secret, every value;
-* ``--debug`` tracebacks and ``kubelint: error:`` lines (:func:`redact`):
-  secrets anywhere.  Rendered reports need no final pass: all they show is
+* ``--debug`` tracebacks and ``kubelint: error:`` lines (:meth:`Masker.text`
+  of the masker the command line hands to ``runner.run``): secrets anywhere.
+  Rendered reports need no final pass: all they show is
   masked before a reporter runs.
 
 Only :func:`distinctive` secrets (at least :data:`MIN_LENGTH` characters,
@@ -492,26 +493,3 @@ class Masker:
             hit = path not in self.spans and lines is not None and bool(_SECRET_KIND.search("\n".join(lines[:5000])))
             self._secretish[path] = hit
         return hit
-
-
-# ---------------------------------------------------------------------------
-# The active masker (--debug tracebacks and the CLI's error lines)
-
-_ACTIVE = Masker()
-
-
-def activate(masker: Masker) -> None:
-    global _ACTIVE
-    _ACTIVE = masker
-
-
-def active() -> Masker:
-    return _ACTIVE
-
-
-def redact(text: str) -> str:
-    """``text`` with every secret of the current run masked."""
-    try:
-        return _ACTIVE.text(text)
-    except Exception:  # pragma: no cover - never lose output to the safety net
-        return text

@@ -20,18 +20,25 @@ them over the corpus).  Small inputs run serially: forking costs more than
 it saves below :data:`MIN_PARALLEL_BYTES` of input (phase 1) or
 :data:`MIN_PARALLEL_OBJECTS` objects (phase 3), measured in bench/.
 Platforms without ``fork`` (Windows) always run serially.
+
+No run state lives in this module's globals: phase 1 sends each worker its
+paths, limits and ``--debug`` in the task; phase 3 hands the object index
+and the run context to the workers through the pool initializer (inherited
+by ``fork``, never pickled), which keeps them in :data:`_WORKER`, set only
+inside worker processes.
 """
 from __future__ import annotations
 
+import functools
 import marshal
 import os
 import re
 from typing import Callable, List, Optional
 
-from . import mask
-from .loader import STDIN, LoadedFile, Limits, discover, iter_load, load_file
 from .findings import Finding
+from .loader import STDIN, Limits, LoadedFile, discover, iter_load, load_file
 from .model import KubeObject
+from .phases import FileResult, RunContext, check_objects, objects_of
 
 # Break-even points, from CPU time measured on 2 cores (bench/README.md,
 # `bench/bench.py --threshold`): forked loading costs ~35% more CPU than
@@ -50,13 +57,6 @@ MIN_PARALLEL_OBJECTS = 3000
 _INDEX = re.compile(r"\[\d+\]")
 
 
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _fork_context():
     # multiprocessing and concurrent.futures are imported only by runs that
     # go parallel: they cost a one-file run ~25 ms of start-up.
@@ -68,13 +68,15 @@ def _fork_context():
         return None
 
 
-def _ordered_map(fn, chunks, jobs, mp):
+def _ordered_map(fn, chunks, jobs, mp, initializer=None, initargs=()):
     """Yield ``(chunk, fn(chunk))`` in order, computed by ``jobs`` forked
-    workers.  A worker that dies (killed, out of memory, a crash in C code)
-    raises :class:`BrokenProcessPool` here instead of hanging the run."""
+    workers (each first runs ``initializer(*initargs)``).  A worker that dies
+    (killed, out of memory, a crash in C code) raises
+    :class:`BrokenProcessPool` here instead of hanging the run."""
     from concurrent.futures import ProcessPoolExecutor
 
-    executor = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)) or 1, mp_context=mp)
+    executor = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)) or 1, mp_context=mp,
+                                   initializer=initializer, initargs=initargs)
     try:
         yield from zip(chunks, executor.map(fn, chunks))
     finally:
@@ -84,27 +86,18 @@ def _ordered_map(fn, chunks, jobs, mp):
 # ---------------------------------------------------------------------------
 # Phase 1: load
 
-# Set in the parent just before forking; read by the workers.
-_LOAD_PATHS: List[str] = []
-_LOAD_LIMITS: Optional[Limits] = None
+def _load_chunk(limits: Limits, debug: bool, chunk):
+    """A worker's task: ``chunk`` is ``[(index, path), ...]``."""
+    return [_load_one(path, limits, debug) for _, path in chunk]
 
 
-def _load_one(index: int):
-    loaded = load_file(_LOAD_PATHS[index], _LOAD_LIMITS)
-    from .runner import objects_of
-
-    fr = objects_of(loaded)
+def _load_one(path: str, limits: Limits, debug: bool):
+    fr = objects_of(load_file(path, limits, debug=debug))
     blob = marshal.dumps([(o.data, o.shadow, o.doc_index, o.item_index) for o in fr.objects])
     return fr.path, blob, fr.findings, fr.documents, fr.fatal, fr.directives, fr.secrets
 
 
-def _load_chunk(indices):
-    return [_load_one(i) for i in indices]
-
-
 def _rebuild(packed, context_only: bool):
-    from .runner import FileResult
-
     path, blob, findings, documents, fatal, directives, secrets = packed
     fr = FileResult(path, findings, fatal=fatal)
     fr.documents = documents
@@ -135,30 +128,25 @@ def _input_bytes(entries) -> int:
 
 
 def load_all(paths, limits: Limits, jobs: int, stdin=None, context_only: bool = False,
-             progress: Optional[Callable] = None) -> list:
-    """Phase 1 for ``paths``: a :class:`~kubelint.runner.FileResult` per
+             progress: Optional[Callable] = None, debug: bool = False) -> list:
+    """Phase 1 for ``paths``: a :class:`~kubelint.phases.FileResult` per
     input file, in input order (as ``iter_load`` + ``objects_of``)."""
-    from .runner import objects_of
-
     entries = list(discover(paths))
     total = len(entries)
     if jobs > 1 and total > 1 and _input_bytes(entries) >= MIN_PARALLEL_BYTES:
         ctx = _fork_context()
         if ctx is not None:
-            return _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx)
+            return _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx, debug)
     out = []
-    for n, loaded in enumerate(iter_load(paths, limits, stdin), 1):
+    for n, loaded in enumerate(iter_load(paths, limits, stdin, debug=debug), 1):
         out.append(objects_of(loaded, context_only))
         if progress is not None:
             progress(n, total, "loading")
     return out
 
 
-def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx) -> list:
-    global _LOAD_PATHS, _LOAD_LIMITS
+def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx, debug) -> list:
     from concurrent.futures.process import BrokenProcessPool
-
-    from .runner import objects_of
 
     work = [i for i, (path, error) in enumerate(entries) if error is None and path != STDIN]
     results: list = [None] * len(entries)
@@ -166,17 +154,16 @@ def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx) ->
         if error is not None:
             results[i] = objects_of(_error_file(path, error), context_only)
         elif path == STDIN:
-            results[i] = objects_of(load_file(path, limits, stdin), context_only)
-    _LOAD_PATHS = [path for path, _ in entries]
-    _LOAD_LIMITS = limits
+            results[i] = objects_of(load_file(path, limits, stdin, debug=debug), context_only)
     chunk = max(1, min(16, len(work) // (jobs * 8) or 1))
-    chunks = [work[i:i + chunk] for i in range(0, len(work), chunk)]
+    chunks = [[(i, entries[i][0]) for i in work[n:n + chunk]] for n in range(0, len(work), chunk)]
     done = len(entries) - len(work)
+    task = functools.partial(_load_chunk, limits, debug)
     try:
-        for indices, packed in _ordered_map(_load_chunk, chunks, jobs, ctx):
-            for i, p in zip(indices, packed):
+        for pairs, packed in _ordered_map(task, chunks, jobs, ctx):
+            for (i, _), p in zip(pairs, packed):
                 results[i] = _rebuild(p, context_only)
-            done += len(indices)
+            done += len(pairs)
             if progress is not None:
                 progress(done, len(entries), "loading")
     except BrokenProcessPool:
@@ -184,41 +171,40 @@ def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx) ->
         # (a file that crashes the parser then fails as it would serially).
         for i in work:
             if results[i] is None:
-                results[i] = objects_of(load_file(entries[i][0], limits), context_only)
-    finally:
-        _LOAD_PATHS, _LOAD_LIMITS = [], None
+                results[i] = objects_of(load_file(entries[i][0], limits, debug=debug), context_only)
     return results
 
 
 # ---------------------------------------------------------------------------
 # Phase 3: per-object checks
 
-_CHECK_INPUTS: list = []
-_CHECK_CTX = None
+# (inputs, run context): set by the pool initializer, only in worker processes.
+_WORKER: Optional[tuple] = None
+
+
+def _start_worker(inputs: list, ctx: RunContext) -> None:
+    global _WORKER
+    _WORKER = (inputs, ctx)
 
 
 def _check_chunk(indices):
-    from .runner import check_objects
-
+    inputs, ctx = _WORKER
     out = []
     for i in indices:
-        fr = _CHECK_INPUTS[i]
+        fr = inputs[i]
         before, known = len(fr.findings), len(fr.secrets)
-        check_objects(fr, _CHECK_CTX)
+        check_objects(fr, ctx)
         out.append((fr.findings[before:], fr.fatal, fr.secrets[known:]))
     return out
 
 
-def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] = None) -> None:
+def check_all_files(inputs: list, ctx: RunContext, jobs: int, progress: Optional[Callable] = None) -> None:
     """Run every per-object stage over ``inputs`` (in place), in parallel
     when it pays."""
-    global _CHECK_INPUTS, _CHECK_CTX
-    from .runner import check_objects
-
     total = len(inputs)
     objects = sum(len(fr.objects) for fr in inputs)
     fork = None
-    if jobs > 1 and objects >= MIN_PARALLEL_OBJECTS and total >= 2 and not ctx.options.debug:
+    if jobs > 1 and objects >= MIN_PARALLEL_OBJECTS and total >= 2 and not ctx.settings.debug:
         fork = _fork_context()
     if fork is None:
         for n, fr in enumerate(inputs, 1):
@@ -226,11 +212,41 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
             if progress is not None:
                 progress(n, total, "checking")
         return
+    _check_parallel(inputs, ctx, jobs, progress, fork, objects)
+
+
+def _check_parallel(inputs: list, ctx: RunContext, jobs: int, progress, fork, objects: int) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
     work = [i for i, fr in enumerate(inputs) if fr.objects]
-    # Slices of about equal object counts, several per worker.
-    target = max(1, objects // (jobs * 8))
+    chunks = _slices(inputs, work, max(1, objects // (jobs * 8)))
+    done = len(inputs) - len(work)
+    once = _Once(ctx.stages)
+    checked = set()
+    try:
+        for indices, results in _ordered_map(_check_chunk, chunks, jobs, fork, _start_worker, (inputs, ctx)):
+            for i, (findings, fatal, secrets) in zip(indices, results):
+                if secrets:  # values credential rules flagged in the worker
+                    inputs[i].secrets.extend(secrets)
+                    ctx.masker.add(inputs[i].path, secrets)
+                inputs[i].findings.extend(once.first(findings))
+                inputs[i].fatal = inputs[i].fatal or fatal
+                checked.add(i)
+            done += len(indices)
+            if progress is not None:
+                progress(done, len(inputs), "checking")
+    except BrokenProcessPool:
+        # A worker died: check the rest here, in input order.
+        for i in work:
+            if i not in checked:
+                fr = inputs[i]
+                before = len(fr.findings)
+                check_objects(fr, ctx)
+                fr.findings[before:] = once.first(fr.findings[before:])
+
+
+def _slices(inputs: list, work: List[int], target: int) -> List[List[int]]:
+    """Indices of ``work`` in slices of about ``target`` objects, in order."""
     chunks, current, size = [], [], 0
     for i in work:
         current.append(i)
@@ -240,40 +256,27 @@ def check_all_files(inputs: list, ctx, jobs: int, progress: Optional[Callable] =
             current, size = [], 0
     if current:
         chunks.append(current)
-    _CHECK_INPUTS, _CHECK_CTX = inputs, ctx
-    done = total - len(work)
-    once, per_message = set(), set()
-    for stage in ctx.stages:
-        once.update(getattr(stage, "once_per_kind", ()))
-        per_message.update(getattr(stage, "once_per_message", ()))
-    once |= per_message
-    reported = set()
-    checked = set()
-    try:
-        for indices, results in _ordered_map(_check_chunk, chunks, jobs, fork):
-            for i, (findings, fatal, secrets) in zip(indices, results):
-                if secrets:  # values credential rules flagged in the worker
-                    inputs[i].secrets.extend(secrets)
-                    mask.active().add(inputs[i].path, secrets)
-                if once:
-                    findings = _first_per_kind(findings, once, per_message, reported)
-                inputs[i].findings.extend(findings)
-                inputs[i].fatal = inputs[i].fatal or fatal
-                checked.add(i)
-            done += len(indices)
-            if progress is not None:
-                progress(done, total, "checking")
-    except BrokenProcessPool:
-        # A worker died: check the rest here, in input order.
-        for i in work:
-            if i not in checked:
-                fr = inputs[i]
-                before = len(fr.findings)
-                check_objects(fr, ctx)
-                if once:
-                    fr.findings[before:] = _first_per_kind(fr.findings[before:], once, per_message, reported)
-    finally:
-        _CHECK_INPUTS, _CHECK_CTX = [], None
+    return chunks
+
+
+class _Once:
+    """The rules the stages report once per run (``once_per_kind``,
+    ``once_per_message``): each worker has its own copy of a stage's
+    "already reported" state, so the parent keeps the first in input order."""
+
+    def __init__(self, stages):
+        self.per_message = set()
+        self.rules = set()
+        for stage in stages:
+            self.rules.update(getattr(stage, "once_per_kind", ()))
+            self.per_message.update(getattr(stage, "once_per_message", ()))
+        self.rules |= self.per_message
+        self.reported = set()
+
+    def first(self, findings: list) -> list:
+        if not self.rules:
+            return findings
+        return _first_per_kind(findings, self.rules, self.per_message, self.reported)
 
 
 def _first_per_kind(findings, once, per_message, reported) -> list:

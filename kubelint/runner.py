@@ -16,51 +16,12 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional
 
 from . import mask
 from .findings import ERROR, RANK, Finding, ObjectRef
-from .loader import LoadedFile, Limits, iter_load
-from .model import KubeObject, objects_from_document
-
-
-@dataclass
-class Options:
-    kubernetes_version: Optional[str] = None  # "1.37"; None = newest bundled
-    default_namespace: str = "default"
-    limits: Limits = field(default_factory=Limits)
-    no_schema_severity: str = "info"  # "error", "info" or "off"
-    config: object = None  # kubelint.config.Config, when loaded
-    context_paths: List[str] = field(default_factory=list)  # --context: loaded for cross-object rules, not reported
-    crd_paths: List[str] = field(default_factory=list)  # --crd: CRDs used as schema sources, not reported
-    schema_dirs: List[str] = field(default_factory=list)  # --schema-dir: JSON-schema catalogues for custom resources
-    jobs: int = 1  # --jobs: worker processes for loading and per-object checks
-    debug: bool = False  # --debug: re-raise internal errors
-    progress: object = None  # callable(done, total) or None
-
-
-@dataclass
-class RunContext:
-    options: Options
-    kubernetes_version: str
-    stages: list = field(default_factory=list)
-    cross_stages: list = field(default_factory=list)
-    # Stages that must see every object before any is checked
-    # (``prepare(objects, ctx)``), e.g. CRDs anywhere in the input.
-    prepare: list = field(default_factory=list)
-    ruleset: object = None
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: List[Finding] = field(default_factory=list)
-    objects: List[KubeObject] = field(default_factory=list)
-    documents: int = 0
-    fatal: bool = False
-    text: Optional[str] = None
-    directives: object = None
-    secrets: list = field(default_factory=list)  # kubelint.mask.Secret tuples (picklable)
+from .phases import FileResult, RunContext
+from .settings import Settings
 
 
 @dataclass
@@ -83,109 +44,68 @@ class RunResult:
         return max((RANK[f.severity] for f in self.findings), default=0)
 
 
-def build_context(options: Options) -> RunContext:
+def build_context(settings: Settings) -> RunContext:
     """The stages of a run, in data-flow order: schema (structure), custom
     resources (CRD schemas), API-server checks, single-object rules; then
     the cross-object rules over the object index."""
     from . import engine, schema
     from .apiserver import ApiServerStage
+    from .crd import CrdStage
 
-    version = options.kubernetes_version or schema.newest_version()
-    ctx = RunContext(options, version)
-    schema_stage = schema.SchemaStage(version, options)
+    version = settings.kubernetes_version or schema.newest_version()
+    ctx = RunContext(settings, version)
+    schema_stage = schema.SchemaStage(version, settings)
     ctx.stages.append(schema_stage)
-    try:
-        from .crd import CrdStage
-    except ImportError:  # pragma: no cover - optional stage
-        CrdStage = None
-    if CrdStage is not None:
-        crd_stage = CrdStage(version, options, schema_stage)
-        ctx.stages.append(crd_stage)
-        ctx.prepare.append(crd_stage)
-    ctx.stages.append(ApiServerStage(version, options, schema_stage.schemas))
-    ruleset = engine.RuleSet(options)
+    crd_stage = CrdStage(version, settings, schema_stage)
+    ctx.stages.append(crd_stage)
+    ctx.prepare.append(crd_stage)
+    ctx.stages.append(ApiServerStage(version, settings, schema_stage.schemas))
+    ruleset = engine.RuleSet(settings)
     ctx.stages.append(engine.RulesStage(ruleset))
     ctx.cross_stages.append(engine.CrossStage(ruleset))
     ctx.ruleset = ruleset
     return ctx
 
 
-def objects_of(loaded: LoadedFile, context_only: bool = False) -> FileResult:
-    """Phase 1 of a file: its objects (List kinds expanded) and the
-    loader's findings."""
-    result = FileResult(loaded.path, list(loaded.problems), fatal=loaded.fatal, text=loaded.text)
-    result.documents = len(loaded.documents)
-    for doc in loaded.documents:
-        objects, problems = objects_from_document(doc)
-        result.findings.extend(problems)
-        for obj in objects:
-            obj.context_only = context_only
-            result.objects.append(obj)
-            result.secrets.extend(mask.collect(obj))
-    result.directives = loaded.directives
-    return result
+def run(paths: Iterable[str], settings: Settings, stdin=None, *,
+        progress: Optional[Callable] = None, masker: Optional[mask.Masker] = None) -> RunResult:
+    """Check ``paths`` (``-`` is ``stdin``) with ``settings``.
 
-
-def check_objects(result: FileResult, ctx: RunContext) -> FileResult:
-    """Phase 2 of a file: every per-object stage over its objects."""
-    for obj in result.objects:
-        for stage in ctx.stages:
-            try:
-                for problem in stage.check_object(obj, ctx):
-                    if mask.is_credential_rule(problem.rule):
-                        found = mask.secrets_at(obj, problem.path)
-                        result.secrets.extend(found)
-                        mask.active().add(obj.file, found)
-                    result.findings.append(obj.finding(problem, problem.rule, problem.severity))
-            except Exception as exc:
-                if ctx.options.debug:
-                    raise
-                result.fatal = True
-                result.findings.append(Finding(
-                    "internal-error", ERROR,
-                    f"kubelint internal error in the {getattr(stage, 'name', 'check')} stage: {type(exc).__name__}: {exc} "
-                    "(please report it; run with --debug for a traceback)",
-                    obj.file, obj.line, obj.column, "", obj.ref))
-    return result
-
-
-def check_loaded(loaded: LoadedFile, ctx: RunContext) -> FileResult:
-    return check_objects(objects_of(loaded), ctx)
-
-
-def run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
+    Run state is passed, never kept in globals: ``progress(done, total,
+    phase)`` is told how far the run is; ``masker`` (a new one if not given)
+    learns every secret value of the run as it is found, so a caller that
+    reports an internal error or a ``--debug`` traceback can mask it
+    (``masker.text``); it is also ``RunResult.masker``."""
     # The run builds millions of small acyclic objects and keeps them for the
     # cross-object rules; Python's cyclic GC would rescan them over and over
     # (measured: 12.5 s -> 5.9 s over ../shared/corpus with it paused).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run(paths, options, stdin)
+        return _run(paths, settings, stdin, progress, mask.Masker() if masker is None else masker)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
-    from . import loader
-
-    loader.DEBUG = bool(options.debug)
-    ctx = build_context(options)
+def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask.Masker) -> RunResult:
+    ctx = build_context(settings)
+    ctx.masker = masker
     # Phase 1: load everything (inputs, then --context and --crd sources,
     # which are seen by cross-object rules and CRD schemas but never reported).
     # With --jobs N the loading and the per-object checks run in forked
     # workers (kubelint/parallel.py); the result is the same as serially.
     from .parallel import check_all_files, load_all
 
-    jobs = max(1, int(options.jobs or 1))
-    progress = options.progress
-    inputs = load_all(paths, options.limits, jobs, stdin, progress=progress)
+    jobs = max(1, settings.jobs)
+    debug = settings.debug
+    inputs = load_all(paths, settings.limits, jobs, stdin, progress=progress, debug=debug)
     # A file both checked and in a --context directory is loaded once (as
     # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
     seen = {os.path.realpath(r.path) for r in inputs}
-    extra_paths = [p for p in list(options.context_paths) + list(options.crd_paths)]
+    extra_paths = list(settings.context_paths) + list(settings.crd_paths)
     extras = []
-    for fr in load_all(extra_paths, options.limits, jobs, context_only=True) if extra_paths else ():
+    for fr in load_all(extra_paths, settings.limits, jobs, context_only=True, debug=debug) if extra_paths else ():
         real = os.path.realpath(fr.path)
         if real not in seen:
             seen.add(real)
@@ -193,18 +113,16 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
     all_objects = [o for r in inputs + extras for o in r.objects]
     # Secrets are known from here on: --debug tracebacks and every output
     # are masked with them (kubelint.mask).
-    masker = mask.Masker()
     for fr in inputs + extras:
         masker.add(fr.path, fr.secrets)
-    mask.activate(masker)
     for stage in ctx.prepare:
         try:
             stage.prepare(all_objects, ctx)
         except Exception as exc:
-            if options.debug:
+            if debug:
                 raise
             inputs.append(_internal_error_result(stage, exc, inputs))
-    config = options.config
+    config = settings.config
     if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
         inputs = [r for r in inputs if not config.excluded(r.path)]
         all_objects = [o for r in inputs + extras for o in r.objects]
@@ -237,7 +155,7 @@ def _run(paths: Iterable[str], options: Options, stdin=None) -> RunResult:
         try:
             findings.extend(stage.check_all(all_objects, ctx))
         except Exception as exc:  # one broken cross-object rule must not lose the whole report
-            if options.debug:
+            if debug:
                 raise
             fr = _internal_error_result(stage, exc, inputs)
             findings.extend(fr.findings)
@@ -262,12 +180,10 @@ def _internal_error_result(stage, exc, inputs) -> "FileResult":
 def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Finding]:
     """Inline suppressions (``# kubelint: disable=...``) and the
     ``kubelint.io/ignore`` annotation; see :mod:`kubelint.suppress`."""
-    try:
-        from .suppress import apply
-    except ImportError:  # pragma: no cover - optional module
-        return findings
+    from .suppress import apply
+
     findings = apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
-    config = getattr(ctx.options, "config", None)
+    config = ctx.settings.config
     if config is not None:  # .kubelint.yaml: disabled ids of every stage, per-rule excludes, severities
         findings = config.filter(findings)
     return findings

@@ -40,6 +40,7 @@ from typing import Dict, Iterator, List, Optional
 from . import apis
 from .findings import ERROR, INFO, WARNING, Problem
 from .quantity import QuantityError, parse_quantity
+from .settings import Settings
 from .suggest import closest, did_you_mean
 
 # Installed wheel: kubelint/data/schemas (setuptools maps the repository's
@@ -344,12 +345,12 @@ class SchemaStage:
     name = "schema"
     once_per_kind = frozenset({"no-schema"})  # reported for the first object of a kind (kubelint.parallel)
 
-    def __init__(self, version: str, options=None):
+    def __init__(self, version: str, settings: Optional[Settings] = None):
         self.version = version
-        self.options = options
+        self.settings = settings = settings or Settings()
         self.schemas = Schemas(version)
         self.walker = Walker(self.schemas)
-        self.no_schema = getattr(options, "no_schema_severity", "info") or "info"
+        self.no_schema = settings.no_schema_severity
         self._reported_no_schema = set()
         self._history = None
         # Set by the CRD stage (issue: custom resources): gv/kind it validates.

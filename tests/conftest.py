@@ -20,8 +20,9 @@ import pytest  # noqa: E402
 @pytest.fixture(scope="session")
 def corpus_result():
     """One default run over ../shared/corpus, shared by every test that needs it."""
-    from kubelint.runner import Options, run
+    from kubelint.runner import run
+    from kubelint.settings import Settings
 
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS}")
-    return run([str(CORPUS)], Options())
+    return run([str(CORPUS)], Settings())

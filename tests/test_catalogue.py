@@ -14,7 +14,8 @@ from kubelint.config import Config
 from kubelint.engine import catalogue, catalogue_dir, registered_checks
 from kubelint.findings import SEVERITIES
 from kubelint.loader import Limits
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 CATALOGUE = catalogue()
 
@@ -22,7 +23,7 @@ CATALOGUE = catalogue()
 def _raw():
     """The entries as written, with the keys only tests read:
     ``untestable: reason`` (examples skipped), ``example_limits`` (loader
-    Limits for the examples), ``example_options`` (runner Options)."""
+    Limits for the examples), ``example_options`` (kubelint.settings.Settings fields)."""
     out = {}
     d = catalogue_dir()
     for name in sorted(os.listdir(d)):
@@ -44,7 +45,7 @@ def lint(text, entry):
     limits = Limits(**(raw.get("example_limits") or {}))
     extra = raw.get("example_options") or {}
     config = Config(disable={"all"}, enable={entry.id} if entry.source == "rules" else set())
-    options = Options(config=config, limits=limits, jobs=1, **extra)
+    options = Settings(config=config, limits=limits, jobs=1, **extra)
     result = run(["-"], options, stdin=io.BytesIO(text.encode("utf-8")))
     return result.findings
 

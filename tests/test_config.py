@@ -10,7 +10,8 @@ import pytest
 
 from conftest import ROOT
 from kubelint import config as cfgmod
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 COMPLETE = """\
 kubernetes-version: "1.33"
@@ -54,7 +55,7 @@ def kubelint(*args, cwd=None):
 
 
 def lint(text, config):
-    return run(["-"], Options(config=config, jobs=1, default_namespace=config.namespace or "default"),
+    return run(["-"], Settings(config=config, jobs=1, default_namespace=config.namespace or "default"),
                stdin=io.BytesIO(text.encode())).findings
 
 

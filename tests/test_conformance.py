@@ -18,7 +18,8 @@ import re
 
 import pytest
 
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 ROOT = pathlib.Path(__file__).parent / "conformance"
 HEADER = re.compile(r"^#\s*(verdict|field|line|source|oracle):\s*(.*?)\s*$", re.M)
@@ -55,7 +56,7 @@ def test_suite_is_labelled():
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_case(case):
     path, labels = case
-    result = run([str(path)], Options())
+    result = run([str(path)], Settings())
     errors = [f for f in result.findings if f.severity == "error"]
     shown = "\n".join(f"  {f.line}:{f.column} [{f.rule}] {f.path}: {f.message}" for f in result.findings)
     if labels.get("verdict") == "accept":

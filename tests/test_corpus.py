@@ -7,7 +7,8 @@ import os
 import pytest
 
 from conftest import CORPUS, CORPUS_LEGACY
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 # Files of the corpus that a real API server rejects too (kubectl apply
 # --dry-run=server against kube-apiserver v1.37.2, scripts/apiserver-oracle.sh):
@@ -40,7 +41,7 @@ def test_corpus_has_no_errors(corpus_result):
 
 def test_known_rejected_files_get_the_servers_error(corpus_result):
     """The API server rejects these corpus files; kubelint must say so too."""
-    for rel, (rule, server_said) in KNOWN_REJECTED.items():
+    for rel, (rule, _server_said) in KNOWN_REJECTED.items():
         path = str(CORPUS / rel)
         got = [f for f in corpus_result.findings if f.file == path and f.severity == "error"]
         assert got and {f.rule for f in got} == {rule}, (rel, got)
@@ -52,7 +53,7 @@ def test_corpus_no_internal_errors(corpus_result):
 
 @pytest.mark.skipif(not CORPUS_LEGACY.is_dir(), reason="legacy corpus not found")
 def test_every_legacy_file_gets_a_removed_api_error():
-    result = run([str(CORPUS_LEGACY)], Options())
+    result = run([str(CORPUS_LEGACY)], Settings())
     removed = collections.defaultdict(list)
     for f in result.findings:
         if f.rule == "removed-api":
@@ -63,3 +64,10 @@ def test_every_legacy_file_gets_a_removed_api_error():
     for fs in removed.values():
         for f in fs:
             assert "removed in Kubernetes" in f.message and ("apiVersion:" in f.message or "Pod Security Admission" in f.message)
+
+
+def test_default_set_findings_per_document(corpus_result):
+    """The default rule set (profile recommended) stays at or below one finding per document on real
+    manifests (issue 19: a set a team can adopt on day one; docs/rules.md, "Rule sets")."""
+    per_doc = len(corpus_result.findings) / corpus_result.documents
+    assert per_doc <= 1.0, f"{len(corpus_result.findings)} findings on {corpus_result.documents} documents ({per_doc:.3f})"

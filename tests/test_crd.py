@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from kubelint import cel, crd
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 from test_corpus import KNOWN_REJECTED
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,7 +35,7 @@ KNOWN_INVALID = {(path, rule) for path, (rule, _said) in KNOWN_REJECTED.items() 
 
 
 def check(*paths, **opts):
-    return run(list(paths), Options(**opts))
+    return run(list(paths), Settings(**opts))
 
 
 def write(tmp_path, name, text):

@@ -23,7 +23,8 @@ from kubelint.fix.fixers import FIXERS
 from kubelint.fix.files import fix_paths
 from kubelint.fix.migrate import MIGRATIONS
 from kubelint.fix.stage import FixStage
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 FIXES = ROOT / "tests" / "fixes"
 BEFORE = sorted(FIXES.glob("*.before.yaml"))
@@ -36,11 +37,16 @@ def kubelint(*args, stdin=None, cwd=None):
 
 @pytest.fixture(scope="module")
 def stage():
-    return FixStage(Options())
+    return FixStage(Settings())
 
 
 def _unsafe(text):
     return "--unsafe-fixes" in text.split("\n", 1)[0]
+
+
+def _stage_for(text, default):
+    """`# args: ... --profile all` in the first line: the opt-in rules too."""
+    return FixStage(Settings(profiles=("all",))) if "--profile all" in text.split("\n", 1)[0] else default
 
 
 def _name(p):
@@ -69,6 +75,7 @@ def test_fixture(stage, before):
     text = before.read_text()
     after = before.with_name(before.name.replace(".before.", ".after."))
     unsafe = _unsafe(text)
+    stage = _stage_for(text, stage)
     r = stage.fix_text(str(before), text, unsafe)
     assert r.applied, f"{before.name}: no fix applied"
     assert r.text == after.read_text(), f"{before.name}: the fixed text differs from {after.name}"
@@ -89,7 +96,7 @@ def test_every_fixer_has_a_fixture():
     rules = set()
     for before in BEFORE:
         text = before.read_text()
-        r = FixStage(Options()).fix_text(str(before), text, _unsafe(text))
+        r = _stage_for(text, FixStage(Settings())).fix_text(str(before), text, _unsafe(text))
         rules |= {f.rule for f in r.applied}
     assert rules == set(FIXERS), set(FIXERS) - rules
 
@@ -163,7 +170,7 @@ def test_crlf_and_bom_kept(tmp_path):
     p = tmp_path / "svc.yaml"
     text = "\ufeffapiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: s\r\nspec:\r\n  type: clusterip\r\n  selector: {a: b}\r\n  ports: [{port: 80}]\r\n"
     p.write_bytes(text.encode("utf-8"))
-    fix_paths([str(p)], Options())
+    fix_paths([str(p)], Settings())
     assert p.read_bytes() == text.replace("clusterip", "ClusterIP").encode("utf-8")
 
 
@@ -197,7 +204,7 @@ def test_catalogue_says_whether_a_rule_has_a_fix():
 def test_corpus_unchanged_by_fix():
     if not CORPUS.is_dir():
         pytest.skip("no corpus")
-    outs = fix_paths([str(CORPUS)], Options(), write_files=False)
+    outs = fix_paths([str(CORPUS)], Settings(), write_files=False)
     changed = {os.path.relpath(o.path, CORPUS): [f.title for f in o.applied] for o in outs if o.changed}
     assert changed == {
         "kubernetes__examples/_archived/volumes/aws_ebs/aws-ebs-web.yaml": ["set tcp to TCP"],

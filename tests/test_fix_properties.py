@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from kubelint.fix.stage import FixStage
 from kubelint.loader import parse_text
-from kubelint.runner import Options
+from kubelint.settings import Settings
 
 SETTINGS = dict(derandomize=True, deadline=None, database=None, max_examples=80, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -168,7 +168,7 @@ def manifests(draw):
 
 @pytest.fixture(scope="module")
 def stage():
-    return FixStage(Options())
+    return FixStage(Settings())
 
 
 @settings(**SETTINGS)

@@ -15,7 +15,8 @@ from kubelint.findings import Problem
 from kubelint.loader import discover
 from kubelint.progress import Progress
 from kubelint.report import get as reporter
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings, default_jobs
 
 
 @pytest.fixture
@@ -34,8 +35,8 @@ def test_parallel_output_identical_to_serial_on_the_corpus(always_parallel):
     # Every third corpus file: a big, varied sample that keeps the test fast.
     files = [p for p, _ in discover([str(CORPUS)])][::3]
     assert len(files) > 800
-    serial = run(files, Options(jobs=1))
-    par = run(files, Options(jobs=2))
+    serial = run(files, Settings(jobs=1))
+    par = run(files, Settings(jobs=2))
     assert par.findings == serial.findings
     assert (par.files, par.documents, par.fatal) == (serial.files, serial.documents, serial.fatal)
     assert list(par.objects.items()) == list(serial.objects.items())
@@ -53,8 +54,8 @@ def test_parallel_identical_with_errors_stdin_and_missing_files(always_parallel,
     (d / "crd.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: v}\n")
     stdin_text = b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData: {a: b}\nbogus: 1\n"
     paths = [str(d), "-", str(tmp_path / "missing.yaml")]
-    serial = run(paths, Options(jobs=1), stdin=io.BytesIO(stdin_text))
-    par = run(paths, Options(jobs=3), stdin=io.BytesIO(stdin_text))
+    serial = run(paths, Settings(jobs=1), stdin=io.BytesIO(stdin_text))
+    par = run(paths, Settings(jobs=3), stdin=io.BytesIO(stdin_text))
     assert par.findings == serial.findings and par.fatal and serial.fatal
     assert par.texts == serial.texts and "<stdin>" in par.texts
     assert _outputs(par) == _outputs(serial)
@@ -114,7 +115,7 @@ def test_prepare_and_cross_stages_see_every_object(always_parallel, monkeypatch,
     for jobs in (1, 2):
         # The checked directory is also given as context, spelt differently:
         # its files are loaded once, so the cross stage sees 41 objects, not 81.
-        options = Options(jobs=jobs, context_paths=[str(ctxdir), str(d) + "/./", str(ctxdir / "extra.yaml")])
+        options = Settings(jobs=jobs, context_paths=[str(ctxdir), str(d) + "/./", str(ctxdir / "extra.yaml")])
         results.append(run([str(d)], options))
     for res in results:
         mine = [f for f in res.findings if "among" in f.message or "cross stage" in f.message]
@@ -131,7 +132,7 @@ def test_small_inputs_stay_serial(monkeypatch, tmp_path):
     monkeypatch.setattr(parallel, "_load_parallel", boom)
     (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
     (tmp_path / "b.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n")
-    assert run([str(tmp_path)], Options(jobs=4)).files == 2
+    assert run([str(tmp_path)], Settings(jobs=4)).files == 2
 
 
 # ---------------------------------------------------------------------------
@@ -216,7 +217,7 @@ def _die_in_worker(parent):
 def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_path):
     for i in range(10):
         (tmp_path / f"c{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndatta: {{}}\n")
-    expected = run([str(tmp_path)], Options(jobs=1))
+    expected = run([str(tmp_path)], Settings(jobs=1))
     parent = os.getpid()
     real_load = parallel.load_file
 
@@ -237,7 +238,7 @@ def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_p
             raise
 
     monkeypatch.setattr(parallel, "_ordered_map", ordered_map)
-    assert run([str(tmp_path)], Options(jobs=2)).findings == expected.findings
+    assert run([str(tmp_path)], Settings(jobs=2)).findings == expected.findings
     assert broken == [1]  # the worker did die, and the run recovered
     monkeypatch.setattr(parallel, "load_file", real_load)
 
@@ -252,7 +253,7 @@ def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_p
         return ctx
 
     monkeypatch.setattr(runner, "build_context", build)
-    assert run([str(tmp_path)], Options(jobs=2)).findings == expected.findings
+    assert run([str(tmp_path)], Settings(jobs=2)).findings == expected.findings
     assert broken == [1, 1]
 
 
@@ -265,4 +266,4 @@ def test_jobs_option(tmp_path):
     r = subprocess.run([sys.executable, "-m", "kubelint", "check", "-j", "2", "."], capture_output=True, text=True,
                        cwd=tmp_path, env=env, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert parallel.default_jobs() >= 1
+    assert default_jobs() >= 1

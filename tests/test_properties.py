@@ -22,26 +22,22 @@ from hypothesis import strategies as st
 from kubelint import report
 from kubelint.cli import main
 from kubelint.loader import Limits
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CEILING = 20.0  # seconds per example: catches hangs, measures nothing
 
 # Small limits keep examples fast; the limit paths themselves are exercised.
-OPTIONS = Options(limits=Limits(max_file_bytes=1 << 20, max_documents=50, max_depth=64, max_aliases=10_000, max_nodes=100_000))
+OPTIONS = Settings(limits=Limits(max_file_bytes=1 << 20, max_documents=50, max_depth=64, max_aliases=10_000,
+                                 max_nodes=100_000))
 
 SETTINGS = dict(derandomize=True, deadline=None, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
 
 def _formats():
-    out = []
-    for name in report.FORMATS:
-        try:
-            out.append(report.get(name))
-        except ImportError:
-            pass
-    return out
+    return [report.get(name) for name in report.FORMATS]
 
 
 FORMATS = _formats()

@@ -6,7 +6,6 @@ status (0, 1 or 2), no Python traceback, the bad file named with its line,
 the other file still checked, and a generous time ceiling that only catches
 hangs (never a speed measurement; see bench/ for those).
 """
-import base64
 import io
 import os
 import subprocess
@@ -19,7 +18,8 @@ from click.testing import CliRunner
 from kubelint import loader
 from kubelint.cli import main
 from kubelint.loader import Limits, load_file, parse_text
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HANG_CEILING = 30.0  # seconds; a loaded CI machine is slow, a hang is forever
@@ -373,7 +373,7 @@ def test_unreadable_directory(tmp_path, monkeypatch):
         return real(path)
 
     monkeypatch.setattr(loader.os, "scandir", fake_scandir)
-    result = run([str(d)], Options())
+    result = run([str(d)], Settings())
     msgs = [(f.rule, f.message) for f in result.findings]
     assert ("unreadable-file", f"cannot read {d / 'locked'}: permission denied") in msgs
     assert any(f.rule == "yaml-duplicate-key" for f in result.findings) and result.fatal
@@ -402,7 +402,7 @@ def test_file_deleted_before_its_excerpt_is_shown(tmp_path):
 
     p = tmp_path / "x.yaml"
     p.write_text(OTHER)
-    result = run([str(p)], Options())
+    result = run([str(p)], Settings())
     p.unlink()
     out = report.get("text").render(result, report.RenderOptions())
     assert "[yaml-duplicate-key]" in out and " | " not in out
@@ -437,7 +437,7 @@ def test_fuzz_crash_regressions(name, data):
     lf = load_file("-", Limits(), stdin=io.BytesIO(data))
     for p in lf.problems:
         assert "\n" not in p.message and p.line >= 1 and p.column >= 1
-    result = run(["-"], Options(debug=True), stdin=io.BytesIO(data))
+    result = run(["-"], Settings(debug=True), stdin=io.BytesIO(data))
     for f in result.findings:
         assert f.rule != "internal-error" and "\n" not in f.message, f
 
@@ -507,8 +507,6 @@ def test_output_to_a_directory_is_a_usage_error(tmp_path):
 # --- internal errors: reported, and the rest of the run goes on ----------------------------------
 
 def test_a_loader_bug_is_an_internal_error_on_that_file_only(tmp_path, monkeypatch):
-    from kubelint import runner
-
     d = _tree(tmp_path)
     (d / "boom.yaml").write_text("a: 1\n")
     real = loader.parse_text
@@ -551,10 +549,6 @@ def test_a_cross_object_rule_bug_keeps_the_other_findings(tmp_path, monkeypatch)
 
 
 def test_write_baseline_touches_no_other_file(tmp_path):
-    try:
-        import kubelint.baseline  # noqa: F401
-    except ImportError:
-        pytest.skip("kubelint.baseline is not on this branch")
     d = _tree(tmp_path)
     (d / "notes.txt").write_text("keep me\n")
     target = d / "baseline.json"

@@ -5,7 +5,8 @@ import io
 import pytest
 
 from kubelint.config import Config
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 from kubelint.rules._common import credential_name, split_image
 
 
@@ -13,8 +14,7 @@ def lint(text, only=None, namespace="default", context=(), **params):
     cfg = Config(disable={"all"}, enable=set(only)) if only else Config()
     if params:
         cfg.params.update(params)
-    opts = Options(config=cfg, jobs=1, default_namespace=namespace)
-    opts.context_paths.extend(context)
+    opts = Settings(config=cfg, jobs=1, default_namespace=namespace, context_paths=tuple(context))
     return run(["-"], opts, stdin=io.BytesIO(text.encode())).findings
 
 
@@ -199,10 +199,10 @@ def test_duplicate_object_scope(tmp_path):
     cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
     a.write_text(cm)
     b.write_text(cm)
-    opts = Options(config=Config(disable={"all"}, enable={"duplicate-object"}), jobs=1)
+    opts = Settings(config=Config(disable={"all"}, enable={"duplicate-object"}), jobs=1)
     assert ids(run([str(tmp_path)], opts).findings) == []  # default scope: per file
     cfg = Config(disable={"all"}, enable={"duplicate-object"}, params={"duplicate-object": {"scope": "run"}})
-    f = run([str(tmp_path)], Options(config=cfg, jobs=1)).findings
+    f = run([str(tmp_path)], Settings(config=cfg, jobs=1)).findings
     assert ids(f) == ["duplicate-object"] and f[0].severity == "error" and "a.yaml:1" in f[0].message
 
 
@@ -309,12 +309,15 @@ def test_examples_broken_fires_every_concept_rule_and_app_is_silent():
     from conftest import ROOT
     from kubelint.engine import catalogue
 
-    broken = run([str(ROOT / "examples" / "broken")], Options(jobs=1)).findings
+    # every rule: --profile all (opt-in rules included), plus pss-baseline for the baseline controls that
+    # restricted replaces (in `all` the restricted control reports instead)
+    broken = [f for profile in ("all", "pss-baseline")
+              for f in run([str(ROOT / "examples" / "broken")], Settings(jobs=1, profiles=(profile,))).findings]
     concept = {rid for rid, e in catalogue().items() if e.source == "rules"}
     assert concept - {f.rule for f in broken} == set()
     readme = (ROOT / "examples" / "broken" / "README.md").read_text()
     assert all(f"`{rid}`" in readme for rid in concept), "examples/broken/README.md lists every rule that fires"
-    app = run([str(ROOT / "examples" / "app")], Options(jobs=1)).findings
+    app = run([str(ROOT / "examples" / "app")], Settings(jobs=1)).findings
     assert [(f.rule, f.file, f.line) for f in app] == []
 
 
@@ -366,7 +369,7 @@ def test_rules_survive_wrong_types():
                         stream = "\n---\n".join(json.dumps(d) for d in all_docs)
                         # Cross-object rules raise out of run(); single-object
                         # ones become internal-error findings naming their stage.
-                        f = run(["-"], Options(jobs=1), stdin=io.BytesIO(stream.encode())).findings
+                        f = run(["-"], Settings(jobs=1), stdin=io.BytesIO(stream.encode())).findings
                         crashed = [x.message for x in f if x.rule == "internal-error" and "rules stage" in x.message]
                         assert not crashed, (rid, mutated, crashed)
                         seen += 1

@@ -2,14 +2,15 @@
 the API server's verdict (strict field validation, Go JSON decoding)."""
 import pytest
 
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 from kubelint import schema
 
 
 def check(tmp_path, text, version=None, **kw):
     p = tmp_path / "m.yaml"
     p.write_text(text)
-    return run([str(p)], Options(kubernetes_version=version, **kw)).findings
+    return run([str(p)], Settings(kubernetes_version=version, **kw)).findings
 
 
 def errors(findings):

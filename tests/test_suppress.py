@@ -2,7 +2,8 @@
 (comment scanning in the loader, matching in kubelint/suppress.py)."""
 import io
 
-from kubelint.runner import Options, run
+from kubelint.runner import run
+from kubelint.settings import Settings
 
 POD = """apiVersion: v1
 kind: Pod{kind_comment}
@@ -23,7 +24,7 @@ spec:
 
 
 def lint(text, path="-"):
-    result = run([path], Options(jobs=1), stdin=io.BytesIO(text.encode()))
+    result = run([path], Settings(jobs=1), stdin=io.BytesIO(text.encode()))
     return result.findings
 
 

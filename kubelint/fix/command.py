@@ -21,9 +21,9 @@ from .files import FileOutcome, fix_paths, unified_diff
 
 
 class FixRun:
-    def __init__(self, paths, options, *, unsafe: bool = False, diff: bool = False, check: bool = False):
+    def __init__(self, paths, settings, *, unsafe: bool = False, diff: bool = False, check: bool = False):
         self.paths = list(paths)
-        self.options = options
+        self.settings = settings
         self.unsafe = unsafe
         self.diff = diff
         self.check = check
@@ -43,7 +43,7 @@ class FixRun:
             raw = (stdin or sys.stdin.buffer).read()
             data_stream = io.BytesIO(raw)
         write = not (self.diff or self.check)
-        self.outcomes = fix_paths(self.paths, self.options, unsafe=self.unsafe, write_files=write, stdin=data_stream)
+        self.outcomes = fix_paths(self.paths, self.settings, unsafe=self.unsafe, write_files=write, stdin=data_stream)
         changed = [o for o in self.outcomes if o.changed]
         for o in self.outcomes:
             if o.skipped and not o.skipped.startswith("it does not load") and "Helm" not in o.skipped:

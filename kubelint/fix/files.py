@@ -3,8 +3,8 @@ atomic writes, and marking a run's findings as fixable.
 
 Interface::
 
-    outcomes = fix_paths(paths, options, unsafe=False, write=True)   # [FileOutcome]
-    annotate(result, options)       # findings of a RunResult get .fix (safe fixes, verified)
+    outcomes = fix_paths(paths, settings, unsafe=False, write=True)   # [FileOutcome]
+    annotate(result, settings)       # findings of a RunResult get .fix (safe fixes, verified)
 
 Never edited: non-regular files (symlinks, FIFOs, devices: reported, not
 followed), files over ``--max-file-size``, files not in UTF-8 (a UTF-8
@@ -97,17 +97,17 @@ def write(path: str, original: str, text: str) -> None:
     write_text(path, text)
 
 
-def fix_paths(paths, options, unsafe: bool = False, write_files: bool = True, stdin=None) -> List[FileOutcome]:
+def fix_paths(paths, settings, unsafe: bool = False, write_files: bool = True, stdin=None) -> List[FileOutcome]:
     """Fix every YAML/JSON file under ``paths`` (as ``kubelint check`` finds
     them), honouring the configuration's excludes."""
-    stage = FixStage(options)
-    config = getattr(options, "config", None)
+    stage = FixStage(settings)
+    config = getattr(settings, "config", None)
     out: List[FileOutcome] = []
     for path, error in discover(paths):
         if path == STDIN or path == STDIN_NAME:
             data = stdin.read() if stdin is not None else b""
             try:
-                text = decode(data, options.limits.max_file_bytes)
+                text = decode(data, settings.limits.max_file_bytes)
             except Unreadable as exc:
                 out.append(FileOutcome(STDIN_NAME, skipped=str(exc)))
                 continue
@@ -119,7 +119,7 @@ def fix_paths(paths, options, unsafe: bool = False, write_files: bool = True, st
         if config is not None and config.excluded(path):
             continue
         try:
-            text = read_text(path, options.limits.max_file_bytes)
+            text = read_text(path, settings.limits.max_file_bytes)
         except Unreadable as exc:
             out.append(FileOutcome(path, skipped=str(exc)))
             continue
@@ -196,7 +196,7 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset)
 
 
-def annotate(result, options, unsafe: bool = False) -> int:
+def annotate(result, settings, unsafe: bool = False) -> int:
     """Give the findings of ``result`` their verified fixes (``Finding.fix``);
     returns how many findings got one.  Only files with a finding of a rule
     that has a fix are analysed again."""
@@ -209,7 +209,7 @@ def annotate(result, options, unsafe: bool = False) -> int:
             wanted.setdefault(f.file, []).append(f)
     if not wanted:
         return 0
-    stage = FixStage(options)
+    stage = FixStage(settings)
     masker = getattr(result, "masker", None)
     mask = masker.text if masker is not None else None
     by_file = {}
@@ -218,7 +218,7 @@ def annotate(result, options, unsafe: bool = False) -> int:
             text = result.texts.get(path)
         else:
             try:
-                text = read_text(path, options.limits.max_file_bytes)
+                text = read_text(path, settings.limits.max_file_bytes)
             except Unreadable:
                 continue
         if text is None:

@@ -274,6 +274,8 @@ FIXERS["writable-root-filesystem"] = Fixer(
 def _run_as_root(t: Target):
     if t.problem.path[-1:] == ("runAsUser",):
         return None  # an explicit root UID: the image or the UID must change, not a flag
+    if t.problem.path[-1:] == ("runAsNonRoot",):  # runAsNonRoot: false, on the container or the Pod
+        return "set runAsNonRoot: true", [("set", tuple(t.problem.path), True)]
     cpath = _container_path(t.problem.path)
     if cpath is None:
         return None

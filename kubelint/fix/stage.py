@@ -2,7 +2,7 @@
 
 Interface::
 
-    stage = FixStage(options)                      # kubelint.runner.Options
+    stage = FixStage(settings)                      # kubelint.settings.Settings
     fixes = stage.plan(path, text)                 # {finding key: Fix}, each verified alone
     outcome = stage.fix_text(path, text, unsafe)   # FileFix: fixed text + the fixes applied
 
@@ -121,11 +121,11 @@ class FileFix:
 class FixStage:
     name = "fix"
 
-    def __init__(self, options, ctx=None):
+    def __init__(self, settings, ctx=None):
         from ..runner import build_context
 
-        self.options = options
-        self.ctx = ctx or build_context(options)
+        self.settings = settings
+        self.ctx = ctx or build_context(settings)
         self.schemas = self.ctx.stages[0].schemas
         self.version = self.ctx.kubernetes_version
 
@@ -133,9 +133,10 @@ class FixStage:
     def analyse(self, path: str, text: str) -> Optional[Analysis]:
         """Findings of ``text`` with their objects and problems, or None if
         the text does not load cleanly."""
-        from ..runner import FileResult, _suppress, objects_of
+        from ..phases import objects_of
+        from ..runner import _suppress
 
-        loaded = parse_text(text, path, self.options.limits)
+        loaded = parse_text(text, path, self.settings.limits)
         if any(p.severity == ERROR for p in loaded.problems):
             return None
         if "kubelint:" in text:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
 
-@dataclass
+@dataclass(frozen=True)
 class RenderOptions:
+    """How a report is rendered (derived from :class:`kubelint.settings.Settings`)."""
+
     color: bool = False
     quiet: bool = False
     excerpts: bool = True

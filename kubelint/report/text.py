@@ -6,6 +6,7 @@ from typing import Dict, List, Optional
 from ..findings import ERROR, INFO, WARNING
 from ..loader import read_source
 from ..mask import one_line
+from . import RenderOptions
 
 _COLORS = {ERROR: "\033[1;31m", WARNING: "\033[1;33m", INFO: "\033[1;36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -38,12 +39,10 @@ class SourceLines:
         return None
 
 
-def render(result, options=None) -> str:
-    color = bool(getattr(options, "color", False))
-    quiet = bool(getattr(options, "quiet", False))
-    excerpts = getattr(options, "excerpts", True)
-    mask = getattr(options, "mask_line", None)
-    masker = getattr(result, "masker", None)
+def render(result, options: Optional[RenderOptions] = None) -> str:
+    options = options or RenderOptions()
+    color, quiet, excerpts = options.color, options.quiet, options.excerpts
+    masker = result.masker
     src = SourceLines(result.texts, masker.line if masker is not None else None)
     out = []
     for f in result.findings:
@@ -62,8 +61,6 @@ def render(result, options=None) -> str:
         if excerpts and not quiet:
             text = src.line(f.file, f.line)
             if text is not None and len(text) <= 500:
-                if mask is not None:
-                    text = mask(f, text)
                 gutter = f"{f.line:>5} | "
                 out.append(f"{gutter}{text}")
                 caret_pad = "".join(c if c == "\t" else " " for c in text[: max(f.column - 1, 0)])

@@ -1,0 +1,190 @@
+"""The settings of a run: one frozen, typed value, built in one place.
+
+:class:`Settings` holds every option of ``kubelint check``.  :func:`build`
+resolves it with one precedence rule, field by field::
+
+    command-line flag (given)  >  configuration file  >  default
+
+(the configuration is ``.kubelint.yaml``, ``[tool.kubelint]`` or
+``--config``, parsed by :mod:`kubelint.config`).  Path lists add up instead:
+the configuration's entries (relative to its directory), then the flags'.
+After :func:`build` nothing reads flags, the configuration file or module
+globals: the command line hands the value to :func:`kubelint.runner.run`,
+which hands it to each stage (``SchemaStage(version, settings)``,
+``RuleSet(settings)``, ...), as kubeconform's ``validator.New(opts)``.
+State that lives only while a run lasts (the secrets masker, the progress
+indicator) is not a setting: it is passed to ``run`` beside it.
+
+Adding an option (``--helm``, ``--policy``, ...):
+
+1. a field on :class:`Settings` with its default and a comment naming its
+   flag and configuration key;
+2. the flag on ``cli.check`` (default ``None``) and/or the key in
+   :mod:`kubelint.config` (``TOP_KEYS``, ``_build``, the JSON schema
+   ``kubelint/data/config.schema.json``);
+3. one line in :func:`build` that applies the precedence rule;
+4. the stage that needs it reads ``settings.<field>``.
+
+The API (tests, bench/) may also construct ``Settings(...)`` directly: the
+defaults below are those of a serial run without configuration.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Tuple
+
+from .loader import Limits
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .config import Config
+
+FAIL_ON = ("error", "warning", "info", "never")  # --fail-on / fail-on:
+NO_SCHEMA = ("info", "error", "off")  # --no-schema
+
+
+class SettingsError(Exception):
+    """A setting that cannot be used; the message names the flag (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option of a run.  Frozen: derive a changed copy with
+    :func:`dataclasses.replace`."""
+
+    # -- what is checked, and how ---------------------------------------------
+    kubernetes_version: Optional[str] = None  # --kubernetes-version / kubernetes-version: "1.37"; None = newest bundled
+    default_namespace: str = "default"  # --namespace / namespace: of objects that name none
+    no_schema_severity: str = "info"  # --no-schema: "info", "error" or "off"
+    limits: Limits = Limits()  # --max-* / limits: bounds against hostile input
+    context_paths: Tuple[str, ...] = ()  # --context: loaded for cross-object rules, not reported
+    crd_paths: Tuple[str, ...] = ()  # crd: then --crd: CRDs used as schema sources, not reported
+    schema_dirs: Tuple[str, ...] = ()  # schema-dir: then --schema-dir: JSON-schema catalogues for custom resources
+    # The configuration file's rule policy: disable/enable/rules/exclude/missing-refs
+    # (kubelint.config.Config: RuleSet applies it, the runner filters with it).
+    config: Optional[Config] = None
+    jobs: int = 1  # --jobs: worker processes for loading and per-object checks
+    profiles: Tuple[str, ...] = ()  # --profile / profile: rule sets (kubelint.engine.PROFILES); () = recommended
+    # --pod-security-config / pod-security-config: the cluster's PodSecurity admission configuration
+    # (kubelint.podsecurity.AdmissionConfig); None = the plugin's default (privileged everywhere, no exemptions)
+    pod_security: Optional[object] = None
+    debug: bool = False  # --debug: internal errors raise (tracebacks, secrets masked)
+    # -- what is reported, and how ---------------------------------------------
+    fail_on: str = "warning"  # --fail-on / fail-on: lowest severity that makes the exit status 1
+    format: str = "text"  # --format: text, json, sarif, junit, github
+    output: Optional[str] = None  # --output: the --format report goes to this file, the terminal gets text
+    quiet: bool = False  # --quiet: no excerpts, nothing when clean
+    color: bool = False  # not --no-color, no NO_COLOR, stdout a terminal
+    progress: bool = False  # not --no-progress, text format, stderr a terminal
+    baseline: Optional[str] = None  # --baseline: report only findings not recorded there
+    write_baseline: Optional[str] = None  # --write-baseline: record the findings there and exit
+
+
+def minor_version(version) -> str:
+    """``"v1.33.2"``, ``"1.33"`` -> ``"1.33"`` (a bundled schema's name)."""
+    v = str(version).lstrip("v")
+    return v.rsplit(".", 1)[0] if v.count(".") == 2 else v
+
+
+def default_jobs() -> int:
+    """The default of ``--jobs``: every core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def build(config: Optional[Config] = None, *,
+          kubernetes_version: Optional[str] = None,
+          namespace: Optional[str] = None,
+          no_schema: Optional[str] = None,
+          limits: Optional[Mapping[str, int]] = None,
+          context_paths: Sequence[str] = (),
+          crd_paths: Sequence[str] = (),
+          schema_dirs: Sequence[str] = (),
+          jobs: Optional[int] = None,
+          profiles: Sequence[str] = (),
+          pod_security_config: Optional[str] = None,
+          debug: bool = False,
+          fail_on: Optional[str] = None,
+          format: Optional[str] = None,
+          output: Optional[str] = None,
+          quiet: bool = False,
+          color: Optional[bool] = None,
+          progress: Optional[bool] = None,
+          baseline: Optional[str] = None,
+          write_baseline: Optional[str] = None) -> Settings:
+    """The settings of a run from the command-line flags (``None``: not
+    given) and the configuration file (``None``: none found).
+
+    ``limits`` maps :class:`~kubelint.loader.Limits` fields to the values
+    of the ``--max-*`` flags that were given.  ``jobs`` defaults to every
+    core; ``color`` and ``progress`` default to "on a terminal" (and
+    ``color`` to off under ``NO_COLOR``).  Raises :class:`SettingsError`.
+    """
+    from . import report, schema
+
+    cfg = config
+    version = _pick(kubernetes_version, cfg and cfg.kubernetes_version)
+    if version is not None:
+        minor = minor_version(version)
+        if minor not in schema.available_versions():
+            raise SettingsError(f"unsupported --kubernetes-version {version!r}; "
+                                f"bundled: {', '.join(schema.available_versions())}")
+        version = minor
+    format = format or "text"
+    if format not in report.FORMATS:
+        raise SettingsError(f"unknown --format {format!r}; choose one of {', '.join(report.FORMATS)}")
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise SettingsError("--jobs must be at least 1")
+    if profiles:  # --profile NAME (repeatable, or comma-separated) wins over profile:
+        from .config import parse_profiles
+
+        profiles = parse_profiles(",".join(profiles), lambda msg: SettingsError(f"--profile: {msg}"))
+    pod_security_path = pod_security_config or (cfg.paths([cfg.pod_security_config])[0]
+                                                 if cfg and cfg.pod_security_config else None)
+    pod_security = None
+    if pod_security_path:
+        from .podsecurity import load_admission_config
+
+        try:
+            pod_security = load_admission_config(pod_security_path)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+    if color is None:
+        color = "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    if progress is None:
+        progress = format == "text" and sys.stderr.isatty()
+    return Settings(
+        kubernetes_version=version,
+        default_namespace=_pick(namespace, cfg and cfg.namespace, "default"),
+        no_schema_severity=no_schema or "info",
+        limits=dataclasses.replace(Limits(), **{**(cfg.limits if cfg else {}), **(limits or {})}),
+        context_paths=tuple(context_paths),
+        crd_paths=(cfg.paths(cfg.crd) if cfg else ()) + tuple(crd_paths),
+        schema_dirs=(cfg.paths(cfg.schema_dir) if cfg else ()) + tuple(schema_dirs),
+        config=cfg,
+        jobs=jobs,
+        profiles=tuple(profiles) or (cfg.profiles if cfg else ()),
+        pod_security=pod_security,
+        debug=debug,
+        fail_on=_pick(fail_on, cfg and cfg.fail_on, "warning"),
+        format=format,
+        output=output,
+        quiet=quiet,
+        color=color,
+        progress=progress,
+        baseline=baseline,
+        write_baseline=write_baseline,
+    )
+
+
+def _pick(*candidates):
+    """The first given value: flag, then configuration, then default."""
+    for value in candidates:
+        if value:
+            return value
+    return None
