@@ -101,7 +101,7 @@ def fix_paths(paths, settings, unsafe: bool = False, write_files: bool = True, s
     """Fix every YAML/JSON file under ``paths`` (as ``kubelint check`` finds
     them), honouring the configuration's excludes."""
     stage = FixStage(settings)
-    config = getattr(settings, "config", None)
+    config = settings.config
     out: List[FileOutcome] = []
     for path, error in discover(paths):
         if path == STDIN or path == STDIN_NAME:

@@ -119,7 +119,7 @@ def document(result) -> dict:
             "locations": [{"physicalLocation": {"artifactLocation": _artifact(f.file, root), "region": region}}],
             "partialFingerprints": {FINGERPRINT_KEY: location.fingerprint(key, occurrence)},
         }
-        if getattr(f, "fix", None) is not None:
+        if f.fix is not None:
             res["fixes"] = [_fix(f, root)]
         if f.object is not None or f.path:
             props = {}
