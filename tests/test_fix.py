@@ -322,3 +322,14 @@ def test_no_secret_in_fixes_or_diffs(tmp_path):
     assert "48151623421" not in r.stdout + r.stderr
     r = kubelint("check", str(p), "-f", "sarif")
     assert "48151623421" not in r.stdout
+
+
+def test_json_report_with_fixes_matches_the_published_schema(tmp_path):
+    import jsonschema
+
+    p = tmp_path / "svc.yaml"
+    p.write_text(SVC)
+    doc = json.loads(kubelint("check", str(p), "-f", "json").stdout)
+    assert any(f["fix"] for f in doc["findings"])
+    schema = json.loads((ROOT / "kubelint" / "data" / "report.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(doc)
