@@ -333,3 +333,15 @@ def test_json_report_with_fixes_matches_the_published_schema(tmp_path):
     assert any(f["fix"] for f in doc["findings"])
     schema = json.loads((ROOT / "kubelint" / "data" / "report.schema.json").read_text())
     jsonschema.Draft202012Validator(schema).validate(doc)
+
+
+def test_target_is_the_kubernetes_version_in_force():
+    """autoscaling/v2beta2 is served by 1.25 (deprecated, a warning): nothing
+    to fix there; removed by 1.26: migrated to autoscaling/v2."""
+    hpa = ("apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: x\n"
+           "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: x}\n  maxReplicas: 2\n")
+    assert FixStage(Settings(kubernetes_version="1.25")).fix_text("h.yaml", hpa).text == hpa
+    fixed = FixStage(Settings(kubernetes_version="1.26")).fix_text("h.yaml", hpa).text
+    assert fixed == hpa.replace("autoscaling/v2beta2", "autoscaling/v2")
+    r = kubelint("fix", "--diff", "-k", "1.25", "-", stdin=hpa)
+    assert r.returncode == 0 and r.stdout == ""
