@@ -17,6 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from kubelint.engine import PROFILES, catalogue  # noqa: E402
+from kubelint.fix import fix_status  # noqa: E402
 
 OUT = os.path.join(ROOT, "docs", "rules.md")
 SOURCE_TITLES = {
@@ -93,6 +94,9 @@ def render() -> str:
             out += ["**Why:** " + " ".join(e.rationale.split()), ""]
         if e.remediation:
             out += ["**Fix:** " + " ".join(e.remediation.split()), ""]
+        fx = fix_status(e.id)  # kubelint.fix: whether `kubelint fix` has an automatic fix
+        out += [f"**Automatic fix:** {fx[0]} ({'`kubelint fix --unsafe-fixes`' if fx[0] == 'unsafe' else '`kubelint fix`'}): "
+                f"{fx[1]}; see [fixes.md](fixes.md)" if fx else "**Automatic fix:** none", ""]
         if e.kinds:
             out += ["**Applies to:** " + ", ".join(e.kinds), ""]
         if e.params:

@@ -46,6 +46,34 @@ def main():
                                                                        "after_sha256": hashlib.sha256(after.read_bytes()).hexdigest()}
         print(f"{before.name:55} before={b:7} after={a}")
     (FIXES / "oracle-results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    conformance(args.kubectl, server)
+
+
+def conformance(kubectl: str, server: str) -> None:
+    """`kubelint fix` over tests/conformance: every case it changes (a
+    reject case with a mechanical correction) must be accepted once fixed.
+    Recorded in tests/fixes/oracle-conformance.json."""
+    import sys
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    from kubelint.fix.files import fix_paths
+    from kubelint.settings import Settings
+
+    base = ROOT / "tests" / "conformance"
+    cases = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for o in fix_paths([str(base)], Settings(), write_files=False):
+            if not o.changed:
+                continue
+            rel = str(pathlib.Path(o.path).relative_to(base))
+            fixed = pathlib.Path(tmp, rel.replace("/", "__"))
+            fixed.write_text(o.text, encoding="utf-8")
+            v, out = verdict(kubectl, fixed)
+            cases[rel] = {"fixes": [f.title for f in o.applied], "after": v, "after_output": out,
+                          "after_sha256": hashlib.sha256(o.text.encode("utf-8")).hexdigest()}
+            print(f"{rel:60} {v}")
+    (FIXES / "oracle-conformance.json").write_text(json.dumps({"server": server, "cases": cases}, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":

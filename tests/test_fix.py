@@ -345,3 +345,20 @@ def test_target_is_the_kubernetes_version_in_force():
     assert fixed == hpa.replace("autoscaling/v2beta2", "autoscaling/v2")
     r = kubelint("fix", "--diff", "-k", "1.25", "-", stdin=hpa)
     assert r.returncode == 0 and r.stdout == ""
+
+
+def test_conformance_rejects_fixed_are_accepted():
+    """The mechanical corrections among the oracle-labelled conformance
+    cases: every case `kubelint fix` changes is accepted by kube-apiserver
+    v1.37.2 once fixed (scripts/oracle_fix.py, tests/fixes/oracle-conformance.json)."""
+    base = ROOT / "tests" / "conformance"
+    recorded = json.loads((FIXES / "oracle-conformance.json").read_text())["cases"]
+    outs = {str(pathlib.Path(o.path).relative_to(base)): o for o in fix_paths([str(base)], Settings(), write_files=False)
+            if o.changed}
+    assert set(outs) == set(recorded)
+    assert len(outs) >= 20
+    for rel, o in outs.items():
+        case = recorded[rel]
+        assert case["after"] == "accept", (rel, case["after_output"])
+        assert case["after_sha256"] == hashlib.sha256(o.text.encode("utf-8")).hexdigest(), rel
+        assert [f.title for f in o.applied] == case["fixes"]

@@ -224,7 +224,12 @@ def annotate(result, settings, unsafe: bool = False) -> int:
         if text is None:
             continue
         body = text[1:] if text.startswith(_BOM) else text
-        plans = stage.plan(path, body, unsafe)
+        try:
+            plans = stage.plan(path, body, unsafe)
+        except Exception:  # marking fixes must never cost the report (--debug shows the error)
+            if settings.debug:
+                raise
+            continue
         hidden = secret_lines(body)
         # a fix of a Secret's value would show the value: applied by `kubelint fix`, never reported
         plans = {k: fx for k, fx in plans.items() if not any(_line_of(body, e.start) in hidden for e in fx.edits)}

@@ -179,7 +179,8 @@ _SUPPORTED = re.compile(r'supported values: ((?:"[^"]*"(?:, )?)+)')
 
 
 @fixer("unsupported-value", True, "set an enumerated value written in the wrong case (tcp, always, clusterip) to the "
-                                  "canonical value")
+                                  "canonical value; drop a plural or past-tense slip (Roles, NoScheduled) or an API "
+                                  "group's version (rbac.authorization.k8s.io/v1) when exactly one supported value remains")
 def _unsupported_value(t: Target):
     value = _get(t.obj.data, t.problem.path)
     m = _SUPPORTED.search(t.problem.message)
@@ -187,6 +188,17 @@ def _unsupported_value(t: Target):
         return None
     allowed = re.findall(r'"([^"]*)"', m.group(1))
     hits = [a for a in allowed if a.lower() == value.lower() and a != value]
+    if not hits:
+        # a plural or past-tense slip (Roles, NoScheduled, WaitForFirstConsumers,
+        # Recycled) or an API group written with its version
+        # (rbac.authorization.k8s.io/v1): exactly one supported value is the
+        # value without it.  Other near misses are not mechanical (Masked is
+        # one letter from Unmasked and means the opposite).
+        stems = {value[:-1]} if value[-1:] in ("s", "d") else set()
+        group, _, version = value.rpartition("/")
+        if group and re.fullmatch(r"v[0-9]+((alpha|beta)[0-9]+)?", version):
+            stems.add(group)
+        hits = [a for a in allowed if a in stems]
     if len(hits) != 1:
         return None
     return f'set {value} to {hits[0]}', [("set", t.problem.path, hits[0])]
@@ -221,6 +233,17 @@ def _invalid_type(t: Target):
     if ftype.startswith("integer") and isinstance(value, str) and node.style in ('"', "'") and _INT.match(value):
         return f'unquote "{value}" as an integer', [("raw", path, str(int(value)))]
     return None
+
+
+@fixer("invalid-schedule", True, "set a CronJob timeZone written in the wrong case (utc, europe/berlin) to the IANA name")
+def _invalid_schedule(t: Target):
+    if t.problem.path[-1:] != ("timeZone",):
+        return None
+    value = _get(t.obj.data, t.problem.path)
+    hint = _MEANT.search(t.problem.message)
+    if not isinstance(value, str) or hint is None or hint.group(1).lower() != value.lower() or hint.group(1) == value:
+        return None
+    return f"set {value} to {hint.group(1)}", [("set", t.problem.path, hint.group(1))]
 
 
 @fixer("invalid-value", True, "unquote a port number written as a string where a string must name a port "

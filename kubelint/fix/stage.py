@@ -126,7 +126,7 @@ class FixStage:
 
         self.settings = settings
         self.ctx = ctx or build_context(settings)
-        self.schemas = self.ctx.stages[0].schemas
+        self.schemas = next(st.schemas for st in self.ctx.stages if getattr(st, "name", "") == "schema")
         self.version = self.ctx.kubernetes_version
 
     # -- analysis ------------------------------------------------------------
@@ -148,11 +148,16 @@ class FixStage:
             return None
         doc_pos = {doc.index: (doc.line, doc.column) for doc in loaded.documents}
         items: List[Item] = []
-        for obj in fr.objects:
-            for stage in self.ctx.stages:
-                for p in stage.check_object(obj, self.ctx):
-                    items.append(Item(obj, p, obj.finding(p, p.rule, p.severity)))
-        items.extend(self._cross(fr.objects))
+        try:
+            for obj in fr.objects:
+                for stage in self.ctx.stages:
+                    for p in stage.check_object(obj, self.ctx):
+                        items.append(Item(obj, p, obj.finding(p, p.rule, p.severity)))
+            items.extend(self._cross(fr.objects))
+        except Exception:  # a stage's internal error: the check reports it; the file is not edited
+            if self.settings.debug:
+                raise
+            return None
         visible = _suppress([it.finding for it in items], {path: loaded.directives} if loaded.directives else {}, [fr], self.ctx)
         left = Counter(visible)
         kept = []
