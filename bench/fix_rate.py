@@ -27,6 +27,7 @@ Two inputs, both real manifests:
 
     python3 bench/fix_rate.py [--sample 400] [--seed 14] [--json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,10 +52,24 @@ from kubelint.loader import resolve_plain  # noqa: E402
 from kubelint.settings import Settings  # noqa: E402
 
 SHARED = os.environ.get("KUBELINT_SHARED") or next(
-    (p for p in (os.path.join(os.path.dirname(ROOT), "shared"), "/work/shared") if os.path.isdir(p)), "/work/shared")
+    (p for p in (os.path.join(os.path.dirname(ROOT), "shared"), "/work/shared") if os.path.isdir(p)), "/work/shared"
+)
 
-ENUM_KEYS = {"protocol", "imagePullPolicy", "restartPolicy", "type", "pathType", "dnsPolicy", "policyTypes",
-             "externalTrafficPolicy", "sessionAffinity", "concurrencyPolicy", "podManagementPolicy", "operator", "effect"}
+ENUM_KEYS = {
+    "protocol",
+    "imagePullPolicy",
+    "restartPolicy",
+    "type",
+    "pathType",
+    "dnsPolicy",
+    "policyTypes",
+    "externalTrafficPolicy",
+    "sessionAffinity",
+    "concurrencyPolicy",
+    "podManagementPolicy",
+    "operator",
+    "effect",
+}
 FIXABLE_RULES = {"unknown-field", "unsupported-value", "invalid-type", "invalid-value", "removed-api"}
 
 
@@ -69,8 +84,9 @@ def _files(directory):
 
 
 def _errors(analysis):
-    return collections.Counter((_okey(i.obj), i.finding.rule, i.finding.path) for i in analysis.items
-                               if i.finding.severity == ERROR)
+    return collections.Counter(
+        (_okey(i.obj), i.finding.rule, i.finding.path) for i in analysis.items if i.finding.severity == ERROR
+    )
 
 
 def _okey(obj):
@@ -92,9 +108,9 @@ def _typo(key: str, rng: random.Random) -> str:
     kind = rng.choice(kinds)
     i = rng.randrange(1, len(key) - 2)
     if kind == "swap":
-        return key[:i] + key[i + 1] + key[i] + key[i + 2:]
+        return key[:i] + key[i + 1] + key[i] + key[i + 2 :]
     if kind == "drop":
-        return key[:i] + key[i + 1:]
+        return key[:i] + key[i + 1 :]
     if kind == "double":
         return key[:i] + key[i] + key[i:]
     return key.lower()
@@ -131,8 +147,13 @@ def sites(stage, analysis, rng):
             if ftype == "string" and isinstance(value, str) and style in ('"', "'") and value and "\n" not in value:
                 if not isinstance(resolve_plain(value), str) and value.strip() == value:
                     out.append(("yaml11", doc, node.start_mark.index, node.end_mark.index, value))
-            if (ftype.startswith("integer") and isinstance(value, int) and not isinstance(value, bool) and not style
-                    and node.value == str(value)):  # decimal as written (not 0644, which is octal)
+            if (
+                ftype.startswith("integer")
+                and isinstance(value, int)
+                and not isinstance(value, bool)
+                and not style
+                and node.value == str(value)
+            ):  # decimal as written (not 0644, which is octal)
                 out.append(("int", doc, node.start_mark.index, node.end_mark.index, f'"{node.value}"'))
     return out
 
@@ -183,14 +204,17 @@ def seeded_corpus(stage, files, rng, per_file=1):
             by_kind[k][0] += n
             by_kind[k][1] += gone
         if gone < n:
-            unresolved.append((os.path.relpath(path, SHARED), [(c[0], c[4]) for c in chosen], sorted(str(x) for x in (seeded & left))))
+            unresolved.append(
+                (os.path.relpath(path, SHARED), [(c[0], c[4]) for c in chosen], sorted(str(x) for x in (seeded & left)))
+            )
         # byte identity
         if fixed == text:
             exact += 1
         mutated_lines = {text.count("\n", 0, c[2]) for c in chosen}
         orig_lines, fixed_lines = text.splitlines(True), fixed.splitlines(True)
         ok = len(orig_lines) == len(fixed_lines) and all(
-            i in mutated_lines for i, (x, y) in enumerate(zip(orig_lines, fixed_lines)) if x != y)
+            i in mutated_lines for i, (x, y) in enumerate(zip(orig_lines, fixed_lines)) if x != y
+        )
         identical_rest += ok
         if not ok:
             other_lines.append(os.path.relpath(path, SHARED))
@@ -238,16 +262,26 @@ def legacy(stage, files):
                 other_kinds[f"{i.obj.api_version} {i.obj.kind}"] += 1
         if r.text != text:
             files_changed += 1
-            keep = [ln for ln in text.splitlines() if not ln.strip() or ln.lstrip().startswith("#") or ln.startswith("---")]
+            keep = [
+                ln for ln in text.splitlines() if not ln.strip() or ln.lstrip().startswith("#") or ln.startswith("---")
+            ]
             out = r.text.splitlines()
             rest_ok += _kept_in_order(keep, out)
             sm = difflib.SequenceMatcher(a=text.splitlines(), b=out, autojunk=False)
             lines_replaced += sum(i2 - i1 for tag, i1, i2, _, _ in sm.get_opcodes() if tag in ("replace", "delete"))
             lines_total += len(text.splitlines())
-    return {"fixable_errors": fixable, "resolved": resolved, "rate": resolved / fixable if fixable else None,
-            "files_changed": files_changed, "comments_blank_separators_kept": rest_ok,
-            "lines_replaced": lines_replaced, "lines_in_changed_files": lines_total,
-            "not_mechanical": other, "not_mechanical_kinds": dict(other_kinds.most_common()), "unresolved": unresolved}
+    return {
+        "fixable_errors": fixable,
+        "resolved": resolved,
+        "rate": resolved / fixable if fixable else None,
+        "files_changed": files_changed,
+        "comments_blank_separators_kept": rest_ok,
+        "lines_replaced": lines_replaced,
+        "lines_in_changed_files": lines_total,
+        "not_mechanical": other,
+        "not_mechanical_kinds": dict(other_kinds.most_common()),
+        "unresolved": unresolved,
+    }
 
 
 def main(argv=None):
@@ -278,25 +312,41 @@ def measure(sample=400, seed=14, per_file=1):
     t2 = time.perf_counter()
     total = seeded["seeded_errors"] + leg["fixable_errors"]
     done = seeded["resolved"] + leg["resolved"]
-    return {"seed": seed, "sample": sample, "per_file": per_file, "seeded": seeded, "legacy": leg,
-            "fixable_errors": total, "resolved": done, "rate": done / total if total else None,
-            "seconds": {"seeded": round(t1 - t0, 1), "legacy": round(t2 - t1, 1)}}
+    return {
+        "seed": seed,
+        "sample": sample,
+        "per_file": per_file,
+        "seeded": seeded,
+        "legacy": leg,
+        "fixable_errors": total,
+        "resolved": done,
+        "rate": done / total if total else None,
+        "seconds": {"seeded": round(t1 - t0, 1), "legacy": round(t2 - t1, 1)},
+    }
 
 
 def report(r):
     s, lg = r["seeded"], r["legacy"]
-    print(f"seeded {r['per_file']} mistake(s) per file in {s['files']} corpus files: {s['resolved']}/{s['seeded_errors']} errors resolved "
-          f"({100 * (s['rate'] or 0):.1f}%)")
+    print(
+        f"seeded {r['per_file']} mistake(s) per file in {s['files']} corpus files: "
+        f"{s['resolved']}/{s['seeded_errors']} errors resolved "
+        f"({100 * (s['rate'] or 0):.1f}%)"
+    )
     for k, v in s["by_mistake"].items():
         print(f"  {k:7} {v['resolved']}/{v['seeded']}")
-    print(f"  fixed file byte-identical to the original: {s['byte_identical_to_original']}/{s['files']}; "
-          f"only mutated lines differ: {s['rest_of_file_identical']}/{s['files']}")
+    print(
+        f"  fixed file byte-identical to the original: {s['byte_identical_to_original']}/{s['files']}; "
+        f"only mutated lines differ: {s['rest_of_file_identical']}/{s['files']}"
+    )
     for p in s["other_lines_changed"]:
         print(f"    other lines changed in {p}")
-    print(f"corpus-legacy: {lg['resolved']}/{lg['fixable_errors']} removed-API errors of the listed pairs resolved "
-          f"({100 * (lg['rate'] or 0):.1f}%); {lg['files_changed']} files changed, comments/blank lines/separators kept "
-          f"in {lg['comments_blank_separators_kept']}; {lg['lines_replaced']} of their {lg['lines_in_changed_files']} lines "
-          "replaced (apiVersion lines and migrated blocks)")
+    print(
+        f"corpus-legacy: {lg['resolved']}/{lg['fixable_errors']} removed-API errors of the listed pairs resolved "
+        f"({100 * (lg['rate'] or 0):.1f}%); {lg['files_changed']} files changed, comments/blank lines/separators kept "
+        f"in {lg['comments_blank_separators_kept']}; "
+        f"{lg['lines_replaced']} of their {lg['lines_in_changed_files']} lines "
+        "replaced (apiVersion lines and migrated blocks)"
+    )
     print(f"  not mechanical (not counted): {lg['not_mechanical']} {lg['not_mechanical_kinds']}")
     print(f"overall: {r['resolved']}/{r['fixable_errors']} fixable errors resolved ({100 * (r['rate'] or 0):.1f}%)")
     for u in s["unresolved"][:20] + lg["unresolved"][:20]:

@@ -11,6 +11,7 @@ kubelint.fix instead edits node spans located with PyYAML's marks
 
     python3 bench/fix_roundtrip.py [--limit N]
 """
+
 import argparse
 import io
 import os
@@ -58,10 +59,19 @@ def main():
             if len(examples) < 8:
                 a, b = text.splitlines(), out.splitlines()
                 i = next((i for i, (x, y2) in enumerate(zip(a, b)) if x != y2), min(len(a), len(b)))
-                examples.append((os.path.relpath(path, corpus), i + 1, a[i] if i < len(a) else "<eof>", b[i] if i < len(b) else "<eof>"))
+                examples.append(
+                    (
+                        os.path.relpath(path, corpus),
+                        i + 1,
+                        a[i] if i < len(a) else "<eof>",
+                        b[i] if i < len(b) else "<eof>",
+                    )
+                )
     total = same + changed
-    print(f"ruamel.yaml round trip over {total} corpus files ({failed} not loadable by ruamel): "
-          f"{same} byte-identical, {changed} changed ({100 * changed / max(total, 1):.1f}%)")
+    print(
+        f"ruamel.yaml round trip over {total} corpus files ({failed} not loadable by ruamel): "
+        f"{same} byte-identical, {changed} changed ({100 * changed / max(total, 1):.1f}%)"
+    )
     for rel, line, a, b in examples:
         print(f"  {rel}:{line}\n    - {a!r}\n    + {b!r}")
 

@@ -10,6 +10,7 @@ must be rejected (the removed version is not served).
     scripts/apiserver-oracle.sh start      # (ORACLE_DIR, ports: see the script)
     KUBECONFIG=$ORACLE_DIR/kubeconfig scripts/oracle_fix.py [--kubectl PATH]
 """
+
 import argparse
 import hashlib
 import json
@@ -22,8 +23,12 @@ NAMESPACES = ("monitoring", "apps")
 
 
 def verdict(kubectl: str, path: pathlib.Path):
-    p = subprocess.run([kubectl, "apply", "--dry-run=server", "--validate=strict", "-f", str(path)],
-                       capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [kubectl, "apply", "--dry-run=server", "--validate=strict", "-f", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     out = (p.stdout + p.stderr).strip()
     return ("accept" if p.returncode == 0 else "reject"), out
 
@@ -36,14 +41,21 @@ def main():
         subprocess.run([args.kubectl, "create", "namespace", ns], capture_output=True)
     # a kube-apiserver built from Go modules reports major/minor but no release tag
     v = json.loads(subprocess.run([args.kubectl, "get", "--raw", "/version"], capture_output=True, text=True).stdout)
-    server = f"v{v['major']}.{v['minor']} (gitVersion {v.get('gitVersion')}; built from k8s.io/kubernetes v1.37.2 by scripts/apiserver-oracle.sh)"
+    server = (
+        f"v{v['major']}.{v['minor']} (gitVersion {v.get('gitVersion')}"
+        "; built from k8s.io/kubernetes v1.37.2 by scripts/apiserver-oracle.sh)"
+    )
     results = {"server": server, "cases": {}}
     for before in sorted(FIXES.glob("*.before.yaml")):
         after = before.with_name(before.name.replace(".before.", ".after."))
         b, bout = verdict(args.kubectl, before)
         a, aout = verdict(args.kubectl, after)
-        results["cases"][before.name.replace(".before.yaml", "")] = {"before": b, "after": a, "after_output": aout,
-                                                                       "after_sha256": hashlib.sha256(after.read_bytes()).hexdigest()}
+        results["cases"][before.name.replace(".before.yaml", "")] = {
+            "before": b,
+            "after": a,
+            "after_output": aout,
+            "after_sha256": hashlib.sha256(after.read_bytes()).hexdigest(),
+        }
         print(f"{before.name:55} before={b:7} after={a}")
     (FIXES / "oracle-results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     conformance(args.kubectl, server)
@@ -70,10 +82,16 @@ def conformance(kubectl: str, server: str) -> None:
             fixed = pathlib.Path(tmp, rel.replace("/", "__"))
             fixed.write_text(o.text, encoding="utf-8")
             v, out = verdict(kubectl, fixed)
-            cases[rel] = {"fixes": [f.title for f in o.applied], "after": v, "after_output": out,
-                          "after_sha256": hashlib.sha256(o.text.encode("utf-8")).hexdigest()}
+            cases[rel] = {
+                "fixes": [f.title for f in o.applied],
+                "after": v,
+                "after_output": out,
+                "after_sha256": hashlib.sha256(o.text.encode("utf-8")).hexdigest(),
+            }
             print(f"{rel:60} {v}")
-    (FIXES / "oracle-conformance.json").write_text(json.dumps({"server": server, "cases": cases}, indent=1, sort_keys=True) + "\n")
+    (FIXES / "oracle-conformance.json").write_text(
+        json.dumps({"server": server, "cases": cases}, indent=1, sort_keys=True) + "\n"
+    )
 
 
 if __name__ == "__main__":

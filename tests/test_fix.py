@@ -5,12 +5,12 @@ Fixtures: tests/fixes/NAME.before.yaml -> NAME.after.yaml, one pair per fix
 the unsafe fixes.  Every "after" was accepted by kube-apiserver v1.37.2
 (scripts/oracle_fix.py records tests/fixes/oracle-results.json).
 """
+
 import hashlib
 import json
 import os
 import pathlib
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -23,7 +23,6 @@ from kubelint.fix.fixers import FIXERS
 from kubelint.fix.files import fix_paths
 from kubelint.fix.migrate import MIGRATIONS
 from kubelint.fix.stage import FixStage
-from kubelint.runner import run
 from kubelint.settings import Settings
 
 FIXES = ROOT / "tests" / "fixes"
@@ -31,8 +30,14 @@ BEFORE = sorted(FIXES.glob("*.before.yaml"))
 
 
 def kubelint(*args, stdin=None, cwd=None):
-    return subprocess.run([sys.executable, "-m", "kubelint", *args], input=stdin, capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "kubelint", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +68,7 @@ def assert_only_nodes_changed(before: str, fixes):
     text = before
     for fix in fixes:
         for e in fix.edits:
-            old = text[e.start:e.end]
+            old = text[e.start : e.end]
             assert not _COMMENT.search(old), (fix.title, old)
             assert "\n---" not in old and not old.startswith("---"), (fix.title, old)
             assert not re.search(r"(^|[\s\[{,])[&*][A-Za-z0-9]", old), (fix.title, old)
@@ -121,8 +126,9 @@ def test_oracle_accepted_every_after():
         assert case, f"{before.name}: not confirmed on the API server (run scripts/oracle_fix.py)"
         after = before.with_name(before.name.replace(".before.", ".after."))
         assert case["after"] == "accept", (before.name, case["after_output"])
-        assert case["after_sha256"] == hashlib.sha256(after.read_bytes()).hexdigest(), \
+        assert case["after_sha256"] == hashlib.sha256(after.read_bytes()).hexdigest(), (
             f"{after.name} changed since the oracle saw it: run scripts/oracle_fix.py again"
+        )
         if before.name.startswith("removed-api"):
             assert case["before"] == "reject"
 
@@ -131,36 +137,62 @@ def test_oracle_accepted_every_after():
 # What is never fixed
 
 
-@pytest.mark.parametrize("text, why", [
-    ("apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: p\nspec:\n  minAvailable: 1\n  selector: {}\n",
-     "empty PDB selector: none in v1beta1, all pods in v1"),
-    ("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n    tarPort: 8080\n",
-     "no confident candidate"),
-    ("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n    targetport: 8080\n    targetPort: 8080\n",
-     "the candidate is already set"),
-    ("apiVersion: apiextensions.k8s.io/v1beta1\nkind: CustomResourceDefinition\nmetadata:\n  name: as.example.com\n"
-     "spec:\n  group: example.com\n  names: {kind: A, plural: as}\n  scope: Namespaced\n  version: v1\n",
-     "CRD v1beta1 -> v1 is not mechanical"),
-    ("base: &b\n  protocol: tcp\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector: {a: b}\n"
-     "  ports:\n  - port: 80\n    <<: {protocol: tcp}\n",
-     "a value from a merge key"),
-])
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        (
+            "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: p\n"
+            "spec:\n  minAvailable: 1\n  selector: {}\n",
+            "empty PDB selector: none in v1beta1, all pods in v1",
+        ),
+        (
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n    tarPort: 8080\n",
+            "no confident candidate",
+        ),
+        (
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n"
+            "spec:\n  ports:\n  - port: 80\n    targetport: 8080\n    targetPort: 8080\n",
+            "the candidate is already set",
+        ),
+        (
+            "apiVersion: apiextensions.k8s.io/v1beta1\nkind: CustomResourceDefinition\n"
+            "metadata:\n  name: as.example.com\n"
+            "spec:\n  group: example.com\n  names: {kind: A, plural: as}\n  scope: Namespaced\n  version: v1\n",
+            "CRD v1beta1 -> v1 is not mechanical",
+        ),
+        (
+            "base: &b\n  protocol: tcp\n---\n"
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector: {a: b}\n"
+            "  ports:\n  - port: 80\n    <<: {protocol: tcp}\n",
+            "a value from a merge key",
+        ),
+    ],
+)
 def test_not_fixed(stage, text, why):
     r = stage.fix_text("x.yaml", text, unsafe=False)
     assert r.text == text, why
 
 
 def test_alias_is_not_edited(stage):
-    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l\n    on: yes\ndata: {}\n---\n"
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  labels: *l\ndata: {}\n")
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l\n    on: yes\ndata: {}\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  labels: *l\ndata: {}\n"
+    )
     r = stage.fix_text("x.yaml", text)
     # the anchored node is edited once, where it is written; the alias keeps pointing at it
     assert r.text == text.replace("on: yes", "on: 'yes'").replace("on: 'yes'", 'on: "yes"') or r.text == text
 
 
 def test_json_file_stays_json(stage):
-    text = json.dumps({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
-                       "spec": {"type": "nodeport", "selector": {"a": "b"}, "ports": [{"port": 80, "protocol": "tcp"}]}}, indent=2)
+    text = json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "s"},
+            "spec": {"type": "nodeport", "selector": {"a": "b"}, "ports": [{"port": 80, "protocol": "tcp"}]},
+        },
+        indent=2,
+    )
     r = stage.fix_text("x.json", text)
     assert json.loads(r.text)["spec"]["type"] == "NodePort"
     assert json.loads(r.text)["spec"]["ports"][0]["protocol"] == "TCP"
@@ -168,7 +200,10 @@ def test_json_file_stays_json(stage):
 
 def test_crlf_and_bom_kept(tmp_path):
     p = tmp_path / "svc.yaml"
-    text = "\ufeffapiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: s\r\nspec:\r\n  type: clusterip\r\n  selector: {a: b}\r\n  ports: [{port: 80}]\r\n"
+    text = (
+        "\ufeffapiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: s\r\n"
+        "spec:\r\n  type: clusterip\r\n  selector: {a: b}\r\n  ports: [{port: 80}]\r\n"
+    )
     p.write_bytes(text.encode("utf-8"))
     fix_paths([str(p)], Settings())
     assert p.read_bytes() == text.replace("clusterip", "ClusterIP").encode("utf-8")
@@ -216,9 +251,14 @@ def test_corpus_unchanged_by_fix():
 # ---------------------------------------------------------------------------
 # Command line
 
-SVC = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web   # front\nspec:\n  type: clusterip\n  selector: {app: web}\n  ports:\n  - port: 80\n"
-POD = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  automountServiceAccountToken: false\n  containers:\n"
-       "  - name: c\n    image: busybox:1.36\n    securityContext:\n      allowPrivilegeEscalation: true\n")
+SVC = (
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web   # front\n"
+    "spec:\n  type: clusterip\n  selector: {app: web}\n  ports:\n  - port: 80\n"
+)
+POD = (
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  automountServiceAccountToken: false\n  containers:\n"
+    "  - name: c\n    image: busybox:1.36\n    securityContext:\n      allowPrivilegeEscalation: true\n"
+)
 
 
 def test_fix_in_place_and_report(tmp_path):
@@ -306,18 +346,25 @@ def test_outputs_mark_fixable(tmp_path):
     assert "error [unsupported-value] [*] Service web" in text and "[*] 1 fixable with `kubelint fix`" in text
     doc = json.loads(kubelint("check", str(p), "-f", "json").stdout)
     fix = [f for f in doc["findings"] if f["rule"] == "unsupported-value"][0]["fix"]
-    assert fix == {"title": "set clusterip to ClusterIP", "applicability": "safe",
-                   "edits": [{"start": {"line": 6, "column": 9}, "end": {"line": 6, "column": 18}, "text": "ClusterIP"}]}
+    assert fix == {
+        "title": "set clusterip to ClusterIP",
+        "applicability": "safe",
+        "edits": [{"start": {"line": 6, "column": 9}, "end": {"line": 6, "column": 18}, "text": "ClusterIP"}],
+    }
     sarif = json.loads(kubelint("check", str(p), "-f", "sarif").stdout)
     res = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "unsupported-value"][0]
     rep = res["fixes"][0]["artifactChanges"][0]["replacements"][0]
-    assert rep == {"deletedRegion": {"startLine": 6, "startColumn": 9, "endLine": 6, "endColumn": 18},
-                   "insertedContent": {"text": "ClusterIP"}}
+    assert rep == {
+        "deletedRegion": {"startLine": 6, "startColumn": 9, "endLine": 6, "endColumn": 18},
+        "insertedContent": {"text": "ClusterIP"},
+    }
 
 
 def test_no_secret_in_fixes_or_diffs(tmp_path):
     p = tmp_path / "s.yaml"
-    p.write_text("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ntype: Opaque\nstringData:\n  password: 48151623421\n")
+    p.write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ntype: Opaque\nstringData:\n  password: 48151623421\n"
+    )
     r = kubelint("fix", "--diff", str(p))
     assert "48151623421" not in r.stdout + r.stderr
     r = kubelint("check", str(p), "-f", "sarif")
@@ -338,8 +385,10 @@ def test_json_report_with_fixes_matches_the_published_schema(tmp_path):
 def test_target_is_the_kubernetes_version_in_force():
     """autoscaling/v2beta2 is served by 1.25 (deprecated, a warning): nothing
     to fix there; removed by 1.26: migrated to autoscaling/v2."""
-    hpa = ("apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: x\n"
-           "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: x}\n  maxReplicas: 2\n")
+    hpa = (
+        "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: x\n"
+        "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: x}\n  maxReplicas: 2\n"
+    )
     assert FixStage(Settings(kubernetes_version="1.25")).fix_text("h.yaml", hpa).text == hpa
     fixed = FixStage(Settings(kubernetes_version="1.26")).fix_text("h.yaml", hpa).text
     assert fixed == hpa.replace("autoscaling/v2beta2", "autoscaling/v2")
@@ -353,8 +402,11 @@ def test_conformance_rejects_fixed_are_accepted():
     v1.37.2 once fixed (scripts/oracle_fix.py, tests/fixes/oracle-conformance.json)."""
     base = ROOT / "tests" / "conformance"
     recorded = json.loads((FIXES / "oracle-conformance.json").read_text())["cases"]
-    outs = {str(pathlib.Path(o.path).relative_to(base)): o for o in fix_paths([str(base)], Settings(), write_files=False)
-            if o.changed}
+    outs = {
+        str(pathlib.Path(o.path).relative_to(base)): o
+        for o in fix_paths([str(base)], Settings(), write_files=False)
+        if o.changed
+    }
     assert set(outs) == set(recorded)
     assert len(outs) >= 20
     for rel, o in outs.items():

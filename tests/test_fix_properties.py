@@ -9,6 +9,7 @@ mappings, quoting) with seeded mistakes.
   no verified safe fix is left at all;
 * every comment of the input is in the output, in order.
 """
+
 import copy
 import json
 import re
@@ -21,33 +22,88 @@ from kubelint.fix.stage import FixStage
 from kubelint.loader import parse_text
 from kubelint.settings import Settings
 
-SETTINGS = dict(derandomize=True, deadline=None, database=None, max_examples=80, print_blob=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = dict(
+    derandomize=True,
+    deadline=None,
+    database=None,
+    max_examples=80,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 BASES = [
-    {"apiVersion": "apps/v1", "kind": "Deployment",
-     "metadata": {"name": "web", "labels": {"app": "web", "release": "1.10"}},
-     "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
-              "template": {"metadata": {"labels": {"app": "web"}},
-                           "spec": {"restartPolicy": "Always", "terminationGracePeriodSeconds": 30,
-                                    "containers": [{"name": "web", "image": "nginx:1.25", "imagePullPolicy": "IfNotPresent",
-                                                    "ports": [{"containerPort": 8080, "protocol": "TCP"}],
-                                                    "env": [{"name": "DEBUG", "value": "true"}, {"name": "V", "value": "1.10"}]}]}}}},
-    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-     "spec": {"type": "ClusterIP", "selector": {"app": "web"}, "sessionAffinity": "None",
-              "ports": [{"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"}]}},
-    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "flags", "labels": {"enabled": "yes"}},
-     "data": {"mode": "0644", "debug": "off", "name": "x"}},
-    {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "backup"},
-     "spec": {"schedule": "0 3 * * *", "concurrencyPolicy": "Forbid",
-              "jobTemplate": {"spec": {"template": {"spec": {"restartPolicy": "OnFailure",
-                                                             "containers": [{"name": "b", "image": "busybox:1.36"}]}}}}}},
+    {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "labels": {"app": "web", "release": "1.10"}},
+        "spec": {
+            "replicas": 3,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {
+                    "restartPolicy": "Always",
+                    "terminationGracePeriodSeconds": 30,
+                    "containers": [
+                        {
+                            "name": "web",
+                            "image": "nginx:1.25",
+                            "imagePullPolicy": "IfNotPresent",
+                            "ports": [{"containerPort": 8080, "protocol": "TCP"}],
+                            "env": [{"name": "DEBUG", "value": "true"}, {"name": "V", "value": "1.10"}],
+                        }
+                    ],
+                },
+            },
+        },
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web"},
+        "spec": {
+            "type": "ClusterIP",
+            "selector": {"app": "web"},
+            "sessionAffinity": "None",
+            "ports": [{"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"}],
+        },
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "flags", "labels": {"enabled": "yes"}},
+        "data": {"mode": "0644", "debug": "off", "name": "x"},
+    },
+    {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "backup"},
+        "spec": {
+            "schedule": "0 3 * * *",
+            "concurrencyPolicy": "Forbid",
+            "jobTemplate": {
+                "spec": {
+                    "template": {
+                        "spec": {"restartPolicy": "OnFailure", "containers": [{"name": "b", "image": "busybox:1.36"}]}
+                    }
+                }
+            },
+        },
+    },
 ]
 
 ENUMS = {"restartPolicy", "imagePullPolicy", "protocol", "type", "sessionAffinity", "concurrencyPolicy"}
-TYPO_KEYS = {"containers": "contaners", "imagePullPolicy": "imagePullPolicyy", "terminationGracePeriodSeconds": "terminationGracePeriodSecnds",
-             "containerPort": "containerport", "targetPort": "targetport", "sessionAffinity": "sessionAfinity",
-             "concurrencyPolicy": "concurencyPolicy", "selector": "selecctor", "schedule": "schedul"}
+TYPO_KEYS = {
+    "containers": "contaners",
+    "imagePullPolicy": "imagePullPolicyy",
+    "terminationGracePeriodSeconds": "terminationGracePeriodSecnds",
+    "containerPort": "containerport",
+    "targetPort": "targetport",
+    "sessionAffinity": "sessionAfinity",
+    "concurrencyPolicy": "concurencyPolicy",
+    "selector": "selecctor",
+    "schedule": "schedul",
+}
 
 
 def _paths(value, path=()):
@@ -78,7 +134,11 @@ class Emitter:
             return "true" if v else "false"
         if isinstance(v, int):
             return str(v)
-        if _PLAIN.match(v) and v not in ("true", "false", "yes", "no", "on", "off", "null") and not re.match(r"[0-9.]+\Z", v):
+        if (
+            _PLAIN.match(v)
+            and v not in ("true", "false", "yes", "no", "on", "off", "null")
+            and not re.match(r"[0-9.]+\Z", v)
+        ):
             return v if self.draw(st.booleans()) else self.quote + v + self.quote
         return json.dumps(v) if self.quote == '"' else "'" + v + "'"
 
@@ -96,8 +156,10 @@ class Emitter:
                 out.append("")
             if isinstance(v, dict) and v:
                 if all(not isinstance(x, (dict, list)) for x in v.values()) and self.draw(st.integers(0, 3)) == 0:
-                    inner = ", ".join(f"{self.raw.get(('key',) + path + (k, kk), kk)}: {self.scalar(vv, path + (k, kk))}"
-                                      for kk, vv in v.items())
+                    inner = ", ".join(
+                        f"{self.raw.get(('key',) + path + (k, kk), kk)}: {self.scalar(vv, path + (k, kk))}"
+                        for kk, vv in v.items()
+                    )
                     out.append(" " * indent + f"{key}: {{{inner}}}" + self.tail())
                     continue
                 out.append(" " * indent + f"{key}:" + self.tail())
@@ -143,8 +205,10 @@ def manifests(draw):
                 eligible.append(("yaml11", path, value))
         for _ in range(draw(st.integers(1, 3))):
             kind, path, value = draw(st.sampled_from(eligible))
-            if any(p[-len(path):] == path or path[:len(p)] == p or p[:len(path)] == path
-                   for p in (q[1:] if q[0] == "key" else q for q in raw)):
+            if any(
+                p[-len(path) :] == path or path[: len(p)] == p or p[: len(path)] == path
+                for p in (q[1:] if q[0] == "key" else q for q in raw)
+            ):
                 continue  # one mistake per place (and none inside a misspelt key's subtree)
             if kind == "enum":
                 raw[path] = value.lower()
@@ -163,7 +227,12 @@ def manifests(draw):
         em.mapping(base, 0, (), out)
         docs.append("\n".join(out) + "\n")
         intended.append(base)
-    return "---\n".join(docs), intended, seeded, [c for c in re.findall(r"# (?:note \d+|a header comment)", "---\n".join(docs))]
+    return (
+        "---\n".join(docs),
+        intended,
+        seeded,
+        [c for c in re.findall(r"# (?:note \d+|a header comment)", "---\n".join(docs))],
+    )
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 real manifests of ../shared/corpus, and the removed API versions of
 ../shared/corpus-legacy.  `kubelint fix` must resolve at least 90% of the
 fixable errors, and leave the rest of every file byte-identical."""
+
 import importlib.util
-import pathlib
 
 import pytest
 
@@ -11,8 +11,10 @@ from conftest import CORPUS, CORPUS_LEGACY, ROOT
 
 # The only corpus files with a fixable mistake of their own (the API server
 # rejects both for protocol: tcp; tests/test_corpus.py KNOWN_REJECTED).
-PRE_EXISTING = {"corpus/kubernetes__examples/_archived/volumes/aws_ebs/aws-ebs-web.yaml",
-                "corpus/kubernetes__examples/_archived/volumes/cinder/cinder-web.yaml"}
+PRE_EXISTING = {
+    "corpus/kubernetes__examples/_archived/volumes/aws_ebs/aws-ebs-web.yaml",
+    "corpus/kubernetes__examples/_archived/volumes/cinder/cinder-web.yaml",
+}
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@
 * :mod:`kubelint.fix.stage`    -- plan, verify and apply (re-checking every fix);
 * :mod:`kubelint.fix.files`    -- files on disk: what may be edited, atomic writes, diffs.
 """
+
 from .model import Edit, Fix, apply_edits
 
 __all__ = ["Edit", "Fix", "apply_edits", "fix_status"]

@@ -8,6 +8,7 @@ nothing, and the command exits 1 when fixes are available (0 otherwise).
 Standard input (``-``): the fixed text goes to stdout and the report of
 what is left to stderr.
 """
+
 from __future__ import annotations
 
 import io
@@ -60,8 +61,11 @@ class FixRun:
                     click.echo(f"{o.path}: {len(o.applied)} fix{'es' if len(o.applied) != 1 else ''} available")
             n = sum(len(o.applied) for o in changed)
             if n:
-                click.echo(f"kubelint: {n} fix{'es' if n != 1 else ''} available in {len(changed)} "
-                           f"file{'s' if len(changed) != 1 else ''} (run `kubelint fix` to apply)", err=True)
+                click.echo(
+                    f"kubelint: {n} fix{'es' if n != 1 else ''} available in {len(changed)} "
+                    f"file{'s' if len(changed) != 1 else ''} (run `kubelint fix` to apply)",
+                    err=True,
+                )
             self.exit_code = 1 if changed else 0
             return
         for o in self.outcomes:

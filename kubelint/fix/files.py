@@ -13,6 +13,7 @@ error, a Helm template), and files that changed on disk while being fixed.
 Writes go through :func:`kubelint.atomic.write_text` (temp file + rename,
 mode kept).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -151,7 +152,9 @@ def secret_lines(text: str) -> set:
         root = doc.root
         if not hasattr(root, "value") or not isinstance(root.value, list):
             continue
-        kind = next((v.value for k, v in root.value if getattr(k, "value", None) == "kind" and isinstance(v.value, str)), None)
+        kind = next(
+            (v.value for k, v in root.value if getattr(k, "value", None) == "kind" and isinstance(v.value, str)), None
+        )
         if kind != "Secret":
             continue
         for k, v in root.value:
@@ -181,9 +184,12 @@ def unified_diff(outcome: FileOutcome, mask=None) -> str:
     """The fixes as a unified diff; the values of Secrets are masked
     (their lines show as changed, never their content)."""
     name = outcome.path
-    lines = difflib.unified_diff(_masked_lines(outcome.original), _masked_lines(outcome.text),
-                                 fromfile=f"a/{name}" if name != STDIN_NAME and not os.path.isabs(name) else name,
-                                 tofile=f"b/{name}" if name != STDIN_NAME and not os.path.isabs(name) else name)
+    lines = difflib.unified_diff(
+        _masked_lines(outcome.original),
+        _masked_lines(outcome.text),
+        fromfile=f"a/{name}" if name != STDIN_NAME and not os.path.isabs(name) else name,
+        tofile=f"b/{name}" if name != STDIN_NAME and not os.path.isabs(name) else name,
+    )
     out = []
     for ln in lines:
         if not ln.endswith("\n"):

@@ -14,6 +14,7 @@ mechanical here:
 :data:`FIXERS` is the single record of which rules have a fix; the
 catalogue, ``kubelint rules``/``explain`` and docs/fixes.md read it.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,6 +52,7 @@ def fixer(rule: str, safe: bool, summary: str):
     def register(fn):
         FIXERS[rule] = Fixer(rule, safe, summary, fn)
         return fn
+
     return register
 
 
@@ -102,8 +104,12 @@ def _props_at(schemas, api_version, kind, path) -> Optional[List[str]]:
 # Safe fixes
 
 
-@fixer("removed-api", True, "rewrite a removed apiVersion to the served replacement, with the structural changes it needs "
-                            "(see docs/fixes.md for every pair)")
+@fixer(
+    "removed-api",
+    True,
+    "rewrite a removed apiVersion to the served replacement, with the structural changes it needs "
+    "(see docs/fixes.md for every pair)",
+)
 def _removed_api(t: Target):
     obj = t.obj
     m = migrate.migrate(obj.data, obj.api_version, obj.kind)
@@ -155,8 +161,11 @@ def _distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-@fixer("unknown-field", True, "rename a misspelt field to its one confident \"did you mean\" candidate, when that field "
-                              "is not already set")
+@fixer(
+    "unknown-field",
+    True,
+    'rename a misspelt field to its one confident "did you mean" candidate, when that field is not already set',
+)
 def _unknown_field(t: Target):
     path = t.problem.path
     if not path or not isinstance(path[-1], str):
@@ -178,9 +187,13 @@ def _unknown_field(t: Target):
 _SUPPORTED = re.compile(r'supported values: ((?:"[^"]*"(?:, )?)+)')
 
 
-@fixer("unsupported-value", True, "set an enumerated value written in the wrong case (tcp, always, clusterip) to the "
-                                  "canonical value; drop a plural or past-tense slip (Roles, NoScheduled) or an API "
-                                  "group's version (rbac.authorization.k8s.io/v1) when exactly one supported value remains")
+@fixer(
+    "unsupported-value",
+    True,
+    "set an enumerated value written in the wrong case (tcp, always, clusterip) to the "
+    "canonical value; drop a plural or past-tense slip (Roles, NoScheduled) or an API "
+    "group's version (rbac.authorization.k8s.io/v1) when exactly one supported value remains",
+)
 def _unsupported_value(t: Target):
     value = _get(t.obj.data, t.problem.path)
     m = _SUPPORTED.search(t.problem.message)
@@ -201,14 +214,18 @@ def _unsupported_value(t: Target):
         hits = [a for a in allowed if a in stems]
     if len(hits) != 1:
         return None
-    return f'set {value} to {hits[0]}', [("set", t.problem.path, hits[0])]
+    return f"set {value} to {hits[0]}", [("set", t.problem.path, hits[0])]
 
 
 _INT = re.compile(r"-?(0|[1-9][0-9]{0,17})\Z")
 
 
-@fixer("invalid-type", True, "quote a YAML 1.1 boolean or number written in a string field (yes, on, 1.10, 0644) as the "
-                             "string it was typed as; unquote a quoted integer in an integer field")
+@fixer(
+    "invalid-type",
+    True,
+    "quote a YAML 1.1 boolean or number written in a string field (yes, on, 1.10, 0644) as the "
+    "string it was typed as; unquote a quoted integer in an integer field",
+)
 def _invalid_type(t: Target):
     path = t.problem.path
     value = _get(t.obj.data, path)
@@ -235,7 +252,9 @@ def _invalid_type(t: Target):
     return None
 
 
-@fixer("invalid-schedule", True, "set a CronJob timeZone written in the wrong case (utc, europe/berlin) to the IANA name")
+@fixer(
+    "invalid-schedule", True, "set a CronJob timeZone written in the wrong case (utc, europe/berlin) to the IANA name"
+)
 def _invalid_schedule(t: Target):
     if t.problem.path[-1:] != ("timeZone",):
         return None
@@ -246,8 +265,12 @@ def _invalid_schedule(t: Target):
     return f"set {value} to {hint.group(1)}", [("set", t.problem.path, hint.group(1))]
 
 
-@fixer("invalid-value", True, "unquote a port number written as a string where a string must name a port "
-                              "(targetPort: \"8080\", containerPort-like int-or-string fields)")
+@fixer(
+    "invalid-value",
+    True,
+    "unquote a port number written as a string where a string must name a port "
+    '(targetPort: "8080", containerPort-like int-or-string fields)',
+)
 def _invalid_value(t: Target):
     path = t.problem.path
     value = _get(t.obj.data, path)
@@ -279,18 +302,28 @@ def _container_setting(key, value, title):
         if cpath is None:
             return None
         return title, [("set", cpath + ("securityContext", key), value)]
+
     return plan
 
 
 FIXERS["privilege-escalation"] = Fixer(
-    "privilege-escalation", False, "set securityContext.allowPrivilegeEscalation: false on the container",
-    _container_setting("allowPrivilegeEscalation", False, "set allowPrivilegeEscalation: false"))
+    "privilege-escalation",
+    False,
+    "set securityContext.allowPrivilegeEscalation: false on the container",
+    _container_setting("allowPrivilegeEscalation", False, "set allowPrivilegeEscalation: false"),
+)
 FIXERS["privileged-container"] = Fixer(
-    "privileged-container", False, "set securityContext.privileged: false on the container",
-    _container_setting("privileged", False, "set privileged: false"))
+    "privileged-container",
+    False,
+    "set securityContext.privileged: false on the container",
+    _container_setting("privileged", False, "set privileged: false"),
+)
 FIXERS["writable-root-filesystem"] = Fixer(
-    "writable-root-filesystem", False, "set securityContext.readOnlyRootFilesystem: true on the container",
-    _container_setting("readOnlyRootFilesystem", True, "set readOnlyRootFilesystem: true"))
+    "writable-root-filesystem",
+    False,
+    "set securityContext.readOnlyRootFilesystem: true on the container",
+    _container_setting("readOnlyRootFilesystem", True, "set readOnlyRootFilesystem: true"),
+)
 
 
 @fixer("run-as-root", False, "set securityContext.runAsNonRoot: true on the container (not when it sets runAsUser: 0)")
@@ -305,8 +338,11 @@ def _run_as_root(t: Target):
     return "set runAsNonRoot: true", [("set", cpath + ("securityContext", "runAsNonRoot"), True)]
 
 
-@fixer("dangerous-capabilities", False, "remove the dangerous capability from securityContext.capabilities.add and "
-                                        "drop ALL capabilities")
+@fixer(
+    "dangerous-capabilities",
+    False,
+    "remove the dangerous capability from securityContext.capabilities.add and drop ALL capabilities",
+)
 def _dangerous_capabilities(t: Target):
     path = t.problem.path
     if len(path) < 2 or not isinstance(path[-1], int):
@@ -334,7 +370,9 @@ def _host_namespaces(t: Target):
 
 @fixer("service-account-token-automount", False, "set automountServiceAccountToken: false on the Pod spec")
 def _automount(t: Target):
-    return "set automountServiceAccountToken: false", [("set", tuple(t.problem.path) + ("automountServiceAccountToken",), False)]
+    return "set automountServiceAccountToken: false", [
+        ("set", tuple(t.problem.path) + ("automountServiceAccountToken",), False)
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -371,7 +409,7 @@ def to_fix(rule: str, safe: bool, title: str, ops, obj, doc: TextDoc) -> Optiona
                 if any(isinstance(p, int) for p in path[i:]):
                     return None
                 value = op[2]
-                for key in reversed(path[i + 1:]):
+                for key in reversed(path[i + 1 :]):
                     value = {key: value}
                 parent = path[:i]
                 entries = inserts.setdefault(parent, [])

@@ -37,6 +37,7 @@ Sources (the Go conversion and defaulting code of each pair):
   selector (``{}``) selected no pods and selects all in v1: not migrated.
 * The rest change only the apiVersion (identical schemas).
 """
+
 from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Tuple
@@ -93,6 +94,7 @@ def _workload(old_gv: str, kind: str) -> Callable[[dict], Optional[Ops]]:
             if spec.get("updateStrategy") is None:
                 ops.append(("set", ("spec", "updateStrategy"), {"type": "OnDelete"}))
         return ops
+
     return run
 
 
@@ -121,7 +123,11 @@ def _ingress(data: dict) -> Optional[Ops]:
     spec = _spec(data)
     if "backend" in spec:
         nb = _ingress_backend(spec["backend"])
-        if nb is None and isinstance(spec["backend"], dict) and ("serviceName" in spec["backend"] or "servicePort" in spec["backend"]):
+        if (
+            nb is None
+            and isinstance(spec["backend"], dict)
+            and ("serviceName" in spec["backend"] or "servicePort" in spec["backend"])
+        ):
             return None
         if "defaultBackend" in spec:
             return None
@@ -138,7 +144,11 @@ def _ingress(data: dict) -> Optional[Ops]:
             base = ("spec", "rules", i, "http", "paths", j)
             if "backend" in p:
                 nb = _ingress_backend(p["backend"])
-                if nb is None and isinstance(p["backend"], dict) and ("serviceName" in p["backend"] or "servicePort" in p["backend"]):
+                if (
+                    nb is None
+                    and isinstance(p["backend"], dict)
+                    and ("serviceName" in p["backend"] or "servicePort" in p["backend"])
+                ):
                     return None
                 if nb is not None:
                     ops.append(("set", base + ("backend",), nb))
@@ -167,7 +177,13 @@ _V2BETA1_KEYS = {
     "Object": {"target", "metricName", "targetValue", "selector", "averageValue"},
     "External": {"metricName", "metricSelector", "targetValue", "targetAverageValue"},
 }
-_SOURCE_FIELD = {"Resource": "resource", "ContainerResource": "containerResource", "Pods": "pods", "Object": "object", "External": "external"}
+_SOURCE_FIELD = {
+    "Resource": "resource",
+    "ContainerResource": "containerResource",
+    "Pods": "pods",
+    "Object": "object",
+    "External": "external",
+}
 
 
 def _metric(m) -> Optional[dict]:
@@ -255,26 +271,72 @@ def _add(old: str, kinds, new: str, fn=None, note: str = "") -> None:
 
 for _gv in ("extensions/v1beta1", "apps/v1beta1", "apps/v1beta2"):
     for _k in ("Deployment", "DaemonSet", "ReplicaSet", "StatefulSet"):
-        if (_gv, _k) in (("extensions/v1beta1", "StatefulSet"), ("apps/v1beta1", "DaemonSet"), ("apps/v1beta1", "ReplicaSet")):
+        if (_gv, _k) in (
+            ("extensions/v1beta1", "StatefulSet"),
+            ("apps/v1beta1", "DaemonSet"),
+            ("apps/v1beta1", "ReplicaSet"),
+        ):
             continue
-        MIGRATIONS[(_gv, _k)] = ("apps/v1", _workload(_gv, _k), "spec.selector from the template labels; changed defaults made explicit")
-_add("extensions/v1beta1", ["Ingress"], "networking.k8s.io/v1", _ingress, "backend -> service.name/port; pathType: ImplementationSpecific")
-_add("networking.k8s.io/v1beta1", ["Ingress"], "networking.k8s.io/v1", _ingress, "backend -> service.name/port; pathType: ImplementationSpecific")
+        MIGRATIONS[(_gv, _k)] = (
+            "apps/v1",
+            _workload(_gv, _k),
+            "spec.selector from the template labels; changed defaults made explicit",
+        )
+_add(
+    "extensions/v1beta1",
+    ["Ingress"],
+    "networking.k8s.io/v1",
+    _ingress,
+    "backend -> service.name/port; pathType: ImplementationSpecific",
+)
+_add(
+    "networking.k8s.io/v1beta1",
+    ["Ingress"],
+    "networking.k8s.io/v1",
+    _ingress,
+    "backend -> service.name/port; pathType: ImplementationSpecific",
+)
 _add("networking.k8s.io/v1beta1", ["IngressClass"], "networking.k8s.io/v1")
 _add("extensions/v1beta1", ["NetworkPolicy"], "networking.k8s.io/v1")
-_add("policy/v1beta1", ["PodDisruptionBudget"], "policy/v1", _pdb, "not when the selector is empty (its meaning changed)")
+_add(
+    "policy/v1beta1", ["PodDisruptionBudget"], "policy/v1", _pdb, "not when the selector is empty (its meaning changed)"
+)
 _add("batch/v1beta1", ["CronJob"], "batch/v1")
 _add("batch/v2alpha1", ["CronJob"], "batch/v1")
-_add("autoscaling/v2beta1", ["HorizontalPodAutoscaler"], "autoscaling/v2", _hpa_v2beta1, "metrics reshaped to metric/target")
+_add(
+    "autoscaling/v2beta1",
+    ["HorizontalPodAutoscaler"],
+    "autoscaling/v2",
+    _hpa_v2beta1,
+    "metrics reshaped to metric/target",
+)
 _add("autoscaling/v2beta2", ["HorizontalPodAutoscaler"], "autoscaling/v2")
-_add("rbac.authorization.k8s.io/v1beta1", ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"], "rbac.authorization.k8s.io/v1")
-_add("rbac.authorization.k8s.io/v1alpha1", ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"], "rbac.authorization.k8s.io/v1")
+_add(
+    "rbac.authorization.k8s.io/v1beta1",
+    ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
+    "rbac.authorization.k8s.io/v1",
+)
+_add(
+    "rbac.authorization.k8s.io/v1alpha1",
+    ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
+    "rbac.authorization.k8s.io/v1",
+)
 _add("scheduling.k8s.io/v1beta1", ["PriorityClass"], "scheduling.k8s.io/v1")
 _add("scheduling.k8s.io/v1alpha1", ["PriorityClass"], "scheduling.k8s.io/v1")
-_add("storage.k8s.io/v1beta1", ["StorageClass", "VolumeAttachment", "CSIDriver", "CSINode", "CSIStorageCapacity"], "storage.k8s.io/v1")
+_add(
+    "storage.k8s.io/v1beta1",
+    ["StorageClass", "VolumeAttachment", "CSIDriver", "CSINode", "CSIStorageCapacity"],
+    "storage.k8s.io/v1",
+)
 _add("coordination.k8s.io/v1beta1", ["Lease"], "coordination.k8s.io/v1")
 _add("node.k8s.io/v1beta1", ["RuntimeClass"], "node.k8s.io/v1")
-_add("discovery.k8s.io/v1beta1", ["EndpointSlice"], "discovery.k8s.io/v1", _endpointslice, "topology -> deprecatedTopology")
+_add(
+    "discovery.k8s.io/v1beta1",
+    ["EndpointSlice"],
+    "discovery.k8s.io/v1",
+    _endpointslice,
+    "topology -> deprecatedTopology",
+)
 _add("events.k8s.io/v1beta1", ["Event"], "events.k8s.io/v1")
 _add("apiregistration.k8s.io/v1beta1", ["APIService"], "apiregistration.k8s.io/v1")
 

@@ -10,6 +10,7 @@ integration reuses it for quick fixes).
   behaviour the author evidently meant) or *unsafe* (changes behaviour: opt
   in with ``--unsafe-fixes``), and its edits, which never overlap.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -63,9 +64,14 @@ class FindingFix(NamedTuple):
         return cls(fix.title, "safe" if fix.safe else "unsafe", tuple(edits))
 
     def to_json(self) -> dict:
-        return {"title": self.title, "applicability": self.applicability,
-                "edits": [{"start": {"line": a, "column": b}, "end": {"line": c, "column": d}, "text": t}
-                          for a, b, c, d, t in self.edits]}
+        return {
+            "title": self.title,
+            "applicability": self.applicability,
+            "edits": [
+                {"start": {"line": a, "column": b}, "end": {"line": c, "column": d}, "text": t}
+                for a, b, c, d, t in self.edits
+            ],
+        }
 
 
 def _edit_json(edit: Edit, text: str) -> dict:
@@ -85,7 +91,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
         if e.start < last or e.end < e.start or e.end > len(text):
             raise ValueError(f"overlapping or out-of-range edit {e!r}")
-        out.append(text[last:e.start])
+        out.append(text[last : e.start])
         out.append(e.new)
         last = e.end
     out.append(text[last:])

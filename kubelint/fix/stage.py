@@ -28,6 +28,7 @@ validated for the first time).  A file that does not load cleanly (a YAML
 syntax error, a Helm template, over a size limit, bad encoding) is never
 edited.
 """
+
 from __future__ import annotations
 
 import os
@@ -158,7 +159,9 @@ class FixStage:
             if self.settings.debug:
                 raise
             return None
-        visible = _suppress([it.finding for it in items], {path: loaded.directives} if loaded.directives else {}, [fr], self.ctx)
+        visible = _suppress(
+            [it.finding for it in items], {path: loaded.directives} if loaded.directives else {}, [fr], self.ctx
+        )
         left = Counter(visible)
         kept = []
         for it in items:
@@ -231,7 +234,9 @@ class FixStage:
 
         def exempt(i):
             p = i.finding.path
-            return _okey(i.obj) == target and (p in parents or any(p == r or p.startswith((r + ".", r + "[")) for r in revealed))
+            return _okey(i.obj) == target and (
+                p in parents or any(p == r or p.startswith((r + ".", r + "[")) for r in revealed)
+            )
 
         before = a.by_object(target_info)
         now = after.by_object(target_info, exempt if revealed or parents else None)
@@ -245,8 +250,11 @@ class FixStage:
                 return None
             before = dict(before)
             before[target] = base.by_object(target_info).get(target, Counter())
-        gone = not any(i.finding.rule == it.finding.rule and i.finding.path == it.finding.path
-                       for i in after.items if _okey(i.obj) == target)
+        gone = not any(
+            i.finding.rule == it.finding.rule and i.finding.path == it.finding.path
+            for i in after.items
+            if _okey(i.obj) == target
+        )
         if not gone:
             return None
         # per object, no rule has more findings than before (a finding that

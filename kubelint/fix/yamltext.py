@@ -22,13 +22,14 @@ merge key (``<<``), a block scalar, a document that does not compose —
 yields ``None`` and the fix is not offered.  The caller re-parses the
 result and checks it (:mod:`kubelint.fix.engine`).
 """
+
 from __future__ import annotations
 
 import io
 import json
 import re
 from collections import Counter
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import yaml
 
@@ -266,10 +267,19 @@ class TextDoc:
             json_style = loc.key is not None and loc.key.style == '"'
             if isinstance(value, str) and _is_scalar(n) and n.style in ('"', "'"):
                 return Edit(n.start_mark.index, n.end_mark.index, quoted(value, n.style))
-            return Edit(n.start_mark.index, n.end_mark.index,
-                        flow_text(value, json_style) if isinstance(value, (dict, list)) else scalar_text(value, self.quote_style()))
+            return Edit(
+                n.start_mark.index,
+                n.end_mark.index,
+                flow_text(value, json_style)
+                if isinstance(value, (dict, list))
+                else scalar_text(value, self.quote_style()),
+            )
         if not collection:
-            text = scalar_text(value, self.quote_style()) if not isinstance(value, (dict, list)) else flow_text(value, False)
+            text = (
+                scalar_text(value, self.quote_style())
+                if not isinstance(value, (dict, list))
+                else flow_text(value, False)
+            )
             if _is_scalar(n):
                 if n.style in ("|", ">"):
                     raise CannotEdit("block scalar")
@@ -335,7 +345,7 @@ class TextDoc:
             # entries before the first key that starts its own line instead
             for k, _ in n.value:
                 line_start = self.text.rfind("\n", 0, k.start_mark.index) + 1
-                if not self.text[line_start:k.start_mark.index].strip():
+                if not self.text[line_start : k.start_mark.index].strip():
                     return Edit(line_start, line_start, block)
             raise
         nl_at = self.text.find("\n", end)
@@ -416,7 +426,7 @@ def _quote_style(root) -> str:
     c: Counter = Counter()
     for n in _all_nodes(root):
         if _is_map(n):
-            for k, v in n.value:
+            for _, v in n.value:
                 if _is_scalar(v) and v.style in ("'", '"'):
                     c[v.style] += 1
     return "'" if c["'"] > c['"'] else '"'
