@@ -127,10 +127,13 @@ def main():
 @click.option("--profile", "-p", "profiles", multiple=True, metavar="NAME",
               help="Rule set: recommended (default), pss-baseline, pss-restricted or all; repeatable or comma-separated.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")
-@click.option("--fix", "fix", is_flag=True, help="Apply the safe fixes in place, then report what is left (docs/fixes.md).")
+@click.option("--fix", "fix", is_flag=True,
+              help="Apply the safe fixes in place, then report what is left (docs/fixes.md).")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) the fixes that change behaviour.")
-@click.option("--diff", "fix_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 if any).")
-@click.option("--check", "fix_check", is_flag=True, help="List the files fixes would change; write nothing (exit 1 if any).")
+@click.option("--diff", "fix_diff", is_flag=True,
+              help="Print the fixes as a unified diff; write nothing (exit 1 if any).")
+@click.option("--check", "fix_check", is_flag=True,
+              help="List the files fixes would change; write nothing (exit 1 if any).")
 def check(paths, config_path, debug, **flags):
     """Check manifests in PATHS (files, directories, or - for stdin)."""
     from .mask import Masker

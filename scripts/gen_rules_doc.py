@@ -95,8 +95,9 @@ def render() -> str:
         if e.remediation:
             out += ["**Fix:** " + " ".join(e.remediation.split()), ""]
         fx = fix_status(e.id)  # kubelint.fix: whether `kubelint fix` has an automatic fix
-        out += [f"**Automatic fix:** {fx[0]} ({'`kubelint fix --unsafe-fixes`' if fx[0] == 'unsafe' else '`kubelint fix`'}): "
-                f"{fx[1]}; see [fixes.md](fixes.md)" if fx else "**Automatic fix:** none", ""]
+        command = "`kubelint fix --unsafe-fixes`" if fx and fx[0] == "unsafe" else "`kubelint fix`"
+        out += [f"**Automatic fix:** {fx[0]} ({command}): {fx[1]}; see [fixes.md](fixes.md)" if fx
+                else "**Automatic fix:** none", ""]
         if e.kinds:
             out += ["**Applies to:** " + ", ".join(e.kinds), ""]
         if e.params:
