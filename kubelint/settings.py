@@ -36,11 +36,46 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Tuple
 
-from .loader import Limits
+from .suggest import did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
 
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep hostile input from hanging or exhausting kubelint.
+
+    Defaults are far above anything real manifests need: over the whole
+    shared corpus (2,577 files) the maxima are a 2.8 MB file, 70 documents
+    in a file, nesting depth 38, 30 nodes expanded through aliases and
+    67,833 decoded nodes in a document.  Each is configurable on the
+    command line (``--max-file-size``, ``--max-documents``, ``--max-depth``,
+    ``--max-aliases``, ``--max-nodes``); see docs/robustness.md.
+    """
+
+    max_file_bytes: int = 32 * 1024 * 1024  # --max-file-size
+    max_documents: int = 10_000  # --max-documents (non-empty documents per file)
+    max_depth: int = 1_000  # --max-depth (nesting of mappings and sequences)
+    # --max-aliases: nodes a document may produce by expanding aliases.
+    # go-yaml v2's own alias ratio check (decode.go allowedAliasRatio)
+    # always applies on top, as kubectl rejects such documents.
+    max_aliases: int = 1_000_000
+    # absolute cap on decoded nodes of a document, aliases included.  The
+    # API server stores no object above ~1.5 MB (etcd's request limit), far
+    # below a million nodes; PyYAML's composer needs ~400 bytes a node, so
+    # a document is counted before it is composed when it could exceed this.
+    max_nodes: int = 1_000_000  # --max-nodes
+
+
+RECOMMENDED = "recommended"
+PROFILES = {  # --profile / profile: rule sets (kubelint.engine applies them)
+    "recommended": "the default set: precise rules a team can adopt on day one",
+    "pss-baseline": "Pod Security Standards, baseline level: each control of the PodSecurity admission plugin",
+    "pss-restricted": "Pod Security Standards, restricted level: the baseline controls and the restricted ones (a "
+                      "restricted control that replaces a baseline one reports alone)",
+    "all": "every rule, opt-in ones included",
+}
 FAIL_ON = ("error", "warning", "info", "never")  # --fail-on / fail-on:
 NO_SCHEMA = ("info", "error", "off")  # --no-schema
 
@@ -62,6 +97,11 @@ class Settings:
     context_paths: Tuple[str, ...] = ()  # --context: loaded for cross-object rules, not reported
     crd_paths: Tuple[str, ...] = ()  # crd: then --crd: CRDs used as schema sources, not reported
     schema_dirs: Tuple[str, ...] = ()  # schema-dir: then --schema-dir: JSON-schema catalogues for custom resources
+    # Admission (kubelint/admission, docs/policies.md): policy: then --policy: ValidatingAdmissionPolicies,
+    # bindings and params, loaded as context; namespace-labels: then --namespace-labels NS=k=v,...:
+    # labels of namespaces outside the input, as ((namespace, ((key, value), ...)), ...)
+    policy_paths: Tuple[str, ...] = ()
+    namespace_labels: Tuple[Tuple[str, Tuple[Tuple[str, str], ...]], ...] = ()
     # The configuration file's rule policy: disable/enable/rules/exclude/missing-refs
     # (kubelint.config.Config: RuleSet applies it, the runner filters with it).
     config: Optional[Config] = None
@@ -104,6 +144,8 @@ def build(config: Optional[Config] = None, *,
           context_paths: Sequence[str] = (),
           crd_paths: Sequence[str] = (),
           schema_dirs: Sequence[str] = (),
+          policy_paths: Sequence[str] = (),
+          namespace_labels: Sequence[str] = (),
           jobs: Optional[int] = None,
           profiles: Sequence[str] = (),
           pod_security_config: Optional[str] = None,
@@ -119,20 +161,20 @@ def build(config: Optional[Config] = None, *,
     """The settings of a run from the command-line flags (``None``: not
     given) and the configuration file (``None``: none found).
 
-    ``limits`` maps :class:`~kubelint.loader.Limits` fields to the values
+    ``limits`` maps :class:`Limits` fields to the values
     of the ``--max-*`` flags that were given.  ``jobs`` defaults to every
     core; ``color`` and ``progress`` default to "on a terminal" (and
     ``color`` to off under ``NO_COLOR``).  Raises :class:`SettingsError`.
     """
-    from . import report, schema
+    from . import data, report
 
     cfg = config
     version = _pick(kubernetes_version, cfg and cfg.kubernetes_version)
     if version is not None:
         minor = minor_version(version)
-        if minor not in schema.available_versions():
+        if minor not in data.available_versions():
             raise SettingsError(f"unsupported --kubernetes-version {version!r}; "
-                                f"bundled: {', '.join(schema.available_versions())}")
+                                f"bundled: {', '.join(data.available_versions())}")
         version = minor
     format = format or "text"
     if format not in report.FORMATS:
@@ -141,8 +183,6 @@ def build(config: Optional[Config] = None, *,
     if jobs < 1:
         raise SettingsError("--jobs must be at least 1")
     if profiles:  # --profile NAME (repeatable, or comma-separated) wins over profile:
-        from .config import parse_profiles
-
         profiles = parse_profiles(",".join(profiles), lambda msg: SettingsError(f"--profile: {msg}"))
     pod_security_path = pod_security_config or (cfg.paths([cfg.pod_security_config])[0]
                                                  if cfg and cfg.pod_security_config else None)
@@ -154,6 +194,19 @@ def build(config: Optional[Config] = None, *,
             pod_security = load_admission_config(pod_security_path)
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
+    labels = dict(cfg.namespace_labels) if cfg else {}
+    for text in namespace_labels:  # --namespace-labels NS=key=value,... (over the configuration's)
+        from .admission.nslabels import parse_flag
+
+        try:
+            ns, ns_labels = parse_flag(text)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        labels[ns] = ns_labels
+    policies = (cfg.paths(cfg.policy) if cfg else ()) + tuple(policy_paths)
+    for path in policies:  # context is never reported on: a missing policy file must not pass silently
+        if not os.path.exists(path):
+            raise SettingsError(f"--policy {path}: no such file or directory")
     if color is None:
         color = "NO_COLOR" not in os.environ and sys.stdout.isatty()
     if progress is None:
@@ -166,6 +219,8 @@ def build(config: Optional[Config] = None, *,
         context_paths=tuple(context_paths),
         crd_paths=(cfg.paths(cfg.crd) if cfg else ()) + tuple(crd_paths),
         schema_dirs=(cfg.paths(cfg.schema_dir) if cfg else ()) + tuple(schema_dirs),
+        policy_paths=policies,
+        namespace_labels=tuple((ns, tuple(sorted(v.items()))) for ns, v in sorted(labels.items())),
         config=cfg,
         jobs=jobs,
         profiles=tuple(profiles) or (cfg.profiles if cfg else ()),
@@ -180,6 +235,18 @@ def build(config: Optional[Config] = None, *,
         baseline=baseline,
         write_baseline=write_baseline,
     )
+
+
+def parse_profiles(value, fail) -> Tuple[str, ...]:
+    """``profile:`` / ``--profile``: a name, a comma-separated string or a list of names."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise fail(f"profile must be a profile name or a list of them ({', '.join(PROFILES)})")
+    for v in value:
+        if v not in PROFILES:
+            raise fail(f'unknown profile "{v}"{did_you_mean(v, PROFILES)}; valid: {", ".join(PROFILES)}')
+    return tuple(dict.fromkeys(value))
 
 
 def _pick(*candidates):

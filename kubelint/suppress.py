@@ -81,15 +81,38 @@ def _annotation_rules(obj) -> Set[str]:
 
 
 def apply(findings: List[Finding], directives: Dict[str, Directives], objects, ctx) -> List[Finding]:
+    """The findings no suppression covers, plus a warning for every
+    suppression that names an unknown rule."""
     from .engine import catalogue
 
     known = set(catalogue())
+    object_rules, ranges, extra = _object_suppressions(objects, directives, known)
+    line_rules, file_rules, extra_comments = _comment_suppressions(directives, known)
+
+    def covers(rules: Optional[Set[str]], f: Finding) -> bool:
+        return bool(rules) and (f.rule in rules or "all" in rules)
+
+    kept = []
+    for f in findings:
+        if covers(file_rules.get(f.file), f) or covers(line_rules.get((f.file, f.line)), f):
+            continue
+        if object_rules and f.object is not None:
+            start = _object_start(ranges, f.file, f.line)
+            if start is not None and covers(object_rules.get((f.file, start)), f):
+                continue
+        kept.append(f)
+    return kept + extra + extra_comments
+
+
+def _object_suppressions(objects, directives: Dict[str, Directives], known: Set[str]):
+    """Object-wide suppressions (the annotation, a comment on the object's
+    first line or its kind line): (file, start line) -> rules, each file's
+    object line ranges, and warnings for unknown rules in annotations."""
     extra: List[Finding] = []
-    # Object line ranges per file, and object-wide suppressions.
     by_file: Dict[str, list] = {}
     for obj in objects:
         by_file.setdefault(obj.file, []).append(obj)
-    object_rules: Dict[Tuple[str, int], Set[str]] = {}  # (file, start line) -> rules
+    object_rules: Dict[Tuple[str, int], Set[str]] = {}
     ranges: Dict[str, List[Tuple[int, int]]] = {}
     for file, objs in by_file.items():
         objs.sort(key=lambda o: o.line)
@@ -113,6 +136,12 @@ def apply(findings: List[Finding], directives: Dict[str, Directives], objects, c
                 if d.line == kind_line or (d.standalone and d.next_line == o.line) or (not d.standalone and d.line == o.line):
                     object_rules.setdefault((file, o.line), set()).update(d.rules)
         ranges[file] = spans
+    return object_rules, ranges, extra
+
+
+def _comment_suppressions(directives: Dict[str, Directives], known: Set[str]):
+    """Comment suppressions of a line or a whole file, and warnings for unknown rules in them."""
+    extra: List[Finding] = []
     line_rules: Dict[Tuple[str, int], Set[str]] = {}
     file_rules: Dict[str, Set[str]] = {}
     for file, ds in directives.items():
@@ -128,25 +157,12 @@ def apply(findings: List[Finding], directives: Dict[str, Directives], objects, c
                 file_rules.setdefault(file, set()).update(d.rules)
             elif not d.standalone:
                 line_rules.setdefault((file, d.line), set()).update(d.rules)
+    return line_rules, file_rules, extra
 
-    def object_start(file: str, line: int) -> Optional[int]:
-        for lo, hi in ranges.get(file, ()):
-            if lo <= line <= hi:
-                return lo
-        return None
 
-    kept = []
-    for f in findings:
-        fr = file_rules.get(f.file)
-        if fr and (f.rule in fr or "all" in fr):
-            continue
-        lr = line_rules.get((f.file, f.line))
-        if lr and (f.rule in lr or "all" in lr):
-            continue
-        if object_rules and f.object is not None:
-            start = object_start(f.file, f.line)
-            orules = object_rules.get((f.file, start)) if start is not None else None
-            if orules and (f.rule in orules or "all" in orules):
-                continue
-        kept.append(f)
-    return kept + extra
+def _object_start(ranges: Dict[str, List[Tuple[int, int]]], file: str, line: int) -> Optional[int]:
+    """The first line of the object of ``file`` that contains ``line``."""
+    for lo, hi in ranges.get(file, ()):
+        if lo <= line <= hi:
+            return lo
+    return None
