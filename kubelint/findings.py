@@ -68,6 +68,9 @@ class Finding(NamedTuple):
     column: int
     path: str = ""
     object: Optional[ObjectRef] = None
+    # kubelint.fix.model.FindingFix when a verified fix exists (set by the
+    # fix stage after the run, for reporters): title, applicability, edits.
+    fix: Optional[object] = None
 
     def sort_key(self):
         return (self.file, self.line, self.column, -RANK[self.severity], self.rule, self.message)
@@ -82,6 +85,7 @@ class Finding(NamedTuple):
             "column": self.column,
             "path": self.path,
             "object": self.object.to_json() if self.object else None,
+            "fix": self.fix.to_json() if self.fix is not None else None,
         }
 
 
