@@ -44,7 +44,7 @@ FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
 MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
                      "missing-hpa-target-ref")
 TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir",
-            "limits")
+            "limits", "helm", "kustomize")
 # `limits:` keys -> kubelint.loader.Limits fields (the --max-* flags win);
 # the least each may be set to.
 LIMIT_KEYS = {"max-file-size": ("max_file_bytes", 1), "max-documents": ("max_documents", 1),
@@ -79,6 +79,7 @@ class Config:
     crd: List[str] = field(default_factory=list)  # schema sources for custom resources (kubelint/crd.py)
     schema_dir: List[str] = field(default_factory=list)
     limits: Dict[str, int] = field(default_factory=dict)  # kubelint.loader.Limits field -> value
+    render: Dict[str, object] = field(default_factory=dict)  # helm:, kustomize: -> kubelint.render.RenderSettings fields
 
     # -- effects ------------------------------------------------------------
     def disabled(self) -> Set[str]:
@@ -365,6 +366,10 @@ def _build(data, lines, path) -> Config:
                 if not isinstance(n, int) or isinstance(n, bool) or n < least or (most and n > most):
                     raise err(lp, f"{name} must be a whole number from {least}{f' to {most:,}' if most else ''}, found {n!r}")
                 cfg.limits[target] = n
+        elif key in ("helm", "kustomize"):  # kubelint/render/config.py
+            from .render.config import parse as parse_render
+
+            parse_render(key, value, p, err, cfg.base_dir, cfg.render)
         elif key in ("disable", "enable"):
             ids = str_list(value, p, key)
             for i, rid in enumerate(ids):

@@ -128,17 +128,23 @@ def _input_bytes(entries) -> int:
 
 
 def load_all(paths, limits: Limits, jobs: int, stdin=None, context_only: bool = False,
-             progress: Optional[Callable] = None, debug: bool = False) -> list:
+             progress: Optional[Callable] = None, debug: bool = False, entries: Optional[list] = None) -> list:
     """Phase 1 for ``paths``: a :class:`~kubelint.phases.FileResult` per
-    input file, in input order (as ``iter_load`` + ``objects_of``)."""
-    entries = list(discover(paths))
+    input file, in input order (as ``iter_load`` + ``objects_of``).
+    ``entries``: the ``(path, error)`` inputs already sorted out by
+    :func:`kubelint.discover.plan`, instead of walking ``paths``."""
+    if entries is None:
+        entries = list(discover(paths))
+        loads = iter_load(paths, limits, stdin, debug=debug)
+    else:
+        loads = (_error_file(p, e) if e is not None else load_file(p, limits, stdin, debug=debug) for p, e in entries)
     total = len(entries)
     if jobs > 1 and total > 1 and _input_bytes(entries) >= MIN_PARALLEL_BYTES:
         ctx = _fork_context()
         if ctx is not None:
             return _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx, debug)
     out = []
-    for n, loaded in enumerate(iter_load(paths, limits, stdin, debug=debug), 1):
+    for n, loaded in enumerate(loads, 1):
         out.append(objects_of(loaded, context_only))
         if progress is not None:
             progress(n, total, "loading")

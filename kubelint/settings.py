@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Tuple
 
 from .loader import Limits
+from .render import RenderSettings
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
@@ -76,6 +77,10 @@ class Settings:
     progress: bool = False  # not --no-progress, text format, stderr a terminal
     baseline: Optional[str] = None  # --baseline: report only findings not recorded there
     write_baseline: Optional[str] = None  # --write-baseline: record the findings there and exit
+    # -- repositories (kubelint/discover.py, kubelint/render/) -------------------
+    render: RenderSettings = RenderSettings()  # --helm, --kustomize / helm:, kustomize:
+    walked_files: bool = False  # --discover: named files are treated as a directory walk treats them
+    show_skipped: bool = False  # --show-skipped: list the files that are not manifests
 
 
 def minor_version(version) -> str:
@@ -109,7 +114,11 @@ def build(config: Optional[Config] = None, *,
           color: Optional[bool] = None,
           progress: Optional[bool] = None,
           baseline: Optional[str] = None,
-          write_baseline: Optional[str] = None) -> Settings:
+          write_baseline: Optional[str] = None,
+          helm: Optional[str] = None,
+          kustomize: Optional[str] = None,
+          discover: bool = False,
+          show_skipped: bool = False) -> Settings:
     """The settings of a run from the command-line flags (``None``: not
     given) and the configuration file (``None``: none found).
 
@@ -157,6 +166,10 @@ def build(config: Optional[Config] = None, *,
         progress=progress,
         baseline=baseline,
         write_baseline=write_baseline,
+        render=dataclasses.replace(RenderSettings(**(cfg.render if cfg else {})),
+                                   **{k: v for k, v in (("helm", helm), ("kustomize", kustomize)) if v}),
+        walked_files=discover,
+        show_skipped=show_skipped,
     )
 
 

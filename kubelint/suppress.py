@@ -7,7 +7,11 @@
 * ``# kubelint: disable-file=rule-a,rule-b`` anywhere silences them for the
   whole file (``all`` silences every rule);
 * ``metadata.annotations["kubelint.io/ignore"]: "rule-a,rule-b"`` silences
-  them for the object.
+  them for the object;
+* Helm hooks (``helm.sh/hook``: test Pods, migration Jobs) are run-once
+  tasks, not workloads: the workload rules of
+  :data:`kubelint.render.helm.HOOK_EXEMPT` (bare Pod, probes, replicas)
+  do not apply to them.
 
 A suppression naming a rule id the catalogue does not know is itself a
 ``unknown-suppression`` warning (a typo would otherwise silence nothing).
@@ -82,6 +86,7 @@ def _annotation_rules(obj) -> Set[str]:
 
 def apply(findings: List[Finding], directives: Dict[str, Directives], objects, ctx) -> List[Finding]:
     from .engine import catalogue
+    from .render.helm import HOOK_EXEMPT, is_hook
 
     known = set(catalogue())
     extra: List[Finding] = []
@@ -99,6 +104,8 @@ def apply(findings: List[Finding], directives: Dict[str, Directives], objects, c
             end = starts[k + 1] - 1 if k + 1 < len(objs) else 10 ** 12
             spans.append((o.line, end))
             rules = _annotation_rules(o)
+            if is_hook(o):
+                object_rules.setdefault((file, o.line), set()).update(HOOK_EXEMPT)
             if rules:
                 for r in rules - known - {"all"}:
                     line, col = o.locate(("metadata", "annotations", ANNOTATION))
