@@ -30,7 +30,7 @@ REAL = ("podinfo", "metrics-server", "postgres-operator", "aks-store-demo")
 
 def _tool_dirs():
     dirs = [os.environ.get("KUBELINT_TOOLS_DIR"), str(pathlib.Path.home() / "go" / "bin"),
-            str(ROOT / ".ci" / "tools" / "bin")]
+            str(pathlib.Path(os.environ.get("XDG_CACHE_HOME", pathlib.Path.home() / ".cache")) / "kubelint-tools" / "bin")]
     return [d for d in dirs if d]
 
 
