@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import threading
+import time
 from typing import List, NamedTuple, Optional
 
 DEFAULT_TIMEOUT = 300  # seconds per render
@@ -68,12 +69,14 @@ def run(argv: List[str], cwd: Optional[str] = None, timeout: float = DEFAULT_TIM
     for t in threads:
         t.start()
     problem = None
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
+    # Wait on the pipes, not by polling the process (Popen.wait(timeout) sleeps in steps).
+    deadline = time.monotonic() + timeout
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+    if any(t.is_alive() for t in threads):
         proc.kill()
-        proc.wait()
         problem = f"{os.path.basename(argv[0])} did not finish within {timeout:g} seconds"
+    proc.wait()
     for t in threads:
         t.join(5)
     proc.stdout.close()
