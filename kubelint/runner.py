@@ -219,7 +219,7 @@ def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Fi
     findings = apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
     from .render import map_findings  # rendered streams -> template and source files (after inline suppressions)
 
-    findings = map_findings(findings, inputs)
+    findings = map_findings(findings, inputs, ctx.masker)
     config = ctx.settings.config
     if config is not None:  # .kubelint.yaml: disabled ids of every stage, per-rule excludes, severities
         findings = config.filter(findings)

@@ -337,3 +337,22 @@ def test_parallel_rendering_gives_the_same_report(tools_path):
     strip = lambda d: [{k: v for k, v in f.items() if k != "object" or not v or "test" not in (v["name"] or "")}  # noqa: E731
                        for f in d["findings"]]
     assert strip(one) == strip(two)
+
+
+def test_secrets_stay_masked_in_source_excerpts(tools_path, tmp_path):
+    k = tmp_path / "k"
+    k.mkdir()
+    (k / "kustomization.yaml").write_text("resources: [pod.yaml]\nnamePrefix: x-\n")
+    (k / "pod.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db\nspec:\n  selector:\n    matchLabels: {app: db}\n"
+        "  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers:\n        - name: db\n"
+        "          image: postgres:16\n          env:\n            - name: DB_PASSWORD\n              value: letmein\n")
+    r = kubelint("k", cwd=tmp_path, path=tools_path)
+    assert "[secret-in-env-literal]" in r.stdout and "k/pod.yaml:17:" in r.stdout
+    assert "letmein" not in r.stdout + r.stderr
+
+
+def test_templated_line_with_optional_parts_maps_exactly(mixed):
+    f = _by(mixed, "image-latest-tag", "./charts/app/templates/deployment.yaml")[0]
+    # image: "{{ .repository }}{{ with .tag }}:{{ . }}{{ end }}" rendered without the tag.
+    assert (f["line"], f["column"], f["render"]["exact"]) == (19, 18, True)

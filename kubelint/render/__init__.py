@@ -169,11 +169,24 @@ def _objects(text: str, rendered: Rendered, source, limits):
     return fr
 
 
-def map_findings(findings: List[Finding], inputs) -> List[Finding]:
-    """Every finding of a rendered stream, at its source file and position."""
+def map_findings(findings: List[Finding], inputs, masker=None) -> List[Finding]:
+    """Every finding of a rendered stream, at its source file and position.
+    ``masker`` (kubelint.mask.Masker) also learns where each secret of a
+    stream sits in its source file, so excerpts of that file mask it too."""
     streams: Dict[str, Rendered] = {fr.path: fr.origin for fr in inputs if fr.origin is not None}
     if not streams:
         return findings
+    if masker is not None:
+        for fr in inputs:
+            if fr.origin is None:
+                continue
+            for s in fr.secrets:
+                if not s.line:
+                    continue
+                file, line, column, exact = fr.origin.smap.locate(s.line, s.column)
+                if exact:
+                    masker.add(file, [s._replace(line=line, column=column,
+                                                 key_column=max(1, s.key_column - s.column + column))])
     out = []
     for f in findings:
         r = streams.get(f.file)

@@ -153,11 +153,12 @@ _CONTROL = re.compile(r"^\{\{-?\s*(/\*|if\b|else\b|end\b|range\b|with\b|define\b
 class _Line:
     """How one template line can appear in the output."""
 
-    __slots__ = ("regex", "literal", "generator", "first_action", "segments", "actions")
+    __slots__ = ("regex", "loose", "literal", "generator", "first_action", "segments", "actions")
 
     def __init__(self, text: str):
         self.literal: Optional[str] = None
         self.regex = None
+        self.loose = None
         self.generator = False
         self.first_action = 0
         self.segments: List[Tuple[int, int]] = []  # template start column (0-based) of each literal segment
@@ -181,14 +182,22 @@ class _Line:
         parts.append((pos, text[pos:].rstrip()))
         pattern = "".join(f"({re.escape(lit)})" + ("(.*?)" if i < len(parts) - 1 else "") for i, (_, lit) in enumerate(parts))
         trailing = actions[-1].group().endswith("-}}") and not parts[-1][1].strip()
-        self.regex = re.compile(pattern + (".*" if trailing else "") + r"\s*$")
+        end = (".*" if trailing else "") + r"\s*$"
+        self.regex = re.compile(pattern + end)
+        if len(parts) > 2:
+            # Literals between actions may be inside an if/with that rendered nothing
+            # (`{{ .repo }}{{ with .tag }}:{{ . }}{{ end }}`): optional, but the first and
+            # last literal (indentation, key, quotes) must still be there.
+            inner = "".join(f"({re.escape(lit)})" + ("?" if 0 < i < len(parts) - 1 else "")
+                            + ("(.*?)" if i < len(parts) - 1 else "") for i, (_, lit) in enumerate(parts))
+            self.loose = re.compile(inner + end)
         self.segments = [start for start, _ in parts]
 
     def match(self, rendered: str):
         if self.literal is not None:
             return rendered.rstrip() == self.literal
         if self.regex is not None:
-            return self.regex.match(rendered)
+            return self.regex.match(rendered) or (self.loose.match(rendered) if self.loose is not None else None)
         return None
 
     def column(self, m, rendered_col: int) -> int:
@@ -198,6 +207,8 @@ class _Line:
         c = rendered_col - 1
         for i, start in enumerate(self.segments):
             g = m.span(2 * i + 1)
+            if g[0] < 0:  # an optional literal that did not take part
+                continue
             if g[0] <= c < g[1] or (g[0] == g[1] == c):
                 return start + (c - g[0]) + 1
             if i + 1 < len(self.segments):
