@@ -356,3 +356,36 @@ def test_templated_line_with_optional_parts_maps_exactly(mixed):
     f = _by(mixed, "image-latest-tag", "./charts/app/templates/deployment.yaml")[0]
     # image: "{{ .repository }}{{ with .tag }}:{{ . }}{{ end }}" rendered without the tag.
     assert (f["line"], f["column"], f["render"]["exact"]) == (19, 18, True)
+
+
+def test_sarif_and_junit_of_a_repository_validate(tools_path):
+    import xml.etree.ElementTree as ET
+
+    import xmlschema
+    from jsonschema import Draft4Validator
+
+    r = kubelint("-f", "sarif", ".", cwd=MIXED, path=tools_path)
+    doc = json.loads(r.stdout)
+    schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
+    assert list(Draft4Validator(schema).iter_errors(doc)) == []
+    results = doc["runs"][0]["results"]
+    chart = [x for x in results if x["ruleId"] == "single-replica" and x["properties"]["object"] == "Deployment store/web-app"]
+    uri = chart[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.endswith("tests/data/repos/mixed/charts/app/templates/deployment.yaml")
+    assert chart[0]["properties"]["render"]["tool"] == "helm" and chart[0]["properties"]["render"]["root"] == "./charts/app"
+    r = kubelint("-f", "junit", ".", cwd=MIXED, path=tools_path)
+    xmlschema.XMLSchema(str(ROOT / "tests" / "data" / "junit-10.xsd")).validate(r.stdout.encode())
+    suites = {s.get("name") for s in ET.fromstring(r.stdout).iter("testsuite")}
+    assert any(n.endswith("charts/app/templates/deployment.yaml") for n in suites)
+    assert not any("(helm template)" in n or "(kustomize build)" in n for n in suites)
+
+
+def test_a_chart_as_context_for_cross_object_rules(tools_path, tmp_path):
+    svc = tmp_path / "svc.yaml"
+    svc.write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: front\n  namespace: store\nspec:\n"
+                   "  selector:\n    app.kubernetes.io/name: app\n  ports:\n    - port: 80\n      targetPort: http\n")
+    alone = check_json(MIXED, tools_path, str(svc))
+    assert "service-selects-no-pods" in {f["rule"] for f in alone["findings"]}
+    with_chart = check_json(MIXED, tools_path, "--context", "charts/app", str(svc))
+    assert {f["file"] for f in with_chart["findings"]} <= {str(svc)}  # the chart is never reported
+    assert "service-selects-no-pods" not in {f["rule"] for f in with_chart["findings"]}
