@@ -110,6 +110,10 @@ def test_plan_sorts_the_repository():
     ("values-prod.yaml", "apiVersion: v1\nkind: ConfigMap\n", None),  # a manifest after all
     ("Chart.yaml", "apiVersion: v2\nname: x\n", "Helm chart metadata"),
     ("broken.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: [\n", None),  # a manifest that does not parse: reported
+    ("flow.yaml", "---\n{\n  apiVersion: \"v1\",\n  kind: \"Pod\"\n}\n", None),  # flow style: parsed to be sure
+    ("indented.yaml", "  apiVersion: v1\n  kind: Pod\n", None),
+    ("azure.yaml", "apiVersion: v1\nkind: Pod\n", None),
+    ("azure.yaml", "name: app\nservices: {}\n", "Azure Developer CLI project"),
 ])
 def test_classify(name, text, reason):
     from kubelint.discover import classify
@@ -389,3 +393,14 @@ def test_a_chart_as_context_for_cross_object_rules(tools_path, tmp_path):
     with_chart = check_json(MIXED, tools_path, "--context", "charts/app", str(svc))
     assert {f["file"] for f in with_chart["findings"]} <= {str(svc)}  # the chart is never reported
     assert "service-selects-no-pods" not in {f["rule"] for f in with_chart["findings"]}
+
+
+def test_corpus_files_are_all_manifests():
+    """No real manifest is skipped: the shared corpus (flow-style documents, JSON, azure.yaml Pods...) has none."""
+    from conftest import CORPUS, CORPUS_LEGACY
+    from kubelint.discover import plan
+
+    for corpus in (CORPUS, CORPUS_LEGACY):
+        if not corpus.is_dir():
+            pytest.fail(f"shared corpus not found at {corpus}")
+        assert plan([str(corpus)]).skipped == []
