@@ -112,7 +112,7 @@ def measure(lib, n):
     ok, wrong, failed = 0, [], []
     progs = []
     t0 = time.perf_counter()
-    for rule, value, want in CASES:
+    for rule, _value, _want in CASES:
         try:
             prog = prep(rule)
         except Exception as exc:  # noqa: BLE001

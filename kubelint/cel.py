@@ -325,7 +325,7 @@ def _ipv(x):
 def _cidr(x):
     x = _s(x)
     try:
-        n = ipaddress.ip_interface(x)
+        ipaddress.ip_interface(x)
     except ValueError as exc:
         raise ValueError(f"network address parse error during conversion from string: {exc}") from exc
     if "/" not in x:

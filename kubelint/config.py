@@ -24,6 +24,13 @@ table has the same keys)::
 
 A bad key or value is a :class:`ConfigError` naming the file and line (and
 the closest valid key); the command line exits with status 2.
+
+The published JSON Schema of this format is ``kubelint/data/config.schema.json``
+(:data:`SCHEMA_FILE`; editors use it through a ``# yaml-language-server:
+$schema=...`` line).  Every configuration is validated against it with
+jsonschema after the checks here, which know the rule catalogue and give
+the closest valid key; a key added here must be added there too
+(tests/test_config_schema.py keeps the two in agreement).
 """
 from __future__ import annotations
 
@@ -32,6 +39,7 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Dict, List, Optional, Set, Tuple
 
 import yaml
@@ -41,6 +49,7 @@ from .settings import FAIL_ON
 from .suggest import did_you_mean
 
 FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
+SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "config.schema.json")
 MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
                      "missing-hpa-target-ref")
 TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir",
@@ -213,7 +222,35 @@ def load(path: Optional[str], cwd: str) -> Optional[Config]:
 
 def parse(text: str, path: str = ".kubelint.yaml", kind: str = "yaml") -> Config:
     data, lines = (_parse_toml if kind == "toml" else _parse_yaml)(text, path)
-    return _build(data, lines, path)
+    config = _build(data, lines, path)
+    _check_schema(data, lines, path)
+    return config
+
+
+@lru_cache(maxsize=1)
+def schema_validator():
+    """A jsonschema validator of :data:`SCHEMA_FILE` (the schema itself is
+    checked against its meta-schema by the tests, not at every run)."""
+    import json
+
+    import jsonschema
+
+    with open(SCHEMA_FILE, encoding="utf-8") as fh:
+        schema = json.load(fh)
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _check_schema(data, lines, path) -> None:
+    """The published schema's verdict, at the file and line of the offending key."""
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(schema_validator().iter_errors(data))
+    if error is None:
+        return
+    where = tuple(error.absolute_path)
+    line = next((lines[where[:n]] for n in range(len(where), -1, -1) if where[:n] in lines), 1)
+    field = ".".join(str(p) for p in where) or "configuration"
+    raise ConfigError(f"{path}:{line}: {field}: {error.message} (schema: {os.path.basename(SCHEMA_FILE)})")
 
 
 def _parse_yaml(text: str, path: str):

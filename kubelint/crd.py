@@ -52,6 +52,7 @@ import re
 import weakref
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from . import catalogue_schema
 from .findings import ERROR, INFO, WARNING, Problem, format_path
 from .model import type_name
 from .settings import Settings
@@ -1133,7 +1134,8 @@ class CrdStage:
             try:
                 with open(path, encoding="utf-8") as fh:
                     data = json.load(fh)
-                hit = (path, compile_schema(data), None)
+                # JSON-Schema features the walker lacks ($ref, ...): jsonschema (kubelint/catalogue_schema.py)
+                hit = (path, catalogue_schema.full_schema(data, path, cat.root) or compile_schema(data), None)
             except (OSError, ValueError, RecursionError) as exc:
                 hit = (path, None, f"{type(exc).__name__}: {exc}")
                 continue
@@ -1204,6 +1206,9 @@ class CrdStage:
                 self._reported_unreadable.add((obj.group, obj.version, obj.kind))
                 problems.append(Problem(("kind",), f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {hit[0]} cannot be read ({hit[2]}); "
                                                    "not validated. Fix or regenerate the file", "no-schema", ERROR if sev == "error" else INFO))
+        elif isinstance(hit[1], catalogue_schema.FullSchema):
+            problems.extend(hit[1].problems(obj, self.settings.no_schema_severity))
+            self._metadata(obj, _ANY, problems)
         else:
             self._validate(obj, hit[1], problems)
         return problems

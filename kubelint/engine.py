@@ -117,9 +117,6 @@ class RuleEntry:
     source: str = "rules"  # rules | loader | schema | apiserver | crd
     family: str = ""  # the catalogue file it came from
 
-    def anchor(self) -> str:
-        return self.id
-
 
 def catalogue_dir() -> str:
     env = os.environ.get("KUBELINT_RULES_DIR")

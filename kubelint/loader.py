@@ -32,7 +32,7 @@ from typing import Iterable, Iterator, List, Optional, Tuple
 
 import yaml
 
-from .findings import ERROR, INFO, WARNING, Finding
+from .findings import ERROR, WARNING, Finding
 
 try:  # pragma: no cover - exercised implicitly
     _BaseLoader = yaml.CSafeLoader
@@ -695,7 +695,7 @@ class _Builder:
             self.decodes += 1
             value, vshadow = build(value_node, depth + 1)
             if skey in shadow and (merged is None or skey not in merged):
-                fl, fc = shadow[skey][0], shadow[skey][1]
+                fl = shadow[skey][0]
                 shown = f"'{skey}'" if text == skey else f"'{text}' (read by kubectl as '{skey}')"
                 self.problems.append(Finding(
                     "yaml-duplicate-key", WARNING,

@@ -33,7 +33,7 @@ import functools
 import marshal
 import os
 import re
-from typing import Callable, Optional
+from typing import Callable, List, Optional
 
 from .findings import Finding
 from .loader import STDIN, Limits, LoadedFile, discover, iter_load, load_file
@@ -218,11 +218,41 @@ def check_all_files(inputs: list, ctx: RunContext, jobs: int, progress: Optional
             if progress is not None:
                 progress(n, total, "checking")
         return
+    _check_parallel(inputs, ctx, jobs, progress, fork, objects)
+
+
+def _check_parallel(inputs: list, ctx: RunContext, jobs: int, progress, fork, objects: int) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
     work = [i for i, fr in enumerate(inputs) if fr.objects]
-    # Slices of about equal object counts, several per worker.
-    target = max(1, objects // (jobs * 8))
+    chunks = _slices(inputs, work, max(1, objects // (jobs * 8)))
+    done = len(inputs) - len(work)
+    once = _Once(ctx.stages)
+    checked = set()
+    try:
+        for indices, results in _ordered_map(_check_chunk, chunks, jobs, fork, _start_worker, (inputs, ctx)):
+            for i, (findings, fatal, secrets) in zip(indices, results):
+                if secrets:  # values credential rules flagged in the worker
+                    inputs[i].secrets.extend(secrets)
+                    ctx.masker.add(inputs[i].path, secrets)
+                inputs[i].findings.extend(once.first(findings))
+                inputs[i].fatal = inputs[i].fatal or fatal
+                checked.add(i)
+            done += len(indices)
+            if progress is not None:
+                progress(done, len(inputs), "checking")
+    except BrokenProcessPool:
+        # A worker died: check the rest here, in input order.
+        for i in work:
+            if i not in checked:
+                fr = inputs[i]
+                before = len(fr.findings)
+                check_objects(fr, ctx)
+                fr.findings[before:] = once.first(fr.findings[before:])
+
+
+def _slices(inputs: list, work: List[int], target: int) -> List[List[int]]:
+    """Indices of ``work`` in slices of about ``target`` objects, in order."""
     chunks, current, size = [], [], 0
     for i in work:
         current.append(i)
@@ -232,37 +262,27 @@ def check_all_files(inputs: list, ctx: RunContext, jobs: int, progress: Optional
             current, size = [], 0
     if current:
         chunks.append(current)
-    done = total - len(work)
-    once, per_message = set(), set()
-    for stage in ctx.stages:
-        once.update(getattr(stage, "once_per_kind", ()))
-        per_message.update(getattr(stage, "once_per_message", ()))
-    once |= per_message
-    reported = set()
-    checked = set()
-    try:
-        for indices, results in _ordered_map(_check_chunk, chunks, jobs, fork, _start_worker, (inputs, ctx)):
-            for i, (findings, fatal, secrets) in zip(indices, results):
-                if secrets:  # values credential rules flagged in the worker
-                    inputs[i].secrets.extend(secrets)
-                    ctx.masker.add(inputs[i].path, secrets)
-                if once:
-                    findings = _first_per_kind(findings, once, per_message, reported)
-                inputs[i].findings.extend(findings)
-                inputs[i].fatal = inputs[i].fatal or fatal
-                checked.add(i)
-            done += len(indices)
-            if progress is not None:
-                progress(done, total, "checking")
-    except BrokenProcessPool:
-        # A worker died: check the rest here, in input order.
-        for i in work:
-            if i not in checked:
-                fr = inputs[i]
-                before = len(fr.findings)
-                check_objects(fr, ctx)
-                if once:
-                    fr.findings[before:] = _first_per_kind(fr.findings[before:], once, per_message, reported)
+    return chunks
+
+
+class _Once:
+    """The rules the stages report once per run (``once_per_kind``,
+    ``once_per_message``): each worker has its own copy of a stage's
+    "already reported" state, so the parent keeps the first in input order."""
+
+    def __init__(self, stages):
+        self.per_message = set()
+        self.rules = set()
+        for stage in stages:
+            self.rules.update(getattr(stage, "once_per_kind", ()))
+            self.per_message.update(getattr(stage, "once_per_message", ()))
+        self.rules |= self.per_message
+        self.reported = set()
+
+    def first(self, findings: list) -> list:
+        if not self.rules:
+            return findings
+        return _first_per_kind(findings, self.rules, self.per_message, self.reported)
 
 
 def _first_per_kind(findings, once, per_message, reported) -> list:

@@ -46,15 +46,3 @@ def locate(shadow: Shadow, path: Path, at: str = "value") -> Tuple[int, int]:
     if key_pos is not None:
         return key_pos
     return line, col
-
-
-def subtree(shadow: Shadow, path: Path) -> Shadow:
-    """The shadow of ``path`` (used to re-root a ``List`` item)."""
-    node = shadow
-    for elem in path:
-        children = node[2]
-        if isinstance(children, dict):
-            node = children[elem][2]
-        else:
-            node = children[elem]
-    return node

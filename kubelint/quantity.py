@@ -119,12 +119,6 @@ def parse_quantity(value: Union[str, int, float]) -> Fraction:
     return amount if positive else -amount
 
 
-def is_quantity(value) -> bool:
-    try:
-        parse_quantity(value)
-        return True
-    except QuantityError:
-        return False
 
 
 def _go_json_float(f: float) -> str:

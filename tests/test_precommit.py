@@ -52,12 +52,10 @@ def precommit():
 
 def _dependencies():
     """kubelint's runtime dependencies, as wheel-file name prefixes."""
-    try:
-        import tomllib
-    except ImportError:  # Python < 3.11: do not check
-        return []
+    import tomllib
+
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    return [re.split(r"[<>=!~;\[ ]", d, 1)[0].strip().lower().replace("-", "_").replace(".", "_") for d in deps]
+    return [re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0].strip().lower().replace("-", "_").replace(".", "_") for d in deps]
 
 
 def git(*args, cwd, env=None):

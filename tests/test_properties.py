@@ -37,13 +37,7 @@ SETTINGS = dict(derandomize=True, deadline=None, database=None, print_blob=True,
 
 
 def _formats():
-    out = []
-    for name in report.FORMATS:
-        try:
-            out.append(report.get(name))
-        except ImportError:
-            pass
-    return out
+    return [report.get(name) for name in report.FORMATS]
 
 
 FORMATS = _formats()

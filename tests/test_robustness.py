@@ -6,7 +6,6 @@ status (0, 1 or 2), no Python traceback, the bad file named with its line,
 the other file still checked, and a generous time ceiling that only catches
 hangs (never a speed measurement; see bench/ for those).
 """
-import base64
 import io
 import os
 import subprocess
@@ -508,8 +507,6 @@ def test_output_to_a_directory_is_a_usage_error(tmp_path):
 # --- internal errors: reported, and the rest of the run goes on ----------------------------------
 
 def test_a_loader_bug_is_an_internal_error_on_that_file_only(tmp_path, monkeypatch):
-    from kubelint import runner
-
     d = _tree(tmp_path)
     (d / "boom.yaml").write_text("kind: ConfigMap\n")
     real = loader.parse_text
@@ -552,10 +549,6 @@ def test_a_cross_object_rule_bug_keeps_the_other_findings(tmp_path, monkeypatch)
 
 
 def test_write_baseline_touches_no_other_file(tmp_path):
-    try:
-        import kubelint.baseline  # noqa: F401
-    except ImportError:
-        pytest.skip("kubelint.baseline is not on this branch")
     d = _tree(tmp_path)
     (d / "notes.txt").write_text("keep me\n")
     target = d / "baseline.json"

@@ -43,11 +43,14 @@ def _env():
 
 def test_wheel_contains_and_uses_package_data(installed):
     py, tmp = installed
-    probe = ("import kubelint, kubelint.schema as s, kubelint.engine as e; "
-             "print(kubelint.__file__); print(s.schema_dir()); print(e.catalogue_dir()); print(len(s.available_versions()))")
+    probe = ("import kubelint, kubelint.schema as s, kubelint.engine as e, kubelint.config as c, os; "
+             "print(kubelint.__file__); print(s.schema_dir()); print(e.catalogue_dir()); print(len(s.available_versions())); "
+             "d = os.path.dirname(c.SCHEMA_FILE); "
+             "print(all(os.path.isfile(os.path.join(d, f)) for f in ('config.schema.json', 'report.schema.json')))")
     r = subprocess.run([str(py), "-c", probe], capture_output=True, text=True, cwd=tmp, env=_env(), timeout=60)
     assert r.returncode == 0, r.stderr
-    mod, schemas, rules, n = r.stdout.split()
+    mod, schemas, rules, n, json_schemas = r.stdout.split()
+    assert json_schemas == "True"  # the published JSON Schemas of the configuration and the report
     assert str(ROOT) not in mod and "site-packages" in mod
     assert schemas.endswith(os.path.join("kubelint", "data", "schemas")) and str(ROOT) not in schemas
     assert rules.endswith(os.path.join("kubelint", "data", "rules"))

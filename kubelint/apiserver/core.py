@@ -352,7 +352,6 @@ def service(obj, ctx):
     sa = sa if is_str(sa) and sa else "None"
     if sa not in SESSION_AFFINITY:
         out.append(unsupported(sp + ("sessionAffinity",), sa, SESSION_AFFINITY, UNSUPPORTED_VALUE))
-    sac = spec.get("sessionAffinityConfig")
     if sa == "ClientIP":
         t = dict_at(spec, "sessionAffinityConfig", "clientIP").get("timeoutSeconds")
         if is_int(t) and not 0 < t <= MAX_CLIENT_IP_AFFINITY_SECONDS:

@@ -1274,7 +1274,7 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
     if isinstance(ipp, str) and ipp and ipp not in PULL_POLICIES:
         out.append(m.unsupported(cp + ("imagePullPolicy",), ipp, PULL_POLICIES, UNSUPPORTED))
     _resources(c.get("resources"), cp + ("resources",), out, claim_names)
-    for i, rp in enumerate(_l(c.get("resizePolicy"))):
+    for rp in _l(c.get("resizePolicy")):
         if not isinstance(rp, dict):
             continue
         rn, pol = rp.get("resourceName"), rp.get("restartPolicy")

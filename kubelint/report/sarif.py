@@ -59,7 +59,7 @@ def _rule_descriptor(rule_id: str, entry) -> dict:
         "shortDescription": {"text": summary},
         "fullDescription": {"text": full},
         "help": {"text": " ".join(help_text.split()) or summary, "markdown": help_md},
-        "helpUri": f"{RULES_DOC_URL}#{entry.anchor()}",
+        "helpUri": f"{RULES_DOC_URL}#{entry.id}",
         "defaultConfiguration": {"level": LEVELS.get(entry.severity, "warning")},
         "properties": {"tags": sorted(set(tags))},
     }

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
-from ..kinds import get_path, iter_containers, pod_spec, pod_spec_path, pod_template_labels
+from ..kinds import get_path, iter_containers, pod_spec_path, pod_template_labels
 
 # Kinds whose pods run until stopped (Jobs and CronJobs run to completion).
 LONG_RUNNING = {
