@@ -404,3 +404,11 @@ def test_corpus_files_are_all_manifests():
         if not corpus.is_dir():
             pytest.fail(f"shared corpus not found at {corpus}")
         assert plan([str(corpus)]).skipped == []
+
+
+def test_json_report_of_a_repository_matches_the_published_schema(mixed):
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((ROOT / "kubelint" / "data" / "report.schema.json").read_text())
+    assert [e.message for e in Draft202012Validator(schema).iter_errors(mixed)] == []
+    assert any("render" in f for f in mixed["findings"]) and mixed["summary"]["skipped"]
