@@ -104,7 +104,7 @@ class Finding(NamedTuple):
             "column": self.column,
             "path": self.path,
             "object": self.object.to_json() if self.object else None,
-            **({"render": self.origin.to_json()} if self.origin is not None else {}),
+            "render": self.origin.to_json() if self.origin is not None else None,
         }
 
 
