@@ -493,17 +493,41 @@ class _Tree:
         return out
 
 
+def enclosing_chart(directory: str) -> Optional[Tuple[str, str]]:
+    """(real chart dir, Chart.yaml) of the outermost chart strictly above
+    ``directory`` (a directory inside a chart), or None."""
+    found = None
+    d = os.path.dirname(os.path.abspath(directory))
+    while True:
+        if os.path.isfile(os.path.join(d, CHART_FILE)):
+            found = d
+        parent = os.path.dirname(d)
+        if parent == d:
+            break
+        d = parent
+    if found is None:
+        return None
+    rel = os.path.relpath(found)
+    shown = found if rel.startswith(os.pardir) else rel
+    return os.path.realpath(found), os.path.join(shown, CHART_FILE)
+
+
 def plan(paths: Iterable[str], limits: Limits = Limits(), walked_files: bool = False,
          excluded: Optional[Callable[[str], bool]] = None, context_only: bool = False) -> Plan:
     """Sort ``paths`` (files, directories, ``-``) into a :class:`Plan`."""
     excluded = excluded or (lambda p: False)
     out = Plan()
     walked: List[Tuple[str, Optional[LoadError], bool]] = []  # (path, error, explicit)
+    enclosing: List[Tuple[str, str]] = []  # (real chart dir, Chart.yaml): a directory given inside a chart
     for arg in paths:
         if arg == STDIN:
             walked.append((arg, None, True))
             continue
         if os.path.isdir(arg):
+            chart = enclosing_chart(arg)
+            if chart is not None:  # e.g. `kubelint check charts/app/templates`: the chart is what renders
+                enclosing.append(chart)
+                continue
             walked.extend((p, e, False) for p, e in loader.discover([arg]))
         else:
             walked.extend((p, e, not walked_files) for p, e in loader.discover([arg]))
@@ -524,6 +548,8 @@ def plan(paths: Iterable[str], limits: Limits = Limits(), walked_files: bool = F
         if k.dir not in roots and not excluded(os.path.dirname(k.file)):
             roots[k.dir] = Source("kustomize", os.path.dirname(k.file), k.file, context_only)
 
+    for real, chart_file in enclosing:
+        add_chart(real, chart_file)
     root_dirs = {k.dir for k in tree.kustomize_roots()}
     for path, error, explicit in walked:
         if path == STDIN or explicit:

@@ -412,3 +412,10 @@ def test_json_report_of_a_repository_matches_the_published_schema(mixed):
     schema = json.loads((ROOT / "kubelint" / "data" / "report.schema.json").read_text())
     assert [e.message for e in Draft202012Validator(schema).iter_errors(mixed)] == []
     assert any(f["render"] for f in mixed["findings"]) and mixed["summary"]["skipped"]
+
+
+def test_a_directory_inside_a_chart_renders_the_chart(tools_path):
+    doc = check_json(MIXED, tools_path, "charts/app/templates")
+    assert [(s["tool"], _norm(s["root"])) for s in doc["summary"]["rendered"]] == [("helm", "charts/app")]
+    assert not any(f["rule"] == "helm-template" for f in doc["findings"])
+    assert any(_norm(f["file"]) == "charts/app/templates/deployment.yaml" for f in doc["findings"])
