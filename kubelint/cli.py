@@ -122,6 +122,10 @@ def main():
               help="Most nodes a document may produce by expanding YAML aliases (default: 1000000).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
               help="Most nodes (mappings, sequences, scalars) in one document (default: 1000000).")
+@click.option("--pod-security-config", "pod_security_config", type=click.Path(dir_okay=False), default=None,
+              help="The cluster's PodSecurity admission configuration (defaults and exemptions), as the API server reads it.")
+@click.option("--profile", "-p", "profiles", multiple=True, metavar="NAME",
+              help="Rule set: recommended (default), pss-baseline, pss-restricted or all; repeatable or comma-separated.")
 @click.option("--helm", metavar="PATH", default=None,
               help="The helm executable that renders charts (default: helm on PATH).")
 @click.option("--kustomize", metavar="PATH", default=None,
@@ -265,7 +269,9 @@ def rules_cmd(fmt, show_all):
     entries = [e for e in catalogue().values() if show_all or e.source == "rules"]
     entries.sort(key=lambda e: (e.source != "rules", e.family, e.id))
     if fmt == "json":
-        click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source, "summary": e.summary} for e in entries], indent=2))
+        click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source,
+                                  "profiles": list(e.profiles) if e.source == "rules" else [], "summary": e.summary}
+                                 for e in entries], indent=2))
         return
     width = max((len(e.id) for e in entries), default=10)
     for e in entries:
@@ -290,6 +296,9 @@ def explain(rule):
         lines += ["Fix:", _indent(e.remediation), ""]
     if e.kinds:
         lines += [f"Applies to: {', '.join(e.kinds)}", ""]
+    if e.source == "rules":
+        sets = ", ".join(e.profiles) if e.profiles else "none (opt-in: enable it by id or use --profile all)"
+        lines += [f"Profiles: {sets}" + (" (an error: on whatever the profile)" if e.severity == "error" else ""), ""]
     if e.params:
         lines += ["Parameters (set under rules.<id>.params in .kubelint.yaml):"]
         for k, v in e.params.items():

@@ -32,6 +32,7 @@ The catalogue is YAML, one file per family, a list of entries::
       remediation: how to fix it
       kinds: [Pod]
       params: {}
+      profiles: [recommended]     # optional; omitted = [recommended]; [] = opt-in
       examples:
         - bad: |
             apiVersion: v1 ...
@@ -101,6 +102,32 @@ def _import_rule_modules() -> None:
 
 
 # ---------------------------------------------------------------------------
+# Rule sets (profiles)
+#
+# A catalogue entry may say ``profiles: [recommended, pss-baseline, ...]``;
+# without the key it is in ``recommended``; ``profiles: []`` makes it opt-in
+# (only in ``all``, or when enabled by id).  ``all`` is every rule.  Rules
+# whose severity is ``error`` (the server rejects the object) and the ids of
+# the other stages are on whatever the profile.
+
+RECOMMENDED = "recommended"
+PROFILES = {
+    "recommended": "the default set: precise rules a team can adopt on day one",
+    "pss-baseline": "Pod Security Standards, baseline level: each control of the PodSecurity admission plugin",
+    "pss-restricted": "Pod Security Standards, restricted level: the baseline controls and the restricted ones (a "
+                      "restricted control that replaces a baseline one reports alone)",
+    "all": "every rule, opt-in ones included",
+}
+
+
+def profile_rules(profiles: Iterable[str]) -> set:
+    """Ids of the concept rules in the union of ``profiles``."""
+    cat = catalogue()
+    wanted = set(profiles)
+    return {rid for rid, e in cat.items() if e.source == "rules" and ("all" in wanted or wanted & set(e.profiles))}
+
+
+# ---------------------------------------------------------------------------
 # Catalogue
 
 @dataclass
@@ -116,6 +143,7 @@ class RuleEntry:
     examples: List[dict] = field(default_factory=list)
     source: str = "rules"  # rules | loader | schema | apiserver | crd
     family: str = ""  # the catalogue file it came from
+    profiles: Tuple[str, ...] = (RECOMMENDED,)  # rule sets it belongs to; () = opt-in (see PROFILES)
 
 
 def catalogue_dir() -> str:
@@ -149,11 +177,16 @@ def catalogue() -> Dict[str, RuleEntry]:
                     rationale=e.get("rationale", ""), remediation=e.get("remediation", ""),
                     kinds=tuple(e.get("kinds") or ()), params=dict(e.get("params") or {}),
                     examples=list(e.get("examples") or []), source=e.get("source", "rules"), family=name[:-5],
+                    profiles=tuple(e["profiles"]) if "profiles" in e else (RECOMMENDED,),
                 )
             except (KeyError, TypeError) as exc:
                 raise CatalogueError(f"{name}: bad catalogue entry {e!r}: {exc}") from exc
             if entry.severity not in SEVERITIES:
                 raise CatalogueError(f"{name}: {entry.id}: severity must be one of {SEVERITIES}")
+            bad = [p for p in entry.profiles if p not in PROFILES or p == "all"]
+            if bad:
+                raise CatalogueError(f"{name}: {entry.id}: unknown profile {bad[0]!r} (one of "
+                                     f"{', '.join(p for p in PROFILES if p != 'all')}; every rule is in all)")
             if entry.id in out:
                 raise CatalogueError(f"{name}: duplicate rule id {entry.id}")
             out[entry.id] = entry
@@ -219,6 +252,7 @@ class RuleContext:
     settings: object
     index: Optional[ObjectIndex] = None
     default_namespace: str = "default"
+    enabled: frozenset = frozenset()  # ids of every rule enabled in this run
 
     def namespace_of(self, obj) -> Optional[str]:
         from .kinds import is_cluster_scoped
@@ -238,7 +272,10 @@ class RuleSet:
         checks = registered_checks()
         self.severity: Dict[str, str] = {rid: e.severity for rid, e in cat.items()}
         self.params: Dict[str, dict] = {rid: dict(e.params) for rid, e in cat.items()}
-        self.enabled = set(cat)
+        # --profile > profile: > recommended (build() resolves the first two; Settings(config=...) made by hand too)
+        self.profiles = profiles = settings.profiles or (config.profiles if config else ()) or (RECOMMENDED,)
+        members = profile_rules(profiles)
+        self.enabled = {rid for rid, e in cat.items() if e.source != "rules" or e.severity == "error" or rid in members}
         if config is not None:
             config.apply(self)
         self.default_namespace = settings.default_namespace
@@ -254,7 +291,8 @@ class RuleSet:
                     self.single[k].append(c)
 
     def context(self, rid: str, index=None) -> RuleContext:
-        return RuleContext(self.params.get(rid, {}), self.settings, index, self.default_namespace)
+        return RuleContext(self.params.get(rid, {}), self.settings, index, self.default_namespace,
+                           frozenset(self.enabled))
 
 
 class RulesStage:

@@ -67,6 +67,10 @@ class Settings:
     # (kubelint.config.Config: RuleSet applies it, the runner filters with it).
     config: Optional[Config] = None
     jobs: int = 1  # --jobs: worker processes for loading and per-object checks
+    profiles: Tuple[str, ...] = ()  # --profile / profile: rule sets (kubelint.engine.PROFILES); () = recommended
+    # --pod-security-config / pod-security-config: the cluster's PodSecurity admission configuration
+    # (kubelint.podsecurity.AdmissionConfig); None = the plugin's default (privileged everywhere, no exemptions)
+    pod_security: Optional[object] = None
     debug: bool = False  # --debug: internal errors raise (tracebacks, secrets masked)
     # -- what is reported, and how ---------------------------------------------
     fail_on: str = "warning"  # --fail-on / fail-on: lowest severity that makes the exit status 1
@@ -106,6 +110,8 @@ def build(config: Optional[Config] = None, *,
           crd_paths: Sequence[str] = (),
           schema_dirs: Sequence[str] = (),
           jobs: Optional[int] = None,
+          profiles: Sequence[str] = (),
+          pod_security_config: Optional[str] = None,
           debug: bool = False,
           fail_on: Optional[str] = None,
           format: Optional[str] = None,
@@ -143,6 +149,20 @@ def build(config: Optional[Config] = None, *,
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise SettingsError("--jobs must be at least 1")
+    if profiles:  # --profile NAME (repeatable, or comma-separated) wins over profile:
+        from .config import parse_profiles
+
+        profiles = parse_profiles(",".join(profiles), lambda msg: SettingsError(f"--profile: {msg}"))
+    pod_security_path = pod_security_config or (cfg.paths([cfg.pod_security_config])[0]
+                                                 if cfg and cfg.pod_security_config else None)
+    pod_security = None
+    if pod_security_path:
+        from .podsecurity import load_admission_config
+
+        try:
+            pod_security = load_admission_config(pod_security_path)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
     if color is None:
         color = "NO_COLOR" not in os.environ and sys.stdout.isatty()
     if progress is None:
@@ -157,6 +177,8 @@ def build(config: Optional[Config] = None, *,
         schema_dirs=(cfg.paths(cfg.schema_dir) if cfg else ()) + tuple(schema_dirs),
         config=cfg,
         jobs=jobs,
+        profiles=tuple(profiles) or (cfg.profiles if cfg else ()),
+        pod_security=pod_security,
         debug=debug,
         fail_on=_pick(fail_on, cfg and cfg.fail_on, "warning"),
         format=format,

@@ -18,6 +18,7 @@ ETCD_PORT=${ETCD_PORT:-23790}
 ETCD_PEER_PORT=${ETCD_PEER_PORT:-23800}
 APISERVER_PORT=${APISERVER_PORT:-64430}
 # A binary built elsewhere (another ORACLE_DIR) can be reused: ORACLE_BIN=/tmp/kubelint-oracle/bin
+# More kube-apiserver flags, e.g. APISERVER_EXTRA_ARGS=--admission-control-config-file=/path/admission.yaml
 ORACLE_BIN=${ORACLE_BIN:-$WORK/bin}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$WORK"
@@ -69,12 +70,16 @@ start() {
        --listen-peer-urls http://127.0.0.1:${ETCD_PEER_PORT} > logs/etcd.log 2>&1 &
   echo $! > etcd.pid
   sleep 2
+  # Admission: the default-on plugins stay on (PodSecurity among them: "Loaded 14 validating admission
+  # controller(s) ... LimitRanger,PodSecurity,..." in logs/apiserver.log); PodSecurity is named so that the
+  # Pod Security conformance cases never depend on that default.
   "$ORACLE_BIN/kube-apiserver" --etcd-servers=http://127.0.0.1:${ETCD_PORT} --bind-address=127.0.0.1 --secure-port=${APISERVER_PORT} \
     --advertise-address=127.0.0.1 --tls-cert-file=pki/server.crt --tls-private-key-file=pki/server.key \
     --token-auth-file=pki/tokens.csv --authorization-mode=AlwaysAllow \
     --service-account-key-file=pki/sa.pub --service-account-signing-key-file=pki/sa.key \
     --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
-    --endpoint-reconciler-type=none --allow-privileged=true --enable-admission-plugins=NamespaceLifecycle --disable-admission-plugins=ServiceAccount \
+    --endpoint-reconciler-type=none --allow-privileged=true --enable-admission-plugins=NamespaceLifecycle,PodSecurity --disable-admission-plugins=ServiceAccount \
+    ${APISERVER_EXTRA_ARGS:-} \
     > logs/apiserver.log 2>&1 &
   echo $! > apiserver.pid
   cat > kubeconfig <<KC

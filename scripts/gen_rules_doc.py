@@ -16,7 +16,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from kubelint.engine import catalogue  # noqa: E402
+from kubelint.engine import PROFILES, catalogue  # noqa: E402
 
 OUT = os.path.join(ROOT, "docs", "rules.md")
 SOURCE_TITLES = {
@@ -46,7 +46,22 @@ def render() -> str:
         "Kubernetes concept; `info` = advice. Turn rules off, change their severity or set their parameters in",
         "`.kubelint.yaml` (see [configuration.md](configuration.md)); `kubelint explain ID` prints an entry.",
         "",
+        "## Rule sets",
+        "",
+        "`--profile NAME` (repeatable, or comma-separated) or `profile:` in .kubelint.yaml chooses the concept rules",
+        "of a run; the default is `recommended`. Rules of severity `error` (the server would reject the object) and the",
+        "reading, schema and API-server checks are on whatever the profile. An opt-in rule (in no profile) runs only",
+        "with `--profile all` or when enabled by id (`enable: [ID]`).",
+        "",
+        "| profile | rules | what it is |",
+        "|---|---|---|",
     ]
+    concept = [e for e in entries if e.source == "rules"]
+    for name, what in PROFILES.items():
+        n = len(concept) if name == "all" else sum(1 for e in concept if name in e.profiles)
+        out.append(f"| `{name}` | {n} | {what} |")
+    optin = sorted(e.id for e in concept if not e.profiles)
+    out += ["", "Opt-in rules: " + (", ".join(f"[`{r}`](#{r})" for r in optin) if optin else "none") + ".", ""]
     # Index
     current = None
     for e in entries:
@@ -55,8 +70,16 @@ def render() -> str:
             if current is not None:
                 out.append("")
             current = head
-            out += [f"## {SOURCE_TITLES.get(e.source, e.source)}: {e.family}", "", "| id | severity | summary |", "|---|---|---|"]
-        out.append(f"| [`{e.id}`](#{e.id}) | {e.severity} | {_cell(e.summary)} |")
+            if e.source == "rules":
+                out += [f"## {SOURCE_TITLES.get(e.source, e.source)}: {e.family}", "", "| id | severity | profiles | summary |",
+                        "|---|---|---|---|"]
+            else:
+                out += [f"## {SOURCE_TITLES.get(e.source, e.source)}: {e.family}", "", "| id | severity | summary |",
+                        "|---|---|---|"]
+        if e.source == "rules":
+            out.append(f"| [`{e.id}`](#{e.id}) | {e.severity} | {_profiles(e)} | {_cell(e.summary)} |")
+        else:
+            out.append(f"| [`{e.id}`](#{e.id}) | {e.severity} | {_cell(e.summary)} |")
     out += ["", "---", ""]
     for e in entries:
         out += [f"### {e.id}", ""]
@@ -64,6 +87,8 @@ def render() -> str:
         if e.category:
             meta += f" · category `{e.category}`"
         meta += f" · {SOURCE_TITLES.get(e.source, e.source).lower()} (`rules/{e.family}.yaml`)"
+        if e.source == "rules":
+            meta += f" · profiles: {_profiles(e)}"
         out += [meta, "", e.summary.strip(), ""]
         if e.rationale:
             out += ["**Why:** " + " ".join(e.rationale.split()), ""]
@@ -82,6 +107,12 @@ def render() -> str:
                     out += [f"<details><summary>{label.capitalize()} example</summary>", "", "```yaml",
                             ex[label].rstrip("\n"), "```", "", "</details>", ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _profiles(e) -> str:
+    if e.severity == "error":
+        return "always on (error)"
+    return ", ".join(f"`{p}`" for p in e.profiles) if e.profiles else "opt-in"
 
 
 def _cell(text: str) -> str:

@@ -3,7 +3,11 @@
 
 For every case under the given directory: create the namespaces it names,
 run `kubectl apply --dry-run=server --validate=strict -f CASE`, and compare
-accept/reject with the case's `# verdict:` label.  Prints one line per
+accept/reject with the case's `# verdict:` label.  A case may also say
+`# server-says: TEXT`: the server's output (error or warning) must contain
+TEXT.  A Namespace in a case that carries pod-security.kubernetes.io labels
+is created for real first (the PodSecurity admission plugin reads the
+stored Namespace, not the dry-run one).  Prints one line per
 disagreement and a summary; writes a JSON record next to the cases
 (`oracle-results.json`) so the confirmation count can be quoted.
 """
@@ -30,6 +34,28 @@ def label(path):
     return m.group(1) if m else None
 
 
+def server_says(path):
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        head = fh.read(4000)
+    m = re.search(r"^#\s*server-says:\s*(.*?)\s*$", head, re.M)
+    return m.group(1) if m else None
+
+
+def labelled_namespaces(path):
+    """Namespace documents of a case with pod-security.kubernetes.io labels (YAML text)."""
+    out = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for doc in yaml.safe_load_all(fh):
+                if isinstance(doc, dict) and doc.get("kind") == "Namespace" and isinstance(doc.get("metadata"), dict):
+                    labels = doc["metadata"].get("labels") or {}
+                    if any(str(k).startswith("pod-security.kubernetes.io/") for k in labels):
+                        out.append(doc)
+    except Exception:
+        pass
+    return out
+
+
 def namespaces(path):
     out = set()
     try:
@@ -52,6 +78,9 @@ def main(root):
         verdict = label(path)
         if verdict is None:
             continue
+        for doc in labelled_namespaces(path):
+            subprocess.run(["kubectl", "apply", "-f", "-"], input=yaml.safe_dump(doc), capture_output=True, text=True)
+            created.add(doc["metadata"].get("name"))
         for ns in namespaces(path) - created:
             subprocess.run(["kubectl", "create", "namespace", ns], capture_output=True)
             created.add(ns)
@@ -59,7 +88,14 @@ def main(root):
                               capture_output=True, text=True)
         actual = "accept" if proc.returncode == 0 else "reject"
         rel = os.path.relpath(path, root)
+        output = (proc.stderr + proc.stdout).strip()
         results[rel] = {"label": verdict, "server": actual, "output": (proc.stderr or proc.stdout).strip()[:500]}
+        says = server_says(path)
+        if says is not None:
+            results[rel]["server_says"] = says in output
+            if says not in output:
+                actual = f"{actual} without the text {says!r}"
+                results[rel]["output"] = output[:1500]
         if actual == verdict:
             agree += 1
         else:

@@ -64,3 +64,10 @@ def test_every_legacy_file_gets_a_removed_api_error():
     for fs in removed.values():
         for f in fs:
             assert "removed in Kubernetes" in f.message and ("apiVersion:" in f.message or "Pod Security Admission" in f.message)
+
+
+def test_default_set_findings_per_document(corpus_result):
+    """The default rule set (profile recommended) stays at or below one finding per document on real
+    manifests (issue 19: a set a team can adopt on day one; docs/rules.md, "Rule sets")."""
+    per_doc = len(corpus_result.findings) / corpus_result.documents
+    assert per_doc <= 1.0, f"{len(corpus_result.findings)} findings on {corpus_result.documents} documents ({per_doc:.3f})"

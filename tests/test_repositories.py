@@ -164,7 +164,7 @@ def test_helm_test_hooks_are_not_workloads(mixed):
     assert hook, "the test Pod is checked"
     rules = {f["rule"] for f in hook}
     assert not rules & {"bare-pod", "no-liveness-probe", "no-readiness-probe", "single-replica"}
-    assert "run-as-root" in rules  # still a Pod that runs: security rules apply
+    assert "no-resource-limits" in rules  # still a Pod that runs: resource and security rules apply
 
 
 def test_library_chart_and_render_failures_carry_helms_message(mixed):

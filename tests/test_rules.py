@@ -309,7 +309,10 @@ def test_examples_broken_fires_every_concept_rule_and_app_is_silent():
     from conftest import ROOT
     from kubelint.engine import catalogue
 
-    broken = run([str(ROOT / "examples" / "broken")], Settings(jobs=1)).findings
+    # every rule: --profile all (opt-in rules included), plus pss-baseline for the baseline controls that
+    # restricted replaces (in `all` the restricted control reports instead)
+    broken = [f for profile in ("all", "pss-baseline")
+              for f in run([str(ROOT / "examples" / "broken")], Settings(jobs=1, profiles=(profile,))).findings]
     concept = {rid for rid, e in catalogue().items() if e.source == "rules"}
     assert concept - {f.rule for f in broken} == set()
     readme = (ROOT / "examples" / "broken" / "README.md").read_text()

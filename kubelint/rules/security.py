@@ -68,7 +68,7 @@ def run_as_root(obj, ctx):
         elif nonroot is False:
             yield Problem(npath, f'container "{cname(c)}" sets runAsNonRoot: false and no runAsUser, so it runs as '
                                  "whatever user the image says, often root; set runAsNonRoot: true and a non-zero runAsUser")
-        else:
+        elif ctx.params.get("flag_unset", False):
             yield Problem(path + ("name",),
                           f'container "{cname(c)}" may run as root: neither it nor the Pod sets runAsNonRoot: true or a '
                           "non-zero runAsUser, so the image's user (often root) applies; set "
