@@ -446,7 +446,7 @@ class _Tree:
         dirs = {os.path.realpath(d): d for d in as_found}
         for real, d in dirs.items():
             kf = kustomization_file(d)
-            if kf is not None and not self.in_chart(real):
+            if kf is not None and not any(_inside(real, c) for c in self.chart_dirs):
                 self.kustomizations[real] = read_kustomization(kf)
         # Outermost charts only: a chart in another's tree renders with it.
         outer = sorted(self.chart_dirs, key=len)
@@ -465,7 +465,7 @@ class _Tree:
             self.roots.pop(d, None)
 
     def in_chart(self, real: str) -> Optional[str]:
-        for d in self.roots if hasattr(self, "roots") else self.chart_dirs:
+        for d in self.roots:
             if _inside(real, d):
                 return d
         return None
@@ -589,8 +589,9 @@ def plan(paths: Iterable[str], limits: Limits = Limits(), walked_files: bool = F
             out.files.append((path, None))
         else:
             out.skipped.append(Skipped(path, reason))
-    for d in sorted(root_dirs):
-        add_root(tree.kustomizations[d])
+    if not walked_files:  # (with --discover, roots come from the project: a named base is not a root)
+        for d in sorted(root_dirs):
+            add_root(tree.kustomizations[d])
     out.charts = list(charts.values())
     out.kustomizations = sorted(roots.values(), key=lambda s: s.root)
     return out

@@ -419,3 +419,9 @@ def test_a_directory_inside_a_chart_renders_the_chart(tools_path):
     assert [(s["tool"], _norm(s["root"])) for s in doc["summary"]["rendered"]] == [("helm", "charts/app")]
     assert not any(f["rule"] == "helm-template" for f in doc["findings"])
     assert any(_norm(f["file"]) == "charts/app/templates/deployment.yaml" for f in doc["findings"])
+
+
+def test_discover_builds_the_overlays_that_use_a_named_base_file(tools_path):
+    doc = check_json(MIXED, tools_path, "--discover", "k8s/base/kustomization.yaml", "k8s/base/deployment.yaml")
+    # The base is used by both overlays: they are built, the base alone is not a root.
+    assert sorted(_norm(s["root"]) for s in doc["summary"]["rendered"]) == ["k8s/overlays/broken", "k8s/overlays/prod"]
