@@ -17,6 +17,7 @@ would have rejected it at decoding).
     results = evaluate("restricted", (1, 37), meta, meta_path, spec, spec_path)
     detail(results)   # 'allowPrivilegeEscalation != false (container "app" must set ...), ...'
 """
+
 from __future__ import annotations
 
 import re
@@ -36,22 +37,23 @@ LATEST = None  # a LevelVersion's version None = "latest"
 
 @dataclass
 class Violation:
-    path: Path      # the offending field, relative to the object root
-    text: str       # what is wrong there, in the server's words for that one field
+    path: Path  # the offending field, relative to the object root
+    text: str  # what is wrong there, in the server's words for that one field
 
 
 @dataclass
 class Result:
     """A failed check (policy.CheckResult with Allowed=false)."""
 
-    check: str                  # the plugin's check ID, e.g. "allowPrivilegeEscalation"
-    reason: str                 # ForbiddenReason
-    detail: str                 # ForbiddenDetail
+    check: str  # the plugin's check ID, e.g. "allowPrivilegeEscalation"
+    reason: str  # ForbiddenReason
+    detail: str  # ForbiddenDetail
     violations: List[Violation] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------
 # Helpers (policy/helpers.go, policy/visitor.go)
+
 
 def _join_quote(items) -> str:
     """joinQuote"""
@@ -116,13 +118,18 @@ def _csc(c):
 # ---------------------------------------------------------------------------
 # Baseline checks
 
+
 def host_namespaces_1_0(pod: Pod) -> Optional[Result]:
     """check_hostNamespaces.go hostNamespaces_1_0"""
     bad = [k for k in ("hostNetwork", "hostPID", "hostIPC") if pod.spec.get(k) is True]
     if not bad:
         return None
-    return Result("hostNamespaces", "host namespaces", ", ".join(f"{k}=true" for k in bad),
-                  [Violation(pod.spec_path + (k,), f"{k}=true") for k in bad])
+    return Result(
+        "hostNamespaces",
+        "host namespaces",
+        ", ".join(f"{k}=true" for k in bad),
+        [Violation(pod.spec_path + (k,), f"{k}=true") for k in bad],
+    )
 
 
 def privileged_1_0(pod: Pod) -> Optional[Result]:
@@ -131,16 +138,38 @@ def privileged_1_0(pod: Pod) -> Optional[Result]:
     if not bad:
         return None
     names = [_name(c) for c, _ in bad]
-    return Result("privileged", "privileged",
-                  f"{_plural('container', 'containers', len(names))} {_join_quote(names)} must not set "
-                  "securityContext.privileged=true",
-                  [Violation(p + ("securityContext", "privileged"),
-                             f'container "{_name(c)}" must not set securityContext.privileged=true') for c, p in bad])
+    return Result(
+        "privileged",
+        "privileged",
+        f"{_plural('container', 'containers', len(names))} {_join_quote(names)} must not set "
+        "securityContext.privileged=true",
+        [
+            Violation(
+                p + ("securityContext", "privileged"),
+                f'container "{_name(c)}" must not set securityContext.privileged=true',
+            )
+            for c, p in bad
+        ],
+    )
 
 
-CAPABILITIES_BASELINE = frozenset((
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP",
-    "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"))
+CAPABILITIES_BASELINE = frozenset(
+    (
+        "AUDIT_WRITE",
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "FOWNER",
+        "FSETID",
+        "KILL",
+        "MKNOD",
+        "NET_BIND_SERVICE",
+        "SETFCAP",
+        "SETGID",
+        "SETPCAP",
+        "SETUID",
+        "SYS_CHROOT",
+    )
+)
 
 
 def capabilities_baseline_1_0(pod: Pod) -> Optional[Result]:
@@ -153,26 +182,42 @@ def capabilities_baseline_1_0(pod: Pod) -> Optional[Result]:
             names.append(_name(c))
             for i, cap in bad:
                 caps.add(cap)
-                violations.append(Violation(p + ("securityContext", "capabilities", "add", i),
-                                            f'container "{_name(c)}" must not include "{cap}" in '
-                                            "securityContext.capabilities.add"))
+                violations.append(
+                    Violation(
+                        p + ("securityContext", "capabilities", "add", i),
+                        f'container "{_name(c)}" must not include "{cap}" in securityContext.capabilities.add',
+                    )
+                )
     if not names:
         return None
-    return Result("capabilities_baseline", "non-default capabilities",
-                  f"{_plural('container', 'containers', len(names))} {_join_quote(names)} must not include "
-                  f"{_join_quote(sorted(caps))} in securityContext.capabilities.add", violations)
+    return Result(
+        "capabilities_baseline",
+        "non-default capabilities",
+        f"{_plural('container', 'containers', len(names))} {_join_quote(names)} must not include "
+        f"{_join_quote(sorted(caps))} in securityContext.capabilities.add",
+        violations,
+    )
 
 
 def host_path_volumes_1_0(pod: Pod) -> Optional[Result]:
     """check_hostPathVolumes.go hostPathVolumes_1_0"""
-    bad = [(i, v) for i, v in enumerate(_l(pod.spec.get("volumes")))
-           if isinstance(v, dict) and v.get("hostPath") is not None]
+    bad = [
+        (i, v)
+        for i, v in enumerate(_l(pod.spec.get("volumes")))
+        if isinstance(v, dict) and v.get("hostPath") is not None
+    ]
     if not bad:
         return None
     names = [_s(v.get("name")) for _, v in bad]
-    return Result("hostPathVolumes", "hostPath volumes", f"{_plural('volume', 'volumes', len(names))} {_join_quote(names)}",
-                  [Violation(pod.spec_path + ("volumes", i, "hostPath"), f'volume "{_s(v.get("name"))}" is a hostPath volume')
-                   for i, v in bad])
+    return Result(
+        "hostPathVolumes",
+        "hostPath volumes",
+        f"{_plural('volume', 'volumes', len(names))} {_join_quote(names)}",
+        [
+            Violation(pod.spec_path + ("volumes", i, "hostPath"), f'volume "{_s(v.get("name"))}" is a hostPath volume')
+            for i, v in bad
+        ],
+    )
 
 
 def _int(value) -> int:
@@ -190,15 +235,21 @@ def host_ports_1_0(pod: Pod) -> Optional[Result]:
                 bad = True
                 ports.add(str(hp))
                 how = " (hostNetwork: true defaults hostPort to containerPort)" if _d(port).get(_DEFAULTED) else ""
-                violations.append(Violation(p + ("ports", i, "hostPort"), f'container "{_name(c)}" uses hostPort {hp}{how}'))
+                violations.append(
+                    Violation(p + ("ports", i, "hostPort"), f'container "{_name(c)}" uses hostPort {hp}{how}')
+                )
         if bad:
             names.append(_name(c))
     if not names:
         return None
-    return Result("hostPorts", "hostPort",
-                  f"{_plural('container', 'containers', len(names))} {_join_quote(names)} "
-                  f"{_plural('uses', 'use', len(names))} {_plural('hostPort', 'hostPorts', len(ports))} "
-                  f"{', '.join(sorted(ports))}", violations)
+    return Result(
+        "hostPorts",
+        "hostPort",
+        f"{_plural('container', 'containers', len(names))} {_join_quote(names)} "
+        f"{_plural('uses', 'use', len(names))} {_plural('hostPort', 'hostPorts', len(ports))} "
+        f"{', '.join(sorted(ports))}",
+        violations,
+    )
 
 
 def _forbidden_hosts(handler, path):
@@ -227,11 +278,14 @@ def host_probes_lifecycle_1_34(pod: Pod) -> Optional[Result]:
                 violations.append(Violation(hp, f'container "{_name(c)}" uses probe or lifecycle host "{host}"'))
     if not names:
         return None
-    return Result("hostProbesAndHostLifecycle", "probe or lifecycle host",
-                  f"{_plural('container', 'containers', len(names))} {_join_quote(sorted(set(names)))} "
-                  f"{_plural('uses', 'use', len(set(names)))} "
-                  f"{_plural('probe or lifecycle host', 'probe or lifecycle hosts', len(hosts))} {_join_quote(sorted(hosts))}",
-                  violations)
+    return Result(
+        "hostProbesAndHostLifecycle",
+        "probe or lifecycle host",
+        f"{_plural('container', 'containers', len(names))} {_join_quote(sorted(set(names)))} "
+        f"{_plural('uses', 'use', len(set(names)))} "
+        f"{_plural('probe or lifecycle host', 'probe or lifecycle hosts', len(hosts))} {_join_quote(sorted(hosts))}",
+        violations,
+    )
 
 
 APPARMOR_ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
@@ -250,8 +304,12 @@ def apparmor_profile_1_0(pod: Pod) -> Optional[Result]:
     if isinstance(prof, dict) and _s(prof.get("type")) not in ("RuntimeDefault", "Localhost"):
         setters.append("pod")
         values.add(_s(prof.get("type")))
-        violations.append(Violation(psc_path + ("appArmorProfile", "type"),
-                                    f'pod must not set AppArmor profile type to "{_s(prof.get("type"))}"'))
+        violations.append(
+            Violation(
+                psc_path + ("appArmorProfile", "type"),
+                f'pod must not set AppArmor profile type to "{_s(prof.get("type"))}"',
+            )
+        )
     names = []
     for c, p in pod.containers():
         prof = _csc(c).get("appArmorProfile")
@@ -259,10 +317,15 @@ def apparmor_profile_1_0(pod: Pod) -> Optional[Result]:
             names.append(_name(c))
             values.add(_s(prof.get("type")))
             synced = prof.get(_DEFAULTED)  # from the annotation (applyAppArmorVersionSkew)
-            violations.append(Violation(pod.meta_path + ("annotations", synced) if synced else
-                                        p + ("securityContext", "appArmorProfile", "type"),
-                                        f'container "{_name(c)}" must not set AppArmor profile type to '
-                                        f'"{_s(prof.get("type"))}"' + (f" (from annotation {synced})" if synced else "")))
+            violations.append(
+                Violation(
+                    pod.meta_path + ("annotations", synced)
+                    if synced
+                    else p + ("securityContext", "appArmorProfile", "type"),
+                    f'container "{_name(c)}" must not set AppArmor profile type to '
+                    f'"{_s(prof.get("type"))}"' + (f" (from annotation {synced})" if synced else ""),
+                )
+            )
     if names:
         setters.append(f"{_plural('container', 'containers', len(names))} {_join_quote(names)}")
     annotations = []
@@ -276,9 +339,12 @@ def apparmor_profile_1_0(pod: Pod) -> Optional[Result]:
         setters.append(_plural("annotation", "annotations", len(annotations)))
     if not setters:
         return None
-    return Result("appArmorProfile", _plural("forbidden AppArmor profile", "forbidden AppArmor profiles", len(value_list)),
-                  f"{' and '.join(setters)} must not set AppArmor profile type to {_join_quote(value_list)}",
-                  violations)
+    return Result(
+        "appArmorProfile",
+        _plural("forbidden AppArmor profile", "forbidden AppArmor profiles", len(value_list)),
+        f"{' and '.join(setters)} must not set AppArmor profile type to {_join_quote(value_list)}",
+        violations,
+    )
 
 
 SELINUX_TYPES_1_0 = frozenset(("", "container_t", "container_init_t", "container_kvm_t"))
@@ -300,7 +366,9 @@ def _selinux(allowed):
                 if _s(opts.get(key)):
                     ok = False
                     flags[key] = True
-                    violations.append(Violation(path + (key,), f"{who} sets seLinuxOptions {key}, which may not be set"))
+                    violations.append(
+                        Violation(path + (key,), f"{who} sets seLinuxOptions {key}, which may not be set")
+                    )
             return ok
 
         psc, psc_path = pod.sc()
@@ -310,8 +378,9 @@ def _selinux(allowed):
         names = []
         for c, p in pod.containers():
             opts = _csc(c).get("seLinuxOptions")
-            if isinstance(opts, dict) and not valid(opts, p + ("securityContext", "seLinuxOptions"),
-                                                    f'container "{_name(c)}"'):
+            if isinstance(opts, dict) and not valid(
+                opts, p + ("securityContext", "seLinuxOptions"), f'container "{_name(c)}"'
+            ):
                 names.append(_name(c))
         if names:
             setters.append(f"{_plural('container', 'containers', len(names))} {_join_quote(names)}")
@@ -324,16 +393,22 @@ def _selinux(allowed):
             data.append("user may not be set")
         if flags["role"]:
             data.append("role may not be set")
-        return Result("seLinuxOptions", "seLinuxOptions",
-                      f"{' and '.join(setters)} set forbidden securityContext.seLinuxOptions: {'; '.join(data)}",
-                      violations)
+        return Result(
+            "seLinuxOptions",
+            "seLinuxOptions",
+            f"{' and '.join(setters)} set forbidden securityContext.seLinuxOptions: {'; '.join(data)}",
+            violations,
+        )
+
     return check
 
 
 selinux_options_1_0 = _selinux(SELINUX_TYPES_1_0)
 selinux_options_1_0.__doc__ = "check_seLinuxOptions.go seLinuxOptions1_0 (selinuxAllowedTypes1_0)"
 selinux_options_1_31 = _selinux(SELINUX_TYPES_1_31)
-selinux_options_1_31.__doc__ = "check_seLinuxOptions.go seLinuxOptions1_31 (selinuxAllowedTypes1_31: + container_engine_t)"
+selinux_options_1_31.__doc__ = (
+    "check_seLinuxOptions.go seLinuxOptions1_31 (selinuxAllowedTypes1_31: + container_engine_t)"
+)
 
 
 def proc_mount_1_0(pod: Pod) -> Optional[Result]:
@@ -344,13 +419,21 @@ def proc_mount_1_0(pod: Pod) -> Optional[Result]:
         if isinstance(pm, str) and pm != "Default":
             names.append(_name(c))
             kinds.add(pm)
-            violations.append(Violation(p + ("securityContext", "procMount"),
-                                        f'container "{_name(c)}" must not set securityContext.procMount to "{pm}"'))
+            violations.append(
+                Violation(
+                    p + ("securityContext", "procMount"),
+                    f'container "{_name(c)}" must not set securityContext.procMount to "{pm}"',
+                )
+            )
     if not names:
         return None
-    return Result("procMount", "procMount",
-                  f"{_plural('container', 'containers', len(names))} {_join_quote(names)} must not set "
-                  f"securityContext.procMount to {_join_quote(sorted(kinds))}", violations)
+    return Result(
+        "procMount",
+        "procMount",
+        f"{_plural('container', 'containers', len(names))} {_join_quote(names)} must not set "
+        f"securityContext.procMount to {_join_quote(sorted(kinds))}",
+        violations,
+    )
 
 
 def proc_mount_1_35_baseline(pod: Pod) -> Optional[Result]:
@@ -374,11 +457,17 @@ def seccomp_baseline_1_0(pod: Pod) -> Optional[Result]:
     for k in keys:
         if k in ann and not ok(_s(ann[k])):
             bad.add(f'{k}="{_s(ann[k])}"')
-            violations.append(Violation(pod.meta_path + ("annotations", k), f'annotation {k}="{_s(ann[k])}" is forbidden'))
+            violations.append(
+                Violation(pod.meta_path + ("annotations", k), f'annotation {k}="{_s(ann[k])}" is forbidden')
+            )
     if not bad:
         return None
-    return Result("seccompProfile_baseline", "seccompProfile",
-                  f"forbidden {_plural('annotation', 'annotations', len(bad))} {', '.join(sorted(bad))}", violations)
+    return Result(
+        "seccompProfile_baseline",
+        "seccompProfile",
+        f"forbidden {_plural('annotation', 'annotations', len(bad))} {', '.join(sorted(bad))}",
+        violations,
+    )
 
 
 def _seccomp_valid(t: str) -> bool:
@@ -394,32 +483,52 @@ def seccomp_baseline_1_19(pod: Pod) -> Optional[Result]:
     if isinstance(prof, dict) and not _seccomp_valid(_s(prof.get("type"))):
         setters.append("pod")
         values.add(_s(prof.get("type")))
-        violations.append(Violation(psc_path + ("seccompProfile", "type"),
-                                    f'pod must not set securityContext.seccompProfile.type to "{_s(prof.get("type"))}"'))
+        violations.append(
+            Violation(
+                psc_path + ("seccompProfile", "type"),
+                f'pod must not set securityContext.seccompProfile.type to "{_s(prof.get("type"))}"',
+            )
+        )
     names = []
     for c, p in pod.containers():
         prof = _csc(c).get("seccompProfile")
         if isinstance(prof, dict) and not _seccomp_valid(_s(prof.get("type"))):
             names.append(_name(c))
             values.add(_s(prof.get("type")))
-            violations.append(Violation(p + ("securityContext", "seccompProfile", "type"),
-                                        f'container "{_name(c)}" must not set securityContext.seccompProfile.type to '
-                                        f'"{_s(prof.get("type"))}"'))
+            violations.append(
+                Violation(
+                    p + ("securityContext", "seccompProfile", "type"),
+                    f'container "{_name(c)}" must not set securityContext.seccompProfile.type to '
+                    f'"{_s(prof.get("type"))}"',
+                )
+            )
     if names:
         setters.append(f"{_plural('container', 'containers', len(names))} {_join_quote(names)}")
     if not setters:
         return None
-    return Result("seccompProfile_baseline", "seccompProfile",
-                  f"{' and '.join(setters)} must not set securityContext.seccompProfile.type to "
-                  f"{_join_quote(sorted(values))}", violations)
+    return Result(
+        "seccompProfile_baseline",
+        "seccompProfile",
+        f"{' and '.join(setters)} must not set securityContext.seccompProfile.type to {_join_quote(sorted(values))}",
+        violations,
+    )
 
 
 SYSCTLS = {
-    (1, 0): ("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies",
-             "net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start"),
+    (1, 0): (
+        "kernel.shm_rmid_forced",
+        "net.ipv4.ip_local_port_range",
+        "net.ipv4.tcp_syncookies",
+        "net.ipv4.ping_group_range",
+        "net.ipv4.ip_unprivileged_port_start",
+    ),
     (1, 27): ("net.ipv4.ip_local_reserved_ports",),
-    (1, 29): ("net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
-              "net.ipv4.tcp_keepalive_probes"),
+    (1, 29): (
+        "net.ipv4.tcp_keepalive_time",
+        "net.ipv4.tcp_fin_timeout",
+        "net.ipv4.tcp_keepalive_intvl",
+        "net.ipv4.tcp_keepalive_probes",
+    ),
     (1, 32): ("net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"),
     (1, 37): ("net.ipv4.tcp_slow_start_after_idle", "net.ipv4.tcp_notsent_lowat"),
 }
@@ -435,12 +544,20 @@ def _sysctls(since: Version):
 
     def check(pod: Pod) -> Optional[Result]:
         psc, psc_path = pod.sc()
-        bad = [(i, _s(_d(s).get("name"))) for i, s in enumerate(_l(psc.get("sysctls")))
-               if _s(_d(s).get("name")) not in allowed]
+        bad = [
+            (i, _s(_d(s).get("name")))
+            for i, s in enumerate(_l(psc.get("sysctls")))
+            if _s(_d(s).get("name")) not in allowed
+        ]
         if not bad:
             return None
-        return Result("sysctls", "forbidden sysctls", ", ".join(n for _, n in bad),
-                      [Violation(psc_path + ("sysctls", i, "name"), f'sysctl "{n}" is not in the safe set') for i, n in bad])
+        return Result(
+            "sysctls",
+            "forbidden sysctls",
+            ", ".join(n for _, n in bad),
+            [Violation(psc_path + ("sysctls", i, "name"), f'sysctl "{n}" is not in the safe set') for i, n in bad],
+        )
+
     check.__doc__ = f"check_sysctls.go sysctlsV1Dot{since[1]} (sysctlsAllowedV1Dot{since[1]})"
     return check
 
@@ -451,31 +568,71 @@ def windows_host_process_1_0(pod: Pod) -> Optional[Result]:
     psc, psc_path = pod.sc()
     if _d(psc.get("windowsOptions")).get("hostProcess") is True:
         setters.append("pod")
-        violations.append(Violation(psc_path + ("windowsOptions", "hostProcess"),
-                                    "pod must not set securityContext.windowsOptions.hostProcess=true"))
+        violations.append(
+            Violation(
+                psc_path + ("windowsOptions", "hostProcess"),
+                "pod must not set securityContext.windowsOptions.hostProcess=true",
+            )
+        )
     names = []
     for c, p in pod.containers():
         if _d(_csc(c).get("windowsOptions")).get("hostProcess") is True:
             names.append(_name(c))
-            violations.append(Violation(p + ("securityContext", "windowsOptions", "hostProcess"),
-                                        f'container "{_name(c)}" must not set securityContext.windowsOptions.hostProcess=true'))
+            violations.append(
+                Violation(
+                    p + ("securityContext", "windowsOptions", "hostProcess"),
+                    f'container "{_name(c)}" must not set securityContext.windowsOptions.hostProcess=true',
+                )
+            )
     if names:
         setters.append(f"{_plural('container', 'containers', len(names))} {_join_quote(names)}")
     if not setters:
         return None
-    return Result("windowsHostProcess", "hostProcess",
-                  f"{' and '.join(setters)} must not set securityContext.windowsOptions.hostProcess=true", violations)
+    return Result(
+        "windowsHostProcess",
+        "hostProcess",
+        f"{' and '.join(setters)} must not set securityContext.windowsOptions.hostProcess=true",
+        violations,
+    )
 
 
 # ---------------------------------------------------------------------------
 # Restricted checks
 
-ALLOWED_VOLUME_SOURCES = ("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim",
-                          "projected", "secret")
+ALLOWED_VOLUME_SOURCES = (
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "image",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+)
 RESTRICTED_VOLUME_SOURCES = (
-    "hostPath", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "nfs", "iscsi", "glusterfs", "rbd",
-    "flexVolume", "cinder", "cephfs", "flocker", "fc", "azureFile", "vsphereVolume", "quobyte", "azureDisk",
-    "photonPersistentDisk", "portworxVolume", "scaleIO", "storageos")
+    "hostPath",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "flocker",
+    "fc",
+    "azureFile",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "scaleIO",
+    "storageos",
+)
 
 
 def restricted_volumes_1_0(pod: Pod) -> Optional[Result]:
@@ -491,14 +648,21 @@ def restricted_volumes_1_0(pod: Pod) -> Optional[Result]:
         names.append(_s(v.get("name")))
         t = next((k for k in RESTRICTED_VOLUME_SOURCES if v.get(k) is not None), "unknown")
         types.add(t)
-        violations.append(Violation(pod.spec_path + ("volumes", i) + ((t,) if t != "unknown" else ()),
-                                    f'volume "{_s(v.get("name"))}" uses restricted volume type "{t}"'))
+        violations.append(
+            Violation(
+                pod.spec_path + ("volumes", i) + ((t,) if t != "unknown" else ()),
+                f'volume "{_s(v.get("name"))}" uses restricted volume type "{t}"',
+            )
+        )
     if not names:
         return None
-    return Result("restrictedVolumes", "restricted volume types",
-                  f"{_plural('volume', 'volumes', len(names))} {_join_quote(names)} {_plural('uses', 'use', len(names))} "
-                  f"{_plural('restricted volume type', 'restricted volume types', len(types))} {_join_quote(sorted(types))}",
-                  violations)
+    return Result(
+        "restrictedVolumes",
+        "restricted volume types",
+        f"{_plural('volume', 'volumes', len(names))} {_join_quote(names)} {_plural('uses', 'use', len(names))} "
+        f"{_plural('restricted volume type', 'restricted volume types', len(types))} {_join_quote(sorted(types))}",
+        violations,
+    )
 
 
 def allow_privilege_escalation_1_8(pod: Pod) -> Optional[Result]:
@@ -509,23 +673,36 @@ def allow_privilege_escalation_1_8(pod: Pod) -> Optional[Result]:
     names = [_name(c) for c, _ in bad]
 
     def where(c, p):
-        return p + ("securityContext", "allowPrivilegeEscalation") if "allowPrivilegeEscalation" in _csc(c) else p + ("name",)
-    return Result("allowPrivilegeEscalation", "allowPrivilegeEscalation != false",
-                  f"{_plural('container', 'containers', len(names))} {_join_quote(names)} must set "
-                  "securityContext.allowPrivilegeEscalation=false",
-                  [Violation(where(c, p), f'container "{_name(c)}" must set securityContext.allowPrivilegeEscalation=false')
-                   for c, p in bad])
+        return (
+            p + ("securityContext", "allowPrivilegeEscalation")
+            if "allowPrivilegeEscalation" in _csc(c)
+            else p + ("name",)
+        )
+
+    return Result(
+        "allowPrivilegeEscalation",
+        "allowPrivilegeEscalation != false",
+        f"{_plural('container', 'containers', len(names))} {_join_quote(names)} must set "
+        "securityContext.allowPrivilegeEscalation=false",
+        [
+            Violation(where(c, p), f'container "{_name(c)}" must set securityContext.allowPrivilegeEscalation=false')
+            for c, p in bad
+        ],
+    )
 
 
 def _not_windows(fn, doc):
     def check(pod: Pod) -> Optional[Result]:
         return None if pod.windows() else fn(pod)
+
     check.__doc__ = doc
     return check
 
 
 allow_privilege_escalation_1_25 = _not_windows(
-    allow_privilege_escalation_1_8, "check_allowPrivilegeEscalation.go allowPrivilegeEscalation_1_25: Windows pods exempt")
+    allow_privilege_escalation_1_8,
+    "check_allowPrivilegeEscalation.go allowPrivilegeEscalation_1_25: Windows pods exempt",
+)
 
 
 def run_as_non_root_1_0(pod: Pod) -> Optional[Result]:
@@ -536,7 +713,9 @@ def run_as_non_root_1_0(pod: Pod) -> Optional[Result]:
     if isinstance(psc.get("runAsNonRoot"), bool):
         if psc["runAsNonRoot"] is False:
             setters.append("pod")
-            violations.append(Violation(psc_path + ("runAsNonRoot",), "pod must not set securityContext.runAsNonRoot=false"))
+            violations.append(
+                Violation(psc_path + ("runAsNonRoot",), "pod must not set securityContext.runAsNonRoot=false")
+            )
         else:
             pod_ok = True
     explicit, implicit, implicit_v = [], [], []
@@ -545,20 +724,34 @@ def run_as_non_root_1_0(pod: Pod) -> Optional[Result]:
         if isinstance(v, bool):
             if v is False:
                 explicit.append(_name(c))
-                violations.append(Violation(p + ("securityContext", "runAsNonRoot"),
-                                            f'container "{_name(c)}" must not set securityContext.runAsNonRoot=false'))
+                violations.append(
+                    Violation(
+                        p + ("securityContext", "runAsNonRoot"),
+                        f'container "{_name(c)}" must not set securityContext.runAsNonRoot=false',
+                    )
+                )
         elif not pod_ok:
             implicit.append(_name(c))
-            implicit_v.append(Violation(p + ("name",), f'pod or container "{_name(c)}" must set securityContext.runAsNonRoot=true'))
+            implicit_v.append(
+                Violation(p + ("name",), f'pod or container "{_name(c)}" must set securityContext.runAsNonRoot=true')
+            )
     if explicit:
         setters.append(f"{_plural('container', 'containers', len(explicit))} {_join_quote(explicit)}")
     if setters:
-        return Result("runAsNonRoot", "runAsNonRoot != true",
-                      f"{' and '.join(setters)} must not set securityContext.runAsNonRoot=false", violations)
+        return Result(
+            "runAsNonRoot",
+            "runAsNonRoot != true",
+            f"{' and '.join(setters)} must not set securityContext.runAsNonRoot=false",
+            violations,
+        )
     if implicit:
-        return Result("runAsNonRoot", "runAsNonRoot != true",
-                      f"pod or {_plural('container', 'containers', len(implicit))} {_join_quote(implicit)} must set "
-                      "securityContext.runAsNonRoot=true", implicit_v)
+        return Result(
+            "runAsNonRoot",
+            "runAsNonRoot != true",
+            f"pod or {_plural('container', 'containers', len(implicit))} {_join_quote(implicit)} must set "
+            "securityContext.runAsNonRoot=true",
+            implicit_v,
+        )
     return None
 
 
@@ -582,7 +775,9 @@ def run_as_user_1_23(pod: Pod) -> Optional[Result]:
     for c, p in pod.containers():
         if _uid0(_csc(c).get("runAsUser")):
             names.append(_name(c))
-            violations.append(Violation(p + ("securityContext", "runAsUser"), f'container "{_name(c)}" must not set runAsUser=0'))
+            violations.append(
+                Violation(p + ("securityContext", "runAsUser"), f'container "{_name(c)}" must not set runAsUser=0')
+            )
     if names:
         setters.append(f"{_plural('container', 'containers', len(names))} {_join_quote(names)}")
     if not setters:
@@ -605,8 +800,12 @@ def seccomp_restricted_1_19(pod: Pod) -> Optional[Result]:
         if not _seccomp_valid(_s(prof.get("type"))):
             setters.append("pod")
             values.add(_s(prof.get("type")))
-            violations.append(Violation(psc_path + ("seccompProfile", "type"),
-                                        f'pod must not set securityContext.seccompProfile.type to "{_s(prof.get("type"))}"'))
+            violations.append(
+                Violation(
+                    psc_path + ("seccompProfile", "type"),
+                    f'pod must not set securityContext.seccompProfile.type to "{_s(prof.get("type"))}"',
+                )
+            )
         else:
             pod_set = True
     explicit, implicit, implicit_v = [], [], []
@@ -616,28 +815,46 @@ def seccomp_restricted_1_19(pod: Pod) -> Optional[Result]:
             if not _seccomp_valid(_s(prof.get("type"))):
                 explicit.append(_name(c))
                 values.add(_s(prof.get("type")))
-                violations.append(Violation(p + ("securityContext", "seccompProfile", "type"),
-                                            f'container "{_name(c)}" must not set securityContext.seccompProfile.type to '
-                                            f'"{_s(prof.get("type"))}"'))
+                violations.append(
+                    Violation(
+                        p + ("securityContext", "seccompProfile", "type"),
+                        f'container "{_name(c)}" must not set securityContext.seccompProfile.type to '
+                        f'"{_s(prof.get("type"))}"',
+                    )
+                )
         elif not pod_set:
             implicit.append(_name(c))
-            implicit_v.append(Violation(p + ("name",), f'pod or container "{_name(c)}" must set '
-                                                       'securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"'))
+            implicit_v.append(
+                Violation(
+                    p + ("name",),
+                    f'pod or container "{_name(c)}" must set '
+                    'securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"',
+                )
+            )
     if explicit:
         setters.append(f"{_plural('container', 'containers', len(explicit))} {_join_quote(explicit)}")
     if setters:
-        return Result("seccompProfile_restricted", "seccompProfile",
-                      f"{' and '.join(setters)} must not set securityContext.seccompProfile.type to "
-                      f"{_join_quote(sorted(values))}", violations)
+        return Result(
+            "seccompProfile_restricted",
+            "seccompProfile",
+            f"{' and '.join(setters)} must not set securityContext.seccompProfile.type to "
+            f"{_join_quote(sorted(values))}",
+            violations,
+        )
     if implicit:
-        return Result("seccompProfile_restricted", "seccompProfile",
-                      f"pod or {_plural('container', 'containers', len(implicit))} {_join_quote(implicit)} must set "
-                      'securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"', implicit_v)
+        return Result(
+            "seccompProfile_restricted",
+            "seccompProfile",
+            f"pod or {_plural('container', 'containers', len(implicit))} {_join_quote(implicit)} must set "
+            'securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"',
+            implicit_v,
+        )
     return None
 
 
 seccomp_restricted_1_25 = _not_windows(
-    seccomp_restricted_1_19, "check_seccompProfile_restricted.go seccompProfileRestricted_1_25: Windows pods exempt")
+    seccomp_restricted_1_19, "check_seccompProfile_restricted.go seccompProfileRestricted_1_25: Windows pods exempt"
+)
 
 
 def capabilities_restricted_1_22(pod: Pod) -> Optional[Result]:
@@ -647,40 +864,53 @@ def capabilities_restricted_1_22(pod: Pod) -> Optional[Result]:
         caps_obj = _csc(c).get("capabilities")
         if not isinstance(caps_obj, dict):
             missing.append(_name(c))
-            violations.append(Violation(p + ("name",), f'container "{_name(c)}" must set securityContext.capabilities.drop=["ALL"]'))
+            violations.append(
+                Violation(p + ("name",), f'container "{_name(c)}" must set securityContext.capabilities.drop=["ALL"]')
+            )
             continue
         if "ALL" not in _l(caps_obj.get("drop")):
             missing.append(_name(c))
             at = p + ("securityContext", "capabilities") + (("drop",) if "drop" in caps_obj else ())
-            violations.append(Violation(at, f'container "{_name(c)}" must set securityContext.capabilities.drop=["ALL"]'))
+            violations.append(
+                Violation(at, f'container "{_name(c)}" must set securityContext.capabilities.drop=["ALL"]')
+            )
         bad = False
         for i, cap in enumerate(_l(caps_obj.get("add"))):
             if cap != "NET_BIND_SERVICE":
                 bad = True
                 caps.add(_s(cap))
-                violations.append(Violation(p + ("securityContext", "capabilities", "add", i),
-                                            f'container "{_name(c)}" must not include "{_s(cap)}" in '
-                                            "securityContext.capabilities.add"))
+                violations.append(
+                    Violation(
+                        p + ("securityContext", "capabilities", "add", i),
+                        f'container "{_name(c)}" must not include "{_s(cap)}" in securityContext.capabilities.add',
+                    )
+                )
         if bad:
             adding.append(_name(c))
     details = []
     if missing:
-        details.append(f"{_plural('container', 'containers', len(missing))} {_join_quote(missing)} must set "
-                       'securityContext.capabilities.drop=["ALL"]')
+        details.append(
+            f"{_plural('container', 'containers', len(missing))} {_join_quote(missing)} must set "
+            'securityContext.capabilities.drop=["ALL"]'
+        )
     if adding:
-        details.append(f"{_plural('container', 'containers', len(adding))} {_join_quote(adding)} must not include "
-                       f"{_join_quote(sorted(caps))} in securityContext.capabilities.add")
+        details.append(
+            f"{_plural('container', 'containers', len(adding))} {_join_quote(adding)} must not include "
+            f"{_join_quote(sorted(caps))} in securityContext.capabilities.add"
+        )
     if not details:
         return None
     return Result("capabilities_restricted", "unrestricted capabilities", "; ".join(details), violations)
 
 
 capabilities_restricted_1_25 = _not_windows(
-    capabilities_restricted_1_22, "check_capabilities_restricted.go capabilitiesRestricted_1_25: Windows pods exempt")
+    capabilities_restricted_1_22, "check_capabilities_restricted.go capabilitiesRestricted_1_25: Windows pods exempt"
+)
 
 
 # ---------------------------------------------------------------------------
 # The registry (policy/registry.go)
+
 
 @dataclass
 class Control:
@@ -710,31 +940,71 @@ CONTROLS: List[Control] = [
     Control("hostNamespaces", "baseline", "pss-host-namespaces", [((1, 0), host_namespaces_1_0)]),
     Control("hostPathVolumes", "baseline", "pss-host-path-volumes", [((1, 0), host_path_volumes_1_0)]),
     Control("hostPorts", "baseline", "pss-host-ports", [((1, 0), host_ports_1_0)]),
-    Control("hostProbesAndHostLifecycle", "baseline", "pss-host-probes-lifecycle",
-            [((1, 34), host_probes_lifecycle_1_34)]),
+    Control(
+        "hostProbesAndHostLifecycle", "baseline", "pss-host-probes-lifecycle", [((1, 34), host_probes_lifecycle_1_34)]
+    ),
     Control("privileged", "baseline", "pss-privileged", [((1, 0), privileged_1_0)]),
     Control("procMount", "baseline", "pss-proc-mount", [((1, 0), proc_mount_1_0), ((1, 35), proc_mount_1_35_baseline)]),
-    Control("seLinuxOptions", "baseline", "pss-selinux-options",
-            [((1, 0), selinux_options_1_0), ((1, 31), selinux_options_1_31)]),
-    Control("seccompProfile_baseline", "baseline", "pss-seccomp-baseline",
-            [((1, 0), seccomp_baseline_1_0), ((1, 19), seccomp_baseline_1_19)]),
+    Control(
+        "seLinuxOptions",
+        "baseline",
+        "pss-selinux-options",
+        [((1, 0), selinux_options_1_0), ((1, 31), selinux_options_1_31)],
+    ),
+    Control(
+        "seccompProfile_baseline",
+        "baseline",
+        "pss-seccomp-baseline",
+        [((1, 0), seccomp_baseline_1_0), ((1, 19), seccomp_baseline_1_19)],
+    ),
     Control("sysctls", "baseline", "pss-sysctls", [(v, _sysctls(v)) for v in sorted(SYSCTLS)]),
     Control("windowsHostProcess", "baseline", "pss-windows-host-process", [((1, 0), windows_host_process_1_0)]),
     # restricted
-    Control("allowPrivilegeEscalation", "restricted", "pss-allow-privilege-escalation",
-            [((1, 8), allow_privilege_escalation_1_8), ((1, 25), allow_privilege_escalation_1_25)]),
-    Control("capabilities_restricted", "restricted", "pss-capabilities-restricted",
-            [((1, 22), capabilities_restricted_1_22), ((1, 25), capabilities_restricted_1_25)],
-            ("capabilities_baseline",), (1, 22)),
-    Control("procMount_restricted", "restricted", "pss-proc-mount-restricted", [((1, 35), proc_mount_1_0)],
-            ("procMount",), (1, 35)),
-    Control("restrictedVolumes", "restricted", "pss-restricted-volumes", [((1, 0), restricted_volumes_1_0)],
-            ("hostPathVolumes",), (1, 0)),
-    Control("runAsNonRoot", "restricted", "pss-run-as-non-root", [((1, 0), run_as_non_root_1_0), ((1, 35), run_as_non_root_1_35)]),
+    Control(
+        "allowPrivilegeEscalation",
+        "restricted",
+        "pss-allow-privilege-escalation",
+        [((1, 8), allow_privilege_escalation_1_8), ((1, 25), allow_privilege_escalation_1_25)],
+    ),
+    Control(
+        "capabilities_restricted",
+        "restricted",
+        "pss-capabilities-restricted",
+        [((1, 22), capabilities_restricted_1_22), ((1, 25), capabilities_restricted_1_25)],
+        ("capabilities_baseline",),
+        (1, 22),
+    ),
+    Control(
+        "procMount_restricted",
+        "restricted",
+        "pss-proc-mount-restricted",
+        [((1, 35), proc_mount_1_0)],
+        ("procMount",),
+        (1, 35),
+    ),
+    Control(
+        "restrictedVolumes",
+        "restricted",
+        "pss-restricted-volumes",
+        [((1, 0), restricted_volumes_1_0)],
+        ("hostPathVolumes",),
+        (1, 0),
+    ),
+    Control(
+        "runAsNonRoot",
+        "restricted",
+        "pss-run-as-non-root",
+        [((1, 0), run_as_non_root_1_0), ((1, 35), run_as_non_root_1_35)],
+    ),
     Control("runAsUser", "restricted", "pss-run-as-user", [((1, 23), run_as_user_1_23), ((1, 35), run_as_user_1_35)]),
-    Control("seccompProfile_restricted", "restricted", "pss-seccomp-restricted",
-            [((1, 19), seccomp_restricted_1_19), ((1, 25), seccomp_restricted_1_25)],
-            ("seccompProfile_baseline",), (1, 19)),
+    Control(
+        "seccompProfile_restricted",
+        "restricted",
+        "pss-seccomp-restricted",
+        [((1, 19), seccomp_restricted_1_19), ((1, 25), seccomp_restricted_1_25)],
+        ("seccompProfile_baseline",),
+        (1, 19),
+    ),
 ]
 BY_ID: Dict[str, Control] = {c.id: c for c in CONTROLS}
 BY_RULE: Dict[str, Control] = {c.rule: c for c in CONTROLS}
@@ -796,7 +1066,7 @@ def _apparmor_field(annotation: str) -> Optional[dict]:
     if annotation == "runtime/default":
         return {"type": "RuntimeDefault"}
     if annotation.startswith("localhost/"):
-        name = annotation[len("localhost/"):]
+        name = annotation[len("localhost/") :]
         if name and name.strip() == name and len(name) <= 4095:
             return {"type": "Localhost", "localhostProfile": name}
     return None
@@ -808,7 +1078,8 @@ def _sync_apparmor_annotations(meta: dict, spec: dict) -> dict:
     container sets none and the value differs from the Pod's profile; Windows Pods are left alone."""
     annotations = _d(meta.get("annotations"))
     if _d(spec.get("os")).get("name") == "windows" or not any(
-            isinstance(k, str) and k.startswith(APPARMOR_ANNOTATION_PREFIX) for k in annotations):
+        isinstance(k, str) and k.startswith(APPARMOR_ANNOTATION_PREFIX) for k in annotations
+    ):
         return spec
     pod_profile = _d(spec.get("securityContext")).get("appArmorProfile")
     spec = dict(spec)
@@ -839,8 +1110,12 @@ def _default_host_network_ports(spec: dict) -> dict:
         for c in _l(spec.get(list_name)):
             if isinstance(c, dict) and isinstance(c.get("ports"), list):
                 c = dict(c)
-                c["ports"] = [dict(p, hostPort=p.get("containerPort"), **{_DEFAULTED: True}) if isinstance(p, dict) and not _int(p.get("hostPort"))
-                              and _int(p.get("containerPort")) else p for p in c["ports"]]
+                c["ports"] = [
+                    dict(p, hostPort=p.get("containerPort"), **{_DEFAULTED: True})
+                    if isinstance(p, dict) and not _int(p.get("hostPort")) and _int(p.get("containerPort"))
+                    else p
+                    for p in c["ports"]
+                ]
             out.append(c)
         if isinstance(spec.get(list_name), list):
             spec[list_name] = out
@@ -955,8 +1230,11 @@ def policy_to_evaluate(labels, config: Optional["AdmissionConfig"] = None) -> Po
 
 
 def is_policy_label(key) -> bool:
-    return isinstance(key, str) and key.startswith(LABEL_PREFIX) and key[len(LABEL_PREFIX):] in (
-        "enforce", "enforce-version", "audit", "audit-version", "warn", "warn-version")
+    return (
+        isinstance(key, str)
+        and key.startswith(LABEL_PREFIX)
+        and key[len(LABEL_PREFIX) :] in ("enforce", "enforce-version", "audit", "audit-version", "warn", "warn-version")
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -973,9 +1251,14 @@ class AdmissionConfig:
     """A cluster's PodSecurityConfiguration: the defaults for namespaces without labels and the
     exemptions (admission/api/v1/types.go; defaults from SetDefaults_PodSecurityDefaults)."""
 
-    defaults: Tuple[Tuple[str, str], ...] = (("enforce", "privileged"), ("enforce-version", "latest"),
-                                             ("audit", "privileged"), ("audit-version", "latest"),
-                                             ("warn", "privileged"), ("warn-version", "latest"))
+    defaults: Tuple[Tuple[str, str], ...] = (
+        ("enforce", "privileged"),
+        ("enforce-version", "latest"),
+        ("audit", "privileged"),
+        ("audit-version", "latest"),
+        ("warn", "privileged"),
+        ("warn-version", "latest"),
+    )
     exempt_namespaces: frozenset = frozenset()
     exempt_runtime_classes: frozenset = frozenset()
     exempt_usernames: frozenset = frozenset()
@@ -1010,21 +1293,28 @@ def load_admission_config(path: str) -> AdmissionConfig:
     if not isinstance(doc, dict):
         raise ValueError(f"{path}: expected a PodSecurityConfiguration or an AdmissionConfiguration")
     if doc.get("kind") == "AdmissionConfiguration":
-        plugin = next((pl for pl in _l(doc.get("plugins")) if isinstance(pl, dict) and pl.get("name") == "PodSecurity"),
-                      None)
+        plugin = next(
+            (pl for pl in _l(doc.get("plugins")) if isinstance(pl, dict) and pl.get("name") == "PodSecurity"), None
+        )
         if plugin is None:
             raise ValueError(f"{path}: the AdmissionConfiguration has no plugins entry named PodSecurity")
         if isinstance(plugin.get("configuration"), dict):
             doc = plugin["configuration"]
         elif isinstance(plugin.get("path"), str):
-            inner = plugin["path"] if os.path.isabs(plugin["path"]) else os.path.join(os.path.dirname(path), plugin["path"])
+            inner = (
+                plugin["path"] if os.path.isabs(plugin["path"]) else os.path.join(os.path.dirname(path), plugin["path"])
+            )
             return load_admission_config(inner)
         else:
             raise ValueError(f"{path}: the PodSecurity plugin entry has neither configuration nor path")
     api_version = doc.get("apiVersion")
-    if doc.get("kind") != "PodSecurityConfiguration" or api_version not in [f"{CONFIG_GROUP}/{v}" for v in CONFIG_VERSIONS]:
-        raise ValueError(f"{path}: expected kind PodSecurityConfiguration, apiVersion {CONFIG_GROUP}/v1 "
-                         f"(or v1beta1, v1alpha1); found {doc.get('kind')!r}, {api_version!r}")
+    if doc.get("kind") != "PodSecurityConfiguration" or api_version not in [
+        f"{CONFIG_GROUP}/{v}" for v in CONFIG_VERSIONS
+    ]:
+        raise ValueError(
+            f"{path}: expected kind PodSecurityConfiguration, apiVersion {CONFIG_GROUP}/v1 "
+            f"(or v1beta1, v1alpha1); found {doc.get('kind')!r}, {api_version!r}"
+        )
     errors = []
     defaults = dict(AdmissionConfig().defaults)
     given = doc.get("defaults") if doc.get("defaults") is not None else {}
@@ -1062,5 +1352,6 @@ def load_admission_config(path: str) -> AdmissionConfig:
             errors.append(f'exemptions: unknown field "{key}"')
     if errors:
         raise ValueError(f"{path}: invalid PodSecurity configuration: " + "; ".join(errors))
-    return AdmissionConfig(tuple(defaults.items()), lists["namespaces"], lists["runtimeClasses"], lists["usernames"],
-                           path)
+    return AdmissionConfig(
+        tuple(defaults.items()), lists["namespaces"], lists["runtimeClasses"], lists["usernames"], path
+    )

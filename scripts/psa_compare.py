@@ -12,6 +12,7 @@ for the same object.  Objects the server rejects for another reason are counted 
 Needs a running server (scripts/apiserver-oracle.sh start) and its kubectl on PATH.
 Prints the differences and a summary; exit status 1 if any differ.
 """
+
 import io
 import json
 import subprocess
@@ -44,20 +45,27 @@ def workloads(paths):
 
 def main(level, paths):
     namespace = f"psa-compare-{level}"
-    ns = {"apiVersion": "v1", "kind": "Namespace",
-          "metadata": {"name": namespace, "labels": {"pod-security.kubernetes.io/warn": level}}}
+    ns = {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": namespace, "labels": {"pod-security.kubernetes.io/warn": level}},
+    }
     subprocess.run(["kubectl", "apply", "-f", "-"], input=yaml.safe_dump(ns), text=True, capture_output=True)
     stats = {"same": 0, "differ": 0, "both silent": 0, "rejected for another reason": 0}
     for path, data in workloads(paths):
         data.setdefault("metadata", {})["namespace"] = namespace
         text = yaml.safe_dump(data)
-        proc = subprocess.run(["kubectl", "apply", "--dry-run=server", "-f", "-"], input=text, text=True,
-                              capture_output=True)
+        proc = subprocess.run(
+            ["kubectl", "apply", "--dry-run=server", "-f", "-"], input=text, text=True, capture_output=True
+        )
         if proc.returncode != 0:
             stats["rejected for another reason"] += 1
             continue
-        server = [line[len("Warning: "):] for line in proc.stderr.splitlines()
-                  if line.startswith("Warning: would violate PodSecurity")]
+        server = [
+            line[len("Warning: ") :]
+            for line in proc.stderr.splitlines()
+            if line.startswith("Warning: would violate PodSecurity")
+        ]
         manifest = yaml.safe_dump(ns) + "---\n" + text
         findings = run(["-"], Settings(jobs=1), stdin=io.BytesIO(manifest.encode())).findings
         ours = [f.message for f in findings if f.rule == "pod-security-warn"]
@@ -67,8 +75,10 @@ def main(level, paths):
             stats["same"] += 1
         else:
             stats["differ"] += 1
-            print(f"DIFFER {path} ({data.get('kind')} {data['metadata'].get('name')}):\n  server:   {server}\n"
-                  f"  kubelint: {ours}")
+            print(
+                f"DIFFER {path} ({data.get('kind')} {data['metadata'].get('name')}):\n  server:   {server}\n"
+                f"  kubelint: {ours}"
+            )
     print(f"{level}: " + ", ".join(f"{n} {k}" for k, n in stats.items()))
     return 1 if stats["differ"] else 0
 

@@ -6,6 +6,7 @@ real kube-apiserver v1.37.2 (scripts/oracle_compare.py); those with a
 `# server-says:` label carry the server's exact text, which kubelint must
 print too.
 """
+
 import io
 import pathlib
 import re
@@ -38,8 +39,9 @@ def test_server_text(path):
     says = _label(path, "server-says").removeprefix("Warning: ")
     findings = run([str(path)], Settings(jobs=1)).findings
     wanted = "error" if _label(path, "verdict") == "reject" else "warning"
-    assert any(says in f.message and f.severity == wanted for f in findings), \
-        [(f.rule, f.message) for f in findings if f.rule.startswith("pod-security")]
+    assert any(says in f.message and f.severity == wanted for f in findings), [
+        (f.rule, f.message) for f in findings if f.rule.startswith("pod-security")
+    ]
 
 
 def test_workload_without_warning_and_audit():
@@ -91,8 +93,14 @@ def test_profiles_select_rules():
     assert base == ["pss-host-path-volumes", "pss-host-probes-lifecycle"]
     restricted = _ids(lint(POD, profiles=("pss-restricted",)))
     # restrictedVolumes replaces hostPathVolumes (registry.go overrides): one finding, not two
-    assert restricted == ["pss-allow-privilege-escalation", "pss-capabilities-restricted", "pss-host-probes-lifecycle",
-                          "pss-restricted-volumes", "pss-run-as-non-root", "pss-seccomp-restricted"]
+    assert restricted == [
+        "pss-allow-privilege-escalation",
+        "pss-capabilities-restricted",
+        "pss-host-probes-lifecycle",
+        "pss-restricted-volumes",
+        "pss-run-as-non-root",
+        "pss-seccomp-restricted",
+    ]
     assert "no-liveness-probe" not in {f.rule for f in lint(POD, profiles=("pss-restricted",))}
     everything = {f.rule for f in lint(POD, profiles=("all",))}
     assert {"no-liveness-probe", "pss-restricted-volumes"} <= everything and "pss-host-path-volumes" not in everything
@@ -100,8 +108,11 @@ def test_profiles_select_rules():
 
 def test_policy_version_follows_kubernetes_version():
     assert "pss-host-probes-lifecycle" not in _ids(lint(POD, profiles=("pss-baseline",), kubernetes_version="1.33"))
-    sysctl = POD.replace("  volumes:", "  securityContext:\n    sysctls:\n      - name: net.ipv4.tcp_wmem\n"
-                                       "        value: \"4096 16384 4194304\"\n  volumes:")
+    sysctl = POD.replace(
+        "  volumes:",
+        "  securityContext:\n    sysctls:\n      - name: net.ipv4.tcp_wmem\n"
+        '        value: "4096 16384 4194304"\n  volumes:',
+    )
     assert "pss-sysctls" in _ids(lint(sysctl, profiles=("pss-baseline",), kubernetes_version="1.31"))
     assert "pss-sysctls" not in _ids(lint(sysctl, profiles=("pss-baseline",), kubernetes_version="1.32"))
 
@@ -113,11 +124,13 @@ def test_errors_are_on_whatever_the_profile():
     msg = [f.message for f in lint(NS + POD) if f.rule == "pod-security-enforce"][0]
     # the server's text for this manifest (kube-apiserver v1.37.2): restricted volume types replaces hostPath
     # volumes and comes in the restricted group, after the baseline checks
-    assert msg.startswith('pods "app" is forbidden: violates PodSecurity "restricted:latest": probe or lifecycle host '
-                          '(container "app" uses probe or lifecycle host "10.0.0.1"), allowPrivilegeEscalation != false '
-                          '(container "app" must set securityContext.allowPrivilegeEscalation=false), unrestricted '
-                          'capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]), restricted '
-                          'volume types (volume "logs" uses restricted volume type "hostPath"), runAsNonRoot != true')
+    assert msg.startswith(
+        'pods "app" is forbidden: violates PodSecurity "restricted:latest": probe or lifecycle host '
+        '(container "app" uses probe or lifecycle host "10.0.0.1"), allowPrivilegeEscalation != false '
+        '(container "app" must set securityContext.allowPrivilegeEscalation=false), unrestricted '
+        'capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]), restricted '
+        'volume types (volume "logs" uses restricted volume type "hostPath"), runAsNonRoot != true'
+    )
     older = [f.message for f in lint(NS + POD, kubernetes_version="1.30") if f.rule == "pod-security-enforce"][0]
     assert "probe or lifecycle host" not in older  # latest = the server's version
 
@@ -135,11 +148,18 @@ def test_registry_per_version():
 
 
 def test_policy_labels():
-    p = psa.policy_to_evaluate({"pod-security.kubernetes.io/enforce": "baseline",
-                                "pod-security.kubernetes.io/enforce-version": "v1.30"})
-    assert str(p.enforce) == "baseline:v1.30" and str(p.warn) == "baseline:v1.30" and str(p.audit) == "privileged:latest"
-    p = psa.policy_to_evaluate({"pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "bad"})
-    assert str(p.warn) == "privileged:latest" and p.errors[0].message == "must be one of privileged, baseline, restricted"
+    p = psa.policy_to_evaluate(
+        {"pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "v1.30"}
+    )
+    assert (
+        str(p.enforce) == "baseline:v1.30" and str(p.warn) == "baseline:v1.30" and str(p.audit) == "privileged:latest"
+    )
+    p = psa.policy_to_evaluate(
+        {"pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "bad"}
+    )
+    assert (
+        str(p.warn) == "privileged:latest" and p.errors[0].message == "must be one of privileged, baseline, restricted"
+    )
     assert psa.parse_version("v1.05")[1] == 'must be "latest" or "v1.x"' and psa.parse_version("v1.0") == ((1, 0), None)
 
 
@@ -149,7 +169,9 @@ def test_profile_in_configuration_and_enable_by_id():
     rules = {f.rule for f in lint(POD, config=cfg)}
     assert {"pss-host-path-volumes", "bare-pod"} <= rules and "no-liveness-probe" not in rules
     assert parse("profile: [recommended, pss-restricted]\n").profiles == ("recommended", "pss-restricted")
-    with pytest.raises(ConfigError, match=r'\.kubelint\.yaml:1: unknown profile "pss-basline" \(did you mean "pss-baseline"\?\)'):
+    with pytest.raises(
+        ConfigError, match=r'\.kubelint\.yaml:1: unknown profile "pss-basline" \(did you mean "pss-baseline"\?\)'
+    ):
         parse("profile: pss-basline\n")
 
 
@@ -166,9 +188,13 @@ def test_catalogue_profiles():
     cat = catalogue()
     pss = {rid for rid in cat if rid.startswith("pss-")}
     assert len(pss) == len(psa.CONTROLS) == 19
-    assert profile_rules(["pss-baseline"]) - pss == {"pod-security-enforce-workload", "pod-security-warn",
-                                                     "pod-security-audit", "pod-security-enforce",
-                                                     "pod-security-label-invalid"}
+    assert profile_rules(["pss-baseline"]) - pss == {
+        "pod-security-enforce-workload",
+        "pod-security-warn",
+        "pod-security-audit",
+        "pod-security-enforce",
+        "pod-security-label-invalid",
+    }
     assert profile_rules(["all"]) == {rid for rid, e in cat.items() if e.source == "rules"}
     assert set(PROFILES) == {"recommended", "pss-baseline", "pss-restricted", "all"}
 
@@ -202,8 +228,11 @@ def test_the_plugins_own_fixtures():
     import gzip
     import json
 
-    data = json.loads(gzip.decompress((pathlib.Path(__file__).parent / "data" / "pod-security-admission"
-                                       / "fixtures.json.gz").read_bytes()))
+    data = json.loads(
+        gzip.decompress(
+            (pathlib.Path(__file__).parent / "data" / "pod-security-admission" / "fixtures.json.gz").read_bytes()
+        )
+    )
     by_lower = {c.id.lower(): c for c in psa.CONTROLS}
     wrong = []
     for level, ver, verdict, name, key in data["cases"]:
@@ -233,19 +262,36 @@ def test_cluster_admission_configuration():
     from kubelint.podsecurity import load_admission_config
 
     config = load_admission_config(str(CLUSTER / "admission.yaml"))
-    findings = [f for f in run([str(CLUSTER / "manifests.yaml")], Settings(jobs=1, pod_security=config)).findings
-                if f.rule.startswith("pod-security")]
+    findings = [
+        f
+        for f in run([str(CLUSTER / "manifests.yaml")], Settings(jobs=1, pod_security=config)).findings
+        if f.rule.startswith("pod-security")
+    ]
     by_name = {f.object.name: f for f in findings}
     assert sorted(by_name) == ["hostpid", "plain"]  # kube-system/hostpid and the kata Pod: exempt, server silent
     assert by_name["plain"].rule == "pod-security-warn" and (
         '"would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set '
-        'securityContext.allowPrivilegeEscalation=false), unrestricted capabilities' in by_name["plain"].message)
+        "securityContext.allowPrivilegeEscalation=false), unrestricted capabilities" in by_name["plain"].message
+    )
     assert by_name["hostpid"].rule == "pod-security-enforce" and by_name["hostpid"].message.startswith(
         'pods "hostpid" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostPID=true) '
-        "(the cluster's PodSecurity configuration (")
+        "(the cluster's PodSecurity configuration ("
+    )
+    [f] = [
+        f
+        for f in run([str(CLUSTER / "exempt-namespace.yaml")], Settings(jobs=1, pod_security=config)).findings
+        if f.rule.startswith("pod-security")
+    ]
+    assert f.rule == "pod-security-warn" and (
+        '"namespace "kube-system" is exempt from Pod Security, and the policy '
+        '(enforce=restricted:latest, warn=restricted:latest) will be ignored"' in f.message
+    )
     # without the configuration: the plugin's default, privileged everywhere
-    assert not [f for f in run([str(CLUSTER / "manifests.yaml")], Settings(jobs=1)).findings
-                if f.rule.startswith("pod-security")]
+    assert not [
+        f
+        for f in run([str(CLUSTER / "manifests.yaml")], Settings(jobs=1)).findings
+        if f.rule.startswith("pod-security")
+    ]
 
 
 def test_admission_configuration_files(tmp_path):
@@ -253,21 +299,40 @@ def test_admission_configuration_files(tmp_path):
     from kubelint.settings import SettingsError, build
 
     inner = tmp_path / "psa.yaml"
-    inner.write_text("apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\n"
-                     "defaults: {enforce: restricted, warn-version: v1.30}\n")
+    inner.write_text(
+        "apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\n"
+        "defaults: {enforce: restricted, warn-version: v1.30}\n"
+    )
     outer = tmp_path / "admission.yaml"
-    outer.write_text("apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\n"
-                     "plugins:\n  - name: PodSecurity\n    path: psa.yaml\n")
+    outer.write_text(
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\n"
+        "plugins:\n  - name: PodSecurity\n    path: psa.yaml\n"
+    )
     policy = load_admission_config(str(outer)).default_policy()
     assert (str(policy.enforce), str(policy.warn), str(policy.audit)) == (
-        "restricted:latest", "privileged:v1.30", "privileged:latest")
+        "restricted:latest",
+        "privileged:v1.30",
+        "privileged:latest",
+    )
     bad = tmp_path / "bad.yaml"
-    bad.write_text("apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\n"
-                   "defaults: {enforce: strict}\nexemptions: {namespaces: [Kube_System]}\n")
-    with pytest.raises(SettingsError, match=r'defaults.enforce: Invalid value: "strict": must be one of privileged, '
-                                            r'baseline, restricted; exemptions.namespaces\[0\]: Invalid value'):
+    bad.write_text(
+        "apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\n"
+        "defaults: {enforce: strict}\nexemptions: {namespaces: [Kube_System]}\n"
+    )
+    with pytest.raises(
+        SettingsError,
+        match=r'defaults.enforce: Invalid value: "strict": must be one of privileged, '
+        r"baseline, restricted; exemptions.namespaces\[0\]: Invalid value",
+    ):
         build(pod_security_config=str(bad))
     cfg = parse(f"pod-security-config: {outer.name}\n", str(tmp_path / ".kubelint.yaml"))
     assert build(cfg).pod_security.source == str(inner)
     r = CliRunner().invoke(main, ["check", "--pod-security-config", str(bad), str(inner)])
     assert r.exit_code == 2 and "invalid PodSecurity configuration" in r.output
+
+
+def test_the_shop_done_right_meets_the_restricted_standard():
+    from conftest import ROOT
+
+    for profile in ("pss-baseline", "pss-restricted"):
+        assert run([str(ROOT / "examples" / "app")], Settings(jobs=1, profiles=(profile,))).findings == [], profile

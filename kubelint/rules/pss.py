@@ -6,6 +6,7 @@ The policy itself is :mod:`kubelint.podsecurity` (a port of
 k8s.io/pod-security-admission); this module only turns its results into
 findings.  The policy version is the run's ``--kubernetes-version``.
 """
+
 from __future__ import annotations
 
 from .. import podsecurity as psa
@@ -17,37 +18,72 @@ _KINDS = tuple(sorted(WORKLOAD_KINDS))
 
 # rule id -> (why it matters, how to fix): the second half of every message.
 _WHY_FIX = {
-    "pss-host-namespaces": ("the Pod shares the node's network, processes or IPC", "remove hostNetwork/hostPID/hostIPC"),
+    "pss-host-namespaces": (
+        "the Pod shares the node's network, processes or IPC",
+        "remove hostNetwork/hostPID/hostIPC",
+    ),
     "pss-privileged": ("a privileged container has every capability and all host devices", "drop privileged: true"),
-    "pss-capabilities-baseline": ("capabilities beyond the container runtime's default set reach into the node",
-                                  "add only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, "
-                                  "NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID or SYS_CHROOT"),
-    "pss-host-path-volumes": ("a hostPath volume reads or writes the node's files", "use a PVC, ConfigMap, Secret or emptyDir"),
-    "pss-host-ports": ("a hostPort binds the node's port and limits scheduling", "remove hostPort and expose it with a Service"),
-    "pss-host-probes-lifecycle": ("a probe or hook host makes the kubelet connect to any address from the node",
-                                  "remove host so the kubelet connects to the Pod's own IP"),
-    "pss-apparmor-profile": ("it overrides or disables the runtime's default AppArmor profile",
-                             "use RuntimeDefault or Localhost (or drop the setting)"),
-    "pss-selinux-options": ("a custom SELinux type, user or role can lift the container's confinement",
-                            "use type container_t, container_init_t, container_kvm_t or container_engine_t and no user/role"),
-    "pss-proc-mount": ("an unmasked /proc exposes kernel interfaces to the container",
-                       "remove procMount (or run the Pod in a user namespace: hostUsers: false)"),
+    "pss-capabilities-baseline": (
+        "capabilities beyond the container runtime's default set reach into the node",
+        "add only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, "
+        "NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID or SYS_CHROOT",
+    ),
+    "pss-host-path-volumes": (
+        "a hostPath volume reads or writes the node's files",
+        "use a PVC, ConfigMap, Secret or emptyDir",
+    ),
+    "pss-host-ports": (
+        "a hostPort binds the node's port and limits scheduling",
+        "remove hostPort and expose it with a Service",
+    ),
+    "pss-host-probes-lifecycle": (
+        "a probe or hook host makes the kubelet connect to any address from the node",
+        "remove host so the kubelet connects to the Pod's own IP",
+    ),
+    "pss-apparmor-profile": (
+        "it overrides or disables the runtime's default AppArmor profile",
+        "use RuntimeDefault or Localhost (or drop the setting)",
+    ),
+    "pss-selinux-options": (
+        "a custom SELinux type, user or role can lift the container's confinement",
+        "use type container_t, container_init_t, container_kvm_t or container_engine_t and no user/role",
+    ),
+    "pss-proc-mount": (
+        "an unmasked /proc exposes kernel interfaces to the container",
+        "remove procMount (or run the Pod in a user namespace: hostUsers: false)",
+    ),
     "pss-seccomp-baseline": ("Unconfined turns the runtime's seccomp filter off", "use RuntimeDefault or Localhost"),
-    "pss-sysctls": ("only the namespaced, isolated sysctls are safe; others change the node",
-                    "remove it or use one of the safe sysctls"),
-    "pss-windows-host-process": ("a Windows HostProcess container runs with the node's privileges", "remove hostProcess: true"),
-    "pss-restricted-volumes": ("the restricted level allows only configMap, csi, downwardAPI, emptyDir, ephemeral, image, "
-                               "persistentVolumeClaim, projected and secret volumes", "mount it through a PersistentVolumeClaim"),
-    "pss-allow-privilege-escalation": ("setuid binaries can gain more privileges than the process has",
-                                       "set securityContext.allowPrivilegeEscalation: false"),
-    "pss-capabilities-restricted": ("the restricted level requires dropping every capability",
-                                    'set securityContext.capabilities.drop: ["ALL"] and add at most NET_BIND_SERVICE'),
+    "pss-sysctls": (
+        "only the namespaced, isolated sysctls are safe; others change the node",
+        "remove it or use one of the safe sysctls",
+    ),
+    "pss-windows-host-process": (
+        "a Windows HostProcess container runs with the node's privileges",
+        "remove hostProcess: true",
+    ),
+    "pss-restricted-volumes": (
+        "the restricted level allows only configMap, csi, downwardAPI, emptyDir, ephemeral, image, "
+        "persistentVolumeClaim, projected and secret volumes",
+        "mount it through a PersistentVolumeClaim",
+    ),
+    "pss-allow-privilege-escalation": (
+        "setuid binaries can gain more privileges than the process has",
+        "set securityContext.allowPrivilegeEscalation: false",
+    ),
+    "pss-capabilities-restricted": (
+        "the restricted level requires dropping every capability",
+        'set securityContext.capabilities.drop: ["ALL"] and add at most NET_BIND_SERVICE',
+    ),
     "pss-proc-mount-restricted": ("an unmasked /proc exposes kernel interfaces to the container", "remove procMount"),
-    "pss-run-as-non-root": ("without runAsNonRoot: true the image's user, often root, applies",
-                            "set securityContext.runAsNonRoot: true on the Pod or every container"),
+    "pss-run-as-non-root": (
+        "without runAsNonRoot: true the image's user, often root, applies",
+        "set securityContext.runAsNonRoot: true on the Pod or every container",
+    ),
     "pss-run-as-user": ("UID 0 is root", "run as a non-zero UID"),
-    "pss-seccomp-restricted": ("without a seccomp profile every system call is allowed",
-                               "set securityContext.seccompProfile.type: RuntimeDefault on the Pod"),
+    "pss-seccomp-restricted": (
+        "without a seccomp profile every system call is allowed",
+        "set securityContext.seccompProfile.type: RuntimeDefault on the Pod",
+    ),
 }
 
 
@@ -81,6 +117,7 @@ def _control_rule(control: psa.Control):
         where = f"Pod Security Standards {control.level} control {control.id}, policy v{version[0]}.{version[1]}"
         for v in result.violations:
             yield Problem(v.path, f"{v.text} [{where}]: {why}; {fix}")
+
     run.__name__ = control.rule.replace("-", "_")
     run.__doc__ = f"{control.id}: {', '.join(f.__doc__ or f.__name__ for _, f in control.versions)}"
     return run
@@ -93,6 +130,7 @@ for _control in psa.CONTROLS:
 # ---------------------------------------------------------------------------
 # Namespaces with pod-security.kubernetes.io labels
 
+
 @check("pod-security-label-invalid", kinds=("Namespace",))
 def pod_security_label_invalid(obj, ctx):
     """admission.go ValidateNamespace: invalid level/version labels reject the Namespace (PolicyToEvaluate errors)."""
@@ -102,15 +140,17 @@ def pod_security_label_invalid(obj, ctx):
     for e in psa.policy_to_evaluate(labels).errors:
         if not isinstance(labels.get(e.label), str):
             continue  # not a string: the schema's error (the Namespace never reaches admission)
-        yield Problem(("metadata", "labels", e.label),
-                      f'metadata.labels[{e.label}]: Invalid value: "{e.value}": {e.message}: the API server (PodSecurity '
-                      f"admission) rejects the Namespace; use "
-                      + ("privileged, baseline or restricted" if not e.label.endswith("-version") else '"latest" or "v1.NN"'))
+        yield Problem(
+            ("metadata", "labels", e.label),
+            f'metadata.labels[{e.label}]: Invalid value: "{e.value}": {e.message}: the API server (PodSecurity '
+            f"admission) rejects the Namespace; use "
+            + ("privileged, baseline or restricted" if not e.label.endswith("-version") else '"latest" or "v1.NN"'),
+        )
 
 
 def _admission_config(ctx) -> psa.AdmissionConfig:
     """The cluster's PodSecurity configuration (--pod-security-config), else the plugin's default."""
-    return getattr(ctx.settings, "pod_security", None) or psa.DEFAULT_CONFIG
+    return ctx.settings.pod_security or psa.DEFAULT_CONFIG
 
 
 def _policy_for(namespace, labelled, config):
@@ -127,11 +167,19 @@ def _policy_for(namespace, labelled, config):
     origin = {}
     for mode in psa.MODES:
         own = labels and any(k in labels for k in (psa.LABEL_PREFIX + mode, psa.LABEL_PREFIX + mode + "-version"))
-        if mode == "warn" and labels and not own and psa.LABEL_PREFIX + "enforce" in labels \
-                and policy.warn.level == policy.enforce.level:
+        if (
+            mode == "warn"
+            and labels
+            and not own
+            and psa.LABEL_PREFIX + "enforce" in labels
+            and policy.warn.level == policy.enforce.level
+        ):
             own = True  # warn defaults to the labelled enforce level
-        origin[mode] = (f'namespace "{namespace}"' if own else
-                        f"the cluster's PodSecurity configuration ({config.source}) for namespace \"{namespace}\"")
+        origin[mode] = (
+            f'namespace "{namespace}"'
+            if own
+            else f'the cluster\'s PodSecurity configuration ({config.source}) for namespace "{namespace}"'
+        )
     return policy, origin
 
 
@@ -186,10 +234,15 @@ def pod_security_enforce(index, ctx):
             continue
         lv, results = modes["enforce"]
         if results:
-            yield obj, Problem(_first_path(results),
-                               f'pods "{obj.name or ""}" is forbidden: violates PodSecurity "{lv}": {psa.detail(results)} '
-                               f"({origin['enforce']} enforces the {lv.level} level); fix these fields "
-                               "or run the Pod in a namespace with a lower pod-security.kubernetes.io/enforce level")
+            yield (
+                obj,
+                Problem(
+                    _first_path(results),
+                    f'pods "{obj.name or ""}" is forbidden: violates PodSecurity "{lv}": {psa.detail(results)} '
+                    f"({origin['enforce']} enforces the {lv.level} level); fix these fields "
+                    "or run the Pod in a namespace with a lower pod-security.kubernetes.io/enforce level",
+                ),
+            )
 
 
 @check_all("pod-security-enforce-workload")
@@ -206,29 +259,82 @@ def pod_security_enforce_workload(index, ctx):
         where = origin["enforce"]
         rejected = f'violates PodSecurity "{lv}": {psa.detail(results)}'
         if wresults and str(wlv) == str(lv):
-            text = (f'the API server admits this {obj.kind} with the warning "would violate PodSecurity "{wlv}": '
-                    f'{psa.detail(wresults)}" and then rejects every Pod created from its template for the same reasons '
-                    f'("violates PodSecurity "{lv}"": {where} enforces the {lv.level} level)')
+            text = (
+                f'the API server admits this {obj.kind} with the warning "would violate PodSecurity "{wlv}": '
+                f'{psa.detail(wresults)}" and then rejects every Pod created from its template for the same reasons '
+                f'("violates PodSecurity "{lv}"": {where} enforces the {lv.level} level)'
+            )
         else:
-            admitted = (f'with the warning "would violate PodSecurity "{wlv}": {psa.detail(wresults)}"' if wresults
-                        else f"without a warning (warn level {wlv})")
-            text = (f"the API server admits this {obj.kind} {admitted} and then rejects every Pod created from its "
-                    f"template: {rejected} ({where} enforces the {lv.level} level)")
+            admitted = (
+                f'with the warning "would violate PodSecurity "{wlv}": {psa.detail(wresults)}"'
+                if wresults
+                else f"without a warning (warn level {wlv})"
+            )
+            text = (
+                f"the API server admits this {obj.kind} {admitted} and then rejects every Pod created from its "
+                f"template: {rejected} ({where} enforces the {lv.level} level)"
+            )
         yield obj, Problem(_first_path(results), text + "; fix the pod template")
 
 
 @check_all("pod-security-warn")
 def pod_security_warn(index, ctx):
     """admission.go EvaluatePod: a warning when the warn level is violated and the request is allowed."""
+    yield from _exempt_namespace_warnings(index, ctx)
     for obj, origin, modes in _evaluations(index, ctx):
         if modes["enforce"][1]:
             continue  # a rejected Pod gets no warning; a workload's warning is part of pod-security-enforce-workload
         lv, results = modes["warn"]
         if results:
-            yield obj, Problem(_first_path(results),
-                               f'the API server accepts it with the warning "would violate PodSecurity "{lv}": '
-                               f'{psa.detail(results)}" ({origin["warn"]} warns at the {lv.level} '
-                               "level); fix these fields before the namespace enforces that level")
+            yield (
+                obj,
+                Problem(
+                    _first_path(results),
+                    f'the API server accepts it with the warning "would violate PodSecurity "{lv}": '
+                    f'{psa.detail(results)}" ({origin["warn"]} warns at the {lv.level} '
+                    "level); fix these fields before the namespace enforces that level",
+                ),
+            )
+
+
+def _exempt_namespace_warnings(index, ctx):
+    """admission.go ValidateNamespace -> exemptNamespaceWarning: a labelled Namespace that the cluster's
+    configuration exempts is admitted with a warning that its policy is ignored."""
+    config = _admission_config(ctx)
+    if not config.exempt_namespaces:
+        return
+    default = config.default_policy()
+    for ns in index.of_kind("", "Namespace"):
+        labels = ns.metadata.get("labels")
+        if ns.name not in config.exempt_namespaces or not isinstance(labels, dict):
+            continue
+        policy = psa.policy_to_evaluate(labels, config)
+        if (
+            policy.errors
+            or all(getattr(policy, m).level == "privileged" for m in psa.MODES)
+            or all(
+                str(getattr(policy, m)) == str(getattr(default, m))
+                or getattr(policy, m).level == getattr(default, m).level == "privileged"
+                for m in psa.MODES
+            )
+        ):
+            continue
+        parts = [
+            f"{m}={getattr(policy, m)}"
+            for m in psa.MODES
+            if getattr(policy, m).level != "privileged"
+            and (psa.LABEL_PREFIX + m in labels or psa.LABEL_PREFIX + m + "-version" in labels)
+        ]
+        yield (
+            ns,
+            Problem(
+                ("metadata", "labels"),
+                f'the API server accepts it with the warning "namespace "{ns.name}" is exempt from Pod '
+                f'Security, and the policy ({", ".join(parts)}) will be ignored" (exempt in '
+                f"{config.source}); remove the pod-security labels or the exemption",
+                at="key",
+            ),
+        )
 
 
 @check_all("pod-security-audit")
@@ -243,7 +349,12 @@ def pod_security_audit(index, ctx):
         if eresults and str(elv) == str(lv) or warned and str(wlv) == str(lv):
             continue  # the same violations at the same level are already an error or a warning
         if results:
-            yield obj, Problem(_first_path(results),
-                               f"the API server records pod-security.kubernetes.io/audit-violations in the audit log: "
-                               f'would violate PodSecurity "{lv}": {psa.detail(results)} ({origin["audit"]} audits '
-                               f"at the {lv.level} level)")
+            yield (
+                obj,
+                Problem(
+                    _first_path(results),
+                    f"the API server records pod-security.kubernetes.io/audit-violations in the audit log: "
+                    f'would violate PodSecurity "{lv}": {psa.detail(results)} ({origin["audit"]} audits '
+                    f"at the {lv.level} level)",
+                ),
+            )
