@@ -425,3 +425,12 @@ def test_discover_builds_the_overlays_that_use_a_named_base_file(tools_path):
     doc = check_json(MIXED, tools_path, "--discover", "k8s/base/kustomization.yaml", "k8s/base/deployment.yaml")
     # The base is used by both overlays: they are built, the base alone is not a root.
     assert sorted(_norm(s["root"]) for s in doc["summary"]["rendered"]) == ["k8s/overlays/broken", "k8s/overlays/prod"]
+
+
+def test_a_named_pipe_in_a_chart_never_hangs_the_run(tools_path, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(MIXED / "charts" / "app", repo / "charts" / "app")
+    os.mkfifo(repo / "charts" / "app" / "templates" / "notes.txt")
+    doc = check_json(repo, tools_path, ".")
+    failed = _by(doc, "helm-render-failed")
+    assert len(failed) == 1 and "notes.txt is not a regular file" in failed[0]["message"]

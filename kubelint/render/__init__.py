@@ -91,6 +91,29 @@ def _tool(source, settings: RenderSettings) -> Optional[str]:
     return tools.find("kustomize") or tools.find("kubectl")
 
 
+def _special_file(source) -> Optional[str]:
+    """A named pipe, socket or device the tool would read (and block on
+    forever): any in a chart's tree, any file a kustomization uses."""
+    import stat
+
+    if source.tool == "helm":
+        candidates = []
+        for d, dirs, files in os.walk(source.root):
+            candidates.extend(os.path.join(d, f) for f in files)
+    else:
+        from ..discover import closure
+
+        candidates = sorted({f for k in closure(source.root) for f in k.files})
+    for path in candidates:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            return path
+    return None
+
+
 def _render_one(source, settings: RenderSettings, namespace: str, kube_version: str, max_bytes: int):
     """(text or None, [findings], Rendered or None) for one source; runs in a thread."""
     from . import helm as helm_mod
@@ -99,6 +122,12 @@ def _render_one(source, settings: RenderSettings, namespace: str, kube_version: 
     exe = _tool(source, settings)
     if exe is None:
         return None, [_missing(source, settings)], None
+    special = _special_file(source)
+    if special is not None:
+        rule = "helm-render-failed" if source.tool == "helm" else "kustomize-build-failed"
+        what = "the chart" if source.tool == "helm" else "the kustomization"
+        return None, [Finding(rule, ERROR, f"{what} is not rendered: {special} is not a regular file (a named pipe, "
+                              "socket or device) and the tool would block reading it; remove it", source.file, 1, 1)], None
     if source.tool == "helm":
         hs = settings.for_chart(source.root)
         ns = hs.namespace or namespace
