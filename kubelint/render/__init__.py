@@ -98,7 +98,7 @@ def _special_file(source) -> Optional[str]:
 
     if source.tool == "helm":
         candidates = []
-        for d, dirs, files in os.walk(source.root):
+        for d, _dirs, files in os.walk(source.root):
             candidates.extend(os.path.join(d, f) for f in files)
     else:
         from ..discover import closure
