@@ -24,6 +24,7 @@ with atheris.instrument_imports(include=["kubelint"]):
     import kubelint.cel  # noqa: F401
     import kubelint.crd  # noqa: F401
     import kubelint.mask  # noqa: F401
+    import kubelint.re2  # noqa: F401
     import kubelint.suppress  # noqa: F401
 FORMATS = [report.get(_name) for _name in report.FORMATS]
 

@@ -152,7 +152,7 @@ def _join(lst, sep=""):
 
 
 def _go_re(pattern):
-    from .crd import go_regexp
+    from .re2 import go_regexp
 
     return go_regexp(pattern)
 
@@ -689,7 +689,7 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         message = rule.message or f"failed rule: {rule.rule}"
     at = path + _field_path(rule.field_path) if rule.field_path else path
     reason = _REASONS.get(rule.reason or "FieldValueInvalid", "Invalid value")
-    from .crd import show
+    from .values import show
 
     # 1.37 (oracle-confirmed): a scalar's value is shown, an object's or
     # list's is not: `spec: Invalid value: <message>`,

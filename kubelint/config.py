@@ -47,7 +47,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import yaml
 
 from .findings import SEVERITIES
-from .settings import FAIL_ON
+from .settings import FAIL_ON, parse_profiles
 from .suggest import did_you_mean
 
 FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -87,7 +87,7 @@ class Config:
     severity: Dict[str, str] = field(default_factory=dict)
     params: Dict[str, dict] = field(default_factory=dict)
     rule_exclude: Dict[str, List[str]] = field(default_factory=dict)
-    crd: List[str] = field(default_factory=list)  # schema sources for custom resources (kubelint/crd.py)
+    crd: List[str] = field(default_factory=list)  # schema sources for custom resources (kubelint/crd/)
     schema_dir: List[str] = field(default_factory=list)
     limits: Dict[str, int] = field(default_factory=dict)  # kubelint.loader.Limits field -> value
     profiles: Tuple[str, ...] = ()  # `profile:` rule sets (kubelint.engine.PROFILES); () = recommended
@@ -445,20 +445,6 @@ def _build(data, lines, path) -> Config:
                     raise err(rp, 'use `disable: [all]` to turn every concept rule off')
                 _rule_setting(cfg, cat[rid], setting, rp, err)
     return dataclasses.replace(cfg, **top)
-
-
-def parse_profiles(value, fail) -> Tuple[str, ...]:
-    """``profile:`` / ``--profile``: a name, a comma-separated string or a list of names."""
-    from .engine import PROFILES
-
-    if isinstance(value, str):
-        value = [v.strip() for v in value.split(",") if v.strip()]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise fail(f"profile must be a profile name or a list of them ({', '.join(PROFILES)})")
-    for v in value:
-        if v not in PROFILES:
-            raise fail(f'unknown profile "{v}"{did_you_mean(v, PROFILES)}; valid: {", ".join(PROFILES)}')
-    return tuple(dict.fromkeys(value))
 
 
 def _rule_setting(cfg, entry, setting, p, err):

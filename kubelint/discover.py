@@ -45,7 +45,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
 
 from . import loader
-from .loader import STDIN, Limits, LoadError
+from .loader import STDIN, LoadError
+from .settings import Limits
 
 CHART_FILE = "Chart.yaml"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")

@@ -1,11 +1,13 @@
 """Rule engine: the catalogue (``rules/*.yaml``) plus the check functions
-(``kubelint/rules/*.py``) registered under the same ids.
+(``kubelint/checks/*.py``) registered under the same ids.
 
-Adding a rule touches two places: its catalogue entry and one function.
+Adding a rule touches two places, each fact in one of them: the catalogue
+entry (id, severity, texts, ``kinds``, ``params`` with their defaults,
+examples) and one function registered under the id (the logic):
 
     from kubelint.engine import check, check_all
 
-    @check("bare-pod", kinds=("Pod",))
+    @check("bare-pod")               # kinds: [Pod] in rules/workloads.yaml
     def bare_pod(obj, ctx):          # ctx: RuleContext (params, index, settings)
         if not obj.metadata.get("ownerReferences"):
             yield Problem(("kind",), "Pod ... ; use a Deployment")
@@ -16,8 +18,11 @@ Adding a rule touches two places: its catalogue entry and one function.
             ...
             yield svc, Problem(("spec", "selector"), "...")
 
-Single-object checks get every object whose kind is in ``kinds`` (all
-objects when ``kinds`` is empty).  Cross-object checks get the
+Single-object checks get every object whose kind is in the entry's ``kinds``
+(all objects when it has none); for cross-object checks ``kinds`` documents
+what the rule looks at.  ``ctx.params`` holds every parameter the entry
+declares (its default, or the configuration's value): checks read
+``ctx.params["name"]`` and never repeat a default.  Cross-object checks get the
 :class:`ObjectIndex` of the whole run and yield ``(object, Problem)``: they
 may read any object but report on one.  The engine stamps rule id and
 severity (from the catalogue or the configuration); checks never do.
@@ -55,7 +60,8 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 import yaml
 
 from .findings import SEVERITIES, Finding, Problem
-from .settings import Settings
+from .kinds import namespace_of
+from .settings import PROFILES, RECOMMENDED, Settings  # noqa: F401  (engine.PROFILES: the rule sets)
 
 
 # ---------------------------------------------------------------------------
@@ -65,17 +71,21 @@ from .settings import Settings
 class CheckFn:
     rule: str
     fn: Callable
-    kinds: Tuple[str, ...] = ()
     cross: bool = False
 
 
 _CHECKS: Dict[str, CheckFn] = {}
 
 
-def check(rule: str, kinds: Iterable[str] = ()):
-    """Register a single-object check for catalogue entry ``rule``."""
+def check(rule: str, **legacy):
+    """Register a single-object check for catalogue entry ``rule``; the kinds
+    it applies to are the entry's ``kinds``."""
+    if legacy:
+        raise TypeError(f"@check({rule!r}, {', '.join(legacy)}=...): a rule's kinds and parameters are declared once, "
+                        "in its catalogue entry (rules/*.yaml); remove the argument")
+
     def deco(fn):
-        _CHECKS[rule] = CheckFn(rule, fn, tuple(kinds))
+        _CHECKS[rule] = CheckFn(rule, fn)
         return fn
     return deco
 
@@ -83,7 +93,7 @@ def check(rule: str, kinds: Iterable[str] = ()):
 def check_all(rule: str):
     """Register a cross-object check for catalogue entry ``rule``."""
     def deco(fn):
-        _CHECKS[rule] = CheckFn(rule, fn, (), True)
+        _CHECKS[rule] = CheckFn(rule, fn, True)
         return fn
     return deco
 
@@ -95,7 +105,7 @@ def registered_checks() -> Dict[str, CheckFn]:
 
 @lru_cache(maxsize=None)
 def _import_rule_modules() -> None:
-    from . import rules as pkg
+    from . import checks as pkg
 
     for info in pkgutil.iter_modules(pkg.__path__):
         importlib.import_module(f"{pkg.__name__}.{info.name}")
@@ -110,14 +120,8 @@ def _import_rule_modules() -> None:
 # whose severity is ``error`` (the server rejects the object) and the ids of
 # the other stages are on whatever the profile.
 
-RECOMMENDED = "recommended"
-PROFILES = {
-    "recommended": "the default set: precise rules a team can adopt on day one",
-    "pss-baseline": "Pod Security Standards, baseline level: each control of the PodSecurity admission plugin",
-    "pss-restricted": "Pod Security Standards, restricted level: the baseline controls and the restricted ones (a "
-                      "restricted control that replaces a baseline one reports alone)",
-    "all": "every rule, opt-in ones included",
-}
+# RECOMMENDED and PROFILES (the names --profile / profile: accept) live in
+# kubelint.settings beside the other option values.
 
 
 def profile_rules(profiles: Iterable[str]) -> set:
@@ -218,11 +222,7 @@ class ObjectIndex:
         self._cluster_scoped = is_cluster_scoped
 
     def namespace_of(self, obj) -> Optional[str]:
-        from .kinds import is_cluster_scoped
-
-        if is_cluster_scoped(obj.group, obj.kind):
-            return None
-        return obj.namespace or self.default_namespace
+        return namespace_of(obj, self.default_namespace)
 
     def of_kind(self, group: str, kind: str) -> list:
         return self._by_kind.get((group, kind), [])
@@ -255,11 +255,7 @@ class RuleContext:
     enabled: frozenset = frozenset()  # ids of every rule enabled in this run
 
     def namespace_of(self, obj) -> Optional[str]:
-        from .kinds import is_cluster_scoped
-
-        if is_cluster_scoped(obj.group, obj.kind):
-            return None
-        return obj.namespace or self.default_namespace
+        return namespace_of(obj, self.default_namespace)
 
 
 class RuleSet:
@@ -287,7 +283,7 @@ class RuleSet:
             if c.cross:
                 self.cross.append(c)
             else:
-                for k in c.kinds or ("",):
+                for k in cat[rid].kinds or ("",):
                     self.single[k].append(c)
 
     def context(self, rid: str, index=None) -> RuleContext:

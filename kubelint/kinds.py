@@ -111,3 +111,12 @@ def iter_containers(obj, include_init: bool = True, include_ephemeral: bool = Fa
         for i, c in enumerate(containers):
             if isinstance(c, dict):
                 yield c, base + (list_name, i), list_name
+
+
+def namespace_of(obj, default_namespace: str = "default") -> Optional[str]:
+    """The namespace an object lands in: None for cluster-scoped kinds, else
+    ``metadata.namespace`` or the run's default namespace (``--namespace``,
+    the configuration; ``default``)."""
+    if is_cluster_scoped(obj.group, obj.kind):
+        return None
+    return obj.namespace or default_namespace

@@ -33,6 +33,7 @@ from typing import Iterable, Iterator, List, Optional, Tuple
 import yaml
 
 from .findings import ERROR, WARNING, Finding
+from .settings import Limits
 
 try:  # pragma: no cover - exercised implicitly
     _BaseLoader = yaml.CSafeLoader
@@ -54,32 +55,6 @@ def parse_size(text) -> int:
     if not m:
         raise ValueError(f"{text!r} is not a size (e.g. 32MiB, 500k, 1048576)")
     return int(m.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds that keep hostile input from hanging or exhausting kubelint.
-
-    Defaults are far above anything real manifests need: over the whole
-    shared corpus (2,577 files) the maxima are a 2.8 MB file, 70 documents
-    in a file, nesting depth 38, 30 nodes expanded through aliases and
-    67,833 decoded nodes in a document.  Each is configurable on the
-    command line (``--max-file-size``, ``--max-documents``, ``--max-depth``,
-    ``--max-aliases``, ``--max-nodes``); see docs/robustness.md.
-    """
-
-    max_file_bytes: int = 32 * 1024 * 1024  # --max-file-size
-    max_documents: int = 10_000  # --max-documents (non-empty documents per file)
-    max_depth: int = 1_000  # --max-depth (nesting of mappings and sequences)
-    # --max-aliases: nodes a document may produce by expanding aliases.
-    # go-yaml v2's own alias ratio check (decode.go allowedAliasRatio)
-    # always applies on top, as kubectl rejects such documents.
-    max_aliases: int = 1_000_000
-    # absolute cap on decoded nodes of a document, aliases included.  The
-    # API server stores no object above ~1.5 MB (etcd's request limit), far
-    # below a million nodes; PyYAML's composer needs ~400 bytes a node, so
-    # a document is counted before it is composed when it could exceed this.
-    max_nodes: int = 1_000_000  # --max-nodes
 
 
 @dataclass

@@ -53,7 +53,7 @@ MIN_PARALLEL_OBJECTS = 3000
 # first in input order.  A stage declares such rules with two attributes:
 # ``once_per_kind`` (once per apiVersion and kind, e.g. schema.py's
 # ``no-schema``) and ``once_per_message`` (once per kind and message with
-# list indices blanked, e.g. a CEL rule skipped once per rule: crd.py).
+# list indices blanked, e.g. a CEL rule skipped once per rule: crd/stage.py).
 _INDEX = re.compile(r"\[\d+\]")
 
 

@@ -38,40 +38,12 @@ from functools import lru_cache
 from typing import Dict, Iterator, List, Optional
 
 from . import apis
+from .data import available_versions, newest_version, schema_dir  # noqa: F401  (schema.* is their public name)
 from .findings import ERROR, INFO, WARNING, Problem
 from .quantity import QuantityError, parse_quantity
 from .settings import Settings
 from .suggest import closest, did_you_mean
-
-# Installed wheel: kubelint/data/schemas (setuptools maps the repository's
-# schemas/ there); a source checkout has no kubelint/data/schemas.
-_PKG_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "schemas")
-
-
-def schema_dir() -> str:
-    """Where the bundled schemas are: the installed package data, else the
-    source tree's ``schemas/``."""
-    env = os.environ.get("KUBELINT_SCHEMA_DIR")
-    if env:
-        return env
-    if _PKG_DIR and os.path.isfile(os.path.join(_PKG_DIR, "versions.json")):
-        return _PKG_DIR
-    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas")
-
-
-def _key(v: str):
-    return tuple(int(x) for x in v.split("."))
-
-
-@lru_cache(maxsize=None)
-def available_versions() -> tuple:
-    with open(os.path.join(schema_dir(), "versions.json"), encoding="utf-8") as fh:
-        return tuple(sorted(json.load(fh)["versions"], key=_key))
-
-
-def newest_version() -> str:
-    return available_versions()[-1]
-
+from .values import show
 
 @lru_cache(maxsize=None)
 def version_index(version: str) -> dict:
@@ -148,24 +120,15 @@ def _describe(value) -> str:
         return "null"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
-    if isinstance(value, int):
-        return f"the number {value}"
-    if isinstance(value, float):
-        return f"the number {_go_float(value)}"
+    if isinstance(value, (int, float)):
+        return f"the number {show(value)}"
     if isinstance(value, str):
-        s = value if len(value) <= 40 else value[:37] + "..."
-        return f'the string "{s}"'
+        return f"the string {show(value, 40)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
-
-
-def _go_float(f: float) -> str:
-    if f == int(f) and abs(f) < 1e21:
-        return str(int(f))
-    return repr(f)
 
 
 def _yaml_hint(value, want: str) -> str:
@@ -181,7 +144,7 @@ def _yaml_hint(value, want: str) -> str:
 class Walker:
     """Validates data against compiled definitions, yielding Problems."""
 
-    def __init__(self, schemas: Schemas, secret_paths=()):
+    def __init__(self, schemas: Schemas):
         self.schemas = schemas
 
     def walk(self, value, t, path, problems: list, ctx_name: str, masked: bool = False):

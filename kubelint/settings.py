@@ -36,14 +36,90 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Tuple
 
-from .loader import Limits
-from .render import RenderSettings
+from .suggest import did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
 
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep hostile input from hanging or exhausting kubelint.
+
+    Defaults are far above anything real manifests need: over the whole
+    shared corpus (2,577 files) the maxima are a 2.8 MB file, 70 documents
+    in a file, nesting depth 38, 30 nodes expanded through aliases and
+    67,833 decoded nodes in a document.  Each is configurable on the
+    command line (``--max-file-size``, ``--max-documents``, ``--max-depth``,
+    ``--max-aliases``, ``--max-nodes``); see docs/robustness.md.
+    """
+
+    max_file_bytes: int = 32 * 1024 * 1024  # --max-file-size
+    max_documents: int = 10_000  # --max-documents (non-empty documents per file)
+    max_depth: int = 1_000  # --max-depth (nesting of mappings and sequences)
+    # --max-aliases: nodes a document may produce by expanding aliases.
+    # go-yaml v2's own alias ratio check (decode.go allowedAliasRatio)
+    # always applies on top, as kubectl rejects such documents.
+    max_aliases: int = 1_000_000
+    # absolute cap on decoded nodes of a document, aliases included.  The
+    # API server stores no object above ~1.5 MB (etcd's request limit), far
+    # below a million nodes; PyYAML's composer needs ~400 bytes a node, so
+    # a document is counted before it is composed when it could exceed this.
+    max_nodes: int = 1_000_000  # --max-nodes
+
+
+RECOMMENDED = "recommended"
+PROFILES = {  # --profile / profile: rule sets (kubelint.engine applies them)
+    "recommended": "the default set: precise rules a team can adopt on day one",
+    "pss-baseline": "Pod Security Standards, baseline level: each control of the PodSecurity admission plugin",
+    "pss-restricted": "Pod Security Standards, restricted level: the baseline controls and the restricted ones (a "
+                      "restricted control that replaces a baseline one reports alone)",
+    "all": "every rule, opt-in ones included",
+}
 FAIL_ON = ("error", "warning", "info", "never")  # --fail-on / fail-on:
 NO_SCHEMA = ("info", "error", "off")  # --no-schema
+
+
+@dataclass(frozen=True)
+class HelmSettings:
+    """How one Helm chart is rendered (``helm:`` in .kubelint.yaml; kubelint/render/helm.py)."""
+
+    release: Optional[str] = None  # default: the chart's name
+    namespace: Optional[str] = None  # default: the run's namespace
+    values: Tuple[str, ...] = ()  # values files (absolute paths)
+    set: Tuple[str, ...] = ()  # --set key=value
+    set_string: Tuple[str, ...] = ()  # --set-string key=value
+    api_versions: Tuple[str, ...] = ()  # --api-versions
+    include_crds: bool = True
+    skip_tests: bool = False
+
+
+@dataclass(frozen=True)
+class KustomizeSettings:
+    """How kustomizations are built (``kustomize:``; kubelint/render/kustomize.py)."""
+
+    enable_helm: bool = False  # --enable-helm (helmCharts: in kustomizations)
+    load_restrictor: str = "rootOnly"  # "rootOnly" | "none"
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """How charts and kustomize roots are rendered (``--helm``,
+    ``--kustomize``, ``helm:``, ``kustomize:``; kubelint/render/)."""
+
+    helm: Optional[str] = None  # --helm: the helm executable (default: helm on PATH)
+    kustomize: Optional[str] = None  # --kustomize: kustomize or kubectl (default: kustomize, else kubectl, on PATH)
+    helm_defaults: HelmSettings = HelmSettings()
+    helm_charts: Tuple[Tuple[str, HelmSettings], ...] = ()  # (chart directory, its settings)
+    kustomize_settings: KustomizeSettings = KustomizeSettings()
+    timeout: float = 300.0  # seconds per render
+
+    def for_chart(self, chart_dir: str) -> HelmSettings:
+        real = os.path.realpath(chart_dir)
+        for path, settings in self.helm_charts:
+            if os.path.realpath(path) == real:
+                return settings
+        return self.helm_defaults
 
 
 class SettingsError(Exception):
@@ -128,20 +204,20 @@ def build(config: Optional[Config] = None, *,
     """The settings of a run from the command-line flags (``None``: not
     given) and the configuration file (``None``: none found).
 
-    ``limits`` maps :class:`~kubelint.loader.Limits` fields to the values
+    ``limits`` maps :class:`Limits` fields to the values
     of the ``--max-*`` flags that were given.  ``jobs`` defaults to every
     core; ``color`` and ``progress`` default to "on a terminal" (and
     ``color`` to off under ``NO_COLOR``).  Raises :class:`SettingsError`.
     """
-    from . import report, schema
+    from . import data, report
 
     cfg = config
     version = _pick(kubernetes_version, cfg and cfg.kubernetes_version)
     if version is not None:
         minor = minor_version(version)
-        if minor not in schema.available_versions():
+        if minor not in data.available_versions():
             raise SettingsError(f"unsupported --kubernetes-version {version!r}; "
-                                f"bundled: {', '.join(schema.available_versions())}")
+                                f"bundled: {', '.join(data.available_versions())}")
         version = minor
     format = format or "text"
     if format not in report.FORMATS:
@@ -150,8 +226,6 @@ def build(config: Optional[Config] = None, *,
     if jobs < 1:
         raise SettingsError("--jobs must be at least 1")
     if profiles:  # --profile NAME (repeatable, or comma-separated) wins over profile:
-        from .config import parse_profiles
-
         profiles = parse_profiles(",".join(profiles), lambda msg: SettingsError(f"--profile: {msg}"))
     pod_security_path = pod_security_config or (cfg.paths([cfg.pod_security_config])[0]
                                                  if cfg and cfg.pod_security_config else None)
@@ -193,6 +267,18 @@ def build(config: Optional[Config] = None, *,
         walked_files=discover,
         show_skipped=show_skipped,
     )
+
+
+def parse_profiles(value, fail) -> Tuple[str, ...]:
+    """``profile:`` / ``--profile``: a name, a comma-separated string or a list of names."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise fail(f"profile must be a profile name or a list of them ({', '.join(PROFILES)})")
+    for v in value:
+        if v not in PROFILES:
+            raise fail(f'unknown profile "{v}"{did_you_mean(v, PROFILES)}; valid: {", ".join(PROFILES)}')
+    return tuple(dict.fromkeys(value))
 
 
 def _pick(*candidates):

@@ -9,9 +9,8 @@
 * ``metadata.annotations["kubelint.io/ignore"]: "rule-a,rule-b"`` silences
   them for the object;
 * Helm hooks (``helm.sh/hook``: test Pods, migration Jobs) are run-once
-  tasks, not workloads: the workload rules of
-  :data:`kubelint.render.helm.HOOK_EXEMPT` (bare Pod, probes, replicas)
-  do not apply to them.
+  tasks Helm starts itself, not workloads: the workload rules of
+  :data:`HOOK_EXEMPT` (bare Pod, probes, replicas) do not apply to them.
 
 A suppression naming a rule id the catalogue does not know is itself a
 ``unknown-suppression`` warning (a typo would otherwise silence nothing).
@@ -25,6 +24,12 @@ from typing import Dict, List, Optional, Set, Tuple
 from .findings import WARNING, Finding
 
 ANNOTATION = "kubelint.io/ignore"
+HOOK_ANNOTATION = "helm.sh/hook"
+# Concept rules about long-running, replicated workloads: not for Helm hooks.
+HOOK_EXEMPT = frozenset({
+    "bare-pod", "no-liveness-probe", "no-readiness-probe", "single-replica", "no-pod-disruption-budget",
+    "rolling-update-downtime",
+})
 _DIRECTIVE = re.compile(r"#\s*kubelint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:--.*)?$")
 
 
@@ -74,6 +79,12 @@ def scan(text: str) -> Optional[Directives]:
     return out if out.items else None
 
 
+def is_hook(obj) -> bool:
+    """A Helm hook (``helm.sh/hook`` annotation): a test Pod, a migration Job..."""
+    ann = obj.metadata.get("annotations")
+    return isinstance(ann, dict) and isinstance(ann.get(HOOK_ANNOTATION), str)
+
+
 def _annotation_rules(obj) -> Set[str]:
     ann = obj.metadata.get("annotations")
     if not isinstance(ann, dict):
@@ -85,16 +96,38 @@ def _annotation_rules(obj) -> Set[str]:
 
 
 def apply(findings: List[Finding], directives: Dict[str, Directives], objects, ctx) -> List[Finding]:
+    """The findings no suppression covers, plus a warning for every
+    suppression that names an unknown rule."""
     from .engine import catalogue
-    from .render.helm import HOOK_EXEMPT, is_hook
 
     known = set(catalogue())
+    object_rules, ranges, extra = _object_suppressions(objects, directives, known)
+    line_rules, file_rules, extra_comments = _comment_suppressions(directives, known)
+
+    def covers(rules: Optional[Set[str]], f: Finding) -> bool:
+        return bool(rules) and (f.rule in rules or "all" in rules)
+
+    kept = []
+    for f in findings:
+        if covers(file_rules.get(f.file), f) or covers(line_rules.get((f.file, f.line)), f):
+            continue
+        if object_rules and f.object is not None:
+            start = _object_start(ranges, f.file, f.line)
+            if start is not None and covers(object_rules.get((f.file, start)), f):
+                continue
+        kept.append(f)
+    return kept + extra + extra_comments
+
+
+def _object_suppressions(objects, directives: Dict[str, Directives], known: Set[str]):
+    """Object-wide suppressions (the annotation, a comment on the object's
+    first line or its kind line): (file, start line) -> rules, each file's
+    object line ranges, and warnings for unknown rules in annotations."""
     extra: List[Finding] = []
-    # Object line ranges per file, and object-wide suppressions.
     by_file: Dict[str, list] = {}
     for obj in objects:
         by_file.setdefault(obj.file, []).append(obj)
-    object_rules: Dict[Tuple[str, int], Set[str]] = {}  # (file, start line) -> rules
+    object_rules: Dict[Tuple[str, int], Set[str]] = {}
     ranges: Dict[str, List[Tuple[int, int]]] = {}
     for file, objs in by_file.items():
         objs.sort(key=lambda o: o.line)
@@ -120,6 +153,12 @@ def apply(findings: List[Finding], directives: Dict[str, Directives], objects, c
                 if d.line == kind_line or (d.standalone and d.next_line == o.line) or (not d.standalone and d.line == o.line):
                     object_rules.setdefault((file, o.line), set()).update(d.rules)
         ranges[file] = spans
+    return object_rules, ranges, extra
+
+
+def _comment_suppressions(directives: Dict[str, Directives], known: Set[str]):
+    """Comment suppressions of a line or a whole file, and warnings for unknown rules in them."""
+    extra: List[Finding] = []
     line_rules: Dict[Tuple[str, int], Set[str]] = {}
     file_rules: Dict[str, Set[str]] = {}
     for file, ds in directives.items():
@@ -135,25 +174,12 @@ def apply(findings: List[Finding], directives: Dict[str, Directives], objects, c
                 file_rules.setdefault(file, set()).update(d.rules)
             elif not d.standalone:
                 line_rules.setdefault((file, d.line), set()).update(d.rules)
+    return line_rules, file_rules, extra
 
-    def object_start(file: str, line: int) -> Optional[int]:
-        for lo, hi in ranges.get(file, ()):
-            if lo <= line <= hi:
-                return lo
-        return None
 
-    kept = []
-    for f in findings:
-        fr = file_rules.get(f.file)
-        if fr and (f.rule in fr or "all" in fr):
-            continue
-        lr = line_rules.get((f.file, f.line))
-        if lr and (f.rule in lr or "all" in lr):
-            continue
-        if object_rules and f.object is not None:
-            start = object_start(f.file, f.line)
-            orules = object_rules.get((f.file, start)) if start is not None else None
-            if orules and (f.rule in orules or "all" in orules):
-                continue
-        kept.append(f)
-    return kept + extra
+def _object_start(ranges: Dict[str, List[Tuple[int, int]]], file: str, line: int) -> Optional[int]:
+    """The first line of the object of ``file`` that contains ``line``."""
+    for lo, hi in ranges.get(file, ()):
+        if lo <= line <= hi:
+            return lo
+    return None

@@ -13,8 +13,9 @@ def test_validators_survive_odd_shapes():
     import yaml
 
     from kubelint.apiserver import registry
+    from kubelint.apiserver.stage import ApiServerStage
 
-    stage = registry.ApiServerStage("1.37")
+    stage = ApiServerStage("1.37")
     odd = [None, [], {}, 1, -1, "x", True, 1.5, [1, "a"], {"a": None}, "", 10 ** 20, "${X}"]
     rnd = random.Random(4)
 

@@ -1,4 +1,4 @@
-"""Custom resources validated against their CRDs (kubelint/crd.py, kubelint/cel.py).
+"""Custom resources validated against their CRDs (kubelint/crd/, kubelint/cel.py).
 
 Expected verdicts follow the API server's create path for custom resources
 (apiextensions-apiserver customresource_handler.go: prune + strict field
@@ -15,7 +15,7 @@ import textwrap
 import pytest
 import yaml
 
-from kubelint import cel, crd
+from kubelint import cel, crd, suggest
 from kubelint.runner import run
 from kubelint.settings import Settings
 from test_corpus import KNOWN_REJECTED
@@ -583,7 +583,7 @@ def test_crd_checks(tmp_path, changes, fragment):
     p = tmp_path / "crd.yaml"
     p.write_text(yaml.safe_dump(crd_doc(**changes)))
     result = check(str(p))
-    # crd-invalid (schema structure, kubelint/crd.py) or the API-server stage's
+    # crd-invalid (schema structure, kubelint/crd/structural.py) or the API-server stage's
     # ids (names, group, scope, versions: kubelint/apiserver/crd_spec.py)
     msgs = [f.message for f in result.findings if f.severity == "error"]
     assert any(fragment in m for m in msgs), [(f.rule, f.message) for f in result.findings]
@@ -719,7 +719,7 @@ def test_misspelt_kind_of_a_crd_group(tmp_path):
     for other in ("Sprocket", "WidgetConfig", "CronWidget"):  # distinct kinds, CRD elsewhere
         cr = write(tmp_path, "cr2.yaml", CR.format(version="v1").replace("kind: Widget", f"kind: {other}"))
         assert [f.rule for f in check(os.path.join(DATA, "widget-crd.yaml"), cr).findings] == ["no-schema"]
-    assert crd._edit_distance("widgte", "widget") == 1
+    assert suggest.edit_distance("widgte", "widget") == 1
 
 
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")

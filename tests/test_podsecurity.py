@@ -1,4 +1,4 @@
-"""Pod Security Standards (kubelint/podsecurity.py, kubelint/rules/pss.py) and
+"""Pod Security Standards (kubelint/podsecurity.py, kubelint/checks/pss.py) and
 rule sets (profiles).
 
 The conformance cases under tests/conformance/podsecurity/ were applied to a

@@ -5,9 +5,9 @@ import io
 import pytest
 
 from kubelint.config import Config
+from kubelint.checks._common import credential_name, split_image
 from kubelint.runner import run
 from kubelint.settings import Settings
-from kubelint.rules._common import credential_name, split_image
 
 
 def lint(text, only=None, namespace="default", context=(), **params):

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import List
 
 from ..findings import Problem
-from .core import (FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, fmt_quantity,
-                   invalid_msgs, is_int, is_str, list_at, quantity)
+from .common import (FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at,
+                     fmt_quantity, invalid_msgs, is_int, is_str, list_at, quantity)
 from .meta import forbidden, invalid, is_valid_path_segment_name, required, unsupported, validate_label_selector
 from .registry import validates
 

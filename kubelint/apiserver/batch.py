@@ -13,10 +13,12 @@ import re
 from typing import List, Optional
 
 from ..findings import Problem
+from ..labels import label_selector
+from ..values import show_map
 from . import meta as m
-from .pods import FORBIDDEN, INVALID, REQUIRED, UNSUPPORTED, _d, _is_int, _l, _nonneg
+from .common import FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, is_int, list_at, nonnegative
 from .registry import validates
-from .workloads import MISMATCH, SELECTOR, _show_map
+from .workloads import MISMATCH
 
 SCHEDULE = "invalid-schedule"
 
@@ -168,7 +170,7 @@ def validate_schedule(schedule, path, out, has_time_zone: bool):
     if not isinstance(schedule, str):
         return
     if not schedule:
-        out.append(m.required(path, "", REQUIRED, hint='e.g. schedule: "*/5 * * * *"'))
+        out.append(m.required(path, "", REQUIRED_VALUE, hint='e.g. schedule: "*/5 * * * *"'))
         return
     if m.is_placeholder(schedule):
         return
@@ -202,122 +204,138 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
     the server does not generate)."""
     for f in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished",
               "backoffLimitPerIndex", "maxFailedIndexes"):
-        _nonneg(spec.get(f), path + (f,), out)
-    ads = spec.get("activeDeadlineSeconds")
-    mode = spec.get("completionMode")
-    if isinstance(mode, str) and mode not in COMPLETION_MODES:
-        out.append(m.unsupported(path + ("completionMode",), mode, COMPLETION_MODES, UNSUPPORTED))
-    indexed = mode == "Indexed"
-    completions, parallelism = spec.get("completions"), spec.get("parallelism")
-    if indexed:
-        # SetDefaults_Job: completions and parallelism both unset -> both 1.
-        if completions is None and parallelism is not None:
-            out.append(m.required(path + ("completions",), "when completion mode is Indexed", REQUIRED, at="value")
-                       if "completions" in spec else
-                       Problem(path + ("completionMode",), m.message(path + ("completions",), "Required value: when completion mode is Indexed"), REQUIRED))
-        # (the old 100000 cap on Indexed completions/parallelism is gone in v1.37: oracle-confirmed)
-    blpi = spec.get("backoffLimitPerIndex")
-    if blpi is not None and not indexed:
-        out.append(m.invalid(path + ("backoffLimitPerIndex",), blpi, "requires indexed completion mode", INVALID))
-    mfi = spec.get("maxFailedIndexes")
-    if mfi is not None:
-        if spec.get("backoffLimitPerIndex") is None:
-            out.append(m.required(path + ("backoffLimitPerIndex",), "when maxFailedIndexes is specified", REQUIRED,
-                                  anchor=path + ("maxFailedIndexes",)))
-        if _is_int(mfi) and _is_int(completions) and mfi > completions:
-            out.append(m.invalid(path + ("maxFailedIndexes",), mfi, "must be less than or equal to completions", INVALID))
-    del ads
-    # Selector: generated unless manualSelector is true (ValidateGeneratedSelector).
-    sel = spec.get("selector")
-    tmpl = _d(spec.get("template"))
-    labels = _d(_d(tmpl.get("metadata")).get("labels"))
-    if template_only:
-        # ValidateJobTemplateSpec: the Job's selector is generated when it is created.
-        if isinstance(sel, dict) and spec.get("manualSelector") is not True:
-            out.append(m.invalid(path + ("selector",), _show_map(_d(sel.get("matchLabels"))), "`selector` will be auto-generated", SELECTOR,
-                                 "drop jobTemplate.spec.selector, or set manualSelector: true"))
-            sel = None
-    else:
-        if spec.get("manualSelector") is True:
-            if sel is None:
-                out.append(Problem(path + ("manualSelector",), m.message(path + ("selector",), "Required value", "manualSelector: true needs spec.selector"), SELECTOR))
-        elif isinstance(sel, dict):
-            sel_keys = set(_d(sel.get("matchLabels"))) | {_d(e).get("key") for e in _l(sel.get("matchExpressions"))}
-            name = obj_name or ""
-            expected = {"job-name": name, "batch.kubernetes.io/job-name": name}
-            if not sel_keys & {"controller-uid", "batch.kubernetes.io/controller-uid"} and not m.selector_matches(sel, expected):
-                out.append(m.invalid(path + ("selector",), _show_map(_d(sel.get("matchLabels"))), "`selector` not auto-generated", SELECTOR,
-                                     "the Job controller generates the selector; drop spec.selector, or set manualSelector: true"))
-            sel = None
-    if isinstance(sel, dict):
-        errs = m.validate_label_selector(sel, path + ("selector",), SELECTOR)
-        out.extend(errs)
-        if not errs and tmpl and not m.selector_matches(sel, labels):
-            lp = path + ("template", "metadata", "labels")
-            out.append(Problem(lp if labels else path + ("template",), m.message(lp, f"Invalid value: {_show_map(labels)}: `selector` does not match template `labels`"),
-                               MISMATCH, at="value" if labels else "key"))
-    # Template restart policy: OnFailure or Never.
-    tspec = tmpl.get("spec")
+        out.extend(nonnegative(path + (f,), spec.get(f)))
+    indexed = _completion_mode(spec, path, out)
+    _job_selector(spec, path, out, template_only, obj_name)
+    tspec = dict_at(spec.get("template")).get("spec")
     if isinstance(tspec, dict):
-        rp = tspec.get("restartPolicy")
-        rpp = path + ("template", "spec", "restartPolicy")
-        if rp is None or rp == "":
-            # Not defaulted in a Job template (oracle: "Required value: valid values: ...").
-            where = rpp if "restartPolicy" in tspec else path + ("template", "spec")
-            out.append(Problem(where, m.message(rpp, 'Required value: valid values: "OnFailure", "Never"',
-                                                "Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template"),
-                               REQUIRED, at="value" if "restartPolicy" in tspec else "key"))
-        elif isinstance(rp, str) and rp not in ("OnFailure", "Never"):
-            # validateJobSpec reports any other value as Required too (oracle-confirmed).
-            out.append(m.required(rpp, 'valid values: "OnFailure", "Never"', REQUIRED,
-                                  hint=f"Jobs run to completion; {rp} is not allowed" + (", Always is for Deployments" if rp == "Always" else "")))
+        rp = _job_restart_policy(tspec, path, out)
         pfp = spec.get("podFailurePolicy")
         if isinstance(pfp, dict):
             _pod_failure_policy(pfp, path + ("podFailurePolicy",), out, rp, indexed, spec)
     prp = spec.get("podReplacementPolicy")
     if isinstance(prp, str) and prp not in POD_REPLACEMENT:
-        out.append(m.unsupported(path + ("podReplacementPolicy",), prp, POD_REPLACEMENT, UNSUPPORTED))
+        out.append(m.unsupported(path + ("podReplacementPolicy",), prp, POD_REPLACEMENT, UNSUPPORTED_VALUE))
     elif prp == "TerminatingOrFailed" and isinstance(spec.get("podFailurePolicy"), dict):
-        out.append(m.invalid(path + ("podReplacementPolicy",), prp, "must be 'Failed' when podFailurePolicy is used", INVALID))
+        out.append(m.invalid(path + ("podReplacementPolicy",), prp, "must be 'Failed' when podFailurePolicy is used", INVALID_VALUE))
+
+
+def _completion_mode(spec: dict, path, out: List[Problem]) -> bool:
+    """completionMode and the per-index fields it governs; True when Indexed."""
+    mode = spec.get("completionMode")
+    if isinstance(mode, str) and mode not in COMPLETION_MODES:
+        out.append(m.unsupported(path + ("completionMode",), mode, COMPLETION_MODES, UNSUPPORTED_VALUE))
+    indexed = mode == "Indexed"
+    completions, parallelism = spec.get("completions"), spec.get("parallelism")
+    if indexed:
+        # SetDefaults_Job: completions and parallelism both unset -> both 1.
+        if completions is None and parallelism is not None:
+            out.append(m.required(path + ("completions",), "when completion mode is Indexed", REQUIRED_VALUE, at="value")
+                       if "completions" in spec else
+                       Problem(path + ("completionMode",), m.message(path + ("completions",), "Required value: when completion mode is Indexed"), REQUIRED_VALUE))
+        # (the old 100000 cap on Indexed completions/parallelism is gone in v1.37: oracle-confirmed)
+    blpi = spec.get("backoffLimitPerIndex")
+    if blpi is not None and not indexed:
+        out.append(m.invalid(path + ("backoffLimitPerIndex",), blpi, "requires indexed completion mode", INVALID_VALUE))
+    mfi = spec.get("maxFailedIndexes")
+    if mfi is not None:
+        if spec.get("backoffLimitPerIndex") is None:
+            out.append(m.required(path + ("backoffLimitPerIndex",), "when maxFailedIndexes is specified", REQUIRED_VALUE,
+                                  anchor=path + ("maxFailedIndexes",)))
+        if is_int(mfi) and is_int(completions) and mfi > completions:
+            out.append(m.invalid(path + ("maxFailedIndexes",), mfi, "must be less than or equal to completions", INVALID_VALUE))
+    return indexed
+
+
+def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj_name: Optional[str]):
+    """The selector: generated unless manualSelector is true (ValidateGeneratedSelector);
+    a manual one valid and matching the template's labels."""
+    sel = spec.get("selector")
+    tmpl = dict_at(spec.get("template"))
+    labels = dict_at(dict_at(tmpl.get("metadata")).get("labels"))
+    if template_only:
+        # ValidateJobTemplateSpec: the Job's selector is generated when it is created.
+        if isinstance(sel, dict) and spec.get("manualSelector") is not True:
+            out.append(m.invalid(path + ("selector",), show_map(dict_at(sel.get("matchLabels"))), "`selector` will be auto-generated", INVALID_SELECTOR,
+                                 "drop jobTemplate.spec.selector, or set manualSelector: true"))
+            sel = None
+    else:
+        if spec.get("manualSelector") is True:
+            if sel is None:
+                out.append(Problem(path + ("manualSelector",), m.message(path + ("selector",), "Required value", "manualSelector: true needs spec.selector"), INVALID_SELECTOR))
+        elif isinstance(sel, dict):
+            sel_keys = set(dict_at(sel.get("matchLabels"))) | {dict_at(e).get("key") for e in list_at(sel.get("matchExpressions"))}
+            name = obj_name or ""
+            expected = {"job-name": name, "batch.kubernetes.io/job-name": name}
+            pred = label_selector(sel)  # ValidateGeneratedSelector: only a selector that converts
+            if not sel_keys & {"controller-uid", "batch.kubernetes.io/controller-uid"} and pred is not None and not pred(expected):
+                out.append(m.invalid(path + ("selector",), show_map(dict_at(sel.get("matchLabels"))), "`selector` not auto-generated", INVALID_SELECTOR,
+                                     "the Job controller generates the selector; drop spec.selector, or set manualSelector: true"))
+            sel = None
+    if isinstance(sel, dict):
+        errs = m.validate_label_selector(sel, path + ("selector",), INVALID_SELECTOR)
+        out.extend(errs)
+        pred = label_selector(sel)
+        if not errs and tmpl and pred is not None and not pred(labels):
+            lp = path + ("template", "metadata", "labels")
+            out.append(Problem(lp if labels else path + ("template",), m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
+                               MISMATCH, at="value" if labels else "key"))
+
+
+def _job_restart_policy(tspec: dict, path, out: List[Problem]):
+    """The template's restartPolicy: OnFailure or Never, not defaulted; returns it."""
+    rp = tspec.get("restartPolicy")
+    rpp = path + ("template", "spec", "restartPolicy")
+    if rp is None or rp == "":
+        # Not defaulted in a Job template (oracle: "Required value: valid values: ...").
+        where = rpp if "restartPolicy" in tspec else path + ("template", "spec")
+        out.append(Problem(where, m.message(rpp, 'Required value: valid values: "OnFailure", "Never"',
+                                            "Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template"),
+                           REQUIRED_VALUE, at="value" if "restartPolicy" in tspec else "key"))
+    elif isinstance(rp, str) and rp not in ("OnFailure", "Never"):
+        # validateJobSpec reports any other value as Required too (oracle-confirmed).
+        out.append(m.required(rpp, 'valid values: "OnFailure", "Never"', REQUIRED_VALUE,
+                              hint=f"Jobs run to completion; {rp} is not allowed" + (", Always is for Deployments" if rp == "Always" else "")))
+    return rp
 
 
 def _pod_failure_policy(pfp: dict, path, out, restart, indexed: bool, spec: dict):
     """validatePodFailurePolicy (the basics)."""
     if restart != "Never" and isinstance(restart, str) and restart:
         out.append(m.invalid(path[:-1] + ("template", "spec", "restartPolicy"), restart,
-                             "only \"Never\" is supported when podFailurePolicy is specified", INVALID))
-    for i, rule in enumerate(_l(pfp.get("rules"))):
+                             "only \"Never\" is supported when podFailurePolicy is specified", INVALID_VALUE))
+    for i, rule in enumerate(list_at(pfp.get("rules"))):
         if not isinstance(rule, dict):
             continue
         rp = path + ("rules", i)
         action = rule.get("action")
         if isinstance(action, str):
             if action not in POD_FAILURE_ACTIONS:
-                out.append(m.unsupported(rp + ("action",), action, POD_FAILURE_ACTIONS, UNSUPPORTED))
+                out.append(m.unsupported(rp + ("action",), action, POD_FAILURE_ACTIONS, UNSUPPORTED_VALUE))
             elif action == "FailIndex" and spec.get("backoffLimitPerIndex") is None:
-                out.append(m.forbidden(rp + ("action",), "requires the backoffLimitPerIndex to be set", FORBIDDEN))
+                out.append(m.forbidden(rp + ("action",), "requires the backoffLimitPerIndex to be set", FORBIDDEN_FIELD))
         ec, conds = rule.get("onExitCodes"), rule.get("onPodConditions")
         if ec is not None and conds is not None:
-            out.append(m.invalid(rp, "", "specifying both OnExitCodes and OnPodConditions is not supported", INVALID, at="key"))
+            out.append(m.invalid(rp, "", "specifying both OnExitCodes and OnPodConditions is not supported", INVALID_VALUE, at="key"))
         elif ec is None and conds is None:
-            out.append(m.invalid(rp, "", "specifying one of OnExitCodes and OnPodConditions is required", INVALID, at="key"))
+            out.append(m.invalid(rp, "", "specifying one of OnExitCodes and OnPodConditions is required", INVALID_VALUE, at="key"))
         if isinstance(ec, dict):
             op = ec.get("operator")
             if isinstance(op, str) and op not in EXIT_CODE_OPERATORS:
-                out.append(m.unsupported(rp + ("onExitCodes", "operator"), op, EXIT_CODE_OPERATORS, UNSUPPORTED))
-            vals = _l(ec.get("values"))
+                out.append(m.unsupported(rp + ("onExitCodes", "operator"), op, EXIT_CODE_OPERATORS, UNSUPPORTED_VALUE))
+            vals = list_at(ec.get("values"))
             if not vals:
-                out.append(m.invalid(rp + ("onExitCodes", "values"), "", "at least one value is required", INVALID))
+                out.append(m.invalid(rp + ("onExitCodes", "values"), "", "at least one value is required", INVALID_VALUE))
             prev = None
             for j, val in enumerate(vals):
-                if not _is_int(val):
+                if not is_int(val):
                     continue
                 if op == "In" and val == 0:
-                    out.append(m.invalid(rp + ("onExitCodes", "values", j), val, "must not be 0 for the In operator", INVALID))
+                    out.append(m.invalid(rp + ("onExitCodes", "values", j), val, "must not be 0 for the In operator", INVALID_VALUE))
                 if prev is not None and val == prev:
                     out.append(m.duplicate(rp + ("onExitCodes", "values", j), val, "duplicate-value"))
                 elif prev is not None and val < prev:
-                    out.append(m.invalid(rp + ("onExitCodes", "values", j), val, "must be ordered", INVALID))
+                    out.append(m.invalid(rp + ("onExitCodes", "values", j), val, "must be ordered", INVALID_VALUE))
                 prev = val
 
 
@@ -348,12 +366,12 @@ def cronjob(obj, ctx):
     validate_time_zone(spec.get("timeZone"), ("spec", "timeZone"), out)
     cp = spec.get("concurrencyPolicy")
     if isinstance(cp, str) and cp and cp not in CONCURRENCY:
-        out.append(m.unsupported(("spec", "concurrencyPolicy"), cp, CONCURRENCY, UNSUPPORTED))
+        out.append(m.unsupported(("spec", "concurrencyPolicy"), cp, CONCURRENCY, UNSUPPORTED_VALUE))
     for f in ("startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
-        _nonneg(spec.get(f), ("spec", f), out)
+        out.extend(nonnegative(("spec", f), spec.get(f)))
     jt = spec.get("jobTemplate")
     if isinstance(jt, dict):
-        jmeta = _d(jt.get("metadata"))
+        jmeta = dict_at(jt.get("metadata"))
         out.extend(m.validate_labels(jmeta.get("labels"), ("spec", "jobTemplate", "metadata", "labels")))
         out.extend(m.validate_annotations(jmeta.get("annotations"), ("spec", "jobTemplate", "metadata", "annotations")))
         jspec = jt.get("spec")

@@ -8,8 +8,7 @@ changes a verdict applied first (Service protocol TCP, targetPort = port,
 type ClusterIP, sessionAffinity None; Secret ``stringData`` merged into
 ``data``).  Metadata (names, labels, annotations) is :mod:`.meta`'s job.
 
-The small helpers at the top are shared by the other non-pod modules
-(networking, storage, rbac, policy, autoscaling, scheduling, crd_spec).
+The helpers shared by every validator module are in :mod:`.common`.
 """
 from __future__ import annotations
 
@@ -19,205 +18,26 @@ import ipaddress
 import json
 import os
 import posixpath
-from fractions import Fraction
 from functools import lru_cache
 from itertools import accumulate
-from typing import Iterable, List, Optional
+from typing import List, Optional
 
-from ..findings import Problem, format_path
-from ..quantity import QuantityError, parse_quantity
+from ..findings import Problem
 from . import validation as v
-from .meta import (_show, duplicate, forbidden, invalid, required, unsupported,
-                   validate_label_name, validate_label_selector, validate_labels)
+from .common import (DUPLICATE_VALUE, FORBIDDEN_FIELD, INVALID_LABEL, INVALID_SELECTOR, INVALID_VALUE, IP_MSG,
+                     REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE, P, _keyed, cidr_errors, cidr_strict_errors, dict_at,
+                     dns_label, dns_subdomain, fmt_quantity, host_errors, invalid_msgs, ip_strict_errors, is_int,
+                     is_str, list_at, parse_ip, path_no_backsteps, port_num_errors, port_num_or_name, qualified_name,
+                     quantity)
+from .meta import (_show, duplicate, forbidden, invalid, required, unsupported, validate_label_name,
+                   validate_label_selector, validate_labels)
 from .registry import ANY, validates
 
-# Generic rule ids (catalogue: rules/apiserver.yaml).
-INVALID_VALUE = "invalid-value"
-REQUIRED_VALUE = "required-value"
-UNSUPPORTED_VALUE = "unsupported-value"
-DUPLICATE_VALUE = "duplicate-value"
-FORBIDDEN_FIELD = "forbidden-field"
-TOO_LONG = "too-long"
-INVALID_NAME = "invalid-name"
-INVALID_LABEL = "invalid-label"
-INVALID_SELECTOR = "invalid-selector"
 # Specific ids (catalogue: rules/apiserver-objects.yaml).
 NODE_PORT_RANGE = "service-node-port-range"
 SECRET_TYPE_KEYS = "secret-type-keys"
 
 MAX_SECRET_SIZE = 1024 * 1024  # core.MaxSecretSize (also ConfigMaps)
-
-
-# --- shared helpers -------------------------------------------------------------
-
-def P(path, text: str, rule: str, at: str = "value", where: Optional[str] = None, severity: Optional[str] = None) -> Problem:
-    """A Problem whose message starts with the server's field path."""
-    where = format_path(path) if where is None else where
-    return Problem(path, f"{where}: {text}" if where else text, rule, severity, at)
-
-
-def _keyed(path) -> str:
-    """The server's form for a map entry: ``data[app.conf]``, ``spec.hard[cpu]``."""
-    return f"{format_path(path[:-1])}[{path[-1]}]"
-
-
-def is_int(x) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
-def is_str(x) -> bool:
-    return isinstance(x, str)
-
-
-def dict_at(d, *keys) -> dict:
-    """d[k1][k2]... if every step is a mapping, else {}."""
-    for k in keys:
-        if not isinstance(d, dict):
-            return {}
-        d = d.get(k)
-    return d if isinstance(d, dict) else {}
-
-
-def list_at(d, *keys) -> list:
-    for k in keys[:-1]:
-        if not isinstance(d, dict):
-            return []
-        d = d.get(k)
-    if not isinstance(d, dict):
-        return []
-    x = d.get(keys[-1])
-    return x if isinstance(x, list) else []
-
-
-def quantity(x) -> Optional[Fraction]:
-    """The quantity's value, or None when it does not parse (the schema
-    layer reports unparsable quantities)."""
-    if x is None or isinstance(x, bool):
-        return None
-    try:
-        return parse_quantity(x)
-    except (QuantityError, ValueError, TypeError, OverflowError):
-        return None
-
-
-def fmt_quantity(x) -> str:
-    return x if isinstance(x, str) else _show(x)
-
-
-def invalid_msgs(path, value, msgs: Iterable[str], rule: str = INVALID_VALUE, hint: str = "", first_only: bool = False) -> List[Problem]:
-    out = [invalid(path, value, m, rule, hint) for m in msgs]
-    return out[:1] if first_only else out
-
-
-def port_num_errors(path, port, rule: str = INVALID_VALUE) -> List[Problem]:
-    """IsValidPortNum on an int field."""
-    if is_int(port):
-        return invalid_msgs(path, port, v.is_valid_port_num(port), rule)
-    return []
-
-
-def port_num_or_name(path, port, rule: str = INVALID_VALUE, hint: str = "") -> List[Problem]:
-    """ValidatePortNumOrName: an int 1-65535 or an IANA_SVC_NAME."""
-    if is_int(port):
-        return invalid_msgs(path, port, v.is_valid_port_num(port), rule)
-    if is_str(port):
-        return invalid_msgs(path, port, v.is_valid_port_name(port), rule, hint)
-    return []
-
-
-def qualified_name(path, value, rule: str = INVALID_VALUE) -> List[Problem]:
-    """ValidateQualifiedName."""
-    if not is_str(value):
-        return []
-    return invalid_msgs(path, value, v.is_qualified_name(value), rule)
-
-
-def dns_subdomain(path, value, rule: str = INVALID_VALUE) -> List[Problem]:
-    if not is_str(value):
-        return []
-    return invalid_msgs(path, value, v.is_dns1123_subdomain(value), rule)
-
-
-def dns_label(path, value, rule: str = INVALID_VALUE) -> List[Problem]:
-    if not is_str(value):
-        return []
-    return invalid_msgs(path, value, v.is_dns1123_label(value), rule)
-
-
-def path_no_backsteps(path, value) -> List[Problem]:
-    """validatePathNoBacksteps: no '..' element."""
-    if is_str(value) and ".." in value.replace("\\", "/").split("/"):
-        return [invalid(path, value, "must not contain '..'", INVALID_VALUE)]
-    return []
-
-
-def parse_cidr(value: str):
-    """netutils.ParseCIDRSloppy (leading zeros in IPv4 accepted)."""
-    try:
-        return ipaddress.ip_network(value, strict=False)
-    except ValueError:
-        pass
-    if "/" in value:
-        ip, _, bits = value.partition("/")
-        parts = ip.split(".")
-        if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 for p in parts) and bits.isdigit():
-            try:
-                return ipaddress.ip_network(".".join(str(int(p)) for p in parts) + "/" + bits, strict=False)
-            except ValueError:
-                return None
-    return None
-
-
-def parse_ip(value: str):
-    try:
-        return ipaddress.ip_address(value)
-    except ValueError:
-        parts = value.split(".")
-        if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts):
-            return ipaddress.ip_address(".".join(str(int(p)) for p in parts))
-    return None
-
-
-IP_MSG = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
-CIDR_MSG = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
-
-
-def ip_strict_errors(value: str) -> List[str]:
-    """IsValidIP with StrictIPCIDRValidation (GA): no leading zeros, no
-    IPv4-mapped IPv6 (apimachinery/pkg/util/validation/ip.go)."""
-    if parse_ip(value) is None:
-        return [IP_MSG]
-    try:
-        addr = ipaddress.ip_address(value)
-    except ValueError:
-        return ["must not have leading 0s"]
-    if addr.version == 6 and addr.ipv4_mapped is not None:
-        return ["must not be an IPv4-mapped IPv6 address"]
-    return []
-
-
-def cidr_strict_errors(value: str) -> List[str]:
-    """IsValidCIDR with StrictIPCIDRValidation: no leading zeros, no bits
-    set beyond the prefix length."""
-    net = parse_cidr(value)
-    if net is None:
-        return [CIDR_MSG]
-    ip, _, bits = value.partition("/")
-    if (bits.startswith("0") and bits != "0") or ip_strict_errors(ip) == ["must not have leading 0s"]:
-        return ["must not have leading 0s in IP or prefix length"]
-    try:
-        ipaddress.ip_network(value, strict=True)
-    except ValueError:
-        return ["must not have bits set beyond the prefix length"]
-    if net.version == 6 and ipaddress.ip_address(ip).ipv4_mapped is not None:
-        return ["must not have an IPv4-mapped IPv6 address"]
-    return []
-
-
-def cidr_errors(path, value) -> List[Problem]:
-    if not is_str(value):
-        return []
-    return invalid_msgs(path, value, cidr_strict_errors(value), INVALID_VALUE, first_only=True)
 
 
 # --- Service ------------------------------------------------------------------------
@@ -246,63 +66,94 @@ def service(obj, ctx):
     spec = obj.data.get("spec")
     if not isinstance(spec, dict):
         spec = {}
-    sp = ("spec",)
-    out: List[Problem] = []
     typ = spec.get("type")
     typ = typ if is_str(typ) and typ else "ClusterIP"  # SetDefaults_Service
+    ips = _ServiceIPs(spec)
+    anns = dict_at(obj.data, "metadata", "annotations")
+    out: List[Problem] = []
+    out.extend(_service_type(spec, typ, ips))
+    if typ == "ExternalName":
+        out.extend(_external_name(spec, ips))
+    out.extend(_service_ports(list_at(spec, "ports"), typ))
+    sel = spec.get("selector")
+    if isinstance(sel, dict):
+        out.extend(validate_labels(sel, ("spec", "selector"), INVALID_LABEL))
+    out.extend(_session_affinity(spec))
+    if typ != "ExternalName":
+        out.extend(_cluster_ips(spec, ips.cip, ips.cips, ips.headless))
+    for i, ip in enumerate(list_at(spec, "externalIPs")):
+        if is_str(ip):
+            out.extend(_non_special_ip(("spec", "externalIPs", i), ip))
+    out.extend(_source_ranges(spec, typ, anns))
+    out.extend(_topology_annotations(anns))
+    out.extend(_load_balancer_fields(spec, typ))
+    out.extend(_traffic_policies(spec, typ))
+    return out
+
+
+class _ServiceIPs:
+    """clusterIP and clusterIPs as PrepareForCreate/NormalizeClusterIPs see
+    them (clusterIP <-> clusterIPs[0])."""
+
+    def __init__(self, spec: dict):
+        cip = spec.get("clusterIP")
+        cips = spec.get("clusterIPs")
+        self.cips = [c for c in cips if is_str(c)] if isinstance(cips, list) else []
+        self.cip = cip if is_str(cip) else ""
+        self.ips = self.cips or ([self.cip] if self.cip else [])
+        self.path = ("spec",) + (("clusterIP",) if self.cip else ("clusterIPs", 0))
+        self.headless = len(self.ips) == 1 and self.ips[0] == "None"
+
+
+def _service_type(spec: dict, typ: str, ips: _ServiceIPs) -> List[Problem]:
+    """The type, the ports it needs, and headless services of a type that needs a cluster IP."""
+    sp = ("spec",)
+    out: List[Problem] = []
     if typ not in SERVICE_TYPES:
         out.append(unsupported(sp + ("type",), typ, SERVICE_TYPES, UNSUPPORTED_VALUE))
-    # PrepareForCreate/NormalizeClusterIPs: clusterIP <-> clusterIPs[0].
-    cip = spec.get("clusterIP")
-    cips = spec.get("clusterIPs")
-    cips = [c for c in cips if is_str(c)] if isinstance(cips, list) else []
-    cip = cip if is_str(cip) else ""
-    ips = cips or ([cip] if cip else [])
-    cip_path = sp + (("clusterIP",) if cip else ("clusterIPs", 0))
-    headless = len(ips) == 1 and ips[0] == "None"
-    ports = spec.get("ports")
-    ports = ports if isinstance(ports, list) else []
-    if not ports and not headless and typ != "ExternalName":
+    if not list_at(spec, "ports") and not ips.headless and typ != "ExternalName":
         out.append(required(sp + ("ports",), "a Service needs at least one port (only headless clusterIP: None and "
                                               "ExternalName services may have none)", REQUIRED_VALUE))
-    if typ in ("LoadBalancer", "NodePort") and headless:
-        out.append(invalid(cip_path, "None", f"may not be set to 'None' for {typ} services", INVALID_VALUE,
+    if typ in ("LoadBalancer", "NodePort") and ips.headless:
+        out.append(invalid(ips.path, "None", f"may not be set to 'None' for {typ} services", INVALID_VALUE,
                            "headless services have no cluster IP to route node ports to; remove clusterIP: None or use type ClusterIP"))
-    if typ == "ExternalName":
-        if ips:
-            out.append(forbidden(cip_path, "may not be set for ExternalName services (an ExternalName service is a DNS CNAME, it has no cluster IP)", FORBIDDEN_FIELD))
-        if spec.get("ipFamilies"):
-            out.append(forbidden(sp + ("ipFamilies",), "may not be set for ExternalName services", FORBIDDEN_FIELD))
-        if spec.get("ipFamilyPolicy") is not None:
-            out.append(forbidden(sp + ("ipFamilyPolicy",), "may not be set for ExternalName services", FORBIDDEN_FIELD))
-        name = spec.get("externalName")
-        cname = name[:-1] if is_str(name) and name.endswith(".") else name
-        if not cname:
-            text = "Required value: an ExternalName service needs spec.externalName (the DNS name it aliases)"
-            out.append(P(sp + ("externalName",), text, REQUIRED_VALUE) if "externalName" in spec
-                       else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName"))
-        elif is_str(cname):
-            from .networking import _host_errors  # unfilled template placeholders are warnings there too
+    return out
 
-            out.extend(_host_errors(sp + ("externalName",), name, v.is_dns1123_subdomain(cname),
-                                    "externalName must be a DNS name such as db.example.com (not a URL or an IP address)"))
-    # Ports.
+
+def _external_name(spec: dict, ips: _ServiceIPs) -> List[Problem]:
+    """An ExternalName service: a DNS name, no cluster IP, no IP families."""
+    sp = ("spec",)
+    out: List[Problem] = []
+    if ips.ips:
+        out.append(forbidden(ips.path, "may not be set for ExternalName services (an ExternalName service is a DNS CNAME, it has no cluster IP)", FORBIDDEN_FIELD))
+    if spec.get("ipFamilies"):
+        out.append(forbidden(sp + ("ipFamilies",), "may not be set for ExternalName services", FORBIDDEN_FIELD))
+    if spec.get("ipFamilyPolicy") is not None:
+        out.append(forbidden(sp + ("ipFamilyPolicy",), "may not be set for ExternalName services", FORBIDDEN_FIELD))
+    name = spec.get("externalName")
+    cname = name[:-1] if is_str(name) and name.endswith(".") else name
+    if not cname:
+        text = "Required value: an ExternalName service needs spec.externalName (the DNS name it aliases)"
+        out.append(P(sp + ("externalName",), text, REQUIRED_VALUE) if "externalName" in spec
+                   else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName"))
+    elif is_str(cname):
+        out.extend(host_errors(sp + ("externalName",), name, v.is_dns1123_subdomain(cname),
+                               "externalName must be a DNS name such as db.example.com (not a URL or an IP address)"))
+    return out
+
+
+def _service_ports(ports: list, typ: str) -> List[Problem]:
+    """validateServicePort for each port, plus the uniqueness of names,
+    port/protocol pairs and nodePorts across them."""
+    out: List[Problem] = []
     names = set()
     seen_ports = set()
     seen_node_ports = set()
     for i, p in enumerate(ports):
         if not isinstance(p, dict):
             continue
-        pp = sp + ("ports", i)
-        name = p.get("name")
-        if len(ports) > 1 and not name:
-            out.append(required(pp + ("name",), "every port needs a name when a Service has more than one port", REQUIRED_VALUE,
-                                at="key" if "name" in p else "value"))
-        elif is_str(name) and name:
-            out.extend(invalid_msgs(pp + ("name",), name, v.is_dns1123_label(name), INVALID_VALUE))
-            if name in names:
-                out.append(duplicate(pp + ("name",), name, DUPLICATE_VALUE))
-            names.add(name)
+        pp = ("spec", "ports", i)
+        out.extend(_service_port_name(p, pp, len(ports), names))
         port = p.get("port")
         if is_int(port):
             out.extend(port_num_errors(pp + ("port",), port))
@@ -322,21 +173,7 @@ def service(obj, ctx):
             out.extend(qualified_name(pp + ("appProtocol",), ap))
         np = p.get("nodePort")
         if is_int(np) and np != 0:
-            if typ == "ClusterIP":
-                out.append(forbidden(pp + ("nodePort",), "may not be used when `type` is 'ClusterIP' (use type NodePort or LoadBalancer, or drop nodePort)", FORBIDDEN_FIELD))
-            elif typ in ("NodePort", "LoadBalancer") and not NODE_PORT_MIN <= np <= NODE_PORT_MAX:
-                # A warning: the allocator rejects it on a real create, but
-                # server-side dry-run skips the range check (oracle-confirmed)
-                # and clusters may configure another --service-node-port-range.
-                out.append(invalid(pp + ("nodePort",), np,
-                                   f"provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}",
-                                   NODE_PORT_RANGE, "the API server's default --service-node-port-range; a real create fails although "
-                                   "--dry-run=server passes; omit nodePort to get one allocated")._replace(severity="warning"))
-            key = (proto, np)
-            if typed and key in seen_node_ports:
-                out.append(duplicate(pp + ("nodePort",), np, DUPLICATE_VALUE))
-            if typed:
-                seen_node_ports.add(key)
+            out.extend(_node_port(np, pp, typ, proto if typed else None, seen_node_ports))
         if is_int(port) and typed:
             key = (proto, port)
             if key in seen_ports:
@@ -344,10 +181,50 @@ def service(obj, ctx):
                                    f"(port {port}/{proto} is already used by another entry of spec.ports; each port/protocol pair must be unique)",
                                    DUPLICATE_VALUE))
             seen_ports.add(key)
-    sel = spec.get("selector")
-    if isinstance(sel, dict):
-        out.extend(validate_labels(sel, sp + ("selector",), INVALID_LABEL))
-    # Session affinity.
+    return out
+
+
+def _service_port_name(p: dict, pp, count: int, names: set) -> List[Problem]:
+    """Every port named when there are several; names DNS labels, unique."""
+    name = p.get("name")
+    if count > 1 and not name:
+        return [required(pp + ("name",), "every port needs a name when a Service has more than one port", REQUIRED_VALUE,
+                         at="key" if "name" in p else "value")]
+    out: List[Problem] = []
+    if is_str(name) and name:
+        out.extend(invalid_msgs(pp + ("name",), name, v.is_dns1123_label(name), INVALID_VALUE))
+        if name in names:
+            out.append(duplicate(pp + ("name",), name, DUPLICATE_VALUE))
+        names.add(name)
+    return out
+
+
+def _node_port(np: int, pp, typ: str, proto, seen: set) -> List[Problem]:
+    """A nodePort: not on ClusterIP services, in the allocator's range, unique
+    per protocol (``proto`` None: a protocol of the wrong type, not compared)."""
+    out: List[Problem] = []
+    if typ == "ClusterIP":
+        out.append(forbidden(pp + ("nodePort",), "may not be used when `type` is 'ClusterIP' (use type NodePort or LoadBalancer, or drop nodePort)", FORBIDDEN_FIELD))
+    elif typ in ("NodePort", "LoadBalancer") and not NODE_PORT_MIN <= np <= NODE_PORT_MAX:
+        # A warning: the allocator rejects it on a real create, but
+        # server-side dry-run skips the range check (oracle-confirmed)
+        # and clusters may configure another --service-node-port-range.
+        out.append(invalid(pp + ("nodePort",), np,
+                           f"provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}",
+                           NODE_PORT_RANGE, "the API server's default --service-node-port-range; a real create fails although "
+                           "--dry-run=server passes; omit nodePort to get one allocated")._replace(severity="warning"))
+    if proto is not None:
+        key = (proto, np)
+        if key in seen:
+            out.append(duplicate(pp + ("nodePort",), np, DUPLICATE_VALUE))
+        seen.add(key)
+    return out
+
+
+def _session_affinity(spec: dict) -> List[Problem]:
+    """sessionAffinity (defaulted to None) and the ClientIP timeout."""
+    sp = ("spec",)
+    out: List[Problem] = []
     sa = spec.get("sessionAffinity")
     sa = sa if is_str(sa) and sa else "None"
     if sa not in SESSION_AFFINITY:
@@ -359,22 +236,22 @@ def service(obj, ctx):
                                f"must be greater than 0 and less than {MAX_CLIENT_IP_AFFINITY_SECONDS}", INVALID_VALUE))
     # sessionAffinity None with a sessionAffinityConfig: the Go check exists but
     # the config is dropped first (oracle-confirmed: accepted).
-    if typ != "ExternalName":
-        out.extend(_cluster_ips(spec, cip, cips, headless))
-    for i, ip in enumerate(list_at(spec, "externalIPs")):
-        if is_str(ip):
-            out.extend(_non_special_ip(sp + ("externalIPs", i), ip))
-    # Source ranges, LB-only fields.
+    return out
+
+
+def _source_ranges(spec: dict, typ: str, anns: dict) -> List[Problem]:
+    """loadBalancerSourceRanges, or else the annotation of the same name: LoadBalancer only, CIDRs."""
+    out: List[Problem] = []
     ranges = spec.get("loadBalancerSourceRanges")
     if isinstance(ranges, list) and ranges:
         if typ != "LoadBalancer":
-            out.append(forbidden(sp + ("loadBalancerSourceRanges",), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
+            out.append(forbidden(("spec", "loadBalancerSourceRanges"), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
         for i, r in enumerate(ranges):
             if is_str(r):
-                out.extend(cidr_errors(sp + ("loadBalancerSourceRanges", i), r.strip()))
-    elif is_str(dict_at(obj.data, "metadata", "annotations").get(LB_SOURCE_RANGES_ANNOTATION)):
+                out.extend(cidr_errors(("spec", "loadBalancerSourceRanges", i), r.strip()))
+    elif is_str(anns.get(LB_SOURCE_RANGES_ANNOTATION)):
         ap = ("metadata", "annotations", LB_SOURCE_RANGES_ANNOTATION)
-        val = dict_at(obj.data, "metadata", "annotations")[LB_SOURCE_RANGES_ANNOTATION]
+        val = anns[LB_SOURCE_RANGES_ANNOTATION]
         if typ != "LoadBalancer":
             out.append(forbidden(ap, "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD))
         if val.strip():
@@ -383,12 +260,23 @@ def service(obj, ctx):
                 msgs = cidr_strict_errors(r)
                 if msgs:
                     out.append(invalid(ap, r, msgs[0], INVALID_VALUE))
-    anns = dict_at(obj.data, "metadata", "annotations")
+    return out
+
+
+def _topology_annotations(anns: dict) -> List[Problem]:
+    """The topology-mode annotation and its deprecated predecessor must agree."""
     mode, hints = anns.get(TOPOLOGY_MODE_ANNOTATION), anns.get(TOPOLOGY_HINTS_ANNOTATION)
     if is_str(mode) and is_str(hints) and mode != hints:
-        out.append(invalid(("metadata", "annotations", TOPOLOGY_MODE_ANNOTATION), mode,
-                           f"must match annotations[{TOPOLOGY_HINTS_ANNOTATION}] when both are specified", INVALID_VALUE,
-                           f"drop the deprecated {TOPOLOGY_HINTS_ANNOTATION} annotation"))
+        return [invalid(("metadata", "annotations", TOPOLOGY_MODE_ANNOTATION), mode,
+                        f"must match annotations[{TOPOLOGY_HINTS_ANNOTATION}] when both are specified", INVALID_VALUE,
+                        f"drop the deprecated {TOPOLOGY_HINTS_ANNOTATION} annotation")]
+    return []
+
+
+def _load_balancer_fields(spec: dict, typ: str) -> List[Problem]:
+    """allocateLoadBalancerNodePorts and loadBalancerClass: LoadBalancer only."""
+    sp = ("spec",)
+    out: List[Problem] = []
     if spec.get("allocateLoadBalancerNodePorts") is not None and typ != "LoadBalancer":
         out.append(forbidden(sp + ("allocateLoadBalancerNodePorts",), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
     lbc = spec.get("loadBalancerClass")
@@ -397,7 +285,13 @@ def service(obj, ctx):
             out.extend(qualified_name(sp + ("loadBalancerClass",), lbc))
         else:
             out.append(forbidden(sp + ("loadBalancerClass",), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
-    # Traffic policies.
+    return out
+
+
+def _traffic_policies(spec: dict, typ: str) -> List[Problem]:
+    """externalTrafficPolicy, healthCheckNodePort, internalTrafficPolicy, trafficDistribution."""
+    sp = ("spec",)
+    out: List[Problem] = []
     etp = spec.get("externalTrafficPolicy")
     accessible = typ in ("LoadBalancer", "NodePort") or (typ == "ClusterIP" and bool(list_at(spec, "externalIPs")))
     if is_str(etp) and etp:
@@ -568,27 +462,37 @@ def secret(obj, ctx):
     """ValidateSecret after the v1 conversion merges stringData into data:
     keys IsConfigMapKey, total size at most 1 MiB, type-specific keys."""
     out: List[Problem] = []
-    data = obj.data.get("data")
-    data = data if isinstance(data, dict) else {}
-    sdata = obj.data.get("stringData")
-    sdata = sdata if isinstance(sdata, dict) else {}
-    merged = {}  # key -> (bytes or None, path)
-    for k, val in data.items():
-        if is_str(k):
-            merged[k] = (_b64decode(val) if val is not None else b"", ("data", k), val)
-    for k, val in sdata.items():
-        if is_str(k):
-            merged[k] = (val.encode("utf-8", "surrogatepass") if is_str(val) else b"", ("stringData", k), val)
+    data = dict_at(obj.data, "data")
+    merged = _secret_data(data, dict_at(obj.data, "stringData"))
     total = 0
     for k, (raw, path, orig) in merged.items():
         out.extend(_config_key(path, k))
         total += len(raw) if raw is not None else _b64len(orig)
     if total > MAX_SECRET_SIZE:
         out.append(P(("data",) if data else ("stringData",),
-                           f"Too long: must have at most {MAX_SECRET_SIZE} bytes (the secret holds {total} bytes)", TOO_LONG, at="key"))
+                     f"Too long: must have at most {MAX_SECRET_SIZE} bytes (the secret holds {total} bytes)", TOO_LONG, at="key"))
     typ = obj.data.get("type")
-    if not is_str(typ) or not typ:
-        return out
+    if is_str(typ) and typ:
+        out.extend(_secret_type_keys(typ, merged, dict_at(obj.data, "metadata", "annotations")))
+    return out
+
+
+def _secret_data(data: dict, sdata: dict) -> dict:
+    """data and stringData merged as the v1 conversion does:
+    key -> (decoded bytes or None when not base64, path, value as written)."""
+    merged = {}
+    for k, val in data.items():
+        if is_str(k):
+            merged[k] = (_b64decode(val) if val is not None else b"", ("data", k), val)
+    for k, val in sdata.items():
+        if is_str(k):
+            merged[k] = (val.encode("utf-8", "surrogatepass") if is_str(val) else b"", ("stringData", k), val)
+    return merged
+
+
+def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem]:
+    """The keys (or annotation) a Secret of a built-in type must have."""
+    out: List[Problem] = []
     tp = ("type",)
 
     def missing(key, why):
@@ -596,22 +500,20 @@ def secret(obj, ctx):
                  SECRET_TYPE_KEYS, where="")
 
     if typ == "kubernetes.io/service-account-token":
-        ann = dict_at(obj.data, "metadata", "annotations").get(SA_NAME_ANNOTATION)
-        if not ann:
+        if not annotations.get(SA_NAME_ANNOTATION):
             out.append(P(tp, f"metadata.annotations[{SA_NAME_ANNOTATION}]: Required value: a service-account-token Secret "
-                                   f"must name its ServiceAccount in the annotation {SA_NAME_ANNOTATION}", SECRET_TYPE_KEYS, where=""))
+                             f"must name its ServiceAccount in the annotation {SA_NAME_ANNOTATION}", SECRET_TYPE_KEYS, where=""))
     elif typ in ("kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson"):
         key = ".dockercfg" if typ == "kubernetes.io/dockercfg" else ".dockerconfigjson"
         if key not in merged:
             out.append(missing(key, "the registry credentials file"))
         else:
             raw, path, _ = merged[key]
-            if raw is not None:
-                err = _json_object_error(raw)
-                if err:
-                    out.append(P(path, f"Invalid value: \"<secret contents redacted>\": {err} "
-                                             f"({key} must hold a JSON object, e.g. the output of `kubectl create secret docker-registry`)",
-                                       SECRET_TYPE_KEYS))
+            err = _json_object_error(raw) if raw is not None else None
+            if err:
+                out.append(P(path, f"Invalid value: \"<secret contents redacted>\": {err} "
+                                   f"({key} must hold a JSON object, e.g. the output of `kubectl create secret docker-registry`)",
+                             SECRET_TYPE_KEYS))
     elif typ == "kubernetes.io/basic-auth":
         if "username" not in merged and "password" not in merged:
             out.append(missing("username", "basic-auth needs a username or a password key"))
@@ -621,7 +523,7 @@ def secret(obj, ctx):
             out.append(missing("ssh-privatekey", "the private key"))
         elif raw is not None and len(raw) == 0:
             out.append(P(merged["ssh-privatekey"][1], "Required value: ssh-privatekey must not be empty in a kubernetes.io/ssh-auth Secret",
-                               SECRET_TYPE_KEYS))
+                         SECRET_TYPE_KEYS))
     elif typ == "kubernetes.io/tls":
         for key in ("tls.crt", "tls.key"):
             if key not in merged:
@@ -1009,59 +911,80 @@ def limit_range(obj, ctx):
         ip = ("spec", "limits", i)
         typ = lim.get("type")
         if is_str(typ):
-            msgs = v.is_qualified_name(typ)
-            if msgs:
-                out.extend(invalid_msgs(ip + ("type",), typ, msgs[:1]))
-            elif "/" not in typ and typ not in LIMIT_TYPES:
-                out.append(invalid(ip + ("type",), typ, "must be a standard limit type or fully qualified", INVALID_VALUE,
-                                   "standard types: " + ", ".join(LIMIT_TYPES)))
-            if typ in types_seen:
-                out.append(duplicate(ip + ("type",), typ, DUPLICATE_VALUE))
-            types_seen.add(typ)
-        name_fn = _container_resource_name if typ in ("Pod", "Container") else _resource_name
-        values = {}
-        for part in ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"):
-            m = lim.get(part)
-            if not isinstance(m, dict):
-                continue
-            if typ == "Pod" and part in ("default", "defaultRequest"):
-                if m:
-                    out.append(forbidden(ip + (part,), "may not be specified when `type` is 'Pod'", FORBIDDEN_FIELD, at="key"))
-                continue
-            for k, raw in m.items():
-                if not is_str(k):
-                    continue
-                out.extend(name_fn(ip + (part, k), k))
-                q = quantity(raw)
-                if q is not None:
-                    values.setdefault(k, {})[part] = (q, raw)
+            out.extend(_limit_type(ip, typ, types_seen))
+        values = _limit_values(lim, ip, typ, out)
         if typ == "PersistentVolumeClaim":
             if "storage" not in dict_at(lim, "min") and "storage" not in dict_at(lim, "max"):
                 out.append(required(ip, "either minimum or maximum storage value is required, but neither was provided", REQUIRED_VALUE, at="key"))
         for k, vals in values.items():
-            mn, mx, df, dr, ratio = (vals.get(x) for x in ("min", "max", "default", "defaultRequest", "maxLimitRequestRatio"))
+            out.extend(_limit_order(ip, k, vals))
+    return out
 
-            def bad(part, shown, msg):
-                out.append(invalid(ip + (part, k), fmt_quantity(shown[1]), msg, INVALID_VALUE))
 
-            if mn and mx and mn[0] > mx[0]:
-                bad("min", mn, f"min value {fmt_quantity(mn[1])} is greater than max value {fmt_quantity(mx[1])}")
-            if dr and mn and mn[0] > dr[0]:
-                bad("defaultRequest", dr, f"min value {fmt_quantity(mn[1])} is greater than default request value {fmt_quantity(dr[1])}")
-            if dr and mx and dr[0] > mx[0]:
-                bad("defaultRequest", dr, f"default request value {fmt_quantity(dr[1])} is greater than max value {fmt_quantity(mx[1])}")
-            if dr and df and dr[0] > df[0]:
-                bad("defaultRequest", dr, f"default request value {fmt_quantity(dr[1])} is greater than default limit value {fmt_quantity(df[1])}")
-            if df and mn and mn[0] > df[0]:
-                bad("default", mn, f"min value {fmt_quantity(mn[1])} is greater than default value {fmt_quantity(df[1])}")
-            if df and mx and df[0] > mx[0]:
-                bad("default", mx, f"default value {fmt_quantity(df[1])} is greater than max value {fmt_quantity(mx[1])}")
-            if ratio and ratio[0] < 1:
-                bad("maxLimitRequestRatio", ratio, f"ratio {fmt_quantity(ratio[1])} is less than 1")
-            if ratio and mn and mx and mn[0] > 0 and ratio[0] > mx[0] / mn[0]:
-                bad("maxLimitRequestRatio", ratio, f"ratio {fmt_quantity(ratio[1])} is greater than max/min = {float(mx[0] / mn[0]):f}")
-            if not _overcommit_allowed(k) and df and dr and df[0] != dr[0]:
-                bad("defaultRequest", dr, f"default value {fmt_quantity(df[1])} must equal to defaultRequest value {fmt_quantity(dr[1])} in {k}")
+def _limit_type(ip, typ: str, types_seen: set) -> List[Problem]:
+    """A limit's type: a standard type or a qualified name, each once."""
+    out: List[Problem] = []
+    msgs = v.is_qualified_name(typ)
+    if msgs:
+        out.extend(invalid_msgs(ip + ("type",), typ, msgs[:1]))
+    elif "/" not in typ and typ not in LIMIT_TYPES:
+        out.append(invalid(ip + ("type",), typ, "must be a standard limit type or fully qualified", INVALID_VALUE,
+                           "standard types: " + ", ".join(LIMIT_TYPES)))
+    if typ in types_seen:
+        out.append(duplicate(ip + ("type",), typ, DUPLICATE_VALUE))
+    types_seen.add(typ)
+    return out
+
+
+def _limit_values(lim: dict, ip, typ, out: List[Problem]) -> dict:
+    """Resource names of max/min/default/defaultRequest/maxLimitRequestRatio
+    (errors appended to ``out``); returns resource -> {part: (value, raw)}."""
+    name_fn = _container_resource_name if typ in ("Pod", "Container") else _resource_name
+    values: dict = {}
+    for part in ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"):
+        m = lim.get(part)
+        if not isinstance(m, dict):
+            continue
+        if typ == "Pod" and part in ("default", "defaultRequest"):
+            if m:
+                out.append(forbidden(ip + (part,), "may not be specified when `type` is 'Pod'", FORBIDDEN_FIELD, at="key"))
+            continue
+        for k, raw in m.items():
+            if not is_str(k):
+                continue
+            out.extend(name_fn(ip + (part, k), k))
+            q = quantity(raw)
+            if q is not None:
+                values.setdefault(k, {})[part] = (q, raw)
+    return values
+
+
+def _limit_order(ip, k: str, vals: dict) -> List[Problem]:
+    """min <= defaultRequest <= default <= max and the request ratio, for one resource."""
+    out: List[Problem] = []
+    mn, mx, df, dr, ratio = (vals.get(x) for x in ("min", "max", "default", "defaultRequest", "maxLimitRequestRatio"))
+
+    def bad(part, shown, msg):
+        out.append(invalid(ip + (part, k), fmt_quantity(shown[1]), msg, INVALID_VALUE))
+
+    if mn and mx and mn[0] > mx[0]:
+        bad("min", mn, f"min value {fmt_quantity(mn[1])} is greater than max value {fmt_quantity(mx[1])}")
+    if dr and mn and mn[0] > dr[0]:
+        bad("defaultRequest", dr, f"min value {fmt_quantity(mn[1])} is greater than default request value {fmt_quantity(dr[1])}")
+    if dr and mx and dr[0] > mx[0]:
+        bad("defaultRequest", dr, f"default request value {fmt_quantity(dr[1])} is greater than max value {fmt_quantity(mx[1])}")
+    if dr and df and dr[0] > df[0]:
+        bad("defaultRequest", dr, f"default request value {fmt_quantity(dr[1])} is greater than default limit value {fmt_quantity(df[1])}")
+    if df and mn and mn[0] > df[0]:
+        bad("default", mn, f"min value {fmt_quantity(mn[1])} is greater than default value {fmt_quantity(df[1])}")
+    if df and mx and df[0] > mx[0]:
+        bad("default", mx, f"default value {fmt_quantity(df[1])} is greater than max value {fmt_quantity(mx[1])}")
+    if ratio and ratio[0] < 1:
+        bad("maxLimitRequestRatio", ratio, f"ratio {fmt_quantity(ratio[1])} is less than 1")
+    if ratio and mn and mx and mn[0] > 0 and ratio[0] > mx[0] / mn[0]:
+        bad("maxLimitRequestRatio", ratio, f"ratio {fmt_quantity(ratio[1])} is greater than max/min = {float(mx[0] / mn[0]):f}")
+    if not _overcommit_allowed(k) and df and dr and df[0] != dr[0]:
+        bad("defaultRequest", dr, f"default value {fmt_quantity(df[1])} must equal to defaultRequest value {fmt_quantity(dr[1])} in {k}")
     return out
 
 
@@ -1094,29 +1017,50 @@ def resource_quota(obj, ctx):
         if not is_str(k):
             continue
         p = ("spec", "hard", k)
-        errs = _resource_name(p, k, STANDARD_QUOTA_RESOURCES, "must be a standard resource for quota")
-        out.extend(errs)
+        out.extend(_resource_name(p, k, STANDARD_QUOTA_RESOURCES, "must be a standard resource for quota"))
         out.extend(_quantity_value(p, k, raw))
     hard_std = sorted(k for k in hard if is_str(k) and (k in STANDARD_QUOTA_RESOURCES or _is_quota_hugepages(k)))
-    scopes = spec.get("scopes")
-    if isinstance(scopes, list) and scopes:
-        seen = set()
-        for i, s in enumerate(scopes):
-            if not is_str(s):
-                continue
-            p = ("spec", "scopes", i)
-            if s not in QUOTA_SCOPES:
-                out.append(invalid(p, s, "unsupported scope", INVALID_VALUE, "scopes: " + ", ".join(QUOTA_SCOPES)))
-            for k in hard_std:
-                if not _scope_valid_for(s, k):
-                    out.append(invalid(p, s, f"unsupported scope applied to resource (scope {s} cannot limit {k})", INVALID_VALUE))
-                    break
-            seen.add(s)
-        for a, b in (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating")):
-            if a in seen and b in seen:
-                out.append(invalid(("spec", "scopes"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE,
-                                   f"a quota cannot select both {a} and {b} pods")._replace(at="key"))
-    exprs = list_at(spec, "scopeSelector", "matchExpressions")
+    out.extend(_quota_scopes(spec.get("scopes"), hard_std))
+    out.extend(_quota_scope_selector(list_at(spec, "scopeSelector", "matchExpressions"), hard_std))
+    return out
+
+
+def _quota_scope(p, s: str, hard_std: list) -> List[Problem]:
+    """A scope is known and can limit every standard resource of spec.hard."""
+    out: List[Problem] = []
+    if s not in QUOTA_SCOPES:
+        out.append(invalid(p, s, "unsupported scope", INVALID_VALUE, "scopes: " + ", ".join(QUOTA_SCOPES)))
+    for k in hard_std:
+        if not _scope_valid_for(s, k):
+            out.append(invalid(p, s, f"unsupported scope applied to resource (scope {s} cannot limit {k})", INVALID_VALUE))
+            break
+    return out
+
+
+_CONFLICTING_SCOPES = (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating"))
+
+
+def _quota_scopes(scopes, hard_std: list) -> List[Problem]:
+    """validateResourceQuotaScopes: known scopes, none conflicting."""
+    out: List[Problem] = []
+    if not isinstance(scopes, list) or not scopes:
+        return out
+    seen = set()
+    for i, s in enumerate(scopes):
+        if not is_str(s):
+            continue
+        out.extend(_quota_scope(("spec", "scopes", i), s, hard_std))
+        seen.add(s)
+    for a, b in _CONFLICTING_SCOPES:
+        if a in seen and b in seen:
+            out.append(invalid(("spec", "scopes"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE,
+                               f"a quota cannot select both {a} and {b} pods")._replace(at="key"))
+    return out
+
+
+def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
+    """validateScopedResourceSelectorRequirement for each expression, none conflicting."""
+    out: List[Problem] = []
     seen = set()
     for i, req in enumerate(exprs):
         if not isinstance(req, dict):
@@ -1127,12 +1071,7 @@ def resource_quota(obj, ctx):
         vals = req.get("values")
         n = len(vals) if isinstance(vals, list) else 0
         if is_str(s):
-            if s not in QUOTA_SCOPES:
-                out.append(invalid(p + ("scopeName",), s, "unsupported scope", INVALID_VALUE, "scopes: " + ", ".join(QUOTA_SCOPES)))
-            for k in hard_std:
-                if not _scope_valid_for(s, k):
-                    out.append(invalid(p + ("scopeName",), s, f"unsupported scope applied to resource (scope {s} cannot limit {k})", INVALID_VALUE))
-                    break
+            out.extend(_quota_scope(p + ("scopeName",), s, hard_std))
             if s in ("BestEffort", "NotBestEffort", "Terminating", "NotTerminating", "CrossNamespacePodAffinity") and op != "Exists":
                 out.append(invalid(p + ("operator",), op if is_str(op) else "", "must be 'Exists' when scope is any of ResourceQuotaScopeTerminating, "
                                    "ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or "
@@ -1148,7 +1087,7 @@ def resource_quota(obj, ctx):
         elif is_str(op):
             out.append(invalid(p + ("operator",), op or "", "not a valid selector operator", INVALID_VALUE,
                                "operators: " + ", ".join(SCOPE_SELECTOR_OPS)))
-    for a, b in (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating")):
+    for a, b in _CONFLICTING_SCOPES:
         if a in seen and b in seen:
             out.append(invalid(("spec", "scopeSelector", "matchExpressions"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE)._replace(at="key"))
     return out

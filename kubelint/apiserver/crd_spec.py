@@ -15,8 +15,8 @@ from typing import List
 
 from ..findings import Problem
 from . import validation as v
-from .core import (FORBIDDEN_FIELD, INVALID_NAME, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, invalid_msgs, is_str,
-                   list_at)
+from .common import (FORBIDDEN_FIELD, INVALID_NAME, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at,
+                     invalid_msgs, is_str, list_at)
 from .meta import forbidden, invalid, required, unsupported
 from .registry import validates
 
@@ -37,19 +37,36 @@ def _dns1035(p, value, mixed_case: bool = False) -> List[Problem]:
 
 @validates(("apiextensions.k8s.io", "CustomResourceDefinition"))
 def custom_resource_definition(obj, ctx):
+    """ValidateCustomResourceDefinition: metadata.name, then
+    ValidateCustomResourceDefinitionSpec (group, scope, versions) and
+    ValidateCustomResourceDefinitionNames."""
     out: List[Problem] = []
     spec = dict_at(obj.data, "spec")
-    sp = ("spec",)
-    names = dict_at(spec, "names")
-    np_ = sp + ("names",)
-    group = spec.get("group")
-    plural = names.get("plural")
-    # metadata.name: a DNS subdomain equal to <plural>.<group>
-    if is_str(obj.name) and obj.name:
-        out.extend(invalid_msgs(("metadata", "name"), obj.name, v.is_dns1123_subdomain(obj.name), INVALID_NAME))
-    if is_str(obj.name) and obj.name and is_str(plural) and is_str(group) and obj.name != f"{plural}.{group}":
-        out.append(invalid(("metadata", "name"), obj.name, 'must be spec.names.plural+"."+spec.group', INVALID_NAME,
+    out.extend(_crd_name(obj.name, spec))
+    out.extend(_crd_group_and_scope(spec))
+    out.extend(_crd_versions(spec))
+    out.extend(_crd_names(dict_at(spec, "names")))
+    return out
+
+
+def _crd_name(name, spec: dict) -> List[Problem]:
+    """metadata.name: a DNS subdomain equal to <plural>.<group>."""
+    out: List[Problem] = []
+    if not (is_str(name) and name):
+        return out
+    group, plural = spec.get("group"), dict_at(spec, "names").get("plural")
+    out.extend(invalid_msgs(("metadata", "name"), name, v.is_dns1123_subdomain(name), INVALID_NAME))
+    if is_str(plural) and is_str(group) and name != f"{plural}.{group}":
+        out.append(invalid(("metadata", "name"), name, 'must be spec.names.plural+"."+spec.group', INVALID_NAME,
                            f'here: "{plural}.{group}"'))
+    return out
+
+
+def _crd_group_and_scope(spec: dict) -> List[Problem]:
+    """spec.group: a DNS subdomain with a dot; spec.scope: Namespaced or Cluster."""
+    sp = ("spec",)
+    out: List[Problem] = []
+    group = spec.get("group")
     if not group and "group" in spec:  # absent: the schema's missing-required-field
         out.append(required(sp + ("group",), "", REQUIRED_VALUE, at="key" if "group" in spec else "value"))
     elif is_str(group):
@@ -64,6 +81,13 @@ def custom_resource_definition(obj, ctx):
         out.append(required(sp + ("scope",), "Namespaced or Cluster", REQUIRED_VALUE, at="key" if "scope" in spec else "value"))
     elif is_str(scope) and scope not in SCOPES:
         out.append(unsupported(sp + ("scope",), scope, SCOPES, UNSUPPORTED_VALUE))
+    return out
+
+
+def _crd_versions(spec: dict) -> List[Problem]:
+    """spec.versions: DNS-1035 names, unique, a schema each, exactly one storage version."""
+    sp = ("spec",)
+    out: List[Problem] = []
     versions = list_at(spec, "versions")
     storage = 0
     seen = set()
@@ -94,7 +118,14 @@ def custom_resource_definition(obj, ctx):
     elif versions and storage != 1:
         out.append(invalid(sp + ("versions",), f"{storage} storage versions", "must have exactly one version marked as storage version",
                            INVALID_VALUE, "set storage: true on exactly one version")._replace(at="key"))
-    # Names (required ones first; singular and listKind are defaulted).
+    return out
+
+
+def _crd_names(names: dict) -> List[Problem]:
+    """ValidateCustomResourceDefinitionNames (required ones first; singular and listKind are defaulted)."""
+    np_ = ("spec", "names")
+    out: List[Problem] = []
+    plural = names.get("plural")
     if not plural and "plural" in names:
         out.append(required(np_ + ("plural",), "", REQUIRED_VALUE, at="key" if "plural" in names else "value"))
     kind = names.get("kind")
@@ -135,24 +166,7 @@ def custom_resource_definition_extras(obj, ctx):
                            "in spec.versions[*].schema instead", INVALID_VALUE))
     conv = spec.get("conversion")
     if isinstance(conv, dict):
-        cp = sp + ("conversion",)
-        strat = conv.get("strategy")
-        if is_str(strat) and strat not in CONVERSION_STRATEGIES:
-            out.append(unsupported(cp + ("strategy",), strat, CONVERSION_STRATEGIES, UNSUPPORTED_VALUE))
-        elif strat == "Webhook":
-            wh = conv.get("webhook")
-            wh = wh if isinstance(wh, dict) else {}
-            if not isinstance(wh.get("clientConfig"), dict):
-                out.append(required(cp + ("webhook", "clientConfig"), "required when strategy is set to Webhook (the conversion webhook's service or url)",
-                                    REQUIRED_VALUE, at="key"))
-            crv = wh.get("conversionReviewVersions")
-            if not isinstance(crv, list) or not crv:
-                out.append(required(cp + ("webhook", "conversionReviewVersions"), "must include at least one of v1, v1beta1", REQUIRED_VALUE, at="key"))
-            elif not {"v1", "v1beta1"} & {x for x in crv if is_str(x)}:
-                out.append(invalid(cp + ("webhook", "conversionReviewVersions"), ", ".join(map(str, crv)),
-                                   "must include at least one of v1, v1beta1", INVALID_VALUE))
-        elif strat == "None" and conv.get("webhook") is not None:
-            out.append(forbidden(cp + ("webhook",), "should not be set when strategy is not set to Webhook", FORBIDDEN_FIELD, at="key"))
+        out.extend(_crd_conversion(conv, sp + ("conversion",)))
     for i, ver in enumerate(list_at(spec, "versions")):
         if not isinstance(ver, dict):
             continue
@@ -161,28 +175,61 @@ def custom_resource_definition_extras(obj, ctx):
         if is_str(dw) and len(dw) > MAX_DEPRECATION_WARNING:
             out.append(invalid(vp + ("deprecationWarning",), dw, f"must be <= {MAX_DEPRECATION_WARNING} characters long", INVALID_VALUE))
         for j, col in enumerate(list_at(ver, "additionalPrinterColumns")):
-            if not isinstance(col, dict):
-                continue
-            cp = vp + ("additionalPrinterColumns", j)
-            t = col.get("type")
-            if is_str(t) and t not in PRINTER_COLUMN_TYPES:
-                out.append(invalid(cp + ("type",), t, "must be one of " + ",".join(PRINTER_COLUMN_TYPES), INVALID_VALUE))
-            f = col.get("format")
-            if is_str(f) and f and f not in PRINTER_COLUMN_FORMATS:
-                out.append(invalid(cp + ("format",), f, "must be one of " + ",".join(PRINTER_COLUMN_FORMATS), INVALID_VALUE))
-            jp = col.get("jsonPath")
-            if is_str(jp) and jp and not jp.startswith("."):
-                out.append(invalid(cp + ("jsonPath",), jp, "must be a simple json path starting with .", INVALID_VALUE, f'write ".{jp}"'))
-        scale = dict_at(ver, "subresources", "scale")
-        sc = vp + ("subresources", "scale")
-        for key, under in (("specReplicasPath", ".spec."), ("statusReplicasPath", ".status."), ("labelSelectorPath", None)):
-            pth = scale.get(key)
-            if not is_str(pth) or not pth:
-                continue
-            if not pth.startswith("."):
-                out.append(invalid(sc + (key,), pth, "must be a simple json path starting with .", INVALID_VALUE))
-            elif under and not pth.startswith(under):
-                out.append(invalid(sc + (key,), pth, f"should be a json path under {under[:-1]}", INVALID_VALUE))
-            elif under is None and not (pth.startswith(".spec.") or pth.startswith(".status.")):
-                out.append(invalid(sc + (key,), pth, "should be a json path under either .spec or .status", INVALID_VALUE))
+            if isinstance(col, dict):
+                out.extend(_printer_column(col, vp + ("additionalPrinterColumns", j)))
+        out.extend(_scale_paths(dict_at(ver, "subresources", "scale"), vp + ("subresources", "scale")))
+    return out
+
+
+def _crd_conversion(conv: dict, cp) -> List[Problem]:
+    """validateCustomResourceConversion: a strategy, and a webhook exactly when it is Webhook."""
+    out: List[Problem] = []
+    strat = conv.get("strategy")
+    if is_str(strat) and strat not in CONVERSION_STRATEGIES:
+        out.append(unsupported(cp + ("strategy",), strat, CONVERSION_STRATEGIES, UNSUPPORTED_VALUE))
+    elif strat == "Webhook":
+        wh = conv.get("webhook")
+        wh = wh if isinstance(wh, dict) else {}
+        if not isinstance(wh.get("clientConfig"), dict):
+            out.append(required(cp + ("webhook", "clientConfig"), "required when strategy is set to Webhook (the conversion webhook's service or url)",
+                                REQUIRED_VALUE, at="key"))
+        crv = wh.get("conversionReviewVersions")
+        if not isinstance(crv, list) or not crv:
+            out.append(required(cp + ("webhook", "conversionReviewVersions"), "must include at least one of v1, v1beta1", REQUIRED_VALUE, at="key"))
+        elif not {"v1", "v1beta1"} & {x for x in crv if is_str(x)}:
+            out.append(invalid(cp + ("webhook", "conversionReviewVersions"), ", ".join(map(str, crv)),
+                               "must include at least one of v1, v1beta1", INVALID_VALUE))
+    elif strat == "None" and conv.get("webhook") is not None:
+        out.append(forbidden(cp + ("webhook",), "should not be set when strategy is not set to Webhook", FORBIDDEN_FIELD, at="key"))
+    return out
+
+
+def _printer_column(col: dict, cp) -> List[Problem]:
+    """ValidateCustomResourceColumnDefinition: type, format, a JSON path starting with '.'."""
+    out: List[Problem] = []
+    t = col.get("type")
+    if is_str(t) and t not in PRINTER_COLUMN_TYPES:
+        out.append(invalid(cp + ("type",), t, "must be one of " + ",".join(PRINTER_COLUMN_TYPES), INVALID_VALUE))
+    f = col.get("format")
+    if is_str(f) and f and f not in PRINTER_COLUMN_FORMATS:
+        out.append(invalid(cp + ("format",), f, "must be one of " + ",".join(PRINTER_COLUMN_FORMATS), INVALID_VALUE))
+    jp = col.get("jsonPath")
+    if is_str(jp) and jp and not jp.startswith("."):
+        out.append(invalid(cp + ("jsonPath",), jp, "must be a simple json path starting with .", INVALID_VALUE, f'write ".{jp}"'))
+    return out
+
+
+def _scale_paths(scale: dict, sc) -> List[Problem]:
+    """The scale subresource's paths: under .spec, .status, or either for the label selector."""
+    out: List[Problem] = []
+    for key, under in (("specReplicasPath", ".spec."), ("statusReplicasPath", ".status."), ("labelSelectorPath", None)):
+        pth = scale.get(key)
+        if not is_str(pth) or not pth:
+            continue
+        if not pth.startswith("."):
+            out.append(invalid(sc + (key,), pth, "must be a simple json path starting with .", INVALID_VALUE))
+        elif under and not pth.startswith(under):
+            out.append(invalid(sc + (key,), pth, f"should be a json path under {under[:-1]}", INVALID_VALUE))
+        elif under is None and not (pth.startswith(".spec.") or pth.startswith(".status.")):
+            out.append(invalid(sc + (key,), pth, "should be a json path under either .spec or .status", INVALID_VALUE))
     return out

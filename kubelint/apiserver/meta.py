@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Callable, Dict, List, Optional, Tuple
 
 from ..findings import Problem, format_path
+from ..values import show
 from . import validation as v
 from .registry import ANY, validates
 
@@ -118,14 +119,9 @@ def is_placeholder(value) -> bool:
 
 
 def _show(value) -> str:
-    if isinstance(value, str):
-        s = value if len(value) <= 80 else value[:77] + "..."
-        return '"' + s.replace('"', '\\"') + '"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    return str(value)
+    """:func:`kubelint.values.show` (the one value printer), strings clipped at
+    80 characters in API-server messages."""
+    return show(value, 80)
 
 
 def at_block_keys(fn):
@@ -321,41 +317,6 @@ def validate_label_selector_requirement(req: dict, path: Path, rule: str = INVAL
                     out.append(invalid(path + ("values", j), val, msg, rule))
                     break
     return out
-
-
-def selector_matches(selector, labels: dict) -> bool:
-    """metav1.LabelSelectorAsSelector(selector).Matches(labels) (odd shapes:
-    the schema layer reports them; treated as matching nothing special)."""
-    if not isinstance(selector, dict):
-        return False
-    if not isinstance(labels, dict):
-        labels = {}
-    ml = selector.get("matchLabels") or {}
-    if isinstance(ml, dict):
-        for k, val in ml.items():
-            if isinstance(k, str) and labels.get(k) != val:
-                return False
-    exprs = selector.get("matchExpressions")
-    for req in exprs if isinstance(exprs, list) else []:
-        if not isinstance(req, dict) or not isinstance(req.get("key"), str):
-            continue
-        key, op = req["key"], req.get("operator")
-        values = [x for x in req.get("values") or [] if isinstance(x, str)] if isinstance(req.get("values"), list) else []
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-    return True
-
-
-def selector_is_empty(selector) -> bool:
-    if not isinstance(selector, dict):
-        return True
-    return not selector.get("matchLabels") and not selector.get("matchExpressions")
 
 
 # --- ObjectMeta -------------------------------------------------------------------

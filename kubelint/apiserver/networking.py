@@ -8,30 +8,16 @@ Ported from ``pkg/apis/networking/validation/validation.go``
 """
 from __future__ import annotations
 
-import re
-
 from typing import List
 
 from ..findings import Problem
 from . import validation as v
-from .core import (FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE, P,
-                   cidr_strict_errors, dict_at, dns_subdomain, invalid_msgs, is_int, is_str, list_at, parse_cidr, parse_ip)
-from .meta import (_show, forbidden, invalid, is_valid_path_segment_name, name_is_dns_label, required, unsupported,
+from .common import (FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE, P,
+                     cidr_strict_errors, dict_at, dns_subdomain, host_errors, invalid_msgs, is_int, is_str, list_at,
+                     parse_cidr, parse_ip)
+from .meta import (forbidden, invalid, is_valid_path_segment_name, name_is_dns_label, required, unsupported,
                    validate_label_selector)
 from .registry import validates
-
-PLACEHOLDER = "template-placeholder"
-_PLACEHOLDER_RE = re.compile(r"__[A-Za-z0-9_]+__|<[^<>]+>|\$\{[^}]*\}|\$\([^)]*\)")
-
-
-def _host_errors(path, value, msgs, hint="") -> List[Problem]:
-    """Invalid-host errors; an unfilled template placeholder (``__HOST__``,
-    ``<your domain>``, ``${HOST}``) is reported once as a warning instead:
-    the file is a template to fill in, not a manifest to apply as-is."""
-    if msgs and _PLACEHOLDER_RE.search(value):
-        return [P(path, f"Invalid value: {_show(value)}: looks like an unfilled template placeholder; the API server rejects it as-is "
-                        "(fill it in before applying)", PLACEHOLDER, severity="warning")]
-    return invalid_msgs(path, value, msgs, INVALID_VALUE, hint)
 
 NET = "networking.k8s.io"
 PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
@@ -68,10 +54,10 @@ def ingress(obj, ctx):
                 out.append(invalid(rp + ("host",), host, "must be a DNS name, not an IP address", INVALID_VALUE,
                                    "omit host to match every host, or use a DNS name"))
             if "*" in host:
-                out.extend(_host_errors(rp + ("host",), host, v.is_wildcard_dns1123_subdomain(host),
+                out.extend(host_errors(rp + ("host",), host, v.is_wildcard_dns1123_subdomain(host),
                                         "a wildcard may only be the whole first label, e.g. *.example.com"))
             else:
-                out.extend(_host_errors(rp + ("host",), host, v.is_dns1123_subdomain(host),
+                out.extend(host_errors(rp + ("host",), host, v.is_dns1123_subdomain(host),
                                         "host is a DNS name: no scheme, port or path"))
         http = rule.get("http")
         if isinstance(http, dict):
@@ -90,10 +76,10 @@ def ingress(obj, ctx):
             if not is_str(host):
                 continue
             msgs = v.is_wildcard_dns1123_subdomain(host) if "*" in host else v.is_dns1123_subdomain(host)
-            out.extend(_host_errors(tp + ("hosts", i), host, msgs))
+            out.extend(host_errors(tp + ("hosts", i), host, msgs))
         sn = tls.get("secretName")
         if is_str(sn) and sn:
-            out.extend(_host_errors(tp + ("secretName",), sn, v.is_dns1123_subdomain(sn)))
+            out.extend(host_errors(tp + ("secretName",), sn, v.is_dns1123_subdomain(sn)))
     icn = spec.get("ingressClassName")
     if is_str(icn):
         out.extend(invalid_msgs(sp + ("ingressClassName",), icn, v.is_dns1123_subdomain(icn), INVALID_VALUE))

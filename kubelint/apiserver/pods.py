@@ -33,43 +33,14 @@ from ..kinds import pod_spec_path
 from ..quantity import QuantityError, parse_quantity
 from . import meta as m
 from . import validation as v
+from .common import (DUPLICATE_VALUE, FORBIDDEN_FIELD, INVALID_VALUE, NEGATIVE_ERR, REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE,
+                     dict_at, fmt_quantity, is_int, list_at, nonnegative, str_at)
 from .registry import validates
 
 Path = Tuple
 
-INVALID = "invalid-value"
-REQUIRED = "required-value"
-UNSUPPORTED = "unsupported-value"
-DUPLICATE = "duplicate-value"
-FORBIDDEN = "forbidden-field"
-TOO_LONG = "too-long"
-SELECTOR = "invalid-selector"
-
 MAX_INT32 = 2 ** 31 - 1
 FILE_MODE_ERR = "must be a number between 0 and 0777 (octal), both inclusive"
-NEGATIVE_ERR = "must be greater than or equal to 0"
-
-
-def _is_int(x) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
-def _s(x) -> str:
-    return x if isinstance(x, str) else ""
-
-
-def _d(x) -> dict:
-    return x if isinstance(x, dict) else {}
-
-
-def _l(x) -> list:
-    return x if isinstance(x, list) else []
-
-
-def _nonneg(value, path, out: List[Problem]):
-    """ValidateNonnegativeField."""
-    if _is_int(value) and value < 0:
-        out.append(m.invalid(path, value, NEGATIVE_ERR, INVALID))
 
 
 class PodOpts:
@@ -104,7 +75,7 @@ def _dns_label(value, path, out, hint=""):
         _placeholder(value, path, out)
         return
     for msg in v.is_dns1123_label(value):
-        out.append(m.invalid(path, value, msg, INVALID, hint))
+        out.append(m.invalid(path, value, msg, INVALID_VALUE, hint))
 
 
 def _dns_subdomain(value, path, out, hint=""):
@@ -112,12 +83,12 @@ def _dns_subdomain(value, path, out, hint=""):
         _placeholder(value, path, out)
         return
     for msg in v.is_dns1123_subdomain(value):
-        out.append(m.invalid(path, value, msg, INVALID, hint))
+        out.append(m.invalid(path, value, msg, INVALID_VALUE, hint))
 
 
 def _qualified(value, path, out, hint=""):
     for msg in v.is_qualified_name(value):
-        out.append(m.invalid(path, value, msg, INVALID, hint))
+        out.append(m.invalid(path, value, msg, INVALID_VALUE, hint))
 
 
 # --- volumes ---------------------------------------------------------------------
@@ -133,13 +104,13 @@ RESOURCE_FIELDS = ("limits.cpu", "limits.ephemeral-storage", "limits.memory",
 def _path_no_backsteps(value: str, path, out):
     """validatePathNoBacksteps."""
     if ".." in value.replace("\\", "/").split("/"):
-        out.append(m.invalid(path, value, "must not contain '..'", INVALID))
+        out.append(m.invalid(path, value, "must not contain '..'", INVALID_VALUE))
 
 
 def _local_descending_path(value: str, path, out):
     """validateLocalDescendingPath."""
     if value.startswith("/"):
-        out.append(m.invalid(path, value, "must be a relative path", INVALID))
+        out.append(m.invalid(path, value, "must be a relative path", INVALID_VALUE))
     _path_no_backsteps(value, path, out)
 
 
@@ -147,21 +118,21 @@ def _local_non_reserved_path(value: str, path, out):
     """ValidateLocalNonReservedPath."""
     _local_descending_path(value, path, out)
     if value.startswith(".."):
-        out.append(m.invalid(path, value, "must not start with '..'", INVALID))
+        out.append(m.invalid(path, value, "must not start with '..'", INVALID_VALUE))
 
 
 def _file_mode(value, path, out):
-    if _is_int(value) and (value < 0 or value > 0o777):
-        out.append(m.invalid(path, value, FILE_MODE_ERR, INVALID, "file modes are octal: write 0644 or 420, not 644"))
+    if is_int(value) and (value < 0 or value > 0o777):
+        out.append(m.invalid(path, value, FILE_MODE_ERR, INVALID_VALUE, "file modes are octal: write 0644 or 420, not 644"))
 
 
 def _key_to_path(kp: dict, path, out):
     """validateKeyToPath."""
-    if not _s(kp.get("key")):
-        out.append(m.required(path + ("key",), "", REQUIRED))
-    p = _s(kp.get("path"))
+    if not str_at(kp.get("key")):
+        out.append(m.required(path + ("key",), "", REQUIRED_VALUE))
+    p = str_at(kp.get("path"))
     if not p:
-        out.append(m.required(path + ("path",), "", REQUIRED))
+        out.append(m.required(path + ("path",), "", REQUIRED_VALUE))
     else:
         _local_non_reserved_path(p, path + ("path",), out)
     _file_mode(kp.get("mode"), path + ("mode",), out)
@@ -173,87 +144,87 @@ def _object_field_selector(fs: dict, allowed, path, out, msg_path=None):
     reported at the volume source: ``downwardAPI.fieldRef.fieldPath``)."""
     fp = fs.get("fieldPath")
     if not isinstance(fp, str) or not fp:
-        out.append(m.required(path + ("fieldPath",), "", REQUIRED))
+        out.append(m.required(path + ("fieldPath",), "", REQUIRED_VALUE))
         return
     mt = re.match(r"^(metadata\.(?:labels|annotations))\['(.*)'\]$", fp)
     if mt:
         sub = mt.group(2)
         for msg in v.is_qualified_name(sub.lower() if mt.group(1).endswith("annotations") else sub):
-            out.append(m.invalid(path, sub, msg, INVALID))
+            out.append(m.invalid(path, sub, msg, INVALID_VALUE))
         return
     if "[" in fp:
         base = fp.split("[", 1)[0]
-        out.append(m.invalid(path, base, "does not support subscript", INVALID))
+        out.append(m.invalid(path, base, "does not support subscript", INVALID_VALUE))
         return
     api = fs.get("apiVersion")
     if isinstance(api, str) and api not in ("", "v1"):
-        out.append(m.invalid(path + ("fieldPath",), fp, f'error converting fieldPath: unsupported pod version: {api}', INVALID))
+        out.append(m.invalid(path + ("fieldPath",), fp, f'error converting fieldPath: unsupported pod version: {api}', INVALID_VALUE))
         return
     if fp not in allowed:
-        out.append(m.unsupported((msg_path or path) + ("fieldPath",), fp, sorted(allowed), UNSUPPORTED, anchor=path + ("fieldPath",)))
+        out.append(m.unsupported((msg_path or path) + ("fieldPath",), fp, sorted(allowed), UNSUPPORTED_VALUE, anchor=path + ("fieldPath",)))
 
 
 def _resource_field_selector(fs: dict, path, out, volume: bool):
     """validateContainerResourceFieldSelector."""
     res = fs.get("resource")
-    if volume and not _s(fs.get("containerName")):
-        out.append(m.required(path + ("containerName",), "", REQUIRED))
+    if volume and not str_at(fs.get("containerName")):
+        out.append(m.required(path + ("containerName",), "", REQUIRED_VALUE))
     elif not isinstance(res, str) or not res:
-        out.append(m.required(path + ("resource",), "", REQUIRED))
+        out.append(m.required(path + ("resource",), "", REQUIRED_VALUE))
     elif res not in RESOURCE_FIELDS and not res.startswith(("requests.hugepages-", "limits.hugepages-")):
-        out.append(m.unsupported(path + ("resource",), res, RESOURCE_FIELDS, UNSUPPORTED))
+        out.append(m.unsupported(path + ("resource",), res, RESOURCE_FIELDS, UNSUPPORTED_VALUE))
 
 
 def _projected(proj: dict, path, out, opts: PodOpts):
     """validateProjectedVolumeSource / validateProjectionSources."""
     _file_mode(proj.get("defaultMode"), path + ("defaultMode",), out)
     all_paths: Set[str] = set()
-    for i, src in enumerate(_l(proj.get("sources"))):
+    for i, src in enumerate(list_at(proj.get("sources"))):
         if not isinstance(src, dict):
             continue
         sp = path + ("sources", i)
         kinds = [k for k in ("secret", "configMap", "downwardAPI", "serviceAccountToken", "clusterTrustBundle", "podCertificate") if k in src]
         for k in ("secret", "configMap"):
             if k in src:
-                s = _d(src[k])
-                if not _s(s.get("name")):
-                    out.append(m.required(sp + (k, "name"), "", REQUIRED))
-                for j, kp in enumerate(_l(s.get("items"))):
+                s = dict_at(src[k])
+                if not str_at(s.get("name")):
+                    out.append(m.required(sp + (k, "name"), "", REQUIRED_VALUE))
+                for j, kp in enumerate(list_at(s.get("items"))):
                     if isinstance(kp, dict):
                         _key_to_path(kp, sp + (k, "items", j), out)
-                        p = _s(kp.get("path"))
+                        p = str_at(kp.get("path"))
                         if p:
                             if p in all_paths:
-                                out.append(m.invalid(sp + (k, "items", j, "path"), p, "conflicting duplicate paths", INVALID))
+                                out.append(m.invalid(sp + (k, "items", j, "path"), p, "conflicting duplicate paths", INVALID_VALUE))
                             all_paths.add(p)
         if "downwardAPI" in src:
-            for j, f in enumerate(_l(_d(src["downwardAPI"]).get("items"))):
+            for j, f in enumerate(list_at(dict_at(src["downwardAPI"]).get("items"))):
                 if isinstance(f, dict):
                     _downward_file(f, sp + ("downwardAPI", "items", j), out)
-                    p = _s(f.get("path"))
+                    p = str_at(f.get("path"))
                     if p:
                         if p in all_paths:
-                            out.append(m.invalid(sp + ("downwardAPI", "items", j, "path"), p, "conflicting duplicate paths", INVALID))
+                            out.append(m.invalid(sp + ("downwardAPI", "items", j, "path"), p, "conflicting duplicate paths", INVALID_VALUE))
                         all_paths.add(p)
         if "serviceAccountToken" in src:
-            t = _d(src["serviceAccountToken"])
+            t = dict_at(src["serviceAccountToken"])
             tp = sp + ("serviceAccountToken",)
             exp = t.get("expirationSeconds")
-            if _is_int(exp):
+            if is_int(exp):
                 if exp < 10 * 60:
-                    out.append(m.invalid(tp + ("expirationSeconds",), exp, "may not specify a duration less than 10 minutes", INVALID))
+                    out.append(m.invalid(tp + ("expirationSeconds",), exp, "may not specify a duration less than 10 minutes", INVALID_VALUE))
                 elif exp > 1 << 32:
-                    out.append(m.invalid(tp + ("expirationSeconds",), exp, "may not specify a duration larger than 2^32 seconds", INVALID))
+                    out.append(m.invalid(tp + ("expirationSeconds",), exp, "may not specify a duration larger than 2^32 seconds", INVALID_VALUE))
             p = t.get("path")
             if not isinstance(p, str) or not p:
-                out.append(m.required(tp + ("path",), "", REQUIRED))
+                out.append(m.required(tp + ("path",), "", REQUIRED_VALUE))
             else:
                 _local_non_reserved_path(p, tp + ("path",), out)
                 if p in all_paths:
-                    out.append(m.invalid(tp + ("path",), p, "conflicting duplicate paths", INVALID))
+                    out.append(m.invalid(tp + ("path",), p, "conflicting duplicate paths", INVALID_VALUE))
                 all_paths.add(p)
         if len(kinds) > 1:
-            out.append(m.forbidden(sp + (kinds[1],), "may not specify more than 1 volume type per source", FORBIDDEN))
+            out.append(m.forbidden(sp + (kinds[1],), "may not specify more than 1 volume type per source", FORBIDDEN_FIELD))
         elif not kinds and src:
             pass
 
@@ -263,7 +234,7 @@ def _downward_file(f: dict, path, out, src_path=None):
     volume source, for a downwardAPI volume's items)."""
     p = f.get("path")
     if not isinstance(p, str) or not p:
-        out.append(m.required(path + ("path",), "", REQUIRED))
+        out.append(m.required(path + ("path",), "", REQUIRED_VALUE))
     else:
         _local_non_reserved_path(p, path + ("path",), out)
     fr, rr = f.get("fieldRef"), f.get("resourceFieldRef")
@@ -271,11 +242,11 @@ def _downward_file(f: dict, path, out, src_path=None):
         _object_field_selector(fr, VOLUME_DOWNWARD_FIELDS, path + ("fieldRef",), out,
                                msg_path=src_path + ("fieldRef",) if src_path else None)
         if rr is not None:
-            out.append(m.invalid(path, "resource", "fieldRef and resourceFieldRef can not be specified simultaneously", INVALID))
+            out.append(m.invalid(path, "resource", "fieldRef and resourceFieldRef can not be specified simultaneously", INVALID_VALUE))
     elif isinstance(rr, dict):
         _resource_field_selector(rr, path + ("resourceFieldRef",), out, volume=True)
     elif fr is None and rr is None:
-        out.append(m.required(path, "one of fieldRef and resourceFieldRef is required", REQUIRED))
+        out.append(m.required(path, "one of fieldRef and resourceFieldRef is required", REQUIRED_VALUE))
     _file_mode(f.get("mode"), path + ("mode",), out)
 
 
@@ -295,125 +266,160 @@ def _volume_source(vol: dict, path, out, opts: PodOpts):
     if not present:
         return  # SetDefaults_Volume: a volume without a source is an emptyDir
     for extra in present[1:]:
-        out.append(m.forbidden(path + (extra,), "may not specify more than 1 volume type", FORBIDDEN, at="key",
+        out.append(m.forbidden(path + (extra,), "may not specify more than 1 volume type", FORBIDDEN_FIELD, at="key",
                                hint="each volume has exactly one source; split it into two volumes"))
     k = present[0]
-    src = vol.get(k)
+    src = dict_at(vol.get(k))
     sp = path + (k,)
-    if not isinstance(src, dict):
-        src = {}
-    if k == "emptyDir":
-        sl = src.get("sizeLimit")
-        if sl is not None:
-            try:
-                if parse_quantity(sl) < 0:
-                    out.append(m.forbidden(sp + ("sizeLimit",), "SizeLimit field must be a valid resource quantity", FORBIDDEN))
-            except QuantityError:
-                pass
-    elif k == "hostPath":
-        p = src.get("path")
-        if not isinstance(p, str) or not p:
-            out.append(m.required(sp + ("path",), "", REQUIRED))
-        else:
-            _path_no_backsteps(p, sp + ("path",), out)
-            t = src.get("type")
-            if isinstance(t, str) and t not in HOST_PATH_TYPES:
-                out.append(m.unsupported(sp + ("type",), t, HOST_PATH_TYPES, UNSUPPORTED))
-    elif k == "secret":
-        if not _s(src.get("secretName")):
-            out.append(m.required(sp + ("secretName",), "", REQUIRED, hint="a secret volume names its Secret with secretName, not name"))
-        _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
-        for i, kp in enumerate(_l(src.get("items"))):
-            if isinstance(kp, dict):
-                _key_to_path(kp, sp + ("items", i), out)
-    elif k == "configMap":
-        if not _s(src.get("name")):
-            out.append(m.required(sp + ("name",), "", REQUIRED))
-        _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
-        for i, kp in enumerate(_l(src.get("items"))):
-            if isinstance(kp, dict):
-                _key_to_path(kp, sp + ("items", i), out)
-    elif k == "persistentVolumeClaim":
-        if not _s(src.get("claimName")):
-            out.append(m.required(sp + ("claimName",), "", REQUIRED))
-    elif k == "nfs":
-        if not _s(src.get("server")):
-            out.append(m.required(sp + ("server",), "", REQUIRED))
-        p = _s(src.get("path"))
-        if not p:
-            out.append(m.required(sp + ("path",), "", REQUIRED))
-        if not p.startswith("/"):
-            out.append(m.invalid(sp + ("path",), p, "must be an absolute path", INVALID))
-    elif k == "downwardAPI":
-        _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
-        for i, f in enumerate(_l(src.get("items"))):
-            if isinstance(f, dict):
-                _downward_file(f, sp + ("items", i), out, src_path=sp)
-    elif k == "projected":
-        _projected(src, sp, out, opts)
-    elif k == "gitRepo":
-        if not _s(src.get("repository")):
-            out.append(m.required(sp + ("repository",), "", REQUIRED))
-        d = src.get("directory")
-        if isinstance(d, str) and d:
-            _local_descending_path(d, sp + ("directory",), out)
-    elif k == "csi":
-        drv = src.get("driver")
-        if not isinstance(drv, str) or not drv:
-            out.append(m.required(sp + ("driver",), "", REQUIRED))
-        else:
-            if len(drv) > 63:
-                out.append(m.too_long(sp + ("driver",), 63, TOO_LONG))
-            if not CSI_DRIVER_RE.match(drv.lower()):
-                out.append(m.invalid(sp + ("driver",), drv, "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", INVALID))
-    elif k == "ephemeral":
-        vct = src.get("volumeClaimTemplate")
-        if not isinstance(vct, dict):
-            out.append(m.required(sp + ("volumeClaimTemplate",), "", REQUIRED, anchor=sp, at="key"))
-        elif isinstance(vct.get("spec"), dict):
-            claim_template_spec(vct["spec"], sp + ("volumeClaimTemplate", "spec"), out)
-    elif k == "image":
-        if opts.is_pod and not _s(src.get("reference")):
-            out.append(m.required(sp + ("reference",), "", REQUIRED))
-        pp = src.get("pullPolicy")
-        if isinstance(pp, str) and pp and pp not in PULL_POLICIES:
-            out.append(m.unsupported(sp + ("pullPolicy",), pp, PULL_POLICIES, UNSUPPORTED))
-    elif k in ("gcePersistentDisk",):
-        if not _s(src.get("pdName")):
-            out.append(m.required(sp + ("pdName",), "", REQUIRED))
-    elif k == "awsElasticBlockStore":
-        if not _s(src.get("volumeID")):
-            out.append(m.required(sp + ("volumeID",), "", REQUIRED))
-    elif k == "iscsi":
-        if not _s(src.get("targetPortal")):
-            out.append(m.required(sp + ("targetPortal",), "", REQUIRED))
-        if not _s(src.get("iqn")):
-            out.append(m.required(sp + ("iqn",), "", REQUIRED))
-    elif k == "fc":
-        wwns, wwids = _l(src.get("targetWWNs")), _l(src.get("wwids"))
-        if not wwns and not wwids:
-            out.append(m.required(sp + ("targetWWNs",), "must specify either targetWWNs or wwids, but not both", REQUIRED, anchor=sp, at="key"))
-        if wwns and wwids:
-            out.append(m.invalid(sp + ("targetWWNs",), wwns, "targetWWNs and wwids can not be specified simultaneously", INVALID))
-        if wwns:
-            lun = src.get("lun")
-            if lun is None:
-                out.append(m.required(sp + ("lun",), "lun is required if targetWWNs is specified", REQUIRED, anchor=sp, at="key"))
-            elif _is_int(lun) and not 0 <= lun <= 255:
-                out.append(m.invalid(sp + ("lun",), lun, v.inclusive_range_error(0, 255), INVALID))
-    elif k == "azureFile":
-        if not _s(src.get("secretName")):
-            out.append(m.required(sp + ("secretName",), "", REQUIRED))
-        if not _s(src.get("shareName")):
-            out.append(m.required(sp + ("shareName",), "", REQUIRED))
-    elif k == "cephfs":
-        if not _l(src.get("monitors")):
-            out.append(m.required(sp + ("monitors",), "", REQUIRED))
-    elif k == "rbd":
-        if not _l(src.get("monitors")):
-            out.append(m.required(sp + ("monitors",), "", REQUIRED))
-        if not _s(src.get("image")):
-            out.append(m.required(sp + ("image",), "", REQUIRED))
+    for field_name in _VOLUME_REQUIRED_STRINGS.get(k, ()):
+        if not str_at(src.get(field_name)):
+            out.append(m.required(sp + (field_name,), "", REQUIRED_VALUE))
+    check = _VOLUME_SOURCE_CHECKS.get(k)
+    if check is not None:
+        check(src, sp, out, opts)
+
+
+# Sources whose only checks are non-empty string fields (validateXVolumeSource).
+_VOLUME_REQUIRED_STRINGS = {
+    "persistentVolumeClaim": ("claimName",),
+    "gcePersistentDisk": ("pdName",),
+    "awsElasticBlockStore": ("volumeID",),
+    "iscsi": ("targetPortal", "iqn"),
+    "azureFile": ("secretName", "shareName"),
+}
+
+
+def _empty_dir_source(src: dict, sp, out, opts):
+    sl = src.get("sizeLimit")
+    if sl is not None:
+        try:
+            if parse_quantity(sl) < 0:
+                out.append(m.forbidden(sp + ("sizeLimit",), "SizeLimit field must be a valid resource quantity", FORBIDDEN_FIELD))
+        except QuantityError:
+            pass
+
+
+def _host_path_source(src: dict, sp, out, opts):
+    p = src.get("path")
+    if not isinstance(p, str) or not p:
+        out.append(m.required(sp + ("path",), "", REQUIRED_VALUE))
+        return
+    _path_no_backsteps(p, sp + ("path",), out)
+    t = src.get("type")
+    if isinstance(t, str) and t not in HOST_PATH_TYPES:
+        out.append(m.unsupported(sp + ("type",), t, HOST_PATH_TYPES, UNSUPPORTED_VALUE))
+
+
+def _secret_source(src: dict, sp, out, opts):
+    if not str_at(src.get("secretName")):
+        out.append(m.required(sp + ("secretName",), "", REQUIRED_VALUE, hint="a secret volume names its Secret with secretName, not name"))
+    _key_to_path_items(src, sp, out)
+
+
+def _config_map_source(src: dict, sp, out, opts):
+    if not str_at(src.get("name")):
+        out.append(m.required(sp + ("name",), "", REQUIRED_VALUE))
+    _key_to_path_items(src, sp, out)
+
+
+def _key_to_path_items(src: dict, sp, out):
+    """defaultMode and items of a Secret or ConfigMap volume."""
+    _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
+    for i, kp in enumerate(list_at(src.get("items"))):
+        if isinstance(kp, dict):
+            _key_to_path(kp, sp + ("items", i), out)
+
+
+def _nfs_source(src: dict, sp, out, opts):
+    if not str_at(src.get("server")):
+        out.append(m.required(sp + ("server",), "", REQUIRED_VALUE))
+    p = str_at(src.get("path"))
+    if not p:
+        out.append(m.required(sp + ("path",), "", REQUIRED_VALUE))
+    if not p.startswith("/"):
+        out.append(m.invalid(sp + ("path",), p, "must be an absolute path", INVALID_VALUE))
+
+
+def _downward_api_source(src: dict, sp, out, opts):
+    _file_mode(src.get("defaultMode"), sp + ("defaultMode",), out)
+    for i, f in enumerate(list_at(src.get("items"))):
+        if isinstance(f, dict):
+            _downward_file(f, sp + ("items", i), out, src_path=sp)
+
+
+def _git_repo_source(src: dict, sp, out, opts):
+    if not str_at(src.get("repository")):
+        out.append(m.required(sp + ("repository",), "", REQUIRED_VALUE))
+    d = src.get("directory")
+    if isinstance(d, str) and d:
+        _local_descending_path(d, sp + ("directory",), out)
+
+
+def _csi_source(src: dict, sp, out, opts):
+    drv = src.get("driver")
+    if not isinstance(drv, str) or not drv:
+        out.append(m.required(sp + ("driver",), "", REQUIRED_VALUE))
+        return
+    if len(drv) > 63:
+        out.append(m.too_long(sp + ("driver",), 63, TOO_LONG))
+    if not CSI_DRIVER_RE.match(drv.lower()):
+        out.append(m.invalid(sp + ("driver",), drv, "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", INVALID_VALUE))
+
+
+def _ephemeral_source(src: dict, sp, out, opts):
+    vct = src.get("volumeClaimTemplate")
+    if not isinstance(vct, dict):
+        out.append(m.required(sp + ("volumeClaimTemplate",), "", REQUIRED_VALUE, anchor=sp, at="key"))
+    elif isinstance(vct.get("spec"), dict):
+        claim_template_spec(vct["spec"], sp + ("volumeClaimTemplate", "spec"), out)
+
+
+def _image_source(src: dict, sp, out, opts):
+    if opts.is_pod and not str_at(src.get("reference")):
+        out.append(m.required(sp + ("reference",), "", REQUIRED_VALUE))
+    pp = src.get("pullPolicy")
+    if isinstance(pp, str) and pp and pp not in PULL_POLICIES:
+        out.append(m.unsupported(sp + ("pullPolicy",), pp, PULL_POLICIES, UNSUPPORTED_VALUE))
+
+
+def _fc_source(src: dict, sp, out, opts):
+    wwns, wwids = list_at(src.get("targetWWNs")), list_at(src.get("wwids"))
+    if not wwns and not wwids:
+        out.append(m.required(sp + ("targetWWNs",), "must specify either targetWWNs or wwids, but not both", REQUIRED_VALUE, anchor=sp, at="key"))
+    if wwns and wwids:
+        out.append(m.invalid(sp + ("targetWWNs",), wwns, "targetWWNs and wwids can not be specified simultaneously", INVALID_VALUE))
+    if wwns:
+        lun = src.get("lun")
+        if lun is None:
+            out.append(m.required(sp + ("lun",), "lun is required if targetWWNs is specified", REQUIRED_VALUE, anchor=sp, at="key"))
+        elif is_int(lun) and not 0 <= lun <= 255:
+            out.append(m.invalid(sp + ("lun",), lun, v.inclusive_range_error(0, 255), INVALID_VALUE))
+
+
+def _ceph_source(src: dict, sp, out, opts):
+    """cephfs and rbd: monitors; rbd also an image."""
+    if not list_at(src.get("monitors")):
+        out.append(m.required(sp + ("monitors",), "", REQUIRED_VALUE))
+    if sp[-1] == "rbd" and not str_at(src.get("image")):
+        out.append(m.required(sp + ("image",), "", REQUIRED_VALUE))
+
+
+_VOLUME_SOURCE_CHECKS = {
+    "emptyDir": _empty_dir_source,
+    "hostPath": _host_path_source,
+    "secret": _secret_source,
+    "configMap": _config_map_source,
+    "nfs": _nfs_source,
+    "downwardAPI": _downward_api_source,
+    "projected": _projected,
+    "gitRepo": _git_repo_source,
+    "csi": _csi_source,
+    "ephemeral": _ephemeral_source,
+    "image": _image_source,
+    "fc": _fc_source,
+    "cephfs": _ceph_source,
+    "rbd": _ceph_source,
+}
 
 
 ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
@@ -423,21 +429,21 @@ def claim_template_spec(spec: dict, path, out):
     """ValidatePersistentVolumeClaimSpec for claim templates (StatefulSet
     volumeClaimTemplates, ephemeral volumes): the basics, oracle-confirmed."""
     modes = spec.get("accessModes")
-    if not _l(modes):
-        out.append(m.required(path + ("accessModes",), "at least 1 access mode is required", REQUIRED,
+    if not list_at(modes):
+        out.append(m.required(path + ("accessModes",), "at least 1 access mode is required", REQUIRED_VALUE,
                               anchor=None if "accessModes" in spec else path, at="value" if "accessModes" in spec else "key",
                               hint="e.g. accessModes: [ReadWriteOnce]"))
-    for mode in _l(modes):
+    for mode in list_at(modes):
         if isinstance(mode, str) and mode not in ACCESS_MODES:
-            out.append(m.unsupported(path + ("accessModes",), mode, ACCESS_MODES, UNSUPPORTED))
-    req = _d(_d(spec.get("resources")).get("requests"))
+            out.append(m.unsupported(path + ("accessModes",), mode, ACCESS_MODES, UNSUPPORTED_VALUE))
+    req = dict_at(dict_at(spec.get("resources")).get("requests"))
     if "storage" not in req:
         anchor = path + ("resources", "requests") if req else path
         out.append(Problem(anchor, m.message(path + ("resources[storage]",), "Required value", "e.g. resources: {requests: {storage: 1Gi}}"),
-                           REQUIRED, at="key"))
+                           REQUIRED_VALUE, at="key"))
     vm = spec.get("volumeMode")
     if isinstance(vm, str) and vm not in ("Block", "Filesystem"):
-        out.append(m.unsupported(path + ("volumeMode",), vm, ("Block", "Filesystem"), UNSUPPORTED))
+        out.append(m.unsupported(path + ("volumeMode",), vm, ("Block", "Filesystem"), UNSUPPORTED_VALUE))
 
 
 def validate_volumes(volumes, path, out, opts: PodOpts, extra: Optional[Dict[str, dict]] = None) -> Dict[str, dict]:
@@ -446,7 +452,7 @@ def validate_volumes(volumes, path, out, opts: PodOpts, extra: Optional[Dict[str
     ``extra`` are volumes the controller adds (StatefulSet claim templates)."""
     vols: Dict[str, dict] = dict(extra or {})
     seen: Dict[str, Path] = {}
-    for i, vol in enumerate(_l(volumes)):
+    for i, vol in enumerate(list_at(volumes)):
         if not isinstance(vol, dict):
             continue
         ip = path + (i,)
@@ -454,11 +460,11 @@ def validate_volumes(volumes, path, out, opts: PodOpts, extra: Optional[Dict[str
         _volume_source(vol, ip, el, opts)
         name = vol.get("name")
         if not isinstance(name, str) or not name:
-            el.append(m.required(ip + ("name",), "", REQUIRED))
+            el.append(m.required(ip + ("name",), "", REQUIRED_VALUE))
         else:
             _dns_label(name, ip + ("name",), el, "volume names are DNS-1123 labels: lowercase letters, digits and '-'")
             if name in seen:
-                el.append(m.duplicate(ip + ("name",), name, DUPLICATE, seen[name]))
+                el.append(m.duplicate(ip + ("name",), name, DUPLICATE_VALUE, seen[name]))
         if not el and isinstance(name, str):
             vols[name] = vol
             seen[name] = ip + ("name",)
@@ -481,7 +487,7 @@ RECURSIVE_READ_ONLY = ("Disabled", "Enabled", "IfPossible")
 def _ports(ports, path, out):
     """validateContainerPorts (protocol defaults to TCP)."""
     names: Dict[str, Path] = {}
-    for i, port in enumerate(_l(ports)):
+    for i, port in enumerate(list_at(ports)):
         if not isinstance(port, dict):
             continue
         ip = path + (i,)
@@ -489,37 +495,37 @@ def _ports(ports, path, out):
         if isinstance(name, str) and name:
             msgs = v.is_valid_port_name(name)
             for msg in msgs:
-                out.append(m.invalid(ip + ("name",), name, msg, INVALID,
+                out.append(m.invalid(ip + ("name",), name, msg, INVALID_VALUE,
                                      "port names are IANA service names: at most 15 lowercase letters, digits and '-', with at least one letter"))
             if not msgs:
                 if name in names:
-                    out.append(m.duplicate(ip + ("name",), name, DUPLICATE, names[name]))
+                    out.append(m.duplicate(ip + ("name",), name, DUPLICATE_VALUE, names[name]))
                 else:
                     names[name] = ip + ("name",)
         cp = port.get("containerPort")
-        if _is_int(cp):
+        if is_int(cp):
             if cp == 0:
-                out.append(m.required(ip + ("containerPort",), "", REQUIRED))
+                out.append(m.required(ip + ("containerPort",), "", REQUIRED_VALUE))
             else:
                 for msg in v.is_valid_port_num(cp):
-                    out.append(m.invalid(ip + ("containerPort",), cp, msg, INVALID))
+                    out.append(m.invalid(ip + ("containerPort",), cp, msg, INVALID_VALUE))
         hp = port.get("hostPort")
-        if _is_int(hp) and hp != 0:
+        if is_int(hp) and hp != 0:
             for msg in v.is_valid_port_num(hp):
-                out.append(m.invalid(ip + ("hostPort",), hp, msg, INVALID))
+                out.append(m.invalid(ip + ("hostPort",), hp, msg, INVALID_VALUE))
         proto = port.get("protocol")
         if isinstance(proto, str) and proto and proto not in PROTOCOLS:
-            out.append(m.unsupported(ip + ("protocol",), proto, PROTOCOLS, UNSUPPORTED))
+            out.append(m.unsupported(ip + ("protocol",), proto, PROTOCOLS, UNSUPPORTED_VALUE))
 
 
 def _env_name(name: str, path, out, opts: PodOpts, what="environment variable name"):
     if opts.relaxed_env:
         # IsRelaxedEnvVarName
         if any(ord(c) > 126 or ord(c) < 32 or c == "=" for c in name):
-            out.append(m.invalid(path, name, "a valid environment variable name must consist only of printable ASCII characters other than '='", INVALID))
+            out.append(m.invalid(path, name, "a valid environment variable name must consist only of printable ASCII characters other than '='", INVALID_VALUE))
     else:
         for msg in v.is_env_var_name(name):
-            out.append(m.invalid(path, name, msg, INVALID))
+            out.append(m.invalid(path, name, msg, INVALID_VALUE))
 
 
 def _key_selector(sel: dict, path, out):
@@ -527,24 +533,24 @@ def _key_selector(sel: dict, path, out):
     name = sel.get("name")
     if isinstance(name, str) or name is None:
         for msg in v.is_dns1123_subdomain(name or ""):
-            out.append(m.invalid(path + ("name",), name or "", msg, INVALID))
+            out.append(m.invalid(path + ("name",), name or "", msg, INVALID_VALUE))
     key = sel.get("key")
     if not isinstance(key, str) or not key:
-        out.append(m.required(path + ("key",), "", REQUIRED))
+        out.append(m.required(path + ("key",), "", REQUIRED_VALUE))
     else:
         for msg in v.is_config_map_key(key):
-            out.append(m.invalid(path + ("key",), key, msg, INVALID))
+            out.append(m.invalid(path + ("key",), key, msg, INVALID_VALUE))
 
 
 def _env(env, path, out, opts: PodOpts):
     """ValidateEnv + validateEnvVarValueFrom."""
-    for i, ev in enumerate(_l(env)):
+    for i, ev in enumerate(list_at(env)):
         if not isinstance(ev, dict):
             continue
         ip = path + (i,)
         name = ev.get("name")
         if not isinstance(name, str) or not name:
-            out.append(m.required(ip + ("name",), "", REQUIRED))
+            out.append(m.required(ip + ("name",), "", REQUIRED_VALUE))
         else:
             _env_name(name, ip + ("name",), out, opts)
         vf = ev.get("valueFrom")
@@ -556,7 +562,7 @@ def _env(env, path, out, opts: PodOpts):
             if k not in vf:
                 continue
             n += 1
-            sub = _d(vf.get(k))
+            sub = dict_at(vf.get(k))
             if k == "fieldRef":
                 _object_field_selector(sub, ENV_DOWNWARD_FIELDS, vp + (k,), out)
             elif k == "resourceFieldRef":
@@ -565,16 +571,16 @@ def _env(env, path, out, opts: PodOpts):
                 _key_selector(sub, vp + (k,), out)
         value = ev.get("value")
         if n == 0:
-            out.append(m.invalid(vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`", INVALID, at="key"))
+            out.append(m.invalid(vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`", INVALID_VALUE, at="key"))
         elif isinstance(value, str) and value:
-            out.append(m.invalid(vp, "", "may not be specified when `value` is not empty", INVALID, "use either value or valueFrom", at="key"))
+            out.append(m.invalid(vp, "", "may not be specified when `value` is not empty", INVALID_VALUE, "use either value or valueFrom", at="key"))
         elif n > 1:
-            out.append(m.invalid(vp, "", "may not have more than one field specified at a time", INVALID, at="key"))
+            out.append(m.invalid(vp, "", "may not have more than one field specified at a time", INVALID_VALUE, at="key"))
 
 
 def _env_from(env_from, path, out, opts: PodOpts):
     """ValidateEnvFrom."""
-    for i, ev in enumerate(_l(env_from)):
+    for i, ev in enumerate(list_at(env_from)):
         if not isinstance(ev, dict):
             continue
         ip = path + (i,)
@@ -585,44 +591,44 @@ def _env_from(env_from, path, out, opts: PodOpts):
         for k in ("configMapRef", "secretRef"):
             if k in ev:
                 n += 1
-                name = _d(ev.get(k)).get("name")
+                name = dict_at(ev.get(k)).get("name")
                 if not isinstance(name, str) or not name:
-                    out.append(m.required(ip + (k, "name"), "", REQUIRED))
+                    out.append(m.required(ip + (k, "name"), "", REQUIRED_VALUE))
                 else:
                     for msg in m.name_is_dns_subdomain(name, True):
-                        out.append(m.invalid(ip + (k, "name"), name, msg, INVALID))
+                        out.append(m.invalid(ip + (k, "name"), name, msg, INVALID_VALUE))
         if n == 0:
-            out.append(m.invalid(path, "", "must specify one of: `configMapRef` or `secretRef`", INVALID, at="key"))
+            out.append(m.invalid(path, "", "must specify one of: `configMapRef` or `secretRef`", INVALID_VALUE, at="key"))
         elif n > 1:
-            out.append(m.invalid(path, "", "may not have more than one field specified at a time", INVALID, at="key"))
+            out.append(m.invalid(path, "", "may not have more than one field specified at a time", INVALID_VALUE, at="key"))
 
 
 def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devices: dict):
     """ValidateVolumeMounts."""
     seen: Set[str] = set()
-    for i, mnt in enumerate(_l(mounts)):
+    for i, mnt in enumerate(list_at(mounts)):
         if not isinstance(mnt, dict):
             continue
         ip = path + (i,)
         name = mnt.get("name")
         name = name if isinstance(name, str) else ""
         if not name:
-            out.append(m.required(ip + ("name",), "", REQUIRED))
+            out.append(m.required(ip + ("name",), "", REQUIRED_VALUE))
         if name not in volumes:
             hint = "volumeMounts must name a volume of spec.volumes"
             dym = m.suggest(name, list(volumes)) if volumes else ""
-            out.append(m.not_found(ip + ("name",), name, INVALID, hint + (dym and "; " + dym)))
+            out.append(m.not_found(ip + ("name",), name, INVALID_VALUE, hint + (dym and "; " + dym)))
         mp = mnt.get("mountPath")
         mp = mp if isinstance(mp, str) else ""
         if not mp:
-            out.append(m.required(ip + ("mountPath",), "", REQUIRED))
+            out.append(m.required(ip + ("mountPath",), "", REQUIRED_VALUE))
         if mp in seen:
-            out.append(m.invalid(ip + ("mountPath",), mp, "must be unique", INVALID, "two mounts of one container cannot share a mountPath"))
+            out.append(m.invalid(ip + ("mountPath",), mp, "must be unique", INVALID_VALUE, "two mounts of one container cannot share a mountPath"))
         seen.add(mp)
         if name and name in devices:
-            out.append(m.invalid(ip + ("name",), name, "must not already exist in volumeDevices", INVALID))
+            out.append(m.invalid(ip + ("name",), name, "must not already exist in volumeDevices", INVALID_VALUE))
         if mp and mp in devices.values():
-            out.append(m.invalid(ip + ("mountPath",), mp, "must not already exist as a path in volumeDevices", INVALID))
+            out.append(m.invalid(ip + ("mountPath",), mp, "must not already exist as a path in volumeDevices", INVALID_VALUE))
         sub, subx = mnt.get("subPath"), mnt.get("subPathExpr")
         # subPath on image volumes: rejected by older releases, accepted by
         # v1.37 (oracle-confirmed); not checked.
@@ -630,69 +636,69 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
             _local_descending_path(sub, ip + ("subPath",), out)
         if isinstance(subx, str) and subx:
             if isinstance(sub, str) and sub:
-                out.append(m.invalid(ip + ("subPathExpr",), subx, "subPathExpr and subPath are mutually exclusive", INVALID))
+                out.append(m.invalid(ip + ("subPathExpr",), subx, "subPathExpr and subPath are mutually exclusive", INVALID_VALUE))
             _local_descending_path(subx, ip + ("subPathExpr",), out)
         prop = mnt.get("mountPropagation")
         if isinstance(prop, str):
             if prop not in MOUNT_PROPAGATION:
-                out.append(m.unsupported(ip + ("mountPropagation",), prop, MOUNT_PROPAGATION, UNSUPPORTED))
-            elif prop == "Bidirectional" and _d(ctr.get("securityContext")).get("privileged") is not True:
-                out.append(m.forbidden(ip + ("mountPropagation",), "Bidirectional mount propagation is available only to privileged containers", FORBIDDEN))
+                out.append(m.unsupported(ip + ("mountPropagation",), prop, MOUNT_PROPAGATION, UNSUPPORTED_VALUE))
+            elif prop == "Bidirectional" and dict_at(ctr.get("securityContext")).get("privileged") is not True:
+                out.append(m.forbidden(ip + ("mountPropagation",), "Bidirectional mount propagation is available only to privileged containers", FORBIDDEN_FIELD))
         rro = mnt.get("recursiveReadOnly")
         if isinstance(rro, str):
             if rro not in RECURSIVE_READ_ONLY:
-                out.append(m.unsupported(ip + ("recursiveReadOnly",), rro, RECURSIVE_READ_ONLY, UNSUPPORTED))
+                out.append(m.unsupported(ip + ("recursiveReadOnly",), rro, RECURSIVE_READ_ONLY, UNSUPPORTED_VALUE))
             elif rro != "Disabled":
                 if mnt.get("readOnly") is not True:
-                    out.append(m.forbidden(ip + ("recursiveReadOnly",), "may only be specified when readOnly is true", FORBIDDEN))
+                    out.append(m.forbidden(ip + ("recursiveReadOnly",), "may only be specified when readOnly is true", FORBIDDEN_FIELD))
                 if rro == "Enabled" and isinstance(prop, str) and prop != "None":
-                    out.append(m.forbidden(ip + ("recursiveReadOnly",), "may only be specified when mountPropagation is None or not specified", FORBIDDEN))
+                    out.append(m.forbidden(ip + ("recursiveReadOnly",), "may only be specified when mountPropagation is None or not specified", FORBIDDEN_FIELD))
 
 
 def _volume_devices(devs, path, out, volumes: Dict[str, dict], mounts: dict):
     """ValidateVolumeDevices."""
     names: Set[str] = set()
     paths: Set[str] = set()
-    for i, dev in enumerate(_l(devs)):
+    for i, dev in enumerate(list_at(devs)):
         if not isinstance(dev, dict):
             continue
         ip = path + (i,)
-        name, dp = _s(dev.get("name")), _s(dev.get("devicePath"))
+        name, dp = str_at(dev.get("name")), str_at(dev.get("devicePath"))
         if not name:
-            out.append(m.required(ip + ("name",), "", REQUIRED))
+            out.append(m.required(ip + ("name",), "", REQUIRED_VALUE))
         if name in names:
-            out.append(m.invalid(ip + ("name",), name, "must be unique", INVALID))
+            out.append(m.invalid(ip + ("name",), name, "must be unique", INVALID_VALUE))
         vol = volumes.get(name)
         if vol is not None and "persistentVolumeClaim" not in vol and "ephemeral" not in vol:
-            out.append(m.invalid(ip + ("name",), name, "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode", INVALID))
+            out.append(m.invalid(ip + ("name",), name, "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode", INVALID_VALUE))
         if vol is None:
-            out.append(m.not_found(ip + ("name",), name, INVALID))
+            out.append(m.not_found(ip + ("name",), name, INVALID_VALUE))
         if not dp:
-            out.append(m.required(ip + ("devicePath",), "", REQUIRED))
+            out.append(m.required(ip + ("devicePath",), "", REQUIRED_VALUE))
         if dp in paths:
-            out.append(m.invalid(ip + ("devicePath",), dp, "must be unique", INVALID))
+            out.append(m.invalid(ip + ("devicePath",), dp, "must be unique", INVALID_VALUE))
         if dp and ".." in dp.split("/"):
-            out.append(m.invalid(ip + ("devicePath",), dp, "can not contain backsteps ('..')", INVALID))
+            out.append(m.invalid(ip + ("devicePath",), dp, "can not contain backsteps ('..')", INVALID_VALUE))
         else:
             paths.add(dp)
         if name and name in mounts:
-            out.append(m.invalid(ip + ("name",), name, "must not already exist in volumeMounts", INVALID))
+            out.append(m.invalid(ip + ("name",), name, "must not already exist in volumeMounts", INVALID_VALUE))
         if dp and dp in mounts.values():
-            out.append(m.invalid(ip + ("devicePath",), dp, "must not already exist as a path in volumeMounts", INVALID))
+            out.append(m.invalid(ip + ("devicePath",), dp, "must not already exist as a path in volumeMounts", INVALID_VALUE))
         if name:
             names.add(name)
 
 
 def _port_num_or_name(port, path, out):
     """ValidatePortNumOrName."""
-    if _is_int(port):
+    if is_int(port):
         for msg in v.is_valid_port_num(port):
-            out.append(m.invalid(path, port, msg, INVALID))
+            out.append(m.invalid(path, port, msg, INVALID_VALUE))
     elif isinstance(port, str):
         hint = ("write the port as a number (port: " + port + "), not a quoted string" if port.isdigit()
                 else "a named port must match a name in the container's ports")
         for msg in v.is_valid_port_name(port):
-            out.append(m.invalid(path, port, msg, INVALID, hint))
+            out.append(m.invalid(path, port, msg, INVALID_VALUE, hint))
 
 
 HANDLER_KINDS_PROBE = ("exec", "httpGet", "tcpSocket", "grpc")
@@ -706,41 +712,41 @@ def _handler(h: dict, kinds, path, out, grace, opts: PodOpts):
         if k not in h:
             continue
         if n > 0:
-            out.append(m.forbidden(path + (k,), "may not specify more than 1 handler type", FORBIDDEN, at="key"))
+            out.append(m.forbidden(path + (k,), "may not specify more than 1 handler type", FORBIDDEN_FIELD, at="key"))
             continue
         n += 1
-        sub = _d(h.get(k))
+        sub = dict_at(h.get(k))
         sp = path + (k,)
         if k == "exec":
-            if not _l(sub.get("command")):
-                out.append(m.required(sp + ("command",), "", REQUIRED))
+            if not list_at(sub.get("command")):
+                out.append(m.required(sp + ("command",), "", REQUIRED_VALUE))
         elif k == "httpGet":
             _port_num_or_name(sub.get("port"), sp + ("port",), out)
             scheme = sub.get("scheme")
             if isinstance(scheme, str) and scheme and scheme not in ("HTTP", "HTTPS"):
-                out.append(m.unsupported(sp + ("scheme",), scheme, ("HTTP", "HTTPS"), UNSUPPORTED))
-            for j, hdr in enumerate(_l(sub.get("httpHeaders"))):
-                hn = _d(hdr).get("name")
+                out.append(m.unsupported(sp + ("scheme",), scheme, ("HTTP", "HTTPS"), UNSUPPORTED_VALUE))
+            for j, hdr in enumerate(list_at(sub.get("httpHeaders"))):
+                hn = dict_at(hdr).get("name")
                 if isinstance(hn, str):
                     for msg in v.is_http_header_name(hn):
-                        out.append(m.invalid(sp + ("httpHeaders", j, "name"), hn, msg, INVALID))
+                        out.append(m.invalid(sp + ("httpHeaders", j, "name"), hn, msg, INVALID_VALUE))
         elif k == "tcpSocket":
             _port_num_or_name(sub.get("port"), sp + ("port",), out)
         elif k == "grpc":
             port = sub.get("port")
-            if _is_int(port):
+            if is_int(port):
                 for msg in v.is_valid_port_num(port):
-                    out.append(m.invalid(sp + ("port",), port, msg, INVALID))
+                    out.append(m.invalid(sp + ("port",), port, msg, INVALID_VALUE))
         elif k == "sleep":
             sec = sub.get("seconds")
-            if _is_int(sec) and _is_int(grace):
+            if is_int(sec) and is_int(grace):
                 lo_bad = sec < 0 if opts.sleep_zero else sec <= 0
                 if lo_bad or sec > grace:
                     detail = (f"must be non-negative and less than terminationGracePeriodSeconds ({grace})" if opts.sleep_zero
                               else f"must be greater than 0 and less than terminationGracePeriodSeconds ({grace})")
-                    out.append(m.invalid(sp, sec, detail, INVALID, anchor=sp + ("seconds",)))
+                    out.append(m.invalid(sp, sec, detail, INVALID_VALUE, anchor=sp + ("seconds",)))
     if n == 0:
-        out.append(m.required(path, "must specify a handler type", REQUIRED, at="key",
+        out.append(m.required(path, "must specify a handler type", REQUIRED_VALUE, at="key",
                               hint="set exactly one of " + ", ".join(kinds)))
 
 
@@ -750,17 +756,17 @@ def _probe(probe, path, out, grace, opts: PodOpts, kind: str):
         return
     _handler(probe, HANDLER_KINDS_PROBE, path, out, grace, opts)
     for f in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
-        _nonneg(probe.get(f), path + (f,), out)
+        out.extend(nonnegative(path + (f,), probe.get(f)))
     tg = probe.get("terminationGracePeriodSeconds")
-    if _is_int(tg) and tg <= 0:
-        out.append(m.invalid(path + ("terminationGracePeriodSeconds",), tg, "must be greater than 0", INVALID))
+    if is_int(tg) and tg <= 0:
+        out.append(m.invalid(path + ("terminationGracePeriodSeconds",), tg, "must be greater than 0", INVALID_VALUE))
     st = probe.get("successThreshold")
-    if kind in ("livenessProbe", "startupProbe") and _is_int(st) and st not in (0, 1):
+    if kind in ("livenessProbe", "startupProbe") and is_int(st) and st not in (0, 1):
         # SetDefaults_Probe turns 0 into 1.
-        out.append(m.invalid(path + ("successThreshold",), st, "must be 1", INVALID,
+        out.append(m.invalid(path + ("successThreshold",), st, "must be 1", INVALID_VALUE,
                              f"a {kind} succeeds on its first success; successThreshold only applies to readinessProbe"))
-    if kind == "readinessProbe" and tg is not None and _is_int(tg):
-        out.append(m.invalid(path + ("terminationGracePeriodSeconds",), tg, "must not be set for readinessProbes", INVALID))
+    if kind == "readinessProbe" and tg is not None and is_int(tg):
+        out.append(m.invalid(path + ("terminationGracePeriodSeconds",), tg, "must not be set for readinessProbes", INVALID_VALUE))
 
 
 def _lifecycle(lc, path, out, grace, opts):
@@ -805,18 +811,18 @@ def _container_resource_name(name: str, path, out) -> bool:
     """validateContainerResourceName (+ validateResourceName)."""
     msgs = v.is_qualified_name(name)
     for msg in msgs:
-        out.append(m.invalid(path, name, msg, INVALID, at="key"))
+        out.append(m.invalid(path, name, msg, INVALID_VALUE, at="key"))
     if msgs:
         return False
     if "/" not in name:
         if name not in STANDARD_CONTAINER_RESOURCES and not _is_hugepages(name):
             dym = m.suggest(name, STANDARD_CONTAINER_RESOURCES) if name.lower() != "gpu" else ""
-            out.append(m.invalid(path, name, "must be a standard resource for containers", INVALID,
+            out.append(m.invalid(path, name, "must be a standard resource for containers", INVALID_VALUE,
                                  "use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource such as nvidia.com/gpu"
                                  + (dym and "; " + dym), at="key"))
             return False
     elif not _is_native(name) and not _is_extended(name):
-        out.append(m.invalid(path, name, "doesn't follow extended resource name standard", INVALID, at="key"))
+        out.append(m.invalid(path, name, "doesn't follow extended resource name standard", INVALID_VALUE, at="key"))
         return False
     return True
 
@@ -830,15 +836,11 @@ def _quantity(value) -> Optional[Fraction]:
         return None
 
 
-def _show_q(value) -> str:
-    return value if isinstance(value, str) else str(value)
-
-
 def _resources(res, path, out, claim_names: Set[str]):
     """validateResourceRequirements (containers)."""
     if not isinstance(res, dict):
         return
-    limits, requests = _d(res.get("limits")), _d(res.get("requests"))
+    limits, requests = dict_at(res.get("limits")), dict_at(res.get("requests"))
     lim_cpu_mem = req_cpu_mem = lim_huge = req_huge = False
     lp, rp = path + ("limits",), path + ("requests",)
     lim_q: Dict[str, Fraction] = {}
@@ -868,13 +870,13 @@ def _resources(res, path, out, claim_names: Set[str]):
         if name in limits and name in lim_q:
             lq = lim_q[name]
             if qv != lq and not _overcommit_allowed(name):
-                out.append(m.invalid(rp, _show_q(q), f"must be equal to {name} limit of {_show_q(limits[name])}", INVALID,
+                out.append(m.invalid(rp, fmt_quantity(q), f"must be equal to {name} limit of {fmt_quantity(limits[name])}", INVALID_VALUE,
                                      "extended resources and hugepages cannot be overcommitted: request and limit must be the same", anchor=rp + (name,)))
             elif qv > lq:
-                out.append(m.invalid(rp, _show_q(q), f"must be less than or equal to {name} limit of {_show_q(limits[name])}", INVALID,
+                out.append(m.invalid(rp, fmt_quantity(q), f"must be less than or equal to {name} limit of {fmt_quantity(limits[name])}", INVALID_VALUE,
                                      "a container's request cannot exceed its limit; raise the limit or lower the request", anchor=rp + (name,)))
         elif name not in limits and not _overcommit_allowed(name):
-            out.append(m.required(lp, "Limit must be set for non overcommitable resources", REQUIRED,
+            out.append(m.required(lp, "Limit must be set for non overcommitable resources", REQUIRED_VALUE,
                                   hint=f"add limits.{name} equal to the request"))
         if _is_hugepages(name):
             req_huge = True
@@ -882,30 +884,30 @@ def _resources(res, path, out, claim_names: Set[str]):
         if name in ("cpu", "memory"):
             req_cpu_mem = True
     if not lim_cpu_mem and not req_cpu_mem and (lim_huge or req_huge):
-        out.append(m.forbidden(path, "HugePages require cpu or memory", FORBIDDEN, at="key"))
-    for i, c in enumerate(_l(res.get("claims"))):
-        cn = _d(c).get("name")
+        out.append(m.forbidden(path, "HugePages require cpu or memory", FORBIDDEN_FIELD, at="key"))
+    for i, c in enumerate(list_at(res.get("claims"))):
+        cn = dict_at(c).get("name")
         if isinstance(cn, str):
             if not cn:
-                out.append(m.required(path + ("claims", i, "name"), "", REQUIRED))
+                out.append(m.required(path + ("claims", i, "name"), "", REQUIRED_VALUE))
             elif cn not in claim_names:
-                out.append(m.not_found(path + ("claims", i, "name"), cn, INVALID, "must name an entry of spec.resourceClaims"))
+                out.append(m.not_found(path + ("claims", i, "name"), cn, INVALID_VALUE, "must name an entry of spec.resourceClaims"))
 
 
 def _hugepage_multiple(name: str, qv: Fraction, raw, path, out):
     """validateResourceQuantityHugePageValue: a whole number of pages."""
     size = _quantity(name[len("hugepages-"):])
     if size and size > 0 and qv >= 0 and qv % size != 0:
-        out.append(m.invalid(path, _show_q(raw), f"{_show_q(raw)} is not positive integer multiple of {name}", INVALID,
+        out.append(m.invalid(path, fmt_quantity(raw), f"{fmt_quantity(raw)} is not positive integer multiple of {name}", INVALID_VALUE,
                              f"use a multiple of the page size ({name[len('hugepages-'):]})"))
 
 
 def _quantity_value(name: str, qv: Fraction, raw, path, out):
     """ValidateResourceQuantityValue: not negative; integer for integer resources."""
     if qv < 0:
-        out.append(m.invalid(path, _show_q(raw), NEGATIVE_ERR, INVALID))
+        out.append(m.invalid(path, fmt_quantity(raw), NEGATIVE_ERR, INVALID_VALUE))
     if _is_extended(name) and (qv * 1000) % 1000 != 0:
-        out.append(m.invalid(path, _show_q(raw), "must be an integer", INVALID))
+        out.append(m.invalid(path, fmt_quantity(raw), "must be an integer", INVALID_VALUE))
 
 
 # --- security contexts -------------------------------------------------------------
@@ -927,19 +929,19 @@ def _profile(p, path, out, types, what: str):
     if not isinstance(t, str) or not t:
         return  # the schema reports the missing required type
     if t not in types:
-        out.append(m.unsupported(path + ("type",), t, types, UNSUPPORTED))
+        out.append(m.unsupported(path + ("type",), t, types, UNSUPPORTED_VALUE))
         return
     if t == "Localhost":
         if not isinstance(lp, str) or not lp:
-            out.append(m.required(path + ("localhostProfile",), f"must be set when {what} type is Localhost", REQUIRED,
+            out.append(m.required(path + ("localhostProfile",), f"must be set when {what} type is Localhost", REQUIRED_VALUE,
                                   anchor=None if "localhostProfile" in p else path + ("type",)))
     elif lp is not None:
-        out.append(m.invalid(path + ("localhostProfile",), lp, f"can only be set when {what} type is Localhost", INVALID))
+        out.append(m.invalid(path + ("localhostProfile",), lp, f"can only be set when {what} type is Localhost", INVALID_VALUE))
 
 
 def _id_range(value, path, out):
-    if _is_int(value) and (value < 0 or value > MAX_INT32):
-        out.append(m.invalid(path, value, v.inclusive_range_error(0, MAX_INT32), INVALID))
+    if is_int(value) and (value < 0 or value > MAX_INT32):
+        out.append(m.invalid(path, value, v.inclusive_range_error(0, MAX_INT32), INVALID_VALUE))
 
 
 def _container_security_context(sc, path, out):
@@ -950,15 +952,15 @@ def _container_security_context(sc, path, out):
     _id_range(sc.get("runAsGroup"), path + ("runAsGroup",), out)
     pm = sc.get("procMount")
     if isinstance(pm, str) and pm not in PROC_MOUNT:
-        out.append(m.unsupported(path + ("procMount",), pm, PROC_MOUNT, UNSUPPORTED))
+        out.append(m.unsupported(path + ("procMount",), pm, PROC_MOUNT, UNSUPPORTED_VALUE))
     _profile(sc.get("seccompProfile"), path + ("seccompProfile",), out, SECCOMP_TYPES, "seccomp")
     _profile(sc.get("appArmorProfile"), path + ("appArmorProfile",), out, APPARMOR_TYPES, "AppArmor")
     if sc.get("allowPrivilegeEscalation") is False:
         if sc.get("privileged") is True:
-            out.append(m.invalid(path, sc, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true", INVALID, at="key"))
-        caps = _l(_d(sc.get("capabilities")).get("add"))
+            out.append(m.invalid(path, sc, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true", INVALID_VALUE, at="key"))
+        caps = list_at(dict_at(sc.get("capabilities")).get("add"))
         if "CAP_SYS_ADMIN" in caps:
-            out.append(m.invalid(path, sc, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN", INVALID, at="key"))
+            out.append(m.invalid(path, sc, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN", INVALID_VALUE, at="key"))
 
 
 SYSCTL_RE = re.compile(r"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$")
@@ -970,31 +972,31 @@ def _pod_security_context(sc, spec, path, out):
         return
     for f in ("runAsUser", "runAsGroup", "fsGroup"):
         _id_range(sc.get(f), path + (f,), out)
-    for i, g in enumerate(_l(sc.get("supplementalGroups"))):
+    for i, g in enumerate(list_at(sc.get("supplementalGroups"))):
         _id_range(g, path + ("supplementalGroups", i), out)
     fcp = sc.get("fsGroupChangePolicy")
     if isinstance(fcp, str) and fcp not in FS_GROUP_CHANGE:
-        out.append(m.unsupported(path + ("fsGroupChangePolicy",), fcp, FS_GROUP_CHANGE, UNSUPPORTED))
+        out.append(m.unsupported(path + ("fsGroupChangePolicy",), fcp, FS_GROUP_CHANGE, UNSUPPORTED_VALUE))
     sgp = sc.get("supplementalGroupsPolicy")
     if isinstance(sgp, str) and sgp not in SUPPLEMENTAL_GROUPS_POLICY:
-        out.append(m.unsupported(path + ("supplementalGroupsPolicy",), sgp, SUPPLEMENTAL_GROUPS_POLICY, UNSUPPORTED))
+        out.append(m.unsupported(path + ("supplementalGroupsPolicy",), sgp, SUPPLEMENTAL_GROUPS_POLICY, UNSUPPORTED_VALUE))
     scp = sc.get("seLinuxChangePolicy")
     if isinstance(scp, str) and scp not in SELINUX_CHANGE:
-        out.append(m.unsupported(path + ("seLinuxChangePolicy",), scp, SELINUX_CHANGE, UNSUPPORTED))
+        out.append(m.unsupported(path + ("seLinuxChangePolicy",), scp, SELINUX_CHANGE, UNSUPPORTED_VALUE))
     _profile(sc.get("seccompProfile"), path + ("seccompProfile",), out, SECCOMP_TYPES, "seccomp")
     _profile(sc.get("appArmorProfile"), path + ("appArmorProfile",), out, APPARMOR_TYPES, "AppArmor")
     names: Set[str] = set()
-    for i, s in enumerate(_l(sc.get("sysctls"))):
-        name = _d(s).get("name")
+    for i, s in enumerate(list_at(sc.get("sysctls"))):
+        name = dict_at(s).get("name")
         if not isinstance(name, str):
             continue
         sp = path + ("sysctls", i, "name")
         if not name:
-            out.append(m.required(sp, "", REQUIRED))
+            out.append(m.required(sp, "", REQUIRED_VALUE))
         elif len(name) > 253 or not SYSCTL_RE.match(name):
-            out.append(m.invalid(sp, name, "must have at most 253 characters and match regex " + SYSCTL_RE.pattern[1:-1], INVALID))
+            out.append(m.invalid(sp, name, "must have at most 253 characters and match regex " + SYSCTL_RE.pattern[1:-1], INVALID_VALUE))
         elif name in names:
-            out.append(m.duplicate(sp, name, DUPLICATE))
+            out.append(m.duplicate(sp, name, DUPLICATE_VALUE))
         names.add(name)
 
 
@@ -1007,34 +1009,34 @@ NODE_SELECTOR_OPERATORS = ("DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn")
 
 def _tolerations(tols, path, out):
     """ValidateTolerations."""
-    for i, t in enumerate(_l(tols)):
+    for i, t in enumerate(list_at(tols)):
         if not isinstance(t, dict):
             continue
         ip = path + (i,)
-        key = _s(t.get("key"))
+        key = str_at(t.get("key"))
         op = t.get("operator") if isinstance(t.get("operator"), str) else ""
         if key:
-            for p in m.validate_label_name(key, ip + ("key",), INVALID):
+            for p in m.validate_label_name(key, ip + ("key",), INVALID_VALUE):
                 out.append(p)
         if not key and op != "Exists":
-            out.append(m.invalid(ip + ("operator",), op, "operator must be Exists when `key` is empty, which means \"match all values and all keys\"", INVALID))
+            out.append(m.invalid(ip + ("operator",), op, "operator must be Exists when `key` is empty, which means \"match all values and all keys\"", INVALID_VALUE))
         effect = t.get("effect") if isinstance(t.get("effect"), str) else ""
         if t.get("tolerationSeconds") is not None and effect != "NoExecute":
-            out.append(m.invalid(ip + ("effect",), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set", INVALID))
+            out.append(m.invalid(ip + ("effect",), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set", INVALID_VALUE))
         value = t.get("value")
         if op in ("Equal", ""):
             if isinstance(value, str):
                 errs = v.is_valid_label_value(value)
                 if errs:
-                    out.append(m.invalid(ip + ("operator",), value, ";".join(errs), INVALID))
+                    out.append(m.invalid(ip + ("operator",), value, ";".join(errs), INVALID_VALUE))
         elif op == "Exists":
             if isinstance(value, str) and value:
-                out.append(m.invalid(ip + ("operator",), value, "value must be empty when `operator` is 'Exists'", INVALID,
+                out.append(m.invalid(ip + ("operator",), value, "value must be empty when `operator` is 'Exists'", INVALID_VALUE,
                                      "drop value, or use operator: Equal"))
         else:
-            out.append(m.unsupported(ip + ("operator",), op, TOLERATION_OPERATORS, UNSUPPORTED))
+            out.append(m.unsupported(ip + ("operator",), op, TOLERATION_OPERATORS, UNSUPPORTED_VALUE))
         if effect and effect not in TAINT_EFFECTS:
-            out.append(m.unsupported(ip + ("effect",), effect, TAINT_EFFECTS, UNSUPPORTED))
+            out.append(m.unsupported(ip + ("effect",), effect, TAINT_EFFECTS, UNSUPPORTED_VALUE))
 
 
 def _node_selector_requirement(rq: dict, path, out):
@@ -1044,65 +1046,65 @@ def _node_selector_requirement(rq: dict, path, out):
     n = len(vals) if isinstance(vals, list) else 0
     if op in ("In", "NotIn"):
         if n == 0:
-            out.append(m.required(path + ("values",), "must be specified when `operator` is 'In' or 'NotIn'", REQUIRED))
+            out.append(m.required(path + ("values",), "must be specified when `operator` is 'In' or 'NotIn'", REQUIRED_VALUE))
     elif op in ("Exists", "DoesNotExist"):
         if n > 0:
-            out.append(m.forbidden(path + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", FORBIDDEN))
+            out.append(m.forbidden(path + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", FORBIDDEN_FIELD))
     elif op in ("Gt", "Lt"):
         if n != 1:
-            out.append(m.required(path + ("values",), "must be specified single value when `operator` is 'Lt' or 'Gt'", REQUIRED))
+            out.append(m.required(path + ("values",), "must be specified single value when `operator` is 'Lt' or 'Gt'", REQUIRED_VALUE))
         elif isinstance(vals[0], str):
             if not re.match(r"^[+-]?\d+$", vals[0]):
-                out.append(m.invalid(path + ("values", 0), vals[0], "must be an integer", INVALID))
+                out.append(m.invalid(path + ("values", 0), vals[0], "must be an integer", INVALID_VALUE))
     elif isinstance(op, str):
-        out.append(m.unsupported(path + ("operator",), op, NODE_SELECTOR_OPERATORS, UNSUPPORTED))
+        out.append(m.unsupported(path + ("operator",), op, NODE_SELECTOR_OPERATORS, UNSUPPORTED_VALUE))
     key = rq.get("key")
     if isinstance(key, str):
-        out.extend(m.validate_label_name(key, path + ("key",), INVALID))
+        out.extend(m.validate_label_name(key, path + ("key",), INVALID_VALUE))
     if op in ("In", "NotIn") and isinstance(vals, list):
         for j, val in enumerate(vals):
             if isinstance(val, str):
                 for msg in v.is_valid_label_value(val):
-                    out.append(m.invalid(path + ("values", j), val, msg, INVALID))
+                    out.append(m.invalid(path + ("values", j), val, msg, INVALID_VALUE))
                     break
 
 
 def _node_selector_term(term: dict, path, out):
-    for j, rq in enumerate(_l(term.get("matchExpressions"))):
+    for j, rq in enumerate(list_at(term.get("matchExpressions"))):
         if isinstance(rq, dict):
             _node_selector_requirement(rq, path + ("matchExpressions", j), out)
-    for j, rq in enumerate(_l(term.get("matchFields"))):
+    for j, rq in enumerate(list_at(term.get("matchFields"))):
         if not isinstance(rq, dict):
             continue
         fp = path + ("matchFields", j)
         if rq.get("key") != "metadata.name":
-            out.append(m.invalid(fp + ("key",), rq.get("key"), "not a valid field selector key", INVALID))
+            out.append(m.invalid(fp + ("key",), rq.get("key"), "not a valid field selector key", INVALID_VALUE))
         op = rq.get("operator")
-        vals = _l(rq.get("values"))
+        vals = list_at(rq.get("values"))
         if op in ("In", "NotIn"):
             if len(vals) != 1:
-                out.append(m.required(fp + ("values",), "must be only one value when `operator` is 'In' or 'NotIn' for node field selector", REQUIRED))
+                out.append(m.required(fp + ("values",), "must be only one value when `operator` is 'In' or 'NotIn' for node field selector", REQUIRED_VALUE))
         elif isinstance(op, str):
-            out.append(m.invalid(fp + ("operator",), op, "not a valid selector operator", INVALID))
+            out.append(m.invalid(fp + ("operator",), op, "not a valid selector operator", INVALID_VALUE))
 
 
 def _pod_affinity_term(term: dict, path, out):
     """validatePodAffinityTerm."""
     sel = term.get("labelSelector")
     if isinstance(sel, dict):
-        out.extend(m.validate_label_selector(sel, path + ("labelSelector",), INVALID))
+        out.extend(m.validate_label_selector(sel, path + ("labelSelector",), INVALID_VALUE))
     ns = term.get("namespaceSelector")
     if isinstance(ns, dict):
-        out.extend(m.validate_label_selector(ns, path + ("namespaceSelector",), INVALID))
-    for i, n in enumerate(_l(term.get("namespaces"))):
+        out.extend(m.validate_label_selector(ns, path + ("namespaceSelector",), INVALID_VALUE))
+    for i, n in enumerate(list_at(term.get("namespaces"))):
         if isinstance(n, str):
             for msg in v.is_dns1123_label(n):
-                out.append(m.invalid(path + ("namespace",), n, msg, INVALID, anchor=path + ("namespaces", i)))
+                out.append(m.invalid(path + ("namespace",), n, msg, INVALID_VALUE, anchor=path + ("namespaces", i)))
     tk = term.get("topologyKey")
     if not isinstance(tk, str) or not tk:
-        out.append(m.required(path + ("topologyKey",), "can not be empty", REQUIRED, hint="e.g. kubernetes.io/hostname or topology.kubernetes.io/zone"))
+        out.append(m.required(path + ("topologyKey",), "can not be empty", REQUIRED_VALUE, hint="e.g. kubernetes.io/hostname or topology.kubernetes.io/zone"))
     else:
-        out.extend(m.validate_label_name(tk, path + ("topologyKey",), INVALID))
+        out.extend(m.validate_label_name(tk, path + ("topologyKey",), INVALID_VALUE))
 
 
 def _affinity(aff, path, out):
@@ -1116,18 +1118,18 @@ def _affinity(aff, path, out):
         if isinstance(req, dict):
             terms = req.get("nodeSelectorTerms")
             rp = np_ + ("requiredDuringSchedulingIgnoredDuringExecution",)
-            if not _l(terms):
-                out.append(m.required(rp + ("nodeSelectorTerms",), "must have at least one node selector term", REQUIRED))
-            for i, term in enumerate(_l(terms)):
+            if not list_at(terms):
+                out.append(m.required(rp + ("nodeSelectorTerms",), "must have at least one node selector term", REQUIRED_VALUE))
+            for i, term in enumerate(list_at(terms)):
                 if isinstance(term, dict):
                     _node_selector_term(term, rp + ("nodeSelectorTerms", i), out)
-        for i, pref in enumerate(_l(na.get("preferredDuringSchedulingIgnoredDuringExecution"))):
+        for i, pref in enumerate(list_at(na.get("preferredDuringSchedulingIgnoredDuringExecution"))):
             if not isinstance(pref, dict):
                 continue
             pp = np_ + ("preferredDuringSchedulingIgnoredDuringExecution", i)
             w = pref.get("weight")
-            if _is_int(w) and (w < 1 or w > 100):
-                out.append(m.invalid(pp + ("weight",), w, "must be in the range 1-100", INVALID))
+            if is_int(w) and (w < 1 or w > 100):
+                out.append(m.invalid(pp + ("weight",), w, "must be in the range 1-100", INVALID_VALUE))
             if isinstance(pref.get("preference"), dict):
                 _node_selector_term(pref["preference"], pp + ("preference",), out)
     for kind in ("podAffinity", "podAntiAffinity"):
@@ -1135,16 +1137,16 @@ def _affinity(aff, path, out):
         if not isinstance(pa, dict):
             continue
         kp = path + (kind,)
-        for i, term in enumerate(_l(pa.get("requiredDuringSchedulingIgnoredDuringExecution"))):
+        for i, term in enumerate(list_at(pa.get("requiredDuringSchedulingIgnoredDuringExecution"))):
             if isinstance(term, dict):
                 _pod_affinity_term(term, kp + ("requiredDuringSchedulingIgnoredDuringExecution", i), out)
-        for i, wt in enumerate(_l(pa.get("preferredDuringSchedulingIgnoredDuringExecution"))):
+        for i, wt in enumerate(list_at(pa.get("preferredDuringSchedulingIgnoredDuringExecution"))):
             if not isinstance(wt, dict):
                 continue
             wp = kp + ("preferredDuringSchedulingIgnoredDuringExecution", i)
             w = wt.get("weight")
-            if _is_int(w) and (w < 1 or w > 100):
-                out.append(m.invalid(wp + ("weight",), w, "must be in the range 1-100", INVALID))
+            if is_int(w) and (w < 1 or w > 100):
+                out.append(m.invalid(wp + ("weight",), w, "must be in the range 1-100", INVALID_VALUE))
             if isinstance(wt.get("podAffinityTerm"), dict):
                 _pod_affinity_term(wt["podAffinityTerm"], wp + ("podAffinityTerm",), out)
 
@@ -1156,45 +1158,45 @@ NODE_INCLUSION_POLICIES = ("Honor", "Ignore")
 def _topology_spread(constraints, path, out):
     """validateTopologySpreadConstraints."""
     seen: Dict[Tuple[str, str], Path] = {}
-    for i, c in enumerate(_l(constraints)):
+    for i, c in enumerate(list_at(constraints)):
         if not isinstance(c, dict):
             continue
         ip = path + (i,)
         skew = c.get("maxSkew")
-        if _is_int(skew) and skew <= 0:
-            out.append(m.invalid(ip + ("maxSkew",), skew, "must be greater than zero", INVALID))
+        if is_int(skew) and skew <= 0:
+            out.append(m.invalid(ip + ("maxSkew",), skew, "must be greater than zero", INVALID_VALUE))
         tk = c.get("topologyKey")
         if not isinstance(tk, str) or not tk:
-            out.append(m.required(ip + ("topologyKey",), "can not be empty", REQUIRED))
+            out.append(m.required(ip + ("topologyKey",), "can not be empty", REQUIRED_VALUE))
         else:
-            out.extend(m.validate_label_name(tk, ip + ("topologyKey",), INVALID))
+            out.extend(m.validate_label_name(tk, ip + ("topologyKey",), INVALID_VALUE))
         wu = c.get("whenUnsatisfiable")
         if isinstance(wu, str) and wu not in WHEN_UNSATISFIABLE:
-            out.append(m.unsupported(ip + ("whenUnsatisfiable",), wu, WHEN_UNSATISFIABLE, UNSUPPORTED))
+            out.append(m.unsupported(ip + ("whenUnsatisfiable",), wu, WHEN_UNSATISFIABLE, UNSUPPORTED_VALUE))
         md = c.get("minDomains")
-        if _is_int(md):
+        if is_int(md):
             if md <= 0:
-                out.append(m.invalid(ip + ("minDomains",), md, "must be greater than 0", INVALID))
+                out.append(m.invalid(ip + ("minDomains",), md, "must be greater than 0", INVALID_VALUE))
             elif wu != "DoNotSchedule":
-                out.append(m.invalid(ip + ("minDomains",), md, "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway", INVALID))
+                out.append(m.invalid(ip + ("minDomains",), md, "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway", INVALID_VALUE))
         for f in ("nodeAffinityPolicy", "nodeTaintsPolicy"):
             pv = c.get(f)
             if isinstance(pv, str) and pv not in NODE_INCLUSION_POLICIES:
-                out.append(m.unsupported(ip + (f,), pv, NODE_INCLUSION_POLICIES, UNSUPPORTED))
+                out.append(m.unsupported(ip + (f,), pv, NODE_INCLUSION_POLICIES, UNSUPPORTED_VALUE))
         if isinstance(tk, str) and isinstance(wu, str) and tk and wu in WHEN_UNSATISFIABLE:
             pair = (tk, wu)
             if pair in seen:
-                out.append(m.duplicate(ip, f"{{{tk}, {wu}}}", DUPLICATE, seen[pair]))
+                out.append(m.duplicate(ip, f"{{{tk}, {wu}}}", DUPLICATE_VALUE, seen[pair]))
             else:
                 seen[pair] = ip
         sel = c.get("labelSelector")
         if isinstance(sel, dict):
-            out.extend(m.validate_label_selector(sel, ip + ("labelSelector",), INVALID))
-        mlk = _l(c.get("matchLabelKeys"))
+            out.extend(m.validate_label_selector(sel, ip + ("labelSelector",), INVALID_VALUE))
+        mlk = list_at(c.get("matchLabelKeys"))
         for j, k in enumerate(mlk):
             if isinstance(k, str):
                 # (a key also in labelSelector is accepted by v1.37: oracle-confirmed)
-                out.extend(m.validate_label_name(k, ip + ("matchLabelKeys", j), INVALID))
+                out.extend(m.validate_label_name(k, ip + ("matchLabelKeys", j), INVALID_VALUE))
 
 
 def _dns(spec: dict, path, out, opts: PodOpts):
@@ -1202,32 +1204,32 @@ def _dns(spec: dict, path, out, opts: PodOpts):
     policy = spec.get("dnsPolicy")
     policies = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
     if isinstance(policy, str) and policy and policy not in policies:
-        out.append(m.unsupported(path + ("dnsPolicy",), policy, policies, UNSUPPORTED))
+        out.append(m.unsupported(path + ("dnsPolicy",), policy, policies, UNSUPPORTED_VALUE))
     cfg = spec.get("dnsConfig")
     if policy == "None":
         if not isinstance(cfg, dict):
-            out.append(m.required(path + ("dnsConfig",), "must provide `dnsConfig` when `dnsPolicy` is None", REQUIRED,
+            out.append(m.required(path + ("dnsConfig",), "must provide `dnsConfig` when `dnsPolicy` is None", REQUIRED_VALUE,
                                   anchor=None if "dnsConfig" in spec else path + ("dnsPolicy",)))
             return
-        if not _l(cfg.get("nameservers")):
-            out.append(m.required(path + ("dnsConfig", "nameservers"), "must provide at least one DNS nameserver when `dnsPolicy` is None", REQUIRED))
+        if not list_at(cfg.get("nameservers")):
+            out.append(m.required(path + ("dnsConfig", "nameservers"), "must provide at least one DNS nameserver when `dnsPolicy` is None", REQUIRED_VALUE))
             return
     if not isinstance(cfg, dict):
         return
     cp = path + ("dnsConfig",)
-    ns = _l(cfg.get("nameservers"))
+    ns = list_at(cfg.get("nameservers"))
     if len(ns) > 3:
-        out.append(m.invalid(cp + ("nameservers",), ns, "must not have more than 3 nameservers", INVALID))
+        out.append(m.invalid(cp + ("nameservers",), ns, "must not have more than 3 nameservers", INVALID_VALUE))
     for i, n in enumerate(ns):
         if isinstance(n, str):
             for msg in v.is_valid_ip(n):
-                out.append(m.invalid(cp + ("nameservers", i), n, msg, INVALID))
-    searches = [s for s in _l(cfg.get("searches")) if isinstance(s, str)]
+                out.append(m.invalid(cp + ("nameservers", i), n, msg, INVALID_VALUE))
+    searches = [s for s in list_at(cfg.get("searches")) if isinstance(s, str)]
     if len(searches) > 32:
-        out.append(m.invalid(cp + ("searches",), searches, "must not have more than 32 search paths", INVALID))
+        out.append(m.invalid(cp + ("searches",), searches, "must not have more than 32 search paths", INVALID_VALUE))
     if len(" ".join(searches)) > 2048:
-        out.append(m.invalid(cp + ("searches",), searches, "must not have more than 2048 characters (including spaces) in the search list", INVALID))
-    for i, s in enumerate(_l(cfg.get("searches"))):
+        out.append(m.invalid(cp + ("searches",), searches, "must not have more than 2048 characters (including spaces) in the search list", INVALID_VALUE))
+    for i, s in enumerate(list_at(cfg.get("searches"))):
         if not isinstance(s, str):
             continue
         if opts.relaxed_dns_search:
@@ -1235,12 +1237,12 @@ def _dns(spec: dict, path, out, opts: PodOpts):
                 continue
             s2 = s[:-1] if s.endswith(".") else s
             if not re.match(r"^[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?(\.[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?)*$", s2) or len(s2) > 253:
-                out.append(m.invalid(cp + ("searches", i), s2, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", INVALID))
+                out.append(m.invalid(cp + ("searches", i), s2, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", INVALID_VALUE))
         else:
             _dns_subdomain(s[:-1] if s.endswith(".") else s, cp + ("searches", i), out)
-    for i, o in enumerate(_l(cfg.get("options"))):
-        if isinstance(o, dict) and not _s(o.get("name")):
-            out.append(m.required(cp + ("options", i), "must not be empty", REQUIRED))
+    for i, o in enumerate(list_at(cfg.get("options"))):
+        if isinstance(o, dict) and not str_at(o.get("name")):
+            out.append(m.required(cp + ("options", i), "must not be empty", REQUIRED_VALUE))
 
 
 # --- the pod spec ---------------------------------------------------------------------
@@ -1249,21 +1251,21 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
     """validateContainerCommon."""
     name = c.get("name")
     if not isinstance(name, str) or not name:
-        out.append(m.required(cp + ("name",), "", REQUIRED))
+        out.append(m.required(cp + ("name",), "", REQUIRED_VALUE))
     else:
         _dns_label(name, cp + ("name",), out, "container names are DNS-1123 labels: lowercase letters, digits and '-', at most 63 characters")
     image = c.get("image")
     if image is None or image == "":
-        out.append(m.required(cp + ("image",), "", REQUIRED, hint="every container needs an image, e.g. image: nginx:1.27"))
+        out.append(m.required(cp + ("image",), "", REQUIRED_VALUE, hint="every container needs an image, e.g. image: nginx:1.27"))
     elif isinstance(image, str) and opts.is_pod and image != image.strip():
         # validateContainerOnlyForPod
-        out.append(m.invalid(cp + ("image",), image, "must not have leading or trailing whitespace", INVALID))
+        out.append(m.invalid(cp + ("image",), image, "must not have leading or trailing whitespace", INVALID_VALUE))
     tmp = c.get("terminationMessagePolicy")
     if isinstance(tmp, str) and tmp and tmp not in TERMINATION_MESSAGE_POLICIES:
-        out.append(m.unsupported(cp + ("terminationMessagePolicy",), tmp, TERMINATION_MESSAGE_POLICIES, UNSUPPORTED))
-    mounts = {x.get("name"): x.get("mountPath") for x in _l(c.get("volumeMounts"))
+        out.append(m.unsupported(cp + ("terminationMessagePolicy",), tmp, TERMINATION_MESSAGE_POLICIES, UNSUPPORTED_VALUE))
+    mounts = {x.get("name"): x.get("mountPath") for x in list_at(c.get("volumeMounts"))
               if isinstance(x, dict) and isinstance(x.get("name"), str)}
-    devices = {x.get("name"): x.get("devicePath") for x in _l(c.get("volumeDevices"))
+    devices = {x.get("name"): x.get("devicePath") for x in list_at(c.get("volumeDevices"))
                if isinstance(x, dict) and isinstance(x.get("name"), str)}
     _ports(c.get("ports"), cp + ("ports",), out)
     _env(c.get("env"), cp + ("env",), out, opts)
@@ -1272,18 +1274,18 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
     _volume_devices(c.get("volumeDevices"), cp + ("volumeDevices",), out, volumes, mounts)
     ipp = c.get("imagePullPolicy")
     if isinstance(ipp, str) and ipp and ipp not in PULL_POLICIES:
-        out.append(m.unsupported(cp + ("imagePullPolicy",), ipp, PULL_POLICIES, UNSUPPORTED))
+        out.append(m.unsupported(cp + ("imagePullPolicy",), ipp, PULL_POLICIES, UNSUPPORTED_VALUE))
     _resources(c.get("resources"), cp + ("resources",), out, claim_names)
-    for rp in _l(c.get("resizePolicy")):
+    for rp in list_at(c.get("resizePolicy")):
         if not isinstance(rp, dict):
             continue
         rn, pol = rp.get("resourceName"), rp.get("restartPolicy")
         if isinstance(rn, str) and rn not in ("cpu", "memory"):
-            out.append(m.unsupported(cp + ("resizePolicy",), rn, ("cpu", "memory"), UNSUPPORTED))
+            out.append(m.unsupported(cp + ("resizePolicy",), rn, ("cpu", "memory"), UNSUPPORTED_VALUE))
         if isinstance(pol, str) and pol not in ("NotRequired", "RestartContainer"):
-            out.append(m.unsupported(cp + ("resizePolicy",), pol, ("NotRequired", "RestartContainer"), UNSUPPORTED))
+            out.append(m.unsupported(cp + ("resizePolicy",), pol, ("NotRequired", "RestartContainer"), UNSUPPORTED_VALUE))
         elif pod_restart == "Never" and pol == "RestartContainer":
-            out.append(m.invalid(cp + ("resizePolicy",), pol, "must be 'NotRequired' when `restartPolicy` is 'Never'", INVALID))
+            out.append(m.invalid(cp + ("resizePolicy",), pol, "must be 'NotRequired' when `restartPolicy` is 'Never'", INVALID_VALUE))
     _container_security_context(c.get("securityContext"), cp + ("securityContext",), out)
 
 
@@ -1294,15 +1296,44 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
     opts = PodOpts(ctx, is_pod)
     grace = spec.get("terminationGracePeriodSeconds", 30)
     volumes = validate_volumes(spec.get("volumes"), path + ("volumes",), out, opts, extra_volumes)
-    claim_names = {c.get("name") for c in _l(spec.get("resourceClaims")) if isinstance(c, dict) and isinstance(c.get("name"), str)}
+    claim_names = {c.get("name") for c in list_at(spec.get("resourceClaims")) if isinstance(c, dict) and isinstance(c.get("name"), str)}
     _resource_claims(spec.get("resourceClaims"), path + ("resourceClaims",), out)
     restart = spec.get("restartPolicy") if isinstance(spec.get("restartPolicy"), str) else "Always"
+    env = (volumes, claim_names, opts, restart, grace)
+    names: Dict[str, Path] = {}  # container name -> where it was first used
+    _containers(spec.get("containers"), path, out, env, names)
+    _init_containers(spec.get("initContainers"), path, out, env, names)
+    _ephemeral_containers(spec.get("ephemeralContainers"), path, out, is_pod)
+    _host_network_ports(spec, path, out)
+    rpol = spec.get("restartPolicy")
+    if isinstance(rpol, str) and rpol and rpol not in ("Always", "OnFailure", "Never"):
+        out.append(m.unsupported(path + ("restartPolicy",), rpol, ("Always", "OnFailure", "Never"), UNSUPPORTED_VALUE))
+    _dns(spec, path, out, opts)
+    out.extend(m.validate_labels(spec.get("nodeSelector"), path + ("nodeSelector",), INVALID_VALUE))
+    _pod_security_context(spec.get("securityContext"), spec, path + ("securityContext",), out)
+    if spec.get("hostUsers") is False:
+        for f in ("hostNetwork", "hostPID", "hostIPC"):
+            if spec.get(f) is True:
+                out.append(m.forbidden(path + (f,), "when `pod.Spec.HostUsers` is false", FORBIDDEN_FIELD))
+    _affinity(spec.get("affinity"), path + ("affinity",), out)
+    _pod_gates(spec, path, out)
+    _topology_spread(spec.get("topologySpreadConstraints"), path + ("topologySpreadConstraints",), out)
+    _pod_names(spec, path, out)
+    _tolerations(spec.get("tolerations"), path + ("tolerations",), out)
+    _host_aliases(spec.get("hostAliases"), path, out)
+    _priority(spec, path, out, is_pod)
+    _pod_os(spec, path, out)
+    if is_pod:
+        _pod_admission(spec, path, out)
+    return out
 
-    containers = spec.get("containers")
-    names: Dict[str, Path] = {}
+
+def _containers(containers, path: Path, out, env, names: Dict[str, Path]):
+    """validateContainers: each container, unique names, host ports."""
+    volumes, claim_names, opts, restart, grace = env
     if isinstance(containers, list) and not containers:
-        out.append(m.required(path + ("containers",), "", REQUIRED, hint="a pod needs at least one container"))
-    for i, c in enumerate(_l(containers)):
+        out.append(m.required(path + ("containers",), "", REQUIRED_VALUE, hint="a pod needs at least one container"))
+    for i, c in enumerate(list_at(containers)):
         if not isinstance(c, dict):
             continue
         cp = path + ("containers", i)
@@ -1310,7 +1341,7 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         name = c.get("name")
         if isinstance(name, str):
             if name in names:
-                out.append(m.duplicate(cp + ("name",), name, DUPLICATE, names[name]))
+                out.append(m.duplicate(cp + ("name",), name, DUPLICATE_VALUE, names[name]))
             else:
                 names[name] = cp + ("name",)
         _lifecycle(c.get("lifecycle"), cp + ("lifecycle",), out, grace, opts)
@@ -1319,13 +1350,18 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         crp = c.get("restartPolicy")
         if crp is not None:
             if not opts.container_restart_rules:
-                out.append(m.forbidden(cp + ("restartPolicy",), "may not be set for non-init containers", FORBIDDEN, at="key",
+                out.append(m.forbidden(cp + ("restartPolicy",), "may not be set for non-init containers", FORBIDDEN_FIELD, at="key",
                                        hint="only initContainers take restartPolicy: Always (sidecars)"))
             elif isinstance(crp, str) and crp not in CONTAINER_RESTART_POLICIES:
-                out.append(m.unsupported(cp + ("restartPolicy",), crp, CONTAINER_RESTART_POLICIES, UNSUPPORTED))
-    out.extend(_host_port_conflicts(_l(containers), path + ("containers",)))
+                out.append(m.unsupported(cp + ("restartPolicy",), crp, CONTAINER_RESTART_POLICIES, UNSUPPORTED_VALUE))
+    out.extend(_host_port_conflicts(list_at(containers), path + ("containers",)))
 
-    for i, c in enumerate(_l(spec.get("initContainers"))):
+
+def _init_containers(containers, path: Path, out, env, names: Dict[str, Path]):
+    """validateInitContainers: sidecars (restartPolicy: Always) take lifecycle
+    and probes, other init containers do not."""
+    volumes, claim_names, opts, restart, grace = env
+    for i, c in enumerate(list_at(containers)):
         if not isinstance(c, dict):
             continue
         cp = path + ("initContainers", i)
@@ -1334,12 +1370,12 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         sidecar = rp == "Always"
         allowed = CONTAINER_RESTART_POLICIES if opts.container_restart_rules else ("Always",)
         if isinstance(rp, str) and rp not in allowed:
-            out.append(m.unsupported(cp + ("restartPolicy",), rp, allowed, UNSUPPORTED,
+            out.append(m.unsupported(cp + ("restartPolicy",), rp, allowed, UNSUPPORTED_VALUE,
                                      "restartPolicy: Always makes an init container a sidecar"))
         name = c.get("name")
         if isinstance(name, str):
             if name in names:
-                out.append(m.duplicate(cp + ("name",), name, DUPLICATE, names[name]))
+                out.append(m.duplicate(cp + ("name",), name, DUPLICATE_VALUE, names[name]))
             elif name:
                 names[name] = cp + ("name",)
         out.extend(_host_port_conflicts([c], path + ("initContainers",), offset=i))
@@ -1350,122 +1386,138 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
         else:
             for f in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
                 if c.get(f) is not None:
-                    out.append(m.forbidden(cp + (f,), "may not be set for init containers without restartPolicy=Always", FORBIDDEN, at="key",
+                    out.append(m.forbidden(cp + (f,), "may not be set for init containers without restartPolicy=Always", FORBIDDEN_FIELD, at="key",
                                            hint="add restartPolicy: Always to make it a sidecar, or drop the field"))
 
-    eph = spec.get("ephemeralContainers")
+
+def _ephemeral_containers(eph, path: Path, out, is_pod: bool):
+    """Ephemeral containers are added by kubectl debug, never on create or in a template."""
     if isinstance(eph, list) and eph:
         if is_pod:
-            out.append(m.forbidden(path + ("ephemeralContainers",), "cannot be set on create", FORBIDDEN, at="key",
+            out.append(m.forbidden(path + ("ephemeralContainers",), "cannot be set on create", FORBIDDEN_FIELD, at="key",
                                    hint="ephemeral containers are added with kubectl debug"))
         else:
-            out.append(m.forbidden(path + ("ephemeralContainers",), "ephemeral containers not allowed in pod template", FORBIDDEN, at="key"))
+            out.append(m.forbidden(path + ("ephemeralContainers",), "ephemeral containers not allowed in pod template", FORBIDDEN_FIELD, at="key"))
 
-    # validatePodHostNetworkDeps
-    if spec.get("hostNetwork") is True:
-        for i, c in enumerate(_l(containers)):
-            for j, port in enumerate(_l(_d(c).get("ports"))):
-                if not isinstance(port, dict):
-                    continue
-                hp, cpn = port.get("hostPort"), port.get("containerPort")
-                if _is_int(hp) and _is_int(cpn) and hp != 0 and hp != cpn:
-                    out.append(m.invalid(path + ("containers", i, "ports", j, "hostPort"), hp, "must match `containerPort` when `hostNetwork` is true", INVALID))
 
-    rpol = spec.get("restartPolicy")
-    if isinstance(rpol, str) and rpol and rpol not in ("Always", "OnFailure", "Never"):
-        out.append(m.unsupported(path + ("restartPolicy",), rpol, ("Always", "OnFailure", "Never"), UNSUPPORTED))
-    _dns(spec, path, out, opts)
-    out.extend(m.validate_labels(spec.get("nodeSelector"), path + ("nodeSelector",), INVALID))
-    _pod_security_context(spec.get("securityContext"), spec, path + ("securityContext",), out)
-    if spec.get("hostUsers") is False:
-        for f in ("hostNetwork", "hostPID", "hostIPC"):
-            if spec.get(f) is True:
-                out.append(m.forbidden(path + (f,), "when `pod.Spec.HostUsers` is false", FORBIDDEN))
-    _affinity(spec.get("affinity"), path + ("affinity",), out)
-    for i, g in enumerate(_l(spec.get("readinessGates"))):
-        ct = _d(g).get("conditionType")
+def _host_network_ports(spec: dict, path: Path, out):
+    """validatePodHostNetworkDeps: with hostNetwork, hostPort = containerPort."""
+    if spec.get("hostNetwork") is not True:
+        return
+    for i, c in enumerate(list_at(spec.get("containers"))):
+        for j, port in enumerate(list_at(dict_at(c).get("ports"))):
+            if not isinstance(port, dict):
+                continue
+            hp, cpn = port.get("hostPort"), port.get("containerPort")
+            if is_int(hp) and is_int(cpn) and hp != 0 and hp != cpn:
+                out.append(m.invalid(path + ("containers", i, "ports", j, "hostPort"), hp, "must match `containerPort` when `hostNetwork` is true", INVALID_VALUE))
+
+
+def _pod_gates(spec: dict, path: Path, out):
+    """readinessGates' condition types and schedulingGates' names: qualified names, gates unique."""
+    for i, g in enumerate(list_at(spec.get("readinessGates"))):
+        ct = dict_at(g).get("conditionType")
         if isinstance(ct, str):
             _qualified(ct, path + ("readinessGates", i, "conditionType"), out)
     gates: Set[str] = set()
-    for i, g in enumerate(_l(spec.get("schedulingGates"))):
-        gn = _d(g).get("name")
+    for i, g in enumerate(list_at(spec.get("schedulingGates"))):
+        gn = dict_at(g).get("name")
         if isinstance(gn, str):
             _qualified(gn, path + ("schedulingGates", i), out)
             if gn in gates:
-                out.append(m.duplicate(path + ("schedulingGates", i), gn, DUPLICATE))
+                out.append(m.duplicate(path + ("schedulingGates", i), gn, DUPLICATE_VALUE))
             gates.add(gn)
-    _topology_spread(spec.get("topologySpreadConstraints"), path + ("topologySpreadConstraints",), out)
+
+
+def _pod_names(spec: dict, path: Path, out):
+    """The names a pod spec refers to or takes: service account, node, priority
+    class, runtime class (DNS subdomains), hostname and subdomain (DNS labels),
+    and activeDeadlineSeconds between them as the server orders its errors."""
     for f in ("serviceAccountName", "nodeName", "priorityClassName"):
         val = spec.get(f)
         if isinstance(val, str) and val:
             _dns_subdomain(val, path + (f,), out)
     sa_old = spec.get("serviceAccount")
-    if isinstance(sa_old, str) and sa_old and not _s(spec.get("serviceAccountName")) and not m.is_placeholder(sa_old):
+    if isinstance(sa_old, str) and sa_old and not str_at(spec.get("serviceAccountName")) and not m.is_placeholder(sa_old):
         # v1 conversion copies the deprecated serviceAccount into serviceAccountName.
         for msg in v.is_dns1123_subdomain(sa_old):
-            out.append(m.invalid(path + ("serviceAccountName",), sa_old, msg, INVALID, anchor=path + ("serviceAccount",),
+            out.append(m.invalid(path + ("serviceAccountName",), sa_old, msg, INVALID_VALUE, anchor=path + ("serviceAccount",),
                                  hint="serviceAccount is the deprecated spelling of serviceAccountName"))
     rc = spec.get("runtimeClassName")
     if isinstance(rc, str):
         _dns_subdomain(rc, path + ("runtimeClassName",), out)
     ads = spec.get("activeDeadlineSeconds")
-    if _is_int(ads) and (ads < 1 or ads > MAX_INT32):
-        out.append(m.invalid(path + ("activeDeadlineSeconds",), ads, v.inclusive_range_error(1, MAX_INT32), INVALID))
+    if is_int(ads) and (ads < 1 or ads > MAX_INT32):
+        out.append(m.invalid(path + ("activeDeadlineSeconds",), ads, v.inclusive_range_error(1, MAX_INT32), INVALID_VALUE))
     for f in ("hostname", "subdomain"):
         val = spec.get(f)
         if isinstance(val, str) and val:
             _dns_label(val, path + (f,), out)
-    _tolerations(spec.get("tolerations"), path + ("tolerations",), out)
-    for i, ha in enumerate(_l(spec.get("hostAliases"))):
+
+
+def _host_aliases(aliases, path: Path, out):
+    """hostAliases: an IP and DNS-subdomain host names."""
+    for i, ha in enumerate(list_at(aliases)):
         if not isinstance(ha, dict):
             continue
         ip = ha.get("ip")
         if isinstance(ip, str):
             for msg in v.is_valid_ip(ip):
-                out.append(m.invalid(path + ("hostAliases", i, "ip"), ip, msg, INVALID))
-        for j, hn in enumerate(_l(ha.get("hostnames"))):
+                out.append(m.invalid(path + ("hostAliases", i, "ip"), ip, msg, INVALID_VALUE))
+        for j, hn in enumerate(list_at(ha.get("hostnames"))):
             if isinstance(hn, str):
                 _dns_subdomain(hn, path + ("hostAliases", i, "hostnames", j), out)
+
+
+def _priority(spec: dict, path: Path, out, is_pod: bool):
+    """preemptionPolicy and priority: on a Pod without priorityClassName the
+    Priority admission plugin (plugin/pkg/admission/priority) runs before
+    validation, computes both from the PriorityClass (none: 0 and
+    PreemptLowerPriority on a fresh cluster) and refuses any other value."""
     pp = spec.get("preemptionPolicy")
-    if is_pod and not _s(spec.get("priorityClassName")):
-        # The Priority admission plugin (plugin/pkg/admission/priority) runs
-        # before validation: it computes priority and preemptionPolicy from the
-        # PriorityClass (none: 0 and PreemptLowerPriority on a fresh cluster)
-        # and refuses any other value.
+    if is_pod and not str_at(spec.get("priorityClassName")):
         if isinstance(pp, str) and pp != "PreemptLowerPriority":
             out.append(m.forbidden(path + ("preemptionPolicy",), f"the string value of PreemptionPolicy ({pp}) must not be provided in pod spec; "
-                                   "priority admission controller computed PreemptLowerPriority from the given PriorityClass name", FORBIDDEN,
+                                   "priority admission controller computed PreemptLowerPriority from the given PriorityClass name", FORBIDDEN_FIELD,
                                    hint="set priorityClassName to a PriorityClass with preemptionPolicy: Never instead"))
         prio = spec.get("priority")
-        if _is_int(prio) and prio != 0:
+        if is_int(prio) and prio != 0:
             out.append(m.forbidden(path + ("priority",), f"the integer value of priority ({prio}) must not be provided in pod spec; "
-                                   "priority admission controller computed 0 from the given PriorityClass name", FORBIDDEN,
+                                   "priority admission controller computed 0 from the given PriorityClass name", FORBIDDEN_FIELD,
                                    hint="set priorityClassName instead; priority is filled in from the class"))
     elif isinstance(pp, str) and pp not in ("PreemptLowerPriority", "Never"):
-        out.append(m.unsupported(path + ("preemptionPolicy",), pp, ("PreemptLowerPriority", "Never"), UNSUPPORTED))
+        out.append(m.unsupported(path + ("preemptionPolicy",), pp, ("PreemptLowerPriority", "Never"), UNSUPPORTED_VALUE))
+
+
+def _pod_os(spec: dict, path: Path, out):
+    """os.name, and the fields that name forbids (validateLinux / validateWindows)."""
     os_ = spec.get("os")
-    if isinstance(os_, dict):
-        osn = os_.get("name")
-        if isinstance(osn, str) and osn not in ("linux", "windows"):
-            out.append(m.unsupported(path + ("os",), osn, ("linux", "windows"), UNSUPPORTED, anchor=path + ("os", "name")))
-        elif osn == "linux":
-            _validate_linux(spec, path, out)
-        elif osn == "windows":
-            _validate_windows(spec, path, out)
-    if is_pod and spec.get("overhead") is not None and not _s(spec.get("runtimeClassName")):
+    if not isinstance(os_, dict):
+        return
+    osn = os_.get("name")
+    if isinstance(osn, str) and osn not in ("linux", "windows"):
+        out.append(m.unsupported(path + ("os",), osn, ("linux", "windows"), UNSUPPORTED_VALUE, anchor=path + ("os", "name")))
+    elif osn == "linux":
+        _validate_linux(spec, path, out)
+    elif osn == "windows":
+        _validate_windows(spec, path, out)
+
+
+def _pod_admission(spec: dict, path: Path, out):
+    """What admission plugins that run before validation refuse in a Pod."""
+    if spec.get("overhead") is not None and not str_at(spec.get("runtimeClassName")):
         # RuntimeClass admission (plugin/pkg/admission/runtimeclass): overhead comes from the class.
-        out.append(m.forbidden(path + ("overhead",), "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead", FORBIDDEN,
+        out.append(m.forbidden(path + ("overhead",), "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead", FORBIDDEN_FIELD,
                                at="key", hint="drop spec.overhead; it is filled in from the RuntimeClass"))
-    if is_pod and not _s(spec.get("serviceAccountName")) and not _s(spec.get("serviceAccount")):
+    if not str_at(spec.get("serviceAccountName")) and not str_at(spec.get("serviceAccount")):
         # validatePodMetadataAndSpec (pods only): the ServiceAccount admission
         # plugin fills serviceAccountName in later, validation sees it empty.
-        for i, vol in enumerate(_l(spec.get("volumes"))):
-            for j, src in enumerate(_l(_d(_d(vol).get("projected")).get("sources"))):
+        for i, vol in enumerate(list_at(spec.get("volumes"))):
+            for j, src in enumerate(list_at(dict_at(dict_at(vol).get("projected")).get("sources"))):
                 if isinstance(src, dict) and src.get("serviceAccountToken") is not None:
                     out.append(m.forbidden(path + ("volumes", i, "projected", "sources", j, "serviceAccountToken"),
-                                           "must not be specified when serviceAccountName is not set", FORBIDDEN, at="key",
+                                           "must not be specified when serviceAccountName is not set", FORBIDDEN_FIELD, at="key",
                                            hint="set spec.serviceAccountName (e.g. default)"))
-    return out
 
 
 WINDOWS_POD_FORBIDDEN = ("appArmorProfile", "seLinuxOptions", "seccompProfile", "fsGroup", "fsGroupChangePolicy", "sysctls",
@@ -1476,59 +1528,59 @@ WINDOWS_CONTAINER_FORBIDDEN = ("appArmorProfile", "seLinuxOptions", "seccompProf
 
 def _all_containers(spec: dict, path):
     for lst in ("initContainers", "containers", "ephemeralContainers"):
-        for i, c in enumerate(_l(spec.get(lst))):
+        for i, c in enumerate(list_at(spec.get(lst))):
             if isinstance(c, dict):
                 yield c, path + (lst, i)
 
 
 def _validate_linux(spec: dict, path, out):
     """validateLinux: no Windows options in a linux pod."""
-    if _d(spec.get("securityContext")).get("windowsOptions") is not None:
-        out.append(m.forbidden(path + ("securityContext", "windowsOptions"), "windows options cannot be set for a linux pod", FORBIDDEN, at="key"))
+    if dict_at(spec.get("securityContext")).get("windowsOptions") is not None:
+        out.append(m.forbidden(path + ("securityContext", "windowsOptions"), "windows options cannot be set for a linux pod", FORBIDDEN_FIELD, at="key"))
     for c, cp in _all_containers(spec, path):
-        if _d(c.get("securityContext")).get("windowsOptions") is not None:
-            out.append(m.forbidden(cp + ("securityContext", "windowsOptions"), "windows options cannot be set for a linux pod", FORBIDDEN, at="key"))
+        if dict_at(c.get("securityContext")).get("windowsOptions") is not None:
+            out.append(m.forbidden(cp + ("securityContext", "windowsOptions"), "windows options cannot be set for a linux pod", FORBIDDEN_FIELD, at="key"))
 
 
 def _validate_windows(spec: dict, path, out):
     """validateWindows: no Linux-only security fields in a windows pod."""
-    sc = _d(spec.get("securityContext"))
+    sc = dict_at(spec.get("securityContext"))
     for f in WINDOWS_POD_FORBIDDEN:
         if sc.get(f) is not None and not (f in ("sysctls", "supplementalGroups") and not sc.get(f)):
-            out.append(m.forbidden(path + ("securityContext", f), "cannot be set for a windows pod", FORBIDDEN, at="key"))
+            out.append(m.forbidden(path + ("securityContext", f), "cannot be set for a windows pod", FORBIDDEN_FIELD, at="key"))
     for f in ("hostUsers", "shareProcessNamespace"):
         if spec.get(f) is not None:
-            out.append(m.forbidden(path + (f,), "cannot be set for a windows pod", FORBIDDEN, at="key"))
+            out.append(m.forbidden(path + (f,), "cannot be set for a windows pod", FORBIDDEN_FIELD, at="key"))
     for f in ("hostPID", "hostIPC"):
         if spec.get(f) is True:
-            out.append(m.forbidden(path + (f,), "cannot be set for a windows pod", FORBIDDEN, at="key"))
+            out.append(m.forbidden(path + (f,), "cannot be set for a windows pod", FORBIDDEN_FIELD, at="key"))
     for c, cp in _all_containers(spec, path):
-        csc = _d(c.get("securityContext"))
+        csc = dict_at(c.get("securityContext"))
         for f in WINDOWS_CONTAINER_FORBIDDEN:
             if csc.get(f) is not None:
-                out.append(m.forbidden(cp + ("securityContext", f), "cannot be set for a windows pod", FORBIDDEN, at="key"))
+                out.append(m.forbidden(cp + ("securityContext", f), "cannot be set for a windows pod", FORBIDDEN_FIELD, at="key"))
 
 
 def _resource_claims(claims, path, out):
     """validatePodResourceClaims."""
     seen: Set[str] = set()
-    for i, c in enumerate(_l(claims)):
+    for i, c in enumerate(list_at(claims)):
         if not isinstance(c, dict):
             continue
         ip = path + (i,)
         name = c.get("name")
         if not isinstance(name, str) or not name:
-            out.append(m.required(ip + ("name",), "", REQUIRED))
+            out.append(m.required(ip + ("name",), "", REQUIRED_VALUE))
         elif name in seen:
-            out.append(m.duplicate(ip + ("name",), name, DUPLICATE))
+            out.append(m.duplicate(ip + ("name",), name, DUPLICATE_VALUE))
         else:
             _dns_label(name, ip + ("name",), out)
             seen.add(name)
         a, b = c.get("resourceClaimName"), c.get("resourceClaimTemplateName")
         if a is not None and b is not None:
-            out.append(m.invalid(ip, "", "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified", INVALID, at="key"))
+            out.append(m.invalid(ip, "", "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified", INVALID_VALUE, at="key"))
         if a is None and b is None:
-            out.append(m.invalid(ip, "", "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`", INVALID, at="key"))
+            out.append(m.invalid(ip, "", "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`", INVALID_VALUE, at="key"))
 
 
 def _host_port_conflicts(containers: list, path, offset: int = 0) -> List[Problem]:
@@ -1536,15 +1588,15 @@ def _host_port_conflicts(containers: list, path, offset: int = 0) -> List[Proble
     out: List[Problem] = []
     seen: Set[str] = set()
     for ci, c in enumerate(containers):
-        for pi, port in enumerate(_l(_d(c).get("ports"))):
+        for pi, port in enumerate(list_at(dict_at(c).get("ports"))):
             if not isinstance(port, dict):
                 continue
             hp = port.get("hostPort")
-            if not _is_int(hp) or hp == 0:
+            if not is_int(hp) or hp == 0:
                 continue
             key = f"{port.get('protocol') or 'TCP'}/{port.get('hostIP') or ''}/{hp}"
             if key in seen:
-                out.append(m.duplicate(path + (ci + offset, "ports", pi, "hostPort"), key, DUPLICATE))
+                out.append(m.duplicate(path + (ci + offset, "ports", pi, "hostPort"), key, DUPLICATE_VALUE))
             seen.add(key)
     return out
 
@@ -1563,7 +1615,7 @@ def _ann_invalid(ann_path, key, value, detail, hint=""):
     """``metadata.annotations[key]: Invalid value: ...`` located at the value."""
     where = m.format_path(ann_path) + f"[{key}]"
     text = f"{where}: Invalid value: {m._show(value)}: {detail}" + (f" ({hint})" if hint else "")
-    return Problem(ann_path + (key,), text, INVALID)
+    return Problem(ann_path + (key,), text, INVALID_VALUE)
 
 
 def _seccomp_annotation(value: str) -> bool:
@@ -1581,7 +1633,7 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
     ValidateAppArmorPodAnnotations)."""
     if not isinstance(ann, dict):
         return
-    if isinstance(ann.get(MIRROR_ANNOTATION), str) and not _s(spec.get("nodeName")):
+    if isinstance(ann.get(MIRROR_ANNOTATION), str) and not str_at(spec.get("nodeName")):
         out.append(_ann_invalid(ann_path, MIRROR_ANNOTATION, ann[MIRROR_ANNOTATION], "must set spec.nodeName if mirror pod annotation is set"))
     tol = ann.get(TOLERATIONS_ANNOTATION)
     if isinstance(tol, str) and tol:
@@ -1592,14 +1644,14 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
         except ValueError as exc:
             out.append(Problem(ann_path + (TOLERATIONS_ANNOTATION,),
                                f"{m.format_path(ann_path)}: Invalid value: \"{TOLERATIONS_ANNOTATION}\": {exc.msg.lower()} (the value must be a JSON list of tolerations)",
-                               INVALID))
+                               INVALID_VALUE))
         else:
             if isinstance(parsed, list):
                 _tolerations(parsed, ann_path + (TOLERATIONS_ANNOTATION,), out)
     cost = ann.get(DELETION_COST_ANNOTATION)
     if isinstance(cost, str) and not (re.match(r"^[+-]?[0-9]+$", cost) and -2 ** 31 <= int(cost) < 2 ** 31):
         out.append(_ann_invalid(ann_path, DELETION_COST_ANNOTATION, cost, "must be a 32bit integer"))
-    names = {c.get("name") for lst in ("initContainers", "containers", "ephemeralContainers") for c in _l(spec.get(lst))
+    names = {c.get("name") for lst in ("initContainers", "containers", "ephemeralContainers") for c in list_at(spec.get(lst))
              if isinstance(c, dict) and isinstance(c.get("name"), str)}
     for key, value in ann.items():
         if not isinstance(key, str) or not isinstance(value, str):
@@ -1607,7 +1659,7 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
         if key == SECCOMP_POD_ANNOTATION or key.startswith(SECCOMP_CONTAINER_PREFIX):
             if not _seccomp_annotation(value):
                 out.append(Problem(ann_path + (key,), f"{m.format_path(ann_path + (key,))}: Invalid value: {m._show(value)}: must be a valid seccomp profile "
-                                                      "(runtime/default, unconfined or localhost/<path>; better: securityContext.seccompProfile)", INVALID))
+                                                      "(runtime/default, unconfined or localhost/<path>; better: securityContext.seccompProfile)", INVALID_VALUE))
         elif key.startswith(APPARMOR_PREFIX):
             cname = key[len(APPARMOR_PREFIX):]
             if cname not in names:
@@ -1624,7 +1676,7 @@ def validate_pod_template(tmpl, path: Path, ctx, extra_volumes: Optional[Dict[st
     out: List[Problem] = []
     if not isinstance(tmpl, dict):
         return out
-    meta = _d(tmpl.get("metadata"))
+    meta = dict_at(tmpl.get("metadata"))
     out.extend(m.validate_labels(meta.get("labels"), path + ("metadata", "labels")))
     out.extend(m.validate_annotations(meta.get("annotations"), path + ("metadata", "annotations")))
     spec = tmpl.get("spec")
@@ -1665,8 +1717,8 @@ def pod_template(obj, ctx):
         # counts each volumeClaimTemplate as a volume the mounts may name
         # (oracle-confirmed).
         extra = {}
-        for c in _l(_d(obj.data.get("spec")).get("volumeClaimTemplates")):
-            n = _d(_d(c).get("metadata")).get("name")
+        for c in list_at(dict_at(obj.data.get("spec")).get("volumeClaimTemplates")):
+            n = dict_at(dict_at(c).get("metadata")).get("name")
             if isinstance(n, str):
                 extra[n] = {"name": n, "persistentVolumeClaim": {"claimName": n}}
     return validate_pod_template(get_path(obj.data, tmpl_path), tmpl_path, ctx, extra)

@@ -11,7 +11,7 @@ from typing import List
 
 from ..findings import Problem
 from . import validation as v
-from .core import INVALID_SELECTOR, INVALID_VALUE, UNSUPPORTED_VALUE, dict_at, invalid_msgs, is_int, is_str
+from .common import INVALID_SELECTOR, INVALID_VALUE, UNSUPPORTED_VALUE, dict_at, invalid_msgs, is_int, is_str
 from .meta import invalid, unsupported, validate_label_selector
 from .registry import validates
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import List
 
 from ..findings import Problem
-from .core import INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, invalid_msgs, is_str, list_at
+from .common import INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, invalid_msgs, is_str, list_at
 from .meta import (invalid, is_valid_path_segment_name, name_is_dns_subdomain, required, unsupported,
                    validate_label_selector)
 from .registry import validates

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import List
 
 from ..findings import Problem
-from .core import FORBIDDEN_FIELD, UNSUPPORTED_VALUE, is_int, is_str
+from .common import FORBIDDEN_FIELD, UNSUPPORTED_VALUE, is_int, is_str
 from .meta import forbidden, unsupported
 from .registry import validates
 

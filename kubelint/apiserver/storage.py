@@ -10,8 +10,8 @@ from typing import List
 
 from ..findings import Problem
 from . import validation as v
-from .core import (DUPLICATE_VALUE, INVALID_LABEL, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, P, invalid_msgs,
-                   is_str, list_at)
+from .common import (DUPLICATE_VALUE, INVALID_LABEL, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, P, invalid_msgs,
+                     is_str, list_at)
 from .meta import duplicate, required, unsupported, validate_label_name
 from .registry import validates
 
@@ -43,43 +43,55 @@ def storage_class(obj, ctx):
         out.append(unsupported(("volumeBindingMode",), bm, BINDING_MODES, UNSUPPORTED_VALUE))
     seen_terms = []
     for i, term in enumerate(list_at(d, "allowedTopologies")):
-        if not isinstance(term, dict):
+        if isinstance(term, dict):
+            out.extend(_topology_term(term, ("allowedTopologies", i), seen_terms))
+    return out
+
+
+def _topology_term(term: dict, tp, seen_terms: list) -> List[Problem]:
+    """validateAllowedTopologies for one term: non-empty and unlike the others,
+    each requirement a label key (once) with label values (each once)."""
+    out: List[Problem] = []
+    exprs = term.get("matchLabelExpressions")
+    exprs = exprs if isinstance(exprs, list) else []
+    # Terms must differ; an empty term equals the (empty) placeholders Go
+    # compares against: Duplicate value "".
+    term_map = {r.get("key") if is_str(r.get("key")) else repr(r.get("key")):
+                frozenset(x for x in (r.get("values") if isinstance(r.get("values"), list) else ()) if is_str(x))
+                for r in exprs if isinstance(r, dict)}
+    if not term_map or term_map in seen_terms:
+        out.append(P(tp + ("matchLabelExpressions",), 'Duplicate value: "" (an allowedTopologies term must be non-empty and differ from the other terms)',
+                     DUPLICATE_VALUE, at="key" if "matchLabelExpressions" in term else "value"))
+    seen_terms.append(term_map)
+    keys = set()
+    for j, req in enumerate(exprs):
+        if not isinstance(req, dict):
             continue
-        tp = ("allowedTopologies", i)
-        exprs = term.get("matchLabelExpressions")
-        exprs = exprs if isinstance(exprs, list) else []
-        # validateAllowedTopologies: terms must differ; an empty term equals the
-        # (empty) placeholders Go compares against: Duplicate value "".
-        term_map = {r.get("key") if is_str(r.get("key")) else repr(r.get("key")):
-                    frozenset(x for x in (r.get("values") if isinstance(r.get("values"), list) else ()) if is_str(x))
-                    for r in exprs if isinstance(r, dict)}
-        if not term_map or term_map in seen_terms:
-            out.append(P(tp + ("matchLabelExpressions",), 'Duplicate value: "" (an allowedTopologies term must be non-empty and differ from the other terms)',
-                         DUPLICATE_VALUE, at="key" if "matchLabelExpressions" in term else "value"))
-        seen_terms.append(term_map)
-        keys = set()
-        for j, req in enumerate(exprs):
-            if not isinstance(req, dict):
-                continue
-            rp_ = tp + ("matchLabelExpressions", j)
-            key = req.get("key")
-            if is_str(key):
-                out.extend(validate_label_name(key, rp_ + ("key",), INVALID_LABEL))
-                if key in keys:
-                    out.append(duplicate(rp_ + ("key",), key, DUPLICATE_VALUE))
-                keys.add(key)
-            vals = req.get("values")
-            if not isinstance(vals, list) or not vals:
-                if "values" not in req or (vals is not None and not isinstance(vals, list)):
-                    continue  # absent or of the wrong type: the schema reports it
-                out.append(required(rp_ + ("values",), "must specify as least one value", REQUIRED_VALUE, at="key" if "values" in req else "value"))
-                continue
-            seen = set()
-            for k, val in enumerate(vals):
-                if not is_str(val):
-                    continue
-                out.extend(invalid_msgs(rp_ + ("values", k), val, v.is_valid_label_value(val), INVALID_VALUE))
-                if val in seen:
-                    out.append(duplicate(rp_ + ("values", k), val, DUPLICATE_VALUE))
-                seen.add(val)
+        rp_ = tp + ("matchLabelExpressions", j)
+        key = req.get("key")
+        if is_str(key):
+            out.extend(validate_label_name(key, rp_ + ("key",), INVALID_LABEL))
+            if key in keys:
+                out.append(duplicate(rp_ + ("key",), key, DUPLICATE_VALUE))
+            keys.add(key)
+        out.extend(_topology_values(req, rp_))
+    return out
+
+
+def _topology_values(req: dict, rp_) -> List[Problem]:
+    """A topology requirement's values: at least one, label values, unique."""
+    vals = req.get("values")
+    if not isinstance(vals, list) or not vals:
+        if "values" not in req or (vals is not None and not isinstance(vals, list)):
+            return []  # absent or of the wrong type: the schema reports it
+        return [required(rp_ + ("values",), "must specify as least one value", REQUIRED_VALUE, at="key" if "values" in req else "value")]
+    out: List[Problem] = []
+    seen = set()
+    for k, val in enumerate(vals):
+        if not is_str(val):
+            continue
+        out.extend(invalid_msgs(rp_ + ("values", k), val, v.is_valid_label_value(val), INVALID_VALUE))
+        if val in seen:
+            out.append(duplicate(rp_ + ("values", k), val, DUPLICATE_VALUE))
+        seen.add(val)
     return out

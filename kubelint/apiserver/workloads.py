@@ -22,12 +22,15 @@ import re
 from typing import List, Optional
 
 from ..findings import Problem
+from ..labels import label_selector, selector_is_empty
+from ..values import show_map
 from . import meta as m
 from . import validation as v
-from .pods import DUPLICATE, FORBIDDEN, INVALID, REQUIRED, UNSUPPORTED, _d, _is_int, _l, _nonneg, claim_template_spec
+from .common import (DUPLICATE_VALUE, FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, is_int,
+                     list_at, nonnegative)
+from .pods import claim_template_spec
 from .registry import validates
 
-SELECTOR = "invalid-selector"
 MISMATCH = "selector-mismatch"
 
 
@@ -35,14 +38,14 @@ def int_or_percent(value, path, out: List[Problem]) -> None:
     """ValidatePositiveIntOrPercent."""
     if isinstance(value, str):
         for msg in v.is_valid_percent(value):
-            out.append(m.invalid(path, value, msg, INVALID, "use a whole number (2) or a percentage in quotes (\"25%\")"))
-    elif _is_int(value):
-        _nonneg(value, path, out)
+            out.append(m.invalid(path, value, msg, INVALID_VALUE, "use a whole number (2) or a percentage in quotes (\"25%\")"))
+    elif is_int(value):
+        out.extend(nonnegative(path, value))
 
 
 def percent_or_int_value(value) -> Optional[int]:
     """getIntOrPercentValue (percent -> its number)."""
-    if _is_int(value):
+    if is_int(value):
         return value
     if isinstance(value, str) and re.match(r"^[0-9]+%$", value):
         return int(value[:-1])
@@ -52,7 +55,7 @@ def percent_or_int_value(value) -> Optional[int]:
 def not_more_than_100_percent(value, path, out):
     """IsNotMoreThan100Percent."""
     if isinstance(value, str) and re.match(r"^[0-9]+%$", value) and int(value[:-1]) > 100:
-        out.append(m.invalid(path, value, "must not be greater than 100%", INVALID))
+        out.append(m.invalid(path, value, "must not be greater than 100%", INVALID_VALUE))
 
 
 def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, restart_ok=("Always",)):
@@ -60,39 +63,36 @@ def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, 
     template restartPolicy and activeDeadlineSeconds
     (ValidatePodTemplateSpecForReplicaSet and friends)."""
     sel = spec.get("selector")
-    tmpl = _d(spec.get("template"))
-    labels = _d(_d(tmpl.get("metadata")).get("labels"))
+    tmpl = dict_at(spec.get("template"))
+    labels = dict_at(dict_at(tmpl.get("metadata")).get("labels"))
     if sel is None:
         pass  # required by the published schema: the schema layer reports it
     elif isinstance(sel, dict):
-        errs = m.validate_label_selector(sel, ("spec", "selector"), SELECTOR)
+        errs = m.validate_label_selector(sel, ("spec", "selector"), INVALID_SELECTOR)
         out.extend(errs)
-        if m.selector_is_empty(sel):
-            out.append(m.invalid(("spec", "selector"), "{}", f"empty selector is invalid for {kind_word}", SELECTOR,
+        if selector_is_empty(sel):
+            out.append(m.invalid(("spec", "selector"), "{}", f"empty selector is invalid for {kind_word}", INVALID_SELECTOR,
                                  "an empty selector would select every pod of the namespace"))
         elif not errs and tmpl:
-            if not m.selector_matches(sel, labels):
+            pred = label_selector(sel)  # ValidatePodTemplateSpecForReplicaSet: only a selector that converts
+            if pred is not None and not pred(labels):
                 lp = ("spec", "template", "metadata", "labels")
                 at_path = lp if labels else ("spec", "template", "metadata") if isinstance(tmpl.get("metadata"), dict) else ("spec", "template")
-                out.append(Problem(at_path, m.message(lp, f"Invalid value: {_show_map(labels)}: `selector` does not match template `labels`",
+                out.append(Problem(at_path, m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
                                                        "every pod the template creates must carry the labels spec.selector asks for"),
                                    MISMATCH, at="value" if labels else "key"))
     _template_restart(obj, spec, out, restart_ok)
 
 
-def _show_map(d: dict) -> str:
-    return "map[" + " ".join(f"{k}:{val}" for k, val in sorted(d.items(), key=lambda kv: str(kv[0]))) + "]"
-
-
 def _template_restart(obj, spec, out, restart_ok):
-    tspec = _d(_d(spec.get("template")).get("spec"))
+    tspec = dict_at(dict_at(spec.get("template")).get("spec"))
     rp = tspec.get("restartPolicy")
     if isinstance(rp, str) and rp and rp not in restart_ok:
-        out.append(m.unsupported(("spec", "template", "spec", "restartPolicy"), rp, restart_ok, UNSUPPORTED,
+        out.append(m.unsupported(("spec", "template", "spec", "restartPolicy"), rp, restart_ok, UNSUPPORTED_VALUE,
                                  f"a {obj.kind} restarts its pods' containers forever; use a Job for run-to-completion work"))
     if tspec.get("activeDeadlineSeconds") is not None and "Always" in restart_ok:
         what = {"Deployment": "ReplicaSet"}.get(obj.kind, obj.kind)
-        out.append(m.forbidden(("spec", "template", "spec", "activeDeadlineSeconds"), f"activeDeadlineSeconds in {what} is not Supported", FORBIDDEN, at="key",
+        out.append(m.forbidden(("spec", "template", "spec", "activeDeadlineSeconds"), f"activeDeadlineSeconds in {what} is not Supported", FORBIDDEN_FIELD, at="key",
                                hint="a controller's pods run forever; use a Job for a deadline"))
 
 
@@ -105,7 +105,7 @@ def deployment(obj, ctx):
         return []
     out: List[Problem] = []
     for f in ("replicas", "minReadySeconds", "revisionHistoryLimit"):
-        _nonneg(spec.get(f), ("spec", f), out)
+        out.extend(nonnegative(("spec", f), spec.get(f)))
     _selector_and_template(obj, spec, out, "deployment")
     strategy = spec.get("strategy")
     if isinstance(strategy, dict):
@@ -114,21 +114,21 @@ def deployment(obj, ctx):
         ru = strategy.get("rollingUpdate")
         if t == "Recreate":
             if ru is not None:
-                out.append(m.forbidden(sp + ("rollingUpdate",), "may not be specified when strategy `type` is 'Recreate'", FORBIDDEN, at="key",
+                out.append(m.forbidden(sp + ("rollingUpdate",), "may not be specified when strategy `type` is 'Recreate'", FORBIDDEN_FIELD, at="key",
                                        hint="drop rollingUpdate, or use type: RollingUpdate"))
         elif t == "RollingUpdate":
             if isinstance(ru, dict):
                 _rolling_update(ru, sp + ("rollingUpdate",), out, default_unavailable="25%", default_surge="25%")
         elif isinstance(t, str):
-            out.append(m.unsupported(sp, t, ("Recreate", "RollingUpdate"), UNSUPPORTED, anchor=sp + ("type",)))
+            out.append(m.unsupported(sp, t, ("Recreate", "RollingUpdate"), UNSUPPORTED_VALUE, anchor=sp + ("type",)))
     pds = spec.get("progressDeadlineSeconds", 600)
     mrs = spec.get("minReadySeconds", 0)
-    if _is_int(pds):
-        _nonneg(pds, ("spec", "progressDeadlineSeconds"), out)
-        if _is_int(mrs) and pds <= mrs:
+    if is_int(pds):
+        out.extend(nonnegative(("spec", "progressDeadlineSeconds"), pds))
+        if is_int(mrs) and pds <= mrs:
             where = ("spec", "progressDeadlineSeconds") if "progressDeadlineSeconds" in spec else ("spec", "minReadySeconds")
             out.append(Problem(where, m.message(("spec", "progressDeadlineSeconds"), f"Invalid value: {pds}: must be greater than minReadySeconds",
-                                                 "progressDeadlineSeconds defaults to 600" if "progressDeadlineSeconds" not in spec else ""), INVALID))
+                                                 "progressDeadlineSeconds defaults to 600" if "progressDeadlineSeconds" not in spec else ""), INVALID_VALUE))
     return out
 
 
@@ -143,7 +143,7 @@ def _rolling_update(ru: dict, path, out, default_unavailable, default_surge):
     if percent_or_int_value(mu) == 0 and percent_or_int_value(ms) == 0:
         where = path + ("maxUnavailable",) if "maxUnavailable" in ru else path + ("maxSurge",)
         out.append(Problem(where, m.message(path + ("maxUnavailable",), f"Invalid value: {m._show(mu)}: may not be 0 when `maxSurge` is 0",
-                                            "a rollout must be allowed to either add or remove a pod"), INVALID))
+                                            "a rollout must be allowed to either add or remove a pod"), INVALID_VALUE))
     not_more_than_100_percent(mu, path + ("maxUnavailable",), out)
 
 
@@ -156,7 +156,7 @@ def replicaset(obj, ctx):
         return []
     out: List[Problem] = []
     for f in ("replicas", "minReadySeconds"):
-        _nonneg(spec.get(f), ("spec", f), out)
+        out.extend(nonnegative(("spec", f), spec.get(f)))
     _selector_and_template(obj, spec, out, "deployment")
     return out
 
@@ -170,7 +170,7 @@ def daemonset(obj, ctx):
         return []
     out: List[Problem] = []
     for f in ("minReadySeconds", "revisionHistoryLimit"):
-        _nonneg(spec.get(f), ("spec", f), out)
+        out.extend(nonnegative(("spec", f), spec.get(f)))
     _selector_and_template(obj, spec, out, "daemonset")
     us = spec.get("updateStrategy")
     if isinstance(us, dict):
@@ -181,7 +181,7 @@ def daemonset(obj, ctx):
             if isinstance(ru, dict):
                 _rolling_update_daemonset(ru, up + ("rollingUpdate",), out)
         elif t != "OnDelete" and isinstance(t, str):
-            out.append(m.unsupported(up, t, ("RollingUpdate", "OnDelete"), UNSUPPORTED, anchor=up + ("type",)))
+            out.append(m.unsupported(up, t, ("RollingUpdate", "OnDelete"), UNSUPPORTED_VALUE, anchor=up + ("type",)))
     return out
 
 
@@ -203,11 +203,11 @@ def _rolling_update_daemonset(ru: dict, path, out):
         where = path + ("maxSurge",) if "maxSurge" in ru else path
         out.append(Problem(where, m.message(path + ("maxSurge",), f"Invalid value: {m._show(ms)}: may not be set when maxUnavailable is non-zero",
                                             "maxUnavailable defaults to 1 for a DaemonSet; set maxUnavailable: 0 to surge instead" if "maxUnavailable" not in ru else
-                                            "a DaemonSet rollout either surges or makes pods unavailable, not both"), INVALID, at="value" if "maxSurge" in ru else "key"))
+                                            "a DaemonSet rollout either surges or makes pods unavailable, not both"), INVALID_VALUE, at="value" if "maxSurge" in ru else "key"))
     elif has_u == 0 and has_s == 0:
         where = path + ("maxUnavailable",) if "maxUnavailable" in ru else path
         out.append(Problem(where, m.message(path + ("maxUnavailable",), "Required value: cannot be 0 when maxSurge is 0",
-                                            "a rollout must be allowed to either add or remove a pod"), REQUIRED, at="value" if "maxUnavailable" in ru else "key"))
+                                            "a rollout must be allowed to either add or remove a pod"), REQUIRED_VALUE, at="value" if "maxUnavailable" in ru else "key"))
 
 
 @validates(("apps", "StatefulSet"))
@@ -219,10 +219,10 @@ def statefulset(obj, ctx):
         return []
     out: List[Problem] = []
     for f in ("replicas", "minReadySeconds", "revisionHistoryLimit"):
-        _nonneg(spec.get(f), ("spec", f), out)
+        out.extend(nonnegative(("spec", f), spec.get(f)))
     pmp = spec.get("podManagementPolicy")
     if isinstance(pmp, str) and pmp and pmp not in ("OrderedReady", "Parallel"):
-        out.append(m.invalid(("spec", "podManagementPolicy"), pmp, "must be 'OrderedReady' or 'Parallel'", INVALID))
+        out.append(m.invalid(("spec", "podManagementPolicy"), pmp, "must be 'OrderedReady' or 'Parallel'", INVALID_VALUE))
     us = spec.get("updateStrategy")
     if isinstance(us, dict):
         up = ("spec", "updateStrategy")
@@ -230,33 +230,33 @@ def statefulset(obj, ctx):
         ru = us.get("rollingUpdate")
         if t == "OnDelete":
             if ru is not None:
-                out.append(m.invalid(up + ("rollingUpdate",), "", "only allowed for updateStrategy 'RollingUpdate'", INVALID, at="key"))
+                out.append(m.invalid(up + ("rollingUpdate",), "", "only allowed for updateStrategy 'RollingUpdate'", INVALID_VALUE, at="key"))
         elif t == "RollingUpdate":
             if isinstance(ru, dict):
-                _nonneg(ru.get("partition"), up + ("rollingUpdate", "partition"), out)
+                out.extend(nonnegative(up + ("rollingUpdate", "partition"), ru.get("partition")))
                 # maxUnavailable: behind the MaxUnavailableStatefulSet gate
                 # (dropped when the gate is off); not checked.
         elif isinstance(t, str):
-            out.append(Problem(up + ("type",), m.message(up, f"Invalid value: {m._show(t)}: must be 'RollingUpdate' or 'OnDelete'"), INVALID))
+            out.append(Problem(up + ("type",), m.message(up, f"Invalid value: {m._show(t)}: must be 'RollingUpdate' or 'OnDelete'"), INVALID_VALUE))
     policy = spec.get("persistentVolumeClaimRetentionPolicy")
     if isinstance(policy, dict):
         for f in ("whenDeleted", "whenScaled"):
             val = policy.get(f)
             if isinstance(val, str) and val not in ("Retain", "Delete"):
-                out.append(m.unsupported(("spec", "persistentVolumeClaimRetentionPolicy", f), val, ("Retain", "Delete"), UNSUPPORTED))
+                out.append(m.unsupported(("spec", "persistentVolumeClaimRetentionPolicy", f), val, ("Retain", "Delete"), UNSUPPORTED_VALUE))
     ords = spec.get("ordinals")
     if isinstance(ords, dict):
-        _nonneg(ords.get("start"), ("spec", "ordinals", "start"), out)
+        out.extend(nonnegative(("spec", "ordinals", "start"), ords.get("start")))
     _selector_and_template(obj, spec, out, "statefulset")
     seen = {}
-    for i, claim in enumerate(_l(spec.get("volumeClaimTemplates"))):
+    for i, claim in enumerate(list_at(spec.get("volumeClaimTemplates"))):
         if not isinstance(claim, dict):
             continue
         cp = ("spec", "volumeClaimTemplates", i)
-        name = _d(claim.get("metadata")).get("name")
+        name = dict_at(claim.get("metadata")).get("name")
         if isinstance(name, str):
             if name in seen:
-                out.append(m.duplicate(cp + ("metadata", "name"), name, DUPLICATE, seen[name]))
+                out.append(m.duplicate(cp + ("metadata", "name"), name, DUPLICATE_VALUE, seen[name]))
             seen[name] = cp + ("metadata", "name")
         cspec = claim.get("spec")
         if isinstance(cspec, dict):
@@ -273,17 +273,17 @@ def replication_controller(obj, ctx):
         return []
     out: List[Problem] = []
     for f in ("replicas", "minReadySeconds"):
-        _nonneg(spec.get(f), ("spec", f), out)
+        out.extend(nonnegative(("spec", f), spec.get(f)))
     sel = spec.get("selector")
-    tmpl = _d(spec.get("template"))
-    labels = _d(_d(tmpl.get("metadata")).get("labels"))
+    tmpl = dict_at(spec.get("template"))
+    labels = dict_at(dict_at(tmpl.get("metadata")).get("labels"))
     if isinstance(sel, dict) and sel:
-        out.extend(m.validate_labels(sel, ("spec", "selector"), SELECTOR))
+        out.extend(m.validate_labels(sel, ("spec", "selector"), INVALID_SELECTOR))
         if tmpl and any(labels.get(k) != val for k, val in sel.items()):
             lp = ("spec", "template", "metadata", "labels")
-            out.append(Problem(lp if labels else ("spec", "template"), m.message(lp, f"Invalid value: {_show_map(labels)}: `selector` does not match template `labels`"),
+            out.append(Problem(lp if labels else ("spec", "template"), m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
                                MISMATCH, at="value" if labels else "key"))
     elif not labels and tmpl:
-        out.append(m.required(("spec", "selector"), "", SELECTOR, hint="set spec.selector or template labels"))
+        out.append(m.required(("spec", "selector"), "", INVALID_SELECTOR, hint="set spec.selector or template labels"))
     _template_restart(obj, spec, out, ("Always",))
     return out

@@ -25,32 +25,11 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 from ..findings import ERROR, Finding, RenderOrigin
+from ..settings import RenderSettings
 from . import tools
-from .helm import HelmSettings
-from .kustomize import KustomizeSettings
-
-
-@dataclass(frozen=True)
-class RenderSettings:
-    """How charts and kustomize roots are rendered (``--helm``,
-    ``--kustomize``, the ``helm:`` and ``kustomize:`` configuration)."""
-
-    helm: Optional[str] = None  # --helm: the helm executable (default: helm on PATH)
-    kustomize: Optional[str] = None  # --kustomize: kustomize or kubectl (default: kustomize, else kubectl, on PATH)
-    helm_defaults: HelmSettings = HelmSettings()
-    helm_charts: Tuple[Tuple[str, HelmSettings], ...] = ()  # (chart directory, real path) -> settings
-    kustomize_settings: KustomizeSettings = KustomizeSettings()
-    timeout: float = tools.DEFAULT_TIMEOUT
-
-    def for_chart(self, chart_dir: str) -> HelmSettings:
-        real = os.path.realpath(chart_dir)
-        for path, settings in self.helm_charts:
-            if os.path.realpath(path) == real:
-                return settings
-        return self.helm_defaults
 
 
 @dataclass

@@ -26,9 +26,8 @@ import dataclasses
 import os
 import re
 
+from ..settings import HelmSettings, KustomizeSettings
 from ..suggest import did_you_mean
-from .helm import HelmSettings
-from .kustomize import KustomizeSettings
 
 HELM_KEYS = ("release", "namespace", "values", "set", "set-string", "api-versions", "include-crds", "skip-tests")
 KUSTOMIZE_KEYS = ("enable-helm", "load-restrictor")

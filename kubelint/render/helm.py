@@ -22,8 +22,8 @@ otherwise at the document's first line (not exact).  Findings that are
 not exact show the rendered line too.
 
 Helm hooks (``helm.sh/hook``) are run-once tasks Helm starts itself (test
-Pods, migration Jobs), not workloads: :data:`HOOK_EXEMPT` rules do not
-apply to them (:func:`is_hook`, used by :mod:`kubelint.suppress`).
+Pods, migration Jobs), not workloads: :mod:`kubelint.suppress` keeps the
+workload rules off them, for rendered charts and piped output alike.
 """
 from __future__ import annotations
 
@@ -33,34 +33,8 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from ..findings import ERROR, INFO, Finding
+from ..settings import HelmSettings
 from . import tools
-
-HOOK_ANNOTATION = "helm.sh/hook"
-# Concept rules about long-running, replicated workloads.
-HOOK_EXEMPT = frozenset({
-    "bare-pod", "no-liveness-probe", "no-readiness-probe", "single-replica", "no-pod-disruption-budget",
-    "rolling-update-downtime",
-})
-
-
-def is_hook(obj) -> bool:
-    ann = obj.metadata.get("annotations")
-    return isinstance(ann, dict) and isinstance(ann.get(HOOK_ANNOTATION), str)
-
-
-@dataclass(frozen=True)
-class HelmSettings:
-    """How one chart is rendered (the ``helm:`` configuration section)."""
-
-    release: Optional[str] = None  # default: the chart's name
-    namespace: Optional[str] = None  # default: the run's namespace
-    values: Tuple[str, ...] = ()  # values files (absolute paths)
-    set: Tuple[str, ...] = ()  # --set key=value
-    set_string: Tuple[str, ...] = ()  # --set-string key=value
-    api_versions: Tuple[str, ...] = ()  # --api-versions
-    include_crds: bool = True
-    skip_tests: bool = False
-
 
 def chart_name(chart_dir: str) -> str:
     """``name:`` of Chart.yaml (Helm's ``# Source:`` paths start with it)."""

@@ -26,17 +26,12 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from ..findings import ERROR, Finding
+from ..settings import KustomizeSettings
 from . import tools
 
 ORIGIN = "config.kubernetes.io/origin"
 _WRAPPED = re.compile(r"^accumulating resources: accumulation err='accumulating resources from '[^']*': "
                       r"'[^']*' must resolve to a file': (recursed accumulation of path '[^']*': )?")
-
-
-@dataclass(frozen=True)
-class KustomizeSettings:
-    enable_helm: bool = False  # --enable-helm (helmCharts: in kustomizations)
-    load_restrictor: str = "rootOnly"  # "rootOnly" | "none"
 
 
 def command(tool: str, wrapper: str, settings: KustomizeSettings, helm: Optional[str] = None) -> List[str]:

@@ -113,7 +113,7 @@ _CONSEQUENCE = {
 
 def _missing(kind, index, ctx):
     group, rule = _KIND_INFO[kind]
-    names = _names(index, group, kind, ctx.params.get("providers", ()))
+    names = _names(index, group, kind, ctx.params["providers"])
     by_ns = {}
     for n_ns, n in names:
         by_ns.setdefault(n_ns, []).append(n)
@@ -158,7 +158,7 @@ def missing_serviceaccount_ref(index, ctx):
 
 @check_all("duplicate-object")
 def duplicate_object(index, ctx):
-    scope = ctx.params.get("scope", "file")
+    scope = ctx.params["scope"]
     seen = {}
     for obj in index.objects:
         if not obj.name or not obj.kind:

@@ -5,7 +5,8 @@ import math
 
 from ..engine import check, check_all
 from ..kinds import pod_template_labels
-from ._common import pod_templates, replicas, selector_is_empty, selector_matches, who
+from ..labels import label_selector, selector_is_empty
+from ._common import pod_templates, replicas, who
 
 _HA_KINDS = (("apps", "Deployment"), ("apps", "StatefulSet"))
 
@@ -46,7 +47,7 @@ def effective_replicas(obj, index):
 
 @check_all("single-replica")
 def single_replica(index, ctx):
-    wanted = int(ctx.params.get("min_replicas", 2))
+    wanted = int(ctx.params["min_replicas"])
     for g, k in _HA_KINDS:
         for obj in index.of_kind(g, k):
             n, by_hpa = effective_replicas(obj, index)
@@ -88,7 +89,7 @@ def _scaled(value, total, round_up):
     return None
 
 
-@check("rolling-update-downtime", kinds=("Deployment", "DaemonSet"))
+@check("rolling-update-downtime")
 def rolling_update_downtime(obj, ctx):
     from ..findings import Problem
 
@@ -140,8 +141,10 @@ def pdbs(index):
 
 @check_all("no-pod-disruption-budget")
 def no_pod_disruption_budget(index, ctx):
-    wanted = int(ctx.params.get("min_replicas", 2))
-    budgets = pdbs(index)
+    wanted = int(ctx.params["min_replicas"])
+    # A selector that does not convert selects nothing (the disruption controller's view).
+    budgets = {ns: [p for _, sel in items if isinstance(sel, dict) for p in (label_selector(sel),) if p is not None]
+               for ns, items in pdbs(index).items()}
     for g, k in _HA_KINDS:
         for obj in index.of_kind(g, k):
             n, _ = effective_replicas(obj, index)
@@ -151,7 +154,7 @@ def no_pod_disruption_budget(index, ctx):
             if not isinstance(labels, dict) or not labels:
                 continue
             ns = index.namespace_of(obj)
-            if any(isinstance(sel, dict) and selector_matches(sel, labels) for _, sel in budgets.get(ns, ())):
+            if any(pred(labels) for pred in budgets.get(ns, ())):
                 continue
             yield obj, _problem(("kind",),
                                 f"{obj.kind} runs {n} replicas but no PodDisruptionBudget in namespace {ns} selects its Pods: "
@@ -166,11 +169,14 @@ def pdb_selects_no_pods(index, ctx):
         for obj, sel in items:
             if not isinstance(sel, dict) or selector_is_empty(sel):
                 continue
+            pred = label_selector(sel)
+            if pred is None:
+                continue  # the API server rejects the selector (invalid-selector)
             ml = sel.get("matchLabels") if isinstance(sel.get("matchLabels"), dict) else None
-            if templates.matching(ns, lambda labels: selector_matches(sel, labels), required=ml):
+            if templates.matching(ns, pred, required=ml):
                 continue
             values = list((sel.get("matchLabels") or {}).values()) if isinstance(sel.get("matchLabels"), dict) else []
-            if templates.operator_may_create(ns, values, lambda labels: selector_matches(sel, labels)):
+            if templates.operator_may_create(ns, values, pred):
                 continue
             yield obj, _problem(("spec", "selector"),
                                 f"selector matches the pod labels of no workload in namespace {ns}: the budget protects "
@@ -194,7 +200,10 @@ def pdb_blocks_eviction(index, ctx):
                 continue
             if "minAvailable" not in spec or not isinstance(sel, dict) or selector_is_empty(sel):
                 continue
-            matched = [o for o in templates.matching(ns, lambda labels: selector_matches(sel, labels))
+            pred = label_selector(sel)
+            if pred is None:
+                continue  # the API server rejects the selector (invalid-selector)
+            matched = [o for o in templates.matching(ns, pred)
                        if (o.group, o.kind) in _HA_KINDS or (o.group, o.kind) in (("apps", "ReplicaSet"), ("", "ReplicationController"))]
             if not matched:
                 continue

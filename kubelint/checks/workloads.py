@@ -5,13 +5,11 @@ import re
 
 from ..engine import check
 from ..findings import Problem
-from ..kinds import WORKLOAD_KINDS, pod_spec
+from ..kinds import pod_spec
 from ._common import as_list, cname, containers, image_basename, is_long_running, is_template, split_image
 
-_DB_KINDS = ("Deployment", "ReplicaSet", "DaemonSet", "ReplicationController")
 
-
-@check("bare-pod", kinds=("Pod",))
+@check("bare-pod")
 def bare_pod(obj, ctx):
     """A Pod nothing recreates: no ownerReferences (controllers set them)."""
     if obj.group != "":
@@ -27,7 +25,7 @@ def bare_pod(obj, ctx):
 
 def database_container(obj, params):
     """(container, path, image basename) of the first container whose image is a database."""
-    names = {str(n).lower() for n in params.get("images", ())}
+    names = {str(n).lower() for n in params["images"]}
     for c, path, _ in containers(obj):
         image = c.get("image")
         if isinstance(image, str) and not is_template(image):
@@ -37,7 +35,7 @@ def database_container(obj, params):
     return None
 
 
-@check("database-in-deployment", kinds=_DB_KINDS)
+@check("database-in-deployment")
 def database_in_deployment(obj, ctx):
     if obj.group not in ("apps", ""):
         return
@@ -78,7 +76,7 @@ def _name(v) -> str:
     return n if isinstance(n, str) else ""
 
 
-@check("stateful-without-persistent-storage", kinds=("StatefulSet",) + _DB_KINDS)
+@check("stateful-without-persistent-storage")
 def stateful_without_persistent_storage(obj, ctx):
     """A database workload, or a StatefulSet keeping a data directory, on
     emptyDir or the container filesystem.  (StatefulSets without any data
@@ -127,7 +125,7 @@ def stateful_without_persistent_storage(obj, ctx):
                       f"when the Pod is recreated; {fix}")
 
 
-@check("image-latest-tag", kinds=tuple(WORKLOAD_KINDS))
+@check("image-latest-tag")
 def image_latest_tag(obj, ctx):
     for c, path, _ in containers(obj, init=True, ephemeral=True):
         image = c.get("image")
@@ -155,9 +153,9 @@ def _resources(c):
     return (req if isinstance(req, dict) else {}), (lim if isinstance(lim, dict) else {})
 
 
-@check("no-resource-requests", kinds=tuple(WORKLOAD_KINDS))
+@check("no-resource-requests")
 def no_resource_requests(obj, ctx):
-    wanted = [str(r) for r in ctx.params.get("resources", ("cpu", "memory"))]
+    wanted = [str(r) for r in ctx.params["resources"]]
     for c, path, _ in containers(obj):
         req, lim = _resources(c)
         # A limit without a request makes the request equal to the limit.
@@ -171,9 +169,9 @@ def no_resource_requests(obj, ctx):
                       at="key" if "resources" in c else "value")
 
 
-@check("no-resource-limits", kinds=tuple(WORKLOAD_KINDS))
+@check("no-resource-limits")
 def no_resource_limits(obj, ctx):
-    wanted = [str(r) for r in ctx.params.get("resources", ("memory",))]
+    wanted = [str(r) for r in ctx.params["resources"]]
     for c, path, _ in containers(obj):
         _, lim = _resources(c)
         missing = [r for r in wanted if r not in lim]
@@ -195,7 +193,7 @@ def _probe_check(obj, probe, consequence, fix):
         yield Problem(path + ("name",), f'container "{cname(c)}" has no {probe}: {consequence}; {fix}')
 
 
-@check("no-readiness-probe", kinds=("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"))
+@check("no-readiness-probe")
 def no_readiness_probe(obj, ctx):
     yield from _probe_check(
         obj, "readinessProbe",
@@ -204,7 +202,7 @@ def no_readiness_probe(obj, ctx):
         "add a readinessProbe (httpGet on a health endpoint, tcpSocket or exec) that succeeds only when it can serve")
 
 
-@check("no-liveness-probe", kinds=("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"))
+@check("no-liveness-probe")
 def no_liveness_probe(obj, ctx):
     yield from _probe_check(
         obj, "livenessProbe",

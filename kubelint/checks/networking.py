@@ -6,7 +6,8 @@ import re
 from ..engine import check, check_all
 from ..findings import Problem
 from ..kinds import get_path, iter_containers
-from ._common import as_list, map_selector_matches, pod_templates
+from ..labels import map_selector_matches
+from ._common import as_list, pod_templates
 
 
 def _services(index):
@@ -247,7 +248,7 @@ def statefulset_service_missing(index, ctx):
                                "virtual IP)")
 
 
-@check("nodeport-service", kinds=("Service",))
+@check("nodeport-service")
 def nodeport_service(obj, ctx):
     if obj.group != "":
         return

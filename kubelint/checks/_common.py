@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
 from ..kinds import get_path, iter_containers, pod_spec_path, pod_template_labels
+from ..labels import label_value
 
 # Kinds whose pods run until stopped (Jobs and CronJobs run to completion).
 LONG_RUNNING = {
@@ -72,62 +73,6 @@ def is_object_name(value) -> bool:
     return isinstance(value, str) and len(value) <= 253 and bool(_DNS_SUBDOMAIN.match(value))
 
 
-# ---------------------------------------------------------------------------
-# Label selectors
-
-def selector_matches(selector, labels: dict) -> bool:
-    """A metav1.LabelSelector (matchLabels + matchExpressions) against labels.
-    An empty selector matches everything (callers decide whether that counts)."""
-    if not isinstance(selector, dict):
-        return False
-    ml = selector.get("matchLabels")
-    if isinstance(ml, dict):
-        for k, v in ml.items():
-            if k not in labels or not labels[k] == _label_str(v):
-                return False
-    exprs = selector.get("matchExpressions")
-    if isinstance(exprs, list):
-        for e in exprs:
-            if not isinstance(e, dict):
-                continue
-            key, op, values = e.get("key"), e.get("operator"), e.get("values") or []
-            if not isinstance(key, str):
-                continue
-            values = [_label_str(v) for v in values] if isinstance(values, list) else []
-            if op == "In" and not (key in labels and any(labels[key] == v for v in values)):
-                return False
-            if op == "NotIn" and key in labels and any(labels[key] == v for v in values):
-                return False
-            if op == "Exists" and key not in labels:
-                return False
-            if op == "DoesNotExist" and key in labels:
-                return False
-    return True
-
-
-def map_selector_matches(selector: dict, labels: dict) -> bool:
-    """A plain map selector (Service, ReplicationController)."""
-    return all(k in labels and labels[k] == _label_str(v) for k, v in selector.items())
-
-
-def selector_is_empty(selector) -> bool:
-    if not isinstance(selector, dict):
-        return True
-    return not selector.get("matchLabels") and not selector.get("matchExpressions")
-
-
-def _label_str(v):
-    """A label value as the API server would see it; non-scalars (which the
-    schema layer reports) become a string no real label value can equal."""
-    if isinstance(v, str):
-        return v
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return str(v)
-    return "\0" + repr(v)
-
-
 # Labels controllers add to the Pods they create (not in the template).
 _CONTROLLER_LABELS = ("pod-template-hash", "controller-revision-hash", "controller-uid",
                       "batch.kubernetes.io/controller-uid", "pod-template-generation")
@@ -187,7 +132,7 @@ class PodTemplates:
             elif obj.group and not _builtin_group(obj.group):
                 labels = get_path(obj.data, ("spec", "template", "metadata", "labels"))
             if isinstance(labels, dict):
-                labels = {str(k): _label_str(v) for k, v in labels.items()}
+                labels = {str(k): label_value(v) for k, v in labels.items()}
                 self.by_ns.setdefault(index.namespace_of(obj), []).append((obj, _controller_labels(obj, labels)))
             if obj.group and not _builtin_group(obj.group) and obj.name:
                 # A custom resource without a pod template: an operator may
@@ -215,7 +160,7 @@ class PodTemplates:
                 self._build_label_index()
             best = None
             for k, v in required.items():
-                cands = self._exact.get((namespace, k, _label_str(v)), []) + self._wild.get((namespace, k), [])
+                cands = self._exact.get((namespace, k, label_value(v)), []) + self._wild.get((namespace, k), [])
                 if best is None or len(cands) < len(best):
                     best = cands
                 if not best:

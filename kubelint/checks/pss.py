@@ -14,7 +14,6 @@ from ..engine import check, check_all
 from ..findings import Problem
 from ..kinds import WORKLOAD_KINDS
 
-_KINDS = tuple(sorted(WORKLOAD_KINDS))
 
 # rule id -> (why it matters, how to fix): the second half of every message.
 _WHY_FIX = {
@@ -124,14 +123,13 @@ def _control_rule(control: psa.Control):
 
 
 for _control in psa.CONTROLS:
-    check(_control.rule, kinds=_KINDS)(_control_rule(_control))
+    check(_control.rule)(_control_rule(_control))  # kinds: the entry's in rules/pss.yaml
 
 
 # ---------------------------------------------------------------------------
 # Namespaces with pod-security.kubernetes.io labels
 
-
-@check("pod-security-label-invalid", kinds=("Namespace",))
+@check("pod-security-label-invalid")
 def pod_security_label_invalid(obj, ctx):
     """admission.go ValidateNamespace: invalid level/version labels reject the Namespace (PolicyToEvaluate errors)."""
     if obj.group != "":

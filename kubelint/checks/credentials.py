@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from ..engine import check
 from ..findings import Problem
-from ..kinds import WORKLOAD_KINDS
 from ._common import as_list, cname, containers, credential_name, is_template, literal_credential_value  # noqa: F401
 
 # Values that are credentials whatever their key is called.
@@ -79,10 +78,10 @@ def _mentions_pattern(value: str, patterns) -> bool:
 
 
 def _key_params(params):
-    return tuple(params.get("key_patterns", ())), frozenset(s.lower() for s in params.get("exempt_suffixes", ()))
+    return tuple(params["key_patterns"]), frozenset(s.lower() for s in params["exempt_suffixes"])
 
 
-@check("configmap-credentials", kinds=("ConfigMap",))
+@check("configmap-credentials")
 def configmap_credentials(obj, ctx):
     if obj.group != "":
         return
@@ -118,7 +117,7 @@ def configmap_credentials(obj, ctx):
                     break
 
 
-@check("secret-in-env-literal", kinds=tuple(WORKLOAD_KINDS))
+@check("secret-in-env-literal")
 def secret_in_env_literal(obj, ctx):
     patterns, exempt = _key_params(ctx.params)
     for c, path, _ in containers(obj, init=True, ephemeral=True):
@@ -150,7 +149,7 @@ _IPV4 = re.compile(r"(?<![\d.-])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0
 def pod_ip_in(value, params):
     if not isinstance(value, str) or "." not in value:
         return None
-    nets = _networks(tuple(params.get("cidrs", ())))
+    nets = _networks(tuple(params["cidrs"]))
     for m in _IPV4.finditer(value):
         try:
             ip = ipaddress.ip_address(m.group(1))
@@ -166,7 +165,7 @@ _IP_WHY = ("Pods get a new IP every time they are recreated (rollout, eviction, 
            "soon points at nothing or at another Pod; use the Service DNS name (SERVICE.NAMESPACE.svc)")
 
 
-@check("hardcoded-pod-ip", kinds=("ConfigMap",) + tuple(WORKLOAD_KINDS))
+@check("hardcoded-pod-ip")
 def hardcoded_pod_ip(obj, ctx):
     if obj.kind == "ConfigMap":
         if obj.group != "":

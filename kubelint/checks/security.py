@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from ..engine import check, check_all
 from ..findings import Problem
-from ..kinds import WORKLOAD_KINDS, pod_spec
+from ..kinds import pod_spec
 from ._common import as_list, cname, containers, is_workload
-
-_KINDS = tuple(WORKLOAD_KINDS)
 
 
 def _sc(c):
@@ -14,7 +12,7 @@ def _sc(c):
     return sc if isinstance(sc, dict) else {}
 
 
-@check("privileged-container", kinds=_KINDS)
+@check("privileged-container")
 def privileged_container(obj, ctx):
     for c, path, _ in containers(obj, init=True, ephemeral=True):
         if _sc(c).get("privileged") is True:
@@ -24,9 +22,9 @@ def privileged_container(obj, ctx):
                           "it needs")
 
 
-@check("privilege-escalation", kinds=_KINDS)
+@check("privilege-escalation")
 def privilege_escalation(obj, ctx):
-    flag_unset = bool(ctx.params.get("flag_unset", False))
+    flag_unset = bool(ctx.params["flag_unset"])
     for c, path, _ in containers(obj, init=True, ephemeral=True):
         sc = _sc(c)
         v = sc.get("allowPrivilegeEscalation")
@@ -40,7 +38,7 @@ def privilege_escalation(obj, ctx):
                           "setuid binaries in it can gain privileges; set securityContext.allowPrivilegeEscalation: false")
 
 
-@check("run-as-root", kinds=_KINDS)
+@check("run-as-root")
 def run_as_root(obj, ctx):
     spec, base = pod_spec(obj)
     if spec is None:
@@ -68,7 +66,7 @@ def run_as_root(obj, ctx):
         elif nonroot is False:
             yield Problem(npath, f'container "{cname(c)}" sets runAsNonRoot: false and no runAsUser, so it runs as '
                                  "whatever user the image says, often root; set runAsNonRoot: true and a non-zero runAsUser")
-        elif ctx.params.get("flag_unset", False):
+        elif ctx.params["flag_unset"]:
             yield Problem(path + ("name",),
                           f'container "{cname(c)}" may run as root: neither it nor the Pod sets runAsNonRoot: true or a '
                           "non-zero runAsUser, so the image's user (often root) applies; set "
@@ -80,7 +78,7 @@ def _windows(spec):
     return isinstance(sel, dict) and sel.get("kubernetes.io/os") == "windows"
 
 
-@check("writable-root-filesystem", kinds=_KINDS)
+@check("writable-root-filesystem")
 def writable_root_filesystem(obj, ctx):
     for c, path, _ in containers(obj, init=True):
         if _sc(c).get("readOnlyRootFilesystem") is True:
@@ -91,7 +89,7 @@ def writable_root_filesystem(obj, ctx):
                       "true and mount emptyDir volumes where it must write (/tmp, caches)")
 
 
-@check("host-namespaces", kinds=_KINDS)
+@check("host-namespaces")
 def host_namespaces(obj, ctx):
     spec, base = pod_spec(obj)
     if spec is None:
@@ -105,7 +103,7 @@ def host_namespaces(obj, ctx):
                                          f"remove {key} unless this is a node agent that needs it")
 
 
-@check("host-path-volume", kinds=_KINDS)
+@check("host-path-volume")
 def host_path_volume(obj, ctx):
     spec, base = pod_spec(obj)
     if spec is None:
@@ -129,9 +127,9 @@ _CAP_WHY = {
 }
 
 
-@check("dangerous-capabilities", kinds=_KINDS)
+@check("dangerous-capabilities")
 def dangerous_capabilities(obj, ctx):
-    bad = {str(c).upper().removeprefix("CAP_") for c in ctx.params.get("capabilities", ())}
+    bad = {str(c).upper().removeprefix("CAP_") for c in ctx.params["capabilities"]}
     for c, path, _ in containers(obj, init=True, ephemeral=True):
         caps = _sc(c).get("capabilities")
         add = caps.get("add") if isinstance(caps, dict) else None
@@ -187,7 +185,7 @@ _WILDCARD_WHY = {
 }
 
 
-@check("rbac-wildcard", kinds=("Role", "ClusterRole"))
+@check("rbac-wildcard")
 def rbac_wildcard(obj, ctx):
     if obj.group != "rbac.authorization.k8s.io":
         return
@@ -203,7 +201,7 @@ def rbac_wildcard(obj, ctx):
                 break
 
 
-@check("cluster-admin-binding", kinds=("ClusterRoleBinding", "RoleBinding"))
+@check("cluster-admin-binding")
 def cluster_admin_binding(obj, ctx):
     if obj.group != "rbac.authorization.k8s.io":
         return

@@ -1,0 +1,237 @@
+"""The one helper vocabulary of the API-server validators: the generic rule
+ids, Problems whose message starts with the server's field path (:func:`P`),
+safe lookups (:func:`dict_at`, :func:`list_at`, :func:`is_int`, :func:`is_str`)
+and the apimachinery checks that return Problems (ports, names, IPs, CIDRs,
+hosts).  Every validator module imports from here; it imports no validator."""
+from __future__ import annotations
+
+import ipaddress
+import re
+from fractions import Fraction
+from typing import Iterable, List, Optional
+
+from ..findings import Problem, format_path
+from ..quantity import QuantityError, parse_quantity
+from . import validation as v
+from .meta import _show, invalid
+
+# Generic rule ids (catalogue: rules/apiserver.yaml).
+INVALID_VALUE = "invalid-value"
+REQUIRED_VALUE = "required-value"
+UNSUPPORTED_VALUE = "unsupported-value"
+DUPLICATE_VALUE = "duplicate-value"
+FORBIDDEN_FIELD = "forbidden-field"
+TOO_LONG = "too-long"
+INVALID_NAME = "invalid-name"
+INVALID_LABEL = "invalid-label"
+INVALID_SELECTOR = "invalid-selector"
+
+
+def P(path, text: str, rule: str, at: str = "value", where: Optional[str] = None, severity: Optional[str] = None) -> Problem:
+    """A Problem whose message starts with the server's field path."""
+    where = format_path(path) if where is None else where
+    return Problem(path, f"{where}: {text}" if where else text, rule, severity, at)
+
+
+def _keyed(path) -> str:
+    """The server's form for a map entry: ``data[app.conf]``, ``spec.hard[cpu]``."""
+    return f"{format_path(path[:-1])}[{path[-1]}]"
+
+
+def is_int(x) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def is_str(x) -> bool:
+    return isinstance(x, str)
+
+
+def dict_at(d, *keys) -> dict:
+    """d[k1][k2]... if every step is a mapping, else {}; ``dict_at(x)``: x if
+    it is a mapping, else {}."""
+    for k in keys:
+        if not isinstance(d, dict):
+            return {}
+        d = d.get(k)
+    return d if isinstance(d, dict) else {}
+
+
+def list_at(d, *keys) -> list:
+    """d[k1][k2]... if every step is a mapping and the last a list, else [];
+    ``list_at(x)``: x if it is a list, else []."""
+    if not keys:
+        return d if isinstance(d, list) else []
+    for k in keys[:-1]:
+        if not isinstance(d, dict):
+            return []
+        d = d.get(k)
+    if not isinstance(d, dict):
+        return []
+    x = d.get(keys[-1])
+    return x if isinstance(x, list) else []
+
+
+def str_at(d, *keys) -> str:
+    """d[k1][k2]... if every step is a mapping and the last a string, else ""."""
+    for k in keys:
+        if not isinstance(d, dict):
+            return ""
+        d = d.get(k)
+    return d if isinstance(d, str) else ""
+
+
+NEGATIVE_ERR = "must be greater than or equal to 0"
+
+
+def nonnegative(path, value, rule: str = INVALID_VALUE) -> List[Problem]:
+    """ValidateNonnegativeField on an int field."""
+    if is_int(value) and value < 0:
+        return [invalid(path, value, NEGATIVE_ERR, rule)]
+    return []
+
+
+def quantity(x) -> Optional[Fraction]:
+    """The quantity's value, or None when it does not parse (the schema
+    layer reports unparsable quantities)."""
+    if x is None or isinstance(x, bool):
+        return None
+    try:
+        return parse_quantity(x)
+    except (QuantityError, ValueError, TypeError, OverflowError):
+        return None
+
+
+def fmt_quantity(x) -> str:
+    return x if isinstance(x, str) else _show(x)
+
+
+def invalid_msgs(path, value, msgs: Iterable[str], rule: str = INVALID_VALUE, hint: str = "", first_only: bool = False) -> List[Problem]:
+    out = [invalid(path, value, m, rule, hint) for m in msgs]
+    return out[:1] if first_only else out
+
+
+def port_num_errors(path, port, rule: str = INVALID_VALUE) -> List[Problem]:
+    """IsValidPortNum on an int field."""
+    if is_int(port):
+        return invalid_msgs(path, port, v.is_valid_port_num(port), rule)
+    return []
+
+
+def port_num_or_name(path, port, rule: str = INVALID_VALUE, hint: str = "") -> List[Problem]:
+    """ValidatePortNumOrName: an int 1-65535 or an IANA_SVC_NAME."""
+    if is_int(port):
+        return invalid_msgs(path, port, v.is_valid_port_num(port), rule)
+    if is_str(port):
+        return invalid_msgs(path, port, v.is_valid_port_name(port), rule, hint)
+    return []
+
+
+def qualified_name(path, value, rule: str = INVALID_VALUE) -> List[Problem]:
+    """ValidateQualifiedName."""
+    if not is_str(value):
+        return []
+    return invalid_msgs(path, value, v.is_qualified_name(value), rule)
+
+
+def dns_subdomain(path, value, rule: str = INVALID_VALUE) -> List[Problem]:
+    if not is_str(value):
+        return []
+    return invalid_msgs(path, value, v.is_dns1123_subdomain(value), rule)
+
+
+def dns_label(path, value, rule: str = INVALID_VALUE) -> List[Problem]:
+    if not is_str(value):
+        return []
+    return invalid_msgs(path, value, v.is_dns1123_label(value), rule)
+
+
+def path_no_backsteps(path, value) -> List[Problem]:
+    """validatePathNoBacksteps: no '..' element."""
+    if is_str(value) and ".." in value.replace("\\", "/").split("/"):
+        return [invalid(path, value, "must not contain '..'", INVALID_VALUE)]
+    return []
+
+
+def parse_cidr(value: str):
+    """netutils.ParseCIDRSloppy (leading zeros in IPv4 accepted)."""
+    try:
+        return ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        pass
+    if "/" in value:
+        ip, _, bits = value.partition("/")
+        parts = ip.split(".")
+        if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 for p in parts) and bits.isdigit():
+            try:
+                return ipaddress.ip_network(".".join(str(int(p)) for p in parts) + "/" + bits, strict=False)
+            except ValueError:
+                return None
+    return None
+
+
+def parse_ip(value: str):
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        parts = value.split(".")
+        if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts):
+            return ipaddress.ip_address(".".join(str(int(p)) for p in parts))
+    return None
+
+
+IP_MSG = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+CIDR_MSG = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+
+
+def ip_strict_errors(value: str) -> List[str]:
+    """IsValidIP with StrictIPCIDRValidation (GA): no leading zeros, no
+    IPv4-mapped IPv6 (apimachinery/pkg/util/validation/ip.go)."""
+    if parse_ip(value) is None:
+        return [IP_MSG]
+    try:
+        addr = ipaddress.ip_address(value)
+    except ValueError:
+        return ["must not have leading 0s"]
+    if addr.version == 6 and addr.ipv4_mapped is not None:
+        return ["must not be an IPv4-mapped IPv6 address"]
+    return []
+
+
+def cidr_strict_errors(value: str) -> List[str]:
+    """IsValidCIDR with StrictIPCIDRValidation: no leading zeros, no bits
+    set beyond the prefix length."""
+    net = parse_cidr(value)
+    if net is None:
+        return [CIDR_MSG]
+    ip, _, bits = value.partition("/")
+    if (bits.startswith("0") and bits != "0") or ip_strict_errors(ip) == ["must not have leading 0s"]:
+        return ["must not have leading 0s in IP or prefix length"]
+    try:
+        ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        return ["must not have bits set beyond the prefix length"]
+    if net.version == 6 and ipaddress.ip_address(ip).ipv4_mapped is not None:
+        return ["must not have an IPv4-mapped IPv6 address"]
+    return []
+
+
+def cidr_errors(path, value) -> List[Problem]:
+    if not is_str(value):
+        return []
+    return invalid_msgs(path, value, cidr_strict_errors(value), INVALID_VALUE, first_only=True)
+
+
+# Hosts (Ingress rules, Service externalName): unfilled template placeholders are warnings.
+
+PLACEHOLDER = "template-placeholder"
+_PLACEHOLDER_RE = re.compile(r"__[A-Za-z0-9_]+__|<[^<>]+>|\$\{[^}]*\}|\$\([^)]*\)")
+
+
+def host_errors(path, value, msgs, hint="") -> List[Problem]:
+    """Invalid-host errors; an unfilled template placeholder (``__HOST__``,
+    ``<your domain>``, ``${HOST}``) is reported once as a warning instead:
+    the file is a template to fill in, not a manifest to apply as-is."""
+    if msgs and _PLACEHOLDER_RE.search(value):
+        return [P(path, f"Invalid value: {_show(value)}: looks like an unfilled template placeholder; the API server rejects it as-is "
+                        "(fill it in before applying)", PLACEHOLDER, severity="warning")]
+    return invalid_msgs(path, value, msgs, INVALID_VALUE, hint)

@@ -1,0 +1,56 @@
+"""The API-server pipeline stage: every registered validator (:mod:`.registry`)
+of an object's kind, plus those for every built-in kind."""
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import List, Tuple
+
+from ..findings import ERROR, Problem
+from .registry import _VALIDATORS, ANY
+
+
+@lru_cache(maxsize=None)
+def _load_modules() -> None:
+    """Import every validator module of this package (they register themselves)."""
+    package = __name__.rpartition(".")[0]
+    for info in pkgutil.iter_modules([os.path.dirname(__file__)]):
+        if info.name not in ("registry", "stage"):
+            importlib.import_module(f"{package}.{info.name}")
+
+
+@dataclass
+class ApiContext:
+    """What a validator may consult besides the object."""
+
+    kubernetes_version: Tuple[int, int]  # (1, 37)
+    options: object = None
+
+    def at_least(self, minor: int) -> bool:
+        return self.kubernetes_version >= (1, minor)
+
+
+class ApiServerStage:
+    """``check_object(obj, ctx) -> [Problem]`` for built-in kinds."""
+
+    name = "apiserver"
+
+    def __init__(self, version: str, options=None, schemas=None):
+        _load_modules()
+        major, minor = version.split(".")
+        self.ctx = ApiContext((int(major), int(minor)), options)
+        self.schemas = schemas
+
+    def check_object(self, obj, ctx=None) -> List[Problem]:
+        if self.schemas is not None and self.schemas.root(obj.api_version, obj.kind) is None:
+            return []  # not a served built-in kind: the schema layer has said so
+        out: List[Problem] = []
+        for fn in _VALIDATORS.get((obj.group, obj.kind), []) + _VALIDATORS.get(ANY, []):
+            for p in fn(obj, self.ctx) or ():
+                if p.severity is None:
+                    p = p._replace(severity=ERROR)
+                out.append(p)
+        return out

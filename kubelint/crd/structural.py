@@ -1,0 +1,150 @@
+"""The CRD object itself: the schema checks of apiextensions validation that
+matter before a custom resource is ever created (``crd-invalid``)."""
+from __future__ import annotations
+
+import re
+from typing import List
+
+from ..findings import ERROR, Problem
+from ..re2 import PatternUnsupported, cached_go_regexp
+from ..values import show
+from .ids import CRD_INVALID
+
+# --- the CRD object itself ----------------------------------------------------------
+#
+# apiextensions/validation/validation.go (staging/src/k8s.io/apiextensions-apiserver/
+# pkg/apis/apiextensions/validation): ValidateCustomResourceDefinition ->
+# ValidateCustomResourceDefinitionSpec, ValidateCustomResourceDefinitionNames,
+# ValidateCustomResourceDefinitionVersion, ValidateCustomResourceDefinitionOpenAPISchema
+# and the structural-schema checks of apiextensions-apiserver/pkg/apiserver/schema
+# (validation.go: ValidateStructural, validateStructuralInvariants).
+
+_FORBIDDEN_SCHEMA_KEYS = {
+    "$ref": "$ref is not supported",
+    "additionalItems": "additionalItems is not supported",
+    "patternProperties": "patternProperties is not supported",
+    "dependencies": "dependencies is not supported",
+    "definitions": "definitions is not supported",
+    "id": "id is not supported",
+    "$schema": "$schema is not supported",
+}
+
+
+_FORBIDDEN_KEYS = frozenset(_FORBIDDEN_SCHEMA_KEYS)
+
+
+def _sp(path) -> str:
+    """Server-style schema path: properties[foo] rather than properties.foo."""
+    out = []
+    prev = None
+    for e in path:
+        if isinstance(e, int):
+            out.append(f"[{e}]")
+        elif prev == "properties":
+            out.append(f"[{e}]")
+        else:
+            out.append(("." if out else "") + str(e))
+        prev = e if not isinstance(e, int) else None
+    return "".join(out)
+
+
+def check_crd(obj, stage=None) -> List[Problem]:
+    """The CRD's own validation (apiextensions validation.go); ``crd-invalid``."""
+    out: List[Problem] = []
+
+    def bad(path, msg, at="value"):
+        out.append(Problem(path, f"{_sp(path)}: {msg}", CRD_INVALID, ERROR, at))
+
+    data = obj.data
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return out  # the schema layer reports a missing/mistyped spec
+    # metadata.name = plural.group, group, scope, names and the versions list
+    # (unique names, exactly one storage version, a schema per version) are
+    # ValidateCustomResourceDefinitionSpec/Names in the API-server stage
+    # (kubelint/apiserver/crd_spec.py); here: each version's schema.
+    versions = spec.get("versions")
+    for i, ver in enumerate(versions if isinstance(versions, list) else ()):
+        if not isinstance(ver, dict):
+            continue
+        sch = ver.get("schema")
+        root = sch.get("openAPIV3Schema") if isinstance(sch, dict) else None
+        if isinstance(root, dict):
+            _check_root(root, ("spec", "versions", i, "schema", "openAPIV3Schema"), bad)
+    return out
+
+
+def _check_root(root: dict, path, bad) -> None:
+    t = root.get("type")
+    if t != "object":
+        bad(path + ("type",), f'Invalid value: {show(t) if t is not None else chr(34) + chr(34)}: must be object at the root')
+    for key, what in (("nullable", "nullable"), ("x-kubernetes-int-or-string", "x-kubernetes-int-or-string"),
+                      ("x-kubernetes-embedded-resource", "x-kubernetes-embedded-resource")):
+        if root.get(key) is True:
+            bad(path + (key,), f"Forbidden: {what} cannot be true at the root")
+    props = root.get("properties") if isinstance(root.get("properties"), dict) else {}
+    meta = props.get("metadata")
+    if isinstance(meta, dict):
+        extra = [k for k in meta if k not in ("type", "properties", "description")]
+        mprops = meta.get("properties") if isinstance(meta.get("properties"), dict) else {}
+        bad_props = [k for k in mprops if k not in ("name", "generateName")]
+        if meta.get("type") not in (None, "object") or extra or bad_props:
+            bad(path + ("properties", "metadata"), "Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified")
+    _check_node(root, path, bad, True, 0)
+
+
+def _check_node(s: dict, path, bad, structural: bool, depth: int) -> None:
+    """Structural invariants: a type everywhere (outside value validations
+    and x-kubernetes-preserve-unknown-fields/int-or-string), no forbidden
+    keywords, properties XOR additionalProperties, valid patterns, CEL compiles."""
+    if depth > 100:
+        return
+    if not _FORBIDDEN_KEYS.isdisjoint(s):
+        for key, why in _FORBIDDEN_SCHEMA_KEYS.items():
+            if key in s:
+                bad(path + (key,), f"Forbidden: {why}")
+    if structural and not s.get("type") and s.get("x-kubernetes-int-or-string") is not True and s.get("x-kubernetes-preserve-unknown-fields") is not True:
+        bad(path + ("type",), "Required value: must not be empty for specified object fields (structural schemas need a type everywhere)", "key")
+    if isinstance(s.get("properties"), dict) and s["properties"] and s.get("additionalProperties") not in (None, False):
+        bad(path + ("additionalProperties",), "Forbidden: additionalProperties and properties are mutual exclusive")
+    pat = s.get("pattern")
+    if isinstance(pat, str):
+        try:
+            cached_go_regexp(pat)
+        except PatternUnsupported:
+            m = re.search(r"\(\?<?[=!]|\\[1-9]", pat)
+            if m:
+                why = f"invalid escape sequence: `{m.group(0)}`" if m.group(0).startswith("\\") else f"invalid or unsupported Perl syntax: `{m.group(0)}`"
+                bad(path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression, but isn't: error parsing regexp: {why} "
+                                         "(Go RE2 has no lookaround or backreferences)")
+    rules = s.get("x-kubernetes-validations")
+    if isinstance(rules, list):
+        from .. import cel
+
+        for i, r in enumerate(rules):
+            if isinstance(r, dict) and isinstance(r.get("rule"), str):
+                err = cel.compile_error(r["rule"])
+                if err:
+                    bad(path + ("x-kubernetes-validations", i, "rule"), f"Invalid value: {show(r['rule'])}: compilation failed: {err}")
+    lt = s.get("x-kubernetes-list-type")
+    if s.get("x-kubernetes-list-map-keys") and lt != "map":
+        bad(path + ("x-kubernetes-list-type",), f'Invalid value: {show(lt if lt is not None else "")}: must be map if x-kubernetes-list-map-keys is non-empty')
+    if lt == "map" and not s.get("x-kubernetes-list-map-keys"):
+        bad(path + ("x-kubernetes-list-map-keys",), "Required value: must not be empty if x-kubernetes-list-type is map", "key")
+    props = s.get("properties")
+    if isinstance(props, dict):
+        for k, child in props.items():
+            if isinstance(child, dict):
+                _check_node(child, path + ("properties", k), bad, structural, depth + 1)
+    for key in ("items", "additionalProperties"):
+        child = s.get(key)
+        if isinstance(child, dict):
+            _check_node(child, path + (key,), bad, structural, depth + 1)
+    for key in ("allOf", "anyOf", "oneOf"):
+        subs = s.get(key)
+        if isinstance(subs, list):
+            for i, child in enumerate(subs):
+                if isinstance(child, dict):
+                    _check_node(child, path + (key, i), bad, False, depth + 1)
+    if isinstance(s.get("not"), dict):
+        _check_node(s["not"], path + ("not",), bad, False, depth + 1)
