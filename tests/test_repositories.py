@@ -385,14 +385,16 @@ def test_sarif_and_junit_of_a_repository_validate(tools_path):
 
 
 def test_a_chart_as_context_for_cross_object_rules(tools_path, tmp_path):
-    svc = tmp_path / "svc.yaml"
-    svc.write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: front\n  namespace: store\nspec:\n"
-                   "  selector:\n    app.kubernetes.io/name: app\n  ports:\n    - port: 80\n      targetPort: http\n")
-    alone = check_json(MIXED, tools_path, str(svc))
-    assert "service-selects-no-pods" in {f["rule"] for f in alone["findings"]}
-    with_chart = check_json(MIXED, tools_path, "--context", "charts/app", str(svc))
-    assert {f["file"] for f in with_chart["findings"]} <= {str(svc)}  # the chart is never reported
-    assert "service-selects-no-pods" not in {f["rule"] for f in with_chart["findings"]}
+    ing = tmp_path / "ingress.yaml"
+    ing.write_text("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: front\n  namespace: store\nspec:\n"
+                   "  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n"
+                   "            backend:\n              service:\n                name: web-app\n"
+                   "                port:\n                  number: 8080\n")
+    alone = check_json(MIXED, tools_path, str(ing))
+    assert "ingress-service-missing" in {f["rule"] for f in alone["findings"]}
+    with_chart = check_json(MIXED, tools_path, "--context", "charts/app", str(ing))
+    assert {f["file"] for f in with_chart["findings"]} <= {str(ing)}  # the chart is never reported
+    assert "ingress-service-missing" not in {f["rule"] for f in with_chart["findings"]}
 
 
 def test_corpus_files_are_all_manifests():
