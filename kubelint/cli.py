@@ -156,19 +156,32 @@ def main():
               help="Treat named files as a directory walk does: skip what is not a manifest, check chart and kustomize "
                    "files through their chart or kustomization (the pre-commit hook uses it).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")
+@click.option("--fix", "fix", is_flag=True,
+              help="Apply the safe fixes in place, then report what is left (docs/fixes.md).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) the fixes that change behaviour.")
+@click.option("--diff", "fix_diff", is_flag=True,
+              help="Print the fixes as a unified diff; write nothing (exit 1 if any).")
+@click.option("--check", "fix_check", is_flag=True,
+              help="List the files fixes would change; write nothing (exit 1 if any).")
 def check(paths, config_path, debug, **flags):
     """Check manifests in PATHS (files, directories, or - for stdin)."""
     from .mask import Masker
 
+    fix_flags = {k: flags.pop(k, False) for k in ("fix", "unsafe_fixes", "fix_diff", "fix_check")}
     masker = Masker()  # learns the run's secrets: every error line and traceback is masked with it
     try:
         settings = _settings(paths, config_path, debug, flags)
-        result = _run(paths, settings, masker)
+        fixing = _fix(paths, settings, **fix_flags)
+        result = _run(paths, settings, masker, fixing.stdin if fixing is not None else None)
+        if fixing is None:  # mark the findings that have a verified fix (kubelint.fix)
+            from .fix.files import annotate
+
+            annotate(result, settings, unsafe=fix_flags["unsafe_fixes"])
         if settings.write_baseline:
             _write_baseline(result, settings, masker)
         if settings.baseline:
             result.findings = _known_findings(settings, masker).filter(result.findings)
-        _report(result, settings, masker)
+        _report(result, settings, masker, fixing)
         raise SystemExit(_exit_status(result, settings))
     except SystemExit:
         raise
@@ -197,7 +210,21 @@ def _settings(paths, config_path, debug, flags):
         _die(str(exc))
 
 
-def _run(paths, settings, masker):
+def _fix(paths, settings, fix, unsafe_fixes, fix_diff, fix_check):
+    """--fix / --diff / --check (kubelint/fix/command.py): edit the files (the
+    check that follows reports what is left), or show the fixes and exit."""
+    if not (fix or fix_diff or fix_check):
+        return None
+    from .fix.command import FixRun
+
+    fixing = FixRun(paths, settings, unsafe=unsafe_fixes, diff=fix_diff, check=fix_check)
+    fixing.execute()
+    if fixing.done:
+        raise SystemExit(fixing.exit_code)
+    return fixing
+
+
+def _run(paths, settings, masker, stdin=None):
     """The pipeline, with a progress indicator on a terminal."""
     from .runner import run
 
@@ -207,7 +234,7 @@ def _run(paths, settings, masker):
 
         progress = Progress(sys.stderr)
     try:
-        return run(paths, settings, progress=progress, masker=masker)
+        return run(paths, settings, stdin, progress=progress, masker=masker)
     except Exception as exc:
         _die(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", settings.debug, masker)
     finally:
@@ -238,7 +265,7 @@ def _known_findings(settings, masker):
         _die(str(exc), masker=masker)
 
 
-def _report(result, settings, masker) -> None:
+def _report(result, settings, masker, fixing=None) -> None:
     """The --format report on stdout, or in --output with the text report on stdout.
 
     Reports need no final pass: findings are masked in the runner and
@@ -258,8 +285,14 @@ def _report(result, settings, masker) -> None:
     else:  # colour is for the text report only
         options = terminal if settings.format == "text" else dataclasses.replace(terminal, color=False)
         out = report.get(settings.format).render(result, options)
-    if out:
+    if fixing is not None and fixing.uses_stdin:  # stdin: the fixed text on stdout, the report on stderr
+        click.echo(fixing.stdin_text or "", nl=False)
+        if out:
+            click.echo(out, nl=False, err=True)
+    elif out:
         click.echo(out, nl=False)
+    if fixing is not None:
+        click.echo(fixing.summary(), err=True)
 
 
 def _exit_status(result, settings) -> int:
@@ -269,6 +302,18 @@ def _exit_status(result, settings) -> int:
     if settings.fail_on != "never" and result.max_rank() >= RANK[settings.fail_on]:
         return 1
     return 0
+
+
+def _fix_command(**kwargs):
+    kwargs["fix"] = True
+    return check.callback(**kwargs)
+
+
+main.add_command(click.Command(
+    "fix", params=[p for p in check.params if p.name != "fix"], callback=_fix_command,
+    help="Apply the safe fixes to manifests in PATHS (files, directories, or - for stdin: the fixed text goes to "
+         "stdout), then report what is left; `kubelint check --fix`. See docs/fixes.md.",
+    context_settings={"help_option_names": ["-h", "--help"]}))
 
 
 def _load_config(path, debug):
@@ -291,6 +336,7 @@ def rules_cmd(fmt, show_all, run_tests, config_path):
     import json as _json
 
     from .engine import catalogue
+    from .fix import fix_status
 
     config = _load_config(config_path, False)  # registers custom-rules (kubelint/admission/custom.py)
     if run_tests:
@@ -301,12 +347,15 @@ def rules_cmd(fmt, show_all, run_tests, config_path):
     entries.sort(key=lambda e: (e.source != "rules", e.family, e.id))
     if fmt == "json":
         click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source,
-                                  "profiles": list(e.profiles) if e.source == "rules" else [], "summary": e.summary}
+                                  "profiles": list(e.profiles) if e.source == "rules" else [], "summary": e.summary,
+                                  "fix": (fix_status(e.id) or ("none",))[0]}
                                  for e in entries], indent=2))
         return
     width = max((len(e.id) for e in entries), default=10)
     for e in entries:
-        click.echo(f"{e.id:<{width}}  {e.severity:<7}  {e.summary}")
+        fx = fix_status(e.id)
+        mark = {"safe": "fix", "unsafe": "unsafe"}[fx[0]] if fx else ""
+        click.echo(f"{e.id:<{width}}  {e.severity:<7}  {mark:<6}  {e.summary}")
 
 
 @main.command()
@@ -328,6 +377,15 @@ def explain(rule, config_path):
         lines += ["Why:", _indent(e.rationale), ""]
     if e.remediation:
         lines += ["Fix:", _indent(e.remediation), ""]
+    from .fix import fix_status
+
+    fx = fix_status(e.id)
+    if fx is None:
+        lines += ["Automatic fix: none (fix it by hand)", ""]
+    elif fx[0] == "safe":
+        lines += ["Automatic fix (safe, `kubelint fix`):", _indent(fx[1]), ""]
+    else:
+        lines += ["Automatic fix (unsafe: changes behaviour, `kubelint fix --unsafe-fixes`):", _indent(fx[1]), ""]
     if e.kinds:
         lines += [f"Applies to: {', '.join(e.kinds)}", ""]
     if e.source == "rules":

@@ -90,6 +90,9 @@ class Finding(NamedTuple):
     path: str = ""
     object: Optional[ObjectRef] = None
     origin: Optional[RenderOrigin] = None  # set on findings of rendered charts and kustomizations
+    # kubelint.fix.model.FindingFix when a verified fix exists (set by the
+    # fix stage after the run, for reporters): title, applicability, edits.
+    fix: Optional[object] = None
 
     def sort_key(self):
         return (self.file, self.line, self.column, -RANK[self.severity], self.rule, self.message)
@@ -105,6 +108,7 @@ class Finding(NamedTuple):
             "path": self.path,
             "object": self.object.to_json() if self.object else None,
             "render": self.origin.to_json() if self.origin is not None else None,
+            "fix": self.fix.to_json() if self.fix is not None else None,
         }
 
 

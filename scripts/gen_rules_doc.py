@@ -19,6 +19,7 @@ sys.path.insert(0, ROOT)
 import yaml  # noqa: E402
 
 from kubelint.engine import PROFILES, catalogue, catalogue_dir  # noqa: E402
+from kubelint.fix import fix_status  # noqa: E402
 
 OUT = os.path.join(ROOT, "docs", "rules.md")
 PEER_CHECKS = os.path.join(ROOT, "scripts", "peer_checks.yaml")
@@ -139,6 +140,10 @@ def render() -> str:
             out += ["**Why:** " + " ".join(e.rationale.split()), ""]
         if e.remediation:
             out += ["**Fix:** " + " ".join(e.remediation.split()), ""]
+        fx = fix_status(e.id)  # kubelint.fix: whether `kubelint fix` has an automatic fix
+        command = "`kubelint fix --unsafe-fixes`" if fx and fx[0] == "unsafe" else "`kubelint fix`"
+        out += [f"**Automatic fix:** {fx[0]} ({command}): {fx[1]}; see [fixes.md](fixes.md)" if fx
+                else "**Automatic fix:** none", ""]
         if e.kinds:
             out += ["**Applies to:** " + ", ".join(e.kinds), ""]
         p = mapping.get(e.id, {})

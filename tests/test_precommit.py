@@ -165,3 +165,45 @@ def test_hook_end_to_end(precommit, tmp_path):
     git("add", "charts", cwd=repo, env=env)
     r = git("commit", "-m", "chart", cwd=repo, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+FIXABLE = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: web  # the front door\nspec:\n  type: clusterip\n"
+           "  selector: {app: web}\n  ports:\n    - port: 80\n      protocol: tcp\n")
+
+
+def test_fix_hook_end_to_end(precommit, tmp_path):
+    """`kubelint-fix`: the commit fails because the hook changed the file,
+    the file holds the fixes (comment kept), and committing it passes."""
+    env = _env(tmp_path)
+    hook_repo, rev = _hook_repo(tmp_path, env)
+    repo = tmp_path / "user-repo"
+    (repo / "k8s").mkdir(parents=True)
+    git("init", "-q", cwd=repo, env=env)
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        f"  - repo: {hook_repo}\n"
+        f"    rev: {rev}\n"
+        "    hooks:\n"
+        "      - id: kubelint-fix\n"
+        "      - id: kubelint\n"
+        "        args: [--fail-on, error]\n"
+    )
+    r = subprocess.run(precommit + ["install"], cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    git("add", ".pre-commit-config.yaml", cwd=repo, env=env)
+    first = git("commit", "-m", "setup", cwd=repo, env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+
+    (repo / "k8s" / "svc.yaml").write_text(FIXABLE)
+    (repo / "k8s" / "cm.yaml").write_text(BAD)
+    git("add", "k8s/svc.yaml", "k8s/cm.yaml", cwd=repo, env=env)
+    r = git("commit", "-m", "fixable", cwd=repo, env=env)
+    out = r.stdout + r.stderr
+    assert r.returncode != 0, out
+    assert "kubelint fix" in out and "files were modified by this hook" in out, out
+    assert (repo / "k8s" / "svc.yaml").read_text() == FIXABLE.replace("clusterip", "ClusterIP").replace("tcp", "TCP")
+    assert (repo / "k8s" / "cm.yaml").read_text() == BAD.replace("datta:", "data:")
+    git("add", "k8s/svc.yaml", "k8s/cm.yaml", cwd=repo, env=env)
+    r = git("commit", "-m", "fixed", cwd=repo, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Passed" in r.stdout + r.stderr

@@ -76,6 +76,21 @@ def _artifact(path: str, root: str) -> dict:
     return {"uri": "file://" + quote(absolute if absolute.startswith("/") else "/" + absolute, safe="/:")}
 
 
+def _fix(f, root) -> dict:
+    """SARIF 2.1.0 fix object (3.55): the replacement of each edit."""
+    fix = f.fix
+    return {
+        "description": {"text": f"{fix.title} ({fix.applicability} fix)"},
+        "artifactChanges": [{
+            "artifactLocation": _artifact(f.file, root),
+            "replacements": [{
+                "deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec},
+                "insertedContent": {"text": text},
+            } for sl, sc, el, ec, text in fix.edits],
+        }],
+    }
+
+
 def document(result) -> dict:
     from ..engine import catalogue
 
@@ -104,6 +119,8 @@ def document(result) -> dict:
             "locations": [{"physicalLocation": {"artifactLocation": _artifact(f.file, root), "region": region}}],
             "partialFingerprints": {FINGERPRINT_KEY: location.fingerprint(key, occurrence)},
         }
+        if f.fix is not None:
+            res["fixes"] = [_fix(f, root)]
         if f.object is not None or f.path:
             props = {}
             if f.object is not None:

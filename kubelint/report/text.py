@@ -51,6 +51,8 @@ def render(result, options: Optional[RenderOptions] = None) -> str:
         # compilers name the function; findings outside any object have none.
         # Names are data: escaped and clipped like messages (kubelint.mask.one_line).
         message = f"{one_line(f.object.display())}: {f.message}" if f.object is not None else f.message
+        if f.fix is not None:  # a verified fix exists (kubelint.fix): ruff's marker
+            message = "[*] " + message
         if color:
             head = f"{_BOLD}{f.file}:{f.line}:{f.column}:{_RESET} {_COLORS[sev]}{sev}{_RESET} [{f.rule}] {message}"
         else:
@@ -72,6 +74,9 @@ def render(result, options: Optional[RenderOptions] = None) -> str:
     if infos:
         summary += f", {infos} info{'s' if infos != 1 else ''}"
     summary += f" in {result.files} file{'s' if result.files != 1 else ''} ({result.documents} document{'s' if result.documents != 1 else ''})"
+    fixable = sum(1 for f in result.findings if f.fix is not None)
+    if fixable and not quiet:
+        out.append(f"[*] {fixable} fixable with `kubelint fix` (`--diff` to preview)")
     if not quiet or result.findings:
         out.append(summary)
         out.extend(_skipped(result, options))
