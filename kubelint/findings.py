@@ -89,10 +89,10 @@ class Finding(NamedTuple):
     column: int
     path: str = ""
     object: Optional[ObjectRef] = None
+    origin: Optional[RenderOrigin] = None  # set on findings of rendered charts and kustomizations
     # kubelint.fix.model.FindingFix when a verified fix exists (set by the
     # fix stage after the run, for reporters): title, applicability, edits.
     fix: Optional[object] = None
-    origin: Optional[RenderOrigin] = None  # set on findings of rendered charts and kustomizations
 
     def sort_key(self):
         return (self.file, self.line, self.column, -RANK[self.severity], self.rule, self.message)
@@ -107,8 +107,8 @@ class Finding(NamedTuple):
             "column": self.column,
             "path": self.path,
             "object": self.object.to_json() if self.object else None,
-            "fix": self.fix.to_json() if self.fix is not None else None,
             "render": self.origin.to_json() if self.origin is not None else None,
+            "fix": self.fix.to_json() if self.fix is not None else None,
         }
 
 

@@ -27,12 +27,12 @@ def lint(path, rules):
     return run([path], Settings(config=cfg, jobs=1)).findings
 
 
-@pytest.mark.parametrize("name", CASES)
+# no-readiness-probe still fires on its fixture, by design: its message is what
+# changed (test_readiness_message_without_service_says_no_traffic).
+@pytest.mark.parametrize("name", [c for c in CASES if _rule(os.path.join(DATA, c)) != "no-readiness-probe"])
 def test_no_false_alarm(name):
     path = os.path.join(DATA, name)
     rule = _rule(path)
-    if rule == "no-readiness-probe":
-        pytest.skip("checked by its message below")
     got = [f.message for f in lint(path, [rule]) if f.rule == rule]
     assert not got, f"{name}: {rule} still fires: {got}"
 

@@ -144,6 +144,28 @@ def test_hook_end_to_end(precommit, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Passed" in r.stdout + r.stderr
 
+    # A Helm chart: a staged template renders the whole chart with helm template, and
+    # the finding is reported at the template line; values.yaml and Chart.yaml are not manifests.
+    chart = repo / "charts" / "app"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("level: info\nkind: Deployment\n")  # values, whatever keys they use
+    (chart / "templates" / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndatta:\n"
+        "  level: {{ .Values.level }}\n")
+    git("add", "charts", cwd=repo, env=env)
+    r = git("commit", "-m", "chart", cwd=repo, env=env)
+    out = r.stdout + r.stderr
+    assert r.returncode != 0, out
+    assert "charts/app/templates/configmap.yaml:5:1: error [unknown-field] ConfigMap default/app-settings" in out, out
+    assert "values.yaml" not in out and "Chart.yaml" not in out and "helm-template" not in out
+    (chart / "templates" / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n"
+        "  level: {{ .Values.level }}\n")
+    git("add", "charts", cwd=repo, env=env)
+    r = git("commit", "-m", "chart", cwd=repo, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+
 
 FIXABLE = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: web  # the front door\nspec:\n  type: clusterip\n"
            "  selector: {app: web}\n  ports:\n    - port: 80\n      protocol: tcp\n")
@@ -185,24 +207,3 @@ def test_fix_hook_end_to_end(precommit, tmp_path):
     r = git("commit", "-m", "fixed", cwd=repo, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Passed" in r.stdout + r.stderr
-    # A Helm chart: a staged template renders the whole chart with helm template, and
-    # the finding is reported at the template line; values.yaml and Chart.yaml are not manifests.
-    chart = repo / "charts" / "app"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
-    (chart / "values.yaml").write_text("level: info\nkind: Deployment\n")  # values, whatever keys they use
-    (chart / "templates" / "configmap.yaml").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndatta:\n"
-        "  level: {{ .Values.level }}\n")
-    git("add", "charts", cwd=repo, env=env)
-    r = git("commit", "-m", "chart", cwd=repo, env=env)
-    out = r.stdout + r.stderr
-    assert r.returncode != 0, out
-    assert "charts/app/templates/configmap.yaml:5:1: error [unknown-field] ConfigMap default/app-settings" in out, out
-    assert "values.yaml" not in out and "Chart.yaml" not in out and "helm-template" not in out
-    (chart / "templates" / "configmap.yaml").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n"
-        "  level: {{ .Values.level }}\n")
-    git("add", "charts", cwd=repo, env=env)
-    r = git("commit", "-m", "chart", cwd=repo, env=env)
-    assert r.returncode == 0, r.stdout + r.stderr
