@@ -34,7 +34,7 @@ from ..quantity import QuantityError, parse_quantity
 from . import meta as m
 from . import validation as v
 from .common import (DUPLICATE_VALUE, FORBIDDEN_FIELD, INVALID_VALUE, NEGATIVE_ERR, REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE,
-                     dict_at, fmt_quantity, is_int, list_at, nonnegative, str_at)
+                     dict_at, fmt_quantity, int_value, is_int, list_at, nonnegative, str_at)
 from .registry import validates
 
 Path = Tuple
@@ -122,8 +122,16 @@ def _local_non_reserved_path(value: str, path, out):
 
 
 def _file_mode(value, path, out):
-    if is_int(value) and (value < 0 or value > 0o777):
-        out.append(m.invalid(path, value, FILE_MODE_ERR, INVALID_VALUE, "file modes are octal: write 0644 or 420, not 644"))
+    """ValidateVolumes' file-mode check (validateProjectionSources, validateSecretVolumeSource, ...):
+    0 <= mode <= 0777.  A leading zero is octal only with octal digits: go-yaml v2 reads ``0999``
+    and ``0800`` as decimal (a float, sent as 999 / 800), which is out of range."""
+    was_float, value = isinstance(value, float), int_value(value)
+    if value is not None and (value < 0 or value > 0o777):
+        hint = "file modes are octal: write 0644 or 420, not 644"
+        if was_float:
+            hint = ("a leading 0 makes an octal number only when every digit is 0-7 (go-yaml reads 0800 and 0999"
+                    " as decimal 800 and 999): write 0644-style octal or its decimal value, e.g. 420")
+        out.append(m.invalid(path, value, FILE_MODE_ERR, INVALID_VALUE, hint))
 
 
 def _key_to_path(kp: dict, path, out):
