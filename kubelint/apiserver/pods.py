@@ -58,6 +58,10 @@ class PodOpts:
         # regular and init containers (Always, OnFailure, Never); on by default
         # in the v1.37 API server (oracle-confirmed), assumed from 1.35.
         self.container_restart_rules = ctx.at_least(35)
+        # ProcMountType: beta and on by default from 1.33 (kube_features.go); before, the
+        # apiserver drops securityContext.procMount (dropDisabledFields) and never checks it.
+        self.proc_mount = ctx.at_least(33)
+        self.host_users = True  # spec.hostUsers, set per pod spec by validate_pod_spec
 
 
 # --- names ----------------------------------------------------------------------
@@ -952,8 +956,8 @@ def _id_range(value, path, out):
         out.append(m.invalid(path, value, v.inclusive_range_error(0, MAX_INT32), INVALID_VALUE))
 
 
-def _container_security_context(sc, path, out):
-    """ValidateSecurityContext."""
+def _container_security_context(sc, path, out, opts: Optional[PodOpts] = None):
+    """ValidateSecurityContext(sc, fldPath, hostUsers)."""
     if not isinstance(sc, dict):
         return
     _id_range(sc.get("runAsUser"), path + ("runAsUser",), out)
@@ -961,6 +965,10 @@ def _container_security_context(sc, path, out):
     pm = sc.get("procMount")
     if isinstance(pm, str) and pm not in PROC_MOUNT:
         out.append(m.unsupported(path + ("procMount",), pm, PROC_MOUNT, UNSUPPORTED_VALUE))
+    elif pm == "Unmasked" and opts is not None and opts.proc_mount and opts.host_users:
+        out.append(m.invalid(path + ("procMount",), pm, "`hostUsers` must be false to use `Unmasked`", INVALID_VALUE,
+                             "an unmasked /proc is only allowed in a user namespace: set spec.hostUsers: false"
+                             " or remove procMount"))
     _profile(sc.get("seccompProfile"), path + ("seccompProfile",), out, SECCOMP_TYPES, "seccomp")
     _profile(sc.get("appArmorProfile"), path + ("appArmorProfile",), out, APPARMOR_TYPES, "AppArmor")
     if sc.get("allowPrivilegeEscalation") is False:
@@ -1294,7 +1302,7 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
             out.append(m.unsupported(cp + ("resizePolicy",), pol, ("NotRequired", "RestartContainer"), UNSUPPORTED_VALUE))
         elif pod_restart == "Never" and pol == "RestartContainer":
             out.append(m.invalid(cp + ("resizePolicy",), pol, "must be 'NotRequired' when `restartPolicy` is 'Never'", INVALID_VALUE))
-    _container_security_context(c.get("securityContext"), cp + ("securityContext",), out)
+    _container_security_context(c.get("securityContext"), cp + ("securityContext",), out, opts)
 
 
 def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[dict] = None,
@@ -1302,6 +1310,7 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
     """ValidatePodSpec (+ validatePodMetadataAndSpec's pod-only checks)."""
     out: List[Problem] = []
     opts = PodOpts(ctx, is_pod)
+    opts.host_users = spec.get("hostUsers") is not False
     grace = spec.get("terminationGracePeriodSeconds", 30)
     volumes = validate_volumes(spec.get("volumes"), path + ("volumes",), out, opts, extra_volumes)
     claim_names = {c.get("name") for c in list_at(spec.get("resourceClaims")) if isinstance(c, dict) and isinstance(c.get("name"), str)}
