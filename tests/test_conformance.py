@@ -8,6 +8,8 @@ exist).  Header comments, before the first document::
     # line: 7                    (the line kubelint must report; reject only)
     # source: ValidateDeploymentSpec (pkg/apis/apps/validation/validation.go)
     # oracle: confirmed v1.37.2  (set by scripts/oracle_compare.py --record)
+    # warning: TEXT              (accept only: the server's warning, which kubelint must
+                                  report verbatim as apiserver-warning; `none`: no such warning)
 
 A reject case passes when kubelint reports at least one `error` at `line`
 (whose path contains `field`); an accept case when it reports no error.
@@ -22,7 +24,7 @@ from kubelint.runner import run
 from kubelint.settings import Settings
 
 ROOT = pathlib.Path(__file__).parent / "conformance"
-HEADER = re.compile(r"^#\s*(verdict|field|line|source|oracle):\s*(.*?)\s*$", re.M)
+HEADER = re.compile(r"^#\s*(verdict|field|line|source|oracle|warning):\s*(.*?)\s*$", re.M)
 
 
 def load_cases():
@@ -61,6 +63,13 @@ def test_case(case):
     shown = "\n".join(f"  {f.line}:{f.column} [{f.rule}] {f.path}: {f.message}" for f in result.findings)
     if labels.get("verdict") == "accept":
         assert not errors, f"{path.name}: the API server accepts it, kubelint reported:\n{shown}"
+        warning = labels.get("warning")
+        if warning:
+            said = [f.message for f in result.findings if f.rule == "apiserver-warning"]
+            if warning == "none":
+                assert not said, f"{path.name}: the API server gives no warning, kubelint reported:\n{shown}"
+            else:
+                assert warning in said, f"{path.name}: the API server warns {warning!r}; kubelint reported:\n{shown}"
         return
     line = int(labels.get("line", "0") or 0)
     at_line = [f for f in errors if f.line == line]
