@@ -8,8 +8,14 @@ exist).  Header comments, before the first document::
     # line: 7                    (the line kubelint must report; reject only)
     # source: ValidateDeploymentSpec (pkg/apis/apps/validation/validation.go)
     # oracle: confirmed v1.37.2  (set by scripts/oracle_compare.py --record)
+    # verdict-1.33: accept      (the verdict of an older release's server where it differs)
     # warning: TEXT              (accept only: the server's warning, which kubelint must
                                   report verbatim as apiserver-warning; `none`: no such warning)
+
+Every case also runs with ``--kubernetes-version`` of each older release whose
+server confirmed the suite (an ``oracle-results-1.NN.json`` beside the cases, written by
+``ORACLE_MINOR=1.NN scripts/oracle_compare.py``): the expected verdict is its
+``verdict-1.NN`` label, else ``verdict``.
 
 A reject case passes when kubelint reports at least one `error` at `line`
 (whose path contains `field`); an accept case when it reports no error.
@@ -24,14 +30,16 @@ from kubelint.runner import run
 from kubelint.settings import Settings
 
 ROOT = pathlib.Path(__file__).parent / "conformance"
-HEADER = re.compile(r"^#\s*(verdict|field|line|source|oracle|warning):\s*(.*?)\s*$", re.M)
+HEADER = re.compile(r"^#\s*(verdict(?:-1\.\d+)?|field|line|source|oracle|warning):\s*(.*?)\s*$", re.M)
+# the older releases whose API server confirmed the suite
+VERSIONS = sorted(p.stem.rpartition("-")[2] for p in ROOT.glob("oracle-results-1.*.json"))
 
 
 def load_cases():
     cases = []
     for dirpath, _dirs, files in os.walk(ROOT):
         for name in sorted(files):
-            if name.endswith((".yaml", ".yml", ".json")) and name != "oracle-results.json":
+            if name.endswith((".yaml", ".yml", ".json")) and not name.startswith("oracle-results"):
                 path = pathlib.Path(dirpath, name)
                 head = path.read_text(encoding="utf-8", errors="replace")[:4000]
                 labels = dict(HEADER.findall(head))
@@ -57,8 +65,20 @@ def test_suite_is_labelled():
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_case(case):
+    _check(case, None)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_case_on_older_release(case, version):
+    """The verdict of the given release's server (verdict-1.NN, else verdict)."""
     path, labels = case
-    result = run([str(path)], Settings())
+    _check((path, dict(labels, verdict=labels.get(f"verdict-{version}", labels["verdict"]), warning="")), version)
+
+
+def _check(case, version):
+    path, labels = case
+    result = run([str(path)], Settings(kubernetes_version=version))
     errors = [f for f in result.findings if f.severity == "error"]
     shown = "\n".join(f"  {f.line}:{f.column} [{f.rule}] {f.path}: {f.message}" for f in result.findings)
     if labels.get("verdict") == "accept":
