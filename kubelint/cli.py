@@ -102,6 +102,10 @@ def main():
 @click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (default: .kubelint.yaml or [tool.kubelint] in pyproject.toml, found walking up from the working directory).")
 @click.option("--context", "context_paths", multiple=True, type=click.Path(), help="Load PATH for cross-object rules without reporting on it (repeatable).")
+@click.option("--policy", "policy_paths", multiple=True, type=click.Path(),
+              help="ValidatingAdmissionPolicies, bindings and params to evaluate the input against, not reported on (repeatable).")
+@click.option("--namespace-labels", "namespace_labels", multiple=True, metavar="NS=key=value,...",
+              help="Labels of a namespace that is not in the input, for policies' namespaceSelector and namespaceObject (repeatable).")
 @click.option("--crd", "crd_paths", multiple=True, type=click.Path(), help="CustomResourceDefinitions to validate custom resources with, not reported on (repeatable).")
 @click.option("--schema-dir", "schema_dirs", multiple=True, type=click.Path(file_okay=False), help="JSON-schema catalogue for custom resources (repeatable).")
 @click.option("--baseline", "baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings not recorded in this baseline file.")
@@ -251,13 +255,21 @@ def _load_config(path, debug):
 @main.command("rules")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Also list the ids of the loader, schema and API-server checks.")
-def rules_cmd(fmt, show_all):
-    """List rules: id, default severity, summary."""
+@click.option("--test", "run_tests", is_flag=True, help="Run the examples of the custom rules of the configuration.")
+@click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Configuration file (its custom-rules are listed and tested).")
+def rules_cmd(fmt, show_all, run_tests, config_path):
+    """List rules: id, default severity, summary (custom rules of the configuration included)."""
     import json as _json
 
     from .engine import catalogue
 
-    entries = [e for e in catalogue().values() if show_all or e.source == "rules"]
+    config = _load_config(config_path, False)  # registers custom-rules (kubelint/admission/custom.py)
+    if run_tests:
+        from .admission.examples import run_examples
+
+        raise SystemExit(1 if run_examples(config, click.echo) else 0)
+    entries = [e for e in catalogue().values() if show_all or e.source in ("rules", "custom")]
     entries.sort(key=lambda e: (e.source != "rules", e.family, e.id))
     if fmt == "json":
         click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source,
@@ -271,11 +283,14 @@ def rules_cmd(fmt, show_all):
 
 @main.command()
 @click.argument("rule")
-def explain(rule):
+@click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Configuration file (for its custom rules).")
+def explain(rule, config_path):
     """Print a rule's full catalogue entry with its examples."""
     from .engine import catalogue
     from .suggest import did_you_mean
 
+    _load_config(config_path, False)  # registers custom-rules
     cat = catalogue()
     e = cat.get(rule)
     if e is None:

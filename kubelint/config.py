@@ -52,10 +52,13 @@ from .suggest import did_you_mean
 
 FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
 SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "config.schema.json")
+# Admission settings (kubelint/admission, docs/policies.md): `policy:` like --policy,
+# `namespace-labels:` like --namespace-labels, `request-user:`, `custom-rules:`.
+ADMISSION_KEYS = ("policy", "namespace-labels", "request-user", "custom-rules")
 MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
                      "missing-hpa-target-ref")
 TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir",
-            "limits", "profile", "pod-security-config")
+            "limits", "profile", "pod-security-config") + ADMISSION_KEYS
 # `limits:` keys -> kubelint.loader.Limits fields (the --max-* flags win);
 # the least each may be set to.
 LIMIT_KEYS = {"max-file-size": ("max_file_bytes", 1), "max-documents": ("max_documents", 1),
@@ -92,6 +95,12 @@ class Config:
     limits: Dict[str, int] = field(default_factory=dict)  # kubelint.loader.Limits field -> value
     profiles: Tuple[str, ...] = ()  # `profile:` rule sets (kubelint.engine.PROFILES); () = recommended
     pod_security_config: Optional[str] = None  # the cluster's PodSecurity admission configuration (relative to this file)
+    # admission (kubelint/admission): policy files, labels of namespaces outside the input,
+    # the user of the simulated create, custom CEL rules
+    policy: List[str] = field(default_factory=list)
+    namespace_labels: Dict[str, Dict[str, str]] = field(default_factory=dict)
+    request_user: Optional[dict] = None
+    custom_rules: List[dict] = field(default_factory=list)
 
     # -- effects ------------------------------------------------------------
     def disabled(self) -> Set[str]:
@@ -372,8 +381,18 @@ def _build(data, lines, path) -> Config:
             raise err(p, f"{what} must be a list of strings")
         return list(value)
 
+    if "custom-rules" in data:  # first: their ids are valid in disable:/rules: of the same file
+        from .admission.config import parse_custom_rules
+
+        top["custom_rules"] = parse_custom_rules(data["custom-rules"], cat, err)
+        cat = catalogue()
     for key, value in data.items():
         p = (key,)
+        if key in ADMISSION_KEYS:
+            from .admission.config import parse_setting
+
+            top.update(parse_setting(key, value, err))
+            continue
         if key not in TOP_KEYS:
             raise err(p, f'unknown setting "{key}"{did_you_mean(key, TOP_KEYS)}; valid: {", ".join(TOP_KEYS)}')
         if key == "kubernetes-version":

@@ -60,6 +60,11 @@ def build_context(settings: Settings) -> RunContext:
     ctx.stages.append(crd_stage)
     ctx.prepare.append(crd_stage)
     ctx.stages.append(ApiServerStage(version, settings, schema_stage.schemas))
+    from .admission.stage import AdmissionStage  # ValidatingAdmissionPolicies and custom CEL rules
+
+    admission_stage = AdmissionStage(version, settings, schema_stage)
+    ctx.stages.append(admission_stage)
+    ctx.prepare.append(admission_stage)
     ruleset = engine.RuleSet(settings)
     ctx.stages.append(engine.RulesStage(ruleset))
     ctx.cross_stages.append(engine.CrossStage(ruleset))
@@ -103,7 +108,7 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
     # A file both checked and in a --context directory is loaded once (as
     # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
     seen = {os.path.realpath(r.path) for r in inputs}
-    extra_paths = list(settings.context_paths) + list(settings.crd_paths)
+    extra_paths = list(settings.context_paths) + list(settings.crd_paths) + list(settings.policy_paths)
     extras = []
     for fr in load_all(extra_paths, settings.limits, jobs, context_only=True, debug=debug) if extra_paths else ():
         real = os.path.realpath(fr.path)

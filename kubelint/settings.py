@@ -97,6 +97,11 @@ class Settings:
     context_paths: Tuple[str, ...] = ()  # --context: loaded for cross-object rules, not reported
     crd_paths: Tuple[str, ...] = ()  # crd: then --crd: CRDs used as schema sources, not reported
     schema_dirs: Tuple[str, ...] = ()  # schema-dir: then --schema-dir: JSON-schema catalogues for custom resources
+    # Admission (kubelint/admission, docs/policies.md): policy: then --policy: ValidatingAdmissionPolicies,
+    # bindings and params, loaded as context; namespace-labels: then --namespace-labels NS=k=v,...:
+    # labels of namespaces outside the input, as ((namespace, ((key, value), ...)), ...)
+    policy_paths: Tuple[str, ...] = ()
+    namespace_labels: Tuple[Tuple[str, Tuple[Tuple[str, str], ...]], ...] = ()
     # The configuration file's rule policy: disable/enable/rules/exclude/missing-refs
     # (kubelint.config.Config: RuleSet applies it, the runner filters with it).
     config: Optional[Config] = None
@@ -139,6 +144,8 @@ def build(config: Optional[Config] = None, *,
           context_paths: Sequence[str] = (),
           crd_paths: Sequence[str] = (),
           schema_dirs: Sequence[str] = (),
+          policy_paths: Sequence[str] = (),
+          namespace_labels: Sequence[str] = (),
           jobs: Optional[int] = None,
           profiles: Sequence[str] = (),
           pod_security_config: Optional[str] = None,
@@ -187,6 +194,19 @@ def build(config: Optional[Config] = None, *,
             pod_security = load_admission_config(pod_security_path)
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
+    labels = dict(cfg.namespace_labels) if cfg else {}
+    for text in namespace_labels:  # --namespace-labels NS=key=value,... (over the configuration's)
+        from .admission.nslabels import parse_flag
+
+        try:
+            ns, ns_labels = parse_flag(text)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        labels[ns] = ns_labels
+    policies = (cfg.paths(cfg.policy) if cfg else ()) + tuple(policy_paths)
+    for path in policies:  # context is never reported on: a missing policy file must not pass silently
+        if not os.path.exists(path):
+            raise SettingsError(f"--policy {path}: no such file or directory")
     if color is None:
         color = "NO_COLOR" not in os.environ and sys.stdout.isatty()
     if progress is None:
@@ -199,6 +219,8 @@ def build(config: Optional[Config] = None, *,
         context_paths=tuple(context_paths),
         crd_paths=(cfg.paths(cfg.crd) if cfg else ()) + tuple(crd_paths),
         schema_dirs=(cfg.paths(cfg.schema_dir) if cfg else ()) + tuple(schema_dirs),
+        policy_paths=policies,
+        namespace_labels=tuple((ns, tuple(sorted(v.items()))) for ns, v in sorted(labels.items())),
         config=cfg,
         jobs=jobs,
         profiles=tuple(profiles) or (cfg.profiles if cfg else ()),

@@ -5,6 +5,9 @@
 #   scripts/apiserver-oracle.sh start     # start etcd + kube-apiserver on 127.0.0.1 only
 #   scripts/apiserver-oracle.sh run       # kubectl apply --dry-run=server every tests/conformance case
 #   scripts/apiserver-oracle.sh stop
+#   scripts/apiserver-oracle.sh run-policies [--record] [CASE...]
+#                                          # admission conformance (tests/conformance/admission):
+#                                          # create each case's policies/bindings/params for real, dry-run the object
 #
 # Builds k8s.io/kubernetes (cmd/kube-apiserver) at $K8S_VERSION with every
 # staging module pinned by `replace` to the matching v0.NN release.  Needs the
@@ -103,8 +106,29 @@ run() {
   python3 "$REPO/scripts/oracle_compare.py" "$REPO/tests/conformance"
 }
 
+# --- ValidatingAdmissionPolicy conformance (kubelint/admission) ---------------
+# The ValidatingAdmissionPolicy admission plugin is on by default since 1.30 and
+# --enable-admission-plugins above only adds to the defaults, so it is active.
+run-policies() {
+  export KUBECONFIG=$WORK/kubeconfig
+  [ -x "$ORACLE_BIN/kubectl" ] && export KUBECTL="$ORACLE_BIN/kubectl"
+  python3 "$REPO/scripts/oracle_policies.py" "$@"
+}
+
+restart() {
+  # stop does not wait: wait for the apiserver to exit before starting again (etcd keeps the data)
+  local pids
+  pids=$(cat apiserver.pid etcd.pid 2>/dev/null || true)
+  stop
+  for pid in $pids; do for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done; done
+  sleep 1
+  start
+}
+
 stop() {
   for p in apiserver.pid etcd.pid; do [ -f $p ] && kill "$(cat $p)" 2>/dev/null || true; rm -f $p; done
 }
 
-"${1:-build}"
+verb=${1:-build}
+shift || true
+"$verb" "$@"

@@ -1,0 +1,537 @@
+"""ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding, compiled
+once per run, with the checks the API server makes when they are created.
+
+Creation checks are ported from
+``pkg/apis/admissionregistration/validation/validation.go``
+(``validateValidatingAdmissionPolicySpec``, ``validateValidation``,
+``validateMatchCondition``, ``validateVariable``, ``validateParamKind``,
+``validateMatchResources``, ``validateValidatingAdmissionPolicyBindingSpec``,
+``validateParamRef``, ``validateValidationActions``) with the defaults of
+``pkg/apis/admissionregistration/v1/defaults.go`` (``failurePolicy: Fail``,
+``matchPolicy: Equivalent``, empty selectors, ``scope: "*"``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional, Tuple
+
+from ..apiserver.meta import duplicate, forbidden, invalid, required, unsupported
+from ..findings import WARNING, Problem
+from . import celenv
+
+GROUP = "admissionregistration.k8s.io"
+POLICY_KIND = "ValidatingAdmissionPolicy"
+BINDING_KIND = "ValidatingAdmissionPolicyBinding"
+
+RULE_INVALID = "admission-policy-invalid"
+RULE_BINDING_INVALID = "admission-binding-invalid"
+RULE_MISSING_POLICY = "admission-binding-missing-policy"
+RULE_PARAMS = "admission-policy-params"
+RULE_TYPE_CHECK = "admission-policy-type-check"
+
+_REASONS = ("Forbidden", "Invalid", "RequestEntityTooLarge")  # 1.37 (oracle: Unauthorized is refused)
+_CEL_IDENT = re.compile(r"^[_a-zA-Z][_a-zA-Z0-9]*$")
+_CEL_RESERVED = {
+    "true",
+    "false",
+    "null",
+    "in",
+    "as",
+    "break",
+    "const",
+    "continue",
+    "else",
+    "for",
+    "function",
+    "if",
+    "import",
+    "let",
+    "loop",
+    "package",
+    "namespace",
+    "return",
+    "var",
+    "void",
+    "while",
+}
+
+
+def _s(v) -> str:
+    return v if isinstance(v, str) else ""
+
+
+def _d(v) -> dict:
+    return v if isinstance(v, dict) else {}
+
+
+def _l(v) -> list:
+    return v if isinstance(v, list) else []
+
+
+class Validation:
+    __slots__ = ("expr", "message", "message_expr", "reason", "index")
+
+    def __init__(self, index, expr, message, message_expr, reason):
+        self.index = index
+        self.expr: celenv.Compiled = expr
+        self.message: str = message
+        self.message_expr: Optional[celenv.Compiled] = message_expr
+        self.reason: Optional[str] = reason
+
+
+class Policy:
+    """One ValidatingAdmissionPolicy, compiled."""
+
+    def __init__(self, obj):
+        self.obj = obj
+        self.name = obj.name or ""
+        data = obj.data
+        spec = _d(data.get("spec"))
+        self.spec = spec
+        self.failure_policy = spec.get("failurePolicy") if isinstance(spec.get("failurePolicy"), str) else "Fail"
+        pk = spec.get("paramKind")
+        self.param_kind: Optional[Tuple[str, str]] = None
+        if isinstance(pk, dict):
+            self.param_kind = (_s(pk.get("apiVersion")), _s(pk.get("kind")))
+        self.match = _d(spec.get("matchConstraints"))
+        self.problems: List[Problem] = []
+        has_params = self.param_kind is not None
+        self.match_conditions: List[Tuple[str, celenv.Compiled]] = []
+        for i, mc in enumerate(_l(spec.get("matchConditions"))):
+            mc = _d(mc)
+            expr = _s(mc.get("expression")).strip()
+            c = celenv.compile_expression(expr, has_params, returns="bool") if expr else None
+            self.match_conditions.append((_s(mc.get("name")), c))
+        self.variables: List[Tuple[str, Optional[celenv.Compiled]]] = []
+        names: List[str] = []
+        for i, v in enumerate(_l(spec.get("variables"))):
+            v = _d(v)
+            expr = _s(v.get("expression"))
+            c = celenv.compile_expression(expr, has_params, tuple(names)) if expr.strip() else None
+            self.variables.append((_s(v.get("name")), c))
+            names.append(_s(v.get("name")))
+        self.variable_names = tuple(names)
+        self.validations: List[Validation] = []
+        for i, v in enumerate(_l(spec.get("validations"))):
+            v = _d(v)
+            expr = _s(v.get("expression"))
+            c = (
+                celenv.compile_expression(expr, has_params, self.variable_names, returns="bool")
+                if expr.strip()
+                else None
+            )
+            me = _s(v.get("messageExpression"))
+            mc = (
+                celenv.compile_expression(me, has_params, self.variable_names, returns="string") if me.strip() else None
+            )
+            if mc is not None and mc.uses_authorizer and mc.error is None:
+                mc.error = "compilation failed: ERROR: <input>: undeclared reference to 'authorizer' (in container '')"
+            reason = v.get("reason") if isinstance(v.get("reason"), str) else None
+            self.validations.append(Validation(i, c, _s(v.get("message")), mc, reason))
+        self.audit_annotations = _l(spec.get("auditAnnotations"))
+        # auditAnnotations: (key, compiled valueExpression) -- a run-time error denies under Fail
+        self.audit: List[Tuple[str, Optional[celenv.Compiled]]] = []
+        for a in self.audit_annotations:
+            a = _d(a)
+            ve = _s(a.get("valueExpression")).strip()
+            c = (
+                celenv.compile_expression(ve, has_params, self.variable_names, returns="string|null_type")
+                if ve and len(ve) <= 5 * 1024
+                else None
+            )
+            self.audit.append((_s(a.get("key")), c))
+        self._creation_checks()
+
+    @property
+    def invalid(self) -> bool:
+        """The server would refuse to create it (so it never enforces anything)."""
+        return any(p.rule == RULE_INVALID for p in self.problems)
+
+    def _creation_checks(self) -> None:
+        out = self.problems
+        sp = ("spec",)
+        spec = self.spec
+        fp = spec.get("failurePolicy")
+        if fp is not None and fp not in ("Fail", "Ignore"):
+            out.append(unsupported(sp + ("failurePolicy",), fp, ["Fail", "Ignore"], RULE_INVALID))
+        if isinstance(spec.get("paramKind"), dict):
+            pk = spec["paramKind"]
+            pp = sp + ("paramKind",)
+            if not _s(pk.get("apiVersion")):
+                out.append(required(pp + ("apiVersion",), "", RULE_INVALID, anchor=pp))
+            elif pk["apiVersion"].count("/") > 1:
+                out.append(
+                    invalid(
+                        pp + ("apiVersion",),
+                        pk["apiVersion"],
+                        f"unexpected GroupVersion string: {pk['apiVersion']}",
+                        RULE_INVALID,
+                    )
+                )
+            if not _s(pk.get("kind")):
+                out.append(required(pp + ("kind",), "", RULE_INVALID, anchor=pp))
+        if "matchConstraints" not in spec or not isinstance(spec.get("matchConstraints"), dict):
+            out.append(required(sp + ("matchConstraints",), "", RULE_INVALID, anchor=sp))
+        else:
+            out.extend(_match_resources(self.match, sp + ("matchConstraints",), RULE_INVALID))
+            if not _l(self.match.get("resourceRules")):
+                out.append(
+                    required(
+                        sp + ("matchConstraints", "resourceRules"), "", RULE_INVALID, anchor=sp + ("matchConstraints",)
+                    )
+                )
+        seen = set()
+        for i, (name, c) in enumerate(self.match_conditions):
+            p = sp + ("matchConditions", i)
+            if c is None:
+                out.append(required(p + ("expression",), "", RULE_INVALID, anchor=p))
+            else:
+                out.extend(_compile_problem(p + ("expression",), c, RULE_INVALID))
+            raw_name = _d(_l(spec.get("matchConditions"))[i]).get("name")
+            if raw_name is not None and not isinstance(raw_name, str):
+                pass  # a wrong type: the schema stage reports it (the server cannot even decode the policy)
+            elif not name:
+                out.append(required(p + ("name",), "", RULE_INVALID, anchor=p))
+            elif name in seen:
+                out.append(duplicate(p + ("name",), name, RULE_INVALID))
+            seen.add(name)
+        if len(self.match_conditions) > 64:
+            out.append(
+                Problem(
+                    sp + ("matchConditions",),
+                    f"spec.matchConditions: Too many: {len(self.match_conditions)}: must have at most 64 items",
+                    RULE_INVALID,
+                )
+            )
+        for i, (name, c) in enumerate(self.variables):
+            p = sp + ("variables", i)
+            if not name.strip():
+                out.append(required(p + ("name",), "name is not specified", RULE_INVALID, anchor=p))
+            elif not _CEL_IDENT.match(name) or name in _CEL_RESERVED:
+                out.append(invalid(p + ("name",), name, "name is not a valid CEL identifier", RULE_INVALID))
+            if c is None:
+                out.append(required(p + ("expression",), "expression is not specified", RULE_INVALID, anchor=p))
+            else:
+                out.extend(_compile_problem(p + ("expression",), c, RULE_INVALID))
+        if not self.validations and not self.audit_annotations:
+            msg = "validations or auditAnnotations must contain at least one item"
+            out.append(required(sp + ("validations",), msg, RULE_INVALID, anchor=sp))
+            out.append(required(sp + ("auditAnnotations",), msg, RULE_INVALID, anchor=sp))
+        keys = set()
+        for i, (key, c) in enumerate(self.audit):
+            p = sp + ("auditAnnotations", i)
+            ve = _s(_d(self.audit_annotations[i]).get("valueExpression")).strip()
+            if not ve:
+                out.append(
+                    required(p + ("valueExpression",), "valueExpression is not specified", RULE_INVALID, anchor=p)
+                )
+            elif len(ve) > 5 * 1024:
+                out.append(required(p + ("valueExpression",), "must not exceed 5120 bytes in length", RULE_INVALID))
+            elif c is not None:
+                out.extend(_compile_problem(p + ("valueExpression",), c, RULE_INVALID))
+            if key in keys:
+                out.append(duplicate(p + ("key",), key, RULE_INVALID))
+            keys.add(key)
+        if len(self.audit) > 20:
+            out.append(
+                invalid(sp + ("auditAnnotations",), "...", "must not have more than 20 auditAnnotations", RULE_INVALID)
+            )
+        raw = _l(spec.get("validations"))
+        for v in self.validations:
+            p = sp + ("validations", v.index)
+            rv = _d(raw[v.index])
+            if v.expr is None:
+                out.append(required(p + ("expression",), "expression is not specified", RULE_INVALID, anchor=p))
+            else:
+                out.extend(_compile_problem(p + ("expression",), v.expr, RULE_INVALID))
+            me = _s(rv.get("messageExpression"))
+            if me and not me.strip():
+                out.append(invalid(p + ("messageExpression",), me, "must be non-empty if specified", RULE_INVALID))
+            elif v.message_expr is not None:
+                out.extend(_compile_problem(p + ("messageExpression",), v.message_expr, RULE_INVALID))
+            msg = v.message
+            if msg and not msg.strip():
+                out.append(invalid(p + ("message",), msg, "message must be non-empty if specified", RULE_INVALID))
+            elif re.search(r"[\n\r]", msg.strip()):
+                out.append(invalid(p + ("message",), msg, "message must not contain line breaks", RULE_INVALID))
+            if v.reason is not None and v.reason not in _REASONS:
+                out.append(unsupported(p + ("reason",), v.reason, list(_REASONS), RULE_INVALID))
+
+
+def _compile_problem(path, c: celenv.Compiled, rule: str) -> List[Problem]:
+    if c.error is None:
+        return []
+    return [invalid(path, c.expression, c.error, rule)]
+
+
+def _match_resources(mr: dict, path, rule: str) -> List[Problem]:
+    from ..apiserver.meta import validate_label_selector
+
+    out = []
+    mp = mr.get("matchPolicy")
+    if mp is not None and mp not in ("Equivalent", "Exact"):
+        out.append(unsupported(path + ("matchPolicy",), mp, ["Equivalent", "Exact"], rule))
+    for sel in ("namespaceSelector", "objectSelector"):
+        if isinstance(mr.get(sel), dict):
+            out.extend(validate_label_selector(mr[sel], path + (sel,), rule))
+    for key in ("resourceRules", "excludeResourceRules"):
+        for i, r in enumerate(_l(mr.get(key))):
+            r = _d(r)
+            rp = path + (key, i)
+            seen = set()
+            for j, n in enumerate(_l(r.get("resourceNames"))):
+                if n in seen:
+                    out.append(duplicate(rp + ("resourceNames", j), n, rule))
+                seen.add(n)
+            out.extend(_rule_with_operations(r, rp, rule))
+    return out
+
+
+def _rule_with_operations(r: dict, rp, rule: str) -> List[Problem]:
+    """``validateRuleWithOperations`` / ``validateRule`` (the parts a user hits)."""
+    out = []
+    ops = _l(r.get("operations"))
+    if not ops:
+        out.append(required(rp + ("operations",), "", rule, anchor=rp))
+    elif len(ops) > 1 and "*" in ops:
+        out.append(invalid(rp + ("operations",), ops, "if '*' is present, must not specify other operations", rule))
+    for key in ("apiGroups", "apiVersions", "resources"):
+        vals = _l(r.get(key))
+        if not vals:
+            out.append(required(rp + (key,), "", rule, anchor=rp))
+        elif key != "resources" and len(vals) > 1 and "*" in vals:
+            out.append(
+                invalid(
+                    rp + (key,),
+                    vals,
+                    "if '*' is present, must not specify other "
+                    + ("API groups" if key == "apiGroups" else "API versions"),
+                    rule,
+                )
+            )
+    for j, v in enumerate(_l(r.get("operations"))):
+        if v not in ("*", "CREATE", "UPDATE", "DELETE", "CONNECT"):
+            out.append(unsupported(rp + ("operations", j), v, ["*", "CONNECT", "CREATE", "DELETE", "UPDATE"], rule))
+    scope = r.get("scope")
+    if scope is not None and scope not in ("*", "Cluster", "Namespaced"):
+        out.append(unsupported(rp + ("scope",), scope, ["*", "Cluster", "Namespaced"], rule))
+    return out
+
+
+class Binding:
+    """One ValidatingAdmissionPolicyBinding."""
+
+    def __init__(self, obj):
+        self.obj = obj
+        self.name = obj.name or ""
+        spec = _d(obj.data.get("spec"))
+        self.spec = spec
+        self.policy_name = _s(spec.get("policyName"))
+        self.param_ref = spec.get("paramRef") if isinstance(spec.get("paramRef"), dict) else None
+        self.match = spec.get("matchResources") if isinstance(spec.get("matchResources"), dict) else None
+        self.actions = [a for a in _l(spec.get("validationActions")) if isinstance(a, str)]
+        self.problems: List[Problem] = self._creation_checks()
+
+    @property
+    def invalid(self) -> bool:
+        return any(p.rule == RULE_BINDING_INVALID for p in self.problems)
+
+    def _creation_checks(self) -> List[Problem]:
+        rule = RULE_BINDING_INVALID
+        out = []
+        sp = ("spec",)
+        if not self.policy_name:
+            out.append(required(sp + ("policyName",), "", rule, anchor=sp))
+        pr = self.param_ref
+        if pr is not None:
+            pp = sp + ("paramRef",)
+            has_sel = isinstance(pr.get("selector"), dict)
+            if _s(pr.get("name")) and has_sel:
+                out.append(forbidden(pp + ("name",), "name and selector are mutually exclusive", rule))
+                out.append(forbidden(pp + ("selector",), "name and selector are mutually exclusive", rule))
+            if not _s(pr.get("name")) and not has_sel:
+                out.append(required(pp, "one of name or selector must be specified", rule))
+            pna = pr.get("parameterNotFoundAction")
+            if not pna:
+                out.append(required(pp + ("parameterNotFoundAction",), "", rule, anchor=pp))
+            elif pna not in ("Deny", "Allow"):
+                out.append(unsupported(pp + ("parameterNotFoundAction",), pna, ["Deny", "Allow"], rule))
+        if self.match is not None:
+            out.extend(_match_resources(self.match, sp + ("matchResources",), rule))
+        ap = sp + ("validationActions",)
+        seen = set()
+        for i, a in enumerate(_l(self.spec.get("validationActions"))):
+            if a not in ("Deny", "Warn", "Audit"):
+                out.append(unsupported(ap + (i,), a, ["Audit", "Deny", "Warn"], rule))
+            if a in seen:
+                out.append(duplicate(ap + (i,), a, rule))
+            seen.add(a)
+        if "Deny" in seen and "Warn" in seen:
+            out.append(
+                invalid(
+                    ap,
+                    self.spec.get("validationActions"),
+                    "must not contain both Deny and Warn (repeating the "
+                    "same validation failure information in the API response and headers serves no purpose)",
+                    rule,
+                )
+            )
+        if not seen:
+            out.append(required(ap, "at least one validation action is required", rule, anchor=sp))
+        return out
+
+
+def cross_checks(policies: Dict[str, Policy], bindings: List[Binding]) -> List[Tuple[object, Problem]]:
+    """Accepted by the server but enforcing nothing, or not what was meant:
+    a binding naming a policy that is not in the run; a policy with a
+    ``paramKind`` bound without ``paramRef`` (its expressions see
+    ``params == null``); a ``paramRef`` on a policy without ``paramKind``
+    (ignored)."""
+    out = []
+    for b in bindings:
+        if not b.policy_name:
+            continue
+        p = policies.get(b.policy_name)
+        if p is None:
+            known = ", ".join(sorted(policies)[:5])
+            out.append(
+                (
+                    b.obj,
+                    Problem(
+                        ("spec", "policyName"),
+                        f"spec.policyName: ValidatingAdmissionPolicy '{b.policy_name}' is not in the input or the "
+                        f"--policy files{' (known: ' + known + ')' if known else ''}: this binding enforces nothing "
+                        "until that policy exists; add the policy with --policy (or `policy:` in .kubelint.yaml), "
+                        "or fix the name",
+                        RULE_MISSING_POLICY,
+                        WARNING,
+                    ),
+                )
+            )
+            continue
+        if p.param_kind is not None and b.param_ref is None:
+            out.append(
+                (
+                    b.obj,
+                    Problem(
+                        ("spec",),
+                        f"spec: ValidatingAdmissionPolicy '{p.name}' has paramKind {p.param_kind[1]} "
+                        f"({p.param_kind[0]}) but this binding has no paramRef: its expressions see params == null "
+                        "(params.x fails at run time); add spec.paramRef with a name or selector and a "
+                        "parameterNotFoundAction",
+                        RULE_PARAMS,
+                        WARNING,
+                    ),
+                )
+            )
+        elif p.param_kind is None and b.param_ref is not None:
+            out.append(
+                (
+                    b.obj,
+                    Problem(
+                        ("spec", "paramRef"),
+                        f"spec.paramRef: ValidatingAdmissionPolicy '{p.name}' has no paramKind, so the server ignores "
+                        "this paramRef (params is not declared); add spec.paramKind to the policy or remove paramRef",
+                        RULE_PARAMS,
+                        WARNING,
+                    ),
+                )
+            )
+    return out
+
+
+_OBJECT_PATH = re.compile(r"(?<![\w.])(?:has\(\s*)?object((?:\s*\.\s*[A-Za-z_]\w*)+)(?!\w|\s*\()")
+
+
+def types_to_check(match: dict, schemas, resources) -> List[Tuple[str, str]]:
+    """``TypeChecker.typesToCheck``: the kinds the resourceRules name
+    without wildcards (groups and versions with ``*`` are skipped,
+    resources with ``*`` or a subresource too), sorted by group, version,
+    kind, at most 10; built-in kinds from the bundled schemas, custom
+    resources from the CRDs of the run."""
+    out = set()
+    for rule in _l(match.get("resourceRules")):
+        rule = _d(rule)
+        groups, versions = _l(rule.get("apiGroups")), _l(rule.get("apiVersions"))
+        if not groups or not versions or any("*" in str(g) for g in groups) or any("*" in str(v) for v in versions):
+            continue
+        wanted = {r for r in _l(rule.get("resources")) if isinstance(r, str) and "*" not in r and "/" not in r}
+        for g in groups:
+            for v in versions:
+                api_version = f"{g}/{v}" if g else v
+                for kind in schemas.kinds.get(api_version) or {}:
+                    if resources.lookup(g, kind)[0] in wanted:
+                        out.add((g, v, kind))
+                for (cg, ck), (plural, _ns) in resources.crds.items():
+                    if cg == g and plural in wanted:
+                        out.add((g, v, ck))
+    ordered = sorted(out)[:10]
+    return [(f"{g}/{v}" if g else v, k) for g, v, k in ordered]
+
+
+def type_check(policy: Policy, schemas, kinds) -> List[Problem]:
+    """``TypeChecker.Check``: the validations' expressions and
+    messageExpressions type-checked against each kind the policy matches.
+    kubelint checks ``object.a.b`` paths against the OpenAPI schema (its
+    engine has no type checker); the server reports such an unknown field
+    as a warning in ``status.typeChecking`` and the policy still applies
+    (on such objects the expression fails with ``no such key``)."""
+    out = []
+    exprs = []
+    for v in policy.validations:
+        exprs.append((("spec", "validations", v.index, "expression"), v.expr))
+        exprs.append((("spec", "validations", v.index, "messageExpression"), v.message_expr))
+    for path, c in exprs:
+        if c is None or c.error:
+            continue
+        stripped = celenv.strip_literals(c.expression)
+        missing = []
+        for m in _OBJECT_PATH.finditer(stripped):
+            fields = [f.strip() for f in m.group(1).split(".") if f.strip()]
+            for api_version, kind in kinds:
+                root = schemas.root(api_version, kind)
+                bad = _missing_field(schemas, root, fields) if root is not None else None
+                if bad is not None and (api_version, kind) not in [(a, k) for a, k, _b, _f in missing]:
+                    missing.append((api_version, kind, bad, fields))
+        if missing:
+            shown = "; ".join(
+                f"{_gvk(a, k)}: undefined field '{b}' (object.{'.'.join(f)})" for a, k, b, f in missing[:3]
+            )
+            out.append(
+                Problem(
+                    path,
+                    f"{'.'.join(str(p) for p in path[:2])}[{path[2]}].{path[3]}: type checking: "
+                    f"{shown}: on such objects the expression fails at run time with 'no such key' (has() does "
+                    "not help: the field is not in the type); fix the path or narrow matchConstraints",
+                    RULE_TYPE_CHECK,
+                    WARNING,
+                )
+            )
+    return out
+
+
+def _gvk(api_version: str, kind: str) -> str:
+    """``schema.GroupVersionKind.String()``: ``apps/v1, Kind=Deployment``."""
+    return f"{api_version}, Kind={kind}" if "/" in api_version else f"/{api_version}, Kind={kind}"
+
+
+def _missing_field(schemas, defname: str, fields: List[str]) -> Optional[str]:
+    """The first of ``fields`` the compiled schema (kubelint.schema: ``{"p":
+    {name: type}}`` objects, ``"#def"`` references, ``{"map": T}``) lacks, or
+    None (all known, or the path leaves what the schema describes)."""
+    t = "#" + defname
+    for f in fields:
+        if isinstance(t, str) and t.startswith("#"):
+            try:
+                props = schemas.definition(t[1:]).get("p") or {}
+            except KeyError:
+                return None
+            if f not in props:
+                return f
+            t = props[f]
+        elif isinstance(t, dict) and "map" in t:
+            t = t["map"]
+        else:
+            return None  # a list, a scalar or free-form: not a field path the checker follows
+    return None
