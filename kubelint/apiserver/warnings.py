@@ -130,6 +130,11 @@ def _port_struct(p: dict) -> str:
             f"Protocol:{p.get('protocol') or 'TCP'} HostIP:{p.get('hostIP') or ''}}}")
 
 
+def _host(p: dict):
+    """(hostIP, hostPort) with the zero values for unset fields."""
+    return p.get("hostIP") or "", p.get("hostPort") if is_int(p.get("hostPort")) else 0
+
+
 def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
     """warningsForPodSpecAndMeta(fieldPath=prefix, podSpec, meta)."""
     sp = prefix + ("spec",)
@@ -207,12 +212,15 @@ def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
         for j, p in enumerate(list_at(c.get("ports"))):
             p = dict_at(p)
             pp = cp + ("ports", j)
-            host_ip, host_port = p.get("hostIP") or "", p.get("hostPort") if is_int(p.get("hostPort")) else 0
+            if not is_int(p.get("containerPort")) or not isinstance(p.get("protocol", ""), str) \
+                    or not isinstance(p.get("hostIP", ""), str):
+                continue  # the schema stage reports the wrong type
+            host_ip, host_port = _host(p)
             if host_ip and host_port == 0:
                 out.add(pp, f"hostIP set without hostPort: {_port_struct(p)}", where=pp + ("hostIP",))
             k = (p.get("containerPort"), p.get("protocol") or "TCP")
             for other_path, other in ports.get(k, ()):
-                o_ip, o_port = other.get("hostIP") or "", other.get("hostPort") if is_int(other.get("hostPort")) else 0
+                o_ip, o_port = _host(other)
                 where = pp + ("containerPort",) if "containerPort" in p else pp
                 if host_ip == o_ip and host_port == o_port:
                     out.add(pp, f"duplicate port definition with {_fmt(other_path)}", where=where)
