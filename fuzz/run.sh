@@ -4,6 +4,7 @@
 #   pip install atheris
 #   nice -n 19 fuzz/run.sh loader   [SECONDS] [extra libFuzzer flags...]
 #   nice -n 19 fuzz/run.sh pipeline [SECONDS] [extra libFuzzer flags...]
+#   nice -n 19 fuzz/run.sh regex_cel [SECONDS]  (CRD patterns, Go regexps, CEL rules)
 #
 # Seeds: fuzz/seeds/, every example of the rule catalogue (rules/*.yaml) and
 # up to 400 small manifests of ../shared/corpus (when present).  The growing corpus is kept in fuzz/work/TARGET/corpus,
@@ -21,6 +22,13 @@ seconds=${2:-900}
 [ $# -ge 2 ] && shift 2 || shift $#
 work="$here/work/$target"
 mkdir -p "$work/corpus" "$work/seeds"
+dict="$here/yaml.dict"
+if [ -d "$here/seeds-$target" ]; then
+    # a target with its own seeds and dictionary (regex_cel: patterns and CEL rules, not YAML)
+    cp "$here/seeds-$target"/* "$work/seeds/" 2>/dev/null || true
+    [ -f "$here/$target.dict" ] && dict="$here/$target.dict"
+    touch "$work/seeds/.catalogue"
+else
 cp "$here"/seeds/* "$work/seeds/" 2>/dev/null || true
 corpus_dir="${KUBELINT_CORPUS:-$root/../shared/corpus}"
 [ -d "$corpus_dir" ] || corpus_dir=/work/shared/corpus
@@ -29,6 +37,7 @@ if [ -d "$corpus_dir" ] && [ "$(ls "$work/seeds" | wc -l)" -lt 50 ]; then
         | sort | awk 'NR % 5 == 0' | head -400 | while read -r f; do
             cp "$f" "$work/seeds/$(echo "$f" | cksum | cut -d' ' -f1).yaml"
         done
+fi
 fi
 # Every bad/good example of the rule catalogue (rules/*.yaml): a seed per rule.
 if [ ! -e "$work/seeds/.catalogue" ]; then
@@ -52,7 +61,7 @@ while :; do
     [ "$left" -gt 5 ] || break
     PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}" python3 "$here/fuzz_$target.py" \
         -max_total_time="$left" -max_len=8192 -timeout=20 -rss_limit_mb=2048 \
-        -dict="$here/yaml.dict" -artifact_prefix="$work/" -print_final_stats=1 \
+        -dict="$dict" -artifact_prefix="$work/" -print_final_stats=1 \
         "$@" "$work/corpus" "$work/seeds" >> "$work/log" 2>&1 && break
     echo "=== restart after a crash at $(date -u +%H:%M:%S)" >> "$work/log"
 done

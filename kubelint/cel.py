@@ -38,6 +38,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+import time
 from typing import List, Optional
 from urllib.parse import urlsplit
 
@@ -152,9 +153,9 @@ def _join(lst, sep=""):
 
 
 def _go_re(pattern):
-    from .re2 import go_regexp
+    from . import goregex
 
-    return go_regexp(pattern)
+    return goregex.compile(pattern)
 
 
 def _find(x, pattern):
@@ -659,6 +660,12 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         rule.reported = True
         return [Problem(path, f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: {rule.skip}", RULE_SKIPPED, INFO)]
     ctx = _base_context()
+    # A native call cannot be interrupted: its input is bounded before it
+    # starts (the server's per-call cost limit, a budget per run).
+    why = runtime_guard(rule.rule, value)
+    if why is not None:
+        return _skipped_once(rule, path, why)
+    started = time.perf_counter()
     try:
         if not _bound:
             ctx.add_variable("self", to_cel(value, node))
@@ -669,6 +676,8 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         rule.reported = True
         return [Problem(path, f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: the CEL engine could not evaluate it "
                               f"({_first_line(exc)})", RULE_SKIPPED, INFO)]
+    finally:
+        _Budget.seconds += time.perf_counter() - started
     if result is True:
         return []
     if result is not False:
@@ -699,6 +708,65 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
     else:
         head = reason
     return [Problem(at, f"{format_path(at) or '<root>'}: {head}: {message} (x-kubernetes-validations rule {_q_rule(rule.rule)})", RULE_FAILED, ERROR)]
+
+
+# --- evaluation bounds ----------------------------------------------------------------------
+#
+# The API server stops a call past PerCallLimit (1,000,000) and an object's
+# rules past RuntimeCELCostBudget (10,000,000) (k8s.io/apiserver/pkg/apis/cel/
+# config.go).  The engine here has no cost API and a native call cannot be
+# interrupted, so the input of each call is bounded before it starts: the
+# iterations a rule can take on the value at hand (its elements to the power
+# of its comprehensions) must stay within the per-call limit, and the process
+# keeps a budget of estimated iterations and of wall-clock seconds.
+
+PER_CALL_LIMIT = 1_000_000
+RUN_ITERATION_BUDGET = 20_000_000  # estimated comprehension iterations per process
+RUN_SECONDS_BUDGET = 3.0  # wall-clock seconds of CEL evaluation per process
+_MACRO_CALL = re.compile(r"\.(?:all|exists_one|exists|map|filter)\(")
+
+
+class _Budget:
+    iterations = 0
+    seconds = 0.0
+
+
+def reset_budget() -> None:
+    """A new run (kubelint.crd's stage; tests)."""
+    _Budget.iterations = 0
+    _Budget.seconds = 0.0
+
+
+def _elements(value, cap: int) -> int:
+    """Lists' items and maps' entries in ``value`` (stops counting past ``cap``)."""
+    total = 0
+    stack = [value]
+    while stack and total <= cap:
+        v = stack.pop()
+        if isinstance(v, dict):
+            total += len(v)
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            total += len(v)
+            stack.extend(v)
+    return total
+
+
+def runtime_guard(rule: str, value) -> Optional[str]:
+    """Why ``rule`` must not be evaluated on ``value``, or None."""
+    if _Budget.seconds > RUN_SECONDS_BUDGET or _Budget.iterations > RUN_ITERATION_BUDGET:
+        return ("kubelint's time budget for CEL evaluation in this run is spent "
+                f"({RUN_SECONDS_BUDGET:g} s or {RUN_ITERATION_BUDGET:,} estimated iterations)")
+    k = len(_MACRO_CALL.findall(_strip_literals(rule)))
+    if k == 0:
+        return None
+    n = _elements(value, PER_CALL_LIMIT) + 1
+    estimate = n ** k if n < PER_CALL_LIMIT else PER_CALL_LIMIT + 1
+    if estimate > PER_CALL_LIMIT:
+        return (f"on this value its {k} comprehension(s) could take up to {min(estimate, 10 ** 18):,} iterations, over the API "
+                f"server's per-call cost limit ({PER_CALL_LIMIT:,}; the server would stop it)")
+    _Budget.iterations += estimate
+    return None
 
 
 def _q_rule(rule: str) -> str:

@@ -66,14 +66,31 @@ class _Size(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+_INTERRUPTED = []  # set by the SIGINT handler (_on_sigint)
+
+
+def _on_sigint(signum, frame):
+    _INTERRUPTED.append(signum)
+    raise KeyboardInterrupt
+
+
 class _Group(click.Group):
     """Usage errors exit 2 with one line (click's default), internal errors too."""
 
     def main(self, *args, **kwargs):
         kwargs.setdefault("standalone_mode", True)
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, _on_sigint)
         try:
             return super().main(*args, **kwargs)
-        except SystemExit:
+        except SystemExit as exc:
+            if exc.code == 1 and _INTERRUPTED:
+                # click's standalone mode turns Ctrl-C into "Aborted!" and exit 1,
+                # the "findings" status: a script must be able to tell them apart.
+                raise SystemExit(130) from None
             raise
         except KeyboardInterrupt:  # pragma: no cover - interactive
             click.echo("kubelint: interrupted", err=True)
@@ -90,7 +107,7 @@ def main():
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))  # unreadable: a finding, not a usage error
 @click.option("--kubernetes-version", "-k", "kubernetes_version", metavar="1.NN",
               help="Kubernetes minor version to validate against (default: newest bundled).")
 @click.option("--format", "-f", "format", default=None,
@@ -101,12 +118,12 @@ def main():
 @click.option("--namespace", "-n", "namespace", default=None, help="Namespace of objects that name none (default: default).")
 @click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (default: .kubelint.yaml or [tool.kubelint] in pyproject.toml, found walking up from the working directory).")
-@click.option("--context", "context_paths", multiple=True, type=click.Path(), help="Load PATH for cross-object rules without reporting on it (repeatable).")
-@click.option("--policy", "policy_paths", multiple=True, type=click.Path(),
+@click.option("--context", "context_paths", multiple=True, type=click.Path(readable=False), help="Load PATH for cross-object rules without reporting on it (repeatable).")
+@click.option("--policy", "policy_paths", multiple=True, type=click.Path(readable=False),
               help="ValidatingAdmissionPolicies, bindings and params to evaluate the input against, not reported on (repeatable).")
 @click.option("--namespace-labels", "namespace_labels", multiple=True, metavar="NS=key=value,...",
               help="Labels of a namespace that is not in the input, for policies' namespaceSelector and namespaceObject (repeatable).")
-@click.option("--crd", "crd_paths", multiple=True, type=click.Path(), help="CustomResourceDefinitions to validate custom resources with, not reported on (repeatable).")
+@click.option("--crd", "crd_paths", multiple=True, type=click.Path(readable=False), help="CustomResourceDefinitions to validate custom resources with, not reported on (repeatable).")
 @click.option("--schema-dir", "schema_dirs", multiple=True, type=click.Path(file_okay=False), help="JSON-schema catalogue for custom resources (repeatable).")
 @click.option("--baseline", "baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None, help="Record the current findings in FILE and exit 0.")
@@ -158,6 +175,8 @@ def _settings(paths, config_path, debug, flags):
     config = _load_config(config_path, debug)
     if not paths:
         _die("no input: give files or directories to check, or - for stdin (e.g. `kubelint check k8s/`)")
+    if sys.stdout is None and not flags.get("output") and not flags.get("write_baseline"):
+        _die("standard output is closed: nowhere to write the report (give --output FILE)")
     limits = {field: flags.pop(flag) for field, flag in (("max_file_bytes", "max_file_size"),
                                                         ("max_documents", "max_documents"), ("max_depth", "max_depth"),
                                                         ("max_aliases", "max_aliases"), ("max_nodes", "max_nodes"))}

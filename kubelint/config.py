@@ -215,8 +215,14 @@ def find(cwd: str) -> Optional[Tuple[str, str]]:
 
 def _has_tool_table(path: str) -> bool:
     try:
+        import stat
+
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block forever
+            raise ConfigError(f"{path}: cannot read configuration: not a regular file")
         with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+            text = fh.read(MAX_CONFIG_CHARS + 1)
+        if len(text) > MAX_CONFIG_CHARS:
+            raise ConfigError(f"{path}: configuration is larger than {MAX_CONFIG_CHARS:,} characters")
     except (OSError, UnicodeDecodeError):
         return False
     return re.search(r"^\s*\[\s*tool\.kubelint\s*[\].]", text, re.M) is not None
@@ -232,8 +238,14 @@ def load(path: Optional[str], cwd: str) -> Optional[Config]:
             return None
         path, kind = found
     try:
+        import stat
+
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block forever
+            raise ConfigError(f"{path}: cannot read configuration: not a regular file")
         with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+            text = fh.read(MAX_CONFIG_CHARS + 1)
+        if len(text) > MAX_CONFIG_CHARS:
+            raise ConfigError(f"{path}: configuration is larger than {MAX_CONFIG_CHARS:,} characters")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -278,6 +290,14 @@ def _check_schema(data, lines, path) -> None:
     raise ConfigError(f"{path}:{line}: {field}: {error.message} (schema: {os.path.basename(SCHEMA_FILE)})")
 
 
+# A configuration can come from the pull request being checked: its YAML is
+# bounded like a manifest's (no recursive alias, no alias bomb, no nesting
+# that exhausts the composer's recursion).
+MAX_CONFIG_NODES = 100_000
+MAX_CONFIG_CHARS = 4 << 20
+MAX_CONFIG_DEPTH = 100
+
+
 def _parse_yaml(text: str, path: str):
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -285,27 +305,55 @@ def _parse_yaml(text: str, path: str):
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else path
         raise ConfigError(f"{where}: configuration is not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: configuration is not valid YAML: nesting too deep") from None
     lines: Dict[tuple, int] = {}
     if node is None:
         return {}, lines
     try:
-        data = _node_value(node, (), lines)
+        data = _node_value(node, (), lines, _Guard(path))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: configuration is not valid YAML: {exc}") from None
     return data, lines
 
 
-def _node_value(node, path, lines):
+class _Guard:
+    __slots__ = ("active", "count", "file")
+
+    def __init__(self, file: str):
+        self.file = file
+        self.active: set = set()
+        self.count = 0
+
+    def error(self, lines, path, why: str) -> ConfigError:
+        while path and path not in lines:
+            path = path[:-1]
+        where = f"{self.file}:{lines[path]}" if path in lines else self.file
+        return ConfigError(f"{where}: configuration is not valid YAML: {why}")
+
+
+def _node_value(node, path, lines, guard: _Guard):
+    guard.count += 1
+    if guard.count > MAX_CONFIG_NODES:
+        raise guard.error(lines, path, f"aliases expand to more than {MAX_CONFIG_NODES:,} nodes (a YAML alias bomb?)")
+    if len(path) > MAX_CONFIG_DEPTH:
+        raise guard.error(lines, path, f"nesting deeper than {MAX_CONFIG_DEPTH} levels")
     lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        out = {}
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else str(_construct(k))
-            lines[path + (key,)] = k.start_mark.line + 1
-            out[key] = _node_value(v, path + (key,), lines)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_node_value(v, path + (i,), lines) for i, v in enumerate(node.value)]
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in guard.active:
+            raise guard.error(lines, path, "anchor value contains itself (recursive alias)")
+        guard.active.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                out = {}
+                for k, v in node.value:
+                    key = k.value if isinstance(k, yaml.ScalarNode) else str(_construct(k))
+                    lines[path + (key,)] = k.start_mark.line + 1
+                    out[key] = _node_value(v, path + (key,), lines, guard)
+                return out
+            return [_node_value(v, path + (i,), lines, guard) for i, v in enumerate(node.value)]
+        finally:
+            guard.active.discard(id(node))
     return _construct(node)
 
 

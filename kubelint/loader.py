@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import json
 import os
 import re
 import stat
@@ -141,6 +142,8 @@ def _walk(directory: str, seen: set) -> Iterator[Tuple[str, Optional[LoadError]]
             is_dir = entry.is_dir()  # follows symlinks
         except OSError:
             is_dir = False
+        if is_dir and entry.is_symlink() and _leads_up(path, directory):
+            continue  # /proc/self/root -> /: a link to an ancestor would walk the whole file system
         if is_dir:
             subdirs.append(path)
         elif entry.name.lower().endswith(YAML_SUFFIXES):
@@ -157,6 +160,17 @@ def _walk(directory: str, seen: set) -> Iterator[Tuple[str, Optional[LoadError]]
             yield path, None
     for sub in subdirs:
         yield from _walk(sub, seen)
+
+
+def _leads_up(link: str, directory: str) -> bool:
+    """The symlinked directory ``link`` is ``directory`` or one of its
+    ancestors (``crd: [/proc/self]`` walked ``root -> /``, i.e. everything)."""
+    try:
+        target = os.path.realpath(link)
+        here = os.path.realpath(directory)
+    except (OSError, ValueError):
+        return True
+    return here == target or here.startswith(target.rstrip(os.sep) + os.sep)
 
 
 def _file_type(mode: int) -> str:
@@ -194,10 +208,21 @@ def _os_error(path: str, exc: OSError) -> LoadError:
 
 def read_bytes(path: str, limits: Limits, stdin=None) -> bytes:
     if path == STDIN:
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(limits.max_file_bytes + 1)
+        stream = stdin if stdin is not None else (sys.stdin.buffer if sys.stdin is not None else None)
+        if stream is None:
+            raise LoadError("unreadable-file", "cannot read standard input: it is closed", fatal=True)
+        try:
+            data = stream.read(limits.max_file_bytes + 1)
+        except (OSError, ValueError) as exc:
+            raise LoadError("unreadable-file", f"cannot read standard input: {getattr(exc, 'strerror', None) or exc}",
+                            fatal=True) from None
     else:
         try:
+            if _is_named_pipe(path):
+                data = _read_named_pipe(path, limits)
+                if len(data) > limits.max_file_bytes:
+                    raise LoadError("file-too-large", _too_large(len(data), limits), fatal=True)
+                return data
             with open(path, "rb") as fh:
                 st = os.fstat(fh.fileno())
                 if stat.S_ISREG(st.st_mode) and st.st_size > limits.max_file_bytes:
@@ -214,6 +239,48 @@ def read_bytes(path: str, limits: Limits, stdin=None) -> bytes:
     if len(data) > limits.max_file_bytes:
         raise LoadError("file-too-large", _too_large(len(data), limits), fatal=True)
     return data
+
+
+# A named pipe (mkfifo) given on the command line is read only if a process
+# writes to it: without a writer, open() would block forever and the other
+# files would never be reported.  An anonymous pipe (`<(helm template ...)`,
+# /dev/fd/N) always has its writer: it is read as it comes.
+FIFO_WAIT = 2.0  # seconds for the first bytes (or end of file) from a named pipe's writer
+
+
+def _is_named_pipe(path: str) -> bool:
+    try:
+        if not stat.S_ISFIFO(os.stat(path).st_mode):
+            return False
+    except OSError:
+        return False
+    try:
+        return not os.readlink(path).startswith("pipe:")  # /dev/fd/63 -> pipe:[1234]
+    except OSError:
+        return True
+
+
+def _read_named_pipe(path: str, limits: Limits) -> bytes:
+    import select
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLHUP)
+        if not poller.poll(int(FIFO_WAIT * 1000)):
+            raise LoadError("unreadable-file", f"cannot read {path}: a named pipe that no process writes to "
+                            f"(nothing arrived within {FIFO_WAIT:g} s)", fatal=True)
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= limits.max_file_bytes:
+            chunk = os.read(fd, min(1 << 20, limits.max_file_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def read_source(path: str, max_bytes: int = 64 * 1024 * 1024) -> Optional[str]:
@@ -503,7 +570,8 @@ def _resolve_cached(text: str):
 
 
 class _Builder:
-    __slots__ = ("file", "problems", "limits", "decodes", "aliases", "memo", "sizes", "warned_tags", "max_nodes", "max_depth")
+    __slots__ = ("file", "problems", "limits", "decodes", "aliases", "memo", "sizes", "warned_tags", "max_nodes", "max_depth",
+                 "nbytes", "byte_sizes", "long_scalars")
 
     def __init__(self, file: str, problems: list, limits: Limits):
         self.file = file
@@ -516,6 +584,12 @@ class _Builder:
         self.memo = {}  # id(collection node) -> (value, shadow) or _BUSY
         self.sizes = {}
         self.warned_tags = set()
+        # Characters of the scalars decoded so far, aliases expanded: a lower
+        # bound of the document's JSON size (a 1 MB anchored string aliased
+        # 2,000 times is 2 GB of JSON, while --max-aliases counts 2,000 nodes).
+        self.nbytes = 0
+        self.byte_sizes = {}
+        self.long_scalars = set()  # ids of long scalar nodes: a second visit is an alias
 
     def build(self, node, depth: int):
         cls = node.__class__
@@ -530,6 +604,15 @@ class _Builder:
                 value = node.value if node.style else _resolve_cached(node.value)
             else:
                 value = self._scalar(node)
+            if value.__class__ is str:
+                self.nbytes += len(value)
+                if len(value) > 1024:
+                    if id(node) in self.long_scalars:
+                        self.aliases += 1
+                    else:
+                        self.long_scalars.add(id(node))
+                if self.nbytes > self.limits.max_request_bytes:
+                    self._too_large(node)
             if value.__class__ is float and (value != value or value in _INFINITIES):
                 raise _DocError("yaml-syntax", "document contains .inf or .nan: kubectl cannot convert it to JSON (unsupported value); quote the value",
                                 m.line + 1, m.column + 1)
@@ -543,11 +626,13 @@ class _Builder:
             size = self.sizes[nid]
             self.decodes += size
             self.aliases += size
+            self.nbytes += self.byte_sizes[nid]
             self._check_alias(node)
             return hit
         if depth > self.max_depth:
             raise _DocError("nesting-too-deep", f"nesting deeper than {self.max_depth} levels (limit --max-depth); no manifest needs this", m.line + 1, m.column + 1)
         start = self.decodes
+        start_bytes = self.nbytes
         self.decodes += 1
         if self.decodes > self.max_nodes:
             raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit --max-nodes)", m.line + 1, m.column + 1)
@@ -566,6 +651,7 @@ class _Builder:
             result = (items, (line, col, shadows))
         self.memo[nid] = result
         self.sizes[nid] = self.decodes - start
+        self.byte_sizes[nid] = self.nbytes - start_bytes
         return result
 
     def _check_alias(self, node):
@@ -578,6 +664,17 @@ class _Builder:
         if self.decodes > self.limits.max_nodes:
             m = node.start_mark
             raise _DocError("too-many-nodes", f"document expands to more than {self.limits.max_nodes:,} nodes through aliases (limit --max-nodes)", m.line + 1, m.column + 1)
+        if self.nbytes > self.limits.max_request_bytes:
+            self._too_large(node)
+
+    def _too_large(self, node):
+        m = node.start_mark
+        limit = self.limits.max_request_bytes
+        if self.aliases:
+            raise _DocError("excessive-aliasing", f"aliases expand the document to more than {limit:,} bytes of JSON, over the API "
+                            f"server's request limit (kube-apiserver: 'Request entity too large: limit is {limit}'); a YAML alias "
+                            "bomb? write the values out", m.line + 1, m.column + 1)
+        raise _DocError("request-too-large", _request_too_large(limit), m.line + 1, m.column + 1)
 
     def _tag_check(self, node, expected):
         tag = node.tag
@@ -797,6 +894,51 @@ def _count_document(text: str, start: int, end: int, budget: int) -> None:
         parser.dispose()
 
 
+def _request_too_large(limit: int, size: Optional[int] = None) -> str:
+    what = f"at least {size:,} bytes as JSON" if size else f"more than {limit:,} bytes as JSON"
+    return (f"document is {what}, over the API server's request limit of {limit:,} bytes (kube-apiserver: "
+            f"'Request entity too large: limit is {limit}'; etcd stores at most 1.5 MiB per object): split it into smaller objects")
+
+
+# Cheap pre-compose bounds for big files (item 10 of issue 13): a 500,000-key
+# ConfigMap took 6 s and 509 MB to compose before it was found too large.
+_SIZE_CHECK_FROM = 512 * 1024  # smaller files are never scanned
+_INDENT_OR_COMMENT = re.compile(r"^[ \t]+|[ \t]+#[^\n]*|^#[^\n]*", re.M)
+_LIST_KIND = re.compile(r"^kind:[ \t]*[\"']?[A-Za-z0-9]*List[\"']?[ \t]*(?:#.*)?$", re.M)
+_LIST_ITEM = re.compile(r"^[ \t]*- [ \t]*\{?[ \t]*[\"']?(?:apiVersion|kind)[\"']?[ \t]*:", re.M)
+
+
+def _check_sizes(text: str, limits: Limits) -> None:
+    """Before composing: a document whose text without indentation and
+    comments (a lower bound of its JSON) exceeds the API server's request
+    limit is rejected; a List (kubectl sends each item on its own, so its
+    size does not matter) may not hold more than --max-documents items."""
+    if len(text) <= _SIZE_CHECK_FROM:
+        return
+    start = 0
+    for end in [m.start() for m in _DOC_START.finditer(text)] + [len(text)]:
+        if end - start > _SIZE_CHECK_FROM:
+            _check_document_size(text, start, end, limits)
+        start = end
+
+
+def _check_document_size(text: str, start: int, end: int, limits: Limits) -> None:
+    doc = text[start:end]
+    if _LIST_KIND.search(doc):
+        for n, m in enumerate(_LIST_ITEM.finditer(doc), 1):
+            if n > limits.max_documents:
+                line = text.count("\n", 0, start + m.start()) + 1
+                raise LoadError("too-many-documents", f"List with more than {limits.max_documents:,} items (limit --max-documents; "
+                                "kubectl sends every item as an object of its own); the rest of the file was not read", line, 1)
+        return
+    if end - start <= limits.max_request_bytes:
+        return
+    content = len(_INDENT_OR_COMMENT.sub("", doc))
+    if content > limits.max_request_bytes:
+        line = text.count("\n", 0, start) + 1 + (1 if doc.startswith("---") else 0)
+        raise LoadError("request-too-large", _request_too_large(limits.max_request_bytes, content), line, 1)
+
+
 def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     """Parse one file's text into documents; never raises for bad content."""
     loaded = LoadedFile(path)
@@ -815,6 +957,17 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
                                 f"invalid document separator: kubectl allows only a comment after '---', found '{_clip(content)}'; put the content on the next line",
                                 path, line, m.start(1) - m.start() + 1))
         return loaded
+    if "\ufeff" in text:
+        # go-yaml decodes each document kubectl's YAMLReader splits off on its
+        # own and skips a byte-order mark at its start (oracle: accepted).
+        text = _BOM_AFTER_SEPARATOR.sub(r"\1", text)
+    if "%" in text:
+        for m in _DIRECTIVE.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            problems.append(Finding("yaml-syntax", ERROR,
+                                    f"YAML directive '{_clip(m.group(0))}': kubectl rejects it (it splits the stream at '---', "
+                                    "so the directive is a document of its own: did not find expected <document start>); "
+                                    "delete the line", path, line, 1))
     is_json = text.lstrip()[:1] == "{"
     if is_json and "\t" in text:
         # JSON allows tabs as whitespace, YAML does not; inside JSON strings
@@ -823,6 +976,15 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     try:
         _prescan(text, limits)
         _count_nodes(text, limits)
+    except LoadError as exc:
+        problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
+        return loaded
+    if is_json:
+        stream = _json_stream(text)
+        if stream is not None:
+            return _parse_json_stream(text, stream, path, limits, loaded)
+    try:
+        _check_sizes(text, limits)
     except LoadError as exc:
         problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
         return loaded
@@ -884,6 +1046,72 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     finally:
         loader.dispose()
     return loaded
+
+
+_BOM_AFTER_SEPARATOR = re.compile(r"^(---(?:[ \t][^\n]*)?\r?\n)\ufeff", re.M)
+# A directive line (%YAML 1.1, %TAG ...): a plain scalar cannot start with '%'.
+_DIRECTIVE = re.compile(r"^%[A-Za-z][^\n]*", re.M)
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_stream(text: str):
+    """kubectl's YAMLOrJSONDecoder on a stream that starts with '{': JSON
+    values one after another (`jq -c '.items[]'` output, or with nothing
+    between them), and from the first one that is not valid JSON on, YAML.
+    ``(spans, tail_start)``; ``None`` for a single JSON value (or none),
+    which the ordinary path reads."""
+    decoder = json.JSONDecoder()
+    spans = []
+    pos = _JSON_SPACE.match(text, 0).end()
+    n = len(text)
+    while pos < n:
+        try:
+            _, end = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            break
+        spans.append((pos, end))
+        pos = _JSON_SPACE.match(text, end).end()
+    tail = pos if pos < n else None
+    if not spans or (len(spans) == 1 and tail is None):
+        return None
+    return spans, tail
+
+
+def _parse_json_stream(text: str, stream, path: str, limits: Limits, loaded: LoadedFile) -> LoadedFile:
+    """Each JSON value (and the YAML tail) parsed on its own, its positions
+    moved to where it sits in the file."""
+    spans, tail = stream
+    pieces = spans + ([(tail, len(text))] if tail is not None else [])
+    index = 0
+    line_base, counted = 0, 0  # newlines before ``counted``
+    for start, end in pieces:
+        line_base += text.count("\n", counted, start)
+        counted = start
+        col_base = start - (text.rfind("\n", 0, start) + 1)
+        sub = parse_text(text[start:end], path, limits)
+        for f in sub.problems:
+            loaded.problems.append(f._replace(line=f.line + line_base, column=f.column + (col_base if f.line == 1 else 0)))
+        for d in sub.documents:
+            if index >= limits.max_documents:
+                loaded.problems.append(Finding("too-many-documents", ERROR,
+                                               f"more than {limits.max_documents:,} documents in one file (limit --max-documents); "
+                                               "the rest of the file was not read", path, d.line + line_base, d.column))
+                return loaded
+            shadow = _shift(d.shadow, line_base, col_base)
+            loaded.documents.append(Document(path, index, d.data, shadow, shadow[0], shadow[1]))
+            index += 1
+    return loaded
+
+
+def _shift(shadow, dl: int, dc: int):
+    """A shadow (line, column, children) moved ``dl`` lines down, and ``dc``
+    columns right on its first line."""
+    line, col, children = shadow
+    if isinstance(children, list):
+        children = [_shift(c, dl, dc) for c in children]
+    elif isinstance(children, dict):
+        children = {k: (kl + dl, kc + (dc if kl == 1 else 0), _shift(v, dl, dc)) for k, (kl, kc, v) in children.items()}
+    return (line + dl, col + (dc if line == 1 else 0), children)
 
 
 def _unmarked_finding(exc: yaml.YAMLError, text: str, path: str) -> Finding:

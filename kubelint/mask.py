@@ -66,6 +66,11 @@ CREDENTIAL_RULES = {
     "plaintext-secret", "credential-in-env", "secret-in-configmap", "credential-in-configmap",
 }
 _CREDENTIAL_CATEGORIES = {"credentials", "credential", "secrets", "secret"}
+_SECRET_FIELDS = {"apiVersion", "kind", "metadata", "type", "data", "stringData", "immutable"}
+_SECRET_TYPE = re.compile(r"^(?:Opaque|[A-Za-z0-9.-]+/[A-Za-z0-9._-]+)$")
+_OBJECT_META = {"name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+                "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+                "ownerReferences", "finalizers", "managedFields"}
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
@@ -94,7 +99,21 @@ def collect(obj) -> List[Secret]:
             if isinstance(values, dict):
                 for key, value in values.items():
                     _add(out, value, shadow, (field, key), decode=field == "data")
+            elif values is not None:
+                # `stringData: hunter2` (a scalar, or a list): the schema error would quote it
+                _add(out, values, shadow, (field,), decode=field == "data")
+        # A Secret's misplaced values (wrong indentation, a field name typed
+        # wrong) are secret too: unknown top-level fields, a non-boolean
+        # `immutable`, a `type` that is no type, unknown metadata fields.
+        for key, value in data.items():
+            if key not in _SECRET_FIELDS or (key == "immutable" and not isinstance(value, bool)) or (
+                    key == "type" and isinstance(value, str) and not _SECRET_TYPE.match(value)):
+                _add(out, value, shadow, (key,))
         meta = data.get("metadata")
+        if isinstance(meta, dict):
+            for key, value in meta.items():
+                if key not in _OBJECT_META:
+                    _add(out, value, shadow, ("metadata", key))
         ann = meta.get("annotations") if isinstance(meta, dict) else None
         if isinstance(ann, dict) and isinstance(ann.get(_LAST_APPLIED), str):
             _add(out, ann[_LAST_APPLIED], shadow, ("metadata", "annotations", _LAST_APPLIED))
@@ -117,8 +136,11 @@ def _env_list(env, path, shadow, out):
     for i, item in enumerate(env):
         if isinstance(item, dict):
             name = item.get("name")
-            if isinstance(name, str) and "value" in item and CREDENTIAL_NAME.search(name):
-                _add(out, item["value"], shadow, path + (i, "value"))
+            if isinstance(name, str) and CREDENTIAL_NAME.search(name):
+                # `value`, and whatever else holds a value (`valeu:` misspelt)
+                for key, value in item.items():
+                    if key not in ("name", "valueFrom"):
+                        _add(out, value, shadow, path + (i, key))
 
 
 def _walk_env(node, path, shadow, out, depth=0):
@@ -234,7 +256,14 @@ def _spellings(value: str) -> Iterable[str]:
     yield value.encode("unicode_escape").decode("ascii", "replace")
 
 
-_CTRL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls (ESC starts CSI and OSC sequences: window title, OSC 52
+# clipboard writes, hyperlinks; BEL, NUL), line and paragraph separators and
+# the bidirectional overrides and isolates ("Trojan Source": text displayed
+# in another order than it is read).  Tab is the only control left as is.
+# Lone surrogates are bytes of a file name that is not UTF-8 (os.fsdecode's
+# surrogateescape): shown as ``\xff``, they would make JSON and SARIF
+# invalid UTF-8 and crash an encoder.
+_CTRL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _LONG_RUN = re.compile(r"\S{%d,}" % (MAX_MESSAGE_RUN + 1))
 _QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"|`([^`\n]*)`")
 _KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?[\"']?([^\"':#\s][^\"':#]*?)[\"']?\s*:\s+)(\S.*)$")
@@ -242,15 +271,42 @@ _SECRET_KIND = re.compile(r"^kind:\s*[\"']?Secret[\"']?\s*(#.*)?$", re.M)
 _PLAIN_KEYS = {"apiVersion", "kind", "name", "namespace", "type", "immutable"}
 
 
+def _WORD_VALUE(value: str):
+    """``value`` as a whole token: a short value ('v') never masks the
+    letters of other words ('Invalid value')."""
+    return re.compile(r"(?<![A-Za-z0-9_])" + re.escape(value) + r"(?![A-Za-z0-9_])")
+
+
+def _replace_value(text: str, value: str) -> str:
+    if value not in text:
+        return text
+    if distinctive(value):
+        return text.replace(value, MASK)
+    return _WORD_VALUE(value).sub(MASK, text)
+
+
+def _escape_one(m) -> str:
+    c = m.group()
+    if "\udc80" <= c <= "\udcff":
+        return f"\\x{ord(c) - 0xdc00:02x}"  # an undecodable byte of a file name
+    return c.encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
 def _escape_ctrl(text: str) -> str:
-    return _CTRL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return _CTRL.sub(_escape_one, text)
+
+
+def visible(text: str) -> str:
+    """Every control character shown escaped (``\\x1b``, ``\\x07``,
+    ``\\u202e``): a source excerpt or name can never drive the terminal."""
+    return _escape_ctrl(text) if _CTRL.search(text) else text
 
 
 def one_line(message: str) -> str:
     """Control characters escaped (a message is one line and cannot drive a
     terminal), overlong runs of non-space characters clipped."""
     if _CTRL.search(message):
-        message = _CTRL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+        message = _CTRL.sub(_escape_one, message)
     if len(message) > MAX_MESSAGE_RUN and _LONG_RUN.search(message):
         message = _LONG_RUN.sub(lambda m: f"{m.group()[:60]}...({len(m.group()) - 80:,} more characters)...{m.group()[-20:]}", message)
     return message
@@ -425,15 +481,21 @@ class Masker:
             message = self.text(f.message)
         else:
             message = self._quoted(f.message)
-        if self.spans:
-            for s in self._span_of(f.file, f.line):
-                message = self._mask_quoted(message, s.value)
-                if s.value in message:
-                    message = message.replace(s.value, MASK)
+        spans = self._span_of(f.file, f.line) if self.spans else ()
+        for s in spans:
+            message = self._mask_quoted(message, s.value)
+            message = _replace_value(message, s.value)
         message = one_line(message)
         changes = {}
         if message != f.message:
             changes["message"] = message
+        if self.values and f.path:
+            # a secret used as a map key is part of the finding's path (JSON, SARIF)
+            path = self.text(f.path)
+            for s in spans:
+                path = _replace_value(path, s.value)
+            if path != f.path:
+                changes["path"] = path
         if _CTRL.search(f.file):
             # A hostile file name (newline, terminal escapes) must not forge
             # output lines or workflow commands; its excerpt is lost, no more.
@@ -454,8 +516,8 @@ class Masker:
             # the value itself, a clipped prefix of it, or a distinctive
             # piece of it -- not a container name or a key that happens to
             # occur inside a large flagged block
-            if (value in probe or probe == value.strip() or (clipped and len(probe) >= 4 and value.startswith(probe))
-                    or (probe in value and distinctive(probe))):
+            if ((value in probe and (distinctive(value) or _WORD_VALUE(value).search(probe))) or probe == value.strip()
+                    or (clipped and len(probe) >= 4 and value.startswith(probe)) or (probe in value and distinctive(probe))):
                 q = m.group()[0]
                 return f"{q}{MASK}{q}"
             return m.group()

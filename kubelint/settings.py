@@ -66,6 +66,12 @@ class Limits:
     # below a million nodes; PyYAML's composer needs ~400 bytes a node, so
     # a document is counted before it is composed when it could exceed this.
     max_nodes: int = 1_000_000  # --max-nodes
+    # The API server's limit on a request body (apiserver MaxRequestBodyBytes;
+    # kube-apiserver v1.37.2: "Request entity too large: limit is 3145728"),
+    # not a flag: an object above it is rejected whatever kubelint says.
+    # A document's JSON size is bounded below before composing (text without
+    # indentation and comments) and, aliases expanded, while it is built.
+    max_request_bytes: int = 3 * 1024 * 1024
 
 
 RECOMMENDED = "recommended"
@@ -208,7 +214,7 @@ def build(config: Optional[Config] = None, *,
         if not os.path.exists(path):
             raise SettingsError(f"--policy {path}: no such file or directory")
     if color is None:
-        color = "NO_COLOR" not in os.environ and sys.stdout.isatty()
+        color = "NO_COLOR" not in os.environ and sys.stdout is not None and sys.stdout.isatty()
     if progress is None:
         progress = format == "text" and sys.stderr.isatty()
     return Settings(

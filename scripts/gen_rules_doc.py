@@ -16,9 +16,13 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from kubelint.engine import PROFILES, catalogue  # noqa: E402
+import yaml  # noqa: E402
+
+from kubelint.engine import PROFILES, catalogue, catalogue_dir  # noqa: E402
 
 OUT = os.path.join(ROOT, "docs", "rules.md")
+PEER_CHECKS = os.path.join(ROOT, "scripts", "peer_checks.yaml")
+PEERS = ("kube-linter", "kube-score", "polaris", "datree")
 SOURCE_TITLES = {
     "rules": "Concept rules",
     "loader": "Reading and decoding",
@@ -33,8 +37,48 @@ def _source_rank(source: str) -> int:
     return order.index(source) if source in order else len(order)
 
 
+def peers() -> dict:
+    """rule id -> {peer tool: [its check names]} from the `peers:` keys of rules/*.yaml."""
+    out = {}
+    d = catalogue_dir()
+    for name in sorted(os.listdir(d)):
+        if name.endswith(".yaml"):
+            with open(os.path.join(d, name), encoding="utf-8") as fh:
+                for e in yaml.safe_load(fh) or []:
+                    if isinstance(e.get("peers"), dict):
+                        out[e["id"]] = e["peers"]
+    return out
+
+
+def peer_checks() -> dict:
+    with open(PEER_CHECKS, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def coverage_section(cat, mapping) -> list:
+    """Per peer tool: how many of its checks some kubelint rule covers, and which are not covered."""
+    tools = peer_checks()
+    covered = {t: {} for t in PEERS}
+    for rid, p in mapping.items():
+        for tool, checks in p.items():
+            for c in checks or ():
+                covered.setdefault(tool, {}).setdefault(c, []).append(rid)
+    out = ["## Peer coverage", "",
+           "Each rule's **Peers** line names the checks of kube-linter, kube-score, Polaris and Datree it covers",
+           "(the `peers:` key of its catalogue entry). Per tool, the checks kubelint covers and those it does not:", "",
+           "| tool | checks | covered | not covered |", "|---|---|---|---|"]
+    for t in PEERS:
+        names = tools[t]["checks"]
+        have = [c for c in names if c in covered.get(t, {})]
+        missing = [c for c in names if c not in covered.get(t, {})]
+        out.append(f"| {t} ({_cell(tools[t]['source'])}) | {len(names)} | {len(have)} | "
+                   f"{', '.join(f'`{c}`' for c in missing) or '-'} |")
+    return out + [""]
+
+
 def render() -> str:
     cat = catalogue()
+    mapping = peers()
     entries = sorted(cat.values(), key=lambda e: (_source_rank(e.source), e.source, e.family, e.id))
     out = [
         "# kubelint rules",
@@ -61,6 +105,7 @@ def render() -> str:
         out.append(f"| `{name}` | {n} | {what} |")
     optin = sorted(e.id for e in concept if not e.profiles)
     out += ["", "Opt-in rules: " + (", ".join(f"[`{r}`](#{r})" for r in optin) if optin else "none") + ".", ""]
+    out += coverage_section(cat, mapping)
     # Index
     current = None
     for e in entries:
@@ -95,6 +140,9 @@ def render() -> str:
             out += ["**Fix:** " + " ".join(e.remediation.split()), ""]
         if e.kinds:
             out += ["**Applies to:** " + ", ".join(e.kinds), ""]
+        p = mapping.get(e.id, {})
+        shown = "; ".join(f"{t}: " + ", ".join(f"`{c}`" for c in p[t]) for t in PEERS if p.get(t))
+        out += ["**Peers:** " + (shown or "none of kube-linter, kube-score, Polaris, Datree has this check"), ""]
         if e.params:
             out += ["**Parameters** (`rules: {%s: {params: {...}}}` in .kubelint.yaml):" % e.id, ""]
             for k, v in e.params.items():

@@ -88,7 +88,7 @@ def test_json_object_is_null_outside_objects():
 
 def test_kubernetes_version_flag(files):
     text = ("apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: x\n"
-            "spec:\n  scaleTargetRef: {kind: Deployment, name: x}\n  maxReplicas: 2\n")
+            "spec:\n  scaleTargetRef: {kind: Deployment, name: x}\n  minReplicas: 2\n  maxReplicas: 3\n")
     assert kubelint("check", "-", "-k", "1.25", "-f", "json", stdin=text).returncode == 1  # deprecated-api warning
     doc = json.loads(kubelint("check", "-", "-k", "v1.25.3", "-f", "json", stdin=text).stdout)
     assert doc["kubernetesVersion"] == "1.25"

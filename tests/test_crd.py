@@ -15,7 +15,7 @@ import textwrap
 import pytest
 import yaml
 
-from kubelint import cel, crd, suggest
+from kubelint import cel, crd, goregex, suggest
 from kubelint.runner import run
 from kubelint.settings import Settings
 from test_corpus import KNOWN_REJECTED
@@ -487,13 +487,63 @@ def test_kubernetes_cel_library(rule, value, want):
     ("a", "ba", True),                     # unanchored search
 ])
 def test_go_regexp(pattern, value, want):
-    assert bool(crd.go_regexp(pattern).search(value)) == want
+    assert bool(goregex.compile(pattern).search(value)) == want
 
 
-@pytest.mark.parametrize("pattern", [r"(?=a)", r"(a)\1", r"\p{Greek}"])
-def test_go_regexp_unsupported(pattern):
-    with pytest.raises(crd.PatternUnsupported):
-        crd.go_regexp(pattern)
+@pytest.mark.parametrize("pattern,error", [
+    # Go's regexp.Compile messages (regexp/syntax ErrorCode), not C++ RE2's; the CRD messages for
+    # \C, ^(a, x**, a{1001}, a\ and \p{Foo} confirmed with kube-apiserver v1.37.2 (`pattern:` of a CRD)
+    (r"(?=a)", "error parsing regexp: invalid or unsupported Perl syntax: `(?=`"),
+    (r"(a)\1", "error parsing regexp: invalid escape sequence: `\\1`"),
+    (r"a\C", "error parsing regexp: invalid escape sequence: `\\C`"),   # C++ RE2 accepts \C, Go does not
+    (r"\Z", "error parsing regexp: invalid escape sequence: `\\Z`"),
+    (r"^(a", "error parsing regexp: missing closing ): `^(a`"),
+    (r"x**", "error parsing regexp: invalid nested repetition operator: `**`"),
+    (r"a{1001}", "error parsing regexp: invalid repeat count: `{1001}`"),
+    (r"\p{Foo}", "error parsing regexp: invalid character class range: `\\p{Foo}`"),
+    ("a\\", "error parsing regexp: trailing backslash at end of expression: ``"),
+])
+def test_go_regexp_errors(pattern, error):
+    assert str(goregex.error(pattern)) == error
+    with pytest.raises(goregex.GoRegexpError):
+        goregex.compile(pattern)
+
+
+@pytest.mark.parametrize("pattern,value,want", [
+    (r"^\p{Greek}+$", "αβγ", True),         # Unicode classes (Python's re has none)
+    (r"^\pL+$", "été", True),
+    (r"^\QC\E$", "C", True),               # \C inside \Q...\E is a literal
+    (r"^[[:^digit:]]+$", "ab", True),
+    (r"\z", "a", True),
+    (r"(?U)a+", "aaa", True),
+    ("^a$", "a\ud800", False),               # a lone surrogate is U+FFFD, no crash
+])
+def test_go_regexp_re2_syntax(pattern, value, want):
+    assert bool(goregex.compile(pattern).search(value)) == want
+
+
+def test_prometheus_operator_pattern():
+    """prometheus-operator's `^(?i)(abort|warn)?$` (Python's re rejects a
+    global flag not at the start): compiled and checked.  kube-apiserver
+    v1.37.2 accepts the CRD, accepts `WARN` and rejects `ignore` with
+    `spec.p in body should match '^(?i)(abort|warn)?$'`."""
+    schema = crd.compile_schema({"type": "string", "pattern": "^(?i)(abort|warn)?$"})
+    assert schema.pattern is not None
+    assert goregex.compile("^(?i)(abort|warn)?$").search("WARN")
+    assert not goregex.compile("^(?i)(abort|warn)?$").search("ignore")
+
+
+@pytest.mark.parametrize("pattern,value", [
+    ("^(a+)+$", "a" * 40 + "!"),
+    ("^(a|a)*$", "a" * 5000 + "!"),
+    ("^(\\w+\\s?)*$", "word " * 5000 + "!"),
+])
+def test_patterns_run_in_linear_time(pattern, value):
+    import time
+
+    t = time.perf_counter()
+    assert not goregex.compile(pattern).search(value)
+    assert time.perf_counter() - t < 0.5
 
 
 # --- schema catalogues (--schema-dir) ----------------------------------------------------------
@@ -765,3 +815,116 @@ def test_unrendered_placeholder_in_a_number_field_is_info(tmp_path):
     """
     r = run_small(tmp_path, schema, "spec:\n  replicas: ${REPLICAS}\n")
     assert [(f.rule, f.severity) for f in r.findings] == [("unrendered-placeholder", "info")]
+
+
+# --- issue 13, item 1: linear-time regexes (kubelint.goregex) ------------------------------------
+
+def test_redos_pattern_and_duration_format_finish_fast(tmp_path):
+    """`^(a+)+$` against 40 characters did not finish in 180 s on Python's
+    re, and a 26-character value under `format: duration` took 27 s."""
+    import time
+
+    schema = """\
+    type: object
+    properties:
+      spec:
+        type: object
+        properties:
+          p: {type: string, pattern: '^(a+)+$'}
+          d: {type: string, format: duration}
+    """
+    t = time.perf_counter()
+    r = run_small(tmp_path, schema, f"spec:\n  p: {'a' * 40}!\n  d: '1{' a' * 5000}!'\n")
+    assert time.perf_counter() - t < 5
+    msgs = [f.message for f in r.findings if f.severity == "error"]
+    assert any("spec.p in body should match '^(a+)+$'" in m for m in msgs), msgs
+
+
+def test_invalid_crd_pattern_has_gos_message(tmp_path):
+    p = tmp_path / "crd.yaml"
+    doc = crd_doc(**{"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__color__pattern": "^a\\C$"})
+    p.write_text(yaml.safe_dump(doc))
+    msgs = [f.message for f in check(str(p)).findings if f.rule == "crd-invalid"]
+    assert any("must be a valid regular expression, but isn't: error parsing regexp: invalid escape sequence: `\\C`" in m
+               for m in msgs), msgs
+
+
+# --- issue 13, items 2 and 11: what the API server checks about CEL rules (kubelint.celcheck) -----
+# Messages confirmed with kube-apiserver v1.37.2 (`kubectl apply --dry-run=server` of a CRD with
+# these rules); the cost message is apiextensions getCostErrorMessage.
+
+def _cel_crd(tmp_path, rules, spec_props=None):
+    doc = crd_doc()
+    spec = doc["spec"]["versions"][2]["schema"]["openAPIV3Schema"]["properties"]["spec"]
+    spec["properties"].update(spec_props or {})
+    spec["x-kubernetes-validations"] = rules
+    p = tmp_path / "crd.yaml"
+    p.write_text(yaml.safe_dump(doc))
+    return [f.message for f in check(str(p)).findings if f.rule == "crd-invalid"]
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+@pytest.mark.parametrize("rule,fragment", [
+    ({"rule": "self.nofield == 1"}, "x-kubernetes-validations[0].rule: Invalid value: \"self.nofield == 1\": "
+                                    "compilation failed: ERROR: <input>:1:5: undefined field 'nofield'"),
+    ({"rule": "1 + 'a' == 2"}, "compilation failed: ERROR: <input>:1:3: found no matching overload for '_+_' applied to '(int, string)'"),
+    ({"rule": "self.s"}, "x-kubernetes-validations[0].rule: Invalid value: \"self.s\": cel expression must evaluate to a bool"),
+    ({"rule": "self.num > 0", "messageExpression": "self.num"},
+     "x-kubernetes-validations[0].messageExpression: Invalid value: \"self.num\": messageExpression must evaluate to a string"),
+    ({"rule": "self.num > 0", "messageExpression": "self.nope + 'x'"},
+     "messageExpression compilation failed: ERROR: <input>:1:5: undefined field 'nope'"),
+    ({"rule": "self.s.matches('^(')"}, "compilation failed: ERROR: <input>:1:16: invalid matches argument"),
+    ({"rule": "has(self.nope) || true"}, "compilation failed: ERROR: <input>:1:4: undefined field 'nope'"),
+    ({"rule": "self.l.all(a, a.all(b, b == self.s))"},
+     "x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x "
+     "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)"),
+])
+def test_crd_cel_type_and_cost_errors(tmp_path, rule, fragment):
+    props = {"s": {"type": "string"}, "num": {"type": "integer"},
+             "l": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}}
+    msgs = _cel_crd(tmp_path, [rule], props)
+    assert any(fragment in m for m in msgs), msgs
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_crd_cel_rules_the_server_accepts_are_not_errors(tmp_path):
+    props = {"s": {"type": "string"}, "num": {"type": "integer"}, "m": {"type": "object", "additionalProperties": {"type": "string"}},
+             "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+             "l": {"type": "array", "maxItems": 10, "items": {"type": "array", "maxItems": 10, "items": {"type": "string"}}},
+             "u": {"type": "array", "items": {"type": "integer"}}}
+    rules = [{"rule": "self.num > 0", "messageExpression": "'num is ' + string(self.num)"},
+             {"rule": "self.m.all(k, self.m[k] != '')"}, {"rule": "has(self.free.anything) || true"},
+             {"rule": "self.l.all(a, a.all(b, b == self.s))"}, {"rule": "self.u.all(x, x > 0)"},
+             {"rule": "self.s.matches('^[a-z]+$') && self.s.size() < 10"}, {"rule": "self.s == 'x.y.z'"}]
+    assert _cel_crd(tmp_path, rules, props) == []
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_cel_runtime_guard_bounds_a_nested_comprehension(tmp_path):
+    """A rule iterating over nested lists did not finish in 180 s: a rule whose
+    iterations on the value could pass the server's per-call limit
+    (1,000,000) is not evaluated (info), and the run ends in seconds."""
+    import time
+
+    schema = """\
+    type: object
+    properties:
+      spec:
+        type: object
+        properties:
+          l: {type: array, maxItems: 5000, items: {type: string, maxLength: 5}}
+        x-kubernetes-validations:
+        - rule: "self.l.all(a, self.l.all(b, self.l.all(c, a == b || b != c || true)))"
+    """
+    t = time.perf_counter()
+    r = run_small(tmp_path, schema, "spec:\n  l: [" + ", ".join(f"a{i}" for i in range(3000)) + "]\n")
+    assert time.perf_counter() - t < 5
+    skipped = [f.message for f in r.findings if f.rule == "cr-validation-rule-skipped"]
+    assert any("over the API server's per-call cost limit (1,000,000" in m for m in skipped), [f.message for f in r.findings]
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_crd_cel_escaped_property_names_are_not_undefined(tmp_path):
+    props = {"foo-bar": {"type": "string"}, "a.b": {"type": "string"}, "if": {"type": "string"}}
+    rules = [{"rule": "self.foo__dash__bar != ''"}, {"rule": "self.a__dot__b != ''"}, {"rule": "self.__if__ != ''"}]
+    assert _cel_crd(tmp_path, rules, props) == []

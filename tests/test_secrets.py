@@ -390,3 +390,52 @@ def test_a_hundred_thousand_secrets_stay_fast_and_masked():
     start = time.monotonic()
     assert m.text(f'bad value "{values[123]}" here') == 'bad value "****" here'
     assert time.monotonic() - start < 20  # a hang ceiling, not a measurement
+
+
+# --- issue 13, item 6: the leaks a hostile review found (each a test) -----------------------------
+
+LEAKY = {
+    "scalar-stringData": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s1}\nstringData: Sup3rS3cretScalarValue\n",
+                          "Sup3rS3cretScalarValue"),
+    "misspelt-env-value": ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n"
+                           "  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers:\n      - name: app\n"
+                           "        image: nginx:1.25\n        env:\n        - name: DB_PASSWORD\n          valeu: MisspeltEnvSecretQ2\n",
+                           "MisspeltEnvSecretQ2"),
+    "flow-stringData": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s2}\nstringData: {password: FlowP4ssw0rdValue9, x: [1]}\n",
+                        "FlowP4ssw0rdValue9"),
+    "flow-metadata": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s3, password: MetaFlowSecretZ8}\ntype: Opaque\n",
+                      "MetaFlowSecretZ8"),
+    "immutable": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s5}\ntype: Opaque\nimmutable: ImmutableSecretW3\n",
+                  "ImmutableSecretW3"),
+    "enum-type": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s6}\ntype: EnumTypeSecret Value7\n", "EnumTypeSecret Value7"),
+    "key-in-path": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s7}\nstringData:\n  k: KeyPathSecretR5x\n---\n"
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  KeyPathSecretR5x: {a: b}\n", "KeyPathSecretR5x"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github", "baseline"])
+@pytest.mark.parametrize("case", sorted(LEAKY))
+def test_hostile_review_leaks(tmp_path, case, fmt):
+    text, secret = LEAKY[case]
+    p = tmp_path / "leak.yaml"
+    p.write_text(text)
+    if fmt == "baseline":
+        result, out = _invoke(["--write-baseline", str(tmp_path / "b.json"), str(p)])
+        out += (tmp_path / "b.json").read_text()
+    else:
+        result, out = _invoke(["--format", fmt, str(p)])
+    assert secret not in out, out
+    expected = {"scalar-stringData": "invalid-type", "misspelt-env-value": "unknown-field", "flow-metadata": "unknown-field",
+                "immutable": "invalid-type", "key-in-path": "invalid-type", "flow-stringData": "invalid-type"}.get(case)
+    if expected:  # the finding is still reported, only the value is masked
+        assert expected in out, out
+
+
+def test_a_short_secret_masks_values_not_letters_of_words(tmp_path):
+    """A Secret holding `v` masked the v of every word ('In****alid ****alue');
+    an access key equal to a word masked it everywhere."""
+    p = tmp_path / "s.yaml"
+    p.write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\ndata:\n  k: v\n")
+    result, out = _invoke([str(p)])
+    assert "must be base64-encoded" in out and "In****alid" not in out and "****alue" not in out, out
+    assert "  k: ****" in out  # the value itself, in the excerpt

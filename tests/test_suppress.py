@@ -19,7 +19,7 @@ spec:
       resources: {{requests: {{cpu: 100m, memory: 64Mi}}, limits: {{memory: 64Mi}}}}
       securityContext: {{readOnlyRootFilesystem: true}}
       readinessProbe: {{tcpSocket: {{port: 80}}}}
-      livenessProbe: {{tcpSocket: {{port: 80}}}}
+      livenessProbe: {{tcpSocket: {{port: 80}}, failureThreshold: 6}}
 """
 
 
@@ -95,8 +95,12 @@ def test_unknown_id_in_annotation_is_a_warning_at_the_annotation():
 
 
 def test_cross_object_findings_are_suppressed_too():
+    # (a workload of the namespace in the set: with none, the Service's Pods are outside the set and not reported)
     svc = ("apiVersion: v1\nkind: Service  # kubelint: disable=service-selects-no-pods -- pods come from a Helm chart\n"
-           "metadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n")
+           "metadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n---\n"
+           "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: api\nspec:\n  replicas: 0\n"
+           "  selector: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n"
+           "      containers: [{name: api, image: example/api:1.0}]\n")
     assert "service-selects-no-pods" not in rules(lint(svc))
     assert "service-selects-no-pods" in rules(lint(svc.replace("  # kubelint: disable=service-selects-no-pods -- pods come from a Helm chart", "")))
 

@@ -98,14 +98,14 @@ class Policy:
         self.problems: List[Problem] = []
         has_params = self.param_kind is not None
         self.match_conditions: List[Tuple[str, celenv.Compiled]] = []
-        for i, mc in enumerate(_l(spec.get("matchConditions"))):
+        for mc in _l(spec.get("matchConditions")):
             mc = _d(mc)
             expr = _s(mc.get("expression")).strip()
             c = celenv.compile_expression(expr, has_params, returns="bool") if expr else None
             self.match_conditions.append((_s(mc.get("name")), c))
         self.variables: List[Tuple[str, Optional[celenv.Compiled]]] = []
         names: List[str] = []
-        for i, v in enumerate(_l(spec.get("variables"))):
+        for v in _l(spec.get("variables")):
             v = _d(v)
             expr = _s(v.get("expression"))
             c = celenv.compile_expression(expr, has_params, tuple(names)) if expr.strip() else None

@@ -28,6 +28,7 @@ import re
 from fractions import Fraction
 from typing import Dict, List, Optional, Set, Tuple
 
+from .. import goregex
 from ..findings import Problem
 from ..kinds import pod_spec_path
 from ..quantity import QuantityError, parse_quantity
@@ -262,7 +263,7 @@ def _downward_file(f: dict, path, out, src_path=None):
     _file_mode(f.get("mode"), path + ("mode",), out)
 
 
-CSI_DRIVER_RE = re.compile(r"^([a-zA-Z0-9][-a-zA-Z0-9]*)?(\.[a-zA-Z0-9][-a-zA-Z0-9]*)*$")
+CSI_DRIVER_RE = goregex.compile(r"^([a-zA-Z0-9][-a-zA-Z0-9]*)?(\.[a-zA-Z0-9][-a-zA-Z0-9]*)*$")
 
 VOLUME_SOURCES = (
     "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs", "iscsi",
@@ -979,7 +980,7 @@ def _container_security_context(sc, path, out, opts: Optional[PodOpts] = None):
             out.append(m.invalid(path, sc, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN", INVALID_VALUE, at="key"))
 
 
-SYSCTL_RE = re.compile(r"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$")
+SYSCTL_RE = goregex.compile(r"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$")
 
 
 def _pod_security_context(sc, spec, path, out):
@@ -1070,7 +1071,7 @@ def _node_selector_requirement(rq: dict, path, out):
         if n != 1:
             out.append(m.required(path + ("values",), "must be specified single value when `operator` is 'Lt' or 'Gt'", REQUIRED_VALUE))
         elif isinstance(vals[0], str):
-            if not re.match(r"^[+-]?\d+$", vals[0]):
+            if not goregex.compile(r"^[+-]?\d+$").match(vals[0]):
                 out.append(m.invalid(path + ("values", 0), vals[0], "must be an integer", INVALID_VALUE))
     elif isinstance(op, str):
         out.append(m.unsupported(path + ("operator",), op, NODE_SELECTOR_OPERATORS, UNSUPPORTED_VALUE))
@@ -1252,7 +1253,7 @@ def _dns(spec: dict, path, out, opts: PodOpts):
             if s == ".":
                 continue
             s2 = s[:-1] if s.endswith(".") else s
-            if not re.match(r"^[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?(\.[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?)*$", s2) or len(s2) > 253:
+            if not goregex.compile(r"^[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?(\.[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?)*$").match(s2) or len(s2) > 253:
                 out.append(m.invalid(cp + ("searches", i), s2, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", INVALID_VALUE))
         else:
             _dns_subdomain(s[:-1] if s.endswith(".") else s, cp + ("searches", i), out)
@@ -1666,7 +1667,7 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
             if isinstance(parsed, list):
                 _tolerations(parsed, ann_path + (TOLERATIONS_ANNOTATION,), out)
     cost = ann.get(DELETION_COST_ANNOTATION)
-    if isinstance(cost, str) and not (re.match(r"^[+-]?[0-9]+$", cost) and -2 ** 31 <= int(cost) < 2 ** 31):
+    if isinstance(cost, str) and not (goregex.compile(r"^[+-]?[0-9]+$").match(cost) and -2 ** 31 <= int(cost) < 2 ** 31):
         out.append(_ann_invalid(ann_path, DELETION_COST_ANNOTATION, cost, "must be a 32bit integer"))
     names = {c.get("name") for lst in ("initContainers", "containers", "ephemeralContainers") for c in list_at(spec.get(lst))
              if isinstance(c, dict) and isinstance(c.get("name"), str)}

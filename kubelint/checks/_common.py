@@ -240,7 +240,10 @@ def _pattern_tokens(patterns: tuple) -> tuple:
     out = []
     for p in patterns:
         ptoks = tuple(t for t in str(p).lower().split("_") if t)
-        if ptoks:
+        if "*" in ptoks:  # azure_*_key: "*" stands for one or more words
+            rx = "(?:^|_)" + "_".join("[a-z0-9]+(?:_[a-z0-9]+)*" if t == "*" else re.escape(t) for t in ptoks) + "(?:_|$)"
+            out.append((p, re.compile(rx), None))
+        elif ptoks:
             out.append((p, ptoks, "".join(ptoks) if len(ptoks) > 1 else None))
     return tuple(out)
 
@@ -264,7 +267,13 @@ def _credential_name(name: str, patterns: tuple, exempt_suffixes: frozenset) -> 
     if not toks or toks[-1] in exempt_suffixes:
         return None
     tokset = set(toks)
+    joined = None
     for p, ptoks, squashed in _pattern_tokens(patterns):
+        if not isinstance(ptoks, tuple):
+            joined = joined or "_".join(toks)
+            if ptoks.search(joined):
+                return p
+            continue
         n = len(ptoks)
         if n == 1:
             if ptoks[0] in tokset:

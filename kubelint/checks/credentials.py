@@ -9,16 +9,46 @@ from ..engine import check
 from ..findings import Problem
 from ._common import as_list, cname, containers, credential_name, is_template, literal_credential_value  # noqa: F401
 
-# Values that are credentials whatever their key is called.
-_VALUE_PATTERNS = (  # (what, regex, substring that must occur: a cheap prefilter)
-    ("a PEM private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
-    ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+# Values that are credentials whatever their key is called: (what, regex,
+# substring that must occur: a cheap prefilter).  Formats from the vendors'
+# documentation of their token prefixes; only formats with a distinctive
+# prefix or structure (bare hex or base64 strings are left to the key names).
+_VALUE_PATTERNS = (
+    ("a private key", re.compile(r"-{4,5} ?BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{4,5}"), "PRIVATE KEY"),
+    ("a PuTTY private key", re.compile(r"PuTTY-User-Key-File-\d+: [\s\S]*Private-Lines: "), "PuTTY-User-Key-File"),
+    ("an age secret key", re.compile(r"\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b"), "AGE-SECRET-KEY-"),
+    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)(?!IOSFODNN7EXAMPLE)[0-9A-Z]{16}\b"), "A"),
+    ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), "eyJ"),
+    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"), "_"),
+    ("a GitLab token", re.compile(r"\bgl(?:pat|dt|rt|ptt|ft|soat|cbt|imt)-[0-9A-Za-z_-]{20,}"), "gl"),
+    ("a Slack token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), "xox"),
+    ("a Slack webhook URL", re.compile(r"hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]+/[A-Z0-9]+/[A-Za-z0-9]{16,}"),
+     "hooks.slack.com"),
+    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "AIza"),
+    ("a Stripe secret key", re.compile(r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b"), "_live_"),
+    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), "npm_"),
+    ("a PyPI token", re.compile(r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}"), "pypi-"),
+    ("a HashiCorp Vault token", re.compile(r"\bhv[sb]\.[A-Za-z0-9_-]{24,}"), "hv"),
+    ("a Terraform Cloud token", re.compile(r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}"), ".atlasv1."),
+    ("a SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"), "SG."),
+    ("a Twilio API key", re.compile(r"\bSK[0-9a-f]{32}\b"), "SK"),
+    ("a New Relic key", re.compile(r"\bNR(?:AK|II|JS|RA)-[A-Za-z0-9]{27,}\b"), "NR"),
+    ("a LaunchDarkly key", re.compile(r"\b(?:sdk|api|mob)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
+     "-"),
+    ("a Shopify token", re.compile(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b"), "shp"),
+    ("a DigitalOcean token", re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}\b"), "_v1_"),
+    ("an OpenAI API key", re.compile(r"\bsk-[A-Za-z0-9_-]{8,}T3BlbkFJ[A-Za-z0-9_-]{8,}"), "T3BlbkFJ"),
+    ("an Anthropic API key", re.compile(r"\bsk-ant-[a-z]{3,5}\d{2}-[A-Za-z0-9_-]{60,}"), "sk-ant-"),
+    ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z]{34}\b"), "hf_"),
+    ("an Azure storage account key", re.compile(r"AccountKey=[A-Za-z0-9+/]{80,}={0,2}"), "AccountKey="),
+    ("a Bitbucket app password", re.compile(r"\bATBB[A-Za-z0-9_=.-]{28,}"), "ATBB"),
+    ("an Atlassian API token", re.compile(r"\bATATT3[A-Za-z0-9_=-]{150,}"), "ATATT3"),
+    ("a Databricks token", re.compile(r"\bdapi[a-f0-9]{32}\b"), "dapi"),
+    ("a Docker Hub token", re.compile(r"\bdckr_pat_[A-Za-z0-9_-]{27,}"), "dckr_pat_"),
+    ("a Grafana token", re.compile(r"\b(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"), "gl"),
+    ("a Sentry token", re.compile(r"\bsntr[ysu]_[A-Za-z0-9+/=_-]{40,}"), "sntr"),
+    ("a Pulumi token", re.compile(r"\bpul-[a-f0-9]{40}\b"), "pul-"),
 )
-_NEEDLES = ("PRIVATE KEY", "A", "eyJ", "_", "xox", "AIza")
 # scheme://user:password@host
 _URI_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]{1,20})://([^\s/:@'\"]*):([^\s@/'\"]+)@[^\s/@'\"]")
 # key = value / key: value lines inside embedded configuration files.
@@ -36,7 +66,7 @@ def _uri_password(value: str):
 
 def value_credential(value: str):
     """What kind of credential ``value`` contains, or None."""
-    for (what, rx), needle in zip(_VALUE_PATTERNS, _NEEDLES):
+    for what, rx, needle in _VALUE_PATTERNS:
         if needle in value and rx.search(value):
             return what
     scheme = _uri_password(value) if "://" in value and "@" in value else None
@@ -46,6 +76,7 @@ def value_credential(value: str):
 
 
 _DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+_NS_SLASH_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")  # namespace/name
 _NAMES_AN_OBJECT = {"credentials", "credential", "password", "token", "existing", "tls", "basic", "auth", "keys"}
 # nsswitch.conf: "passwd: files systemd" names lookup sources, not a password.
 _NSSWITCH = re.compile(r"^(files|compat|sss|ldap|nis|nisplus|systemd|db|dns|hesiod|winbind|altfiles|extrausers)(\s|$)")
@@ -58,7 +89,29 @@ def names_secret_object(name: str, value: str) -> bool:
 
     toks = name_tokens(name)
     return (len(toks) > 1 and toks[-1] in ("secret", "secrets") and any(t in _NAMES_AN_OBJECT for t in toks[:-1])
-            and bool(_DNS_NAME.match(value.strip())))
+            and bool(_DNS_NAME.match(value.strip()) or _NS_SLASH_NAME.match(value.strip())))
+
+
+# Values that are not the credential but say where or how to get it, or what
+# kind it is: a command that prints it (``*_SECRET_KEY_CMD: cat /run/...``),
+# the name of a cluster-bootstrap token Secret, a list or mapping literal
+# (``secret: [status, secret]``), code (``token = request.headers.get(...)``).
+_COMMAND = re.compile(r"^(?:cat|echo|printf|base64|gpg|sops|vault|aws|gcloud|az|op|pass|bw|kubectl|openssl|head|tail|"
+                      r"sh|bash|python3?|node|curl|wget|jq|yq|envsubst|awk|sed|tr|xargs|exec)\s")
+_BOOTSTRAP_SECRET = re.compile(r"^bootstrap-token-[a-z0-9]{6}$")
+_CODE = re.compile(r"""^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|[A-Za-z_$][\w.$]*\s*[(\[].*[)\]]\W*|new\s.*|"""
+                   r"""(?:this|self|os|process|request|req|ctx|context|config|env|settings|params|args|kwargs)\b.*|.*\s(?:==|!=|&&|\|\||=>|->)\s.*)$""")
+
+
+# Option lists that configure a credential (etcd --auth-token: "jwt,priv-key=/path/key.pem,sign-method=RS256").
+_OPTION_LIST = re.compile(r"^[\w.-]+(?:,[\w.-]+=[^,\s]*)+$")
+
+
+def not_a_credential(value: str) -> bool:
+    """A value that names, fetches or describes a credential (not the credential)."""
+    v = value.strip()
+    return bool(v.startswith(("[", "{")) or _COMMAND.match(v) or _BOOTSTRAP_SECRET.match(v) or _CODE.match(v)
+                or (_OPTION_LIST.match(v) and "/" in v))
 
 
 def credential_entry(name, value, patterns, exempt) -> bool:
@@ -66,8 +119,12 @@ def credential_entry(name, value, patterns, exempt) -> bool:
     if not credential_name(name, patterns, exempt) or not literal_credential_value(value):
         return False
     v = value.strip()
-    if names_secret_object(name, v) or _NSSWITCH.match(v):
+    if names_secret_object(name, v) or _NSSWITCH.match(v) or not_a_credential(v):
         return False
+    if name.upper().startswith("AIRFLOW__") and name.upper().endswith(("_CMD", "_SECRET")):
+        return False  # Airflow: _CMD runs a command, _SECRET names a secrets-backend entry
+    if name.upper().replace("-", "_").endswith("INITIAL_CLUSTER_TOKEN"):
+        return False  # etcd's initial-cluster-token names the cluster (documented as not a secret)
     return True
 
 

@@ -51,8 +51,42 @@ def selected_workloads(svc, index):
     return cache[key]
 
 
+def _local_workloads(templates, ns, obj) -> list:
+    """Workloads of namespace ``ns`` that belong with ``obj``: all of them when
+    ``obj`` names its namespace, else those of its directory (a file without a
+    namespace is not compared with unrelated files that also default to it)."""
+    import os
+
+    items = templates.by_ns.get(ns, ())
+    if obj.namespace and obj.namespace == ns:
+        return list(items)
+    d = os.path.dirname(obj.file)
+    return [(w, labels) for w, labels in items if os.path.dirname(w.file) == d]
+
+
+# Labels that Pods get at run time from the software in them or an operator:
+# Patroni/Spilo's spilo-role, CloudNativePG's cnpg.io/instanceRole, Redis
+# Sentinel and KubeDB roles, leader-election labels.
+_RUN_TIME_KEY = re.compile(r"(^|[/.-])(role|instancerole|leader|primary|master)$", re.I)
+
+
+def _labelled_at_run_time(sel, local) -> bool:
+    """The selector matches a workload of the set except for role labels its
+    template does not set at all: something labels the Pods at run time."""
+    extra_ok = [k for k in sel if _RUN_TIME_KEY.search(k)]
+    if not extra_ok:
+        return False
+    for _, labels in local:
+        missing = [k for k in sel if k not in labels]
+        if missing and all(k in extra_ok for k in missing) \
+                and all(labels[k] == v for k, v in sel.items() if k in labels) and len(missing) < len(sel):
+            return True
+    return False
+
+
 @check_all("service-selects-no-pods")
 def service_selects_no_pods(index, ctx):
+    templates = pod_templates(index)
     for svc in index.of_kind("", "Service"):
         sel = _selector(svc)
         if sel is None:
@@ -60,13 +94,33 @@ def service_selects_no_pods(index, ctx):
         if selected_workloads(svc, index):
             continue
         ns = index.namespace_of(svc)
-        if pod_templates(index).operator_may_create(ns, sel.values(), lambda labels: map_selector_matches(sel, labels)):
+        if templates.operator_may_create(ns, sel.values(), lambda labels: map_selector_matches(sel, labels)):
+            continue
+        local = _local_workloads(templates, ns, svc)
+        elsewhere = []
+        if not local:
+            # The namespace's workloads are not in the checked manifests; only a
+            # workload of another namespace that the selector matches says something.
+            elsewhere = sorted({f"{o.kind} {index.namespace_of(o)}/{o.name}" for other in templates.by_ns
+                                if other != ns for o in templates.matching(
+                                    other, lambda labels: map_selector_matches(sel, labels), required=sel)})
+            if not elsewhere:
+                continue
+        elif _labelled_at_run_time({k: str(v) for k, v in sel.items()}, local):
+            continue
+        if elsewhere:
+            shown = ", ".join(f"{k}={v}" for k, v in sel.items())
+            yield svc, Problem(("spec", "selector"),
+                               f"selector {shown} matches no workload in namespace {ns}, only {', '.join(elsewhere[:3])} "
+                               "in another namespace: a Service selects Pods of its own namespace only, so it has no "
+                               "endpoints; put the Service in the workload's namespace", at="key")
             continue
         shown = ", ".join(f"{k}={v}" for k, v in sel.items())
         yield svc, Problem(("spec", "selector"),
                            f"selector {shown} matches the pod labels of no workload in namespace {index.namespace_of(svc)}: "
                            "the Service has no endpoints and routes nothing; make the selector a subset of the "
-                           "workload's spec.template.metadata.labels (or remove it and manage Endpoints yourself)",
+                           "workload's spec.template.metadata.labels (or remove it and manage Endpoints yourself; if "
+                           "an operator creates or labels the Pods at run time, pass its resources with --context)",
                            at="key")
 
 

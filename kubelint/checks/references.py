@@ -6,7 +6,7 @@ from ..engine import check_all
 from ..findings import Problem
 from ..suggest import did_you_mean
 from ..kinds import get_path, iter_containers, pod_spec
-from ._common import as_list, is_object_name, is_workload
+from ._common import _builtin_group, as_list, is_object_name, is_workload
 
 
 def _names(index, group, kind, providers=()):
@@ -111,6 +111,40 @@ _CONSEQUENCE = {
 }
 
 
+# Objects every namespace has: the root CA bundle the kube-controller-manager
+# publishes into each namespace (and OpenShift's service CA bundle).
+_ALWAYS_PRESENT = {"ConfigMap": {"kube-root-ca.crt", "openshift-service-ca.crt"}}
+
+
+# Custom resources that create no Secrets for workloads (monitoring configuration).
+_NOT_MAKERS = {"ServiceMonitor", "PodMonitor", "PrometheusRule", "Probe", "ScrapeConfig", "GrafanaDashboard"}
+
+
+def _created_at_run_time(index, ns, name, kind) -> bool:
+    """Something of the set probably creates ``name`` when it runs: a custom
+    resource of the namespace whose name is a part of it (operators name what
+    they create after their resource: ``redb-app-db``, ``user.my-cluster.credentials...``),
+    or a Job (Helm hooks included) of the namespace whose command mentions it."""
+    cache = getattr(index, "_run_time_makers", None)
+    if cache is None:
+        cache = index._run_time_makers = {}
+        for o in index.objects:
+            if o.group and not _builtin_group(o.group) and o.name and o.kind not in _NOT_MAKERS:
+                cache.setdefault(index.namespace_of(o), {"crs": set(), "jobs": []})["crs"].add(o.name)
+            elif o.kind in ("Job", "CronJob", "Pod") and o.group in ("batch", ""):
+                text = " ".join(str(x) for c, _, _ in iter_containers(o, include_init=True)
+                                for key in ("command", "args") for x in as_list(c.get(key)))
+                if text:
+                    cache.setdefault(index.namespace_of(o), {"crs": set(), "jobs": []})["jobs"].append(text)
+    entry = cache.get(ns)
+    if not entry:
+        return False
+    if kind == "Secret" and any(name == cr or name.startswith((cr + "-", cr + ".")) or f".{cr}." in name
+                                or name.endswith("-" + cr) for cr in entry["crs"]):
+        return True
+    return any(name in text for text in entry["jobs"])
+
+
 def _missing(kind, index, ctx):
     group, rule = _KIND_INFO[kind]
     names = _names(index, group, kind, ctx.params["providers"])
@@ -128,12 +162,15 @@ def _missing(kind, index, ctx):
         for k, name, path in refs:
             if k != kind or not is_object_name(name):  # placeholders such as $NAME, <name>, {{ .x }}
                 continue
-            if (ns, name) in names:
+            if (ns, name) in names or name in _ALWAYS_PRESENT.get(kind, ()):
+                continue
+            if _created_at_run_time(index, ns, name, kind):
                 continue
             yield obj, Problem(path,
                                f'{kind} "{name}" is not in namespace {ns} of the checked manifests: {_CONSEQUENCE[kind]}; '
                                f"add it or fix the name{hint(ns, name)} "
-                               "(if it is created elsewhere: --context FILE, or missing-refs: false in .kubelint.yaml)")
+                               "(it may also be created at run time, by an operator, a Helm hook or a deploy step: "
+                               "then pass it with --context FILE, or set missing-refs: false in .kubelint.yaml)")
 
 
 @check_all("missing-configmap-ref")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..engine import check
+from ..engine import check, check_all
 from ..findings import Problem
 from ..kinds import pod_spec
 from ._common import as_list, cname, containers, image_basename, is_long_running, is_template, split_image
@@ -56,6 +56,9 @@ EPHEMERAL_SOURCES = {"emptyDir", "configMap", "secret", "downwardAPI", "projecte
 
 
 _DATA_PATH = re.compile(r"data|/var/lib/|storage|/db\b|persist|/bitnami", re.I)
+# Scratch directories, even under a data-looking parent (/opt/bitnami/spark/tmp).
+_SCRATCH_PATH = re.compile(r"(^|/)(tmp|temp|cache|caches|logs?|work|work-dir|run|conf|config|plugins|themes|"
+                           r"providers|scratch|spool)(/|$)", re.I)
 
 
 def _data_mounts(spec):
@@ -66,7 +69,7 @@ def _data_mounts(spec):
             continue
         for m in as_list(c.get("volumeMounts")):
             if isinstance(m, dict) and isinstance(m.get("mountPath"), str) and isinstance(m.get("name"), str) \
-                    and _DATA_PATH.search(m["mountPath"]):
+                    and _DATA_PATH.search(m["mountPath"]) and not _SCRATCH_PATH.search(m["mountPath"]):
                 out.add(m["name"])
     return out
 
@@ -74,6 +77,41 @@ def _data_mounts(spec):
 def _name(v) -> str:
     n = v.get("name")
     return n if isinstance(n, str) else ""
+
+
+_NON_DATA_NAMES = {"coordinating", "coordinator", "coord", "ingest", "client", "query", "router", "mongos", "proxy"}
+_ROLE_ENV = re.compile(r"(^|[._])(node[._])?roles?$", re.I)
+
+
+def _keeps_no_data(obj, c) -> bool:
+    """A node of a data store that holds no data: Elasticsearch/OpenSearch
+    coordinating or ingest nodes (node.roles without data or master, or
+    node.data and node.master false), or a workload named so (…-coordinating,
+    …-ingest, mongos, …-router)."""
+    from ._common import name_tokens
+
+    if any(t in _NON_DATA_NAMES for t in name_tokens(obj.name or "")):
+        return True
+    env = {e.get("name"): e.get("value") for e in as_list(c.get("env"))
+           if isinstance(e, dict) and isinstance(e.get("name"), str) and isinstance(e.get("value"), str)}
+    for name, value in env.items():
+        if _ROLE_ENV.search(name.replace("_", ".").lower()) or name.upper().endswith("NODE_ROLES"):
+            roles = {r.strip(" []'\"").lower() for r in re.split(r"[,\s]+", value)} - {""}
+            if not any(r.startswith(("data", "master", "cluster_manager")) for r in roles):
+                return True
+    flags = {k.lower().replace("_", "."): str(v).lower() for k, v in env.items()}
+    return flags.get("node.data") == "false" and flags.get("node.master") == "false"
+
+
+def _stateless_image(obj, params) -> bool:
+    """A StatefulSet of software that keeps its state elsewhere (Keycloak in its
+    database, Spark and Airflow workers in object storage and the metadata DB)."""
+    names = {str(n).lower() for n in params["stateless_images"]}
+    for c, _, _ in containers(obj):
+        image = c.get("image")
+        if isinstance(image, str) and not is_template(image) and image_basename(image) in names:
+            return True
+    return False
 
 
 @check("stateful-without-persistent-storage")
@@ -91,6 +129,10 @@ def stateful_without_persistent_storage(obj, ctx):
         if isinstance(vct, list) and vct:
             return
     db = database_container(obj, ctx.params)
+    if db is not None and _keeps_no_data(obj, db[0]):
+        return  # a coordinating or ingest-only node of a search cluster
+    if db is None and _stateless_image(obj, ctx.params):
+        return
     volumes = spec.get("volumes")
     volumes = volumes if isinstance(volumes, list) else []
     data_mounts = _data_mounts(spec)
@@ -193,13 +235,33 @@ def _probe_check(obj, probe, consequence, fix):
         yield Problem(path + ("name",), f'container "{cname(c)}" has no {probe}: {consequence}; {fix}')
 
 
-@check("no-readiness-probe")
-def no_readiness_probe(obj, ctx):
-    yield from _probe_check(
-        obj, "readinessProbe",
-        "it receives traffic as soon as it starts, before it can serve, and a rollout replaces old Pods "
-        "with new ones that are not ready yet (downtime)",
-        "add a readinessProbe (httpGet on a health endpoint, tcpSocket or exec) that succeeds only when it can serve")
+@check_all("no-readiness-probe")
+def no_readiness_probe(index, ctx):
+    """Cross-object, to say what the missing probe costs: traffic too early
+    for Pods a Service selects, only rollout progress for the others."""
+    from .networking import selected_workloads
+
+    served = {}
+    for svc in index.of_kind("", "Service"):
+        for w in selected_workloads(svc, index) or ():
+            served.setdefault(id(w), svc.name)
+    fix = "add a readinessProbe (httpGet on a health endpoint, tcpSocket or exec) that succeeds only when it can serve"
+    for obj in index.objects:
+        if obj.kind not in _READINESS_KINDS or obj.group not in ("", "apps"):
+            continue
+        svc = served.get(id(obj))
+        if svc is not None:
+            consequence = (f"Service {svc} sends it traffic as soon as it starts, before it can serve, and a rollout "
+                           "replaces old Pods with new ones that are not ready yet (downtime)")
+        else:
+            consequence = ("a rollout counts each new Pod available as soon as it starts, so a version that never "
+                           "becomes able to serve replaces all the old Pods (no Service of the checked manifests "
+                           "selects it; if one elsewhere does, it also gets traffic too early)")
+        for p in _probe_check(obj, "readinessProbe", consequence, fix):
+            yield obj, p
+
+
+_READINESS_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController")
 
 
 @check("no-liveness-probe")

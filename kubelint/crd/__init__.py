@@ -12,7 +12,7 @@ The package, in the order data flows through it:
 * :mod:`.stage` - the pipeline stage (:class:`~.stage.CrdStage`) that ties them together.
 
 Shared with the rest of kubelint: value printing (:mod:`kubelint.values`), Go RE2
-patterns on Python's ``re`` (:mod:`kubelint.re2`, also used by CEL's ``matches()``),
+patterns on RE2 (:mod:`kubelint.goregex`, also used by CEL's ``find()``),
 CEL (:mod:`kubelint.cel`) and "did you mean" (:mod:`kubelint.suggest`).
 
 Where schemas come from (all optional, combinable, order-independent):
@@ -59,7 +59,6 @@ created (``crd-invalid``).
 """
 from __future__ import annotations
 
-from ..re2 import PatternUnsupported, go_regexp
 from .catalogue import Catalogue
 from .compiler import Node, compile_schema
 from .formats import FORMATS
@@ -69,6 +68,6 @@ from .structural import check_crd
 from .walker import Walker
 
 __all__ = [
-    "CRD_GROUP", "CRD_KIND", "FORMATS", "Catalogue", "Crd", "CrdStage", "CrdVersion", "Node", "PatternUnsupported", "Walker",
-    "check_crd", "compile_schema", "go_regexp",
+    "CRD_GROUP", "CRD_KIND", "FORMATS", "Catalogue", "Crd", "CrdStage", "CrdVersion", "Node", "Walker",
+    "check_crd", "compile_schema",
 ]

@@ -2,7 +2,7 @@
 a tree of :class:`Node`, compiled lazily, one level at a time."""
 from __future__ import annotations
 
-from ..re2 import PatternUnsupported, cached_go_regexp
+from .. import goregex
 from .formats import FORMATS
 
 _TYPES = ("object", "array", "string", "integer", "number", "boolean")
@@ -175,9 +175,9 @@ def _kw_pattern(n, v):
     if isinstance(v, str):
         n.pattern_src = v
         try:
-            n.pattern = cached_go_regexp(v)
-        except PatternUnsupported:
-            n.pattern = None
+            n.pattern = goregex.compile(v)  # RE2: linear time, Go's syntax (cached)
+        except goregex.GoRegexpError:
+            n.pattern = None  # the CRD itself is invalid (reported on the CRD)
 
 
 def _kw_format(n, v):

@@ -86,6 +86,9 @@ class CrdStage:
     once_per_message = frozenset({RULE_SKIPPED})
 
     def __init__(self, version: str, settings: Optional[Settings] = None, schema_stage=None):
+        from .. import cel
+
+        cel.reset_budget()  # CEL evaluation budgets are per run
         self.version = version
         self.settings = settings = settings or Settings()
         self.schema_stage = schema_stage

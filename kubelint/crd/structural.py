@@ -3,11 +3,10 @@ matter before a custom resource is ever created (``crd-invalid``)."""
 from __future__ import annotations
 
 import json
-import re
 from typing import List
 
 from ..findings import ERROR, Problem
-from ..re2 import PatternUnsupported, cached_go_regexp
+from .. import goregex
 from ..values import show
 from .ids import CRD_INVALID
 
@@ -91,7 +90,15 @@ def _check_root(root: dict, path, bad) -> None:
         bad_props = [k for k in mprops if k not in ("name", "generateName")]
         if meta.get("type") not in (None, "object") or extra or bad_props:
             bad(path + ("properties", "metadata"), "Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified")
-    _check_node(root, path, bad, True, 0)
+    costs: list = []  # (rule path, cost lower bound): the schema's total (kubelint.celcheck)
+    _check_node(root, path, bad, True, 0, 1, costs)
+    from .. import celcheck
+
+    if sum(c for _, c in costs) > 100 * celcheck.STATIC_CRD_LIMIT:
+        for rule_path, _ in costs:
+            bad(rule_path, "Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema")
+        bad(path, "Forbidden: " + celcheck.cost_message("x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema",
+                                                         0, celcheck.STATIC_CRD_LIMIT), "key")
 
 
 _SCHEMA_TYPES = ("array", "boolean", "integer", "number", "object", "string")
@@ -123,7 +130,7 @@ def _check_default(s: dict, path, bad) -> None:
         bad(path + ("default",) + tuple(p.path), msg.split(" (", 1)[0] if p.rule == "invalid-type" else msg, p.at)
 
 
-def _check_node(s: dict, path, bad, structural: bool, depth: int) -> None:
+def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=None) -> None:
     """Structural invariants: a type everywhere (outside value validations
     and x-kubernetes-preserve-unknown-fields/int-or-string), no forbidden
     keywords, properties XOR additionalProperties, valid patterns, CEL compiles."""
@@ -145,23 +152,28 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int) -> None:
         bad(path + ("additionalProperties",), "Forbidden: additionalProperties and properties are mutual exclusive")
     pat = s.get("pattern")
     if isinstance(pat, str):
-        try:
-            cached_go_regexp(pat)
-        except PatternUnsupported:
-            m = re.search(r"\(\?<?[=!]|\\[1-9]", pat)
-            if m:
-                why = f"invalid escape sequence: `{m.group(0)}`" if m.group(0).startswith("\\") else f"invalid or unsupported Perl syntax: `{m.group(0)}`"
-                bad(path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression, but isn't: error parsing regexp: {why} "
-                                         "(Go RE2 has no lookaround or backreferences)")
+        err = goregex.error(pat)
+        if err is not None:
+            # ValidateCustomResourceDefinitionOpenAPISchema: regexp.Compile (Go's message, kube-apiserver v1.37.2)
+            bad(path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression, but isn't: {err}")
     rules = s.get("x-kubernetes-validations")
     if isinstance(rules, list):
         from .. import cel
+
+        from .. import celcheck
 
         for i, r in enumerate(rules):
             if isinstance(r, dict) and isinstance(r.get("rule"), str):
                 err = cel.compile_error(r["rule"])
                 if err:
                     bad(path + ("x-kubernetes-validations", i, "rule"), f"Invalid value: {show(r['rule'])}: compilation failed: {err}")
+                    continue
+                # type checks and the static cost estimate the server makes (kubelint.celcheck)
+                for key, msg, cost in celcheck.rule_errors(r, s, card, root=depth == 0):
+                    at = path + ("x-kubernetes-validations", i, key)
+                    bad(at, msg if msg.startswith("Forbidden") else f"Invalid value: {show(r.get(key))}: {msg}")
+                    if cost and costs is not None:
+                        costs.append((at, cost))
     lt = s.get("x-kubernetes-list-type")
     if s.get("x-kubernetes-list-map-keys") and lt != "map":
         bad(path + ("x-kubernetes-list-type",), f'Invalid value: {show(lt if lt is not None else "")}: must be map if x-kubernetes-list-map-keys is non-empty')
@@ -171,16 +183,22 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int) -> None:
     if isinstance(props, dict):
         for k, child in props.items():
             if isinstance(child, dict):
-                _check_node(child, path + ("properties", k), bad, structural, depth + 1)
+                _check_node(child, path + ("properties", k), bad, structural, depth + 1, card, costs)
     for key in ("items", "additionalProperties"):
         child = s.get(key)
         if isinstance(child, dict):
-            _check_node(child, path + (key,), bad, structural, depth + 1)
+            _check_node(child, path + (key,), bad, structural, depth + 1, _card(card, s, key, child), costs)
     for key in ("allOf", "anyOf", "oneOf"):
         subs = s.get(key)
         if isinstance(subs, list):
             for i, child in enumerate(subs):
                 if isinstance(child, dict):
-                    _check_node(child, path + (key, i), bad, False, depth + 1)
+                    _check_node(child, path + (key, i), bad, False, depth + 1, card, costs)
     if isinstance(s.get("not"), dict):
-        _check_node(s["not"], path + ("not",), bad, False, depth + 1)
+        _check_node(s["not"], path + ("not",), bad, False, depth + 1, card, costs)
+
+
+def _card(card, parent: dict, key: str, child: dict):
+    from ..celcheck import node_cardinality
+
+    return node_cardinality(card, parent, key, child)

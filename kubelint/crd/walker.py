@@ -15,6 +15,21 @@ from .formats import FORMATS
 from .ids import DUPLICATE_ITEM, INVALID_TYPE, INVALID_VALUE, MISSING_REQUIRED, UNKNOWN_FIELD
 
 
+
+def _is_multiple(data, factor) -> bool:
+    """kube-openapi validate.MultipleOf: ``1/factor*data`` for a factor below
+    1, else ``data/factor``, must be a JSON integer (swag
+    IsFloat64AJSONInteger: finite, within +-(2^53-1), integral).  A factor
+    of 1e-320 makes the quotient infinite: not a multiple, never a crash
+    (kube-apiserver v1.37.2: `spec.m in body should be a multiple of 1e-320`)."""
+    try:
+        mult = (1 / factor * data) if factor < 1 else (data / factor)
+    except (OverflowError, ZeroDivisionError):
+        return False
+    if isinstance(mult, float) and not math.isfinite(mult):
+        return False
+    return abs(mult) <= 2 ** 53 - 1 and mult == math.trunc(mult)
+
 class Walker:
     """Validates a value against a compiled :class:`Node`, appending
     :class:`Problem` values.  ``strict`` (CRD-derived schemas): undeclared
@@ -244,11 +259,9 @@ class Walker:
             if value > node.maximum or (node.excl_max and value == node.maximum):
                 op = "less than" if node.excl_max else "less than or equal to"
                 problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be {op} {show(node.maximum)}", INVALID_VALUE, ERROR))
-        if node.multiple_of:
-            q = value / node.multiple_of
-            if q != int(q):
-                problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be a multiple of {show(node.multiple_of)}",
-                                        INVALID_VALUE, ERROR))
+        if node.multiple_of and not _is_multiple(value, node.multiple_of):
+            problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be a multiple of {show(node.multiple_of)}",
+                                    INVALID_VALUE, ERROR))
 
     # -- allOf / anyOf / oneOf / not -----------------------------------------
     def _combinators(self, value, node, path, problems):

@@ -5,7 +5,7 @@ from typing import Dict, List, Optional
 
 from ..findings import ERROR, INFO, WARNING
 from ..loader import read_source
-from ..mask import one_line
+from ..mask import one_line, visible
 from . import RenderOptions
 
 _COLORS = {ERROR: "\033[1;31m", WARNING: "\033[1;33m", INFO: "\033[1;36m"}
@@ -60,8 +60,9 @@ def render(result, options: Optional[RenderOptions] = None) -> str:
             text = src.line(f.file, f.line)
             if text is not None and len(text) <= 500:
                 gutter = f"{f.line:>5} | "
-                out.append(f"{gutter}{text}")
-                caret_pad = "".join(c if c == "\t" else " " for c in text[: max(f.column - 1, 0)])
+                # control characters of the source shown escaped, never sent to the terminal
+                out.append(f"{gutter}{visible(text)}")
+                caret_pad = "".join(c if c == "\t" else " " for c in visible(text[: max(f.column - 1, 0)]))
                 caret = f"{' ' * (len(gutter) - 2)}| {caret_pad}^"
                 out.append(f"{_COLORS[sev]}{caret}{_RESET}" if color else caret)
     errors, warnings, infos = result.count(ERROR), result.count(WARNING), result.count(INFO)

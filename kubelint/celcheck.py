@@ -1,0 +1,379 @@
+"""What the API server checks about a CRD's CEL rules when the CRD is created,
+and the bounds kubelint puts on evaluating them.
+
+The CEL engine kubelint evaluates with (``common-expression-language``,
+Rust bindings) compiles and evaluates; it exposes no type checker, no
+syntax tree and no cost: a ``Program`` tells only which variables and
+functions an expression references.  So this module checks the rules'
+text against the schema for what can be decided without a full CEL type
+checker, and reports only what the server certainly reports (never a false
+error), with the server's messages (kube-apiserver v1.37.2):
+
+* a field selected from ``self`` (or a chain below it) that the schema does
+  not declare: ``compilation failed: ERROR: <input>:1:5: undefined field
+  'nofield'`` (cel-go's checker; reported by apiextensions
+  ``ValidateCustomResourceDefinitionOpenAPISchema``);
+* a rule that is a bare field or literal of a type other than bool:
+  ``cel expression must evaluate to a bool``; a messageExpression of a type
+  other than string: ``messageExpression must evaluate to a string``; a
+  messageExpression that does not compile: ``messageExpression compilation
+  failed: ...``;
+* a constant expression whose operand types match no overload (``1 + 'a'``):
+  ``compilation failed: found no matching overload ...``;
+* the static cost estimate (``getCostErrorMessage`` with
+  ``StaticEstimatedCostLimit`` = 10,000,000 per rule and
+  ``StaticEstimatedCRDCostLimit`` = 100,000,000 per schema): kubelint computes
+  a lower bound (the product of the sizes of nested comprehensions, a list's
+  size being its ``maxItems`` or, unbounded, what fits in the 3 MiB request;
+  times the node's cardinality) and reports only a bound over 100 times the
+  limit, where the server's message is certain ("more than 100x").
+
+At evaluation time (``kubelint.cel.runtime_guard``) a rule is evaluated only if its
+iterations on the value at hand (elements of the value to the power of its
+comprehension count) stay within the server's ``PerCallLimit`` (1,000,000,
+``k8s.io/apiserver/pkg/apis/cel/config.go``); the process also keeps a budget
+of estimated iterations and of wall-clock time for all CEL evaluations, so
+that no input can hang a run (a native call cannot be interrupted: its input
+is bounded before it starts).
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Tuple
+
+STATIC_RULE_LIMIT = 10_000_000  # apiextensions validation StaticEstimatedCostLimit
+STATIC_CRD_LIMIT = 100_000_000  # StaticEstimatedCRDCostLimit
+MAX_REQUEST_BYTES = 3 * 1024 * 1024  # what an unbounded list can hold at most
+
+_MACRO = re.compile(r"\.(all|exists_one|exists|map|filter)\(\s*([A-Za-z_]\w*)\s*,")
+_CHAIN_BEFORE = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)$")
+_SELF_CHAIN = re.compile(r"(?<![\w.])self((?:\.[A-Za-z_]\w*)+)")
+_BARE_CHAIN = re.compile(r"\s*self((?:\.[A-Za-z_]\w*)*)\s*")
+_LITERAL_TYPES = (
+    (re.compile(r"\s*(?:[rR]?'[^'\n]*'|[rR]?\"[^\"\n]*\")\s*"), "string"),
+    (re.compile(r"\s*-?\d+\s*"), "integer"),
+    (re.compile(r"\s*-?\d+\.\d*(?:[eE][-+]?\d+)?\s*"), "number"),
+    (re.compile(r"\s*null\s*"), "null"),
+    (re.compile(r"\s*(?:true|false)\s*"), "boolean"),
+)
+
+
+def _strip(rule: str) -> str:
+    """The rule with every string literal blanked, offsets kept (a regex in
+    a literal is not CEL syntax)."""
+    from .cel import _LITERAL
+
+    return _LITERAL.sub(lambda m: m.group()[0] + " " * (len(m.group()) - 2) + m.group()[-1], rule)
+
+
+_MATCHES = re.compile(r"\.matches\(\s*(?=['\"])")
+_CEL_TYPES = {"string": "string", "integer": "int", "number": "double", "boolean": "bool", "null": "null_type"}
+_BINARY = re.compile(r"\s*(\S+?)\s*([-+*/%])\s*(\S+?)\s*(?:(?:==|!=|<=|>=|<|>).*)?")
+
+
+# --- schema navigation (raw schema dicts, as the CRD carries them) -------------------------------
+
+def _type(s) -> Optional[str]:
+    if not isinstance(s, dict):
+        return None
+    if s.get("x-kubernetes-int-or-string") is True or s.get("x-kubernetes-preserve-unknown-fields") is True:
+        return None  # dyn
+    t = s.get("type")
+    return t if isinstance(t, str) else None
+
+
+def _field(s, name: str) -> Tuple[Optional[dict], bool]:
+    """(child schema, known): ``known`` False when the field is certainly undefined."""
+    if not isinstance(s, dict) or _type(s) != "object" or s.get("x-kubernetes-embedded-resource") is True:
+        return None, True
+    props = s.get("properties")
+    add = s.get("additionalProperties")
+    if isinstance(add, dict) or add is True:
+        return (add if isinstance(add, dict) else None), True
+    if not isinstance(props, dict) or not props:
+        return None, True  # free-form object: dyn
+    if name in props:
+        return props[name] if isinstance(props[name], dict) else None, True
+    return None, False
+
+
+def _min_size(s) -> int:
+    """At least the JSON size of the smallest value of schema ``s`` (a
+    larger figure than the server's makes the size estimate a lower bound)."""
+    t = _type(s)
+    if t == "string":
+        n = s.get("minLength")
+        return 2 + (n if isinstance(n, int) and n > 0 else 0)
+    if t == "boolean":
+        return 4
+    return 4 if t not in ("integer", "number") else 1
+
+
+def _max_elements(s) -> Optional[int]:
+    """Largest number of elements a list (maxItems) or map (maxProperties)
+    can hold; unbounded: what fits in one 3 MiB request.  None: not iterable."""
+    t = _type(s)
+    if t == "array":
+        n = s.get("maxItems")
+        if isinstance(n, int) and not isinstance(n, bool) and n >= 0:
+            return n
+        return MAX_REQUEST_BYTES // (_min_size(s.get("items")) + 1)
+    if t == "object" and (isinstance(s.get("additionalProperties"), dict) or s.get("additionalProperties") is True):
+        n = s.get("maxProperties")
+        if isinstance(n, int) and not isinstance(n, bool) and n >= 0:
+            return n
+        return MAX_REQUEST_BYTES // (2 + 2 + 1)  # "":x
+    return None
+
+
+def _element(s) -> Optional[dict]:
+    t = _type(s)
+    if t == "array":
+        return s.get("items") if isinstance(s.get("items"), dict) else None
+    if t == "object":
+        return {"type": "string"}  # a comprehension over a map ranges over its keys
+    return None
+
+
+def node_cardinality(parent_card: Optional[int], parent: dict, key: str, child: dict) -> Optional[int]:
+    """How many times a rule on ``child`` runs per object, as a lower bound
+    (apiextensions CELSchemaContext MaxCardinality): the product of the
+    bounded sizes of the enclosing lists and maps; ``None`` once one is
+    unbounded (the server then estimates from the node's own size)."""
+    if parent_card is None:
+        return None
+    if key == "items":
+        n = parent.get("maxItems")
+    elif key == "additionalProperties":
+        n = parent.get("maxProperties")
+    else:
+        return parent_card
+    if isinstance(n, int) and not isinstance(n, bool) and n >= 0:
+        return parent_card * max(n, 1)
+    return None
+
+
+def _cardinality(card: Optional[int], s) -> int:
+    if card is not None:
+        return card
+    return MAX_REQUEST_BYTES // (_min_size(s) + 1)
+
+
+# --- checks on the CRD ------------------------------------------------------------------------------
+
+def _position(text: str, offset: int) -> Tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+_ESCAPES = {"__dash__": "-", "__dot__": ".", "__slash__": "/", "__underscores__": "__"}
+_KEYWORDS = {"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if",
+             "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"}
+
+
+def _unescape(name: str) -> Optional[str]:
+    """A property name as CEL escapes it (apiserver/schema/cel/model
+    Escape): ``__dash__`` -> ``-``, ``__dot__`` -> ``.``, ``__slash__`` ->
+    ``/``, ``__underscores__`` -> ``__``, ``__if__`` -> ``if``."""
+    if name.startswith("__") and name.endswith("__") and name[2:-2] in _KEYWORDS:
+        return name[2:-2]
+    out = re.sub(r"__(dash|dot|slash|underscores)__", lambda m: _ESCAPES[m.group()], name)
+    return None if out == name else out
+
+
+def _undefined_field(expr: str, schema: dict, root: bool = False) -> Optional[str]:
+    stripped = _strip(expr)
+    for m in _SELF_CHAIN.finditer(stripped):
+        node = schema
+        pos = m.start(1)
+        names = m.group(1)[1:].split(".")
+        after = stripped[m.end():].lstrip()
+        if after.startswith("("):
+            names = names[:-1]  # the last one is a method (self.x.size())
+        if root and names and names[0] in ("apiVersion", "kind", "metadata"):
+            continue  # implicit at the root of every custom resource
+        for name in names:
+            child, known = _field(node, name)
+            if not known and "__" in name:
+                plain = _unescape(name)
+                if plain is None:
+                    break  # an escape kubelint does not read: no verdict
+                child, known = _field(node, plain)
+            if not known:
+                at = pos
+                has = re.search(r"\bhas\(\s*$", stripped[:m.start()])
+                if has and name == names[-1]:
+                    at = has.start() + 3  # has(x.f) is one macro node, at its '(' (kube-apiserver v1.37.2)
+                line, col = _position(expr, at)
+                return f"ERROR: <input>:{line}:{col}: undefined field '{name}'"
+            if child is None:
+                break
+            node = child
+            pos += len(name) + 1
+    return None
+
+
+def _result_type(expr: str, schema: dict) -> Optional[str]:
+    """The type of a rule that is a bare ``self...`` chain or a literal; None if unknown."""
+    stripped = _strip(expr)
+    m = _BARE_CHAIN.fullmatch(stripped)
+    if m and m.group(1).split(".")[1:2] in (["apiVersion"], ["kind"], ["metadata"]):
+        return None
+    if m:
+        node = schema
+        for name in m.group(1)[1:].split(".") if m.group(1) else ():
+            node, known = _field(node, name)
+            if node is None:
+                return None
+        return _type(node)
+    for rx, t in _LITERAL_TYPES:
+        if rx.fullmatch(expr):
+            return t
+    return None
+
+
+def _bad_matches(expr: str) -> Optional[str]:
+    """``x.matches('<constant>')`` with a pattern RE2 rejects: cel-go's
+    checker validates constant regexes (``invalid matches argument``)."""
+    from . import goregex
+    from .cel import _LITERAL
+
+    for m in _MATCHES.finditer(_strip(expr)):
+        lit = _LITERAL.match(expr, m.end())
+        if lit is None:
+            continue
+        body = lit.group()[1:-1] if lit.group()[0] in "'\"" else None
+        if body is None or "\\" in body:
+            continue  # escapes: leave it to the engine
+        if goregex.error(body) is not None:
+            line, col = _position(expr, m.end())
+            return f"ERROR: <input>:{line}:{col}: invalid matches argument"
+    return None
+
+
+def _literal_type(text: str) -> Optional[str]:
+    for rx, t in _LITERAL_TYPES:
+        if rx.fullmatch(text):
+            return t
+    return None
+
+
+def _constant_overload(expr: str) -> Optional[str]:
+    """An expression without variables whose evaluation finds no overload."""
+    from .cel import _cel
+
+    if _cel is None:
+        return None
+    try:
+        program = _cel.compile(expr)
+        if program.variables():
+            return None
+        program.execute(_cel.Context())
+    except Exception as exc:  # noqa: BLE001 - the engine's error types are not exported
+        text = str(exc)
+        if text.startswith("No such overload"):
+            m = _BINARY.fullmatch(expr)
+            if m:
+                a, b = _literal_type(m.group(1)), _literal_type(m.group(3))
+                if a and b:
+                    line, col = _position(expr, m.start(2))
+                    return (f"ERROR: <input>:{line}:{col}: found no matching overload for '_{m.group(2)}_' applied to "
+                            f"'({_CEL_TYPES[a]}, {_CEL_TYPES[b]})'")
+            return "found no matching overload (the operand types do not match: CEL never converts between types)"
+    return None
+
+
+def _nesting_cost(expr: str, schema: dict) -> int:
+    """A lower bound of the rule's iterations: for each comprehension, the
+    product of the sizes of the comprehensions around it and its own."""
+    stripped = _strip(expr)
+    macros = []  # (start of '(', end, variable, element schema, size)
+    best = 1
+    for m in _MACRO.finditer(stripped):
+        open_at = m.end(1)
+        close = _matching_paren(stripped, open_at)
+        chain = _CHAIN_BEFORE.search(stripped[:m.start()])
+        range_schema = None
+        outer = 1
+        if chain:
+            names = chain.group(1).split(".")
+            root = names[0]
+            if root == "self":
+                range_schema = schema
+            else:
+                for (o, c, var, elem, _size) in macros:
+                    if o < m.start() < c and var == root:
+                        range_schema = elem
+            for name in names[1:]:
+                range_schema, _ = _field(range_schema, name)
+                if range_schema is None:
+                    break
+        for (o, c, _var, _elem, size) in macros:
+            if o < m.start() < c:
+                outer *= size
+        size = _max_elements(range_schema) if range_schema is not None else None
+        size = 1 if size is None else max(size, 1)
+        macros.append((open_at, close, m.group(2), _element(range_schema) if range_schema is not None else None, size))
+        best = max(best, outer * size)
+    return best
+
+
+def _matching_paren(text: str, open_at: int) -> int:
+    depth = 0
+    for i in range(open_at, len(text)):
+        c = text[i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text)
+
+
+def cost_message(name: str, cost: int, limit: int) -> str:
+    """apiextensions getCostErrorMessage (only called for factors over 100)."""
+    return (f"{name} exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, "
+            "maxProperties, and maxLength where arrays, maps, and strings are declared)")
+
+
+def rule_errors(spec: dict, schema: dict, card: Optional[int], root: bool = False) -> List[Tuple[str, str, int]]:
+    """The API server's errors for one x-kubernetes-validations entry:
+    ``(key, message, cost lower bound)`` with key ``rule`` or ``messageExpression``."""
+    out: List[Tuple[str, str, int]] = []
+    rule = spec.get("rule")
+    cost = 0
+    if isinstance(rule, str) and rule.strip():
+        from .cel import compile_error
+
+        if compile_error(rule) is None:
+            undefined = _undefined_field(rule, schema, root)
+            if undefined:
+                out.append(("rule", f"compilation failed: {undefined}", 0))
+            else:
+                t = _result_type(rule, schema)
+                if t is not None and t != "boolean":
+                    out.append(("rule", "cel expression must evaluate to a bool", 0))
+                else:
+                    overload = _constant_overload(rule) or _bad_matches(rule)
+                    if overload:
+                        out.append(("rule", f"compilation failed: {overload}", 0))
+            cost = _nesting_cost(rule, schema) * _cardinality(card, schema)
+            if cost > 100 * STATIC_RULE_LIMIT:
+                out.append(("rule", "Forbidden: " + cost_message("estimated rule cost", cost, STATIC_RULE_LIMIT), cost))
+    msg = spec.get("messageExpression")
+    if isinstance(msg, str) and msg.strip() and not any(k == "rule" and not m.startswith("Forbidden") for k, m, _ in out):
+        from .cel import compile_error
+
+        err = compile_error(msg)
+        if err:
+            out.append(("messageExpression", f"messageExpression compilation failed: {err}", 0))
+        else:
+            undefined = _undefined_field(msg, schema, root)
+            if undefined:
+                out.append(("messageExpression", f"messageExpression compilation failed: {undefined}", 0))
+            else:
+                t = _result_type(msg, schema)
+                if t is not None and t != "string":
+                    out.append(("messageExpression", "messageExpression must evaluate to a string", 0))
+    return out
