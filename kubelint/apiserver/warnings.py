@@ -19,6 +19,7 @@ strategies call in ``WarningsOnCreate``:
 The text is the server's own, so a finding reads exactly as kubectl's warning;
 each was confirmed on a v1.37.2 API server (tests/conformance/warnings).
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -61,9 +62,14 @@ DEPRECATED_VOLUMES = (
 
 # kinds whose name prefixes pod names: the strategies warn when it is no DNS label
 # (measured on v1.37.2: DaemonSet and StatefulSet give none; a Pod's name is its hostname)
-POD_NAME_PREFIX_KINDS = {("apps", "Deployment"): "Pod names and hostnames", ("apps", "ReplicaSet"): "Pod names and hostnames",
-                         ("batch", "Job"): "Pod names and hostnames", ("batch", "CronJob"): "Pod names and hostnames",
-                         ("", "ReplicationController"): "Pod names and hostnames", ("", "Pod"): "the Pod's hostname"}
+POD_NAME_PREFIX_KINDS = {
+    ("apps", "Deployment"): "Pod names and hostnames",
+    ("apps", "ReplicaSet"): "Pod names and hostnames",
+    ("batch", "Job"): "Pod names and hostnames",
+    ("batch", "CronJob"): "Pod names and hostnames",
+    ("", "ReplicationController"): "Pod names and hostnames",
+    ("", "Pod"): "the Pod's hostname",
+}
 
 
 def _fmt(path) -> str:
@@ -107,8 +113,12 @@ def _affinity_terms(terms, path, out: _Out, weighted: bool):
             if not t:
                 continue
         if t.get("labelSelector") is None:
-            out.add(tp + ("labelSelector",), "a null labelSelector results in matching no pod", at="key",
-                    where=tp if tp else None)
+            out.add(
+                tp + ("labelSelector",),
+                "a null labelSelector results in matching no pod",
+                at="key",
+                where=tp if tp else None,
+            )
 
 
 def _byte_quantity(value) -> Optional[str]:
@@ -126,8 +136,10 @@ def _byte_quantity(value) -> Optional[str]:
 def _port_struct(p: dict) -> str:
     """fmt's %+v of a core.ContainerPort."""
     hp = p.get("hostPort") if is_int(p.get("hostPort")) else 0
-    return (f"{{Name:{p.get('name') or ''} HostPort:{hp} ContainerPort:{p.get('containerPort')} "
-            f"Protocol:{p.get('protocol') or 'TCP'} HostIP:{p.get('hostIP') or ''}}}")
+    return (
+        f"{{Name:{p.get('name') or ''} HostPort:{hp} ContainerPort:{p.get('containerPort')} "
+        f"Protocol:{p.get('protocol') or 'TCP'} HostIP:{p.get('hostIP') or ''}}}"
+    )
 
 
 def _host(p: dict):
@@ -176,13 +188,22 @@ def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
     # the schema stage's duplicate-list-key warning already points at them; not repeated here
     for i, s in enumerate(list_at(spec.get("imagePullSecrets"))):
         if dict_at(s).get("name", "") == "":
-            out.add(sp + ("imagePullSecrets", i, "name"), 'invalid empty name ""',
-                    where=sp + ("imagePullSecrets", i, "name") if "name" in dict_at(s) else sp + ("imagePullSecrets", i))
+            out.add(
+                sp + ("imagePullSecrets", i, "name"),
+                'invalid empty name ""',
+                where=sp + ("imagePullSecrets", i, "name") if "name" in dict_at(s) else sp + ("imagePullSecrets", i),
+            )
     ov = dict_at(spec.get("overhead")).get("memory")
     if ov is not None and _byte_quantity(ov):
-        out.add(sp + ("overhead", ("key", "memory")), f'fractional byte value "{_byte_quantity(ov)}" is invalid, must be an integer')
-    containers = [(lst, i, dict_at(c)) for lst in ("initContainers", "containers", "ephemeralContainers")
-                  for i, c in enumerate(list_at(spec.get(lst)))]
+        out.add(
+            sp + ("overhead", ("key", "memory")),
+            f'fractional byte value "{_byte_quantity(ov)}" is invalid, must be an integer',
+        )
+    containers = [
+        (lst, i, dict_at(c))
+        for lst in ("initContainers", "containers", "ephemeralContainers")
+        for i, c in enumerate(list_at(spec.get(lst)))
+    ]
     for lst, i, c in containers:
         cp = sp + (lst, i)
         res = dict_at(c.get("resources"))
@@ -191,7 +212,10 @@ def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
                 val = dict_at(res.get(kind)).get(r)
                 text = _byte_quantity(val) if val is not None else None
                 if text:
-                    out.add(cp + ("resources", kind, ("key", r)), f'fractional byte value "{text}" is invalid, must be an integer')
+                    out.add(
+                        cp + ("resources", kind, ("key", r)),
+                        f'fractional byte value "{text}" is invalid, must be an integer',
+                    )
         names = set()
         for j, ev in enumerate(list_at(c.get("env"))):
             ev = dict_at(ev)
@@ -202,8 +226,11 @@ def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
                 ref = f"$({name})"
                 value = ev.get("value") if isinstance(ev.get("value"), str) else ""
                 if ev.get("valueFrom") is not None or value == ref or ref not in value:
-                    out.add(cp + ("env", j), f'hides previous definition of "{name}", which may be dropped when using apply',
-                            where=cp + ("env", j, "name"))
+                    out.add(
+                        cp + ("env", j),
+                        f'hides previous definition of "{name}", which may be dropped when using apply',
+                        where=cp + ("env", j, "name"),
+                    )
             else:
                 names.add(name)
     ports = {}
@@ -212,8 +239,11 @@ def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
         for j, p in enumerate(list_at(c.get("ports"))):
             p = dict_at(p)
             pp = cp + ("ports", j)
-            if not is_int(p.get("containerPort")) or not isinstance(p.get("protocol", ""), str) \
-                    or not isinstance(p.get("hostIP", ""), str):
+            if (
+                not is_int(p.get("containerPort"))
+                or not isinstance(p.get("protocol", ""), str)
+                or not isinstance(p.get("hostIP", ""), str)
+            ):
                 continue  # the schema stage reports the wrong type
             host_ip, host_port = _host(p)
             if host_ip and host_port == 0:
@@ -233,10 +263,18 @@ def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
     paa = dict_at(affinity.get("podAntiAffinity"))
     for name, block in (("podAffinity", pa), ("podAntiAffinity", paa)):
         bp = sp + ("affinity", name)
-        _affinity_terms(block.get("requiredDuringSchedulingIgnoredDuringExecution"),
-                        bp + ("requiredDuringSchedulingIgnoredDuringExecution",), out, False)
-        _affinity_terms(block.get("preferredDuringSchedulingIgnoredDuringExecution"),
-                        bp + ("preferredDuringSchedulingIgnoredDuringExecution",), out, True)
+        _affinity_terms(
+            block.get("requiredDuringSchedulingIgnoredDuringExecution"),
+            bp + ("requiredDuringSchedulingIgnoredDuringExecution",),
+            out,
+            False,
+        )
+        _affinity_terms(
+            block.get("preferredDuringSchedulingIgnoredDuringExecution"),
+            bp + ("preferredDuringSchedulingIgnoredDuringExecution",),
+            out,
+            True,
+        )
 
 
 _TEMPLATE_PREFIX = {
@@ -271,10 +309,19 @@ def apiserver_warnings(obj, ctx):
         pod_spec_warnings(spec, dict_at(tmpl.get("metadata")), prefix, out)
     if (obj.group, obj.kind) in POD_NAME_PREFIX_KINDS and isinstance(obj.name, str) and obj.name:
         # a valid DNS subdomain that is no DNS label: dots or more than 63 characters
-        errs = [e for bad, e in ((len(obj.name) > 63, "must be no more than 63 characters"),
-                                 ("." in obj.name, "must not contain dots")) if bad]
+        errs = [
+            e
+            for bad, e in (
+                (len(obj.name) > 63, "must be no more than 63 characters"),
+                ("." in obj.name, "must not contain dots"),
+            )
+            if bad
+        ]
         if errs and not v.is_dns1123_subdomain(obj.name):
             used = POD_NAME_PREFIX_KINDS[(obj.group, obj.kind)]
-            out.add(("metadata", "name"), f"this is used in {used}, which can result in surprising behavior; "
-                                          f"a DNS label is recommended: [{' '.join(errs)}]")
+            out.add(
+                ("metadata", "name"),
+                f"this is used in {used}, which can result in surprising behavior; "
+                f"a DNS label is recommended: [{' '.join(errs)}]",
+            )
     return out.problems
