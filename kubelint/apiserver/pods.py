@@ -417,6 +417,15 @@ def _ceph_source(src: dict, sp, out, opts):
         out.append(m.required(sp + ("image",), "", REQUIRED_VALUE))
 
 
+def _scale_io_source(src: dict, sp, out, opts):
+    """validateScaleIOVolumeSource: gateway, system and volumeName required (the published
+    schema requires gateway and system, not volumeName; an empty string fails all three)."""
+    for f in ("gateway", "system", "volumeName"):
+        if (f in src or f == "volumeName") and not str_at(src.get(f)):
+            out.append(m.required(sp + (f,), "", REQUIRED_VALUE, anchor=None if f in src else sp,
+                                  at="value" if f in src else "key"))
+
+
 _VOLUME_SOURCE_CHECKS = {
     "emptyDir": _empty_dir_source,
     "hostPath": _host_path_source,
@@ -432,6 +441,7 @@ _VOLUME_SOURCE_CHECKS = {
     "fc": _fc_source,
     "cephfs": _ceph_source,
     "rbd": _ceph_source,
+    "scaleIO": _scale_io_source,
 }
 
 
