@@ -147,6 +147,14 @@ def main():
               help="The cluster's PodSecurity admission configuration (defaults and exemptions), as the API server reads it.")
 @click.option("--profile", "-p", "profiles", multiple=True, metavar="NAME",
               help="Rule set: recommended (default), pss-baseline, pss-restricted or all; repeatable or comma-separated.")
+@click.option("--helm", metavar="PATH", default=None,
+              help="The helm executable that renders charts (default: helm on PATH).")
+@click.option("--kustomize", metavar="PATH", default=None,
+              help="The kustomize (or kubectl) executable that builds kustomizations (default: kustomize, else kubectl).")
+@click.option("--show-skipped", is_flag=True, help="List the files skipped because they are not Kubernetes manifests.")
+@click.option("--discover", is_flag=True,
+              help="Treat named files as a directory walk does: skip what is not a manifest, check chart and kustomize "
+                   "files through their chart or kustomization (the pre-commit hook uses it).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")
 def check(paths, config_path, debug, **flags):
     """Check manifests in PATHS (files, directories, or - for stdin)."""
@@ -237,7 +245,8 @@ def _report(result, settings, masker) -> None:
     excerpts by SourceLines (kubelint.mask)."""
     from . import report
 
-    terminal = report.RenderOptions(color=settings.color, quiet=settings.quiet, excerpts=not settings.quiet)
+    terminal = report.RenderOptions(color=settings.color, quiet=settings.quiet, excerpts=not settings.quiet,
+                                    show_skipped=settings.show_skipped)
     if settings.output:
         from .atomic import write_text
 

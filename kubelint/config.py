@@ -58,7 +58,7 @@ ADMISSION_KEYS = ("policy", "namespace-labels", "request-user", "custom-rules")
 MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
                      "missing-hpa-target-ref")
 TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir",
-            "limits", "profile", "pod-security-config") + ADMISSION_KEYS
+            "limits", "profile", "pod-security-config", "helm", "kustomize") + ADMISSION_KEYS
 # `limits:` keys -> kubelint.loader.Limits fields (the --max-* flags win);
 # the least each may be set to.
 LIMIT_KEYS = {"max-file-size": ("max_file_bytes", 1), "max-documents": ("max_documents", 1),
@@ -95,6 +95,7 @@ class Config:
     limits: Dict[str, int] = field(default_factory=dict)  # kubelint.loader.Limits field -> value
     profiles: Tuple[str, ...] = ()  # `profile:` rule sets (kubelint.engine.PROFILES); () = recommended
     pod_security_config: Optional[str] = None  # the cluster's PodSecurity admission configuration (relative to this file)
+    render: Dict[str, object] = field(default_factory=dict)  # helm:, kustomize: -> kubelint.render.RenderSettings fields
     # admission (kubelint/admission): policy files, labels of namespaces outside the input,
     # the user of the simulated create, custom CEL rules
     policy: List[str] = field(default_factory=list)
@@ -492,6 +493,10 @@ def _build(data, lines, path) -> Config:
             top["pod_security_config"] = value
         elif key == "profile":
             top["profiles"] = parse_profiles(value, lambda msg: err(p, msg))
+        elif key in ("helm", "kustomize"):  # kubelint/render/config.py
+            from .render.config import parse as parse_render
+
+            parse_render(key, value, p, err, cfg.base_dir, cfg.render)
         elif key in ("disable", "enable"):
             ids = str_list(value, p, key)
             for i, rid in enumerate(ids):

@@ -59,6 +59,27 @@ class Problem(NamedTuple):
     at: str = "value"
 
 
+class RenderOrigin(NamedTuple):
+    """Where a finding on a rendered chart or kustomization came from
+    (:mod:`kubelint.render`): the finding's own position is in the source
+    file; this is the rendered position, and whether the two match exactly."""
+
+    tool: str  # "helm" | "kustomize"
+    root: str  # the chart or kustomization directory
+    namespace: Optional[str]  # the namespace Helm rendered into
+    line: int  # position in the rendered stream
+    column: int
+    exact: bool  # the source position holds exactly what was rendered
+    stream: str  # the rendered stream's name (RunResult.texts key)
+
+    def to_json(self) -> dict:
+        out = {"tool": self.tool, "root": self.root, "renderedLine": self.line, "renderedColumn": self.column,
+               "exact": self.exact}
+        if self.namespace:
+            out["namespace"] = self.namespace
+        return out
+
+
 class Finding(NamedTuple):
     rule: str
     severity: str
@@ -68,6 +89,7 @@ class Finding(NamedTuple):
     column: int
     path: str = ""
     object: Optional[ObjectRef] = None
+    origin: Optional[RenderOrigin] = None  # set on findings of rendered charts and kustomizations
 
     def sort_key(self):
         return (self.file, self.line, self.column, -RANK[self.severity], self.rule, self.message)
@@ -82,6 +104,7 @@ class Finding(NamedTuple):
             "column": self.column,
             "path": self.path,
             "object": self.object.to_json() if self.object else None,
+            "render": self.origin.to_json() if self.origin is not None else None,
         }
 
 

@@ -147,10 +147,13 @@ def _input_bytes(entries) -> int:
 
 
 def load_all(paths, limits: Limits, jobs: int, stdin=None, context_only: bool = False,
-             progress: Optional[Callable] = None, debug: bool = False) -> list:
+             progress: Optional[Callable] = None, debug: bool = False, entries: Optional[list] = None) -> list:
     """Phase 1 for ``paths``: a :class:`~kubelint.phases.FileResult` per
-    input file, in input order (as ``iter_load`` + ``objects_of``)."""
-    entries = list(discover(paths))
+    input file, in input order (as ``iter_load`` + ``objects_of``).
+    ``entries``: the ``(path, error)`` inputs already sorted out by
+    :func:`kubelint.discover.plan`, instead of walking ``paths``."""
+    if entries is None:
+        entries = list(discover(paths))
     total = len(entries)
     jobs = useful_jobs(jobs)
     if jobs > 1 and total > 1 and _input_bytes(entries) >= MIN_PARALLEL_BYTES:

@@ -47,6 +47,7 @@ class FileResult:
     text: Optional[str] = None
     directives: object = None
     secrets: list = field(default_factory=list)  # kubelint.mask.Secret tuples (picklable)
+    origin: object = None  # kubelint.render.Rendered: the stream of a rendered chart or kustomization
 
 
 def objects_of(loaded: LoadedFile, context_only: bool = False) -> FileResult:

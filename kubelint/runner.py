@@ -36,6 +36,8 @@ class RunResult:
     # objects (JUnit: one testcase per object, passing ones included).
     objects: Dict[str, List[ObjectRef]] = field(default_factory=dict)
     masker: object = None  # kubelint.mask.Masker: reporters mask excerpts with masker.line
+    skipped: list = field(default_factory=list)  # kubelint.discover.Skipped: files that are not manifests
+    rendered: list = field(default_factory=list)  # kubelint.discover.Source: charts and kustomize roots
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -104,13 +106,17 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
 
     jobs = max(1, settings.jobs)
     debug = settings.debug
-    inputs = load_all(paths, settings.limits, jobs, stdin, progress=progress, debug=debug)
+    plan = _plan(paths, settings)  # charts, kustomize roots, manifests, skipped files (kubelint/discover.py)
+    inputs = load_all(paths, settings.limits, jobs, stdin, progress=progress, debug=debug, entries=plan.files)
+    inputs.extend(_render(plan.sources, settings, ctx, jobs))
     # A file both checked and in a --context directory is loaded once (as
     # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
     seen = {os.path.realpath(r.path) for r in inputs}
     extra_paths = list(settings.context_paths) + list(settings.crd_paths) + list(settings.policy_paths)
     extras = []
-    for fr in load_all(extra_paths, settings.limits, jobs, context_only=True, debug=debug) if extra_paths else ():
+    extra_plan = _plan(extra_paths, settings, context_only=True) if extra_paths else None
+    for fr in (load_all(extra_paths, settings.limits, jobs, context_only=True, debug=debug, entries=extra_plan.files)
+               + _render(extra_plan.sources, settings, ctx, jobs)) if extra_plan else ():
         real = os.path.realpath(fr.path)
         if real not in seen:
             seen.add(real)
@@ -129,7 +135,7 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
             inputs.append(_internal_error_result(stage, exc, inputs))
     config = settings.config
     if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
-        inputs = [r for r in inputs if not config.excluded(r.path)]
+        inputs = [r for r in inputs if r.origin is not None or not config.excluded(r.path)]
         all_objects = [o for r in inputs + extras for o in r.objects]
     # Phase 2: per-object stages, file by file.
     findings: List[Finding] = []
@@ -140,8 +146,15 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
     inventory: Dict[str, List[ObjectRef]] = {}
     check_all_files(inputs, ctx, jobs, progress)
     for fr in inputs:
-        inventory[fr.path] = [o.ref for o in fr.objects]
-        files += 1
+        if fr.origin is not None:  # a rendered chart or kustomization: counted and listed by source file
+            from .render import inventory as rendered_inventory
+
+            for path, refs in rendered_inventory(fr).items():
+                inventory.setdefault(path, []).extend(refs)
+                files += 1
+        else:
+            inventory[fr.path] = [o.ref for o in fr.objects]
+            files += 1
         documents += fr.documents
         fatal = fatal or fr.fatal
         findings.extend(fr.findings)
@@ -168,7 +181,28 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
     findings = _suppress(findings, directives, inputs, ctx)
     findings = masker.findings(findings)
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory, masker)
+    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory, masker,
+                     plan.skipped, [s for s in plan.sources])
+
+
+def _plan(paths, settings: Settings, context_only: bool = False):
+    """What each input is: manifests, charts, kustomize roots, skipped files (kubelint/discover.py)."""
+    from .discover import plan
+
+    config = settings.config
+    excluded = config.excluded if config is not None and (config.exclude or config.path) else None
+    return plan(paths, settings.limits, walked_files=settings.walked_files, excluded=excluded,
+                context_only=context_only)
+
+
+def _render(sources, settings: Settings, ctx, jobs: int) -> list:
+    """Charts and kustomize roots rendered by helm and kustomize: a FileResult each (kubelint/render/)."""
+    if not sources:
+        return []
+    from . import render
+
+    return render.load(sources, settings.render, settings.default_namespace, ctx.kubernetes_version,
+                       settings.limits, jobs)
 
 
 def _internal_error_result(stage, exc, inputs) -> "FileResult":
@@ -188,6 +222,9 @@ def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Fi
     from .suppress import apply
 
     findings = apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
+    from .render import map_findings  # rendered streams -> template and source files (after inline suppressions)
+
+    findings = map_findings(findings, inputs, ctx.masker)
     config = ctx.settings.config
     if config is not None:  # .kubelint.yaml: disabled ids of every stage, per-rule excludes, severities
         findings = config.filter(findings)

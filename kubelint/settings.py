@@ -86,6 +86,48 @@ FAIL_ON = ("error", "warning", "info", "never")  # --fail-on / fail-on:
 NO_SCHEMA = ("info", "error", "off")  # --no-schema
 
 
+@dataclass(frozen=True)
+class HelmSettings:
+    """How one Helm chart is rendered (``helm:`` in .kubelint.yaml; kubelint/render/helm.py)."""
+
+    release: Optional[str] = None  # default: the chart's name
+    namespace: Optional[str] = None  # default: the run's namespace
+    values: Tuple[str, ...] = ()  # values files (absolute paths)
+    set: Tuple[str, ...] = ()  # --set key=value
+    set_string: Tuple[str, ...] = ()  # --set-string key=value
+    api_versions: Tuple[str, ...] = ()  # --api-versions
+    include_crds: bool = True
+    skip_tests: bool = False
+
+
+@dataclass(frozen=True)
+class KustomizeSettings:
+    """How kustomizations are built (``kustomize:``; kubelint/render/kustomize.py)."""
+
+    enable_helm: bool = False  # --enable-helm (helmCharts: in kustomizations)
+    load_restrictor: str = "rootOnly"  # "rootOnly" | "none"
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """How charts and kustomize roots are rendered (``--helm``,
+    ``--kustomize``, ``helm:``, ``kustomize:``; kubelint/render/)."""
+
+    helm: Optional[str] = None  # --helm: the helm executable (default: helm on PATH)
+    kustomize: Optional[str] = None  # --kustomize: kustomize or kubectl (default: kustomize, else kubectl, on PATH)
+    helm_defaults: HelmSettings = HelmSettings()
+    helm_charts: Tuple[Tuple[str, HelmSettings], ...] = ()  # (chart directory, its settings)
+    kustomize_settings: KustomizeSettings = KustomizeSettings()
+    timeout: float = 300.0  # seconds per render
+
+    def for_chart(self, chart_dir: str) -> HelmSettings:
+        real = os.path.realpath(chart_dir)
+        for path, settings in self.helm_charts:
+            if os.path.realpath(path) == real:
+                return settings
+        return self.helm_defaults
+
+
 class SettingsError(Exception):
     """A setting that cannot be used; the message names the flag (exit status 2)."""
 
@@ -126,6 +168,10 @@ class Settings:
     progress: bool = False  # not --no-progress, text format, stderr a terminal
     baseline: Optional[str] = None  # --baseline: report only findings not recorded there
     write_baseline: Optional[str] = None  # --write-baseline: record the findings there and exit
+    # -- repositories (kubelint/discover.py, kubelint/render/) -------------------
+    render: RenderSettings = RenderSettings()  # --helm, --kustomize / helm:, kustomize:
+    walked_files: bool = False  # --discover: named files are treated as a directory walk treats them
+    show_skipped: bool = False  # --show-skipped: list the files that are not manifests
 
 
 def minor_version(version) -> str:
@@ -163,7 +209,11 @@ def build(config: Optional[Config] = None, *,
           color: Optional[bool] = None,
           progress: Optional[bool] = None,
           baseline: Optional[str] = None,
-          write_baseline: Optional[str] = None) -> Settings:
+          write_baseline: Optional[str] = None,
+          helm: Optional[str] = None,
+          kustomize: Optional[str] = None,
+          discover: bool = False,
+          show_skipped: bool = False) -> Settings:
     """The settings of a run from the command-line flags (``None``: not
     given) and the configuration file (``None``: none found).
 
@@ -240,6 +290,10 @@ def build(config: Optional[Config] = None, *,
         progress=progress,
         baseline=baseline,
         write_baseline=write_baseline,
+        render=dataclasses.replace(RenderSettings(**(cfg.render if cfg else {})),
+                                   **{k: v for k, v in (("helm", helm), ("kustomize", kustomize)) if v}),
+        walked_files=discover,
+        show_skipped=show_skipped,
     )
 
 

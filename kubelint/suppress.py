@@ -7,7 +7,10 @@
 * ``# kubelint: disable-file=rule-a,rule-b`` anywhere silences them for the
   whole file (``all`` silences every rule);
 * ``metadata.annotations["kubelint.io/ignore"]: "rule-a,rule-b"`` silences
-  them for the object.
+  them for the object;
+* Helm hooks (``helm.sh/hook``: test Pods, migration Jobs) are run-once
+  tasks Helm starts itself, not workloads: the workload rules of
+  :data:`HOOK_EXEMPT` (bare Pod, probes, replicas) do not apply to them.
 
 A suppression naming a rule id the catalogue does not know is itself a
 ``unknown-suppression`` warning (a typo would otherwise silence nothing).
@@ -21,6 +24,12 @@ from typing import Dict, List, Optional, Set, Tuple
 from .findings import WARNING, Finding
 
 ANNOTATION = "kubelint.io/ignore"
+HOOK_ANNOTATION = "helm.sh/hook"
+# Concept rules about long-running, replicated workloads: not for Helm hooks.
+HOOK_EXEMPT = frozenset({
+    "bare-pod", "no-liveness-probe", "no-readiness-probe", "single-replica", "no-pod-disruption-budget",
+    "rolling-update-downtime",
+})
 _DIRECTIVE = re.compile(r"#\s*kubelint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:--.*)?$")
 
 
@@ -68,6 +77,12 @@ def scan(text: str) -> Optional[Directives]:
         if standalone and d.scope == "line":
             pending.append(d)
     return out if out.items else None
+
+
+def is_hook(obj) -> bool:
+    """A Helm hook (``helm.sh/hook`` annotation): a test Pod, a migration Job..."""
+    ann = obj.metadata.get("annotations")
+    return isinstance(ann, dict) and isinstance(ann.get(HOOK_ANNOTATION), str)
 
 
 def _annotation_rules(obj) -> Set[str]:
@@ -122,6 +137,8 @@ def _object_suppressions(objects, directives: Dict[str, Directives], known: Set[
             end = starts[k + 1] - 1 if k + 1 < len(objs) else 10 ** 12
             spans.append((o.line, end))
             rules = _annotation_rules(o)
+            if is_hook(o):
+                object_rules.setdefault((file, o.line), set()).update(HOOK_EXEMPT)
             if rules:
                 for r in rules - known - {"all"}:
                     line, col = o.locate(("metadata", "annotations", ANNOTATION))

@@ -29,6 +29,7 @@ SOURCE_TITLES = {
     "schema": "Structure (schemas)",
     "apiserver": "API-server validation",
     "crd": "Custom resources",
+    "render": "Helm charts and kustomizations",
 }
 
 

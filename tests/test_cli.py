@@ -72,9 +72,9 @@ def test_json_contract(files):
     doc = json.loads(r.stdout)
     assert set(doc) == {"version", "kubernetesVersion", "findings", "summary"}
     assert doc["kubernetesVersion"] == "1.37"
-    assert doc["summary"] == {"files": 3, "documents": 3, "errors": 1, "warnings": 1, "infos": 0}
+    assert doc["summary"] == {"files": 3, "documents": 3, "errors": 1, "warnings": 1, "infos": 0, "skipped": [], "rendered": []}
     f = doc["findings"][0]
-    assert set(f) == {"rule", "severity", "message", "file", "line", "column", "path", "object"}
+    assert set(f) == {"rule", "severity", "message", "file", "line", "column", "path", "object", "render"}
     assert f["object"] == {"apiVersion": "v1", "kind": "ConfigMap", "namespace": None, "name": "bad"}
     keys = [(x["file"], x["line"], x["column"]) for x in doc["findings"]]
     assert keys == sorted(keys)

@@ -75,6 +75,10 @@ def _env(tmp):
         "NO_COLOR": "1",
     })
     env.pop("PYTHONPATH", None)
+    # helm renders the staged chart (tests/test_repositories.py finds it the same way).
+    from test_repositories import _tool_dirs
+
+    env["PATH"] = os.pathsep.join([env.get("PATH", "")] + _tool_dirs())
     return env
 
 
@@ -115,7 +119,7 @@ def test_hook_end_to_end(precommit, tmp_path):
     (repo / ".kubelint.yaml").write_text("exclude:\n  - k8s/vendor/\n")
     (repo / "k8s" / "vendor").mkdir()
     (repo / "k8s" / "vendor" / "third-party.yaml").write_text(BAD.replace("name: bad", "name: vendored"))
-    # Not a manifest: excluded by the hook's default pattern.
+    # Not a manifest: skipped by kubelint's discovery (the hook has no exclude pattern).
     (repo / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx\n")
     r = subprocess.run(precommit + ["install"], cwd=repo, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -139,3 +143,25 @@ def test_hook_end_to_end(precommit, tmp_path):
     r = git("commit", "-m", "good", cwd=repo, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Passed" in r.stdout + r.stderr
+
+    # A Helm chart: a staged template renders the whole chart with helm template, and
+    # the finding is reported at the template line; values.yaml and Chart.yaml are not manifests.
+    chart = repo / "charts" / "app"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("level: info\nkind: Deployment\n")  # values, whatever keys they use
+    (chart / "templates" / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndatta:\n"
+        "  level: {{ .Values.level }}\n")
+    git("add", "charts", cwd=repo, env=env)
+    r = git("commit", "-m", "chart", cwd=repo, env=env)
+    out = r.stdout + r.stderr
+    assert r.returncode != 0, out
+    assert "charts/app/templates/configmap.yaml:5:1: error [unknown-field] ConfigMap default/app-settings" in out, out
+    assert "values.yaml" not in out and "Chart.yaml" not in out and "helm-template" not in out
+    (chart / "templates" / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n"
+        "  level: {{ .Values.level }}\n")
+    git("add", "charts", cwd=repo, env=env)
+    r = git("commit", "-m", "chart", cwd=repo, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr

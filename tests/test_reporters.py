@@ -20,7 +20,7 @@ DATA = ROOT / "tests" / "data"
 BAD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndatta:\n  a: b\n"
 WARN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: w\ndata:\n  a: b\n  a: c\n"
 GOOD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\ndata:\n  a: b\n"
-BROKEN = "a: [\n"
+BROKEN = "kind: ConfigMap\ndata: [\n"  # a manifest (kind) that does not parse
 
 
 def kubelint(*args, cwd, env=None):

@@ -250,7 +250,7 @@ def test_terminal_escapes_in_keys_never_reach_the_terminal(tmp_path):
 
 def test_hostile_file_names_cannot_forge_output_lines(tmp_path):
     d = _tree(tmp_path)
-    (d / "evil\n::error file=x::forged\x1b[2J.yaml").write_text("a: 1\na: 2\n")
+    (d / "evil\n::error file=x::forged\x1b[2J.yaml").write_text("a: 1\na: 2\nkind: ConfigMap\n")
     rc, out = _dir_run(d)
     assert rc == 1 and "\x1b" not in out
     assert not any(line.startswith("::error") for line in out.splitlines())
@@ -360,7 +360,7 @@ def test_fifo_in_a_directory_does_not_hang(tmp_path):
 def test_directory_named_like_a_manifest_is_walked(tmp_path):
     d = _tree(tmp_path)
     (d / "dir.yaml").mkdir()
-    (d / "dir.yaml" / "inner.yml").write_text("a: 1\na: 2\n")
+    (d / "dir.yaml" / "inner.yml").write_text("a: 1\na: 2\nkind: ConfigMap\n")
     rc, out = _dir_run(d)
     assert rc == 1 and "inner.yml:2:1: warning [yaml-duplicate-key]" in out
 
@@ -388,7 +388,7 @@ def _permission_denied(real_open, victim):
 def test_unreadable_file_in_a_directory(tmp_path, monkeypatch):
     # Tests run as root, for whom chmod 000 changes nothing: simulate EACCES.
     d = _tree(tmp_path)
-    (d / "secret.yaml").write_text("a: 1\n")
+    (d / "secret.yaml").write_text("kind: Secret\n")
     monkeypatch.setattr(loader, "open", _permission_denied(open, "secret.yaml"), raising=False)
     result = CliRunner().invoke(main, ["check", "--no-progress", "--quiet", str(d)])
     assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit)
@@ -585,7 +585,7 @@ def test_output_to_a_fifo(tmp_path):
 
 def test_a_loader_bug_is_an_internal_error_on_that_file_only(tmp_path, monkeypatch):
     d = _tree(tmp_path)
-    (d / "boom.yaml").write_text("a: 1\n")
+    (d / "boom.yaml").write_text("kind: ConfigMap\n")
     real = loader.parse_text
 
     def parse(text, path, limits=Limits()):
@@ -769,12 +769,18 @@ def test_jobs_are_capped_at_the_usable_cpus():
 def test_serial_run_reports_a_file_deleted_during_the_run(tmp_path, monkeypatch):
     """--jobs 1 walked the inputs twice and silently dropped a file deleted
     in between; --jobs 2 reported it.  Both report it now."""
-    from kubelint import parallel
+    from kubelint import runner
 
     (tmp_path / "other.yaml").write_text(OTHER)
     gone = str(tmp_path / "gone.yaml")
-    real = parallel.discover
-    monkeypatch.setattr(parallel, "discover", lambda paths: list(real(paths)) + [(gone, None)])
+    real = runner._plan
+
+    def plan_then_delete(paths, settings, context_only=False):  # the file list is made, then the file goes
+        plan = real(paths, settings, context_only)
+        plan.files.append((gone, None))
+        return plan
+
+    monkeypatch.setattr(runner, "_plan", plan_then_delete)
     result = run([str(tmp_path / "other.yaml")], Settings(jobs=1))
     msgs = [f.message for f in result.findings if f.rule == "unreadable-file"]
     assert msgs == [f"cannot read {gone}: the file disappeared while kubelint was running"], msgs

@@ -18,6 +18,7 @@ class RenderOptions:
     color: bool = False
     quiet: bool = False
     excerpts: bool = True
+    show_skipped: bool = False  # --show-skipped: list the files that are not manifests
 
 
 def get(name: str):

@@ -18,6 +18,10 @@ def document(result) -> dict:
             "errors": result.count(ERROR),
             "warnings": result.count(WARNING),
             "infos": result.count(INFO),
+            # Files that are not manifests, and the charts and kustomize roots rendered (kubelint/discover.py).
+            "skipped": [s.to_json() for s in result.skipped],
+            "rendered": [{"tool": s.tool, "root": s.root} for s in result.rendered
+                         if not s.context_only],
         },
     }
 

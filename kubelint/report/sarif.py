@@ -110,6 +110,8 @@ def document(result) -> dict:
                 props["object"] = f.object.display()
             if f.path:
                 props["path"] = f.path
+            if f.origin is not None:  # a rendered chart or kustomization (kubelint/render/)
+                props["render"] = f.origin.to_json()
             res["properties"] = props
         results.append(res)
     root_uri = "file://" + quote(root.replace(os.sep, "/").rstrip("/") + "/", safe="/:")

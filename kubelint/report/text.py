@@ -65,6 +65,8 @@ def render(result, options: Optional[RenderOptions] = None) -> str:
                 caret_pad = "".join(c if c == "\t" else " " for c in visible(text[: max(f.column - 1, 0)]))
                 caret = f"{' ' * (len(gutter) - 2)}| {caret_pad}^"
                 out.append(f"{_COLORS[sev]}{caret}{_RESET}" if color else caret)
+            if f.origin is not None:
+                out.extend(_rendered_excerpt(f, text, src, color))
     errors, warnings, infos = result.count(ERROR), result.count(WARNING), result.count(INFO)
     summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
     if infos:
@@ -72,4 +74,37 @@ def render(result, options: Optional[RenderOptions] = None) -> str:
     summary += f" in {result.files} file{'s' if result.files != 1 else ''} ({result.documents} document{'s' if result.documents != 1 else ''})"
     if not quiet or result.findings:
         out.append(summary)
+        out.extend(_skipped(result, options))
     return "\n".join(out) + ("\n" if out else "")
+
+
+def _rendered_excerpt(f, template_line, src, color) -> list:
+    """The rendered line of a finding on a chart or kustomization, when the
+    source line does not show what was checked (not exact, or templated)."""
+    o = f.origin
+    if o.exact and template_line is not None and "{{" not in template_line:
+        return []
+    text = src.line(o.stream, o.line)
+    if text is None or len(text) > 500:
+        return []
+    how = "helm template" if o.tool == "helm" else "kustomize build"
+    gutter = f"{o.line:>5} | "
+    caret_pad = "".join(c if c == "\t" else " " for c in text[: max(o.column - 1, 0)])
+    caret = f"{' ' * (len(gutter) - 2)}| {caret_pad}^"
+    return [f"{' ' * (len(gutter) - 2)}| rendered by {how} {o.root}, line {o.line}:", f"{gutter}{text}",
+            f"{_COLORS[f.severity]}{caret}{_RESET}" if color else caret]
+
+
+def _skipped(result, options) -> list:
+    skipped = result.skipped
+    if not skipped:
+        return []
+    n = len(skipped)
+    out = []
+    if options is not None and options.show_skipped:
+        out.extend(f"skipped {one_line(s.path)}: {s.reason}" for s in skipped)
+        out.append(f"skipped {n} file{'s' if n != 1 else ''} that {'are' if n != 1 else 'is'} not Kubernetes manifests")
+    else:
+        out.append(f"skipped {n} file{'s' if n != 1 else ''} that {'are' if n != 1 else 'is'} not Kubernetes "
+                   "manifests (--show-skipped lists them)")
+    return out

@@ -1,0 +1,1 @@
+{{- define "library-only.name" -}}{{ .Chart.Name }}{{- end }}
