@@ -16,7 +16,8 @@ from ..findings import Problem
 from ..labels import label_selector
 from ..values import show_map
 from . import meta as m
-from .common import FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, is_int, list_at, nonnegative
+from . import validation as v
+from .common import FORBIDDEN_FIELD, INVALID_NAME, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, is_int, list_at, nonnegative
 from .registry import validates
 from .workloads import MISMATCH
 
@@ -348,7 +349,23 @@ def job(obj, ctx):
         return []
     out: List[Problem] = []
     validate_job_spec(spec, ("spec",), out, template_only=False, obj_name=obj.name)
+    _generated_labels(obj.name, spec, out)
     return out
+
+
+def _generated_labels(name, spec: dict, out: List[Problem]):
+    """The Job strategy's PrepareForCreate (generateSelector, pkg/registry/batch/job/strategy.go)
+    copies the name into the template labels job-name and batch.kubernetes.io/job-name unless
+    manualSelector is true; ValidatePodTemplateSpec then checks them as label values, so a
+    name over 63 characters fails as ``spec.template.labels``."""
+    if spec.get("manualSelector") is True or not isinstance(name, str):
+        return
+    errs = v.is_valid_label_value(name)
+    if errs:
+        out.append(m.invalid(("spec", "template", "labels"), name, "; ".join(errs), INVALID_NAME,
+                             "the Job controller copies the name into the pod labels job-name and "
+                             "batch.kubernetes.io/job-name, whose values are at most 63 characters: shorten the name",
+                             anchor=("metadata", "name")))
 
 
 CONCURRENCY = ("Allow", "Forbid", "Replace")

@@ -42,6 +42,17 @@ def is_int(x) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+def int_value(x):
+    """The integer an int field decodes to, or None: kubectl sends an integral
+    float (go-yaml v2 reads ``0999`` and ``1e3`` as floats) as a JSON integer,
+    so the server's int32 field holds 999 (sigs.k8s.io/yaml JSONToYAML)."""
+    if is_int(x):
+        return x
+    if isinstance(x, float) and x == x and x not in (float("inf"), float("-inf")) and x == int(x):
+        return int(x)
+    return None
+
+
 def is_str(x) -> bool:
     return isinstance(x, str)
 

@@ -204,6 +204,10 @@ NAME_FUNCS: Dict[Tuple[str, str], NameFn] = {
     ("rbac.authorization.k8s.io", "ClusterRole"): validate_path_segment_name,
     ("rbac.authorization.k8s.io", "RoleBinding"): validate_path_segment_name,
     ("rbac.authorization.k8s.io", "ClusterRoleBinding"): validate_path_segment_name,
+    # Kinds whose Validate* never calls ValidateObjectMeta: only rest.BeforeCreate's
+    # ValidateObjectMetaAccessor(..., path.ValidatePathSegmentName, ...) checks the name.
+    ("policy", "PodDisruptionBudget"): validate_path_segment_name,  # ValidatePodDisruptionBudget: spec only
+    ("", "Event"): validate_path_segment_name,  # ValidateEventCreate: ObjectMeta only for events.k8s.io/v1
 }
 
 # Extra per-kind name rules beyond the name function.

@@ -35,7 +35,7 @@ from ..quantity import QuantityError, parse_quantity
 from . import meta as m
 from . import validation as v
 from .common import (DUPLICATE_VALUE, FORBIDDEN_FIELD, INVALID_VALUE, NEGATIVE_ERR, REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE,
-                     dict_at, fmt_quantity, is_int, list_at, nonnegative, str_at)
+                     dict_at, fmt_quantity, int_value, is_int, list_at, nonnegative, str_at)
 from .registry import validates
 
 Path = Tuple
@@ -59,6 +59,10 @@ class PodOpts:
         # regular and init containers (Always, OnFailure, Never); on by default
         # in the v1.37 API server (oracle-confirmed), assumed from 1.35.
         self.container_restart_rules = ctx.at_least(35)
+        # ProcMountType: beta and on by default from 1.33 (kube_features.go); before, the
+        # apiserver drops securityContext.procMount (dropDisabledFields) and never checks it.
+        self.proc_mount = ctx.at_least(33)
+        self.host_users = True  # spec.hostUsers, set per pod spec by validate_pod_spec
 
 
 # --- names ----------------------------------------------------------------------
@@ -123,8 +127,16 @@ def _local_non_reserved_path(value: str, path, out):
 
 
 def _file_mode(value, path, out):
-    if is_int(value) and (value < 0 or value > 0o777):
-        out.append(m.invalid(path, value, FILE_MODE_ERR, INVALID_VALUE, "file modes are octal: write 0644 or 420, not 644"))
+    """ValidateVolumes' file-mode check (validateProjectionSources, validateSecretVolumeSource, ...):
+    0 <= mode <= 0777.  A leading zero is octal only with octal digits: go-yaml v2 reads ``0999``
+    and ``0800`` as decimal (a float, sent as 999 / 800), which is out of range."""
+    was_float, value = isinstance(value, float), int_value(value)
+    if value is not None and (value < 0 or value > 0o777):
+        hint = "file modes are octal: write 0644 or 420, not 644"
+        if was_float:
+            hint = ("a leading 0 makes an octal number only when every digit is 0-7 (go-yaml reads 0800 and 0999"
+                    " as decimal 800 and 999): write 0644-style octal or its decimal value, e.g. 420")
+        out.append(m.invalid(path, value, FILE_MODE_ERR, INVALID_VALUE, hint))
 
 
 def _key_to_path(kp: dict, path, out):
@@ -405,6 +417,15 @@ def _ceph_source(src: dict, sp, out, opts):
         out.append(m.required(sp + ("image",), "", REQUIRED_VALUE))
 
 
+def _scale_io_source(src: dict, sp, out, opts):
+    """validateScaleIOVolumeSource: gateway, system and volumeName required (the published
+    schema requires gateway and system, not volumeName; an empty string fails all three)."""
+    for f in ("gateway", "system", "volumeName"):
+        if (f in src or f == "volumeName") and not str_at(src.get(f)):
+            out.append(m.required(sp + (f,), "", REQUIRED_VALUE, anchor=None if f in src else sp,
+                                  at="value" if f in src else "key"))
+
+
 _VOLUME_SOURCE_CHECKS = {
     "emptyDir": _empty_dir_source,
     "hostPath": _host_path_source,
@@ -420,6 +441,7 @@ _VOLUME_SOURCE_CHECKS = {
     "fc": _fc_source,
     "cephfs": _ceph_source,
     "rbd": _ceph_source,
+    "scaleIO": _scale_io_source,
 }
 
 
@@ -945,8 +967,8 @@ def _id_range(value, path, out):
         out.append(m.invalid(path, value, v.inclusive_range_error(0, MAX_INT32), INVALID_VALUE))
 
 
-def _container_security_context(sc, path, out):
-    """ValidateSecurityContext."""
+def _container_security_context(sc, path, out, opts: Optional[PodOpts] = None):
+    """ValidateSecurityContext(sc, fldPath, hostUsers)."""
     if not isinstance(sc, dict):
         return
     _id_range(sc.get("runAsUser"), path + ("runAsUser",), out)
@@ -954,6 +976,10 @@ def _container_security_context(sc, path, out):
     pm = sc.get("procMount")
     if isinstance(pm, str) and pm not in PROC_MOUNT:
         out.append(m.unsupported(path + ("procMount",), pm, PROC_MOUNT, UNSUPPORTED_VALUE))
+    elif pm == "Unmasked" and opts is not None and opts.proc_mount and opts.host_users:
+        out.append(m.invalid(path + ("procMount",), pm, "`hostUsers` must be false to use `Unmasked`", INVALID_VALUE,
+                             "an unmasked /proc is only allowed in a user namespace: set spec.hostUsers: false"
+                             " or remove procMount"))
     _profile(sc.get("seccompProfile"), path + ("seccompProfile",), out, SECCOMP_TYPES, "seccomp")
     _profile(sc.get("appArmorProfile"), path + ("appArmorProfile",), out, APPARMOR_TYPES, "AppArmor")
     if sc.get("allowPrivilegeEscalation") is False:
@@ -1287,7 +1313,7 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
             out.append(m.unsupported(cp + ("resizePolicy",), pol, ("NotRequired", "RestartContainer"), UNSUPPORTED_VALUE))
         elif pod_restart == "Never" and pol == "RestartContainer":
             out.append(m.invalid(cp + ("resizePolicy",), pol, "must be 'NotRequired' when `restartPolicy` is 'Never'", INVALID_VALUE))
-    _container_security_context(c.get("securityContext"), cp + ("securityContext",), out)
+    _container_security_context(c.get("securityContext"), cp + ("securityContext",), out, opts)
 
 
 def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[dict] = None,
@@ -1295,6 +1321,7 @@ def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[
     """ValidatePodSpec (+ validatePodMetadataAndSpec's pod-only checks)."""
     out: List[Problem] = []
     opts = PodOpts(ctx, is_pod)
+    opts.host_users = spec.get("hostUsers") is not False
     grace = spec.get("terminationGracePeriodSeconds", 30)
     volumes = validate_volumes(spec.get("volumes"), path + ("volumes",), out, opts, extra_volumes)
     claim_names = {c.get("name") for c in list_at(spec.get("resourceClaims")) if isinstance(c, dict) and isinstance(c.get("name"), str)}

@@ -210,6 +210,19 @@ def _rolling_update_daemonset(ru: dict, path, out):
                                             "a rollout must be allowed to either add or remove a pod"), REQUIRED_VALUE, at="value" if "maxUnavailable" in ru else "key"))
 
 
+def _statefulset_max_unavailable(mu, path, out: List[Problem]):
+    """ValidateStatefulSetUpdateStrategy: ValidatePositiveIntOrPercent, "cannot be 0",
+    IsNotMoreThan100Percent."""
+    int_or_percent(mu, path, out)
+    value = percent_or_int_value(mu)
+    if value is None and isinstance(mu, str):  # getIntOrPercentValue: IntOrString.IntValue() = Atoi, 0 on failure
+        value = int(mu) if re.fullmatch(r"[+-]?[0-9]{1,18}", mu) else 0
+    if value == 0:
+        out.append(m.invalid(path, mu, "cannot be 0", INVALID_VALUE,
+                             "a rolling update that may take no pod down cannot progress: use 1 or more (or remove it)"))
+    not_more_than_100_percent(mu, path, out)
+
+
 @validates(("apps", "StatefulSet"))
 @m.at_block_keys
 def statefulset(obj, ctx):
@@ -234,8 +247,11 @@ def statefulset(obj, ctx):
         elif t == "RollingUpdate":
             if isinstance(ru, dict):
                 out.extend(nonnegative(up + ("rollingUpdate", "partition"), ru.get("partition")))
-                # maxUnavailable: behind the MaxUnavailableStatefulSet gate
-                # (dropped when the gate is off); not checked.
+                # maxUnavailable: MaxUnavailableStatefulSet is alpha (off) from 1.24 and beta, on by
+                # default, from 1.35 (pkg/features/kube_features.go); while off the strategy drops
+                # the field (dropStatefulSetDisabledFields) and nothing checks it.
+                if "maxUnavailable" in ru and ctx.at_least(35):
+                    _statefulset_max_unavailable(ru.get("maxUnavailable"), up + ("rollingUpdate", "maxUnavailable"), out)
         elif isinstance(t, str):
             out.append(Problem(up + ("type",), m.message(up, f"Invalid value: {m._show(t)}: must be 'RollingUpdate' or 'OnDelete'"), INVALID_VALUE))
     policy = spec.get("persistentVolumeClaimRetentionPolicy")

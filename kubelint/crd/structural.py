@@ -2,6 +2,7 @@
 matter before a custom resource is ever created (``crd-invalid``)."""
 from __future__ import annotations
 
+import json
 from typing import List
 
 from ..findings import ERROR, Problem
@@ -100,6 +101,35 @@ def _check_root(root: dict, path, bad) -> None:
                                                          0, celcheck.STATIC_CRD_LIMIT), "key")
 
 
+_SCHEMA_TYPES = ("array", "boolean", "integer", "number", "object", "string")
+
+
+def _check_default(s: dict, path, bad) -> None:
+    """apiextensions-apiserver pkg/apiserver/schema/defaulting validateDefaults: a default
+    must validate against the schema of its own node (type, enum, bounds, pattern, format,
+    required, unknown fields); CEL rules are not run here."""
+    from .compiler import compile_schema
+    from .walker import Walker
+
+    problems: list = []
+    try:
+        Walker().walk(s["default"], compile_schema(s), (), problems, defaulted=True)
+    except (TypeError, ValueError, RecursionError):  # a schema too broken to compile: its own errors say so
+        return
+    if any(p.rule == "unknown-field" for p in problems):
+        # validateDefaults prunes a copy and compares: "must not have unknown fields"
+        dflt = json.dumps(s["default"], separators=(",", ":"), sort_keys=True, default=str)
+        bad(path + ("default",), f"Invalid value: {dflt}: must not have unknown fields")
+        problems = [p for p in problems if p.rule != "unknown-field"]
+    for p in problems:
+        msg = p.message
+        if p.path and msg.startswith(_sp(p.path) + ":"):
+            msg = msg[len(_sp(p.path)) + 2:]
+        elif msg.startswith(": "):
+            msg = msg[2:]
+        bad(path + ("default",) + tuple(p.path), msg.split(" (", 1)[0] if p.rule == "invalid-type" else msg, p.at)
+
+
 def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=None) -> None:
     """Structural invariants: a type everywhere (outside value validations
     and x-kubernetes-preserve-unknown-fields/int-or-string), no forbidden
@@ -110,6 +140,12 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
         for key, why in _FORBIDDEN_SCHEMA_KEYS.items():
             if key in s:
                 bad(path + (key,), f"Forbidden: {why}")
+    t = s.get("type")
+    if isinstance(t, str) and t and t not in _SCHEMA_TYPES:
+        # ValidateCustomResourceDefinitionOpenAPISchema: the type of every node, nested ones too
+        bad(path + ("type",), f"Unsupported value: {show(t)}: supported values: " + ", ".join(f'"{x}"' for x in _SCHEMA_TYPES))
+    elif structural and "default" in s:
+        _check_default(s, path, bad)
     if structural and not s.get("type") and s.get("x-kubernetes-int-or-string") is not True and s.get("x-kubernetes-preserve-unknown-fields") is not True:
         bad(path + ("type",), "Required value: must not be empty for specified object fields (structural schemas need a type everywhere)", "key")
     if isinstance(s.get("properties"), dict) and s["properties"] and s.get("additionalProperties") not in (None, False):
