@@ -338,8 +338,11 @@ def test_helm_configuration_values_and_set(tools_path, tmp_path):
 def test_parallel_rendering_gives_the_same_report(tools_path):
     one = check_json(MIXED, tools_path, "--jobs", "1", ".")
     two = check_json(MIXED, tools_path, "--jobs", "2", ".")
-    strip = lambda d: [{k: v for k, v in f.items() if k != "object" or not v or "test" not in (v["name"] or "")}  # noqa: E731
-                       for f in d["findings"]]
+
+    def strip(d):
+        return [{k: v for k, v in f.items() if k != "object" or not v or "test" not in (v["name"] or "")}
+                for f in d["findings"]]
+
     assert strip(one) == strip(two)
 
 
