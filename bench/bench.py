@@ -19,6 +19,7 @@ argument, so every file is read, parsed and checked --copies times):
 Prints the ratios B/A, the speed-up and the absolute D (target: B/A <= 3,
 D < 0.3 s). Machines here are noisy: compare ratios, not absolute seconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -163,11 +164,15 @@ def threshold(files, repeat):
 
             cser, _ = time_it(lambda: check(1), repeat)
             cpar, _ = time_it(lambda: check(2), repeat)
-            print(f"{size / 1048576:6.2f} MB {len(chosen):6d} {objects:7d} | {ser:9.3f} s {par:7.3f} s {ser / par:5.2f}x |"
-                  f" {cser:10.3f} s {cpar:7.3f} s {cser / cpar:5.2f}x")
+            print(
+                f"{size / 1048576:6.2f} MB {len(chosen):6d} {objects:7d} | {ser:9.3f} s {par:7.3f} s {ser / par:5.2f}x |"
+                f" {cser:10.3f} s {cpar:7.3f} s {cser / cpar:5.2f}x"
+            )
             target *= 2
             if target > 32 * 1048576:
                 break
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus"))
@@ -192,43 +197,62 @@ def main():
         copies = make_copies(corpus, args.copies, tmp)
         base, _ = time_it(lambda: [load_all_c(files) for _ in copies], args.repeat)
         size = sum(os.path.getsize(f) for f in files)
-        print(f"corpus: {len(files)} files, {size / 1048576:.1f} MB, x{args.copies} copies; cpus: {os.cpu_count()}; "
-              f"median of {args.repeat} runs")
+        print(
+            f"corpus: {len(files)} files, {size / 1048576:.1f} MB, x{args.copies} copies; cpus: {os.cpu_count()}; "
+            f"median of {args.repeat} runs"
+        )
         print(f"A  PyYAML CSafeLoader load_all over {len(files) * args.copies} files: {base:.2f} s")
 
         # warm-up (schema caches, page cache)
         run(kubelint_cmd() + ["check", "--format", "json", "--fail-on", "never", corpus], env)
         jobs = args.jobs or os.cpu_count() or 1
         results, cpus = {}, {}
-        for label, extra in (("serial (--jobs 1)", ["--jobs", "1"]), (f"parallel (--jobs {jobs})", ["--jobs", str(jobs)])):
+        for label, extra in (
+            ("serial (--jobs 1)", ["--jobs", "1"]),
+            (f"parallel (--jobs {jobs})", ["--jobs", str(jobs)]),
+        ):
             cmd = kubelint_cmd() + ["check", "--format", "json", "--fail-on", "never"] + extra + copies
             cpu = []
             t, times = time_it(lambda: cpu.append(cpu_of_children(lambda: run(cmd, env))), args.repeat)
             results[label] = t
             cpus[label] = statistics.median(cpu)
-            print(f"B  kubelint check, {label}: {t:.2f} s = {t / base:.2f}x the C loader; CPU {cpus[label]:.2f} s "
-                  f"(runs: {', '.join(f'{x:.2f}' for x in times)})")
+            print(
+                f"B  kubelint check, {label}: {t:.2f} s = {t / base:.2f}x the C loader; CPU {cpus[label]:.2f} s "
+                f"(runs: {', '.join(f'{x:.2f}' for x in times)})"
+            )
         ser, par = results["serial (--jobs 1)"], results[f"parallel (--jobs {jobs})"]
         scale, scales = machine_scaling(jobs, max(args.repeat, 3))
-        print(f"E  machine scaling, {jobs} processes of pure-Python arithmetic: {scale:.2f}x "
-              f"(runs: {', '.join(f'{x:.2f}' for x in scales)}; 2.00 = two idle cores)")
+        print(
+            f"E  machine scaling, {jobs} processes of pure-Python arithmetic: {scale:.2f}x "
+            f"(runs: {', '.join(f'{x:.2f}' for x in scales)}; 2.00 = two idle cores)"
+        )
         cser, cpar = cpus["serial (--jobs 1)"], cpus[f"parallel (--jobs {jobs})"]
-        print(f"   parallel speed-up: {ser / par:.2f}x wall with {jobs} jobs; parallel uses {cpar / cser:.2f}x the CPU time "
-              f"of serial (upper bound on {jobs} idle cores, if no part stayed serial: {jobs * cser / cpar:.2f}x)")
-        print(f"   speed-up relative to what the machine gave a pure-CPU load (B speed-up / E): {ser / par / scale:.2f}")
+        print(
+            f"   parallel speed-up: {ser / par:.2f}x wall with {jobs} jobs; parallel uses {cpar / cser:.2f}x the CPU time "
+            f"of serial (upper bound on {jobs} idle cores, if no part stayed serial: {jobs * cser / cpar:.2f}x)"
+        )
+        print(
+            f"   speed-up relative to what the machine gave a pure-CPU load (B speed-up / E): {ser / par / scale:.2f}"
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     py, _ = time_it(lambda: run([sys.executable, "-c", "pass"]), max(args.repeat, 5))
     if os.path.exists(args.one_file):
-        one, _ = time_it(lambda: run(kubelint_cmd() + ["check", "--fail-on", "never", args.one_file], env), max(args.repeat, 5))
+        one, _ = time_it(
+            lambda: run(kubelint_cmd() + ["check", "--fail-on", "never", args.one_file], env), max(args.repeat, 5)
+        )
     else:
         one = float("nan")
     print(f"C  python -c pass: {py:.3f} s")
-    print(f"D  kubelint check {os.path.relpath(args.one_file, ROOT)}: {one:.3f} s ({one / py:.1f}x python -c pass; {one - py:.3f} s above interpreter start)")
+    print(
+        f"D  kubelint check {os.path.relpath(args.one_file, ROOT)}: {one:.3f} s ({one / py:.1f}x python -c pass; {one - py:.3f} s above interpreter start)"
+    )
     best = min(results.values())
-    print(f"targets: corpus <= 3x C loader: {'met' if best / base <= 3 else 'MISSED'} (best {best / base:.2f}x, serial {ser / base:.2f}x); "
-          f"one file < 0.3 s: {'met' if one < 0.3 else 'MISSED'} ({one:.3f} s)")
+    print(
+        f"targets: corpus <= 3x C loader: {'met' if best / base <= 3 else 'MISSED'} (best {best / base:.2f}x, serial {ser / base:.2f}x); "
+        f"one file < 0.3 s: {'met' if one < 0.3 else 'MISSED'} ({one:.3f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ once) on every custom resource of DIR that has a CRD there.
 
     python3 bench/cel_compare.py 200 --corpus ../shared/corpus
 """
+
 from __future__ import annotations
 
 import sys
@@ -78,6 +79,7 @@ def rust_lib():
         for name, fn in FUNCS.items():
             ctx.add_function(name, fn)
         return prog.execute(ctx)
+
     return "common-expression-language (cel, Rust)", prep, run
 
 
@@ -95,7 +97,9 @@ def py_lib():
             if isinstance(r, list):
                 return ct.ListType([ct.StringType(x) for x in r])
             return r
+
         return f
+
     funcs = {k: wrap(v) for k, v in FUNCS.items()}
     env = celpy.Environment()
 
@@ -104,6 +108,7 @@ def py_lib():
 
     def run(prog, value):
         return prog.evaluate({"self": celpy.json_to_cel(value)})
+
     return "cel-python (celpy, pure Python)", prep, run
 
 
@@ -175,14 +180,18 @@ def corpus_ratio(corpus: str) -> None:
         for label, code in (("without", _NO_CRD), ("with", _WITH_CRD)):
             r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code, corpus], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-c", code, corpus], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             times[label].append(time.perf_counter() - t0)
             r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu[label].append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
     w, wo = min(times["with"]), min(times["without"])
     cw, cwo = min(cpu["with"]), min(cpu["without"])
-    print(f"corpus {corpus}: kubelint check with the CRD stage {w:.2f} s wall / {cw:.2f} s CPU, without {wo:.2f} s / {cwo:.2f} s: "
-          f"ratio {w / wo:.2f} wall, {cw / cwo:.2f} CPU")
+    print(
+        f"corpus {corpus}: kubelint check with the CRD stage {w:.2f} s wall / {cw:.2f} s CPU, without {wo:.2f} s / {cwo:.2f} s: "
+        f"ratio {w / wo:.2f} wall, {cw / cwo:.2f} CPU"
+    )
     # Inside one run: the CRD stage's share (CR validation + the CRDs' own checks).
     from kubelint import crd, runner
 
@@ -196,12 +205,15 @@ def corpus_ratio(corpus: str) -> None:
                 return _f(self, *a, **k)
             finally:
                 spent["crd"] += time.perf_counter() - t0
+
         setattr(crd.CrdStage, meth, wrapped)
     t0 = time.perf_counter()
     runner.run([corpus], runner.Settings())
     total = time.perf_counter() - t0
-    print(f"one run in-process: total {total:.2f} s, CRD stage {spent['crd']:.2f} s ({spent['crd'] / total:.0%}); "
-          f"ratio total/(total - CRD stage) {total / (total - spent['crd']):.2f}")
+    print(
+        f"one run in-process: total {total:.2f} s, CRD stage {spent['crd']:.2f} s ({spent['crd'] / total:.0%}); "
+        f"ratio total/(total - CRD stage) {total / (total - spent['crd']):.2f}"
+    )
 
 
 def walker_vs_jsonschema(corpus: str) -> None:
@@ -239,10 +251,12 @@ def walker_vs_jsonschema(corpus: str) -> None:
         for o, v in pairs:
             list(validators[id(v)].iter_errors(o.data))
     t_js = (time.perf_counter() - t0) / 5
-    print(f"{len(pairs)} custom resources with a CRD in {corpus}, {len(nodes)} schemas: "
-          f"walker compile {t_compile * 1000:.0f} ms + validate {t_walk * 1000:.0f} ms (incl. CEL and metadata); "
-          f"jsonschema Draft4 build {t_js_compile * 1000:.0f} ms + validate {t_js * 1000:.0f} ms (no CEL, no list types, no pruning): "
-          f"validate ratio jsonschema/walker {t_js / t_walk:.1f}x")
+    print(
+        f"{len(pairs)} custom resources with a CRD in {corpus}, {len(nodes)} schemas: "
+        f"walker compile {t_compile * 1000:.0f} ms + validate {t_walk * 1000:.0f} ms (incl. CEL and metadata); "
+        f"jsonschema Draft4 build {t_js_compile * 1000:.0f} ms + validate {t_js * 1000:.0f} ms (no CEL, no list types, no pruning): "
+        f"validate ratio jsonschema/walker {t_js / t_walk:.1f}x"
+    )
 
 
 def main():
@@ -250,21 +264,25 @@ def main():
     if "--corpus" in args:
         i = args.index("--corpus")
         corpus = args[i + 1]
-        del args[i:i + 2]
+        del args[i : i + 2]
         walker_vs_jsonschema(corpus)
         corpus_ratio(corpus)
     n = int(args[0]) if args else 200
     results = [measure(lib(), n) for lib in (rust_lib, py_lib)]
     for name, ok, wrong, failed, tc, te, k in results:
-        print(f"{name}: {ok}/{len(CASES)} correct; compile {tc * 1000:.1f} ms for {len(CASES)} rules; "
-              f"{n}x{k} evaluations {te:.3f} s ({te / (n * k) * 1e6:.1f} us each)")
+        print(
+            f"{name}: {ok}/{len(CASES)} correct; compile {tc * 1000:.1f} ms for {len(CASES)} rules; "
+            f"{n}x{k} evaluations {te:.3f} s ({te / (n * k) * 1e6:.1f} us each)"
+        )
         for rule, got in wrong:
             print(f"   wrong: {rule!r} -> {got!r}")
         for rule, why in failed:
             print(f"   failed: {rule!r}: {why}")
     (_, _, _, _, tc1, te1, k1), (_, _, _, _, tc2, te2, k2) = results
-    print(f"ratio (cel-python / common-expression-language): compile {tc2 / tc1:.1f}x, "
-          f"evaluation per rule {(te2 / k2) / (te1 / k1):.1f}x")
+    print(
+        f"ratio (cel-python / common-expression-language): compile {tc2 / tc1:.1f}x, "
+        f"evaluation per rule {(te2 / k2) / (te1 / k1):.1f}x"
+    )
 
 
 if __name__ == "__main__":

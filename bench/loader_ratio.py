@@ -6,6 +6,7 @@ both measured in this run (best of N rounds each, interleaved).
 The ratio (kubelint.loader.load_file / yaml.load_all(CSafeLoader)) is the
 figure to compare across changes; absolute times depend on the machine's load.
 """
+
 import argparse
 import gc
 import os
@@ -50,8 +51,10 @@ def main() -> None:
             t = time.perf_counter()
             fn()
             best[name] = min(best[name], time.perf_counter() - t)
-    print(f"{len(paths)} files; best of {args.rounds}: CSafeLoader {best['pyyaml']:.3f} s, "
-          f"kubelint loader {best['kubelint']:.3f} s, ratio {best['kubelint'] / best['pyyaml']:.3f}")
+    print(
+        f"{len(paths)} files; best of {args.rounds}: CSafeLoader {best['pyyaml']:.3f} s, "
+        f"kubelint loader {best['kubelint']:.3f} s, ratio {best['kubelint'] / best['pyyaml']:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ Usage: ``python3 bench/lsp_latency.py [WORKSPACE] [FILE] [--bursts N]``
    (runner.run, stages built per run; best of 5) and as a process (what an
    editor plugin that runs the CLI on every change would wait; best of 3).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,7 +44,9 @@ class Client(LanguageClient):
 async def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("workspace", nargs="?", default=CORPUS)
-    ap.add_argument("file", nargs="?", default=os.path.join(CORPUS, "kubernetes__dashboard/aio/deploy/recommended.yaml"))
+    ap.add_argument(
+        "file", nargs="?", default=os.path.join(CORPUS, "kubernetes__dashboard/aio/deploy/recommended.yaml")
+    )
     ap.add_argument("--bursts", type=int, default=30)
     args = ap.parse_args()
     text = open(args.file, encoding="utf-8").read()
@@ -63,12 +66,19 @@ async def main() -> None:
     env = dict(os.environ, PYTHONPATH=HERE)
     await client.start_io(sys.executable, "-m", "kubelint", "lsp", env=env)
     t0 = time.monotonic()
-    await client.initialize_async(types.InitializeParams(
-        capabilities=types.ClientCapabilities(), root_uri="file://" + os.path.abspath(args.workspace),
-        workspace_folders=[types.WorkspaceFolder(uri="file://" + os.path.abspath(args.workspace), name="ws")]))
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(),
+            root_uri="file://" + os.path.abspath(args.workspace),
+            workspace_folders=[types.WorkspaceFolder(uri="file://" + os.path.abspath(args.workspace), name="ws")],
+        )
+    )
     client.initialized(types.InitializedParams())
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)
+        )
+    )
     version, n, t = await client.events.get()
     print(f"first diagnostics after open (index still building): {1000 * (t - t0):.0f} ms, {n} diagnostics")
 
@@ -81,9 +91,12 @@ async def main() -> None:
         for k in range(5):
             version[0] += 1
             lines[target] = lines[target].rstrip("0123456789 ") + " " + str(1 + (version[0] + k) % 3)
-            client.text_document_did_change(types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version[0]),
-                content_changes=[types.TextDocumentContentChangeWholeDocument(text="\n".join(lines))]))
+            client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version[0]),
+                    content_changes=[types.TextDocumentContentChangeWholeDocument(text="\n".join(lines))],
+                )
+            )
             last = time.monotonic()
             if k < 4:
                 await asyncio.sleep(0.02)
@@ -102,24 +115,32 @@ async def main() -> None:
         status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="kubelint.status"))
         indexed = bool(status and status.get("indexed"))
     status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="kubelint.status"))
-    print(f"workspace index: {status['files']} files, {status['objects']} objects in {status['seconds']:.1f} s "
-          f"(wall {time.monotonic() - t_index:.1f} s since the first burst), editor answering throughout")
+    print(
+        f"workspace index: {status['files']} files, {status['objects']} objects in {status['seconds']:.1f} s "
+        f"(wall {time.monotonic() - t_index:.1f} s since the first burst), editor answering throughout"
+    )
     if during:
-        print(f"keystroke -> diagnostics while indexing: {len(during)} bursts, p50 {statistics.median(during):.0f} ms, "
-              f"max {max(during):.0f} ms")
+        print(
+            f"keystroke -> diagnostics while indexing: {len(during)} bursts, p50 {statistics.median(during):.0f} ms, "
+            f"max {max(during):.0f} ms"
+        )
     after = [await burst() for _ in range(args.bursts)]
     after.sort()
     status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="kubelint.status"))
     p95 = after[min(len(after) - 1, int(0.95 * len(after)))]
-    print(f"keystroke -> diagnostics ({len(lines)}-line manifest, index in): {len(after)} bursts, "
-          f"p50 {statistics.median(after):.0f} ms, p95 {p95:.0f} ms, max {after[-1]:.0f} ms "
-          f"(debounce {status['debounce_ms']:.0f} ms included)")
-    server = [t for t in status.get("timings", [])][-len(after):]
+    print(
+        f"keystroke -> diagnostics ({len(lines)}-line manifest, index in): {len(after)} bursts, "
+        f"p50 {statistics.median(after):.0f} ms, p95 {p95:.0f} ms, max {after[-1]:.0f} ms "
+        f"(debounce {status['debounce_ms']:.0f} ms included)"
+    )
+    server = [t for t in status.get("timings", [])][-len(after) :]
     if server:
         inside = sorted(t[1] for t in server)
         checking = sorted(t[2] for t in server)
-        print(f"  inside the server (debounce fired -> published): p50 {statistics.median(inside):.0f} ms, "
-              f"max {inside[-1]:.0f} ms; of which checking: p50 {statistics.median(checking):.0f} ms, max {checking[-1]:.0f} ms")
+        print(
+            f"  inside the server (debounce fired -> published): p50 {statistics.median(inside):.0f} ms, "
+            f"max {inside[-1]:.0f} ms; of which checking: p50 {statistics.median(checking):.0f} ms, max {checking[-1]:.0f} ms"
+        )
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
@@ -134,18 +155,26 @@ async def main() -> None:
         t = time.perf_counter()
         runner.run([args.file], settings_mod.build(None, jobs=1, color=False, progress=False))
         best = min(best or 1e9, time.perf_counter() - t)
-    print(f"baseline A, `kubelint check FILE` in-process, stages built per run, no workspace context: "
-          f"best {1000 * best:.0f} ms")
+    print(
+        f"baseline A, `kubelint check FILE` in-process, stages built per run, no workspace context: "
+        f"best {1000 * best:.0f} ms"
+    )
     import subprocess
 
     cli = None
     for _ in range(3):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-progress", "-q", args.file],
-                           cwd=HERE, env=env, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "kubelint", "check", "--no-progress", "-q", args.file],
+            cwd=HERE,
+            env=env,
+            capture_output=True,
+        )
         cli = min(cli or 1e9, time.perf_counter() - t)
-    print(f"baseline B, `kubelint check FILE` as a process (what an editor running the CLI per change pays): "
-          f"best {1000 * cli:.0f} ms; server p50 / B = {statistics.median(after) / (1000 * cli):.2f}")
+    print(
+        f"baseline B, `kubelint check FILE` as a process (what an editor running the CLI per change pays): "
+        f"best {1000 * cli:.0f} ms; server p50 / B = {statistics.median(after) / (1000 * cli):.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ after the other.  Also the cost of discovery on ``../shared/corpus``
 
 helm and kustomize must be on PATH (or in KUBELINT_TOOLS_DIR).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,17 +32,31 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 DATA = os.path.join(ROOT, "tests", "data", "repos")
-CHARTS = [("podinfo", "charts/podinfo"), ("metrics-server", "charts/metrics-server"),
-          ("postgres-operator", "charts/postgres-operator"), ("aks-store-demo", "charts/aks-store-demo"),
-          ("mixed", "charts/app")]
-ROOTS = [("podinfo", "deploy/overlays/production"), ("metrics-server", "manifests/overlays/release"),
-         ("mixed", "k8s/overlays/prod")]
+CHARTS = [
+    ("podinfo", "charts/podinfo"),
+    ("metrics-server", "charts/metrics-server"),
+    ("postgres-operator", "charts/postgres-operator"),
+    ("aks-store-demo", "charts/aks-store-demo"),
+    ("mixed", "charts/app"),
+]
+ROOTS = [
+    ("podinfo", "deploy/overlays/production"),
+    ("metrics-server", "manifests/overlays/release"),
+    ("mixed", "k8s/overlays/prod"),
+]
 
 
 def _env():
     env = dict(os.environ)
-    extra = [d for d in (os.environ.get("KUBELINT_TOOLS_DIR"), os.path.expanduser("~/go/bin"),
-                         os.path.expanduser("~/.cache/kubelint-tools/bin")) if d]
+    extra = [
+        d
+        for d in (
+            os.environ.get("KUBELINT_TOOLS_DIR"),
+            os.path.expanduser("~/go/bin"),
+            os.path.expanduser("~/.cache/kubelint-tools/bin"),
+        )
+        if d
+    ]
     env["PATH"] = os.pathsep.join([env.get("PATH", "")] + extra)
     env["PYTHONPATH"] = ROOT
     return env
@@ -86,9 +101,12 @@ def main() -> int:
 
     for repo, chart in CHARTS:
         name = os.path.basename(chart)
-        row(f"helm template {repo}/{chart}", [helm, "template", name, chart, "--namespace", "default",
-                                               "--kube-version", "v1.37.0", "--include-crds"],
-            os.path.join(DATA, repo), chart)
+        row(
+            f"helm template {repo}/{chart}",
+            [helm, "template", name, chart, "--namespace", "default", "--kube-version", "v1.37.0", "--include-crds"],
+            os.path.join(DATA, repo),
+            chart,
+        )
     for repo, root in ROOTS:
         row(f"kustomize build {repo}/{root}", [kustomize, "build", root], os.path.join(DATA, repo), root)
     # In process (no interpreter start): a whole run against the time spent waiting on the tool.
@@ -107,7 +125,9 @@ def main() -> int:
             spent.append(time.perf_counter() - t)
 
     tools_mod.run = counting
-    print(f"\n{'in process: run(CHART) against its helm/kustomize subprocess':<52} {'tool':>7} {'run':>8} {'rest':>7} {'/tool':>6}")
+    print(
+        f"\n{'in process: run(CHART) against its helm/kustomize subprocess':<52} {'tool':>7} {'run':>8} {'rest':>7} {'/tool':>6}"
+    )
     old = os.environ["PATH"]
     os.environ["PATH"] = env["PATH"]
     here = os.getcwd()
@@ -149,11 +169,25 @@ def main() -> int:
         script = "; ".join(" ".join(r) for r in renders)
         base = ["sh", "-c", script + " >/dev/null"]
         for jobs in ("1", "2"):
-            mine = [sys.executable, "-m", "kubelint", "check", "--no-progress", "--jobs", jobs, "-f", "json",
-                    "--fail-on", "never", "."]
+            mine = [
+                sys.executable,
+                "-m",
+                "kubelint",
+                "check",
+                "--no-progress",
+                "--jobs",
+                jobs,
+                "-f",
+                "json",
+                "--fail-on",
+                "never",
+                ".",
+            ]
             a, b = pair(base, mine, cwd, env, args.rounds)
-            print(f"{f'{repo} repository ({len(renders)} renders), --jobs {jobs}':<52} {a:>6.3f}s {'':>7} {b:>7.3f}s "
-                  f"{b / a:>5.1f}x")
+            print(
+                f"{f'{repo} repository ({len(renders)} renders), --jobs {jobs}':<52} {a:>6.3f}s {'':>7} {b:>7.3f}s "
+                f"{b / a:>5.1f}x"
+            )
     # Discovery over the shared corpus: classification against the whole run.
     corpus = os.path.join(os.path.dirname(ROOT), "shared", "corpus")
     if not os.path.isdir(corpus):

@@ -5,6 +5,7 @@ process so both see the same machine state.  Prints the ratio.
 
     nice -n 19 python3 bench/rules_overhead.py [CORPUS] [--rounds 3]
 """
+
 from __future__ import annotations
 
 import argparse

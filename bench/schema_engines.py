@@ -9,6 +9,7 @@ built-in objects (already loaded, so only validation is timed):
 
     python3 bench/schema_engines.py [--corpus ../shared/corpus] [--definitions ../shared/k8s/definitions/v1.37.json]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -3,6 +3,7 @@
 Any byte sequence must give a LoadedFile (documents and/or findings), never
 an exception, whatever the input.  Run through fuzz/run.sh.
 """
+
 import io
 import sys
 

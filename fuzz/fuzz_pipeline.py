@@ -5,6 +5,7 @@ suppressions -> masking -> every reporter available.
 Internal errors are re-raised (Settings.debug) so the fuzzer sees them as
 crashes instead of ``internal-error`` findings.  Run through fuzz/run.sh.
 """
+
 import io
 import sys
 
@@ -18,8 +19,9 @@ with atheris.instrument_imports(include=["kubelint"]):
     from kubelint.loader import Limits
     from kubelint.settings import Settings
 
-    OPTIONS = Settings(debug=True, limits=Limits(max_file_bytes=256 * 1024, max_documents=50, max_depth=60,
-                                                 max_nodes=20_000))
+    OPTIONS = Settings(
+        debug=True, limits=Limits(max_file_bytes=256 * 1024, max_documents=50, max_depth=60, max_nodes=20_000)
+    )
     runner.build_context(OPTIONS)  # imports every rule module
     import kubelint.cel  # noqa: F401
     import kubelint.crd  # noqa: F401

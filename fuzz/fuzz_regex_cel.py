@@ -12,6 +12,7 @@ from input.  For any pattern, value and rule:
 
 Run through ``fuzz/run.sh regex_cel [SECONDS]``.
 """
+
 import sys
 import time
 
@@ -21,11 +22,25 @@ with atheris.instrument_imports(include=["kubelint"]):
     from kubelint import cel, celcheck, crd, goregex
 
 SCHEMAS = [
-    {"type": "object", "properties": {"s": {"type": "string"}, "n": {"type": "integer"},
-                                      "l": {"type": "array", "items": {"type": "string"}},
-                                      "m": {"type": "object", "additionalProperties": {"type": "string"}}}},
-    {"type": "object", "properties": {"l": {"type": "array", "maxItems": 20,
-                                            "items": {"type": "array", "maxItems": 20, "items": {"type": "integer"}}}}},
+    {
+        "type": "object",
+        "properties": {
+            "s": {"type": "string"},
+            "n": {"type": "integer"},
+            "l": {"type": "array", "items": {"type": "string"}},
+            "m": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    },
+    {
+        "type": "object",
+        "properties": {
+            "l": {
+                "type": "array",
+                "maxItems": 20,
+                "items": {"type": "array", "maxItems": 20, "items": {"type": "integer"}},
+            }
+        },
+    },
     {"type": "string", "maxLength": 50},
     {"type": "array", "items": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}},
 ]
@@ -58,9 +73,12 @@ def _value(fdp, schema):
     if t == "array":
         return [{"x": fdp.ConsumeIntInRange(0, 9)} for _ in range(fdp.ConsumeIntInRange(0, 30))]
     n = fdp.ConsumeIntInRange(0, 40)
-    return {"s": fdp.ConsumeUnicodeNoSurrogates(40), "n": fdp.ConsumeIntInRange(-5, 5),
-            "l": [fdp.ConsumeUnicodeNoSurrogates(4) for _ in range(n)],
-            "m": {str(i): "v" for i in range(fdp.ConsumeIntInRange(0, 10))}}
+    return {
+        "s": fdp.ConsumeUnicodeNoSurrogates(40),
+        "n": fdp.ConsumeIntInRange(-5, 5),
+        "l": [fdp.ConsumeUnicodeNoSurrogates(4) for _ in range(n)],
+        "m": {str(i): "v" for i in range(fdp.ConsumeIntInRange(0, 10))},
+    }
 
 
 def _check_cel(rule: str, message_expression: str, schema: dict, value) -> None:

@@ -11,6 +11,7 @@ Two sources, merged by :func:`removal`:
   those releases.  (1.25 removals are listed here because the 1.25 schemas
   no longer contain them.)
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -18,7 +19,7 @@ from typing import Dict, NamedTuple, Optional, Tuple
 
 
 class Removal(NamedTuple):
-    removed_in: str          # "1.22"
+    removed_in: str  # "1.22"
     replacement: Optional[str]  # "networking.k8s.io/v1"; None: no replacement
     note: str = ""
 
@@ -30,7 +31,9 @@ REMOVED_BEFORE_1_25: Dict[Tuple[str, str], Removal] = {
     ("extensions/v1beta1", "DaemonSet"): Removal("1.16", _V116_APPS),
     ("extensions/v1beta1", "ReplicaSet"): Removal("1.16", _V116_APPS),
     ("extensions/v1beta1", "NetworkPolicy"): Removal("1.16", "networking.k8s.io/v1"),
-    ("extensions/v1beta1", "PodSecurityPolicy"): Removal("1.16", "policy/v1beta1", "PodSecurityPolicy itself was removed in 1.25; use Pod Security Admission"),
+    ("extensions/v1beta1", "PodSecurityPolicy"): Removal(
+        "1.16", "policy/v1beta1", "PodSecurityPolicy itself was removed in 1.25; use Pod Security Admission"
+    ),
     ("apps/v1beta1", "Deployment"): Removal("1.16", _V116_APPS),
     ("apps/v1beta1", "StatefulSet"): Removal("1.16", _V116_APPS),
     ("apps/v1beta1", "ControllerRevision"): Removal("1.16", _V116_APPS),
@@ -40,19 +43,31 @@ REMOVED_BEFORE_1_25: Dict[Tuple[str, str], Removal] = {
     ("apps/v1beta2", "ReplicaSet"): Removal("1.16", _V116_APPS),
     ("apps/v1beta2", "ControllerRevision"): Removal("1.16", _V116_APPS),
     # v1.22
-    ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration"): Removal("1.22", "admissionregistration.k8s.io/v1"),
-    ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration"): Removal("1.22", "admissionregistration.k8s.io/v1"),
-    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"): Removal("1.22", "apiextensions.k8s.io/v1", "v1 requires a structural openAPIV3Schema per version"),
+    ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration"): Removal(
+        "1.22", "admissionregistration.k8s.io/v1"
+    ),
+    ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration"): Removal(
+        "1.22", "admissionregistration.k8s.io/v1"
+    ),
+    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"): Removal(
+        "1.22", "apiextensions.k8s.io/v1", "v1 requires a structural openAPIV3Schema per version"
+    ),
     ("apiregistration.k8s.io/v1beta1", "APIService"): Removal("1.22", "apiregistration.k8s.io/v1"),
     ("authentication.k8s.io/v1beta1", "TokenReview"): Removal("1.22", "authentication.k8s.io/v1"),
     ("authorization.k8s.io/v1beta1", "SubjectAccessReview"): Removal("1.22", "authorization.k8s.io/v1"),
     ("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview"): Removal("1.22", "authorization.k8s.io/v1"),
     ("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview"): Removal("1.22", "authorization.k8s.io/v1"),
     ("authorization.k8s.io/v1beta1", "SelfSubjectRulesReview"): Removal("1.22", "authorization.k8s.io/v1"),
-    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"): Removal("1.22", "certificates.k8s.io/v1", "v1 requires spec.signerName"),
+    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"): Removal(
+        "1.22", "certificates.k8s.io/v1", "v1 requires spec.signerName"
+    ),
     ("coordination.k8s.io/v1beta1", "Lease"): Removal("1.22", "coordination.k8s.io/v1"),
-    ("extensions/v1beta1", "Ingress"): Removal("1.22", "networking.k8s.io/v1", "v1 needs pathType on every path and backend.service.name/port"),
-    ("networking.k8s.io/v1beta1", "Ingress"): Removal("1.22", "networking.k8s.io/v1", "v1 needs pathType on every path and backend.service.name/port"),
+    ("extensions/v1beta1", "Ingress"): Removal(
+        "1.22", "networking.k8s.io/v1", "v1 needs pathType on every path and backend.service.name/port"
+    ),
+    ("networking.k8s.io/v1beta1", "Ingress"): Removal(
+        "1.22", "networking.k8s.io/v1", "v1 needs pathType on every path and backend.service.name/port"
+    ),
     ("networking.k8s.io/v1beta1", "IngressClass"): Removal("1.22", "networking.k8s.io/v1"),
     ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"): Removal("1.22", "rbac.authorization.k8s.io/v1"),
     ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"): Removal("1.22", "rbac.authorization.k8s.io/v1"),
@@ -74,13 +89,20 @@ REMOVED_BEFORE_1_25: Dict[Tuple[str, str], Removal] = {
     ("discovery.k8s.io/v1beta1", "EndpointSlice"): Removal("1.25", "discovery.k8s.io/v1"),
     ("events.k8s.io/v1beta1", "Event"): Removal("1.25", "events.k8s.io/v1"),
     ("autoscaling/v2beta1", "HorizontalPodAutoscaler"): Removal("1.25", "autoscaling/v2"),
-    ("policy/v1beta1", "PodDisruptionBudget"): Removal("1.25", "policy/v1", "in policy/v1 an empty selector selects every pod in the namespace"),
-    ("policy/v1beta1", "PodSecurityPolicy"): Removal("1.25", None, "PodSecurityPolicy has no replacement API; use Pod Security Admission (namespace labels pod-security.kubernetes.io/*)"),
+    ("policy/v1beta1", "PodDisruptionBudget"): Removal(
+        "1.25", "policy/v1", "in policy/v1 an empty selector selects every pod in the namespace"
+    ),
+    ("policy/v1beta1", "PodSecurityPolicy"): Removal(
+        "1.25",
+        None,
+        "PodSecurityPolicy has no replacement API; use Pod Security Admission (namespace labels pod-security.kubernetes.io/*)",
+    ),
     ("node.k8s.io/v1beta1", "RuntimeClass"): Removal("1.25", "node.k8s.io/v1"),
     # v1.14: the alpha Initializers feature was removed (1.14 release notes,
     # "Initializers ... have been removed"); mutating webhooks replace it.
     ("admissionregistration.k8s.io/v1alpha1", "InitializerConfiguration"): Removal(
-        "1.14", "admissionregistration.k8s.io/v1", "use a MutatingWebhookConfiguration instead"),
+        "1.14", "admissionregistration.k8s.io/v1", "use a MutatingWebhookConfiguration instead"
+    ),
 }
 
 # Groups that only ever existed built in (not creatable by CRDs) and are
@@ -93,7 +115,9 @@ def _key(version: str) -> Tuple[int, ...]:
     return tuple(int(x) for x in version.split("."))
 
 
-def removal(api_version: str, kind: str, target: str, history: Dict[str, Dict[str, Dict[str, str]]]) -> Optional[Removal]:
+def removal(
+    api_version: str, kind: str, target: str, history: Dict[str, Dict[str, Dict[str, str]]]
+) -> Optional[Removal]:
     """How ``api_version``/``kind`` stopped being served at or before the
     ``target`` release, or ``None`` if it did not (or never existed).
 
@@ -169,8 +193,11 @@ def later_removal(api_version: str, kind: str, target: str, history) -> Optional
 # Alpha APIs are never on by default.  Checked against a default v1.37
 # kube-apiserver (`kubectl api-versions` lists GA versions only).
 BETA_ON_BY_DEFAULT = {
-    "autoscaling/v2beta2", "flowcontrol.apiserver.k8s.io/v1beta1", "flowcontrol.apiserver.k8s.io/v1beta2",
-    "flowcontrol.apiserver.k8s.io/v1beta3", "storage.k8s.io/v1beta1",
+    "autoscaling/v2beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "storage.k8s.io/v1beta1",
 }
 
 

@@ -15,6 +15,7 @@
 
 Nothing else is ever written.
 """
+
 from __future__ import annotations
 
 import errno

@@ -16,6 +16,7 @@ and path (second pass), so upgrades do not flood a baselined repository.
 The file is JSON, sorted, one entry per distinct identity with a count and
 the message for people reviewing it; it is written atomically.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,17 @@ def _entries(findings: Iterable, root: str) -> List[dict]:
     out = []
     for key in sorted(counts):
         rule, file, obj, path, digest = key
-        out.append({"rule": rule, "file": file, "object": obj, "path": path, "messageHash": digest,
-                    "count": counts[key], "message": messages[key]})
+        out.append(
+            {
+                "rule": rule,
+                "file": file,
+                "object": obj,
+                "path": path,
+                "messageHash": digest,
+                "count": counts[key],
+                "message": messages[key],
+            }
+        )
     return out
 
 
@@ -101,19 +111,32 @@ def load(path: str, root: str = None) -> Baseline:
         with open(path, encoding="utf-8") as fh:
             doc = json.load(fh)
     except FileNotFoundError:
-        raise BaselineError(f"baseline {path} does not exist; create it with `kubelint check --write-baseline {path} ...`") from None
+        raise BaselineError(
+            f"baseline {path} does not exist; create it with `kubelint check --write-baseline {path} ...`"
+        ) from None
     except OSError as exc:
         raise BaselineError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise BaselineError(f"baseline {path} is not valid JSON ({exc}); regenerate it with --write-baseline") from None
     if not isinstance(doc, dict) or FORMAT not in doc or not isinstance(doc.get("findings"), list):
-        raise BaselineError(f"{path} is not a kubelint baseline (no '{FORMAT}' key); regenerate it with --write-baseline")
+        raise BaselineError(
+            f"{path} is not a kubelint baseline (no '{FORMAT}' key); regenerate it with --write-baseline"
+        )
     if doc[FORMAT] != FORMAT_VERSION:
-        raise BaselineError(f"baseline {path} has format version {doc[FORMAT]!r}; this kubelint reads version {FORMAT_VERSION}: regenerate it with --write-baseline")
+        raise BaselineError(
+            f"baseline {path} has format version {doc[FORMAT]!r}; this kubelint reads version {FORMAT_VERSION}: regenerate it with --write-baseline"
+        )
     entries = []
     for i, e in enumerate(doc["findings"]):
-        if not isinstance(e, dict) or not all(isinstance(e.get(k), str) for k in ("rule", "file", "object", "path", "messageHash")) \
-                or not isinstance(e.get("count", 1), int) or isinstance(e.get("count", 1), bool) or e.get("count", 1) < 1:
-            raise BaselineError(f"baseline {path}: entry {i + 1} is malformed (needs rule, file, object, path, messageHash strings and a positive count); regenerate it with --write-baseline")
+        if (
+            not isinstance(e, dict)
+            or not all(isinstance(e.get(k), str) for k in ("rule", "file", "object", "path", "messageHash"))
+            or not isinstance(e.get("count", 1), int)
+            or isinstance(e.get("count", 1), bool)
+            or e.get("count", 1) < 1
+        ):
+            raise BaselineError(
+                f"baseline {path}: entry {i + 1} is malformed (needs rule, file, object, path, messageHash strings and a positive count); regenerate it with --write-baseline"
+            )
         entries.append(e)
     return Baseline(entries, root)

@@ -21,6 +21,7 @@ JSON Schema's); the schema's own ``$schema`` picks the draft, else draft 7
 The interface crd.py uses: :func:`full_schema` (a :class:`FullSchema` or None)
 and :meth:`FullSchema.problems`.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,14 +34,43 @@ from .model import type_name
 from .suggest import did_you_mean
 
 # Keywords the structural walker does not implement.
-UNSUPPORTED = frozenset({
-    "$ref", "$dynamicRef", "patternProperties", "if", "then", "else", "const", "contains", "prefixItems",
-    "additionalItems", "dependencies", "dependentRequired", "dependentSchemas", "propertyNames",
-    "unevaluatedProperties", "unevaluatedItems", "minContains", "maxContains", "uniqueItems",
-})
+UNSUPPORTED = frozenset(
+    {
+        "$ref",
+        "$dynamicRef",
+        "patternProperties",
+        "if",
+        "then",
+        "else",
+        "const",
+        "contains",
+        "prefixItems",
+        "additionalItems",
+        "dependencies",
+        "dependentRequired",
+        "dependentSchemas",
+        "propertyNames",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "minContains",
+        "maxContains",
+        "uniqueItems",
+    }
+)
 # Keywords whose value is a schema, a list of schemas, or a map of name -> schema.
-_SCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-           "additionalItems", "unevaluatedProperties", "unevaluatedItems")
+_SCHEMA = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "additionalItems",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+)
 _SCHEMA_LIST = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
 _SCHEMA_MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 MAX_REF_BYTES = 64 * 1024 * 1024  # a referenced file larger than this does not resolve
@@ -113,7 +143,8 @@ class FullSchema:
 
             base = "file://" + os.path.realpath(self.path)
             registry = Registry(retrieve=retrieve).with_resource(
-                base, Resource.from_contents(self.schema, default_specification=_specification(spec)))
+                base, Resource.from_contents(self.schema, default_specification=_specification(spec))
+            )
             self._validator = cls({"$ref": base}, registry=registry)
         return self._validator
 
@@ -121,7 +152,7 @@ class FullSchema:
         """A referenced file: a regular file inside the catalogue, not too large."""
         if not uri.startswith("file://"):
             raise ValueError(f"{uri} is not a file in the catalogue (kubelint never fetches schemas)")
-        target = os.path.realpath(uri[len("file://"):])
+        target = os.path.realpath(uri[len("file://") :])
         if os.path.commonpath([target, self.root]) != self.root:
             raise ValueError(f"{target} is outside the catalogue {self.root}")
         st = os.stat(target)
@@ -146,9 +177,15 @@ class FullSchema:
         if self.unusable is not None:
             if no_schema == "off":
                 return []
-            return [Problem(("kind",), f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {self.path} "
-                                       f"cannot be used ({self.unusable}); not validated. Fix the reference or the file",
-                            "no-schema", ERROR if no_schema == "error" else INFO)]
+            return [
+                Problem(
+                    ("kind",),
+                    f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {self.path} "
+                    f"cannot be used ({self.unusable}); not validated. Fix the reference or the file",
+                    "no-schema",
+                    ERROR if no_schema == "error" else INFO,
+                )
+            ]
         out = []
         for error in errors:
             for leaf in _leaves(error):
@@ -185,30 +222,51 @@ def _problem(error, kind: str) -> Optional[Problem]:
         if missing is None:
             return None
         child = path + (missing,)
-        return Problem(child, f"{format_path(child)}: Required value (the {kind} schema requires it); add {missing}",
-                       MISSING_REQUIRED, ERROR, "key")
+        return Problem(
+            child,
+            f"{format_path(child)}: Required value (the {kind} schema requires it); add {missing}",
+            MISSING_REQUIRED,
+            ERROR,
+            "key",
+        )
     if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
         declared = list((error.schema.get("properties") or {}))
         extra = next((k for k in instance if k not in declared), None)
         if extra is not None:
             child = path + (extra,)
-            return Problem(child, f'unknown field "{format_path(child)}"{did_you_mean(str(extra), declared)}: the {kind} '
-                                  f"schema declares no such field {'in ' + where if path else 'at the top level'}; "
-                                  "fix the spelling or move it to the right level", UNKNOWN_FIELD, ERROR, "key")
+            return Problem(
+                child,
+                f'unknown field "{format_path(child)}"{did_you_mean(str(extra), declared)}: the {kind} '
+                f"schema declares no such field {'in ' + where if path else 'at the top level'}; "
+                "fix the spelling or move it to the right level",
+                UNKNOWN_FIELD,
+                ERROR,
+                "key",
+            )
     if error.validator == "type":
         expected = error.validator_value if isinstance(error.validator_value, str) else ",".join(error.validator_value)
-        return Problem(path, f'{where}: Invalid value: "{type_name(instance)}": {where} in body must be of type '
-                             f"{expected}; write a value of type {expected}", INVALID_TYPE, ERROR)
+        return Problem(
+            path,
+            f'{where}: Invalid value: "{type_name(instance)}": {where} in body must be of type '
+            f"{expected}; write a value of type {expected}",
+            INVALID_TYPE,
+            ERROR,
+        )
     if isinstance(instance, (dict, list)):
         said = f"the {type_name(instance)} {_tail(error)}"
     else:
         said = error.message if error.message.startswith(repr(instance)) else f"{instance!r}: {error.message}"
-    return Problem(path, f"{where}: Invalid value: {said} (the {kind} schema's {error.validator}); "
-                         "change the value to one the schema allows", INVALID_VALUE, ERROR)
+    return Problem(
+        path,
+        f"{where}: Invalid value: {said} (the {kind} schema's {error.validator}); "
+        "change the value to one the schema allows",
+        INVALID_VALUE,
+        ERROR,
+    )
 
 
 def _tail(error) -> str:
     """jsonschema's message without the repr of a large instance in front."""
     text = error.message
     r = repr(error.instance)
-    return text[len(r):].strip() if text.startswith(r) else f"does not satisfy {error.validator}"
+    return text[len(r) :].strip() if text.startswith(r) else f"does not satisfy {error.validator}"

@@ -33,6 +33,7 @@ Contract (never a false error):
   ``FieldValueDuplicate`` -> ``Duplicate value``), as the server prints it:
   ``spec: Invalid value: "object": <message>``.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -46,6 +47,7 @@ from .findings import ERROR, INFO, Problem, format_path
 
 RULE_FAILED = "cr-validation-rule"
 RULE_SKIPPED = "cr-validation-rule-skipped"
+
 
 def _load_engine():
     """The ``cel`` extension module without the package's ``__init__``,
@@ -63,7 +65,9 @@ def _load_engine():
             if f.startswith("cel.") and f.endswith((".so", ".pyd")):
                 path = os.path.join(d, f)
                 loader = importlib.machinery.ExtensionFileLoader("cel.cel", path)
-                mod = importlib.util.module_from_spec(importlib.util.spec_from_file_location("cel.cel", path, loader=loader))
+                mod = importlib.util.module_from_spec(
+                    importlib.util.spec_from_file_location("cel.cel", path, loader=loader)
+                )
                 loader.exec_module(mod)
                 # Registered, so a later plain `import cel` (the package) reuses
                 # it: initialising the extension twice panics (its logger).
@@ -99,6 +103,7 @@ def available() -> bool:
 
 
 # --- the Kubernetes CEL library as Python functions ------------------------------
+
 
 def _s(x) -> str:
     if not isinstance(x, str):
@@ -138,7 +143,7 @@ def _split(x, sep, n=None):
         return x.split(sep) if sep else list(x)
     if n == 0:
         return []
-    return x.split(sep, n - 1) if sep else list(x[: n - 1]) + ([x[n - 1:]] if len(x) >= n else [])
+    return x.split(sep, n - 1) if sep else list(x[: n - 1]) + ([x[n - 1 :]] if len(x) >= n else [])
 
 
 def _replace(x, old, new, n=None):
@@ -275,7 +280,7 @@ def _q_new(f):
     milli = f * 1000
     if milli.denominator == 1:
         return {"__quantity__": f"{milli.numerator}m"}
-    nano = f * 10 ** 9
+    nano = f * 10**9
     return {"__quantity__": f"{int(nano)}n"}
 
 
@@ -422,7 +427,9 @@ FUNCTIONS = {
     "getHostname": _get_hostname,
     "getPort": _get_port,
     "getEscapedPath": lambda x: _u(x).path,
-    "getQuery": lambda x: {k: v for k, v in __import__("urllib.parse", fromlist=["parse_qs"]).parse_qs(_u(x).query).items()},
+    "getQuery": lambda x: {
+        k: v for k, v in __import__("urllib.parse", fromlist=["parse_qs"]).parse_qs(_u(x).query).items()
+    },
     # quantity
     "quantity": _quantity,
     "isQuantity": _is_quantity,
@@ -459,7 +466,9 @@ FUNCTIONS = {
 
 # Functions of the Kubernetes environment kubelint does not model (a rule
 # using one is skipped with an info, never evaluated to a wrong verdict).
-_UNSUPPORTED = re.compile(r"\boldSelf\b|\.\?|\[\?|\{\?|\boptional\.|\bformat\(|\bauthorizer\b|\bnamespaceObject\b|\bvalidator\b|\bfieldSelector\b|\blabelSelector\b|\bsemver\b|\bisSemver\b")
+_UNSUPPORTED = re.compile(
+    r"\boldSelf\b|\.\?|\[\?|\{\?|\boptional\.|\bformat\(|\bauthorizer\b|\bnamespaceObject\b|\bvalidator\b|\bfieldSelector\b|\blabelSelector\b|\bsemver\b|\bisSemver\b"
+)
 
 _REASONS = {
     "FieldValueInvalid": "Invalid value",
@@ -482,12 +491,25 @@ def _base_context():
 
 
 class Rule:
-    __slots__ = ("rule", "message", "message_expression", "field_path", "reason", "program", "msg_program", "skip", "reported", "optional_old")
+    __slots__ = (
+        "rule",
+        "message",
+        "message_expression",
+        "field_path",
+        "reason",
+        "program",
+        "msg_program",
+        "skip",
+        "reported",
+        "optional_old",
+    )
 
     def __init__(self, spec: dict):
         self.rule = spec.get("rule") if isinstance(spec.get("rule"), str) else ""
         self.message = spec.get("message") if isinstance(spec.get("message"), str) else None
-        self.message_expression = spec.get("messageExpression") if isinstance(spec.get("messageExpression"), str) else None
+        self.message_expression = (
+            spec.get("messageExpression") if isinstance(spec.get("messageExpression"), str) else None
+        )
         self.field_path = spec.get("fieldPath") if isinstance(spec.get("fieldPath"), str) else None
         self.reason = spec.get("reason") if isinstance(spec.get("reason"), str) else None
         self.optional_old = spec.get("optionalOldSelf") is True
@@ -553,6 +575,7 @@ def _first_line(exc) -> str:
 
 
 # --- values: JSON -> CEL values the way the server's schema-typed adapter sees them ----------
+
 
 def to_cel(value, node):
     """Numbers in ``number`` fields are doubles, integral floats in
@@ -640,7 +663,11 @@ def evaluate_all(rules, value, node, path) -> List[Problem]:
             try:
                 _base_context().add_variable("self", to_cel(value, node))
             except Exception as exc:  # noqa: BLE001 - a value the engine cannot represent
-                return out + [p for r in rules for p in _skipped_once(r, path, f"the CEL engine cannot represent the value ({_first_line(exc)})")]
+                return out + [
+                    p
+                    for r in rules
+                    for p in _skipped_once(r, path, f"the CEL engine cannot represent the value ({_first_line(exc)})")
+                ]
             bound = True
         out.extend(evaluate(rule, value, node, path, _bound=True))
     return out
@@ -650,7 +677,14 @@ def _skipped_once(rule: Rule, path, why: str) -> List[Problem]:
     if rule.reported:
         return []
     rule.reported = True
-    return [Problem(path, f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: {why}", RULE_SKIPPED, INFO)]
+    return [
+        Problem(
+            path,
+            f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: {why}",
+            RULE_SKIPPED,
+            INFO,
+        )
+    ]
 
 
 def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Problem]:
@@ -658,7 +692,14 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         if rule.reported:
             return []
         rule.reported = True
-        return [Problem(path, f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: {rule.skip}", RULE_SKIPPED, INFO)]
+        return [
+            Problem(
+                path,
+                f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: {rule.skip}",
+                RULE_SKIPPED,
+                INFO,
+            )
+        ]
     ctx = _base_context()
     # A native call cannot be interrupted: its input is bounded before it
     # starts (the server's per-call cost limit, a budget per run).
@@ -674,8 +715,15 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         if rule.reported:
             return []
         rule.reported = True
-        return [Problem(path, f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: the CEL engine could not evaluate it "
-                              f"({_first_line(exc)})", RULE_SKIPPED, INFO)]
+        return [
+            Problem(
+                path,
+                f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: the CEL engine could not evaluate it "
+                f"({_first_line(exc)})",
+                RULE_SKIPPED,
+                INFO,
+            )
+        ]
     finally:
         _Budget.seconds += time.perf_counter() - started
     if result is True:
@@ -684,8 +732,14 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         if rule.reported:
             return []
         rule.reported = True
-        return [Problem(path, f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: it returned {type(result).__name__}, not a boolean",
-                        RULE_SKIPPED, INFO)]
+        return [
+            Problem(
+                path,
+                f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: it returned {type(result).__name__}, not a boolean",
+                RULE_SKIPPED,
+                INFO,
+            )
+        ]
     message = None
     if rule.msg_program is not None:
         try:
@@ -707,7 +761,14 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         head = f"{reason}: {show(value)}"
     else:
         head = reason
-    return [Problem(at, f"{format_path(at) or '<root>'}: {head}: {message} (x-kubernetes-validations rule {_q_rule(rule.rule)})", RULE_FAILED, ERROR)]
+    return [
+        Problem(
+            at,
+            f"{format_path(at) or '<root>'}: {head}: {message} (x-kubernetes-validations rule {_q_rule(rule.rule)})",
+            RULE_FAILED,
+            ERROR,
+        )
+    ]
 
 
 # --- evaluation bounds ----------------------------------------------------------------------
@@ -755,16 +816,20 @@ def _elements(value, cap: int) -> int:
 def runtime_guard(rule: str, value) -> Optional[str]:
     """Why ``rule`` must not be evaluated on ``value``, or None."""
     if _Budget.seconds > RUN_SECONDS_BUDGET or _Budget.iterations > RUN_ITERATION_BUDGET:
-        return ("kubelint's time budget for CEL evaluation in this run is spent "
-                f"({RUN_SECONDS_BUDGET:g} s or {RUN_ITERATION_BUDGET:,} estimated iterations)")
+        return (
+            "kubelint's time budget for CEL evaluation in this run is spent "
+            f"({RUN_SECONDS_BUDGET:g} s or {RUN_ITERATION_BUDGET:,} estimated iterations)"
+        )
     k = len(_MACRO_CALL.findall(_strip_literals(rule)))
     if k == 0:
         return None
     n = _elements(value, PER_CALL_LIMIT) + 1
-    estimate = n ** k if n < PER_CALL_LIMIT else PER_CALL_LIMIT + 1
+    estimate = n**k if n < PER_CALL_LIMIT else PER_CALL_LIMIT + 1
     if estimate > PER_CALL_LIMIT:
-        return (f"on this value its {k} comprehension(s) could take up to {min(estimate, 10 ** 18):,} iterations, over the API "
-                f"server's per-call cost limit ({PER_CALL_LIMIT:,}; the server would stop it)")
+        return (
+            f"on this value its {k} comprehension(s) could take up to {min(estimate, 10**18):,} iterations, over the API "
+            f"server's per-call cost limit ({PER_CALL_LIMIT:,}; the server would stop it)"
+        )
     _Budget.iterations += estimate
     return None
 

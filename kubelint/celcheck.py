@@ -36,6 +36,7 @@ of estimated iterations and of wall-clock time for all CEL evaluations, so
 that no input can hang a run (a native call cannot be interrupted: its input
 is bounded before it starts).
 """
+
 from __future__ import annotations
 
 import re
@@ -72,6 +73,7 @@ _BINARY = re.compile(r"\s*(\S+?)\s*([-+*/%])\s*(\S+?)\s*(?:(?:==|!=|<=|>=|<|>).*
 
 
 # --- schema navigation (raw schema dicts, as the CRD carries them) -------------------------------
+
 
 def _type(s) -> Optional[str]:
     if not isinstance(s, dict):
@@ -161,14 +163,36 @@ def _cardinality(card: Optional[int], s) -> int:
 
 # --- checks on the CRD ------------------------------------------------------------------------------
 
+
 def _position(text: str, offset: int) -> Tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 _ESCAPES = {"__dash__": "-", "__dot__": ".", "__slash__": "/", "__underscores__": "__"}
-_KEYWORDS = {"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if",
-             "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"}
+_KEYWORDS = {
+    "true",
+    "false",
+    "null",
+    "in",
+    "as",
+    "break",
+    "const",
+    "continue",
+    "else",
+    "for",
+    "function",
+    "if",
+    "import",
+    "let",
+    "loop",
+    "package",
+    "namespace",
+    "return",
+    "var",
+    "void",
+    "while",
+}
 
 
 def _unescape(name: str) -> Optional[str]:
@@ -187,7 +211,7 @@ def _undefined_field(expr: str, schema: dict, root: bool = False) -> Optional[st
         node = schema
         pos = m.start(1)
         names = m.group(1)[1:].split(".")
-        after = stripped[m.end():].lstrip()
+        after = stripped[m.end() :].lstrip()
         if after.startswith("("):
             names = names[:-1]  # the last one is a method (self.x.size())
         if root and names and names[0] in ("apiVersion", "kind", "metadata"):
@@ -201,7 +225,7 @@ def _undefined_field(expr: str, schema: dict, root: bool = False) -> Optional[st
                 child, known = _field(node, plain)
             if not known:
                 at = pos
-                has = re.search(r"\bhas\(\s*$", stripped[:m.start()])
+                has = re.search(r"\bhas\(\s*$", stripped[: m.start()])
                 if has and name == names[-1]:
                     at = has.start() + 3  # has(x.f) is one macro node, at its '(' (kube-apiserver v1.37.2)
                 line, col = _position(expr, at)
@@ -277,8 +301,10 @@ def _constant_overload(expr: str) -> Optional[str]:
                 a, b = _literal_type(m.group(1)), _literal_type(m.group(3))
                 if a and b:
                     line, col = _position(expr, m.start(2))
-                    return (f"ERROR: <input>:{line}:{col}: found no matching overload for '_{m.group(2)}_' applied to "
-                            f"'({_CEL_TYPES[a]}, {_CEL_TYPES[b]})'")
+                    return (
+                        f"ERROR: <input>:{line}:{col}: found no matching overload for '_{m.group(2)}_' applied to "
+                        f"'({_CEL_TYPES[a]}, {_CEL_TYPES[b]})'"
+                    )
             return "found no matching overload (the operand types do not match: CEL never converts between types)"
     return None
 
@@ -292,7 +318,7 @@ def _nesting_cost(expr: str, schema: dict) -> int:
     for m in _MACRO.finditer(stripped):
         open_at = m.end(1)
         close = _matching_paren(stripped, open_at)
-        chain = _CHAIN_BEFORE.search(stripped[:m.start()])
+        chain = _CHAIN_BEFORE.search(stripped[: m.start()])
         range_schema = None
         outer = 1
         if chain:
@@ -301,14 +327,14 @@ def _nesting_cost(expr: str, schema: dict) -> int:
             if root == "self":
                 range_schema = schema
             else:
-                for (o, c, var, elem, _size) in macros:
+                for o, c, var, elem, _size in macros:
                     if o < m.start() < c and var == root:
                         range_schema = elem
             for name in names[1:]:
                 range_schema, _ = _field(range_schema, name)
                 if range_schema is None:
                     break
-        for (o, c, _var, _elem, size) in macros:
+        for o, c, _var, _elem, size in macros:
             if o < m.start() < c:
                 outer *= size
         size = _max_elements(range_schema) if range_schema is not None else None
@@ -333,8 +359,10 @@ def _matching_paren(text: str, open_at: int) -> int:
 
 def cost_message(name: str, cost: int, limit: int) -> str:
     """apiextensions getCostErrorMessage (only called for factors over 100)."""
-    return (f"{name} exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, "
-            "maxProperties, and maxLength where arrays, maps, and strings are declared)")
+    return (
+        f"{name} exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, "
+        "maxProperties, and maxLength where arrays, maps, and strings are declared)"
+    )
 
 
 def rule_errors(spec: dict, schema: dict, card: Optional[int], root: bool = False) -> List[Tuple[str, str, int]]:
@@ -362,7 +390,11 @@ def rule_errors(spec: dict, schema: dict, card: Optional[int], root: bool = Fals
             if cost > 100 * STATIC_RULE_LIMIT:
                 out.append(("rule", "Forbidden: " + cost_message("estimated rule cost", cost, STATIC_RULE_LIMIT), cost))
     msg = spec.get("messageExpression")
-    if isinstance(msg, str) and msg.strip() and not any(k == "rule" and not m.startswith("Forbidden") for k, m, _ in out):
+    if (
+        isinstance(msg, str)
+        and msg.strip()
+        and not any(k == "rule" and not m.startswith("Forbidden") for k, m, _ in out)
+    ):
         from .cel import compile_error
 
         err = compile_error(msg)

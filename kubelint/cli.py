@@ -3,6 +3,7 @@
 Exit status: 0 no finding at or above ``--fail-on``; 1 such findings;
 2 usage error, unreadable input or internal error.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -38,8 +39,11 @@ def _internal_error(exc: BaseException, debug: bool, masker=None) -> None:
 
     if debug:
         _print_traceback(masker)
-    click.echo(f"kubelint: internal error: {type(exc).__name__}: {one_line(_masked(str(exc), masker))} "
-               "(run with --debug for details)", err=True)
+    click.echo(
+        f"kubelint: internal error: {type(exc).__name__}: {one_line(_masked(str(exc), masker))} "
+        "(run with --debug for details)",
+        err=True,
+    )
     raise SystemExit(2)
 
 
@@ -107,62 +111,180 @@ def main():
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))  # unreadable: a finding, not a usage error
-@click.option("--kubernetes-version", "-k", "kubernetes_version", metavar="1.NN",
-              help="Kubernetes minor version to validate against (default: newest bundled).")
-@click.option("--format", "-f", "format", default=None,
-              help="Output format: text, json, sarif, junit or github (default: text).")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
-              help="Write the report in --format to FILE (atomically); the terminal still gets the text report.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None, help="Lowest severity that makes the exit status 1 (default: warning).")
-@click.option("--namespace", "-n", "namespace", default=None, help="Namespace of objects that name none (default: default).")
-@click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Configuration file (default: .kubelint.yaml or [tool.kubelint] in pyproject.toml, found walking up from the working directory).")
-@click.option("--context", "context_paths", multiple=True, type=click.Path(readable=False), help="Load PATH for cross-object rules without reporting on it (repeatable).")
-@click.option("--policy", "policy_paths", multiple=True, type=click.Path(readable=False),
-              help="ValidatingAdmissionPolicies, bindings and params to evaluate the input against, not reported on (repeatable).")
-@click.option("--namespace-labels", "namespace_labels", multiple=True, metavar="NS=key=value,...",
-              help="Labels of a namespace that is not in the input, for policies' namespaceSelector and namespaceObject (repeatable).")
-@click.option("--crd", "crd_paths", multiple=True, type=click.Path(readable=False), help="CustomResourceDefinitions to validate custom resources with, not reported on (repeatable).")
-@click.option("--schema-dir", "schema_dirs", multiple=True, type=click.Path(file_okay=False), help="JSON-schema catalogue for custom resources (repeatable).")
-@click.option("--baseline", "baseline", type=click.Path(dir_okay=False), default=None, help="Report only findings not recorded in this baseline file.")
-@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None, help="Record the current findings in FILE and exit 0.")
+@click.argument(
+    "paths", nargs=-1, type=click.Path(allow_dash=True, readable=False)
+)  # unreadable: a finding, not a usage error
+@click.option(
+    "--kubernetes-version",
+    "-k",
+    "kubernetes_version",
+    metavar="1.NN",
+    help="Kubernetes minor version to validate against (default: newest bundled).",
+)
+@click.option(
+    "--format", "-f", "format", default=None, help="Output format: text, json, sarif, junit or github (default: text)."
+)
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report in --format to FILE (atomically); the terminal still gets the text report.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default=None,
+    help="Lowest severity that makes the exit status 1 (default: warning).",
+)
+@click.option(
+    "--namespace", "-n", "namespace", default=None, help="Namespace of objects that name none (default: default)."
+)
+@click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Configuration file (default: .kubelint.yaml or [tool.kubelint] in pyproject.toml, found walking up from the working directory).",
+)
+@click.option(
+    "--context",
+    "context_paths",
+    multiple=True,
+    type=click.Path(readable=False),
+    help="Load PATH for cross-object rules without reporting on it (repeatable).",
+)
+@click.option(
+    "--policy",
+    "policy_paths",
+    multiple=True,
+    type=click.Path(readable=False),
+    help="ValidatingAdmissionPolicies, bindings and params to evaluate the input against, not reported on (repeatable).",
+)
+@click.option(
+    "--namespace-labels",
+    "namespace_labels",
+    multiple=True,
+    metavar="NS=key=value,...",
+    help="Labels of a namespace that is not in the input, for policies' namespaceSelector and namespaceObject (repeatable).",
+)
+@click.option(
+    "--crd",
+    "crd_paths",
+    multiple=True,
+    type=click.Path(readable=False),
+    help="CustomResourceDefinitions to validate custom resources with, not reported on (repeatable).",
+)
+@click.option(
+    "--schema-dir",
+    "schema_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="JSON-schema catalogue for custom resources (repeatable).",
+)
+@click.option(
+    "--baseline",
+    "baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Record the current findings in FILE and exit 0.",
+)
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores; 1 = serial).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress indicator.")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no source excerpts; nothing at all when clean.")
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
-@click.option("--no-schema", type=click.Choice(NO_SCHEMA), default=None,
-              help="Severity of 'no schema for KIND' findings (default: info).")
-@click.option("--max-file-size", type=_Size(), default=None, metavar="SIZE",
-              help="Largest input file read, e.g. 32MiB (default: 32MiB).")
-@click.option("--max-documents", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Most YAML documents read from one file (default: 10000).")
-@click.option("--max-depth", type=click.IntRange(min=1, max=100_000), default=None, metavar="N",
-              help="Deepest nesting of mappings and sequences (default: 1000).")
-@click.option("--max-aliases", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Most nodes a document may produce by expanding YAML aliases (default: 1000000).")
-@click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Most nodes (mappings, sequences, scalars) in one document (default: 1000000).")
-@click.option("--pod-security-config", "pod_security_config", type=click.Path(dir_okay=False), default=None,
-              help="The cluster's PodSecurity admission configuration (defaults and exemptions), as the API server reads it.")
-@click.option("--profile", "-p", "profiles", multiple=True, metavar="NAME",
-              help="Rule set: recommended (default), pss-baseline, pss-restricted or all; repeatable or comma-separated.")
-@click.option("--helm", metavar="PATH", default=None,
-              help="The helm executable that renders charts (default: helm on PATH).")
-@click.option("--kustomize", metavar="PATH", default=None,
-              help="The kustomize (or kubectl) executable that builds kustomizations (default: kustomize, else kubectl).")
+@click.option(
+    "--no-schema",
+    type=click.Choice(NO_SCHEMA),
+    default=None,
+    help="Severity of 'no schema for KIND' findings (default: info).",
+)
+@click.option(
+    "--max-file-size",
+    type=_Size(),
+    default=None,
+    metavar="SIZE",
+    help="Largest input file read, e.g. 32MiB (default: 32MiB).",
+)
+@click.option(
+    "--max-documents",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Most YAML documents read from one file (default: 10000).",
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(min=1, max=100_000),
+    default=None,
+    metavar="N",
+    help="Deepest nesting of mappings and sequences (default: 1000).",
+)
+@click.option(
+    "--max-aliases",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Most nodes a document may produce by expanding YAML aliases (default: 1000000).",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Most nodes (mappings, sequences, scalars) in one document (default: 1000000).",
+)
+@click.option(
+    "--pod-security-config",
+    "pod_security_config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The cluster's PodSecurity admission configuration (defaults and exemptions), as the API server reads it.",
+)
+@click.option(
+    "--profile",
+    "-p",
+    "profiles",
+    multiple=True,
+    metavar="NAME",
+    help="Rule set: recommended (default), pss-baseline, pss-restricted or all; repeatable or comma-separated.",
+)
+@click.option(
+    "--helm", metavar="PATH", default=None, help="The helm executable that renders charts (default: helm on PATH)."
+)
+@click.option(
+    "--kustomize",
+    metavar="PATH",
+    default=None,
+    help="The kustomize (or kubectl) executable that builds kustomizations (default: kustomize, else kubectl).",
+)
 @click.option("--show-skipped", is_flag=True, help="List the files skipped because they are not Kubernetes manifests.")
-@click.option("--discover", is_flag=True,
-              help="Treat named files as a directory walk does: skip what is not a manifest, check chart and kustomize "
-                   "files through their chart or kustomization (the pre-commit hook uses it).")
+@click.option(
+    "--discover",
+    is_flag=True,
+    help="Treat named files as a directory walk does: skip what is not a manifest, check chart and kustomize "
+    "files through their chart or kustomization (the pre-commit hook uses it).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")
-@click.option("--fix", "fix", is_flag=True,
-              help="Apply the safe fixes in place, then report what is left (docs/fixes.md).")
+@click.option(
+    "--fix", "fix", is_flag=True, help="Apply the safe fixes in place, then report what is left (docs/fixes.md)."
+)
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) the fixes that change behaviour.")
-@click.option("--diff", "fix_diff", is_flag=True,
-              help="Print the fixes as a unified diff; write nothing (exit 1 if any).")
-@click.option("--check", "fix_check", is_flag=True,
-              help="List the files fixes would change; write nothing (exit 1 if any).")
+@click.option(
+    "--diff", "fix_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 if any)."
+)
+@click.option(
+    "--check", "fix_check", is_flag=True, help="List the files fixes would change; write nothing (exit 1 if any)."
+)
 def check(paths, config_path, debug, **flags):
     """Check manifests in PATHS (files, directories, or - for stdin)."""
     from .mask import Masker
@@ -198,14 +320,26 @@ def _settings(paths, config_path, debug, flags):
         _die("no input: give files or directories to check, or - for stdin (e.g. `kubelint check k8s/`)")
     if sys.stdout is None and not flags.get("output") and not flags.get("write_baseline"):
         _die("standard output is closed: nowhere to write the report (give --output FILE)")
-    limits = {field: flags.pop(flag) for field, flag in (("max_file_bytes", "max_file_size"),
-                                                        ("max_documents", "max_documents"), ("max_depth", "max_depth"),
-                                                        ("max_aliases", "max_aliases"), ("max_nodes", "max_nodes"))}
+    limits = {
+        field: flags.pop(flag)
+        for field, flag in (
+            ("max_file_bytes", "max_file_size"),
+            ("max_documents", "max_documents"),
+            ("max_depth", "max_depth"),
+            ("max_aliases", "max_aliases"),
+            ("max_nodes", "max_nodes"),
+        )
+    }
     no_color, no_progress = flags.pop("no_color"), flags.pop("no_progress")
     try:
-        return settings_mod.build(config, debug=debug, color=False if no_color else None,
-                                  progress=False if no_progress else None,
-                                  limits={k: v for k, v in limits.items() if v is not None}, **flags)
+        return settings_mod.build(
+            config,
+            debug=debug,
+            color=False if no_color else None,
+            progress=False if no_progress else None,
+            limits={k: v for k, v in limits.items() if v is not None},
+            **flags,
+        )
     except settings_mod.SettingsError as exc:
         _die(str(exc))
 
@@ -272,8 +406,9 @@ def _report(result, settings, masker, fixing=None) -> None:
     excerpts by SourceLines (kubelint.mask)."""
     from . import report
 
-    terminal = report.RenderOptions(color=settings.color, quiet=settings.quiet, excerpts=not settings.quiet,
-                                    show_skipped=settings.show_skipped)
+    terminal = report.RenderOptions(
+        color=settings.color, quiet=settings.quiet, excerpts=not settings.quiet, show_skipped=settings.show_skipped
+    )
     if settings.output:
         from .atomic import write_text
 
@@ -309,11 +444,16 @@ def _fix_command(**kwargs):
     return check.callback(**kwargs)
 
 
-main.add_command(click.Command(
-    "fix", params=[p for p in check.params if p.name != "fix"], callback=_fix_command,
-    help="Apply the safe fixes to manifests in PATHS (files, directories, or - for stdin: the fixed text goes to "
-         "stdout), then report what is left; `kubelint check --fix`. See docs/fixes.md.",
-    context_settings={"help_option_names": ["-h", "--help"]}))
+main.add_command(
+    click.Command(
+        "fix",
+        params=[p for p in check.params if p.name != "fix"],
+        callback=_fix_command,
+        help="Apply the safe fixes to manifests in PATHS (files, directories, or - for stdin: the fixed text goes to "
+        "stdout), then report what is left; `kubelint check --fix`. See docs/fixes.md.",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+)
 
 
 def _load_config(path, debug):
@@ -329,8 +469,14 @@ def _load_config(path, debug):
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Also list the ids of the loader, schema and API-server checks.")
 @click.option("--test", "run_tests", is_flag=True, help="Run the examples of the custom rules of the configuration.")
-@click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Configuration file (its custom-rules are listed and tested).")
+@click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Configuration file (its custom-rules are listed and tested).",
+)
 def rules_cmd(fmt, show_all, run_tests, config_path):
     """List rules: id, default severity, summary (custom rules of the configuration included)."""
     import json as _json
@@ -346,10 +492,23 @@ def rules_cmd(fmt, show_all, run_tests, config_path):
     entries = [e for e in catalogue().values() if show_all or e.source in ("rules", "custom")]
     entries.sort(key=lambda e: (e.source != "rules", e.family, e.id))
     if fmt == "json":
-        click.echo(_json.dumps([{"id": e.id, "severity": e.severity, "category": e.category, "source": e.source,
-                                  "profiles": list(e.profiles) if e.source == "rules" else [], "summary": e.summary,
-                                  "fix": (fix_status(e.id) or ("none",))[0]}
-                                 for e in entries], indent=2))
+        click.echo(
+            _json.dumps(
+                [
+                    {
+                        "id": e.id,
+                        "severity": e.severity,
+                        "category": e.category,
+                        "source": e.source,
+                        "profiles": list(e.profiles) if e.source == "rules" else [],
+                        "summary": e.summary,
+                        "fix": (fix_status(e.id) or ("none",))[0],
+                    }
+                    for e in entries
+                ],
+                indent=2,
+            )
+        )
         return
     width = max((len(e.id) for e in entries), default=10)
     for e in entries:
@@ -360,8 +519,14 @@ def rules_cmd(fmt, show_all, run_tests, config_path):
 
 @main.command()
 @click.argument("rule")
-@click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Configuration file (for its custom rules).")
+@click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Configuration file (for its custom rules).",
+)
 def explain(rule, config_path):
     """Print a rule's full catalogue entry with its examples."""
     from .engine import catalogue
@@ -415,7 +580,11 @@ def lsp(stdio):
 def _indent(text: str) -> str:
     import textwrap
 
-    return "\n".join("    " + line if line else "" for line in textwrap.fill(text, 76).split("\n")) if "\n" not in text.strip() else "\n".join("    " + line for line in text.split("\n"))
+    return (
+        "\n".join("    " + line if line else "" for line in textwrap.fill(text, 76).split("\n"))
+        if "\n" not in text.strip()
+        else "\n".join("    " + line for line in text.split("\n"))
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

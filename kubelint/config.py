@@ -34,6 +34,7 @@ jsonschema after the checks here, which know the rule catalogue and give
 the closest valid key; a key added here must be added there too
 (tests/test_config_schema.py keeps the two in agreement).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -55,14 +56,39 @@ SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "
 # Admission settings (kubelint/admission, docs/policies.md): `policy:` like --policy,
 # `namespace-labels:` like --namespace-labels, `request-user:`, `custom-rules:`.
 ADMISSION_KEYS = ("policy", "namespace-labels", "request-user", "custom-rules")
-MISSING_REF_RULES = ("missing-configmap-ref", "missing-secret-ref", "missing-pvc-ref", "missing-serviceaccount-ref",
-                     "missing-hpa-target-ref")
-TOP_KEYS = ("kubernetes-version", "namespace", "fail-on", "missing-refs", "exclude", "disable", "enable", "rules", "crd", "schema-dir",
-            "limits", "profile", "pod-security-config", "helm", "kustomize") + ADMISSION_KEYS
+MISSING_REF_RULES = (
+    "missing-configmap-ref",
+    "missing-secret-ref",
+    "missing-pvc-ref",
+    "missing-serviceaccount-ref",
+    "missing-hpa-target-ref",
+)
+TOP_KEYS = (
+    "kubernetes-version",
+    "namespace",
+    "fail-on",
+    "missing-refs",
+    "exclude",
+    "disable",
+    "enable",
+    "rules",
+    "crd",
+    "schema-dir",
+    "limits",
+    "profile",
+    "pod-security-config",
+    "helm",
+    "kustomize",
+) + ADMISSION_KEYS
 # `limits:` keys -> kubelint.loader.Limits fields (the --max-* flags win);
 # the least each may be set to.
-LIMIT_KEYS = {"max-file-size": ("max_file_bytes", 1), "max-documents": ("max_documents", 1),
-              "max-depth": ("max_depth", 1), "max-aliases": ("max_aliases", 0), "max-nodes": ("max_nodes", 1)}
+LIMIT_KEYS = {
+    "max-file-size": ("max_file_bytes", 1),
+    "max-documents": ("max_documents", 1),
+    "max-depth": ("max_depth", 1),
+    "max-aliases": ("max_aliases", 0),
+    "max-nodes": ("max_nodes", 1),
+}
 RULE_KEYS = ("severity", "enabled", "exclude", "params")
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
@@ -94,8 +120,12 @@ class Config:
     schema_dir: List[str] = field(default_factory=list)
     limits: Dict[str, int] = field(default_factory=dict)  # kubelint.loader.Limits field -> value
     profiles: Tuple[str, ...] = ()  # `profile:` rule sets (kubelint.engine.PROFILES); () = recommended
-    pod_security_config: Optional[str] = None  # the cluster's PodSecurity admission configuration (relative to this file)
-    render: Dict[str, object] = field(default_factory=dict)  # helm:, kustomize: -> kubelint.render.RenderSettings fields
+    pod_security_config: Optional[str] = (
+        None  # the cluster's PodSecurity admission configuration (relative to this file)
+    )
+    render: Dict[str, object] = field(
+        default_factory=dict
+    )  # helm:, kustomize: -> kubelint.render.RenderSettings fields
     # admission (kubelint/admission): policy files, labels of namespaces outside the input,
     # the user of the simulated create, custom CEL rules
     policy: List[str] = field(default_factory=list)
@@ -196,6 +226,7 @@ def _matches(patterns: List[str], path: str, base_dir: str) -> bool:
 
 # ---------------------------------------------------------------------------
 # Loading
+
 
 def find(cwd: str) -> Optional[Tuple[str, str]]:
     """(path, "yaml"|"toml") of the configuration that applies in ``cwd``."""
@@ -368,6 +399,7 @@ def _construct(node):
 
 def _parse_toml(text: str, path: str):
     import tomllib
+
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -446,7 +478,9 @@ def _build(data, lines, path) -> Config:
             raise err(p, f'unknown setting "{key}"{did_you_mean(key, TOP_KEYS)}; valid: {", ".join(TOP_KEYS)}')
         if key == "kubernetes-version":
             if isinstance(value, float):
-                raise err(p, f'kubernetes-version {value!r} is a number (YAML reads 1.30 as 1.3): quote it, e.g. "1.30"')
+                raise err(
+                    p, f'kubernetes-version {value!r} is a number (YAML reads 1.30 as 1.3): quote it, e.g. "1.30"'
+                )
             if not isinstance(value, str) or not re.fullmatch(r"v?1\.\d+(\.\d+)?", value):
                 raise err(p, f'kubernetes-version must be a quoted version such as "1.33", found {value!r}')
             top["kubernetes_version"] = value
@@ -458,7 +492,10 @@ def _build(data, lines, path) -> Config:
             if value is False:  # YAML 1.1 reads `never`? no, but `off`/`no` are false
                 value = "never"
             if value not in FAIL_ON:
-                raise err(p, f'fail-on must be one of {", ".join(FAIL_ON)}, found {value!r}{did_you_mean(str(value), FAIL_ON)}')
+                raise err(
+                    p,
+                    f"fail-on must be one of {', '.join(FAIL_ON)}, found {value!r}{did_you_mean(str(value), FAIL_ON)}",
+                )
             top["fail_on"] = value
         elif key == "missing-refs":
             if not isinstance(value, bool):
@@ -474,7 +511,10 @@ def _build(data, lines, path) -> Config:
             for name, n in value.items():
                 lp = p + (name,)
                 if name not in LIMIT_KEYS:
-                    raise err(lp, f'unknown limit "{name}"{did_you_mean(str(name), LIMIT_KEYS)}; valid: {", ".join(LIMIT_KEYS)}')
+                    raise err(
+                        lp,
+                        f'unknown limit "{name}"{did_you_mean(str(name), LIMIT_KEYS)}; valid: {", ".join(LIMIT_KEYS)}',
+                    )
                 target, least = LIMIT_KEYS[name]
                 if name == "max-file-size" and isinstance(n, str):
                     from .loader import parse_size
@@ -482,14 +522,21 @@ def _build(data, lines, path) -> Config:
                     try:
                         n = parse_size(n)
                     except ValueError:
-                        raise err(lp, f"max-file-size must be a size such as 32MiB, 500k or 1048576, found {n!r}") from None
+                        raise err(
+                            lp, f"max-file-size must be a size such as 32MiB, 500k or 1048576, found {n!r}"
+                        ) from None
                 most = 100_000 if name == "max-depth" else None  # as --max-depth: the parser's own recursion
                 if not isinstance(n, int) or isinstance(n, bool) or n < least or (most and n > most):
-                    raise err(lp, f"{name} must be a whole number from {least}{f' to {most:,}' if most else ''}, found {n!r}")
+                    raise err(
+                        lp, f"{name} must be a whole number from {least}{f' to {most:,}' if most else ''}, found {n!r}"
+                    )
                 cfg.limits[target] = n
         elif key == "pod-security-config":
             if not isinstance(value, str) or not value:
-                raise err(p, "pod-security-config must be the path of a PodSecurityConfiguration or AdmissionConfiguration file")
+                raise err(
+                    p,
+                    "pod-security-config must be the path of a PodSecurityConfiguration or AdmissionConfiguration file",
+                )
             top["pod_security_config"] = value
         elif key == "profile":
             top["profiles"] = parse_profiles(value, lambda msg: err(p, msg))
@@ -509,7 +556,7 @@ def _build(data, lines, path) -> Config:
                 rp = p + (rid,)
                 rule_id(rid, rp)
                 if rid == "all":
-                    raise err(rp, 'use `disable: [all]` to turn every concept rule off')
+                    raise err(rp, "use `disable: [all]` to turn every concept rule off")
                 _rule_setting(cfg, cat[rid], setting, rp, err)
     return dataclasses.replace(cfg, **top)
 
@@ -534,7 +581,10 @@ def _rule_setting(cfg, entry, setting, p, err):
             if v == "off" or v is False:
                 cfg.disable.add(rid)
             elif v not in SEVERITIES:
-                raise err(kp, f"{rid}: severity must be one of {', '.join(SEVERITIES)} or off, found {v!r}{did_you_mean(str(v), SEVERITIES)}")
+                raise err(
+                    kp,
+                    f"{rid}: severity must be one of {', '.join(SEVERITIES)} or off, found {v!r}{did_you_mean(str(v), SEVERITIES)}",
+                )
             else:
                 cfg.severity[rid] = v
         elif k == "enabled":
@@ -554,11 +604,17 @@ def _rule_setting(cfg, entry, setting, p, err):
                 pp = kp + (name,)
                 if name not in entry.params:
                     known = ", ".join(entry.params) or "none"
-                    raise err(pp, f'{rid}: unknown parameter "{name}"{did_you_mean(name, entry.params)}; its parameters: {known}')
+                    raise err(
+                        pp,
+                        f'{rid}: unknown parameter "{name}"{did_you_mean(name, entry.params)}; its parameters: {known}',
+                    )
                 default = entry.params[name]
                 if not _same_type(default, value):
-                    raise err(pp, f"{rid}: parameter {name} must be {_type_word(default)} like its default "
-                                  f"{default!r}, found {value!r}")
+                    raise err(
+                        pp,
+                        f"{rid}: parameter {name} must be {_type_word(default)} like its default "
+                        f"{default!r}, found {value!r}",
+                    )
                 cfg.params.setdefault(rid, {})[name] = value
 
 
@@ -577,4 +633,6 @@ def _same_type(default, value) -> bool:
 
 
 def _type_word(v) -> str:
-    return {bool: "true or false", int: "an integer", list: "a list", dict: "a mapping", str: "a string"}.get(type(v), type(v).__name__)
+    return {bool: "true or false", int: "an integer", list: "a list", dict: "a mapping", str: "a string"}.get(
+        type(v), type(v).__name__
+    )

@@ -36,6 +36,7 @@ Classification reads a file's text once, cheaply (top-level keys by a
 line scan, no YAML parse); :func:`classify` is the single rule used by the
 walk and by the pre-commit hook.
 """
+
 from __future__ import annotations
 
 import json
@@ -89,50 +90,100 @@ class Plan:
 
 # Files that are never manifests, whatever they hold (name, lower-cased -> role).
 _STRONG_NAMES: Dict[str, str] = {
-    "chart.yaml": "Helm chart metadata", "chart.lock": "Helm chart lock file",
-    "requirements.yaml": "Helm 2 chart dependencies", "requirements.lock": "Helm 2 chart lock file",
-    "kustomization.yaml": "kustomization", "kustomization.yml": "kustomization",
-    "kustomizeconfig.yaml": "kustomize transformer configuration", "kustomizeconfig.yml": "kustomize transformer configuration",
-    ".pre-commit-config.yaml": "pre-commit configuration", ".pre-commit-hooks.yaml": "pre-commit hook definitions",
-    ".kubelint.yaml": "kubelint configuration", ".kubelint.yml": "kubelint configuration",
-    "package.json": "npm package manifest", "package-lock.json": "npm lock file", "npm-shrinkwrap.json": "npm lock file",
-    "pnpm-lock.yaml": "pnpm lock file", "pnpm-workspace.yaml": "pnpm workspace", "composer.json": "Composer manifest",
-    "composer.lock": "Composer lock file", "jsconfig.json": "JavaScript project configuration",
-    "lerna.json": "Lerna configuration", "nx.json": "Nx configuration", "turbo.json": "Turborepo configuration",
-    "angular.json": "Angular workspace", "vercel.json": "Vercel configuration", "deno.json": "Deno configuration",
-    "devcontainer.json": "dev container configuration", ".devcontainer.json": "dev container configuration",
-    "renovate.json": "Renovate configuration", ".renovaterc.json": "Renovate configuration",
-    "mkdocs.yml": "MkDocs configuration", "mkdocs.yaml": "MkDocs configuration",
-    ".readthedocs.yml": "Read the Docs configuration", ".readthedocs.yaml": "Read the Docs configuration",
-    "codecov.yml": "Codecov configuration", ".codecov.yml": "Codecov configuration",
-    "codecov.yaml": "Codecov configuration", ".gitlab-ci.yml": "GitLab CI configuration",
-    ".travis.yml": "Travis CI configuration", "appveyor.yml": "AppVeyor configuration",
-    "bitbucket-pipelines.yml": "Bitbucket Pipelines configuration", ".drone.yml": "Drone CI configuration",
-    "buildkite.yml": "Buildkite pipeline", ".golangci.yml": "golangci-lint configuration",
-    ".golangci.yaml": "golangci-lint configuration", ".goreleaser.yml": "GoReleaser configuration",
-    ".goreleaser.yaml": "GoReleaser configuration", ".yamllint": "yamllint configuration",
-    ".yamllint.yml": "yamllint configuration", ".yamllint.yaml": "yamllint configuration",
-    ".markdownlint.yaml": "markdownlint configuration", ".markdownlint.json": "markdownlint configuration",
-    ".prettierrc.json": "Prettier configuration", ".prettierrc.yaml": "Prettier configuration",
-    ".eslintrc.json": "ESLint configuration", ".eslintrc.yml": "ESLint configuration",
-    ".eslintrc.yaml": "ESLint configuration", ".babelrc.json": "Babel configuration",
-    "ct.yaml": "chart-testing configuration", "lintconf.yaml": "chart-testing lint configuration",
-    "chart_schema.yaml": "chart-testing schema", "artifacthub-repo.yml": "Artifact Hub repository metadata",
-    "artifacthub-pkg.yml": "Artifact Hub package metadata", "index.yaml": "Helm repository index",
-    "skaffold.yaml": "Skaffold configuration", "skaffold.yml": "Skaffold configuration",
-    "tilt_config.json": "Tilt configuration", "devspace.yaml": "DevSpace configuration",
+    "chart.yaml": "Helm chart metadata",
+    "chart.lock": "Helm chart lock file",
+    "requirements.yaml": "Helm 2 chart dependencies",
+    "requirements.lock": "Helm 2 chart lock file",
+    "kustomization.yaml": "kustomization",
+    "kustomization.yml": "kustomization",
+    "kustomizeconfig.yaml": "kustomize transformer configuration",
+    "kustomizeconfig.yml": "kustomize transformer configuration",
+    ".pre-commit-config.yaml": "pre-commit configuration",
+    ".pre-commit-hooks.yaml": "pre-commit hook definitions",
+    ".kubelint.yaml": "kubelint configuration",
+    ".kubelint.yml": "kubelint configuration",
+    "package.json": "npm package manifest",
+    "package-lock.json": "npm lock file",
+    "npm-shrinkwrap.json": "npm lock file",
+    "pnpm-lock.yaml": "pnpm lock file",
+    "pnpm-workspace.yaml": "pnpm workspace",
+    "composer.json": "Composer manifest",
+    "composer.lock": "Composer lock file",
+    "jsconfig.json": "JavaScript project configuration",
+    "lerna.json": "Lerna configuration",
+    "nx.json": "Nx configuration",
+    "turbo.json": "Turborepo configuration",
+    "angular.json": "Angular workspace",
+    "vercel.json": "Vercel configuration",
+    "deno.json": "Deno configuration",
+    "devcontainer.json": "dev container configuration",
+    ".devcontainer.json": "dev container configuration",
+    "renovate.json": "Renovate configuration",
+    ".renovaterc.json": "Renovate configuration",
+    "mkdocs.yml": "MkDocs configuration",
+    "mkdocs.yaml": "MkDocs configuration",
+    ".readthedocs.yml": "Read the Docs configuration",
+    ".readthedocs.yaml": "Read the Docs configuration",
+    "codecov.yml": "Codecov configuration",
+    ".codecov.yml": "Codecov configuration",
+    "codecov.yaml": "Codecov configuration",
+    ".gitlab-ci.yml": "GitLab CI configuration",
+    ".travis.yml": "Travis CI configuration",
+    "appveyor.yml": "AppVeyor configuration",
+    "bitbucket-pipelines.yml": "Bitbucket Pipelines configuration",
+    ".drone.yml": "Drone CI configuration",
+    "buildkite.yml": "Buildkite pipeline",
+    ".golangci.yml": "golangci-lint configuration",
+    ".golangci.yaml": "golangci-lint configuration",
+    ".goreleaser.yml": "GoReleaser configuration",
+    ".goreleaser.yaml": "GoReleaser configuration",
+    ".yamllint": "yamllint configuration",
+    ".yamllint.yml": "yamllint configuration",
+    ".yamllint.yaml": "yamllint configuration",
+    ".markdownlint.yaml": "markdownlint configuration",
+    ".markdownlint.json": "markdownlint configuration",
+    ".prettierrc.json": "Prettier configuration",
+    ".prettierrc.yaml": "Prettier configuration",
+    ".eslintrc.json": "ESLint configuration",
+    ".eslintrc.yml": "ESLint configuration",
+    ".eslintrc.yaml": "ESLint configuration",
+    ".babelrc.json": "Babel configuration",
+    "ct.yaml": "chart-testing configuration",
+    "lintconf.yaml": "chart-testing lint configuration",
+    "chart_schema.yaml": "chart-testing schema",
+    "artifacthub-repo.yml": "Artifact Hub repository metadata",
+    "artifacthub-pkg.yml": "Artifact Hub package metadata",
+    "index.yaml": "Helm repository index",
+    "skaffold.yaml": "Skaffold configuration",
+    "skaffold.yml": "Skaffold configuration",
+    "tilt_config.json": "Tilt configuration",
+    "devspace.yaml": "DevSpace configuration",
     "azure-pipelines.yml": "Azure Pipelines configuration",
-    "azure-pipelines.yaml": "Azure Pipelines configuration", "cloudbuild.yaml": "Cloud Build configuration",
-    "cloudbuild.yml": "Cloud Build configuration", "buildspec.yml": "AWS CodeBuild specification",
-    "buildspec.yaml": "AWS CodeBuild specification", "taskfile.yml": "Taskfile", "taskfile.yaml": "Taskfile",
-    "serverless.yml": "Serverless Framework configuration", "serverless.yaml": "Serverless Framework configuration",
-    "environment.yml": "conda environment", "environment.yaml": "conda environment", "pubspec.yaml": "Dart package manifest",
-    "dependabot.yml": "Dependabot configuration", "dependabot.yaml": "Dependabot configuration",
-    "action.yml": "GitHub Action metadata", "action.yaml": "GitHub Action metadata",
-    "helmfile.yaml": "Helmfile", "helmfile.yml": "Helmfile", "fleet.yaml": "Fleet bundle configuration",
-    "catalog-info.yaml": "Backstage catalog entry", "app.json": "app platform manifest",
-    "tsconfig.json": "TypeScript configuration", ".zappr.yaml": "Zappr configuration",
-    "delivery.yaml": "delivery pipeline configuration", "ps-rule.yaml": "PSRule configuration",
+    "azure-pipelines.yaml": "Azure Pipelines configuration",
+    "cloudbuild.yaml": "Cloud Build configuration",
+    "cloudbuild.yml": "Cloud Build configuration",
+    "buildspec.yml": "AWS CodeBuild specification",
+    "buildspec.yaml": "AWS CodeBuild specification",
+    "taskfile.yml": "Taskfile",
+    "taskfile.yaml": "Taskfile",
+    "serverless.yml": "Serverless Framework configuration",
+    "serverless.yaml": "Serverless Framework configuration",
+    "environment.yml": "conda environment",
+    "environment.yaml": "conda environment",
+    "pubspec.yaml": "Dart package manifest",
+    "dependabot.yml": "Dependabot configuration",
+    "dependabot.yaml": "Dependabot configuration",
+    "action.yml": "GitHub Action metadata",
+    "action.yaml": "GitHub Action metadata",
+    "helmfile.yaml": "Helmfile",
+    "helmfile.yml": "Helmfile",
+    "fleet.yaml": "Fleet bundle configuration",
+    "catalog-info.yaml": "Backstage catalog entry",
+    "app.json": "app platform manifest",
+    "tsconfig.json": "TypeScript configuration",
+    ".zappr.yaml": "Zappr configuration",
+    "delivery.yaml": "delivery pipeline configuration",
+    "ps-rule.yaml": "PSRule configuration",
     "values.schema.json": "Helm values schema",
 }
 # Names whose files are rarely manifests: skipped unless a document has both
@@ -145,30 +196,50 @@ _WEAK_NAMES: List[Tuple[re.Pattern, str]] = [
     (re.compile(r"^azure\.ya?ml$"), "Azure Developer CLI project"),
     (re.compile(r"^\.?(eslintrc|prettierrc|stylelintrc|babelrc|lintstagedrc)[^/]*$"), "JavaScript tool configuration"),
     (re.compile(r"^[^/]*\.schema\.json$"), "JSON Schema"),
-    (re.compile(r"^(azure-pipelines|cloudbuild|buildspec|taskfile|skaffold|helmfile|garden)[-_.][^/]*\.ya?ml$"),
-     "build or deployment tool configuration"),
+    (
+        re.compile(r"^(azure-pipelines|cloudbuild|buildspec|taskfile|skaffold|helmfile|garden)[-_.][^/]*\.ya?ml$"),
+        "build or deployment tool configuration",
+    ),
 ]
 # Directories whose files are tool configuration, never manifests.
 _ROLE_DIRS: Dict[str, str] = {
-    ".github": "GitHub configuration", ".gitlab": "GitLab configuration", ".circleci": "CircleCI configuration",
-    ".vscode": "editor configuration", ".idea": "editor configuration", ".devcontainer": "dev container configuration",
-    "node_modules": "npm dependency", ".husky": "git hook configuration",
+    ".github": "GitHub configuration",
+    ".gitlab": "GitLab configuration",
+    ".circleci": "CircleCI configuration",
+    ".vscode": "editor configuration",
+    ".idea": "editor configuration",
+    ".devcontainer": "dev container configuration",
+    "node_modules": "npm dependency",
+    ".husky": "git hook configuration",
 }
 # apiVersion groups of configuration files that are not API objects.
 _CONFIG_GROUPS: Dict[str, str] = {
-    "kustomize.config.k8s.io": "kustomization", "builtin": "kustomize transformer configuration",
-    "kind.x-k8s.io": "kind cluster configuration", "kubeadm.k8s.io": "kubeadm configuration",
-    "kubelet.config.k8s.io": "kubelet configuration", "kubeproxy.config.k8s.io": "kube-proxy configuration",
+    "kustomize.config.k8s.io": "kustomization",
+    "builtin": "kustomize transformer configuration",
+    "kind.x-k8s.io": "kind cluster configuration",
+    "kubeadm.k8s.io": "kubeadm configuration",
+    "kubelet.config.k8s.io": "kubelet configuration",
+    "kubeproxy.config.k8s.io": "kube-proxy configuration",
     "kubescheduler.config.k8s.io": "kube-scheduler configuration",
-    "apiserver.config.k8s.io": "kube-apiserver configuration", "apiserver.k8s.io": "kube-apiserver configuration",
-    "audit.k8s.io": "audit policy", "controllermanager.config.k8s.io": "kube-controller-manager configuration",
-    "skaffold": "Skaffold configuration", "backstage.io": "Backstage catalog entry", "k3d.io": "k3d configuration",
-    "ctlptl.dev": "ctlptl configuration", "kpt.dev": "kpt package file", "config.kubernetes.io": "KRM function configuration",
-    "cli.kyverno.io": "Kyverno CLI test", "chainsaw.kyverno.io": "Chainsaw test", "garden.io": "Garden configuration",
+    "apiserver.config.k8s.io": "kube-apiserver configuration",
+    "apiserver.k8s.io": "kube-apiserver configuration",
+    "audit.k8s.io": "audit policy",
+    "controllermanager.config.k8s.io": "kube-controller-manager configuration",
+    "skaffold": "Skaffold configuration",
+    "backstage.io": "Backstage catalog entry",
+    "k3d.io": "k3d configuration",
+    "ctlptl.dev": "ctlptl configuration",
+    "kpt.dev": "kpt package file",
+    "config.kubernetes.io": "KRM function configuration",
+    "cli.kyverno.io": "Kyverno CLI test",
+    "chainsaw.kyverno.io": "Chainsaw test",
+    "garden.io": "Garden configuration",
     "fn.kpt.dev": "kpt function configuration",
 }
 
-_TOP_KEY = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:!&*|>%@`{\[][^:#\n]*?))[ \t]*:(?:[ \t]+(.*?))?[ \t]*$""", re.M)
+_TOP_KEY = re.compile(
+    r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:!&*|>%@`{\[][^:#\n]*?))[ \t]*:(?:[ \t]+(.*?))?[ \t]*$""", re.M
+)
 _DOC_SEP = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.M)
 # On "\n" + text: a literal first character lets the regex engine skip ahead (5x faster than ^ with re.M).
 _TYPED_LINE = re.compile(r"""\n["']?(apiVersion|kind)["']?[ \t]*:[ \t]*([^\n]*)""")
@@ -292,7 +363,9 @@ def _parsed_typed(text: str) -> bool:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         for doc in yaml.load_all(text, Loader=loader):
-            if isinstance(doc, dict) and ("kind" in doc or ("apiVersion" in doc and not isinstance(doc["apiVersion"], (int, float)))):
+            if isinstance(doc, dict) and (
+                "kind" in doc or ("apiVersion" in doc and not isinstance(doc["apiVersion"], (int, float)))
+            ):
                 return True
     except Exception:  # noqa: BLE001 - any parse failure: let the strict loader report it
         return True
@@ -315,6 +388,7 @@ def _read_text(path: str, limits: Limits) -> Optional[str]:
 
 # ---------------------------------------------------------------------------
 # Kustomizations: what each one uses
+
 
 def _is_remote(ref: str) -> bool:
     return "://" in ref or ref.startswith(("git@", "github.com/", "gitlab.com/", "bitbucket.org/")) or "?ref=" in ref
@@ -366,7 +440,16 @@ def read_kustomization(path: str) -> Kustomization:
         value = data.get(key)
         return value if isinstance(value, list) else []
 
-    for key in ("resources", "bases", "components", "crds", "configurations", "generators", "transformers", "validators"):
+    for key in (
+        "resources",
+        "bases",
+        "components",
+        "crds",
+        "configurations",
+        "generators",
+        "transformers",
+        "validators",
+    ):
         for e in entries(key):
             ref(e)
     for key in ("patches", "patchesJson6902", "replacements"):
@@ -425,6 +508,7 @@ def closure(root_dir: str) -> List[Kustomization]:
 
 # ---------------------------------------------------------------------------
 # The plan
+
 
 def _inside(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
@@ -487,7 +571,11 @@ class _Tree:
                 k = self.kustomizations.get(d)
                 if k is None:
                     continue
-                if real_file in k.files or os.path.dirname(real_file) == d and os.path.basename(real_file) in KUSTOMIZATION_FILES:
+                if (
+                    real_file in k.files
+                    or os.path.dirname(real_file) == d
+                    and os.path.basename(real_file) in KUSTOMIZATION_FILES
+                ):
                     out.append(root)
                     break
                 todo.extend(k.dirs)
@@ -513,8 +601,13 @@ def enclosing_chart(directory: str) -> Optional[Tuple[str, str]]:
     return os.path.realpath(found), os.path.join(shown, CHART_FILE)
 
 
-def plan(paths: Iterable[str], limits: Limits = Limits(), walked_files: bool = False,
-         excluded: Optional[Callable[[str], bool]] = None, context_only: bool = False) -> Plan:
+def plan(
+    paths: Iterable[str],
+    limits: Limits = Limits(),
+    walked_files: bool = False,
+    excluded: Optional[Callable[[str], bool]] = None,
+    context_only: bool = False,
+) -> Plan:
     """Sort ``paths`` (files, directories, ``-``) into a :class:`Plan`."""
     excluded = excluded or (lambda p: False)
     out = Plan()
@@ -535,7 +628,11 @@ def plan(paths: Iterable[str], limits: Limits = Limits(), walked_files: bool = F
     tree = _Tree([(p, e) for p, e, _ in walked])
     if walked_files:
         # Named files: the chart or kustomize roots they belong to, found from the working directory.
-        project = _Tree([(os.path.normpath(p), e) for p, e in loader.discover(["."])]) if any(not x for _, _, x in walked) else tree
+        project = (
+            _Tree([(os.path.normpath(p), e) for p, e in loader.discover(["."])])
+            if any(not x for _, _, x in walked)
+            else tree
+        )
     else:
         project = tree
     charts: Dict[str, Source] = {}

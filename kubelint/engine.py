@@ -47,6 +47,7 @@ The catalogue is YAML, one file per family, a list of entries::
 Entries without a Python check (``source`` other than ``rules``) document
 ids emitted by the loader, the schema layer or the API-server checks.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -67,6 +68,7 @@ from .settings import PROFILES, RECOMMENDED, Settings  # noqa: F401  (engine.PRO
 # ---------------------------------------------------------------------------
 # Registry
 
+
 @dataclass
 class CheckFn:
     rule: str
@@ -81,20 +83,25 @@ def check(rule: str, **legacy):
     """Register a single-object check for catalogue entry ``rule``; the kinds
     it applies to are the entry's ``kinds``."""
     if legacy:
-        raise TypeError(f"@check({rule!r}, {', '.join(legacy)}=...): a rule's kinds and parameters are declared once, "
-                        "in its catalogue entry (rules/*.yaml); remove the argument")
+        raise TypeError(
+            f"@check({rule!r}, {', '.join(legacy)}=...): a rule's kinds and parameters are declared once, "
+            "in its catalogue entry (rules/*.yaml); remove the argument"
+        )
 
     def deco(fn):
         _CHECKS[rule] = CheckFn(rule, fn)
         return fn
+
     return deco
 
 
 def check_all(rule: str):
     """Register a cross-object check for catalogue entry ``rule``."""
+
     def deco(fn):
         _CHECKS[rule] = CheckFn(rule, fn, True)
         return fn
+
     return deco
 
 
@@ -133,6 +140,7 @@ def profile_rules(profiles: Iterable[str]) -> set:
 
 # ---------------------------------------------------------------------------
 # Catalogue
+
 
 @dataclass
 class RuleEntry:
@@ -177,10 +185,17 @@ def catalogue() -> Dict[str, RuleEntry]:
         for e in entries:
             try:
                 entry = RuleEntry(
-                    id=e["id"], severity=e["severity"], summary=e["summary"], category=e.get("category", ""),
-                    rationale=e.get("rationale", ""), remediation=e.get("remediation", ""),
-                    kinds=tuple(e.get("kinds") or ()), params=dict(e.get("params") or {}),
-                    examples=list(e.get("examples") or []), source=e.get("source", "rules"), family=name[:-5],
+                    id=e["id"],
+                    severity=e["severity"],
+                    summary=e["summary"],
+                    category=e.get("category", ""),
+                    rationale=e.get("rationale", ""),
+                    remediation=e.get("remediation", ""),
+                    kinds=tuple(e.get("kinds") or ()),
+                    params=dict(e.get("params") or {}),
+                    examples=list(e.get("examples") or []),
+                    source=e.get("source", "rules"),
+                    family=name[:-5],
                     profiles=tuple(e["profiles"]) if "profiles" in e else (RECOMMENDED,),
                 )
             except (KeyError, TypeError) as exc:
@@ -189,8 +204,10 @@ def catalogue() -> Dict[str, RuleEntry]:
                 raise CatalogueError(f"{name}: {entry.id}: severity must be one of {SEVERITIES}")
             bad = [p for p in entry.profiles if p not in PROFILES or p == "all"]
             if bad:
-                raise CatalogueError(f"{name}: {entry.id}: unknown profile {bad[0]!r} (one of "
-                                     f"{', '.join(p for p in PROFILES if p != 'all')}; every rule is in all)")
+                raise CatalogueError(
+                    f"{name}: {entry.id}: unknown profile {bad[0]!r} (one of "
+                    f"{', '.join(p for p in PROFILES if p != 'all')}; every rule is in all)"
+                )
             if entry.id in out:
                 raise CatalogueError(f"{name}: duplicate rule id {entry.id}")
             out[entry.id] = entry
@@ -199,6 +216,7 @@ def catalogue() -> Dict[str, RuleEntry]:
 
 # ---------------------------------------------------------------------------
 # Object index (built once per run, for cross-object rules)
+
 
 class ObjectIndex:
     """Every object of the run, namespace-aware.
@@ -241,6 +259,7 @@ class ObjectIndex:
 
 # ---------------------------------------------------------------------------
 # Stages
+
 
 @dataclass
 class RuleContext:
@@ -287,8 +306,9 @@ class RuleSet:
                     self.single[k].append(c)
 
     def context(self, rid: str, index=None) -> RuleContext:
-        return RuleContext(self.params.get(rid, {}), self.settings, index, self.default_namespace,
-                           frozenset(self.enabled))
+        return RuleContext(
+            self.params.get(rid, {}), self.settings, index, self.default_namespace, frozenset(self.enabled)
+        )
 
 
 class RulesStage:

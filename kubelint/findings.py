@@ -5,6 +5,7 @@ values (a path inside the object and a message); the runner turns them into
 :class:`Finding` values by resolving the path against the object's position
 shadow (see :mod:`kubelint.positions`) and stamping rule id and severity.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple, Optional, Tuple, Union
@@ -73,8 +74,13 @@ class RenderOrigin(NamedTuple):
     stream: str  # the rendered stream's name (RunResult.texts key)
 
     def to_json(self) -> dict:
-        out = {"tool": self.tool, "root": self.root, "renderedLine": self.line, "renderedColumn": self.column,
-               "exact": self.exact}
+        out = {
+            "tool": self.tool,
+            "root": self.root,
+            "renderedLine": self.line,
+            "renderedColumn": self.column,
+            "exact": self.exact,
+        }
         if self.namespace:
             out["namespace"] = self.namespace
         return out

@@ -23,6 +23,7 @@ from), so kubelint accepts, rejects and matches what ``regexp.Compile`` and
 Compiled patterns and compile errors are cached (``compile``); a pattern is
 never compiled twice in a run.
 """
+
 from __future__ import annotations
 
 import functools

@@ -20,6 +20,7 @@ Values are compared as the API server sees them (:func:`label_value`): JSON
 ``null`` in a ``map[string]string`` decodes to ``""``, YAML numbers and
 booleans that reach a string field are compared as their text.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Optional

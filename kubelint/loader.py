@@ -17,6 +17,7 @@ Interface::
         loaded.problems   # [Finding] (syntax errors, duplicate keys, ...)
         loaded.fatal      # True when the file could not be read at all
 """
+
 from __future__ import annotations
 
 import base64
@@ -154,8 +155,15 @@ def _walk(directory: str, seen: set) -> Iterator[Tuple[str, Optional[LoadError]]
                 continue
             if not stat.S_ISREG(st.st_mode):
                 # A FIFO would block the run forever, a device never ends.
-                yield path, LoadError("unreadable-file", f"cannot read {path}: not a regular file ({_file_type(st.st_mode)}); "
-                                      "kubelint reads only regular files found in directories", fatal=True)
+                yield (
+                    path,
+                    LoadError(
+                        "unreadable-file",
+                        f"cannot read {path}: not a regular file ({_file_type(st.st_mode)}); "
+                        "kubelint reads only regular files found in directories",
+                        fatal=True,
+                    ),
+                )
                 continue
             yield path, None
     for sub in subdirs:
@@ -214,8 +222,9 @@ def read_bytes(path: str, limits: Limits, stdin=None) -> bytes:
         try:
             data = stream.read(limits.max_file_bytes + 1)
         except (OSError, ValueError) as exc:
-            raise LoadError("unreadable-file", f"cannot read standard input: {getattr(exc, 'strerror', None) or exc}",
-                            fatal=True) from None
+            raise LoadError(
+                "unreadable-file", f"cannot read standard input: {getattr(exc, 'strerror', None) or exc}", fatal=True
+            ) from None
     else:
         try:
             if _is_named_pipe(path):
@@ -231,7 +240,9 @@ def read_bytes(path: str, limits: Limits, stdin=None) -> bytes:
                     raise IsADirectoryError(path)
                 data = fh.read(limits.max_file_bytes + 1)
         except FileNotFoundError:
-            raise LoadError("unreadable-file", f"cannot read {path}: the file disappeared while kubelint was running", fatal=True)
+            raise LoadError(
+                "unreadable-file", f"cannot read {path}: the file disappeared while kubelint was running", fatal=True
+            )
         except IsADirectoryError:
             raise LoadError("unreadable-file", f"cannot read {path}: is a directory", fatal=True)
         except OSError as exc:
@@ -268,8 +279,11 @@ def _read_named_pipe(path: str, limits: Limits) -> bytes:
         poller = select.poll()
         poller.register(fd, select.POLLIN | select.POLLHUP)
         if not poller.poll(int(FIFO_WAIT * 1000)):
-            raise LoadError("unreadable-file", f"cannot read {path}: a named pipe that no process writes to "
-                            f"(nothing arrived within {FIFO_WAIT:g} s)", fatal=True)
+            raise LoadError(
+                "unreadable-file",
+                f"cannot read {path}: a named pipe that no process writes to (nothing arrived within {FIFO_WAIT:g} s)",
+                fatal=True,
+            )
         os.set_blocking(fd, True)
         chunks, size = [], 0
         while size <= limits.max_file_bytes:
@@ -318,11 +332,17 @@ def decode_text(data: bytes) -> str:
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         if data.startswith((b"\xff\xfe\x00\x00",)):
-            raise LoadError("invalid-encoding", "file is UTF-32 encoded; kubectl reads only UTF-8 or UTF-16 with a byte-order mark; re-save it as UTF-8", fatal=True)
+            raise LoadError(
+                "invalid-encoding",
+                "file is UTF-32 encoded; kubectl reads only UTF-8 or UTF-16 with a byte-order mark; re-save it as UTF-8",
+                fatal=True,
+            )
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise LoadError("invalid-encoding", f"invalid UTF-16 data at byte {exc.start}: re-save the file as UTF-8", fatal=True)
+            raise LoadError(
+                "invalid-encoding", f"invalid UTF-16 data at byte {exc.start}: re-save the file as UTF-8", fatal=True
+            )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -450,7 +470,9 @@ def resolve_plain(s: str):
 
 _TS_FORMATS = (
     re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"),
-    re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"),
+    re.compile(
+        r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"
+    ),
     re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?$"),
 )
 
@@ -523,8 +545,22 @@ _MAPTAG = "tag:yaml.org,2002:map"
 _SEQTAG = "tag:yaml.org,2002:seq"
 _MERGETAG = "tag:yaml.org,2002:merge"
 _IMPLICIT = "?"
-_STANDARD_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _BINARY, _TIMESTAMP, _MAPTAG, _SEQTAG, _MERGETAG,
-                  "tag:yaml.org,2002:omap", "tag:yaml.org,2002:set", "tag:yaml.org,2002:pairs", "!"}
+_STANDARD_TAGS = {
+    _STR,
+    _INT,
+    _FLOAT,
+    _BOOL,
+    _NULL,
+    _BINARY,
+    _TIMESTAMP,
+    _MAPTAG,
+    _SEQTAG,
+    _MERGETAG,
+    "tag:yaml.org,2002:omap",
+    "tag:yaml.org,2002:set",
+    "tag:yaml.org,2002:pairs",
+    "!",
+}
 
 
 class _ComposeLoader(_BaseLoader):
@@ -570,8 +606,21 @@ def _resolve_cached(text: str):
 
 
 class _Builder:
-    __slots__ = ("file", "problems", "limits", "decodes", "aliases", "memo", "sizes", "warned_tags", "max_nodes", "max_depth",
-                 "nbytes", "byte_sizes", "long_scalars")
+    __slots__ = (
+        "file",
+        "problems",
+        "limits",
+        "decodes",
+        "aliases",
+        "memo",
+        "sizes",
+        "warned_tags",
+        "max_nodes",
+        "max_depth",
+        "nbytes",
+        "byte_sizes",
+        "long_scalars",
+    )
 
     def __init__(self, file: str, problems: list, limits: Limits):
         self.file = file
@@ -599,7 +648,12 @@ class _Builder:
             # one node, as go-yaml does.
             self.decodes += 1
             if self.decodes > self.max_nodes:
-                raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit --max-nodes)", m.line + 1, m.column + 1)
+                raise _DocError(
+                    "too-many-nodes",
+                    f"document expands to more than {self.max_nodes:,} nodes (limit --max-nodes)",
+                    m.line + 1,
+                    m.column + 1,
+                )
             if node.tag == _IMPLICIT:
                 value = node.value if node.style else _resolve_cached(node.value)
             else:
@@ -614,14 +668,23 @@ class _Builder:
                 if self.nbytes > self.limits.max_request_bytes:
                     self._too_large(node)
             if value.__class__ is float and (value != value or value in _INFINITIES):
-                raise _DocError("yaml-syntax", "document contains .inf or .nan: kubectl cannot convert it to JSON (unsupported value); quote the value",
-                                m.line + 1, m.column + 1)
+                raise _DocError(
+                    "yaml-syntax",
+                    "document contains .inf or .nan: kubectl cannot convert it to JSON (unsupported value); quote the value",
+                    m.line + 1,
+                    m.column + 1,
+                )
             return value, (m.line + 1, m.column + 1, None)
         nid = id(node)
         hit = self.memo.get(nid)
         if hit is not None:
             if hit is _BUSY:
-                raise _DocError("yaml-syntax", "anchor value contains itself (recursive alias); kubectl rejects this document", m.line + 1, m.column + 1)
+                raise _DocError(
+                    "yaml-syntax",
+                    "anchor value contains itself (recursive alias); kubectl rejects this document",
+                    m.line + 1,
+                    m.column + 1,
+                )
             # An alias: go-yaml re-decodes the anchored node every time.
             size = self.sizes[nid]
             self.decodes += size
@@ -630,12 +693,22 @@ class _Builder:
             self._check_alias(node)
             return hit
         if depth > self.max_depth:
-            raise _DocError("nesting-too-deep", f"nesting deeper than {self.max_depth} levels (limit --max-depth); no manifest needs this", m.line + 1, m.column + 1)
+            raise _DocError(
+                "nesting-too-deep",
+                f"nesting deeper than {self.max_depth} levels (limit --max-depth); no manifest needs this",
+                m.line + 1,
+                m.column + 1,
+            )
         start = self.decodes
         start_bytes = self.nbytes
         self.decodes += 1
         if self.decodes > self.max_nodes:
-            raise _DocError("too-many-nodes", f"document expands to more than {self.max_nodes:,} nodes (limit --max-nodes)", m.line + 1, m.column + 1)
+            raise _DocError(
+                "too-many-nodes",
+                f"document expands to more than {self.max_nodes:,} nodes (limit --max-nodes)",
+                m.line + 1,
+                m.column + 1,
+            )
         line, col = m.line + 1, m.column + 1
         self.memo[nid] = _BUSY
         if cls is _MappingNode:
@@ -655,15 +728,34 @@ class _Builder:
         return result
 
     def _check_alias(self, node):
-        if self.aliases > 100 and self.decodes > 1000 and self.aliases / self.decodes > _allowed_alias_ratio(self.decodes):
+        if (
+            self.aliases > 100
+            and self.decodes > 1000
+            and self.aliases / self.decodes > _allowed_alias_ratio(self.decodes)
+        ):
             m = node.start_mark
-            raise _DocError("excessive-aliasing", "document contains excessive aliasing (a YAML alias bomb); kubectl rejects it", m.line + 1, m.column + 1)
+            raise _DocError(
+                "excessive-aliasing",
+                "document contains excessive aliasing (a YAML alias bomb); kubectl rejects it",
+                m.line + 1,
+                m.column + 1,
+            )
         if self.aliases > self.limits.max_aliases:
             m = node.start_mark
-            raise _DocError("excessive-aliasing", f"aliases expand to more than {self.limits.max_aliases:,} nodes (limit --max-aliases; a YAML alias bomb?)", m.line + 1, m.column + 1)
+            raise _DocError(
+                "excessive-aliasing",
+                f"aliases expand to more than {self.limits.max_aliases:,} nodes (limit --max-aliases; a YAML alias bomb?)",
+                m.line + 1,
+                m.column + 1,
+            )
         if self.decodes > self.limits.max_nodes:
             m = node.start_mark
-            raise _DocError("too-many-nodes", f"document expands to more than {self.limits.max_nodes:,} nodes through aliases (limit --max-nodes)", m.line + 1, m.column + 1)
+            raise _DocError(
+                "too-many-nodes",
+                f"document expands to more than {self.limits.max_nodes:,} nodes through aliases (limit --max-nodes)",
+                m.line + 1,
+                m.column + 1,
+            )
         if self.nbytes > self.limits.max_request_bytes:
             self._too_large(node)
 
@@ -671,9 +763,14 @@ class _Builder:
         m = node.start_mark
         limit = self.limits.max_request_bytes
         if self.aliases:
-            raise _DocError("excessive-aliasing", f"aliases expand the document to more than {limit:,} bytes of JSON, over the API "
-                            f"server's request limit (kube-apiserver: 'Request entity too large: limit is {limit}'); a YAML alias "
-                            "bomb? write the values out", m.line + 1, m.column + 1)
+            raise _DocError(
+                "excessive-aliasing",
+                f"aliases expand the document to more than {limit:,} bytes of JSON, over the API "
+                f"server's request limit (kube-apiserver: 'Request entity too large: limit is {limit}'); a YAML alias "
+                "bomb? write the values out",
+                m.line + 1,
+                m.column + 1,
+            )
         raise _DocError("request-too-large", _request_too_large(limit), m.line + 1, m.column + 1)
 
     def _tag_check(self, node, expected):
@@ -683,10 +780,16 @@ class _Builder:
         if tag not in self.warned_tags:
             self.warned_tags.add(tag)
             m = node.start_mark
-            self.problems.append(Finding(
-                "yaml-unknown-tag", WARNING,
-                f"YAML tag {_short_tag(tag)} is ignored by kubectl (the value is decoded as if untagged; kubelint never constructs tagged objects); remove the tag",
-                self.file, m.line + 1, m.column + 1))
+            self.problems.append(
+                Finding(
+                    "yaml-unknown-tag",
+                    WARNING,
+                    f"YAML tag {_short_tag(tag)} is ignored by kubectl (the value is decoded as if untagged; kubelint never constructs tagged objects); remove the tag",
+                    self.file,
+                    m.line + 1,
+                    m.column + 1,
+                )
+            )
 
     def _scalar(self, node):
         value = node.value
@@ -708,7 +811,9 @@ class _Builder:
             }[tag]
             if not ok:
                 m = node.start_mark
-                raise _DocError("yaml-syntax", f"cannot decode `{_clip(value)}` as a {_short_tag(tag)}", m.line + 1, m.column + 1)
+                raise _DocError(
+                    "yaml-syntax", f"cannot decode `{_clip(value)}` as a {_short_tag(tag)}", m.line + 1, m.column + 1
+                )
             if tag == _FLOAT and isinstance(resolved, int):
                 return float(resolved)
             return resolved
@@ -733,7 +838,12 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.__class__ is not _ScalarNode:
                 km = key_node.start_mark
-                raise _DocError("yaml-syntax", "a mapping or sequence cannot be a mapping key (go-yaml: invalid map key)", km.line + 1, km.column + 1)
+                raise _DocError(
+                    "yaml-syntax",
+                    "a mapping or sequence cannot be a mapping key (go-yaml: invalid map key)",
+                    km.line + 1,
+                    km.column + 1,
+                )
             text = key_node.value
             if key_node.tag == _IMPLICIT:
                 if key_node.style:
@@ -763,16 +873,27 @@ class _Builder:
                     skey = _NULL_KEY
             km = key_node.start_mark
             if skey is _NULL_KEY:
-                raise _DocError("yaml-syntax", "null mapping key: kubectl cannot convert it to JSON (unsupported map key of type <nil>)", km.line + 1, km.column + 1)
+                raise _DocError(
+                    "yaml-syntax",
+                    "null mapping key: kubectl cannot convert it to JSON (unsupported map key of type <nil>)",
+                    km.line + 1,
+                    km.column + 1,
+                )
             self.decodes += 1
             value, vshadow = build(value_node, depth + 1)
             if skey in shadow and (merged is None or skey not in merged):
                 fl = shadow[skey][0]
                 shown = f"'{skey}'" if text == skey else f"'{text}' (read by kubectl as '{skey}')"
-                self.problems.append(Finding(
-                    "yaml-duplicate-key", WARNING,
-                    f"duplicate key {shown} (first at line {fl}); kubectl silently keeps only the last value, so the earlier one is lost: remove one of them",
-                    self.file, km.line + 1, km.column + 1))
+                self.problems.append(
+                    Finding(
+                        "yaml-duplicate-key",
+                        WARNING,
+                        f"duplicate key {shown} (first at line {fl}); kubectl silently keeps only the last value, so the earlier one is lost: remove one of them",
+                        self.file,
+                        km.line + 1,
+                        km.column + 1,
+                    )
+                )
             elif merged is not None:
                 merged.discard(skey)
             out[skey] = value
@@ -781,11 +902,14 @@ class _Builder:
 
     def _merge(self, value_node, out, shadow, depth):
         """go-yaml v2 decode.go merge(): merged maps are decoded into ``out`` in order."""
+
         def merge_one(n):
             v, s = self.build(n, depth + 1)
             if not isinstance(v, dict):
                 m = n.start_mark
-                raise _DocError("yaml-syntax", "map merge requires map or sequence of maps as the value", m.line + 1, m.column + 1)
+                raise _DocError(
+                    "yaml-syntax", "map merge requires map or sequence of maps as the value", m.line + 1, m.column + 1
+                )
             out.update(v)
             shadow.update(s[2])
 
@@ -798,7 +922,7 @@ class _Builder:
 
 def _short_tag(tag: str) -> str:
     if tag.startswith("tag:yaml.org,2002:"):
-        return "!!" + tag[len("tag:yaml.org,2002:"):]
+        return "!!" + tag[len("tag:yaml.org,2002:") :]
     return tag
 
 
@@ -833,13 +957,23 @@ def _prescan(text: str, limits: Limits) -> None:
                 depth += 1
                 if depth > budget:
                     line = text.count("\n", 0, m.start()) + 1
-                    raise LoadError("nesting-too-deep", f"nesting deeper than {budget} levels (limit --max-depth); no manifest needs this", line, m.start() - text.rfind("\n", 0, m.start()))
+                    raise LoadError(
+                        "nesting-too-deep",
+                        f"nesting deeper than {budget} levels (limit --max-depth); no manifest needs this",
+                        line,
+                        m.start() - text.rfind("\n", 0, m.start()),
+                    )
             elif depth:
                 depth -= 1
     block = re.search(r"^[ \t?:-]{%d}" % (4 * budget + 8), text, re.M)
     if block:
         line = text.count("\n", 0, block.start()) + 1
-        raise LoadError("nesting-too-deep", f"indentation deeper than {4 * budget + 8} columns (limit --max-depth); no manifest needs this", line, 1)
+        raise LoadError(
+            "nesting-too-deep",
+            f"indentation deeper than {4 * budget + 8} columns (limit --max-depth); no manifest needs this",
+            line,
+            1,
+        )
 
 
 _DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
@@ -847,8 +981,12 @@ _DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
 
 def _node_estimate(text: str, start: int, end: int) -> int:
     """An upper bound of the nodes between ``start`` and ``end``, cheaply."""
-    return (text.count("\n", start, end) + text.count(",", start, end)
-            + text.count("- ", start, end) + text.count("? ", start, end))
+    return (
+        text.count("\n", start, end)
+        + text.count(",", start, end)
+        + text.count("- ", start, end)
+        + text.count("? ", start, end)
+    )
 
 
 def _count_nodes(text: str, limits: Limits) -> None:
@@ -886,8 +1024,13 @@ def _count_document(text: str, start: int, end: int, budget: int) -> None:
                 count += 1
                 if count > budget:
                     m = event.start_mark
-                    raise LoadError("too-many-nodes", f"document has more than {budget:,} nodes (limit --max-nodes); "
-                                    "the API server stores no object this large", first_line + m.line + 1, m.column + 1)
+                    raise LoadError(
+                        "too-many-nodes",
+                        f"document has more than {budget:,} nodes (limit --max-nodes); "
+                        "the API server stores no object this large",
+                        first_line + m.line + 1,
+                        m.column + 1,
+                    )
     except yaml.YAMLError:
         return  # the parse proper reports it
     finally:
@@ -896,8 +1039,10 @@ def _count_document(text: str, start: int, end: int, budget: int) -> None:
 
 def _request_too_large(limit: int, size: Optional[int] = None) -> str:
     what = f"at least {size:,} bytes as JSON" if size else f"more than {limit:,} bytes as JSON"
-    return (f"document is {what}, over the API server's request limit of {limit:,} bytes (kube-apiserver: "
-            f"'Request entity too large: limit is {limit}'; etcd stores at most 1.5 MiB per object): split it into smaller objects")
+    return (
+        f"document is {what}, over the API server's request limit of {limit:,} bytes (kube-apiserver: "
+        f"'Request entity too large: limit is {limit}'; etcd stores at most 1.5 MiB per object): split it into smaller objects"
+    )
 
 
 # Cheap pre-compose bounds for big files (item 10 of issue 13): a 500,000-key
@@ -928,8 +1073,13 @@ def _check_document_size(text: str, start: int, end: int, limits: Limits) -> Non
         for n, m in enumerate(_LIST_ITEM.finditer(doc), 1):
             if n > limits.max_documents:
                 line = text.count("\n", 0, start + m.start()) + 1
-                raise LoadError("too-many-documents", f"List with more than {limits.max_documents:,} items (limit --max-documents; "
-                                "kubectl sends every item as an object of its own); the rest of the file was not read", line, 1)
+                raise LoadError(
+                    "too-many-documents",
+                    f"List with more than {limits.max_documents:,} items (limit --max-documents; "
+                    "kubectl sends every item as an object of its own); the rest of the file was not read",
+                    line,
+                    1,
+                )
         return
     if end - start <= limits.max_request_bytes:
         return
@@ -946,16 +1096,30 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     conflict = _CONFLICT.search(text)
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1
-        problems.append(Finding("merge-conflict", ERROR,
-                                "unresolved merge-conflict marker: resolve the conflict (keep one side, delete the <<<<<<< ======= >>>>>>> lines) before applying",
-                                path, line, 1))
+        problems.append(
+            Finding(
+                "merge-conflict",
+                ERROR,
+                "unresolved merge-conflict marker: resolve the conflict (keep one side, delete the <<<<<<< ======= >>>>>>> lines) before applying",
+                path,
+                line,
+                1,
+            )
+        )
         return loaded
     for m in _SEPARATOR_WITH_CONTENT.finditer(text):
         content = m.group(1)
         line = text.count("\n", 0, m.start()) + 1
-        problems.append(Finding("yaml-syntax", ERROR,
-                                f"invalid document separator: kubectl allows only a comment after '---', found '{_clip(content)}'; put the content on the next line",
-                                path, line, m.start(1) - m.start() + 1))
+        problems.append(
+            Finding(
+                "yaml-syntax",
+                ERROR,
+                f"invalid document separator: kubectl allows only a comment after '---', found '{_clip(content)}'; put the content on the next line",
+                path,
+                line,
+                m.start(1) - m.start() + 1,
+            )
+        )
         return loaded
     if "\ufeff" in text:
         # go-yaml decodes each document kubectl's YAMLReader splits off on its
@@ -964,10 +1128,18 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     if "%" in text:
         for m in _DIRECTIVE.finditer(text):
             line = text.count("\n", 0, m.start()) + 1
-            problems.append(Finding("yaml-syntax", ERROR,
-                                    f"YAML directive '{_clip(m.group(0))}': kubectl rejects it (it splits the stream at '---', "
-                                    "so the directive is a document of its own: did not find expected <document start>); "
-                                    "delete the line", path, line, 1))
+            problems.append(
+                Finding(
+                    "yaml-syntax",
+                    ERROR,
+                    f"YAML directive '{_clip(m.group(0))}': kubectl rejects it (it splits the stream at '---', "
+                    "so the directive is a document of its own: did not find expected <document start>); "
+                    "delete the line",
+                    path,
+                    line,
+                    1,
+                )
+            )
     is_json = text.lstrip()[:1] == "{"
     if is_json and "\t" in text:
         # JSON allows tabs as whitespace, YAML does not; inside JSON strings
@@ -996,8 +1168,16 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
         loader = _ComposeLoader(text)
     except UnicodeEncodeError as exc:  # lone surrogates (only via the API: decode_text never yields them)
         line = text.count("\n", 0, exc.start) + 1
-        problems.append(Finding("invalid-encoding", ERROR, "text contains a lone UTF-16 surrogate, which no UTF encoding can carry; re-save the file as UTF-8",
-                                path, line, exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1))
+        problems.append(
+            Finding(
+                "invalid-encoding",
+                ERROR,
+                "text contains a lone UTF-16 surrogate, which no UTF encoding can carry; re-save the file as UTF-8",
+                path,
+                line,
+                exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1,
+            )
+        )
         return loaded
     index = 0
     seen = 0  # documents, empty ones included
@@ -1017,16 +1197,32 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
             if node is None:
                 continue
             seen += 1
-            if node.__class__ is yaml.ScalarNode and node.tag == _IMPLICIT and not node.style and resolve_plain(node.value) is None:
+            if (
+                node.__class__ is yaml.ScalarNode
+                and node.tag == _IMPLICIT
+                and not node.style
+                and resolve_plain(node.value) is None
+            ):
                 if seen <= empty_budget:
                     continue  # an empty document ("---" alone, or only comments)
                 # a million "---" lines: bounded like real documents
             if index >= limits.max_documents or seen > empty_budget:
                 m = node.start_mark
-                what = (f"more than {limits.max_documents:,} documents in one file (limit --max-documents)" if index >= limits.max_documents
-                        else f"more than {empty_budget:,} documents, empty ones included, in one file (limit 10 x --max-documents)")
-                problems.append(Finding("too-many-documents", ERROR, f"{what}; the rest of the file was not read",
-                                        path, m.line + 1, m.column + 1))
+                what = (
+                    f"more than {limits.max_documents:,} documents in one file (limit --max-documents)"
+                    if index >= limits.max_documents
+                    else f"more than {empty_budget:,} documents, empty ones included, in one file (limit 10 x --max-documents)"
+                )
+                problems.append(
+                    Finding(
+                        "too-many-documents",
+                        ERROR,
+                        f"{what}; the rest of the file was not read",
+                        path,
+                        m.line + 1,
+                        m.column + 1,
+                    )
+                )
                 break
             builder = _Builder(path, problems, limits)
             try:
@@ -1037,7 +1233,9 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
                 continue
             except RecursionError:
                 m = node.start_mark
-                problems.append(Finding("nesting-too-deep", ERROR, "nesting too deep to decode", path, m.line + 1, m.column + 1))
+                problems.append(
+                    Finding("nesting-too-deep", ERROR, "nesting too deep to decode", path, m.line + 1, m.column + 1)
+                )
                 index += 1
                 continue
             line, col = shadow[0], shadow[1]
@@ -1090,12 +1288,22 @@ def _parse_json_stream(text: str, stream, path: str, limits: Limits, loaded: Loa
         col_base = start - (text.rfind("\n", 0, start) + 1)
         sub = parse_text(text[start:end], path, limits)
         for f in sub.problems:
-            loaded.problems.append(f._replace(line=f.line + line_base, column=f.column + (col_base if f.line == 1 else 0)))
+            loaded.problems.append(
+                f._replace(line=f.line + line_base, column=f.column + (col_base if f.line == 1 else 0))
+            )
         for d in sub.documents:
             if index >= limits.max_documents:
-                loaded.problems.append(Finding("too-many-documents", ERROR,
-                                               f"more than {limits.max_documents:,} documents in one file (limit --max-documents); "
-                                               "the rest of the file was not read", path, d.line + line_base, d.column))
+                loaded.problems.append(
+                    Finding(
+                        "too-many-documents",
+                        ERROR,
+                        f"more than {limits.max_documents:,} documents in one file (limit --max-documents); "
+                        "the rest of the file was not read",
+                        path,
+                        d.line + line_base,
+                        d.column,
+                    )
+                )
                 return loaded
             shadow = _shift(d.shadow, line_base, col_base)
             loaded.documents.append(Document(path, index, d.data, shadow, shadow[0], shadow[1]))
@@ -1154,8 +1362,11 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
         hint = "YAML indentation must use spaces, never tabs: replace the tab with spaces"
     elif "mapping values are not allowed here" in problem:
         hint = "a plain value contains ': ' or the indentation is off; quote the value or fix the indentation"
-    elif ("could not find expected ':'" in problem or "did not find expected ',' or" in problem
-          or "mapping values are not allowed" in problem) and _long_key(text, mark):
+    elif (
+        "could not find expected ':'" in problem
+        or "did not find expected ',' or" in problem
+        or "mapping values are not allowed" in problem
+    ) and _long_key(text, mark):
         problem = "a key longer than 1024 characters"
         hint = "YAML (go-yaml and libyaml alike) limits implicit keys to 1024 characters and no Kubernetes field or data key is longer than 253: shorten the key"
     elif "could not find expected ':'" in problem:
@@ -1207,16 +1418,32 @@ def load_file(path: str, limits: Limits = Limits(), stdin=None, debug: bool = Fa
             loaded.directives = scan(text)
     except (MemoryError, RecursionError) as exc:
         loaded = LoadedFile(display, fatal=True)
-        loaded.problems.append(Finding("too-many-nodes" if isinstance(exc, MemoryError) else "nesting-too-deep", ERROR,
-                                       "file too large or too deeply nested to decode in the memory available; "
-                                       "lower --max-file-size / --max-nodes / --max-depth", display, 1, 1))
+        loaded.problems.append(
+            Finding(
+                "too-many-nodes" if isinstance(exc, MemoryError) else "nesting-too-deep",
+                ERROR,
+                "file too large or too deeply nested to decode in the memory available; "
+                "lower --max-file-size / --max-nodes / --max-depth",
+                display,
+                1,
+                1,
+            )
+        )
     except Exception as exc:  # a loader bug must not end the run: the other files are still checked
         if debug:
             raise
         loaded = LoadedFile(display, fatal=True)
-        loaded.problems.append(Finding("internal-error", ERROR,
-                                       f"kubelint internal error while reading the file: {type(exc).__name__}: {_clip(str(exc), 200)} "
-                                       "(please report it; run with --debug for a traceback)", display, 1, 1))
+        loaded.problems.append(
+            Finding(
+                "internal-error",
+                ERROR,
+                f"kubelint internal error while reading the file: {type(exc).__name__}: {_clip(str(exc), 200)} "
+                "(please report it; run with --debug for a traceback)",
+                display,
+                1,
+                1,
+            )
+        )
     if path == STDIN:
         loaded.text = text
     return loaded

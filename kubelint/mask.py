@@ -37,6 +37,7 @@ others (``admin``, ``postgres``, ``istio.io``) only where kubelint knows
 they sit (their excerpt lines, findings pointing into them): replacing such
 words everywhere would garble file names and messages.
 """
+
 from __future__ import annotations
 
 import base64
@@ -61,16 +62,37 @@ CREDENTIAL_NAME = re.compile(
 # hard-coded-credential checks register here, or use a catalogue category
 # "credentials" / "secrets").
 CREDENTIAL_RULES = {
-    "configmap-credentials", "secret-in-env-literal",
-    "hardcoded-secret", "hardcoded-credential", "secret-in-env", "env-secret-literal",
-    "plaintext-secret", "credential-in-env", "secret-in-configmap", "credential-in-configmap",
+    "configmap-credentials",
+    "secret-in-env-literal",
+    "hardcoded-secret",
+    "hardcoded-credential",
+    "secret-in-env",
+    "env-secret-literal",
+    "plaintext-secret",
+    "credential-in-env",
+    "secret-in-configmap",
+    "credential-in-configmap",
 }
 _CREDENTIAL_CATEGORIES = {"credentials", "credential", "secrets", "secret"}
 _SECRET_FIELDS = {"apiVersion", "kind", "metadata", "type", "data", "stringData", "immutable"}
 _SECRET_TYPE = re.compile(r"^(?:Opaque|[A-Za-z0-9.-]+/[A-Za-z0-9._-]+)$")
-_OBJECT_META = {"name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
-                "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-                "ownerReferences", "finalizers", "managedFields"}
+_OBJECT_META = {
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
+}
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
@@ -106,8 +128,11 @@ def collect(obj) -> List[Secret]:
         # wrong) are secret too: unknown top-level fields, a non-boolean
         # `immutable`, a `type` that is no type, unknown metadata fields.
         for key, value in data.items():
-            if key not in _SECRET_FIELDS or (key == "immutable" and not isinstance(value, bool)) or (
-                    key == "type" and isinstance(value, str) and not _SECRET_TYPE.match(value)):
+            if (
+                key not in _SECRET_FIELDS
+                or (key == "immutable" and not isinstance(value, bool))
+                or (key == "type" and isinstance(value, str) and not _SECRET_TYPE.match(value))
+            ):
                 _add(out, value, shadow, (key,))
         meta = data.get("metadata")
         if isinstance(meta, dict):
@@ -288,7 +313,7 @@ def _replace_value(text: str, value: str) -> str:
 def _escape_one(m) -> str:
     c = m.group()
     if "\udc80" <= c <= "\udcff":
-        return f"\\x{ord(c) - 0xdc00:02x}"  # an undecodable byte of a file name
+        return f"\\x{ord(c) - 0xDC00:02x}"  # an undecodable byte of a file name
     return c.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
@@ -308,7 +333,9 @@ def one_line(message: str) -> str:
     if _CTRL.search(message):
         message = _CTRL.sub(_escape_one, message)
     if len(message) > MAX_MESSAGE_RUN and _LONG_RUN.search(message):
-        message = _LONG_RUN.sub(lambda m: f"{m.group()[:60]}...({len(m.group()) - 80:,} more characters)...{m.group()[-20:]}", message)
+        message = _LONG_RUN.sub(
+            lambda m: f"{m.group()[:60]}...({len(m.group()) - 80:,} more characters)...{m.group()[-20:]}", message
+        )
     return message
 
 
@@ -321,8 +348,12 @@ def distinctive(value: str) -> bool:
         return False
     if len(value) >= 12:
         return True
-    classes = (any(c.islower() for c in value) + any(c.isupper() for c in value)
-               + any(c.isdigit() for c in value) + any(not c.isalnum() for c in value))
+    classes = (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )
     return classes >= 3 or (classes >= 2 and len(value) >= 8 and not re.fullmatch(r"[a-z0-9]+([.-][a-z0-9]+)*", value))
 
 
@@ -502,7 +533,9 @@ class Masker:
             changes["file"] = _escape_ctrl(f.file)
         obj = f.object
         if obj is not None and any(isinstance(v, str) and _CTRL.search(v) for v in obj):
-            changes["object"] = obj._replace(**{k: _escape_ctrl(v) for k, v in obj._asdict().items() if isinstance(v, str)})
+            changes["object"] = obj._replace(
+                **{k: _escape_ctrl(v) for k, v in obj._asdict().items() if isinstance(v, str)}
+            )
         return f._replace(**changes) if changes else f
 
     @staticmethod
@@ -516,8 +549,12 @@ class Masker:
             # the value itself, a clipped prefix of it, or a distinctive
             # piece of it -- not a container name or a key that happens to
             # occur inside a large flagged block
-            if ((value in probe and (distinctive(value) or _WORD_VALUE(value).search(probe))) or probe == value.strip()
-                    or (clipped and len(probe) >= 4 and value.startswith(probe)) or (probe in value and distinctive(probe))):
+            if (
+                (value in probe and (distinctive(value) or _WORD_VALUE(value).search(probe)))
+                or probe == value.strip()
+                or (clipped and len(probe) >= 4 and value.startswith(probe))
+                or (probe in value and distinctive(probe))
+            ):
                 q = m.group()[0]
                 return f"{q}{MASK}{q}"
             return m.group()

@@ -5,6 +5,7 @@ with an ``items`` array, which kubectl's resource builder flattens into their
 items (cli-runtime FlattenListVisitor).  A document that is not a mapping, or
 lacks ``apiVersion``/``kind``, becomes a finding instead of an object.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional, Tuple
@@ -16,8 +17,22 @@ from .positions import locate
 
 class KubeObject:
     __slots__ = (
-        "data", "shadow", "file", "doc_index", "item_index", "api_version", "group",
-        "version", "kind", "name", "namespace", "labels", "line", "column", "_ref", "context_only",
+        "data",
+        "shadow",
+        "file",
+        "doc_index",
+        "item_index",
+        "api_version",
+        "group",
+        "version",
+        "kind",
+        "name",
+        "namespace",
+        "labels",
+        "line",
+        "column",
+        "_ref",
+        "context_only",
     )
 
     def __init__(self, data: dict, shadow: tuple, file: str, doc_index: int, item_index: Optional[int] = None):
@@ -73,9 +88,16 @@ def objects_from_document(doc: Document) -> Tuple[List[KubeObject], List[Finding
     data = doc.data
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a scalar"
-        return [], [Finding("not-an-object", ERROR,
-                            f"document is {kind}, not a Kubernetes object (a mapping with apiVersion and kind); kubectl cannot decode it",
-                            doc.file, doc.line, doc.column)]
+        return [], [
+            Finding(
+                "not-an-object",
+                ERROR,
+                f"document is {kind}, not a Kubernetes object (a mapping with apiVersion and kind); kubectl cannot decode it",
+                doc.file,
+                doc.line,
+                doc.column,
+            )
+        ]
     problems = _type_problems(data, doc.shadow, doc.file)
     if problems:
         return [], problems
@@ -88,8 +110,16 @@ def objects_from_document(doc: Document) -> Tuple[List[KubeObject], List[Finding
         for i, item in enumerate(items):
             shadow = shadows[i] if isinstance(shadows, list) and i < len(shadows) else doc.shadow
             if not isinstance(item, dict):
-                findings.append(Finding("not-an-object", ERROR, f"{kind} item {i} is not a Kubernetes object (a mapping with apiVersion and kind)",
-                                        doc.file, shadow[0], shadow[1]))
+                findings.append(
+                    Finding(
+                        "not-an-object",
+                        ERROR,
+                        f"{kind} item {i} is not a Kubernetes object (a mapping with apiVersion and kind)",
+                        doc.file,
+                        shadow[0],
+                        shadow[1],
+                    )
+                )
                 continue
             item_problems = _type_problems(item, shadow, doc.file)
             if item_problems:
@@ -106,12 +136,23 @@ def _type_problems(data: dict, shadow: tuple, file: str) -> List[Finding]:
         value = data.get(field)
         if value is None or value == "":
             line, col = shadow[0], shadow[1]
-            out.append(Finding("missing-type", ERROR,
-                               f"object has no {field}: kubectl cannot tell what it is (Object '{'Kind' if field == 'kind' else 'apiVersion'}' is missing); add {field}",
-                               file, line, col))
+            out.append(
+                Finding(
+                    "missing-type",
+                    ERROR,
+                    f"object has no {field}: kubectl cannot tell what it is (Object '{'Kind' if field == 'kind' else 'apiVersion'}' is missing); add {field}",
+                    file,
+                    line,
+                    col,
+                )
+            )
         elif not isinstance(value, str):
             line, col = locate(shadow, (field,))
-            out.append(Finding("missing-type", ERROR, f"{field} must be a string, found {type_name(value)}", file, line, col, field))
+            out.append(
+                Finding(
+                    "missing-type", ERROR, f"{field} must be a string, found {type_name(value)}", file, line, col, field
+                )
+            )
     return out
 
 

@@ -27,6 +27,7 @@ and the run context to the workers through the pool initializer (inherited
 by ``fork``, never pickled), which keeps them in :data:`_WORKER`, set only
 inside worker processes.
 """
+
 from __future__ import annotations
 
 import functools
@@ -94,8 +95,12 @@ def _ordered_map(fn, chunks, jobs, mp, initializer=None, initargs=()):
     :class:`BrokenProcessPool` here instead of hanging the run."""
     from concurrent.futures import ProcessPoolExecutor
 
-    executor = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)) or 1, mp_context=mp,
-                                   initializer=_worker_init, initargs=(initializer, initargs))
+    executor = ProcessPoolExecutor(
+        max_workers=min(jobs, len(chunks)) or 1,
+        mp_context=mp,
+        initializer=_worker_init,
+        initargs=(initializer, initargs),
+    )
     try:
         yield from zip(chunks, executor.map(fn, chunks))
     finally:
@@ -104,6 +109,7 @@ def _ordered_map(fn, chunks, jobs, mp, initializer=None, initargs=()):
 
 # ---------------------------------------------------------------------------
 # Phase 1: load
+
 
 def _load_chunk(limits: Limits, debug: bool, chunk):
     """A worker's task: ``chunk`` is ``[(index, path), ...]``."""
@@ -146,8 +152,16 @@ def _input_bytes(entries) -> int:
     return total
 
 
-def load_all(paths, limits: Limits, jobs: int, stdin=None, context_only: bool = False,
-             progress: Optional[Callable] = None, debug: bool = False, entries: Optional[list] = None) -> list:
+def load_all(
+    paths,
+    limits: Limits,
+    jobs: int,
+    stdin=None,
+    context_only: bool = False,
+    progress: Optional[Callable] = None,
+    debug: bool = False,
+    entries: Optional[list] = None,
+) -> list:
     """Phase 1 for ``paths``: a :class:`~kubelint.phases.FileResult` per
     input file, in input order (as ``iter_load`` + ``objects_of``).
     ``entries``: the ``(path, error)`` inputs already sorted out by
@@ -182,7 +196,7 @@ def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx, de
         elif path == STDIN:
             results[i] = objects_of(load_file(path, limits, stdin, debug=debug), context_only)
     chunk = max(1, min(16, len(work) // (jobs * 8) or 1))
-    chunks = [[(i, entries[i][0]) for i in work[n:n + chunk]] for n in range(0, len(work), chunk)]
+    chunks = [[(i, entries[i][0]) for i in work[n : n + chunk]] for n in range(0, len(work), chunk)]
     done = len(entries) - len(work)
     task = functools.partial(_load_chunk, limits, debug)
     try:

@@ -9,6 +9,7 @@
 Both work on a :class:`FileResult`.  This module imports neither the runner
 nor ``parallel``: the flow is runner -> parallel -> phases.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -81,9 +82,17 @@ def check_objects(result: FileResult, ctx: RunContext) -> FileResult:
                 if ctx.settings.debug:
                     raise
                 result.fatal = True
-                result.findings.append(Finding(
-                    "internal-error", ERROR,
-                    f"kubelint internal error in the {getattr(stage, 'name', 'check')} stage: {type(exc).__name__}: {exc} "
-                    "(please report it; run with --debug for a traceback)",
-                    obj.file, obj.line, obj.column, "", obj.ref))
+                result.findings.append(
+                    Finding(
+                        "internal-error",
+                        ERROR,
+                        f"kubelint internal error in the {getattr(stage, 'name', 'check')} stage: {type(exc).__name__}: {exc} "
+                        "(please report it; run with --debug for a traceback)",
+                        obj.file,
+                        obj.line,
+                        obj.column,
+                        "",
+                        obj.ref,
+                    )
+                )
     return result

@@ -11,6 +11,7 @@ tree holding 1-based (line, column) for every node:
 field) it returns the deepest position it reached, i.e. the parent mapping's
 key, which is where an editor should point for "field X is required".
 """
+
 from __future__ import annotations
 
 from typing import Tuple

@@ -6,6 +6,7 @@ stays invisible for the first second (most runs end before), redraws at
 most ten times a second, and erases itself when the run ends, so the
 report that follows starts on a clean line.
 """
+
 from __future__ import annotations
 
 import os

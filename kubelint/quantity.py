@@ -6,6 +6,7 @@
 The JSON form may be a string or a number (``Quantity.UnmarshalJSON`` parses
 the raw text of a number the same way, after ``strings.TrimSpace``).
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -20,7 +21,7 @@ _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "
 _BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
 _SUFFIX_CHARS = set("eEinumkKMGTP")
 _DIGITS = set("0123456789")
-_NANO = Fraction(1, 10 ** 9)
+_NANO = Fraction(1, 10**9)
 
 
 class QuantityError(ValueError):
@@ -73,7 +74,7 @@ def _interpret(suffix: str):
         if body and all(c in _DIGITS for c in body) and len(body) <= 18:
             value = int(exp)
             # int32(parsed) in Go: wrap like the server does.
-            value = (value + 2 ** 31) % 2 ** 32 - 2 ** 31
+            value = (value + 2**31) % 2**32 - 2**31
             return 10, value
     return None
 
@@ -117,8 +118,6 @@ def parse_quantity(value: Union[str, int, float]) -> Fraction:
         whole = -(-scaled.numerator // scaled.denominator)
         amount = whole * _NANO
     return amount if positive else -amount
-
-
 
 
 def _go_json_float(f: float) -> str:

@@ -11,6 +11,7 @@ Stages are plain objects with a small interface, created once per run:
 :func:`run` returns a :class:`RunResult` with findings sorted by file, line
 and column.
 """
+
 from __future__ import annotations
 
 import gc
@@ -74,8 +75,14 @@ def build_context(settings: Settings) -> RunContext:
     return ctx
 
 
-def run(paths: Iterable[str], settings: Settings, stdin=None, *,
-        progress: Optional[Callable] = None, masker: Optional[mask.Masker] = None) -> RunResult:
+def run(
+    paths: Iterable[str],
+    settings: Settings,
+    stdin=None,
+    *,
+    progress: Optional[Callable] = None,
+    masker: Optional[mask.Masker] = None,
+) -> RunResult:
     """Check ``paths`` (``-`` is ``stdin``) with ``settings``.
 
     Run state is passed, never kept in globals: ``progress(done, total,
@@ -115,8 +122,14 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
     extra_paths = list(settings.context_paths) + list(settings.crd_paths) + list(settings.policy_paths)
     extras = []
     extra_plan = _plan(extra_paths, settings, context_only=True) if extra_paths else None
-    for fr in (load_all(extra_paths, settings.limits, jobs, context_only=True, debug=debug, entries=extra_plan.files)
-               + _render(extra_plan.sources, settings, ctx, jobs)) if extra_plan else ():
+    for fr in (
+        (
+            load_all(extra_paths, settings.limits, jobs, context_only=True, debug=debug, entries=extra_plan.files)
+            + _render(extra_plan.sources, settings, ctx, jobs)
+        )
+        if extra_plan
+        else ()
+    ):
         real = os.path.realpath(fr.path)
         if real not in seen:
             seen.add(real)
@@ -181,8 +194,18 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
     findings = _suppress(findings, directives, inputs, ctx)
     findings = masker.findings(findings)
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, files, documents, fatal, ctx.kubernetes_version, texts, inventory, masker,
-                     plan.skipped, [s for s in plan.sources])
+    return RunResult(
+        findings,
+        files,
+        documents,
+        fatal,
+        ctx.kubernetes_version,
+        texts,
+        inventory,
+        masker,
+        plan.skipped,
+        [s for s in plan.sources],
+    )
 
 
 def _plan(paths, settings: Settings, context_only: bool = False):
@@ -191,8 +214,9 @@ def _plan(paths, settings: Settings, context_only: bool = False):
 
     config = settings.config
     excluded = config.excluded if config is not None and (config.exclude or config.path) else None
-    return plan(paths, settings.limits, walked_files=settings.walked_files, excluded=excluded,
-                context_only=context_only)
+    return plan(
+        paths, settings.limits, walked_files=settings.walked_files, excluded=excluded, context_only=context_only
+    )
 
 
 def _render(sources, settings: Settings, ctx, jobs: int) -> list:
@@ -201,18 +225,26 @@ def _render(sources, settings: Settings, ctx, jobs: int) -> list:
         return []
     from . import render
 
-    return render.load(sources, settings.render, settings.default_namespace, ctx.kubernetes_version,
-                       settings.limits, jobs)
+    return render.load(
+        sources, settings.render, settings.default_namespace, ctx.kubernetes_version, settings.limits, jobs
+    )
 
 
 def _internal_error_result(stage, exc, inputs) -> "FileResult":
     """An internal error of a whole-run stage, reported on the first input."""
     where = inputs[0].path if inputs else "-"
     fr = FileResult(where, fatal=True)
-    fr.findings.append(Finding(
-        "internal-error", ERROR,
-        f"kubelint internal error in the {getattr(stage, 'name', type(stage).__name__)} stage: {type(exc).__name__}: {exc} "
-        "(please report it; run with --debug for a traceback)", where, 1, 1))
+    fr.findings.append(
+        Finding(
+            "internal-error",
+            ERROR,
+            f"kubelint internal error in the {getattr(stage, 'name', type(stage).__name__)} stage: {type(exc).__name__}: {exc} "
+            "(please report it; run with --debug for a traceback)",
+            where,
+            1,
+            1,
+        )
+    )
     return fr
 
 

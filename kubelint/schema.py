@@ -27,6 +27,7 @@ its docstring for the format); a run loads only the shards of the kinds it
 sees, once.  ``null`` is accepted for every field: the decoder leaves the
 field at its zero value (the API-server checks judge that value).
 """
+
 from __future__ import annotations
 
 import base64
@@ -44,6 +45,7 @@ from .quantity import QuantityError, parse_quantity
 from .settings import Settings
 from .suggest import closest, did_you_mean
 from .values import show
+
 
 @lru_cache(maxsize=None)
 def version_index(version: str) -> dict:
@@ -95,15 +97,15 @@ class Schemas:
         return d
 
 
-_INT32 = (-(2 ** 31), 2 ** 31 - 1)
-_INT64 = (-(2 ** 63), 2 ** 63 - 1)
-_RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-)
+_INT32 = (-(2**31), 2**31 - 1)
+_INT64 = (-(2**63), 2**63 - 1)
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _BASE64_CHARS = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 
 
-_PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=?+][^}]*)?\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|^\$[A-Z_][A-Z0-9_]*$")
+_PLACEHOLDER = re.compile(
+    r"\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=?+][^}]*)?\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|^\$[A-Z_][A-Z0-9_]*$"
+)
 
 
 def _clip(s: str, n: int = 40) -> str:
@@ -133,7 +135,7 @@ def _describe(value) -> str:
 
 def _yaml_hint(value, want: str) -> str:
     if isinstance(value, bool):
-        return (f"; unquoted true/false/yes/no/on/off/y/n are YAML 1.1 booleans: quote the value to make it a {want}")
+        return f"; unquoted true/false/yes/no/on/off/y/n are YAML 1.1 booleans: quote the value to make it a {want}"
     if isinstance(value, (int, float)) and want == "string":
         return "; unquoted it is a number (1.10 even becomes 1.1): quote it to keep it a string"
     if isinstance(value, str) and want.startswith("integer"):
@@ -158,7 +160,9 @@ class Walker:
             return
         if isinstance(t, list):  # ["array", item, list_type, map_keys]
             if not isinstance(value, list):
-                problems.append(Problem(path, f"{ctx_name} must be a list, not {_describe(value)}", "invalid-type", ERROR))
+                problems.append(
+                    Problem(path, f"{ctx_name} must be a list, not {_describe(value)}", "invalid-type", ERROR)
+                )
                 return
             item = t[1]
             for i, v in enumerate(value):
@@ -168,7 +172,14 @@ class Walker:
             return
         # {"map": T}
         if not isinstance(value, dict):
-            problems.append(Problem(path, f"{ctx_name} must be a mapping of names to values, not {_describe(value)}", "invalid-type", ERROR))
+            problems.append(
+                Problem(
+                    path,
+                    f"{ctx_name} must be a mapping of names to values, not {_describe(value)}",
+                    "invalid-type",
+                    ERROR,
+                )
+            )
             return
         item = t["map"]
         for k, v in value.items():
@@ -177,7 +188,14 @@ class Walker:
     def _object(self, value, defname, path, problems, masked):
         short = _short(defname)
         if not isinstance(value, dict):
-            problems.append(Problem(path, f"{path[-1] if path else 'object'} must be a mapping ({short}), not {_describe(value)}", "invalid-type", ERROR))
+            problems.append(
+                Problem(
+                    path,
+                    f"{path[-1] if path else 'object'} must be a mapping ({short}), not {_describe(value)}",
+                    "invalid-type",
+                    ERROR,
+                )
+            )
             return
         d = self.schemas.definition(defname)
         props = d["p"]
@@ -185,48 +203,101 @@ class Walker:
             t = props.get(k)
             if t is None:
                 hint = did_you_mean(k, props)
-                problems.append(Problem(path + (k,), f'unknown field "{k}" in {short}{hint}; the API server rejects unknown fields (strict field validation)',
-                                        "unknown-field", ERROR, "key"))
+                problems.append(
+                    Problem(
+                        path + (k,),
+                        f'unknown field "{k}" in {short}{hint}; the API server rejects unknown fields (strict field validation)',
+                        "unknown-field",
+                        ERROR,
+                        "key",
+                    )
+                )
                 continue
             secret = masked or (short == "Secret" and k in ("data", "stringData"))
             self.walk(v, t, path + (k,), problems, k, secret)
         for r in d.get("r", ()):
             if value.get(r) is None:
-                problems.append(Problem(path, f'required field "{r}" is missing from {short}', "missing-required-field", ERROR, "key" if path else "value"))
+                problems.append(
+                    Problem(
+                        path,
+                        f'required field "{r}" is missing from {short}',
+                        "missing-required-field",
+                        ERROR,
+                        "key" if path else "value",
+                    )
+                )
 
     def _scalar(self, value, t, path, problems, name, masked):
         show = (lambda v: "the value (masked)") if masked else _describe
         if t == "any":
             return
         if isinstance(value, str) and not t.startswith("string") and _PLACEHOLDER.search(value):
-            problems.append(Problem(path, f"{name} is an unrendered placeholder ({_clip(value)}): this file is a template "
-                                          "(envsubst, kustomize replacements, CI variables); render it before applying, e.g. `envsubst < FILE | kubelint check -`",
-                                    "unrendered-placeholder", INFO))
+            problems.append(
+                Problem(
+                    path,
+                    f"{name} is an unrendered placeholder ({_clip(value)}): this file is a template "
+                    "(envsubst, kustomize replacements, CI variables); render it before applying, e.g. `envsubst < FILE | kubelint check -`",
+                    "unrendered-placeholder",
+                    INFO,
+                )
+            )
             return
         if t.startswith("string"):
             if not isinstance(value, str):
-                problems.append(Problem(path, f"{name} must be a string, not {show(value)}{_yaml_hint(value, 'string')}", "invalid-type", ERROR))
+                problems.append(
+                    Problem(
+                        path,
+                        f"{name} must be a string, not {show(value)}{_yaml_hint(value, 'string')}",
+                        "invalid-type",
+                        ERROR,
+                    )
+                )
                 return
             if t == "string:byte":
                 if not _is_base64(value):
-                    problems.append(Problem(path, f"{name} must be base64-encoded (illegal base64 data); encode the value, or put plain text under stringData", "invalid-type", ERROR))
+                    problems.append(
+                        Problem(
+                            path,
+                            f"{name} must be base64-encoded (illegal base64 data); encode the value, or put plain text under stringData",
+                            "invalid-type",
+                            ERROR,
+                        )
+                    )
             elif t == "string:date-time":
                 if value and not _RFC3339.match(value):
-                    problems.append(Problem(path, f'{name} must be an RFC 3339 timestamp such as "2024-01-31T12:00:00Z", not {show(value)}', "invalid-type", ERROR))
+                    problems.append(
+                        Problem(
+                            path,
+                            f'{name} must be an RFC 3339 timestamp such as "2024-01-31T12:00:00Z", not {show(value)}',
+                            "invalid-type",
+                            ERROR,
+                        )
+                    )
             return
         if t.startswith("integer"):
             lo, hi = _INT32 if t == "integer:int32" else _INT64
             bits = "int32" if t == "integer:int32" else "int64"
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems.append(Problem(path, f"{name} must be an integer, not {show(value)}{_yaml_hint(value, 'integer')}", "invalid-type", ERROR))
+                problems.append(
+                    Problem(
+                        path,
+                        f"{name} must be an integer, not {show(value)}{_yaml_hint(value, 'integer')}",
+                        "invalid-type",
+                        ERROR,
+                    )
+                )
             elif isinstance(value, float) and value != int(value):
-                problems.append(Problem(path, f"{name} must be an integer, not the fraction {value!r}", "invalid-type", ERROR))
+                problems.append(
+                    Problem(path, f"{name} must be an integer, not the fraction {value!r}", "invalid-type", ERROR)
+                )
             elif not lo <= int(value) <= hi:
                 problems.append(Problem(path, f"{name} is out of range for {bits} ({value})", "invalid-type", ERROR))
             return
         if t == "boolean":
             if not isinstance(value, bool):
-                problems.append(Problem(path, f"{name} must be a boolean (true or false), not {show(value)}", "invalid-type", ERROR))
+                problems.append(
+                    Problem(path, f"{name} must be a boolean (true or false), not {show(value)}", "invalid-type", ERROR)
+                )
             return
         if t == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -236,20 +307,43 @@ class Walker:
             if isinstance(value, str):
                 return
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems.append(Problem(path, f"{name} must be an integer or a string, not {show(value)}", "invalid-type", ERROR))
+                problems.append(
+                    Problem(path, f"{name} must be an integer or a string, not {show(value)}", "invalid-type", ERROR)
+                )
             elif isinstance(value, float) and value != int(value):
-                problems.append(Problem(path, f'{name} must be an integer or a string, not the fraction {value!r} (write a percentage as a string, e.g. "25%")', "invalid-type", ERROR))
+                problems.append(
+                    Problem(
+                        path,
+                        f'{name} must be an integer or a string, not the fraction {value!r} (write a percentage as a string, e.g. "25%")',
+                        "invalid-type",
+                        ERROR,
+                    )
+                )
             elif not _INT32[0] <= int(value) <= _INT32[1]:
                 problems.append(Problem(path, f"{name} is out of range for int32 ({value})", "invalid-type", ERROR))
             return
         if t == "quantity":
             if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                problems.append(Problem(path, f"{name} must be a quantity such as 500m, 128Mi or 2, not {show(value)}", "invalid-type", ERROR))
+                problems.append(
+                    Problem(
+                        path,
+                        f"{name} must be a quantity such as 500m, 128Mi or 2, not {show(value)}",
+                        "invalid-type",
+                        ERROR,
+                    )
+                )
                 return
             try:
                 parse_quantity(value)
             except QuantityError as exc:
-                problems.append(Problem(path, f'{name}: invalid quantity {show(value)}: {exc}; use forms like 250m, 1.5, 512Mi, 2Gi, 1e3 (suffixes n u m k M G T P E, Ki Mi Gi Ti Pi Ei)', "invalid-quantity", ERROR))
+                problems.append(
+                    Problem(
+                        path,
+                        f"{name}: invalid quantity {show(value)}: {exc}; use forms like 250m, 1.5, 512Mi, 2Gi, 1e3 (suffixes n u m k M G T P E, Ki Mi Gi Ti Pi Ei)",
+                        "invalid-quantity",
+                        ERROR,
+                    )
+                )
             return
 
     def _duplicates(self, value, t, path, problems, name):
@@ -269,7 +363,14 @@ class Walker:
                 k = tuple(json.dumps(item.get(x), sort_keys=True) for x in keys)
                 label = ", ".join(f"{x}={item.get(x)}" for x in keys if item.get(x) is not None)
             if k in seen:
-                problems.append(Problem(path + (i,), f"duplicate entry in {name} ({label}, first at index {seen[k]}): {name} is a keyed list; the later entry hides the earlier one and merges drop it", "duplicate-list-key", WARNING))
+                problems.append(
+                    Problem(
+                        path + (i,),
+                        f"duplicate entry in {name} ({label}, first at index {seen[k]}): {name} is a keyed list; the later entry hides the earlier one and merges drop it",
+                        "duplicate-list-key",
+                        WARNING,
+                    )
+                )
             else:
                 seen[k] = i
 
@@ -277,9 +378,16 @@ class Walker:
 # List fields whose duplicates the API server's Go validation rejects: the
 # apiserver stage reports those as errors, so the schema layer stays quiet.
 _DUPLICATES_CHECKED_ELSEWHERE = {
-    ("containers", "map"), ("initContainers", "map"), ("ephemeralContainers", "map"),
-    ("volumes", "map"), ("ports", "map"), ("volumeMounts", "map"),
-    ("volumeDevices", "map"), ("resourceClaims", "map"), ("schedulingGates", "map"), ("topologySpreadConstraints", "map"),
+    ("containers", "map"),
+    ("initContainers", "map"),
+    ("ephemeralContainers", "map"),
+    ("volumes", "map"),
+    ("ports", "map"),
+    ("volumeMounts", "map"),
+    ("volumeDevices", "map"),
+    ("resourceClaims", "map"),
+    ("schedulingGates", "map"),
+    ("topologySpreadConstraints", "map"),
     ("env", "map"),  # reported once, as a warning, by the apiserver stage (server warns "hides previous definition")
 }
 
@@ -333,16 +441,32 @@ class SchemaStage:
             return problems
         if not apis.enabled_by_default(obj.api_version, self.version):
             ga = apis.replacement(obj.api_version, obj.kind, self.schemas.kinds)
-            alt = f"; {ga} serves {obj.kind} by default: prefer it" if ga and ga != obj.api_version and apis.is_ga(ga) else ""
+            alt = (
+                f"; {ga} serves {obj.kind} by default: prefer it"
+                if ga and ga != obj.api_version and apis.is_ga(ga)
+                else ""
+            )
             maturity = "alpha" if "alpha" in obj.version else "beta"
-            problems.append(Problem(("apiVersion",), f"{obj.api_version} is a {maturity} API that Kubernetes {self.version} serves only when the cluster enables it "
-                                                     f"(kube-apiserver --runtime-config={obj.api_version}=true); on a default cluster kubectl fails with \"no matches for kind\"{alt}",
-                                    "api-not-enabled-by-default", WARNING))
+            problems.append(
+                Problem(
+                    ("apiVersion",),
+                    f"{obj.api_version} is a {maturity} API that Kubernetes {self.version} serves only when the cluster enables it "
+                    f'(kube-apiserver --runtime-config={obj.api_version}=true); on a default cluster kubectl fails with "no matches for kind"{alt}',
+                    "api-not-enabled-by-default",
+                    WARNING,
+                )
+            )
         later = apis.later_removal(obj.api_version, obj.kind, self.version, self._hist())
         if later:
             repl = f"; migrate to {later.replacement}" if later.replacement else ""
-            problems.append(Problem(("apiVersion",), f"{obj.api_version} {obj.kind} is served by Kubernetes {self.version} but removed in {later.removed_in}{repl}",
-                                    "deprecated-api", WARNING))
+            problems.append(
+                Problem(
+                    ("apiVersion",),
+                    f"{obj.api_version} {obj.kind} is served by Kubernetes {self.version} but removed in {later.removed_in}{repl}",
+                    "deprecated-api",
+                    WARNING,
+                )
+            )
         self.walker._object(obj.data, root, (), problems, False)
         return problems
 
@@ -350,25 +474,44 @@ class SchemaStage:
         api_version, kind, target = obj.api_version, obj.kind, self.version
         group, _, version = api_version.rpartition("/")
         if api_version.count("/") > 1 or not version:
-            yield Problem(("apiVersion",), f'apiVersion "{api_version}" is not GROUP/VERSION (or VERSION for the core group, e.g. "v1", "apps/v1")', "unknown-api", ERROR)
+            yield Problem(
+                ("apiVersion",),
+                f'apiVersion "{api_version}" is not GROUP/VERSION (or VERSION for the core group, e.g. "v1", "apps/v1")',
+                "unknown-api",
+                ERROR,
+            )
             return
         hist = self._hist()
         gone = apis.removal(api_version, kind, target, hist)
         if gone:
             fix, note = _removal_text(gone)
-            yield Problem(("apiVersion",), f"{api_version} {kind} was removed in Kubernetes {gone.removed_in}: {fix}{note}", "removed-api", ERROR)
+            yield Problem(
+                ("apiVersion",),
+                f"{api_version} {kind} was removed in Kubernetes {gone.removed_in}: {fix}{note}",
+                "removed-api",
+                ERROR,
+            )
             return
         added = apis.future(api_version, kind, target, hist)
         if added:
-            yield Problem(("apiVersion",), f"{api_version} {kind} is not served by Kubernetes {target}; it was added in {added} (choose --kubernetes-version {added} or later)",
-                          "unknown-api", ERROR)
+            yield Problem(
+                ("apiVersion",),
+                f"{api_version} {kind} is not served by Kubernetes {target}; it was added in {added} (choose --kubernetes-version {added} or later)",
+                "unknown-api",
+                ERROR,
+            )
             return
         if self.custom_kinds is not None and (api_version, kind) in self.custom_kinds:
             return
         if group in apis.REMOVED_GROUPS:
             repl = apis.replacement(api_version, kind, self.schemas.kinds)
             fix = f"; {kind} is served by {repl} (use apiVersion: {repl})" if repl else ""
-            yield Problem(("apiVersion",), f"the {group} API group is no longer served (its last kinds were removed in Kubernetes 1.22){fix}", "removed-api", ERROR)
+            yield Problem(
+                ("apiVersion",),
+                f"the {group} API group is no longer served (its last kinds were removed in Kubernetes 1.22){fix}",
+                "removed-api",
+                ERROR,
+            )
             return
         if group in builtin_groups() or (group and "." not in group):
             if apis.replacement(api_version, kind, self.schemas.kinds) is None:
@@ -376,7 +519,12 @@ class SchemaStage:
                 if gone_elsewhere:
                     gv, r = gone_elsewhere
                     fix, note = _removal_text(r)
-                    yield Problem(("apiVersion",), f"{kind} is not served by {api_version}; it was last served as {gv}, removed in Kubernetes {r.removed_in}: {fix}{note}", "removed-api", ERROR)
+                    yield Problem(
+                        ("apiVersion",),
+                        f"{kind} is not served by {api_version}; it was last served as {gv}, removed in Kubernetes {r.removed_in}: {fix}{note}",
+                        "removed-api",
+                        ERROR,
+                    )
                     return
             yield from self._unknown_builtin(api_version, group, kind)
             return
@@ -385,8 +533,12 @@ class SchemaStage:
             return
         self._reported_no_schema.add((api_version, kind))
         sev = ERROR if self.no_schema == "error" else INFO
-        yield Problem(("kind",), f"no schema for {kind} ({api_version}); not validated. Supply its CustomResourceDefinition in the input or with --crd, or a JSON-schema catalogue with --schema-dir",
-                      "no-schema", sev)
+        yield Problem(
+            ("kind",),
+            f"no schema for {kind} ({api_version}); not validated. Supply its CustomResourceDefinition in the input or with --crd, or a JSON-schema catalogue with --schema-dir",
+            "no-schema",
+            sev,
+        )
 
     def _unknown_builtin(self, api_version, group, kind):
         kinds = self.schemas.kinds
@@ -396,15 +548,28 @@ class SchemaStage:
         if here is not None:
             if elsewhere:
                 best = apis.replacement(api_version, kind, {gv: kinds[gv] for gv in elsewhere})
-                yield Problem(("apiVersion",), f"{api_version} has no kind {kind}; {kind} is served by {best} (use apiVersion: {best})", "unknown-api", ERROR)
+                yield Problem(
+                    ("apiVersion",),
+                    f"{api_version} has no kind {kind}; {kind} is served by {best} (use apiVersion: {best})",
+                    "unknown-api",
+                    ERROR,
+                )
                 return
-            yield Problem(("kind",), f'{api_version} has no kind "{kind}"{did_you_mean(kind, here)}; kinds it serves: {", ".join(sorted(here))}',
-                          "unknown-kind", ERROR)
+            yield Problem(
+                ("kind",),
+                f'{api_version} has no kind "{kind}"{did_you_mean(kind, here)}; kinds it serves: {", ".join(sorted(here))}',
+                "unknown-kind",
+                ERROR,
+            )
             return
         if elsewhere:
             best = apis.replacement(api_version, kind, {gv: kinds[gv] for gv in elsewhere})
-            yield Problem(("apiVersion",), f'Kubernetes {self.version} does not serve apiVersion "{api_version}"; {kind} is served by {best} (use apiVersion: {best})',
-                          "unknown-api", ERROR)
+            yield Problem(
+                ("apiVersion",),
+                f'Kubernetes {self.version} does not serve apiVersion "{api_version}"; {kind} is served by {best} (use apiVersion: {best})',
+                "unknown-api",
+                ERROR,
+            )
             return
         all_kinds = {k for ks in kinds.values() for k in ks}
         near_kind = closest(kind, all_kinds, 0.75)
@@ -418,5 +583,9 @@ class SchemaStage:
             hint = f' (did you mean kind "{near_kind}" in {apis.replacement(api_version, near_kind, {g: kinds[g] for g in gvs})}?)'
         elif near_gv:
             hint = f' (did you mean apiVersion "{near_gv}"?)'
-        yield Problem(("kind",) if same_group else ("apiVersion",),
-                      f'Kubernetes {self.version} serves no {kind} in "{api_version}"{hint}; kubectl would fail with "no matches for kind"', "unknown-kind" if same_group else "unknown-api", ERROR)
+        yield Problem(
+            ("kind",) if same_group else ("apiVersion",),
+            f'Kubernetes {self.version} serves no {kind} in "{api_version}"{hint}; kubectl would fail with "no matches for kind"',
+            "unknown-kind" if same_group else "unknown-api",
+            ERROR,
+        )

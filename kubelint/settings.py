@@ -28,6 +28,7 @@ Adding an option (``--helm``, ``--policy``, ...):
 The API (tests, bench/) may also construct ``Settings(...)`` directly: the
 defaults below are those of a serial run without configuration.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -79,7 +80,7 @@ PROFILES = {  # --profile / profile: rule sets (kubelint.engine applies them)
     "recommended": "the default set: precise rules a team can adopt on day one",
     "pss-baseline": "Pod Security Standards, baseline level: each control of the PodSecurity admission plugin",
     "pss-restricted": "Pod Security Standards, restricted level: the baseline controls and the restricted ones (a "
-                      "restricted control that replaces a baseline one reports alone)",
+    "restricted control that replaces a baseline one reports alone)",
     "all": "every rule, opt-in ones included",
 }
 FAIL_ON = ("error", "warning", "info", "never")  # --fail-on / fail-on:
@@ -188,32 +189,35 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def build(config: Optional[Config] = None, *,
-          kubernetes_version: Optional[str] = None,
-          namespace: Optional[str] = None,
-          no_schema: Optional[str] = None,
-          limits: Optional[Mapping[str, int]] = None,
-          context_paths: Sequence[str] = (),
-          crd_paths: Sequence[str] = (),
-          schema_dirs: Sequence[str] = (),
-          policy_paths: Sequence[str] = (),
-          namespace_labels: Sequence[str] = (),
-          jobs: Optional[int] = None,
-          profiles: Sequence[str] = (),
-          pod_security_config: Optional[str] = None,
-          debug: bool = False,
-          fail_on: Optional[str] = None,
-          format: Optional[str] = None,
-          output: Optional[str] = None,
-          quiet: bool = False,
-          color: Optional[bool] = None,
-          progress: Optional[bool] = None,
-          baseline: Optional[str] = None,
-          write_baseline: Optional[str] = None,
-          helm: Optional[str] = None,
-          kustomize: Optional[str] = None,
-          discover: bool = False,
-          show_skipped: bool = False) -> Settings:
+def build(
+    config: Optional[Config] = None,
+    *,
+    kubernetes_version: Optional[str] = None,
+    namespace: Optional[str] = None,
+    no_schema: Optional[str] = None,
+    limits: Optional[Mapping[str, int]] = None,
+    context_paths: Sequence[str] = (),
+    crd_paths: Sequence[str] = (),
+    schema_dirs: Sequence[str] = (),
+    policy_paths: Sequence[str] = (),
+    namespace_labels: Sequence[str] = (),
+    jobs: Optional[int] = None,
+    profiles: Sequence[str] = (),
+    pod_security_config: Optional[str] = None,
+    debug: bool = False,
+    fail_on: Optional[str] = None,
+    format: Optional[str] = None,
+    output: Optional[str] = None,
+    quiet: bool = False,
+    color: Optional[bool] = None,
+    progress: Optional[bool] = None,
+    baseline: Optional[str] = None,
+    write_baseline: Optional[str] = None,
+    helm: Optional[str] = None,
+    kustomize: Optional[str] = None,
+    discover: bool = False,
+    show_skipped: bool = False,
+) -> Settings:
     """The settings of a run from the command-line flags (``None``: not
     given) and the configuration file (``None``: none found).
 
@@ -229,8 +233,9 @@ def build(config: Optional[Config] = None, *,
     if version is not None:
         minor = minor_version(version)
         if minor not in data.available_versions():
-            raise SettingsError(f"unsupported --kubernetes-version {version!r}; "
-                                f"bundled: {', '.join(data.available_versions())}")
+            raise SettingsError(
+                f"unsupported --kubernetes-version {version!r}; bundled: {', '.join(data.available_versions())}"
+            )
         version = minor
     format = format or "text"
     if format not in report.FORMATS:
@@ -240,8 +245,9 @@ def build(config: Optional[Config] = None, *,
         raise SettingsError("--jobs must be at least 1")
     if profiles:  # --profile NAME (repeatable, or comma-separated) wins over profile:
         profiles = parse_profiles(",".join(profiles), lambda msg: SettingsError(f"--profile: {msg}"))
-    pod_security_path = pod_security_config or (cfg.paths([cfg.pod_security_config])[0]
-                                                 if cfg and cfg.pod_security_config else None)
+    pod_security_path = pod_security_config or (
+        cfg.paths([cfg.pod_security_config])[0] if cfg and cfg.pod_security_config else None
+    )
     pod_security = None
     if pod_security_path:
         from .podsecurity import load_admission_config
@@ -290,8 +296,10 @@ def build(config: Optional[Config] = None, *,
         progress=progress,
         baseline=baseline,
         write_baseline=write_baseline,
-        render=dataclasses.replace(RenderSettings(**(cfg.render if cfg else {})),
-                                   **{k: v for k, v in (("helm", helm), ("kustomize", kustomize)) if v}),
+        render=dataclasses.replace(
+            RenderSettings(**(cfg.render if cfg else {})),
+            **{k: v for k, v in (("helm", helm), ("kustomize", kustomize)) if v},
+        ),
         walked_files=discover,
         show_skipped=show_skipped,
     )

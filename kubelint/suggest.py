@@ -1,10 +1,11 @@
-""""Did you mean": the closest known name to a misspelt one.
+""" "Did you mean": the closest known name to a misspelt one.
 
 Two questions, one module: :func:`closest` / :func:`did_you_mean` pick a
 hint for a message that is reported anyway (difflib similarity, lenient);
 :func:`misspelling_of` decides whether a name is a typo of a known one at all
 (at most two edits, strict: the CRD stage warns only then).
 """
+
 from __future__ import annotations
 
 import difflib

@@ -15,6 +15,7 @@
 A suppression naming a rule id the catalogue does not know is itself a
 ``unknown-suppression`` warning (a typo would otherwise silence nothing).
 """
+
 from __future__ import annotations
 
 import re
@@ -26,10 +27,16 @@ from .findings import WARNING, Finding
 ANNOTATION = "kubelint.io/ignore"
 HOOK_ANNOTATION = "helm.sh/hook"
 # Concept rules about long-running, replicated workloads: not for Helm hooks.
-HOOK_EXEMPT = frozenset({
-    "bare-pod", "no-liveness-probe", "no-readiness-probe", "single-replica", "no-pod-disruption-budget",
-    "rolling-update-downtime",
-})
+HOOK_EXEMPT = frozenset(
+    {
+        "bare-pod",
+        "no-liveness-probe",
+        "no-readiness-probe",
+        "single-replica",
+        "no-pod-disruption-budget",
+        "rolling-update-downtime",
+    }
+)
 _DIRECTIVE = re.compile(r"#\s*kubelint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:--.*)?$")
 
 
@@ -134,7 +141,7 @@ def _object_suppressions(objects, directives: Dict[str, Directives], known: Set[
         starts = [o.line for o in objs]
         spans = []
         for k, o in enumerate(objs):
-            end = starts[k + 1] - 1 if k + 1 < len(objs) else 10 ** 12
+            end = starts[k + 1] - 1 if k + 1 < len(objs) else 10**12
             spans.append((o.line, end))
             rules = _annotation_rules(o)
             if is_hook(o):
@@ -142,15 +149,28 @@ def _object_suppressions(objects, directives: Dict[str, Directives], known: Set[
             if rules:
                 for r in rules - known - {"all"}:
                     line, col = o.locate(("metadata", "annotations", ANNOTATION))
-                    extra.append(Finding("unknown-suppression", WARNING,
-                                         f'{ANNOTATION} names unknown rule "{r}"; it silences nothing (see `kubelint rules`)',
-                                         file, line, col, f"metadata.annotations.{ANNOTATION}", o.ref))
+                    extra.append(
+                        Finding(
+                            "unknown-suppression",
+                            WARNING,
+                            f'{ANNOTATION} names unknown rule "{r}"; it silences nothing (see `kubelint rules`)',
+                            file,
+                            line,
+                            col,
+                            f"metadata.annotations.{ANNOTATION}",
+                            o.ref,
+                        )
+                    )
                 object_rules.setdefault((file, o.line), set()).update(rules)
             kind_line = o.locate(("kind",), "key")[0]
-            for d in (directives.get(file).items if directives.get(file) else ()):
+            for d in directives.get(file).items if directives.get(file) else ():
                 if d.scope != "line":
                     continue
-                if d.line == kind_line or (d.standalone and d.next_line == o.line) or (not d.standalone and d.line == o.line):
+                if (
+                    d.line == kind_line
+                    or (d.standalone and d.next_line == o.line)
+                    or (not d.standalone and d.line == o.line)
+                ):
                     object_rules.setdefault((file, o.line), set()).update(d.rules)
         ranges[file] = spans
     return object_rules, ranges, extra
@@ -167,9 +187,16 @@ def _comment_suppressions(directives: Dict[str, Directives], known: Set[str]):
         for d in ds.items:
             for r in d.rules:
                 if r not in known and r != "all":
-                    extra.append(Finding("unknown-suppression", WARNING,
-                                         f'suppression names unknown rule "{r}"; it silences nothing (see `kubelint rules`)',
-                                         file, d.line, d.column))
+                    extra.append(
+                        Finding(
+                            "unknown-suppression",
+                            WARNING,
+                            f'suppression names unknown rule "{r}"; it silences nothing (see `kubelint rules`)',
+                            file,
+                            d.line,
+                            d.column,
+                        )
+                    )
             if d.scope == "file":
                 file_rules.setdefault(file, set()).update(d.rules)
             elif not d.standalone:

@@ -2,6 +2,7 @@
 server prints a ``field.Invalid`` value (custom resources, API-server checks,
 CEL rule failures, the schema layer's "the string ..." descriptions),
 :func:`show_map` for a label map, :func:`json_type` for a type name."""
+
 from __future__ import annotations
 
 import math

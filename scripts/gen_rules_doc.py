@@ -7,6 +7,7 @@
 Deterministic: families in file-name order (concept rules first, then the
 loader, schema and API-server checks), entries in id order within a family.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,16 +66,23 @@ def coverage_section(cat, mapping) -> list:
         for tool, checks in p.items():
             for c in checks or ():
                 covered.setdefault(tool, {}).setdefault(c, []).append(rid)
-    out = ["## Peer coverage", "",
-           "Each rule's **Peers** line names the checks of kube-linter, kube-score, Polaris and Datree it covers",
-           "(the `peers:` key of its catalogue entry). Per tool, the checks kubelint covers and those it does not:", "",
-           "| tool | checks | covered | not covered |", "|---|---|---|---|"]
+    out = [
+        "## Peer coverage",
+        "",
+        "Each rule's **Peers** line names the checks of kube-linter, kube-score, Polaris and Datree it covers",
+        "(the `peers:` key of its catalogue entry). Per tool, the checks kubelint covers and those it does not:",
+        "",
+        "| tool | checks | covered | not covered |",
+        "|---|---|---|---|",
+    ]
     for t in PEERS:
         names = tools[t]["checks"]
         have = [c for c in names if c in covered.get(t, {})]
         missing = [c for c in names if c not in covered.get(t, {})]
-        out.append(f"| {t} ({_cell(tools[t]['source'])}) | {len(names)} | {len(have)} | "
-                   f"{', '.join(f'`{c}`' for c in missing) or '-'} |")
+        out.append(
+            f"| {t} ({_cell(tools[t]['source'])}) | {len(names)} | {len(have)} | "
+            f"{', '.join(f'`{c}`' for c in missing) or '-'} |"
+        )
     return out + [""]
 
 
@@ -117,11 +125,19 @@ def render() -> str:
                 out.append("")
             current = head
             if e.source == "rules":
-                out += [f"## {SOURCE_TITLES.get(e.source, e.source)}: {e.family}", "", "| id | severity | profiles | summary |",
-                        "|---|---|---|---|"]
+                out += [
+                    f"## {SOURCE_TITLES.get(e.source, e.source)}: {e.family}",
+                    "",
+                    "| id | severity | profiles | summary |",
+                    "|---|---|---|---|",
+                ]
             else:
-                out += [f"## {SOURCE_TITLES.get(e.source, e.source)}: {e.family}", "", "| id | severity | summary |",
-                        "|---|---|---|"]
+                out += [
+                    f"## {SOURCE_TITLES.get(e.source, e.source)}: {e.family}",
+                    "",
+                    "| id | severity | summary |",
+                    "|---|---|---|",
+                ]
         if e.source == "rules":
             out.append(f"| [`{e.id}`](#{e.id}) | {e.severity} | {_profiles(e)} | {_cell(e.summary)} |")
         else:
@@ -142,8 +158,12 @@ def render() -> str:
             out += ["**Fix:** " + " ".join(e.remediation.split()), ""]
         fx = fix_status(e.id)  # kubelint.fix: whether `kubelint fix` has an automatic fix
         command = "`kubelint fix --unsafe-fixes`" if fx and fx[0] == "unsafe" else "`kubelint fix`"
-        out += [f"**Automatic fix:** {fx[0]} ({command}): {fx[1]}; see [fixes.md](fixes.md)" if fx
-                else "**Automatic fix:** none", ""]
+        out += [
+            f"**Automatic fix:** {fx[0]} ({command}): {fx[1]}; see [fixes.md](fixes.md)"
+            if fx
+            else "**Automatic fix:** none",
+            "",
+        ]
         if e.kinds:
             out += ["**Applies to:** " + ", ".join(e.kinds), ""]
         p = mapping.get(e.id, {})
@@ -157,8 +177,16 @@ def render() -> str:
         for ex in e.examples:
             for label in ("bad", "good"):
                 if label in ex:
-                    out += [f"<details><summary>{label.capitalize()} example</summary>", "", "```yaml",
-                            ex[label].rstrip("\n"), "```", "", "</details>", ""]
+                    out += [
+                        f"<details><summary>{label.capitalize()} example</summary>",
+                        "",
+                        "```yaml",
+                        ex[label].rstrip("\n"),
+                        "```",
+                        "",
+                        "</details>",
+                        "",
+                    ]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -194,7 +222,9 @@ def main(argv=None) -> int:
         except OSError:
             current = ""
         if current != text:
-            print("docs/rules.md is out of date with rules/*.yaml; run: python3 scripts/gen_rules_doc.py", file=sys.stderr)
+            print(
+                "docs/rules.md is out of date with rules/*.yaml; run: python3 scripts/gen_rules_doc.py", file=sys.stderr
+            )
             return 1
         return 0
     with open(OUT, "w", encoding="utf-8", newline="\n") as fh:

@@ -18,6 +18,7 @@ and are read only by ``kubelint lsp`` (:mod:`kubelint.lsp.hover`):
   once (TEXT is a 12-hex-digit content hash), since most descriptions stay
   the same across releases (13 releases: 3,700 texts, 0.9 MB).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,8 +50,11 @@ def main(argv) -> int:
             entry = {}
             if d.get("description"):
                 entry["d"] = text(d["description"])
-            fields = {k: text(v["description"]) for k, v in (d.get("properties") or {}).items()
-                      if isinstance(v, dict) and v.get("description")}
+            fields = {
+                k: text(v["description"])
+                for k, v in (d.get("properties") or {}).items()
+                if isinstance(v, dict) and v.get("description")
+            }
             if fields:
                 entry["f"] = fields
             if entry:

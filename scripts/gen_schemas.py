@@ -35,6 +35,7 @@ validation.  ``null`` is accepted everywhere by the validator (the API
 server's decoder leaves a null field at its zero value), so the generator
 does not record nullability.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -159,7 +160,11 @@ def generate(defs_dir, out_dir):
                 with open(os.path.join(out_dir, rel), "w", encoding="utf-8") as fh:
                     fh.write(text + "\n")
                 written.add(rel)
-        index = {"version": v, "kinds": {gv: dict(sorted(k.items())) for gv, k in sorted(kinds.items())}, "shards": shards}
+        index = {
+            "version": v,
+            "kinds": {gv: dict(sorted(k.items())) for gv, k in sorted(kinds.items())},
+            "shards": shards,
+        }
         with open(os.path.join(out_dir, f"v{v}.json"), "w", encoding="utf-8") as fh:
             fh.write(json.dumps(index, sort_keys=True, indent=0, separators=(",", ":")) + "\n")
     # Remove shards no index refers to any more.

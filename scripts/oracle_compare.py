@@ -13,6 +13,7 @@ stored Namespace, not the dry-run one).  Prints one line per
 disagreement and a summary; writes a JSON record next to the cases
 (`oracle-results.json`) so the confirmation count can be quoted.
 """
+
 import json
 import os
 import re
@@ -96,8 +97,9 @@ def main(root):
         for ns in namespaces(path) - created:
             subprocess.run(["kubectl", "create", "namespace", ns], capture_output=True)
             created.add(ns)
-        proc = subprocess.run(["kubectl", "apply", "--dry-run=server", "--validate=strict", "-f", path],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            ["kubectl", "apply", "--dry-run=server", "--validate=strict", "-f", path], capture_output=True, text=True
+        )
         actual = "accept" if proc.returncode == 0 else "reject"
         rel = os.path.relpath(path, root)
         output = (proc.stderr + proc.stdout).strip()

@@ -3,6 +3,7 @@
 ``SHARED`` is the project's shared data folder (../shared beside the
 checkout, as in CI; override with KUBELINT_SHARED).
 """
+
 import os
 import pathlib
 

@@ -7,6 +7,7 @@ still a dependency; only ``if TYPE_CHECKING:`` blocks are left out), ``from . im
 Importing ``a.b.c`` also runs ``a/__init__.py`` and ``a/b/__init__.py``, so a
 module depends on the packages above every module it imports.
 """
+
 from __future__ import annotations
 
 import ast
@@ -47,7 +48,10 @@ def _runtime_nodes(tree):
         node = stack.pop()
         yield node
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and getattr(child.test, "id", getattr(child.test, "attr", "")) == "TYPE_CHECKING":
+            if (
+                isinstance(child, ast.If)
+                and getattr(child.test, "id", getattr(child.test, "attr", "")) == "TYPE_CHECKING"
+            ):
                 stack.extend(child.orelse)
                 continue
             stack.append(child)
@@ -192,10 +196,16 @@ def test_rule_facts_have_one_home():
             tree = ast.parse(fh.read())
         for node in ast.walk(tree):
             # params.get("x", default) would be a second home for the default
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
-                    and isinstance(node.func.value, (ast.Name, ast.Attribute))
-                    and getattr(node.func.value, "attr", getattr(node.func.value, "id", "")) == "params"):
-                raise AssertionError(f"checks/{path}:{node.lineno}: read parameters as params[name]; the default is in the catalogue")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+                and isinstance(node.func.value, (ast.Name, ast.Attribute))
+                and getattr(node.func.value, "attr", getattr(node.func.value, "id", "")) == "params"
+            ):
+                raise AssertionError(
+                    f"checks/{path}:{node.lineno}: read parameters as params[name]; the default is in the catalogue"
+                )
 
 
 def test_check_refuses_kinds():

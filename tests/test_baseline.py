@@ -1,5 +1,6 @@
 """Baselines: --write-baseline records, --baseline reports only new findings;
 matching survives line shifts and counts duplicates."""
+
 import json
 import os
 import subprocess
@@ -32,8 +33,14 @@ CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndatta: {}\n"
 
 
 def kubelint(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-color", *args], capture_output=True,
-                          text=True, cwd=cwd, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--no-color", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -61,7 +68,9 @@ def test_write_then_check_reports_nothing(repo):
     assert w.returncode == 0 and f"recorded {total} findings" in w.stderr, w.stderr
     doc = json.loads((repo / "kubelint-baseline.json").read_text())
     assert doc["kubelint-baseline"] == 1
-    assert sorted((e["rule"], e["file"], e["object"], e["path"]) for e in doc["findings"] if e["rule"] == "unknown-field") == [
+    assert sorted(
+        (e["rule"], e["file"], e["object"], e["path"]) for e in doc["findings"] if e["rule"] == "unknown-field"
+    ) == [
         ("unknown-field", "k8s/app.yaml", "/ConfigMap//cm", "datta"),
         ("unknown-field", "k8s/app.yaml", "apps/Deployment//web", "spec.template.spec.containers[0].ports[0].protocl"),
     ]
@@ -75,12 +84,16 @@ def test_line_shifts_survive_and_new_findings_show(repo):
     kubelint("k8s", "--write-baseline", "base.json", cwd=repo)
     app = repo / "k8s" / "app.yaml"
     # Unrelated edits: comments and a new label push everything down.
-    shifted = "# owned by team web\n# see runbook\n" + DEPLOY.replace("  name: web\n", "  name: web\n  labels: {team: web}\n")
+    shifted = "# owned by team web\n# see runbook\n" + DEPLOY.replace(
+        "  name: web\n", "  name: web\n  labels: {team: web}\n"
+    )
     app.write_text(shifted + "---\n" + CM)
     r = kubelint("k8s", "--baseline", "base.json", cwd=repo)
     assert r.returncode == 0 and _findings(r) == [], r.stdout
     # A new problem in the same file is reported, the old ones stay quiet.
-    app.write_text(shifted.replace("image: nginx:1.27", "image: nginx:1.27\n          imagePullPolicy2: Always") + "---\n" + CM)
+    app.write_text(
+        shifted.replace("image: nginx:1.27", "image: nginx:1.27\n          imagePullPolicy2: Always") + "---\n" + CM
+    )
     r = kubelint("k8s", "--baseline", "base.json", cwd=repo)
     assert r.returncode == 1
     assert len(_findings(r)) == 1 and "imagePullPolicy2" in _findings(r)[0], r.stdout
@@ -116,13 +129,16 @@ def test_reworded_message_still_matches_but_other_paths_do_not():
     assert known.filter([other]) == [other]
 
 
-@pytest.mark.parametrize("content, words", [
-    (None, "does not exist"),
-    ("{not json", "not valid JSON"),
-    ('{"findings": []}', "not a kubelint baseline"),
-    ('{"kubelint-baseline": 99, "findings": []}', "format version"),
-    ('{"kubelint-baseline": 1, "findings": [{"rule": 1}]}', "malformed"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (None, "does not exist"),
+        ("{not json", "not valid JSON"),
+        ('{"findings": []}', "not a kubelint baseline"),
+        ('{"kubelint-baseline": 99, "findings": []}', "format version"),
+        ('{"kubelint-baseline": 1, "findings": [{"rule": 1}]}', "malformed"),
+    ],
+)
 def test_bad_baseline_files_exit_2_cleanly(repo, content, words):
     if content is not None:
         (repo / "b.json").write_text(content)

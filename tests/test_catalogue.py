@@ -1,6 +1,7 @@
 """The rule catalogue (rules/*.yaml): every entry complete, every example
 behaves (each `bad` raises exactly its rule, each `good` does not), and
 docs/rules.md is the generated view of it."""
+
 import io
 import os
 import subprocess
@@ -103,9 +104,12 @@ def test_example(rid, label, text):
 
 
 def test_rules_doc_in_sync():
-    r = subprocess.run([sys.executable, "scripts/gen_rules_doc.py", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, (r.stdout + r.stderr +
-                               "\ndocs/rules.md is out of date: regenerate it with `python3 scripts/gen_rules_doc.py`")
+    r = subprocess.run(
+        [sys.executable, "scripts/gen_rules_doc.py", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, (
+        r.stdout + r.stderr + "\ndocs/rules.md is out of date: regenerate it with `python3 scripts/gen_rules_doc.py`"
+    )
 
 
 def test_rules_and_explain_commands():

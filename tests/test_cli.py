@@ -1,4 +1,5 @@
 """The command line: exit statuses, formats, stdin, versions."""
+
 import json
 import subprocess
 import sys
@@ -13,8 +14,15 @@ WARN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: w\ndata:\n  a: b\n  
 
 
 def kubelint(*args, stdin=None, cwd=None, env=None):
-    return subprocess.run([sys.executable, "-m", "kubelint", *args], input=stdin, capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kubelint", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -72,7 +80,15 @@ def test_json_contract(files):
     doc = json.loads(r.stdout)
     assert set(doc) == {"version", "kubernetesVersion", "findings", "summary"}
     assert doc["kubernetesVersion"] == "1.37"
-    assert doc["summary"] == {"files": 3, "documents": 3, "errors": 1, "warnings": 1, "infos": 0, "skipped": [], "rendered": []}
+    assert doc["summary"] == {
+        "files": 3,
+        "documents": 3,
+        "errors": 1,
+        "warnings": 1,
+        "infos": 0,
+        "skipped": [],
+        "rendered": [],
+    }
     f = doc["findings"][0]
     assert set(f) == {"rule", "severity", "message", "file", "line", "column", "path", "object", "render", "fix"}
     assert f["object"] == {"apiVersion": "v1", "kind": "ConfigMap", "namespace": None, "name": "bad"}
@@ -87,8 +103,10 @@ def test_json_object_is_null_outside_objects():
 
 
 def test_kubernetes_version_flag(files):
-    text = ("apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: x\n"
-            "spec:\n  scaleTargetRef: {kind: Deployment, name: x}\n  minReplicas: 2\n  maxReplicas: 3\n")
+    text = (
+        "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: x\n"
+        "spec:\n  scaleTargetRef: {kind: Deployment, name: x}\n  minReplicas: 2\n  maxReplicas: 3\n"
+    )
     assert kubelint("check", "-", "-k", "1.25", "-f", "json", stdin=text).returncode == 1  # deprecated-api warning
     doc = json.loads(kubelint("check", "-", "-k", "v1.25.3", "-f", "json", stdin=text).stdout)
     assert doc["kubernetesVersion"] == "1.25"
@@ -110,7 +128,9 @@ def test_directory_discovery_skips_hidden_and_other_extensions(tmp_path):
     (tmp_path / "notes.txt").write_text(BAD)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.yml").write_text(GOOD)
-    (tmp_path / "sub" / "b.json").write_text(json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j"}}))
+    (tmp_path / "sub" / "b.json").write_text(
+        json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j"}})
+    )
     (tmp_path / "loop").symlink_to(tmp_path)
     doc = json.loads(kubelint("check", str(tmp_path), "-f", "json").stdout)
     assert doc["summary"]["files"] == 2 and doc["summary"]["errors"] == 0

@@ -1,5 +1,6 @@
 """Configuration: .kubelint.yaml / [tool.kubelint] / --config, its effects,
 and its errors (exit 2 with file:line and did-you-mean)."""
+
 import io
 import json
 import os
@@ -50,13 +51,17 @@ spec:
 
 def kubelint(*args, cwd=None):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "kubelint", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kubelint", *args], capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=120
+    )
 
 
 def lint(text, config):
-    return run(["-"], Settings(config=config, jobs=1, default_namespace=config.namespace or "default"),
-               stdin=io.BytesIO(text.encode())).findings
+    return run(
+        ["-"],
+        Settings(config=config, jobs=1, default_namespace=config.namespace or "default"),
+        stdin=io.BytesIO(text.encode()),
+    ).findings
 
 
 def test_complete_example_parses():
@@ -103,24 +108,27 @@ def test_path_patterns(tmp_path):
     assert not cfgmod._matches(["charts/"], os.path.join(base, "k8s", "charts.yaml"), base)
 
 
-@pytest.mark.parametrize("text,line,needle", [
-    ("namespace: shop\nfail_on: error\n", 2, 'did you mean "fail-on"'),
-    ("rules:\n  image-latest-tags: off\n", 2, 'did you mean "image-latest-tag"'),
-    ("disable:\n  - bare-pod\n  - barepod\n", 3, 'unknown rule "barepod"'),
-    ("rules:\n  single-replica:\n    params:\n      min_replica: 3\n", 4, 'did you mean "min_replicas"'),
-    ("rules:\n  single-replica:\n    params:\n      min_replicas: three\n", 4, "must be an integer"),
-    ("rules:\n  single-replica:\n    severty: info\n", 3, 'did you mean "severity"'),
-    ("rules:\n  single-replica: loud\n", 2, "severity must be one of"),
-    ("kubernetes-version: 1.30\n", 1, 'quote it, e.g. "1.30"'),
-    ("fail-on: warnings\n", 1, 'did you mean "warning"'),
-    ("namespace: Shop\n", 1, "namespace must be"),
-    ("missing-refs: maybe\n", 1, "true or false"),
-    ("rules: [a]\n", 1, "rules must be a mapping"),
-    ("a: b: c\n", 1, "not valid YAML"),
-    ("limits:\n  max-documnets: 5\n", 2, 'did you mean "max-documents"'),
-    ("limits:\n  max-depth: 0\n", 2, "max-depth must be a whole number from 1 to 100,000"),
-    ("limits:\n  max-file-size: lots\n", 2, "must be a size such as 32MiB"),
-])
+@pytest.mark.parametrize(
+    "text,line,needle",
+    [
+        ("namespace: shop\nfail_on: error\n", 2, 'did you mean "fail-on"'),
+        ("rules:\n  image-latest-tags: off\n", 2, 'did you mean "image-latest-tag"'),
+        ("disable:\n  - bare-pod\n  - barepod\n", 3, 'unknown rule "barepod"'),
+        ("rules:\n  single-replica:\n    params:\n      min_replica: 3\n", 4, 'did you mean "min_replicas"'),
+        ("rules:\n  single-replica:\n    params:\n      min_replicas: three\n", 4, "must be an integer"),
+        ("rules:\n  single-replica:\n    severty: info\n", 3, 'did you mean "severity"'),
+        ("rules:\n  single-replica: loud\n", 2, "severity must be one of"),
+        ("kubernetes-version: 1.30\n", 1, 'quote it, e.g. "1.30"'),
+        ("fail-on: warnings\n", 1, 'did you mean "warning"'),
+        ("namespace: Shop\n", 1, "namespace must be"),
+        ("missing-refs: maybe\n", 1, "true or false"),
+        ("rules: [a]\n", 1, "rules must be a mapping"),
+        ("a: b: c\n", 1, "not valid YAML"),
+        ("limits:\n  max-documnets: 5\n", 2, 'did you mean "max-documents"'),
+        ("limits:\n  max-depth: 0\n", 2, "max-depth must be a whole number from 1 to 100,000"),
+        ("limits:\n  max-file-size: lots\n", 2, "must be a size such as 32MiB"),
+    ],
+)
 def test_errors_name_file_and_line(text, line, needle):
     with pytest.raises(cfgmod.ConfigError) as e:
         cfgmod.parse(text, "conf/.kubelint.yaml")
@@ -141,14 +149,17 @@ def test_pyproject_table(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\n\n[tool.kubelint]\nnamespace = "shop"\nfail-on = "error"\n\n'
         '[tool.kubelint.rules]\nbare-pod = "off"\n\n[tool.kubelint.rules.single-replica]\nseverity = "info"\n'
-        'params = { min_replicas = 3 }\n')
+        "params = { min_replicas = 3 }\n"
+    )
     c = cfgmod.load(None, str(tmp_path))
     assert c.namespace == "shop" and c.fail_on == "error" and "bare-pod" in c.disabled()
     assert c.severity["single-replica"] == "info" and c.params["single-replica"] == {"min_replicas": 3}
 
 
 def test_pyproject_error_line(tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.kubelint]\nnamespace = "shop"\nfail_on = "error"\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.kubelint]\nnamespace = "shop"\nfail_on = "error"\n'
+    )
     with pytest.raises(cfgmod.ConfigError) as e:
         cfgmod.load(None, str(tmp_path))
     assert ":6: " in str(e.value) and 'did you mean "fail-on"' in str(e.value)
@@ -160,6 +171,7 @@ def test_pyproject_without_table_is_skipped(tmp_path):
 
 
 # -- command line --------------------------------------------------------------
+
 
 def test_cli_bad_config_exits_2_with_location(tmp_path):
     (tmp_path / ".kubelint.yaml").write_text("namespace: shop\nrules:\n  bare-pods: off\n")

@@ -2,6 +2,7 @@
 a valid schema, enforced on every configuration with errors at file:line,
 and in agreement with kubelint's own checks (what one accepts the other
 accepts; structural mistakes are rejected by both)."""
+
 import json
 import re
 import subprocess
@@ -42,13 +43,16 @@ def _doc_examples():
     return [m.group(1) for m in re.finditer(r"```yaml\n(# \.kubelint\.yaml\n.*?)```", text, re.S)]
 
 
-VALID = [COMPLETE, *_doc_examples(),
-         "fail-on: off\n",  # YAML 1.1: false, i.e. never
-         "kubernetes-version: v1.33.2\nexclude: charts/\ncrd: crds/\nschema-dir: [a, b]\n",
-         "disable: all\nenable: [bare-pod]\n",
-         "limits: {max-file-size: 64MiB, max-documents: 5, max-depth: 100000, max-aliases: 0, max-nodes: 9}\n",
-         "rules:\n  bare-pod: on\n  single-replica: {enabled: false, exclude: dev/}\n  nodeport-service: {severity: off}\n",
-         ""]
+VALID = [
+    COMPLETE,
+    *_doc_examples(),
+    "fail-on: off\n",  # YAML 1.1: false, i.e. never
+    "kubernetes-version: v1.33.2\nexclude: charts/\ncrd: crds/\nschema-dir: [a, b]\n",
+    "disable: all\nenable: [bare-pod]\n",
+    "limits: {max-file-size: 64MiB, max-documents: 5, max-depth: 100000, max-aliases: 0, max-nodes: 9}\n",
+    "rules:\n  bare-pod: on\n  single-replica: {enabled: false, exclude: dev/}\n  nodeport-service: {severity: off}\n",
+    "",
+]
 
 
 @pytest.mark.parametrize("text", VALID)
@@ -90,11 +94,14 @@ def test_structural_mistakes_fail_both(text):
 
 
 # What only kubelint can know: the catalogue's rule ids and parameters.
-@pytest.mark.parametrize("text", [
-    "disable: [no-such-rule]\n",
-    "rules:\n  single-replica:\n    params:\n      min_replica: 3\n",
-    "rules:\n  single-replica:\n    params:\n      min_replicas: three\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "disable: [no-such-rule]\n",
+        "rules:\n  single-replica:\n    params:\n      min_replica: 3\n",
+        "rules:\n  single-replica:\n    params:\n      min_replicas: three\n",
+    ],
+)
 def test_catalogue_mistakes_are_kubelints_own(text):
     with pytest.raises(cfgmod.ConfigError):
         cfgmod.parse(text, "/repo/.kubelint.yaml")
@@ -132,6 +139,12 @@ def test_the_editor_schema_line_is_a_comment(tmp_path):
     assert line and line.group(1) == SCHEMA["$id"]
     (tmp_path / ".kubelint.yaml").write_text(line.group(0) + "\nnamespace: shop\n")
     (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
-    r = subprocess.run([sys.executable, "-m", "kubelint", "check", "a.yaml"], cwd=tmp_path, capture_output=True,
-                       text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "a.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
     assert r.returncode == 0, r.stdout + r.stderr

@@ -1,6 +1,7 @@
 """The API-server validators never raise on odd shapes: every conformance
 case, with values swapped for odd types (the schema layer reports those;
 the validators must skip them quietly)."""
+
 from test_conformance import CASES
 
 
@@ -16,7 +17,7 @@ def test_validators_survive_odd_shapes():
     from kubelint.apiserver.stage import ApiServerStage
 
     stage = ApiServerStage("1.37")
-    odd = [None, [], {}, 1, -1, "x", True, 1.5, [1, "a"], {"a": None}, "", 10 ** 20, "${X}"]
+    odd = [None, [], {}, 1, -1, "x", True, 1.5, [1, "a"], {"a": None}, "", 10**20, "${X}"]
     rnd = random.Random(4)
 
     def paths(node, p=()):

@@ -1,6 +1,7 @@
 """Real manifests: ../shared/corpus is accepted by real clusters (kubelint
 must report no errors); every file of ../shared/corpus-legacy uses a removed
 API and must get an error naming its replacement."""
+
 import collections
 import os
 
@@ -15,16 +16,23 @@ from kubelint.settings import Settings
 # the corpus's "accepted" claim does not hold for them, and kubelint's error
 # is the server's own verdict.  Each: (rule, what the server said).
 KNOWN_REJECTED = {
-    "istio__istio/samples/mtls-echo/mtls-echo.yaml":
-        ("invalid-value", 'spec.template.spec.containers[0].volumeMounts[1].name: Not found: "ca-certs"'),
-    "kubernetes-csi__external-snapshotter/examples/kubernetes/invalid-snapshot-v1.yaml":
-        ("cr-validation-rule", "spec.source: Invalid value: exactly one of volumeSnapshotContentName and persistentVolumeClaimName must be set"),
-    "kubernetes__examples/_archived/sysdig-cloud/sysdig-rc.yaml":
-        ("invalid-selector", "spec.selector: Required value"),
-    "kubernetes__examples/_archived/volumes/aws_ebs/aws-ebs-web.yaml":
-        ("unsupported-value", 'spec.containers[0].ports[0].protocol: Unsupported value: "tcp"'),
-    "kubernetes__examples/_archived/volumes/cinder/cinder-web.yaml":
-        ("unsupported-value", 'spec.containers[0].ports[0].protocol: Unsupported value: "tcp"'),
+    "istio__istio/samples/mtls-echo/mtls-echo.yaml": (
+        "invalid-value",
+        'spec.template.spec.containers[0].volumeMounts[1].name: Not found: "ca-certs"',
+    ),
+    "kubernetes-csi__external-snapshotter/examples/kubernetes/invalid-snapshot-v1.yaml": (
+        "cr-validation-rule",
+        "spec.source: Invalid value: exactly one of volumeSnapshotContentName and persistentVolumeClaimName must be set",
+    ),
+    "kubernetes__examples/_archived/sysdig-cloud/sysdig-rc.yaml": ("invalid-selector", "spec.selector: Required value"),
+    "kubernetes__examples/_archived/volumes/aws_ebs/aws-ebs-web.yaml": (
+        "unsupported-value",
+        'spec.containers[0].ports[0].protocol: Unsupported value: "tcp"',
+    ),
+    "kubernetes__examples/_archived/volumes/cinder/cinder-web.yaml": (
+        "unsupported-value",
+        'spec.containers[0].ports[0].protocol: Unsupported value: "tcp"',
+    ),
 }
 
 # The corpus is checked as one set, so the ValidatingAdmissionPolicies it
@@ -34,12 +42,25 @@ KNOWN_REJECTED = {
 # v1.37.2, `kubectl apply --dry-run=server` of each CRD fails with this message.
 GATEWAY = "kubernetes-sigs__gateway-api/config/crd/standard/gateway.networking.k8s.io_{}.yaml"
 POLICY_REJECTED = {
-    GATEWAY.format(name): ("admission-policy-denied", "ValidatingAdmissionPolicy 'safe-upgrades.gateway.networking.k8s.io' "
-                           "with binding 'safe-upgrades.gateway.networking.k8s.io' denied request: Installing CRDs with "
-                           "version before v1.5.0 is prohibited by default. Uninstall ValidatingAdmissionPolicy "
-                           "safe-upgrades.gateway.networking.k8s.io to install older versions.")
-    for name in ("backendtlspolicies", "gatewayclasses", "gateways", "grpcroutes", "httproutes", "listenersets",
-                 "referencegrants", "tcproutes", "tlsroutes", "udproutes")
+    GATEWAY.format(name): (
+        "admission-policy-denied",
+        "ValidatingAdmissionPolicy 'safe-upgrades.gateway.networking.k8s.io' "
+        "with binding 'safe-upgrades.gateway.networking.k8s.io' denied request: Installing CRDs with "
+        "version before v1.5.0 is prohibited by default. Uninstall ValidatingAdmissionPolicy "
+        "safe-upgrades.gateway.networking.k8s.io to install older versions.",
+    )
+    for name in (
+        "backendtlspolicies",
+        "gatewayclasses",
+        "gateways",
+        "grpcroutes",
+        "httproutes",
+        "listenersets",
+        "referencegrants",
+        "tcproutes",
+        "tlsroutes",
+        "udproutes",
+    )
 }
 KNOWN_REJECTED.update(POLICY_REJECTED)
 
@@ -47,8 +68,11 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not 
 
 
 def test_corpus_has_no_errors(corpus_result):
-    errors = [f for f in corpus_result.findings if f.severity == "error"
-              and KNOWN_REJECTED.get(os.path.relpath(f.file, CORPUS), ("",))[0] != f.rule]
+    errors = [
+        f
+        for f in corpus_result.findings
+        if f.severity == "error" and KNOWN_REJECTED.get(os.path.relpath(f.file, CORPUS), ("",))[0] != f.rule
+    ]
     shown = "\n".join(f"{f.file}:{f.line}:{f.column} [{f.rule}] {f.message}" for f in errors[:20])
     assert not errors, f"{len(errors)} errors on accepted manifests:\n{shown}"
     assert corpus_result.files > 2000 and corpus_result.documents > 4000
@@ -76,16 +100,22 @@ def test_every_legacy_file_gets_a_removed_api_error():
     for f in result.findings:
         if f.rule == "removed-api":
             removed[f.file].append(f)
-    files = [os.path.join(d, n) for d, _, ns in os.walk(CORPUS_LEGACY) for n in ns if n.endswith((".yaml", ".yml", ".json"))]
+    files = [
+        os.path.join(d, n) for d, _, ns in os.walk(CORPUS_LEGACY) for n in ns if n.endswith((".yaml", ".yml", ".json"))
+    ]
     missing = [p for p in files if p not in removed]
     assert not missing, missing
     for fs in removed.values():
         for f in fs:
-            assert "removed in Kubernetes" in f.message and ("apiVersion:" in f.message or "Pod Security Admission" in f.message)
+            assert "removed in Kubernetes" in f.message and (
+                "apiVersion:" in f.message or "Pod Security Admission" in f.message
+            )
 
 
 def test_default_set_findings_per_document(corpus_result):
     """The default rule set (profile recommended) stays at or below one finding per document on real
     manifests (issue 19: a set a team can adopt on day one; docs/rules.md, "Rule sets")."""
     per_doc = len(corpus_result.findings) / corpus_result.documents
-    assert per_doc <= 1.0, f"{len(corpus_result.findings)} findings on {corpus_result.documents} documents ({per_doc:.3f})"
+    assert per_doc <= 1.0, (
+        f"{len(corpus_result.findings)} findings on {corpus_result.documents} documents ({per_doc:.3f})"
+    )

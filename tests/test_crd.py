@@ -6,6 +6,7 @@ validation, PruneNonNullableNullsWithoutDefaults, structural defaulting,
 kube-openapi schema validation, validateListSetsAndMaps, CEL) and the CRD's
 own validation (apiextensions/validation/validation.go).
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,11 @@ def write(tmp_path, name, text):
 
 
 def found(result, rule=None, severity=None):
-    return [(f.line, f.column, f.rule, f.message) for f in result.findings
-            if (rule is None or f.rule == rule) and (severity is None or f.severity == severity)]
+    return [
+        (f.line, f.column, f.rule, f.message)
+        for f in result.findings
+        if (rule is None or f.rule == rule) and (severity is None or f.severity == severity)
+    ]
 
 
 def by_line(result):
@@ -58,11 +62,15 @@ def by_line(result):
 
 # --- corpus -----------------------------------------------------------------------------
 
+
 @pytest.mark.skipif(not os.path.isdir(CORPUS), reason="shared corpus not present")
 def test_corpus_custom_resources_have_no_errors_but_the_known_invalid_example(corpus_result):
     result = corpus_result
-    errors = {(os.path.relpath(f.file, CORPUS), f.rule) for f in result.findings
-              if f.severity == "error" and f.rule.startswith(("cr-", "crd-"))}
+    errors = {
+        (os.path.relpath(f.file, CORPUS), f.rule)
+        for f in result.findings
+        if f.severity == "error" and f.rule.startswith(("cr-", "crd-"))
+    }
     assert errors == KNOWN_INVALID
     # The CRD stage did validate custom resources there (fewer no-schema infos).
     assert any(f.rule == "cr-validation-rule-skipped" for f in result.findings)
@@ -85,6 +93,7 @@ def test_corpus_crds_themselves_are_valid():
 
 # --- the sample CRD: every constraint at the right line ------------------------------------
 
+
 def test_good_widget_has_no_errors():
     result = check(os.path.join(DATA, "widget-crd.yaml"), os.path.join(DATA, "widget-good.yaml"))
     assert [f for f in result.findings if f.severity != "info"] == []
@@ -95,12 +104,27 @@ def test_good_widget_has_no_errors():
 
 EXPECTED_BAD = [
     # messages as kube-apiserver 1.37 prints them (oracle-confirmed)
-    (6, 13, "invalid-type", 'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"'),
+    (
+        6,
+        13,
+        "invalid-type",
+        'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+    ),
     (8, 9, "cr-invalid-value", 'spec.size: Unsupported value: "huge": supported values: "small", "medium", "large"'),
-    (9, 10, "cr-invalid-value", "spec.color: Invalid value: \"#A0B1C2\": spec.color in body should match '^#[0-9a-f]{6}$'"),
+    (
+        9,
+        10,
+        "cr-invalid-value",
+        "spec.color: Invalid value: \"#A0B1C2\": spec.color in body should match '^#[0-9a-f]{6}$'",
+    ),
     (10, 10, "cr-invalid-value", "must be of type email"),
     (11, 12, "cr-invalid-value", "must be of type ipv4"),
-    (12, 9, "invalid-type", 'spec.port: Invalid value: "number": spec.port in body must be of type integer,string: "number"'),
+    (
+        12,
+        9,
+        "invalid-type",
+        'spec.port: Invalid value: "number": spec.port in body must be of type integer,string: "number"',
+    ),
     (14, 10, "cr-invalid-value", "should be a multiple of 0.5"),
     (15, 13, "cr-invalid-value", "spec.nickname: Too long: may not be more than 8 bytes"),
     (16, 9, "cr-invalid-value", "Too many: 4: must have at most 3 items"),
@@ -117,7 +141,12 @@ def test_bad_widget_every_error_at_its_line():
     result = check(os.path.join(DATA, "widget-crd.yaml"), os.path.join(DATA, "widget-bad.yaml"))
     got = [(f.line, f.column, f.rule, f.message) for f in result.findings if f.file.endswith("widget-bad.yaml")]
     for line, col, rule, fragment in EXPECTED_BAD:
-        assert any(g[0] == line and g[1] == col and g[2] == rule and fragment in g[3] for g in got), (line, rule, fragment, got)
+        assert any(g[0] == line and g[1] == col and g[2] == rule and fragment in g[3] for g in got), (
+            line,
+            rule,
+            fragment,
+            got,
+        )
     assert len([g for g in got if g[2] != "cr-validation-rule-skipped"]) == len(EXPECTED_BAD)
     # blocking schema errors (type, enum, required, too long/many, format): the
     # server then skips the CEL rules (hosts[0] breaks one) and says so
@@ -134,22 +163,28 @@ def test_cel_runs_when_errors_are_not_blocking(tmp_path):
     result = check(os.path.join(DATA, "widget-crd.yaml"), str(p))
     msgs = sorted(f.message for f in result.findings if f.severity == "error")
     # maximum is field.Invalid (not blocking): CEL still runs, as on the server
-    assert msgs[0].startswith("spec.hosts[0]: Invalid value: \"a.example.org\": hosts must be in example.com")
-    assert msgs[1].startswith("spec.replicas: Invalid value: 11: spec.replicas in body should be less than or equal to 10")
+    assert msgs[0].startswith('spec.hosts[0]: Invalid value: "a.example.org": hosts must be in example.com')
+    assert msgs[1].startswith(
+        "spec.replicas: Invalid value: 11: spec.replicas in body should be less than or equal to 10"
+    )
 
 
 def test_cr_before_its_crd_and_in_another_file(tmp_path):
-    cr = (open(os.path.join(DATA, "widget-bad.yaml")).read())
+    cr = open(os.path.join(DATA, "widget-bad.yaml")).read()
     crd_text = open(os.path.join(DATA, "widget-crd.yaml")).read()
     p = tmp_path / "both.yaml"
     p.write_text(cr + "---\n" + crd_text)
     result = check(str(p))
-    assert ("unknown-field" in {f.rule for f in result.findings})
+    assert "unknown-field" in {f.rule for f in result.findings}
     assert not found(result, "no-schema")
 
 
 def test_crd_option_is_a_schema_source_not_reported(tmp_path):
-    broken_crd = open(os.path.join(DATA, "widget-crd.yaml")).read().replace("name: widgets.example.com", "name: wrong.example.com")
+    broken_crd = (
+        open(os.path.join(DATA, "widget-crd.yaml"))
+        .read()
+        .replace("name: widgets.example.com", "name: wrong.example.com")
+    )
     crd_file = write(tmp_path, "crd.yaml", broken_crd)
     result = check(os.path.join(DATA, "widget-bad.yaml"), crd_paths=[crd_file])
     rules = {f.rule for f in result.findings}
@@ -220,7 +255,12 @@ spec:
 
 def run_small(tmp_path, schema: str, cr_spec: str, metadata: str = "  name: t\n"):
     schema = textwrap.indent(textwrap.dedent(schema), " " * 10)
-    text = SMALL_CRD.format(schema=schema) + "---\napiVersion: example.com/v1\nkind: Thing\nmetadata:\n" + metadata + textwrap.dedent(cr_spec)
+    text = (
+        SMALL_CRD.format(schema=schema)
+        + "---\napiVersion: example.com/v1\nkind: Thing\nmetadata:\n"
+        + metadata
+        + textwrap.dedent(cr_spec)
+    )
     p = tmp_path / "t.yaml"
     p.write_text(text)
     return check(str(p))
@@ -296,7 +336,10 @@ def test_preserve_unknown_fields_at_any_level_and_additional_properties(tmp_path
     assert r.findings == []
     r = run_small(tmp_path, schema, "spec:\n  free: {known: x}\n  strict: {other: 1}\n  intmap: {a: b}\n")
     assert sorted((f.rule, f.path) for f in r.findings) == [
-        ("invalid-type", "spec.free.known"), ("invalid-type", "spec.intmap.a"), ("unknown-field", "spec.strict.other")]
+        ("invalid-type", "spec.free.known"),
+        ("invalid-type", "spec.intmap.a"),
+        ("unknown-field", "spec.strict.other"),
+    ]
     # top level: unknown field, with did-you-mean
     r = run_small(tmp_path, schema, "spek: {}\n")
     assert [(f.rule, f.line) for f in r.findings] == [("unknown-field", r.findings[0].line)]
@@ -326,7 +369,9 @@ def test_metadata_validated_like_any_object(tmp_path):
     rules = sorted(f.rule for f in r.findings)
     assert rules == ["invalid-name", "unknown-field"]
     # finalizers of custom resources only need to be qualified names
-    r = run_small(tmp_path, "type: object\n", "", metadata="  name: ok\n  finalizers: [resources-finalizer.argocd.argoproj.io]\n")
+    r = run_small(
+        tmp_path, "type: object\n", "", metadata="  name: ok\n  finalizers: [resources-finalizer.argocd.argoproj.io]\n"
+    )
     assert r.findings == []
 
 
@@ -348,7 +393,12 @@ def test_closest_crd_wins_when_several_define_a_kind(tmp_path):
     b = tmp_path / "b"
     a.mkdir()
     b.mkdir()
-    base = SMALL_CRD.format(schema=textwrap.indent("type: object\nproperties:\n  spec:\n    type: object\n    properties:\n      FIELD: {type: string}\n", " " * 10))
+    base = SMALL_CRD.format(
+        schema=textwrap.indent(
+            "type: object\nproperties:\n  spec:\n    type: object\n    properties:\n      FIELD: {type: string}\n",
+            " " * 10,
+        )
+    )
     (a / "crd.yaml").write_text(base.replace("FIELD", "alpha"))
     (b / "crd.yaml").write_text(base.replace("FIELD", "beta"))
     (b / "cr.yaml").write_text("apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\nspec: {beta: x}\n")
@@ -404,10 +454,16 @@ def test_cel_rules(tmp_path):
     msgs = {f.path: f.message for f in r.findings if f.rule == "cr-validation-rule"}
     assert msgs["spec.min"].startswith("spec.min: Invalid value: min must not exceed max")
     assert "spec: Forbidden: window is set while mode is off" in [m for p, m in msgs.items() if p == "spec"][0] or any(
-        "Forbidden: window is set while mode is off" in f.message for f in r.findings)
+        "Forbidden: window is set while mode is off" in f.message for f in r.findings
+    )
     text = " | ".join(f.message for f in r.findings)
-    for m in ("limit must be below 2Gi", "endpoint must be an https URL", "cidr must contain 10.0.0.1",
-              "name must be lowercase with at most 3 parts", "ratio too small"):
+    for m in (
+        "limit must be below 2Gi",
+        "endpoint must be an https URL",
+        "cidr must contain 10.0.0.1",
+        "name must be lowercase with at most 3 parts",
+        "ratio too small",
+    ):
         assert m in text
     assert all(f.severity == "error" for f in r.findings)
     # fieldPath: the finding points at spec.min's line
@@ -448,21 +504,24 @@ def test_cel_field_path_parser():
 
 
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
-@pytest.mark.parametrize("rule,value,want", [
-    ("self.indexOf('b') == 1", "abc", True),
-    ("self.lastIndexOf('a') == 2", "aba", True),
-    ("self.substring(1, 2) == 'b'", "abc", True),
-    ("self.replace('a', 'x') == 'xbc'", "abc", True),
-    ("self.trim() == 'x'", " x ", True),
-    ("self.find('[0-9]+') == '12'", "ab12c", True),
-    ("self.findAll('[0-9]').size() == 2", "a1b2", True),
-    ("isQuantity(self) && quantity(self).isGreaterThan(quantity('100m'))", "1", True),
-    ("quantity(self).asInteger() == 2048", "2Ki", True),
-    ("isIP(self) && ip(self).family() == 6", "2001:db8::1", True),
-    ("isCIDR(self) && cidr(self).prefixLength() == 24", "10.0.0.0/24", True),
-    ("url(self).getHost() == 'example.com:8443'", "https://example.com:8443/x", True),
-    ("self.matches('^[a-z]+$')", "abc\n", False),
-])
+@pytest.mark.parametrize(
+    "rule,value,want",
+    [
+        ("self.indexOf('b') == 1", "abc", True),
+        ("self.lastIndexOf('a') == 2", "aba", True),
+        ("self.substring(1, 2) == 'b'", "abc", True),
+        ("self.replace('a', 'x') == 'xbc'", "abc", True),
+        ("self.trim() == 'x'", " x ", True),
+        ("self.find('[0-9]+') == '12'", "ab12c", True),
+        ("self.findAll('[0-9]').size() == 2", "a1b2", True),
+        ("isQuantity(self) && quantity(self).isGreaterThan(quantity('100m'))", "1", True),
+        ("quantity(self).asInteger() == 2048", "2Ki", True),
+        ("isIP(self) && ip(self).family() == 6", "2001:db8::1", True),
+        ("isCIDR(self) && cidr(self).prefixLength() == 24", "10.0.0.0/24", True),
+        ("url(self).getHost() == 'example.com:8443'", "https://example.com:8443/x", True),
+        ("self.matches('^[a-z]+$')", "abc\n", False),
+    ],
+)
 def test_kubernetes_cel_library(rule, value, want):
     compiled = cel.compile_rule({"rule": rule})
     assert compiled.skip is None, compiled.skip
@@ -472,52 +531,62 @@ def test_kubernetes_cel_library(rule, value, want):
 
 # --- Go RE2 patterns -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("pattern,value,want", [
-    ("^[a-z]+$", "abc", True),
-    ("^[a-z]+$", "abc\n", False),          # Go's $ is end of text (Python's also before a final \n)
-    (r"^\d+$", "١٢٣", False),              # \d is ASCII in RE2
-    ("^[[:alpha:]]+$", "abc", True),       # POSIX classes
-    (r"^\Qa.b\E$", "a.b", True),
-    (r"^\Qa.b\E$", "axb", False),
-    ("(?i)^abc$", "ABC", True),
-    ("^x{,2}$", "x{,2}", True),             # RE2: {,n} is literal
-    ("^(?P<n>a)b$", "ab", True),
-    ("^(?<n>a)b$", "ab", True),
-    ("^a", "ba", False),
-    ("a", "ba", True),                     # unanchored search
-])
+
+@pytest.mark.parametrize(
+    "pattern,value,want",
+    [
+        ("^[a-z]+$", "abc", True),
+        ("^[a-z]+$", "abc\n", False),  # Go's $ is end of text (Python's also before a final \n)
+        (r"^\d+$", "١٢٣", False),  # \d is ASCII in RE2
+        ("^[[:alpha:]]+$", "abc", True),  # POSIX classes
+        (r"^\Qa.b\E$", "a.b", True),
+        (r"^\Qa.b\E$", "axb", False),
+        ("(?i)^abc$", "ABC", True),
+        ("^x{,2}$", "x{,2}", True),  # RE2: {,n} is literal
+        ("^(?P<n>a)b$", "ab", True),
+        ("^(?<n>a)b$", "ab", True),
+        ("^a", "ba", False),
+        ("a", "ba", True),  # unanchored search
+    ],
+)
 def test_go_regexp(pattern, value, want):
     assert bool(goregex.compile(pattern).search(value)) == want
 
 
-@pytest.mark.parametrize("pattern,error", [
-    # Go's regexp.Compile messages (regexp/syntax ErrorCode), not C++ RE2's; the CRD messages for
-    # \C, ^(a, x**, a{1001}, a\ and \p{Foo} confirmed with kube-apiserver v1.37.2 (`pattern:` of a CRD)
-    (r"(?=a)", "error parsing regexp: invalid or unsupported Perl syntax: `(?=`"),
-    (r"(a)\1", "error parsing regexp: invalid escape sequence: `\\1`"),
-    (r"a\C", "error parsing regexp: invalid escape sequence: `\\C`"),   # C++ RE2 accepts \C, Go does not
-    (r"\Z", "error parsing regexp: invalid escape sequence: `\\Z`"),
-    (r"^(a", "error parsing regexp: missing closing ): `^(a`"),
-    (r"x**", "error parsing regexp: invalid nested repetition operator: `**`"),
-    (r"a{1001}", "error parsing regexp: invalid repeat count: `{1001}`"),
-    (r"\p{Foo}", "error parsing regexp: invalid character class range: `\\p{Foo}`"),
-    ("a\\", "error parsing regexp: trailing backslash at end of expression: ``"),
-])
+@pytest.mark.parametrize(
+    "pattern,error",
+    [
+        # Go's regexp.Compile messages (regexp/syntax ErrorCode), not C++ RE2's; the CRD messages for
+        # \C, ^(a, x**, a{1001}, a\ and \p{Foo} confirmed with kube-apiserver v1.37.2 (`pattern:` of a CRD)
+        (r"(?=a)", "error parsing regexp: invalid or unsupported Perl syntax: `(?=`"),
+        (r"(a)\1", "error parsing regexp: invalid escape sequence: `\\1`"),
+        (r"a\C", "error parsing regexp: invalid escape sequence: `\\C`"),  # C++ RE2 accepts \C, Go does not
+        (r"\Z", "error parsing regexp: invalid escape sequence: `\\Z`"),
+        (r"^(a", "error parsing regexp: missing closing ): `^(a`"),
+        (r"x**", "error parsing regexp: invalid nested repetition operator: `**`"),
+        (r"a{1001}", "error parsing regexp: invalid repeat count: `{1001}`"),
+        (r"\p{Foo}", "error parsing regexp: invalid character class range: `\\p{Foo}`"),
+        ("a\\", "error parsing regexp: trailing backslash at end of expression: ``"),
+    ],
+)
 def test_go_regexp_errors(pattern, error):
     assert str(goregex.error(pattern)) == error
     with pytest.raises(goregex.GoRegexpError):
         goregex.compile(pattern)
 
 
-@pytest.mark.parametrize("pattern,value,want", [
-    (r"^\p{Greek}+$", "αβγ", True),         # Unicode classes (Python's re has none)
-    (r"^\pL+$", "été", True),
-    (r"^\QC\E$", "C", True),               # \C inside \Q...\E is a literal
-    (r"^[[:^digit:]]+$", "ab", True),
-    (r"\z", "a", True),
-    (r"(?U)a+", "aaa", True),
-    ("^a$", "a\ud800", False),               # a lone surrogate is U+FFFD, no crash
-])
+@pytest.mark.parametrize(
+    "pattern,value,want",
+    [
+        (r"^\p{Greek}+$", "αβγ", True),  # Unicode classes (Python's re has none)
+        (r"^\pL+$", "été", True),
+        (r"^\QC\E$", "C", True),  # \C inside \Q...\E is a literal
+        (r"^[[:^digit:]]+$", "ab", True),
+        (r"\z", "a", True),
+        (r"(?U)a+", "aaa", True),
+        ("^a$", "a\ud800", False),  # a lone surrogate is U+FFFD, no crash
+    ],
+)
 def test_go_regexp_re2_syntax(pattern, value, want):
     assert bool(goregex.compile(pattern).search(value)) == want
 
@@ -533,11 +602,14 @@ def test_prometheus_operator_pattern():
     assert not goregex.compile("^(?i)(abort|warn)?$").search("ignore")
 
 
-@pytest.mark.parametrize("pattern,value", [
-    ("^(a+)+$", "a" * 40 + "!"),
-    ("^(a|a)*$", "a" * 5000 + "!"),
-    ("^(\\w+\\s?)*$", "word " * 5000 + "!"),
-])
+@pytest.mark.parametrize(
+    "pattern,value",
+    [
+        ("^(a+)+$", "a" * 40 + "!"),
+        ("^(a|a)*$", "a" * 5000 + "!"),
+        ("^(\\w+\\s?)*$", "word " * 5000 + "!"),
+    ],
+)
 def test_patterns_run_in_linear_time(pattern, value):
     import time
 
@@ -548,25 +620,32 @@ def test_patterns_run_in_linear_time(pattern, value):
 
 # --- schema catalogues (--schema-dir) ----------------------------------------------------------
 
+
 def test_schema_dir_layouts():
-    result = check(os.path.join(DATA, "catalog-crs.yaml"),
-                   schema_dirs=[os.path.join(DATA, "catalog-crds-catalog"), os.path.join(DATA, "catalog-kubeconform")])
+    result = check(
+        os.path.join(DATA, "catalog-crs.yaml"),
+        schema_dirs=[os.path.join(DATA, "catalog-crds-catalog"), os.path.join(DATA, "catalog-kubeconform")],
+    )
     got = {(f.line, f.rule) for f in result.findings}
     assert got == {
-        (15, "cr-invalid-value"),        # GROUP/KIND_VERSION.json (CRDs-catalog): enum
-        (16, "cr-invalid-value"),        # minimum
-        (17, "unknown-field"),           # additionalProperties: false
+        (15, "cr-invalid-value"),  # GROUP/KIND_VERSION.json (CRDs-catalog): enum
+        (16, "cr-invalid-value"),  # minimum
+        (17, "unknown-field"),  # additionalProperties: false
         (23, "missing-required-field"),  # KIND-GROUP-VERSION.json (kubeconform): required
-        (32, "invalid-type"),            # KIND.json
-        (35, "no-schema"),               # no schema anywhere
+        (32, "invalid-type"),  # KIND.json
+        (35, "no-schema"),  # no schema anywhere
     }
 
 
 def test_catalogue_file_names(tmp_path):
     cat = crd.Catalogue(str(tmp_path))
     names = cat.candidates("monitoring.coreos.com", "v1", "ServiceMonitor")
-    assert names[:4] == ["monitoring.coreos.com/servicemonitor_v1.json", "servicemonitor-monitoring.coreos.com-v1.json",
-                         "servicemonitor-monitoring-v1.json", "servicemonitor_v1.json"]
+    assert names[:4] == [
+        "monitoring.coreos.com/servicemonitor_v1.json",
+        "servicemonitor-monitoring.coreos.com-v1.json",
+        "servicemonitor-monitoring-v1.json",
+        "servicemonitor_v1.json",
+    ]
     assert names[-1] == "servicemonitor.json"
     (tmp_path / "ServiceMonitor-Monitoring-V1.json").write_text(json.dumps({"type": "object"}))
     cat = crd.Catalogue(str(tmp_path))
@@ -586,6 +665,7 @@ def test_unreadable_catalogue_schema_is_not_a_crash(tmp_path):
 
 # --- the CRD itself (apiextensions validation.go) -------------------------------------------------
 
+
 def crd_doc(**changes):
     doc = yaml.safe_load(open(os.path.join(DATA, "widget-crd.yaml")))
     for path, value in changes.items():
@@ -603,30 +683,74 @@ def crd_doc(**changes):
     return doc
 
 
-@pytest.mark.parametrize("changes,fragment", [
-    ({"metadata__name": "widget.example.com"}, 'must be spec.names.plural+"."+spec.group'),      # ValidateCustomResourceDefinition
-    ({"spec__versions__0__storage": True}, "exactly one version marked as storage version"),      # ValidateCustomResourceDefinitionSpec
-    ({"spec__versions__2__storage": False}, "exactly one version marked as storage version"),
-    ({"spec__versions__0__schema": KeyError}, "schemas are required"),
-    ({"spec__group": "example"}, "should be a domain with at least one dot"),
-    ({"spec__scope": "Global"}, "Unsupported value"),
-    ({"spec__preserveUnknownFields": True}, "x-kubernetes-preserve-unknown-fields"),
-    ({"spec__names__plural": "Widgets"}, "DNS-1035"),                                           # ValidateCustomResourceDefinitionNames
-    ({"spec__versions__2__schema__openAPIV3Schema__type": "string"}, "must be object at the root"),
-    ({"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__name": {"description": "no type"}},
-     "must not be empty for specified object fields"),                                           # structural: type everywhere
-    ({"spec__versions__2__schema__openAPIV3Schema__properties__metadata": {"type": "object", "properties": {"labels": {"type": "object"}}}},
-     "must not specify anything other than name and generateName"),
-    ({"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__color__pattern": "^(?!x)"}, "valid regular expression"),
-    ({"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__name__$ref": "#/x"}, "$ref is not supported"),
-    ({"spec__versions__2__schema__openAPIV3Schema__nullable": True}, "nullable cannot be true at the root"),
-    ({"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__labels__properties": {"a": {"type": "string"}}},
-     "additionalProperties and properties are mutual exclusive"),
-    ({"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__ports__x-kubernetes-list-map-keys": KeyError},
-     "x-kubernetes-list-map-keys: Required value: must not be empty if x-kubernetes-list-type is map"),
-    ({"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__tags__x-kubernetes-list-map-keys": ["a"]},
-     'x-kubernetes-list-type: Invalid value: "set": must be map if x-kubernetes-list-map-keys is non-empty'),
-])
+@pytest.mark.parametrize(
+    "changes,fragment",
+    [
+        (
+            {"metadata__name": "widget.example.com"},
+            'must be spec.names.plural+"."+spec.group',
+        ),  # ValidateCustomResourceDefinition
+        (
+            {"spec__versions__0__storage": True},
+            "exactly one version marked as storage version",
+        ),  # ValidateCustomResourceDefinitionSpec
+        ({"spec__versions__2__storage": False}, "exactly one version marked as storage version"),
+        ({"spec__versions__0__schema": KeyError}, "schemas are required"),
+        ({"spec__group": "example"}, "should be a domain with at least one dot"),
+        ({"spec__scope": "Global"}, "Unsupported value"),
+        ({"spec__preserveUnknownFields": True}, "x-kubernetes-preserve-unknown-fields"),
+        ({"spec__names__plural": "Widgets"}, "DNS-1035"),  # ValidateCustomResourceDefinitionNames
+        ({"spec__versions__2__schema__openAPIV3Schema__type": "string"}, "must be object at the root"),
+        (
+            {
+                "spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__name": {
+                    "description": "no type"
+                }
+            },
+            "must not be empty for specified object fields",
+        ),  # structural: type everywhere
+        (
+            {
+                "spec__versions__2__schema__openAPIV3Schema__properties__metadata": {
+                    "type": "object",
+                    "properties": {"labels": {"type": "object"}},
+                }
+            },
+            "must not specify anything other than name and generateName",
+        ),
+        (
+            {"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__color__pattern": "^(?!x)"},
+            "valid regular expression",
+        ),
+        (
+            {"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__name__$ref": "#/x"},
+            "$ref is not supported",
+        ),
+        ({"spec__versions__2__schema__openAPIV3Schema__nullable": True}, "nullable cannot be true at the root"),
+        (
+            {
+                "spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__labels__properties": {
+                    "a": {"type": "string"}
+                }
+            },
+            "additionalProperties and properties are mutual exclusive",
+        ),
+        (
+            {
+                "spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__ports__x-kubernetes-list-map-keys": KeyError
+            },
+            "x-kubernetes-list-map-keys: Required value: must not be empty if x-kubernetes-list-type is map",
+        ),
+        (
+            {
+                "spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__tags__x-kubernetes-list-map-keys": [
+                    "a"
+                ]
+            },
+            'x-kubernetes-list-type: Invalid value: "set": must be map if x-kubernetes-list-map-keys is non-empty',
+        ),
+    ],
+)
 def test_crd_checks(tmp_path, changes, fragment):
     # The schema-structure messages were compared with kube-apiserver 1.37
     # (kubectl apply --dry-run=server of each variant): same verdicts, same text.
@@ -643,7 +767,9 @@ def test_crd_checks(tmp_path, changes, fragment):
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
 def test_crd_cel_rule_must_compile(tmp_path):
     doc = crd_doc()
-    doc["spec"]["versions"][2]["schema"]["openAPIV3Schema"]["properties"]["spec"]["x-kubernetes-validations"].append({"rule": "self.min <="})
+    doc["spec"]["versions"][2]["schema"]["openAPIV3Schema"]["properties"]["spec"]["x-kubernetes-validations"].append(
+        {"rule": "self.min <="}
+    )
     p = tmp_path / "crd.yaml"
     p.write_text(yaml.safe_dump(doc))
     result = check(str(p))
@@ -657,11 +783,12 @@ def test_sample_crd_is_valid():
 
 # --- the catalogue entries' examples --------------------------------------------------------------
 
+
 def _examples():
     with open(os.path.join(ROOT, "rules", "crd.yaml"), encoding="utf-8") as fh:
         for entry in yaml.safe_load(fh):
             for ex in entry["examples"]:
-                (kind, text), = ex.items()
+                ((kind, text),) = ex.items()
                 yield pytest.param(entry["id"], kind, text, id=f"{entry['id']}-{kind}")
 
 
@@ -693,20 +820,45 @@ def test_root_rules_see_only_name_and_generate_name_of_metadata(tmp_path):
 # Verdicts of kube-apiserver 1.37 for `format` (kubectl apply --dry-run=server
 # on a CRD with one field per format): kubelint must never reject what the
 # server accepts, and rejects these as the server does.
-@pytest.mark.parametrize("fmt,value,valid", [
-    ("uri", "foo", False), ("uri", "/x", True), ("uri", "http://x y", False),
-    ("email", "a@", False), ("email", "A <a@b.c>", True),
-    ("hostname", "a_b", False), ("hostname", "münchen.de", True), ("hostname", "1.2.3.4", False),
-    ("hostname", "example.com", True), ("hostname", "localhost", True), ("hostname", "a.b-c.io", True),
-    ("hostname", "example.com.", False), ("hostname", "x.y1", False),
-    ("date", "2020-1-1", False), ("date", "2020-13-45", False), ("date", "2020-02-29", True),
-    ("date-time", "2020-01-01", False), ("date-time", "2020-01-01T00:00:00", False),
-    ("date-time", "2020-01-01 00:00:00Z", False), ("date-time", "2020-01-01T00:00:00.5+01:00", True),
-    ("date-time", "2020-01-01T00:00Z", False), ("date-time", "2020-01-01t00:00:00z", True),
-    ("duration", "abc", False), ("duration", "1 day", True), ("duration", "0", True), ("duration", "1h30m", True),
-    ("uuid", "xyz", False), ("mac", "zz", False), ("cidr", "10.0.0.1", False), ("cidr", "10.0.0.0/33", False),
-    ("ipv6", "1.2.3.4", False), ("byte", "!!!", False), ("byte", "YWJj", True), ("hexcolor", "#abcd", False),
-])
+@pytest.mark.parametrize(
+    "fmt,value,valid",
+    [
+        ("uri", "foo", False),
+        ("uri", "/x", True),
+        ("uri", "http://x y", False),
+        ("email", "a@", False),
+        ("email", "A <a@b.c>", True),
+        ("hostname", "a_b", False),
+        ("hostname", "münchen.de", True),
+        ("hostname", "1.2.3.4", False),
+        ("hostname", "example.com", True),
+        ("hostname", "localhost", True),
+        ("hostname", "a.b-c.io", True),
+        ("hostname", "example.com.", False),
+        ("hostname", "x.y1", False),
+        ("date", "2020-1-1", False),
+        ("date", "2020-13-45", False),
+        ("date", "2020-02-29", True),
+        ("date-time", "2020-01-01", False),
+        ("date-time", "2020-01-01T00:00:00", False),
+        ("date-time", "2020-01-01 00:00:00Z", False),
+        ("date-time", "2020-01-01T00:00:00.5+01:00", True),
+        ("date-time", "2020-01-01T00:00Z", False),
+        ("date-time", "2020-01-01t00:00:00z", True),
+        ("duration", "abc", False),
+        ("duration", "1 day", True),
+        ("duration", "0", True),
+        ("duration", "1h30m", True),
+        ("uuid", "xyz", False),
+        ("mac", "zz", False),
+        ("cidr", "10.0.0.1", False),
+        ("cidr", "10.0.0.0/33", False),
+        ("ipv6", "1.2.3.4", False),
+        ("byte", "!!!", False),
+        ("byte", "YWJj", True),
+        ("hexcolor", "#abcd", False),
+    ],
+)
 def test_formats_as_the_server_checks_them(fmt, value, valid):
     assert bool(crd.FORMATS[fmt](value)) == valid
 
@@ -715,22 +867,57 @@ def test_formats_as_the_server_checks_them(fmt, value, valid):
 # was applied with kubectl apply --dry-run=server to tests/data/crd/
 # cel-library-crd.yaml (group renamed); 40/40 verdicts agree.
 ORACLE_CEL = [
-    ("q1", "'1'", True), ("q1", "50m", False), ("q2", "2Ki", True), ("q2", "2k", False), ("q3", "'1'", True), ("q3", "'2'", False),
-    ("u1", "https://example.com:8443/x", True), ("u1", "https://example.com/x", False), ("u2", "https://example.com/x", True),
-    ("u2", "https://user@example.com:1/x", True), ("u3", "https://example.com:8443/x", True), ("u3", "https://example.com/x", False),
-    ("i1", "'2001:db8::1'", True), ("i1", "10.0.0.1", False), ("i2", "10.0.0.0/8", True), ("i2", "192.168.0.0/16", False),
-    ("i3", "10.0.0.0/24", True), ("s1", "AbC", True), ("s2", "a,b,c", True), ("s2", "a,b", False), ("s3", "abc", True),
-    ("s4", "a-b-c", True), ("s5", "abcd", True), ("s6", "' x '", True), ("s7", "ab12c", True), ("s8", "a1b2", True),
-    ("s9", "abc", True), ("s9", "ab1", False), ("s10", "abc", True), ("s11", "aba", True), ("s12", "abc", True),
-    ("l1", "[1, 2, 3]", True), ("l1", "[3, 2, 1]", False), ("l2", "[a, b]", True), ("l3", "[a, b]", True), ("l3", "[a, c]", False),
-    ("n1", "1", True), ("n1", "0.25", False), ("n2", "3", True), ("n2", "4", False),
+    ("q1", "'1'", True),
+    ("q1", "50m", False),
+    ("q2", "2Ki", True),
+    ("q2", "2k", False),
+    ("q3", "'1'", True),
+    ("q3", "'2'", False),
+    ("u1", "https://example.com:8443/x", True),
+    ("u1", "https://example.com/x", False),
+    ("u2", "https://example.com/x", True),
+    ("u2", "https://user@example.com:1/x", True),
+    ("u3", "https://example.com:8443/x", True),
+    ("u3", "https://example.com/x", False),
+    ("i1", "'2001:db8::1'", True),
+    ("i1", "10.0.0.1", False),
+    ("i2", "10.0.0.0/8", True),
+    ("i2", "192.168.0.0/16", False),
+    ("i3", "10.0.0.0/24", True),
+    ("s1", "AbC", True),
+    ("s2", "a,b,c", True),
+    ("s2", "a,b", False),
+    ("s3", "abc", True),
+    ("s4", "a-b-c", True),
+    ("s5", "abcd", True),
+    ("s6", "' x '", True),
+    ("s7", "ab12c", True),
+    ("s8", "a1b2", True),
+    ("s9", "abc", True),
+    ("s9", "ab1", False),
+    ("s10", "abc", True),
+    ("s11", "aba", True),
+    ("s12", "abc", True),
+    ("l1", "[1, 2, 3]", True),
+    ("l1", "[3, 2, 1]", False),
+    ("l2", "[a, b]", True),
+    ("l3", "[a, b]", True),
+    ("l3", "[a, c]", False),
+    ("n1", "1", True),
+    ("n1", "0.25", False),
+    ("n2", "3", True),
+    ("n2", "4", False),
 ]
 
 
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
 @pytest.mark.parametrize("field,value,valid", ORACLE_CEL)
 def test_cel_library_matches_the_api_server(tmp_path, field, value, valid):
-    cr = write(tmp_path, "cr.yaml", f"apiVersion: example.com/v1\nkind: Cel\nmetadata: {{name: c}}\nspec:\n  {field}: {value}\n")
+    cr = write(
+        tmp_path,
+        "cr.yaml",
+        f"apiVersion: example.com/v1\nkind: Cel\nmetadata: {{name: c}}\nspec:\n  {field}: {value}\n",
+    )
     rules = {f.rule for f in check(os.path.join(DATA, "cel-library-crd.yaml"), cr).findings}
     assert rules == (set() if valid else {"cr-validation-rule"})
 
@@ -742,12 +929,15 @@ def test_config_crd_and_schema_dir(tmp_path):
     from kubelint.cli import main
 
     import shutil
+
     shutil.copy(os.path.join(DATA, "widget-crd.yaml"), tmp_path / "crd.yaml")
     shutil.copytree(os.path.join(DATA, "catalog-crds-catalog"), tmp_path / "catalog")
     (tmp_path / ".kubelint.yaml").write_text("crd: [crd.yaml]\nschema-dir: catalog\n")
     (tmp_path / "k8s").mkdir()
     shutil.copy(os.path.join(DATA, "widget-bad.yaml"), tmp_path / "k8s" / "w.yaml")
-    (tmp_path / "k8s" / "g.yaml").write_text("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {mode: turbo}\n")
+    (tmp_path / "k8s" / "g.yaml").write_text(
+        "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {mode: turbo}\n"
+    )
     old = os.getcwd()
     os.chdir(tmp_path)
     try:
@@ -819,6 +1009,7 @@ def test_unrendered_placeholder_in_a_number_field_is_info(tmp_path):
 
 # --- issue 13, item 1: linear-time regexes (kubelint.goregex) ------------------------------------
 
+
 def test_redos_pattern_and_duration_format_finish_fast(tmp_path):
     """`^(a+)+$` against 40 characters did not finish in 180 s on Python's
     re, and a 26-character value under `format: duration` took 27 s."""
@@ -842,16 +1033,21 @@ def test_redos_pattern_and_duration_format_finish_fast(tmp_path):
 
 def test_invalid_crd_pattern_has_gos_message(tmp_path):
     p = tmp_path / "crd.yaml"
-    doc = crd_doc(**{"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__color__pattern": "^a\\C$"})
+    doc = crd_doc(
+        **{"spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__color__pattern": "^a\\C$"}
+    )
     p.write_text(yaml.safe_dump(doc))
     msgs = [f.message for f in check(str(p)).findings if f.rule == "crd-invalid"]
-    assert any("must be a valid regular expression, but isn't: error parsing regexp: invalid escape sequence: `\\C`" in m
-               for m in msgs), msgs
+    assert any(
+        "must be a valid regular expression, but isn't: error parsing regexp: invalid escape sequence: `\\C`" in m
+        for m in msgs
+    ), msgs
 
 
 # --- issue 13, items 2 and 11: what the API server checks about CEL rules (kubelint.celcheck) -----
 # Messages confirmed with kube-apiserver v1.37.2 (`kubectl apply --dry-run=server` of a CRD with
 # these rules); the cost message is apiextensions getCostErrorMessage.
+
 
 def _cel_crd(tmp_path, rules, spec_props=None):
     doc = crd_doc()
@@ -864,38 +1060,68 @@ def _cel_crd(tmp_path, rules, spec_props=None):
 
 
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
-@pytest.mark.parametrize("rule,fragment", [
-    ({"rule": "self.nofield == 1"}, "x-kubernetes-validations[0].rule: Invalid value: \"self.nofield == 1\": "
-                                    "compilation failed: ERROR: <input>:1:5: undefined field 'nofield'"),
-    ({"rule": "1 + 'a' == 2"}, "compilation failed: ERROR: <input>:1:3: found no matching overload for '_+_' applied to '(int, string)'"),
-    ({"rule": "self.s"}, "x-kubernetes-validations[0].rule: Invalid value: \"self.s\": cel expression must evaluate to a bool"),
-    ({"rule": "self.num > 0", "messageExpression": "self.num"},
-     "x-kubernetes-validations[0].messageExpression: Invalid value: \"self.num\": messageExpression must evaluate to a string"),
-    ({"rule": "self.num > 0", "messageExpression": "self.nope + 'x'"},
-     "messageExpression compilation failed: ERROR: <input>:1:5: undefined field 'nope'"),
-    ({"rule": "self.s.matches('^(')"}, "compilation failed: ERROR: <input>:1:16: invalid matches argument"),
-    ({"rule": "has(self.nope) || true"}, "compilation failed: ERROR: <input>:1:4: undefined field 'nope'"),
-    ({"rule": "self.l.all(a, a.all(b, b == self.s))"},
-     "x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x "
-     "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)"),
-])
+@pytest.mark.parametrize(
+    "rule,fragment",
+    [
+        (
+            {"rule": "self.nofield == 1"},
+            'x-kubernetes-validations[0].rule: Invalid value: "self.nofield == 1": '
+            "compilation failed: ERROR: <input>:1:5: undefined field 'nofield'",
+        ),
+        (
+            {"rule": "1 + 'a' == 2"},
+            "compilation failed: ERROR: <input>:1:3: found no matching overload for '_+_' applied to '(int, string)'",
+        ),
+        (
+            {"rule": "self.s"},
+            'x-kubernetes-validations[0].rule: Invalid value: "self.s": cel expression must evaluate to a bool',
+        ),
+        (
+            {"rule": "self.num > 0", "messageExpression": "self.num"},
+            'x-kubernetes-validations[0].messageExpression: Invalid value: "self.num": messageExpression must evaluate to a string',
+        ),
+        (
+            {"rule": "self.num > 0", "messageExpression": "self.nope + 'x'"},
+            "messageExpression compilation failed: ERROR: <input>:1:5: undefined field 'nope'",
+        ),
+        ({"rule": "self.s.matches('^(')"}, "compilation failed: ERROR: <input>:1:16: invalid matches argument"),
+        ({"rule": "has(self.nope) || true"}, "compilation failed: ERROR: <input>:1:4: undefined field 'nope'"),
+        (
+            {"rule": "self.l.all(a, a.all(b, b == self.s))"},
+            "x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x "
+            "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)",
+        ),
+    ],
+)
 def test_crd_cel_type_and_cost_errors(tmp_path, rule, fragment):
-    props = {"s": {"type": "string"}, "num": {"type": "integer"},
-             "l": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}}
+    props = {
+        "s": {"type": "string"},
+        "num": {"type": "integer"},
+        "l": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+    }
     msgs = _cel_crd(tmp_path, [rule], props)
     assert any(fragment in m for m in msgs), msgs
 
 
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
 def test_crd_cel_rules_the_server_accepts_are_not_errors(tmp_path):
-    props = {"s": {"type": "string"}, "num": {"type": "integer"}, "m": {"type": "object", "additionalProperties": {"type": "string"}},
-             "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-             "l": {"type": "array", "maxItems": 10, "items": {"type": "array", "maxItems": 10, "items": {"type": "string"}}},
-             "u": {"type": "array", "items": {"type": "integer"}}}
-    rules = [{"rule": "self.num > 0", "messageExpression": "'num is ' + string(self.num)"},
-             {"rule": "self.m.all(k, self.m[k] != '')"}, {"rule": "has(self.free.anything) || true"},
-             {"rule": "self.l.all(a, a.all(b, b == self.s))"}, {"rule": "self.u.all(x, x > 0)"},
-             {"rule": "self.s.matches('^[a-z]+$') && self.s.size() < 10"}, {"rule": "self.s == 'x.y.z'"}]
+    props = {
+        "s": {"type": "string"},
+        "num": {"type": "integer"},
+        "m": {"type": "object", "additionalProperties": {"type": "string"}},
+        "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+        "l": {"type": "array", "maxItems": 10, "items": {"type": "array", "maxItems": 10, "items": {"type": "string"}}},
+        "u": {"type": "array", "items": {"type": "integer"}},
+    }
+    rules = [
+        {"rule": "self.num > 0", "messageExpression": "'num is ' + string(self.num)"},
+        {"rule": "self.m.all(k, self.m[k] != '')"},
+        {"rule": "has(self.free.anything) || true"},
+        {"rule": "self.l.all(a, a.all(b, b == self.s))"},
+        {"rule": "self.u.all(x, x > 0)"},
+        {"rule": "self.s.matches('^[a-z]+$') && self.s.size() < 10"},
+        {"rule": "self.s == 'x.y.z'"},
+    ]
     assert _cel_crd(tmp_path, rules, props) == []
 
 
@@ -920,7 +1146,9 @@ def test_cel_runtime_guard_bounds_a_nested_comprehension(tmp_path):
     r = run_small(tmp_path, schema, "spec:\n  l: [" + ", ".join(f"a{i}" for i in range(3000)) + "]\n")
     assert time.perf_counter() - t < 5
     skipped = [f.message for f in r.findings if f.rule == "cr-validation-rule-skipped"]
-    assert any("over the API server's per-call cost limit (1,000,000" in m for m in skipped), [f.message for f in r.findings]
+    assert any("over the API server's per-call cost limit (1,000,000" in m for m in skipped), [
+        f.message for f in r.findings
+    ]
 
 
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")

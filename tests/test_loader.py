@@ -2,6 +2,7 @@
 YAML 1.1) and keeps every node's position.  One test per decoding rule;
 the Go source each follows is named in the test (go-yaml v2 resolve.go /
 decode.go, sigs.k8s.io/yaml yaml.go)."""
+
 import os
 
 import pytest
@@ -28,6 +29,7 @@ def rules(text, limits=Limits()):
 
 
 # --- go-yaml v2 resolve.go: plain scalars --------------------------------------
+
 
 @pytest.mark.parametrize("word", ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"])
 def test_resolve_yaml11_true_words_are_booleans(word):
@@ -80,6 +82,7 @@ def test_inf_and_nan_cannot_become_json():
 
 # --- sigs.k8s.io/yaml: map keys become strings --------------------------------------
 
+
 def test_non_string_keys_become_strings():
     assert one("1: a\ntrue: b\n1.5: c") == {"1": "a", "true": "b", "1.5": "c"}
 
@@ -90,6 +93,7 @@ def test_null_key_is_rejected():
 
 # --- duplicate keys: kubectl keeps the last (kubernetes#89303) -------------------------
 
+
 def test_duplicate_key_keeps_last_and_warns():
     lf = parse_text("a: 1\nb: 2\na: 3\n", "t.yaml")
     assert lf.documents[0].data == {"a": 3, "b": 2}
@@ -99,6 +103,7 @@ def test_duplicate_key_keeps_last_and_warns():
 
 
 # --- anchors, aliases, merge keys (decode.go merge) --------------------------------------
+
 
 def test_aliases_and_merge_keys():
     doc = one("base: &b {x: 1, z: 2}\nuse:\n  <<: *b\n  z: 3\nref: *b")
@@ -122,6 +127,7 @@ def test_merge_key_override_is_not_a_duplicate():
 
 # --- documents -------------------------------------------------------------------------
 
+
 def test_documents_separated_and_empty_ones_skipped():
     docs = data("---\na: 1\n---\n---\n# only a comment\n---\nb: 2\n")
     assert docs == [{"a": 1}, {"b": 2}]
@@ -136,15 +142,21 @@ def test_json_file_with_tabs():
 
 
 def test_list_kinds_are_expanded():
-    lf = parse_text("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n"
-                    "- apiVersion: v1\n  kind: Secret\n  metadata: {name: b}\n", "t.yaml")
+    lf = parse_text(
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n"
+        "- apiVersion: v1\n  kind: Secret\n  metadata: {name: b}\n",
+        "t.yaml",
+    )
     objs, problems = objects_from_document(lf.documents[0])
     assert [o.kind for o in objs] == ["ConfigMap", "Secret"] and not problems
     assert objs[1].line == 7
 
 
 def test_typed_list_kind_is_expanded():
-    lf = parse_text("apiVersion: v1\nkind: ConfigMapList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n", "t.yaml")
+    lf = parse_text(
+        "apiVersion: v1\nkind: ConfigMapList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n",
+        "t.yaml",
+    )
     objs, _ = objects_from_document(lf.documents[0])
     assert [o.name for o in objs] == ["a"]
 
@@ -163,16 +175,21 @@ def test_document_that_is_a_list_is_not_an_object():
 
 # --- positions --------------------------------------------------------------------------
 
+
 def test_positions_point_at_values_and_missing_fields_at_parents():
     text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: y\n"
     shadow = parse_text(text, "t.yaml").documents[0].shadow
     assert locate(shadow, ("spec", "containers", 1, "image")) == (8, 12)
     assert locate(shadow, ("spec", "containers", 1, "image"), "key") == (8, 5)
-    assert locate(shadow, ("spec", "containers", 1, "ports", 0)) == (7, 5)  # the item's deepest existing key... the item
+    assert locate(shadow, ("spec", "containers", 1, "ports", 0)) == (
+        7,
+        5,
+    )  # the item's deepest existing key... the item
     assert locate(shadow, ("spec", "nope")) == (3, 1)
 
 
 # --- hostile input ------------------------------------------------------------------------
+
 
 def test_billion_laughs_is_excessive_aliasing():
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
@@ -210,7 +227,7 @@ def test_python_tags_are_never_constructed(tmp_path):
 
 
 def test_helm_template_gets_a_hint():
-    lf = parse_text("metadata:\n  name: {{ .Release.Name }}\n  {{- include \"x\" . }}\n", "t.yaml")
+    lf = parse_text('metadata:\n  name: {{ .Release.Name }}\n  {{- include "x" . }}\n', "t.yaml")
     assert lf.problems[0].rule == "helm-template" and "helm template" in lf.problems[0].message
 
 
@@ -225,6 +242,7 @@ def test_limits_documents_and_nodes():
 
 
 # --- encodings (kubectl: UTF-8 with or without BOM, UTF-16 with BOM) -------------------
+
 
 def test_utf8_bom_and_utf16_bom_are_decoded():
     assert decode_text("\ufeffa: 1".encode("utf-8")) == "a: 1"

@@ -1,5 +1,6 @@
 """`kubelint lsp` end to end: a real LSP client (pytest-lsp) drives the
 server over stdio, as an editor does."""
+
 from __future__ import annotations
 
 import ast
@@ -26,9 +27,13 @@ CAPABILITIES = types.ClientCapabilities(
         code_action=types.CodeActionClientCapabilities(
             code_action_literal_support=types.ClientCodeActionLiteralOptions(
                 code_action_kind=types.ClientCodeActionKindOptions(
-                    value_set=[types.CodeActionKind.QuickFix, types.CodeActionKind.Empty]))),
+                    value_set=[types.CodeActionKind.QuickFix, types.CodeActionKind.Empty]
+                )
+            )
+        ),
         publish_diagnostics=types.PublishDiagnosticsClientCapabilities(
-            related_information=True, code_description_support=True, version_support=True, data_support=True),
+            related_information=True, code_description_support=True, version_support=True, data_support=True
+        ),
     ),
     workspace=types.WorkspaceClientCapabilities(
         workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=False),
@@ -46,13 +51,20 @@ def workspace(tmp_path):
     return tmp_path
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "kubelint", "lsp"],
-                                              server_env={"PYTHONPATH": str(ROOT)}))
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "kubelint", "lsp"], server_env={"PYTHONPATH": str(ROOT)}
+    )
+)
 async def client(lsp_client: LanguageClient, workspace):
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=CAPABILITIES, root_uri=workspace.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],
-        initialization_options={"kubelint": {"debounceMs": 10}}))
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=CAPABILITIES,
+            root_uri=workspace.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],
+            initialization_options={"kubelint": {"debounceMs": 10}},
+        )
+    )
     lsp_client.workspace_root = workspace
     yield
     await lsp_client.shutdown_session()
@@ -61,8 +73,11 @@ async def client(lsp_client: LanguageClient, workspace):
 async def open_doc(client: LanguageClient, path: Path, text: str = None, language: str = "yaml"):
     uri = path.as_uri()
     text = path.read_text() if text is None else text
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
+        )
+    )
     await wait_diagnostics(client, uri)
     return uri
 
@@ -73,23 +88,35 @@ async def wait_diagnostics(client: LanguageClient, uri: str, timeout: float = 30
             await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
             if uri in client.diagnostics:
                 return client.diagnostics[uri]
+
     client.diagnostics.pop(uri, None)
     return await asyncio.wait_for(loop(), timeout)
 
 
 async def change(client: LanguageClient, uri: str, text: str, version: int):
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
     return await wait_diagnostics(client, uri)
 
 
 def cli_findings(path: Path, cwd: Path):
-    out = subprocess.run([sys.executable, "-m", "kubelint", "check", ".", "-f", "json", "--no-progress"],
-                         cwd=cwd, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    out = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", ".", "-f", "json", "--no-progress"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     report = json.loads(out.stdout)
-    return sorted((f["rule"], f["line"], f["column"], f["message"]) for f in report["findings"]
-                  if Path(cwd, f["file"]).resolve() == path.resolve())
+    return sorted(
+        (f["rule"], f["line"], f["column"], f["message"])
+        for f in report["findings"]
+        if Path(cwd, f["file"]).resolve() == path.resolve()
+    )
 
 
 def as_findings(diags):
@@ -126,8 +153,11 @@ async def test_diagnostics_match_kubelint_check(client: LanguageClient):
 async def test_cross_object_rules_see_the_workspace(client: LanguageClient):
     path = client.workspace_root / "service.yaml"
     uri = client.workspace_root.joinpath("service.yaml").as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=path.read_text())))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=path.read_text())
+        )
+    )
     diags = await settle(client, uri)
     # deployment.yaml (not open) has the Pods the selector matches
     assert not any(d.code == "service-selects-no-pods" for d in diags)
@@ -135,8 +165,11 @@ async def test_cross_object_rules_see_the_workspace(client: LanguageClient):
     # the workspace file changes on disk: its Pods no longer match
     dep = client.workspace_root / "deployment.yaml"
     dep.write_text(dep.read_text().replace("app: web", "app: other"))
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=dep.as_uri(), type=types.FileChangeType.Changed)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=dep.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
     for _ in range(20):
         diags = await wait_diagnostics(client, uri)
         if any(d.code == "service-selects-no-pods" for d in diags):
@@ -147,8 +180,13 @@ async def test_cross_object_rules_see_the_workspace(client: LanguageClient):
 async def test_save_of_another_file_updates_cross_object_findings(client: LanguageClient):
     root = client.workspace_root
     svc_uri = root.joinpath("service.yaml").as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-        uri=svc_uri, language_id="yaml", version=1, text=(root / "service.yaml").read_text())))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=svc_uri, language_id="yaml", version=1, text=(root / "service.yaml").read_text()
+            )
+        )
+    )
     diags = await settle(client, svc_uri)
     assert not any(d.code == "service-selects-no-pods" for d in diags)
     dep = root / "deployment.yaml"
@@ -156,8 +194,9 @@ async def test_save_of_another_file_updates_cross_object_findings(client: Langua
     edited = dep.read_text().replace("app: web", "app: api")
     await change(client, dep_uri, edited, 2)
     dep.write_text(edited)  # the editor saves
-    client.text_document_did_save(types.DidSaveTextDocumentParams(
-        text_document=types.TextDocumentIdentifier(uri=dep_uri)))
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=dep_uri))
+    )
     for _ in range(20):
         diags = await wait_diagnostics(client, svc_uri)
         if any(d.code == "service-selects-no-pods" for d in diags):
@@ -182,9 +221,13 @@ async def test_suppression_comment_and_code_actions_apply(client: LanguageClient
     text = path.read_text()
     diags = client.diagnostics[uri]
     probe = next(d for d in diags if d.code == "no-readiness-probe")
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=probe.range,
-        context=types.CodeActionContext(diagnostics=[probe])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=probe.range,
+            context=types.CodeActionContext(diagnostics=[probe]),
+        )
+    )
     titles = [a.title for a in actions]
     assert "Disable no-readiness-probe for this line" in titles
     assert "Disable no-readiness-probe for this object" in titles
@@ -205,8 +248,9 @@ async def test_suppression_comment_and_code_actions_apply(client: LanguageClient
     if isinstance(cmd, types.Command) and cmd.command.startswith("{"):
         inner = ast.literal_eval(cmd.command)
         cmd = types.Command(title=inner["title"], command=inner["command"], arguments=inner.get("arguments"))
-    out = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command=cmd.command, arguments=cmd.arguments))
+    out = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=cmd.command, arguments=cmd.arguments)
+    )
     assert out.startswith("no-readiness-probe (warning")
 
 
@@ -215,9 +259,13 @@ async def test_quick_fix_applied(client: LanguageClient):
     path = client.workspace_root / "deployment.yaml"
     uri = await open_doc(client, path)
     diag = next(d for d in client.diagnostics[uri] if d.code == "unknown-field")
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=diag.range,
-        context=types.CodeActionContext(diagnostics=[diag])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag]),
+        )
+    )
     fix = next(a for a in actions if a.is_preferred)
     assert "resources" in fix.title
     new = apply_edit(path.read_text(), fix.edit.changes[uri])
@@ -228,9 +276,13 @@ async def test_quick_fix_applied(client: LanguageClient):
     old = new.replace("apps/v1", "extensions/v1beta1")
     diags = await change(client, uri, old, 3)
     diag = next(d for d in diags if d.code == "removed-api")
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=diag.range,
-        context=types.CodeActionContext(diagnostics=[diag])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag]),
+        )
+    )
     fix = next(a for a in actions if a.is_preferred)
     assert "apps/v1" in fix.title
     migrated = apply_edit(old, fix.edit.changes[uri])
@@ -257,26 +309,38 @@ async def test_hover_field_and_finding(client: LanguageClient):
     path = client.workspace_root / "deployment.yaml"
     uri = await open_doc(client, path)
     # "replicas" (line 6)
-    h = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=5, character=4)))
+    h = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=5, character=4)
+        )
+    )
     assert "**spec.replicas**" in h.contents.value and "integer (int32)" in h.contents.value
     assert "Number of desired pods" in h.contents.value
     # on a finding: the rule explained
-    h = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=17, character=12)))
+    h = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=17, character=12)
+        )
+    )
     assert "**unknown-field**" in h.contents.value
 
 
 async def test_hover_custom_resource_from_workspace_crd(client: LanguageClient):
     root = client.workspace_root
     shutil.copy(DATA / "crd.yaml", root / "crd.yaml")
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=(root / "crd.yaml").as_uri(), type=types.FileChangeType.Created)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=(root / "crd.yaml").as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
     text = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 3\n"
     uri = await open_doc(client, root / "widget.yaml", text)
     for _ in range(20):
-        h = await client.text_document_hover_async(types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=5, character=3)))
+        h = await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=5, character=3)
+            )
+        )
         if h is not None:
             break
         await asyncio.sleep(0.2)
@@ -291,8 +355,11 @@ async def test_configuration_changes(client: LanguageClient):
     # .kubelint.yaml disables a rule: as on the command line
     cfg = client.workspace_root / ".kubelint.yaml"
     cfg.write_text("disable: [no-readiness-probe]\n")
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=cfg.as_uri(), type=types.FileChangeType.Created)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=cfg.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
     diags = await wait_diagnostics(client, uri)
     assert not any(d.code == "no-readiness-probe" for d in diags)
     assert as_findings(diags) == cli_findings(path, client.workspace_root)
@@ -300,34 +367,42 @@ async def test_configuration_changes(client: LanguageClient):
     old = path.read_text().replace("apps/v1", "extensions/v1beta1")
     diags = await change(client, uri, old, 2)
     assert any(d.code == "removed-api" for d in diags)
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"kubelint": {"kubernetesVersion": "1.15", "debounceMs": 10}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"kubelint": {"kubernetesVersion": "1.15", "debounceMs": 10}})
+    )
     diags = await wait_diagnostics(client, uri)
     # 1.15 is not bundled: the server says so and keeps the configuration file's settings
     assert any(d.code == "removed-api" for d in diags)
     diags = await change(client, uri, path.read_text(), 3)
     assert not any(d.code == "no-liveness-probe" for d in diags)  # opt-in
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"kubelint": {"profiles": ["all"], "debounceMs": 10}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"kubelint": {"profiles": ["all"], "debounceMs": 10}})
+    )
     diags = await wait_diagnostics(client, uri)
     assert any(d.code == "no-liveness-probe" for d in diags)
 
 
-HPA = ("apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n"
-       "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 2\n  maxReplicas: 4\n")
+HPA = (
+    "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n"
+    "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 2\n  maxReplicas: 4\n"
+)
 
 
 async def test_kubernetes_version_setting(client: LanguageClient):
     uri = await open_doc(client, client.workspace_root / "hpa.yaml", HPA)
     assert [d.code for d in client.diagnostics[uri]] == ["removed-api"]  # newest bundled release
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"kubelint": {"kubernetesVersion": "1.25", "debounceMs": 10}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"kubelint": {"kubernetesVersion": "1.25", "debounceMs": 10}})
+    )
     diags = await wait_diagnostics(client, uri)
     assert [d.code for d in diags] == ["deprecated-api"]
     assert "removed in 1.26" in diags[0].message
     # hover follows the version in force
-    h = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=6, character=4)))
+    h = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=6, character=4)
+        )
+    )
     assert "Kubernetes 1.25 API" in h.contents.value and "minReplicas" in h.contents.value
 
 
@@ -335,7 +410,7 @@ HOSTILE = [
     "a: &a [" + "*a, " * 10 + "]\n" + "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n" * 1,
     "[" * 5000 + "]" * 5000,
     "x: 1\n\x00\x1b[31m\n",
-    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"\ud83d\ude00\"}\ndata:\n  k: \"\U0001F600 \u202e\"\n",
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "\ud83d\ude00"}\ndata:\n  k: "\U0001f600 \u202e"\n',
     "<<<<<<< HEAD\na: 1\n=======\na: 2\n>>>>>>> x\n",
     "{{ .Values.x }}\n",
     "---\n" * 20000,
@@ -344,11 +419,15 @@ HOSTILE = [
 
 async def test_hostile_input_never_kills_the_server(client: LanguageClient):
     uri = (client.workspace_root / "hostile.yaml").as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text="a: 1\n")))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text="a: 1\n")
+        )
+    )
     await wait_diagnostics(client, uri)
     laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10))
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)
+    )
     for version, text in enumerate(HOSTILE + [laughs], 2):
         diags = await change(client, uri, text, version)
         for d in diags:

@@ -1,5 +1,6 @@
 """The language server's editor-independent parts: ranges, columns,
 suppression edits, hover lookups, the workspace index."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,14 +19,13 @@ def _ws(root=None):
 
 
 def test_ranges_end_at_the_end_of_the_node():
-    text = ('a: b\nkey: "quoted: x" # c\n  - item\nx: plain value # comment\nf: {a: 1, bb: 2}\nk: |\n'
-            "p: 'it''s'\n")
+    text = "a: b\nkey: \"quoted: x\" # c\n  - item\nx: plain value # comment\nf: {a: 1, bb: 2}\nk: |\np: 'it''s'\n"
     s = convert.Spans(text)
 
     def token(line, col):
         end_line, end = s.end_of(line, col)
         assert end_line == line
-        return s.line_text(line)[col - 1:end - 1]
+        return s.line_text(line)[col - 1 : end - 1]
 
     assert token(1, 1) == "a"
     assert token(2, 6) == '"quoted: x"'
@@ -38,7 +38,7 @@ def test_ranges_end_at_the_end_of_the_node():
 
 
 def test_columns_are_utf16_code_units():
-    line = 'name: "\U0001F600x"'
+    line = 'name: "\U0001f600x"'
     # the "x" is code point 9 (1-based) but UTF-16 unit 9 (0-based): the emoji takes two units
     assert convert.lsp_column(line, 9) == 9
     assert convert.lsp_column(line, 9, "utf-32") == 8
@@ -69,8 +69,9 @@ def test_cross_object_rules_use_the_index(tmp_path):
     indexed = ws.analyse(str(tmp_path / "service.yaml"), svc)
     assert any(f.rule == "service-selects-no-pods" for f in indexed.findings)  # the workspace's Deployment: app=api
     ws.update_file(str(DATA / "deployment.yaml"))  # a matching workload appears
-    assert not any(f.rule == "service-selects-no-pods"
-                   for f in ws.analyse(str(tmp_path / "service.yaml"), svc).findings)
+    assert not any(
+        f.rule == "service-selects-no-pods" for f in ws.analyse(str(tmp_path / "service.yaml"), svc).findings
+    )
 
 
 def test_index_in_a_process_equals_in_thread(tmp_path):
@@ -95,7 +96,9 @@ def test_helm_templates_are_not_indexed(tmp_path):
     ws = _ws(tmp_path)
     ws.index(processes=False)
     names = sorted(Path(p).name for p in ws._files)
-    assert "service.yaml" in names and "svc.yaml" not in names  # (Chart.yaml: indexed by the loader's walk, skipped by discovery)
+    assert (
+        "service.yaml" in names and "svc.yaml" not in names
+    )  # (Chart.yaml: indexed by the loader's walk, skipped by discovery)
 
 
 def _suppress(text, rule, line, scope, path="/w/a.yaml"):
@@ -125,8 +128,9 @@ def test_disable_for_line_and_object():
 
 
 def test_no_suppression_comment_inside_a_multiline_string():
-    text = ('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    app: "a very long\n'
-            '      label value"\n')
+    text = (
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    app: "a very long\n      label value"\n'
+    )
     ws = _ws()
     result = ws.analyse("/w/c.yaml", text)
     for f in result.findings:
@@ -138,8 +142,9 @@ def test_hover_builtin_and_crd():
     ws = _ws()
     info = hover.describe_builtin(ws.schemas, "apps/v1", "Deployment", ("spec", "replicas"))
     assert info["type"] == "integer (int32)" and "Number of desired pods" in info["description"]
-    info = hover.describe_builtin(ws.schemas, "apps/v1", "Deployment",
-                                  ("spec", "template", "spec", "containers", 0, "image"))
+    info = hover.describe_builtin(
+        ws.schemas, "apps/v1", "Deployment", ("spec", "template", "spec", "containers", 0, "image")
+    )
     assert info["type"] == "string" and "Container image name" in info["description"]
     info = hover.describe_builtin(ws.schemas, "apps/v1", "Deployment", ("spec", "template", "spec", "containers"))
     assert info["type"].startswith("list of Container")
@@ -174,8 +179,13 @@ def test_same_findings_as_check_on_real_projects():
     reported for each document, as `kubelint check FILE` does."""
     from kubelint.runner import run
 
-    for project in ("GoogleCloudPlatform__microservices-demo", "kubernetes__dashboard",
-                    "prometheus-operator__kube-prometheus", "kubernetes__examples", "dockersamples__example-voting-app"):
+    for project in (
+        "GoogleCloudPlatform__microservices-demo",
+        "kubernetes__dashboard",
+        "prometheus-operator__kube-prometheus",
+        "kubernetes__examples",
+        "dockersamples__example-voting-app",
+    ):
         root = CORPUS / project
         settings = settings_mod.build(None, jobs=1, color=False, progress=False)
         expected = {}
@@ -204,12 +214,17 @@ def test_admission_policies_of_the_workspace_apply_to_a_document(tmp_path):
 
     (tmp_path / "policies").mkdir()
     (tmp_path / "policies" / "replica-limit.yaml").write_text(POLICY)
-    (tmp_path / "ns.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {env: prod}\n")
+    (tmp_path / "ns.yaml").write_text(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {env: prod}\n"
+    )
     web = tmp_path / "web.yaml"
     web.write_text(deployment())
     settings = settings_mod.build(None, jobs=1, color=False, progress=False)
-    expected = sorted((f.rule, f.line, f.column, f.message) for f in run([str(tmp_path)], settings).findings
-                      if Path(f.file).resolve() == web.resolve())
+    expected = sorted(
+        (f.rule, f.line, f.column, f.message)
+        for f in run([str(tmp_path)], settings).findings
+        if Path(f.file).resolve() == web.resolve()
+    )
     assert any(e[0] == "admission-policy-denied" for e in expected)
     ws = Workspace(str(tmp_path), settings)
     ws.index(processes=False)
@@ -222,8 +237,9 @@ def test_admission_policies_of_the_workspace_apply_to_a_document(tmp_path):
     outside = tmp_path.parent / (tmp_path.name + "-policies")
     outside.mkdir()
     (outside / "p.yaml").write_text(POLICY)
-    ws = Workspace(str(tmp_path), settings_mod.build(None, jobs=1, color=False, progress=False,
-                                                     policy_paths=[str(outside)]))
+    ws = Workspace(
+        str(tmp_path), settings_mod.build(None, jobs=1, color=False, progress=False, policy_paths=[str(outside)])
+    )
     ws.index(processes=False)
     assert any(f.rule == "admission-policy-denied" for f in ws.analyse(str(web), web.read_text()).findings)
 

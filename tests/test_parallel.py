@@ -1,5 +1,6 @@
 """--jobs N: identical output to a serial run; prepare and cross-object
 stages still see every object; progress only on a terminal."""
+
 import io
 from concurrent.futures.process import BrokenProcessPool
 import os
@@ -50,8 +51,12 @@ def test_parallel_identical_with_errors_stdin_and_missing_files(always_parallel,
     for i in range(12):
         (d / f"cm{i:02}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndatta: {{}}\n")
     (d / "broken.yaml").write_text("a: [\n")
-    (d / "list.yaml").write_text("apiVersion: v1\nkind: List\nitems:\n- &a {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}\n- *a\n- 3\n")
-    (d / "crd.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: v}\n")
+    (d / "list.yaml").write_text(
+        "apiVersion: v1\nkind: List\nitems:\n- &a {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}\n- *a\n- 3\n"
+    )
+    (d / "crd.yaml").write_text(
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: v}\n"
+    )
     stdin_text = b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData: {a: b}\nbogus: 1\n"
     paths = [str(d), "-", str(tmp_path / "missing.yaml")]
     serial = run(paths, Settings(jobs=1), stdin=io.BytesIO(stdin_text))
@@ -79,7 +84,9 @@ class _Recorder:
         if obj.kind == "Pod":
             ref = obj.data.get("spec", {}).get("configMap")
             if ref not in self.prepared:
-                yield Problem(("spec", "configMap"), f"no ConfigMap {ref} among {len(self.prepared)}", "internal-error", "error")
+                yield Problem(
+                    ("spec", "configMap"), f"no ConfigMap {ref} among {len(self.prepared)}", "internal-error", "error"
+                )
 
     def check_all(self, objects, ctx):
         seen = sorted(o.name for o in objects)
@@ -109,7 +116,8 @@ def test_prepare_and_cross_stages_see_every_object(always_parallel, monkeypatch,
         # the worker checking it sees prepare's view of every file.
         (d / f"f{i:02}.yaml").write_text(
             f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm{i}}}\n---\n"
-            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec: {{configMap: cm{i + 1}}}\n")
+            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec: {{configMap: cm{i + 1}}}\n"
+        )
     (ctxdir / "extra.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm20}\n")
     results = []
     for jobs in (1, 2):
@@ -137,6 +145,7 @@ def test_small_inputs_stay_serial(monkeypatch, tmp_path):
 
 # ---------------------------------------------------------------------------
 # Progress
+
 
 class _Clock:
     def __init__(self):
@@ -173,8 +182,14 @@ def _run_with_tty_stderr(args, tmp_path):
     except OSError as exc:  # pragma: no cover - no pseudo-terminals in this sandbox
         pytest.skip(f"no pseudo-terminal: {exc}")
     env = dict(os.environ, PYTHONPATH=str(ROOT), KUBELINT_PROGRESS_DELAY="0")
-    proc = subprocess.Popen([sys.executable, "-m", "kubelint", "check", *args], stdout=subprocess.PIPE,
-                            stderr=slave, stdin=subprocess.DEVNULL, cwd=tmp_path, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kubelint", "check", *args],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+        env=env,
+    )
     os.close(slave)
     chunks = []
     while True:
@@ -201,13 +216,20 @@ def test_progress_only_on_a_terminal_and_only_for_text(tmp_path):
     out, err = _run_with_tty_stderr([".", "--no-progress"], tmp_path)
     assert err == ""
     # Not a terminal: never.
-    r = subprocess.run([sys.executable, "-m", "kubelint", "check", "."], capture_output=True, text=True, cwd=tmp_path,
-                       env=dict(os.environ, PYTHONPATH=str(ROOT), KUBELINT_PROGRESS_DELAY="0"), timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "."],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), KUBELINT_PROGRESS_DELAY="0"),
+        timeout=120,
+    )
     assert r.stderr == ""
 
 
 # ---------------------------------------------------------------------------
 # A worker that dies must not hang or change the result.
+
 
 def _die_in_worker(parent):
     if os.getpid() != parent:
@@ -216,7 +238,9 @@ def _die_in_worker(parent):
 
 def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_path):
     for i in range(10):
-        (tmp_path / f"c{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndatta: {{}}\n")
+        (tmp_path / f"c{i}.yaml").write_text(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndatta: {{}}\n"
+        )
     expected = run([str(tmp_path)], Settings(jobs=1))
     parent = os.getpid()
     real_load = parallel.load_file
@@ -260,10 +284,22 @@ def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_p
 def test_jobs_option(tmp_path):
     (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    r = subprocess.run([sys.executable, "-m", "kubelint", "check", "--jobs", "0", "."], capture_output=True, text=True,
-                       cwd=tmp_path, env=env, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--jobs", "0", "."],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
     assert r.returncode == 2 and "--jobs must be at least 1" in r.stderr
-    r = subprocess.run([sys.executable, "-m", "kubelint", "check", "-j", "2", "."], capture_output=True, text=True,
-                       cwd=tmp_path, env=env, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "-j", "2", "."],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert default_jobs() >= 1

@@ -9,6 +9,7 @@ which .ci/run makes with ``pip wheel . setuptools -w .ci/wheelhouse``
 (or point KUBELINT_WHEELHOUSE at one).  Without it the test is skipped,
 except in CI where it must run.
 """
+
 import os
 import pathlib
 import re
@@ -45,8 +46,10 @@ def precommit():
     wheels = [w.name.lower() for w in WHEELHOUSE.glob("*.whl")]
     missing = [d for d in _dependencies() if not any(w.startswith(d + "-") for w in wheels)]
     if missing:
-        _unavailable(f"the wheelhouse at {WHEELHOUSE} lacks {', '.join(missing)} (a new dependency? "
-                     "rebuild it with `pip wheel . setuptools -w .ci/wheelhouse`)")
+        _unavailable(
+            f"the wheelhouse at {WHEELHOUSE} lacks {', '.join(missing)} (a new dependency? "
+            "rebuild it with `pip wheel . setuptools -w .ci/wheelhouse`)"
+        )
     return [sys.executable, "-m", "pre_commit"]
 
 
@@ -55,7 +58,9 @@ def _dependencies():
     import tomllib
 
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    return [re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0].strip().lower().replace("-", "_").replace(".", "_") for d in deps]
+    return [
+        re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0].strip().lower().replace("-", "_").replace(".", "_") for d in deps
+    ]
 
 
 def git(*args, cwd, env=None):
@@ -64,16 +69,21 @@ def git(*args, cwd, env=None):
 
 def _env(tmp):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PRE_COMMIT", "GIT_", "VIRTUAL_ENV"))}
-    env.update({
-        "PIP_NO_INDEX": "1",  # never the network: only the wheelhouse
-        "PIP_FIND_LINKS": str(WHEELHOUSE),
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-        "PRE_COMMIT_HOME": str(tmp / "pre-commit-home"),
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-        "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp),
-        "NO_COLOR": "1",
-    })
+    env.update(
+        {
+            "PIP_NO_INDEX": "1",  # never the network: only the wheelhouse
+            "PIP_FIND_LINKS": str(WHEELHOUSE),
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            "PRE_COMMIT_HOME": str(tmp / "pre-commit-home"),
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(tmp),
+            "NO_COLOR": "1",
+        }
+    )
     env.pop("PYTHONPATH", None)
     # helm renders the staged chart (tests/test_repositories.py finds it the same way).
     from test_repositories import _tool_dirs
@@ -123,8 +133,16 @@ def test_hook_end_to_end(precommit, tmp_path):
     (repo / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx\n")
     r = subprocess.run(precommit + ["install"], cwd=repo, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    git("add", ".pre-commit-config.yaml", ".kubelint.yaml", "docker-compose.yml", "k8s/existing.yaml",
-        "k8s/vendor/third-party.yaml", cwd=repo, env=env)
+    git(
+        "add",
+        ".pre-commit-config.yaml",
+        ".kubelint.yaml",
+        "docker-compose.yml",
+        "k8s/existing.yaml",
+        "k8s/vendor/third-party.yaml",
+        cwd=repo,
+        env=env,
+    )
     first = git("commit", "-m", "setup", cwd=repo, env=env)
     assert first.returncode == 0, first.stdout + first.stderr  # also builds the hook environment, offline
 
@@ -152,7 +170,8 @@ def test_hook_end_to_end(precommit, tmp_path):
     (chart / "values.yaml").write_text("level: info\nkind: Deployment\n")  # values, whatever keys they use
     (chart / "templates" / "configmap.yaml").write_text(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndatta:\n"
-        "  level: {{ .Values.level }}\n")
+        "  level: {{ .Values.level }}\n"
+    )
     git("add", "charts", cwd=repo, env=env)
     r = git("commit", "-m", "chart", cwd=repo, env=env)
     out = r.stdout + r.stderr
@@ -161,14 +180,17 @@ def test_hook_end_to_end(precommit, tmp_path):
     assert "values.yaml" not in out and "Chart.yaml" not in out and "helm-template" not in out
     (chart / "templates" / "configmap.yaml").write_text(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n"
-        "  level: {{ .Values.level }}\n")
+        "  level: {{ .Values.level }}\n"
+    )
     git("add", "charts", cwd=repo, env=env)
     r = git("commit", "-m", "chart", cwd=repo, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-FIXABLE = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: web  # the front door\nspec:\n  type: clusterip\n"
-           "  selector: {app: web}\n  ports:\n    - port: 80\n      protocol: tcp\n")
+FIXABLE = (
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web  # the front door\nspec:\n  type: clusterip\n"
+    "  selector: {app: web}\n  ports:\n    - port: 80\n      protocol: tcp\n"
+)
 
 
 def test_fix_hook_end_to_end(precommit, tmp_path):

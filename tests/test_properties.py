@@ -9,6 +9,7 @@ present, else fuzz/seeds/, plus every example of the rule catalogue).
 Seeded (derandomize) and bounded (a few hundred examples, well under a
 minute), so CI runs the same cases every time.
 """
+
 import glob
 import io
 import os
@@ -29,11 +30,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CEILING = 20.0  # seconds per example: catches hangs, measures nothing
 
 # Small limits keep examples fast; the limit paths themselves are exercised.
-OPTIONS = Settings(limits=Limits(max_file_bytes=1 << 20, max_documents=50, max_depth=64, max_aliases=10_000,
-                                 max_nodes=100_000))
+OPTIONS = Settings(
+    limits=Limits(max_file_bytes=1 << 20, max_documents=50, max_depth=64, max_aliases=10_000, max_nodes=100_000)
+)
 
-SETTINGS = dict(derandomize=True, deadline=None, database=None, print_blob=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+SETTINGS = dict(
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
 
 
 def _formats():
@@ -58,7 +65,9 @@ def check_api(data: bytes):
 
 def check_cli(data: bytes):
     start = time.monotonic()
-    result = CliRunner().invoke(main, ["check", "--no-progress", "--max-file-size", "1M", "--max-depth", "64", "-"], input=data)
+    result = CliRunner().invoke(
+        main, ["check", "--no-progress", "--max-file-size", "1M", "--max-depth", "64", "-"], input=data
+    )
     assert result.exit_code in (0, 1, 2), (result.exit_code, result.output, result.exception)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
@@ -66,6 +75,7 @@ def check_cli(data: bytes):
 
 
 # --- random bytes -----------------------------------------------------------------------
+
 
 @settings(max_examples=300, **SETTINGS)
 @given(st.binary(max_size=4096))
@@ -81,15 +91,104 @@ def test_random_bytes_cli(data):
 
 # --- YAML-ish text ---------------------------------------------------------------------------
 
-TOKENS = ["---", "...", "- ", ": ", "? ", "&a ", "*a", "&b ", "*b", "<<: ", "!!binary ", "!!str ", "!!int ",
-          "!!float ", "!!python/object:os.system ", "!custom ", "%YAML 1.1\n", "{", "}", "[", "]", ",", "|", "|-",
-          ">", ">-", '"', "'", "#", "\t", "\n", "\n  ", "\n    ", "\r\n", " ", "\ufeff", "\x00", "\x1b", "\u2028",
-          "<<<<<<< HEAD\n", "=======\n", ">>>>>>> x\n", "{{ .Values.x }}", "~", "null", "yes", "on", "0x1F", "0777",
-          "1e400", "3e53", ".inf", ".nan", "1_000", "2024-01-31", "y", "apiVersion", "v1", "apps/v1", "kind", "Pod",
-          "Deployment", "Secret", "ConfigMap", "List", "Service", "CustomResourceDefinition", "metadata", "name",
-          "namespace", "labels", "annotations", "spec", "containers", "image", "env", "value", "valueFrom",
-          "stringData", "data", "items", "template", "selector", "matchLabels", "replicas", "ports",
-          "containerPort", "resources", "limits", "cpu", "500m", "memory", "1Gi", "x" * 300, "é", "😀"]
+TOKENS = [
+    "---",
+    "...",
+    "- ",
+    ": ",
+    "? ",
+    "&a ",
+    "*a",
+    "&b ",
+    "*b",
+    "<<: ",
+    "!!binary ",
+    "!!str ",
+    "!!int ",
+    "!!float ",
+    "!!python/object:os.system ",
+    "!custom ",
+    "%YAML 1.1\n",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "|",
+    "|-",
+    ">",
+    ">-",
+    '"',
+    "'",
+    "#",
+    "\t",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "\r\n",
+    " ",
+    "\ufeff",
+    "\x00",
+    "\x1b",
+    "\u2028",
+    "<<<<<<< HEAD\n",
+    "=======\n",
+    ">>>>>>> x\n",
+    "{{ .Values.x }}",
+    "~",
+    "null",
+    "yes",
+    "on",
+    "0x1F",
+    "0777",
+    "1e400",
+    "3e53",
+    ".inf",
+    ".nan",
+    "1_000",
+    "2024-01-31",
+    "y",
+    "apiVersion",
+    "v1",
+    "apps/v1",
+    "kind",
+    "Pod",
+    "Deployment",
+    "Secret",
+    "ConfigMap",
+    "List",
+    "Service",
+    "CustomResourceDefinition",
+    "metadata",
+    "name",
+    "namespace",
+    "labels",
+    "annotations",
+    "spec",
+    "containers",
+    "image",
+    "env",
+    "value",
+    "valueFrom",
+    "stringData",
+    "data",
+    "items",
+    "template",
+    "selector",
+    "matchLabels",
+    "replicas",
+    "ports",
+    "containerPort",
+    "resources",
+    "limits",
+    "cpu",
+    "500m",
+    "memory",
+    "1Gi",
+    "x" * 300,
+    "é",
+    "😀",
+]
 
 
 @st.composite
@@ -99,20 +198,56 @@ def yamlish(draw):
 
 def _manifest_values():
     scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20)
-    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["apiVersion", "kind", "metadata", "name", "spec", "containers", "image", "env", "data",
-                         "labels", "items", "x", "1", "true"]) | st.text(max_size=10), inner, max_size=5), max_leaves=30)
+    return st.recursive(
+        scalars,
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "apiVersion",
+                        "kind",
+                        "metadata",
+                        "name",
+                        "spec",
+                        "containers",
+                        "image",
+                        "env",
+                        "data",
+                        "labels",
+                        "items",
+                        "x",
+                        "1",
+                        "true",
+                    ]
+                )
+                | st.text(max_size=10),
+                inner,
+                max_size=5,
+            )
+        ),
+        max_leaves=30,
+    )
 
 
 @st.composite
 def manifests(draw):
     import yaml
 
-    kind = draw(st.sampled_from(["Pod", "Deployment", "Secret", "ConfigMap", "Service", "List", "Job", "CronJob", "Widget"]))
+    kind = draw(
+        st.sampled_from(["Pod", "Deployment", "Secret", "ConfigMap", "Service", "List", "Job", "CronJob", "Widget"])
+    )
     api = draw(st.sampled_from(["v1", "apps/v1", "batch/v1", "example.com/v1", "v2", ""]))
     doc = {"apiVersion": api, "kind": kind, "metadata": {"name": draw(st.text(max_size=12))}}
-    doc.update(draw(st.dictionaries(st.sampled_from(["spec", "data", "stringData", "items", "metadata", "template"]),
-                                    _manifest_values(), max_size=3)))
+    doc.update(
+        draw(
+            st.dictionaries(
+                st.sampled_from(["spec", "data", "stringData", "items", "metadata", "template"]),
+                _manifest_values(),
+                max_size=3,
+            )
+        )
+    )
     style = draw(st.sampled_from([None, True, False]))
     return yaml.safe_dump(doc, default_flow_style=style, allow_unicode=draw(st.booleans()))
 
@@ -137,6 +272,7 @@ def test_yamlish_text_cli(text):
 
 # --- mutated real manifests ---------------------------------------------------------------------
 
+
 def _seed_files():
     for corpus in (os.path.join(ROOT, "..", "shared", "corpus"), "/work/shared/corpus"):
         if os.path.isdir(corpus):
@@ -151,8 +287,13 @@ def _catalogue_examples():
     try:
         from kubelint.engine import catalogue
 
-        return [ex[label].encode("utf-8") for e in sorted(catalogue().values(), key=lambda e: e.id)
-                for ex in e.examples for label in ("bad", "good") if isinstance(ex.get(label), str)]
+        return [
+            ex[label].encode("utf-8")
+            for e in sorted(catalogue().values(), key=lambda e: e.id)
+            for ex in e.examples
+            for label in ("bad", "good")
+            if isinstance(ex.get(label), str)
+        ]
     except Exception:  # pragma: no cover - the catalogue test reports it
         return []
 
@@ -171,7 +312,7 @@ def mutated(draw):
         elif op == "insert":
             data[pos:pos] = draw(st.binary(min_size=1, max_size=8))
         elif op == "delete":
-            del data[pos:pos + draw(st.integers(1, 64))]
+            del data[pos : pos + draw(st.integers(1, 64))]
         elif op == "token":
             data[pos:pos] = draw(st.sampled_from(TOKENS)).encode("utf-8")
         elif op == "dupline":

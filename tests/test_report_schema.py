@@ -1,6 +1,7 @@
 """The JSON report's published contract (kubelint/data/report.schema.json),
 checked against real reports: the shared corpus, the examples, stdin, files
 that cannot be parsed or read."""
+
 import io
 import json
 
@@ -36,13 +37,16 @@ def test_the_examples_reports_match_the_contract(example):
     check(json.loads(json_report.render(run([str(ROOT / "examples" / example)], Settings()))))
 
 
-@pytest.mark.parametrize("text", [
-    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
-    "a: b: c\n",  # a syntax error: no object
-    "apiVersion: v1\nkind: Pod\nmetadata: {generateName: p-}\nspec: {containers: [{name: c}]}\n",  # no name
-    "- 1\n- 2\n",  # not an object
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+        "a: b: c\n",  # a syntax error: no object
+        "apiVersion: v1\nkind: Pod\nmetadata: {generateName: p-}\nspec: {containers: [{name: c}]}\n",  # no name
+        "- 1\n- 2\n",  # not an object
+        "",
+    ],
+)
 def test_stdin_reports_match_the_contract(text):
     check(json.loads(json_report.render(run(["-"], Settings(), stdin=io.BytesIO(text.encode())))))
 

@@ -1,6 +1,7 @@
 """CI reporters: SARIF (validated against the OASIS SARIF 2.1.0 schema),
 JUnit XML (validated against the Jenkins/Surefire JUnit XSD), GitHub
 workflow commands (escaping as actions/toolkit's command.ts)."""
+
 import json
 import os
 import subprocess
@@ -26,8 +27,14 @@ BROKEN = "kind: ConfigMap\ndata: [\n"  # a manifest (kind) that does not parse
 def kubelint(*args, cwd, env=None):
     full_env = dict(os.environ, PYTHONPATH=str(ROOT))
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "kubelint", "check", *args], capture_output=True, text=True,
-                          cwd=cwd, env=full_env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -54,6 +61,7 @@ def _errors(validator, doc):
 
 # ---------------------------------------------------------------------------
 # SARIF
+
 
 def test_sarif_validates_and_has_what_code_scanning_needs(repo, sarif_validator):
     # Run from a sub-directory: URIs are still relative to the repository root.
@@ -125,6 +133,7 @@ def test_identity_ignores_lines_but_not_objects():
 # ---------------------------------------------------------------------------
 # JUnit
 
+
 def test_junit_validates_against_the_xsd(repo):
     xmlschema = pytest.importorskip("xmlschema")
     r = kubelint("k8s", "--format", "junit", cwd=repo / "deploy")
@@ -139,13 +148,18 @@ def test_junit_validates_against_the_xsd(repo):
     case = bad.find("testcase")
     assert case.get("name") == "ConfigMap bad" and case.get("classname") == "deploy/k8s/bad.yaml"
     failure = case.find("failure")
-    assert "unknown-field" in failure.get("message") and "deploy/k8s/bad.yaml:5:1: error [unknown-field]" in failure.text
+    assert (
+        "unknown-field" in failure.get("message") and "deploy/k8s/bad.yaml:5:1: error [unknown-field]" in failure.text
+    )
     good = suites["deploy/k8s/good.yaml"]
     assert good.get("failures") == "0" and good.find("testcase").get("name") == "ConfigMap ok"
     assert good.find("testcase").find("failure") is None
     # Loader findings (duplicate keys, syntax) belong to no object: the file's own testcase.
     warn = [(c.get("name"), c.find("failure")) for c in suites["deploy/k8s/warn.yaml"].findall("testcase")]
-    assert [(n, f is not None and f.get("type")) for n, f in warn] == [("ConfigMap w", False), (junit.FILE_CASE, "warning")]
+    assert [(n, f is not None and f.get("type")) for n, f in warn] == [
+        ("ConfigMap w", False),
+        (junit.FILE_CASE, "warning"),
+    ]
     assert suites["deploy/k8s/broken.yaml"].find("testcase").get("name") == junit.FILE_CASE
     assert root.get("tests") == "5" and root.get("failures") == "3"
 
@@ -171,6 +185,7 @@ def test_junit_escapes_and_groups(tmp_path):
 
 # ---------------------------------------------------------------------------
 # GitHub workflow commands
+
 
 def test_github_escaping_matches_actions_toolkit():
     # actions/toolkit packages/core/src/command.ts: escapeData, escapeProperty

@@ -11,6 +11,7 @@ charts and overlays vendored with their licences (see each SOURCES.md).
 helm and kustomize must be installed (.ci/run installs pinned versions):
 these tests fail, never skip, without them.
 """
+
 import json
 import os
 import pathlib
@@ -29,8 +30,11 @@ REAL = ("podinfo", "metrics-server", "postgres-operator", "aks-store-demo")
 
 
 def _tool_dirs():
-    dirs = [os.environ.get("KUBELINT_TOOLS_DIR"), str(pathlib.Path.home() / "go" / "bin"),
-            str(pathlib.Path(os.environ.get("XDG_CACHE_HOME", pathlib.Path.home() / ".cache")) / "kubelint-tools" / "bin")]
+    dirs = [
+        os.environ.get("KUBELINT_TOOLS_DIR"),
+        str(pathlib.Path.home() / "go" / "bin"),
+        str(pathlib.Path(os.environ.get("XDG_CACHE_HOME", pathlib.Path.home() / ".cache")) / "kubelint-tools" / "bin"),
+    ]
     return [d for d in dirs if d]
 
 
@@ -42,8 +46,10 @@ def tools_path():
         path = path + os.pathsep + d
     missing = [t for t in ("helm", "kustomize") if shutil.which(t, path=path) is None]
     if missing:
-        pytest.fail(f"{' and '.join(missing)} not installed: run .ci/run (it installs pinned versions) or "
-                    "`go install helm.sh/helm/v4/cmd/helm@v4.3.2 sigs.k8s.io/kustomize/kustomize/v5@v5.7.1`")
+        pytest.fail(
+            f"{' and '.join(missing)} not installed: run .ci/run (it installs pinned versions) or "
+            "`go install helm.sh/helm/v4/cmd/helm@v4.3.2 sigs.k8s.io/kustomize/kustomize/v5@v5.7.1`"
+        )
     return path
 
 
@@ -51,8 +57,14 @@ def kubelint(*args, cwd, path, env=None):
     e = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     e.update({"PATH": path, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"})
     e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-progress", *args], cwd=cwd, env=e,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--no-progress", *args],
+        cwd=cwd,
+        env=e,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def check_json(cwd, path, *args):
@@ -76,6 +88,7 @@ def _norm(path):
 
 # --- discovery ------------------------------------------------------------------------------------
 
+
 def test_plan_sorts_the_repository():
     from kubelint.discover import plan
 
@@ -86,35 +99,50 @@ def test_plan_sorts_the_repository():
     finally:
         os.chdir(cwd)
     assert [_norm(f) for f, _ in p.files] == ["manifests/configmap.yaml"]
-    assert sorted(_norm(s.root) for s in p.charts) == ["charts/app", "charts/broken", "charts/library-only", "charts/needs-deps"]
+    assert sorted(_norm(s.root) for s in p.charts) == [
+        "charts/app",
+        "charts/broken",
+        "charts/library-only",
+        "charts/needs-deps",
+    ]
     assert sorted(_norm(s.root) for s in p.kustomizations) == ["k8s/overlays/broken", "k8s/overlays/prod"]
     skipped = {_norm(s.path): s.reason for s in p.skipped}
     assert skipped == {
-        "azure-pipelines.yml": "Azure Pipelines configuration", "docker-compose.yml": "Docker Compose file",
-        "mkdocs.yml": "MkDocs configuration", "package.json": "npm package manifest",
-        "renovate.json": "Renovate configuration", "values-staging.yaml": "Helm values",
+        "azure-pipelines.yml": "Azure Pipelines configuration",
+        "docker-compose.yml": "Docker Compose file",
+        "mkdocs.yml": "MkDocs configuration",
+        "package.json": "npm package manifest",
+        "renovate.json": "Renovate configuration",
+        "values-staging.yaml": "Helm values",
         "docs/openapi.yaml": "OpenAPI specification",
     }
 
 
-@pytest.mark.parametrize("name,text,reason", [
-    ("a.yaml", "apiVersion: v1\nkind: ConfigMap\n", None),
-    ("a.yaml", "foo: 1\n---\nkind: Pod\n", None),
-    ("a.yaml", "foo: 1\nbar: [1]\n", "not a Kubernetes manifest (no document has apiVersion or kind)"),
-    ("a.json", '{"openapi": "3.0.0", "paths": {"/x": {"kind": 1}}}', "OpenAPI specification"),
-    ("a.json", '{"apiVersion": "v1", "kind": "Service"}', None),
-    ("cluster.yaml", "apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\n", "kind cluster configuration"),
-    ("kubeconfig.yaml", "apiVersion: v1\nkind: Config\nclusters: []\n", "kubeconfig"),
-    ("datasources.yaml", "apiVersion: 1\ndatasources: []\n", "not a Kubernetes manifest (no document has apiVersion or kind)"),
-    ("values-prod.yaml", "kind: Deployment\nreplicas: 2\n", "Helm values"),
-    ("values-prod.yaml", "apiVersion: v1\nkind: ConfigMap\n", None),  # a manifest after all
-    ("Chart.yaml", "apiVersion: v2\nname: x\n", "Helm chart metadata"),
-    ("broken.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: [\n", None),  # a manifest that does not parse: reported
-    ("flow.yaml", "---\n{\n  apiVersion: \"v1\",\n  kind: \"Pod\"\n}\n", None),  # flow style: parsed to be sure
-    ("indented.yaml", "  apiVersion: v1\n  kind: Pod\n", None),
-    ("azure.yaml", "apiVersion: v1\nkind: Pod\n", None),
-    ("azure.yaml", "name: app\nservices: {}\n", "Azure Developer CLI project"),
-])
+@pytest.mark.parametrize(
+    "name,text,reason",
+    [
+        ("a.yaml", "apiVersion: v1\nkind: ConfigMap\n", None),
+        ("a.yaml", "foo: 1\n---\nkind: Pod\n", None),
+        ("a.yaml", "foo: 1\nbar: [1]\n", "not a Kubernetes manifest (no document has apiVersion or kind)"),
+        ("a.json", '{"openapi": "3.0.0", "paths": {"/x": {"kind": 1}}}', "OpenAPI specification"),
+        ("a.json", '{"apiVersion": "v1", "kind": "Service"}', None),
+        ("cluster.yaml", "apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\n", "kind cluster configuration"),
+        ("kubeconfig.yaml", "apiVersion: v1\nkind: Config\nclusters: []\n", "kubeconfig"),
+        (
+            "datasources.yaml",
+            "apiVersion: 1\ndatasources: []\n",
+            "not a Kubernetes manifest (no document has apiVersion or kind)",
+        ),
+        ("values-prod.yaml", "kind: Deployment\nreplicas: 2\n", "Helm values"),
+        ("values-prod.yaml", "apiVersion: v1\nkind: ConfigMap\n", None),  # a manifest after all
+        ("Chart.yaml", "apiVersion: v2\nname: x\n", "Helm chart metadata"),
+        ("broken.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: [\n", None),  # a manifest that does not parse: reported
+        ("flow.yaml", '---\n{\n  apiVersion: "v1",\n  kind: "Pod"\n}\n', None),  # flow style: parsed to be sure
+        ("indented.yaml", "  apiVersion: v1\n  kind: Pod\n", None),
+        ("azure.yaml", "apiVersion: v1\nkind: Pod\n", None),
+        ("azure.yaml", "name: app\nservices: {}\n", "Azure Developer CLI project"),
+    ],
+)
 def test_classify(name, text, reason):
     from kubelint.discover import classify
 
@@ -128,6 +156,7 @@ def test_walk_in_a_ci_directory_is_tool_configuration():
 
 
 # --- the whole repository: `kubelint check .` -----------------------------------------------------
+
 
 def test_no_error_on_files_that_are_not_manifests(mixed):
     skipped = {_norm(s["file"]) for s in mixed["summary"]["skipped"]}
@@ -217,11 +246,21 @@ def test_a_named_file_is_checked_strictly(tools_path):
 
 
 def test_discover_checks_a_named_template_through_its_chart(tools_path):
-    r = kubelint("--discover", "-f", "json", "charts/app/templates/service.yaml", "mkdocs.yml",
-                 "k8s/overlays/prod/replicas.yaml", cwd=MIXED, path=tools_path)
+    r = kubelint(
+        "--discover",
+        "-f",
+        "json",
+        "charts/app/templates/service.yaml",
+        "mkdocs.yml",
+        "k8s/overlays/prod/replicas.yaml",
+        cwd=MIXED,
+        path=tools_path,
+    )
     doc = json.loads(r.stdout)
     assert {(s["tool"], _norm(s["root"])) for s in doc["summary"]["rendered"]} == {
-        ("helm", "charts/app"), ("kustomize", "k8s/overlays/prod")}
+        ("helm", "charts/app"),
+        ("kustomize", "k8s/overlays/prod"),
+    }
     assert [_norm(s["file"]) for s in doc["summary"]["skipped"]] == ["mkdocs.yml"]
     assert not any(f["severity"] == "error" for f in doc["findings"])
 
@@ -232,27 +271,53 @@ _RANDOM = re.compile(r"-[a-z0-9]{5}$")  # randAlphaNum 5 in test-hook names (pod
 
 
 def _keys(doc, namespace):
-    return sorted({(f["rule"], f["object"]["kind"], f["object"]["namespace"] or namespace,
-                    _RANDOM.sub("-?", f["object"]["name"] or "")) for f in doc["findings"] if f["object"]})
+    return sorted(
+        {
+            (
+                f["rule"],
+                f["object"]["kind"],
+                f["object"]["namespace"] or namespace,
+                _RANDOM.sub("-?", f["object"]["name"] or ""),
+            )
+            for f in doc["findings"]
+            if f["object"]
+        }
+    )
 
 
-@pytest.mark.parametrize("repo,chart,release,namespace", [
-    ("mixed", "charts/app", "web", "store"),
-    ("podinfo", "charts/podinfo", "podinfo", "default"),
-    ("metrics-server", "charts/metrics-server", "metrics-server", "default"),
-    ("postgres-operator", "charts/postgres-operator", "postgres-operator", "default"),
-    ("aks-store-demo", "charts/aks-store-demo", "aks-store-demo", "default"),
-])
+@pytest.mark.parametrize(
+    "repo,chart,release,namespace",
+    [
+        ("mixed", "charts/app", "web", "store"),
+        ("podinfo", "charts/podinfo", "podinfo", "default"),
+        ("metrics-server", "charts/metrics-server", "metrics-server", "default"),
+        ("postgres-operator", "charts/postgres-operator", "postgres-operator", "default"),
+        ("aks-store-demo", "charts/aks-store-demo", "aks-store-demo", "default"),
+    ],
+)
 def test_same_findings_as_helm_template_output(tools_path, repo, chart, release, namespace):
     cwd = DATA / repo
     doc = check_json(cwd, tools_path, chart)
     helm = shutil.which("helm", path=tools_path)
-    rendered = subprocess.run([helm, "template", release, chart, "--namespace", namespace, "--kube-version", "v1.37.0",
-                               "--include-crds"], cwd=cwd, capture_output=True, text=True, timeout=300, check=True).stdout
+    rendered = subprocess.run(
+        [helm, "template", release, chart, "--namespace", namespace, "--kube-version", "v1.37.0", "--include-crds"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout
     e = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     e.update({"PATH": tools_path, "PYTHONPATH": str(ROOT)})
-    piped = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-progress", "-f", "json", "-n", namespace, "-"],
-                           input=rendered, cwd=cwd, env=e, capture_output=True, text=True, timeout=300)
+    piped = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--no-progress", "-f", "json", "-n", namespace, "-"],
+        input=rendered,
+        cwd=cwd,
+        env=e,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert _keys(doc, namespace) == _keys(json.loads(piped.stdout), namespace)
     assert doc["findings"], "the chart has findings to compare"
     for f in doc["findings"]:  # every finding is at a file of the chart, none at the rendered stream
@@ -267,8 +332,10 @@ KNOWN_ERRORS = {
     # The high-availability component ships a policy/v1beta1 PodDisruptionBudget (removed in 1.25).
     "metrics-server": {("removed-api", "manifests/components/high-availability/pdb.yaml")},
     # The azd overlays read .env files that `azd` generates; a checkout has none.
-    "aks-store-demo": {("kustomize-build-failed", f"kustomize/overlays/azd/{s}/kustomization.yaml")
-                       for s in ("ai-service", "makeline-service", "order-service")},
+    "aks-store-demo": {
+        ("kustomize-build-failed", f"kustomize/overlays/azd/{s}/kustomization.yaml")
+        for s in ("ai-service", "makeline-service", "order-service")
+    },
 }
 
 
@@ -289,6 +356,7 @@ def test_vendored_data_carries_licences():
 
 # --- missing tools ------------------------------------------------------------------------------------
 
+
 def test_missing_tools_give_one_finding_per_chart_and_root(tmp_path):
     # A PATH without helm, kustomize or kubectl: only python's own directory.
     bare = tmp_path / "bin"
@@ -300,8 +368,13 @@ def test_missing_tools_give_one_finding_per_chart_and_root(tmp_path):
     by_rule = {}
     for f in doc["findings"]:
         by_rule.setdefault(f["rule"], []).append(_norm(f["file"]))
-    assert sorted(by_rule.pop("helm-not-found")) == [f"charts/{c}/Chart.yaml" for c in ("app", "broken", "library-only", "needs-deps")]
-    assert sorted(by_rule.pop("kustomize-not-found")) == ["k8s/overlays/broken/kustomization.yaml", "k8s/overlays/prod/kustomization.yaml"]
+    assert sorted(by_rule.pop("helm-not-found")) == [
+        f"charts/{c}/Chart.yaml" for c in ("app", "broken", "library-only", "needs-deps")
+    ]
+    assert sorted(by_rule.pop("kustomize-not-found")) == [
+        "k8s/overlays/broken/kustomization.yaml",
+        "k8s/overlays/prod/kustomization.yaml",
+    ]
     assert by_rule == {}  # nothing in a chart or overlay was parsed as plain YAML
     helm = [f for f in doc["findings"] if f["rule"] == "helm-not-found"][0]
     assert "helm template RELEASE" in helm["message"] and "| kubelint check -" in helm["message"]
@@ -316,12 +389,14 @@ def test_helm_option_names_the_executable(tools_path, tmp_path):
 
 # --- configuration and parallel runs ------------------------------------------------------------------
 
+
 def test_helm_configuration_values_and_set(tools_path, tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(MIXED / "charts" / "app", repo / "charts" / "app")
     (repo / "prod.yaml").write_text("replicaCount: 3\n")
     (repo / ".kubelint.yaml").write_text(
-        "helm:\n  namespace: prod\n  values: [prod.yaml]\n  set: {image.tag: \"2.0.0\"}\n")
+        'helm:\n  namespace: prod\n  values: [prod.yaml]\n  set: {image.tag: "2.0.0"}\n'
+    )
     doc = check_json(repo, tools_path, ".")
     rules = {f["rule"] for f in doc["findings"]}
     assert "single-replica" not in {f["rule"] for f in doc["findings"] if f["object"]["name"] == "app-app"}
@@ -340,8 +415,10 @@ def test_parallel_rendering_gives_the_same_report(tools_path):
     two = check_json(MIXED, tools_path, "--jobs", "2", ".")
 
     def strip(d):
-        return [{k: v for k, v in f.items() if k != "object" or not v or "test" not in (v["name"] or "")}
-                for f in d["findings"]]
+        return [
+            {k: v for k, v in f.items() if k != "object" or not v or "test" not in (v["name"] or "")}
+            for f in d["findings"]
+        ]
 
     assert strip(one) == strip(two)
 
@@ -353,7 +430,8 @@ def test_secrets_stay_masked_in_source_excerpts(tools_path, tmp_path):
     (k / "pod.yaml").write_text(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db\nspec:\n  selector:\n    matchLabels: {app: db}\n"
         "  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers:\n        - name: db\n"
-        "          image: postgres:16\n          env:\n            - name: DB_PASSWORD\n              value: letmein\n")
+        "          image: postgres:16\n          env:\n            - name: DB_PASSWORD\n              value: letmein\n"
+    )
     r = kubelint("k", cwd=tmp_path, path=tools_path)
     assert "[secret-in-env-literal]" in r.stdout and "k/pod.yaml:17:" in r.stdout
     assert "letmein" not in r.stdout + r.stderr
@@ -376,10 +454,17 @@ def test_sarif_and_junit_of_a_repository_validate(tools_path):
     schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
     assert list(Draft4Validator(schema).iter_errors(doc)) == []
     results = doc["runs"][0]["results"]
-    chart = [x for x in results if x["ruleId"] == "single-replica" and x["properties"]["object"] == "Deployment store/web-app"]
+    chart = [
+        x
+        for x in results
+        if x["ruleId"] == "single-replica" and x["properties"]["object"] == "Deployment store/web-app"
+    ]
     uri = chart[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri.endswith("tests/data/repos/mixed/charts/app/templates/deployment.yaml")
-    assert chart[0]["properties"]["render"]["tool"] == "helm" and chart[0]["properties"]["render"]["root"] == "./charts/app"
+    assert (
+        chart[0]["properties"]["render"]["tool"] == "helm"
+        and chart[0]["properties"]["render"]["root"] == "./charts/app"
+    )
     r = kubelint("-f", "junit", ".", cwd=MIXED, path=tools_path)
     xmlschema.XMLSchema(str(ROOT / "tests" / "data" / "junit-10.xsd")).validate(r.stdout.encode())
     suites = {s.get("name") for s in ET.fromstring(r.stdout).iter("testsuite")}
@@ -389,10 +474,12 @@ def test_sarif_and_junit_of_a_repository_validate(tools_path):
 
 def test_a_chart_as_context_for_cross_object_rules(tools_path, tmp_path):
     ing = tmp_path / "ingress.yaml"
-    ing.write_text("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: front\n  namespace: store\nspec:\n"
-                   "  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n"
-                   "            backend:\n              service:\n                name: web-app\n"
-                   "                port:\n                  number: 8080\n")
+    ing.write_text(
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: front\n  namespace: store\nspec:\n"
+        "  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n"
+        "            backend:\n              service:\n                name: web-app\n"
+        "                port:\n                  number: 8080\n"
+    )
     alone = check_json(MIXED, tools_path, str(ing))
     assert "ingress-service-missing" in {f["rule"] for f in alone["findings"]}
     with_chart = check_json(MIXED, tools_path, "--context", "charts/app", str(ing))

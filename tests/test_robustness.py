@@ -6,6 +6,7 @@ status (0, 1 or 2), no Python traceback, the bad file named with its line,
 the other file still checked, and a generous time ceiling that only catches
 hangs (never a speed measurement; see bench/ for those).
 """
+
 import io
 import os
 import subprocess
@@ -31,8 +32,14 @@ OTHER_RULE = "[yaml-duplicate-key]"  # the other file's finding: proof it was ch
 def cli(*args, stdin=None, cwd=None, timeout=120):
     env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-progress", *args],
-                          input=stdin, capture_output=True, cwd=cwd, env=env, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--no-progress", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
     elapsed = time.monotonic() - start
     out, err = proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
     assert "Traceback" not in out + err, out + err
@@ -63,6 +70,7 @@ def check_bad(tmp_path, name, content, rule, message, status=1, line=None, extra
 
 # --- alias bombs -----------------------------------------------------------------
 
+
 def test_billion_laughs(tmp_path):
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     prev = "a"
@@ -74,8 +82,15 @@ def test_billion_laughs(tmp_path):
 
 def test_alias_expansion_limit_is_configurable(tmp_path):
     text = "a: &a [1, 2, 3, 4, 5]\nb: [*a, *a, *a]\n"
-    check_bad(tmp_path, "aliases.yaml", text, "excessive-aliasing", "more than 10 nodes (limit --max-aliases",
-              extra=("--max-aliases", "10"), line=1)  # at the anchor
+    check_bad(
+        tmp_path,
+        "aliases.yaml",
+        text,
+        "excessive-aliasing",
+        "more than 10 nodes (limit --max-aliases",
+        extra=("--max-aliases", "10"),
+        line=1,
+    )  # at the anchor
 
 
 def test_recursive_alias(tmp_path):
@@ -83,6 +98,7 @@ def test_recursive_alias(tmp_path):
 
 
 # --- nesting ----------------------------------------------------------------------
+
 
 def test_100k_deep_flow_nesting(tmp_path):
     check_bad(tmp_path, "flow.yaml", "[" * 100_000 + "]" * 100_000, "nesting-too-deep", "limit --max-depth", line=1)
@@ -98,14 +114,24 @@ def test_deep_block_mappings_by_indentation(tmp_path):
 
 
 def test_max_depth_is_configurable(tmp_path):
-    check_bad(tmp_path, "shallow.yaml", "a: {b: {c: {d: 1}}}\n", "nesting-too-deep", "deeper than 3 levels",
-              extra=("--max-depth", "3"), line=1)
+    check_bad(
+        tmp_path,
+        "shallow.yaml",
+        "a: {b: {c: {d: 1}}}\n",
+        "nesting-too-deep",
+        "deeper than 3 levels",
+        extra=("--max-depth", "3"),
+        line=1,
+    )
 
 
 # --- size ---------------------------------------------------------------------------
 
+
 def test_100mb_single_line_scalar(tmp_path):
-    content = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  k: " + b"x" * (100 * 1024 * 1024) + b"\n"
+    content = (
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  k: " + b"x" * (100 * 1024 * 1024) + b"\n"
+    )
     check_bad(tmp_path, "huge.yaml", content, "file-too-large", "limit --max-file-size", status=2, line=1)
 
 
@@ -115,8 +141,15 @@ def test_100mb_on_stdin_stops_reading_at_the_limit():
 
 
 def test_max_file_size_is_configurable(tmp_path):
-    check_bad(tmp_path, "small.yaml", "a: " + "x" * 2000 + "\n", "file-too-large", "larger than 1,024 bytes",
-              status=2, extra=("--max-file-size", "1k"))
+    check_bad(
+        tmp_path,
+        "small.yaml",
+        "a: " + "x" * 2000 + "\n",
+        "file-too-large",
+        "larger than 1,024 bytes",
+        status=2,
+        extra=("--max-file-size", "1k"),
+    )
 
 
 def test_long_single_line_scalar_below_the_limit_is_checked(tmp_path):
@@ -133,8 +166,15 @@ def test_five_million_item_flow_sequence_is_counted_before_composing(tmp_path):
 
 
 def test_max_nodes_is_configurable(tmp_path):
-    check_bad(tmp_path, "nodes.yaml", "a: [" + ", ".join(["1"] * 100) + "]\n", "too-many-nodes", "more than 50 nodes",
-              extra=("--max-nodes", "50"), line=1)
+    check_bad(
+        tmp_path,
+        "nodes.yaml",
+        "a: [" + ", ".join(["1"] * 100) + "]\n",
+        "too-many-nodes",
+        "more than 50 nodes",
+        extra=("--max-nodes", "50"),
+        line=1,
+    )
 
 
 def test_a_million_tiny_documents(tmp_path):
@@ -143,12 +183,26 @@ def test_a_million_tiny_documents(tmp_path):
 
 def test_max_documents_is_configurable(tmp_path):
     text = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n" for i in range(5))
-    check_bad(tmp_path, "few.yaml", text, "too-many-documents", "more than 3 documents", extra=("--max-documents", "3"), line=14)
+    check_bad(
+        tmp_path,
+        "few.yaml",
+        text,
+        "too-many-documents",
+        "more than 3 documents",
+        extra=("--max-documents", "3"),
+        line=14,
+    )
 
 
 def test_a_million_empty_documents(tmp_path):
-    check_bad(tmp_path, "empty.yaml", "---\n" * 1_000_000, "too-many-documents",
-              "more than 100,000 documents, empty ones included, in one file (limit 10 x --max-documents)", line=100_002)
+    check_bad(
+        tmp_path,
+        "empty.yaml",
+        "---\n" * 1_000_000,
+        "too-many-documents",
+        "more than 100,000 documents, empty ones included, in one file (limit 10 x --max-documents)",
+        line=100_002,
+    )
 
 
 def test_a_few_empty_documents_are_fine(tmp_path):
@@ -163,9 +217,11 @@ def test_numbers_with_100k_digits(tmp_path):
     # such a scalar, the quantity parser on such a cpu limit.  go-yaml keeps
     # an integer past 64 bits (and past float64) as its text.
     digits = "9" * 100_000
-    text = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations: {n: " + digits + "}\nspec:\n  containers:\n"
-            "  - name: a\n    image: x\n    resources: {limits: {cpu: " + digits + "m, memory: 0." + "0" * 100_000 + "1}}\n"
-            "  priority: " + digits + "\n")
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations: {n: " + digits + "}\nspec:\n  containers:\n"
+        "  - name: a\n    image: x\n    resources: {limits: {cpu: " + digits + "m, memory: 0." + "0" * 100_000 + "1}}\n"
+        "  priority: " + digits + "\n"
+    )
     out = check_bad(tmp_path, "digits.yaml", text, "invalid-type", "must be an integer", line=11)
     assert "internal-error" not in out
 
@@ -185,19 +241,25 @@ def test_resolve_out_of_range_integers_keep_their_text():
 
 # --- keys -----------------------------------------------------------------------------
 
+
 def test_very_long_implicit_key(tmp_path):
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  " + "k" * 2_000_000 + ": v\n"
     check_bad(tmp_path, "key.yaml", text, "yaml-syntax", "a key longer than 1024 characters", line=5)
 
 
 def test_very_long_key_in_json(tmp_path):
-    text = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"' + "k" * 100_000 + '": "v"}}'
+    text = (
+        '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"' + "k" * 100_000 + '": "v"}}'
+    )
     check_bad(tmp_path, "key.json", text, "yaml-syntax", "a key longer than 1024 characters", line=1)
 
 
 def test_very_long_explicit_key_is_an_unknown_field_clipped(tmp_path):
-    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - name: a\n    image: x\n    ? "
-            + "imagx" * 400_000 + "\n    : 1\n")
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - name: a\n    image: x\n    ? "
+        + "imagx" * 400_000
+        + "\n    : 1\n"
+    )
     out = check_bad(tmp_path, "explicit.yaml", text, "unknown-field", "more characters", line=8)
     assert max(len(line) for line in out.splitlines()) < 2000
 
@@ -210,7 +272,15 @@ CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: enc\ndata:\n  k: é\n 
 
 
 def test_nul_bytes(tmp_path):
-    check_bad(tmp_path, "nul.yaml", b"apiVersion: v1\nkind: Pod\x00\x00\n", "invalid-encoding", "contains NUL bytes", status=2, line=2)
+    check_bad(
+        tmp_path,
+        "nul.yaml",
+        b"apiVersion: v1\nkind: Pod\x00\x00\n",
+        "invalid-encoding",
+        "contains NUL bytes",
+        status=2,
+        line=2,
+    )
 
 
 def test_binary_junk(tmp_path):
@@ -218,14 +288,20 @@ def test_binary_junk(tmp_path):
     check_bad(tmp_path, "junk.yaml", png, "invalid-encoding", "binary file (contains NUL bytes)", status=2)
 
 
-@pytest.mark.parametrize("encoding,bom", [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
+@pytest.mark.parametrize(
+    "encoding,bom", [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")]
+)
 def test_bom_encodings_are_decoded_as_kubectl_does(tmp_path, encoding, bom):
     # the duplicate key (line 7) proves the file was decoded and parsed
-    check_bad(tmp_path, f"bom-{encoding}.yaml", bom + CM.encode(encoding), "yaml-duplicate-key", "duplicate key 'k'", line=7)
+    check_bad(
+        tmp_path, f"bom-{encoding}.yaml", bom + CM.encode(encoding), "yaml-duplicate-key", "duplicate key 'k'", line=7
+    )
 
 
 def test_utf16_without_bom_is_an_error(tmp_path):
-    check_bad(tmp_path, "nobom.yaml", CM.encode("utf-16-le"), "invalid-encoding", "UTF-16 without a byte-order mark", status=2)
+    check_bad(
+        tmp_path, "nobom.yaml", CM.encode("utf-16-le"), "invalid-encoding", "UTF-16 without a byte-order mark", status=2
+    )
 
 
 def test_utf32_is_an_error(tmp_path):
@@ -258,11 +334,11 @@ def test_hostile_file_names_cannot_forge_output_lines(tmp_path):
 
 
 _TERMINAL_ATTACKS = [
-    "\x1b]0;pwned\x07",                       # OSC 0: window title
-    "\x1b]52;c;ZWNobyBoaQ==\x07",             # OSC 52: clipboard write
-    "\x1b]8;;http://evil.example\x1b\\link",   # OSC 8 hyperlink, ST-terminated
-    "\x07\x00\x9b2J",                          # BEL, NUL, C1 CSI
-    "\u202eevil\u2066",                         # bidi override / isolate (Trojan Source)
+    "\x1b]0;pwned\x07",  # OSC 0: window title
+    "\x1b]52;c;ZWNobyBoaQ==\x07",  # OSC 52: clipboard write
+    "\x1b]8;;http://evil.example\x1b\\link",  # OSC 8 hyperlink, ST-terminated
+    "\x07\x00\x9b2J",  # BEL, NUL, C1 CSI
+    "\u202eevil\u2066",  # bidi override / isolate (Trojan Source)
 ]
 
 
@@ -271,26 +347,37 @@ def test_no_control_character_reaches_the_terminal(tmp_path, fmt):
     """Issue 13 item 5: OSC sequences, BEL and NUL in a manifest reached the
     terminal through excerpts; every control character is now shown escaped."""
     bad = tmp_path / "bad.yaml"
-    quoted = [a.replace("\x1b", "\\e").replace("\x07", "\\a").replace("\x00", "\\0").replace("\x9b", "\\x9b")
-              .replace("\\e\\", "\\e\\\\") for a in _TERMINAL_ATTACKS]
-    doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"" + quoted[0] + "\"\n  labels:\n"
-    doc += "".join(f"    l{i}: \"{q}\"\n" for i, q in enumerate(quoted))
+    quoted = [
+        a.replace("\x1b", "\\e")
+        .replace("\x07", "\\a")
+        .replace("\x00", "\\0")
+        .replace("\x9b", "\\x9b")
+        .replace("\\e\\", "\\e\\\\")
+        for a in _TERMINAL_ATTACKS
+    ]
+    doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "' + quoted[0] + '"\n  labels:\n'
+    doc += "".join(f'    l{i}: "{q}"\n' for i, q in enumerate(quoted))
     bad.write_bytes(doc.encode("utf-8"))
     raw = tmp_path / "raw.yaml"  # raw bytes: a YAML error whose excerpt shows the line
     raw.write_bytes(("a: 1 # " + _TERMINAL_ATTACKS[0] + _TERMINAL_ATTACKS[4] + "\n").encode("utf-8"))
     binary = tmp_path / "binary.yaml"
     binary.write_bytes(b"a: 1 # \x1b]0;pwned\x07\x00\n")
     env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
-    proc = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-progress", "--format", fmt, str(bad), str(raw), str(binary)],
-                          capture_output=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--no-progress", "--format", fmt, str(bad), str(raw), str(binary)],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     shown = proc.stdout.decode("utf-8")
     assert proc.returncode in (1, 2) and "Traceback" not in shown
     assert "invalid-label" in shown or "invalid-name" in shown, shown
-    bad_chars = {c for c in shown if (ord(c) < 32 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f or c in "\u202e\u2066"}
+    bad_chars = {c for c in shown if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F or c in "\u202e\u2066"}
     assert not bad_chars, (bad_chars, shown[:3000])
 
 
 # --- text that is not a manifest ---------------------------------------------------------------
+
 
 def test_merge_conflict_markers_with_a_hint(tmp_path):
     text = "apiVersion: v1\nkind: ConfigMap\n<<<<<<< HEAD\nmetadata: {name: a}\n=======\nmetadata: {name: b}\n>>>>>>> feature\n"
@@ -299,19 +386,22 @@ def test_merge_conflict_markers_with_a_hint(tmp_path):
 
 def test_python_tags_are_never_constructed(tmp_path):
     sentinel = tmp_path / "pwned"
-    text = (f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\ndata:\n"
-            f"  a: !!python/object/apply:os.system ['touch {sentinel}']\n"
-            f"  b: !!python/object/new:subprocess.Popen [['touch', '{sentinel}']]\n")
+    text = (
+        f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\ndata:\n"
+        f"  a: !!python/object/apply:os.system ['touch {sentinel}']\n"
+        f"  b: !!python/object/new:subprocess.Popen [['touch', '{sentinel}']]\n"
+    )
     check_bad(tmp_path, "tags.yaml", text, "yaml-unknown-tag", "never constructs tagged objects", line=5)
     assert not sentinel.exists()
 
 
 def test_helm_template(tmp_path):
-    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  {{- include \"x\" . }}\n"
+    text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  {{- include "x" . }}\n'
     check_bad(tmp_path, "chart.yaml", text, "helm-template", "helm template")
 
 
 # --- the file system ------------------------------------------------------------------------------
+
 
 def _tree(tmp_path):
     d = tmp_path / "k8s"
@@ -331,7 +421,9 @@ def test_symlink_loop_of_files(tmp_path):
     os.symlink("b.yaml", d / "a.yaml")
     os.symlink("a.yaml", d / "b.yaml")
     rc, out = _dir_run(d)
-    assert rc == 2 and f"{d / 'a.yaml'}:1:1: error [unreadable-file] cannot read {d / 'a.yaml'}: symbolic link loop" in out
+    assert (
+        rc == 2 and f"{d / 'a.yaml'}:1:1: error [unreadable-file] cannot read {d / 'a.yaml'}: symbolic link loop" in out
+    )
 
 
 def test_symlink_loop_of_directories(tmp_path):
@@ -382,6 +474,7 @@ def _permission_denied(real_open, victim):
         if str(path).endswith(victim):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
+
     return fake_open
 
 
@@ -392,7 +485,10 @@ def test_unreadable_file_in_a_directory(tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "open", _permission_denied(open, "secret.yaml"), raising=False)
     result = CliRunner().invoke(main, ["check", "--no-progress", "--quiet", str(d)])
     assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit)
-    assert f"{d / 'secret.yaml'}:1:1: error [unreadable-file] cannot read {d / 'secret.yaml'}: permission denied" in result.output
+    assert (
+        f"{d / 'secret.yaml'}:1:1: error [unreadable-file] cannot read {d / 'secret.yaml'}: permission denied"
+        in result.output
+    )
     assert OTHER_RULE in result.output
 
 
@@ -430,7 +526,10 @@ def test_file_deleted_while_the_run_is_going(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "discover", discover_then_delete)
     result = CliRunner().invoke(main, ["check", "--no-progress", str(d)])
     assert result.exit_code == 2, result.output
-    assert f"{d / 'gone.yaml'}:1:1: error [unreadable-file] cannot read {d / 'gone.yaml'}: the file disappeared while kubelint was running" in result.output
+    assert (
+        f"{d / 'gone.yaml'}:1:1: error [unreadable-file] cannot read {d / 'gone.yaml'}: the file disappeared while kubelint was running"
+        in result.output
+    )
     assert OTHER_RULE in result.output
 
 
@@ -455,11 +554,20 @@ FUZZ_CRASHES = [
     # a multi-line value quoted in a loader message
     ("multiline-tagged-scalar", b"- !!int kd\n  nvwww\n"),
     # multi-line values quoted in schema and API-server messages
-    ("multiline-value-in-message", b"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \"a\n\n  b\"\n  labels: \"x\n\n  y\"\n"),
+    (
+        "multiline-value-in-message",
+        b'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: "a\n\n  b"\n  labels: "x\n\n  y"\n',
+    ),
     # Ingress rule with `http: {}` (no paths): apiserver/networking.py iterated None
-    ("ingress-http-without-paths", b"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - host: foo.com\n    http: {}\n"),
+    (
+        "ingress-http-without-paths",
+        b"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - host: foo.com\n    http: {}\n",
+    ),
     # an IPv4-looking value with a leading zero: ipaddress raised in the hardcoded-pod-ip rule
-    ("ip-with-leading-zero", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  CACHE_HOST: 05.244.1.17\n"),
+    (
+        "ip-with-leading-zero",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  CACHE_HOST: 05.244.1.17\n",
+    ),
     # lone surrogate (API callers can pass one; decode_text never yields it)
     ("lone-surrogate", None),
 ]
@@ -480,6 +588,7 @@ def test_fuzz_crash_regressions(name, data):
 
 
 # --- writes: atomic, and only the file asked for (kubelint/atomic.py) ----------------------------
+
 
 def _snapshot(d):
     return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(d.rglob("*")) if p.is_file() or p.is_symlink()}
@@ -583,6 +692,7 @@ def test_output_to_a_fifo(tmp_path):
 
 # --- internal errors: reported, and the rest of the run goes on ----------------------------------
 
+
 def test_a_loader_bug_is_an_internal_error_on_that_file_only(tmp_path, monkeypatch):
     d = _tree(tmp_path)
     (d / "boom.yaml").write_text("kind: ConfigMap\n")
@@ -596,7 +706,10 @@ def test_a_loader_bug_is_an_internal_error_on_that_file_only(tmp_path, monkeypat
     monkeypatch.setattr(loader, "parse_text", parse)
     result = CliRunner().invoke(main, ["check", "--no-progress", "--quiet", str(d)])
     assert result.exit_code == 2, result.output
-    assert f"{d / 'boom.yaml'}:1:1: error [internal-error] kubelint internal error while reading the file: KeyError" in result.output
+    assert (
+        f"{d / 'boom.yaml'}:1:1: error [internal-error] kubelint internal error while reading the file: KeyError"
+        in result.output
+    )
     assert OTHER_RULE in result.output
 
 
@@ -621,7 +734,10 @@ def test_a_cross_object_rule_bug_keeps_the_other_findings(tmp_path, monkeypatch)
     monkeypatch.setattr(runner, "build_context", build)
     result = CliRunner().invoke(main, ["check", "--no-progress", "--quiet", str(d)])
     assert result.exit_code == 2, result.output
-    assert "error [internal-error] kubelint internal error in the cross-object stage: RuntimeError: simulated rule bug" in result.output
+    assert (
+        "error [internal-error] kubelint internal error in the cross-object stage: RuntimeError: simulated rule bug"
+        in result.output
+    )
     assert OTHER_RULE in result.output
 
 
@@ -639,25 +755,36 @@ def test_write_baseline_touches_no_other_file(tmp_path):
 
 # --- issue 13, item 8: internal errors ----------------------------------------------------------
 
+
 def test_multiple_of_tiny_factor_is_no_overflow(tmp_path):
     """`multipleOf: 1e-320` made 1/factor infinite (OverflowError); kube-openapi
     validate.MultipleOf then fails IsFloat64AJSONInteger: not a multiple."""
-    crd = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: things.example.com}\n"
-           "spec:\n  group: example.com\n  names: {kind: Thing, plural: things, singular: thing, listKind: ThingList}\n"
-           "  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n"
-           "      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n"
-           "            properties:\n              x: {type: number, multipleOf: 1e-320}\n"
-           "---\napiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\nspec: {x: 1e300}\n")
+    crd = (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: things.example.com}\n"
+        "spec:\n  group: example.com\n  names: {kind: Thing, plural: things, singular: thing, listKind: ThingList}\n"
+        "  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n"
+        "      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n"
+        "            properties:\n              x: {type: number, multipleOf: 1e-320}\n"
+        "---\napiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\nspec: {x: 1e300}\n"
+    )
     check_bad(tmp_path, "crd.yaml", crd, "cr-invalid-value", "spec.x in body should be a multiple of 1e-320", line=24)
 
 
-@pytest.mark.parametrize("config,message", [
-    ("rules: &a\n  x: *a\n", ".kubelint.yaml:2: configuration is not valid YAML: anchor value contains itself (recursive alias)"),
-    ("a: &a [1,1,1,1,1,1,1,1,1,1]\n" + "".join(f"{c}: &{c} [{','.join(['*' + p] * 10)}]\n"
-                                             for p, c in zip("abcdefg", "bcdefgh")),
-     "aliases expand to more than 100,000 nodes"),
-    ("[" * 5000 + "]" * 5000 + "\n", "configuration is not valid YAML: nesting"),
-])
+@pytest.mark.parametrize(
+    "config,message",
+    [
+        (
+            "rules: &a\n  x: *a\n",
+            ".kubelint.yaml:2: configuration is not valid YAML: anchor value contains itself (recursive alias)",
+        ),
+        (
+            "a: &a [1,1,1,1,1,1,1,1,1,1]\n"
+            + "".join(f"{c}: &{c} [{','.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefg", "bcdefgh")),
+            "aliases expand to more than 100,000 nodes",
+        ),
+        ("[" * 5000 + "]" * 5000 + "\n", "configuration is not valid YAML: nesting"),
+    ],
+)
 def test_hostile_configuration_is_a_usage_error(tmp_path, config, message):
     (tmp_path / ".kubelint.yaml").write_text(config)
     (tmp_path / "other.yaml").write_text(OTHER)
@@ -682,8 +809,12 @@ def test_non_utf8_file_names(tmp_path, fmt):
     with open(os.path.join(os.fsencode(d), b"bad\xff\xfe.yaml"), "w") as fh:
         fh.write(OTHER)
     env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
-    proc = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-progress", "--format", fmt, str(d)],
-                          capture_output=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--no-progress", "--format", fmt, str(d)],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     out = proc.stdout.decode("utf-8")  # valid UTF-8, or this raises
     assert proc.returncode == 1 and "Traceback" not in out + proc.stderr.decode("utf-8", "replace"), out
     assert "bad\\xff\\xfe.yaml" in out or "bad\\\\xff\\\\xfe.yaml" in out or "bad%5Cxff%5Cxfe.yaml" in out, out[:2000]
@@ -694,6 +825,7 @@ def test_non_utf8_file_names(tmp_path, fmt):
 
 
 # --- issue 13, item 7: careless-user hangs and aborts ---------------------------------------------
+
 
 def test_fifo_named_on_the_command_line_is_not_a_hang(tmp_path):
     os.mkfifo(tmp_path / "pipe.yaml")
@@ -721,13 +853,23 @@ def test_fifo_with_a_writer_and_process_substitution_are_read(tmp_path):
     t.join(10)
     assert rc == 1 and OTHER_RULE in out
     env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
-    proc = subprocess.run(["bash", "-c", f"{sys.executable} -m kubelint check --no-progress -q <(sleep 0.5; cat {tmp_path}/../"
-                                         f"{tmp_path.name}/other.yaml 2>/dev/null || printf '%s' \"$OTHER\")"],
-                          capture_output=True, env=dict(env, OTHER=OTHER), timeout=60)
+    proc = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f"{sys.executable} -m kubelint check --no-progress -q <(sleep 0.5; cat {tmp_path}/../"
+            f"{tmp_path.name}/other.yaml 2>/dev/null || printf '%s' \"$OTHER\")",
+        ],
+        capture_output=True,
+        env=dict(env, OTHER=OTHER),
+        timeout=60,
+    )
     assert proc.returncode == 1 and OTHER_RULE in proc.stdout.decode(), proc.stdout + proc.stderr
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"), reason="drops root's file capabilities")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"), reason="drops root's file capabilities"
+)
 def test_unreadable_file_named_on_the_command_line_is_a_finding(tmp_path):
     """click's Path(readable=True) made it a usage error that ended the run."""
     bad = tmp_path / "secret.yaml"
@@ -735,11 +877,28 @@ def test_unreadable_file_named_on_the_command_line_is_a_finding(tmp_path):
     bad.chmod(0)
     (tmp_path / "other.yaml").write_text(OTHER)
     env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
-    proc = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search",
-                           sys.executable, "-m", "kubelint", "check", "--no-progress", "-q", str(bad), str(tmp_path / "other.yaml")],
-                          capture_output=True, env=env, timeout=60)
+    proc = subprocess.run(
+        [
+            "setpriv",
+            "--bounding-set=-dac_override,-dac_read_search",
+            "--inh-caps=-dac_override,-dac_read_search",
+            sys.executable,
+            "-m",
+            "kubelint",
+            "check",
+            "--no-progress",
+            "-q",
+            str(bad),
+            str(tmp_path / "other.yaml"),
+        ],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
     out = proc.stdout.decode()
-    assert proc.returncode == 2 and "[unreadable-file] cannot read" in out and "permission denied" in out, out + proc.stderr.decode()
+    assert proc.returncode == 2 and "[unreadable-file] cannot read" in out and "permission denied" in out, (
+        out + proc.stderr.decode()
+    )
     assert OTHER_RULE in out
 
 
@@ -786,16 +945,23 @@ def test_serial_run_reports_a_file_deleted_during_the_run(tmp_path, monkeypatch)
     assert msgs == [f"cannot read {gone}: the file disappeared while kubelint was running"], msgs
 
 
-@pytest.mark.parametrize("shell,message", [
-    ("{kl} - <&- 2>&1", "cannot read standard input: it is closed"),
-    ("{kl} {other} 2>&1 >&-", "standard output is closed"),
-])
+@pytest.mark.parametrize(
+    "shell,message",
+    [
+        ("{kl} - <&- 2>&1", "cannot read standard input: it is closed"),
+        ("{kl} {other} 2>&1 >&-", "standard output is closed"),
+    ],
+)
 def test_closed_stdin_or_stdout_is_a_clear_error(tmp_path, shell, message):
     (tmp_path / "other.yaml").write_text(OTHER)
     kl = f"{sys.executable} -m kubelint check --no-progress"
     env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
-    proc = subprocess.run(["bash", "-c", shell.format(kl=kl, other=tmp_path / "other.yaml") + " | cat; exit ${PIPESTATUS[0]}"],
-                          capture_output=True, env=env, timeout=60)
+    proc = subprocess.run(
+        ["bash", "-c", shell.format(kl=kl, other=tmp_path / "other.yaml") + " | cat; exit ${PIPESTATUS[0]}"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
     out = proc.stdout.decode()
     assert proc.returncode == 2 and message in out and "internal error" not in out and "Traceback" not in out, out
 
@@ -807,8 +973,12 @@ def test_sigint_exits_130(tmp_path):
     if not os.path.isdir(corpus):
         corpus = "/work/shared/corpus"
     env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
-    proc = subprocess.Popen([sys.executable, "-m", "kubelint", "check", "--no-progress", "-j", "2", corpus],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kubelint", "check", "--no-progress", "-j", "2", corpus],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     time.sleep(2.0)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
@@ -824,20 +994,30 @@ def test_sigint_exits_130(tmp_path):
 # directive line before '---' is left as a document of its own ("did not find expected
 # <document start>").
 
+
 def _cm(name):
     return '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"%s"}}' % name
 
 
-@pytest.mark.parametrize("text,documents", [
-    (_cm("j1") + "\n" + _cm("j2") + "\n", 2),                                  # jq -c '.items[]'
-    (_cm("j1") + _cm("j2"), 2),                                                # nothing in between
-    (_cm("j1") + "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n", 2),   # JSON, then YAML
-    (_cm("j1") + "\n" + _cm("j2")[:-1] + ",}\n", 2),                          # not JSON (trailing comma): YAML
-    ("\ufeffapiVersion: v1\nkind: ConfigMap\nmetadata: {name: b1}\n---\n\ufeffapiVersion: v1\nkind: ConfigMap\n"
-     "metadata: {name: b2}\n", 2),                                              # a BOM at every document
-    ("apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: c1}\r\n---\r\n\ufeffapiVersion: v1\r\nkind: ConfigMap\r\n"
-     "metadata: {name: c2}\r\n", 2),                                          # ... with CRLF line ends
-])
+@pytest.mark.parametrize(
+    "text,documents",
+    [
+        (_cm("j1") + "\n" + _cm("j2") + "\n", 2),  # jq -c '.items[]'
+        (_cm("j1") + _cm("j2"), 2),  # nothing in between
+        (_cm("j1") + "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n", 2),  # JSON, then YAML
+        (_cm("j1") + "\n" + _cm("j2")[:-1] + ",}\n", 2),  # not JSON (trailing comma): YAML
+        (
+            "\ufeffapiVersion: v1\nkind: ConfigMap\nmetadata: {name: b1}\n---\n\ufeffapiVersion: v1\nkind: ConfigMap\n"
+            "metadata: {name: b2}\n",
+            2,
+        ),  # a BOM at every document
+        (
+            "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: c1}\r\n---\r\n\ufeffapiVersion: v1\r\nkind: ConfigMap\r\n"
+            "metadata: {name: c2}\r\n",
+            2,
+        ),  # ... with CRLF line ends
+    ],
+)
 def test_streams_kubectl_accepts(text, documents):
     loaded = parse_text(text, "s.yaml")
     assert loaded.problems == [] and len(loaded.documents) == documents, loaded.problems
@@ -845,17 +1025,29 @@ def test_streams_kubectl_accepts(text, documents):
 
 
 def test_json_stream_positions_are_where_the_values_sit():
-    text = _cm("ok") + "  " + _cm("Bad_Name") + "\n" + '{"apiVersion":"v1","kind":"ConfigMap",\n "metadata":{"name":"Bad2"}}\n'
+    text = (
+        _cm("ok")
+        + "  "
+        + _cm("Bad_Name")
+        + "\n"
+        + '{"apiVersion":"v1","kind":"ConfigMap",\n "metadata":{"name":"Bad2"}}\n'
+    )
     result = run(["-"], Settings(), stdin=io.BytesIO(text.encode()))
     got = sorted((f.line, f.column) for f in result.findings if f.rule == "invalid-name")
     assert got == [(1, text.index('"Bad_Name"') + 1), (3, 21)], result.findings
 
 
-@pytest.mark.parametrize("text,line", [
-    ("%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y1}\n", 1),
-    ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y0}\n---\n%TAG ! tag:x,2000:\n---\napiVersion: v1\nkind: ConfigMap\n"
-     "metadata: {name: y2}\n", 5),
-])
+@pytest.mark.parametrize(
+    "text,line",
+    [
+        ("%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y1}\n", 1),
+        (
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y0}\n---\n%TAG ! tag:x,2000:\n---\napiVersion: v1\nkind: ConfigMap\n"
+            "metadata: {name: y2}\n",
+            5,
+        ),
+    ],
+)
 def test_yaml_directives_are_rejected_as_kubectl_does(text, line):
     loaded = parse_text(text, "d.yaml")
     errs = [(f.rule, f.line) for f in loaded.problems]
@@ -867,19 +1059,25 @@ def test_yaml_directives_are_rejected_as_kubectl_does(text, line):
 # Every hostile input must finish in under 5 s and 1 GiB on the development machine; the ceiling
 # asserted here is generous (a loaded CI machine), the figures are in docs/robustness.md.
 
-_MEASURED = ("import resource, runpy, sys\n"
-             "try:\n"
-             "    runpy.run_module('kubelint', run_name='__main__', alter_sys=True)\n"
-             "finally:\n"
-             "    print('maxrss_kb=%d' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+_MEASURED = (
+    "import resource, runpy, sys\n"
+    "try:\n"
+    "    runpy.run_module('kubelint', run_name='__main__', alter_sys=True)\n"
+    "finally:\n"
+    "    print('maxrss_kb=%d' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+)
 
 
 def measured_cli(*args):
     """(exit status, stdout, seconds, peak RSS in MiB) of a serial run."""
     env = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-c", _MEASURED, "check", "--no-progress", "-j", "1", "-q", *args],
-                          capture_output=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURED, "check", "--no-progress", "-j", "1", "-q", *args],
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
     elapsed = time.monotonic() - start
     err = proc.stderr.decode()
     rss = int(err.rsplit("maxrss_kb=", 1)[1].split()[0]) / 1024
@@ -890,8 +1088,12 @@ def measured_cli(*args):
 def test_byte_sized_alias_bomb(tmp_path):
     """A 1 MB anchored string aliased 2,000 times: 59 s and 3.8 GB before;
     --max-aliases counted 2,000 nodes.  The expanded size is bounded now."""
-    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a \"" + "x" * 1_000_000 + "\"\n"
-            + "".join(f"  k{i}: *a\n" for i in range(2000)))
+    text = (
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a "'
+        + "x" * 1_000_000
+        + '"\n'
+        + "".join(f"  k{i}: *a\n" for i in range(2000))
+    )
     (tmp_path / "bomb.yaml").write_text(text)
     (tmp_path / "other.yaml").write_text(OTHER)
     rc, out, elapsed, rss = measured_cli(str(tmp_path / "bomb.yaml"), str(tmp_path / "other.yaml"))
@@ -902,7 +1104,9 @@ def test_byte_sized_alias_bomb(tmp_path):
 def test_big_configmap_is_rejected_before_composing(tmp_path):
     """500,000 keys: 6 s and 509 MB before; over kube-apiserver's 3 MiB request
     limit (v1.37.2: 'Request entity too large: limit is 3145728')."""
-    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n" + "".join(f"  k{i}: v\n" for i in range(500_000))
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n" + "".join(
+        f"  k{i}: v\n" for i in range(500_000)
+    )
     (tmp_path / "big.yaml").write_text(text)
     (tmp_path / "other.yaml").write_text(OTHER)
     rc, out, elapsed, rss = measured_cli(str(tmp_path / "big.yaml"), str(tmp_path / "other.yaml"))
@@ -917,7 +1121,8 @@ def test_huge_list_is_bounded_by_max_documents(tmp_path):
     'creates' 30,000 ConfigMaps), so it is not too large for the server: its
     items count as documents (--max-documents), checked before composing."""
     text = "apiVersion: v1\nkind: List\nitems:\n" + "".join(
-        f"- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c{i}}}}}\n" for i in range(100_000))
+        f"- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c{i}}}}}\n" for i in range(100_000)
+    )
     (tmp_path / "list.yaml").write_text(text)
     (tmp_path / "other.yaml").write_text(OTHER)
     rc, out, elapsed, rss = measured_cli(str(tmp_path / "list.yaml"), str(tmp_path / "other.yaml"))
@@ -928,8 +1133,9 @@ def test_huge_list_is_bounded_by_max_documents(tmp_path):
 def test_a_big_document_with_much_indentation_and_comments_is_not_too_large():
     """The bound is the text without indentation and comments: a 4 MB
     document that is mostly comments is composed and checked as usual."""
-    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n"
-            + "".join(f"  k{i}: v  # {'c' * 80}\n" for i in range(40_000)))
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n" + "".join(
+        f"  k{i}: v  # {'c' * 80}\n" for i in range(40_000)
+    )
     assert len(text) > 3 * 1024 * 1024
     loaded = parse_text(text, "c.yaml")
     assert [f.rule for f in loaded.problems] == [] and len(loaded.documents) == 1

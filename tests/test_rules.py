@@ -1,5 +1,6 @@
 """Concept rules beyond their catalogue examples: masking, namespaces,
 cross-object lookups, heuristics that keep the corpus free of false alarms."""
+
 import io
 
 import pytest
@@ -24,8 +25,11 @@ def ids(findings, rule=None):
     from kubelint.engine import catalogue
 
     cat = catalogue()
-    return [f.rule for f in findings if (rule is None or f.rule == rule)
-            and (f.rule not in cat or cat[f.rule].source == "rules")]
+    return [
+        f.rule
+        for f in findings
+        if (rule is None or f.rule == rule) and (f.rule not in cat or cat[f.rule].source == "rules")
+    ]
 
 
 def deploy(name="web", labels="{app: web}", ns="", replicas=2, extra_spec="", container_extra=""):
@@ -62,16 +66,20 @@ spec:{extra}
 
 # -- credentials ---------------------------------------------------------------
 
-SECRETS = ["s3cr3t-Pa55", "hunter2hunter2", "AKIAIOSFODNN7EXAMPLE",
-           "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"]
+SECRETS = [
+    "s3cr3t-Pa55",
+    "hunter2hunter2",
+    "AKIAIOSFODNN7EXAMPLE",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+]
 
 
 @pytest.mark.parametrize("value", SECRETS)
 def test_credential_values_are_never_printed(value):
-    cm = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  API_TOKEN: \"{value}\"\n  other: \"x {value} y\"\n"
+    cm = f'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  API_TOKEN: "{value}"\n  other: "x {value} y"\n'
     f = lint(cm, only=["configmap-credentials"])
     assert ids(f) and all(value not in x.message for x in f)
-    env = deploy(container_extra=f"\n          env:\n            - name: DB_PASSWORD\n              value: \"{value}\"")
+    env = deploy(container_extra=f'\n          env:\n            - name: DB_PASSWORD\n              value: "{value}"')
     f = lint(env, only=["secret-in-env-literal"])
     assert ids(f) == ["secret-in-env-literal"] and value not in f[0].message
 
@@ -83,11 +91,24 @@ def test_uri_password_masked_and_pointed_at_value():
     assert (f[0].line, f[0].column) == (6, 8)
 
 
-@pytest.mark.parametrize("name,hit", [
-    ("DB_PASSWORD", True), ("dbPassword", True), ("x-api-key", True), ("APIKEY", True), ("client_secret", True),
-    ("JWT_SECRET", True), ("PASSWORD_FILE", False), ("secretName", False), ("token_ttl", False),
-    ("tokenizer", False), ("SECRETARY", False), ("AWS_ACCESS_KEY_ID", False), ("passwordMinLength", False),
-])
+@pytest.mark.parametrize(
+    "name,hit",
+    [
+        ("DB_PASSWORD", True),
+        ("dbPassword", True),
+        ("x-api-key", True),
+        ("APIKEY", True),
+        ("client_secret", True),
+        ("JWT_SECRET", True),
+        ("PASSWORD_FILE", False),
+        ("secretName", False),
+        ("token_ttl", False),
+        ("tokenizer", False),
+        ("SECRETARY", False),
+        ("AWS_ACCESS_KEY_ID", False),
+        ("passwordMinLength", False),
+    ],
+)
 def test_credential_names(name, hit):
     from kubelint.engine import catalogue
 
@@ -117,6 +138,7 @@ data:
 
 
 # -- namespaces and cross-object lookups --------------------------------------------
+
 
 def test_service_matches_only_its_namespace():
     text = deploy(ns="a") + "---\n" + service(ns="b")
@@ -164,8 +186,10 @@ spec:
 
 def test_context_objects_resolve_refs_but_are_not_reported(tmp_path):
     ctx = tmp_path / "cluster.yaml"
-    ctx.write_text("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n---\n"
-                   "apiVersion: v1\nkind: Pod\nmetadata:\n  name: stray\nspec:\n  containers: [{name: a, image: a:1}]\n")
+    ctx.write_text(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: stray\nspec:\n  containers: [{name: a, image: a:1}]\n"
+    )
     text = deploy("api", "{app: api}", extra_spec="\n      serviceAccountName: api")
     assert ids(lint(text, only=["missing-serviceaccount-ref"])) == ["missing-serviceaccount-ref"]
     f = lint(text, only=["missing-serviceaccount-ref", "bare-pod"], context=[str(ctx)])
@@ -186,13 +210,16 @@ def test_optional_refs_and_placeholders_are_skipped():
 
 def test_secret_from_custom_resource_provider():
     extra = "\n          envFrom:\n            - secretRef: {name: web-tls}"
-    cert = ("apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\nspec:\n  secretName: web-tls\n"
-            "  dnsNames: [a.example.com]\n  issuerRef: {name: x}\n")
+    cert = (
+        "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\nspec:\n  secretName: web-tls\n"
+        "  dnsNames: [a.example.com]\n  issuerRef: {name: x}\n"
+    )
     assert ids(lint(deploy(container_extra=extra), only=["missing-secret-ref"])) == ["missing-secret-ref"]
     assert ids(lint(deploy(container_extra=extra) + "---\n" + cert, only=["missing-secret-ref"])) == []
 
 
 # -- duplicates -------------------------------------------------------------------
+
 
 def test_duplicate_object_scope(tmp_path):
     a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
@@ -207,13 +234,16 @@ def test_duplicate_object_scope(tmp_path):
 
 
 def test_duplicate_cluster_scoped_ignores_namespace_and_api_version():
-    text = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\n  namespace: a\nrules: []\n"
-            "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules: []\n")
+    text = (
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\n  namespace: a\nrules: []\n"
+        "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules: []\n"
+    )
     f = lint(text, only=["duplicate-object"])
     assert ids(f) == ["duplicate-object"] and f[0].line == 11
 
 
 # -- availability -------------------------------------------------------------------
+
 
 def test_hpa_min_replicas():
     hpa = """apiVersion: autoscaling/v2
@@ -233,11 +263,17 @@ spec:
 
 
 def test_pdb_percentages():
-    pdb = ("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: {v}\n"
-           "  selector:\n    matchLabels: {{app: web}}\n")
-    assert ids(lint(deploy(replicas=3) + "---\n" + pdb.format(v='"100%"'), only=["pdb-blocks-eviction"])) == ["pdb-blocks-eviction"]
+    pdb = (
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: {v}\n"
+        "  selector:\n    matchLabels: {{app: web}}\n"
+    )
+    assert ids(lint(deploy(replicas=3) + "---\n" + pdb.format(v='"100%"'), only=["pdb-blocks-eviction"])) == [
+        "pdb-blocks-eviction"
+    ]
     assert ids(lint(deploy(replicas=3) + "---\n" + pdb.format(v='"60%"'), only=["pdb-blocks-eviction"])) == []
-    assert ids(lint(deploy(replicas=3) + "---\n" + pdb.format(v='"67%"'), only=["pdb-blocks-eviction"])) == ["pdb-blocks-eviction"]
+    assert ids(lint(deploy(replicas=3) + "---\n" + pdb.format(v='"67%"'), only=["pdb-blocks-eviction"])) == [
+        "pdb-blocks-eviction"
+    ]
 
 
 def test_rolling_update_percent_rounds_down():
@@ -250,11 +286,18 @@ def test_rolling_update_percent_rounds_down():
 
 # -- workloads ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("image,expect", [
-    ("nginx", ("nginx", None, None)), ("nginx:1.27", ("nginx", "1.27", None)),
-    ("reg.io:5000/a/b", ("reg.io:5000/a/b", None, None)), ("reg.io:5000/a/b:2", ("reg.io:5000/a/b", "2", None)),
-    ("a/b@sha256:abc", ("a/b", None, "sha256:abc")), ("a/b:latest@sha256:abc", ("a/b", "latest", "sha256:abc")),
-])
+
+@pytest.mark.parametrize(
+    "image,expect",
+    [
+        ("nginx", ("nginx", None, None)),
+        ("nginx:1.27", ("nginx", "1.27", None)),
+        ("reg.io:5000/a/b", ("reg.io:5000/a/b", None, None)),
+        ("reg.io:5000/a/b:2", ("reg.io:5000/a/b", "2", None)),
+        ("a/b@sha256:abc", ("a/b", None, "sha256:abc")),
+        ("a/b:latest@sha256:abc", ("a/b", "latest", "sha256:abc")),
+    ],
+)
 def test_split_image(image, expect):
     assert split_image(image) == expect
 
@@ -265,45 +308,61 @@ def test_digest_is_pinned_even_with_latest():
 
 
 def test_database_matched_on_image_name_not_tag_or_path():
-    assert ids(lint(deploy().replace("example/web:1.0", "bitnami/postgresql:16"), only=["database-in-deployment"])) == ["database-in-deployment"]
+    assert ids(lint(deploy().replace("example/web:1.0", "bitnami/postgresql:16"), only=["database-in-deployment"])) == [
+        "database-in-deployment"
+    ]
     for image in ("prometheuscommunity/postgres-exporter:0.15", "example/web:redis", "oliver006/redis_exporter:v1"):
         assert ids(lint(deploy().replace("example/web:1.0", image), only=["database-in-deployment"])) == [], image
 
 
 def test_probes_exempt_jobs_and_run_to_completion_pods():
-    job = ("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"
-           "      containers: [{name: j, image: j:1}]\n")
+    job = (
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"
+        "      containers: [{name: j, image: j:1}]\n"
+    )
     pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: OnFailure\n  containers: [{name: p, image: p:1}]\n"
     assert ids(lint(job + "---\n" + pod, only=["no-readiness-probe", "no-liveness-probe"])) == []
 
 
 def test_run_as_root_container_overrides_pod():
-    text = deploy(extra_spec="\n      securityContext: {runAsNonRoot: true}",
-                  container_extra="\n          securityContext: {runAsUser: 0}")
+    text = deploy(
+        extra_spec="\n      securityContext: {runAsNonRoot: true}",
+        container_extra="\n          securityContext: {runAsUser: 0}",
+    )
     f = lint(text, only=["run-as-root"])
     assert ids(f) == ["run-as-root"] and "runAsUser 0" in f[0].message
-    text = deploy(extra_spec="\n      securityContext: {runAsUser: 0}",
-                  container_extra="\n          securityContext: {runAsUser: 1000}")
+    text = deploy(
+        extra_spec="\n      securityContext: {runAsUser: 0}",
+        container_extra="\n          securityContext: {runAsUser: 1000}",
+    )
     assert ids(lint(text, only=["run-as-root"])) == []
 
 
 def test_hardcoded_pod_ip_not_for_cidrs_or_other_networks():
-    cm = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  cidr: 10.244.0.0/16\n  range: 10.244.1.1-10.244.1.9\n"
-          "  lan: 192.168.1.10\n  dns: 10.96.0.10\n")
+    cm = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  cidr: 10.244.0.0/16\n  range: 10.244.1.1-10.244.1.9\n"
+        "  lan: 192.168.1.10\n  dns: 10.96.0.10\n"
+    )
     assert ids(lint(cm, only=["hardcoded-pod-ip"])) == []
-    env = deploy(container_extra="\n          env:\n            - name: PEER\n              value: http://10.42.3.7:8080")
+    env = deploy(
+        container_extra="\n          env:\n            - name: PEER\n              value: http://10.42.3.7:8080"
+    )
     f = lint(env, only=["hardcoded-pod-ip"])
     assert ids(f) == ["hardcoded-pod-ip"] and "10.42.3.7" in f[0].message
 
 
 def test_named_target_port_did_you_mean():
-    text = deploy(container_extra="\n          ports: [{name: http, containerPort: 8080}]") + "---\n" + \
-        service(ports="[{port: 80, targetPort: htpp}]")
+    text = (
+        deploy(container_extra="\n          ports: [{name: http, containerPort: 8080}]")
+        + "---\n"
+        + service(ports="[{port: 80, targetPort: htpp}]")
+    )
     f = lint(text, only=["service-target-port-missing"])
     assert ids(f) == ["service-target-port-missing"] and 'did you mean "http"' in f[0].message
 
 
 # -- examples -----------------------------------------------------------------------
+
 
 def test_examples_broken_fires_every_concept_rule_and_app_is_silent():
     from conftest import ROOT
@@ -311,8 +370,11 @@ def test_examples_broken_fires_every_concept_rule_and_app_is_silent():
 
     # every rule: --profile all (opt-in rules included), plus pss-baseline for the baseline controls that
     # restricted replaces (in `all` the restricted control reports instead)
-    broken = [f for profile in ("all", "pss-baseline")
-              for f in run([str(ROOT / "examples" / "broken")], Settings(jobs=1, profiles=(profile,))).findings]
+    broken = [
+        f
+        for profile in ("all", "pss-baseline")
+        for f in run([str(ROOT / "examples" / "broken")], Settings(jobs=1, profiles=(profile,))).findings
+    ]
     concept = {rid for rid, e in catalogue().items() if e.source == "rules"}
     assert concept - {f.rule for f in broken} == set()
     readme = (ROOT / "examples" / "broken" / "README.md").read_text()
@@ -322,6 +384,7 @@ def test_examples_broken_fires_every_concept_rule_and_app_is_silent():
 
 
 # -- odd shapes never crash a rule ----------------------------------------------------
+
 
 def _mutations(data, path=()):
     """Every node of a manifest replaced in turn by values of the wrong type."""
@@ -364,7 +427,7 @@ def test_rules_survive_wrong_types():
                 docs = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
                 for i, doc in enumerate(docs):
                     for mutated in _mutations(doc):
-                        all_docs = docs[:i] + [mutated] + docs[i + 1:]
+                        all_docs = docs[:i] + [mutated] + docs[i + 1 :]
                         # JSON is YAML: one document per line keeps it fast to load.
                         stream = "\n---\n".join(json.dumps(d) for d in all_docs)
                         # Cross-object rules raise out of run(); single-object

@@ -1,5 +1,6 @@
 """Schema layer: every kind of structural error, at the right line, with
 the API server's verdict (strict field validation, Go JSON decoding)."""
+
 import pytest
 
 from kubelint.runner import run
@@ -56,8 +57,19 @@ def test_unknown_field_case_mismatch_suggests_the_right_case(tmp_path):
     assert any('did you mean "imagePullPolicy"' in f.message for f in fs)
 
 
-@pytest.mark.parametrize("value,ok", [("3", True), ("3.0", True), ("1e1", True), ('"3"', False), ("3.5", False),
-                                      ("true", False), ("2147483648", False), ("-1", True)])
+@pytest.mark.parametrize(
+    "value,ok",
+    [
+        ("3", True),
+        ("3.0", True),
+        ("1e1", True),
+        ('"3"', False),
+        ("3.5", False),
+        ("true", False),
+        ("2147483648", False),
+        ("-1", True),
+    ],
+)
 def test_integer_fields_decode_like_go(tmp_path, value, ok):
     # replicas is int32: kubectl sends 3.0 as 3 (Go json.Marshal of float64)
     errs = [e for e in errors(check(tmp_path, deploy(replicas=value))) if e[0] == "invalid-type"]
@@ -73,7 +85,9 @@ def test_string_fields_reject_yaml11_booleans_and_numbers(tmp_path, value, ok):
     assert (errs == []) == ok
 
 
-@pytest.mark.parametrize("value,ok", [("8080", True), ("http", True), ('"8080"', True), ("80.5", False), ("true", False)])
+@pytest.mark.parametrize(
+    "value,ok", [("8080", True), ("http", True), ('"8080"', True), ("80.5", False), ("true", False)]
+)
 def test_int_or_string(tmp_path, value, ok):
     text = f"""apiVersion: v1
 kind: Service
@@ -89,8 +103,21 @@ spec:
     assert (errs == []) == ok
 
 
-@pytest.mark.parametrize("value,ok", [("500m", True), ("1.5", True), ("2", True), ("1Gi", True), ("1e3", True),
-                                      ("512MB", False), ("1 Gi", False), ("1K", False), ("yes", False), ("", False)])
+@pytest.mark.parametrize(
+    "value,ok",
+    [
+        ("500m", True),
+        ("1.5", True),
+        ("2", True),
+        ("1Gi", True),
+        ("1e3", True),
+        ("512MB", False),
+        ("1 Gi", False),
+        ("1K", False),
+        ("yes", False),
+        ("", False),
+    ],
+)
 def test_quantities_parse_like_resource_ParseQuantity(tmp_path, value, ok):
     v = f'"{value}"' if value in ("", "yes") or " " in value else value
     if value == "yes":
@@ -129,15 +156,18 @@ def test_null_is_accepted_for_optional_fields(tmp_path):
     assert errors(check(tmp_path, deploy(extra="command: null"))) == []
 
 
-@pytest.mark.parametrize("api,kind,removed,repl", [
-    ("extensions/v1beta1", "Ingress", "1.22", "networking.k8s.io/v1"),
-    ("extensions/v1beta1", "Deployment", "1.16", "apps/v1"),
-    ("apps/v1beta2", "StatefulSet", "1.16", "apps/v1"),
-    ("batch/v1beta1", "CronJob", "1.25", "batch/v1"),
-    ("policy/v1beta1", "PodDisruptionBudget", "1.25", "policy/v1"),
-    ("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", "autoscaling/v2"),
-    ("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", "flowcontrol.apiserver.k8s.io/v1"),
-])
+@pytest.mark.parametrize(
+    "api,kind,removed,repl",
+    [
+        ("extensions/v1beta1", "Ingress", "1.22", "networking.k8s.io/v1"),
+        ("extensions/v1beta1", "Deployment", "1.16", "apps/v1"),
+        ("apps/v1beta2", "StatefulSet", "1.16", "apps/v1"),
+        ("batch/v1beta1", "CronJob", "1.25", "batch/v1"),
+        ("policy/v1beta1", "PodDisruptionBudget", "1.25", "policy/v1"),
+        ("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", "autoscaling/v2"),
+        ("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", "flowcontrol.apiserver.k8s.io/v1"),
+    ],
+)
 def test_removed_apis_name_release_and_replacement(tmp_path, api, kind, removed, repl):
     fs = check(tmp_path, f"apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: x\n")
     (f,) = [f for f in fs if f.rule == "removed-api"]
@@ -146,8 +176,10 @@ def test_removed_apis_name_release_and_replacement(tmp_path, api, kind, removed,
 
 
 def test_removed_api_is_served_by_an_older_version_with_a_warning(tmp_path):
-    text = ("apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: x\n"
-            "spec:\n  scaleTargetRef: {kind: Deployment, name: x}\n  minReplicas: 1\n  maxReplicas: 2\n")
+    text = (
+        "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: x\n"
+        "spec:\n  scaleTargetRef: {kind: Deployment, name: x}\n  minReplicas: 1\n  maxReplicas: 2\n"
+    )
     fs = check(tmp_path, text, version="1.25")
     assert [f.rule for f in fs if f.rule.endswith("-api")] == ["deprecated-api"]
     assert not [f for f in fs if f.rule == "removed-api"]

@@ -8,6 +8,7 @@ output: every --format on stdout and in --output, --debug tracebacks,
 --write-baseline files.  Formats not built on this branch are skipped with
 a reason (the lead runs the file again after merging the reporters).
 """
+
 import base64
 import json
 import io
@@ -33,8 +34,19 @@ BROKEN = "Br0ken-File-Secret-77"
 BROKEN_OTHER = "Unparsed-Secret-Key-88"
 FLAGGED = "Flagged-By-Rule-Value-5"
 
-SECRETS = [DATA_PLAIN, DATA_B64, BAD_B64, STRING_DATA, str(STRING_NUM), CERT_LINE, ENV_VALUE, LAST_APPLIED,
-           BROKEN, BROKEN_OTHER, FLAGGED]
+SECRETS = [
+    DATA_PLAIN,
+    DATA_B64,
+    BAD_B64,
+    STRING_DATA,
+    str(STRING_NUM),
+    CERT_LINE,
+    ENV_VALUE,
+    LAST_APPLIED,
+    BROKEN,
+    BROKEN_OTHER,
+    FLAGGED,
+]
 
 MANIFESTS = {
     "secret.yaml": f"""apiVersion: v1
@@ -112,8 +124,12 @@ def flag_configmap_values(monkeypatch):
             from kubelint.findings import Problem
 
             if obj.kind == "ConfigMap":
-                yield Problem(("data", "api"), "hard-coded credential in a ConfigMap: move it to a Secret",
-                              "test-credential", "warning")
+                yield Problem(
+                    ("data", "api"),
+                    "hard-coded credential in a ConfigMap: move it to a Secret",
+                    "test-credential",
+                    "warning",
+                )
 
     real = runner.build_context
 
@@ -235,6 +251,7 @@ def test_excerpt_lines_are_masked_but_keep_their_keys(tree):
 
 # --- the Masker itself --------------------------------------------------------------------
 
+
 def test_masker_spellings_json_xml_github():
     m = mask.Masker()
     secret = 'Quote"And<Angle>&Amp%Pct\nNewline-42'
@@ -242,7 +259,12 @@ def test_masker_spellings_json_xml_github():
     import html
     import json
 
-    for spelling in (secret, json.dumps(secret)[1:-1], html.escape(secret), secret.replace("%", "%25").replace("\n", "%0A")):
+    for spelling in (
+        secret,
+        json.dumps(secret)[1:-1],
+        html.escape(secret),
+        secret.replace("%", "%25").replace("\n", "%0A"),
+    ):
         assert "****" in m.text(f"before {spelling} after") and spelling not in m.text(spelling)
 
 
@@ -298,7 +320,12 @@ spec:
         - name: GITHUB
           value: ghp_abcdefghijklmnopqrstuvwxyz0123456789AB
 """
-RULE_SECRETS = ["Xy7-Very-Secret-Pw", "Emb3dded-Secret-Pw9", "Tok3n-Literal-Value-42", "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB"]
+RULE_SECRETS = [
+    "Xy7-Very-Secret-Pw",
+    "Emb3dded-Secret-Pw9",
+    "Tok3n-Literal-Value-42",
+    "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB",
+]
 
 
 @pytest.mark.parametrize("fmt", report.FORMATS)
@@ -322,12 +349,18 @@ def test_values_flagged_by_credential_rules_are_masked(tmp_path, fmt):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-_SECRET_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=12, max_size=40).filter(
-    lambda s: s.strip() == s and len(set(s)) >= 4 and mask.distinctive(s))
+_SECRET_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=12, max_size=40
+).filter(lambda s: s.strip() == s and len(set(s)) >= 4 and mask.distinctive(s))
 
 
-@settings(max_examples=60, derandomize=True, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(secret=_SECRET_TEXT, where=st.sampled_from(["data", "stringData", "env", "broken-data"]))
 def test_any_secret_is_masked_in_every_format(secret, where):
     result = _run_doc(_secret_doc(secret, where))
@@ -358,12 +391,27 @@ def _run_doc(doc):
 def _secret_doc(secret, where):
     """A manifest holding ``secret`` where a masker must find it."""
     if where == "env":
-        return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
-                "spec": {"containers": [{"name": "c", "image": "x", "env": [{"name": "APP_PASSWORD", "value": secret,
-                                                                              "valueFrom": {"fieldRef": {}}}]}]}}
+        return {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "p"},
+            "spec": {
+                "containers": [
+                    {
+                        "name": "c",
+                        "image": "x",
+                        "env": [{"name": "APP_PASSWORD", "value": secret, "valueFrom": {"fieldRef": {}}}],
+                    }
+                ]
+            },
+        }
     if where == "data":
-        return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
-                "data": {"k": base64.b64encode(secret.encode()).decode(), "n": 5}}
+        return {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": "s"},
+            "data": {"k": base64.b64encode(secret.encode()).decode(), "n": 5},
+        }
     if where == "broken-data":  # not base64: the finding points at the secret itself
         return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": secret + "!"}}
     return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"k": secret, "n": 5}}
@@ -395,21 +443,37 @@ def test_a_hundred_thousand_secrets_stay_fast_and_masked():
 # --- issue 13, item 6: the leaks a hostile review found (each a test) -----------------------------
 
 LEAKY = {
-    "scalar-stringData": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s1}\nstringData: Sup3rS3cretScalarValue\n",
-                          "Sup3rS3cretScalarValue"),
-    "misspelt-env-value": ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n"
-                           "  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers:\n      - name: app\n"
-                           "        image: nginx:1.25\n        env:\n        - name: DB_PASSWORD\n          valeu: MisspeltEnvSecretQ2\n",
-                           "MisspeltEnvSecretQ2"),
-    "flow-stringData": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s2}\nstringData: {password: FlowP4ssw0rdValue9, x: [1]}\n",
-                        "FlowP4ssw0rdValue9"),
-    "flow-metadata": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s3, password: MetaFlowSecretZ8}\ntype: Opaque\n",
-                      "MetaFlowSecretZ8"),
-    "immutable": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s5}\ntype: Opaque\nimmutable: ImmutableSecretW3\n",
-                  "ImmutableSecretW3"),
-    "enum-type": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s6}\ntype: EnumTypeSecret Value7\n", "EnumTypeSecret Value7"),
-    "key-in-path": ("apiVersion: v1\nkind: Secret\nmetadata: {name: s7}\nstringData:\n  k: KeyPathSecretR5x\n---\n"
-                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  KeyPathSecretR5x: {a: b}\n", "KeyPathSecretR5x"),
+    "scalar-stringData": (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s1}\nstringData: Sup3rS3cretScalarValue\n",
+        "Sup3rS3cretScalarValue",
+    ),
+    "misspelt-env-value": (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n"
+        "  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers:\n      - name: app\n"
+        "        image: nginx:1.25\n        env:\n        - name: DB_PASSWORD\n          valeu: MisspeltEnvSecretQ2\n",
+        "MisspeltEnvSecretQ2",
+    ),
+    "flow-stringData": (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s2}\nstringData: {password: FlowP4ssw0rdValue9, x: [1]}\n",
+        "FlowP4ssw0rdValue9",
+    ),
+    "flow-metadata": (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s3, password: MetaFlowSecretZ8}\ntype: Opaque\n",
+        "MetaFlowSecretZ8",
+    ),
+    "immutable": (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s5}\ntype: Opaque\nimmutable: ImmutableSecretW3\n",
+        "ImmutableSecretW3",
+    ),
+    "enum-type": (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s6}\ntype: EnumTypeSecret Value7\n",
+        "EnumTypeSecret Value7",
+    ),
+    "key-in-path": (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s7}\nstringData:\n  k: KeyPathSecretR5x\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  KeyPathSecretR5x: {a: b}\n",
+        "KeyPathSecretR5x",
+    ),
 }
 
 
@@ -425,8 +489,14 @@ def test_hostile_review_leaks(tmp_path, case, fmt):
     else:
         result, out = _invoke(["--format", fmt, str(p)])
     assert secret not in out, out
-    expected = {"scalar-stringData": "invalid-type", "misspelt-env-value": "unknown-field", "flow-metadata": "unknown-field",
-                "immutable": "invalid-type", "key-in-path": "invalid-type", "flow-stringData": "invalid-type"}.get(case)
+    expected = {
+        "scalar-stringData": "invalid-type",
+        "misspelt-env-value": "unknown-field",
+        "flow-metadata": "unknown-field",
+        "immutable": "invalid-type",
+        "key-in-path": "invalid-type",
+        "flow-stringData": "invalid-type",
+    }.get(case)
     if expected:  # the finding is still reported, only the value is masked
         assert expected in out, out
 

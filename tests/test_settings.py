@@ -1,5 +1,6 @@
 """kubelint.settings: one frozen value, one precedence rule (flags >
 configuration > defaults), and no run state in module globals."""
+
 import ast
 import dataclasses
 import os
@@ -24,8 +25,10 @@ def test_defaults_without_flags_or_configuration():
 
 
 def test_flags_win_over_the_configuration_which_wins_over_defaults(tmp_path):
-    c = conf('kubernetes-version: "v1.33.4"\nnamespace: shop\nfail-on: error\n'
-             "limits: {max-documents: 5, max-depth: 50}\n", tmp_path)
+    c = conf(
+        'kubernetes-version: "v1.33.4"\nnamespace: shop\nfail-on: error\nlimits: {max-documents: 5, max-depth: 50}\n',
+        tmp_path,
+    )
     s = build(c, jobs=1)
     assert (s.kubernetes_version, s.default_namespace, s.fail_on) == ("1.33", "shop", "error")
     assert s.limits == dataclasses.replace(Limits(), max_documents=5, max_depth=50)
@@ -77,8 +80,10 @@ def _module_assignments(path: Path):
 
 
 # Lazily built constants, the same in every run (not run state).
-CACHES = {os.path.join("kubelint", "apiserver", "meta.py"): {"_PLACEHOLDER_RE"},  # compiled regexes
-          os.path.join("kubelint", "cel.py"): {"_context"}}  # the CEL base environment
+CACHES = {
+    os.path.join("kubelint", "apiserver", "meta.py"): {"_PLACEHOLDER_RE"},  # compiled regexes
+    os.path.join("kubelint", "cel.py"): {"_context"},
+}  # the CEL base environment
 
 
 def test_no_run_state_in_module_globals():
@@ -97,9 +102,14 @@ def test_no_options_bag_read_with_getattr():
     hits = []
     for path in sorted((ROOT / "kubelint").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
-                    and node.args and isinstance(node.args[0], (ast.Name, ast.Attribute))
-                    and any(w in ast.unparse(node.args[0]) for w in ("options", "settings"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "getattr"
+                and node.args
+                and isinstance(node.args[0], (ast.Name, ast.Attribute))
+                and any(w in ast.unparse(node.args[0]) for w in ("options", "settings"))
+            ):
                 hits.append(f"{path.name}:{node.lineno}")
     assert hits == []
 
@@ -118,9 +128,16 @@ def test_runner_and_parallel_do_not_import_each_other_both_ways():
 
 
 # Declared runtime dependency -> the module name the package imports.
-IMPORT_NAMES = {"pyyaml": "yaml", "jsonschema": "jsonschema", "click": "click", "ruamel.yaml": "ruamel.yaml",
-                "common-expression-language": "cel", "google-re2": "re2", "pygls": "pygls",
-                "lsprotocol": "lsprotocol"}
+IMPORT_NAMES = {
+    "pyyaml": "yaml",
+    "jsonschema": "jsonschema",
+    "click": "click",
+    "ruamel.yaml": "ruamel.yaml",
+    "common-expression-language": "cel",
+    "google-re2": "re2",
+    "pygls": "pygls",
+    "lsprotocol": "lsprotocol",
+}
 # Every declared dependency is imported (ruamel.yaml by kubelint.fix.yamltext since `kubelint fix` landed).
 NOT_YET_IMPORTED = set()
 

@@ -1,5 +1,6 @@
 """Inline suppressions and the kubelint.io/ignore annotation, end to end
 (comment scanning in the loader, matching in kubelint/suppress.py)."""
+
 import io
 
 from kubelint.runner import run
@@ -61,13 +62,22 @@ def test_comment_before_first_key_silences_whole_object():
 
 
 def test_object_comment_applies_to_its_object_only():
-    text = pod(kind_comment="  # kubelint: disable=bare-pod") + "---\n" + pod().replace("name: worker\n", "name: other\n", 1)
+    text = (
+        pod(kind_comment="  # kubelint: disable=bare-pod")
+        + "---\n"
+        + pod().replace("name: worker\n", "name: other\n", 1)
+    )
     f = lint(text)
     assert rules(f) == ["bare-pod", "image-latest-tag", "image-latest-tag"]
 
 
 def test_disable_file():
-    text = "# kubelint: disable-file=image-latest-tag\n" + pod() + "---\n" + pod().replace("name: worker\n", "name: other\n", 1)
+    text = (
+        "# kubelint: disable-file=image-latest-tag\n"
+        + pod()
+        + "---\n"
+        + pod().replace("name: worker\n", "name: other\n", 1)
+    )
     assert rules(lint(text)) == ["bare-pod", "bare-pod"]
 
 
@@ -96,13 +106,17 @@ def test_unknown_id_in_annotation_is_a_warning_at_the_annotation():
 
 def test_cross_object_findings_are_suppressed_too():
     # (a workload of the namespace in the set: with none, the Service's Pods are outside the set and not reported)
-    svc = ("apiVersion: v1\nkind: Service  # kubelint: disable=service-selects-no-pods -- pods come from a Helm chart\n"
-           "metadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n---\n"
-           "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: api\nspec:\n  replicas: 0\n"
-           "  selector: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n"
-           "      containers: [{name: api, image: example/api:1.0}]\n")
+    svc = (
+        "apiVersion: v1\nkind: Service  # kubelint: disable=service-selects-no-pods -- pods come from a Helm chart\n"
+        "metadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n---\n"
+        "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: api\nspec:\n  replicas: 0\n"
+        "  selector: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n"
+        "      containers: [{name: api, image: example/api:1.0}]\n"
+    )
     assert "service-selects-no-pods" not in rules(lint(svc))
-    assert "service-selects-no-pods" in rules(lint(svc.replace("  # kubelint: disable=service-selects-no-pods -- pods come from a Helm chart", "")))
+    assert "service-selects-no-pods" in rules(
+        lint(svc.replace("  # kubelint: disable=service-selects-no-pods -- pods come from a Helm chart", ""))
+    )
 
 
 def test_reason_is_optional_and_spaces_are_tolerated():

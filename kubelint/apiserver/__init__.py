@@ -15,5 +15,6 @@ with an entry in ``rules/apiserver.yaml``); severity defaults to ``error``
 (the API server rejects the object).  Validators never raise on odd shapes:
 a value of the wrong type is the schema layer's business, skip it.
 """
+
 from .registry import validates  # noqa: F401
 from .stage import ApiContext, ApiServerStage  # noqa: F401

@@ -7,13 +7,26 @@ Ported from ``pkg/apis/autoscaling/validation/validation.go``
 ``validateBehavior``, ``validateScalingRules``, ``validateScalingPolicy``)
 after ``pkg/apis/autoscaling/v2/defaults.go`` (minReplicas defaults to 1).
 """
+
 from __future__ import annotations
 
 from typing import List
 
 from ..findings import Problem
-from .common import (FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at,
-                     fmt_quantity, invalid_msgs, is_int, is_str, list_at, quantity)
+from .common import (
+    FORBIDDEN_FIELD,
+    INVALID_SELECTOR,
+    INVALID_VALUE,
+    REQUIRED_VALUE,
+    UNSUPPORTED_VALUE,
+    dict_at,
+    fmt_quantity,
+    invalid_msgs,
+    is_int,
+    is_str,
+    list_at,
+    quantity,
+)
 from .meta import forbidden, invalid, is_valid_path_segment_name, required, unsupported, validate_label_selector
 from .registry import validates
 
@@ -23,8 +36,13 @@ SELECT_POLICIES = ("Disabled", "Max", "Min")
 POLICY_TYPES = ("Percent", "Pods")
 MAX_STABILIZATION_WINDOW_SECONDS = 3600
 MAX_PERIOD_SECONDS = 1800
-SOURCE_FIELD = {"ContainerResource": "containerResource", "External": "external", "Object": "object", "Pods": "pods",
-                "Resource": "resource"}
+SOURCE_FIELD = {
+    "ContainerResource": "containerResource",
+    "External": "external",
+    "Object": "object",
+    "Pods": "pods",
+    "Resource": "resource",
+}
 
 
 def cross_version_ref(ref, p) -> List[Problem]:
@@ -34,8 +52,14 @@ def cross_version_ref(ref, p) -> List[Problem]:
     for f in ("kind", "name"):
         val = ref.get(f)
         if not val and f in ref:  # absent: the schema's missing-required-field
-            out.append(required(p + (f,), f"scaleTargetRef needs the {f} of the workload to scale" if p[-1] == "scaleTargetRef" else "",
-                                REQUIRED_VALUE, at="key" if f in ref else "value"))
+            out.append(
+                required(
+                    p + (f,),
+                    f"scaleTargetRef needs the {f} of the workload to scale" if p[-1] == "scaleTargetRef" else "",
+                    REQUIRED_VALUE,
+                    at="key" if f in ref else "value",
+                )
+            )
         elif is_str(val):
             out.extend(invalid_msgs(p + (f,), val, is_valid_path_segment_name(val), INVALID_VALUE))
     return out
@@ -49,8 +73,15 @@ def horizontal_pod_autoscaler(obj, ctx):
     mn = spec.get("minReplicas")
     mx = spec.get("maxReplicas")
     if is_int(mn) and mn < 1:
-        out.append(invalid(sp + ("minReplicas",), mn, "must be greater than or equal to 1", INVALID_VALUE,
-                           "scale-to-zero needs the alpha HPAScaleToZero feature gate"))
+        out.append(
+            invalid(
+                sp + ("minReplicas",),
+                mn,
+                "must be greater than or equal to 1",
+                INVALID_VALUE,
+                "scale-to-zero needs the alpha HPAScaleToZero feature gate",
+            )
+        )
     if is_int(mx) and mx < 1:
         out.append(invalid(sp + ("maxReplicas",), mx, "must be greater than 0", INVALID_VALUE))
     if is_int(mx) and is_int(mn) and mx < mn:
@@ -69,8 +100,15 @@ def horizontal_pod_autoscaler(obj, ctx):
     else:
         t = spec.get("targetCPUUtilizationPercentage")
         if is_int(t) and t < 1:
-            out.append(invalid(sp + ("targetCPUUtilizationPercentage",), t, "must be greater than 0", INVALID_VALUE,
-                               "the server reports it as spec.metrics[0].resource.target.averageUtilization, after conversion to autoscaling/v2"))
+            out.append(
+                invalid(
+                    sp + ("targetCPUUtilizationPercentage",),
+                    t,
+                    "must be greater than 0",
+                    INVALID_VALUE,
+                    "the server reports it as spec.metrics[0].resource.target.averageUtilization, after conversion to autoscaling/v2",
+                )
+            )
     return out
 
 
@@ -79,7 +117,11 @@ def _metric(m: dict, p) -> List[Problem]:
     out: List[Problem] = []
     typ = m.get("type")
     if not typ and "type" in m:
-        out.append(required(p + ("type",), "must specify a metric source type", REQUIRED_VALUE, at="key" if "type" in m else "value"))
+        out.append(
+            required(
+                p + ("type",), "must specify a metric source type", REQUIRED_VALUE, at="key" if "type" in m else "value"
+            )
+        )
     elif is_str(typ) and typ not in METRIC_TYPES:
         out.append(unsupported(p + ("type",), typ, METRIC_TYPES, UNSUPPORTED_VALUE))
     present = [f for f in ("object", "pods", "resource", "external", "containerResource") if m.get(f) is not None]
@@ -87,8 +129,14 @@ def _metric(m: dict, p) -> List[Problem]:
         out.extend(_source(present[0], m[present[0]], p + (present[0],)))
     expected = SOURCE_FIELD.get(typ) if is_str(typ) else None
     if expected and expected not in present:
-        out.append(required(p + (expected,), f"must populate information for the given metric source (type {typ} needs {expected})",
-                            REQUIRED_VALUE, at="key"))
+        out.append(
+            required(
+                p + (expected,),
+                f"must populate information for the given metric source (type {typ} needs {expected})",
+                REQUIRED_VALUE,
+                at="key",
+            )
+        )
     if len(present) != 1:
         for f in present:
             if f != expected:
@@ -102,16 +150,42 @@ def _source(kind: str, src: dict, p) -> List[Problem]:
     tgt = target if isinstance(target, dict) else {}
     if kind in ("resource", "containerResource"):
         if not src.get("name") and "name" in src:
-            out.append(required(p + ("name",), "must specify a resource name", REQUIRED_VALUE, at="key" if "name" in src else "value"))
+            out.append(
+                required(
+                    p + ("name",),
+                    "must specify a resource name",
+                    REQUIRED_VALUE,
+                    at="key" if "name" in src else "value",
+                )
+            )
         if kind == "containerResource" and not src.get("container") and "container" in src:
-            out.append(required(p + ("container",), "must specify a container", REQUIRED_VALUE, at="key" if "container" in src else "value"))
+            out.append(
+                required(
+                    p + ("container",),
+                    "must specify a container",
+                    REQUIRED_VALUE,
+                    at="key" if "container" in src else "value",
+                )
+            )
         out.extend(_target(tgt, p + ("target",), target is not None))
         if tgt.get("averageUtilization") is None and tgt.get("averageValue") is None:
-            out.append(required(p + ("target", "averageUtilization"), "must set either a target raw value or a target utilization",
-                                REQUIRED_VALUE, at="key"))
+            out.append(
+                required(
+                    p + ("target", "averageUtilization"),
+                    "must set either a target raw value or a target utilization",
+                    REQUIRED_VALUE,
+                    at="key",
+                )
+            )
         elif tgt.get("averageUtilization") is not None and tgt.get("averageValue") is not None:
-            out.append(forbidden(p + ("target", "averageValue"), "may not set both a target raw value and a target utilization",
-                                 FORBIDDEN_FIELD, at="key"))
+            out.append(
+                forbidden(
+                    p + ("target", "averageValue"),
+                    "may not set both a target raw value and a target utilization",
+                    FORBIDDEN_FIELD,
+                    at="key",
+                )
+            )
     elif kind in ("pods", "object", "external"):
         metric = src.get("metric")
         metric = metric if isinstance(metric, dict) else {}
@@ -127,16 +201,42 @@ def _source(kind: str, src: dict, p) -> List[Problem]:
             out.extend(cross_version_ref(src.get("describedObject"), p + ("describedObject",)))
         out.extend(_target(tgt, p + ("target",), target is not None))
         if kind == "pods" and tgt.get("averageValue") is None:
-            out.append(required(p + ("target", "averageValue"), "must specify a positive target averageValue", REQUIRED_VALUE, at="key"))
+            out.append(
+                required(
+                    p + ("target", "averageValue"),
+                    "must specify a positive target averageValue",
+                    REQUIRED_VALUE,
+                    at="key",
+                )
+            )
         if kind == "object" and tgt.get("value") is None and tgt.get("averageValue") is None:
-            out.append(required(p + ("target", "averageValue"), "must set either a target value or averageValue", REQUIRED_VALUE, at="key"))
+            out.append(
+                required(
+                    p + ("target", "averageValue"),
+                    "must set either a target value or averageValue",
+                    REQUIRED_VALUE,
+                    at="key",
+                )
+            )
         if kind == "external":
             if tgt.get("value") is not None and tgt.get("averageValue") is not None:
-                out.append(forbidden(p + ("target", "value"), "may not set both a target value for metric and a per-pod target",
-                                     FORBIDDEN_FIELD, at="key"))
+                out.append(
+                    forbidden(
+                        p + ("target", "value"),
+                        "may not set both a target value for metric and a per-pod target",
+                        FORBIDDEN_FIELD,
+                        at="key",
+                    )
+                )
             elif tgt.get("value") is None and tgt.get("averageValue") is None:
-                out.append(required(p + ("target", "averageValue"), "must set either a target value for metric or a per-pod target",
-                                    REQUIRED_VALUE, at="key"))
+                out.append(
+                    required(
+                        p + ("target", "averageValue"),
+                        "must set either a target value for metric or a per-pod target",
+                        REQUIRED_VALUE,
+                        at="key",
+                    )
+                )
     return out
 
 
@@ -145,12 +245,23 @@ def _target(t: dict, p, present: bool) -> List[Problem]:
     out: List[Problem] = []
     typ = t.get("type")
     if not typ and "type" in t:
-        out.append(required(p + ("type",), "must specify a metric target type", REQUIRED_VALUE, at="key" if "type" in t else "value"))
+        out.append(
+            required(
+                p + ("type",), "must specify a metric target type", REQUIRED_VALUE, at="key" if "type" in t else "value"
+            )
+        )
     if typ and typ not in TARGET_TYPES:
         from ..suggest import did_you_mean
 
         dym = did_you_mean(typ, TARGET_TYPES) if is_str(typ) else ""
-        out.append(invalid(p + ("type",), typ if is_str(typ) else "", "must be either Utilization, Value, or AverageValue" + dym, INVALID_VALUE))
+        out.append(
+            invalid(
+                p + ("type",),
+                typ if is_str(typ) else "",
+                "must be either Utilization, Value, or AverageValue" + dym,
+                INVALID_VALUE,
+            )
+        )
     for f in ("value", "averageValue"):
         raw = t.get(f)
         q = quantity(raw)
@@ -168,14 +279,30 @@ def _scaling_rules(r: dict, p) -> List[Problem]:
     sw = r.get("stabilizationWindowSeconds")
     if is_int(sw):
         if sw < 0:
-            out.append(invalid(p + ("stabilizationWindowSeconds",), sw, "must be greater than or equal to zero", INVALID_VALUE))
+            out.append(
+                invalid(p + ("stabilizationWindowSeconds",), sw, "must be greater than or equal to zero", INVALID_VALUE)
+            )
         elif sw > MAX_STABILIZATION_WINDOW_SECONDS:
-            out.append(invalid(p + ("stabilizationWindowSeconds",), sw, f"must be less than or equal to {MAX_STABILIZATION_WINDOW_SECONDS}", INVALID_VALUE))
+            out.append(
+                invalid(
+                    p + ("stabilizationWindowSeconds",),
+                    sw,
+                    f"must be less than or equal to {MAX_STABILIZATION_WINDOW_SECONDS}",
+                    INVALID_VALUE,
+                )
+            )
     spol = r.get("selectPolicy")
     if is_str(spol) and spol not in SELECT_POLICIES:
         out.append(unsupported(p + ("selectPolicy",), spol, SELECT_POLICIES, UNSUPPORTED_VALUE))
     if isinstance(r.get("policies"), list) and not r["policies"]:
-        out.append(required(p + ("policies",), "must specify at least one Policy (or omit policies to keep the defaults)", REQUIRED_VALUE, at="key"))
+        out.append(
+            required(
+                p + ("policies",),
+                "must specify at least one Policy (or omit policies to keep the defaults)",
+                REQUIRED_VALUE,
+                at="key",
+            )
+        )
     for i, pol in enumerate(list_at(r, "policies")):
         if not isinstance(pol, dict):
             continue
@@ -185,13 +312,22 @@ def _scaling_rules(r: dict, p) -> List[Problem]:
             out.append(unsupported(pp + ("type",), t if is_str(t) else "", POLICY_TYPES, UNSUPPORTED_VALUE))
         val = pol.get("value")
         if "value" in pol and (not is_int(val) or val <= 0):
-            out.append(invalid(pp + ("value",), val if is_int(val) else 0, "must be greater than zero", INVALID_VALUE)
-                       ._replace(at="value" if "value" in pol else "key"))
+            out.append(
+                invalid(
+                    pp + ("value",), val if is_int(val) else 0, "must be greater than zero", INVALID_VALUE
+                )._replace(at="value" if "value" in pol else "key")
+            )
         per = pol.get("periodSeconds")
         if "periodSeconds" not in pol:
             pass
         elif not is_int(per) or per <= 0:
-            out.append(invalid(pp + ("periodSeconds",), per if is_int(per) else 0, "must be greater than zero", INVALID_VALUE))
+            out.append(
+                invalid(pp + ("periodSeconds",), per if is_int(per) else 0, "must be greater than zero", INVALID_VALUE)
+            )
         elif per > MAX_PERIOD_SECONDS:
-            out.append(invalid(pp + ("periodSeconds",), per, f"must be less than or equal to {MAX_PERIOD_SECONDS}", INVALID_VALUE))
+            out.append(
+                invalid(
+                    pp + ("periodSeconds",), per, f"must be less than or equal to {MAX_PERIOD_SECONDS}", INVALID_VALUE
+                )
+            )
     return out

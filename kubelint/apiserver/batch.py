@@ -7,6 +7,7 @@ the server uses, robfig/cron v3 ``ParseStandard`` (``parser.go``:
 ``Parse``, ``normalizeFields``, ``getField``, ``getRange``,
 ``parseDescriptor``), with its error messages.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,18 @@ from ..labels import label_selector
 from ..values import show_map
 from . import meta as m
 from . import validation as v
-from .common import FORBIDDEN_FIELD, INVALID_NAME, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, is_int, list_at, nonnegative
+from .common import (
+    FORBIDDEN_FIELD,
+    INVALID_NAME,
+    INVALID_SELECTOR,
+    INVALID_VALUE,
+    REQUIRED_VALUE,
+    UNSUPPORTED_VALUE,
+    dict_at,
+    is_int,
+    list_at,
+    nonnegative,
+)
 from .registry import validates
 from .workloads import MISMATCH
 
@@ -26,11 +38,14 @@ SCHEDULE = "invalid-schedule"
 
 # --- robfig/cron v3 ParseStandard ------------------------------------------------
 
+
 class CronError(ValueError):
     pass
 
 
-_MONTHS = {n: i + 1 for i, n in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_MONTHS = {
+    n: i + 1 for i, n in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
+}
 _DOW = {n: i for i, n in enumerate(("sun", "mon", "tue", "wed", "thu", "fri", "sat"))}
 # (min, max, names)
 _BOUNDS = ((0, 59, None), (0, 23, None), (1, 31, None), (1, 12, _MONTHS), (0, 6, _DOW))
@@ -48,7 +63,7 @@ def _must_parse_int(expr: str) -> int:
     if not re.match(r"^[+-]?[0-9]+$", expr):
         raise CronError(f'failed to parse int from {expr}: strconv.Atoi: parsing "{expr}": invalid syntax')
     num = int(expr)
-    if num >= 2 ** 63 or num < -2 ** 63:
+    if num >= 2**63 or num < -(2**63):
         raise CronError(f'failed to parse int from {expr}: strconv.Atoi: parsing "{expr}": value out of range')
     if num < 0:
         raise CronError(f"negative number ({num}) not allowed: {expr}")
@@ -101,7 +116,7 @@ def parse_standard(spec: str) -> None:
     if spec.startswith("TZ=") or spec.startswith("CRON_TZ="):
         i = spec.find(" ")
         eq = spec.find("=")
-        loc = spec[eq + 1:i] if i >= 0 else spec[eq + 1:]
+        loc = spec[eq + 1 : i] if i >= 0 else spec[eq + 1 :]
         if i < 0 or not _load_location(loc)[0]:
             raise CronError(f"provided bad location {loc}: unknown time zone {loc}")
         spec = spec[i:].strip()
@@ -109,7 +124,7 @@ def parse_standard(spec: str) -> None:
         if spec in _DESCRIPTORS:
             return
         if spec.startswith("@every "):
-            dur = spec[len("@every "):]
+            dur = spec[len("@every ") :]
             if not _GO_DURATION.match(dur):
                 raise CronError(f'failed to parse duration {spec}: time: invalid duration "{dur}"')
             return
@@ -151,10 +166,25 @@ def validate_time_zone(tz, path, out):
         return
     for part in tz.split("/"):
         if part in (".", "..") or part.startswith("-") or not _TZ_PART.match(part):
-            out.append(m.invalid(path, tz, f"unknown time zone {tz}", SCHEDULE, "use an IANA zone name such as Europe/Berlin or America/New_York"))
+            out.append(
+                m.invalid(
+                    path,
+                    tz,
+                    f"unknown time zone {tz}",
+                    SCHEDULE,
+                    "use an IANA zone name such as Europe/Berlin or America/New_York",
+                )
+            )
             return
     if tz.lower() == "local":
-        out.append(m.invalid(path, tz, "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones", SCHEDULE))
+        out.append(
+            m.invalid(
+                path,
+                tz,
+                "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
+                SCHEDULE,
+            )
+        )
     ok, err = _load_location(tz)
     if not ok:
         try:
@@ -163,7 +193,15 @@ def validate_time_zone(tz, path, out):
             zones = sorted(zoneinfo.available_timezones())
         except Exception:  # pragma: no cover
             zones = []
-        out.append(m.invalid(path, tz, err, SCHEDULE, "use an IANA zone name" + ((("; " + m.suggest(tz, zones)) if m.suggest(tz, zones) else ""))))
+        out.append(
+            m.invalid(
+                path,
+                tz,
+                err,
+                SCHEDULE,
+                "use an IANA zone name" + (("; " + m.suggest(tz, zones)) if m.suggest(tz, zones) else ""),
+            )
+        )
 
 
 def validate_schedule(schedule, path, out, has_time_zone: bool):
@@ -182,14 +220,23 @@ def validate_schedule(schedule, path, out, has_time_zone: bool):
         if "above maximum (6)" in msg:
             hint = "day-of-week runs 0-6 (sun-sat): write 0 or sun for Sunday, 7 is not accepted"
         elif msg.startswith("expected exactly 5 fields"):
-            hint = "five fields: minute hour day-of-month month day-of-week (no seconds field), e.g. \"*/15 * * * *\""
+            hint = 'five fields: minute hour day-of-month month day-of-week (no seconds field), e.g. "*/15 * * * *"'
         else:
-            hint = ("five fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or jan-dec) day-of-week (0-6 or sun-sat), "
-                    "or @hourly/@daily/@weekly/@monthly/@yearly")
+            hint = (
+                "five fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or jan-dec) day-of-week (0-6 or sun-sat), "
+                "or @hourly/@daily/@weekly/@monthly/@yearly"
+            )
         out.append(m.invalid(path, schedule, msg, SCHEDULE, hint))
     if "TZ" in schedule:
-        out.append(m.invalid(path, schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead", SCHEDULE,
-                             "move the zone to spec.timeZone"))
+        out.append(
+            m.invalid(
+                path,
+                schedule,
+                "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
+                SCHEDULE,
+                "move the zone to spec.timeZone",
+            )
+        )
 
 
 # --- Job -------------------------------------------------------------------------------
@@ -203,8 +250,15 @@ POD_REPLACEMENT = ("Failed", "TerminatingOrFailed")
 def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool, obj_name: Optional[str] = None):
     """validateJobSpec (template_only: a CronJob's jobTemplate, whose selector
     the server does not generate)."""
-    for f in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished",
-              "backoffLimitPerIndex", "maxFailedIndexes"):
+    for f in (
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+        "backoffLimitPerIndex",
+        "maxFailedIndexes",
+    ):
         out.extend(nonnegative(path + (f,), spec.get(f)))
     indexed = _completion_mode(spec, path, out)
     _job_selector(spec, path, out, template_only, obj_name)
@@ -218,7 +272,11 @@ def validate_job_spec(spec: dict, path, out: List[Problem], template_only: bool,
     if isinstance(prp, str) and prp not in POD_REPLACEMENT:
         out.append(m.unsupported(path + ("podReplacementPolicy",), prp, POD_REPLACEMENT, UNSUPPORTED_VALUE))
     elif prp == "TerminatingOrFailed" and isinstance(spec.get("podFailurePolicy"), dict):
-        out.append(m.invalid(path + ("podReplacementPolicy",), prp, "must be 'Failed' when podFailurePolicy is used", INVALID_VALUE))
+        out.append(
+            m.invalid(
+                path + ("podReplacementPolicy",), prp, "must be 'Failed' when podFailurePolicy is used", INVALID_VALUE
+            )
+        )
 
 
 def _completion_mode(spec: dict, path, out: List[Problem]) -> bool:
@@ -231,9 +289,15 @@ def _completion_mode(spec: dict, path, out: List[Problem]) -> bool:
     if indexed:
         # SetDefaults_Job: completions and parallelism both unset -> both 1.
         if completions is None and parallelism is not None:
-            out.append(m.required(path + ("completions",), "when completion mode is Indexed", REQUIRED_VALUE, at="value")
-                       if "completions" in spec else
-                       Problem(path + ("completionMode",), m.message(path + ("completions",), "Required value: when completion mode is Indexed"), REQUIRED_VALUE))
+            out.append(
+                m.required(path + ("completions",), "when completion mode is Indexed", REQUIRED_VALUE, at="value")
+                if "completions" in spec
+                else Problem(
+                    path + ("completionMode",),
+                    m.message(path + ("completions",), "Required value: when completion mode is Indexed"),
+                    REQUIRED_VALUE,
+                )
+            )
         # (the old 100000 cap on Indexed completions/parallelism is gone in v1.37: oracle-confirmed)
     blpi = spec.get("backoffLimitPerIndex")
     if blpi is not None and not indexed:
@@ -241,10 +305,18 @@ def _completion_mode(spec: dict, path, out: List[Problem]) -> bool:
     mfi = spec.get("maxFailedIndexes")
     if mfi is not None:
         if spec.get("backoffLimitPerIndex") is None:
-            out.append(m.required(path + ("backoffLimitPerIndex",), "when maxFailedIndexes is specified", REQUIRED_VALUE,
-                                  anchor=path + ("maxFailedIndexes",)))
+            out.append(
+                m.required(
+                    path + ("backoffLimitPerIndex",),
+                    "when maxFailedIndexes is specified",
+                    REQUIRED_VALUE,
+                    anchor=path + ("maxFailedIndexes",),
+                )
+            )
         if is_int(mfi) and is_int(completions) and mfi > completions:
-            out.append(m.invalid(path + ("maxFailedIndexes",), mfi, "must be less than or equal to completions", INVALID_VALUE))
+            out.append(
+                m.invalid(path + ("maxFailedIndexes",), mfi, "must be less than or equal to completions", INVALID_VALUE)
+            )
     return indexed
 
 
@@ -257,21 +329,47 @@ def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj
     if template_only:
         # ValidateJobTemplateSpec: the Job's selector is generated when it is created.
         if isinstance(sel, dict) and spec.get("manualSelector") is not True:
-            out.append(m.invalid(path + ("selector",), show_map(dict_at(sel.get("matchLabels"))), "`selector` will be auto-generated", INVALID_SELECTOR,
-                                 "drop jobTemplate.spec.selector, or set manualSelector: true"))
+            out.append(
+                m.invalid(
+                    path + ("selector",),
+                    show_map(dict_at(sel.get("matchLabels"))),
+                    "`selector` will be auto-generated",
+                    INVALID_SELECTOR,
+                    "drop jobTemplate.spec.selector, or set manualSelector: true",
+                )
+            )
             sel = None
     else:
         if spec.get("manualSelector") is True:
             if sel is None:
-                out.append(Problem(path + ("manualSelector",), m.message(path + ("selector",), "Required value", "manualSelector: true needs spec.selector"), INVALID_SELECTOR))
+                out.append(
+                    Problem(
+                        path + ("manualSelector",),
+                        m.message(path + ("selector",), "Required value", "manualSelector: true needs spec.selector"),
+                        INVALID_SELECTOR,
+                    )
+                )
         elif isinstance(sel, dict):
-            sel_keys = set(dict_at(sel.get("matchLabels"))) | {dict_at(e).get("key") for e in list_at(sel.get("matchExpressions"))}
+            sel_keys = set(dict_at(sel.get("matchLabels"))) | {
+                dict_at(e).get("key") for e in list_at(sel.get("matchExpressions"))
+            }
             name = obj_name or ""
             expected = {"job-name": name, "batch.kubernetes.io/job-name": name}
             pred = label_selector(sel)  # ValidateGeneratedSelector: only a selector that converts
-            if not sel_keys & {"controller-uid", "batch.kubernetes.io/controller-uid"} and pred is not None and not pred(expected):
-                out.append(m.invalid(path + ("selector",), show_map(dict_at(sel.get("matchLabels"))), "`selector` not auto-generated", INVALID_SELECTOR,
-                                     "the Job controller generates the selector; drop spec.selector, or set manualSelector: true"))
+            if (
+                not sel_keys & {"controller-uid", "batch.kubernetes.io/controller-uid"}
+                and pred is not None
+                and not pred(expected)
+            ):
+                out.append(
+                    m.invalid(
+                        path + ("selector",),
+                        show_map(dict_at(sel.get("matchLabels"))),
+                        "`selector` not auto-generated",
+                        INVALID_SELECTOR,
+                        "the Job controller generates the selector; drop spec.selector, or set manualSelector: true",
+                    )
+                )
             sel = None
     if isinstance(sel, dict):
         errs = m.validate_label_selector(sel, path + ("selector",), INVALID_SELECTOR)
@@ -279,8 +377,14 @@ def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj
         pred = label_selector(sel)
         if not errs and tmpl and pred is not None and not pred(labels):
             lp = path + ("template", "metadata", "labels")
-            out.append(Problem(lp if labels else path + ("template",), m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
-                               MISMATCH, at="value" if labels else "key"))
+            out.append(
+                Problem(
+                    lp if labels else path + ("template",),
+                    m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
+                    MISMATCH,
+                    at="value" if labels else "key",
+                )
+            )
 
 
 def _job_restart_policy(tspec: dict, path, out: List[Problem]):
@@ -290,21 +394,43 @@ def _job_restart_policy(tspec: dict, path, out: List[Problem]):
     if rp is None or rp == "":
         # Not defaulted in a Job template (oracle: "Required value: valid values: ...").
         where = rpp if "restartPolicy" in tspec else path + ("template", "spec")
-        out.append(Problem(where, m.message(rpp, 'Required value: valid values: "OnFailure", "Never"',
-                                            "Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template"),
-                           REQUIRED_VALUE, at="value" if "restartPolicy" in tspec else "key"))
+        out.append(
+            Problem(
+                where,
+                m.message(
+                    rpp,
+                    'Required value: valid values: "OnFailure", "Never"',
+                    "Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template",
+                ),
+                REQUIRED_VALUE,
+                at="value" if "restartPolicy" in tspec else "key",
+            )
+        )
     elif isinstance(rp, str) and rp not in ("OnFailure", "Never"):
         # validateJobSpec reports any other value as Required too (oracle-confirmed).
-        out.append(m.required(rpp, 'valid values: "OnFailure", "Never"', REQUIRED_VALUE,
-                              hint=f"Jobs run to completion; {rp} is not allowed" + (", Always is for Deployments" if rp == "Always" else "")))
+        out.append(
+            m.required(
+                rpp,
+                'valid values: "OnFailure", "Never"',
+                REQUIRED_VALUE,
+                hint=f"Jobs run to completion; {rp} is not allowed"
+                + (", Always is for Deployments" if rp == "Always" else ""),
+            )
+        )
     return rp
 
 
 def _pod_failure_policy(pfp: dict, path, out, restart, indexed: bool, spec: dict):
     """validatePodFailurePolicy (the basics)."""
     if restart != "Never" and isinstance(restart, str) and restart:
-        out.append(m.invalid(path[:-1] + ("template", "spec", "restartPolicy"), restart,
-                             "only \"Never\" is supported when podFailurePolicy is specified", INVALID_VALUE))
+        out.append(
+            m.invalid(
+                path[:-1] + ("template", "spec", "restartPolicy"),
+                restart,
+                'only "Never" is supported when podFailurePolicy is specified',
+                INVALID_VALUE,
+            )
+        )
     for i, rule in enumerate(list_at(pfp.get("rules"))):
         if not isinstance(rule, dict):
             continue
@@ -314,25 +440,41 @@ def _pod_failure_policy(pfp: dict, path, out, restart, indexed: bool, spec: dict
             if action not in POD_FAILURE_ACTIONS:
                 out.append(m.unsupported(rp + ("action",), action, POD_FAILURE_ACTIONS, UNSUPPORTED_VALUE))
             elif action == "FailIndex" and spec.get("backoffLimitPerIndex") is None:
-                out.append(m.forbidden(rp + ("action",), "requires the backoffLimitPerIndex to be set", FORBIDDEN_FIELD))
+                out.append(
+                    m.forbidden(rp + ("action",), "requires the backoffLimitPerIndex to be set", FORBIDDEN_FIELD)
+                )
         ec, conds = rule.get("onExitCodes"), rule.get("onPodConditions")
         if ec is not None and conds is not None:
-            out.append(m.invalid(rp, "", "specifying both OnExitCodes and OnPodConditions is not supported", INVALID_VALUE, at="key"))
+            out.append(
+                m.invalid(
+                    rp, "", "specifying both OnExitCodes and OnPodConditions is not supported", INVALID_VALUE, at="key"
+                )
+            )
         elif ec is None and conds is None:
-            out.append(m.invalid(rp, "", "specifying one of OnExitCodes and OnPodConditions is required", INVALID_VALUE, at="key"))
+            out.append(
+                m.invalid(
+                    rp, "", "specifying one of OnExitCodes and OnPodConditions is required", INVALID_VALUE, at="key"
+                )
+            )
         if isinstance(ec, dict):
             op = ec.get("operator")
             if isinstance(op, str) and op not in EXIT_CODE_OPERATORS:
                 out.append(m.unsupported(rp + ("onExitCodes", "operator"), op, EXIT_CODE_OPERATORS, UNSUPPORTED_VALUE))
             vals = list_at(ec.get("values"))
             if not vals:
-                out.append(m.invalid(rp + ("onExitCodes", "values"), "", "at least one value is required", INVALID_VALUE))
+                out.append(
+                    m.invalid(rp + ("onExitCodes", "values"), "", "at least one value is required", INVALID_VALUE)
+                )
             prev = None
             for j, val in enumerate(vals):
                 if not is_int(val):
                     continue
                 if op == "In" and val == 0:
-                    out.append(m.invalid(rp + ("onExitCodes", "values", j), val, "must not be 0 for the In operator", INVALID_VALUE))
+                    out.append(
+                        m.invalid(
+                            rp + ("onExitCodes", "values", j), val, "must not be 0 for the In operator", INVALID_VALUE
+                        )
+                    )
                 if prev is not None and val == prev:
                     out.append(m.duplicate(rp + ("onExitCodes", "values", j), val, "duplicate-value"))
                 elif prev is not None and val < prev:
@@ -362,10 +504,17 @@ def _generated_labels(name, spec: dict, out: List[Problem]):
         return
     errs = v.is_valid_label_value(name)
     if errs:
-        out.append(m.invalid(("spec", "template", "labels"), name, "; ".join(errs), INVALID_NAME,
-                             "the Job controller copies the name into the pod labels job-name and "
-                             "batch.kubernetes.io/job-name, whose values are at most 63 characters: shorten the name",
-                             anchor=("metadata", "name")))
+        out.append(
+            m.invalid(
+                ("spec", "template", "labels"),
+                name,
+                "; ".join(errs),
+                INVALID_NAME,
+                "the Job controller copies the name into the pod labels job-name and "
+                "batch.kubernetes.io/job-name, whose values are at most 63 characters: shorten the name",
+                anchor=("metadata", "name"),
+            )
+        )
 
 
 CONCURRENCY = ("Allow", "Forbid", "Replace")

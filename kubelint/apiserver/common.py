@@ -3,6 +3,7 @@ ids, Problems whose message starts with the server's field path (:func:`P`),
 safe lookups (:func:`dict_at`, :func:`list_at`, :func:`is_int`, :func:`is_str`)
 and the apimachinery checks that return Problems (ports, names, IPs, CIDRs,
 hosts).  Every validator module imports from here; it imports no validator."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -27,7 +28,9 @@ INVALID_LABEL = "invalid-label"
 INVALID_SELECTOR = "invalid-selector"
 
 
-def P(path, text: str, rule: str, at: str = "value", where: Optional[str] = None, severity: Optional[str] = None) -> Problem:
+def P(
+    path, text: str, rule: str, at: str = "value", where: Optional[str] = None, severity: Optional[str] = None
+) -> Problem:
     """A Problem whose message starts with the server's field path."""
     where = format_path(path) if where is None else where
     return Problem(path, f"{where}: {text}" if where else text, rule, severity, at)
@@ -116,7 +119,9 @@ def fmt_quantity(x) -> str:
     return x if isinstance(x, str) else _show(x)
 
 
-def invalid_msgs(path, value, msgs: Iterable[str], rule: str = INVALID_VALUE, hint: str = "", first_only: bool = False) -> List[Problem]:
+def invalid_msgs(
+    path, value, msgs: Iterable[str], rule: str = INVALID_VALUE, hint: str = "", first_only: bool = False
+) -> List[Problem]:
     out = [invalid(path, value, m, rule, hint) for m in msgs]
     return out[:1] if first_only else out
 
@@ -243,6 +248,13 @@ def host_errors(path, value, msgs, hint="") -> List[Problem]:
     ``<your domain>``, ``${HOST}``) is reported once as a warning instead:
     the file is a template to fill in, not a manifest to apply as-is."""
     if msgs and _PLACEHOLDER_RE.search(value):
-        return [P(path, f"Invalid value: {_show(value)}: looks like an unfilled template placeholder; the API server rejects it as-is "
-                        "(fill it in before applying)", PLACEHOLDER, severity="warning")]
+        return [
+            P(
+                path,
+                f"Invalid value: {_show(value)}: looks like an unfilled template placeholder; the API server rejects it as-is "
+                "(fill it in before applying)",
+                PLACEHOLDER,
+                severity="warning",
+            )
+        ]
     return invalid_msgs(path, value, msgs, INVALID_VALUE, hint)

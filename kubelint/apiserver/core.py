@@ -10,6 +10,7 @@ type ClusterIP, sessionAffinity None; Secret ``stringData`` merged into
 
 The helpers shared by every validator module are in :mod:`.common`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,13 +25,48 @@ from typing import List, Optional
 
 from ..findings import Problem
 from . import validation as v
-from .common import (DUPLICATE_VALUE, FORBIDDEN_FIELD, INVALID_LABEL, INVALID_SELECTOR, INVALID_VALUE, IP_MSG,
-                     REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE, P, _keyed, cidr_errors, cidr_strict_errors, dict_at,
-                     dns_label, dns_subdomain, fmt_quantity, host_errors, invalid_msgs, ip_strict_errors, is_int,
-                     is_str, list_at, parse_ip, path_no_backsteps, port_num_errors, port_num_or_name, qualified_name,
-                     quantity)
-from .meta import (_show, duplicate, forbidden, invalid, required, unsupported, validate_label_name,
-                   validate_label_selector, validate_labels)
+from .common import (
+    DUPLICATE_VALUE,
+    FORBIDDEN_FIELD,
+    INVALID_LABEL,
+    INVALID_SELECTOR,
+    INVALID_VALUE,
+    IP_MSG,
+    REQUIRED_VALUE,
+    TOO_LONG,
+    UNSUPPORTED_VALUE,
+    P,
+    _keyed,
+    cidr_errors,
+    cidr_strict_errors,
+    dict_at,
+    dns_label,
+    dns_subdomain,
+    fmt_quantity,
+    host_errors,
+    invalid_msgs,
+    ip_strict_errors,
+    is_int,
+    is_str,
+    list_at,
+    parse_ip,
+    path_no_backsteps,
+    port_num_errors,
+    port_num_or_name,
+    qualified_name,
+    quantity,
+)
+from .meta import (
+    _show,
+    duplicate,
+    forbidden,
+    invalid,
+    required,
+    unsupported,
+    validate_label_name,
+    validate_label_selector,
+    validate_labels,
+)
 from .registry import ANY, validates
 
 # Specific ids (catalogue: rules/apiserver-objects.yaml).
@@ -112,11 +148,24 @@ def _service_type(spec: dict, typ: str, ips: _ServiceIPs) -> List[Problem]:
     if typ not in SERVICE_TYPES:
         out.append(unsupported(sp + ("type",), typ, SERVICE_TYPES, UNSUPPORTED_VALUE))
     if not list_at(spec, "ports") and not ips.headless and typ != "ExternalName":
-        out.append(required(sp + ("ports",), "a Service needs at least one port (only headless clusterIP: None and "
-                                              "ExternalName services may have none)", REQUIRED_VALUE))
+        out.append(
+            required(
+                sp + ("ports",),
+                "a Service needs at least one port (only headless clusterIP: None and "
+                "ExternalName services may have none)",
+                REQUIRED_VALUE,
+            )
+        )
     if typ in ("LoadBalancer", "NodePort") and ips.headless:
-        out.append(invalid(ips.path, "None", f"may not be set to 'None' for {typ} services", INVALID_VALUE,
-                           "headless services have no cluster IP to route node ports to; remove clusterIP: None or use type ClusterIP"))
+        out.append(
+            invalid(
+                ips.path,
+                "None",
+                f"may not be set to 'None' for {typ} services",
+                INVALID_VALUE,
+                "headless services have no cluster IP to route node ports to; remove clusterIP: None or use type ClusterIP",
+            )
+        )
     return out
 
 
@@ -125,7 +174,13 @@ def _external_name(spec: dict, ips: _ServiceIPs) -> List[Problem]:
     sp = ("spec",)
     out: List[Problem] = []
     if ips.ips:
-        out.append(forbidden(ips.path, "may not be set for ExternalName services (an ExternalName service is a DNS CNAME, it has no cluster IP)", FORBIDDEN_FIELD))
+        out.append(
+            forbidden(
+                ips.path,
+                "may not be set for ExternalName services (an ExternalName service is a DNS CNAME, it has no cluster IP)",
+                FORBIDDEN_FIELD,
+            )
+        )
     if spec.get("ipFamilies"):
         out.append(forbidden(sp + ("ipFamilies",), "may not be set for ExternalName services", FORBIDDEN_FIELD))
     if spec.get("ipFamilyPolicy") is not None:
@@ -134,11 +189,20 @@ def _external_name(spec: dict, ips: _ServiceIPs) -> List[Problem]:
     cname = name[:-1] if is_str(name) and name.endswith(".") else name
     if not cname:
         text = "Required value: an ExternalName service needs spec.externalName (the DNS name it aliases)"
-        out.append(P(sp + ("externalName",), text, REQUIRED_VALUE) if "externalName" in spec
-                   else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName"))
+        out.append(
+            P(sp + ("externalName",), text, REQUIRED_VALUE)
+            if "externalName" in spec
+            else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName")
+        )
     elif is_str(cname):
-        out.extend(host_errors(sp + ("externalName",), name, v.is_dns1123_subdomain(cname),
-                               "externalName must be a DNS name such as db.example.com (not a URL or an IP address)"))
+        out.extend(
+            host_errors(
+                sp + ("externalName",),
+                name,
+                v.is_dns1123_subdomain(cname),
+                "externalName must be a DNS name such as db.example.com (not a URL or an IP address)",
+            )
+        )
     return out
 
 
@@ -165,8 +229,11 @@ def _service_ports(ports: list, typ: str) -> List[Problem]:
         typed = is_str(proto)  # a protocol of the wrong type is the schema's business
         tp = p.get("targetPort")
         if tp is not None and tp != 0 and tp != "":  # 0/"" default to port
-            hint = ("a string targetPort names a container port; write a number without quotes"
-                    if is_str(tp) and tp.isdigit() else "")
+            hint = (
+                "a string targetPort names a container port; write a number without quotes"
+                if is_str(tp) and tp.isdigit()
+                else ""
+            )
             out.extend(port_num_or_name(pp + ("targetPort",), tp, INVALID_VALUE, hint))
         ap = p.get("appProtocol")
         if is_str(ap):
@@ -177,9 +244,14 @@ def _service_ports(ports: list, typ: str) -> List[Problem]:
         if is_int(port) and typed:
             key = (proto, port)
             if key in seen_ports:
-                out.append(P(pp + ("port",), f'Duplicate value: {{"protocol":"{proto}","port":{port}}} '
-                                   f"(port {port}/{proto} is already used by another entry of spec.ports; each port/protocol pair must be unique)",
-                                   DUPLICATE_VALUE))
+                out.append(
+                    P(
+                        pp + ("port",),
+                        f'Duplicate value: {{"protocol":"{proto}","port":{port}}} '
+                        f"(port {port}/{proto} is already used by another entry of spec.ports; each port/protocol pair must be unique)",
+                        DUPLICATE_VALUE,
+                    )
+                )
             seen_ports.add(key)
     return out
 
@@ -188,8 +260,14 @@ def _service_port_name(p: dict, pp, count: int, names: set) -> List[Problem]:
     """Every port named when there are several; names DNS labels, unique."""
     name = p.get("name")
     if count > 1 and not name:
-        return [required(pp + ("name",), "every port needs a name when a Service has more than one port", REQUIRED_VALUE,
-                         at="key" if "name" in p else "value")]
+        return [
+            required(
+                pp + ("name",),
+                "every port needs a name when a Service has more than one port",
+                REQUIRED_VALUE,
+                at="key" if "name" in p else "value",
+            )
+        ]
     out: List[Problem] = []
     if is_str(name) and name:
         out.extend(invalid_msgs(pp + ("name",), name, v.is_dns1123_label(name), INVALID_VALUE))
@@ -204,15 +282,27 @@ def _node_port(np: int, pp, typ: str, proto, seen: set) -> List[Problem]:
     per protocol (``proto`` None: a protocol of the wrong type, not compared)."""
     out: List[Problem] = []
     if typ == "ClusterIP":
-        out.append(forbidden(pp + ("nodePort",), "may not be used when `type` is 'ClusterIP' (use type NodePort or LoadBalancer, or drop nodePort)", FORBIDDEN_FIELD))
+        out.append(
+            forbidden(
+                pp + ("nodePort",),
+                "may not be used when `type` is 'ClusterIP' (use type NodePort or LoadBalancer, or drop nodePort)",
+                FORBIDDEN_FIELD,
+            )
+        )
     elif typ in ("NodePort", "LoadBalancer") and not NODE_PORT_MIN <= np <= NODE_PORT_MAX:
         # A warning: the allocator rejects it on a real create, but
         # server-side dry-run skips the range check (oracle-confirmed)
         # and clusters may configure another --service-node-port-range.
-        out.append(invalid(pp + ("nodePort",), np,
-                           f"provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}",
-                           NODE_PORT_RANGE, "the API server's default --service-node-port-range; a real create fails although "
-                           "--dry-run=server passes; omit nodePort to get one allocated")._replace(severity="warning"))
+        out.append(
+            invalid(
+                pp + ("nodePort",),
+                np,
+                f"provided port is not in the valid range. The range of valid ports is {NODE_PORT_MIN}-{NODE_PORT_MAX}",
+                NODE_PORT_RANGE,
+                "the API server's default --service-node-port-range; a real create fails although "
+                "--dry-run=server passes; omit nodePort to get one allocated",
+            )._replace(severity="warning")
+        )
     if proto is not None:
         key = (proto, np)
         if key in seen:
@@ -232,8 +322,14 @@ def _session_affinity(spec: dict) -> List[Problem]:
     if sa == "ClientIP":
         t = dict_at(spec, "sessionAffinityConfig", "clientIP").get("timeoutSeconds")
         if is_int(t) and not 0 < t <= MAX_CLIENT_IP_AFFINITY_SECONDS:
-            out.append(invalid(sp + ("sessionAffinityConfig", "clientIP", "timeoutSeconds"), t,
-                               f"must be greater than 0 and less than {MAX_CLIENT_IP_AFFINITY_SECONDS}", INVALID_VALUE))
+            out.append(
+                invalid(
+                    sp + ("sessionAffinityConfig", "clientIP", "timeoutSeconds"),
+                    t,
+                    f"must be greater than 0 and less than {MAX_CLIENT_IP_AFFINITY_SECONDS}",
+                    INVALID_VALUE,
+                )
+            )
     # sessionAffinity None with a sessionAffinityConfig: the Go check exists but
     # the config is dropped first (oracle-confirmed: accepted).
     return out
@@ -245,7 +341,14 @@ def _source_ranges(spec: dict, typ: str, anns: dict) -> List[Problem]:
     ranges = spec.get("loadBalancerSourceRanges")
     if isinstance(ranges, list) and ranges:
         if typ != "LoadBalancer":
-            out.append(forbidden(("spec", "loadBalancerSourceRanges"), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
+            out.append(
+                forbidden(
+                    ("spec", "loadBalancerSourceRanges"),
+                    "may only be used when `type` is 'LoadBalancer'",
+                    FORBIDDEN_FIELD,
+                    at="key",
+                )
+            )
         for i, r in enumerate(ranges):
             if is_str(r):
                 out.extend(cidr_errors(("spec", "loadBalancerSourceRanges", i), r.strip()))
@@ -267,9 +370,15 @@ def _topology_annotations(anns: dict) -> List[Problem]:
     """The topology-mode annotation and its deprecated predecessor must agree."""
     mode, hints = anns.get(TOPOLOGY_MODE_ANNOTATION), anns.get(TOPOLOGY_HINTS_ANNOTATION)
     if is_str(mode) and is_str(hints) and mode != hints:
-        return [invalid(("metadata", "annotations", TOPOLOGY_MODE_ANNOTATION), mode,
-                        f"must match annotations[{TOPOLOGY_HINTS_ANNOTATION}] when both are specified", INVALID_VALUE,
-                        f"drop the deprecated {TOPOLOGY_HINTS_ANNOTATION} annotation")]
+        return [
+            invalid(
+                ("metadata", "annotations", TOPOLOGY_MODE_ANNOTATION),
+                mode,
+                f"must match annotations[{TOPOLOGY_HINTS_ANNOTATION}] when both are specified",
+                INVALID_VALUE,
+                f"drop the deprecated {TOPOLOGY_HINTS_ANNOTATION} annotation",
+            )
+        ]
     return []
 
 
@@ -278,13 +387,27 @@ def _load_balancer_fields(spec: dict, typ: str) -> List[Problem]:
     sp = ("spec",)
     out: List[Problem] = []
     if spec.get("allocateLoadBalancerNodePorts") is not None and typ != "LoadBalancer":
-        out.append(forbidden(sp + ("allocateLoadBalancerNodePorts",), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
+        out.append(
+            forbidden(
+                sp + ("allocateLoadBalancerNodePorts",),
+                "may only be used when `type` is 'LoadBalancer'",
+                FORBIDDEN_FIELD,
+                at="key",
+            )
+        )
     lbc = spec.get("loadBalancerClass")
     if lbc is not None:
         if typ == "LoadBalancer":
             out.extend(qualified_name(sp + ("loadBalancerClass",), lbc))
         else:
-            out.append(forbidden(sp + ("loadBalancerClass",), "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD, at="key"))
+            out.append(
+                forbidden(
+                    sp + ("loadBalancerClass",),
+                    "may only be used when `type` is 'LoadBalancer'",
+                    FORBIDDEN_FIELD,
+                    at="key",
+                )
+            )
     return out
 
 
@@ -296,14 +419,28 @@ def _traffic_policies(spec: dict, typ: str) -> List[Problem]:
     accessible = typ in ("LoadBalancer", "NodePort") or (typ == "ClusterIP" and bool(list_at(spec, "externalIPs")))
     if is_str(etp) and etp:
         if not accessible:
-            out.append(invalid(sp + ("externalTrafficPolicy",), etp, "may only be set for externally-accessible services", INVALID_VALUE,
-                               "externalTrafficPolicy applies to NodePort/LoadBalancer services and services with externalIPs"))
+            out.append(
+                invalid(
+                    sp + ("externalTrafficPolicy",),
+                    etp,
+                    "may only be set for externally-accessible services",
+                    INVALID_VALUE,
+                    "externalTrafficPolicy applies to NodePort/LoadBalancer services and services with externalIPs",
+                )
+            )
         elif etp not in EXTERNAL_TRAFFIC_POLICIES:
             out.append(unsupported(sp + ("externalTrafficPolicy",), etp, EXTERNAL_TRAFFIC_POLICIES, UNSUPPORTED_VALUE))
     hc = spec.get("healthCheckNodePort")
     if is_int(hc) and hc != 0:
         if not (typ == "LoadBalancer" and etp == "Local"):
-            out.append(invalid(sp + ("healthCheckNodePort",), hc, "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'", INVALID_VALUE))
+            out.append(
+                invalid(
+                    sp + ("healthCheckNodePort",),
+                    hc,
+                    "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+                    INVALID_VALUE,
+                )
+            )
         else:
             out.extend(port_num_errors(sp + ("healthCheckNodePort",), hc))
     itp = spec.get("internalTrafficPolicy")
@@ -327,9 +464,15 @@ def _non_special_ip(path, ip: str) -> List[Problem]:
         return [invalid(path, ip, "may not be in the loopback range (127.0.0.0/8, ::1/128)", INVALID_VALUE)]
     if addr.is_link_local:
         return [invalid(path, ip, "may not be in the link-local range (169.254.0.0/16, fe80::/10)", INVALID_VALUE)]
-    if addr.is_multicast and (addr.version == 4 and addr in ipaddress.ip_network("224.0.0.0/24") or
-                              addr.version == 6 and addr in ipaddress.ip_network("ff02::/16")):
-        return [invalid(path, ip, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)", INVALID_VALUE)]
+    if addr.is_multicast and (
+        addr.version == 4
+        and addr in ipaddress.ip_network("224.0.0.0/24")
+        or addr.version == 6
+        and addr in ipaddress.ip_network("ff02::/16")
+    ):
+        return [
+            invalid(path, ip, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)", INVALID_VALUE)
+        ]
     return []
 
 
@@ -358,11 +501,23 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Probl
     elif pol == "SingleStack":
         # initIPFamilyFields (pkg/registry/core/service/storage/alloc.go), before any allocation
         if isinstance(fams, list) and len(fams) > 1:
-            out.append(invalid(sp + ("ipFamilyPolicy",), pol, "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified",
-                               INVALID_VALUE))
+            out.append(
+                invalid(
+                    sp + ("ipFamilyPolicy",),
+                    pol,
+                    "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified",
+                    INVALID_VALUE,
+                )
+            )
         elif len(cips) > 1:
-            out.append(invalid(sp + ("ipFamilyPolicy",), pol, "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified",
-                               INVALID_VALUE))
+            out.append(
+                invalid(
+                    sp + ("ipFamilyPolicy",),
+                    pol,
+                    "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified",
+                    INVALID_VALUE,
+                )
+            )
     bad = False
     for i, ip in enumerate(ips):
         p = base + ((i,) if cips else ())
@@ -374,8 +529,17 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Probl
         errs = ip_strict_errors(ip)
         if errs:
             bad = True
-            out.append(invalid(p, ip, errs[0], INVALID_VALUE,
-                               'use "None" for a headless service or omit clusterIP to get one allocated' if errs[0] == IP_MSG else ""))
+            out.append(
+                invalid(
+                    p,
+                    ip,
+                    errs[0],
+                    INVALID_VALUE,
+                    'use "None" for a headless service or omit clusterIP to get one allocated'
+                    if errs[0] == IP_MSG
+                    else "",
+                )
+            )
     if len(ips) > 2:
         out.append(invalid(sp + ("clusterIPs",), ips[2], "may only hold up to 2 values", INVALID_VALUE))
     if bad:
@@ -383,20 +547,39 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Probl
     if len(ips) == 2:
         a, b = parse_ip(ips[0]), parse_ip(ips[1])
         if a is not None and b is not None and a.version == b.version:
-            out.append(invalid(sp + ("clusterIPs",), ips[1], "may specify no more than one IP for each IP family", INVALID_VALUE))
+            out.append(
+                invalid(
+                    sp + ("clusterIPs",), ips[1], "may specify no more than one IP for each IP family", INVALID_VALUE
+                )
+            )
     if not headless and isinstance(fams, list):
-        for i, ip in enumerate(ips[:len(fams)]):
+        for i, ip in enumerate(ips[: len(fams)]):
             addr = parse_ip(ip)
             if addr is None:
                 continue
             if fams[i] == "IPv4" and addr.version == 6:
-                out.append(invalid(base + ((i,) if cips else ()), ip, f"expected an IPv4 value as indicated by `ipFamilies[{i}]`", INVALID_VALUE))
+                out.append(
+                    invalid(
+                        base + ((i,) if cips else ()),
+                        ip,
+                        f"expected an IPv4 value as indicated by `ipFamilies[{i}]`",
+                        INVALID_VALUE,
+                    )
+                )
             if fams[i] == "IPv6" and addr.version == 4:
-                out.append(invalid(base + ((i,) if cips else ()), ip, f"expected an IPv6 value as indicated by `ipFamilies[{i}]`", INVALID_VALUE))
+                out.append(
+                    invalid(
+                        base + ((i,) if cips else ()),
+                        ip,
+                        f"expected an IPv6 value as indicated by `ipFamilies[{i}]`",
+                        INVALID_VALUE,
+                    )
+                )
     return out
 
 
 # --- ConfigMap / Secret -------------------------------------------------------------------
+
 
 def _b64len(value) -> int:
     if not is_str(value):
@@ -422,8 +605,15 @@ def _config_key(path, key) -> List[Problem]:
         return []
     msgs = v.is_config_map_key(key)
     if msgs:
-        return [P(path, f"Invalid value: {_show(key)}: {msgs[0]} (keys become file names in volumes: use letters, digits, '-', '_' and '.')",
-                  INVALID_VALUE, at="key", where=_keyed(path))]
+        return [
+            P(
+                path,
+                f"Invalid value: {_show(key)}: {msgs[0]} (keys become file names in volumes: use letters, digits, '-', '_' and '.')",
+                INVALID_VALUE,
+                at="key",
+                where=_keyed(path),
+            )
+        ]
     return []
 
 
@@ -440,17 +630,30 @@ def config_map(obj, ctx):
     for k, val in data.items():
         out.extend(_config_key(("data", k), k))
         if k in binary:
-            out.append(P(("data", k), f"Invalid value: {_show(k)}: duplicate of key present in binaryData (a key may be in data or binaryData, not both)",
-                         INVALID_VALUE, at="key", where=_keyed(("data", k))))
+            out.append(
+                P(
+                    ("data", k),
+                    f"Invalid value: {_show(k)}: duplicate of key present in binaryData (a key may be in data or binaryData, not both)",
+                    INVALID_VALUE,
+                    at="key",
+                    where=_keyed(("data", k)),
+                )
+            )
         if is_str(val):
             total += len(val.encode("utf-8", "surrogatepass"))
     for k, val in binary.items():
         out.extend(_config_key(("binaryData", k), k))
         total += _b64len(val)
     if total > MAX_SECRET_SIZE:
-        out.append(P(("data",) if data else ("binaryData",),
-                           f"Too long: must have at most {MAX_SECRET_SIZE} bytes (data and binaryData hold {total} bytes); "
-                           "ConfigMaps are stored in etcd whole: split the data or mount it from a volume image", TOO_LONG, at="key"))
+        out.append(
+            P(
+                ("data",) if data else ("binaryData",),
+                f"Too long: must have at most {MAX_SECRET_SIZE} bytes (data and binaryData hold {total} bytes); "
+                "ConfigMaps are stored in etcd whole: split the data or mount it from a volume image",
+                TOO_LONG,
+                at="key",
+            )
+        )
     return out
 
 
@@ -469,8 +672,14 @@ def secret(obj, ctx):
         out.extend(_config_key(path, k))
         total += len(raw) if raw is not None else _b64len(orig)
     if total > MAX_SECRET_SIZE:
-        out.append(P(("data",) if data else ("stringData",),
-                     f"Too long: must have at most {MAX_SECRET_SIZE} bytes (the secret holds {total} bytes)", TOO_LONG, at="key"))
+        out.append(
+            P(
+                ("data",) if data else ("stringData",),
+                f"Too long: must have at most {MAX_SECRET_SIZE} bytes (the secret holds {total} bytes)",
+                TOO_LONG,
+                at="key",
+            )
+        )
     typ = obj.data.get("type")
     if is_str(typ) and typ:
         out.extend(_secret_type_keys(typ, merged, dict_at(obj.data, "metadata", "annotations")))
@@ -496,13 +705,24 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
     tp = ("type",)
 
     def missing(key, why):
-        return P(tp, f"data[{key}]: Required value: a Secret of type {typ} must have the key {key!r} in data or stringData ({why})",
-                 SECRET_TYPE_KEYS, where="")
+        return P(
+            tp,
+            f"data[{key}]: Required value: a Secret of type {typ} must have the key {key!r} in data or stringData ({why})",
+            SECRET_TYPE_KEYS,
+            where="",
+        )
 
     if typ == "kubernetes.io/service-account-token":
         if not annotations.get(SA_NAME_ANNOTATION):
-            out.append(P(tp, f"metadata.annotations[{SA_NAME_ANNOTATION}]: Required value: a service-account-token Secret "
-                             f"must name its ServiceAccount in the annotation {SA_NAME_ANNOTATION}", SECRET_TYPE_KEYS, where=""))
+            out.append(
+                P(
+                    tp,
+                    f"metadata.annotations[{SA_NAME_ANNOTATION}]: Required value: a service-account-token Secret "
+                    f"must name its ServiceAccount in the annotation {SA_NAME_ANNOTATION}",
+                    SECRET_TYPE_KEYS,
+                    where="",
+                )
+            )
     elif typ in ("kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson"):
         key = ".dockercfg" if typ == "kubernetes.io/dockercfg" else ".dockerconfigjson"
         if key not in merged:
@@ -511,9 +731,14 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
             raw, path, _ = merged[key]
             err = _json_object_error(raw) if raw is not None else None
             if err:
-                out.append(P(path, f"Invalid value: \"<secret contents redacted>\": {err} "
-                                   f"({key} must hold a JSON object, e.g. the output of `kubectl create secret docker-registry`)",
-                             SECRET_TYPE_KEYS))
+                out.append(
+                    P(
+                        path,
+                        f'Invalid value: "<secret contents redacted>": {err} '
+                        f"({key} must hold a JSON object, e.g. the output of `kubectl create secret docker-registry`)",
+                        SECRET_TYPE_KEYS,
+                    )
+                )
     elif typ == "kubernetes.io/basic-auth":
         if "username" not in merged and "password" not in merged:
             out.append(missing("username", "basic-auth needs a username or a password key"))
@@ -522,8 +747,13 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
         if not raw and "ssh-privatekey" not in merged:
             out.append(missing("ssh-privatekey", "the private key"))
         elif raw is not None and len(raw) == 0:
-            out.append(P(merged["ssh-privatekey"][1], "Required value: ssh-privatekey must not be empty in a kubernetes.io/ssh-auth Secret",
-                         SECRET_TYPE_KEYS))
+            out.append(
+                P(
+                    merged["ssh-privatekey"][1],
+                    "Required value: ssh-privatekey must not be empty in a kubernetes.io/ssh-auth Secret",
+                    SECRET_TYPE_KEYS,
+                )
+            )
     elif typ == "kubernetes.io/tls":
         for key in ("tls.crt", "tls.key"):
             if key not in merged:
@@ -557,7 +787,9 @@ def _access_modes(spec: dict, sp) -> List[Problem]:
     out: List[Problem] = []
     modes = spec.get("accessModes")
     if not isinstance(modes, list) or not modes:
-        out.append(required(sp + ("accessModes",), "at least 1 access mode is required (e.g. [ReadWriteOnce])", REQUIRED_VALUE))
+        out.append(
+            required(sp + ("accessModes",), "at least 1 access mode is required (e.g. [ReadWriteOnce])", REQUIRED_VALUE)
+        )
         return out
     rwop = other = False
     for i, m in enumerate(modes):
@@ -570,7 +802,11 @@ def _access_modes(spec: dict, sp) -> List[Problem]:
         else:
             other = True
     if rwop and other:
-        out.append(forbidden(sp + ("accessModes",), "may not use ReadWriteOncePod with other access modes", FORBIDDEN_FIELD, at="key"))
+        out.append(
+            forbidden(
+                sp + ("accessModes",), "may not use ReadWriteOncePod with other access modes", FORBIDDEN_FIELD, at="key"
+            )
+        )
     return out
 
 
@@ -589,7 +825,13 @@ def pvc_spec(spec: dict, sp) -> List[Problem]:
     reqs = dict_at(spec, "resources", "requests")
     rp = sp + ("resources", "requests", "storage")
     if "storage" not in reqs:
-        out.append(required(rp, "spec.resources.requests.storage is required: the size of the volume to claim (e.g. storage: 1Gi)", REQUIRED_VALUE))
+        out.append(
+            required(
+                rp,
+                "spec.resources.requests.storage is required: the size of the volume to claim (e.g. storage: 1Gi)",
+                REQUIRED_VALUE,
+            )
+        )
     else:
         val = quantity(reqs["storage"])
         if val is not None and val <= 0:
@@ -614,12 +856,29 @@ def pvc_spec(spec: dict, sp) -> List[Problem]:
             out.extend(dns_label(sp + ("dataSourceRef", "namespace"), ns))
     if isinstance(dsr, dict) and is_str(dsr.get("namespace")) and dsr.get("namespace"):
         if isinstance(ds, dict):
-            out.append(invalid(sp + ("dataSource",), "", "may not be specified when dataSourceRef.namespace is specified", INVALID_VALUE)
-                       ._replace(at="key"))
+            out.append(
+                invalid(
+                    sp + ("dataSource",),
+                    "",
+                    "may not be specified when dataSourceRef.namespace is specified",
+                    INVALID_VALUE,
+                )._replace(at="key")
+            )
     elif isinstance(ds, dict) and isinstance(dsr, dict):
-        if (ds.get("apiGroup") or None, ds.get("kind"), ds.get("name")) != (dsr.get("apiGroup") or None, dsr.get("kind"), dsr.get("name")):
-            out.append(invalid(sp + ("dataSource",), "", "must match dataSourceRef", INVALID_VALUE,
-                               "set only one of dataSource and dataSourceRef, or make them identical")._replace(at="key"))
+        if (ds.get("apiGroup") or None, ds.get("kind"), ds.get("name")) != (
+            dsr.get("apiGroup") or None,
+            dsr.get("kind"),
+            dsr.get("name"),
+        ):
+            out.append(
+                invalid(
+                    sp + ("dataSource",),
+                    "",
+                    "must match dataSourceRef",
+                    INVALID_VALUE,
+                    "set only one of dataSource and dataSourceRef, or make them identical",
+                )._replace(at="key")
+            )
     vac = spec.get("volumeAttributesClassName")
     out.extend(_class_name(sp + ("volumeAttributesClassName",), vac))
     return out
@@ -628,8 +887,9 @@ def pvc_spec(spec: dict, sp) -> List[Problem]:
 def _data_source_enabled(ds: dict) -> bool:
     """dataSourceIsEnabled (pkg/api/persistentvolumeclaim/util.go)."""
     group = ds.get("apiGroup") or ""
-    return (ds.get("kind") == "PersistentVolumeClaim" and group == "") or \
-        (ds.get("kind") == "VolumeSnapshot" and group == "snapshot.storage.k8s.io")
+    return (ds.get("kind") == "PersistentVolumeClaim" and group == "") or (
+        ds.get("kind") == "VolumeSnapshot" and group == "snapshot.storage.k8s.io"
+    )
 
 
 def _data_source(ds: dict, p) -> List[Problem]:
@@ -641,9 +901,15 @@ def _data_source(ds: dict, p) -> List[Problem]:
         out.append(required(p + ("kind",), "", REQUIRED_VALUE))
     group = ds.get("apiGroup") or ""
     if not group and ds.get("kind") != "PersistentVolumeClaim":
-        out.append(invalid(p + ("kind",) if ds.get("kind") else p, ds.get("kind") or "",
-                           "must be 'PersistentVolumeClaim' when referencing the default apiGroup", INVALID_VALUE,
-                           "set apiGroup (e.g. snapshot.storage.k8s.io for a VolumeSnapshot)"))
+        out.append(
+            invalid(
+                p + ("kind",) if ds.get("kind") else p,
+                ds.get("kind") or "",
+                "must be 'PersistentVolumeClaim' when referencing the default apiGroup",
+                INVALID_VALUE,
+                "set apiGroup (e.g. snapshot.storage.k8s.io for a VolumeSnapshot)",
+            )
+        )
     if is_str(group) and group:
         out.extend(dns_subdomain(p + ("apiGroup",), group))
     return out
@@ -656,9 +922,30 @@ def persistent_volume_claim(obj, ctx):
     return pvc_spec(spec if isinstance(spec, dict) else {}, ("spec",))
 
 
-PV_SOURCES = ("hostPath", "gcePersistentDisk", "awsElasticBlockStore", "glusterfs", "flocker", "nfs", "rbd", "quobyte",
-              "cephfs", "iscsi", "cinder", "fc", "flexVolume", "azureFile", "vsphereVolume", "photonPersistentDisk",
-              "portworxVolume", "azureDisk", "scaleIO", "local", "storageos", "csi")
+PV_SOURCES = (
+    "hostPath",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "glusterfs",
+    "flocker",
+    "nfs",
+    "rbd",
+    "quobyte",
+    "cephfs",
+    "iscsi",
+    "cinder",
+    "fc",
+    "flexVolume",
+    "azureFile",
+    "vsphereVolume",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "azureDisk",
+    "scaleIO",
+    "local",
+    "storageos",
+    "csi",
+)
 
 
 @validates(("", "PersistentVolume"))
@@ -670,11 +957,21 @@ def persistent_volume(obj, ctx):
     out = _access_modes(spec, sp)
     cap = spec.get("capacity")
     if not isinstance(cap, dict) or not cap:
-        out.append(required(sp + ("capacity",), "a PersistentVolume needs spec.capacity.storage (e.g. storage: 10Gi)", REQUIRED_VALUE))
+        out.append(
+            required(
+                sp + ("capacity",),
+                "a PersistentVolume needs spec.capacity.storage (e.g. storage: 10Gi)",
+                REQUIRED_VALUE,
+            )
+        )
     else:
         if "storage" not in cap or len(cap) > 1:
             extra = next((k for k in cap if k != "storage"), None)
-            out.append(unsupported(sp + ("capacity",) + ((extra,) if extra else ()), extra or "", ("storage",), UNSUPPORTED_VALUE))
+            out.append(
+                unsupported(
+                    sp + ("capacity",) + ((extra,) if extra else ()), extra or "", ("storage",), UNSUPPORTED_VALUE
+                )
+            )
         for k, val in cap.items():
             q = quantity(val)
             if q is not None and q <= 0:
@@ -686,22 +983,50 @@ def persistent_volume(obj, ctx):
     if isinstance(na, dict):
         req = na.get("required")
         if not isinstance(req, dict):
-            out.append(required(sp + ("nodeAffinity", "required"), "must specify required node constraints", REQUIRED_VALUE, at="key"))
+            out.append(
+                required(
+                    sp + ("nodeAffinity", "required"),
+                    "must specify required node constraints",
+                    REQUIRED_VALUE,
+                    at="key",
+                )
+            )
         else:
             out.extend(node_selector(req, sp + ("nodeAffinity", "required")))
     present = [s for s in PV_SOURCES if spec.get(s) is not None]
     counted = [s for s in present if s != "flexVolume"]
     for s in counted[1:]:
-        out.append(forbidden(sp + (s,), f"may not specify more than 1 volume type (already has {counted[0]})", FORBIDDEN_FIELD, at="key"))
+        out.append(
+            forbidden(
+                sp + (s,),
+                f"may not specify more than 1 volume type (already has {counted[0]})",
+                FORBIDDEN_FIELD,
+                at="key",
+            )
+        )
     if not present:
-        out.append(required(sp, "must specify a volume type (e.g. csi, nfs, hostPath, local)", REQUIRED_VALUE, at="key"))
+        out.append(
+            required(sp, "must specify a volume type (e.g. csi, nfs, hostPath, local)", REQUIRED_VALUE, at="key")
+        )
     first = counted[0] if counted else None
     src = spec.get(first) if first else None
     if isinstance(src, dict):
         out.extend(_pv_source(first, src, sp + (first,), spec))
     hp = spec.get("hostPath")
-    if isinstance(hp, dict) and is_str(hp.get("path")) and hp.get("path") and posixpath.normpath(hp["path"]) == "/" and rp == "Recycle":
-        out.append(forbidden(sp + ("persistentVolumeReclaimPolicy",), "may not be 'recycle' for a hostPath mount of '/'", FORBIDDEN_FIELD))
+    if (
+        isinstance(hp, dict)
+        and is_str(hp.get("path"))
+        and hp.get("path")
+        and posixpath.normpath(hp["path"]) == "/"
+        and rp == "Recycle"
+    ):
+        out.append(
+            forbidden(
+                sp + ("persistentVolumeReclaimPolicy",),
+                "may not be 'recycle' for a hostPath mount of '/'",
+                FORBIDDEN_FIELD,
+            )
+        )
     out.extend(_class_name(sp + ("storageClassName",), spec.get("storageClassName")))
     vm = spec.get("volumeMode")
     if is_str(vm) and vm not in VOLUME_MODES:
@@ -736,14 +1061,26 @@ def _pv_source(kind: str, src: dict, p, spec: dict) -> List[Problem]:
         else:
             out.extend(path_no_backsteps(p + ("path",), src.get("path")))
         if spec.get("nodeAffinity") is None:
-            out.append(P(("spec", "local"), "Required value: Local volume requires node affinity (spec.nodeAffinity.required naming the node)",
-                         REQUIRED_VALUE, at="key", where="spec.nodeAffinity"))
+            out.append(
+                P(
+                    ("spec", "local"),
+                    "Required value: Local volume requires node affinity (spec.nodeAffinity.required naming the node)",
+                    REQUIRED_VALUE,
+                    at="key",
+                    where="spec.nodeAffinity",
+                )
+            )
     elif kind == "csi":  # validateCSIPersistentVolumeSource
         if "driver" in src:
             out.extend(csi_driver_name(p + ("driver",), src.get("driver")))
         if not src.get("volumeHandle") and "volumeHandle" in src:
             out.append(required(p + ("volumeHandle",), "", REQUIRED_VALUE))
-        for ref in ("controllerPublishSecretRef", "controllerExpandSecretRef", "nodePublishSecretRef", "nodeExpandSecretRef"):
+        for ref in (
+            "controllerPublishSecretRef",
+            "controllerExpandSecretRef",
+            "nodePublishSecretRef",
+            "nodeExpandSecretRef",
+        ):
             r = src.get(ref)
             if isinstance(r, dict):
                 if not r.get("name"):
@@ -778,7 +1115,9 @@ def node_selector(sel: dict, p) -> List[Problem]:
     out: List[Problem] = []
     terms = sel.get("nodeSelectorTerms")
     if "nodeSelectorTerms" in sel and (not isinstance(terms, list) or not terms):
-        out.append(required(p + ("nodeSelectorTerms",), "must have at least one node selector term", REQUIRED_VALUE, at="key"))
+        out.append(
+            required(p + ("nodeSelectorTerms",), "must have at least one node selector term", REQUIRED_VALUE, at="key")
+        )
         return out
     for i, term in enumerate(terms if isinstance(terms, list) else ()):
         if not isinstance(term, dict):
@@ -796,13 +1135,25 @@ def _node_selector_requirement(req: dict, p) -> List[Problem]:
     n = len(values) if isinstance(values, list) else 0
     if op in ("In", "NotIn"):
         if n == 0:
-            out.append(required(p + ("values",), "must be specified when `operator` is 'In' or 'NotIn'", REQUIRED_VALUE))
+            out.append(
+                required(p + ("values",), "must be specified when `operator` is 'In' or 'NotIn'", REQUIRED_VALUE)
+            )
     elif op in ("Exists", "DoesNotExist"):
         if n > 0:
-            out.append(forbidden(p + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", FORBIDDEN_FIELD))
+            out.append(
+                forbidden(
+                    p + ("values",),
+                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    FORBIDDEN_FIELD,
+                )
+            )
     elif op in ("Gt", "Lt"):
         if n != 1:
-            out.append(required(p + ("values",), "must be specified single value when `operator` is 'Lt' or 'Gt'", REQUIRED_VALUE))
+            out.append(
+                required(
+                    p + ("values",), "must be specified single value when `operator` is 'Lt' or 'Gt'", REQUIRED_VALUE
+                )
+            )
     elif is_str(op):
         out.append(unsupported(p + ("operator",), op, NODE_SELECTOR_OPS, UNSUPPORTED_VALUE))
     key = req.get("key")
@@ -827,23 +1178,76 @@ def namespace(obj, ctx):
         msgs = v.is_qualified_name(f)
         out.extend(invalid_msgs(p, f, msgs, INVALID_VALUE))
         if not msgs and "/" not in f and f not in STANDARD_FINALIZERS:
-            out.append(invalid(p, f, "name is neither a standard finalizer name nor is it fully qualified", INVALID_VALUE,
-                               'use "kubernetes" or a domain-prefixed name such as example.com/cleanup'))
+            out.append(
+                invalid(
+                    p,
+                    f,
+                    "name is neither a standard finalizer name nor is it fully qualified",
+                    INVALID_VALUE,
+                    'use "kubernetes" or a domain-prefixed name such as example.com/cleanup',
+                )
+            )
     return out
 
 
 LIMIT_TYPES = ("Container", "PersistentVolumeClaim", "Pod")
 STANDARD_CONTAINER_RESOURCES = ("cpu", "ephemeral-storage", "memory")
-STANDARD_RESOURCES = ("configmaps", "cpu", "ephemeral-storage", "limits.cpu", "limits.ephemeral-storage", "limits.memory", "memory",
-                      "persistentvolumeclaims", "pods", "replicationcontrollers", "requests.cpu", "requests.ephemeral-storage",
-                      "requests.memory", "requests.storage", "resourcequotas", "secrets", "services", "services.loadbalancers",
-                      "services.nodeports", "storage")
-STANDARD_QUOTA_RESOURCES = ("configmaps", "cpu", "ephemeral-storage", "limits.cpu", "limits.ephemeral-storage", "limits.memory",
-                            "memory", "persistentvolumeclaims", "pods", "replicationcontrollers", "requests.cpu",
-                            "requests.ephemeral-storage", "requests.memory", "requests.storage", "resourcequotas", "secrets",
-                            "services", "services.loadbalancers", "services.nodeports")
-INTEGER_RESOURCES = ("configmaps", "persistentvolumeclaims", "pods", "replicationcontrollers", "resourcequotas", "secrets",
-                     "services", "services.loadbalancers", "services.nodeports")
+STANDARD_RESOURCES = (
+    "configmaps",
+    "cpu",
+    "ephemeral-storage",
+    "limits.cpu",
+    "limits.ephemeral-storage",
+    "limits.memory",
+    "memory",
+    "persistentvolumeclaims",
+    "pods",
+    "replicationcontrollers",
+    "requests.cpu",
+    "requests.ephemeral-storage",
+    "requests.memory",
+    "requests.storage",
+    "resourcequotas",
+    "secrets",
+    "services",
+    "services.loadbalancers",
+    "services.nodeports",
+    "storage",
+)
+STANDARD_QUOTA_RESOURCES = (
+    "configmaps",
+    "cpu",
+    "ephemeral-storage",
+    "limits.cpu",
+    "limits.ephemeral-storage",
+    "limits.memory",
+    "memory",
+    "persistentvolumeclaims",
+    "pods",
+    "replicationcontrollers",
+    "requests.cpu",
+    "requests.ephemeral-storage",
+    "requests.memory",
+    "requests.storage",
+    "resourcequotas",
+    "secrets",
+    "services",
+    "services.loadbalancers",
+    "services.nodeports",
+)
+INTEGER_RESOURCES = (
+    "configmaps",
+    "persistentvolumeclaims",
+    "pods",
+    "replicationcontrollers",
+    "resourcequotas",
+    "secrets",
+    "services",
+    "services.loadbalancers",
+    "services.nodeports",
+)
+
+
 def _is_hugepages(name: str) -> bool:
     return name.startswith("hugepages-")
 
@@ -862,7 +1266,9 @@ def _overcommit_allowed(name: str) -> bool:
     return _is_native(name) and not _is_hugepages(name)
 
 
-def _resource_name(p, name: str, standard=STANDARD_RESOURCES, message="must be a standard resource type or fully qualified") -> List[Problem]:
+def _resource_name(
+    p, name: str, standard=STANDARD_RESOURCES, message="must be a standard resource type or fully qualified"
+) -> List[Problem]:
     """validateResourceName: qualified name; unprefixed names must be standard."""
     msgs = v.is_qualified_name(name)
     if msgs:
@@ -870,7 +1276,15 @@ def _resource_name(p, name: str, standard=STANDARD_RESOURCES, message="must be a
     if "/" not in name and name not in standard and not _is_quota_hugepages(name):
         from ..suggest import did_you_mean
 
-        return [P(p, f"Invalid value: {_show(name)}: {message}{did_you_mean(name, standard)}", INVALID_VALUE, at="key", where=_keyed(p))]
+        return [
+            P(
+                p,
+                f"Invalid value: {_show(name)}: {message}{did_you_mean(name, standard)}",
+                INVALID_VALUE,
+                at="key",
+                where=_keyed(p),
+            )
+        ]
     return []
 
 
@@ -881,7 +1295,15 @@ def _container_resource_name(p, name: str) -> List[Problem]:
         return out
     if "/" not in name:
         if name not in STANDARD_CONTAINER_RESOURCES and not _is_hugepages(name):
-            return [P(p, f"Invalid value: {_show(name)}: must be a standard resource for containers", INVALID_VALUE, at="key", where=_keyed(p))]
+            return [
+                P(
+                    p,
+                    f"Invalid value: {_show(name)}: must be a standard resource for containers",
+                    INVALID_VALUE,
+                    at="key",
+                    where=_keyed(p),
+                )
+            ]
     return []
 
 
@@ -915,7 +1337,14 @@ def limit_range(obj, ctx):
         values = _limit_values(lim, ip, typ, out)
         if typ == "PersistentVolumeClaim":
             if "storage" not in dict_at(lim, "min") and "storage" not in dict_at(lim, "max"):
-                out.append(required(ip, "either minimum or maximum storage value is required, but neither was provided", REQUIRED_VALUE, at="key"))
+                out.append(
+                    required(
+                        ip,
+                        "either minimum or maximum storage value is required, but neither was provided",
+                        REQUIRED_VALUE,
+                        at="key",
+                    )
+                )
         for k, vals in values.items():
             out.extend(_limit_order(ip, k, vals))
     return out
@@ -928,8 +1357,15 @@ def _limit_type(ip, typ: str, types_seen: set) -> List[Problem]:
     if msgs:
         out.extend(invalid_msgs(ip + ("type",), typ, msgs[:1]))
     elif "/" not in typ and typ not in LIMIT_TYPES:
-        out.append(invalid(ip + ("type",), typ, "must be a standard limit type or fully qualified", INVALID_VALUE,
-                           "standard types: " + ", ".join(LIMIT_TYPES)))
+        out.append(
+            invalid(
+                ip + ("type",),
+                typ,
+                "must be a standard limit type or fully qualified",
+                INVALID_VALUE,
+                "standard types: " + ", ".join(LIMIT_TYPES),
+            )
+        )
     if typ in types_seen:
         out.append(duplicate(ip + ("type",), typ, DUPLICATE_VALUE))
     types_seen.add(typ)
@@ -947,7 +1383,9 @@ def _limit_values(lim: dict, ip, typ, out: List[Problem]) -> dict:
             continue
         if typ == "Pod" and part in ("default", "defaultRequest"):
             if m:
-                out.append(forbidden(ip + (part,), "may not be specified when `type` is 'Pod'", FORBIDDEN_FIELD, at="key"))
+                out.append(
+                    forbidden(ip + (part,), "may not be specified when `type` is 'Pod'", FORBIDDEN_FIELD, at="key")
+                )
             continue
         for k, raw in m.items():
             if not is_str(k):
@@ -970,11 +1408,23 @@ def _limit_order(ip, k: str, vals: dict) -> List[Problem]:
     if mn and mx and mn[0] > mx[0]:
         bad("min", mn, f"min value {fmt_quantity(mn[1])} is greater than max value {fmt_quantity(mx[1])}")
     if dr and mn and mn[0] > dr[0]:
-        bad("defaultRequest", dr, f"min value {fmt_quantity(mn[1])} is greater than default request value {fmt_quantity(dr[1])}")
+        bad(
+            "defaultRequest",
+            dr,
+            f"min value {fmt_quantity(mn[1])} is greater than default request value {fmt_quantity(dr[1])}",
+        )
     if dr and mx and dr[0] > mx[0]:
-        bad("defaultRequest", dr, f"default request value {fmt_quantity(dr[1])} is greater than max value {fmt_quantity(mx[1])}")
+        bad(
+            "defaultRequest",
+            dr,
+            f"default request value {fmt_quantity(dr[1])} is greater than max value {fmt_quantity(mx[1])}",
+        )
     if dr and df and dr[0] > df[0]:
-        bad("defaultRequest", dr, f"default request value {fmt_quantity(dr[1])} is greater than default limit value {fmt_quantity(df[1])}")
+        bad(
+            "defaultRequest",
+            dr,
+            f"default request value {fmt_quantity(dr[1])} is greater than default limit value {fmt_quantity(df[1])}",
+        )
     if df and mn and mn[0] > df[0]:
         bad("default", mn, f"min value {fmt_quantity(mn[1])} is greater than default value {fmt_quantity(df[1])}")
     if df and mx and df[0] > mx[0]:
@@ -982,14 +1432,29 @@ def _limit_order(ip, k: str, vals: dict) -> List[Problem]:
     if ratio and ratio[0] < 1:
         bad("maxLimitRequestRatio", ratio, f"ratio {fmt_quantity(ratio[1])} is less than 1")
     if ratio and mn and mx and mn[0] > 0 and ratio[0] > mx[0] / mn[0]:
-        bad("maxLimitRequestRatio", ratio, f"ratio {fmt_quantity(ratio[1])} is greater than max/min = {float(mx[0] / mn[0]):f}")
+        bad(
+            "maxLimitRequestRatio",
+            ratio,
+            f"ratio {fmt_quantity(ratio[1])} is greater than max/min = {float(mx[0] / mn[0]):f}",
+        )
     if not _overcommit_allowed(k) and df and dr and df[0] != dr[0]:
-        bad("defaultRequest", dr, f"default value {fmt_quantity(df[1])} must equal to defaultRequest value {fmt_quantity(dr[1])} in {k}")
+        bad(
+            "defaultRequest",
+            dr,
+            f"default value {fmt_quantity(df[1])} must equal to defaultRequest value {fmt_quantity(dr[1])} in {k}",
+        )
     return out
 
 
-QUOTA_SCOPES = ("BestEffort", "CrossNamespacePodAffinity", "NotBestEffort", "NotTerminating", "PriorityClass", "Terminating",
-                "VolumeAttributesClass")
+QUOTA_SCOPES = (
+    "BestEffort",
+    "CrossNamespacePodAffinity",
+    "NotBestEffort",
+    "NotTerminating",
+    "PriorityClass",
+    "Terminating",
+    "VolumeAttributesClass",
+)
 POD_COMPUTE_QUOTA = ("cpu", "limits.cpu", "limits.memory", "memory", "requests.cpu", "requests.memory")
 SCOPE_SELECTOR_OPS = ("DoesNotExist", "Exists", "In", "NotIn")
 
@@ -1001,7 +1466,9 @@ def _scope_valid_for(scope: str, res: str) -> bool:
     if scope == "BestEffort":
         return res == "pods"
     if scope == "VolumeAttributesClass":
-        return res in ("persistentvolumeclaims", "requests.storage") or res.endswith(".storageclass.storage.k8s.io/requests.storage")
+        return res in ("persistentvolumeclaims", "requests.storage") or res.endswith(
+            ".storageclass.storage.k8s.io/requests.storage"
+        )
     return True
 
 
@@ -1032,7 +1499,9 @@ def _quota_scope(p, s: str, hard_std: list) -> List[Problem]:
         out.append(invalid(p, s, "unsupported scope", INVALID_VALUE, "scopes: " + ", ".join(QUOTA_SCOPES)))
     for k in hard_std:
         if not _scope_valid_for(s, k):
-            out.append(invalid(p, s, f"unsupported scope applied to resource (scope {s} cannot limit {k})", INVALID_VALUE))
+            out.append(
+                invalid(p, s, f"unsupported scope applied to resource (scope {s} cannot limit {k})", INVALID_VALUE)
+            )
             break
     return out
 
@@ -1053,8 +1522,15 @@ def _quota_scopes(scopes, hard_std: list) -> List[Problem]:
         seen.add(s)
     for a, b in _CONFLICTING_SCOPES:
         if a in seen and b in seen:
-            out.append(invalid(("spec", "scopes"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE,
-                               f"a quota cannot select both {a} and {b} pods")._replace(at="key"))
+            out.append(
+                invalid(
+                    ("spec", "scopes"),
+                    f"{a}, {b}",
+                    "conflicting scopes",
+                    INVALID_VALUE,
+                    f"a quota cannot select both {a} and {b} pods",
+                )._replace(at="key")
+            )
     return out
 
 
@@ -1072,24 +1548,58 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
         n = len(vals) if isinstance(vals, list) else 0
         if is_str(s):
             out.extend(_quota_scope(p + ("scopeName",), s, hard_std))
-            if s in ("BestEffort", "NotBestEffort", "Terminating", "NotTerminating", "CrossNamespacePodAffinity") and op != "Exists":
-                out.append(invalid(p + ("operator",), op if is_str(op) else "", "must be 'Exists' when scope is any of ResourceQuotaScopeTerminating, "
-                                   "ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or "
-                                   "ResourceQuotaScopeCrossNamespacePodAffinity", INVALID_VALUE))
+            if (
+                s in ("BestEffort", "NotBestEffort", "Terminating", "NotTerminating", "CrossNamespacePodAffinity")
+                and op != "Exists"
+            ):
+                out.append(
+                    invalid(
+                        p + ("operator",),
+                        op if is_str(op) else "",
+                        "must be 'Exists' when scope is any of ResourceQuotaScopeTerminating, "
+                        "ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or "
+                        "ResourceQuotaScopeCrossNamespacePodAffinity",
+                        INVALID_VALUE,
+                    )
+                )
             seen.add(s)
         if op in ("In", "NotIn"):
             if n == 0:
-                out.append(required(p + ("values",), "must be at least one value when `operator` is 'In' or 'NotIn' for scope selector",
-                                    REQUIRED_VALUE, at="key" if "values" in req else "value"))
+                out.append(
+                    required(
+                        p + ("values",),
+                        "must be at least one value when `operator` is 'In' or 'NotIn' for scope selector",
+                        REQUIRED_VALUE,
+                        at="key" if "values" in req else "value",
+                    )
+                )
         elif op in ("Exists", "DoesNotExist"):
             if n:
-                out.append(invalid(p + ("values",), "", "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector", INVALID_VALUE))
+                out.append(
+                    invalid(
+                        p + ("values",),
+                        "",
+                        "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector",
+                        INVALID_VALUE,
+                    )
+                )
         elif is_str(op):
-            out.append(invalid(p + ("operator",), op or "", "not a valid selector operator", INVALID_VALUE,
-                               "operators: " + ", ".join(SCOPE_SELECTOR_OPS)))
+            out.append(
+                invalid(
+                    p + ("operator",),
+                    op or "",
+                    "not a valid selector operator",
+                    INVALID_VALUE,
+                    "operators: " + ", ".join(SCOPE_SELECTOR_OPS),
+                )
+            )
     for a, b in _CONFLICTING_SCOPES:
         if a in seen and b in seen:
-            out.append(invalid(("spec", "scopeSelector", "matchExpressions"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE)._replace(at="key"))
+            out.append(
+                invalid(
+                    ("spec", "scopeSelector", "matchExpressions"), f"{a}, {b}", "conflicting scopes", INVALID_VALUE
+                )._replace(at="key")
+            )
     return out
 
 
@@ -1157,10 +1667,16 @@ def _source_span(obj) -> Optional[int]:
 
 
 def _too_large(size: str) -> Problem:
-    return P(("metadata",), f"Too long: may not be more than {TOTAL_ANNOTATION_SIZE_LIMIT} bytes: client-side `kubectl apply` copies the "
-                            f"whole object ({size}) into the {LAST_APPLIED} annotation, over the 256 KiB annotation limit; "
-                            "apply it with `kubectl apply --server-side` (or `kubectl create`/`replace`), or split it",
-             LAST_APPLIED_TOO_LARGE, at="key", where="metadata.annotations", severity="warning")
+    return P(
+        ("metadata",),
+        f"Too long: may not be more than {TOTAL_ANNOTATION_SIZE_LIMIT} bytes: client-side `kubectl apply` copies the "
+        f"whole object ({size}) into the {LAST_APPLIED} annotation, over the 256 KiB annotation limit; "
+        "apply it with `kubectl apply --server-side` (or `kubectl create`/`replace`), or split it",
+        LAST_APPLIED_TOO_LARGE,
+        at="key",
+        where="metadata.annotations",
+        severity="warning",
+    )
 
 
 @validates(ANY)
@@ -1199,7 +1715,11 @@ def last_applied_size(obj, ctx):
         size = _go_json_len(data)
     except (TypeError, ValueError):
         return []
-    total = size + len(LAST_APPLIED) + sum(len(k.encode()) + (len(v.encode()) if is_str(v) else 0) for k, v in anns.items() if is_str(k))
+    total = (
+        size
+        + len(LAST_APPLIED)
+        + sum(len(k.encode()) + (len(v.encode()) if is_str(v) else 0) for k, v in anns.items() if is_str(k))
+    )
     if total <= TOTAL_ANNOTATION_SIZE_LIMIT:
         return []
     return [_too_large(f"{size} bytes of JSON")]

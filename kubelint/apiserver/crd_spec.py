@@ -9,14 +9,24 @@ Ported from
 after ``apiextensions/v1/defaults.go`` (singular = lower-case kind,
 listKind = kind + "List").
 """
+
 from __future__ import annotations
 
 from typing import List
 
 from ..findings import Problem
 from . import validation as v
-from .common import (FORBIDDEN_FIELD, INVALID_NAME, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at,
-                     invalid_msgs, is_str, list_at)
+from .common import (
+    FORBIDDEN_FIELD,
+    INVALID_NAME,
+    INVALID_VALUE,
+    REQUIRED_VALUE,
+    UNSUPPORTED_VALUE,
+    dict_at,
+    invalid_msgs,
+    is_str,
+    list_at,
+)
 from .meta import forbidden, invalid, required, unsupported
 from .registry import validates
 
@@ -57,8 +67,15 @@ def _crd_name(name, spec: dict) -> List[Problem]:
     group, plural = spec.get("group"), dict_at(spec, "names").get("plural")
     out.extend(invalid_msgs(("metadata", "name"), name, v.is_dns1123_subdomain(name), INVALID_NAME))
     if is_str(plural) and is_str(group) and name != f"{plural}.{group}":
-        out.append(invalid(("metadata", "name"), name, 'must be spec.names.plural+"."+spec.group', INVALID_NAME,
-                           f'here: "{plural}.{group}"'))
+        out.append(
+            invalid(
+                ("metadata", "name"),
+                name,
+                'must be spec.names.plural+"."+spec.group',
+                INVALID_NAME,
+                f'here: "{plural}.{group}"',
+            )
+        )
     return out
 
 
@@ -74,11 +91,20 @@ def _crd_group_and_scope(spec: dict) -> List[Problem]:
         if msgs:
             out.append(invalid(sp + ("group",), group, ",".join(msgs), INVALID_VALUE))
         elif len(group.split(".")) < 2:
-            out.append(invalid(sp + ("group",), group, "should be a domain with at least one dot", INVALID_VALUE,
-                               "use a domain you own, e.g. stable.example.com"))
+            out.append(
+                invalid(
+                    sp + ("group",),
+                    group,
+                    "should be a domain with at least one dot",
+                    INVALID_VALUE,
+                    "use a domain you own, e.g. stable.example.com",
+                )
+            )
     scope = spec.get("scope")
     if not scope and "scope" in spec:
-        out.append(required(sp + ("scope",), "Namespaced or Cluster", REQUIRED_VALUE, at="key" if "scope" in spec else "value"))
+        out.append(
+            required(sp + ("scope",), "Namespaced or Cluster", REQUIRED_VALUE, at="key" if "scope" in spec else "value")
+        )
     elif is_str(scope) and scope not in SCOPES:
         out.append(unsupported(sp + ("scope",), scope, SCOPES, UNSUPPORTED_VALUE))
     return out
@@ -108,16 +134,43 @@ def _crd_versions(spec: dict) -> List[Problem]:
         if ver.get("schema") is None or schema.get("openAPIV3Schema") is None:
             top = dict_at(spec, "validation").get("openAPIV3Schema")
             if top is None:
-                out.append(required(vp + ("schema", "openAPIV3Schema"), "schemas are required (apiextensions.k8s.io/v1 needs a structural "
-                                    "openAPIV3Schema for every version)", REQUIRED_VALUE, at="key"))
+                out.append(
+                    required(
+                        vp + ("schema", "openAPIV3Schema"),
+                        "schemas are required (apiextensions.k8s.io/v1 needs a structural "
+                        "openAPIV3Schema for every version)",
+                        REQUIRED_VALUE,
+                        at="key",
+                    )
+                )
     if dup is not None:
-        out.append(invalid(sp + ("versions", dup, "name"), versions[dup].get("name"), "must contain unique version names", INVALID_VALUE))
+        out.append(
+            invalid(
+                sp + ("versions", dup, "name"),
+                versions[dup].get("name"),
+                "must contain unique version names",
+                INVALID_VALUE,
+            )
+        )
     if not versions and "versions" in spec:
-        out.append(required(sp + ("versions",), "must have exactly one version marked as storage version", REQUIRED_VALUE,
-                            at="key" if "versions" in spec else "value"))
+        out.append(
+            required(
+                sp + ("versions",),
+                "must have exactly one version marked as storage version",
+                REQUIRED_VALUE,
+                at="key" if "versions" in spec else "value",
+            )
+        )
     elif versions and storage != 1:
-        out.append(invalid(sp + ("versions",), f"{storage} storage versions", "must have exactly one version marked as storage version",
-                           INVALID_VALUE, "set storage: true on exactly one version")._replace(at="key"))
+        out.append(
+            invalid(
+                sp + ("versions",),
+                f"{storage} storage versions",
+                "must have exactly one version marked as storage version",
+                INVALID_VALUE,
+                "set storage: true on exactly one version",
+            )._replace(at="key")
+        )
     return out
 
 
@@ -162,8 +215,15 @@ def custom_resource_definition_extras(obj, ctx):
     spec = dict_at(obj.data, "spec")
     sp = ("spec",)
     if spec.get("preserveUnknownFields") is True:
-        out.append(invalid(sp + ("preserveUnknownFields",), True, "cannot set to true, set x-kubernetes-preserve-unknown-fields to true "
-                           "in spec.versions[*].schema instead", INVALID_VALUE))
+        out.append(
+            invalid(
+                sp + ("preserveUnknownFields",),
+                True,
+                "cannot set to true, set x-kubernetes-preserve-unknown-fields to true "
+                "in spec.versions[*].schema instead",
+                INVALID_VALUE,
+            )
+        )
     conv = spec.get("conversion")
     if isinstance(conv, dict):
         out.extend(_crd_conversion(conv, sp + ("conversion",)))
@@ -173,7 +233,14 @@ def custom_resource_definition_extras(obj, ctx):
         vp = sp + ("versions", i)
         dw = ver.get("deprecationWarning")
         if is_str(dw) and len(dw) > MAX_DEPRECATION_WARNING:
-            out.append(invalid(vp + ("deprecationWarning",), dw, f"must be <= {MAX_DEPRECATION_WARNING} characters long", INVALID_VALUE))
+            out.append(
+                invalid(
+                    vp + ("deprecationWarning",),
+                    dw,
+                    f"must be <= {MAX_DEPRECATION_WARNING} characters long",
+                    INVALID_VALUE,
+                )
+            )
         for j, col in enumerate(list_at(ver, "additionalPrinterColumns")):
             if isinstance(col, dict):
                 out.extend(_printer_column(col, vp + ("additionalPrinterColumns", j)))
@@ -191,16 +258,39 @@ def _crd_conversion(conv: dict, cp) -> List[Problem]:
         wh = conv.get("webhook")
         wh = wh if isinstance(wh, dict) else {}
         if not isinstance(wh.get("clientConfig"), dict):
-            out.append(required(cp + ("webhook", "clientConfig"), "required when strategy is set to Webhook (the conversion webhook's service or url)",
-                                REQUIRED_VALUE, at="key"))
+            out.append(
+                required(
+                    cp + ("webhook", "clientConfig"),
+                    "required when strategy is set to Webhook (the conversion webhook's service or url)",
+                    REQUIRED_VALUE,
+                    at="key",
+                )
+            )
         crv = wh.get("conversionReviewVersions")
         if not isinstance(crv, list) or not crv:
-            out.append(required(cp + ("webhook", "conversionReviewVersions"), "must include at least one of v1, v1beta1", REQUIRED_VALUE, at="key"))
+            out.append(
+                required(
+                    cp + ("webhook", "conversionReviewVersions"),
+                    "must include at least one of v1, v1beta1",
+                    REQUIRED_VALUE,
+                    at="key",
+                )
+            )
         elif not {"v1", "v1beta1"} & {x for x in crv if is_str(x)}:
-            out.append(invalid(cp + ("webhook", "conversionReviewVersions"), ", ".join(map(str, crv)),
-                               "must include at least one of v1, v1beta1", INVALID_VALUE))
+            out.append(
+                invalid(
+                    cp + ("webhook", "conversionReviewVersions"),
+                    ", ".join(map(str, crv)),
+                    "must include at least one of v1, v1beta1",
+                    INVALID_VALUE,
+                )
+            )
     elif strat == "None" and conv.get("webhook") is not None:
-        out.append(forbidden(cp + ("webhook",), "should not be set when strategy is not set to Webhook", FORBIDDEN_FIELD, at="key"))
+        out.append(
+            forbidden(
+                cp + ("webhook",), "should not be set when strategy is not set to Webhook", FORBIDDEN_FIELD, at="key"
+            )
+        )
     return out
 
 
@@ -215,7 +305,11 @@ def _printer_column(col: dict, cp) -> List[Problem]:
         out.append(invalid(cp + ("format",), f, "must be one of " + ",".join(PRINTER_COLUMN_FORMATS), INVALID_VALUE))
     jp = col.get("jsonPath")
     if is_str(jp) and jp and not jp.startswith("."):
-        out.append(invalid(cp + ("jsonPath",), jp, "must be a simple json path starting with .", INVALID_VALUE, f'write ".{jp}"'))
+        out.append(
+            invalid(
+                cp + ("jsonPath",), jp, "must be a simple json path starting with .", INVALID_VALUE, f'write ".{jp}"'
+            )
+        )
     return out
 
 

@@ -11,6 +11,7 @@ Ported from ``staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go``
 Helpers here return lists of :class:`Problem` and take the path of the
 thing they validate, so every API family can reuse them.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Tuple
@@ -56,16 +57,22 @@ def message(path: Path, text: str, hint: str = "") -> str:
     return msg
 
 
-def invalid(path: Path, value, detail: str, rule: str, hint: str = "", at: str = "value", anchor: Optional[Path] = None) -> Problem:
+def invalid(
+    path: Path, value, detail: str, rule: str, hint: str = "", at: str = "value", anchor: Optional[Path] = None
+) -> Problem:
     """``field.Invalid``: ``Invalid value: "x": detail``.  ``anchor``: report
     at this path instead (the server names a parent, the value is below)."""
     return Problem(anchor or path, message(path, f"Invalid value: {_show(value)}: {detail}", hint), rule, at=at)
 
 
-def required(path: Path, detail: str, rule: str, at: str = "value", hint: str = "", anchor: Optional[Path] = None) -> Problem:
+def required(
+    path: Path, detail: str, rule: str, at: str = "value", hint: str = "", anchor: Optional[Path] = None
+) -> Problem:
     """``field.Required``: ``Required value: detail``.  ``anchor``: where to
     report it when ``path`` itself is absent (the field it depends on)."""
-    return Problem(anchor or path, message(path, f"Required value: {detail}" if detail else "Required value", hint), rule, at=at)
+    return Problem(
+        anchor or path, message(path, f"Required value: {detail}" if detail else "Required value", hint), rule, at=at
+    )
 
 
 def unsupported(path: Path, value, supported, rule: str, hint: str = "", anchor: Optional[Path] = None) -> Problem:
@@ -74,7 +81,9 @@ def unsupported(path: Path, value, supported, rule: str, hint: str = "", anchor:
 
     opts = ", ".join(f'"{s}"' for s in supported)
     dym = did_you_mean(value, supported) if isinstance(value, str) else ""
-    return Problem(anchor or path, message(path, f"Unsupported value: {_show(value)}: supported values: {opts}{dym}", hint), rule)
+    return Problem(
+        anchor or path, message(path, f"Unsupported value: {_show(value)}: supported values: {opts}{dym}", hint), rule
+    )
 
 
 def duplicate(path: Path, value, rule: str, first: Optional[Path] = None, hint: str = "") -> Problem:
@@ -141,10 +150,12 @@ def at_block_keys(fn):
                     p = p._replace(at="key")
             out.append(p)
         return out
+
     return wrapper
 
 
 # --- names -------------------------------------------------------------------
+
 
 def is_valid_path_segment_name(name: str) -> List[str]:
     """path.IsValidPathSegmentName (apimachinery/pkg/api/validation/path)."""
@@ -196,11 +207,11 @@ NameFn = Callable[[str, bool], List[str]]
 # Name validation per (group, kind): the ValidateXxxName function each
 # kind's Validate* passes to ValidateObjectMeta.  Default: NameIsDNSSubdomain.
 NAME_FUNCS: Dict[Tuple[str, str], NameFn] = {
-    ("", "Namespace"): name_is_dns_label,              # ValidateNamespaceName
-    ("", "Service"): name_is_dns1035_label,            # ValidateServiceName
+    ("", "Namespace"): name_is_dns_label,  # ValidateNamespaceName
+    ("", "Service"): name_is_dns1035_label,  # ValidateServiceName
     ("", "ReplicationController"): name_is_dns_subdomain,
-    ("apps", "StatefulSet"): name_is_dns_label,        # ValidateStatefulSetName (pod names are <name>-<ordinal> hostnames)
-    ("rbac.authorization.k8s.io", "Role"): validate_path_segment_name,         # ValidateRBACName
+    ("apps", "StatefulSet"): name_is_dns_label,  # ValidateStatefulSetName (pod names are <name>-<ordinal> hostnames)
+    ("rbac.authorization.k8s.io", "Role"): validate_path_segment_name,  # ValidateRBACName
     ("rbac.authorization.k8s.io", "ClusterRole"): validate_path_segment_name,
     ("rbac.authorization.k8s.io", "RoleBinding"): validate_path_segment_name,
     ("rbac.authorization.k8s.io", "ClusterRoleBinding"): validate_path_segment_name,
@@ -229,12 +240,21 @@ def _describe_name_rule(fn: NameFn) -> str:
 
 # --- labels, annotations, selectors ---------------------------------------------
 
+
 def validate_label_name(key, path: Path, rule: str = INVALID_LABEL) -> List[Problem]:
     """ValidateLabelName: IsQualifiedName."""
     if not isinstance(key, str):
         return []
-    return [invalid(path, key, msg, rule, "label keys are [prefix/]name: name at most 63 characters of [A-Za-z0-9_.-], prefix a DNS subdomain")
-            for msg in v.is_qualified_name(key)]
+    return [
+        invalid(
+            path,
+            key,
+            msg,
+            rule,
+            "label keys are [prefix/]name: name at most 63 characters of [A-Za-z0-9_.-], prefix a DNS subdomain",
+        )
+        for msg in v.is_qualified_name(key)
+    ]
 
 
 def validate_labels(labels, path: Path, rule: str = INVALID_LABEL) -> List[Problem]:
@@ -271,8 +291,16 @@ def validate_annotations(annotations, path: Path, rule: str = INVALID_ANNOTATION
             break
         total += len(k.encode()) + (len(val.encode()) if isinstance(val, str) else 0)
     if total > TOTAL_ANNOTATION_SIZE_LIMIT_B:
-        out.append(Problem(path, message(path, "") + f"Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes (annotations total {total} bytes); "
-                                 "move large data (e.g. a last-applied configuration) out of annotations, e.g. use server-side apply", rule, at="key"))
+        out.append(
+            Problem(
+                path,
+                message(path, "")
+                + f"Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes (annotations total {total} bytes); "
+                "move large data (e.g. a last-applied configuration) out of annotations, e.g. use server-side apply",
+                rule,
+                at="key",
+            )
+        )
     return out
 
 
@@ -303,14 +331,25 @@ def validate_label_selector_requirement(req: dict, path: Path, rule: str = INVAL
             out.append(required(path + ("values",), "must be specified when `operator` is 'In' or 'NotIn'", rule))
     elif op in ("Exists", "DoesNotExist"):
         if n > 0:
-            out.append(forbidden(path + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", rule))
+            out.append(
+                forbidden(
+                    path + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", rule
+                )
+            )
     elif isinstance(op, str) or op is None:
         # ValidateLabelSelectorRequirement: field.Invalid "not a valid selector operator"
         from ..suggest import closest
 
         hit = closest(op, SELECTOR_OPERATORS) if op else None
-        out.append(invalid(path + ("operator",), op or "", "not a valid selector operator", rule,
-                           "use In, NotIn, Exists or DoesNotExist" + (f'; did you mean "{hit}"?' if hit else "")))
+        out.append(
+            invalid(
+                path + ("operator",),
+                op or "",
+                "not a valid selector operator",
+                rule,
+                "use In, NotIn, Exists or DoesNotExist" + (f'; did you mean "{hit}"?' if hit else ""),
+            )
+        )
     key = req.get("key")
     if isinstance(key, str):
         out.extend(validate_label_name(key, path + ("key",), rule))
@@ -325,12 +364,19 @@ def validate_label_selector_requirement(req: dict, path: Path, rule: str = INVAL
 
 # --- ObjectMeta -------------------------------------------------------------------
 
+
 def validate_object_meta(obj, name_fn: Optional[NameFn] = None) -> List[Problem]:
     """ValidateObjectMetaAccessor for a create (kubectl apply of a new object)."""
     out: List[Problem] = []
     meta = obj.data.get("metadata")
     if not isinstance(meta, dict):
-        out.append(required(("metadata", "name") if meta is None else ("metadata",), "name or generateName is required", INVALID_NAME))
+        out.append(
+            required(
+                ("metadata", "name") if meta is None else ("metadata",),
+                "name or generateName is required",
+                INVALID_NAME,
+            )
+        )
         return out
     name_fn = name_fn or name_function(obj.group, obj.kind)
     name, gen = meta.get("name"), meta.get("generateName")
@@ -338,18 +384,39 @@ def validate_object_meta(obj, name_fn: Optional[NameFn] = None) -> List[Problem]
         for msg in name_fn(gen, True):
             out.append(invalid(("metadata", "generateName"), gen, msg, INVALID_NAME))
     if not name and not gen:
-        out.append(Problem(("metadata",), "metadata.name: Required value: name or generateName is required "
-                                         "(kubectl apply also needs metadata.name)", INVALID_NAME, at="key"))
+        out.append(
+            Problem(
+                ("metadata",),
+                "metadata.name: Required value: name or generateName is required "
+                "(kubectl apply also needs metadata.name)",
+                INVALID_NAME,
+                at="key",
+            )
+        )
     elif not name and isinstance(gen, str) and gen:
         # kubectl apply (client side): "error: from <gen>: cannot use generate name with apply".
         # kubectl create accepts it, so a warning with its own id.
-        out.append(Problem(("metadata", "generateName"), f"metadata.generateName: kubectl apply cannot use generateName "
-                                                          f"(\"error: from {gen}: cannot use generate name with apply\"); "
-                                                          "create the object with kubectl create, or set metadata.name",
-                           "generate-name-with-apply", "warning"))
+        out.append(
+            Problem(
+                ("metadata", "generateName"),
+                f"metadata.generateName: kubectl apply cannot use generateName "
+                f'("error: from {gen}: cannot use generate name with apply"); '
+                "create the object with kubectl create, or set metadata.name",
+                "generate-name-with-apply",
+                "warning",
+            )
+        )
     elif isinstance(name, str) and name:
         for msg in name_fn(name, False):
-            out.append(invalid(("metadata", "name"), name, msg, INVALID_NAME, f"{obj.kind} names must be {_describe_name_rule(name_fn)}" if _describe_name_rule(name_fn) else ""))
+            out.append(
+                invalid(
+                    ("metadata", "name"),
+                    name,
+                    msg,
+                    INVALID_NAME,
+                    f"{obj.kind} names must be {_describe_name_rule(name_fn)}" if _describe_name_rule(name_fn) else "",
+                )
+            )
     ns = meta.get("namespace")
     if isinstance(ns, str) and ns:
         from ..kinds import is_cluster_scoped
@@ -387,7 +454,14 @@ def _owner_references(refs) -> List[Problem]:
         if ref.get("controller") is True:
             controllers += 1
     if controllers > 1:
-        out.append(invalid(("metadata", "ownerReferences"), "", "Only one reference can have Controller set to true", INVALID_METADATA))
+        out.append(
+            invalid(
+                ("metadata", "ownerReferences"),
+                "",
+                "Only one reference can have Controller set to true",
+                INVALID_METADATA,
+            )
+        )
     return out
 
 
@@ -404,7 +478,9 @@ def _finalizers(finalizers) -> List[Problem]:
         for msg in errs:
             out.append(invalid(p, f, msg, INVALID_METADATA))
         if not errs and "/" not in f and f not in STANDARD_FINALIZERS:
-            out.append(invalid(p, f, "name is neither a standard finalizer name nor is it fully qualified", INVALID_METADATA))
+            out.append(
+                invalid(p, f, "name is neither a standard finalizer name nor is it fully qualified", INVALID_METADATA)
+            )
     return out
 
 
@@ -421,7 +497,19 @@ def object_meta(obj, ctx):
         # leading digit is fine) in the v1.37 API server (oracle-confirmed).
         name_fn = name_is_dns_label
     out = validate_object_meta(obj, name_fn)
-    if obj.group == "batch" and obj.kind == "CronJob" and isinstance(obj.name, str) and len(obj.name) > CRONJOB_NAME_MAX:
-        out.append(invalid(("metadata", "name"), obj.name, f"must be no more than {CRONJOB_NAME_MAX} characters", INVALID_NAME,
-                           "the CronJob controller appends an 11-character suffix to Job names"))
+    if (
+        obj.group == "batch"
+        and obj.kind == "CronJob"
+        and isinstance(obj.name, str)
+        and len(obj.name) > CRONJOB_NAME_MAX
+    ):
+        out.append(
+            invalid(
+                ("metadata", "name"),
+                obj.name,
+                f"must be no more than {CRONJOB_NAME_MAX} characters",
+                INVALID_NAME,
+                "the CronJob controller appends an 11-character suffix to Job names",
+            )
+        )
     return out

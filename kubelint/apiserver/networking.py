@@ -6,17 +6,41 @@ Ported from ``pkg/apis/networking/validation/validation.go``
 ``validateIngressClassParametersReference``, ``ValidateNetworkPolicySpec``,
 ``ValidateNetworkPolicyPort``, ``ValidateNetworkPolicyPeer``, ``ValidateIPBlock``).
 """
+
 from __future__ import annotations
 
 from typing import List
 
 from ..findings import Problem
 from . import validation as v
-from .common import (FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE, P,
-                     cidr_strict_errors, dict_at, dns_subdomain, host_errors, invalid_msgs, is_int, is_str, list_at,
-                     parse_cidr, parse_ip)
-from .meta import (forbidden, invalid, is_valid_path_segment_name, name_is_dns_label, required, unsupported,
-                   validate_label_selector)
+from .common import (
+    FORBIDDEN_FIELD,
+    INVALID_SELECTOR,
+    INVALID_VALUE,
+    REQUIRED_VALUE,
+    TOO_LONG,
+    UNSUPPORTED_VALUE,
+    P,
+    cidr_strict_errors,
+    dict_at,
+    dns_subdomain,
+    host_errors,
+    invalid_msgs,
+    is_int,
+    is_str,
+    list_at,
+    parse_cidr,
+    parse_ip,
+)
+from .meta import (
+    forbidden,
+    invalid,
+    is_valid_path_segment_name,
+    name_is_dns_label,
+    required,
+    unsupported,
+    validate_label_selector,
+)
 from .registry import validates
 
 NET = "networking.k8s.io"
@@ -39,9 +63,15 @@ def ingress(obj, ctx):
     rules = rules if isinstance(rules, list) else []
     backend = spec.get("defaultBackend")
     if not rules and backend is None:
-        out.append(invalid(sp, "", "either `defaultBackend` or `rules` must be specified", INVALID_VALUE,
-                           "an Ingress must route somewhere: add spec.rules or spec.defaultBackend").
-                   _replace(at="key"))
+        out.append(
+            invalid(
+                sp,
+                "",
+                "either `defaultBackend` or `rules` must be specified",
+                INVALID_VALUE,
+                "an Ingress must route somewhere: add spec.rules or spec.defaultBackend",
+            )._replace(at="key")
+        )
     if isinstance(backend, dict):
         out.extend(_backend(backend, sp + ("defaultBackend",)))
     for i, rule in enumerate(rules):
@@ -51,14 +81,33 @@ def ingress(obj, ctx):
         host = rule.get("host")
         if is_str(host) and host:
             if parse_ip(host) is not None:
-                out.append(invalid(rp + ("host",), host, "must be a DNS name, not an IP address", INVALID_VALUE,
-                                   "omit host to match every host, or use a DNS name"))
+                out.append(
+                    invalid(
+                        rp + ("host",),
+                        host,
+                        "must be a DNS name, not an IP address",
+                        INVALID_VALUE,
+                        "omit host to match every host, or use a DNS name",
+                    )
+                )
             if "*" in host:
-                out.extend(host_errors(rp + ("host",), host, v.is_wildcard_dns1123_subdomain(host),
-                                        "a wildcard may only be the whole first label, e.g. *.example.com"))
+                out.extend(
+                    host_errors(
+                        rp + ("host",),
+                        host,
+                        v.is_wildcard_dns1123_subdomain(host),
+                        "a wildcard may only be the whole first label, e.g. *.example.com",
+                    )
+                )
             else:
-                out.extend(host_errors(rp + ("host",), host, v.is_dns1123_subdomain(host),
-                                        "host is a DNS name: no scheme, port or path"))
+                out.extend(
+                    host_errors(
+                        rp + ("host",),
+                        host,
+                        v.is_dns1123_subdomain(host),
+                        "host is a DNS name: no scheme, port or path",
+                    )
+                )
         http = rule.get("http")
         if isinstance(http, dict):
             paths = http.get("paths")
@@ -85,8 +134,15 @@ def ingress(obj, ctx):
         out.extend(invalid_msgs(sp + ("ingressClassName",), icn, v.is_dns1123_subdomain(icn), INVALID_VALUE))
         ann = dict_at(obj.data, "metadata", "annotations").get(INGRESS_CLASS_ANNOTATION)
         if is_str(ann) and ann != icn:
-            out.append(invalid(("metadata", "annotations", INGRESS_CLASS_ANNOTATION), ann, "must match `ingressClassName` when both are specified",
-                               INVALID_VALUE, "drop the deprecated kubernetes.io/ingress.class annotation"))
+            out.append(
+                invalid(
+                    ("metadata", "annotations", INGRESS_CLASS_ANNOTATION),
+                    ann,
+                    "must match `ingressClassName` when both are specified",
+                    INVALID_VALUE,
+                    "drop the deprecated kubernetes.io/ingress.class annotation",
+                )
+            )
     return out
 
 
@@ -99,11 +155,19 @@ def _http_path(p: dict, pp) -> List[Problem]:
     if pt is None:
         if "pathType" not in p:
             return []  # the schema's missing-required-field
-        return [required(pp + ("pathType",), "pathType must be specified (Prefix, Exact or ImplementationSpecific)", REQUIRED_VALUE,
-                         at="key" if "pathType" in p else "value")]
+        return [
+            required(
+                pp + ("pathType",),
+                "pathType must be specified (Prefix, Exact or ImplementationSpecific)",
+                REQUIRED_VALUE,
+                at="key" if "pathType" in p else "value",
+            )
+        ]
     if pt in ("Exact", "Prefix"):
         if not path.startswith("/"):
-            out.append(invalid(pp + ("path",), path, "must be an absolute path", INVALID_VALUE, 'start the path with "/"'))
+            out.append(
+                invalid(pp + ("path",), path, "must be an absolute path", INVALID_VALUE, 'start the path with "/"')
+            )
         if path:
             for seq in INVALID_PATH_SEQUENCES:
                 if seq in path:
@@ -113,7 +177,9 @@ def _http_path(p: dict, pp) -> List[Problem]:
                     out.append(invalid(pp + ("path",), path, f"cannot end with '{suf}'", INVALID_VALUE))
     elif pt == "ImplementationSpecific":
         if path and not path.startswith("/"):
-            out.append(invalid(pp + ("path",), path, "must be an absolute path", INVALID_VALUE, 'start the path with "/"'))
+            out.append(
+                invalid(pp + ("path",), path, "must be an absolute path", INVALID_VALUE, 'start the path with "/"')
+            )
     elif is_str(pt):
         out.append(unsupported(pp + ("pathType",), pt, PATH_TYPES, UNSUPPORTED_VALUE))
     be = p.get("backend")
@@ -127,8 +193,15 @@ def _backend(be: dict, bp) -> List[Problem]:
     svc = be.get("service")
     res = be.get("resource")
     if svc is not None and res is not None:
-        return [invalid(bp, "", "cannot set both resource and service backends", INVALID_VALUE,
-                        "a backend is either a Service or a resource")._replace(at="key")]
+        return [
+            invalid(
+                bp,
+                "",
+                "cannot set both resource and service backends",
+                INVALID_VALUE,
+                "a backend is either a Service or a resource",
+            )._replace(at="key")
+        ]
     if isinstance(res, dict):
         out.extend(_typed_ref(res, bp + ("resource",)))
     elif isinstance(svc, dict):
@@ -145,17 +218,33 @@ def _backend(be: dict, bp) -> List[Problem]:
         has_name = is_str(pname) and pname != ""
         has_num = is_int(pnum) and pnum != 0
         if has_name and has_num:
-            out.append(invalid(bp + ("service", "port"), "", "cannot set both port name & port number", INVALID_VALUE,
-                               "set port.number or port.name, not both")._replace(at="key"))
+            out.append(
+                invalid(
+                    bp + ("service", "port"),
+                    "",
+                    "cannot set both port name & port number",
+                    INVALID_VALUE,
+                    "set port.number or port.name, not both",
+                )._replace(at="key")
+            )
         elif has_name:
-            out.extend(invalid_msgs(bp + ("service", "port", "name"), pname, v.is_valid_port_name(pname), INVALID_VALUE))
+            out.extend(
+                invalid_msgs(bp + ("service", "port", "name"), pname, v.is_valid_port_name(pname), INVALID_VALUE)
+            )
         elif has_num:
             out.extend(invalid_msgs(bp + ("service", "port", "number"), pnum, v.is_valid_port_num(pnum), INVALID_VALUE))
         else:
             out.append(required(bp + ("service", "port"), "port name or number is required", REQUIRED_VALUE, at="key"))
     elif svc is None and res is None:
-        out.append(invalid(bp, "", "resource or service backend is required", INVALID_VALUE,
-                           "set service (name and port) or resource")._replace(at="key"))
+        out.append(
+            invalid(
+                bp,
+                "",
+                "resource or service backend is required",
+                INVALID_VALUE,
+                "set service (name and port) or resource",
+            )._replace(at="key")
+        )
     return out
 
 
@@ -182,13 +271,26 @@ def ingress_class(obj, ctx):
     sp = ("spec",)
     ctl = spec.get("controller")
     if not ctl:
-        out.append(required(sp + ("controller",), "the controller that implements this class, e.g. k8s.io/ingress-nginx", REQUIRED_VALUE,
-                            at="key" if "controller" in spec else "value"))
+        out.append(
+            required(
+                sp + ("controller",),
+                "the controller that implements this class, e.g. k8s.io/ingress-nginx",
+                REQUIRED_VALUE,
+                at="key" if "controller" in spec else "value",
+            )
+        )
     elif is_str(ctl):
         if len(ctl) > 250:
             out.append(P(sp + ("controller",), "Too long: may not be more than 250 bytes", TOO_LONG))
-        out.extend(invalid_msgs(sp + ("controller",), ctl, v.is_domain_prefixed_path(ctl), INVALID_VALUE,
-                                "controller names are domain-prefixed paths such as example.com/ingress-controller"))
+        out.extend(
+            invalid_msgs(
+                sp + ("controller",),
+                ctl,
+                v.is_domain_prefixed_path(ctl),
+                INVALID_VALUE,
+                "controller names are domain-prefixed paths such as example.com/ingress-controller",
+            )
+        )
     params = spec.get("parameters")
     if isinstance(params, dict):
         pp = sp + ("parameters",)
@@ -209,12 +311,20 @@ def ingress_class(obj, ctx):
             out.append(unsupported(pp + ("scope",), scope, ("Cluster", "Namespace"), UNSUPPORTED_VALUE))
         elif scope == "Namespace":
             if ns is None:
-                out.append(P(pp + ("scope",), "Required value: `parameters.scope` is set to 'Namespace' (name the namespace of the parameters object)",
-                             REQUIRED_VALUE, where="spec.parameters.namespace"))
+                out.append(
+                    P(
+                        pp + ("scope",),
+                        "Required value: `parameters.scope` is set to 'Namespace' (name the namespace of the parameters object)",
+                        REQUIRED_VALUE,
+                        where="spec.parameters.namespace",
+                    )
+                )
             elif is_str(ns):
                 out.extend(invalid_msgs(pp + ("namespace",), ns, v.is_dns1123_label(ns), INVALID_VALUE))
         elif ns is not None:
-            out.append(forbidden(pp + ("namespace",), "`parameters.scope` is set to 'Cluster'", FORBIDDEN_FIELD, at="key"))
+            out.append(
+                forbidden(pp + ("namespace",), "`parameters.scope` is set to 'Cluster'", FORBIDDEN_FIELD, at="key")
+            )
     return out
 
 
@@ -241,8 +351,14 @@ def network_policy(obj, ctx):
     types = spec.get("policyTypes")
     if isinstance(types, list):
         if len(types) > 2:
-            out.append(invalid(sp + ("policyTypes",), ", ".join(map(str, types)), "may not specify more than two policyTypes", INVALID_VALUE)
-                       ._replace(at="key"))
+            out.append(
+                invalid(
+                    sp + ("policyTypes",),
+                    ", ".join(map(str, types)),
+                    "may not specify more than two policyTypes",
+                    INVALID_VALUE,
+                )._replace(at="key")
+            )
         else:
             for i, t in enumerate(types):
                 if is_str(t) and t not in POLICY_TYPES:
@@ -263,13 +379,24 @@ def _np_port(port: dict, pp) -> List[Problem]:
             out.extend(invalid_msgs(pp + ("port",), p, v.is_valid_port_num(p), INVALID_VALUE))
             if is_int(end):
                 if end < p:
-                    out.append(invalid(pp + ("endPort",), end, "must be greater than or equal to `port`", INVALID_VALUE))
+                    out.append(
+                        invalid(pp + ("endPort",), end, "must be greater than or equal to `port`", INVALID_VALUE)
+                    )
                 out.extend(invalid_msgs(pp + ("endPort",), end, v.is_valid_port_num(end), INVALID_VALUE))
         elif is_str(p):
             if end is not None:
-                out.append(invalid(pp + ("endPort",), end, "may not be specified when `port` is non-numeric", INVALID_VALUE))
-            out.extend(invalid_msgs(pp + ("port",), p, v.is_valid_port_name(p), INVALID_VALUE,
-                                    "a string port names a container port; write a number without quotes" if p.isdigit() else ""))
+                out.append(
+                    invalid(pp + ("endPort",), end, "may not be specified when `port` is non-numeric", INVALID_VALUE)
+                )
+            out.extend(
+                invalid_msgs(
+                    pp + ("port",),
+                    p,
+                    v.is_valid_port_name(p),
+                    INVALID_VALUE,
+                    "a string port names a container port; write a number without quotes" if p.isdigit() else "",
+                )
+            )
     elif end is not None:
         out.append(invalid(pp + ("endPort",), end, "may not be specified when `port` is not specified", INVALID_VALUE))
     return out
@@ -293,7 +420,14 @@ def _np_peer(peer: dict, pp) -> List[Problem]:
     if n == 0:
         out.append(required(pp, "must specify a peer (podSelector, namespaceSelector or ipBlock)", REQUIRED_VALUE))
     elif n > 1 and ipb is not None:
-        out.append(forbidden(pp + ("ipBlock",), "may not specify both ipBlock and another peer (use separate list entries)", FORBIDDEN_FIELD, at="key"))
+        out.append(
+            forbidden(
+                pp + ("ipBlock",),
+                "may not specify both ipBlock and another peer (use separate list entries)",
+                FORBIDDEN_FIELD,
+                at="key",
+            )
+        )
     return out
 
 
@@ -322,5 +456,13 @@ def _ip_block(ipb: dict, p) -> List[Problem]:
         if exn is None:
             continue
         if exn.version != net.version or exn.network_address not in net or net.prefixlen >= exn.prefixlen:
-            out.append(invalid(p + ("except", i), ex, "must be a strict subset of `cidr`", INVALID_VALUE, f"{ex} is not inside {cidr}"))
+            out.append(
+                invalid(
+                    p + ("except", i),
+                    ex,
+                    "must be a strict subset of `cidr`",
+                    INVALID_VALUE,
+                    f"{ex} is not inside {cidr}",
+                )
+            )
     return out

@@ -22,6 +22,7 @@ Every function takes the (already shape-checked by the schema layer) data
 and the path it lives at, and returns Problems; values of the wrong type
 are skipped (the schema layer reports them).
 """
+
 from __future__ import annotations
 
 import re
@@ -34,13 +35,27 @@ from ..kinds import pod_spec_path
 from ..quantity import QuantityError, parse_quantity
 from . import meta as m
 from . import validation as v
-from .common import (DUPLICATE_VALUE, FORBIDDEN_FIELD, INVALID_VALUE, NEGATIVE_ERR, REQUIRED_VALUE, TOO_LONG, UNSUPPORTED_VALUE,
-                     dict_at, fmt_quantity, int_value, is_int, list_at, nonnegative, str_at)
+from .common import (
+    DUPLICATE_VALUE,
+    FORBIDDEN_FIELD,
+    INVALID_VALUE,
+    NEGATIVE_ERR,
+    REQUIRED_VALUE,
+    TOO_LONG,
+    UNSUPPORTED_VALUE,
+    dict_at,
+    fmt_quantity,
+    int_value,
+    is_int,
+    list_at,
+    nonnegative,
+    str_at,
+)
 from .registry import validates
 
 Path = Tuple
 
-MAX_INT32 = 2 ** 31 - 1
+MAX_INT32 = 2**31 - 1
 FILE_MODE_ERR = "must be a number between 0 and 0777 (octal), both inclusive"
 
 
@@ -67,12 +82,19 @@ class PodOpts:
 
 # --- names ----------------------------------------------------------------------
 
+
 def _placeholder(value, path, out):
     """An unrendered template variable where the server wants a name: info,
     as the schema layer reports placeholders in typed fields."""
-    out.append(Problem(path, f"{path[-1]} is an unrendered placeholder ({value}): this file is a template (envsubst, kustomize, CI "
-                             "variables); render it before applying, the API server rejects the raw value",
-                       "unrendered-placeholder", "info"))
+    out.append(
+        Problem(
+            path,
+            f"{path[-1]} is an unrendered placeholder ({value}): this file is a template (envsubst, kustomize, CI "
+            "variables); render it before applying, the API server rejects the raw value",
+            "unrendered-placeholder",
+            "info",
+        )
+    )
 
 
 def _dns_label(value, path, out, hint=""):
@@ -99,11 +121,32 @@ def _qualified(value, path, out, hint=""):
 # --- volumes ---------------------------------------------------------------------
 
 HOST_PATH_TYPES = ("", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket")
-VOLUME_DOWNWARD_FIELDS = ("metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid")
-ENV_DOWNWARD_FIELDS = ("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
-                       "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs")
-RESOURCE_FIELDS = ("limits.cpu", "limits.ephemeral-storage", "limits.memory",
-                   "requests.cpu", "requests.ephemeral-storage", "requests.memory")
+VOLUME_DOWNWARD_FIELDS = (
+    "metadata.annotations",
+    "metadata.labels",
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+)
+ENV_DOWNWARD_FIELDS = (
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.serviceAccountName",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+)
+RESOURCE_FIELDS = (
+    "limits.cpu",
+    "limits.ephemeral-storage",
+    "limits.memory",
+    "requests.cpu",
+    "requests.ephemeral-storage",
+    "requests.memory",
+)
 
 
 def _path_no_backsteps(value: str, path, out):
@@ -134,8 +177,10 @@ def _file_mode(value, path, out):
     if value is not None and (value < 0 or value > 0o777):
         hint = "file modes are octal: write 0644 or 420, not 644"
         if was_float:
-            hint = ("a leading 0 makes an octal number only when every digit is 0-7 (go-yaml reads 0800 and 0999"
-                    " as decimal 800 and 999): write 0644-style octal or its decimal value, e.g. 420")
+            hint = (
+                "a leading 0 makes an octal number only when every digit is 0-7 (go-yaml reads 0800 and 0999"
+                " as decimal 800 and 999): write 0644-style octal or its decimal value, e.g. 420"
+            )
         out.append(m.invalid(path, value, FILE_MODE_ERR, INVALID_VALUE, hint))
 
 
@@ -171,10 +216,22 @@ def _object_field_selector(fs: dict, allowed, path, out, msg_path=None):
         return
     api = fs.get("apiVersion")
     if isinstance(api, str) and api not in ("", "v1"):
-        out.append(m.invalid(path + ("fieldPath",), fp, f'error converting fieldPath: unsupported pod version: {api}', INVALID_VALUE))
+        out.append(
+            m.invalid(
+                path + ("fieldPath",), fp, f"error converting fieldPath: unsupported pod version: {api}", INVALID_VALUE
+            )
+        )
         return
     if fp not in allowed:
-        out.append(m.unsupported((msg_path or path) + ("fieldPath",), fp, sorted(allowed), UNSUPPORTED_VALUE, anchor=path + ("fieldPath",)))
+        out.append(
+            m.unsupported(
+                (msg_path or path) + ("fieldPath",),
+                fp,
+                sorted(allowed),
+                UNSUPPORTED_VALUE,
+                anchor=path + ("fieldPath",),
+            )
+        )
 
 
 def _resource_field_selector(fs: dict, path, out, volume: bool):
@@ -196,7 +253,18 @@ def _projected(proj: dict, path, out, opts: PodOpts):
         if not isinstance(src, dict):
             continue
         sp = path + ("sources", i)
-        kinds = [k for k in ("secret", "configMap", "downwardAPI", "serviceAccountToken", "clusterTrustBundle", "podCertificate") if k in src]
+        kinds = [
+            k
+            for k in (
+                "secret",
+                "configMap",
+                "downwardAPI",
+                "serviceAccountToken",
+                "clusterTrustBundle",
+                "podCertificate",
+            )
+            if k in src
+        ]
         for k in ("secret", "configMap"):
             if k in src:
                 s = dict_at(src[k])
@@ -208,7 +276,11 @@ def _projected(proj: dict, path, out, opts: PodOpts):
                         p = str_at(kp.get("path"))
                         if p:
                             if p in all_paths:
-                                out.append(m.invalid(sp + (k, "items", j, "path"), p, "conflicting duplicate paths", INVALID_VALUE))
+                                out.append(
+                                    m.invalid(
+                                        sp + (k, "items", j, "path"), p, "conflicting duplicate paths", INVALID_VALUE
+                                    )
+                                )
                             all_paths.add(p)
         if "downwardAPI" in src:
             for j, f in enumerate(list_at(dict_at(src["downwardAPI"]).get("items"))):
@@ -217,7 +289,14 @@ def _projected(proj: dict, path, out, opts: PodOpts):
                     p = str_at(f.get("path"))
                     if p:
                         if p in all_paths:
-                            out.append(m.invalid(sp + ("downwardAPI", "items", j, "path"), p, "conflicting duplicate paths", INVALID_VALUE))
+                            out.append(
+                                m.invalid(
+                                    sp + ("downwardAPI", "items", j, "path"),
+                                    p,
+                                    "conflicting duplicate paths",
+                                    INVALID_VALUE,
+                                )
+                            )
                         all_paths.add(p)
         if "serviceAccountToken" in src:
             t = dict_at(src["serviceAccountToken"])
@@ -225,9 +304,23 @@ def _projected(proj: dict, path, out, opts: PodOpts):
             exp = t.get("expirationSeconds")
             if is_int(exp):
                 if exp < 10 * 60:
-                    out.append(m.invalid(tp + ("expirationSeconds",), exp, "may not specify a duration less than 10 minutes", INVALID_VALUE))
+                    out.append(
+                        m.invalid(
+                            tp + ("expirationSeconds",),
+                            exp,
+                            "may not specify a duration less than 10 minutes",
+                            INVALID_VALUE,
+                        )
+                    )
                 elif exp > 1 << 32:
-                    out.append(m.invalid(tp + ("expirationSeconds",), exp, "may not specify a duration larger than 2^32 seconds", INVALID_VALUE))
+                    out.append(
+                        m.invalid(
+                            tp + ("expirationSeconds",),
+                            exp,
+                            "may not specify a duration larger than 2^32 seconds",
+                            INVALID_VALUE,
+                        )
+                    )
             p = t.get("path")
             if not isinstance(p, str) or not p:
                 out.append(m.required(tp + ("path",), "", REQUIRED_VALUE))
@@ -237,7 +330,9 @@ def _projected(proj: dict, path, out, opts: PodOpts):
                     out.append(m.invalid(tp + ("path",), p, "conflicting duplicate paths", INVALID_VALUE))
                 all_paths.add(p)
         if len(kinds) > 1:
-            out.append(m.forbidden(sp + (kinds[1],), "may not specify more than 1 volume type per source", FORBIDDEN_FIELD))
+            out.append(
+                m.forbidden(sp + (kinds[1],), "may not specify more than 1 volume type per source", FORBIDDEN_FIELD)
+            )
         elif not kinds and src:
             pass
 
@@ -252,10 +347,19 @@ def _downward_file(f: dict, path, out, src_path=None):
         _local_non_reserved_path(p, path + ("path",), out)
     fr, rr = f.get("fieldRef"), f.get("resourceFieldRef")
     if isinstance(fr, dict):
-        _object_field_selector(fr, VOLUME_DOWNWARD_FIELDS, path + ("fieldRef",), out,
-                               msg_path=src_path + ("fieldRef",) if src_path else None)
+        _object_field_selector(
+            fr,
+            VOLUME_DOWNWARD_FIELDS,
+            path + ("fieldRef",),
+            out,
+            msg_path=src_path + ("fieldRef",) if src_path else None,
+        )
         if rr is not None:
-            out.append(m.invalid(path, "resource", "fieldRef and resourceFieldRef can not be specified simultaneously", INVALID_VALUE))
+            out.append(
+                m.invalid(
+                    path, "resource", "fieldRef and resourceFieldRef can not be specified simultaneously", INVALID_VALUE
+                )
+            )
     elif isinstance(rr, dict):
         _resource_field_selector(rr, path + ("resourceFieldRef",), out, volume=True)
     elif fr is None and rr is None:
@@ -266,10 +370,36 @@ def _downward_file(f: dict, path, out, src_path=None):
 CSI_DRIVER_RE = goregex.compile(r"^([a-zA-Z0-9][-a-zA-Z0-9]*)?(\.[a-zA-Z0-9][-a-zA-Z0-9]*)*$")
 
 VOLUME_SOURCES = (
-    "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs", "iscsi",
-    "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "cinder", "cephfs", "quobyte", "downwardAPI", "fc",
-    "flexVolume", "configMap", "azureFile", "vsphereVolume", "photonPersistentDisk", "portworxVolume",
-    "azureDisk", "storageos", "projected", "scaleIO", "csi", "ephemeral", "image",
+    "emptyDir",
+    "hostPath",
+    "gitRepo",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "secret",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "flocker",
+    "persistentVolumeClaim",
+    "rbd",
+    "cinder",
+    "cephfs",
+    "quobyte",
+    "downwardAPI",
+    "fc",
+    "flexVolume",
+    "configMap",
+    "azureFile",
+    "vsphereVolume",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "azureDisk",
+    "storageos",
+    "projected",
+    "scaleIO",
+    "csi",
+    "ephemeral",
+    "image",
 )
 
 
@@ -279,8 +409,15 @@ def _volume_source(vol: dict, path, out, opts: PodOpts):
     if not present:
         return  # SetDefaults_Volume: a volume without a source is an emptyDir
     for extra in present[1:]:
-        out.append(m.forbidden(path + (extra,), "may not specify more than 1 volume type", FORBIDDEN_FIELD, at="key",
-                               hint="each volume has exactly one source; split it into two volumes"))
+        out.append(
+            m.forbidden(
+                path + (extra,),
+                "may not specify more than 1 volume type",
+                FORBIDDEN_FIELD,
+                at="key",
+                hint="each volume has exactly one source; split it into two volumes",
+            )
+        )
     k = present[0]
     src = dict_at(vol.get(k))
     sp = path + (k,)
@@ -307,7 +444,11 @@ def _empty_dir_source(src: dict, sp, out, opts):
     if sl is not None:
         try:
             if parse_quantity(sl) < 0:
-                out.append(m.forbidden(sp + ("sizeLimit",), "SizeLimit field must be a valid resource quantity", FORBIDDEN_FIELD))
+                out.append(
+                    m.forbidden(
+                        sp + ("sizeLimit",), "SizeLimit field must be a valid resource quantity", FORBIDDEN_FIELD
+                    )
+                )
         except QuantityError:
             pass
 
@@ -325,7 +466,14 @@ def _host_path_source(src: dict, sp, out, opts):
 
 def _secret_source(src: dict, sp, out, opts):
     if not str_at(src.get("secretName")):
-        out.append(m.required(sp + ("secretName",), "", REQUIRED_VALUE, hint="a secret volume names its Secret with secretName, not name"))
+        out.append(
+            m.required(
+                sp + ("secretName",),
+                "",
+                REQUIRED_VALUE,
+                hint="a secret volume names its Secret with secretName, not name",
+            )
+        )
     _key_to_path_items(src, sp, out)
 
 
@@ -376,7 +524,14 @@ def _csi_source(src: dict, sp, out, opts):
     if len(drv) > 63:
         out.append(m.too_long(sp + ("driver",), 63, TOO_LONG))
     if not CSI_DRIVER_RE.match(drv.lower()):
-        out.append(m.invalid(sp + ("driver",), drv, "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", INVALID_VALUE))
+        out.append(
+            m.invalid(
+                sp + ("driver",),
+                drv,
+                "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+                INVALID_VALUE,
+            )
+        )
 
 
 def _ephemeral_source(src: dict, sp, out, opts):
@@ -398,13 +553,29 @@ def _image_source(src: dict, sp, out, opts):
 def _fc_source(src: dict, sp, out, opts):
     wwns, wwids = list_at(src.get("targetWWNs")), list_at(src.get("wwids"))
     if not wwns and not wwids:
-        out.append(m.required(sp + ("targetWWNs",), "must specify either targetWWNs or wwids, but not both", REQUIRED_VALUE, anchor=sp, at="key"))
+        out.append(
+            m.required(
+                sp + ("targetWWNs",),
+                "must specify either targetWWNs or wwids, but not both",
+                REQUIRED_VALUE,
+                anchor=sp,
+                at="key",
+            )
+        )
     if wwns and wwids:
-        out.append(m.invalid(sp + ("targetWWNs",), wwns, "targetWWNs and wwids can not be specified simultaneously", INVALID_VALUE))
+        out.append(
+            m.invalid(
+                sp + ("targetWWNs",), wwns, "targetWWNs and wwids can not be specified simultaneously", INVALID_VALUE
+            )
+        )
     if wwns:
         lun = src.get("lun")
         if lun is None:
-            out.append(m.required(sp + ("lun",), "lun is required if targetWWNs is specified", REQUIRED_VALUE, anchor=sp, at="key"))
+            out.append(
+                m.required(
+                    sp + ("lun",), "lun is required if targetWWNs is specified", REQUIRED_VALUE, anchor=sp, at="key"
+                )
+            )
         elif is_int(lun) and not 0 <= lun <= 255:
             out.append(m.invalid(sp + ("lun",), lun, v.inclusive_range_error(0, 255), INVALID_VALUE))
 
@@ -422,8 +593,11 @@ def _scale_io_source(src: dict, sp, out, opts):
     schema requires gateway and system, not volumeName; an empty string fails all three)."""
     for f in ("gateway", "system", "volumeName"):
         if (f in src or f == "volumeName") and not str_at(src.get(f)):
-            out.append(m.required(sp + (f,), "", REQUIRED_VALUE, anchor=None if f in src else sp,
-                                  at="value" if f in src else "key"))
+            out.append(
+                m.required(
+                    sp + (f,), "", REQUIRED_VALUE, anchor=None if f in src else sp, at="value" if f in src else "key"
+                )
+            )
 
 
 _VOLUME_SOURCE_CHECKS = {
@@ -453,17 +627,32 @@ def claim_template_spec(spec: dict, path, out):
     volumeClaimTemplates, ephemeral volumes): the basics, oracle-confirmed."""
     modes = spec.get("accessModes")
     if not list_at(modes):
-        out.append(m.required(path + ("accessModes",), "at least 1 access mode is required", REQUIRED_VALUE,
-                              anchor=None if "accessModes" in spec else path, at="value" if "accessModes" in spec else "key",
-                              hint="e.g. accessModes: [ReadWriteOnce]"))
+        out.append(
+            m.required(
+                path + ("accessModes",),
+                "at least 1 access mode is required",
+                REQUIRED_VALUE,
+                anchor=None if "accessModes" in spec else path,
+                at="value" if "accessModes" in spec else "key",
+                hint="e.g. accessModes: [ReadWriteOnce]",
+            )
+        )
     for mode in list_at(modes):
         if isinstance(mode, str) and mode not in ACCESS_MODES:
             out.append(m.unsupported(path + ("accessModes",), mode, ACCESS_MODES, UNSUPPORTED_VALUE))
     req = dict_at(dict_at(spec.get("resources")).get("requests"))
     if "storage" not in req:
         anchor = path + ("resources", "requests") if req else path
-        out.append(Problem(anchor, m.message(path + ("resources[storage]",), "Required value", "e.g. resources: {requests: {storage: 1Gi}}"),
-                           REQUIRED_VALUE, at="key"))
+        out.append(
+            Problem(
+                anchor,
+                m.message(
+                    path + ("resources[storage]",), "Required value", "e.g. resources: {requests: {storage: 1Gi}}"
+                ),
+                REQUIRED_VALUE,
+                at="key",
+            )
+        )
     vm = spec.get("volumeMode")
     if isinstance(vm, str) and vm not in ("Block", "Filesystem"):
         out.append(m.unsupported(path + ("volumeMode",), vm, ("Block", "Filesystem"), UNSUPPORTED_VALUE))
@@ -518,8 +707,15 @@ def _ports(ports, path, out):
         if isinstance(name, str) and name:
             msgs = v.is_valid_port_name(name)
             for msg in msgs:
-                out.append(m.invalid(ip + ("name",), name, msg, INVALID_VALUE,
-                                     "port names are IANA service names: at most 15 lowercase letters, digits and '-', with at least one letter"))
+                out.append(
+                    m.invalid(
+                        ip + ("name",),
+                        name,
+                        msg,
+                        INVALID_VALUE,
+                        "port names are IANA service names: at most 15 lowercase letters, digits and '-', with at least one letter",
+                    )
+                )
             if not msgs:
                 if name in names:
                     out.append(m.duplicate(ip + ("name",), name, DUPLICATE_VALUE, names[name]))
@@ -545,7 +741,14 @@ def _env_name(name: str, path, out, opts: PodOpts, what="environment variable na
     if opts.relaxed_env:
         # IsRelaxedEnvVarName
         if any(ord(c) > 126 or ord(c) < 32 or c == "=" for c in name):
-            out.append(m.invalid(path, name, "a valid environment variable name must consist only of printable ASCII characters other than '='", INVALID_VALUE))
+            out.append(
+                m.invalid(
+                    path,
+                    name,
+                    "a valid environment variable name must consist only of printable ASCII characters other than '='",
+                    INVALID_VALUE,
+                )
+            )
     else:
         for msg in v.is_env_var_name(name):
             out.append(m.invalid(path, name, msg, INVALID_VALUE))
@@ -594,11 +797,30 @@ def _env(env, path, out, opts: PodOpts):
                 _key_selector(sub, vp + (k,), out)
         value = ev.get("value")
         if n == 0:
-            out.append(m.invalid(vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`", INVALID_VALUE, at="key"))
+            out.append(
+                m.invalid(
+                    vp,
+                    "",
+                    "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
+                    INVALID_VALUE,
+                    at="key",
+                )
+            )
         elif isinstance(value, str) and value:
-            out.append(m.invalid(vp, "", "may not be specified when `value` is not empty", INVALID_VALUE, "use either value or valueFrom", at="key"))
+            out.append(
+                m.invalid(
+                    vp,
+                    "",
+                    "may not be specified when `value` is not empty",
+                    INVALID_VALUE,
+                    "use either value or valueFrom",
+                    at="key",
+                )
+            )
         elif n > 1:
-            out.append(m.invalid(vp, "", "may not have more than one field specified at a time", INVALID_VALUE, at="key"))
+            out.append(
+                m.invalid(vp, "", "may not have more than one field specified at a time", INVALID_VALUE, at="key")
+            )
 
 
 def _env_from(env_from, path, out, opts: PodOpts):
@@ -621,9 +843,13 @@ def _env_from(env_from, path, out, opts: PodOpts):
                     for msg in m.name_is_dns_subdomain(name, True):
                         out.append(m.invalid(ip + (k, "name"), name, msg, INVALID_VALUE))
         if n == 0:
-            out.append(m.invalid(path, "", "must specify one of: `configMapRef` or `secretRef`", INVALID_VALUE, at="key"))
+            out.append(
+                m.invalid(path, "", "must specify one of: `configMapRef` or `secretRef`", INVALID_VALUE, at="key")
+            )
         elif n > 1:
-            out.append(m.invalid(path, "", "may not have more than one field specified at a time", INVALID_VALUE, at="key"))
+            out.append(
+                m.invalid(path, "", "may not have more than one field specified at a time", INVALID_VALUE, at="key")
+            )
 
 
 def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devices: dict):
@@ -646,12 +872,22 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
         if not mp:
             out.append(m.required(ip + ("mountPath",), "", REQUIRED_VALUE))
         if mp in seen:
-            out.append(m.invalid(ip + ("mountPath",), mp, "must be unique", INVALID_VALUE, "two mounts of one container cannot share a mountPath"))
+            out.append(
+                m.invalid(
+                    ip + ("mountPath",),
+                    mp,
+                    "must be unique",
+                    INVALID_VALUE,
+                    "two mounts of one container cannot share a mountPath",
+                )
+            )
         seen.add(mp)
         if name and name in devices:
             out.append(m.invalid(ip + ("name",), name, "must not already exist in volumeDevices", INVALID_VALUE))
         if mp and mp in devices.values():
-            out.append(m.invalid(ip + ("mountPath",), mp, "must not already exist as a path in volumeDevices", INVALID_VALUE))
+            out.append(
+                m.invalid(ip + ("mountPath",), mp, "must not already exist as a path in volumeDevices", INVALID_VALUE)
+            )
         sub, subx = mnt.get("subPath"), mnt.get("subPathExpr")
         # subPath on image volumes: rejected by older releases, accepted by
         # v1.37 (oracle-confirmed); not checked.
@@ -659,23 +895,43 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
             _local_descending_path(sub, ip + ("subPath",), out)
         if isinstance(subx, str) and subx:
             if isinstance(sub, str) and sub:
-                out.append(m.invalid(ip + ("subPathExpr",), subx, "subPathExpr and subPath are mutually exclusive", INVALID_VALUE))
+                out.append(
+                    m.invalid(
+                        ip + ("subPathExpr",), subx, "subPathExpr and subPath are mutually exclusive", INVALID_VALUE
+                    )
+                )
             _local_descending_path(subx, ip + ("subPathExpr",), out)
         prop = mnt.get("mountPropagation")
         if isinstance(prop, str):
             if prop not in MOUNT_PROPAGATION:
                 out.append(m.unsupported(ip + ("mountPropagation",), prop, MOUNT_PROPAGATION, UNSUPPORTED_VALUE))
             elif prop == "Bidirectional" and dict_at(ctr.get("securityContext")).get("privileged") is not True:
-                out.append(m.forbidden(ip + ("mountPropagation",), "Bidirectional mount propagation is available only to privileged containers", FORBIDDEN_FIELD))
+                out.append(
+                    m.forbidden(
+                        ip + ("mountPropagation",),
+                        "Bidirectional mount propagation is available only to privileged containers",
+                        FORBIDDEN_FIELD,
+                    )
+                )
         rro = mnt.get("recursiveReadOnly")
         if isinstance(rro, str):
             if rro not in RECURSIVE_READ_ONLY:
                 out.append(m.unsupported(ip + ("recursiveReadOnly",), rro, RECURSIVE_READ_ONLY, UNSUPPORTED_VALUE))
             elif rro != "Disabled":
                 if mnt.get("readOnly") is not True:
-                    out.append(m.forbidden(ip + ("recursiveReadOnly",), "may only be specified when readOnly is true", FORBIDDEN_FIELD))
+                    out.append(
+                        m.forbidden(
+                            ip + ("recursiveReadOnly",), "may only be specified when readOnly is true", FORBIDDEN_FIELD
+                        )
+                    )
                 if rro == "Enabled" and isinstance(prop, str) and prop != "None":
-                    out.append(m.forbidden(ip + ("recursiveReadOnly",), "may only be specified when mountPropagation is None or not specified", FORBIDDEN_FIELD))
+                    out.append(
+                        m.forbidden(
+                            ip + ("recursiveReadOnly",),
+                            "may only be specified when mountPropagation is None or not specified",
+                            FORBIDDEN_FIELD,
+                        )
+                    )
 
 
 def _volume_devices(devs, path, out, volumes: Dict[str, dict], mounts: dict):
@@ -693,7 +949,14 @@ def _volume_devices(devs, path, out, volumes: Dict[str, dict], mounts: dict):
             out.append(m.invalid(ip + ("name",), name, "must be unique", INVALID_VALUE))
         vol = volumes.get(name)
         if vol is not None and "persistentVolumeClaim" not in vol and "ephemeral" not in vol:
-            out.append(m.invalid(ip + ("name",), name, "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode", INVALID_VALUE))
+            out.append(
+                m.invalid(
+                    ip + ("name",),
+                    name,
+                    "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode",
+                    INVALID_VALUE,
+                )
+            )
         if vol is None:
             out.append(m.not_found(ip + ("name",), name, INVALID_VALUE))
         if not dp:
@@ -707,7 +970,9 @@ def _volume_devices(devs, path, out, volumes: Dict[str, dict], mounts: dict):
         if name and name in mounts:
             out.append(m.invalid(ip + ("name",), name, "must not already exist in volumeMounts", INVALID_VALUE))
         if dp and dp in mounts.values():
-            out.append(m.invalid(ip + ("devicePath",), dp, "must not already exist as a path in volumeMounts", INVALID_VALUE))
+            out.append(
+                m.invalid(ip + ("devicePath",), dp, "must not already exist as a path in volumeMounts", INVALID_VALUE)
+            )
         if name:
             names.add(name)
 
@@ -718,8 +983,11 @@ def _port_num_or_name(port, path, out):
         for msg in v.is_valid_port_num(port):
             out.append(m.invalid(path, port, msg, INVALID_VALUE))
     elif isinstance(port, str):
-        hint = ("write the port as a number (port: " + port + "), not a quoted string" if port.isdigit()
-                else "a named port must match a name in the container's ports")
+        hint = (
+            "write the port as a number (port: " + port + "), not a quoted string"
+            if port.isdigit()
+            else "a named port must match a name in the container's ports"
+        )
         for msg in v.is_valid_port_name(port):
             out.append(m.invalid(path, port, msg, INVALID_VALUE, hint))
 
@@ -765,12 +1033,22 @@ def _handler(h: dict, kinds, path, out, grace, opts: PodOpts):
             if is_int(sec) and is_int(grace):
                 lo_bad = sec < 0 if opts.sleep_zero else sec <= 0
                 if lo_bad or sec > grace:
-                    detail = (f"must be non-negative and less than terminationGracePeriodSeconds ({grace})" if opts.sleep_zero
-                              else f"must be greater than 0 and less than terminationGracePeriodSeconds ({grace})")
+                    detail = (
+                        f"must be non-negative and less than terminationGracePeriodSeconds ({grace})"
+                        if opts.sleep_zero
+                        else f"must be greater than 0 and less than terminationGracePeriodSeconds ({grace})"
+                    )
                     out.append(m.invalid(sp, sec, detail, INVALID_VALUE, anchor=sp + ("seconds",)))
     if n == 0:
-        out.append(m.required(path, "must specify a handler type", REQUIRED_VALUE, at="key",
-                              hint="set exactly one of " + ", ".join(kinds)))
+        out.append(
+            m.required(
+                path,
+                "must specify a handler type",
+                REQUIRED_VALUE,
+                at="key",
+                hint="set exactly one of " + ", ".join(kinds),
+            )
+        )
 
 
 def _probe(probe, path, out, grace, opts: PodOpts, kind: str):
@@ -786,10 +1064,21 @@ def _probe(probe, path, out, grace, opts: PodOpts, kind: str):
     st = probe.get("successThreshold")
     if kind in ("livenessProbe", "startupProbe") and is_int(st) and st not in (0, 1):
         # SetDefaults_Probe turns 0 into 1.
-        out.append(m.invalid(path + ("successThreshold",), st, "must be 1", INVALID_VALUE,
-                             f"a {kind} succeeds on its first success; successThreshold only applies to readinessProbe"))
+        out.append(
+            m.invalid(
+                path + ("successThreshold",),
+                st,
+                "must be 1",
+                INVALID_VALUE,
+                f"a {kind} succeeds on its first success; successThreshold only applies to readinessProbe",
+            )
+        )
     if kind == "readinessProbe" and tg is not None and is_int(tg):
-        out.append(m.invalid(path + ("terminationGracePeriodSeconds",), tg, "must not be set for readinessProbes", INVALID_VALUE))
+        out.append(
+            m.invalid(
+                path + ("terminationGracePeriodSeconds",), tg, "must not be set for readinessProbes", INVALID_VALUE
+            )
+        )
 
 
 def _lifecycle(lc, path, out, grace, opts):
@@ -840,9 +1129,17 @@ def _container_resource_name(name: str, path, out) -> bool:
     if "/" not in name:
         if name not in STANDARD_CONTAINER_RESOURCES and not _is_hugepages(name):
             dym = m.suggest(name, STANDARD_CONTAINER_RESOURCES) if name.lower() != "gpu" else ""
-            out.append(m.invalid(path, name, "must be a standard resource for containers", INVALID_VALUE,
-                                 "use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource such as nvidia.com/gpu"
-                                 + (dym and "; " + dym), at="key"))
+            out.append(
+                m.invalid(
+                    path,
+                    name,
+                    "must be a standard resource for containers",
+                    INVALID_VALUE,
+                    "use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource such as nvidia.com/gpu"
+                    + (dym and "; " + dym),
+                    at="key",
+                )
+            )
             return False
     elif not _is_native(name) and not _is_extended(name):
         out.append(m.invalid(path, name, "doesn't follow extended resource name standard", INVALID_VALUE, at="key"))
@@ -893,14 +1190,36 @@ def _resources(res, path, out, claim_names: Set[str]):
         if name in limits and name in lim_q:
             lq = lim_q[name]
             if qv != lq and not _overcommit_allowed(name):
-                out.append(m.invalid(rp, fmt_quantity(q), f"must be equal to {name} limit of {fmt_quantity(limits[name])}", INVALID_VALUE,
-                                     "extended resources and hugepages cannot be overcommitted: request and limit must be the same", anchor=rp + (name,)))
+                out.append(
+                    m.invalid(
+                        rp,
+                        fmt_quantity(q),
+                        f"must be equal to {name} limit of {fmt_quantity(limits[name])}",
+                        INVALID_VALUE,
+                        "extended resources and hugepages cannot be overcommitted: request and limit must be the same",
+                        anchor=rp + (name,),
+                    )
+                )
             elif qv > lq:
-                out.append(m.invalid(rp, fmt_quantity(q), f"must be less than or equal to {name} limit of {fmt_quantity(limits[name])}", INVALID_VALUE,
-                                     "a container's request cannot exceed its limit; raise the limit or lower the request", anchor=rp + (name,)))
+                out.append(
+                    m.invalid(
+                        rp,
+                        fmt_quantity(q),
+                        f"must be less than or equal to {name} limit of {fmt_quantity(limits[name])}",
+                        INVALID_VALUE,
+                        "a container's request cannot exceed its limit; raise the limit or lower the request",
+                        anchor=rp + (name,),
+                    )
+                )
         elif name not in limits and not _overcommit_allowed(name):
-            out.append(m.required(lp, "Limit must be set for non overcommitable resources", REQUIRED_VALUE,
-                                  hint=f"add limits.{name} equal to the request"))
+            out.append(
+                m.required(
+                    lp,
+                    "Limit must be set for non overcommitable resources",
+                    REQUIRED_VALUE,
+                    hint=f"add limits.{name} equal to the request",
+                )
+            )
         if _is_hugepages(name):
             req_huge = True
             _hugepage_multiple(name, qv, q, rp + (name,), out)
@@ -914,15 +1233,26 @@ def _resources(res, path, out, claim_names: Set[str]):
             if not cn:
                 out.append(m.required(path + ("claims", i, "name"), "", REQUIRED_VALUE))
             elif cn not in claim_names:
-                out.append(m.not_found(path + ("claims", i, "name"), cn, INVALID_VALUE, "must name an entry of spec.resourceClaims"))
+                out.append(
+                    m.not_found(
+                        path + ("claims", i, "name"), cn, INVALID_VALUE, "must name an entry of spec.resourceClaims"
+                    )
+                )
 
 
 def _hugepage_multiple(name: str, qv: Fraction, raw, path, out):
     """validateResourceQuantityHugePageValue: a whole number of pages."""
-    size = _quantity(name[len("hugepages-"):])
+    size = _quantity(name[len("hugepages-") :])
     if size and size > 0 and qv >= 0 and qv % size != 0:
-        out.append(m.invalid(path, fmt_quantity(raw), f"{fmt_quantity(raw)} is not positive integer multiple of {name}", INVALID_VALUE,
-                             f"use a multiple of the page size ({name[len('hugepages-'):]})"))
+        out.append(
+            m.invalid(
+                path,
+                fmt_quantity(raw),
+                f"{fmt_quantity(raw)} is not positive integer multiple of {name}",
+                INVALID_VALUE,
+                f"use a multiple of the page size ({name[len('hugepages-') :]})",
+            )
+        )
 
 
 def _quantity_value(name: str, qv: Fraction, raw, path, out):
@@ -956,10 +1286,18 @@ def _profile(p, path, out, types, what: str):
         return
     if t == "Localhost":
         if not isinstance(lp, str) or not lp:
-            out.append(m.required(path + ("localhostProfile",), f"must be set when {what} type is Localhost", REQUIRED_VALUE,
-                                  anchor=None if "localhostProfile" in p else path + ("type",)))
+            out.append(
+                m.required(
+                    path + ("localhostProfile",),
+                    f"must be set when {what} type is Localhost",
+                    REQUIRED_VALUE,
+                    anchor=None if "localhostProfile" in p else path + ("type",),
+                )
+            )
     elif lp is not None:
-        out.append(m.invalid(path + ("localhostProfile",), lp, f"can only be set when {what} type is Localhost", INVALID_VALUE))
+        out.append(
+            m.invalid(path + ("localhostProfile",), lp, f"can only be set when {what} type is Localhost", INVALID_VALUE)
+        )
 
 
 def _id_range(value, path, out):
@@ -977,17 +1315,39 @@ def _container_security_context(sc, path, out, opts: Optional[PodOpts] = None):
     if isinstance(pm, str) and pm not in PROC_MOUNT:
         out.append(m.unsupported(path + ("procMount",), pm, PROC_MOUNT, UNSUPPORTED_VALUE))
     elif pm == "Unmasked" and opts is not None and opts.proc_mount and opts.host_users:
-        out.append(m.invalid(path + ("procMount",), pm, "`hostUsers` must be false to use `Unmasked`", INVALID_VALUE,
-                             "an unmasked /proc is only allowed in a user namespace: set spec.hostUsers: false"
-                             " or remove procMount"))
+        out.append(
+            m.invalid(
+                path + ("procMount",),
+                pm,
+                "`hostUsers` must be false to use `Unmasked`",
+                INVALID_VALUE,
+                "an unmasked /proc is only allowed in a user namespace: set spec.hostUsers: false or remove procMount",
+            )
+        )
     _profile(sc.get("seccompProfile"), path + ("seccompProfile",), out, SECCOMP_TYPES, "seccomp")
     _profile(sc.get("appArmorProfile"), path + ("appArmorProfile",), out, APPARMOR_TYPES, "AppArmor")
     if sc.get("allowPrivilegeEscalation") is False:
         if sc.get("privileged") is True:
-            out.append(m.invalid(path, sc, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true", INVALID_VALUE, at="key"))
+            out.append(
+                m.invalid(
+                    path,
+                    sc,
+                    "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
+                    INVALID_VALUE,
+                    at="key",
+                )
+            )
         caps = list_at(dict_at(sc.get("capabilities")).get("add"))
         if "CAP_SYS_ADMIN" in caps:
-            out.append(m.invalid(path, sc, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN", INVALID_VALUE, at="key"))
+            out.append(
+                m.invalid(
+                    path,
+                    sc,
+                    "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
+                    INVALID_VALUE,
+                    at="key",
+                )
+            )
 
 
 SYSCTL_RE = goregex.compile(r"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$")
@@ -1006,7 +1366,9 @@ def _pod_security_context(sc, spec, path, out):
         out.append(m.unsupported(path + ("fsGroupChangePolicy",), fcp, FS_GROUP_CHANGE, UNSUPPORTED_VALUE))
     sgp = sc.get("supplementalGroupsPolicy")
     if isinstance(sgp, str) and sgp not in SUPPLEMENTAL_GROUPS_POLICY:
-        out.append(m.unsupported(path + ("supplementalGroupsPolicy",), sgp, SUPPLEMENTAL_GROUPS_POLICY, UNSUPPORTED_VALUE))
+        out.append(
+            m.unsupported(path + ("supplementalGroupsPolicy",), sgp, SUPPLEMENTAL_GROUPS_POLICY, UNSUPPORTED_VALUE)
+        )
     scp = sc.get("seLinuxChangePolicy")
     if isinstance(scp, str) and scp not in SELINUX_CHANGE:
         out.append(m.unsupported(path + ("seLinuxChangePolicy",), scp, SELINUX_CHANGE, UNSUPPORTED_VALUE))
@@ -1021,7 +1383,14 @@ def _pod_security_context(sc, spec, path, out):
         if not name:
             out.append(m.required(sp, "", REQUIRED_VALUE))
         elif len(name) > 253 or not SYSCTL_RE.match(name):
-            out.append(m.invalid(sp, name, "must have at most 253 characters and match regex " + SYSCTL_RE.pattern[1:-1], INVALID_VALUE))
+            out.append(
+                m.invalid(
+                    sp,
+                    name,
+                    "must have at most 253 characters and match regex " + SYSCTL_RE.pattern[1:-1],
+                    INVALID_VALUE,
+                )
+            )
         elif name in names:
             out.append(m.duplicate(sp, name, DUPLICATE_VALUE))
         names.add(name)
@@ -1046,10 +1415,24 @@ def _tolerations(tols, path, out):
             for p in m.validate_label_name(key, ip + ("key",), INVALID_VALUE):
                 out.append(p)
         if not key and op != "Exists":
-            out.append(m.invalid(ip + ("operator",), op, "operator must be Exists when `key` is empty, which means \"match all values and all keys\"", INVALID_VALUE))
+            out.append(
+                m.invalid(
+                    ip + ("operator",),
+                    op,
+                    'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+                    INVALID_VALUE,
+                )
+            )
         effect = t.get("effect") if isinstance(t.get("effect"), str) else ""
         if t.get("tolerationSeconds") is not None and effect != "NoExecute":
-            out.append(m.invalid(ip + ("effect",), effect, "effect must be 'NoExecute' when `tolerationSeconds` is set", INVALID_VALUE))
+            out.append(
+                m.invalid(
+                    ip + ("effect",),
+                    effect,
+                    "effect must be 'NoExecute' when `tolerationSeconds` is set",
+                    INVALID_VALUE,
+                )
+            )
         value = t.get("value")
         if op in ("Equal", ""):
             if isinstance(value, str):
@@ -1058,8 +1441,15 @@ def _tolerations(tols, path, out):
                     out.append(m.invalid(ip + ("operator",), value, ";".join(errs), INVALID_VALUE))
         elif op == "Exists":
             if isinstance(value, str) and value:
-                out.append(m.invalid(ip + ("operator",), value, "value must be empty when `operator` is 'Exists'", INVALID_VALUE,
-                                     "drop value, or use operator: Equal"))
+                out.append(
+                    m.invalid(
+                        ip + ("operator",),
+                        value,
+                        "value must be empty when `operator` is 'Exists'",
+                        INVALID_VALUE,
+                        "drop value, or use operator: Equal",
+                    )
+                )
         else:
             out.append(m.unsupported(ip + ("operator",), op, TOLERATION_OPERATORS, UNSUPPORTED_VALUE))
         if effect and effect not in TAINT_EFFECTS:
@@ -1073,13 +1463,25 @@ def _node_selector_requirement(rq: dict, path, out):
     n = len(vals) if isinstance(vals, list) else 0
     if op in ("In", "NotIn"):
         if n == 0:
-            out.append(m.required(path + ("values",), "must be specified when `operator` is 'In' or 'NotIn'", REQUIRED_VALUE))
+            out.append(
+                m.required(path + ("values",), "must be specified when `operator` is 'In' or 'NotIn'", REQUIRED_VALUE)
+            )
     elif op in ("Exists", "DoesNotExist"):
         if n > 0:
-            out.append(m.forbidden(path + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", FORBIDDEN_FIELD))
+            out.append(
+                m.forbidden(
+                    path + ("values",),
+                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    FORBIDDEN_FIELD,
+                )
+            )
     elif op in ("Gt", "Lt"):
         if n != 1:
-            out.append(m.required(path + ("values",), "must be specified single value when `operator` is 'Lt' or 'Gt'", REQUIRED_VALUE))
+            out.append(
+                m.required(
+                    path + ("values",), "must be specified single value when `operator` is 'Lt' or 'Gt'", REQUIRED_VALUE
+                )
+            )
         elif isinstance(vals[0], str):
             if not goregex.compile(r"^[+-]?\d+$").match(vals[0]):
                 out.append(m.invalid(path + ("values", 0), vals[0], "must be an integer", INVALID_VALUE))
@@ -1110,7 +1512,13 @@ def _node_selector_term(term: dict, path, out):
         vals = list_at(rq.get("values"))
         if op in ("In", "NotIn"):
             if len(vals) != 1:
-                out.append(m.required(fp + ("values",), "must be only one value when `operator` is 'In' or 'NotIn' for node field selector", REQUIRED_VALUE))
+                out.append(
+                    m.required(
+                        fp + ("values",),
+                        "must be only one value when `operator` is 'In' or 'NotIn' for node field selector",
+                        REQUIRED_VALUE,
+                    )
+                )
         elif isinstance(op, str):
             out.append(m.invalid(fp + ("operator",), op, "not a valid selector operator", INVALID_VALUE))
 
@@ -1129,7 +1537,14 @@ def _pod_affinity_term(term: dict, path, out):
                 out.append(m.invalid(path + ("namespace",), n, msg, INVALID_VALUE, anchor=path + ("namespaces", i)))
     tk = term.get("topologyKey")
     if not isinstance(tk, str) or not tk:
-        out.append(m.required(path + ("topologyKey",), "can not be empty", REQUIRED_VALUE, hint="e.g. kubernetes.io/hostname or topology.kubernetes.io/zone"))
+        out.append(
+            m.required(
+                path + ("topologyKey",),
+                "can not be empty",
+                REQUIRED_VALUE,
+                hint="e.g. kubernetes.io/hostname or topology.kubernetes.io/zone",
+            )
+        )
     else:
         out.extend(m.validate_label_name(tk, path + ("topologyKey",), INVALID_VALUE))
 
@@ -1146,7 +1561,9 @@ def _affinity(aff, path, out):
             terms = req.get("nodeSelectorTerms")
             rp = np_ + ("requiredDuringSchedulingIgnoredDuringExecution",)
             if not list_at(terms):
-                out.append(m.required(rp + ("nodeSelectorTerms",), "must have at least one node selector term", REQUIRED_VALUE))
+                out.append(
+                    m.required(rp + ("nodeSelectorTerms",), "must have at least one node selector term", REQUIRED_VALUE)
+                )
             for i, term in enumerate(list_at(terms)):
                 if isinstance(term, dict):
                     _node_selector_term(term, rp + ("nodeSelectorTerms", i), out)
@@ -1205,7 +1622,14 @@ def _topology_spread(constraints, path, out):
             if md <= 0:
                 out.append(m.invalid(ip + ("minDomains",), md, "must be greater than 0", INVALID_VALUE))
             elif wu != "DoNotSchedule":
-                out.append(m.invalid(ip + ("minDomains",), md, "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway", INVALID_VALUE))
+                out.append(
+                    m.invalid(
+                        ip + ("minDomains",),
+                        md,
+                        "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway",
+                        INVALID_VALUE,
+                    )
+                )
         for f in ("nodeAffinityPolicy", "nodeTaintsPolicy"):
             pv = c.get(f)
             if isinstance(pv, str) and pv not in NODE_INCLUSION_POLICIES:
@@ -1235,11 +1659,23 @@ def _dns(spec: dict, path, out, opts: PodOpts):
     cfg = spec.get("dnsConfig")
     if policy == "None":
         if not isinstance(cfg, dict):
-            out.append(m.required(path + ("dnsConfig",), "must provide `dnsConfig` when `dnsPolicy` is None", REQUIRED_VALUE,
-                                  anchor=None if "dnsConfig" in spec else path + ("dnsPolicy",)))
+            out.append(
+                m.required(
+                    path + ("dnsConfig",),
+                    "must provide `dnsConfig` when `dnsPolicy` is None",
+                    REQUIRED_VALUE,
+                    anchor=None if "dnsConfig" in spec else path + ("dnsPolicy",),
+                )
+            )
             return
         if not list_at(cfg.get("nameservers")):
-            out.append(m.required(path + ("dnsConfig", "nameservers"), "must provide at least one DNS nameserver when `dnsPolicy` is None", REQUIRED_VALUE))
+            out.append(
+                m.required(
+                    path + ("dnsConfig", "nameservers"),
+                    "must provide at least one DNS nameserver when `dnsPolicy` is None",
+                    REQUIRED_VALUE,
+                )
+            )
             return
     if not isinstance(cfg, dict):
         return
@@ -1255,7 +1691,14 @@ def _dns(spec: dict, path, out, opts: PodOpts):
     if len(searches) > 32:
         out.append(m.invalid(cp + ("searches",), searches, "must not have more than 32 search paths", INVALID_VALUE))
     if len(" ".join(searches)) > 2048:
-        out.append(m.invalid(cp + ("searches",), searches, "must not have more than 2048 characters (including spaces) in the search list", INVALID_VALUE))
+        out.append(
+            m.invalid(
+                cp + ("searches",),
+                searches,
+                "must not have more than 2048 characters (including spaces) in the search list",
+                INVALID_VALUE,
+            )
+        )
     for i, s in enumerate(list_at(cfg.get("searches"))):
         if not isinstance(s, str):
             continue
@@ -1263,8 +1706,20 @@ def _dns(spec: dict, path, out, opts: PodOpts):
             if s == ".":
                 continue
             s2 = s[:-1] if s.endswith(".") else s
-            if not goregex.compile(r"^[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?(\.[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?)*$").match(s2) or len(s2) > 253:
-                out.append(m.invalid(cp + ("searches", i), s2, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", INVALID_VALUE))
+            if (
+                not goregex.compile(r"^[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?(\.[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?)*$").match(
+                    s2
+                )
+                or len(s2) > 253
+            ):
+                out.append(
+                    m.invalid(
+                        cp + ("searches", i),
+                        s2,
+                        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+                        INVALID_VALUE,
+                    )
+                )
         else:
             _dns_subdomain(s[:-1] if s.endswith(".") else s, cp + ("searches", i), out)
     for i, o in enumerate(list_at(cfg.get("options"))):
@@ -1274,26 +1729,44 @@ def _dns(spec: dict, path, out, opts: PodOpts):
 
 # --- the pod spec ---------------------------------------------------------------------
 
+
 def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod_restart: str):
     """validateContainerCommon."""
     name = c.get("name")
     if not isinstance(name, str) or not name:
         out.append(m.required(cp + ("name",), "", REQUIRED_VALUE))
     else:
-        _dns_label(name, cp + ("name",), out, "container names are DNS-1123 labels: lowercase letters, digits and '-', at most 63 characters")
+        _dns_label(
+            name,
+            cp + ("name",),
+            out,
+            "container names are DNS-1123 labels: lowercase letters, digits and '-', at most 63 characters",
+        )
     image = c.get("image")
     if image is None or image == "":
-        out.append(m.required(cp + ("image",), "", REQUIRED_VALUE, hint="every container needs an image, e.g. image: nginx:1.27"))
+        out.append(
+            m.required(
+                cp + ("image",), "", REQUIRED_VALUE, hint="every container needs an image, e.g. image: nginx:1.27"
+            )
+        )
     elif isinstance(image, str) and opts.is_pod and image != image.strip():
         # validateContainerOnlyForPod
         out.append(m.invalid(cp + ("image",), image, "must not have leading or trailing whitespace", INVALID_VALUE))
     tmp = c.get("terminationMessagePolicy")
     if isinstance(tmp, str) and tmp and tmp not in TERMINATION_MESSAGE_POLICIES:
-        out.append(m.unsupported(cp + ("terminationMessagePolicy",), tmp, TERMINATION_MESSAGE_POLICIES, UNSUPPORTED_VALUE))
-    mounts = {x.get("name"): x.get("mountPath") for x in list_at(c.get("volumeMounts"))
-              if isinstance(x, dict) and isinstance(x.get("name"), str)}
-    devices = {x.get("name"): x.get("devicePath") for x in list_at(c.get("volumeDevices"))
-               if isinstance(x, dict) and isinstance(x.get("name"), str)}
+        out.append(
+            m.unsupported(cp + ("terminationMessagePolicy",), tmp, TERMINATION_MESSAGE_POLICIES, UNSUPPORTED_VALUE)
+        )
+    mounts = {
+        x.get("name"): x.get("mountPath")
+        for x in list_at(c.get("volumeMounts"))
+        if isinstance(x, dict) and isinstance(x.get("name"), str)
+    }
+    devices = {
+        x.get("name"): x.get("devicePath")
+        for x in list_at(c.get("volumeDevices"))
+        if isinstance(x, dict) and isinstance(x.get("name"), str)
+    }
     _ports(c.get("ports"), cp + ("ports",), out)
     _env(c.get("env"), cp + ("env",), out, opts)
     _env_from(c.get("envFrom"), cp + ("envFrom",), out, opts)
@@ -1310,21 +1783,37 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
         if isinstance(rn, str) and rn not in ("cpu", "memory"):
             out.append(m.unsupported(cp + ("resizePolicy",), rn, ("cpu", "memory"), UNSUPPORTED_VALUE))
         if isinstance(pol, str) and pol not in ("NotRequired", "RestartContainer"):
-            out.append(m.unsupported(cp + ("resizePolicy",), pol, ("NotRequired", "RestartContainer"), UNSUPPORTED_VALUE))
+            out.append(
+                m.unsupported(cp + ("resizePolicy",), pol, ("NotRequired", "RestartContainer"), UNSUPPORTED_VALUE)
+            )
         elif pod_restart == "Never" and pol == "RestartContainer":
-            out.append(m.invalid(cp + ("resizePolicy",), pol, "must be 'NotRequired' when `restartPolicy` is 'Never'", INVALID_VALUE))
+            out.append(
+                m.invalid(
+                    cp + ("resizePolicy",), pol, "must be 'NotRequired' when `restartPolicy` is 'Never'", INVALID_VALUE
+                )
+            )
     _container_security_context(c.get("securityContext"), cp + ("securityContext",), out, opts)
 
 
-def validate_pod_spec(spec: dict, path: Path, ctx, is_pod: bool, meta: Optional[dict] = None,
-                      extra_volumes: Optional[Dict[str, dict]] = None) -> List[Problem]:
+def validate_pod_spec(
+    spec: dict,
+    path: Path,
+    ctx,
+    is_pod: bool,
+    meta: Optional[dict] = None,
+    extra_volumes: Optional[Dict[str, dict]] = None,
+) -> List[Problem]:
     """ValidatePodSpec (+ validatePodMetadataAndSpec's pod-only checks)."""
     out: List[Problem] = []
     opts = PodOpts(ctx, is_pod)
     opts.host_users = spec.get("hostUsers") is not False
     grace = spec.get("terminationGracePeriodSeconds", 30)
     volumes = validate_volumes(spec.get("volumes"), path + ("volumes",), out, opts, extra_volumes)
-    claim_names = {c.get("name") for c in list_at(spec.get("resourceClaims")) if isinstance(c, dict) and isinstance(c.get("name"), str)}
+    claim_names = {
+        c.get("name")
+        for c in list_at(spec.get("resourceClaims"))
+        if isinstance(c, dict) and isinstance(c.get("name"), str)
+    }
     _resource_claims(spec.get("resourceClaims"), path + ("resourceClaims",), out)
     restart = spec.get("restartPolicy") if isinstance(spec.get("restartPolicy"), str) else "Always"
     env = (volumes, claim_names, opts, restart, grace)
@@ -1378,8 +1867,15 @@ def _containers(containers, path: Path, out, env, names: Dict[str, Path]):
         crp = c.get("restartPolicy")
         if crp is not None:
             if not opts.container_restart_rules:
-                out.append(m.forbidden(cp + ("restartPolicy",), "may not be set for non-init containers", FORBIDDEN_FIELD, at="key",
-                                       hint="only initContainers take restartPolicy: Always (sidecars)"))
+                out.append(
+                    m.forbidden(
+                        cp + ("restartPolicy",),
+                        "may not be set for non-init containers",
+                        FORBIDDEN_FIELD,
+                        at="key",
+                        hint="only initContainers take restartPolicy: Always (sidecars)",
+                    )
+                )
             elif isinstance(crp, str) and crp not in CONTAINER_RESTART_POLICIES:
                 out.append(m.unsupported(cp + ("restartPolicy",), crp, CONTAINER_RESTART_POLICIES, UNSUPPORTED_VALUE))
     out.extend(_host_port_conflicts(list_at(containers), path + ("containers",)))
@@ -1398,8 +1894,15 @@ def _init_containers(containers, path: Path, out, env, names: Dict[str, Path]):
         sidecar = rp == "Always"
         allowed = CONTAINER_RESTART_POLICIES if opts.container_restart_rules else ("Always",)
         if isinstance(rp, str) and rp not in allowed:
-            out.append(m.unsupported(cp + ("restartPolicy",), rp, allowed, UNSUPPORTED_VALUE,
-                                     "restartPolicy: Always makes an init container a sidecar"))
+            out.append(
+                m.unsupported(
+                    cp + ("restartPolicy",),
+                    rp,
+                    allowed,
+                    UNSUPPORTED_VALUE,
+                    "restartPolicy: Always makes an init container a sidecar",
+                )
+            )
         name = c.get("name")
         if isinstance(name, str):
             if name in names:
@@ -1414,18 +1917,39 @@ def _init_containers(containers, path: Path, out, env, names: Dict[str, Path]):
         else:
             for f in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
                 if c.get(f) is not None:
-                    out.append(m.forbidden(cp + (f,), "may not be set for init containers without restartPolicy=Always", FORBIDDEN_FIELD, at="key",
-                                           hint="add restartPolicy: Always to make it a sidecar, or drop the field"))
+                    out.append(
+                        m.forbidden(
+                            cp + (f,),
+                            "may not be set for init containers without restartPolicy=Always",
+                            FORBIDDEN_FIELD,
+                            at="key",
+                            hint="add restartPolicy: Always to make it a sidecar, or drop the field",
+                        )
+                    )
 
 
 def _ephemeral_containers(eph, path: Path, out, is_pod: bool):
     """Ephemeral containers are added by kubectl debug, never on create or in a template."""
     if isinstance(eph, list) and eph:
         if is_pod:
-            out.append(m.forbidden(path + ("ephemeralContainers",), "cannot be set on create", FORBIDDEN_FIELD, at="key",
-                                   hint="ephemeral containers are added with kubectl debug"))
+            out.append(
+                m.forbidden(
+                    path + ("ephemeralContainers",),
+                    "cannot be set on create",
+                    FORBIDDEN_FIELD,
+                    at="key",
+                    hint="ephemeral containers are added with kubectl debug",
+                )
+            )
         else:
-            out.append(m.forbidden(path + ("ephemeralContainers",), "ephemeral containers not allowed in pod template", FORBIDDEN_FIELD, at="key"))
+            out.append(
+                m.forbidden(
+                    path + ("ephemeralContainers",),
+                    "ephemeral containers not allowed in pod template",
+                    FORBIDDEN_FIELD,
+                    at="key",
+                )
+            )
 
 
 def _host_network_ports(spec: dict, path: Path, out):
@@ -1438,7 +1962,14 @@ def _host_network_ports(spec: dict, path: Path, out):
                 continue
             hp, cpn = port.get("hostPort"), port.get("containerPort")
             if is_int(hp) and is_int(cpn) and hp != 0 and hp != cpn:
-                out.append(m.invalid(path + ("containers", i, "ports", j, "hostPort"), hp, "must match `containerPort` when `hostNetwork` is true", INVALID_VALUE))
+                out.append(
+                    m.invalid(
+                        path + ("containers", i, "ports", j, "hostPort"),
+                        hp,
+                        "must match `containerPort` when `hostNetwork` is true",
+                        INVALID_VALUE,
+                    )
+                )
 
 
 def _pod_gates(spec: dict, path: Path, out):
@@ -1466,17 +1997,32 @@ def _pod_names(spec: dict, path: Path, out):
         if isinstance(val, str) and val:
             _dns_subdomain(val, path + (f,), out)
     sa_old = spec.get("serviceAccount")
-    if isinstance(sa_old, str) and sa_old and not str_at(spec.get("serviceAccountName")) and not m.is_placeholder(sa_old):
+    if (
+        isinstance(sa_old, str)
+        and sa_old
+        and not str_at(spec.get("serviceAccountName"))
+        and not m.is_placeholder(sa_old)
+    ):
         # v1 conversion copies the deprecated serviceAccount into serviceAccountName.
         for msg in v.is_dns1123_subdomain(sa_old):
-            out.append(m.invalid(path + ("serviceAccountName",), sa_old, msg, INVALID_VALUE, anchor=path + ("serviceAccount",),
-                                 hint="serviceAccount is the deprecated spelling of serviceAccountName"))
+            out.append(
+                m.invalid(
+                    path + ("serviceAccountName",),
+                    sa_old,
+                    msg,
+                    INVALID_VALUE,
+                    anchor=path + ("serviceAccount",),
+                    hint="serviceAccount is the deprecated spelling of serviceAccountName",
+                )
+            )
     rc = spec.get("runtimeClassName")
     if isinstance(rc, str):
         _dns_subdomain(rc, path + ("runtimeClassName",), out)
     ads = spec.get("activeDeadlineSeconds")
     if is_int(ads) and (ads < 1 or ads > MAX_INT32):
-        out.append(m.invalid(path + ("activeDeadlineSeconds",), ads, v.inclusive_range_error(1, MAX_INT32), INVALID_VALUE))
+        out.append(
+            m.invalid(path + ("activeDeadlineSeconds",), ads, v.inclusive_range_error(1, MAX_INT32), INVALID_VALUE)
+        )
     for f in ("hostname", "subdomain"):
         val = spec.get(f)
         if isinstance(val, str) and val:
@@ -1505,16 +2051,30 @@ def _priority(spec: dict, path: Path, out, is_pod: bool):
     pp = spec.get("preemptionPolicy")
     if is_pod and not str_at(spec.get("priorityClassName")):
         if isinstance(pp, str) and pp != "PreemptLowerPriority":
-            out.append(m.forbidden(path + ("preemptionPolicy",), f"the string value of PreemptionPolicy ({pp}) must not be provided in pod spec; "
-                                   "priority admission controller computed PreemptLowerPriority from the given PriorityClass name", FORBIDDEN_FIELD,
-                                   hint="set priorityClassName to a PriorityClass with preemptionPolicy: Never instead"))
+            out.append(
+                m.forbidden(
+                    path + ("preemptionPolicy",),
+                    f"the string value of PreemptionPolicy ({pp}) must not be provided in pod spec; "
+                    "priority admission controller computed PreemptLowerPriority from the given PriorityClass name",
+                    FORBIDDEN_FIELD,
+                    hint="set priorityClassName to a PriorityClass with preemptionPolicy: Never instead",
+                )
+            )
         prio = spec.get("priority")
         if is_int(prio) and prio != 0:
-            out.append(m.forbidden(path + ("priority",), f"the integer value of priority ({prio}) must not be provided in pod spec; "
-                                   "priority admission controller computed 0 from the given PriorityClass name", FORBIDDEN_FIELD,
-                                   hint="set priorityClassName instead; priority is filled in from the class"))
+            out.append(
+                m.forbidden(
+                    path + ("priority",),
+                    f"the integer value of priority ({prio}) must not be provided in pod spec; "
+                    "priority admission controller computed 0 from the given PriorityClass name",
+                    FORBIDDEN_FIELD,
+                    hint="set priorityClassName instead; priority is filled in from the class",
+                )
+            )
     elif isinstance(pp, str) and pp not in ("PreemptLowerPriority", "Never"):
-        out.append(m.unsupported(path + ("preemptionPolicy",), pp, ("PreemptLowerPriority", "Never"), UNSUPPORTED_VALUE))
+        out.append(
+            m.unsupported(path + ("preemptionPolicy",), pp, ("PreemptLowerPriority", "Never"), UNSUPPORTED_VALUE)
+        )
 
 
 def _pod_os(spec: dict, path: Path, out):
@@ -1524,7 +2084,9 @@ def _pod_os(spec: dict, path: Path, out):
         return
     osn = os_.get("name")
     if isinstance(osn, str) and osn not in ("linux", "windows"):
-        out.append(m.unsupported(path + ("os",), osn, ("linux", "windows"), UNSUPPORTED_VALUE, anchor=path + ("os", "name")))
+        out.append(
+            m.unsupported(path + ("os",), osn, ("linux", "windows"), UNSUPPORTED_VALUE, anchor=path + ("os", "name"))
+        )
     elif osn == "linux":
         _validate_linux(spec, path, out)
     elif osn == "windows":
@@ -1535,23 +2097,57 @@ def _pod_admission(spec: dict, path: Path, out):
     """What admission plugins that run before validation refuse in a Pod."""
     if spec.get("overhead") is not None and not str_at(spec.get("runtimeClassName")):
         # RuntimeClass admission (plugin/pkg/admission/runtimeclass): overhead comes from the class.
-        out.append(m.forbidden(path + ("overhead",), "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead", FORBIDDEN_FIELD,
-                               at="key", hint="drop spec.overhead; it is filled in from the RuntimeClass"))
+        out.append(
+            m.forbidden(
+                path + ("overhead",),
+                "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead",
+                FORBIDDEN_FIELD,
+                at="key",
+                hint="drop spec.overhead; it is filled in from the RuntimeClass",
+            )
+        )
     if not str_at(spec.get("serviceAccountName")) and not str_at(spec.get("serviceAccount")):
         # validatePodMetadataAndSpec (pods only): the ServiceAccount admission
         # plugin fills serviceAccountName in later, validation sees it empty.
         for i, vol in enumerate(list_at(spec.get("volumes"))):
             for j, src in enumerate(list_at(dict_at(dict_at(vol).get("projected")).get("sources"))):
                 if isinstance(src, dict) and src.get("serviceAccountToken") is not None:
-                    out.append(m.forbidden(path + ("volumes", i, "projected", "sources", j, "serviceAccountToken"),
-                                           "must not be specified when serviceAccountName is not set", FORBIDDEN_FIELD, at="key",
-                                           hint="set spec.serviceAccountName (e.g. default)"))
+                    out.append(
+                        m.forbidden(
+                            path + ("volumes", i, "projected", "sources", j, "serviceAccountToken"),
+                            "must not be specified when serviceAccountName is not set",
+                            FORBIDDEN_FIELD,
+                            at="key",
+                            hint="set spec.serviceAccountName (e.g. default)",
+                        )
+                    )
 
 
-WINDOWS_POD_FORBIDDEN = ("appArmorProfile", "seLinuxOptions", "seccompProfile", "fsGroup", "fsGroupChangePolicy", "sysctls",
-                         "runAsUser", "runAsGroup", "supplementalGroups", "supplementalGroupsPolicy", "seLinuxChangePolicy")
-WINDOWS_CONTAINER_FORBIDDEN = ("appArmorProfile", "seLinuxOptions", "seccompProfile", "capabilities", "readOnlyRootFilesystem",
-                               "privileged", "allowPrivilegeEscalation", "procMount", "runAsUser", "runAsGroup")
+WINDOWS_POD_FORBIDDEN = (
+    "appArmorProfile",
+    "seLinuxOptions",
+    "seccompProfile",
+    "fsGroup",
+    "fsGroupChangePolicy",
+    "sysctls",
+    "runAsUser",
+    "runAsGroup",
+    "supplementalGroups",
+    "supplementalGroupsPolicy",
+    "seLinuxChangePolicy",
+)
+WINDOWS_CONTAINER_FORBIDDEN = (
+    "appArmorProfile",
+    "seLinuxOptions",
+    "seccompProfile",
+    "capabilities",
+    "readOnlyRootFilesystem",
+    "privileged",
+    "allowPrivilegeEscalation",
+    "procMount",
+    "runAsUser",
+    "runAsGroup",
+)
 
 
 def _all_containers(spec: dict, path):
@@ -1564,10 +2160,24 @@ def _all_containers(spec: dict, path):
 def _validate_linux(spec: dict, path, out):
     """validateLinux: no Windows options in a linux pod."""
     if dict_at(spec.get("securityContext")).get("windowsOptions") is not None:
-        out.append(m.forbidden(path + ("securityContext", "windowsOptions"), "windows options cannot be set for a linux pod", FORBIDDEN_FIELD, at="key"))
+        out.append(
+            m.forbidden(
+                path + ("securityContext", "windowsOptions"),
+                "windows options cannot be set for a linux pod",
+                FORBIDDEN_FIELD,
+                at="key",
+            )
+        )
     for c, cp in _all_containers(spec, path):
         if dict_at(c.get("securityContext")).get("windowsOptions") is not None:
-            out.append(m.forbidden(cp + ("securityContext", "windowsOptions"), "windows options cannot be set for a linux pod", FORBIDDEN_FIELD, at="key"))
+            out.append(
+                m.forbidden(
+                    cp + ("securityContext", "windowsOptions"),
+                    "windows options cannot be set for a linux pod",
+                    FORBIDDEN_FIELD,
+                    at="key",
+                )
+            )
 
 
 def _validate_windows(spec: dict, path, out):
@@ -1575,7 +2185,9 @@ def _validate_windows(spec: dict, path, out):
     sc = dict_at(spec.get("securityContext"))
     for f in WINDOWS_POD_FORBIDDEN:
         if sc.get(f) is not None and not (f in ("sysctls", "supplementalGroups") and not sc.get(f)):
-            out.append(m.forbidden(path + ("securityContext", f), "cannot be set for a windows pod", FORBIDDEN_FIELD, at="key"))
+            out.append(
+                m.forbidden(path + ("securityContext", f), "cannot be set for a windows pod", FORBIDDEN_FIELD, at="key")
+            )
     for f in ("hostUsers", "shareProcessNamespace"):
         if spec.get(f) is not None:
             out.append(m.forbidden(path + (f,), "cannot be set for a windows pod", FORBIDDEN_FIELD, at="key"))
@@ -1586,7 +2198,11 @@ def _validate_windows(spec: dict, path, out):
         csc = dict_at(c.get("securityContext"))
         for f in WINDOWS_CONTAINER_FORBIDDEN:
             if csc.get(f) is not None:
-                out.append(m.forbidden(cp + ("securityContext", f), "cannot be set for a windows pod", FORBIDDEN_FIELD, at="key"))
+                out.append(
+                    m.forbidden(
+                        cp + ("securityContext", f), "cannot be set for a windows pod", FORBIDDEN_FIELD, at="key"
+                    )
+                )
 
 
 def _resource_claims(claims, path, out):
@@ -1606,9 +2222,25 @@ def _resource_claims(claims, path, out):
             seen.add(name)
         a, b = c.get("resourceClaimName"), c.get("resourceClaimTemplateName")
         if a is not None and b is not None:
-            out.append(m.invalid(ip, "", "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified", INVALID_VALUE, at="key"))
+            out.append(
+                m.invalid(
+                    ip,
+                    "",
+                    "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified",
+                    INVALID_VALUE,
+                    at="key",
+                )
+            )
         if a is None and b is None:
-            out.append(m.invalid(ip, "", "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`", INVALID_VALUE, at="key"))
+            out.append(
+                m.invalid(
+                    ip,
+                    "",
+                    "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`",
+                    INVALID_VALUE,
+                    at="key",
+                )
+            )
 
 
 def _host_port_conflicts(containers: list, path, offset: int = 0) -> List[Problem]:
@@ -1651,7 +2283,7 @@ def _seccomp_annotation(value: str) -> bool:
     if value in ("runtime/default", "docker/default", "unconfined"):
         return True
     if value.startswith("localhost/"):
-        rest = value[len("localhost/"):]
+        rest = value[len("localhost/") :]
         return not rest.startswith("/") and ".." not in rest.split("/")
     return False
 
@@ -1662,7 +2294,14 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
     if not isinstance(ann, dict):
         return
     if isinstance(ann.get(MIRROR_ANNOTATION), str) and not str_at(spec.get("nodeName")):
-        out.append(_ann_invalid(ann_path, MIRROR_ANNOTATION, ann[MIRROR_ANNOTATION], "must set spec.nodeName if mirror pod annotation is set"))
+        out.append(
+            _ann_invalid(
+                ann_path,
+                MIRROR_ANNOTATION,
+                ann[MIRROR_ANNOTATION],
+                "must set spec.nodeName if mirror pod annotation is set",
+            )
+        )
     tol = ann.get(TOLERATIONS_ANNOTATION)
     if isinstance(tol, str) and tol:
         import json
@@ -1670,34 +2309,56 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
         try:
             parsed = json.loads(tol)
         except ValueError as exc:
-            out.append(Problem(ann_path + (TOLERATIONS_ANNOTATION,),
-                               f"{m.format_path(ann_path)}: Invalid value: \"{TOLERATIONS_ANNOTATION}\": {exc.msg.lower()} (the value must be a JSON list of tolerations)",
-                               INVALID_VALUE))
+            out.append(
+                Problem(
+                    ann_path + (TOLERATIONS_ANNOTATION,),
+                    f'{m.format_path(ann_path)}: Invalid value: "{TOLERATIONS_ANNOTATION}": {exc.msg.lower()} (the value must be a JSON list of tolerations)',
+                    INVALID_VALUE,
+                )
+            )
         else:
             if isinstance(parsed, list):
                 _tolerations(parsed, ann_path + (TOLERATIONS_ANNOTATION,), out)
     cost = ann.get(DELETION_COST_ANNOTATION)
-    if isinstance(cost, str) and not (goregex.compile(r"^[+-]?[0-9]+$").match(cost) and -2 ** 31 <= int(cost) < 2 ** 31):
+    if isinstance(cost, str) and not (goregex.compile(r"^[+-]?[0-9]+$").match(cost) and -(2**31) <= int(cost) < 2**31):
         out.append(_ann_invalid(ann_path, DELETION_COST_ANNOTATION, cost, "must be a 32bit integer"))
-    names = {c.get("name") for lst in ("initContainers", "containers", "ephemeralContainers") for c in list_at(spec.get(lst))
-             if isinstance(c, dict) and isinstance(c.get("name"), str)}
+    names = {
+        c.get("name")
+        for lst in ("initContainers", "containers", "ephemeralContainers")
+        for c in list_at(spec.get(lst))
+        if isinstance(c, dict) and isinstance(c.get("name"), str)
+    }
     for key, value in ann.items():
         if not isinstance(key, str) or not isinstance(value, str):
             continue
         if key == SECCOMP_POD_ANNOTATION or key.startswith(SECCOMP_CONTAINER_PREFIX):
             if not _seccomp_annotation(value):
-                out.append(Problem(ann_path + (key,), f"{m.format_path(ann_path + (key,))}: Invalid value: {m._show(value)}: must be a valid seccomp profile "
-                                                      "(runtime/default, unconfined or localhost/<path>; better: securityContext.seccompProfile)", INVALID_VALUE))
+                out.append(
+                    Problem(
+                        ann_path + (key,),
+                        f"{m.format_path(ann_path + (key,))}: Invalid value: {m._show(value)}: must be a valid seccomp profile "
+                        "(runtime/default, unconfined or localhost/<path>; better: securityContext.seccompProfile)",
+                        INVALID_VALUE,
+                    )
+                )
         elif key.startswith(APPARMOR_PREFIX):
-            cname = key[len(APPARMOR_PREFIX):]
+            cname = key[len(APPARMOR_PREFIX) :]
             if cname not in names:
                 out.append(_ann_invalid(ann_path, key, cname, "container not found"))
             elif not (value in ("runtime/default", "unconfined") or value.startswith("localhost/")):
-                out.append(_ann_invalid(ann_path, key, value, f"invalid AppArmor profile name: {m._show(value)}",
-                                        "runtime/default, unconfined or localhost/<profile>; better: securityContext.appArmorProfile"))
+                out.append(
+                    _ann_invalid(
+                        ann_path,
+                        key,
+                        value,
+                        f"invalid AppArmor profile name: {m._show(value)}",
+                        "runtime/default, unconfined or localhost/<profile>; better: securityContext.appArmorProfile",
+                    )
+                )
 
 
 # --- registration --------------------------------------------------------------------
+
 
 def validate_pod_template(tmpl, path: Path, ctx, extra_volumes: Optional[Dict[str, dict]] = None) -> List[Problem]:
     """ValidatePodTemplateSpec: template labels/annotations and the pod spec."""
@@ -1727,8 +2388,16 @@ def pod(obj, ctx):
     return out
 
 
-@validates(("", "PodTemplate"), ("", "ReplicationController"), ("apps", "Deployment"), ("apps", "StatefulSet"),
-           ("apps", "DaemonSet"), ("apps", "ReplicaSet"), ("batch", "Job"), ("batch", "CronJob"))
+@validates(
+    ("", "PodTemplate"),
+    ("", "ReplicationController"),
+    ("apps", "Deployment"),
+    ("apps", "StatefulSet"),
+    ("apps", "DaemonSet"),
+    ("apps", "ReplicaSet"),
+    ("batch", "Job"),
+    ("batch", "CronJob"),
+)
 @m.at_block_keys
 def pod_template(obj, ctx):
     """Every pod template: ValidatePodTemplateSpec."""

@@ -5,6 +5,7 @@ Ported from ``pkg/apis/policy/validation/validation.go``
 ``pkg/apis/apps/validation`` (``ValidatePositiveIntOrPercent``,
 ``IsNotMoreThan100Percent``).
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -38,9 +39,15 @@ def pod_disruption_budget(obj, ctx):
     sp = ("spec",)
     mn, mx = spec.get("minAvailable"), spec.get("maxUnavailable")
     if mn is not None and mx is not None:
-        out.append(invalid(sp + ("maxUnavailable",), mx, "minAvailable and maxUnavailable cannot be both set", INVALID_VALUE,
-                           "a PodDisruptionBudget takes one of them").
-                   _replace(at="key"))
+        out.append(
+            invalid(
+                sp + ("maxUnavailable",),
+                mx,
+                "minAvailable and maxUnavailable cannot be both set",
+                INVALID_VALUE,
+                "a PodDisruptionBudget takes one of them",
+            )._replace(at="key")
+        )
     if mn is not None:
         out.extend(int_or_percent(sp + ("minAvailable",), mn))
     if mx is not None:

@@ -6,14 +6,21 @@ Ported from ``pkg/apis/rbac/validation/validation.go`` (``ValidateRole``,
 ``pkg/apis/rbac/v1/defaults.go`` (roleRef.apiGroup and User/Group subject
 apiGroup default to rbac.authorization.k8s.io).
 """
+
 from __future__ import annotations
 
 from typing import List
 
 from ..findings import Problem
 from .common import INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, invalid_msgs, is_str, list_at
-from .meta import (invalid, is_valid_path_segment_name, name_is_dns_subdomain, required, unsupported,
-                   validate_label_selector)
+from .meta import (
+    invalid,
+    is_valid_path_segment_name,
+    name_is_dns_subdomain,
+    required,
+    unsupported,
+    validate_label_selector,
+)
 from .registry import validates
 
 RBAC = "rbac.authorization.k8s.io"
@@ -28,23 +35,55 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
             continue
         p = ("rules", i)
         if not rule.get("verbs") and "verbs" in rule:  # absent: the schema's missing-required-field
-            out.append(required(p + ("verbs",), "verbs must contain at least one value (e.g. get, list, watch)", REQUIRED_VALUE,
-                                at="key" if "verbs" in rule else "value"))
+            out.append(
+                required(
+                    p + ("verbs",),
+                    "verbs must contain at least one value (e.g. get, list, watch)",
+                    REQUIRED_VALUE,
+                    at="key" if "verbs" in rule else "value",
+                )
+            )
         urls = rule.get("nonResourceURLs")
         if isinstance(urls, list) and urls:
             if namespaced:
-                out.append(invalid(p + ("nonResourceURLs",), ", ".join(map(str, urls)), "namespaced rules cannot apply to non-resource URLs",
-                                   INVALID_VALUE, "nonResourceURLs belong in a ClusterRole"))
+                out.append(
+                    invalid(
+                        p + ("nonResourceURLs",),
+                        ", ".join(map(str, urls)),
+                        "namespaced rules cannot apply to non-resource URLs",
+                        INVALID_VALUE,
+                        "nonResourceURLs belong in a ClusterRole",
+                    )
+                )
             if rule.get("apiGroups") or rule.get("resources") or rule.get("resourceNames"):
-                out.append(invalid(p + ("nonResourceURLs",), ", ".join(map(str, urls)), "rules cannot apply to both regular resources and non-resource URLs",
-                                   INVALID_VALUE, "split them into two rules"))
+                out.append(
+                    invalid(
+                        p + ("nonResourceURLs",),
+                        ", ".join(map(str, urls)),
+                        "rules cannot apply to both regular resources and non-resource URLs",
+                        INVALID_VALUE,
+                        "split them into two rules",
+                    )
+                )
             continue
         if not rule.get("apiGroups"):
-            out.append(required(p + ("apiGroups",), 'resource rules must supply at least one api group ("" is the core group)', REQUIRED_VALUE,
-                                at="key" if "apiGroups" in rule else "value"))
+            out.append(
+                required(
+                    p + ("apiGroups",),
+                    'resource rules must supply at least one api group ("" is the core group)',
+                    REQUIRED_VALUE,
+                    at="key" if "apiGroups" in rule else "value",
+                )
+            )
         if not rule.get("resources"):
-            out.append(required(p + ("resources",), "resource rules must supply at least one resource", REQUIRED_VALUE,
-                                at="key" if "resources" in rule else "value"))
+            out.append(
+                required(
+                    p + ("resources",),
+                    "resource rules must supply at least one resource",
+                    REQUIRED_VALUE,
+                    at="key" if "resources" in rule else "value",
+                )
+            )
     return out
 
 
@@ -62,12 +101,20 @@ def cluster_role(obj, ctx):
     if isinstance(agg, dict):
         sels = agg.get("clusterRoleSelectors")
         if not isinstance(sels, list) or not sels:
-            out.append(required(("aggregationRule", "clusterRoleSelectors"), "at least one clusterRoleSelector required if aggregationRule is non-nil",
-                                REQUIRED_VALUE, at="key"))
+            out.append(
+                required(
+                    ("aggregationRule", "clusterRoleSelectors"),
+                    "at least one clusterRoleSelector required if aggregationRule is non-nil",
+                    REQUIRED_VALUE,
+                    at="key",
+                )
+            )
         else:
             for i, s in enumerate(sels):
                 if isinstance(s, dict):
-                    out.extend(validate_label_selector(s, ("aggregationRule", "clusterRoleSelectors", i), INVALID_SELECTOR))
+                    out.extend(
+                        validate_label_selector(s, ("aggregationRule", "clusterRoleSelectors", i), INVALID_SELECTOR)
+                    )
     return out
 
 
@@ -82,7 +129,9 @@ def _binding(obj, namespaced: bool) -> List[Problem]:
     kind = ref.get("kind")
     kinds = ("Role", "ClusterRole") if namespaced else ("ClusterRole",)
     if is_str(kind) and kind not in kinds:
-        hint = "a ClusterRoleBinding can only grant a ClusterRole; use a RoleBinding for a Role" if kind == "Role" else ""
+        hint = (
+            "a ClusterRoleBinding can only grant a ClusterRole; use a RoleBinding for a Role" if kind == "Role" else ""
+        )
         p = unsupported(rp + ("kind",), kind, kinds, UNSUPPORTED_VALUE)
         if hint:
             p = p._replace(message=p.message + f" ({hint})")
@@ -91,7 +140,14 @@ def _binding(obj, namespaced: bool) -> List[Problem]:
         out.append(unsupported(rp + ("kind",), "", kinds, UNSUPPORTED_VALUE))
     name = ref.get("name")
     if not name and "name" in ref:
-        out.append(required(rp + ("name",), "the name of the Role/ClusterRole to bind", REQUIRED_VALUE, at="key" if "name" in ref else "value"))
+        out.append(
+            required(
+                rp + ("name",),
+                "the name of the Role/ClusterRole to bind",
+                REQUIRED_VALUE,
+                at="key" if "name" in ref else "value",
+            )
+        )
     elif is_str(name):
         out.extend(invalid_msgs(rp + ("name",), name, is_valid_path_segment_name(name), INVALID_VALUE))
     for i, s in enumerate(list_at(obj.data, "subjects")):
@@ -114,8 +170,14 @@ def _subject(s: dict, p, namespaced: bool) -> List[Problem]:
         if is_str(group) and group != "":
             out.append(unsupported(p + ("apiGroup",), group, ("",), UNSUPPORTED_VALUE))
         if not namespaced and not s.get("namespace"):
-            out.append(required(p + ("namespace",), "a ServiceAccount subject of a ClusterRoleBinding must name its namespace", REQUIRED_VALUE,
-                                at="key" if "namespace" in s else "value"))
+            out.append(
+                required(
+                    p + ("namespace",),
+                    "a ServiceAccount subject of a ClusterRoleBinding must name its namespace",
+                    REQUIRED_VALUE,
+                    at="key" if "namespace" in s else "value",
+                )
+            )
     elif kind in ("User", "Group"):
         g = group if is_str(group) and group else RBAC  # SetDefaults_Subject
         if g != RBAC:

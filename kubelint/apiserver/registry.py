@@ -1,6 +1,7 @@
 """The registry of API-server validators: :func:`validates` records a function
 for (group, kind) pairs; :mod:`.stage` runs them.  A leaf: validator modules
 import it, it imports none of them."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -13,8 +14,10 @@ _VALIDATORS: Dict[Tuple[str, str], List[Callable]] = defaultdict(list)
 def validates(*kinds: Tuple[str, str]):
     """Register a validator for (group, kind) pairs; ``ANY`` for every
     built-in object (metadata checks)."""
+
     def deco(fn):
         for k in kinds:
             _VALIDATORS[tuple(k)].append(fn)
         return fn
+
     return deco

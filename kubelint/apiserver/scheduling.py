@@ -4,6 +4,7 @@ Ported from ``pkg/apis/scheduling/validation/validation.go``
 (``ValidatePriorityClass``) and ``pkg/apis/scheduling/helpers.go``
 (``IsKnownSystemPriorityClass``).
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -38,13 +39,23 @@ def priority_class(obj, ctx):
         else:
             err = ""
         if err:
-            out.append(forbidden(("metadata", "name"), "priority class names with 'system-' prefix are reserved for system use only. "
-                                 f"error: {err}", FORBIDDEN_FIELD))
+            out.append(
+                forbidden(
+                    ("metadata", "name"),
+                    f"priority class names with 'system-' prefix are reserved for system use only. error: {err}",
+                    FORBIDDEN_FIELD,
+                )
+            )
     elif is_int(value) and value > HIGHEST_USER_DEFINABLE_PRIORITY:
-        out.append(forbidden(("value",), f"maximum allowed value of a user defined priority is {HIGHEST_USER_DEFINABLE_PRIORITY} "
-                             "(values above one billion are reserved for system-critical pods)", FORBIDDEN_FIELD))
+        out.append(
+            forbidden(
+                ("value",),
+                f"maximum allowed value of a user defined priority is {HIGHEST_USER_DEFINABLE_PRIORITY} "
+                "(values above one billion are reserved for system-critical pods)",
+                FORBIDDEN_FIELD,
+            )
+        )
     pp = obj.data.get("preemptionPolicy")
     if is_str(pp) and pp not in PREEMPTION_POLICIES:
         out.append(unsupported(("preemptionPolicy",), pp, PREEMPTION_POLICIES, UNSUPPORTED_VALUE))
     return out
-

@@ -1,5 +1,6 @@
 """The API-server pipeline stage: every registered validator (:mod:`.registry`)
 of an object's kind, plus those for every built-in kind."""
+
 from __future__ import annotations
 
 import importlib

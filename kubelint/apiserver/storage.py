@@ -4,14 +4,24 @@ Ported from ``pkg/apis/storage/validation/validation.go``
 (``ValidateStorageClass``, ``validateProvisioner``, ``validateReclaimPolicy``,
 ``validateVolumeBindingMode``, ``validateAllowedTopologies``).
 """
+
 from __future__ import annotations
 
 from typing import List
 
 from ..findings import Problem
 from . import validation as v
-from .common import (DUPLICATE_VALUE, INVALID_LABEL, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, P, invalid_msgs,
-                     is_str, list_at)
+from .common import (
+    DUPLICATE_VALUE,
+    INVALID_LABEL,
+    INVALID_VALUE,
+    REQUIRED_VALUE,
+    UNSUPPORTED_VALUE,
+    P,
+    invalid_msgs,
+    is_str,
+    list_at,
+)
 from .meta import duplicate, required, unsupported, validate_label_name
 from .registry import validates
 
@@ -26,8 +36,14 @@ def storage_class(obj, ctx):
     d = obj.data
     prov = d.get("provisioner")
     if not prov and "provisioner" in d:  # absent: the schema's missing-required-field
-        out.append(required(("provisioner",), "the volume plugin or CSI driver that provisions volumes, e.g. ebs.csi.aws.com", REQUIRED_VALUE,
-                            at="key" if "provisioner" in d else "value"))
+        out.append(
+            required(
+                ("provisioner",),
+                "the volume plugin or CSI driver that provisions volumes, e.g. ebs.csi.aws.com",
+                REQUIRED_VALUE,
+                at="key" if "provisioner" in d else "value",
+            )
+        )
     elif is_str(prov):
         out.extend(invalid_msgs(("provisioner",), prov, v.is_qualified_name(prov.lower()), INVALID_VALUE))
     params = d.get("parameters")
@@ -56,12 +72,22 @@ def _topology_term(term: dict, tp, seen_terms: list) -> List[Problem]:
     exprs = exprs if isinstance(exprs, list) else []
     # Terms must differ; an empty term equals the (empty) placeholders Go
     # compares against: Duplicate value "".
-    term_map = {r.get("key") if is_str(r.get("key")) else repr(r.get("key")):
-                frozenset(x for x in (r.get("values") if isinstance(r.get("values"), list) else ()) if is_str(x))
-                for r in exprs if isinstance(r, dict)}
+    term_map = {
+        r.get("key") if is_str(r.get("key")) else repr(r.get("key")): frozenset(
+            x for x in (r.get("values") if isinstance(r.get("values"), list) else ()) if is_str(x)
+        )
+        for r in exprs
+        if isinstance(r, dict)
+    }
     if not term_map or term_map in seen_terms:
-        out.append(P(tp + ("matchLabelExpressions",), 'Duplicate value: "" (an allowedTopologies term must be non-empty and differ from the other terms)',
-                     DUPLICATE_VALUE, at="key" if "matchLabelExpressions" in term else "value"))
+        out.append(
+            P(
+                tp + ("matchLabelExpressions",),
+                'Duplicate value: "" (an allowedTopologies term must be non-empty and differ from the other terms)',
+                DUPLICATE_VALUE,
+                at="key" if "matchLabelExpressions" in term else "value",
+            )
+        )
     seen_terms.append(term_map)
     keys = set()
     for j, req in enumerate(exprs):
@@ -84,7 +110,14 @@ def _topology_values(req: dict, rp_) -> List[Problem]:
     if not isinstance(vals, list) or not vals:
         if "values" not in req or (vals is not None and not isinstance(vals, list)):
             return []  # absent or of the wrong type: the schema reports it
-        return [required(rp_ + ("values",), "must specify as least one value", REQUIRED_VALUE, at="key" if "values" in req else "value")]
+        return [
+            required(
+                rp_ + ("values",),
+                "must specify as least one value",
+                REQUIRED_VALUE,
+                at="key" if "values" in req else "value",
+            )
+        ]
     out: List[Problem] = []
     seen = set()
     for k, val in enumerate(vals):

@@ -5,6 +5,7 @@
 Each ``is_*`` function returns a list of error strings (empty = valid), the
 same contract as the Go functions, with the Go messages.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -16,7 +17,9 @@ from .. import goregex
 QUALIFIED_NAME_CHAR_FMT = "[A-Za-z0-9]"
 QUALIFIED_NAME_EXT_CHAR_FMT = "[-A-Za-z0-9_.]"
 QUALIFIED_NAME_FMT = f"({QUALIFIED_NAME_CHAR_FMT}{QUALIFIED_NAME_EXT_CHAR_FMT}*)?{QUALIFIED_NAME_CHAR_FMT}"
-QUALIFIED_NAME_ERR_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+QUALIFIED_NAME_ERR_MSG = (
+    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+)
 QUALIFIED_NAME_MAX_LENGTH = 63
 _QUALIFIED_NAME_RE = goregex.compile(f"^{QUALIFIED_NAME_FMT}$")
 
@@ -98,14 +101,19 @@ def is_qualified_name(value: str) -> List[str]:
         else:
             errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
     else:
-        return ["a qualified name " + regex_error(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
-                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
+        return [
+            "a qualified name "
+            + regex_error(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+        ]
     if len(name) == 0:
         errs.append("name part " + empty_error())
     elif len(name) > QUALIFIED_NAME_MAX_LENGTH:
         errs.append("name part " + max_len_error(QUALIFIED_NAME_MAX_LENGTH))
     if not _QUALIFIED_NAME_RE.match(name):
-        errs.append("name part " + regex_error(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"))
+        errs.append(
+            "name part " + regex_error(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+        )
     return errs
 
 
@@ -230,14 +238,24 @@ def is_valid_port_name(port: str) -> List[str]:
 def is_valid_percent(value: str) -> List[str]:
     """IsValidPercent."""
     if not _PERCENT_RE.match(value):
-        return [regex_error("a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, "1%", "93%")]
+        return [
+            regex_error(
+                "a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, "1%", "93%"
+            )
+        ]
     return []
 
 
 def is_http_header_name(value: str) -> List[str]:
     """IsHTTPHeaderName."""
     if not _HTTP_HEADER_NAME_RE.match(value):
-        return [regex_error("a valid HTTP header must consist of alphanumeric characters or '-'", HTTP_HEADER_NAME_FMT, "X-Header-Name")]
+        return [
+            regex_error(
+                "a valid HTTP header must consist of alphanumeric characters or '-'",
+                HTTP_HEADER_NAME_FMT,
+                "X-Header-Name",
+            )
+        ]
     return []
 
 
@@ -266,5 +284,5 @@ def is_domain_prefixed_path(value: str) -> List[str]:
     """IsDomainPrefixedPath: DNS subdomain '/' path."""
     parts = value.split("/", 1)
     if len(parts) != 2 or not parts[1]:
-        return ["must be a domain-prefixed path (such as \"acme.io/foo\")"]
+        return ['must be a domain-prefixed path (such as "acme.io/foo")']
     return is_dns1123_subdomain(parts[0])

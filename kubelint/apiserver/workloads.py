@@ -16,6 +16,7 @@ Deployment ``strategy.type`` RollingUpdate with maxSurge/maxUnavailable
 maxSurge 0; StatefulSet podManagementPolicy OrderedReady and updateStrategy
 RollingUpdate; ReplicationController selector = template labels.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,18 @@ from ..labels import label_selector, selector_is_empty
 from ..values import show_map
 from . import meta as m
 from . import validation as v
-from .common import (DUPLICATE_VALUE, FORBIDDEN_FIELD, INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, dict_at, is_int,
-                     list_at, nonnegative)
+from .common import (
+    DUPLICATE_VALUE,
+    FORBIDDEN_FIELD,
+    INVALID_SELECTOR,
+    INVALID_VALUE,
+    REQUIRED_VALUE,
+    UNSUPPORTED_VALUE,
+    dict_at,
+    is_int,
+    list_at,
+    nonnegative,
+)
 from .pods import claim_template_spec
 from .registry import validates
 
@@ -38,7 +49,9 @@ def int_or_percent(value, path, out: List[Problem]) -> None:
     """ValidatePositiveIntOrPercent."""
     if isinstance(value, str):
         for msg in v.is_valid_percent(value):
-            out.append(m.invalid(path, value, msg, INVALID_VALUE, "use a whole number (2) or a percentage in quotes (\"25%\")"))
+            out.append(
+                m.invalid(path, value, msg, INVALID_VALUE, 'use a whole number (2) or a percentage in quotes ("25%")')
+            )
     elif is_int(value):
         out.extend(nonnegative(path, value))
 
@@ -71,16 +84,38 @@ def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, 
         errs = m.validate_label_selector(sel, ("spec", "selector"), INVALID_SELECTOR)
         out.extend(errs)
         if selector_is_empty(sel):
-            out.append(m.invalid(("spec", "selector"), "{}", f"empty selector is invalid for {kind_word}", INVALID_SELECTOR,
-                                 "an empty selector would select every pod of the namespace"))
+            out.append(
+                m.invalid(
+                    ("spec", "selector"),
+                    "{}",
+                    f"empty selector is invalid for {kind_word}",
+                    INVALID_SELECTOR,
+                    "an empty selector would select every pod of the namespace",
+                )
+            )
         elif not errs and tmpl:
             pred = label_selector(sel)  # ValidatePodTemplateSpecForReplicaSet: only a selector that converts
             if pred is not None and not pred(labels):
                 lp = ("spec", "template", "metadata", "labels")
-                at_path = lp if labels else ("spec", "template", "metadata") if isinstance(tmpl.get("metadata"), dict) else ("spec", "template")
-                out.append(Problem(at_path, m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
-                                                       "every pod the template creates must carry the labels spec.selector asks for"),
-                                   MISMATCH, at="value" if labels else "key"))
+                at_path = (
+                    lp
+                    if labels
+                    else ("spec", "template", "metadata")
+                    if isinstance(tmpl.get("metadata"), dict)
+                    else ("spec", "template")
+                )
+                out.append(
+                    Problem(
+                        at_path,
+                        m.message(
+                            lp,
+                            f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
+                            "every pod the template creates must carry the labels spec.selector asks for",
+                        ),
+                        MISMATCH,
+                        at="value" if labels else "key",
+                    )
+                )
     _template_restart(obj, spec, out, restart_ok)
 
 
@@ -88,12 +123,26 @@ def _template_restart(obj, spec, out, restart_ok):
     tspec = dict_at(dict_at(spec.get("template")).get("spec"))
     rp = tspec.get("restartPolicy")
     if isinstance(rp, str) and rp and rp not in restart_ok:
-        out.append(m.unsupported(("spec", "template", "spec", "restartPolicy"), rp, restart_ok, UNSUPPORTED_VALUE,
-                                 f"a {obj.kind} restarts its pods' containers forever; use a Job for run-to-completion work"))
+        out.append(
+            m.unsupported(
+                ("spec", "template", "spec", "restartPolicy"),
+                rp,
+                restart_ok,
+                UNSUPPORTED_VALUE,
+                f"a {obj.kind} restarts its pods' containers forever; use a Job for run-to-completion work",
+            )
+        )
     if tspec.get("activeDeadlineSeconds") is not None and "Always" in restart_ok:
         what = {"Deployment": "ReplicaSet"}.get(obj.kind, obj.kind)
-        out.append(m.forbidden(("spec", "template", "spec", "activeDeadlineSeconds"), f"activeDeadlineSeconds in {what} is not Supported", FORBIDDEN_FIELD, at="key",
-                               hint="a controller's pods run forever; use a Job for a deadline"))
+        out.append(
+            m.forbidden(
+                ("spec", "template", "spec", "activeDeadlineSeconds"),
+                f"activeDeadlineSeconds in {what} is not Supported",
+                FORBIDDEN_FIELD,
+                at="key",
+                hint="a controller's pods run forever; use a Job for a deadline",
+            )
+        )
 
 
 @validates(("apps", "Deployment"))
@@ -114,8 +163,15 @@ def deployment(obj, ctx):
         ru = strategy.get("rollingUpdate")
         if t == "Recreate":
             if ru is not None:
-                out.append(m.forbidden(sp + ("rollingUpdate",), "may not be specified when strategy `type` is 'Recreate'", FORBIDDEN_FIELD, at="key",
-                                       hint="drop rollingUpdate, or use type: RollingUpdate"))
+                out.append(
+                    m.forbidden(
+                        sp + ("rollingUpdate",),
+                        "may not be specified when strategy `type` is 'Recreate'",
+                        FORBIDDEN_FIELD,
+                        at="key",
+                        hint="drop rollingUpdate, or use type: RollingUpdate",
+                    )
+                )
         elif t == "RollingUpdate":
             if isinstance(ru, dict):
                 _rolling_update(ru, sp + ("rollingUpdate",), out, default_unavailable="25%", default_surge="25%")
@@ -126,9 +182,22 @@ def deployment(obj, ctx):
     if is_int(pds):
         out.extend(nonnegative(("spec", "progressDeadlineSeconds"), pds))
         if is_int(mrs) and pds <= mrs:
-            where = ("spec", "progressDeadlineSeconds") if "progressDeadlineSeconds" in spec else ("spec", "minReadySeconds")
-            out.append(Problem(where, m.message(("spec", "progressDeadlineSeconds"), f"Invalid value: {pds}: must be greater than minReadySeconds",
-                                                 "progressDeadlineSeconds defaults to 600" if "progressDeadlineSeconds" not in spec else ""), INVALID_VALUE))
+            where = (
+                ("spec", "progressDeadlineSeconds")
+                if "progressDeadlineSeconds" in spec
+                else ("spec", "minReadySeconds")
+            )
+            out.append(
+                Problem(
+                    where,
+                    m.message(
+                        ("spec", "progressDeadlineSeconds"),
+                        f"Invalid value: {pds}: must be greater than minReadySeconds",
+                        "progressDeadlineSeconds defaults to 600" if "progressDeadlineSeconds" not in spec else "",
+                    ),
+                    INVALID_VALUE,
+                )
+            )
     return out
 
 
@@ -142,8 +211,17 @@ def _rolling_update(ru: dict, path, out, default_unavailable, default_surge):
         int_or_percent(ms, path + ("maxSurge",), out)
     if percent_or_int_value(mu) == 0 and percent_or_int_value(ms) == 0:
         where = path + ("maxUnavailable",) if "maxUnavailable" in ru else path + ("maxSurge",)
-        out.append(Problem(where, m.message(path + ("maxUnavailable",), f"Invalid value: {m._show(mu)}: may not be 0 when `maxSurge` is 0",
-                                            "a rollout must be allowed to either add or remove a pod"), INVALID_VALUE))
+        out.append(
+            Problem(
+                where,
+                m.message(
+                    path + ("maxUnavailable",),
+                    f"Invalid value: {m._show(mu)}: may not be 0 when `maxSurge` is 0",
+                    "a rollout must be allowed to either add or remove a pod",
+                ),
+                INVALID_VALUE,
+            )
+        )
     not_more_than_100_percent(mu, path + ("maxUnavailable",), out)
 
 
@@ -201,13 +279,34 @@ def _rolling_update_daemonset(ru: dict, path, out):
         return
     if has_u != 0 and has_s != 0:
         where = path + ("maxSurge",) if "maxSurge" in ru else path
-        out.append(Problem(where, m.message(path + ("maxSurge",), f"Invalid value: {m._show(ms)}: may not be set when maxUnavailable is non-zero",
-                                            "maxUnavailable defaults to 1 for a DaemonSet; set maxUnavailable: 0 to surge instead" if "maxUnavailable" not in ru else
-                                            "a DaemonSet rollout either surges or makes pods unavailable, not both"), INVALID_VALUE, at="value" if "maxSurge" in ru else "key"))
+        out.append(
+            Problem(
+                where,
+                m.message(
+                    path + ("maxSurge",),
+                    f"Invalid value: {m._show(ms)}: may not be set when maxUnavailable is non-zero",
+                    "maxUnavailable defaults to 1 for a DaemonSet; set maxUnavailable: 0 to surge instead"
+                    if "maxUnavailable" not in ru
+                    else "a DaemonSet rollout either surges or makes pods unavailable, not both",
+                ),
+                INVALID_VALUE,
+                at="value" if "maxSurge" in ru else "key",
+            )
+        )
     elif has_u == 0 and has_s == 0:
         where = path + ("maxUnavailable",) if "maxUnavailable" in ru else path
-        out.append(Problem(where, m.message(path + ("maxUnavailable",), "Required value: cannot be 0 when maxSurge is 0",
-                                            "a rollout must be allowed to either add or remove a pod"), REQUIRED_VALUE, at="value" if "maxUnavailable" in ru else "key"))
+        out.append(
+            Problem(
+                where,
+                m.message(
+                    path + ("maxUnavailable",),
+                    "Required value: cannot be 0 when maxSurge is 0",
+                    "a rollout must be allowed to either add or remove a pod",
+                ),
+                REQUIRED_VALUE,
+                at="value" if "maxUnavailable" in ru else "key",
+            )
+        )
 
 
 def _statefulset_max_unavailable(mu, path, out: List[Problem]):
@@ -218,8 +317,15 @@ def _statefulset_max_unavailable(mu, path, out: List[Problem]):
     if value is None and isinstance(mu, str):  # getIntOrPercentValue: IntOrString.IntValue() = Atoi, 0 on failure
         value = int(mu) if re.fullmatch(r"[+-]?[0-9]{1,18}", mu) else 0
     if value == 0:
-        out.append(m.invalid(path, mu, "cannot be 0", INVALID_VALUE,
-                             "a rolling update that may take no pod down cannot progress: use 1 or more (or remove it)"))
+        out.append(
+            m.invalid(
+                path,
+                mu,
+                "cannot be 0",
+                INVALID_VALUE,
+                "a rolling update that may take no pod down cannot progress: use 1 or more (or remove it)",
+            )
+        )
     not_more_than_100_percent(mu, path, out)
 
 
@@ -235,7 +341,9 @@ def statefulset(obj, ctx):
         out.extend(nonnegative(("spec", f), spec.get(f)))
     pmp = spec.get("podManagementPolicy")
     if isinstance(pmp, str) and pmp and pmp not in ("OrderedReady", "Parallel"):
-        out.append(m.invalid(("spec", "podManagementPolicy"), pmp, "must be 'OrderedReady' or 'Parallel'", INVALID_VALUE))
+        out.append(
+            m.invalid(("spec", "podManagementPolicy"), pmp, "must be 'OrderedReady' or 'Parallel'", INVALID_VALUE)
+        )
     us = spec.get("updateStrategy")
     if isinstance(us, dict):
         up = ("spec", "updateStrategy")
@@ -243,7 +351,15 @@ def statefulset(obj, ctx):
         ru = us.get("rollingUpdate")
         if t == "OnDelete":
             if ru is not None:
-                out.append(m.invalid(up + ("rollingUpdate",), "", "only allowed for updateStrategy 'RollingUpdate'", INVALID_VALUE, at="key"))
+                out.append(
+                    m.invalid(
+                        up + ("rollingUpdate",),
+                        "",
+                        "only allowed for updateStrategy 'RollingUpdate'",
+                        INVALID_VALUE,
+                        at="key",
+                    )
+                )
         elif t == "RollingUpdate":
             if isinstance(ru, dict):
                 out.extend(nonnegative(up + ("rollingUpdate", "partition"), ru.get("partition")))
@@ -251,15 +367,30 @@ def statefulset(obj, ctx):
                 # default, from 1.35 (pkg/features/kube_features.go); while off the strategy drops
                 # the field (dropStatefulSetDisabledFields) and nothing checks it.
                 if "maxUnavailable" in ru and ctx.at_least(35):
-                    _statefulset_max_unavailable(ru.get("maxUnavailable"), up + ("rollingUpdate", "maxUnavailable"), out)
+                    _statefulset_max_unavailable(
+                        ru.get("maxUnavailable"), up + ("rollingUpdate", "maxUnavailable"), out
+                    )
         elif isinstance(t, str):
-            out.append(Problem(up + ("type",), m.message(up, f"Invalid value: {m._show(t)}: must be 'RollingUpdate' or 'OnDelete'"), INVALID_VALUE))
+            out.append(
+                Problem(
+                    up + ("type",),
+                    m.message(up, f"Invalid value: {m._show(t)}: must be 'RollingUpdate' or 'OnDelete'"),
+                    INVALID_VALUE,
+                )
+            )
     policy = spec.get("persistentVolumeClaimRetentionPolicy")
     if isinstance(policy, dict):
         for f in ("whenDeleted", "whenScaled"):
             val = policy.get(f)
             if isinstance(val, str) and val not in ("Retain", "Delete"):
-                out.append(m.unsupported(("spec", "persistentVolumeClaimRetentionPolicy", f), val, ("Retain", "Delete"), UNSUPPORTED_VALUE))
+                out.append(
+                    m.unsupported(
+                        ("spec", "persistentVolumeClaimRetentionPolicy", f),
+                        val,
+                        ("Retain", "Delete"),
+                        UNSUPPORTED_VALUE,
+                    )
+                )
     ords = spec.get("ordinals")
     if isinstance(ords, dict):
         out.extend(nonnegative(("spec", "ordinals", "start"), ords.get("start")))
@@ -297,8 +428,14 @@ def replication_controller(obj, ctx):
         out.extend(m.validate_labels(sel, ("spec", "selector"), INVALID_SELECTOR))
         if tmpl and any(labels.get(k) != val for k, val in sel.items()):
             lp = ("spec", "template", "metadata", "labels")
-            out.append(Problem(lp if labels else ("spec", "template"), m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
-                               MISMATCH, at="value" if labels else "key"))
+            out.append(
+                Problem(
+                    lp if labels else ("spec", "template"),
+                    m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
+                    MISMATCH,
+                    at="value" if labels else "key",
+                )
+            )
     elif not labels and tmpl:
         out.append(m.required(("spec", "selector"), "", INVALID_SELECTOR, hint="set spec.selector or template labels"))
     _template_restart(obj, spec, out, ("Always",))

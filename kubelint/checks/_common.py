@@ -1,6 +1,7 @@
 """Helpers shared by the concept rules: pod templates, selectors, images,
 credential-looking names.  Nothing here raises on odd shapes: a value of the
 wrong type is the schema's business, rules just skip it."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,12 @@ from ..labels import label_value
 
 # Kinds whose pods run until stopped (Jobs and CronJobs run to completion).
 LONG_RUNNING = {
-    ("", "Pod"), ("", "ReplicationController"), ("apps", "Deployment"), ("apps", "StatefulSet"),
-    ("apps", "DaemonSet"), ("apps", "ReplicaSet"),
+    ("", "Pod"),
+    ("", "ReplicationController"),
+    ("apps", "Deployment"),
+    ("apps", "StatefulSet"),
+    ("apps", "DaemonSet"),
+    ("apps", "ReplicaSet"),
 }
 
 
@@ -74,8 +79,13 @@ def is_object_name(value) -> bool:
 
 
 # Labels controllers add to the Pods they create (not in the template).
-_CONTROLLER_LABELS = ("pod-template-hash", "controller-revision-hash", "controller-uid",
-                      "batch.kubernetes.io/controller-uid", "pod-template-generation")
+_CONTROLLER_LABELS = (
+    "pod-template-hash",
+    "controller-revision-hash",
+    "controller-uid",
+    "batch.kubernetes.io/controller-uid",
+    "pod-template-generation",
+)
 
 
 def _controller_labels(obj, labels: dict) -> dict:
@@ -105,7 +115,7 @@ class _Any(str):
 
 class _Prefix(str):
     def __eq__(self, other):
-        return isinstance(other, str) and other.startswith(str(self)) and other[len(self):].isdigit()
+        return isinstance(other, str) and other.startswith(str(self)) and other[len(self) :].isdigit()
 
     def __ne__(self, other):
         return not self.__eq__(other)
@@ -203,6 +213,7 @@ def who(obj, index_or_ctx) -> str:
 # ---------------------------------------------------------------------------
 # Images
 
+
 def split_image(image: str) -> Tuple[str, Optional[str], Optional[str]]:
     """``registry:5000/org/name:tag@sha256:...`` -> (repository, tag, digest)."""
     digest = None
@@ -212,7 +223,7 @@ def split_image(image: str) -> Tuple[str, Optional[str], Optional[str]]:
     slash = image.rfind("/")
     colon = image.rfind(":")
     if colon > slash:
-        image, tag = image[:colon], image[colon + 1:]
+        image, tag = image[:colon], image[colon + 1 :]
     return image, tag, digest
 
 
@@ -241,7 +252,11 @@ def _pattern_tokens(patterns: tuple) -> tuple:
     for p in patterns:
         ptoks = tuple(t for t in str(p).lower().split("_") if t)
         if "*" in ptoks:  # azure_*_key: "*" stands for one or more words
-            rx = "(?:^|_)" + "_".join("[a-z0-9]+(?:_[a-z0-9]+)*" if t == "*" else re.escape(t) for t in ptoks) + "(?:_|$)"
+            rx = (
+                "(?:^|_)"
+                + "_".join("[a-z0-9]+(?:_[a-z0-9]+)*" if t == "*" else re.escape(t) for t in ptoks)
+                + "(?:_|$)"
+            )
             out.append((p, re.compile(rx), None))
         elif ptoks:
             out.append((p, ptoks, "".join(ptoks) if len(ptoks) > 1 else None))
@@ -279,7 +294,7 @@ def _credential_name(name: str, patterns: tuple, exempt_suffixes: frozenset) -> 
             if ptoks[0] in tokset:
                 return p
             continue
-        if ptoks[0] in tokset and any(toks[i:i + n] == ptoks for i in range(len(toks) - n + 1)):
+        if ptoks[0] in tokset and any(toks[i : i + n] == ptoks for i in range(len(toks) - n + 1)):
             return p
         if squashed in tokset:
             return p

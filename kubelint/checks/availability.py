@@ -1,4 +1,5 @@
 """Availability rules: replicas, rollouts and disruption budgets."""
+
 from __future__ import annotations
 
 import math
@@ -54,16 +55,23 @@ def single_replica(index, ctx):
             if n is None or n == 0 or n >= wanted:
                 continue  # 0: deliberately scaled down
             if by_hpa:
-                msg = (f"the HorizontalPodAutoscaler of this {obj.kind} allows {n} replica{'s' if n != 1 else ''}: "
-                       f"one node drain, eviction or crash takes the service down; set minReplicas to {wanted} or more")
+                msg = (
+                    f"the HorizontalPodAutoscaler of this {obj.kind} allows {n} replica{'s' if n != 1 else ''}: "
+                    f"one node drain, eviction or crash takes the service down; set minReplicas to {wanted} or more"
+                )
                 spec = obj.data.get("spec")
-                yield obj, _problem(("spec", "replicas") if isinstance(spec, dict) and "replicas" in spec else ("kind",), msg)
+                yield (
+                    obj,
+                    _problem(("spec", "replicas") if isinstance(spec, dict) and "replicas" in spec else ("kind",), msg),
+                )
                 continue
             spec = obj.data.get("spec")
             has = isinstance(spec, dict) and "replicas" in spec
-            msg = (f"{obj.kind} runs {n} replica{'' if n == 1 else 's'}{'' if has else ' (replicas unset means 1)'}: "
-                   f"one node drain, eviction or crash takes it down until a new Pod is ready; "
-                   f"set spec.replicas to {wanted} or more (or scale it with a HorizontalPodAutoscaler with minReplicas >= {wanted})")
+            msg = (
+                f"{obj.kind} runs {n} replica{'' if n == 1 else 's'}{'' if has else ' (replicas unset means 1)'}: "
+                f"one node drain, eviction or crash takes it down until a new Pod is ready; "
+                f"set spec.replicas to {wanted} or more (or scale it with a HorizontalPodAutoscaler with minReplicas >= {wanted})"
+            )
             yield obj, _problem(("spec", "replicas") if has else ("spec",), msg, at="value" if has else "key")
 
 
@@ -103,9 +111,11 @@ def rolling_update_downtime(obj, ctx):
     if not isinstance(strategy, dict):
         return
     if obj.kind == "Deployment" and strategy.get("type") == "Recreate":
-        yield Problem(("spec", key, "type"),
-                      "strategy Recreate stops every old Pod before starting new ones: each rollout is an outage; "
-                      "use RollingUpdate (if a ReadWriteOnce volume forces Recreate, the workload wants to be a StatefulSet)")
+        yield Problem(
+            ("spec", key, "type"),
+            "strategy Recreate stops every old Pod before starting new ones: each rollout is an outage; "
+            "use RollingUpdate (if a ReadWriteOnce volume forces Recreate, the workload wants to be a StatefulSet)",
+        )
         return
     ru = strategy.get("rollingUpdate")
     if not isinstance(ru, dict) or "maxUnavailable" not in ru:
@@ -123,9 +133,11 @@ def rolling_update_downtime(obj, ctx):
         if not (isinstance(mu, str) and mu.endswith("%") and _scaled(mu, 100, False) >= 100):
             return
         detail = f"maxUnavailable {mu} lets every node's Pod go down at once"
-    yield Problem(("spec", key, "rollingUpdate", "maxUnavailable"),
-                  f"{detail}: a rollout can be a full outage; lower maxUnavailable (e.g. 25% or 1) "
-                  f"and let maxSurge add new Pods first")
+    yield Problem(
+        ("spec", key, "rollingUpdate", "maxUnavailable"),
+        f"{detail}: a rollout can be a full outage; lower maxUnavailable (e.g. 25% or 1) "
+        f"and let maxSurge add new Pods first",
+    )
 
 
 def pdbs(index):
@@ -143,8 +155,10 @@ def pdbs(index):
 def no_pod_disruption_budget(index, ctx):
     wanted = int(ctx.params["min_replicas"])
     # A selector that does not convert selects nothing (the disruption controller's view).
-    budgets = {ns: [p for _, sel in items if isinstance(sel, dict) for p in (label_selector(sel),) if p is not None]
-               for ns, items in pdbs(index).items()}
+    budgets = {
+        ns: [p for _, sel in items if isinstance(sel, dict) for p in (label_selector(sel),) if p is not None]
+        for ns, items in pdbs(index).items()
+    }
     for g, k in _HA_KINDS:
         for obj in index.of_kind(g, k):
             n, _ = effective_replicas(obj, index)
@@ -156,10 +170,15 @@ def no_pod_disruption_budget(index, ctx):
             ns = index.namespace_of(obj)
             if any(pred(labels) for pred in budgets.get(ns, ())):
                 continue
-            yield obj, _problem(("kind",),
-                                f"{obj.kind} runs {n} replicas but no PodDisruptionBudget in namespace {ns} selects its Pods: "
-                                "a node drain or cluster upgrade may evict all of them at once; add a PodDisruptionBudget "
-                                "with maxUnavailable: 1 and this workload's pod labels as selector")
+            yield (
+                obj,
+                _problem(
+                    ("kind",),
+                    f"{obj.kind} runs {n} replicas but no PodDisruptionBudget in namespace {ns} selects its Pods: "
+                    "a node drain or cluster upgrade may evict all of them at once; add a PodDisruptionBudget "
+                    "with maxUnavailable: 1 and this workload's pod labels as selector",
+                ),
+            )
 
 
 @check_all("pdb-selects-no-pods")
@@ -178,9 +197,15 @@ def pdb_selects_no_pods(index, ctx):
             values = list((sel.get("matchLabels") or {}).values()) if isinstance(sel.get("matchLabels"), dict) else []
             if templates.operator_may_create(ns, values, pred):
                 continue
-            yield obj, _problem(("spec", "selector"),
-                                f"selector matches the pod labels of no workload in namespace {ns}: the budget protects "
-                                "nothing; copy the selector from the workload's spec.template.metadata.labels", at="key")
+            yield (
+                obj,
+                _problem(
+                    ("spec", "selector"),
+                    f"selector matches the pod labels of no workload in namespace {ns}: the budget protects "
+                    "nothing; copy the selector from the workload's spec.template.metadata.labels",
+                    at="key",
+                ),
+            )
 
 
 @check_all("pdb-blocks-eviction")
@@ -194,17 +219,26 @@ def pdb_blocks_eviction(index, ctx):
             if "maxUnavailable" in spec:
                 mu = spec["maxUnavailable"]
                 if mu == 0 or mu == "0%" or mu == "0":
-                    yield obj, _problem(("spec", "maxUnavailable"),
-                                        "maxUnavailable 0 never allows an eviction: node drains and cluster upgrades hang "
-                                        "on these Pods; allow at least 1 (and run 2 or more replicas)")
+                    yield (
+                        obj,
+                        _problem(
+                            ("spec", "maxUnavailable"),
+                            "maxUnavailable 0 never allows an eviction: node drains and cluster upgrades hang "
+                            "on these Pods; allow at least 1 (and run 2 or more replicas)",
+                        ),
+                    )
                 continue
             if "minAvailable" not in spec or not isinstance(sel, dict) or selector_is_empty(sel):
                 continue
             pred = label_selector(sel)
             if pred is None:
                 continue  # the API server rejects the selector (invalid-selector)
-            matched = [o for o in templates.matching(ns, pred)
-                       if (o.group, o.kind) in _HA_KINDS or (o.group, o.kind) in (("apps", "ReplicaSet"), ("", "ReplicationController"))]
+            matched = [
+                o
+                for o in templates.matching(ns, pred)
+                if (o.group, o.kind) in _HA_KINDS
+                or (o.group, o.kind) in (("apps", "ReplicaSet"), ("", "ReplicationController"))
+            ]
             if not matched:
                 continue
             total = 0
@@ -218,7 +252,12 @@ def pdb_blocks_eviction(index, ctx):
             if v is None or total == 0 or v < total:
                 continue
             names = ", ".join(who(o, index) for o in matched[:3])
-            yield obj, _problem(("spec", "minAvailable"),
-                                f"minAvailable {ma} equals or exceeds the {total} replica{'s' if total != 1 else ''} of {names}: "
-                                "no Pod may ever be evicted, so node drains and upgrades hang; use maxUnavailable: 1 "
-                                "or a minAvailable below the replica count")
+            yield (
+                obj,
+                _problem(
+                    ("spec", "minAvailable"),
+                    f"minAvailable {ma} equals or exceeds the {total} replica{'s' if total != 1 else ''} of {names}: "
+                    "no Pod may ever be evicted, so node drains and upgrades hang; use maxUnavailable: 1 "
+                    "or a minAvailable below the replica count",
+                ),
+            )

@@ -1,4 +1,5 @@
 """Credentials and addresses that do not belong in plain configuration."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -22,8 +23,11 @@ _VALUE_PATTERNS = (
     ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"), "_"),
     ("a GitLab token", re.compile(r"\bgl(?:pat|dt|rt|ptt|ft|soat|cbt|imt)-[0-9A-Za-z_-]{20,}"), "gl"),
     ("a Slack token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), "xox"),
-    ("a Slack webhook URL", re.compile(r"hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]+/[A-Z0-9]+/[A-Za-z0-9]{16,}"),
-     "hooks.slack.com"),
+    (
+        "a Slack webhook URL",
+        re.compile(r"hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]+/[A-Z0-9]+/[A-Za-z0-9]{16,}"),
+        "hooks.slack.com",
+    ),
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "AIza"),
     ("a Stripe secret key", re.compile(r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b"), "_live_"),
     ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), "npm_"),
@@ -33,8 +37,11 @@ _VALUE_PATTERNS = (
     ("a SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"), "SG."),
     ("a Twilio API key", re.compile(r"\bSK[0-9a-f]{32}\b"), "SK"),
     ("a New Relic key", re.compile(r"\bNR(?:AK|II|JS|RA)-[A-Za-z0-9]{27,}\b"), "NR"),
-    ("a LaunchDarkly key", re.compile(r"\b(?:sdk|api|mob)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
-     "-"),
+    (
+        "a LaunchDarkly key",
+        re.compile(r"\b(?:sdk|api|mob)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
+        "-",
+    ),
     ("a Shopify token", re.compile(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b"), "shp"),
     ("a DigitalOcean token", re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}\b"), "_v1_"),
     ("an OpenAI API key", re.compile(r"\bsk-[A-Za-z0-9_-]{8,}T3BlbkFJ[A-Za-z0-9_-]{8,}"), "T3BlbkFJ"),
@@ -52,7 +59,9 @@ _VALUE_PATTERNS = (
 # scheme://user:password@host
 _URI_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]{1,20})://([^\s/:@'\"]*):([^\s@/'\"]+)@[^\s/@'\"]")
 # key = value / key: value lines inside embedded configuration files.
-_EMBEDDED = re.compile(r"^\s*[\"']?([A-Za-z][A-Za-z0-9_.\-]*)[\"']?\s*(?:=|:)\s*[\"']?([^\"'#\s][^\"'#]*?)[\"']?\s*,?\s*$")
+_EMBEDDED = re.compile(
+    r"^\s*[\"']?([A-Za-z][A-Za-z0-9_.\-]*)[\"']?\s*(?:=|:)\s*[\"']?([^\"'#\s][^\"'#]*?)[\"']?\s*,?\s*$"
+)
 
 
 def _uri_password(value: str):
@@ -88,19 +97,27 @@ def names_secret_object(name: str, value: str) -> bool:
     from ._common import name_tokens
 
     toks = name_tokens(name)
-    return (len(toks) > 1 and toks[-1] in ("secret", "secrets") and any(t in _NAMES_AN_OBJECT for t in toks[:-1])
-            and bool(_DNS_NAME.match(value.strip()) or _NS_SLASH_NAME.match(value.strip())))
+    return (
+        len(toks) > 1
+        and toks[-1] in ("secret", "secrets")
+        and any(t in _NAMES_AN_OBJECT for t in toks[:-1])
+        and bool(_DNS_NAME.match(value.strip()) or _NS_SLASH_NAME.match(value.strip()))
+    )
 
 
 # Values that are not the credential but say where or how to get it, or what
 # kind it is: a command that prints it (``*_SECRET_KEY_CMD: cat /run/...``),
 # the name of a cluster-bootstrap token Secret, a list or mapping literal
 # (``secret: [status, secret]``), code (``token = request.headers.get(...)``).
-_COMMAND = re.compile(r"^(?:cat|echo|printf|base64|gpg|sops|vault|aws|gcloud|az|op|pass|bw|kubectl|openssl|head|tail|"
-                      r"sh|bash|python3?|node|curl|wget|jq|yq|envsubst|awk|sed|tr|xargs|exec)\s")
+_COMMAND = re.compile(
+    r"^(?:cat|echo|printf|base64|gpg|sops|vault|aws|gcloud|az|op|pass|bw|kubectl|openssl|head|tail|"
+    r"sh|bash|python3?|node|curl|wget|jq|yq|envsubst|awk|sed|tr|xargs|exec)\s"
+)
 _BOOTSTRAP_SECRET = re.compile(r"^bootstrap-token-[a-z0-9]{6}$")
-_CODE = re.compile(r"""^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|[A-Za-z_$][\w.$]*\s*[(\[].*[)\]]\W*|new\s.*|"""
-                   r"""(?:this|self|os|process|request|req|ctx|context|config|env|settings|params|args|kwargs)\b.*|.*\s(?:==|!=|&&|\|\||=>|->)\s.*)$""")
+_CODE = re.compile(
+    r"""^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|[A-Za-z_$][\w.$]*\s*[(\[].*[)\]]\W*|new\s.*|"""
+    r"""(?:this|self|os|process|request|req|ctx|context|config|env|settings|params|args|kwargs)\b.*|.*\s(?:==|!=|&&|\|\||=>|->)\s.*)$"""
+)
 
 
 # Option lists that configure a credential (etcd --auth-token: "jwt,priv-key=/path/key.pem,sign-method=RS256").
@@ -110,8 +127,13 @@ _OPTION_LIST = re.compile(r"^[\w.-]+(?:,[\w.-]+=[^,\s]*)+$")
 def not_a_credential(value: str) -> bool:
     """A value that names, fetches or describes a credential (not the credential)."""
     v = value.strip()
-    return bool(v.startswith(("[", "{")) or _COMMAND.match(v) or _BOOTSTRAP_SECRET.match(v) or _CODE.match(v)
-                or (_OPTION_LIST.match(v) and "/" in v))
+    return bool(
+        v.startswith(("[", "{"))
+        or _COMMAND.match(v)
+        or _BOOTSTRAP_SECRET.match(v)
+        or _CODE.match(v)
+        or (_OPTION_LIST.match(v) and "/" in v)
+    )
 
 
 def credential_entry(name, value, patterns, exempt) -> bool:
@@ -147,8 +169,10 @@ def configmap_credentials(obj, ctx):
         return
     patterns, exempt = _key_params(ctx.params)
     fix = "move it to a Secret and mount it or reference it with secretKeyRef / envFrom.secretRef"
-    why = ("ConfigMaps are not confidential: anyone who may read ConfigMaps in the namespace sees it, "
-           "it is printed by kubectl describe and stored unencrypted")
+    why = (
+        "ConfigMaps are not confidential: anyone who may read ConfigMaps in the namespace sees it, "
+        "it is printed by kubectl describe and stored unencrypted"
+    )
     for key, value in data.items():
         if not isinstance(value, str):
             continue
@@ -165,12 +189,15 @@ def configmap_credentials(obj, ctx):
                 if not m:
                     continue
                 inner = m.group(1).rsplit(".", 1)[-1]
-                if credential_entry(inner, m.group(2), patterns, exempt) \
-                        and not m.group(2).strip().startswith(("$", "%", "@", "ENC[")):
-                    yield Problem(("data", key),
-                                  f'key "{key}" sets "{m.group(1)}" on its line {n} to a literal credential '
-                                  f"(value not shown): {why}; {fix} (most programs can read it from an environment "
-                                  "variable or a file)")
+                if credential_entry(inner, m.group(2), patterns, exempt) and not m.group(2).strip().startswith(
+                    ("$", "%", "@", "ENC[")
+                ):
+                    yield Problem(
+                        ("data", key),
+                        f'key "{key}" sets "{m.group(1)}" on its line {n} to a literal credential '
+                        f"(value not shown): {why}; {fix} (most programs can read it from an environment "
+                        "variable or a file)",
+                    )
                     break
 
 
@@ -189,10 +216,12 @@ def secret_in_env_literal(obj, ctx):
                 what = value_credential(value) if isinstance(value, str) else None
                 if not what:
                     continue
-            yield Problem(path + ("env", i, "value"),
-                          f'container "{cname(c)}" sets {name} to a literal value (not shown): it is stored in the '
-                          f"{obj.kind} for everyone who can read it and ends up in git; put it in a Secret and use "
-                          f"valueFrom.secretKeyRef")
+            yield Problem(
+                path + ("env", i, "value"),
+                f'container "{cname(c)}" sets {name} to a literal value (not shown): it is stored in the '
+                f"{obj.kind} for everyone who can read it and ends up in git; put it in a Secret and use "
+                f"valueFrom.secretKeyRef",
+            )
 
 
 @lru_cache(maxsize=64)
@@ -218,8 +247,10 @@ def pod_ip_in(value, params):
     return None
 
 
-_IP_WHY = ("Pods get a new IP every time they are recreated (rollout, eviction, node failure), so the address "
-           "soon points at nothing or at another Pod; use the Service DNS name (SERVICE.NAMESPACE.svc)")
+_IP_WHY = (
+    "Pods get a new IP every time they are recreated (rollout, eviction, node failure), so the address "
+    "soon points at nothing or at another Pod; use the Service DNS name (SERVICE.NAMESPACE.svc)"
+)
 
 
 @check("hardcoded-pod-ip")
@@ -233,7 +264,9 @@ def hardcoded_pod_ip(obj, ctx):
         for key, value in data.items():
             hit = pod_ip_in(value, ctx.params)
             if hit:
-                yield Problem(("data", key), f'key "{key}" holds {hit[0]}, an address of the pod network {hit[1]}: {_IP_WHY}')
+                yield Problem(
+                    ("data", key), f'key "{key}" holds {hit[0]}, an address of the pod network {hit[1]}: {_IP_WHY}'
+                )
         return
     for c, path, _ in containers(obj, init=True):
         for i, e in enumerate(as_list(c.get("env"))):
@@ -241,6 +274,8 @@ def hardcoded_pod_ip(obj, ctx):
                 continue
             hit = pod_ip_in(e.get("value"), ctx.params)
             if hit:
-                yield Problem(path + ("env", i, "value"),
-                              f'container "{cname(c)}" env {e.get("name")} holds {hit[0]}, an address of the pod network '
-                              f"{hit[1]}: {_IP_WHY}")
+                yield Problem(
+                    path + ("env", i, "value"),
+                    f'container "{cname(c)}" env {e.get("name")} holds {hit[0]}, an address of the pod network '
+                    f"{hit[1]}: {_IP_WHY}",
+                )

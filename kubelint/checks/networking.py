@@ -1,4 +1,5 @@
 """Service and Ingress wiring: selectors, ports, backends."""
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,13 @@ def selected_workloads(svc, index):
     key = id(svc)
     if key not in cache:
         sel = _selector(svc)
-        cache[key] = None if sel is None else pod_templates(index).matching(
-            index.namespace_of(svc), lambda labels: map_selector_matches(sel, labels), required=sel)
+        cache[key] = (
+            None
+            if sel is None
+            else pod_templates(index).matching(
+                index.namespace_of(svc), lambda labels: map_selector_matches(sel, labels), required=sel
+            )
+        )
     return cache[key]
 
 
@@ -78,8 +84,12 @@ def _labelled_at_run_time(sel, local) -> bool:
         return False
     for _, labels in local:
         missing = [k for k in sel if k not in labels]
-        if missing and all(k in extra_ok for k in missing) \
-                and all(labels[k] == v for k, v in sel.items() if k in labels) and len(missing) < len(sel):
+        if (
+            missing
+            and all(k in extra_ok for k in missing)
+            and all(labels[k] == v for k, v in sel.items() if k in labels)
+            and len(missing) < len(sel)
+        ):
             return True
     return False
 
@@ -101,27 +111,43 @@ def service_selects_no_pods(index, ctx):
         if not local:
             # The namespace's workloads are not in the checked manifests; only a
             # workload of another namespace that the selector matches says something.
-            elsewhere = sorted({f"{o.kind} {index.namespace_of(o)}/{o.name}" for other in templates.by_ns
-                                if other != ns for o in templates.matching(
-                                    other, lambda labels: map_selector_matches(sel, labels), required=sel)})
+            elsewhere = sorted(
+                {
+                    f"{o.kind} {index.namespace_of(o)}/{o.name}"
+                    for other in templates.by_ns
+                    if other != ns
+                    for o in templates.matching(other, lambda labels: map_selector_matches(sel, labels), required=sel)
+                }
+            )
             if not elsewhere:
                 continue
         elif _labelled_at_run_time({k: str(v) for k, v in sel.items()}, local):
             continue
         if elsewhere:
             shown = ", ".join(f"{k}={v}" for k, v in sel.items())
-            yield svc, Problem(("spec", "selector"),
-                               f"selector {shown} matches no workload in namespace {ns}, only {', '.join(elsewhere[:3])} "
-                               "in another namespace: a Service selects Pods of its own namespace only, so it has no "
-                               "endpoints; put the Service in the workload's namespace", at="key")
+            yield (
+                svc,
+                Problem(
+                    ("spec", "selector"),
+                    f"selector {shown} matches no workload in namespace {ns}, only {', '.join(elsewhere[:3])} "
+                    "in another namespace: a Service selects Pods of its own namespace only, so it has no "
+                    "endpoints; put the Service in the workload's namespace",
+                    at="key",
+                ),
+            )
             continue
         shown = ", ".join(f"{k}={v}" for k, v in sel.items())
-        yield svc, Problem(("spec", "selector"),
-                           f"selector {shown} matches the pod labels of no workload in namespace {index.namespace_of(svc)}: "
-                           "the Service has no endpoints and routes nothing; make the selector a subset of the "
-                           "workload's spec.template.metadata.labels (or remove it and manage Endpoints yourself; if "
-                           "an operator creates or labels the Pods at run time, pass its resources with --context)",
-                           at="key")
+        yield (
+            svc,
+            Problem(
+                ("spec", "selector"),
+                f"selector {shown} matches the pod labels of no workload in namespace {index.namespace_of(svc)}: "
+                "the Service has no endpoints and routes nothing; make the selector a subset of the "
+                "workload's spec.template.metadata.labels (or remove it and manage Endpoints yourself; if "
+                "an operator creates or labels the Pods at run time, pass its resources with --context)",
+                at="key",
+            ),
+        )
 
 
 def _container_ports(obj):
@@ -164,10 +190,15 @@ def service_target_port_missing(index, ctx):
                 known = sorted({n for _, names in declared for n in names})
                 from ..suggest import did_you_mean
 
-                yield svc, Problem(path,
-                                   f'targetPort "{target}" is not the name of any container port of {wl}: the Service '
-                                   f"gets no endpoints for this port and connections fail{did_you_mean(target, known)}; "
-                                   f"use one of the ports the containers name ({', '.join(known) or 'none'}) or a number")
+                yield (
+                    svc,
+                    Problem(
+                        path,
+                        f'targetPort "{target}" is not the name of any container port of {wl}: the Service '
+                        f"gets no endpoints for this port and connections fail{did_you_mean(target, known)}; "
+                        f"use one of the ports the containers name ({', '.join(known) or 'none'}) or a number",
+                    ),
+                )
             elif isinstance(target, (int, str)) and not isinstance(target, bool):
                 num = int(target)
                 # Declaring ports is informational: only a workload that
@@ -178,10 +209,15 @@ def service_target_port_missing(index, ctx):
                 if any(_mentions(w, num) for w in workloads):
                     continue
                 known = sorted({n for numbers, _ in declared for n in numbers})
-                yield svc, Problem(path,
-                                   f"targetPort {num} is not among the containerPorts of {wl} (they declare "
-                                   f"{', '.join(map(str, known))}): if nothing listens on {num}, every connection "
-                                   "fails; point targetPort at the port the container serves (or declare it in ports)")
+                yield (
+                    svc,
+                    Problem(
+                        path,
+                        f"targetPort {num} is not among the containerPorts of {wl} (they declare "
+                        f"{', '.join(map(str, known))}): if nothing listens on {num}, every connection "
+                        "fails; point targetPort at the port the container serves (or declare it in ports)",
+                    ),
+                )
 
 
 def _mentions(obj, num: int) -> bool:
@@ -240,10 +276,15 @@ def ingress_service_missing(index, ctx):
             from ..suggest import did_you_mean
 
             others = [n for (sns, n) in services if sns == ns]
-            yield ing, Problem(npath,
-                               f'backend Service "{name}" is not in namespace {ns} of the checked manifests: '
-                               f"the ingress controller answers 503 for this path{did_you_mean(name, others)}; "
-                               "fix the name, or add the Service (pass it with --context if it lives elsewhere)")
+            yield (
+                ing,
+                Problem(
+                    npath,
+                    f'backend Service "{name}" is not in namespace {ns} of the checked manifests: '
+                    f"the ingress controller answers 503 for this path{did_you_mean(name, others)}; "
+                    "fix the name, or add the Service (pass it with --context if it lives elsewhere)",
+                ),
+            )
 
 
 @check_all("ingress-service-port-missing")
@@ -263,18 +304,30 @@ def ingress_service_port_missing(index, ctx):
                     break
                 numbers = {p.get("port") for p in ports if isinstance(p, dict) and isinstance(p.get("port"), int)}
                 names = {p.get("name") for p in ports if isinstance(p, dict) and isinstance(p.get("name"), str)}
-                if (isinstance(port, int) and port in numbers) or (isinstance(port, str) and (port in names or (port.isdigit() and int(port) in numbers))):
+                if (isinstance(port, int) and port in numbers) or (
+                    isinstance(port, str) and (port in names or (port.isdigit() and int(port) in numbers))
+                ):
                     ok = True
                     break
             if ok:
                 continue
             svc = _nearest(candidates, ing)[0]
             ports = get_path(svc.data, ("spec", "ports"))
-            have = ", ".join(sorted(f"{p.get('name')}:{p.get('port')}" if p.get("name") else str(p.get("port"))
-                                    for p in ports if isinstance(p, dict)))
-            yield ing, Problem(ppath,
-                               f'Service "{name}" has no port {port!r} (it has {have or "no ports"}): the ingress '
-                               "controller cannot route this backend; use the Service's port number or port name")
+            have = ", ".join(
+                sorted(
+                    f"{p.get('name')}:{p.get('port')}" if p.get("name") else str(p.get("port"))
+                    for p in ports
+                    if isinstance(p, dict)
+                )
+            )
+            yield (
+                ing,
+                Problem(
+                    ppath,
+                    f'Service "{name}" has no port {port!r} (it has {have or "no ports"}): the ingress '
+                    "controller cannot route this backend; use the Service's port number or port name",
+                ),
+            )
 
 
 @check_all("statefulset-service-missing")
@@ -291,15 +344,25 @@ def statefulset_service_missing(index, ctx):
             from ..suggest import did_you_mean
 
             others = [n for (sns, n) in services if sns == ns]
-            yield sts, Problem(("spec", "serviceName"),
-                               f'serviceName "{name}" names no Service in namespace {ns}: the Pods get no stable DNS names '
-                               f"(web-0.{name}...){did_you_mean(name, others)}; add a headless Service (clusterIP: None) "
-                               "with that name selecting the Pods")
+            yield (
+                sts,
+                Problem(
+                    ("spec", "serviceName"),
+                    f'serviceName "{name}" names no Service in namespace {ns}: the Pods get no stable DNS names '
+                    f"(web-0.{name}...){did_you_mean(name, others)}; add a headless Service (clusterIP: None) "
+                    "with that name selecting the Pods",
+                ),
+            )
         elif all(get_path(svc.data, ("spec", "clusterIP")) != "None" for svc in candidates):
-            yield sts, Problem(("spec", "serviceName"),
-                               f'serviceName "{name}" names a Service that is not headless: Pods get no per-Pod DNS '
-                               "records; set clusterIP: None on that Service (add a second, headless one if clients need a "
-                               "virtual IP)")
+            yield (
+                sts,
+                Problem(
+                    ("spec", "serviceName"),
+                    f'serviceName "{name}" names a Service that is not headless: Pods get no per-Pod DNS '
+                    "records; set clusterIP: None on that Service (add a second, headless one if clients need a "
+                    "virtual IP)",
+                ),
+            )
 
 
 @check("nodeport-service")
@@ -308,6 +371,8 @@ def nodeport_service(obj, ctx):
         return
     spec = obj.data.get("spec")
     if isinstance(spec, dict) and spec.get("type") == "NodePort":
-        yield Problem(("spec", "type"),
-                      "type NodePort opens the port on every node of the cluster, outside any Ingress or load balancer "
-                      "policy, from a small shared range; use ClusterIP behind an Ingress, or a LoadBalancer")
+        yield Problem(
+            ("spec", "type"),
+            "type NodePort opens the port on every node of the cluster, outside any Ingress or load balancer "
+            "policy, from a small shared range; use ClusterIP behind an Ingress, or a LoadBalancer",
+        )

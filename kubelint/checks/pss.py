@@ -129,6 +129,7 @@ for _control in psa.CONTROLS:
 # ---------------------------------------------------------------------------
 # Namespaces with pod-security.kubernetes.io labels
 
+
 @check("pod-security-label-invalid")
 def pod_security_label_invalid(obj, ctx):
     """admission.go ValidateNamespace: invalid level/version labels reject the Namespace (PolicyToEvaluate errors)."""

@@ -1,5 +1,6 @@
 """References between objects: pods naming ConfigMaps, Secrets, claims and
 service accounts that are not in the set; the same object twice."""
+
 from __future__ import annotations
 
 from ..engine import check_all
@@ -21,7 +22,9 @@ def _names(index, group, kind, providers=()):
         wanted = {}
         for p in providers:
             k, _, path = str(p).partition(":")
-            wanted.setdefault(k, []).append(tuple(int(e) if e.isdigit() else e for e in path.split(".")) if path else ("metadata", "name"))
+            wanted.setdefault(k, []).append(
+                tuple(int(e) if e.isdigit() else e for e in path.split(".")) if path else ("metadata", "name")
+            )
         for o in index.objects:
             for path in wanted.get(o.kind, ()):
                 v = get_path(o.data, path)
@@ -132,15 +135,21 @@ def _created_at_run_time(index, ns, name, kind) -> bool:
             if o.group and not _builtin_group(o.group) and o.name and o.kind not in _NOT_MAKERS:
                 cache.setdefault(index.namespace_of(o), {"crs": set(), "jobs": []})["crs"].add(o.name)
             elif o.kind in ("Job", "CronJob", "Pod") and o.group in ("batch", ""):
-                text = " ".join(str(x) for c, _, _ in iter_containers(o, include_init=True)
-                                for key in ("command", "args") for x in as_list(c.get(key)))
+                text = " ".join(
+                    str(x)
+                    for c, _, _ in iter_containers(o, include_init=True)
+                    for key in ("command", "args")
+                    for x in as_list(c.get(key))
+                )
                 if text:
                     cache.setdefault(index.namespace_of(o), {"crs": set(), "jobs": []})["jobs"].append(text)
     entry = cache.get(ns)
     if not entry:
         return False
-    if kind == "Secret" and any(name == cr or name.startswith((cr + "-", cr + ".")) or f".{cr}." in name
-                                or name.endswith("-" + cr) for cr in entry["crs"]):
+    if kind == "Secret" and any(
+        name == cr or name.startswith((cr + "-", cr + ".")) or f".{cr}." in name or name.endswith("-" + cr)
+        for cr in entry["crs"]
+    ):
         return True
     return any(name in text for text in entry["jobs"])
 
@@ -157,6 +166,7 @@ def _missing(kind, index, ctx):
         if (ns, name) not in hints:
             hints[(ns, name)] = did_you_mean(name, by_ns.get(ns, ()), 0.8)
         return hints[(ns, name)]
+
     for obj, refs in _all_refs(index):
         ns = index.namespace_of(obj)
         for k, name, path in refs:
@@ -166,11 +176,16 @@ def _missing(kind, index, ctx):
                 continue
             if _created_at_run_time(index, ns, name, kind):
                 continue
-            yield obj, Problem(path,
-                               f'{kind} "{name}" is not in namespace {ns} of the checked manifests: {_CONSEQUENCE[kind]}; '
-                               f"add it or fix the name{hint(ns, name)} "
-                               "(it may also be created at run time, by an operator, a Helm hook or a deploy step: "
-                               "then pass it with --context FILE, or set missing-refs: false in .kubelint.yaml)")
+            yield (
+                obj,
+                Problem(
+                    path,
+                    f'{kind} "{name}" is not in namespace {ns} of the checked manifests: {_CONSEQUENCE[kind]}; '
+                    f"add it or fix the name{hint(ns, name)} "
+                    "(it may also be created at run time, by an operator, a Helm hook or a deploy step: "
+                    "then pass it with --context FILE, or set missing-refs: false in .kubelint.yaml)",
+                ),
+            )
 
 
 @check_all("missing-configmap-ref")
@@ -210,9 +225,14 @@ def duplicate_object(index, ctx):
         where = f"line {first.line}" if first.file == obj.file else f"{first.file}:{first.line}"
         ns = index.namespace_of(obj)
         ident = f"{obj.kind} {ns + '/' if ns else ''}{obj.name}"
-        yield obj, Problem(("metadata", "name"),
-                           f"{ident} is defined again (first at {where}): applying both, the later one silently "
-                           "replaces the earlier, so only one of them takes effect; remove or rename one of them")
+        yield (
+            obj,
+            Problem(
+                ("metadata", "name"),
+                f"{ident} is defined again (first at {where}): applying both, the later one silently "
+                "replaces the earlier, so only one of them takes effect; remove or rename one of them",
+            ),
+        )
 
 
 @check_all("missing-hpa-target-ref")
@@ -227,8 +247,11 @@ def missing_hpa_target_ref(index, ctx):
             continue
         ns = index.namespace_of(hpa)
         group = api.rpartition("/")[0] if isinstance(api, str) else None
-        same_kind = [o for o in index.of_kind(group, kind)] if group is not None else \
-            [o for o in index.objects if o.kind == kind]
+        same_kind = (
+            [o for o in index.of_kind(group, kind)]
+            if group is not None
+            else [o for o in index.objects if o.kind == kind]
+        )
         if not any(index.namespace_of(o) == ns for o in same_kind):
             continue  # no such workloads checked at all (an HPA file alone): nothing to compare with
         if group is not None:
@@ -237,7 +260,12 @@ def missing_hpa_target_ref(index, ctx):
             found = any(o.kind == kind and o.name == name and index.namespace_of(o) == ns for o in index.objects)
         if found:
             continue
-        yield hpa, Problem(("spec", "scaleTargetRef", "name"),
-                           f'scaleTargetRef names {kind} "{name}", which is not in namespace {ns} of the checked '
-                           "manifests: the autoscaler scales nothing (its status says FailedGetScale); fix the name or "
-                           "kind, or pass the target with --context (or set missing-refs: false)")
+        yield (
+            hpa,
+            Problem(
+                ("spec", "scaleTargetRef", "name"),
+                f'scaleTargetRef names {kind} "{name}", which is not in namespace {ns} of the checked '
+                "manifests: the autoscaler scales nothing (its status says FailedGetScale); fix the name or "
+                "kind, or pass the target with --context (or set missing-refs: false)",
+            ),
+        )

@@ -1,4 +1,5 @@
 """Workload lifecycle rules: controllers, images, probes, resources, state."""
+
 from __future__ import annotations
 
 import re
@@ -57,8 +58,11 @@ EPHEMERAL_SOURCES = {"emptyDir", "configMap", "secret", "downwardAPI", "projecte
 
 _DATA_PATH = re.compile(r"data|/var/lib/|storage|/db\b|persist|/bitnami", re.I)
 # Scratch directories, even under a data-looking parent (/opt/bitnami/spark/tmp).
-_SCRATCH_PATH = re.compile(r"(^|/)(tmp|temp|cache|caches|logs?|work|work-dir|run|conf|config|plugins|themes|"
-                           r"providers|scratch|spool)(/|$)", re.I)
+_SCRATCH_PATH = re.compile(
+    r"(^|/)(tmp|temp|cache|caches|logs?|work|work-dir|run|conf|config|plugins|themes|"
+    r"providers|scratch|spool)(/|$)",
+    re.I,
+)
 
 
 def _data_mounts(spec):
@@ -68,8 +72,13 @@ def _data_mounts(spec):
         if not isinstance(c, dict):
             continue
         for m in as_list(c.get("volumeMounts")):
-            if isinstance(m, dict) and isinstance(m.get("mountPath"), str) and isinstance(m.get("name"), str) \
-                    and _DATA_PATH.search(m["mountPath"]) and not _SCRATCH_PATH.search(m["mountPath"]):
+            if (
+                isinstance(m, dict)
+                and isinstance(m.get("mountPath"), str)
+                and isinstance(m.get("name"), str)
+                and _DATA_PATH.search(m["mountPath"])
+                and not _SCRATCH_PATH.search(m["mountPath"])
+            ):
                 out.add(m["name"])
     return out
 
@@ -92,8 +101,11 @@ def _keeps_no_data(obj, c) -> bool:
 
     if any(t in _NON_DATA_NAMES for t in name_tokens(obj.name or "")):
         return True
-    env = {e.get("name"): e.get("value") for e in as_list(c.get("env"))
-           if isinstance(e, dict) and isinstance(e.get("name"), str) and isinstance(e.get("value"), str)}
+    env = {
+        e.get("name"): e.get("value")
+        for e in as_list(c.get("env"))
+        if isinstance(e, dict) and isinstance(e.get("name"), str) and isinstance(e.get("value"), str)
+    }
     for name, value in env.items():
         if _ROLE_ENV.search(name.replace("_", ".").lower()) or name.upper().endswith("NODE_ROLES"):
             roles = {r.strip(" []'\"").lower() for r in re.split(r"[,\s]+", value)} - {""}
@@ -143,8 +155,9 @@ def stateful_without_persistent_storage(obj, ctx):
         sources = [k for k in v if k != "name"]
         if any(s not in EPHEMERAL_SOURCES for s in sources):
             return  # persistentVolumeClaim, hostPath, nfs, csi, cloud disks...
-        if "emptyDir" in sources and (first_empty is None or (_name(v) in data_mounts and
-                                                               _name(volumes[first_empty]) not in data_mounts)):
+        if "emptyDir" in sources and (
+            first_empty is None or (_name(v) in data_mounts and _name(volumes[first_empty]) not in data_mounts)
+        ):
             first_empty = i
     if db is None:
         # A StatefulSet that is not a known database: only when it mounts an
@@ -154,17 +167,24 @@ def stateful_without_persistent_storage(obj, ctx):
         what = "StatefulSet"
     else:
         what = f"{db[2]} {obj.kind}"
-    fix = ("add volumeClaimTemplates (one PersistentVolumeClaim per replica) and mount it at the data directory"
-           if obj.kind == "StatefulSet" else
-           "run it as a StatefulSet with volumeClaimTemplates, or mount a persistentVolumeClaim at the data directory")
+    fix = (
+        "add volumeClaimTemplates (one PersistentVolumeClaim per replica) and mount it at the data directory"
+        if obj.kind == "StatefulSet"
+        else "run it as a StatefulSet with volumeClaimTemplates, or mount a persistentVolumeClaim at the data directory"
+    )
     if first_empty is not None:
         vname = volumes[first_empty].get("name")
-        yield Problem(base + ("volumes", first_empty, "emptyDir"),
-                      f'{what} keeps its data on emptyDir volume "{vname}", which is deleted with the Pod; {fix}', at="key")
+        yield Problem(
+            base + ("volumes", first_empty, "emptyDir"),
+            f'{what} keeps its data on emptyDir volume "{vname}", which is deleted with the Pod; {fix}',
+            at="key",
+        )
     else:
-        yield Problem(db[1] + ("image",),
-                      f"{what} has no persistent volume: its data lives in the container's filesystem and is lost "
-                      f"when the Pod is recreated; {fix}")
+        yield Problem(
+            db[1] + ("image",),
+            f"{what} has no persistent volume: its data lives in the container's filesystem and is lost "
+            f"when the Pod is recreated; {fix}",
+        )
 
 
 @check("image-latest-tag")
@@ -182,9 +202,11 @@ def image_latest_tag(obj, ctx):
             why = f'image "{image}" uses the :latest tag'
         else:
             continue
-        yield Problem(path + ("image",),
-                      f"{why}: every node may pull a different build, rollbacks cannot go back to the old one and "
-                      f"imagePullPolicy defaults to Always; pin a version tag (e.g. {repo}:1.2.3) or a digest (@sha256:...)")
+        yield Problem(
+            path + ("image",),
+            f"{why}: every node may pull a different build, rollbacks cannot go back to the old one and "
+            f"imagePullPolicy defaults to Always; pin a version tag (e.g. {repo}:1.2.3) or a digest (@sha256:...)",
+        )
 
 
 def _resources(c):
@@ -204,11 +226,13 @@ def no_resource_requests(obj, ctx):
         missing = [r for r in wanted if r not in req and r not in lim]
         if not missing:
             continue
-        yield Problem(path + ("resources",) if "resources" in c else path + ("name",),
-                      f'container "{cname(c)}" has no {" and ".join(missing)} request: the scheduler places it as if it '
-                      f"needed nothing (overcommitted nodes, first to be evicted as BestEffort); "
-                      f"set resources.requests.{missing[0]} to what it normally uses",
-                      at="key" if "resources" in c else "value")
+        yield Problem(
+            path + ("resources",) if "resources" in c else path + ("name",),
+            f'container "{cname(c)}" has no {" and ".join(missing)} request: the scheduler places it as if it '
+            f"needed nothing (overcommitted nodes, first to be evicted as BestEffort); "
+            f"set resources.requests.{missing[0]} to what it normally uses",
+            at="key" if "resources" in c else "value",
+        )
 
 
 @check("no-resource-limits")
@@ -219,11 +243,13 @@ def no_resource_limits(obj, ctx):
         missing = [r for r in wanted if r not in lim]
         if not missing:
             continue
-        yield Problem(path + ("resources",) if "resources" in c else path + ("name",),
-                      f'container "{cname(c)}" has no {" and ".join(missing)} limit: a leak or a spike can take the '
-                      f"whole node's memory and get other Pods killed; set resources.limits.{missing[0]} "
-                      f"(for memory, usually equal to the request)",
-                      at="key" if "resources" in c else "value")
+        yield Problem(
+            path + ("resources",) if "resources" in c else path + ("name",),
+            f'container "{cname(c)}" has no {" and ".join(missing)} limit: a leak or a spike can take the '
+            f"whole node's memory and get other Pods killed; set resources.limits.{missing[0]} "
+            f"(for memory, usually equal to the request)",
+            at="key" if "resources" in c else "value",
+        )
 
 
 def _probe_check(obj, probe, consequence, fix):
@@ -251,12 +277,16 @@ def no_readiness_probe(index, ctx):
             continue
         svc = served.get(id(obj))
         if svc is not None:
-            consequence = (f"Service {svc} sends it traffic as soon as it starts, before it can serve, and a rollout "
-                           "replaces old Pods with new ones that are not ready yet (downtime)")
+            consequence = (
+                f"Service {svc} sends it traffic as soon as it starts, before it can serve, and a rollout "
+                "replaces old Pods with new ones that are not ready yet (downtime)"
+            )
         else:
-            consequence = ("a rollout counts each new Pod available as soon as it starts, so a version that never "
-                           "becomes able to serve replaces all the old Pods (no Service of the checked manifests "
-                           "selects it; if one elsewhere does, it also gets traffic too early)")
+            consequence = (
+                "a rollout counts each new Pod available as soon as it starts, so a version that never "
+                "becomes able to serve replaces all the old Pods (no Service of the checked manifests "
+                "selects it; if one elsewhere does, it also gets traffic too early)"
+            )
         for p in _probe_check(obj, "readinessProbe", consequence, fix):
             yield obj, p
 
@@ -267,6 +297,8 @@ _READINESS_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet
 @check("no-liveness-probe")
 def no_liveness_probe(obj, ctx):
     yield from _probe_check(
-        obj, "livenessProbe",
+        obj,
+        "livenessProbe",
         "if it hangs (deadlock, stuck event loop) the kubelet never restarts it",
-        "add a livenessProbe that fails only when the process is stuck (not when a dependency is down)")
+        "add a livenessProbe that fails only when the process is stuck (not when a dependency is down)",
+    )

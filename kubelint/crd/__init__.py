@@ -57,6 +57,7 @@ The CRD object itself is checked against the rules of
 ``apiextensions/validation/validation.go`` that matter before a CR is ever
 created (``crd-invalid``).
 """
+
 from __future__ import annotations
 
 from .catalogue import Catalogue
@@ -68,6 +69,15 @@ from .structural import check_crd
 from .walker import Walker
 
 __all__ = [
-    "CRD_GROUP", "CRD_KIND", "FORMATS", "Catalogue", "Crd", "CrdStage", "CrdVersion", "Node", "Walker",
-    "check_crd", "compile_schema",
+    "CRD_GROUP",
+    "CRD_KIND",
+    "FORMATS",
+    "Catalogue",
+    "Crd",
+    "CrdStage",
+    "CrdVersion",
+    "Node",
+    "Walker",
+    "check_crd",
+    "compile_schema",
 ]

@@ -1,4 +1,5 @@
 """``--schema-dir``: JSON-schema catalogues of custom resources, found by file name."""
+
 from __future__ import annotations
 
 import os

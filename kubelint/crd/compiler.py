@@ -1,5 +1,6 @@
 """The schema compiler: an ``openAPIV3Schema`` (or a catalogue JSON schema) ->
 a tree of :class:`Node`, compiled lazily, one level at a time."""
+
 from __future__ import annotations
 
 from .. import goregex
@@ -134,6 +135,7 @@ def _kw_true(attr):
     def f(n, v):
         if v is True:
             setattr(n, attr, True)
+
     return f
 
 
@@ -141,6 +143,7 @@ def _kw_num(attr):
     def f(n, v):
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             setattr(n, attr, v)
+
     return f
 
 
@@ -148,6 +151,7 @@ def _kw_int(attr):
     def f(n, v):
         if isinstance(v, int) and not isinstance(v, bool):
             setattr(n, attr, v)
+
     return f
 
 
@@ -158,6 +162,7 @@ def _kw_exclusive(attr, flag):
         elif isinstance(v, (int, float)) and not isinstance(v, bool):  # JSON-schema draft 6+ catalogues
             setattr(n, attr, v)
             setattr(n, flag, True)
+
     return f
 
 

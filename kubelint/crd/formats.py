@@ -1,5 +1,6 @@
 """String formats (kube-openapi strfmt, the ones apiextensions validates):
 ``FORMATS[name](value) -> bool``."""
+
 from __future__ import annotations
 
 from .. import goregex
@@ -11,9 +12,15 @@ _FMT_RE = {
     "bsonobjectid": goregex.compile(r"^[0-9a-fA-F]{24}$"),
     "uuid": goregex.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"),
     "uuid3": goregex.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?3[0-9a-fA-F]{3}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"),
-    "uuid4": goregex.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?4[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}$"),
-    "uuid5": goregex.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?5[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}$"),
-    "mac": goregex.compile(r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{2}[:-]){7}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}$"),
+    "uuid4": goregex.compile(
+        r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?4[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}$"
+    ),
+    "uuid5": goregex.compile(
+        r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?5[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}$"
+    ),
+    "mac": goregex.compile(
+        r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{2}[:-]){7}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}$"
+    ),
     "hexcolor": goregex.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"),
     "date": goregex.compile(r"^\d{4}-\d{2}-\d{2}$"),
     # oracle: a time zone is required, a space separator rejected

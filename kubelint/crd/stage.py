@@ -1,5 +1,6 @@
 """The pipeline stage: CRDs (input, ``--crd``) and catalogues (``--schema-dir``)
 -> validation of custom resources, in the server's order (see the package doc)."""
+
 from __future__ import annotations
 
 import json
@@ -75,7 +76,11 @@ class _CustomKinds:
         api_version, kind = key
         group, _, version = api_version.rpartition("/")
         st = self.stage
-        return bool(st.crds.get((group, kind))) or st.catalogue_node(group, version, kind) is not None or st.near_kind(group, kind) is not None
+        return (
+            bool(st.crds.get((group, kind)))
+            or st.catalogue_node(group, version, kind) is not None
+            or st.near_kind(group, kind) is not None
+        )
 
 
 class CrdStage:
@@ -145,11 +150,15 @@ class CrdStage:
             return None
         if len(cands) == 1:
             return cands[0]
+
         # Several CRDs for one kind (e.g. two releases in one tree): the one
         # that lives closest to the CR, then one that has the CR's version.
         def score(c):
-            common = os.path.commonpath([os.path.abspath(c.file), os.path.abspath(obj.file)]) if c.file and obj.file else ""
+            common = (
+                os.path.commonpath([os.path.abspath(c.file), os.path.abspath(obj.file)]) if c.file and obj.file else ""
+            )
             return (obj.version in c.versions, len(common))
+
         return max(cands, key=score)
 
     # -- per object -------------------------------------------------------------
@@ -175,15 +184,31 @@ class CrdStage:
                 # experimental): a warning that says so.
                 explicit = crd.obj.context_only or crd.file == obj.file
                 where = f" ({crd.file}:{crd.obj.line})" if not explicit else ""
-                tail = "" if explicit else "; if your cluster installs another release or channel of this CRD, pass that one with --crd"
-                problems.append(Problem(("apiVersion",), f'version "{obj.version}" of {crd.kind} is not served: its CustomResourceDefinition{where} {why} '
-                                                         f'(served: {", ".join(served) or "none"}){fix}; kubectl fails with "no matches for kind"{tail}',
-                                        VERSION_NOT_SERVED, ERROR if explicit else WARNING))
+                tail = (
+                    ""
+                    if explicit
+                    else "; if your cluster installs another release or channel of this CRD, pass that one with --crd"
+                )
+                problems.append(
+                    Problem(
+                        ("apiVersion",),
+                        f'version "{obj.version}" of {crd.kind} is not served: its CustomResourceDefinition{where} {why} '
+                        f'(served: {", ".join(served) or "none"}){fix}; kubectl fails with "no matches for kind"{tail}',
+                        VERSION_NOT_SERVED,
+                        ERROR if explicit else WARNING,
+                    )
+                )
                 return problems
             if v.deprecated:
                 msg = v.warning or f"{crd.group}/{obj.version} {crd.kind} is deprecated"
-                problems.append(Problem(("apiVersion",), f"deprecated version: the API server warns \"{msg}\"; migrate to a newer served version of {crd.kind}",
-                                        DEPRECATED_VERSION, WARNING))
+                problems.append(
+                    Problem(
+                        ("apiVersion",),
+                        f'deprecated version: the API server warns "{msg}"; migrate to a newer served version of {crd.kind}',
+                        DEPRECATED_VERSION,
+                        WARNING,
+                    )
+                )
             node = v.node()
             if node is None:
                 return problems  # no schema: crd-invalid on the CRD says so
@@ -193,15 +218,29 @@ class CrdStage:
         if hit is None:
             near = self.near_kind(obj.group, obj.kind)
             if near is not None:
-                problems.append(Problem(("kind",), f'no CustomResourceDefinition in the input defines kind "{obj.kind}" in {obj.group} (did you mean "{near}"?); '
-                                                   f'kubectl fails with "no matches for kind" unless the cluster has another CRD for it', UNKNOWN_KIND, WARNING))
+                problems.append(
+                    Problem(
+                        ("kind",),
+                        f'no CustomResourceDefinition in the input defines kind "{obj.kind}" in {obj.group} (did you mean "{near}"?); '
+                        f'kubectl fails with "no matches for kind" unless the cluster has another CRD for it',
+                        UNKNOWN_KIND,
+                        WARNING,
+                    )
+                )
             return problems
         if hit[1] is None:
             sev = self.settings.no_schema_severity
             if sev != "off" and (obj.group, obj.version, obj.kind) not in self._reported_unreadable:
                 self._reported_unreadable.add((obj.group, obj.version, obj.kind))
-                problems.append(Problem(("kind",), f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {hit[0]} cannot be read ({hit[2]}); "
-                                                   "not validated. Fix or regenerate the file", "no-schema", ERROR if sev == "error" else INFO))
+                problems.append(
+                    Problem(
+                        ("kind",),
+                        f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {hit[0]} cannot be read ({hit[2]}); "
+                        "not validated. Fix or regenerate the file",
+                        "no-schema",
+                        ERROR if sev == "error" else INFO,
+                    )
+                )
         elif isinstance(hit[1], catalogue_schema.FullSchema):
             problems.extend(hit[1].problems(obj, self.settings.no_schema_severity))
             self._metadata(obj, _ANY, problems)
@@ -221,9 +260,16 @@ class CrdStage:
         if any(_blocking(p) for p in problems):
             # customResourceStrategy.Validate: CEL runs only without blocking
             # schema errors (type, required, enum, too long/many, format).
-            problems.append(Problem((), "some validation rules were not checked because the object was invalid; correct the existing errors "
-                                        "to complete validation (the API server skips x-kubernetes-validations then, and so does kubelint)",
-                                    RULE_SKIPPED, INFO, "key"))
+            problems.append(
+                Problem(
+                    (),
+                    "some validation rules were not checked because the object was invalid; correct the existing errors "
+                    "to complete validation (the API server skips x-kubernetes-validations then, and so does kubelint)",
+                    RULE_SKIPPED,
+                    INFO,
+                    "key",
+                )
+            )
             return
         for rules, value, n, path in pending:
             problems.extend(cel.evaluate_all(rules, value, n, path))

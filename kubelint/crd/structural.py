@@ -1,5 +1,6 @@
 """The CRD object itself: the schema checks of apiextensions validation that
 matter before a custom resource is ever created (``crd-invalid``)."""
+
 from __future__ import annotations
 
 import json
@@ -77,9 +78,15 @@ def check_crd(obj, stage=None) -> List[Problem]:
 def _check_root(root: dict, path, bad) -> None:
     t = root.get("type")
     if t != "object":
-        bad(path + ("type",), f'Invalid value: {show(t) if t is not None else chr(34) + chr(34)}: must be object at the root')
-    for key, what in (("nullable", "nullable"), ("x-kubernetes-int-or-string", "x-kubernetes-int-or-string"),
-                      ("x-kubernetes-embedded-resource", "x-kubernetes-embedded-resource")):
+        bad(
+            path + ("type",),
+            f"Invalid value: {show(t) if t is not None else chr(34) + chr(34)}: must be object at the root",
+        )
+    for key, what in (
+        ("nullable", "nullable"),
+        ("x-kubernetes-int-or-string", "x-kubernetes-int-or-string"),
+        ("x-kubernetes-embedded-resource", "x-kubernetes-embedded-resource"),
+    ):
         if root.get(key) is True:
             bad(path + (key,), f"Forbidden: {what} cannot be true at the root")
     props = root.get("properties") if isinstance(root.get("properties"), dict) else {}
@@ -89,16 +96,30 @@ def _check_root(root: dict, path, bad) -> None:
         mprops = meta.get("properties") if isinstance(meta.get("properties"), dict) else {}
         bad_props = [k for k in mprops if k not in ("name", "generateName")]
         if meta.get("type") not in (None, "object") or extra or bad_props:
-            bad(path + ("properties", "metadata"), "Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified")
+            bad(
+                path + ("properties", "metadata"),
+                "Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified",
+            )
     costs: list = []  # (rule path, cost lower bound): the schema's total (kubelint.celcheck)
     _check_node(root, path, bad, True, 0, 1, costs)
     from .. import celcheck
 
     if sum(c for _, c in costs) > 100 * celcheck.STATIC_CRD_LIMIT:
         for rule_path, _ in costs:
-            bad(rule_path, "Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema")
-        bad(path, "Forbidden: " + celcheck.cost_message("x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema",
-                                                         0, celcheck.STATIC_CRD_LIMIT), "key")
+            bad(
+                rule_path,
+                "Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema",
+            )
+        bad(
+            path,
+            "Forbidden: "
+            + celcheck.cost_message(
+                "x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema",
+                0,
+                celcheck.STATIC_CRD_LIMIT,
+            ),
+            "key",
+        )
 
 
 _SCHEMA_TYPES = ("array", "boolean", "integer", "number", "object", "string")
@@ -124,7 +145,7 @@ def _check_default(s: dict, path, bad) -> None:
     for p in problems:
         msg = p.message
         if p.path and msg.startswith(_sp(p.path) + ":"):
-            msg = msg[len(_sp(p.path)) + 2:]
+            msg = msg[len(_sp(p.path)) + 2 :]
         elif msg.startswith(": "):
             msg = msg[2:]
         bad(path + ("default",) + tuple(p.path), msg.split(" (", 1)[0] if p.rule == "invalid-type" else msg, p.at)
@@ -143,11 +164,23 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
     t = s.get("type")
     if isinstance(t, str) and t and t not in _SCHEMA_TYPES:
         # ValidateCustomResourceDefinitionOpenAPISchema: the type of every node, nested ones too
-        bad(path + ("type",), f"Unsupported value: {show(t)}: supported values: " + ", ".join(f'"{x}"' for x in _SCHEMA_TYPES))
+        bad(
+            path + ("type",),
+            f"Unsupported value: {show(t)}: supported values: " + ", ".join(f'"{x}"' for x in _SCHEMA_TYPES),
+        )
     elif structural and "default" in s:
         _check_default(s, path, bad)
-    if structural and not s.get("type") and s.get("x-kubernetes-int-or-string") is not True and s.get("x-kubernetes-preserve-unknown-fields") is not True:
-        bad(path + ("type",), "Required value: must not be empty for specified object fields (structural schemas need a type everywhere)", "key")
+    if (
+        structural
+        and not s.get("type")
+        and s.get("x-kubernetes-int-or-string") is not True
+        and s.get("x-kubernetes-preserve-unknown-fields") is not True
+    ):
+        bad(
+            path + ("type",),
+            "Required value: must not be empty for specified object fields (structural schemas need a type everywhere)",
+            "key",
+        )
     if isinstance(s.get("properties"), dict) and s["properties"] and s.get("additionalProperties") not in (None, False):
         bad(path + ("additionalProperties",), "Forbidden: additionalProperties and properties are mutual exclusive")
     pat = s.get("pattern")
@@ -155,7 +188,9 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
         err = goregex.error(pat)
         if err is not None:
             # ValidateCustomResourceDefinitionOpenAPISchema: regexp.Compile (Go's message, kube-apiserver v1.37.2)
-            bad(path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression, but isn't: {err}")
+            bad(
+                path + ("pattern",), f"Invalid value: {show(pat)}: must be a valid regular expression, but isn't: {err}"
+            )
     rules = s.get("x-kubernetes-validations")
     if isinstance(rules, list):
         from .. import cel
@@ -166,7 +201,10 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
             if isinstance(r, dict) and isinstance(r.get("rule"), str):
                 err = cel.compile_error(r["rule"])
                 if err:
-                    bad(path + ("x-kubernetes-validations", i, "rule"), f"Invalid value: {show(r['rule'])}: compilation failed: {err}")
+                    bad(
+                        path + ("x-kubernetes-validations", i, "rule"),
+                        f"Invalid value: {show(r['rule'])}: compilation failed: {err}",
+                    )
                     continue
                 # type checks and the static cost estimate the server makes (kubelint.celcheck)
                 for key, msg, cost in celcheck.rule_errors(r, s, card, root=depth == 0):
@@ -176,9 +214,16 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
                         costs.append((at, cost))
     lt = s.get("x-kubernetes-list-type")
     if s.get("x-kubernetes-list-map-keys") and lt != "map":
-        bad(path + ("x-kubernetes-list-type",), f'Invalid value: {show(lt if lt is not None else "")}: must be map if x-kubernetes-list-map-keys is non-empty')
+        bad(
+            path + ("x-kubernetes-list-type",),
+            f"Invalid value: {show(lt if lt is not None else '')}: must be map if x-kubernetes-list-map-keys is non-empty",
+        )
     if lt == "map" and not s.get("x-kubernetes-list-map-keys"):
-        bad(path + ("x-kubernetes-list-map-keys",), "Required value: must not be empty if x-kubernetes-list-type is map", "key")
+        bad(
+            path + ("x-kubernetes-list-map-keys",),
+            "Required value: must not be empty if x-kubernetes-list-type is map",
+            "key",
+        )
     props = s.get("properties")
     if isinstance(props, dict):
         for k, child in props.items():

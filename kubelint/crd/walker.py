@@ -1,6 +1,7 @@
 """The walker: a custom resource's value checked against a compiled schema
 (pruning, defaulting, OpenAPI value validation, list sets and maps), problems
 appended in the server's words; CEL rules collected for the stage to run."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,6 @@ from .formats import FORMATS
 from .ids import DUPLICATE_ITEM, INVALID_TYPE, INVALID_VALUE, MISSING_REQUIRED, UNKNOWN_FIELD
 
 
-
 def _is_multiple(data, factor) -> bool:
     """kube-openapi validate.MultipleOf: ``1/factor*data`` for a factor below
     1, else ``data/factor``, must be a JSON integer (swag
@@ -28,7 +28,8 @@ def _is_multiple(data, factor) -> bool:
         return False
     if isinstance(mult, float) and not math.isfinite(mult):
         return False
-    return abs(mult) <= 2 ** 53 - 1 and mult == math.trunc(mult)
+    return abs(mult) <= 2**53 - 1 and mult == math.trunc(mult)
+
 
 class Walker:
     """Validates a value against a compiled :class:`Node`, appending
@@ -78,7 +79,15 @@ class Walker:
             if r in ("apiVersion", "kind", "metadata"):
                 continue
             if data.get(r) is None and not (props.get(r) is not None and props[r].has_default):
-                problems.append(Problem((r,), f"{r}: Required value (the {kind} schema requires it); add {r}", MISSING_REQUIRED, ERROR, "key"))
+                problems.append(
+                    Problem(
+                        (r,),
+                        f"{r}: Required value (the {kind} schema requires it); add {r}",
+                        MISSING_REQUIRED,
+                        ERROR,
+                        "key",
+                    )
+                )
         # Root-level value validations besides properties (CEL at the root sees
         # apiVersion, kind, metadata.name/generateName and the rest).
         if node.rules:
@@ -98,9 +107,20 @@ class Walker:
             return
         types = node.types
         if node.int_or_string:
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)) or (isinstance(value, float) and value != int(value)):
-                problems.append(Problem(path, f"{_p(path)}: Invalid value: \"{json_type(value)}\": {_p(path)} in body must be of type integer,string: \"{json_type(value)}\" "
-                                              f"({show(value)}); write a whole number or a string (e.g. 8080 or \"http\")", INVALID_TYPE, ERROR))
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (str, int, float))
+                or (isinstance(value, float) and value != int(value))
+            ):
+                problems.append(
+                    Problem(
+                        path,
+                        f'{_p(path)}: Invalid value: "{json_type(value)}": {_p(path)} in body must be of type integer,string: "{json_type(value)}" '
+                        f'({show(value)}); write a whole number or a string (e.g. 8080 or "http")',
+                        INVALID_TYPE,
+                        ERROR,
+                    )
+                )
                 return
         elif types:
             t = types[0] if len(types) == 1 else None
@@ -117,7 +137,14 @@ class Walker:
         if node.enum is not None and not _in_enum(value, node.enum):
             opts = ", ".join(show(e) for e in node.enum[:20])
             hint = did_you_mean(value, [e for e in node.enum if isinstance(e, str)]) if isinstance(value, str) else ""
-            problems.append(Problem(path, f"{_p(path)}: Unsupported value: {show(value)}: supported values: {opts}{hint}", INVALID_VALUE, ERROR))
+            problems.append(
+                Problem(
+                    path,
+                    f"{_p(path)}: Unsupported value: {show(value)}: supported values: {opts}{hint}",
+                    INVALID_VALUE,
+                    ERROR,
+                )
+            )
         if node.has_combinators:
             self._combinators(value, node, path, problems)
         if node.rules and not defaulted:
@@ -163,21 +190,46 @@ class Walker:
             props = node.props or {}
             for r in node.required:
                 if value.get(r) is None and not (r in props and props[r].has_default):
-                    problems.append(Problem(path + (r,), f"{_p(path + (r,))}: Required value; add {r} to {_p(path) or 'the object'}", MISSING_REQUIRED, ERROR,
-                                            "key"))
+                    problems.append(
+                        Problem(
+                            path + (r,),
+                            f"{_p(path + (r,))}: Required value; add {r} to {_p(path) or 'the object'}",
+                            MISSING_REQUIRED,
+                            ERROR,
+                            "key",
+                        )
+                    )
         n = len(value)
         if node.max_props is not None and n > node.max_props:
-            problems.append(Problem(path, f"{_p(path)}: Too many: {n}: must have at most {node.max_props} items", INVALID_VALUE, ERROR))
+            problems.append(
+                Problem(
+                    path, f"{_p(path)}: Too many: {n}: must have at most {node.max_props} items", INVALID_VALUE, ERROR
+                )
+            )
         if node.min_props is not None and n < node.min_props:
-            problems.append(Problem(path, f"{_p(path)}: Invalid value: {n}: {_p(path)} in body should have at least {node.min_props} properties", INVALID_VALUE, ERROR))
+            problems.append(
+                Problem(
+                    path,
+                    f"{_p(path)}: Invalid value: {n}: {_p(path)} in body should have at least {node.min_props} properties",
+                    INVALID_VALUE,
+                    ERROR,
+                )
+            )
 
     def _embedded(self, value, node, path, problems):
         """x-kubernetes-embedded-resource: apiVersion and kind required, metadata is ObjectMeta."""
         for f in ("apiVersion", "kind"):
             v = value.get(f)
             if not isinstance(v, str) or not v:
-                problems.append(Problem(path + (f,), f"{_p(path + (f,))}: Required value: must not be empty (an embedded resource needs apiVersion and kind)",
-                                        MISSING_REQUIRED, ERROR, "key"))
+                problems.append(
+                    Problem(
+                        path + (f,),
+                        f"{_p(path + (f,))}: Required value: must not be empty (an embedded resource needs apiVersion and kind)",
+                        MISSING_REQUIRED,
+                        ERROR,
+                        "key",
+                    )
+                )
         meta = value.get("metadata")
         if isinstance(meta, dict) and self.stage is not None:
             self.stage.check_embedded_meta(meta, path + ("metadata",), problems)
@@ -190,9 +242,20 @@ class Walker:
                 self.walk(v, items, path + (i,), problems)
         n = len(value)
         if node.max_items is not None and n > node.max_items:
-            problems.append(Problem(path, f"{_p(path)}: Too many: {n}: must have at most {node.max_items} items", INVALID_VALUE, ERROR))
+            problems.append(
+                Problem(
+                    path, f"{_p(path)}: Too many: {n}: must have at most {node.max_items} items", INVALID_VALUE, ERROR
+                )
+            )
         if node.min_items is not None and n < node.min_items:
-            problems.append(Problem(path, f"{_p(path)}: Invalid value: {n}: {_p(path)} in body should have at least {node.min_items} items", INVALID_VALUE, ERROR))
+            problems.append(
+                Problem(
+                    path,
+                    f"{_p(path)}: Invalid value: {n}: {_p(path)} in body should have at least {node.min_items} items",
+                    INVALID_VALUE,
+                    ERROR,
+                )
+            )
         if node.list_type and n > 1:
             self._duplicates(value, node, path, problems)
 
@@ -203,9 +266,15 @@ class Walker:
             for i, item in enumerate(value):
                 k = json.dumps(item, sort_keys=True)
                 if k in seen:
-                    problems.append(Problem(path + (i,), f"{_p(path + (i,))}: Duplicate value: {show(item) if not isinstance(item, (dict, list)) else k}: "
-                                                         f"{_p(path)} is a set (x-kubernetes-list-type: set); remove the repeated entry (first at index {seen[k]})",
-                                            DUPLICATE_ITEM, ERROR))
+                    problems.append(
+                        Problem(
+                            path + (i,),
+                            f"{_p(path + (i,))}: Duplicate value: {show(item) if not isinstance(item, (dict, list)) else k}: "
+                            f"{_p(path)} is a set (x-kubernetes-list-type: set); remove the repeated entry (first at index {seen[k]})",
+                            DUPLICATE_ITEM,
+                            ERROR,
+                        )
+                    )
                 else:
                     seen[k] = i
             return
@@ -225,10 +294,22 @@ class Walker:
             k = json.dumps(kv, sort_keys=True)
             if k in seen:
                 label = ", ".join(f"{key}={json.dumps(v)}" for key, v in zip(keys, kv) if v is not None)
-                shown = "{" + ",".join(f'"{key}":{json.dumps(v, separators=(",", ":"))}' for key, v in zip(keys, kv) if v is not None) + "}"
-                problems.append(Problem(path + (i,), f"{_p(path + (i,))}: Duplicate value: {shown}: "
-                                                     f"{_p(path)} is a map list keyed by {', '.join(keys)}; another entry (index {seen[k]}) has {label}",
-                                        DUPLICATE_ITEM, ERROR))
+                shown = (
+                    "{"
+                    + ",".join(
+                        f'"{key}":{json.dumps(v, separators=(",", ":"))}' for key, v in zip(keys, kv) if v is not None
+                    )
+                    + "}"
+                )
+                problems.append(
+                    Problem(
+                        path + (i,),
+                        f"{_p(path + (i,))}: Duplicate value: {shown}: "
+                        f"{_p(path)} is a map list keyed by {', '.join(keys)}; another entry (index {seen[k]}) has {label}",
+                        DUPLICATE_ITEM,
+                        ERROR,
+                    )
+                )
             else:
                 seen[k] = i
 
@@ -238,15 +319,41 @@ class Walker:
             if node.max_len is not None or node.min_len is not None:
                 n = len(value)  # runes: Python str counts code points, as utf8.RuneCountInString
                 if node.max_len is not None and n > node.max_len:
-                    problems.append(Problem(path, f"{_p(path)}: Too long: may not be more than {node.max_len} bytes (it has {n} characters)", INVALID_VALUE, ERROR))
+                    problems.append(
+                        Problem(
+                            path,
+                            f"{_p(path)}: Too long: may not be more than {node.max_len} bytes (it has {n} characters)",
+                            INVALID_VALUE,
+                            ERROR,
+                        )
+                    )
                 if node.min_len is not None and n < node.min_len:
-                    problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be at least {node.min_len} chars long",
-                                            INVALID_VALUE, ERROR))
+                    problems.append(
+                        Problem(
+                            path,
+                            f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be at least {node.min_len} chars long",
+                            INVALID_VALUE,
+                            ERROR,
+                        )
+                    )
             if node.pattern is not None and not node.pattern.search(value):
-                problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should match '{node.pattern_src}'", INVALID_VALUE, ERROR))
+                problems.append(
+                    Problem(
+                        path,
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should match '{node.pattern_src}'",
+                        INVALID_VALUE,
+                        ERROR,
+                    )
+                )
             if node.format is not None and value and not FORMATS[node.format](value):
-                problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must be of type {node.format}: {show(value)}",
-                                        INVALID_VALUE, ERROR))
+                problems.append(
+                    Problem(
+                        path,
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must be of type {node.format}: {show(value)}",
+                        INVALID_VALUE,
+                        ERROR,
+                    )
+                )
             return
         if isinstance(value, bool):
             return
@@ -254,14 +361,34 @@ class Walker:
         if node.minimum is not None:
             if value < node.minimum or (node.excl_min and value == node.minimum):
                 op = "greater than" if node.excl_min else "greater than or equal to"
-                problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be {op} {show(node.minimum)}", INVALID_VALUE, ERROR))
+                problems.append(
+                    Problem(
+                        path,
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be {op} {show(node.minimum)}",
+                        INVALID_VALUE,
+                        ERROR,
+                    )
+                )
         if node.maximum is not None:
             if value > node.maximum or (node.excl_max and value == node.maximum):
                 op = "less than" if node.excl_max else "less than or equal to"
-                problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be {op} {show(node.maximum)}", INVALID_VALUE, ERROR))
+                problems.append(
+                    Problem(
+                        path,
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be {op} {show(node.maximum)}",
+                        INVALID_VALUE,
+                        ERROR,
+                    )
+                )
         if node.multiple_of and not _is_multiple(value, node.multiple_of):
-            problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be a multiple of {show(node.multiple_of)}",
-                                    INVALID_VALUE, ERROR))
+            problems.append(
+                Problem(
+                    path,
+                    f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be a multiple of {show(node.multiple_of)}",
+                    INVALID_VALUE,
+                    ERROR,
+                )
+            )
 
     # -- allOf / anyOf / oneOf / not -----------------------------------------
     def _combinators(self, value, node, path, problems):
@@ -269,16 +396,37 @@ class Walker:
             self._value_only(value, sub, path, problems)
         if node.any_of:
             if not any(not self._trial(value, sub, path) for sub in node.any_of):
-                problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must validate at least one schema (anyOf)"
-                                              f"{self._alternatives(node.any_of)}", INVALID_VALUE, ERROR))
+                problems.append(
+                    Problem(
+                        path,
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must validate at least one schema (anyOf)"
+                        f"{self._alternatives(node.any_of)}",
+                        INVALID_VALUE,
+                        ERROR,
+                    )
+                )
         if node.one_of:
             ok = sum(1 for sub in node.one_of if not self._trial(value, sub, path))
             if ok != 1:
                 why = "none matches" if ok == 0 else f"{ok} match"
-                problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must validate one and only one schema (oneOf): {why}"
-                                              f"{self._alternatives(node.one_of)}", INVALID_VALUE, ERROR))
+                problems.append(
+                    Problem(
+                        path,
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must validate one and only one schema (oneOf): {why}"
+                        f"{self._alternatives(node.one_of)}",
+                        INVALID_VALUE,
+                        ERROR,
+                    )
+                )
         if node.not_ is not None and not self._trial(value, node.not_, path):
-            problems.append(Problem(path, f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must not validate the schema (not)", INVALID_VALUE, ERROR))
+            problems.append(
+                Problem(
+                    path,
+                    f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must not validate the schema (not)",
+                    INVALID_VALUE,
+                    ERROR,
+                )
+            )
 
     @staticmethod
     def _alternatives(subs) -> str:
@@ -302,7 +450,9 @@ class Walker:
         if isinstance(value, dict):
             for r in sub.required:
                 if r not in value:
-                    problems.append(Problem(path + (r,), f"{_p(path + (r,))}: Required value", MISSING_REQUIRED, ERROR, "key"))
+                    problems.append(
+                        Problem(path + (r,), f"{_p(path + (r,))}: Required value", MISSING_REQUIRED, ERROR, "key")
+                    )
             if sub.props:
                 for k, child in sub.props.items():
                     if k in value:
@@ -335,21 +485,35 @@ class Walker:
 
             if _PLACEHOLDER.search(value):
                 # as the schema layer does for built-in kinds
-                return Problem(path, f"{_p(path)} is an unrendered placeholder ({_clip(value)}): this file is a template (envsubst, kustomize "
-                                     "replacements, CI variables); render it before applying, e.g. `envsubst < FILE | kubelint check -`",
-                               "unrendered-placeholder", INFO)
+                return Problem(
+                    path,
+                    f"{_p(path)} is an unrendered placeholder ({_clip(value)}): this file is a template (envsubst, kustomize "
+                    "replacements, CI variables); render it before applying, e.g. `envsubst < FILE | kubelint check -`",
+                    "unrendered-placeholder",
+                    INFO,
+                )
         want = ",".join(node.types) if node.types else "integer,string"
         hint = _type_hint(value, node.types)
         shown = f" ({show(value)})" if not isinstance(value, (dict, list)) and value is not None else ""
-        return Problem(path, f"{_p(path)}: Invalid value: \"{json_type(value)}\": {_p(path)} in body must be of type {want}: \"{json_type(value)}\"{shown}{hint}",
-                       INVALID_TYPE, ERROR)
+        return Problem(
+            path,
+            f'{_p(path)}: Invalid value: "{json_type(value)}": {_p(path)} in body must be of type {want}: "{json_type(value)}"{shown}{hint}',
+            INVALID_TYPE,
+            ERROR,
+        )
 
     @staticmethod
     def _unknown(path, key, props, kind, parent=()) -> Problem:
         hint = did_you_mean(key, [p for p in props if p not in ("apiVersion", "kind")])
         where = f"in {_p(parent)}" if parent else f"at the top level of {kind}" if kind else "here"
-        return Problem(path, f'unknown field "{_p(path)}"{hint}: the {kind + " " if kind else ""}schema declares no such field {where}; the API server rejects it '
-                             "(strict field validation) — fix the spelling or move it to the right level", UNKNOWN_FIELD, ERROR, "key")
+        return Problem(
+            path,
+            f'unknown field "{_p(path)}"{hint}: the {kind + " " if kind else ""}schema declares no such field {where}; the API server rejects it '
+            "(strict field validation) — fix the spelling or move it to the right level",
+            UNKNOWN_FIELD,
+            ERROR,
+            "key",
+        )
 
 
 _BLOCKING_TEXT = (": Unsupported value:", ": Too many:", ": Too long:", " in body must be of type ")
@@ -399,7 +563,7 @@ def _type_hint(value, types) -> str:
     if "integer" in types and isinstance(value, float):
         return "; write a whole number"
     if "array" in types and isinstance(value, dict):
-        return "; write a list (items starting with \"- \")"
+        return '; write a list (items starting with "- ")'
     if "object" in types and isinstance(value, list):
         return "; write a mapping, not a list"
     return ""
@@ -409,7 +573,13 @@ def _in_enum(value, enum) -> bool:
     for e in enum:
         if e == value and type(e) is type(value):
             return True
-        if isinstance(e, (int, float)) and isinstance(value, (int, float)) and not isinstance(e, bool) and not isinstance(value, bool) and e == value:
+        if (
+            isinstance(e, (int, float))
+            and isinstance(value, (int, float))
+            and not isinstance(e, bool)
+            and not isinstance(value, bool)
+            and e == value
+        ):
             return True
     return False
 

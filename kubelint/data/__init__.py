@@ -3,6 +3,7 @@
 Where the bundled schemas are and which Kubernetes versions they cover (a
 leaf: :mod:`kubelint.settings` checks ``--kubernetes-version`` with it,
 :mod:`kubelint.schema` reads the schemas)."""
+
 from __future__ import annotations
 
 import json

@@ -11,6 +11,7 @@
   have no comments and get none.
 * **Explain RULE**: runs the ``kubelint.explain`` command (``kubelint explain``).
 """
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,13 @@ def explain_text(rule: str) -> Optional[str]:
     if rule not in catalogue():
         return None
     try:
-        out = subprocess.run([sys.executable, "-m", "kubelint", "explain", rule], capture_output=True, text=True,
-                             timeout=60, stdin=subprocess.DEVNULL)
+        out = subprocess.run(
+            [sys.executable, "-m", "kubelint", "explain", rule],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.rstrip("\n") if out.returncode == 0 else None
@@ -72,22 +78,39 @@ def code_actions(ls, ws, uri: str, result, params: types.CodeActionParams, encod
         diag = convert.diagnostic(f, spans, uri, encoding)
         fix = plans.get((f.rule, f.line, f.column, f.path))
         if fix is not None:
-            out.append(types.CodeAction(
-                title=fix.title + ("" if fix.safe else " (unsafe: changes behaviour)"),
-                kind=types.CodeActionKind.QuickFix, diagnostics=[diag], is_preferred=bool(fix.safe),
-                edit=_workspace_edit(uri, result.text, [(e.start, e.end, e.new) for e in fix.edits], spans, encoding)))
+            out.append(
+                types.CodeAction(
+                    title=fix.title + ("" if fix.safe else " (unsafe: changes behaviour)"),
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    is_preferred=bool(fix.safe),
+                    edit=_workspace_edit(
+                        uri, result.text, [(e.start, e.end, e.new) for e in fix.edits], spans, encoding
+                    ),
+                )
+            )
     for f in findings:
         diag = convert.diagnostic(f, spans, uri, encoding)
         if not result.path.lower().endswith(".json"):
             for scope in ("line", "object"):
                 edit = suppression_edit(result, f, scope)
                 if edit is not None:
-                    out.append(types.CodeAction(
-                        title=f"Disable {f.rule} for this {scope}", kind=types.CodeActionKind.QuickFix,
-                        diagnostics=[diag], edit=_workspace_edit(uri, result.text, [edit], spans, encoding)))
-        out.append(types.CodeAction(
-            title=f"Explain {f.rule}", kind=types.CodeActionKind.QuickFix, diagnostics=[diag],
-            command=types.Command(title=f"Explain {f.rule}", command="kubelint.explain", arguments=[f.rule])))
+                    out.append(
+                        types.CodeAction(
+                            title=f"Disable {f.rule} for this {scope}",
+                            kind=types.CodeActionKind.QuickFix,
+                            diagnostics=[diag],
+                            edit=_workspace_edit(uri, result.text, [edit], spans, encoding),
+                        )
+                    )
+        out.append(
+            types.CodeAction(
+                title=f"Explain {f.rule}",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diag],
+                command=types.Command(title=f"Explain {f.rule}", command="kubelint.explain", arguments=[f.rule]),
+            )
+        )
     return out
 
 
@@ -122,8 +145,14 @@ def _workspace_edit(uri: str, text: str, edits, spans, encoding: str) -> types.W
     out = []
     for start, end, new in edits:
         (sl, sc), (el, ec) = _position(text, start), _position(text, end)
-        out.append(types.TextEdit(range=types.Range(start=convert.position(spans, sl, sc, encoding),
-                                                    end=convert.position(spans, el, ec, encoding)), new_text=new))
+        out.append(
+            types.TextEdit(
+                range=types.Range(
+                    start=convert.position(spans, sl, sc, encoding), end=convert.position(spans, el, ec, encoding)
+                ),
+                new_text=new,
+            )
+        )
     return types.WorkspaceEdit(changes={uri: out})
 
 
@@ -175,7 +204,7 @@ def suppression_edit(result, f: Finding, scope: str):
     start, end = span
     content = text[start:end]
     m = _DIRECTIVE.search(content)
-    if m and "disable-file" not in content[m.start():m.end()]:
+    if m and "disable-file" not in content[m.start() : m.end()]:
         rules = [r.strip() for r in m.group(2).split(",") if r.strip()]
         if f.rule in rules:
             return None

@@ -17,6 +17,7 @@ secret masking.  CRDs anywhere in the workspace validate custom resources.
 Helm chart templates are not part of the workspace index (they are not
 manifests until rendered), as with ``kubelint check .``.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,18 @@ CHART_FILE = "Chart.yaml"
 INDEX_BATCH = 8  # files parsed per round trip to the indexing process (small: the objects are unpickled here)
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 ADMISSION_GROUP = "admissionregistration.k8s.io"
-HOSTILE = frozenset({"excessive-aliasing", "nesting-too-deep", "too-many-nodes", "too-many-documents",
-                     "file-too-large", "invalid-encoding", "merge-conflict", "internal-error"})
+HOSTILE = frozenset(
+    {
+        "excessive-aliasing",
+        "nesting-too-deep",
+        "too-many-nodes",
+        "too-many-documents",
+        "file-too-large",
+        "invalid-encoding",
+        "merge-conflict",
+        "internal-error",
+    }
+)
 
 
 @dataclass
@@ -142,8 +153,7 @@ class Workspace:
         """``--context``, ``--crd`` and ``--policy`` sources (settings and
         configuration file), loaded as ``kubelint check`` loads them: context
         for every document, never reported."""
-        extras = list(self.settings.context_paths) + list(self.settings.crd_paths) + \
-            list(self.settings.policy_paths)
+        extras = list(self.settings.context_paths) + list(self.settings.crd_paths) + list(self.settings.policy_paths)
         out = []
         for path, error in discover(extras) if extras else ():
             path = os.path.abspath(path)
@@ -152,8 +162,12 @@ class Workspace:
                 out.append(path)
         return out
 
-    def index(self, should_pause: Optional[Callable[[], None]] = None,
-              cancelled: Optional[Callable[[], bool]] = None, processes: bool = True) -> IndexStats:
+    def index(
+        self,
+        should_pause: Optional[Callable[[], None]] = None,
+        cancelled: Optional[Callable[[], bool]] = None,
+        processes: bool = True,
+    ) -> IndexStats:
         """Load every workspace manifest as context.
 
         With ``processes`` the files are parsed in a separate low-priority
@@ -172,13 +186,15 @@ class Workspace:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         paths = self.workspace_paths()
-        batches = [paths[i:i + INDEX_BATCH] for i in range(0, len(paths), INDEX_BATCH)]
+        batches = [paths[i : i + INDEX_BATCH] for i in range(0, len(paths), INDEX_BATCH)]
         pool = None
         if processes and len(paths) > INDEX_BATCH:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_index_worker_init)
+            pool = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_index_worker_init
+            )
         try:
             pending = None
             for batch in batches:
@@ -378,8 +394,9 @@ class Workspace:
         # objects in it only inform the stage: keyed by their content, so
         # typing elsewhere in the document reuses the prepared stage.
         fresh = any(o.group == ADMISSION_GROUP for o in doc_objects)
-        informing = [o for o in doc_objects if o.kind in ("Namespace", "CustomResourceDefinition")
-                     or o.kind in self._param_kinds]
+        informing = [
+            o for o in doc_objects if o.kind in ("Namespace", "CustomResourceDefinition") or o.kind in self._param_kinds
+        ]
         fingerprint = json.dumps([o.data for o in informing], sort_keys=True, default=str) if informing else ""
         for i, stage in enumerate(self.ctx.prepare):
             if hasattr(stage, "crds"):
@@ -414,8 +431,13 @@ class Workspace:
             from ..loader import _too_large
 
             size = len(text.encode("utf-8", "surrogatepass"))
-            return DocumentResult(path, text, [Finding("file-too-large", "error", _too_large(size, limits), path, 1, 1)],
-                                  parse_safe=False, seconds=time.perf_counter() - start)
+            return DocumentResult(
+                path,
+                text,
+                [Finding("file-too-large", "error", _too_large(size, limits), path, 1, 1)],
+                parse_safe=False,
+                seconds=time.perf_counter() - start,
+            )
         loaded = parse_text(text, path, limits)
         if "kubelint:" in text:
             from ..suppress import scan
@@ -437,9 +459,17 @@ class Workspace:
                 try:
                     findings.extend(f for f in stage.check_all(objects, self.ctx) if f.file == path)
                 except Exception as exc:  # as the runner: one broken rule must not lose the rest
-                    findings.append(Finding("internal-error", "error",
-                                            f"kubelint internal error in the {getattr(stage, 'name', 'cross-object')} stage: "
-                                            f"{type(exc).__name__}: {exc} (please report it)", path, 1, 1))
+                    findings.append(
+                        Finding(
+                            "internal-error",
+                            "error",
+                            f"kubelint internal error in the {getattr(stage, 'name', 'cross-object')} stage: "
+                            f"{type(exc).__name__}: {exc} (please report it)",
+                            path,
+                            1,
+                            1,
+                        )
+                    )
         from ..suppress import apply
 
         findings = apply(findings, {path: loaded.directives} if loaded.directives else {}, fr.objects, self.ctx)

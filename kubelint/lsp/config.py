@@ -1,6 +1,7 @@
 """The language server's settings: built the way ``kubelint check`` builds
 them (kubelint.settings.build), from the workspace folder's configuration
 file and the client's ``kubelint`` settings in place of the flags."""
+
 from __future__ import annotations
 
 import os
@@ -9,10 +10,20 @@ from typing import Optional, Tuple
 from ..settings import Settings
 
 # client setting -> settings.build() keyword (the flag it stands for)
-_SCALARS = {"kubernetesVersion": "kubernetes_version", "namespace": "namespace", "noSchema": "no_schema",
-            "podSecurityConfig": "pod_security_config"}
-_LISTS = {"profiles": "profiles", "crd": "crd_paths", "context": "context_paths", "schemaDir": "schema_dirs",
-          "policy": "policy_paths", "namespaceLabels": "namespace_labels"}
+_SCALARS = {
+    "kubernetesVersion": "kubernetes_version",
+    "namespace": "namespace",
+    "noSchema": "no_schema",
+    "podSecurityConfig": "pod_security_config",
+}
+_LISTS = {
+    "profiles": "profiles",
+    "crd": "crd_paths",
+    "context": "context_paths",
+    "schemaDir": "schema_dirs",
+    "policy": "policy_paths",
+    "namespaceLabels": "namespace_labels",
+}
 _PATHS = ("crd_paths", "context_paths", "schema_dirs", "policy_paths")
 
 

@@ -11,6 +11,7 @@
   docs/rules.md; the rule's remediation from the catalogue is related
   information (the "how to fix" beside the message).
 """
+
 from __future__ import annotations
 
 import re
@@ -73,7 +74,7 @@ class Spans:
                     continue
                 j += 1
             return line, len(text.rstrip()) + 1  # continues on the next line
-        if ch in "{[|>" or (ch == "-" and text[i + 1:i + 2] in ("", " ")):
+        if ch in "{[|>" or (ch == "-" and text[i + 1 : i + 2] in ("", " ")):
             return line, limit + 1
         in_flow = "[" in text[:i] or "{" in text[:i]
         j = i
@@ -95,8 +96,8 @@ def _content_end(text: str) -> int:
     """Length of the line without a trailing comment and blanks."""
     stripped = text.rstrip()
     m = re.search(r"\s+#.*$", stripped)
-    if m and '"' not in stripped[m.start():] and "'" not in stripped[m.start():]:
-        stripped = stripped[:m.start()].rstrip()
+    if m and '"' not in stripped[m.start() :] and "'" not in stripped[m.start() :]:
+        stripped = stripped[: m.start()].rstrip()
     return len(stripped)
 
 
@@ -122,7 +123,7 @@ def kubelint_column(line_text: str, character: int, encoding: str = "utf-16") ->
     for i, ch in enumerate(line_text):
         if units >= character:
             return i + 1
-        units += (len(ch.encode("utf-8")) if encoding == "utf-8" else (2 if ord(ch) > 0xFFFF else 1))
+        units += len(ch.encode("utf-8")) if encoding == "utf-8" else (2 if ord(ch) > 0xFFFF else 1)
     return len(line_text) + 1 + max(0, character - units)
 
 
@@ -133,8 +134,9 @@ def position(spans: Spans, line: int, column: int, encoding: str) -> types.Posit
 
 def finding_range(spans: Spans, f: Finding, encoding: str = "utf-16") -> types.Range:
     end_line, end_col = spans.end_of(f.line, f.column)
-    return types.Range(start=position(spans, f.line, f.column, encoding),
-                       end=position(spans, end_line, end_col, encoding))
+    return types.Range(
+        start=position(spans, f.line, f.column, encoding), end=position(spans, end_line, end_col, encoding)
+    )
 
 
 @lru_cache(maxsize=None)
@@ -151,8 +153,11 @@ def diagnostic(f: Finding, spans: Spans, uri: str, encoding: str = "utf-16") -> 
     related = None
     fix = remediation(f.rule)
     if fix:
-        related = [types.DiagnosticRelatedInformation(
-            location=types.Location(uri=uri, range=rng), message=f"how to fix: {fix}")]
+        related = [
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri=uri, range=rng), message=f"how to fix: {fix}"
+            )
+        ]
     return types.Diagnostic(
         range=rng,
         message=f.message,

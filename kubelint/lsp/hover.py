@@ -9,6 +9,7 @@
   (CRDs of the workspace or the document);
 * :func:`explain` -- a rule's catalogue entry as ``kubelint explain`` prints it.
 """
+
 from __future__ import annotations
 
 import json
@@ -96,10 +97,15 @@ def type_label(t) -> str:
     if isinstance(t, str):
         if t.startswith("#"):
             return t[1:].rsplit(".", 1)[-1]
-        return {"integer:int32": "integer (int32)", "integer:int64": "integer (int64)",
-                "string:date-time": "string (RFC 3339 date-time)", "string:byte": "string (base64 bytes)",
-                "quantity": "quantity (e.g. 500m, 1Gi)", "int-or-string": "integer or string",
-                "any": "any JSON value"}.get(t, t)
+        return {
+            "integer:int32": "integer (int32)",
+            "integer:int64": "integer (int64)",
+            "string:date-time": "string (RFC 3339 date-time)",
+            "string:byte": "string (base64 bytes)",
+            "quantity": "quantity (e.g. 500m, 1Gi)",
+            "int-or-string": "integer or string",
+            "any": "any JSON value",
+        }.get(t, t)
     if isinstance(t, list):
         extra = f", x-kubernetes-list-type: {t[2]}" if len(t) > 2 and t[2] else ""
         keys = f" (keys: {', '.join(t[3])})" if len(t) > 3 and t[3] else ""
@@ -140,9 +146,13 @@ def describe_builtin(schemas, api_version: str, kind: str, path: tuple) -> Optio
         description = _text(_doc(version, owner).get("f", {}).get(field))
     if not description and isinstance(t, str) and t.startswith("#"):
         description = _text(_doc(version, t[1:]).get("d"))
-    return {"field": format_path(path) or kind, "type": type_label(t), "description": description,
-            "definition": t[1:] if isinstance(t, str) and t.startswith("#") else (owner or root),
-            "source": f"Kubernetes {version} API ({api_version} {kind})"}
+    return {
+        "field": format_path(path) or kind,
+        "type": type_label(t),
+        "description": description,
+        "definition": t[1:] if isinstance(t, str) and t.startswith("#") else (owner or root),
+        "source": f"Kubernetes {version} API ({api_version} {kind})",
+    }
 
 
 # -- custom resources ----------------------------------------------------------
@@ -205,9 +215,13 @@ def describe_custom(crd_objects: Iterable, api_version: str, kind: str, path: tu
         if not isinstance(s, dict):
             return None
         name = crd.name or f"{kind} CRD"
-        return {"field": format_path(path) or kind, "type": _schema_type(s),
-                "description": str(s.get("description") or ""), "definition": None,
-                "source": f"CustomResourceDefinition {name} ({os.path.basename(crd.file)}:{crd.line})"}
+        return {
+            "field": format_path(path) or kind,
+            "type": _schema_type(s),
+            "description": str(s.get("description") or ""),
+            "definition": None,
+            "source": f"CustomResourceDefinition {name} ({os.path.basename(crd.file)}:{crd.line})",
+        }
     return None
 
 

@@ -19,6 +19,7 @@ workspace/didChangeConfiguration): ``kubernetesVersion``, ``profiles``,
 ``namespace``, ``config`` (a configuration file), ``noSchema``, ``crd``,
 ``context``, ``schemaDir``, ``podSecurityConfig``, ``debounceMs``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -93,8 +94,12 @@ class KubelintServer(LanguageServer):
         for root in self.roots or [None]:
             ws = self.build_workspace(root)
             prev = old.get(root)
-            if (prev is not None and prev.indexed.is_set() and prev.settings.limits == ws.settings.limits
-                    and prev.extra_paths() == ws.extra_paths()):
+            if (
+                prev is not None
+                and prev.indexed.is_set()
+                and prev.settings.limits == ws.settings.limits
+                and prev.extra_paths() == ws.extra_paths()
+            ):
                 ws.adopt(prev)  # same files: the index carries over
             self.workspaces[root] = ws
             if not ws.indexed.is_set() and (root is not None or ws.extra_paths()):
@@ -110,7 +115,9 @@ class KubelintServer(LanguageServer):
             stats = ws.index(should_pause=self.idle.wait, cancelled=lambda: self.generation != generation)
             if self.generation != generation:
                 return
-            message = f"kubelint: indexed {ws.root}: {stats.files} files, {stats.objects} objects in {stats.seconds:.1f} s"
+            message = (
+                f"kubelint: indexed {ws.root}: {stats.files} files, {stats.objects} objects in {stats.seconds:.1f} s"
+            )
             self.loop.call_soon_threadsafe(self._indexed, message)
 
         threading.Thread(target=run, name="kubelint-index", daemon=True).start()
@@ -142,8 +149,9 @@ class KubelintServer(LanguageServer):
         handle = self.pending.pop(uri, None)
         if handle is not None:
             handle.cancel()
-        self.pending[uri] = self.loop.call_later(self.debounce() if delay is None else delay,
-                                                 lambda: asyncio.ensure_future(self.analyse(uri)))
+        self.pending[uri] = self.loop.call_later(
+            self.debounce() if delay is None else delay, lambda: asyncio.ensure_future(self.analyse(uri))
+        )
 
     async def run_in_worker(self, fn, *args):
         self.busy += 1
@@ -179,7 +187,8 @@ class KubelintServer(LanguageServer):
             return  # stale: the document changed (or closed) meanwhile
         self.results[uri] = result
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diags))
+            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diags)
+        )
         self.timings.append((len(text), time.perf_counter() - started, result.seconds))
         del self.timings[:-200]
 
@@ -227,11 +236,22 @@ def create_server() -> KubelintServer:
         watched = caps.did_change_watched_files if caps else None
         if watched is not None and watched.dynamic_registration:
             # manifests, CRDs and the configuration file changing on disk (git checkout, another editor)
-            ls.client_register_capability(types.RegistrationParams(registrations=[types.Registration(
-                id="kubelint-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
-                    types.FileSystemWatcher(glob_pattern=g) for g in
-                    ("**/*.yaml", "**/*.yml", "**/*.json", "**/pyproject.toml")]))]))
+            ls.client_register_capability(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="kubelint-watch",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=[
+                                    types.FileSystemWatcher(glob_pattern=g)
+                                    for g in ("**/*.yaml", "**/*.yml", "**/*.json", "**/pyproject.toml")
+                                ]
+                            ),
+                        )
+                    ]
+                )
+            )
 
     @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: KubelintServer, params: types.DidOpenTextDocumentParams):
@@ -302,8 +322,9 @@ def create_server() -> KubelintServer:
                 ls.reset_workspaces()
                 ls.reanalyse_all()
 
-    @ls.feature(types.TEXT_DOCUMENT_CODE_ACTION,
-                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+    @ls.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix])
+    )
     async def code_action(ls: KubelintServer, params: types.CodeActionParams):
         uri = params.text_document.uri
         result = ls.results.get(uri)
@@ -369,7 +390,7 @@ def _hover(ws: Workspace, result: DocumentResult, pos: types.Position, encoding:
         if spans is None:
             spans = convert.Spans(result.text)
         end_line, end_col = spans.end_of(f.line, f.column)
-        if f.column <= column < (end_col if end_line == line else 10 ** 9) or (f.column == column):
+        if f.column <= column < (end_col if end_line == line else 10**9) or (f.column == column):
             text = hover.explain(f.rule)
             if text and text not in parts:
                 parts.append(text)

@@ -20,6 +20,7 @@ to its source file and position (see :mod:`kubelint.render.helm` and
 :class:`kubelint.findings.RenderOrigin` (tool, chart or root, rendered
 line) that reporters show and the JSON/SARIF outputs carry.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,16 +51,28 @@ class Rendered:
 def _missing(source, settings: RenderSettings) -> Finding:
     if source.tool == "helm":
         given = f" (--helm {settings.helm} is not an executable)" if settings.helm else ""
-        return Finding("helm-not-found", ERROR,
-                       f"Helm chart not checked: helm is not on PATH{given}; install Helm 3 or 4 "
-                       "(https://helm.sh/docs/intro/install/, or `go install helm.sh/helm/v4/cmd/helm@v4.3.2`), "
-                       f"pass --helm PATH, or pipe the rendered chart: "
-                       f"`helm template RELEASE {source.root} | kubelint check -`", source.file, 1, 1)
+        return Finding(
+            "helm-not-found",
+            ERROR,
+            f"Helm chart not checked: helm is not on PATH{given}; install Helm 3 or 4 "
+            "(https://helm.sh/docs/intro/install/, or `go install helm.sh/helm/v4/cmd/helm@v4.3.2`), "
+            f"pass --helm PATH, or pipe the rendered chart: "
+            f"`helm template RELEASE {source.root} | kubelint check -`",
+            source.file,
+            1,
+            1,
+        )
     given = f" (--kustomize {settings.kustomize} is not an executable)" if settings.kustomize else ""
-    return Finding("kustomize-not-found", ERROR,
-                   f"kustomization not checked: neither kustomize nor kubectl is on PATH{given}; install kustomize "
-                   "(`go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1`) or kubectl, pass --kustomize PATH, "
-                   f"or pipe the build: `kustomize build {source.root} | kubelint check -`", source.file, 1, 1)
+    return Finding(
+        "kustomize-not-found",
+        ERROR,
+        f"kustomization not checked: neither kustomize nor kubectl is on PATH{given}; install kustomize "
+        "(`go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1`) or kubectl, pass --kustomize PATH, "
+        f"or pipe the build: `kustomize build {source.root} | kubelint check -`",
+        source.file,
+        1,
+        1,
+    )
 
 
 def _tool(source, settings: RenderSettings) -> Optional[str]:
@@ -105,32 +118,58 @@ def _render_one(source, settings: RenderSettings, namespace: str, kube_version: 
     if special is not None:
         rule = "helm-render-failed" if source.tool == "helm" else "kustomize-build-failed"
         what = "the chart" if source.tool == "helm" else "the kustomization"
-        return None, [Finding(rule, ERROR, f"{what} is not rendered: {special} is not a regular file (a named pipe, "
-                              "socket or device) and the tool would block reading it; remove it", source.file, 1, 1)], None
+        return (
+            None,
+            [
+                Finding(
+                    rule,
+                    ERROR,
+                    f"{what} is not rendered: {special} is not a regular file (a named pipe, "
+                    "socket or device) and the tool would block reading it; remove it",
+                    source.file,
+                    1,
+                    1,
+                )
+            ],
+            None,
+        )
     if source.tool == "helm":
         hs = settings.for_chart(source.root)
         ns = hs.namespace or namespace
-        text, failures, argv = helm_mod.render(exe, source.root, source.file, hs, ns, kube_version, max_bytes,
-                                               settings.timeout)
+        text, failures, argv = helm_mod.render(
+            exe, source.root, source.file, hs, ns, kube_version, max_bytes, settings.timeout
+        )
         if text is None:
             return None, failures, None
         smap = helm_mod.HelmMap(text, source.root, source.file)
         return text, [], Rendered("helm", source.root, f"{source.root} (helm template)", ns, smap, argv)
     helm_exe = tools.find("helm", settings.helm) if settings.kustomize_settings.enable_helm else None
-    text, failures, wrapper = kustomize_mod.build(exe, source.root, source.file, settings.kustomize_settings,
-                                                  max_bytes, helm_exe, settings.timeout)
+    text, failures, wrapper = kustomize_mod.build(
+        exe, source.root, source.file, settings.kustomize_settings, max_bytes, helm_exe, settings.timeout
+    )
     if text is None:
         return None, failures, None
     from ..discover import closure
 
     patches = sorted({p for k in closure(source.root) for p in k.patches})
     smap = kustomize_mod.KustomizeMap(source.root, source.file, wrapper, [kustomize_mod._display(p) for p in patches])
-    return text, [], Rendered("kustomize", source.root, f"{source.root} (kustomize build)", None, smap,
-                              [os.path.basename(exe), "build", source.root])
+    return (
+        text,
+        [],
+        Rendered(
+            "kustomize",
+            source.root,
+            f"{source.root} (kustomize build)",
+            None,
+            smap,
+            [os.path.basename(exe), "build", source.root],
+        ),
+    )
 
 
-def load(sources, settings: RenderSettings, namespace: str, kube_version: str, limits, jobs: int = 1,
-         progress=None) -> list:
+def load(
+    sources, settings: RenderSettings, namespace: str, kube_version: str, limits, jobs: int = 1, progress=None
+) -> list:
     """A :class:`kubelint.phases.FileResult` per source, in order."""
     from ..phases import FileResult
 
@@ -171,7 +210,7 @@ def _objects(text: str, rendered: Rendered, source, limits):
                 obj._ref = None
     else:
         starts = sorted({o.line for o in fr.objects})
-        ends = {s: (starts[i + 1] - 1 if i + 1 < len(starts) else 10 ** 9) for i, s in enumerate(starts)}
+        ends = {s: (starts[i + 1] - 1 if i + 1 < len(starts) else 10**9) for i, s in enumerate(starts)}
         for obj in fr.objects:
             rendered.smap.add(obj, strip_origin(obj), ends[obj.line])
     return fr
@@ -193,8 +232,10 @@ def map_findings(findings: List[Finding], inputs, masker=None) -> List[Finding]:
                     continue
                 file, line, column, exact = fr.origin.smap.locate(s.line, s.column)
                 if exact:
-                    masker.add(file, [s._replace(line=line, column=column,
-                                                 key_column=max(1, s.key_column - s.column + column))])
+                    masker.add(
+                        file,
+                        [s._replace(line=line, column=column, key_column=max(1, s.key_column - s.column + column))],
+                    )
     out = []
     for f in findings:
         r = streams.get(f.file)

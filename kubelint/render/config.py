@@ -20,6 +20,7 @@
 Errors are raised through ``err(path, message)`` (a ConfigError at the
 key's line), as for every other setting.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -75,7 +76,10 @@ def _helm(value, p, err, base_dir, defaults: HelmSettings, allow_charts: bool):
                 for i, f in enumerate(v):
                     path = f if os.path.isabs(f) else os.path.normpath(os.path.join(base_dir, f))
                     if not os.path.isfile(path):
-                        raise err(kp + (i,), f"helm values file {f!r} not found (paths are relative to the configuration file)")
+                        raise err(
+                            kp + (i,),
+                            f"helm values file {f!r} not found (paths are relative to the configuration file)",
+                        )
                     full.append(path)
                 out["values"] = tuple(full)
             else:
@@ -86,8 +90,11 @@ def _helm(value, p, err, base_dir, defaults: HelmSettings, allow_charts: bool):
         cp = p + ("charts", chart)
         path = chart if os.path.isabs(chart) else os.path.normpath(os.path.join(base_dir, str(chart)))
         if not os.path.isfile(os.path.join(path, "Chart.yaml")):
-            raise err(cp, f"helm.charts: {chart!r} is not a chart directory (no Chart.yaml; paths are relative to the "
-                          "configuration file)")
+            raise err(
+                cp,
+                f"helm.charts: {chart!r} is not a chart directory (no Chart.yaml; paths are relative to the "
+                "configuration file)",
+            )
         chart_settings, _ = _helm(cv, cp, err, base_dir, settings, False)
         per_chart.append((path, chart_settings))
     return settings, tuple(per_chart)
@@ -106,8 +113,11 @@ def _kustomize(value, p, err) -> KustomizeSettings:
     for key, v in value.items():
         kp = p + (key,)
         if key not in KUSTOMIZE_KEYS:
-            raise err(kp, f'unknown kustomize setting "{key}"{did_you_mean(str(key), KUSTOMIZE_KEYS)}; '
-                          f'valid: {", ".join(KUSTOMIZE_KEYS)}')
+            raise err(
+                kp,
+                f'unknown kustomize setting "{key}"{did_you_mean(str(key), KUSTOMIZE_KEYS)}; '
+                f"valid: {', '.join(KUSTOMIZE_KEYS)}",
+            )
         if key == "enable-helm":
             if not isinstance(v, bool):
                 raise err(kp, f"kustomize enable-helm must be true or false, found {v!r}")

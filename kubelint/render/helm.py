@@ -25,6 +25,7 @@ Helm hooks (``helm.sh/hook``) are run-once tasks Helm starts itself (test
 Pods, migration Jobs), not workloads: :mod:`kubelint.suppress` keeps the
 workload rules off them, for rendered charts and piped output alike.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,6 +36,7 @@ from typing import Dict, List, Optional, Tuple
 from ..findings import ERROR, INFO, Finding
 from ..settings import HelmSettings
 from . import tools
+
 
 def chart_name(chart_dir: str) -> str:
     """``name:`` of Chart.yaml (Helm's ``# Source:`` paths start with it)."""
@@ -74,13 +76,21 @@ _PARSE_ERROR = re.compile(r"(?:YAML parse error on|error on) ([^\s:]+\.(?:ya?ml|
 def failure(chart_dir: str, chart_file: str, message: str, argv: List[str]) -> Finding:
     """A render failure as a finding with Helm's own message, at the
     template position Helm names (else at Chart.yaml)."""
-    text = " ".join(line.strip() for line in message.strip().splitlines() if line.strip()
-                    and not line.startswith("Use --debug flag"))
-    text = text[len("Error: "):] if text.startswith("Error: ") else text
+    text = " ".join(
+        line.strip()
+        for line in message.strip().splitlines()
+        if line.strip() and not line.startswith("Use --debug flag")
+    )
+    text = text[len("Error: ") :] if text.startswith("Error: ") else text
     if "library charts are not installable" in text:
-        return Finding("helm-library-chart", INFO,
-                       f"library chart: helm says \"{text}\"; kubelint checks its templates through the charts that "
-                       "depend on it", chart_file, 1, 1)
+        return Finding(
+            "helm-library-chart",
+            INFO,
+            f'library chart: helm says "{text}"; kubelint checks its templates through the charts that depend on it',
+            chart_file,
+            1,
+            1,
+        )
     file, line, col = chart_file, 1, 1
     m = _TEMPLATE_POS.search(message)
     if m:
@@ -105,13 +115,25 @@ def _chart_path(chart_dir: str, source: str) -> str:
     return os.path.join(chart_dir, rest)
 
 
-def render(helm: str, chart_dir: str, chart_file: str, settings: HelmSettings, namespace: str,
-           kube_version: str, max_bytes: int, timeout: float = tools.DEFAULT_TIMEOUT):
+def render(
+    helm: str,
+    chart_dir: str,
+    chart_file: str,
+    settings: HelmSettings,
+    namespace: str,
+    kube_version: str,
+    max_bytes: int,
+    timeout: float = tools.DEFAULT_TIMEOUT,
+):
     """(rendered text or None, [failure findings], argv)."""
     argv = command(helm, chart_dir, settings, namespace, kube_version)
     result = tools.run(argv, timeout=timeout, max_bytes=max_bytes)
     if result.problem:
-        return None, [Finding("helm-render-failed", ERROR, f"helm template failed: {result.problem}", chart_file, 1, 1)], argv
+        return (
+            None,
+            [Finding("helm-render-failed", ERROR, f"helm template failed: {result.problem}", chart_file, 1, 1)],
+            argv,
+        )
     if result.returncode != 0:
         return None, [failure(chart_dir, chart_file, result.stderr or f"exit status {result.returncode}", argv)], argv
     return result.stdout.decode("utf-8", "replace"), [], argv
@@ -148,13 +170,15 @@ class _Line:
             return
         parts, pos = [], 0
         for a in actions:
-            lit = text[pos:a.start()]
+            lit = text[pos : a.start()]
             if a.group().startswith("{{-"):
                 lit = lit.rstrip()
             parts.append((pos, lit))
             pos = a.end()
         parts.append((pos, text[pos:].rstrip()))
-        pattern = "".join(f"({re.escape(lit)})" + ("(.*?)" if i < len(parts) - 1 else "") for i, (_, lit) in enumerate(parts))
+        pattern = "".join(
+            f"({re.escape(lit)})" + ("(.*?)" if i < len(parts) - 1 else "") for i, (_, lit) in enumerate(parts)
+        )
         trailing = actions[-1].group().endswith("-}}") and not parts[-1][1].strip()
         end = (".*" if trailing else "") + r"\s*$"
         self.regex = re.compile(pattern + end)
@@ -162,8 +186,12 @@ class _Line:
             # Literals between actions may be inside an if/with that rendered nothing
             # (`{{ .repo }}{{ with .tag }}:{{ . }}{{ end }}`): optional, but the first and
             # last literal (indentation, key, quotes) must still be there.
-            inner = "".join(f"({re.escape(lit)})" + ("?" if 0 < i < len(parts) - 1 else "")
-                            + ("(.*?)" if i < len(parts) - 1 else "") for i, (_, lit) in enumerate(parts))
+            inner = "".join(
+                f"({re.escape(lit)})"
+                + ("?" if 0 < i < len(parts) - 1 else "")
+                + ("(.*?)" if i < len(parts) - 1 else "")
+                for i, (_, lit) in enumerate(parts)
+            )
             self.loose = re.compile(inner + end)
         self.segments = [start for start, _ in parts]
 
@@ -198,7 +226,9 @@ class _Doc:
     end: int  # last rendered line
     file: str  # template file (or Chart.yaml when unknown)
     exists: bool
-    lines: Dict[int, Tuple[int, int, bool]] = field(default_factory=dict)  # rendered line -> (template line, kind, exact)
+    lines: Dict[int, Tuple[int, int, bool]] = field(
+        default_factory=dict
+    )  # rendered line -> (template line, kind, exact)
     first: int = 1  # template line of the document's first matched line
 
 
@@ -221,7 +251,7 @@ class HelmMap:
         starts = [i for i, l in enumerate(lines) if l.startswith("# Source: ")]
         for n, i in enumerate(starts):
             end = (starts[n + 1] - 1) if n + 1 < len(starts) else len(lines)
-            source = lines[i][len("# Source: "):].strip()
+            source = lines[i][len("# Source: ") :].strip()
             path = _chart_path(self.chart_dir, source)
             exists = os.path.isfile(path)
             self.docs.append(_Doc(i + 1, end, path if exists else self.chart_file, exists))

@@ -16,6 +16,7 @@ it (exact).  Anything else (a value a transformer wrote, a generated
 object) points at the object's first line in its source file, or at the
 kustomization that generated it, with the built line shown (not exact).
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,10 @@ from ..settings import KustomizeSettings
 from . import tools
 
 ORIGIN = "config.kubernetes.io/origin"
-_WRAPPED = re.compile(r"^accumulating resources: accumulation err='accumulating resources from '[^']*': "
-                      r"'[^']*' must resolve to a file': (recursed accumulation of path '[^']*': )?")
+_WRAPPED = re.compile(
+    r"^accumulating resources: accumulation err='accumulating resources from '[^']*': "
+    r"'[^']*' must resolve to a file': (recursed accumulation of path '[^']*': )?"
+)
 
 
 def command(tool: str, wrapper: str, settings: KustomizeSettings, helm: Optional[str] = None) -> List[str]:
@@ -48,15 +51,24 @@ def command(tool: str, wrapper: str, settings: KustomizeSettings, helm: Optional
     return argv
 
 
-def build(tool: str, root: str, root_file: str, settings: KustomizeSettings, max_bytes: int,
-          helm: Optional[str] = None, timeout: float = tools.DEFAULT_TIMEOUT):
+def build(
+    tool: str,
+    root: str,
+    root_file: str,
+    settings: KustomizeSettings,
+    max_bytes: int,
+    helm: Optional[str] = None,
+    timeout: float = tools.DEFAULT_TIMEOUT,
+):
     """(built text or None, [failure findings], wrapper directory used for origin paths)."""
     wrapper = os.path.realpath(tempfile.mkdtemp(prefix="kubelint-kustomize-"))
     try:
         rel = os.path.relpath(os.path.realpath(root), wrapper)
         with open(os.path.join(wrapper, "kustomization.yaml"), "w", encoding="utf-8") as fh:
-            fh.write("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
-                     f"resources:\n- {rel}\nbuildMetadata: [originAnnotations]\n")
+            fh.write(
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+                f"resources:\n- {rel}\nbuildMetadata: [originAnnotations]\n"
+            )
         argv = command(tool, wrapper, settings, helm)
         result = tools.run(argv, cwd=wrapper, timeout=timeout, max_bytes=max_bytes)
     finally:
@@ -64,13 +76,16 @@ def build(tool: str, root: str, root_file: str, settings: KustomizeSettings, max
     if result.problem or result.returncode != 0:
         message = result.problem or result.stderr or f"exit status {result.returncode}"
         message = " ".join(line.strip() for line in message.strip().splitlines() if line.strip())
-        message = message[len("Error: "):] if message.startswith("Error: ") else message
+        message = message[len("Error: ") :] if message.startswith("Error: ") else message
         message = _WRAPPED.sub("", message, count=1)  # what kustomize says about kubelint's wrapper
         real = os.path.realpath(root)
         message = message.replace(real + os.sep, _display(real) + os.sep).replace(real, _display(real))
         name = os.path.basename(argv[0])
-        return None, [Finding("kustomize-build-failed", ERROR,
-                              f"{name} {argv[1]} failed: {message}", root_file, 1, 1)], wrapper
+        return (
+            None,
+            [Finding("kustomize-build-failed", ERROR, f"{name} {argv[1]} failed: {message}", root_file, 1, 1)],
+            wrapper,
+        )
     return result.stdout.decode("utf-8", "replace"), [], wrapper
 
 
@@ -110,6 +125,7 @@ def strip_origin(obj) -> Dict[str, str]:
 # ---------------------------------------------------------------------------
 # Built position -> source position
 
+
 def _find(shadow, line: int, col: int, path=()) -> Optional[Tuple[tuple, str]]:
     """(path, "key"|"value") of the node at (line, col) in a shadow tree."""
     if shadow[0] == line and shadow[1] == col:
@@ -145,7 +161,9 @@ def _follow(built, data, shadow, path):
             want = b[elem]
             idx = elem
             if isinstance(want, dict) and "name" in want:
-                idx = next((i for i, x in enumerate(data) if isinstance(x, dict) and x.get("name") == want["name"]), None)
+                idx = next(
+                    (i for i, x in enumerate(data) if isinstance(x, dict) and x.get("name") == want["name"]), None
+                )
             if idx is None or idx >= len(data) or not isinstance(children, list):
                 return None
             data, shadow, b = data[idx], children[idx], want
@@ -217,8 +235,9 @@ class KustomizeMap:
             return source, doc.line, doc.column, False
         path, at = hit
         built_value = _value(o.data, path)
-        for candidate in [(source, doc)] + [(p, d) for p in self.patches for d in self._documents(p)
-                                              if d.data.get("kind") in (o.kind, None)]:
+        for candidate in [(source, doc)] + [
+            (p, d) for p in self.patches for d in self._documents(p) if d.data.get("kind") in (o.kind, None)
+        ]:
             file, d = candidate
             found = _follow(o.data, d.data, d.shadow, path)
             if found is None:

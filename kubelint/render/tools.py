@@ -1,6 +1,7 @@
 """The external renderers: finding ``helm`` / ``kustomize`` and running them
 with a time limit and an output limit (a chart must not hang or exhaust
 kubelint), never through a shell, never reading kubelint's stdin."""
+
 from __future__ import annotations
 
 import os
@@ -30,13 +31,19 @@ def find(name: str, override: Optional[str] = None) -> Optional[str]:
     return shutil.which(name)
 
 
-def run(argv: List[str], cwd: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = 32 << 20,
-        env: Optional[dict] = None) -> ToolResult:
+def run(
+    argv: List[str],
+    cwd: Optional[str] = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = 32 << 20,
+    env: Optional[dict] = None,
+) -> ToolResult:
     """Run ``argv``; stdout is kept up to ``max_bytes`` (the process is
     killed beyond), stderr up to 64 KiB."""
     try:
-        proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=env)
+        proc = subprocess.Popen(
+            argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
     except OSError as exc:
         return ToolResult(127, b"", "", f"cannot run {argv[0]}: {exc.strerror or exc}")
     out: List[bytes] = []
@@ -82,6 +89,8 @@ def run(argv: List[str], cwd: Optional[str] = None, timeout: float = DEFAULT_TIM
     proc.stdout.close()
     proc.stderr.close()
     if state["overflow"]:
-        problem = (f"{os.path.basename(argv[0])} wrote more than {max_bytes:,} bytes "
-                   "(limit --max-file-size); no chart or kustomization renders this much")
+        problem = (
+            f"{os.path.basename(argv[0])} wrote more than {max_bytes:,} bytes "
+            "(limit --max-file-size); no chart or kustomization renders this much"
+        )
     return ToolResult(proc.returncode, b"".join(out), b"".join(err).decode("utf-8", "replace"), problem)

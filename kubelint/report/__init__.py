@@ -3,6 +3,7 @@
 Each exposes ``render(result, options) -> str``.  ``FORMATS`` maps the
 ``--format`` name to the module.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -8,6 +8,7 @@ LF -> ``%0A``; property values (``escapeProperty``) additionally
 ``:`` -> ``%3A`` and ``,`` -> ``%2C``.  ``%`` goes first so an escape
 is never escaped twice.  ``info`` findings become ``::notice``.
 """
+
 from __future__ import annotations
 
 from ..findings import ERROR, INFO, WARNING
@@ -39,6 +40,8 @@ def render(result, options=None) -> str:
         props = {"file": location.display(f.file, root), "line": f.line, "col": f.column, "title": f.rule}
         out.append(command(COMMANDS.get(f.severity, "warning"), props, message))
     errors, warnings, infos = result.count(ERROR), result.count(WARNING), result.count(INFO)
-    out.append(f"kubelint: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}, "
-               f"{infos} info{'s' if infos != 1 else ''} in {result.files} file{'s' if result.files != 1 else ''}")
+    out.append(
+        f"kubelint: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}, "
+        f"{infos} info{'s' if infos != 1 else ''} in {result.files} file{'s' if result.files != 1 else ''}"
+    )
     return "\n".join(out) + "\n"

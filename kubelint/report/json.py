@@ -1,4 +1,5 @@
 """JSON report: a stable contract (documented in README, "JSON output")."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,7 @@ def document(result) -> dict:
             "infos": result.count(INFO),
             # Files that are not manifests, and the charts and kustomize roots rendered (kubelint/discover.py).
             "skipped": [s.to_json() for s in result.skipped],
-            "rendered": [{"tool": s.tool, "root": s.root} for s in result.rendered
-                         if not s.context_only],
+            "rendered": [{"tool": s.tool, "root": s.root} for s in result.rendered if not s.context_only],
         },
     }
 

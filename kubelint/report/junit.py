@@ -14,6 +14,7 @@
 The output validates against the Jenkins/Surefire JUnit XSD
 (tests/data/junit-10.xsd).  Times are ``0`` so reports are reproducible.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -28,8 +29,10 @@ FILE_CASE = "(file)"
 
 def _xml_text(s: str) -> str:
     # XML 1.0 cannot carry most control characters, even escaped.
-    s = "".join(c if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c > "\uffff" else "\ufffd"
-                for c in str(s))
+    s = "".join(
+        c if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c > "\uffff" else "\ufffd"
+        for c in str(s)
+    )
     return s
 
 
@@ -73,8 +76,10 @@ def render(result, options=None) -> str:
         failures = sum(1 for fs in cases.values() if any(RANK[f.severity] >= RANK[WARNING] for f in fs))
         total_tests += len(cases)
         total_failures += failures
-        body.append(f'  <testsuite name={_attr(rel)} tests="{len(cases)}" failures="{failures}" errors="0" skipped="0" '
-                    f'time="0" file={_attr(rel)}>')
+        body.append(
+            f'  <testsuite name={_attr(rel)} tests="{len(cases)}" failures="{failures}" errors="0" skipped="0" '
+            f'time="0" file={_attr(rel)}>'
+        )
         for name, fs in cases.items():
             head = f'    <testcase name={_attr(name)} classname={_attr(rel)} time="0"'
             failing = [f for f in fs if RANK[f.severity] >= RANK[WARNING]]
@@ -87,18 +92,21 @@ def render(result, options=None) -> str:
                 worst = max(failing, key=lambda f: RANK[f.severity])
                 first = failing[0]
                 text = "\n".join(_line(f, rel) for f in failing)
-                body.append(f"      <failure type={_attr(worst.severity)} message={_attr(f'[{first.rule}] {first.message}')}>"
-                            f"{escape(_xml_text(text))}</failure>")
+                body.append(
+                    f"      <failure type={_attr(worst.severity)} message={_attr(f'[{first.rule}] {first.message}')}>"
+                    f"{escape(_xml_text(text))}</failure>"
+                )
             if infos:
                 text = "\n".join(_line(f, rel) for f in infos)
                 body.append(f"      <system-out>{escape(_xml_text(text))}</system-out>")
             body.append("    </testcase>")
         body.append("  </testsuite>")
-    head = (f'<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<testsuites name="kubelint" tests="{total_tests}" failures="{total_failures}" errors="0" time="0">')
+    head = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="kubelint" tests="{total_tests}" failures="{total_failures}" errors="0" time="0">'
+    )
     return "\n".join([head, *body, "</testsuites>"]) + "\n"
 
 
 def _line(f, rel: str) -> str:
     return f"{rel}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}"
-

@@ -6,6 +6,7 @@ SARIF, JUnit, GitHub annotations and baselines all key on this path, so a
 report made from a sub-directory still points at the right file and a
 baseline written in one directory matches a run started in another.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,14 @@ def _root_for(cwd: str) -> str:
     if env:
         return os.path.abspath(env)
     try:
-        r = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True,
-                           text=True, timeout=10, stdin=subprocess.DEVNULL)
+        r = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            stdin=subprocess.DEVNULL,
+        )
         if r.returncode == 0 and r.stdout.strip():
             return os.path.realpath(r.stdout.strip())
     except (OSError, subprocess.SubprocessError):

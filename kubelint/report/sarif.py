@@ -15,6 +15,7 @@
 The output validates against the OASIS SARIF 2.1.0 schema (tests ship a
 copy in tests/data/).
 """
+
 from __future__ import annotations
 
 import json
@@ -41,11 +42,17 @@ def _clip(text: str) -> str:
 
 def _rule_descriptor(rule_id: str, entry) -> dict:
     if entry is None:
-        return {"id": rule_id, "shortDescription": {"text": rule_id}, "helpUri": f"{RULES_DOC_URL}#{rule_id}",
-                "defaultConfiguration": {"level": "error"}}
+        return {
+            "id": rule_id,
+            "shortDescription": {"text": rule_id},
+            "helpUri": f"{RULES_DOC_URL}#{rule_id}",
+            "defaultConfiguration": {"level": "error"},
+        }
     summary = _clip(entry.summary or rule_id)
     full = _clip(" ".join(x for x in (entry.summary, entry.rationale) if x) or rule_id)
-    help_text = " ".join(x for x in (entry.rationale, ("Remediation: " + entry.remediation) if entry.remediation else "") if x)
+    help_text = " ".join(
+        x for x in (entry.rationale, ("Remediation: " + entry.remediation) if entry.remediation else "") if x
+    )
     help_md = f"**{entry.summary}**\n\n" if entry.summary else ""
     if entry.rationale:
         help_md += f"{' '.join(entry.rationale.split())}\n\n"
@@ -81,13 +88,18 @@ def _fix(f, root) -> dict:
     fix = f.fix
     return {
         "description": {"text": f"{fix.title} ({fix.applicability} fix)"},
-        "artifactChanges": [{
-            "artifactLocation": _artifact(f.file, root),
-            "replacements": [{
-                "deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec},
-                "insertedContent": {"text": text},
-            } for sl, sc, el, ec, text in fix.edits],
-        }],
+        "artifactChanges": [
+            {
+                "artifactLocation": _artifact(f.file, root),
+                "replacements": [
+                    {
+                        "deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec},
+                        "insertedContent": {"text": text},
+                    }
+                    for sl, sc, el, ec, text in fix.edits
+                ],
+            }
+        ],
     }
 
 
@@ -135,13 +147,15 @@ def document(result) -> dict:
     if not root_uri.startswith("file:///"):
         root_uri = root_uri.replace("file://", "file:///", 1)
     run = {
-        "tool": {"driver": {
-            "name": "kubelint",
-            "version": __version__,
-            "semanticVersion": __version__,
-            "informationUri": PROJECT_URL,
-            "rules": rules,
-        }},
+        "tool": {
+            "driver": {
+                "name": "kubelint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": PROJECT_URL,
+                "rules": rules,
+            }
+        },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
         "columnKind": "unicodeCodePoints",
         "results": results,

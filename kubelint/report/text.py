@@ -1,4 +1,5 @@
 """Text report: ``path:line:col: severity [rule] Kind namespace/name: message`` + source excerpt."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Optional
@@ -96,8 +97,11 @@ def _rendered_excerpt(f, template_line, src, color) -> list:
     gutter = f"{o.line:>5} | "
     caret_pad = "".join(c if c == "\t" else " " for c in text[: max(o.column - 1, 0)])
     caret = f"{' ' * (len(gutter) - 2)}| {caret_pad}^"
-    return [f"{' ' * (len(gutter) - 2)}| rendered by {how} {o.root}, line {o.line}:", f"{gutter}{text}",
-            f"{_COLORS[f.severity]}{caret}{_RESET}" if color else caret]
+    return [
+        f"{' ' * (len(gutter) - 2)}| rendered by {how} {o.root}, line {o.line}:",
+        f"{gutter}{text}",
+        f"{_COLORS[f.severity]}{caret}{_RESET}" if color else caret,
+    ]
 
 
 def _skipped(result, options) -> list:
@@ -110,6 +114,8 @@ def _skipped(result, options) -> list:
         out.extend(f"skipped {one_line(s.path)}: {s.reason}" for s in skipped)
         out.append(f"skipped {n} file{'s' if n != 1 else ''} that {'are' if n != 1 else 'is'} not Kubernetes manifests")
     else:
-        out.append(f"skipped {n} file{'s' if n != 1 else ''} that {'are' if n != 1 else 'is'} not Kubernetes "
-                   "manifests (--show-skipped lists them)")
+        out.append(
+            f"skipped {n} file{'s' if n != 1 else ''} that {'are' if n != 1 else 'is'} not Kubernetes "
+            "manifests (--show-skipped lists them)"
+        )
     return out
