@@ -165,7 +165,8 @@ def threshold(files, repeat):
             cser, _ = time_it(lambda: check(1), repeat)
             cpar, _ = time_it(lambda: check(2), repeat)
             print(
-                f"{size / 1048576:6.2f} MB {len(chosen):6d} {objects:7d} | {ser:9.3f} s {par:7.3f} s {ser / par:5.2f}x |"
+                f"{size / 1048576:6.2f} MB {len(chosen):6d} {objects:7d} | {ser:9.3f} s {par:7.3f} "
+                f"s {ser / par:5.2f}x |"
                 f" {cser:10.3f} s {cpar:7.3f} s {cser / cpar:5.2f}x"
             )
             target *= 2
@@ -228,7 +229,8 @@ def main():
         )
         cser, cpar = cpus["serial (--jobs 1)"], cpus[f"parallel (--jobs {jobs})"]
         print(
-            f"   parallel speed-up: {ser / par:.2f}x wall with {jobs} jobs; parallel uses {cpar / cser:.2f}x the CPU time "
+            f"   parallel speed-up: {ser / par:.2f}x wall with {jobs} jobs; parallel uses {cpar / cser:.2f}x the "
+            "CPU time "
             f"of serial (upper bound on {jobs} idle cores, if no part stayed serial: {jobs * cser / cpar:.2f}x)"
         )
         print(
@@ -246,11 +248,13 @@ def main():
         one = float("nan")
     print(f"C  python -c pass: {py:.3f} s")
     print(
-        f"D  kubelint check {os.path.relpath(args.one_file, ROOT)}: {one:.3f} s ({one / py:.1f}x python -c pass; {one - py:.3f} s above interpreter start)"
+        f"D  kubelint check {os.path.relpath(args.one_file, ROOT)}: {one:.3f} s ({one / py:.1f}x python -c "
+        f"pass; {one - py:.3f} s above interpreter start)"
     )
     best = min(results.values())
     print(
-        f"targets: corpus <= 3x C loader: {'met' if best / base <= 3 else 'MISSED'} (best {best / base:.2f}x, serial {ser / base:.2f}x); "
+        f"targets: corpus <= 3x C loader: {'met' if best / base <= 3 else 'MISSED'} (best {best / base:.2f}x, "
+        f"serial {ser / base:.2f}x); "
         f"one file < 0.3 s: {'met' if one < 0.3 else 'MISSED'} ({one:.3f} s)"
     )
 

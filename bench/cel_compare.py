@@ -14,8 +14,9 @@ times; the figure is the ratio of the two libraries' times in this run.
 
 With ``--corpus DIR`` it also measures, in the same run, what custom
 resources cost on a real tree: the whole pipeline (``runner.run``: load, every
-stage, cross-object rules; not the report/masking) with and without the CRD stage (best of 5, alternating, separate processes; the machine may be shared, so also
-the CRD stage's own time inside one run), and the
+stage, cross-object rules; not the report/masking) with and without the CRD
+stage (best of 5, alternating, separate processes; the machine may be shared,
+so also the CRD stage's own time inside one run), and the
 CRD walker against jsonschema (a Draft 4 validator per CRD version, built
 once) on every custom resource of DIR that has a CRD there.
 
@@ -189,7 +190,8 @@ def corpus_ratio(corpus: str) -> None:
     w, wo = min(times["with"]), min(times["without"])
     cw, cwo = min(cpu["with"]), min(cpu["without"])
     print(
-        f"corpus {corpus}: kubelint check with the CRD stage {w:.2f} s wall / {cw:.2f} s CPU, without {wo:.2f} s / {cwo:.2f} s: "
+        f"corpus {corpus}: kubelint check with the CRD stage {w:.2f} s wall / {cw:.2f} s CPU, without {wo:.2f} s "
+        f"/ {cwo:.2f} s: "
         f"ratio {w / wo:.2f} wall, {cw / cwo:.2f} CPU"
     )
     # Inside one run: the CRD stage's share (CR validation + the CRDs' own checks).
@@ -254,7 +256,8 @@ def walker_vs_jsonschema(corpus: str) -> None:
     print(
         f"{len(pairs)} custom resources with a CRD in {corpus}, {len(nodes)} schemas: "
         f"walker compile {t_compile * 1000:.0f} ms + validate {t_walk * 1000:.0f} ms (incl. CEL and metadata); "
-        f"jsonschema Draft4 build {t_js_compile * 1000:.0f} ms + validate {t_js * 1000:.0f} ms (no CEL, no list types, no pruning): "
+        f"jsonschema Draft4 build {t_js_compile * 1000:.0f} ms + validate {t_js * 1000:.0f} ms (no CEL, no list "
+        "types, no pruning): "
         f"validate ratio jsonschema/walker {t_js / t_walk:.1f}x"
     )
 

@@ -139,7 +139,8 @@ async def main() -> None:
         checking = sorted(t[2] for t in server)
         print(
             f"  inside the server (debounce fired -> published): p50 {statistics.median(inside):.0f} ms, "
-            f"max {inside[-1]:.0f} ms; of which checking: p50 {statistics.median(checking):.0f} ms, max {checking[-1]:.0f} ms"
+            f"max {inside[-1]:.0f} ms; of which checking: p50 {statistics.median(checking):.0f} ms, "
+            f"max {checking[-1]:.0f} ms"
         )
     await client.shutdown_async(None)
     client.exit(None)

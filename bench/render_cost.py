@@ -126,7 +126,8 @@ def main() -> int:
 
     tools_mod.run = counting
     print(
-        f"\n{'in process: run(CHART) against its helm/kustomize subprocess':<52} {'tool':>7} {'run':>8} {'rest':>7} {'/tool':>6}"
+        f"\n{'in process: run(CHART) against its helm/kustomize subprocess':<52} {'tool':>7} {'run':>8} {'rest':>7}"
+        f" {'/tool':>6}"
     )
     old = os.environ["PATH"]
     os.environ["PATH"] = env["PATH"]

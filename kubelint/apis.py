@@ -95,7 +95,8 @@ REMOVED_BEFORE_1_25: Dict[Tuple[str, str], Removal] = {
     ("policy/v1beta1", "PodSecurityPolicy"): Removal(
         "1.25",
         None,
-        "PodSecurityPolicy has no replacement API; use Pod Security Admission (namespace labels pod-security.kubernetes.io/*)",
+        "PodSecurityPolicy has no replacement API; use Pod Security Admission (namespace labels "
+        "pod-security.kubernetes.io/*)",
     ),
     ("node.k8s.io/v1beta1", "RuntimeClass"): Removal("1.25", "node.k8s.io/v1"),
     # v1.14: the alpha Initializers feature was removed (1.14 release notes,

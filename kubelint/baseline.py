@@ -124,7 +124,8 @@ def load(path: str, root: str = None) -> Baseline:
         )
     if doc[FORMAT] != FORMAT_VERSION:
         raise BaselineError(
-            f"baseline {path} has format version {doc[FORMAT]!r}; this kubelint reads version {FORMAT_VERSION}: regenerate it with --write-baseline"
+            f"baseline {path} has format version {doc[FORMAT]!r}; this kubelint reads version {FORMAT_VERSION}: "
+            "regenerate it with --write-baseline"
         )
     entries = []
     for i, e in enumerate(doc["findings"]):
@@ -136,7 +137,8 @@ def load(path: str, root: str = None) -> Baseline:
             or e.get("count", 1) < 1
         ):
             raise BaselineError(
-                f"baseline {path}: entry {i + 1} is malformed (needs rule, file, object, path, messageHash strings and a positive count); regenerate it with --write-baseline"
+                f"baseline {path}: entry {i + 1} is malformed (needs rule, file, object, path, messageHash strings "
+                "and a positive count); regenerate it with --write-baseline"
             )
         entries.append(e)
     return Baseline(entries, root)

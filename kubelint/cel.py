@@ -467,7 +467,8 @@ FUNCTIONS = {
 # Functions of the Kubernetes environment kubelint does not model (a rule
 # using one is skipped with an info, never evaluated to a wrong verdict).
 _UNSUPPORTED = re.compile(
-    r"\boldSelf\b|\.\?|\[\?|\{\?|\boptional\.|\bformat\(|\bauthorizer\b|\bnamespaceObject\b|\bvalidator\b|\bfieldSelector\b|\blabelSelector\b|\bsemver\b|\bisSemver\b"
+    r"\boldSelf\b|\.\?|\[\?|\{\?|\boptional\.|\bformat\(|\bauthorizer\b|\bnamespaceObject\b|\bvalidator\b|\bfieldSe"
+    r"lector\b|\blabelSelector\b|\bsemver\b|\bisSemver\b"
 )
 
 _REASONS = {
@@ -718,7 +719,8 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         return [
             Problem(
                 path,
-                f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: the CEL engine could not evaluate it "
+                f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: the CEL "
+                "engine could not evaluate it "
                 f"({_first_line(exc)})",
                 RULE_SKIPPED,
                 INFO,
@@ -735,7 +737,8 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         return [
             Problem(
                 path,
-                f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: it returned {type(result).__name__}, not a boolean",
+                f"{format_path(path) or '<root>'}: validation rule {_q_rule(rule.rule)} not checked: it "
+                f"returned {type(result).__name__}, not a boolean",
                 RULE_SKIPPED,
                 INFO,
             )
@@ -827,7 +830,8 @@ def runtime_guard(rule: str, value) -> Optional[str]:
     estimate = n**k if n < PER_CALL_LIMIT else PER_CALL_LIMIT + 1
     if estimate > PER_CALL_LIMIT:
         return (
-            f"on this value its {k} comprehension(s) could take up to {min(estimate, 10**18):,} iterations, over the API "
+            f"on this value its {k} comprehension(s) could take up to {min(estimate, 10**18):,} iterations, over "
+            "the API "
             f"server's per-call cost limit ({PER_CALL_LIMIT:,}; the server would stop it)"
         )
     _Budget.iterations += estimate

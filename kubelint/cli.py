@@ -147,7 +147,8 @@ def main():
     "config_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Configuration file (default: .kubelint.yaml or [tool.kubelint] in pyproject.toml, found walking up from the working directory).",
+    help="Configuration file (default: .kubelint.yaml or [tool.kubelint] in pyproject.toml, found walking up from "
+    "the working directory).",
 )
 @click.option(
     "--context",
@@ -161,14 +162,16 @@ def main():
     "policy_paths",
     multiple=True,
     type=click.Path(readable=False),
-    help="ValidatingAdmissionPolicies, bindings and params to evaluate the input against, not reported on (repeatable).",
+    help="ValidatingAdmissionPolicies, bindings and params to evaluate the input against, not reported on "
+    "(repeatable).",
 )
 @click.option(
     "--namespace-labels",
     "namespace_labels",
     multiple=True,
     metavar="NS=key=value,...",
-    help="Labels of a namespace that is not in the input, for policies' namespaceSelector and namespaceObject (repeatable).",
+    help="Labels of a namespace that is not in the input, for policies' namespaceSelector and namespaceObject "
+    "(repeatable).",
 )
 @click.option(
     "--crd",

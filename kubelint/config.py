@@ -583,7 +583,8 @@ def _rule_setting(cfg, entry, setting, p, err):
             elif v not in SEVERITIES:
                 raise err(
                     kp,
-                    f"{rid}: severity must be one of {', '.join(SEVERITIES)} or off, found {v!r}{did_you_mean(str(v), SEVERITIES)}",
+                    f"{rid}: severity must be one of {', '.join(SEVERITIES)} or off, "
+                    f"found {v!r}{did_you_mean(str(v), SEVERITIES)}",
                 )
             else:
                 cfg.severity[rid] = v

@@ -334,7 +334,8 @@ def decode_text(data: bytes) -> str:
         if data.startswith((b"\xff\xfe\x00\x00",)):
             raise LoadError(
                 "invalid-encoding",
-                "file is UTF-32 encoded; kubectl reads only UTF-8 or UTF-16 with a byte-order mark; re-save it as UTF-8",
+                "file is UTF-32 encoded; kubectl reads only UTF-8 or UTF-16 with a byte-order mark; re-save it as "
+                "UTF-8",
                 fatal=True,
             )
         try:
@@ -354,7 +355,10 @@ def decode_text(data: bytes) -> str:
             else:
                 msg = "binary file (contains NUL bytes), not YAML or JSON"
         else:
-            msg = f"invalid UTF-8 byte 0x{data[exc.start]:02x}; kubectl reads only UTF-8 (or UTF-16 with a byte-order mark): re-save the file as UTF-8"
+            msg = (
+                f"invalid UTF-8 byte 0x{data[exc.start]:02x}; kubectl reads only UTF-8 (or UTF-16 with a "
+                "byte-order mark): re-save the file as UTF-8"
+            )
         raise LoadError("invalid-encoding", msg, line, col, fatal=True)
     if "\x00" in text:
         idx = text.index("\x00")
@@ -670,7 +674,8 @@ class _Builder:
             if value.__class__ is float and (value != value or value in _INFINITIES):
                 raise _DocError(
                     "yaml-syntax",
-                    "document contains .inf or .nan: kubectl cannot convert it to JSON (unsupported value); quote the value",
+                    "document contains .inf or .nan: kubectl cannot convert it to JSON (unsupported value); quote "
+                    "the value",
                     m.line + 1,
                     m.column + 1,
                 )
@@ -744,7 +749,8 @@ class _Builder:
             m = node.start_mark
             raise _DocError(
                 "excessive-aliasing",
-                f"aliases expand to more than {self.limits.max_aliases:,} nodes (limit --max-aliases; a YAML alias bomb?)",
+                f"aliases expand to more than {self.limits.max_aliases:,} nodes (limit --max-aliases; a YAML alias "
+                "bomb?)",
                 m.line + 1,
                 m.column + 1,
             )
@@ -784,7 +790,8 @@ class _Builder:
                 Finding(
                     "yaml-unknown-tag",
                     WARNING,
-                    f"YAML tag {_short_tag(tag)} is ignored by kubectl (the value is decoded as if untagged; kubelint never constructs tagged objects); remove the tag",
+                    f"YAML tag {_short_tag(tag)} is ignored by kubectl (the value is decoded as if untagged; "
+                    "kubelint never constructs tagged objects); remove the tag",
                     self.file,
                     m.line + 1,
                     m.column + 1,
@@ -888,7 +895,8 @@ class _Builder:
                     Finding(
                         "yaml-duplicate-key",
                         WARNING,
-                        f"duplicate key {shown} (first at line {fl}); kubectl silently keeps only the last value, so the earlier one is lost: remove one of them",
+                        f"duplicate key {shown} (first at line {fl}); kubectl silently keeps only the last value, "
+                        "so the earlier one is lost: remove one of them",
                         self.file,
                         km.line + 1,
                         km.column + 1,
@@ -1041,7 +1049,8 @@ def _request_too_large(limit: int, size: Optional[int] = None) -> str:
     what = f"at least {size:,} bytes as JSON" if size else f"more than {limit:,} bytes as JSON"
     return (
         f"document is {what}, over the API server's request limit of {limit:,} bytes (kube-apiserver: "
-        f"'Request entity too large: limit is {limit}'; etcd stores at most 1.5 MiB per object): split it into smaller objects"
+        f"'Request entity too large: limit is {limit}'; etcd stores at most 1.5 MiB per object): split it into "
+        "smaller objects"
     )
 
 
@@ -1100,7 +1109,8 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
             Finding(
                 "merge-conflict",
                 ERROR,
-                "unresolved merge-conflict marker: resolve the conflict (keep one side, delete the <<<<<<< ======= >>>>>>> lines) before applying",
+                "unresolved merge-conflict marker: resolve the conflict (keep one side, delete the <<<<<<< ======= "
+                ">>>>>>> lines) before applying",
                 path,
                 line,
                 1,
@@ -1114,7 +1124,8 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
             Finding(
                 "yaml-syntax",
                 ERROR,
-                f"invalid document separator: kubectl allows only a comment after '---', found '{_clip(content)}'; put the content on the next line",
+                f"invalid document separator: kubectl allows only a comment after '---', found '{_clip(content)}'; "
+                "put the content on the next line",
                 path,
                 line,
                 m.start(1) - m.start() + 1,
@@ -1211,7 +1222,8 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
                 what = (
                     f"more than {limits.max_documents:,} documents in one file (limit --max-documents)"
                     if index >= limits.max_documents
-                    else f"more than {empty_budget:,} documents, empty ones included, in one file (limit 10 x --max-documents)"
+                    else f"more than {empty_budget:,} documents, empty ones included, in one file (limit 10 x "
+                    "--max-documents)"
                 )
                 problems.append(
                     Finding(
@@ -1339,7 +1351,10 @@ def _unmarked_finding(exc: yaml.YAMLError, text: str, path: str) -> Finding:
     else:
         what = None
     if what:
-        msg = f"{what} is not allowed in YAML (kubectl: control characters are not allowed); remove it or write it as an escape in a double-quoted string"
+        msg = (
+            f"{what} is not allowed in YAML (kubectl: control characters are not allowed); remove it or write "
+            "it as an escape in a double-quoted string"
+        )
     else:
         msg = "YAML syntax error: " + " ".join(str(exc).split())
     return Finding("yaml-syntax", ERROR, msg, path, line, col)
@@ -1368,7 +1383,10 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
         or "mapping values are not allowed" in problem
     ) and _long_key(text, mark):
         problem = "a key longer than 1024 characters"
-        hint = "YAML (go-yaml and libyaml alike) limits implicit keys to 1024 characters and no Kubernetes field or data key is longer than 253: shorten the key"
+        hint = (
+            "YAML (go-yaml and libyaml alike) limits implicit keys to 1024 characters and no Kubernetes field "
+            "or data key is longer than 253: shorten the key"
+        )
     elif "could not find expected ':'" in problem:
         hint = "a key is missing its ':' or a line is indented inconsistently"
     elif "found undefined alias" in problem:
@@ -1378,7 +1396,10 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
     elif "found duplicate anchor" in problem:
         hint = "the same anchor (&name) is defined twice; rename one"
     if "{{" in text and _HELM.search(text):
-        hint = "this looks like an unrendered Helm/Go template: render it first, e.g. `helm template RELEASE CHART | kubelint check -`"
+        hint = (
+            "this looks like an unrendered Helm/Go template: render it first, e.g. `helm template RELEASE "
+            "CHART | kubelint check -`"
+        )
         rule = "helm-template"
     else:
         rule = "yaml-syntax"

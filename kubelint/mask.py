@@ -18,8 +18,9 @@ How it is masked (:class:`Masker`, built by the runner for every run):
   spelling a reporter could produce (raw, JSON-, XML-, repr- and GitHub
   annotation-escaped), becomes ``****``; in a finding that points into a
   secret value, the value and any quoted piece of it too (clipped values
-  such as ``'hunter2...'``); in internal-error messages, secrets anywhere.  Messages are then made one line (control characters
-  escaped, hostile terminal sequences included) and overlong runs clipped;
+  such as ``'hunter2...'``); in internal-error messages, secrets anywhere.
+  Messages are then made one line (control characters escaped, hostile
+  terminal sequences included) and overlong runs clipped;
 * source excerpts (:meth:`Masker.line`, called by
   ``report.text.SourceLines`` for every reporter that shows source): the
   same replacement, the value part of lines that hold a secret value (block

@@ -92,7 +92,8 @@ def objects_from_document(doc: Document) -> Tuple[List[KubeObject], List[Finding
             Finding(
                 "not-an-object",
                 ERROR,
-                f"document is {kind}, not a Kubernetes object (a mapping with apiVersion and kind); kubectl cannot decode it",
+                f"document is {kind}, not a Kubernetes object (a mapping with apiVersion and kind); kubectl cannot "
+                "decode it",
                 doc.file,
                 doc.line,
                 doc.column,
@@ -140,7 +141,8 @@ def _type_problems(data: dict, shadow: tuple, file: str) -> List[Finding]:
                 Finding(
                     "missing-type",
                     ERROR,
-                    f"object has no {field}: kubectl cannot tell what it is (Object '{'Kind' if field == 'kind' else 'apiVersion'}' is missing); add {field}",
+                    f"object has no {field}: kubectl cannot tell what it is (Object "
+                    f"'{'Kind' if field == 'kind' else 'apiVersion'}' is missing); add {field}",
                     file,
                     line,
                     col,

@@ -86,7 +86,8 @@ def check_objects(result: FileResult, ctx: RunContext) -> FileResult:
                     Finding(
                         "internal-error",
                         ERROR,
-                        f"kubelint internal error in the {getattr(stage, 'name', 'check')} stage: {type(exc).__name__}: {exc} "
+                        f"kubelint internal error in the {getattr(stage, 'name', 'check')} "
+                        f"stage: {type(exc).__name__}: {exc} "
                         "(please report it; run with --debug for a traceback)",
                         obj.file,
                         obj.line,

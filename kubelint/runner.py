@@ -238,7 +238,8 @@ def _internal_error_result(stage, exc, inputs) -> "FileResult":
         Finding(
             "internal-error",
             ERROR,
-            f"kubelint internal error in the {getattr(stage, 'name', type(stage).__name__)} stage: {type(exc).__name__}: {exc} "
+            f"kubelint internal error in the {getattr(stage, 'name', type(stage).__name__)} "
+            f"stage: {type(exc).__name__}: {exc} "
             "(please report it; run with --debug for a traceback)",
             where,
             1,

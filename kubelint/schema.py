@@ -206,7 +206,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path + (k,),
-                        f'unknown field "{k}" in {short}{hint}; the API server rejects unknown fields (strict field validation)',
+                        f'unknown field "{k}" in {short}{hint}; the API server rejects unknown fields (strict '
+                        "field validation)",
                         "unknown-field",
                         ERROR,
                         "key",
@@ -236,7 +237,8 @@ class Walker:
                 Problem(
                     path,
                     f"{name} is an unrendered placeholder ({_clip(value)}): this file is a template "
-                    "(envsubst, kustomize replacements, CI variables); render it before applying, e.g. `envsubst < FILE | kubelint check -`",
+                    "(envsubst, kustomize replacements, CI variables); render it before applying, e.g. `envsubst < "
+                    "FILE | kubelint check -`",
                     "unrendered-placeholder",
                     INFO,
                 )
@@ -258,7 +260,8 @@ class Walker:
                     problems.append(
                         Problem(
                             path,
-                            f"{name} must be base64-encoded (illegal base64 data); encode the value, or put plain text under stringData",
+                            f"{name} must be base64-encoded (illegal base64 data); encode the value, or put plain "
+                            "text under stringData",
                             "invalid-type",
                             ERROR,
                         )
@@ -314,7 +317,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path,
-                        f'{name} must be an integer or a string, not the fraction {value!r} (write a percentage as a string, e.g. "25%")',
+                        f"{name} must be an integer or a string, not the fraction {value!r} (write a percentage as "
+                        'a string, e.g. "25%")',
                         "invalid-type",
                         ERROR,
                     )
@@ -339,7 +343,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path,
-                        f"{name}: invalid quantity {show(value)}: {exc}; use forms like 250m, 1.5, 512Mi, 2Gi, 1e3 (suffixes n u m k M G T P E, Ki Mi Gi Ti Pi Ei)",
+                        f"{name}: invalid quantity {show(value)}: {exc}; use forms like 250m, 1.5, 512Mi, 2Gi, 1e3 "
+                        "(suffixes n u m k M G T P E, Ki Mi Gi Ti Pi Ei)",
                         "invalid-quantity",
                         ERROR,
                     )
@@ -366,7 +371,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path + (i,),
-                        f"duplicate entry in {name} ({label}, first at index {seen[k]}): {name} is a keyed list; the later entry hides the earlier one and merges drop it",
+                        f"duplicate entry in {name} ({label}, first at index {seen[k]}): {name} is a keyed list; "
+                        "the later entry hides the earlier one and merges drop it",
                         "duplicate-list-key",
                         WARNING,
                     )
@@ -450,8 +456,10 @@ class SchemaStage:
             problems.append(
                 Problem(
                     ("apiVersion",),
-                    f"{obj.api_version} is a {maturity} API that Kubernetes {self.version} serves only when the cluster enables it "
-                    f'(kube-apiserver --runtime-config={obj.api_version}=true); on a default cluster kubectl fails with "no matches for kind"{alt}',
+                    f"{obj.api_version} is a {maturity} API that Kubernetes {self.version} serves only when the "
+                    "cluster enables it "
+                    f"(kube-apiserver --runtime-config={obj.api_version}=true); on a default cluster kubectl fails "
+                    f'with "no matches for kind"{alt}',
                     "api-not-enabled-by-default",
                     WARNING,
                 )
@@ -462,7 +470,8 @@ class SchemaStage:
             problems.append(
                 Problem(
                     ("apiVersion",),
-                    f"{obj.api_version} {obj.kind} is served by Kubernetes {self.version} but removed in {later.removed_in}{repl}",
+                    f"{obj.api_version} {obj.kind} is served by Kubernetes {self.version} but removed "
+                    f"in {later.removed_in}{repl}",
                     "deprecated-api",
                     WARNING,
                 )
@@ -476,7 +485,8 @@ class SchemaStage:
         if api_version.count("/") > 1 or not version:
             yield Problem(
                 ("apiVersion",),
-                f'apiVersion "{api_version}" is not GROUP/VERSION (or VERSION for the core group, e.g. "v1", "apps/v1")',
+                f'apiVersion "{api_version}" is not GROUP/VERSION (or VERSION for the core group, e.g. "v1", '
+                '"apps/v1")',
                 "unknown-api",
                 ERROR,
             )
@@ -496,7 +506,8 @@ class SchemaStage:
         if added:
             yield Problem(
                 ("apiVersion",),
-                f"{api_version} {kind} is not served by Kubernetes {target}; it was added in {added} (choose --kubernetes-version {added} or later)",
+                f"{api_version} {kind} is not served by Kubernetes {target}; it was added in {added} (choose "
+                f"--kubernetes-version {added} or later)",
                 "unknown-api",
                 ERROR,
             )
@@ -521,7 +532,8 @@ class SchemaStage:
                     fix, note = _removal_text(r)
                     yield Problem(
                         ("apiVersion",),
-                        f"{kind} is not served by {api_version}; it was last served as {gv}, removed in Kubernetes {r.removed_in}: {fix}{note}",
+                        f"{kind} is not served by {api_version}; it was last served as {gv}, removed in "
+                        f"Kubernetes {r.removed_in}: {fix}{note}",
                         "removed-api",
                         ERROR,
                     )
@@ -535,7 +547,8 @@ class SchemaStage:
         sev = ERROR if self.no_schema == "error" else INFO
         yield Problem(
             ("kind",),
-            f"no schema for {kind} ({api_version}); not validated. Supply its CustomResourceDefinition in the input or with --crd, or a JSON-schema catalogue with --schema-dir",
+            f"no schema for {kind} ({api_version}); not validated. Supply its CustomResourceDefinition in the "
+            "input or with --crd, or a JSON-schema catalogue with --schema-dir",
             "no-schema",
             sev,
         )
@@ -557,7 +570,8 @@ class SchemaStage:
                 return
             yield Problem(
                 ("kind",),
-                f'{api_version} has no kind "{kind}"{did_you_mean(kind, here)}; kinds it serves: {", ".join(sorted(here))}',
+                f'{api_version} has no kind "{kind}"{did_you_mean(kind, here)}; kinds it '
+                f"serves: {', '.join(sorted(here))}",
                 "unknown-kind",
                 ERROR,
             )
@@ -566,7 +580,8 @@ class SchemaStage:
             best = apis.replacement(api_version, kind, {gv: kinds[gv] for gv in elsewhere})
             yield Problem(
                 ("apiVersion",),
-                f'Kubernetes {self.version} does not serve apiVersion "{api_version}"; {kind} is served by {best} (use apiVersion: {best})',
+                f'Kubernetes {self.version} does not serve apiVersion "{api_version}"; {kind} is served by {best} '
+                f"(use apiVersion: {best})",
                 "unknown-api",
                 ERROR,
             )
@@ -580,12 +595,16 @@ class SchemaStage:
             hint = f' (did you mean apiVersion "{near_gv}" kind "{near_kind}"?)'
         elif near_kind:
             gvs = sorted(gv for gv, ks in kinds.items() if near_kind in ks)
-            hint = f' (did you mean kind "{near_kind}" in {apis.replacement(api_version, near_kind, {g: kinds[g] for g in gvs})}?)'
+            hint = (
+                f' (did you mean kind "{near_kind}" '
+                f"in {apis.replacement(api_version, near_kind, {g: kinds[g] for g in gvs})}?)"
+            )
         elif near_gv:
             hint = f' (did you mean apiVersion "{near_gv}"?)'
         yield Problem(
             ("kind",) if same_group else ("apiVersion",),
-            f'Kubernetes {self.version} serves no {kind} in "{api_version}"{hint}; kubectl would fail with "no matches for kind"',
+            f'Kubernetes {self.version} serves no {kind} in "{api_version}"{hint}; kubectl would fail with "no '
+            'matches for kind"',
             "unknown-kind" if same_group else "unknown-api",
             ERROR,
         )

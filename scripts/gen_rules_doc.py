@@ -102,7 +102,8 @@ def render() -> str:
         "## Rule sets",
         "",
         "`--profile NAME` (repeatable, or comma-separated) or `profile:` in .kubelint.yaml chooses the concept rules",
-        "of a run; the default is `recommended`. Rules of severity `error` (the server would reject the object) and the",
+        "of a run; the default is `recommended`. Rules of severity `error` (the server would reject the object) "
+        "and the",
         "reading, schema and API-server checks are on whatever the profile. An opt-in rule (in no profile) runs only",
         "with `--profile all` or when enabled by id (`enable: [ID]`).",
         "",

@@ -39,11 +39,13 @@ KNOWN_GAPS = {
     (
         "objects/ingress/probe-ing-svcname-digit-accept.yaml",
         "1.33",
-    ): "Ingress backend service names are DNS-1035 labels before RelaxedServiceNameValidation; not modelled per version",
+    ): "Ingress backend service names are DNS-1035 labels before RelaxedServiceNameValidation; not modelled per "
+    "version",
     (
         "objects/networkpolicy/probe-np-ipblock-hostbits-reject.yaml",
         "1.33",
-    ): "v1.33 only warns on ambiguous/non-standard IPs and CIDRs (StrictIPCIDRValidation off); kubelint applies the v1.37 rule",
+    ): "v1.33 only warns on ambiguous/non-standard IPs and CIDRs (StrictIPCIDRValidation off); kubelint applies "
+    "the v1.37 rule",
     (
         "objects/networkpolicy/probe-np-ipblock-leading-zero-reject.yaml",
         "1.33",
@@ -99,7 +101,8 @@ KNOWN_GAPS = {
     (
         "workloads/statefulset-claim-template-no-access-modes.yaml",
         "1.33",
-    ): "v1.33 does not validate StatefulSet volumeClaimTemplates/pod templates this way; the release that started is not known here",
+    ): "v1.33 does not validate StatefulSet volumeClaimTemplates/pod templates this way; the release that started "
+    "is not known here",
     (
         "workloads/statefulset-claim-template-no-storage.yaml",
         "1.33",
@@ -115,11 +118,13 @@ KNOWN_GAPS = {
     (
         "objects/ingress/probe-ing-svcname-digit-accept.yaml",
         "1.30",
-    ): "Ingress backend service names are DNS-1035 labels before RelaxedServiceNameValidation; not modelled per version",
+    ): "Ingress backend service names are DNS-1035 labels before RelaxedServiceNameValidation; not modelled per "
+    "version",
     (
         "objects/networkpolicy/probe-np-ipblock-hostbits-reject.yaml",
         "1.30",
-    ): "v1.30 only warns on ambiguous/non-standard IPs and CIDRs (StrictIPCIDRValidation off); kubelint applies the v1.37 rule",
+    ): "v1.30 only warns on ambiguous/non-standard IPs and CIDRs (StrictIPCIDRValidation off); kubelint applies "
+    "the v1.37 rule",
     (
         "objects/networkpolicy/probe-np-ipblock-leading-zero-reject.yaml",
         "1.30",
@@ -191,7 +196,8 @@ KNOWN_GAPS = {
     (
         "workloads/statefulset-claim-template-no-access-modes.yaml",
         "1.30",
-    ): "v1.30 does not validate StatefulSet volumeClaimTemplates/pod templates this way; the release that started is not known here",
+    ): "v1.30 does not validate StatefulSet volumeClaimTemplates/pod templates this way; the release that started "
+    "is not known here",
     (
         "workloads/statefulset-claim-template-no-storage.yaml",
         "1.30",
@@ -254,7 +260,8 @@ def test_case_on_older_release(case, version):
             # rejected by the older server only: no line/field label; any error will do
             result = run([str(path)], Settings(kubernetes_version=version))
             assert any(f.severity == "error" for f in result.findings), (
-                f"{path.name}: the v{version} API server rejects it; kubelint --kubernetes-version {version} reported none"
+                f"{path.name}: the v{version} API server rejects it; kubelint --kubernetes-version {version} "
+                "reported none"
             )
         else:
             _check((path, dict(labels, verdict=verdict, warning="")), version)
@@ -283,7 +290,8 @@ def _check(case, version):
     line = int(labels.get("line", "0") or 0)
     at_line = [f for f in errors if f.line == line]
     assert at_line, (
-        f"{path.name}: the API server rejects {labels.get('field')} (line {line}); kubelint reported:\n{shown or '  nothing'}"
+        f"{path.name}: the API server rejects {labels.get('field')} (line {line}); kubelint "
+        f"reported:\n{shown or '  nothing'}"
     )
     field = labels.get("field", "")
     if field:

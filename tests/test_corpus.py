@@ -22,7 +22,8 @@ KNOWN_REJECTED = {
     ),
     "kubernetes-csi__external-snapshotter/examples/kubernetes/invalid-snapshot-v1.yaml": (
         "cr-validation-rule",
-        "spec.source: Invalid value: exactly one of volumeSnapshotContentName and persistentVolumeClaimName must be set",
+        "spec.source: Invalid value: exactly one of volumeSnapshotContentName and persistentVolumeClaimName must "
+        "be set",
     ),
     "kubernetes__examples/_archived/sysdig-cloud/sysdig-rc.yaml": ("invalid-selector", "spec.selector: Required value"),
     "kubernetes__examples/_archived/volumes/aws_ebs/aws-ebs-web.yaml": (

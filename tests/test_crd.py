@@ -445,11 +445,17 @@ properties:
 
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
 def test_cel_rules(tmp_path):
-    good = "spec:\n  min: 1\n  max: 2\n  mode: on\n  window: 1h\n  limit: 1Gi\n  endpoint: https://x.example.com\n  cidr: 10.0.0.0/8\n  name: a-b\n  ratio: 1\n"
+    good = (
+        "spec:\n  min: 1\n  max: 2\n  mode: on\n  window: 1h\n  limit: 1Gi\n  endpoint: "
+        "https://x.example.com\n  cidr: 10.0.0.0/8\n  name: a-b\n  ratio: 1\n"
+    )
     good = good.replace("mode: on", "mode: 'on'")
     r = run_small(tmp_path, CEL_SCHEMA, good)
     assert r.findings == []
-    bad = "spec:\n  min: 3\n  max: 2\n  mode: 'off'\n  window: 1h\n  limit: 3Gi\n  endpoint: http://x\n  cidr: 192.168.0.0/16\n  name: A-b-c-d\n  ratio: 0.25\n"
+    bad = (
+        "spec:\n  min: 3\n  max: 2\n  mode: 'off'\n  window: 1h\n  limit: 3Gi\n  endpoint: http://x\n  cidr: "
+        "192.168.0.0/16\n  name: A-b-c-d\n  ratio: 0.25\n"
+    )
     r = run_small(tmp_path, CEL_SCHEMA, bad)
     msgs = {f.path: f.message for f in r.findings if f.rule == "cr-validation-rule"}
     assert msgs["spec.min"].startswith("spec.min: Invalid value: min must not exceed max")
@@ -737,15 +743,15 @@ def crd_doc(**changes):
         ),
         (
             {
-                "spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__ports__x-kubernetes-list-map-keys": KeyError
+                "spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__ports__x-kubernetes-list"
+                "-map-keys": KeyError
             },
             "x-kubernetes-list-map-keys: Required value: must not be empty if x-kubernetes-list-type is map",
         ),
         (
             {
-                "spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__tags__x-kubernetes-list-map-keys": [
-                    "a"
-                ]
+                "spec__versions__2__schema__openAPIV3Schema__properties__spec__properties__tags__x-kubernetes-list-"
+                "map-keys": ["a"]
             },
             'x-kubernetes-list-type: Invalid value: "set": must be map if x-kubernetes-list-map-keys is non-empty',
         ),
@@ -1078,7 +1084,8 @@ def _cel_crd(tmp_path, rules, spec_props=None):
         ),
         (
             {"rule": "self.num > 0", "messageExpression": "self.num"},
-            'x-kubernetes-validations[0].messageExpression: Invalid value: "self.num": messageExpression must evaluate to a string',
+            'x-kubernetes-validations[0].messageExpression: Invalid value: "self.num": messageExpression must '
+            "evaluate to a string",
         ),
         (
             {"rule": "self.num > 0", "messageExpression": "self.nope + 'x'"},
@@ -1088,8 +1095,10 @@ def _cel_crd(tmp_path, rules, spec_props=None):
         ({"rule": "has(self.nope) || true"}, "compilation failed: ERROR: <input>:1:4: undefined field 'nope'"),
         (
             {"rule": "self.l.all(a, a.all(b, b == self.s))"},
-            "x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x "
-            "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)",
+            "x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more "
+            "than 100x "
+            "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and "
+            "strings are declared)",
         ),
     ],
 )

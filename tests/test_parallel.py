@@ -55,7 +55,8 @@ def test_parallel_identical_with_errors_stdin_and_missing_files(always_parallel,
         "apiVersion: v1\nkind: List\nitems:\n- &a {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}\n- *a\n- 3\n"
     )
     (d / "crd.yaml").write_text(
-        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: v}\n"
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: example.com/v1\nkind: "
+        "Widget\nmetadata: {name: v}\n"
     )
     stdin_text = b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData: {a: b}\nbogus: 1\n"
     paths = [str(d), "-", str(tmp_path / "missing.yaml")]

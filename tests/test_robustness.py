@@ -318,7 +318,10 @@ def test_control_characters(tmp_path):
 
 
 def test_terminal_escapes_in_keys_never_reach_the_terminal(tmp_path):
-    text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - name: a\n    image: x\n    "\\e]0;owned\\a\\e[2J\\nfake: line": 1\n'
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - name: a\n    image: x\n    "
+        '"\\e]0;owned\\a\\e[2J\\nfake: line": 1\n'
+    )
     out = check_bad(tmp_path, "esc.yaml", text, "unknown-field", "unknown field", line=8)
     assert "\x1b" not in out and "\x07" not in out
     assert not any(line.startswith("fake") for line in out.splitlines())
@@ -380,7 +383,10 @@ def test_no_control_character_reaches_the_terminal(tmp_path, fmt):
 
 
 def test_merge_conflict_markers_with_a_hint(tmp_path):
-    text = "apiVersion: v1\nkind: ConfigMap\n<<<<<<< HEAD\nmetadata: {name: a}\n=======\nmetadata: {name: b}\n>>>>>>> feature\n"
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\n<<<<<<< HEAD\nmetadata: {name: a}\n=======\nmetadata: {name: "
+        "b}\n>>>>>>> feature\n"
+    )
     check_bad(tmp_path, "conflict.yaml", text, "merge-conflict", "resolve the conflict", line=3)
 
 
@@ -527,8 +533,8 @@ def test_file_deleted_while_the_run_is_going(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["check", "--no-progress", str(d)])
     assert result.exit_code == 2, result.output
     assert (
-        f"{d / 'gone.yaml'}:1:1: error [unreadable-file] cannot read {d / 'gone.yaml'}: the file disappeared while kubelint was running"
-        in result.output
+        f"{d / 'gone.yaml'}:1:1: error [unreadable-file] cannot read {d / 'gone.yaml'}: the file disappeared while "
+        "kubelint was running" in result.output
     )
     assert OTHER_RULE in result.output
 
@@ -561,7 +567,8 @@ FUZZ_CRASHES = [
     # Ingress rule with `http: {}` (no paths): apiserver/networking.py iterated None
     (
         "ingress-http-without-paths",
-        b"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - host: foo.com\n    http: {}\n",
+        b"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - host: "
+        b"foo.com\n    http: {}\n",
     ),
     # an IPv4-looking value with a leading zero: ipaddress raised in the hardcoded-pod-ip rule
     (
@@ -1012,7 +1019,8 @@ def _cm(name):
             2,
         ),  # a BOM at every document
         (
-            "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: c1}\r\n---\r\n\ufeffapiVersion: v1\r\nkind: ConfigMap\r\n"
+            "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: c1}\r\n---\r\n\ufeffapiVersion: v1\r\nkind: "
+            "ConfigMap\r\n"
             "metadata: {name: c2}\r\n",
             2,
         ),  # ... with CRLF line ends
@@ -1042,7 +1050,8 @@ def test_json_stream_positions_are_where_the_values_sit():
     [
         ("%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y1}\n", 1),
         (
-            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y0}\n---\n%TAG ! tag:x,2000:\n---\napiVersion: v1\nkind: ConfigMap\n"
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y0}\n---\n%TAG ! tag:x,2000:\n---\napiVersion: "
+            "v1\nkind: ConfigMap\n"
             "metadata: {name: y2}\n",
             5,
         ),

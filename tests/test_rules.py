@@ -76,7 +76,10 @@ SECRETS = [
 
 @pytest.mark.parametrize("value", SECRETS)
 def test_credential_values_are_never_printed(value):
-    cm = f'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  API_TOKEN: "{value}"\n  other: "x {value} y"\n'
+    cm = (
+        f'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  API_TOKEN: "{value}"\n  other: '
+        f'"x {value} y"\n'
+    )
     f = lint(cm, only=["configmap-credentials"])
     assert ids(f) and all(value not in x.message for x in f)
     env = deploy(container_extra=f'\n          env:\n            - name: DB_PASSWORD\n              value: "{value}"')
@@ -317,10 +320,14 @@ def test_database_matched_on_image_name_not_tag_or_path():
 
 def test_probes_exempt_jobs_and_run_to_completion_pods():
     job = (
-        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      "
+        "restartPolicy: Never\n"
         "      containers: [{name: j, image: j:1}]\n"
     )
-    pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: OnFailure\n  containers: [{name: p, image: p:1}]\n"
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: OnFailure\n  containers: "
+        "[{name: p, image: p:1}]\n"
+    )
     assert ids(lint(job + "---\n" + pod, only=["no-readiness-probe", "no-liveness-probe"])) == []
 
 
@@ -340,7 +347,8 @@ def test_run_as_root_container_overrides_pod():
 
 def test_hardcoded_pod_ip_not_for_cidrs_or_other_networks():
     cm = (
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  cidr: 10.244.0.0/16\n  range: 10.244.1.1-10.244.1.9\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  cidr: 10.244.0.0/16\n  range: "
+        "10.244.1.1-10.244.1.9\n"
         "  lan: 192.168.1.10\n  dns: 10.96.0.10\n"
     )
     assert ids(lint(cm, only=["hardcoded-pod-ip"])) == []

@@ -147,7 +147,10 @@ def test_list_and_mapping_shapes(tmp_path):
 
 
 def test_missing_required_field_points_at_parent(tmp_path):
-    text = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n  - apiGroups: ['']\n    resources: [pods]\n"
+    text = (
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n  - apiGroups: "
+        "['']\n    resources: [pods]\n"
+    )
     fs = [f for f in check(tmp_path, text) if f.rule == "missing-required-field"]
     assert fs and fs[0].line == 6 and '"verbs"' in fs[0].message
 

@@ -67,7 +67,8 @@ def test_wheel_contains_and_uses_package_data(installed):
     py, tmp = installed
     probe = (
         "import kubelint, kubelint.schema as s, kubelint.engine as e, kubelint.config as c, os; "
-        "print(kubelint.__file__); print(s.schema_dir()); print(e.catalogue_dir()); print(len(s.available_versions())); "
+        "print(kubelint.__file__); print(s.schema_dir()); print(e.catalogue_dir()); "
+        "print(len(s.available_versions())); "
         "d = os.path.dirname(c.SCHEMA_FILE); "
         "print(all(os.path.isfile(os.path.join(d, f)) for f in ('config.schema.json', 'report.schema.json')))"
     )

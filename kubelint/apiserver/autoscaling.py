@@ -106,7 +106,8 @@ def horizontal_pod_autoscaler(obj, ctx):
                     t,
                     "must be greater than 0",
                     INVALID_VALUE,
-                    "the server reports it as spec.metrics[0].resource.target.averageUtilization, after conversion to autoscaling/v2",
+                    "the server reports it as spec.metrics[0].resource.target.averageUtilization, after conversion "
+                    "to autoscaling/v2",
                 )
             )
     return out

@@ -223,7 +223,8 @@ def validate_schedule(schedule, path, out, has_time_zone: bool):
             hint = 'five fields: minute hour day-of-month month day-of-week (no seconds field), e.g. "*/15 * * * *"'
         else:
             hint = (
-                "five fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or jan-dec) day-of-week (0-6 or sun-sat), "
+                "five fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or jan-dec) day-of-week "
+                "(0-6 or sun-sat), "
                 "or @hourly/@daily/@weekly/@monthly/@yearly"
             )
         out.append(m.invalid(path, schedule, msg, SCHEDULE, hint))

@@ -251,7 +251,8 @@ def host_errors(path, value, msgs, hint="") -> List[Problem]:
         return [
             P(
                 path,
-                f"Invalid value: {_show(value)}: looks like an unfilled template placeholder; the API server rejects it as-is "
+                f"Invalid value: {_show(value)}: looks like an unfilled template placeholder; the API server "
+                "rejects it as-is "
                 "(fill it in before applying)",
                 PLACEHOLDER,
                 severity="warning",

@@ -163,7 +163,8 @@ def _service_type(spec: dict, typ: str, ips: _ServiceIPs) -> List[Problem]:
                 "None",
                 f"may not be set to 'None' for {typ} services",
                 INVALID_VALUE,
-                "headless services have no cluster IP to route node ports to; remove clusterIP: None or use type ClusterIP",
+                "headless services have no cluster IP to route node ports to; remove clusterIP: None or use type "
+                "ClusterIP",
             )
         )
     return out
@@ -177,7 +178,8 @@ def _external_name(spec: dict, ips: _ServiceIPs) -> List[Problem]:
         out.append(
             forbidden(
                 ips.path,
-                "may not be set for ExternalName services (an ExternalName service is a DNS CNAME, it has no cluster IP)",
+                "may not be set for ExternalName services (an ExternalName service is a DNS CNAME, it has no "
+                "cluster IP)",
                 FORBIDDEN_FIELD,
             )
         )
@@ -248,7 +250,8 @@ def _service_ports(ports: list, typ: str) -> List[Problem]:
                     P(
                         pp + ("port",),
                         f'Duplicate value: {{"protocol":"{proto}","port":{port}}} '
-                        f"(port {port}/{proto} is already used by another entry of spec.ports; each port/protocol pair must be unique)",
+                        f"(port {port}/{proto} is already used by another entry of spec.ports; each port/protocol "
+                        "pair must be unique)",
                         DUPLICATE_VALUE,
                     )
                 )
@@ -608,7 +611,8 @@ def _config_key(path, key) -> List[Problem]:
         return [
             P(
                 path,
-                f"Invalid value: {_show(key)}: {msgs[0]} (keys become file names in volumes: use letters, digits, '-', '_' and '.')",
+                f"Invalid value: {_show(key)}: {msgs[0]} (keys become file names in volumes: use letters, digits, "
+                "'-', '_' and '.')",
                 INVALID_VALUE,
                 at="key",
                 where=_keyed(path),
@@ -633,7 +637,8 @@ def config_map(obj, ctx):
             out.append(
                 P(
                     ("data", k),
-                    f"Invalid value: {_show(k)}: duplicate of key present in binaryData (a key may be in data or binaryData, not both)",
+                    f"Invalid value: {_show(k)}: duplicate of key present in binaryData (a key may be in data or "
+                    "binaryData, not both)",
                     INVALID_VALUE,
                     at="key",
                     where=_keyed(("data", k)),
@@ -707,7 +712,8 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
     def missing(key, why):
         return P(
             tp,
-            f"data[{key}]: Required value: a Secret of type {typ} must have the key {key!r} in data or stringData ({why})",
+            f"data[{key}]: Required value: a Secret of type {typ} must have the key {key!r} in data or stringData "
+            f"({why})",
             SECRET_TYPE_KEYS,
             where="",
         )
@@ -1557,7 +1563,8 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
                         p + ("operator",),
                         op if is_str(op) else "",
                         "must be 'Exists' when scope is any of ResourceQuotaScopeTerminating, "
-                        "ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or "
+                        "ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, "
+                        "ResourceQuotaScopeNotBestEffort or "
                         "ResourceQuotaScopeCrossNamespacePodAffinity",
                         INVALID_VALUE,
                     )

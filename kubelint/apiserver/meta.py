@@ -232,7 +232,8 @@ def name_function(group: str, kind: str) -> NameFn:
 def _describe_name_rule(fn: NameFn) -> str:
     return {
         name_is_dns_label: "a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters",
-        name_is_dns1035_label: "a DNS-1035 label: lowercase letters, digits and '-', starting with a letter, at most 63 characters",
+        name_is_dns1035_label: "a DNS-1035 label: lowercase letters, digits and '-', starting with a letter, at "
+        "most 63 characters",
         name_is_dns_subdomain: "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters",
         validate_path_segment_name: "a path segment: anything but '/', '%', '.' and '..'",
     }.get(fn, "")
@@ -295,7 +296,8 @@ def validate_annotations(annotations, path: Path, rule: str = INVALID_ANNOTATION
             Problem(
                 path,
                 message(path, "")
-                + f"Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes (annotations total {total} bytes); "
+                + f"Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes (annotations total {total} "
+                "bytes); "
                 "move large data (e.g. a last-applied configuration) out of annotations, e.g. use server-side apply",
                 rule,
                 at="key",

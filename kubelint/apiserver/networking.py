@@ -314,7 +314,8 @@ def ingress_class(obj, ctx):
                 out.append(
                     P(
                         pp + ("scope",),
-                        "Required value: `parameters.scope` is set to 'Namespace' (name the namespace of the parameters object)",
+                        "Required value: `parameters.scope` is set to 'Namespace' (name the namespace of the "
+                        "parameters object)",
                         REQUIRED_VALUE,
                         where="spec.parameters.namespace",
                     )

@@ -528,7 +528,8 @@ def _csi_source(src: dict, sp, out, opts):
             m.invalid(
                 sp + ("driver",),
                 drv,
-                "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+                "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+                "alphanumeric character",
                 INVALID_VALUE,
             )
         )
@@ -713,7 +714,8 @@ def _ports(ports, path, out):
                         name,
                         msg,
                         INVALID_VALUE,
-                        "port names are IANA service names: at most 15 lowercase letters, digits and '-', with at least one letter",
+                        "port names are IANA service names: at most 15 lowercase letters, digits and '-', with at "
+                        "least one letter",
                     )
                 )
             if not msgs:
@@ -1135,8 +1137,8 @@ def _container_resource_name(name: str, path, out) -> bool:
                     name,
                     "must be a standard resource for containers",
                     INVALID_VALUE,
-                    "use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource such as nvidia.com/gpu"
-                    + (dym and "; " + dym),
+                    "use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource "
+                    "such as nvidia.com/gpu" + (dym and "; " + dym),
                     at="key",
                 )
             )
@@ -1716,7 +1718,8 @@ def _dns(spec: dict, path, out, opts: PodOpts):
                     m.invalid(
                         cp + ("searches", i),
                         s2,
-                        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+                        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-', "
+                        "'_' or '.', and must start and end with an alphanumeric character",
                         INVALID_VALUE,
                     )
                 )
@@ -2312,7 +2315,8 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
             out.append(
                 Problem(
                     ann_path + (TOLERATIONS_ANNOTATION,),
-                    f'{m.format_path(ann_path)}: Invalid value: "{TOLERATIONS_ANNOTATION}": {exc.msg.lower()} (the value must be a JSON list of tolerations)',
+                    f'{m.format_path(ann_path)}: Invalid value: "{TOLERATIONS_ANNOTATION}": {exc.msg.lower()} (the '
+                    "value must be a JSON list of tolerations)",
                     INVALID_VALUE,
                 )
             )
@@ -2336,7 +2340,8 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
                 out.append(
                     Problem(
                         ann_path + (key,),
-                        f"{m.format_path(ann_path + (key,))}: Invalid value: {m._show(value)}: must be a valid seccomp profile "
+                        f"{m.format_path(ann_path + (key,))}: Invalid value: {m._show(value)}: must be a valid "
+                        "seccomp profile "
                         "(runtime/default, unconfined or localhost/<path>; better: securityContext.seccompProfile)",
                         INVALID_VALUE,
                     )

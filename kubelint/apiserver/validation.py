@@ -24,35 +24,57 @@ QUALIFIED_NAME_MAX_LENGTH = 63
 _QUALIFIED_NAME_RE = goregex.compile(f"^{QUALIFIED_NAME_FMT}$")
 
 LABEL_VALUE_FMT = f"({QUALIFIED_NAME_FMT})?"
-LABEL_VALUE_ERR_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+LABEL_VALUE_ERR_MSG = (
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "
+    "'.', and must start and end with an alphanumeric character"
+)
 LABEL_VALUE_MAX_LENGTH = 63
 _LABEL_VALUE_RE = goregex.compile(f"^{LABEL_VALUE_FMT}$")
 
 DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-DNS1123_LABEL_ERR_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
+DNS1123_LABEL_ERR_MSG = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+    "and must start and end with an alphanumeric character"
+)
 DNS1123_LABEL_MAX_LENGTH = 63
 _DNS1123_LABEL_RE = goregex.compile(f"^{DNS1123_LABEL_FMT}$")
 
 DNS1123_SUBDOMAIN_FMT = f"{DNS1123_LABEL_FMT}(\\.{DNS1123_LABEL_FMT})*"
-DNS1123_SUBDOMAIN_ERR_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+DNS1123_SUBDOMAIN_ERR_MSG = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+    "'-' or '.', and must start and end with an alphanumeric character"
+)
 DNS1123_SUBDOMAIN_MAX_LENGTH = 253
 _DNS1123_SUBDOMAIN_RE = goregex.compile(f"^{DNS1123_SUBDOMAIN_FMT}$")
 
 DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
-DNS1035_LABEL_ERR_MSG = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character"
+DNS1035_LABEL_ERR_MSG = (
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with "
+    "an alphabetic character, and end with an alphanumeric character"
+)
 DNS1035_LABEL_MAX_LENGTH = 63
 _DNS1035_LABEL_RE = goregex.compile(f"^{DNS1035_LABEL_FMT}$")
 
 WILDCARD_DNS1123_SUBDOMAIN_FMT = f"\\*\\.{DNS1123_SUBDOMAIN_FMT}"
-WILDCARD_DNS1123_SUBDOMAIN_ERR_MSG = "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character"
+WILDCARD_DNS1123_SUBDOMAIN_ERR_MSG = (
+    "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS "
+    "subdomain, which must consist of lower case alphanumeric characters, '-' "
+    "or '.' and end with an alphanumeric character"
+)
 _WILDCARD_RE = goregex.compile(f"^{WILDCARD_DNS1123_SUBDOMAIN_FMT}$")
 
 C_IDENTIFIER_FMT = "[A-Za-z_][A-Za-z0-9_]*"
-C_IDENTIFIER_ERR_MSG = "a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'"
+C_IDENTIFIER_ERR_MSG = (
+    "a valid C identifier must start with alphabetic character or '_', followed by a string of "
+    "alphanumeric characters or '_'"
+)
 _C_IDENTIFIER_RE = goregex.compile(f"^{C_IDENTIFIER_FMT}$")
 
 ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
-ENV_VAR_NAME_FMT_ERR_MSG = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit"
+ENV_VAR_NAME_FMT_ERR_MSG = (
+    "a valid environment variable name must consist of alphabetic characters, digits, '_', "
+    "'-', or '.', and must not start with a digit"
+)
 _ENV_VAR_NAME_RE = goregex.compile(f"^{ENV_VAR_NAME_FMT}$")
 
 CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+"

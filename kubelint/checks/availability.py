@@ -70,7 +70,8 @@ def single_replica(index, ctx):
             msg = (
                 f"{obj.kind} runs {n} replica{'' if n == 1 else 's'}{'' if has else ' (replicas unset means 1)'}: "
                 f"one node drain, eviction or crash takes it down until a new Pod is ready; "
-                f"set spec.replicas to {wanted} or more (or scale it with a HorizontalPodAutoscaler with minReplicas >= {wanted})"
+                f"set spec.replicas to {wanted} or more (or scale it with a HorizontalPodAutoscaler with "
+                f"minReplicas >= {wanted})"
             )
             yield obj, _problem(("spec", "replicas") if has else ("spec",), msg, at="value" if has else "key")
 

@@ -116,7 +116,8 @@ _COMMAND = re.compile(
 _BOOTSTRAP_SECRET = re.compile(r"^bootstrap-token-[a-z0-9]{6}$")
 _CODE = re.compile(
     r"""^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|[A-Za-z_$][\w.$]*\s*[(\[].*[)\]]\W*|new\s.*|"""
-    r"""(?:this|self|os|process|request|req|ctx|context|config|env|settings|params|args|kwargs)\b.*|.*\s(?:==|!=|&&|\|\||=>|->)\s.*)$"""
+    r"""(?:this|self|os|process|request|req|ctx|context|config|env|settings|params|args|kwargs)\b.*|"""
+    r""".*\s(?:==|!=|&&|\|\||=>|->)\s.*)$"""
 )
 
 

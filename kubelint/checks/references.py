@@ -108,9 +108,11 @@ _KIND_INFO = {
 
 _CONSEQUENCE = {
     "ConfigMap": "the Pod stays in ContainerCreating / CreateContainerConfigError until it exists",
-    "Secret": "the Pod stays in ContainerCreating / CreateContainerConfigError (or cannot pull its image) until it exists",
+    "Secret": "the Pod stays in ContainerCreating / CreateContainerConfigError (or cannot pull its image) until it "
+    "exists",
     "PersistentVolumeClaim": "the Pod stays Pending until the claim exists",
-    "ServiceAccount": "the controller cannot create the Pods (the ServiceAccount admission rejects them) until it exists",
+    "ServiceAccount": "the controller cannot create the Pods (the ServiceAccount admission rejects them) until it "
+    "exists",
 }
 
 

@@ -19,7 +19,8 @@ _FMT_RE = {
         r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?5[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}$"
     ),
     "mac": goregex.compile(
-        r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{2}[:-]){7}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}$"
+        r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{2}[:-]){7}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{4}\.){2}[0-"
+        r"9A-Fa-f]{4}$"
     ),
     "hexcolor": goregex.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"),
     "date": goregex.compile(r"^\d{4}-\d{2}-\d{2}$"),

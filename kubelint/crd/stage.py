@@ -192,7 +192,8 @@ class CrdStage:
                 problems.append(
                     Problem(
                         ("apiVersion",),
-                        f'version "{obj.version}" of {crd.kind} is not served: its CustomResourceDefinition{where} {why} '
+                        f'version "{obj.version}" of {crd.kind} is not served: its '
+                        f"CustomResourceDefinition{where} {why} "
                         f'(served: {", ".join(served) or "none"}){fix}; kubectl fails with "no matches for kind"{tail}',
                         VERSION_NOT_SERVED,
                         ERROR if explicit else WARNING,
@@ -204,7 +205,8 @@ class CrdStage:
                 problems.append(
                     Problem(
                         ("apiVersion",),
-                        f'deprecated version: the API server warns "{msg}"; migrate to a newer served version of {crd.kind}',
+                        f'deprecated version: the API server warns "{msg}"; migrate to a newer served version '
+                        f"of {crd.kind}",
                         DEPRECATED_VERSION,
                         WARNING,
                     )
@@ -221,7 +223,8 @@ class CrdStage:
                 problems.append(
                     Problem(
                         ("kind",),
-                        f'no CustomResourceDefinition in the input defines kind "{obj.kind}" in {obj.group} (did you mean "{near}"?); '
+                        f'no CustomResourceDefinition in the input defines kind "{obj.kind}" in {obj.group} (did '
+                        f'you mean "{near}"?); '
                         f'kubectl fails with "no matches for kind" unless the cluster has another CRD for it',
                         UNKNOWN_KIND,
                         WARNING,
@@ -235,7 +238,8 @@ class CrdStage:
                 problems.append(
                     Problem(
                         ("kind",),
-                        f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {hit[0]} cannot be read ({hit[2]}); "
+                        f"no schema for {obj.kind} ({obj.api_version}): the catalogue file {hit[0]} cannot be read "
+                        f"({hit[2]}); "
                         "not validated. Fix or regenerate the file",
                         "no-schema",
                         ERROR if sev == "error" else INFO,
@@ -263,7 +267,8 @@ class CrdStage:
             problems.append(
                 Problem(
                     (),
-                    "some validation rules were not checked because the object was invalid; correct the existing errors "
+                    "some validation rules were not checked because the object was invalid; correct the existing "
+                    "errors "
                     "to complete validation (the API server skips x-kubernetes-validations then, and so does kubelint)",
                     RULE_SKIPPED,
                     INFO,

@@ -98,7 +98,8 @@ def _check_root(root: dict, path, bad) -> None:
         if meta.get("type") not in (None, "object") or extra or bad_props:
             bad(
                 path + ("properties", "metadata"),
-                "Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified",
+                "Forbidden: must not specify anything other than name and generateName, but metadata is implicitly "
+                "specified",
             )
     costs: list = []  # (rule path, cost lower bound): the schema's total (kubelint.celcheck)
     _check_node(root, path, bad, True, 0, 1, costs)
@@ -216,7 +217,8 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
     if s.get("x-kubernetes-list-map-keys") and lt != "map":
         bad(
             path + ("x-kubernetes-list-type",),
-            f"Invalid value: {show(lt if lt is not None else '')}: must be map if x-kubernetes-list-map-keys is non-empty",
+            f"Invalid value: {show(lt if lt is not None else '')}: must be map if x-kubernetes-list-map-keys is "
+            "non-empty",
         )
     if lt == "map" and not s.get("x-kubernetes-list-map-keys"):
         bad(

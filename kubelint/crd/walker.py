@@ -115,7 +115,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path,
-                        f'{_p(path)}: Invalid value: "{json_type(value)}": {_p(path)} in body must be of type integer,string: "{json_type(value)}" '
+                        f'{_p(path)}: Invalid value: "{json_type(value)}": {_p(path)} in body must be of type '
+                        f'integer,string: "{json_type(value)}" '
                         f'({show(value)}); write a whole number or a string (e.g. 8080 or "http")',
                         INVALID_TYPE,
                         ERROR,
@@ -210,7 +211,8 @@ class Walker:
             problems.append(
                 Problem(
                     path,
-                    f"{_p(path)}: Invalid value: {n}: {_p(path)} in body should have at least {node.min_props} properties",
+                    f"{_p(path)}: Invalid value: {n}: {_p(path)} in body should have at least {node.min_props} "
+                    "properties",
                     INVALID_VALUE,
                     ERROR,
                 )
@@ -224,7 +226,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path + (f,),
-                        f"{_p(path + (f,))}: Required value: must not be empty (an embedded resource needs apiVersion and kind)",
+                        f"{_p(path + (f,))}: Required value: must not be empty (an embedded resource needs "
+                        "apiVersion and kind)",
                         MISSING_REQUIRED,
                         ERROR,
                         "key",
@@ -269,8 +272,10 @@ class Walker:
                     problems.append(
                         Problem(
                             path + (i,),
-                            f"{_p(path + (i,))}: Duplicate value: {show(item) if not isinstance(item, (dict, list)) else k}: "
-                            f"{_p(path)} is a set (x-kubernetes-list-type: set); remove the repeated entry (first at index {seen[k]})",
+                            f"{_p(path + (i,))}: Duplicate "
+                            f"value: {show(item) if not isinstance(item, (dict, list)) else k}: "
+                            f"{_p(path)} is a set (x-kubernetes-list-type: set); remove the repeated entry (first "
+                            f"at index {seen[k]})",
                             DUPLICATE_ITEM,
                             ERROR,
                         )
@@ -305,7 +310,8 @@ class Walker:
                     Problem(
                         path + (i,),
                         f"{_p(path + (i,))}: Duplicate value: {shown}: "
-                        f"{_p(path)} is a map list keyed by {', '.join(keys)}; another entry (index {seen[k]}) has {label}",
+                        f"{_p(path)} is a map list keyed by {', '.join(keys)}; another entry (index {seen[k]}) "
+                        f"has {label}",
                         DUPLICATE_ITEM,
                         ERROR,
                     )
@@ -331,7 +337,8 @@ class Walker:
                     problems.append(
                         Problem(
                             path,
-                            f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be at least {node.min_len} chars long",
+                            f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be at "
+                            f"least {node.min_len} chars long",
                             INVALID_VALUE,
                             ERROR,
                         )
@@ -340,7 +347,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path,
-                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should match '{node.pattern_src}'",
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should match "
+                        f"'{node.pattern_src}'",
                         INVALID_VALUE,
                         ERROR,
                     )
@@ -349,7 +357,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path,
-                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must be of type {node.format}: {show(value)}",
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must be of "
+                        f"type {node.format}: {show(value)}",
                         INVALID_VALUE,
                         ERROR,
                     )
@@ -364,7 +373,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path,
-                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be {op} {show(node.minimum)}",
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should "
+                        f"be {op} {show(node.minimum)}",
                         INVALID_VALUE,
                         ERROR,
                     )
@@ -375,7 +385,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path,
-                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be {op} {show(node.maximum)}",
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should "
+                        f"be {op} {show(node.maximum)}",
                         INVALID_VALUE,
                         ERROR,
                     )
@@ -384,7 +395,8 @@ class Walker:
             problems.append(
                 Problem(
                     path,
-                    f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be a multiple of {show(node.multiple_of)}",
+                    f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be a multiple "
+                    f"of {show(node.multiple_of)}",
                     INVALID_VALUE,
                     ERROR,
                 )
@@ -399,7 +411,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path,
-                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must validate at least one schema (anyOf)"
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must validate at least one "
+                        "schema (anyOf)"
                         f"{self._alternatives(node.any_of)}",
                         INVALID_VALUE,
                         ERROR,
@@ -412,7 +425,8 @@ class Walker:
                 problems.append(
                     Problem(
                         path,
-                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must validate one and only one schema (oneOf): {why}"
+                        f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body must validate one and only "
+                        f"one schema (oneOf): {why}"
                         f"{self._alternatives(node.one_of)}",
                         INVALID_VALUE,
                         ERROR,
@@ -487,7 +501,8 @@ class Walker:
                 # as the schema layer does for built-in kinds
                 return Problem(
                     path,
-                    f"{_p(path)} is an unrendered placeholder ({_clip(value)}): this file is a template (envsubst, kustomize "
+                    f"{_p(path)} is an unrendered placeholder ({_clip(value)}): this file is a template (envsubst, "
+                    "kustomize "
                     "replacements, CI variables); render it before applying, e.g. `envsubst < FILE | kubelint check -`",
                     "unrendered-placeholder",
                     INFO,
@@ -497,7 +512,8 @@ class Walker:
         shown = f" ({show(value)})" if not isinstance(value, (dict, list)) and value is not None else ""
         return Problem(
             path,
-            f'{_p(path)}: Invalid value: "{json_type(value)}": {_p(path)} in body must be of type {want}: "{json_type(value)}"{shown}{hint}',
+            f'{_p(path)}: Invalid value: "{json_type(value)}": {_p(path)} in body must be of type {want}: '
+            f'"{json_type(value)}"{shown}{hint}',
             INVALID_TYPE,
             ERROR,
         )
@@ -508,7 +524,8 @@ class Walker:
         where = f"in {_p(parent)}" if parent else f"at the top level of {kind}" if kind else "here"
         return Problem(
             path,
-            f'unknown field "{_p(path)}"{hint}: the {kind + " " if kind else ""}schema declares no such field {where}; the API server rejects it '
+            f'unknown field "{_p(path)}"{hint}: the {kind + " " if kind else ""}schema declares no such '
+            f"field {where}; the API server rejects it "
             "(strict field validation) — fix the spelling or move it to the right level",
             UNKNOWN_FIELD,
             ERROR,

@@ -74,7 +74,10 @@ def render(result, options: Optional[RenderOptions] = None) -> str:
     summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
     if infos:
         summary += f", {infos} info{'s' if infos != 1 else ''}"
-    summary += f" in {result.files} file{'s' if result.files != 1 else ''} ({result.documents} document{'s' if result.documents != 1 else ''})"
+    summary += (
+        f" in {result.files} file{'s' if result.files != 1 else ''} ({result.documents} "
+        f"document{'s' if result.documents != 1 else ''})"
+    )
     fixable = sum(1 for f in result.findings if f.fix is not None)
     if fixable and not quiet:
         out.append(f"[*] {fixable} fixable with `kubelint fix` (`--diff` to preview)")
