@@ -447,21 +447,6 @@ def _build(data, lines, path) -> Config:
     cat = catalogue()
     cfg = Config(path=path, base_dir=os.path.dirname(os.path.abspath(path)))
     top = {}  # the settings that are not collections (Config is frozen: set once, below)
-
-    def rule_id(value, p):
-        if not isinstance(value, str):
-            raise err(p, f"rule id must be a string, found {value!r}")
-        if value not in cat and value != "all":
-            raise err(p, f'unknown rule "{value}"{did_you_mean(value, cat)}; `kubelint rules --all` lists them')
-        return value
-
-    def str_list(value, p, what):
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise err(p, f"{what} must be a list of strings")
-        return list(value)
-
     if "custom-rules" in data:  # first: their ids are valid in disable:/rules: of the same file
         from .admission.config import parse_custom_rules
 
@@ -473,71 +458,14 @@ def _build(data, lines, path) -> Config:
             from .admission.config import parse_setting
 
             top.update(parse_setting(key, value, err))
-            continue
-        if key not in TOP_KEYS:
+        elif key not in TOP_KEYS:
             raise err(p, f'unknown setting "{key}"{did_you_mean(key, TOP_KEYS)}; valid: {", ".join(TOP_KEYS)}')
-        if key == "kubernetes-version":
-            if isinstance(value, float):
-                raise err(
-                    p, f'kubernetes-version {value!r} is a number (YAML reads 1.30 as 1.3): quote it, e.g. "1.30"'
-                )
-            if not isinstance(value, str) or not re.fullmatch(r"v?1\.\d+(\.\d+)?", value):
-                raise err(p, f'kubernetes-version must be a quoted version such as "1.33", found {value!r}')
-            top["kubernetes_version"] = value
-        elif key == "namespace":
-            if not isinstance(value, str) or not _NAMESPACE.match(value):
-                raise err(p, f"namespace must be a namespace name (lower-case DNS label), found {value!r}")
-            top["namespace"] = value
-        elif key == "fail-on":
-            if value is False:  # YAML 1.1 reads `never`? no, but `off`/`no` are false
-                value = "never"
-            if value not in FAIL_ON:
-                raise err(
-                    p,
-                    f"fail-on must be one of {', '.join(FAIL_ON)}, found {value!r}{did_you_mean(str(value), FAIL_ON)}",
-                )
-            top["fail_on"] = value
-        elif key == "missing-refs":
-            if not isinstance(value, bool):
-                raise err(p, f"missing-refs must be true or false, found {value!r}")
-            top["missing_refs"] = value
-        elif key == "exclude":
-            top["exclude"] = str_list(value, p, "exclude")
-        elif key in ("crd", "schema-dir"):
-            top[key.replace("-", "_")] = str_list(value, p, key)
+        elif key in _SCALAR_SETTINGS:
+            top[_SCALAR_SETTINGS[key]] = _scalar_setting(key, value, p, err)
+        elif key in ("exclude", "crd", "schema-dir"):
+            top[key.replace("-", "_")] = _str_list(value, p, key, err)
         elif key == "limits":
-            if not isinstance(value, dict):
-                raise err(p, f"limits must be a mapping of {', '.join(LIMIT_KEYS)} to numbers")
-            for name, n in value.items():
-                lp = p + (name,)
-                if name not in LIMIT_KEYS:
-                    raise err(
-                        lp,
-                        f'unknown limit "{name}"{did_you_mean(str(name), LIMIT_KEYS)}; valid: {", ".join(LIMIT_KEYS)}',
-                    )
-                target, least = LIMIT_KEYS[name]
-                if name == "max-file-size" and isinstance(n, str):
-                    from .loader import parse_size
-
-                    try:
-                        n = parse_size(n)
-                    except ValueError:
-                        raise err(
-                            lp, f"max-file-size must be a size such as 32MiB, 500k or 1048576, found {n!r}"
-                        ) from None
-                most = 100_000 if name == "max-depth" else None  # as --max-depth: the parser's own recursion
-                if not isinstance(n, int) or isinstance(n, bool) or n < least or (most and n > most):
-                    raise err(
-                        lp, f"{name} must be a whole number from {least}{f' to {most:,}' if most else ''}, found {n!r}"
-                    )
-                cfg.limits[target] = n
-        elif key == "pod-security-config":
-            if not isinstance(value, str) or not value:
-                raise err(
-                    p,
-                    "pod-security-config must be the path of a PodSecurityConfiguration or AdmissionConfiguration file",
-                )
-            top["pod_security_config"] = value
+            _limits(cfg, value, p, err)
         elif key == "profile":
             top["profiles"] = parse_profiles(value, lambda msg: err(p, msg))
         elif key in ("helm", "kustomize"):  # kubelint/render/config.py
@@ -545,20 +473,103 @@ def _build(data, lines, path) -> Config:
 
             parse_render(key, value, p, err, cfg.base_dir, cfg.render)
         elif key in ("disable", "enable"):
-            ids = str_list(value, p, key)
+            ids = _str_list(value, p, key, err)
             for i, rid in enumerate(ids):
-                rule_id(rid, p + (i,))
+                _rule_id(rid, p + (i,), cat, err)
             getattr(cfg, key).update(ids)
         elif key == "rules":
-            if not isinstance(value, dict):
-                raise err(p, "rules must be a mapping of rule id to off, a severity, or settings")
-            for rid, setting in value.items():
-                rp = p + (rid,)
-                rule_id(rid, rp)
-                if rid == "all":
-                    raise err(rp, "use `disable: [all]` to turn every concept rule off")
-                _rule_setting(cfg, cat[rid], setting, rp, err)
+            _rules(cfg, cat, value, p, err)
     return dataclasses.replace(cfg, **top)
+
+
+# The settings that are one checked value each, and their Config field.
+_SCALAR_SETTINGS = {
+    "kubernetes-version": "kubernetes_version",
+    "namespace": "namespace",
+    "fail-on": "fail_on",
+    "missing-refs": "missing_refs",
+    "pod-security-config": "pod_security_config",
+}
+
+
+def _scalar_setting(key, value, p, err):
+    if key == "kubernetes-version":
+        if isinstance(value, float):
+            raise err(p, f'kubernetes-version {value!r} is a number (YAML reads 1.30 as 1.3): quote it, e.g. "1.30"')
+        if not isinstance(value, str) or not re.fullmatch(r"v?1\.\d+(\.\d+)?", value):
+            raise err(p, f'kubernetes-version must be a quoted version such as "1.33", found {value!r}')
+    elif key == "namespace":
+        if not isinstance(value, str) or not _NAMESPACE.match(value):
+            raise err(p, f"namespace must be a namespace name (lower-case DNS label), found {value!r}")
+    elif key == "fail-on":
+        if value is False:  # YAML 1.1 reads `never`? no, but `off`/`no` are false
+            value = "never"
+        if value not in FAIL_ON:
+            raise err(
+                p,
+                f"fail-on must be one of {', '.join(FAIL_ON)}, found {value!r}{did_you_mean(str(value), FAIL_ON)}",
+            )
+    elif key == "missing-refs":
+        if not isinstance(value, bool):
+            raise err(p, f"missing-refs must be true or false, found {value!r}")
+    elif key == "pod-security-config":
+        if not isinstance(value, str) or not value:
+            raise err(
+                p,
+                "pod-security-config must be the path of a PodSecurityConfiguration or AdmissionConfiguration file",
+            )
+    return value
+
+
+def _rule_id(value, p, cat, err):
+    if not isinstance(value, str):
+        raise err(p, f"rule id must be a string, found {value!r}")
+    if value not in cat and value != "all":
+        raise err(p, f'unknown rule "{value}"{did_you_mean(value, cat)}; `kubelint rules --all` lists them')
+    return value
+
+
+def _str_list(value, p, what, err):
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise err(p, f"{what} must be a list of strings")
+    return list(value)
+
+
+def _limits(cfg, value, p, err):
+    if not isinstance(value, dict):
+        raise err(p, f"limits must be a mapping of {', '.join(LIMIT_KEYS)} to numbers")
+    for name, n in value.items():
+        lp = p + (name,)
+        if name not in LIMIT_KEYS:
+            raise err(
+                lp,
+                f'unknown limit "{name}"{did_you_mean(str(name), LIMIT_KEYS)}; valid: {", ".join(LIMIT_KEYS)}',
+            )
+        target, least = LIMIT_KEYS[name]
+        if name == "max-file-size" and isinstance(n, str):
+            from .loader import parse_size
+
+            try:
+                n = parse_size(n)
+            except ValueError:
+                raise err(lp, f"max-file-size must be a size such as 32MiB, 500k or 1048576, found {n!r}") from None
+        most = 100_000 if name == "max-depth" else None  # as --max-depth: the parser's own recursion
+        if not isinstance(n, int) or isinstance(n, bool) or n < least or (most and n > most):
+            raise err(lp, f"{name} must be a whole number from {least}{f' to {most:,}' if most else ''}, found {n!r}")
+        cfg.limits[target] = n
+
+
+def _rules(cfg, cat, value, p, err):
+    if not isinstance(value, dict):
+        raise err(p, "rules must be a mapping of rule id to off, a severity, or settings")
+    for rid, setting in value.items():
+        rp = p + (rid,)
+        _rule_id(rid, rp, cat, err)
+        if rid == "all":
+            raise err(rp, "use `disable: [all]` to turn every concept rule off")
+        _rule_setting(cfg, cat[rid], setting, rp, err)
 
 
 def _rule_setting(cfg, entry, setting, p, err):

@@ -1102,55 +1102,16 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     """Parse one file's text into documents; never raises for bad content."""
     loaded = LoadedFile(path)
     problems = loaded.problems
-    conflict = _CONFLICT.search(text)
-    if conflict:
-        line = text.count("\n", 0, conflict.start()) + 1
-        problems.append(
-            Finding(
-                "merge-conflict",
-                ERROR,
-                "unresolved merge-conflict marker: resolve the conflict (keep one side, delete the <<<<<<< ======= "
-                ">>>>>>> lines) before applying",
-                path,
-                line,
-                1,
-            )
-        )
-        return loaded
-    for m in _SEPARATOR_WITH_CONTENT.finditer(text):
-        content = m.group(1)
-        line = text.count("\n", 0, m.start()) + 1
-        problems.append(
-            Finding(
-                "yaml-syntax",
-                ERROR,
-                f"invalid document separator: kubectl allows only a comment after '---', found '{_clip(content)}'; "
-                "put the content on the next line",
-                path,
-                line,
-                m.start(1) - m.start() + 1,
-            )
-        )
+    unsplittable = _stream_error(text, path)  # kubectl cannot even split the stream into documents
+    if unsplittable is not None:
+        problems.append(unsplittable)
         return loaded
     if "\ufeff" in text:
         # go-yaml decodes each document kubectl's YAMLReader splits off on its
         # own and skips a byte-order mark at its start (oracle: accepted).
         text = _BOM_AFTER_SEPARATOR.sub(r"\1", text)
     if "%" in text:
-        for m in _DIRECTIVE.finditer(text):
-            line = text.count("\n", 0, m.start()) + 1
-            problems.append(
-                Finding(
-                    "yaml-syntax",
-                    ERROR,
-                    f"YAML directive '{_clip(m.group(0))}': kubectl rejects it (it splits the stream at '---', "
-                    "so the directive is a document of its own: did not find expected <document start>); "
-                    "delete the line",
-                    path,
-                    line,
-                    1,
-                )
-            )
+        problems.extend(_directive_findings(text, path))
     is_json = text.lstrip()[:1] == "{"
     if is_json and "\t" in text:
         # JSON allows tabs as whitespace, YAML does not; inside JSON strings
@@ -1171,9 +1132,8 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     except LoadError as exc:
         problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
         return loaded
-    old_limit = sys.getrecursionlimit()
     need = limits.max_depth * 2 + 500
-    if old_limit < need:
+    if sys.getrecursionlimit() < need:
         sys.setrecursionlimit(need)
     try:
         loader = _ComposeLoader(text)
@@ -1190,72 +1150,132 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
             )
         )
         return loaded
-    index = 0
-    seen = 0  # documents, empty ones included
-    empty_budget = 10 * limits.max_documents
     try:
-        while True:
-            try:
-                if not loader.check_node():
-                    break
-                node = loader.get_node()
-            except yaml.MarkedYAMLError as exc:
-                problems.append(_syntax_finding(exc, text, path))
-                break
-            except yaml.YAMLError as exc:
-                problems.append(_unmarked_finding(exc, text, path))
-                break
-            if node is None:
-                continue
-            seen += 1
-            if (
-                node.__class__ is yaml.ScalarNode
-                and node.tag == _IMPLICIT
-                and not node.style
-                and resolve_plain(node.value) is None
-            ):
-                if seen <= empty_budget:
-                    continue  # an empty document ("---" alone, or only comments)
-                # a million "---" lines: bounded like real documents
-            if index >= limits.max_documents or seen > empty_budget:
-                m = node.start_mark
-                what = (
-                    f"more than {limits.max_documents:,} documents in one file (limit --max-documents)"
-                    if index >= limits.max_documents
-                    else f"more than {empty_budget:,} documents, empty ones included, in one file (limit 10 x "
-                    "--max-documents)"
-                )
-                problems.append(
-                    Finding(
-                        "too-many-documents",
-                        ERROR,
-                        f"{what}; the rest of the file was not read",
-                        path,
-                        m.line + 1,
-                        m.column + 1,
-                    )
-                )
-                break
-            builder = _Builder(path, problems, limits)
-            try:
-                data, shadow = builder.build(node, 1)
-            except _DocError as exc:
-                problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
-                index += 1
-                continue
-            except RecursionError:
-                m = node.start_mark
-                problems.append(
-                    Finding("nesting-too-deep", ERROR, "nesting too deep to decode", path, m.line + 1, m.column + 1)
-                )
-                index += 1
-                continue
-            line, col = shadow[0], shadow[1]
-            loaded.documents.append(Document(path, index, data, shadow, line, col))
-            index += 1
+        _read_documents(loader, text, path, limits, loaded)
     finally:
         loader.dispose()
     return loaded
+
+
+def _stream_error(text: str, path: str) -> Optional[Finding]:
+    """A merge-conflict marker, or a document separator followed by content: the whole file is unreadable."""
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        return Finding(
+            "merge-conflict",
+            ERROR,
+            "unresolved merge-conflict marker: resolve the conflict (keep one side, delete the <<<<<<< ======= "
+            ">>>>>>> lines) before applying",
+            path,
+            line,
+            1,
+        )
+    for m in _SEPARATOR_WITH_CONTENT.finditer(text):
+        content = m.group(1)
+        line = text.count("\n", 0, m.start()) + 1
+        return Finding(
+            "yaml-syntax",
+            ERROR,
+            f"invalid document separator: kubectl allows only a comment after '---', found '{_clip(content)}'; "
+            "put the content on the next line",
+            path,
+            line,
+            m.start(1) - m.start() + 1,
+        )
+    return None
+
+
+def _directive_findings(text: str, path: str) -> List[Finding]:
+    findings = []
+    for m in _DIRECTIVE.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        findings.append(
+            Finding(
+                "yaml-syntax",
+                ERROR,
+                f"YAML directive '{_clip(m.group(0))}': kubectl rejects it (it splits the stream at '---', "
+                "so the directive is a document of its own: did not find expected <document start>); "
+                "delete the line",
+                path,
+                line,
+                1,
+            )
+        )
+    return findings
+
+
+def _read_documents(loader, text: str, path: str, limits: Limits, loaded: LoadedFile) -> None:
+    """Compose and build the documents of ``loader`` into ``loaded`` (its problems too), within the limits."""
+    problems = loaded.problems
+    index = 0
+    seen = 0  # documents, empty ones included
+    empty_budget = 10 * limits.max_documents
+    while True:
+        try:
+            if not loader.check_node():
+                break
+            node = loader.get_node()
+        except yaml.MarkedYAMLError as exc:
+            problems.append(_syntax_finding(exc, text, path))
+            break
+        except yaml.YAMLError as exc:
+            problems.append(_unmarked_finding(exc, text, path))
+            break
+        if node is None:
+            continue
+        seen += 1
+        if (
+            node.__class__ is yaml.ScalarNode
+            and node.tag == _IMPLICIT
+            and not node.style
+            and resolve_plain(node.value) is None
+        ):
+            if seen <= empty_budget:
+                continue  # an empty document ("---" alone, or only comments)
+            # a million "---" lines: bounded like real documents
+        if index >= limits.max_documents or seen > empty_budget:
+            problems.append(_too_many_documents(node, index, limits, empty_budget, path))
+            break
+        document = _build_document(node, index, path, limits, problems)
+        if document is not None:
+            loaded.documents.append(document)
+        index += 1
+
+
+def _too_many_documents(node, index: int, limits: Limits, empty_budget: int, path: str) -> Finding:
+    m = node.start_mark
+    what = (
+        f"more than {limits.max_documents:,} documents in one file (limit --max-documents)"
+        if index >= limits.max_documents
+        else f"more than {empty_budget:,} documents, empty ones included, in one file (limit 10 x --max-documents)"
+    )
+    return Finding(
+        "too-many-documents",
+        ERROR,
+        f"{what}; the rest of the file was not read",
+        path,
+        m.line + 1,
+        m.column + 1,
+    )
+
+
+def _build_document(node, index: int, path: str, limits: Limits, problems: List[Finding]) -> Optional[Document]:
+    """The document of one composed node, or None (with a finding in ``problems``) if it cannot be decoded."""
+    builder = _Builder(path, problems, limits)
+    try:
+        data, shadow = builder.build(node, 1)
+    except _DocError as exc:
+        problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
+        return None
+    except RecursionError:
+        m = node.start_mark
+        problems.append(
+            Finding("nesting-too-deep", ERROR, "nesting too deep to decode", path, m.line + 1, m.column + 1)
+        )
+        return None
+    line, col = shadow[0], shadow[1]
+    return Document(path, index, data, shadow, line, col)
 
 
 _BOM_AFTER_SEPARATOR = re.compile(r"^(---(?:[ \t][^\n]*)?\r?\n)\ufeff", re.M)

@@ -105,40 +105,92 @@ def run(
 def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask.Masker) -> RunResult:
     ctx = build_context(settings)
     ctx.masker = masker
+    jobs = max(1, settings.jobs)
+    debug = settings.debug
     # Phase 1: load everything (inputs, then --context and --crd sources,
     # which are seen by cross-object rules and CRD schemas but never reported).
     # With --jobs N the loading and the per-object checks run in forked
     # workers (kubelint/parallel.py); the result is the same as serially.
-    from .parallel import check_all_files, load_all
-
-    jobs = max(1, settings.jobs)
-    debug = settings.debug
-    plan = _plan(paths, settings)  # charts, kustomize roots, manifests, skipped files (kubelint/discover.py)
-    inputs = load_all(paths, settings.limits, jobs, stdin, progress=progress, debug=debug, entries=plan.files)
-    inputs.extend(_render(plan.sources, settings, ctx, jobs))
-    # A file both checked and in a --context directory is loaded once (as
-    # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
-    seen = {os.path.realpath(r.path) for r in inputs}
-    extra_paths = list(settings.context_paths) + list(settings.crd_paths) + list(settings.policy_paths)
-    extras = []
-    extra_plan = _plan(extra_paths, settings, context_only=True) if extra_paths else None
-    for fr in (
-        (
-            load_all(extra_paths, settings.limits, jobs, context_only=True, debug=debug, entries=extra_plan.files)
-            + _render(extra_plan.sources, settings, ctx, jobs)
-        )
-        if extra_plan
-        else ()
-    ):
-        real = os.path.realpath(fr.path)
-        if real not in seen:
-            seen.add(real)
-            extras.append(fr)
+    plan, inputs = _load_inputs(paths, settings, ctx, jobs, stdin, progress)
+    extras = _load_extras(settings, ctx, jobs, inputs)
     all_objects = [o for r in inputs + extras for o in r.objects]
     # Secrets are known from here on: --debug tracebacks and every output
     # are masked with them (kubelint.mask).
     for fr in inputs + extras:
         masker.add(fr.path, fr.secrets)
+    _prepare(ctx, all_objects, inputs, debug)
+    config = settings.config
+    if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
+        inputs = [r for r in inputs if r.origin is not None or not config.excluded(r.path)]
+        all_objects = [o for r in inputs + extras for o in r.objects]
+    # Phase 2: per-object stages, file by file.
+    from .parallel import check_all_files
+
+    check_all_files(inputs, ctx, jobs, progress)
+    tally = _Tally()
+    for fr in inputs:
+        tally.add(fr)
+    fatal = tally.fatal or any(fr.fatal for fr in extras)
+    # Values credential rules flagged in phase 2 (in worker processes too:
+    # they come back in FileResult.secrets).
+    for fr in inputs:
+        masker.add(fr.path, fr.secrets)
+    # Phase 3: cross-object rules over the whole index.
+    findings = tally.findings
+    cross_fatal = _check_cross(ctx, all_objects, inputs, debug, findings)
+    findings = _suppress(findings, tally.directives, inputs, ctx)
+    findings = masker.findings(findings)
+    findings.sort(key=Finding.sort_key)
+    return RunResult(
+        findings,
+        tally.files,
+        tally.documents,
+        fatal or cross_fatal,
+        ctx.kubernetes_version,
+        tally.texts,
+        tally.inventory,
+        masker,
+        plan.skipped,
+        [s for s in plan.sources],
+    )
+
+
+def _load_inputs(paths, settings: Settings, ctx: RunContext, jobs: int, stdin, progress):
+    """The plan of the inputs (charts, kustomize roots, manifests, skipped files: kubelint/discover.py) and
+    their loaded and rendered files."""
+    from .parallel import load_all
+
+    plan = _plan(paths, settings)
+    inputs = load_all(paths, settings.limits, jobs, stdin, progress=progress, debug=settings.debug, entries=plan.files)
+    inputs.extend(_render(plan.sources, settings, ctx, jobs))
+    return plan, inputs
+
+
+def _load_extras(settings: Settings, ctx: RunContext, jobs: int, inputs) -> list:
+    """The --context, --crd and --policy files, less those already among the inputs."""
+    from .parallel import load_all
+
+    # A file both checked and in a --context directory is loaded once (as
+    # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
+    seen = {os.path.realpath(r.path) for r in inputs}
+    extra_paths = list(settings.context_paths) + list(settings.crd_paths) + list(settings.policy_paths)
+    if not extra_paths:
+        return []
+    extra_plan = _plan(extra_paths, settings, context_only=True)
+    loaded = load_all(
+        extra_paths, settings.limits, jobs, context_only=True, debug=settings.debug, entries=extra_plan.files
+    ) + _render(extra_plan.sources, settings, ctx, jobs)
+    extras = []
+    for fr in loaded:
+        real = os.path.realpath(fr.path)
+        if real not in seen:
+            seen.add(real)
+            extras.append(fr)
+    return extras
+
+
+def _prepare(ctx: RunContext, all_objects, inputs, debug: bool) -> None:
+    """Every stage's whole-input preparation (CRD schemas, policies); a broken one is an internal-error result."""
     for stage in ctx.prepare:
         try:
             stage.prepare(all_objects, ctx)
@@ -146,42 +198,42 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
             if debug:
                 raise
             inputs.append(_internal_error_result(stage, exc, inputs))
-    config = settings.config
-    if config is not None and (config.exclude or config.path):  # `exclude:` paths of .kubelint.yaml
-        inputs = [r for r in inputs if r.origin is not None or not config.excluded(r.path)]
-        all_objects = [o for r in inputs + extras for o in r.objects]
-    # Phase 2: per-object stages, file by file.
-    findings: List[Finding] = []
-    files = documents = 0
-    fatal = False
-    texts = {}
-    directives = {}
-    inventory: Dict[str, List[ObjectRef]] = {}
-    check_all_files(inputs, ctx, jobs, progress)
-    for fr in inputs:
+
+
+@dataclass
+class _Tally:
+    """What phase 2 gives the report: findings, counts, texts, suppression directives and the inventory."""
+
+    findings: List[Finding] = field(default_factory=list)
+    files: int = 0
+    documents: int = 0
+    fatal: bool = False
+    texts: dict = field(default_factory=dict)
+    directives: dict = field(default_factory=dict)
+    inventory: Dict[str, List[ObjectRef]] = field(default_factory=dict)
+
+    def add(self, fr: FileResult) -> None:
         if fr.origin is not None:  # a rendered chart or kustomization: counted and listed by source file
             from .render import inventory as rendered_inventory
 
             for path, refs in rendered_inventory(fr).items():
-                inventory.setdefault(path, []).extend(refs)
-                files += 1
+                self.inventory.setdefault(path, []).extend(refs)
+                self.files += 1
         else:
-            inventory[fr.path] = [o.ref for o in fr.objects]
-            files += 1
-        documents += fr.documents
-        fatal = fatal or fr.fatal
-        findings.extend(fr.findings)
+            self.inventory[fr.path] = [o.ref for o in fr.objects]
+            self.files += 1
+        self.documents += fr.documents
+        self.fatal = self.fatal or fr.fatal
+        self.findings.extend(fr.findings)
         if fr.text is not None:
-            texts[fr.path] = fr.text
+            self.texts[fr.path] = fr.text
         if fr.directives:
-            directives[fr.path] = fr.directives
-    for fr in extras:
-        fatal = fatal or fr.fatal
-    # Values credential rules flagged in phase 2 (in worker processes too:
-    # they come back in FileResult.secrets).
-    for fr in inputs:
-        masker.add(fr.path, fr.secrets)
-    # Phase 3: cross-object rules over the whole index.
+            self.directives[fr.path] = fr.directives
+
+
+def _check_cross(ctx: RunContext, all_objects, inputs, debug: bool, findings: List[Finding]) -> bool:
+    """Phase 3: the cross-object stages' findings appended to ``findings``; True if one of them broke."""
+    fatal = False
     for stage in ctx.cross_stages:
         try:
             findings.extend(stage.check_all(all_objects, ctx))
@@ -191,21 +243,7 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
             fr = _internal_error_result(stage, exc, inputs)
             findings.extend(fr.findings)
             fatal = True
-    findings = _suppress(findings, directives, inputs, ctx)
-    findings = masker.findings(findings)
-    findings.sort(key=Finding.sort_key)
-    return RunResult(
-        findings,
-        files,
-        documents,
-        fatal,
-        ctx.kubernetes_version,
-        texts,
-        inventory,
-        masker,
-        plan.skipped,
-        [s for s in plan.sources],
-    )
+    return fatal
 
 
 def _plan(paths, settings: Settings, context_only: bool = False):
