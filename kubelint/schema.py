@@ -229,7 +229,6 @@ class Walker:
                 )
 
     def _scalar(self, value, t, path, problems, name, masked):
-        show = (lambda v: "the value (masked)") if masked else _describe
         if t == "any":
             return
         if isinstance(value, str) and not t.startswith("string") and _PLACEHOLDER.search(value):
@@ -244,112 +243,11 @@ class Walker:
                 )
             )
             return
-        if t.startswith("string"):
-            if not isinstance(value, str):
-                problems.append(
-                    Problem(
-                        path,
-                        f"{name} must be a string, not {show(value)}{_yaml_hint(value, 'string')}",
-                        "invalid-type",
-                        ERROR,
-                    )
-                )
-                return
-            if t == "string:byte":
-                if not _is_base64(value):
-                    problems.append(
-                        Problem(
-                            path,
-                            f"{name} must be base64-encoded (illegal base64 data); encode the value, or put plain "
-                            "text under stringData",
-                            "invalid-type",
-                            ERROR,
-                        )
-                    )
-            elif t == "string:date-time":
-                if value and not _RFC3339.match(value):
-                    problems.append(
-                        Problem(
-                            path,
-                            f'{name} must be an RFC 3339 timestamp such as "2024-01-31T12:00:00Z", not {show(value)}',
-                            "invalid-type",
-                            ERROR,
-                        )
-                    )
-            return
-        if t.startswith("integer"):
-            lo, hi = _INT32 if t == "integer:int32" else _INT64
-            bits = "int32" if t == "integer:int32" else "int64"
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems.append(
-                    Problem(
-                        path,
-                        f"{name} must be an integer, not {show(value)}{_yaml_hint(value, 'integer')}",
-                        "invalid-type",
-                        ERROR,
-                    )
-                )
-            elif isinstance(value, float) and value != int(value):
-                problems.append(
-                    Problem(path, f"{name} must be an integer, not the fraction {value!r}", "invalid-type", ERROR)
-                )
-            elif not lo <= int(value) <= hi:
-                problems.append(Problem(path, f"{name} is out of range for {bits} ({value})", "invalid-type", ERROR))
-            return
-        if t == "boolean":
-            if not isinstance(value, bool):
-                problems.append(
-                    Problem(path, f"{name} must be a boolean (true or false), not {show(value)}", "invalid-type", ERROR)
-                )
-            return
-        if t == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems.append(Problem(path, f"{name} must be a number, not {show(value)}", "invalid-type", ERROR))
-            return
-        if t == "int-or-string":
-            if isinstance(value, str):
-                return
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems.append(
-                    Problem(path, f"{name} must be an integer or a string, not {show(value)}", "invalid-type", ERROR)
-                )
-            elif isinstance(value, float) and value != int(value):
-                problems.append(
-                    Problem(
-                        path,
-                        f"{name} must be an integer or a string, not the fraction {value!r} (write a percentage as "
-                        'a string, e.g. "25%")',
-                        "invalid-type",
-                        ERROR,
-                    )
-                )
-            elif not _INT32[0] <= int(value) <= _INT32[1]:
-                problems.append(Problem(path, f"{name} is out of range for int32 ({value})", "invalid-type", ERROR))
-            return
-        if t == "quantity":
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                problems.append(
-                    Problem(
-                        path,
-                        f"{name} must be a quantity such as 500m, 128Mi or 2, not {show(value)}",
-                        "invalid-type",
-                        ERROR,
-                    )
-                )
-                return
-            try:
-                parse_quantity(value)
-            except QuantityError as exc:
-                problems.append(
-                    Problem(
-                        path,
-                        f"{name}: invalid quantity {show(value)}: {exc}; use forms like 250m, 1.5, 512Mi, 2Gi, 1e3 "
-                        "(suffixes n u m k M G T P E, Ki Mi Gi Ti Pi Ei)",
-                        "invalid-quantity",
-                        ERROR,
-                    )
-                )
-            return
+        check = _SCALAR_CHECKS.get(t.split(":", 1)[0] if t.startswith(("string", "integer")) else t)
+        found = check and check(value, t, name, (lambda v: "the value (masked)") if masked else _describe)
+        if found:
+            message, rule = found
+            problems.append(Problem(path, message, rule, ERROR))
 
     def _duplicates(self, value, t, path, problems, name):
         list_type, keys = t[2], t[3]
@@ -608,3 +506,90 @@ class SchemaStage:
             "unknown-kind" if same_group else "unknown-api",
             ERROR,
         )
+
+
+# The checks of one scalar type (the schema's "string:byte", "integer:int32", ... by their first part): each
+# returns (message, rule) for a value the API server rejects, or None.
+
+
+def _check_string(value, t, name, show):
+    if not isinstance(value, str):
+        return f"{name} must be a string, not {show(value)}{_yaml_hint(value, 'string')}", "invalid-type"
+    if t == "string:byte":
+        if not _is_base64(value):
+            return (
+                f"{name} must be base64-encoded (illegal base64 data); encode the value, or put plain "
+                "text under stringData",
+                "invalid-type",
+            )
+    elif t == "string:date-time":
+        if value and not _RFC3339.match(value):
+            return (
+                f'{name} must be an RFC 3339 timestamp such as "2024-01-31T12:00:00Z", not {show(value)}',
+                "invalid-type",
+            )
+    return None
+
+
+def _check_integer(value, t, name, show):
+    lo, hi = _INT32 if t == "integer:int32" else _INT64
+    bits = "int32" if t == "integer:int32" else "int64"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{name} must be an integer, not {show(value)}{_yaml_hint(value, 'integer')}", "invalid-type"
+    if isinstance(value, float) and value != int(value):
+        return f"{name} must be an integer, not the fraction {value!r}", "invalid-type"
+    if not lo <= int(value) <= hi:
+        return f"{name} is out of range for {bits} ({value})", "invalid-type"
+    return None
+
+
+def _check_boolean(value, t, name, show):
+    if not isinstance(value, bool):
+        return f"{name} must be a boolean (true or false), not {show(value)}", "invalid-type"
+    return None
+
+
+def _check_number(value, t, name, show):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{name} must be a number, not {show(value)}", "invalid-type"
+    return None
+
+
+def _check_int_or_string(value, t, name, show):
+    if isinstance(value, str):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{name} must be an integer or a string, not {show(value)}", "invalid-type"
+    if isinstance(value, float) and value != int(value):
+        return (
+            f"{name} must be an integer or a string, not the fraction {value!r} (write a percentage as "
+            'a string, e.g. "25%")',
+            "invalid-type",
+        )
+    if not _INT32[0] <= int(value) <= _INT32[1]:
+        return f"{name} is out of range for int32 ({value})", "invalid-type"
+    return None
+
+
+def _check_quantity(value, t, name, show):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return f"{name} must be a quantity such as 500m, 128Mi or 2, not {show(value)}", "invalid-type"
+    try:
+        parse_quantity(value)
+    except QuantityError as exc:
+        return (
+            f"{name}: invalid quantity {show(value)}: {exc}; use forms like 250m, 1.5, 512Mi, 2Gi, 1e3 "
+            "(suffixes n u m k M G T P E, Ki Mi Gi Ti Pi Ei)",
+            "invalid-quantity",
+        )
+    return None
+
+
+_SCALAR_CHECKS = {
+    "string": _check_string,
+    "integer": _check_integer,
+    "boolean": _check_boolean,
+    "number": _check_number,
+    "int-or-string": _check_int_or_string,
+    "quantity": _check_quantity,
+}

@@ -226,17 +226,10 @@ def build(
     core; ``color`` and ``progress`` default to "on a terminal" (and
     ``color`` to off under ``NO_COLOR``).  Raises :class:`SettingsError`.
     """
-    from . import data, report
+    from . import report
 
     cfg = config
-    version = _pick(kubernetes_version, cfg and cfg.kubernetes_version)
-    if version is not None:
-        minor = minor_version(version)
-        if minor not in data.available_versions():
-            raise SettingsError(
-                f"unsupported --kubernetes-version {version!r}; bundled: {', '.join(data.available_versions())}"
-            )
-        version = minor
+    version = _version(_pick(kubernetes_version, cfg and cfg.kubernetes_version))
     format = format or "text"
     if format not in report.FORMATS:
         raise SettingsError(f"unknown --format {format!r}; choose one of {', '.join(report.FORMATS)}")
@@ -245,26 +238,10 @@ def build(
         raise SettingsError("--jobs must be at least 1")
     if profiles:  # --profile NAME (repeatable, or comma-separated) wins over profile:
         profiles = parse_profiles(",".join(profiles), lambda msg: SettingsError(f"--profile: {msg}"))
-    pod_security_path = pod_security_config or (
-        cfg.paths([cfg.pod_security_config])[0] if cfg and cfg.pod_security_config else None
+    pod_security = _pod_security(
+        pod_security_config or (cfg.paths([cfg.pod_security_config])[0] if cfg and cfg.pod_security_config else None)
     )
-    pod_security = None
-    if pod_security_path:
-        from .podsecurity import load_admission_config
-
-        try:
-            pod_security = load_admission_config(pod_security_path)
-        except ValueError as exc:
-            raise SettingsError(str(exc)) from None
-    labels = dict(cfg.namespace_labels) if cfg else {}
-    for text in namespace_labels:  # --namespace-labels NS=key=value,... (over the configuration's)
-        from .admission.nslabels import parse_flag
-
-        try:
-            ns, ns_labels = parse_flag(text)
-        except ValueError as exc:
-            raise SettingsError(str(exc)) from None
-        labels[ns] = ns_labels
+    labels = _namespace_labels(cfg, namespace_labels)
     policies = (cfg.paths(cfg.policy) if cfg else ()) + tuple(policy_paths)
     for path in policies:  # context is never reported on: a missing policy file must not pass silently
         if not os.path.exists(path):
@@ -303,6 +280,46 @@ def build(
         walked_files=discover,
         show_skipped=show_skipped,
     )
+
+
+def _version(version: Optional[str]) -> Optional[str]:
+    """The bundled minor version (``"1.33"``) of a --kubernetes-version or ``kubernetes-version:`` value."""
+    from . import data
+
+    if version is None:
+        return None
+    minor = minor_version(version)
+    if minor not in data.available_versions():
+        raise SettingsError(
+            f"unsupported --kubernetes-version {version!r}; bundled: {', '.join(data.available_versions())}"
+        )
+    return minor
+
+
+def _pod_security(path: Optional[str]):
+    """The PodSecurityConfiguration of --pod-security-config or ``pod-security-config:``, if any."""
+    if not path:
+        return None
+    from .podsecurity import load_admission_config
+
+    try:
+        return load_admission_config(path)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def _namespace_labels(cfg: Optional[Config], flags: Sequence[str]) -> dict:
+    """The configuration's namespace labels, then --namespace-labels NS=key=value,... over them."""
+    labels = dict(cfg.namespace_labels) if cfg else {}
+    for text in flags:
+        from .admission.nslabels import parse_flag
+
+        try:
+            ns, ns_labels = parse_flag(text)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        labels[ns] = ns_labels
+    return labels
 
 
 def parse_profiles(value, fail) -> Tuple[str, ...]:
