@@ -150,6 +150,21 @@ def _host(p: dict):
 def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
     """warningsForPodSpecAndMeta(fieldPath=prefix, podSpec, meta)."""
     sp = prefix + ("spec",)
+    _scheduling_warnings(spec, sp, out)
+    _annotation_warnings(meta, prefix, out)
+    _volume_warnings(spec, sp, out)
+    containers = [
+        (lst, i, dict_at(c))
+        for lst in ("initContainers", "containers", "ephemeralContainers")
+        for i, c in enumerate(list_at(spec.get(lst)))
+    ]
+    _container_warnings(containers, sp, out)
+    _port_warnings(containers, sp, out)
+    _pod_affinity_warnings(dict_at(spec.get("affinity")), sp, out)
+
+
+def _scheduling_warnings(spec: dict, sp, out: _Out) -> None:
+    """Deprecated node labels in nodeSelector, node affinity and topology spread; null spread selectors."""
     for k in dict_at(spec.get("nodeSelector")):
         if k in DEPRECATED_NODE_LABELS:
             out.add(sp + ("nodeSelector", ("key", k)), DEPRECATED_NODE_LABELS[k], at="key")
@@ -170,6 +185,10 @@ def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
             out.add(cp + ("topologyKey",), f"{key} is {DEPRECATED_NODE_LABELS[key]}")
         if t.get("labelSelector") is None:
             out.add(cp + ("labelSelector",), "a null labelSelector results in matching no pod", where=cp, at="value")
+
+
+def _annotation_warnings(meta: dict, prefix, out: _Out) -> None:
+    """The seccomp and AppArmor annotations the fields replaced."""
     ann = dict_at(meta.get("annotations"))
     ap = prefix + ("metadata", "annotations")
     for k in ann:
@@ -179,6 +198,10 @@ def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
             out.add(ap + (("key", k),), 'non-functional in v1.27+; use the "seccompProfile" field instead', at="key")
         elif k.startswith(APPARMOR_PREFIX):
             out.add(ap + (("key", k),), 'deprecated since v1.30; use the "appArmorProfile" field instead', at="key")
+
+
+def _volume_warnings(spec: dict, sp, out: _Out) -> None:
+    """Deprecated volume types, empty imagePullSecrets names, a fractional memory overhead."""
     for i, vol in enumerate(list_at(spec.get("volumes"))):
         vol = dict_at(vol)
         for field, server_name, text in DEPRECATED_VOLUMES:
@@ -199,11 +222,10 @@ def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
             sp + ("overhead", ("key", "memory")),
             f'fractional byte value "{_byte_quantity(ov)}" is invalid, must be an integer',
         )
-    containers = [
-        (lst, i, dict_at(c))
-        for lst in ("initContainers", "containers", "ephemeralContainers")
-        for i, c in enumerate(list_at(spec.get(lst)))
-    ]
+
+
+def _container_warnings(containers, sp, out: _Out) -> None:
+    """Fractional byte quantities in resources, env entries that hide an earlier one."""
     for lst, i, c in containers:
         cp = sp + (lst, i)
         res = dict_at(c.get("resources"))
@@ -233,6 +255,10 @@ def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
                     )
             else:
                 names.add(name)
+
+
+def _port_warnings(containers, sp, out: _Out) -> None:
+    """hostIP without hostPort, and duplicate, overlapping or ambiguous port definitions across containers."""
     ports = {}
     for lst, i, c in containers:
         cp = sp + (lst, i)
@@ -259,6 +285,10 @@ def pod_spec_warnings(spec: dict, meta: dict, prefix, out: _Out) -> None:
                 elif host_port == o_port and (host_ip == "") != (o_ip == ""):
                     out.add(pp, f"dangerously ambiguous port definition with {_fmt(other_path)}", where=where)
             ports.setdefault(k, []).append((pp, p))
+
+
+def _pod_affinity_warnings(affinity: dict, sp, out: _Out) -> None:
+    """Pod (anti-)affinity terms, required and preferred."""
     pa = dict_at(affinity.get("podAffinity"))
     paa = dict_at(affinity.get("podAntiAffinity"))
     for name, block in (("podAffinity", pa), ("podAntiAffinity", paa)):
