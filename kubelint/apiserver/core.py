@@ -488,6 +488,28 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Probl
     ips = cips or ([cip] if cip else [])
     base = sp + (("clusterIPs",) if cips else ("clusterIP",))
     fams = spec.get("ipFamilies")
+    _ip_families(spec, fams, cips, out)
+    bad = _cluster_ip_values(ips, cips, base, out)
+    if len(ips) > 2:
+        out.append(invalid(sp + ("clusterIPs",), ips[2], "may only hold up to 2 values", INVALID_VALUE))
+    if bad:
+        return out
+    if len(ips) == 2:
+        a, b = parse_ip(ips[0]), parse_ip(ips[1])
+        if a is not None and b is not None and a.version == b.version:
+            out.append(
+                invalid(
+                    sp + ("clusterIPs",), ips[1], "may specify no more than one IP for each IP family", INVALID_VALUE
+                )
+            )
+    if not headless and isinstance(fams, list):
+        _families_match_ips(ips, fams, cips, base, out)
+    return out
+
+
+def _ip_families(spec: dict, fams, cips: list, out: List[Problem]) -> None:
+    """spec.ipFamilies (known, no repeats) and spec.ipFamilyPolicy (known, SingleStack with one family and IP)."""
+    sp = ("spec",)
     seen = set()
     if isinstance(fams, list):
         for i, f in enumerate(fams):
@@ -521,6 +543,11 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Probl
                     INVALID_VALUE,
                 )
             )
+
+
+def _cluster_ip_values(ips: list, cips: list, base, out: List[Problem]) -> bool:
+    """Each cluster IP valid ('None' first and alone); True if one is not."""
+    sp = ("spec",)
     bad = False
     for i, ip in enumerate(ips):
         p = base + ((i,) if cips else ())
@@ -543,42 +570,33 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Probl
                     else "",
                 )
             )
-    if len(ips) > 2:
-        out.append(invalid(sp + ("clusterIPs",), ips[2], "may only hold up to 2 values", INVALID_VALUE))
-    if bad:
-        return out
-    if len(ips) == 2:
-        a, b = parse_ip(ips[0]), parse_ip(ips[1])
-        if a is not None and b is not None and a.version == b.version:
+    return bad
+
+
+def _families_match_ips(ips: list, fams: list, cips: list, base, out: List[Problem]) -> None:
+    """Each cluster IP of the family spec.ipFamilies gives it."""
+    for i, ip in enumerate(ips[: len(fams)]):
+        addr = parse_ip(ip)
+        if addr is None:
+            continue
+        if fams[i] == "IPv4" and addr.version == 6:
             out.append(
                 invalid(
-                    sp + ("clusterIPs",), ips[1], "may specify no more than one IP for each IP family", INVALID_VALUE
+                    base + ((i,) if cips else ()),
+                    ip,
+                    f"expected an IPv4 value as indicated by `ipFamilies[{i}]`",
+                    INVALID_VALUE,
                 )
             )
-    if not headless and isinstance(fams, list):
-        for i, ip in enumerate(ips[: len(fams)]):
-            addr = parse_ip(ip)
-            if addr is None:
-                continue
-            if fams[i] == "IPv4" and addr.version == 6:
-                out.append(
-                    invalid(
-                        base + ((i,) if cips else ()),
-                        ip,
-                        f"expected an IPv4 value as indicated by `ipFamilies[{i}]`",
-                        INVALID_VALUE,
-                    )
+        if fams[i] == "IPv6" and addr.version == 4:
+            out.append(
+                invalid(
+                    base + ((i,) if cips else ()),
+                    ip,
+                    f"expected an IPv6 value as indicated by `ipFamilies[{i}]`",
+                    INVALID_VALUE,
                 )
-            if fams[i] == "IPv6" and addr.version == 4:
-                out.append(
-                    invalid(
-                        base + ((i,) if cips else ()),
-                        ip,
-                        f"expected an IPv6 value as indicated by `ipFamilies[{i}]`",
-                        INVALID_VALUE,
-                    )
-                )
-    return out
+            )
 
 
 # --- ConfigMap / Secret -------------------------------------------------------------------
