@@ -211,6 +211,16 @@ server = None
 
 def create_server() -> KubelintServer:
     ls = KubelintServer()
+    _lifecycle_features(ls)
+    _document_features(ls)
+    _workspace_features(ls)
+    _language_features(ls)
+    _commands(ls)
+    return ls
+
+
+def _lifecycle_features(ls: KubelintServer) -> None:
+    """initialize (workspace roots, options) and initialized (file watchers)."""
 
     @ls.feature(types.INITIALIZE)
     def initialize(ls: KubelintServer, params: types.InitializeParams):
@@ -253,6 +263,10 @@ def create_server() -> KubelintServer:
                 )
             )
 
+
+def _document_features(ls: KubelintServer) -> None:
+    """Open, change, save and close: each schedules an analysis (or clears the diagnostics)."""
+
     @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: KubelintServer, params: types.DidOpenTextDocumentParams):
         ls.versions[params.text_document.uri] = params.text_document.version
@@ -291,6 +305,10 @@ def create_server() -> KubelintServer:
             handle.cancel()
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
+
+def _workspace_features(ls: KubelintServer) -> None:
+    """Files changed on disk and configuration changes: the index updated, the open documents re-analysed."""
+
     @ls.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched(ls: KubelintServer, params: types.DidChangeWatchedFilesParams):
         reset = False
@@ -322,6 +340,10 @@ def create_server() -> KubelintServer:
                 ls.reset_workspaces()
                 ls.reanalyse_all()
 
+
+def _language_features(ls: KubelintServer) -> None:
+    """Quick fixes and hovers, computed in the worker from the last analysis."""
+
     @ls.feature(
         types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix])
     )
@@ -344,6 +366,10 @@ def create_server() -> KubelintServer:
             return None
         ws = ls.workspace_for(result.path)
         return await ls.run_in_worker(_hover, ws, result, params.position, ls.encoding())
+
+
+def _commands(ls: KubelintServer) -> None:
+    """kubelint.explain and kubelint.status."""
 
     @ls.command(EXPLAIN_COMMAND)
     def explain_command(ls: KubelintServer, *args):
@@ -372,8 +398,6 @@ def create_server() -> KubelintServer:
             # the last analyses: [characters, ms from the debounce to the publication, ms checking]
             "timings": [[n, round(1000 * a, 1), round(1000 * b, 1)] for n, a, b in ls.timings[-100:]],
         }
-
-    return ls
 
 
 def _hover(ws: Workspace, result: DocumentResult, pos: types.Position, encoding: str) -> Optional[types.Hover]:
