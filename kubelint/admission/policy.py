@@ -149,12 +149,22 @@ class Policy:
         return any(p.rule == RULE_INVALID for p in self.problems)
 
     def _creation_checks(self) -> None:
+        """ValidateValidatingAdmissionPolicy: the policy's own fields, in the server's order."""
+        fp = self.spec.get("failurePolicy")
+        if fp is not None and fp not in ("Fail", "Ignore"):
+            self.problems.append(unsupported(("spec", "failurePolicy"), fp, ["Fail", "Ignore"], RULE_INVALID))
+        self._check_param_kind()
+        self._check_match_constraints()
+        self._check_match_conditions()
+        self._check_variables()
+        self._check_audit_annotations()
+        self._check_validations()
+
+    def _check_param_kind(self) -> None:
+        """spec.paramKind: apiVersion (one GroupVersion) and kind."""
         out = self.problems
         sp = ("spec",)
         spec = self.spec
-        fp = spec.get("failurePolicy")
-        if fp is not None and fp not in ("Fail", "Ignore"):
-            out.append(unsupported(sp + ("failurePolicy",), fp, ["Fail", "Ignore"], RULE_INVALID))
         if isinstance(spec.get("paramKind"), dict):
             pk = spec["paramKind"]
             pp = sp + ("paramKind",)
@@ -171,6 +181,12 @@ class Policy:
                 )
             if not _s(pk.get("kind")):
                 out.append(required(pp + ("kind",), "", RULE_INVALID, anchor=pp))
+
+    def _check_match_constraints(self) -> None:
+        """spec.matchConstraints: required, valid, with resourceRules."""
+        out = self.problems
+        sp = ("spec",)
+        spec = self.spec
         if "matchConstraints" not in spec or not isinstance(spec.get("matchConstraints"), dict):
             out.append(required(sp + ("matchConstraints",), "", RULE_INVALID, anchor=sp))
         else:
@@ -181,6 +197,12 @@ class Policy:
                         sp + ("matchConstraints", "resourceRules"), "", RULE_INVALID, anchor=sp + ("matchConstraints",)
                     )
                 )
+
+    def _check_match_conditions(self) -> None:
+        """spec.matchConditions: named, unique, compiled, at most 64."""
+        out = self.problems
+        sp = ("spec",)
+        spec = self.spec
         seen = set()
         for i, (name, c) in enumerate(self.match_conditions):
             p = sp + ("matchConditions", i)
@@ -204,6 +226,11 @@ class Policy:
                     RULE_INVALID,
                 )
             )
+
+    def _check_variables(self) -> None:
+        """spec.variables: CEL identifiers with compiled expressions."""
+        out = self.problems
+        sp = ("spec",)
         for i, (name, c) in enumerate(self.variables):
             p = sp + ("variables", i)
             if not name.strip():
@@ -214,6 +241,11 @@ class Policy:
                 out.append(required(p + ("expression",), "expression is not specified", RULE_INVALID, anchor=p))
             else:
                 out.extend(_compile_problem(p + ("expression",), c, RULE_INVALID))
+
+    def _check_audit_annotations(self) -> None:
+        """spec.validations or spec.auditAnnotations; each annotation's key and value expression."""
+        out = self.problems
+        sp = ("spec",)
         if not self.validations and not self.audit_annotations:
             msg = "validations or auditAnnotations must contain at least one item"
             out.append(required(sp + ("validations",), msg, RULE_INVALID, anchor=sp))
@@ -237,6 +269,12 @@ class Policy:
             out.append(
                 invalid(sp + ("auditAnnotations",), "...", "must not have more than 20 auditAnnotations", RULE_INVALID)
             )
+
+    def _check_validations(self) -> None:
+        """spec.validations: expression, messageExpression, message and reason."""
+        out = self.problems
+        sp = ("spec",)
+        spec = self.spec
         raw = _l(spec.get("validations"))
         for v in self.validations:
             p = sp + ("validations", v.index)
