@@ -52,14 +52,7 @@ def defaulted(data: dict, group: str, kind: str, namespace: str) -> dict:
             meta.setdefault("generation", 1)
     spec = obj.get("spec")
     if kind == "Namespace" and group == "":
-        if isinstance(meta, dict):
-            labels = meta.setdefault("labels", {}) if isinstance(meta.get("labels", {}), dict) else {}
-            if isinstance(meta.get("name"), str):
-                labels["kubernetes.io/metadata.name"] = meta["name"]
-        s = obj.setdefault("spec", {}) if isinstance(obj.get("spec", {}), dict) else None
-        if s is not None:
-            s.setdefault("finalizers", ["kubernetes"])
-        obj["status"] = {"phase": "Active"}
+        _namespace(obj, meta)
         return obj
     if _built_in(group):  # PrepareForCreate: status is not set by a create
         obj.pop("status", None)
@@ -69,60 +62,17 @@ def defaulted(data: dict, group: str, kind: str, namespace: str) -> dict:
         return obj
     key = (group, kind)
     if key == ("apps", "Deployment"):
-        spec.setdefault("replicas", 1)
-        st = spec.setdefault("strategy", {})
-        if isinstance(st, dict):
-            st.setdefault("type", "RollingUpdate")
-            if st.get("type") == "RollingUpdate":
-                ru = st.setdefault("rollingUpdate", {})
-                if isinstance(ru, dict):
-                    ru.setdefault("maxUnavailable", "25%")
-                    ru.setdefault("maxSurge", "25%")
-        spec.setdefault("revisionHistoryLimit", 10)
-        spec.setdefault("progressDeadlineSeconds", 600)
+        _deployment_spec(spec)
     elif key == ("apps", "StatefulSet"):
-        spec.setdefault("replicas", 1)
-        spec.setdefault("podManagementPolicy", "OrderedReady")
-        us = spec.setdefault("updateStrategy", {})
-        if isinstance(us, dict):
-            us.setdefault("type", "RollingUpdate")
-            if us.get("type") == "RollingUpdate":
-                ru = us.setdefault("rollingUpdate", {})
-                if isinstance(ru, dict):
-                    ru.setdefault("partition", 0)
-        spec.setdefault("revisionHistoryLimit", 10)
-        pr = spec.setdefault("persistentVolumeClaimRetentionPolicy", {})
-        if isinstance(pr, dict):
-            pr.setdefault("whenDeleted", "Retain")
-            pr.setdefault("whenScaled", "Retain")
-        for t in spec.get("volumeClaimTemplates") or []:
-            if isinstance(t, dict) and isinstance(t.get("spec"), dict):
-                t["spec"].setdefault("volumeMode", "Filesystem")
-                t.setdefault("apiVersion", "v1")
-                t.setdefault("kind", "PersistentVolumeClaim")
-                t.setdefault("status", {"phase": "Pending"})
+        _stateful_set_spec(spec)
     elif key == ("apps", "DaemonSet"):
-        us = spec.setdefault("updateStrategy", {})
-        if isinstance(us, dict):
-            us.setdefault("type", "RollingUpdate")
-            if us.get("type") == "RollingUpdate":
-                ru = us.setdefault("rollingUpdate", {})
-                if isinstance(ru, dict):
-                    ru.setdefault("maxUnavailable", 1)
-                    ru.setdefault("maxSurge", 0)
-        spec.setdefault("revisionHistoryLimit", 10)
+        _daemon_set_spec(spec)
     elif key == ("apps", "ReplicaSet") or key == ("", "ReplicationController"):
         spec.setdefault("replicas", 1)
     elif key == ("batch", "Job"):
         _job_spec(spec)
     elif key == ("batch", "CronJob"):
-        spec.setdefault("concurrencyPolicy", "Allow")
-        spec.setdefault("suspend", False)
-        spec.setdefault("successfulJobsHistoryLimit", 3)
-        spec.setdefault("failedJobsHistoryLimit", 1)
-        jt = spec.get("jobTemplate")
-        if isinstance(jt, dict) and isinstance(jt.get("spec"), dict):
-            _job_spec(jt["spec"])
+        _cron_job_spec(spec)
     elif key == ("", "Service"):
         _service_spec(spec)
     elif key == ("", "PersistentVolumeClaim"):
@@ -140,6 +90,81 @@ def defaulted(data: dict, group: str, kind: str, namespace: str) -> dict:
         spec.setdefault("enableServiceLinks", True)
         _pod_admission(spec)
     return obj
+
+
+def _namespace(obj: dict, meta) -> None:
+    """The name label, the kubernetes finalizer, phase Active."""
+    if isinstance(meta, dict):
+        labels = meta.setdefault("labels", {}) if isinstance(meta.get("labels", {}), dict) else {}
+        if isinstance(meta.get("name"), str):
+            labels["kubernetes.io/metadata.name"] = meta["name"]
+    s = obj.setdefault("spec", {}) if isinstance(obj.get("spec", {}), dict) else None
+    if s is not None:
+        s.setdefault("finalizers", ["kubernetes"])
+    obj["status"] = {"phase": "Active"}
+
+
+def _deployment_spec(spec: dict) -> None:
+    """SetDefaults_Deployment."""
+    spec.setdefault("replicas", 1)
+    st = spec.setdefault("strategy", {})
+    if isinstance(st, dict):
+        st.setdefault("type", "RollingUpdate")
+        if st.get("type") == "RollingUpdate":
+            ru = st.setdefault("rollingUpdate", {})
+            if isinstance(ru, dict):
+                ru.setdefault("maxUnavailable", "25%")
+                ru.setdefault("maxSurge", "25%")
+    spec.setdefault("revisionHistoryLimit", 10)
+    spec.setdefault("progressDeadlineSeconds", 600)
+
+
+def _stateful_set_spec(spec: dict) -> None:
+    """SetDefaults_StatefulSet, and the claim templates as the server stores them."""
+    spec.setdefault("replicas", 1)
+    spec.setdefault("podManagementPolicy", "OrderedReady")
+    us = spec.setdefault("updateStrategy", {})
+    if isinstance(us, dict):
+        us.setdefault("type", "RollingUpdate")
+        if us.get("type") == "RollingUpdate":
+            ru = us.setdefault("rollingUpdate", {})
+            if isinstance(ru, dict):
+                ru.setdefault("partition", 0)
+    spec.setdefault("revisionHistoryLimit", 10)
+    pr = spec.setdefault("persistentVolumeClaimRetentionPolicy", {})
+    if isinstance(pr, dict):
+        pr.setdefault("whenDeleted", "Retain")
+        pr.setdefault("whenScaled", "Retain")
+    for t in spec.get("volumeClaimTemplates") or []:
+        if isinstance(t, dict) and isinstance(t.get("spec"), dict):
+            t["spec"].setdefault("volumeMode", "Filesystem")
+            t.setdefault("apiVersion", "v1")
+            t.setdefault("kind", "PersistentVolumeClaim")
+            t.setdefault("status", {"phase": "Pending"})
+
+
+def _daemon_set_spec(spec: dict) -> None:
+    """SetDefaults_DaemonSet."""
+    us = spec.setdefault("updateStrategy", {})
+    if isinstance(us, dict):
+        us.setdefault("type", "RollingUpdate")
+        if us.get("type") == "RollingUpdate":
+            ru = us.setdefault("rollingUpdate", {})
+            if isinstance(ru, dict):
+                ru.setdefault("maxUnavailable", 1)
+                ru.setdefault("maxSurge", 0)
+    spec.setdefault("revisionHistoryLimit", 10)
+
+
+def _cron_job_spec(spec: dict) -> None:
+    """SetDefaults_CronJob, and its job template's spec."""
+    spec.setdefault("concurrencyPolicy", "Allow")
+    spec.setdefault("suspend", False)
+    spec.setdefault("successfulJobsHistoryLimit", 3)
+    spec.setdefault("failedJobsHistoryLimit", 1)
+    jt = spec.get("jobTemplate")
+    if isinstance(jt, dict) and isinstance(jt.get("spec"), dict):
+        _job_spec(jt["spec"])
 
 
 def _built_in(group: str) -> bool:
