@@ -332,18 +332,7 @@ class AdmissionStage:
                 self._not_evaluated(policy, binding, "the CEL engine (common-expression-language) is not installed")
             ]
         ctx = self._context()
-        params_value = None
-        if param is not None:
-            params_value = self._params_cache.get(id(param))
-            if params_value is None:
-                params_value = defaulted(
-                    param.data,
-                    param.group,
-                    param.kind,
-                    param.namespace
-                    or (self.default_namespace if self.resources.lookup(param.group, param.kind)[1] else ""),
-                )
-                self._params_cache[id(param)] = params_value
+        params_value = self._params_value(param)
         self.bind(obj_value, req, known_ns, ns_obj, params_value)
         env = Env(self, policy, binding, ctx, known_ns)
         env.nulls = {"params": params_value is None, "oldObject": True, "namespaceObject": not ns_obj}
@@ -374,30 +363,56 @@ class AdmissionStage:
                 return []
             decisions.append((errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]", None))
         else:
-            for v in policy.validations:
-                try:
-                    result, err = env.run(v.expr)
-                except NotEvaluable as exc:
-                    decisions.append((None, f"validations[{v.index}] {exc}"))
-                    continue
-                if err is not None:
-                    if fail:
-                        decisions.append((err, None))
-                    continue
-                if result is True:
-                    continue
-                if result is not False:  # cel-go's checker makes this a bool: an engine difference
-                    decisions.append(
-                        (
-                            None,
-                            f"validations[{v.index}] returned {type(result).__name__}, not a bool, "
-                            "in kubelint's CEL engine",
-                        )
-                    )
-                    continue
-                decisions.append((self._message(v, env), v.reason or "Invalid"))
+            decisions.extend(self._validation_decisions(policy, env, fail))
         if not errors:
             decisions.extend(self._audit_annotations(policy, env, fail))
+        return self._decision_problems(policy, binding, decisions)
+
+    def _params_value(self, param):
+        """The defaulted CEL value of a param object (cached per object), or None without one."""
+        if param is None:
+            return None
+        params_value = self._params_cache.get(id(param))
+        if params_value is None:
+            params_value = defaulted(
+                param.data,
+                param.group,
+                param.kind,
+                param.namespace
+                or (self.default_namespace if self.resources.lookup(param.group, param.kind)[1] else ""),
+            )
+            self._params_cache[id(param)] = params_value
+        return params_value
+
+    def _validation_decisions(self, policy, env, fail) -> List[Tuple[Optional[str], Optional[str]]]:
+        """(message, reason) of each failed validation; (None, why) for one kubelint could not evaluate."""
+        decisions: List[Tuple[Optional[str], Optional[str]]] = []
+        for v in policy.validations:
+            try:
+                result, err = env.run(v.expr)
+            except NotEvaluable as exc:
+                decisions.append((None, f"validations[{v.index}] {exc}"))
+                continue
+            if err is not None:
+                if fail:
+                    decisions.append((err, None))
+                continue
+            if result is True:
+                continue
+            if result is not False:  # cel-go's checker makes this a bool: an engine difference
+                decisions.append(
+                    (
+                        None,
+                        f"validations[{v.index}] returned {type(result).__name__}, not a bool, "
+                        "in kubelint's CEL engine",
+                    )
+                )
+                continue
+            decisions.append((self._message(v, env), v.reason or "Invalid"))
+        return decisions
+
+    def _decision_problems(self, policy, binding, decisions) -> List[Problem]:
+        """The findings of the decisions, one per validation action of the binding."""
         out = []
         for message, reason in decisions:
             if message is None:
