@@ -70,7 +70,11 @@ def test_non_list_drop_not_fixed():
 def test_pss_restricted_fixes_leave_nothing_of_their_kind():
     text = _pod(container="      readOnlyRootFilesystem: true\n")
     r, rules = _fix(text, "pss-restricted")
-    assert {"pss-allow-privilege-escalation", "pss-capabilities-restricted", "pss-run-as-non-root",
-            "pss-seccomp-restricted"} <= rules
+    assert {
+        "pss-allow-privilege-escalation",
+        "pss-capabilities-restricted",
+        "pss-run-as-non-root",
+        "pss-seccomp-restricted",
+    } <= rules
     left = FixStage(Settings(profiles=("pss-restricted",))).analyse("x.yaml", r.text)
     assert not [i for i in left.items if i.finding.rule in rules]
