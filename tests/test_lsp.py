@@ -83,7 +83,13 @@ async def change(client: LanguageClient, uri: str, text: str, version: int):
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
         content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
-    return await wait_diagnostics(client, uri)
+
+    async def loop():  # this version's: a publication of the previous text may still be on its way
+        while True:
+            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and params.version == version:
+                return params.diagnostics
+    return await asyncio.wait_for(loop(), 30)
 
 
 def cli_findings(path: Path, cwd: Path):
