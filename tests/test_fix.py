@@ -50,8 +50,10 @@ def _unsafe(text):
 
 
 def _stage_for(text, default):
-    """`# args: ... --profile all` in the first line: the opt-in rules too."""
-    return FixStage(Settings(profiles=("all",))) if "--profile all" in text.split("\n", 1)[0] else default
+    """`# args: ... --profile NAME` in the first line (`all`: the opt-in rules too; `pss-baseline`: the
+    baseline controls, which restricted replaces when both are on)."""
+    m = re.search(r"--profile (\S+)", text.split("\n", 1)[0])
+    return FixStage(Settings(profiles=(m.group(1),))) if m else default
 
 
 def _name(p):

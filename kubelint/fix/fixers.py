@@ -375,6 +375,147 @@ def _automount(t: Target):
     ]
 
 
+# Unsafe fixes for the hardening and Pod Security Standards rules
+# (kubelint/checks/hardening.py, kubelint/checks/pss.py): the same single-field changes
+
+
+def _pod_spec_path(t: Target) -> Optional[tuple]:
+    from ..kinds import pod_spec_path
+
+    p = pod_spec_path(t.obj.group, t.obj.kind)
+    return tuple(p) if p is not None else None
+
+
+def _seccomp_runtime_default(pod_level_when_unset: bool):
+    """An Unconfined (or otherwise forbidden) seccompProfile.type becomes
+    RuntimeDefault where it is set; a container with none gets it on the Pod
+    (``pod_level_when_unset``). Legacy annotations are not edited."""
+
+    def plan(t: Target):
+        path = tuple(t.problem.path)
+        if path[-2:] == ("seccompProfile", "type"):
+            if _get(t.obj.data, path) == "RuntimeDefault":
+                return None
+            return "set seccompProfile.type: RuntimeDefault", [("set", path, "RuntimeDefault")]
+        if not pod_level_when_unset or path[-1:] != ("name",) or _container_path(path) is None:
+            return None
+        spec = _pod_spec_path(t)
+        if spec is None or _get(t.obj.data, spec + ("securityContext", "seccompProfile")) is not _MISSING:
+            return None
+        return "set seccompProfile.type: RuntimeDefault on the Pod", [
+            ("set", spec + ("securityContext", "seccompProfile", "type"), "RuntimeDefault")
+        ]
+
+    return plan
+
+
+FIXERS["seccomp-unconfined"] = Fixer(
+    "seccomp-unconfined",
+    False,
+    "set securityContext.seccompProfile.type: RuntimeDefault where it is Unconfined (not the legacy annotations)",
+    _seccomp_runtime_default(False),
+)
+FIXERS["seccomp-profile-missing"] = Fixer(
+    "seccomp-profile-missing",
+    False,
+    "set spec.securityContext.seccompProfile.type: RuntimeDefault on the Pod",
+    _seccomp_runtime_default(True),
+)
+FIXERS["pss-seccomp-baseline"] = Fixer(
+    "pss-seccomp-baseline",
+    False,
+    "set a forbidden securityContext.seccompProfile.type to RuntimeDefault (not the legacy annotations)",
+    _seccomp_runtime_default(False),
+)
+FIXERS["pss-seccomp-restricted"] = Fixer(
+    "pss-seccomp-restricted",
+    False,
+    "set a forbidden securityContext.seccompProfile.type to RuntimeDefault, or set it on the Pod when none is set",
+    _seccomp_runtime_default(True),
+)
+
+
+def _drop_all(t: Target):
+    """capabilities.drop: ["ALL"] on the container (ALL covers whatever the
+    list held); not on a capabilities.add entry, not through a non-list."""
+    path = tuple(t.problem.path)
+    cpath = _container_path(path)
+    if cpath is None or "add" in path[len(cpath) :]:
+        return None
+    caps = _get(t.obj.data, cpath + ("securityContext", "capabilities"))
+    if caps is not _MISSING and not isinstance(caps, dict):
+        return None
+    drop = caps.get("drop", _MISSING) if isinstance(caps, dict) else _MISSING
+    if drop is not _MISSING and not isinstance(drop, list):
+        return None
+    return 'set capabilities.drop: ["ALL"]', [("set", cpath + ("securityContext", "capabilities", "drop"), ["ALL"])]
+
+
+FIXERS["capabilities-not-dropped"] = Fixer(
+    "capabilities-not-dropped",
+    False,
+    'set securityContext.capabilities.drop: ["ALL"] on the container',
+    _drop_all,
+)
+
+
+def _remove_added_capability(t: Target):
+    path = tuple(t.problem.path)
+    if len(path) < 2 or path[-2] != "add" or not isinstance(path[-1], int):
+        return None
+    add = _get(t.obj.data, path[:-1])
+    if not isinstance(add, list) or not 0 <= path[-1] < len(add):
+        return None
+    cap = add[path[-1]]
+    return f"remove {cap} from capabilities.add", [("set", path[:-1], [c for c in add if c != cap])]
+
+
+@fixer(
+    "pss-capabilities-restricted",
+    False,
+    'set securityContext.capabilities.drop: ["ALL"] on the container, and remove what capabilities.add holds '
+    "besides NET_BIND_SERVICE",
+)
+def _pss_capabilities_restricted(t: Target):
+    return _remove_added_capability(t) or _drop_all(t)
+
+
+FIXERS["pss-capabilities-baseline"] = Fixer(
+    "pss-capabilities-baseline",
+    False,
+    "remove a capability outside the baseline set from securityContext.capabilities.add",
+    _remove_added_capability,
+)
+FIXERS["pss-allow-privilege-escalation"] = Fixer(
+    "pss-allow-privilege-escalation",
+    False,
+    "set securityContext.allowPrivilegeEscalation: false on the container",
+    _container_setting("allowPrivilegeEscalation", False, "set allowPrivilegeEscalation: false"),
+)
+FIXERS["pss-privileged"] = Fixer(
+    "pss-privileged",
+    False,
+    "set securityContext.privileged: false on the container",
+    _container_setting("privileged", False, "set privileged: false"),
+)
+
+
+@fixer(
+    "pss-run-as-non-root", False, "set securityContext.runAsNonRoot: true (where it is false, else on the container)"
+)
+def _pss_run_as_non_root(t: Target):
+    if t.problem.path[-1:] not in (("runAsNonRoot",), ("name",)):
+        return None
+    return _run_as_root(t)
+
+
+@fixer("pss-host-namespaces", False, "set hostNetwork / hostPID / hostIPC to false")
+def _pss_host_namespaces(t: Target):
+    if (t.problem.path[-1:] or (None,))[0] == "hostUsers":
+        return None
+    return _host_namespaces(t)
+
+
 # ---------------------------------------------------------------------------
 # Operations -> edits
 
