@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import itertools
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -100,7 +102,14 @@ async def change(client: LanguageClient, uri: str, text: str, version: int):
             content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
         )
     )
-    return await wait_diagnostics(client, uri)
+
+    async def loop():  # this version's: a publication of the previous text may still be on its way
+        while True:
+            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and params.version == version:
+                return params.diagnostics
+
+    return await asyncio.wait_for(loop(), 30)
 
 
 def cli_findings(path: Path, cwd: Path):
@@ -436,3 +445,201 @@ async def test_hostile_input_never_kills_the_server(client: LanguageClient):
     # still answering
     diags = await change(client, uri, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n", 100)
     assert list(diags) == []
+
+
+# -- kustomize roots in the workspace index (real kustomize, never mocked) -------------------------------------------
+
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+TOOLS_PATH = os.pathsep.join(
+    [
+        os.environ.get("PATH", ""),
+        os.environ.get("KUBELINT_TOOLS_DIR", ""),
+        str(Path.home() / "go" / "bin"),
+        str(CACHE / "kubelint-tools" / "bin"),
+    ]
+)
+KUSTOMIZE_BASE = {
+    "kustomization.yaml": "resources:\n- deployment.yaml\n",
+    "deployment.yaml": """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+""",
+}
+OVERLAY = "resources:\n- ../base\nnamespace: shop\nnamePrefix: prod-\ncommonLabels:\n  tier: {tier}\n"
+KSERVICE = """apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    app: web
+    tier: {tier}
+  ports:
+  - port: 80
+    targetPort: 8080
+"""
+
+
+@pytest.fixture
+def kworkspace(tmp_path):
+    for name, text in KUSTOMIZE_BASE.items():
+        (tmp_path / "k" / "base").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "k" / "base" / name).write_text(text)
+    (tmp_path / "k" / "overlay").mkdir()
+    (tmp_path / "k" / "overlay" / "kustomization.yaml").write_text(OVERLAY.format(tier="frontend"))
+    (tmp_path / "frontend.yaml").write_text(KSERVICE.format(tier="frontend"))
+    (tmp_path / "backend.yaml").write_text(KSERVICE.format(tier="backend").replace("name: web", "name: api"))
+    return tmp_path
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "kubelint", "lsp"],
+        server_env={"PYTHONPATH": str(ROOT), "PATH": TOOLS_PATH},
+    )
+)
+async def kclient(lsp_client: LanguageClient, kworkspace):
+    assert shutil.which("kustomize", path=TOOLS_PATH), "kustomize not installed: run .ci/run (it installs it)"
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=CAPABILITIES,
+            root_uri=kworkspace.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=kworkspace.as_uri(), name="ws")],
+            initialization_options={"kubelint": {"debounceMs": 10}},
+        )
+    )
+    lsp_client.workspace_root = kworkspace
+    yield
+    await lsp_client.shutdown_session()
+
+
+STATUS = "kubelint.status"
+VERSIONS = itertools.count(2)
+
+
+async def indexed(client: LanguageClient, uri: str, timeout: float = 60):
+    """Diagnostics of ``uri`` once the workspace index (and its kustomize builds) is in."""
+
+    async def loop():
+        while True:
+            status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command=STATUS))
+            if status["indexed"]:
+                return
+            await asyncio.sleep(0.1)
+
+    await asyncio.wait_for(loop(), timeout)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=next(VERSIONS)),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=Path(uri[7:]).read_text())],
+        )
+    )
+    return await wait_diagnostics(client, uri)
+
+
+async def test_kustomize_builds_are_cross_object_context(kclient: LanguageClient):
+    client, root = kclient, kclient.workspace_root
+    front, back = root / "frontend.yaml", root / "backend.yaml"
+    front_uri, back_uri = front.as_uri(), back.as_uri()
+    for path in (front, back):
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=path.as_uri(), language_id="yaml", version=1, text=path.read_text()
+                )
+            )
+        )
+    # The Pods carry tier: frontend only as kustomize builds the overlay (commonLabels).
+    diags = await indexed(client, front_uri)
+    assert not any(d.code == "service-selects-no-pods" for d in diags), as_findings(diags)
+    diags = await indexed(client, back_uri)
+    assert any(d.code == "service-selects-no-pods" for d in diags), as_findings(diags)
+    # The same verdicts as `kubelint check .` (which builds the root with the same kustomize).
+    for path, diags in ((front, await indexed(client, front_uri)), (back, await indexed(client, back_uri))):
+        cli = subprocess.run(
+            [sys.executable, "-m", "kubelint", "check", ".", "-f", "json", "--no-progress"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(ROOT), "PATH": TOOLS_PATH},
+        )
+        rules = {f["rule"] for f in json.loads(cli.stdout)["findings"] if Path(root, f["file"]).resolve() == path}
+        assert ("service-selects-no-pods" in rules) == any(d.code == "service-selects-no-pods" for d in diags)
+    # The overlay changes on disk: the root is rebuilt, the verdicts swap.
+    overlay = root / "k" / "overlay" / "kustomization.yaml"
+    overlay.write_text(OVERLAY.format(tier="backend"))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=overlay.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    for _ in range(40):
+        diags = await wait_diagnostics(client, back_uri)
+        if not any(d.code == "service-selects-no-pods" for d in diags):
+            break
+    assert not any(d.code == "service-selects-no-pods" for d in diags), as_findings(diags)
+    diags = client.diagnostics.get(front_uri) or await wait_diagnostics(client, front_uri)
+    for _ in range(40):
+        if any(d.code == "service-selects-no-pods" for d in diags):
+            break
+        diags = await wait_diagnostics(client, front_uri)
+    assert any(d.code == "service-selects-no-pods" for d in diags), as_findings(diags)
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "kubelint", "lsp"],
+        server_env={"PYTHONPATH": str(ROOT), "PATH": "/nonexistent"},
+    )
+)
+async def nokclient(lsp_client: LanguageClient, kworkspace):
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=CAPABILITIES,
+            root_uri=kworkspace.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=kworkspace.as_uri(), name="ws")],
+            initialization_options={"kubelint": {"debounceMs": 10}},
+        )
+    )
+    lsp_client.workspace_root = kworkspace
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_missing_kustomize_is_shown_once_and_never_blocks(nokclient: LanguageClient):
+    client, root = nokclient, nokclient.workspace_root
+    uri = root.joinpath("backend.yaml").as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="yaml", version=1, text=(root / "backend.yaml").read_text()
+            )
+        )
+    )
+    diags = await indexed(client, uri)
+    assert not any(d.code == "service-selects-no-pods" for d in diags)  # no build: no workload known
+    overlay = root / "k" / "overlay" / "kustomization.yaml"
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=overlay.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    await indexed(client, uri)
+    await asyncio.sleep(0.5)
+    shown = [m.message for m in client.log_messages if "kustomize-not-found" in m.message]
+    assert len(shown) == 1, [m.message for m in client.log_messages]
+    assert shown[0].startswith(f"kubelint: {overlay}:1:1: error kustomize-not-found: ")

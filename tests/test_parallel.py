@@ -45,6 +45,28 @@ def test_parallel_output_identical_to_serial_on_the_corpus(always_parallel):
     assert any(f.rule == "no-schema" for f in serial.findings)  # the once-per-kind rule is exercised
 
 
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
+def test_admission_not_evaluated_is_reported_on_every_object_serial_and_parallel(always_parallel):
+    """A policy whose namespaceSelector needs the labels of a namespace outside
+    the set is "not evaluated on this object" for each object there: --jobs 1
+    reported it on both Pods and --jobs 2 only on the first (found on the corpus)."""
+    gke = CORPUS / "GoogleCloudPlatform__kubernetes-engine-samples"
+    files = [
+        str(gke / "autoscaling/custom-compute-classes/vap/restrict-wildcard-toleration.yaml"),
+        str(gke / "security/wi-secrets/manifests/readonly-pod.yaml"),
+        str(gke / "security/wi-secrets/manifests/secret-app.yaml"),
+    ]
+    serial = run(files, Settings(jobs=1))
+    par = run(files, Settings(jobs=2))
+    assert par.findings == serial.findings
+    hit = {
+        f.object.name
+        for f in serial.findings
+        if f.rule == "admission-policy-not-evaluated" and "readonly-ns" in f.message
+    }
+    assert hit == {"readonly-test", "readonly-secret-test"}
+
+
 def test_parallel_identical_with_errors_stdin_and_missing_files(always_parallel, tmp_path):
     d = tmp_path / "k8s"
     d.mkdir()

@@ -42,7 +42,8 @@ DEFAULT_USER = {"username": "kubelint", "groups": ["system:authenticated"]}
 
 class AdmissionStage:
     name = "admission"
-    once_per_message = frozenset({RULE_NOT_EVALUATED})
+    # RULE_NOT_EVALUATED is reported on every object it concerns ("not evaluated on this
+    # object"), by the serial and the parallel run alike: no once-per-run state here.
 
     def __init__(self, version: str, settings, schema_stage=None):
         self.version = version

@@ -8,6 +8,7 @@ same contract as the Go functions, with the Go messages.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from typing import List
 
@@ -110,6 +111,30 @@ def inclusive_range_error(lo: int, hi: int) -> str:
     return f"must be between {lo} and {hi}, inclusive"
 
 
+def _memo(fn):
+    """The result of a pure string check, remembered per value (labels, names and
+    keys repeat across a run: a Go regexp match costs far more than a dict look-up).
+    Callers get a fresh list; the memory is bounded."""
+    cache: dict = {}
+
+    @functools.wraps(fn)
+    def check(value):
+        if not isinstance(value, str):
+            return fn(value)
+        hit = cache.get(value)
+        if hit is None:
+            hit = tuple(fn(value))
+            if len(cache) < _MEMO_SIZE:
+                cache[value] = hit
+        return list(hit)
+
+    return check
+
+
+_MEMO_SIZE = 1 << 16
+
+
+@_memo
 def is_qualified_name(value: str) -> List[str]:
     """IsQualifiedName: [prefix/]name, prefix a DNS-1123 subdomain."""
     errs: List[str] = []
@@ -139,6 +164,7 @@ def is_qualified_name(value: str) -> List[str]:
     return errs
 
 
+@_memo
 def is_valid_label_value(value: str) -> List[str]:
     """IsValidLabelValue."""
     errs = []
@@ -149,6 +175,7 @@ def is_valid_label_value(value: str) -> List[str]:
     return errs
 
 
+@_memo
 def is_dns1123_label(value: str) -> List[str]:
     """IsDNS1123Label."""
     errs = []
@@ -162,6 +189,7 @@ def is_dns1123_label(value: str) -> List[str]:
     return errs
 
 
+@_memo
 def is_dns1123_subdomain(value: str) -> List[str]:
     """IsDNS1123Subdomain."""
     errs = []
@@ -172,6 +200,7 @@ def is_dns1123_subdomain(value: str) -> List[str]:
     return errs
 
 
+@_memo
 def is_dns1035_label(value: str) -> List[str]:
     """IsDNS1035Label."""
     errs = []

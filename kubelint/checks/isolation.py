@@ -10,7 +10,7 @@ from ..findings import Problem
 from ..kinds import pod_spec
 from ._common import as_list, is_workload, pod_templates
 
-from ..labels import selector_is_empty, selector_matches
+from ..labels import label_selector, selector_is_empty, selector_matches
 
 _NP = ("networking.k8s.io", "NetworkPolicy")
 _NS_NAME_LABEL = "kubernetes.io/metadata.name"
@@ -40,13 +40,15 @@ def pod_not_isolated(index, ctx):
         pols = policies.get(ns, ())
         if not pols and not (always or whole_set):
             continue  # no policy for this namespace in the set: nothing says it isolates Pods
+        # each podSelector converted once per namespace, not once per Pod (selector_matches does both)
+        preds = [(np, label_selector(sel)) for np, sel in pols if sel is not None]
         for obj, labels in items:
             if not is_workload(obj):
                 continue
             spec, _ = pod_spec(obj)
             if spec is None or spec.get("hostNetwork") is True:
                 continue  # NetworkPolicies do not apply to host-network Pods
-            selecting = [np for np, sel in pols if sel is not None and selector_matches(sel, labels)]
+            selecting = [np for np, pred in preds if pred is not None and pred(labels)]
             ingress = any("Ingress" in _policy_types(np) for np in selecting)
             egress = any("Egress" in _policy_types(np) for np in selecting)
             if ingress and (egress or not ctx.params["require_egress"]):

@@ -15,7 +15,13 @@ over the document's objects *and* the workspace's other manifests (loaded as
 configuration file's policy (disabled rules, severities, ``exclude:``) and
 secret masking.  CRDs anywhere in the workspace validate custom resources.
 Helm chart templates are not part of the workspace index (they are not
-manifests until rendered), as with ``kubelint check .``.
+manifests until rendered), as with ``kubelint check .``.  Kustomize roots
+(found by :func:`kubelint.discover.plan`) are built as ``kubelint check .``
+builds them (:mod:`kubelint.render`), in the indexing process; their objects
+are context mapped to their source files (a document never sees its own
+file's built objects twice), and a root is rebuilt in a background thread
+when a file its build uses changes.  A missing tool or a failed build is
+reported once (``on_problem``) with the CLI's finding, never raised.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Callable, Dict, List, Optional
 
 from .. import mask
 from ..findings import Finding
+from ..discover import plan
 from ..loader import discover, load_file, parse_text
 from ..phases import check_objects, objects_of
 from ..settings import Settings
@@ -71,6 +78,7 @@ class IndexStats:
     files: int = 0
     objects: int = 0
     skipped_templates: int = 0
+    kustomize_roots: int = 0  # kustomize roots built into the index
     seconds: float = 0.0
 
 
@@ -114,13 +122,24 @@ class Workspace:
         self._ws_masker = None
         self.indexed = threading.Event()
         self.stats = IndexStats()
+        # Kustomize roots (discover.Source) and what their builds put in the index
+        self._roots: list = []
+        self._built_sources: Dict[str, list] = {}  # stream key -> source file (absolute) of each built object
+        self._root_dirs: Dict[str, list] = {}  # stream key -> real kustomization directories its build uses
+        self._root_files: Dict[str, set] = {}  # stream key -> real paths of the files its build uses
+        self._reported: set = set()  # build failures already shown (once each)
+        self.on_problem: Optional[Callable[[Finding], None]] = None  # a build failure, as `kubelint check` says it
+        self.on_rebuilt: Optional[Callable[[], None]] = None  # a root was rebuilt after a change
+        self._dirty_roots: set = set()
+        self._rebuilder: Optional[threading.Thread] = None
 
     # -- the workspace index -------------------------------------------------
     def workspace_paths(self) -> List[str]:
         """Manifests of the workspace: the plain manifests ``kubelint check .``
         finds (kubelint.discover when present: non-manifest YAML such as
         ``values.yaml`` or CI files skipped, files a kustomization uses left to
-        its build), never Helm chart templates, never the configuration's
+        its build: the kustomize roots found are kept in ``self._roots`` for
+        :meth:`index`), never Helm chart templates, never the configuration's
         ``exclude:`` paths; hidden directories are not walked."""
         if not self.root:
             return self.extra_paths()
@@ -129,14 +148,9 @@ class Workspace:
         def excluded(path: str) -> bool:
             return bool(config is not None and config.exclude and config.excluded(path))
 
-        try:
-            from ..discover import plan
-        except ImportError:  # discovery of repositories not in this build: the loader's walk
-            plan = None
-        if plan is not None:
-            found = plan([self.root], self.settings.limits, excluded=excluded).files
-        else:
-            found = discover([self.root])
+        result = plan([self.root], self.settings.limits, excluded=excluded)
+        found = result.files
+        self._roots = list(result.kustomizations)
         out = []
         for path, error in found:
             if error is not None or path == "-":
@@ -188,7 +202,7 @@ class Workspace:
         paths = self.workspace_paths()
         batches = [paths[i : i + INDEX_BATCH] for i in range(0, len(paths), INDEX_BATCH)]
         pool = None
-        if processes and len(paths) > INDEX_BATCH:
+        if processes and (len(paths) > INDEX_BATCH or self._roots):
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
@@ -211,6 +225,16 @@ class Workspace:
                     self._store(load_batch(batch, self.settings.limits), None)
             if pending is not None and not (cancelled is not None and cancelled()):
                 self._store(pending.result(), should_pause)
+            if self._roots and not (cancelled is not None and cancelled()):
+                args = (
+                    self._roots,
+                    self.settings.render,
+                    self.settings.default_namespace,
+                    self.ctx.kubernetes_version,
+                    self.settings.limits,
+                )
+                built = pool.submit(build_roots, *args).result() if pool is not None else build_roots(*args)
+                self._store_built(built, should_pause)
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -221,6 +245,7 @@ class Workspace:
                 gc.enable()
         self.stats.files = len(self._files)
         self.stats.objects = sum(len(v) for v in self._files.values())
+        self.stats.kustomize_roots = len(self._built_sources)
         self.stats.seconds = time.perf_counter() - start
         self._ws_masker = None
         self.indexed.set()
@@ -254,9 +279,85 @@ class Workspace:
             else:
                 self._crd_files.discard(path)
 
+    def _store_built(self, built: list, should_pause) -> None:
+        """Objects of kustomize builds (:func:`build_roots`): context under
+        the stream's name, each with the source file it came from; a
+        failure is reported once (:attr:`on_problem`) and leaves no object."""
+        if should_pause is not None:
+            should_pause()
+        for key, objects, secrets, sources, failures, dirs, files in built:
+            with self._lock:
+                self._built_sources[key] = sources
+                self._root_dirs[key] = dirs
+                self._root_files[key] = files
+            self._put(key, objects, secrets)
+            for f in failures:
+                seen = (f.file, f.rule, f.message)
+                if seen not in self._reported:
+                    self._reported.add(seen)
+                    if self.on_problem is not None:
+                        self.on_problem(f)
+
+    def roots_using(self, path: str) -> list:
+        """Kustomize roots (discover.Source) whose build uses ``path``: a
+        file it names, or any file under a kustomization directory it uses."""
+        real = os.path.realpath(path)
+        out = []
+        with self._lock:
+            for source in self._roots:
+                key = _stream_key(source)
+                dirs = self._root_dirs.get(key) or [os.path.realpath(source.root)]
+                if real in self._root_files.get(key, ()) or any(
+                    real == d or real.startswith(d.rstrip(os.sep) + os.sep) for d in dirs
+                ):
+                    out.append(source)
+        return out
+
+    def rebuild_roots_using(self, path: str) -> bool:
+        """Rebuild, in a background thread, the roots whose build uses
+        ``path`` (never blocking the caller); True when there are any."""
+        roots = self.roots_using(path)
+        if not roots:
+            return False
+        with self._lock:
+            self._dirty_roots.update(_stream_key(r) for r in roots)
+            if self._rebuilder is not None and self._rebuilder.is_alive():
+                return True  # it picks the new ones up
+            self._rebuilder = threading.Thread(target=self._rebuild, name="kubelint-kustomize", daemon=True)
+            self._rebuilder.start()
+        return True
+
+    def _rebuild(self) -> None:
+        while True:
+            with self._lock:
+                keys, self._dirty_roots = self._dirty_roots, set()
+                sources = [s for s in self._roots if _stream_key(s) in keys]
+            if not sources:
+                return
+            try:
+                built = build_roots(
+                    sources,
+                    self.settings.render,
+                    self.settings.default_namespace,
+                    self.ctx.kubernetes_version,
+                    self.settings.limits,
+                )
+                self._store_built(built, None)
+            except Exception:  # never let a build take the server down
+                import logging
+
+                logging.getLogger("kubelint.lsp").exception("kustomize rebuild failed")
+                continue
+            self._ws_masker = None
+            if self.on_rebuilt is not None:
+                self.on_rebuilt()
+
     def update_file(self, path: str) -> None:
-        """(Re)load one file of the workspace from disk."""
+        """(Re)load one file of the workspace from disk; a file a kustomize
+        root's build uses rebuilds that root instead (in the background)."""
         path = os.path.abspath(path)
+        if self.rebuild_roots_using(path):
+            return
         if in_helm_chart(path, self.root) or not path.lower().endswith(YAML_SUFFIXES):
             return
         for p, objects, secrets in load_batch([path], self.settings.limits):
@@ -264,6 +365,7 @@ class Workspace:
 
     def remove_file(self, path: str) -> None:
         path = os.path.abspath(path)
+        self.rebuild_roots_using(path)
         with self._lock:
             self._generation += 1
             self._files.pop(path, None)
@@ -296,7 +398,10 @@ class Workspace:
                     out.extend(doc_objects)
                     placed = True
                     continue
-                for o in objs:
+                sources = self._built_sources.get(p)
+                for i, o in enumerate(objs):
+                    if sources is not None and i < len(sources) and sources[i] == path:
+                        continue  # built from the document's file: the document's text stands for it
                     ns = None if is_cluster_scoped(o.group, o.kind) else (o.namespace or default)
                     if ns is None or ns in wanted:
                         out.append(o)
@@ -325,6 +430,11 @@ class Workspace:
             self._crd_files = set(other._crd_files)
             self._crds_new = []
             self._param_kinds = set(other._param_kinds)
+            self._roots = list(other._roots)
+            self._built_sources = dict(other._built_sources)
+            self._root_dirs = dict(other._root_dirs)
+            self._root_files = dict(other._root_files)
+            self._reported = set(other._reported)
             self.stats = other.stats
         self._crds_dirty = True
         self.indexed.set()
@@ -492,6 +602,66 @@ def load_batch(paths: List[str], limits) -> list:
         except Exception:  # never let one odd file stop the index
             continue
         out.append((path, fr.objects, fr.secrets))
+    return out
+
+
+def _stream_key(source) -> str:
+    return f"{os.path.abspath(source.root)} (kustomize build)"
+
+
+def build_roots(sources: list, render_settings, namespace: str, kube_version: str, limits) -> list:
+    """``[(stream key, objects, secrets, source file of each object,
+    failures, real kustomization dirs used, real files used)]``: each
+    kustomize root built as ``kubelint check .`` builds it
+    (:func:`kubelint.render.load`), its objects mapped back to their source
+    files as the CLI maps findings.  A missing tool or a failed build gives
+    the CLI's finding and no object; never raises."""
+    from .. import render
+    from ..discover import closure
+
+    out = []
+    for source in sources:
+        key = _stream_key(source)
+        try:
+            used = closure(source.root)
+            dirs = sorted({k.dir for k in used})
+            files = {f for k in used for f in k.files} | {os.path.realpath(k.file) for k in used}
+        except Exception:
+            dirs, files = [os.path.realpath(source.root)], set()
+        try:
+            (fr,) = render.load([source], render_settings, namespace, kube_version, limits)
+        except Exception as exc:  # as one odd file: the build adds nothing
+            out.append(
+                (
+                    key,
+                    [],
+                    [],
+                    [],
+                    [
+                        Finding(
+                            "kustomize-build-failed",
+                            "error",
+                            f"kustomize build failed: {type(exc).__name__}: {exc}",
+                            source.file,
+                            1,
+                            1,
+                        )
+                    ],
+                    dirs,
+                    files,
+                )
+            )
+            continue
+        if fr.origin is None:  # not built: the finding `kubelint check .` reports at kustomization.yaml
+            out.append((key, [], [], [], list(fr.findings), dirs, files))
+            continue
+        mapped = []
+        for o in fr.objects:
+            try:
+                mapped.append(os.path.abspath(fr.origin.smap.locate(o.line, o.column)[0]))
+            except Exception:
+                mapped.append(os.path.abspath(source.file))
+        out.append((key, fr.objects, fr.secrets, mapped, [], dirs, files))
     return out
 
 

@@ -84,7 +84,18 @@ class KubelintServer(LanguageServer):
         settings, problem = build_settings(root, self.options)
         if problem:
             self.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"kubelint: {problem}"))
-        return Workspace(root, settings)
+        ws = Workspace(root, settings)
+        # Kustomize roots are built off this thread: a failure is shown once, a rebuild reanalyses.
+        ws.on_problem = lambda f: self.loop.call_soon_threadsafe(self._build_problem, f)
+        ws.on_rebuilt = lambda: self.loop.call_soon_threadsafe(self.reanalyse_all)
+        return ws
+
+    def _build_problem(self, f) -> None:
+        self.window_log_message(
+            types.LogMessageParams(
+                types.MessageType.Warning, f"kubelint: {f.file}:{f.line}:{f.column}: {f.severity} {f.rule}: {f.message}"
+            )
+        )
 
     def reset_workspaces(self) -> None:
         """(Re)build every workspace with the current settings and index them."""
@@ -98,6 +109,7 @@ class KubelintServer(LanguageServer):
                 prev is not None
                 and prev.indexed.is_set()
                 and prev.settings.limits == ws.settings.limits
+                and prev.settings.render == ws.settings.render
                 and prev.extra_paths() == ws.extra_paths()
             ):
                 ws.adopt(prev)  # same files: the index carries over
