@@ -170,7 +170,8 @@ def _position(text: str, offset: int) -> Tuple[int, int]:
 
 
 _ESCAPES = {"__dash__": "-", "__dot__": ".", "__slash__": "/", "__underscores__": "__"}
-_KEYWORDS = {
+# CEL's reserved words (cel-go parser): not usable as identifiers; also used by admission/policy.py
+CEL_RESERVED = {
     "true",
     "false",
     "null",
@@ -199,7 +200,7 @@ def _unescape(name: str) -> Optional[str]:
     """A property name as CEL escapes it (apiserver/schema/cel/model
     Escape): ``__dash__`` -> ``-``, ``__dot__`` -> ``.``, ``__slash__`` ->
     ``/``, ``__underscores__`` -> ``__``, ``__if__`` -> ``if``."""
-    if name.startswith("__") and name.endswith("__") and name[2:-2] in _KEYWORDS:
+    if name.startswith("__") and name.endswith("__") and name[2:-2] in CEL_RESERVED:
         return name[2:-2]
     out = re.sub(r"__(dash|dot|slash|underscores)__", lambda m: _ESCAPES[m.group()], name)
     return None if out == name else out

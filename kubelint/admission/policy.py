@@ -17,6 +17,7 @@ import re
 from typing import Dict, List, Optional, Tuple
 
 from ..apiserver.meta import duplicate, forbidden, invalid, required, unsupported
+from ..celcheck import CEL_RESERVED
 from ..findings import WARNING, Problem
 from . import celenv
 
@@ -32,29 +33,6 @@ RULE_TYPE_CHECK = "admission-policy-type-check"
 
 _REASONS = ("Forbidden", "Invalid", "RequestEntityTooLarge")  # 1.37 (oracle: Unauthorized is refused)
 _CEL_IDENT = re.compile(r"^[_a-zA-Z][_a-zA-Z0-9]*$")
-_CEL_RESERVED = {
-    "true",
-    "false",
-    "null",
-    "in",
-    "as",
-    "break",
-    "const",
-    "continue",
-    "else",
-    "for",
-    "function",
-    "if",
-    "import",
-    "let",
-    "loop",
-    "package",
-    "namespace",
-    "return",
-    "var",
-    "void",
-    "while",
-}
 
 
 def _s(v) -> str:
@@ -235,7 +213,7 @@ class Policy:
             p = sp + ("variables", i)
             if not name.strip():
                 out.append(required(p + ("name",), "name is not specified", RULE_INVALID, anchor=p))
-            elif not _CEL_IDENT.match(name) or name in _CEL_RESERVED:
+            elif not _CEL_IDENT.match(name) or name in CEL_RESERVED:
                 out.append(invalid(p + ("name",), name, "name is not a valid CEL identifier", RULE_INVALID))
             if c is None:
                 out.append(required(p + ("expression",), "expression is not specified", RULE_INVALID, anchor=p))
