@@ -485,7 +485,7 @@ def rules_cmd(fmt, show_all, run_tests, config_path):
     import json as _json
 
     from .engine import catalogue
-    from .fix import fix_status
+    from .fix.fixers import fix_status
 
     config = _load_config(config_path, False)  # registers custom-rules (kubelint/admission/custom.py)
     if run_tests:
@@ -545,7 +545,7 @@ def explain(rule, config_path):
         lines += ["Why:", _indent(e.rationale), ""]
     if e.remediation:
         lines += ["Fix:", _indent(e.remediation), ""]
-    from .fix import fix_status
+    from .fix.fixers import fix_status
 
     fx = fix_status(e.id)
     if fx is None:

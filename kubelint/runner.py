@@ -214,7 +214,7 @@ class _Tally:
 
     def add(self, fr: FileResult) -> None:
         if fr.origin is not None:  # a rendered chart or kustomization: counted and listed by source file
-            from .render import inventory as rendered_inventory
+            from .render.stage import inventory as rendered_inventory
 
             for path, refs in rendered_inventory(fr).items():
                 self.inventory.setdefault(path, []).extend(refs)
@@ -261,7 +261,7 @@ def _render(sources, settings: Settings, ctx, jobs: int) -> list:
     """Charts and kustomize roots rendered by helm and kustomize: a FileResult each (kubelint/render/)."""
     if not sources:
         return []
-    from . import render
+    from .render import stage as render
 
     return render.load(
         sources, settings.render, settings.default_namespace, ctx.kubernetes_version, settings.limits, jobs
@@ -293,7 +293,7 @@ def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Fi
     from .suppress import apply
 
     findings = apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
-    from .render import map_findings  # rendered streams -> template and source files (after inline suppressions)
+    from .render.stage import map_findings  # rendered streams -> template and source files (after inline suppressions)
 
     findings = map_findings(findings, inputs, ctx.masker)
     config = ctx.settings.config

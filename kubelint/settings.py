@@ -35,12 +35,13 @@ import dataclasses
 import os
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Tuple
+from typing import Mapping, Optional, Sequence, Tuple
 
 from .suggest import did_you_mean
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .config import Config
+# A kubelint.config.Config. Named, not imported: config.py builds on this module
+# (Limits, FAIL_ON, profiles), so the layout flows one way.
+ConfigData = object
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ class Settings:
     namespace_labels: Tuple[Tuple[str, Tuple[Tuple[str, str], ...]], ...] = ()
     # The configuration file's rule policy: disable/enable/rules/exclude/missing-refs
     # (kubelint.config.Config: RuleSet applies it, the runner filters with it).
-    config: Optional[Config] = None
+    config: Optional[ConfigData] = None
     jobs: int = 1  # --jobs: worker processes for loading and per-object checks
     profiles: Tuple[str, ...] = ()  # --profile / profile: rule sets (kubelint.engine.PROFILES); () = recommended
     # --pod-security-config / pod-security-config: the cluster's PodSecurity admission configuration
@@ -190,7 +191,7 @@ def default_jobs() -> int:
 
 
 def build(
-    config: Optional[Config] = None,
+    config: Optional[ConfigData] = None,
     *,
     kubernetes_version: Optional[str] = None,
     namespace: Optional[str] = None,
@@ -308,7 +309,7 @@ def _pod_security(path: Optional[str]):
         raise SettingsError(str(exc)) from None
 
 
-def _namespace_labels(cfg: Optional[Config], flags: Sequence[str]) -> dict:
+def _namespace_labels(cfg: Optional[ConfigData], flags: Sequence[str]) -> dict:
     """The configuration's namespace labels, then --namespace-labels NS=key=value,... over them."""
     labels = dict(cfg.namespace_labels) if cfg else {}
     for text in flags:

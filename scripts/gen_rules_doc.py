@@ -20,7 +20,7 @@ sys.path.insert(0, ROOT)
 import yaml  # noqa: E402
 
 from kubelint.engine import PROFILES, catalogue, catalogue_dir  # noqa: E402
-from kubelint.fix import fix_status  # noqa: E402
+from kubelint.fix.fixers import fix_status  # noqa: E402
 
 OUT = os.path.join(ROOT, "docs", "rules.md")
 PEER_CHECKS = os.path.join(ROOT, "scripts", "peer_checks.yaml")

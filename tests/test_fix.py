@@ -18,7 +18,8 @@ import sys
 import pytest
 
 from conftest import CORPUS, ROOT
-from kubelint.fix import Edit, apply_edits, fix_status
+from kubelint.fix import Edit, apply_edits
+from kubelint.fix.fixers import fix_status
 from kubelint.fix.fixers import FIXERS
 from kubelint.fix.files import fix_paths
 from kubelint.fix.migrate import MIGRATIONS

@@ -12,14 +12,4 @@
 
 from .model import Edit, Fix, apply_edits
 
-__all__ = ["Edit", "Fix", "apply_edits", "fix_status"]
-
-
-def fix_status(rule: str):
-    """``("safe" | "unsafe", summary)`` for a rule with a fix, else None."""
-    from .fixers import FIXERS
-
-    fx = FIXERS.get(rule)
-    if fx is None:
-        return None
-    return ("safe" if fx.safe else "unsafe"), fx.summary
+__all__ = ["Edit", "Fix", "apply_edits"]

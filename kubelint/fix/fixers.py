@@ -581,3 +581,11 @@ def _merge(into: dict, other: dict) -> None:
             _merge(into[k], v)
         else:
             into[k] = v
+
+
+def fix_status(rule: str):
+    """``("safe" | "unsafe", summary)`` for a rule with a fix, else None."""
+    fx = FIXERS.get(rule)
+    if fx is None:
+        return None
+    return ("safe" if fx.safe else "unsafe"), fx.summary

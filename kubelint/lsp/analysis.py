@@ -613,10 +613,10 @@ def build_roots(sources: list, render_settings, namespace: str, kube_version: st
     """``[(stream key, objects, secrets, source file of each object,
     failures, real kustomization dirs used, real files used)]``: each
     kustomize root built as ``kubelint check .`` builds it
-    (:func:`kubelint.render.load`), its objects mapped back to their source
+    (:func:`kubelint.render.stage.load`), its objects mapped back to their source
     files as the CLI maps findings.  A missing tool or a failed build gives
     the CLI's finding and no object; never raises."""
-    from .. import render
+    from ..render import stage as render
     from ..discover import closure
 
     out = []
