@@ -201,7 +201,13 @@ def main():
     default=None,
     help="Record the current findings in FILE and exit 0.",
 )
-@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores; 1 = serial).")
+@click.option(
+    "--jobs",
+    "-j",
+    default=None,
+    metavar="N|auto",
+    help="Worker processes, 1 = serial (default: auto, from the input's size and the free cores).",
+)
 @click.option("--no-progress", is_flag=True, help="Never show a progress indicator.")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no source excerpts; nothing at all when clean.")
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
