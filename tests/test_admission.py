@@ -310,3 +310,30 @@ def test_nested_comprehensions_beyond_the_budget_do_not_run(tmp_path):
 def test_missing_policy_path_is_a_usage_error(repo):
     r = kubelint("check", "--policy", "nope/", "k8s", cwd=repo)
     assert r.returncode == 2 and "--policy nope/: no such file or directory" in r.stderr
+
+
+def test_creation_limits_with_the_servers_text(tmp_path):
+    """ValidateValidatingAdmissionPolicy's limits (texts from a v1.37.2 dry-run create):
+    21 auditAnnotations, 65 matchConditions, an unparsable paramKind; a refused
+    policy is never evaluated."""
+    body = POLICY.replace("    namespaceSelector: {matchLabels: {env: prod}}\n", "")
+    many = "  auditAnnotations:\n" + "".join(f"    - {{key: k{i}, valueExpression: \"'x'\"}}\n" for i in range(21))
+    conds = "  matchConditions:\n" + "".join(f"    - {{name: m{i}, expression: 'true'}}\n" for i in range(65))
+    pk = "  paramKind: {apiVersion: a/b/c, kind: ''}\n"
+    f = tmp_path / "p.yaml"
+    for extra, want in (
+        (many, ['spec.auditAnnotations: Invalid value: [{"Key":"k0","ValueExpression":"\'x\'"},']),
+        (conds, ["spec.matchConditions: Too many: 65: must have at most 64 items"]),
+        (
+            pk,
+            [
+                'spec.paramKind.apiVersion: Invalid value: "a/b/c": unexpected GroupVersion string: a/b/c',
+                "spec.paramKind.kind: Required value",
+            ],
+        ),
+    ):
+        f.write_text(body.replace("  validations:\n", extra + "  validations:\n") + "---\n" + deployment(ns="default"))
+        res = run([str(f)], Settings(jobs=1))
+        got = sorted(x.message for x in res.findings if x.rule == "admission-policy-invalid")
+        assert len(got) == len(want) and all(g.startswith(w) for g, w in zip(sorted(got), sorted(want))), got
+        assert not admission(res.findings, "admission-policy-denied")  # refused: not evaluated
