@@ -337,3 +337,34 @@ def test_creation_limits_with_the_servers_text(tmp_path):
         got = sorted(x.message for x in res.findings if x.rule == "admission-policy-invalid")
         assert len(got) == len(want) and all(g.startswith(w) for g, w in zip(sorted(got), sorted(want))), got
         assert not admission(res.findings, "admission-policy-denied")  # refused: not evaluated
+
+
+def test_refused_policy_files_are_reported_and_not_evaluated(repo):
+    """A --policy (or policy:) file's policy that the server would refuse: an
+    error at its line with the server's text, and no verdict from it."""
+    broken = POLICY.replace(
+        "  matchConstraints:\n    namespaceSelector: {matchLabels: {env: prod}}\n    resourceRules:\n"
+        "      - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}\n",
+        "",
+    ).replace("validationActions: [Deny]", "validationActions: [Deny, Warn]")
+    (repo / "policies" / "replica-limit.yaml").write_text(broken)
+    for args, config in ((["--policy", "policies"], None), ([], "policy: [policies/]\n")):
+        if config:
+            (repo / ".kubelint.yaml").write_text(config)
+        r = kubelint("check", "-f", "json", *args, "k8s", cwd=repo)
+        found = [f for f in json.loads(r.stdout)["findings"] if f["rule"].startswith("admission")]
+        rel = [os.path.relpath(os.path.join(repo, f["file"]), repo) for f in found]  # policy: paths are absolute
+        got = sorted((p, f["line"], f["rule"], f["message"].split(" (a --policy")[0]) for p, f in zip(rel, found))
+        assert got == [
+            ("policies/replica-limit.yaml", 6, "admission-policy-invalid", "spec.matchConstraints: Required value"),
+            (
+                "policies/replica-limit.yaml",
+                17,
+                "admission-binding-invalid",
+                'spec.validationActions: Invalid value: ["Deny","Warn"]: must not contain both Deny and Warn '
+                "(repeating the same validation failure information in the API response and headers serves no "
+                "purpose)",
+            ),
+        ], got
+        assert all("kubelint does not evaluate it" in f["message"] and f["severity"] == "error" for f in found)
+        assert r.returncode == 1

@@ -11,12 +11,23 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from ..findings import ERROR, INFO, WARNING, Problem
+from ..findings import ERROR, INFO, WARNING, Finding, Problem
 from . import celenv
 from .activation import Env, NotEvaluable
 from .defaults import defaulted
 from .matching import NOT_EVALUABLE, Request, Resources, matches, request_for, selector_matches
-from .policy import BINDING_KIND, GROUP, POLICY_KIND, Binding, Policy, cross_checks, type_check, types_to_check
+from .policy import (
+    BINDING_KIND,
+    GROUP,
+    POLICY_KIND,
+    RULE_BINDING_INVALID,
+    RULE_INVALID,
+    Binding,
+    Policy,
+    cross_checks,
+    type_check,
+    types_to_check,
+)
 
 RULE_DENIED = "admission-policy-denied"
 RULE_WARNED = "admission-policy-warning"
@@ -137,6 +148,34 @@ class AdmissionStage:
             from .custom import evaluate_custom
 
             out.extend(evaluate_custom(self, obj, req))
+        return out
+
+    # -- --policy files --------------------------------------------------------
+    def check_all(self, objects, ctx=None) -> List[Finding]:
+        """The refusals of policies and bindings in ``--policy`` / ``policy:``
+        files.  Those files are context, never reported on, except for this:
+        a policy or binding there that the server would refuse to create
+        enforces nothing, and kubelint does not evaluate it, so the user is
+        told why, with the server's text, at its line (inputs are reported
+        by :meth:`check_object`)."""
+        out: List[Finding] = []
+        for obj in objects:
+            if not obj.context_only or obj.group != GROUP or obj.version != "v1":
+                continue
+            if obj.kind == POLICY_KIND:
+                p = self.policies.get(obj.name or "")
+                compiled = p if p is not None and p.obj is obj else Policy(obj)
+                what = "ValidatingAdmissionPolicy"
+            elif obj.kind == BINDING_KIND:
+                compiled = next((b for b in self.bindings if b.obj is obj), None) or Binding(obj)
+                what = "ValidatingAdmissionPolicyBinding"
+            else:
+                continue
+            hint = f" (a --policy file: the server refuses to create this {what}, so kubelint does not evaluate it)"
+            for problem in list(compiled.meta_problems) + list(compiled.problems):
+                if problem.severity not in (None, ERROR) or problem.rule not in (RULE_INVALID, RULE_BINDING_INVALID):
+                    continue
+                out.append(obj.finding(problem._replace(message=problem.message + hint), problem.rule, ERROR))
         return out
 
     # -- the dispatcher ------------------------------------------------------
