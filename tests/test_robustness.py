@@ -824,11 +824,16 @@ def test_non_utf8_file_names(tmp_path, fmt):
     )
     out = proc.stdout.decode("utf-8")  # valid UTF-8, or this raises
     assert proc.returncode == 1 and "Traceback" not in out + proc.stderr.decode("utf-8", "replace"), out
-    assert "bad\\xff\\xfe.yaml" in out or "bad\\\\xff\\\\xfe.yaml" in out or "bad%5Cxff%5Cxfe.yaml" in out, out[:2000]
+    assert "bad\\xff\\xfe.yaml" in out or "bad\\\\xff\\\\xfe.yaml" in out or "bad%FF%FE.yaml" in out, out[:2000]
     if fmt in ("json", "sarif"):
         import json
 
-        json.loads(out)
+        doc = json.loads(out)
+        if fmt == "json":  # the name readable, its undecodable bytes as \xNN
+            assert any(f["file"].endswith("bad\\xff\\xfe.yaml") for f in doc["findings"])
+        else:  # RFC 3986: the name's bytes percent-encoded
+            uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]]
+            assert any(u.endswith("/bad%FF%FE.yaml") for u in uris) and not any("%5Cx" in u for u in uris), uris
 
 
 # --- issue 13, item 7: careless-user hangs and aborts ---------------------------------------------
