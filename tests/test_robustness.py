@@ -777,6 +777,50 @@ def test_multiple_of_tiny_factor_is_no_overflow(tmp_path):
     check_bad(tmp_path, "crd.yaml", crd, "cr-invalid-value", "spec.x in body should be a multiple of 1e-320", line=24)
 
 
+def test_multiple_of_zero_negative_and_fractional_as_the_server_says():
+    """`multipleOf: 0` (or negative): kube-apiserver v1.37.2 accepts the CRD and
+    refuses every object with the field; a fractional factor on an integer
+    schema is an error of its own, and an integer value is checked against the
+    truncated factor (4 is a multiple of 1.5 for `type: number`).  The expected
+    texts are the oracle's, cause by cause."""
+    from kubelint.runner import run
+    from kubelint.settings import Settings
+
+    crd = (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: gadgets.example.com}\n"
+        "spec:\n  group: example.com\n"
+        "  names: {kind: Gadget, plural: gadgets, singular: gadget, listKind: GadgetList}\n"
+        "  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n"
+        "      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n"
+        "            properties:\n"
+        "              size: {type: integer, multipleOf: 0}\n"
+        "              ratio: {type: number, multipleOf: -0.5}\n"
+        "              half: {type: integer, multipleOf: 0.5}\n"
+        "              onefive: {type: integer, multipleOf: 1.5}\n"
+        "              f0: {type: number, multipleOf: 0}\n"
+        "              n15: {type: number, multipleOf: 1.5}\n"
+        "---\napiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g, namespace: default}\n"
+        "spec: {size: 4, ratio: 1.5, half: 4, onefive: 4, f0: 2.5, n15: 4}\n"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "gadget.yaml")
+        with open(path, "w") as fh:
+            fh.write(crd)
+        got = sorted(f.message for f in run([path], Settings(jobs=1)).findings if f.severity == "error")
+    assert got == sorted(
+        [
+            "spec.size: Invalid value: 0: factor MultipleOf declared for spec.size must be positive: 0",
+            "spec.ratio: Invalid value: -0.5: factor MultipleOf declared for spec.ratio must be positive: -0.5",
+            '<nil>: Invalid value: "": MultipleOf value must be of type integer (default format) in spec.half',
+            '<nil>: Invalid value: "": MultipleOf value must be of type integer (default format) in spec.onefive',
+            "spec.onefive: Invalid value: 4: spec.onefive in body should be a multiple of 1.5",
+            "spec.f0: Invalid value: 0: factor MultipleOf declared for spec.f0 must be positive: 0",
+        ]
+    ), got
+
+
 @pytest.mark.parametrize(
     "config,message",
     [
