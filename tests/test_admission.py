@@ -368,3 +368,77 @@ def test_refused_policy_files_are_reported_and_not_evaluated(repo):
         ], got
         assert all("kubelint does not evaluate it" in f["message"] and f["severity"] == "error" for f in found)
         assert r.returncode == 1
+
+
+EVENTS_POLICY = """\
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: events-note}
+spec:
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: [events.k8s.io], apiVersions: [v1], operations: [CREATE], resources: [events]}
+  validations:
+    - {expression: "has(object.note)", message: "events need a note"}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: events-note}
+spec: {policyName: events-note, validationActions: [Deny]}
+---
+"""
+CORE_EVENT = """\
+apiVersion: v1
+kind: Event
+metadata: {name: e1, namespace: default}
+involvedObject: {kind: Pod, name: web, namespace: default}
+reason: Started
+"""
+
+
+def test_equivalent_resources_kubelint_cannot_convert_are_info(tmp_path):
+    """matchPolicy Equivalent through a conversion kubelint does not implement
+    (core v1 Event -> events.k8s.io/v1, a CRD's conversion webhook): one info
+    naming why, never a verdict."""
+    f = tmp_path / "e.yaml"
+    f.write_text(EVENTS_POLICY + CORE_EVENT)
+    adm = admission(run([str(f)], Settings(jobs=1)).findings)
+    assert [(x.rule, x.severity) for x in adm] == [("admission-policy-not-evaluated", "info")], adm
+    assert "matchPolicy: Equivalent" in adm[0].message and "Event" in adm[0].message
+    # matchPolicy Exact: the rule does not match a core Event at all
+    f.write_text(EVENTS_POLICY.replace("    resourceRules:", "    matchPolicy: Exact\n    resourceRules:") + CORE_EVENT)
+    assert not admission(run([str(f)], Settings(jobs=1)).findings)
+    crd = (ROOT / "tests/conformance/admission/equivalent-crd-v1-object-v2-policy.yaml").read_text()
+    webhook = crd.replace(
+        "  scope: Namespaced\n",
+        "  scope: Namespaced\n  conversion:\n    strategy: Webhook\n    webhook:\n"
+        "      conversionReviewVersions: [v1]\n      clientConfig: {url: 'https://convert.example.com/'}\n",
+        1,
+    )
+    f.write_text(webhook)
+    adm = admission(run([str(f)], Settings(jobs=1)).findings)
+    assert [(x.rule, x.severity) for x in adm] == [("admission-policy-not-evaluated", "info")], adm
+    assert "Webhook conversion" in adm[0].message
+
+
+@pytest.mark.parametrize(
+    "given,printed",
+    [
+        ("100Mi", "100Mi"),
+        ("1k", "1k"),
+        ("0.5", "500m"),
+        ("1500m", "1500m"),
+        ("1000m", "1"),
+        ("1024Mi", "1Gi"),
+        ("1536Mi", "1536Mi"),
+        ("1000", "1k"),
+        ("1500", "1500"),
+        ("0", "0"),
+        (3, "3"),
+        ("1e3", None),
+    ],
+)
+def test_quantities_as_the_server_prints_them(given, printed):
+    from kubelint.admission.conversion import canonical_quantity
+
+    assert canonical_quantity(given) == printed
