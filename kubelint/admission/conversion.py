@@ -44,7 +44,7 @@ from __future__ import annotations
 import copy
 import json
 from fractions import Fraction
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 from ..quantity import QuantityError, parse_quantity
 
