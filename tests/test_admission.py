@@ -396,15 +396,21 @@ reason: Started
 """
 
 
-def test_equivalent_resources_kubelint_cannot_convert_are_info(tmp_path):
-    """matchPolicy Equivalent through a conversion kubelint does not implement
-    (core v1 Event -> events.k8s.io/v1, a CRD's conversion webhook): one info
-    naming why, never a verdict."""
+def test_equivalent_resources_events_convert_and_webhooks_are_info(tmp_path):
+    """matchPolicy Equivalent: a core v1 Event is converted to events.k8s.io/v1
+    (message -> note) for a policy on the latter; through a conversion kubelint
+    cannot run (a CRD's conversion webhook): one info naming why, never a verdict."""
     f = tmp_path / "e.yaml"
     f.write_text(EVENTS_POLICY + CORE_EVENT)
     adm = admission(run([str(f)], Settings(jobs=1)).findings)
-    assert [(x.rule, x.severity) for x in adm] == [("admission-policy-not-evaluated", "info")], adm
-    assert "matchPolicy: Equivalent" in adm[0].message and "Event" in adm[0].message
+    assert [(x.rule, x.message) for x in adm] == [
+        (
+            "admission-policy-denied",
+            "ValidatingAdmissionPolicy 'events-note' with binding 'events-note' denied request: events need a note",
+        )
+    ], adm
+    f.write_text(EVENTS_POLICY + CORE_EVENT + "message: Started container web\n")
+    assert not admission(run([str(f)], Settings(jobs=1)).findings)
     # matchPolicy Exact: the rule does not match a core Event at all
     f.write_text(EVENTS_POLICY.replace("    resourceRules:", "    matchPolicy: Exact\n    resourceRules:") + CORE_EVENT)
     assert not admission(run([str(f)], Settings(jobs=1)).findings)

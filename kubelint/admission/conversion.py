@@ -30,12 +30,16 @@ to the matched kind (``generic.policyDispatcher.Dispatch`` ->
   ``Convert_v1_HorizontalPodAutoscaler_To_autoscaling_HorizontalPodAutoscaler``
   -- the CPU target as a metric, 80% when there is none), with the
   round-trip annotations dropped (``DropRoundTripHorizontalPodAutoscalerAnnotations``);
+* Event ``v1`` <-> ``events.k8s.io/v1`` (pkg/apis/events/v1/conversion.go:
+  ``involvedObject``/``regarding``, ``message``/``note``, ``source``/
+  ``deprecatedSource``, the timestamps and count as ``deprecated*``,
+  ``reportingComponent``/``reportingController``);
 * custom resources whose CRD converts with strategy ``None``: the
   apiVersion rewritten (apiextensions' nopConverter).
 
-What kubelint cannot convert (a CRD with a conversion webhook, core and
-events.k8s.io Events, a v1 HPA carrying the round-trip annotations, a
-quantity it cannot print canonically) raises :class:`NotConvertible`: the
+What kubelint cannot convert (a CRD with a conversion webhook, a v1 HPA
+carrying the round-trip annotations, a quantity it cannot print
+canonically) raises :class:`NotConvertible`: the
 caller reports the policy as not evaluated, never an error.
 """
 
@@ -107,6 +111,8 @@ def convert(value: dict, src: Tuple[str, str, str], dst: Tuple[str, str, str], c
     if sg == dg == HPA_GROUP and sk == dk == "HorizontalPodAutoscaler":
         internal = hpa_to_internal(value, sv)
         return hpa_from_internal(internal, dv)
+    if sk == dk == "Event" and {sg, dg} == {"", EVENTS_GROUP} and sv == dv == "v1":
+        return event_to_events_k8s_io(value) if dg == EVENTS_GROUP else event_to_core(value)
     raise NotConvertible(
         f"the server converts {sk} ({_gv(sg, sv)}) to {dk} ({_gv(dg, dv)}) before evaluating it, "
         "a conversion kubelint does not implement"
@@ -115,6 +121,78 @@ def convert(value: dict, src: Tuple[str, str, str], dst: Tuple[str, str, str], c
 
 def _gv(g: str, v: str) -> str:
     return f"{g}/{v}" if g else v
+
+
+# --- Event -----------------------------------------------------------------------
+
+EVENTS_GROUP = "events.k8s.io"
+# Convert_core_Event_To_v1_Event / Convert_v1_Event_To_core_Event (pkg/apis/events/v1/conversion.go):
+# core field -> events.k8s.io field; the other fields keep their names.
+_EVENT_RENAMES = (
+    ("involvedObject", "regarding"),
+    ("message", "note"),
+    ("source", "deprecatedSource"),
+    ("firstTimestamp", "deprecatedFirstTimestamp"),
+    ("lastTimestamp", "deprecatedLastTimestamp"),
+    ("count", "deprecatedCount"),
+    ("reportingComponent", "reportingController"),
+)
+_EVENT_SAME = ("reason", "type", "eventTime", "series", "action", "related", "reportingInstance")
+
+
+def _event(value: dict, renames, api_version: str, always: dict, omit_empty) -> dict:
+    """The typed object's JSON as the policy sees it: fields without
+    ``omitempty`` (and struct-typed ones) always present, empty ``omitempty``
+    strings and counts absent (oracle: the key sets of both directions)."""
+    out = {"apiVersion": api_version, "kind": "Event"}
+    if "metadata" in value:
+        out["metadata"] = value["metadata"]
+    for src, dst in renames:
+        if src in value:
+            out[dst] = copy.deepcopy(value[src])
+    for k in _EVENT_SAME:
+        if k in value:
+            out[k] = copy.deepcopy(value[k])
+    for k in omit_empty:
+        if out.get(k) in ("", 0):
+            out.pop(k)
+    for k, v in always.items():
+        out.setdefault(k, copy.deepcopy(v))
+    return out
+
+
+def event_to_events_k8s_io(value: dict) -> dict:
+    return _event(
+        value,
+        _EVENT_RENAMES,
+        f"{EVENTS_GROUP}/v1",
+        {
+            "eventTime": None,
+            "regarding": {},
+            "deprecatedSource": {},
+            "deprecatedFirstTimestamp": None,
+            "deprecatedLastTimestamp": None,
+        },
+        ("note", "reason", "type", "action", "reportingController", "reportingInstance", "deprecatedCount"),
+    )
+
+
+def event_to_core(value: dict) -> dict:
+    return _event(
+        value,
+        [(b, a) for a, b in _EVENT_RENAMES],
+        "v1",
+        {
+            "involvedObject": {},
+            "reportingComponent": "",
+            "reportingInstance": "",
+            "source": {},
+            "firstTimestamp": None,
+            "lastTimestamp": None,
+            "eventTime": None,
+        },
+        ("message", "reason", "type", "action", "count"),
+    )
 
 
 # --- HorizontalPodAutoscaler ------------------------------------------------------
