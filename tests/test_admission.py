@@ -354,7 +354,9 @@ def test_refused_policy_files_are_reported_and_not_evaluated(repo):
         r = kubelint("check", "-f", "json", *args, "k8s", cwd=repo)
         found = [f for f in json.loads(r.stdout)["findings"] if f["rule"].startswith("admission")]
         rel = [os.path.relpath(os.path.join(repo, f["file"]), repo) for f in found]  # policy: paths are absolute
-        got = sorted((p, f["line"], f["rule"], f["message"].split(" (a --policy")[0]) for p, f in zip(rel, found))
+        got = sorted(
+            (p, f["line"], f["rule"], f["message"].split(" (a --policy/--context file")[0]) for p, f in zip(rel, found)
+        )
         assert got == [
             ("policies/replica-limit.yaml", 6, "admission-policy-invalid", "spec.matchConstraints: Required value"),
             (

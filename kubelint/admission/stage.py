@@ -174,7 +174,10 @@ class AdmissionStage:
                 what = "ValidatingAdmissionPolicyBinding"
             else:
                 continue
-            hint = f" (a --policy file: the server refuses to create this {what}, so kubelint does not evaluate it)"
+            hint = (
+                f" (a --policy/--context file: the server refuses to create this {what}, so kubelint does not "
+                "evaluate it)"
+            )
             for problem in list(compiled.meta_problems) + list(compiled.problems):
                 if problem.severity not in (None, ERROR) or problem.rule not in (RULE_INVALID, RULE_BINDING_INVALID):
                     continue
