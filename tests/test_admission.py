@@ -450,3 +450,21 @@ def test_quantities_as_the_server_prints_them(given, printed):
     from kubelint.admission.conversion import canonical_quantity
 
     assert canonical_quantity(given) == printed
+
+
+def test_v1_hpa_with_round_trip_annotations_is_not_converted(tmp_path):
+    """The server decodes autoscaling.alpha.kubernetes.io/metrics of a v1 HPA
+    into v2 metrics; kubelint does not: a v2 policy on it is an info."""
+    case = (ROOT / "tests/conformance/admission/equivalent-hpa-v1-default-cpu-v2-policy.yaml").read_text()
+    annotated = case.replace(
+        "  name: web\n  namespace: default\n",
+        "  name: web\n  namespace: default\n  annotations:\n"
+        '    autoscaling.alpha.kubernetes.io/metrics: \'[{"type":"Pods","pods":{"metricName":"rps",'
+        '"targetAverageValue":"1k"}}]\'\n',
+    )
+    assert annotated != case
+    f = tmp_path / "hpa.yaml"
+    f.write_text(annotated)
+    adm = admission(run([str(f)], Settings(jobs=1)).findings)
+    assert [(x.rule, x.severity) for x in adm] == [("admission-policy-not-evaluated", "info")], adm
+    assert "round-trip annotation autoscaling.alpha.kubernetes.io/metrics" in adm[0].message
