@@ -254,8 +254,15 @@ def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp):
     generator's ``lost`` list for tests), instead of hanging the run."""
     from multiprocessing.connection import wait
 
+    import sys
+
     counter = mp.Value("q", 0)
     procs, readers = [], []
+    # A forked worker flushes its copy of the standard streams' buffers when
+    # it ends: nothing written before the fork may be written twice.
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
     try:
         for _ in range(min(workers, len(chunks)) - 1):
             reader, writer = mp.Pipe(duplex=False)
