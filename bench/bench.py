@@ -103,7 +103,10 @@ def kube_score_inputs(kube_score: str, files: List[str]) -> List[str]:
     """The files kube-score can score: it stops at the first it cannot parse
     (a quantity it rejects, a document without apiVersion), so each file is
     tried alone once and the list is kept in the bench directory."""
-    key = os.path.join(BENCH_DIR, f"kube-score-skip-{len(files)}.json")
+    import hashlib
+
+    digest = hashlib.sha256("\n".join(files).encode()).hexdigest()[:16]
+    key = os.path.join(BENCH_DIR, f"kube-score-skip-{len(files)}-{digest}.json")
     try:
         with open(key, encoding="utf-8") as fh:
             skip = set(json.load(fh))
@@ -205,7 +208,9 @@ def build_cases(args, files: List[str], copies: List[str], tmp: str) -> List[Cas
         else:
             print("kube-score missing: run bash bench/peers.sh", file=sys.stderr)
     cases.extend(one)
-    if not args.no_precommit:
+    if not args.no_precommit and len(files) < PRECOMMIT_FILES:
+        print(f"pre-commit case left out: it needs {PRECOMMIT_FILES} files, the corpus has {len(files)}")
+    elif not args.no_precommit:
         tree, changed = precommit_tree(files, tmp)
         cases.append(Case(f"pre-commit: all {PRECOMMIT_FILES} files", kubelint + [tree], "precommit"))
         cases.append(
