@@ -63,10 +63,13 @@ from .model import KubeObject
 from .phases import FileResult, RunContext, check_objects, objects_of
 
 # Break-even points, from CPU time measured on 2 cores (bench/README.md,
-# `bench/bench.py --threshold`): forked loading costs ~35% more CPU than
-# serial plus ~40 ms to start, so it pays from ~1-2 MB of manifests;
+# `bench/bench.py --threshold`): forked loading cost ~35% more CPU than
+# serial plus ~40 ms to start, so it paid from ~1-2 MB of manifests;
 # forked checks cost ~40% more CPU (copy-on-write of the object index) and
-# pay from ~3,000 objects.  On a busy machine parallel runs pay later.
+# paid from ~3,000 objects.  (Measured before this process took a share of
+# the work: a whole --jobs 2 run now costs ~1.13x the CPU of a serial one.)
+# The --jobs 1000 that forked 1,000 workers (114 s instead of 6.5 s for the
+# corpus) is capped at the usable CPUs by choose_workers.
 MIN_PARALLEL_BYTES = 2 << 20
 MIN_PARALLEL_OBJECTS = 3000
 
@@ -114,13 +117,6 @@ def choose_workers(requested: Optional[int], work: int, minimum: int, cores: Cor
     else:
         n = min(n, requested)
     return max(1, n)
-
-
-def useful_jobs(jobs: int) -> int:
-    """``--jobs`` capped at the CPUs this process may use: the work is
-    CPU-bound, and ``--jobs 1000`` forking 1,000 workers made the corpus
-    take 114 s instead of 6.5 s."""
-    return max(1, min(jobs, read_cores(load=False).usable))
 
 
 def read_cores(load: bool = True) -> Cores:
