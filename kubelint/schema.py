@@ -400,7 +400,7 @@ class SchemaStage:
         if root is None:
             problems.extend(self._unserved(obj, ctx))
             return problems
-        if not apis.enabled_by_default(obj.api_version, self.version):
+        if not apis.enabled_by_default(obj.api_version, self.version, obj.kind):
             ga = apis.replacement(obj.api_version, obj.kind, self.schemas.kinds)
             alt = (
                 f"; {ga} serves {obj.kind} by default: prefer it"

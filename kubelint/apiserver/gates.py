@@ -48,6 +48,16 @@ ON_BY_DEFAULT_FROM: Dict[str, int] = {
     "InPlacePodVerticalScaling": 33,
     # alpha 1.12, beta 1.31 (off), beta 1.33 (on), GA 1.36: before, securityContext.procMount is dropped.
     "ProcMountType": 33,
+    # alpha 1.31, beta 1.33 (on), GA 1.35: before, securityContext.supplementalGroupsPolicy is dropped.
+    "SupplementalGroupsPolicy": 33,
+    # alpha 1.32, beta 1.33 (on), GA 1.36: before, securityContext.seLinuxChangePolicy is dropped.
+    "SELinuxChangePolicy": 33,
+    # alpha 1.26, beta 1.32 (off), GA 1.34: before, spec.resourceClaims and containers[].resources.claims
+    # are dropped (dropDisabledDynamicResourceAllocationFields).
+    "DynamicResourceAllocation": 34,
+    # alpha 1.31, beta 1.33 (off), beta 1.35 (on): before, dropImageVolumes removes image volumes and
+    # the mounts that name them (pkg/api/pod/util.go).
+    "ImageVolume": 35,
     # beta 1.34 (on): matchLabelKeys may repeat a key of the labelSelector (the selector is merged);
     # before, validateMatchLabelKeysInTopologySpread rejects such a key.
     "MatchLabelKeysInPodTopologySpreadSelectorMerge": 34,

@@ -79,6 +79,10 @@ class PodOpts:
         self.user_namespaces = ctx.gate("UserNamespacesSupport")
         self.recursive_read_only = ctx.gate("RecursiveReadOnlyMounts")
         self.resize_policy = ctx.gate("InPlacePodVerticalScaling")
+        self.supplemental_groups_policy = ctx.gate("SupplementalGroupsPolicy")
+        self.selinux_change_policy = ctx.gate("SELinuxChangePolicy")
+        self.image_volume = ctx.gate("ImageVolume")
+        self.resource_claims = ctx.gate("DynamicResourceAllocation")
         # validateMatchLabelKeysInTopologySpread: before the selector merge, a matchLabelKeys key
         # may not also be a key of the labelSelector.
         self.match_label_keys_merge = ctx.gate("MatchLabelKeysInPodTopologySpreadSelectorMerge")
@@ -1826,7 +1830,27 @@ def _drop_disabled_fields(spec: dict, opts: PodOpts) -> dict:
     dropped = dict(spec)
     if not opts.user_namespaces:
         dropped.pop("hostUsers", None)
-    drop_ctr = not (opts.proc_mount and opts.recursive_read_only and opts.resize_policy)
+    if not opts.resource_claims:
+        dropped.pop("resourceClaims", None)
+    psc = dropped.get("securityContext")
+    if isinstance(psc, dict):
+        gone = {"supplementalGroupsPolicy"} if not opts.supplemental_groups_policy else set()
+        gone |= {"seLinuxChangePolicy"} if not opts.selinux_change_policy else set()
+        if gone & psc.keys():
+            dropped["securityContext"] = {k: v for k, v in psc.items() if k not in gone}
+    images = set()
+    if not opts.image_volume and isinstance(dropped.get("volumes"), list):
+        # dropImageVolumes: image volumes go, and so do the mounts that name them
+        images = {
+            vol.get("name") for vol in dropped["volumes"] if isinstance(vol, dict) and vol.get("image") is not None
+        }
+        if images:
+            dropped["volumes"] = [
+                vol for vol in dropped["volumes"] if not (isinstance(vol, dict) and vol.get("image") is not None)
+            ]
+    drop_ctr = images or not (
+        opts.proc_mount and opts.recursive_read_only and opts.resize_policy and opts.resource_claims
+    )
     if not drop_ctr:
         return dropped
     for key in ("containers", "initContainers", "ephemeralContainers"):
@@ -1839,10 +1863,17 @@ def _drop_disabled_fields(spec: dict, opts: PodOpts) -> dict:
                 c = dict(c)
                 if not opts.resize_policy:
                     c.pop("resizePolicy", None)
+                res = c.get("resources")
+                if not opts.resource_claims and isinstance(res, dict) and "claims" in res:
+                    c["resources"] = {k: v for k, v in res.items() if k != "claims"}
                 sc = c.get("securityContext")
                 if not opts.proc_mount and isinstance(sc, dict) and "procMount" in sc:
                     c["securityContext"] = {k: v for k, v in sc.items() if k != "procMount"}
                 mounts = c.get("volumeMounts")
+                if images and isinstance(mounts, list):
+                    c["volumeMounts"] = mounts = [
+                        vm for vm in mounts if not (isinstance(vm, dict) and vm.get("name") in images)
+                    ]
                 if not opts.recursive_read_only and isinstance(mounts, list):
                     c["volumeMounts"] = [
                         {k: v for k, v in vm.items() if k != "recursiveReadOnly"} if isinstance(vm, dict) else vm
