@@ -72,6 +72,14 @@ ON_BY_DEFAULT_FROM: Dict[str, int] = {
     "PodLifecycleSleepActionAllowZero": 33,
     # alpha 1.34, beta 1.35 (on): container-level restartPolicy on regular containers, restartPolicyRules.
     "ContainerRestartRules": 35,
+    # alpha 1.16, beta 1.37 (on): HPA minReplicas may be 0 (MinReplicasLowerBound 0 in the strategy's
+    # validation options, pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go); before, >= 1.
+    "HPAScaleToZero": 37,
+    # alpha 1.30 (off), beta 1.32 (on), GA 1.35: before, the Job strategy drops spec.managedBy.
+    "JobManagedBy": 32,
+    # alpha 1.29, beta 1.33 (off), on 1.37: before, projected clusterTrustBundle sources are dropped
+    # (dropDisabledClusterTrustBundleProjection; the server then warns the volume has no sources).
+    "ClusterTrustBundleProjection": 37,
     # Not a gate: v1.34 ValidatePodTemplateSpecForStatefulSet calls ValidatePodTemplateSpec and
     # ValidateStatefulSetSpec validates volumeClaimTemplates (validateVolumeClaimTemplates); through
     # v1.33 a TODO left both unchecked (pkg/apis/apps/validation/validation.go).

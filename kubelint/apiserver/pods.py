@@ -83,6 +83,7 @@ class PodOpts:
         self.selinux_change_policy = ctx.gate("SELinuxChangePolicy")
         self.image_volume = ctx.gate("ImageVolume")
         self.resource_claims = ctx.gate("DynamicResourceAllocation")
+        self.cluster_trust_bundles = ctx.gate("ClusterTrustBundleProjection")
         # validateMatchLabelKeysInTopologySpread: before the selector merge, a matchLabelKeys key
         # may not also be a key of the labelSelector.
         self.match_label_keys_merge = ctx.gate("MatchLabelKeysInPodTopologySpreadSelectorMerge")
@@ -340,12 +341,45 @@ def _projected(proj: dict, path, out, opts: PodOpts):
                 if p in all_paths:
                     out.append(m.invalid(tp + ("path",), p, "conflicting duplicate paths", INVALID_VALUE))
                 all_paths.add(p)
+        if isinstance(src.get("clusterTrustBundle"), dict):
+            _cluster_trust_bundle(src["clusterTrustBundle"], sp + ("clusterTrustBundle",), out)
         if len(kinds) > 1:
             out.append(
                 m.forbidden(sp + (kinds[1],), "may not specify more than 1 volume type per source", FORBIDDEN_FIELD)
             )
         elif not kinds and src:
             pass
+
+
+def _cluster_trust_bundle(ctb: dict, tp, out):
+    """validateProjectionSources for a clusterTrustBundle source (checked from v1.37, when
+    ClusterTrustBundleProjection is on): name xor signerName, labelSelector only with signerName,
+    a path (the name and signer-name syntax rules are not ported)."""
+    name, signer = ctb.get("name"), ctb.get("signerName")
+    if name is not None and signer is not None:
+        out.append(m.invalid(tp, "", "only one of name and signerName may be used", INVALID_VALUE)._replace(at="key"))
+    elif name is not None:
+        if name == "":
+            out.append(m.required(tp + ("name",), "must be a valid object name", REQUIRED_VALUE))
+        if ctb.get("labelSelector") is not None:
+            out.append(
+                m.invalid(
+                    tp + ("labelSelector",), "", "labelSelector must be unset if name is specified", INVALID_VALUE
+                )
+            )
+    elif signer is not None:
+        if signer == "":
+            out.append(m.required(tp + ("signerName",), "must be a valid signer name", REQUIRED_VALUE))
+        sel = ctb.get("labelSelector")
+        if isinstance(sel, dict):
+            out.extend(m.validate_label_selector(sel, tp + ("labelSelector",), INVALID_VALUE))
+    else:
+        out.append(m.required(tp, "either name or signerName must be specified", REQUIRED_VALUE, at="key"))
+    p = ctb.get("path")
+    if not isinstance(p, str) or not p:
+        out.append(m.required(tp + ("path",), "", REQUIRED_VALUE, anchor=tp, at="key"))
+    else:
+        _local_non_reserved_path(p, tp + ("path",), out)
 
 
 def _downward_file(f: dict, path, out, src_path=None):
@@ -1848,6 +1882,8 @@ def _drop_disabled_fields(spec: dict, opts: PodOpts) -> dict:
             dropped["volumes"] = [
                 vol for vol in dropped["volumes"] if not (isinstance(vol, dict) and vol.get("image") is not None)
             ]
+    if not opts.cluster_trust_bundles and isinstance(dropped.get("volumes"), list):
+        dropped["volumes"] = [_drop_trust_bundles(vol) for vol in dropped["volumes"]]
     drop_ctr = images or not (
         opts.proc_mount and opts.recursive_read_only and opts.resize_policy and opts.resource_claims
     )
@@ -1882,6 +1918,18 @@ def _drop_disabled_fields(spec: dict, opts: PodOpts) -> dict:
             copies.append(c)
         dropped[key] = copies
     return dropped
+
+
+def _drop_trust_bundles(vol):
+    """dropDisabledClusterTrustBundleProjection: a projected source's clusterTrustBundle is cleared."""
+    proj = vol.get("projected") if isinstance(vol, dict) else None
+    if not isinstance(proj, dict) or not isinstance(proj.get("sources"), list):
+        return vol
+    sources = [
+        {k: x for k, x in src.items() if k != "clusterTrustBundle"} if isinstance(src, dict) else src
+        for src in proj["sources"]
+    ]
+    return dict(vol, projected=dict(proj, sources=sources))
 
 
 def validate_pod_spec(
