@@ -75,6 +75,9 @@ ON_BY_DEFAULT_FROM: Dict[str, int] = {
     # alpha 1.16, beta 1.37 (on): HPA minReplicas may be 0 (MinReplicasLowerBound 0 in the strategy's
     # validation options, pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go); before, >= 1.
     "HPAScaleToZero": 37,
+    # alpha 1.34 (off), beta 1.35 (on): before, env[].valueFrom.fileKeyRef is dropped (dropFileKeyRefInUse),
+    # leaving a valueFrom without a source.
+    "EnvFiles": 35,
     # alpha 1.30 (off), beta 1.32 (on), GA 1.35: before, the Job strategy drops spec.managedBy.
     "JobManagedBy": 32,
     # alpha 1.29, beta 1.33 (off), on 1.37: before, projected clusterTrustBundle sources are dropped

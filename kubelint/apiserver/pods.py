@@ -84,6 +84,7 @@ class PodOpts:
         self.image_volume = ctx.gate("ImageVolume")
         self.resource_claims = ctx.gate("DynamicResourceAllocation")
         self.cluster_trust_bundles = ctx.gate("ClusterTrustBundleProjection")
+        self.env_files = ctx.gate("EnvFiles")
         # validateMatchLabelKeysInTopologySpread: before the selector merge, a matchLabelKeys key
         # may not also be a key of the labelSelector.
         self.match_label_keys_merge = ctx.gate("MatchLabelKeysInPodTopologySpreadSelectorMerge")
@@ -1885,7 +1886,7 @@ def _drop_disabled_fields(spec: dict, opts: PodOpts) -> dict:
     if not opts.cluster_trust_bundles and isinstance(dropped.get("volumes"), list):
         dropped["volumes"] = [_drop_trust_bundles(vol) for vol in dropped["volumes"]]
     drop_ctr = images or not (
-        opts.proc_mount and opts.recursive_read_only and opts.resize_policy and opts.resource_claims
+        opts.proc_mount and opts.recursive_read_only and opts.resize_policy and opts.resource_claims and opts.env_files
     )
     if not drop_ctr:
         return dropped
@@ -1899,6 +1900,9 @@ def _drop_disabled_fields(spec: dict, opts: PodOpts) -> dict:
                 c = dict(c)
                 if not opts.resize_policy:
                     c.pop("resizePolicy", None)
+                env = c.get("env")
+                if not opts.env_files and isinstance(env, list):
+                    c["env"] = [_drop_file_key_ref(ev) for ev in env]
                 res = c.get("resources")
                 if not opts.resource_claims and isinstance(res, dict) and "claims" in res:
                     c["resources"] = {k: v for k, v in res.items() if k != "claims"}
@@ -1918,6 +1922,14 @@ def _drop_disabled_fields(spec: dict, opts: PodOpts) -> dict:
             copies.append(c)
         dropped[key] = copies
     return dropped
+
+
+def _drop_file_key_ref(ev):
+    """dropFileKeyRefInUse: valueFrom.fileKeyRef is cleared (valueFrom itself stays)."""
+    vf = ev.get("valueFrom") if isinstance(ev, dict) else None
+    if not isinstance(vf, dict) or "fileKeyRef" not in vf:
+        return ev
+    return dict(ev, valueFrom={k: x for k, x in vf.items() if k != "fileKeyRef"})
 
 
 def _drop_trust_bundles(vol):
