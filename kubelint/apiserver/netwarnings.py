@@ -162,7 +162,7 @@ def service_warnings(obj, ctx) -> List[Problem]:
     cip = spec.get("clusterIP") if isinstance(spec.get("clusterIP"), str) else ""
     cips = [c for c in list_at(spec.get("clusterIPs")) if isinstance(c, str)]
     ips = cips or ([cip] if cip else [])
-    headless = typ == "ClusterIP" and cip == "None"
+    headless = typ == "ClusterIP" and (cip or (cips[0] if cips else "")) == "None"  # after NormalizeClusterIPs
     if ips and ips[0] not in ("", "None"):  # helper.IsServiceIPSet
         key = "clusterIPs" if cips else "clusterIP"
         for i, ip in enumerate(ips):
