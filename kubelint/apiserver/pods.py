@@ -37,7 +37,6 @@ from . import meta as m
 from . import validation as v
 from .common import (
     DUPLICATE_VALUE,
-    ip_strict_errors,
     FORBIDDEN_FIELD,
     INVALID_VALUE,
     NEGATIVE_ERR,
@@ -47,6 +46,7 @@ from .common import (
     dict_at,
     fmt_quantity,
     int_value,
+    ip_strict_errors,
     is_int,
     list_at,
     nonnegative,
@@ -1875,13 +1875,14 @@ def _drop_disabled_fields(spec: dict, opts: PodOpts) -> dict:
             dropped["securityContext"] = {k: v for k, v in psc.items() if k not in gone}
     images = set()
     if not opts.image_volume and isinstance(dropped.get("volumes"), list):
-        # dropImageVolumes: image volumes go, and so do the mounts that name them
+        # dropImageVolumes: image volumes go, and so do the mounts that name them (each left as a
+        # None that the checks skip, so the remaining items keep their index: their YAML position)
         images = {
             vol.get("name") for vol in dropped["volumes"] if isinstance(vol, dict) and vol.get("image") is not None
         }
         if images:
             dropped["volumes"] = [
-                vol for vol in dropped["volumes"] if not (isinstance(vol, dict) and vol.get("image") is not None)
+                None if isinstance(vol, dict) and vol.get("image") is not None else vol for vol in dropped["volumes"]
             ]
     if not opts.cluster_trust_bundles and isinstance(dropped.get("volumes"), list):
         dropped["volumes"] = [_drop_trust_bundles(vol) for vol in dropped["volumes"]]
@@ -1912,7 +1913,7 @@ def _drop_disabled_fields(spec: dict, opts: PodOpts) -> dict:
                 mounts = c.get("volumeMounts")
                 if images and isinstance(mounts, list):
                     c["volumeMounts"] = mounts = [
-                        vm for vm in mounts if not (isinstance(vm, dict) and vm.get("name") in images)
+                        None if isinstance(vm, dict) and vm.get("name") in images else vm for vm in mounts
                     ]
                 if not opts.recursive_read_only and isinstance(mounts, list):
                     c["volumeMounts"] = [
