@@ -6,9 +6,26 @@ each with sigs.k8s.io/yaml on go-yaml v2 (YAML 1.1 scalar resolution,
 ``resolve.go``), converts it to JSON (``yaml.go`` convertToJSONableObject:
 non-string keys become strings) and sends that JSON to the API server.
 
-PyYAML's C composer parses; this module builds plain Python data from its
-nodes with go-yaml v2's resolution rules (not PyYAML's), and a position
-shadow beside it (:mod:`kubelint.positions`).
+libyaml (through PyYAML's C extension) parses; this module builds plain
+Python data with go-yaml v2's resolution rules (not PyYAML's), and a position
+shadow beside it (:mod:`kubelint.positions`), on one of two paths:
+
+* the one-pass path (``_fast_documents``) builds data and shadow straight
+  from libyaml's parser events: no node objects, no composer callbacks, no
+  second walk.  It takes every document without anchors, aliases, tags,
+  merge keys, duplicate or null keys, ``.inf``/``.nan`` or a syntax error,
+  within every limit: 99.5% of the corpus's files.
+* the compose path (``_ComposeLoader`` then ``_Builder``) takes a whole file
+  as soon as the one-pass path meets anything else, and words every finding
+  (duplicate keys, alias bombs, tags, limits, syntax errors).  The one-pass
+  path reports nothing itself, so both give the same documents and findings
+  (tests/test_loader_onepass.py compares them on tricky inputs, tight limits
+  and every corpus file).
+
+A native parser with positions (rapidyaml) was measured and not adopted: it
+rejects corpus files kubectl reads, reads tabs unlike kubectl, gives no node
+positions to Python, and its tree costs more to convert than this whole path;
+docs/architecture.md ("The loader") gives the figures.
 
 Interface::
 
@@ -928,6 +945,200 @@ class _Builder:
             merge_one(value_node)
 
 
+# ---------------------------------------------------------------------------
+# The fast path: one pass over the parser's events
+#
+# For the common document (no anchors or aliases, no tags, no merge keys, no
+# duplicate or null keys, within every limit) the data and its position
+# shadow are built straight from libyaml's events, with no node objects and no
+# composer callbacks.  Whatever the fast path does not handle exactly as
+# _Builder does makes it give up on the whole file (``_Bail``), and the
+# file is read again by the compose-then-build path above, which then reports
+# every finding.  The fast path never reports anything itself, so both paths
+# give the same documents and findings by construction; tests/test_loader.py
+# checks them against each other.
+
+try:
+    from yaml._yaml import CParser as _CParser  # libyaml's parser alone
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+_ScalarEvent = yaml.ScalarEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_MappingEndEvent = yaml.MappingEndEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
+_DocumentStartEvent = yaml.DocumentStartEvent
+_StreamEndEvent = yaml.StreamEndEvent
+_MISS = object()
+
+
+class _Bail(Exception):
+    """The fast path cannot build this file exactly as _Builder would."""
+
+
+def _fast_value(text: str):
+    """Resolved value of a plain scalar, as _Builder gets it, or _Bail for
+    what _Builder would reject (.inf and .nan)."""
+    value = _RESOLVE_CACHE.get(text, _MISS)
+    if value is _MISS:
+        value = _resolve_cached(text)
+    if value.__class__ is float and (value != value or value in _INFINITIES):
+        raise _Bail
+    return value
+
+
+def _fast_key(text: str) -> str:
+    if text == "<<":
+        raise _Bail  # a merge key
+    skey = _KEY_CACHE.get(text)
+    if skey is None:
+        skey = _go_key_string(resolve_plain(text))
+        if skey is None:
+            skey = _NULL_KEY
+        if len(_KEY_CACHE) >= _CACHE_MAX:
+            _KEY_CACHE.clear()
+        _KEY_CACHE[text] = skey
+    if skey is _NULL_KEY:
+        raise _Bail
+    return skey
+
+
+def _fast_mapping(next_event, start, depth: int, max_depth: int, count: list):
+    if start.tag is not None or start.anchor is not None or depth > max_depth:
+        raise _Bail
+    out = {}
+    shadow = {}
+    depth += 1
+    while True:
+        key = next_event()
+        if key.__class__ is not _ScalarEvent:
+            if key.__class__ is _MappingEndEvent:
+                break
+            raise _Bail  # a collection or an alias as a key
+        if key.tag is not None or key.anchor is not None:
+            raise _Bail
+        if key.style:
+            skey = key.value
+        else:
+            skey = _KEY_CACHE.get(key.value)
+            if skey is None or skey is _NULL_KEY:
+                skey = _fast_key(key.value)
+        if skey in out:
+            raise _Bail  # a duplicate key: _Builder words the warning
+        event = next_event()
+        cls = event.__class__
+        if cls is _ScalarEvent:
+            if event.tag is not None or event.anchor is not None:
+                raise _Bail
+            m = event.start_mark
+            out[skey] = event.value if event.style else _fast_value(event.value)
+            vshadow = (m.line + 1, m.column + 1, None)
+        elif cls is _MappingStartEvent:
+            out[skey], vshadow = _fast_mapping(next_event, event, depth, max_depth, count)
+        elif cls is _SequenceStartEvent:
+            out[skey], vshadow = _fast_sequence(next_event, event, depth, max_depth, count)
+        else:
+            raise _Bail  # an alias
+        m = key.start_mark
+        shadow[skey] = (m.line + 1, m.column + 1, vshadow)
+    count[0] -= 2 * len(out)  # _Builder's decodes: a key and its value each count a node
+    if count[0] < 0:
+        raise _Bail
+    m = start.start_mark
+    return out, (m.line + 1, m.column + 1, shadow)
+
+
+def _fast_sequence(next_event, start, depth: int, max_depth: int, count: list):
+    if start.tag is not None or start.anchor is not None or depth > max_depth:
+        raise _Bail
+    items = []
+    shadows = []
+    depth += 1
+    while True:
+        event = next_event()
+        cls = event.__class__
+        if cls is _ScalarEvent:
+            if event.tag is not None or event.anchor is not None:
+                raise _Bail
+            m = event.start_mark
+            items.append(event.value if event.style else _fast_value(event.value))
+            shadows.append((m.line + 1, m.column + 1, None))
+        elif cls is _MappingStartEvent:
+            v, s = _fast_mapping(next_event, event, depth, max_depth, count)
+            items.append(v)
+            shadows.append(s)
+        elif cls is _SequenceStartEvent:
+            v, s = _fast_sequence(next_event, event, depth, max_depth, count)
+            items.append(v)
+            shadows.append(s)
+        elif cls is _SequenceEndEvent:
+            break
+        else:
+            raise _Bail  # an alias
+    count[0] -= len(items)
+    if count[0] < 0:
+        raise _Bail
+    m = start.start_mark
+    return items, (m.line + 1, m.column + 1, shadows)
+
+
+def _fast_documents(text: str, path: str, limits: Limits) -> Optional[List[Document]]:
+    """The documents of ``text`` built from parser events in one pass, or
+    None when the file needs the compose-then-build path (see above)."""
+    if _CParser is None or len(text) > limits.max_request_bytes:
+        # The size bound makes the byte limit unreachable here: a decoded
+        # string is never longer than its source text.
+        return None
+    try:
+        parser = _CParser(text)
+    except UnicodeEncodeError:  # lone surrogates: the other path words it
+        return None
+    documents: List[Document] = []
+    seen = 0
+    empty_budget = 10 * limits.max_documents
+    max_depth = limits.max_depth
+    next_event = parser.get_event
+    try:
+        next_event()  # StreamStartEvent
+        while True:
+            event = next_event()
+            if event.__class__ is not _DocumentStartEvent:
+                if event.__class__ is _StreamEndEvent:
+                    break
+                raise _Bail
+            event = next_event()
+            cls = event.__class__
+            count = [limits.max_nodes - 1]  # nodes left in this document (_Builder's decodes, the root counted)
+            if cls is _MappingStartEvent:
+                data, shadow = _fast_mapping(next_event, event, 1, max_depth, count)
+            elif cls is _SequenceStartEvent:
+                data, shadow = _fast_sequence(next_event, event, 1, max_depth, count)
+            elif cls is _ScalarEvent:
+                if event.tag is not None or event.anchor is not None:
+                    raise _Bail
+                data = event.value if event.style else _fast_value(event.value)
+                m = event.start_mark
+                shadow = (m.line + 1, m.column + 1, None)
+            else:
+                raise _Bail
+            if count[0] < 0:
+                raise _Bail
+            next_event()  # DocumentEndEvent
+            seen += 1
+            if seen > empty_budget:
+                raise _Bail
+            if data is None and cls is _ScalarEvent and not event.style:
+                continue  # an empty document ("---" alone, or only comments)
+            if len(documents) >= limits.max_documents:
+                raise _Bail
+            documents.append(Document(path, len(documents), data, shadow, shadow[0], shadow[1]))
+    except (_Bail, yaml.YAMLError, RecursionError):
+        return None  # the other path reports the error
+    finally:
+        parser.dispose()
+    return documents
+
+
 def _short_tag(tag: str) -> str:
     if tag.startswith("tag:yaml.org,2002:"):
         return "!!" + tag[len("tag:yaml.org,2002:") :]
@@ -1135,6 +1346,10 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     need = limits.max_depth * 2 + 500
     if sys.getrecursionlimit() < need:
         sys.setrecursionlimit(need)
+    documents = _fast_documents(text, path, limits)
+    if documents is not None:
+        loaded.documents = documents
+        return loaded
     try:
         loader = _ComposeLoader(text)
     except UnicodeEncodeError as exc:  # lone surrogates (only via the API: decode_text never yields them)
