@@ -133,3 +133,48 @@ def test_one_pass_equals_compose_path_on_every_corpus_file():
         built += took
     assert checked > 2000
     assert built > 0.98 * checked  # anchors and aliases are rare in real manifests
+
+
+# --- pre-scans: line-start patterns ------------------------------------------
+# Each _LineStart finds exactly the lines its multi-line "^...$" spelling
+# (the reference below, the loader's former regex) finds, at the same
+# offsets and with the same groups.
+
+PRESCAN_TEXTS = [
+    "",
+    "---",
+    "--- a\n",
+    "a: 1\n--- b: 2\n---  # c\n---\t\n--- \r\nx\n---x\n",
+    "<<<<<<< HEAD\na: 1\n=======\na: 2\n>>>>>>> branch\n",
+    "<<<<<<<\n=======\r\n>>>>>>>",
+    "x<<<<<<< \n =======\n=======x\n>>>>>>>x\n",
+    "%YAML 1.1\n---\n%TAG ! x\n% no\n%1\n",
+    'kind: List\nitems:\n- kind: A\n  - apiVersion: v1\n-  {kind: B}\n- "kind" : C\n',
+    "kind: 'FooList'  # c\nkind: List x\nkind:List\n",
+    "\n\n---\n\n",
+    "---\r\n---\r---",
+]
+
+REFERENCES = [
+    (loader._SEPARATOR_WITH_CONTENT, r"^---[ \t]*([^ \t#\r\n].*)$"),
+    (loader._CONFLICT, r"^(?:<<<<<<<|>>>>>>>)(?= |$)|^=======$"),  # only where it matches is used
+    (loader._DOC_START, r"^---(?=[ \t\r\n]|$)"),
+    (loader._DIRECTIVE, r"^(%[A-Za-z][^\n]*)"),
+    (loader._LIST_KIND, r"^kind:[ \t]*[\"']?[A-Za-z0-9]*List[\"']?[ \t]*(?:#.*)?$"),
+    (loader._LIST_ITEM, r"^[ \t]*- [ \t]*\{?[ \t]*[\"']?(?:apiVersion|kind)[\"']?[ \t]*:"),
+    (loader._deep_indent(3), r"^[ \t?:-]{3}"),
+]
+
+
+@pytest.mark.parametrize("text", PRESCAN_TEXTS + ["   x\n \t-y\n? : z\n  -\n"])
+@pytest.mark.parametrize("pattern,reference", REFERENCES)
+def test_line_start_patterns_match_their_multiline_spelling(pattern, reference, text):
+    import re
+
+    expected = [(m.start(), m.group(0), m.groups()) for m in re.finditer(reference, text, re.M)]
+    got = [(start, m.group(0).lstrip("\n"), m.groups()) for start, m in pattern.finditer(text)]
+    assert got == expected
+    for _, m in pattern.finditer(text):
+        for g in range(1, (m.re.groups or 0) + 1):
+            if m.start(g) >= 0:
+                assert text[m.start(g) : m.end(g)] == m.group(g)
