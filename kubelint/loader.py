@@ -977,9 +977,16 @@ class _Bail(Exception):
     """The fast path cannot build this file exactly as _Builder would."""
 
 
+# The first characters of plain scalars that may resolve to something other
+# than their text (resolve_plain's hints; "" is the empty scalar, null): any
+# other plain scalar is its own text, with no lookup at all.
+_RESOLVED_FIRST = frozenset(_HINT) | {""}
+
+
 def _fast_value(text: str):
-    """Resolved value of a plain scalar, as _Builder gets it, or _Bail for
-    what _Builder would reject (.inf and .nan)."""
+    """Resolved value of a plain scalar whose first character is in
+    _RESOLVED_FIRST, as _Builder gets it, or _Bail for what _Builder would
+    reject (.inf and .nan)."""
     value = _RESOLVE_CACHE.get(text, _MISS)
     if value is _MISS:
         value = _resolve_cached(text)
@@ -1032,7 +1039,10 @@ def _fast_mapping(next_event, start, depth: int, max_depth: int, count: list):
             if event.tag is not None or event.anchor is not None:
                 raise _Bail
             m = event.start_mark
-            out[skey] = event.value if event.style else _fast_value(event.value)
+            value = event.value
+            if not event.style and value[:1] in _RESOLVED_FIRST:
+                value = _fast_value(value)
+            out[skey] = value
             vshadow = (m.line + 1, m.column + 1, None)
         elif cls is _MappingStartEvent:
             out[skey], vshadow = _fast_mapping(next_event, event, depth, max_depth, count)
@@ -1062,7 +1072,10 @@ def _fast_sequence(next_event, start, depth: int, max_depth: int, count: list):
             if event.tag is not None or event.anchor is not None:
                 raise _Bail
             m = event.start_mark
-            items.append(event.value if event.style else _fast_value(event.value))
+            value = event.value
+            if not event.style and value[:1] in _RESOLVED_FIRST:
+                value = _fast_value(value)
+            items.append(value)
             shadows.append((m.line + 1, m.column + 1, None))
         elif cls is _MappingStartEvent:
             v, s = _fast_mapping(next_event, event, depth, max_depth, count)
