@@ -54,6 +54,7 @@ from __future__ import annotations
 import marshal
 import os
 import re
+import sys
 from dataclasses import dataclass
 from typing import Callable, List, Optional
 
@@ -233,7 +234,10 @@ def _worker_main(chunks, work, counter, conn) -> None:
             result = [work(item) for item in chunks[i]]
         except Exception:
             result = None
-        conn.send((i, result))
+        try:
+            conn.send((i, result))
+        except Exception:  # a result that cannot be pickled (nothing was written yet)
+            conn.send((i, None))
     conn.close()
 
 
@@ -246,11 +250,9 @@ def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp):
     chunk from one shared counter, so none waits while work is left.  Between
     two items of its own this process collects what the workers sent.  A
     worker that dies (killed, out of memory, a crash in C code) loses the
-    chunks it took: this process computes them at the end (counted in the
-    generator's ``lost`` list for tests), instead of hanging the run."""
+    chunks it took: this process computes them at the end (and calls
+    :func:`_recovered` for each), instead of hanging the run."""
     from multiprocessing.connection import wait
-
-    import sys
 
     counter = mp.Value("q", 0)
     procs, readers = [], []

@@ -446,3 +446,29 @@ def test_jobs_auto_is_the_default_and_parsed(tmp_path):
         build(jobs="0")
     with pytest.raises(SettingsError, match="or 'auto'"):
         build(jobs="many")
+
+
+def test_a_result_that_cannot_be_sent_is_computed_here(always_parallel, monkeypatch, tmp_path):
+    """A worker whose result cannot be pickled sends nothing of it (no
+    traceback from the worker): this process computes that chunk."""
+    for i in range(8):
+        (tmp_path / f"c{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndatta: 1\n")
+    expected = run([str(tmp_path)], Settings(jobs=1))
+    parent = os.getpid()
+    import time
+
+    real = parallel._load_one
+    monkeypatch.setattr(parallel, "_load_one", lambda *a: (lambda: None) if os.getpid() != parent else real(*a))
+    real_load = parallel.load_file
+
+    def load_file(path, *a, **k):
+        if os.getpid() == parent and path.endswith("c0.yaml"):
+            time.sleep(0.5)  # this process is slow on its first file: a worker surely takes one
+        return real_load(path, *a, **k)
+
+    monkeypatch.setattr(parallel, "load_file", load_file)
+    recovered = []
+    monkeypatch.setattr(parallel, "_recovered", recovered.append)
+    result = run([str(tmp_path)], Settings(jobs=2))
+    assert result.findings == expected.findings
+    assert recovered
