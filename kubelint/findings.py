@@ -45,6 +45,8 @@ class ObjectRef(NamedTuple):
 
 class Problem(NamedTuple):
     """A check's raw result: where (path inside the object) and what.
+    ``message`` is what the API server (or kubectl) says where it says
+    anything; ``hint`` is kubelint's addition (why, how to fix).
 
     ``at`` says which position to report for a mapping entry: ``"value"``
     (the offending value, the default) or ``"key"`` (the key itself, used
@@ -58,6 +60,13 @@ class Problem(NamedTuple):
     rule: Optional[str] = None
     severity: Optional[str] = None
     at: str = "value"
+    # kubelint's own explanation (why, how to fix, "did you mean"), kept apart
+    # from ``message`` (the API server's or kubectl's words where there are any)
+    hint: str = ""
+    # the field the server names, in its notation, when it is not ``path``
+    # (``path`` is then where the finding is positioned: the value or key
+    # below or beside that field)
+    field: Optional[str] = None
 
 
 class RenderOrigin(NamedTuple):
@@ -99,6 +108,14 @@ class Finding(NamedTuple):
     # kubelint.fix.model.FindingFix when a verified fix exists (set by the
     # fix stage after the run, for reporters): title, applicability, edits.
     fix: Optional[object] = None
+    # kubelint's explanation beside the message (why, how to fix, "did you
+    # mean"); the message itself is the server's or kubectl's text where
+    # there is one.  Empty when there is nothing to add.
+    hint: str = ""
+
+    def text(self) -> str:
+        """The message and the hint, as one line for people: ``message (hint)``."""
+        return f"{self.message} ({self.hint})" if self.hint else self.message
 
     def sort_key(self):
         return (self.file, self.line, self.column, -RANK[self.severity], self.rule, self.message)
@@ -108,6 +125,7 @@ class Finding(NamedTuple):
             "rule": self.rule,
             "severity": self.severity,
             "message": self.message,
+            "hint": self.hint or None,
             "file": self.file,
             "line": self.line,
             "column": self.column,

@@ -102,12 +102,12 @@ def horizontal_pod_autoscaler(obj, ctx):
         if is_int(t) and t < 1:
             out.append(
                 invalid(
-                    sp + ("targetCPUUtilizationPercentage",),
+                    sp + ("metrics", 0, "resource", "target", "averageUtilization"),
                     t,
                     "must be greater than 0",
                     INVALID_VALUE,
-                    "the server reports it as spec.metrics[0].resource.target.averageUtilization, after conversion "
-                    "to autoscaling/v2",
+                    "spec.targetCPUUtilizationPercentage, which the server converts to autoscaling/v2 first",
+                    anchor=sp + ("targetCPUUtilizationPercentage",),
                 )
             )
     return out

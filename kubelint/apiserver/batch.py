@@ -293,10 +293,11 @@ def _completion_mode(spec: dict, path, out: List[Problem]) -> bool:
             out.append(
                 m.required(path + ("completions",), "when completion mode is Indexed", REQUIRED_VALUE, at="value")
                 if "completions" in spec
-                else Problem(
-                    path + ("completionMode",),
-                    m.message(path + ("completions",), "Required value: when completion mode is Indexed"),
+                else m.problem(
+                    path + ("completions",),
+                    "Required value: when completion mode is Indexed",
                     REQUIRED_VALUE,
+                    anchor=path + ("completionMode",),
                 )
             )
         # (the old 100000 cap on Indexed completions/parallelism is gone in v1.37: oracle-confirmed)
@@ -344,10 +345,12 @@ def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj
         if spec.get("manualSelector") is True:
             if sel is None:
                 out.append(
-                    Problem(
-                        path + ("manualSelector",),
-                        m.message(path + ("selector",), "Required value", "manualSelector: true needs spec.selector"),
+                    m.problem(
+                        path + ("selector",),
+                        "Required value",
                         INVALID_SELECTOR,
+                        "manualSelector: true needs spec.selector",
+                        anchor=path + ("manualSelector",),
                     )
                 )
         elif isinstance(sel, dict):
@@ -379,11 +382,12 @@ def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj
         if not errs and tmpl and pred is not None and not pred(labels):
             lp = path + ("template", "metadata", "labels")
             out.append(
-                Problem(
-                    lp if labels else path + ("template",),
-                    m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
+                m.problem(
+                    lp,
+                    f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
                     MISMATCH,
                     at="value" if labels else "key",
+                    anchor=lp if labels else path + ("template",),
                 )
             )
 
@@ -396,15 +400,13 @@ def _job_restart_policy(tspec: dict, path, out: List[Problem]):
         # Not defaulted in a Job template (oracle: "Required value: valid values: ...").
         where = rpp if "restartPolicy" in tspec else path + ("template", "spec")
         out.append(
-            Problem(
-                where,
-                m.message(
-                    rpp,
-                    'Required value: valid values: "OnFailure", "Never"',
-                    "Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template",
-                ),
+            m.problem(
+                rpp,
+                'Required value: valid values: "OnFailure", "Never"',
                 REQUIRED_VALUE,
+                "Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template",
                 at="value" if "restartPolicy" in tspec else "key",
+                anchor=where,
             )
         )
     elif isinstance(rp, str) and rp not in ("OnFailure", "Never"):

@@ -48,13 +48,33 @@ def suggest(word, candidates) -> str:
     return f'did you mean "{hit}"?' if hit else ""
 
 
-def message(path: Path, text: str, hint: str = "") -> str:
-    """``<field path>: <server message>`` plus an optional plain-language hint."""
+def message(path: Path, text: str) -> str:
+    """``<field path>: <server message>``: one cause of the server's
+    ``field.ErrorList`` as ``kubectl`` prints it."""
     where = format_path(path)
-    msg = f"{where}: {text}" if where else text
-    if hint:
-        msg += f" ({hint})"
-    return msg
+    return f"{where}: {text}" if where else text
+
+
+def problem(
+    path: Path,
+    text: str,
+    rule: str,
+    hint: str = "",
+    at: str = "value",
+    anchor: Optional[Path] = None,
+    where: Optional[str] = None,
+    severity: Optional[str] = None,
+) -> Problem:
+    """The server's cause ``<path>: <text>`` as a Problem: the message is the
+    server's words, ``hint`` kubelint's explanation beside it, the reported
+    path the field the server names (``where``: its own spelling, e.g.
+    ``data[app.conf]``), and the position that of ``anchor`` when given (the
+    server names a parent or a field that is absent: report at the value or
+    the key that is there)."""
+    where = format_path(path) if where is None else where
+    return Problem(
+        anchor or path, f"{where}: {text}" if where else text, rule, severity, at, hint, where if anchor else None
+    )
 
 
 def invalid(
@@ -62,7 +82,7 @@ def invalid(
 ) -> Problem:
     """``field.Invalid``: ``Invalid value: "x": detail``.  ``anchor``: report
     at this path instead (the server names a parent, the value is below)."""
-    return Problem(anchor or path, message(path, f"Invalid value: {_show(value)}: {detail}", hint), rule, at=at)
+    return problem(path, f"Invalid value: {_show(value)}: {detail}", rule, hint, at, anchor)
 
 
 def required(
@@ -70,42 +90,40 @@ def required(
 ) -> Problem:
     """``field.Required``: ``Required value: detail``.  ``anchor``: where to
     report it when ``path`` itself is absent (the field it depends on)."""
-    return Problem(
-        anchor or path, message(path, f"Required value: {detail}" if detail else "Required value", hint), rule, at=at
-    )
+    return problem(path, f"Required value: {detail}" if detail else "Required value", rule, hint, at, anchor)
 
 
 def unsupported(path: Path, value, supported, rule: str, hint: str = "", anchor: Optional[Path] = None) -> Problem:
-    """``field.NotSupported``: ``Unsupported value: "x": supported values: "a", "b"``."""
+    """``field.NotSupported``: ``Unsupported value: "x": supported values: "a", "b"``
+    ("did you mean" goes to the hint)."""
     from ..suggest import did_you_mean
 
     opts = ", ".join(f'"{s}"' for s in supported)
-    dym = did_you_mean(value, supported) if isinstance(value, str) else ""
-    return Problem(
-        anchor or path, message(path, f"Unsupported value: {_show(value)}: supported values: {opts}{dym}", hint), rule
-    )
+    dym = did_you_mean(value, supported).strip(" ()") if isinstance(value, str) else ""
+    hint = "; ".join(h for h in (dym, hint) if h)
+    return problem(path, f"Unsupported value: {_show(value)}: supported values: {opts}", rule, hint, anchor=anchor)
 
 
 def duplicate(path: Path, value, rule: str, first: Optional[Path] = None, hint: str = "") -> Problem:
     """``field.Duplicate``: ``Duplicate value: "x"``."""
     if first is not None and not hint:
         hint = f"first used at {format_path(first)}"
-    return Problem(path, message(path, f"Duplicate value: {_show(value)}", hint), rule)
+    return problem(path, f"Duplicate value: {_show(value)}", rule, hint)
 
 
 def forbidden(path: Path, detail: str, rule: str, at: str = "value", hint: str = "") -> Problem:
     """``field.Forbidden``: ``Forbidden: detail``."""
-    return Problem(path, message(path, f"Forbidden: {detail}", hint), rule, at=at)
+    return problem(path, f"Forbidden: {detail}", rule, hint, at)
 
 
 def not_found(path: Path, value, rule: str, hint: str = "") -> Problem:
     """``field.NotFound``: ``Not found: "x"``."""
-    return Problem(path, message(path, f"Not found: {_show(value)}", hint), rule)
+    return problem(path, f"Not found: {_show(value)}", rule, hint)
 
 
 def too_long(path: Path, limit: int, rule: str, hint: str = "") -> Problem:
     """``field.TooLong``."""
-    return Problem(path, message(path, f"Too long: may not be more than {limit} bytes", hint), rule)
+    return problem(path, f"Too long: may not be more than {limit} bytes", rule, hint)
 
 
 _PLACEHOLDER_RE = None
@@ -293,15 +311,13 @@ def validate_annotations(annotations, path: Path, rule: str = INVALID_ANNOTATION
         total += len(k.encode()) + (len(val.encode()) if isinstance(val, str) else 0)
     if total > TOTAL_ANNOTATION_SIZE_LIMIT_B:
         out.append(
-            Problem(
+            too_long(
                 path,
-                message(path, "")
-                + f"Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes (annotations total {total} "
-                "bytes); "
-                "move large data (e.g. a last-applied configuration) out of annotations, e.g. use server-side apply",
+                TOTAL_ANNOTATION_SIZE_LIMIT_B,
                 rule,
-                at="key",
-            )
+                f"annotations total {total} bytes; move large data (e.g. a last-applied configuration) out of "
+                "annotations, e.g. use server-side apply",
+            )._replace(at="key")
         )
     return out
 

@@ -645,13 +645,13 @@ def claim_template_spec(spec: dict, path, out):
     if "storage" not in req:
         anchor = path + ("resources", "requests") if req else path
         out.append(
-            Problem(
-                anchor,
-                m.message(
-                    path + ("resources[storage]",), "Required value", "e.g. resources: {requests: {storage: 1Gi}}"
-                ),
+            m.problem(
+                path + ("resources[storage]",),
+                "Required value",
                 REQUIRED_VALUE,
+                "e.g. resources: {requests: {storage: 1Gi}}",
                 at="key",
+                anchor=anchor,
             )
         )
     vm = spec.get("volumeMode")

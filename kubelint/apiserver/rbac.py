@@ -132,10 +132,7 @@ def _binding(obj, namespaced: bool) -> List[Problem]:
         hint = (
             "a ClusterRoleBinding can only grant a ClusterRole; use a RoleBinding for a Role" if kind == "Role" else ""
         )
-        p = unsupported(rp + ("kind",), kind, kinds, UNSUPPORTED_VALUE)
-        if hint:
-            p = p._replace(message=p.message + f" ({hint})")
-        out.append(p)
+        out.append(unsupported(rp + ("kind",), kind, kinds, UNSUPPORTED_VALUE, hint))
     elif kind == "":
         out.append(unsupported(rp + ("kind",), "", kinds, UNSUPPORTED_VALUE))
     name = ref.get("name")
