@@ -35,5 +35,5 @@ def test_show_clips_strings():
 
 
 def test_show_map_and_json_type():
-    assert show_map({"tier": "db", "app": "web"}) == "map[app:web tier:db]"
+    assert show_map({"tier": "db", "app": "web"}) == '{"app":"web","tier":"db"}'
     assert json_type(2.0) == "integer" and json_type("s") == "string"

@@ -145,9 +145,16 @@ def is_placeholder(value) -> bool:
     return bool(_PLACEHOLDER_RE[0].search(value) or _PLACEHOLDER_RE[1].search(value))
 
 
+class Shown(str):
+    """A value already printed as the server prints it (a map or struct as
+    JSON): :func:`_show` leaves it as it is."""
+
+
 def _show(value) -> str:
     """:func:`kubelint.values.show` (the one value printer), strings clipped at
     80 characters in API-server messages."""
+    if isinstance(value, Shown):
+        return str(value)
     return show(value, 80)
 
 
@@ -272,7 +279,7 @@ def validate_label_name(key, path: Path, rule: str = INVALID_LABEL) -> List[Prob
             rule,
             "label keys are [prefix/]name: name at most 63 characters of [A-Za-z0-9_.-], prefix a DNS subdomain",
         )
-        for msg in v.is_qualified_name(key)
+        for msg in v.is_label_key(key)
     ]
 
 
@@ -285,7 +292,7 @@ def validate_labels(labels, path: Path, rule: str = INVALID_LABEL) -> List[Probl
     for k, val in labels.items():
         # The server names the map (``metadata.labels: Invalid value: "k"``);
         # kubelint points at the key or value itself.
-        for msg in v.is_qualified_name(k):
+        for msg in v.is_label_key(k):
             out.append(invalid(path, k, msg, rule, at="key", anchor=path + (k,)))
             break
         if isinstance(val, str):
