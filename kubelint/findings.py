@@ -16,6 +16,19 @@ INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 RANK = {INFO: 1, WARNING: 2, ERROR: 3}
 
+
+class Key(str):
+    """A map key in a path, printed as the API server prints it:
+    ``spec.hard[requests.cpu]``, ``spec.capacity[storage]`` (a plain ``str``
+    element is a field name: ``.name``).  It is the key itself, so lookups in
+    the data and the position shadow work unchanged."""
+
+    __slots__ = ()
+
+    def __reduce__(self):  # pickled across --jobs workers as a Key
+        return (Key, (str(self),))
+
+
 PathElem = Union[str, int]
 Path = Tuple[PathElem, ...]
 
@@ -137,10 +150,11 @@ class Finding(NamedTuple):
 
 
 def format_path(path: Path) -> str:
-    """``('spec', 'containers', 1, 'image')`` -> ``spec.containers[1].image``."""
+    """``('spec', 'containers', 1, 'image')`` -> ``spec.containers[1].image``;
+    a :class:`Key` in brackets: ``('spec', 'hard', Key('pods'))`` -> ``spec.hard[pods]``."""
     out = []
     for elem in path:
-        if isinstance(elem, int):
+        if isinstance(elem, (int, Key)):
             out.append(f"[{elem}]")
         else:
             if out:

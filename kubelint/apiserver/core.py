@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import List, Optional
 
-from ..findings import Problem
+from ..findings import Key, Problem
 from . import validation as v
 from .common import (
     DUPLICATE_VALUE,
@@ -999,7 +999,9 @@ def persistent_volume(obj, ctx):
         for k, val in cap.items():
             q = quantity(val)
             if q is not None and q <= 0:
-                out.append(invalid(sp + ("capacity", k), fmt_quantity(val), "must be greater than zero", INVALID_VALUE))
+                out.append(
+                    invalid(sp + ("capacity", Key(k)), fmt_quantity(val), "must be greater than zero", INVALID_VALUE)
+                )
     rp = spec.get("persistentVolumeReclaimPolicy")
     if is_str(rp) and rp and rp not in RECLAIM_POLICIES:
         out.append(unsupported(sp + ("persistentVolumeReclaimPolicy",), rp, RECLAIM_POLICIES, UNSUPPORTED_VALUE))
@@ -1414,7 +1416,7 @@ def _limit_values(lim: dict, ip, typ, out: List[Problem]) -> dict:
         for k, raw in m.items():
             if not is_str(k):
                 continue
-            out.extend(name_fn(ip + (part, k), k))
+            out.extend(name_fn(ip + (part, Key(k)), k))
             q = quantity(raw)
             if q is not None:
                 values.setdefault(k, {})[part] = (q, raw)
@@ -1427,7 +1429,7 @@ def _limit_order(ip, k: str, vals: dict) -> List[Problem]:
     mn, mx, df, dr, ratio = (vals.get(x) for x in ("min", "max", "default", "defaultRequest", "maxLimitRequestRatio"))
 
     def bad(part, shown, msg):
-        out.append(invalid(ip + (part, k), fmt_quantity(shown[1]), msg, INVALID_VALUE))
+        out.append(invalid(ip + (part, Key(k)), fmt_quantity(shown[1]), msg, INVALID_VALUE))
 
     if mn and mx and mn[0] > mx[0]:
         bad("min", mn, f"min value {fmt_quantity(mn[1])} is greater than max value {fmt_quantity(mx[1])}")
@@ -1507,7 +1509,7 @@ def resource_quota(obj, ctx):
     for k, raw in hard.items():
         if not is_str(k):
             continue
-        p = ("spec", "hard", k)
+        p = ("spec", "hard", Key(k))
         out.extend(_resource_name(p, k, STANDARD_QUOTA_RESOURCES, "must be a standard resource for quota"))
         out.extend(_quantity_value(p, k, raw))
     hard_std = sorted(k for k in hard if is_str(k) and (k in STANDARD_QUOTA_RESOURCES or _is_quota_hugepages(k)))

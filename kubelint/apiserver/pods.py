@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Dict, List, Optional, Set, Tuple
 
 from .. import goregex
-from ..findings import Problem
+from ..findings import Key, Problem
 from ..kinds import pod_spec_path
 from ..quantity import QuantityError, parse_quantity
 from . import meta as m
@@ -1169,26 +1169,26 @@ def _resources(res, path, out, claim_names: Set[str]):
     for name, q in limits.items():
         if not isinstance(name, str):
             continue
-        ok = _container_resource_name(name, lp + (name,), out)
+        ok = _container_resource_name(name, lp + (Key(name),), out)
         qv = _quantity(q)
         if qv is None:
             continue
         lim_q[name] = qv
-        _quantity_value(name, qv, q, lp + (name,), out)
+        _quantity_value(name, qv, q, lp + (Key(name),), out)
         if _is_hugepages(name):
             lim_huge = True
-            _hugepage_multiple(name, qv, q, lp + (name,), out)
+            _hugepage_multiple(name, qv, q, lp + (Key(name),), out)
         if name in ("cpu", "memory"):
             lim_cpu_mem = True
         del ok
     for name, q in requests.items():
         if not isinstance(name, str):
             continue
-        _container_resource_name(name, rp + (name,), out)
+        _container_resource_name(name, rp + (Key(name),), out)
         qv = _quantity(q)
         if qv is None:
             continue
-        _quantity_value(name, qv, q, rp + (name,), out)
+        _quantity_value(name, qv, q, rp + (Key(name),), out)
         if name in limits and name in lim_q:
             lq = lim_q[name]
             if qv != lq and not _overcommit_allowed(name):
@@ -1199,7 +1199,7 @@ def _resources(res, path, out, claim_names: Set[str]):
                         f"must be equal to {name} limit of {fmt_quantity(limits[name])}",
                         INVALID_VALUE,
                         "extended resources and hugepages cannot be overcommitted: request and limit must be the same",
-                        anchor=rp + (name,),
+                        anchor=rp + (Key(name),),
                     )
                 )
             elif qv > lq:
@@ -1210,7 +1210,7 @@ def _resources(res, path, out, claim_names: Set[str]):
                         f"must be less than or equal to {name} limit of {fmt_quantity(limits[name])}",
                         INVALID_VALUE,
                         "a container's request cannot exceed its limit; raise the limit or lower the request",
-                        anchor=rp + (name,),
+                        anchor=rp + (Key(name),),
                     )
                 )
         elif name not in limits and not _overcommit_allowed(name):
@@ -1224,7 +1224,7 @@ def _resources(res, path, out, claim_names: Set[str]):
             )
         if _is_hugepages(name):
             req_huge = True
-            _hugepage_multiple(name, qv, q, rp + (name,), out)
+            _hugepage_multiple(name, qv, q, rp + (Key(name),), out)
         if name in ("cpu", "memory"):
             req_cpu_mem = True
     if not lim_cpu_mem and not req_cpu_mem and (lim_huge or req_huge):
