@@ -299,9 +299,10 @@ def _scaling_rules(r: dict, p) -> List[Problem]:
         out.append(
             required(
                 p + ("policies",),
-                "must specify at least one Policy (or omit policies to keep the defaults)",
+                "must specify at least one Policy",
                 REQUIRED_VALUE,
                 at="key",
+                hint="or omit policies to keep the defaults",
             )
         )
     for i, pol in enumerate(list_at(r, "policies")):

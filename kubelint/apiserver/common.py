@@ -29,13 +29,19 @@ INVALID_SELECTOR = "invalid-selector"
 
 
 def P(
-    path, text: str, rule: str, at: str = "value", where: Optional[str] = None, severity: Optional[str] = None
+    path,
+    text: str,
+    rule: str,
+    at: str = "value",
+    where: Optional[str] = None,
+    severity: Optional[str] = None,
+    hint: str = "",
 ) -> Problem:
     """A Problem whose message starts with the server's field path (``where``:
     its own spelling when it differs from ``path``, which is then only the
     position)."""
     where_ = format_path(path) if where is None else where
-    return Problem(path, f"{where_}: {text}" if where_ else text, rule, severity, at, "", where)
+    return Problem(path, f"{where_}: {text}" if where_ else text, rule, severity, at, hint, where)
 
 
 def _keyed(path) -> str:

@@ -151,9 +151,10 @@ def _service_type(spec: dict, typ: str, ips: _ServiceIPs) -> List[Problem]:
         out.append(
             required(
                 sp + ("ports",),
-                "a Service needs at least one port (only headless clusterIP: None and "
-                "ExternalName services may have none)",
+                "",
                 REQUIRED_VALUE,
+                hint="a Service needs at least one port (only headless clusterIP: None and ExternalName services "
+                "may have none)",
             )
         )
     if typ in ("LoadBalancer", "NodePort") and ips.headless:
@@ -190,11 +191,11 @@ def _external_name(spec: dict, ips: _ServiceIPs) -> List[Problem]:
     name = spec.get("externalName")
     cname = name[:-1] if is_str(name) and name.endswith(".") else name
     if not cname:
-        text = "Required value: an ExternalName service needs spec.externalName (the DNS name it aliases)"
+        hint = "an ExternalName service needs spec.externalName (the DNS name it aliases)"
         out.append(
-            P(sp + ("externalName",), text, REQUIRED_VALUE)
+            P(sp + ("externalName",), "Required value", REQUIRED_VALUE, hint=hint)
             if "externalName" in spec
-            else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName")
+            else P(sp + ("type",), "Required value", REQUIRED_VALUE, where="spec.externalName", hint=hint)
         )
     elif is_str(cname):
         out.extend(
@@ -266,9 +267,10 @@ def _service_port_name(p: dict, pp, count: int, names: set) -> List[Problem]:
         return [
             required(
                 pp + ("name",),
-                "every port needs a name when a Service has more than one port",
+                "",
                 REQUIRED_VALUE,
                 at="key" if "name" in p else "value",
+                hint="every port needs a name when a Service has more than one port",
             )
         ]
     out: List[Problem] = []
@@ -288,8 +290,9 @@ def _node_port(np: int, pp, typ: str, proto, seen: set) -> List[Problem]:
         out.append(
             forbidden(
                 pp + ("nodePort",),
-                "may not be used when `type` is 'ClusterIP' (use type NodePort or LoadBalancer, or drop nodePort)",
+                "may not be used when `type` is 'ClusterIP'",
                 FORBIDDEN_FIELD,
+                hint="use type NodePort or LoadBalancer, or drop nodePort",
             )
         )
     elif typ in ("NodePort", "LoadBalancer") and not NODE_PORT_MIN <= np <= NODE_PORT_MAX:
@@ -629,11 +632,11 @@ def _config_key(path, key) -> List[Problem]:
         return [
             P(
                 path,
-                f"Invalid value: {_show(key)}: {msgs[0]} (keys become file names in volumes: use letters, digits, "
-                "'-', '_' and '.')",
+                f"Invalid value: {_show(key)}: {msgs[0]}",
                 INVALID_VALUE,
                 at="key",
                 where=_keyed(path),
+                hint="keys become file names in volumes: use letters, digits, '-', '_' and '.'",
             )
         ]
     return []
@@ -730,10 +733,10 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
     def missing(key, why):
         return P(
             tp,
-            f"data[{key}]: Required value: a Secret of type {typ} must have the key {key!r} in data or stringData "
-            f"({why})",
+            "Required value",
             SECRET_TYPE_KEYS,
-            where="",
+            where=f"data[{key}]",
+            hint=f"a Secret of type {typ} must have the key {key!r} in data or stringData ({why})",
         )
 
     if typ == "kubernetes.io/service-account-token":
@@ -741,10 +744,11 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
             out.append(
                 P(
                     tp,
-                    f"metadata.annotations[{SA_NAME_ANNOTATION}]: Required value: a service-account-token Secret "
-                    f"must name its ServiceAccount in the annotation {SA_NAME_ANNOTATION}",
+                    "Required value",
                     SECRET_TYPE_KEYS,
-                    where="",
+                    where=f"metadata.annotations[{SA_NAME_ANNOTATION}]",
+                    hint=f"a service-account-token Secret must name its ServiceAccount in the annotation "
+                    f"{SA_NAME_ANNOTATION}",
                 )
             )
     elif typ in ("kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson"):
@@ -758,14 +762,17 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
                 out.append(
                     P(
                         path,
-                        f'Invalid value: "<secret contents redacted>": {err} '
-                        f"({key} must hold a JSON object, e.g. the output of `kubectl create secret docker-registry`)",
+                        f'Invalid value: "<secret contents redacted>": {err}',
                         SECRET_TYPE_KEYS,
+                        where=f"data[{key}]",
+                        hint=f"{key} must hold a JSON object, e.g. the output of `kubectl create secret "
+                        "docker-registry`",
                     )
                 )
     elif typ == "kubernetes.io/basic-auth":
         if "username" not in merged and "password" not in merged:
             out.append(missing("username", "basic-auth needs a username or a password key"))
+            out.append(missing("password", "basic-auth needs a username or a password key"))
     elif typ == "kubernetes.io/ssh-auth":
         raw = merged.get("ssh-privatekey", (b"", None, None))[0]
         if not raw and "ssh-privatekey" not in merged:
@@ -774,8 +781,10 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
             out.append(
                 P(
                     merged["ssh-privatekey"][1],
-                    "Required value: ssh-privatekey must not be empty in a kubernetes.io/ssh-auth Secret",
+                    "Required value",
                     SECRET_TYPE_KEYS,
+                    where="data[ssh-privatekey]",
+                    hint="ssh-privatekey must not be empty in a kubernetes.io/ssh-auth Secret",
                 )
             )
     elif typ == "kubernetes.io/tls":
@@ -812,7 +821,9 @@ def _access_modes(spec: dict, sp) -> List[Problem]:
     modes = spec.get("accessModes")
     if not isinstance(modes, list) or not modes:
         out.append(
-            required(sp + ("accessModes",), "at least 1 access mode is required (e.g. [ReadWriteOnce])", REQUIRED_VALUE)
+            required(
+                sp + ("accessModes",), "at least 1 access mode is required", REQUIRED_VALUE, hint="e.g. [ReadWriteOnce]"
+            )
         )
         return out
     rwop = other = False
@@ -984,8 +995,9 @@ def persistent_volume(obj, ctx):
         out.append(
             required(
                 sp + ("capacity",),
-                "a PersistentVolume needs spec.capacity.storage (e.g. storage: 10Gi)",
+                "",
                 REQUIRED_VALUE,
+                hint="a PersistentVolume needs spec.capacity.storage (e.g. storage: 10Gi)",
             )
         )
     else:
@@ -1025,14 +1037,15 @@ def persistent_volume(obj, ctx):
         out.append(
             forbidden(
                 sp + (s,),
-                f"may not specify more than 1 volume type (already has {counted[0]})",
+                "may not specify more than 1 volume type",
                 FORBIDDEN_FIELD,
                 at="key",
+                hint=f"already has {counted[0]}",
             )
         )
     if not present:
         out.append(
-            required(sp, "must specify a volume type (e.g. csi, nfs, hostPath, local)", REQUIRED_VALUE, at="key")
+            required(sp, "must specify a volume type", REQUIRED_VALUE, at="key", hint="e.g. csi, nfs, hostPath, local")
         )
     first = counted[0] if counted else None
     src = spec.get(first) if first else None
@@ -1090,10 +1103,11 @@ def _pv_source(kind: str, src: dict, p, spec: dict) -> List[Problem]:
             out.append(
                 P(
                     ("spec", "local"),
-                    "Required value: Local volume requires node affinity (spec.nodeAffinity.required naming the node)",
+                    "Required value: Local volume requires node affinity",
                     REQUIRED_VALUE,
                     at="key",
                     where="spec.nodeAffinity",
+                    hint="spec.nodeAffinity.required naming the node",
                 )
             )
     elif kind == "csi":  # validateCSIPersistentVolumeSource
@@ -1305,10 +1319,11 @@ def _resource_name(
         return [
             P(
                 p,
-                f"Invalid value: {_show(name)}: {message}{did_you_mean(name, standard)}",
+                f"Invalid value: {_show(name)}: {message}",
                 INVALID_VALUE,
                 at="key",
                 where=_keyed(p),
+                hint=did_you_mean(name, standard).strip(" ()"),
             )
         ]
     return []

@@ -137,10 +137,11 @@ def _crd_versions(spec: dict) -> List[Problem]:
                 out.append(
                     required(
                         vp + ("schema", "openAPIV3Schema"),
-                        "schemas are required (apiextensions.k8s.io/v1 needs a structural "
-                        "openAPIV3Schema for every version)",
+                        "",
                         REQUIRED_VALUE,
                         at="key",
+                        hint="schemas are required: apiextensions.k8s.io/v1 needs a structural openAPIV3Schema for "
+                        "every version",
                     )
                 )
     if dup is not None:

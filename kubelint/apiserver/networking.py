@@ -274,9 +274,10 @@ def ingress_class(obj, ctx):
         out.append(
             required(
                 sp + ("controller",),
-                "the controller that implements this class, e.g. k8s.io/ingress-nginx",
+                "",
                 REQUIRED_VALUE,
                 at="key" if "controller" in spec else "value",
+                hint="the controller that implements this class, e.g. k8s.io/ingress-nginx",
             )
         )
     elif is_str(ctl):
@@ -419,7 +420,9 @@ def _np_peer(peer: dict, pp) -> List[Problem]:
         if isinstance(ipb, dict):
             out.extend(_ip_block(ipb, pp + ("ipBlock",)))
     if n == 0:
-        out.append(required(pp, "must specify a peer (podSelector, namespaceSelector or ipBlock)", REQUIRED_VALUE))
+        out.append(
+            required(pp, "must specify a peer", REQUIRED_VALUE, hint="podSelector, namespaceSelector or ipBlock")
+        )
     elif n > 1 and ipb is not None:
         out.append(
             forbidden(

@@ -2277,8 +2277,14 @@ APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
 def _ann_invalid(ann_path, key, value, detail, hint=""):
     """``metadata.annotations[key]: Invalid value: ...`` located at the value."""
     where = m.format_path(ann_path) + f"[{key}]"
-    text = f"{where}: Invalid value: {m._show(value)}: {detail}" + (f" ({hint})" if hint else "")
-    return Problem(ann_path + (key,), text, INVALID_VALUE)
+    return m.problem(
+        ann_path,
+        f"Invalid value: {m._show(value)}: {detail}",
+        INVALID_VALUE,
+        hint,
+        where=where,
+        anchor=ann_path + (key,),
+    )
 
 
 def _seccomp_annotation(value: str) -> bool:
@@ -2338,12 +2344,12 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
         if key == SECCOMP_POD_ANNOTATION or key.startswith(SECCOMP_CONTAINER_PREFIX):
             if not _seccomp_annotation(value):
                 out.append(
-                    Problem(
+                    m.invalid(
                         ann_path + (key,),
-                        f"{m.format_path(ann_path + (key,))}: Invalid value: {m._show(value)}: must be a valid "
-                        "seccomp profile "
-                        "(runtime/default, unconfined or localhost/<path>; better: securityContext.seccompProfile)",
+                        value,
+                        "must be a valid seccomp profile",
                         INVALID_VALUE,
+                        "runtime/default, unconfined or localhost/<path>; better: securityContext.seccompProfile",
                     )
                 )
         elif key.startswith(APPARMOR_PREFIX):

@@ -38,9 +38,10 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
             out.append(
                 required(
                     p + ("verbs",),
-                    "verbs must contain at least one value (e.g. get, list, watch)",
+                    "",
                     REQUIRED_VALUE,
                     at="key" if "verbs" in rule else "value",
+                    hint="verbs must contain at least one value, e.g. get, list, watch",
                 )
             )
         urls = rule.get("nonResourceURLs")
@@ -70,9 +71,10 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
             out.append(
                 required(
                     p + ("apiGroups",),
-                    'resource rules must supply at least one api group ("" is the core group)',
+                    "resource rules must supply at least one api group",
                     REQUIRED_VALUE,
                     at="key" if "apiGroups" in rule else "value",
+                    hint='"" is the core group',
                 )
             )
         if not rule.get("resources"):
@@ -170,9 +172,10 @@ def _subject(s: dict, p, namespaced: bool) -> List[Problem]:
             out.append(
                 required(
                     p + ("namespace",),
-                    "a ServiceAccount subject of a ClusterRoleBinding must name its namespace",
+                    "",
                     REQUIRED_VALUE,
                     at="key" if "namespace" in s else "value",
+                    hint="a ServiceAccount subject of a ClusterRoleBinding must name its namespace",
                 )
             )
     elif kind in ("User", "Group"):

@@ -50,9 +50,9 @@ def priority_class(obj, ctx):
         out.append(
             forbidden(
                 ("value",),
-                f"maximum allowed value of a user defined priority is {HIGHEST_USER_DEFINABLE_PRIORITY} "
-                "(values above one billion are reserved for system-critical pods)",
+                f"maximum allowed value of a user defined priority is {HIGHEST_USER_DEFINABLE_PRIORITY}",
                 FORBIDDEN_FIELD,
+                hint="values above one billion are reserved for system-critical pods",
             )
         )
     pp = obj.data.get("preemptionPolicy")
