@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import List, Optional
 
-from ..findings import Key, Problem
+from ..findings import Key, Problem, format_path
 from . import validation as v
 from .common import (
     DUPLICATE_VALUE,
@@ -61,6 +61,7 @@ from .meta import (
     duplicate,
     forbidden,
     invalid,
+    renamed,
     required,
     unsupported,
     validate_label_name,
@@ -124,7 +125,19 @@ def service(obj, ctx):
     out.extend(_topology_annotations(anns))
     out.extend(_load_balancer_fields(spec, typ))
     out.extend(_traffic_policies(spec, typ))
-    return out
+    return [_service_field_name(p) for p in out]
+
+
+def _service_field_name(p: Problem) -> Problem:
+    """The field as ValidateService names it: after NormalizeClusterIPs a
+    ``clusterIP`` is validated as ``clusterIPs[0]`` (``clusterIPs`` for
+    Forbidden), and loadBalancerSourceRanges is ``LoadBalancerSourceRanges``
+    (``specPath.Child("LoadBalancerSourceRanges")``).  The position stays."""
+    if p.field is None and p.path[:2] == ("spec", "clusterIP"):
+        return renamed(p, "spec.clusterIPs" if ": Forbidden:" in p.message else "spec.clusterIPs[0]")
+    if p.field is None and p.path[:2] == ("spec", "loadBalancerSourceRanges"):
+        return renamed(p, format_path(("spec", "LoadBalancerSourceRanges") + p.path[2:]))
+    return p
 
 
 class _ServiceIPs:
@@ -178,10 +191,11 @@ def _external_name(spec: dict, ips: _ServiceIPs) -> List[Problem]:
     if ips.ips:
         out.append(
             forbidden(
-                ips.path,
-                "may not be set for ExternalName services (an ExternalName service is a DNS CNAME, it has no "
-                "cluster IP)",
+                ("spec", "clusterIPs"),
+                "may not be set for ExternalName services",
                 FORBIDDEN_FIELD,
+                hint="an ExternalName service is a DNS CNAME, it has no cluster IP",
+                anchor=ips.path,
             )
         )
     if spec.get("ipFamilies"):
@@ -359,7 +373,7 @@ def _source_ranges(spec: dict, typ: str, anns: dict) -> List[Problem]:
             if is_str(r):
                 out.extend(cidr_errors(("spec", "loadBalancerSourceRanges", i), r.strip()))
     elif is_str(anns.get(LB_SOURCE_RANGES_ANNOTATION)):
-        ap = ("metadata", "annotations", LB_SOURCE_RANGES_ANNOTATION)
+        ap = ("metadata", "annotations", Key(LB_SOURCE_RANGES_ANNOTATION))
         val = anns[LB_SOURCE_RANGES_ANNOTATION]
         if typ != "LoadBalancer":
             out.append(forbidden(ap, "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD))
@@ -378,7 +392,7 @@ def _topology_annotations(anns: dict) -> List[Problem]:
     if is_str(mode) and is_str(hints) and mode != hints:
         return [
             invalid(
-                ("metadata", "annotations", TOPOLOGY_MODE_ANNOTATION),
+                ("metadata", "annotations", Key(TOPOLOGY_MODE_ANNOTATION)),
                 mode,
                 f"must match annotations[{TOPOLOGY_HINTS_ANNOTATION}] when both are specified",
                 INVALID_VALUE,

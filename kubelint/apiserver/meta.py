@@ -76,23 +76,55 @@ def problem(
     return Problem(anchor or path, f"{where}: {text}" if where else text, rule, severity, at, hint, field)
 
 
+def renamed(p: Problem, where: str) -> Problem:
+    """``p`` with the server's own name for its field (a path the server
+    spells differently: ``volumeMounts.subPath`` without the index, ``spec.clusterIPs[0]``
+    for ``spec.clusterIP``), its position unchanged."""
+    old = p.field if p.field is not None else format_path(p.path)
+    if p.message.startswith(old + ": "):
+        return p._replace(message=where + p.message[len(old) :], field=where)
+    return p
+
+
 def invalid(
-    path: Path, value, detail: str, rule: str, hint: str = "", at: str = "value", anchor: Optional[Path] = None
+    path: Path,
+    value,
+    detail: str,
+    rule: str,
+    hint: str = "",
+    at: str = "value",
+    anchor: Optional[Path] = None,
+    where: Optional[str] = None,
 ) -> Problem:
     """``field.Invalid``: ``Invalid value: "x": detail``.  ``anchor``: report
-    at this path instead (the server names a parent, the value is below)."""
-    return problem(path, f"Invalid value: {_show(value)}: {detail}", rule, hint, at, anchor)
+    at this path instead (the server names a parent, the value is below);
+    ``where``: the server's own spelling of ``path`` (see :func:`problem`)."""
+    return problem(path, f"Invalid value: {_show(value)}: {detail}", rule, hint, at, anchor, where)
 
 
 def required(
-    path: Path, detail: str, rule: str, at: str = "value", hint: str = "", anchor: Optional[Path] = None
+    path: Path,
+    detail: str,
+    rule: str,
+    at: str = "value",
+    hint: str = "",
+    anchor: Optional[Path] = None,
+    where: Optional[str] = None,
 ) -> Problem:
     """``field.Required``: ``Required value: detail``.  ``anchor``: where to
     report it when ``path`` itself is absent (the field it depends on)."""
-    return problem(path, f"Required value: {detail}" if detail else "Required value", rule, hint, at, anchor)
+    return problem(path, f"Required value: {detail}" if detail else "Required value", rule, hint, at, anchor, where)
 
 
-def unsupported(path: Path, value, supported, rule: str, hint: str = "", anchor: Optional[Path] = None) -> Problem:
+def unsupported(
+    path: Path,
+    value,
+    supported,
+    rule: str,
+    hint: str = "",
+    anchor: Optional[Path] = None,
+    where: Optional[str] = None,
+) -> Problem:
     """``field.NotSupported``: ``Unsupported value: "x": supported values: "a", "b"``
     ("did you mean" goes to the hint)."""
     from ..suggest import did_you_mean
@@ -100,7 +132,9 @@ def unsupported(path: Path, value, supported, rule: str, hint: str = "", anchor:
     opts = ", ".join(f'"{s}"' for s in supported)
     dym = did_you_mean(value, supported).strip(" ()") if isinstance(value, str) else ""
     hint = "; ".join(h for h in (dym, hint) if h)
-    return problem(path, f"Unsupported value: {_show(value)}: supported values: {opts}", rule, hint, anchor=anchor)
+    return problem(
+        path, f"Unsupported value: {_show(value)}: supported values: {opts}", rule, hint, anchor=anchor, where=where
+    )
 
 
 def duplicate(path: Path, value, rule: str, first: Optional[Path] = None, hint: str = "") -> Problem:
@@ -110,9 +144,17 @@ def duplicate(path: Path, value, rule: str, first: Optional[Path] = None, hint: 
     return problem(path, f"Duplicate value: {_show(value)}", rule, hint)
 
 
-def forbidden(path: Path, detail: str, rule: str, at: str = "value", hint: str = "") -> Problem:
+def forbidden(
+    path: Path,
+    detail: str,
+    rule: str,
+    at: str = "value",
+    hint: str = "",
+    anchor: Optional[Path] = None,
+    where: Optional[str] = None,
+) -> Problem:
     """``field.Forbidden``: ``Forbidden: detail``."""
-    return problem(path, f"Forbidden: {detail}", rule, hint, at)
+    return problem(path, f"Forbidden: {detail}", rule, hint, at, anchor, where)
 
 
 def not_found(path: Path, value, rule: str, hint: str = "") -> Problem:

@@ -141,6 +141,8 @@ def ingress(obj, ctx):
                     "must match `ingressClassName` when both are specified",
                     INVALID_VALUE,
                     "drop the deprecated kubernetes.io/ingress.class annotation",
+                    # ValidateIngressCreate: field.NewPath("annotations").Child(annotation)
+                    where=f"annotations.{INGRESS_CLASS_ANNOTATION}",
                 )
             )
     return out

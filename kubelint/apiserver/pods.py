@@ -861,6 +861,10 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
         if not isinstance(mnt, dict):
             continue
         ip = path + (i,)
+        # ValidateVolumeMounts names subPath, subPathExpr, mountPropagation and
+        # recursiveReadOnly under fldPath.Child(...), without the mount's index:
+        # ``spec.containers[0].volumeMounts.subPath`` (the position stays at the mount's field)
+        unindexed: List[Problem] = []
         name = mnt.get("name")
         name = name if isinstance(name, str) else ""
         if not name:
@@ -894,21 +898,21 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
         # subPath on image volumes: rejected by older releases, accepted by
         # v1.37 (oracle-confirmed); not checked.
         if isinstance(sub, str) and sub:
-            _local_descending_path(sub, ip + ("subPath",), out)
+            _local_descending_path(sub, ip + ("subPath",), unindexed)
         if isinstance(subx, str) and subx:
-            if isinstance(sub, str) and sub:
+            if isinstance(sub, str) and sub:  # this one with the index (idxPath)
                 out.append(
                     m.invalid(
                         ip + ("subPathExpr",), subx, "subPathExpr and subPath are mutually exclusive", INVALID_VALUE
                     )
                 )
-            _local_descending_path(subx, ip + ("subPathExpr",), out)
+            _local_descending_path(subx, ip + ("subPathExpr",), unindexed)
         prop = mnt.get("mountPropagation")
         if isinstance(prop, str):
             if prop not in MOUNT_PROPAGATION:
-                out.append(m.unsupported(ip + ("mountPropagation",), prop, MOUNT_PROPAGATION, UNSUPPORTED_VALUE))
+                unindexed.append(m.unsupported(ip + ("mountPropagation",), prop, MOUNT_PROPAGATION, UNSUPPORTED_VALUE))
             elif prop == "Bidirectional" and dict_at(ctr.get("securityContext")).get("privileged") is not True:
-                out.append(
+                unindexed.append(
                     m.forbidden(
                         ip + ("mountPropagation",),
                         "Bidirectional mount propagation is available only to privileged containers",
@@ -918,22 +922,25 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
         rro = mnt.get("recursiveReadOnly")
         if isinstance(rro, str):
             if rro not in RECURSIVE_READ_ONLY:
-                out.append(m.unsupported(ip + ("recursiveReadOnly",), rro, RECURSIVE_READ_ONLY, UNSUPPORTED_VALUE))
+                unindexed.append(
+                    m.unsupported(ip + ("recursiveReadOnly",), rro, RECURSIVE_READ_ONLY, UNSUPPORTED_VALUE)
+                )
             elif rro != "Disabled":
                 if mnt.get("readOnly") is not True:
-                    out.append(
+                    unindexed.append(
                         m.forbidden(
                             ip + ("recursiveReadOnly",), "may only be specified when readOnly is true", FORBIDDEN_FIELD
                         )
                     )
                 if rro == "Enabled" and isinstance(prop, str) and prop != "None":
-                    out.append(
+                    unindexed.append(
                         m.forbidden(
                             ip + ("recursiveReadOnly",),
                             "may only be specified when mountPropagation is None or not specified",
                             FORBIDDEN_FIELD,
                         )
                     )
+        out.extend(m.renamed(p, m.format_path(path + (p.path[-1],))) for p in unindexed)
 
 
 def _volume_devices(devs, path, out, volumes: Dict[str, dict], mounts: dict):
