@@ -19,7 +19,6 @@ SCHEMA_WORDS = "schema stage: kubelint words a missing or mistyped field its own
 
 KNOWN_TEXT_DIFFERENCES = {
     "meta/name-254-chars.yaml": CLIPPED,
-    "meta/template-annotation-key-invalid.yaml": OTHER_FIELD,
     "objects/configmap/key-in-data-and-binarydata-reject.yaml": INLINE_HINT,
     "objects/configmap/too-large-reject.yaml": OTHER_FIELD,
     "objects/crd/default-array-item-type-reject.yaml": CRD_INTERNAL,
@@ -100,13 +99,10 @@ KNOWN_TEXT_DIFFERENCES = {
     "workloads/daemonset-update-strategy-bad.yaml": GO_STRUCT,
     "workloads/deployment-empty-selector.yaml": GO_STRUCT,
     "workloads/deployment-strategy-type-bad.yaml": GO_STRUCT,
-    "workloads/deployment-template-deletion-cost.yaml": OTHER_FIELD,
-    "workloads/deployment-template-label-invalid.yaml": OTHER_FIELD,
     "workloads/job-completion-mode-bad.yaml": WORDING,
     "workloads/job-manual-selector-false.yaml": GO_STRUCT,
     "workloads/job-pod-failure-policy-unsorted-codes.yaml": OTHER_FIELD,
     "workloads/job-selector-not-generated.yaml": GO_STRUCT,
     "workloads/statefulset-ondelete-with-rolling-update.yaml": GO_STRUCT,
-    "workloads/statefulset-template-label-invalid.yaml": OTHER_FIELD,
     "workloads/statefulset-update-strategy-bad.yaml": GO_STRUCT,
 }

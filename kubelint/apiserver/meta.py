@@ -71,8 +71,9 @@ def problem(
     ``data[app.conf]``), and the position that of ``anchor`` when given (the
     server names a parent or a field that is absent: report at the value or
     the key that is there)."""
-    field = where if (anchor is not None or where is not None) else None
+    explicit = anchor is not None or where is not None
     where = format_path(path) if where is None else where
+    field = where if explicit else None
     return Problem(anchor or path, f"{where}: {text}" if where else text, rule, severity, at, hint, field)
 
 

@@ -2384,11 +2384,19 @@ def validate_pod_template(tmpl, path: Path, ctx, extra_volumes: Optional[Dict[st
     if not isinstance(tmpl, dict):
         return out
     meta = dict_at(tmpl.get("metadata"))
-    out.extend(m.validate_labels(meta.get("labels"), path + ("metadata", "labels")))
-    out.extend(m.validate_annotations(meta.get("annotations"), path + ("metadata", "annotations")))
+    # ValidatePodTemplateSpec names the template's labels and annotations
+    # fldPath.Child("labels"): spec.template.labels, spec.template.annotations[...]
+    named: List[Problem] = []
+    named.extend(m.validate_labels(meta.get("labels"), path + ("metadata", "labels")))
+    named.extend(m.validate_annotations(meta.get("annotations"), path + ("metadata", "annotations")))
     spec = tmpl.get("spec")
     if isinstance(spec, dict):
-        validate_pod_annotations(meta.get("annotations"), spec, path + ("metadata", "annotations"), out)
+        validate_pod_annotations(meta.get("annotations"), spec, path + ("metadata", "annotations"), named)
+    old, new = m.format_path(path + ("metadata",)) + ".", m.format_path(path) + "."
+    for p in named:
+        where = p.field if p.field is not None else m.format_path(p.path)
+        out.append(m.renamed(p, new + where[len(old) :]) if where.startswith(old) else p)
+    if isinstance(spec, dict):
         out.extend(validate_pod_spec(spec, path + ("spec",), ctx, is_pod=False, meta=meta, extra_volumes=extra_volumes))
     return out
 
