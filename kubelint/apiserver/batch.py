@@ -494,7 +494,15 @@ def _pod_failure_policy(pfp: dict, path, out, restart, indexed: bool, spec: dict
                 if prev is not None and val == prev:
                     out.append(m.duplicate(rp + ("onExitCodes", "values", j), val, "duplicate-value"))
                 elif prev is not None and val < prev:
-                    out.append(m.invalid(rp + ("onExitCodes", "values", j), val, "must be ordered", INVALID_VALUE))
+                    out.append(
+                        m.invalid(
+                            rp + ("onExitCodes", "values"),
+                            m.as_json(vals),
+                            "must be ordered",
+                            INVALID_VALUE,
+                            anchor=rp + ("onExitCodes", "values", j),
+                        )
+                    )
                 prev = val
 
 

@@ -58,6 +58,7 @@ from .common import (
 )
 from .meta import (
     _show,
+    as_json,
     duplicate,
     forbidden,
     invalid,
@@ -501,7 +502,7 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Probl
     out: List[Problem] = []
     sp = ("spec",)
     if cip and cips and cips[0] != cip:
-        out.append(invalid(sp + ("clusterIPs",), cips[0], "first value must match `clusterIP`", INVALID_VALUE))
+        out.append(invalid(sp + ("clusterIPs",), as_json(cips), "first value must match `clusterIP`", INVALID_VALUE))
     ips = cips or ([cip] if cip else [])
     base = sp + (("clusterIPs",) if cips else ("clusterIP",))
     fams = spec.get("ipFamilies")
@@ -1547,15 +1548,27 @@ def resource_quota(obj, ctx):
     return out
 
 
-def _quota_scope(p, s: str, hard_std: list) -> List[Problem]:
-    """A scope is known and can limit every standard resource of spec.hard."""
+def _quota_scope(p, s: str, hard_std: list, shown=None, where=None, applied_where=None) -> List[Problem]:
+    """A scope is known and can limit every standard resource of spec.hard.
+    ``shown``/``where``: the value and field the server names (spec.scopes: the
+    whole list; a selector's matchExpressions.scopeName without its index)."""
     out: List[Problem] = []
+    value = s if shown is None else shown
     if s not in QUOTA_SCOPES:
-        out.append(invalid(p, s, "unsupported scope", INVALID_VALUE, "scopes: " + ", ".join(QUOTA_SCOPES)))
+        out.append(
+            invalid(p, value, "unsupported scope", INVALID_VALUE, "scopes: " + ", ".join(QUOTA_SCOPES), where=where)
+        )
     for k in hard_std:
         if not _scope_valid_for(s, k):
             out.append(
-                invalid(p, s, f"unsupported scope applied to resource (scope {s} cannot limit {k})", INVALID_VALUE)
+                invalid(
+                    p,
+                    value,
+                    "unsupported scope applied to resource",
+                    INVALID_VALUE,
+                    f"scope {s} cannot limit {k}",
+                    where=applied_where or where,
+                )
             )
             break
     return out
@@ -1573,14 +1586,15 @@ def _quota_scopes(scopes, hard_std: list) -> List[Problem]:
     for i, s in enumerate(scopes):
         if not is_str(s):
             continue
-        out.extend(_quota_scope(("spec", "scopes", i), s, hard_std))
+        # validateResourceQuotaScopes: field.Invalid(spec.scopes, the whole list, ...)
+        out.extend(_quota_scope(("spec", "scopes", i), s, hard_std, as_json(scopes), "spec.scopes"))
         seen.add(s)
     for a, b in _CONFLICTING_SCOPES:
         if a in seen and b in seen:
             out.append(
                 invalid(
                     ("spec", "scopes"),
-                    f"{a}, {b}",
+                    as_json(scopes),
                     "conflicting scopes",
                     INVALID_VALUE,
                     f"a quota cannot select both {a} and {b} pods",
@@ -1597,12 +1611,14 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
         if not isinstance(req, dict):
             continue
         p = ("spec", "scopeSelector", "matchExpressions", i)
+        # validateScopedResourceSelectorRequirement names fldPath.Child(...) without the index
+        unindexed = "spec.scopeSelector.matchExpressions"
         s = req.get("scopeName")
         op = req.get("operator")
         vals = req.get("values")
         n = len(vals) if isinstance(vals, list) else 0
         if is_str(s):
-            out.extend(_quota_scope(p + ("scopeName",), s, hard_std))
+            out.extend(_quota_scope(p + ("scopeName",), s, hard_std, None, unindexed + ".scopeName", unindexed))
             if (
                 s in ("BestEffort", "NotBestEffort", "Terminating", "NotTerminating", "CrossNamespacePodAffinity")
                 and op != "Exists"
@@ -1616,6 +1632,7 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
                         "ResourceQuotaScopeNotBestEffort or "
                         "ResourceQuotaScopeCrossNamespacePodAffinity",
                         INVALID_VALUE,
+                        where=unindexed + ".operator",
                     )
                 )
             seen.add(s)
@@ -1627,6 +1644,7 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
                         "must be at least one value when `operator` is 'In' or 'NotIn' for scope selector",
                         REQUIRED_VALUE,
                         at="key" if "values" in req else "value",
+                        where=unindexed + ".values",
                     )
                 )
         elif op in ("Exists", "DoesNotExist"):
@@ -1634,9 +1652,10 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
                 out.append(
                     invalid(
                         p + ("values",),
-                        "",
+                        as_json(vals),
                         "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector",
                         INVALID_VALUE,
+                        where=unindexed + ".values",
                     )
                 )
         elif is_str(op):
@@ -1647,6 +1666,7 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
                     "not a valid selector operator",
                     INVALID_VALUE,
                     "operators: " + ", ".join(SCOPE_SELECTOR_OPS),
+                    where=unindexed + ".operator",
                 )
             )
     for a, b in _CONFLICTING_SCOPES:

@@ -192,6 +192,16 @@ class Shown(str):
     JSON): :func:`_show` leaves it as it is."""
 
 
+def as_json(value) -> Shown:
+    """A list or map value as the v1.37 server prints it in ``Invalid value:``:
+    compact JSON with Go's HTML escaping (``["a","b"]``).  Only for values that
+    are not secrets (scopes, URLs, nameservers, policy types, exit codes)."""
+    import json
+
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return Shown(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 def _show(value) -> str:
     """:func:`kubelint.values.show` (the one value printer), strings clipped at
     80 characters in API-server messages."""

@@ -33,6 +33,7 @@ from .common import (
     parse_ip,
 )
 from .meta import (
+    as_json,
     forbidden,
     invalid,
     is_valid_path_segment_name,
@@ -358,7 +359,7 @@ def network_policy(obj, ctx):
             out.append(
                 invalid(
                     sp + ("policyTypes",),
-                    ", ".join(map(str, types)),
+                    as_json(types),
                     "may not specify more than two policyTypes",
                     INVALID_VALUE,
                 )._replace(at="key")

@@ -1691,7 +1691,9 @@ def _dns(spec: dict, path, out, opts: PodOpts):
     cp = path + ("dnsConfig",)
     ns = list_at(cfg.get("nameservers"))
     if len(ns) > 3:
-        out.append(m.invalid(cp + ("nameservers",), ns, "must not have more than 3 nameservers", INVALID_VALUE))
+        out.append(
+            m.invalid(cp + ("nameservers",), m.as_json(ns), "must not have more than 3 nameservers", INVALID_VALUE)
+        )
     for i, n in enumerate(ns):
         if isinstance(n, str):
             for msg in v.is_valid_ip(n):

@@ -14,6 +14,7 @@ from typing import List
 from ..findings import Problem
 from .common import INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, invalid_msgs, is_str, list_at
 from .meta import (
+    as_json,
     invalid,
     is_valid_path_segment_name,
     name_is_dns_subdomain,
@@ -50,7 +51,7 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
                 out.append(
                     invalid(
                         p + ("nonResourceURLs",),
-                        ", ".join(map(str, urls)),
+                        as_json(urls),
                         "namespaced rules cannot apply to non-resource URLs",
                         INVALID_VALUE,
                         "nonResourceURLs belong in a ClusterRole",
@@ -60,7 +61,7 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
                 out.append(
                     invalid(
                         p + ("nonResourceURLs",),
-                        ", ".join(map(str, urls)),
+                        as_json(urls),
                         "rules cannot apply to both regular resources and non-resource URLs",
                         INVALID_VALUE,
                         "split them into two rules",
