@@ -55,9 +55,10 @@ def cross_version_ref(ref, p) -> List[Problem]:
             out.append(
                 required(
                     p + (f,),
-                    f"scaleTargetRef needs the {f} of the workload to scale" if p[-1] == "scaleTargetRef" else "",
+                    "",
                     REQUIRED_VALUE,
                     at="key" if f in ref else "value",
+                    hint=f"scaleTargetRef needs the {f} of the workload to scale" if p[-1] == "scaleTargetRef" else "",
                 )
             )
         elif is_str(val):
@@ -133,9 +134,10 @@ def _metric(m: dict, p) -> List[Problem]:
         out.append(
             required(
                 p + (expected,),
-                f"must populate information for the given metric source (type {typ} needs {expected})",
+                "must populate information for the given metric source",
                 REQUIRED_VALUE,
                 at="key",
+                hint=f"type {typ} needs {expected}",
             )
         )
     if len(present) != 1:

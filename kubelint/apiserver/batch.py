@@ -242,7 +242,7 @@ def validate_schedule(schedule, path, out, has_time_zone: bool):
 
 # --- Job -------------------------------------------------------------------------------
 
-COMPLETION_MODES = ("Indexed", "NonIndexed")
+COMPLETION_MODES = ("NonIndexed", "Indexed")  # the server's order in "supported values"
 POD_FAILURE_ACTIONS = ("Count", "FailIndex", "FailJob", "Ignore")
 EXIT_CODE_OPERATORS = ("In", "NotIn")
 POD_REPLACEMENT = ("Failed", "TerminatingOrFailed")

@@ -87,7 +87,7 @@ EXTERNAL_TRAFFIC_POLICIES = ("Cluster", "Local")
 INTERNAL_TRAFFIC_POLICIES = ("Cluster", "Local")
 IP_FAMILIES = ("IPv4", "IPv6")
 IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
-TRAFFIC_DISTRIBUTIONS = ("PreferClose", "PreferSameNode", "PreferSameZone")
+TRAFFIC_DISTRIBUTIONS = ("PreferClose", "PreferSameZone", "PreferSameNode")  # the server's order
 NODE_PORT_MIN, NODE_PORT_MAX = 30000, 32767  # --service-node-port-range default
 MAX_CLIENT_IP_AFFINITY_SECONDS = 86400
 LB_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
@@ -673,11 +673,11 @@ def config_map(obj, ctx):
             out.append(
                 P(
                     ("data", k),
-                    f"Invalid value: {_show(k)}: duplicate of key present in binaryData (a key may be in data or "
-                    "binaryData, not both)",
+                    f"Invalid value: {_show(k)}: duplicate of key present in binaryData",
                     INVALID_VALUE,
                     at="key",
                     where=_keyed(("data", k)),
+                    hint="a key may be in data or binaryData, not both",
                 )
             )
         if is_str(val):
@@ -689,10 +689,12 @@ def config_map(obj, ctx):
         out.append(
             P(
                 ("data",) if data else ("binaryData",),
-                f"Too long: must have at most {MAX_SECRET_SIZE} bytes (data and binaryData hold {total} bytes); "
-                "ConfigMaps are stored in etcd whole: split the data or mount it from a volume image",
+                f"Too long: may not be more than {MAX_SECRET_SIZE} bytes",
                 TOO_LONG,
                 at="key",
+                where="[]",  # ValidateConfigMap: field.TooLong(field.NewPath(""), ...) prints as "[]"
+                hint=f"data and binaryData hold {total} bytes; ConfigMaps are stored in etcd whole: split the data "
+                "or mount it from a volume image",
             )
         )
     return out
@@ -710,15 +712,18 @@ def secret(obj, ctx):
     merged = _secret_data(data, dict_at(obj.data, "stringData"))
     total = 0
     for k, (raw, path, orig) in merged.items():
-        out.extend(_config_key(path, k))
+        # stringData is merged into data first: the server names data[key]
+        out.extend(renamed(p, f"data[{k}]") for p in _config_key(path, k))
         total += len(raw) if raw is not None else _b64len(orig)
     if total > MAX_SECRET_SIZE:
         out.append(
             P(
                 ("data",) if data else ("stringData",),
-                f"Too long: must have at most {MAX_SECRET_SIZE} bytes (the secret holds {total} bytes)",
+                f"Too long: may not be more than {MAX_SECRET_SIZE} bytes",
                 TOO_LONG,
                 at="key",
+                where="data",
+                hint=f"the secret holds {total} bytes",
             )
         )
     typ = obj.data.get("type")
@@ -831,22 +836,30 @@ RECLAIM_POLICIES = ("Delete", "Recycle", "Retain")
 HOST_PATH_TYPES = ("", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket")
 
 
-def _access_modes(spec: dict, sp) -> List[Problem]:
+def _access_modes(spec: dict, sp, claim: bool = True) -> List[Problem]:
+    """accessModes of a claim (ValidatePersistentVolumeClaimSpec) or a volume
+    (ValidatePersistentVolumeSpec: a bare "Required value")."""
     out: List[Problem] = []
     modes = spec.get("accessModes")
     if not isinstance(modes, list) or not modes:
-        out.append(
-            required(
-                sp + ("accessModes",), "at least 1 access mode is required", REQUIRED_VALUE, hint="e.g. [ReadWriteOnce]"
-            )
-        )
+        detail = "at least 1 access mode is required" if claim else ""
+        out.append(required(sp + ("accessModes",), detail, REQUIRED_VALUE, hint="e.g. [ReadWriteOnce]"))
         return out
     rwop = other = False
     for i, m in enumerate(modes):
         if not is_str(m):
             continue
-        if m not in ACCESS_MODES:
-            out.append(unsupported(sp + ("accessModes", i), m, ACCESS_MODES, UNSUPPORTED_VALUE))
+        if m not in ACCESS_MODES:  # named fldPath.Child("accessModes"), without the index
+            out.append(
+                unsupported(
+                    sp + ("accessModes", i),
+                    m,
+                    ACCESS_MODES,
+                    UNSUPPORTED_VALUE,
+                    where=format_path(sp + ("accessModes",)),
+                    anchor=sp + ("accessModes", i),
+                )
+            )
         elif m == "ReadWriteOncePod":
             rwop = True
         else:
@@ -874,18 +887,24 @@ def pvc_spec(spec: dict, sp) -> List[Problem]:
         out.extend(validate_label_selector(sel, sp + ("selector",), INVALID_SELECTOR))
     reqs = dict_at(spec, "resources", "requests")
     rp = sp + ("resources", "requests", "storage")
+    # ValidatePersistentVolumeClaimSpec names fldPath.Child("resources").Key("storage")
+    where = format_path(sp + ("resources",)) + "[storage]"
     if "storage" not in reqs:
         out.append(
             required(
                 rp,
-                "spec.resources.requests.storage is required: the size of the volume to claim (e.g. storage: 1Gi)",
+                "",
                 REQUIRED_VALUE,
+                hint="spec.resources.requests.storage is required: the size of the volume to claim (e.g. storage: 1Gi)",
+                where=where,
             )
         )
     else:
         val = quantity(reqs["storage"])
         if val is not None and val <= 0:
-            out.append(invalid(rp, fmt_quantity(reqs["storage"]), "must be greater than zero", INVALID_VALUE))
+            out.append(
+                invalid(rp, fmt_quantity(reqs["storage"]), "must be greater than zero", INVALID_VALUE, where=where)
+            )
     out.extend(_class_name(sp + ("storageClassName",), spec.get("storageClassName")))
     vm = spec.get("volumeMode")
     if is_str(vm) and vm not in VOLUME_MODES:
@@ -1004,7 +1023,7 @@ def persistent_volume(obj, ctx):
     spec = obj.data.get("spec")
     spec = spec if isinstance(spec, dict) else {}
     sp = ("spec",)
-    out = _access_modes(spec, sp)
+    out = _access_modes(spec, sp, claim=False)
     cap = spec.get("capacity")
     if not isinstance(cap, dict) or not cap:
         out.append(
@@ -1098,7 +1117,7 @@ def _pv_source(kind: str, src: dict, p, spec: dict) -> List[Problem]:
         out.extend(path_no_backsteps(p + ("path",), src.get("path")))
         t = src.get("type")
         if is_str(t) and t not in HOST_PATH_TYPES:
-            out.append(unsupported(p + ("type",), t, HOST_PATH_TYPES[1:], UNSUPPORTED_VALUE))
+            out.append(unsupported(p + ("type",), t, HOST_PATH_TYPES, UNSUPPORTED_VALUE))
     elif kind == "nfs":  # validateNFSVolumeSource
         if not src.get("server") and "server" in src:
             out.append(required(p + ("server",), "", REQUIRED_VALUE))
@@ -1231,7 +1250,8 @@ def namespace(obj, ctx):
             continue
         p = ("spec", "finalizers", i)
         msgs = v.is_qualified_name(f)
-        out.extend(invalid_msgs(p, f, msgs, INVALID_VALUE))
+        # validateFinalizerName(f, fldPath): the whole spec.finalizers, without the index
+        out.extend(renamed(x, "spec.finalizers") for x in invalid_msgs(p, f, msgs, INVALID_VALUE))
         if not msgs and "/" not in f and f not in STANDARD_FINALIZERS:
             out.append(
                 invalid(
@@ -1240,6 +1260,8 @@ def namespace(obj, ctx):
                     "name is neither a standard finalizer name nor is it fully qualified",
                     INVALID_VALUE,
                     'use "kubernetes" or a domain-prefixed name such as example.com/cleanup',
+                    where="spec.finalizers",
+                    anchor=p,
                 )
             )
     return out
@@ -1395,10 +1417,11 @@ def limit_range(obj, ctx):
             if "storage" not in dict_at(lim, "min") and "storage" not in dict_at(lim, "max"):
                 out.append(
                     required(
-                        ip,
+                        ip + ("limits",),  # ValidateLimitRange: idxPath.Child("limits")
                         "either minimum or maximum storage value is required, but neither was provided",
                         REQUIRED_VALUE,
                         at="key",
+                        anchor=ip,
                     )
                 )
         for k, vals in values.items():

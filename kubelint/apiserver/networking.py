@@ -223,12 +223,14 @@ def _backend(be: dict, bp) -> List[Problem]:
         if has_name and has_num:
             out.append(
                 invalid(
-                    bp + ("service", "port"),
+                    bp,  # validateIngressBackend: field.Invalid(fldPath, ...)
                     "",
                     "cannot set both port name & port number",
                     INVALID_VALUE,
                     "set port.number or port.name, not both",
-                )._replace(at="key")
+                    at="key",
+                    anchor=bp + ("service", "port"),
+                )
             )
         elif has_name:
             out.extend(
@@ -237,7 +239,11 @@ def _backend(be: dict, bp) -> List[Problem]:
         elif has_num:
             out.extend(invalid_msgs(bp + ("service", "port", "number"), pnum, v.is_valid_port_num(pnum), INVALID_VALUE))
         else:
-            out.append(required(bp + ("service", "port"), "port name or number is required", REQUIRED_VALUE, at="key"))
+            out.append(
+                required(
+                    bp, "port name or number is required", REQUIRED_VALUE, at="key", anchor=bp + ("service", "port")
+                )
+            )
     elif svc is None and res is None:
         out.append(
             invalid(
@@ -318,10 +324,10 @@ def ingress_class(obj, ctx):
                 out.append(
                     P(
                         pp + ("scope",),
-                        "Required value: `parameters.scope` is set to 'Namespace' (name the namespace of the "
-                        "parameters object)",
+                        "Required value: `parameters.scope` is set to 'Namespace'",
                         REQUIRED_VALUE,
                         where="spec.parameters.namespace",
+                        hint="name the namespace of the parameters object",
                     )
                 )
             elif is_str(ns):
@@ -429,10 +435,12 @@ def _np_peer(peer: dict, pp) -> List[Problem]:
     elif n > 1 and ipb is not None:
         out.append(
             forbidden(
-                pp + ("ipBlock",),
-                "may not specify both ipBlock and another peer (use separate list entries)",
+                pp,  # ValidateNetworkPolicyPeer: field.Forbidden(peerPath, ...)
+                "may not specify both ipBlock and another peer",
                 FORBIDDEN_FIELD,
                 at="key",
+                hint="use separate list entries",
+                anchor=pp + ("ipBlock",),
             )
         )
     return out

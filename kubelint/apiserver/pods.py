@@ -1029,7 +1029,16 @@ def _handler(h: dict, kinds, path, out, grace, opts: PodOpts):
                 hn = dict_at(hdr).get("name")
                 if isinstance(hn, str):
                     for msg in v.is_http_header_name(hn):
-                        out.append(m.invalid(sp + ("httpHeaders", j, "name"), hn, msg, INVALID_VALUE))
+                        # validateHTTPHeaders names fldPath (httpHeaders), without index or "name"
+                        out.append(
+                            m.invalid(
+                                sp + ("httpHeaders",),
+                                hn,
+                                msg,
+                                INVALID_VALUE,
+                                anchor=sp + ("httpHeaders", j, "name"),
+                            )
+                        )
         elif k == "tcpSocket":
             _port_num_or_name(sub.get("port"), sp + ("port",), out)
         elif k == "grpc":

@@ -19,7 +19,7 @@ SYSTEM_PRIORITY_CLASSES = {  # scheduling.SystemPriorityClasses()
     "system-node-critical": 2000001000,
     "system-cluster-critical": 2000000000,
 }
-PREEMPTION_POLICIES = ("Never", "PreemptLowerPriority")
+PREEMPTION_POLICIES = ("PreemptLowerPriority", "Never")  # the server's order
 
 
 @validates(("scheduling.k8s.io", "PriorityClass"))
