@@ -322,19 +322,6 @@ def _completion_mode(spec: dict, path, out: List[Problem]) -> bool:
     return indexed
 
 
-def _selector_json(sel: dict) -> str:
-    """A LabelSelector as the server prints it: JSON, matchLabels then
-    matchExpressions, empty ones left out, map keys sorted."""
-    import json
-
-    out = {}
-    if dict_at(sel.get("matchLabels")):
-        out["matchLabels"] = dict(sorted(dict_at(sel.get("matchLabels")).items()))
-    if list_at(sel.get("matchExpressions")):
-        out["matchExpressions"] = list_at(sel.get("matchExpressions"))
-    return json.dumps(out, separators=(",", ":"), ensure_ascii=False)
-
-
 def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj_name: Optional[str]):
     """The selector: generated unless manualSelector is true (ValidateGeneratedSelector);
     a manual one valid and matching the template's labels."""
@@ -347,7 +334,7 @@ def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj
             out.append(
                 m.invalid(
                     path + ("selector",),
-                    m.Shown(_selector_json(sel)),
+                    m.selector_json(sel),
                     "`selector` will be auto-generated",
                     INVALID_SELECTOR,
                     "drop jobTemplate.spec.selector, or set manualSelector: true",
@@ -381,7 +368,7 @@ def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj
                 out.append(
                     m.invalid(
                         path + ("selector",),
-                        show_map(dict_at(sel.get("matchLabels"))),
+                        m.selector_json(sel),  # the server's adds the controller-uid it generated
                         "`selector` not auto-generated",
                         INVALID_SELECTOR,
                         "the Job controller generates the selector; drop spec.selector, or set manualSelector: true",

@@ -57,7 +57,9 @@ from .common import (
     quantity,
 )
 from .meta import (
+    Shown,
     _show,
+    go_struct,
     as_json,
     duplicate,
     forbidden,
@@ -262,14 +264,23 @@ def _service_ports(ports: list, typ: str) -> List[Problem]:
         if is_int(port) and typed:
             key = (proto, port)
             if key in seen_ports:
+                # validateServicePort: field.Duplicate(portPath, core.ServicePort{Protocol, Port})
+                key_struct = go_struct(
+                    ("Name", ""),
+                    ("Protocol", proto),
+                    ("AppProtocol", None),
+                    ("Port", port),
+                    ("TargetPort", 0),
+                    ("NodePort", 0),
+                )
                 out.append(
-                    P(
-                        pp + ("port",),
-                        f'Duplicate value: {{"protocol":"{proto}","port":{port}}} '
-                        f"(port {port}/{proto} is already used by another entry of spec.ports; each port/protocol "
-                        "pair must be unique)",
+                    duplicate(
+                        pp,
+                        key_struct,
                         DUPLICATE_VALUE,
-                    )
+                        hint=f"port {port}/{proto} is already used by another entry of spec.ports; each port/protocol "
+                        "pair must be unique",
+                    )._replace(path=pp + ("port",), field=format_path(pp))
                 )
             seen_ports.add(key)
     return out
@@ -941,12 +952,14 @@ def pvc_spec(spec: dict, sp) -> List[Problem]:
         ):
             out.append(
                 invalid(
-                    sp + ("dataSource",),
-                    "",
+                    sp,  # field.Invalid(fldPath, fldPath.Child("dataSource"), ...): a field.Path prints as {}
+                    Shown("{}"),
                     "must match dataSourceRef",
                     INVALID_VALUE,
                     "set only one of dataSource and dataSourceRef, or make them identical",
-                )._replace(at="key")
+                    at="key",
+                    anchor=sp + ("dataSource",),
+                )
             )
     vac = spec.get("volumeAttributesClassName")
     out.extend(_class_name(sp + ("volumeAttributesClassName",), vac))

@@ -131,7 +131,7 @@ def unsupported(
     from ..suggest import did_you_mean
 
     opts = ", ".join(f'"{s}"' for s in supported)
-    dym = did_you_mean(value, supported).strip(" ()") if isinstance(value, str) else ""
+    dym = did_you_mean(value, supported).strip(" ()") if isinstance(value, str) and not isinstance(value, Shown) else ""
     hint = "; ".join(h for h in (dym, hint) if h)
     return problem(
         path, f"Unsupported value: {_show(value)}: supported values: {opts}", rule, hint, anchor=anchor, where=where
@@ -200,6 +200,43 @@ def as_json(value) -> Shown:
 
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return Shown(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def go_struct(*fields) -> Shown:
+    """An internal Go struct as the v1.37 server prints it in a message
+    (``{"Type":"Recreate","RollingUpdate":null}``): its fields in declaration
+    order under their Go names, values as JSON.  ``fields``: (name, value)
+    pairs, a value already :class:`Shown` inserted as it is."""
+    import json
+
+    def one(v):
+        return str(v) if isinstance(v, Shown) else json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+
+    return Shown("{" + ",".join(f'"{k}":{one(v)}' for k, v in fields) + "}")
+
+
+def intstr(value):
+    """An int-or-string field's value as Go's IntOrString marshals it (None: null)."""
+    if isinstance(value, bool):
+        return None
+    return value if isinstance(value, (int, str)) else None
+
+
+def selector_json(sel) -> Shown:
+    """A metav1.LabelSelector as the server prints it: JSON, matchLabels (keys
+    sorted) then matchExpressions, empty ones left out; ``null`` for none."""
+    import json
+
+    if not isinstance(sel, dict):
+        return Shown("null")
+    out = {}
+    labels = sel.get("matchLabels")
+    if isinstance(labels, dict) and labels:
+        out["matchLabels"] = dict(sorted(labels.items(), key=lambda kv: str(kv[0])))
+    exprs = sel.get("matchExpressions")
+    if isinstance(exprs, list) and exprs:
+        out["matchExpressions"] = exprs
+    return Shown(json.dumps(out, separators=(",", ":"), ensure_ascii=False))
 
 
 def _show(value) -> str:

@@ -33,6 +33,7 @@ from .common import (
     parse_ip,
 )
 from .meta import (
+    Shown,
     as_json,
     forbidden,
     invalid,
@@ -67,7 +68,7 @@ def ingress(obj, ctx):
         out.append(
             invalid(
                 sp,
-                "",
+                Shown("null" if spec.get("rules") is None else "[]"),  # field.Invalid(.., spec.Rules, ..)
                 "either `defaultBackend` or `rules` must be specified",
                 INVALID_VALUE,
                 "an Ingress must route somewhere: add spec.rules or spec.defaultBackend",

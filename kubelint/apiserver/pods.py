@@ -78,6 +78,10 @@ class PodOpts:
         # apiserver drops securityContext.procMount (dropDisabledFields) and never checks it.
         self.proc_mount = ctx.at_least(33)
         self.host_users = True  # spec.hostUsers, set per pod spec by validate_pod_spec
+        # Message wording only (not a verdict): v1.37 says "when `hostUsers` is false", "pod `restartPolicy`"
+        # and lists `fileKeyRef`; v1.33 and v1.30 the older words (both confirmed on the servers); the
+        # release in between that changed them is not confirmed: the newer words from 1.34 (EnvFiles' alpha).
+        self.new_words = ctx.at_least(34)
 
 
 # --- names ----------------------------------------------------------------------
@@ -803,7 +807,8 @@ def _env(env, path, out, opts: PodOpts):
                 m.invalid(
                     vp,
                     "",
-                    "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
+                    "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef`"
+                    + (", `secretKeyRef` or `fileKeyRef`" if opts.new_words else " or `secretKeyRef`"),
                     INVALID_VALUE,
                     at="key",
                 )
@@ -1314,7 +1319,12 @@ def _profile(p, path, out, types, what: str):
             )
     elif lp is not None:
         out.append(
-            m.invalid(path + ("localhostProfile",), lp, f"can only be set when {what} type is Localhost", INVALID_VALUE)
+            m.invalid(
+                path + ("localhostProfile",),
+                m.go_struct(("Type", t), ("LocalhostProfile", lp)),  # the internal SeccompProfile/AppArmorProfile
+                f"can only be set when {what} type is Localhost",
+                INVALID_VALUE,
+            )
         )
 
 
@@ -1405,7 +1415,8 @@ def _pod_security_context(sc, spec, path, out):
                 m.invalid(
                     sp,
                     name,
-                    "must have at most 253 characters and match regex " + SYSCTL_RE.pattern[1:-1],
+                    # validateSysctls prints the pattern as the Go source spells it (SysctlContainSlashPatternFmt)
+                    "must have at most 253 characters and match regex " + SYSCTL_RE.pattern.replace("[./]", "[\\./]"),
                     INVALID_VALUE,
                 )
             )
@@ -1810,7 +1821,10 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
         elif pod_restart == "Never" and pol == "RestartContainer":
             out.append(
                 m.invalid(
-                    cp + ("resizePolicy",), pol, "must be 'NotRequired' when `restartPolicy` is 'Never'", INVALID_VALUE
+                    cp + ("resizePolicy",),
+                    pol,
+                    f"must be 'NotRequired' when {'pod ' if opts.new_words else ''}`restartPolicy` is 'Never'",
+                    INVALID_VALUE,
                 )
             )
     _container_security_context(c.get("securityContext"), cp + ("securityContext",), out, opts)
@@ -1852,7 +1866,8 @@ def validate_pod_spec(
     if spec.get("hostUsers") is False:
         for f in ("hostNetwork", "hostPID", "hostIPC"):
             if spec.get(f) is True:
-                out.append(m.forbidden(path + (f,), "when `pod.Spec.HostUsers` is false", FORBIDDEN_FIELD))
+                said = "`hostUsers`" if opts.new_words else "`pod.Spec.HostUsers`"
+                out.append(m.forbidden(path + (f,), f"when {said} is false", FORBIDDEN_FIELD))
     _affinity(spec.get("affinity"), path + ("affinity",), out)
     _pod_gates(spec, path, out)
     _topology_spread(spec.get("topologySpreadConstraints"), path + ("topologySpreadConstraints",), out)

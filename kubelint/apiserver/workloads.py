@@ -87,7 +87,7 @@ def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, 
             out.append(
                 m.invalid(
                     ("spec", "selector"),
-                    "{}",
+                    m.Shown("{}"),
                     f"empty selector is invalid for {kind_word}",
                     INVALID_SELECTOR,
                     "an empty selector would select every pod of the namespace",
@@ -174,7 +174,18 @@ def deployment(obj, ctx):
             if isinstance(ru, dict):
                 _rolling_update(ru, sp + ("rollingUpdate",), out, default_unavailable="25%", default_surge="25%")
         elif isinstance(t, str):
-            out.append(m.unsupported(sp, t, ("Recreate", "RollingUpdate"), UNSUPPORTED_VALUE, anchor=sp + ("type",)))
+            # the server prints the internal DeploymentStrategy (no defaults for an unknown type)
+            shown = m.go_struct(("Type", t), ("RollingUpdate", _rolling_update_struct(ru)))
+            out.append(
+                m.unsupported(
+                    sp,
+                    shown,
+                    ("Recreate", "RollingUpdate"),
+                    UNSUPPORTED_VALUE,
+                    m.suggest(t, ("Recreate", "RollingUpdate")),
+                    anchor=sp + ("type",),
+                )
+            )
     pds = spec.get("progressDeadlineSeconds", 600)
     mrs = spec.get("minReadySeconds", 0)
     if is_int(pds):
@@ -253,7 +264,17 @@ def daemonset(obj, ctx):
             if isinstance(ru, dict):
                 _rolling_update_daemonset(ru, up + ("rollingUpdate",), out)
         elif t != "OnDelete" and isinstance(t, str):
-            out.append(m.unsupported(up, t, ("RollingUpdate", "OnDelete"), UNSUPPORTED_VALUE, anchor=up + ("type",)))
+            shown = m.go_struct(("Type", t), ("RollingUpdate", _rolling_update_struct(us.get("rollingUpdate"))))
+            out.append(
+                m.unsupported(
+                    up,
+                    shown,
+                    ("RollingUpdate", "OnDelete"),
+                    UNSUPPORTED_VALUE,
+                    m.suggest(t, ("RollingUpdate", "OnDelete")),
+                    anchor=up + ("type",),
+                )
+            )
     return out
 
 
@@ -344,7 +365,7 @@ def statefulset(obj, ctx):
                 out.append(
                     m.invalid(
                         up + ("rollingUpdate",),
-                        "",
+                        _statefulset_rolling_struct(ru),
                         "only allowed for updateStrategy 'RollingUpdate'",
                         INVALID_VALUE,
                         at="key",
@@ -362,9 +383,10 @@ def statefulset(obj, ctx):
                     )
         elif isinstance(t, str):
             out.append(
-                m.problem(
+                m.invalid(
                     up,
-                    f"Invalid value: {m._show(t)}: must be 'RollingUpdate' or 'OnDelete'",
+                    m.go_struct(("Type", t), ("RollingUpdate", _statefulset_rolling_struct(ru))),
+                    "must be 'RollingUpdate' or 'OnDelete'",
                     INVALID_VALUE,
                     anchor=up + ("type",),
                 )
@@ -432,3 +454,23 @@ def replication_controller(obj, ctx):
         out.append(m.required(("spec", "selector"), "", INVALID_SELECTOR, hint="set spec.selector or template labels"))
     _template_restart(obj, spec, out, ("Always",))
     return out
+
+
+def _rolling_update_struct(ru):
+    """RollingUpdateDeployment / RollingUpdateDaemonSet as the server prints it (None: null)."""
+    if not isinstance(ru, dict):
+        return None
+    return m.go_struct(
+        ("MaxUnavailable", m.intstr(ru.get("maxUnavailable"))), ("MaxSurge", m.intstr(ru.get("maxSurge")))
+    )
+
+
+def _statefulset_rolling_struct(ru):
+    """RollingUpdateStatefulSetStrategy as the server prints it (None: null)."""
+    if not isinstance(ru, dict):
+        return m.Shown("null")
+    part = ru.get("partition")
+    return m.go_struct(
+        ("Partition", part if isinstance(part, int) and not isinstance(part, bool) else 0),
+        ("MaxUnavailable", m.intstr(ru.get("maxUnavailable"))),
+    )
