@@ -40,7 +40,7 @@ from typing import Dict, Iterator, List, Optional
 
 from . import apis
 from .data import available_versions, newest_version, schema_dir  # noqa: F401  (schema.* is their public name)
-from .findings import ERROR, INFO, WARNING, Problem
+from .findings import ERROR, INFO, WARNING, Problem, format_path
 from .quantity import QuantityError, parse_quantity
 from .settings import Settings
 from .suggest import closest, did_you_mean
@@ -143,6 +143,14 @@ def _yaml_hint(value, want: str) -> str:
     return ""
 
 
+# What the server adds to "Required value" for a missing required field, where it
+# adds anything (validation.go; oracle-recorded in tests/conformance).
+_REQUIRED_DETAIL = {
+    ("HTTPIngressPath", "pathType"): "pathType must be specified",
+    ("NodeSelector", "nodeSelectorTerms"): "must have at least one node selector term",
+}
+
+
 class Walker:
     """Validates data against compiled definitions, yielding Problems."""
 
@@ -202,15 +210,17 @@ class Walker:
         for k, v in value.items():
             t = props.get(k)
             if t is None:
-                hint = did_you_mean(k, props)
+                # the server's words: strict decoding error: unknown field "spec.replicsa"
+                hint = did_you_mean(k, props).strip(" ()")
                 problems.append(
                     Problem(
                         path + (k,),
-                        f'unknown field "{k}" in {short}{hint}; the API server rejects unknown fields (strict '
-                        "field validation)",
+                        f'unknown field "{format_path(path + (k,))}"',
                         "unknown-field",
                         ERROR,
                         "key",
+                        hint=f"{hint + ' ' if hint else ''}{short} has no such field; the API server rejects "
+                        "unknown fields (strict field validation)",
                     )
                 )
                 continue
@@ -218,13 +228,19 @@ class Walker:
             self.walk(v, t, path + (k,), problems, k, secret)
         for r in d.get("r", ()):
             if value.get(r) is None:
+                # the server's words for a missing field (field.Required): "<path>: Required value[: detail]";
+                # reported at the object that lacks it
+                where = format_path(path + (r,))
+                detail = _REQUIRED_DETAIL.get((short, r))
                 problems.append(
                     Problem(
                         path,
-                        f'required field "{r}" is missing from {short}',
+                        f"{where}: Required value{': ' + detail if detail else ''}",
                         "missing-required-field",
                         ERROR,
                         "key" if path else "value",
+                        hint=f'required field "{r}" is missing from {short}',
+                        field=where,
                     )
                 )
 
