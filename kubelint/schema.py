@@ -134,12 +134,13 @@ def _describe(value) -> str:
 
 
 def _yaml_hint(value, want: str) -> str:
+    """The YAML 1.1 reason a value has the wrong type, as a hint ("" when there is none)."""
     if isinstance(value, bool):
-        return f"; unquoted true/false/yes/no/on/off/y/n are YAML 1.1 booleans: quote the value to make it a {want}"
+        return f"unquoted true/false/yes/no/on/off/y/n are YAML 1.1 booleans: quote the value to make it a {want}"
     if isinstance(value, (int, float)) and want == "string":
-        return "; unquoted it is a number (1.10 even becomes 1.1): quote it to keep it a string"
+        return "unquoted it is a number (1.10 even becomes 1.1): quote it to keep it a string"
     if isinstance(value, str) and want.startswith("integer"):
-        return "; remove the quotes to make it a number"
+        return "remove the quotes to make it a number"
     return ""
 
 
@@ -262,8 +263,8 @@ class Walker:
         check = _SCALAR_CHECKS.get(t.split(":", 1)[0] if t.startswith(("string", "integer")) else t)
         found = check and check(value, t, name, (lambda v: "the value (masked)") if masked else _describe)
         if found:
-            message, rule = found
-            problems.append(Problem(path, message, rule, ERROR))
+            message, rule, hint = found if len(found) == 3 else (*found, "")
+            problems.append(Problem(path, message, rule, ERROR, hint=hint))
 
     def _duplicates(self, value, t, path, problems, name):
         list_type, keys = t[2], t[3]
@@ -530,7 +531,7 @@ class SchemaStage:
 
 def _check_string(value, t, name, show):
     if not isinstance(value, str):
-        return f"{name} must be a string, not {show(value)}{_yaml_hint(value, 'string')}", "invalid-type"
+        return f"{name} must be a string, not {show(value)}", "invalid-type", _yaml_hint(value, "string")
     if t == "string:byte":
         if not _is_base64(value):
             return (
@@ -551,7 +552,7 @@ def _check_integer(value, t, name, show):
     lo, hi = _INT32 if t == "integer:int32" else _INT64
     bits = "int32" if t == "integer:int32" else "int64"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"{name} must be an integer, not {show(value)}{_yaml_hint(value, 'integer')}", "invalid-type"
+        return f"{name} must be an integer, not {show(value)}", "invalid-type", _yaml_hint(value, "integer")
     if isinstance(value, float) and value != int(value):
         return f"{name} must be an integer, not the fraction {value!r}", "invalid-type"
     if not lo <= int(value) <= hi:

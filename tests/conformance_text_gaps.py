@@ -43,7 +43,7 @@ KNOWN_TEXT_DIFFERENCES = {
     "objects/resourcequota/probe-rq-count-fraction-reject.yaml": WORDING,
     "objects/resourcequota/probe-rq-sc-pvc-fraction-reject.yaml": WORDING,
     "objects/resourcequota/probe-rq-services-fraction-reject.yaml": WORDING,
-    "objects/secret/dockerconfigjson-not-json-reject.yaml": OTHER_FIELD,
+    "objects/secret/dockerconfigjson-not-json-reject.yaml": WORDING,
     "objects/service/probe-svc-dup-nodeport-reject.yaml": WORDING,
     "objects/storageclass/probe-sc-provisioner-long-reject.yaml": CLIPPED,
     "pods/annotation-tolerations-not-json.yaml": WORDING,
