@@ -98,8 +98,9 @@ def max_len_error(length: int, unit: str = "characters") -> str:
 
 
 def regex_error(msg: str, fmt: str, *examples: str) -> str:
-    """RegexError, to the byte: each example is followed by ``", "`` and
-    joined with ``" or "`` (hence the server's ``'MyName',  or 'my.name'``)."""
+    """``RegexError``: each example is followed by ``", "`` and joined with
+    ``" or "`` (``(e.g. 'MyName',  or 'my.name',  or '123-abc', regex ...``:
+    two spaces, as the server prints it)."""
     if not examples:
         return f"{msg} (regex used for validation is '{fmt}')"
     ex = " or ".join(f"'{e}', " for e in examples)
