@@ -87,6 +87,34 @@ def renamed(p: Problem, where: str) -> Problem:
     return p
 
 
+def crd_internal_path(spec: dict, where: str) -> str:
+    """The field a v1 CRD's message names, as the server names it: it
+    validates the *internal* type, into which the v1 conversion moves
+    ``spec.versions[*].schema``/``subresources``/``additionalPrinterColumns``
+    to the top (``spec.validation``, ``spec.subresources``,
+    ``spec.additionalPrinterColumns[j].JSONPath``) when every version has the
+    same one (``hasIdenticalPerVersion*``); a default's list items are
+    ``default.[0]``."""
+    import re
+
+    m = re.match(r"spec\.versions\[(\d+)\]\.(schema|subresources|additionalPrinterColumns)(.*)\Z", where)
+    versions = spec.get("versions") if isinstance(spec, dict) else None
+    if not m or not isinstance(versions, list) or not versions:
+        return where
+    field, rest = m.group(2), m.group(3)
+    values = [v.get(field) if isinstance(v, dict) else None for v in versions]
+    if values[0] is None or any(x != values[0] for x in values):
+        return where
+    if field == "schema":
+        if not rest.startswith(".openAPIV3Schema"):
+            return where
+        rest = rest.replace(".default[", ".default.[", 1)
+        return "spec.validation" + rest
+    if field == "additionalPrinterColumns":
+        return "spec.additionalPrinterColumns" + re.sub(r"\.jsonPath\b", ".JSONPath", rest)
+    return "spec.subresources" + rest
+
+
 def invalid(
     path: Path,
     value,
