@@ -19,6 +19,7 @@ from ..values import show_map
 from . import meta as m
 from . import validation as v
 from .common import (
+    go_duration_error,
     FORBIDDEN_FIELD,
     INVALID_NAME,
     INVALID_SELECTOR,
@@ -125,8 +126,9 @@ def parse_standard(spec: str) -> None:
             return
         if spec.startswith("@every "):
             dur = spec[len("@every ") :]
-            if not _GO_DURATION.match(dur):
-                raise CronError(f'failed to parse duration {spec}: time: invalid duration "{dur}"')
+            err = go_duration_error(dur) or ("" if _GO_DURATION.match(dur) else f"time: invalid duration {dur!r}")
+            if err:
+                raise CronError(f"failed to parse duration {spec}: {err}")
             return
         raise CronError(f"unrecognized descriptor: {spec}")
     fields = _go_fields(spec)

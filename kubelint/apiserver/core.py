@@ -26,6 +26,8 @@ from typing import List, Optional
 from ..findings import Key, Problem, format_path
 from . import validation as v
 from .common import (
+    canonical_quantity,
+    go_json_error,
     DUPLICATE_VALUE,
     FORBIDDEN_FIELD,
     INVALID_LABEL,
@@ -827,10 +829,11 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
 
 def _json_object_error(raw: bytes) -> str:
     """json.Unmarshal(raw, &map[string]interface{}{}) error text, or ''."""
+    text = raw.decode("utf-8", "replace")
     try:
-        val = json.loads(raw.decode("utf-8", "replace"))
-    except ValueError as exc:
-        return f"invalid JSON ({exc.msg})"
+        val = json.loads(text)
+    except ValueError:
+        return go_json_error(text)
     if val is None:
         return ""  # JSON null unmarshals into a map fine
     if not isinstance(val, dict):
@@ -1404,12 +1407,12 @@ def _quantity_value(p, name: str, raw) -> List[Problem]:
     if q is None:
         return []
     if q < 0:
-        return [invalid(p, fmt_quantity(raw), "must be greater than or equal to 0", INVALID_VALUE)]
+        return [invalid(p, canonical_quantity(raw), "must be greater than or equal to 0", INVALID_VALUE)]
     # helper.IsIntegerResourceName: standard counts and extended resources
     # (IsExtendedResourceName: not native, not "requests."-prefixed).
     integer = name in INTEGER_RESOURCES or (not _is_native(name) and not name.startswith("requests."))
     if integer and (q * 1000) % 1000 != 0:
-        return [invalid(p, fmt_quantity(raw), "must be an integer", INVALID_VALUE)]
+        return [invalid(p, canonical_quantity(raw), "must be an integer", INVALID_VALUE)]
     return []
 
 

@@ -36,6 +36,7 @@ from ..quantity import QuantityError, parse_quantity
 from . import meta as m
 from . import validation as v
 from .common import (
+    go_json_error,
     DUPLICATE_VALUE,
     FORBIDDEN_FIELD,
     INVALID_VALUE,
@@ -2350,13 +2351,15 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
 
         try:
             parsed = json.loads(tol)
-        except ValueError as exc:
+        except ValueError:
             out.append(
-                Problem(
-                    ann_path + (TOLERATIONS_ANNOTATION,),
-                    f'{m.format_path(ann_path)}: Invalid value: "{TOLERATIONS_ANNOTATION}": {exc.msg.lower()} (the '
-                    "value must be a JSON list of tolerations)",
+                m.invalid(
+                    ann_path,
+                    TOLERATIONS_ANNOTATION,
+                    go_json_error(tol),
                     INVALID_VALUE,
+                    "the value must be a JSON list of tolerations",
+                    anchor=ann_path + (TOLERATIONS_ANNOTATION,),
                 )
             )
         else:
