@@ -988,11 +988,12 @@ def _data_source(ds: dict, p) -> List[Problem]:
     if not group and ds.get("kind") != "PersistentVolumeClaim":
         out.append(
             invalid(
-                p + ("kind",) if ds.get("kind") else p,
+                p,  # field.Invalid(fldPath, dataSource.Kind, ...): the dataSource(Ref) itself
                 ds.get("kind") or "",
                 "must be 'PersistentVolumeClaim' when referencing the default apiGroup",
                 INVALID_VALUE,
                 "set apiGroup (e.g. snapshot.storage.k8s.io for a VolumeSnapshot)",
+                anchor=p + ("kind",) if ds.get("kind") else None,
             )
         )
     if is_str(group) and group:

@@ -1667,7 +1667,18 @@ def _topology_spread(constraints, path, out):
         if isinstance(tk, str) and isinstance(wu, str) and tk and wu in WHEN_UNSATISFIABLE:
             pair = (tk, wu)
             if pair in seen:
-                out.append(m.duplicate(ip, f"{{{tk}, {wu}}}", DUPLICATE_VALUE, seen[pair]))
+                # ValidateSpreadConstraintNotRepeat names the first constraint of the pair:
+                # constraints[i].{topologyKey, whenUnsatisfiable}; reported at the repeat
+                out.append(
+                    m.problem(
+                        seen[pair],
+                        f"Duplicate value: {m._show(f'{{{tk}, {wu}}}')}",
+                        DUPLICATE_VALUE,
+                        f"repeated at {m.format_path(ip)}",
+                        anchor=ip,
+                        where=m.format_path(seen[pair]) + ".{topologyKey, whenUnsatisfiable}",
+                    )
+                )
             else:
                 seen[pair] = ip
         sel = c.get("labelSelector")
