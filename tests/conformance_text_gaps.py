@@ -23,7 +23,6 @@ KNOWN_TEXT_DIFFERENCES = {
     "objects/crd/no-storage-version-reject.yaml": GO_STRUCT,
     "objects/crd/probe-crd-deprecation-warning-long-reject.yaml": CLIPPED,
     "objects/crd/two-storage-versions-reject.yaml": GO_STRUCT,
-    "objects/hpa/min-replicas-zero-reject.yaml": OTHER_FIELD,
     "objects/limitrange/probe-lr-type-missing-reject.yaml": SCHEMA_WORDS,
     "objects/pv/capacity-cpu-reject.yaml": GO_STRUCT,
     "objects/service/probe-svc-dup-nodeport-reject.yaml": WORDING,
