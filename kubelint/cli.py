@@ -560,6 +560,13 @@ def explain(rule, config_path):
         lines += ["Automatic fix (safe, `kubelint fix`):", _indent(fx[1]), ""]
     else:
         lines += ["Automatic fix (unsafe: changes behaviour, `kubelint fix --unsafe-fixes`):", _indent(fx[1]), ""]
+    if e.source in ("apiserver", "schema", "loader", "crd"):
+        said = "kubectl's decoder" if e.source == "loader" else "the API server"
+        lines += [
+            f"Message: the words {said} uses where it has any (<field path>: <reason>: <detail>); kubelint's "
+            "explanation follows as the hint, in parentheses (the `hint` field in JSON, SARIF and LSP).",
+            "",
+        ]
     if e.kinds:
         lines += [f"Applies to: {', '.join(e.kinds)}", ""]
     if e.source == "rules":

@@ -765,7 +765,7 @@ def test_crd_checks(tmp_path, changes, fragment):
     result = check(str(p))
     # crd-invalid (schema structure, kubelint/crd/structural.py) or the API-server stage's
     # ids (names, group, scope, versions: kubelint/apiserver/crd_spec.py)
-    msgs = [f.message for f in result.findings if f.severity == "error"]
+    msgs = [f.text() for f in result.findings if f.severity == "error"]  # the message and its hint
     assert any(fragment in m for m in msgs), [(f.rule, f.message) for f in result.findings]
     assert all(f.severity == "error" for f in result.findings if f.rule == "crd-invalid")
 

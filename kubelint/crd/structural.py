@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import List
 
+from ..apiserver.meta import crd_internal_path
 from ..findings import ERROR, Problem
 from .. import goregex
 from ..values import show
@@ -53,13 +54,17 @@ def check_crd(obj, stage=None) -> List[Problem]:
     """The CRD's own validation (apiextensions validation.go); ``crd-invalid``."""
     out: List[Problem] = []
 
-    def bad(path, msg, at="value"):
-        out.append(Problem(path, f"{_sp(path)}: {msg}", CRD_INVALID, ERROR, at))
-
     data = obj.data
     spec = data.get("spec")
     if not isinstance(spec, dict):
         return out  # the schema layer reports a missing/mistyped spec
+
+    def bad(path, msg, at="value"):
+        # named as the server names it: the internal CRD (spec.validation... when every version
+        # has the same schema); the position stays in spec.versions[i]
+        where = crd_internal_path(spec, _sp(path))
+        out.append(Problem(path, f"{where}: {msg}", CRD_INVALID, ERROR, at, field=where))
+
     # metadata.name = plural.group, group, scope, names and the versions list
     # (unique names, exactly one storage version, a schema per version) are
     # ValidateCustomResourceDefinitionSpec/Names in the API-server stage
