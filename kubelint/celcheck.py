@@ -359,54 +359,235 @@ def _matching_paren(text: str, open_at: int) -> int:
 
 
 def cost_message(name: str, cost: int, limit: int) -> str:
-    """apiextensions getCostErrorMessage (only called for factors over 100)."""
+    """apiextensions getCostErrorMessage: the factor by which ``cost`` exceeds ``limit``."""
+    f = cost / limit
+    if f > 100.0:
+        shown = "more than 100x"
+    elif f < 1.5:
+        shown = f"{f:f}x"
+    else:
+        shown = f"{_go_fixed1(f)}x"
     return (
-        f"{name} exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, "
+        f"{name} exceeds budget by factor of {shown} (try simplifying the rule, or adding maxItems, "
         "maxProperties, and maxLength where arrays, maps, and strings are declared)"
     )
 
 
-def rule_errors(spec: dict, schema: dict, card: Optional[int], root: bool = False) -> List[Tuple[str, str, int]]:
-    """The API server's errors for one x-kubernetes-validations entry:
-    ``(key, message, cost lower bound)`` with key ``rule`` or ``messageExpression``."""
-    out: List[Tuple[str, str, int]] = []
-    rule = spec.get("rule")
-    cost = 0
-    if isinstance(rule, str) and rule.strip():
-        from .cel import compile_error
+def _go_fixed1(f: float) -> str:
+    """Go's %.1f (round half to even on the exact binary value, as Python's format)."""
+    return f"{f:.1f}"
 
-        if compile_error(rule) is None:
-            undefined = _undefined_field(rule, schema, root)
-            if undefined:
-                out.append(("rule", f"compilation failed: {undefined}", 0))
+
+# --- the type checker and the cost estimator (kubelint.celtypes, kubelint.celcost) ----------------
+
+
+class Analysis:
+    """One expression checked against one schema node: ``errors`` (cel-go's
+    display strings), ``output`` (the type, formatted), ``cost`` (the
+    worst-case estimate, before cardinality); ``None`` fields when the
+    checker is not certain."""
+
+    __slots__ = ("errors", "output", "cost", "decl")
+
+    def __init__(self, errors, output, cost, decl):
+        self.errors, self.output, self.cost, self.decl = errors, output, cost, decl
+
+
+_MEMO: "dict" = {}  # (text, id(schema), root, optional old) -> (schema, Analysis or None)
+_DECLS: "dict" = {}  # (id(schema), root) -> (schema, Decl)
+_MEMO_MAX = 20000
+
+
+def node_decl(schema: dict, root: bool):
+    """The declared type of ``self`` for rules on ``schema`` (memoized per schema object)."""
+    from . import celtypes
+
+    key = (id(schema), root)
+    hit = _DECLS.get(key)
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    decl = celtypes.schema_decl(schema, root or schema.get("x-kubernetes-embedded-resource") is True, "selfType")
+    if len(_DECLS) > _MEMO_MAX:
+        _DECLS.clear()
+    _DECLS[key] = (schema, decl)
+    return decl
+
+
+def analyse(text: str, schema: dict, root: bool, optional_old: bool = False) -> Optional[Analysis]:
+    """Type-check and cost one CRD rule or messageExpression (memoized per
+    text and schema object); None when kubelint is not certain."""
+    key = (text, id(schema), root, optional_old)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    result = _analyse(text, node_decl(schema, root), optional_old)
+    if len(_MEMO) > _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = (schema, result)
+    return result
+
+
+def _analyse(text: str, decl, optional_old: bool) -> Optional[Analysis]:
+    from . import celcost, celparse, celtypes
+
+    if decl is None:
+        return None
+    try:
+        expr = celparse.parse(text)
+        old = celtypes.optional_of(decl.t) if optional_old else decl.t
+        checked = celtypes.check(expr, {"self": decl.t, "oldSelf": old})
+    except (celparse.CelSyntaxError, celtypes.Uncertain, RecursionError):
+        return None
+    found = checked.errors or _literal_errors(expr, checked)
+    errors = [celparse.display_error(text, off, msg) for off, msg in found]
+    cost = None if errors else celcost.estimate(checked, decl)
+    return Analysis(errors, celtypes.fmt(checked.output), cost, decl)
+
+
+def _literal_errors(expr, checked) -> List[Tuple[int, str]]:
+    """cel.ValidateRegexLiterals (environment/base.go, from 1.29): a constant
+    ``matches`` pattern RE2 rejects is ``invalid matches argument`` at the literal."""
+    from . import goregex
+
+    out: List[Tuple[int, str]] = []
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        ids = checked.overloads.get(e.id, ()) if e.kind == "call" else ()
+        if "matches" in ids or "matches_string" in ids:
+            pat = e.args[-1]
+            if pat.kind == "lit" and pat.ltype == "string" and goregex.error(pat.value) is not None:
+                out.append((pat.offset, "invalid matches argument"))
+        stack.extend(_children(e))
+    return sorted(out)
+
+
+def _children(e) -> list:
+    k = e.kind
+    if k == "select":
+        return [e.operand]
+    if k == "call":
+        return ([e.target] if e.target is not None else []) + list(e.args)
+    if k == "list":
+        return list(e.elems)
+    if k == "map":
+        return [x for key, val, *_ in e.entries for x in (key, val)]
+    if k == "comp":
+        return [e.iter_range, e.accu_init, e.cond, e.step, e.result]
+    if k == "struct":
+        return [f[1] for f in e.fields]
+    return []
+
+
+def _cardinality_of(card: Optional[int], decl) -> int:
+    """getExpressionCost: the context's bounded cardinality, else
+    maxCardinality(MinSerializedSize) = 3 MiB / (min size + 1)."""
+    if card is not None:
+        return card
+    return MAX_REQUEST_BYTES // (decl.min_size + 1)
+
+
+def _typed_errors(spec: dict, schema: dict, card: Optional[int], root: bool):
+    """rule_errors with the checker: None when it is not certain about the rule."""
+    rule = spec["rule"]
+    a = analyse(rule, schema, root, spec.get("optionalOldSelf") is True)
+    if a is None:
+        return None
+    out: List[Tuple[str, str, int, bool]] = []
+    if a.errors:
+        out.append(("rule", "compilation failed: " + "\n".join(a.errors), 0, True))
+        return out
+    if a.output != "bool":
+        return [("rule", "cel expression must evaluate to a bool", 0, True)]
+    cost = min(a.cost * _cardinality_of(card, a.decl), (1 << 64) - 1) if a.cost else 0
+    if cost > STATIC_RULE_LIMIT:
+        out.append(("rule", "Forbidden: " + cost_message("estimated rule cost", cost, STATIC_RULE_LIMIT), 0, True))
+    out.append(("rule", "", cost, True))
+    msg = spec.get("messageExpression")
+    if isinstance(msg, str) and msg.strip():
+        out.extend(_message_errors(msg, schema, root, spec.get("optionalOldSelf") is True))
+    return out
+
+
+def _message_errors(msg: str, schema: dict, root: bool, optional_old: bool):
+    from .cel import compile_error
+
+    err = compile_error(msg)
+    if err:
+        return [("messageExpression", f"messageExpression compilation failed: {err}", 0, True)]
+    m = analyse(msg, schema, root, optional_old)
+    if m is None:
+        return [("messageExpression", "", 0, False)]
+    if m.errors:
+        return [("messageExpression", "messageExpression compilation failed: " + "\n".join(m.errors), 0, True)]
+    if m.output != "string":
+        return [("messageExpression", "messageExpression must evaluate to a string", 0, True)]
+    out = []
+    if m.cost > STATIC_RULE_LIMIT:
+        text = cost_message("estimated messageExpression cost", m.cost, STATIC_RULE_LIMIT)
+        out.append(("messageExpression", "Forbidden: " + text, 0, True))
+    out.append(("messageExpression", "", m.cost, True))
+    return out
+
+
+def rule_errors(spec: dict, schema: dict, card: Optional[int], root: bool = False) -> List[Tuple[str, str, int, bool]]:
+    """The API server's errors for one x-kubernetes-validations entry:
+    ``(key, message, cost, exact)`` with key ``rule`` or ``messageExpression``;
+    an empty message carries only the cost the entry adds to the schema's
+    total (``exact`` False: a lower bound, the checker was not certain)."""
+    rule = spec.get("rule")
+    if not isinstance(rule, str) or not rule.strip():
+        return []
+    typed = _typed_errors(spec, schema, card, root)
+    if typed is not None:
+        return typed
+    return _fallback_errors(spec, schema, card, root)
+
+
+def _fallback_errors(spec: dict, schema: dict, card: Optional[int], root: bool) -> List[Tuple[str, str, int, bool]]:
+    """The certain checks without the type checker (a rule that uses what
+    kubelint does not model): undefined fields of ``self`` chains, literal
+    results, constant overloads, a lower bound of the cost (reported over 100x)."""
+    out: List[Tuple[str, str, int, bool]] = []
+    rule = spec["rule"]
+    from .cel import compile_error
+
+    if compile_error(rule) is None:
+        undefined = _undefined_field(rule, schema, root)
+        if undefined:
+            out.append(("rule", f"compilation failed: {undefined}", 0, True))
+        else:
+            t = _result_type(rule, schema)
+            if t is not None and t != "boolean":
+                out.append(("rule", "cel expression must evaluate to a bool", 0, True))
             else:
-                t = _result_type(rule, schema)
-                if t is not None and t != "boolean":
-                    out.append(("rule", "cel expression must evaluate to a bool", 0))
-                else:
-                    overload = _constant_overload(rule) or _bad_matches(rule)
-                    if overload:
-                        out.append(("rule", f"compilation failed: {overload}", 0))
-            cost = _nesting_cost(rule, schema) * _cardinality(card, schema)
-            if cost > 100 * STATIC_RULE_LIMIT:
-                out.append(("rule", "Forbidden: " + cost_message("estimated rule cost", cost, STATIC_RULE_LIMIT), cost))
+                overload = _constant_overload(rule) or _bad_matches(rule)
+                if overload:
+                    out.append(("rule", f"compilation failed: {overload}", 0, True))
+        cost = _nesting_cost(rule, schema) * _cardinality(card, schema)
+        if cost > 100 * STATIC_RULE_LIMIT:
+            out.append(("rule", "Forbidden: " + cost_message("estimated rule cost", cost, STATIC_RULE_LIMIT), 0, True))
+        out.append(("rule", "", cost, False))
     msg = spec.get("messageExpression")
     if (
         isinstance(msg, str)
         and msg.strip()
-        and not any(k == "rule" and not m.startswith("Forbidden") for k, m, _ in out)
+        and not any(k == "rule" and m and not m.startswith("Forbidden") for k, m, _, _ in out)
     ):
-        from .cel import compile_error
-
-        err = compile_error(msg)
-        if err:
-            out.append(("messageExpression", f"messageExpression compilation failed: {err}", 0))
-        else:
-            undefined = _undefined_field(msg, schema, root)
-            if undefined:
-                out.append(("messageExpression", f"messageExpression compilation failed: {undefined}", 0))
-            else:
-                t = _result_type(msg, schema)
-                if t is not None and t != "string":
-                    out.append(("messageExpression", "messageExpression must evaluate to a string", 0))
+        out.extend(_fallback_message(msg, schema, root))
     return out
+
+
+def _fallback_message(msg: str, schema: dict, root: bool) -> List[Tuple[str, str, int, bool]]:
+    from .cel import compile_error
+
+    err = compile_error(msg)
+    if err:
+        return [("messageExpression", f"messageExpression compilation failed: {err}", 0, True)]
+    undefined = _undefined_field(msg, schema, root)
+    if undefined:
+        return [("messageExpression", f"messageExpression compilation failed: {undefined}", 0, True)]
+    t = _result_type(msg, schema)
+    if t is not None and t != "string":
+        return [("messageExpression", "messageExpression must evaluate to a string", 0, True)]
+    return [("messageExpression", "", 0, False)]

@@ -101,26 +101,38 @@ def _check_root(root: dict, path, bad) -> None:
                 "Forbidden: must not specify anything other than name and generateName, but metadata is implicitly "
                 "specified",
             )
-    costs: list = []  # (rule path, cost lower bound): the schema's total (kubelint.celcheck)
+    costs: list = []  # (rule path, cost, exact): the schema's total (kubelint.celcheck)
     _check_node(root, path, bad, True, 0, 1, costs)
+    _check_total_cost(costs, path, bad)
+
+
+def _check_total_cost(costs: list, path, bad) -> None:
+    """apiextensions TotalCost: the sum of every rule's and messageExpression's
+    cost over StaticEstimatedCRDCostLimit; the (at most 4) most expensive
+    entries of at least 1% of the limit are named, most expensive first.
+    With an inexact (lower-bound) cost in the sum, only a total over 100x is certain."""
     from .. import celcheck
 
-    if sum(c for _, c in costs) > 100 * celcheck.STATIC_CRD_LIMIT:
-        for rule_path, _ in costs:
-            bad(
-                rule_path,
-                "Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema",
-            )
+    total = sum(c for _, c, _ in costs)
+    exact = all(e for _, _, e in costs)
+    if total <= celcheck.STATIC_CRD_LIMIT or (not exact and total <= 100 * celcheck.STATIC_CRD_LIMIT):
+        return
+    named = sorted((c for c in costs if c[1] >= celcheck.STATIC_CRD_LIMIT // 100), key=lambda c: -c[1])[:4]
+    for rule_path, _, _ in named:
         bad(
-            path,
-            "Forbidden: "
-            + celcheck.cost_message(
-                "x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema",
-                0,
-                celcheck.STATIC_CRD_LIMIT,
-            ),
-            "key",
+            rule_path,
+            "Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema",
         )
+    bad(
+        path,
+        "Forbidden: "
+        + celcheck.cost_message(
+            "x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema",
+            total,
+            celcheck.STATIC_CRD_LIMIT,
+        ),
+        "key",
+    )
 
 
 _SCHEMA_TYPES = ("array", "boolean", "integer", "number", "object", "string")
@@ -208,11 +220,12 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
                     )
                     continue
                 # type checks and the static cost estimate the server makes (kubelint.celcheck)
-                for key, msg, cost in celcheck.rule_errors(r, s, card, root=depth == 0):
+                for key, msg, cost, exact in celcheck.rule_errors(r, s, card, root=depth == 0):
                     at = path + ("x-kubernetes-validations", i, key)
-                    bad(at, msg if msg.startswith("Forbidden") else f"Invalid value: {show(r.get(key))}: {msg}")
-                    if cost and costs is not None:
-                        costs.append((at, cost))
+                    if msg:
+                        bad(at, msg if msg.startswith("Forbidden") else f"Invalid value: {show(r.get(key))}: {msg}")
+                    if costs is not None and (cost or not exact):
+                        costs.append((at, cost, exact))
     lt = s.get("x-kubernetes-list-type")
     if s.get("x-kubernetes-list-map-keys") and lt != "map":
         bad(

@@ -1,0 +1,58 @@
+"""CRD rules against the verdicts and messages of kube-apiserver v1.37.2.
+
+tests/conformance/cel/crd-rules.json holds, for one schema (the ``spec`` of a
+CRD) and one x-kubernetes-validations entry per case, what ``kubectl apply
+--dry-run=server`` of that CRD answered on the oracle
+(scripts/apiserver-oracle.sh): ``accept``, or ``reject`` with the server's
+message.  kubelint's creation checks (kubelint.celcheck: the parser, the type
+checker and the cost estimator) must never reject what the server accepts,
+and must reject with the server's text, except the cases listed in
+``NOT_DECIDED`` where the checker abstains (kubelint reports nothing: never a
+false error) or ``TEXT_DIFFERS`` (the verdict agrees; the server names a type
+it generates per CRD, ``selfType<nanoseconds>``).
+"""
+
+import json
+import pathlib
+
+import pytest
+
+from kubelint import cel, celcheck
+
+DATA = json.loads((pathlib.Path(__file__).parent / "conformance" / "cel" / "crd-rules.json").read_text())
+NOT_DECIDED = {
+    "self.name.foo()": "a function kubelint has no declaration for: the checker is not certain",
+    "[1,'a'].size() > 0": "mixed-type list literal: the homogeneous-literal validator is not modelled",
+}
+TEXT_DIFFERS = {"size(self) > 0"}
+
+
+def _verdict(entry: dict):
+    node = DATA["schema"]
+    msgs = [m for _k, m, _c, _e in celcheck.rule_errors(entry, node, 1) if m]
+    err = cel.compile_error(entry["rule"])
+    if err:
+        msgs.append("compilation failed: " + err)
+    return msgs
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+@pytest.mark.parametrize("case", DATA["cases"], ids=[c["entry"]["rule"] for c in DATA["cases"]])
+def test_crd_rule_as_the_server_decides(case):
+    msgs = _verdict(case["entry"])
+    rule = case["entry"]["rule"]
+    if case["verdict"] == "accept":
+        assert msgs == []
+    elif rule in NOT_DECIDED:
+        assert msgs == []
+    elif rule in TEXT_DIFFERS:
+        assert msgs and msgs[0].split("applied to")[0] in case["server"]
+    else:
+        want = case["server"].removeprefix("Forbidden: ")
+        assert any(m.removeprefix("Forbidden: ") == want for m in msgs), (msgs, want)
+
+
+def test_agreement_figure():
+    """The share of cases where kubelint gives the server's verdict (documented in docs/crd.md)."""
+    agree = sum((c["verdict"] == "accept") == (not _verdict(c["entry"])) for c in DATA["cases"] if cel.available())
+    assert agree >= len(DATA["cases"]) - len(NOT_DECIDED)
