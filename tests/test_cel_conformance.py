@@ -56,3 +56,48 @@ def test_agreement_figure():
     """The share of cases where kubelint gives the server's verdict (documented in docs/crd.md)."""
     agree = sum((c["verdict"] == "accept") == (not _verdict(c["entry"])) for c in DATA["cases"] if cel.available())
     assert agree >= len(DATA["cases"]) - len(NOT_DECIDED)
+
+
+VAP = json.loads((pathlib.Path(__file__).parent / "conformance" / "cel" / "vap-expressions.json").read_text())
+
+
+def _policy(kind: str, expr: str) -> dict:
+    v = {"expression": "true"}
+    spec = {
+        "matchConstraints": {
+            "resourceRules": [
+                {"apiGroups": ["apps"], "apiVersions": ["v1"], "operations": ["CREATE"], "resources": ["deployments"]}
+            ]
+        },
+        "validations": [v],
+    }
+    if kind == "expression":
+        v["expression"] = expr
+    elif kind == "messageExpression":
+        v["messageExpression"] = expr
+    elif kind == "matchCondition":
+        spec["matchConditions"] = [{"name": "m", "expression": expr}]
+    elif kind == "variable":
+        spec["variables"] = [{"name": "v", "expression": expr}]
+    else:
+        spec["auditAnnotations"] = [{"key": "k", "valueExpression": expr}]
+    return {
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "ValidatingAdmissionPolicy",
+        "metadata": {"name": "p"},
+        "spec": spec,
+    }
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+@pytest.mark.parametrize("case", VAP["cases"], ids=[f"{c['kind']}:{c['expression']}" for c in VAP["cases"]])
+def test_policy_expression_as_the_server_decides(case):
+    """A policy is refused with the server's exact text, or accepted (object is dyn: no static cost check)."""
+    from kubelint.admission.policy import Policy
+    from kubelint.model import KubeObject
+
+    p = Policy(KubeObject(_policy(case["kind"], case["expression"]), (1, 1, {}), "p.yaml", 0))
+    if case["verdict"] == "accept":
+        assert not p.invalid
+    else:
+        assert case["server"] in [pr.message for pr in p.problems]

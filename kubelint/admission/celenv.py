@@ -303,6 +303,12 @@ def compile_expression(
     c.variables_used = set(re.findall(r"(?<![\w.])variables\s*\.\s*([A-Za-z_]\w*)", stripped))
     c.depth = comprehension_depth(stripped)
     c.splits = ".split(" in stripped.replace(" ", "")
+    from .exprtypes import type_error  # the server's type check (kubelint.celtypes), where it is certain
+
+    typed = type_error(expression, has_params, variables, extra_vars, returns)
+    if typed:
+        c.error = typed
+        return c
     undeclared = _undeclared(stripped, has_params, extra_vars)
     if undeclared:
         c.error = f"compilation failed: ERROR: <input>: undeclared reference to '{undeclared}' (in container '')"
