@@ -1,6 +1,6 @@
 """CRD rules against the verdicts and messages of kube-apiserver v1.37.2.
 
-tests/conformance/cel/crd-rules.json holds, for one schema (the ``spec`` of a
+tests/cel-oracle/crd-rules.json holds, for one schema (the ``spec`` of a
 CRD) and one x-kubernetes-validations entry per case, what ``kubectl apply
 --dry-run=server`` of that CRD answered on the oracle
 (scripts/apiserver-oracle.sh): ``accept``, or ``reject`` with the server's
@@ -19,7 +19,7 @@ import pytest
 
 from kubelint import cel, celcheck
 
-DATA = json.loads((pathlib.Path(__file__).parent / "conformance" / "cel" / "crd-rules.json").read_text())
+DATA = json.loads((pathlib.Path(__file__).parent / "cel-oracle" / "crd-rules.json").read_text())
 NOT_DECIDED = {
     "self.name.foo()": "a function kubelint has no declaration for: the checker is not certain",
     "[1,'a'].size() > 0": "mixed-type list literal: the homogeneous-literal validator is not modelled",
@@ -58,7 +58,7 @@ def test_agreement_figure():
     assert agree >= len(DATA["cases"]) - len(NOT_DECIDED)
 
 
-VAP = json.loads((pathlib.Path(__file__).parent / "conformance" / "cel" / "vap-expressions.json").read_text())
+VAP = json.loads((pathlib.Path(__file__).parent / "cel-oracle" / "vap-expressions.json").read_text())
 
 
 def _policy(kind: str, expr: str) -> dict:
