@@ -445,13 +445,9 @@ class _Parser:
             if a.kind != "select" or a.test_only:
                 raise CelSyntaxError("invalid argument to has() macro", pos)
             return self.node("select", pos, operand=a.operand, field=a.field, test_only=True)
-        if name == "cel.bind" and len(args) == 3:
-            return self.bind(pos, args)
         return self.call(name, pos, *args)
 
     def receiver_call(self, pos: int, name: str, target: Expr, args: List[Expr]) -> Expr:
-        if name == "bind" and target.kind == "ident" and target.name == "cel" and len(args) == 3:
-            return self.bind(pos, args)
         macro = _MACROS.get((name, len(args)))
         if macro is not None:
             return macro(self, pos, target, args)
@@ -542,22 +538,6 @@ class _Parser:
         if len(args) == 4:
             step = self.call("_?_:_", pos, args[2], step, self.accu(pos))
         return self.comp(pos, target, k, init, self.lit(pos, True, "bool"), step, self.accu(pos), var2=v)
-
-    def bind(self, pos: int, args: List[Expr]) -> Expr:
-        """ext.Bindings: cel.bind(var, init, result) as a comprehension over an empty list."""
-        if args[0].kind != "ident":
-            raise CelSyntaxError("cel.bind() variable names must be simple identifiers", args[0].offset)
-        empty = self.node("list", pos, elems=[], optional=[])
-        return self.comp(
-            pos,
-            empty,
-            "#unused",
-            args[1],
-            self.lit(pos, False, "bool"),
-            self.node("ident", pos, name=args[0].name),
-            args[2],
-            accu_var=args[0].name,
-        )
 
 
 _MACROS = {

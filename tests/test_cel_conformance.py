@@ -23,12 +23,15 @@ DATA = json.loads((pathlib.Path(__file__).parent / "cel-oracle" / "crd-rules.jso
 NOT_DECIDED = {
     "self.name.foo()": "a function kubelint has no declaration for: the checker is not certain",
     "[1,'a'].size() > 0": "mixed-type list literal: the homogeneous-literal validator is not modelled",
+    "self.bounded.sum() == 'a'": "the lists library's overloads are not all declared: no verdict on a mismatch",
+    "cel.bind(x, self.name, x.size() > 1)": "cel.bind is not enabled on the server; a name space kubelint abstains on",
 }
+CASES = [(i, c) for i, s in enumerate(DATA["sets"]) for c in s["cases"]]
 TEXT_DIFFERS = {"size(self) > 0"}
 
 
-def _verdict(entry: dict):
-    node = DATA["schema"]
+def _verdict(entry: dict, i: int = 0):
+    node = DATA["sets"][i]["schema"]
     msgs = [m for _k, m, _c, _e in celcheck.rule_errors(entry, node, 1) if m]
     err = cel.compile_error(entry["rule"])
     if err:
@@ -37,9 +40,9 @@ def _verdict(entry: dict):
 
 
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
-@pytest.mark.parametrize("case", DATA["cases"], ids=[c["entry"]["rule"] for c in DATA["cases"]])
-def test_crd_rule_as_the_server_decides(case):
-    msgs = _verdict(case["entry"])
+@pytest.mark.parametrize("i,case", CASES, ids=[f"{i}:{c['entry']['rule']}" for i, c in CASES])
+def test_crd_rule_as_the_server_decides(i, case):
+    msgs = _verdict(case["entry"], i)
     rule = case["entry"]["rule"]
     if case["verdict"] == "accept":
         assert msgs == []
@@ -53,9 +56,9 @@ def test_crd_rule_as_the_server_decides(case):
 
 
 def test_agreement_figure():
-    """The share of cases where kubelint gives the server's verdict (documented in docs/crd.md)."""
-    agree = sum((c["verdict"] == "accept") == (not _verdict(c["entry"])) for c in DATA["cases"] if cel.available())
-    assert agree >= len(DATA["cases"]) - len(NOT_DECIDED)
+    """Every case but the abstentions gets the server's verdict (the figure in docs/custom-resources.md)."""
+    agree = sum((c["verdict"] == "accept") == (not _verdict(c["entry"], i)) for i, c in CASES if cel.available())
+    assert agree >= len(CASES) - len(NOT_DECIDED)
 
 
 VAP = json.loads((pathlib.Path(__file__).parent / "cel-oracle" / "vap-expressions.json").read_text())
