@@ -438,7 +438,7 @@ def _analyse(text: str, decl, optional_old: bool) -> Optional[Analysis]:
         checked = celtypes.check(expr, {"self": decl.t, "oldSelf": old})
     except (celparse.CelSyntaxError, celtypes.Uncertain, RecursionError):
         return None
-    found = checked.errors or _literal_errors(expr, checked)
+    found = checked.errors or celtypes.homogeneous_errors(checked) or _literal_errors(expr, checked)
     errors = [celparse.display_error(text, off, msg) for off, msg in found]
     cost = None if errors else celcost.estimate(checked, decl)
     return Analysis(errors, celtypes.fmt(checked.output), cost, decl)
@@ -447,7 +447,7 @@ def _analyse(text: str, decl, optional_old: bool) -> Optional[Analysis]:
 def _literal_errors(expr, checked) -> List[Tuple[int, str]]:
     """cel.ValidateRegexLiterals (environment/base.go, from 1.29): a constant
     ``matches`` pattern RE2 rejects is ``invalid matches argument`` at the literal."""
-    from . import goregex
+    from . import celtypes, goregex
 
     out: List[Tuple[int, str]] = []
     stack = [expr]
@@ -458,25 +458,8 @@ def _literal_errors(expr, checked) -> List[Tuple[int, str]]:
             pat = e.args[-1]
             if pat.kind == "lit" and pat.ltype == "string" and goregex.error(pat.value) is not None:
                 out.append((pat.offset, "invalid matches argument"))
-        stack.extend(_children(e))
+        stack.extend(celtypes._children(e))
     return sorted(out)
-
-
-def _children(e) -> list:
-    k = e.kind
-    if k == "select":
-        return [e.operand]
-    if k == "call":
-        return ([e.target] if e.target is not None else []) + list(e.args)
-    if k == "list":
-        return list(e.elems)
-    if k == "map":
-        return [x for key, val, *_ in e.entries for x in (key, val)]
-    if k == "comp":
-        return [e.iter_range, e.accu_init, e.cond, e.step, e.result]
-    if k == "struct":
-        return [f[1] for f in e.fields]
-    return []
 
 
 def _cardinality_of(card: Optional[int], decl) -> int:

@@ -893,7 +893,7 @@ class Checker:
             return cur
         if self.is_assignable(prev, cur):
             return prev if less_specific(prev, cur) else cur
-        raise Uncertain("mixed-type aggregate literal")  # the server's validators decide; not modelled
+        return DYN  # dynAggregateLiteralElementTypes: the homogeneous-literal validator decides (homogeneous_errors)
 
     def check_list(self, e: Expr) -> T:
         elem: Optional[T] = None
@@ -983,3 +983,55 @@ def _qualified(e: Expr) -> Optional[str]:
 def check(expr: Expr, variables: Dict[str, T], strict_idents: bool = True) -> Checked:
     """Type-check ``expr`` against ``variables``; raises :class:`Uncertain`."""
     return Checker(variables, strict_idents).run(expr)
+
+
+def homogeneous_errors(checked: Checked, exempt=("format",)) -> List[Tuple[int, str]]:
+    """cel.ValidateHomogeneousAggregateLiterals (environment/base.go): the
+    elements of a list literal, the keys and the values of a map literal, all
+    of one type (IsEquivalentType), outside calls of the exempt functions
+    (the strings extension exempts ``format``)."""
+    out: List[Tuple[int, str]] = []
+    _homogeneous(checked.expr, checked.types, exempt, False, out)
+    return sorted(out)
+
+
+def _homogeneous(e: Expr, types, exempt, exempted: bool, out) -> None:
+    if e.kind == "call" and e.fn in exempt:
+        exempted = True
+    if e.kind == "list" and not exempted:
+        _same_types([(x, i in e.optional) for i, x in enumerate(e.elems)], types, out)
+    if e.kind == "map" and not exempted:
+        _same_types([(k, False) for k, *_ in e.entries], types, out)
+        _same_types([(v, opt) for _k, v, opt, *_ in e.entries], types, out)
+    for child in _children(e):
+        _homogeneous(child, types, exempt, exempted, out)
+
+
+def _same_types(items, types, out) -> None:
+    first: Optional[T] = None
+    for x, opt in items:
+        t = types.get(x.id, DYN)
+        if opt and is_optional(t):
+            t = t.params[0]
+        if first is None:
+            first = t
+        elif t != first:
+            out.append((x.offset, f"expected type '{fmt(first)}' but found '{fmt(t)}'"))
+            return
+
+
+def _children(e: Expr) -> List[Expr]:
+    k = e.kind
+    if k == "select":
+        return [e.operand]
+    if k == "call":
+        return ([e.target] if e.target is not None else []) + list(e.args)
+    if k == "list":
+        return list(e.elems)
+    if k == "map":
+        return [x for key, val, *_ in e.entries for x in (key, val)]
+    if k == "comp":
+        return [e.iter_range, e.accu_init, e.cond, e.step, e.result]
+    if k == "struct":
+        return [f[1] for f in e.fields]
+    return []

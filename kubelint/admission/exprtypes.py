@@ -102,8 +102,9 @@ def _type_error(expression, has_params, variables, extra_vars, returns) -> Optio
         checked = _Checker(declarations(has_params, variables, extra_vars)).run(expr)
     except (celparse.CelSyntaxError, celtypes.Uncertain, RecursionError):
         return None
-    if checked.errors:
-        shown = [celparse.display_error(expression, off, msg) for off, msg in checked.errors]
+    errors = checked.errors or celtypes.homogeneous_errors(checked)
+    if errors:
+        shown = [celparse.display_error(expression, off, msg) for off, msg in errors]
         return "compilation failed: " + "\n".join(shown)
     if returns is None:
         return ""
