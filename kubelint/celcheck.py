@@ -482,10 +482,13 @@ def _typed_errors(spec: dict, schema: dict, card: Optional[int], root: bool):
         return out
     if a.output != "bool":
         return [("rule", "cel expression must evaluate to a bool", 0, True)]
-    cost = min(a.cost * _cardinality_of(card, a.decl), (1 << 64) - 1) if a.cost else 0
-    if cost > STATIC_RULE_LIMIT:
+    if a.cost is None:  # an estimator kubelint does not port: the lower bound, certain over 100x
+        cost, exact = _nesting_cost(rule, schema) * _cardinality(card, schema), False
+    else:
+        cost, exact = min(a.cost * _cardinality_of(card, a.decl), (1 << 64) - 1), True
+    if cost > (STATIC_RULE_LIMIT if exact else 100 * STATIC_RULE_LIMIT):
         out.append(("rule", "Forbidden: " + cost_message("estimated rule cost", cost, STATIC_RULE_LIMIT), 0, True))
-    out.append(("rule", "", cost, True))
+    out.append(("rule", "", cost, exact))
     msg = spec.get("messageExpression")
     if isinstance(msg, str) and msg.strip():
         out.extend(_message_errors(msg, schema, root, spec.get("optionalOldSelf") is True))
@@ -505,6 +508,8 @@ def _message_errors(msg: str, schema: dict, root: bool, optional_old: bool):
         return [("messageExpression", "messageExpression compilation failed: " + "\n".join(m.errors), 0, True)]
     if m.output != "string":
         return [("messageExpression", "messageExpression must evaluate to a string", 0, True)]
+    if m.cost is None:
+        return [("messageExpression", "", 0, False)]
     out = []
     if m.cost > STATIC_RULE_LIMIT:
         text = cost_message("estimated messageExpression cost", m.cost, STATIC_RULE_LIMIT)

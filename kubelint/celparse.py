@@ -451,6 +451,8 @@ class _Parser:
         macro = _MACROS.get((name, len(args)))
         if macro is not None:
             return macro(self, pos, target, args)
+        if (name, len(args)) in _UNEXPANDED:
+            return self.call("@macro:" + name, pos, *args, target=target)
         return self.call(name, pos, *args, target=target)
 
     def _iter_var(self, arg: Expr, pos: int) -> str:
@@ -540,6 +542,8 @@ class _Parser:
         return self.comp(pos, target, k, init, self.lit(pos, True, "bool"), step, self.accu(pos), var2=v)
 
 
+# Macros the server enables that kubelint does not expand (the checker abstains on them).
+_UNEXPANDED = frozenset({("optMap", 2), ("optFlatMap", 2), ("sortBy", 2)})
 _MACROS = {
     ("all", 2): lambda p, pos, t, a: p.quantifier("all", pos, t, a),
     ("all", 3): lambda p, pos, t, a: p.quantifier("all", pos, t, a),

@@ -243,29 +243,32 @@ _TYPE_WORDS = {
     "dyn": DYN,
     "duration": DURATION,
     "timestamp": TIMESTAMP,
-    "URL": URL_T,
-    "Quantity": QUANTITY_T,
-    "IP": IP_T,
-    "CIDR": CIDR_T,
+    "null_type": NULL,
+    "google.protobuf.Duration": DURATION,
+    "google.protobuf.Timestamp": TIMESTAMP,
+    "net.IP": IP_T,
+    "net.CIDR": CIDR_T,
 }
 
 
 def _ptype(s: str) -> T:
+    """A type as cel-go prints it (``list(<T>)``, ``map(string, <V>)``, ``optional_type(<V>)``, names)."""
     s = s.strip()
-    m = re.fullmatch(r"(\w+)\((.*)\)", s)
+    m = re.fullmatch(r"([\w.]+)\((.*)\)", s)
     if m:
-        inner = _split_args(m.group(2))
+        inner = [_ptype(a) for a in _split_args(m.group(2))]
         if m.group(1) == "list":
-            return list_of(_ptype(inner[0]))
+            return list_of(inner[0])
         if m.group(1) == "map":
-            return map_of(_ptype(inner[0]), _ptype(inner[1]))
+            return map_of(inner[0], inner[1])
         if m.group(1) == "type":
-            return T("type", (_ptype(inner[0]),))
-        if m.group(1) == "optional":
-            return optional_of(_ptype(inner[0]))
+            return T("type", (inner[0],))
+        return T("opaque", tuple(inner), m.group(1))
+    if s.startswith("<") and s.endswith(">"):
+        return T("tparam", name=s[1:-1])
     if s in _TYPE_WORDS:
         return _TYPE_WORDS[s]
-    return T("tparam", name=s)  # A, B, K, V
+    return T("struct", name=s)  # kubernetes.Quantity, kubernetes.URL, the authorization types ...
 
 
 def _split_args(s: str) -> List[str]:
@@ -281,184 +284,6 @@ def _split_args(s: str) -> List[str]:
     if cur.strip():
         out.append(cur)
     return out
-
-
-# One overload a line: "function overload_id [target.](arg, ...) -> result".  Type parameters: A B K V.
-_STDLIB = """
-_?_:_ conditional (bool, A, A) -> A
-_&&_ logical_and (bool, bool) -> bool
-_||_ logical_or (bool, bool) -> bool
-!_ logical_not (bool) -> bool
-@not_strictly_false not_strictly_false (bool) -> bool
-_==_ equals (A, A) -> bool
-_!=_ not_equals (A, A) -> bool
--_ negate_int64 (int) -> int
--_ negate_double (double) -> double
-_[_] index_list (list(A), int) -> A
-_[_] index_map (map(K, V), K) -> V
-@in in_list (A, list(A)) -> bool
-@in in_map (A, map(A, B)) -> bool
-size size_string (string) -> int
-size size_bytes (bytes) -> int
-size size_list (list(A)) -> int
-size size_map (map(A, B)) -> int
-size string_size string.() -> int
-size bytes_size bytes.() -> int
-size list_size list(A).() -> int
-size map_size map(A, B).() -> int
-contains contains_string string.(string) -> bool
-startsWith starts_with_string string.(string) -> bool
-endsWith ends_with_string string.(string) -> bool
-matches matches (string, string) -> bool
-matches matches_string string.(string) -> bool
-dyn to_dyn (A) -> dyn
-type type (A) -> type(A)
-int int64_to_int64 (int) -> int
-int uint64_to_int64 (uint) -> int
-int double_to_int64 (double) -> int
-int string_to_int64 (string) -> int
-int timestamp_to_int64 (timestamp) -> int
-uint uint64_to_uint64 (uint) -> uint
-uint int64_to_uint64 (int) -> uint
-uint double_to_uint64 (double) -> uint
-uint string_to_uint64 (string) -> uint
-double double_to_double (double) -> double
-double int64_to_double (int) -> double
-double uint64_to_double (uint) -> double
-double string_to_double (string) -> double
-string string_to_string (string) -> string
-string int64_to_string (int) -> string
-string uint64_to_string (uint) -> string
-string double_to_string (double) -> string
-string bool_to_string (bool) -> string
-string bytes_to_string (bytes) -> string
-string timestamp_to_string (timestamp) -> string
-string duration_to_string (duration) -> string
-bytes bytes_to_bytes (bytes) -> bytes
-bytes string_to_bytes (string) -> bytes
-bool bool_to_bool (bool) -> bool
-bool string_to_bool (string) -> bool
-duration duration_to_duration (duration) -> duration
-duration string_to_duration (string) -> duration
-timestamp timestamp_to_timestamp (timestamp) -> timestamp
-timestamp string_to_timestamp (string) -> timestamp
-timestamp int64_to_timestamp (int) -> timestamp
-_+_ add_int64 (int, int) -> int
-_+_ add_uint64 (uint, uint) -> uint
-_+_ add_double (double, double) -> double
-_+_ add_string (string, string) -> string
-_+_ add_bytes (bytes, bytes) -> bytes
-_+_ add_list (list(A), list(A)) -> list(A)
-_+_ add_timestamp_duration (timestamp, duration) -> timestamp
-_+_ add_duration_timestamp (duration, timestamp) -> timestamp
-_+_ add_duration_duration (duration, duration) -> duration
-_-_ subtract_int64 (int, int) -> int
-_-_ subtract_uint64 (uint, uint) -> uint
-_-_ subtract_double (double, double) -> double
-_-_ subtract_timestamp_timestamp (timestamp, timestamp) -> duration
-_-_ subtract_timestamp_duration (timestamp, duration) -> timestamp
-_-_ subtract_duration_duration (duration, duration) -> duration
-_*_ multiply_int64 (int, int) -> int
-_*_ multiply_uint64 (uint, uint) -> uint
-_*_ multiply_double (double, double) -> double
-_/_ divide_int64 (int, int) -> int
-_/_ divide_uint64 (uint, uint) -> uint
-_/_ divide_double (double, double) -> double
-_%_ modulo_int64 (int, int) -> int
-_%_ modulo_uint64 (uint, uint) -> uint
-charAt string_char_at_int string.(int) -> string
-indexOf string_index_of_string string.(string) -> int
-indexOf string_index_of_string_int string.(string, int) -> int
-lastIndexOf string_last_index_of_string string.(string) -> int
-lastIndexOf string_last_index_of_string_int string.(string, int) -> int
-lowerAscii string_lower_ascii string.() -> string
-upperAscii string_upper_ascii string.() -> string
-replace string_replace_string_string string.(string, string) -> string
-replace string_replace_string_string_int string.(string, string, int) -> string
-split string_split_string string.(string) -> list(string)
-split string_split_string_int string.(string, int) -> list(string)
-substring string_substring_int string.(int) -> string
-substring string_substring_int_int string.(int, int) -> string
-trim string_trim string.() -> string
-join list_join list(string).() -> string
-join list_join_string list(string).(string) -> string
-strings.quote strings_quote (string) -> string
-find string_find_string string.(string) -> string
-findAll string_find_all_string string.(string) -> list(string)
-findAll string_find_all_string_int string.(string, int) -> list(string)
-url string_to_url (string) -> URL
-isURL is_url_string (string) -> bool
-getScheme url_get_scheme URL.() -> string
-getHost url_get_host URL.() -> string
-getHostname url_get_hostname URL.() -> string
-getPort url_get_port URL.() -> string
-getEscapedPath url_get_escaped_path URL.() -> string
-getQuery url_get_query URL.() -> map(string, list(string))
-quantity string_to_quantity (string) -> Quantity
-isQuantity is_quantity_string (string) -> bool
-sign quantity_sign Quantity.() -> int
-isInteger quantity_is_integer Quantity.() -> bool
-asInteger quantity_as_integer Quantity.() -> int
-asApproximateFloat quantity_as_float Quantity.() -> double
-add quantity_add Quantity.(Quantity) -> Quantity
-add quantity_add_int Quantity.(int) -> Quantity
-sub quantity_sub Quantity.(Quantity) -> Quantity
-sub quantity_sub_int Quantity.(int) -> Quantity
-isGreaterThan quantity_is_greater_than Quantity.(Quantity) -> bool
-isLessThan quantity_is_less_than Quantity.(Quantity) -> bool
-compareTo quantity_compare_to Quantity.(Quantity) -> int
-ip string_to_ip (string) -> IP
-isIP is_ip (string) -> bool
-ip.isCanonical ip_is_canonical (string) -> bool
-family ip_family IP.() -> int
-isUnspecified ip_is_unspecified IP.() -> bool
-isLoopback ip_is_loopback IP.() -> bool
-isLinkLocalMulticast ip_is_link_local_multicast IP.() -> bool
-isLinkLocalUnicast ip_is_link_local_unicast IP.() -> bool
-isGlobalUnicast ip_is_global_unicast IP.() -> bool
-string ip_to_string (IP) -> string
-cidr string_to_cidr (string) -> CIDR
-isCIDR is_cidr (string) -> bool
-containsIP cidr_contains_ip_string CIDR.(string) -> bool
-containsIP cidr_contains_ip_ip CIDR.(IP) -> bool
-containsCIDR cidr_contains_cidr_string CIDR.(string) -> bool
-containsCIDR cidr_contains_cidr CIDR.(CIDR) -> bool
-ip cidr_ip CIDR.() -> IP
-masked cidr_masked CIDR.() -> CIDR
-prefixLength cidr_prefix_length CIDR.() -> int
-string cidr_to_string (CIDR) -> string
-sets.contains list_sets_contains_list (list(A), list(A)) -> bool
-sets.equivalent list_sets_equivalent_list (list(A), list(A)) -> bool
-sets.intersects list_sets_intersects_list (list(A), list(A)) -> bool
-optional.of optional_of (A) -> optional(A)
-optional.ofNonZeroValue optional_ofNonZeroValue (A) -> optional(A)
-optional.none optional_none () -> optional(A)
-value optional_value optional(A).() -> A
-hasValue optional_hasValue optional(A).() -> bool
-or optional_or_optional optional(A).(optional(A)) -> optional(A)
-orValue optional_orValue_value optional(A).(A) -> A
-_[?_] list_optindex_optional_int (list(A), int) -> optional(A)
-_[?_] optional_list_optindex_optional_int (optional(list(A)), int) -> optional(A)
-_[?_] map_optindex_optional_value (map(K, V), K) -> optional(V)
-_[?_] optional_map_optindex_optional_value (optional(map(K, V)), K) -> optional(V)
-_[_] optional_list_index_int (optional(list(A)), int) -> optional(A)
-_[_] optional_map_index_value (optional(map(K, V)), K) -> optional(V)
-"""
-# Comparisons (with cross-type numeric comparisons, as base.go enables from 1.28).
-_ORDERED = ("bool", "int", "uint", "double", "string", "bytes", "timestamp", "duration")
-_OVERLOAD_NAMES = {"int": "int64", "uint": "uint64"}
-_NUMERIC = ("int", "uint", "double")
-# Timestamp and duration accessors.
-_ACCESSORS = ("getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear")
-_TIME_PARTS = ("getHours", "getMinutes", "getSeconds", "getMilliseconds")
-# k8s library.Lists: receiver functions on lists of comparable or summable elements.
-_LIST_FUNCS = """
-isSorted list_{t}_is_sorted list({t}).() -> bool
-min list_{t}_min list({t}).() -> {t}
-max list_{t}_max list({t}).() -> {t}
-indexOf list_{t}_index_of list({t}).({t}) -> int
-lastIndexOf list_{t}_last_index_of list({t}).({t}) -> int
-"""
 
 
 class Overload:
@@ -479,56 +304,23 @@ def _collect_params(t: T, out: set) -> None:
         _collect_params(p, out)
 
 
-def _decl_lines() -> List[str]:
-    lines = [ln for ln in _STDLIB.strip().splitlines() if ln.strip()]
-    for op, name in (("_<_", "less"), ("_<=_", "less_equals"), ("_>_", "greater"), ("_>=_", "greater_equals")):
-        for t in _ORDERED:
-            lines.append(f"{op} {name}_{_OVERLOAD_NAMES.get(t, t)} ({t}, {t}) -> bool")
-        for a in _NUMERIC:
-            for b in _NUMERIC:
-                if a != b:
-                    lines.append(
-                        f"{op} {name}_{_OVERLOAD_NAMES.get(a, a)}_{_OVERLOAD_NAMES.get(b, b)} ({a}, {b}) -> bool"
-                    )
-    for fn in _ACCESSORS + _TIME_PARTS:
-        lines.append(f"{fn} timestamp_to_{fn} timestamp.() -> int")
-        lines.append(f"{fn} timestamp_to_{fn}_with_tz timestamp.(string) -> int")
-    for fn in _TIME_PARTS:
-        lines.append(f"{fn} duration_to_{fn} duration.() -> int")
-    for t in ("int", "uint", "double", "bool", "string", "bytes", "duration", "timestamp"):
-        lines.extend(ln.format(t=t) for ln in _LIST_FUNCS.strip().splitlines())
-    for t in ("int", "uint", "double", "duration"):
-        lines.append(f"sum list_{t}_sum list({t}).() -> {t}")
-    return lines
-
-
-_LINE = re.compile(r"(\S+) (\S+) (?:(.+?)\.)?\((.*)\) -> (.+)")
-
-
 def _build_functions() -> Dict[str, List[Overload]]:
+    """The overloads kube-apiserver 1.37 declares (kubelint/data/cel-declarations.json, printed
+    from k8s.io/apiserver v0.37.2's base environment by scripts/cel_declarations.go)."""
+    import json
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "cel-declarations.json")
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
     out: Dict[str, List[Overload]] = {}
-    for ln in _decl_lines():
-        m = _LINE.fullmatch(ln.strip())
-        if m is None:
-            raise ValueError(ln)
-        fn, oid, target, args, result = m.groups()
+    for fn, oid, member, args, result in data["functions"]:
         arg_types = [_ptype(a) for a in _split_args(args)]
-        if target:
-            arg_types.insert(0, _ptype(target))
-        out.setdefault(fn, []).append(Overload(oid, bool(target), arg_types, _ptype(result)))
+        out.setdefault(fn, []).append(Overload(oid, member, arg_types, _ptype(result)))
     return out
 
 
 FUNCTIONS = _build_functions()
-# Functions whose every overload kubelint declares: no matching overload is certainly an error.
-# Another function without a match makes the checker Uncertain (an overload kubelint may not list).
-CERTAIN = frozenset(
-    "_?_:_ !_ @not_strictly_false _==_ _!=_ -_ _[_] @in size contains startsWith endsWith matches _+_ _-_ _*_ _/_ "
-    "_%_ _<_ _<=_ _>_ _>=_ charAt lowerAscii upperAscii replace split substring trim join find findAll url isURL "
-    "getScheme getHost getHostname getPort getEscapedPath getQuery quantity isQuantity isGreaterThan isLessThan "
-    "compareTo asInteger asApproximateFloat isInteger sign isIP isCIDR cidr containsIP containsCIDR prefixLength "
-    "masked family isLoopback isUnspecified isGlobalUnicast isLinkLocalMulticast isLinkLocalUnicast".split()
-)
 # Identifiers and name spaces the server may declare beyond those kubelint lists: no verdict on them.
 _MAYBE_DECLARED = frozenset({"dyn", "optional_type", "any", "timestamp", "duration", "google", "kubernetes", "net"})
 _NAMESPACES = frozenset(
@@ -814,26 +606,34 @@ class Checker:
     def check_call(self, e: Expr) -> T:
         if e.fn == "_?._":
             return self.check_opt_select(e)
-        if e.fn == "cel.@mapInsert":
-            raise Uncertain(e.fn)
+        if e.fn.startswith("@macro:"):
+            raise Uncertain(e.fn)  # optMap, optFlatMap, sortBy: macros kubelint does not expand
         for a in e.args:
             self.check(a)
         if e.target is None:
             return self.global_call(e, e.fn)
         q = _qualified(e.target)
         if q is not None and self.lookup(q.split(".")[0]) is None and f"{q}.{e.fn}" in FUNCTIONS:
-            return self.global_call(e, f"{q}.{e.fn}")
+            e.a["fn"], e.a["target"] = f"{q}.{e.fn}", None  # the checker rewrites it as a global call
+            return self.global_call(e, e.fn)
         if q is not None and q.split(".")[0] in _NAMESPACES and self.lookup(q.split(".")[0]) is None:
             raise Uncertain(f"{q}.{e.fn}")  # a namespaced function kubelint does not declare
         self.check(e.target)
         if e.fn not in FUNCTIONS:
-            raise Uncertain(e.fn)
+            return self.undeclared_function(e, e.fn)
         return self.resolve(e, e.fn, e.target)
 
     def global_call(self, e: Expr, name: str) -> T:
         if name not in FUNCTIONS:
-            raise Uncertain(name)
+            return self.undeclared_function(e, name)
         return self.resolve(e, name, None)
+
+    def undeclared_function(self, e: Expr, name: str) -> T:
+        """checkCall: a function the environment does not declare (the declarations are the server's own)."""
+        if not self.strict_idents:
+            raise Uncertain(name)
+        self.error(e, f"undeclared reference to '{name}' (in container '')")
+        return self.set(e, ERROR)
 
     def check_opt_select(self, e: Expr) -> T:
         operand, field = e.args
@@ -864,7 +664,7 @@ class Checker:
             elif result.kind != "dyn" and not _exact(rt, result):
                 result = DYN
         if result is None:
-            if name not in CERTAIN or len({id(d) for t in arg_types for d in _structs(t)}) > 1:
+            if len({id(d) for t in arg_types for d in _structs(t)}) > 1:
                 raise Uncertain(name)  # overloads kubelint may not list all of; schema object types
             self.no_overload(e, name, arg_types, target is not None)
             return self.set(e, ERROR)

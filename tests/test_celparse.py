@@ -144,7 +144,9 @@ def test_checker_errors(text, message):
     assert errors and errors[0].startswith(message)
 
 
-@pytest.mark.parametrize("text", ["self.s.format([1])", "lists.range(3)", "Foo{a: 1}", "self.l.sortBy(x, x)"])
+@pytest.mark.parametrize(
+    "text", ["optional.of(1).optMap(x, x + 1)", "Foo{a: 1}", "self.l.sortBy(x, x)", "format.foo()"]
+)
 def test_checker_abstains_where_it_is_not_certain(text):
     with pytest.raises(celtypes.Uncertain):
         check(text)

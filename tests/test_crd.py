@@ -487,7 +487,7 @@ def test_cel_rule_that_cannot_be_evaluated_is_info_once(tmp_path):
         type: object
         x-kubernetes-validations:
           - rule: "self.?x.hasValue()"
-          - rule: "self.undefinedFn()"
+          - rule: "'%s'.format(['a']) == 'a'"
           - rule: "optional.of(1).hasValue()"
         properties:
           x: {type: object, x-kubernetes-preserve-unknown-fields: true}
@@ -495,7 +495,7 @@ def test_cel_rule_that_cannot_be_evaluated_is_info_once(tmp_path):
     r = run_small(tmp_path, schema, "spec:\n  x: {}\n")
     assert {f.rule for f in r.findings} == {"cr-validation-rule-skipped"}
     assert all(f.severity == "info" for f in r.findings) and len(r.findings) == 3
-    assert any("self.undefinedFn()" in f.message for f in r.findings)
+    assert any("format(['a'])" in f.message for f in r.findings)
 
 
 def test_without_cel_engine_rules_are_skipped(monkeypatch, tmp_path):
