@@ -571,6 +571,8 @@ class Checker:
 
     def check_select(self, e: Expr) -> T:
         qualified = _qualified(e)
+        if qualified and "." in qualified and qualified in self.variables and not self.scopes:
+            return self.set(e, self.variables[qualified])  # a qualified variable (authorizer.requestResource)
         if qualified and qualified in TYPE_IDENTS and not self.lookup(qualified.split(".")[0]):
             return self.set(e, T("type", (TYPE_IDENTS[qualified],)))
         if qualified and "." in qualified and qualified.split(".")[0] in _NAMESPACES:

@@ -74,7 +74,8 @@ def _namespace_type() -> T:
 def declarations(has_params: bool, variables: Tuple[str, ...], extra_vars: Tuple[str, ...]) -> Dict[str, T]:
     """The variables an admission expression sees (compile.go createEnvForOpts)."""
     out = {"object": DYN, "oldObject": DYN, "request": _request_type(), "namespaceObject": _namespace_type()}
-    out["authorizer"] = T("struct", name="kubernetes.authorization.Authorizer")  # library type: not modelled
+    out["authorizer"] = T("struct", name="kubernetes.authorization.Authorizer")  # the authz library's types
+    out["authorizer.requestResource"] = T("struct", name="kubernetes.authorization.ResourceCheck")
     if has_params:
         out["params"] = DYN
     if variables:
