@@ -57,22 +57,14 @@ class CelSyntaxError(ValueError):
 class Expr:
     """One node of the tree (see the module doc for the kinds and their fields)."""
 
-    __slots__ = ("id", "kind", "offset", "a")
-
     def __init__(self, eid: int, kind: str, offset: int, **fields):
         self.id = eid
         self.kind = kind
         self.offset = offset
-        self.a = fields
-
-    def __getattr__(self, name):
-        try:
-            return self.a[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        self.__dict__.update(fields)
 
     def __repr__(self) -> str:
-        return f"Expr({self.kind}, {self.a})"
+        return f"Expr({self.kind}, {self.__dict__})"
 
 
 class _Tok:

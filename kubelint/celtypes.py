@@ -353,13 +353,21 @@ _RESERVED = frozenset(
 
 class Decl:
     """apiservercel.DeclType: the CEL type, fields (objects), element and key
-    (lists and maps), MaxElements and MinSerializedSize."""
+    (lists and maps), MaxElements and MinSerializedSize.  An object's fields
+    are built when first read (a rule reads a few fields of a large schema)."""
 
-    __slots__ = ("t", "fields", "elem", "key", "max_elements", "min_size")
+    __slots__ = ("t", "_fields", "elem", "key", "max_elements", "min_size", "_src")
 
-    def __init__(self, t: T, min_size: int, max_elements: int = 0, elem=None, key=None, fields=None):
+    def __init__(self, t: T, min_size: int, max_elements: int = 0, elem=None, key=None, fields=None, src=None):
         self.t, self.min_size, self.max_elements = t, min_size, max_elements
-        self.elem, self.key, self.fields = elem, key, fields
+        self.elem, self.key, self._fields, self._src = elem, key, fields, src
+
+    @property
+    def fields(self) -> Optional[Dict[str, "Decl"]]:
+        if self._fields is None and self._src is not None:
+            self._fields = _object_fields(*self._src)
+            self._src = None
+        return self._fields
 
 
 def escape(name: str) -> Optional[str]:
@@ -450,14 +458,32 @@ def _object_decl(s: dict, name: str) -> Optional[Decl]:
         n = _int(s.get("maxProperties"))
         n = max(n, 0) if n is not None else (MAX_REQUEST - 2) // (elem.min_size + 6)
         return Decl(map_of(STRING, elem.t), 2, n, elem=elem, key=Decl(STRING, 2))
-    fields: Dict[str, Decl] = {}
     required = set(r for r in (s.get("required") or []) if isinstance(r, str))
-    min_size = 2
     props = s.get("properties") if isinstance(s.get("properties"), dict) else {}
+    min_size = 2
+    built: Dict[str, Optional[Decl]] = {}
+    for pname in sorted(required):
+        prop = props.get(pname)
+        if isinstance(prop, dict) and "default" not in prop:
+            ft = built[pname] = _field_decl(prop, name, pname)
+            if ft is not None:
+                min_size += len(pname) + ft.min_size + 4
+    d = Decl(T("struct", name=name), min_size, 0, src=(props, name, built))
+    d.t.decl = d
+    return d
+
+
+def _field_decl(prop: dict, name: str, pname: str) -> Optional[Decl]:
+    return schema_decl(prop, prop.get("x-kubernetes-embedded-resource") is True, name + "." + pname)
+
+
+def _object_fields(props: dict, name: str, built: Dict[str, Optional[Decl]]) -> Dict[str, Decl]:
+    """The fields of an object type (names escaped; a property of no CEL type is left out)."""
+    fields: Dict[str, Decl] = {}
     for pname, prop in props.items():
         if not isinstance(prop, dict):
             continue
-        ft = schema_decl(prop, prop.get("x-kubernetes-embedded-resource") is True, name + "." + pname)
+        ft = built[pname] if pname in built else _field_decl(prop, name, pname)
         if ft is None:
             continue
         esc = escape(pname)
@@ -465,11 +491,7 @@ def _object_decl(s: dict, name: str) -> Optional[Decl]:
             fields[esc] = ft
         if pname in _RESERVED:
             fields[pname] = ft  # kube-apiserver 1.37.2 accepts self.namespace as well as self.__namespace__
-        if pname in required and "default" not in prop:
-            min_size += len(pname) + ft.min_size + 4
-    d = Decl(T("struct", name=name), min_size, 0, fields=fields)
-    d.t.decl = d
-    return d
+    return fields
 
 
 def _string_decl(s: dict) -> Decl:
@@ -616,7 +638,7 @@ class Checker:
             return self.global_call(e, e.fn)
         q = _qualified(e.target)
         if q is not None and self.lookup(q.split(".")[0]) is None and f"{q}.{e.fn}" in FUNCTIONS:
-            e.a["fn"], e.a["target"] = f"{q}.{e.fn}", None  # the checker rewrites it as a global call
+            e.fn, e.target = f"{q}.{e.fn}", None  # the checker rewrites it as a global call
             return self.global_call(e, e.fn)
         if q is not None and q.split(".")[0] in _NAMESPACES and self.lookup(q.split(".")[0]) is None:
             raise Uncertain(f"{q}.{e.fn}")  # a namespaced function kubelint does not declare
