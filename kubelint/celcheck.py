@@ -406,7 +406,10 @@ def node_decl(schema: dict, root: bool):
     hit = _DECLS.get(key)
     if hit is not None and hit[0] is schema:
         return hit[1]
-    decl = celtypes.schema_decl(schema, root or schema.get("x-kubernetes-embedded-resource") is True, "selfType")
+    try:
+        decl = celtypes.schema_decl(schema, root or schema.get("x-kubernetes-embedded-resource") is True, "selfType")
+    except RecursionError:  # a schema nested deeper than Python's stack: no verdict
+        decl = None
     if len(_DECLS) > _MEMO_MAX:
         _DECLS.clear()
     _DECLS[key] = (schema, decl)
@@ -438,9 +441,12 @@ def _analyse(text: str, decl, optional_old: bool) -> Optional[Analysis]:
         checked = celtypes.check(expr, {"self": decl.t, "oldSelf": old})
     except (celparse.CelSyntaxError, celtypes.Uncertain, RecursionError):
         return None
-    found = checked.errors or celtypes.homogeneous_errors(checked) or _literal_errors(expr, checked)
+    try:
+        found = checked.errors or celtypes.homogeneous_errors(checked) or _literal_errors(expr, checked)
+        cost = None if found else celcost.estimate(checked, decl)
+    except RecursionError:
+        return None
     errors = [celparse.display_error(text, off, msg) for off, msg in found]
-    cost = None if errors else celcost.estimate(checked, decl)
     return Analysis(errors, celtypes.fmt(checked.output), cost, decl)
 
 

@@ -232,3 +232,31 @@ def test_every_corpus_rule_type_checks_clean():
         assert [m for _k, m, _c, _e in celcheck.rule_errors(r, s, card, root) if m] == [], r["rule"]
         decided += celcheck.analyse(r["rule"], s, root) is not None
     assert len(rules) > 900 and decided == len(rules)
+
+
+def test_hostile_rules_finish_quickly_without_exceptions():
+    """Deep and long expressions (issue 13: every hostile input under 5 s): the checker abstains
+    or decides, nothing escapes, and a deeply nested schema is declared lazily."""
+    import time
+
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "integer"}, "l": {"type": "array", "items": {"type": "string"}}},
+    }
+    rules = [
+        " + ".join(["self.a"] * 5000) + " > 0",
+        "(" * 240 + "true" + ")" * 240,
+        "[" * 200 + "1" + "]" * 200 + " != []",
+        "".join(f"self.l.all(x{i}, " for i in range(60)) + "true" + ")" * 60,
+        "'" + "a" * 90000 + "' == ''",
+    ]
+    deep = {"type": "string"}
+    for _ in range(3000):
+        deep = {"type": "object", "properties": {"a": deep}}
+    t = time.perf_counter()
+    for r in rules:
+        celcheck.rule_errors({"rule": r}, schema, 1)
+    assert celcheck.rule_errors({"rule": "has(self.a.a.b)"}, deep, 1, True)[0][1].startswith(
+        "compilation failed: ERROR: <input>:1:4: undefined field 'b'"
+    )
+    assert time.perf_counter() - t < 5

@@ -101,9 +101,9 @@ def _type_error(expression, has_params, variables, extra_vars, returns) -> Optio
     try:
         expr = celparse.parse(expression)
         checked = _Checker(declarations(has_params, variables, extra_vars)).run(expr)
+        errors = checked.errors or celtypes.homogeneous_errors(checked)
     except (celparse.CelSyntaxError, celtypes.Uncertain, RecursionError):
         return None
-    errors = checked.errors or celtypes.homogeneous_errors(checked)
     if errors:
         shown = [celparse.display_error(expression, off, msg) for off, msg in errors]
         return "compilation failed: " + "\n".join(shown)
