@@ -102,3 +102,25 @@ def test_policy_expression_as_the_server_decides(case):
         assert not p.invalid
     else:
         assert case["server"] in [pr.message for pr in p.problems]
+
+
+def test_policy_variables_are_typed_and_not_declared_in_match_conditions():
+    """kube-apiserver v1.37.2 on this policy: a matchCondition does not see `variables`; a validation
+    sees each variable with the type of its expression (bool here)."""
+    from kubelint.admission.policy import Policy
+    from kubelint.model import KubeObject
+
+    pol = _policy("expression", "variables.nm.size() < 10")
+    pol["spec"]["variables"] = [
+        {"name": "big", "expression": "object.spec.replicas > 3"},
+        {"name": "nm", "expression": "object.metadata.name"},
+    ]
+    pol["spec"]["matchConditions"] = [{"name": "m", "expression": "variables.big"}]
+    pol["spec"]["validations"].append({"expression": "variables.big == 1"})
+    msgs = [pr.message for pr in Policy(KubeObject(pol, (1, 1, {}), "p.yaml", 0)).problems]
+    assert msgs == [
+        'spec.matchConditions[0].expression: Invalid value: "variables.big": compilation failed: ERROR: <input>:1:1: '
+        "undeclared reference to 'variables' (in container '')\n | variables.big\n | ^",
+        'spec.validations[1].expression: Invalid value: "variables.big == 1": compilation failed: ERROR: <input>:1:15: '
+        "found no matching overload for '_==_' applied to '(bool, int)'\n | variables.big == 1\n | ..............^",
+    ]

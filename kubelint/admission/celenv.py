@@ -250,6 +250,7 @@ class Compiled:
         "variables_used",
         "depth",
         "splits",
+        "output_type",
     )
 
     def __init__(self, expression: str):
@@ -259,6 +260,7 @@ class Compiled:
         self.unsupported: Optional[str] = None
         self.uses_authorizer = False
         self.variables_used: Set[str] = set()
+        self.output_type = None  # the checked type (kubelint.celtypes.T) where the checker is certain
         self.depth = 0  # comprehension nesting (comprehension_depth)
         self.splits = False
 
@@ -291,11 +293,13 @@ def compile_expression(
     variables: Tuple[str, ...] = (),
     extra_vars: Tuple[str, ...] = (),
     returns: Optional[str] = None,
+    variable_types: Optional[dict] = None,
 ) -> Compiled:
     """Compile as ``CompileCELExpression`` does, as far as this engine can.
 
     ``variables``: the names of the policy's variables declared before this
-    expression (``variables.x``); ``extra_vars``: further declared
+    expression (``variables.x``); ``variable_types``: their checked types
+    where known (``Compiled.output_type``); ``extra_vars``: further declared
     identifiers (custom rules have none beyond the admission ones)."""
     c = Compiled(expression)
     stripped = strip_literals(expression)
@@ -303,9 +307,9 @@ def compile_expression(
     c.variables_used = set(re.findall(r"(?<![\w.])variables\s*\.\s*([A-Za-z_]\w*)", stripped))
     c.depth = comprehension_depth(stripped)
     c.splits = ".split(" in stripped.replace(" ", "")
-    from .exprtypes import type_error  # the server's type check (kubelint.celtypes), where it is certain
+    from .exprtypes import check_expression  # the server's type check (kubelint.celtypes), where it is certain
 
-    typed = type_error(expression, has_params, variables, extra_vars, returns)
+    typed, c.output_type = check_expression(expression, has_params, variables, extra_vars, returns, variable_types)
     if typed:
         c.error = typed
         return c

@@ -71,7 +71,9 @@ def _namespace_type() -> T:
     )
 
 
-def declarations(has_params: bool, variables: Tuple[str, ...], extra_vars: Tuple[str, ...]) -> Dict[str, T]:
+def declarations(
+    has_params: bool, variables: Tuple[str, ...], extra_vars: Tuple[str, ...], types: Tuple[Tuple[str, T], ...] = ()
+) -> Dict[str, T]:
     """The variables an admission expression sees (compile.go createEnvForOpts)."""
     out = {"object": DYN, "oldObject": DYN, "request": _request_type(), "namespaceObject": _namespace_type()}
     out["authorizer"] = T("struct", name="kubernetes.authorization.Authorizer")  # the authz library's types
@@ -79,7 +81,8 @@ def declarations(has_params: bool, variables: Tuple[str, ...], extra_vars: Tuple
     if has_params:
         out["params"] = DYN
     if variables:
-        out["variables"] = _object("kubernetes.variables", {name: _UNKNOWN for name in variables})
+        known = dict(types)
+        out["variables"] = _object("kubernetes.variables", {name: known.get(name, _UNKNOWN) for name in variables})
     for name in extra_vars:
         out[name] = DYN
     return out
@@ -93,29 +96,42 @@ def type_error(
     returns: Optional[str] = None,
 ) -> Optional[str]:
     """The server's compile error for ``expression`` ("" when none; None when not certain)."""
-    return _type_error(expression, has_params, tuple(variables), tuple(extra_vars), returns)
+    return check_expression(expression, has_params, variables, extra_vars, returns)[0]
+
+
+def check_expression(
+    expression: str,
+    has_params: bool,
+    variables: Tuple[str, ...] = (),
+    extra_vars: Tuple[str, ...] = (),
+    returns: Optional[str] = None,
+    variable_types: Optional[Dict[str, T]] = None,
+) -> Tuple[Optional[str], Optional[T]]:
+    """(the server's compile error or "" or None when not certain, the expression's type when certain)."""
+    types = tuple(sorted((variable_types or {}).items(), key=lambda kv: kv[0]))
+    return _check(expression, has_params, tuple(variables), tuple(extra_vars), returns, types)
 
 
 @lru_cache(maxsize=4096)
-def _type_error(expression, has_params, variables, extra_vars, returns) -> Optional[str]:
+def _check(expression, has_params, variables, extra_vars, returns, types) -> Tuple[Optional[str], Optional[T]]:
     try:
         expr = celparse.parse(expression)
-        checked = _Checker(declarations(has_params, variables, extra_vars)).run(expr)
+        checked = _Checker(declarations(has_params, variables, extra_vars, types)).run(expr)
         errors = checked.errors or celtypes.homogeneous_errors(checked)
     except (celparse.CelSyntaxError, celtypes.Uncertain, RecursionError):
-        return None
+        return None, None
     if errors:
         shown = [celparse.display_error(expression, off, msg) for off, msg in errors]
-        return "compilation failed: " + "\n".join(shown)
+        return "compilation failed: " + "\n".join(shown), None
     if returns is None:
-        return ""
+        return "", checked.output
     got = celtypes.fmt(checked.output)
     got = "null_type" if got == "null" else got
     allowed = returns.split("|")
     if got in allowed:
-        return ""
+        return "", checked.output
     want = allowed[0] if len(allowed) == 1 else "one of [" + " ".join(allowed) + "]"
-    return f"must evaluate to {want} but got {got}"
+    return f"must evaluate to {want} but got {got}", None
 
 
 class _Checker(celtypes.Checker):
