@@ -430,6 +430,51 @@ def analyse(text: str, schema: dict, root: bool, optional_old: bool = False) -> 
     return result
 
 
+def compile_error(text: str) -> Optional[str]:
+    """A parse error the server reports: the engine's verdict (kubelint.cel.compile_error), with
+    cel-go's own text where kubelint's parser knows it (the macro errors: ``ERROR: <input>:1:7:
+    invalid argument to has() macro`` and the snippet)."""
+    from . import celparse
+    from .cel import compile_error as engine_error
+
+    err = engine_error(text)
+    if err is None:
+        return None
+    try:
+        celparse.parse(text)
+    except celparse.CelSyntaxError as exc:
+        if exc.exact:
+            return celparse.display_error(text, exc.offset, str(exc))
+    except RecursionError:
+        pass
+    return _antlr_error(text) or err
+
+
+_ENGINE_PARSE = re.compile(r"Failed to parse expression '[\s\S]*': ERROR: <input>:(\d+):(\d+): (.*)")
+
+
+def _antlr_error(text: str) -> Optional[str]:
+    """The engine parses with the same ANTLR grammar as cel-go and words its first syntax error
+    alike (``Syntax error: mismatched input '<EOF>' expecting ...``): that error in cel-go's
+    display, with the snippet (the server may list further errors after it)."""
+    from . import celparse
+    from .cel import _cel
+
+    try:
+        _cel.compile(text)
+        return None
+    except Exception as exc:  # noqa: BLE001 - the engine's error types are not exported
+        m = _ENGINE_PARSE.match(str(exc))
+    if m is None:
+        return None
+    line, col = int(m.group(1)), int(m.group(2))
+    lines = text.split("\n")
+    if line > len(lines) or col - 1 > len(lines[line - 1]):
+        return None
+    offset = sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
+    return celparse.display_error(text, offset, m.group(3))
+
+
 def _analyse(text: str, decl, optional_old: bool) -> Optional[Analysis]:
     from . import celcost, celparse, celtypes
 
@@ -502,8 +547,6 @@ def _typed_errors(spec: dict, schema: dict, card: Optional[int], root: bool):
 
 
 def _message_errors(msg: str, schema: dict, root: bool, optional_old: bool):
-    from .cel import compile_error
-
     err = compile_error(msg)
     if err:
         return [("messageExpression", f"messageExpression compilation failed: {err}", 0, True)]
@@ -573,8 +616,6 @@ def _fallback_errors(spec: dict, schema: dict, card: Optional[int], root: bool) 
 
 
 def _fallback_message(msg: str, schema: dict, root: bool) -> List[Tuple[str, str, int, bool]]:
-    from .cel import compile_error
-
     err = compile_error(msg)
     if err:
         return [("messageExpression", f"messageExpression compilation failed: {err}", 0, True)]

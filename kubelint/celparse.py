@@ -47,11 +47,14 @@ _SIMPLE_ESC.update({c: c for c in "\\'\"`?"})
 
 
 class CelSyntaxError(ValueError):
-    """The text is not a CEL expression (``offset``: where the parser stopped)."""
+    """The text is not a CEL expression (``offset``: where the parser stopped).  ``exact``:
+    the message and offset are cel-go's own (the macro errors of parser/macro.go); otherwise
+    only the verdict is (ANTLR's recovery messages are not reproduced)."""
 
-    def __init__(self, message: str, offset: int):
+    def __init__(self, message: str, offset: int, exact: bool = False):
         super().__init__(message)
         self.offset = offset
+        self.exact = exact
 
 
 class Expr:
@@ -435,7 +438,7 @@ class _Parser:
         if name == "has" and len(args) == 1:
             a = args[0]
             if a.kind != "select" or a.test_only:
-                raise CelSyntaxError("invalid argument to has() macro", pos)
+                raise CelSyntaxError("invalid argument to has() macro", a.offset, exact=True)
             return self.node("select", pos, operand=a.operand, field=a.field, test_only=True)
         return self.call(name, pos, *args)
 
@@ -447,11 +450,12 @@ class _Parser:
             return self.call("@macro:" + name, pos, *args, target=target)
         return self.call(name, pos, *args, target=target)
 
-    def _iter_var(self, arg: Expr, pos: int) -> str:
+    def _iter_var(self, arg: Expr, pos: int, not_ident: str = "", exact: bool = True) -> str:
+        """The iteration variable of a macro (MakeAll/MakeMap...: cel-go's messages at the argument)."""
         if arg.kind != "ident":
-            raise CelSyntaxError("argument must be a simple name", arg.offset)
+            raise CelSyntaxError(not_ident or "argument must be a simple name", arg.offset, exact=exact)
         if arg.name in (ACCU, "__result__"):
-            raise CelSyntaxError("iteration variable overwrites accumulator variable", arg.offset)
+            raise CelSyntaxError("iteration variable overwrites accumulator variable", arg.offset, exact=exact)
         return arg.name
 
     def accu(self, pos: int) -> Expr:
@@ -476,8 +480,8 @@ class _Parser:
 
     def quantifier(self, kind: str, pos: int, target: Expr, args: List[Expr]) -> Expr:
         two = len(args) == 3
-        v = self._iter_var(args[0], pos)
-        v2 = self._iter_var(args[1], pos) if two else None
+        v = self._iter_var(args[0], pos, exact=not two)
+        v2 = self._iter_var(args[1], pos, exact=False) if two else None
         pred = args[-1]
         if kind == "all":
             init = self.lit(pos, True, "bool")
@@ -499,7 +503,7 @@ class _Parser:
         return self.comp(pos, target, v, init, cond, step, result, var2=v2)
 
     def map_macro(self, pos: int, target: Expr, args: List[Expr]) -> Expr:
-        v = self._iter_var(args[0], pos)
+        v = self._iter_var(args[0], pos, "argument is not an identifier")
         fn = args[-1]
         step = self.call("_+_", pos, self.accu(pos), self.node("list", pos, elems=[fn], optional=[]))
         if len(args) == 3:
@@ -508,7 +512,7 @@ class _Parser:
         return self.comp(pos, target, v, init, self.lit(pos, True, "bool"), step, self.accu(pos))
 
     def filter_macro(self, pos: int, target: Expr, args: List[Expr]) -> Expr:
-        v = self._iter_var(args[0], pos)
+        v = self._iter_var(args[0], pos, "argument is not an identifier")
         elem = self.node("ident", args[0].offset, name=v)
         step = self.call("_+_", pos, self.accu(pos), self.node("list", pos, elems=[elem], optional=[]))
         step = self.call("_?_:_", pos, args[1], step, self.accu(pos))
@@ -517,8 +521,8 @@ class _Parser:
 
     def transform(self, kind: str, pos: int, target: Expr, args: List[Expr]) -> Expr:
         """ext.TwoVarComprehensions: transformList / transformMap / transformMapEntry."""
-        k = self._iter_var(args[0], pos)
-        v = self._iter_var(args[1], pos)
+        k = self._iter_var(args[0], pos, exact=False)
+        v = self._iter_var(args[1], pos, exact=False)
         fn = args[-1]
         if kind == "transformList":
             init = self.node("list", pos, elems=[], optional=[])

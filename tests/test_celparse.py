@@ -260,3 +260,23 @@ def test_hostile_rules_finish_quickly_without_exceptions():
         "compilation failed: ERROR: <input>:1:4: undefined field 'b'"
     )
     assert time.perf_counter() - t < 5
+
+
+@pytest.mark.parametrize(
+    "rule,message",
+    [
+        ("has(1 + self.a)", "ERROR: <input>:1:7: invalid argument to has() macro\n | has(1 + self.a)\n | ......^"),
+        (
+            "self.l.all(1, true)",
+            "ERROR: <input>:1:12: argument must be a simple name\n | self.l.all(1, true)\n | ...........^",
+        ),
+        ("self.l.map(1, 2).size() > 0", "ERROR: <input>:1:12: argument is not an identifier"),
+    ],
+)
+def test_macro_errors_have_cel_gos_text(rule, message):
+    """kube-apiserver v1.37.2's text for macro misuse (the engine's own wording differs)."""
+    from kubelint import cel
+
+    if not cel.available():
+        pytest.skip("common-expression-language not installed")
+    assert celcheck.compile_error(rule).startswith(message)

@@ -355,7 +355,9 @@ def compile_expression(
         if "unsupported syntax" in msg:
             c.unsupported = f"the CEL engine does not support its syntax ({msg})"
         else:
-            c.error = f"compilation failed: {msg}"
+            from ..celcheck import compile_error  # cel-go's text for the syntax errors kubelint can word alike
+
+            c.error = f"compilation failed: {compile_error(expression) or msg}"
     return c
 
 

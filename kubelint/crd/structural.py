@@ -206,13 +206,11 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
             )
     rules = s.get("x-kubernetes-validations")
     if isinstance(rules, list):
-        from .. import cel
-
         from .. import celcheck
 
         for i, r in enumerate(rules):
             if isinstance(r, dict) and isinstance(r.get("rule"), str):
-                err = cel.compile_error(r["rule"])
+                err = celcheck.compile_error(r["rule"])
                 if err:
                     bad(
                         path + ("x-kubernetes-validations", i, "rule"),
