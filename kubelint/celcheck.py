@@ -384,13 +384,13 @@ def _go_fixed1(f: float) -> str:
 class Analysis:
     """One expression checked against one schema node: ``errors`` (cel-go's
     display strings), ``output`` (the type, formatted), ``cost`` (the
-    worst-case estimate, before cardinality); ``None`` fields when the
-    checker is not certain."""
+    worst-case estimate, before cardinality; None where an estimator is not
+    ported), ``old_self`` (an identifier oldSelf is referenced)."""
 
-    __slots__ = ("errors", "output", "cost", "decl")
+    __slots__ = ("errors", "output", "cost", "decl", "old_self")
 
-    def __init__(self, errors, output, cost, decl):
-        self.errors, self.output, self.cost, self.decl = errors, output, cost, decl
+    def __init__(self, errors, output, cost, decl, old_self=False):
+        self.errors, self.output, self.cost, self.decl, self.old_self = errors, output, cost, decl, old_self
 
 
 _MEMO: "dict" = {}  # (text, id(schema), root, optional old) -> (schema, Analysis or None)
@@ -492,7 +492,30 @@ def _analyse(text: str, decl, optional_old: bool) -> Optional[Analysis]:
     except RecursionError:
         return None
     errors = [celparse.display_error(text, off, msg) for off, msg in found]
-    return Analysis(errors, celtypes.fmt(checked.output), cost, decl)
+    old_self = any(e.kind == "ident" and e.name == "oldSelf" for e in _walk(expr))
+    return Analysis(errors, celtypes.fmt(checked.output), cost, decl, old_self)
+
+
+def _walk(expr):
+    from . import celtypes
+
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        yield e
+        stack.extend(celtypes._children(e))
+
+
+def uses_old_self(spec: dict, schema: dict, root: bool) -> Optional[bool]:
+    """compileRule's UsesOldSelf (an identifier oldSelf in the checked rule), or None when the
+    rule does not compile to a bool or kubelint's checker is not certain."""
+    rule = spec.get("rule")
+    if not isinstance(rule, str) or not rule.strip():
+        return None
+    a = analyse(rule, schema, root, spec.get("optionalOldSelf") is True)
+    if a is None or a.errors or a.output != "bool":
+        return None
+    return a.old_self
 
 
 def _literal_errors(expr, checked) -> List[Tuple[int, str]]:

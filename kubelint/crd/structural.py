@@ -164,7 +164,7 @@ def _check_default(s: dict, path, bad) -> None:
         bad(path + ("default",) + tuple(p.path), msg.split(" (", 1)[0] if p.rule == "invalid-type" else msg, p.at)
 
 
-def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=None) -> None:
+def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=None, uncorrelatable=None) -> None:
     """Structural invariants: a type everywhere (outside value validations
     and x-kubernetes-preserve-unknown-fields/int-or-string), no forbidden
     keywords, properties XOR additionalProperties, valid patterns, CEL compiles."""
@@ -224,6 +224,7 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
                         bad(at, msg if msg.startswith("Forbidden") else f"Invalid value: {show(r.get(key))}: {msg}")
                     if costs is not None and (cost or not exact):
                         costs.append((at, cost, exact))
+                _check_old_self(r, s, depth == 0, path + ("x-kubernetes-validations", i), uncorrelatable, bad)
     lt = s.get("x-kubernetes-list-type")
     if s.get("x-kubernetes-list-map-keys") and lt != "map":
         bad(
@@ -241,11 +242,14 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
     if isinstance(props, dict):
         for k, child in props.items():
             if isinstance(child, dict):
-                _check_node(child, path + ("properties", k), bad, structural, depth + 1, card, costs)
+                _check_node(child, path + ("properties", k), bad, structural, depth + 1, card, costs, uncorrelatable)
     for key in ("items", "additionalProperties"):
         child = s.get(key)
         if isinstance(child, dict):
-            _check_node(child, path + (key,), bad, structural, depth + 1, _card(card, s, key, child), costs)
+            lost = uncorrelatable
+            if lost is None and key == "items" and s.get("x-kubernetes-list-type") != "map":
+                lost = path  # items of an atomic or set list: no old value to correlate with
+            _check_node(child, path + (key,), bad, structural, depth + 1, _card(card, s, key, child), costs, lost)
     for key in ("allOf", "anyOf", "oneOf"):
         subs = s.get(key)
         if isinstance(subs, list):
@@ -254,6 +258,28 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
                     _check_node(child, path + (key, i), bad, False, depth + 1, card, costs)
     if isinstance(s.get("not"), dict):
         _check_node(s["not"], path + ("not",), bad, False, depth + 1, card, costs)
+
+
+def _check_old_self(r: dict, s: dict, root: bool, at, uncorrelatable, bad) -> None:
+    """apiextensions validateCELExpressions after compiling a rule: a rule that reads oldSelf
+    under an uncorrelatable list (not a map list), or optionalOldSelf set on a rule that does
+    not read it (only where kubelint's checker decides the rule)."""
+    from .. import celcheck
+
+    uses = celcheck.uses_old_self(r, s, root)
+    if uses is None:
+        return
+    if uses and uncorrelatable is not None:
+        bad(
+            at + ("rule",),
+            f"Invalid value: {show(r['rule'])}: oldSelf cannot be used on the uncorrelatable portion of the schema "
+            f"within {_sp(uncorrelatable)}",
+        )
+    elif not uses and "optionalOldSelf" in r and isinstance(r["optionalOldSelf"], bool):
+        bad(
+            at + ("optionalOldSelf",),
+            f"Invalid value: {show(r['optionalOldSelf'])}: may not be set if oldSelf is not used in rule",
+        )
 
 
 def _card(card, parent: dict, key: str, child: dict):
