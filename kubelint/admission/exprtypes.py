@@ -142,3 +142,22 @@ class _Checker(celtypes.Checker):
         if t is _UNKNOWN or (celtypes.is_optional(t) and t.params[0] is _UNKNOWN):
             raise celtypes.Uncertain("a policy variable")
         return t
+
+
+def undeclared(expression: str, name: str) -> str:
+    """The server's error for an identifier its environment lacks (``authorizer`` in a
+    messageExpression): at the first reference, with cel-go's snippet."""
+    text = f"undeclared reference to '{name}' (in container '')"
+    try:
+        expr = celparse.parse(expression)
+    except (celparse.CelSyntaxError, RecursionError):
+        return f"compilation failed: ERROR: <input>: {text}"
+    stack, offsets = [expr], []
+    while stack:
+        e = stack.pop()
+        if e.kind == "ident" and e.name == name:
+            offsets.append(e.offset)
+        stack.extend(celtypes._children(e))
+    if not offsets:
+        return f"compilation failed: ERROR: <input>: {text}"
+    return "compilation failed: " + celparse.display_error(expression, min(offsets), text)

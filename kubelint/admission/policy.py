@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Tuple
 
 from ..apiserver.meta import invalid
 from ..findings import WARNING, Problem
-from . import celenv
+from . import celenv, exprtypes
 
 GROUP = "admissionregistration.k8s.io"
 POLICY_KIND = "ValidatingAdmissionPolicy"
@@ -105,7 +105,7 @@ class Policy:
                 else None
             )
             if mc is not None and mc.uses_authorizer and mc.error is None:
-                mc.error = "compilation failed: ERROR: <input>: undeclared reference to 'authorizer' (in container '')"
+                mc.error = exprtypes.undeclared(me, "authorizer")  # messageExpressions have no authorizer
             reason = v.get("reason") if isinstance(v.get("reason"), str) else None
             self.validations.append(Validation(i, c, _s(v.get("message")), mc, reason))
         self.audit_annotations = _l(spec.get("auditAnnotations"))
