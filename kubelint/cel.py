@@ -43,6 +43,7 @@ import time
 from typing import List, Optional
 from urllib.parse import urlsplit
 
+from . import celruntime
 from .findings import ERROR, INFO, Problem, format_path
 
 RULE_FAILED = "cr-validation-rule"
@@ -702,9 +703,16 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
             )
         ]
     ctx = _base_context()
-    # A native call cannot be interrupted: its input is bounded before it
-    # starts (the server's per-call cost limit, a budget per run).
-    why = runtime_guard(rule.rule, value)
+    if _Object.stopped:
+        return []  # the server ran out of cost on this object: "no further validation rules will be run"
+    # The server's verdict at its runtime cost limits where kubelint.celruntime
+    # is certain of the actual cost; otherwise a native call, which cannot be
+    # interrupted, has its input bounded before it starts.
+    cost = _actual_cost(rule.rule, value)
+    over = _cost_verdict(rule, value, node, path, cost)
+    if over is not None:
+        return over
+    why = runtime_guard(rule.rule, value) if cost is None else _time_guard()
     if why is not None:
         return _skipped_once(rule, path, why)
     started = time.perf_counter()
@@ -836,6 +844,76 @@ def runtime_guard(rule: str, value) -> Optional[str]:
         )
     _Budget.iterations += estimate
     return None
+
+
+class _Object:
+    """The server's cost budget for one object (RuntimeCELCostBudget): ``remaining`` is None once
+    a rule's actual cost is not certain; ``stopped`` once the server would run no further rules."""
+
+    remaining: Optional[int] = celruntime.RUNTIME_BUDGET
+    stopped = False
+
+
+def begin_object() -> None:
+    """A new object: the server's per-object budget starts again (kubelint.crd's stage)."""
+    _Object.remaining = celruntime.RUNTIME_BUDGET
+    _Object.stopped = False
+
+
+def _time_guard() -> Optional[str]:
+    if _Budget.seconds > RUN_SECONDS_BUDGET or _Budget.iterations > RUN_ITERATION_BUDGET:
+        return (
+            "kubelint's time budget for CEL evaluation in this run is spent "
+            f"({RUN_SECONDS_BUDGET:g} s or {RUN_ITERATION_BUDGET:,} estimated iterations)"
+        )
+    return None
+
+
+def _actual_cost(rule: str, value):
+    if _time_guard() is not None:
+        return None
+    started = time.perf_counter()
+    try:
+        return celruntime.actual_cost(rule, value, PER_CALL_LIMIT)
+    finally:
+        _Budget.seconds += time.perf_counter() - started
+
+
+def _cost_verdict(rule: Rule, value, node, path, cost) -> Optional[List[Problem]]:
+    """The server's error when the rule's actual cost certainly passes its per-call limit or
+    the object's budget (apiextensions-apiserver schema/cel/validation.go validateExpressions:
+    ``field.Invalid(fldPath, sts.Type, ...)``, then no further rules); None to evaluate."""
+    if cost is None:
+        _Object.remaining = None
+        return None
+    from .values import show
+
+    raw = getattr(node, "raw", None)
+    stype = raw.get("type") if isinstance(raw, dict) and isinstance(raw.get("type"), str) else ""
+    shown = (rule.message or "").strip() or rule.rule.strip()  # ruleErrorString
+    if cost == celruntime.OVER:
+        if _Object.remaining is not None and _Object.remaining < PER_CALL_LIMIT:
+            detail = "validation failed due to running out of cost budget, no further validation rules will be run"
+        else:
+            detail = (
+                "'operation cancelled: actual cost limit exceeded': no further validation rules will be run "
+                f"due to call cost exceeds limit for rule: {shown}"
+            )
+    elif _Object.remaining is not None and cost > _Object.remaining:
+        detail = "validation failed due to running out of cost budget, no further validation rules will be run"
+    else:
+        if _Object.remaining is not None:
+            _Object.remaining -= cost
+        return None
+    _Object.stopped = True
+    return [
+        Problem(
+            path,
+            f"{format_path(path) or '<root>'}: Invalid value: {show(stype)}: {detail}",
+            RULE_FAILED,
+            ERROR,
+        )
+    ]
 
 
 def _q_rule(rule: str) -> str:

@@ -1198,8 +1198,9 @@ def test_crd_cel_costs_as_the_server_estimates_them(tmp_path):
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
 def test_cel_runtime_guard_bounds_a_nested_comprehension(tmp_path):
     """A rule iterating over nested lists did not finish in 180 s: a rule whose
-    iterations on the value could pass the server's per-call limit
-    (1,000,000) is not evaluated (info), and the run ends in seconds."""
+    actual cost on the value passes the server's per-call limit (1,000,000)
+    is rejected with the server's message (kubelint.celruntime counts it as
+    cel-go does and stops at the limit), and the run ends in seconds."""
     import time
 
     schema = """\
@@ -1215,10 +1216,32 @@ def test_cel_runtime_guard_bounds_a_nested_comprehension(tmp_path):
     t = time.perf_counter()
     r = run_small(tmp_path, schema, "spec:\n  l: [" + ", ".join(f"a{i}" for i in range(3000)) + "]\n")
     assert time.perf_counter() - t < 5
-    skipped = [f.message for f in r.findings if f.rule == "cr-validation-rule-skipped"]
-    assert any("over the API server's per-call cost limit (1,000,000" in m for m in skipped), [
-        f.message for f in r.findings
+    errors = [f.message for f in r.findings if f.rule == "cr-validation-rule"]
+    assert errors == [
+        "spec: Invalid value: \"object\": 'operation cancelled: actual cost limit exceeded': no further validation "
+        "rules will be run due to call cost exceeds limit for rule: "
+        "self.l.all(a, self.l.all(b, self.l.all(c, a == b || b != c || true)))"
     ]
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_cel_runtime_guard_abstains_where_the_cost_is_not_certain(tmp_path):
+    """A rule the cost walk does not model (here: doubles) keeps the iteration guard: not
+    evaluated (info), never an error."""
+    schema = """\
+    type: object
+    properties:
+      spec:
+        type: object
+        properties:
+          l: {type: array, maxItems: 5000, items: {type: number}}
+        x-kubernetes-validations:
+        - rule: "self.l.all(a, self.l.all(b, a > 0.5 || b > 0.5))"
+    """
+    r = run_small(tmp_path, schema, "spec:\n  l: [" + ", ".join(f"{i}.5" for i in range(3000)) + "]\n")
+    assert [f for f in r.findings if f.severity == "error" and f.rule.startswith("cr-")] == []
+    skipped = [f.message for f in r.findings if f.rule == "cr-validation-rule-skipped"]
+    assert any("over the API server's per-call cost limit (1,000,000" in m for m in skipped)
 
 
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")

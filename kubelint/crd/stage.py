@@ -276,6 +276,7 @@ class CrdStage:
                 )
             )
             return
+        cel.begin_object()  # the server's RuntimeCELCostBudget is per object
         for rules, value, n, path in pending:
             problems.extend(cel.evaluate_all(rules, value, n, path))
 
