@@ -708,7 +708,7 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
     # The server's verdict at its runtime cost limits where kubelint.celruntime
     # is certain of the actual cost; otherwise a native call, which cannot be
     # interrupted, has its input bounded before it starts.
-    cost = _actual_cost(rule.rule, value)
+    cost = _actual_cost(rule.rule, value, node)
     over = _cost_verdict(rule, value, node, path, cost)
     if over is not None:
         return over
@@ -869,12 +869,16 @@ def _time_guard() -> Optional[str]:
     return None
 
 
-def _actual_cost(rule: str, value):
+def _actual_cost(rule: str, value, node):
     if _time_guard() is not None:
         return None
     started = time.perf_counter()
     try:
-        return celruntime.actual_cost(rule, value, PER_CALL_LIMIT)
+        # the value as the engine sees it (defaults, pruned nulls, doubles, typed formats:
+        # the walk treats what it does not model as uncertain)
+        return celruntime.actual_cost(rule, to_cel(value, node), PER_CALL_LIMIT)
+    except Exception:  # noqa: BLE001 - a value to_cel cannot convert: not certain
+        return None
     finally:
         _Budget.seconds += time.perf_counter() - started
 

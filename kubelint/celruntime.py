@@ -289,15 +289,27 @@ def _apply(fn: str, member: bool, v: list):
     raise _Uncertain
 
 
+_TREES: dict = {}
+
+
+def _parsed(rule: str):
+    """The rule's tree (parsed once per rule text; None: a syntax error)."""
+    if rule not in _TREES:
+        if len(_TREES) > 4096:
+            _TREES.clear()
+        try:
+            _TREES[rule] = celparse.parse(rule)
+        except (celparse.CelSyntaxError, RecursionError):
+            _TREES[rule] = None
+    return _TREES[rule]
+
+
 def actual_cost(rule: str, value, limit: int = PER_CALL_LIMIT):
     """cel-go's actual cost of ``rule`` with ``self`` bound to ``value``: an int
     (the evaluation finishes within ``limit``), :data:`OVER` (it certainly
     passes ``limit``: the server cancels it), or ``None`` (not certain)."""
-    try:
-        tree = celparse.parse(rule)
-    except celparse.CelSyntaxError:
-        return None
-    except RecursionError:
+    tree = _parsed(rule)
+    if tree is None:
         return None
     w = _Walk(limit)
     try:

@@ -86,6 +86,7 @@ def test_the_walk_counts_as_cel_go():
         ("self.s.matches('a+')", {"s": "aa"}),  # a function it does not price
         ("self.a ? self.b : self.c", {"a": True, "b": True, "c": False}),  # a qualifier inside ?:
         ("self.x", {"x": 1}),  # not a boolean
+        ("self.t == self.t", {"t": __import__("datetime").datetime(2024, 1, 1)}),  # a typed format (timestamp)
         ("(", {}),
     ],
 )
