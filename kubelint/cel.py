@@ -753,6 +753,7 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
         ]
     message = None
     if rule.msg_program is not None:
+        _Object.remaining = None  # the server charges the messageExpression to the budget too: not counted
         try:
             m = rule.msg_program.execute(ctx)
             if isinstance(m, str) and m.strip() and "\n" not in m:
@@ -807,6 +808,7 @@ def reset_budget() -> None:
     """A new run (kubelint.crd's stage; tests)."""
     _Budget.iterations = 0
     _Budget.seconds = 0.0
+    begin_object()
 
 
 def _elements(value, cap: int) -> int:
