@@ -449,10 +449,15 @@ def prune(value, paths: Optional[FrozenSet[Tuple[str, ...]]]):
     return {k: prune(v, frozenset(by_key[k])) for k, v in value.items() if k in by_key}
 
 
+_PLAIN = frozenset((str, int, bool))
+
+
 def to_value(value):
     """JSON data as the server's unstructured value: integral floats are
     integers (kubectl sends 3.0 as 3); None in a map is dropped (typed
     decoding drops nulls)."""
+    if type(value) in _PLAIN:  # most values: returned as they are
+        return value
     if isinstance(value, dict):
         return {k: to_value(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):

@@ -136,7 +136,9 @@ def resource_rules_match(rules, req: Request, match_policy, resources=None) -> T
     Equivalent``, a rule names only an equivalent resource
     (:func:`kubelint.admission.conversion.equivalents`): the server converts
     the object to that kind before evaluating it."""
-    for r in rules if isinstance(rules, list) else []:
+    if not isinstance(rules, list) or not rules:  # no rule (an absent excludeResourceRules): nothing to look up
+        return False, None
+    for r in rules:
         if not isinstance(r, dict) or not rule_matches(r, req):
             continue
         if _name_matches(r, req):
