@@ -1,13 +1,20 @@
-"""The object a policy sees is bound reduced to the fields its expressions
-read (kubelint/admission/celenv.py ``selected_paths`` and ``prune``): every
-expression gives the same result or the same error on the reduced object as
-on the whole one."""
+"""The admission stage's fast paths give what the slow ones give.
+
+* The object a policy sees is bound reduced to the fields its expressions
+  read (kubelint/admission/celenv.py ``selected_paths`` and ``prune``): every
+  expression gives the same result or the same error on the reduced object as
+  on the whole one.
+* ``resource_rules_match`` remembers its verdict per rules and request
+  resource (kubelint/admission/matching.py): the same verdicts as computed
+  afresh."""
+
+import itertools
 
 import pytest
 
-from kubelint.admission import celenv
+from kubelint.admission import celenv, matching
 
-pytestmark = pytest.mark.skipif(not celenv.available(), reason="the CEL engine is part of kubelint's install")
+needs_cel = pytest.mark.skipif(not celenv.available(), reason="the CEL engine is part of kubelint's install")
 
 OBJECTS = [
     {},
@@ -76,6 +83,7 @@ def _run(compiled, value):
     return res, None if exc is None else celenv.runtime_error_text(exc)
 
 
+@needs_cel
 @pytest.mark.parametrize("expr", EXPRESSIONS)
 def test_pruned_object_evaluates_the_same(expr):
     c = celenv.compile_expression(expr, False)
@@ -85,3 +93,55 @@ def test_pruned_object_evaluates_the_same(expr):
     for obj in OBJECTS:
         value = celenv.to_value(obj)
         assert _run(c, celenv.prune(value, paths)) == _run(c, value), (expr, obj)
+
+
+CRD = {
+    "spec": {
+        "group": "stable.example.com",
+        "names": {"kind": "CronTab", "plural": "crontabs"},
+        "scope": "Namespaced",
+        "versions": [{"name": "v1"}, {"name": "v2"}],
+    }
+}
+
+RULE_SETS = [
+    [{"apiGroups": ["apps"], "apiVersions": ["v1"], "operations": ["CREATE"], "resources": ["deployments"]}],
+    [{"apiGroups": ["*"], "apiVersions": ["*"], "operations": ["*"], "resources": ["*/*"], "scope": "Namespaced"}],
+    [{"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE"], "resources": ["configmaps"]}],
+    [
+        {
+            "apiGroups": [""],
+            "apiVersions": ["v1"],
+            "operations": ["CREATE"],
+            "resources": ["configmaps"],
+            "resourceNames": ["a"],
+        }
+    ],
+    [{"apiGroups": ["stable.example.com"], "apiVersions": ["v2"], "operations": ["CREATE"], "resources": ["crontabs"]}],
+    [{"apiGroups": ["extensions", "apps"], "apiVersions": ["*"], "operations": ["*"], "resources": ["*"]}],
+    [{"apiGroups": ["*"], "apiVersions": ["*"], "operations": ["*"], "resources": ["namespaces"], "scope": "Cluster"}],
+]
+
+REQUESTS = [
+    ("apps", "v1", "Deployment", "deployments", "ns"),
+    ("apps", "v1", "Deployment", "deployments", ""),
+    ("", "v1", "ConfigMap", "configmaps", "ns"),
+    ("", "v1", "Namespace", "namespaces", "x"),
+    ("stable.example.com", "v1", "CronTab", "crontabs", "ns"),
+    ("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", ""),
+]
+
+
+def test_remembered_rule_verdicts_are_the_computed_ones():
+    resources = matching.Resources()
+    resources.add_crd(CRD)
+    for rules, (g, v, k, r, ns), name, policy in itertools.product(
+        RULE_SETS, REQUESTS, ["a", "b"], ["Equivalent", "Exact"]
+    ):
+        req = matching.Request(g, v, k, r, ns, name, bool(ns))
+        fresh = matching._resource_rules_match(rules, req, policy, resources)
+        assert matching.resource_rules_match(rules, req, policy, resources) == fresh
+        assert matching.resource_rules_match(rules, req, policy, resources) == fresh  # from the memo
+    assert resources.rules_memo
+    resources.add_crd(CRD)
+    assert not resources.rules_memo  # a new CRD changes the equivalent resources
