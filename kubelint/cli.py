@@ -277,6 +277,17 @@ def main():
     help="Treat named files as a directory walk does: skip what is not a manifest, check chart and kustomize "
     "files through their chart or kustomization (the pre-commit hook uses it).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Keep no results cache on disk (CRD checks, the rule catalogue; docs/configuration.md#cache).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The results cache's directory (default: $XDG_CACHE_HOME/kubelint, else ~/.cache/kubelint).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")
 @click.option(
     "--fix", "fix", is_flag=True, help="Apply the safe fixes in place, then report what is left (docs/fixes.md)."
@@ -316,8 +327,12 @@ def check(paths, config_path, debug, **flags):
 
 def _settings(paths, config_path, debug, flags):
     """The run's settings: flags over the configuration file over defaults (kubelint.settings)."""
+    from . import cache
     from . import settings as settings_mod
 
+    # The rule catalogue may be needed while the configuration is read: until the run's
+    # settings say where the cache is, it is only read, from where the flags (or the default) put it.
+    cache.configure(settings_mod.cache_location(None, flags["no_cache"], flags["cache_dir"]), read_only=True)
     config = _load_config(config_path, debug)
     if not paths:
         _die("no input: give files or directories to check, or - for stdin (e.g. `kubelint check k8s/`)")
@@ -335,7 +350,7 @@ def _settings(paths, config_path, debug, flags):
     }
     no_color, no_progress = flags.pop("no_color"), flags.pop("no_progress")
     try:
-        return settings_mod.build(
+        settings = settings_mod.build(
             config,
             debug=debug,
             color=False if no_color else None,
@@ -345,6 +360,8 @@ def _settings(paths, config_path, debug, flags):
         )
     except settings_mod.SettingsError as exc:
         _die(str(exc))
+    cache.configure(settings.cache_dir)
+    return settings
 
 
 def _fix(paths, settings, fix, unsafe_fixes, fix_diff, fix_check):

@@ -166,7 +166,7 @@ class CrdStage:
         if obj.group == CRD_GROUP and obj.kind == CRD_KIND:
             if obj.version != "v1":
                 return []
-            return check_crd(obj, self)
+            return self._check_crd(obj)
         schemas = getattr(self.schema_stage, "schemas", None)
         if schemas is not None and schemas.root(obj.api_version, obj.kind) is not None:
             return []  # a built-in kind
@@ -251,6 +251,23 @@ class CrdStage:
         else:
             self._validate(obj, hit[1], problems)
         return problems
+
+    def _check_crd(self, obj) -> List[Problem]:
+        """The CRD's own checks (crd-invalid), once per content of its ``spec.versions`` (kubelint/cache.py):
+        the schema walk, the CEL compilations and static checks are the same for the same versions."""
+        from .. import cache
+
+        spec = obj.data.get("spec")
+        if not isinstance(spec, dict):
+            return check_crd(obj, self)
+        try:
+            key = cache.content_key(spec.get("versions"))
+        except ValueError:  # not plain data (or nested beyond marshal's depth): checked without the cache
+            return check_crd(obj, self)
+        rows = cache.store_for(self.settings.cache_dir).get_or_compute(
+            "crd-check", key, lambda: [tuple(p) for p in check_crd(obj, self)]
+        )
+        return [Problem(*row) for row in rows]
 
     def _validate(self, obj, node: Node, problems: list) -> None:
         self.walker.pending = []
