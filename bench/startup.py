@@ -17,6 +17,10 @@ Modules are byte-compiled first (``compileall``): an installed wheel has
 them compiled, while this environment sets ``PYTHONDONTWRITEBYTECODE=1``
 and a source checkout would otherwise recompile kubelint on every run.
 
+``--instructions`` adds the instructions each command executes, counted by
+valgrind (callgrind's ``Ir``): unlike CPU time it does not depend on the
+load of a shared machine, so two commits compare exactly.
+
 ``--importtime`` adds the import tree of one check (``python -X
 importtime``, the minimum over the runs of each module's cumulative time),
 the top-level packages first.
@@ -52,6 +56,26 @@ def measure(label, argv, repeat, env=None):
     return statistics.median(samples)
 
 
+def instructions(argv, env=None) -> int:
+    """Instructions executed by ``argv`` (valgrind --tool=callgrind), in user space, the whole process."""
+    out = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stderr
+    m = re.search(r"Collected : (\d+)", out)
+    return int(m[1]) if m else 0
+
+
+def count(label, argv, env=None):
+    instructions(argv, env)  # a first run fills the results cache
+    n = instructions(argv, env)
+    print(f"{label:<48} {n / 1e6:8.1f} M instructions")
+    return n
+
+
 def import_tree(argv, repeat, top=40):
     """Each module's smallest cumulative import time (microseconds) over ``repeat`` runs."""
     best, depth = {}, {}
@@ -77,6 +101,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--file", default="examples/app/web.yaml")
     ap.add_argument("--importtime", action="store_true")
+    ap.add_argument("--instructions", action="store_true")
     args = ap.parse_args()
     compileall.compile_dir(os.path.join(ROOT, "kubelint"), quiet=1)
     py = sys.executable
@@ -88,10 +113,19 @@ def main() -> int:
     check = [py, "-m", "kubelint", "check", args.file]
     one = measure(f"python -m kubelint check {args.file}", check, args.repeat)
     script = shutil.which("kubelint")
-    if script:
-        measure(f"{script} check {args.file}", [script, "check", args.file], args.repeat)
+    if script:  # the installed entry point, importing this checkout's kubelint
+        env = {**os.environ, "PYTHONPATH": ROOT}
+        measure("kubelint check (console script)", [script, "check", args.file], args.repeat, env)
     measure("python -m kubelint --version", [py, "-m", "kubelint", "--version"], args.repeat)
     print(f"one-file check above the interpreter: {(one - base) * 1000:.1f} ms")
+    if args.instructions and shutil.which("valgrind"):
+        print()
+        base_n = count("python -c pass", [py, "-c", "pass"])
+        count("python -S -c pass (no site)", [py, "-S", "-c", "pass"])
+        count("python -c 'import yaml'", [py, "-c", "import yaml"])
+        count("python -c 'import click'", [py, "-c", "import click"])
+        one_n = count(f"python -m kubelint check {args.file}", check)
+        print(f"one-file check above the interpreter: {(one_n - base_n) / 1e6:.1f} M instructions")
     if args.importtime:
         import_tree(check, max(3, args.repeat // 3))
     return 0

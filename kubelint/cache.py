@@ -11,7 +11,9 @@ code and never pickles), computed by a pure function of its key:
   CEL compile verdicts, CEL type and cost checks; kubelint/crd/structural.py),
   keyed by the CRD's ``spec.versions``;
 * ``catalogue``: the parsed rule catalogue (``rules/*.yaml``), keyed by the
-  files' bytes.
+  files' bytes;
+* ``config-schema``: whether a configuration file's data is valid against the
+  published JSON Schema (kubelint/data/config.schema.json), keyed by the data.
 
 Compiled CEL programs (objects of the Rust engine) cannot be stored; they are
 remembered per process (:func:`kubelint.cel.compile_rule` compiles a rule
@@ -40,7 +42,6 @@ Safety:
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import stat
@@ -48,6 +49,11 @@ import sys
 from typing import Callable, Dict, Optional
 
 from . import __version__
+
+try:  # hashlib's import loads OpenSSL (2 ms) for a hash the interpreter has built in
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without the module
+    from hashlib import blake2b
 
 MAGIC = b"KLC1"
 DIGEST = 16  # bytes of blake2b
@@ -67,7 +73,7 @@ def default_dir() -> str:
 
 def content_key(*parts) -> str:
     """A hex digest of ``parts`` (strings, bytes, or plain data: hashed in its marshal form)."""
-    h = hashlib.blake2b(digest_size=20)
+    h = blake2b(digest_size=20)
     for p in parts:
         if isinstance(p, str):
             p = p.encode("utf-8", "surrogatepass")
@@ -222,7 +228,7 @@ class Store:
 
 def _encode(value, key: str) -> bytes:
     payload = marshal.dumps(value)
-    return MAGIC + hashlib.blake2b(key.encode() + payload, digest_size=DIGEST).digest() + payload
+    return MAGIC + blake2b(key.encode() + payload, digest_size=DIGEST).digest() + payload
 
 
 def _decode(blob: bytes, key: str):
@@ -230,7 +236,7 @@ def _decode(blob: bytes, key: str):
     if len(blob) < head or blob[: len(MAGIC)] != MAGIC:
         return _MISS
     payload = blob[head:]
-    if hashlib.blake2b(key.encode() + payload, digest_size=DIGEST).digest() != blob[len(MAGIC) : head]:
+    if blake2b(key.encode() + payload, digest_size=DIGEST).digest() != blob[len(MAGIC) : head]:
         return _MISS
     try:
         return marshal.loads(payload)

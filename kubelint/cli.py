@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-import traceback
 
 import click
 
@@ -30,6 +29,8 @@ def _die(message: str, debug: bool = False, masker=None) -> None:
 
 def _print_traceback(masker=None) -> None:
     """--debug: the traceback, with every secret of the run masked."""
+    import traceback
+
     click.echo(_masked(traceback.format_exc(), masker), err=True, nl=False)
 
 
@@ -310,9 +311,12 @@ def check(paths, config_path, debug, **flags):
         fixing = _fix(paths, settings, **fix_flags)
         result = _run(paths, settings, masker, fixing.stdin if fixing is not None else None)
         if fixing is None:  # mark the findings that have a verified fix (kubelint.fix)
-            from .fix.files import annotate
+            from .fix.fixers import FIXERS
 
-            annotate(result, settings, unsafe=fix_flags["unsafe_fixes"])
+            if any(f.rule in FIXERS for f in result.findings):  # the fix stage is loaded when it has work
+                from .fix.files import annotate
+
+                annotate(result, settings, unsafe=fix_flags["unsafe_fixes"])
         if settings.write_baseline:
             _write_baseline(result, settings, masker)
         if settings.baseline:

@@ -314,11 +314,26 @@ def schema_validator():
     return jsonschema.validators.validator_for(schema)(schema)
 
 
-def _check_schema(data, lines, path) -> None:
-    """The published schema's verdict, at the file and line of the offending key."""
+def _schema_error(data):
     import jsonschema
 
-    error = jsonschema.exceptions.best_match(schema_validator().iter_errors(data))
+    return jsonschema.exceptions.best_match(schema_validator().iter_errors(data))
+
+
+def _check_schema(data, lines, path) -> None:
+    """The published schema's verdict, at the file and line of the offending key.
+
+    A configuration found valid before is not validated again (kubelint/cache.py: loading
+    jsonschema and validating costs more than the rest of a one-file check)."""
+    from .cache import content_key, process_store
+
+    try:
+        key = content_key(data)
+    except ValueError:  # not plain data (a TOML date): validated every time
+        key = None
+    if key is not None and process_store().get_or_compute("config-schema", key, lambda: _schema_error(data) is None):
+        return
+    error = _schema_error(data)
     if error is None:
         return
     where = tuple(error.absolute_path)

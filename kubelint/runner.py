@@ -63,9 +63,7 @@ def build_context(settings: Settings) -> RunContext:
     ctx.stages.append(crd_stage)
     ctx.prepare.append(crd_stage)
     ctx.stages.append(ApiServerStage(version, settings, schema_stage.schemas))
-    from .admission.stage import AdmissionStage  # ValidatingAdmissionPolicies and custom CEL rules
-
-    admission_stage = AdmissionStage(version, settings, schema_stage)
+    admission_stage = _Admission(version, settings, schema_stage)  # ValidatingAdmissionPolicies, custom CEL rules
     ctx.stages.append(admission_stage)
     ctx.prepare.append(admission_stage)
     ruleset = engine.RuleSet(settings)
@@ -73,6 +71,39 @@ def build_context(settings: Settings) -> RunContext:
     ctx.cross_stages.append(engine.CrossStage(ruleset))
     ctx.ruleset = ruleset
     return ctx
+
+
+ADMISSION_GROUP = "admissionregistration.k8s.io"
+
+
+class _Admission:
+    """The admission stage (kubelint/admission/stage.py) of a run that has work for it: custom rules in
+    the configuration, or admissionregistration.k8s.io objects (policies, bindings) among its objects.
+    Without them it reports nothing, so a run without them does not load it (nor CEL with it)."""
+
+    name = "admission"
+
+    def __init__(self, version: str, settings: Settings, schema_stage=None):
+        self._args = (version, settings, schema_stage)
+        self.stage = None
+        config = settings.config
+        if config is not None and config.custom_rules:
+            self._load()
+
+    def _load(self):
+        from .admission.stage import AdmissionStage
+
+        self.stage = AdmissionStage(*self._args)
+
+    def prepare(self, objects, ctx=None) -> None:
+        objects = list(objects)
+        if self.stage is None and any(o.group == ADMISSION_GROUP for o in objects):
+            self._load()
+        if self.stage is not None:
+            self.stage.prepare(objects, ctx)
+
+    def check_object(self, obj, ctx=None):
+        return self.stage.check_object(obj, ctx) if self.stage is not None else ()
 
 
 def run(
@@ -293,9 +324,10 @@ def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Fi
     from .suppress import apply
 
     findings = apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
-    from .render.stage import map_findings  # rendered streams -> template and source files (after inline suppressions)
+    if any(fr.origin is not None for fr in inputs):
+        from .render.stage import map_findings  # rendered streams -> template and source files (after suppressions)
 
-    findings = map_findings(findings, inputs, ctx.masker)
+        findings = map_findings(findings, inputs, ctx.masker)
     config = ctx.settings.config
     if config is not None:  # .kubelint.yaml: disabled ids of every stage, per-rule excludes, severities
         findings = config.filter(findings)
