@@ -112,10 +112,15 @@ def main() -> int:
     measure("python -c 'import click'", [py, "-c", "import click"], args.repeat)
     check = [py, "-m", "kubelint", "check", args.file]
     one = measure(f"python -m kubelint check {args.file}", check, args.repeat)
-    script = shutil.which("kubelint")
-    if script:  # the installed entry point, importing this checkout's kubelint
-        env = {**os.environ, "PYTHONPATH": ROOT}
+    # The installed entry point (pip's console script beside the interpreter), importing this checkout's
+    # kubelint; and the `kubelint` found on PATH, which may be a version manager's shim (pyenv: bash + pyenv).
+    env = {**os.environ, "PYTHONPATH": ROOT}
+    script = os.path.join(os.path.dirname(sys.executable), "kubelint")
+    if os.path.isfile(script):
         measure("kubelint check (console script)", [script, "check", args.file], args.repeat, env)
+    on_path = shutil.which("kubelint")
+    if on_path and os.path.realpath(on_path) != os.path.realpath(script):
+        measure(f"{on_path} check (on PATH)", [on_path, "check", args.file], args.repeat, env)
     measure("python -m kubelint --version", [py, "-m", "kubelint", "--version"], args.repeat)
     print(f"one-file check above the interpreter: {(one - base) * 1000:.1f} ms")
     if args.instructions and shutil.which("valgrind"):
