@@ -66,6 +66,7 @@ def build_context(settings: Settings) -> RunContext:
     admission_stage = _Admission(version, settings, schema_stage)  # ValidatingAdmissionPolicies, custom CEL rules
     ctx.stages.append(admission_stage)
     ctx.prepare.append(admission_stage)
+    ctx.cross_stages.append(admission_stage)  # refusals of --policy files (context, else never reported)
     ruleset = engine.RuleSet(settings)
     ctx.stages.append(engine.RulesStage(ruleset))
     ctx.cross_stages.append(engine.CrossStage(ruleset))

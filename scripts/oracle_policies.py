@@ -11,6 +11,8 @@ test.  For each case, in file-name order:
    ConfigMap-param policy is deleted, paramRef.selector finds nothing until
    a restart);
 2. create the set-up for real (`kubectl apply`);
+   (each ValidatingAdmissionPolicy and binding is first POSTed with
+   dryRun=All: the causes of a refusal are recorded as `# setup-cause:`);
 3. create a probe policy and binding that deny one ConfigMap name, and poll
    until that ConfigMap is denied: the policy informer delivers events in
    order, so the case's policies and bindings are active too;
@@ -36,7 +38,11 @@ import yaml
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "conformance", "admission")
 KUBECTL = os.environ.get("KUBECTL") or "kubectl"
-HEADER = re.compile(r"^#\s*(verdict|message|warning|setup-error|oracle|restart):.*\n", re.M)
+HEADER = re.compile(r"^#\s*(verdict|message|warning|setup-error|setup-cause|oracle|restart):.*\n", re.M)
+PLURALS = {
+    "ValidatingAdmissionPolicy": "validatingadmissionpolicies",
+    "ValidatingAdmissionPolicyBinding": "validatingadmissionpolicybindings",
+}
 
 PROBE = """apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
@@ -56,6 +62,36 @@ spec: {policyName: zz-kubelint-probe, validationActions: [Deny]}
 
 def kubectl(*args, stdin=None):
     return subprocess.run([KUBECTL, *args], input=stdin, capture_output=True, text=True)
+
+
+def creation_causes(doc):
+    """The causes the server gives when it refuses to create a policy or
+    binding (a dry-run POST: ``field: message`` per cause, in the server's
+    order), [] when it accepts it."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    with open(os.environ["KUBECONFIG"], encoding="utf-8") as fh:
+        cfg = yaml.safe_load(fh)
+    server = cfg["clusters"][0]["cluster"]["server"]
+    token = cfg["users"][0]["user"]["token"]
+    url = f"{server}/apis/admissionregistration.k8s.io/v1/{PLURALS[doc['kind']]}?dryRun=All&fieldValidation=Strict"
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(doc).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(req, context=ssl._create_unverified_context()):
+            return []
+    except urllib.error.HTTPError as e:
+        body = json.load(e)
+    causes = (body.get("details") or {}).get("causes") or []
+    return [f"{c['field']}: {c['message']}" if c.get("field") else c.get("message", "") for c in causes] or [
+        body.get("message", "")
+    ]
 
 
 def probe_denied(n):
@@ -93,6 +129,11 @@ def run_case(path, n):
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as fh:
         fh.write("\n---\n".join(rest))
         setup_file = fh.name
+    causes = []
+    for d in rest:
+        doc = yaml.safe_load(d) or {}
+        if doc.get("kind") in PLURALS and doc.get("apiVersion") == "admissionregistration.k8s.io/v1":
+            causes.extend(creation_causes(doc))
     created = kubectl("apply", "-f", setup_file) if rest else None
     kubectl("apply", "-f", "-", stdin=PROBE % {"n": n})
     active = wait(lambda: probe_denied(n))
@@ -119,6 +160,7 @@ def run_case(path, n):
         "warnings": warnings,
         "setup": (created.stderr.strip()[:300] if created is not None and created.returncode else ""),
         "active": active,
+        "setup_causes": causes,
     }
     if rest:
         kubectl("delete", "--wait=false", "-f", setup_file)
@@ -143,6 +185,8 @@ def record(path, res):
         head.append(f"# message: {message}\n")
     if res.get("setup"):
         head.append("# setup-error: " + res["setup"].splitlines()[0] + "\n")
+    for c in res.get("setup_causes") or []:
+        head.append(f"# setup-cause: {c}\n")
     for w in res["warnings"]:
         head.append(f"# warning: {w}\n")
     head.append("# oracle: confirmed v1.37.2 (kubectl apply --dry-run=server after creating the set-up)\n")

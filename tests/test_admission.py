@@ -310,3 +310,161 @@ def test_nested_comprehensions_beyond_the_budget_do_not_run(tmp_path):
 def test_missing_policy_path_is_a_usage_error(repo):
     r = kubelint("check", "--policy", "nope/", "k8s", cwd=repo)
     assert r.returncode == 2 and "--policy nope/: no such file or directory" in r.stderr
+
+
+def test_creation_limits_with_the_servers_text(tmp_path):
+    """ValidateValidatingAdmissionPolicy's limits (texts from a v1.37.2 dry-run create):
+    21 auditAnnotations, 65 matchConditions, an unparsable paramKind; a refused
+    policy is never evaluated."""
+    body = POLICY.replace("    namespaceSelector: {matchLabels: {env: prod}}\n", "")
+    many = "  auditAnnotations:\n" + "".join(f"    - {{key: k{i}, valueExpression: \"'x'\"}}\n" for i in range(21))
+    conds = "  matchConditions:\n" + "".join(f"    - {{name: m{i}, expression: 'true'}}\n" for i in range(65))
+    pk = "  paramKind: {apiVersion: a/b/c, kind: ''}\n"
+    f = tmp_path / "p.yaml"
+    for extra, want in (
+        (many, ['spec.auditAnnotations: Invalid value: [{"Key":"k0","ValueExpression":"\'x\'"},']),
+        (conds, ["spec.matchConditions: Too many: 65: must have at most 64 items"]),
+        (
+            pk,
+            [
+                'spec.paramKind.apiVersion: Invalid value: "a/b/c": unexpected GroupVersion string: a/b/c',
+                "spec.paramKind.kind: Required value",
+            ],
+        ),
+    ):
+        f.write_text(body.replace("  validations:\n", extra + "  validations:\n") + "---\n" + deployment(ns="default"))
+        res = run([str(f)], Settings(jobs=1))
+        got = sorted(x.message for x in res.findings if x.rule == "admission-policy-invalid")
+        assert len(got) == len(want) and all(g.startswith(w) for g, w in zip(sorted(got), sorted(want))), got
+        assert not admission(res.findings, "admission-policy-denied")  # refused: not evaluated
+
+
+def test_refused_policy_files_are_reported_and_not_evaluated(repo):
+    """A --policy (or policy:) file's policy that the server would refuse: an
+    error at its line with the server's text, and no verdict from it."""
+    broken = POLICY.replace(
+        "  matchConstraints:\n    namespaceSelector: {matchLabels: {env: prod}}\n    resourceRules:\n"
+        "      - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}\n",
+        "",
+    ).replace("validationActions: [Deny]", "validationActions: [Deny, Warn]")
+    (repo / "policies" / "replica-limit.yaml").write_text(broken)
+    for args, config in ((["--policy", "policies"], None), ([], "policy: [policies/]\n")):
+        if config:
+            (repo / ".kubelint.yaml").write_text(config)
+        r = kubelint("check", "-f", "json", *args, "k8s", cwd=repo)
+        found = [f for f in json.loads(r.stdout)["findings"] if f["rule"].startswith("admission")]
+        rel = [os.path.relpath(os.path.join(repo, f["file"]), repo) for f in found]  # policy: paths are absolute
+        got = sorted(
+            (p, f["line"], f["rule"], f["message"].split(" (a --policy/--context file")[0]) for p, f in zip(rel, found)
+        )
+        assert got == [
+            ("policies/replica-limit.yaml", 6, "admission-policy-invalid", "spec.matchConstraints: Required value"),
+            (
+                "policies/replica-limit.yaml",
+                17,
+                "admission-binding-invalid",
+                'spec.validationActions: Invalid value: ["Deny","Warn"]: must not contain both Deny and Warn '
+                "(repeating the same validation failure information in the API response and headers serves no "
+                "purpose)",
+            ),
+        ], got
+        assert all("kubelint does not evaluate it" in f["message"] and f["severity"] == "error" for f in found)
+        assert r.returncode == 1
+
+
+EVENTS_POLICY = """\
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: events-note}
+spec:
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: [events.k8s.io], apiVersions: [v1], operations: [CREATE], resources: [events]}
+  validations:
+    - {expression: "has(object.note)", message: "events need a note"}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: events-note}
+spec: {policyName: events-note, validationActions: [Deny]}
+---
+"""
+CORE_EVENT = """\
+apiVersion: v1
+kind: Event
+metadata: {name: e1, namespace: default}
+involvedObject: {kind: Pod, name: web, namespace: default}
+reason: Started
+"""
+
+
+def test_equivalent_resources_events_convert_and_webhooks_are_info(tmp_path):
+    """matchPolicy Equivalent: a core v1 Event is converted to events.k8s.io/v1
+    (message -> note) for a policy on the latter; through a conversion kubelint
+    cannot run (a CRD's conversion webhook): one info naming why, never a verdict."""
+    f = tmp_path / "e.yaml"
+    f.write_text(EVENTS_POLICY + CORE_EVENT)
+    adm = admission(run([str(f)], Settings(jobs=1)).findings)
+    assert [(x.rule, x.message) for x in adm] == [
+        (
+            "admission-policy-denied",
+            "ValidatingAdmissionPolicy 'events-note' with binding 'events-note' denied request: events need a note",
+        )
+    ], adm
+    f.write_text(EVENTS_POLICY + CORE_EVENT + "message: Started container web\n")
+    assert not admission(run([str(f)], Settings(jobs=1)).findings)
+    # matchPolicy Exact: the rule does not match a core Event at all
+    f.write_text(EVENTS_POLICY.replace("    resourceRules:", "    matchPolicy: Exact\n    resourceRules:") + CORE_EVENT)
+    assert not admission(run([str(f)], Settings(jobs=1)).findings)
+    crd = (ROOT / "tests/conformance/admission/equivalent-crd-v1-object-v2-policy.yaml").read_text()
+    webhook = crd.replace(
+        "  scope: Namespaced\n",
+        "  scope: Namespaced\n  conversion:\n    strategy: Webhook\n    webhook:\n"
+        "      conversionReviewVersions: [v1]\n      clientConfig: {url: 'https://convert.example.com/'}\n",
+        1,
+    )
+    f.write_text(webhook)
+    adm = admission(run([str(f)], Settings(jobs=1)).findings)
+    assert [(x.rule, x.severity) for x in adm] == [("admission-policy-not-evaluated", "info")], adm
+    assert "Webhook conversion" in adm[0].message
+
+
+@pytest.mark.parametrize(
+    "given,printed",
+    [
+        ("100Mi", "100Mi"),
+        ("1k", "1k"),
+        ("0.5", "500m"),
+        ("1500m", "1500m"),
+        ("1000m", "1"),
+        ("1024Mi", "1Gi"),
+        ("1536Mi", "1536Mi"),
+        ("1000", "1k"),
+        ("1500", "1500"),
+        ("0", "0"),
+        (3, "3"),
+        ("1e3", None),
+    ],
+)
+def test_quantities_as_the_server_prints_them(given, printed):
+    from kubelint.admission.conversion import canonical_quantity
+
+    assert canonical_quantity(given) == printed
+
+
+def test_v1_hpa_with_round_trip_annotations_is_not_converted(tmp_path):
+    """The server decodes autoscaling.alpha.kubernetes.io/metrics of a v1 HPA
+    into v2 metrics; kubelint does not: a v2 policy on it is an info."""
+    case = (ROOT / "tests/conformance/admission/equivalent-hpa-v1-default-cpu-v2-policy.yaml").read_text()
+    annotated = case.replace(
+        "  name: web\n  namespace: default\n",
+        "  name: web\n  namespace: default\n  annotations:\n"
+        '    autoscaling.alpha.kubernetes.io/metrics: \'[{"type":"Pods","pods":{"metricName":"rps",'
+        '"targetAverageValue":"1k"}}]\'\n',
+    )
+    assert annotated != case
+    f = tmp_path / "hpa.yaml"
+    f.write_text(annotated)
+    adm = admission(run([str(f)], Settings(jobs=1)).findings)
+    assert [(x.rule, x.severity) for x in adm] == [("admission-policy-not-evaluated", "info")], adm
+    assert "round-trip annotation autoscaling.alpha.kubernetes.io/metrics" in adm[0].message

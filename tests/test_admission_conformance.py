@@ -11,12 +11,14 @@ set-up (Namespaces, params, policies, bindings) then the object under test
     # message: ValidatingAdmissionPolicy 'p' with binding 'b' denied request: ...   (reject)
     # warning: Validation failed for ValidatingAdmissionPolicy 'p' ...            (Warn, 0 or more)
     # setup-error: The ValidatingAdmissionPolicy "p" is invalid: ...             (the server refused the set-up)
+    # setup-cause: spec.matchConstraints: Required value                         (one per cause of a refused
+                                                                                 policy or binding, 0 or more)
 
 A case passes when kubelint, run on the whole file, reports on the object
 exactly the server's verdict: for a reject, an error whose message is the
 server's message; for an accept, no error; the warnings equal the server's
 warnings; and when the server refused a policy, kubelint reports an error on
-that policy.
+that policy, with the server's text for each recorded cause.
 """
 
 import pathlib
@@ -29,16 +31,18 @@ from kubelint.runner import run
 from kubelint.settings import Settings
 
 ROOT = pathlib.Path(__file__).parent / "conformance" / "admission"
-LABEL = re.compile(r"^#\s*(verdict|message|warning|setup-error|source|oracle):\s*(.*?)\s*$", re.M)
+LABEL = re.compile(r"^#\s*(verdict|message|warning|setup-error|setup-cause|source|oracle):\s*(.*?)\s*$", re.M)
 ORACLE_USER = {"username": "admin", "uid": "admin", "groups": ["system:masters", "system:authenticated"]}
 CASES = sorted(p for p in ROOT.glob("*.yaml"))
 
 
 def labels(path):
-    out = {"warning": []}
-    for k, v in LABEL.findall(path.read_text(encoding="utf-8")[:6000]):
-        if k == "warning":
-            out["warning"].append(v)
+    out = {"warning": [], "setup-cause": []}
+    text = path.read_text(encoding="utf-8")
+    header = "".join(ln for ln in text.splitlines(keepends=True)[:200] if ln.startswith("#"))
+    for k, v in LABEL.findall(header):
+        if k in ("warning", "setup-cause"):
+            out[k].append(v)
         else:
             out[k] = v
     return out
@@ -88,3 +92,6 @@ def test_case(path):
     assert warnings == sorted(lab["warning"]), f"server warnings: {lab['warning']}\nkubelint:\n{shown}"
     if lab.get("setup-error"):
         assert any(f.severity == "error" for f in on_setup), f"server refused the set-up: {lab['setup-error']}\n{shown}"
+    setup_errors = [f.message for f in on_setup if f.severity == "error"]
+    for cause in lab["setup-cause"]:  # the server's text, kubelint's hint (if any) in parentheses after it
+        assert any(m == cause or m.startswith(cause + " (") for m in setup_errors), f"server: {cause}\n{shown}"

@@ -777,6 +777,50 @@ def test_multiple_of_tiny_factor_is_no_overflow(tmp_path):
     check_bad(tmp_path, "crd.yaml", crd, "cr-invalid-value", "spec.x in body should be a multiple of 1e-320", line=24)
 
 
+def test_multiple_of_zero_negative_and_fractional_as_the_server_says():
+    """`multipleOf: 0` (or negative): kube-apiserver v1.37.2 accepts the CRD and
+    refuses every object with the field; a fractional factor on an integer
+    schema is an error of its own, and an integer value is checked against the
+    truncated factor (4 is a multiple of 1.5 for `type: number`).  The expected
+    texts are the oracle's, cause by cause."""
+    from kubelint.runner import run
+    from kubelint.settings import Settings
+
+    crd = (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: gadgets.example.com}\n"
+        "spec:\n  group: example.com\n"
+        "  names: {kind: Gadget, plural: gadgets, singular: gadget, listKind: GadgetList}\n"
+        "  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n"
+        "      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n"
+        "            properties:\n"
+        "              size: {type: integer, multipleOf: 0}\n"
+        "              ratio: {type: number, multipleOf: -0.5}\n"
+        "              half: {type: integer, multipleOf: 0.5}\n"
+        "              onefive: {type: integer, multipleOf: 1.5}\n"
+        "              f0: {type: number, multipleOf: 0}\n"
+        "              n15: {type: number, multipleOf: 1.5}\n"
+        "---\napiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g, namespace: default}\n"
+        "spec: {size: 4, ratio: 1.5, half: 4, onefive: 4, f0: 2.5, n15: 4}\n"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "gadget.yaml")
+        with open(path, "w") as fh:
+            fh.write(crd)
+        got = sorted(f.message for f in run([path], Settings(jobs=1)).findings if f.severity == "error")
+    assert got == sorted(
+        [
+            "spec.size: Invalid value: 0: factor MultipleOf declared for spec.size must be positive: 0",
+            "spec.ratio: Invalid value: -0.5: factor MultipleOf declared for spec.ratio must be positive: -0.5",
+            '<nil>: Invalid value: "": MultipleOf value must be of type integer (default format) in spec.half',
+            '<nil>: Invalid value: "": MultipleOf value must be of type integer (default format) in spec.onefive',
+            "spec.onefive: Invalid value: 4: spec.onefive in body should be a multiple of 1.5",
+            "spec.f0: Invalid value: 0: factor MultipleOf declared for spec.f0 must be positive: 0",
+        ]
+    ), got
+
+
 @pytest.mark.parametrize(
     "config,message",
     [
@@ -824,11 +868,16 @@ def test_non_utf8_file_names(tmp_path, fmt):
     )
     out = proc.stdout.decode("utf-8")  # valid UTF-8, or this raises
     assert proc.returncode == 1 and "Traceback" not in out + proc.stderr.decode("utf-8", "replace"), out
-    assert "bad\\xff\\xfe.yaml" in out or "bad\\\\xff\\\\xfe.yaml" in out or "bad%5Cxff%5Cxfe.yaml" in out, out[:2000]
+    assert "bad\\xff\\xfe.yaml" in out or "bad\\\\xff\\\\xfe.yaml" in out or "bad%FF%FE.yaml" in out, out[:2000]
     if fmt in ("json", "sarif"):
         import json
 
-        json.loads(out)
+        doc = json.loads(out)
+        if fmt == "json":  # the name readable, its undecodable bytes as \xNN
+            assert any(f["file"].endswith("bad\\xff\\xfe.yaml") for f in doc["findings"])
+        else:  # RFC 3986: the name's bytes percent-encoded
+            uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]]
+            assert any(u.endswith("/bad%FF%FE.yaml") for u in uris) and not any("%5Cx" in u for u in uris), uris
 
 
 # --- issue 13, item 7: careless-user hangs and aborts ---------------------------------------------

@@ -20,15 +20,21 @@ What it ports (k8s.io/apiserver/pkg/admission/plugin/policy/...):
   policy for run-time errors;
 * ``generic/policy_dispatcher.go`` ``CollectParams``: paramRef name,
   namespace, selector, parameterNotFoundAction and their error texts;
-* ``matching/matching.go`` (see :mod:`.matching`); the CEL variables of
+* ``matching/matching.go`` (see :mod:`.matching`) with ``matchPolicy:
+  Equivalent`` and the object converted to the matched version
+  (:mod:`.conversion`); the creation checks of
+  ``pkg/apis/admissionregistration/validation/validation.go`` (see
+  :mod:`.creation`); the CEL variables of
   ``plugin/cel/activation.go`` and ``condition.go`` (see :mod:`.celenv`).
 
 Never a false error: what cannot be decided offline (the ``authorizer``, a
 namespace whose labels are unknown, a library function or syntax the engine
-lacks, a conversion between versions) is one ``info`` finding
+lacks, a conversion kubelint does not implement) is one ``info`` finding
 (``admission-policy-not-evaluated``) saying why, never a denial.
 
-Modules: :mod:`.stage` (the stage and the dispatcher), :mod:`.activation`
+Modules: :mod:`.stage` (the stage and the dispatcher), :mod:`.creation`
+(the server's creation checks), :mod:`.conversion` (equivalent resources),
+:mod:`.activation`
 (CEL variables, lazy policy variables), :mod:`.celenv` (the CEL environment),
 :mod:`.matching`, :mod:`.policy` (compiled policies and bindings, creation
 checks, type checking), :mod:`.defaults` (the object as the server stores

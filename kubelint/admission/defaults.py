@@ -21,6 +21,8 @@ without them.
 
 from __future__ import annotations
 
+import copy
+
 from ..kinds import pod_spec_path
 
 _WITH_GENERATION = {
@@ -75,6 +77,8 @@ def defaulted(data: dict, group: str, kind: str, namespace: str) -> dict:
         _cron_job_spec(spec)
     elif key == ("", "Service"):
         _service_spec(spec)
+    elif key == ("autoscaling", "HorizontalPodAutoscaler"):
+        return _hpa(obj, spec)
     elif key == ("", "PersistentVolumeClaim"):
         spec.setdefault("volumeMode", "Filesystem")
         obj["status"] = {"phase": "Pending"}
@@ -165,6 +169,48 @@ def _cron_job_spec(spec: dict) -> None:
     jt = spec.get("jobTemplate")
     if isinstance(jt, dict) and isinstance(jt.get("spec"), dict):
         _job_spec(jt["spec"])
+
+
+_SCALE_UP = {
+    "stabilizationWindowSeconds": 0,
+    "selectPolicy": "Max",
+    "policies": [
+        {"type": "Pods", "value": 4, "periodSeconds": 15},
+        {"type": "Percent", "value": 100, "periodSeconds": 15},
+    ],
+}
+_SCALE_DOWN = {"selectPolicy": "Max", "policies": [{"type": "Percent", "value": 100, "periodSeconds": 15}]}
+
+
+def _hpa(obj: dict, spec: dict) -> dict:
+    """``SetDefaults_HorizontalPodAutoscaler`` of v1 (minReplicas) or v2
+    (minReplicas, the 80% CPU metric, ``GenerateHPAScaleUpRules`` /
+    ``GenerateHPAScaleDownRules``), then the round trip through the internal
+    type every stored object makes (v1: ``targetCPUUtilizationPercentage``
+    80 when absent; the status each version prints for an empty one)."""
+    from .conversion import NotConvertible, hpa_from_internal, hpa_to_internal
+
+    version = str(obj.get("apiVersion", "")).rpartition("/")[2]
+    if version not in ("v1", "v2"):
+        return obj
+    spec.setdefault("minReplicas", 1)
+    if version == "v2":
+        if not spec.get("metrics"):
+            spec["metrics"] = [
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}},
+                }
+            ]
+        if isinstance(spec.get("behavior"), dict):
+            b = spec["behavior"]
+            for key, rules in (("scaleUp", _SCALE_UP), ("scaleDown", _SCALE_DOWN)):
+                given = b.get(key) if isinstance(b.get(key), dict) else {}
+                b[key] = {**copy.deepcopy(rules), **given}
+    try:
+        return hpa_from_internal(hpa_to_internal(obj, version), version)
+    except NotConvertible:  # round-trip annotations on a v1 object: kept as written
+        return obj
 
 
 def _built_in(group: str) -> bool:

@@ -4,8 +4,9 @@ Ported from ``k8s.io/apiserver/pkg/admission/plugin/policy/matching``
 (``Matcher.Matches``, ``matchesResourceRules``) and the webhook predicates it
 uses (``predicates/rules.Matcher``: operations, groups, versions, resources
 with subresources, scope; ``predicates/namespace.Matcher``;
-``predicates/object.Matcher``).  A request here is always a CREATE of the
-object as written (``kubectl apply`` of a new object).
+``predicates/object.Matcher``), with ``matchPolicy: Equivalent`` through
+the equivalent resources of :mod:`.conversion`.  A request here is always a
+CREATE of the object as written (``kubectl apply`` of a new object).
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class Request:
     labels: Dict[str, str] = field(default_factory=dict)
     operation: str = "CREATE"
     subresource: str = ""
+    # (group, version, kind, resource) of the request as sent, when this
+    # request names the equivalent kind a policy matched (requestKind, requestResource)
+    requested: Optional[Tuple[str, str, str, str]] = None
 
 
 class Resources:
@@ -56,6 +60,8 @@ class Resources:
     def __init__(self):
         self.crds: Dict[Tuple[str, str], Tuple[str, bool]] = {}
         self.crd_versions: Dict[Tuple[str, str], Tuple[str, ...]] = {}
+        self.crd_kinds: Dict[Tuple[str, str], str] = {}  # (group, plural) -> kind
+        self.crd_strategy: Dict[Tuple[str, str], str] = {}  # (group, kind) -> conversion strategy
 
     def add_crd(self, data: dict) -> None:
         spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
@@ -69,6 +75,10 @@ class Resources:
                 if isinstance(v, dict) and isinstance(v.get("name"), str)
             ]
             self.crd_versions[(group, plural)] = tuple(vs)
+            self.crd_kinds[(group, plural)] = kind
+            conv = spec.get("conversion") if isinstance(spec.get("conversion"), dict) else {}
+            strategy = conv.get("strategy")
+            self.crd_strategy[(group, kind)] = strategy if isinstance(strategy, str) and strategy else "None"
 
     def lookup(self, group: str, kind: str) -> Tuple[str, bool]:
         if (group, kind) in self.crds:
@@ -118,46 +128,41 @@ def _scope(scope, req: Request) -> bool:
     return False
 
 
-def resource_rules_match(rules, req: Request, match_policy, names_ok=True) -> Tuple[bool, bool]:
-    """``matchesResourceRules``: (matches, needs_conversion).
+def resource_rules_match(rules, req: Request, match_policy, resources=None) -> Tuple[bool, Optional[tuple]]:
+    """``matchesResourceRules``: (matches, equivalent).
 
-    With ``matchPolicy: Equivalent`` a rule naming another version of the
-    same group and resource matches too; the server converts the object to
-    that version first, which kubelint cannot do for every kind
-    (``needs_conversion``: the caller reports the policy as not evaluated)."""
+    ``equivalent`` is None when a rule names the request's own resource, or
+    ``(group, version, resource, kind)`` when, with ``matchPolicy:
+    Equivalent``, a rule names only an equivalent resource
+    (:func:`kubelint.admission.conversion.equivalents`): the server converts
+    the object to that kind before evaluating it."""
     for r in rules if isinstance(rules, list) else []:
         if not isinstance(r, dict) or not rule_matches(r, req):
             continue
-        names = r.get("resourceNames")
-        if not names or (isinstance(names, list) and req.name in names):
-            return True, False
-    if match_policy == "Exact":
-        return False, False
+        if _name_matches(r, req):
+            return True, None
+    if match_policy != "Equivalent" or resources is None:
+        return False, None
+    from .conversion import equivalents
+
+    others = [
+        e
+        for e in equivalents(req.group, req.resource, resources.crd_versions, resources.crd_kinds)
+        if (e[0], e[1], e[2]) != (req.group, req.version, req.resource)
+    ]
     for r in rules if isinstance(rules, list) else []:
         if not isinstance(r, dict):
             continue
-        versions = r.get("apiVersions")
-        if not isinstance(versions, list) or "*" in versions or not versions:
-            continue
-        for other in versions:
-            if other == req.version:
-                continue
-            alt = Request(req.group, other, req.kind, req.resource, req.namespace, req.name, req.namespaced, req.labels)
-            if rule_matches(r, alt) and _served_elsewhere(req, other):
-                names = r.get("resourceNames")
-                if not names or (isinstance(names, list) and req.name in names):
-                    return True, True
-    return False, False
+        for g, v, res, kind in others:
+            alt = Request(g, v, kind, res, req.namespace, req.name, req.namespaced, req.labels, req.operation)
+            if rule_matches(r, alt) and _name_matches(r, req):
+                return True, (g, v, res, kind)
+    return False, None
 
 
-# Group/resources a 1.37 server serves in more than one version (the
-# equivalent-resource mapper): autoscaling v1/v2 HPAs, events in core and
-# events.k8s.io share storage too but are different groups.
-_MULTI_VERSION = {("autoscaling", "horizontalpodautoscalers"): ("v1", "v2")}
-
-
-def _served_elsewhere(req: Request, other: str) -> bool:
-    return other in _MULTI_VERSION.get((req.group, req.resource), ())
+def _name_matches(rule: dict, req: Request) -> bool:
+    names = rule.get("resourceNames")
+    return not names or (isinstance(names, list) and req.name in names)
 
 
 def selector_matches(selector, labels: Dict[str, str]):
@@ -177,9 +182,10 @@ def selector_empty(selector) -> bool:
     return not isinstance(selector, dict) or not (selector.get("matchLabels") or selector.get("matchExpressions"))
 
 
-def matches(criteria: dict, req: Request, namespace_labels) -> Tuple[object, bool]:
+def matches(criteria: dict, req: Request, namespace_labels, resources=None) -> Tuple[object, Optional[tuple]]:
     """``Matcher.Matches`` for a policy's matchConstraints or a binding's
-    matchResources: (True/False/NOT_EVALUABLE, needs_conversion).
+    matchResources: (True/False/NOT_EVALUABLE, the equivalent resource
+    matched or None; see :func:`resource_rules_match`).
 
     ``namespace_labels``: the labels of the request's namespace, or ``None``
     when the namespace is unknown (not in the input, not configured)."""
@@ -195,21 +201,21 @@ def matches(criteria: dict, req: Request, namespace_labels) -> Tuple[object, boo
         else:
             ns_result = selector_matches(ns_sel, namespace_labels)
     if ns_result is False:
-        return False, False
+        return False, None
     if not selector_matches(criteria.get("objectSelector"), req.labels):
-        return False, False
+        return False, None
     policy = criteria.get("matchPolicy") or "Equivalent"
-    excluded, _ = resource_rules_match(criteria.get("excludeResourceRules"), req, policy)
+    excluded, _ = resource_rules_match(criteria.get("excludeResourceRules"), req, policy, resources)
     if excluded:
-        return False, False
+        return False, None
     rules = criteria.get("resourceRules")
     if not rules:
-        ok, conv = True, False
+        ok, equivalent = True, None
     else:
-        ok, conv = resource_rules_match(rules, req, policy)
+        ok, equivalent = resource_rules_match(rules, req, policy, resources)
     if not ok:
-        return False, False
-    return ns_result, conv
+        return False, None
+    return ns_result, equivalent
 
 
 def request_for(obj, resources: Resources, default_namespace: str) -> Optional[Request]:

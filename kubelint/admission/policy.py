@@ -1,14 +1,12 @@
 """ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding, compiled
 once per run, with the checks the API server makes when they are created.
 
-Creation checks are ported from
-``pkg/apis/admissionregistration/validation/validation.go``
-(``validateValidatingAdmissionPolicySpec``, ``validateValidation``,
-``validateMatchCondition``, ``validateVariable``, ``validateParamKind``,
-``validateMatchResources``, ``validateValidatingAdmissionPolicyBindingSpec``,
-``validateParamRef``, ``validateValidationActions``) with the defaults of
-``pkg/apis/admissionregistration/v1/defaults.go`` (``failurePolicy: Fail``,
-``matchPolicy: Equivalent``, empty selectors, ``scope: "*"``).
+The creation checks (``pkg/apis/admissionregistration/validation/validation.go``)
+are in :mod:`.creation`; a policy or binding that fails them, or whose
+metadata fails ``ValidateObjectMeta``, is ``invalid``: the server refuses it,
+so it is never evaluated.  Defaults of
+``pkg/apis/admissionregistration/v1/defaults.go``: ``failurePolicy: Fail``,
+``matchPolicy: Equivalent``, empty selectors, ``scope: "*"``.
 """
 
 from __future__ import annotations
@@ -16,8 +14,7 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional, Tuple
 
-from ..apiserver.meta import duplicate, forbidden, invalid, required, unsupported
-from ..celcheck import CEL_RESERVED
+from ..apiserver.meta import invalid
 from ..findings import WARNING, Problem
 from . import celenv
 
@@ -30,9 +27,6 @@ RULE_BINDING_INVALID = "admission-binding-invalid"
 RULE_MISSING_POLICY = "admission-binding-missing-policy"
 RULE_PARAMS = "admission-policy-params"
 RULE_TYPE_CHECK = "admission-policy-type-check"
-
-_REASONS = ("Forbidden", "Invalid", "RequestEntityTooLarge")  # 1.37 (oracle: Unauthorized is refused)
-_CEL_IDENT = re.compile(r"^[_a-zA-Z][_a-zA-Z0-9]*$")
 
 
 def _s(v) -> str:
@@ -124,215 +118,22 @@ class Policy:
     @property
     def invalid(self) -> bool:
         """The server would refuse to create it (so it never enforces anything)."""
-        return any(p.rule == RULE_INVALID for p in self.problems)
+        return bool(self.meta_problems) or any(p.rule == RULE_INVALID for p in self.problems)
 
     def _creation_checks(self) -> None:
-        """ValidateValidatingAdmissionPolicy: the policy's own fields, in the server's order."""
-        fp = self.spec.get("failurePolicy")
-        if fp is not None and fp not in ("Fail", "Ignore"):
-            self.problems.append(unsupported(("spec", "failurePolicy"), fp, ["Fail", "Ignore"], RULE_INVALID))
-        self._check_param_kind()
-        self._check_match_constraints()
-        self._check_match_conditions()
-        self._check_variables()
-        self._check_audit_annotations()
-        self._check_validations()
+        """``ValidateValidatingAdmissionPolicy`` (kubelint/admission/creation.py); ObjectMeta
+        problems (reported by the API-server stage) kept apart: they too make the policy refused."""
+        from ..apiserver.meta import validate_object_meta
+        from .creation import validate_policy
 
-    def _check_param_kind(self) -> None:
-        """spec.paramKind: apiVersion (one GroupVersion) and kind."""
-        out = self.problems
-        sp = ("spec",)
-        spec = self.spec
-        if isinstance(spec.get("paramKind"), dict):
-            pk = spec["paramKind"]
-            pp = sp + ("paramKind",)
-            if not _s(pk.get("apiVersion")):
-                out.append(required(pp + ("apiVersion",), "", RULE_INVALID, anchor=pp))
-            elif pk["apiVersion"].count("/") > 1:
-                out.append(
-                    invalid(
-                        pp + ("apiVersion",),
-                        pk["apiVersion"],
-                        f"unexpected GroupVersion string: {pk['apiVersion']}",
-                        RULE_INVALID,
-                    )
-                )
-            if not _s(pk.get("kind")):
-                out.append(required(pp + ("kind",), "", RULE_INVALID, anchor=pp))
-
-    def _check_match_constraints(self) -> None:
-        """spec.matchConstraints: required, valid, with resourceRules."""
-        out = self.problems
-        sp = ("spec",)
-        spec = self.spec
-        if "matchConstraints" not in spec or not isinstance(spec.get("matchConstraints"), dict):
-            out.append(required(sp + ("matchConstraints",), "", RULE_INVALID, anchor=sp))
-        else:
-            out.extend(_match_resources(self.match, sp + ("matchConstraints",), RULE_INVALID))
-            if not _l(self.match.get("resourceRules")):
-                out.append(
-                    required(
-                        sp + ("matchConstraints", "resourceRules"), "", RULE_INVALID, anchor=sp + ("matchConstraints",)
-                    )
-                )
-
-    def _check_match_conditions(self) -> None:
-        """spec.matchConditions: named, unique, compiled, at most 64."""
-        out = self.problems
-        sp = ("spec",)
-        spec = self.spec
-        seen = set()
-        for i, (name, c) in enumerate(self.match_conditions):
-            p = sp + ("matchConditions", i)
-            if c is None:
-                out.append(required(p + ("expression",), "", RULE_INVALID, anchor=p))
-            else:
-                out.extend(_compile_problem(p + ("expression",), c, RULE_INVALID))
-            raw_name = _d(_l(spec.get("matchConditions"))[i]).get("name")
-            if raw_name is not None and not isinstance(raw_name, str):
-                pass  # a wrong type: the schema stage reports it (the server cannot even decode the policy)
-            elif not name:
-                out.append(required(p + ("name",), "", RULE_INVALID, anchor=p))
-            elif name in seen:
-                out.append(duplicate(p + ("name",), name, RULE_INVALID))
-            seen.add(name)
-        if len(self.match_conditions) > 64:
-            out.append(
-                Problem(
-                    sp + ("matchConditions",),
-                    f"spec.matchConditions: Too many: {len(self.match_conditions)}: must have at most 64 items",
-                    RULE_INVALID,
-                )
-            )
-
-    def _check_variables(self) -> None:
-        """spec.variables: CEL identifiers with compiled expressions."""
-        out = self.problems
-        sp = ("spec",)
-        for i, (name, c) in enumerate(self.variables):
-            p = sp + ("variables", i)
-            if not name.strip():
-                out.append(required(p + ("name",), "name is not specified", RULE_INVALID, anchor=p))
-            elif not _CEL_IDENT.match(name) or name in CEL_RESERVED:
-                out.append(invalid(p + ("name",), name, "name is not a valid CEL identifier", RULE_INVALID))
-            if c is None:
-                out.append(required(p + ("expression",), "expression is not specified", RULE_INVALID, anchor=p))
-            else:
-                out.extend(_compile_problem(p + ("expression",), c, RULE_INVALID))
-
-    def _check_audit_annotations(self) -> None:
-        """spec.validations or spec.auditAnnotations; each annotation's key and value expression."""
-        out = self.problems
-        sp = ("spec",)
-        if not self.validations and not self.audit_annotations:
-            msg = "validations or auditAnnotations must contain at least one item"
-            out.append(required(sp + ("validations",), msg, RULE_INVALID, anchor=sp))
-            out.append(required(sp + ("auditAnnotations",), msg, RULE_INVALID, anchor=sp))
-        keys = set()
-        for i, (key, c) in enumerate(self.audit):
-            p = sp + ("auditAnnotations", i)
-            ve = _s(_d(self.audit_annotations[i]).get("valueExpression")).strip()
-            if not ve:
-                out.append(
-                    required(p + ("valueExpression",), "valueExpression is not specified", RULE_INVALID, anchor=p)
-                )
-            elif len(ve) > 5 * 1024:
-                out.append(required(p + ("valueExpression",), "must not exceed 5120 bytes in length", RULE_INVALID))
-            elif c is not None:
-                out.extend(_compile_problem(p + ("valueExpression",), c, RULE_INVALID))
-            if key in keys:
-                out.append(duplicate(p + ("key",), key, RULE_INVALID))
-            keys.add(key)
-        if len(self.audit) > 20:
-            out.append(
-                invalid(sp + ("auditAnnotations",), "...", "must not have more than 20 auditAnnotations", RULE_INVALID)
-            )
-
-    def _check_validations(self) -> None:
-        """spec.validations: expression, messageExpression, message and reason."""
-        out = self.problems
-        sp = ("spec",)
-        spec = self.spec
-        raw = _l(spec.get("validations"))
-        for v in self.validations:
-            p = sp + ("validations", v.index)
-            rv = _d(raw[v.index])
-            if v.expr is None:
-                out.append(required(p + ("expression",), "expression is not specified", RULE_INVALID, anchor=p))
-            else:
-                out.extend(_compile_problem(p + ("expression",), v.expr, RULE_INVALID))
-            me = _s(rv.get("messageExpression"))
-            if me and not me.strip():
-                out.append(invalid(p + ("messageExpression",), me, "must be non-empty if specified", RULE_INVALID))
-            elif v.message_expr is not None:
-                out.extend(_compile_problem(p + ("messageExpression",), v.message_expr, RULE_INVALID))
-            msg = v.message
-            if msg and not msg.strip():
-                out.append(invalid(p + ("message",), msg, "message must be non-empty if specified", RULE_INVALID))
-            elif re.search(r"[\n\r]", msg.strip()):
-                out.append(invalid(p + ("message",), msg, "message must not contain line breaks", RULE_INVALID))
-            if v.reason is not None and v.reason not in _REASONS:
-                out.append(unsupported(p + ("reason",), v.reason, list(_REASONS), RULE_INVALID))
+        self.meta_problems = [p._replace(rule=RULE_INVALID) for p in validate_object_meta(self.obj)]
+        self.problems.extend(validate_policy(self, _compile_problem))
 
 
 def _compile_problem(path, c: celenv.Compiled, rule: str) -> List[Problem]:
     if c.error is None:
         return []
     return [invalid(path, c.expression, c.error, rule)]
-
-
-def _match_resources(mr: dict, path, rule: str) -> List[Problem]:
-    from ..apiserver.meta import validate_label_selector
-
-    out = []
-    mp = mr.get("matchPolicy")
-    if mp is not None and mp not in ("Equivalent", "Exact"):
-        out.append(unsupported(path + ("matchPolicy",), mp, ["Equivalent", "Exact"], rule))
-    for sel in ("namespaceSelector", "objectSelector"):
-        if isinstance(mr.get(sel), dict):
-            out.extend(validate_label_selector(mr[sel], path + (sel,), rule))
-    for key in ("resourceRules", "excludeResourceRules"):
-        for i, r in enumerate(_l(mr.get(key))):
-            r = _d(r)
-            rp = path + (key, i)
-            seen = set()
-            for j, n in enumerate(_l(r.get("resourceNames"))):
-                if n in seen:
-                    out.append(duplicate(rp + ("resourceNames", j), n, rule))
-                seen.add(n)
-            out.extend(_rule_with_operations(r, rp, rule))
-    return out
-
-
-def _rule_with_operations(r: dict, rp, rule: str) -> List[Problem]:
-    """``validateRuleWithOperations`` / ``validateRule`` (the parts a user hits)."""
-    out = []
-    ops = _l(r.get("operations"))
-    if not ops:
-        out.append(required(rp + ("operations",), "", rule, anchor=rp))
-    elif len(ops) > 1 and "*" in ops:
-        out.append(invalid(rp + ("operations",), ops, "if '*' is present, must not specify other operations", rule))
-    for key in ("apiGroups", "apiVersions", "resources"):
-        vals = _l(r.get(key))
-        if not vals:
-            out.append(required(rp + (key,), "", rule, anchor=rp))
-        elif key != "resources" and len(vals) > 1 and "*" in vals:
-            out.append(
-                invalid(
-                    rp + (key,),
-                    vals,
-                    "if '*' is present, must not specify other "
-                    + ("API groups" if key == "apiGroups" else "API versions"),
-                    rule,
-                )
-            )
-    for j, v in enumerate(_l(r.get("operations"))):
-        if v not in ("*", "CREATE", "UPDATE", "DELETE", "CONNECT"):
-            out.append(unsupported(rp + ("operations", j), v, ["*", "CONNECT", "CREATE", "DELETE", "UPDATE"], rule))
-    scope = r.get("scope")
-    if scope is not None and scope not in ("*", "Cluster", "Namespaced"):
-        out.append(unsupported(rp + ("scope",), scope, ["*", "Cluster", "Namespaced"], rule))
-    return out
 
 
 class Binding:
@@ -351,51 +152,15 @@ class Binding:
 
     @property
     def invalid(self) -> bool:
-        return any(p.rule == RULE_BINDING_INVALID for p in self.problems)
+        return bool(self.meta_problems) or any(p.rule == RULE_BINDING_INVALID for p in self.problems)
 
     def _creation_checks(self) -> List[Problem]:
-        rule = RULE_BINDING_INVALID
-        out = []
-        sp = ("spec",)
-        if not self.policy_name:
-            out.append(required(sp + ("policyName",), "", rule, anchor=sp))
-        pr = self.param_ref
-        if pr is not None:
-            pp = sp + ("paramRef",)
-            has_sel = isinstance(pr.get("selector"), dict)
-            if _s(pr.get("name")) and has_sel:
-                out.append(forbidden(pp + ("name",), "name and selector are mutually exclusive", rule))
-                out.append(forbidden(pp + ("selector",), "name and selector are mutually exclusive", rule))
-            if not _s(pr.get("name")) and not has_sel:
-                out.append(required(pp, "one of name or selector must be specified", rule))
-            pna = pr.get("parameterNotFoundAction")
-            if not pna:
-                out.append(required(pp + ("parameterNotFoundAction",), "", rule, anchor=pp))
-            elif pna not in ("Deny", "Allow"):
-                out.append(unsupported(pp + ("parameterNotFoundAction",), pna, ["Deny", "Allow"], rule))
-        if self.match is not None:
-            out.extend(_match_resources(self.match, sp + ("matchResources",), rule))
-        ap = sp + ("validationActions",)
-        seen = set()
-        for i, a in enumerate(_l(self.spec.get("validationActions"))):
-            if a not in ("Deny", "Warn", "Audit"):
-                out.append(unsupported(ap + (i,), a, ["Audit", "Deny", "Warn"], rule))
-            if a in seen:
-                out.append(duplicate(ap + (i,), a, rule))
-            seen.add(a)
-        if "Deny" in seen and "Warn" in seen:
-            out.append(
-                invalid(
-                    ap,
-                    self.spec.get("validationActions"),
-                    "must not contain both Deny and Warn (repeating the "
-                    "same validation failure information in the API response and headers serves no purpose)",
-                    rule,
-                )
-            )
-        if not seen:
-            out.append(required(ap, "at least one validation action is required", rule, anchor=sp))
-        return out
+        """``ValidateValidatingAdmissionPolicyBinding`` (kubelint/admission/creation.py)."""
+        from ..apiserver.meta import validate_object_meta
+        from .creation import validate_binding
+
+        self.meta_problems = [p._replace(rule=RULE_BINDING_INVALID) for p in validate_object_meta(self.obj)]
+        return validate_binding(self.spec, self.name, RULE_BINDING_INVALID)
 
 
 def cross_checks(policies: Dict[str, Policy], bindings: List[Binding]) -> List[Tuple[object, Problem]]:

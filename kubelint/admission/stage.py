@@ -9,14 +9,27 @@ docs/policies.md).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Dict, List, Optional, Tuple
 
-from ..findings import ERROR, INFO, WARNING, Problem
+from ..findings import ERROR, INFO, WARNING, Finding, Problem
 from . import celenv
+from .conversion import NotConvertible, convert
 from .activation import Env, NotEvaluable
 from .defaults import defaulted
 from .matching import NOT_EVALUABLE, Request, Resources, matches, request_for, selector_matches
-from .policy import BINDING_KIND, GROUP, POLICY_KIND, Binding, Policy, cross_checks, type_check, types_to_check
+from .policy import (
+    BINDING_KIND,
+    GROUP,
+    POLICY_KIND,
+    RULE_BINDING_INVALID,
+    RULE_INVALID,
+    Binding,
+    Policy,
+    cross_checks,
+    type_check,
+    types_to_check,
+)
 
 RULE_DENIED = "admission-policy-denied"
 RULE_WARNED = "admission-policy-warning"
@@ -75,6 +88,7 @@ class AdmissionStage:
             self.custom.append(CustomRule(spec))
         self._ctx = None
         self._object = (None, None)
+        self._conversions: Dict[tuple, object] = {}
         self._bound: Dict[str, object] = {}
         self._params_cache: Dict[int, dict] = {}
         self._sizes = (None, 0)
@@ -139,6 +153,37 @@ class AdmissionStage:
             out.extend(evaluate_custom(self, obj, req))
         return out
 
+    # -- --policy files --------------------------------------------------------
+    def check_all(self, objects, ctx=None) -> List[Finding]:
+        """The refusals of policies and bindings in ``--policy`` / ``policy:``
+        files.  Those files are context, never reported on, except for this:
+        a policy or binding there that the server would refuse to create
+        enforces nothing, and kubelint does not evaluate it, so the user is
+        told why, with the server's text, at its line (inputs are reported
+        by :meth:`check_object`)."""
+        out: List[Finding] = []
+        for obj in objects:
+            if not obj.context_only or obj.group != GROUP or obj.version != "v1":
+                continue
+            if obj.kind == POLICY_KIND:
+                p = self.policies.get(obj.name or "")
+                compiled = p if p is not None and p.obj is obj else Policy(obj)
+                what = "ValidatingAdmissionPolicy"
+            elif obj.kind == BINDING_KIND:
+                compiled = next((b for b in self.bindings if b.obj is obj), None) or Binding(obj)
+                what = "ValidatingAdmissionPolicyBinding"
+            else:
+                continue
+            hint = (
+                f" (a --policy/--context file: the server refuses to create this {what}, so kubelint does not "
+                "evaluate it)"
+            )
+            for problem in list(compiled.meta_problems) + list(compiled.problems):
+                if problem.severity not in (None, ERROR) or problem.rule not in (RULE_INVALID, RULE_BINDING_INVALID):
+                    continue
+                out.append(obj.finding(problem._replace(message=problem.message + hint), problem.rule, ERROR))
+        return out
+
     # -- the dispatcher ------------------------------------------------------
     def namespace_object(self, req: Request):
         """(known, value): the request's Namespace as CEL sees it."""
@@ -174,7 +219,7 @@ class AdmissionStage:
             bindings = [b for b in self.by_policy.get(pname, ()) if not b.invalid]
             if not bindings:
                 continue
-            m, conv = matches(policy.match, req, ns_labels)
+            m, equivalent = matches(policy.match, req, ns_labels, self.resources)
             if m is False:
                 continue
             if m is NOT_EVALUABLE:
@@ -188,34 +233,32 @@ class AdmissionStage:
                     )
                 )
                 continue
-            if conv:
-                out.append(
-                    self._not_evaluated(
-                        policy,
-                        None,
-                        f"it matches {req.kind} {req.group}/{req.version} only "
-                        "through matchPolicy: Equivalent (the server converts the object to "
-                        "another version first, which kubelint does not)",
+            # matchPolicy Equivalent: the object converted to the kind the policy matched
+            preq, pvalue = req, None
+            if equivalent is not None:
+                try:
+                    preq, pvalue = self._converted(obj, req, equivalent)
+                except NotConvertible as exc:
+                    out.append(
+                        self._not_evaluated(policy, None, f"it matches through matchPolicy: Equivalent and {exc}")
                     )
-                )
-                continue
-            if obj_value is None:
+                    continue
+            elif obj_value is None:
                 obj_value = self.object_value(obj, req)
             for binding in bindings:
                 if binding.match is not None:
-                    bm, bconv = matches(binding.match, req, ns_labels)
+                    # a binding narrows by match only (the dispatcher evaluates at the policy's matched kind)
+                    bm, _equivalent = matches(binding.match, req, ns_labels, self.resources)
                     if bm is False:
                         continue
-                    if bm is NOT_EVALUABLE or bconv:
+                    if bm is NOT_EVALUABLE:
                         out.append(
                             self._not_evaluated(
                                 policy,
                                 binding,
                                 "its binding's matchResources needs the labels "
                                 f"of namespace '{req.namespace}' (give them with "
-                                "--namespace-labels)"
-                                if bm is NOT_EVALUABLE
-                                else "its binding matches only through matchPolicy: Equivalent",
+                                "--namespace-labels)",
                             )
                         )
                         continue
@@ -235,8 +278,9 @@ class AdmissionStage:
                             )
                         )
                     continue
+                value = obj_value if pvalue is None else pvalue
                 for param in params:
-                    out.extend(self._validate(policy, binding, req, obj_value, param, known_ns, ns_obj))
+                    out.extend(self._validate(policy, binding, preq, value, param, known_ns, ns_obj))
         return out
 
     def _collect_params(self, policy: Policy, binding: Binding, req: Request):
@@ -286,6 +330,34 @@ class AdmissionStage:
         return Problem(
             (), f"{who} not evaluated on this object: {why}; the cluster may still deny it", RULE_NOT_EVALUATED, INFO
         )
+
+    def _converted(self, obj, req: Request, equivalent):
+        """(the request naming the matched kind, the object converted to it),
+        once per object and kind (``VersionedAttributes``)."""
+        key = (id(obj), equivalent)
+        hit = self._conversions.get(key)
+        if hit is None:
+            if self._conversions and next(iter(self._conversions))[0] != id(obj):
+                self._conversions.clear()
+            g, v, res, kind = equivalent
+            strategy = self.resources.crd_strategy.get((g, kind)) if (g, res) in self.resources.crd_versions else None
+            try:
+                value = convert(self.object_value(obj, req), (req.group, req.version, req.kind), (g, v, kind), strategy)
+                creq = dataclasses.replace(
+                    req,
+                    group=g,
+                    version=v,
+                    kind=kind,
+                    resource=res,
+                    requested=(req.group, req.version, req.kind, req.resource),
+                )
+                hit = (creq, value)
+            except NotConvertible as exc:
+                hit = exc
+            self._conversions[key] = hit
+        if isinstance(hit, NotConvertible):
+            raise hit
+        return hit
 
     def object_value(self, obj, req):
         """The object as CEL sees it (defaulted), once per object."""
@@ -491,12 +563,20 @@ class AdmissionStage:
     def _request(self, req: Request) -> dict:
         kind = {"group": req.group, "version": req.version, "kind": req.kind}
         res = {"group": req.group, "version": req.version, "resource": req.resource}
+        if req.requested is not None:  # matched through an equivalent kind: requestKind is the one sent
+            g, v, k, r = req.requested
+            requested_kind, requested_res = (
+                {"group": g, "version": v, "kind": k},
+                {"group": g, "version": v, "resource": r},
+            )
+        else:
+            requested_kind, requested_res = dict(kind), dict(res)
         out = {
             "uid": "",
             "kind": kind,
             "resource": res,
-            "requestKind": dict(kind),
-            "requestResource": dict(res),
+            "requestKind": requested_kind,
+            "requestResource": requested_res,
             "operation": req.operation,
             "userInfo": dict(self.user),
             "dryRun": False,

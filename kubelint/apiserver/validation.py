@@ -97,10 +97,13 @@ def max_len_error(length: int) -> str:
 
 
 def regex_error(msg: str, fmt: str, *examples: str) -> str:
+    """``RegexError``: each example is followed by ``", "`` and joined with
+    ``" or "`` (``(e.g. 'MyName',  or 'my.name',  or '123-abc', regex ...``:
+    two spaces, as the server prints it)."""
     if not examples:
         return f"{msg} (regex used for validation is '{fmt}')"
-    ex = " or ".join(f"'{e}'" for e in examples)
-    return f"{msg} (e.g. {ex}, regex used for validation is '{fmt}')"
+    ex = " or ".join(f"'{e}', " for e in examples)
+    return f"{msg} (e.g. {ex}regex used for validation is '{fmt}')"
 
 
 def empty_error() -> str:

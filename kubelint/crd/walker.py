@@ -31,6 +31,76 @@ def _is_multiple(data, factor) -> bool:
     return abs(mult) <= 2**53 - 1 and mult == math.trunc(mult)
 
 
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "uint32": (0, 2**32 - 1), "uint64": (0, 2**64 - 1)}
+
+
+def _factor_fits(factor, typ, fmt) -> bool:
+    """``IsValueValidAgainstRange`` for the factor: an integer schema needs a
+    whole factor within its format's range (``strconv.ParseInt`` of the
+    factor's decimal form), a float32 number one within float32's."""
+    if typ == "integer":
+        if isinstance(factor, float) and (not math.isfinite(factor) or factor != math.trunc(factor)):
+            return False
+        lo, hi = _INT_RANGES.get(fmt, (-(2**63), 2**63 - 1))
+        return lo <= int(factor) <= hi
+    if fmt in ("float", "float32"):
+        return abs(factor) <= 3.4028234663852886e38
+    return True
+
+
+def _multiple_of(value, node, path) -> list:
+    """``numberValidator.Validate``'s multipleOf (kube-openapi
+    validate/validator.go): the factor is first checked against the schema's
+    type and format; if it fits, ``MultipleOfNativeType`` (an integer value:
+    the factor truncated to int64, ``MultipleOfInt``; a float value:
+    ``MultipleOf``), else the error and ``MultipleOf`` on the value as a float.
+    A factor that is not positive is the server's ``factor MultipleOf declared
+    for spec.x must be positive: 0`` (kube-apiserver v1.37.2 accepts such a CRD
+    and refuses every object with the field)."""
+    factor = node.multiple_of
+    p = _p(path)
+    raw = node.raw if isinstance(node.raw, dict) else {}
+    typ = raw.get("type") if isinstance(raw.get("type"), str) else ""
+    fmt = raw.get("format") if isinstance(raw.get("format"), str) else ""
+    out = []
+    fits = _factor_fits(factor, typ, fmt)
+    if not fits:
+        kind = f"with format {fmt}" if fmt else "(default format)"
+        out.append(
+            Problem(
+                path,
+                f'<nil>: Invalid value: "": MultipleOf value must be of type {typ} {kind} in {p}',
+                INVALID_VALUE,
+                ERROR,
+            )
+        )
+    if fits and isinstance(value, int):
+        f = int(factor)  # Go's int64(float64): truncated toward zero
+        bad = None if f > 0 and value % f == 0 else f
+    else:
+        f = factor
+        bad = None if factor > 0 and _is_multiple(value, factor) else factor
+    if bad is not None and f <= 0:
+        out.append(
+            Problem(
+                path,
+                f"{p}: Invalid value: {show(f)}: factor MultipleOf declared for {p} must be positive: {show(f)}",
+                INVALID_VALUE,
+                ERROR,
+            )
+        )
+    elif bad is not None:
+        out.append(
+            Problem(
+                path,
+                f"{p}: Invalid value: {show(value)}: {p} in body should be a multiple of {show(f)}",
+                INVALID_VALUE,
+                ERROR,
+            )
+        )
+    return out
+
+
 class Walker:
     """Validates a value against a compiled :class:`Node`, appending
     :class:`Problem` values.  ``strict`` (CRD-derived schemas): undeclared
@@ -391,16 +461,8 @@ class Walker:
                         ERROR,
                     )
                 )
-        if node.multiple_of and not _is_multiple(value, node.multiple_of):
-            problems.append(
-                Problem(
-                    path,
-                    f"{_p(path)}: Invalid value: {show(value)}: {_p(path)} in body should be a multiple "
-                    f"of {show(node.multiple_of)}",
-                    INVALID_VALUE,
-                    ERROR,
-                )
-            )
+        if node.multiple_of is not None:
+            problems.extend(_multiple_of(value, node, path))
 
     # -- allOf / anyOf / oneOf / not -----------------------------------------
     def _combinators(self, value, node, path, problems):

@@ -73,14 +73,31 @@ def _rule_descriptor(rule_id: str, entry) -> dict:
     return descriptor
 
 
-def _artifact(path: str, root: str) -> dict:
+def _raw_names(result) -> Dict[str, str]:
+    """The file names as the run read them, by the visible form findings
+    carry: a name that is not UTF-8 holds its undecodable bytes as lone
+    surrogates (``os.fsdecode``), which kubelint.mask shows as ``\\xff``."""
+    from ..mask import visible
+
+    names = set(getattr(result, "objects", None) or ()) | set(getattr(result, "texts", None) or ())
+    return {visible(n): n for n in names if visible(n) != n}
+
+
+def _uri(path: str, safe: str) -> str:
+    """RFC 3986: the name's bytes percent-encoded (UTF-8 for text, the file
+    system's own bytes for a name that is not UTF-8)."""
+    return quote(os.fsencode(path), safe=safe)
+
+
+def _artifact(path: str, root: str, raw: Dict[str, str] = None) -> dict:
+    path = (raw or {}).get(path, path)
     rel = location.relative(path, root)
     if rel is not None:
-        return {"uri": quote(rel, safe="/"), "uriBaseId": "%SRCROOT%"}
+        return {"uri": _uri(rel, "/"), "uriBaseId": "%SRCROOT%"}
     if path == location.STDIN_NAME:
         return {"uri": "stdin"}
     absolute = os.path.abspath(path).replace(os.sep, "/")
-    return {"uri": "file://" + quote(absolute if absolute.startswith("/") else "/" + absolute, safe="/:")}
+    return {"uri": "file://" + _uri(absolute if absolute.startswith("/") else "/" + absolute, "/:")}
 
 
 def _fix(f, root) -> dict:
@@ -115,6 +132,7 @@ def document(result) -> dict:
     rules: List[dict] = []
     results: List[dict] = []
     seen: Dict[tuple, int] = {}
+    raw = _raw_names(result)
     for f in result.findings:
         if f.rule not in rule_index:
             rule_index[f.rule] = len(rules)
@@ -128,7 +146,7 @@ def document(result) -> dict:
             "ruleIndex": rule_index[f.rule],
             "level": LEVELS.get(f.severity, "warning"),
             "message": {"text": f.message},
-            "locations": [{"physicalLocation": {"artifactLocation": _artifact(f.file, root), "region": region}}],
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(f.file, root, raw), "region": region}}],
             "partialFingerprints": {FINGERPRINT_KEY: location.fingerprint(key, occurrence)},
         }
         if f.fix is not None:
@@ -143,7 +161,7 @@ def document(result) -> dict:
                 props["render"] = f.origin.to_json()
             res["properties"] = props
         results.append(res)
-    root_uri = "file://" + quote(root.replace(os.sep, "/").rstrip("/") + "/", safe="/:")
+    root_uri = "file://" + _uri(root.replace(os.sep, "/").rstrip("/") + "/", "/:")
     if not root_uri.startswith("file:///"):
         root_uri = root_uri.replace("file://", "file:///", 1)
     run = {
