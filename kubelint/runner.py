@@ -104,7 +104,15 @@ class _Admission:
             self.stage.prepare(objects, ctx)
 
     def check_object(self, obj, ctx=None):
+        if self.stage is None and obj.group == ADMISSION_GROUP:  # a caller that did not prepare (an editor)
+            self._load()
         return self.stage.check_object(obj, ctx) if self.stage is not None else ()
+
+    def check_all(self, objects, ctx=None):
+        objects = list(objects)
+        if self.stage is None and any(o.group == ADMISSION_GROUP for o in objects):
+            self._load()
+        return self.stage.check_all(objects, ctx) if self.stage is not None else []
 
 
 def run(
