@@ -37,7 +37,9 @@ Safety:
   ``fstat``, directories below the cache directory are created ``0700`` and
   refused when they are symbolic links;
 * a disk that fails (read-only, full, permission denied) turns the disk
-  cache off for the rest of the run: the results are computed as without it.
+  cache off for the rest of the run: the results are computed as without it;
+* a kubelint that starts a new version directory removes all but the
+  :data:`KEEP_VERSIONS` most recently used others (:func:`prune`).
 """
 
 from __future__ import annotations
@@ -208,7 +210,11 @@ class Store:
         except ValueError:  # not plain data: kept in memory only
             return
         try:
+            version_dir = os.path.dirname(d)
+            new_version = not os.path.isdir(version_dir)
             _make_dirs(self.directory, d)
+            if new_version:
+                prune(self.directory, keep=os.path.basename(version_dir))
             tmp = os.path.join(d, f".{key}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _FLAGS_NOFOLLOW, 0o600)
             try:
@@ -242,6 +248,39 @@ def _decode(blob: bytes, key: str):
         return marshal.loads(payload)
     except (EOFError, ValueError, TypeError):  # pragma: no cover - the digest matched: only a forged entry
         return _MISS
+
+
+KEEP_VERSIONS = 4  # version directories kept beside the newest (other kubelints, Pythons, checkouts)
+
+
+def prune(top: str, keep: str, versions: int = KEEP_VERSIONS) -> int:
+    """Remove the version directories of ``top`` beyond the ``versions`` most recently modified, besides
+    ``keep``; returns how many.  Called when a kubelint starts a new version directory, so an upgraded or
+    edited kubelint does not leave old entries forever.  Only real directories named like a version key
+    are removed (rmtree never follows a link); a directory another run is still writing to costs that
+    run its disk cache, never its result."""
+    import shutil
+
+    try:
+        entries = list(os.scandir(top))
+    except OSError:
+        return 0
+    olds = []
+    for e in entries:
+        if e.name == keep or len(e.name) != 24 or not all(c in "0123456789abcdef" for c in e.name):
+            continue
+        try:
+            st = e.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            olds.append((st.st_mtime_ns, e.path))
+    olds.sort(reverse=True)
+    removed = 0
+    for _, path in olds[versions:]:
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 def _make_dirs(top: str, d: str) -> None:

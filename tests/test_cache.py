@@ -114,6 +114,28 @@ def test_the_version_key_follows_the_package_files_and_python(tmp_path, monkeypa
         os.utime(cache.__file__, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
+def test_a_new_version_directory_prunes_all_but_the_most_recent_others(tmp_path):
+    old = []
+    for i in range(cache.KEEP_VERSIONS + 3):
+        d = tmp_path / f"{i:024x}"
+        (d / "ns").mkdir(parents=True)
+        (d / "ns" / "k").write_bytes(b"x")
+        os.utime(d, ns=(10**18 + i * 10**9, 10**18 + i * 10**9))
+        old.append(d.name)
+    (tmp_path / "not-a-version").mkdir()  # never ours: kept
+    outside = tmp_path.parent / (tmp_path.name + "-outside")
+    outside.mkdir()
+    (outside / "precious").write_text("keep")
+    os.symlink(outside, tmp_path / ("f" * 24))  # a link named like a version: kept, never followed
+    s = cache.Store(str(tmp_path))
+    s.get_or_compute("ns", "k", lambda: 1)
+    kept = sorted(os.listdir(tmp_path))
+    assert kept == sorted(old[-cache.KEEP_VERSIONS :] + [s._version, "not-a-version", "f" * 24])
+    assert (outside / "precious").read_text() == "keep"
+    s.get_or_compute("ns", "k2", lambda: 2)  # an existing version directory prunes nothing
+    assert sorted(os.listdir(tmp_path)) == kept
+
+
 CORRUPTIONS = {
     "truncated": lambda b: b[: len(b) // 2],
     "flipped payload byte": lambda b: b[:-1] + bytes([b[-1] ^ 1]),
