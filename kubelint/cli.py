@@ -281,7 +281,7 @@ def main():
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Keep no results cache on disk (CRD checks, the rule catalogue; docs/configuration.md#cache).",
+    help="Keep no results cache on disk (CRD checks, the rule catalogue; docs/configuration.md#the-cache).",
 )
 @click.option(
     "--cache-dir",

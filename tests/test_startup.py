@@ -132,3 +132,27 @@ def test_a_configuration_validated_before_does_not_load_jsonschema(tmp_path):
         timeout=120,
     )
     assert r.returncode == 2 and ".kubelint.yaml:3" in r.stderr  # a changed file is checked again
+
+
+def test_context_files_skip_the_per_object_stages_and_change_no_finding(monkeypatch):
+    """--context: loaded for the cross-object rules only; the checked files' findings are those of a run
+    over everything, restricted to them."""
+    from conftest import CORPUS
+
+    from kubelint import parallel
+    from kubelint.runner import run
+    from kubelint.settings import Settings
+
+    files = sorted(str(p) for p in CORPUS.rglob("*.yaml") if " " not in p.name)[:80]
+    if not files:
+        import pytest
+
+        pytest.skip("no shared corpus")
+    inputs, context = files[:6], files[6:]
+    checked = []
+    real = parallel.check_objects
+    monkeypatch.setattr(parallel, "check_objects", lambda fr, ctx: checked.append(fr.path) or real(fr, ctx))
+    with_context = run(inputs, Settings(context_paths=tuple(context)))
+    assert sorted(checked) == sorted(inputs)  # no per-object stage ran on a context file
+    whole = run(inputs + context, Settings())
+    assert with_context.findings and with_context.findings == [f for f in whole.findings if f.file in inputs]
