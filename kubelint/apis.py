@@ -200,6 +200,11 @@ BETA_ON_BY_DEFAULT = {
     "flowcontrol.apiserver.k8s.io/v1beta3",
     "storage.k8s.io/v1beta1",
 }
+# Betas on by default for some kinds only (legacyBetaEnabledByDefaultResources): storage.k8s.io/v1beta1
+# is in betaAPIGroupVersionsDisabledByDefault, with csistoragecapacities re-enabled until its removal in
+# 1.27; its VolumeAttributesClass (1.31 to 1.36) is off (pkg/controlplane/instance.go at v1.30.14 ...
+# v1.33.13; a default v1.33.13 server answers "no matches for kind").
+BETA_ON_BY_DEFAULT_KINDS = {"storage.k8s.io/v1beta1": frozenset({"CSIStorageCapacity"})}
 
 
 def is_ga(api_version: str) -> bool:
@@ -207,7 +212,10 @@ def is_ga(api_version: str) -> bool:
     return "alpha" not in v and "beta" not in v
 
 
-def enabled_by_default(api_version: str, target: str) -> bool:
+def enabled_by_default(api_version: str, target: str, kind: Optional[str] = None) -> bool:
     if is_ga(api_version):
         return True
+    kinds = BETA_ON_BY_DEFAULT_KINDS.get(api_version)
+    if kinds is not None and kind is not None:
+        return kind in kinds
     return api_version in BETA_ON_BY_DEFAULT

@@ -6,9 +6,26 @@ each with sigs.k8s.io/yaml on go-yaml v2 (YAML 1.1 scalar resolution,
 ``resolve.go``), converts it to JSON (``yaml.go`` convertToJSONableObject:
 non-string keys become strings) and sends that JSON to the API server.
 
-PyYAML's C composer parses; this module builds plain Python data from its
-nodes with go-yaml v2's resolution rules (not PyYAML's), and a position
-shadow beside it (:mod:`kubelint.positions`).
+libyaml (through PyYAML's C extension) parses; this module builds plain
+Python data with go-yaml v2's resolution rules (not PyYAML's), and a position
+shadow beside it (:mod:`kubelint.positions`), on one of two paths:
+
+* the one-pass path (``_fast_documents``) builds data and shadow straight
+  from libyaml's parser events: no node objects, no composer callbacks, no
+  second walk.  It takes every document without anchors, aliases, tags,
+  merge keys, duplicate or null keys, ``.inf``/``.nan`` or a syntax error,
+  within every limit: 99.5% of the corpus's files.
+* the compose path (``_ComposeLoader`` then ``_Builder``) takes a whole file
+  as soon as the one-pass path meets anything else, and words every finding
+  (duplicate keys, alias bombs, tags, limits, syntax errors).  The one-pass
+  path reports nothing itself, so both give the same documents and findings
+  (tests/test_loader_onepass.py compares them on tricky inputs, tight limits
+  and every corpus file).
+
+A native parser with positions (rapidyaml) was measured and not adopted: it
+rejects corpus files kubectl reads, reads tabs unlike kubectl, gives no node
+positions to Python, and its tree costs more to convert than this whole path;
+docs/architecture.md ("The loader") gives the figures.
 
 Interface::
 
@@ -22,6 +39,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import math
 import json
 import os
@@ -928,6 +946,213 @@ class _Builder:
             merge_one(value_node)
 
 
+# ---------------------------------------------------------------------------
+# The fast path: one pass over the parser's events
+#
+# For the common document (no anchors or aliases, no tags, no merge keys, no
+# duplicate or null keys, within every limit) the data and its position
+# shadow are built straight from libyaml's events, with no node objects and no
+# composer callbacks.  Whatever the fast path does not handle exactly as
+# _Builder does makes it give up on the whole file (``_Bail``), and the
+# file is read again by the compose-then-build path above, which then reports
+# every finding.  The fast path never reports anything itself, so both paths
+# give the same documents and findings by construction; tests/test_loader.py
+# checks them against each other.
+
+try:
+    from yaml._yaml import CParser as _CParser  # libyaml's parser alone
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+_ScalarEvent = yaml.ScalarEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_MappingEndEvent = yaml.MappingEndEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
+_DocumentStartEvent = yaml.DocumentStartEvent
+_StreamEndEvent = yaml.StreamEndEvent
+_MISS = object()
+
+
+class _Bail(Exception):
+    """The fast path cannot build this file exactly as _Builder would."""
+
+
+# The first characters of plain scalars that may resolve to something other
+# than their text (resolve_plain's hints; "" is the empty scalar, null): any
+# other plain scalar is its own text, with no lookup at all.
+_RESOLVED_FIRST = frozenset(_HINT) | {""}
+
+
+def _fast_value(text: str):
+    """Resolved value of a plain scalar whose first character is in
+    _RESOLVED_FIRST, as _Builder gets it, or _Bail for what _Builder would
+    reject (.inf and .nan)."""
+    value = _RESOLVE_CACHE.get(text, _MISS)
+    if value is _MISS:
+        value = _resolve_cached(text)
+    if value.__class__ is float and (value != value or value in _INFINITIES):
+        raise _Bail
+    return value
+
+
+def _fast_key(text: str) -> str:
+    if text == "<<":
+        raise _Bail  # a merge key
+    skey = _KEY_CACHE.get(text)
+    if skey is None:
+        skey = _go_key_string(resolve_plain(text))
+        if skey is None:
+            skey = _NULL_KEY
+        if len(_KEY_CACHE) >= _CACHE_MAX:
+            _KEY_CACHE.clear()
+        _KEY_CACHE[text] = skey
+    if skey is _NULL_KEY:
+        raise _Bail
+    return skey
+
+
+def _fast_mapping(next_event, start, depth: int, max_depth: int, count: list):
+    if start.tag is not None or start.anchor is not None or depth > max_depth:
+        raise _Bail
+    out = {}
+    shadow = {}
+    depth += 1
+    while True:
+        key = next_event()
+        if key.__class__ is not _ScalarEvent:
+            if key.__class__ is _MappingEndEvent:
+                break
+            raise _Bail  # a collection or an alias as a key
+        if key.tag is not None or key.anchor is not None:
+            raise _Bail
+        if key.style:
+            skey = key.value
+        else:
+            skey = _KEY_CACHE.get(key.value)
+            if skey is None or skey is _NULL_KEY:
+                skey = _fast_key(key.value)
+        if skey in out:
+            raise _Bail  # a duplicate key: _Builder words the warning
+        event = next_event()
+        cls = event.__class__
+        if cls is _ScalarEvent:
+            if event.tag is not None or event.anchor is not None:
+                raise _Bail
+            m = event.start_mark
+            value = event.value
+            if not event.style and value[:1] in _RESOLVED_FIRST:
+                value = _fast_value(value)
+            out[skey] = value
+            vshadow = (m.line + 1, m.column + 1, None)
+        elif cls is _MappingStartEvent:
+            out[skey], vshadow = _fast_mapping(next_event, event, depth, max_depth, count)
+        elif cls is _SequenceStartEvent:
+            out[skey], vshadow = _fast_sequence(next_event, event, depth, max_depth, count)
+        else:
+            raise _Bail  # an alias
+        m = key.start_mark
+        shadow[skey] = (m.line + 1, m.column + 1, vshadow)
+    count[0] -= 2 * len(out)  # _Builder's decodes: a key and its value each count a node
+    if count[0] < 0:
+        raise _Bail
+    m = start.start_mark
+    return out, (m.line + 1, m.column + 1, shadow)
+
+
+def _fast_sequence(next_event, start, depth: int, max_depth: int, count: list):
+    if start.tag is not None or start.anchor is not None or depth > max_depth:
+        raise _Bail
+    items = []
+    shadows = []
+    depth += 1
+    while True:
+        event = next_event()
+        cls = event.__class__
+        if cls is _ScalarEvent:
+            if event.tag is not None or event.anchor is not None:
+                raise _Bail
+            m = event.start_mark
+            value = event.value
+            if not event.style and value[:1] in _RESOLVED_FIRST:
+                value = _fast_value(value)
+            items.append(value)
+            shadows.append((m.line + 1, m.column + 1, None))
+        elif cls is _MappingStartEvent:
+            v, s = _fast_mapping(next_event, event, depth, max_depth, count)
+            items.append(v)
+            shadows.append(s)
+        elif cls is _SequenceStartEvent:
+            v, s = _fast_sequence(next_event, event, depth, max_depth, count)
+            items.append(v)
+            shadows.append(s)
+        elif cls is _SequenceEndEvent:
+            break
+        else:
+            raise _Bail  # an alias
+    count[0] -= len(items)
+    if count[0] < 0:
+        raise _Bail
+    m = start.start_mark
+    return items, (m.line + 1, m.column + 1, shadows)
+
+
+def _fast_documents(text: str, path: str, limits: Limits) -> Optional[List[Document]]:
+    """The documents of ``text`` built from parser events in one pass, or
+    None when the file needs the compose-then-build path (see above)."""
+    if _CParser is None or len(text) > limits.max_request_bytes:
+        # The size bound makes the byte limit unreachable here: a decoded
+        # string is never longer than its source text.
+        return None
+    try:
+        parser = _CParser(text)
+    except UnicodeEncodeError:  # lone surrogates: the other path words it
+        return None
+    documents: List[Document] = []
+    seen = 0
+    empty_budget = 10 * limits.max_documents
+    max_depth = limits.max_depth
+    next_event = parser.get_event
+    try:
+        next_event()  # StreamStartEvent
+        while True:
+            event = next_event()
+            if event.__class__ is not _DocumentStartEvent:
+                if event.__class__ is _StreamEndEvent:
+                    break
+                raise _Bail
+            event = next_event()
+            cls = event.__class__
+            count = [limits.max_nodes - 1]  # nodes left in this document (_Builder's decodes, the root counted)
+            if cls is _MappingStartEvent:
+                data, shadow = _fast_mapping(next_event, event, 1, max_depth, count)
+            elif cls is _SequenceStartEvent:
+                data, shadow = _fast_sequence(next_event, event, 1, max_depth, count)
+            elif cls is _ScalarEvent:
+                if event.tag is not None or event.anchor is not None:
+                    raise _Bail
+                data = event.value if event.style else _fast_value(event.value)
+                m = event.start_mark
+                shadow = (m.line + 1, m.column + 1, None)
+            else:
+                raise _Bail
+            if count[0] < 0:
+                raise _Bail
+            next_event()  # DocumentEndEvent
+            seen += 1
+            if seen > empty_budget:
+                raise _Bail
+            if data is None and cls is _ScalarEvent and not event.style:
+                continue  # an empty document ("---" alone, or only comments)
+            if len(documents) >= limits.max_documents:
+                raise _Bail
+            documents.append(Document(path, len(documents), data, shadow, shadow[0], shadow[1]))
+    except (_Bail, yaml.YAMLError, RecursionError):
+        return None  # the other path reports the error
+    finally:
+        parser.dispose()
+    return documents
+
+
 def _short_tag(tag: str) -> str:
     if tag.startswith("tag:yaml.org,2002:"):
         return "!!" + tag[len("tag:yaml.org,2002:") :]
@@ -945,8 +1170,35 @@ def _clip(s: str, n: int = 40) -> str:
 # ---------------------------------------------------------------------------
 # Text -> documents
 
-_SEPARATOR_WITH_CONTENT = re.compile(r"^---[ \t]*([^ \t#\r\n].*)$", re.M)
-_CONFLICT = re.compile(r"^(<<<<<<<|>>>>>>>)( |$)|^=======$", re.M)
+
+class _LineStart:
+    r"""A pattern anchored at line starts (``re.compile("^" + body, re.M)``),
+    searched fast: its ``\n``-prefixed twin lets the regex engine jump from
+    newline to newline, where a multi-line ``^`` is tried at every character
+    (5 to 8 times slower over the corpus).  ``body`` spells end of line
+    ``(?=\n|\Z)``, never ``$``."""
+
+    __slots__ = ("first", "rest")
+
+    def __init__(self, body: str):
+        self.first = re.compile(body)
+        self.rest = re.compile("\n(?:" + body + ")")
+
+    def finditer(self, text: str) -> Iterator[Tuple[int, "re.Match"]]:
+        """(offset of the line, match) for every line that starts with the
+        pattern; the match's groups index ``text`` itself."""
+        m = self.first.match(text)
+        if m:
+            yield 0, m
+        for m in self.rest.finditer(text):
+            yield m.start() + 1, m
+
+    def search(self, text: str) -> Optional[Tuple[int, "re.Match"]]:
+        return next(self.finditer(text), None)
+
+
+_SEPARATOR_WITH_CONTENT = _LineStart(r"---[ \t]*([^ \t#\r\n][^\n]*)")
+_CONFLICT = _LineStart(r"(?:<<<<<<<|>>>>>>>)(?=[ \n]|\Z)|=======(?=\n|\Z)")
 _HELM = re.compile(r"\{\{-?\s*[-.$\w(\"]")
 _FLOW_CHARS = re.compile(r"[\[\]{}]")
 
@@ -973,9 +1225,9 @@ def _prescan(text: str, limits: Limits) -> None:
                     )
             elif depth:
                 depth -= 1
-    block = re.search(r"^[ \t?:-]{%d}" % (4 * budget + 8), text, re.M)
+    block = _deep_indent(4 * budget + 8).search(text) if len(text) >= 4 * budget + 8 else None
     if block:
-        line = text.count("\n", 0, block.start()) + 1
+        line = text.count("\n", 0, block[0]) + 1
         raise LoadError(
             "nesting-too-deep",
             f"indentation deeper than {4 * budget + 8} columns (limit --max-depth); no manifest needs this",
@@ -984,7 +1236,12 @@ def _prescan(text: str, limits: Limits) -> None:
         )
 
 
-_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
+@functools.lru_cache(maxsize=4)
+def _deep_indent(columns: int) -> _LineStart:
+    return _LineStart(r"[ \t?:-]{%d}" % columns)
+
+
+_DOC_START = _LineStart(r"---(?=[ \t\r\n]|\Z)")
 
 
 def _node_estimate(text: str, start: int, end: int) -> int:
@@ -1005,17 +1262,18 @@ def _count_nodes(text: str, limits: Limits) -> None:
     character) whose cheap upper bound exceeds the limit: never for real
     manifests, never for a file of a million tiny documents."""
     budget = limits.max_nodes
-    if len(text) < budget // 2 or _node_estimate(text, 0, len(text)) <= budget:
+    # the estimate counts non-overlapping substrings: never above len(text)
+    if len(text) <= budget or _node_estimate(text, 0, len(text)) <= budget:
         return
     start = 0
-    for m in _DOC_START.finditer(text):
-        _count_document(text, start, m.start(), budget)
-        start = m.start()
+    for line_start, _ in _DOC_START.finditer(text):
+        _count_document(text, start, line_start, budget)
+        start = line_start
     _count_document(text, start, len(text), budget)
 
 
 def _count_document(text: str, start: int, end: int, budget: int) -> None:
-    if end - start < budget // 2 or _node_estimate(text, start, end) <= budget:
+    if end - start <= budget or _node_estimate(text, start, end) <= budget:
         return
     parser = _BaseLoader(text[start:end])
     first_line = text.count("\n", 0, start)
@@ -1058,8 +1316,8 @@ def _request_too_large(limit: int, size: Optional[int] = None) -> str:
 # ConfigMap took 6 s and 509 MB to compose before it was found too large.
 _SIZE_CHECK_FROM = 512 * 1024  # smaller files are never scanned
 _INDENT_OR_COMMENT = re.compile(r"^[ \t]+|[ \t]+#[^\n]*|^#[^\n]*", re.M)
-_LIST_KIND = re.compile(r"^kind:[ \t]*[\"']?[A-Za-z0-9]*List[\"']?[ \t]*(?:#.*)?$", re.M)
-_LIST_ITEM = re.compile(r"^[ \t]*- [ \t]*\{?[ \t]*[\"']?(?:apiVersion|kind)[\"']?[ \t]*:", re.M)
+_LIST_KIND = _LineStart(r"kind:[ \t]*[\"']?[A-Za-z0-9]*List[\"']?[ \t]*(?:#[^\n]*)?(?=\n|\Z)")
+_LIST_ITEM = _LineStart(r"[ \t]*- [ \t]*\{?[ \t]*[\"']?(?:apiVersion|kind)[\"']?[ \t]*:")
 
 
 def _check_sizes(text: str, limits: Limits) -> None:
@@ -1070,7 +1328,7 @@ def _check_sizes(text: str, limits: Limits) -> None:
     if len(text) <= _SIZE_CHECK_FROM:
         return
     start = 0
-    for end in [m.start() for m in _DOC_START.finditer(text)] + [len(text)]:
+    for end in [line_start for line_start, _ in _DOC_START.finditer(text)] + [len(text)]:
         if end - start > _SIZE_CHECK_FROM:
             _check_document_size(text, start, end, limits)
         start = end
@@ -1079,9 +1337,9 @@ def _check_sizes(text: str, limits: Limits) -> None:
 def _check_document_size(text: str, start: int, end: int, limits: Limits) -> None:
     doc = text[start:end]
     if _LIST_KIND.search(doc):
-        for n, m in enumerate(_LIST_ITEM.finditer(doc), 1):
+        for n, (item_start, _) in enumerate(_LIST_ITEM.finditer(doc), 1):
             if n > limits.max_documents:
-                line = text.count("\n", 0, start + m.start()) + 1
+                line = text.count("\n", 0, start + item_start) + 1
                 raise LoadError(
                     "too-many-documents",
                     f"List with more than {limits.max_documents:,} items (limit --max-documents; "
@@ -1110,7 +1368,7 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
         # go-yaml decodes each document kubectl's YAMLReader splits off on its
         # own and skips a byte-order mark at its start (oracle: accepted).
         text = _BOM_AFTER_SEPARATOR.sub(r"\1", text)
-    if "%" in text:
+    if "\n%" in text or text[:1] == "%":  # a directive starts a line
         problems.extend(_directive_findings(text, path))
     is_json = text.lstrip()[:1] == "{"
     if is_json and "\t" in text:
@@ -1135,6 +1393,10 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     need = limits.max_depth * 2 + 500
     if sys.getrecursionlimit() < need:
         sys.setrecursionlimit(need)
+    documents = _fast_documents(text, path, limits)
+    if documents is not None:
+        loaded.documents = documents
+        return loaded
     try:
         loader = _ComposeLoader(text)
     except UnicodeEncodeError as exc:  # lone surrogates (only via the API: decode_text never yields them)
@@ -1161,7 +1423,7 @@ def _stream_error(text: str, path: str) -> Optional[Finding]:
     """A merge-conflict marker, or a document separator followed by content: the whole file is unreadable."""
     conflict = _CONFLICT.search(text)
     if conflict:
-        line = text.count("\n", 0, conflict.start()) + 1
+        line = text.count("\n", 0, conflict[0]) + 1
         return Finding(
             "merge-conflict",
             ERROR,
@@ -1171,9 +1433,9 @@ def _stream_error(text: str, path: str) -> Optional[Finding]:
             line,
             1,
         )
-    for m in _SEPARATOR_WITH_CONTENT.finditer(text):
+    for line_start, m in _SEPARATOR_WITH_CONTENT.finditer(text):
         content = m.group(1)
-        line = text.count("\n", 0, m.start()) + 1
+        line = text.count("\n", 0, line_start) + 1
         return Finding(
             "yaml-syntax",
             ERROR,
@@ -1181,20 +1443,20 @@ def _stream_error(text: str, path: str) -> Optional[Finding]:
             "put the content on the next line",
             path,
             line,
-            m.start(1) - m.start() + 1,
+            m.start(1) - line_start + 1,
         )
     return None
 
 
 def _directive_findings(text: str, path: str) -> List[Finding]:
     findings = []
-    for m in _DIRECTIVE.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
+    for line_start, m in _DIRECTIVE.finditer(text):
+        line = text.count("\n", 0, line_start) + 1
         findings.append(
             Finding(
                 "yaml-syntax",
                 ERROR,
-                f"YAML directive '{_clip(m.group(0))}': kubectl rejects it (it splits the stream at '---', "
+                f"YAML directive '{_clip(m.group(1))}': kubectl rejects it (it splits the stream at '---', "
                 "so the directive is a document of its own: did not find expected <document start>); "
                 "delete the line",
                 path,
@@ -1280,7 +1542,7 @@ def _build_document(node, index: int, path: str, limits: Limits, problems: List[
 
 _BOM_AFTER_SEPARATOR = re.compile(r"^(---(?:[ \t][^\n]*)?\r?\n)\ufeff", re.M)
 # A directive line (%YAML 1.1, %TAG ...): a plain scalar cannot start with '%'.
-_DIRECTIVE = re.compile(r"^%[A-Za-z][^\n]*", re.M)
+_DIRECTIVE = _LineStart(r"(%[A-Za-z][^\n]*)")
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 

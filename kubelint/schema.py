@@ -97,6 +97,63 @@ class Schemas:
         return d
 
 
+# Fields an older release's published schema marks required but no API server enforces: the
+# Go validation never rejects their absence (it defaults them or accepts the zero value), and
+# the marker is gone from the v1.37 schema.  A release's schema is otherwise taken as it is.
+# Each entry names the Go code that makes the absence acceptable, read at v1.30.14 and v1.33.13;
+# the applied kinds' entries are oracle-confirmed on those releases (tests/conformance).
+# tests/test_schema.py checks that every required marker a newer release dropped is listed here
+# or in ENFORCED_REQUIRED_DROPPED.
+NOT_ENFORCED_REQUIRED: Dict[str, frozenset] = {
+    # NetworkPolicySpec.podSelector: an absent selector is the empty one, all pods (ValidateNetworkPolicySpec
+    # validates it as a LabelSelector only); schema marker up to 1.33
+    "io.k8s.api.networking.v1.NetworkPolicySpec": frozenset({"podSelector"}),
+    # RoleRef.apiGroup: SetDefaults_RoleBinding / SetDefaults_ClusterRoleBinding fill in
+    # rbac.authorization.k8s.io (pkg/apis/rbac/v1/defaults.go); schema marker up to 1.35
+    "io.k8s.api.rbac.v1.RoleRef": frozenset({"apiGroup"}),
+    # onPodConditions[].status: SetDefaults_Job defaults it to True (pkg/apis/batch/v1/defaults.go)
+    "io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern": frozenset({"status"}),
+    # a rule needs one of onExitCodes / onPodConditions, not both (validatePodFailurePolicyRule)
+    "io.k8s.api.batch.v1.PodFailurePolicyRule": frozenset({"onPodConditions"}),
+    # StatefulSetSpec.serviceName: validated only when set (ValidateStatefulSetSpec); marker up to 1.32
+    "io.k8s.api.apps.v1.StatefulSetSpec": frozenset({"serviceName"}),
+    # PriorityClass.value: the zero value is valid (ValidatePriorityClass); marker up to 1.35
+    "io.k8s.api.scheduling.v1.PriorityClass": frozenset({"value"}),
+    # ControllerRevision.revision: ValidateNonnegativeField only
+    "io.k8s.api.apps.v1.ControllerRevision": frozenset({"revision"}),
+    # EndpointSlice.endpoints: an empty list is valid (ValidateEndpointSlice)
+    "io.k8s.api.discovery.v1.EndpointSlice": frozenset({"endpoints"}),
+    # status: reset by PrepareForCreate (the registry strategies), never validated on a create
+    "io.k8s.api.apps.v1.DaemonSetCondition": frozenset({"status", "type"}),
+    "io.k8s.api.apps.v1.DeploymentCondition": frozenset({"status", "type"}),
+    "io.k8s.api.apps.v1.ReplicaSetCondition": frozenset({"status", "type"}),
+    "io.k8s.api.apps.v1.StatefulSetCondition": frozenset({"status", "type"}),
+    "io.k8s.api.policy.v1.PodDisruptionBudgetStatus": frozenset(
+        {"currentHealthy", "desiredHealthy", "disruptionsAllowed", "expectedPods"}
+    ),
+    "io.k8s.api.authentication.v1.TokenRequestStatus": frozenset({"expirationTimestamp", "token"}),
+    # TokenRequest (a subresource, not applied): audiences default to the API server's
+    "io.k8s.api.authentication.v1.TokenRequest": frozenset({"spec"}),
+    "io.k8s.api.authentication.v1.TokenRequestSpec": frozenset({"audiences"}),
+    "io.k8s.api.apiserverinternal.v1alpha1.StorageVersion": frozenset({"spec", "status"}),
+    # resource.k8s.io: an absent spec is the empty one, which validates (validateDeviceClassSpec,
+    # validateResourceClaimSpec: no requests)
+    **{
+        f"io.k8s.api.resource.{ver}.{kind}": frozenset({"spec"})
+        for ver in ("v1", "v1beta1", "v1beta2")
+        for kind in ("DeviceClass", "ResourceClaim", "ResourceClaimTemplate", "ResourceClaimTemplateSpec")
+    },
+}
+# Required markers a newer release dropped that the older releases' Go validation does enforce
+# (kept): v1.32 validateDeviceRequest requires deviceClassName (v1.33 made it optional beside
+# firstAvailable); v1.35 ValidatePodCertificateRequestCreate rejects an empty public key (not a
+# PKIX key) and proof of possession (the signature does not verify).
+ENFORCED_REQUIRED_DROPPED: Dict[str, frozenset] = {
+    "io.k8s.api.resource.v1beta1.DeviceRequest": frozenset({"deviceClassName"}),
+    "io.k8s.api.certificates.v1beta1.PodCertificateRequestSpec": frozenset({"pkixPublicKey", "proofOfPossession"}),
+}
+
+
 _INT32 = (-(2**31), 2**31 - 1)
 _INT64 = (-(2**63), 2**63 - 1)
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
@@ -217,7 +274,7 @@ class Walker:
             secret = masked or (short == "Secret" and k in ("data", "stringData"))
             self.walk(v, t, path + (k,), problems, k, secret)
         for r in d.get("r", ()):
-            if value.get(r) is None:
+            if value.get(r) is None and r not in NOT_ENFORCED_REQUIRED.get(defname, ()):
                 problems.append(
                     Problem(
                         path,
@@ -343,7 +400,7 @@ class SchemaStage:
         if root is None:
             problems.extend(self._unserved(obj, ctx))
             return problems
-        if not apis.enabled_by_default(obj.api_version, self.version):
+        if not apis.enabled_by_default(obj.api_version, self.version, obj.kind):
             ga = apis.replacement(obj.api_version, obj.kind, self.schemas.kinds)
             alt = (
                 f"; {ga} serves {obj.kind} by default: prefer it"

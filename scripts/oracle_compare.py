@@ -5,9 +5,10 @@ For every case under the given directory: create the namespaces it names,
 run `kubectl apply --dry-run=server --validate=strict -f CASE`, and compare
 accept/reject with the case's `# verdict:` label.  A case may also say
 `# server-says: TEXT`: the server's output (error or warning) must contain
-TEXT.  With ORACLE_MINOR=1.NN (a server of that release), a case's
-`# verdict-1.NN:` label, where present, is the expected verdict and the
-record is oracle-results-1.NN.json.  A Namespace in a case that carries pod-security.kubernetes.io labels
+TEXT (`none`: no warning at all).  With ORACLE_MINOR=1.NN (a server of that
+release), a case's `# verdict-1.NN:` and `# server-says-1.NN:` labels, where
+present, are the expected verdict and text, and the record is
+oracle-results-1.NN.json.  A Namespace in a case that carries pod-security.kubernetes.io labels
 is created for real first (the PodSecurity admission plugin reads the
 stored Namespace, not the dry-run one).  Prints one line per
 disagreement and a summary; writes a JSON record next to the cases
@@ -50,8 +51,14 @@ def has_version_label(path):
 def server_says(path):
     with open(path, encoding="utf-8", errors="replace") as fh:
         head = fh.read(4000)
-    m = re.search(r"^#\s*server-says:\s*(.*?)\s*$", head, re.M)
+    m = MINOR and re.search(rf"^#\s*server-says-{re.escape(MINOR)}:\s*(.*?)\s*$", head, re.M)
+    m = m or re.search(r"^#\s*server-says:\s*(.*?)\s*$", head, re.M)
     return m.group(1) if m else None
+
+
+def has_version_says(path):
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        return re.search(rf"^#\s*server-says-{re.escape(MINOR)}:", fh.read(4000), re.M) is not None
 
 
 def labelled_namespaces(path):
@@ -105,9 +112,14 @@ def main(root):
         output = (proc.stderr + proc.stdout).strip()
         results[rel] = {"label": verdict, "server": actual, "output": (proc.stderr or proc.stdout).strip()[:500]}
         says = server_says(path)
-        if MINOR and has_version_label(path):
+        if MINOR and has_version_label(path) and not has_version_says(path):
             says = None  # the text is the newest server's; an older one is judged by its verdict only
-        if says is not None:
+        if says == "none":  # `server-says[-1.NN]: none`: the server gives no warning
+            results[rel]["server_says"] = "Warning:" not in output
+            if "Warning:" in output:
+                actual = f"{actual} with a warning"
+                results[rel]["output"] = output[:1500]
+        elif says is not None:
             results[rel]["server_says"] = says in output
             if says not in output:
                 actual = f"{actual} without the text {says!r}"

@@ -268,3 +268,45 @@ def test_binary_file(tmp_path):
     p.write_bytes(os.urandom(64) + b"\x00\x00")
     lf = load_file(str(p))
     assert [x.rule for x in lf.problems] == ["invalid-encoding"]
+
+
+# --- `=` and tabs: what kubectl v1.37.2 decodes ----------------------------------
+# PyYAML's own constructor rejects a bare `=` (its resolver tags it
+# tag:yaml.org,2002:value), but kubelint resolves plain scalars itself, as
+# go-yaml v2 does ("=" has no resolve hint: a string).  Each expected value
+# below is kubectl's: `kubectl create --dry-run=client --validate=false -o json
+# -f case.yaml` (v1.37.2) on a ConfigMap whose data is the case; an error is
+# kubectl's "error converting YAML to JSON: yaml: line N: found a tab character
+# that violates indentation".
+
+KUBECTL_DECODES = [
+    ("  a: =\n", {"a": "="}),
+    ("  =: a\n", {"=": "a"}),
+    ("  a: {b: =}\n", {"a": {"b": "="}}),
+    ("  a: a=b\n", {"a": "a=b"}),
+    ("  '=': =\n", {"=": "="}),
+    ("  a: b\t\n", {"a": "b"}),
+    ("  a: b\t# c\n", {"a": "b"}),
+    ("  a: 'b'\t\n", {"a": "b"}),
+    ("  a:\tb\n", {"a": "b"}),
+    ("  a: [b]\t\n", {"a": ["b"]}),
+    ("  a: b\tc\n", {"a": "b\tc"}),
+    ("  a: |\t\n    x\n", {"a": "x\n"}),
+    ("  a: b\n   \tc\n", {"a": "b c"}),
+    ("  a: b \t \n", {"a": "b"}),
+    ("  a:\t\n    b\n", {"a": "b"}),
+]
+KUBECTL_REJECTS = ["  a: b\n\t\n", "  a:\n\t b\n", "  a:\n  -\tb\n"]
+_CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n"
+
+
+@pytest.mark.parametrize("body,expected", KUBECTL_DECODES)
+def test_equals_sign_and_tabs_decode_as_kubectl_does(body, expected):
+    assert one(_CM + body)["data"] == expected
+
+
+@pytest.mark.parametrize("body", KUBECTL_REJECTS)
+def test_tabs_that_kubectl_rejects_are_syntax_errors(body):
+    lf = parse_text(_CM + body, "t.yaml")
+    assert [p.rule for p in lf.problems] == ["yaml-syntax"]
+    assert "tab" in lf.problems[0].message

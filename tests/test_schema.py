@@ -239,3 +239,53 @@ def test_one_file_check_loads_only_the_shards_it_needs():
     s.definition(s.root("v1", "ConfigMap"))
     loaded = {k.rsplit(".", 1)[0] for k in s._defs}
     assert loaded == {"io.k8s.api.core.v1"}
+
+
+def test_dropped_required_markers_are_reviewed():
+    """Every required marker an older release's schema has and the newest one dropped (the
+    field still there) is either known not to be enforced by the server (skipped) or known to be
+    enforced by that release's Go validation (kept): a new release's schema gets reviewed."""
+    from kubelint import schema
+
+    def required(version):
+        s = schema.Schemas(version)
+        out = {}
+        for rel in set(s._shards.values()):
+            for name, d in schema._shard(rel).items():
+                out[name] = (set(d.get("r", ())), set(d["p"]))
+        return out
+
+    newest = required(schema.newest_version())
+    unreviewed = set()
+    for version in schema.available_versions():
+        for name, (req, _props) in required(version).items():
+            if name not in newest:
+                continue
+            new_req, new_props = newest[name]
+            for f in req - new_req:
+                reviewed = schema.NOT_ENFORCED_REQUIRED.get(name, ()), schema.ENFORCED_REQUIRED_DROPPED.get(name, ())
+                if f in new_props and not any(f in r for r in reviewed):
+                    unreviewed.add((version, name, f))
+    assert not unreviewed, sorted(unreviewed)
+
+
+@pytest.mark.parametrize(
+    "api, kind, version, served",
+    [
+        # a default v1.33.13 server: "no matches for kind" for storage.k8s.io/v1beta1 and
+        # resource.k8s.io/v1beta1 (betaAPIGroupVersionsDisabledByDefault), also v1.37.2 for the latter
+        ("storage.k8s.io/v1beta1", "VolumeAttributesClass", "1.33", False),
+        ("resource.k8s.io/v1beta1", "DeviceClass", "1.33", False),
+        ("resource.k8s.io/v1beta1", "DeviceClass", "1.37", False),
+        ("admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicy", "1.33", False),
+        # CSIStorageCapacity v1beta1 stayed on (legacyBetaEnabledByDefaultResources) until its removal in 1.27
+        ("storage.k8s.io/v1beta1", "CSIStorageCapacity", "1.26", True),
+    ],
+)
+def test_betas_off_by_default_per_kind(tmp_path, api, kind, version, served):
+    """Beta APIs a default server does not serve are a warning (a cluster may enable them),
+    decided per kind where the server enables single resources (oracle-confirmed on v1.33.13
+    and v1.37.2 for the first four)."""
+    text = f"apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: x\n"
+    found = {f.rule for f in check(tmp_path, text, version)}
+    assert ("api-not-enabled-by-default" in found) is not served, found

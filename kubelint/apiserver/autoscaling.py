@@ -72,15 +72,31 @@ def horizontal_pod_autoscaler(obj, ctx):
     sp = ("spec",)
     mn = spec.get("minReplicas")
     mx = spec.get("maxReplicas")
-    if is_int(mn) and mn < 1:
+    # MinReplicasLowerBound: 0 once HPAScaleToZero is on (v1.37, see .gates; oracle-confirmed), else 1
+    lower = 0 if ctx.gate("HPAScaleToZero") else 1
+    if is_int(mn) and mn < lower:
         out.append(
             invalid(
                 sp + ("minReplicas",),
                 mn,
-                "must be greater than or equal to 1",
+                f"must be greater than or equal to {lower}",
                 INVALID_VALUE,
-                "scale-to-zero needs the alpha HPAScaleToZero feature gate",
+                "scale-to-zero needs Kubernetes 1.37 (HPAScaleToZero) and an Object or External metric"
+                if lower
+                else "",
             )
+        )
+    if is_int(mn) and mn == 0 and not _scales_to_zero(obj, spec):
+        # validateMetrics: scaling to zero needs a metric that does not come from the (absent) pods
+        where = sp + ("metrics",) if "metrics" in spec else sp + ("minReplicas",)
+        out.append(
+            forbidden(
+                sp + ("metrics",),
+                "must specify at least one Object or External metric to support scaling to zero replicas",
+                FORBIDDEN_FIELD,
+                at="key",
+                hint="add an Object or External metric (e.g. a queue length), or set minReplicas: 1",
+            )._replace(path=where)
         )
     if is_int(mx) and mx < 1:
         out.append(invalid(sp + ("maxReplicas",), mx, "must be greater than 0", INVALID_VALUE))
@@ -111,6 +127,13 @@ def horizontal_pod_autoscaler(obj, ctx):
                 )
             )
     return out
+
+
+def _scales_to_zero(obj, spec: dict) -> bool:
+    """An Object or External metric (autoscaling/v1 has only the CPU target: never)."""
+    if obj.version != "v2":
+        return False
+    return any(isinstance(m, dict) and m.get("type") in ("Object", "External") for m in list_at(spec, "metrics"))
 
 
 def _metric(m: dict, p) -> List[Problem]:

@@ -24,6 +24,7 @@ from .common import (
     INVALID_SELECTOR,
     INVALID_VALUE,
     REQUIRED_VALUE,
+    TOO_LONG,
     UNSUPPORTED_VALUE,
     dict_at,
     is_int,
@@ -493,7 +494,24 @@ def job(obj, ctx):
     out: List[Problem] = []
     validate_job_spec(spec, ("spec",), out, template_only=False, obj_name=obj.name)
     _generated_labels(obj.name, spec, out)
+    if ctx.gate("JobManagedBy"):  # dropped by the Job strategy before v1.32 (see .gates)
+        _managed_by(spec.get("managedBy"), out)
     return out
+
+
+MAX_MANAGED_BY = 63
+
+
+def _managed_by(value, out: List[Problem]):
+    """validateJobSpec: managedBy is a domain-prefixed path (IsDomainPrefixedPath) of at most 63
+    characters."""
+    if not isinstance(value, str):
+        return
+    path = ("spec", "managedBy")
+    for msg in v.is_domain_prefixed_path(value)[:1]:
+        out.append(m.invalid(path, value, msg, INVALID_VALUE, "e.g. kueue.x-k8s.io/multikueue"))
+    if len(value) > MAX_MANAGED_BY:
+        out.append(m.too_long(path, MAX_MANAGED_BY, TOO_LONG))
 
 
 def _generated_labels(name, spec: dict, out: List[Problem]):

@@ -199,11 +199,15 @@ IP_MSG = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
 CIDR_MSG = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 
 
-def ip_strict_errors(value: str) -> List[str]:
-    """IsValidIP with StrictIPCIDRValidation (GA): no leading zeros, no
-    IPv4-mapped IPv6 (apimachinery/pkg/util/validation/ip.go)."""
+def ip_strict_errors(value: str, strict: bool = True) -> List[str]:
+    """IsValidIPForLegacyField (apimachinery/pkg/util/validation/ip.go): with
+    StrictIPCIDRValidation (``strict``, on from v1.36) no leading zeros and no
+    IPv4-mapped IPv6; without it only what netutils.ParseIPSloppy rejects (the
+    server then warns)."""
     if parse_ip(value) is None:
         return [IP_MSG]
+    if not strict:
+        return []
     try:
         addr = ipaddress.ip_address(value)
     except ValueError:
@@ -213,12 +217,15 @@ def ip_strict_errors(value: str) -> List[str]:
     return []
 
 
-def cidr_strict_errors(value: str) -> List[str]:
-    """IsValidCIDR with StrictIPCIDRValidation: no leading zeros, no bits
-    set beyond the prefix length."""
+def cidr_strict_errors(value: str, strict: bool = True) -> List[str]:
+    """IsValidCIDRForLegacyField: with StrictIPCIDRValidation (``strict``) no
+    leading zeros, no bits set beyond the prefix length; without it only what
+    netutils.ParseCIDRSloppy rejects."""
     net = parse_cidr(value)
     if net is None:
         return [CIDR_MSG]
+    if not strict:
+        return []
     ip, _, bits = value.partition("/")
     if (bits.startswith("0") and bits != "0") or ip_strict_errors(ip) == ["must not have leading 0s"]:
         return ["must not have leading 0s in IP or prefix length"]
@@ -231,10 +238,10 @@ def cidr_strict_errors(value: str) -> List[str]:
     return []
 
 
-def cidr_errors(path, value) -> List[Problem]:
+def cidr_errors(path, value, strict: bool = True) -> List[Problem]:
     if not is_str(value):
         return []
-    return invalid_msgs(path, value, cidr_strict_errors(value), INVALID_VALUE, first_only=True)
+    return invalid_msgs(path, value, cidr_strict_errors(value, strict), INVALID_VALUE, first_only=True)
 
 
 # Hosts (Ingress rules, Service externalName): unfilled template placeholders are warnings.

@@ -115,15 +115,19 @@ def service(obj, ctx):
     if isinstance(sel, dict):
         out.extend(validate_labels(sel, ("spec", "selector"), INVALID_LABEL))
     out.extend(_session_affinity(spec))
+    # IsValidIPForLegacyField / IsValidCIDRForLegacyField: strict from v1.36 (StrictIPCIDRValidation,
+    # see .gates); before, non-standard IPs and CIDRs are accepted with a warning (oracle-confirmed on
+    # v1.30 and v1.33)
+    strict = ctx.gate("StrictIPCIDRValidation")
     if typ != "ExternalName":
-        out.extend(_cluster_ips(spec, ips.cip, ips.cips, ips.headless))
+        out.extend(_cluster_ips(spec, ips.cip, ips.cips, ips.headless, strict))
     for i, ip in enumerate(list_at(spec, "externalIPs")):
         if is_str(ip):
-            out.extend(_non_special_ip(("spec", "externalIPs", i), ip))
-    out.extend(_source_ranges(spec, typ, anns))
+            out.extend(_non_special_ip(("spec", "externalIPs", i), ip, strict))
+    out.extend(_source_ranges(spec, typ, anns, strict))
     out.extend(_topology_annotations(anns))
     out.extend(_load_balancer_fields(spec, typ))
-    out.extend(_traffic_policies(spec, typ))
+    out.extend(_traffic_policies(spec, typ, ctx))
     return out
 
 
@@ -338,7 +342,7 @@ def _session_affinity(spec: dict) -> List[Problem]:
     return out
 
 
-def _source_ranges(spec: dict, typ: str, anns: dict) -> List[Problem]:
+def _source_ranges(spec: dict, typ: str, anns: dict, strict: bool) -> List[Problem]:
     """loadBalancerSourceRanges, or else the annotation of the same name: LoadBalancer only, CIDRs."""
     out: List[Problem] = []
     ranges = spec.get("loadBalancerSourceRanges")
@@ -354,7 +358,7 @@ def _source_ranges(spec: dict, typ: str, anns: dict) -> List[Problem]:
             )
         for i, r in enumerate(ranges):
             if is_str(r):
-                out.extend(cidr_errors(("spec", "loadBalancerSourceRanges", i), r.strip()))
+                out.extend(cidr_errors(("spec", "loadBalancerSourceRanges", i), r.strip(), strict))
     elif is_str(anns.get(LB_SOURCE_RANGES_ANNOTATION)):
         ap = ("metadata", "annotations", LB_SOURCE_RANGES_ANNOTATION)
         val = anns[LB_SOURCE_RANGES_ANNOTATION]
@@ -363,7 +367,7 @@ def _source_ranges(spec: dict, typ: str, anns: dict) -> List[Problem]:
         if val.strip():
             for r in val.strip().split(","):
                 r = r.strip()
-                msgs = cidr_strict_errors(r)
+                msgs = cidr_strict_errors(r, strict)
                 if msgs:
                     out.append(invalid(ap, r, msgs[0], INVALID_VALUE))
     return out
@@ -414,7 +418,7 @@ def _load_balancer_fields(spec: dict, typ: str) -> List[Problem]:
     return out
 
 
-def _traffic_policies(spec: dict, typ: str) -> List[Problem]:
+def _traffic_policies(spec: dict, typ: str, ctx) -> List[Problem]:
     """externalTrafficPolicy, healthCheckNodePort, internalTrafficPolicy, trafficDistribution."""
     sp = ("spec",)
     out: List[Problem] = []
@@ -449,18 +453,24 @@ def _traffic_policies(spec: dict, typ: str) -> List[Problem]:
     itp = spec.get("internalTrafficPolicy")
     if is_str(itp) and itp and itp not in INTERNAL_TRAFFIC_POLICIES:
         out.append(unsupported(sp + ("internalTrafficPolicy",), itp, INTERNAL_TRAFFIC_POLICIES, UNSUPPORTED_VALUE))
-    td = spec.get("trafficDistribution")
-    if is_str(td) and td not in TRAFFIC_DISTRIBUTIONS:
-        out.append(unsupported(sp + ("trafficDistribution",), td, TRAFFIC_DISTRIBUTIONS, UNSUPPORTED_VALUE))
+    # trafficDistribution: dropped before validation while ServiceTrafficDistribution is off (before
+    # v1.31, pkg/registry/core/service/strategy.go); PreferSameZone and PreferSameNode from v1.34
+    # (PreferSameTrafficDistribution); see .gates. Oracle-confirmed on v1.30, v1.33 and v1.37.
+    td = spec.get("trafficDistribution") if ctx.gate("ServiceTrafficDistribution") else None
+    allowed = TRAFFIC_DISTRIBUTIONS if ctx.gate("PreferSameTrafficDistribution") else ("PreferClose",)
+    if is_str(td) and td not in allowed:
+        out.append(unsupported(sp + ("trafficDistribution",), td, allowed, UNSUPPORTED_VALUE))
     return out
 
 
-def _non_special_ip(path, ip: str) -> List[Problem]:
+def _non_special_ip(path, ip: str, strict: bool) -> List[Problem]:
     """IsValidIP + ValidateNonSpecialIP (external IPs)."""
-    errs = ip_strict_errors(ip)
+    errs = ip_strict_errors(ip, strict)
     if errs:
         return [invalid(path, ip, errs[0], INVALID_VALUE)]
     addr = parse_ip(ip)
+    if addr.version == 6 and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped  # Go's net.IP checks an IPv4-mapped address as the IPv4 one
     if addr.is_unspecified:
         return [invalid(path, ip, f"may not be unspecified ({ip})", INVALID_VALUE)]
     if addr.is_loopback:
@@ -479,7 +489,7 @@ def _non_special_ip(path, ip: str) -> List[Problem]:
     return []
 
 
-def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Problem]:
+def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool, strict: bool) -> List[Problem]:
     """ValidateServiceClusterIPsRelatedFields (after NormalizeClusterIPs)."""
     out: List[Problem] = []
     sp = ("spec",)
@@ -489,7 +499,7 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool) -> List[Probl
     base = sp + (("clusterIPs",) if cips else ("clusterIP",))
     fams = spec.get("ipFamilies")
     _ip_families(spec, fams, cips, out)
-    bad = _cluster_ip_values(ips, cips, base, out)
+    bad = _cluster_ip_values(ips, cips, base, out, strict)
     if len(ips) > 2:
         out.append(invalid(sp + ("clusterIPs",), ips[2], "may only hold up to 2 values", INVALID_VALUE))
     if bad:
@@ -545,7 +555,7 @@ def _ip_families(spec: dict, fams, cips: list, out: List[Problem]) -> None:
             )
 
 
-def _cluster_ip_values(ips: list, cips: list, base, out: List[Problem]) -> bool:
+def _cluster_ip_values(ips: list, cips: list, base, out: List[Problem], strict: bool) -> bool:
     """Each cluster IP valid ('None' first and alone); True if one is not."""
     sp = ("spec",)
     bad = False
@@ -556,7 +566,7 @@ def _cluster_ip_values(ips: list, cips: list, base, out: List[Problem]) -> bool:
                 bad = True
                 out.append(invalid(sp + ("clusterIPs",), ip, "'None' must be the first and only value", INVALID_VALUE))
             continue
-        errs = ip_strict_errors(ip)
+        errs = ip_strict_errors(ip, strict)
         if errs:
             bad = True
             out.append(
@@ -840,7 +850,7 @@ def _class_name(path, value) -> List[Problem]:
     return []
 
 
-def pvc_spec(spec: dict, sp) -> List[Problem]:
+def pvc_spec(spec: dict, sp, vac_enabled: bool = True) -> List[Problem]:
     """ValidatePersistentVolumeClaimSpec (also used for volumeClaimTemplates)."""
     out = _access_modes(spec, sp)
     sel = spec.get("selector")
@@ -903,7 +913,9 @@ def pvc_spec(spec: dict, sp) -> List[Problem]:
                     "set only one of dataSource and dataSourceRef, or make them identical",
                 )._replace(at="key")
             )
-    vac = spec.get("volumeAttributesClassName")
+    # dropped before validation while VolumeAttributesClass is off (before v1.34; DropDisabledFields in
+    # pkg/api/persistentvolumeclaim/util.go, see .gates; oracle-confirmed on v1.30 and v1.33)
+    vac = spec.get("volumeAttributesClassName") if vac_enabled else None
     out.extend(_class_name(sp + ("volumeAttributesClassName",), vac))
     return out
 
@@ -943,7 +955,7 @@ def _data_source(ds: dict, p) -> List[Problem]:
 def persistent_volume_claim(obj, ctx):
     """ValidatePersistentVolumeClaim -> ValidatePersistentVolumeClaimSpec."""
     spec = obj.data.get("spec")
-    return pvc_spec(spec if isinstance(spec, dict) else {}, ("spec",))
+    return pvc_spec(spec if isinstance(spec, dict) else {}, ("spec",), ctx.gate("VolumeAttributesClass"))
 
 
 PV_SOURCES = (

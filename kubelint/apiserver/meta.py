@@ -494,9 +494,10 @@ def object_meta(obj, ctx):
         # usual victims of the last-applied annotation limit.
         return validate_object_meta(obj, lambda n, p: [])
     name_fn = None
-    if obj.group == "" and obj.kind == "Service" and ctx.at_least(35):
-        # RelaxedServiceNameValidation: Service names are DNS-1123 labels (a
-        # leading digit is fine) in the v1.37 API server (oracle-confirmed).
+    if obj.group == "" and obj.kind == "Service" and ctx.gate("RelaxedServiceNameValidation"):
+        # RelaxedServiceNameValidation (on from v1.36, see .gates): Service names are DNS-1123
+        # labels (a leading digit is fine; oracle-confirmed on v1.37); before, DNS-1035 labels
+        # (ValidateServiceName = NameIsDNS1035Label; oracle-confirmed on v1.30 and v1.33).
         name_fn = name_is_dns_label
     out = validate_object_meta(obj, name_fn)
     if (

@@ -36,6 +36,7 @@ from .meta import (
     forbidden,
     invalid,
     is_valid_path_segment_name,
+    name_is_dns1035_label,
     name_is_dns_label,
     required,
     unsupported,
@@ -72,8 +73,11 @@ def ingress(obj, ctx):
                 "an Ingress must route somewhere: add spec.rules or spec.defaultBackend",
             )._replace(at="key")
         )
+    # ValidateServiceName: DNS-1035 labels, DNS-1123 labels once RelaxedServiceNameValidation is on
+    # (v1.36, see .gates; oracle-confirmed: v1.30 and v1.33 reject a leading digit, v1.37 accepts it)
+    svc_name = name_is_dns_label if ctx.gate("RelaxedServiceNameValidation") else name_is_dns1035_label
     if isinstance(backend, dict):
-        out.extend(_backend(backend, sp + ("defaultBackend",)))
+        out.extend(_backend(backend, sp + ("defaultBackend",), svc_name))
     for i, rule in enumerate(rules):
         if not isinstance(rule, dict):
             continue
@@ -116,7 +120,7 @@ def ingress(obj, ctx):
                 continue
             for j, p in enumerate(paths if isinstance(paths, list) else ()):  # `http: {}`: fuzz crash
                 if isinstance(p, dict):
-                    out.extend(_http_path(p, rp + ("http", "paths", j)))
+                    out.extend(_http_path(p, rp + ("http", "paths", j), svc_name))
     for t, tls in enumerate(list_at(spec, "tls")):
         if not isinstance(tls, dict):
             continue
@@ -146,7 +150,7 @@ def ingress(obj, ctx):
     return out
 
 
-def _http_path(p: dict, pp) -> List[Problem]:
+def _http_path(p: dict, pp, svc_name) -> List[Problem]:
     """validateHTTPIngressPath."""
     out: List[Problem] = []
     pt = p.get("pathType")
@@ -183,11 +187,11 @@ def _http_path(p: dict, pp) -> List[Problem]:
     elif is_str(pt):
         out.append(unsupported(pp + ("pathType",), pt, PATH_TYPES, UNSUPPORTED_VALUE))
     be = p.get("backend")
-    out.extend(_backend(be if isinstance(be, dict) else {}, pp + ("backend",)))
+    out.extend(_backend(be if isinstance(be, dict) else {}, pp + ("backend",), svc_name))
     return out
 
 
-def _backend(be: dict, bp) -> List[Problem]:
+def _backend(be: dict, bp, svc_name) -> List[Problem]:
     """validateIngressBackend: exactly one of service/resource; port name xor number."""
     out: List[Problem] = []
     svc = be.get("service")
@@ -210,7 +214,7 @@ def _backend(be: dict, bp) -> List[Problem]:
             out.append(required(bp + ("service", "name"), "", REQUIRED_VALUE, at="key" if "name" in svc else "value"))
         elif is_str(name):
             # ValidateServiceName (DNS-1035), relaxed to DNS-1123 labels by RelaxedServiceNameValidation.
-            out.extend(invalid_msgs(bp + ("service", "name"), name, name_is_dns_label(name, False), INVALID_VALUE))
+            out.extend(invalid_msgs(bp + ("service", "name"), name, svc_name(name, False), INVALID_VALUE))
         port = svc.get("port")
         port = port if isinstance(port, dict) else {}
         pname = port.get("name")
@@ -348,7 +352,7 @@ def network_policy(obj, ctx):
                     out.extend(_np_port(port, rp + ("ports", j)))
             for j, peer in enumerate(list_at(rule, peers_key)):
                 if isinstance(peer, dict):
-                    out.extend(_np_peer(peer, rp + (peers_key, j)))
+                    out.extend(_np_peer(peer, rp + (peers_key, j), ctx.gate("StrictIPCIDRValidation")))
     types = spec.get("policyTypes")
     if isinstance(types, list):
         if len(types) > 2:
@@ -403,7 +407,7 @@ def _np_port(port: dict, pp) -> List[Problem]:
     return out
 
 
-def _np_peer(peer: dict, pp) -> List[Problem]:
+def _np_peer(peer: dict, pp, strict: bool) -> List[Problem]:
     """ValidateNetworkPolicyPeer + ValidateIPBlock."""
     out: List[Problem] = []
     n = 0
@@ -417,7 +421,7 @@ def _np_peer(peer: dict, pp) -> List[Problem]:
     if ipb is not None:
         n += 1
         if isinstance(ipb, dict):
-            out.extend(_ip_block(ipb, pp + ("ipBlock",)))
+            out.extend(_ip_block(ipb, pp + ("ipBlock",), strict))
     if n == 0:
         out.append(required(pp, "must specify a peer (podSelector, namespaceSelector or ipBlock)", REQUIRED_VALUE))
     elif n > 1 and ipb is not None:
@@ -432,7 +436,9 @@ def _np_peer(peer: dict, pp) -> List[Problem]:
     return out
 
 
-def _ip_block(ipb: dict, p) -> List[Problem]:
+def _ip_block(ipb: dict, p, strict: bool) -> List[Problem]:
+    """ValidateIPBlock: IsValidCIDRForLegacyField, strict from v1.36 (StrictIPCIDRValidation, see
+    .gates; v1.30 and v1.33 accept leading zeros and host bits with a warning, oracle-confirmed)."""
     out: List[Problem] = []
     cidr = ipb.get("cidr")
     if not cidr:
@@ -442,7 +448,7 @@ def _ip_block(ipb: dict, p) -> List[Problem]:
     if not is_str(cidr):
         return out
     net = parse_cidr(cidr)
-    msgs = cidr_strict_errors(cidr)  # IsValidCIDRForLegacyField: strict for new objects
+    msgs = cidr_strict_errors(cidr, strict)
     if msgs:
         out.append(invalid(p + ("cidr",), cidr, msgs[0], INVALID_VALUE))
     if net is None:
@@ -451,7 +457,7 @@ def _ip_block(ipb: dict, p) -> List[Problem]:
         if not is_str(ex):
             continue
         exn = parse_cidr(ex)
-        msgs = cidr_strict_errors(ex)
+        msgs = cidr_strict_errors(ex, strict)
         if msgs:
             out.append(invalid(p + ("except", i), ex, msgs[0], INVALID_VALUE))
         if exn is None:

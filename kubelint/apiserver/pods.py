@@ -46,6 +46,7 @@ from .common import (
     dict_at,
     fmt_quantity,
     int_value,
+    ip_strict_errors,
     is_int,
     list_at,
     nonnegative,
@@ -64,19 +65,31 @@ class PodOpts:
 
     def __init__(self, ctx, is_pod: bool):
         self.is_pod = is_pod
-        # RelaxedEnvironmentVariableValidation: beta (on by default) in 1.32, GA in 1.34.
-        self.relaxed_env = ctx.at_least(32)
-        # RelaxedDNSSearchValidation: beta in 1.33 (on by default).
-        self.relaxed_dns_search = ctx.at_least(33)
-        # PodLifecycleSleepActionAllowZero: beta in 1.33 (on by default).
-        self.sleep_zero = ctx.at_least(33)
-        # ContainerRestartRules (alpha 1.34): a container-level restartPolicy on
-        # regular and init containers (Always, OnFailure, Never); on by default
-        # in the v1.37 API server (oracle-confirmed), assumed from 1.35.
-        self.container_restart_rules = ctx.at_least(35)
-        # ProcMountType: beta and on by default from 1.33 (kube_features.go); before, the
-        # apiserver drops securityContext.procMount (dropDisabledFields) and never checks it.
-        self.proc_mount = ctx.at_least(33)
+        # The gates' first on-by-default minors, cited from kube_features.go, are in .gates.
+        self.relaxed_env = ctx.gate("RelaxedEnvironmentVariableValidation")
+        self.relaxed_dns_search = ctx.gate("RelaxedDNSSearchValidation")
+        self.sleep_zero = ctx.gate("PodLifecycleSleepActionAllowZero")
+        # a container-level restartPolicy on regular and init containers (Always, OnFailure, Never)
+        self.container_restart_rules = ctx.gate("ContainerRestartRules")
+        # While a gate is off, dropDisabledFields (pkg/api/pod/util.go) clears its field before
+        # validation, so nothing about it is checked: securityContext.procMount (ProcMountType),
+        # spec.hostUsers (UserNamespacesSupport), volumeMounts[].recursiveReadOnly
+        # (RecursiveReadOnlyMounts), containers[].resizePolicy (InPlacePodVerticalScaling).
+        self.proc_mount = ctx.gate("ProcMountType")
+        self.user_namespaces = ctx.gate("UserNamespacesSupport")
+        self.recursive_read_only = ctx.gate("RecursiveReadOnlyMounts")
+        self.resize_policy = ctx.gate("InPlacePodVerticalScaling")
+        self.supplemental_groups_policy = ctx.gate("SupplementalGroupsPolicy")
+        self.selinux_change_policy = ctx.gate("SELinuxChangePolicy")
+        self.image_volume = ctx.gate("ImageVolume")
+        self.resource_claims = ctx.gate("DynamicResourceAllocation")
+        self.cluster_trust_bundles = ctx.gate("ClusterTrustBundleProjection")
+        self.env_files = ctx.gate("EnvFiles")
+        # validateMatchLabelKeysInTopologySpread: before the selector merge, a matchLabelKeys key
+        # may not also be a key of the labelSelector.
+        self.match_label_keys_merge = ctx.gate("MatchLabelKeysInPodTopologySpreadSelectorMerge")
+        # IsValidIPForLegacyField (dnsConfig.nameservers, hostAliases[].ip): strict from v1.36
+        self.strict_ip = ctx.gate("StrictIPCIDRValidation")
         self.host_users = True  # spec.hostUsers, set per pod spec by validate_pod_spec
 
 
@@ -329,12 +342,45 @@ def _projected(proj: dict, path, out, opts: PodOpts):
                 if p in all_paths:
                     out.append(m.invalid(tp + ("path",), p, "conflicting duplicate paths", INVALID_VALUE))
                 all_paths.add(p)
+        if isinstance(src.get("clusterTrustBundle"), dict):
+            _cluster_trust_bundle(src["clusterTrustBundle"], sp + ("clusterTrustBundle",), out)
         if len(kinds) > 1:
             out.append(
                 m.forbidden(sp + (kinds[1],), "may not specify more than 1 volume type per source", FORBIDDEN_FIELD)
             )
         elif not kinds and src:
             pass
+
+
+def _cluster_trust_bundle(ctb: dict, tp, out):
+    """validateProjectionSources for a clusterTrustBundle source (checked from v1.37, when
+    ClusterTrustBundleProjection is on): name xor signerName, labelSelector only with signerName,
+    a path (the name and signer-name syntax rules are not ported)."""
+    name, signer = ctb.get("name"), ctb.get("signerName")
+    if name is not None and signer is not None:
+        out.append(m.invalid(tp, "", "only one of name and signerName may be used", INVALID_VALUE)._replace(at="key"))
+    elif name is not None:
+        if name == "":
+            out.append(m.required(tp + ("name",), "must be a valid object name", REQUIRED_VALUE))
+        if ctb.get("labelSelector") is not None:
+            out.append(
+                m.invalid(
+                    tp + ("labelSelector",), "", "labelSelector must be unset if name is specified", INVALID_VALUE
+                )
+            )
+    elif signer is not None:
+        if signer == "":
+            out.append(m.required(tp + ("signerName",), "must be a valid signer name", REQUIRED_VALUE))
+        sel = ctb.get("labelSelector")
+        if isinstance(sel, dict):
+            out.extend(m.validate_label_selector(sel, tp + ("labelSelector",), INVALID_VALUE))
+    else:
+        out.append(m.required(tp, "either name or signerName must be specified", REQUIRED_VALUE, at="key"))
+    p = ctb.get("path")
+    if not isinstance(p, str) or not p:
+        out.append(m.required(tp + ("path",), "", REQUIRED_VALUE, anchor=tp, at="key"))
+    else:
+        _local_non_reserved_path(p, tp + ("path",), out)
 
 
 def _downward_file(f: dict, path, out, src_path=None):
@@ -1601,7 +1647,7 @@ WHEN_UNSATISFIABLE = ("DoNotSchedule", "ScheduleAnyway")
 NODE_INCLUSION_POLICIES = ("Honor", "Ignore")
 
 
-def _topology_spread(constraints, path, out):
+def _topology_spread(constraints, path, out, opts: PodOpts):
     """validateTopologySpreadConstraints."""
     seen: Dict[Tuple[str, str], Path] = {}
     for i, c in enumerate(list_at(constraints)):
@@ -1646,10 +1692,25 @@ def _topology_spread(constraints, path, out):
         if isinstance(sel, dict):
             out.extend(m.validate_label_selector(sel, ip + ("labelSelector",), INVALID_VALUE))
         mlk = list_at(c.get("matchLabelKeys"))
+        sel_keys = set()
+        if isinstance(sel, dict):
+            sel_keys.update(k for k in dict_at(sel.get("matchLabels")))
+            sel_keys.update(e.get("key") for e in list_at(sel.get("matchExpressions")) if isinstance(e, dict))
         for j, k in enumerate(mlk):
             if isinstance(k, str):
-                # (a key also in labelSelector is accepted by v1.37: oracle-confirmed)
+                # a key also in labelSelector: accepted once the selector is merged
+                # (MatchLabelKeysInPodTopologySpreadSelectorMerge, v1.37 oracle-confirmed); before,
+                # validateMatchLabelKeysInTopologySpread rejects it (v1.30/v1.33 oracle-confirmed)
                 out.extend(m.validate_label_name(k, ip + ("matchLabelKeys", j), INVALID_VALUE))
+                if not opts.match_label_keys_merge and k in sel_keys:
+                    out.append(
+                        m.invalid(
+                            ip + ("matchLabelKeys", j),
+                            k,
+                            "exists in both matchLabelKeys and labelSelector",
+                            INVALID_VALUE,
+                        )
+                    )
 
 
 def _dns(spec: dict, path, out, opts: PodOpts):
@@ -1687,7 +1748,7 @@ def _dns(spec: dict, path, out, opts: PodOpts):
         out.append(m.invalid(cp + ("nameservers",), ns, "must not have more than 3 nameservers", INVALID_VALUE))
     for i, n in enumerate(ns):
         if isinstance(n, str):
-            for msg in v.is_valid_ip(n):
+            for msg in ip_strict_errors(n, opts.strict_ip)[:1]:
                 out.append(m.invalid(cp + ("nameservers", i), n, msg, INVALID_VALUE))
     searches = [s for s in list_at(cfg.get("searches")) if isinstance(s, str)]
     if len(searches) > 32:
@@ -1798,6 +1859,92 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
     _container_security_context(c.get("securityContext"), cp + ("securityContext",), out, opts)
 
 
+def _drop_disabled_fields(spec: dict, opts: PodOpts) -> dict:
+    """dropDisabledFields (pkg/api/pod/util.go) for a create: the fields of a gate that is off in
+    this release are cleared before validation, so the spec validated is a copy without them."""
+    dropped = dict(spec)
+    if not opts.user_namespaces:
+        dropped.pop("hostUsers", None)
+    if not opts.resource_claims:
+        dropped.pop("resourceClaims", None)
+    psc = dropped.get("securityContext")
+    if isinstance(psc, dict):
+        gone = {"supplementalGroupsPolicy"} if not opts.supplemental_groups_policy else set()
+        gone |= {"seLinuxChangePolicy"} if not opts.selinux_change_policy else set()
+        if gone & psc.keys():
+            dropped["securityContext"] = {k: v for k, v in psc.items() if k not in gone}
+    images = set()
+    if not opts.image_volume and isinstance(dropped.get("volumes"), list):
+        # dropImageVolumes: image volumes go, and so do the mounts that name them (each left as a
+        # None that the checks skip, so the remaining items keep their index: their YAML position)
+        images = {
+            vol.get("name") for vol in dropped["volumes"] if isinstance(vol, dict) and vol.get("image") is not None
+        }
+        if images:
+            dropped["volumes"] = [
+                None if isinstance(vol, dict) and vol.get("image") is not None else vol for vol in dropped["volumes"]
+            ]
+    if not opts.cluster_trust_bundles and isinstance(dropped.get("volumes"), list):
+        dropped["volumes"] = [_drop_trust_bundles(vol) for vol in dropped["volumes"]]
+    drop_ctr = images or not (
+        opts.proc_mount and opts.recursive_read_only and opts.resize_policy and opts.resource_claims and opts.env_files
+    )
+    if not drop_ctr:
+        return dropped
+    for key in ("containers", "initContainers", "ephemeralContainers"):
+        ctrs = dropped.get(key)
+        if not isinstance(ctrs, list):
+            continue
+        copies = []
+        for c in ctrs:
+            if isinstance(c, dict):
+                c = dict(c)
+                if not opts.resize_policy:
+                    c.pop("resizePolicy", None)
+                env = c.get("env")
+                if not opts.env_files and isinstance(env, list):
+                    c["env"] = [_drop_file_key_ref(ev) for ev in env]
+                res = c.get("resources")
+                if not opts.resource_claims and isinstance(res, dict) and "claims" in res:
+                    c["resources"] = {k: v for k, v in res.items() if k != "claims"}
+                sc = c.get("securityContext")
+                if not opts.proc_mount and isinstance(sc, dict) and "procMount" in sc:
+                    c["securityContext"] = {k: v for k, v in sc.items() if k != "procMount"}
+                mounts = c.get("volumeMounts")
+                if images and isinstance(mounts, list):
+                    c["volumeMounts"] = mounts = [
+                        None if isinstance(vm, dict) and vm.get("name") in images else vm for vm in mounts
+                    ]
+                if not opts.recursive_read_only and isinstance(mounts, list):
+                    c["volumeMounts"] = [
+                        {k: v for k, v in vm.items() if k != "recursiveReadOnly"} if isinstance(vm, dict) else vm
+                        for vm in mounts
+                    ]
+            copies.append(c)
+        dropped[key] = copies
+    return dropped
+
+
+def _drop_file_key_ref(ev):
+    """dropFileKeyRefInUse: valueFrom.fileKeyRef is cleared (valueFrom itself stays)."""
+    vf = ev.get("valueFrom") if isinstance(ev, dict) else None
+    if not isinstance(vf, dict) or "fileKeyRef" not in vf:
+        return ev
+    return dict(ev, valueFrom={k: x for k, x in vf.items() if k != "fileKeyRef"})
+
+
+def _drop_trust_bundles(vol):
+    """dropDisabledClusterTrustBundleProjection: a projected source's clusterTrustBundle is cleared."""
+    proj = vol.get("projected") if isinstance(vol, dict) else None
+    if not isinstance(proj, dict) or not isinstance(proj.get("sources"), list):
+        return vol
+    sources = [
+        {k: x for k, x in src.items() if k != "clusterTrustBundle"} if isinstance(src, dict) else src
+        for src in proj["sources"]
+    ]
+    return dict(vol, projected=dict(proj, sources=sources))
+
+
 def validate_pod_spec(
     spec: dict,
     path: Path,
@@ -1809,6 +1956,7 @@ def validate_pod_spec(
     """ValidatePodSpec (+ validatePodMetadataAndSpec's pod-only checks)."""
     out: List[Problem] = []
     opts = PodOpts(ctx, is_pod)
+    spec = _drop_disabled_fields(spec, opts)
     opts.host_users = spec.get("hostUsers") is not False
     grace = spec.get("terminationGracePeriodSeconds", 30)
     volumes = validate_volumes(spec.get("volumes"), path + ("volumes",), out, opts, extra_volumes)
@@ -1837,10 +1985,10 @@ def validate_pod_spec(
                 out.append(m.forbidden(path + (f,), "when `pod.Spec.HostUsers` is false", FORBIDDEN_FIELD))
     _affinity(spec.get("affinity"), path + ("affinity",), out)
     _pod_gates(spec, path, out)
-    _topology_spread(spec.get("topologySpreadConstraints"), path + ("topologySpreadConstraints",), out)
+    _topology_spread(spec.get("topologySpreadConstraints"), path + ("topologySpreadConstraints",), out, opts)
     _pod_names(spec, path, out)
     _tolerations(spec.get("tolerations"), path + ("tolerations",), out)
-    _host_aliases(spec.get("hostAliases"), path, out)
+    _host_aliases(spec.get("hostAliases"), path, out, opts)
     _priority(spec, path, out, is_pod)
     _pod_os(spec, path, out)
     if is_pod:
@@ -2032,14 +2180,14 @@ def _pod_names(spec: dict, path: Path, out):
             _dns_label(val, path + (f,), out)
 
 
-def _host_aliases(aliases, path: Path, out):
+def _host_aliases(aliases, path: Path, out, opts: PodOpts):
     """hostAliases: an IP and DNS-subdomain host names."""
     for i, ha in enumerate(list_at(aliases)):
         if not isinstance(ha, dict):
             continue
         ip = ha.get("ip")
         if isinstance(ip, str):
-            for msg in v.is_valid_ip(ip):
+            for msg in ip_strict_errors(ip, opts.strict_ip)[:1]:
                 out.append(m.invalid(path + ("hostAliases", i, "ip"), ip, msg, INVALID_VALUE))
         for j, hn in enumerate(list_at(ha.get("hostnames"))):
             if isinstance(hn, str):
@@ -2380,6 +2528,22 @@ def validate_pod_template(tmpl, path: Path, ctx, extra_volumes: Optional[Dict[st
     return out
 
 
+def _statefulset_template_meta(tmpl, path: Path) -> List[Problem]:
+    """ValidatePodTemplateSpecForStatefulSet through v1.33: the template's labels, annotations and
+    pod-specific annotations, not its pod spec."""
+    out: List[Problem] = []
+    if not isinstance(tmpl, dict):
+        return out
+    meta = dict_at(tmpl.get("metadata"))
+    out.extend(m.validate_labels(meta.get("labels"), path + ("metadata", "labels")))
+    out.extend(m.validate_annotations(meta.get("annotations"), path + ("metadata", "annotations")))
+    spec = tmpl.get("spec")
+    validate_pod_annotations(
+        meta.get("annotations"), spec if isinstance(spec, dict) else {}, path + ("metadata", "annotations"), out
+    )
+    return out
+
+
 @validates(("", "Pod"))
 @m.at_block_keys
 def pod(obj, ctx):
@@ -2414,10 +2578,12 @@ def pod_template(obj, ctx):
 
     extra = None
     if obj.kind == "StatefulSet":
-        # Older releases did not validate StatefulSet pod templates at all
-        # (a TODO in ValidatePodTemplateSpecForStatefulSet); v1.37 does, and
-        # counts each volumeClaimTemplate as a volume the mounts may name
-        # (oracle-confirmed).
+        # Through v1.33 ValidatePodTemplateSpecForStatefulSet left the pod spec unchecked (a TODO:
+        # only the template's labels and annotations; oracle-confirmed on v1.30 and v1.33); from
+        # v1.34 it calls ValidatePodTemplateSpec, counting each volumeClaimTemplate as a volume the
+        # mounts may name (oracle-confirmed on v1.37). See .gates.
+        if not ctx.gate("StatefulSetTemplateValidation"):
+            return _statefulset_template_meta(get_path(obj.data, tmpl_path), tmpl_path)
         extra = {}
         for c in list_at(dict_at(obj.data.get("spec")).get("volumeClaimTemplates")):
             n = dict_at(dict_at(c).get("metadata")).get("name")

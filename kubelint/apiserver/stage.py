@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import List, Tuple
 
 from ..findings import ERROR, Problem
+from . import gates
 from .registry import _VALIDATORS, ANY
 
 
@@ -19,7 +20,7 @@ def _load_modules() -> None:
     """Import every validator module of this package (they register themselves)."""
     package = __name__.rpartition(".")[0]
     for info in pkgutil.iter_modules([os.path.dirname(__file__)]):
-        if info.name not in ("registry", "stage"):
+        if info.name not in ("registry", "stage", "gates"):
             importlib.import_module(f"{package}.{info.name}")
 
 
@@ -32,6 +33,10 @@ class ApiContext:
 
     def at_least(self, minor: int) -> bool:
         return self.kubernetes_version >= (1, minor)
+
+    def gate(self, name: str) -> bool:
+        """Whether this release's API server has the feature gate on by default (:mod:`.gates`)."""
+        return gates.enabled(name, self.kubernetes_version[1])
 
 
 class ApiServerStage:

@@ -363,10 +363,10 @@ def statefulset(obj, ctx):
         elif t == "RollingUpdate":
             if isinstance(ru, dict):
                 out.extend(nonnegative(up + ("rollingUpdate", "partition"), ru.get("partition")))
-                # maxUnavailable: MaxUnavailableStatefulSet is alpha (off) from 1.24 and beta, on by
-                # default, from 1.35 (pkg/features/kube_features.go); while off the strategy drops
+                # maxUnavailable: MaxUnavailableStatefulSet is alpha (off) from 1.24, beta but off in
+                # 1.35 and 1.36, on by default from 1.37 (see .gates); while off the strategy drops
                 # the field (dropStatefulSetDisabledFields) and nothing checks it.
-                if "maxUnavailable" in ru and ctx.at_least(35):
+                if "maxUnavailable" in ru and ctx.gate("MaxUnavailableStatefulSet"):
                     _statefulset_max_unavailable(
                         ru.get("maxUnavailable"), up + ("rollingUpdate", "maxUnavailable"), out
                     )
@@ -395,6 +395,8 @@ def statefulset(obj, ctx):
     if isinstance(ords, dict):
         out.extend(nonnegative(("spec", "ordinals", "start"), ords.get("start")))
     _selector_and_template(obj, spec, out, "statefulset")
+    if not ctx.gate("StatefulSetTemplateValidation"):
+        return out  # through v1.33 nothing validates volumeClaimTemplates (see .gates)
     seen = {}
     for i, claim in enumerate(list_at(spec.get("volumeClaimTemplates"))):
         if not isinstance(claim, dict):
