@@ -1,44 +1,81 @@
 #!/usr/bin/env python3
-"""kubelint benchmark: ratios against baselines measured in the same run.
+"""kubelint benchmark: ratios against baselines and peers measured in the same run.
 
-    nice -n 19 python3 bench/bench.py [--corpus ../shared/corpus] [--copies 2] [--repeat 3] [--jobs N]
-    nice -n 19 python3 bench/bench.py --threshold   # where parallel loading starts to pay
+    python3 bench/bench.py --peers                             # the whole comparison (runs bench/peers.sh first)
+    python3 bench/bench.py                                     # kubelint and its baselines only
+    python3 bench/bench.py --quick                             # one round, for development
+    python3 bench/bench.py --threshold                         # where parallel loading/checking starts to pay
 
-Measures (median of --repeat runs, wall clock), over the corpus given
---copies times (each copy a symlink to the corpus, passed as its own
-argument, so every file is read, parsed and checked --copies times):
-  A. baseline: PyYAML's C loader, yaml.load_all(..., Loader=yaml.CSafeLoader),
-     over every *.yaml/*.yml/*.json file (in-process, reading included);
-  B. `kubelint check --format json --fail-on never COPIES...` as a subprocess:
-     serial (--jobs 1) and parallel (--jobs N, default: every CPU), all
-     stages and rules enabled; the parallel speed-up is serial/parallel;
-  C. baseline: `python -c pass`;
-  D. `kubelint check` of one small manifest (examples/app/web.yaml);
-  E. baseline for the speed-up: how well N processes of pure-Python
-     arithmetic scale on this machine right now (2.0 on two idle cores).
-Prints the ratios B/A, the speed-up and the absolute D (target: B/A <= 3,
-D < 0.3 s). Machines here are noisy: compare ratios, not absolute seconds.
+Every case is a separate process tree, measured by bench/proctree.py: wall
+time, CPU time (user + system) of the process and every descendant it waited
+for (``RUSAGE_CHILDREN``), and peak memory of the whole tree (the largest
+sum of PSS over the process and its descendants, sampled every 20 ms; the
+summed RSS and the top process's ``ru_maxrss`` beside it).  The cases run in
+``--rounds`` interleaved rounds (the order rotated each round) and each
+figure is the median over the rounds.
+
+Cases, over ../shared/corpus (``--copies N``: the corpus N times, as N
+symlinks given as N arguments):
+
+* ``C loader``: PyYAML's C loader, ``yaml.load_all(..., CSafeLoader)``
+  over every *.yaml/*.yml/*.json file, in a Python process (the floor);
+* ``kubelint``: ``kubelint check --format json`` with every stage and rule,
+  ``--jobs auto`` (the default), ``--jobs 1`` and ``--jobs 2``;
+* with ``--peers`` (installed by bench/peers.sh): ``kubeconform -n 2``
+  (strict, local schemas, custom resources skipped), ``kube-linter`` (its
+  default checks, and all built-in checks but ``schema-validation``) and
+  ``kube-score`` (every file it can parse); see bench/README.md for what
+  each one checks and skips;
+* ``one file``: ``python -c pass``, ``kubelint check`` of one small
+  manifest (and with ``--peers`` kubeconform and kube-score on it);
+* ``pre-commit``: 5 changed files checked with ``--context`` over a
+  505-file tree, against checking all 505.
+
+Absolute times move with the machine's load; compare ratios within a run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import statistics
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-
-import yaml
+from typing import Dict, List, Optional
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+from proctree import Measure, measure, mib  # noqa: E402
+
+BENCH_DIR = os.environ.get("KUBELINT_BENCH_DIR") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "kubelint-bench"
+)
+ONE_FILE = os.path.join(ROOT, "examples", "app", "web.yaml")
+PRECOMMIT_FILES = 505
+PRECOMMIT_CHANGED = 5
+
+C_LOADER = """
+import sys, yaml
+n = 0
+for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        for _ in yaml.load_all(data, Loader=yaml.CSafeLoader):
+            n += 1
+    except yaml.YAMLError:
+        pass
+print(n)
+"""
 
 
-def corpus_files(root):
+def corpus_files(root: str) -> List[str]:
     out = []
     for dirpath, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -48,45 +85,142 @@ def corpus_files(root):
     return out
 
 
-def time_it(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), times
+class Case:
+    def __init__(self, name: str, cmd: List[str], group: str, note: str = ""):
+        self.name, self.cmd, self.group, self.note = name, cmd, group, note
+        self.runs: List[Measure] = []
+
+    def median(self, attr: str) -> float:
+        return statistics.median(getattr(m, attr) for m in self.runs)
 
 
-def cpu_of_children(fn):
-    """CPU seconds (user + system) that fn's child processes used."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    fn()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+def peer(name: str) -> Optional[str]:
+    path = os.path.join(BENCH_DIR, "bin", name)
+    return path if os.access(path, os.X_OK) else None
 
 
-def load_all_c(files):
-    n = 0
-    for path in files:
-        with open(path, "rb") as fh:
-            data = fh.read()
-        try:
-            for _doc in yaml.load_all(data, Loader=yaml.CSafeLoader):
-                n += 1
-        except yaml.YAMLError:
-            pass
-    return n
+def kube_score_inputs(kube_score: str, files: List[str]) -> List[str]:
+    """The files kube-score can score: it stops at the first it cannot parse
+    (a quantity it rejects, a document without apiVersion), so each file is
+    tried alone once and the list is kept in the bench directory."""
+    import hashlib
+
+    digest = hashlib.sha256("\n".join(files).encode()).hexdigest()[:16]
+    key = os.path.join(BENCH_DIR, f"kube-score-skip-{len(files)}-{digest}.json")
+    try:
+        with open(key, encoding="utf-8") as fh:
+            skip = set(json.load(fh))
+    except (OSError, ValueError):
+        print(f"kube-score: finding the files it cannot parse ({len(files)} runs, once) ...", flush=True)
+        skip = set()
+        for path in files:
+            proc = subprocess.run([kube_score, "score", "-o", "json", path], capture_output=True)
+            if proc.returncode not in (0, 1) or not proc.stdout:
+                skip.add(path)
+        with open(key, "w", encoding="utf-8") as fh:
+            json.dump(sorted(skip), fh)
+    return [f for f in files if f not in skip], sorted(skip)
 
 
-def kubelint_cmd():
-    return [sys.executable, "-m", "kubelint"]
+def precommit_tree(files: List[str], tmp: str):
+    """A 505-file tree (the first 505 corpus files, copied) and the 5 files
+    spread through it that a pre-commit hook would be given."""
+    tree = os.path.join(tmp, "repo")
+    chosen = files[:PRECOMMIT_FILES]
+    common = os.path.commonpath(chosen)
+    copied = []
+    for path in chosen:
+        target = os.path.join(tree, os.path.relpath(path, common))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(path, target)
+        copied.append(target)
+    step = len(copied) // PRECOMMIT_CHANGED
+    changed = [copied[i * step + step // 2] for i in range(PRECOMMIT_CHANGED)]
+    return tree, changed
 
 
-def run(cmd, env=None):
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    if proc.returncode not in (0, 1):
-        sys.stderr.write(proc.stderr.decode(errors="replace"))
-        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}")
+def make_copies(corpus: str, files: List[str], n: int, tmp: str) -> List[str]:
+    """The inputs of the corpus cases: the corpus itself, or ``n`` trees of
+    symlinks to its files (the Go tools do not walk into symlinked
+    directories, they do open symlinked files)."""
+    if n == 1:
+        return [corpus]
+    out = []
+    for i in range(1, n + 1):
+        root = os.path.join(tmp, f"copy{i}")
+        for path in files:
+            link = os.path.join(root, os.path.relpath(path, corpus))
+            os.makedirs(os.path.dirname(link), exist_ok=True)
+            os.symlink(path, link)
+        out.append(root)
+    return out
+
+
+def build_cases(args, files: List[str], copies: List[str], tmp: str) -> List[Case]:
+    kubelint = [sys.executable, "-m", "kubelint", "check", "--format", "json", "--fail-on", "never"]
+    listing = os.path.join(tmp, "files.txt")
+    with open(listing, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(f for _ in copies for f in files))
+    cases = [
+        Case("C loader (PyYAML CSafeLoader load_all)", [sys.executable, "-c", C_LOADER, listing], "corpus"),
+        Case("kubelint --jobs auto", kubelint + copies, "corpus"),
+        Case("kubelint --jobs 1", kubelint + ["--jobs", "1"] + copies, "corpus"),
+        Case("kubelint --jobs 2", kubelint + ["--jobs", "2"] + copies, "corpus"),
+    ]
+    one = [
+        Case("python -c pass", [sys.executable, "-c", "pass"], "one"),
+        Case("kubelint check FILE", [sys.executable, "-m", "kubelint", "check", "--fail-on", "never", ONE_FILE], "one"),
+    ]
+    if args.peers:
+        kubeconform, kube_linter, kube_score = peer("kubeconform"), peer("kube-linter"), peer("kube-score")
+        schemas = os.path.join(BENCH_DIR, "kubeconform-schemas", "v1.37")
+        if kubeconform and os.path.isdir(schemas):
+            base = [
+                kubeconform,
+                "-strict",
+                "-ignore-missing-schemas",
+                "-summary",
+                "-schema-location",
+                os.path.join(schemas, "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
+            ]
+            cases.append(Case("kubeconform -n 2", base + ["-n", "2"] + copies, "corpus"))
+            one.append(Case("kubeconform FILE", base + [ONE_FILE], "one"))
+        else:
+            print("kubeconform or its schemas missing: run bash bench/peers.sh", file=sys.stderr)
+        if kube_linter:
+            lint = [kube_linter, "lint", "--format", "json"]
+            cases.append(Case("kube-linter (default checks)", lint + copies, "corpus"))
+            if not args.quick:
+                cases.append(
+                    Case(
+                        "kube-linter (all built-in checks)",
+                        lint + ["--add-all-built-in", "--exclude", "schema-validation"] + copies,
+                        "corpus",
+                    )
+                )
+        else:
+            print("kube-linter missing: see bench/peers.sh (not served by the Go module proxy)", file=sys.stderr)
+        if kube_score:
+            scored, skipped = kube_score_inputs(kube_score, files)
+            note = f"{len(scored)} of {len(files)} files per copy ({len(skipped)} it cannot parse left out)"
+            cases.append(Case("kube-score", [kube_score, "score", "-o", "json"] + scored * len(copies), "corpus", note))
+            one.append(Case("kube-score FILE", [kube_score, "score", "-o", "json", ONE_FILE], "one"))
+        else:
+            print("kube-score missing: run bash bench/peers.sh", file=sys.stderr)
+    cases.extend(one)
+    if not args.no_precommit and len(files) < PRECOMMIT_FILES:
+        print(f"pre-commit case left out: it needs {PRECOMMIT_FILES} files, the corpus has {len(files)}")
+    elif not args.no_precommit:
+        tree, changed = precommit_tree(files, tmp)
+        cases.append(Case(f"pre-commit: all {PRECOMMIT_FILES} files", kubelint + [tree], "precommit"))
+        cases.append(
+            Case(
+                f"pre-commit: {PRECOMMIT_CHANGED} files --context the {PRECOMMIT_FILES}",
+                kubelint + ["--context", tree] + changed,
+                "precommit",
+            )
+        )
+    return cases
 
 
 def _spin(n):
@@ -96,41 +230,108 @@ def _spin(n):
     return s
 
 
-def machine_scaling(jobs, repeat, n=8_000_000):
-    """Baseline for the parallel speed-up: how much faster ``jobs`` forked
-    processes of pure-Python arithmetic finish ``jobs`` units of work than
-    one process finishes one, scaled (``jobs * t1 / tN``). 2.0 on two idle
-    cores; on a shared machine, whatever the neighbours leave."""
+def machine_scaling(jobs: int, repeat: int, n: int = 8_000_000):
+    """How much faster ``jobs`` forked processes of pure-Python arithmetic
+    finish ``jobs`` units of work than one process finishes one, scaled
+    (``jobs * t1 / tN``): 2.0 on two idle cores; on a shared machine,
+    whatever the neighbours leave."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
 
     def spawn(k):
         procs = [ctx.Process(target=_spin, args=(n,)) for _ in range(k)]
+        t = time.perf_counter()
         for p in procs:
             p.start()
         for p in procs:
             p.join()
+        return time.perf_counter() - t
 
-    ratios = []
-    for _ in range(repeat):
-        one, _ = time_it(lambda: spawn(1), 1)
-        many, _ = time_it(lambda: spawn(jobs), 1)
-        ratios.append(jobs * one / many)
+    ratios = [jobs * spawn(1) / spawn(jobs) for _ in range(repeat)]
     return statistics.median(ratios), ratios
 
 
-def make_copies(corpus, copies, tmp):
-    """``copies`` symlinks to the corpus under ``tmp`` (copy1, copy2, ...)."""
-    out = []
-    for i in range(1, copies + 1):
-        link = os.path.join(tmp, f"copy{i}")
-        os.symlink(corpus, link)
-        out.append(link)
-    return out
+def report(cases: List[Case], args, files, size) -> Dict[str, float]:
+    by = {c.name: c for c in cases}
+    print()
+    print(
+        f"corpus: {len(files)} files, {size / 1048576:.1f} MB, x{args.copies}; "
+        f"{args.rounds} interleaved round(s), medians; load average {open('/proc/loadavg').read().split()[:3]}"
+    )
+    print(f"{'case':58} {'wall':>8} {'CPU':>8} {'peak PSS':>9} {'peak RSS':>9} {'maxrss':>8} {'procs':>5}")
+    for c in cases:
+        print(
+            f"{c.name:58} {c.median('wall'):7.2f}s {c.median('cpu'):7.2f}s {mib(c.median('pss')):>9} "
+            f"{mib(c.median('rss')):>9} {mib(c.median('maxrss')):>8} {max(m.processes for m in c.runs):5d}"
+        )
+        if c.note:
+            print(f"    ({c.note})")
+    figures: Dict[str, float] = {}
+
+    def ratio(label, num, den, attr, target=None):
+        if num in by and den in by and by[den].median(attr):
+            r = by[num].median(attr) / by[den].median(attr)
+            figures[label] = r
+            verdict = "" if target is None else ("  target <= %.2f: %s" % (target, "met" if r <= target else "MISSED"))
+            print(f"  {label:70} {r:6.2f}x{verdict}")
+
+    print("ratios (same run):")
+    base = "C loader (PyYAML CSafeLoader load_all)"
+    ratio("kubelint auto / C loader, wall", "kubelint --jobs auto", base, "wall")
+    ratio("kubelint --jobs 1 / C loader, CPU", "kubelint --jobs 1", base, "cpu")
+    ratio(
+        "kubelint --jobs 2 / --jobs 1, wall (parallel speed-up is the inverse)",
+        "kubelint --jobs 2",
+        "kubelint --jobs 1",
+        "wall",
+    )
+    ratio("kubelint --jobs 2 / --jobs 1, CPU (cost of going parallel)", "kubelint --jobs 2", "kubelint --jobs 1", "cpu")
+    ratio("kubelint --jobs 2 / --jobs 1, peak PSS", "kubelint --jobs 2", "kubelint --jobs 1", "pss")
+    ratio("kubelint auto / --jobs 1, CPU", "kubelint --jobs auto", "kubelint --jobs 1", "cpu")
+    ratio("kubelint auto / kubeconform -n 2, wall", "kubelint --jobs auto", "kubeconform -n 2", "wall", 1.0)
+    ratio("kubelint --jobs 2 / kubeconform -n 2, wall", "kubelint --jobs 2", "kubeconform -n 2", "wall", 1.0)
+    ratio(
+        "kubelint auto / kube-linter (default checks), CPU",
+        "kubelint --jobs auto",
+        "kube-linter (default checks)",
+        "cpu",
+        1.0,
+    )
+    ratio(
+        "kubelint auto / kube-linter (all built-in checks), CPU",
+        "kubelint --jobs auto",
+        "kube-linter (all built-in checks)",
+        "cpu",
+        1.0,
+    )
+    ratio("kubelint auto / kube-score, CPU", "kubelint --jobs auto", "kube-score", "cpu")
+    ratio("kubelint auto / kubeconform -n 2, peak PSS", "kubelint --jobs auto", "kubeconform -n 2", "pss")
+    ratio(
+        f"pre-commit {PRECOMMIT_CHANGED} files --context / all {PRECOMMIT_FILES}, CPU",
+        f"pre-commit: {PRECOMMIT_CHANGED} files --context the {PRECOMMIT_FILES}",
+        f"pre-commit: all {PRECOMMIT_FILES} files",
+        "cpu",
+        0.40,
+    )
+    ratio(
+        f"pre-commit {PRECOMMIT_CHANGED} files --context / all {PRECOMMIT_FILES}, wall",
+        f"pre-commit: {PRECOMMIT_CHANGED} files --context the {PRECOMMIT_FILES}",
+        f"pre-commit: all {PRECOMMIT_FILES} files",
+        "wall",
+        0.40,
+    )
+    if "kubelint check FILE" in by:
+        cpu = by["kubelint check FILE"].median("cpu")
+        figures["one file CPU (s)"] = cpu
+        print(
+            f"  {'kubelint check FILE, CPU':70} {cpu * 1000:5.0f} ms  "
+            f"target <= 50 ms: {'met' if cpu <= 0.05 else 'MISSED'}"
+        )
+    return figures
 
 
-def threshold(files, repeat):
+def threshold(files: List[str], repeat: int) -> None:
     """In-process, serial vs 2 forked workers, on growing prefixes of the
     corpus: phase 1 (load) and phase 3 (per-object checks). Where does the
     fork start to pay?  (Sets parallel.MIN_PARALLEL_* thresholds.)"""
@@ -140,6 +341,14 @@ def threshold(files, repeat):
     from kubelint import parallel
     from kubelint.runner import build_context
     from kubelint.settings import Settings
+
+    def time_it(fn):
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
 
     parallel.MIN_PARALLEL_BYTES = 0
     parallel.MIN_PARALLEL_OBJECTS = 0
@@ -152,8 +361,8 @@ def threshold(files, repeat):
         chosen.append(path)
         size += os.path.getsize(path)
         if size >= target:
-            ser, _ = time_it(lambda: parallel.load_all(chosen, options.limits, 1), repeat)
-            par, _ = time_it(lambda: parallel.load_all(chosen, options.limits, 2), repeat)
+            ser = time_it(lambda: parallel.load_all(chosen, options.limits, 1))
+            par = time_it(lambda: parallel.load_all(chosen, options.limits, 2))
             inputs = parallel.load_all(chosen, options.limits, 1)
             objects = sum(len(fr.objects) for fr in inputs)
 
@@ -162,27 +371,30 @@ def threshold(files, repeat):
                     fr.findings.clear()
                 parallel.check_all_files(inputs, ctx, jobs)
 
-            cser, _ = time_it(lambda: check(1), repeat)
-            cpar, _ = time_it(lambda: check(2), repeat)
+            cser = time_it(lambda: check(1))
+            cpar = time_it(lambda: check(2))
             print(
                 f"{size / 1048576:6.2f} MB {len(chosen):6d} {objects:7d} | {ser:9.3f} s {par:7.3f} "
-                f"s {ser / par:5.2f}x |"
-                f" {cser:10.3f} s {cpar:7.3f} s {cser / cpar:5.2f}x"
+                f"s {ser / par:5.2f}x | {cser:10.3f} s {cpar:7.3f} s {cser / cpar:5.2f}x"
             )
             target *= 2
             if target > 32 * 1048576:
                 break
 
 
-def main():
-    ap = argparse.ArgumentParser()
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus"))
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--copies", type=int, default=2, help="check the corpus this many times in one run (default 2)")
-    ap.add_argument("--jobs", type=int, default=None, help="parallel workers (default: every CPU)")
+    ap.add_argument("--rounds", "--repeat", type=int, default=3, help="interleaved rounds (default 3)")
+    ap.add_argument("--copies", type=int, default=1, help="the corpus this many times per run (default 1)")
+    ap.add_argument("--peers", action="store_true", help="also kubeconform, kube-linter, kube-score (bench/peers.sh)")
+    ap.add_argument("--quick", action="store_true", help="one round, no machine-scaling baseline (development)")
+    ap.add_argument("--no-precommit", action="store_true", help="leave out the pre-commit case")
+    ap.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
     ap.add_argument("--threshold", action="store_true", help="measure where parallel loading starts to pay, and stop")
-    ap.add_argument("--one-file", default=os.path.join(ROOT, "examples", "app", "web.yaml"))
     args = ap.parse_args()
+    if args.quick:
+        args.rounds = 1
     corpus = os.path.abspath(args.corpus)
     if not os.path.isdir(corpus) and os.path.isdir("/work/shared/corpus"):
         corpus = "/work/shared/corpus"
@@ -190,73 +402,47 @@ def main():
     if not files:
         raise SystemExit(f"no corpus files under {corpus} (give --corpus)")
     if args.threshold:
-        threshold(files, args.repeat)
+        threshold(files, args.rounds)
         return
+    if args.peers:  # install what is missing (idempotent: seconds when everything is there)
+        subprocess.run(["bash", os.path.join(HERE, "peers.sh")], check=True)
+    # kubelint from this checkout, with its bytecode cached as an installed
+    # package has it (outside the source tree), whatever PYTHONDONTWRITEBYTECODE says.
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(BENCH_DIR, "pycache")
+    size = sum(os.path.getsize(f) for f in files)
     tmp = tempfile.mkdtemp(prefix="kubelint-bench-")
     try:
-        copies = make_copies(corpus, args.copies, tmp)
-        base, _ = time_it(lambda: [load_all_c(files) for _ in copies], args.repeat)
-        size = sum(os.path.getsize(f) for f in files)
-        print(
-            f"corpus: {len(files)} files, {size / 1048576:.1f} MB, x{args.copies} copies; cpus: {os.cpu_count()}; "
-            f"median of {args.repeat} runs"
-        )
-        print(f"A  PyYAML CSafeLoader load_all over {len(files) * args.copies} files: {base:.2f} s")
-
-        # warm-up (schema caches, page cache)
-        run(kubelint_cmd() + ["check", "--format", "json", "--fail-on", "never", corpus], env)
-        jobs = args.jobs or os.cpu_count() or 1
-        results, cpus = {}, {}
-        for label, extra in (
-            ("serial (--jobs 1)", ["--jobs", "1"]),
-            (f"parallel (--jobs {jobs})", ["--jobs", str(jobs)]),
-        ):
-            cmd = kubelint_cmd() + ["check", "--format", "json", "--fail-on", "never"] + extra + copies
-            cpu = []
-            t, times = time_it(lambda: cpu.append(cpu_of_children(lambda: run(cmd, env))), args.repeat)
-            results[label] = t
-            cpus[label] = statistics.median(cpu)
-            print(
-                f"B  kubelint check, {label}: {t:.2f} s = {t / base:.2f}x the C loader; CPU {cpus[label]:.2f} s "
-                f"(runs: {', '.join(f'{x:.2f}' for x in times)})"
-            )
-        ser, par = results["serial (--jobs 1)"], results[f"parallel (--jobs {jobs})"]
-        scale, scales = machine_scaling(jobs, max(args.repeat, 3))
-        print(
-            f"E  machine scaling, {jobs} processes of pure-Python arithmetic: {scale:.2f}x "
-            f"(runs: {', '.join(f'{x:.2f}' for x in scales)}; 2.00 = two idle cores)"
-        )
-        cser, cpar = cpus["serial (--jobs 1)"], cpus[f"parallel (--jobs {jobs})"]
-        print(
-            f"   parallel speed-up: {ser / par:.2f}x wall with {jobs} jobs; parallel uses {cpar / cser:.2f}x the "
-            "CPU time "
-            f"of serial (upper bound on {jobs} idle cores, if no part stayed serial: {jobs * cser / cpar:.2f}x)"
-        )
-        print(
-            f"   speed-up relative to what the machine gave a pure-CPU load (B speed-up / E): {ser / par / scale:.2f}"
-        )
+        copies = make_copies(corpus, files, args.copies, tmp)
+        cases = build_cases(args, files, copies, tmp)
+        # Warm-up: page cache, compiled bytecode, kubelint's caches.
+        warm = [c for c in cases if c.name in ("kubelint --jobs 1", "kubelint check FILE")]
+        for case in warm:
+            measure(case.cmd, env=env, cwd=ROOT, interval=1.0)
+        for r in range(args.rounds):
+            order = cases[r % len(cases) :] + cases[: r % len(cases)]
+            for case in order:
+                case.runs.append(measure(case.cmd, env=env, cwd=ROOT))
+            print(f"round {r + 1}/{args.rounds} done ({time.strftime('%H:%M:%S')})", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-    py, _ = time_it(lambda: run([sys.executable, "-c", "pass"]), max(args.repeat, 5))
-    if os.path.exists(args.one_file):
-        one, _ = time_it(
-            lambda: run(kubelint_cmd() + ["check", "--fail-on", "never", args.one_file], env), max(args.repeat, 5)
-        )
-    else:
-        one = float("nan")
-    print(f"C  python -c pass: {py:.3f} s")
-    print(
-        f"D  kubelint check {os.path.relpath(args.one_file, ROOT)}: {one:.3f} s ({one / py:.1f}x python -c "
-        f"pass; {one - py:.3f} s above interpreter start)"
-    )
-    best = min(results.values())
-    print(
-        f"targets: corpus <= 3x C loader: {'met' if best / base <= 3 else 'MISSED'} (best {best / base:.2f}x, "
-        f"serial {ser / base:.2f}x); "
-        f"one file < 0.3 s: {'met' if one < 0.3 else 'MISSED'} ({one:.3f} s)"
-    )
+    figures = report(cases, args, files, size)
+    if not args.quick:
+        scale, scales = machine_scaling(2, 3)
+        figures["machine scaling, 2 processes"] = scale
+        print(f"  {'machine scaling: 2 pure-Python processes (2.00 = two idle cores)':70} {scale:6.2f}x")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(
+                {
+                    "figures": figures,
+                    "cases": {c.name: [m.__dict__ for m in c.runs] for c in cases},
+                    "corpus": {"files": len(files), "bytes": size, "copies": args.copies},
+                },
+                fh,
+                indent=1,
+            )
 
 
 if __name__ == "__main__":

@@ -6,12 +6,20 @@ in it.  A finding is matched by its identity
 (:func:`kubelint.report.location.identity`): rule, repository-relative
 file, object (group, kind, namespace, name), path inside the object, and a
 hash of the message with line references blanked — never by line number,
-so edits elsewhere in a file do not resurrect recorded findings.
+so edits elsewhere in a file do not resurrect recorded findings.  The
+hash covers the message and kubelint's hint as one text (``message (hint)``,
+what kubelint printed as the message before the hint had a field of its
+own), and paths are compared with map keys in one notation
+(:func:`kubelint.report.location.canonical_path`), so baselines written
+before either change still match exactly.
 
 Matching counts: a baseline entry recorded twice absorbs two identical
 findings, and a third one is new.  When a kubelint upgrade rewords a
 message, an entry still matches a finding with the same rule, file, object
-and path (second pass), so upgrades do not flood a baselined repository.
+and path (second pass), and then one whose path is the recorded path's
+parent or child (third pass: kubelint now names the field the API server
+names, sometimes the parent of the value it used to name), so upgrades do
+not flood a baselined repository.
 
 The file is JSON, sorted, one entry per distinct identity with a count and
 the message for people reviewing it; it is written atomically.
@@ -38,10 +46,12 @@ class BaselineError(Exception):
 def _entries(findings: Iterable, root: str) -> List[dict]:
     counts: Counter = Counter()
     messages = {}
+    hints = {}
     for f in findings:
         key = location.identity(f, root)
         counts[key] += 1
         messages.setdefault(key, f.message)
+        hints.setdefault(key, getattr(f, "hint", ""))
     out = []
     for key in sorted(counts):
         rule, file, obj, path, digest = key
@@ -54,6 +64,7 @@ def _entries(findings: Iterable, root: str) -> List[dict]:
                 "messageHash": digest,
                 "count": counts[key],
                 "message": messages[key],
+                **({"hint": hints[key]} if hints[key] else {}),
             }
         )
     return out
@@ -77,7 +88,8 @@ class Baseline:
         self.root = root
         self.exact: Counter = Counter()
         for e in entries:
-            self.exact[(e["rule"], e["file"], e["object"], e["path"], e["messageHash"])] += int(e.get("count", 1))
+            path = location.canonical_path(e["path"])
+            self.exact[(e["rule"], e["file"], e["object"], path, e["messageHash"])] += int(e.get("count", 1))
 
     def __len__(self) -> int:
         return sum(self.exact.values())
@@ -103,7 +115,29 @@ class Baseline:
                 if not matched[i] and loose[key[:4]] > 0:
                     loose[key[:4]] -= 1
                     matched[i] = True
+        # Third pass: the same rule, file and object, and the path of one is
+        # the other's parent or child (kubelint now names the field the
+        # server names: metadata.labels where it named metadata.labels.app).
+        near = [(key, n) for key, n in loose.items() if n > 0]
+        if near and not all(matched):
+            left = dict(near)
+            for i, key in enumerate(keys):
+                if matched[i]:
+                    continue
+                for old in left:
+                    if left[old] > 0 and old[:3] == key[:3] and _related(old[3], key[3]):
+                        left[old] -= 1
+                        matched[i] = True
+                        break
         return [f for f, m in zip(findings, matched) if not m]
+
+
+def _related(a: str, b: str) -> bool:
+    """One path is the other's parent or child (``a`` == ``a.b`` / ``a[0]``)."""
+    if not a or not b:
+        return False
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return long.startswith(short) and long[len(short) : len(short) + 1] in (".", "[")
 
 
 def load(path: str, root: str = None) -> Baseline:

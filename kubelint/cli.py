@@ -202,7 +202,13 @@ def main():
     default=None,
     help="Record the current findings in FILE and exit 0.",
 )
-@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores; 1 = serial).")
+@click.option(
+    "--jobs",
+    "-j",
+    default=None,
+    metavar="N|auto",
+    help="Worker processes, 1 = serial (default: auto, from the input's size and the free cores).",
+)
 @click.option("--no-progress", is_flag=True, help="Never show a progress indicator.")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no source excerpts; nothing at all when clean.")
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
@@ -575,6 +581,13 @@ def explain(rule, config_path):
         lines += ["Automatic fix (safe, `kubelint fix`):", _indent(fx[1]), ""]
     else:
         lines += ["Automatic fix (unsafe: changes behaviour, `kubelint fix --unsafe-fixes`):", _indent(fx[1]), ""]
+    if e.source in ("apiserver", "schema", "loader", "crd"):
+        said = "kubectl's decoder" if e.source == "loader" else "the API server"
+        lines += [
+            f"Message: the words {said} uses where it has any (<field path>: <reason>: <detail>); kubelint's "
+            "explanation follows as the hint, in parentheses (the `hint` field in JSON, SARIF and LSP).",
+            "",
+        ]
     if e.kinds:
         lines += [f"Applies to: {', '.join(e.kinds)}", ""]
     if e.source == "rules":

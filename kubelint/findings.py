@@ -16,6 +16,19 @@ INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 RANK = {INFO: 1, WARNING: 2, ERROR: 3}
 
+
+class Key(str):
+    """A map key in a path, printed as the API server prints it:
+    ``spec.hard[requests.cpu]``, ``spec.capacity[storage]`` (a plain ``str``
+    element is a field name: ``.name``).  It is the key itself, so lookups in
+    the data and the position shadow work unchanged."""
+
+    __slots__ = ()
+
+    def __reduce__(self):  # pickled across --jobs workers as a Key
+        return (Key, (str(self),))
+
+
 PathElem = Union[str, int]
 Path = Tuple[PathElem, ...]
 
@@ -45,6 +58,8 @@ class ObjectRef(NamedTuple):
 
 class Problem(NamedTuple):
     """A check's raw result: where (path inside the object) and what.
+    ``message`` is what the API server (or kubectl) says where it says
+    anything; ``hint`` is kubelint's addition (why, how to fix).
 
     ``at`` says which position to report for a mapping entry: ``"value"``
     (the offending value, the default) or ``"key"`` (the key itself, used
@@ -58,6 +73,13 @@ class Problem(NamedTuple):
     rule: Optional[str] = None
     severity: Optional[str] = None
     at: str = "value"
+    # kubelint's own explanation (why, how to fix, "did you mean"), kept apart
+    # from ``message`` (the API server's or kubectl's words where there are any)
+    hint: str = ""
+    # the field the server names, in its notation, when it is not ``path``
+    # (``path`` is then where the finding is positioned: the value or key
+    # below or beside that field)
+    field: Optional[str] = None
 
 
 class RenderOrigin(NamedTuple):
@@ -99,6 +121,14 @@ class Finding(NamedTuple):
     # kubelint.fix.model.FindingFix when a verified fix exists (set by the
     # fix stage after the run, for reporters): title, applicability, edits.
     fix: Optional[object] = None
+    # kubelint's explanation beside the message (why, how to fix, "did you
+    # mean"); the message itself is the server's or kubectl's text where
+    # there is one.  Empty when there is nothing to add.
+    hint: str = ""
+
+    def text(self) -> str:
+        """The message and the hint, as one line for people: ``message (hint)``."""
+        return f"{self.message} ({self.hint})" if self.hint else self.message
 
     def sort_key(self):
         return (self.file, self.line, self.column, -RANK[self.severity], self.rule, self.message)
@@ -108,6 +138,7 @@ class Finding(NamedTuple):
             "rule": self.rule,
             "severity": self.severity,
             "message": self.message,
+            "hint": self.hint or None,
             "file": self.file,
             "line": self.line,
             "column": self.column,
@@ -119,10 +150,11 @@ class Finding(NamedTuple):
 
 
 def format_path(path: Path) -> str:
-    """``('spec', 'containers', 1, 'image')`` -> ``spec.containers[1].image``."""
+    """``('spec', 'containers', 1, 'image')`` -> ``spec.containers[1].image``;
+    a :class:`Key` in brackets: ``('spec', 'hard', Key('pods'))`` -> ``spec.hard[pods]``."""
     out = []
     for elem in path:
-        if isinstance(elem, int):
+        if isinstance(elem, (int, Key)):
             out.append(f"[{elem}]")
         else:
             if out:

@@ -507,20 +507,17 @@ class Masker:
         return _QUOTED.sub(lambda m: self.text(m.group()), message)
 
     def finding(self, f):
-        if not self.values:
-            message = f.message
-        elif f.rule == "internal-error":  # exception text: values anywhere, unquoted
-            message = self.text(f.message)
-        else:
-            message = self._quoted(f.message)
         spans = self._span_of(f.file, f.line) if self.spans else ()
-        for s in spans:
-            message = self._mask_quoted(message, s.value)
-            message = _replace_value(message, s.value)
-        message = one_line(message)
         changes = {}
-        if message != f.message:
-            changes["message"] = message
+        # the message and kubelint's hint beside it: both are masked alike
+        for field in ("message", "hint"):
+            original = getattr(f, field)
+            if not original:
+                continue
+            # a hint is kubelint's free text, short: masked anywhere, not only in quotes
+            masked = self._masked_text(original, "internal-error" if field == "hint" else f.rule, spans)
+            if masked != original:
+                changes[field] = masked
         if self.values and f.path:
             # a secret used as a map key is part of the finding's path (JSON, SARIF)
             path = self.text(f.path)
@@ -561,6 +558,18 @@ class Masker:
             return m.group()
 
         return _QUOTED.sub(sub, message)
+
+    def _masked_text(self, message: str, rule: str, spans) -> str:
+        if not self.values:
+            pass
+        elif rule == "internal-error":  # exception text: values anywhere, unquoted
+            message = self.text(message)
+        else:
+            message = self._quoted(message)
+        for s in spans:
+            message = self._mask_quoted(message, s.value)
+            message = _replace_value(message, s.value)
+        return one_line(message)
 
     def findings(self, findings: list) -> list:
         return [self.finding(f) for f in findings]

@@ -78,7 +78,17 @@ class KubeObject:
 
     def finding(self, problem: Problem, rule: str, severity: str) -> Finding:
         line, col = self.locate(problem.path, problem.at)
-        return Finding(rule, severity, problem.message, self.file, line, col, format_path(problem.path), self.ref)
+        return Finding(
+            rule,
+            severity,
+            problem.message,
+            self.file,
+            line,
+            col,
+            format_path(problem.path) if problem.field is None else problem.field,
+            self.ref,
+            hint=problem.hint,
+        )
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"<KubeObject {self.ref.display()} {self.file}:{self.line}>"

@@ -1,39 +1,61 @@
-"""Parallel runs (``--jobs N``): the same result as a serial run, faster.
+"""Parallel runs (``--jobs``): the same result as a serial run, faster, and
+only when that pays.
 
 The runner's phases stay in the same order, so rules that need every
 object still see every object:
 
-1. **load** (parallel): forked workers read, decode and parse files and
-   build their objects; each file comes back as one compact ``marshal``
-   blob (plain data and position shadows, shared aliases kept shared) plus
-   the loader's findings.  The parent rebuilds the :class:`KubeObject`
-   views in input order.  No worker keeps a file's text once it is parsed.
-2. **prepare** (parent): stages that must see every object first (CRDs).
-3. **per-object checks** (parallel): a second set of workers is forked
-   *after* prepare, so each inherits the whole object index and whatever
-   prepare built; they check slices of the files and return only findings.
-4. **cross-object rules, suppressions, sorting** (parent), as serially.
+1. **load** (parallel): this process and forked workers read, decode and
+   parse files and build their objects; a worker sends each file back as
+   one compact ``marshal`` blob (plain data and position shadows, shared
+   aliases kept shared) plus the loader's findings, and this process
+   rebuilds the :class:`KubeObject` views.  No worker keeps a file's text
+   once it is parsed.
+2. **prepare** (this process): stages that must see every object first (CRDs).
+3. **per-object checks** (parallel): workers forked *after* prepare share
+   the whole object index and whatever prepare built with this process
+   (copy-on-write pages); they check slices of the files and return only
+   findings.
+4. **cross-object rules, suppressions, sorting** (this process), as serially.
 
-Results are consumed in input order (``imap``), so findings, counts and
-output are identical to ``--jobs 1`` (tests/test_parallel.py compares
-them over the corpus).  Small inputs run serially: forking costs more than
-it saves below :data:`MIN_PARALLEL_BYTES` of input (phase 1) or
-:data:`MIN_PARALLEL_OBJECTS` objects (phase 3), measured in bench/.
+**This process works too**: with N workers, N - 1 are forked and this
+process takes chunks from the same shared counter (:func:`_shared_map`).
+Its own chunks need no round trip through a pipe, and in phase 3 it checks
+its share of the index in the pages it already owns: a forked worker copies
+every page whose objects it reads (CPython 3.11 writes reference counts
+into the objects; ``gc.freeze()`` cannot help, the run keeps the collector
+off anyway), so each forked worker costs about its share of the index in
+memory.  Results are consumed in input order, so findings, counts and
+output are identical to ``--jobs 1`` (tests/test_parallel.py compares them
+over the corpus).
+
+**How many workers** (:func:`choose_workers`, a pure function of its
+inputs, and :func:`read_cores`, which measures them): ``--jobs auto`` (the
+command line's default) uses the free cores: the CPUs this process may run
+on (``sched_getaffinity``), capped by a cgroup CPU quota (``cpu.max``, or
+``cpu.cfs_quota_us`` under cgroup v1), less what other processes keep busy
+(the smaller of the 1-minute load average and the number of runnable
+processes right now, both from ``/proc/loadavg``), rounded to whole cores.
+On a machine whose other core is busy a parallel run costs more CPU for no
+gain in time, so auto stays serial there.  An explicit ``--jobs N`` is
+honoured, capped at the usable CPUs (affinity and quota).  Either way small
+inputs run serially: below :data:`MIN_PARALLEL_BYTES` of input (phase 1)
+or :data:`MIN_PARALLEL_OBJECTS` objects (phase 3) forking costs more than
+it saves, and above them each further worker needs another half of that
+much work (bench/bench.py ``--threshold`` measures the break-even).
 Platforms without ``fork`` (Windows) always run serially.
 
-No run state lives in this module's globals: phase 1 sends each worker its
-paths, limits and ``--debug`` in the task; phase 3 hands the object index
-and the run context to the workers through the pool initializer (inherited
-by ``fork``, never pickled), which keeps them in :data:`_WORKER`, set only
-inside worker processes.
+No run state lives in this module's globals: workers are forked with their
+task (the chunks, the function, the object index and run context) as the
+arguments of the process, inherited, never pickled.
 """
 
 from __future__ import annotations
 
-import functools
 import marshal
 import os
 import re
+import sys
+from dataclasses import dataclass
 from typing import Callable, List, Optional
 
 from .findings import Finding
@@ -42,10 +64,13 @@ from .model import KubeObject
 from .phases import FileResult, RunContext, check_objects, objects_of
 
 # Break-even points, from CPU time measured on 2 cores (bench/README.md,
-# `bench/bench.py --threshold`): forked loading costs ~35% more CPU than
-# serial plus ~40 ms to start, so it pays from ~1-2 MB of manifests;
+# `bench/bench.py --threshold`): forked loading cost ~35% more CPU than
+# serial plus ~40 ms to start, so it paid from ~1-2 MB of manifests;
 # forked checks cost ~40% more CPU (copy-on-write of the object index) and
-# pay from ~3,000 objects.  On a busy machine parallel runs pay later.
+# paid from ~3,000 objects.  (Measured before this process took a share of
+# the work: a whole --jobs 2 run now costs ~1.13x the CPU of a serial one.)
+# The --jobs 1000 that forked 1,000 workers (114 s instead of 6.5 s for the
+# corpus) is capped at the usable CPUs by choose_workers.
 MIN_PARALLEL_BYTES = 2 << 20
 MIN_PARALLEL_OBJECTS = 3000
 
@@ -58,28 +83,124 @@ MIN_PARALLEL_OBJECTS = 3000
 _INDEX = re.compile(r"\[\d+\]")
 
 
-def useful_jobs(jobs: int) -> int:
-    """``--jobs`` capped at the CPUs this process may use: the work is
-    CPU-bound, and ``--jobs 1000`` forking 1,000 workers made the corpus
-    take 114 s instead of 6.5 s."""
-    from .settings import default_jobs
+@dataclass(frozen=True)
+class Cores:
+    """What :func:`choose_workers` needs to know about the machine."""
 
-    return max(1, min(jobs, default_jobs()))
+    cpus: int  # CPUs this process may run on (sched_getaffinity)
+    quota: Optional[float] = None  # cgroup CPU quota in cores (cpu.max), None: no limit
+    busy: float = 0.0  # cores of those CPUs that other processes keep busy
+
+    @property
+    def usable(self) -> int:
+        """The CPUs, capped by the quota (1.5 cores of quota: 2 workers)."""
+        n = self.cpus
+        if self.quota is not None:
+            n = min(n, int(self.quota + 0.5))
+        return max(1, n)
 
 
-def _worker_init(initializer, initargs) -> None:
-    # Ctrl-C goes to the whole process group: the parent handles it (exit
-    # 130, kubelint.cli); workers must not print a traceback each.
-    import signal
+def choose_workers(requested: Optional[int], work: int, minimum: int, cores: Cores) -> int:
+    """How many processes (this one included) should do ``work`` units
+    (bytes to load, objects to check), of which ``minimum`` is where a
+    second worker starts to pay.
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if initializer is not None:
-        initializer(*initargs)
+    ``requested``: ``--jobs N``, or ``None`` for ``--jobs auto``.  Below
+    ``minimum``: 1.  Above it each further worker needs another
+    ``minimum / 2`` units.  Never more than the usable CPUs; ``auto`` also
+    never more than the free cores (usable less busy, to the nearest
+    whole core)."""
+    if (requested is not None and requested <= 1) or work < minimum:
+        return 1
+    n = min(cores.usable, work // max(1, minimum // 2))
+    if requested is None:
+        n = min(n, int(cores.usable - cores.busy + 0.5))
+    else:
+        n = min(n, requested)
+    return max(1, n)
+
+
+def read_cores(load: bool = True) -> Cores:
+    """This machine's :class:`Cores` now (Linux; elsewhere every CPU, idle).
+    ``load``: also measure what other processes keep busy (costs ~0.1 ms)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    busy = _busy(cpus) if load else 0.0
+    return Cores(max(1, cpus), _cgroup_quota(), busy)
+
+
+def _busy(cpus: int) -> float:
+    """Cores of this process's CPUs that other processes keep busy: the
+    smaller of the 1-minute load average (which lags: it still counts a
+    job that just ended, and a benchmark's own previous runs) and the
+    runnable processes right now less this one (noisy: the median of three
+    reads), scaled to this process's share of the machine's CPUs."""
+    samples = []
+    load1 = 0.0
+    for _ in range(3):
+        try:
+            with open("/proc/loadavg", "rb") as fh:
+                fields = fh.read().split()
+            load1 = float(fields[0])
+            samples.append(int(fields[3].split(b"/")[0]) - 1)
+        except (OSError, ValueError, IndexError):
+            return 0.0
+    samples.sort()
+    others = min(load1, float(max(0, samples[1])))
+    return others * cpus / max(cpus, os.cpu_count() or cpus)
+
+
+def _cgroup_quota() -> Optional[float]:
+    """The tightest CPU quota of this process's cgroup and its parents, in
+    cores (cgroup v2 ``cpu.max``, v1 ``cpu.cfs_quota_us`` / ``cpu.cfs_period_us``)."""
+    try:
+        with open("/proc/self/cgroup") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    best = None
+    for line in lines:
+        hierarchy, _, rest = line.partition(":")
+        controllers, _, path = rest.partition(":")
+        if hierarchy == "0" and controllers == "":
+            base, files = "/sys/fs/cgroup", ("cpu.max",)
+        elif "cpu" in controllers.split(","):
+            base, files = "/sys/fs/cgroup/" + controllers, ("cpu.cfs_quota_us", "cpu.cfs_period_us")
+        else:
+            continue
+        parts = [p for p in path.split("/") if p and p not in (".", "..")]
+        for depth in range(len(parts), -1, -1):
+            quota = _quota_at(os.path.join(base, *parts[:depth]), files)
+            if quota is not None and (best is None or quota < best):
+                best = quota
+    return best
+
+
+def _quota_at(directory: str, files) -> Optional[float]:
+    try:
+        texts = []
+        for name in files:
+            with open(os.path.join(directory, name)) as fh:
+                texts.append(fh.read().split())
+    except OSError:
+        return None
+    try:
+        if len(files) == 1:  # v2: "max 100000" or "150000 100000"
+            quota, period = texts[0][0], texts[0][1]
+        else:  # v1: "-1" or "150000", then "100000"
+            quota, period = texts[0][0], texts[1][0]
+        if quota in ("max", "-1") or int(period) <= 0:
+            return None
+        return int(quota) / int(period)
+    except (ValueError, IndexError):
+        return None
 
 
 def _fork_context():
-    # multiprocessing and concurrent.futures are imported only by runs that
-    # go parallel: they cost a one-file run ~25 ms of start-up.
+    # multiprocessing is imported only by runs that go parallel: it costs a
+    # one-file run ~25 ms of start-up.
     import multiprocessing
 
     try:
@@ -88,35 +209,123 @@ def _fork_context():
         return None
 
 
-def _ordered_map(fn, chunks, jobs, mp, initializer=None, initargs=()):
-    """Yield ``(chunk, fn(chunk))`` in order, computed by ``jobs`` forked
-    workers (each first runs ``initializer(*initargs)``).  A worker that dies
-    (killed, out of memory, a crash in C code) raises
-    :class:`BrokenProcessPool` here instead of hanging the run."""
-    from concurrent.futures import ProcessPoolExecutor
+def _take(counter) -> int:
+    with counter.get_lock():
+        i = counter.value
+        counter.value = i + 1
+    return i
 
-    executor = ProcessPoolExecutor(
-        max_workers=min(jobs, len(chunks)) or 1,
-        mp_context=mp,
-        initializer=_worker_init,
-        initargs=(initializer, initargs),
-    )
+
+def _worker_main(chunks, work, counter, conn) -> None:
+    """A forked worker: take the next chunk from ``counter`` until none is
+    left, send ``(i, [work(item), ...])`` for each; ``None`` instead of the
+    list if ``work`` raised (this process redoes the chunk, and raises
+    where a serial run would)."""
+    # Ctrl-C goes to the whole process group: the parent handles it (exit
+    # 130, kubelint.cli); workers must not print a traceback each.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        i = _take(counter)
+        if i >= len(chunks):
+            break
+        try:
+            result = [work(item) for item in chunks[i]]
+        except Exception:
+            result = None
+        try:
+            conn.send((i, result))
+        except Exception:  # a result that cannot be pickled (nothing was written yet)
+            conn.send((i, None))
+    conn.close()
+
+
+def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp):
+    """Yield ``(chunk, results)`` for every chunk of ``chunks``, in order.
+
+    ``workers - 1`` forked processes compute ``[work(item) for item in
+    chunk]`` and this process ``[here(item) ...]`` (``here`` may return
+    its result in another form: it needs no pipe), each taking the next
+    chunk from one shared counter, so none waits while work is left.  Between
+    two items of its own this process collects what the workers sent.  A
+    worker that dies (killed, out of memory, a crash in C code) loses the
+    chunks it took: this process computes them at the end (and calls
+    :func:`_recovered` for each), instead of hanging the run."""
+    from multiprocessing.connection import wait
+
+    counter = mp.Value("q", 0)
+    procs, readers = [], []
+    # A forked worker flushes its copy of the standard streams' buffers when
+    # it ends: nothing written before the fork may be written twice.
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
     try:
-        yield from zip(chunks, executor.map(fn, chunks))
+        for _ in range(min(workers, len(chunks)) - 1):
+            reader, writer = mp.Pipe(duplex=False)
+            proc = mp.Process(target=_worker_main, args=(chunks, work, counter, writer), daemon=True)
+            proc.start()
+            writer.close()  # the worker holds the only write end: its exit is EOF here
+            procs.append(proc)
+            readers.append(reader)
+        done: dict = {}
+
+        def collect(timeout):
+            for reader in wait(readers, timeout):
+                try:
+                    i, result = reader.recv()
+                except (EOFError, OSError):  # the worker exited (or died mid-message)
+                    readers.remove(reader)
+                    continue
+                if result is not None:
+                    done[i] = result
+
+        nxt = 0
+        while True:
+            i = _take(counter)
+            if i >= len(chunks):
+                break
+            out = []
+            for item in chunks[i]:
+                out.append(here(item))
+                if readers:
+                    collect(0)
+            done[i] = out
+            while nxt in done:
+                yield chunks[nxt], done.pop(nxt)
+                nxt += 1
+        while nxt < len(chunks):
+            if nxt in done:
+                yield chunks[nxt], done.pop(nxt)
+                nxt += 1
+            elif readers:
+                collect(None)
+            else:  # lost with a worker that died, or failed there: computed here
+                _recovered(nxt)
+                yield chunks[nxt], [here(item) for item in chunks[nxt]]
+                nxt += 1
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in procs:
+            proc.join()
+        for reader in readers:
+            reader.close()
+
+
+def _recovered(index: int) -> None:
+    """Called for each chunk this process computes because the worker that
+    took it died or failed (a hook for tests)."""
 
 
 # ---------------------------------------------------------------------------
 # Phase 1: load
 
 
-def _load_chunk(limits: Limits, debug: bool, chunk):
-    """A worker's task: ``chunk`` is ``[(index, path), ...]``."""
-    return [_load_one(path, limits, debug) for _, path in chunk]
-
-
 def _load_one(path: str, limits: Limits, debug: bool):
+    """A worker's task for one file: its objects packed for the pipe."""
     fr = objects_of(load_file(path, limits, debug=debug))
     blob = marshal.dumps([(o.data, o.shadow, o.doc_index, o.item_index) for o in fr.objects])
     return fr.path, blob, fr.findings, fr.documents, fr.fatal, fr.directives, fr.secrets
@@ -152,10 +361,18 @@ def _input_bytes(entries) -> int:
     return total
 
 
+def _workers(jobs: Optional[int], work: int, minimum: int) -> int:
+    """:func:`choose_workers` for this machine now (the load is read only
+    for ``--jobs auto`` and only when the work is big enough to matter)."""
+    if jobs == 1 or work < minimum:
+        return 1
+    return choose_workers(jobs, work, minimum, read_cores(load=jobs is None))
+
+
 def load_all(
     paths,
     limits: Limits,
-    jobs: int,
+    jobs: Optional[int],
     stdin=None,
     context_only: bool = False,
     progress: Optional[Callable] = None,
@@ -164,16 +381,17 @@ def load_all(
 ) -> list:
     """Phase 1 for ``paths``: a :class:`~kubelint.phases.FileResult` per
     input file, in input order (as ``iter_load`` + ``objects_of``).
+    ``jobs``: ``--jobs`` (``None``: auto, see :func:`choose_workers`).
     ``entries``: the ``(path, error)`` inputs already sorted out by
     :func:`kubelint.discover.plan`, instead of walking ``paths``."""
     if entries is None:
         entries = list(discover(paths))
     total = len(entries)
-    jobs = useful_jobs(jobs)
-    if jobs > 1 and total > 1 and _input_bytes(entries) >= MIN_PARALLEL_BYTES:
-        ctx = _fork_context()
-        if ctx is not None:
-            return _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx, debug)
+    if jobs != 1 and total > 1:
+        workers = _workers(jobs, _input_bytes(entries), MIN_PARALLEL_BYTES)
+        mp = _fork_context() if workers > 1 else None
+        if mp is not None:
+            return _load_parallel(entries, limits, workers, stdin, context_only, progress, mp, debug)
     out = []
     # The files discovered above, not a second walk: a file deleted in
     # between is reported (unreadable-file), as the parallel path does.
@@ -185,9 +403,7 @@ def load_all(
     return out
 
 
-def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx, debug) -> list:
-    from concurrent.futures.process import BrokenProcessPool
-
+def _load_parallel(entries, limits, workers, stdin, context_only, progress, mp, debug) -> list:
     work = [i for i, (path, error) in enumerate(entries) if error is None and path != STDIN]
     results: list = [None] * len(entries)
     for i, (path, error) in enumerate(entries):
@@ -195,95 +411,81 @@ def _load_parallel(entries, limits, jobs, stdin, context_only, progress, ctx, de
             results[i] = objects_of(_error_file(path, error), context_only)
         elif path == STDIN:
             results[i] = objects_of(load_file(path, limits, stdin, debug=debug), context_only)
-    chunk = max(1, min(16, len(work) // (jobs * 8) or 1))
-    chunks = [[(i, entries[i][0]) for i in work[n : n + chunk]] for n in range(0, len(work), chunk)]
+    chunk = max(1, min(16, len(work) // (workers * 8) or 1))
+    chunks = [work[n : n + chunk] for n in range(0, len(work), chunk)]
     done = len(entries) - len(work)
-    task = functools.partial(_load_chunk, limits, debug)
-    try:
-        for pairs, packed in _ordered_map(task, chunks, jobs, ctx):
-            for (i, _), p in zip(pairs, packed):
-                results[i] = _rebuild(p, context_only)
-            done += len(pairs)
-            if progress is not None:
-                progress(done, len(entries), "loading")
-    except BrokenProcessPool:
-        # A worker died: finish here, in this process, what is missing
-        # (a file that crashes the parser then fails as it would serially).
-        for i in work:
-            if results[i] is None:
-                results[i] = objects_of(load_file(entries[i][0], limits, debug=debug), context_only)
+
+    def remote(i):  # in a worker
+        return _load_one(entries[i][0], limits, debug)
+
+    def here(i):  # in this process: no packing
+        return objects_of(load_file(entries[i][0], limits, debug=debug), context_only)
+
+    for indices, loaded in _shared_map(chunks, remote, here, workers, mp):
+        for i, fr in zip(indices, loaded):
+            results[i] = fr if isinstance(fr, FileResult) else _rebuild(fr, context_only)
+        done += len(indices)
+        if progress is not None:
+            progress(done, len(entries), "loading")
     return results
 
 
 # ---------------------------------------------------------------------------
 # Phase 3: per-object checks
 
-# (inputs, run context): set by the pool initializer, only in worker processes.
-_WORKER: Optional[tuple] = None
+
+def _check_one(fr: FileResult, ctx: RunContext):
+    """Check one file, returning what the check added (findings, the fatal
+    flag, secrets to mask) and leaving ``fr`` as it was."""
+    before, known = len(fr.findings), len(fr.secrets)
+    check_objects(fr, ctx)
+    found, secrets = fr.findings[before:], fr.secrets[known:]
+    del fr.findings[before:], fr.secrets[known:]
+    return found, fr.fatal, secrets
 
 
-def _start_worker(inputs: list, ctx: RunContext) -> None:
-    global _WORKER
-    _WORKER = (inputs, ctx)
-
-
-def _check_chunk(indices):
-    inputs, ctx = _WORKER
-    out = []
-    for i in indices:
-        fr = inputs[i]
-        before, known = len(fr.findings), len(fr.secrets)
-        check_objects(fr, ctx)
-        out.append((fr.findings[before:], fr.fatal, fr.secrets[known:]))
-    return out
-
-
-def check_all_files(inputs: list, ctx: RunContext, jobs: int, progress: Optional[Callable] = None) -> None:
+def check_all_files(inputs: list, ctx: RunContext, jobs: Optional[int], progress: Optional[Callable] = None) -> None:
     """Run every per-object stage over ``inputs`` (in place), in parallel
-    when it pays."""
+    when it pays (``jobs``: ``--jobs``, ``None`` for auto)."""
     total = len(inputs)
     objects = sum(len(fr.objects) for fr in inputs)
-    fork = None
-    jobs = useful_jobs(jobs)
-    if jobs > 1 and objects >= MIN_PARALLEL_OBJECTS and total >= 2 and not ctx.settings.debug:
-        fork = _fork_context()
-    if fork is None:
+    mp = None
+    if jobs != 1 and total >= 2 and not ctx.settings.debug:
+        workers = _workers(jobs, objects, MIN_PARALLEL_OBJECTS)
+        mp = _fork_context() if workers > 1 else None
+    if mp is None:
         for n, fr in enumerate(inputs, 1):
             check_objects(fr, ctx)
             if progress is not None:
                 progress(n, total, "checking")
         return
-    _check_parallel(inputs, ctx, jobs, progress, fork, objects)
+    _check_parallel(inputs, ctx, workers, progress, mp, objects)
 
 
-def _check_parallel(inputs: list, ctx: RunContext, jobs: int, progress, fork, objects: int) -> None:
-    from concurrent.futures.process import BrokenProcessPool
-
+def _check_parallel(inputs: list, ctx: RunContext, workers: int, progress, mp, objects: int) -> None:
     work = [i for i, fr in enumerate(inputs) if fr.objects]
-    chunks = _slices(inputs, work, max(1, objects // (jobs * 8)))
+    chunks = _slices(inputs, work, max(1, objects // (workers * 8)))
     done = len(inputs) - len(work)
     once = _Once(ctx.stages)
-    checked = set()
-    try:
-        for indices, results in _ordered_map(_check_chunk, chunks, jobs, fork, _start_worker, (inputs, ctx)):
-            for i, (findings, fatal, secrets) in zip(indices, results):
-                if secrets:  # values credential rules flagged in the worker
-                    inputs[i].secrets.extend(secrets)
-                    ctx.masker.add(inputs[i].path, secrets)
-                inputs[i].findings.extend(once.first(findings))
-                inputs[i].fatal = inputs[i].fatal or fatal
-                checked.add(i)
-            done += len(indices)
-            if progress is not None:
-                progress(done, len(inputs), "checking")
-    except BrokenProcessPool:
-        # A worker died: check the rest here, in input order.
-        for i in work:
-            if i not in checked:
-                fr = inputs[i]
-                before = len(fr.findings)
-                check_objects(fr, ctx)
-                fr.findings[before:] = once.first(fr.findings[before:])
+
+    def check(i):  # in a worker, forked after prepare: the index and ctx are inherited
+        return _check_one(inputs[i], ctx)
+
+    # This process checks its chunks with the same function: the result
+    # comes back as from a worker, and is merged in input order below.
+    # (After a worker's death, the chunks it lost are checked here last;
+    # a once-per-kind rule first met there is then reported where this
+    # process met it first.)
+    for indices, results in _shared_map(chunks, check, check, workers, mp):
+        for i, (findings, fatal, secrets) in zip(indices, results):
+            if secrets:  # values credential rules flagged in a worker
+                inputs[i].secrets.extend(secrets)
+                ctx.masker.add(inputs[i].path, secrets)
+            inputs[i].findings.extend(once.first(findings))
+            inputs[i].fatal = inputs[i].fatal or fatal
+        done += len(indices)
+        if progress is not None:
+            progress(done, len(inputs), "checking")
 
 
 def _slices(inputs: list, work: List[int], target: int) -> List[List[int]]:

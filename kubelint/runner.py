@@ -145,7 +145,7 @@ def run(
 def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask.Masker) -> RunResult:
     ctx = build_context(settings)
     ctx.masker = masker
-    jobs = max(1, settings.jobs)
+    jobs = settings.jobs  # None: --jobs auto (kubelint.parallel picks the workers)
     debug = settings.debug
     # Phase 1: load everything (inputs, then --context and --crd sources,
     # which are seen by cross-object rules and CRD schemas but never reported).
@@ -195,7 +195,7 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
     )
 
 
-def _load_inputs(paths, settings: Settings, ctx: RunContext, jobs: int, stdin, progress):
+def _load_inputs(paths, settings: Settings, ctx: RunContext, jobs: Optional[int], stdin, progress):
     """The plan of the inputs (charts, kustomize roots, manifests, skipped files: kubelint/discover.py) and
     their loaded and rendered files."""
     from .parallel import load_all
@@ -206,7 +206,7 @@ def _load_inputs(paths, settings: Settings, ctx: RunContext, jobs: int, stdin, p
     return plan, inputs
 
 
-def _load_extras(settings: Settings, ctx: RunContext, jobs: int, inputs) -> list:
+def _load_extras(settings: Settings, ctx: RunContext, jobs: Optional[int], inputs) -> list:
     """The --context, --crd and --policy files, less those already among the inputs."""
     from .parallel import load_all
 
@@ -316,12 +316,16 @@ def _plan(paths, settings: Settings, context_only: bool = False):
     )
 
 
-def _render(sources, settings: Settings, ctx, jobs: int) -> list:
+def _render(sources, settings: Settings, ctx, jobs: Optional[int]) -> list:
     """Charts and kustomize roots rendered by helm and kustomize: a FileResult each (kubelint/render/)."""
     if not sources:
         return []
     from .render import stage as render
 
+    if jobs is None:  # --jobs auto: renders are subprocesses, one thread each waits for its tool
+        from .settings import default_jobs
+
+        jobs = default_jobs()
     return render.load(
         sources, settings.render, settings.default_namespace, ctx.kubernetes_version, settings.limits, jobs
     )

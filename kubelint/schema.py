@@ -40,7 +40,7 @@ from typing import Dict, Iterator, List, Optional
 
 from . import apis
 from .data import available_versions, newest_version, schema_dir  # noqa: F401  (schema.* is their public name)
-from .findings import ERROR, INFO, WARNING, Problem
+from .findings import ERROR, INFO, WARNING, Problem, format_path
 from .quantity import QuantityError, parse_quantity
 from .settings import Settings
 from .suggest import closest, did_you_mean
@@ -191,13 +191,22 @@ def _describe(value) -> str:
 
 
 def _yaml_hint(value, want: str) -> str:
+    """The YAML 1.1 reason a value has the wrong type, as a hint ("" when there is none)."""
     if isinstance(value, bool):
-        return f"; unquoted true/false/yes/no/on/off/y/n are YAML 1.1 booleans: quote the value to make it a {want}"
+        return f"unquoted true/false/yes/no/on/off/y/n are YAML 1.1 booleans: quote the value to make it a {want}"
     if isinstance(value, (int, float)) and want == "string":
-        return "; unquoted it is a number (1.10 even becomes 1.1): quote it to keep it a string"
+        return "unquoted it is a number (1.10 even becomes 1.1): quote it to keep it a string"
     if isinstance(value, str) and want.startswith("integer"):
-        return "; remove the quotes to make it a number"
+        return "remove the quotes to make it a number"
     return ""
+
+
+# What the server adds to "Required value" for a missing required field, where it
+# adds anything (validation.go; oracle-recorded in tests/conformance).
+_REQUIRED_DETAIL = {
+    ("HTTPIngressPath", "pathType"): "pathType must be specified",
+    ("NodeSelector", "nodeSelectorTerms"): "must have at least one node selector term",
+}
 
 
 class Walker:
@@ -259,15 +268,17 @@ class Walker:
         for k, v in value.items():
             t = props.get(k)
             if t is None:
-                hint = did_you_mean(k, props)
+                # the server's words: strict decoding error: unknown field "spec.replicsa"
+                hint = did_you_mean(k, props).strip(" ()")
                 problems.append(
                     Problem(
                         path + (k,),
-                        f'unknown field "{k}" in {short}{hint}; the API server rejects unknown fields (strict '
-                        "field validation)",
+                        f'unknown field "{format_path(path + (k,))}"',
                         "unknown-field",
                         ERROR,
                         "key",
+                        hint=f"{hint + ' ' if hint else ''}{short} has no such field; the API server rejects "
+                        "unknown fields (strict field validation)",
                     )
                 )
                 continue
@@ -275,13 +286,19 @@ class Walker:
             self.walk(v, t, path + (k,), problems, k, secret)
         for r in d.get("r", ()):
             if value.get(r) is None and r not in NOT_ENFORCED_REQUIRED.get(defname, ()):
+                # the server's words for a missing field (field.Required): "<path>: Required value[: detail]";
+                # reported at the object that lacks it
+                where = format_path(path + (r,))
+                detail = _REQUIRED_DETAIL.get((short, r))
                 problems.append(
                     Problem(
                         path,
-                        f'required field "{r}" is missing from {short}',
+                        f"{where}: Required value{': ' + detail if detail else ''}",
                         "missing-required-field",
                         ERROR,
                         "key" if path else "value",
+                        hint=f'required field "{r}" is missing from {short}',
+                        field=where,
                     )
                 )
 
@@ -303,8 +320,8 @@ class Walker:
         check = _SCALAR_CHECKS.get(t.split(":", 1)[0] if t.startswith(("string", "integer")) else t)
         found = check and check(value, t, name, (lambda v: "the value (masked)") if masked else _describe)
         if found:
-            message, rule = found
-            problems.append(Problem(path, message, rule, ERROR))
+            message, rule, hint = found if len(found) == 3 else (*found, "")
+            problems.append(Problem(path, message, rule, ERROR, hint=hint))
 
     def _duplicates(self, value, t, path, problems, name):
         list_type, keys = t[2], t[3]
@@ -571,7 +588,7 @@ class SchemaStage:
 
 def _check_string(value, t, name, show):
     if not isinstance(value, str):
-        return f"{name} must be a string, not {show(value)}{_yaml_hint(value, 'string')}", "invalid-type"
+        return f"{name} must be a string, not {show(value)}", "invalid-type", _yaml_hint(value, "string")
     if t == "string:byte":
         if not _is_base64(value):
             return (
@@ -592,7 +609,7 @@ def _check_integer(value, t, name, show):
     lo, hi = _INT32 if t == "integer:int32" else _INT64
     bits = "int32" if t == "integer:int32" else "int64"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"{name} must be an integer, not {show(value)}{_yaml_hint(value, 'integer')}", "invalid-type"
+        return f"{name} must be an integer, not {show(value)}", "invalid-type", _yaml_hint(value, "integer")
     if isinstance(value, float) and value != int(value):
         return f"{name} must be an integer, not the fraction {value!r}", "invalid-type"
     if not lo <= int(value) <= hi:

@@ -35,7 +35,7 @@ import dataclasses
 import os
 import sys
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence, Tuple
+from typing import Mapping, Optional, Sequence, Tuple, Union
 
 from .suggest import did_you_mean
 
@@ -155,7 +155,9 @@ class Settings:
     # The configuration file's rule policy: disable/enable/rules/exclude/missing-refs
     # (kubelint.config.Config: RuleSet applies it, the runner filters with it).
     config: Optional[ConfigData] = None
-    jobs: int = 1  # --jobs: worker processes for loading and per-object checks
+    # --jobs: worker processes for loading and per-object checks; None = auto (the command line's default:
+    # kubelint.parallel.choose_workers picks from the work and the free cores)
+    jobs: Optional[int] = 1
     profiles: Tuple[str, ...] = ()  # --profile / profile: rule sets (kubelint.engine.PROFILES); () = recommended
     # --pod-security-config / pod-security-config: the cluster's PodSecurity admission configuration
     # (kubelint.podsecurity.AdmissionConfig); None = the plugin's default (privileged everywhere, no exemptions)
@@ -187,11 +189,24 @@ def minor_version(version) -> str:
 
 
 def default_jobs() -> int:
-    """The default of ``--jobs``: every core this process may run on."""
+    """Every core this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _jobs(value) -> Optional[int]:
+    """``--jobs``: ``None`` or ``"auto"`` -> ``None`` (auto), else a number >= 1."""
+    if value is None or (isinstance(value, str) and value.strip().lower() == "auto"):
+        return None
+    try:
+        jobs = int(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"--jobs must be a number of worker processes or 'auto', not {value!r}") from None
+    if jobs < 1:
+        raise SettingsError("--jobs must be at least 1")
+    return jobs
 
 
 def build(
@@ -206,7 +221,7 @@ def build(
     schema_dirs: Sequence[str] = (),
     policy_paths: Sequence[str] = (),
     namespace_labels: Sequence[str] = (),
-    jobs: Optional[int] = None,
+    jobs: Union[int, str, None] = None,
     profiles: Sequence[str] = (),
     pod_security_config: Optional[str] = None,
     debug: bool = False,
@@ -229,8 +244,8 @@ def build(
     given) and the configuration file (``None``: none found).
 
     ``limits`` maps :class:`Limits` fields to the values
-    of the ``--max-*`` flags that were given.  ``jobs`` defaults to every
-    core; ``color`` and ``progress`` default to "on a terminal" (and
+    of the ``--max-*`` flags that were given.  ``jobs`` (``--jobs``: a
+    number or ``"auto"``) defaults to auto; ``color`` and ``progress`` default to "on a terminal" (and
     ``color`` to off under ``NO_COLOR``).  Raises :class:`SettingsError`.
     """
     from . import report
@@ -240,9 +255,7 @@ def build(
     format = format or "text"
     if format not in report.FORMATS:
         raise SettingsError(f"unknown --format {format!r}; choose one of {', '.join(report.FORMATS)}")
-    jobs = default_jobs() if jobs is None else jobs
-    if jobs < 1:
-        raise SettingsError("--jobs must be at least 1")
+    jobs = _jobs(jobs)
     if profiles:  # --profile NAME (repeatable, or comma-separated) wins over profile:
         profiles = parse_profiles(",".join(profiles), lambda msg: SettingsError(f"--profile: {msg}"))
     pod_security = _pod_security(

@@ -60,6 +60,10 @@ def show(value, width: int = 60) -> str:
 
 
 def show_map(d: dict) -> str:
-    """A label map as Go's ``%v`` prints a ``map[string]string`` (keys sorted):
-    ``map[app:web tier:db]``."""
-    return "map[" + " ".join(f"{k}:{val}" for k, val in sorted(d.items(), key=lambda kv: str(kv[0]))) + "]"
+    """A label map as the v1.37 API server prints a ``map[string]string``
+    value: compact JSON, keys sorted: ``{"app":"web","tier":"db"}``."""
+    import json
+
+    return json.dumps(
+        {str(k): v for k, v in sorted(d.items(), key=lambda kv: str(kv[0]))}, separators=(",", ":"), ensure_ascii=False
+    )

@@ -129,6 +129,38 @@ def test_reworded_message_still_matches_but_other_paths_do_not():
     assert known.filter([other]) == [other]
 
 
+def test_baselines_from_before_the_hint_field_still_match():
+    """A baseline written when the hint was part of the message and map keys
+    were dotted (``metadata.labels.app``) matches the same finding now: message
+    and hint apart, the server's path (``metadata.labels`` or
+    ``metadata.labels[app]``); an unrelated path still does not."""
+    ref = ObjectRef("v1", "ConfigMap", "default", "cm")
+    old = Finding(
+        "invalid-label",
+        ERROR,
+        'metadata.labels: Invalid value: "-x": bad (fix it)',
+        "x.yaml",
+        4,
+        1,
+        "metadata.labels.app",
+        ref,
+    )
+    text, _ = baseline.dumps([old], "/")
+    entries = json.loads(text)["findings"]
+    exact = old._replace(message='metadata.labels: Invalid value: "-x": bad', hint="fix it")
+    for new in (exact._replace(path="metadata.labels[app]"), exact._replace(path="metadata.labels")):
+        assert baseline.Baseline(entries, "/").filter([new]) == []
+    # the exact pass: same identity (message + hint hashed as one text, map keys in one notation)
+    from kubelint.report import location
+
+    assert location.identity(exact._replace(path="metadata.labels[app]"), "/") == location.identity(old, "/")
+    other = exact._replace(path="metadata.annotations")
+    assert baseline.Baseline(entries, "/").filter([other]) == [other]
+    # the hint is written beside the message for reviewers, outside the hash
+    (entry,) = json.loads(baseline.dumps([exact], "/")[0])["findings"]
+    assert entry["hint"] == "fix it" and entry["message"] == exact.message
+
+
 @pytest.mark.parametrize(
     "content, words",
     [

@@ -90,7 +90,19 @@ def test_json_contract(files):
         "rendered": [],
     }
     f = doc["findings"][0]
-    assert set(f) == {"rule", "severity", "message", "file", "line", "column", "path", "object", "render", "fix"}
+    assert set(f) == {
+        "rule",
+        "severity",
+        "message",
+        "hint",
+        "file",
+        "line",
+        "column",
+        "path",
+        "object",
+        "render",
+        "fix",
+    }
     assert f["object"] == {"apiVersion": "v1", "kind": "ConfigMap", "namespace": None, "name": "bad"}
     keys = [(x["file"], x["line"], x["column"]) for x in doc["findings"]]
     assert keys == sorted(keys)

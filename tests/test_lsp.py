@@ -122,7 +122,8 @@ def cli_findings(path: Path, cwd: Path):
     )
     report = json.loads(out.stdout)
     return sorted(
-        (f["rule"], f["line"], f["column"], f["message"])
+        # the diagnostic's message is the finding's message and its hint, as text output shows them
+        (f["rule"], f["line"], f["column"], f"{f['message']} ({f['hint']})" if f["hint"] else f["message"])
         for f in report["findings"]
         if Path(cwd, f["file"]).resolve() == path.resolve()
     )

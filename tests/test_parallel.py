@@ -2,7 +2,6 @@
 stages still see every object; progress only on a terminal."""
 
 import io
-from concurrent.futures.process import BrokenProcessPool
 import os
 import pty
 import subprocess
@@ -260,6 +259,10 @@ def _die_in_worker(parent):
 
 
 def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_path):
+    """A worker that dies loses the chunks it took: this process computes
+    them (after the workers are gone) and the result is the serial one."""
+    import time
+
     for i in range(10):
         (tmp_path / f"c{i}.yaml").write_text(
             f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndatta: {{}}\n"
@@ -269,29 +272,29 @@ def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_p
     real_load = parallel.load_file
 
     def load_file(path, *a, **k):
-        if path.endswith("c7.yaml"):
-            _die_in_worker(parent)
+        _die_in_worker(parent)  # every worker dies on its first file
+        if path.endswith("c0.yaml"):
+            time.sleep(0.5)  # this process is slow on its first file: a worker surely takes one
         return real_load(path, *a, **k)
 
     monkeypatch.setattr(parallel, "load_file", load_file)
-    broken = []
-    real_map = parallel._ordered_map
-
-    def ordered_map(*a):
-        try:
-            yield from real_map(*a)
-        except BrokenProcessPool:
-            broken.append(1)
-            raise
-
-    monkeypatch.setattr(parallel, "_ordered_map", ordered_map)
+    recovered = []
+    monkeypatch.setattr(parallel, "_recovered", recovered.append)
     assert run([str(tmp_path)], Settings(jobs=2)).findings == expected.findings
-    assert broken == [1]  # the worker did die, and the run recovered
+    assert recovered  # a worker did die, and the run recovered
     monkeypatch.setattr(parallel, "load_file", real_load)
 
+    recovered.clear()
     rec = _Recorder()
     rec.prepared = set()
-    rec.check_object = lambda obj, ctx: (_die_in_worker(parent), [])[1] if obj.name == "c3" else []
+
+    def check_object(obj, ctx):
+        _die_in_worker(parent)
+        if obj.name == "c0":
+            time.sleep(0.5)
+        return []
+
+    rec.check_object = check_object
     orig = runner.build_context
 
     def build(options):
@@ -301,7 +304,24 @@ def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_p
 
     monkeypatch.setattr(runner, "build_context", build)
     assert run([str(tmp_path)], Settings(jobs=2)).findings == expected.findings
-    assert broken == [1, 1]
+    assert recovered
+
+
+def test_a_worker_exception_is_raised_as_serially(always_parallel, monkeypatch, tmp_path):
+    """An exception in a worker is not lost: the chunk is redone here, where
+    it raises as in a serial run."""
+    for i in range(6):
+        (tmp_path / f"c{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")
+    real_load = parallel.load_file
+
+    def load_file(path, *a, **k):
+        if path.endswith("c4.yaml"):
+            raise RuntimeError("boom in c4")
+        return real_load(path, *a, **k)
+
+    monkeypatch.setattr(parallel, "load_file", load_file)
+    with pytest.raises(RuntimeError, match="boom in c4"):
+        run([str(tmp_path)], Settings(jobs=2))
 
 
 def test_jobs_option(tmp_path):
@@ -325,4 +345,130 @@ def test_jobs_option(tmp_path):
         timeout=120,
     )
     assert r.returncode == 0, r.stdout + r.stderr
+    for value, status in (("auto", 0), ("many", 2)):
+        r = subprocess.run(
+            [sys.executable, "-m", "kubelint", "check", "--jobs", value, "."],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+        )
+        assert r.returncode == status, r.stdout + r.stderr
+    assert "--jobs must be a number of worker processes or 'auto'" in r.stderr
     assert default_jobs() >= 1
+
+
+# ---------------------------------------------------------------------------
+# How many workers: a pure function of the work, the CPUs, the quota and the load.
+
+MB = 1 << 20
+
+
+def _cores(cpus=2, quota=None, busy=0.0):
+    return parallel.Cores(cpus, quota, busy)
+
+
+def test_small_work_is_serial_whatever_jobs_says():
+    minimum = parallel.MIN_PARALLEL_BYTES
+    for requested in (None, 2, 64):
+        assert parallel.choose_workers(requested, minimum - 1, minimum, _cores(8)) == 1
+        assert parallel.choose_workers(requested, 0, minimum, _cores(8)) == 1
+    assert parallel.choose_workers(1, 100 * MB, minimum, _cores(8)) == 1
+
+
+def test_auto_uses_the_free_cores():
+    work, minimum = 100 * MB, 2 * MB
+    assert parallel.choose_workers(None, work, minimum, _cores(2, busy=0.0)) == 2
+    assert parallel.choose_workers(None, work, minimum, _cores(2, busy=0.4)) == 2  # 1.6 free: 2
+    assert parallel.choose_workers(None, work, minimum, _cores(2, busy=0.6)) == 1  # 1.4 free: 1
+    assert parallel.choose_workers(None, work, minimum, _cores(2, busy=1.0)) == 1  # the other core is busy
+    assert parallel.choose_workers(None, work, minimum, _cores(2, busy=7.5)) == 1  # overloaded: never 0
+    assert parallel.choose_workers(None, work, minimum, _cores(16, busy=3.0)) == 13
+
+
+def test_explicit_jobs_are_honoured_up_to_the_usable_cpus_whatever_the_load():
+    work, minimum = 100 * MB, 2 * MB
+    assert parallel.choose_workers(2, work, minimum, _cores(2, busy=1.5)) == 2
+    assert parallel.choose_workers(3, work, minimum, _cores(16, busy=15)) == 3
+    assert parallel.choose_workers(1000, work, minimum, _cores(4)) == 4
+    assert parallel.choose_workers(8, work, minimum, _cores(16, quota=2.0)) == 2
+
+
+def test_a_cgroup_quota_caps_the_workers():
+    work, minimum = 100 * MB, 2 * MB
+    assert parallel.choose_workers(None, work, minimum, _cores(8, quota=1.0)) == 1
+    assert parallel.choose_workers(None, work, minimum, _cores(8, quota=1.5)) == 2
+    assert parallel.choose_workers(None, work, minimum, _cores(8, quota=0.2)) == 1
+    assert parallel.choose_workers(None, work, minimum, _cores(8, quota=4.0, busy=1.0)) == 3
+    assert _cores(2, quota=64.0).usable == 2
+
+
+def test_each_further_worker_needs_half_the_threshold_more_work():
+    minimum = 2 * MB
+    assert parallel.choose_workers(None, 2 * MB, minimum, _cores(16)) == 2
+    assert parallel.choose_workers(None, 3 * MB - 1, minimum, _cores(16)) == 2
+    assert parallel.choose_workers(None, 3 * MB, minimum, _cores(16)) == 3
+    assert parallel.choose_workers(64, 5 * MB, minimum, _cores(16)) == 5
+    assert parallel.choose_workers(None, 5000, parallel.MIN_PARALLEL_OBJECTS, _cores(16)) == 3
+
+
+def test_cgroup_quota_is_read_from_v1_and_v2_files(tmp_path):
+    v2 = tmp_path / "v2"
+    v2.mkdir()
+    (v2 / "cpu.max").write_text("150000 100000\n")
+    assert parallel._quota_at(str(v2), ("cpu.max",)) == 1.5
+    (v2 / "cpu.max").write_text("max 100000\n")
+    assert parallel._quota_at(str(v2), ("cpu.max",)) is None
+    v1 = tmp_path / "v1"
+    v1.mkdir()
+    (v1 / "cpu.cfs_quota_us").write_text("-1\n")
+    (v1 / "cpu.cfs_period_us").write_text("100000\n")
+    assert parallel._quota_at(str(v1), ("cpu.cfs_quota_us", "cpu.cfs_period_us")) is None
+    (v1 / "cpu.cfs_quota_us").write_text("200000\n")
+    assert parallel._quota_at(str(v1), ("cpu.cfs_quota_us", "cpu.cfs_period_us")) == 2.0
+    assert parallel._quota_at(str(tmp_path / "missing"), ("cpu.max",)) is None
+
+
+def test_read_cores_describes_this_machine():
+    cores = parallel.read_cores()
+    assert cores.cpus == default_jobs() and cores.busy >= 0
+    assert parallel.read_cores(load=False).busy == 0.0
+
+
+def test_jobs_auto_is_the_default_and_parsed(tmp_path):
+    from kubelint.settings import SettingsError, build
+
+    assert build().jobs is None
+    assert build(jobs="auto").jobs is None and build(jobs="AUTO").jobs is None
+    assert build(jobs="3").jobs == 3 and build(jobs=2).jobs == 2
+    with pytest.raises(SettingsError, match="at least 1"):
+        build(jobs="0")
+    with pytest.raises(SettingsError, match="or 'auto'"):
+        build(jobs="many")
+
+
+def test_a_result_that_cannot_be_sent_is_computed_here(always_parallel, monkeypatch, tmp_path):
+    """A worker whose result cannot be pickled sends nothing of it (no
+    traceback from the worker): this process computes that chunk."""
+    for i in range(8):
+        (tmp_path / f"c{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndatta: 1\n")
+    expected = run([str(tmp_path)], Settings(jobs=1))
+    parent = os.getpid()
+    import time
+
+    real = parallel._load_one
+    monkeypatch.setattr(parallel, "_load_one", lambda *a: (lambda: None) if os.getpid() != parent else real(*a))
+    real_load = parallel.load_file
+
+    def load_file(path, *a, **k):
+        if os.getpid() == parent and path.endswith("c0.yaml"):
+            time.sleep(0.5)  # this process is slow on its first file: a worker surely takes one
+        return real_load(path, *a, **k)
+
+    monkeypatch.setattr(parallel, "load_file", load_file)
+    recovered = []
+    monkeypatch.setattr(parallel, "_recovered", recovered.append)
+    result = run([str(tmp_path)], Settings(jobs=2))
+    assert result.findings == expected.findings
+    assert recovered

@@ -66,3 +66,17 @@ def test_every_field_the_report_writes_is_in_the_contract(corpus_result):
     with_object = next(f for f in doc["findings"] if f["object"] is not None)
     assert set(with_object) == set(finding["properties"])
     assert set(with_object["object"]) == set(finding["properties"]["object"]["oneOf"][1]["properties"])
+
+
+def test_the_hint_is_its_own_field():
+    """The server's words in ``message``, kubelint's explanation in ``hint``
+    (null when there is none): a misspelt field's suggestion is a hint."""
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: {app: -web}\n"
+    doc = json.loads(json_report.render(run(["-"], Settings(), stdin=io.BytesIO(text.encode()))))
+    check(doc)
+    (finding,) = [f for f in doc["findings"] if f["rule"] == "invalid-label"]
+    assert finding["message"].startswith('metadata.labels: Invalid value: "-web": a valid label must be')
+    assert finding["hint"] is None or "(" not in finding["message"][-2:]
+    check({**doc, "findings": [{**finding, "hint": "a hint"}]})
+    bad = {**doc, "findings": [{**finding, "hint": "two\nlines"}]}
+    assert list(VALIDATOR.iter_errors(bad))

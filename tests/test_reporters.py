@@ -213,3 +213,30 @@ def test_output_file_keeps_text_on_terminal(repo):
     assert r.returncode == 1
     assert "error [unknown-field]" in r.stdout  # text on the terminal
     assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+def test_every_format_shows_the_hint_after_the_message():
+    """The server's words (``message``) and kubelint's explanation (``hint``)
+    are kept apart; every format shows the hint after the message, and the
+    structured ones also carry it alone."""
+    from kubelint.lsp.convert import diagnostic, Spans
+    from kubelint.report import get, RenderOptions
+
+    ref = ObjectRef("v1", "ConfigMap", "default", "cm")
+    f = Finding(
+        "invalid-label", ERROR, 'metadata.labels: Invalid value: "-x": bad', "f.yaml", 4, 3, "metadata.labels", ref
+    )
+    f = f._replace(hint="start with a letter")
+    result = RunResult([f], 1, 1, False, "1.37", texts={"f.yaml": "a\nb\nc\n  labels: {a: -x}\n"})
+    both = 'metadata.labels: Invalid value: "-x": bad (start with a letter)'
+    assert both in get("text").render(result, RenderOptions(color=False))
+    assert both in github.render(result) and both in junit.render(result)
+    doc = json.loads(get("json").render(result))
+    assert doc["findings"][0]["message"] == f.message and doc["findings"][0]["hint"] == "start with a letter"
+    res = json.loads(sarif.render(result))["runs"][0]["results"][0]
+    assert res["message"]["text"] == both and res["properties"]["hint"] == "start with a letter"
+    d = diagnostic(f, Spans(result.texts["f.yaml"]), "file:///f.yaml")
+    assert d.message == both and d.data["hint"] == "start with a letter"
+    # no hint: the message alone, and null in JSON
+    plain = f._replace(hint="")
+    assert json.loads(get("json").render(RunResult([plain], 1, 1, False, "1.37")))["findings"][0]["hint"] is None

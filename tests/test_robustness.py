@@ -977,8 +977,11 @@ def test_proc_self_is_walked_without_following_root(tmp_path, how):
 def test_jobs_are_capped_at_the_usable_cpus():
     from kubelint import parallel, settings
 
-    assert parallel.useful_jobs(1000) == settings.default_jobs()
-    assert parallel.useful_jobs(1) == 1
+    cores = parallel.read_cores(load=False)  # this machine's CPUs (affinity, cgroup quota)
+    big = 1 << 40
+    assert parallel.choose_workers(1000, big, parallel.MIN_PARALLEL_BYTES, cores) == cores.usable
+    assert cores.usable <= settings.default_jobs()
+    assert parallel.choose_workers(1, big, parallel.MIN_PARALLEL_BYTES, cores) == 1
 
 
 def test_serial_run_reports_a_file_deleted_during_the_run(tmp_path, monkeypatch):

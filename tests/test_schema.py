@@ -49,12 +49,14 @@ def test_unknown_field_with_did_you_mean(tmp_path):
     fs = check(tmp_path, deploy(extra="imagePullPolicyy: Always"))
     (f,) = [f for f in fs if f.rule == "unknown-field"]
     assert (f.line, f.column) == (16, 11)
-    assert 'did you mean "imagePullPolicy"' in f.message
+    # the server's words in the message, the suggestion in the hint
+    assert f.message == 'unknown field "spec.template.spec.containers[0].imagePullPolicyy"'
+    assert 'did you mean "imagePullPolicy"' in f.hint
 
 
 def test_unknown_field_case_mismatch_suggests_the_right_case(tmp_path):
     fs = check(tmp_path, deploy(extra="ImagePullPolicy: Always"))
-    assert any('did you mean "imagePullPolicy"' in f.message for f in fs)
+    assert any('did you mean "imagePullPolicy"' in f.hint for f in fs)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +154,8 @@ def test_missing_required_field_points_at_parent(tmp_path):
         "['']\n    resources: [pods]\n"
     )
     fs = [f for f in check(tmp_path, text) if f.rule == "missing-required-field"]
-    assert fs and fs[0].line == 6 and '"verbs"' in fs[0].message
+    assert fs and fs[0].line == 6 and fs[0].message == "rules[0].verbs: Required value"
+    assert fs[0].path == "rules[0].verbs" and '"verbs"' in fs[0].hint
 
 
 def test_null_is_accepted_for_optional_fields(tmp_path):

@@ -239,7 +239,44 @@ def test_every_output_string_of_the_api_is_masked(tree, flag_configmap_values):
     result = run([str(tree)], Settings())
     for f in result.findings:
         assert_clean(f.message, f"message of {f.rule}")
+        assert_clean(f.hint, f"hint of {f.rule}")
     assert result.masker is not None and result.masker.values  # the run's masker knows its secrets
+
+
+def test_the_hint_is_masked_like_the_message(tree, monkeypatch):
+    """kubelint's hint beside the server's message never carries a secret
+    value either, whatever a check puts there (here: the value itself, in
+    quotes and bare), in every format."""
+    from kubelint import runner
+    from kubelint.findings import Problem
+
+    class Hinter:
+        name = "test-hinter"
+
+        def check_object(self, obj, ctx):
+            if obj.kind == "Secret" and obj.name == "creds":
+                yield Problem(
+                    ("stringData", "token"),
+                    'stringData[token]: Invalid value: "x": a test message',
+                    "test-credential",
+                    "error",
+                    hint=f'did you mean "{STRING_DATA}"? or {STRING_DATA} or {DATA_PLAIN}',
+                )
+
+    real = runner.build_context
+
+    def build(*a, **k):
+        ctx = real(*a, **k)
+        ctx.stages.append(Hinter())
+        return ctx
+
+    monkeypatch.setattr(runner, "build_context", build)
+    result = run([str(tree)], Settings())
+    (f,) = [f for f in result.findings if f.rule == "test-credential"]
+    assert f.hint and "****" in f.hint
+    assert_clean(f.hint, "hint")
+    for fmt in ("text", "json", "sarif", "junit", "github"):
+        assert_clean(report.get(fmt).render(result, report.RenderOptions()), fmt)
 
 
 def test_excerpt_lines_are_masked_but_keep_their_keys(tree):

@@ -35,5 +35,29 @@ def test_show_clips_strings():
 
 
 def test_show_map_and_json_type():
-    assert show_map({"tier": "db", "app": "web"}) == "map[app:web tier:db]"
+    assert show_map({"tier": "db", "app": "web"}) == '{"app":"web","tier":"db"}'
     assert json_type(2.0) == "integer" and json_type("s") == "string"
+
+
+def test_go_error_texts_and_canonical_quantities():
+    """Go's own words where the server passes them on (encoding/json, time.ParseDuration,
+    resource.Quantity.String), as recorded from the v1.37 server in tests/conformance."""
+    from kubelint.apiserver.common import canonical_quantity, go_duration_error, go_json_error
+
+    assert [canonical_quantity(x) for x in ("1.5", "0.5", "1000", "1500", "100m", "1Gi", "1e3")] == [
+        "1500m",
+        "500m",
+        "1k",
+        "1500",
+        "100m",
+        "1Gi",
+        "1e3",
+    ]
+    assert go_duration_error("5 minutes") == 'time: unknown unit " minutes" in duration "5 minutes"'
+    assert go_duration_error("5") == 'time: missing unit in duration "5"'
+    assert go_duration_error("1h30m") == ""
+    assert go_json_error("abc") == "invalid character 'a' looking for beginning of value"
+    assert go_json_error('{"a":1,}') == "invalid character '}' looking for beginning of object key string"
+    assert go_json_error("[1 2]") == "invalid character '2' after array element"
+    assert go_json_error("{") == "unexpected end of JSON input"
+    assert go_json_error("[]") == ""

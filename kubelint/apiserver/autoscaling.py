@@ -55,9 +55,10 @@ def cross_version_ref(ref, p) -> List[Problem]:
             out.append(
                 required(
                     p + (f,),
-                    f"scaleTargetRef needs the {f} of the workload to scale" if p[-1] == "scaleTargetRef" else "",
+                    "",
                     REQUIRED_VALUE,
                     at="key" if f in ref else "value",
+                    hint=f"scaleTargetRef needs the {f} of the workload to scale" if p[-1] == "scaleTargetRef" else "",
                 )
             )
         elif is_str(val):
@@ -118,12 +119,12 @@ def horizontal_pod_autoscaler(obj, ctx):
         if is_int(t) and t < 1:
             out.append(
                 invalid(
-                    sp + ("targetCPUUtilizationPercentage",),
+                    sp + ("metrics", 0, "resource", "target", "averageUtilization"),
                     t,
                     "must be greater than 0",
                     INVALID_VALUE,
-                    "the server reports it as spec.metrics[0].resource.target.averageUtilization, after conversion "
-                    "to autoscaling/v2",
+                    "spec.targetCPUUtilizationPercentage, which the server converts to autoscaling/v2 first",
+                    anchor=sp + ("targetCPUUtilizationPercentage",),
                 )
             )
     return out
@@ -156,9 +157,10 @@ def _metric(m: dict, p) -> List[Problem]:
         out.append(
             required(
                 p + (expected,),
-                f"must populate information for the given metric source (type {typ} needs {expected})",
+                "must populate information for the given metric source",
                 REQUIRED_VALUE,
                 at="key",
+                hint=f"type {typ} needs {expected}",
             )
         )
     if len(present) != 1:
@@ -322,9 +324,10 @@ def _scaling_rules(r: dict, p) -> List[Problem]:
         out.append(
             required(
                 p + ("policies",),
-                "must specify at least one Policy (or omit policies to keep the defaults)",
+                "must specify at least one Policy",
                 REQUIRED_VALUE,
                 at="key",
+                hint="or omit policies to keep the defaults",
             )
         )
     for i, pol in enumerate(list_at(r, "policies")):

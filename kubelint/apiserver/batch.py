@@ -19,6 +19,7 @@ from ..values import show_map
 from . import meta as m
 from . import validation as v
 from .common import (
+    go_duration_error,
     FORBIDDEN_FIELD,
     INVALID_NAME,
     INVALID_SELECTOR,
@@ -126,8 +127,9 @@ def parse_standard(spec: str) -> None:
             return
         if spec.startswith("@every "):
             dur = spec[len("@every ") :]
-            if not _GO_DURATION.match(dur):
-                raise CronError(f'failed to parse duration {spec}: time: invalid duration "{dur}"')
+            err = go_duration_error(dur) or ("" if _GO_DURATION.match(dur) else f"time: invalid duration {dur!r}")
+            if err:
+                raise CronError(f"failed to parse duration {spec}: {err}")
             return
         raise CronError(f"unrecognized descriptor: {spec}")
     fields = _go_fields(spec)
@@ -243,7 +245,7 @@ def validate_schedule(schedule, path, out, has_time_zone: bool):
 
 # --- Job -------------------------------------------------------------------------------
 
-COMPLETION_MODES = ("Indexed", "NonIndexed")
+COMPLETION_MODES = ("NonIndexed", "Indexed")  # the server's order in "supported values"
 POD_FAILURE_ACTIONS = ("Count", "FailIndex", "FailJob", "Ignore")
 EXIT_CODE_OPERATORS = ("In", "NotIn")
 POD_REPLACEMENT = ("Failed", "TerminatingOrFailed")
@@ -294,10 +296,11 @@ def _completion_mode(spec: dict, path, out: List[Problem]) -> bool:
             out.append(
                 m.required(path + ("completions",), "when completion mode is Indexed", REQUIRED_VALUE, at="value")
                 if "completions" in spec
-                else Problem(
-                    path + ("completionMode",),
-                    m.message(path + ("completions",), "Required value: when completion mode is Indexed"),
+                else m.problem(
+                    path + ("completions",),
+                    "Required value: when completion mode is Indexed",
                     REQUIRED_VALUE,
+                    anchor=path + ("completionMode",),
                 )
             )
         # (the old 100000 cap on Indexed completions/parallelism is gone in v1.37: oracle-confirmed)
@@ -334,7 +337,7 @@ def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj
             out.append(
                 m.invalid(
                     path + ("selector",),
-                    show_map(dict_at(sel.get("matchLabels"))),
+                    m.selector_json(sel),
                     "`selector` will be auto-generated",
                     INVALID_SELECTOR,
                     "drop jobTemplate.spec.selector, or set manualSelector: true",
@@ -345,10 +348,12 @@ def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj
         if spec.get("manualSelector") is True:
             if sel is None:
                 out.append(
-                    Problem(
-                        path + ("manualSelector",),
-                        m.message(path + ("selector",), "Required value", "manualSelector: true needs spec.selector"),
+                    m.problem(
+                        path + ("selector",),
+                        "Required value",
                         INVALID_SELECTOR,
+                        "manualSelector: true needs spec.selector",
+                        anchor=path + ("manualSelector",),
                     )
                 )
         elif isinstance(sel, dict):
@@ -366,7 +371,7 @@ def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj
                 out.append(
                     m.invalid(
                         path + ("selector",),
-                        show_map(dict_at(sel.get("matchLabels"))),
+                        m.selector_json(sel),  # the server's adds the controller-uid it generated
                         "`selector` not auto-generated",
                         INVALID_SELECTOR,
                         "the Job controller generates the selector; drop spec.selector, or set manualSelector: true",
@@ -380,11 +385,12 @@ def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj
         if not errs and tmpl and pred is not None and not pred(labels):
             lp = path + ("template", "metadata", "labels")
             out.append(
-                Problem(
-                    lp if labels else path + ("template",),
-                    m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
+                m.problem(
+                    lp,
+                    f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
                     MISMATCH,
                     at="value" if labels else "key",
+                    anchor=lp if labels else path + ("template",),
                 )
             )
 
@@ -397,15 +403,13 @@ def _job_restart_policy(tspec: dict, path, out: List[Problem]):
         # Not defaulted in a Job template (oracle: "Required value: valid values: ...").
         where = rpp if "restartPolicy" in tspec else path + ("template", "spec")
         out.append(
-            Problem(
-                where,
-                m.message(
-                    rpp,
-                    'Required value: valid values: "OnFailure", "Never"',
-                    "Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template",
-                ),
+            m.problem(
+                rpp,
+                'Required value: valid values: "OnFailure", "Never"',
                 REQUIRED_VALUE,
+                "Jobs run to completion: add restartPolicy: OnFailure or Never to the pod template",
                 at="value" if "restartPolicy" in tspec else "key",
+                anchor=where,
             )
         )
     elif isinstance(rp, str) and rp not in ("OnFailure", "Never"):
@@ -480,7 +484,15 @@ def _pod_failure_policy(pfp: dict, path, out, restart, indexed: bool, spec: dict
                 if prev is not None and val == prev:
                     out.append(m.duplicate(rp + ("onExitCodes", "values", j), val, "duplicate-value"))
                 elif prev is not None and val < prev:
-                    out.append(m.invalid(rp + ("onExitCodes", "values", j), val, "must be ordered", INVALID_VALUE))
+                    out.append(
+                        m.invalid(
+                            rp + ("onExitCodes", "values"),
+                            m.as_json(vals),
+                            "must be ordered",
+                            INVALID_VALUE,
+                            anchor=rp + ("onExitCodes", "values", j),
+                        )
+                    )
                 prev = val
 
 

@@ -29,11 +29,19 @@ INVALID_SELECTOR = "invalid-selector"
 
 
 def P(
-    path, text: str, rule: str, at: str = "value", where: Optional[str] = None, severity: Optional[str] = None
+    path,
+    text: str,
+    rule: str,
+    at: str = "value",
+    where: Optional[str] = None,
+    severity: Optional[str] = None,
+    hint: str = "",
 ) -> Problem:
-    """A Problem whose message starts with the server's field path."""
-    where = format_path(path) if where is None else where
-    return Problem(path, f"{where}: {text}" if where else text, rule, severity, at)
+    """A Problem whose message starts with the server's field path (``where``:
+    its own spelling when it differs from ``path``, which is then only the
+    position)."""
+    where_ = format_path(path) if where is None else where
+    return Problem(path, f"{where_}: {text}" if where_ else text, rule, severity, at, hint, where)
 
 
 def _keyed(path) -> str:
@@ -266,3 +274,134 @@ def host_errors(path, value, msgs, hint="") -> List[Problem]:
             )
         ]
     return invalid_msgs(path, value, msgs, INVALID_VALUE, hint)
+
+
+# --- Go's own error texts ------------------------------------------------------------------
+
+
+def _go_quote_char(c: str) -> str:
+    """encoding/json quoteChar: ``'x'``, ``'\\''``, ``'"'``, else strconv.Quote's escape."""
+    if c == "'":
+        return "'\\''"
+    if c == '"':
+        return "'\"'"
+    if c.isprintable():
+        return f"'{c}'"
+    from ..values import quote
+
+    return "'" + quote(c)[1:-1] + "'"
+
+
+def go_json_error(text: str) -> str:
+    """The error encoding/json's Unmarshal gives for ``text`` (its scanner's
+    first syntax error), or "" when it is valid JSON.  Python's decoder finds
+    the same first error; its wording maps onto Go's."""
+    import json
+
+    try:
+        json.loads(text)
+        return ""
+    except json.JSONDecodeError as exc:
+        pos, msg = exc.pos, exc.msg
+    if pos >= len(text) or msg.startswith("Unterminated string"):
+        return "unexpected end of JSON input"
+    c = _go_quote_char(text[pos])
+    if msg.startswith("Expecting value"):
+        return f"invalid character {c} looking for beginning of value"
+    if msg.startswith("Expecting property name"):
+        return f"invalid character {c} looking for beginning of object key string"
+    if msg.startswith("Expecting ':'"):
+        return f"invalid character {c} after object key"
+    if msg.startswith("Expecting ','"):
+        depth = []
+        in_str = esc = False
+        for ch in text[:pos]:
+            if in_str:
+                esc, in_str = (False, True) if esc else (ch == "\\", ch != '"')
+            elif ch == '"':
+                in_str = True
+            elif ch in "[{":
+                depth.append(ch)
+            elif ch in "]}" and depth:
+                depth.pop()
+        inner = depth[-1] if depth else "["
+        return f"invalid character {c} after {'object key:value pair' if inner == '{' else 'array element'}"
+    if msg.startswith("Extra data"):
+        return f"invalid character {c} after top-level value"
+    return f"invalid character {c} looking for beginning of value"
+
+
+_DURATION_UNITS = {"ns", "us", "\u00b5s", "\u03bcs", "ms", "s", "m", "h"}
+
+
+def go_duration_error(s: str) -> str:
+    """time.ParseDuration's error for ``s`` ("" when it parses): ``time: invalid
+    duration "x"``, ``time: missing unit in duration "x"``, ``time: unknown unit
+    " minutes" in duration "5 minutes"``."""
+    from ..values import quote
+
+    orig = s
+    if s[:1] in ("-", "+"):
+        s = s[1:]
+    if s == "0":
+        return ""
+    if not s:
+        return f"time: invalid duration {quote(orig)}"
+    while s:
+        if not (s[0] == "." or s[0].isdigit()):
+            return f"time: invalid duration {quote(orig)}"
+        i = 0
+        while i < len(s) and s[i].isdigit():
+            i += 1
+        pre = i > 0
+        s = s[i:]
+        post = False
+        if s.startswith("."):
+            s = s[1:]
+            i = 0
+            while i < len(s) and s[i].isdigit():
+                i += 1
+            post = i > 0
+            s = s[i:]
+        if not pre and not post:
+            return f"time: invalid duration {quote(orig)}"
+        i = 0
+        while i < len(s) and not (s[i] == "." or s[i].isdigit()):
+            i += 1
+        unit, s = s[:i], s[i:]
+        if not unit:
+            return f"time: missing unit in duration {quote(orig)}"
+        if unit not in _DURATION_UNITS:
+            return f"time: unknown unit {quote(unit)} in duration {quote(orig)}"
+    return ""
+
+
+_SI_SUFFIX = {0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E", -3: "m", -6: "u", -9: "n"}
+
+
+def canonical_quantity(raw) -> str:
+    """A DecimalSI quantity as resource.Quantity.String() prints it
+    (``1.5`` -> ``1500m``, ``1000`` -> ``1k``); other formats (binary
+    suffixes, exponents) as written."""
+    if not isinstance(raw, (str, int)) or isinstance(raw, bool):
+        return fmt_quantity(raw)
+    text = str(raw)
+    if re.search(r"[eE]|i$", text) or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)[kMGTPEmun]?", text):
+        return fmt_quantity(raw)
+    q = quantity(text)
+    if q is None:
+        return fmt_quantity(raw)
+    q = Fraction(int(q * 10**9), 10**9)  # the server keeps nano precision
+    mantissa, exponent = q.numerator * 10**9 // q.denominator, -9
+    if mantissa == 0:
+        return "0"
+    while mantissa % 10 == 0:
+        mantissa //= 10
+        exponent += 1
+    while exponent % 3:
+        mantissa *= 10
+        exponent -= 1
+    while exponent > 18:
+        mantissa *= 1000
+        exponent -= 3
+    return f"{mantissa}{_SI_SUFFIX[exponent]}"

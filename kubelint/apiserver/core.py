@@ -23,9 +23,11 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import List, Optional
 
-from ..findings import Problem
+from ..findings import Key, Problem, format_path
 from . import validation as v
 from .common import (
+    canonical_quantity,
+    go_json_error,
     DUPLICATE_VALUE,
     FORBIDDEN_FIELD,
     INVALID_LABEL,
@@ -57,10 +59,14 @@ from .common import (
     quantity,
 )
 from .meta import (
+    Shown,
     _show,
+    go_struct,
+    as_json,
     duplicate,
     forbidden,
     invalid,
+    renamed,
     required,
     unsupported,
     validate_label_name,
@@ -85,7 +91,7 @@ EXTERNAL_TRAFFIC_POLICIES = ("Cluster", "Local")
 INTERNAL_TRAFFIC_POLICIES = ("Cluster", "Local")
 IP_FAMILIES = ("IPv4", "IPv6")
 IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
-TRAFFIC_DISTRIBUTIONS = ("PreferClose", "PreferSameNode", "PreferSameZone")
+TRAFFIC_DISTRIBUTIONS = ("PreferClose", "PreferSameZone", "PreferSameNode")  # the server's order
 NODE_PORT_MIN, NODE_PORT_MAX = 30000, 32767  # --service-node-port-range default
 MAX_CLIENT_IP_AFFINITY_SECONDS = 86400
 LB_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
@@ -128,7 +134,19 @@ def service(obj, ctx):
     out.extend(_topology_annotations(anns))
     out.extend(_load_balancer_fields(spec, typ))
     out.extend(_traffic_policies(spec, typ, ctx))
-    return out
+    return [_service_field_name(p) for p in out]
+
+
+def _service_field_name(p: Problem) -> Problem:
+    """The field as ValidateService names it: after NormalizeClusterIPs a
+    ``clusterIP`` is validated as ``clusterIPs[0]`` (``clusterIPs`` for
+    Forbidden), and loadBalancerSourceRanges is ``LoadBalancerSourceRanges``
+    (``specPath.Child("LoadBalancerSourceRanges")``).  The position stays."""
+    if p.field is None and p.path[:2] == ("spec", "clusterIP"):
+        return renamed(p, "spec.clusterIPs" if ": Forbidden:" in p.message else "spec.clusterIPs[0]")
+    if p.field is None and p.path[:2] == ("spec", "loadBalancerSourceRanges"):
+        return renamed(p, format_path(("spec", "LoadBalancerSourceRanges") + p.path[2:]))
+    return p
 
 
 class _ServiceIPs:
@@ -155,9 +173,10 @@ def _service_type(spec: dict, typ: str, ips: _ServiceIPs) -> List[Problem]:
         out.append(
             required(
                 sp + ("ports",),
-                "a Service needs at least one port (only headless clusterIP: None and "
-                "ExternalName services may have none)",
+                "",
                 REQUIRED_VALUE,
+                hint="a Service needs at least one port (only headless clusterIP: None and ExternalName services "
+                "may have none)",
             )
         )
     if typ in ("LoadBalancer", "NodePort") and ips.headless:
@@ -181,10 +200,11 @@ def _external_name(spec: dict, ips: _ServiceIPs) -> List[Problem]:
     if ips.ips:
         out.append(
             forbidden(
-                ips.path,
-                "may not be set for ExternalName services (an ExternalName service is a DNS CNAME, it has no "
-                "cluster IP)",
+                ("spec", "clusterIPs"),
+                "may not be set for ExternalName services",
                 FORBIDDEN_FIELD,
+                hint="an ExternalName service is a DNS CNAME, it has no cluster IP",
+                anchor=ips.path,
             )
         )
     if spec.get("ipFamilies"):
@@ -194,11 +214,11 @@ def _external_name(spec: dict, ips: _ServiceIPs) -> List[Problem]:
     name = spec.get("externalName")
     cname = name[:-1] if is_str(name) and name.endswith(".") else name
     if not cname:
-        text = "Required value: an ExternalName service needs spec.externalName (the DNS name it aliases)"
+        hint = "an ExternalName service needs spec.externalName (the DNS name it aliases)"
         out.append(
-            P(sp + ("externalName",), text, REQUIRED_VALUE)
+            P(sp + ("externalName",), "Required value", REQUIRED_VALUE, hint=hint)
             if "externalName" in spec
-            else P(sp + ("type",), text, REQUIRED_VALUE, where="spec.externalName")
+            else P(sp + ("type",), "Required value", REQUIRED_VALUE, where="spec.externalName", hint=hint)
         )
     elif is_str(cname):
         out.extend(
@@ -250,14 +270,23 @@ def _service_ports(ports: list, typ: str) -> List[Problem]:
         if is_int(port) and typed:
             key = (proto, port)
             if key in seen_ports:
+                # validateServicePort: field.Duplicate(portPath, core.ServicePort{Protocol, Port})
+                key_struct = go_struct(
+                    ("Name", ""),
+                    ("Protocol", proto),
+                    ("AppProtocol", None),
+                    ("Port", port),
+                    ("TargetPort", 0),
+                    ("NodePort", 0),
+                )
                 out.append(
-                    P(
-                        pp + ("port",),
-                        f'Duplicate value: {{"protocol":"{proto}","port":{port}}} '
-                        f"(port {port}/{proto} is already used by another entry of spec.ports; each port/protocol "
-                        "pair must be unique)",
+                    duplicate(
+                        pp,
+                        key_struct,
                         DUPLICATE_VALUE,
-                    )
+                        hint=f"port {port}/{proto} is already used by another entry of spec.ports; each port/protocol "
+                        "pair must be unique",
+                    )._replace(path=pp + ("port",), field=format_path(pp))
                 )
             seen_ports.add(key)
     return out
@@ -270,9 +299,10 @@ def _service_port_name(p: dict, pp, count: int, names: set) -> List[Problem]:
         return [
             required(
                 pp + ("name",),
-                "every port needs a name when a Service has more than one port",
+                "",
                 REQUIRED_VALUE,
                 at="key" if "name" in p else "value",
+                hint="every port needs a name when a Service has more than one port",
             )
         ]
     out: List[Problem] = []
@@ -292,8 +322,9 @@ def _node_port(np: int, pp, typ: str, proto, seen: set) -> List[Problem]:
         out.append(
             forbidden(
                 pp + ("nodePort",),
-                "may not be used when `type` is 'ClusterIP' (use type NodePort or LoadBalancer, or drop nodePort)",
+                "may not be used when `type` is 'ClusterIP'",
                 FORBIDDEN_FIELD,
+                hint="use type NodePort or LoadBalancer, or drop nodePort",
             )
         )
     elif typ in ("NodePort", "LoadBalancer") and not NODE_PORT_MIN <= np <= NODE_PORT_MAX:
@@ -360,7 +391,7 @@ def _source_ranges(spec: dict, typ: str, anns: dict, strict: bool) -> List[Probl
             if is_str(r):
                 out.extend(cidr_errors(("spec", "loadBalancerSourceRanges", i), r.strip(), strict))
     elif is_str(anns.get(LB_SOURCE_RANGES_ANNOTATION)):
-        ap = ("metadata", "annotations", LB_SOURCE_RANGES_ANNOTATION)
+        ap = ("metadata", "annotations", Key(LB_SOURCE_RANGES_ANNOTATION))
         val = anns[LB_SOURCE_RANGES_ANNOTATION]
         if typ != "LoadBalancer":
             out.append(forbidden(ap, "may only be used when `type` is 'LoadBalancer'", FORBIDDEN_FIELD))
@@ -379,7 +410,7 @@ def _topology_annotations(anns: dict) -> List[Problem]:
     if is_str(mode) and is_str(hints) and mode != hints:
         return [
             invalid(
-                ("metadata", "annotations", TOPOLOGY_MODE_ANNOTATION),
+                ("metadata", "annotations", Key(TOPOLOGY_MODE_ANNOTATION)),
                 mode,
                 f"must match annotations[{TOPOLOGY_HINTS_ANNOTATION}] when both are specified",
                 INVALID_VALUE,
@@ -494,7 +525,7 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool, strict: bool)
     out: List[Problem] = []
     sp = ("spec",)
     if cip and cips and cips[0] != cip:
-        out.append(invalid(sp + ("clusterIPs",), cips[0], "first value must match `clusterIP`", INVALID_VALUE))
+        out.append(invalid(sp + ("clusterIPs",), as_json(cips), "first value must match `clusterIP`", INVALID_VALUE))
     ips = cips or ([cip] if cip else [])
     base = sp + (("clusterIPs",) if cips else ("clusterIP",))
     fams = spec.get("ipFamilies")
@@ -639,11 +670,11 @@ def _config_key(path, key) -> List[Problem]:
         return [
             P(
                 path,
-                f"Invalid value: {_show(key)}: {msgs[0]} (keys become file names in volumes: use letters, digits, "
-                "'-', '_' and '.')",
+                f"Invalid value: {_show(key)}: {msgs[0]}",
                 INVALID_VALUE,
                 at="key",
                 where=_keyed(path),
+                hint="keys become file names in volumes: use letters, digits, '-', '_' and '.'",
             )
         ]
     return []
@@ -665,11 +696,11 @@ def config_map(obj, ctx):
             out.append(
                 P(
                     ("data", k),
-                    f"Invalid value: {_show(k)}: duplicate of key present in binaryData (a key may be in data or "
-                    "binaryData, not both)",
+                    f"Invalid value: {_show(k)}: duplicate of key present in binaryData",
                     INVALID_VALUE,
                     at="key",
                     where=_keyed(("data", k)),
+                    hint="a key may be in data or binaryData, not both",
                 )
             )
         if is_str(val):
@@ -681,10 +712,12 @@ def config_map(obj, ctx):
         out.append(
             P(
                 ("data",) if data else ("binaryData",),
-                f"Too long: must have at most {MAX_SECRET_SIZE} bytes (data and binaryData hold {total} bytes); "
-                "ConfigMaps are stored in etcd whole: split the data or mount it from a volume image",
+                f"Too long: may not be more than {MAX_SECRET_SIZE} bytes",
                 TOO_LONG,
                 at="key",
+                where="[]",  # ValidateConfigMap: field.TooLong(field.NewPath(""), ...) prints as "[]"
+                hint=f"data and binaryData hold {total} bytes; ConfigMaps are stored in etcd whole: split the data "
+                "or mount it from a volume image",
             )
         )
     return out
@@ -702,15 +735,18 @@ def secret(obj, ctx):
     merged = _secret_data(data, dict_at(obj.data, "stringData"))
     total = 0
     for k, (raw, path, orig) in merged.items():
-        out.extend(_config_key(path, k))
+        # stringData is merged into data first: the server names data[key]
+        out.extend(renamed(p, f"data[{k}]") for p in _config_key(path, k))
         total += len(raw) if raw is not None else _b64len(orig)
     if total > MAX_SECRET_SIZE:
         out.append(
             P(
                 ("data",) if data else ("stringData",),
-                f"Too long: must have at most {MAX_SECRET_SIZE} bytes (the secret holds {total} bytes)",
+                f"Too long: may not be more than {MAX_SECRET_SIZE} bytes",
                 TOO_LONG,
                 at="key",
+                where="data",
+                hint=f"the secret holds {total} bytes",
             )
         )
     typ = obj.data.get("type")
@@ -740,10 +776,10 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
     def missing(key, why):
         return P(
             tp,
-            f"data[{key}]: Required value: a Secret of type {typ} must have the key {key!r} in data or stringData "
-            f"({why})",
+            "Required value",
             SECRET_TYPE_KEYS,
-            where="",
+            where=f"data[{key}]",
+            hint=f"a Secret of type {typ} must have the key {key!r} in data or stringData ({why})",
         )
 
     if typ == "kubernetes.io/service-account-token":
@@ -751,10 +787,11 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
             out.append(
                 P(
                     tp,
-                    f"metadata.annotations[{SA_NAME_ANNOTATION}]: Required value: a service-account-token Secret "
-                    f"must name its ServiceAccount in the annotation {SA_NAME_ANNOTATION}",
+                    "Required value",
                     SECRET_TYPE_KEYS,
-                    where="",
+                    where=f"metadata.annotations[{SA_NAME_ANNOTATION}]",
+                    hint=f"a service-account-token Secret must name its ServiceAccount in the annotation "
+                    f"{SA_NAME_ANNOTATION}",
                 )
             )
     elif typ in ("kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson"):
@@ -768,14 +805,17 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
                 out.append(
                     P(
                         path,
-                        f'Invalid value: "<secret contents redacted>": {err} '
-                        f"({key} must hold a JSON object, e.g. the output of `kubectl create secret docker-registry`)",
+                        f'Invalid value: "<secret contents redacted>": {err}',
                         SECRET_TYPE_KEYS,
+                        where=f"data[{key}]",
+                        hint=f"{key} must hold a JSON object, e.g. the output of `kubectl create secret "
+                        "docker-registry`",
                     )
                 )
     elif typ == "kubernetes.io/basic-auth":
         if "username" not in merged and "password" not in merged:
             out.append(missing("username", "basic-auth needs a username or a password key"))
+            out.append(missing("password", "basic-auth needs a username or a password key"))
     elif typ == "kubernetes.io/ssh-auth":
         raw = merged.get("ssh-privatekey", (b"", None, None))[0]
         if not raw and "ssh-privatekey" not in merged:
@@ -784,8 +824,10 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
             out.append(
                 P(
                     merged["ssh-privatekey"][1],
-                    "Required value: ssh-privatekey must not be empty in a kubernetes.io/ssh-auth Secret",
+                    "Required value",
                     SECRET_TYPE_KEYS,
+                    where="data[ssh-privatekey]",
+                    hint="ssh-privatekey must not be empty in a kubernetes.io/ssh-auth Secret",
                 )
             )
     elif typ == "kubernetes.io/tls":
@@ -797,10 +839,11 @@ def _secret_type_keys(typ: str, merged: dict, annotations: dict) -> List[Problem
 
 def _json_object_error(raw: bytes) -> str:
     """json.Unmarshal(raw, &map[string]interface{}{}) error text, or ''."""
+    text = raw.decode("utf-8", "replace")
     try:
-        val = json.loads(raw.decode("utf-8", "replace"))
-    except ValueError as exc:
-        return f"invalid JSON ({exc.msg})"
+        val = json.loads(text)
+    except ValueError:
+        return go_json_error(text)
     if val is None:
         return ""  # JSON null unmarshals into a map fine
     if not isinstance(val, dict):
@@ -817,20 +860,30 @@ RECLAIM_POLICIES = ("Delete", "Recycle", "Retain")
 HOST_PATH_TYPES = ("", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket")
 
 
-def _access_modes(spec: dict, sp) -> List[Problem]:
+def _access_modes(spec: dict, sp, claim: bool = True) -> List[Problem]:
+    """accessModes of a claim (ValidatePersistentVolumeClaimSpec) or a volume
+    (ValidatePersistentVolumeSpec: a bare "Required value")."""
     out: List[Problem] = []
     modes = spec.get("accessModes")
     if not isinstance(modes, list) or not modes:
-        out.append(
-            required(sp + ("accessModes",), "at least 1 access mode is required (e.g. [ReadWriteOnce])", REQUIRED_VALUE)
-        )
+        detail = "at least 1 access mode is required" if claim else ""
+        out.append(required(sp + ("accessModes",), detail, REQUIRED_VALUE, hint="e.g. [ReadWriteOnce]"))
         return out
     rwop = other = False
     for i, m in enumerate(modes):
         if not is_str(m):
             continue
-        if m not in ACCESS_MODES:
-            out.append(unsupported(sp + ("accessModes", i), m, ACCESS_MODES, UNSUPPORTED_VALUE))
+        if m not in ACCESS_MODES:  # named fldPath.Child("accessModes"), without the index
+            out.append(
+                unsupported(
+                    sp + ("accessModes", i),
+                    m,
+                    ACCESS_MODES,
+                    UNSUPPORTED_VALUE,
+                    where=format_path(sp + ("accessModes",)),
+                    anchor=sp + ("accessModes", i),
+                )
+            )
         elif m == "ReadWriteOncePod":
             rwop = True
         else:
@@ -858,18 +911,24 @@ def pvc_spec(spec: dict, sp, vac_enabled: bool = True) -> List[Problem]:
         out.extend(validate_label_selector(sel, sp + ("selector",), INVALID_SELECTOR))
     reqs = dict_at(spec, "resources", "requests")
     rp = sp + ("resources", "requests", "storage")
+    # ValidatePersistentVolumeClaimSpec names fldPath.Child("resources").Key("storage")
+    where = format_path(sp + ("resources",)) + "[storage]"
     if "storage" not in reqs:
         out.append(
             required(
                 rp,
-                "spec.resources.requests.storage is required: the size of the volume to claim (e.g. storage: 1Gi)",
+                "",
                 REQUIRED_VALUE,
+                hint="spec.resources.requests.storage is required: the size of the volume to claim (e.g. storage: 1Gi)",
+                where=where,
             )
         )
     else:
         val = quantity(reqs["storage"])
         if val is not None and val <= 0:
-            out.append(invalid(rp, fmt_quantity(reqs["storage"]), "must be greater than zero", INVALID_VALUE))
+            out.append(
+                invalid(rp, fmt_quantity(reqs["storage"]), "must be greater than zero", INVALID_VALUE, where=where)
+            )
     out.extend(_class_name(sp + ("storageClassName",), spec.get("storageClassName")))
     vm = spec.get("volumeMode")
     if is_str(vm) and vm not in VOLUME_MODES:
@@ -906,12 +965,14 @@ def pvc_spec(spec: dict, sp, vac_enabled: bool = True) -> List[Problem]:
         ):
             out.append(
                 invalid(
-                    sp + ("dataSource",),
-                    "",
+                    sp,  # field.Invalid(fldPath, fldPath.Child("dataSource"), ...): a field.Path prints as {}
+                    Shown("{}"),
                     "must match dataSourceRef",
                     INVALID_VALUE,
                     "set only one of dataSource and dataSourceRef, or make them identical",
-                )._replace(at="key")
+                    at="key",
+                    anchor=sp + ("dataSource",),
+                )
             )
     # dropped before validation while VolumeAttributesClass is off (before v1.34; DropDisabledFields in
     # pkg/api/persistentvolumeclaim/util.go, see .gates; oracle-confirmed on v1.30 and v1.33)
@@ -939,11 +1000,12 @@ def _data_source(ds: dict, p) -> List[Problem]:
     if not group and ds.get("kind") != "PersistentVolumeClaim":
         out.append(
             invalid(
-                p + ("kind",) if ds.get("kind") else p,
+                p,  # field.Invalid(fldPath, dataSource.Kind, ...): the dataSource(Ref) itself
                 ds.get("kind") or "",
                 "must be 'PersistentVolumeClaim' when referencing the default apiGroup",
                 INVALID_VALUE,
                 "set apiGroup (e.g. snapshot.storage.k8s.io for a VolumeSnapshot)",
+                anchor=p + ("kind",) if ds.get("kind") else None,
             )
         )
     if is_str(group) and group:
@@ -990,14 +1052,15 @@ def persistent_volume(obj, ctx):
     spec = obj.data.get("spec")
     spec = spec if isinstance(spec, dict) else {}
     sp = ("spec",)
-    out = _access_modes(spec, sp)
+    out = _access_modes(spec, sp, claim=False)
     cap = spec.get("capacity")
     if not isinstance(cap, dict) or not cap:
         out.append(
             required(
                 sp + ("capacity",),
-                "a PersistentVolume needs spec.capacity.storage (e.g. storage: 10Gi)",
+                "",
                 REQUIRED_VALUE,
+                hint="a PersistentVolume needs spec.capacity.storage (e.g. storage: 10Gi)",
             )
         )
     else:
@@ -1011,7 +1074,9 @@ def persistent_volume(obj, ctx):
         for k, val in cap.items():
             q = quantity(val)
             if q is not None and q <= 0:
-                out.append(invalid(sp + ("capacity", k), fmt_quantity(val), "must be greater than zero", INVALID_VALUE))
+                out.append(
+                    invalid(sp + ("capacity", Key(k)), fmt_quantity(val), "must be greater than zero", INVALID_VALUE)
+                )
     rp = spec.get("persistentVolumeReclaimPolicy")
     if is_str(rp) and rp and rp not in RECLAIM_POLICIES:
         out.append(unsupported(sp + ("persistentVolumeReclaimPolicy",), rp, RECLAIM_POLICIES, UNSUPPORTED_VALUE))
@@ -1035,14 +1100,15 @@ def persistent_volume(obj, ctx):
         out.append(
             forbidden(
                 sp + (s,),
-                f"may not specify more than 1 volume type (already has {counted[0]})",
+                "may not specify more than 1 volume type",
                 FORBIDDEN_FIELD,
                 at="key",
+                hint=f"already has {counted[0]}",
             )
         )
     if not present:
         out.append(
-            required(sp, "must specify a volume type (e.g. csi, nfs, hostPath, local)", REQUIRED_VALUE, at="key")
+            required(sp, "must specify a volume type", REQUIRED_VALUE, at="key", hint="e.g. csi, nfs, hostPath, local")
         )
     first = counted[0] if counted else None
     src = spec.get(first) if first else None
@@ -1080,7 +1146,7 @@ def _pv_source(kind: str, src: dict, p, spec: dict) -> List[Problem]:
         out.extend(path_no_backsteps(p + ("path",), src.get("path")))
         t = src.get("type")
         if is_str(t) and t not in HOST_PATH_TYPES:
-            out.append(unsupported(p + ("type",), t, HOST_PATH_TYPES[1:], UNSUPPORTED_VALUE))
+            out.append(unsupported(p + ("type",), t, HOST_PATH_TYPES, UNSUPPORTED_VALUE))
     elif kind == "nfs":  # validateNFSVolumeSource
         if not src.get("server") and "server" in src:
             out.append(required(p + ("server",), "", REQUIRED_VALUE))
@@ -1100,10 +1166,11 @@ def _pv_source(kind: str, src: dict, p, spec: dict) -> List[Problem]:
             out.append(
                 P(
                     ("spec", "local"),
-                    "Required value: Local volume requires node affinity (spec.nodeAffinity.required naming the node)",
+                    "Required value: Local volume requires node affinity",
                     REQUIRED_VALUE,
                     at="key",
                     where="spec.nodeAffinity",
+                    hint="spec.nodeAffinity.required naming the node",
                 )
             )
     elif kind == "csi":  # validateCSIPersistentVolumeSource
@@ -1212,7 +1279,8 @@ def namespace(obj, ctx):
             continue
         p = ("spec", "finalizers", i)
         msgs = v.is_qualified_name(f)
-        out.extend(invalid_msgs(p, f, msgs, INVALID_VALUE))
+        # validateFinalizerName(f, fldPath): the whole spec.finalizers, without the index
+        out.extend(renamed(x, "spec.finalizers") for x in invalid_msgs(p, f, msgs, INVALID_VALUE))
         if not msgs and "/" not in f and f not in STANDARD_FINALIZERS:
             out.append(
                 invalid(
@@ -1221,6 +1289,8 @@ def namespace(obj, ctx):
                     "name is neither a standard finalizer name nor is it fully qualified",
                     INVALID_VALUE,
                     'use "kubernetes" or a domain-prefixed name such as example.com/cleanup',
+                    where="spec.finalizers",
+                    anchor=p,
                 )
             )
     return out
@@ -1315,10 +1385,11 @@ def _resource_name(
         return [
             P(
                 p,
-                f"Invalid value: {_show(name)}: {message}{did_you_mean(name, standard)}",
+                f"Invalid value: {_show(name)}: {message}",
                 INVALID_VALUE,
                 at="key",
                 where=_keyed(p),
+                hint=did_you_mean(name, standard).strip(" ()"),
             )
         ]
     return []
@@ -1349,12 +1420,12 @@ def _quantity_value(p, name: str, raw) -> List[Problem]:
     if q is None:
         return []
     if q < 0:
-        return [invalid(p, fmt_quantity(raw), "must be greater than or equal to 0", INVALID_VALUE)]
+        return [invalid(p, canonical_quantity(raw), "must be greater than or equal to 0", INVALID_VALUE)]
     # helper.IsIntegerResourceName: standard counts and extended resources
     # (IsExtendedResourceName: not native, not "requests."-prefixed).
     integer = name in INTEGER_RESOURCES or (not _is_native(name) and not name.startswith("requests."))
     if integer and (q * 1000) % 1000 != 0:
-        return [invalid(p, fmt_quantity(raw), "must be an integer", INVALID_VALUE)]
+        return [invalid(p, canonical_quantity(raw), "must be an integer", INVALID_VALUE)]
     return []
 
 
@@ -1375,10 +1446,11 @@ def limit_range(obj, ctx):
             if "storage" not in dict_at(lim, "min") and "storage" not in dict_at(lim, "max"):
                 out.append(
                     required(
-                        ip,
+                        ip + ("limits",),  # ValidateLimitRange: idxPath.Child("limits")
                         "either minimum or maximum storage value is required, but neither was provided",
                         REQUIRED_VALUE,
                         at="key",
+                        anchor=ip,
                     )
                 )
         for k, vals in values.items():
@@ -1426,7 +1498,7 @@ def _limit_values(lim: dict, ip, typ, out: List[Problem]) -> dict:
         for k, raw in m.items():
             if not is_str(k):
                 continue
-            out.extend(name_fn(ip + (part, k), k))
+            out.extend(name_fn(ip + (part, Key(k)), k))
             q = quantity(raw)
             if q is not None:
                 values.setdefault(k, {})[part] = (q, raw)
@@ -1439,7 +1511,7 @@ def _limit_order(ip, k: str, vals: dict) -> List[Problem]:
     mn, mx, df, dr, ratio = (vals.get(x) for x in ("min", "max", "default", "defaultRequest", "maxLimitRequestRatio"))
 
     def bad(part, shown, msg):
-        out.append(invalid(ip + (part, k), fmt_quantity(shown[1]), msg, INVALID_VALUE))
+        out.append(invalid(ip + (part, Key(k)), fmt_quantity(shown[1]), msg, INVALID_VALUE))
 
     if mn and mx and mn[0] > mx[0]:
         bad("min", mn, f"min value {fmt_quantity(mn[1])} is greater than max value {fmt_quantity(mx[1])}")
@@ -1519,7 +1591,7 @@ def resource_quota(obj, ctx):
     for k, raw in hard.items():
         if not is_str(k):
             continue
-        p = ("spec", "hard", k)
+        p = ("spec", "hard", Key(k))
         out.extend(_resource_name(p, k, STANDARD_QUOTA_RESOURCES, "must be a standard resource for quota"))
         out.extend(_quantity_value(p, k, raw))
     hard_std = sorted(k for k in hard if is_str(k) and (k in STANDARD_QUOTA_RESOURCES or _is_quota_hugepages(k)))
@@ -1528,15 +1600,27 @@ def resource_quota(obj, ctx):
     return out
 
 
-def _quota_scope(p, s: str, hard_std: list) -> List[Problem]:
-    """A scope is known and can limit every standard resource of spec.hard."""
+def _quota_scope(p, s: str, hard_std: list, shown=None, where=None, applied_where=None) -> List[Problem]:
+    """A scope is known and can limit every standard resource of spec.hard.
+    ``shown``/``where``: the value and field the server names (spec.scopes: the
+    whole list; a selector's matchExpressions.scopeName without its index)."""
     out: List[Problem] = []
+    value = s if shown is None else shown
     if s not in QUOTA_SCOPES:
-        out.append(invalid(p, s, "unsupported scope", INVALID_VALUE, "scopes: " + ", ".join(QUOTA_SCOPES)))
+        out.append(
+            invalid(p, value, "unsupported scope", INVALID_VALUE, "scopes: " + ", ".join(QUOTA_SCOPES), where=where)
+        )
     for k in hard_std:
         if not _scope_valid_for(s, k):
             out.append(
-                invalid(p, s, f"unsupported scope applied to resource (scope {s} cannot limit {k})", INVALID_VALUE)
+                invalid(
+                    p,
+                    value,
+                    "unsupported scope applied to resource",
+                    INVALID_VALUE,
+                    f"scope {s} cannot limit {k}",
+                    where=applied_where or where,
+                )
             )
             break
     return out
@@ -1554,14 +1638,15 @@ def _quota_scopes(scopes, hard_std: list) -> List[Problem]:
     for i, s in enumerate(scopes):
         if not is_str(s):
             continue
-        out.extend(_quota_scope(("spec", "scopes", i), s, hard_std))
+        # validateResourceQuotaScopes: field.Invalid(spec.scopes, the whole list, ...)
+        out.extend(_quota_scope(("spec", "scopes", i), s, hard_std, as_json(scopes), "spec.scopes"))
         seen.add(s)
     for a, b in _CONFLICTING_SCOPES:
         if a in seen and b in seen:
             out.append(
                 invalid(
                     ("spec", "scopes"),
-                    f"{a}, {b}",
+                    as_json(scopes),
                     "conflicting scopes",
                     INVALID_VALUE,
                     f"a quota cannot select both {a} and {b} pods",
@@ -1578,12 +1663,14 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
         if not isinstance(req, dict):
             continue
         p = ("spec", "scopeSelector", "matchExpressions", i)
+        # validateScopedResourceSelectorRequirement names fldPath.Child(...) without the index
+        unindexed = "spec.scopeSelector.matchExpressions"
         s = req.get("scopeName")
         op = req.get("operator")
         vals = req.get("values")
         n = len(vals) if isinstance(vals, list) else 0
         if is_str(s):
-            out.extend(_quota_scope(p + ("scopeName",), s, hard_std))
+            out.extend(_quota_scope(p + ("scopeName",), s, hard_std, None, unindexed + ".scopeName", unindexed))
             if (
                 s in ("BestEffort", "NotBestEffort", "Terminating", "NotTerminating", "CrossNamespacePodAffinity")
                 and op != "Exists"
@@ -1597,6 +1684,7 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
                         "ResourceQuotaScopeNotBestEffort or "
                         "ResourceQuotaScopeCrossNamespacePodAffinity",
                         INVALID_VALUE,
+                        where=unindexed + ".operator",
                     )
                 )
             seen.add(s)
@@ -1608,6 +1696,7 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
                         "must be at least one value when `operator` is 'In' or 'NotIn' for scope selector",
                         REQUIRED_VALUE,
                         at="key" if "values" in req else "value",
+                        where=unindexed + ".values",
                     )
                 )
         elif op in ("Exists", "DoesNotExist"):
@@ -1615,9 +1704,10 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
                 out.append(
                     invalid(
                         p + ("values",),
-                        "",
+                        as_json(vals),
                         "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector",
                         INVALID_VALUE,
+                        where=unindexed + ".values",
                     )
                 )
         elif is_str(op):
@@ -1628,6 +1718,7 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
                     "not a valid selector operator",
                     INVALID_VALUE,
                     "operators: " + ", ".join(SCOPE_SELECTOR_OPS),
+                    where=unindexed + ".operator",
                 )
             )
     for a, b in _CONFLICTING_SCOPES:

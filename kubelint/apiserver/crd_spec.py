@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import List
 
-from ..findings import Problem
+from ..findings import Problem, format_path
 from . import validation as v
 from .common import (
     FORBIDDEN_FIELD,
@@ -27,7 +27,7 @@ from .common import (
     is_str,
     list_at,
 )
-from .meta import forbidden, invalid, required, unsupported
+from .meta import Shown, crd_internal_path, forbidden, invalid, renamed, required, unsupported
 from .registry import validates
 
 SCOPES = ("Cluster", "Namespaced")
@@ -56,7 +56,14 @@ def custom_resource_definition(obj, ctx):
     out.extend(_crd_group_and_scope(spec))
     out.extend(_crd_versions(spec))
     out.extend(_crd_names(dict_at(spec, "names")))
-    return out
+    return [_internal(spec, p) for p in out]
+
+
+def _internal(spec: dict, p: Problem) -> Problem:
+    """A problem named as the server names it after the v1 -> internal conversion."""
+    where = p.field if p.field is not None else format_path(p.path)
+    said = crd_internal_path(spec, where)
+    return renamed(p, said) if said != where else p
 
 
 def _crd_name(name, spec: dict) -> List[Problem]:
@@ -137,10 +144,11 @@ def _crd_versions(spec: dict) -> List[Problem]:
                 out.append(
                     required(
                         vp + ("schema", "openAPIV3Schema"),
-                        "schemas are required (apiextensions.k8s.io/v1 needs a structural "
-                        "openAPIV3Schema for every version)",
+                        "",
                         REQUIRED_VALUE,
                         at="key",
+                        hint="schemas are required: apiextensions.k8s.io/v1 needs a structural openAPIV3Schema for "
+                        "every version",
                     )
                 )
     if dup is not None:
@@ -154,10 +162,12 @@ def _crd_versions(spec: dict) -> List[Problem]:
         )
     if not versions and "versions" in spec:
         out.append(
-            required(
+            invalid(
                 sp + ("versions",),
+                Shown("[]"),  # field.Invalid(fldPath.Child("versions"), spec.Versions, ...): an empty list
                 "must have exactly one version marked as storage version",
-                REQUIRED_VALUE,
+                INVALID_VALUE,
+                "add a version with served: true and storage: true",
                 at="key" if "versions" in spec else "value",
             )
         )
@@ -245,7 +255,7 @@ def custom_resource_definition_extras(obj, ctx):
             if isinstance(col, dict):
                 out.extend(_printer_column(col, vp + ("additionalPrinterColumns", j)))
         out.extend(_scale_paths(dict_at(ver, "subresources", "scale"), vp + ("subresources", "scale")))
-    return out
+    return [_internal(spec, p) for p in out]
 
 
 def _crd_conversion(conv: dict, cp) -> List[Problem]:
@@ -261,9 +271,11 @@ def _crd_conversion(conv: dict, cp) -> List[Problem]:
             out.append(
                 required(
                     cp + ("webhook", "clientConfig"),
-                    "required when strategy is set to Webhook (the conversion webhook's service or url)",
+                    "required when strategy is set to Webhook",
                     REQUIRED_VALUE,
                     at="key",
+                    hint="the conversion webhook's service or url",
+                    where="spec.conversion.webhookClientConfig",  # the internal type's field
                 )
             )
         crv = wh.get("conversionReviewVersions")
@@ -271,9 +283,11 @@ def _crd_conversion(conv: dict, cp) -> List[Problem]:
             out.append(
                 required(
                     cp + ("webhook", "conversionReviewVersions"),
-                    "must include at least one of v1, v1beta1",
+                    "",
                     REQUIRED_VALUE,
                     at="key",
+                    hint="must include at least one of v1, v1beta1",
+                    where="spec.conversion.conversionReviewVersions",  # the internal type's field
                 )
             )
         elif not {"v1", "v1beta1"} & {x for x in crv if is_str(x)}:

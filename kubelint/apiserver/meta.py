@@ -48,41 +48,121 @@ def suggest(word, candidates) -> str:
     return f'did you mean "{hit}"?' if hit else ""
 
 
-def message(path: Path, text: str, hint: str = "") -> str:
-    """``<field path>: <server message>`` plus an optional plain-language hint."""
+def message(path: Path, text: str) -> str:
+    """``<field path>: <server message>``: one cause of the server's
+    ``field.ErrorList`` as ``kubectl`` prints it."""
     where = format_path(path)
-    msg = f"{where}: {text}" if where else text
-    if hint:
-        msg += f" ({hint})"
-    return msg
+    return f"{where}: {text}" if where else text
+
+
+def problem(
+    path: Path,
+    text: str,
+    rule: str,
+    hint: str = "",
+    at: str = "value",
+    anchor: Optional[Path] = None,
+    where: Optional[str] = None,
+    severity: Optional[str] = None,
+) -> Problem:
+    """The server's cause ``<path>: <text>`` as a Problem: the message is the
+    server's words, ``hint`` kubelint's explanation beside it, the reported
+    path the field the server names (``where``: its own spelling, e.g.
+    ``data[app.conf]``), and the position that of ``anchor`` when given (the
+    server names a parent or a field that is absent: report at the value or
+    the key that is there)."""
+    explicit = anchor is not None or where is not None
+    where = format_path(path) if where is None else where
+    field = where if explicit else None
+    return Problem(anchor or path, f"{where}: {text}" if where else text, rule, severity, at, hint, field)
+
+
+def renamed(p: Problem, where: str) -> Problem:
+    """``p`` with the server's own name for its field (a path the server
+    spells differently: ``volumeMounts.subPath`` without the index, ``spec.clusterIPs[0]``
+    for ``spec.clusterIP``), its position unchanged."""
+    old = p.field if p.field is not None else format_path(p.path)
+    if p.message.startswith(old + ": "):
+        return p._replace(message=where + p.message[len(old) :], field=where)
+    return p
+
+
+def crd_internal_path(spec: dict, where: str) -> str:
+    """The field a v1 CRD's message names, as the server names it: it
+    validates the *internal* type, into which the v1 conversion moves
+    ``spec.versions[*].schema``/``subresources``/``additionalPrinterColumns``
+    to the top (``spec.validation``, ``spec.subresources``,
+    ``spec.additionalPrinterColumns[j].JSONPath``) when every version has the
+    same one (``hasIdenticalPerVersion*``); a default's list items are
+    ``default.[0]``."""
+    import re
+
+    m = re.match(r"spec\.versions\[(\d+)\]\.(schema|subresources|additionalPrinterColumns)(.*)\Z", where)
+    versions = spec.get("versions") if isinstance(spec, dict) else None
+    if not m or not isinstance(versions, list) or not versions:
+        return where
+    field, rest = m.group(2), m.group(3)
+    values = [v.get(field) if isinstance(v, dict) else None for v in versions]
+    if values[0] is None or any(x != values[0] for x in values):
+        return where
+    if field == "schema":
+        if not rest.startswith(".openAPIV3Schema"):
+            return where
+        rest = rest.replace(".default[", ".default.[", 1)
+        return "spec.validation" + rest
+    if field == "additionalPrinterColumns":
+        return "spec.additionalPrinterColumns" + re.sub(r"\.jsonPath\b", ".JSONPath", rest)
+    return "spec.subresources" + rest
 
 
 def invalid(
-    path: Path, value, detail: str, rule: str, hint: str = "", at: str = "value", anchor: Optional[Path] = None
+    path: Path,
+    value,
+    detail: str,
+    rule: str,
+    hint: str = "",
+    at: str = "value",
+    anchor: Optional[Path] = None,
+    where: Optional[str] = None,
 ) -> Problem:
     """``field.Invalid``: ``Invalid value: "x": detail``.  ``anchor``: report
-    at this path instead (the server names a parent, the value is below)."""
-    return Problem(anchor or path, message(path, f"Invalid value: {_show(value)}: {detail}", hint), rule, at=at)
+    at this path instead (the server names a parent, the value is below);
+    ``where``: the server's own spelling of ``path`` (see :func:`problem`)."""
+    return problem(path, f"Invalid value: {_show(value)}: {detail}", rule, hint, at, anchor, where)
 
 
 def required(
-    path: Path, detail: str, rule: str, at: str = "value", hint: str = "", anchor: Optional[Path] = None
+    path: Path,
+    detail: str,
+    rule: str,
+    at: str = "value",
+    hint: str = "",
+    anchor: Optional[Path] = None,
+    where: Optional[str] = None,
 ) -> Problem:
     """``field.Required``: ``Required value: detail``.  ``anchor``: where to
     report it when ``path`` itself is absent (the field it depends on)."""
-    return Problem(
-        anchor or path, message(path, f"Required value: {detail}" if detail else "Required value", hint), rule, at=at
-    )
+    return problem(path, f"Required value: {detail}" if detail else "Required value", rule, hint, at, anchor, where)
 
 
-def unsupported(path: Path, value, supported, rule: str, hint: str = "", anchor: Optional[Path] = None) -> Problem:
-    """``field.NotSupported``: ``Unsupported value: "x": supported values: "a", "b"``."""
+def unsupported(
+    path: Path,
+    value,
+    supported,
+    rule: str,
+    hint: str = "",
+    anchor: Optional[Path] = None,
+    where: Optional[str] = None,
+) -> Problem:
+    """``field.NotSupported``: ``Unsupported value: "x": supported values: "a", "b"``
+    ("did you mean" goes to the hint)."""
     from ..suggest import did_you_mean
 
     opts = ", ".join(f'"{s}"' for s in supported)
-    dym = did_you_mean(value, supported) if isinstance(value, str) else ""
-    return Problem(
-        anchor or path, message(path, f"Unsupported value: {_show(value)}: supported values: {opts}{dym}", hint), rule
+    dym = did_you_mean(value, supported).strip(" ()") if isinstance(value, str) and not isinstance(value, Shown) else ""
+    hint = "; ".join(h for h in (dym, hint) if h)
+    return problem(
+        path, f"Unsupported value: {_show(value)}: supported values: {opts}", rule, hint, anchor=anchor, where=where
     )
 
 
@@ -90,22 +170,30 @@ def duplicate(path: Path, value, rule: str, first: Optional[Path] = None, hint: 
     """``field.Duplicate``: ``Duplicate value: "x"``."""
     if first is not None and not hint:
         hint = f"first used at {format_path(first)}"
-    return Problem(path, message(path, f"Duplicate value: {_show(value)}", hint), rule)
+    return problem(path, f"Duplicate value: {_show(value)}", rule, hint)
 
 
-def forbidden(path: Path, detail: str, rule: str, at: str = "value", hint: str = "") -> Problem:
+def forbidden(
+    path: Path,
+    detail: str,
+    rule: str,
+    at: str = "value",
+    hint: str = "",
+    anchor: Optional[Path] = None,
+    where: Optional[str] = None,
+) -> Problem:
     """``field.Forbidden``: ``Forbidden: detail``."""
-    return Problem(path, message(path, f"Forbidden: {detail}", hint), rule, at=at)
+    return problem(path, f"Forbidden: {detail}", rule, hint, at, anchor, where)
 
 
 def not_found(path: Path, value, rule: str, hint: str = "") -> Problem:
     """``field.NotFound``: ``Not found: "x"``."""
-    return Problem(path, message(path, f"Not found: {_show(value)}", hint), rule)
+    return problem(path, f"Not found: {_show(value)}", rule, hint)
 
 
 def too_long(path: Path, limit: int, rule: str, hint: str = "") -> Problem:
     """``field.TooLong``."""
-    return Problem(path, message(path, f"Too long: may not be more than {limit} bytes", hint), rule)
+    return problem(path, f"Too long: may not be more than {limit} bytes", rule, hint)
 
 
 _PLACEHOLDER_RE = None
@@ -127,9 +215,63 @@ def is_placeholder(value) -> bool:
     return bool(_PLACEHOLDER_RE[0].search(value) or _PLACEHOLDER_RE[1].search(value))
 
 
+class Shown(str):
+    """A value already printed as the server prints it (a map or struct as
+    JSON): :func:`_show` leaves it as it is."""
+
+
+def as_json(value) -> Shown:
+    """A list or map value as the v1.37 server prints it in ``Invalid value:``:
+    compact JSON with Go's HTML escaping (``["a","b"]``).  Only for values that
+    are not secrets (scopes, URLs, nameservers, policy types, exit codes)."""
+    import json
+
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return Shown(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def go_struct(*fields) -> Shown:
+    """An internal Go struct as the v1.37 server prints it in a message
+    (``{"Type":"Recreate","RollingUpdate":null}``): its fields in declaration
+    order under their Go names, values as JSON.  ``fields``: (name, value)
+    pairs, a value already :class:`Shown` inserted as it is."""
+    import json
+
+    def one(v):
+        return str(v) if isinstance(v, Shown) else json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+
+    return Shown("{" + ",".join(f'"{k}":{one(v)}' for k, v in fields) + "}")
+
+
+def intstr(value):
+    """An int-or-string field's value as Go's IntOrString marshals it (None: null)."""
+    if isinstance(value, bool):
+        return None
+    return value if isinstance(value, (int, str)) else None
+
+
+def selector_json(sel) -> Shown:
+    """A metav1.LabelSelector as the server prints it: JSON, matchLabels (keys
+    sorted) then matchExpressions, empty ones left out; ``null`` for none."""
+    import json
+
+    if not isinstance(sel, dict):
+        return Shown("null")
+    out = {}
+    labels = sel.get("matchLabels")
+    if isinstance(labels, dict) and labels:
+        out["matchLabels"] = dict(sorted(labels.items(), key=lambda kv: str(kv[0])))
+    exprs = sel.get("matchExpressions")
+    if isinstance(exprs, list) and exprs:
+        out["matchExpressions"] = exprs
+    return Shown(json.dumps(out, separators=(",", ":"), ensure_ascii=False))
+
+
 def _show(value) -> str:
     """:func:`kubelint.values.show` (the one value printer), strings clipped at
     80 characters in API-server messages."""
+    if isinstance(value, Shown):
+        return str(value)
     return show(value, 80)
 
 
@@ -254,7 +396,7 @@ def validate_label_name(key, path: Path, rule: str = INVALID_LABEL) -> List[Prob
             rule,
             "label keys are [prefix/]name: name at most 63 characters of [A-Za-z0-9_.-], prefix a DNS subdomain",
         )
-        for msg in v.is_qualified_name(key)
+        for msg in v.is_label_key(key)
     ]
 
 
@@ -267,7 +409,7 @@ def validate_labels(labels, path: Path, rule: str = INVALID_LABEL) -> List[Probl
     for k, val in labels.items():
         # The server names the map (``metadata.labels: Invalid value: "k"``);
         # kubelint points at the key or value itself.
-        for msg in v.is_qualified_name(k):
+        for msg in v.is_label_key(k):
             out.append(invalid(path, k, msg, rule, at="key", anchor=path + (k,)))
             break
         if isinstance(val, str):
@@ -293,15 +435,13 @@ def validate_annotations(annotations, path: Path, rule: str = INVALID_ANNOTATION
         total += len(k.encode()) + (len(val.encode()) if isinstance(val, str) else 0)
     if total > TOTAL_ANNOTATION_SIZE_LIMIT_B:
         out.append(
-            Problem(
+            too_long(
                 path,
-                message(path, "")
-                + f"Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes (annotations total {total} "
-                "bytes); "
-                "move large data (e.g. a last-applied configuration) out of annotations, e.g. use server-side apply",
+                TOTAL_ANNOTATION_SIZE_LIMIT_B,
                 rule,
-                at="key",
-            )
+                f"annotations total {total} bytes; move large data (e.g. a last-applied configuration) out of "
+                "annotations, e.g. use server-side apply",
+            )._replace(at="key")
         )
     return out
 

@@ -33,6 +33,8 @@ from .common import (
     parse_ip,
 )
 from .meta import (
+    Shown,
+    as_json,
     forbidden,
     invalid,
     is_valid_path_segment_name,
@@ -67,7 +69,7 @@ def ingress(obj, ctx):
         out.append(
             invalid(
                 sp,
-                "",
+                Shown("null" if spec.get("rules") is None else "[]"),  # field.Invalid(.., spec.Rules, ..)
                 "either `defaultBackend` or `rules` must be specified",
                 INVALID_VALUE,
                 "an Ingress must route somewhere: add spec.rules or spec.defaultBackend",
@@ -145,6 +147,8 @@ def ingress(obj, ctx):
                     "must match `ingressClassName` when both are specified",
                     INVALID_VALUE,
                     "drop the deprecated kubernetes.io/ingress.class annotation",
+                    # ValidateIngressCreate: field.NewPath("annotations").Child(annotation)
+                    where=f"annotations.{INGRESS_CLASS_ANNOTATION}",
                 )
             )
     return out
@@ -224,12 +228,14 @@ def _backend(be: dict, bp, svc_name) -> List[Problem]:
         if has_name and has_num:
             out.append(
                 invalid(
-                    bp + ("service", "port"),
+                    bp,  # validateIngressBackend: field.Invalid(fldPath, ...)
                     "",
                     "cannot set both port name & port number",
                     INVALID_VALUE,
                     "set port.number or port.name, not both",
-                )._replace(at="key")
+                    at="key",
+                    anchor=bp + ("service", "port"),
+                )
             )
         elif has_name:
             out.extend(
@@ -238,7 +244,11 @@ def _backend(be: dict, bp, svc_name) -> List[Problem]:
         elif has_num:
             out.extend(invalid_msgs(bp + ("service", "port", "number"), pnum, v.is_valid_port_num(pnum), INVALID_VALUE))
         else:
-            out.append(required(bp + ("service", "port"), "port name or number is required", REQUIRED_VALUE, at="key"))
+            out.append(
+                required(
+                    bp, "port name or number is required", REQUIRED_VALUE, at="key", anchor=bp + ("service", "port")
+                )
+            )
     elif svc is None and res is None:
         out.append(
             invalid(
@@ -278,9 +288,10 @@ def ingress_class(obj, ctx):
         out.append(
             required(
                 sp + ("controller",),
-                "the controller that implements this class, e.g. k8s.io/ingress-nginx",
+                "",
                 REQUIRED_VALUE,
                 at="key" if "controller" in spec else "value",
+                hint="the controller that implements this class, e.g. k8s.io/ingress-nginx",
             )
         )
     elif is_str(ctl):
@@ -318,10 +329,10 @@ def ingress_class(obj, ctx):
                 out.append(
                     P(
                         pp + ("scope",),
-                        "Required value: `parameters.scope` is set to 'Namespace' (name the namespace of the "
-                        "parameters object)",
+                        "Required value: `parameters.scope` is set to 'Namespace'",
                         REQUIRED_VALUE,
                         where="spec.parameters.namespace",
+                        hint="name the namespace of the parameters object",
                     )
                 )
             elif is_str(ns):
@@ -359,7 +370,7 @@ def network_policy(obj, ctx):
             out.append(
                 invalid(
                     sp + ("policyTypes",),
-                    ", ".join(map(str, types)),
+                    as_json(types),
                     "may not specify more than two policyTypes",
                     INVALID_VALUE,
                 )._replace(at="key")
@@ -423,14 +434,18 @@ def _np_peer(peer: dict, pp, strict: bool) -> List[Problem]:
         if isinstance(ipb, dict):
             out.extend(_ip_block(ipb, pp + ("ipBlock",), strict))
     if n == 0:
-        out.append(required(pp, "must specify a peer (podSelector, namespaceSelector or ipBlock)", REQUIRED_VALUE))
+        out.append(
+            required(pp, "must specify a peer", REQUIRED_VALUE, hint="podSelector, namespaceSelector or ipBlock")
+        )
     elif n > 1 and ipb is not None:
         out.append(
             forbidden(
-                pp + ("ipBlock",),
-                "may not specify both ipBlock and another peer (use separate list entries)",
+                pp,  # ValidateNetworkPolicyPeer: field.Forbidden(peerPath, ...)
+                "may not specify both ipBlock and another peer",
                 FORBIDDEN_FIELD,
                 at="key",
+                hint="use separate list entries",
+                anchor=pp + ("ipBlock",),
             )
         )
     return out

@@ -30,12 +30,13 @@ from fractions import Fraction
 from typing import Dict, List, Optional, Set, Tuple
 
 from .. import goregex
-from ..findings import Problem
+from ..findings import Key, Problem
 from ..kinds import pod_spec_path
 from ..quantity import QuantityError, parse_quantity
 from . import meta as m
 from . import validation as v
 from .common import (
+    go_json_error,
     DUPLICATE_VALUE,
     FORBIDDEN_FIELD,
     INVALID_VALUE,
@@ -91,6 +92,10 @@ class PodOpts:
         # IsValidIPForLegacyField (dnsConfig.nameservers, hostAliases[].ip): strict from v1.36
         self.strict_ip = ctx.gate("StrictIPCIDRValidation")
         self.host_users = True  # spec.hostUsers, set per pod spec by validate_pod_spec
+        # Message wording only (not a verdict): v1.37 says "when `hostUsers` is false", "pod `restartPolicy`"
+        # and lists `fileKeyRef`; v1.33 and v1.30 the older words (both confirmed on the servers); the
+        # release in between that changed them is not confirmed: the newer words from 1.34 (EnvFiles' alpha).
+        self.new_words = ctx.at_least(34)
 
 
 # --- names ----------------------------------------------------------------------
@@ -691,13 +696,13 @@ def claim_template_spec(spec: dict, path, out):
     if "storage" not in req:
         anchor = path + ("resources", "requests") if req else path
         out.append(
-            Problem(
-                anchor,
-                m.message(
-                    path + ("resources[storage]",), "Required value", "e.g. resources: {requests: {storage: 1Gi}}"
-                ),
+            m.problem(
+                path + ("resources[storage]",),
+                "Required value",
                 REQUIRED_VALUE,
+                "e.g. resources: {requests: {storage: 1Gi}}",
                 at="key",
+                anchor=anchor,
             )
         )
     vm = spec.get("volumeMode")
@@ -849,7 +854,8 @@ def _env(env, path, out, opts: PodOpts):
                 m.invalid(
                     vp,
                     "",
-                    "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
+                    "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef`"
+                    + (", `secretKeyRef` or `fileKeyRef`" if opts.new_words else " or `secretKeyRef`"),
                     INVALID_VALUE,
                     at="key",
                 )
@@ -907,6 +913,10 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
         if not isinstance(mnt, dict):
             continue
         ip = path + (i,)
+        # ValidateVolumeMounts names subPath, subPathExpr, mountPropagation and
+        # recursiveReadOnly under fldPath.Child(...), without the mount's index:
+        # ``spec.containers[0].volumeMounts.subPath`` (the position stays at the mount's field)
+        unindexed: List[Problem] = []
         name = mnt.get("name")
         name = name if isinstance(name, str) else ""
         if not name:
@@ -940,21 +950,21 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
         # subPath on image volumes: rejected by older releases, accepted by
         # v1.37 (oracle-confirmed); not checked.
         if isinstance(sub, str) and sub:
-            _local_descending_path(sub, ip + ("subPath",), out)
+            _local_descending_path(sub, ip + ("subPath",), unindexed)
         if isinstance(subx, str) and subx:
-            if isinstance(sub, str) and sub:
+            if isinstance(sub, str) and sub:  # this one with the index (idxPath)
                 out.append(
                     m.invalid(
                         ip + ("subPathExpr",), subx, "subPathExpr and subPath are mutually exclusive", INVALID_VALUE
                     )
                 )
-            _local_descending_path(subx, ip + ("subPathExpr",), out)
+            _local_descending_path(subx, ip + ("subPathExpr",), unindexed)
         prop = mnt.get("mountPropagation")
         if isinstance(prop, str):
             if prop not in MOUNT_PROPAGATION:
-                out.append(m.unsupported(ip + ("mountPropagation",), prop, MOUNT_PROPAGATION, UNSUPPORTED_VALUE))
+                unindexed.append(m.unsupported(ip + ("mountPropagation",), prop, MOUNT_PROPAGATION, UNSUPPORTED_VALUE))
             elif prop == "Bidirectional" and dict_at(ctr.get("securityContext")).get("privileged") is not True:
-                out.append(
+                unindexed.append(
                     m.forbidden(
                         ip + ("mountPropagation",),
                         "Bidirectional mount propagation is available only to privileged containers",
@@ -964,22 +974,25 @@ def _volume_mounts(mounts, path, out, volumes: Dict[str, dict], ctr: dict, devic
         rro = mnt.get("recursiveReadOnly")
         if isinstance(rro, str):
             if rro not in RECURSIVE_READ_ONLY:
-                out.append(m.unsupported(ip + ("recursiveReadOnly",), rro, RECURSIVE_READ_ONLY, UNSUPPORTED_VALUE))
+                unindexed.append(
+                    m.unsupported(ip + ("recursiveReadOnly",), rro, RECURSIVE_READ_ONLY, UNSUPPORTED_VALUE)
+                )
             elif rro != "Disabled":
                 if mnt.get("readOnly") is not True:
-                    out.append(
+                    unindexed.append(
                         m.forbidden(
                             ip + ("recursiveReadOnly",), "may only be specified when readOnly is true", FORBIDDEN_FIELD
                         )
                     )
                 if rro == "Enabled" and isinstance(prop, str) and prop != "None":
-                    out.append(
+                    unindexed.append(
                         m.forbidden(
                             ip + ("recursiveReadOnly",),
                             "may only be specified when mountPropagation is None or not specified",
                             FORBIDDEN_FIELD,
                         )
                     )
+        out.extend(m.renamed(p, m.format_path(path + (p.path[-1],))) for p in unindexed)
 
 
 def _volume_devices(devs, path, out, volumes: Dict[str, dict], mounts: dict):
@@ -1068,7 +1081,16 @@ def _handler(h: dict, kinds, path, out, grace, opts: PodOpts):
                 hn = dict_at(hdr).get("name")
                 if isinstance(hn, str):
                     for msg in v.is_http_header_name(hn):
-                        out.append(m.invalid(sp + ("httpHeaders", j, "name"), hn, msg, INVALID_VALUE))
+                        # validateHTTPHeaders names fldPath (httpHeaders), without index or "name"
+                        out.append(
+                            m.invalid(
+                                sp + ("httpHeaders",),
+                                hn,
+                                msg,
+                                INVALID_VALUE,
+                                anchor=sp + ("httpHeaders", j, "name"),
+                            )
+                        )
         elif k == "tcpSocket":
             _port_num_or_name(sub.get("port"), sp + ("port",), out)
         elif k == "grpc":
@@ -1215,26 +1237,26 @@ def _resources(res, path, out, claim_names: Set[str]):
     for name, q in limits.items():
         if not isinstance(name, str):
             continue
-        ok = _container_resource_name(name, lp + (name,), out)
+        ok = _container_resource_name(name, lp + (Key(name),), out)
         qv = _quantity(q)
         if qv is None:
             continue
         lim_q[name] = qv
-        _quantity_value(name, qv, q, lp + (name,), out)
+        _quantity_value(name, qv, q, lp + (Key(name),), out)
         if _is_hugepages(name):
             lim_huge = True
-            _hugepage_multiple(name, qv, q, lp + (name,), out)
+            _hugepage_multiple(name, qv, q, lp + (Key(name),), out)
         if name in ("cpu", "memory"):
             lim_cpu_mem = True
         del ok
     for name, q in requests.items():
         if not isinstance(name, str):
             continue
-        _container_resource_name(name, rp + (name,), out)
+        _container_resource_name(name, rp + (Key(name),), out)
         qv = _quantity(q)
         if qv is None:
             continue
-        _quantity_value(name, qv, q, rp + (name,), out)
+        _quantity_value(name, qv, q, rp + (Key(name),), out)
         if name in limits and name in lim_q:
             lq = lim_q[name]
             if qv != lq and not _overcommit_allowed(name):
@@ -1245,7 +1267,7 @@ def _resources(res, path, out, claim_names: Set[str]):
                         f"must be equal to {name} limit of {fmt_quantity(limits[name])}",
                         INVALID_VALUE,
                         "extended resources and hugepages cannot be overcommitted: request and limit must be the same",
-                        anchor=rp + (name,),
+                        anchor=rp + (Key(name),),
                     )
                 )
             elif qv > lq:
@@ -1256,7 +1278,7 @@ def _resources(res, path, out, claim_names: Set[str]):
                         f"must be less than or equal to {name} limit of {fmt_quantity(limits[name])}",
                         INVALID_VALUE,
                         "a container's request cannot exceed its limit; raise the limit or lower the request",
-                        anchor=rp + (name,),
+                        anchor=rp + (Key(name),),
                     )
                 )
         elif name not in limits and not _overcommit_allowed(name):
@@ -1270,7 +1292,7 @@ def _resources(res, path, out, claim_names: Set[str]):
             )
         if _is_hugepages(name):
             req_huge = True
-            _hugepage_multiple(name, qv, q, rp + (name,), out)
+            _hugepage_multiple(name, qv, q, rp + (Key(name),), out)
         if name in ("cpu", "memory"):
             req_cpu_mem = True
     if not lim_cpu_mem and not req_cpu_mem and (lim_huge or req_huge):
@@ -1344,7 +1366,12 @@ def _profile(p, path, out, types, what: str):
             )
     elif lp is not None:
         out.append(
-            m.invalid(path + ("localhostProfile",), lp, f"can only be set when {what} type is Localhost", INVALID_VALUE)
+            m.invalid(
+                path + ("localhostProfile",),
+                m.go_struct(("Type", t), ("LocalhostProfile", lp)),  # the internal SeccompProfile/AppArmorProfile
+                f"can only be set when {what} type is Localhost",
+                INVALID_VALUE,
+            )
         )
 
 
@@ -1435,7 +1462,8 @@ def _pod_security_context(sc, spec, path, out):
                 m.invalid(
                     sp,
                     name,
-                    "must have at most 253 characters and match regex " + SYSCTL_RE.pattern[1:-1],
+                    # validateSysctls prints the pattern as the Go source spells it (SysctlContainSlashPatternFmt)
+                    "must have at most 253 characters and match regex " + SYSCTL_RE.pattern.replace("[./]", "[\\./]"),
                     INVALID_VALUE,
                 )
             )
@@ -1685,7 +1713,18 @@ def _topology_spread(constraints, path, out, opts: PodOpts):
         if isinstance(tk, str) and isinstance(wu, str) and tk and wu in WHEN_UNSATISFIABLE:
             pair = (tk, wu)
             if pair in seen:
-                out.append(m.duplicate(ip, f"{{{tk}, {wu}}}", DUPLICATE_VALUE, seen[pair]))
+                # ValidateSpreadConstraintNotRepeat names the first constraint of the pair:
+                # constraints[i].{topologyKey, whenUnsatisfiable}; reported at the repeat
+                out.append(
+                    m.problem(
+                        seen[pair],
+                        f"Duplicate value: {m._show(f'{{{tk}, {wu}}}')}",
+                        DUPLICATE_VALUE,
+                        f"repeated at {m.format_path(ip)}",
+                        anchor=ip,
+                        where=m.format_path(seen[pair]) + ".{topologyKey, whenUnsatisfiable}",
+                    )
+                )
             else:
                 seen[pair] = ip
         sel = c.get("labelSelector")
@@ -1745,7 +1784,9 @@ def _dns(spec: dict, path, out, opts: PodOpts):
     cp = path + ("dnsConfig",)
     ns = list_at(cfg.get("nameservers"))
     if len(ns) > 3:
-        out.append(m.invalid(cp + ("nameservers",), ns, "must not have more than 3 nameservers", INVALID_VALUE))
+        out.append(
+            m.invalid(cp + ("nameservers",), m.as_json(ns), "must not have more than 3 nameservers", INVALID_VALUE)
+        )
     for i, n in enumerate(ns):
         if isinstance(n, str):
             for msg in ip_strict_errors(n, opts.strict_ip)[:1]:
@@ -1853,7 +1894,10 @@ def _container_common(c: dict, cp, out, volumes, claim_names, opts: PodOpts, pod
         elif pod_restart == "Never" and pol == "RestartContainer":
             out.append(
                 m.invalid(
-                    cp + ("resizePolicy",), pol, "must be 'NotRequired' when `restartPolicy` is 'Never'", INVALID_VALUE
+                    cp + ("resizePolicy",),
+                    pol,
+                    f"must be 'NotRequired' when {'pod ' if opts.new_words else ''}`restartPolicy` is 'Never'",
+                    INVALID_VALUE,
                 )
             )
     _container_security_context(c.get("securityContext"), cp + ("securityContext",), out, opts)
@@ -1982,7 +2026,8 @@ def validate_pod_spec(
     if spec.get("hostUsers") is False:
         for f in ("hostNetwork", "hostPID", "hostIPC"):
             if spec.get(f) is True:
-                out.append(m.forbidden(path + (f,), "when `pod.Spec.HostUsers` is false", FORBIDDEN_FIELD))
+                said = "`hostUsers`" if opts.new_words else "`pod.Spec.HostUsers`"
+                out.append(m.forbidden(path + (f,), f"when {said} is false", FORBIDDEN_FIELD))
     _affinity(spec.get("affinity"), path + ("affinity",), out)
     _pod_gates(spec, path, out)
     _topology_spread(spec.get("topologySpreadConstraints"), path + ("topologySpreadConstraints",), out, opts)
@@ -2425,8 +2470,14 @@ APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
 def _ann_invalid(ann_path, key, value, detail, hint=""):
     """``metadata.annotations[key]: Invalid value: ...`` located at the value."""
     where = m.format_path(ann_path) + f"[{key}]"
-    text = f"{where}: Invalid value: {m._show(value)}: {detail}" + (f" ({hint})" if hint else "")
-    return Problem(ann_path + (key,), text, INVALID_VALUE)
+    return m.problem(
+        ann_path,
+        f"Invalid value: {m._show(value)}: {detail}",
+        INVALID_VALUE,
+        hint,
+        where=where,
+        anchor=ann_path + (key,),
+    )
 
 
 def _seccomp_annotation(value: str) -> bool:
@@ -2459,13 +2510,15 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
 
         try:
             parsed = json.loads(tol)
-        except ValueError as exc:
+        except ValueError:
             out.append(
-                Problem(
-                    ann_path + (TOLERATIONS_ANNOTATION,),
-                    f'{m.format_path(ann_path)}: Invalid value: "{TOLERATIONS_ANNOTATION}": {exc.msg.lower()} (the '
-                    "value must be a JSON list of tolerations)",
+                m.invalid(
+                    ann_path,
+                    TOLERATIONS_ANNOTATION,
+                    go_json_error(tol),
                     INVALID_VALUE,
+                    "the value must be a JSON list of tolerations",
+                    anchor=ann_path + (TOLERATIONS_ANNOTATION,),
                 )
             )
         else:
@@ -2486,12 +2539,12 @@ def validate_pod_annotations(ann, spec: dict, ann_path, out):
         if key == SECCOMP_POD_ANNOTATION or key.startswith(SECCOMP_CONTAINER_PREFIX):
             if not _seccomp_annotation(value):
                 out.append(
-                    Problem(
+                    m.invalid(
                         ann_path + (key,),
-                        f"{m.format_path(ann_path + (key,))}: Invalid value: {m._show(value)}: must be a valid "
-                        "seccomp profile "
-                        "(runtime/default, unconfined or localhost/<path>; better: securityContext.seccompProfile)",
+                        value,
+                        "must be a valid seccomp profile",
                         INVALID_VALUE,
+                        "runtime/default, unconfined or localhost/<path>; better: securityContext.seccompProfile",
                     )
                 )
         elif key.startswith(APPARMOR_PREFIX):
@@ -2519,11 +2572,19 @@ def validate_pod_template(tmpl, path: Path, ctx, extra_volumes: Optional[Dict[st
     if not isinstance(tmpl, dict):
         return out
     meta = dict_at(tmpl.get("metadata"))
-    out.extend(m.validate_labels(meta.get("labels"), path + ("metadata", "labels")))
-    out.extend(m.validate_annotations(meta.get("annotations"), path + ("metadata", "annotations")))
+    # ValidatePodTemplateSpec names the template's labels and annotations
+    # fldPath.Child("labels"): spec.template.labels, spec.template.annotations[...]
+    named: List[Problem] = []
+    named.extend(m.validate_labels(meta.get("labels"), path + ("metadata", "labels")))
+    named.extend(m.validate_annotations(meta.get("annotations"), path + ("metadata", "annotations")))
     spec = tmpl.get("spec")
     if isinstance(spec, dict):
-        validate_pod_annotations(meta.get("annotations"), spec, path + ("metadata", "annotations"), out)
+        validate_pod_annotations(meta.get("annotations"), spec, path + ("metadata", "annotations"), named)
+    old, new = m.format_path(path + ("metadata",)) + ".", m.format_path(path) + "."
+    for p in named:
+        where = p.field if p.field is not None else m.format_path(p.path)
+        out.append(m.renamed(p, new + where[len(old) :]) if where.startswith(old) else p)
+    if isinstance(spec, dict):
         out.extend(validate_pod_spec(spec, path + ("spec",), ctx, is_pod=False, meta=meta, extra_volumes=extra_volumes))
     return out
 

@@ -13,7 +13,7 @@ from typing import List
 from ..findings import Problem
 from . import validation as v
 from .common import INVALID_SELECTOR, INVALID_VALUE, UNSUPPORTED_VALUE, dict_at, invalid_msgs, is_int, is_str
-from .meta import invalid, unsupported, validate_label_selector
+from .meta import go_struct, intstr, invalid, selector_json, unsupported, validate_label_selector
 from .registry import validates
 
 EVICTION_POLICIES = ("AlwaysAllow", "IfHealthyBudget")
@@ -41,12 +41,19 @@ def pod_disruption_budget(obj, ctx):
     if mn is not None and mx is not None:
         out.append(
             invalid(
-                sp + ("maxUnavailable",),
-                mx,
+                sp,  # field.Invalid(fldPath, spec, ...): the internal PodDisruptionBudgetSpec
+                go_struct(
+                    ("MinAvailable", intstr(mn)),
+                    ("Selector", selector_json(spec.get("selector"))),
+                    ("MaxUnavailable", intstr(mx)),
+                    ("UnhealthyPodEvictionPolicy", spec.get("unhealthyPodEvictionPolicy")),
+                ),
                 "minAvailable and maxUnavailable cannot be both set",
                 INVALID_VALUE,
                 "a PodDisruptionBudget takes one of them",
-            )._replace(at="key")
+                at="key",
+                anchor=sp + ("maxUnavailable",),
+            )
         )
     if mn is not None:
         out.extend(int_or_percent(sp + ("minAvailable",), mn))

@@ -14,6 +14,7 @@ from typing import List
 from ..findings import Problem
 from .common import INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, invalid_msgs, is_str, list_at
 from .meta import (
+    as_json,
     invalid,
     is_valid_path_segment_name,
     name_is_dns_subdomain,
@@ -38,9 +39,10 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
             out.append(
                 required(
                     p + ("verbs",),
-                    "verbs must contain at least one value (e.g. get, list, watch)",
+                    "",
                     REQUIRED_VALUE,
                     at="key" if "verbs" in rule else "value",
+                    hint="verbs must contain at least one value, e.g. get, list, watch",
                 )
             )
         urls = rule.get("nonResourceURLs")
@@ -49,7 +51,7 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
                 out.append(
                     invalid(
                         p + ("nonResourceURLs",),
-                        ", ".join(map(str, urls)),
+                        as_json(urls),
                         "namespaced rules cannot apply to non-resource URLs",
                         INVALID_VALUE,
                         "nonResourceURLs belong in a ClusterRole",
@@ -59,7 +61,7 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
                 out.append(
                     invalid(
                         p + ("nonResourceURLs",),
-                        ", ".join(map(str, urls)),
+                        as_json(urls),
                         "rules cannot apply to both regular resources and non-resource URLs",
                         INVALID_VALUE,
                         "split them into two rules",
@@ -70,9 +72,10 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
             out.append(
                 required(
                     p + ("apiGroups",),
-                    'resource rules must supply at least one api group ("" is the core group)',
+                    "resource rules must supply at least one api group",
                     REQUIRED_VALUE,
                     at="key" if "apiGroups" in rule else "value",
+                    hint='"" is the core group',
                 )
             )
         if not rule.get("resources"):
@@ -132,10 +135,7 @@ def _binding(obj, namespaced: bool) -> List[Problem]:
         hint = (
             "a ClusterRoleBinding can only grant a ClusterRole; use a RoleBinding for a Role" if kind == "Role" else ""
         )
-        p = unsupported(rp + ("kind",), kind, kinds, UNSUPPORTED_VALUE)
-        if hint:
-            p = p._replace(message=p.message + f" ({hint})")
-        out.append(p)
+        out.append(unsupported(rp + ("kind",), kind, kinds, UNSUPPORTED_VALUE, hint))
     elif kind == "":
         out.append(unsupported(rp + ("kind",), "", kinds, UNSUPPORTED_VALUE))
     name = ref.get("name")
@@ -173,9 +173,10 @@ def _subject(s: dict, p, namespaced: bool) -> List[Problem]:
             out.append(
                 required(
                     p + ("namespace",),
-                    "a ServiceAccount subject of a ClusterRoleBinding must name its namespace",
+                    "",
                     REQUIRED_VALUE,
                     at="key" if "namespace" in s else "value",
+                    hint="a ServiceAccount subject of a ClusterRoleBinding must name its namespace",
                 )
             )
     elif kind in ("User", "Group"):

@@ -19,7 +19,7 @@ SYSTEM_PRIORITY_CLASSES = {  # scheduling.SystemPriorityClasses()
     "system-node-critical": 2000001000,
     "system-cluster-critical": 2000000000,
 }
-PREEMPTION_POLICIES = ("Never", "PreemptLowerPriority")
+PREEMPTION_POLICIES = ("PreemptLowerPriority", "Never")  # the server's order
 
 
 @validates(("scheduling.k8s.io", "PriorityClass"))
@@ -50,9 +50,9 @@ def priority_class(obj, ctx):
         out.append(
             forbidden(
                 ("value",),
-                f"maximum allowed value of a user defined priority is {HIGHEST_USER_DEFINABLE_PRIORITY} "
-                "(values above one billion are reserved for system-critical pods)",
+                f"maximum allowed value of a user defined priority is {HIGHEST_USER_DEFINABLE_PRIORITY}",
                 FORBIDDEN_FIELD,
+                hint="values above one billion are reserved for system-critical pods",
             )
         )
     pp = obj.data.get("preemptionPolicy")

@@ -83,9 +83,10 @@ def _topology_term(term: dict, tp, seen_terms: list) -> List[Problem]:
         out.append(
             P(
                 tp + ("matchLabelExpressions",),
-                'Duplicate value: "" (an allowedTopologies term must be non-empty and differ from the other terms)',
+                'Duplicate value: ""',
                 DUPLICATE_VALUE,
                 at="key" if "matchLabelExpressions" in term else "value",
+                hint="an allowedTopologies term must be non-empty and differ from the other terms",
             )
         )
     seen_terms.append(term_map)
@@ -113,8 +114,9 @@ def _topology_values(req: dict, rp_) -> List[Problem]:
         return [
             required(
                 rp_ + ("values",),
-                "must specify as least one value",
+                "",
                 REQUIRED_VALUE,
+                hint="must specify at least one value",
                 at="key" if "values" in req else "value",
             )
         ]

@@ -92,8 +92,9 @@ HTTP_HEADER_NAME_FMT = "[-A-Za-z0-9]+"
 _HTTP_HEADER_NAME_RE = goregex.compile(f"^{HTTP_HEADER_NAME_FMT}$")
 
 
-def max_len_error(length: int) -> str:
-    return f"must be no more than {length} characters"
+def max_len_error(length: int, unit: str = "characters") -> str:
+    """MaxLenError; v1.37 says ``bytes`` for qualified names and label values."""
+    return f"must be no more than {length} {unit}"
 
 
 def regex_error(msg: str, fmt: str, *examples: str) -> str:
@@ -159,7 +160,7 @@ def is_qualified_name(value: str) -> List[str]:
     if len(name) == 0:
         errs.append("name part " + empty_error())
     elif len(name) > QUALIFIED_NAME_MAX_LENGTH:
-        errs.append("name part " + max_len_error(QUALIFIED_NAME_MAX_LENGTH))
+        errs.append("name part " + max_len_error(QUALIFIED_NAME_MAX_LENGTH, "bytes"))
     if not _QUALIFIED_NAME_RE.match(name):
         errs.append(
             "name part " + regex_error(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
@@ -167,12 +168,21 @@ def is_qualified_name(value: str) -> List[str]:
     return errs
 
 
+def is_label_key(value: str) -> List[str]:
+    """IsQualifiedName as ValidateLabelName words it (v1.37: "a valid label
+    key must ..." where other qualified names say "a qualified name must")."""
+    return [
+        "a valid label key " + m[len("a qualified name ") :] if m.startswith("a qualified name ") else m
+        for m in is_qualified_name(value)
+    ]
+
+
 @_memo
 def is_valid_label_value(value: str) -> List[str]:
     """IsValidLabelValue."""
     errs = []
     if len(value) > LABEL_VALUE_MAX_LENGTH:
-        errs.append(max_len_error(LABEL_VALUE_MAX_LENGTH))
+        errs.append(max_len_error(LABEL_VALUE_MAX_LENGTH, "bytes"))
     if not _LABEL_VALUE_RE.match(value):
         errs.append(regex_error(LABEL_VALUE_ERR_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
     return errs

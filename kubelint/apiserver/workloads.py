@@ -87,7 +87,7 @@ def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, 
             out.append(
                 m.invalid(
                     ("spec", "selector"),
-                    "{}",
+                    m.Shown("{}"),
                     f"empty selector is invalid for {kind_word}",
                     INVALID_SELECTOR,
                     "an empty selector would select every pod of the namespace",
@@ -105,15 +105,13 @@ def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, 
                     else ("spec", "template")
                 )
                 out.append(
-                    Problem(
-                        at_path,
-                        m.message(
-                            lp,
-                            f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
-                            "every pod the template creates must carry the labels spec.selector asks for",
-                        ),
+                    m.problem(
+                        lp,
+                        f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
                         MISMATCH,
+                        "every pod the template creates must carry the labels spec.selector asks for",
                         at="value" if labels else "key",
+                        anchor=at_path,
                     )
                 )
     _template_restart(obj, spec, out, restart_ok)
@@ -176,7 +174,18 @@ def deployment(obj, ctx):
             if isinstance(ru, dict):
                 _rolling_update(ru, sp + ("rollingUpdate",), out, default_unavailable="25%", default_surge="25%")
         elif isinstance(t, str):
-            out.append(m.unsupported(sp, t, ("Recreate", "RollingUpdate"), UNSUPPORTED_VALUE, anchor=sp + ("type",)))
+            # the server prints the internal DeploymentStrategy (no defaults for an unknown type)
+            shown = m.go_struct(("Type", t), ("RollingUpdate", _rolling_update_struct(ru)))
+            out.append(
+                m.unsupported(
+                    sp,
+                    shown,
+                    ("Recreate", "RollingUpdate"),
+                    UNSUPPORTED_VALUE,
+                    m.suggest(t, ("Recreate", "RollingUpdate")),
+                    anchor=sp + ("type",),
+                )
+            )
     pds = spec.get("progressDeadlineSeconds", 600)
     mrs = spec.get("minReadySeconds", 0)
     if is_int(pds):
@@ -188,14 +197,12 @@ def deployment(obj, ctx):
                 else ("spec", "minReadySeconds")
             )
             out.append(
-                Problem(
-                    where,
-                    m.message(
-                        ("spec", "progressDeadlineSeconds"),
-                        f"Invalid value: {pds}: must be greater than minReadySeconds",
-                        "progressDeadlineSeconds defaults to 600" if "progressDeadlineSeconds" not in spec else "",
-                    ),
+                m.problem(
+                    ("spec", "progressDeadlineSeconds"),
+                    f"Invalid value: {pds}: must be greater than minReadySeconds",
                     INVALID_VALUE,
+                    "progressDeadlineSeconds defaults to 600" if "progressDeadlineSeconds" not in spec else "",
+                    anchor=where,
                 )
             )
     return out
@@ -212,14 +219,12 @@ def _rolling_update(ru: dict, path, out, default_unavailable, default_surge):
     if percent_or_int_value(mu) == 0 and percent_or_int_value(ms) == 0:
         where = path + ("maxUnavailable",) if "maxUnavailable" in ru else path + ("maxSurge",)
         out.append(
-            Problem(
-                where,
-                m.message(
-                    path + ("maxUnavailable",),
-                    f"Invalid value: {m._show(mu)}: may not be 0 when `maxSurge` is 0",
-                    "a rollout must be allowed to either add or remove a pod",
-                ),
+            m.problem(
+                path + ("maxUnavailable",),
+                f"Invalid value: {m._show(mu)}: may not be 0 when `maxSurge` is 0",
                 INVALID_VALUE,
+                "a rollout must be allowed to either add or remove a pod",
+                anchor=where,
             )
         )
     not_more_than_100_percent(mu, path + ("maxUnavailable",), out)
@@ -259,7 +264,17 @@ def daemonset(obj, ctx):
             if isinstance(ru, dict):
                 _rolling_update_daemonset(ru, up + ("rollingUpdate",), out)
         elif t != "OnDelete" and isinstance(t, str):
-            out.append(m.unsupported(up, t, ("RollingUpdate", "OnDelete"), UNSUPPORTED_VALUE, anchor=up + ("type",)))
+            shown = m.go_struct(("Type", t), ("RollingUpdate", _rolling_update_struct(us.get("rollingUpdate"))))
+            out.append(
+                m.unsupported(
+                    up,
+                    shown,
+                    ("RollingUpdate", "OnDelete"),
+                    UNSUPPORTED_VALUE,
+                    m.suggest(t, ("RollingUpdate", "OnDelete")),
+                    anchor=up + ("type",),
+                )
+            )
     return out
 
 
@@ -280,31 +295,27 @@ def _rolling_update_daemonset(ru: dict, path, out):
     if has_u != 0 and has_s != 0:
         where = path + ("maxSurge",) if "maxSurge" in ru else path
         out.append(
-            Problem(
-                where,
-                m.message(
-                    path + ("maxSurge",),
-                    f"Invalid value: {m._show(ms)}: may not be set when maxUnavailable is non-zero",
-                    "maxUnavailable defaults to 1 for a DaemonSet; set maxUnavailable: 0 to surge instead"
-                    if "maxUnavailable" not in ru
-                    else "a DaemonSet rollout either surges or makes pods unavailable, not both",
-                ),
+            m.problem(
+                path + ("maxSurge",),
+                f"Invalid value: {m._show(ms)}: may not be set when maxUnavailable is non-zero",
                 INVALID_VALUE,
+                "maxUnavailable defaults to 1 for a DaemonSet; set maxUnavailable: 0 to surge instead"
+                if "maxUnavailable" not in ru
+                else "a DaemonSet rollout either surges or makes pods unavailable, not both",
                 at="value" if "maxSurge" in ru else "key",
+                anchor=where,
             )
         )
     elif has_u == 0 and has_s == 0:
         where = path + ("maxUnavailable",) if "maxUnavailable" in ru else path
         out.append(
-            Problem(
-                where,
-                m.message(
-                    path + ("maxUnavailable",),
-                    "Required value: cannot be 0 when maxSurge is 0",
-                    "a rollout must be allowed to either add or remove a pod",
-                ),
+            m.problem(
+                path + ("maxUnavailable",),
+                "Required value: cannot be 0 when maxSurge is 0",
                 REQUIRED_VALUE,
+                "a rollout must be allowed to either add or remove a pod",
                 at="value" if "maxUnavailable" in ru else "key",
+                anchor=where,
             )
         )
 
@@ -354,7 +365,7 @@ def statefulset(obj, ctx):
                 out.append(
                     m.invalid(
                         up + ("rollingUpdate",),
-                        "",
+                        _statefulset_rolling_struct(ru),
                         "only allowed for updateStrategy 'RollingUpdate'",
                         INVALID_VALUE,
                         at="key",
@@ -372,10 +383,12 @@ def statefulset(obj, ctx):
                     )
         elif isinstance(t, str):
             out.append(
-                Problem(
-                    up + ("type",),
-                    m.message(up, f"Invalid value: {m._show(t)}: must be 'RollingUpdate' or 'OnDelete'"),
+                m.invalid(
+                    up,
+                    m.go_struct(("Type", t), ("RollingUpdate", _statefulset_rolling_struct(ru))),
+                    "must be 'RollingUpdate' or 'OnDelete'",
                     INVALID_VALUE,
+                    anchor=up + ("type",),
                 )
             )
     policy = spec.get("persistentVolumeClaimRetentionPolicy")
@@ -431,14 +444,35 @@ def replication_controller(obj, ctx):
         if tmpl and any(labels.get(k) != val for k, val in sel.items()):
             lp = ("spec", "template", "metadata", "labels")
             out.append(
-                Problem(
-                    lp if labels else ("spec", "template"),
-                    m.message(lp, f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`"),
+                m.problem(
+                    lp,
+                    f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
                     MISMATCH,
                     at="value" if labels else "key",
+                    anchor=lp if labels else ("spec", "template"),
                 )
             )
     elif not labels and tmpl:
         out.append(m.required(("spec", "selector"), "", INVALID_SELECTOR, hint="set spec.selector or template labels"))
     _template_restart(obj, spec, out, ("Always",))
     return out
+
+
+def _rolling_update_struct(ru):
+    """RollingUpdateDeployment / RollingUpdateDaemonSet as the server prints it (None: null)."""
+    if not isinstance(ru, dict):
+        return None
+    return m.go_struct(
+        ("MaxUnavailable", m.intstr(ru.get("maxUnavailable"))), ("MaxSurge", m.intstr(ru.get("maxSurge")))
+    )
+
+
+def _statefulset_rolling_struct(ru):
+    """RollingUpdateStatefulSetStrategy as the server prints it (None: null)."""
+    if not isinstance(ru, dict):
+        return m.Shown("null")
+    part = ru.get("partition")
+    return m.go_struct(
+        ("Partition", part if isinstance(part, int) and not isinstance(part, bool) else 0),
+        ("MaxUnavailable", m.intstr(ru.get("maxUnavailable"))),
+    )

@@ -141,9 +141,10 @@ def pod_security_label_invalid(obj, ctx):
             continue  # not a string: the schema's error (the Namespace never reaches admission)
         yield Problem(
             ("metadata", "labels", e.label),
-            f'metadata.labels[{e.label}]: Invalid value: "{e.value}": {e.message}: the API server (PodSecurity '
-            f"admission) rejects the Namespace; use "
+            f'metadata.labels[{e.label}]: Invalid value: "{e.value}": {e.message}',
+            hint="the API server (PodSecurity admission) rejects the Namespace; use "
             + ("privileged, baseline or restricted" if not e.label.endswith("-version") else '"latest" or "v1.NN"'),
+            field=f"metadata.labels[{e.label}]",
         )
 
 

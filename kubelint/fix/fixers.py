@@ -172,7 +172,7 @@ def _unknown_field(t: Target):
         return None
     parent = path[:-1]
     props = _props_at(t.schemas, t.obj.api_version, t.obj.kind, parent)
-    hint = _MEANT.search(t.problem.message)
+    hint = _MEANT.search(f"{t.problem.message} {t.problem.hint}")
     if props is None or hint is None:
         return None
     cand = _confident(path[-1], props)
@@ -259,7 +259,7 @@ def _invalid_schedule(t: Target):
     if t.problem.path[-1:] != ("timeZone",):
         return None
     value = _get(t.obj.data, t.problem.path)
-    hint = _MEANT.search(t.problem.message)
+    hint = _MEANT.search(f"{t.problem.message} {t.problem.hint}")
     if not isinstance(value, str) or hint is None or hint.group(1).lower() != value.lower() or hint.group(1) == value:
         return None
     return f"set {value} to {hint.group(1)}", [("set", t.problem.path, hint.group(1))]

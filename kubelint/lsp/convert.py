@@ -160,13 +160,13 @@ def diagnostic(f: Finding, spans: Spans, uri: str, encoding: str = "utf-16") -> 
         ]
     return types.Diagnostic(
         range=rng,
-        message=f.message,
+        message=f.text(),
         severity=SEVERITY.get(f.severity, types.DiagnosticSeverity.Information),
         code=f.rule,
         code_description=types.CodeDescription(href=rule_url(f.rule)),
         source=SOURCE,
         related_information=related,
-        data={"rule": f.rule, "line": f.line, "column": f.column, "path": f.path},
+        data={"rule": f.rule, "line": f.line, "column": f.column, "path": f.path, "hint": f.hint},
     )
 
 

@@ -34,7 +34,7 @@ def render(result, options=None) -> str:
     root = location.repo_root()
     out = []
     for f in result.findings:
-        message = f.message
+        message = f.text()
         if f.object is not None:
             message = f"{message} ({f.object.display()})"
         props = {"file": location.display(f.file, root), "line": f.line, "col": f.column, "title": f.rule}

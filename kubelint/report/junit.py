@@ -93,7 +93,7 @@ def render(result, options=None) -> str:
                 first = failing[0]
                 text = "\n".join(_line(f, rel) for f in failing)
                 body.append(
-                    f"      <failure type={_attr(worst.severity)} message={_attr(f'[{first.rule}] {first.message}')}>"
+                    f"      <failure type={_attr(worst.severity)} message={_attr(f'[{first.rule}] {first.text()}')}>"
                     f"{escape(_xml_text(text))}</failure>"
                 )
             if infos:
@@ -109,4 +109,4 @@ def render(result, options=None) -> str:
 
 
 def _line(f, rel: str) -> str:
-    return f"{rel}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}"
+    return f"{rel}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.text()}"

@@ -70,6 +70,18 @@ def display(path: str, root: Optional[str] = None) -> str:
     return rel if rel is not None else path.replace(os.sep, "/")
 
 
+_KEY_BRACKET = re.compile(r"\[([^\]]*[^\]0-9][^\]]*|)\]")
+
+
+def canonical_path(path: str) -> str:
+    """A finding's path with map keys in the old dotted notation:
+    ``metadata.labels[app]`` -> ``metadata.labels.app`` (list indices stay
+    ``[0]``).  Identities use it, so the server's bracket notation for map
+    keys (kubelint 0.x reported ``metadata.labels.app``) changes neither a
+    baseline match nor a SARIF fingerprint."""
+    return _KEY_BRACKET.sub(lambda m: "." + m.group(1), path) if "[" in path else path
+
+
 _LINE_REF = re.compile(r"\b(lines?|column|col)\s+\d+(\s*(,|and|-)\s*\d+)*", re.I)
 
 
@@ -88,9 +100,12 @@ def identity(finding, root: Optional[str] = None) -> Tuple[str, str, str, str, s
         obj = f"{group}/{ref.kind}/{ref.namespace or ''}/{ref.name or ''}"
     else:
         obj = ""
-    message = _LINE_REF.sub(lambda m: m.group(1) + " #", finding.message)
+    # the message with its hint, as one text ("message (hint)"): what kubelint
+    # printed as the message before the hint was a field of its own
+    text = finding.text() if hasattr(finding, "text") else finding.message
+    message = _LINE_REF.sub(lambda m: m.group(1) + " #", text)
     digest = hashlib.sha256(message.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return (finding.rule, display(finding.file, root), obj, finding.path or "", digest)
+    return (finding.rule, display(finding.file, root), obj, canonical_path(finding.path or ""), digest)
 
 
 def fingerprint(key: Tuple[str, ...], occurrence: int = 0) -> str:

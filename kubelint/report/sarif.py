@@ -145,14 +145,17 @@ def document(result) -> dict:
             "ruleId": f.rule,
             "ruleIndex": rule_index[f.rule],
             "level": LEVELS.get(f.severity, "warning"),
-            "message": {"text": f.message},
+            # the server's words and kubelint's hint as one text; the hint alone in properties
+            "message": {"text": f.text()},
             "locations": [{"physicalLocation": {"artifactLocation": _artifact(f.file, root, raw), "region": region}}],
             "partialFingerprints": {FINGERPRINT_KEY: location.fingerprint(key, occurrence)},
         }
         if f.fix is not None:
             res["fixes"] = [_fix(f, root)]
-        if f.object is not None or f.path:
+        if f.object is not None or f.path or f.hint:
             props = {}
+            if f.hint:
+                props["hint"] = f.hint
             if f.object is not None:
                 props["object"] = f.object.display()
             if f.path:

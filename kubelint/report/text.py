@@ -51,7 +51,7 @@ def render(result, options: Optional[RenderOptions] = None) -> str:
         # The object the finding is about ("Deployment shop/web: ..."), as
         # compilers name the function; findings outside any object have none.
         # Names are data: escaped and clipped like messages (kubelint.mask.one_line).
-        message = f"{one_line(f.object.display())}: {f.message}" if f.object is not None else f.message
+        message = f"{one_line(f.object.display())}: {f.text()}" if f.object is not None else f.text()
         if f.fix is not None:  # a verified fix exists (kubelint.fix): ruff's marker
             message = "[*] " + message
         if color:
