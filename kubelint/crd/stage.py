@@ -296,7 +296,7 @@ class CrdStage:
         return problems
 
     def _check_crd(self, obj) -> List[Problem]:
-        """The CRD's own checks (crd-invalid), once per content of its ``spec.versions`` (kubelint/cache.py):
+        """The CRD's own checks (crd-invalid), once per content of its ``spec`` (kubelint/cache.py):
         the schema walk, the CEL compilations and static checks are the same for the same versions."""
         from .. import cache
 
@@ -304,7 +304,7 @@ class CrdStage:
         if not isinstance(spec, dict):
             return check_crd(obj, self)
         try:
-            key = cache.content_key(spec.get("versions"))
+            key = cache.content_key(spec)
         except ValueError:  # not plain data (or nested beyond marshal's depth): checked without the cache
             return check_crd(obj, self)
         rows = cache.store_for(self.settings.cache_dir).get_or_compute(

@@ -51,7 +51,10 @@ def _sp(path) -> str:
 
 
 def check_crd(obj, stage=None) -> List[Problem]:
-    """The CRD's own validation (apiextensions validation.go); ``crd-invalid``."""
+    """The CRD's own validation (apiextensions validation.go); ``crd-invalid``.
+
+    A function of ``obj.data["spec"]`` alone: :class:`kubelint.crd.stage.CrdStage` keeps its
+    result by the content of the spec (kubelint/cache.py)."""
     out: List[Problem] = []
 
     data = obj.data
@@ -64,6 +67,8 @@ def check_crd(obj, stage=None) -> List[Problem]:
         # has the same schema); the position stays in spec.versions[i]
         where = crd_internal_path(spec, _sp(path))
         out.append(Problem(path, f"{where}: {msg}", CRD_INVALID, ERROR, at, field=where))
+
+    bad.field = lambda path: crd_internal_path(spec, _sp(path))  # a schema path inside a message, named the same
 
     # metadata.name = plural.group, group, scope, names and the versions list
     # (unique names, exactly one storage version, a schema per version) are
@@ -278,7 +283,7 @@ def _check_old_self(r: dict, s: dict, root: bool, at, uncorrelatable, bad) -> No
         bad(
             at + ("rule",),
             f"Invalid value: {show(r['rule'])}: oldSelf cannot be used on the uncorrelatable portion of the schema "
-            f"within {_sp(uncorrelatable)}",
+            f"within {bad.field(uncorrelatable)}",
         )
     elif not uses and "optionalOldSelf" in r and isinstance(r["optionalOldSelf"], bool):
         bad(
