@@ -355,3 +355,16 @@ def test_the_crd_checks_run_once_per_content(tmp_path, monkeypatch):
     assert len(calls) == 1  # from disk
     assert first.findings == again.findings == third.findings
     assert sum(f.rule == "crd-invalid" for f in first.findings) == 3 * 3
+
+
+def test_the_crd_checks_are_kept_per_kubernetes_version(tmp_path):
+    """The server words a rule's error per release (JSON of the rule from 1.34, Go's %#v before)."""
+    (tmp_path / "crd.yaml").write_text(CRD)
+    c = str(tmp_path / "cache")
+    out = {}
+    for version in ("1.33", "1.37", "1.33"):
+        args = ("check", "--format", "json", "-k", version, "crd.yaml")
+        cached = _report(kubelint(*args, "--cache-dir", c, cwd=tmp_path))
+        assert cached == _report(kubelint(*args, "--no-cache", cwd=tmp_path))
+        out[version] = sorted(f["message"] for f in cached["findings"] if f["rule"] == "crd-invalid")
+    assert out["1.33"] != out["1.37"]

@@ -296,15 +296,16 @@ class CrdStage:
         return problems
 
     def _check_crd(self, obj) -> List[Problem]:
-        """The CRD's own checks (crd-invalid), once per content of its ``spec`` (kubelint/cache.py):
-        the schema walk, the CEL compilations and static checks are the same for the same versions."""
+        """The CRD's own checks (crd-invalid), once per content of its ``spec`` and Kubernetes version
+        (kubelint/cache.py): the schema walk, the CEL compilations and static checks are the same for
+        the same inputs."""
         from .. import cache
 
         spec = obj.data.get("spec")
         if not isinstance(spec, dict):
             return check_crd(obj, self)
         try:
-            key = cache.content_key(spec)
+            key = cache.content_key(self.version, spec)  # check_crd's inputs (the version words the rule)
         except ValueError:  # not plain data (or nested beyond marshal's depth): checked without the cache
             return check_crd(obj, self)
         rows = cache.store_for(self.settings.cache_dir).get_or_compute(
