@@ -212,11 +212,11 @@ def _load_extras(settings: Settings, ctx: RunContext, jobs: Optional[int], input
 
     # A file both checked and in a --context directory is loaded once (as
     # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
-    real_path = _RealPaths()
-    seen = {real_path(r.path) for r in inputs}
     extra_paths = list(settings.context_paths) + list(settings.crd_paths) + list(settings.policy_paths)
     if not extra_paths:
         return []
+    real_path = _RealPaths()
+    seen = {real_path(r.path) for r in inputs}
     extra_plan = _plan(extra_paths, settings, context_only=True)
     loaded = load_all(
         extra_paths, settings.limits, jobs, context_only=True, debug=settings.debug, entries=extra_plan.files
