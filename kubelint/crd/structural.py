@@ -51,7 +51,15 @@ def _sp(path) -> str:
 
 
 def check_crd(obj, stage=None) -> List[Problem]:
-    """The CRD's own validation (apiextensions validation.go); ``crd-invalid``."""
+    """The CRD's own validation (apiextensions validation.go); ``crd-invalid``.  Its CEL rules
+    compile in the environment of the stage's Kubernetes version (kubelint.celtypes.for_version)."""
+    from ..celtypes import for_version
+
+    with for_version(getattr(stage, "version", None)):
+        return _check_crd(obj, stage)
+
+
+def _check_crd(obj, stage=None) -> List[Problem]:
     out: List[Problem] = []
 
     data = obj.data
