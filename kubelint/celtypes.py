@@ -355,6 +355,7 @@ class Env:
                 arg_types = [_ptype(a) for a in _split_args(args)]
                 self.functions.setdefault(fn, []).append(Overload(oid, member, arg_types, _ptype(result)))
         self.macros = frozenset((name, argc) for name, argc, _recv, *span in _DATA["macros"] if offered(span))
+        self.namespaces = frozenset(name.split(".")[0] for name in self.functions if "." in name)
         self.keyword_fields = minor - 1 >= 31
         self.optional_syntax = "optional.of" in self.functions
 
@@ -727,12 +728,18 @@ class Checker:
         if q is not None and self.lookup(q.split(".")[0]) is None and f"{q}.{e.fn}" in self.functions:
             e.fn, e.target = f"{q}.{e.fn}", None  # the checker rewrites it as a global call
             return self.global_call(e, e.fn)
-        if q is not None and q.split(".")[0] in _NAMESPACES and self.lookup(q.split(".")[0]) is None:
+        ns = q.split(".")[0] if q is not None else None
+        if ns in _NAMESPACES and self.lookup(ns) is None and not self._namespace_absent(ns):
             raise Uncertain(f"{q}.{e.fn}")  # a namespaced function kubelint does not declare
         self.check(e.target)
         if e.fn not in self.functions:
             return self.undeclared_function(e, e.fn)
         return self.resolve(e, e.fn, e.target)
+
+    def _namespace_absent(self, ns: str) -> bool:
+        """A library name space of a newer server (format., lists.): this server has no such
+        functions, so ``ns`` is an identifier and undeclared (cel-go's error names it)."""
+        return ns in env(LATEST).namespaces and ns not in self.env.namespaces
 
     def global_call(self, e: Expr, name: str) -> T:
         if name not in self.functions:
