@@ -324,6 +324,9 @@ def _minor(v: Optional[str], default: int) -> int:
 
 
 _DATA = _load_declarations()
+_CROSS_TYPE = re.compile(
+    r"(less|less_equals|greater|greater_equals)_(double_(int64|uint64)|int64_(double|uint64)|uint64_(double|int64))"
+)
 
 
 class Env:
@@ -349,9 +352,13 @@ class Env:
         def offered(row) -> bool:
             return _minor(row[-2], OLDEST) <= minor <= _minor(row[-1], LATEST)
 
+        # cel.CrossTypeNumericComparisons (compatibility version 1.28): without it cel-go's checker
+        # disables the comparisons of two different numeric types (checker/env.go
+        # crossTypeNumericComparisonOverloads), which Functions() still lists
+        cross = minor - 1 >= 28
         self.functions: Dict[str, List[Overload]] = {}
         for fn, oid, member, args, result, *span in _DATA["functions"]:
-            if offered(span):
+            if offered(span) and (cross or not _CROSS_TYPE.fullmatch(oid)):
                 arg_types = [_ptype(a) for a in _split_args(args)]
                 self.functions.setdefault(fn, []).append(Overload(oid, member, arg_types, _ptype(result)))
         self.macros = frozenset((name, argc) for name, argc, _recv, *span in _DATA["macros"] if offered(span))

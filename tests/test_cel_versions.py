@@ -70,3 +70,34 @@ def test_cel_library_per_version(version, case):
         # the server's text: the CRD case prints the whole ValidationRule where kubelint quotes the rule
         server = want["server"].split(": compilation failed: ", 1)[-1]
         assert any(m.split("compilation failed: ", 1)[-1] == server for m in msgs), (msgs, server)
+
+
+CORPUS = pathlib.Path("/work/shared/corpus")
+# Corpus files whose CEL an older server refuses (confirmed: kubectl apply --dry-run=server on
+# kube-apiserver v1.30.14 refuses both with the text kubelint gives; v1.33.13 and v1.37.2 accept both).
+REFUSED_BY_OLDER = {
+    "kubernetes-sigs__gateway-api/config/crd/standard/gateway.networking.k8s.io_tlsroutes.yaml": (
+        "1.30",
+        "crd-invalid",
+        "undeclared reference to 'isIP'",
+    ),
+    "kubernetes__website/content/en/examples/policy/service-cluster-cidr-address-range.yaml": (
+        "1.30",
+        "admission-policy-invalid",
+        "undeclared reference to 'cidr'",
+    ),
+}
+
+
+@pytest.mark.skipif(not CORPUS.is_dir() or not cel.available(), reason="corpus or CEL engine not available")
+@pytest.mark.parametrize("rel", sorted(REFUSED_BY_OLDER))
+def test_corpus_cel_refused_by_older_server(rel):
+    from kubelint.runner import run
+    from kubelint.settings import Settings
+
+    version, rule, text = REFUSED_BY_OLDER[rel]
+    old = run([str(CORPUS / rel)], Settings(kubernetes_version=version))
+    assert any(f.rule == rule and text in f.message for f in old.findings if f.severity == "error"), old.findings
+    for newer in ("1.33", "1.37"):
+        res = run([str(CORPUS / rel)], Settings(kubernetes_version=newer))
+        assert not [f for f in res.findings if f.severity == "error"], (newer, res.findings)
