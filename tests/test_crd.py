@@ -1065,13 +1065,22 @@ def _cel_crd(tmp_path, rules, spec_props=None):
     return [f.message for f in check(str(p)).findings if f.rule == "crd-invalid"]
 
 
+def _rule_value(rule: str, message_expression: str = "") -> str:
+    """The rule as the server prints it in ``Invalid value`` (the internal ValidationRule as JSON, v1.37)."""
+    rule = rule.replace(">", "\\u003e")  # Go's json.Marshal escapes <, > and &
+    return (
+        f'{{"Rule":"{rule}","Message":"","MessageExpression":"{message_expression}","Reason":null,'
+        '"FieldPath":"","OptionalOldSelf":null}'
+    )
+
+
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
 @pytest.mark.parametrize(
     "rule,fragment",
     [
         (
             {"rule": "self.nofield == 1"},
-            'x-kubernetes-validations[0].rule: Invalid value: "self.nofield == 1": '
+            "x-kubernetes-validations[0].rule: Invalid value: " + _rule_value("self.nofield == 1") + ": "
             "compilation failed: ERROR: <input>:1:5: undefined field 'nofield'",
         ),
         (
@@ -1080,11 +1089,15 @@ def _cel_crd(tmp_path, rules, spec_props=None):
         ),
         (
             {"rule": "self.s"},
-            'x-kubernetes-validations[0].rule: Invalid value: "self.s": cel expression must evaluate to a bool',
+            "x-kubernetes-validations[0].rule: Invalid value: "
+            + _rule_value("self.s")
+            + ": cel expression must evaluate to a bool",
         ),
         (
             {"rule": "self.num > 0", "messageExpression": "self.num"},
-            'x-kubernetes-validations[0].messageExpression: Invalid value: "self.num": messageExpression must '
+            "x-kubernetes-validations[0].messageExpression: Invalid value: "
+            + _rule_value("self.num > 0", "self.num")
+            + ": messageExpression must "
             "evaluate to a string",
         ),
         (
@@ -1213,3 +1226,19 @@ def test_crd_cel_escaped_property_names_are_not_undefined(tmp_path):
     props = {"foo-bar": {"type": "string"}, "a.b": {"type": "string"}, "if": {"type": "string"}}
     rules = [{"rule": "self.foo__dash__bar != ''"}, {"rule": "self.a__dot__b != ''"}, {"rule": "self.__if__ != ''"}]
     assert _cel_crd(tmp_path, rules, props) == []
+
+
+def test_rule_value_as_each_release_prints_it():
+    """field.Invalid's value for a CRD rule: the internal ValidationRule as JSON from 1.34 (json.Marshal,
+    HTML-safe escapes), as Go's %#v before (recorded from kube-apiserver v1.37.2 and v1.33.13)."""
+    from kubelint.crd.structural import rule_value
+
+    rule = {"rule": "self.a > 1 && self.b < 2", "reason": "FieldValueForbidden", "optionalOldSelf": True}
+    assert rule_value(rule, 37) == (
+        '{"Rule":"self.a \\u003e 1 \\u0026\\u0026 self.b \\u003c 2","Message":"","MessageExpression":"",'
+        '"Reason":"FieldValueForbidden","FieldPath":"","OptionalOldSelf":true}'
+    )
+    assert rule_value({"rule": "self.ios"}, 33) == (
+        'apiextensions.ValidationRule{Rule:"self.ios", Message:"", MessageExpression:"", '
+        'Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}'
+    )

@@ -9,7 +9,7 @@ from typing import List
 from ..apiserver.meta import crd_internal_path
 from ..findings import ERROR, Problem
 from .. import goregex
-from ..values import show
+from ..values import quote, show
 from .ids import CRD_INVALID
 
 # --- the CRD object itself ----------------------------------------------------------
@@ -50,6 +50,48 @@ def _sp(path) -> str:
     return "".join(out)
 
 
+def _minor(version) -> int:
+    """The minor release of ``--kubernetes-version`` ("1.33" -> 33; the newest when unknown)."""
+    try:
+        return int(str(version).split(".")[1])
+    except (IndexError, ValueError):
+        return 37
+
+
+def _go_json(value) -> str:
+    """Go's ``json.Marshal`` of a string: HTML-safe escapes for <, > and &, and U+2028/U+2029."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
+
+
+def rule_value(rule: dict, minor: int = 37) -> str:
+    """A CRD validation rule as ``field.Invalid`` prints the internal ``apiextensions.ValidationRule``
+    (apimachinery field.Error.ErrorBody): JSON of its Go field names from 1.34 (``json.Marshal``), Go's
+    ``%#v`` before (a nil pointer as ``(*T)(nil)``; a set pointer prints an address, shown here as its value)."""
+
+    def text(key):
+        v = rule.get(key)
+        return v if isinstance(v, str) else ""
+
+    reason, old = rule.get("reason"), rule.get("optionalOldSelf")
+    reason = reason if isinstance(reason, str) else None
+    old = old if isinstance(old, bool) else None
+    keys = (("Rule", "rule"), ("Message", "message"), ("MessageExpression", "messageExpression"))
+    if minor >= 34:
+        parts = [f'"{name}":{_go_json(text(key))}' for name, key in keys]
+        parts.append('"Reason":' + (_go_json(reason) if reason is not None else "null"))
+        parts.append('"FieldPath":' + _go_json(text("fieldPath")))
+        parts.append('"OptionalOldSelf":' + ("null" if old is None else "true" if old else "false"))
+        return "{" + ",".join(parts) + "}"
+    parts = [f"{name}:{quote(text(key))}" for name, key in keys]
+    parts.append("Reason:(*apiextensions.FieldValueErrorReason)(" + ("nil" if reason is None else quote(reason)) + ")")
+    parts.append(f"FieldPath:{quote(text('fieldPath'))}")
+    parts.append("OptionalOldSelf:(*bool)(" + ("nil" if old is None else "true" if old else "false") + ")")
+    return "apiextensions.ValidationRule{" + ", ".join(parts) + "}"
+
+
 def check_crd(obj, stage=None) -> List[Problem]:
     """The CRD's own validation (apiextensions validation.go); ``crd-invalid``.  Its CEL rules
     compile in the environment of the stage's Kubernetes version (kubelint.celtypes.for_version)."""
@@ -67,10 +109,16 @@ def _check_crd(obj, stage=None) -> List[Problem]:
     if not isinstance(spec, dict):
         return out  # the schema layer reports a missing/mistyped spec
 
-    def bad(path, msg, at="value"):
+    minor = _minor(getattr(stage, "version", None))
+
+    def bad(path, msg, at="value", rule=None, within=None):
         # named as the server names it: the internal CRD (spec.validation... when every version
         # has the same schema); the position stays in spec.versions[i]
         where = crd_internal_path(spec, _sp(path))
+        if rule is not None:  # field.Invalid(..., schema.XValidations[i], detail): the whole rule
+            msg = f"Invalid value: {rule_value(rule, minor)}: {msg}"
+        if within is not None:  # a schema path inside the message, named the same way
+            msg = f"{msg} within {crd_internal_path(spec, _sp(within))}"
         out.append(Problem(path, f"{where}: {msg}", CRD_INVALID, ERROR, at, field=where))
 
     # metadata.name = plural.group, group, scope, names and the versions list
@@ -225,16 +273,13 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
             if isinstance(r, dict) and isinstance(r.get("rule"), str):
                 err = celcheck.compile_error(r["rule"])
                 if err:
-                    bad(
-                        path + ("x-kubernetes-validations", i, "rule"),
-                        f"Invalid value: {show(r['rule'])}: compilation failed: {err}",
-                    )
+                    bad(path + ("x-kubernetes-validations", i, "rule"), f"compilation failed: {err}", rule=r)
                     continue
                 # type checks and the static cost estimate the server makes (kubelint.celcheck)
                 for key, msg, cost, exact in celcheck.rule_errors(r, s, card, root=depth == 0):
                     at = path + ("x-kubernetes-validations", i, key)
                     if msg:
-                        bad(at, msg if msg.startswith("Forbidden") else f"Invalid value: {show(r.get(key))}: {msg}")
+                        bad(at, msg, rule=None if msg.startswith("Forbidden") else r)
                     if costs is not None and (cost or not exact):
                         costs.append((at, cost, exact))
                 _check_old_self(r, s, depth == 0, path + ("x-kubernetes-validations", i), uncorrelatable, bad)
@@ -285,8 +330,8 @@ def _check_old_self(r: dict, s: dict, root: bool, at, uncorrelatable, bad) -> No
     if uses and uncorrelatable is not None:
         bad(
             at + ("rule",),
-            f"Invalid value: {show(r['rule'])}: oldSelf cannot be used on the uncorrelatable portion of the schema "
-            f"within {_sp(uncorrelatable)}",
+            f"Invalid value: {show(r['rule'])}: oldSelf cannot be used on the uncorrelatable portion of the schema",
+            within=uncorrelatable,
         )
     elif not uses and "optionalOldSelf" in r and isinstance(r["optionalOldSelf"], bool):
         bad(
