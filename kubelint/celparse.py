@@ -3,7 +3,8 @@
 Ported from the grammar of cel-go (``parser/gen/CEL.g4``) and its visitor
 (``parser/parser.go``, ``parser/macro.go``, ``parser/unescape.go``), as
 kube-apiserver 1.37 configures it (optional syntax on, two-variable
-comprehensions on).  The tree has cel-go's shapes, because the type checker
+comprehensions on; an older server's macros: ``MACROS_OFFERED``, set by
+:func:`kubelint.celtypes.for_version`).  The tree has cel-go's shapes, because the type checker
 (:mod:`kubelint.celtypes`) and the cost estimator (:mod:`kubelint.celcost`)
 follow cel-go node by node:
 

@@ -8,8 +8,9 @@ with): ``checker/checker.go`` (``checkIdent``, ``checkSelect``,
 (``internalIsAssignable``, ``isValidTypeSubstitution``, ``substitute``,
 ``mostGeneral``), ``checker/errors.go`` (the messages) and the declarations
 of the standard library and of the libraries ``k8s.io/apiserver/pkg/cel/
-environment/base.go`` enables in 1.37 (strings v2, regex, URLs, quantity,
-IP/CIDR, sets, lists, optional types, cross-type numeric comparisons).  The
+environment/base.go`` enables (strings, regex, URLs, quantity, IP/CIDR,
+sets, lists, format, semver, optional types, cross-type numeric
+comparisons), per server minor: :class:`Env`, :func:`for_version`.  The
 declared type of ``self`` comes from the structural schema as
 ``k8s.io/apiserver/pkg/cel/common/schemas.go SchemaDeclType`` derives it
 (:func:`schema_decl`).
@@ -830,8 +831,9 @@ class Checker:
         elem: Optional[T] = None
         for i, x in enumerate(e.elems):
             t = self.check(x)
-            if i in e.optional:
+            if i in e.optional and not self.env.optional_syntax:
                 self.unsupported(x.offset, "?")
+            elif i in e.optional:
                 if is_optional(t):
                     t = t.params[0]
                 elif t.kind != "dyn":
@@ -845,8 +847,9 @@ class Checker:
         for key, val, opt, _col, _eid in e.entries:
             kt = self.join(kt, self.check(key))
             t = self.check(val)
-            if opt:
+            if opt and not self.env.optional_syntax:
                 self.unsupported(key.offset, "?")
+            elif opt:
                 if is_optional(t):
                     t = t.params[0]
                 elif t.kind != "dyn":
