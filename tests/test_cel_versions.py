@@ -101,3 +101,30 @@ def test_corpus_cel_refused_by_older_server(rel):
     for newer in ("1.33", "1.37"):
         res = run([str(CORPUS / rel)], Settings(kubernetes_version=newer))
         assert not [f for f in res.findings if f.severity == "error"], (newer, res.findings)
+
+
+# Modelled from the source, no server of these releases here: cel-go's parser without
+# cel.OptionalTypes (compatibility version 1.28, so servers before 1.29) refuses the optional
+# syntax; its checker without cel.CrossTypeNumericComparisons disables int/double comparisons.
+MODELLED = [
+    ("1.28", "self.?name.orValue('') != 'x'", "ERROR: <input>:1:5: unsupported syntax '.?'"),
+    ("1.29", "self.?name.orValue('') != 'x'", None),
+    ("1.28", "self.replicas < 2.5", "found no matching overload for '_<_' applied to '(int, double)'"),
+    ("1.29", "self.replicas < 2.5", None),
+    ("1.31", "format.dns1123Label().validate(self.name).hasValue()", "undeclared reference to 'format'"),
+    ("1.32", "format.dns1123Label().validate(self.name).hasValue()", None),
+    ("1.31", "self.namespace == 'a'", "undefined field 'namespace'"),
+    ("1.32", "self.namespace == 'a'", None),
+    ("1.34", "self.items.distinct().size() < 5", "undeclared reference to 'distinct'"),
+    ("1.35", "self.items.distinct().size() < 5", None),
+    ("1.36", "duration(self.replicas) < duration('1s')", None),
+]
+
+
+@pytest.mark.parametrize("version,rule,error", MODELLED, ids=[f"{v}:{r}" for v, r, _e in MODELLED])
+def test_cel_modelled_releases(version, rule, error):
+    msgs = _rule_messages(rule, version)
+    if error is None:
+        assert msgs == []
+    else:
+        assert msgs and error in msgs[0], msgs
