@@ -43,13 +43,7 @@ HEADER = re.compile(r"^#\s*(verdict(?:-1\.\d+)?|field|line|source|oracle|warning
 # test fail until it is removed here); the figures are in docs/apiserver.md.  Every version-dependent
 # rule of the API-server stage is modelled (kubelint/apiserver/gates.py, schema.py); the CEL
 # declarations are v1.37's (kubelint/data/cel-declarations.json).
-KNOWN_GAPS: dict = {
-    (
-        "objects/crd/cel-type-escaped-property-accept.yaml",
-        "1.30",
-    ): "v1.30 reaches a reserved property name only escaped (self.__namespace__, not self.namespace); CEL "
-    "declarations are v1.37's, not modelled per version",
-}
+KNOWN_GAPS: dict = {}
 # the older releases whose API server confirmed the suite
 VERSIONS = sorted(p.stem.rpartition("-")[2] for p in ROOT.glob("oracle-results-1.*.json"))
 

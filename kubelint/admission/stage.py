@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Dict, List, Optional, Tuple
 
+from ..celtypes import for_version
 from ..findings import ERROR, INFO, WARNING, Finding, Problem
 from . import celenv
 from .conversion import NotConvertible, convert
@@ -98,6 +99,10 @@ class AdmissionStage:
 
     # -- prepare -----------------------------------------------------------
     def prepare(self, objects, ctx=None) -> None:
+        with for_version(self.version):  # the CEL environment of --kubernetes-version
+            return self._prepare(objects, ctx)
+
+    def _prepare(self, objects, ctx=None) -> None:
         for obj in objects:
             if obj.group == "apiextensions.k8s.io" and obj.kind == "CustomResourceDefinition":
                 self.resources.add_crd(obj.data)
@@ -127,6 +132,10 @@ class AdmissionStage:
 
     # -- per object ----------------------------------------------------------
     def check_object(self, obj, ctx=None) -> List[Problem]:
+        with for_version(self.version):  # the CEL environment of --kubernetes-version
+            return self._check_object(obj, ctx)
+
+    def _check_object(self, obj, ctx=None) -> List[Problem]:
         out: List[Problem] = []
         if obj.group == GROUP and obj.version == "v1" and obj.kind == POLICY_KIND:
             p = self.policies.get(obj.name or "")
@@ -157,6 +166,10 @@ class AdmissionStage:
 
     # -- --policy files --------------------------------------------------------
     def check_all(self, objects, ctx=None) -> List[Finding]:
+        with for_version(self.version):  # the CEL environment of --kubernetes-version
+            return self._check_all(objects, ctx)
+
+    def _check_all(self, objects, ctx=None) -> List[Finding]:
         """The refusals of policies and bindings in ``--policy`` / ``policy:``
         files.  Those files are context, never reported on, except for this:
         a policy or binding there that the server would refuse to create
