@@ -313,6 +313,10 @@ def compile_expression(
     if typed:
         c.error = typed
         return c
+    # "": kubelint's port of the server's checker compiled it; its text checks below (the fallback
+    # where the checker abstains) are then moot, and a failure of the evaluation engine is its own
+    if typed == "":
+        return _engine_compile(c, stripped, certain=True)
     undeclared = _undeclared(stripped, has_params, extra_vars)
     if undeclared:
         c.error = f"compilation failed: ERROR: <input>: undeclared reference to '{undeclared}' (in container '')"
@@ -337,6 +341,13 @@ def compile_expression(
             want = allowed[0] if len(allowed) == 1 else "one of [" + " ".join(allowed) + "]"
             c.error = f"must evaluate to {want} but got {got}"
             return c
+    return _engine_compile(c, stripped, certain=False)
+
+
+def _engine_compile(c: Compiled, stripped: str, certain: bool) -> Compiled:
+    """The evaluation engine's program for ``c`` (or why not). ``certain``: the server's checker
+    (kubelint.celtypes) accepts the expression, so an engine error means "not evaluated", never an error."""
+    expression = c.expression
     mod = engine()
     if mod is None:
         c.unsupported = "the CEL engine (the common-expression-language package) is not installed"
@@ -352,7 +363,7 @@ def compile_expression(
         c.program = mod.compile(expression)
     except Exception as exc:  # noqa: BLE001 - the engine raises ValueError and others
         msg = _first_line(exc)
-        if "unsupported syntax" in msg:
+        if "unsupported syntax" in msg or certain:
             c.unsupported = f"the CEL engine does not support its syntax ({msg})"
         else:
             from ..celcheck import compile_error  # cel-go's text for the syntax errors kubelint can word alike
