@@ -774,9 +774,10 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
     return [
         Problem(
             at,
-            f"{format_path(at) or '<root>'}: {head}: {message} (x-kubernetes-validations rule {_q_rule(rule.rule)})",
+            f"{format_path(at) or '<root>'}: {head}: {message}",
             RULE_FAILED,
             ERROR,
+            hint=f"x-kubernetes-validations rule {_q_rule(rule.rule)}",
         )
     ]
 
