@@ -526,13 +526,24 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool, strict: bool)
     sp = ("spec",)
     if cip and cips and cips[0] != cip:
         out.append(invalid(sp + ("clusterIPs",), as_json(cips), "first value must match `clusterIP`", INVALID_VALUE))
+    elif not cip and cips:
+        # the server does not fill clusterIP from clusterIPs on create (normalizeClusterIPs)
+        out.append(
+            invalid(
+                sp + ("clusterIPs",),
+                as_json(cips),
+                "must be empty when `clusterIP` is not specified",
+                INVALID_VALUE,
+                f"set clusterIP: {cips[0]} too, or remove clusterIPs",
+            )
+        )
     ips = cips or ([cip] if cip else [])
     base = sp + (("clusterIPs",) if cips else ("clusterIP",))
     fams = spec.get("ipFamilies")
     _ip_families(spec, fams, cips, out)
     bad = _cluster_ip_values(ips, cips, base, out, strict)
     if len(ips) > 2:
-        out.append(invalid(sp + ("clusterIPs",), ips[2], "may only hold up to 2 values", INVALID_VALUE))
+        out.append(invalid(sp + ("clusterIPs",), as_json(ips), "may only hold up to 2 values", INVALID_VALUE))
     if bad:
         return out
     if len(ips) == 2:
@@ -540,7 +551,10 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool, strict: bool)
         if a is not None and b is not None and a.version == b.version:
             out.append(
                 invalid(
-                    sp + ("clusterIPs",), ips[1], "may specify no more than one IP for each IP family", INVALID_VALUE
+                    sp + ("clusterIPs",),
+                    as_json(ips),
+                    "may specify no more than one IP for each IP family",
+                    INVALID_VALUE,
                 )
             )
     if not headless and isinstance(fams, list):
@@ -595,7 +609,11 @@ def _cluster_ip_values(ips: list, cips: list, base, out: List[Problem], strict: 
         if i == 0 and ip == "None":
             if len(ips) > 1:
                 bad = True
-                out.append(invalid(sp + ("clusterIPs",), ip, "'None' must be the first and only value", INVALID_VALUE))
+                out.append(
+                    invalid(
+                        sp + ("clusterIPs",), as_json(ips), "'None' must be the first and only value", INVALID_VALUE
+                    )
+                )
             continue
         errs = ip_strict_errors(ip, strict)
         if errs:
