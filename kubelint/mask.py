@@ -331,8 +331,28 @@ def visible(text: str) -> str:
 def one_line(message: str) -> str:
     """Control characters escaped (a message is one line and cannot drive a
     terminal), overlong runs of non-space characters clipped."""
-    if _CTRL.search(message):
-        message = _CTRL.sub(_escape_one, message)
+    return _clip_runs(visible(message))
+
+
+DISPLAY_VALUE = 80  # a quoted value longer than this is shortened on a terminal
+_LONG_QUOTED = re.compile(r'"((?:[^"\\\n]|\\.){%d,})"' % (DISPLAY_VALUE + 1))
+
+
+def display(message: str) -> str:
+    """A message as a person reads it on a terminal (the text reporter): one
+    line, a quoted value over :data:`DISPLAY_VALUE` characters shortened to
+    its start and length, overlong runs clipped.  Findings keep the server's
+    text whole (JSON, SARIF, JUnit, GitHub, the LSP); masking has already
+    run on it, so a shortened value never reveals more than the whole one."""
+    message = visible(message)
+    if len(message) > DISPLAY_VALUE and '"' in message:
+        message = _LONG_QUOTED.sub(
+            lambda m: f'"{m.group(1)[: DISPLAY_VALUE - 3]}..." ({len(m.group(1)):,} characters)', message
+        )
+    return _clip_runs(message)
+
+
+def _clip_runs(message: str) -> str:
     if len(message) > MAX_MESSAGE_RUN and _LONG_RUN.search(message):
         message = _LONG_RUN.sub(
             lambda m: f"{m.group()[:60]}...({len(m.group()) - 80:,} more characters)...{m.group()[-20:]}", message
@@ -569,7 +589,9 @@ class Masker:
         for s in spans:
             message = self._mask_quoted(message, s.value)
             message = _replace_value(message, s.value)
-        return one_line(message)
+        # control characters escaped; the text stays whole (the server's words): reporters
+        # for people shorten long values for display (display())
+        return visible(message)
 
     def findings(self, findings: list) -> list:
         return [self.finding(f) for f in findings]

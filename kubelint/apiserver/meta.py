@@ -268,11 +268,11 @@ def selector_json(sel) -> Shown:
 
 
 def _show(value) -> str:
-    """:func:`kubelint.values.show` (the one value printer), strings clipped at
-    80 characters in API-server messages."""
+    """:func:`kubelint.values.show` (the one value printer): strings whole, as
+    the server prints them (the text reporter shortens long ones for display)."""
     if isinstance(value, Shown):
         return str(value)
-    return show(value, 80)
+    return show(value)
 
 
 def at_block_keys(fn):
