@@ -19,12 +19,9 @@ KNOWN_TEXT_DIFFERENCES = {
     "objects/crd/duplicate-version-reject.yaml": GO_STRUCT,
     "objects/crd/no-storage-version-reject.yaml": GO_STRUCT,
     "objects/crd/two-storage-versions-reject.yaml": GO_STRUCT,
-    "objects/limitrange/probe-lr-type-missing-reject.yaml": SCHEMA_WORDS,
     "objects/pv/capacity-cpu-reject.yaml": GO_STRUCT,
-    "objects/service/probe-svc-dup-nodeport-reject.yaml": WORDING,
     "pods/cap-sys-admin-without-escalation.yaml": GO_STRUCT,
     "pods/security-privileged-no-escalation.yaml": GO_STRUCT,
-    "pods/volume-projected-duplicate-paths.yaml": OTHER_FIELD,
     "workloads/job-manual-selector-false.yaml": GO_STRUCT,
     "workloads/job-selector-not-generated.yaml": GO_STRUCT,
 }

@@ -28,6 +28,7 @@ from . import validation as v
 from .common import (
     canonical_quantity,
     go_json_error,
+    int_value,
     DUPLICATE_VALUE,
     FORBIDDEN_FIELD,
     INVALID_LABEL,
@@ -117,6 +118,10 @@ def service(obj, ctx):
     if typ == "ExternalName":
         out.extend(_external_name(spec, ips))
     out.extend(_service_ports(list_at(spec, "ports"), typ))
+    taken = _node_port_allocation(list_at(spec, "ports"), typ)
+    if taken:
+        # the REST create allocates node ports before it validates: this is the server's only error
+        out = [p for p in out if p.path != taken.path or p.rule != DUPLICATE_VALUE] + [taken]
     sel = spec.get("selector")
     if isinstance(sel, dict):
         out.extend(validate_labels(sel, ("spec", "selector"), INVALID_LABEL))
@@ -290,6 +295,55 @@ def _service_ports(ports: list, typ: str) -> List[Problem]:
                 )
             seen_ports.add(key)
     return out
+
+
+def _node_port_allocation(ports: list, typ: str) -> Optional[Problem]:
+    """initNodePorts (pkg/registry/core/service/storage/alloc.go), run by the REST
+    create before validation for NodePort and LoadBalancer services: a service
+    port number gets the first nodePort requested for it; a nodePort requested
+    again for another port number is "already allocated" (protocols aside)."""
+    if typ not in ("NodePort", "LoadBalancer"):
+        return None
+    ports = [p if isinstance(p, dict) else {} for p in ports]
+
+    def node_port(p):
+        np = int_value(p.get("nodePort"))
+        return np if np else 0
+
+    def number(p):
+        port = int_value(p.get("port"))
+        return port if port is not None else 0
+
+    allocated: set = set()
+    by_port: dict = {}
+    for i, p in enumerate(ports):
+        port, np = number(p), node_port(p)
+        have = by_port.get(port, 0)
+        if not have:
+            want = next((node_port(q) for q in ports if number(q) == port and node_port(q)), 0)
+            if want:
+                if want in allocated:
+                    return _already_allocated(i, want)
+                allocated.add(want)
+                by_port[port] = want
+            else:
+                by_port[port] = -1  # AllocateNext: a free port, not one requested here
+        elif np and np != have:
+            if np in allocated:
+                return _already_allocated(i, np)
+            allocated.add(np)
+    return None
+
+
+def _already_allocated(i: int, np: int) -> Problem:
+    return invalid(
+        ("spec", "ports", i, "nodePort"),
+        np,
+        "provided port is already allocated",
+        DUPLICATE_VALUE,
+        "another entry of spec.ports already requests this nodePort; give each service port its own "
+        "nodePort, or omit it to get one allocated",
+    )
 
 
 def _service_port_name(p: dict, pp, count: int, names: set) -> List[Problem]:
@@ -1457,8 +1511,16 @@ def limit_range(obj, ctx):
             continue
         ip = ("spec", "limits", i)
         typ = lim.get("type")
+        if typ is None:
+            typ = ""  # absent: the empty LimitType, validated as a name (validateLimitRangeTypeName)
         if is_str(typ):
-            out.extend(_limit_type(ip, typ, types_seen))
+            found = _limit_type(ip, typ, types_seen)
+            if "type" not in lim:
+                found = [
+                    p._replace(hint="type is missing: set it to one of " + ", ".join(LIMIT_TYPES), at="key")
+                    for p in found
+                ]
+            out.extend(found)
         values = _limit_values(lim, ip, typ, out)
         if typ == "PersistentVolumeClaim":
             if "storage" not in dict_at(lim, "min") and "storage" not in dict_at(lim, "max"):

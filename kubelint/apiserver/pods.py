@@ -263,6 +263,9 @@ def _resource_field_selector(fs: dict, path, out, volume: bool):
         out.append(m.unsupported(path + ("resource",), res, RESOURCE_FIELDS, UNSUPPORTED_VALUE))
 
 
+_DUPLICATE_PATH_HINT = 'the file path "{}" is already written by an earlier source of this projected volume'
+
+
 def _projected(proj: dict, path, out, opts: PodOpts):
     """validateProjectedVolumeSource / validateProjectionSources."""
     _file_mode(proj.get("defaultMode"), path + ("defaultMode",), out)
@@ -294,9 +297,16 @@ def _projected(proj: dict, path, out, opts: PodOpts):
                         p = str_at(kp.get("path"))
                         if p:
                             if p in all_paths:
+                                # field.Invalid(fldPath, source.<kind>.Name, ...): the server names the projected
+                                # volume and the source's name; reported at the path written twice
                                 out.append(
                                     m.invalid(
-                                        sp + (k, "items", j, "path"), p, "conflicting duplicate paths", INVALID_VALUE
+                                        sp + (k, "items", j, "path"),
+                                        s.get("name") if isinstance(s.get("name"), str) else "",
+                                        "conflicting duplicate paths",
+                                        INVALID_VALUE,
+                                        hint=_DUPLICATE_PATH_HINT.format(p),
+                                        where=m.format_path(path),
                                     )
                                 )
                             all_paths.add(p)
@@ -312,7 +322,9 @@ def _projected(proj: dict, path, out, opts: PodOpts):
                                     sp + ("downwardAPI", "items", j, "path"),
                                     p,
                                     "conflicting duplicate paths",
-                                    INVALID_VALUE,
+                                    hint=_DUPLICATE_PATH_HINT.format(p),
+                                    where=m.format_path(path),
+                                    rule=INVALID_VALUE,
                                 )
                             )
                         all_paths.add(p)
@@ -340,10 +352,14 @@ def _projected(proj: dict, path, out, opts: PodOpts):
                         )
                     )
             p = t.get("path")
+            # the server names the projected volume's path (fldPath.Child("path")), not the token's
+            token_path = m.format_path(path + ("path",))
             if not isinstance(p, str) or not p:
-                out.append(m.required(tp + ("path",), "", REQUIRED_VALUE))
+                out.append(m.required(tp + ("path",), "", REQUIRED_VALUE, where=token_path))
             else:
-                _local_non_reserved_path(p, tp + ("path",), out)
+                found: List[Problem] = []
+                _local_non_reserved_path(p, tp + ("path",), found)
+                out.extend(m.renamed(q, token_path) for q in found)
                 if p in all_paths:
                     out.append(m.invalid(tp + ("path",), p, "conflicting duplicate paths", INVALID_VALUE))
                 all_paths.add(p)
