@@ -579,13 +579,17 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool, strict: bool)
     out: List[Problem] = []
     sp = ("spec",)
     if cip and cips and cips[0] != cip:
-        out.append(invalid(sp + ("clusterIPs",), as_json(cips), "first value must match `clusterIP`", INVALID_VALUE))
+        out.append(
+            invalid(
+                sp + ("clusterIPs",), as_json(cips, "[]string"), "first value must match `clusterIP`", INVALID_VALUE
+            )
+        )
     elif not cip and cips:
         # the server does not fill clusterIP from clusterIPs on create (normalizeClusterIPs)
         out.append(
             invalid(
                 sp + ("clusterIPs",),
-                as_json(cips),
+                as_json(cips, "[]string"),
                 "must be empty when `clusterIP` is not specified",
                 INVALID_VALUE,
                 f"set clusterIP: {cips[0]} too, or remove clusterIPs",
@@ -597,7 +601,9 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool, strict: bool)
     _ip_families(spec, fams, cips, out)
     bad = _cluster_ip_values(ips, cips, base, out, strict)
     if len(ips) > 2:
-        out.append(invalid(sp + ("clusterIPs",), as_json(ips), "may only hold up to 2 values", INVALID_VALUE))
+        out.append(
+            invalid(sp + ("clusterIPs",), as_json(ips, "[]string"), "may only hold up to 2 values", INVALID_VALUE)
+        )
     if bad:
         return out
     if len(ips) == 2:
@@ -606,7 +612,7 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool, strict: bool)
             out.append(
                 invalid(
                     sp + ("clusterIPs",),
-                    as_json(ips),
+                    as_json(ips, "[]string"),
                     "may specify no more than one IP for each IP family",
                     INVALID_VALUE,
                 )
@@ -665,7 +671,10 @@ def _cluster_ip_values(ips: list, cips: list, base, out: List[Problem], strict: 
                 bad = True
                 out.append(
                     invalid(
-                        sp + ("clusterIPs",), as_json(ips), "'None' must be the first and only value", INVALID_VALUE
+                        sp + ("clusterIPs",),
+                        as_json(ips, "[]string"),
+                        "'None' must be the first and only value",
+                        INVALID_VALUE,
                     )
                 )
             continue
@@ -784,7 +793,7 @@ def config_map(obj, ctx):
         out.append(
             P(
                 ("data",) if data else ("binaryData",),
-                f"Too long: may not be more than {MAX_SECRET_SIZE} bytes",
+                f"Too long: {v.too_long_error(MAX_SECRET_SIZE)}",
                 TOO_LONG,
                 at="key",
                 where="[]",  # ValidateConfigMap: field.TooLong(field.NewPath(""), ...) prints as "[]"
@@ -814,7 +823,7 @@ def secret(obj, ctx):
         out.append(
             P(
                 ("data",) if data else ("stringData",),
-                f"Too long: may not be more than {MAX_SECRET_SIZE} bytes",
+                f"Too long: {v.too_long_error(MAX_SECRET_SIZE)}",
                 TOO_LONG,
                 at="key",
                 where="data",
@@ -1277,7 +1286,7 @@ def csi_driver_name(p, name) -> List[Problem]:
         return []
     out: List[Problem] = []
     if len(name) > 63:
-        out.append(P(p, "Too long: may not be more than 63 bytes", TOO_LONG))
+        out.append(P(p, f"Too long: {v.too_long_error(63)}", TOO_LONG))
     out.extend(invalid_msgs(p, name, v.is_dns1123_subdomain(name.lower()), INVALID_VALUE))
     return out
 
@@ -1719,14 +1728,18 @@ def _quota_scopes(scopes, hard_std: list) -> List[Problem]:
         if not is_str(s):
             continue
         # validateResourceQuotaScopes: field.Invalid(spec.scopes, the whole list, ...)
-        out.extend(_quota_scope(("spec", "scopes", i), s, hard_std, as_json(scopes), "spec.scopes"))
+        out.extend(
+            _quota_scope(
+                ("spec", "scopes", i), s, hard_std, as_json(scopes, "[]core.ResourceQuotaScope"), "spec.scopes"
+            )
+        )
         seen.add(s)
     for a, b in _CONFLICTING_SCOPES:
         if a in seen and b in seen:
             out.append(
                 invalid(
                     ("spec", "scopes"),
-                    as_json(scopes),
+                    as_json(scopes, "[]core.ResourceQuotaScope"),
                     "conflicting scopes",
                     INVALID_VALUE,
                     f"a quota cannot select both {a} and {b} pods",
@@ -1784,7 +1797,7 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
                 out.append(
                     invalid(
                         p + ("values",),
-                        as_json(vals),
+                        as_json(vals, "[]string"),
                         "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector",
                         INVALID_VALUE,
                         where=unindexed + ".values",

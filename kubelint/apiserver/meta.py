@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Callable, Dict, List, Optional, Tuple
 
 from ..findings import Problem, format_path
-from ..values import show
+from ..values import quote, show, show_map
 from . import validation as v
 from .registry import ANY, validates
 
@@ -193,7 +193,7 @@ def not_found(path: Path, value, rule: str, hint: str = "") -> Problem:
 
 def too_long(path: Path, limit: int, rule: str, hint: str = "") -> Problem:
     """``field.TooLong``."""
-    return problem(path, f"Too long: may not be more than {limit} bytes", rule, hint)
+    return problem(path, f"Too long: {v.too_long_error(limit)}", rule, hint)
 
 
 _PLACEHOLDER_RE = None
@@ -217,17 +217,76 @@ def is_placeholder(value) -> bool:
 
 class Shown(str):
     """A value already printed as the server prints it (a map or struct as
-    JSON): :func:`_show` leaves it as it is."""
+    JSON): :func:`_show` leaves it as it is.  ``go``: the same value as a
+    release before v1.34 prints it (Go's ``%#v``), or None where that text
+    cannot be known (a pointer's address)."""
+
+    go: Optional[str] = None
 
 
-def as_json(value) -> Shown:
+def shown(text: str, go: Optional[str] = None) -> Shown:
+    s = Shown(text)
+    s.go = go
+    return s
+
+
+def go_value(value, go_type: str = "") -> Optional[str]:
+    """A decoded JSON value as Go's ``%#v`` prints it, ``go_type`` the Go type
+    of a list (``[]string``) or map (``map[string]string``); None if unknown."""
+    if isinstance(value, Shown):
+        return value.go
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list) and go_type.startswith("[]"):
+        items = [go_value(x, go_type[2:]) for x in value]
+        return None if None in items else go_type + "{" + ", ".join(items) + "}"
+    if isinstance(value, dict) and go_type.startswith("map["):
+        elem = go_type[go_type.index("]") + 1 :]
+        items = [(quote(str(k)), go_value(x, elem)) for k, x in sorted(value.items(), key=lambda kv: str(kv[0]))]
+        return (
+            None if any(x is None for _, x in items) else go_type + "{" + ", ".join(f"{k}:{x}" for k, x in items) + "}"
+        )
+    if value is None and go_type:
+        return f"{go_type}(nil)"
+    return None
+
+
+def int_or_string(value) -> Shown:
+    """An IntOrString value: ``"50%"`` / ``1`` (JSON); before v1.34
+    ``intstr.IntOrString{Type:1, IntVal:0, StrVal:"50%"}``."""
+    if isinstance(value, str):
+        return shown(quote(value), f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{quote(value)}}}")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return shown(str(value), f'intstr.IntOrString{{Type:0, IntVal:{value}, StrVal:""}}')
+    return shown(_show(value))
+
+
+def stringer(value: str) -> Shown:
+    """A value of a Go type with a String() method (core.ResourceName): quoted
+    JSON from v1.34, bare before (``Invalid value: cpus: ...``)."""
+    return shown(quote(value), value)
+
+
+def as_json(value, go_type: str = "") -> Shown:
     """A list or map value as the v1.37 server prints it in ``Invalid value:``:
-    compact JSON with Go's HTML escaping (``["a","b"]``).  Only for values that
+    compact JSON with Go's HTML escaping (``["a","b"]``); before v1.34 as Go's
+    ``%#v`` of ``go_type`` (``[]string{"a", "b"}``).  Only for values that
     are not secrets (scopes, URLs, nameservers, policy types, exit codes)."""
     import json
 
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return Shown(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return shown(text, go_value(value, go_type) if go_type else None)
+
+
+def label_map(labels: dict) -> str:
+    """A label map in a message: :func:`kubelint.values.show_map` (JSON), before
+    v1.34 ``map[string]string{"app":"web"}``."""
+    return _show(shown(show_map(labels), go_value(labels, "map[string]string")))
 
 
 def go_struct(*fields) -> Shown:
@@ -269,8 +328,11 @@ def selector_json(sel) -> Shown:
 
 def _show(value) -> str:
     """:func:`kubelint.values.show` (the one value printer): strings whole, as
-    the server prints them (the text reporter shortens long ones for display)."""
+    the server prints them (the text reporter shortens long ones for display);
+    a :class:`Shown` value in the words of the release (:func:`validation.release`)."""
     if isinstance(value, Shown):
+        if value.go is not None and v.release() < v.JSON_VALUES_FROM:
+            return value.go
         return str(value)
     return show(value)
 

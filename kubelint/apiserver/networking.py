@@ -296,7 +296,7 @@ def ingress_class(obj, ctx):
         )
     elif is_str(ctl):
         if len(ctl) > 250:
-            out.append(P(sp + ("controller",), "Too long: may not be more than 250 bytes", TOO_LONG))
+            out.append(P(sp + ("controller",), f"Too long: {v.too_long_error(250)}", TOO_LONG))
         out.extend(
             invalid_msgs(
                 sp + ("controller",),
@@ -370,7 +370,7 @@ def network_policy(obj, ctx):
             out.append(
                 invalid(
                     sp + ("policyTypes",),
-                    as_json(types),
+                    as_json(types, "[]networking.PolicyType"),
                     "may not specify more than two policyTypes",
                     INVALID_VALUE,
                 )._replace(at="key")

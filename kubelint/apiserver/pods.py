@@ -1801,7 +1801,9 @@ def _dns(spec: dict, path, out, opts: PodOpts):
     ns = list_at(cfg.get("nameservers"))
     if len(ns) > 3:
         out.append(
-            m.invalid(cp + ("nameservers",), m.as_json(ns), "must not have more than 3 nameservers", INVALID_VALUE)
+            m.invalid(
+                cp + ("nameservers",), m.as_json(ns, "[]string"), "must not have more than 3 nameservers", INVALID_VALUE
+            )
         )
     for i, n in enumerate(ns):
         if isinstance(n, str):
