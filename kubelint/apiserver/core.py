@@ -62,6 +62,8 @@ from .common import (
 from .meta import (
     Shown,
     _show,
+    int_or_string,
+    stringer,
     go_struct,
     as_json,
     duplicate,
@@ -277,12 +279,13 @@ def _service_ports(ports: list, typ: str) -> List[Problem]:
             if key in seen_ports:
                 # validateServicePort: field.Duplicate(portPath, core.ServicePort{Protocol, Port})
                 key_struct = go_struct(
-                    ("Name", ""),
-                    ("Protocol", proto),
-                    ("AppProtocol", None),
-                    ("Port", port),
-                    ("TargetPort", 0),
-                    ("NodePort", 0),
+                    ("Name", "", "string"),
+                    ("Protocol", proto, "string"),
+                    ("AppProtocol", None, "*string"),
+                    ("Port", port, "int32"),
+                    ("TargetPort", int_or_string(0), "intstr.IntOrString"),
+                    ("NodePort", 0, "int32"),
+                    go_type="core.ServicePort",
                 )
                 out.append(
                     duplicate(
@@ -1459,14 +1462,14 @@ def _resource_name(
     """validateResourceName: qualified name; unprefixed names must be standard."""
     msgs = v.is_qualified_name(name)
     if msgs:
-        return [P(p, f"Invalid value: {_show(name)}: {msgs[0]}", INVALID_VALUE, at="key", where=_keyed(p))]
+        return [P(p, f"Invalid value: {_show(stringer(name))}: {msgs[0]}", INVALID_VALUE, at="key", where=_keyed(p))]
     if "/" not in name and name not in standard and not _is_quota_hugepages(name):
         from ..suggest import did_you_mean
 
         return [
             P(
                 p,
-                f"Invalid value: {_show(name)}: {message}",
+                f"Invalid value: {_show(stringer(name))}: {message}",  # a core.ResourceName
                 INVALID_VALUE,
                 at="key",
                 where=_keyed(p),

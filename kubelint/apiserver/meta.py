@@ -289,17 +289,34 @@ def label_map(labels: dict) -> str:
     return _show(shown(show_map(labels), go_value(labels, "map[string]string")))
 
 
-def go_struct(*fields) -> Shown:
+def go_struct(*fields, go_type: str = "") -> Shown:
     """An internal Go struct as the v1.37 server prints it in a message
     (``{"Type":"Recreate","RollingUpdate":null}``): its fields in declaration
     order under their Go names, values as JSON.  ``fields``: (name, value)
-    pairs, a value already :class:`Shown` inserted as it is."""
+    pairs, a value already :class:`Shown` inserted as it is; (name, value,
+    Go type) for the form before v1.34 (``go_type``: the struct's, e.g.
+    ``apps.DeploymentStrategy{Type:"Rolling", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}``;
+    a non-nil pointer prints as its address, which kubelint cannot know)."""
     import json
 
     def one(v):
         return str(v) if isinstance(v, Shown) else json.dumps(v, separators=(",", ":"), ensure_ascii=False)
 
-    return Shown("{" + ",".join(f'"{k}":{one(v)}' for k, v in fields) + "}")
+    text = "{" + ",".join(f'"{f[0]}":{one(f[1])}' for f in fields) + "}"
+    go = None
+    if go_type and all(len(f) == 3 for f in fields):
+        parts = []
+        for name, value, typ in fields:
+            if typ.startswith("*"):
+                part = f"({typ})(nil)" if value is None or value == "null" else None
+            else:
+                part = go_value(value, typ)
+            if part is None:
+                break
+            parts.append(f"{name}:{part}")
+        else:
+            go = go_type + "{" + ", ".join(parts) + "}"
+    return shown(text, go)
 
 
 def intstr(value):
@@ -315,7 +332,7 @@ def selector_json(sel) -> Shown:
     import json
 
     if not isinstance(sel, dict):
-        return Shown("null")
+        return shown("null", None)
     out = {}
     labels = sel.get("matchLabels")
     if isinstance(labels, dict) and labels:
@@ -323,7 +340,28 @@ def selector_json(sel) -> Shown:
     exprs = sel.get("matchExpressions")
     if isinstance(exprs, list) and exprs:
         out["matchExpressions"] = exprs
-    return Shown(json.dumps(out, separators=(",", ":"), ensure_ascii=False))
+    return shown(json.dumps(out, separators=(",", ":"), ensure_ascii=False), _go_selector(sel))
+
+
+def _go_selector(sel: dict) -> Optional[str]:
+    """A metav1.LabelSelector as Go's ``%#v`` prints it (before v1.34)."""
+    labels = sel.get("matchLabels")
+    exprs = sel.get("matchExpressions")
+    go_labels = go_value(labels if isinstance(labels, dict) else None, "map[string]string")
+    reqs = []
+    for e in exprs if isinstance(exprs, list) else ():
+        if not isinstance(e, dict):
+            return None
+        values = go_value(e.get("values"), "[]string")
+        key, op = e.get("key", ""), e.get("operator", "")
+        if not isinstance(key, str) or not isinstance(op, str) or values is None:
+            return None
+        reqs.append(f"v1.LabelSelectorRequirement{{Key:{quote(key)}, Operator:{quote(op)}, Values:{values}}}")
+    req_type = "[]v1.LabelSelectorRequirement"
+    go_exprs = req_type + "{" + ", ".join(reqs) + "}" if isinstance(exprs, list) else f"{req_type}(nil)"
+    if go_labels is None:
+        return None
+    return f"v1.LabelSelector{{MatchLabels:{go_labels}, MatchExpressions:{go_exprs}}}"
 
 
 def _show(value) -> str:

@@ -92,7 +92,7 @@ def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, 
             out.append(
                 m.invalid(
                     ("spec", "selector"),
-                    m.Shown("{}"),
+                    m.selector_json(sel),
                     f"empty selector is invalid for {kind_word}",
                     INVALID_SELECTOR,
                     "an empty selector would select every pod of the namespace",
@@ -180,7 +180,11 @@ def deployment(obj, ctx):
                 _rolling_update(ru, sp + ("rollingUpdate",), out, default_unavailable="25%", default_surge="25%")
         elif isinstance(t, str):
             # the server prints the internal DeploymentStrategy (no defaults for an unknown type)
-            shown = m.go_struct(("Type", t), ("RollingUpdate", _rolling_update_struct(ru)))
+            shown = m.go_struct(
+                ("Type", t, "string"),
+                ("RollingUpdate", _rolling_update_struct(ru), "*apps.RollingUpdateDeployment"),
+                go_type="apps.DeploymentStrategy",
+            )
             out.append(
                 m.unsupported(
                     sp,
@@ -269,7 +273,11 @@ def daemonset(obj, ctx):
             if isinstance(ru, dict):
                 _rolling_update_daemonset(ru, up + ("rollingUpdate",), out)
         elif t != "OnDelete" and isinstance(t, str):
-            shown = m.go_struct(("Type", t), ("RollingUpdate", _rolling_update_struct(us.get("rollingUpdate"))))
+            shown = m.go_struct(
+                ("Type", t, "string"),
+                ("RollingUpdate", _rolling_update_struct(us.get("rollingUpdate")), "*apps.RollingUpdateDaemonSet"),
+                go_type="apps.DaemonSetUpdateStrategy",
+            )
             out.append(
                 m.unsupported(
                     up,
@@ -390,7 +398,11 @@ def statefulset(obj, ctx):
             out.append(
                 m.invalid(
                     up,
-                    m.go_struct(("Type", t), ("RollingUpdate", _statefulset_rolling_struct(ru))),
+                    m.go_struct(
+                        ("Type", t, "string"),
+                        ("RollingUpdate", _statefulset_rolling_struct(ru), "*apps.RollingUpdateStatefulSetStrategy"),
+                        go_type="apps.StatefulSetUpdateStrategy",
+                    ),
                     "must be 'RollingUpdate' or 'OnDelete'",
                     INVALID_VALUE,
                     anchor=up + ("type",),
@@ -478,6 +490,7 @@ def _statefulset_rolling_struct(ru):
         return m.Shown("null")
     part = ru.get("partition")
     return m.go_struct(
-        ("Partition", part if isinstance(part, int) and not isinstance(part, bool) else 0),
-        ("MaxUnavailable", m.intstr(ru.get("maxUnavailable"))),
+        ("Partition", part if isinstance(part, int) and not isinstance(part, bool) else 0, "int32"),
+        ("MaxUnavailable", m.intstr(ru.get("maxUnavailable")), "*intstr.IntOrString"),
+        go_type="apps.RollingUpdateStatefulSetStrategy",
     )
