@@ -1489,7 +1489,7 @@ def _container_resource_name(p, name: str) -> List[Problem]:
             return [
                 P(
                     p,
-                    f"Invalid value: {_show(name)}: must be a standard resource for containers",
+                    f"Invalid value: {_show(stringer(name))}: must be a standard resource for containers",
                     INVALID_VALUE,
                     at="key",
                     where=_keyed(p),

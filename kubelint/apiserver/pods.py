@@ -1209,7 +1209,7 @@ def _container_resource_name(name: str, path, out) -> bool:
     """validateContainerResourceName (+ validateResourceName)."""
     msgs = v.is_qualified_name(name)
     for msg in msgs:
-        out.append(m.invalid(path, name, msg, INVALID_VALUE, at="key"))
+        out.append(m.invalid(path, m.stringer(name), msg, INVALID_VALUE, at="key"))  # a core.ResourceName
     if msgs:
         return False
     if "/" not in name:
@@ -1218,7 +1218,7 @@ def _container_resource_name(name: str, path, out) -> bool:
             out.append(
                 m.invalid(
                     path,
-                    name,
+                    m.stringer(name),
                     "must be a standard resource for containers",
                     INVALID_VALUE,
                     "use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource "
