@@ -359,54 +359,293 @@ def _matching_paren(text: str, open_at: int) -> int:
 
 
 def cost_message(name: str, cost: int, limit: int) -> str:
-    """apiextensions getCostErrorMessage (only called for factors over 100)."""
+    """apiextensions getCostErrorMessage: the factor by which ``cost`` exceeds ``limit``."""
+    f = cost / limit
+    if f > 100.0:
+        shown = "more than 100x"
+    elif f < 1.5:
+        shown = f"{f:f}x"
+    else:
+        shown = f"{_go_fixed1(f)}x"
     return (
-        f"{name} exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, "
+        f"{name} exceeds budget by factor of {shown} (try simplifying the rule, or adding maxItems, "
         "maxProperties, and maxLength where arrays, maps, and strings are declared)"
     )
 
 
-def rule_errors(spec: dict, schema: dict, card: Optional[int], root: bool = False) -> List[Tuple[str, str, int]]:
-    """The API server's errors for one x-kubernetes-validations entry:
-    ``(key, message, cost lower bound)`` with key ``rule`` or ``messageExpression``."""
-    out: List[Tuple[str, str, int]] = []
-    rule = spec.get("rule")
-    cost = 0
-    if isinstance(rule, str) and rule.strip():
-        from .cel import compile_error
+def _go_fixed1(f: float) -> str:
+    """Go's %.1f (round half to even on the exact binary value, as Python's format)."""
+    return f"{f:.1f}"
 
-        if compile_error(rule) is None:
-            undefined = _undefined_field(rule, schema, root)
-            if undefined:
-                out.append(("rule", f"compilation failed: {undefined}", 0))
+
+# --- the type checker and the cost estimator (kubelint.celtypes, kubelint.celcost) ----------------
+
+
+class Analysis:
+    """One expression checked against one schema node: ``errors`` (cel-go's
+    display strings), ``output`` (the type, formatted), ``cost`` (the
+    worst-case estimate, before cardinality; None where an estimator is not
+    ported), ``old_self`` (an identifier oldSelf is referenced)."""
+
+    __slots__ = ("errors", "output", "cost", "decl", "old_self")
+
+    def __init__(self, errors, output, cost, decl, old_self=False):
+        self.errors, self.output, self.cost, self.decl, self.old_self = errors, output, cost, decl, old_self
+
+
+_MEMO: "dict" = {}  # (text, id(schema), root, optional old) -> (schema, Analysis or None)
+_DECLS: "dict" = {}  # (id(schema), root) -> (schema, Decl)
+_MEMO_MAX = 20000
+
+
+def node_decl(schema: dict, root: bool):
+    """The declared type of ``self`` for rules on ``schema`` (memoized per schema object)."""
+    from . import celtypes
+
+    key = (id(schema), root)
+    hit = _DECLS.get(key)
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    try:
+        decl = celtypes.schema_decl(schema, root or schema.get("x-kubernetes-embedded-resource") is True, "selfType")
+    except RecursionError:  # a schema nested deeper than Python's stack: no verdict
+        decl = None
+    if len(_DECLS) > _MEMO_MAX:
+        _DECLS.clear()
+    _DECLS[key] = (schema, decl)
+    return decl
+
+
+def analyse(text: str, schema: dict, root: bool, optional_old: bool = False) -> Optional[Analysis]:
+    """Type-check and cost one CRD rule or messageExpression (memoized per
+    text and schema object); None when kubelint is not certain."""
+    key = (text, id(schema), root, optional_old)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    result = _analyse(text, node_decl(schema, root), optional_old)
+    if len(_MEMO) > _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = (schema, result)
+    return result
+
+
+def compile_error(text: str) -> Optional[str]:
+    """A parse error the server reports: the engine's verdict (kubelint.cel.compile_error), with
+    cel-go's own text where kubelint's parser knows it (the macro errors: ``ERROR: <input>:1:7:
+    invalid argument to has() macro`` and the snippet)."""
+    from . import celparse
+    from .cel import compile_error as engine_error
+
+    err = engine_error(text)
+    if err is None:
+        return None
+    try:
+        celparse.parse(text)
+    except celparse.CelSyntaxError as exc:
+        if exc.exact:
+            return celparse.display_error(text, exc.offset, str(exc))
+    except RecursionError:
+        pass
+    return _antlr_error(text) or err
+
+
+_ENGINE_PARSE = re.compile(r"Failed to parse expression '[\s\S]*': ERROR: <input>:(\d+):(\d+): (.*)")
+
+
+def _antlr_error(text: str) -> Optional[str]:
+    """The engine parses with the same ANTLR grammar as cel-go and words its first syntax error
+    alike (``Syntax error: mismatched input '<EOF>' expecting ...``): that error in cel-go's
+    display, with the snippet (the server may list further errors after it)."""
+    from . import celparse
+    from .cel import _cel
+
+    try:
+        _cel.compile(text)
+        return None
+    except Exception as exc:  # noqa: BLE001 - the engine's error types are not exported
+        m = _ENGINE_PARSE.match(str(exc))
+    if m is None:
+        return None
+    line, col = int(m.group(1)), int(m.group(2))
+    lines = text.split("\n")
+    if line > len(lines) or col - 1 > len(lines[line - 1]):
+        return None
+    offset = sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
+    return celparse.display_error(text, offset, m.group(3))
+
+
+def _analyse(text: str, decl, optional_old: bool) -> Optional[Analysis]:
+    from . import celcost, celparse, celtypes
+
+    if decl is None:
+        return None
+    try:
+        expr = celparse.parse(text)
+        old = celtypes.optional_of(decl.t) if optional_old else decl.t
+        checked = celtypes.check(expr, {"self": decl.t, "oldSelf": old})
+    except (celparse.CelSyntaxError, celtypes.Uncertain, RecursionError):
+        return None
+    try:
+        found = checked.errors or celtypes.homogeneous_errors(checked) or _literal_errors(expr, checked)
+        cost = None if found else celcost.estimate(checked, decl)
+    except RecursionError:
+        return None
+    errors = [celparse.display_error(text, off, msg) for off, msg in found]
+    old_self = any(e.kind == "ident" and e.name == "oldSelf" for e in _walk(expr))
+    return Analysis(errors, celtypes.fmt(checked.output), cost, decl, old_self)
+
+
+def _walk(expr):
+    from . import celtypes
+
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        yield e
+        stack.extend(celtypes._children(e))
+
+
+def uses_old_self(spec: dict, schema: dict, root: bool) -> Optional[bool]:
+    """compileRule's UsesOldSelf (an identifier oldSelf in the checked rule), or None when the
+    rule does not compile to a bool or kubelint's checker is not certain."""
+    rule = spec.get("rule")
+    if not isinstance(rule, str) or not rule.strip():
+        return None
+    a = analyse(rule, schema, root, spec.get("optionalOldSelf") is True)
+    if a is None or a.errors or a.output != "bool":
+        return None
+    return a.old_self
+
+
+def _literal_errors(expr, checked) -> List[Tuple[int, str]]:
+    """cel.ValidateRegexLiterals (environment/base.go, from 1.29): a constant
+    ``matches`` pattern RE2 rejects is ``invalid matches argument`` at the literal."""
+    from . import celtypes, goregex
+
+    out: List[Tuple[int, str]] = []
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        ids = checked.overloads.get(e.id, ()) if e.kind == "call" else ()
+        if "matches" in ids or "matches_string" in ids:
+            pat = e.args[-1]
+            if pat.kind == "lit" and pat.ltype == "string" and goregex.error(pat.value) is not None:
+                out.append((pat.offset, "invalid matches argument"))
+        stack.extend(celtypes._children(e))
+    return sorted(out)
+
+
+def _cardinality_of(card: Optional[int], decl) -> int:
+    """getExpressionCost: the context's bounded cardinality, else
+    maxCardinality(MinSerializedSize) = 3 MiB / (min size + 1)."""
+    if card is not None:
+        return card
+    return MAX_REQUEST_BYTES // (decl.min_size + 1)
+
+
+def _typed_errors(spec: dict, schema: dict, card: Optional[int], root: bool):
+    """rule_errors with the checker: None when it is not certain about the rule."""
+    rule = spec["rule"]
+    a = analyse(rule, schema, root, spec.get("optionalOldSelf") is True)
+    if a is None:
+        return None
+    out: List[Tuple[str, str, int, bool]] = []
+    if a.errors:
+        out.append(("rule", "compilation failed: " + "\n".join(a.errors), 0, True))
+        return out
+    if a.output != "bool":
+        return [("rule", "cel expression must evaluate to a bool", 0, True)]
+    if a.cost is None:  # an estimator kubelint does not port: the lower bound, certain over 100x
+        cost, exact = _nesting_cost(rule, schema) * _cardinality(card, schema), False
+    else:
+        cost, exact = min(a.cost * _cardinality_of(card, a.decl), (1 << 64) - 1), True
+    if cost > (STATIC_RULE_LIMIT if exact else 100 * STATIC_RULE_LIMIT):
+        out.append(("rule", "Forbidden: " + cost_message("estimated rule cost", cost, STATIC_RULE_LIMIT), 0, True))
+    out.append(("rule", "", cost, exact))
+    msg = spec.get("messageExpression")
+    if isinstance(msg, str) and msg.strip():
+        out.extend(_message_errors(msg, schema, root, spec.get("optionalOldSelf") is True))
+    return out
+
+
+def _message_errors(msg: str, schema: dict, root: bool, optional_old: bool):
+    err = compile_error(msg)
+    if err:
+        return [("messageExpression", f"messageExpression compilation failed: {err}", 0, True)]
+    m = analyse(msg, schema, root, optional_old)
+    if m is None:
+        return [("messageExpression", "", 0, False)]
+    if m.errors:
+        return [("messageExpression", "messageExpression compilation failed: " + "\n".join(m.errors), 0, True)]
+    if m.output != "string":
+        return [("messageExpression", "messageExpression must evaluate to a string", 0, True)]
+    if m.cost is None:
+        return [("messageExpression", "", 0, False)]
+    out = []
+    if m.cost > STATIC_RULE_LIMIT:
+        text = cost_message("estimated messageExpression cost", m.cost, STATIC_RULE_LIMIT)
+        out.append(("messageExpression", "Forbidden: " + text, 0, True))
+    out.append(("messageExpression", "", m.cost, True))
+    return out
+
+
+def rule_errors(spec: dict, schema: dict, card: Optional[int], root: bool = False) -> List[Tuple[str, str, int, bool]]:
+    """The API server's errors for one x-kubernetes-validations entry:
+    ``(key, message, cost, exact)`` with key ``rule`` or ``messageExpression``;
+    an empty message carries only the cost the entry adds to the schema's
+    total (``exact`` False: a lower bound, the checker was not certain)."""
+    rule = spec.get("rule")
+    if not isinstance(rule, str) or not rule.strip():
+        return []
+    typed = _typed_errors(spec, schema, card, root)
+    if typed is not None:
+        return typed
+    return _fallback_errors(spec, schema, card, root)
+
+
+def _fallback_errors(spec: dict, schema: dict, card: Optional[int], root: bool) -> List[Tuple[str, str, int, bool]]:
+    """The certain checks without the type checker (a rule that uses what
+    kubelint does not model): undefined fields of ``self`` chains, literal
+    results, constant overloads, a lower bound of the cost (reported over 100x)."""
+    out: List[Tuple[str, str, int, bool]] = []
+    rule = spec["rule"]
+    from .cel import compile_error
+
+    if compile_error(rule) is None:
+        undefined = _undefined_field(rule, schema, root)
+        if undefined:
+            out.append(("rule", f"compilation failed: {undefined}", 0, True))
+        else:
+            t = _result_type(rule, schema)
+            if t is not None and t != "boolean":
+                out.append(("rule", "cel expression must evaluate to a bool", 0, True))
             else:
-                t = _result_type(rule, schema)
-                if t is not None and t != "boolean":
-                    out.append(("rule", "cel expression must evaluate to a bool", 0))
-                else:
-                    overload = _constant_overload(rule) or _bad_matches(rule)
-                    if overload:
-                        out.append(("rule", f"compilation failed: {overload}", 0))
-            cost = _nesting_cost(rule, schema) * _cardinality(card, schema)
-            if cost > 100 * STATIC_RULE_LIMIT:
-                out.append(("rule", "Forbidden: " + cost_message("estimated rule cost", cost, STATIC_RULE_LIMIT), cost))
+                overload = _constant_overload(rule) or _bad_matches(rule)
+                if overload:
+                    out.append(("rule", f"compilation failed: {overload}", 0, True))
+        cost = _nesting_cost(rule, schema) * _cardinality(card, schema)
+        if cost > 100 * STATIC_RULE_LIMIT:
+            out.append(("rule", "Forbidden: " + cost_message("estimated rule cost", cost, STATIC_RULE_LIMIT), 0, True))
+        out.append(("rule", "", cost, False))
     msg = spec.get("messageExpression")
     if (
         isinstance(msg, str)
         and msg.strip()
-        and not any(k == "rule" and not m.startswith("Forbidden") for k, m, _ in out)
+        and not any(k == "rule" and m and not m.startswith("Forbidden") for k, m, _, _ in out)
     ):
-        from .cel import compile_error
-
-        err = compile_error(msg)
-        if err:
-            out.append(("messageExpression", f"messageExpression compilation failed: {err}", 0))
-        else:
-            undefined = _undefined_field(msg, schema, root)
-            if undefined:
-                out.append(("messageExpression", f"messageExpression compilation failed: {undefined}", 0))
-            else:
-                t = _result_type(msg, schema)
-                if t is not None and t != "string":
-                    out.append(("messageExpression", "messageExpression must evaluate to a string", 0))
+        out.extend(_fallback_message(msg, schema, root))
     return out
+
+
+def _fallback_message(msg: str, schema: dict, root: bool) -> List[Tuple[str, str, int, bool]]:
+    err = compile_error(msg)
+    if err:
+        return [("messageExpression", f"messageExpression compilation failed: {err}", 0, True)]
+    undefined = _undefined_field(msg, schema, root)
+    if undefined:
+        return [("messageExpression", f"messageExpression compilation failed: {undefined}", 0, True)]
+    t = _result_type(msg, schema)
+    if t is not None and t != "string":
+        return [("messageExpression", "messageExpression must evaluate to a string", 0, True)]
+    return [("messageExpression", "", 0, False)]

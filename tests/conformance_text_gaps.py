@@ -18,6 +18,11 @@ GO_POINTER = "the server prints a pointer's address (Go %#v before v1.34)"
 # before v1.34 a resource.Quantity prints as its internal fields (value, scale, the cached
 # string, which is empty for some values): not yet printed
 QUANTITY = "resource.Quantity as Go's %#v (before v1.34): not yet printed"
+# the older release's record of these CEL cases ends mid-text (oracle-results-1.NN.json holds
+# the output cut short): the full cause is not there to compare
+RECORD_CUT = "the recorded output of this release is cut short"
+# kubelint accepts what this release's server rejects (tests/test_conformance.py KNOWN_GAPS)
+VERDICT_GAP = "a known verdict gap of this release (KNOWN_GAPS): kubelint reports no error"
 WORDING_OLD = "this release's text differs from v1.37's and is not yet modelled per version"
 OTHER_FIELD = "the server names another field (a parent, a sibling or a path without the list index)"
 INLINE_HINT = "kubelint's explanation is still part of the message (to move into the hint)"
@@ -37,6 +42,11 @@ KNOWN_TEXT_DIFFERENCES = {
 
 KNOWN_TEXT_DIFFERENCES_BY_VERSION = {
     "1.33": {
+        "objects/crd/cel-type-and-string-operand-reject.yaml": RECORD_CUT,
+        "objects/crd/cel-type-int-equals-double-reject.yaml": RECORD_CUT,
+        "objects/crd/cel-type-range-of-int-reject.yaml": RECORD_CUT,
+        "objects/crd/cel-type-string-null-reject.yaml": RECORD_CUT,
+        "objects/crd/cel-type-ternary-null-reject.yaml": RECORD_CUT,
         "objects/crd/default-unknown-field-reject.yaml": WORDING_OLD,
         "objects/crd/duplicate-version-reject.yaml": GO_STRUCT,
         "objects/crd/no-storage-version-reject.yaml": GO_STRUCT,
@@ -67,6 +77,12 @@ KNOWN_TEXT_DIFFERENCES_BY_VERSION = {
         "workloads/statefulset-template-label-invalid.yaml": OTHER_FIELD,
     },
     "1.30": {
+        "objects/crd/cel-type-and-string-operand-reject.yaml": RECORD_CUT,
+        "objects/crd/cel-type-escaped-property-accept.yaml": VERDICT_GAP,
+        "objects/crd/cel-type-int-equals-double-reject.yaml": RECORD_CUT,
+        "objects/crd/cel-type-range-of-int-reject.yaml": RECORD_CUT,
+        "objects/crd/cel-type-string-null-reject.yaml": RECORD_CUT,
+        "objects/crd/cel-type-ternary-null-reject.yaml": RECORD_CUT,
         "objects/crd/default-unknown-field-reject.yaml": WORDING_OLD,
         "objects/crd/duplicate-version-reject.yaml": GO_STRUCT,
         "objects/crd/no-storage-version-reject.yaml": GO_STRUCT,

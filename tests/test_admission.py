@@ -141,7 +141,7 @@ def test_authorizer_and_unsupported_syntax_are_never_errors(tmp_path):
     for expr in (
         "authorizer.group('apps').resource('deployments').check('create').allowed()",
         "object.spec.?paused.orValue(false) == false",
-        "format('%d', [object.spec.replicas]) == '1'",
+        "format.dns1123Label().validate(object.metadata.name).hasValue() == false",
     ):
         text = body.replace("object.spec.replicas <= 5", expr)
         f.write_text(text + "---\n" + deployment(ns="default"))

@@ -486,16 +486,16 @@ def test_cel_rule_that_cannot_be_evaluated_is_info_once(tmp_path):
       spec:
         type: object
         x-kubernetes-validations:
-          - rule: "self.?missing.orValue(1) == 1"
-          - rule: "self.undefinedFn()"
-          - rule: "self.x.y == 1"
+          - rule: "self.?x.hasValue()"
+          - rule: "'%s'.format(['a']) == 'a'"
+          - rule: "optional.of(1).hasValue()"
         properties:
           x: {type: object, x-kubernetes-preserve-unknown-fields: true}
     """
     r = run_small(tmp_path, schema, "spec:\n  x: {}\n")
     assert {f.rule for f in r.findings} == {"cr-validation-rule-skipped"}
     assert all(f.severity == "info" for f in r.findings) and len(r.findings) == 3
-    assert any("self.undefinedFn()" in f.message for f in r.findings)
+    assert any("format(['a'])" in f.message for f in r.findings)
 
 
 def test_without_cel_engine_rules_are_skipped(monkeypatch, tmp_path):
@@ -814,7 +814,7 @@ def test_root_rules_see_only_name_and_generate_name_of_metadata(tmp_path):
     schema = """\
     type: object
     x-kubernetes-validations:
-      - rule: "!has(self.metadata.labels) && self.metadata.name.startsWith('t')"
+      - rule: "self.metadata.name.startsWith('t')"
         message: root rule
     properties:
       spec: {type: object}
@@ -1065,13 +1065,22 @@ def _cel_crd(tmp_path, rules, spec_props=None):
     return [f.message for f in check(str(p)).findings if f.rule == "crd-invalid"]
 
 
+def _rule_value(rule: str, message_expression: str = "") -> str:
+    """The rule as the server prints it in ``Invalid value`` (the internal ValidationRule as JSON, v1.37)."""
+    rule = rule.replace(">", "\\u003e")  # Go's json.Marshal escapes <, > and &
+    return (
+        f'{{"Rule":"{rule}","Message":"","MessageExpression":"{message_expression}","Reason":null,'
+        '"FieldPath":"","OptionalOldSelf":null}'
+    )
+
+
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
 @pytest.mark.parametrize(
     "rule,fragment",
     [
         (
             {"rule": "self.nofield == 1"},
-            'x-kubernetes-validations[0].rule: Invalid value: "self.nofield == 1": '
+            "x-kubernetes-validations[0].rule: Invalid value: " + _rule_value("self.nofield == 1") + ": "
             "compilation failed: ERROR: <input>:1:5: undefined field 'nofield'",
         ),
         (
@@ -1080,11 +1089,15 @@ def _cel_crd(tmp_path, rules, spec_props=None):
         ),
         (
             {"rule": "self.s"},
-            'x-kubernetes-validations[0].rule: Invalid value: "self.s": cel expression must evaluate to a bool',
+            "x-kubernetes-validations[0].rule: Invalid value: "
+            + _rule_value("self.s")
+            + ": cel expression must evaluate to a bool",
         ),
         (
             {"rule": "self.num > 0", "messageExpression": "self.num"},
-            'x-kubernetes-validations[0].messageExpression: Invalid value: "self.num": messageExpression must '
+            "x-kubernetes-validations[0].messageExpression: Invalid value: "
+            + _rule_value("self.num > 0", "self.num")
+            + ": messageExpression must "
             "evaluate to a string",
         ),
         (
@@ -1115,6 +1128,35 @@ def test_crd_cel_type_and_cost_errors(tmp_path, rule, fragment):
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
 def test_crd_cel_rules_the_server_accepts_are_not_errors(tmp_path):
     props = {
+        "s": {"type": "string", "maxLength": 64},
+        "num": {"type": "integer"},
+        "m": {"type": "object", "maxProperties": 10, "additionalProperties": {"type": "string", "maxLength": 8}},
+        "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+        "l": {
+            "type": "array",
+            "maxItems": 10,
+            "items": {"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 5}},
+        },
+        "u": {"type": "array", "maxItems": 100, "items": {"type": "integer"}},
+    }
+    rules = [
+        {"rule": "self.num > 0", "messageExpression": "'num is ' + self.s"},
+        {"rule": "self.m.all(k, self.m[k] != '')"},
+        {"rule": "has(self.free) || true"},
+        {"rule": "self.l.all(a, a.all(b, b == self.s))"},
+        {"rule": "self.u.all(x, x > 0)"},
+        {"rule": "self.s.matches('^[a-z]+$') && self.s.size() < 10"},
+        {"rule": "self.s == 'x.y.z'"},
+    ]
+    assert _cel_crd(tmp_path, rules, props) == []
+
+
+@pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
+def test_crd_cel_costs_as_the_server_estimates_them(tmp_path):
+    """Every message kube-apiserver v1.37.2 gives for this CRD (kubectl apply
+    --dry-run=server): an unbounded string makes a messageExpression and a
+    comparison under two bounded lists too expensive, and the total too."""
+    props = {
         "s": {"type": "string"},
         "num": {"type": "integer"},
         "m": {"type": "object", "additionalProperties": {"type": "string"}},
@@ -1125,13 +1167,32 @@ def test_crd_cel_rules_the_server_accepts_are_not_errors(tmp_path):
     rules = [
         {"rule": "self.num > 0", "messageExpression": "'num is ' + string(self.num)"},
         {"rule": "self.m.all(k, self.m[k] != '')"},
-        {"rule": "has(self.free.anything) || true"},
+        {"rule": "has(self.free) || true"},
         {"rule": "self.l.all(a, a.all(b, b == self.s))"},
         {"rule": "self.u.all(x, x > 0)"},
         {"rule": "self.s.matches('^[a-z]+$') && self.s.size() < 10"},
         {"rule": "self.s == 'x.y.z'"},
     ]
-    assert _cel_crd(tmp_path, rules, props) == []
+    hint = (
+        " (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and "
+        "strings are declared)"
+    )
+    base = "spec.versions[2].schema.openAPIV3Schema"
+    sp = base + ".properties[spec].x-kubernetes-validations"
+    contributed = (
+        ": Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema"
+    )
+    assert set(_cel_crd(tmp_path, rules, props)) == {
+        f"{sp}[0].messageExpression: Forbidden: estimated messageExpression cost exceeds budget by factor of more "
+        "than 100x" + hint,
+        f"{sp}[3].rule: Forbidden: estimated rule cost exceeds budget by factor of 3.1x" + hint,
+        f"{sp}[0].messageExpression" + contributed,
+        f"{sp}[3].rule" + contributed,
+        f"{sp}[4].rule" + contributed,
+        f"{base}.properties[spec].properties[hosts].items.x-kubernetes-validations[0].rule" + contributed,
+        f"{base}: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds "
+        "budget by factor of more than 100x" + hint,
+    }
 
 
 @pytest.mark.skipif(not cel.available(), reason="common-expression-language not installed")
@@ -1165,3 +1226,19 @@ def test_crd_cel_escaped_property_names_are_not_undefined(tmp_path):
     props = {"foo-bar": {"type": "string"}, "a.b": {"type": "string"}, "if": {"type": "string"}}
     rules = [{"rule": "self.foo__dash__bar != ''"}, {"rule": "self.a__dot__b != ''"}, {"rule": "self.__if__ != ''"}]
     assert _cel_crd(tmp_path, rules, props) == []
+
+
+def test_rule_value_as_each_release_prints_it():
+    """field.Invalid's value for a CRD rule: the internal ValidationRule as JSON from 1.34 (json.Marshal,
+    HTML-safe escapes), as Go's %#v before (recorded from kube-apiserver v1.37.2 and v1.33.13)."""
+    from kubelint.crd.structural import rule_value
+
+    rule = {"rule": "self.a > 1 && self.b < 2", "reason": "FieldValueForbidden", "optionalOldSelf": True}
+    assert rule_value(rule, 37) == (
+        '{"Rule":"self.a \\u003e 1 \\u0026\\u0026 self.b \\u003c 2","Message":"","MessageExpression":"",'
+        '"Reason":"FieldValueForbidden","FieldPath":"","OptionalOldSelf":true}'
+    )
+    assert rule_value({"rule": "self.ios"}, 33) == (
+        'apiextensions.ValidationRule{Rule:"self.ios", Message:"", MessageExpression:"", '
+        'Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}'
+    )

@@ -95,6 +95,19 @@ async def wait_diagnostics(client: LanguageClient, uri: str, timeout: float = 30
     return await asyncio.wait_for(loop(), timeout)
 
 
+async def wait_until(client: LanguageClient, uri: str, predicate, timeout: float = 30):
+    """The first publication for ``uri`` that satisfies ``predicate``: a publication computed before a
+    configuration change (say when the workspace index finishes) may still arrive after it."""
+
+    async def loop():
+        while True:
+            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and predicate(params.diagnostics):
+                return params.diagnostics
+
+    return await asyncio.wait_for(loop(), timeout)
+
+
 async def change(client: LanguageClient, uri: str, text: str, version: int):
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
@@ -370,8 +383,7 @@ async def test_configuration_changes(client: LanguageClient):
             changes=[types.FileEvent(uri=cfg.as_uri(), type=types.FileChangeType.Created)]
         )
     )
-    diags = await wait_diagnostics(client, uri)
-    assert not any(d.code == "no-readiness-probe" for d in diags)
+    diags = await wait_until(client, uri, lambda ds: not any(d.code == "no-readiness-probe" for d in ds))
     assert as_findings(diags) == cli_findings(path, client.workspace_root)
     # the client's settings: the Kubernetes version in force
     old = path.read_text().replace("apps/v1", "extensions/v1beta1")
@@ -388,7 +400,7 @@ async def test_configuration_changes(client: LanguageClient):
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings={"kubelint": {"profiles": ["all"], "debounceMs": 10}})
     )
-    diags = await wait_diagnostics(client, uri)
+    diags = await wait_until(client, uri, lambda ds: any(d.code == "no-liveness-probe" for d in ds))
     assert any(d.code == "no-liveness-probe" for d in diags)
 
 

@@ -250,6 +250,7 @@ class Compiled:
         "variables_used",
         "depth",
         "splits",
+        "output_type",
     )
 
     def __init__(self, expression: str):
@@ -259,6 +260,7 @@ class Compiled:
         self.unsupported: Optional[str] = None
         self.uses_authorizer = False
         self.variables_used: Set[str] = set()
+        self.output_type = None  # the checked type (kubelint.celtypes.T) where the checker is certain
         self.depth = 0  # comprehension nesting (comprehension_depth)
         self.splits = False
 
@@ -291,11 +293,13 @@ def compile_expression(
     variables: Tuple[str, ...] = (),
     extra_vars: Tuple[str, ...] = (),
     returns: Optional[str] = None,
+    variable_types: Optional[dict] = None,
 ) -> Compiled:
     """Compile as ``CompileCELExpression`` does, as far as this engine can.
 
     ``variables``: the names of the policy's variables declared before this
-    expression (``variables.x``); ``extra_vars``: further declared
+    expression (``variables.x``); ``variable_types``: their checked types
+    where known (``Compiled.output_type``); ``extra_vars``: further declared
     identifiers (custom rules have none beyond the admission ones)."""
     c = Compiled(expression)
     stripped = strip_literals(expression)
@@ -303,6 +307,12 @@ def compile_expression(
     c.variables_used = set(re.findall(r"(?<![\w.])variables\s*\.\s*([A-Za-z_]\w*)", stripped))
     c.depth = comprehension_depth(stripped)
     c.splits = ".split(" in stripped.replace(" ", "")
+    from .exprtypes import check_expression  # the server's type check (kubelint.celtypes), where it is certain
+
+    typed, c.output_type = check_expression(expression, has_params, variables, extra_vars, returns, variable_types)
+    if typed:
+        c.error = typed
+        return c
     undeclared = _undeclared(stripped, has_params, extra_vars)
     if undeclared:
         c.error = f"compilation failed: ERROR: <input>: undeclared reference to '{undeclared}' (in container '')"
@@ -345,7 +355,9 @@ def compile_expression(
         if "unsupported syntax" in msg:
             c.unsupported = f"the CEL engine does not support its syntax ({msg})"
         else:
-            c.error = f"compilation failed: {msg}"
+            from ..celcheck import compile_error  # cel-go's text for the syntax errors kubelint can word alike
+
+            c.error = f"compilation failed: {compile_error(expression) or msg}"
     return c
 
 

@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Tuple
 
 from ..apiserver.meta import invalid
 from ..findings import WARNING, Problem
-from . import celenv
+from . import celenv, exprtypes
 
 GROUP = "admissionregistration.k8s.io"
 POLICY_KIND = "ValidatingAdmissionPolicy"
@@ -77,28 +77,35 @@ class Policy:
             self.match_conditions.append((_s(mc.get("name")), c))
         self.variables: List[Tuple[str, Optional[celenv.Compiled]]] = []
         names: List[str] = []
+        self.variable_types: dict = {}  # name -> checked type (celenv.Compiled.output_type), where certain
         for v in _l(spec.get("variables")):
             v = _d(v)
             expr = _s(v.get("expression"))
-            c = celenv.compile_expression(expr, has_params, tuple(names)) if expr.strip() else None
+            vt = dict(self.variable_types)
+            c = celenv.compile_expression(expr, has_params, tuple(names), variable_types=vt) if expr.strip() else None
             self.variables.append((_s(v.get("name")), c))
             names.append(_s(v.get("name")))
+            if c is not None and c.output_type is not None:
+                self.variable_types[names[-1]] = c.output_type
         self.variable_names = tuple(names)
+        vt = self.variable_types
         self.validations: List[Validation] = []
         for i, v in enumerate(_l(spec.get("validations"))):
             v = _d(v)
             expr = _s(v.get("expression"))
             c = (
-                celenv.compile_expression(expr, has_params, self.variable_names, returns="bool")
+                celenv.compile_expression(expr, has_params, self.variable_names, returns="bool", variable_types=vt)
                 if expr.strip()
                 else None
             )
             me = _s(v.get("messageExpression"))
             mc = (
-                celenv.compile_expression(me, has_params, self.variable_names, returns="string") if me.strip() else None
+                celenv.compile_expression(me, has_params, self.variable_names, returns="string", variable_types=vt)
+                if me.strip()
+                else None
             )
             if mc is not None and mc.uses_authorizer and mc.error is None:
-                mc.error = "compilation failed: ERROR: <input>: undeclared reference to 'authorizer' (in container '')"
+                mc.error = exprtypes.undeclared(me, "authorizer")  # messageExpressions have no authorizer
             reason = v.get("reason") if isinstance(v.get("reason"), str) else None
             self.validations.append(Validation(i, c, _s(v.get("message")), mc, reason))
         self.audit_annotations = _l(spec.get("auditAnnotations"))
@@ -108,7 +115,9 @@ class Policy:
             a = _d(a)
             ve = _s(a.get("valueExpression")).strip()
             c = (
-                celenv.compile_expression(ve, has_params, self.variable_names, returns="string|null_type")
+                celenv.compile_expression(
+                    ve, has_params, self.variable_names, returns="string|null_type", variable_types=vt
+                )
                 if ve and len(ve) <= 5 * 1024
                 else None
             )

@@ -9,7 +9,7 @@ from typing import List
 from ..apiserver.meta import crd_internal_path
 from ..findings import ERROR, Problem
 from .. import goregex
-from ..values import show
+from ..values import quote, show
 from .ids import CRD_INVALID
 
 # --- the CRD object itself ----------------------------------------------------------
@@ -50,6 +50,48 @@ def _sp(path) -> str:
     return "".join(out)
 
 
+def _minor(version) -> int:
+    """The minor release of ``--kubernetes-version`` ("1.33" -> 33; the newest when unknown)."""
+    try:
+        return int(str(version).split(".")[1])
+    except (IndexError, ValueError):
+        return 37
+
+
+def _go_json(value) -> str:
+    """Go's ``json.Marshal`` of a string: HTML-safe escapes for <, > and &, and U+2028/U+2029."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
+
+
+def rule_value(rule: dict, minor: int = 37) -> str:
+    """A CRD validation rule as ``field.Invalid`` prints the internal ``apiextensions.ValidationRule``
+    (apimachinery field.Error.ErrorBody): JSON of its Go field names from 1.34 (``json.Marshal``), Go's
+    ``%#v`` before (a nil pointer as ``(*T)(nil)``; a set pointer prints an address, shown here as its value)."""
+
+    def text(key):
+        v = rule.get(key)
+        return v if isinstance(v, str) else ""
+
+    reason, old = rule.get("reason"), rule.get("optionalOldSelf")
+    reason = reason if isinstance(reason, str) else None
+    old = old if isinstance(old, bool) else None
+    keys = (("Rule", "rule"), ("Message", "message"), ("MessageExpression", "messageExpression"))
+    if minor >= 34:
+        parts = [f'"{name}":{_go_json(text(key))}' for name, key in keys]
+        parts.append('"Reason":' + (_go_json(reason) if reason is not None else "null"))
+        parts.append('"FieldPath":' + _go_json(text("fieldPath")))
+        parts.append('"OptionalOldSelf":' + ("null" if old is None else "true" if old else "false"))
+        return "{" + ",".join(parts) + "}"
+    parts = [f"{name}:{quote(text(key))}" for name, key in keys]
+    parts.append("Reason:(*apiextensions.FieldValueErrorReason)(" + ("nil" if reason is None else quote(reason)) + ")")
+    parts.append(f"FieldPath:{quote(text('fieldPath'))}")
+    parts.append("OptionalOldSelf:(*bool)(" + ("nil" if old is None else "true" if old else "false") + ")")
+    return "apiextensions.ValidationRule{" + ", ".join(parts) + "}"
+
+
 def check_crd(obj, stage=None) -> List[Problem]:
     """The CRD's own validation (apiextensions validation.go); ``crd-invalid``."""
     out: List[Problem] = []
@@ -59,10 +101,16 @@ def check_crd(obj, stage=None) -> List[Problem]:
     if not isinstance(spec, dict):
         return out  # the schema layer reports a missing/mistyped spec
 
-    def bad(path, msg, at="value"):
+    minor = _minor(getattr(stage, "version", None))
+
+    def bad(path, msg, at="value", rule=None, within=None):
         # named as the server names it: the internal CRD (spec.validation... when every version
         # has the same schema); the position stays in spec.versions[i]
         where = crd_internal_path(spec, _sp(path))
+        if rule is not None:  # field.Invalid(..., schema.XValidations[i], detail): the whole rule
+            msg = f"Invalid value: {rule_value(rule, minor)}: {msg}"
+        if within is not None:  # a schema path inside the message, named the same way
+            msg = f"{msg} within {crd_internal_path(spec, _sp(within))}"
         out.append(Problem(path, f"{where}: {msg}", CRD_INVALID, ERROR, at, field=where))
 
     # metadata.name = plural.group, group, scope, names and the versions list
@@ -106,26 +154,38 @@ def _check_root(root: dict, path, bad) -> None:
                 "Forbidden: must not specify anything other than name and generateName, but metadata is implicitly "
                 "specified",
             )
-    costs: list = []  # (rule path, cost lower bound): the schema's total (kubelint.celcheck)
+    costs: list = []  # (rule path, cost, exact): the schema's total (kubelint.celcheck)
     _check_node(root, path, bad, True, 0, 1, costs)
+    _check_total_cost(costs, path, bad)
+
+
+def _check_total_cost(costs: list, path, bad) -> None:
+    """apiextensions TotalCost: the sum of every rule's and messageExpression's
+    cost over StaticEstimatedCRDCostLimit; the (at most 4) most expensive
+    entries of at least 1% of the limit are named, most expensive first.
+    With an inexact (lower-bound) cost in the sum, only a total over 100x is certain."""
     from .. import celcheck
 
-    if sum(c for _, c in costs) > 100 * celcheck.STATIC_CRD_LIMIT:
-        for rule_path, _ in costs:
-            bad(
-                rule_path,
-                "Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema",
-            )
+    total = sum(c for _, c, _ in costs)
+    exact = all(e for _, _, e in costs)
+    if total <= celcheck.STATIC_CRD_LIMIT or (not exact and total <= 100 * celcheck.STATIC_CRD_LIMIT):
+        return
+    named = sorted((c for c in costs if c[1] >= celcheck.STATIC_CRD_LIMIT // 100), key=lambda c: -c[1])[:4]
+    for rule_path, _, _ in named:
         bad(
-            path,
-            "Forbidden: "
-            + celcheck.cost_message(
-                "x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema",
-                0,
-                celcheck.STATIC_CRD_LIMIT,
-            ),
-            "key",
+            rule_path,
+            "Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema",
         )
+    bad(
+        path,
+        "Forbidden: "
+        + celcheck.cost_message(
+            "x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema",
+            total,
+            celcheck.STATIC_CRD_LIMIT,
+        ),
+        "key",
+    )
 
 
 _SCHEMA_TYPES = ("array", "boolean", "integer", "number", "object", "string")
@@ -157,7 +217,7 @@ def _check_default(s: dict, path, bad) -> None:
         bad(path + ("default",) + tuple(p.path), msg.split(" (", 1)[0] if p.rule == "invalid-type" else msg, p.at)
 
 
-def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=None) -> None:
+def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=None, uncorrelatable=None) -> None:
     """Structural invariants: a type everywhere (outside value validations
     and x-kubernetes-preserve-unknown-fields/int-or-string), no forbidden
     keywords, properties XOR additionalProperties, valid patterns, CEL compiles."""
@@ -199,25 +259,22 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
             )
     rules = s.get("x-kubernetes-validations")
     if isinstance(rules, list):
-        from .. import cel
-
         from .. import celcheck
 
         for i, r in enumerate(rules):
             if isinstance(r, dict) and isinstance(r.get("rule"), str):
-                err = cel.compile_error(r["rule"])
+                err = celcheck.compile_error(r["rule"])
                 if err:
-                    bad(
-                        path + ("x-kubernetes-validations", i, "rule"),
-                        f"Invalid value: {show(r['rule'])}: compilation failed: {err}",
-                    )
+                    bad(path + ("x-kubernetes-validations", i, "rule"), f"compilation failed: {err}", rule=r)
                     continue
                 # type checks and the static cost estimate the server makes (kubelint.celcheck)
-                for key, msg, cost in celcheck.rule_errors(r, s, card, root=depth == 0):
+                for key, msg, cost, exact in celcheck.rule_errors(r, s, card, root=depth == 0):
                     at = path + ("x-kubernetes-validations", i, key)
-                    bad(at, msg if msg.startswith("Forbidden") else f"Invalid value: {show(r.get(key))}: {msg}")
-                    if cost and costs is not None:
-                        costs.append((at, cost))
+                    if msg:
+                        bad(at, msg, rule=None if msg.startswith("Forbidden") else r)
+                    if costs is not None and (cost or not exact):
+                        costs.append((at, cost, exact))
+                _check_old_self(r, s, depth == 0, path + ("x-kubernetes-validations", i), uncorrelatable, bad)
     lt = s.get("x-kubernetes-list-type")
     if s.get("x-kubernetes-list-map-keys") and lt != "map":
         bad(
@@ -235,11 +292,14 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
     if isinstance(props, dict):
         for k, child in props.items():
             if isinstance(child, dict):
-                _check_node(child, path + ("properties", k), bad, structural, depth + 1, card, costs)
+                _check_node(child, path + ("properties", k), bad, structural, depth + 1, card, costs, uncorrelatable)
     for key in ("items", "additionalProperties"):
         child = s.get(key)
         if isinstance(child, dict):
-            _check_node(child, path + (key,), bad, structural, depth + 1, _card(card, s, key, child), costs)
+            lost = uncorrelatable
+            if lost is None and key == "items" and s.get("x-kubernetes-list-type") != "map":
+                lost = path  # items of an atomic or set list: no old value to correlate with
+            _check_node(child, path + (key,), bad, structural, depth + 1, _card(card, s, key, child), costs, lost)
     for key in ("allOf", "anyOf", "oneOf"):
         subs = s.get(key)
         if isinstance(subs, list):
@@ -248,6 +308,28 @@ def _check_node(s: dict, path, bad, structural: bool, depth: int, card=1, costs=
                     _check_node(child, path + (key, i), bad, False, depth + 1, card, costs)
     if isinstance(s.get("not"), dict):
         _check_node(s["not"], path + ("not",), bad, False, depth + 1, card, costs)
+
+
+def _check_old_self(r: dict, s: dict, root: bool, at, uncorrelatable, bad) -> None:
+    """apiextensions validateCELExpressions after compiling a rule: a rule that reads oldSelf
+    under an uncorrelatable list (not a map list), or optionalOldSelf set on a rule that does
+    not read it (only where kubelint's checker decides the rule)."""
+    from .. import celcheck
+
+    uses = celcheck.uses_old_self(r, s, root)
+    if uses is None:
+        return
+    if uses and uncorrelatable is not None:
+        bad(
+            at + ("rule",),
+            f"Invalid value: {show(r['rule'])}: oldSelf cannot be used on the uncorrelatable portion of the schema",
+            within=uncorrelatable,
+        )
+    elif not uses and "optionalOldSelf" in r and isinstance(r["optionalOldSelf"], bool):
+        bad(
+            at + ("optionalOldSelf",),
+            f"Invalid value: {show(r['optionalOldSelf'])}: may not be set if oldSelf is not used in rule",
+        )
 
 
 def _card(card, parent: dict, key: str, child: dict):
