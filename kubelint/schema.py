@@ -308,7 +308,11 @@ class Walker:
     def _scalar(self, value, t, path, problems, name, masked):
         if t == "any":
             return
-        if isinstance(value, str) and not t.startswith("string") and _PLACEHOLDER.search(value):
+        kind = _SCALAR_KINDS.get(t)
+        if kind is None:  # (is a string type, its check): once per type, not per value
+            base = t.split(":", 1)[0] if t.startswith(("string", "integer")) else t
+            kind = _SCALAR_KINDS[t] = (t.startswith("string"), _SCALAR_CHECKS.get(base))
+        if isinstance(value, str) and not kind[0] and _PLACEHOLDER.search(value):
             problems.append(
                 Problem(
                     path,
@@ -320,7 +324,7 @@ class Walker:
                 )
             )
             return
-        check = _SCALAR_CHECKS.get(t.split(":", 1)[0] if t.startswith(("string", "integer")) else t)
+        check = kind[1]
         found = check and check(value, t, name, (lambda v: "the value (masked)") if masked else _describe)
         if found:
             message, rule, hint = found if len(found) == 3 else (*found, "")
@@ -662,6 +666,7 @@ def _check_quantity(value, t, name, show):
     return None
 
 
+_SCALAR_KINDS: Dict[str, tuple] = {}  # Walker._scalar's memo: type -> (string type, check)
 _SCALAR_CHECKS = {
     "string": _check_string,
     "integer": _check_integer,

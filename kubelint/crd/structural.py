@@ -93,7 +93,10 @@ def rule_value(rule: dict, minor: int = 37) -> str:
 
 
 def check_crd(obj, stage=None) -> List[Problem]:
-    """The CRD's own validation (apiextensions validation.go); ``crd-invalid``."""
+    """The CRD's own validation (apiextensions validation.go); ``crd-invalid``.
+
+    A function of ``obj.data["spec"]`` and ``stage.version`` alone: :class:`kubelint.crd.stage.CrdStage`
+    keeps its result by those (kubelint/cache.py); a new input must join that key."""
     out: List[Problem] = []
 
     data = obj.data
