@@ -119,6 +119,9 @@ NOT_ENFORCED_REQUIRED: Dict[str, frozenset] = {
     "io.k8s.api.apps.v1.StatefulSetSpec": frozenset({"serviceName"}),
     # PriorityClass.value: the zero value is valid (ValidatePriorityClass); marker up to 1.35
     "io.k8s.api.scheduling.v1.PriorityClass": frozenset({"value"}),
+    # LimitRangeItem.type: validateLimitRangeTypeName validates the empty string as a qualified name
+    # ("name part must be non-empty", kubelint.apiserver.core.limit_range)
+    "io.k8s.api.core.v1.LimitRangeItem": frozenset({"type"}),
     # ControllerRevision.revision: ValidateNonnegativeField only
     "io.k8s.api.apps.v1.ControllerRevision": frozenset({"revision"}),
     # EndpointSlice.endpoints: an empty list is valid (ValidateEndpointSlice)
