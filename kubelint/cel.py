@@ -536,16 +536,23 @@ def compile_rule(spec: dict, node=None) -> Rule:
         r.skip = "it uses CEL syntax or a Kubernetes library function kubelint does not evaluate"
         return r
     try:
-        r.program = _cel.compile(r.rule)
+        r.program = _compile(r.rule)
     except Exception as exc:  # noqa: BLE001 - the engine raises ValueError and others
         r.skip = f"the CEL engine cannot compile it ({_first_line(exc)})"
         return r
     if r.message_expression:
         try:
-            r.msg_program = _cel.compile(r.message_expression)
+            r.msg_program = _compile(r.message_expression)
         except Exception:  # noqa: BLE001
             r.msg_program = None
     return r
+
+
+def _compile(text: str):
+    """The engine's Program for ``text``, compiled once per process (kubelint/cache.py)."""
+    from .cache import compiled
+
+    return compiled(_cel.compile, text)
 
 
 def compile_error(rule: str) -> Optional[str]:
@@ -554,7 +561,7 @@ def compile_error(rule: str) -> Optional[str]:
     if _cel is None or not rule or _UNSUPPORTED.search(_strip_literals(rule)):
         return None
     try:
-        _cel.compile(rule)
+        _compile(rule)
         return None
     except Exception as exc:  # noqa: BLE001
         msg = _first_line(exc)
@@ -776,9 +783,10 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
     return [
         Problem(
             at,
-            f"{format_path(at) or '<root>'}: {head}: {message} (x-kubernetes-validations rule {_q_rule(rule.rule)})",
+            f"{format_path(at) or '<root>'}: {head}: {message}",
             RULE_FAILED,
             ERROR,
+            hint=f"x-kubernetes-validations rule {_q_rule(rule.rule)}",
         )
     ]
 

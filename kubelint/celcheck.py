@@ -393,7 +393,7 @@ class Analysis:
         self.errors, self.output, self.cost, self.decl, self.old_self = errors, output, cost, decl, old_self
 
 
-_MEMO: "dict" = {}  # (text, id(schema), root, optional old) -> (schema, Analysis or None)
+_MEMO: "dict" = {}  # (text, id(schema), root, optional old, server minor) -> (schema, Analysis or None)
 _DECLS: "dict" = {}  # (id(schema), root) -> (schema, Decl)
 _MEMO_MAX = 20000
 
@@ -418,8 +418,10 @@ def node_decl(schema: dict, root: bool):
 
 def analyse(text: str, schema: dict, root: bool, optional_old: bool = False) -> Optional[Analysis]:
     """Type-check and cost one CRD rule or messageExpression (memoized per
-    text and schema object); None when kubelint is not certain."""
-    key = (text, id(schema), root, optional_old)
+    text, schema object and server minor); None when kubelint is not certain."""
+    from . import celtypes
+
+    key = (text, id(schema), root, optional_old, celtypes.current_minor())
     hit = _MEMO.get(key)
     if hit is not None and hit[0] is schema:
         return hit[1]

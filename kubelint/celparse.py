@@ -3,7 +3,8 @@
 Ported from the grammar of cel-go (``parser/gen/CEL.g4``) and its visitor
 (``parser/parser.go``, ``parser/macro.go``, ``parser/unescape.go``), as
 kube-apiserver 1.37 configures it (optional syntax on, two-variable
-comprehensions on).  The tree has cel-go's shapes, because the type checker
+comprehensions on; an older server's macros: ``MACROS_OFFERED``, set by
+:func:`kubelint.celtypes.for_version`).  The tree has cel-go's shapes, because the type checker
 (:mod:`kubelint.celtypes`) and the cost estimator (:mod:`kubelint.celcost`)
 follow cel-go node by node:
 
@@ -26,6 +27,7 @@ and the text of syntax errors from the evaluation engine, :mod:`kubelint.cel`).
 
 from __future__ import annotations
 
+import contextvars
 import re
 from typing import List, Optional, Tuple
 
@@ -443,6 +445,9 @@ class _Parser:
         return self.call(name, pos, *args)
 
     def receiver_call(self, pos: int, name: str, target: Expr, args: List[Expr]) -> Expr:
+        offered = MACROS_OFFERED.get()
+        if offered is not None and (name, len(args)) not in offered:
+            return self.call(name, pos, *args, target=target)  # no such macro in this server's parser: a call
         macro = _MACROS.get((name, len(args)))
         if macro is not None:
             return macro(self, pos, target, args)
@@ -538,6 +543,11 @@ class _Parser:
         return self.comp(pos, target, k, init, self.lit(pos, True, "bool"), step, self.accu(pos), var2=v)
 
 
+# The macros of the server kubelint checks for ((name, argument count), kubelint.celtypes.for_version);
+# None: all of the newest server's.
+MACROS_OFFERED: "contextvars.ContextVar[Optional[frozenset]]" = contextvars.ContextVar(
+    "kubelint_cel_macros", default=None
+)
 # Macros the server enables that kubelint does not expand (the checker abstains on them).
 _UNEXPANDED = frozenset({("optMap", 2), ("optFlatMap", 2), ("sortBy", 2)})
 _MACROS = {

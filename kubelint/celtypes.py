@@ -8,8 +8,9 @@ with): ``checker/checker.go`` (``checkIdent``, ``checkSelect``,
 (``internalIsAssignable``, ``isValidTypeSubstitution``, ``substitute``,
 ``mostGeneral``), ``checker/errors.go`` (the messages) and the declarations
 of the standard library and of the libraries ``k8s.io/apiserver/pkg/cel/
-environment/base.go`` enables in 1.37 (strings v2, regex, URLs, quantity,
-IP/CIDR, sets, lists, optional types, cross-type numeric comparisons).  The
+environment/base.go`` enables (strings, regex, URLs, quantity, IP/CIDR,
+sets, lists, format, semver, optional types, cross-type numeric
+comparisons), per server minor: :class:`Env`, :func:`for_version`.  The
 declared type of ``self`` comes from the structural schema as
 ``k8s.io/apiserver/pkg/cel/common/schemas.go SchemaDeclType`` derives it
 (:func:`schema_decl`).
@@ -22,6 +23,8 @@ construction, a mixed-type literal, the format library ...) it raises
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 from typing import Dict, List, Optional, Tuple
 
@@ -304,23 +307,109 @@ def _collect_params(t: T, out: set) -> None:
         _collect_params(p, out)
 
 
-def _build_functions() -> Dict[str, List[Overload]]:
-    """The overloads kube-apiserver 1.37 declares (kubelint/data/cel-declarations.json, printed
-    from k8s.io/apiserver v0.37.2's base environment by scripts/cel_declarations.go)."""
+LATEST = 37  # the newest server minor kubelint models (the declarations end there)
+OLDEST = 25
+
+
+def _load_declarations() -> dict:
     import json
     import os
 
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "cel-declarations.json")
     with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
-    out: Dict[str, List[Overload]] = {}
-    for fn, oid, member, args, result in data["functions"]:
-        arg_types = [_ptype(a) for a in _split_args(args)]
-        out.setdefault(fn, []).append(Overload(oid, member, arg_types, _ptype(result)))
-    return out
+        return json.load(fh)
 
 
-FUNCTIONS = _build_functions()
+def _minor(v: Optional[str], default: int) -> int:
+    return default if v is None else int(v.split(".")[1])
+
+
+_DATA = _load_declarations()
+_CROSS_TYPE = re.compile(
+    r"(less|less_equals|greater|greater_equals)_(double_(int64|uint64)|int64_(double|uint64)|uint64_(double|int64))"
+)
+
+
+class Env:
+    """The CEL environment a kube-apiserver of minor ``minor`` compiles a new
+    expression in (a CRD rule, an admission policy at creation).
+
+    A server of minor N uses ``NewExpressionsEnv()`` of
+    ``environment.MustBaseEnvSet(DefaultCompatibilityVersion())``, whose
+    compatibility version is N-1 (k8s.io/apiserver pkg/cel/environment/base.go:
+    a constant 1.29 in 1.30, ``MinCompatibilityVersion`` of the build from 1.31;
+    component-base/compatibility/version.go); base.go enables each library from
+    its ``IntroducedVersion``.  kubelint/data/cel-declarations.json gives each
+    overload and macro with the first and last server minor offering it
+    (scripts/cel_declarations.go).  ``keyword_fields``: ``self.namespace``
+    reaches a property named ``namespace`` (escaped ``__namespace__``), from
+    compatibility version 1.31 (environment.go ``SetRecognizeKeywordAsFieldName``,
+    types.go ``FindStructFieldType``); ``optional_syntax``: ``a.?b``, ``a[?i]``,
+    ``[?x]``, ``{?k: v}`` (cel.OptionalTypes, compatibility version 1.28)."""
+
+    def __init__(self, minor: int):
+        self.minor = minor
+
+        def offered(row) -> bool:
+            return _minor(row[-2], OLDEST) <= minor <= _minor(row[-1], LATEST)
+
+        # cel.CrossTypeNumericComparisons (compatibility version 1.28): without it cel-go's checker
+        # disables the comparisons of two different numeric types (checker/env.go
+        # crossTypeNumericComparisonOverloads), which Functions() still lists
+        cross = minor - 1 >= 28
+        self.functions: Dict[str, List[Overload]] = {}
+        for fn, oid, member, args, result, *span in _DATA["functions"]:
+            if offered(span) and (cross or not _CROSS_TYPE.fullmatch(oid)):
+                arg_types = [_ptype(a) for a in _split_args(args)]
+                self.functions.setdefault(fn, []).append(Overload(oid, member, arg_types, _ptype(result)))
+        self.macros = frozenset((name, argc) for name, argc, _recv, *span in _DATA["macros"] if offered(span))
+        self.namespaces = frozenset(name.split(".")[0] for name in self.functions if "." in name)
+        self.keyword_fields = minor - 1 >= 31
+        self.optional_syntax = "optional.of" in self.functions
+
+
+_ENVS: Dict[int, Env] = {}
+_CURRENT = contextvars.ContextVar("kubelint_cel_minor", default=LATEST)
+
+
+def env(minor: Optional[int] = None) -> Env:
+    """The environment of server minor ``minor`` (default: the one :func:`for_version` chose)."""
+    m = _CURRENT.get() if minor is None else minor
+    hit = _ENVS.get(m)
+    if hit is None:
+        hit = _ENVS[m] = Env(m)
+    return hit
+
+
+def version_minor(version) -> int:
+    """``"1.30"`` (or ``"v1.30.14"``) -> 30, within the minors kubelint models; None -> the newest."""
+    if not version:
+        return LATEST
+    m = re.match(r"v?1\.(\d+)", str(version))
+    return min(max(int(m.group(1)), OLDEST), LATEST) if m else LATEST
+
+
+@contextlib.contextmanager
+def for_version(version):
+    """Check CEL (here and in :mod:`kubelint.celparse`: the macros) as the server of ``version`` does."""
+    from . import celparse
+
+    e = env(version_minor(version))
+    token = _CURRENT.set(e.minor)
+    ptoken = celparse.MACROS_OFFERED.set(e.macros)
+    try:
+        yield e
+    finally:
+        celparse.MACROS_OFFERED.reset(ptoken)
+        _CURRENT.reset(token)
+
+
+def current_minor() -> int:
+    """The server minor CEL is being checked for (part of any cache key of a check result)."""
+    return _CURRENT.get()
+
+
+FUNCTIONS = env(LATEST).functions  # the newest server's (kubelint/cel.py's library names)
 # Identifiers and name spaces the server may declare beyond those kubelint lists: no verdict on them.
 _MAYBE_DECLARED = frozenset({"dyn", "optional_type", "any", "timestamp", "duration", "google", "kubernetes", "net"})
 _NAMESPACES = frozenset(
@@ -489,8 +578,6 @@ def _object_fields(props: dict, name: str, built: Dict[str, Optional[Decl]]) -> 
         esc = escape(pname)
         if esc is not None:
             fields[esc] = ft
-        if pname in _RESERVED:
-            fields[pname] = ft  # kube-apiserver 1.37.2 accepts self.namespace as well as self.__namespace__
     return fields
 
 
@@ -541,9 +628,14 @@ class Checker:
         self.errors: List[Tuple[int, str]] = []
         self.mapping = Mapping()
         self.fresh = 0
+        self.env = env()
+        self.functions = self.env.functions
+        self.syntax: List[Tuple[int, str]] = []  # optional syntax the server's parser refuses (reported alone)
 
     def run(self, e: Expr) -> Checked:
         self.check(e)
+        if self.syntax:
+            return Checked(e, {}, {}, sorted(self.syntax), ERROR)
         out = substitute(self.mapping, self.types[e.id], True)
         types = {k: substitute(self.mapping, v, True) for k, v in self.types.items()}
         return Checked(e, types, self.overloads, sorted(self.errors), out)
@@ -613,6 +705,8 @@ class Checker:
             if target.decl is None:
                 raise Uncertain(fmt(target))  # a library struct type: fields not modelled
             fd = target.decl.fields.get(field)
+            if fd is None and field in _RESERVED and self.env.keyword_fields:
+                fd = target.decl.fields.get(f"__{field}__")  # DeclTypeProvider.FindStructFieldType
             if fd is None:
                 self.error(e, f"undefined field '{field}'")
                 result = ERROR
@@ -630,6 +724,8 @@ class Checker:
     def check_call(self, e: Expr) -> T:
         if e.fn == "_?._":
             return self.check_opt_select(e)
+        if e.fn == "_[?_]":
+            self.unsupported(e.offset, "[?")
         if e.fn.startswith("@macro:"):
             raise Uncertain(e.fn)  # optMap, optFlatMap, sortBy: macros kubelint does not expand
         for a in e.args:
@@ -637,18 +733,24 @@ class Checker:
         if e.target is None:
             return self.global_call(e, e.fn)
         q = _qualified(e.target)
-        if q is not None and self.lookup(q.split(".")[0]) is None and f"{q}.{e.fn}" in FUNCTIONS:
+        if q is not None and self.lookup(q.split(".")[0]) is None and f"{q}.{e.fn}" in self.functions:
             e.fn, e.target = f"{q}.{e.fn}", None  # the checker rewrites it as a global call
             return self.global_call(e, e.fn)
-        if q is not None and q.split(".")[0] in _NAMESPACES and self.lookup(q.split(".")[0]) is None:
+        ns = q.split(".")[0] if q is not None else None
+        if ns in _NAMESPACES and self.lookup(ns) is None and not self._namespace_absent(ns):
             raise Uncertain(f"{q}.{e.fn}")  # a namespaced function kubelint does not declare
         self.check(e.target)
-        if e.fn not in FUNCTIONS:
+        if e.fn not in self.functions:
             return self.undeclared_function(e, e.fn)
         return self.resolve(e, e.fn, e.target)
 
+    def _namespace_absent(self, ns: str) -> bool:
+        """A library name space of a newer server (format., lists.): this server has no such
+        functions, so ``ns`` is an identifier and undeclared (cel-go's error names it)."""
+        return ns in env(LATEST).namespaces and ns not in self.env.namespaces
+
     def global_call(self, e: Expr, name: str) -> T:
-        if name not in FUNCTIONS:
+        if name not in self.functions:
             return self.undeclared_function(e, name)
         return self.resolve(e, name, None)
 
@@ -659,7 +761,13 @@ class Checker:
         self.error(e, f"undeclared reference to '{name}' (in container '')")
         return self.set(e, ERROR)
 
+    def unsupported(self, offset: int, syntax: str) -> None:
+        """parser.go: optional syntax without cel.OptionalTypes (servers before 1.29)."""
+        if not self.env.optional_syntax:
+            self.syntax.append((offset, f"unsupported syntax '{syntax}'"))
+
     def check_opt_select(self, e: Expr) -> T:
+        self.unsupported(e.offset, ".?")
         operand, field = e.args
         t = self.select_field(e, operand, field.value, True)
         self.overloads[e.id] = ["select_optional_field"]
@@ -672,7 +780,7 @@ class Checker:
             return self.logic(e, name, arg_types)
         result: Optional[T] = None
         ids: List[str] = []
-        for ov in FUNCTIONS[name]:
+        for ov in self.functions[name]:
             if ov.member != (target is not None) or len(ov.args) != len(arg_types):
                 continue
             subs = Mapping({p: self.new_var() for p in ov.params})
@@ -723,7 +831,9 @@ class Checker:
         elem: Optional[T] = None
         for i, x in enumerate(e.elems):
             t = self.check(x)
-            if i in e.optional:
+            if i in e.optional and not self.env.optional_syntax:
+                self.unsupported(x.offset, "?")
+            elif i in e.optional:
                 if is_optional(t):
                     t = t.params[0]
                 elif t.kind != "dyn":
@@ -737,7 +847,9 @@ class Checker:
         for key, val, opt, _col, _eid in e.entries:
             kt = self.join(kt, self.check(key))
             t = self.check(val)
-            if opt:
+            if opt and not self.env.optional_syntax:
+                self.unsupported(key.offset, "?")
+            elif opt:
                 if is_optional(t):
                     t = t.params[0]
                 elif t.kind != "dyn":

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-import traceback
 
 import click
 
@@ -30,6 +29,8 @@ def _die(message: str, debug: bool = False, masker=None) -> None:
 
 def _print_traceback(masker=None) -> None:
     """--debug: the traceback, with every secret of the run masked."""
+    import traceback
+
     click.echo(_masked(traceback.format_exc(), masker), err=True, nl=False)
 
 
@@ -283,6 +284,17 @@ def main():
     help="Treat named files as a directory walk does: skip what is not a manifest, check chart and kustomize "
     "files through their chart or kustomization (the pre-commit hook uses it).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Keep no results cache on disk (CRD checks, the rule catalogue; docs/configuration.md#the-cache).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The results cache's directory (default: $XDG_CACHE_HOME/kubelint, else ~/.cache/kubelint).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors (secrets masked).")
 @click.option(
     "--fix", "fix", is_flag=True, help="Apply the safe fixes in place, then report what is left (docs/fixes.md)."
@@ -305,9 +317,12 @@ def check(paths, config_path, debug, **flags):
         fixing = _fix(paths, settings, **fix_flags)
         result = _run(paths, settings, masker, fixing.stdin if fixing is not None else None)
         if fixing is None:  # mark the findings that have a verified fix (kubelint.fix)
-            from .fix.files import annotate
+            from .fix.fixers import FIXERS
 
-            annotate(result, settings, unsafe=fix_flags["unsafe_fixes"])
+            if any(f.rule in FIXERS for f in result.findings):  # the fix stage is loaded when it has work
+                from .fix.files import annotate
+
+                annotate(result, settings, unsafe=fix_flags["unsafe_fixes"])
         if settings.write_baseline:
             _write_baseline(result, settings, masker)
         if settings.baseline:
@@ -322,8 +337,12 @@ def check(paths, config_path, debug, **flags):
 
 def _settings(paths, config_path, debug, flags):
     """The run's settings: flags over the configuration file over defaults (kubelint.settings)."""
+    from . import cache
     from . import settings as settings_mod
 
+    # The rule catalogue may be needed while the configuration is read: until the run's
+    # settings say where the cache is, it is only read, from where the flags (or the default) put it.
+    cache.configure(settings_mod.cache_location(None, flags["no_cache"], flags["cache_dir"]), read_only=True)
     config = _load_config(config_path, debug)
     if not paths:
         _die("no input: give files or directories to check, or - for stdin (e.g. `kubelint check k8s/`)")
@@ -341,7 +360,7 @@ def _settings(paths, config_path, debug, flags):
     }
     no_color, no_progress = flags.pop("no_color"), flags.pop("no_progress")
     try:
-        return settings_mod.build(
+        settings = settings_mod.build(
             config,
             debug=debug,
             color=False if no_color else None,
@@ -351,6 +370,8 @@ def _settings(paths, config_path, debug, flags):
         )
     except settings_mod.SettingsError as exc:
         _die(str(exc))
+    cache.configure(settings.cache_dir)
+    return settings
 
 
 def _fix(paths, settings, fix, unsafe_fixes, fix_diff, fix_check):

@@ -15,6 +15,7 @@ table has the same keys)::
     schema-dir: [schemas/]         # like --schema-dir: JSON-schema catalogues for custom resources
     profile: [recommended, pss-baseline]  # rule sets (default: recommended); see docs/rules.md
     pod-security-config: admission.yaml  # the cluster's PodSecurity defaults and exemptions (docs/pod-security.md)
+    cache: false                   # no results cache on disk, or its directory (docs/configuration.md#cache)
     disable: [writable-root-filesystem]  # rule ids ("all" = every concept rule)
     enable: [run-as-root]          # turn on an opt-in rule, or re-enable after disable: [all]
     rules:
@@ -79,6 +80,7 @@ TOP_KEYS = (
     "pod-security-config",
     "helm",
     "kustomize",
+    "cache",
 ) + ADMISSION_KEYS
 # `limits:` keys -> kubelint.loader.Limits fields (the --max-* flags win);
 # the least each may be set to.
@@ -132,6 +134,9 @@ class Config:
     namespace_labels: Dict[str, Dict[str, str]] = field(default_factory=dict)
     request_user: Optional[dict] = None
     custom_rules: List[dict] = field(default_factory=list)
+    # `cache:` (kubelint/cache.py): None = not set, False = no disk cache, True = the default
+    # directory, or a directory (absolute: relative to this file); --no-cache and --cache-dir win
+    cache: object = None
 
     # -- effects ------------------------------------------------------------
     def disabled(self) -> Set[str]:
@@ -309,11 +314,26 @@ def schema_validator():
     return jsonschema.validators.validator_for(schema)(schema)
 
 
-def _check_schema(data, lines, path) -> None:
-    """The published schema's verdict, at the file and line of the offending key."""
+def _schema_error(data):
     import jsonschema
 
-    error = jsonschema.exceptions.best_match(schema_validator().iter_errors(data))
+    return jsonschema.exceptions.best_match(schema_validator().iter_errors(data))
+
+
+def _check_schema(data, lines, path) -> None:
+    """The published schema's verdict, at the file and line of the offending key.
+
+    A configuration found valid before is not validated again (kubelint/cache.py: loading
+    jsonschema and validating costs more than the rest of a one-file check)."""
+    from .cache import content_key, process_store
+
+    try:
+        key = content_key(data)
+    except ValueError:  # not plain data (a TOML date): validated every time
+        key = None
+    if key is not None and process_store().get_or_compute("config-schema", key, lambda: _schema_error(data) is None):
+        return
+    error = _schema_error(data)
     if error is None:
         return
     where = tuple(error.absolute_path)
@@ -466,6 +486,8 @@ def _build(data, lines, path) -> Config:
             top[key.replace("-", "_")] = _str_list(value, p, key, err)
         elif key == "limits":
             _limits(cfg, value, p, err)
+        elif key == "cache":
+            top["cache"] = _cache_setting(value, cfg.base_dir, p, err)
         elif key == "profile":
             top["profiles"] = parse_profiles(value, lambda msg: err(p, msg))
         elif key in ("helm", "kustomize"):  # kubelint/render/config.py
@@ -519,6 +541,15 @@ def _scalar_setting(key, value, p, err):
                 "pod-security-config must be the path of a PodSecurityConfiguration or AdmissionConfiguration file",
             )
     return value
+
+
+def _cache_setting(value, base_dir, p, err):
+    """``cache:``: true, false, or the cache directory (relative to the configuration file)."""
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, str) or not value:
+        raise err(p, f"cache must be true, false or a directory, found {value!r}")
+    return os.path.normpath(os.path.join(base_dir, os.path.expanduser(value)))
 
 
 def _rule_id(value, p, cat, err):

@@ -180,8 +180,7 @@ def catalogue() -> Dict[str, RuleEntry]:
     for name in sorted(os.listdir(d)):
         if not name.endswith(".yaml"):
             continue
-        with open(os.path.join(d, name), encoding="utf-8") as fh:
-            entries = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
+        entries = _catalogue_file(os.path.join(d, name)) or []
         for e in entries:
             try:
                 entry = RuleEntry(
@@ -212,6 +211,20 @@ def catalogue() -> Dict[str, RuleEntry]:
                 raise CatalogueError(f"{name}: duplicate rule id {entry.id}")
             out[entry.id] = entry
     return out
+
+
+def _catalogue_file(path: str):
+    """A catalogue file's parsed YAML, once per content (kubelint/cache.py: parsing the catalogue is
+    most of a one-file check's own work)."""
+    from .cache import content_key, process_store
+
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    return process_store().get_or_compute(
+        "catalogue",
+        content_key(raw),
+        lambda: yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)),
+    )
 
 
 # ---------------------------------------------------------------------------

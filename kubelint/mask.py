@@ -50,7 +50,8 @@ from typing import Dict, Iterable, List, NamedTuple, Optional
 
 MASK = "****"
 MIN_LENGTH = 6  # shorter secrets are masked only at their known positions
-MAX_MESSAGE_RUN = 200  # a run of non-space characters longer than this is clipped
+MAX_MESSAGE_RUN = 200  # a run of non-space characters longer than this is clipped on a terminal
+MAX_WHOLE_RUN = 4096  # ... and in every output (a megabyte-long key is not echoed whole)
 
 # env names (and keys) that hold credentials.
 CREDENTIAL_NAME = re.compile(
@@ -291,6 +292,7 @@ def _spellings(value: str) -> Iterable[str]:
 # invalid UTF-8 and crash an encoder.
 _CTRL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _LONG_RUN = re.compile(r"\S{%d,}" % (MAX_MESSAGE_RUN + 1))
+_VERY_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_WHOLE_RUN + 1))
 _QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"|`([^`\n]*)`")
 _KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?[\"']?([^\"':#\s][^\"':#]*?)[\"']?\s*:\s+)(\S.*)$")
 _SECRET_KIND = re.compile(r"^kind:\s*[\"']?Secret[\"']?\s*(#.*)?$", re.M)
@@ -331,10 +333,31 @@ def visible(text: str) -> str:
 def one_line(message: str) -> str:
     """Control characters escaped (a message is one line and cannot drive a
     terminal), overlong runs of non-space characters clipped."""
-    if _CTRL.search(message):
-        message = _CTRL.sub(_escape_one, message)
-    if len(message) > MAX_MESSAGE_RUN and _LONG_RUN.search(message):
-        message = _LONG_RUN.sub(
+    return _clip_runs(visible(message))
+
+
+DISPLAY_VALUE = 80  # a quoted value longer than this is shortened on a terminal
+_LONG_QUOTED = re.compile(r'"((?:[^"\\\n]|\\.){%d,})"' % (DISPLAY_VALUE + 1))
+
+
+def display(message: str) -> str:
+    """A message as a person reads it on a terminal (the text reporter): one
+    line, a quoted value over :data:`DISPLAY_VALUE` characters shortened to
+    its start and length, overlong runs clipped.  Findings keep the server's
+    text whole (JSON, SARIF, JUnit, GitHub, the LSP); masking has already
+    run on it, so a shortened value never reveals more than the whole one."""
+    message = visible(message)
+    if len(message) > DISPLAY_VALUE and '"' in message:
+        message = _LONG_QUOTED.sub(
+            lambda m: f'"{m.group(1)[: DISPLAY_VALUE - 3]}..." ({len(m.group(1)):,} characters)', message
+        )
+    return _clip_runs(message)
+
+
+def _clip_runs(message: str, limit: int = MAX_MESSAGE_RUN) -> str:
+    runs = _LONG_RUN if limit == MAX_MESSAGE_RUN else _VERY_LONG_RUN
+    if len(message) > limit and runs.search(message):
+        message = runs.sub(
             lambda m: f"{m.group()[:60]}...({len(m.group()) - 80:,} more characters)...{m.group()[-20:]}", message
         )
     return message
@@ -569,7 +592,9 @@ class Masker:
         for s in spans:
             message = self._mask_quoted(message, s.value)
             message = _replace_value(message, s.value)
-        return one_line(message)
+        # control characters escaped; the text stays whole (the server's words) up to runs of
+        # MAX_WHOLE_RUN characters: reporters for people shorten long values for display (display())
+        return _clip_runs(visible(message), MAX_WHOLE_RUN)
 
     def findings(self, findings: list) -> list:
         return [self.finding(f) for f in findings]

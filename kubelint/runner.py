@@ -63,9 +63,7 @@ def build_context(settings: Settings) -> RunContext:
     ctx.stages.append(crd_stage)
     ctx.prepare.append(crd_stage)
     ctx.stages.append(ApiServerStage(version, settings, schema_stage.schemas))
-    from .admission.stage import AdmissionStage  # ValidatingAdmissionPolicies and custom CEL rules
-
-    admission_stage = AdmissionStage(version, settings, schema_stage)
+    admission_stage = _Admission(version, settings, schema_stage)  # ValidatingAdmissionPolicies, custom CEL rules
     ctx.stages.append(admission_stage)
     ctx.prepare.append(admission_stage)
     ctx.cross_stages.append(admission_stage)  # refusals of --policy files (context, else never reported)
@@ -74,6 +72,47 @@ def build_context(settings: Settings) -> RunContext:
     ctx.cross_stages.append(engine.CrossStage(ruleset))
     ctx.ruleset = ruleset
     return ctx
+
+
+ADMISSION_GROUP = "admissionregistration.k8s.io"
+
+
+class _Admission:
+    """The admission stage (kubelint/admission/stage.py) of a run that has work for it: custom rules in
+    the configuration, or admissionregistration.k8s.io objects (policies, bindings) among its objects.
+    Without them it reports nothing, so a run without them does not load it (nor CEL with it)."""
+
+    name = "admission"
+
+    def __init__(self, version: str, settings: Settings, schema_stage=None):
+        self._args = (version, settings, schema_stage)
+        self.stage = None
+        config = settings.config
+        if config is not None and config.custom_rules:
+            self._load()
+
+    def _load(self):
+        from .admission.stage import AdmissionStage
+
+        self.stage = AdmissionStage(*self._args)
+
+    def prepare(self, objects, ctx=None) -> None:
+        objects = list(objects)
+        if self.stage is None and any(o.group == ADMISSION_GROUP for o in objects):
+            self._load()
+        if self.stage is not None:
+            self.stage.prepare(objects, ctx)
+
+    def check_object(self, obj, ctx=None):
+        if self.stage is None and obj.group == ADMISSION_GROUP:  # a caller that did not prepare (an editor)
+            self._load()
+        return self.stage.check_object(obj, ctx) if self.stage is not None else ()
+
+    def check_all(self, objects, ctx=None):
+        objects = list(objects)
+        if self.stage is None and any(o.group == ADMISSION_GROUP for o in objects):
+            self._load()
+        return self.stage.check_all(objects, ctx) if self.stage is not None else []
 
 
 def run(
@@ -173,21 +212,40 @@ def _load_extras(settings: Settings, ctx: RunContext, jobs: Optional[int], input
 
     # A file both checked and in a --context directory is loaded once (as
     # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
-    seen = {os.path.realpath(r.path) for r in inputs}
     extra_paths = list(settings.context_paths) + list(settings.crd_paths) + list(settings.policy_paths)
     if not extra_paths:
         return []
+    real_path = _RealPaths()
+    seen = {real_path(r.path) for r in inputs}
     extra_plan = _plan(extra_paths, settings, context_only=True)
     loaded = load_all(
         extra_paths, settings.limits, jobs, context_only=True, debug=settings.debug, entries=extra_plan.files
     ) + _render(extra_plan.sources, settings, ctx, jobs)
     extras = []
     for fr in loaded:
-        real = os.path.realpath(fr.path)
+        real = real_path(fr.path)
         if real not in seen:
             seen.add(real)
             extras.append(fr)
     return extras
+
+
+class _RealPaths:
+    """``os.path.realpath`` of many files in few directories: each directory resolved once (realpath
+    checks every component of every path; 500 context files cost 25 ms that way), the file name
+    itself resolved only when it is a link."""
+
+    def __init__(self):
+        self._dirs: Dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        head, tail = os.path.split(path)
+        if not tail or tail in (".", "..") or os.path.islink(path):
+            return os.path.realpath(path)
+        real = self._dirs.get(head)
+        if real is None:
+            real = self._dirs[head] = os.path.realpath(head or ".")
+        return os.path.join(real, tail)
 
 
 def _prepare(ctx: RunContext, all_objects, inputs, debug: bool) -> None:
@@ -298,9 +356,10 @@ def _suppress(findings: List[Finding], directives: dict, inputs, ctx) -> List[Fi
     from .suppress import apply
 
     findings = apply(findings, directives, [o for fr in inputs for o in fr.objects], ctx)
-    from .render.stage import map_findings  # rendered streams -> template and source files (after inline suppressions)
+    if any(fr.origin is not None for fr in inputs):
+        from .render.stage import map_findings  # rendered streams -> template and source files (after suppressions)
 
-    findings = map_findings(findings, inputs, ctx.masker)
+        findings = map_findings(findings, inputs, ctx.masker)
     config = ctx.settings.config
     if config is not None:  # .kubelint.yaml: disabled ids of every stage, per-rule excludes, severities
         findings = config.filter(findings)

@@ -119,6 +119,9 @@ NOT_ENFORCED_REQUIRED: Dict[str, frozenset] = {
     "io.k8s.api.apps.v1.StatefulSetSpec": frozenset({"serviceName"}),
     # PriorityClass.value: the zero value is valid (ValidatePriorityClass); marker up to 1.35
     "io.k8s.api.scheduling.v1.PriorityClass": frozenset({"value"}),
+    # LimitRangeItem.type: validateLimitRangeTypeName validates the empty string as a qualified name
+    # ("name part must be non-empty", kubelint.apiserver.core.limit_range)
+    "io.k8s.api.core.v1.LimitRangeItem": frozenset({"type"}),
     # ControllerRevision.revision: ValidateNonnegativeField only
     "io.k8s.api.apps.v1.ControllerRevision": frozenset({"revision"}),
     # EndpointSlice.endpoints: an empty list is valid (ValidateEndpointSlice)
@@ -305,7 +308,11 @@ class Walker:
     def _scalar(self, value, t, path, problems, name, masked):
         if t == "any":
             return
-        if isinstance(value, str) and not t.startswith("string") and _PLACEHOLDER.search(value):
+        kind = _SCALAR_KINDS.get(t)
+        if kind is None:  # (is a string type, its check): once per type, not per value
+            base = t.split(":", 1)[0] if t.startswith(("string", "integer")) else t
+            kind = _SCALAR_KINDS[t] = (t.startswith("string"), _SCALAR_CHECKS.get(base))
+        if isinstance(value, str) and not kind[0] and _PLACEHOLDER.search(value):
             problems.append(
                 Problem(
                     path,
@@ -317,7 +324,7 @@ class Walker:
                 )
             )
             return
-        check = _SCALAR_CHECKS.get(t.split(":", 1)[0] if t.startswith(("string", "integer")) else t)
+        check = kind[1]
         found = check and check(value, t, name, (lambda v: "the value (masked)") if masked else _describe)
         if found:
             message, rule, hint = found if len(found) == 3 else (*found, "")
@@ -659,6 +666,7 @@ def _check_quantity(value, t, name, show):
     return None
 
 
+_SCALAR_KINDS: Dict[str, tuple] = {}  # Walker._scalar's memo: type -> (string type, check)
 _SCALAR_CHECKS = {
     "string": _check_string,
     "integer": _check_integer,

@@ -176,6 +176,10 @@ class Settings:
     render: RenderSettings = RenderSettings()  # --helm, --kustomize / helm:, kustomize:
     walked_files: bool = False  # --discover: named files are treated as a directory walk treats them
     show_skipped: bool = False  # --show-skipped: list the files that are not manifests
+    # -- the results cache (kubelint/cache.py) -----------------------------------
+    # --cache-dir / cache: DIR, --no-cache / cache: false; None = in memory only (the API's default;
+    # build() defaults to kubelint.cache.default_dir())
+    cache_dir: Optional[str] = None
 
 
 def minor_version(version) -> str:
@@ -233,6 +237,8 @@ def build(
     kustomize: Optional[str] = None,
     discover: bool = False,
     show_skipped: bool = False,
+    no_cache: bool = False,
+    cache_dir: Optional[str] = None,
 ) -> Settings:
     """The settings of a run from the command-line flags (``None``: not
     given) and the configuration file (``None``: none found).
@@ -293,7 +299,24 @@ def build(
         ),
         walked_files=discover,
         show_skipped=show_skipped,
+        cache_dir=cache_location(cfg, no_cache, cache_dir),
     )
+
+
+def cache_location(cfg: Optional[ConfigData], no_cache: bool = False, cache_dir: Optional[str] = None):
+    """The results cache's directory: --no-cache (None), else --cache-dir, else ``cache:``, else the default."""
+    if no_cache:
+        return None
+    if cache_dir:
+        return os.path.abspath(os.path.expanduser(cache_dir))
+    setting = getattr(cfg, "cache", None)
+    if setting is False:
+        return None
+    if isinstance(setting, str):
+        return setting
+    from .cache import default_dir
+
+    return default_dir()
 
 
 def _version(version: Optional[str]) -> Optional[str]:

@@ -6,6 +6,7 @@ CEL rule failures, the schema layer's "the string ..." descriptions),
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 from .model import type_name
 
@@ -41,13 +42,15 @@ def quote(s: str) -> str:
 _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 
 
-def show(value, width: int = 60) -> str:
+def show(value, width: Optional[int] = None) -> str:
     """A value as ``field.Invalid`` prints it: strings quoted as Go's ``%q``
-    (clipped to ``width`` characters), numbers as ``%v`` (an integral float
-    is an integer), ``true``/``false``/``null``; a mapping or list by its
-    JSON type (never its content: it may hold secrets)."""
+    (whole, as the server prints them: a reporter for people shortens long
+    ones for display, :func:`kubelint.mask.display`; ``width`` clips one
+    for kubelint's own words), numbers as ``%v`` (an integral float is an
+    integer), ``true``/``false``/``null``; a mapping or list by its JSON type
+    (never its content: it may hold secrets)."""
     if isinstance(value, str):
-        return quote(value if len(value) <= width else value[: width - 3] + "...")
+        return quote(value if width is None or len(value) <= width else value[: width - 3] + "...")
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:

@@ -468,3 +468,13 @@ def test_v1_hpa_with_round_trip_annotations_is_not_converted(tmp_path):
     adm = admission(run([str(f)], Settings(jobs=1)).findings)
     assert [(x.rule, x.severity) for x in adm] == [("admission-policy-not-evaluated", "info")], adm
     assert "round-trip annotation autoscaling.alpha.kubernetes.io/metrics" in adm[0].message
+
+
+def test_spaces_around_a_selection_dot_compile_as_on_the_server(tmp_path):
+    """cel-go's grammar skips whitespace between tokens: `object . spec . replicas` is a selection. The
+    checker's verdict (kubelint.celtypes) prevails over the text heuristics used where it abstains, which
+    read `spec` as an undeclared reference (a false admission-policy-invalid before)."""
+    from kubelint.admission import celenv
+
+    c = celenv.compile_expression("object . spec . replicas >= 1", False)
+    assert c.error is None

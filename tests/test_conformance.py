@@ -25,7 +25,10 @@ The server's words: for every reject case whose recorded v1.37 output is a
 field error list (``The Kind "name" is invalid: <path>: <reason>: <detail>``,
 one or many causes), one of kubelint's errors must say one cause verbatim
 (its ``message``; kubelint's explanation is the separate ``hint``), unless the
-case is listed in tests/conformance_text_gaps.py with the reason.
+case is listed in tests/conformance_text_gaps.py with the reason.  The same holds
+for every older release whose server output is recorded (oracle-results-1.NN.json),
+with ``--kubernetes-version 1.NN`` and that release's own gaps list
+(KNOWN_TEXT_DIFFERENCES_BY_VERSION): the server's words changed between releases.
 """
 
 import os
@@ -43,13 +46,7 @@ HEADER = re.compile(r"^#\s*(verdict(?:-1\.\d+)?|field|line|source|oracle|warning
 # test fail until it is removed here); the figures are in docs/apiserver.md.  Every version-dependent
 # rule of the API-server stage is modelled (kubelint/apiserver/gates.py, schema.py); the CEL
 # declarations are v1.37's (kubelint/data/cel-declarations.json).
-KNOWN_GAPS: dict = {
-    (
-        "objects/crd/cel-type-escaped-property-accept.yaml",
-        "1.30",
-    ): "v1.30 reaches a reserved property name only escaped (self.__namespace__, not self.namespace); CEL "
-    "declarations are v1.37's, not modelled per version",
-}
+KNOWN_GAPS: dict = {}
 # the older releases whose API server confirmed the suite
 VERSIONS = sorted(p.stem.rpartition("-")[2] for p in ROOT.glob("oracle-results-1.*.json"))
 
@@ -182,13 +179,38 @@ def test_server_text(case):
     """kubelint's message is the v1.37 server's cause verbatim (docs/apiserver.md)."""
     from conformance_text_gaps import KNOWN_TEXT_DIFFERENCES
 
+    _server_text(case, RECORD[_id(case)]["output"], None, KNOWN_TEXT_DIFFERENCES)
+
+
+OLDER_RECORDS = {version: _record(version) for version in VERSIONS}
+OLDER_TEXT_CASES = [
+    (c, version)
+    for version, record in OLDER_RECORDS.items()
+    for c in CASES
+    if record.get(_id(c), {}).get("server") == "reject" and server_causes(record[_id(c)]["output"]) is not None
+]
+
+
+@pytest.mark.parametrize("case,version", OLDER_TEXT_CASES, ids=lambda x: x if isinstance(x, str) else _id(x))
+def test_server_text_of_older_release(case, version):
+    """With --kubernetes-version 1.NN, kubelint's message is that release's server's
+    cause verbatim (its recorded output, oracle-results-1.NN.json)."""
+    from conformance_text_gaps import KNOWN_TEXT_DIFFERENCES_BY_VERSION
+
+    output = OLDER_RECORDS[version][_id(case)]["output"]
+    _server_text(case, output, version, KNOWN_TEXT_DIFFERENCES_BY_VERSION.get(version, {}))
+
+
+def _server_text(case, output, version, gaps):
     path, _labels = case
-    output = RECORD[_id(case)]["output"]
-    errors = [f for f in run([str(path)], Settings()).findings if f.severity == "error"]
+    errors = [f for f in run([str(path)], Settings(kubernetes_version=version)).findings if f.severity == "error"]
     agrees = says_a_cause([f.message for f in errors], output)
-    gap = KNOWN_TEXT_DIFFERENCES.get(_id(case))
+    gap = gaps.get(_id(case))
     if gap:
-        assert not agrees, f"{_id(case)} now says the server's text: remove it from tests/conformance_text_gaps.py"
+        release = version or "1.37"
+        assert not agrees, (
+            f"{_id(case)} now says the v{release} server's text: remove it from tests/conformance_text_gaps.py"
+        )
         pytest.xfail(gap)
     shown = "\n".join(f"  {f.message}" + (f"  (hint: {f.hint})" if f.hint else "") for f in errors)
     assert agrees, f"{path.name}: the server says\n  " + "\n  ".join(server_causes(output)) + f"\nkubelint:\n{shown}"

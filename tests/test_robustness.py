@@ -260,7 +260,7 @@ def test_very_long_explicit_key_is_an_unknown_field_clipped(tmp_path):
         + "imagx" * 400_000
         + "\n    : 1\n"
     )
-    out = check_bad(tmp_path, "explicit.yaml", text, "unknown-field", "more characters", line=8)
+    out = check_bad(tmp_path, "explicit.yaml", text, "unknown-field", "characters)", line=8)
     assert max(len(line) for line in out.splitlines()) < 2000
 
 

@@ -20,8 +20,28 @@ def conf(text, tmp_path):
 
 
 def test_defaults_without_flags_or_configuration():
+    from kubelint.cache import default_dir
+
     s = build(jobs=1, color=False, progress=False)
-    assert s == Settings()
+    # the command line keeps the results cache in the user cache directory; the API's default is memory only
+    assert s == dataclasses.replace(Settings(), cache_dir=default_dir())
+
+
+def test_cache_location_flags_over_configuration_over_default(tmp_path):
+    from kubelint.cache import default_dir
+
+    assert build(jobs=1).cache_dir == default_dir()
+    assert build(jobs=1, no_cache=True).cache_dir is None
+    assert build(jobs=1, cache_dir=str(tmp_path / "c")).cache_dir == str(tmp_path / "c")
+    off = conf("cache: false\n", tmp_path)
+    assert build(off, jobs=1).cache_dir is None
+    assert build(off, jobs=1, cache_dir="/x/y").cache_dir == "/x/y"  # the flag wins
+    moved = conf("cache: .cache/kl\n", tmp_path)
+    assert build(moved, jobs=1).cache_dir == str(tmp_path / ".cache" / "kl")  # relative to the file
+    assert build(moved, jobs=1, no_cache=True).cache_dir is None
+    assert build(conf("cache: true\n", tmp_path), jobs=1).cache_dir == default_dir()
+    with pytest.raises(cfgmod.ConfigError, match="cache must be true, false or a directory"):
+        conf("cache: 3\n", tmp_path)
 
 
 def test_flags_win_over_the_configuration_which_wins_over_defaults(tmp_path):
@@ -82,8 +102,11 @@ def _module_assignments(path: Path):
 # Lazily built constants, the same in every run (not run state).
 CACHES = {
     os.path.join("kubelint", "apiserver", "meta.py"): {"_PLACEHOLDER_RE"},  # compiled regexes
-    os.path.join("kubelint", "cel.py"): {"_context"},
-}  # the CEL base environment
+    os.path.join("kubelint", "cel.py"): {"_context"},  # the CEL base environment
+    # the process's results cache (the rule catalogue, needed before a run's settings exist):
+    # where it is, set by the command line (kubelint.cache.configure)
+    os.path.join("kubelint", "cache.py"): {"_process"},
+}
 
 
 def test_no_run_state_in_module_globals():

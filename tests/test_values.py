@@ -29,9 +29,22 @@ def test_show(value, want):
     assert show(value) == want
 
 
-def test_show_clips_strings():
+def test_show_clips_strings_only_when_asked():
     assert show("x" * 100, 40) == quote("x" * 37 + "...")
-    assert len(show("y" * 100)) == 62
+    # the server prints a value whole: so does a message (a terminal shortens it: test_display_shortens)
+    assert show("y" * 300) == quote("y" * 300)
+
+
+def test_display_shortens_long_values_for_people():
+    from kubelint.mask import display
+
+    msg = 'metadata.name: Invalid value: "' + "a" * 253 + '": must be no more than 253 characters'
+    assert (
+        display(msg)
+        == 'metadata.name: Invalid value: "' + "a" * 77 + '..." (253 characters): must be no more than 253 characters'
+    )
+    assert display('x: Invalid value: "a\\"b": bad') == 'x: Invalid value: "a\\"b": bad'
+    assert display("a\x1b[31m") == "a\\x1b[31m"
 
 
 def test_show_map_and_json_type():

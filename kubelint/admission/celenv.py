@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
-from typing import Dict, List, Optional, Set, Tuple  # noqa: F401
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple  # noqa: F401
 
 # Identifiers the admission environment declares (plugin/cel/compile.go createEnvForOpts).
 OBJECT_VARS = ("object", "oldObject", "request", "namespaceObject", "variables")
@@ -313,6 +313,10 @@ def compile_expression(
     if typed:
         c.error = typed
         return c
+    # "": kubelint's port of the server's checker compiled it; its text checks below (the fallback
+    # where the checker abstains) are then moot, and a failure of the evaluation engine is its own
+    if typed == "":
+        return _engine_compile(c, stripped, certain=True)
     undeclared = _undeclared(stripped, has_params, extra_vars)
     if undeclared:
         c.error = f"compilation failed: ERROR: <input>: undeclared reference to '{undeclared}' (in container '')"
@@ -337,6 +341,13 @@ def compile_expression(
             want = allowed[0] if len(allowed) == 1 else "one of [" + " ".join(allowed) + "]"
             c.error = f"must evaluate to {want} but got {got}"
             return c
+    return _engine_compile(c, stripped, certain=False)
+
+
+def _engine_compile(c: Compiled, stripped: str, certain: bool) -> Compiled:
+    """The evaluation engine's program for ``c`` (or why not). ``certain``: the server's checker
+    (kubelint.celtypes) accepts the expression, so an engine error means "not evaluated", never an error."""
+    expression = c.expression
     mod = engine()
     if mod is None:
         c.unsupported = "the CEL engine (the common-expression-language package) is not installed"
@@ -352,7 +363,7 @@ def compile_expression(
         c.program = mod.compile(expression)
     except Exception as exc:  # noqa: BLE001 - the engine raises ValueError and others
         msg = _first_line(exc)
-        if "unsupported syntax" in msg:
+        if "unsupported syntax" in msg or certain:
             c.unsupported = f"the CEL engine does not support its syntax ({msg})"
         else:
             from ..celcheck import compile_error  # cel-go's text for the syntax errors kubelint can word alike
@@ -412,10 +423,64 @@ def _first_line(exc) -> str:
     return s[0][:300] if s else type(exc).__name__
 
 
+_VAR_OCCURRENCE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)")
+_SELECTION = re.compile(r"\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)")
+_CALL = re.compile(r"\s*\(")
+
+
+def selected_paths(expressions, var: str = "object") -> Optional[FrozenSet[Tuple[str, ...]]]:
+    """The field paths of ``var`` that ``expressions`` can read: for each
+    occurrence of the identifier, the chain of plain field selections after it
+    (``object.metadata.annotations.exists(...)`` reads ``("metadata",
+    "annotations")``); anything else ends the chain there (an index, ``.?``,
+    a method call); None (all of it) for a bare ``object``.  The raw
+    text is scanned, string literals included, so an occurrence is never
+    missed (one inside a literal only keeps more).  None too when an
+    expression has a comment, which could hide a call."""
+    paths = set()
+    for expr in expressions:
+        if "//" in expr:
+            return None
+        for m in _VAR_OCCURRENCE.finditer(expr):
+            if m.group(1) != var:
+                continue
+            path: Tuple[str, ...] = ()
+            pos = m.end()
+            while True:
+                sel = _SELECTION.match(expr, pos)
+                if sel is None or _CALL.match(expr, sel.end()):
+                    break
+                path += (sel.group(1),)
+                pos = sel.end()
+            if not path:
+                return None
+            paths.add(path)
+    return frozenset(paths)
+
+
+def prune(value, paths: Optional[FrozenSet[Tuple[str, ...]]]):
+    """``value`` reduced to the field paths ``paths`` (:func:`selected_paths`):
+    what an expression reading only those paths sees identically -- each
+    kept subtree whole, the maps above it with only the keys on a path, in
+    their order.  Binding a whole object (a CRD with its schemas) costs the
+    CEL engine far more than the few fields a policy reads."""
+    if paths is None or () in paths or not isinstance(value, dict):
+        return value
+    by_key: Dict[str, set] = {}
+    for p in paths:
+        by_key.setdefault(p[0], set()).add(p[1:])
+    return {k: prune(v, frozenset(by_key[k])) for k, v in value.items() if k in by_key}
+
+
+_PLAIN = frozenset((str, int, bool))
+
+
 def to_value(value):
     """JSON data as the server's unstructured value: integral floats are
     integers (kubectl sends 3.0 as 3); None in a map is dropped (typed
     decoding drops nulls)."""
+    if type(value) in _PLAIN:  # most values: returned as they are
+        return value
     if isinstance(value, dict):
         return {k: to_value(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):

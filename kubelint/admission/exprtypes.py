@@ -109,11 +109,13 @@ def check_expression(
 ) -> Tuple[Optional[str], Optional[T]]:
     """(the server's compile error or "" or None when not certain, the expression's type when certain)."""
     types = tuple(sorted((variable_types or {}).items(), key=lambda kv: kv[0]))
-    return _check(expression, has_params, tuple(variables), tuple(extra_vars), returns, types)
+    minor = celtypes.current_minor()
+    return _check(expression, has_params, tuple(variables), tuple(extra_vars), returns, types, minor)
 
 
 @lru_cache(maxsize=4096)
-def _check(expression, has_params, variables, extra_vars, returns, types) -> Tuple[Optional[str], Optional[T]]:
+def _check(expression, has_params, variables, extra_vars, returns, types, minor) -> Tuple[Optional[str], Optional[T]]:
+    """(``minor``: the server minor of :func:`kubelint.celtypes.for_version`, part of the cache key)."""
     try:
         expr = celparse.parse(expression)
         checked = _Checker(declarations(has_params, variables, extra_vars, types)).run(expr)

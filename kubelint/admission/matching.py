@@ -62,8 +62,10 @@ class Resources:
         self.crd_versions: Dict[Tuple[str, str], Tuple[str, ...]] = {}
         self.crd_kinds: Dict[Tuple[str, str], str] = {}  # (group, plural) -> kind
         self.crd_strategy: Dict[Tuple[str, str], str] = {}  # (group, kind) -> conversion strategy
+        self.rules_memo: Dict[int, tuple] = {}  # resource_rules_match's verdicts (they depend on the CRDs)
 
     def add_crd(self, data: dict) -> None:
+        self.rules_memo.clear()
         spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
         names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
         group, kind, plural = spec.get("group"), names.get("kind"), names.get("plural")
@@ -136,7 +138,34 @@ def resource_rules_match(rules, req: Request, match_policy, resources=None) -> T
     Equivalent``, a rule names only an equivalent resource
     (:func:`kubelint.admission.conversion.equivalents`): the server converts
     the object to that kind before evaluating it."""
-    for r in rules if isinstance(rules, list) else []:
+    if not isinstance(rules, list) or not rules:  # no rule (an absent excludeResourceRules): nothing to look up
+        return False, None
+    if resources is None or not isinstance(match_policy, str):
+        return _resource_rules_match(rules, req, match_policy, resources)
+    # The verdict depends on the request's resource, operation and scope (and its
+    # name only when a rule lists resourceNames): once per policy and kind, not per object.
+    entry = resources.rules_memo.get(id(rules))
+    if entry is None or entry[0] is not rules:  # (the rules are held: their id is not reused)
+        named = any(isinstance(r, dict) and r.get("resourceNames") for r in rules)
+        entry = resources.rules_memo[id(rules)] = (rules, named, {})
+    key = (
+        match_policy,
+        req.group,
+        req.version,
+        req.resource,
+        req.subresource,
+        req.operation,
+        req.namespace == "",
+        req.name if entry[1] else None,
+    )
+    hit = entry[2].get(key)
+    if hit is None:
+        hit = entry[2][key] = _resource_rules_match(rules, req, match_policy, resources)
+    return hit
+
+
+def _resource_rules_match(rules, req: Request, match_policy, resources) -> Tuple[bool, Optional[tuple]]:
+    for r in rules:
         if not isinstance(r, dict) or not rule_matches(r, req):
             continue
         if _name_matches(r, req):

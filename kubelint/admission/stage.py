@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Dict, List, Optional, Tuple
 
+from ..celtypes import for_version
 from ..findings import ERROR, INFO, WARNING, Finding, Problem
 from . import celenv
 from .conversion import NotConvertible, convert
@@ -90,12 +91,18 @@ class AdmissionStage:
         self._object = (None, None)
         self._conversions: Dict[tuple, object] = {}
         self._bound: Dict[str, object] = {}
+        self._bound_paths = None
+        self._paths: Dict[object, object] = {}  # Policy -> celenv.selected_paths of its expressions
         self._params_cache: Dict[int, dict] = {}
         self._sizes = (None, 0)
         self._typed: Dict[str, List[Problem]] = {}
 
     # -- prepare -----------------------------------------------------------
     def prepare(self, objects, ctx=None) -> None:
+        with for_version(self.version):  # the CEL environment of --kubernetes-version
+            return self._prepare(objects, ctx)
+
+    def _prepare(self, objects, ctx=None) -> None:
         for obj in objects:
             if obj.group == "apiextensions.k8s.io" and obj.kind == "CustomResourceDefinition":
                 self.resources.add_crd(obj.data)
@@ -125,6 +132,10 @@ class AdmissionStage:
 
     # -- per object ----------------------------------------------------------
     def check_object(self, obj, ctx=None) -> List[Problem]:
+        with for_version(self.version):  # the CEL environment of --kubernetes-version
+            return self._check_object(obj, ctx)
+
+    def _check_object(self, obj, ctx=None) -> List[Problem]:
         out: List[Problem] = []
         if obj.group == GROUP and obj.version == "v1" and obj.kind == POLICY_KIND:
             p = self.policies.get(obj.name or "")
@@ -155,6 +166,10 @@ class AdmissionStage:
 
     # -- --policy files --------------------------------------------------------
     def check_all(self, objects, ctx=None) -> List[Finding]:
+        with for_version(self.version):  # the CEL environment of --kubernetes-version
+            return self._check_all(objects, ctx)
+
+    def _check_all(self, objects, ctx=None) -> List[Finding]:
         """The refusals of policies and bindings in ``--policy`` / ``policy:``
         files.  Those files are context, never reported on, except for this:
         a policy or binding there that the server would refuse to create
@@ -374,10 +389,12 @@ class AdmissionStage:
             self._sizes = (key, max(celenv.largest_collection(v, strings) for v in values))
         return self._sizes[1]
 
-    def bind(self, obj_value, req, known_ns, ns_obj, params_value) -> None:
+    def bind(self, obj_value, req, known_ns, ns_obj, params_value, paths=None) -> None:
         """Bind the activation's variables, converting a value into the engine
         only when it changed (the object once for all policies, not per
-        policy and binding)."""
+        policy and binding).  ``paths``: the fields of the object the
+        policy's expressions read (:func:`celenv.selected_paths`; None: all);
+        only those are converted."""
         ctx = self._context()
         want = {
             "object": obj_value,
@@ -388,10 +405,15 @@ class AdmissionStage:
         }
         for name, value in want.items():
             held = self._bound.get(name, _UNBOUND)
-            if held is value:
+            if held is value and (name != "object" or self._bound_paths == paths):
                 continue
-            self._bound[name] = value
-            ctx.add_variable(name, self._request(req) if name == "request" else value)
+            self._bound[name] = value  # whole, for largest_collection
+            if name == "request":
+                value = self._request(req)
+            elif name == "object":
+                self._bound_paths = paths
+                value = celenv.prune(value, paths)
+            ctx.add_variable(name, value)
 
     def _context(self):
         if self._ctx is None:
@@ -406,7 +428,7 @@ class AdmissionStage:
             ]
         ctx = self._context()
         params_value = self._params_value(param)
-        self.bind(obj_value, req, known_ns, ns_obj, params_value)
+        self.bind(obj_value, req, known_ns, ns_obj, params_value, self._object_paths(policy))
         env = Env(self, policy, binding, ctx, known_ns)
         env.nulls = {"params": params_value is None, "oldObject": True, "namespaceObject": not ns_obj}
         fail = policy.failure_policy != "Ignore"
@@ -440,6 +462,18 @@ class AdmissionStage:
         if not errors:
             decisions.extend(self._audit_annotations(policy, env, fail))
         return self._decision_problems(policy, binding, decisions)
+
+    def _object_paths(self, policy):
+        """The fields of ``object`` the policy's expressions read (once per policy)."""
+        paths = self._paths.get(policy, _UNBOUND)
+        if paths is _UNBOUND:
+            compiled = [c for _n, c in policy.match_conditions] + [c for _n, c in policy.variables]
+            for v in policy.validations:
+                compiled += [v.expr, v.message_expr]
+            compiled += [c for _k, c in policy.audit]
+            paths = celenv.selected_paths([c.expression for c in compiled if c is not None])
+            self._paths[policy] = paths
+        return paths
 
     def _params_value(self, param):
         """The defaulted CEL value of a param object (cached per object), or None without one."""

@@ -15,7 +15,6 @@ from typing import List, Optional
 
 from ..findings import Problem
 from ..labels import label_selector
-from ..values import show_map
 from . import meta as m
 from . import validation as v
 from .common import (
@@ -387,7 +386,7 @@ def _job_selector(spec: dict, path, out: List[Problem], template_only: bool, obj
             out.append(
                 m.problem(
                     lp,
-                    f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
+                    f"Invalid value: {m.label_map(labels)}: `selector` does not match template `labels`",
                     MISMATCH,
                     at="value" if labels else "key",
                     anchor=lp if labels else path + ("template",),
@@ -487,7 +486,7 @@ def _pod_failure_policy(pfp: dict, path, out, restart, indexed: bool, spec: dict
                     out.append(
                         m.invalid(
                             rp + ("onExitCodes", "values"),
-                            m.as_json(vals),
+                            m.as_json(vals, "[]int32"),
                             "must be ordered",
                             INVALID_VALUE,
                             anchor=rp + ("onExitCodes", "values", j),

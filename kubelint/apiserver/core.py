@@ -28,6 +28,7 @@ from . import validation as v
 from .common import (
     canonical_quantity,
     go_json_error,
+    int_value,
     DUPLICATE_VALUE,
     FORBIDDEN_FIELD,
     INVALID_LABEL,
@@ -61,6 +62,8 @@ from .common import (
 from .meta import (
     Shown,
     _show,
+    int_or_string,
+    stringer,
     go_struct,
     as_json,
     duplicate,
@@ -117,6 +120,10 @@ def service(obj, ctx):
     if typ == "ExternalName":
         out.extend(_external_name(spec, ips))
     out.extend(_service_ports(list_at(spec, "ports"), typ))
+    taken = _node_port_allocation(list_at(spec, "ports"), typ)
+    if taken:
+        # the REST create allocates node ports before it validates: this is the server's only error
+        out = [p for p in out if p.path != taken.path or p.rule != DUPLICATE_VALUE] + [taken]
     sel = spec.get("selector")
     if isinstance(sel, dict):
         out.extend(validate_labels(sel, ("spec", "selector"), INVALID_LABEL))
@@ -272,12 +279,13 @@ def _service_ports(ports: list, typ: str) -> List[Problem]:
             if key in seen_ports:
                 # validateServicePort: field.Duplicate(portPath, core.ServicePort{Protocol, Port})
                 key_struct = go_struct(
-                    ("Name", ""),
-                    ("Protocol", proto),
-                    ("AppProtocol", None),
-                    ("Port", port),
-                    ("TargetPort", 0),
-                    ("NodePort", 0),
+                    ("Name", "", "string"),
+                    ("Protocol", proto, "string"),
+                    ("AppProtocol", None, "*string"),
+                    ("Port", port, "int32"),
+                    ("TargetPort", int_or_string(0), "intstr.IntOrString"),
+                    ("NodePort", 0, "int32"),
+                    go_type="core.ServicePort",
                 )
                 out.append(
                     duplicate(
@@ -290,6 +298,55 @@ def _service_ports(ports: list, typ: str) -> List[Problem]:
                 )
             seen_ports.add(key)
     return out
+
+
+def _node_port_allocation(ports: list, typ: str) -> Optional[Problem]:
+    """initNodePorts (pkg/registry/core/service/storage/alloc.go), run by the REST
+    create before validation for NodePort and LoadBalancer services: a service
+    port number gets the first nodePort requested for it; a nodePort requested
+    again for another port number is "already allocated" (protocols aside)."""
+    if typ not in ("NodePort", "LoadBalancer"):
+        return None
+    ports = [p if isinstance(p, dict) else {} for p in ports]
+
+    def node_port(p):
+        np = int_value(p.get("nodePort"))
+        return np if np else 0
+
+    def number(p):
+        port = int_value(p.get("port"))
+        return port if port is not None else 0
+
+    allocated: set = set()
+    by_port: dict = {}
+    for i, p in enumerate(ports):
+        port, np = number(p), node_port(p)
+        have = by_port.get(port, 0)
+        if not have:
+            want = next((node_port(q) for q in ports if number(q) == port and node_port(q)), 0)
+            if want:
+                if want in allocated:
+                    return _already_allocated(i, want)
+                allocated.add(want)
+                by_port[port] = want
+            else:
+                by_port[port] = -1  # AllocateNext: a free port, not one requested here
+        elif np and np != have:
+            if np in allocated:
+                return _already_allocated(i, np)
+            allocated.add(np)
+    return None
+
+
+def _already_allocated(i: int, np: int) -> Problem:
+    return invalid(
+        ("spec", "ports", i, "nodePort"),
+        np,
+        "provided port is already allocated",
+        DUPLICATE_VALUE,
+        "another entry of spec.ports already requests this nodePort; give each service port its own "
+        "nodePort, or omit it to get one allocated",
+    )
 
 
 def _service_port_name(p: dict, pp, count: int, names: set) -> List[Problem]:
@@ -525,14 +582,31 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool, strict: bool)
     out: List[Problem] = []
     sp = ("spec",)
     if cip and cips and cips[0] != cip:
-        out.append(invalid(sp + ("clusterIPs",), as_json(cips), "first value must match `clusterIP`", INVALID_VALUE))
+        out.append(
+            invalid(
+                sp + ("clusterIPs",), as_json(cips, "[]string"), "first value must match `clusterIP`", INVALID_VALUE
+            )
+        )
+    elif not cip and cips:
+        # the server does not fill clusterIP from clusterIPs on create (normalizeClusterIPs)
+        out.append(
+            invalid(
+                sp + ("clusterIPs",),
+                as_json(cips, "[]string"),
+                "must be empty when `clusterIP` is not specified",
+                INVALID_VALUE,
+                f"set clusterIP: {cips[0]} too, or remove clusterIPs",
+            )
+        )
     ips = cips or ([cip] if cip else [])
     base = sp + (("clusterIPs",) if cips else ("clusterIP",))
     fams = spec.get("ipFamilies")
     _ip_families(spec, fams, cips, out)
     bad = _cluster_ip_values(ips, cips, base, out, strict)
     if len(ips) > 2:
-        out.append(invalid(sp + ("clusterIPs",), ips[2], "may only hold up to 2 values", INVALID_VALUE))
+        out.append(
+            invalid(sp + ("clusterIPs",), as_json(ips, "[]string"), "may only hold up to 2 values", INVALID_VALUE)
+        )
     if bad:
         return out
     if len(ips) == 2:
@@ -540,7 +614,10 @@ def _cluster_ips(spec: dict, cip: str, cips: list, headless: bool, strict: bool)
         if a is not None and b is not None and a.version == b.version:
             out.append(
                 invalid(
-                    sp + ("clusterIPs",), ips[1], "may specify no more than one IP for each IP family", INVALID_VALUE
+                    sp + ("clusterIPs",),
+                    as_json(ips, "[]string"),
+                    "may specify no more than one IP for each IP family",
+                    INVALID_VALUE,
                 )
             )
     if not headless and isinstance(fams, list):
@@ -595,7 +672,14 @@ def _cluster_ip_values(ips: list, cips: list, base, out: List[Problem], strict: 
         if i == 0 and ip == "None":
             if len(ips) > 1:
                 bad = True
-                out.append(invalid(sp + ("clusterIPs",), ip, "'None' must be the first and only value", INVALID_VALUE))
+                out.append(
+                    invalid(
+                        sp + ("clusterIPs",),
+                        as_json(ips, "[]string"),
+                        "'None' must be the first and only value",
+                        INVALID_VALUE,
+                    )
+                )
             continue
         errs = ip_strict_errors(ip, strict)
         if errs:
@@ -712,7 +796,7 @@ def config_map(obj, ctx):
         out.append(
             P(
                 ("data",) if data else ("binaryData",),
-                f"Too long: may not be more than {MAX_SECRET_SIZE} bytes",
+                f"Too long: {v.too_long_error(MAX_SECRET_SIZE)}",
                 TOO_LONG,
                 at="key",
                 where="[]",  # ValidateConfigMap: field.TooLong(field.NewPath(""), ...) prints as "[]"
@@ -742,7 +826,7 @@ def secret(obj, ctx):
         out.append(
             P(
                 ("data",) if data else ("stringData",),
-                f"Too long: may not be more than {MAX_SECRET_SIZE} bytes",
+                f"Too long: {v.too_long_error(MAX_SECRET_SIZE)}",
                 TOO_LONG,
                 at="key",
                 where="data",
@@ -1205,7 +1289,7 @@ def csi_driver_name(p, name) -> List[Problem]:
         return []
     out: List[Problem] = []
     if len(name) > 63:
-        out.append(P(p, "Too long: may not be more than 63 bytes", TOO_LONG))
+        out.append(P(p, f"Too long: {v.too_long_error(63)}", TOO_LONG))
     out.extend(invalid_msgs(p, name, v.is_dns1123_subdomain(name.lower()), INVALID_VALUE))
     return out
 
@@ -1378,14 +1462,14 @@ def _resource_name(
     """validateResourceName: qualified name; unprefixed names must be standard."""
     msgs = v.is_qualified_name(name)
     if msgs:
-        return [P(p, f"Invalid value: {_show(name)}: {msgs[0]}", INVALID_VALUE, at="key", where=_keyed(p))]
+        return [P(p, f"Invalid value: {_show(stringer(name))}: {msgs[0]}", INVALID_VALUE, at="key", where=_keyed(p))]
     if "/" not in name and name not in standard and not _is_quota_hugepages(name):
         from ..suggest import did_you_mean
 
         return [
             P(
                 p,
-                f"Invalid value: {_show(name)}: {message}",
+                f"Invalid value: {_show(stringer(name))}: {message}",  # a core.ResourceName
                 INVALID_VALUE,
                 at="key",
                 where=_keyed(p),
@@ -1405,7 +1489,7 @@ def _container_resource_name(p, name: str) -> List[Problem]:
             return [
                 P(
                     p,
-                    f"Invalid value: {_show(name)}: must be a standard resource for containers",
+                    f"Invalid value: {_show(stringer(name))}: must be a standard resource for containers",
                     INVALID_VALUE,
                     at="key",
                     where=_keyed(p),
@@ -1439,8 +1523,16 @@ def limit_range(obj, ctx):
             continue
         ip = ("spec", "limits", i)
         typ = lim.get("type")
+        if typ is None:
+            typ = ""  # absent: the empty LimitType, validated as a name (validateLimitRangeTypeName)
         if is_str(typ):
-            out.extend(_limit_type(ip, typ, types_seen))
+            found = _limit_type(ip, typ, types_seen)
+            if "type" not in lim:
+                found = [
+                    p._replace(hint="type is missing: set it to one of " + ", ".join(LIMIT_TYPES), at="key")
+                    for p in found
+                ]
+            out.extend(found)
         values = _limit_values(lim, ip, typ, out)
         if typ == "PersistentVolumeClaim":
             if "storage" not in dict_at(lim, "min") and "storage" not in dict_at(lim, "max"):
@@ -1639,14 +1731,18 @@ def _quota_scopes(scopes, hard_std: list) -> List[Problem]:
         if not is_str(s):
             continue
         # validateResourceQuotaScopes: field.Invalid(spec.scopes, the whole list, ...)
-        out.extend(_quota_scope(("spec", "scopes", i), s, hard_std, as_json(scopes), "spec.scopes"))
+        out.extend(
+            _quota_scope(
+                ("spec", "scopes", i), s, hard_std, as_json(scopes, "[]core.ResourceQuotaScope"), "spec.scopes"
+            )
+        )
         seen.add(s)
     for a, b in _CONFLICTING_SCOPES:
         if a in seen and b in seen:
             out.append(
                 invalid(
                     ("spec", "scopes"),
-                    as_json(scopes),
+                    as_json(scopes, "[]core.ResourceQuotaScope"),
                     "conflicting scopes",
                     INVALID_VALUE,
                     f"a quota cannot select both {a} and {b} pods",
@@ -1704,7 +1800,7 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
                 out.append(
                     invalid(
                         p + ("values",),
-                        as_json(vals),
+                        as_json(vals, "[]string"),
                         "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector",
                         INVALID_VALUE,
                         where=unindexed + ".values",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Callable, Dict, List, Optional, Tuple
 
 from ..findings import Problem, format_path
-from ..values import show
+from ..values import quote, show, show_map
 from . import validation as v
 from .registry import ANY, validates
 
@@ -193,7 +193,7 @@ def not_found(path: Path, value, rule: str, hint: str = "") -> Problem:
 
 def too_long(path: Path, limit: int, rule: str, hint: str = "") -> Problem:
     """``field.TooLong``."""
-    return problem(path, f"Too long: may not be more than {limit} bytes", rule, hint)
+    return problem(path, f"Too long: {v.too_long_error(limit)}", rule, hint)
 
 
 _PLACEHOLDER_RE = None
@@ -217,30 +217,106 @@ def is_placeholder(value) -> bool:
 
 class Shown(str):
     """A value already printed as the server prints it (a map or struct as
-    JSON): :func:`_show` leaves it as it is."""
+    JSON): :func:`_show` leaves it as it is.  ``go``: the same value as a
+    release before v1.34 prints it (Go's ``%#v``), or None where that text
+    cannot be known (a pointer's address)."""
+
+    go: Optional[str] = None
 
 
-def as_json(value) -> Shown:
+def shown(text: str, go: Optional[str] = None) -> Shown:
+    s = Shown(text)
+    s.go = go
+    return s
+
+
+def go_value(value, go_type: str = "") -> Optional[str]:
+    """A decoded JSON value as Go's ``%#v`` prints it, ``go_type`` the Go type
+    of a list (``[]string``) or map (``map[string]string``); None if unknown."""
+    if isinstance(value, Shown):
+        return value.go
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list) and go_type.startswith("[]"):
+        items = [go_value(x, go_type[2:]) for x in value]
+        return None if None in items else go_type + "{" + ", ".join(items) + "}"
+    if isinstance(value, dict) and go_type.startswith("map["):
+        elem = go_type[go_type.index("]") + 1 :]
+        items = [(quote(str(k)), go_value(x, elem)) for k, x in sorted(value.items(), key=lambda kv: str(kv[0]))]
+        return (
+            None if any(x is None for _, x in items) else go_type + "{" + ", ".join(f"{k}:{x}" for k, x in items) + "}"
+        )
+    if value is None and go_type:
+        return f"{go_type}(nil)"
+    return None
+
+
+def int_or_string(value) -> Shown:
+    """An IntOrString value: ``"50%"`` / ``1`` (JSON); before v1.34
+    ``intstr.IntOrString{Type:1, IntVal:0, StrVal:"50%"}``."""
+    if isinstance(value, str):
+        return shown(quote(value), f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{quote(value)}}}")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return shown(str(value), f'intstr.IntOrString{{Type:0, IntVal:{value}, StrVal:""}}')
+    return shown(_show(value))
+
+
+def stringer(value: str) -> Shown:
+    """A value of a Go type with a String() method (core.ResourceName): quoted
+    JSON from v1.34, bare before (``Invalid value: cpus: ...``)."""
+    return shown(quote(value), value)
+
+
+def as_json(value, go_type: str = "") -> Shown:
     """A list or map value as the v1.37 server prints it in ``Invalid value:``:
-    compact JSON with Go's HTML escaping (``["a","b"]``).  Only for values that
+    compact JSON with Go's HTML escaping (``["a","b"]``); before v1.34 as Go's
+    ``%#v`` of ``go_type`` (``[]string{"a", "b"}``).  Only for values that
     are not secrets (scopes, URLs, nameservers, policy types, exit codes)."""
     import json
 
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return Shown(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return shown(text, go_value(value, go_type) if go_type else None)
 
 
-def go_struct(*fields) -> Shown:
+def label_map(labels: dict) -> str:
+    """A label map in a message: :func:`kubelint.values.show_map` (JSON), before
+    v1.34 ``map[string]string{"app":"web"}``."""
+    return _show(shown(show_map(labels), go_value(labels, "map[string]string")))
+
+
+def go_struct(*fields, go_type: str = "") -> Shown:
     """An internal Go struct as the v1.37 server prints it in a message
     (``{"Type":"Recreate","RollingUpdate":null}``): its fields in declaration
     order under their Go names, values as JSON.  ``fields``: (name, value)
-    pairs, a value already :class:`Shown` inserted as it is."""
+    pairs, a value already :class:`Shown` inserted as it is; (name, value,
+    Go type) for the form before v1.34 (``go_type``: the struct's, e.g.
+    ``apps.DeploymentStrategy{Type:"Rolling", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}``;
+    a non-nil pointer prints as its address, which kubelint cannot know)."""
     import json
 
     def one(v):
         return str(v) if isinstance(v, Shown) else json.dumps(v, separators=(",", ":"), ensure_ascii=False)
 
-    return Shown("{" + ",".join(f'"{k}":{one(v)}' for k, v in fields) + "}")
+    text = "{" + ",".join(f'"{f[0]}":{one(f[1])}' for f in fields) + "}"
+    go = None
+    if go_type and all(len(f) == 3 for f in fields):
+        parts = []
+        for name, value, typ in fields:
+            if typ.startswith("*"):
+                part = f"({typ})(nil)" if value is None or value == "null" else None
+            else:
+                part = go_value(value, typ)
+            if part is None:
+                break
+            parts.append(f"{name}:{part}")
+        else:
+            go = go_type + "{" + ", ".join(parts) + "}"
+    return shown(text, go)
 
 
 def intstr(value):
@@ -256,7 +332,7 @@ def selector_json(sel) -> Shown:
     import json
 
     if not isinstance(sel, dict):
-        return Shown("null")
+        return shown("null", None)
     out = {}
     labels = sel.get("matchLabels")
     if isinstance(labels, dict) and labels:
@@ -264,15 +340,39 @@ def selector_json(sel) -> Shown:
     exprs = sel.get("matchExpressions")
     if isinstance(exprs, list) and exprs:
         out["matchExpressions"] = exprs
-    return Shown(json.dumps(out, separators=(",", ":"), ensure_ascii=False))
+    return shown(json.dumps(out, separators=(",", ":"), ensure_ascii=False), _go_selector(sel))
+
+
+def _go_selector(sel: dict) -> Optional[str]:
+    """A metav1.LabelSelector as Go's ``%#v`` prints it (before v1.34)."""
+    labels = sel.get("matchLabels")
+    exprs = sel.get("matchExpressions")
+    go_labels = go_value(labels if isinstance(labels, dict) else None, "map[string]string")
+    reqs = []
+    for e in exprs if isinstance(exprs, list) else ():
+        if not isinstance(e, dict):
+            return None
+        values = go_value(e.get("values"), "[]string")
+        key, op = e.get("key", ""), e.get("operator", "")
+        if not isinstance(key, str) or not isinstance(op, str) or values is None:
+            return None
+        reqs.append(f"v1.LabelSelectorRequirement{{Key:{quote(key)}, Operator:{quote(op)}, Values:{values}}}")
+    req_type = "[]v1.LabelSelectorRequirement"
+    go_exprs = req_type + "{" + ", ".join(reqs) + "}" if isinstance(exprs, list) else f"{req_type}(nil)"
+    if go_labels is None:
+        return None
+    return f"v1.LabelSelector{{MatchLabels:{go_labels}, MatchExpressions:{go_exprs}}}"
 
 
 def _show(value) -> str:
-    """:func:`kubelint.values.show` (the one value printer), strings clipped at
-    80 characters in API-server messages."""
+    """:func:`kubelint.values.show` (the one value printer): strings whole, as
+    the server prints them (the text reporter shortens long ones for display);
+    a :class:`Shown` value in the words of the release (:func:`validation.release`)."""
     if isinstance(value, Shown):
+        if value.go is not None and v.release() < v.JSON_VALUES_FROM:
+            return value.go
         return str(value)
-    return show(value, 80)
+    return show(value)
 
 
 def at_block_keys(fn):

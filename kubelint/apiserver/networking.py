@@ -33,7 +33,7 @@ from .common import (
     parse_ip,
 )
 from .meta import (
-    Shown,
+    shown,
     as_json,
     forbidden,
     invalid,
@@ -69,7 +69,10 @@ def ingress(obj, ctx):
         out.append(
             invalid(
                 sp,
-                Shown("null" if spec.get("rules") is None else "[]"),  # field.Invalid(.., spec.Rules, ..)
+                # field.Invalid(.., spec.Rules, ..)
+                shown("null", "[]networking.IngressRule(nil)")
+                if spec.get("rules") is None
+                else shown("[]", "[]networking.IngressRule{}"),
                 "either `defaultBackend` or `rules` must be specified",
                 INVALID_VALUE,
                 "an Ingress must route somewhere: add spec.rules or spec.defaultBackend",
@@ -296,7 +299,7 @@ def ingress_class(obj, ctx):
         )
     elif is_str(ctl):
         if len(ctl) > 250:
-            out.append(P(sp + ("controller",), "Too long: may not be more than 250 bytes", TOO_LONG))
+            out.append(P(sp + ("controller",), f"Too long: {v.too_long_error(250)}", TOO_LONG))
         out.extend(
             invalid_msgs(
                 sp + ("controller",),
@@ -370,7 +373,7 @@ def network_policy(obj, ctx):
             out.append(
                 invalid(
                     sp + ("policyTypes",),
-                    as_json(types),
+                    as_json(types, "[]networking.PolicyType"),
                     "may not specify more than two policyTypes",
                     INVALID_VALUE,
                 )._replace(at="key")
@@ -396,7 +399,13 @@ def _np_port(port: dict, pp) -> List[Problem]:
             if is_int(end):
                 if end < p:
                     out.append(
-                        invalid(pp + ("endPort",), end, "must be greater than or equal to `port`", INVALID_VALUE)
+                        invalid(
+                            pp + ("endPort",),
+                            # the value printed: port.Port.IntVal up to v1.36, *port.EndPort from v1.37
+                            end if v.release() >= 37 else p,
+                            "must be greater than or equal to `port`",
+                            INVALID_VALUE,
+                        )
                     )
                 out.extend(invalid_msgs(pp + ("endPort",), end, v.is_valid_port_num(end), INVALID_VALUE))
         elif is_str(p):

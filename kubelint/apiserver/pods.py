@@ -263,6 +263,9 @@ def _resource_field_selector(fs: dict, path, out, volume: bool):
         out.append(m.unsupported(path + ("resource",), res, RESOURCE_FIELDS, UNSUPPORTED_VALUE))
 
 
+_DUPLICATE_PATH_HINT = 'the file path "{}" is already written by an earlier source of this projected volume'
+
+
 def _projected(proj: dict, path, out, opts: PodOpts):
     """validateProjectedVolumeSource / validateProjectionSources."""
     _file_mode(proj.get("defaultMode"), path + ("defaultMode",), out)
@@ -294,9 +297,16 @@ def _projected(proj: dict, path, out, opts: PodOpts):
                         p = str_at(kp.get("path"))
                         if p:
                             if p in all_paths:
+                                # field.Invalid(fldPath, source.<kind>.Name, ...): the server names the projected
+                                # volume and the source's name; reported at the path written twice
                                 out.append(
                                     m.invalid(
-                                        sp + (k, "items", j, "path"), p, "conflicting duplicate paths", INVALID_VALUE
+                                        sp + (k, "items", j, "path"),
+                                        s.get("name") if isinstance(s.get("name"), str) else "",
+                                        "conflicting duplicate paths",
+                                        INVALID_VALUE,
+                                        hint=_DUPLICATE_PATH_HINT.format(p),
+                                        where=m.format_path(path),
                                     )
                                 )
                             all_paths.add(p)
@@ -312,7 +322,9 @@ def _projected(proj: dict, path, out, opts: PodOpts):
                                     sp + ("downwardAPI", "items", j, "path"),
                                     p,
                                     "conflicting duplicate paths",
-                                    INVALID_VALUE,
+                                    hint=_DUPLICATE_PATH_HINT.format(p),
+                                    where=m.format_path(path),
+                                    rule=INVALID_VALUE,
                                 )
                             )
                         all_paths.add(p)
@@ -340,13 +352,16 @@ def _projected(proj: dict, path, out, opts: PodOpts):
                         )
                     )
             p = t.get("path")
+            # the server names the projected volume's path (fldPath.Child("path")), not the token's
+            token_path = m.format_path(path + ("path",))
             if not isinstance(p, str) or not p:
-                out.append(m.required(tp + ("path",), "", REQUIRED_VALUE))
+                out.append(m.required(tp + ("path",), "", REQUIRED_VALUE, where=token_path))
             else:
-                _local_non_reserved_path(p, tp + ("path",), out)
-                if p in all_paths:
-                    out.append(m.invalid(tp + ("path",), p, "conflicting duplicate paths", INVALID_VALUE))
-                all_paths.add(p)
+                found: List[Problem] = []
+                _local_non_reserved_path(p, tp + ("path",), found)
+                out.extend(m.renamed(q, token_path) for q in found)
+                # no duplicate check: a token path may overlap another source's (the server only
+                # warns, "overlapping paths"; oracle-confirmed on v1.30, v1.33 and v1.37)
         if isinstance(src.get("clusterTrustBundle"), dict):
             _cluster_trust_bundle(src["clusterTrustBundle"], sp + ("clusterTrustBundle",), out)
         if len(kinds) > 1:
@@ -1193,7 +1208,7 @@ def _container_resource_name(name: str, path, out) -> bool:
     """validateContainerResourceName (+ validateResourceName)."""
     msgs = v.is_qualified_name(name)
     for msg in msgs:
-        out.append(m.invalid(path, name, msg, INVALID_VALUE, at="key"))
+        out.append(m.invalid(path, m.stringer(name), msg, INVALID_VALUE, at="key"))  # a core.ResourceName
     if msgs:
         return False
     if "/" not in name:
@@ -1202,7 +1217,7 @@ def _container_resource_name(name: str, path, out) -> bool:
             out.append(
                 m.invalid(
                     path,
-                    name,
+                    m.stringer(name),
                     "must be a standard resource for containers",
                     INVALID_VALUE,
                     "use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource "
@@ -1785,7 +1800,9 @@ def _dns(spec: dict, path, out, opts: PodOpts):
     ns = list_at(cfg.get("nameservers"))
     if len(ns) > 3:
         out.append(
-            m.invalid(cp + ("nameservers",), m.as_json(ns), "must not have more than 3 nameservers", INVALID_VALUE)
+            m.invalid(
+                cp + ("nameservers",), m.as_json(ns, "[]string"), "must not have more than 3 nameservers", INVALID_VALUE
+            )
         )
     for i, n in enumerate(ns):
         if isinstance(n, str):

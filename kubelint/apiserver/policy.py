@@ -13,7 +13,7 @@ from typing import List
 from ..findings import Problem
 from . import validation as v
 from .common import INVALID_SELECTOR, INVALID_VALUE, UNSUPPORTED_VALUE, dict_at, invalid_msgs, is_int, is_str
-from .meta import go_struct, intstr, invalid, selector_json, unsupported, validate_label_selector
+from .meta import go_struct, int_or_string, intstr, invalid, selector_json, unsupported, validate_label_selector
 from .registry import validates
 
 EVICTION_POLICIES = ("AlwaysAllow", "IfHealthyBudget")
@@ -24,9 +24,11 @@ def int_or_percent(path, value, limit100: bool = True) -> List[Problem]:
     out: List[Problem] = []
     if is_str(value):
         msgs = v.is_valid_percent(value)
-        out.extend(invalid_msgs(path, value, msgs, INVALID_VALUE, 'use an integer (2) or a percentage ("50%")'))
+        out.extend(
+            invalid_msgs(path, int_or_string(value), msgs, INVALID_VALUE, 'use an integer (2) or a percentage ("50%")')
+        )
         if not msgs and limit100 and int(value[:-1]) > 100:
-            out.append(invalid(path, value, "must not be greater than 100%", INVALID_VALUE))
+            out.append(invalid(path, int_or_string(value), "must not be greater than 100%", INVALID_VALUE))
     elif is_int(value) and value < 0:
         out.append(invalid(path, value, "must be greater than or equal to 0", INVALID_VALUE))
     return out

@@ -51,7 +51,7 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
                 out.append(
                     invalid(
                         p + ("nonResourceURLs",),
-                        as_json(urls),
+                        as_json(urls, "[]string"),
                         "namespaced rules cannot apply to non-resource URLs",
                         INVALID_VALUE,
                         "nonResourceURLs belong in a ClusterRole",
@@ -61,7 +61,7 @@ def _rules(obj, namespaced: bool) -> List[Problem]:
                 out.append(
                     invalid(
                         p + ("nonResourceURLs",),
-                        as_json(urls),
+                        as_json(urls, "[]string"),
                         "rules cannot apply to both regular resources and non-resource URLs",
                         INVALID_VALUE,
                         "split them into two rules",

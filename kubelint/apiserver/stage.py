@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import List, Tuple
 
 from ..findings import ERROR, Problem
-from . import gates
+from . import gates, validation
 from .registry import _VALIDATORS, ANY
 
 
@@ -54,9 +54,10 @@ class ApiServerStage:
         if self.schemas is not None and self.schemas.root(obj.api_version, obj.kind) is None:
             return []  # not a served built-in kind: the schema layer has said so
         out: List[Problem] = []
-        for fn in _VALIDATORS.get((obj.group, obj.kind), []) + _VALIDATORS.get(ANY, []):
-            for p in fn(obj, self.ctx) or ():
-                if p.severity is None:
-                    p = p._replace(severity=ERROR)
-                out.append(p)
+        with validation.words_of(self.ctx.kubernetes_version[1]):  # the messages of that release
+            for fn in _VALIDATORS.get((obj.group, obj.kind), []) + _VALIDATORS.get(ANY, []):
+                for p in fn(obj, self.ctx) or ():
+                    if p.severity is None:
+                        p = p._replace(severity=ERROR)
+                    out.append(p)
         return out

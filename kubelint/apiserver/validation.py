@@ -8,8 +8,10 @@ same contract as the Go functions, with the Go messages.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import ipaddress
+from contextlib import contextmanager
 from typing import List
 
 from .. import goregex
@@ -92,9 +94,58 @@ HTTP_HEADER_NAME_FMT = "[-A-Za-z0-9]+"
 _HTTP_HEADER_NAME_RE = goregex.compile(f"^{HTTP_HEADER_NAME_FMT}$")
 
 
+# --- the words of each release ------------------------------------------------------------
+# The API server's texts changed between releases; a message follows --kubernetes-version
+# (the apiserver stage runs every validator inside words_of(minor)).  Each boundary is the
+# first minor with the newer text, read from k8s.io/apimachinery at each tag (the modules of
+# v0.30.14, v0.32.3, v0.33.13, v0.34.1, v0.35.2, v0.37.2) and confirmed on the recorded output
+# of v1.30.14, v1.33.13 and v1.37.2 (tests/conformance/oracle-results*.json):
+#
+# * CONTENT_WORDS_FROM: pkg/api/validate/content (new in v0.35) backs IsQualifiedName (now
+#   content.IsLabelKey: "a valid label key ..." where v0.34 says "a qualified name ...") and
+#   IsValidLabelValue; its MaxLenError says "must be no more than 63 bytes" ("63 characters"
+#   before; util/validation's own MaxLenError, for DNS names, still says characters);
+# * JSON_VALUES_FROM: field.Error.ErrorBody prints a list, map or struct value as JSON (v0.34);
+#   before, with Go's %#v (``[]string{"a", "b"}``, ``map[string]string{"app":"web"}``,
+#   ``intstr.IntOrString{Type:1, IntVal:0, StrVal:"50%"}``), a fmt.Stringer (a ResourceName)
+#   bare, and a pointer inside a struct as its address (kubelint cannot print that);
+# * TOO_LONG_BYTES_FROM: field.TooLong says "may not be more than N bytes" (v0.32.3; v0.30.14:
+#   "must have at most N bytes"; the v0.31 module is not here to read: 1.31 is modelled as new).
+NEWEST = 99
+CONTENT_WORDS_FROM = 35
+JSON_VALUES_FROM = 34
+TOO_LONG_BYTES_FROM = 31
+_RELEASE = contextvars.ContextVar("kubelint_apiserver_release", default=NEWEST)
+
+
+def release() -> int:
+    """The minor release whose words a message uses (the newest outside :func:`words_of`)."""
+    return _RELEASE.get()
+
+
+@contextmanager
+def words_of(minor: int):
+    """Messages made inside use the texts of release 1.<minor>."""
+    token = _RELEASE.set(minor)
+    try:
+        yield
+    finally:
+        _RELEASE.reset(token)
+
+
 def max_len_error(length: int, unit: str = "characters") -> str:
-    """MaxLenError; v1.37 says ``bytes`` for qualified names and label values."""
+    """MaxLenError; ``bytes``: content.MaxLenError (qualified names and label
+    values from v1.35; before, "characters" like the rest)."""
+    if unit == "bytes" and _RELEASE.get() < CONTENT_WORDS_FROM:
+        unit = "characters"
     return f"must be no more than {length} {unit}"
+
+
+def too_long_error(limit: int) -> str:
+    """field.TooLong's detail."""
+    if _RELEASE.get() < TOO_LONG_BYTES_FROM:
+        return f"must have at most {limit} bytes"
+    return f"may not be more than {limit} bytes"
 
 
 def regex_error(msg: str, fmt: str, *examples: str) -> str:
@@ -125,11 +176,12 @@ def _memo(fn):
     def check(value):
         if not isinstance(value, str):
             return fn(value)
-        hit = cache.get(value)
+        key = (value, _RELEASE.get())  # the words differ per release
+        hit = cache.get(key)
         if hit is None:
             hit = tuple(fn(value))
             if len(cache) < _MEMO_SIZE:
-                cache[value] = hit
+                cache[key] = hit
         return list(hit)
 
     return check
@@ -169,8 +221,10 @@ def is_qualified_name(value: str) -> List[str]:
 
 
 def is_label_key(value: str) -> List[str]:
-    """IsQualifiedName as ValidateLabelName words it (v1.37: "a valid label
-    key must ..." where other qualified names say "a qualified name must")."""
+    """IsQualifiedName as ValidateLabelName words it (from v1.35, content.IsLabelKey:
+    "a valid label key must ..." where v1.34 says "a qualified name must")."""
+    if _RELEASE.get() < CONTENT_WORDS_FROM:
+        return is_qualified_name(value)
     return [
         "a valid label key " + m[len("a qualified name ") :] if m.startswith("a qualified name ") else m
         for m in is_qualified_name(value)

@@ -24,7 +24,6 @@ from typing import List, Optional
 
 from ..findings import Problem
 from ..labels import label_selector, selector_is_empty
-from ..values import show_map
 from . import meta as m
 from . import validation as v
 from .common import (
@@ -50,7 +49,13 @@ def int_or_percent(value, path, out: List[Problem]) -> None:
     if isinstance(value, str):
         for msg in v.is_valid_percent(value):
             out.append(
-                m.invalid(path, value, msg, INVALID_VALUE, 'use a whole number (2) or a percentage in quotes ("25%")')
+                m.invalid(
+                    path,
+                    m.int_or_string(value),
+                    msg,
+                    INVALID_VALUE,
+                    'use a whole number (2) or a percentage in quotes ("25%")',
+                )
             )
     elif is_int(value):
         out.extend(nonnegative(path, value))
@@ -68,7 +73,7 @@ def percent_or_int_value(value) -> Optional[int]:
 def not_more_than_100_percent(value, path, out):
     """IsNotMoreThan100Percent."""
     if isinstance(value, str) and re.match(r"^[0-9]+%$", value) and int(value[:-1]) > 100:
-        out.append(m.invalid(path, value, "must not be greater than 100%", INVALID_VALUE))
+        out.append(m.invalid(path, m.int_or_string(value), "must not be greater than 100%", INVALID_VALUE))
 
 
 def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, restart_ok=("Always",)):
@@ -87,7 +92,7 @@ def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, 
             out.append(
                 m.invalid(
                     ("spec", "selector"),
-                    m.Shown("{}"),
+                    m.selector_json(sel),
                     f"empty selector is invalid for {kind_word}",
                     INVALID_SELECTOR,
                     "an empty selector would select every pod of the namespace",
@@ -107,7 +112,7 @@ def _selector_and_template(obj, spec: dict, out: List[Problem], kind_word: str, 
                 out.append(
                     m.problem(
                         lp,
-                        f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
+                        f"Invalid value: {m.label_map(labels)}: `selector` does not match template `labels`",
                         MISMATCH,
                         "every pod the template creates must carry the labels spec.selector asks for",
                         at="value" if labels else "key",
@@ -175,7 +180,11 @@ def deployment(obj, ctx):
                 _rolling_update(ru, sp + ("rollingUpdate",), out, default_unavailable="25%", default_surge="25%")
         elif isinstance(t, str):
             # the server prints the internal DeploymentStrategy (no defaults for an unknown type)
-            shown = m.go_struct(("Type", t), ("RollingUpdate", _rolling_update_struct(ru)))
+            shown = m.go_struct(
+                ("Type", t, "string"),
+                ("RollingUpdate", _rolling_update_struct(ru), "*apps.RollingUpdateDeployment"),
+                go_type="apps.DeploymentStrategy",
+            )
             out.append(
                 m.unsupported(
                     sp,
@@ -221,7 +230,7 @@ def _rolling_update(ru: dict, path, out, default_unavailable, default_surge):
         out.append(
             m.problem(
                 path + ("maxUnavailable",),
-                f"Invalid value: {m._show(mu)}: may not be 0 when `maxSurge` is 0",
+                f"Invalid value: {m._show(m.int_or_string(mu))}: may not be 0 when `maxSurge` is 0",
                 INVALID_VALUE,
                 "a rollout must be allowed to either add or remove a pod",
                 anchor=where,
@@ -264,7 +273,11 @@ def daemonset(obj, ctx):
             if isinstance(ru, dict):
                 _rolling_update_daemonset(ru, up + ("rollingUpdate",), out)
         elif t != "OnDelete" and isinstance(t, str):
-            shown = m.go_struct(("Type", t), ("RollingUpdate", _rolling_update_struct(us.get("rollingUpdate"))))
+            shown = m.go_struct(
+                ("Type", t, "string"),
+                ("RollingUpdate", _rolling_update_struct(us.get("rollingUpdate")), "*apps.RollingUpdateDaemonSet"),
+                go_type="apps.DaemonSetUpdateStrategy",
+            )
             out.append(
                 m.unsupported(
                     up,
@@ -297,7 +310,7 @@ def _rolling_update_daemonset(ru: dict, path, out):
         out.append(
             m.problem(
                 path + ("maxSurge",),
-                f"Invalid value: {m._show(ms)}: may not be set when maxUnavailable is non-zero",
+                f"Invalid value: {m._show(m.int_or_string(ms))}: may not be set when maxUnavailable is non-zero",
                 INVALID_VALUE,
                 "maxUnavailable defaults to 1 for a DaemonSet; set maxUnavailable: 0 to surge instead"
                 if "maxUnavailable" not in ru
@@ -385,7 +398,11 @@ def statefulset(obj, ctx):
             out.append(
                 m.invalid(
                     up,
-                    m.go_struct(("Type", t), ("RollingUpdate", _statefulset_rolling_struct(ru))),
+                    m.go_struct(
+                        ("Type", t, "string"),
+                        ("RollingUpdate", _statefulset_rolling_struct(ru), "*apps.RollingUpdateStatefulSetStrategy"),
+                        go_type="apps.StatefulSetUpdateStrategy",
+                    ),
                     "must be 'RollingUpdate' or 'OnDelete'",
                     INVALID_VALUE,
                     anchor=up + ("type",),
@@ -446,7 +463,7 @@ def replication_controller(obj, ctx):
             out.append(
                 m.problem(
                     lp,
-                    f"Invalid value: {show_map(labels)}: `selector` does not match template `labels`",
+                    f"Invalid value: {m.label_map(labels)}: `selector` does not match template `labels`",
                     MISMATCH,
                     at="value" if labels else "key",
                     anchor=lp if labels else ("spec", "template"),
@@ -473,6 +490,7 @@ def _statefulset_rolling_struct(ru):
         return m.Shown("null")
     part = ru.get("partition")
     return m.go_struct(
-        ("Partition", part if isinstance(part, int) and not isinstance(part, bool) else 0),
-        ("MaxUnavailable", m.intstr(ru.get("maxUnavailable"))),
+        ("Partition", part if isinstance(part, int) and not isinstance(part, bool) else 0, "int32"),
+        ("MaxUnavailable", m.intstr(ru.get("maxUnavailable")), "*intstr.IntOrString"),
+        go_type="apps.RollingUpdateStatefulSetStrategy",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from functools import lru_cache
+from typing import Dict
 
 from ..engine import check
 from ..findings import Problem
@@ -157,8 +158,17 @@ def _mentions_pattern(value: str, patterns) -> bool:
     return any(p.lower().split("_")[0] in low for p in patterns)
 
 
+_KEY_PARAMS: Dict[tuple, tuple] = {}
+
+
 def _key_params(params):
-    return tuple(params["key_patterns"]), frozenset(s.lower() for s in params["exempt_suffixes"])
+    """(key patterns, lower-cased exempt suffixes), built once per distinct parameter values (the
+    credential checks ask for them for every object)."""
+    key = (tuple(params["key_patterns"]), tuple(params["exempt_suffixes"]))
+    hit = _KEY_PARAMS.get(key)
+    if hit is None:
+        hit = _KEY_PARAMS[key] = (key[0], frozenset(s.lower() for s in key[1]))
+    return hit
 
 
 @check("configmap-credentials")

@@ -60,24 +60,29 @@ created (``crd-invalid``).
 
 from __future__ import annotations
 
-from .catalogue import Catalogue
-from .compiler import Node, compile_schema
-from .formats import FORMATS
-from .ids import CRD_GROUP, CRD_KIND
-from .stage import Crd, CrdStage, CrdVersion
-from .structural import check_crd
-from .walker import Walker
+# The public names, imported on first use (PEP 562): ``from kubelint.crd import CrdStage``
+# loads the stage alone, and the stage loads the compiler, walker and CRD checks when a run
+# has custom resources.
+_HOMES = {
+    "CRD_GROUP": "ids",
+    "CRD_KIND": "ids",
+    "FORMATS": "formats",
+    "Catalogue": "catalogue",
+    "Crd": "stage",
+    "CrdStage": "stage",
+    "CrdVersion": "stage",
+    "Node": "compiler",
+    "Walker": "walker",
+    "check_crd": "structural",
+    "compile_schema": "compiler",
+}
+__all__ = sorted(_HOMES)
 
-__all__ = [
-    "CRD_GROUP",
-    "CRD_KIND",
-    "FORMATS",
-    "Catalogue",
-    "Crd",
-    "CrdStage",
-    "CrdVersion",
-    "Node",
-    "Walker",
-    "check_crd",
-    "compile_schema",
-]
+
+def __getattr__(name):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

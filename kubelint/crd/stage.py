@@ -5,18 +5,32 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import weakref
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple
 
-from .. import catalogue_schema
 from ..findings import ERROR, INFO, WARNING, Problem
 from ..settings import Settings
 from ..suggest import misspelling_of
-from .catalogue import Catalogue
-from .compiler import Node, compile_schema
 from .ids import CRD_GROUP, CRD_KIND, DEPRECATED_VERSION, OBJECT_META, RULE_SKIPPED, UNKNOWN_KIND, VERSION_NOT_SERVED
-from .structural import check_crd
-from .walker import Walker, _blocking
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .compiler import Node
+
+# The compiler, the walker, the CRD checks, CEL and RE2 are imported when a run has a custom
+# resource or a CRD: a run of built-in kinds does not pay for them (bench/startup.py).
+
+
+def compile_schema(schema):
+    from .compiler import compile_schema as compile
+
+    return compile(schema)
+
+
+def check_crd(obj, stage=None) -> List[Problem]:
+    from .structural import check_crd as check
+
+    return check(obj, stage)
 
 
 class CrdVersion:
@@ -62,7 +76,21 @@ class Crd:
                     self.versions[v["name"]] = CrdVersion(self, v, shared)
 
 
-_ANY = Node()  # a schema without constraints (metadata checks only)
+_ANY = []  # [Node()]: a schema without constraints (metadata checks only), made on first use
+
+
+def _full_schema():
+    from ..catalogue_schema import FullSchema  # loaded by catalogue_node already
+
+    return FullSchema
+
+
+def _any():
+    if not _ANY:
+        from .compiler import Node
+
+        _ANY.append(Node())
+    return _ANY[0]
 
 
 class _CustomKinds:
@@ -91,21 +119,34 @@ class CrdStage:
     once_per_message = frozenset({RULE_SKIPPED})
 
     def __init__(self, version: str, settings: Optional[Settings] = None, schema_stage=None):
-        from .. import cel
-
-        cel.reset_budget()  # CEL evaluation budgets are per run
+        cel = sys.modules.get("kubelint.cel")  # imported by an earlier run of this process (tests, editors)
+        if cel is not None:
+            cel.reset_budget()  # CEL evaluation budgets are per run
         self.version = version
         self.settings = settings = settings or Settings()
         self.schema_stage = schema_stage
         self.crds: Dict[Tuple[str, str], List[Crd]] = {}
         # schema-dir: in .kubelint.yaml, then --schema-dir (kubelint.settings.build)
-        self.catalogues = [Catalogue(d) for d in settings.schema_dirs]
+        self.catalogues = []
+        if settings.schema_dirs:
+            from .catalogue import Catalogue
+
+            self.catalogues = [Catalogue(d) for d in settings.schema_dirs]
         self._catalogue_nodes: Dict[Tuple[str, str, str], Optional[tuple]] = {}  # (path, Node or None, error)
         self._reported_unreadable = set()
-        self.walker = Walker(self)
+        self._walker = None
         self._meta_walker = getattr(schema_stage, "walker", None)
         if schema_stage is not None:
             schema_stage.custom_kinds = _CustomKinds(self)
+
+    @property
+    def walker(self):
+        """The custom-resource walker (kubelint/crd/walker.py), made on first use."""
+        if self._walker is None:
+            from .walker import Walker
+
+            self._walker = Walker(self)
+        return self._walker
 
     # -- sources --------------------------------------------------------------
     def prepare(self, objects: Iterable, ctx=None) -> None:
@@ -135,6 +176,8 @@ class CrdStage:
             try:
                 with open(path, encoding="utf-8") as fh:
                     data = json.load(fh)
+                from .. import catalogue_schema
+
                 # JSON-Schema features the walker lacks ($ref, ...): jsonschema (kubelint/catalogue_schema.py)
                 hit = (path, catalogue_schema.full_schema(data, path, cat.root) or compile_schema(data), None)
             except (OSError, ValueError, RecursionError) as exc:
@@ -166,7 +209,7 @@ class CrdStage:
         if obj.group == CRD_GROUP and obj.kind == CRD_KIND:
             if obj.version != "v1":
                 return []
-            return check_crd(obj, self)
+            return self._check_crd(obj)
         schemas = getattr(self.schema_stage, "schemas", None)
         if schemas is not None and schemas.root(obj.api_version, obj.kind) is not None:
             return []  # a built-in kind
@@ -245,12 +288,30 @@ class CrdStage:
                         ERROR if sev == "error" else INFO,
                     )
                 )
-        elif isinstance(hit[1], catalogue_schema.FullSchema):
+        elif isinstance(hit[1], _full_schema()):
             problems.extend(hit[1].problems(obj, self.settings.no_schema_severity))
-            self._metadata(obj, _ANY, problems)
+            self._metadata(obj, _any(), problems)
         else:
             self._validate(obj, hit[1], problems)
         return problems
+
+    def _check_crd(self, obj) -> List[Problem]:
+        """The CRD's own checks (crd-invalid), once per content of its ``spec`` and Kubernetes version
+        (kubelint/cache.py): the schema walk, the CEL compilations and static checks are the same for
+        the same inputs."""
+        from .. import cache
+
+        spec = obj.data.get("spec")
+        if not isinstance(spec, dict):
+            return check_crd(obj, self)
+        try:
+            key = cache.content_key(self.version, spec)  # check_crd's inputs (the version words the rule)
+        except ValueError:  # not plain data (or nested beyond marshal's depth): checked without the cache
+            return check_crd(obj, self)
+        rows = cache.store_for(self.settings.cache_dir).get_or_compute(
+            "crd-check", key, lambda: [tuple(p) for p in check_crd(obj, self)]
+        )
+        return [Problem(*row) for row in rows]
 
     def _validate(self, obj, node: Node, problems: list) -> None:
         self.walker.pending = []
@@ -260,6 +321,7 @@ class CrdStage:
         if not pending:
             return
         from .. import cel
+        from .walker import _blocking
 
         if any(_blocking(p) for p in problems):
             # customResourceStrategy.Validate: CEL runs only without blocking

@@ -93,7 +93,18 @@ def rule_value(rule: dict, minor: int = 37) -> str:
 
 
 def check_crd(obj, stage=None) -> List[Problem]:
-    """The CRD's own validation (apiextensions validation.go); ``crd-invalid``."""
+    """The CRD's own validation (apiextensions validation.go); ``crd-invalid``.  Its CEL rules
+    compile in the environment of the stage's Kubernetes version (kubelint.celtypes.for_version).
+
+    A function of ``obj.data["spec"]`` and ``stage.version`` alone: :class:`kubelint.crd.stage.CrdStage`
+    keeps its result by those (kubelint/cache.py); a new input must join that key."""
+    from ..celtypes import for_version
+
+    with for_version(getattr(stage, "version", None)):
+        return _check_crd(obj, stage)
+
+
+def _check_crd(obj, stage=None) -> List[Problem]:
     out: List[Problem] = []
 
     data = obj.data

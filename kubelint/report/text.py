@@ -6,7 +6,7 @@ from typing import Dict, List, Optional
 
 from ..findings import ERROR, INFO, WARNING
 from ..loader import read_source
-from ..mask import one_line, visible
+from ..mask import display, one_line, visible
 from . import RenderOptions
 
 _COLORS = {ERROR: "\033[1;31m", WARNING: "\033[1;33m", INFO: "\033[1;36m"}
@@ -51,7 +51,7 @@ def render(result, options: Optional[RenderOptions] = None) -> str:
         # The object the finding is about ("Deployment shop/web: ..."), as
         # compilers name the function; findings outside any object have none.
         # Names are data: escaped and clipped like messages (kubelint.mask.one_line).
-        message = f"{one_line(f.object.display())}: {f.text()}" if f.object is not None else f.text()
+        message = f"{one_line(f.object.display())}: {display(f.text())}" if f.object is not None else display(f.text())
         if f.fix is not None:  # a verified fix exists (kubelint.fix): ruff's marker
             message = "[*] " + message
         if color:

@@ -1,0 +1,115 @@
+"""CPU per stage of a serial `kubelint check --format json --jobs 1` (issue 18).
+
+    nice -n 19 python3 bench/stages.py [--rounds 5] [TREE ...] [-- PATH ...]
+
+Each round runs, for every TREE (a kubelint checkout; default: this one),
+one child process that checks PATH (default ../shared/corpus) in-process
+with every stage timed by ``time.process_time`` (CPU, not wall: the
+machine is shared); rounds interleave the trees and the table shows the
+medians.  Stages are timed by wrapping their classes' methods (wrapping
+bound methods on the instances would make reference cycles that keep the
+run's objects alive until the next garbage collection and distort the
+figures).  The stages' rows overlap: ``phase2`` contains the ``obj:`` rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, "..", "..", "shared", "corpus")  # ../shared/corpus from the checkout
+if not os.path.isdir(CORPUS) and os.path.isdir("/work/shared/corpus"):  # a worktree under /work/wt
+    CORPUS = "/work/shared/corpus"
+
+CHILD = r"""
+import collections, contextlib, io, sys, time
+from kubelint import cli, mask, parallel, runner
+T = collections.Counter()
+pt = time.process_time
+def timed(name, f):
+    def w(*a, **k):
+        t = pt()
+        try:
+            return f(*a, **k)
+        finally:
+            T[name] += pt() - t
+    return w
+done = set()
+def wrap(cls, attr, name):
+    if (cls, attr) not in done:
+        done.add((cls, attr))
+        setattr(cls, attr, timed(name, getattr(cls, attr)))
+build = runner.build_context
+def build_context(settings):
+    ctx = build(settings)
+    for s in ctx.stages:
+        wrap(type(s), "check_object", "obj:" + getattr(s, "name", type(s).__name__))
+    for s in ctx.cross_stages:
+        wrap(type(s), "check_all", "cross:" + getattr(s, "name", type(s).__name__))
+    for s in ctx.prepare:
+        wrap(type(s), "prepare", "prepare:" + getattr(s, "name", type(s).__name__))
+    return ctx
+runner.build_context = timed("build_context", build_context)
+runner._load_inputs = timed("load", runner._load_inputs)
+runner._load_extras = timed("extras", runner._load_extras)
+runner._suppress = timed("suppress", runner._suppress)
+parallel.check_all_files = timed("phase2", parallel.check_all_files)
+mask.Masker.findings = timed("mask", mask.Masker.findings)
+cli._report = timed("report", cli._report)
+sys.argv = ["kubelint", "check", "--format", "json", "--jobs", "1"] + sys.argv[1:]
+t0 = pt()
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        cli.main()
+    except SystemExit:
+        pass
+T["total (after imports)"] = pt() - t0
+for k, v in T.items():
+    print(f"{v:.4f} {k}")
+"""
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    paths = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, paths = argv[:i], argv[i + 1 :]
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("trees", nargs="*", default=[os.path.dirname(HERE)])
+    args = ap.parse_args(argv)
+    paths = paths or [CORPUS]
+    trees = [os.path.abspath(t) for t in args.trees]
+    figures = {t: defaultdict(list) for t in trees}
+    for _ in range(args.rounds):
+        for tree in trees:
+            out = subprocess.run(
+                [sys.executable, "-c", CHILD, *paths],
+                cwd=tree,
+                env=dict(os.environ, PYTHONPATH=tree),
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            for line in out.splitlines():
+                value, _, name = line.partition(" ")
+                figures[tree][name].append(float(value))
+    names = sorted(
+        {n for t in trees for n in figures[t]},
+        key=lambda n: -max(statistics.median(figures[t][n]) for t in trees if figures[t][n]),
+    )
+    print("| stage (CPU s, median of %d) | %s |" % (args.rounds, " | ".join(trees)))
+    print("| --- |" + " --- |" * len(trees))
+    for n in names:
+        cells = [f"{statistics.median(figures[t][n]):.3f}" if figures[t][n] else "-" for t in trees]
+        print(f"| {n} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()

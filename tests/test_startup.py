@@ -1,0 +1,158 @@
+"""Start fast: a one-file check imports only what the run uses (issue 18).
+
+Asserted on the modules a real ``kubelint check`` process has loaded when it
+exits, never on timings (bench/startup.py measures those)."""
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+
+# Run the command line in a fresh interpreter and report sys.modules on the way out.
+PROBE = """
+import atexit, json, sys
+atexit.register(lambda: sys.__stderr__.write("MODULES=" + json.dumps(sorted(sys.modules)) + "\\n"))
+sys.argv = ["kubelint"] + json.loads(sys.argv[1])
+from kubelint.cli import main
+main()
+"""
+
+# What a check of built-in kinds never needs.
+NOT_FOR_BUILTIN_KINDS = (
+    "kubelint.cel",  # CEL: custom resources' rules, admission policies
+    "kubelint.celcheck",
+    "cel",  # the CEL engine
+    "kubelint.crd.compiler",  # CRD schemas
+    "kubelint.crd.walker",
+    "kubelint.crd.structural",
+    "kubelint.crd.formats",
+    "kubelint.catalogue_schema",
+    "jsonschema",  # --schema-dir catalogues, the configuration's schema
+    "kubelint.admission.stage",  # policies and custom rules
+    "kubelint.admission.celenv",
+    "kubelint.admission.policy",
+    "kubelint.fix.stage",  # verified fixes: only when a finding has a fixer
+    "kubelint.fix.files",
+    "ruamel",
+    "kubelint.lsp",  # the language server
+    "pygls",
+    "lsprotocol",
+    "kubelint.render.stage",  # charts and kustomizations
+    "kubelint.render.tools",
+    "subprocess",
+    "kubelint.report.json",  # the other reporters
+    "kubelint.report.sarif",
+    "kubelint.report.junit",
+    "kubelint.report.github",
+    "kubelint.baseline",
+    "traceback",  # --debug
+    "hashlib",  # OpenSSL: the cache hashes with the built-in blake2b
+)
+
+
+def modules_of(*args, cwd=ROOT, env=None):
+    r = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        timeout=120,
+    )
+    line = [x for x in r.stderr.splitlines() if x.startswith("MODULES=")]
+    assert line, r.stderr
+    return r.returncode, set(json.loads(line[-1][len("MODULES=") :]))
+
+
+def loaded(modules, name):
+    return name in modules or any(m.startswith(name + ".") for m in modules)
+
+
+def test_a_one_file_check_of_builtin_kinds_loads_only_what_it_uses(tmp_path):
+    status, modules = modules_of("check", "--no-cache", "examples/app/web.yaml")
+    assert status == 1  # its two missing-*-ref warnings: the run did happen
+    assert "kubelint.runner" in modules and "kubelint.report.text" in modules
+    assert [m for m in NOT_FOR_BUILTIN_KINDS if loaded(modules, m)] == []
+
+
+def test_what_a_run_needs_is_still_loaded(tmp_path):
+    """The probe is not vacuous: a CRD, a policy, another format load their modules."""
+    crd = ROOT / "tests" / "data" / "crd" / "widget-crd.yaml"
+    _, modules = modules_of(
+        "check", "--no-cache", "--format", "json", str(crd), str(ROOT / "tests/data/crd/widget-bad.yaml")
+    )
+    for name in ("kubelint.crd.structural", "kubelint.crd.walker", "kubelint.report.json"):
+        assert loaded(modules, name), name
+    policy = tmp_path / "vap.yaml"
+    policy.write_text(
+        "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: p}\n"
+        "spec:\n  matchConstraints:\n    resourceRules:\n    - {apiGroups: [apps], apiVersions: [v1], "
+        "operations: [CREATE], resources: [deployments]}\n  validations:\n  - expression: object.spec.replicas > 1\n"
+    )
+    _, modules = modules_of("check", "--no-cache", str(policy), "examples/app/web.yaml")
+    assert loaded(modules, "kubelint.admission.stage") and loaded(modules, "kubelint.cel")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: d}\nspec: {}\n")
+    _, modules = modules_of("check", "--no-cache", str(broken))  # a finding with a fixer
+    assert loaded(modules, "kubelint.fix.stage")
+
+
+def test_custom_rules_load_the_admission_stage(tmp_path):
+    (tmp_path / ".kubelint.yaml").write_text(
+        "custom-rules:\n  - id: team-label\n    severity: warning\n    match: {kinds: [Deployment]}\n"
+        "    expression: \"has(object.metadata.labels) && 'team' in object.metadata.labels\"\n"
+        "    message: every Deployment needs a team label\n"
+    )
+    (tmp_path / "d.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: x}\nspec:\n"
+        "  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n"
+        "    spec: {containers: [{name: c, image: nginx:1.25}]}\n"
+    )
+    status, modules = modules_of("check", "--no-cache", "d.yaml", cwd=tmp_path)
+    assert loaded(modules, "kubelint.admission.stage")
+
+
+def test_a_configuration_validated_before_does_not_load_jsonschema(tmp_path):
+    (tmp_path / ".kubelint.yaml").write_text("namespace: shop\nrules:\n  single-replica: off\n")
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    _, first = modules_of("check", "cm.yaml", cwd=tmp_path, env=env)
+    assert loaded(first, "jsonschema")  # validated, and the verdict kept
+    status, second = modules_of("check", "cm.yaml", cwd=tmp_path, env=env)
+    assert status == 0 and not loaded(second, "jsonschema")
+    (tmp_path / ".kubelint.yaml").write_text("namespace: shop\nrules:\n  single-replica: {severity: 3}\n")
+    r = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "cm.yaml"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        timeout=120,
+    )
+    assert r.returncode == 2 and ".kubelint.yaml:3" in r.stderr  # a changed file is checked again
+
+
+def test_context_files_skip_the_per_object_stages_and_change_no_finding(monkeypatch):
+    """--context: loaded for the cross-object rules only; the checked files' findings are those of a run
+    over everything, restricted to them."""
+    from conftest import CORPUS
+
+    from kubelint import parallel
+    from kubelint.runner import run
+    from kubelint.settings import Settings
+
+    files = sorted(str(p) for p in CORPUS.rglob("*.yaml") if " " not in p.name)[:80]
+    if not files:
+        import pytest
+
+        pytest.skip("no shared corpus")
+    inputs, context = files[:6], files[6:]
+    checked = []
+    real = parallel.check_objects
+    monkeypatch.setattr(parallel, "check_objects", lambda fr, ctx: checked.append(fr.path) or real(fr, ctx))
+    with_context = run(inputs, Settings(context_paths=tuple(context)))
+    assert sorted(checked) == sorted(inputs)  # no per-object stage ran on a context file
+    whole = run(inputs + context, Settings())
+    assert with_context.findings and with_context.findings == [f for f in whole.findings if f.file in inputs]
