@@ -45,6 +45,7 @@ steps.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Optional
 
 from . import celparse
@@ -289,19 +290,13 @@ def _apply(fn: str, member: bool, v: list):
     raise _Uncertain
 
 
-_TREES: dict = {}
-
-
+@lru_cache(maxsize=4096)
 def _parsed(rule: str):
     """The rule's tree (parsed once per rule text; None: a syntax error)."""
-    if rule not in _TREES:
-        if len(_TREES) > 4096:
-            _TREES.clear()
-        try:
-            _TREES[rule] = celparse.parse(rule)
-        except (celparse.CelSyntaxError, RecursionError):
-            _TREES[rule] = None
-    return _TREES[rule]
+    try:
+        return celparse.parse(rule)
+    except (celparse.CelSyntaxError, RecursionError):
+        return None
 
 
 def actual_cost(rule: str, value, limit: int = PER_CALL_LIMIT):
@@ -325,9 +320,11 @@ def actual_cost(rule: str, value, limit: int = PER_CALL_LIMIT):
 
 def certain_result(rule: str, value) -> Optional[bool]:
     """The rule's result where :func:`actual_cost` models it (tests)."""
+    tree = _parsed(rule)
+    if tree is None:
+        return None
     try:
-        w = _Walk(PER_CALL_LIMIT)
-        r = w.ev(celparse.parse(rule), {"self": value})
-    except (_Over, _Uncertain, celparse.CelSyntaxError, RecursionError):
+        r = _Walk(PER_CALL_LIMIT).ev(tree, {"self": value})
+    except (_Over, _Uncertain, RecursionError):
         return None
     return r if isinstance(r, bool) else None

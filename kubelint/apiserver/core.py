@@ -1382,28 +1382,6 @@ def namespace(obj, ctx):
 
 LIMIT_TYPES = ("Container", "PersistentVolumeClaim", "Pod")
 STANDARD_CONTAINER_RESOURCES = ("cpu", "ephemeral-storage", "memory")
-STANDARD_RESOURCES = (
-    "configmaps",
-    "cpu",
-    "ephemeral-storage",
-    "limits.cpu",
-    "limits.ephemeral-storage",
-    "limits.memory",
-    "memory",
-    "persistentvolumeclaims",
-    "pods",
-    "replicationcontrollers",
-    "requests.cpu",
-    "requests.ephemeral-storage",
-    "requests.memory",
-    "requests.storage",
-    "resourcequotas",
-    "secrets",
-    "services",
-    "services.loadbalancers",
-    "services.nodeports",
-    "storage",
-)
 STANDARD_QUOTA_RESOURCES = (
     "configmaps",
     "cpu",
@@ -1425,6 +1403,8 @@ STANDARD_QUOTA_RESOURCES = (
     "services.loadbalancers",
     "services.nodeports",
 )
+# standardResources (pkg/apis/core/helper): the quota resources and "storage"
+STANDARD_RESOURCES = tuple(sorted(STANDARD_QUOTA_RESOURCES + ("storage",)))
 INTEGER_RESOURCES = (
     "configmaps",
     "persistentvolumeclaims",

@@ -11,7 +11,8 @@ from functools import lru_cache
 from typing import List, Tuple
 
 from ..findings import ERROR, Problem
-from . import gates, validation
+from .gates import enabled as gate_enabled
+from .validation import words_of
 from .registry import _VALIDATORS, ANY
 
 
@@ -36,7 +37,7 @@ class ApiContext:
 
     def gate(self, name: str) -> bool:
         """Whether this release's API server has the feature gate on by default (:mod:`.gates`)."""
-        return gates.enabled(name, self.kubernetes_version[1])
+        return gate_enabled(name, self.kubernetes_version[1])
 
 
 class ApiServerStage:
@@ -54,7 +55,7 @@ class ApiServerStage:
         if self.schemas is not None and self.schemas.root(obj.api_version, obj.kind) is None:
             return []  # not a served built-in kind: the schema layer has said so
         out: List[Problem] = []
-        with validation.words_of(self.ctx.kubernetes_version[1]):  # the messages of that release
+        with words_of(self.ctx.kubernetes_version[1]):  # the messages of that release
             for fn in _VALIDATORS.get((obj.group, obj.kind), []) + _VALIDATORS.get(ANY, []):
                 for p in fn(obj, self.ctx) or ():
                     if p.severity is None:
