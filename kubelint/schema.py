@@ -234,8 +234,9 @@ class Walker:
                 )
                 return
             item = t[1]
-            for i, v in enumerate(value):
-                self.walk(v, item, path + (i,), problems, ctx_name, masked)
+            if not (item == "string" and _STR_OR_NONE.issuperset(map(type, value))):  # else: nothing to report
+                for i, v in enumerate(value):
+                    self.walk(v, item, path + (i,), problems, ctx_name, masked)
             if t[2] in ("map", "set") and len(value) > 1:
                 self._duplicates(value, t, path, problems, ctx_name)
             return
@@ -251,6 +252,8 @@ class Walker:
             )
             return
         item = t["map"]
+        if item == "string" and _STR_OR_NONE.issuperset(map(type, value.values())):
+            return  # labels, annotations, data...: nothing to report
         for k, v in value.items():
             self.walk(v, item, path + (k,), problems, f'{ctx_name}["{k}"]', masked)
 
@@ -284,6 +287,13 @@ class Walker:
                         "unknown fields (strict field validation)",
                     )
                 )
+                continue
+            # The common cases with nothing to report, without a call (walk() and _scalar() say the same): a
+            # null, a string in a plain string field, a boolean in a boolean field, anything in an "any" field.
+            if v is None or t == "any":
+                continue
+            tv = type(v)
+            if (tv is str and t == "string") or (tv is bool and t == "boolean"):
                 continue
             secret = masked or (short == "Secret" and k in ("data", "stringData"))
             self.walk(v, t, path + (k,), problems, k, secret)
@@ -666,6 +676,7 @@ def _check_quantity(value, t, name, show):
     return None
 
 
+_STR_OR_NONE = frozenset((str, type(None)))  # values a "string" item type accepts without a word (Walker.walk)
 _SCALAR_KINDS: Dict[str, tuple] = {}  # Walker._scalar's memo: type -> (string type, check)
 _SCALAR_CHECKS = {
     "string": _check_string,

@@ -97,3 +97,138 @@ def test_to_value_on_the_corpus(corpus_data):
         got = celenv.to_value(data)
         assert same(got, to_value_reference(data))
         assert no_shared_containers(got, data)
+
+
+# -- schema.py Walker: the common cases without a call ---------------------------------
+
+
+def _reference_walker():
+    """schema.Walker as it was: every value walked, one call each."""
+    from kubelint import schema
+    from kubelint.findings import ERROR, Problem, format_path
+    from kubelint.suggest import did_you_mean
+
+    class Reference(schema.Walker):
+        def walk(self, value, t, path, problems, ctx_name, masked=False):
+            if value is None:
+                return
+            if isinstance(t, str):
+                if t[0] == "#":
+                    self._object(value, t[1:], path, problems, masked)
+                    return
+                self._scalar(value, t, path, problems, ctx_name, masked)
+                return
+            if isinstance(t, list):
+                if not isinstance(value, list):
+                    problems.append(
+                        Problem(
+                            path, f"{ctx_name} must be a list, not {schema._describe(value)}", "invalid-type", ERROR
+                        )
+                    )
+                    return
+                for i, v in enumerate(value):
+                    self.walk(v, t[1], path + (i,), problems, ctx_name, masked)
+                if t[2] in ("map", "set") and len(value) > 1:
+                    self._duplicates(value, t, path, problems, ctx_name)
+                return
+            if not isinstance(value, dict):
+                problems.append(
+                    Problem(
+                        path,
+                        f"{ctx_name} must be a mapping of names to values, not {schema._describe(value)}",
+                        "invalid-type",
+                        ERROR,
+                    )
+                )
+                return
+            for k, v in value.items():
+                self.walk(v, t["map"], path + (k,), problems, f'{ctx_name}["{k}"]', masked)
+
+        def _object(self, value, defname, path, problems, masked):
+            short = schema._short(defname)
+            if not isinstance(value, dict):
+                problems.append(
+                    Problem(
+                        path,
+                        f"{path[-1] if path else 'object'} must be a mapping ({short}), not {schema._describe(value)}",
+                        "invalid-type",
+                        ERROR,
+                    )
+                )
+                return
+            d = self.schemas.definition(defname)
+            props = d["p"]
+            for k, v in value.items():
+                t = props.get(k)
+                if t is None:
+                    hint = did_you_mean(k, props).strip(" ()")
+                    problems.append(
+                        Problem(
+                            path + (k,),
+                            f'unknown field "{format_path(path + (k,))}"',
+                            "unknown-field",
+                            ERROR,
+                            "key",
+                            hint=f"{hint + ' ' if hint else ''}{short} has no such field; the API server rejects "
+                            "unknown fields (strict field validation)",
+                        )
+                    )
+                    continue
+                secret = masked or (short == "Secret" and k in ("data", "stringData"))
+                self.walk(v, t, path + (k,), problems, k, secret)
+            for r in d.get("r", ()):
+                if value.get(r) is None and r not in schema.NOT_ENFORCED_REQUIRED.get(defname, ()):
+                    where = format_path(path + (r,))
+                    detail = schema._REQUIRED_DETAIL.get((short, r))
+                    problems.append(
+                        Problem(
+                            path,
+                            f"{where}: Required value{': ' + detail if detail else ''}",
+                            "missing-required-field",
+                            ERROR,
+                            "key" if path else "value",
+                            hint=f'required field "{r}" is missing from {short}',
+                            field=where,
+                        )
+                    )
+
+    return Reference
+
+
+SCHEMA_EDGE_CASES = [
+    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "labels": {"a": None, "b": 1, "c": True}}},
+    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "finalizers": ["x", None, 3, "x"]}},
+    {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": "not base64!"}, "type": True},
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [{"port": "80"}]}},
+    {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "d", "annotations": {"x": "${VAR}"}},
+        "spec": {
+            "paused": "yes",
+            "selector": {"matchLabels": {"a": "b"}},
+            "template": {"spec": {"containers": [{"name": "c", "image": "$IMAGE", "args": ["a", 1, None]}]}},
+        },
+    },
+]
+
+
+def test_schema_walker_on_the_corpus(corpus_data):
+    from kubelint import schema
+
+    version = schema.newest_version()
+    schemas = schema.Schemas(version)
+    fast, reference = schema.Walker(schemas), _reference_walker()(schemas)
+    checked = 0
+    for data in corpus_data + SCHEMA_EDGE_CASES:
+        if not isinstance(data, dict) or not isinstance(data.get("apiVersion"), str):
+            continue
+        root = schemas.root(data["apiVersion"], data.get("kind"))
+        if root is None:
+            continue
+        got, want = [], []
+        fast._object(data, root, (), got, False)
+        reference._object(data, root, (), want, False)
+        assert got == want, data.get("kind")
+        checked += 1
+    assert checked > 3000
