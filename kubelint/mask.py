@@ -396,13 +396,20 @@ def _trie_pattern(words) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}
 
+    escaped: Dict[str, str] = {}  # re.escape of each character, once (a corpus run's trie has ~35,000 nodes)
+
     def build(node) -> str:
-        ends = "" in node
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
+        alts = []
+        for ch in sorted(node):
+            if ch:
+                e = escaped.get(ch)
+                if e is None:
+                    e = escaped[ch] = re.escape(ch)
+                alts.append(e + build(node[ch]))
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if ends else body
+        return f"(?:{body})?" if "" in node else body
 
     return build(trie)
 

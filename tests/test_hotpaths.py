@@ -232,3 +232,43 @@ def test_schema_walker_on_the_corpus(corpus_data):
         assert got == want, data.get("kind")
         checked += 1
     assert checked > 3000
+
+
+# -- mask.py _trie_pattern ----------------------------------------------------------
+
+
+def trie_pattern_reference(words) -> str:
+    import re
+
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(trie)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        [],
+        ["abcdef"],
+        ["abcdef", "abcdefgh", "abcxyz", "a.b*c+d?", "\\x00(", "ünïcödé", "tab\there", "line\nbreak"],
+        [f"secret-{i:05d}-{i * 7919 % 10007}" for i in range(3000)],
+    ],
+    ids=["none", "one", "special", "many"],
+)
+def test_trie_pattern(words):
+    from kubelint.mask import _trie_pattern
+
+    assert _trie_pattern(words) == trie_pattern_reference(words)
