@@ -667,10 +667,12 @@ def evaluate_all(rules, value, node, path) -> List[Problem]:
     converted and bound to ``self`` once."""
     out: List[Problem] = []
     bound = False
+    converted = None
     for rule in rules:
         if rule.skip is None and not bound:
             try:
-                _base_context().add_variable("self", to_cel(value, node))
+                converted = to_cel(value, node)
+                _base_context().add_variable("self", converted)
             except Exception as exc:  # noqa: BLE001 - a value the engine cannot represent
                 return out + [
                     p
@@ -678,7 +680,7 @@ def evaluate_all(rules, value, node, path) -> List[Problem]:
                     for p in _skipped_once(r, path, f"the CEL engine cannot represent the value ({_first_line(exc)})")
                 ]
             bound = True
-        out.extend(evaluate(rule, value, node, path, _bound=True))
+        out.extend(evaluate(rule, value, node, path, _bound=True, _converted=converted))
     return out
 
 
@@ -696,7 +698,9 @@ def _skipped_once(rule: Rule, path, why: str) -> List[Problem]:
     ]
 
 
-def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Problem]:
+def evaluate(rule: Rule, value, node, path, _bound: bool = False, _converted=None) -> List[Problem]:
+    """One rule on one value.  evaluate_all has bound ``self`` already (``_bound``), to ``_converted``,
+    ``to_cel(value, node)``."""
     if rule.skip is not None:
         if rule.reported:
             return []
@@ -715,7 +719,7 @@ def evaluate(rule: Rule, value, node, path, _bound: bool = False) -> List[Proble
     # The server's verdict at its runtime cost limits where kubelint.celruntime
     # is certain of the actual cost; otherwise a native call, which cannot be
     # interrupted, has its input bounded before it starts.
-    cost = _actual_cost(rule.rule, value, node)
+    cost = _actual_cost(rule.rule, value, node, _converted)
     over = _cost_verdict(rule, value, node, path, cost)
     if over is not None:
         return over
@@ -879,14 +883,15 @@ def _time_guard() -> Optional[str]:
     return None
 
 
-def _actual_cost(rule: str, value, node):
+def _actual_cost(rule: str, value, node, converted=None):
     if _time_guard() is not None:
         return None
     started = time.perf_counter()
     try:
         # the value as the engine sees it (defaults, pruned nulls, doubles, typed formats:
-        # the walk treats what it does not model as uncertain)
-        return celruntime.actual_cost(rule, to_cel(value, node), PER_CALL_LIMIT)
+        # the walk treats what it does not model as uncertain); ``converted``: to_cel's result,
+        # already made (the walk reads the value, never changes it)
+        return celruntime.actual_cost(rule, to_cel(value, node) if converted is None else converted, PER_CALL_LIMIT)
     except Exception:  # noqa: BLE001 - a value to_cel cannot convert: not certain
         return None
     finally:
