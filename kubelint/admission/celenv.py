@@ -478,19 +478,12 @@ _PLAIN = frozenset((str, int, bool))
 def to_value(value):
     """JSON data as the server's unstructured value: integral floats are
     integers (kubectl sends 3.0 as 3); None in a map is dropped (typed
-    decoding drops nulls).  Always a new container (callers default the copy
-    in place)."""
+    decoding drops nulls)."""
     if type(value) in _PLAIN:  # most values: returned as they are
         return value
     if isinstance(value, dict):
-        # A map of plain values only (labels, a schema's leaf properties...) is copied in C: the type test
-        # runs over its values without a Python call each.
-        if _PLAIN.issuperset(map(type, value.values())):
-            return dict(value)
         return {k: to_value(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        if _PLAIN.issuperset(map(type, value)):
-            return list(value)
         return [to_value(v) for v in value]
     if (
         isinstance(value, float)
