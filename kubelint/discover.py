@@ -378,12 +378,64 @@ def _read_text(path: str, limits: Limits) -> Optional[str]:
             data = fh.read(limits.max_file_bytes + 1)
     except OSError:
         return None
+    return _decoded(data, limits)
+
+
+def _decoded(data: bytes, limits: Limits) -> Optional[str]:
     if len(data) > limits.max_file_bytes:
         return None
     try:
         return loader.decode_text(data)
     except LoadError:
         return None
+
+
+_HEAD = 4096  # bytes of a file that usually settle that it is a manifest (_manifest_head)
+
+
+def _classify_file(path: str, limits: Limits) -> Optional[str]:
+    """``classify(path, _read_text(path, limits))``, reading no more of the file than it takes: a strong
+    name needs none of it, and most manifests are settled by their first lines (:func:`_manifest_head`);
+    the loader reads the whole file anyway."""
+    role, strong = role_by_name(path)
+    if strong:
+        return role
+    try:
+        with open(path, "rb") as fh:
+            size = limits.max_file_bytes + 1
+            data = fh.read(min(_HEAD, size))
+            if role is None and _manifest_head(data):
+                return None
+            if len(data) == _HEAD < size:
+                data += fh.read(size - _HEAD)  # the bytes one read(size) gives
+    except OSError:
+        return classify(path, None)
+    return classify(path, _decoded(data, limits))
+
+
+def _manifest_head(head: bytes) -> bool:
+    """Whether the first complete lines of a file (UTF-8) settle that :func:`classify` finds it a manifest,
+    whatever follows (a file without a role by its name): a top-level apiVersion line whose API is no
+    configuration format's (:func:`_config_role` None whatever the kinds), or ``v1`` beside a kind line other
+    than ``Config`` (then no kind list can make it a kubeconfig).  Such a line is among classify()'s hits,
+    and one version without a role makes the file a manifest.  False: not settled."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    cut = head.rfind(b"\n")  # complete lines only (a newline byte is never inside a UTF-8 sequence)
+    if cut < 0:
+        return False
+    try:
+        text = head[:cut].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    hits = [(k, _scalar(v)) for k, v in _TYPED_LINE.findall("\n" + text)]
+    other_kind = any(k == "kind" and v != "Config" for k, v in hits)
+    return any(
+        k == "apiVersion" and v and not _NUMBER.match(v) and _config_role(v, "") is None and (v != "v1" or other_kind)
+        for k, v in hits
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -682,7 +734,7 @@ def plan(
                 for r in project.roots_using(real):
                     add_root(r)
             continue
-        reason = classify(path, _read_text(path, limits))
+        reason = _classify_file(path, limits)
         if reason is None:
             out.files.append((path, None))
         else:

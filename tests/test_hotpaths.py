@@ -196,3 +196,56 @@ def test_trie_pattern(words):
     from kubelint.mask import _trie_pattern
 
     assert _trie_pattern(words) == trie_pattern_reference(words)
+
+
+# -- discover.py: classification from the first lines ---------------------------------------
+
+
+def _all_files(*roots):
+    from kubelint.loader import discover
+
+    for root in roots:
+        if root.is_dir():
+            yield from (p for p, e in discover([str(root)]) if e is None)
+
+
+HEADS = {
+    "deployment.yaml": b"# header\napiVersion: apps/v1\nkind: Deployment\n",
+    "core.yaml": b"apiVersion: v1\nkind: ConfigMap\n",
+    "kubeconfig.yaml": b"apiVersion: v1\nkind: Config\nclusters: []\n",
+    "kubeconfig-late.yaml": b"apiVersion: v1\n" + b"# padding\n" * 600 + b"kind: Config\n",
+    "mixed.yaml": b"apiVersion: v1\n" + b"# padding\n" * 600 + b"kind: Config\n---\napiVersion: v1\nkind: Pod\n",
+    "kustomize-config.yaml": b"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
+    "component-config.yaml": b"apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n",
+    "numbered.yaml": b"apiVersion: 1\nproviders: []\n",
+    "bom.yaml": b"\xef\xbb\xbfapiVersion: apps/v1\nkind: Deployment\n",
+    "utf16.yaml": "apiVersion: apps/v1\nkind: Deployment\n".encode("utf-16"),
+    "broken-later.yaml": b"apiVersion: apps/v1\nkind: Deployment\n" + b"x: y\n" * 2000 + b"\xff\xfe\n",
+    "nul-later.yaml": b"apiVersion: apps/v1\n" + b"a: b\n" * 2000 + b"\x00",
+    "cut-line.yaml": b"# " + b"x" * 4088 + b"\napiVersion: apps/v1\nkind: Deployment\n",
+    "quoted.yaml": b"'apiVersion': \"apps/v1\" # comment\r\nkind: Deployment\r\n",
+    "values.yaml": b"apiVersion: apps/v1\nkind: Deployment\n",  # a weak name: needs both lines, read in full
+    "docker-compose.yml": b"apiVersion: apps/v1\nkind: Deployment\n",
+    "flow.yaml": b'{"apiVersion": "v1", "kind": "Config"}\n',
+    "empty.yaml": b"",
+    "no-newline.yaml": b"apiVersion: apps/v1",
+}
+
+
+def test_classification_from_the_head(tmp_path):
+    from conftest import CORPUS_LEGACY, ROOT
+    from kubelint import discover
+    from kubelint.settings import Limits
+
+    limits = Limits()
+    for name, data in HEADS.items():
+        (tmp_path / name).write_bytes(data)
+    small = Limits(max_file_bytes=100)
+    n = 0
+    for path in _all_files(tmp_path, CORPUS, CORPUS_LEGACY, ROOT / "examples", ROOT / "tests" / "data"):
+        assert discover._classify_file(path, limits) == discover.classify(path, discover._read_text(path, limits)), path
+        n += 1
+    for path in _all_files(tmp_path):
+        assert discover._classify_file(path, small) == discover.classify(path, discover._read_text(path, small)), path
+    assert n > 2500
+    assert discover._classify_file(str(tmp_path / "missing.yaml"), limits) is None  # unreadable: the loader says why
