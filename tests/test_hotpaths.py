@@ -249,3 +249,60 @@ def test_classification_from_the_head(tmp_path):
         assert discover._classify_file(path, small) == discover.classify(path, discover._read_text(path, small)), path
     assert n > 2500
     assert discover._classify_file(str(tmp_path / "missing.yaml"), limits) is None  # unreadable: the loader says why
+
+
+# -- cli.entry: the process ends right after a check's report --------------------------------
+
+
+def _cli(*args, **kw):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "kubelint", *args], capture_output=True, env=env, timeout=120, **kw)
+
+
+def test_process_exit_after_a_check(tmp_path):
+    """The fast exit keeps what the interpreter's exit gives: the whole report flushed, the exit status
+    (1: findings, 0: clean, 2: bad input), --output written; other commands exit as usual."""
+    import json
+
+    from click.testing import CliRunner
+    from conftest import ROOT
+
+    from kubelint.cli import main
+
+    broken = str(ROOT / "examples" / "broken")
+    proc = _cli("check", "--format", "json", broken)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    in_process = CliRunner().invoke(main, ["check", "--format", "json", broken])
+    assert in_process.exit_code == 1
+    assert report == json.loads(in_process.stdout)
+    assert _cli("check", "-q", str(ROOT / "examples" / "app")).returncode == 0
+    assert _cli("check", str(tmp_path / "missing.yaml")).returncode == 2
+    out = tmp_path / "report.json"
+    proc = _cli("check", "--format", "json", "--output", str(out), broken)
+    assert proc.returncode == 1 and json.loads(out.read_text()) == report
+    assert b"service-selects-no-pods" in _cli("rules").stdout
+
+
+def test_process_exit_with_a_closed_pipe(tmp_path):
+    """A reader that stops early (`kubelint check ... | head -c 1`): a failure status, no traceback, as
+    before the fast exit (1 when click sees the closed pipe, 2 when the report's writing does)."""
+    import subprocess
+    import sys
+
+    from conftest import CORPUS_LEGACY, ROOT
+
+    if not CORPUS_LEGACY.is_dir():
+        pytest.skip("no corpus-legacy")
+    script = f"'{sys.executable}' -m kubelint check --format text '{CORPUS_LEGACY}' | head -c 1 > /dev/null"
+    proc = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", script], capture_output=True, env={"PYTHONPATH": str(ROOT)}, timeout=120
+    )
+    assert proc.returncode in (1, 2)
+    assert b"Traceback" not in proc.stderr and b"Exception ignored" not in proc.stderr
