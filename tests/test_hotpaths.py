@@ -306,3 +306,49 @@ def test_process_exit_with_a_closed_pipe(tmp_path):
     )
     assert proc.returncode in (1, 2)
     assert b"Traceback" not in proc.stderr and b"Exception ignored" not in proc.stderr
+
+
+# -- report/json.py: the indented report without the json module's pure-Python encoder ------------
+
+
+JSON_EDGE_CASES = [
+    {},
+    [],
+    {"a": [], "b": {}, "c": [[]], "d": [{}], "e": ()},
+    {"s": 'ünïcödé \u2028 \x00 \x1b "q" \\ </script>', "n": None, "t": True, "f": False},
+    {"i": 0, "neg": -(2**70), "fl": [0.1, -0.0, 1e300, 3.0, float("nan"), float("inf"), float("-inf")]},
+    {"nested": {"deeper": [{"x": 1, "y": [1, 2, {"z": None}]}, "s", 2.5, None, True]}},
+    ("a", ("b", ["c"])),
+    {1: "an int key", "b": 2},  # not plain: json.dumps's own conversion
+]
+
+
+@pytest.mark.parametrize("doc", JSON_EDGE_CASES, ids=range(len(JSON_EDGE_CASES)))
+def test_json_report_encoder_edge_cases(doc):
+    import json
+
+    from kubelint.report.json import dumps
+
+    assert dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def test_json_report_encoder_on_the_corpus_report(corpus_result):
+    import json
+
+    from kubelint.report import json as report_json
+
+    doc = report_json.document(corpus_result)
+    assert len(doc["findings"]) > 1000
+    assert report_json.dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def test_json_report_encoder_refuses_what_json_refuses():
+    import json
+
+    from kubelint.report.json import dumps
+
+    for bad in ({"x": object()}, [b"bytes"], {"s": {1, 2}}):
+        with pytest.raises(TypeError):
+            json.dumps(bad, indent=2, ensure_ascii=False)
+        with pytest.raises(TypeError):
+            dumps(bad)

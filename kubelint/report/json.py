@@ -27,4 +27,75 @@ def document(result) -> dict:
 
 
 def render(result, options=None) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(result)) + "\n"
+
+
+def dumps(doc) -> str:
+    """``json.dumps(doc, indent=2, ensure_ascii=False)``, the same text, about twice as fast: with an indent
+    the json module encodes in pure Python, a generator per container (50 ms of a corpus report).
+    Plain data only (str keys; str, int, float, bool, None, list, tuple, dict values); anything else is
+    left to json.dumps."""
+    out: list = []
+    try:
+        _encode(doc, "\n", out)
+    except _NotPlain:
+        return json.dumps(doc, indent=2, ensure_ascii=False)
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+_STRING = json.encoder.encode_basestring  # the json module's own (its C version where there is one)
+_FLOAT = json.encoder.JSONEncoder(allow_nan=True).iterencode  # float text as json writes it (NaN, Infinity)
+
+
+def _encode(o, newline: str, out: list) -> None:
+    t = type(o)
+    if t is str:
+        out.append(_STRING(o))
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif t is int:
+        out.append(int.__repr__(o))
+    elif t is float:
+        out.append("".join(_FLOAT(o)))
+    elif t is dict:
+        if not o:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        sep = "{" + inner
+        for k, v in o.items():
+            if type(k) is not str:
+                raise _NotPlain
+            tv = type(v)
+            if tv is str:  # most values of a report: one piece, no call
+                out.append(f"{sep}{_STRING(k)}: {_STRING(v)}")
+            elif v is None:
+                out.append(f"{sep}{_STRING(k)}: null")
+            elif tv is int:
+                out.append(f"{sep}{_STRING(k)}: {int.__repr__(v)}")
+            else:
+                out.append(f"{sep}{_STRING(k)}: ")
+                _encode(v, inner, out)
+            sep = "," + inner
+        out.append(newline + "}")
+    elif t is list or t is tuple:
+        if not o:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        sep = "[" + inner
+        for v in o:
+            out.append(sep)
+            _encode(v, inner, out)
+            sep = "," + inner
+        out.append(newline + "]")
+    else:
+        raise _NotPlain
