@@ -1818,7 +1818,12 @@ def _go_json_len(data) -> int:
     """Length of what kubectl's encoder writes: encoding/json, compact, map
     keys sorted, HTML characters escaped, a trailing newline."""
     # (key order does not change the length: no sort_keys)
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    try:
+        # Loaded data has no cycles (the loader rejects a recursive alias): the encoder need not track
+        # every container it is inside (10% of the time); on a cycle the checked encoding raises as before.
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, check_circular=False)
+    except RecursionError:
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     n = (len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))) + 1
     # Go escapes <, >, & as \u003c etc. (+5 bytes each) and U+2028/U+2029 (+3 each).
     n += 5 * (text.count("<") + text.count(">") + text.count("&"))
