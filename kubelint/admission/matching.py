@@ -197,13 +197,10 @@ def _name_matches(rule: dict, req: Request) -> bool:
 def selector_matches(selector, labels: Dict[str, str]):
     """``metav1.LabelSelectorAsSelector(selector).Matches(labels)``; an
     empty or absent selector matches everything."""
-    try:  # the one label-selector matcher (kubelint/labels.py, after the restructuring)
-        from ..labels import selector_matches as _matches
-    except ImportError:  # pragma: no cover - before it
-        from ..apiserver.meta import selector_matches as _matches
-
     if not isinstance(selector, dict) or not (selector.get("matchLabels") or selector.get("matchExpressions")):
         return True
+    from ..labels import selector_matches as _matches  # the one label-selector matcher
+
     return _matches(selector, labels or {})
 
 

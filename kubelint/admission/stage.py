@@ -96,6 +96,7 @@ class AdmissionStage:
         self._params_cache: Dict[int, dict] = {}
         self._sizes = (None, 0)
         self._typed: Dict[str, List[Problem]] = {}
+        self._active = None  # [(policy, its bindings the server accepts)]: set by _policies, reset by prepare
 
     # -- prepare -----------------------------------------------------------
     def prepare(self, objects, ctx=None) -> None:
@@ -103,6 +104,7 @@ class AdmissionStage:
             return self._prepare(objects, ctx)
 
     def _prepare(self, objects, ctx=None) -> None:
+        self._active = None
         for obj in objects:
             if obj.group == "apiextensions.k8s.io" and obj.kind == "CustomResourceDefinition":
                 self.resources.add_crd(obj.data)
@@ -227,13 +229,16 @@ class AdmissionStage:
                 req.group, req.version, req.kind, req.resource, req.namespace, req.name, req.namespaced, ns_labels
             )
         obj_value = None
-        for pname in self.policy_order:
-            policy = self.policies[pname]
-            if policy.invalid:
-                continue
-            bindings = [b for b in self.by_policy.get(pname, ()) if not b.invalid]
-            if not bindings:
-                continue
+        if self._active is None:  # the policies and bindings the server accepts: fixed once prepared
+            self._active = []
+            for pname in self.policy_order:
+                policy = self.policies[pname]
+                if policy.invalid:
+                    continue
+                bindings = [b for b in self.by_policy.get(pname, ()) if not b.invalid]
+                if bindings:
+                    self._active.append((policy, bindings))
+        for policy, bindings in self._active:
             m, equivalent = matches(policy.match, req, ns_labels, self.resources)
             if m is False:
                 continue
