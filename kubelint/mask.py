@@ -159,11 +159,23 @@ def collect(obj) -> List[Secret]:
     return out
 
 
+_CREDENTIAL_ENV: Dict[str, bool] = {}  # env name -> CREDENTIAL_NAME finds it (names repeat across a run)
+
+
+def _credential_env(name: str) -> bool:
+    hit = _CREDENTIAL_ENV.get(name)
+    if hit is None:
+        if len(_CREDENTIAL_ENV) > 50_000:
+            _CREDENTIAL_ENV.clear()
+        hit = _CREDENTIAL_ENV[name] = CREDENTIAL_NAME.search(name) is not None
+    return hit
+
+
 def _env_list(env, path, shadow, out):
     for i, item in enumerate(env):
         if isinstance(item, dict):
             name = item.get("name")
-            if isinstance(name, str) and CREDENTIAL_NAME.search(name):
+            if isinstance(name, str) and _credential_env(name):
                 # `value`, and whatever else holds a value (`valeu:` misspelt)
                 for key, value in item.items():
                     if key not in ("name", "valueFrom"):
