@@ -91,11 +91,26 @@ class Regexp:
     def fullmatch(self, text: str):
         return self._re.fullmatch(_text(text))
 
+    def matched(self, text: str) -> bool:
+        """``match(text) is not None``, without the match object: google-re2's Python wrapper builds one by
+        decoding every span in Python, most of the cost of a name or label check."""
+        native = getattr(self._re, "_regexp", None)
+        if native is None or _ANCHOR_START is None:  # another google-re2 layout: its public API
+            return self._re.match(_text(text)) is not None
+        data = _text(text).encode("utf-8")
+        return native.Match(_ANCHOR_START, data, 0, len(data))[0] != (-1, -1)
+
     def finditer(self, text: str):
         return self._re.finditer(_text(text))
 
     def __repr__(self) -> str:
         return f"goregex.Regexp({self.pattern!r})"
+
+
+try:  # google-re2's native matcher (what its wrapper calls; Regexp.matched)
+    _ANCHOR_START = re2._re2.RE2.Anchor.ANCHOR_START
+except AttributeError:  # pragma: no cover - another layout
+    _ANCHOR_START = None
 
 
 def _text(text: str) -> str:

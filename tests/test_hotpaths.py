@@ -352,3 +352,37 @@ def test_json_report_encoder_refuses_what_json_refuses():
             json.dumps(bad, indent=2, ensure_ascii=False)
         with pytest.raises(TypeError):
             dumps(bad)
+
+
+# -- goregex.Regexp.matched: a name or label check without google-re2's match object ----------------
+
+
+def _strings(value, out, limit=200_000):
+    if len(out) >= limit:
+        return
+    if isinstance(value, str):
+        out.add(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            out.add(k)
+            _strings(v, out, limit)
+    elif isinstance(value, list):
+        for v in value:
+            _strings(v, out, limit)
+
+
+def test_regexp_matched_is_match(corpus_data):
+    from kubelint import goregex
+    from kubelint.apiserver import validation
+
+    patterns = [v for k, v in vars(validation).items() if k.endswith("_RE") and isinstance(v, goregex.Regexp)]
+    patterns.append(goregex.compile(r"^[\pL\pN]([\pL\pN]|-)*$"))
+    patterns.append(goregex.compile("b"))  # a match not at the start: match() is anchored there
+    assert len(patterns) >= 12
+    values = {"", "a", "A-b_c.d", "-a", "a-", "a\n", "\na", "ab\nc", "x" * 64, "ünï", "a\ud800b", "\ud800", "abc"}
+    for data in corpus_data:
+        _strings(data, values)
+    assert len(values) > 10_000
+    for rx in patterns:
+        for v in values:
+            assert rx.matched(v) == (rx.match(v) is not None), (rx.pattern, v)

@@ -213,7 +213,7 @@ def is_qualified_name(value: str) -> List[str]:
         errs.append("name part " + empty_error())
     elif len(name) > QUALIFIED_NAME_MAX_LENGTH:
         errs.append("name part " + max_len_error(QUALIFIED_NAME_MAX_LENGTH, "bytes"))
-    if not _QUALIFIED_NAME_RE.match(name):
+    if not _QUALIFIED_NAME_RE.matched(name):
         errs.append(
             "name part " + regex_error(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
         )
@@ -237,7 +237,7 @@ def is_valid_label_value(value: str) -> List[str]:
     errs = []
     if len(value) > LABEL_VALUE_MAX_LENGTH:
         errs.append(max_len_error(LABEL_VALUE_MAX_LENGTH, "bytes"))
-    if not _LABEL_VALUE_RE.match(value):
+    if not _LABEL_VALUE_RE.matched(value):
         errs.append(regex_error(LABEL_VALUE_ERR_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
     return errs
 
@@ -248,8 +248,8 @@ def is_dns1123_label(value: str) -> List[str]:
     errs = []
     if len(value) > DNS1123_LABEL_MAX_LENGTH:
         errs.append(max_len_error(DNS1123_LABEL_MAX_LENGTH))
-    if not _DNS1123_LABEL_RE.match(value):
-        if _DNS1123_SUBDOMAIN_RE.match(value):
+    if not _DNS1123_LABEL_RE.matched(value):
+        if _DNS1123_SUBDOMAIN_RE.matched(value):
             errs.append("must not contain dots")
         else:
             errs.append(regex_error(DNS1123_LABEL_ERR_MSG, DNS1123_LABEL_FMT, "my-name", "123-abc"))
@@ -262,7 +262,7 @@ def is_dns1123_subdomain(value: str) -> List[str]:
     errs = []
     if len(value) > DNS1123_SUBDOMAIN_MAX_LENGTH:
         errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX_LENGTH))
-    if not _DNS1123_SUBDOMAIN_RE.match(value):
+    if not _DNS1123_SUBDOMAIN_RE.matched(value):
         errs.append(regex_error(DNS1123_SUBDOMAIN_ERR_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"))
     return errs
 
@@ -273,7 +273,7 @@ def is_dns1035_label(value: str) -> List[str]:
     errs = []
     if len(value) > DNS1035_LABEL_MAX_LENGTH:
         errs.append(max_len_error(DNS1035_LABEL_MAX_LENGTH))
-    if not _DNS1035_LABEL_RE.match(value):
+    if not _DNS1035_LABEL_RE.matched(value):
         errs.append(regex_error(DNS1035_LABEL_ERR_MSG, DNS1035_LABEL_FMT, "my-name", "abc-123"))
     return errs
 
@@ -283,14 +283,14 @@ def is_wildcard_dns1123_subdomain(value: str) -> List[str]:
     errs = []
     if len(value) > DNS1123_SUBDOMAIN_MAX_LENGTH:
         errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX_LENGTH))
-    if not _WILDCARD_RE.match(value):
+    if not _WILDCARD_RE.matched(value):
         errs.append(regex_error(WILDCARD_DNS1123_SUBDOMAIN_ERR_MSG, WILDCARD_DNS1123_SUBDOMAIN_FMT, "*.example.com"))
     return errs
 
 
 def is_c_identifier(value: str) -> List[str]:
     """IsCIdentifier."""
-    if not _C_IDENTIFIER_RE.match(value):
+    if not _C_IDENTIFIER_RE.matched(value):
         return [regex_error(C_IDENTIFIER_ERR_MSG, C_IDENTIFIER_FMT, "my_name", "MY_NAME", "MyName")]
     return []
 
@@ -298,7 +298,7 @@ def is_c_identifier(value: str) -> List[str]:
 def is_env_var_name(value: str) -> List[str]:
     """IsEnvVarName (relaxed env var names, GA since 1.32 — RelaxedEnvironmentVariableValidation)."""
     errs = []
-    if not _ENV_VAR_NAME_RE.match(value):
+    if not _ENV_VAR_NAME_RE.matched(value):
         errs.append(regex_error(ENV_VAR_NAME_FMT_ERR_MSG, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1"))
     errs.extend(_has_chars(value, "."))
     return errs
@@ -318,7 +318,7 @@ def is_config_map_key(value: str) -> List[str]:
     errs = []
     if len(value) > DNS1123_SUBDOMAIN_MAX_LENGTH:
         errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX_LENGTH))
-    if not _CONFIG_MAP_KEY_RE.match(value):
+    if not _CONFIG_MAP_KEY_RE.matched(value):
         errs.append(regex_error(CONFIG_MAP_KEY_ERR_MSG, CONFIG_MAP_KEY_FMT, "key.name", "KEY_NAME", "key-name"))
     errs.extend(_has_chars(value, "."))
     return errs
@@ -342,7 +342,7 @@ def is_valid_port_name(port: str) -> List[str]:
     errs = []
     if len(port) > 15:
         errs.append(max_len_error(15))
-    if not _IANA_SVC_NAME_RE.match(port):
+    if not _IANA_SVC_NAME_RE.matched(port):
         errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
     if not _IANA_HAS_LETTER_RE.search(port):
         errs.append("must contain at least one letter (a-z)")
@@ -355,7 +355,7 @@ def is_valid_port_name(port: str) -> List[str]:
 
 def is_valid_percent(value: str) -> List[str]:
     """IsValidPercent."""
-    if not _PERCENT_RE.match(value):
+    if not _PERCENT_RE.matched(value):
         return [
             regex_error(
                 "a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, "1%", "93%"
@@ -366,7 +366,7 @@ def is_valid_percent(value: str) -> List[str]:
 
 def is_http_header_name(value: str) -> List[str]:
     """IsHTTPHeaderName."""
-    if not _HTTP_HEADER_NAME_RE.match(value):
+    if not _HTTP_HEADER_NAME_RE.matched(value):
         return [
             regex_error(
                 "a valid HTTP header must consist of alphanumeric characters or '-'",
