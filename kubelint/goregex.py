@@ -100,6 +100,14 @@ class Regexp:
         data = _text(text).encode("utf-8")
         return native.Match(_ANCHOR_START, data, 0, len(data))[0] != (-1, -1)
 
+    def found(self, text: str) -> bool:
+        """``search(text) is not None`` (Go's ``MatchString``), without the match object (:meth:`matched`)."""
+        native = getattr(self._re, "_regexp", None)
+        if native is None or _UNANCHORED is None:
+            return self._re.search(_text(text)) is not None
+        data = _text(text).encode("utf-8")
+        return native.Match(_UNANCHORED, data, 0, len(data))[0] != (-1, -1)
+
     def finditer(self, text: str):
         return self._re.finditer(_text(text))
 
@@ -109,8 +117,9 @@ class Regexp:
 
 try:  # google-re2's native matcher (what its wrapper calls; Regexp.matched)
     _ANCHOR_START = re2._re2.RE2.Anchor.ANCHOR_START
+    _UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
 except AttributeError:  # pragma: no cover - another layout
-    _ANCHOR_START = None
+    _ANCHOR_START = _UNANCHORED = None
 
 
 def _text(text: str) -> str:

@@ -386,3 +386,37 @@ def test_regexp_matched_is_match(corpus_data):
     for rx in patterns:
         for v in values:
             assert rx.matched(v) == (rx.match(v) is not None), (rx.pattern, v)
+
+
+def _crd_patterns(value, out):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "pattern" and isinstance(v, str):
+                out.add(v)
+            else:
+                _crd_patterns(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _crd_patterns(v, out)
+
+
+def test_regexp_found_is_search(corpus_data):
+    from kubelint import goregex
+
+    sources = set()
+    for data in corpus_data:
+        if isinstance(data, dict) and data.get("kind") == "CustomResourceDefinition":
+            _crd_patterns(data.get("spec"), sources)
+    patterns = []
+    for src in sorted(sources):
+        try:
+            patterns.append(goregex.compile(src))
+        except goregex.GoRegexpError:
+            pass
+    assert len(patterns) > 50
+    values = {"", "a", "a\n", "\n", "ünï", "a\ud800b", "10.0.0.1", "http://x", "1m", "-1", "Abc_9"}
+    for data in corpus_data[:300]:
+        _strings(data, values, limit=3000)
+    for rx in patterns:
+        for v in values:
+            assert rx.found(v) == (rx.search(v) is not None), (rx.pattern, v)

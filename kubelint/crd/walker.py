@@ -413,7 +413,7 @@ class Walker:
                             ERROR,
                         )
                     )
-            if node.pattern is not None and not node.pattern.search(value):
+            if node.pattern is not None and not node.pattern.found(value):
                 problems.append(
                     Problem(
                         path,
