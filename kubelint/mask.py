@@ -434,6 +434,7 @@ class Masker:
         self.spans: Dict[str, Dict[Secret, None]] = {}  # file -> secrets with positions
         self._regex = None
         self._by_prefix: Dict[str, List[str]] = {}
+        self._by_head: Dict[str, List[str]] = {}
         self._exact = None
         self._dirty = False
         self._secretish: Dict[str, bool] = {}
@@ -484,8 +485,17 @@ class Masker:
                 by_prefix.setdefault(f[:_PREFIX], []).append(f)
             for group in by_prefix.values():
                 group.sort(key=len, reverse=True)  # longest spelling first
+            # The regex finds the first MIN_LENGTH characters of the prefixes (every form has as many), a
+            # trie a few times smaller than one of whole prefixes (compiling that was 36 ms of a corpus
+            # run); text() then takes the longest prefix there, as the whole trie's greedy match would.
+            by_head: Dict[str, List[str]] = {}
+            for prefix in by_prefix:
+                by_head.setdefault(prefix[:MIN_LENGTH], []).append(prefix)
+            for group in by_head.values():
+                group.sort(key=len, reverse=True)  # longest prefix first
             self._by_prefix = by_prefix
-            self._regex = re.compile("(?=(" + _trie_pattern(by_prefix) + "))") if by_prefix else False
+            self._by_head = by_head
+            self._regex = re.compile("(?=(" + _trie_pattern(by_head) + "))") if by_prefix else False
             self._dirty = False
         return self._regex
 
@@ -501,15 +511,19 @@ class Masker:
         out = []
         last = 0
         by_prefix = self._by_prefix
+        by_head = self._by_head
         for m in regex.finditer(text):
             pos = m.start()
             if pos < last:
                 continue  # inside a secret already masked
-            for form in by_prefix.get(m.group(1), ()):
-                if text.startswith(form, pos):
-                    out.append(text[last:pos])
-                    out.append(MASK)
-                    last = pos + len(form)
+            for prefix in by_head[m.group(1)]:
+                if text.startswith(prefix, pos):  # the longest prefix here: its spellings, longest first
+                    for form in by_prefix[prefix]:
+                        if text.startswith(form, pos):
+                            out.append(text[last:pos])
+                            out.append(MASK)
+                            last = pos + len(form)
+                            break
                     break
         if not out:
             return text

@@ -420,3 +420,109 @@ def test_regexp_found_is_search(corpus_data):
     for rx in patterns:
         for v in values:
             assert rx.found(v) == (rx.search(v) is not None), (rx.pattern, v)
+
+
+# -- mask.py Masker.text: the regex finds the heads of the secrets' prefixes ----------------------
+
+
+def _reference_masker():
+    import re
+
+    from kubelint import mask
+
+    class Reference(mask.Masker):
+        """Masker._pattern and .text as they were: a trie of whole prefixes."""
+
+        def _pattern(self):
+            if self._dirty or self._regex is None:
+                forms = set()
+                for v in self.values:
+                    if mask.distinctive(v):
+                        for f in mask._spellings(v):
+                            if len(f) >= mask.MIN_LENGTH:
+                                forms.add(f)
+                self._exact = None
+                if len(forms) > mask.MAX_TRIE_FORMS:
+                    self._exact, self._by_prefix, self._regex, self._dirty = forms, {}, False, False
+                    return self._regex
+                by_prefix = {}
+                for f in forms:
+                    by_prefix.setdefault(f[: mask._PREFIX], []).append(f)
+                for group in by_prefix.values():
+                    group.sort(key=len, reverse=True)
+                self._by_prefix = by_prefix
+                self._regex = re.compile("(?=(" + mask._trie_pattern(by_prefix) + "))") if by_prefix else False
+                self._dirty = False
+            return self._regex
+
+        def text(self, text):
+            regex = self._pattern()
+            if not text:
+                return text
+            if not regex:
+                if self._exact:
+                    return mask._TOKEN.sub(lambda m: mask.MASK if m.group() in self._exact else m.group(), text)
+                return text
+            out, last = [], 0
+            for m in regex.finditer(text):
+                pos = m.start()
+                if pos < last:
+                    continue
+                for form in self._by_prefix.get(m.group(1), ()):
+                    if text.startswith(form, pos):
+                        out += [text[last:pos], mask.MASK]
+                        last = pos + len(form)
+                        break
+            if not out:
+                return text
+            out.append(text[last:])
+            return "".join(out)
+
+    return Reference
+
+
+def test_masker_text_on_the_corpus(corpus_result):
+    from kubelint import mask
+
+    values = corpus_result.masker.values
+    assert len(values) > 100
+    new, ref = mask.Masker(), _reference_masker()()
+    for m in (new, ref):
+        m.add("x", [mask.Secret(v) for v in values])
+    distinctive = sorted(v for v in values if mask.distinctive(v))[:300]
+    texts = [f.message for f in corpus_result.findings] + [f.path for f in corpus_result.findings]
+    for i, v in enumerate(distinctive):  # secrets inside text, side by side, overlapping, cut short
+        w = distinctive[(i + 1) % len(distinctive)]
+        texts += [f"x{v}y", v + w, v[:-1], v[: len(v) // 2] + v, f"'{v}' and \"{w}\"", v.upper(), repr(v)]
+    for path in {f.file for f in corpus_result.findings if f.file in corpus_result.masker.spans}:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            texts += fh.read().splitlines()
+    masked = 0
+    for t in texts:
+        got = new.text(t)
+        assert got == ref.text(t), t
+        masked += got != t
+    assert masked > 100
+
+
+def test_masker_text_overlapping_prefixes():
+    from kubelint import mask
+
+    secrets = ["abcdef", "abcdefgh", "abcdefghij-long-secret", "abcdefXYZ123", "zzzzzz9", "a" * 60, "a" * 70 + "b"]
+    texts = [
+        "abcdefghij-long-secret",
+        "abcdefghij-long-secreT",
+        "abcdefgh",
+        "xxabcdefXYZ123abcdef",
+        "a" * 65,
+        "a" * 70 + "b",
+        "a" * 70 + "c",
+        "zzzzzzz9",
+        "",
+        "no secret here",
+    ]
+    new, ref = mask.Masker(), _reference_masker()()
+    for m in (new, ref):
+        m.add("x", [mask.Secret(s) for s in secrets])
+    for t in texts:
+        assert new.text(t) == ref.text(t), t
