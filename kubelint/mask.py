@@ -394,6 +394,8 @@ def distinctive(value: str) -> bool:
 
 
 _PREFIX = 48  # secrets are found by their first characters, then verified
+_MEMO_TEXT = 256  # Masker.text remembers texts up to this long ...
+_MEMO_TEXTS = 50_000  # ... this many at a time
 MAX_TRIE_FORMS = 20_000  # beyond: whole-token matching (compiling takes ~2.5 s at 20,000)
 _TOKEN = re.compile(r"[^\s'\"`,;=@]+")
 
@@ -435,6 +437,7 @@ class Masker:
         self._regex = None
         self._by_prefix: Dict[str, List[str]] = {}
         self._by_head: Dict[str, List[str]] = {}
+        self._texts: Dict[str, str] = {}  # text() of short texts, for the current pattern
         self._exact = None
         self._dirty = False
         self._secretish: Dict[str, bool] = {}
@@ -477,6 +480,7 @@ class Masker:
                 # trie would take minutes to compile; match whole tokens.
                 self._exact = forms
                 self._by_prefix = {}
+                self._texts = {}
                 self._regex = False
                 self._dirty = False
                 return self._regex
@@ -495,6 +499,7 @@ class Masker:
                 group.sort(key=len, reverse=True)  # longest prefix first
             self._by_prefix = by_prefix
             self._by_head = by_head
+            self._texts = {}
             self._regex = re.compile("(?=(" + _trie_pattern(by_head) + "))") if by_prefix else False
             self._dirty = False
         return self._regex
@@ -504,6 +509,16 @@ class Masker:
         regex = self._pattern()
         if not text:
             return text
+        if len(text) <= _MEMO_TEXT:  # findings' paths and quoted values repeat: each short text masked once
+            hit = self._texts.get(text)
+            if hit is None:
+                if len(self._texts) >= _MEMO_TEXTS:
+                    self._texts.clear()
+                hit = self._texts[text] = self._text(text, regex)
+            return hit
+        return self._text(text, regex)
+
+    def _text(self, text: str, regex) -> str:
         if not regex:
             if self._exact:
                 return _TOKEN.sub(lambda m: MASK if m.group() in self._exact else m.group(), text)
