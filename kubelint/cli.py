@@ -104,34 +104,6 @@ class _Group(click.Group):
             _internal_error(exc, "--debug" in sys.argv)
 
 
-class _Process:
-    """Set by :func:`entry` only: this process ends when the command returns.  ``held``: what a ``check``
-    run built, kept alive until then (None: a caller in-process, e.g. click's test runner)."""
-
-    held = None
-
-
-def entry() -> None:
-    """The ``kubelint`` command and ``python -m kubelint``: :func:`main`, and after a ``check`` run the
-    process ends at once, as the interpreter would (output flushed, the same exit status), without first
-    freeing the millions of objects the run built and every module (0.2 s of CPU over ../shared/corpus).
-    Other commands (``lsp``, ``fix``, ``rules``...) and a ``check`` that ended before running exit as usual."""
-    _Process.held = []
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code
-        if not _Process.held or not (code is None or (isinstance(code, int) and 0 <= code < 256)):
-            raise
-        try:
-            for stream in (sys.stdout, sys.stderr):
-                if stream is not None:
-                    stream.flush()
-        except BaseException:  # e.g. a closed pipe: the interpreter's own exit reports it, as before
-            raise exc from None
-        os._exit(code or 0)
-
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="kubelint", message="%(prog)s %(version)s")
 def main():
@@ -419,6 +391,34 @@ def _fix(paths, settings, fix, unsafe_fixes, fix_diff, fix_check):
     if fixing.done:
         raise SystemExit(fixing.exit_code)
     return fixing
+
+
+class _Process:
+    """Set by :func:`entry` only: this process ends when the command returns.  ``held``: what a ``check``
+    run built, kept alive until then (None: a caller in-process, e.g. click's test runner)."""
+
+    held = None
+
+
+def entry() -> None:
+    """The ``kubelint`` command and ``python -m kubelint``: :func:`main`, and after a ``check`` run the
+    process ends at once, as the interpreter would (output flushed, the same exit status), without first
+    freeing the millions of objects the run built and every module (0.2 s of CPU over ../shared/corpus).
+    Other commands (``lsp``, ``fix``, ``rules``...) and a ``check`` that ended before running exit as usual."""
+    _Process.held = []
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+        if not _Process.held or not (code is None or (isinstance(code, int) and 0 <= code < 256)):
+            raise
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+        except BaseException:  # e.g. a closed pipe: the interpreter's own exit reports it, as before
+            raise exc from None
+        os._exit(code or 0)
 
 
 def _run(paths, settings, masker, stdin=None, keep=None):
