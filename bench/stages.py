@@ -1,6 +1,6 @@
 """CPU per stage of a serial `kubelint check --format json --jobs 1` (issue 18).
 
-    nice -n 19 python3 bench/stages.py [--rounds 5] [TREE ...] [-- PATH ...]
+    nice -n 19 python3 bench/stages.py [--rounds 5] [--process] [TREE ...] [-- PATH ...]
 
 Each round runs, for every TREE (a kubelint checkout; default: this one),
 one child process that checks PATH (default ../shared/corpus) in-process
@@ -10,16 +10,22 @@ medians; one warm-up run per TREE comes first (page cache, kubelint's
 caches).  As in bench.py, bytecode is cached outside the trees
 (``PYTHONPYCACHEPREFIX``, whatever ``PYTHONDONTWRITEBYTECODE`` says), as an
 installed package has it: otherwise the modules a run imports lazily (CRD,
-CEL, admission) are compiled inside the timed stages.  Stages are timed by wrapping their classes' methods (wrapping
-bound methods on the instances would make reference cycles that keep the
-run's objects alive until the next garbage collection and distort the
-figures).  The stages' rows overlap: ``phase2`` contains the ``obj:`` rows.
+CEL, admission) are compiled inside the timed stages.  The check runs as
+the ``kubelint`` command runs it (``cli.entry``: the run's objects are kept
+until the process exits, where the tree has that).  Stages are timed by
+wrapping their classes' methods (wrapping bound methods on the instances
+would make reference cycles that keep the run's objects alive until the
+next garbage collection and distort the figures).  The stages' rows
+overlap: ``phase2`` contains the ``obj:`` rows, ``load`` the discovery.
+``--process`` adds the CPU of a whole ``python -m kubelint check`` process
+per round (interpreter start, imports and exit included).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -105,18 +111,39 @@ def main() -> None:
         argv, paths = argv[:i], argv[i + 1 :]
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument(
+        "--process",
+        action="store_true",
+        help="also the CPU of a whole `python -m kubelint check` process (getrusage of the child: start-up, "
+        "imports and exit included)",
+    )
     ap.add_argument("trees", nargs="*", default=[os.path.dirname(HERE)])
     args = ap.parse_args(argv)
     paths = paths or [CORPUS]
     trees = [os.path.abspath(t) for t in args.trees]
     figures = {t: defaultdict(list) for t in trees}
 
-    def child(tree: str) -> str:
+    def env_of(tree: str) -> dict:
         env = dict(os.environ, PYTHONPATH=tree, PYTHONPYCACHEPREFIX=os.path.join(BENCH_DIR, "pycache"))
         env.pop("PYTHONDONTWRITEBYTECODE", None)
+        return env
+
+    def child(tree: str) -> str:
         return subprocess.run(
-            [sys.executable, "-c", CHILD, *paths], cwd=tree, env=env, capture_output=True, text=True, check=True
+            [sys.executable, "-c", CHILD, *paths],
+            cwd=tree,
+            env=env_of(tree),
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
+
+    def process(tree: str) -> float:
+        argv = [sys.executable, "-m", "kubelint", "check", "--format", "json", "--jobs", "1", "--fail-on", "never"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(argv + paths, cwd=tree, env=env_of(tree), stdout=subprocess.DEVNULL, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
     for tree in trees:  # warm-up
         child(tree)
@@ -126,6 +153,8 @@ def main() -> None:
             for line in out.splitlines():
                 value, _, name = line.partition(" ")
                 figures[tree][name].append(float(value))
+            if args.process:
+                figures[tree]["whole process (python -m kubelint check)"].append(process(tree))
     names = sorted(
         {n for t in trees for n in figures[t]},
         key=lambda n: -max(statistics.median(figures[t][n]) for t in trees if figures[t][n]),
