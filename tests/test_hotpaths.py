@@ -526,3 +526,63 @@ def test_masker_text_overlapping_prefixes():
         m.add("x", [mask.Secret(s) for s in secrets])
     for t in texts:
         assert new.text(t) == ref.text(t), t
+
+
+# -- apiserver/core.py _LineStarts: line offsets found on demand -----------------------------------
+
+
+def _offsets_reference(raw: bytes) -> tuple:
+    from itertools import accumulate
+
+    return tuple(accumulate(map((1).__add__, map(len, raw.split(b"\n"))), initial=0))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\n",
+        b"a",
+        b"a\n",
+        b"\n\n\n",
+        b"a\nbb\n\nccc",
+        b"x" * 100_000 + b"\n" + b"y\n" * 5000 + b"z" * 50_000,  # a poor average: one huge line, many short
+        b"".join(b"k%d: %s\n" % (i, b"v" * (i % 97)) for i in range(20_000)),
+    ],
+    ids=range(8),
+)
+def test_line_starts(raw):
+    import random
+
+    from kubelint.apiserver.core import _LineStarts
+
+    want = _offsets_reference(raw)
+    starts = _LineStarts(raw)
+    assert len(starts) == len(want)
+    assert [starts[i] for i in range(len(want))] == list(want)  # forward, every line
+    rng = random.Random(7)
+    for i in [rng.randrange(len(want)) for _ in range(300)]:  # any order
+        assert starts[i] == want[i]
+    for bad in (-1, len(want), len(want) + 5):
+        with pytest.raises(IndexError):
+            starts[bad]
+    assert starts[len(want) - 1] == want[-1]  # after an error, from a fresh cursor too
+    assert _LineStarts(raw)[len(want) - 1] == want[-1]
+
+
+def test_line_starts_of_the_large_corpus_files():
+    import os
+
+    from kubelint.apiserver.core import TOTAL_ANNOTATION_SIZE_LIMIT, _LineStarts
+    from kubelint.loader import discover
+
+    big = [p for p, e in discover([str(CORPUS)]) if e is None and os.stat(p).st_size * 3 >= TOTAL_ANNOTATION_SIZE_LIMIT]
+    if not big:
+        pytest.skip("no corpus")
+    for path in big:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        want = _offsets_reference(raw)
+        starts = _LineStarts(raw)
+        step = max(1, len(want) // 500)
+        assert [starts[i] for i in range(0, len(want), step)] == list(want[::step]), path

@@ -20,7 +20,6 @@ import json
 import os
 import posixpath
 from functools import lru_cache
-from itertools import accumulate
 from typing import List, Optional
 
 from ..findings import Key, Problem, format_path
@@ -1832,8 +1831,8 @@ def _go_json_len(data) -> int:
 
 
 @lru_cache(maxsize=64)
-def _line_offsets(path) -> Optional[tuple]:
-    """Byte offsets of the line starts of a file (None: small or unreadable)."""
+def _line_offsets(path):
+    """Byte offsets of the line starts of a file, a :class:`_LineStarts` (None: unreadable; ``()``: small)."""
     try:
         if os.stat(path).st_size * 3 < TOTAL_ANNOTATION_SIZE_LIMIT:
             return ()
@@ -1841,8 +1840,60 @@ def _line_offsets(path) -> Optional[tuple]:
             raw = fh.read()
     except (OSError, TypeError, ValueError):
         return None
-    # line N starts at offs[N-1]; all C-level iteration (big bundles have 100k lines)
-    return tuple(accumulate(map((1).__add__, map(len, raw.split(b"\n"))), initial=0))
+    return _LineStarts(raw)
+
+
+class _LineStarts:
+    """``offs[i]``: the byte offset where line ``i + 1`` of ``raw`` starts (the last index: one past the
+    end), as ``accumulate(len(line) + 1 for line in raw.split(b"\\n"))`` from 0 would list them, found only
+    for the lines asked: a cursor moves forward by counting newlines in C over windows sized from the
+    average line of the file's start (objects are checked in file order; an earlier line starts again from
+    the top).  Listing every line start of the corpus's 43 large files cost 57 ms, a bytes object per line."""
+
+    __slots__ = ("raw", "_avg", "_line", "_pos")
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+        head = raw[:65536]
+        self._avg = max(len(head) / (head.count(b"\n") + 1), 1.0)
+        self._line = 0  # the cursor: line index _line starts at byte _pos
+        self._pos = 0
+
+    def __len__(self) -> int:
+        return self.raw.count(b"\n") + 2
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __getitem__(self, i: int) -> int:
+        if i < 0:
+            raise IndexError(i)
+        raw = self.raw
+        if i < self._line:
+            self._line = self._pos = 0
+        k, pos, line = i - self._line, self._pos, self._line
+        while k:
+            end = min(len(raw), pos + int(k * self._avg) + 1)
+            c = raw.count(b"\n", pos, end)
+            if c < k:  # the window holds too few: move past it
+                if end == len(raw):
+                    if c + 1 == k:  # the index past the last line: one past the end
+                        return len(raw) + 1
+                    raise IndexError(i)
+                pos, line, k = end, line + c, k - c
+                continue
+            while c - k > 32:  # far too many: halve the window
+                mid = (pos + end) // 2
+                m = raw.count(b"\n", pos, mid)
+                if m >= k:
+                    end, c = mid, m
+                else:
+                    pos, line, k, c = mid, line + m, k - m, c - m
+            for _ in range(c - k + 1):  # back from the window's end to its k-th newline
+                end = raw.rfind(b"\n", pos, end)
+            pos, line, k = end + 1, line + k, 0
+        self._line, self._pos = line, pos
+        return pos
 
 
 def _last_line(shadow) -> int:
@@ -1870,9 +1921,12 @@ def _source_span(obj) -> Optional[int]:
     if not offs:
         return 0
     first, last = obj.line, _last_line(obj.shadow)
-    if not 1 <= first <= last < len(offs):
+    if not 1 <= first <= last:
         return None
-    return offs[min(last, len(offs) - 1)] - offs[first - 1]
+    try:  # the earlier line first: _LineStarts moves forward
+        return -offs[first - 1] + offs[last]
+    except IndexError:  # past the file's last line
+        return None
 
 
 def _too_large(size: str) -> Problem:
