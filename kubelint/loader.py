@@ -6,15 +6,19 @@ each with sigs.k8s.io/yaml on go-yaml v2 (YAML 1.1 scalar resolution,
 ``resolve.go``), converts it to JSON (``yaml.go`` convertToJSONableObject:
 non-string keys become strings) and sends that JSON to the API server.
 
-libyaml (through PyYAML's C extension) parses; this module builds plain
-Python data with go-yaml v2's resolution rules (not PyYAML's), and a position
-shadow beside it (:mod:`kubelint.positions`), on one of two paths:
+libyaml parses; this module builds plain Python data with go-yaml v2's
+resolution rules (not PyYAML's), and a position shadow beside it
+(:mod:`kubelint.positions`), on one of two paths:
 
 * the one-pass path (``_fast_documents``) builds data and shadow straight
   from libyaml's parser events: no node objects, no composer callbacks, no
   second walk.  It takes every document without anchors, aliases, tags,
   merge keys, duplicate or null keys, ``.inf``/``.nan`` or a syntax error,
-  within every limit: 99.5% of the corpus's files.
+  within every limit: 99.5% of the corpus's files.  It runs in C when the
+  optional extension ``_kubelint_yaml`` (csrc/, libyaml 0.2.5 compiled in)
+  is installed, else in Python over PyYAML's ``CParser`` events; both give
+  the same documents (``ONE_PASS`` says which one runs; ``KUBELINT_LOADER=
+  python`` forces the Python one).
 * the compose path (``_ComposeLoader`` then ``_Builder``) takes a whole file
   as soon as the one-pass path meets anything else, and words every finding
   (duplicate keys, alias bombs, tags, limits, syntax errors).  The one-pass
@@ -50,15 +54,13 @@ import sys
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, List, Optional, Tuple
 
-import yaml
-
 from .findings import ERROR, WARNING, Finding
 from .settings import Limits
 
-try:  # pragma: no cover - exercised implicitly
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
+# PyYAML is imported on first use (_pyyaml()): the C one-pass path
+# (_kubelint_yaml) needs none of it, so a run whose files all take that path
+# never imports it here.
+yaml = None
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -561,8 +563,6 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _BINARY = "tag:yaml.org,2002:binary"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_ScalarNode = yaml.ScalarNode
-_MappingNode = yaml.MappingNode
 _MAPTAG = "tag:yaml.org,2002:map"
 _SEQTAG = "tag:yaml.org,2002:seq"
 _MERGETAG = "tag:yaml.org,2002:merge"
@@ -585,11 +585,43 @@ _STANDARD_TAGS = {
 }
 
 
-class _ComposeLoader(_BaseLoader):
-    """PyYAML's C composer with resolution turned off: we resolve ourselves."""
+def _pyyaml():
+    """PyYAML, imported on first use, and the names of it this module uses
+    as globals (set here): the compose path (``_ComposeLoader``, ``_Builder``),
+    the Python one-pass path (``_CParser`` and the event classes),
+    ``_count_document`` and the syntax findings."""
+    global yaml, _BaseLoader, _ComposeLoader, _ScalarNode, _MappingNode, _SequenceNode, _CParser
+    global _ScalarEvent, _MappingStartEvent, _MappingEndEvent, _SequenceStartEvent, _SequenceEndEvent
+    global _DocumentStartEvent, _StreamEndEvent
+    if yaml is not None:
+        return yaml
+    import yaml as module
 
-    def resolve(self, kind, value, implicit):  # noqa: D401 - PyYAML hook
-        return _IMPLICIT
+    try:  # pragma: no cover - exercised implicitly
+        _BaseLoader = module.CSafeLoader
+    except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+        _BaseLoader = module.SafeLoader
+
+    class _ComposeLoader(_BaseLoader):
+        """PyYAML's C composer with resolution turned off: we resolve ourselves."""
+
+        def resolve(self, kind, value, implicit):  # noqa: D401 - PyYAML hook
+            return _IMPLICIT
+
+    _ScalarNode, _MappingNode, _SequenceNode = module.ScalarNode, module.MappingNode, module.SequenceNode
+    try:
+        from yaml._yaml import CParser as _CParser  # libyaml's parser alone
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        _CParser = None
+    _ScalarEvent = module.ScalarEvent
+    _MappingStartEvent = module.MappingStartEvent
+    _MappingEndEvent = module.MappingEndEvent
+    _SequenceStartEvent = module.SequenceStartEvent
+    _SequenceEndEvent = module.SequenceEndEvent
+    _DocumentStartEvent = module.DocumentStartEvent
+    _StreamEndEvent = module.StreamEndEvent
+    yaml = module
+    return module
 
 
 # go-yaml v2 decode.go, allowedAliasRatio()
@@ -939,7 +971,7 @@ class _Builder:
             out.update(v)
             shadow.update(s[2])
 
-        if value_node.__class__ is yaml.SequenceNode and id(value_node) not in self.memo:
+        if value_node.__class__ is _SequenceNode and id(value_node) not in self.memo:
             for child in reversed(value_node.value):  # earlier maps take precedence
                 merge_one(child)
         else:
@@ -959,17 +991,6 @@ class _Builder:
 # give the same documents and findings by construction; tests/test_loader.py
 # checks them against each other.
 
-try:
-    from yaml._yaml import CParser as _CParser  # libyaml's parser alone
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _CParser = None
-_ScalarEvent = yaml.ScalarEvent
-_MappingStartEvent = yaml.MappingStartEvent
-_MappingEndEvent = yaml.MappingEndEvent
-_SequenceStartEvent = yaml.SequenceStartEvent
-_SequenceEndEvent = yaml.SequenceEndEvent
-_DocumentStartEvent = yaml.DocumentStartEvent
-_StreamEndEvent = yaml.StreamEndEvent
 _MISS = object()
 
 
@@ -1096,9 +1117,10 @@ def _fast_sequence(next_event, start, depth: int, max_depth: int, count: list):
     return items, (m.line + 1, m.column + 1, shadows)
 
 
-def _fast_documents(text: str, path: str, limits: Limits) -> Optional[List[Document]]:
+def _py_fast_documents(text: str, path: str, limits: Limits) -> Optional[List[Document]]:
     """The documents of ``text`` built from parser events in one pass, or
     None when the file needs the compose-then-build path (see above)."""
+    _pyyaml()
     if _CParser is None or len(text) > limits.max_request_bytes:
         # The size bound makes the byte limit unreachable here: a decoded
         # string is never longer than its source text.
@@ -1151,6 +1173,61 @@ def _fast_documents(text: str, path: str, limits: Limits) -> Optional[List[Docum
     finally:
         parser.dispose()
     return documents
+
+
+# ---------------------------------------------------------------------------
+# The one-pass path in C
+#
+# The optional extension module ``_kubelint_yaml`` (csrc/_kubelint_yaml.c,
+# built by setup.py with libyaml 0.2.5 compiled in) does what
+# _py_fast_documents does, over libyaml's event API, without a Python object
+# per event: the same documents, and None exactly where the Python path gives
+# up.  Plain scalars are still resolved here, in one place: it looks up
+# _KEY_CACHE and _RESOLVE_CACHE itself and calls _fast_key and _fast_value on
+# a miss.  Without the extension (no C compiler at install time, a build for
+# another interface version) or with KUBELINT_LOADER=python in the
+# environment, the Python one-pass path is used; ONE_PASS says which.
+
+_CEXT_API = 1  # the extension's API_VERSION this module speaks
+_SSIZE_MAX = sys.maxsize // 16  # limits are clamped to what C's Py_ssize_t holds (10 x documents too)
+
+
+def _c_extension():
+    if os.environ.get("KUBELINT_LOADER", "").lower() == "python":
+        return None
+    try:
+        import _kubelint_yaml as module
+    except ImportError:
+        return None
+    if getattr(module, "API_VERSION", None) != _CEXT_API:
+        return None  # a stale build: ignored
+    return module
+
+
+_cext = _c_extension()
+
+
+def _c_fast_documents(text: str, path: str, limits: Limits) -> Optional[List[Document]]:
+    """_py_fast_documents in C (_kubelint_yaml.parse)."""
+    pairs = _cext.parse(
+        text,
+        min(limits.max_request_bytes, _SSIZE_MAX),
+        min(limits.max_documents, _SSIZE_MAX),
+        min(limits.max_depth, _SSIZE_MAX),
+        min(limits.max_nodes, _SSIZE_MAX),
+        (_KEY_CACHE, _RESOLVE_CACHE, _fast_key, _fast_value, _Bail, _NULL_KEY, _RESOLVED_FIRST),
+    )
+    if pairs is None:
+        return None
+    return [Document(path, index, data, shadow, shadow[0], shadow[1]) for index, (data, shadow) in enumerate(pairs)]
+
+
+if _cext is not None:
+    _fast_documents = _c_fast_documents
+    ONE_PASS = f"C extension _kubelint_yaml (libyaml {_cext.LIBYAML_VERSION})"
+else:
+    _fast_documents = _py_fast_documents
+    ONE_PASS = "Python (PyYAML's libyaml parser events)"
 
 
 def _short_tag(tag: str) -> str:
@@ -1275,6 +1352,7 @@ def _count_nodes(text: str, limits: Limits) -> None:
 def _count_document(text: str, start: int, end: int, budget: int) -> None:
     if end - start <= budget or _node_estimate(text, start, end) <= budget:
         return
+    _pyyaml()
     parser = _BaseLoader(text[start:end])
     first_line = text.count("\n", 0, start)
     count = 0
@@ -1397,6 +1475,7 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     if documents is not None:
         loaded.documents = documents
         return loaded
+    _pyyaml()
     try:
         loader = _ComposeLoader(text)
     except UnicodeEncodeError as exc:  # lone surrogates (only via the API: decode_text never yields them)
@@ -1488,7 +1567,7 @@ def _read_documents(loader, text: str, path: str, limits: Limits, loaded: Loaded
             continue
         seen += 1
         if (
-            node.__class__ is yaml.ScalarNode
+            node.__class__ is _ScalarNode
             and node.tag == _IMPLICIT
             and not node.style
             and resolve_plain(node.value) is None
