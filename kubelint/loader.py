@@ -1192,9 +1192,8 @@ _CEXT_API = 1  # the extension's API_VERSION this module speaks
 _SSIZE_MAX = sys.maxsize // 16  # limits are clamped to what C's Py_ssize_t holds (10 x documents too)
 
 
-def _c_extension():
-    if os.environ.get("KUBELINT_LOADER", "").lower() == "python":
-        return None
+def _load_c_extension():
+    """The extension module if it is installed and speaks this module's API version, else None."""
     try:
         import _kubelint_yaml as module
     except ImportError:
@@ -1204,12 +1203,12 @@ def _c_extension():
     return module
 
 
-_cext = _c_extension()
+_cext = None if os.environ.get("KUBELINT_LOADER", "").lower() == "python" else _load_c_extension()
 
 
-def _c_fast_documents(text: str, path: str, limits: Limits) -> Optional[List[Document]]:
-    """_py_fast_documents in C (_kubelint_yaml.parse)."""
-    pairs = _cext.parse(
+def _c_fast_documents(text: str, path: str, limits: Limits, module=None) -> Optional[List[Document]]:
+    """_py_fast_documents in C (``_kubelint_yaml.parse``; ``module``: another build of it, for tests)."""
+    pairs = (module or _cext).parse(
         text,
         min(limits.max_request_bytes, _SSIZE_MAX),
         min(limits.max_documents, _SSIZE_MAX),
