@@ -559,7 +559,83 @@ kubelint_parse(PyObject *self, PyObject *args)
     return result;
 }
 
+/* One pass over the text for loader.py's pre-scans (_stream_error,
+ * _directive_findings, _prescan): facts that are necessary for their
+ * patterns to match, so that the patterns run only on the files where they
+ * might.  The patterns themselves stay in Python and decide.
+ *
+ * scan(text) -> (line_starts, brackets, run, nodes) or None (text not encodable)
+ *   line_starts: bit 1: a line starts with "---", then spaces or tabs, then
+ *                a character other than space, tab, "#", "\r" and "\n": the
+ *                match of _SEPARATOR_WITH_CONTENT;
+ *                bit 2: a line starts with "<<<<<<<", ">>>>>>>" or "======="
+ *                (_CONFLICT); bit 4: a line starts with "%" (_DIRECTIVE)
+ *   brackets:    text.count("[") + text.count("{")
+ *   run:         the longest run of [ \t?:-] that starts a line (_deep_indent)
+ *   nodes:       _node_estimate(text, 0, len(text)): the number of "\n", ","
+ *                "- " and "? " in the text (_count_nodes)
+ * "Line start": offset 0 and after every "\n", as _LineStart's patterns. */
+static PyObject *
+kubelint_scan(PyObject *self, PyObject *text)
+{
+    const unsigned char *s, *end, *line, *q;
+    Py_ssize_t n, brackets = 0, nodes = 0, run, longest = 0, i;
+    long flags = 0;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "scan() needs a str");
+        return NULL;
+    }
+    s = (const unsigned char *)PyUnicode_AsUTF8AndSize(text, &n);
+    if (s == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+            PyErr_Clear();
+            Py_RETURN_NONE;
+        }
+        return NULL;
+    }
+    end = s + n;
+    /* '[', '{', '\n', ',', '-', '?' and ' ' are single bytes in UTF-8, never part
+     * of another character's encoding: counting bytes counts characters. */
+    for (i = 0; i + 1 < n; i++) {
+        unsigned char c = s[i];
+        brackets += (c == '[') | (c == '{');
+        /* str.count of "\n", ",", "- " and "? " (none of them can overlap itself) */
+        nodes += (c == '\n') | (c == ',') | (((c == '-') | (c == '?')) & (s[i + 1] == ' '));
+    }
+    if (n > 0) { /* the last character */
+        brackets += (s[n - 1] == '[') | (s[n - 1] == '{');
+        nodes += (s[n - 1] == '\n') | (s[n - 1] == ',');
+    }
+    line = s;
+    for (;;) {
+        Py_ssize_t left = end - line;
+        if (left >= 3 && line[0] == '-' && line[1] == '-' && line[2] == '-') {
+            for (q = line + 3; q < end && (*q == ' ' || *q == '\t'); q++)
+                ;
+            if (q < end && *q != ' ' && *q != '\t' && *q != '#' && *q != '\r' && *q != '\n')
+                flags |= 1;
+        } else if (left >= 7 && (line[0] == '<' || line[0] == '>' || line[0] == '=') && line[1] == line[0] &&
+                 line[2] == line[0] && line[3] == line[0] && line[4] == line[0] && line[5] == line[0] &&
+                 line[6] == line[0])
+            flags |= 2;
+        else if (left >= 1 && line[0] == '%')
+            flags |= 4;
+        for (q = line; q < end && (*q == ' ' || *q == '\t' || *q == '?' || *q == ':' || *q == '-'); q++)
+            ;
+        run = q - line; /* ASCII: bytes are characters */
+        if (run > longest)
+            longest = run;
+        q = memchr(q, '\n', (size_t)(end - q));
+        if (q == NULL)
+            break;
+        line = q + 1;
+    }
+    return Py_BuildValue("(lnnn)", flags, brackets, longest, nodes);
+}
+
 static PyMethodDef methods[] = {
+    {"scan", kubelint_scan, METH_O,
+     "scan(text) -> (line_starts, brackets, run, nodes) or None: what loader.py's pre-scans need to know (see the C)."},
     {"parse", kubelint_parse, METH_VARARGS,
      "parse(text, max_bytes, max_documents, max_depth, max_nodes, resolve) -> [(data, shadow)] or None\n\n"
      "kubelint.loader's one-pass path in C (see csrc/_kubelint_yaml.c)."},

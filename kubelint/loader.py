@@ -1279,14 +1279,14 @@ _HELM = re.compile(r"\{\{-?\s*[-.$\w(\"]")
 _FLOW_CHARS = re.compile(r"[\[\]{}]")
 
 
-def _prescan(text: str, limits: Limits) -> None:
+def _prescan(text: str, limits: Limits, scan=None) -> None:
     """Reject nesting that would overflow libyaml's recursive composer.
 
     This is a cheap upper bound computed before parsing; the builder enforces
-    the exact ``max_depth`` afterwards.
+    the exact ``max_depth`` afterwards.  ``scan``: _scan(text).
     """
     budget = limits.max_depth
-    if text.count("[") + text.count("{") > budget:
+    if (scan[1] if scan is not None else text.count("[") + text.count("{")) > budget:
         depth = 0
         for m in _FLOW_CHARS.finditer(text):
             if m.group() in "[{":
@@ -1301,7 +1301,10 @@ def _prescan(text: str, limits: Limits) -> None:
                     )
             elif depth:
                 depth -= 1
-    block = _deep_indent(4 * budget + 8).search(text) if len(text) >= 4 * budget + 8 else None
+    columns = 4 * budget + 8
+    block = (
+        _deep_indent(columns).search(text) if len(text) >= columns and (scan is None or scan[2] >= columns) else None
+    )
     if block:
         line = text.count("\n", 0, block[0]) + 1
         raise LoadError(
@@ -1330,7 +1333,7 @@ def _node_estimate(text: str, start: int, end: int) -> int:
     )
 
 
-def _count_nodes(text: str, limits: Limits) -> None:
+def _count_nodes(text: str, limits: Limits, scan=None) -> None:
     """Reject a document with more than ``max_nodes`` nodes before PyYAML
     composes it (a 10 MB flow sequence is 5 million nodes, 2 GB of node
     objects).  Counting parser events costs a pass over the document, so it
@@ -1339,7 +1342,7 @@ def _count_nodes(text: str, limits: Limits) -> None:
     manifests, never for a file of a million tiny documents."""
     budget = limits.max_nodes
     # the estimate counts non-overlapping substrings: never above len(text)
-    if len(text) <= budget or _node_estimate(text, 0, len(text)) <= budget:
+    if len(text) <= budget or (scan[3] if scan is not None else _node_estimate(text, 0, len(text))) <= budget:
         return
     start = 0
     for line_start, _ in _DOC_START.finditer(text):
@@ -1433,11 +1436,23 @@ def _check_document_size(text: str, start: int, end: int, limits: Limits) -> Non
         raise LoadError("request-too-large", _request_too_large(limits.max_request_bytes, content), line, 1)
 
 
+# _scan(text): what the pre-scans need to know, from one pass in C
+# (_kubelint_yaml.scan, which documents them): (line_starts, brackets, run,
+# nodes) or None, and then they look for themselves.  Each fact is necessary
+# for a pattern to match, never sufficient: the patterns decide.
+_DASHES, _MARKER, _PERCENT = 1, 2, 4  # a line starts with "--- content", a conflict marker, %
+
+
+def _scan(text: str):
+    return _cext.scan(text) if _cext is not None else None
+
+
 def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     """Parse one file's text into documents; never raises for bad content."""
     loaded = LoadedFile(path)
     problems = loaded.problems
-    unsplittable = _stream_error(text, path)  # kubectl cannot even split the stream into documents
+    scan = _scan(text)
+    unsplittable = _stream_error(text, path, scan)  # kubectl cannot even split the stream into documents
     if unsplittable is not None:
         problems.append(unsplittable)
         return loaded
@@ -1445,16 +1460,18 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
         # go-yaml decodes each document kubectl's YAMLReader splits off on its
         # own and skips a byte-order mark at its start (oracle: accepted).
         text = _BOM_AFTER_SEPARATOR.sub(r"\1", text)
-    if "\n%" in text or text[:1] == "%":  # a directive starts a line
+        scan = _scan(text)
+    if (scan[0] & _PERCENT) if scan is not None else ("\n%" in text or text[:1] == "%"):  # a directive starts a line
         problems.extend(_directive_findings(text, path))
     is_json = text.lstrip()[:1] == "{"
     if is_json and "\t" in text:
         # JSON allows tabs as whitespace, YAML does not; inside JSON strings
-        # a raw tab is invalid anyway, so this keeps offsets and meaning.
+        # a raw tab is invalid anyway, so this keeps offsets and meaning
+        # (and every fact of ``scan``: a tab and a space are alike there).
         text = text.replace("\t", " ")
     try:
-        _prescan(text, limits)
-        _count_nodes(text, limits)
+        _prescan(text, limits, scan)
+        _count_nodes(text, limits, scan)
     except LoadError as exc:
         problems.append(Finding(exc.rule, ERROR, exc.message, path, exc.line, exc.column))
         return loaded
@@ -1497,9 +1514,10 @@ def parse_text(text: str, path: str, limits: Limits = Limits()) -> LoadedFile:
     return loaded
 
 
-def _stream_error(text: str, path: str) -> Optional[Finding]:
-    """A merge-conflict marker, or a document separator followed by content: the whole file is unreadable."""
-    conflict = _CONFLICT.search(text)
+def _stream_error(text: str, path: str, scan=None) -> Optional[Finding]:
+    """A merge-conflict marker, or a document separator followed by content: the whole file is unreadable.
+    ``scan``: _scan(text), which tells where the patterns cannot match."""
+    conflict = _CONFLICT.search(text) if scan is None or scan[0] & _MARKER else None
     if conflict:
         line = text.count("\n", 0, conflict[0]) + 1
         return Finding(
@@ -1511,6 +1529,8 @@ def _stream_error(text: str, path: str) -> Optional[Finding]:
             line,
             1,
         )
+    if scan is not None and not scan[0] & _DASHES:
+        return None
     for line_start, m in _SEPARATOR_WITH_CONTENT.finditer(text):
         content = m.group(1)
         line = text.count("\n", 0, line_start) + 1

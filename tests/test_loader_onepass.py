@@ -581,3 +581,76 @@ def test_fuzz_c_equals_python_on_random_bytes(data):
     except LoadError:
         return
     assert_same(text)
+
+
+# --- the pre-scans with _kubelint_yaml.scan's facts, and without ------------
+
+
+def python_scan(text):
+    import re
+
+    flags = (
+        (1 if loader._SEPARATOR_WITH_CONTENT.search(text) else 0)
+        | (2 if re.search(r"^(?:<<<<<<<|>>>>>>>|=======)", text, re.M) else 0)
+        | (4 if re.search(r"^%", text, re.M) else 0)
+    )
+    run = max(len(m.group()) for m in re.finditer(r"^[ \t?:-]*", text, re.M))
+    return flags, text.count("[") + text.count("{"), run, loader._node_estimate(text, 0, len(text))
+
+
+SCAN_TEXTS = (
+    PRESCAN_TEXTS
+    + HOSTILE
+    + [
+        "a\n" + " \t?:-" * 1000 + "x\n",
+        "=======\n<<<<<<\n>>>>>>>",
+        "x\n---",
+        "x\n--",
+        "é\n%é\n[é{",
+        "\r\n---\r\n",
+        "--- \t# c\n---\t\r\n--- é\n",
+        "x\n--- \t",
+        "a- b? c- - ?  ? \n,,- ",
+    ]
+)
+
+
+@needs_c
+@pytest.mark.parametrize("text", SCAN_TEXTS, ids=range(len(SCAN_TEXTS)))
+def test_scan_facts_are_exact(text):
+    got = CEXT.scan(text)
+    if "\ud800" in text or "\udcff" in text:
+        assert got is None  # lone surrogates: the Python pre-scans run
+        return
+    assert got == python_scan(text)
+
+
+def parse_both_ways(text, monkeypatch, limits=Limits()):
+    """parse_text with the C extension (scan and one pass) and without it."""
+    with_c = snapshot(parse_text(text, "t.yaml", limits))
+    monkeypatch.setattr(loader, "_cext", None)
+    monkeypatch.setattr(loader, "_fast_documents", loader._py_fast_documents)
+    without = snapshot(parse_text(text, "t.yaml", limits))
+    monkeypatch.undo()
+    return with_c, without
+
+
+@needs_c
+def test_parse_text_gives_the_same_findings_with_and_without_the_extension(monkeypatch):
+    if loader._cext is None:
+        monkeypatch.setattr(loader, "_cext", CEXT)
+        monkeypatch.setattr(loader, "_fast_documents", loader._c_fast_documents)
+    tight = Limits(max_documents=5, max_depth=3, max_nodes=50, max_request_bytes=10_000)
+    for text in SCAN_TEXTS:
+        for limits in (Limits(), tight):
+            with_c, without = parse_both_ways(text, monkeypatch, limits)
+            assert with_c == without, text[:100]
+            if loader._cext is None:
+                monkeypatch.setattr(loader, "_cext", CEXT)
+                monkeypatch.setattr(loader, "_fast_documents", loader._c_fast_documents)
+
+
+@needs_c
+def test_scan_facts_are_exact_on_the_corpus():
+    for _path, text in _texts(CORPUS, CORPUS_LEGACY):
+        assert CEXT.scan(text) == python_scan(text), _path
