@@ -58,6 +58,44 @@ typedef struct {
     int resolve_empty;                 /* "" in loader._RESOLVED_FIRST */
 } Ctx;
 
+/* Short ASCII scalars (keys, and values such as "TCP" or "true") repeat
+ * across a corpus: each text gets one str object, reused from a small
+ * direct-mapped table (a new reference each time; strs are immutable, so
+ * sharing them is invisible).  A reused str also keeps its hash, which the
+ * caches' and the mappings' dict operations need.  Every other text is
+ * decoded as PyYAML's CParser decodes it (PyUnicode_DecodeUTF8, strict). */
+#define STR_CACHE_SLOTS 4096 /* a power of 2 */
+#define STR_CACHE_LONGEST 40
+static PyObject *str_cache[STR_CACHE_SLOTS];
+
+static PyObject *
+text_of(const unsigned char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    unsigned char high = 0;
+    size_t i;
+    PyObject *o;
+    if (n > STR_CACHE_LONGEST)
+        return PyUnicode_DecodeUTF8((const char *)s, (Py_ssize_t)n, "strict");
+    for (i = 0; i < n; i++) {
+        high |= s[i];
+        h = (h ^ s[i]) * 16777619u;
+    }
+    if (high & 0x80)
+        return PyUnicode_DecodeUTF8((const char *)s, (Py_ssize_t)n, "strict");
+    o = str_cache[h & (STR_CACHE_SLOTS - 1)];
+    if (o != NULL && (size_t)PyUnicode_GET_LENGTH(o) == n && memcmp(PyUnicode_1BYTE_DATA(o), s, n) == 0) {
+        Py_INCREF(o);
+        return o;
+    }
+    o = PyUnicode_New((Py_ssize_t)n, 127);
+    if (o == NULL)
+        return NULL;
+    memcpy(PyUnicode_1BYTE_DATA(o), s, n);
+    Py_XSETREF(str_cache[h & (STR_CACHE_SLOTS - 1)], Py_NewRef(o));
+    return o;
+}
+
 /* Return value of a builder on a bail-out: NULL with ctx->bailed set. */
 static PyObject *
 bail_out(Ctx *c)
@@ -149,7 +187,7 @@ scalar_value(Ctx *c)
     size_t n = e->data.scalar.length;
     const unsigned char *s = e->data.scalar.value;
     PyObject *text, *value;
-    text = PyUnicode_DecodeUTF8((const char *)s, (Py_ssize_t)n, "strict");
+    text = text_of(s, n);
     if (text == NULL || e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return text;
     if (n == 0 ? !c->resolve_empty : !c->resolved_first[s[0]])
@@ -187,7 +225,7 @@ scalar_key(Ctx *c)
 {
     yaml_event_t *e = &c->event;
     PyObject *text, *skey;
-    text = PyUnicode_DecodeUTF8((const char *)e->data.scalar.value, (Py_ssize_t)e->data.scalar.length, "strict");
+    text = text_of(e->data.scalar.value, e->data.scalar.length);
     if (text == NULL || e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return text;
     skey = PyDict_GetItemWithError(c->key_cache, text); /* borrowed */
