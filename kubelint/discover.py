@@ -375,7 +375,7 @@ def _parsed_typed(text: str) -> bool:
 def _read_text(path: str, limits: Limits) -> Optional[str]:
     try:
         with open(path, "rb") as fh:
-            data = fh.read(limits.max_file_bytes + 1)
+            data = loader.read_at_most(fh, limits.max_file_bytes + 1)
     except OSError:
         return None
     if len(data) > limits.max_file_bytes:

@@ -258,15 +258,7 @@ def read_bytes(path: str, limits: Limits, stdin=None) -> bytes:
                     raise LoadError("file-too-large", _too_large(st.st_size, limits), fatal=True)
                 if stat.S_ISDIR(st.st_mode):
                     raise IsADirectoryError(path)
-                if stat.S_ISREG(st.st_mode):
-                    # read(n) allocates n bytes first: the file's size, not
-                    # the limit's 32 MiB (0.08 -> 0.025 s of CPU over the
-                    # corpus); what it grew by since fstat is read after.
-                    data = fh.read(st.st_size + 1)
-                    if len(data) > st.st_size:
-                        data += fh.read(limits.max_file_bytes + 1 - len(data))
-                else:
-                    data = fh.read(limits.max_file_bytes + 1)
+                data = read_at_most(fh, limits.max_file_bytes + 1, st)
         except FileNotFoundError:
             raise LoadError(
                 "unreadable-file", f"cannot read {path}: the file disappeared while kubelint was running", fatal=True
@@ -277,6 +269,22 @@ def read_bytes(path: str, limits: Limits, stdin=None) -> bytes:
             raise _os_error(path, exc)
     if len(data) > limits.max_file_bytes:
         raise LoadError("file-too-large", _too_large(len(data), limits), fatal=True)
+    return data
+
+
+def read_at_most(fh, limit: int, st=None) -> bytes:
+    """``fh.read(limit)``, without its cost: read(n) allocates n bytes first,
+    so a regular file is read with its size (``st``: its fstat) and, should
+    it have grown since, the rest up to ``limit`` after (reading the corpus's
+    2,577 files with the 32 MiB limit as the hint: 0.08 s of CPU; this way
+    0.025 s)."""
+    if st is None:
+        st = os.fstat(fh.fileno())
+    if not stat.S_ISREG(st.st_mode) or st.st_size >= limit:
+        return fh.read(limit)
+    data = fh.read(st.st_size + 1)
+    if len(data) > st.st_size:
+        data += fh.read(limit - len(data))
     return data
 
 
