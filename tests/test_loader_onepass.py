@@ -654,3 +654,25 @@ def test_parse_text_gives_the_same_findings_with_and_without_the_extension(monke
 def test_scan_facts_are_exact_on_the_corpus():
     for _path, text in _texts(CORPUS, CORPUS_LEGACY):
         assert CEXT.scan(text) == python_scan(text), _path
+
+
+@needs_c
+def test_c_api_misuse_raises_instead_of_crashing():
+    resolve = (loader._KEY_CACHE, loader._RESOLVE_CACHE, loader._fast_key, loader._fast_value, loader._Bail)
+    resolve += (loader._NULL_KEY, loader._RESOLVED_FIRST)
+    with pytest.raises(TypeError):
+        CEXT.parse(b"a: 1", 10, 10, 10, 10, resolve)
+    with pytest.raises(TypeError):
+        CEXT.parse("a: 1", 10, 10, 10, 10, resolve[:3])
+    with pytest.raises(TypeError):
+        CEXT.parse("a: 1", 10, 10, 10, 10, ([],) + resolve[1:])
+    with pytest.raises(TypeError):
+        CEXT.parse("a: [1]", 100, 10, 10, 10, ({}, {}, None, None) + resolve[4:])
+    with pytest.raises(TypeError):
+        CEXT.parse("a: 1", 10, 10, 10, 10, resolve[:6] + (5,))
+    with pytest.raises(ValueError):
+        CEXT.parse("a: 1", 10, 10, 10, 10, resolve[:6] + (["ab"],))
+    with pytest.raises(TypeError):
+        CEXT.scan(b"a: 1")
+    with pytest.raises(OverflowError):
+        CEXT.parse("a: 1", 10**30, 10, 10, 10, resolve)
