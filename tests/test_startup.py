@@ -15,7 +15,7 @@ PROBE = """
 import atexit, json, sys
 atexit.register(lambda: sys.__stderr__.write("MODULES=" + json.dumps(sorted(sys.modules)) + "\\n"))
 sys.argv = ["kubelint"] + json.loads(sys.argv[1])
-from kubelint.cli import main
+from kubelint.entry import main
 main()
 """
 
@@ -49,6 +49,8 @@ NOT_FOR_BUILTIN_KINDS = (
     "kubelint.baseline",
     "traceback",  # --debug
     "hashlib",  # OpenSSL: the cache hashes with the built-in blake2b
+    "click",  # `check [FLAGS] PATH...` runs without it (kubelint.entry)
+    "kubelint.cli",
 )
 
 
