@@ -168,9 +168,9 @@ def check(paths, config_path, debug, **flags):
         fixing = _fix(paths, settings, **fix_flags)
         result = _run(paths, settings, masker, fixing.stdin if fixing is not None else None)
         if fixing is None:  # mark the findings that have a verified fix (kubelint.fix)
-            from .fix.fixers import FIXERS
+            from .fix.ids import RULES_WITH_FIXERS
 
-            if any(f.rule in FIXERS for f in result.findings):  # the fix stage is loaded when it has work
+            if any(f.rule in RULES_WITH_FIXERS for f in result.findings):  # the fix stage is loaded when it has work
                 from .fix.files import annotate
 
                 annotate(result, settings, unsafe=fix_flags["unsafe_fixes"])

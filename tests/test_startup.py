@@ -35,6 +35,10 @@ NOT_FOR_BUILTIN_KINDS = (
     "kubelint.admission.policy",
     "kubelint.fix.stage",  # verified fixes: only when a finding has a fixer
     "kubelint.fix.files",
+    "kubelint.fix.fixers",  # the fixers and the fix model: only then too (kubelint.fix.ids says)
+    "kubelint.fix.model",
+    "kubelint.fix.yamltext",
+    "kubelint.fix.migrate",
     "ruamel",
     "kubelint.lsp",  # the language server
     "pygls",
@@ -70,6 +74,13 @@ def modules_of(*args, cwd=ROOT, env=None):
 
 def loaded(modules, name):
     return name in modules or any(m.startswith(name + ".") for m in modules)
+
+
+def test_the_ids_of_fixed_rules_are_the_fixers():
+    from kubelint.fix.fixers import FIXERS
+    from kubelint.fix.ids import RULES_WITH_FIXERS
+
+    assert RULES_WITH_FIXERS == set(FIXERS)
 
 
 def test_a_one_file_check_of_builtin_kinds_loads_only_what_it_uses(tmp_path):
