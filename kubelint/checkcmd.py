@@ -325,9 +325,13 @@ def _exit_status(result, settings) -> int:
 
 
 def _load_config(path, debug):
-    from . import config as config_mod
+    from .configfind import ConfigError, find
 
     try:
+        if not path and find(os.getcwd()) is None:
+            return None  # no configuration: kubelint.config (its parser and checks) is not needed
+        from . import config as config_mod
+
         return config_mod.load(path, os.getcwd())
-    except config_mod.ConfigError as exc:
+    except ConfigError as exc:
         _die(str(exc), debug)

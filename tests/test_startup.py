@@ -54,6 +54,7 @@ NOT_FOR_BUILTIN_KINDS = (
     "traceback",  # --debug
     "hashlib",  # OpenSSL: the cache hashes with the built-in blake2b
     "click",  # `check [FLAGS] PATH...` runs without it (kubelint.entry)
+    "kubelint.config",  # no configuration found (kubelint.configfind): its parser is not needed
     "kubelint.cli",
 )
 
