@@ -58,8 +58,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
-import yaml
-
 from .findings import SEVERITIES, Finding, Problem
 from .kinds import namespace_of
 from .settings import PROFILES, RECOMMENDED, Settings  # noqa: F401  (engine.PROFILES: the rule sets)
@@ -220,11 +218,13 @@ def _catalogue_file(path: str):
 
     with open(path, "rb") as fh:
         raw = fh.read()
-    return process_store().get_or_compute(
-        "catalogue",
-        content_key(raw),
-        lambda: yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)),
-    )
+    return process_store().get_or_compute("catalogue", content_key(raw), lambda: _parse_catalogue(raw))
+
+
+def _parse_catalogue(raw: bytes):
+    import yaml  # only when the parsed catalogue is not in the cache
+
+    return yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 # ---------------------------------------------------------------------------
