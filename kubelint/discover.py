@@ -45,6 +45,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
 
+from .lazyre import lazy
 from . import loader
 from .loader import STDIN, LoadError
 from .settings import Limits
@@ -189,15 +190,15 @@ _STRONG_NAMES: Dict[str, str] = {
 # Names whose files are rarely manifests: skipped unless a document has both
 # a top-level apiVersion and kind (pattern on the lower-cased name -> role).
 _WEAK_NAMES: List[Tuple[re.Pattern, str]] = [
-    (re.compile(r"^values([-_.][^/]*)?\.(ya?ml|json)$|^[^/]*[-_.]values\.(ya?ml|json)$"), "Helm values"),
-    (re.compile(r"^(docker-)?compose([-_.][^/]*)?\.ya?ml$|^[^/]*\.compose\.ya?ml$"), "Docker Compose file"),
-    (re.compile(r"^(openapi|swagger)([-_.][^/]*)?\.(ya?ml|json)$"), "OpenAPI specification"),
-    (re.compile(r"^tsconfig[^/]*\.json$"), "TypeScript configuration"),
-    (re.compile(r"^azure\.ya?ml$"), "Azure Developer CLI project"),
-    (re.compile(r"^\.?(eslintrc|prettierrc|stylelintrc|babelrc|lintstagedrc)[^/]*$"), "JavaScript tool configuration"),
-    (re.compile(r"^[^/]*\.schema\.json$"), "JSON Schema"),
+    (lazy(r"^values([-_.][^/]*)?\.(ya?ml|json)$|^[^/]*[-_.]values\.(ya?ml|json)$"), "Helm values"),
+    (lazy(r"^(docker-)?compose([-_.][^/]*)?\.ya?ml$|^[^/]*\.compose\.ya?ml$"), "Docker Compose file"),
+    (lazy(r"^(openapi|swagger)([-_.][^/]*)?\.(ya?ml|json)$"), "OpenAPI specification"),
+    (lazy(r"^tsconfig[^/]*\.json$"), "TypeScript configuration"),
+    (lazy(r"^azure\.ya?ml$"), "Azure Developer CLI project"),
+    (lazy(r"^\.?(eslintrc|prettierrc|stylelintrc|babelrc|lintstagedrc)[^/]*$"), "JavaScript tool configuration"),
+    (lazy(r"^[^/]*\.schema\.json$"), "JSON Schema"),
     (
-        re.compile(r"^(azure-pipelines|cloudbuild|buildspec|taskfile|skaffold|helmfile|garden)[-_.][^/]*\.ya?ml$"),
+        lazy(r"^(azure-pipelines|cloudbuild|buildspec|taskfile|skaffold|helmfile|garden)[-_.][^/]*\.ya?ml$"),
         "build or deployment tool configuration",
     ),
 ]
@@ -237,14 +238,14 @@ _CONFIG_GROUPS: Dict[str, str] = {
     "fn.kpt.dev": "kpt function configuration",
 }
 
-_TOP_KEY = re.compile(
+_TOP_KEY = lazy(
     r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:!&*|>%@`{\[][^:#\n]*?))[ \t]*:(?:[ \t]+(.*?))?[ \t]*$""", re.M
 )
-_DOC_SEP = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.M)
+_DOC_SEP = lazy(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.M)
 # On "\n" + text: a literal first character lets the regex engine skip ahead (5x faster than ^ with re.M).
-_TYPED_LINE = re.compile(r"""\n["']?(apiVersion|kind)["']?[ \t]*:[ \t]*([^\n]*)""")
-_NUMBER = re.compile(r"^\d+(\.\d+)*$")
-_JSON_KEY = re.compile(r'"(apiVersion|kind)"\s*:')
+_TYPED_LINE = lazy(r"""\n["']?(apiVersion|kind)["']?[ \t]*:[ \t]*([^\n]*)""")
+_NUMBER = lazy(r"^\d+(\.\d+)*$")
+_JSON_KEY = lazy(r'"(apiVersion|kind)"\s*:')
 
 
 def role_by_name(path: str) -> Tuple[Optional[str], bool]:

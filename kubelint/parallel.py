@@ -53,11 +53,11 @@ from __future__ import annotations
 
 import marshal
 import os
-import re
 import sys
 from dataclasses import dataclass
 from typing import Callable, List, Optional
 
+from .lazyre import lazy
 from .findings import Finding
 from .loader import STDIN, Limits, LoadedFile, discover, load_file
 from .model import KubeObject
@@ -80,7 +80,7 @@ MIN_PARALLEL_OBJECTS = 3000
 # ``once_per_kind`` (once per apiVersion and kind, e.g. schema.py's
 # ``no-schema``) and ``once_per_message`` (once per kind and message with
 # list indices blanked, e.g. a CEL rule skipped once per rule: crd/stage.py).
-_INDEX = re.compile(r"\[\d+\]")
+_INDEX = lazy(r"\[\d+\]")
 
 
 @dataclass(frozen=True)

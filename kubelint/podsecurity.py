@@ -20,9 +20,10 @@ would have rejected it at decoding).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
+
+from .lazyre import lazy
 
 Version = Tuple[int, int]
 Path = tuple
@@ -1142,7 +1143,7 @@ def detail(results: List[Result]) -> str:
 # ---------------------------------------------------------------------------
 # Namespace labels (api/helpers.go)
 
-_VERSION = re.compile(r"^v1\.([0-9]|[1-9][0-9]*)$")
+_VERSION = lazy(r"^v1\.([0-9]|[1-9][0-9]*)$")
 
 
 @dataclass
@@ -1242,8 +1243,8 @@ def is_policy_label(key) -> bool:
 
 CONFIG_GROUP = "pod-security.admission.config.k8s.io"
 CONFIG_VERSIONS = ("v1", "v1beta1", "v1alpha1")
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_DNS_LABEL = lazy(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS_SUBDOMAIN = lazy(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ A suppression naming a rule id the catalogue does not know is itself a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
+from .lazyre import lazy
 from .findings import WARNING, Finding
 
 ANNOTATION = "kubelint.io/ignore"
@@ -37,7 +37,7 @@ HOOK_EXEMPT = frozenset(
         "rolling-update-downtime",
     }
 )
-_DIRECTIVE = re.compile(r"#\s*kubelint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:--.*)?$")
+_DIRECTIVE = lazy(r"#\s*kubelint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:--.*)?$")
 
 
 @dataclass

@@ -170,3 +170,55 @@ def test_context_files_skip_the_per_object_stages_and_change_no_finding(monkeypa
     assert sorted(checked) == sorted(inputs)  # no per-object stage ran on a context file
     whole = run(inputs + context, Settings())
     assert with_context.findings and with_context.findings == [f for f in whole.findings if f.file in inputs]
+
+
+def test_a_lazy_pattern_is_the_compiled_pattern():
+    import re
+
+    from kubelint.lazyre import lazy
+
+    rx = lazy(r"(?P<k>[a-z]+)=(\d+)", re.I)
+    assert rx.pattern == r"(?P<k>[a-z]+)=(\d+)" and "match" not in vars(rx)  # nothing compiled yet
+    assert rx.groups == 2 and rx.groupindex == {"k": 1}
+    assert rx.match("A=1")[2] == "1" and rx.fullmatch("a=1x") is None and rx.search("- b=2")["k"] == "b"
+    assert rx.sub("x", "a=1 b=2") == "x x" and rx.findall("a=1") == [("a", "1")]
+    assert [m.group() for m in rx.finditer("a=1,b=2")] == ["a=1", "b=2"]
+    assert vars(rx)["match"] == re.compile(r"(?P<k>[a-z]+)=(\d+)", re.I).match  # the compiled pattern's own
+    assert rx.compiled() is re.compile(r"(?P<k>[a-z]+)=(\d+)", re.I) and rx.flags & re.I
+    try:
+        rx.nope
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("LazyPattern invented an attribute")
+
+
+def test_module_level_patterns_of_a_one_file_check_are_lazy():
+    """A regular expression compiled at import time is paid by every run (kubelint.lazyre): the modules a
+    one-file check of built-in kinds imports compile none of theirs before they need them (kubelint.loader
+    aside: it is another helper's, its pre-scans are used by every run)."""
+    import ast
+
+    _, modules = modules_of("check", "--no-cache", "examples/app/web.yaml")
+    eager = []
+    for name in sorted(m for m in modules if m.startswith("kubelint")):
+        path = ROOT / (name.replace(".", "/") + ".py")
+        if not path.exists():
+            path = ROOT / name.replace(".", "/") / "__init__.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+
+        def visit(node, in_def):
+            for child in ast.iter_child_nodes(node):
+                inner = in_def or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                if (
+                    not in_def
+                    and isinstance(child, ast.Call)
+                    and isinstance(child.func, ast.Attribute)
+                    and child.func.attr == "compile"
+                    and getattr(child.func.value, "id", "") == "re"
+                ):
+                    eager.append(f"{name}:{child.lineno}")
+                visit(child, inner)
+
+        visit(tree, False)
+    assert [e for e in eager if not e.startswith("kubelint.loader:")] == []

@@ -11,6 +11,7 @@ import re
 from fractions import Fraction
 from typing import Iterable, List, Optional
 
+from ..lazyre import lazy
 from ..findings import Problem, format_path
 from ..quantity import QuantityError, parse_quantity
 from . import validation as v
@@ -255,7 +256,7 @@ def cidr_errors(path, value, strict: bool = True) -> List[Problem]:
 # Hosts (Ingress rules, Service externalName): unfilled template placeholders are warnings.
 
 PLACEHOLDER = "template-placeholder"
-_PLACEHOLDER_RE = re.compile(r"__[A-Za-z0-9_]+__|<[^<>]+>|\$\{[^}]*\}|\$\([^)]*\)")
+_PLACEHOLDER_RE = lazy(r"__[A-Za-z0-9_]+__|<[^<>]+>|\$\{[^}]*\}|\$\([^)]*\)")
 
 
 def host_errors(path, value, msgs, hint="") -> List[Problem]:
