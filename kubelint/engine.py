@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import pkgutil
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -112,8 +111,15 @@ def registered_checks() -> Dict[str, CheckFn]:
 def _import_rule_modules() -> None:
     from . import checks as pkg
 
-    for info in pkgutil.iter_modules(pkg.__path__):
-        importlib.import_module(f"{pkg.__name__}.{info.name}")
+    for name in _module_names(pkg.__path__[0]):
+        importlib.import_module(f"{pkg.__name__}.{name}")
+
+
+def _module_names(directory: str) -> List[str]:
+    """The modules of a package directory, sources or a sourceless install's bytecode (``pkgutil.iter_modules``
+    without importing pkgutil: 2 ms of a one-file check)."""
+    names = {f.rpartition(".")[0] for f in os.listdir(directory) if f.endswith((".py", ".pyc"))}
+    return sorted(names - {"__init__"})
 
 
 # ---------------------------------------------------------------------------

@@ -137,6 +137,11 @@ def main() -> None:
 
         click_main()
         return
+    import gc
+
+    # A command-line check builds many small acyclic objects from its first import to its report, then exits:
+    # the cyclic collector would only rescan them (the run pauses it too: kubelint.runner).
+    gc.disable()
     from . import checkcmd
 
     paths, config_path, debug = params.pop("paths"), params.pop("config_path"), params.pop("debug")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import pkgutil
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import List, Tuple
@@ -20,9 +19,10 @@ from .registry import _VALIDATORS, ANY
 def _load_modules() -> None:
     """Import every validator module of this package (they register themselves)."""
     package = __name__.rpartition(".")[0]
-    for info in pkgutil.iter_modules([os.path.dirname(__file__)]):
-        if info.name not in ("registry", "stage", "gates"):
-            importlib.import_module(f"{package}.{info.name}")
+    # pkgutil.iter_modules without importing pkgutil (2 ms of a one-file check): sources, or bytecode
+    names = {f.rpartition(".")[0] for f in os.listdir(os.path.dirname(__file__)) if f.endswith((".py", ".pyc"))}
+    for name in sorted(names - {"__init__", "registry", "stage", "gates"}):
+        importlib.import_module(f"{package}.{name}")
 
 
 @dataclass
