@@ -1,8 +1,8 @@
 """The ``kubelint`` command (console script and ``python -m kubelint``).
 
 The command lines a pre-commit hook, an editor and a shell send most, ``kubelint check [FLAGS] PATH...``
-with the flags below, and ``kubelint --version``, run without importing click: click's import is about a
-quarter of a one-file check's CPU (issue 18, "start fast"). Everything else (help, usage errors, other
+with the flags below, run without importing click: click's import is about a quarter of a one-file check's
+CPU (issue 18, "start fast"). Everything else (help, usage errors, other
 commands and options, shell completion) goes to click (kubelint.cli), so there is one definition of the
 command line; tests/test_entry.py holds the two to the same parameters, output and exit statuses.
 """
@@ -126,12 +126,6 @@ def main() -> None:
     if any(k.endswith("_COMPLETE") and k.startswith("_") for k in os.environ):  # click's shell completion
         argv = None
     params = parse_check(argv[1:]) if argv and argv[0] == "check" else None
-    if argv == ["--version"]:
-        from . import __version__
-        from .checkcmd import echo
-
-        echo(f"kubelint {__version__}")
-        raise SystemExit(0)
     if params is None:
         from .cli import main as click_main
 
