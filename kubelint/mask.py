@@ -41,9 +41,6 @@ words everywhere would garble file names and messages.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import html
 import json
 import re
 from typing import Dict, Iterable, List, NamedTuple, Optional
@@ -234,6 +231,9 @@ def _add(out, value, shadow, path, decode=False):
 
 
 def _b64_text(text: str) -> Optional[str]:
+    import base64  # imported when a Secret's data is decoded, not by every run
+    import binascii
+
     try:
         raw = base64.b64decode("".join(text.split()), validate=True)
     except (binascii.Error, ValueError):
@@ -272,6 +272,8 @@ def is_credential_rule(rule: Optional[str]) -> bool:
 
 def _spellings(value: str) -> Iterable[str]:
     """Every way a reporter may write ``value``."""
+    import html  # imported when a run has secrets, not by every run
+
     yield value
     yield json.dumps(value, ensure_ascii=False)[1:-1]
     yield json.dumps(value)[1:-1]

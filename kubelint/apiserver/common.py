@@ -6,7 +6,6 @@ hosts).  Every validator module imports from here; it imports no validator."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from fractions import Fraction
 from typing import Iterable, List, Optional
@@ -179,6 +178,8 @@ def path_no_backsteps(path, value) -> List[Problem]:
 
 def parse_cidr(value: str):
     """netutils.ParseCIDRSloppy (leading zeros in IPv4 accepted)."""
+    import ipaddress  # imported by the runs that use it (issue 18)
+
     try:
         return ipaddress.ip_network(value, strict=False)
     except ValueError:
@@ -195,6 +196,8 @@ def parse_cidr(value: str):
 
 
 def parse_ip(value: str):
+    import ipaddress  # imported by the runs that use it (issue 18)
+
     try:
         return ipaddress.ip_address(value)
     except ValueError:
@@ -213,6 +216,8 @@ def ip_strict_errors(value: str, strict: bool = True) -> List[str]:
     StrictIPCIDRValidation (``strict``, on from v1.36) no leading zeros and no
     IPv4-mapped IPv6; without it only what netutils.ParseIPSloppy rejects (the
     server then warns)."""
+    import ipaddress  # imported by the runs that use it (issue 18)
+
     if parse_ip(value) is None:
         return [IP_MSG]
     if not strict:
@@ -230,6 +235,8 @@ def cidr_strict_errors(value: str, strict: bool = True) -> List[str]:
     """IsValidCIDRForLegacyField: with StrictIPCIDRValidation (``strict``) no
     leading zeros, no bits set beyond the prefix length; without it only what
     netutils.ParseCIDRSloppy rejects."""
+    import ipaddress  # imported by the runs that use it (issue 18)
+
     net = parse_cidr(value)
     if net is None:
         return [CIDR_MSG]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from functools import lru_cache
 from typing import Dict
 
@@ -235,6 +234,8 @@ def secret_in_env_literal(obj, ctx):
 
 @lru_cache(maxsize=64)
 def _networks(cidrs):
+    import ipaddress  # imported by the runs that have an address in a value
+
     return tuple(ipaddress.ip_network(c, strict=False) for c in cidrs)
 
 
@@ -244,8 +245,12 @@ _IPV4 = lazy(r"(?<![\d.-])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|
 def pod_ip_in(value, params):
     if not isinstance(value, str) or "." not in value:
         return None
-    nets = _networks(tuple(params["cidrs"]))
+    nets = None  # parsed (and ipaddress imported) for the first value that holds an address
     for m in _IPV4.finditer(value):
+        import ipaddress
+
+        if nets is None:
+            nets = _networks(tuple(params["cidrs"]))
         try:
             ip = ipaddress.ip_address(m.group(1))
         except ValueError:  # leading zeros ("05.244.1.17"): not an address Python (or Go) reads; fuzz crash
