@@ -1,6 +1,6 @@
 """Start-up cost of a one-file check (issue 18, item 4), in CPU seconds.
 
-    python3 bench/startup.py [--repeat 15] [--file examples/app/web.yaml] [--importtime] [--no-venv]
+    python3 bench/startup.py [--repeat 15] [--file examples/app/web.yaml] [--importtime] [--no-venv] [--against DIR]
 
 Every figure is the CPU time (user + system, from ``wait4``) of a fresh
 process, the median and the minimum of ``--repeat`` interleaved rounds
@@ -29,6 +29,9 @@ same run as the interpreter baselines. Two settings:
 valgrind (callgrind's ``Ir``): unlike CPU time it does not depend on the
 load of a shared machine, so two commits compare exactly.
 
+``--against DIR`` adds the console script of another tree (an exported
+earlier commit), installed into a venv of its own, to the same rounds.
+
 ``--importtime`` adds the import tree of one installed check (``python -X
 importtime``, the minimum over the runs of each module's cumulative time),
 the top-level packages first.
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import hashlib
 import os
 import re
 import shutil
@@ -130,6 +134,12 @@ def main() -> int:
     ap.add_argument("--importtime", action="store_true")
     ap.add_argument("--instructions", action="store_true")
     ap.add_argument("--no-venv", action="store_true", help="only the system interpreter, from the checkout")
+    ap.add_argument(
+        "--against",
+        metavar="DIR",
+        help="also an earlier tree (e.g. `git archive COMMIT | tar -x -C DIR`), installed into its own venv and "
+        "run in the same rounds",
+    )
     args = ap.parse_args()
     compileall.compile_dir(os.path.join(ROOT, "kubelint"), quiet=1)
     py = sys.executable
@@ -145,6 +155,11 @@ def main() -> int:
             (f"venv: kubelint check {args.file}", [script, "check", args.file], venv_env),
             ("venv: kubelint --version", [script, "--version"], venv_env),
         ]
+        if args.against:
+            root = os.path.abspath(args.against)
+            tag = hashlib.blake2b(root.encode(), digest_size=4).hexdigest()
+            _, old = installed.ensure(os.path.join(installed.BENCH_DIR, f"venv-against-{tag}"), root)
+            cases.append((f"venv, {args.against}: kubelint check {args.file}", [old, "check", args.file], venv_env))
     check = [py, "-m", "kubelint", "check", args.file]
     cases += [
         ("system python: python -c pass", [py, "-c", "pass"], None),
