@@ -182,7 +182,7 @@ def build_cases(args, files: List[str], copies: List[str], tmp: str) -> List[Cas
     ]
     if not args.no_venv:
         python, script = installed.ensure()
-        env = installed.clean_env()
+        env = installed.clean_env("venv")  # its own results cache: the checkout's runs keep theirs
         one[:0] = [
             Case("python -c pass (venv)", [python, "-c", "pass"], "one", env=env),
             Case("kubelint check FILE (venv)", [script, "check", "--fail-on", "never", ONE_FILE], "one", env=env),

@@ -56,10 +56,17 @@ def paths(venv: str = VENV) -> tuple[str, str]:
     return os.path.join(venv, "bin", "python"), os.path.join(venv, "bin", "kubelint")
 
 
-def clean_env() -> dict:
-    """The environment a user's shell gives the tool: no PYTHONPATH into the checkout, bytecode writable."""
+def clean_env(cache: str = "") -> dict:
+    """The environment a user's shell gives the tool: no PYTHONPATH into the checkout, bytecode writable.
+
+    ``cache``: a results cache of its own (``XDG_CACHE_HOME`` under the bench directory). kubelint keeps one
+    version's entries and prunes the others' (kubelint/cache.py), so two kubelints (the venv's, a
+    checkout's) measured in turn on one cache would each find the other's, recompute and rewrite it every
+    run: a user has one."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTHONHOME")}
     env.pop("PYTHONPYCACHEPREFIX", None)
+    if cache:
+        env["XDG_CACHE_HOME"] = os.path.join(BENCH_DIR, f"xdg-{cache}")
     return env
 
 

@@ -146,7 +146,7 @@ def main() -> int:
     cases = []
     if not args.no_venv:
         vpy, script = installed.ensure()
-        venv_env = installed.clean_env()
+        venv_env = installed.clean_env("venv")
         cases += [
             ("venv: python -c pass", [vpy, "-c", "pass"], venv_env),
             ("venv: python -S -c pass (no site)", [vpy, "-S", "-c", "pass"], venv_env),
@@ -159,17 +159,20 @@ def main() -> int:
             root = os.path.abspath(args.against)
             tag = hashlib.blake2b(root.encode(), digest_size=4).hexdigest()
             _, old = installed.ensure(os.path.join(installed.BENCH_DIR, f"venv-against-{tag}"), root)
-            cases.append((f"venv, {args.against}: kubelint check {args.file}", [old, "check", args.file], venv_env))
+            old_env = installed.clean_env(f"against-{tag}")
+            cases.append((f"venv, {args.against}: kubelint check {args.file}", [old, "check", args.file], old_env))
     check = [py, "-m", "kubelint", "check", args.file]
+    # the checkout's kubelint: its own results cache too (installed.clean_env says why)
+    system_env = {**os.environ, "XDG_CACHE_HOME": os.path.join(installed.BENCH_DIR, "xdg-checkout")}
     cases += [
         ("system python: python -c pass", [py, "-c", "pass"], None),
         ("system python: python -S -c pass (no site)", [py, "-S", "-c", "pass"], None),
-        (f"system python: python -m kubelint check {args.file}", check, None),
+        (f"system python: python -m kubelint check {args.file}", check, system_env),
     ]
     # A version manager's shim on PATH (pyenv: bash + pyenv exec) costs far more than the console script.
     on_path = shutil.which("kubelint")
     if on_path and (args.no_venv or os.path.realpath(on_path) != os.path.realpath(installed.paths()[1])):
-        cases.append((f"{on_path} check (on PATH)", [on_path, "check", args.file], {**os.environ, "PYTHONPATH": ROOT}))
+        cases.append((f"{on_path} check (on PATH)", [on_path, "check", args.file], {**system_env, "PYTHONPATH": ROOT}))
     print(f"{time.strftime('%Y-%m-%d %H:%M:%S')}  load average {os.getloadavg()[0]:.2f}  {py}")
     med = measure_all(cases, args.repeat)
     if not args.no_venv:
@@ -183,7 +186,7 @@ def main() -> int:
         count("python -S -c pass (no site)", [py, "-S", "-c", "pass"])
         count("python -c 'import yaml'", [py, "-c", "import yaml"])
         count("python -c 'import click'", [py, "-c", "import click"])
-        one_n = count(f"python -m kubelint check {args.file}", check)
+        one_n = count(f"python -m kubelint check {args.file}", check, system_env)
         print(f"one-file check above the interpreter: {(one_n - base_n) / 1e6:.1f} M instructions")
         if not args.no_venv:
             vbase = count("venv: python -c pass", [vpy, "-c", "pass"], venv_env)
@@ -191,7 +194,7 @@ def main() -> int:
             print(f"venv: one-file check above the interpreter: {(vone - vbase) / 1e6:.1f} M instructions")
     if args.importtime:
         if args.no_venv:
-            import_tree(check, max(3, args.repeat // 3))
+            import_tree(check, max(3, args.repeat // 3), system_env)
         else:
             import_tree([vpy, script, "check", args.file], max(3, args.repeat // 3), venv_env)
     return 0
