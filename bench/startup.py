@@ -192,6 +192,8 @@ def main() -> int:
             vbase = count("venv: python -c pass", [vpy, "-c", "pass"], venv_env)
             vone = count(f"venv: kubelint check {args.file}", [script, "check", args.file], venv_env)
             print(f"venv: one-file check above the interpreter: {(vone - vbase) / 1e6:.1f} M instructions")
+            if args.against:
+                count(f"venv, {args.against}: kubelint check {args.file}", [old, "check", args.file], old_env)
     if args.importtime:
         if args.no_venv:
             import_tree(check, max(3, args.repeat // 3), system_env)
