@@ -301,9 +301,9 @@ def _report(result, settings, masker, fixing=None) -> None:
     elif settings.format == "text":
         out = report.get("text").render(result, terminal)
     else:  # colour is for the text report only
-        import dataclasses
-
-        options = dataclasses.replace(terminal, color=False)
+        options = report.RenderOptions(
+            color=False, quiet=terminal.quiet, excerpts=terminal.excerpts, show_skipped=terminal.show_skipped
+        )
         out = report.get(settings.format).render(result, options)
     if fixing is not None and fixing.uses_stdin:  # stdin: the fixed text on stdout, the report on stderr
         echo(fixing.stdin_text or "", nl=False)

@@ -26,11 +26,39 @@ def fields_hash(self) -> int:
 
 
 def frozen_setattr(self, name, value):
-    raise AttributeError(f"cannot assign to field {name!r}")
+    from dataclasses import FrozenInstanceError  # what @dataclass(frozen=True) raises (an AttributeError)
+
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
 
 def frozen_delattr(self, name):
-    raise AttributeError(f"cannot delete field {name!r}")
+    from dataclasses import FrozenInstanceError
+
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+class DataclassFields:
+    """``__dataclass_fields__`` of a record class whose fields all have plain defaults or none, built when
+    first asked for: ``dataclasses.replace``, ``fields`` and ``is_dataclass`` work on it as on the dataclass
+    it replaces, and only a run that uses them imports ``dataclasses`` (the Settings family's interface)."""
+
+    def __init__(self, frozen: bool = False):
+        self.frozen = frozen
+
+    def __get__(self, obj, owner):
+        import dataclasses
+
+        annotations = owner.__dict__.get("__annotations__", {})
+        ns = {
+            "__annotations__": {n: annotations.get(n, "object") for n in owner._FIELDS},
+            "__module__": owner.__module__,
+        }
+        ns.update((n, owner.__dict__[n]) for n in owner._FIELDS if n in owner.__dict__)  # the defaults
+        shadow = dataclasses.dataclass(frozen=self.frozen)(type(owner.__name__, (), ns))
+        fields = shadow.__dataclass_fields__
+        type.__setattr__(owner, "__dataclass_fields__", fields)  # once: now a plain class attribute
+        type.__setattr__(owner, "__dataclass_params__", shadow.__dataclass_params__)
+        return fields
 
 
 # A field whose default is made per instance (dataclasses' default_factory), not given to __init__.

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import List, Tuple
 
+from .. import record
 from ..findings import ERROR, Problem
 from .gates import enabled as gate_enabled
 from .validation import words_of
@@ -25,12 +25,21 @@ def _load_modules() -> None:
         importlib.import_module(f"{package}.{name}")
 
 
-@dataclass
 class ApiContext:
     """What a validator may consult besides the object."""
 
     kubernetes_version: Tuple[int, int]  # (1, 37)
     options: object = None
+
+    _FIELDS = ("kubernetes_version", "options")
+
+    def __init__(self, kubernetes_version, options=options):
+        self.kubernetes_version = kubernetes_version
+        self.options = options
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
     def at_least(self, minor: int) -> bool:
         return self.kubernetes_version >= (1, minor)
