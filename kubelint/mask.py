@@ -272,13 +272,13 @@ def is_credential_rule(rule: Optional[str]) -> bool:
 
 def _spellings(value: str) -> Iterable[str]:
     """Every way a reporter may write ``value``."""
-    import html  # imported when a run has secrets, not by every run
-
     yield value
     yield json.dumps(value, ensure_ascii=False)[1:-1]
     yield json.dumps(value)[1:-1]
-    yield html.escape(value, quote=True)
-    yield html.escape(value, quote=False)
+    # html.escape(value, quote=False), then quote=True (html's import, with its entity table, costs 1 ms)
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    yield escaped.replace('"', "&quot;").replace("'", "&#x27;")
+    yield escaped
     yield repr(value)[1:-1]
     # GitHub workflow commands: data and property escaping
     gh = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -195,8 +195,13 @@ def parse_cidr(value: str):
     return None
 
 
+_IP_CHARS = frozenset("0123456789abcdefABCDEF:.")
+
+
 def parse_ip(value: str):
-    import ipaddress  # imported by the runs that use it (issue 18)
+    if "%" not in value and not _IP_CHARS.issuperset(value):
+        return None  # a host name: no address has another character (but an IPv6 zone, after "%")
+    import ipaddress  # imported by the runs that have an address to parse (issue 18)
 
     try:
         return ipaddress.ip_address(value)
