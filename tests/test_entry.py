@@ -189,3 +189,27 @@ def test_shell_completion_goes_to_click(tmp_path):
     slow = run("cli", ["check", "x"], tmp_path, env=env)
     assert fast[:3] == slow[:3]
     assert "click" in fast[3]
+
+
+def test_ctrl_c_is_the_same_without_click():
+    import signal
+    import time
+
+    from conftest import CORPUS
+
+    if not CORPUS.is_dir():
+        pytest.skip("no shared corpus")
+    got = []
+    for module in ("entry", "cli"):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", f"from kubelint.{module} import main; main()", "check", "-j", "1", str(CORPUS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
+        )
+        time.sleep(1.5)  # inside the run, whichever path parsed the command line
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        got.append((proc.returncode, out, err))
+    assert got[0] == got[1] and got[0][0] == 130 and got[0][2].endswith(b"Aborted!\n"), got
