@@ -12,8 +12,10 @@ from conftest import ROOT
 
 # Run the command line in a fresh interpreter and report sys.modules on the way out.
 PROBE = """
-import atexit, json, sys
+import atexit, json, os, sys
 atexit.register(lambda: sys.__stderr__.write("MODULES=" + json.dumps(sorted(sys.modules)) + "\\n"))
+_exit = os._exit  # a command that ends its process without the interpreter's exit: report first
+os._exit = lambda code: (atexit._run_exitfuncs(), sys.__stderr__.flush(), _exit(code))
 sys.argv = ["kubelint"] + json.loads(sys.argv[1])
 from kubelint.entry import main
 main()
