@@ -87,9 +87,13 @@ runner._load_extras = timed("extras", runner._load_extras)
 runner._suppress = timed("suppress", runner._suppress)
 parallel.check_all_files = timed("phase2", parallel.check_all_files)
 mask.Masker.findings = timed("mask", mask.Masker.findings)
-cli._report = timed("report", cli._report)
-if hasattr(cli, "_Process"):  # as the kubelint command (cli.entry) runs it: the run's objects kept until exit
-    cli._Process.held = []
+try:  # where the check command's work is (kubelint/checkcmd.py, else cli.py in older trees)
+    from kubelint import checkcmd as command
+except ImportError:
+    command = cli
+command._report = timed("report", command._report)
+if hasattr(command, "_Process"):  # as the kubelint command runs it: the run's objects kept until exit
+    command._Process.held = []
 sys.argv = ["kubelint", "check", "--format", "json", "--jobs", "1"] + sys.argv[1:]
 t0 = pt()
 with contextlib.redirect_stdout(io.StringIO()):

@@ -251,7 +251,7 @@ def test_classification_from_the_head(tmp_path):
     assert discover._classify_file(str(tmp_path / "missing.yaml"), limits) is None  # unreadable: the loader says why
 
 
-# -- cli.entry: the process ends right after a check's report --------------------------------
+# -- kubelint.entry: the process ends right after a check's report -----------------------------
 
 
 def _cli(*args, **kw):
