@@ -242,12 +242,10 @@ def pdb_blocks_eviction(index, ctx):
             ]
             if not matched:
                 continue
-            total = 0
-            for o in matched:
-                n, _ = effective_replicas(o, index)
-                if n is None:
-                    return
-                total += n
+            counts = [effective_replicas(o, index)[0] for o in matched]
+            if None in counts:
+                continue  # a replica count that is not a number (a template): this budget cannot be judged
+            total = sum(counts)
             ma = spec["minAvailable"]
             v = _scaled(ma, total, True)
             if v is None or total == 0 or v < total:
