@@ -208,8 +208,6 @@ def _load_inputs(paths, settings: Settings, ctx: RunContext, jobs: Optional[int]
 
 def _load_extras(settings: Settings, ctx: RunContext, jobs: Optional[int], inputs) -> list:
     """The --context, --crd and --policy files, less those already among the inputs."""
-    from .parallel import load_all
-
     # A file both checked and in a --context directory is loaded once (as
     # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
     extra_paths = list(settings.context_paths) + list(settings.crd_paths) + list(settings.policy_paths)
@@ -218,9 +216,10 @@ def _load_extras(settings: Settings, ctx: RunContext, jobs: Optional[int], input
     real_path = _RealPaths()
     seen = {real_path(r.path) for r in inputs}
     extra_plan = _plan(extra_paths, settings, context_only=True)
-    loaded = load_all(
-        extra_paths, settings.limits, jobs, context_only=True, debug=settings.debug, entries=extra_plan.files
-    ) + _render(extra_plan.sources, settings, ctx, jobs)
+    from . import contextfiles  # loaded once per content (the results cache); inputs are not loaded twice
+
+    loaded = contextfiles.load(extra_plan.files, settings, jobs, skip=lambda p: real_path(p) in seen)
+    loaded += _render(extra_plan.sources, settings, ctx, jobs)
     extras = []
     for fr in loaded:
         real = real_path(fr.path)
