@@ -197,10 +197,37 @@ def test_warm_results_carry_the_objects_and_secrets_of_a_cold_load(tmp_path):
                 fr.path,
                 fr.fatal,
                 [tuple(s) for s in fr.secrets],
-                [(o.data, o.shadow, o.context_only) for o in fr.objects],
+                [(o.data, o.line, o.column, o.context_only) for o in fr.objects],
             )
             for fr in results
         ]
 
     assert view(cold) == view(warm)
     assert any(s[0] == "s3cr3t-Value-42" for fr in warm for s in fr.secrets)
+
+
+BROKEN_POLICY = """\
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: replicas}
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}
+  validations:
+    - expression: "object.spec.replicas >"
+"""
+
+
+def test_refusals_of_context_policies_keep_their_positions_warm(tmp_path):
+    """The one finding a context file can get (the server refuses a policy there): at the same line and
+    column from the pack as from a fresh load."""
+    repo, target = _tree(tmp_path)
+    (repo / "ctx" / "policy.yaml").write_text(BROKEN_POLICY)
+    cache_dir = str(tmp_path / "cache")
+    cold = _check(repo, target, cache_dir)
+    warm = _check(repo, target, cache_dir)
+    assert cold == warm == _check(repo, target, None)
+    refusals = [f for f in warm[0] if f[0].endswith("policy.yaml")]
+    assert refusals and all(f[1] > 1 for f in refusals), warm[0]
