@@ -37,10 +37,42 @@ NAMESPACE = "context"
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def load(entries, settings, jobs: Optional[int], skip: Callable[[str], bool] = lambda path: False) -> List[FileResult]:
+class Reads:
+    """``read`` for :func:`kubelint.discover.plan`: a file's text as discovery reads it (for ``classify``),
+    with the bytes of the regular files kept for their hash, so that a context file is read once."""
+
+    def __init__(self):
+        self.data: Dict[str, bytes] = {}
+
+    def __call__(self, path: str, limits) -> Optional[str]:
+        from .loader import LoadError, decode_text
+
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(limits.max_file_bytes + 1)
+                regular = stat.S_ISREG(os.fstat(fh.fileno()).st_mode)
+        except OSError:
+            return None
+        if len(data) > limits.max_file_bytes:
+            return None
+        if regular:
+            self.data[path] = data
+        try:
+            return decode_text(data)
+        except LoadError:
+            return None
+
+
+def load(
+    entries,
+    settings,
+    jobs: Optional[int],
+    skip: Callable[[str], bool] = lambda path: False,
+    reads: Optional[Reads] = None,
+) -> List[FileResult]:
     """A :class:`FileResult` (objects marked ``context_only``) per entry of ``entries`` (``(path,
     error)`` pairs of :func:`kubelint.discover.plan`), in order, less those ``skip(path)`` says are
-    loaded already (the inputs)."""
+    loaded already (the inputs).  ``reads``: the bytes discovery read (the plan's ``read``)."""
     from .parallel import load_all
 
     wanted = [(path, error) for path, error in entries if not skip(path)]
@@ -60,8 +92,13 @@ def load(entries, settings, jobs: Optional[int], skip: Callable[[str], bool] = l
     results: List[Optional[FileResult]] = [None] * len(wanted)
     keys: List[Optional[str]] = [None] * len(wanted)
     missing = []
+    known = reads.data if reads is not None else {}
     for i, (path, error) in enumerate(wanted):
-        key = _key(path, limits) if error is None and path != STDIN else None
+        data = known.get(path)
+        if data is not None:
+            key = content_key(data)
+        else:
+            key = _key(path, limits) if error is None and path != STDIN else None
         entry = pack.get(path) if key is not None else None
         if entry is not None and entry[0] == key:
             results[i] = _rebuild(path, entry)

@@ -607,8 +607,12 @@ def plan(
     walked_files: bool = False,
     excluded: Optional[Callable[[str], bool]] = None,
     context_only: bool = False,
+    read: Optional[Callable[[str, Limits], Optional[str]]] = None,
 ) -> Plan:
-    """Sort ``paths`` (files, directories, ``-``) into a :class:`Plan`."""
+    """Sort ``paths`` (files, directories, ``-``) into a :class:`Plan`.  ``read(path, limits)``: a file's
+    text for :func:`classify`, or None (default: read and decoded here; kubelint/contextfiles.py keeps
+    the bytes it reads for their hash)."""
+    read = read or _read_text
     excluded = excluded or (lambda p: False)
     out = Plan()
     walked: List[Tuple[str, Optional[LoadError], bool]] = []  # (path, error, explicit)
@@ -682,7 +686,7 @@ def plan(
                 for r in project.roots_using(real):
                     add_root(r)
             continue
-        reason = classify(path, _read_text(path, limits))
+        reason = classify(path, read(path, limits))
         if reason is None:
             out.files.append((path, None))
         else:

@@ -215,10 +215,11 @@ def _load_extras(settings: Settings, ctx: RunContext, jobs: Optional[int], input
         return []
     real_path = _RealPaths()
     seen = {real_path(r.path) for r in inputs}
-    extra_plan = _plan(extra_paths, settings, context_only=True)
     from . import contextfiles  # loaded once per content (the results cache); inputs are not loaded twice
 
-    loaded = contextfiles.load(extra_plan.files, settings, jobs, skip=lambda p: real_path(p) in seen)
+    reads = contextfiles.Reads() if settings.cache_dir is not None else None  # the bytes discovery reads, kept
+    extra_plan = _plan(extra_paths, settings, context_only=True, read=reads)
+    loaded = contextfiles.load(extra_plan.files, settings, jobs, skip=lambda p: real_path(p) in seen, reads=reads)
     loaded += _render(extra_plan.sources, settings, ctx, jobs)
     extras = []
     for fr in loaded:
@@ -304,14 +305,19 @@ def _check_cross(ctx: RunContext, all_objects, inputs, debug: bool, findings: Li
     return fatal
 
 
-def _plan(paths, settings: Settings, context_only: bool = False):
+def _plan(paths, settings: Settings, context_only: bool = False, read=None):
     """What each input is: manifests, charts, kustomize roots, skipped files (kubelint/discover.py)."""
     from .discover import plan
 
     config = settings.config
     excluded = config.excluded if config is not None and (config.exclude or config.path) else None
     return plan(
-        paths, settings.limits, walked_files=settings.walked_files, excluded=excluded, context_only=context_only
+        paths,
+        settings.limits,
+        walked_files=settings.walked_files,
+        excluded=excluded,
+        context_only=context_only,
+        read=read,
     )
 
 

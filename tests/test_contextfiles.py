@@ -150,14 +150,16 @@ def test_inputs_inside_the_context_are_not_loaded_twice(tmp_path, monkeypatch):
     loaded = []
     real = contextfiles.load
 
-    def spy(entries, settings, jobs, skip=lambda p: False):
-        out = real(entries, settings, jobs, skip)
+    def spy(entries, settings, jobs, skip=lambda p: False, reads=None):
+        out = real(entries, settings, jobs, skip, reads)
         loaded.extend(fr.path for fr in out)
         return out
 
     monkeypatch.setattr(contextfiles, "load", spy)
-    _check(repo, target, None)
-    assert str(target) not in loaded and len(loaded) == len(CONTEXT)
+    for cache_dir in (None, str(tmp_path / "cache"), str(tmp_path / "cache")):  # off, cold, warm
+        loaded.clear()
+        _check(repo, target, cache_dir)
+        assert str(target) not in loaded and len(loaded) == len(CONTEXT)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
