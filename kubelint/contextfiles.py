@@ -45,11 +45,12 @@ class Reads:
         self.data: Dict[str, bytes] = {}
 
     def __call__(self, path: str, limits) -> Optional[str]:
+        from .discover import read_limited
         from .loader import LoadError, decode_text
 
         try:
             with open(path, "rb") as fh:
-                data = fh.read(limits.max_file_bytes + 1)
+                data = read_limited(fh, limits)
                 regular = stat.S_ISREG(os.fstat(fh.fileno()).st_mode)
         except OSError:
             return None

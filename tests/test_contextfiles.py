@@ -233,3 +233,25 @@ def test_refusals_of_context_policies_keep_their_positions_warm(tmp_path):
     assert cold == warm == _check(repo, target, None)
     refusals = [f for f in warm[0] if f[0].endswith("policy.yaml")]
     assert refusals and all(f[1] > 1 for f in refusals), warm[0]
+
+
+def test_read_limited_reads_whole_files_up_to_the_limit_plus_one(tmp_path):
+    from kubelint.discover import read_limited
+    from kubelint.settings import Limits
+
+    limits = Limits(max_file_bytes=100)
+    small, big = tmp_path / "small.yaml", tmp_path / "big.yaml"
+    small.write_bytes(b"a: 1\n")
+    big.write_bytes(b"x" * 500)
+    with open(small, "rb") as fh:
+        assert read_limited(fh, limits) == b"a: 1\n"
+    with open(big, "rb") as fh:
+        assert len(read_limited(fh, limits)) == 101  # more than the limit: too large
+
+    class Growing(io.BytesIO):  # a file that grows between fstat and read: read on, up to the limit + 1
+        def fileno(self):
+            return small_fh.fileno()
+
+    with open(small, "rb") as small_fh:
+        data = read_limited(Growing(b"a: 1\n" + b"b: 2\n" * 50), limits)
+    assert data.startswith(b"a: 1\nb: 2\n") and len(data) == 101
