@@ -228,6 +228,8 @@ class Store:
             blob = _encode(value, key)
         except ValueError:  # not plain data: kept in memory only
             return
+        if len(blob) > MAX_ENTRY_BYTES:  # _read would refuse it: writing it would only cost time and disk
+            return
         try:
             version_dir = os.path.dirname(d)
             new_version = not os.path.isdir(version_dir)

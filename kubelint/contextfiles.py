@@ -9,17 +9,18 @@ context file is therefore its objects (data and position shadows), whether it co
 comments, the text).
 
 A pre-commit hook runs at every commit over a mostly unchanged repository, so that is kept on disk, as
-one *pack* per set of context arguments (``Store`` namespace ``context``, keyed by the arguments'
-absolute paths and the loader limits): ``{path: (content key, fatal, objects, secrets)}``, like git's
-index.  A file's entry is used only when the hash of the bytes read now is the entry's content key; a
-file whose entry is missing or stale is loaded as before (by :func:`kubelint.parallel.load_all`, with
-``--jobs``) and its bytes read again afterwards: only when they still hash to the key they were loaded
-under is the result kept.  The pack holds the files of the last run only (no growth with the history of
-the repository) and is rewritten only when something changed; the store's version key, checksums and
-atomic writes (kubelint/cache.py) apply to it as to every entry.
+*packs* per set of context arguments (``Store`` namespace ``context``, keyed by the arguments' absolute
+paths and the loader limits; a pack per 1,000 files, split by directory): ``{path: (content key, fatal,
+objects, secrets)}``, like git's index.  A file's entry is used only when the hash of the bytes read now
+is the entry's content key; a file whose entry is missing or stale is loaded as before (by
+:func:`kubelint.parallel.load_all`, with ``--jobs``) and its bytes read again afterwards: only when they
+still hash to the key they were loaded under is the result kept.  The packs hold the files of the last
+run only (no growth with the history of the repository), and a pack is rewritten only when something in
+it changed; the store's version key, checksums and atomic writes (kubelint/cache.py) apply to them as to
+every entry.
 
 Measured on bench/bench.py's pre-commit case (500 context files, 1.1 MB): loading them 0.10 s of CPU,
-reading and hashing them plus reading the pack 0.02 s (bench/README.md).
+hashing their bytes, reading the pack and rebuilding the objects 0.01 s (bench/README.md).
 """
 
 from __future__ import annotations
@@ -83,13 +84,7 @@ def load(
     from .cache import store_for
 
     store = store_for(settings.cache_dir)
-    pack_key = content_key(
-        "context-pack",
-        [os.path.abspath(p) for p in tuple(settings.context_paths) + tuple(settings.crd_paths)],
-        [os.path.abspath(p) for p in settings.policy_paths],
-        repr(limits),
-    )
-    pack: Dict[str, tuple] = store.load(NAMESPACE, pack_key) or {}
+    packs = _Packs(store, settings, len(entries))
     results: List[Optional[FileResult]] = [None] * len(wanted)
     keys: List[Optional[str]] = [None] * len(wanted)
     missing = []
@@ -100,13 +95,12 @@ def load(
             key = content_key(data)
         else:
             key = _key(path, limits) if error is None and path != STDIN else None
-        entry = pack.get(path) if key is not None else None
+        entry = packs.get(path) if key is not None else None
         if entry is not None and entry[0] == key:
             results[i] = _rebuild(path, entry)
         else:
             keys[i] = key
             missing.append(i)
-    changed = False
     if missing:
         loaded = load_all(
             [], limits, jobs, context_only=True, debug=settings.debug, entries=[wanted[i] for i in missing]
@@ -115,17 +109,71 @@ def load(
             results[i] = fr
             path = wanted[i][0]
             if keys[i] is not None and _cacheable(fr) and _key(path, limits) == keys[i]:
-                pack[path] = _entry(keys[i], fr)
-                changed = True
-    # The pack keeps the files of this run's context (those given as inputs too: the next run's
+                packs.put(path, _entry(keys[i], fr))
+    # The packs keep the files of this run's context (those given as inputs too: the next run's
     # context), and nothing else.
-    present = {path for path, _ in entries}
-    for path in [p for p in pack if p not in present]:
-        del pack[path]
-        changed = True
-    if changed:
-        store.save(NAMESPACE, pack_key, pack)
+    packs.keep_only({path for path, _ in entries})
+    packs.save()
     return results
+
+
+SHARD_FILES = 1000  # context files per pack (about 1 MB): a changed file rewrites its pack only
+
+
+class _Packs:
+    """The packs of one set of context arguments: ``{path: entry}`` split by directory into
+    ``files // SHARD_FILES`` packs (one for up to 2,000 files), read when first needed and written
+    when changed."""
+
+    def __init__(self, store, settings, files: int):
+        self.store = store
+        self.count = max(1, files // SHARD_FILES)
+        self.base = (
+            "context-pack",
+            [os.path.abspath(p) for p in tuple(settings.context_paths) + tuple(settings.crd_paths)],
+            [os.path.abspath(p) for p in settings.policy_paths],
+            repr(settings.limits),
+            self.count,
+        )
+        self.packs: Dict[int, Dict[str, tuple]] = {}
+        self.changed: set = set()
+        self._shards: Dict[str, int] = {}
+
+    def _shard(self, path: str) -> int:
+        if self.count == 1:
+            return 0
+        d = os.path.dirname(path)
+        n = self._shards.get(d)
+        if n is None:
+            n = self._shards[d] = int(content_key(d)[:8], 16) % self.count
+        return n
+
+    def _pack(self, n: int) -> Dict[str, tuple]:
+        pack = self.packs.get(n)
+        if pack is None:
+            pack = self.store.load(NAMESPACE, content_key(*self.base, n))
+            pack = self.packs[n] = pack if isinstance(pack, dict) else {}
+        return pack
+
+    def get(self, path: str) -> Optional[tuple]:
+        return self._pack(self._shard(path)).get(path)
+
+    def put(self, path: str, entry: tuple) -> None:
+        n = self._shard(path)
+        self._pack(n)[path] = entry
+        self.changed.add(n)
+
+    def keep_only(self, present: set) -> None:
+        for n, pack in self.packs.items():
+            gone = [p for p in pack if p not in present]
+            for p in gone:
+                del pack[p]
+            if gone:
+                self.changed.add(n)
+
+    def save(self) -> None:
+        for n in sorted(self.changed):
+            self.store.save(NAMESPACE, content_key(*self.base, n), self.packs[n])
 
 
 def _key(path: str, limits) -> Optional[str]:

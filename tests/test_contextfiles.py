@@ -275,3 +275,25 @@ def test_parallel_misses_are_cached_like_serial_ones(tmp_path, monkeypatch):
     store = cache.Store(cache_dir)
     (pack,) = _pack(cache_dir)
     assert len(store.load(contextfiles.NAMESPACE, os.path.basename(pack))) == len(CONTEXT) + 12
+
+
+def test_a_large_context_is_split_in_packs_by_directory_and_a_change_rewrites_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(contextfiles, "SHARD_FILES", 3)
+    repo, target = _tree(tmp_path)
+    for d in ("a", "b", "c", "d"):
+        (repo / d).mkdir()
+        for i in range(3):
+            (repo / d / f"cm{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {d}{i}}}\n")
+    cache_dir = str(tmp_path / "cache")
+    expected = _check(repo, target, None)
+    assert _check(repo, target, cache_dir) == expected
+    packs = {p: os.stat(p).st_mtime_ns for p in _pack(cache_dir)}
+    assert len(packs) > 1
+    (repo / "a" / "cm0.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\n"
+    )
+    changed = _check(repo, target, cache_dir)
+    assert changed == _check(repo, target, None) and changed != expected  # the ConfigMap is found now
+    rewritten = [p for p, t in packs.items() if os.stat(p).st_mtime_ns != t]
+    assert len(rewritten) == 1, rewritten
+    assert _check(repo, target, cache_dir) == changed
