@@ -10,7 +10,7 @@ comments, the text).
 
 A pre-commit hook runs at every commit over a mostly unchanged repository, so that is kept on disk, as
 *packs* per set of context arguments (``Store`` namespace ``context``, keyed by the arguments' absolute
-paths and the loader limits; a pack per 1,000 files, split by directory): ``{path: (content key, fatal,
+paths and the loader limits; a pack per 4 MB of files, split by directory): ``{path: (content key, fatal,
 objects, secrets)}``, like git's index.  A file's entry is used only when the hash of the bytes read now
 is the entry's content key; a file whose entry is missing or stale is loaded as before (by
 :func:`kubelint.parallel.load_all`, with ``--jobs``) and its bytes read again afterwards: only when they
@@ -84,11 +84,13 @@ def load(
     from .cache import store_for
 
     store = store_for(settings.cache_dir)
-    packs = _Packs(store, settings, len(entries))
+    known = reads.data if reads is not None else {}
+    # the size of the context (what discovery read; else about 2 KB a file) sets the number of packs
+    size = sum(map(len, known.values())) if reads is not None and known else 2048 * len(entries)
+    packs = _Packs(store, settings, size)
     results: List[Optional[FileResult]] = [None] * len(wanted)
     keys: List[Optional[str]] = [None] * len(wanted)
     missing = []
-    known = reads.data if reads is not None else {}
     for i, (path, error) in enumerate(wanted):
         data = known.get(path)
         if data is not None:
@@ -117,17 +119,17 @@ def load(
     return results
 
 
-SHARD_FILES = 1000  # context files per pack (about 1 MB): a changed file rewrites its pack only
+SHARD_BYTES = 4 << 20  # bytes of context files per pack (a pack is about half that): a change rewrites one
 
 
 class _Packs:
     """The packs of one set of context arguments: ``{path: entry}`` split by directory into
-    ``files // SHARD_FILES`` packs (one for up to 2,000 files), read when first needed and written
-    when changed."""
+    ``size // SHARD_BYTES`` packs (one up to 8 MB of files), read when first needed and written when
+    changed.  (A directory whose pack would exceed the store's entry size is not kept: loaded each run.)"""
 
-    def __init__(self, store, settings, files: int):
+    def __init__(self, store, settings, size: int):
         self.store = store
-        self.count = max(1, files // SHARD_FILES)
+        self.count = max(1, size // SHARD_BYTES)
         self.base = (
             "context-pack",
             [os.path.abspath(p) for p in tuple(settings.context_paths) + tuple(settings.crd_paths)],

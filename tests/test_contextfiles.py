@@ -278,7 +278,7 @@ def test_parallel_misses_are_cached_like_serial_ones(tmp_path, monkeypatch):
 
 
 def test_a_large_context_is_split_in_packs_by_directory_and_a_change_rewrites_one(tmp_path, monkeypatch):
-    monkeypatch.setattr(contextfiles, "SHARD_FILES", 3)
+    monkeypatch.setattr(contextfiles, "SHARD_BYTES", 300)
     repo, target = _tree(tmp_path)
     for d in ("a", "b", "c", "d"):
         (repo / d).mkdir()
