@@ -373,31 +373,6 @@ def _parsed_typed(text: str) -> bool:
     return False
 
 
-class RealPaths:
-    """``os.path.realpath`` of many files in few directories: each directory resolved once (realpath
-    checks every component of every path; 500 context files cost 25 ms that way), the file name
-    itself resolved only when it is a link; each path once."""
-
-    def __init__(self):
-        self._dirs: Dict[str, str] = {}
-        self._paths: Dict[str, str] = {}
-
-    def __call__(self, path: str) -> str:
-        real = self._paths.get(path)
-        if real is None:
-            real = self._paths[path] = self._resolve(path)
-        return real
-
-    def _resolve(self, path: str) -> str:
-        head, tail = os.path.split(path)
-        if not tail or tail in (".", "..") or os.path.islink(path):
-            return os.path.realpath(path)
-        real = self._dirs.get(head)
-        if real is None:
-            real = self._dirs[head] = os.path.realpath(head or ".")
-        return os.path.join(real, tail)
-
-
 def read_limited(fh, limits: Limits) -> bytes:
     """The file's bytes, at most ``--max-file-size`` + 1 (more means too large).  ``read(n)`` allocates
     ``n`` bytes first: asking every file for the limit + 1 (32 MiB) cost 16 us a file (8 ms for 500 small
@@ -696,13 +671,12 @@ def plan(
     for real, chart_file in enclosing:
         add_chart(real, chart_file)
     root_dirs = {k.dir for k in tree.kustomize_roots()}
-    real_path = RealPaths()
     for path, error, explicit in walked:
         if path == STDIN or explicit:
             out.files.append((path, error))
             continue
         # Real paths only matter where charts or kustomizations are (a plain tree of manifests needs none).
-        real = real_path(path) if (tree.chart_dirs or tree.kustomizations or walked_files) else path
+        real = os.path.realpath(path) if (tree.chart_dirs or tree.kustomizations or walked_files) else path
         chart = tree.in_chart(real)
         if chart is None and walked_files:
             chart = project.in_chart(real)
