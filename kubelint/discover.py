@@ -42,7 +42,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
 
@@ -377,6 +376,8 @@ def read_limited(fh, limits: Limits) -> bytes:
     """The file's bytes, at most ``--max-file-size`` + 1 (more means too large).  ``read(n)`` allocates
     ``n`` bytes first: asking every file for the limit + 1 (32 MiB) cost 16 us a file (8 ms for 500 small
     files), so a regular file is asked for its size + 1, and for the rest only if it grew meanwhile."""
+    import stat
+
     cap = limits.max_file_bytes + 1
     try:
         st = os.fstat(fh.fileno())
