@@ -631,7 +631,6 @@ def plan(
     """Sort ``paths`` (files, directories, ``-``) into a :class:`Plan`.  ``read(path, limits)``: a file's
     text for :func:`classify`, or None (default: read and decoded here; kubelint/contextfiles.py keeps
     the bytes it reads for their hash)."""
-    read = read or _read_text
     excluded = excluded or (lambda p: False)
     out = Plan()
     walked: List[Tuple[str, Optional[LoadError], bool]] = []  # (path, error, explicit)
@@ -705,7 +704,7 @@ def plan(
                 for r in project.roots_using(real):
                     add_root(r)
             continue
-        reason = classify(path, read(path, limits))
+        reason = classify(path, read(path, limits)) if read is not None else classify(path, _read_text(path, limits))
         if reason is None:
             out.files.append((path, None))
         else:
