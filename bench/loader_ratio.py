@@ -13,7 +13,10 @@ Lines:
 * ``events``: libyaml's parser events alone (``CParser.get_event``), what
   kubelint's one-pass path starts from;
 * ``kubelint``: ``kubelint.loader.load_file`` (read, decode, pre-scans,
-  data, positions and findings);
+  data, positions and findings), with the C extension ``_kubelint_yaml`` when
+  it is installed (``loader.ONE_PASS``, printed first, says which);
+* ``python-one-pass``: the same without the extension (the Python one-pass
+  path and pre-scans, as ``KUBELINT_LOADER=python``);
 * ``compose-path``: the same with the one-pass path turned off (every file
   composed, then built, as before issue 18, but with today's pre-scans).
 
@@ -87,6 +90,15 @@ def main() -> None:
         for p in paths:
             load_file(p, limits)
 
+    def python_one_pass():
+        saved = loader._cext, loader._fast_documents
+        loader._cext, loader._fast_documents = None, loader._py_fast_documents
+        try:
+            for p in paths:
+                load_file(p, limits)
+        finally:
+            loader._cext, loader._fast_documents = saved
+
     def compose_path():
         fast = loader._fast_documents
         loader._fast_documents = lambda *a: None
@@ -101,6 +113,7 @@ def main() -> None:
         "c-compose": c_compose,
         "events": events,
         "kubelint": kubelint,
+        "python-one-pass": python_one_pass,
         "compose-path": compose_path,
     }
     if args.parts:
@@ -111,6 +124,7 @@ def main() -> None:
 
         lines.update(
             {
+                "  _scan (C)": part(loader._scan),
                 "  _stream_error": part(lambda t: loader._stream_error(t, "x")),
                 "  _prescan": part(lambda t: loader._prescan(t, limits)),
                 "  _count_nodes": part(lambda t: loader._count_nodes(t, limits)),
@@ -127,6 +141,7 @@ def main() -> None:
             times[name].append(cpu() - t)
             gc.collect()
     base = statistics.median(times["csafe-load"])
+    print(f"one-pass path: {loader.ONE_PASS}")
     print(f"{len(paths)} files; CPU seconds, median of {args.rounds} interleaved rounds; ratio to csafe-load")
     for name, ts in times.items():
         med = statistics.median(ts)

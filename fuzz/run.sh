@@ -5,6 +5,7 @@
 #   nice -n 19 fuzz/run.sh loader   [SECONDS] [extra libFuzzer flags...]
 #   nice -n 19 fuzz/run.sh pipeline [SECONDS] [extra libFuzzer flags...]
 #   nice -n 19 fuzz/run.sh regex_cel [SECONDS]  (CRD patterns, Go regexps, CEL rules)
+#   nice -n 19 fuzz/run.sh onepass  [SECONDS]  (the C one-pass loader against the Python one)
 #
 # Seeds: fuzz/seeds/, every example of the rule catalogue (rules/*.yaml) and
 # up to 400 small manifests of ../shared/corpus (when present).  The growing corpus is kept in fuzz/work/TARGET/corpus,

@@ -104,8 +104,25 @@ class _Group(click.Group):
             _internal_error(exc, "--debug" in sys.argv)
 
 
+def _print_version(ctx, _param, value):
+    """--version: the version, and which YAML loader path runs (the C extension or its Python fallback)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .loader import ONE_PASS
+
+    click.echo(f"kubelint {__version__}\nYAML loader: one-pass path in {ONE_PASS}")
+    ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="kubelint", message="%(prog)s %(version)s")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 def main():
     """kubelint: validate Kubernetes manifests as the API server would, and
     flag what it would accept but you will regret."""

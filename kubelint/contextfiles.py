@@ -46,15 +46,15 @@ class Reads:
         self.data: Dict[str, bytes] = {}
 
     def __call__(self, path: str, limits) -> Optional[str]:
-        from .discover import read_limited
-        from .loader import LoadError, decode_text
+        from .loader import LoadError, decode_text, read_at_most
 
         try:
             with open(path, "rb") as fh:
-                data = read_limited(fh, limits)
-                regular = stat.S_ISREG(os.fstat(fh.fileno()).st_mode)
+                st = os.fstat(fh.fileno())
+                data = read_at_most(fh, limits.max_file_bytes + 1, st)
         except OSError:
             return None
+        regular = stat.S_ISREG(st.st_mode)
         if len(data) > limits.max_file_bytes:
             return None
         if regular:

@@ -235,48 +235,6 @@ def test_refusals_of_context_policies_keep_their_positions_warm(tmp_path):
     assert refusals and all(f[1] > 1 for f in refusals), warm[0]
 
 
-def test_read_limited_reads_whole_files_up_to_the_limit_plus_one(tmp_path):
-    from kubelint.discover import read_limited
-    from kubelint.settings import Limits
-
-    limits = Limits(max_file_bytes=100)
-    small, big = tmp_path / "small.yaml", tmp_path / "big.yaml"
-    small.write_bytes(b"a: 1\n")
-    big.write_bytes(b"x" * 500)
-    with open(small, "rb") as fh:
-        assert read_limited(fh, limits) == b"a: 1\n"
-    with open(big, "rb") as fh:
-        assert len(read_limited(fh, limits)) == 101  # more than the limit: too large
-
-    class Growing(io.BytesIO):  # a file that grows between fstat and read: read on, up to the limit + 1
-        def fileno(self):
-            return small_fh.fileno()
-
-    with open(small, "rb") as small_fh:
-        data = read_limited(Growing(b"a: 1\n" + b"b: 2\n" * 50), limits)
-    assert data.startswith(b"a: 1\nb: 2\n") and len(data) == 101
-
-
-def test_parallel_misses_are_cached_like_serial_ones(tmp_path, monkeypatch):
-    from kubelint import parallel
-
-    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)  # fork whatever the size
-    repo, target = _tree(tmp_path)
-    for i in range(12):
-        (repo / "ctx" / f"cm{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")
-    expected = _check(repo, target, None)
-
-    def check(cache_dir):
-        settings = Settings(jobs=2, profiles=("all",), context_paths=(str(repo),), cache_dir=cache_dir)
-        return [(f.file, f.line, f.column, f.rule, f.message) for f in run([str(target)], settings).findings]
-
-    cache_dir = str(tmp_path / "cache")
-    assert check(cache_dir) == check(cache_dir) == expected[0]
-    store = cache.Store(cache_dir)
-    (pack,) = _pack(cache_dir)
-    assert len(store.load(contextfiles.NAMESPACE, os.path.basename(pack))) == len(CONTEXT) + 12
-
-
 def test_a_large_context_is_split_in_packs_by_directory_and_a_change_rewrites_one(tmp_path, monkeypatch):
     monkeypatch.setattr(contextfiles, "SHARD_BYTES", 300)
     repo, target = _tree(tmp_path)

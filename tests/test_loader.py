@@ -310,3 +310,27 @@ def test_tabs_that_kubectl_rejects_are_syntax_errors(body):
     lf = parse_text(_CM + body, "t.yaml")
     assert [p.rule for p in lf.problems] == ["yaml-syntax"]
     assert "tab" in lf.problems[0].message
+
+
+def test_read_at_most_reads_what_read_reads(tmp_path):
+    import os
+
+    from kubelint.loader import read_at_most
+
+    f = tmp_path / "f.yaml"
+    f.write_bytes(b"a: 1\n" * 100)
+    for limit in (1, 499, 500, 501, 10_000):
+        with open(f, "rb") as fh:
+            assert read_at_most(fh, limit) == (b"a: 1\n" * 100)[:limit]
+    # a file that grew after its fstat: the rest is read too, up to the limit
+    with open(f, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        shrunk = os.stat_result((st.st_mode, 0, 0, 0, 0, 0, 7, 0, 0, 0))
+        assert read_at_most(fh, 10_000, shrunk) == b"a: 1\n" * 100
+    with open(f, "rb") as fh:
+        assert read_at_most(fh, 300, shrunk) == (b"a: 1\n" * 100)[:300]
+    r, w = os.pipe()  # not a regular file: read as before
+    os.write(w, b"x: y\n")
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        assert read_at_most(fh, 100) == b"x: y\n"

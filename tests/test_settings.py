@@ -106,6 +106,23 @@ CACHES = {
     # the process's results cache (the rule catalogue, needed before a run's settings exist):
     # where it is, set by the command line (kubelint.cache.configure)
     os.path.join("kubelint", "cache.py"): {"_process"},
+    # PyYAML and the names of it the loader uses, imported on first need (loader._pyyaml)
+    os.path.join("kubelint", "loader.py"): {
+        "yaml",
+        "_BaseLoader",
+        "_ComposeLoader",
+        "_ScalarNode",
+        "_MappingNode",
+        "_SequenceNode",
+        "_CParser",
+        "_ScalarEvent",
+        "_MappingStartEvent",
+        "_MappingEndEvent",
+        "_SequenceStartEvent",
+        "_SequenceEndEvent",
+        "_DocumentStartEvent",
+        "_StreamEndEvent",
+    },
 }
 
 
