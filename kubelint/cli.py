@@ -6,55 +6,11 @@ Exit status: 0 no finding at or above ``--fail-on``; 1 such findings;
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import sys
-
 import click
 
-from . import __version__
-from .findings import RANK
+from . import __version__, checkcmd
+from .checkcmd import _die, _load_config, _report  # noqa: F401 (_report: tests call it through this module)
 from .settings import FAIL_ON, NO_SCHEMA
-
-
-def _die(message: str, debug: bool = False, masker=None) -> None:
-    """``kubelint: error: MESSAGE`` (secrets of the run masked), exit status 2."""
-    from .mask import one_line
-
-    if debug:
-        _print_traceback(masker)
-    click.echo(f"kubelint: error: {one_line(_masked(message, masker))}", err=True)
-    raise SystemExit(2)
-
-
-def _print_traceback(masker=None) -> None:
-    """--debug: the traceback, with every secret of the run masked."""
-    import traceback
-
-    click.echo(_masked(traceback.format_exc(), masker), err=True, nl=False)
-
-
-def _internal_error(exc: BaseException, debug: bool, masker=None) -> None:
-    """An unexpected exception: one line (or the traceback with --debug), exit status 2."""
-    from .mask import one_line
-
-    if debug:
-        _print_traceback(masker)
-    click.echo(
-        f"kubelint: internal error: {type(exc).__name__}: {one_line(_masked(str(exc), masker))} "
-        "(run with --debug for details)",
-        err=True,
-    )
-    raise SystemExit(2)
-
-
-def _masked(text: str, masker) -> str:
-    if masker is None:
-        return text
-    try:
-        return masker.text(text)
-    except Exception:  # pragma: no cover - never lose output to the safety net
-        return text
 
 
 class _Size(click.ParamType):
@@ -71,37 +27,12 @@ class _Size(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-_INTERRUPTED = []  # set by the SIGINT handler (_on_sigint)
-
-
-def _on_sigint(signum, frame):
-    _INTERRUPTED.append(signum)
-    raise KeyboardInterrupt
-
-
 class _Group(click.Group):
     """Usage errors exit 2 with one line (click's default), internal errors too."""
 
     def main(self, *args, **kwargs):
         kwargs.setdefault("standalone_mode", True)
-        import signal
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, _on_sigint)
-        try:
-            return super().main(*args, **kwargs)
-        except SystemExit as exc:
-            if exc.code == 1 and _INTERRUPTED:
-                # click's standalone mode turns Ctrl-C into "Aborted!" and exit 1,
-                # the "findings" status: a script must be able to tell them apart.
-                raise SystemExit(130) from None
-            raise
-        except KeyboardInterrupt:  # pragma: no cover - interactive
-            click.echo("kubelint: interrupted", err=True)
-            raise SystemExit(130)
-        except Exception as exc:  # pragma: no cover - safety net (check has its own, with the run's secrets)
-            _internal_error(exc, "--debug" in sys.argv)
+        return checkcmd.guarded(lambda: super(_Group, self).main(*args, **kwargs))
 
 
 def _print_version(ctx, _param, value):
@@ -325,165 +256,7 @@ def main():
 )
 def check(paths, config_path, debug, **flags):
     """Check manifests in PATHS (files, directories, or - for stdin)."""
-    from .mask import Masker
-
-    fix_flags = {k: flags.pop(k, False) for k in ("fix", "unsafe_fixes", "fix_diff", "fix_check")}
-    masker = Masker()  # learns the run's secrets: every error line and traceback is masked with it
-    try:
-        settings = _settings(paths, config_path, debug, flags)
-        fixing = _fix(paths, settings, **fix_flags)
-        result = _run(paths, settings, masker, fixing.stdin if fixing is not None else None)
-        if fixing is None:  # mark the findings that have a verified fix (kubelint.fix)
-            from .fix.fixers import FIXERS
-
-            if any(f.rule in FIXERS for f in result.findings):  # the fix stage is loaded when it has work
-                from .fix.files import annotate
-
-                annotate(result, settings, unsafe=fix_flags["unsafe_fixes"])
-        if settings.write_baseline:
-            _write_baseline(result, settings, masker)
-        if settings.baseline:
-            result.findings = _known_findings(settings, masker).filter(result.findings)
-        _report(result, settings, masker, fixing)
-        raise SystemExit(_exit_status(result, settings))
-    except SystemExit:
-        raise
-    except Exception as exc:
-        _internal_error(exc, debug, masker)
-
-
-def _settings(paths, config_path, debug, flags):
-    """The run's settings: flags over the configuration file over defaults (kubelint.settings)."""
-    from . import cache
-    from . import settings as settings_mod
-
-    # The rule catalogue may be needed while the configuration is read: until the run's
-    # settings say where the cache is, it is only read, from where the flags (or the default) put it.
-    cache.configure(settings_mod.cache_location(None, flags["no_cache"], flags["cache_dir"]), read_only=True)
-    config = _load_config(config_path, debug)
-    if not paths:
-        _die("no input: give files or directories to check, or - for stdin (e.g. `kubelint check k8s/`)")
-    if sys.stdout is None and not flags.get("output") and not flags.get("write_baseline"):
-        _die("standard output is closed: nowhere to write the report (give --output FILE)")
-    limits = {
-        field: flags.pop(flag)
-        for field, flag in (
-            ("max_file_bytes", "max_file_size"),
-            ("max_documents", "max_documents"),
-            ("max_depth", "max_depth"),
-            ("max_aliases", "max_aliases"),
-            ("max_nodes", "max_nodes"),
-        )
-    }
-    no_color, no_progress = flags.pop("no_color"), flags.pop("no_progress")
-    try:
-        settings = settings_mod.build(
-            config,
-            debug=debug,
-            color=False if no_color else None,
-            progress=False if no_progress else None,
-            limits={k: v for k, v in limits.items() if v is not None},
-            **flags,
-        )
-    except settings_mod.SettingsError as exc:
-        _die(str(exc))
-    cache.configure(settings.cache_dir)
-    return settings
-
-
-def _fix(paths, settings, fix, unsafe_fixes, fix_diff, fix_check):
-    """--fix / --diff / --check (kubelint/fix/command.py): edit the files (the
-    check that follows reports what is left), or show the fixes and exit."""
-    if not (fix or fix_diff or fix_check):
-        return None
-    from .fix.command import FixRun
-
-    fixing = FixRun(paths, settings, unsafe=unsafe_fixes, diff=fix_diff, check=fix_check)
-    fixing.execute()
-    if fixing.done:
-        raise SystemExit(fixing.exit_code)
-    return fixing
-
-
-def _run(paths, settings, masker, stdin=None):
-    """The pipeline, with a progress indicator on a terminal."""
-    from .runner import run
-
-    progress = None
-    if settings.progress:
-        from .progress import Progress
-
-        progress = Progress(sys.stderr)
-    try:
-        return run(paths, settings, stdin, progress=progress, masker=masker)
-    except Exception as exc:
-        _die(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", settings.debug, masker)
-    finally:
-        if progress is not None:
-            progress.close()
-
-
-def _write_baseline(result, settings, masker) -> None:
-    """--write-baseline: record the findings and exit (0, or 2 if some input could not be read)."""
-    from . import baseline
-
-    path = settings.write_baseline
-    try:
-        n = baseline.write(path, result.findings)
-    except OSError as exc:
-        _die(f"cannot write baseline {path}: {exc.strerror or exc}", masker=masker)
-    click.echo(f"kubelint: recorded {n} finding{'s' if n != 1 else ''} in {path}", err=True)
-    raise SystemExit(2 if result.fatal else 0)
-
-
-def _known_findings(settings, masker):
-    """--baseline: the recorded findings."""
-    from . import baseline
-
-    try:
-        return baseline.load(settings.baseline)
-    except baseline.BaselineError as exc:
-        _die(str(exc), masker=masker)
-
-
-def _report(result, settings, masker, fixing=None) -> None:
-    """The --format report on stdout, or in --output with the text report on stdout.
-
-    Reports need no final pass: findings are masked in the runner and
-    excerpts by SourceLines (kubelint.mask)."""
-    from . import report
-
-    terminal = report.RenderOptions(
-        color=settings.color, quiet=settings.quiet, excerpts=not settings.quiet, show_skipped=settings.show_skipped
-    )
-    if settings.output:
-        from .atomic import write_text
-
-        try:
-            write_text(settings.output, report.get(settings.format).render(result, report.RenderOptions()))
-        except OSError as exc:
-            _die(f"cannot write {settings.output}: {exc.strerror or exc}", masker=masker)
-        out = report.get("text").render(result, terminal)
-    else:  # colour is for the text report only
-        options = terminal if settings.format == "text" else dataclasses.replace(terminal, color=False)
-        out = report.get(settings.format).render(result, options)
-    if fixing is not None and fixing.uses_stdin:  # stdin: the fixed text on stdout, the report on stderr
-        click.echo(fixing.stdin_text or "", nl=False)
-        if out:
-            click.echo(out, nl=False, err=True)
-    elif out:
-        click.echo(out, nl=False)
-    if fixing is not None:
-        click.echo(fixing.summary(), err=True)
-
-
-def _exit_status(result, settings) -> int:
-    """2 if some input could not be read; 1 if a finding reaches --fail-on; else 0."""
-    if result.fatal:
-        return 2
-    if settings.fail_on != "never" and result.max_rank() >= RANK[settings.fail_on]:
-        return 1
-    return 0
+    checkcmd.check(paths, config_path, debug, **flags)
 
 
 def _fix_command(**kwargs):
@@ -501,15 +274,6 @@ main.add_command(
         context_settings={"help_option_names": ["-h", "--help"]},
     )
 )
-
-
-def _load_config(path, debug):
-    from . import config as config_mod
-
-    try:
-        return config_mod.load(path, os.getcwd())
-    except config_mod.ConfigError as exc:
-        _die(str(exc), debug)
 
 
 @main.command("rules")

@@ -46,13 +46,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, List, Optional, Set, Tuple
 
-import yaml
-
+from .configfind import FILE_NAMES, MAX_CONFIG_CHARS, ConfigError, _has_tool_table, find  # noqa: F401
 from .findings import SEVERITIES
 from .settings import FAIL_ON, parse_profiles
 from .suggest import did_you_mean
 
-FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
 SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "config.schema.json")
 # Admission settings (kubelint/admission, docs/policies.md): `policy:` like --policy,
 # `namespace-labels:` like --namespace-labels, `request-user:`, `custom-rules:`.
@@ -92,11 +90,7 @@ LIMIT_KEYS = {
     "max-nodes": ("max_nodes", 1),
 }
 RULE_KEYS = ("severity", "enabled", "exclude", "params")
-_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-
-
-class ConfigError(Exception):
-    pass
+_NAMESPACE = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"  # compiled when a configuration names a namespace
 
 
 @dataclass(frozen=True)
@@ -233,38 +227,6 @@ def _matches(patterns: List[str], path: str, base_dir: str) -> bool:
 # Loading
 
 
-def find(cwd: str) -> Optional[Tuple[str, str]]:
-    """(path, "yaml"|"toml") of the configuration that applies in ``cwd``."""
-    d = os.path.abspath(cwd)
-    while True:
-        for name in FILE_NAMES:
-            p = os.path.join(d, name)
-            if os.path.isfile(p):
-                return p, "yaml"
-        p = os.path.join(d, "pyproject.toml")
-        if os.path.isfile(p) and _has_tool_table(p):
-            return p, "toml"
-        parent = os.path.dirname(d)
-        if parent == d:
-            return None
-        d = parent
-
-
-def _has_tool_table(path: str) -> bool:
-    try:
-        import stat
-
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block forever
-            raise ConfigError(f"{path}: cannot read configuration: not a regular file")
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read(MAX_CONFIG_CHARS + 1)
-        if len(text) > MAX_CONFIG_CHARS:
-            raise ConfigError(f"{path}: configuration is larger than {MAX_CONFIG_CHARS:,} characters")
-    except (OSError, UnicodeDecodeError):
-        return False
-    return re.search(r"^\s*\[\s*tool\.kubelint\s*[\].]", text, re.M) is not None
-
-
 def load(path: Optional[str], cwd: str) -> Optional[Config]:
     """The configuration given with ``--config`` or found from ``cwd``; None if none."""
     if path:
@@ -346,11 +308,12 @@ def _check_schema(data, lines, path) -> None:
 # bounded like a manifest's (no recursive alias, no alias bomb, no nesting
 # that exhausts the composer's recursion).
 MAX_CONFIG_NODES = 100_000
-MAX_CONFIG_CHARS = 4 << 20
 MAX_CONFIG_DEPTH = 100
 
 
 def _parse_yaml(text: str, path: str):
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -385,6 +348,8 @@ class _Guard:
 
 
 def _node_value(node, path, lines, guard: _Guard):
+    import yaml
+
     guard.count += 1
     if guard.count > MAX_CONFIG_NODES:
         raise guard.error(lines, path, f"aliases expand to more than {MAX_CONFIG_NODES:,} nodes (a YAML alias bomb?)")
@@ -410,6 +375,8 @@ def _node_value(node, path, lines, guard: _Guard):
 
 
 def _construct(node):
+    import yaml
+
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
@@ -521,7 +488,7 @@ def _scalar_setting(key, value, p, err):
         if not isinstance(value, str) or not re.fullmatch(r"v?1\.\d+(\.\d+)?", value):
             raise err(p, f'kubernetes-version must be a quoted version such as "1.33", found {value!r}')
     elif key == "namespace":
-        if not isinstance(value, str) or not _NAMESPACE.match(value):
+        if not isinstance(value, str) or not re.match(_NAMESPACE, value):
             raise err(p, f"namespace must be a namespace name (lower-case DNS label), found {value!r}")
     elif key == "fail-on":
         if value is False:  # YAML 1.1 reads `never`? no, but `off`/`no` are false

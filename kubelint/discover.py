@@ -42,9 +42,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
 
+from . import record
+from .lazyre import lazy
 from . import loader
 from .loader import STDIN, LoadError
 from .settings import Limits
@@ -63,7 +64,6 @@ class Skipped(NamedTuple):
         return {"file": self.path, "reason": self.reason}
 
 
-@dataclass
 class Source:
     """A Helm chart or a kustomize root: rendered by a tool, then checked."""
 
@@ -72,13 +72,38 @@ class Source:
     file: str  # Chart.yaml or kustomization.yaml: where failures are reported
     context_only: bool = False  # loaded for cross-object rules (--context), never reported
 
+    _FIELDS = ("tool", "root", "file", "context_only")
 
-@dataclass
+    def __init__(self, tool, root, file, context_only=context_only):
+        self.tool = tool
+        self.root = root
+        self.file = file
+        self.context_only = context_only
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
+
+
 class Plan:
-    files: List[Tuple[str, Optional[LoadError]]] = field(default_factory=list)
-    charts: List[Source] = field(default_factory=list)
-    kustomizations: List[Source] = field(default_factory=list)
-    skipped: List[Skipped] = field(default_factory=list)
+    files: List[Tuple[str, Optional[LoadError]]]
+    charts: List[Source]
+    kustomizations: List[Source]
+    skipped: List[Skipped]
+
+    _FIELDS = ("files", "charts", "kustomizations", "skipped")
+
+    def __init__(
+        self, files=record.FACTORY, charts=record.FACTORY, kustomizations=record.FACTORY, skipped=record.FACTORY
+    ):
+        self.files = list() if files is record.FACTORY else files
+        self.charts = list() if charts is record.FACTORY else charts
+        self.kustomizations = list() if kustomizations is record.FACTORY else kustomizations
+        self.skipped = list() if skipped is record.FACTORY else skipped
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
     @property
     def sources(self) -> List[Source]:
@@ -189,15 +214,15 @@ _STRONG_NAMES: Dict[str, str] = {
 # Names whose files are rarely manifests: skipped unless a document has both
 # a top-level apiVersion and kind (pattern on the lower-cased name -> role).
 _WEAK_NAMES: List[Tuple[re.Pattern, str]] = [
-    (re.compile(r"^values([-_.][^/]*)?\.(ya?ml|json)$|^[^/]*[-_.]values\.(ya?ml|json)$"), "Helm values"),
-    (re.compile(r"^(docker-)?compose([-_.][^/]*)?\.ya?ml$|^[^/]*\.compose\.ya?ml$"), "Docker Compose file"),
-    (re.compile(r"^(openapi|swagger)([-_.][^/]*)?\.(ya?ml|json)$"), "OpenAPI specification"),
-    (re.compile(r"^tsconfig[^/]*\.json$"), "TypeScript configuration"),
-    (re.compile(r"^azure\.ya?ml$"), "Azure Developer CLI project"),
-    (re.compile(r"^\.?(eslintrc|prettierrc|stylelintrc|babelrc|lintstagedrc)[^/]*$"), "JavaScript tool configuration"),
-    (re.compile(r"^[^/]*\.schema\.json$"), "JSON Schema"),
+    (lazy(r"^values([-_.][^/]*)?\.(ya?ml|json)$|^[^/]*[-_.]values\.(ya?ml|json)$"), "Helm values"),
+    (lazy(r"^(docker-)?compose([-_.][^/]*)?\.ya?ml$|^[^/]*\.compose\.ya?ml$"), "Docker Compose file"),
+    (lazy(r"^(openapi|swagger)([-_.][^/]*)?\.(ya?ml|json)$"), "OpenAPI specification"),
+    (lazy(r"^tsconfig[^/]*\.json$"), "TypeScript configuration"),
+    (lazy(r"^azure\.ya?ml$"), "Azure Developer CLI project"),
+    (lazy(r"^\.?(eslintrc|prettierrc|stylelintrc|babelrc|lintstagedrc)[^/]*$"), "JavaScript tool configuration"),
+    (lazy(r"^[^/]*\.schema\.json$"), "JSON Schema"),
     (
-        re.compile(r"^(azure-pipelines|cloudbuild|buildspec|taskfile|skaffold|helmfile|garden)[-_.][^/]*\.ya?ml$"),
+        lazy(r"^(azure-pipelines|cloudbuild|buildspec|taskfile|skaffold|helmfile|garden)[-_.][^/]*\.ya?ml$"),
         "build or deployment tool configuration",
     ),
 ]
@@ -237,14 +262,14 @@ _CONFIG_GROUPS: Dict[str, str] = {
     "fn.kpt.dev": "kpt function configuration",
 }
 
-_TOP_KEY = re.compile(
+_TOP_KEY = lazy(
     r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:!&*|>%@`{\[][^:#\n]*?))[ \t]*:(?:[ \t]+(.*?))?[ \t]*$""", re.M
 )
-_DOC_SEP = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.M)
+_DOC_SEP = lazy(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.M)
 # On "\n" + text: a literal first character lets the regex engine skip ahead (5x faster than ^ with re.M).
-_TYPED_LINE = re.compile(r"""\n["']?(apiVersion|kind)["']?[ \t]*:[ \t]*([^\n]*)""")
-_NUMBER = re.compile(r"^\d+(\.\d+)*$")
-_JSON_KEY = re.compile(r'"(apiVersion|kind)"\s*:')
+_TYPED_LINE = lazy(r"""\n["']?(apiVersion|kind)["']?[ \t]*:[ \t]*([^\n]*)""")
+_NUMBER = lazy(r"^\d+(\.\d+)*$")
+_JSON_KEY = lazy(r'"(apiVersion|kind)"\s*:')
 
 
 def role_by_name(path: str) -> Tuple[Optional[str], bool]:
@@ -394,16 +419,41 @@ def _is_remote(ref: str) -> bool:
     return "://" in ref or ref.startswith(("git@", "github.com/", "gitlab.com/", "bitbucket.org/")) or "?ref=" in ref
 
 
-@dataclass
 class Kustomization:
     dir: str  # real path
     file: str  # the path as found
     component: bool = False
-    dirs: Set[str] = field(default_factory=set)  # kustomization directories it uses (real paths)
-    files: Set[str] = field(default_factory=set)  # files it uses (real paths)
-    patches: Set[str] = field(default_factory=set)  # its patch files (real paths), a subset of files
-    charts: Set[str] = field(default_factory=set)  # chart directories it inflates (helmCharts)
+    dirs: Set[str]  # kustomization directories it uses (real paths)
+    files: Set[str]  # files it uses (real paths)
+    patches: Set[str]  # its patch files (real paths), a subset of files
+    charts: Set[str]  # chart directories it inflates (helmCharts)
     error: Optional[str] = None
+
+    _FIELDS = ("dir", "file", "component", "dirs", "files", "patches", "charts", "error")
+
+    def __init__(
+        self,
+        dir,
+        file,
+        component=component,
+        dirs=record.FACTORY,
+        files=record.FACTORY,
+        patches=record.FACTORY,
+        charts=record.FACTORY,
+        error=error,
+    ):
+        self.dir = dir
+        self.file = file
+        self.component = component
+        self.dirs = set() if dirs is record.FACTORY else dirs
+        self.files = set() if files is record.FACTORY else files
+        self.patches = set() if patches is record.FACTORY else patches
+        self.charts = set() if charts is record.FACTORY else charts
+        self.error = error
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
 
 def read_kustomization(path: str) -> Kustomization:

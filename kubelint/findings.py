@@ -6,8 +6,8 @@ values (a path inside the object and a message); the runner turns them into
 shadow (see :mod:`kubelint.positions`) and stamping rule id and severity.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typing.NamedTuple compiles a string annotation per field
+# at import (issue 18; 29 fields here were ~1.5 ms of every run).
 from typing import NamedTuple, Optional, Tuple, Union
 
 ERROR = "error"

@@ -53,11 +53,11 @@ from __future__ import annotations
 
 import marshal
 import os
-import re
 import sys
-from dataclasses import dataclass
 from typing import Callable, List, Optional
 
+from . import record
+from .lazyre import lazy
 from .findings import Finding
 from .loader import STDIN, Limits, LoadedFile, discover, load_file
 from .model import KubeObject
@@ -80,16 +80,28 @@ MIN_PARALLEL_OBJECTS = 3000
 # ``once_per_kind`` (once per apiVersion and kind, e.g. schema.py's
 # ``no-schema``) and ``once_per_message`` (once per kind and message with
 # list indices blanked, e.g. a CEL rule skipped once per rule: crd/stage.py).
-_INDEX = re.compile(r"\[\d+\]")
+_INDEX = lazy(r"\[\d+\]")
 
 
-@dataclass(frozen=True)
 class Cores:
     """What :func:`choose_workers` needs to know about the machine."""
 
     cpus: int  # CPUs this process may run on (sched_getaffinity)
     quota: Optional[float] = None  # cgroup CPU quota in cores (cpu.max), None: no limit
     busy: float = 0.0  # cores of those CPUs that other processes keep busy
+
+    _FIELDS = ("cpus", "quota", "busy")
+
+    def __init__(self, cpus, quota=quota, busy=busy):
+        object.__setattr__(self, "cpus", cpus)
+        object.__setattr__(self, "quota", quota)
+        object.__setattr__(self, "busy", busy)
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = record.fields_hash
+    __setattr__ = record.frozen_setattr
+    __delattr__ = record.frozen_delattr
 
     @property
     def usable(self) -> int:

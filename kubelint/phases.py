@@ -12,9 +12,9 @@ nor ``parallel``: the flow is runner -> parallel -> phases.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import List, Optional
 
+from . import record
 from . import mask
 from .findings import ERROR, Finding
 from .loader import LoadedFile
@@ -22,33 +22,83 @@ from .model import KubeObject, objects_from_document
 from .settings import Settings
 
 
-@dataclass
 class RunContext:
     """The stages of a run (built once by :func:`kubelint.runner.build_context`)
     and its state: the settings, and the masker that learns every secret."""
 
     settings: Settings
     kubernetes_version: str
-    stages: list = field(default_factory=list)
-    cross_stages: list = field(default_factory=list)
+    stages: list
+    cross_stages: list
     # Stages that must see every object before any is checked
     # (``prepare(objects, ctx)``), e.g. CRDs anywhere in the input.
-    prepare: list = field(default_factory=list)
+    prepare: list
     ruleset: object = None
-    masker: mask.Masker = field(default_factory=mask.Masker)
+    masker: mask.Masker
+
+    _FIELDS = ("settings", "kubernetes_version", "stages", "cross_stages", "prepare", "ruleset", "masker")
+
+    def __init__(
+        self,
+        settings,
+        kubernetes_version,
+        stages=record.FACTORY,
+        cross_stages=record.FACTORY,
+        prepare=record.FACTORY,
+        ruleset=ruleset,
+        masker=record.FACTORY,
+    ):
+        self.settings = settings
+        self.kubernetes_version = kubernetes_version
+        self.stages = list() if stages is record.FACTORY else stages
+        self.cross_stages = list() if cross_stages is record.FACTORY else cross_stages
+        self.prepare = list() if prepare is record.FACTORY else prepare
+        self.ruleset = ruleset
+        self.masker = mask.Masker() if masker is record.FACTORY else masker
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
 
-@dataclass
 class FileResult:
     path: str
-    findings: List[Finding] = field(default_factory=list)
-    objects: List[KubeObject] = field(default_factory=list)
+    findings: List[Finding]
+    objects: List[KubeObject]
     documents: int = 0
     fatal: bool = False
     text: Optional[str] = None
     directives: object = None
-    secrets: list = field(default_factory=list)  # kubelint.mask.Secret tuples (picklable)
+    secrets: list  # kubelint.mask.Secret tuples (picklable)
     origin: object = None  # kubelint.render.Rendered: the stream of a rendered chart or kustomization
+
+    _FIELDS = ("path", "findings", "objects", "documents", "fatal", "text", "directives", "secrets", "origin")
+
+    def __init__(
+        self,
+        path,
+        findings=record.FACTORY,
+        objects=record.FACTORY,
+        documents=documents,
+        fatal=fatal,
+        text=text,
+        directives=directives,
+        secrets=record.FACTORY,
+        origin=origin,
+    ):
+        self.path = path
+        self.findings = list() if findings is record.FACTORY else findings
+        self.objects = list() if objects is record.FACTORY else objects
+        self.documents = documents
+        self.fatal = fatal
+        self.text = text
+        self.directives = directives
+        self.secrets = list() if secrets is record.FACTORY else secrets
+        self.origin = origin
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
 
 def objects_of(loaded: LoadedFile, context_only: bool = False) -> FileResult:

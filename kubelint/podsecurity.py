@@ -20,9 +20,10 @@ would have rejected it at decoding).
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
+
+from . import record
+from .lazyre import lazy
 
 Version = Tuple[int, int]
 Path = tuple
@@ -35,20 +36,40 @@ MAX_VERSION: Version = (1, 37)
 LATEST = None  # a LevelVersion's version None = "latest"
 
 
-@dataclass
 class Violation:
     path: Path  # the offending field, relative to the object root
     text: str  # what is wrong there, in the server's words for that one field
 
+    _FIELDS = ("path", "text")
 
-@dataclass
+    def __init__(self, path, text):
+        self.path = path
+        self.text = text
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
+
+
 class Result:
     """A failed check (policy.CheckResult with Allowed=false)."""
 
     check: str  # the plugin's check ID, e.g. "allowPrivilegeEscalation"
     reason: str  # ForbiddenReason
     detail: str  # ForbiddenDetail
-    violations: List[Violation] = field(default_factory=list)
+    violations: List[Violation]
+
+    _FIELDS = ("check", "reason", "detail", "violations")
+
+    def __init__(self, check, reason, detail, violations=record.FACTORY):
+        self.check = check
+        self.reason = reason
+        self.detail = detail
+        self.violations = list() if violations is record.FACTORY else violations
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
 
 # ---------------------------------------------------------------------------
@@ -912,7 +933,6 @@ capabilities_restricted_1_25 = _not_windows(
 # The registry (policy/registry.go)
 
 
-@dataclass
 class Control:
     """One check of the plugin: its ID, level, versioned functions, the
     baseline checks it overrides in restricted, and the kubelint rule id."""
@@ -923,6 +943,20 @@ class Control:
     versions: List[Tuple[Version, Callable]]
     overrides: Tuple[str, ...] = ()
     overrides_since: Version = (1, 0)
+
+    _FIELDS = ("id", "level", "rule", "versions", "overrides", "overrides_since")
+
+    def __init__(self, id, level, rule, versions, overrides=overrides, overrides_since=overrides_since):
+        self.id = id
+        self.level = level
+        self.rule = rule
+        self.versions = versions
+        self.overrides = overrides
+        self.overrides_since = overrides_since
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
     def at(self, version: Version) -> Optional[Callable]:
         """The function in effect at a policy version (None: the check does not exist yet)."""
@@ -1142,13 +1176,22 @@ def detail(results: List[Result]) -> str:
 # ---------------------------------------------------------------------------
 # Namespace labels (api/helpers.go)
 
-_VERSION = re.compile(r"^v1\.([0-9]|[1-9][0-9]*)$")
+_VERSION = lazy(r"^v1\.([0-9]|[1-9][0-9]*)$")
 
 
-@dataclass
 class LevelVersion:
     level: str
     version: Optional[Version]  # None = latest
+
+    _FIELDS = ("level", "version")
+
+    def __init__(self, level, version):
+        self.level = level
+        self.version = version
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
     def __str__(self):
         return f"{self.level}:{'latest' if self.version is None else f'v{self.version[0]}.{self.version[1]}'}"
@@ -1158,19 +1201,40 @@ class LevelVersion:
         return server if self.version is None or self.version > server else self.version
 
 
-@dataclass
 class LabelError:
     label: str
     value: str
     message: str  # the field.Invalid detail
 
+    _FIELDS = ("label", "value", "message")
 
-@dataclass
+    def __init__(self, label, value, message):
+        self.label = label
+        self.value = value
+        self.message = message
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
+
+
 class Policy:
     enforce: LevelVersion
     audit: LevelVersion
     warn: LevelVersion
-    errors: List[LabelError] = field(default_factory=list)
+    errors: List[LabelError]
+
+    _FIELDS = ("enforce", "audit", "warn", "errors")
+
+    def __init__(self, enforce, audit, warn, errors=record.FACTORY):
+        self.enforce = enforce
+        self.audit = audit
+        self.warn = warn
+        self.errors = list() if errors is record.FACTORY else errors
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
 
 def parse_level(value) -> Tuple[str, Optional[str]]:
@@ -1242,11 +1306,10 @@ def is_policy_label(key) -> bool:
 
 CONFIG_GROUP = "pod-security.admission.config.k8s.io"
 CONFIG_VERSIONS = ("v1", "v1beta1", "v1alpha1")
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_DNS_LABEL = lazy(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS_SUBDOMAIN = lazy(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 
-@dataclass(frozen=True)
 class AdmissionConfig:
     """A cluster's PodSecurityConfiguration: the defaults for namespaces without labels and the
     exemptions (admission/api/v1/types.go; defaults from SetDefaults_PodSecurityDefaults)."""
@@ -1263,6 +1326,28 @@ class AdmissionConfig:
     exempt_runtime_classes: frozenset = frozenset()
     exempt_usernames: frozenset = frozenset()
     source: str = ""  # the file it came from ("" = the plugin's built-in default)
+
+    _FIELDS = ("defaults", "exempt_namespaces", "exempt_runtime_classes", "exempt_usernames", "source")
+
+    def __init__(
+        self,
+        defaults=defaults,
+        exempt_namespaces=exempt_namespaces,
+        exempt_runtime_classes=exempt_runtime_classes,
+        exempt_usernames=exempt_usernames,
+        source=source,
+    ):
+        object.__setattr__(self, "defaults", defaults)
+        object.__setattr__(self, "exempt_namespaces", exempt_namespaces)
+        object.__setattr__(self, "exempt_runtime_classes", exempt_runtime_classes)
+        object.__setattr__(self, "exempt_usernames", exempt_usernames)
+        object.__setattr__(self, "source", source)
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = record.fields_hash
+    __setattr__ = record.frozen_setattr
+    __delattr__ = record.frozen_delattr
 
     def default_policy(self) -> Policy:
         d = dict(self.defaults)

@@ -16,29 +16,69 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional
 
+from . import record
 from . import mask
 from .findings import ERROR, RANK, Finding, ObjectRef
 from .phases import FileResult, RunContext
 from .settings import Settings
 
 
-@dataclass
 class RunResult:
     findings: List[Finding]
     files: int
     documents: int
     fatal: bool  # some input could not be read at all (exit status 2)
     kubernetes_version: str
-    texts: Dict[str, str] = field(default_factory=dict)  # stdin text, for excerpts
+    texts: Dict[str, str]  # stdin text, for excerpts
     # Every reported input file, in input order, with the identities of its
     # objects (JUnit: one testcase per object, passing ones included).
-    objects: Dict[str, List[ObjectRef]] = field(default_factory=dict)
+    objects: Dict[str, List[ObjectRef]]
     masker: object = None  # kubelint.mask.Masker: reporters mask excerpts with masker.line
-    skipped: list = field(default_factory=list)  # kubelint.discover.Skipped: files that are not manifests
-    rendered: list = field(default_factory=list)  # kubelint.discover.Source: charts and kustomize roots
+    skipped: list  # kubelint.discover.Skipped: files that are not manifests
+    rendered: list  # kubelint.discover.Source: charts and kustomize roots
+
+    _FIELDS = (
+        "findings",
+        "files",
+        "documents",
+        "fatal",
+        "kubernetes_version",
+        "texts",
+        "objects",
+        "masker",
+        "skipped",
+        "rendered",
+    )
+
+    def __init__(
+        self,
+        findings,
+        files,
+        documents,
+        fatal,
+        kubernetes_version,
+        texts=record.FACTORY,
+        objects=record.FACTORY,
+        masker=masker,
+        skipped=record.FACTORY,
+        rendered=record.FACTORY,
+    ):
+        self.findings = findings
+        self.files = files
+        self.documents = documents
+        self.fatal = fatal
+        self.kubernetes_version = kubernetes_version
+        self.texts = dict() if texts is record.FACTORY else texts
+        self.objects = dict() if objects is record.FACTORY else objects
+        self.masker = masker
+        self.skipped = list() if skipped is record.FACTORY else skipped
+        self.rendered = list() if rendered is record.FACTORY else rendered
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -266,17 +306,40 @@ def _prepare(ctx: RunContext, all_objects, inputs, debug: bool) -> None:
             inputs.append(_internal_error_result(stage, exc, inputs))
 
 
-@dataclass
 class _Tally:
     """What phase 2 gives the report: findings, counts, texts, suppression directives and the inventory."""
 
-    findings: List[Finding] = field(default_factory=list)
+    findings: List[Finding]
     files: int = 0
     documents: int = 0
     fatal: bool = False
-    texts: dict = field(default_factory=dict)
-    directives: dict = field(default_factory=dict)
-    inventory: Dict[str, List[ObjectRef]] = field(default_factory=dict)
+    texts: dict
+    directives: dict
+    inventory: Dict[str, List[ObjectRef]]
+
+    _FIELDS = ("findings", "files", "documents", "fatal", "texts", "directives", "inventory")
+
+    def __init__(
+        self,
+        findings=record.FACTORY,
+        files=files,
+        documents=documents,
+        fatal=fatal,
+        texts=record.FACTORY,
+        directives=record.FACTORY,
+        inventory=record.FACTORY,
+    ):
+        self.findings = list() if findings is record.FACTORY else findings
+        self.files = files
+        self.documents = documents
+        self.fatal = fatal
+        self.texts = dict() if texts is record.FACTORY else texts
+        self.directives = dict() if directives is record.FACTORY else directives
+        self.inventory = dict() if inventory is record.FACTORY else inventory
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
     def add(self, fr: FileResult) -> None:
         if fr.origin is not None:  # a rendered chart or kustomization: counted and listed by source file

@@ -34,10 +34,10 @@ import base64
 import binascii
 import json
 import os
-import re
 from functools import lru_cache
 from typing import Dict, Iterator, List, Optional
 
+from .lazyre import lazy
 from . import apis
 from .data import available_versions, newest_version, schema_dir  # noqa: F401  (schema.* is their public name)
 from .findings import ERROR, INFO, WARNING, Problem, format_path
@@ -159,13 +159,11 @@ ENFORCED_REQUIRED_DROPPED: Dict[str, frozenset] = {
 
 _INT32 = (-(2**31), 2**31 - 1)
 _INT64 = (-(2**63), 2**63 - 1)
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-_BASE64_CHARS = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
+_RFC3339 = lazy(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_BASE64_CHARS = lazy(r"^[A-Za-z0-9+/]*={0,2}$")
 
 
-_PLACEHOLDER = re.compile(
-    r"\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=?+][^}]*)?\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|^\$[A-Z_][A-Z0-9_]*$"
-)
+_PLACEHOLDER = lazy(r"\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=?+][^}]*)?\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|^\$[A-Z_][A-Z0-9_]*$")
 
 
 def _clip(s: str, n: int = 40) -> str:

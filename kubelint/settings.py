@@ -31,12 +31,11 @@ defaults below are those of a serial run without configuration.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
-from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence, Tuple, Union
 
+from . import record
 from .suggest import did_you_mean
 
 # A kubelint.config.Config. Named, not imported: config.py builds on this module
@@ -44,7 +43,6 @@ from .suggest import did_you_mean
 ConfigData = object
 
 
-@dataclass(frozen=True)
 class Limits:
     """Bounds that keep hostile input from hanging or exhausting kubelint.
 
@@ -75,6 +73,31 @@ class Limits:
     # indentation and comments) and, aliases expanded, while it is built.
     max_request_bytes: int = 3 * 1024 * 1024
 
+    _FIELDS = ("max_file_bytes", "max_documents", "max_depth", "max_aliases", "max_nodes", "max_request_bytes")
+
+    def __init__(
+        self,
+        max_file_bytes=max_file_bytes,
+        max_documents=max_documents,
+        max_depth=max_depth,
+        max_aliases=max_aliases,
+        max_nodes=max_nodes,
+        max_request_bytes=max_request_bytes,
+    ):
+        object.__setattr__(self, "max_file_bytes", max_file_bytes)
+        object.__setattr__(self, "max_documents", max_documents)
+        object.__setattr__(self, "max_depth", max_depth)
+        object.__setattr__(self, "max_aliases", max_aliases)
+        object.__setattr__(self, "max_nodes", max_nodes)
+        object.__setattr__(self, "max_request_bytes", max_request_bytes)
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __dataclass_fields__ = record.DataclassFields(frozen=True)
+    __hash__ = record.fields_hash
+    __setattr__ = record.frozen_setattr
+    __delattr__ = record.frozen_delattr
+
 
 RECOMMENDED = "recommended"
 PROFILES = {  # --profile / profile: rule sets (kubelint.engine applies them)
@@ -88,7 +111,6 @@ FAIL_ON = ("error", "warning", "info", "never")  # --fail-on / fail-on:
 NO_SCHEMA = ("info", "error", "off")  # --no-schema
 
 
-@dataclass(frozen=True)
 class HelmSettings:
     """How one Helm chart is rendered (``helm:`` in .kubelint.yaml; kubelint/render/helm.py)."""
 
@@ -101,16 +123,56 @@ class HelmSettings:
     include_crds: bool = True
     skip_tests: bool = False
 
+    _FIELDS = ("release", "namespace", "values", "set", "set_string", "api_versions", "include_crds", "skip_tests")
 
-@dataclass(frozen=True)
+    def __init__(
+        self,
+        release=release,
+        namespace=namespace,
+        values=values,
+        set=set,
+        set_string=set_string,
+        api_versions=api_versions,
+        include_crds=include_crds,
+        skip_tests=skip_tests,
+    ):
+        object.__setattr__(self, "release", release)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "set", set)
+        object.__setattr__(self, "set_string", set_string)
+        object.__setattr__(self, "api_versions", api_versions)
+        object.__setattr__(self, "include_crds", include_crds)
+        object.__setattr__(self, "skip_tests", skip_tests)
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __dataclass_fields__ = record.DataclassFields(frozen=True)
+    __hash__ = record.fields_hash
+    __setattr__ = record.frozen_setattr
+    __delattr__ = record.frozen_delattr
+
+
 class KustomizeSettings:
     """How kustomizations are built (``kustomize:``; kubelint/render/kustomize.py)."""
 
     enable_helm: bool = False  # --enable-helm (helmCharts: in kustomizations)
     load_restrictor: str = "rootOnly"  # "rootOnly" | "none"
 
+    _FIELDS = ("enable_helm", "load_restrictor")
 
-@dataclass(frozen=True)
+    def __init__(self, enable_helm=enable_helm, load_restrictor=load_restrictor):
+        object.__setattr__(self, "enable_helm", enable_helm)
+        object.__setattr__(self, "load_restrictor", load_restrictor)
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __dataclass_fields__ = record.DataclassFields(frozen=True)
+    __hash__ = record.fields_hash
+    __setattr__ = record.frozen_setattr
+    __delattr__ = record.frozen_delattr
+
+
 class RenderSettings:
     """How charts and kustomize roots are rendered (``--helm``,
     ``--kustomize``, ``helm:``, ``kustomize:``; kubelint/render/)."""
@@ -121,6 +183,31 @@ class RenderSettings:
     helm_charts: Tuple[Tuple[str, HelmSettings], ...] = ()  # (chart directory, its settings)
     kustomize_settings: KustomizeSettings = KustomizeSettings()
     timeout: float = 300.0  # seconds per render
+
+    _FIELDS = ("helm", "kustomize", "helm_defaults", "helm_charts", "kustomize_settings", "timeout")
+
+    def __init__(
+        self,
+        helm=helm,
+        kustomize=kustomize,
+        helm_defaults=helm_defaults,
+        helm_charts=helm_charts,
+        kustomize_settings=kustomize_settings,
+        timeout=timeout,
+    ):
+        object.__setattr__(self, "helm", helm)
+        object.__setattr__(self, "kustomize", kustomize)
+        object.__setattr__(self, "helm_defaults", helm_defaults)
+        object.__setattr__(self, "helm_charts", helm_charts)
+        object.__setattr__(self, "kustomize_settings", kustomize_settings)
+        object.__setattr__(self, "timeout", timeout)
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __dataclass_fields__ = record.DataclassFields(frozen=True)
+    __hash__ = record.fields_hash
+    __setattr__ = record.frozen_setattr
+    __delattr__ = record.frozen_delattr
 
     def for_chart(self, chart_dir: str) -> HelmSettings:
         real = os.path.realpath(chart_dir)
@@ -134,7 +221,6 @@ class SettingsError(Exception):
     """A setting that cannot be used; the message names the flag (exit status 2)."""
 
 
-@dataclass(frozen=True)
 class Settings:
     """Every option of a run.  Frozen: derive a changed copy with
     :func:`dataclasses.replace`."""
@@ -180,6 +266,98 @@ class Settings:
     # --cache-dir / cache: DIR, --no-cache / cache: false; None = in memory only (the API's default;
     # build() defaults to kubelint.cache.default_dir())
     cache_dir: Optional[str] = None
+
+    _FIELDS = (
+        "kubernetes_version",
+        "default_namespace",
+        "no_schema_severity",
+        "limits",
+        "context_paths",
+        "crd_paths",
+        "schema_dirs",
+        "policy_paths",
+        "namespace_labels",
+        "config",
+        "jobs",
+        "profiles",
+        "pod_security",
+        "debug",
+        "fail_on",
+        "format",
+        "output",
+        "quiet",
+        "color",
+        "progress",
+        "baseline",
+        "write_baseline",
+        "render",
+        "walked_files",
+        "show_skipped",
+        "cache_dir",
+    )
+
+    def __init__(
+        self,
+        kubernetes_version=kubernetes_version,
+        default_namespace=default_namespace,
+        no_schema_severity=no_schema_severity,
+        limits=limits,
+        context_paths=context_paths,
+        crd_paths=crd_paths,
+        schema_dirs=schema_dirs,
+        policy_paths=policy_paths,
+        namespace_labels=namespace_labels,
+        config=config,
+        jobs=jobs,
+        profiles=profiles,
+        pod_security=pod_security,
+        debug=debug,
+        fail_on=fail_on,
+        format=format,
+        output=output,
+        quiet=quiet,
+        color=color,
+        progress=progress,
+        baseline=baseline,
+        write_baseline=write_baseline,
+        render=render,
+        walked_files=walked_files,
+        show_skipped=show_skipped,
+        cache_dir=cache_dir,
+    ):
+        object.__setattr__(self, "kubernetes_version", kubernetes_version)
+        object.__setattr__(self, "default_namespace", default_namespace)
+        object.__setattr__(self, "no_schema_severity", no_schema_severity)
+        object.__setattr__(self, "limits", limits)
+        object.__setattr__(self, "context_paths", context_paths)
+        object.__setattr__(self, "crd_paths", crd_paths)
+        object.__setattr__(self, "schema_dirs", schema_dirs)
+        object.__setattr__(self, "policy_paths", policy_paths)
+        object.__setattr__(self, "namespace_labels", namespace_labels)
+        object.__setattr__(self, "config", config)
+        object.__setattr__(self, "jobs", jobs)
+        object.__setattr__(self, "profiles", profiles)
+        object.__setattr__(self, "pod_security", pod_security)
+        object.__setattr__(self, "debug", debug)
+        object.__setattr__(self, "fail_on", fail_on)
+        object.__setattr__(self, "format", format)
+        object.__setattr__(self, "output", output)
+        object.__setattr__(self, "quiet", quiet)
+        object.__setattr__(self, "color", color)
+        object.__setattr__(self, "progress", progress)
+        object.__setattr__(self, "baseline", baseline)
+        object.__setattr__(self, "write_baseline", write_baseline)
+        object.__setattr__(self, "render", render)
+        object.__setattr__(self, "walked_files", walked_files)
+        object.__setattr__(self, "show_skipped", show_skipped)
+        object.__setattr__(self, "cache_dir", cache_dir)
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __dataclass_fields__ = record.DataclassFields(frozen=True)
+    __hash__ = record.fields_hash
+    __setattr__ = record.frozen_setattr
+    __delattr__ = record.frozen_delattr
 
 
 def minor_version(version) -> str:
@@ -274,7 +452,7 @@ def build(
         kubernetes_version=version,
         default_namespace=_pick(namespace, cfg and cfg.namespace, "default"),
         no_schema_severity=no_schema or "info",
-        limits=dataclasses.replace(Limits(), **{**(cfg.limits if cfg else {}), **(limits or {})}),
+        limits=Limits(**{**(cfg.limits if cfg else {}), **(limits or {})}),
         context_paths=tuple(context_paths),
         crd_paths=(cfg.paths(cfg.crd) if cfg else ()) + tuple(crd_paths),
         schema_dirs=(cfg.paths(cfg.schema_dir) if cfg else ()) + tuple(schema_dirs),
@@ -293,9 +471,11 @@ def build(
         progress=progress,
         baseline=baseline,
         write_baseline=write_baseline,
-        render=dataclasses.replace(
-            RenderSettings(**(cfg.render if cfg else {})),
-            **{k: v for k, v in (("helm", helm), ("kustomize", kustomize)) if v},
+        render=RenderSettings(
+            **{
+                **(cfg.render if cfg else {}),
+                **{k: v for k, v in (("helm", helm), ("kustomize", kustomize)) if v},
+            }
         ),
         walked_files=discover,
         show_skipped=show_skipped,

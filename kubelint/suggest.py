@@ -8,7 +8,6 @@ hint for a message that is reported anyway (difflib similarity, lenient);
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable, Optional
 
 
@@ -34,6 +33,8 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> Option
     longest = max((len(c) for c in candidates), default=0)
     if cutoff > 0 and len(word) * cutoff > (2 - cutoff) * longest:
         return None
+    import difflib  # only for a word with no exact match (a run with nothing misspelt never imports it)
+
     hits = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
     if hits:
         return hits[0]

@@ -18,10 +18,10 @@ A suppression naming a rule id the catalogue does not know is itself a
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
+from . import record
+from .lazyre import lazy
 from .findings import WARNING, Finding
 
 ANNOTATION = "kubelint.io/ignore"
@@ -37,10 +37,9 @@ HOOK_EXEMPT = frozenset(
         "rolling-update-downtime",
     }
 )
-_DIRECTIVE = re.compile(r"#\s*kubelint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:--.*)?$")
+_DIRECTIVE = lazy(r"#\s*kubelint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:--.*)?$")
 
 
-@dataclass
 class Directive:
     line: int
     column: int
@@ -49,10 +48,32 @@ class Directive:
     standalone: bool  # the comment is alone on its line
     next_line: Optional[int] = None  # first code line after a standalone comment
 
+    _FIELDS = ("line", "column", "scope", "rules", "standalone", "next_line")
 
-@dataclass
+    def __init__(self, line, column, scope, rules, standalone, next_line=next_line):
+        self.line = line
+        self.column = column
+        self.scope = scope
+        self.rules = rules
+        self.standalone = standalone
+        self.next_line = next_line
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
+
+
 class Directives:
-    items: List[Directive] = field(default_factory=list)
+    items: List[Directive]
+
+    _FIELDS = ("items",)
+
+    def __init__(self, items=record.FACTORY):
+        self.items = list() if items is record.FACTORY else items
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
     def __bool__(self) -> bool:
         return bool(self.items)

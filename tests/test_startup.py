@@ -12,10 +12,12 @@ from conftest import ROOT
 
 # Run the command line in a fresh interpreter and report sys.modules on the way out.
 PROBE = """
-import atexit, json, sys
+import atexit, json, os, sys
 atexit.register(lambda: sys.__stderr__.write("MODULES=" + json.dumps(sorted(sys.modules)) + "\\n"))
+_exit = os._exit  # a command that ends its process without the interpreter's exit: report first
+os._exit = lambda code: (atexit._run_exitfuncs(), sys.__stderr__.flush(), _exit(code))
 sys.argv = ["kubelint"] + json.loads(sys.argv[1])
-from kubelint.cli import main
+from kubelint.entry import main
 main()
 """
 
@@ -35,6 +37,10 @@ NOT_FOR_BUILTIN_KINDS = (
     "kubelint.admission.policy",
     "kubelint.fix.stage",  # verified fixes: only when a finding has a fixer
     "kubelint.fix.files",
+    "kubelint.fix.fixers",  # the fixers and the fix model: only then too (kubelint.fix.ids says)
+    "kubelint.fix.model",
+    "kubelint.fix.yamltext",
+    "kubelint.fix.migrate",
     "ruamel",
     "kubelint.lsp",  # the language server
     "pygls",
@@ -49,6 +55,9 @@ NOT_FOR_BUILTIN_KINDS = (
     "kubelint.baseline",
     "traceback",  # --debug
     "hashlib",  # OpenSSL: the cache hashes with the built-in blake2b
+    "click",  # `check [FLAGS] PATH...` runs without it (kubelint.entry)
+    "kubelint.config",  # no configuration found (kubelint.configfind): its parser is not needed
+    "kubelint.cli",
 )
 
 
@@ -68,6 +77,13 @@ def modules_of(*args, cwd=ROOT, env=None):
 
 def loaded(modules, name):
     return name in modules or any(m.startswith(name + ".") for m in modules)
+
+
+def test_the_ids_of_fixed_rules_are_the_fixers():
+    from kubelint.fix.fixers import FIXERS
+    from kubelint.fix.ids import RULES_WITH_FIXERS
+
+    assert RULES_WITH_FIXERS == set(FIXERS)
 
 
 def test_a_one_file_check_of_builtin_kinds_loads_only_what_it_uses(tmp_path):
@@ -156,3 +172,83 @@ def test_context_files_skip_the_per_object_stages_and_change_no_finding(monkeypa
     assert sorted(checked) == sorted(inputs)  # no per-object stage ran on a context file
     whole = run(inputs + context, Settings())
     assert with_context.findings and with_context.findings == [f for f in whole.findings if f.file in inputs]
+
+
+def test_a_lazy_pattern_is_the_compiled_pattern():
+    import re
+
+    from kubelint.lazyre import lazy
+
+    rx = lazy(r"(?P<k>[a-z]+)=(\d+)", re.I)
+    assert rx.pattern == r"(?P<k>[a-z]+)=(\d+)" and "match" not in vars(rx)  # nothing compiled yet
+    assert rx.groups == 2 and rx.groupindex == {"k": 1}
+    assert rx.match("A=1")[2] == "1" and rx.fullmatch("a=1x") is None and rx.search("- b=2")["k"] == "b"
+    assert rx.sub("x", "a=1 b=2") == "x x" and rx.findall("a=1") == [("a", "1")]
+    assert [m.group() for m in rx.finditer("a=1,b=2")] == ["a=1", "b=2"]
+    assert vars(rx)["match"] == re.compile(r"(?P<k>[a-z]+)=(\d+)", re.I).match  # the compiled pattern's own
+    assert rx.compiled() is re.compile(r"(?P<k>[a-z]+)=(\d+)", re.I) and rx.flags & re.I
+    assert not hasattr(rx, "nope")
+
+
+def test_module_level_patterns_of_a_one_file_check_are_lazy():
+    """A regular expression compiled at import time is paid by every run (kubelint.lazyre): the modules a
+    one-file check of built-in kinds imports compile none of theirs before they need them (kubelint.loader
+    aside: it is another helper's, its pre-scans are used by every run)."""
+    import ast
+
+    _, modules = modules_of("check", "--no-cache", "examples/app/web.yaml")
+    eager = []
+    for name in sorted(m for m in modules if m.startswith("kubelint")):
+        path = ROOT / (name.replace(".", "/") + ".py")
+        if not path.exists():
+            path = ROOT / name.replace(".", "/") / "__init__.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+
+        def visit(node, in_def):
+            for child in ast.iter_child_nodes(node):
+                inner = in_def or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                if (
+                    not in_def
+                    and isinstance(child, ast.Call)
+                    and isinstance(child.func, ast.Attribute)
+                    and child.func.attr == "compile"
+                    and getattr(child.func.value, "id", "") == "re"
+                ):
+                    eager.append(f"{name}:{child.lineno}")
+                visit(child, inner)
+
+        visit(tree, False)
+    assert [e for e in eager if not e.startswith("kubelint.loader:")] == []
+
+
+def test_a_one_file_check_creates_few_dataclasses():
+    """Creating a dataclass compiles its methods (~0.35 ms each), and importing dataclasses loads inspect
+    (~7 ms): the classes a one-file check defines are plain classes (kubelint.record), those whose
+    interface is dataclasses.replace (the settings) with their __dataclass_fields__ built on first use.
+    Only the loader (another helper's) still defines dataclasses."""
+    import importlib
+
+    _, modules = modules_of("check", "--no-cache", "examples/app/web.yaml")
+    found = []
+    for name in sorted(m for m in modules if m.startswith("kubelint") and m != "kubelint.loader"):
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == name and "__dataclass_fields__" in vars(value):
+                init = vars(value).get("__init__")
+                if init is None or init.__code__.co_filename == "<string>":  # compiled by @dataclass
+                    found.append(f"{name}.{value.__qualname__}")
+    assert found == []
+
+
+def test_settings_are_still_dataclasses_to_dataclasses():
+    import dataclasses
+
+    from kubelint.settings import Limits, Settings
+
+    s = Settings()
+    assert dataclasses.is_dataclass(s) and [f.name for f in dataclasses.fields(Limits)][0] == "max_file_bytes"
+    assert dataclasses.replace(s, jobs=4) == Settings(jobs=4) != s
+    assert hash(Limits()) == hash(dataclasses.replace(Limits()))
+    with __import__("pytest").raises(dataclasses.FrozenInstanceError):
+        s.jobs = 4  # type: ignore[misc]
+    assert repr(Limits(max_depth=5)).startswith("Limits(max_file_bytes=33554432, max_documents=10000, max_depth=5,")

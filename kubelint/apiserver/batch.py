@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional
 
+from ..lazyre import lazy
 from ..findings import Problem
 from ..labels import label_selector
 from . import meta as m
@@ -51,7 +52,7 @@ _DOW = {n: i for i, n in enumerate(("sun", "mon", "tue", "wed", "thu", "fri", "s
 # (min, max, names)
 _BOUNDS = ((0, 59, None), (0, 23, None), (1, 31, None), (1, 12, _MONTHS), (0, 6, _DOW))
 _DESCRIPTORS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
-_GO_DURATION = re.compile(r"^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$|^[-+]?0$")
+_GO_DURATION = lazy(r"^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$|^[-+]?0$")
 
 
 def _go_fields(s: str) -> List[str]:
@@ -141,7 +142,7 @@ def parse_standard(spec: str) -> None:
 
 # --- time zones ------------------------------------------------------------------
 
-_TZ_PART = re.compile(r"^[A-Za-z.\-_0-9+]{1,14}$")
+_TZ_PART = lazy(r"^[A-Za-z.\-_0-9+]{1,14}$")
 
 
 def _load_location(name: str):

@@ -6,11 +6,11 @@ hosts).  Every validator module imports from here; it imports no validator."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from fractions import Fraction
 from typing import Iterable, List, Optional
 
+from ..lazyre import lazy
 from ..findings import Problem, format_path
 from ..quantity import QuantityError, parse_quantity
 from . import validation as v
@@ -178,6 +178,8 @@ def path_no_backsteps(path, value) -> List[Problem]:
 
 def parse_cidr(value: str):
     """netutils.ParseCIDRSloppy (leading zeros in IPv4 accepted)."""
+    import ipaddress  # imported by the runs that use it (issue 18)
+
     try:
         return ipaddress.ip_network(value, strict=False)
     except ValueError:
@@ -193,7 +195,14 @@ def parse_cidr(value: str):
     return None
 
 
+_IP_CHARS = frozenset("0123456789abcdefABCDEF:.")
+
+
 def parse_ip(value: str):
+    if "%" not in value and not _IP_CHARS.issuperset(value):
+        return None  # a host name: no address has another character (but an IPv6 zone, after "%")
+    import ipaddress  # imported by the runs that have an address to parse (issue 18)
+
     try:
         return ipaddress.ip_address(value)
     except ValueError:
@@ -212,6 +221,8 @@ def ip_strict_errors(value: str, strict: bool = True) -> List[str]:
     StrictIPCIDRValidation (``strict``, on from v1.36) no leading zeros and no
     IPv4-mapped IPv6; without it only what netutils.ParseIPSloppy rejects (the
     server then warns)."""
+    import ipaddress  # imported by the runs that use it (issue 18)
+
     if parse_ip(value) is None:
         return [IP_MSG]
     if not strict:
@@ -229,6 +240,8 @@ def cidr_strict_errors(value: str, strict: bool = True) -> List[str]:
     """IsValidCIDRForLegacyField: with StrictIPCIDRValidation (``strict``) no
     leading zeros, no bits set beyond the prefix length; without it only what
     netutils.ParseCIDRSloppy rejects."""
+    import ipaddress  # imported by the runs that use it (issue 18)
+
     net = parse_cidr(value)
     if net is None:
         return [CIDR_MSG]
@@ -255,7 +268,7 @@ def cidr_errors(path, value, strict: bool = True) -> List[Problem]:
 # Hosts (Ingress rules, Service externalName): unfilled template placeholders are warnings.
 
 PLACEHOLDER = "template-placeholder"
-_PLACEHOLDER_RE = re.compile(r"__[A-Za-z0-9_]+__|<[^<>]+>|\$\{[^}]*\}|\$\([^)]*\)")
+_PLACEHOLDER_RE = lazy(r"__[A-Za-z0-9_]+__|<[^<>]+>|\$\{[^}]*\}|\$\([^)]*\)")
 
 
 def host_errors(path, value, msgs, hint="") -> List[Problem]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import json
 import os
 import posixpath
@@ -553,6 +552,8 @@ def _traffic_policies(spec: dict, typ: str, ctx) -> List[Problem]:
 
 def _non_special_ip(path, ip: str, strict: bool) -> List[Problem]:
     """IsValidIP + ValidateNonSpecialIP (external IPs)."""
+    import ipaddress  # imported by the runs that use it (issue 18)
+
     errs = ip_strict_errors(ip, strict)
     if errs:
         return [invalid(path, ip, errs[0], INVALID_VALUE)]

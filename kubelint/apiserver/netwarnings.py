@@ -24,7 +24,6 @@ releases in between are modelled from their source.
 
 from __future__ import annotations
 
-import ipaddress
 from typing import List
 
 from ..findings import WARNING, Problem
@@ -38,6 +37,8 @@ TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
 
 def _strict_addr(value: str):
     """netip.ParseAddr: no leading zeros (None when it fails)."""
+    import ipaddress  # imported by the runs that use it (issue 18)
+
     try:
         return ipaddress.ip_address(value)
     except ValueError:

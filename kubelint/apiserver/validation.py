@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import ipaddress
 from contextlib import contextmanager
 from typing import List
 
@@ -379,6 +378,8 @@ def is_http_header_name(value: str) -> List[str]:
 
 def is_valid_ip(value: str) -> List[str]:
     """IsValidIP (netutils.ParseIPSloppy accepts leading zeros in IPv4)."""
+    import ipaddress  # imported by the runs that have an IP address to check
+
     try:
         ipaddress.ip_address(value)
         return []
@@ -391,6 +392,8 @@ def is_valid_ip(value: str) -> List[str]:
 
 
 def is_valid_cidr(value: str) -> List[str]:
+    import ipaddress
+
     try:
         ipaddress.ip_network(value, strict=False)
         return []

@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
+from ..lazyre import lazy
 from ..kinds import get_path, iter_containers, pod_spec_path, pod_template_labels
 from ..labels import label_value
 
@@ -65,7 +66,7 @@ def cname(c: dict) -> str:
     return n if isinstance(n, str) else "?"
 
 
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+_DNS_SUBDOMAIN = lazy(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 
 def is_template(value) -> bool:
@@ -247,8 +248,8 @@ def image_basename(image: str) -> str:
 # ---------------------------------------------------------------------------
 # Credential-looking names
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+_CAMEL = lazy(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = lazy(r"[^A-Za-z0-9]+")
 
 
 @lru_cache(maxsize=4096)
@@ -312,7 +313,7 @@ def _credential_name(name: str, patterns: tuple, exempt_suffixes: frozenset) -> 
     return None
 
 
-_PLACEHOLDER = re.compile(r"^(<[^>]*>|\*+|x+|\.\.\.|-|none|null|nil|redacted)$", re.I)
+_PLACEHOLDER = lazy(r"^(<[^>]*>|\*+|x+|\.\.\.|-|none|null|nil|redacted)$", re.I)
 
 
 def literal_credential_value(value) -> bool:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from functools import lru_cache
 from typing import Dict
 
+from ..lazyre import lazy
 from ..engine import check
 from ..findings import Problem
 from ._common import as_list, cname, containers, credential_name, is_template, literal_credential_value  # noqa: F401
@@ -16,53 +15,51 @@ from ._common import as_list, cname, containers, credential_name, is_template, l
 # documentation of their token prefixes; only formats with a distinctive
 # prefix or structure (bare hex or base64 strings are left to the key names).
 _VALUE_PATTERNS = (
-    ("a private key", re.compile(r"-{4,5} ?BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{4,5}"), "PRIVATE KEY"),
-    ("a PuTTY private key", re.compile(r"PuTTY-User-Key-File-\d+: [\s\S]*Private-Lines: "), "PuTTY-User-Key-File"),
-    ("an age secret key", re.compile(r"\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b"), "AGE-SECRET-KEY-"),
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)(?!IOSFODNN7EXAMPLE)[0-9A-Z]{16}\b"), "A"),
-    ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), "eyJ"),
-    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"), "_"),
-    ("a GitLab token", re.compile(r"\bgl(?:pat|dt|rt|ptt|ft|soat|cbt|imt)-[0-9A-Za-z_-]{20,}"), "gl"),
-    ("a Slack token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), "xox"),
+    ("a private key", lazy(r"-{4,5} ?BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{4,5}"), "PRIVATE KEY"),
+    ("a PuTTY private key", lazy(r"PuTTY-User-Key-File-\d+: [\s\S]*Private-Lines: "), "PuTTY-User-Key-File"),
+    ("an age secret key", lazy(r"\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b"), "AGE-SECRET-KEY-"),
+    ("an AWS access key id", lazy(r"\b(?:AKIA|ASIA)(?!IOSFODNN7EXAMPLE)[0-9A-Z]{16}\b"), "A"),
+    ("a JSON Web Token", lazy(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), "eyJ"),
+    ("a GitHub token", lazy(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"), "_"),
+    ("a GitLab token", lazy(r"\bgl(?:pat|dt|rt|ptt|ft|soat|cbt|imt)-[0-9A-Za-z_-]{20,}"), "gl"),
+    ("a Slack token", lazy(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), "xox"),
     (
         "a Slack webhook URL",
-        re.compile(r"hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]+/[A-Z0-9]+/[A-Za-z0-9]{16,}"),
+        lazy(r"hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]+/[A-Z0-9]+/[A-Za-z0-9]{16,}"),
         "hooks.slack.com",
     ),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "AIza"),
-    ("a Stripe secret key", re.compile(r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b"), "_live_"),
-    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), "npm_"),
-    ("a PyPI token", re.compile(r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}"), "pypi-"),
-    ("a HashiCorp Vault token", re.compile(r"\bhv[sb]\.[A-Za-z0-9_-]{24,}"), "hv"),
-    ("a Terraform Cloud token", re.compile(r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}"), ".atlasv1."),
-    ("a SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"), "SG."),
-    ("a Twilio API key", re.compile(r"\bSK[0-9a-f]{32}\b"), "SK"),
-    ("a New Relic key", re.compile(r"\bNR(?:AK|II|JS|RA)-[A-Za-z0-9]{27,}\b"), "NR"),
+    ("a Google API key", lazy(r"\bAIza[0-9A-Za-z_-]{35}\b"), "AIza"),
+    ("a Stripe secret key", lazy(r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b"), "_live_"),
+    ("an npm token", lazy(r"\bnpm_[A-Za-z0-9]{36}\b"), "npm_"),
+    ("a PyPI token", lazy(r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}"), "pypi-"),
+    ("a HashiCorp Vault token", lazy(r"\bhv[sb]\.[A-Za-z0-9_-]{24,}"), "hv"),
+    ("a Terraform Cloud token", lazy(r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}"), ".atlasv1."),
+    ("a SendGrid API key", lazy(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"), "SG."),
+    ("a Twilio API key", lazy(r"\bSK[0-9a-f]{32}\b"), "SK"),
+    ("a New Relic key", lazy(r"\bNR(?:AK|II|JS|RA)-[A-Za-z0-9]{27,}\b"), "NR"),
     (
         "a LaunchDarkly key",
-        re.compile(r"\b(?:sdk|api|mob)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
+        lazy(r"\b(?:sdk|api|mob)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
         "-",
     ),
-    ("a Shopify token", re.compile(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b"), "shp"),
-    ("a DigitalOcean token", re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}\b"), "_v1_"),
-    ("an OpenAI API key", re.compile(r"\bsk-[A-Za-z0-9_-]{8,}T3BlbkFJ[A-Za-z0-9_-]{8,}"), "T3BlbkFJ"),
-    ("an Anthropic API key", re.compile(r"\bsk-ant-[a-z]{3,5}\d{2}-[A-Za-z0-9_-]{60,}"), "sk-ant-"),
-    ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z]{34}\b"), "hf_"),
-    ("an Azure storage account key", re.compile(r"AccountKey=[A-Za-z0-9+/]{80,}={0,2}"), "AccountKey="),
-    ("a Bitbucket app password", re.compile(r"\bATBB[A-Za-z0-9_=.-]{28,}"), "ATBB"),
-    ("an Atlassian API token", re.compile(r"\bATATT3[A-Za-z0-9_=-]{150,}"), "ATATT3"),
-    ("a Databricks token", re.compile(r"\bdapi[a-f0-9]{32}\b"), "dapi"),
-    ("a Docker Hub token", re.compile(r"\bdckr_pat_[A-Za-z0-9_-]{27,}"), "dckr_pat_"),
-    ("a Grafana token", re.compile(r"\b(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"), "gl"),
-    ("a Sentry token", re.compile(r"\bsntr[ysu]_[A-Za-z0-9+/=_-]{40,}"), "sntr"),
-    ("a Pulumi token", re.compile(r"\bpul-[a-f0-9]{40}\b"), "pul-"),
+    ("a Shopify token", lazy(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b"), "shp"),
+    ("a DigitalOcean token", lazy(r"\bdo[opr]_v1_[a-f0-9]{64}\b"), "_v1_"),
+    ("an OpenAI API key", lazy(r"\bsk-[A-Za-z0-9_-]{8,}T3BlbkFJ[A-Za-z0-9_-]{8,}"), "T3BlbkFJ"),
+    ("an Anthropic API key", lazy(r"\bsk-ant-[a-z]{3,5}\d{2}-[A-Za-z0-9_-]{60,}"), "sk-ant-"),
+    ("a Hugging Face token", lazy(r"\bhf_[A-Za-z]{34}\b"), "hf_"),
+    ("an Azure storage account key", lazy(r"AccountKey=[A-Za-z0-9+/]{80,}={0,2}"), "AccountKey="),
+    ("a Bitbucket app password", lazy(r"\bATBB[A-Za-z0-9_=.-]{28,}"), "ATBB"),
+    ("an Atlassian API token", lazy(r"\bATATT3[A-Za-z0-9_=-]{150,}"), "ATATT3"),
+    ("a Databricks token", lazy(r"\bdapi[a-f0-9]{32}\b"), "dapi"),
+    ("a Docker Hub token", lazy(r"\bdckr_pat_[A-Za-z0-9_-]{27,}"), "dckr_pat_"),
+    ("a Grafana token", lazy(r"\b(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"), "gl"),
+    ("a Sentry token", lazy(r"\bsntr[ysu]_[A-Za-z0-9+/=_-]{40,}"), "sntr"),
+    ("a Pulumi token", lazy(r"\bpul-[a-f0-9]{40}\b"), "pul-"),
 )
 # scheme://user:password@host
-_URI_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]{1,20})://([^\s/:@'\"]*):([^\s@/'\"]+)@[^\s/@'\"]")
+_URI_PASSWORD = lazy(r"\b([a-zA-Z][a-zA-Z0-9+.-]{1,20})://([^\s/:@'\"]*):([^\s@/'\"]+)@[^\s/@'\"]")
 # key = value / key: value lines inside embedded configuration files.
-_EMBEDDED = re.compile(
-    r"^\s*[\"']?([A-Za-z][A-Za-z0-9_.\-]*)[\"']?\s*(?:=|:)\s*[\"']?([^\"'#\s][^\"'#]*?)[\"']?\s*,?\s*$"
-)
+_EMBEDDED = lazy(r"^\s*[\"']?([A-Za-z][A-Za-z0-9_.\-]*)[\"']?\s*(?:=|:)\s*[\"']?([^\"'#\s][^\"'#]*?)[\"']?\s*,?\s*$")
 
 
 def _uri_password(value: str):
@@ -85,11 +82,11 @@ def value_credential(value: str):
     return None
 
 
-_DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
-_NS_SLASH_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")  # namespace/name
+_DNS_NAME = lazy(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+_NS_SLASH_NAME = lazy(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")  # namespace/name
 _NAMES_AN_OBJECT = {"credentials", "credential", "password", "token", "existing", "tls", "basic", "auth", "keys"}
 # nsswitch.conf: "passwd: files systemd" names lookup sources, not a password.
-_NSSWITCH = re.compile(r"^(files|compat|sss|ldap|nis|nisplus|systemd|db|dns|hesiod|winbind|altfiles|extrausers)(\s|$)")
+_NSSWITCH = lazy(r"^(files|compat|sss|ldap|nis|nisplus|systemd|db|dns|hesiod|winbind|altfiles|extrausers)(\s|$)")
 
 
 def names_secret_object(name: str, value: str) -> bool:
@@ -110,12 +107,12 @@ def names_secret_object(name: str, value: str) -> bool:
 # kind it is: a command that prints it (``*_SECRET_KEY_CMD: cat /run/...``),
 # the name of a cluster-bootstrap token Secret, a list or mapping literal
 # (``secret: [status, secret]``), code (``token = request.headers.get(...)``).
-_COMMAND = re.compile(
+_COMMAND = lazy(
     r"^(?:cat|echo|printf|base64|gpg|sops|vault|aws|gcloud|az|op|pass|bw|kubectl|openssl|head|tail|"
     r"sh|bash|python3?|node|curl|wget|jq|yq|envsubst|awk|sed|tr|xargs|exec)\s"
 )
-_BOOTSTRAP_SECRET = re.compile(r"^bootstrap-token-[a-z0-9]{6}$")
-_CODE = re.compile(
+_BOOTSTRAP_SECRET = lazy(r"^bootstrap-token-[a-z0-9]{6}$")
+_CODE = lazy(
     r"""^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|[A-Za-z_$][\w.$]*\s*[(\[].*[)\]]\W*|new\s.*|"""
     r"""(?:this|self|os|process|request|req|ctx|context|config|env|settings|params|args|kwargs)\b.*|"""
     r""".*\s(?:==|!=|&&|\|\||=>|->)\s.*)$"""
@@ -123,7 +120,7 @@ _CODE = re.compile(
 
 
 # Option lists that configure a credential (etcd --auth-token: "jwt,priv-key=/path/key.pem,sign-method=RS256").
-_OPTION_LIST = re.compile(r"^[\w.-]+(?:,[\w.-]+=[^,\s]*)+$")
+_OPTION_LIST = lazy(r"^[\w.-]+(?:,[\w.-]+=[^,\s]*)+$")
 
 
 def not_a_credential(value: str) -> bool:
@@ -237,17 +234,23 @@ def secret_in_env_literal(obj, ctx):
 
 @lru_cache(maxsize=64)
 def _networks(cidrs):
+    import ipaddress  # imported by the runs that have an address in a value
+
     return tuple(ipaddress.ip_network(c, strict=False) for c in cidrs)
 
 
-_IPV4 = re.compile(r"(?<![\d.-])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d/-]|\.\d)")
+_IPV4 = lazy(r"(?<![\d.-])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d/-]|\.\d)")
 
 
 def pod_ip_in(value, params):
     if not isinstance(value, str) or "." not in value:
         return None
-    nets = _networks(tuple(params["cidrs"]))
+    nets = None  # parsed (and ipaddress imported) for the first value that holds an address
     for m in _IPV4.finditer(value):
+        import ipaddress
+
+        if nets is None:
+            nets = _networks(tuple(params["cidrs"]))
         try:
             ip = ipaddress.ip_address(m.group(1))
         except ValueError:  # leading zeros ("05.244.1.17"): not an address Python (or Go) reads; fuzz crash

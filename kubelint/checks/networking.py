@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazyre import lazy
 from ..engine import check, check_all
 from ..findings import Problem
 from ..kinds import get_path, iter_containers
@@ -73,7 +74,7 @@ def _local_workloads(templates, ns, obj) -> list:
 # Labels that Pods get at run time from the software in them or an operator:
 # Patroni/Spilo's spilo-role, CloudNativePG's cnpg.io/instanceRole, Redis
 # Sentinel and KubeDB roles, leader-election labels.
-_RUN_TIME_KEY = re.compile(r"(^|[/.-])(role|instancerole|leader|primary|master)$", re.I)
+_RUN_TIME_KEY = lazy(r"(^|[/.-])(role|instancerole|leader|primary|master)$", re.I)
 
 
 def _labelled_at_run_time(sel, local) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazyre import lazy
 from ..engine import check, check_all
 from ..findings import Problem
 from ..kinds import pod_spec
@@ -56,9 +57,9 @@ def database_in_deployment(obj, ctx):
 EPHEMERAL_SOURCES = {"emptyDir", "configMap", "secret", "downwardAPI", "projected", "ephemeral", "image", "gitRepo"}
 
 
-_DATA_PATH = re.compile(r"data|/var/lib/|storage|/db\b|persist|/bitnami", re.I)
+_DATA_PATH = lazy(r"data|/var/lib/|storage|/db\b|persist|/bitnami", re.I)
 # Scratch directories, even under a data-looking parent (/opt/bitnami/spark/tmp).
-_SCRATCH_PATH = re.compile(
+_SCRATCH_PATH = lazy(
     r"(^|/)(tmp|temp|cache|caches|logs?|work|work-dir|run|conf|config|plugins|themes|"
     r"providers|scratch|spool)(/|$)",
     re.I,
@@ -89,7 +90,7 @@ def _name(v) -> str:
 
 
 _NON_DATA_NAMES = {"coordinating", "coordinator", "coord", "ingest", "client", "query", "router", "mongos", "proxy"}
-_ROLE_ENV = re.compile(r"(^|[._])(node[._])?roles?$", re.I)
+_ROLE_ENV = lazy(r"(^|[._])(node[._])?roles?$", re.I)
 
 
 def _keeps_no_data(obj, c) -> bool:

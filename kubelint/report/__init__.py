@@ -7,12 +7,12 @@ Each exposes ``render(result, options) -> str``.  ``FORMATS`` maps the
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+
+from .. import record
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
 
-@dataclass(frozen=True)
 class RenderOptions:
     """How a report is rendered (derived from :class:`kubelint.settings.Settings`)."""
 
@@ -20,6 +20,21 @@ class RenderOptions:
     quiet: bool = False
     excerpts: bool = True
     show_skipped: bool = False  # --show-skipped: list the files that are not manifests
+
+    _FIELDS = ("color", "quiet", "excerpts", "show_skipped")
+
+    def __init__(self, color=color, quiet=quiet, excerpts=excerpts, show_skipped=show_skipped):
+        object.__setattr__(self, "color", color)
+        object.__setattr__(self, "quiet", quiet)
+        object.__setattr__(self, "excerpts", excerpts)
+        object.__setattr__(self, "show_skipped", show_skipped)
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __dataclass_fields__ = record.DataclassFields(frozen=True)
+    __hash__ = record.fields_hash
+    __setattr__ = record.frozen_setattr
+    __delattr__ = record.frozen_delattr
 
 
 def get(name: str):
