@@ -51,9 +51,9 @@ import re
 import stat
 import struct
 import sys
-from dataclasses import dataclass, field
 from typing import Iterable, Iterator, List, Optional, Tuple
 
+from . import record
 from .findings import ERROR, WARNING, Finding
 from .settings import Limits
 
@@ -79,8 +79,10 @@ def parse_size(text) -> int:
     return int(m.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
 
 
-@dataclass
 class Document:
+    """One non-empty YAML document of a file: its data and position shadow (a record class: the methods
+    @dataclass would generate come from kubelint.record, without compiling them at import)."""
+
     file: str
     index: int  # 0-based among the non-empty documents of the file
     data: dict
@@ -88,15 +90,47 @@ class Document:
     line: int
     column: int
 
+    _FIELDS = ("file", "index", "data", "shadow", "line", "column")
+    __slots__ = _FIELDS
 
-@dataclass
+    def __init__(self, file, index, data, shadow, line, column):
+        self.file = file
+        self.index = index
+        self.data = data
+        self.shadow = shadow
+        self.line = line
+        self.column = column
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
+
+
 class LoadedFile:
+    """What loading one file gave: its documents, the loader's findings, and whether it failed outright."""
+
     path: str
-    documents: List[Document] = field(default_factory=list)
-    problems: List[Finding] = field(default_factory=list)
-    fatal: bool = False  # could not be read/decoded at all (exit status 2)
-    text: Optional[str] = None  # kept only for stdin (for source excerpts)
-    directives: object = None  # kubelint.suppress.Directives of the file, if any
+    documents: List[Document]
+    problems: List[Finding]
+    fatal: bool  # could not be read/decoded at all (exit status 2)
+    text: Optional[str]  # kept only for stdin (for source excerpts)
+    directives: object  # kubelint.suppress.Directives of the file, if any
+
+    _FIELDS = ("path", "documents", "problems", "fatal", "text", "directives")
+
+    def __init__(
+        self, path, documents=record.FACTORY, problems=record.FACTORY, fatal=False, text=None, directives=None
+    ):
+        self.path = path
+        self.documents = [] if documents is record.FACTORY else documents
+        self.problems = [] if problems is record.FACTORY else problems
+        self.fatal = fatal
+        self.text = text
+        self.directives = directives
+
+    __repr__ = record.fields_repr
+    __eq__ = record.fields_eq
+    __hash__ = None
 
 
 class LoadError(Exception):
