@@ -13,7 +13,10 @@ code and never pickles), computed by a pure function of its key:
 * ``catalogue``: the parsed rule catalogue (``rules/*.yaml``), keyed by the
   files' bytes;
 * ``config-schema``: whether a configuration file's data is valid against the
-  published JSON Schema (kubelint/data/config.schema.json), keyed by the data.
+  published JSON Schema (kubelint/data/config.schema.json), keyed by the data;
+* ``context``: the objects of ``--context`` files, one pack per set of context
+  arguments, each file's entry checked against the hash of its bytes
+  (kubelint/contextfiles.py).
 
 Compiled CEL programs (objects of the Rust engine) cannot be stored; they are
 remembered per process (:func:`kubelint.cel.compile_rule` compiles a rule
@@ -94,7 +97,7 @@ def _package_files():
     for root, dirs, files in os.walk(pkg):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__" and d != "schemas")
         for f in sorted(files):
-            if f.endswith((".py", ".json", ".yaml")):
+            if f.endswith((".py", ".json", ".yaml", ".so", ".pyd")):  # extension modules (a native loader) too
                 yield os.path.join(root, f)
     sdir = data.schema_dir()  # v1.NN.json name their content-addressed shards: their times suffice
     try:
@@ -164,6 +167,22 @@ class Store:
         self.memory[mk] = value
         return value
 
+    def load(self, namespace: str, key: str):
+        """The value stored on disk under (namespace, key), or None.  For large values that are updated
+        and stored again (kubelint/contextfiles.py), where ``get_or_compute`` does not fit: neither
+        keeps them in memory (a run's objects would outlive the run, and every garbage collection of
+        the rest of the process would walk them)."""
+        value = self._read(namespace, key)
+        if value is _MISS:
+            self.stats["miss"] += 1
+            return None
+        self.stats["hit"] += 1
+        return value
+
+    def save(self, namespace: str, key: str, value) -> None:
+        """Store ``value`` (plain data) on disk under (namespace, key), replacing what was there."""
+        self._write(namespace, key, value)
+
     # -- disk ---------------------------------------------------------------------
     def entry_dir(self, namespace: str) -> Optional[str]:
         if not self._disk_ok:
@@ -208,6 +227,8 @@ class Store:
         try:
             blob = _encode(value, key)
         except ValueError:  # not plain data: kept in memory only
+            return
+        if len(blob) > MAX_ENTRY_BYTES:  # _read would refuse it: writing it would only cost time and disk
             return
         try:
             version_dir = os.path.dirname(d)

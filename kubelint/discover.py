@@ -432,7 +432,7 @@ def _classify_file(path: str, limits: Limits) -> Optional[str]:
             if role is None and _manifest_head(data):
                 return None
             if len(data) == _HEAD < size:
-                data += fh.read(size - _HEAD)  # the bytes one read(size) gives
+                data += loader.read_at_most(fh, size - _HEAD)  # the bytes one read(size) gives
     except OSError:
         return classify(path, None)
     return classify(path, _decoded(data, limits))
@@ -709,8 +709,11 @@ def plan(
     walked_files: bool = False,
     excluded: Optional[Callable[[str], bool]] = None,
     context_only: bool = False,
+    read: Optional[Callable[[str, Limits], Optional[str]]] = None,
 ) -> Plan:
-    """Sort ``paths`` (files, directories, ``-``) into a :class:`Plan`."""
+    """Sort ``paths`` (files, directories, ``-``) into a :class:`Plan`.  ``read(path, limits)``: a file's
+    text for :func:`classify`, or None (default: read and decoded here; kubelint/contextfiles.py keeps
+    the bytes it reads for their hash)."""
     excluded = excluded or (lambda p: False)
     out = Plan()
     walked: List[Tuple[str, Optional[LoadError], bool]] = []  # (path, error, explicit)
@@ -784,7 +787,9 @@ def plan(
                 for r in project.roots_using(real):
                     add_root(r)
             continue
-        reason = _classify_file(path, limits)
+        # a caller's reader (kubelint/contextfiles.py keeps the bytes it reads for their hash) reads the whole
+        # file; else its first 4 KiB usually settle it (_classify_file)
+        reason = classify(path, read(path, limits)) if read is not None else _classify_file(path, limits)
         if reason is None:
             out.files.append((path, None))
         else:

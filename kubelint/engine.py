@@ -299,13 +299,26 @@ class ObjectIndex:
     An object without ``metadata.namespace`` is in ``default_namespace``
     (the config or ``--namespace``; ``default``), except cluster-scoped
     kinds, whose namespace is ``None``.
+
+    **Targets** are the objects findings may be reported on: with
+    ``targets_only`` (the cross-object stage), every object but the
+    ``context_only`` ones (``--context``, ``--crd``, ``--policy`` files),
+    which cross-object checks read through the lookups (``objects``,
+    ``of_kind``, ``get``) and never report on; otherwise every object.
+    Checks take their subjects from ``targets`` / ``targets_of_kind`` and
+    ask ``is_target`` of an object they found by a lookup, so a pre-commit
+    run of 5 files with 500 context files does the work of 5 files, not
+    505, with the same findings on the 5.
     """
 
-    def __init__(self, objects, default_namespace: str = "default"):
+    def __init__(self, objects, default_namespace: str = "default", targets_only: bool = False):
         from .kinds import is_cluster_scoped
 
         self.objects = list(objects)
         self.default_namespace = default_namespace
+        self.targets_only = targets_only and any(getattr(o, "context_only", False) for o in self.objects)
+        self.targets = [o for o in self.objects if not o.context_only] if self.targets_only else self.objects
+        self._targets_by_kind: Dict[Tuple[str, str], list] = {}
         self._by_kind: Dict[Tuple[str, str], list] = defaultdict(list)
         self._by_name: Dict[Tuple[str, str, Optional[str], str], list] = defaultdict(list)
         for obj in self.objects:
@@ -319,6 +332,19 @@ class ObjectIndex:
 
     def of_kind(self, group: str, kind: str) -> list:
         return self._by_kind.get((group, kind), [])
+
+    def targets_of_kind(self, group: str, kind: str) -> list:
+        """``of_kind`` less the objects no finding may be reported on."""
+        if not self.targets_only:
+            return self.of_kind(group, kind)
+        out = self._targets_by_kind.get((group, kind))
+        if out is None:
+            out = self._targets_by_kind[(group, kind)] = [o for o in self.of_kind(group, kind) if not o.context_only]
+        return out
+
+    def is_target(self, obj) -> bool:
+        """Whether a finding may be reported on ``obj`` (see the class docstring)."""
+        return not (self.targets_only and obj.context_only)
 
     def get(self, group: str, kind: str, namespace: Optional[str], name: str) -> list:
         return self._by_name.get((group, kind, namespace, name), [])
@@ -420,23 +446,30 @@ class RulesStage:
 
 
 class CrossStage:
-    """Cross-object rules: ``check_all(objects, ctx) -> [Finding]``."""
+    """Cross-object rules: ``check_all(objects, ctx) -> [Finding]``.
+
+    Context objects are read, never reported on: the checks compute findings
+    for the targets only (``ObjectIndex(targets_only=True)``).
+    ``targets_only=False`` makes every object a subject and drops the
+    findings on context objects afterwards (the same findings, more work:
+    tests compare the two)."""
 
     name = "cross"
 
-    def __init__(self, ruleset: RuleSet):
+    def __init__(self, ruleset: RuleSet, targets_only: bool = True):
         self.ruleset = ruleset
+        self.targets_only = targets_only
 
     def check_all(self, objects, ctx=None) -> List[Finding]:
         rs = self.ruleset
         if not rs.cross:
             return []
-        index = ObjectIndex(objects, rs.default_namespace)
+        index = ObjectIndex(objects, rs.default_namespace, self.targets_only)
         out = []
         for c in rs.cross:
             rctx = rs.context(c.rule, index)
             for obj, p in c.fn(index, rctx) or ():
-                if getattr(obj, "context_only", False):
+                if getattr(obj, "context_only", False):  # a check that reported on a context object anyway
                     continue
                 out.append(obj.finding(p, c.rule, rs.severity[c.rule]))
         return out

@@ -254,8 +254,6 @@ def _load_inputs(paths, settings: Settings, ctx: RunContext, jobs: Optional[int]
 
 def _load_extras(settings: Settings, ctx: RunContext, jobs: Optional[int], inputs) -> list:
     """The --context, --crd and --policy files, less those already among the inputs."""
-    from .parallel import load_all
-
     # A file both checked and in a --context directory is loaded once (as
     # spelt differently: ``k8s/a.yaml`` vs ``./k8s/`` + ``a.yaml``).
     extra_paths = list(settings.context_paths) + list(settings.crd_paths) + list(settings.policy_paths)
@@ -263,10 +261,12 @@ def _load_extras(settings: Settings, ctx: RunContext, jobs: Optional[int], input
         return []
     real_path = _RealPaths()
     seen = {real_path(r.path) for r in inputs}
-    extra_plan = _plan(extra_paths, settings, context_only=True)
-    loaded = load_all(
-        extra_paths, settings.limits, jobs, context_only=True, debug=settings.debug, entries=extra_plan.files
-    ) + _render(extra_plan.sources, settings, ctx, jobs)
+    from . import contextfiles  # loaded once per content (the results cache); inputs are not loaded twice
+
+    reads = contextfiles.Reads() if settings.cache_dir is not None else None  # the bytes discovery reads, kept
+    extra_plan = _plan(extra_paths, settings, context_only=True, read=reads)
+    loaded = contextfiles.load(extra_plan.files, settings, jobs, skip=lambda p: real_path(p) in seen, reads=reads)
+    loaded += _render(extra_plan.sources, settings, ctx, jobs)
     extras = []
     for fr in loaded:
         real = real_path(fr.path)
@@ -279,12 +279,19 @@ def _load_extras(settings: Settings, ctx: RunContext, jobs: Optional[int], input
 class _RealPaths:
     """``os.path.realpath`` of many files in few directories: each directory resolved once (realpath
     checks every component of every path; 500 context files cost 25 ms that way), the file name
-    itself resolved only when it is a link."""
+    itself resolved only when it is a link; each path once (the context's files are asked twice)."""
 
     def __init__(self):
         self._dirs: Dict[str, str] = {}
+        self._paths: Dict[str, str] = {}
 
     def __call__(self, path: str) -> str:
+        real = self._paths.get(path)
+        if real is None:
+            real = self._paths[path] = self._resolve(path)
+        return real
+
+    def _resolve(self, path: str) -> str:
         head, tail = os.path.split(path)
         if not tail or tail in (".", "..") or os.path.islink(path):
             return os.path.realpath(path)
@@ -374,14 +381,19 @@ def _check_cross(ctx: RunContext, all_objects, inputs, debug: bool, findings: Li
     return fatal
 
 
-def _plan(paths, settings: Settings, context_only: bool = False):
+def _plan(paths, settings: Settings, context_only: bool = False, read=None):
     """What each input is: manifests, charts, kustomize roots, skipped files (kubelint/discover.py)."""
     from .discover import plan
 
     config = settings.config
     excluded = config.excluded if config is not None and (config.exclude or config.path) else None
     return plan(
-        paths, settings.limits, walked_files=settings.walked_files, excluded=excluded, context_only=context_only
+        paths,
+        settings.limits,
+        walked_files=settings.walked_files,
+        excluded=excluded,
+        context_only=context_only,
+        read=read,
     )
 
 

@@ -368,3 +368,11 @@ def test_the_crd_checks_are_kept_per_kubernetes_version(tmp_path):
         assert cached == _report(kubelint(*args, "--no-cache", cwd=tmp_path))
         out[version] = sorted(f["message"] for f in cached["findings"] if f["rule"] == "crd-invalid")
     assert out["1.33"] != out["1.37"]
+
+
+def test_an_entry_too_large_to_be_read_is_not_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_ENTRY_BYTES", 1000)
+    store = cache.Store(str(tmp_path))
+    store.save("big", "k" * 40, "x" * 5000)
+    store.save("small", "k" * 40, "x" * 10)
+    assert store.load("big", "k" * 40) is None and store.load("small", "k" * 40) == "x" * 10

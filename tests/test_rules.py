@@ -279,6 +279,25 @@ def test_pdb_percentages():
     ]
 
 
+def test_pdb_blocks_eviction_judges_each_budget_on_its_own():
+    """A workload whose replica count is not a number (an unrendered template) leaves its budget
+    unjudged, and only that one: the budgets after it are still checked."""
+    pdb = (
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: {n}\nspec:\n  minAvailable: 3\n"
+        "  selector:\n    matchLabels: {{app: {n}}}\n"
+    )
+    text = "---\n".join(
+        [
+            deploy("tpl", "{app: tpl}", replicas='"{{ .Values.replicas }}"'),
+            pdb.format(n="tpl"),
+            deploy("web", "{app: web}", replicas=3),
+            pdb.format(n="web"),
+        ]
+    )
+    f = [x for x in lint(text, only=["pdb-blocks-eviction"]) if x.rule == "pdb-blocks-eviction"]
+    assert [x.message.split(" of ")[1].split(":")[0] for x in f] == ["Deployment default/web"]
+
+
 def test_rolling_update_percent_rounds_down():
     strat = "\n  strategy:\n    rollingUpdate: {maxUnavailable: 50%}"
     text = deploy(replicas=3).replace("\n  selector:", strat + "\n  selector:", 1)

@@ -200,6 +200,17 @@ def pod_templates(index) -> PodTemplates:
     return cached
 
 
+def target_template_namespaces(index) -> set:
+    """Namespaces holding a pod template of a target (``ObjectIndex.targets``): a Service of any other
+    namespace selects no target workload (cached on the index)."""
+    cached = getattr(index, "_target_template_ns", None)
+    if cached is None:
+        cached = index._target_template_ns = {
+            ns for ns, items in pod_templates(index).by_ns.items() if any(index.is_target(o) for o, _ in items)
+        }
+    return cached
+
+
 def _builtin_group(group: str) -> bool:
     return group in ("apps", "batch", "policy", "autoscaling") or group.endswith(".k8s.io")
 

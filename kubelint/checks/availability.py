@@ -50,7 +50,7 @@ def effective_replicas(obj, index):
 def single_replica(index, ctx):
     wanted = int(ctx.params["min_replicas"])
     for g, k in _HA_KINDS:
-        for obj in index.of_kind(g, k):
+        for obj in index.targets_of_kind(g, k):
             n, by_hpa = effective_replicas(obj, index)
             if n is None or n == 0 or n >= wanted:
                 continue  # 0: deliberately scaled down
@@ -161,7 +161,7 @@ def no_pod_disruption_budget(index, ctx):
         for ns, items in pdbs(index).items()
     }
     for g, k in _HA_KINDS:
-        for obj in index.of_kind(g, k):
+        for obj in index.targets_of_kind(g, k):
             n, _ = effective_replicas(obj, index)
             if n is None or n < wanted:
                 continue
@@ -187,7 +187,7 @@ def pdb_selects_no_pods(index, ctx):
     templates = pod_templates(index)
     for ns, items in pdbs(index).items():
         for obj, sel in items:
-            if not isinstance(sel, dict) or selector_is_empty(sel):
+            if not isinstance(sel, dict) or selector_is_empty(sel) or not index.is_target(obj):
                 continue
             pred = label_selector(sel)
             if pred is None:
@@ -215,7 +215,7 @@ def pdb_blocks_eviction(index, ctx):
     for ns, items in pdbs(index).items():
         for obj, sel in items:
             spec = obj.data.get("spec")
-            if not isinstance(spec, dict):
+            if not isinstance(spec, dict) or not index.is_target(obj):
                 continue
             if "maxUnavailable" in spec:
                 mu = spec["maxUnavailable"]
@@ -242,12 +242,10 @@ def pdb_blocks_eviction(index, ctx):
             ]
             if not matched:
                 continue
-            total = 0
-            for o in matched:
-                n, _ = effective_replicas(o, index)
-                if n is None:
-                    return
-                total += n
+            counts = [effective_replicas(o, index)[0] for o in matched]
+            if None in counts:
+                continue  # a replica count that is not a number (a template): this budget cannot be judged
+            total = sum(counts)
             ma = spec["minAvailable"]
             v = _scaled(ma, total, True)
             if v is None or total == 0 or v < total:

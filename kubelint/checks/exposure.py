@@ -89,7 +89,7 @@ def _annotation_sets(obj):
 @check_all("secret-in-annotation")
 def secret_in_annotation(index, ctx):
     """Cross-object only because it looks at every object (catalogue kinds document, not select)."""
-    for obj in index.objects:
+    for obj in index.targets:
         for p in _secret_in_annotation(obj, ctx):
             yield obj, p
 

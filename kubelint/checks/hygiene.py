@@ -15,7 +15,7 @@ from ._common import cname, containers, is_long_running, is_template, split_imag
 @check_all("default-namespace")
 def default_namespace(index, ctx):
     """Cross-object only because it looks at every object (catalogue kinds document, not select)."""
-    for obj in index.objects:
+    for obj in index.targets:
         for p in _default_namespace(obj, ctx):
             yield obj, p
 
@@ -77,14 +77,14 @@ def _required_meta(obj, ctx, field, noun):
 
 @check_all("required-labels")
 def required_labels(index, ctx):
-    for obj in index.objects:
+    for obj in index.targets:
         for p in _required_meta(obj, ctx, "labels", "label") if obj.kind else ():
             yield obj, p
 
 
 @check_all("required-annotations")
 def required_annotations(index, ctx):
-    for obj in index.objects:
+    for obj in index.targets:
         for p in _required_meta(obj, ctx, "annotations", "annotation") if obj.kind else ():
             yield obj, p
 

@@ -43,7 +43,7 @@ def pod_not_isolated(index, ctx):
         # each podSelector converted once per namespace, not once per Pod (selector_matches does both)
         preds = [(np, label_selector(sel)) for np, sel in pols if sel is not None]
         for obj, labels in items:
-            if not is_workload(obj):
+            if not is_workload(obj) or not index.is_target(obj):
                 continue
             spec, _ = pod_spec(obj)
             if spec is None or spec.get("hostNetwork") is True:
@@ -111,7 +111,9 @@ def networkpolicy_selects_no_pods(index, ctx):
     templates = pod_templates(index)
     for ns, items in _policies(index).items():
         for np, sel in items:
-            if sel is None or selector_is_empty(sel) or not _local_workloads(templates, ns, np):
+            if sel is None or selector_is_empty(sel) or not index.is_target(np):
+                continue
+            if not _local_workloads(templates, ns, np):
                 continue  # (the namespace's Pods are not in the checked manifests)
             ml = sel.get("matchLabels") if isinstance(sel.get("matchLabels"), dict) else None
             pred = _matcher(sel)
@@ -154,7 +156,7 @@ def _peer_namespace(peer, own_ns):
 @check_all("networkpolicy-peer-matches-nothing")
 def networkpolicy_peer_matches_nothing(index, ctx):
     templates = pod_templates(index)
-    for np in index.of_kind(*_NP):
+    for np in index.targets_of_kind(*_NP):
         spec = np.data.get("spec")
         if not isinstance(spec, dict):
             continue

@@ -98,7 +98,7 @@ def _labelled_at_run_time(sel, local) -> bool:
 @check_all("service-selects-no-pods")
 def service_selects_no_pods(index, ctx):
     templates = pod_templates(index)
-    for svc in index.of_kind("", "Service"):
+    for svc in index.targets_of_kind("", "Service"):
         sel = _selector(svc)
         if sel is None:
             continue
@@ -169,7 +169,7 @@ def _container_ports(obj):
 
 @check_all("service-target-port-missing")
 def service_target_port_missing(index, ctx):
-    for svc in index.of_kind("", "Service"):
+    for svc in index.targets_of_kind("", "Service"):
         workloads = selected_workloads(svc, index)
         if not workloads:
             continue
@@ -269,7 +269,7 @@ def _ingress_backends(ing):
 @check_all("ingress-service-missing")
 def ingress_service_missing(index, ctx):
     services = _services(index)
-    for ing in index.of_kind("networking.k8s.io", "Ingress") + index.of_kind("extensions", "Ingress"):
+    for ing in index.targets_of_kind("networking.k8s.io", "Ingress") + index.targets_of_kind("extensions", "Ingress"):
         ns = index.namespace_of(ing)
         for npath, name, _, _ in _ingress_backends(ing):
             if not isinstance(name, str) or not name or (ns, name) in services:
@@ -291,7 +291,7 @@ def ingress_service_missing(index, ctx):
 @check_all("ingress-service-port-missing")
 def ingress_service_port_missing(index, ctx):
     services = _services(index)
-    for ing in index.of_kind("networking.k8s.io", "Ingress") + index.of_kind("extensions", "Ingress"):
+    for ing in index.targets_of_kind("networking.k8s.io", "Ingress") + index.targets_of_kind("extensions", "Ingress"):
         ns = index.namespace_of(ing)
         for _, name, ppath, port in _ingress_backends(ing):
             candidates = services.get((ns, name)) if isinstance(name, str) else None
@@ -334,7 +334,7 @@ def ingress_service_port_missing(index, ctx):
 @check_all("statefulset-service-missing")
 def statefulset_service_missing(index, ctx):
     services = _services(index)
-    for sts in index.of_kind("apps", "StatefulSet"):
+    for sts in index.targets_of_kind("apps", "StatefulSet"):
         spec = sts.data.get("spec")
         name = spec.get("serviceName") if isinstance(spec, dict) else None
         if not isinstance(name, str) or not name:

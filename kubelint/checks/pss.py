@@ -198,7 +198,7 @@ def _evaluations(index, ctx):
     if labelled or config is not psa.DEFAULT_CONFIG:
         server = policy_version(ctx)
         policies = {}
-        for obj in index.objects:
+        for obj in index.targets:
             if obj.kind not in WORKLOAD_KINDS:
                 continue
             namespace = index.namespace_of(obj)
@@ -304,7 +304,7 @@ def _exempt_namespace_warnings(index, ctx):
     if not config.exempt_namespaces:
         return
     default = config.default_policy()
-    for ns in index.of_kind("", "Namespace"):
+    for ns in index.targets_of_kind("", "Namespace"):
         labels = ns.metadata.get("labels")
         if ns.name not in config.exempt_namespaces or not isinstance(labels, dict):
             continue

@@ -207,7 +207,7 @@ def admin_equivalent(role) -> bool:
 @check_all("rbac-cluster-admin-equivalent")
 def rbac_cluster_admin_equivalent(index, ctx):
     for kind in ("RoleBinding", "ClusterRoleBinding"):
-        for b in index.of_kind(RBAC, kind):
+        for b in index.targets_of_kind(RBAC, kind):
             ref = b.data.get("roleRef")
             if not isinstance(ref, dict) or not isinstance(ref.get("name"), str) or _skip(b):
                 continue

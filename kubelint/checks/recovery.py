@@ -68,6 +68,10 @@ def _db_claims(index, params):
 
 @check_all("database-reclaim-delete")
 def database_reclaim_delete(index, ctx):
+    if not index.targets_of_kind("storage.k8s.io", "StorageClass") and not index.targets_of_kind(
+        "", "PersistentVolume"
+    ):
+        return  # it reports on StorageClasses and PersistentVolumes only
     classes = {sc.name: sc for sc in index.of_kind("storage.k8s.io", "StorageClass") if sc.name}
     default = [
         sc
@@ -85,7 +89,7 @@ def database_reclaim_delete(index, ctx):
         scs = [classes[cls]] if isinstance(cls, str) and cls in classes else default if cls is None else []
         for sc in scs:
             rp = sc.data.get("reclaimPolicy", "Delete")
-            if rp != "Delete" or id(sc) in reported:
+            if rp != "Delete" or id(sc) in reported or not index.is_target(sc):
                 continue
             reported.add(id(sc))
             path = ("reclaimPolicy",) if "reclaimPolicy" in sc.data else ("provisioner",)
@@ -103,7 +107,7 @@ def database_reclaim_delete(index, ctx):
             )
     # Pre-provisioned PersistentVolumes bound to a database's claims.
     claims = {(ns, c): (obj, db) for ns, _, c, obj, db in _db_claims(index, ctx.params) if c}
-    for pv in index.of_kind("", "PersistentVolume"):
+    for pv in index.targets_of_kind("", "PersistentVolume"):
         ref = get_path(pv.data, ("spec", "claimRef"))
         if not isinstance(ref, dict):
             continue
@@ -158,7 +162,7 @@ def database_without_backup(index, ctx):
         return  # backup or snapshot machinery is in the set (it usually lives in a namespace of its own)
     cron_ns = {index.namespace_of(o) for o in index.of_kind("batch", "CronJob")}
     for g, k in (("apps", "StatefulSet"), ("apps", "Deployment")):
-        for obj in index.of_kind(g, k):
+        for obj in index.targets_of_kind(g, k):
             hit = _database(obj, ctx.params)
             if hit is None or index.namespace_of(obj) in cron_ns:
                 continue  # a CronJob of the namespace may dump it (not matched further)

@@ -94,7 +94,7 @@ def _all_refs(index):
     """(workload, its references) for the run, computed once for the four rules."""
     cached = getattr(index, "_refs", None)
     if cached is None:
-        cached = index._refs = [(obj, list(_refs(obj))) for obj in index.objects if is_workload(obj)]
+        cached = index._refs = [(obj, list(_refs(obj))) for obj in index.targets if is_workload(obj)]
     return cached
 
 
@@ -224,6 +224,8 @@ def duplicate_object(index, ctx):
         if first is None:
             seen[key] = obj
             continue
+        if not index.is_target(obj):
+            continue  # (still the first of its key for the objects after it)
         where = f"line {first.line}" if first.file == obj.file else f"{first.file}:{first.line}"
         ns = index.namespace_of(obj)
         ident = f"{obj.kind} {ns + '/' if ns else ''}{obj.name}"
@@ -240,7 +242,7 @@ def duplicate_object(index, ctx):
 @check_all("missing-hpa-target-ref")
 def missing_hpa_target_ref(index, ctx):
     """An autoscaler whose scaleTargetRef names no object of the set."""
-    for hpa in index.of_kind("autoscaling", "HorizontalPodAutoscaler"):
+    for hpa in index.targets_of_kind("autoscaling", "HorizontalPodAutoscaler"):
         ref = get_path(hpa.data, ("spec", "scaleTargetRef"))
         if not isinstance(ref, dict):
             continue

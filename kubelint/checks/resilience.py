@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..engine import check, check_all
 from ..findings import Problem
 from ..kinds import get_path, pod_spec
-from ._common import as_list, cname, containers, is_long_running, replicas
+from ._common import as_list, cname, containers, is_long_running, replicas, target_template_namespaces
 from .availability import effective_replicas
 from .networking import selected_workloads
 
@@ -39,7 +39,7 @@ def _spread(spec) -> bool:
 def no_pod_spread(index, ctx):
     wanted = int(ctx.params["min_replicas"])
     for g, k in _HA:
-        for obj in index.of_kind(g, k):
+        for obj in index.targets_of_kind(g, k):
             n, _ = effective_replicas(obj, index)
             if n is None or n < wanted:
                 continue
@@ -63,6 +63,8 @@ def no_pod_spread(index, ctx):
 @check_all("hpa-replica-range")
 def hpa_replica_range(index, ctx):
     for hpa, kind, name, spec in _hpas(index):
+        if not index.is_target(hpa):
+            continue
         lo, hi = spec.get("minReplicas", 1), spec.get("maxReplicas")
         if isinstance(lo, bool) or not isinstance(lo, int) or isinstance(hi, bool) or not isinstance(hi, int):
             continue
@@ -108,6 +110,8 @@ def hpa_with_replicas(index, ctx):
                 if id(obj) in seen or not isinstance(spec, dict) or "replicas" not in spec:
                     continue
                 seen.add(id(obj))
+                if not index.is_target(obj):
+                    continue
                 yield (
                     obj,
                     Problem(
@@ -201,11 +205,16 @@ def identical_probes(obj, ctx):
 @check_all("no-graceful-shutdown")
 def no_graceful_shutdown(index, ctx):
     seen = set()
+    wanted = target_template_namespaces(index)  # the namespaces where a Service can select a target
     for svc in index.of_kind("", "Service"):
+        if index.targets_only and index.namespace_of(svc) not in wanted:
+            continue
         for obj in selected_workloads(svc, index) or ():
             if id(obj) in seen or not is_long_running(obj) or obj.kind == "DaemonSet":
                 continue
             seen.add(id(obj))
+            if not index.is_target(obj):
+                continue
             n = replicas(obj)
             spec, base = pod_spec(obj)
             if spec is None:

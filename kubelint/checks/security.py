@@ -190,7 +190,7 @@ def service_account_token_automount(index, ctx):
     for sa in index.of_kind("", "ServiceAccount"):
         if sa.name:
             accounts[(index.namespace_of(sa), sa.name)] = sa.data.get("automountServiceAccountToken")
-    for obj in index.objects:
+    for obj in index.targets:
         if not is_workload(obj):
             continue
         spec, base = pod_spec(obj)

@@ -266,14 +266,18 @@ def _probe_check(obj, probe, consequence, fix):
 def no_readiness_probe(index, ctx):
     """Cross-object, to say what the missing probe costs: traffic too early
     for Pods a Service selects, only rollout progress for the others."""
+    from ._common import target_template_namespaces
     from .networking import selected_workloads
 
     served = {}
+    wanted = target_template_namespaces(index)  # the namespaces where a Service can select a target
     for svc in index.of_kind("", "Service"):
+        if index.targets_only and index.namespace_of(svc) not in wanted:
+            continue
         for w in selected_workloads(svc, index) or ():
             served.setdefault(id(w), svc.name)
     fix = "add a readinessProbe (httpGet on a health endpoint, tcpSocket or exec) that succeeds only when it can serve"
-    for obj in index.objects:
+    for obj in index.targets:
         if obj.kind not in _READINESS_KINDS or obj.group not in ("", "apps"):
             continue
         svc = served.get(id(obj))
