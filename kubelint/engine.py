@@ -58,7 +58,7 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from . import record
 from .findings import SEVERITIES, Finding, Problem
-from .kinds import namespace_of
+from .kinds import forget, namespace_of
 from .settings import PROFILES, RECOMMENDED, Settings  # noqa: F401  (engine.PROFILES: the rule sets)
 
 
@@ -432,17 +432,30 @@ class RulesStage:
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
         self._ctx = {}
+        self._plan = {}  # kind -> _plan_for(kind)
 
     def check_object(self, obj, ctx=None) -> List[Problem]:
         out = []
+        plan = self._plan.get(obj.kind)
+        if plan is None:
+            plan = self._plan[obj.kind] = self._plan_for(obj.kind)
+        forget()  # what the rules derive from an object (kinds.derived) is computed afresh for each object
+        for fn, rctx, rule, severity in plan:
+            for p in fn(obj, rctx) or ():
+                out.append(p._replace(rule=rule, severity=severity))
+        forget()
+        return out
+
+    def _plan_for(self, kind: str) -> list:
+        """(function, context, rule id, severity) of every rule that checks an object of ``kind``."""
         rs = self.ruleset
-        for c in rs.single.get(obj.kind, []) + rs.single.get("", []):
+        plan = []
+        for c in rs.single.get(kind, []) + rs.single.get("", []):
             rctx = self._ctx.get(c.rule)
             if rctx is None:
                 rctx = self._ctx[c.rule] = rs.context(c.rule)
-            for p in c.fn(obj, rctx) or ():
-                out.append(p._replace(rule=c.rule, severity=rs.severity[c.rule]))
-        return out
+            plan.append((c.fn, rctx, c.rule, rs.severity[c.rule]))
+        return plan
 
 
 class CrossStage:
@@ -466,10 +479,12 @@ class CrossStage:
             return []
         index = ObjectIndex(objects, rs.default_namespace, self.targets_only)
         out = []
+        forget()
         for c in rs.cross:
             rctx = rs.context(c.rule, index)
             for obj, p in c.fn(index, rctx) or ():
                 if getattr(obj, "context_only", False):  # a check that reported on a context object anyway
                     continue
                 out.append(obj.finding(p, c.rule, rs.severity[c.rule]))
+        forget()
         return out

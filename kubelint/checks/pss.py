@@ -9,10 +9,12 @@ findings.  The policy version is the run's ``--kubernetes-version``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .. import podsecurity as psa
 from ..engine import check, check_all
 from ..findings import Problem
-from ..kinds import WORKLOAD_KINDS
+from ..kinds import WORKLOAD_KINDS, derived
 
 
 # rule id -> (why it matters, how to fix): the second half of every message.
@@ -88,7 +90,11 @@ _WHY_FIX = {
 
 def policy_version(ctx) -> psa.Version:
     """The Kubernetes minor the run validates against (``--kubernetes-version``)."""
-    v = ctx.settings.kubernetes_version
+    return _policy_version(ctx.settings.kubernetes_version)
+
+
+@lru_cache(maxsize=None)
+def _policy_version(v) -> psa.Version:
     if not v:
         from ..schema import newest_version
 
@@ -97,16 +103,32 @@ def policy_version(ctx) -> psa.Version:
     return int(major), int(minor)
 
 
+_AT: dict = {}
+
+
+def _control_at(control: psa.Control, version: psa.Version):
+    """(the control's function at ``version``, the restricted control that replaces it there)."""
+    key = (control.id, control.rule, version)
+    at = _AT.get(key)
+    if at is None:
+        at = _AT[key] = (control.at(version), psa.overridden_at(control, version))
+    return at
+
+
+def _pod(obj):
+    """The pod the plugin sees, once per object for every control (kinds.derived)."""
+    return derived(obj, "psa.pod_of", psa.pod_of)
+
+
 def _control_rule(control: psa.Control):
     def run(obj, ctx):
         version = policy_version(ctx)
-        fn = control.at(version)
+        fn, over = _control_at(control, version)
         if fn is None:
             return
-        over = psa.overridden_at(control, version)
         if over is not None and over.rule in ctx.enabled:
             return  # restricted replaces this baseline control, and its rule is on: report once
-        pod = psa.pod_of(obj)
+        pod = _pod(obj)
         if pod is None:
             return
         result = fn(pod)

@@ -148,12 +148,26 @@ def _created_at_run_time(index, ns, name, kind) -> bool:
     entry = cache.get(ns)
     if not entry:
         return False
-    if kind == "Secret" and any(
-        name == cr or name.startswith((cr + "-", cr + ".")) or f".{cr}." in name or name.endswith("-" + cr)
-        for cr in entry["crs"]
-    ):
+    if kind == "Secret" and not entry["crs"].isdisjoint(_cr_names_in(name)):
         return True
     return any(name in text for text in entry["jobs"])
+
+
+def _cr_names_in(name: str) -> set:
+    """Every ``cr`` with ``name == cr``, ``name.startswith(cr + "-")`` or ``(cr + ".")``, ``f".{cr}." in name``
+    or ``name.endswith("-" + cr)``: the parts of a Secret's name an operator's resource may be named, to
+    look up in the set of custom resource names instead of testing each of them against the name."""
+    out = {name}
+    dots = []
+    for i, ch in enumerate(name):
+        if ch == "-":
+            out.add(name[:i])
+            out.add(name[i + 1 :])
+        elif ch == ".":
+            out.add(name[:i])
+            out.update(name[j + 1 : i] for j in dots)
+            dots.append(i)
+    return out
 
 
 def _missing(kind, index, ctx):
