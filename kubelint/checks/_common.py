@@ -57,8 +57,7 @@ def replicas(obj) -> Optional[int]:
 
 def containers(obj, init: bool = False, ephemeral: bool = False):
     """(container, path) of the workload's containers (not init ones unless asked)."""
-    for c, path, list_name in iter_containers(obj, include_init=init, include_ephemeral=ephemeral):
-        yield c, path, list_name
+    return iter_containers(obj, include_init=init, include_ephemeral=ephemeral)
 
 
 def cname(c: dict) -> str:

@@ -102,8 +102,13 @@ def _local_workloads(templates, ns, obj) -> bool:
         return False
     if obj.namespace and obj.namespace == ns:
         return True
-    d = os.path.dirname(obj.file)
-    return any(os.path.dirname(w.file) == d for w, _ in items)
+    dirs = getattr(templates, "_dirs", None)
+    if dirs is None:
+        dirs = templates._dirs = {}  # namespace -> directories of its workloads' files, once per run
+    in_ns = dirs.get(ns)
+    if in_ns is None:
+        in_ns = dirs[ns] = {os.path.dirname(w.file) for w, _ in items}
+    return os.path.dirname(obj.file) in in_ns
 
 
 @check_all("networkpolicy-selects-no-pods")

@@ -167,6 +167,17 @@ def _container_ports(obj):
     return numbers, names
 
 
+def _declared_ports(obj, index):
+    """_container_ports of a workload, once per run (a workload may back many Services)."""
+    cache = getattr(index, "_container_ports", None)
+    if cache is None:
+        cache = index._container_ports = {}
+    hit = cache.get(id(obj))
+    if hit is None:
+        hit = cache[id(obj)] = _container_ports(obj)
+    return hit
+
+
 @check_all("service-target-port-missing")
 def service_target_port_missing(index, ctx):
     for svc in index.targets_of_kind("", "Service"):
@@ -176,7 +187,7 @@ def service_target_port_missing(index, ctx):
         ports = get_path(svc.data, ("spec", "ports"))
         if not isinstance(ports, list):
             continue
-        declared = [_container_ports(w) for w in workloads]
+        declared = [_declared_ports(w, index) for w in workloads]
         if not any(n or m for n, m in declared):
             continue  # nothing declares ports (they are informational): nothing to compare
         wl = ", ".join(sorted({f"{w.kind} {w.name}" for w in workloads})[:3])

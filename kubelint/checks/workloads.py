@@ -25,9 +25,24 @@ def bare_pod(obj, ctx):
     )
 
 
+_IMAGE_NAMES: dict = {}
+
+
+def _image_names(images) -> set:
+    """The lower-cased database image names of the ``images`` parameter, once per distinct value."""
+    try:
+        key = tuple(images)
+        hit = _IMAGE_NAMES.get(key)
+    except TypeError:  # an unhashable item: computed every time
+        return {str(n).lower() for n in images}
+    if hit is None:
+        hit = _IMAGE_NAMES[key] = frozenset(str(n).lower() for n in images)
+    return hit
+
+
 def database_container(obj, params):
     """(container, path, image basename) of the first container whose image is a database."""
-    names = {str(n).lower() for n in params["images"]}
+    names = _image_names(params["images"])
     for c, path, _ in containers(obj):
         image = c.get("image")
         if isinstance(image, str) and not is_template(image):
