@@ -58,7 +58,7 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from . import record
 from .findings import SEVERITIES, Finding, Problem
-from .kinds import forget, namespace_of
+from .kinds import forget, namespace_of, remember
 from .settings import PROFILES, RECOMMENDED, Settings  # noqa: F401  (engine.PROFILES: the rule sets)
 
 
@@ -439,11 +439,13 @@ class RulesStage:
         plan = self._plan.get(obj.kind)
         if plan is None:
             plan = self._plan[obj.kind] = self._plan_for(obj.kind)
-        forget()  # what the rules derive from an object (kinds.derived) is computed afresh for each object
-        for fn, rctx, rule, severity in plan:
-            for p in fn(obj, rctx) or ():
-                out.append(p._replace(rule=rule, severity=severity))
-        forget()
+        remember()  # what the rules derive from the object (kinds.derived), computed once for all of them
+        try:
+            for fn, rctx, rule, severity in plan:
+                for p in fn(obj, rctx) or ():
+                    out.append(p._replace(rule=rule, severity=severity))
+        finally:
+            forget()
         return out
 
     def _plan_for(self, kind: str) -> list:
@@ -479,12 +481,14 @@ class CrossStage:
             return []
         index = ObjectIndex(objects, rs.default_namespace, self.targets_only)
         out = []
-        forget()
-        for c in rs.cross:
-            rctx = rs.context(c.rule, index)
-            for obj, p in c.fn(index, rctx) or ():
-                if getattr(obj, "context_only", False):  # a check that reported on a context object anyway
-                    continue
-                out.append(obj.finding(p, c.rule, rs.severity[c.rule]))
-        forget()
+        remember()  # what the rules derive from each object (kinds.derived), once for all the rules
+        try:
+            for c in rs.cross:
+                rctx = rs.context(c.rule, index)
+                for obj, p in c.fn(index, rctx) or ():
+                    if getattr(obj, "context_only", False):  # a check that reported on a context object anyway
+                        continue
+                    out.append(obj.finding(p, c.rule, rs.severity[c.rule]))
+        finally:
+            forget()
         return out

@@ -97,35 +97,43 @@ def get_path(data, path: Path):
 
 
 class _Memo:
-    """What rules derive from one object (its pod spec, its containers), kept for the object the rules
-    look at now: the engine runs every single-object rule of an object in a row, so each rule reuses
-    what the first one computed instead of walking the same paths again (about 20 walks per workload).
-    Keyed on the object and its ``data`` mapping; :func:`forget` drops it (the engine calls it around
-    every object it checks, so a changed object is never seen through an old entry)."""
+    """What rules derive from an object (its pod spec, its containers, PSS's view of its pod), computed
+    once per object while the engine's rule stages run: the single-object rules of an object run in a
+    row and each would walk the same paths again (about 20 walks per workload), and the cross-object
+    rules visit the workloads once per rule.  Only between :func:`remember` and :func:`forget` (the
+    engine calls them around each object it checks and around the cross-object stage): outside them
+    :func:`derived` computes every time, so nothing outlives a stage and an object changed after it
+    (``kubelint fix``) is never seen through an old entry."""
 
-    obj = None
-    data = None
-    values: dict = {}
-
-
-_MISSING = object()
+    active = False
+    by_id: dict = {}  # id(obj) -> (obj, obj.data, {key: value})
 
 
 def derived(obj, key, compute):
-    """``compute(obj)``, once per object and ``key`` while the rules look at ``obj`` (see :class:`_Memo`)."""
+    """``compute(obj)``, once per object and ``key`` within a rule stage (see :class:`_Memo`)."""
     m = _Memo
-    if m.obj is not obj or m.data is not obj.data:
-        m.obj, m.data, m.values = obj, obj.data, {}
-    value = m.values.get(key, _MISSING)
-    if value is _MISSING:
-        value = m.values[key] = compute(obj)
+    if not m.active:
+        return compute(obj)
+    entry = m.by_id.get(id(obj))
+    if entry is None or entry[0] is not obj or entry[1] is not obj.data:
+        entry = m.by_id[id(obj)] = (obj, obj.data, {})
+    values = entry[2]
+    if key in values:
+        return values[key]
+    value = values[key] = compute(obj)
     return value
 
 
+def remember() -> None:
+    """Start keeping what :func:`derived` computes (a rule stage begins)."""
+    _Memo.by_id = {}
+    _Memo.active = True
+
+
 def forget() -> None:
-    """Drop what :func:`derived` keeps (the engine, between objects and stages)."""
-    _Memo.obj = _Memo.data = None
-    _Memo.values = {}
+    """Drop what :func:`derived` kept and stop keeping it (a rule stage ends)."""
+    _Memo.active = False
+    _Memo.by_id = {}
 
 
 def _pod_spec(obj) -> Tuple[Optional[dict], Optional[Path]]:
