@@ -11,17 +11,26 @@ from ..findings import Problem
 from ._common import as_list, cname, containers, credential_name, is_template, literal_credential_value  # noqa: F401
 
 # Values that are credentials whatever their key is called: (what, regex,
-# substring that must occur: a cheap prefilter).  Formats from the vendors'
+# substring that must occur, or a tuple of substrings one of which must: a
+# cheap prefilter, so each must occur in every match of the regex).  Formats from the vendors'
 # documentation of their token prefixes; only formats with a distinctive
 # prefix or structure (bare hex or base64 strings are left to the key names).
 _VALUE_PATTERNS = (
     ("a private key", lazy(r"-{4,5} ?BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{4,5}"), "PRIVATE KEY"),
     ("a PuTTY private key", lazy(r"PuTTY-User-Key-File-\d+: [\s\S]*Private-Lines: "), "PuTTY-User-Key-File"),
     ("an age secret key", lazy(r"\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b"), "AGE-SECRET-KEY-"),
-    ("an AWS access key id", lazy(r"\b(?:AKIA|ASIA)(?!IOSFODNN7EXAMPLE)[0-9A-Z]{16}\b"), "A"),
+    ("an AWS access key id", lazy(r"\b(?:AKIA|ASIA)(?!IOSFODNN7EXAMPLE)[0-9A-Z]{16}\b"), ("AKIA", "ASIA")),
     ("a JSON Web Token", lazy(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), "eyJ"),
-    ("a GitHub token", lazy(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"), "_"),
-    ("a GitLab token", lazy(r"\bgl(?:pat|dt|rt|ptt|ft|soat|cbt|imt)-[0-9A-Za-z_-]{20,}"), "gl"),
+    (
+        "a GitHub token",
+        lazy(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"),
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    ),
+    (
+        "a GitLab token",
+        lazy(r"\bgl(?:pat|dt|rt|ptt|ft|soat|cbt|imt)-[0-9A-Za-z_-]{20,}"),
+        ("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glsoat-", "glcbt-", "glimt-"),
+    ),
     ("a Slack token", lazy(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), "xox"),
     (
         "a Slack webhook URL",
@@ -32,15 +41,15 @@ _VALUE_PATTERNS = (
     ("a Stripe secret key", lazy(r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b"), "_live_"),
     ("an npm token", lazy(r"\bnpm_[A-Za-z0-9]{36}\b"), "npm_"),
     ("a PyPI token", lazy(r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}"), "pypi-"),
-    ("a HashiCorp Vault token", lazy(r"\bhv[sb]\.[A-Za-z0-9_-]{24,}"), "hv"),
+    ("a HashiCorp Vault token", lazy(r"\bhv[sb]\.[A-Za-z0-9_-]{24,}"), ("hvs.", "hvb.")),
     ("a Terraform Cloud token", lazy(r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}"), ".atlasv1."),
     ("a SendGrid API key", lazy(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"), "SG."),
     ("a Twilio API key", lazy(r"\bSK[0-9a-f]{32}\b"), "SK"),
-    ("a New Relic key", lazy(r"\bNR(?:AK|II|JS|RA)-[A-Za-z0-9]{27,}\b"), "NR"),
+    ("a New Relic key", lazy(r"\bNR(?:AK|II|JS|RA)-[A-Za-z0-9]{27,}\b"), ("NRAK-", "NRII-", "NRJS-", "NRRA-")),
     (
         "a LaunchDarkly key",
         lazy(r"\b(?:sdk|api|mob)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
-        "-",
+        ("sdk-", "api-", "mob-"),
     ),
     ("a Shopify token", lazy(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b"), "shp"),
     ("a DigitalOcean token", lazy(r"\bdo[opr]_v1_[a-f0-9]{64}\b"), "_v1_"),
@@ -52,7 +61,11 @@ _VALUE_PATTERNS = (
     ("an Atlassian API token", lazy(r"\bATATT3[A-Za-z0-9_=-]{150,}"), "ATATT3"),
     ("a Databricks token", lazy(r"\bdapi[a-f0-9]{32}\b"), "dapi"),
     ("a Docker Hub token", lazy(r"\bdckr_pat_[A-Za-z0-9_-]{27,}"), "dckr_pat_"),
-    ("a Grafana token", lazy(r"\b(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"), "gl"),
+    (
+        "a Grafana token",
+        lazy(r"\b(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"),
+        ("glsa_", "glc_"),
+    ),
     ("a Sentry token", lazy(r"\bsntr[ysu]_[A-Za-z0-9+/=_-]{40,}"), "sntr"),
     ("a Pulumi token", lazy(r"\bpul-[a-f0-9]{40}\b"), "pul-"),
 )
@@ -74,7 +87,7 @@ def _uri_password(value: str):
 def value_credential(value: str):
     """What kind of credential ``value`` contains, or None."""
     for what, rx, needle in _VALUE_PATTERNS:
-        if needle in value and rx.search(value):
+        if (needle in value if needle.__class__ is str else any(n in value for n in needle)) and rx.search(value):
             return what
     scheme = _uri_password(value) if "://" in value and "@" in value else None
     if scheme:
