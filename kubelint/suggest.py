@@ -38,7 +38,10 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> Option
     hits = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
     if hits:
         return hits[0]
-    hits = difflib.get_close_matches(lower, [c.lower() for c in candidates], n=1, cutoff=cutoff)
+    lowered = [c.lower() for c in candidates]
+    if lower == word and lowered == candidates:
+        return None  # (the same question again: object names are lower-case)
+    hits = difflib.get_close_matches(lower, lowered, n=1, cutoff=cutoff)
     if hits:
         for c in candidates:
             if c.lower() == hits[0]:
