@@ -41,14 +41,22 @@ def pod_not_isolated(index, ctx):
         if not pols and not (always or whole_set):
             continue  # no policy for this namespace in the set: nothing says it isolates Pods
         # each podSelector converted once per namespace, not once per Pod (selector_matches does both)
-        preds = [(np, label_selector(sel)) for np, sel in pols if sel is not None]
-        for obj, labels in items:
+        # and each asks only the workloads carrying its matchLabels (PodTemplates.matching's label index)
+        selected = {}  # id(workload) -> the policies of the namespace that select its Pods
+        for np, sel in pols:
+            pred = label_selector(sel) if sel is not None else None
+            if pred is None:
+                continue
+            ml = sel.get("matchLabels") if isinstance(sel.get("matchLabels"), dict) else None
+            for obj in templates.matching(ns, pred, required=ml):
+                selected.setdefault(id(obj), []).append(np)
+        for obj, _labels in items:
             if not is_workload(obj) or not index.is_target(obj):
                 continue
             spec, _ = pod_spec(obj)
             if spec is None or spec.get("hostNetwork") is True:
                 continue  # NetworkPolicies do not apply to host-network Pods
-            selecting = [np for np, pred in preds if pred is not None and pred(labels)]
+            selecting = selected.get(id(obj), ())
             ingress = any("Ingress" in _policy_types(np) for np in selecting)
             egress = any("Egress" in _policy_types(np) for np in selecting)
             if ingress and (egress or not ctx.params["require_egress"]):
