@@ -255,9 +255,32 @@ def _networks(cidrs):
 _IPV4 = lazy(r"(?<![\d.-])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d/-]|\.\d)")
 
 
+@lru_cache(maxsize=64)
+def _first_octets(cidrs) -> tuple:
+    """``("10.", "100.")``: text every address of the networks starts with (an address in an IPv4 network
+    of prefix 8 or longer has the network's first octet, and Python reads no leading zero), or () when
+    some network does not say (an IPv6 or shorter prefix, an odd value): a prefilter read without
+    ipaddress."""
+    out = []
+    for cidr in cidrs:
+        addr, _, bits = str(cidr).partition("/")
+        parts = addr.split(".")
+        if (
+            len(parts) != 4
+            or not all(p.isdigit() and p.isascii() and int(p) <= 255 for p in parts)
+            or not (bits == "" or bits.isdigit() and bits.isascii() and 8 <= int(bits) <= 32)
+        ):
+            return ()
+        out.append(f"{int(parts[0])}.")
+    return tuple(out)
+
+
 def pod_ip_in(value, params):
     if not isinstance(value, str) or "." not in value:
         return None
+    firsts = _first_octets(tuple(params["cidrs"]))
+    if firsts and not any(f in value for f in firsts):
+        return None  # no address of the pod networks can be in it
     nets = None  # parsed (and ipaddress imported) for the first value that holds an address
     for m in _IPV4.finditer(value):
         import ipaddress

@@ -7,7 +7,7 @@ import re
 from ..lazyre import lazy
 from ..engine import check, check_all
 from ..findings import Problem
-from ..kinds import pod_spec
+from ..kinds import derived, pod_spec
 from ._common import as_list, cname, containers, image_basename, is_long_running, is_template, split_image
 
 
@@ -41,8 +41,15 @@ def _image_names(images) -> set:
 
 
 def database_container(obj, params):
-    """(container, path, image basename) of the first container whose image is a database."""
+    """(container, path, image basename) of the first container whose image is a database (once per object
+    and ``images`` for the rules that ask: kinds.derived)."""
     names = _image_names(params["images"])
+    if not isinstance(names, frozenset):
+        return _database_container(obj, names)
+    return derived(obj, ("database_container", names), lambda o: _database_container(o, names))
+
+
+def _database_container(obj, names):
     for c, path, _ in containers(obj):
         image = c.get("image")
         if isinstance(image, str) and not is_template(image):
