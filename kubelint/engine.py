@@ -321,14 +321,17 @@ class ObjectIndex:
         self._targets_by_kind: Dict[Tuple[str, str], list] = {}
         self._by_kind: Dict[Tuple[str, str], list] = defaultdict(list)
         self._by_name: Dict[Tuple[str, str, Optional[str], str], list] = defaultdict(list)
+        self._ns: Dict[int, Optional[str]] = {}  # id(obj) -> its namespace (the index keeps the objects alive)
         for obj in self.objects:
             self._by_kind[(obj.group, obj.kind)].append(obj)
+            ns = self._ns[id(obj)] = namespace_of(obj, default_namespace)
             if obj.name is not None:
-                self._by_name[(obj.group, obj.kind, self.namespace_of(obj), obj.name)].append(obj)
+                self._by_name[(obj.group, obj.kind, ns, obj.name)].append(obj)
         self._cluster_scoped = is_cluster_scoped
 
     def namespace_of(self, obj) -> Optional[str]:
-        return namespace_of(obj, self.default_namespace)
+        ns = self._ns.get(id(obj), self)
+        return namespace_of(obj, self.default_namespace) if ns is self else ns
 
     def of_kind(self, group: str, kind: str) -> list:
         return self._by_kind.get((group, kind), [])
