@@ -100,13 +100,19 @@ class Pod:
         self.meta_path = meta_path
         self.spec = _d(spec)
         self.spec_path = spec_path
+        self._containers = None
 
     def containers(self):
-        """visitContainers: init containers, containers, ephemeral containers."""
-        for list_name in ("initContainers", "containers", "ephemeralContainers"):
-            for i, c in enumerate(_l(self.spec.get(list_name))):
-                if isinstance(c, dict):
-                    yield c, self.spec_path + (list_name, i)
+        """visitContainers: init containers, containers, ephemeral containers (listed once per Pod: every
+        control visits them)."""
+        if self._containers is None:
+            self._containers = [
+                (c, self.spec_path + (list_name, i))
+                for list_name in ("initContainers", "containers", "ephemeralContainers")
+                for i, c in enumerate(_l(self.spec.get(list_name)))
+                if isinstance(c, dict)
+            ]
+        return iter(self._containers)
 
     def sc(self):
         return _d(self.spec.get("securityContext")), self.spec_path + ("securityContext",)
