@@ -56,23 +56,26 @@ import os
 import sys
 from typing import Callable, List, Optional
 
-from . import record
+from . import loader, record
 from .lazyre import lazy
 from .findings import Finding
 from .loader import STDIN, Limits, LoadedFile, discover, load_file
 from .model import KubeObject
 from .phases import FileResult, RunContext, check_objects, objects_of
 
-# Break-even points, from CPU time measured on 2 cores (bench/README.md,
-# `bench/bench.py --threshold`): forked loading cost ~35% more CPU than
-# serial plus ~40 ms to start, so it paid from ~1-2 MB of manifests;
-# forked checks cost ~40% more CPU (copy-on-write of the object index) and
-# paid from ~3,000 objects.  (Measured before this process took a share of
-# the work: a whole --jobs 2 run now costs ~1.13x the CPU of a serial one.)
+# Break-even points, measured on 2 cores (bench/README.md, `bench/bench.py
+# --threshold`, and whole corpus runs).  Loading: with the Python loader
+# forked loading cost ~35% more CPU than serial plus ~40 ms to start and paid
+# from ~1-2 MB of manifests; with the C extension a file loads so cheaply
+# that the marshal round trip to this process eats the gain: 0.47-1.01x up
+# to 17 MB, and 0.46 s instead of 0.55 s wall for the corpus's 34 MB
+# (median of 6 interleaved runs, load average ~2).  Checks: forked checks
+# paid from ~800 objects (1.3x; 3,000 before this process took a share of
+# the work and ran the cross-object rules while the workers check).
 # The --jobs 1000 that forked 1,000 workers (114 s instead of 6.5 s for the
 # corpus) is capped at the usable CPUs by choose_workers.
-MIN_PARALLEL_BYTES = 2 << 20
-MIN_PARALLEL_OBJECTS = 3000
+MIN_PARALLEL_BYTES = (16 << 20) if loader._cext is not None else (2 << 20)
+MIN_PARALLEL_OBJECTS = 800
 
 # Stages that report a rule only once per run keep the "already reported"
 # set on the stage; workers each have a copy of it, so the parent keeps the
@@ -253,7 +256,7 @@ def _worker_main(chunks, work, counter, conn) -> None:
     conn.close()
 
 
-def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp):
+def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp, first: Optional[Callable] = None):
     """Yield ``(chunk, results)`` for every chunk of ``chunks``, in order.
 
     ``workers - 1`` forked processes compute ``[work(item) for item in
@@ -263,7 +266,9 @@ def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp):
     two items of its own this process collects what the workers sent.  A
     worker that dies (killed, out of memory, a crash in C code) loses the
     chunks it took: this process computes them at the end (and calls
-    :func:`_recovered` for each), instead of hanging the run."""
+    :func:`_recovered` for each), instead of hanging the run.  ``first``:
+    work of its own this process does once the workers are forked, before
+    its first chunk (the cross-object rules: :func:`check_all_files`)."""
     from multiprocessing.connection import wait
 
     counter = mp.Value("q", 0)
@@ -276,12 +281,15 @@ def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp):
     try:
         for _ in range(min(workers, len(chunks)) - 1):
             reader, writer = mp.Pipe(duplex=False)
+            _widen(writer)
             proc = mp.Process(target=_worker_main, args=(chunks, work, counter, writer), daemon=True)
             proc.start()
             writer.close()  # the worker holds the only write end: its exit is EOF here
             procs.append(proc)
             readers.append(reader)
         done: dict = {}
+        if first is not None:
+            first()
 
         def collect(timeout):
             for reader in wait(readers, timeout):
@@ -325,6 +333,19 @@ def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp):
             proc.join()
         for reader in readers:
             reader.close()
+
+
+def _widen(conn) -> None:
+    """Let a worker write up to 1 MiB (Linux's default ``pipe-max-size``)
+    before it blocks, instead of 64 KiB: it keeps checking while this process
+    is busy with ``first`` (the corpus's findings pickle to 830 KiB in 16
+    chunks of up to 111 KiB)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(conn.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError, ValueError):
+        pass
 
 
 def _recovered(index: int) -> None:
@@ -456,9 +477,20 @@ def _check_one(fr: FileResult, ctx: RunContext):
     return found, fr.fatal, secrets
 
 
-def check_all_files(inputs: list, ctx: RunContext, jobs: Optional[int], progress: Optional[Callable] = None) -> None:
+def check_all_files(
+    inputs: list,
+    ctx: RunContext,
+    jobs: Optional[int],
+    progress: Optional[Callable] = None,
+    meanwhile: Optional[Callable] = None,
+) -> None:
     """Run every per-object stage over ``inputs`` (in place), in parallel
-    when it pays (``jobs``: ``--jobs``, ``None`` for auto)."""
+    when it pays (``jobs``: ``--jobs``, ``None`` for auto).
+
+    ``meanwhile``: work that needs the objects but none of their findings
+    (the cross-object rules), done in this process: after the checks when
+    serial, while the workers check when parallel (this process then takes
+    fewer chunks from the shared counter)."""
     total = len(inputs)
     objects = sum(len(fr.objects) for fr in inputs)
     mp = None
@@ -470,11 +502,13 @@ def check_all_files(inputs: list, ctx: RunContext, jobs: Optional[int], progress
             check_objects(fr, ctx)
             if progress is not None:
                 progress(n, total, "checking")
+        if meanwhile is not None:
+            meanwhile()
         return
-    _check_parallel(inputs, ctx, workers, progress, mp, objects)
+    _check_parallel(inputs, ctx, workers, progress, mp, objects, meanwhile)
 
 
-def _check_parallel(inputs: list, ctx: RunContext, workers: int, progress, mp, objects: int) -> None:
+def _check_parallel(inputs: list, ctx: RunContext, workers: int, progress, mp, objects: int, meanwhile=None) -> None:
     work = [i for i, fr in enumerate(inputs) if fr.objects]
     chunks = _slices(inputs, work, max(1, objects // (workers * 8)))
     done = len(inputs) - len(work)
@@ -488,7 +522,7 @@ def _check_parallel(inputs: list, ctx: RunContext, workers: int, progress, mp, o
     # (After a worker's death, the chunks it lost are checked here last;
     # a once-per-kind rule first met there is then reported where this
     # process met it first.)
-    for indices, results in _shared_map(chunks, check, check, workers, mp):
+    for indices, results in _shared_map(chunks, check, check, workers, mp, meanwhile):
         for i, (findings, fatal, secrets) in zip(indices, results):
             if secrets:  # values credential rules flagged in a worker
                 inputs[i].secrets.extend(secrets)

@@ -208,9 +208,18 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
         inputs = [r for r in inputs if r.origin is not None or not config.excluded(r.path)]
         all_objects = [o for r in inputs + extras for o in r.objects]
     # Phase 2: per-object stages, file by file.
+    # Phase 3, the cross-object rules over the whole index, reads the
+    # objects and none of phase 2's findings: it runs in this process while
+    # forked workers check (serially: after the checks, as before).
     from .parallel import check_all_files
 
-    check_all_files(inputs, ctx, jobs, progress)
+    cross_findings: List[Finding] = []
+    cross_fatal = []
+
+    def cross() -> None:
+        cross_fatal.append(_check_cross(ctx, all_objects, inputs, debug, cross_findings))
+
+    check_all_files(inputs, ctx, jobs, progress, cross)
     tally = _Tally()
     for fr in inputs:
         tally.add(fr)
@@ -219,9 +228,8 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
     # they come back in FileResult.secrets).
     for fr in inputs:
         masker.add(fr.path, fr.secrets)
-    # Phase 3: cross-object rules over the whole index.
     findings = tally.findings
-    cross_fatal = _check_cross(ctx, all_objects, inputs, debug, findings)
+    findings.extend(cross_findings)  # after phase 2's, as a serial run appends them
     findings = _suppress(findings, tally.directives, inputs, ctx)
     findings = masker.findings(findings)
     findings.sort(key=Finding.sort_key)
@@ -231,7 +239,7 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
         findings,
         tally.files,
         tally.documents,
-        fatal or cross_fatal,
+        fatal or any(cross_fatal),
         ctx.kubernetes_version,
         tally.texts,
         tally.inventory,
