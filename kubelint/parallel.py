@@ -4,8 +4,8 @@ only when that pays.
 The runner's phases stay in the same order, so rules that need every
 object still see every object:
 
-1. **load** (parallel): this process and forked workers read, decode and
-   parse files and build their objects; a worker sends each file back as
+1. **load** (parallel from :data:`MIN_PARALLEL_BYTES`): this process and
+   forked workers read, decode and parse files and build their objects; a worker sends each file back as
    one compact ``marshal`` blob (plain data and position shadows, shared
    aliases kept shared) plus the loader's findings, and this process
    rebuilds the :class:`KubeObject` views.  No worker keeps a file's text
@@ -13,9 +13,13 @@ object still see every object:
 2. **prepare** (this process): stages that must see every object first (CRDs).
 3. **per-object checks** (parallel): workers forked *after* prepare share
    the whole object index and whatever prepare built with this process
-   (copy-on-write pages); they check slices of the files and return only
-   findings.
-4. **cross-object rules, suppressions, sorting** (this process), as serially.
+   (copy-on-write pages); they check slices of the files (cut by estimated
+   cost, smaller towards the end: :func:`_slices`) and return only findings.
+4. **cross-object rules** (this process): they read the objects and none of
+   phase 3's findings, so this process runs them *while* the workers check,
+   then takes its share of the slices (serially they run after the checks;
+   their findings follow phase 3's either way).
+5. **suppressions, masking, sorting** (this process), as serially.
 
 **This process works too**: with N workers, N - 1 are forked and this
 process takes chunks from the same shared counter (:func:`_shared_map`).
