@@ -64,7 +64,7 @@ class Skipped(NamedTuple):
         return {"file": self.path, "reason": self.reason}
 
 
-class Source:
+class Source(record.Record):
     """A Helm chart or a kustomize root: rendered by a tool, then checked."""
 
     tool: str  # "helm" | "kustomize"
@@ -80,12 +80,8 @@ class Source:
         self.file = file
         self.context_only = context_only
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
-
-class Plan:
+class Plan(record.Record):
     files: List[Tuple[str, Optional[LoadError]]]
     charts: List[Source]
     kustomizations: List[Source]
@@ -100,10 +96,6 @@ class Plan:
         self.charts = list() if charts is record.FACTORY else charts
         self.kustomizations = list() if kustomizations is record.FACTORY else kustomizations
         self.skipped = list() if skipped is record.FACTORY else skipped
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
     @property
     def sources(self) -> List[Source]:
@@ -471,7 +463,7 @@ def _is_remote(ref: str) -> bool:
     return "://" in ref or ref.startswith(("git@", "github.com/", "gitlab.com/", "bitbucket.org/")) or "?ref=" in ref
 
 
-class Kustomization:
+class Kustomization(record.Record):
     dir: str  # real path
     file: str  # the path as found
     component: bool = False
@@ -502,10 +494,6 @@ class Kustomization:
         self.patches = set() if patches is record.FACTORY else patches
         self.charts = set() if charts is record.FACTORY else charts
         self.error = error
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
 
 def read_kustomization(path: str) -> Kustomization:

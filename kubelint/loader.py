@@ -79,7 +79,7 @@ def parse_size(text) -> int:
     return int(m.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
 
 
-class Document:
+class Document(record.Record):
     """One non-empty YAML document of a file: its data and position shadow (a record class: the methods
     @dataclass would generate come from kubelint.record, without compiling them at import)."""
 
@@ -101,12 +101,8 @@ class Document:
         self.line = line
         self.column = column
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
-
-class LoadedFile:
+class LoadedFile(record.Record):
     """What loading one file gave: its documents, the loader's findings, and whether it failed outright."""
 
     path: str
@@ -127,10 +123,6 @@ class LoadedFile:
         self.fatal = fatal
         self.text = text
         self.directives = directives
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
 
 class LoadError(Exception):

@@ -36,7 +36,7 @@ MAX_VERSION: Version = (1, 37)
 LATEST = None  # a LevelVersion's version None = "latest"
 
 
-class Violation:
+class Violation(record.Record):
     path: Path  # the offending field, relative to the object root
     text: str  # what is wrong there, in the server's words for that one field
 
@@ -46,12 +46,8 @@ class Violation:
         self.path = path
         self.text = text
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
-
-class Result:
+class Result(record.Record):
     """A failed check (policy.CheckResult with Allowed=false)."""
 
     check: str  # the plugin's check ID, e.g. "allowPrivilegeEscalation"
@@ -66,10 +62,6 @@ class Result:
         self.reason = reason
         self.detail = detail
         self.violations = list() if violations is record.FACTORY else violations
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
 
 # ---------------------------------------------------------------------------
@@ -933,7 +925,7 @@ capabilities_restricted_1_25 = _not_windows(
 # The registry (policy/registry.go)
 
 
-class Control:
+class Control(record.Record):
     """One check of the plugin: its ID, level, versioned functions, the
     baseline checks it overrides in restricted, and the kubelint rule id."""
 
@@ -953,10 +945,6 @@ class Control:
         self.versions = versions
         self.overrides = overrides
         self.overrides_since = overrides_since
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
     def at(self, version: Version) -> Optional[Callable]:
         """The function in effect at a policy version (None: the check does not exist yet)."""
@@ -1179,7 +1167,7 @@ def detail(results: List[Result]) -> str:
 _VERSION = lazy(r"^v1\.([0-9]|[1-9][0-9]*)$")
 
 
-class LevelVersion:
+class LevelVersion(record.Record):
     level: str
     version: Optional[Version]  # None = latest
 
@@ -1189,10 +1177,6 @@ class LevelVersion:
         self.level = level
         self.version = version
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
-
     def __str__(self):
         return f"{self.level}:{'latest' if self.version is None else f'v{self.version[0]}.{self.version[1]}'}"
 
@@ -1201,7 +1185,7 @@ class LevelVersion:
         return server if self.version is None or self.version > server else self.version
 
 
-class LabelError:
+class LabelError(record.Record):
     label: str
     value: str
     message: str  # the field.Invalid detail
@@ -1213,12 +1197,8 @@ class LabelError:
         self.value = value
         self.message = message
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
-
-class Policy:
+class Policy(record.Record):
     enforce: LevelVersion
     audit: LevelVersion
     warn: LevelVersion
@@ -1231,10 +1211,6 @@ class Policy:
         self.audit = audit
         self.warn = warn
         self.errors = list() if errors is record.FACTORY else errors
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
 
 def parse_level(value) -> Tuple[str, Optional[str]]:
@@ -1310,7 +1286,7 @@ _DNS_LABEL = lazy(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _DNS_SUBDOMAIN = lazy(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 
-class AdmissionConfig:
+class AdmissionConfig(record.FrozenRecord):
     """A cluster's PodSecurityConfiguration: the defaults for namespaces without labels and the
     exemptions (admission/api/v1/types.go; defaults from SetDefaults_PodSecurityDefaults)."""
 
@@ -1342,12 +1318,6 @@ class AdmissionConfig:
         object.__setattr__(self, "exempt_runtime_classes", exempt_runtime_classes)
         object.__setattr__(self, "exempt_usernames", exempt_usernames)
         object.__setattr__(self, "source", source)
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = record.fields_hash
-    __setattr__ = record.frozen_setattr
-    __delattr__ = record.frozen_delattr
 
     def default_policy(self) -> Policy:
         d = dict(self.defaults)

@@ -63,3 +63,27 @@ class DataclassFields:
 
 # A field whose default is made per instance (dataclasses' default_factory), not given to __init__.
 FACTORY = object()
+
+
+class Record:
+    """Base of a mutable record class (``@dataclass``, ``eq=True``): ``repr`` and equality over ``_FIELDS``,
+    unhashable. A subclass lists ``_FIELDS`` and writes its ``__init__``."""
+
+    __slots__ = ()
+    _FIELDS: tuple = ()
+    __repr__ = fields_repr
+    __eq__ = fields_eq
+    __hash__ = None
+
+
+class FrozenRecord:
+    """Base of a frozen record class (``@dataclass(frozen=True)``): ``repr``, equality and hash over
+    ``_FIELDS``, no assignment (its ``__init__`` sets fields with ``object.__setattr__``)."""
+
+    __slots__ = ()
+    _FIELDS: tuple = ()
+    __repr__ = fields_repr
+    __eq__ = fields_eq
+    __hash__ = fields_hash
+    __setattr__ = frozen_setattr
+    __delattr__ = frozen_delattr

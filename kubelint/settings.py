@@ -43,7 +43,7 @@ from .suggest import did_you_mean
 ConfigData = object
 
 
-class Limits:
+class Limits(record.FrozenRecord):
     """Bounds that keep hostile input from hanging or exhausting kubelint.
 
     Defaults are far above anything real manifests need: over the whole
@@ -91,12 +91,7 @@ class Limits:
         object.__setattr__(self, "max_nodes", max_nodes)
         object.__setattr__(self, "max_request_bytes", max_request_bytes)
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
     __dataclass_fields__ = record.DataclassFields(frozen=True)
-    __hash__ = record.fields_hash
-    __setattr__ = record.frozen_setattr
-    __delattr__ = record.frozen_delattr
 
 
 RECOMMENDED = "recommended"
@@ -111,7 +106,7 @@ FAIL_ON = ("error", "warning", "info", "never")  # --fail-on / fail-on:
 NO_SCHEMA = ("info", "error", "off")  # --no-schema
 
 
-class HelmSettings:
+class HelmSettings(record.FrozenRecord):
     """How one Helm chart is rendered (``helm:`` in .kubelint.yaml; kubelint/render/helm.py)."""
 
     release: Optional[str] = None  # default: the chart's name
@@ -145,15 +140,10 @@ class HelmSettings:
         object.__setattr__(self, "include_crds", include_crds)
         object.__setattr__(self, "skip_tests", skip_tests)
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
     __dataclass_fields__ = record.DataclassFields(frozen=True)
-    __hash__ = record.fields_hash
-    __setattr__ = record.frozen_setattr
-    __delattr__ = record.frozen_delattr
 
 
-class KustomizeSettings:
+class KustomizeSettings(record.FrozenRecord):
     """How kustomizations are built (``kustomize:``; kubelint/render/kustomize.py)."""
 
     enable_helm: bool = False  # --enable-helm (helmCharts: in kustomizations)
@@ -165,15 +155,10 @@ class KustomizeSettings:
         object.__setattr__(self, "enable_helm", enable_helm)
         object.__setattr__(self, "load_restrictor", load_restrictor)
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
     __dataclass_fields__ = record.DataclassFields(frozen=True)
-    __hash__ = record.fields_hash
-    __setattr__ = record.frozen_setattr
-    __delattr__ = record.frozen_delattr
 
 
-class RenderSettings:
+class RenderSettings(record.FrozenRecord):
     """How charts and kustomize roots are rendered (``--helm``,
     ``--kustomize``, ``helm:``, ``kustomize:``; kubelint/render/)."""
 
@@ -202,12 +187,7 @@ class RenderSettings:
         object.__setattr__(self, "kustomize_settings", kustomize_settings)
         object.__setattr__(self, "timeout", timeout)
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
     __dataclass_fields__ = record.DataclassFields(frozen=True)
-    __hash__ = record.fields_hash
-    __setattr__ = record.frozen_setattr
-    __delattr__ = record.frozen_delattr
 
     def for_chart(self, chart_dir: str) -> HelmSettings:
         real = os.path.realpath(chart_dir)
@@ -221,7 +201,7 @@ class SettingsError(Exception):
     """A setting that cannot be used; the message names the flag (exit status 2)."""
 
 
-class Settings:
+class Settings(record.FrozenRecord):
     """Every option of a run.  Frozen: derive a changed copy with
     :func:`dataclasses.replace`."""
 
@@ -352,12 +332,7 @@ class Settings:
         object.__setattr__(self, "show_skipped", show_skipped)
         object.__setattr__(self, "cache_dir", cache_dir)
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
     __dataclass_fields__ = record.DataclassFields(frozen=True)
-    __hash__ = record.fields_hash
-    __setattr__ = record.frozen_setattr
-    __delattr__ = record.frozen_delattr
 
 
 def minor_version(version) -> str:

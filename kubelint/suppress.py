@@ -40,7 +40,7 @@ HOOK_EXEMPT = frozenset(
 _DIRECTIVE = lazy(r"#\s*kubelint:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:--.*)?$")
 
 
-class Directive:
+class Directive(record.Record):
     line: int
     column: int
     scope: str  # "line" | "file"
@@ -58,22 +58,14 @@ class Directive:
         self.standalone = standalone
         self.next_line = next_line
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
-
-class Directives:
+class Directives(record.Record):
     items: List[Directive]
 
     _FIELDS = ("items",)
 
     def __init__(self, items=record.FACTORY):
         self.items = list() if items is record.FACTORY else items
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -25,7 +25,7 @@ def _load_modules() -> None:
         importlib.import_module(f"{package}.{name}")
 
 
-class ApiContext:
+class ApiContext(record.Record):
     """What a validator may consult besides the object."""
 
     kubernetes_version: Tuple[int, int]  # (1, 37)
@@ -36,10 +36,6 @@ class ApiContext:
     def __init__(self, kubernetes_version, options=options):
         self.kubernetes_version = kubernetes_version
         self.options = options
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
     def at_least(self, minor: int) -> bool:
         return self.kubernetes_version >= (1, minor)

@@ -13,7 +13,7 @@ from .. import record
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
 
-class RenderOptions:
+class RenderOptions(record.FrozenRecord):
     """How a report is rendered (derived from :class:`kubelint.settings.Settings`)."""
 
     color: bool = False
@@ -29,12 +29,7 @@ class RenderOptions:
         object.__setattr__(self, "excerpts", excerpts)
         object.__setattr__(self, "show_skipped", show_skipped)
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
     __dataclass_fields__ = record.DataclassFields(frozen=True)
-    __hash__ = record.fields_hash
-    __setattr__ = record.frozen_setattr
-    __delattr__ = record.frozen_delattr
 
 
 def get(name: str):
