@@ -72,7 +72,7 @@ from .phases import FileResult, RunContext, check_objects, objects_of
 # forked loading cost ~35% more CPU than serial plus ~40 ms to start and paid
 # from ~1-2 MB of manifests; with the C extension a file loads so cheaply
 # that the marshal round trip to this process eats the gain: 0.47-1.01x up
-# to 17 MB, and 0.46 s instead of 0.55 s wall for the corpus's 34 MB
+# to 17 MB, and 0.47 s instead of 0.55 s wall for the corpus's 34 MB
 # (median of 6 interleaved runs, load average ~2).  Checks: forked checks
 # paid from ~800 objects (1.3x; 3,000 before this process took a share of
 # the work and ran the cross-object rules while the workers check).
