@@ -90,7 +90,7 @@ MIN_PARALLEL_OBJECTS = 800
 _INDEX = lazy(r"\[\d+\]")
 
 
-class Cores:
+class Cores(record.FrozenRecord):
     """What :func:`choose_workers` needs to know about the machine."""
 
     cpus: int  # CPUs this process may run on (sched_getaffinity)
@@ -103,12 +103,6 @@ class Cores:
         object.__setattr__(self, "cpus", cpus)
         object.__setattr__(self, "quota", quota)
         object.__setattr__(self, "busy", busy)
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = record.fields_hash
-    __setattr__ = record.frozen_setattr
-    __delattr__ = record.frozen_delattr
 
     @property
     def usable(self) -> int:

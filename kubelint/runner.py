@@ -25,7 +25,7 @@ from .phases import FileResult, RunContext
 from .settings import Settings
 
 
-class RunResult:
+class RunResult(record.Record):
     findings: List[Finding]
     files: int
     documents: int
@@ -75,10 +75,6 @@ class RunResult:
         self.masker = masker
         self.skipped = list() if skipped is record.FACTORY else skipped
         self.rendered = list() if rendered is record.FACTORY else rendered
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -320,7 +316,7 @@ def _prepare(ctx: RunContext, all_objects, inputs, debug: bool) -> None:
             inputs.append(_internal_error_result(stage, exc, inputs))
 
 
-class _Tally:
+class _Tally(record.Record):
     """What phase 2 gives the report: findings, counts, texts, suppression directives and the inventory."""
 
     findings: List[Finding]
@@ -350,10 +346,6 @@ class _Tally:
         self.texts = dict() if texts is record.FACTORY else texts
         self.directives = dict() if directives is record.FACTORY else directives
         self.inventory = dict() if inventory is record.FACTORY else inventory
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
     def add(self, fr: FileResult) -> None:
         if fr.origin is not None:  # a rendered chart or kustomization: counted and listed by source file
