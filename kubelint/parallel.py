@@ -4,8 +4,8 @@ only when that pays.
 The runner's phases stay in the same order, so rules that need every
 object still see every object:
 
-1. **load** (parallel): this process and forked workers read, decode and
-   parse files and build their objects; a worker sends each file back as
+1. **load** (parallel from :data:`MIN_PARALLEL_BYTES`): this process and
+   forked workers read, decode and parse files and build their objects; a worker sends each file back as
    one compact ``marshal`` blob (plain data and position shadows, shared
    aliases kept shared) plus the loader's findings, and this process
    rebuilds the :class:`KubeObject` views.  No worker keeps a file's text
@@ -13,9 +13,13 @@ object still see every object:
 2. **prepare** (this process): stages that must see every object first (CRDs).
 3. **per-object checks** (parallel): workers forked *after* prepare share
    the whole object index and whatever prepare built with this process
-   (copy-on-write pages); they check slices of the files and return only
-   findings.
-4. **cross-object rules, suppressions, sorting** (this process), as serially.
+   (copy-on-write pages); they check slices of the files (cut by estimated
+   cost, smaller towards the end: :func:`_slices`) and return only findings.
+4. **cross-object rules** (this process): they read the objects and none of
+   phase 3's findings, so this process runs them *while* the workers check,
+   then takes its share of the slices (serially they run after the checks;
+   their findings follow phase 3's either way).
+5. **suppressions, masking, sorting** (this process), as serially.
 
 **This process works too**: with N workers, N - 1 are forked and this
 process takes chunks from the same shared counter (:func:`_shared_map`).
@@ -56,23 +60,26 @@ import os
 import sys
 from typing import Callable, List, Optional
 
-from . import record
+from . import loader, record
 from .lazyre import lazy
 from .findings import Finding
 from .loader import STDIN, Limits, LoadedFile, discover, load_file
 from .model import KubeObject
 from .phases import FileResult, RunContext, check_objects, objects_of
 
-# Break-even points, from CPU time measured on 2 cores (bench/README.md,
-# `bench/bench.py --threshold`): forked loading cost ~35% more CPU than
-# serial plus ~40 ms to start, so it paid from ~1-2 MB of manifests;
-# forked checks cost ~40% more CPU (copy-on-write of the object index) and
-# paid from ~3,000 objects.  (Measured before this process took a share of
-# the work: a whole --jobs 2 run now costs ~1.13x the CPU of a serial one.)
+# Break-even points, measured on 2 cores (bench/README.md, `bench/bench.py
+# --threshold`, and whole corpus runs).  Loading: with the Python loader
+# forked loading cost ~35% more CPU than serial plus ~40 ms to start and paid
+# from ~1-2 MB of manifests; with the C extension a file loads so cheaply
+# that the marshal round trip to this process eats the gain: 0.47-1.01x up
+# to 17 MB, and 0.47 s instead of 0.55 s wall for the corpus's 34 MB
+# (median of 6 interleaved runs, load average ~2).  Checks: forked checks
+# paid from ~800 objects (1.3x; 3,000 before this process took a share of
+# the work and ran the cross-object rules while the workers check).
 # The --jobs 1000 that forked 1,000 workers (114 s instead of 6.5 s for the
 # corpus) is capped at the usable CPUs by choose_workers.
-MIN_PARALLEL_BYTES = 2 << 20
-MIN_PARALLEL_OBJECTS = 3000
+MIN_PARALLEL_BYTES = (16 << 20) if loader._cext is not None else (2 << 20)
+MIN_PARALLEL_OBJECTS = 800
 
 # Stages that report a rule only once per run keep the "already reported"
 # set on the stage; workers each have a copy of it, so the parent keeps the
@@ -83,7 +90,7 @@ MIN_PARALLEL_OBJECTS = 3000
 _INDEX = lazy(r"\[\d+\]")
 
 
-class Cores:
+class Cores(record.FrozenRecord):
     """What :func:`choose_workers` needs to know about the machine."""
 
     cpus: int  # CPUs this process may run on (sched_getaffinity)
@@ -96,12 +103,6 @@ class Cores:
         object.__setattr__(self, "cpus", cpus)
         object.__setattr__(self, "quota", quota)
         object.__setattr__(self, "busy", busy)
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = record.fields_hash
-    __setattr__ = record.frozen_setattr
-    __delattr__ = record.frozen_delattr
 
     @property
     def usable(self) -> int:
@@ -253,7 +254,7 @@ def _worker_main(chunks, work, counter, conn) -> None:
     conn.close()
 
 
-def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp):
+def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp, first: Optional[Callable] = None):
     """Yield ``(chunk, results)`` for every chunk of ``chunks``, in order.
 
     ``workers - 1`` forked processes compute ``[work(item) for item in
@@ -263,7 +264,9 @@ def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp):
     two items of its own this process collects what the workers sent.  A
     worker that dies (killed, out of memory, a crash in C code) loses the
     chunks it took: this process computes them at the end (and calls
-    :func:`_recovered` for each), instead of hanging the run."""
+    :func:`_recovered` for each), instead of hanging the run.  ``first``:
+    work of its own this process does once the workers are forked, before
+    its first chunk (the cross-object rules: :func:`check_all_files`)."""
     from multiprocessing.connection import wait
 
     counter = mp.Value("q", 0)
@@ -276,12 +279,15 @@ def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp):
     try:
         for _ in range(min(workers, len(chunks)) - 1):
             reader, writer = mp.Pipe(duplex=False)
+            _widen(writer)
             proc = mp.Process(target=_worker_main, args=(chunks, work, counter, writer), daemon=True)
             proc.start()
             writer.close()  # the worker holds the only write end: its exit is EOF here
             procs.append(proc)
             readers.append(reader)
         done: dict = {}
+        if first is not None:
+            first()
 
         def collect(timeout):
             for reader in wait(readers, timeout):
@@ -325,6 +331,19 @@ def _shared_map(chunks: list, work: Callable, here: Callable, workers: int, mp):
             proc.join()
         for reader in readers:
             reader.close()
+
+
+def _widen(conn) -> None:
+    """Let a worker write up to 1 MiB (Linux's default ``pipe-max-size``)
+    before it blocks, instead of 64 KiB: it keeps checking while this process
+    is busy with ``first`` (the corpus's findings pickle to 830 KiB in 16
+    chunks of up to 111 KiB)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(conn.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError, ValueError):
+        pass
 
 
 def _recovered(index: int) -> None:
@@ -456,9 +475,20 @@ def _check_one(fr: FileResult, ctx: RunContext):
     return found, fr.fatal, secrets
 
 
-def check_all_files(inputs: list, ctx: RunContext, jobs: Optional[int], progress: Optional[Callable] = None) -> None:
+def check_all_files(
+    inputs: list,
+    ctx: RunContext,
+    jobs: Optional[int],
+    progress: Optional[Callable] = None,
+    meanwhile: Optional[Callable] = None,
+) -> None:
     """Run every per-object stage over ``inputs`` (in place), in parallel
-    when it pays (``jobs``: ``--jobs``, ``None`` for auto)."""
+    when it pays (``jobs``: ``--jobs``, ``None`` for auto).
+
+    ``meanwhile``: work that needs the objects but none of their findings
+    (the cross-object rules), done in this process: after the checks when
+    serial, while the workers check when parallel (this process then takes
+    fewer chunks from the shared counter)."""
     total = len(inputs)
     objects = sum(len(fr.objects) for fr in inputs)
     mp = None
@@ -470,13 +500,15 @@ def check_all_files(inputs: list, ctx: RunContext, jobs: Optional[int], progress
             check_objects(fr, ctx)
             if progress is not None:
                 progress(n, total, "checking")
+        if meanwhile is not None:
+            meanwhile()
         return
-    _check_parallel(inputs, ctx, workers, progress, mp, objects)
+    _check_parallel(inputs, ctx, workers, progress, mp, meanwhile)
 
 
-def _check_parallel(inputs: list, ctx: RunContext, workers: int, progress, mp, objects: int) -> None:
+def _check_parallel(inputs: list, ctx: RunContext, workers: int, progress, mp, meanwhile=None) -> None:
     work = [i for i, fr in enumerate(inputs) if fr.objects]
-    chunks = _slices(inputs, work, max(1, objects // (workers * 8)))
+    chunks = _slices(work, {i: _cost(inputs[i]) for i in work}, workers)
     done = len(inputs) - len(work)
     once = _Once(ctx.stages)
 
@@ -488,7 +520,7 @@ def _check_parallel(inputs: list, ctx: RunContext, workers: int, progress, mp, o
     # (After a worker's death, the chunks it lost are checked here last;
     # a once-per-kind rule first met there is then reported where this
     # process met it first.)
-    for indices, results in _shared_map(chunks, check, check, workers, mp):
+    for indices, results in _shared_map(chunks, check, check, workers, mp, meanwhile):
         for i, (findings, fatal, secrets) in zip(indices, results):
             if secrets:  # values credential rules flagged in a worker
                 inputs[i].secrets.extend(secrets)
@@ -500,15 +532,35 @@ def _check_parallel(inputs: list, ctx: RunContext, workers: int, progress, mp, o
             progress(done, len(inputs), "checking")
 
 
-def _slices(inputs: list, work: List[int], target: int) -> List[List[int]]:
-    """Indices of ``work`` in slices of about ``target`` objects, in order."""
+# What checking an object costs, relative to a built-in kind's (measured
+# serially over ../shared/corpus: 0.20 ms per built-in object, 0.12 ms per
+# custom resource, 4.1 ms per CustomResourceDefinition, whose own schema is
+# checked structurally and its CEL rules compiled).
+CRD_COST = 20
+
+
+def _cost(fr: FileResult) -> int:
+    return sum(CRD_COST if o.kind == "CustomResourceDefinition" else 1 for o in fr.objects)
+
+
+def _slices(work: List[int], costs: dict, workers: int) -> List[List[int]]:
+    """Indices of ``work`` in consecutive slices by cost, each about a
+    ``4 * workers``-th of the work still left (at least a 64th of the whole):
+    big slices first, small ones last, so that whoever finishes first waits
+    little for the others.  Every process takes its slices in input order,
+    which keeps the stages' once-per-run rules right (:class:`_Once`)."""
+    left = sum(costs.values())
+    floor = max(1, left // 64)
     chunks, current, size = [], [], 0
+    target = max(floor, left // (4 * workers))
     for i in work:
         current.append(i)
-        size += len(inputs[i].objects)
+        size += costs[i]
         if size >= target:
             chunks.append(current)
+            left -= size
             current, size = [], 0
+            target = max(floor, left // (4 * workers))
     if current:
         chunks.append(current)
     return chunks

@@ -22,7 +22,7 @@ from .model import KubeObject, objects_from_document
 from .settings import Settings
 
 
-class RunContext:
+class RunContext(record.Record):
     """The stages of a run (built once by :func:`kubelint.runner.build_context`)
     and its state: the settings, and the masker that learns every secret."""
 
@@ -56,12 +56,8 @@ class RunContext:
         self.ruleset = ruleset
         self.masker = mask.Masker() if masker is record.FACTORY else masker
 
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
-
-class FileResult:
+class FileResult(record.Record):
     path: str
     findings: List[Finding]
     objects: List[KubeObject]
@@ -95,10 +91,6 @@ class FileResult:
         self.directives = directives
         self.secrets = list() if secrets is record.FACTORY else secrets
         self.origin = origin
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
 
 def objects_of(loaded: LoadedFile, context_only: bool = False) -> FileResult:

@@ -25,7 +25,7 @@ from .phases import FileResult, RunContext
 from .settings import Settings
 
 
-class RunResult:
+class RunResult(record.Record):
     findings: List[Finding]
     files: int
     documents: int
@@ -75,10 +75,6 @@ class RunResult:
         self.masker = masker
         self.skipped = list() if skipped is record.FACTORY else skipped
         self.rendered = list() if rendered is record.FACTORY else rendered
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -208,9 +204,18 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
         inputs = [r for r in inputs if r.origin is not None or not config.excluded(r.path)]
         all_objects = [o for r in inputs + extras for o in r.objects]
     # Phase 2: per-object stages, file by file.
+    # Phase 3, the cross-object rules over the whole index, reads the
+    # objects and none of phase 2's findings: it runs in this process while
+    # forked workers check (serially: after the checks, as before).
     from .parallel import check_all_files
 
-    check_all_files(inputs, ctx, jobs, progress)
+    cross_findings: List[Finding] = []
+    cross_fatal = []
+
+    def cross() -> None:
+        cross_fatal.append(_check_cross(ctx, all_objects, inputs, debug, cross_findings))
+
+    check_all_files(inputs, ctx, jobs, progress, cross)
     tally = _Tally()
     for fr in inputs:
         tally.add(fr)
@@ -219,9 +224,8 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
     # they come back in FileResult.secrets).
     for fr in inputs:
         masker.add(fr.path, fr.secrets)
-    # Phase 3: cross-object rules over the whole index.
     findings = tally.findings
-    cross_fatal = _check_cross(ctx, all_objects, inputs, debug, findings)
+    findings.extend(cross_findings)  # after phase 2's, as a serial run appends them
     findings = _suppress(findings, tally.directives, inputs, ctx)
     findings = masker.findings(findings)
     findings.sort(key=Finding.sort_key)
@@ -231,7 +235,7 @@ def _run(paths: Iterable[str], settings: Settings, stdin, progress, masker: mask
         findings,
         tally.files,
         tally.documents,
-        fatal or cross_fatal,
+        fatal or any(cross_fatal),
         ctx.kubernetes_version,
         tally.texts,
         tally.inventory,
@@ -312,7 +316,7 @@ def _prepare(ctx: RunContext, all_objects, inputs, debug: bool) -> None:
             inputs.append(_internal_error_result(stage, exc, inputs))
 
 
-class _Tally:
+class _Tally(record.Record):
     """What phase 2 gives the report: findings, counts, texts, suppression directives and the inventory."""
 
     findings: List[Finding]
@@ -342,10 +346,6 @@ class _Tally:
         self.texts = dict() if texts is record.FACTORY else texts
         self.directives = dict() if directives is record.FACTORY else directives
         self.inventory = dict() if inventory is record.FACTORY else inventory
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
     def add(self, fr: FileResult) -> None:
         if fr.origin is not None:  # a rendered chart or kustomization: counted and listed by source file

@@ -410,7 +410,8 @@ def test_each_further_worker_needs_half_the_threshold_more_work():
     assert parallel.choose_workers(None, 3 * MB - 1, minimum, _cores(16)) == 2
     assert parallel.choose_workers(None, 3 * MB, minimum, _cores(16)) == 3
     assert parallel.choose_workers(64, 5 * MB, minimum, _cores(16)) == 5
-    assert parallel.choose_workers(None, 5000, parallel.MIN_PARALLEL_OBJECTS, _cores(16)) == 3
+    objects = parallel.MIN_PARALLEL_OBJECTS
+    assert parallel.choose_workers(None, objects * 3 // 2, objects, _cores(16)) == 3
 
 
 def test_cgroup_quota_is_read_from_v1_and_v2_files(tmp_path):
