@@ -66,7 +66,7 @@ from .settings import PROFILES, RECOMMENDED, Settings  # noqa: F401  (engine.PRO
 # Registry
 
 
-class CheckFn:
+class CheckFn(record.Record):
     rule: str
     fn: Callable
     cross: bool = False
@@ -77,10 +77,6 @@ class CheckFn:
         self.rule = rule
         self.fn = fn
         self.cross = cross
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
 
 _CHECKS: Dict[str, CheckFn] = {}
@@ -156,7 +152,7 @@ def profile_rules(profiles: Iterable[str]) -> set:
 # Catalogue
 
 
-class RuleEntry:
+class RuleEntry(record.Record):
     id: str
     severity: str
     summary: str
@@ -212,10 +208,6 @@ class RuleEntry:
         self.source = source
         self.family = family
         self.profiles = profiles
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
 
 def catalogue_dir() -> str:
@@ -365,7 +357,7 @@ class ObjectIndex:
 # Stages
 
 
-class RuleContext:
+class RuleContext(record.Record):
     """What a check sees besides the object: its parameters, the run's
     settings (:class:`kubelint.settings.Settings`) and (for cross-object
     checks) the index."""
@@ -384,10 +376,6 @@ class RuleContext:
         self.index = index
         self.default_namespace = default_namespace
         self.enabled = enabled
-
-    __repr__ = record.fields_repr
-    __eq__ = record.fields_eq
-    __hash__ = None
 
     def namespace_of(self, obj) -> Optional[str]:
         return namespace_of(obj, self.default_namespace)
