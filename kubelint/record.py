@@ -2,9 +2,10 @@
 
 Creating a dataclass compiles its ``__init__``, ``__repr__`` and ``__eq__`` from source at import time,
 about 0.35 ms a class (issue 18, "start fast"). A class that derives from :class:`Record` (or
-:class:`FrozenRecord`), lists its fields in ``_FIELDS`` and writes its ``__init__`` gets the rest from here, with the behaviour of ``@dataclass`` (``eq=True``; ``frozen=True``
-where it says so): ``repr`` as ``Name(field=value, ...)``, equality of the field tuples of two instances
-of the same class, no hash (mutable) or the hash of the field tuple and no assignment (frozen).
+:class:`FrozenRecord`), lists its fields in ``_FIELDS`` and writes its ``__init__`` gets the rest from
+here, with the behaviour of ``@dataclass`` (``eq=True``; ``frozen=True`` for :class:`FrozenRecord`):
+``repr`` as ``Name(field=value, ...)``, equality of the field tuples of two instances of the same class,
+no hash (mutable) or the hash of the field tuple and no assignment (frozen).
 """
 
 from __future__ import annotations
