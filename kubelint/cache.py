@@ -108,7 +108,9 @@ def _package_files():
         pass
     import importlib.util
 
-    for name in ("cel", "re2", "_re2", "yaml"):  # engines whose verdicts are cached (found, not imported)
+    # Engines whose verdicts are cached (found, not imported); _kubelint_yaml, the loader's C extension, is a
+    # top-level module beside the package, and the --context objects it loaded are cached.
+    for name in ("cel", "re2", "_re2", "yaml", "_kubelint_yaml"):
         try:
             spec = importlib.util.find_spec(name)
         except (ImportError, ValueError):

@@ -114,6 +114,16 @@ def test_the_version_key_follows_the_package_files_and_python(tmp_path, monkeypa
         os.utime(cache.__file__, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
+def test_the_version_key_covers_the_loaders_c_extension():
+    """--context files' loaded objects are cached: a rebuilt loader extension (a top-level module beside the
+    package) must not reuse them."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("_kubelint_yaml")
+    assert spec is not None, "_kubelint_yaml is not installed (pip install . builds it; it needs a C compiler)"
+    assert spec.origin in list(cache._package_files())
+
+
 def test_a_new_version_directory_prunes_all_but_the_most_recent_others(tmp_path):
     old = []
     for i in range(cache.KEEP_VERSIONS + 3):
