@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, List, Optional, Set, Tuple
 
-from .configfind import FILE_NAMES, MAX_CONFIG_CHARS, ConfigError, _has_tool_table, find  # noqa: F401
+from .configfind import FILE_NAMES, MAX_CONFIG_CHARS, ConfigError, _has_tool_table, find, read_text  # noqa: F401
 from .findings import SEVERITIES
 from .settings import FAIL_ON, parse_profiles
 from .suggest import did_you_mean
@@ -237,14 +237,7 @@ def load(path: Optional[str], cwd: str) -> Optional[Config]:
             return None
         path, kind = found
     try:
-        import stat
-
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block forever
-            raise ConfigError(f"{path}: cannot read configuration: not a regular file")
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read(MAX_CONFIG_CHARS + 1)
-        if len(text) > MAX_CONFIG_CHARS:
-            raise ConfigError(f"{path}: configuration is larger than {MAX_CONFIG_CHARS:,} characters")
+        text = read_text(path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

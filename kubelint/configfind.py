@@ -36,16 +36,23 @@ def find(cwd: str) -> Optional[Tuple[str, str]]:
         d = parent
 
 
+def read_text(path: str) -> str:
+    """The text of a configuration file, at most MAX_CONFIG_CHARS of it: ConfigError for anything but a
+    regular file (a FIFO would block forever) or a larger one; OSError and UnicodeDecodeError as raised."""
+    import stat
+
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise ConfigError(f"{path}: cannot read configuration: not a regular file")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read(MAX_CONFIG_CHARS + 1)
+    if len(text) > MAX_CONFIG_CHARS:
+        raise ConfigError(f"{path}: configuration is larger than {MAX_CONFIG_CHARS:,} characters")
+    return text
+
+
 def _has_tool_table(path: str) -> bool:
     try:
-        import stat
-
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block forever
-            raise ConfigError(f"{path}: cannot read configuration: not a regular file")
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read(MAX_CONFIG_CHARS + 1)
-        if len(text) > MAX_CONFIG_CHARS:
-            raise ConfigError(f"{path}: configuration is larger than {MAX_CONFIG_CHARS:,} characters")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError):
         return False
     return re.search(r"^\s*\[\s*tool\.kubelint\s*[\].]", text, re.M) is not None
