@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Optional
 
 from . import celparse
 
@@ -316,15 +315,3 @@ def actual_cost(rule: str, value, limit: int = PER_CALL_LIMIT):
     if not isinstance(result, bool):
         return None
     return w.cost
-
-
-def certain_result(rule: str, value) -> Optional[bool]:
-    """The rule's result where :func:`actual_cost` models it (tests)."""
-    tree = _parsed(rule)
-    if tree is None:
-        return None
-    try:
-        r = _Walk(PER_CALL_LIMIT).ev(tree, {"self": value})
-    except (_Over, _Uncertain, RecursionError):
-        return None
-    return r if isinstance(r, bool) else None

@@ -376,21 +376,6 @@ def is_http_header_name(value: str) -> List[str]:
     return []
 
 
-def is_valid_ip(value: str) -> List[str]:
-    """IsValidIP (netutils.ParseIPSloppy accepts leading zeros in IPv4)."""
-    import ipaddress  # imported by the runs that have an IP address to check
-
-    try:
-        ipaddress.ip_address(value)
-        return []
-    except ValueError:
-        pass
-    parts = value.split(".")
-    if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts):
-        return []
-    return ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
-
-
 def is_valid_cidr(value: str) -> List[str]:
     import ipaddress
 
