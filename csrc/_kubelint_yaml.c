@@ -49,8 +49,8 @@
  * a long file is parsed there while it is built here) instead of running
  * libyaml itself.  The events are libyaml's own, taken in the same order,
  * so everything built from them is identical.  The prefetch thread never
- * touches a Python object (it works on a copy of the text's UTF-8 bytes)
- * and runs beside the interpreter without the GIL.
+ * touches a Python object (it reads the text's UTF-8 buffer, which the Job
+ * object keeps alive) and runs beside the interpreter without the GIL.
  *
  * Prefetcher()              starts the thread;
  *   .submit(text) -> Job    queues a text (None: a text with lone surrogates);
@@ -150,7 +150,7 @@ typedef struct job_s {
     struct job_s *next; /* the queue */
     int state, in_queue, refs;
     int consumed; /* parse() took it (under the GIL) */
-    unsigned char *bytes; /* a copy of the text's UTF-8 */
+    const unsigned char *bytes; /* the text's UTF-8 (its str's own buffer: the Job object keeps the str) */
     size_t size;
     Facts facts;
     yaml_parser_t parser;
@@ -193,7 +193,6 @@ job_free(job_t *j)
         free(j->chunks[i]);
     if (j->parser_ready)
         yaml_parser_delete(&j->parser);
-    free(j->bytes);
     free(j);
 }
 
@@ -946,12 +945,7 @@ prefetcher_submit(Prefetcher *p, PyObject *text)
     j = calloc(1, sizeof(job_t));
     if (j == NULL)
         return PyErr_NoMemory();
-    j->bytes = malloc((size_t)size + 1);
-    if (j->bytes == NULL) {
-        free(j);
-        return PyErr_NoMemory();
-    }
-    memcpy(j->bytes, utf8, (size_t)size + 1);
+    j->bytes = (const unsigned char *)utf8; /* valid while the str lives: the Job object holds it */
     j->size = (size_t)size;
     job = PyObject_New(Job, &JobType);
     if (job == NULL) {
@@ -994,10 +988,12 @@ job_dealloc(Job *job)
     Prefetcher *p = job->owner;
     if (j != NULL) {
         int last;
-        atomic_store(&j->abandon, 1); /* nobody will take its events any more */
+        atomic_store(&j->abandon, 1); /* nobody will take its events any more: the thread stops */
         pthread_mutex_lock(&p->lock);
         if (j->state == JOB_QUEUED)
             j->state = JOB_SKIPPED;
+        while (j->state == JOB_RUNNING) /* it reads the str's bytes: wait until it has stopped */
+            pthread_cond_wait(&p->done, &p->lock);
         last = job_unref_locked(j);
         pthread_mutex_unlock(&p->lock);
         if (last)
