@@ -1189,7 +1189,190 @@ kubelint_scan(PyObject *self, PyObject *args)
     return facts_tuple(&f);
 }
 
+/* ------------------------------------------------------------------------
+ * json_len(data) -> int: the length in bytes of what kubectl's encoder
+ * (Go's encoding/json, compact) writes for ``data``, plus its newline, as
+ * kubelint.apiserver.core._go_json_len computes it from json.dumps(data,
+ * separators=(",", ":"), ensure_ascii=False): that text's UTF-8 length
+ * (lone surrogates 3 bytes each), + 1, + 5 per "<", ">" and "&" (Go writes
+ * \u003c), + 3 per U+2028 and U+2029 (Go writes \u2028).  Counted without
+ * building the text.  Types as json.dumps takes them: dict (keys: str, int,
+ * float, bool, None), list and tuple, str, int, float, bool, None; anything
+ * else is json.dumps's TypeError; nesting beyond the interpreter's
+ * recursion limit is its RecursionError.  Floats (and subclasses of int
+ * and float) are measured by their repr, as json.dumps writes them.
+ * ------------------------------------------------------------------------ */
+
+static int json_len_add(PyObject *o, Py_ssize_t *n);
+
+static int
+json_str_len(PyObject *s, Py_ssize_t *n)
+{
+    Py_ssize_t i, len = PyUnicode_GET_LENGTH(s), total = 2; /* the quotes */
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (i = 0; i < len; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80) {
+            if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&')
+                total += 1;
+            else if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+                total += 2;
+            else if (c < 0x20)
+                total += 6; /* \u00XX */
+            else
+                total += 6; /* < > &: 1 byte, + 5 for Go's \u003c */
+        } else if (c < 0x800)
+            total += 2;
+        else if (c < 0x10000)
+            total += (c == 0x2028 || c == 0x2029) ? 6 : 3; /* Go's \u2028: + 3 */
+        else
+            total += 4;
+    }
+    *n += total;
+    return 0;
+}
+
+static int
+json_repr_len(PyObject *o, Py_ssize_t *n)
+{
+    PyObject *r = PyObject_Repr(o);
+    if (r == NULL)
+        return -1;
+    *n += PyUnicode_GET_LENGTH(r); /* ASCII: digits, signs, "e", ".", "inf", "nan" */
+    Py_DECREF(r);
+    return 0;
+}
+
+static int
+json_float_len(PyObject *o, Py_ssize_t *n)
+{
+    double x = PyFloat_AS_DOUBLE(o);
+    if (x != x) {
+        *n += 3; /* NaN */
+        return 0;
+    }
+    if (x == Py_HUGE_VAL || x == -Py_HUGE_VAL) {
+        *n += x > 0 ? 8 : 9; /* Infinity, -Infinity */
+        return 0;
+    }
+    {
+        /* json.dumps writes float.__repr__ (of the float value, also for a subclass) */
+        PyObject *f = PyFloat_FromDouble(x);
+        int rc;
+        if (f == NULL)
+            return -1;
+        rc = json_repr_len(f, n);
+        Py_DECREF(f);
+        return rc;
+    }
+}
+
+static int
+json_key_len(PyObject *k, Py_ssize_t *n)
+{
+    /* json's C encoder: str as is; float, True, False, None, int converted to a string */
+    if (PyUnicode_Check(k))
+        return json_str_len(k, n);
+    if (PyFloat_Check(k)) {
+        Py_ssize_t m = 0;
+        if (json_float_len(k, &m) < 0)
+            return -1;
+        *n += m + 2;
+        return 0;
+    }
+    if (k == Py_True || k == Py_False || k == Py_None) {
+        *n += (k == Py_False ? 5 : 4) + 2;
+        return 0;
+    }
+    if (PyLong_Check(k)) {
+        PyObject *r = PyLong_Type.tp_repr(k);
+        if (r == NULL)
+            return -1;
+        *n += PyUnicode_GET_LENGTH(r) + 2;
+        Py_DECREF(r);
+        return 0;
+    }
+    PyErr_Format(PyExc_TypeError, "keys must be str, int, float, bool or None, not %.100s", Py_TYPE(k)->tp_name);
+    return -1;
+}
+
+static int
+json_len_add(PyObject *o, Py_ssize_t *n)
+{
+    if (PyUnicode_Check(o))
+        return json_str_len(o, n);
+    if (o == Py_None || o == Py_True) {
+        *n += 4;
+        return 0;
+    }
+    if (o == Py_False) {
+        *n += 5;
+        return 0;
+    }
+    if (PyLong_Check(o)) {
+        PyObject *r = PyLong_Type.tp_repr(o); /* int.__repr__, also for a subclass */
+        if (r == NULL)
+            return -1;
+        *n += PyUnicode_GET_LENGTH(r);
+        Py_DECREF(r);
+        return 0;
+    }
+    if (PyFloat_Check(o))
+        return json_float_len(o, n);
+    if (PyList_Check(o) || PyTuple_Check(o)) {
+        PyObject *seq = PySequence_Fast(o, "");
+        Py_ssize_t i, size;
+        int rc = 0;
+        if (seq == NULL)
+            return -1;
+        size = PySequence_Fast_GET_SIZE(seq);
+        *n += 2 + (size > 0 ? size - 1 : 0);
+        if (Py_EnterRecursiveCall(" while measuring a JSON object")) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        for (i = 0; i < size && rc == 0; i++)
+            rc = json_len_add(PySequence_Fast_GET_ITEM(seq, i), n);
+        Py_LeaveRecursiveCall();
+        Py_DECREF(seq);
+        return rc;
+    }
+    if (PyDict_Check(o)) {
+        Py_ssize_t pos = 0, size = PyDict_GET_SIZE(o);
+        PyObject *k, *v;
+        int rc = 0;
+        *n += 2 + (size > 0 ? size - 1 : 0) + size; /* braces, commas, colons */
+        if (Py_EnterRecursiveCall(" while measuring a JSON object"))
+            return -1;
+        while (rc == 0 && PyDict_Next(o, &pos, &k, &v)) {
+            Py_INCREF(k);
+            Py_INCREF(v);
+            rc = json_key_len(k, n);
+            if (rc == 0)
+                rc = json_len_add(v, n);
+            Py_DECREF(k);
+            Py_DECREF(v);
+        }
+        Py_LeaveRecursiveCall();
+        return rc;
+    }
+    PyErr_Format(PyExc_TypeError, "Object of type %.100s is not JSON serializable", Py_TYPE(o)->tp_name);
+    return -1;
+}
+
+static PyObject *
+kubelint_json_len(PyObject *self, PyObject *data)
+{
+    Py_ssize_t n = 1; /* the newline */
+    if (json_len_add(data, &n) < 0)
+        return NULL;
+    return PyLong_FromSsize_t(n);
+}
+
 static PyMethodDef methods[] = {
+    {"json_len", kubelint_json_len, METH_O,
+     "json_len(data) -> int: bytes kubectl's JSON encoder writes for data (see the C; apiserver/core.py)."},
     {"scan", kubelint_scan, METH_VARARGS,
      "scan(text, job=None) -> (line_starts, brackets, run, nodes) or None: what loader.py's pre-scans need to know "
      "(see the C); ``job``: a Prefetcher's Job of ``text``, whose facts are taken when it has them."},

@@ -389,7 +389,8 @@ def _error_file(path: str, error) -> LoadedFile:
     return lf
 
 
-def _input_bytes(entries) -> int:
+def _input_bytes(entries, enough: Optional[int] = None) -> int:
+    """The size of the input files; with ``enough``, counted only until it is reached."""
     total = 0
     for path, error in entries:
         if error is None and path != STDIN:
@@ -397,6 +398,8 @@ def _input_bytes(entries) -> int:
                 total += os.stat(path).st_size
             except OSError:
                 pass
+            if enough is not None and total >= enough:
+                break
     return total
 
 
@@ -428,15 +431,15 @@ def load_all(
     total = len(entries)
     ahead = None
     if jobs != 1 and total > 1:
-        size = _input_bytes(entries)
         if loader.Prefetch.available():
             # A second core runs libyaml over the next files while this
             # process builds (loader.Prefetch): cheaper in CPU and in time
             # than forked loading, whose results come back through a pipe.
+            size = _input_bytes(entries, MIN_PREFETCH_BYTES)  # one thread: enough to know it pays
             if _workers(jobs, size, MIN_PREFETCH_BYTES) > 1:
                 ahead = loader.Prefetch.start([p for p, e in entries if e is None and p != STDIN], limits)
         else:
-            workers = _workers(jobs, size, MIN_PARALLEL_BYTES)
+            workers = _workers(jobs, _input_bytes(entries), MIN_PARALLEL_BYTES)
             mp = _fork_context() if workers > 1 else None
             if mp is not None:
                 return _load_parallel(entries, limits, workers, stdin, context_only, progress, mp, debug)
