@@ -382,9 +382,11 @@ def report(cases: List[Case], args, files, size) -> Dict[str, float]:
 
 
 def threshold(files: List[str], repeat: int) -> None:
-    """In-process, serial vs 2 forked workers, on growing prefixes of the
-    corpus: phase 1 (load) and phase 3 (per-object checks). Where does the
-    fork start to pay?  (Sets parallel.MIN_PARALLEL_* thresholds.)"""
+    """In-process, serial vs ``--jobs 2``, on growing prefixes of the corpus:
+    phase 1 (load: the C extension's prefetch thread, or forked workers
+    without it) and phase 3 (per-object checks, 2 forked workers).  Where does
+    going parallel start to pay?  (Sets parallel.MIN_PREFETCH_BYTES and the
+    MIN_PARALLEL_* thresholds.)"""
     sys.path.insert(0, ROOT)
     import gc
 
@@ -401,6 +403,7 @@ def threshold(files: List[str], repeat: int) -> None:
         return statistics.median(times)
 
     parallel.MIN_PARALLEL_BYTES = 0
+    parallel.MIN_PREFETCH_BYTES = 0
     parallel.MIN_PARALLEL_OBJECTS = 0
     gc.disable()
     options = Settings()
