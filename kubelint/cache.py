@@ -51,9 +51,12 @@ import marshal
 import os
 import stat
 import sys
-from typing import Callable, Dict, Optional
 
 from . import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Callable, Dict, Optional
 
 try:  # hashlib's import loads OpenSSL (2 ms) for a hash the interpreter has built in
     from _blake2 import blake2b

@@ -54,12 +54,15 @@ import importlib
 import os
 from collections import defaultdict
 from functools import lru_cache
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from . import record
 from .findings import SEVERITIES, Finding, Problem
 from .kinds import forget, namespace_of, remember
 from .settings import PROFILES, RECOMMENDED, Settings  # noqa: F401  (engine.PROFILES: the rule sets)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 
 # ---------------------------------------------------------------------------

@@ -51,11 +51,14 @@ import re
 import stat
 import struct
 import sys
-from typing import Iterable, Iterator, List, Optional, Tuple
 
 from . import record
 from .findings import ERROR, WARNING, Finding
 from .settings import Limits
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Iterable, Iterator, List, Optional, Tuple
 
 # PyYAML is imported on first use (_pyyaml()): the C one-pass path
 # (_kubelint_yaml) needs none of it, so a run whose files all take that path

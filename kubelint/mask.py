@@ -43,9 +43,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Dict, Iterable, List, NamedTuple, Optional
+from collections import namedtuple
 
 from .lazyre import lazy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Dict, Iterable, List, Optional
 
 MASK = "****"
 MIN_LENGTH = 6  # shorter secrets are masked only at their known positions
@@ -97,14 +101,16 @@ _OBJECT_META = {
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
-class Secret(NamedTuple):
-    """A secret value and where it sits in its file (1-based); picklable,
-    so worker processes can send it back with their FileResult."""
+# (collections.namedtuple, not typing.NamedTuple: a run does not import typing; tests/test_startup.py)
+class Secret(namedtuple("Secret", ("value", "line", "column", "key_column"), defaults=(0, 0, 0))):
+    """A secret value (str) and where it sits in its file (1-based); picklable,
+    so worker processes can send it back with their FileResult.
 
-    value: str
-    line: int = 0  # 0: position unknown (value-based masking only)
-    column: int = 0  # of the value
-    key_column: int = 0  # of its key (continuation lines are indented deeper)
+    ``line``: 0 when the position is unknown (value-based masking only);
+    ``column``: of the value; ``key_column``: of its key (continuation lines
+    are indented deeper)."""
+
+    __slots__ = ()
 
 
 # ---------------------------------------------------------------------------

@@ -35,7 +35,6 @@ import binascii
 import json
 import os
 from functools import lru_cache
-from typing import Dict, Iterator, List, Optional
 
 from .lazyre import lazy
 from . import apis
@@ -45,6 +44,10 @@ from .quantity import QuantityError, parse_quantity
 from .settings import Settings
 from .suggest import closest, did_you_mean
 from .values import show
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Dict, Iterator, List, Optional
 
 
 @lru_cache(maxsize=None)

@@ -6,13 +6,16 @@ from __future__ import annotations
 import importlib
 import os
 from functools import lru_cache
-from typing import List, Tuple
 
 from .. import record
 from ..findings import ERROR, Problem
 from .gates import enabled as gate_enabled
 from .validation import words_of
 from .registry import _VALIDATORS, ANY
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List, Tuple
 
 
 @lru_cache(maxsize=None)

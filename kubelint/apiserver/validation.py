@@ -11,9 +11,12 @@ from __future__ import annotations
 import contextvars
 import functools
 from contextlib import contextmanager
-from typing import List
 
 from .. import goregex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List
 
 # --- IsQualifiedName -------------------------------------------------------
 QUALIFIED_NAME_CHAR_FMT = "[A-Za-z0-9]"

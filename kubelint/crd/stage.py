@@ -7,14 +7,16 @@ import json
 import os
 import sys
 import weakref
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple
 
 from ..findings import ERROR, INFO, WARNING, Problem
 from ..settings import Settings
 from ..suggest import misspelling_of
 from .ids import CRD_GROUP, CRD_KIND, DEPRECATED_VERSION, OBJECT_META, RULE_SKIPPED, UNKNOWN_KIND, VERSION_NOT_SERVED
 
-if TYPE_CHECKING:  # pragma: no cover
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Dict, Iterable, List, Optional, Tuple
+
     from .compiler import Node
 
 # The compiler, the walker, the CRD checks, CEL and RE2 are imported when a run has a custom
