@@ -124,6 +124,22 @@ def test_the_version_key_covers_the_loaders_c_extension():
     assert spec.origin in list(cache._package_files())
 
 
+def test_the_version_key_finds_the_engines_where_importlib_does():
+    """kubelint.cache._find_spec stands in for importlib.util.find_spec (not imported by a one-file check)."""
+    import importlib.util
+
+    for name in cache._ENGINES:
+        try:
+            expected = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            expected = None
+        got = cache._find_spec(name)
+        assert (got is None) == (expected is None), name
+        if got is not None:
+            assert got.origin == expected.origin, name
+            assert list(got.submodule_search_locations or ()) == list(expected.submodule_search_locations or ())
+
+
 def test_a_new_version_directory_prunes_all_but_the_most_recent_others(tmp_path):
     old = []
     for i in range(cache.KEEP_VERSIONS + 3):

@@ -65,6 +65,10 @@ NOT_FOR_BUILTIN_KINDS = (
     "kubelint.config",  # no configuration found (kubelint.configfind): its parser is not needed
     "kubelint.cli",
     "typing",  # ~2.5 ms: annotations are strings, typing names are imported `if TYPE_CHECKING:` only
+    "contextlib",  # apiserver.validation.words_of is a class
+    "importlib.util",  # the cache's version key finds the engines' modules itself (kubelint.cache._find_spec)
+    "signal",  # the Ctrl-C handler is set with _signal
+    "weakref",  # the CRD stage's proxy is _weakref's
 )
 
 

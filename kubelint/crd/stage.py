@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-import weakref
+from _weakref import proxy  # weakref.proxy, without weakref's import (~0.4 ms of a check)
 
 from ..findings import ERROR, INFO, WARNING, Problem
 from ..settings import Settings
@@ -100,7 +100,7 @@ class _CustomKinds:
     CRD stage validates (or reports on, e.g. an unserved version)."""
 
     def __init__(self, stage: "CrdStage"):
-        self.stage = weakref.proxy(stage)
+        self.stage = proxy(stage)
 
     def __contains__(self, key) -> bool:
         api_version, kind = key
