@@ -10,8 +10,9 @@ code and never pickles), computed by a pure function of its key:
 * ``crd-check``: the CRD's own checks (``crd-invalid``: structural schema,
   CEL compile verdicts, CEL type and cost checks; kubelint/crd/structural.py),
   keyed by the CRD's ``spec.versions``;
-* ``catalogue``: the parsed rule catalogue (``rules/*.yaml``), keyed by the
-  files' bytes;
+* ``catalogue``: the parsed rule catalogue (``rules/*.yaml``), one entry
+  keyed by the files' names, sizes and modification times (as the version
+  key knows kubelint's own files);
 * ``config-schema``: whether a configuration file's data is valid against the
   published JSON Schema (kubelint/data/config.schema.json), keyed by the data;
 * ``context``: the objects of ``--context`` files, one pack per set of context
