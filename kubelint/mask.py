@@ -346,10 +346,16 @@ def _escape_ctrl(text: str) -> str:
     return _CTRL.sub(_escape_one, text)
 
 
+def _has_ctrl(text: str) -> bool:
+    """``_CTRL.search(text)``: printable text has none of its characters (every one of them is a category
+    str.isprintable refuses), and is known so without compiling the pattern (~0.2 ms of a one-file check)."""
+    return not text.isprintable() and _CTRL.search(text) is not None
+
+
 def visible(text: str) -> str:
     """Every control character shown escaped (``\\x1b``, ``\\x07``,
     ``\\u202e``): a source excerpt or name can never drive the terminal."""
-    return _escape_ctrl(text) if _CTRL.search(text) else text
+    return _escape_ctrl(text) if _has_ctrl(text) else text
 
 
 def one_line(message: str) -> str:
@@ -606,12 +612,12 @@ class Masker:
                 path = _replace_value(path, s.value)
             if path != f.path:
                 changes["path"] = path
-        if _CTRL.search(f.file):
+        if _has_ctrl(f.file):
             # A hostile file name (newline, terminal escapes) must not forge
             # output lines or workflow commands; its excerpt is lost, no more.
             changes["file"] = _escape_ctrl(f.file)
         obj = f.object
-        if obj is not None and any(isinstance(v, str) and _CTRL.search(v) for v in obj):
+        if obj is not None and any(isinstance(v, str) and _has_ctrl(v) for v in obj):
             changes["object"] = obj._replace(
                 **{k: _escape_ctrl(v) for k, v in obj._asdict().items() if isinstance(v, str)}
             )

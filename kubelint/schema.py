@@ -166,6 +166,7 @@ _RFC3339 = lazy(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
 _BASE64_CHARS = lazy(r"^[A-Za-z0-9+/]*={0,2}$")
 
 
+# (every alternative starts with "$": a value without one is not searched, and a run need not compile it)
 _PLACEHOLDER = lazy(r"\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=?+][^}]*)?\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|^\$[A-Z_][A-Z0-9_]*$")
 
 
@@ -323,7 +324,7 @@ class Walker:
         if kind is None:  # (is a string type, its check): once per type, not per value
             base = t.split(":", 1)[0] if t.startswith(("string", "integer")) else t
             kind = _SCALAR_KINDS[t] = (t.startswith("string"), _SCALAR_CHECKS.get(base))
-        if isinstance(value, str) and not kind[0] and _PLACEHOLDER.search(value):
+        if isinstance(value, str) and not kind[0] and "$" in value and _PLACEHOLDER.search(value):
             problems.append(
                 Problem(
                     path,

@@ -263,3 +263,49 @@ def test_settings_are_still_dataclasses_to_dataclasses():
     with __import__("pytest").raises(dataclasses.FrozenInstanceError):
         s.jobs = 4  # type: ignore[misc]
     assert repr(Limits(max_depth=5)).startswith("Limits(max_file_bytes=33554432, max_documents=10000, max_depth=5,")
+
+
+def test_prefilters_answer_as_the_patterns_they_spare():
+    """A one-file check need not compile a pattern a cheap test rules out: the answer is the pattern's own."""
+    from kubelint import mask
+    from kubelint.apiserver import meta
+
+    for c in range(0x110000):  # every character: str.isprintable refuses each one of the control pattern's
+        s = chr(c)
+        assert mask._has_ctrl(s) == (mask._CTRL.search(s) is not None), hex(c)
+    samples = [
+        "",
+        "web",
+        "a\tb",
+        "a\nb",
+        "\x1b]0;x\x07",
+        "x\u202ey",
+        "\xa0",
+        "é",
+        "😀",
+        "a$b",
+        "${X}",
+        "${X:-d}",
+        "$(X)",
+    ]
+    samples += [
+        "$X",
+        "$x",
+        "<x>",
+        "<1>",
+        "a<b>c",
+        "{{ .x }}",
+        "{{",
+        "}}",
+        "<",
+        ">",
+        "$",
+        "{x}",
+        "$$",
+        "<<X>>",
+        "{ { x } }",
+    ]
+    meta.is_placeholder("$X")
+    for s in samples:
+        assert mask._has_ctrl(s) == (mask._CTRL.search(s) is not None), s
+        assert meta.is_placeholder(s) == bool(meta._PLACEHOLDER_RE[0].search(s) or meta._PLACEHOLDER_RE[1].search(s)), s

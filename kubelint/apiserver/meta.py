@@ -209,6 +209,8 @@ def is_placeholder(value) -> bool:
     global _PLACEHOLDER_RE
     if not isinstance(value, str):
         return False
+    if "$" not in value and "<" not in value and "{{" not in value:  # what each alternative starts with
+        return False
     if _PLACEHOLDER_RE is None:
         import re
 
