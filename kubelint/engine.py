@@ -50,7 +50,6 @@ ids emitted by the loader, the schema layer or the API-server checks.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections import defaultdict
 from functools import lru_cache
@@ -121,7 +120,7 @@ def _import_rule_modules() -> None:
     from . import checks as pkg
 
     for name in _module_names(pkg.__path__[0]):
-        importlib.import_module(f"{pkg.__name__}.{name}")
+        __import__(f"{pkg.__name__}.{name}")  # importlib.import_module, without importing importlib
 
 
 def _module_names(directory: str) -> List[str]:

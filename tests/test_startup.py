@@ -69,6 +69,8 @@ NOT_FOR_BUILTIN_KINDS = (
     "importlib.util",  # the cache's version key finds the engines' modules itself (kubelint.cache._find_spec)
     "signal",  # the Ctrl-C handler is set with _signal
     "weakref",  # the CRD stage's proxy is _weakref's
+    "importlib",  # (and with it warnings): modules found by name are imported with __import__
+    "warnings",
 )
 
 

@@ -3,7 +3,6 @@ of an object's kind, plus those for every built-in kind."""
 
 from __future__ import annotations
 
-import importlib
 import os
 from functools import lru_cache
 
@@ -25,7 +24,7 @@ def _load_modules() -> None:
     # pkgutil.iter_modules without importing pkgutil (2 ms of a one-file check): sources, or bytecode
     names = {f.rpartition(".")[0] for f in os.listdir(os.path.dirname(__file__)) if f.endswith((".py", ".pyc"))}
     for name in sorted(names - {"__init__", "registry", "stage", "gates"}):
-        importlib.import_module(f"{package}.{name}")
+        __import__(f"{package}.{name}")  # importlib.import_module, without importing importlib
 
 
 class ApiContext(record.Record):
