@@ -205,8 +205,8 @@ def test_a_lazy_pattern_is_the_compiled_pattern():
 
 def test_module_level_patterns_of_a_one_file_check_are_lazy():
     """A regular expression compiled at import time is paid by every run (kubelint.lazyre): the modules a
-    one-file check of built-in kinds imports compile none of theirs before they need them (kubelint.loader
-    aside: it is another helper's, its pre-scans are used by every run)."""
+    one-file check of built-in kinds imports compile none of theirs before they need them (the loader's
+    too: a file its C extension loads uses 3 of its 17)."""
     import ast
 
     _, modules = modules_of("check", "--no-cache", "examples/app/web.yaml")
@@ -231,7 +231,7 @@ def test_module_level_patterns_of_a_one_file_check_are_lazy():
                 visit(child, inner)
 
         visit(tree, False)
-    assert [e for e in eager if not e.startswith("kubelint.loader:")] == []
+    assert eager == []
 
 
 def test_a_one_file_check_creates_few_dataclasses():
