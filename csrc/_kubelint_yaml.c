@@ -33,7 +33,7 @@
 
 /* The version of the interface loader.py expects: a stale build with
  * another version is ignored (loader.py falls back to Python). */
-#define KUBELINT_YAML_API 1
+#define KUBELINT_YAML_API 2
 
 /* Beyond this nesting the C recursion could exhaust a thread's stack when a
  * user raises --max-depth very high: the file goes to the compose path
@@ -41,8 +41,291 @@
  * sets, max_depth * 2 + 500, with RecursionError -> None). */
 #define C_DEPTH_CAP 5000
 
+/* ------------------------------------------------------------------------
+ * Parsing ahead (kubelint.loader.Prefetch).  Building a file's data needs
+ * the interpreter; running libyaml over a text does not.  So while this
+ * thread builds, a thread of this module scans and parses the files queued
+ * after it, and parse() takes that thread's events as they come (streamed:
+ * a long file is parsed there while it is built here) instead of running
+ * libyaml itself.  The events are libyaml's own, taken in the same order,
+ * so everything built from them is identical.  The prefetch thread never
+ * touches a Python object (it reads the text's UTF-8 buffer, which the Job
+ * object keeps alive) and runs beside the interpreter without the GIL.
+ *
+ * Prefetcher()              starts the thread;
+ *   .submit(text) -> Job    queues a text (None: a text with lone surrogates);
+ *   .close()                stops the thread and waits for it (it stops the job at hand);
+ * scan(text, job), parse(..., job): use the job's work when ``job`` was
+ * submitted with this very ``text`` (waiting for what is under way; taking
+ * the job back from the queue if it has not started), else do it here.
+ *
+ * Bounds: a job keeps at most PREFETCH_MAX_EVENTS events (parse() goes on
+ * from the job's parser where the job stopped); the caller bounds the jobs
+ * queued (kubelint.loader.Prefetch.AHEAD); a job whose Job object is gone
+ * (the text took another path, or parse() gave up) is stopped.  Windows
+ * builds have no Prefetcher: the loader then parses here.
+ * ------------------------------------------------------------------------ */
+
 typedef struct {
+    long flags;
+    Py_ssize_t brackets, longest, nodes;
+} Facts;
+
+/* scan()'s facts over UTF-8 text (see kubelint_scan). */
+static void
+scan_facts(const unsigned char *s, Py_ssize_t n, Facts *f)
+{
+    const unsigned char *end = s + n, *line, *q;
+    Py_ssize_t brackets = 0, nodes = 0, run, longest = 0, i;
+    long flags = 0;
+    /* '[', '{', '\n', ',', '-', '?' and ' ' are single bytes in UTF-8, never part
+     * of another character's encoding: counting bytes counts characters. */
+    for (i = 0; i + 1 < n; i++) {
+        unsigned char c = s[i];
+        brackets += (c == '[') | (c == '{');
+        /* str.count of "\n", ",", "- " and "? " (none of them can overlap itself) */
+        nodes += (c == '\n') | (c == ',') | (((c == '-') | (c == '?')) & (s[i + 1] == ' '));
+    }
+    if (n > 0) { /* the last character */
+        brackets += (s[n - 1] == '[') | (s[n - 1] == '{');
+        nodes += (s[n - 1] == '\n') | (s[n - 1] == ',');
+    }
+    line = s;
+    for (;;) {
+        Py_ssize_t left = end - line;
+        if (left >= 3 && line[0] == '-' && line[1] == '-' && line[2] == '-') {
+            for (q = line + 3; q < end && (*q == ' ' || *q == '\t'); q++)
+                ;
+            if (q < end && *q != ' ' && *q != '\t' && *q != '#' && *q != '\r' && *q != '\n')
+                flags |= 1;
+        } else if (left >= 7 && (line[0] == '<' || line[0] == '>' || line[0] == '=') && line[1] == line[0] &&
+                   line[2] == line[0] && line[3] == line[0] && line[4] == line[0] && line[5] == line[0] &&
+                   line[6] == line[0])
+            flags |= 2;
+        else if (left >= 1 && line[0] == '%')
+            flags |= 4;
+        for (q = line; q < end && (*q == ' ' || *q == '\t' || *q == '?' || *q == ':' || *q == '-'); q++)
+            ;
+        run = q - line; /* ASCII: bytes are characters */
+        if (run > longest)
+            longest = run;
+        q = memchr(q, '\n', (size_t)(end - q));
+        if (q == NULL)
+            break;
+        line = q + 1;
+    }
+    f->flags = flags;
+    f->brackets = brackets;
+    f->longest = longest;
+    f->nodes = nodes;
+}
+
+static PyObject *
+facts_tuple(const Facts *f)
+{
+    return Py_BuildValue("(lnnn)", f->flags, f->brackets, f->longest, f->nodes);
+}
+
+#ifndef _WIN32
+#include <pthread.h>
+#include <stdatomic.h>
+#define KUBELINT_PREFETCH 1
+#endif
+
+#ifdef KUBELINT_PREFETCH
+
+#define CHUNK_SHIFT 10 /* events are kept in chunks of 1,024 (never moved: read while written) */
+#define CHUNK_EVENTS (1 << CHUNK_SHIFT)
+#define MAX_CHUNKS 128
+#define PREFETCH_MAX_EVENTS (CHUNK_EVENTS * MAX_CHUNKS) /* ~14 MB of events at most per job */
+
+enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_SKIPPED };
+
+/* A job: plain memory shared by the two threads.  ``state``, ``in_queue``
+ * and ``refs`` change under the Prefetcher's lock; the stream of events is
+ * published through the atomics.  Two references: the Job object's and the
+ * thread's (dropped when it is done with the job, or at close); the last
+ * one frees it. */
+typedef struct job_s {
+    struct job_s *next; /* the queue */
+    int state, in_queue, refs;
+    int consumed; /* parse() took it (under the GIL) */
+    const unsigned char *bytes; /* the text's UTF-8 (its str's own buffer: the Job object keeps the str) */
+    size_t size;
+    Facts facts;
     yaml_parser_t parser;
+    int parser_ready, failed; /* failed: yaml_parser_parse failed after the last event published */
+    size_t count;             /* events produced (the thread's) */
+    yaml_event_t *chunks[MAX_CHUNKS];
+    atomic_size_t published; /* events 0 .. published - 1 are there */
+    atomic_size_t want; /* parse() waits until this many events are published (or the end) */
+    atomic_int facts_ready, finished, waiting, abandon;
+} job_t;
+
+/* parse() waits for this many more events at once, not one by one: each
+ * wake-up costs two context switches. */
+#define WAIT_BATCH 256
+
+typedef struct Prefetcher {
+    PyObject_HEAD
+    pthread_mutex_t lock;
+    pthread_cond_t work; /* a job was queued, or stop */
+    pthread_cond_t done; /* a job made progress (facts, events, the end) */
+    job_t *head, *tail;
+    int stop, started, closed;
+    pthread_t thread;
+} Prefetcher;
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *text; /* the str submitted (a strong reference: identity is the check) */
+    Prefetcher *owner;
+    job_t *job;
+} Job;
+
+static void
+job_free(job_t *j)
+{
+    size_t i;
+    for (i = 0; i < j->count; i++) /* the events parse() did not take (taken ones are zeroed) */
+        yaml_event_delete(&j->chunks[i >> CHUNK_SHIFT][i & (CHUNK_EVENTS - 1)]);
+    for (i = 0; i < MAX_CHUNKS && j->chunks[i] != NULL; i++)
+        free(j->chunks[i]);
+    if (j->parser_ready)
+        yaml_parser_delete(&j->parser);
+    free(j);
+}
+
+/* Drop a reference (under p->lock); 1: it was the last, free the job (after unlocking). */
+static int
+job_unref_locked(job_t *j)
+{
+    return --j->refs == 0;
+}
+
+/* Wake parse()/scan() if they wait on this job and what they wait for is there. */
+static void
+job_wake(Prefetcher *p, job_t *j)
+{
+    if (atomic_load(&j->waiting) && atomic_load(&j->published) >= atomic_load(&j->want)) {
+        pthread_mutex_lock(&p->lock);
+        pthread_cond_broadcast(&p->done);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
+/* On the prefetch thread, without the GIL: scan() facts, then libyaml's
+ * events until the stream ends, the parse fails, PREFETCH_MAX_EVENTS, or
+ * the job is abandoned. */
+static void
+job_run(Prefetcher *p, job_t *j)
+{
+    scan_facts(j->bytes, (Py_ssize_t)j->size, &j->facts);
+    atomic_store(&j->facts_ready, 1);
+    job_wake(p, j);
+    if (!yaml_parser_initialize(&j->parser))
+        return; /* parse() initialises its own */
+    j->parser_ready = 1;
+    yaml_parser_set_input_string(&j->parser, j->bytes, j->size);
+    while (j->count < PREFETCH_MAX_EVENTS && !atomic_load_explicit(&j->abandon, memory_order_relaxed)) {
+        size_t chunk = j->count >> CHUNK_SHIFT;
+        yaml_event_t *e;
+        if (j->chunks[chunk] == NULL) {
+            j->chunks[chunk] = malloc(CHUNK_EVENTS * sizeof(yaml_event_t));
+            if (j->chunks[chunk] == NULL)
+                return; /* parse() goes on live from here */
+        }
+        e = &j->chunks[chunk][j->count & (CHUNK_EVENTS - 1)];
+        if (!yaml_parser_parse(&j->parser, e)) {
+            j->failed = 1; /* published with ``finished`` */
+            return;
+        }
+        j->count++;
+        atomic_store(&j->published, j->count);
+        job_wake(p, j);
+        if (e->type == YAML_STREAM_END_EVENT)
+            return;
+    }
+}
+
+static void *
+prefetch_main(void *arg)
+{
+    Prefetcher *p = (Prefetcher *)arg;
+    for (;;) {
+        job_t *j;
+        int last;
+        pthread_mutex_lock(&p->lock);
+        while (!p->stop && p->head == NULL)
+            pthread_cond_wait(&p->work, &p->lock);
+        if (p->stop) {
+            pthread_mutex_unlock(&p->lock);
+            return NULL;
+        }
+        j = p->head;
+        p->head = j->next;
+        if (p->head == NULL)
+            p->tail = NULL;
+        j->next = NULL;
+        j->in_queue = 0;
+        if (j->state == JOB_SKIPPED) {
+            last = job_unref_locked(j);
+            pthread_mutex_unlock(&p->lock);
+            if (last)
+                job_free(j);
+            continue;
+        }
+        j->state = JOB_RUNNING;
+        pthread_mutex_unlock(&p->lock);
+        job_run(p, j);
+        pthread_mutex_lock(&p->lock);
+        j->state = JOB_DONE;
+        atomic_store(&j->finished, 1);
+        pthread_cond_broadcast(&p->done);
+        last = job_unref_locked(j);
+        pthread_mutex_unlock(&p->lock);
+        if (last)
+            job_free(j);
+    }
+}
+
+/* Wait (without the GIL) until the job has more than ``have`` events, or
+ * has finished; ``facts``: until its scan() facts are there instead. */
+static void
+job_wait(Prefetcher *p, job_t *j, size_t have, int facts)
+{
+    Py_BEGIN_ALLOW_THREADS
+    pthread_mutex_lock(&p->lock);
+    atomic_store(&j->want, facts ? 0 : have + WAIT_BATCH);
+    atomic_store(&j->waiting, 1);
+    while (!atomic_load(&j->finished) &&
+           (facts ? !atomic_load(&j->facts_ready) : atomic_load(&j->published) <= have))
+        pthread_cond_wait(&p->done, &p->lock);
+    atomic_store(&j->waiting, 0);
+    pthread_mutex_unlock(&p->lock);
+    Py_END_ALLOW_THREADS
+}
+
+/* The job of ``jobobj`` if it was submitted with this very ``text``, is
+ * not consumed, and has started (one that has not is taken back from the
+ * queue: the caller does the work); else NULL (no error set). */
+static job_t *
+job_take(PyObject *jobobj, PyObject *text, Prefetcher **owner);
+
+#endif /* KUBELINT_PREFETCH */
+
+typedef struct {
+    yaml_parser_t *parser; /* own_parser, or a job's once its stream of events has run out */
+    yaml_parser_t own_parser;
+    int own_ready;
+    const unsigned char *utf8; /* the text parse() was given */
+    size_t size;
+#ifdef KUBELINT_PREFETCH
+    job_t *job; /* events parsed ahead, taken first (NULL: none, or all taken) */
+    Prefetcher *owner;
+    size_t ahead_pos;
+#endif
+    int failed; /* the parse failed where the job stopped (parser->error says how) */
     yaml_event_t event;
     int has_event;
     int bailed; /* 1: give the file to the compose path (no Python error set) */
@@ -115,8 +398,41 @@ next_event(Ctx *c)
         yaml_event_delete(&c->event);
         c->has_event = 0;
     }
-    if (!yaml_parser_parse(&c->parser, &c->event)) {
-        if (c->parser.error == YAML_MEMORY_ERROR) {
+#ifdef KUBELINT_PREFETCH
+    while (c->job != NULL) { /* parsed ahead: the same events, in the same order */
+        job_t *j = c->job;
+        if (c->ahead_pos < atomic_load(&j->published)) {
+            yaml_event_t *e = &j->chunks[c->ahead_pos >> CHUNK_SHIFT][c->ahead_pos & (CHUNK_EVENTS - 1)];
+            c->event = *e;
+            memset(e, 0, sizeof(yaml_event_t)); /* taken: the job does not delete it */
+            c->ahead_pos++;
+            c->has_event = 1;
+            return 1;
+        }
+        if (!atomic_load(&j->finished)) {
+            job_wait(c->owner, j, c->ahead_pos, 0);
+            continue;
+        }
+        if (c->ahead_pos < atomic_load(&j->published))
+            continue;
+        /* The job's stream ran out: it failed there, or stopped (its bound,
+         * no memory) and its parser goes on here, or it could not start one. */
+        c->job = NULL;
+        c->failed = j->failed;
+        if (j->parser_ready)
+            c->parser = &j->parser;
+        else if (c->ahead_pos > 0 || !yaml_parser_initialize(&c->own_parser)) {
+            PyErr_NoMemory();
+            return 0;
+        } else {
+            c->own_ready = 1;
+            yaml_parser_set_input_string(&c->own_parser, c->utf8, c->size);
+            c->parser = &c->own_parser;
+        }
+    }
+#endif
+    if (c->failed || !yaml_parser_parse(c->parser, &c->event)) {
+        if (c->parser->error == YAML_MEMORY_ERROR) {
             PyErr_NoMemory();
             return 0;
         }
@@ -534,15 +850,220 @@ fail:
     return NULL;
 }
 
+#ifdef KUBELINT_PREFETCH
+
+static PyTypeObject PrefetcherType;
+static PyTypeObject JobType;
+
+static PyObject *
+prefetcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    Prefetcher *p;
+    if (!PyArg_ParseTuple(args, ":Prefetcher"))
+        return NULL;
+    p = (Prefetcher *)type->tp_alloc(type, 0);
+    if (p == NULL)
+        return NULL;
+    p->closed = 1; /* until the thread runs: nothing to stop */
+    if (pthread_mutex_init(&p->lock, NULL) != 0 || pthread_cond_init(&p->work, NULL) != 0 ||
+        pthread_cond_init(&p->done, NULL) != 0) {
+        Py_DECREF(p);
+        return PyErr_NoMemory();
+    }
+    if (pthread_create(&p->thread, NULL, prefetch_main, p) != 0) {
+        Py_DECREF(p);
+        PyErr_SetString(PyExc_RuntimeError, "cannot start the prefetch thread");
+        return NULL;
+    }
+    p->started = 1;
+    p->closed = 0;
+    return (PyObject *)p;
+}
+
+/* Stop the thread and wait for it: it stops the job at hand where it is
+ * (parse() goes on from there); jobs still queued are skipped. */
+static void
+prefetcher_stop(Prefetcher *p)
+{
+    job_t *j, *next;
+    if (p->closed)
+        return;
+    p->closed = 1;
+    pthread_mutex_lock(&p->lock);
+    p->stop = 1;
+    for (j = p->head; j != NULL; j = j->next)
+        atomic_store(&j->abandon, 1);
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->lock);
+    Py_BEGIN_ALLOW_THREADS
+    pthread_join(p->thread, NULL);
+    Py_END_ALLOW_THREADS
+    pthread_mutex_lock(&p->lock);
+    j = p->head;
+    p->head = p->tail = NULL;
+    for (; j != NULL; j = next) {
+        next = j->next;
+        j->next = NULL;
+        j->in_queue = 0;
+        j->state = JOB_SKIPPED;
+        if (job_unref_locked(j))
+            job_free(j);
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
+static PyObject *
+prefetcher_close(Prefetcher *p, PyObject *unused)
+{
+    prefetcher_stop(p);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+prefetcher_submit(Prefetcher *p, PyObject *text)
+{
+    const char *utf8;
+    Py_ssize_t size;
+    job_t *j;
+    Job *job;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "submit() needs a str");
+        return NULL;
+    }
+    if (p->closed) {
+        PyErr_SetString(PyExc_ValueError, "submit() on a closed Prefetcher");
+        return NULL;
+    }
+    utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+    if (utf8 == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+            PyErr_Clear(); /* lone surrogates: parse() and scan() say None here */
+            Py_RETURN_NONE;
+        }
+        return NULL;
+    }
+    j = calloc(1, sizeof(job_t));
+    if (j == NULL)
+        return PyErr_NoMemory();
+    j->bytes = (const unsigned char *)utf8; /* valid while the str lives: the Job object holds it */
+    j->size = (size_t)size;
+    job = PyObject_New(Job, &JobType);
+    if (job == NULL) {
+        job_free(j);
+        return NULL;
+    }
+    Py_INCREF(text);
+    job->text = text;
+    Py_INCREF(p);
+    job->owner = p;
+    job->job = j;
+    pthread_mutex_lock(&p->lock);
+    j->state = JOB_QUEUED;
+    j->in_queue = 1;
+    j->refs = 2; /* the Job object's and the thread's */
+    if (p->tail != NULL)
+        p->tail->next = j;
+    else
+        p->head = j;
+    p->tail = j;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->lock);
+    return (PyObject *)job;
+}
+
+static void
+prefetcher_dealloc(Prefetcher *p)
+{
+    prefetcher_stop(p);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->done);
+    pthread_mutex_destroy(&p->lock);
+    Py_TYPE(p)->tp_free((PyObject *)p);
+}
+
+static void
+job_dealloc(Job *job)
+{
+    job_t *j = job->job;
+    Prefetcher *p = job->owner;
+    if (j != NULL) {
+        int last;
+        atomic_store(&j->abandon, 1); /* nobody will take its events any more: the thread stops */
+        pthread_mutex_lock(&p->lock);
+        if (j->state == JOB_QUEUED)
+            j->state = JOB_SKIPPED;
+        while (j->state == JOB_RUNNING) /* it reads the str's bytes: wait until it has stopped */
+            pthread_cond_wait(&p->done, &p->lock);
+        last = job_unref_locked(j);
+        pthread_mutex_unlock(&p->lock);
+        if (last)
+            job_free(j);
+    }
+    Py_XDECREF(job->text);
+    Py_XDECREF(p);
+    PyObject_Free(job);
+}
+
+static job_t *
+job_take(PyObject *jobobj, PyObject *text, Prefetcher **owner)
+{
+    Job *job;
+    job_t *j;
+    int started;
+    if (jobobj == NULL || jobobj == Py_None || !PyObject_TypeCheck(jobobj, &JobType))
+        return NULL;
+    job = (Job *)jobobj;
+    j = job->job;
+    if (j == NULL || job->text != text || j->consumed)
+        return NULL;
+    pthread_mutex_lock(&job->owner->lock);
+    if (j->state == JOB_QUEUED)
+        j->state = JOB_SKIPPED; /* not started: done here instead, now */
+    started = j->state == JOB_RUNNING || j->state == JOB_DONE;
+    pthread_mutex_unlock(&job->owner->lock);
+    if (!started)
+        return NULL;
+    *owner = job->owner;
+    return j;
+}
+
+static PyMethodDef prefetcher_methods[] = {
+    {"submit", (PyCFunction)prefetcher_submit, METH_O,
+     "submit(text) -> Job or None: scan and parse ``text`` on the prefetch thread."},
+    {"close", (PyCFunction)prefetcher_close, METH_NOARGS,
+     "close(): stop the prefetch thread and wait for it."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject PrefetcherType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "_kubelint_yaml.Prefetcher",
+    .tp_basicsize = sizeof(Prefetcher),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Prefetcher(): a thread that scans and parses submitted texts ahead (see the C).",
+    .tp_new = prefetcher_new,
+    .tp_dealloc = (destructor)prefetcher_dealloc,
+    .tp_methods = prefetcher_methods,
+};
+
+static PyTypeObject JobType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "_kubelint_yaml.Job",
+    .tp_basicsize = sizeof(Job),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A text submitted to a Prefetcher: pass it to scan() and parse() with the same text.",
+    .tp_dealloc = (destructor)job_dealloc,
+};
+
+#endif /* KUBELINT_PREFETCH */
+
 static PyObject *
 kubelint_parse(PyObject *self, PyObject *args)
 {
-    PyObject *text, *resolve, *first, *result, *item, *it;
+    PyObject *text, *resolve, *first, *result, *item, *it, *jobobj = NULL;
     Py_ssize_t max_bytes, max_documents, max_depth, max_nodes, size;
     const char *utf8;
     Ctx c;
-    if (!PyArg_ParseTuple(args, "UnnnnO!:parse", &text, &max_bytes, &max_documents, &max_depth, &max_nodes,
-                          &PyTuple_Type, &resolve))
+    if (!PyArg_ParseTuple(args, "UnnnnO!|O:parse", &text, &max_bytes, &max_documents, &max_depth, &max_nodes,
+                          &PyTuple_Type, &resolve, &jobobj))
         return NULL;
     memset(&c, 0, sizeof(c));
     if (!PyArg_ParseTuple(resolve, "O!O!OOOOO:parse", &PyDict_Type, &c.key_cache, &PyDict_Type, &c.resolve_cache,
@@ -585,13 +1106,31 @@ kubelint_parse(PyObject *self, PyObject *args)
         return NULL;
     }
     c.max_depth = max_depth;
-    if (!yaml_parser_initialize(&c.parser))
-        return PyErr_NoMemory();
-    yaml_parser_set_input_string(&c.parser, (const unsigned char *)utf8, (size_t)size);
+    c.utf8 = (const unsigned char *)utf8;
+    c.size = (size_t)size;
+#ifdef KUBELINT_PREFETCH
+    c.job = job_take(jobobj, text, &c.owner); /* its events first (next_event) */
+    if (c.job != NULL)
+        c.job->consumed = 1;
+    else
+#endif
+    {
+        if (!yaml_parser_initialize(&c.own_parser))
+            return PyErr_NoMemory();
+        c.own_ready = 1;
+        yaml_parser_set_input_string(&c.own_parser, c.utf8, c.size);
+        c.parser = &c.own_parser;
+    }
     result = build_documents(&c, max_documents, max_nodes);
     if (c.has_event)
         yaml_event_delete(&c.event);
-    yaml_parser_delete(&c.parser); /* finally: parser.dispose() */
+    if (c.own_ready)
+        yaml_parser_delete(&c.own_parser); /* finally: parser.dispose() */
+#ifdef KUBELINT_PREFETCH
+    if (jobobj != NULL && PyObject_TypeCheck(jobobj, &JobType) && ((Job *)jobobj)->job != NULL &&
+        ((Job *)jobobj)->job->consumed)
+        atomic_store(&((Job *)jobobj)->job->abandon, 1); /* taken: the thread stops it if it is still at it */
+#endif
     if (result == NULL && c.bailed && !PyErr_Occurred())
         Py_RETURN_NONE; /* except (_Bail, yaml.YAMLError, RecursionError): return None */
     return result;
@@ -614,15 +1153,30 @@ kubelint_parse(PyObject *self, PyObject *args)
  *                "- " and "? " in the text (_count_nodes)
  * "Line start": offset 0 and after every "\n", as _LineStart's patterns. */
 static PyObject *
-kubelint_scan(PyObject *self, PyObject *text)
+kubelint_scan(PyObject *self, PyObject *args)
 {
-    const unsigned char *s, *end, *line, *q;
-    Py_ssize_t n, brackets = 0, nodes = 0, run, longest = 0, i;
-    long flags = 0;
+    PyObject *text, *jobobj = NULL;
+    const unsigned char *s;
+    Py_ssize_t n;
+    Facts f;
+    if (!PyArg_ParseTuple(args, "O|O:scan", &text, &jobobj))
+        return NULL;
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "scan() needs a str");
         return NULL;
     }
+#ifdef KUBELINT_PREFETCH
+    {
+        Prefetcher *owner;
+        job_t *j = job_take(jobobj, text, &owner);
+        if (j != NULL) {
+            if (!atomic_load(&j->facts_ready))
+                job_wait(owner, j, 0, 1);
+            if (atomic_load(&j->facts_ready))
+                return facts_tuple(&j->facts);
+        }
+    }
+#endif
     s = (const unsigned char *)PyUnicode_AsUTF8AndSize(text, &n);
     if (s == NULL) {
         if (PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
@@ -631,51 +1185,199 @@ kubelint_scan(PyObject *self, PyObject *text)
         }
         return NULL;
     }
-    end = s + n;
-    /* '[', '{', '\n', ',', '-', '?' and ' ' are single bytes in UTF-8, never part
-     * of another character's encoding: counting bytes counts characters. */
-    for (i = 0; i + 1 < n; i++) {
-        unsigned char c = s[i];
-        brackets += (c == '[') | (c == '{');
-        /* str.count of "\n", ",", "- " and "? " (none of them can overlap itself) */
-        nodes += (c == '\n') | (c == ',') | (((c == '-') | (c == '?')) & (s[i + 1] == ' '));
+    scan_facts(s, n, &f);
+    return facts_tuple(&f);
+}
+
+/* ------------------------------------------------------------------------
+ * json_len(data) -> int: the length in bytes of what kubectl's encoder
+ * (Go's encoding/json, compact) writes for ``data``, plus its newline, as
+ * kubelint.apiserver.core._go_json_len computes it from json.dumps(data,
+ * separators=(",", ":"), ensure_ascii=False): that text's UTF-8 length
+ * (lone surrogates 3 bytes each), + 1, + 5 per "<", ">" and "&" (Go writes
+ * \u003c), + 3 per U+2028 and U+2029 (Go writes \u2028).  Counted without
+ * building the text.  Types as json.dumps takes them: dict (keys: str, int,
+ * float, bool, None), list and tuple, str, int, float, bool, None; anything
+ * else is json.dumps's TypeError; nesting beyond the interpreter's
+ * recursion limit is its RecursionError.  Floats (and subclasses of int
+ * and float) are measured by their repr, as json.dumps writes them.
+ * ------------------------------------------------------------------------ */
+
+static int json_len_add(PyObject *o, Py_ssize_t *n);
+
+static int
+json_str_len(PyObject *s, Py_ssize_t *n)
+{
+    Py_ssize_t i, len = PyUnicode_GET_LENGTH(s), total = 2; /* the quotes */
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (i = 0; i < len; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80) {
+            if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&')
+                total += 1;
+            else if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+                total += 2;
+            else if (c < 0x20)
+                total += 6; /* \u00XX */
+            else
+                total += 6; /* < > &: 1 byte, + 5 for Go's \u003c */
+        } else if (c < 0x800)
+            total += 2;
+        else if (c < 0x10000)
+            total += (c == 0x2028 || c == 0x2029) ? 6 : 3; /* Go's \u2028: + 3 */
+        else
+            total += 4;
     }
-    if (n > 0) { /* the last character */
-        brackets += (s[n - 1] == '[') | (s[n - 1] == '{');
-        nodes += (s[n - 1] == '\n') | (s[n - 1] == ',');
+    *n += total;
+    return 0;
+}
+
+static int
+json_repr_len(PyObject *o, Py_ssize_t *n)
+{
+    PyObject *r = PyObject_Repr(o);
+    if (r == NULL)
+        return -1;
+    *n += PyUnicode_GET_LENGTH(r); /* ASCII: digits, signs, "e", ".", "inf", "nan" */
+    Py_DECREF(r);
+    return 0;
+}
+
+static int
+json_float_len(PyObject *o, Py_ssize_t *n)
+{
+    double x = PyFloat_AS_DOUBLE(o);
+    if (x != x) {
+        *n += 3; /* NaN */
+        return 0;
     }
-    line = s;
-    for (;;) {
-        Py_ssize_t left = end - line;
-        if (left >= 3 && line[0] == '-' && line[1] == '-' && line[2] == '-') {
-            for (q = line + 3; q < end && (*q == ' ' || *q == '\t'); q++)
-                ;
-            if (q < end && *q != ' ' && *q != '\t' && *q != '#' && *q != '\r' && *q != '\n')
-                flags |= 1;
-        } else if (left >= 7 && (line[0] == '<' || line[0] == '>' || line[0] == '=') && line[1] == line[0] &&
-                 line[2] == line[0] && line[3] == line[0] && line[4] == line[0] && line[5] == line[0] &&
-                 line[6] == line[0])
-            flags |= 2;
-        else if (left >= 1 && line[0] == '%')
-            flags |= 4;
-        for (q = line; q < end && (*q == ' ' || *q == '\t' || *q == '?' || *q == ':' || *q == '-'); q++)
-            ;
-        run = q - line; /* ASCII: bytes are characters */
-        if (run > longest)
-            longest = run;
-        q = memchr(q, '\n', (size_t)(end - q));
-        if (q == NULL)
-            break;
-        line = q + 1;
+    if (x == Py_HUGE_VAL || x == -Py_HUGE_VAL) {
+        *n += x > 0 ? 8 : 9; /* Infinity, -Infinity */
+        return 0;
     }
-    return Py_BuildValue("(lnnn)", flags, brackets, longest, nodes);
+    {
+        /* json.dumps writes float.__repr__ (of the float value, also for a subclass) */
+        PyObject *f = PyFloat_FromDouble(x);
+        int rc;
+        if (f == NULL)
+            return -1;
+        rc = json_repr_len(f, n);
+        Py_DECREF(f);
+        return rc;
+    }
+}
+
+static int
+json_key_len(PyObject *k, Py_ssize_t *n)
+{
+    /* json's C encoder: str as is; float, True, False, None, int converted to a string */
+    if (PyUnicode_Check(k))
+        return json_str_len(k, n);
+    if (PyFloat_Check(k)) {
+        Py_ssize_t m = 0;
+        if (json_float_len(k, &m) < 0)
+            return -1;
+        *n += m + 2;
+        return 0;
+    }
+    if (k == Py_True || k == Py_False || k == Py_None) {
+        *n += (k == Py_False ? 5 : 4) + 2;
+        return 0;
+    }
+    if (PyLong_Check(k)) {
+        PyObject *r = PyLong_Type.tp_repr(k);
+        if (r == NULL)
+            return -1;
+        *n += PyUnicode_GET_LENGTH(r) + 2;
+        Py_DECREF(r);
+        return 0;
+    }
+    PyErr_Format(PyExc_TypeError, "keys must be str, int, float, bool or None, not %.100s", Py_TYPE(k)->tp_name);
+    return -1;
+}
+
+static int
+json_len_add(PyObject *o, Py_ssize_t *n)
+{
+    if (PyUnicode_Check(o))
+        return json_str_len(o, n);
+    if (o == Py_None || o == Py_True) {
+        *n += 4;
+        return 0;
+    }
+    if (o == Py_False) {
+        *n += 5;
+        return 0;
+    }
+    if (PyLong_Check(o)) {
+        PyObject *r = PyLong_Type.tp_repr(o); /* int.__repr__, also for a subclass */
+        if (r == NULL)
+            return -1;
+        *n += PyUnicode_GET_LENGTH(r);
+        Py_DECREF(r);
+        return 0;
+    }
+    if (PyFloat_Check(o))
+        return json_float_len(o, n);
+    if (PyList_Check(o) || PyTuple_Check(o)) {
+        PyObject *seq = PySequence_Fast(o, "");
+        Py_ssize_t i, size;
+        int rc = 0;
+        if (seq == NULL)
+            return -1;
+        size = PySequence_Fast_GET_SIZE(seq);
+        *n += 2 + (size > 0 ? size - 1 : 0);
+        if (Py_EnterRecursiveCall(" while measuring a JSON object")) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        for (i = 0; i < size && rc == 0; i++)
+            rc = json_len_add(PySequence_Fast_GET_ITEM(seq, i), n);
+        Py_LeaveRecursiveCall();
+        Py_DECREF(seq);
+        return rc;
+    }
+    if (PyDict_Check(o)) {
+        Py_ssize_t pos = 0, size = PyDict_GET_SIZE(o);
+        PyObject *k, *v;
+        int rc = 0;
+        *n += 2 + (size > 0 ? size - 1 : 0) + size; /* braces, commas, colons */
+        if (Py_EnterRecursiveCall(" while measuring a JSON object"))
+            return -1;
+        while (rc == 0 && PyDict_Next(o, &pos, &k, &v)) {
+            Py_INCREF(k);
+            Py_INCREF(v);
+            rc = json_key_len(k, n);
+            if (rc == 0)
+                rc = json_len_add(v, n);
+            Py_DECREF(k);
+            Py_DECREF(v);
+        }
+        Py_LeaveRecursiveCall();
+        return rc;
+    }
+    PyErr_Format(PyExc_TypeError, "Object of type %.100s is not JSON serializable", Py_TYPE(o)->tp_name);
+    return -1;
+}
+
+static PyObject *
+kubelint_json_len(PyObject *self, PyObject *data)
+{
+    Py_ssize_t n = 1; /* the newline */
+    if (json_len_add(data, &n) < 0)
+        return NULL;
+    return PyLong_FromSsize_t(n);
 }
 
 static PyMethodDef methods[] = {
-    {"scan", kubelint_scan, METH_O,
-     "scan(text) -> (line_starts, brackets, run, nodes) or None: what loader.py's pre-scans need to know (see the C)."},
+    {"json_len", kubelint_json_len, METH_O,
+     "json_len(data) -> int: bytes kubectl's JSON encoder writes for data (see the C; apiserver/core.py)."},
+    {"scan", kubelint_scan, METH_VARARGS,
+     "scan(text, job=None) -> (line_starts, brackets, run, nodes) or None: what loader.py's pre-scans need to know "
+     "(see the C); ``job``: a Prefetcher's Job of ``text``, whose facts are taken when it has them."},
     {"parse", kubelint_parse, METH_VARARGS,
-     "parse(text, max_bytes, max_documents, max_depth, max_nodes, resolve) -> [(data, shadow)] or None\n\n"
+     "parse(text, max_bytes, max_documents, max_depth, max_nodes, resolve, job=None) -> [(data, shadow)] or None\n\n"
      "kubelint.loader's one-pass path in C (see csrc/_kubelint_yaml.c)."},
     {NULL, NULL, 0, NULL},
 };
@@ -691,6 +1393,18 @@ PyInit__kubelint_yaml(void)
     PyObject *m = PyModule_Create(&module);
     if (m == NULL)
         return NULL;
+#ifdef KUBELINT_PREFETCH
+    if (PyType_Ready(&PrefetcherType) < 0 || PyType_Ready(&JobType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&PrefetcherType);
+    if (PyModule_AddObject(m, "Prefetcher", (PyObject *)&PrefetcherType) < 0) {
+        Py_DECREF(&PrefetcherType);
+        Py_DECREF(m);
+        return NULL;
+    }
+#endif
     if (PyModule_AddIntConstant(m, "API_VERSION", KUBELINT_YAML_API) < 0 ||
         PyModule_AddStringConstant(m, "LIBYAML_VERSION", yaml_get_version_string()) < 0) {
         Py_DECREF(m);

@@ -155,7 +155,7 @@ def main():
     "-j",
     default=None,
     metavar="N|auto",
-    help="Worker processes, 1 = serial (default: auto, from the input's size and the free cores).",
+    help="Cores to use, 1 = serial (default: auto, from the input's size and the free cores).",
 )
 @click.option("--no-progress", is_flag=True, help="Never show a progress indicator.")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no source excerpts; nothing at all when clean.")

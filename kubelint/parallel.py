@@ -4,12 +4,16 @@ only when that pays.
 The runner's phases stay in the same order, so rules that need every
 object still see every object:
 
-1. **load** (parallel from :data:`MIN_PARALLEL_BYTES`): this process and
-   forked workers read, decode and parse files and build their objects; a worker sends each file back as
-   one compact ``marshal`` blob (plain data and position shadows, shared
-   aliases kept shared) plus the loader's findings, and this process
-   rebuilds the :class:`KubeObject` views.  No worker keeps a file's text
-   once it is parsed.
+1. **load**: with the C extension, this process builds every file's
+   objects while the extension's prefetch thread runs libyaml over the
+   next files on a second core (from :data:`MIN_PREFETCH_BYTES`,
+   :class:`kubelint.loader.Prefetch`).  Without it (the Python loader),
+   from :data:`MIN_PARALLEL_BYTES`, this process and forked workers read,
+   decode and parse files and build their objects; a worker sends each
+   file back as one compact ``marshal`` blob (plain data and position
+   shadows, shared aliases kept shared) plus the loader's findings, and
+   this process rebuilds the :class:`KubeObject` views.  No worker keeps a
+   file's text once it is parsed.
 2. **prepare** (this process): stages that must see every object first (CRDs).
 3. **per-object checks** (parallel): workers forked *after* prepare share
    the whole object index and whatever prepare built with this process
@@ -71,16 +75,20 @@ if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (t
     from typing import Callable, List, Optional
 
 # Break-even points, measured on 2 cores (bench/README.md, `bench/bench.py
-# --threshold`, and whole corpus runs).  Loading: with the Python loader
-# forked loading cost ~35% more CPU than serial plus ~40 ms to start and paid
-# from ~1-2 MB of manifests; with the C extension a file loads so cheaply
-# that the marshal round trip to this process eats the gain: 0.47-1.01x up
-# to 17 MB, and 0.47 s instead of 0.55 s wall for the corpus's 34 MB
-# (median of 6 interleaved runs, load average ~2).  Checks: forked checks
-# paid from ~800 objects (1.3x; 3,000 before this process took a share of
-# the work and ran the cross-object rules while the workers check).
+# --threshold`, and whole corpus runs).  Loading with the C extension: its
+# prefetch thread (loader.Prefetch) runs libyaml beside this process; it
+# costs a thread start (~0.1 ms) and a copy of each text, and pays from
+# about a megabyte.  Forked loading (the Python loader, or a C build without
+# threads): it cost ~35% more CPU than serial plus ~40 ms to start and paid
+# from ~1-2 MB of manifests with the Python loader; with the C extension the
+# marshal round trip to this process ate the gain (0.47-1.01x up to 17 MB,
+# and 0.35 s wall for 0.66 s CPU on the corpus, where prefetching takes
+# ~0.31 s wall for ~0.45 s CPU).  Checks: forked checks paid from ~800
+# objects (1.3x; 3,000 before this process took a share of the work and ran
+# the cross-object rules while the workers check).
 # The --jobs 1000 that forked 1,000 workers (114 s instead of 6.5 s for the
 # corpus) is capped at the usable CPUs by choose_workers.
+MIN_PREFETCH_BYTES = 1 << 20
 MIN_PARALLEL_BYTES = (16 << 20) if loader._cext is not None else (2 << 20)
 MIN_PARALLEL_OBJECTS = 800
 
@@ -384,7 +392,8 @@ def _error_file(path: str, error) -> LoadedFile:
     return lf
 
 
-def _input_bytes(entries) -> int:
+def _input_bytes(entries, enough: Optional[int] = None) -> int:
+    """The size of the input files; with ``enough``, counted only until it is reached."""
     total = 0
     for path, error in entries:
         if error is None and path != STDIN:
@@ -392,6 +401,8 @@ def _input_bytes(entries) -> int:
                 total += os.stat(path).st_size
             except OSError:
                 pass
+            if enough is not None and total >= enough:
+                break
     return total
 
 
@@ -421,19 +432,36 @@ def load_all(
     if entries is None:
         entries = list(discover(paths))
     total = len(entries)
+    ahead = None
     if jobs != 1 and total > 1:
-        workers = _workers(jobs, _input_bytes(entries), MIN_PARALLEL_BYTES)
-        mp = _fork_context() if workers > 1 else None
-        if mp is not None:
-            return _load_parallel(entries, limits, workers, stdin, context_only, progress, mp, debug)
+        if loader.Prefetch.available():
+            # A second core runs libyaml over the next files while this
+            # process builds (loader.Prefetch): cheaper in CPU and in time
+            # than forked loading, whose results come back through a pipe.
+            size = _input_bytes(entries, MIN_PREFETCH_BYTES)  # one thread: enough to know it pays
+            if _workers(jobs, size, MIN_PREFETCH_BYTES) > 1:
+                ahead = loader.Prefetch.start([p for p, e in entries if e is None and p != STDIN], limits)
+        else:
+            workers = _workers(jobs, _input_bytes(entries), MIN_PARALLEL_BYTES)
+            mp = _fork_context() if workers > 1 else None
+            if mp is not None:
+                return _load_parallel(entries, limits, workers, stdin, context_only, progress, mp, debug)
     out = []
     # The files discovered above, not a second walk: a file deleted in
     # between is reported (unreadable-file), as the parallel path does.
-    for n, (path, error) in enumerate(entries, 1):
-        loaded = _error_file(path, error) if error is not None else load_file(path, limits, stdin, debug=debug)
-        out.append(objects_of(loaded, context_only))
-        if progress is not None:
-            progress(n, total, "loading")
+    # The prefetch thread is stopped before anything forks.
+    try:
+        for n, (path, error) in enumerate(entries, 1):
+            if error is not None:
+                loaded = _error_file(path, error)
+            else:
+                loaded = load_file(path, limits, stdin, debug=debug, ahead=None if path == STDIN else ahead)
+            out.append(objects_of(loaded, context_only))
+            if progress is not None:
+                progress(n, total, "loading")
+    finally:
+        if ahead is not None:
+            ahead.close()
     return out
 
 

@@ -4,6 +4,8 @@ what the straightforward versions they replaced give, on every object of
 the replaced code, kept here as the specification."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CORPUS
 
@@ -586,3 +588,105 @@ def test_line_starts_of_the_large_corpus_files():
         starts = _LineStarts(raw)
         step = max(1, len(want) // 500)
         assert [starts[i] for i in range(0, len(want), step)] == list(want[::step]), path
+
+
+# -- apiserver/core.py _go_json_len: counted in C (_kubelint_yaml.json_len), no text built ------------
+
+
+def _json_lens(data):
+    from kubelint.apiserver import core
+
+    if core._json_len is None:
+        pytest.fail("_kubelint_yaml.json_len is not built (pip install . builds it)")
+    try:
+        c = core._json_len(data)
+    except (TypeError, ValueError) as exc:
+        c = type(exc)
+    try:
+        py = core._py_go_json_len(data)
+    except (TypeError, ValueError) as exc:
+        py = type(exc)
+    return c, py
+
+
+class _Int(int):
+    def __repr__(self):
+        return "an int subclass's repr is not what json writes"
+
+
+class _Float(float):
+    def __repr__(self):
+        return "nor a float subclass's"
+
+
+JSON_LEN_CASES = JSON_EDGE_CASES + [
+    {"html": "<a href='x'>&amp;</a>", "<key>": "&", "sep": "\u2028\u2029", "astral": "😀𝄞", "latin": "éñ"},
+    {"ctrl": "".join(chr(c) for c in range(0x20)) + "\x7f\x80\u07ff\u0800\uffff", "q": '"\\/'},
+    {"lone": "\ud800 \udfff", "\ud83d": 1},  # surrogates: 3 bytes each (surrogatepass)
+    {2: 1, -7: 2, 2**80: 3, 1.5: 4, 1e300: 5, float("nan"): 6, float("inf"): 7, True: 8, False: 9, None: 10},
+    {_Int(5): _Int(7), "f": _Float(2.5), _Float(1.0): [_Float(float("-inf"))]},
+    ["", [], {}, [[[[]]]], ({},), 0, -1, 1e-7, 123456789.0, 1e16, 5e-324, -0.0],
+]
+
+
+@pytest.mark.parametrize("doc", JSON_LEN_CASES, ids=range(len(JSON_LEN_CASES)))
+def test_json_len_edge_cases(doc):
+    c, py = _json_lens(doc)
+    assert c == py and isinstance(c, int)
+
+
+def test_json_len_on_the_corpus(corpus_data):
+    for data in corpus_data:
+        c, py = _json_lens(data)
+        assert c == py, str(data)[:200]
+
+
+def test_json_len_refuses_what_json_refuses():
+    for bad in ({"x": object()}, [b"bytes"], {"s": {1, 2}}, {(1, 2): "tuple key"}, {b"k": 1}, 1j):
+        assert _json_lens(bad) == (TypeError, TypeError), bad
+
+
+def test_json_len_deeper_than_the_recursion_limit_is_measured_as_before():
+    import sys
+
+    from kubelint.apiserver import core
+
+    deep = []
+    for _ in range(sys.getrecursionlimit() + 100):
+        deep = [deep, {"a": "<"}]
+    with pytest.raises(RecursionError):
+        core._json_len(deep)
+    try:
+        expected = core._py_go_json_len(deep)
+    except RecursionError as exc:
+        expected = type(exc)
+    try:
+        got = core._go_json_len(deep)
+    except RecursionError as exc:
+        got = type(exc)
+    assert got == expected
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(st.characters(blacklist_categories=()), max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.dictionaries(
+            st.text(st.characters(blacklist_categories=()), max_size=10) | st.integers() | st.booleans() | st.none(),
+            inner,
+            max_size=5,
+        )
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=600, derandomize=True, deadline=None, database=None)
+@given(JSON_VALUES)
+def test_fuzz_json_len(doc):
+    c, py = _json_lens(doc)
+    assert c == py

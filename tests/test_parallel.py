@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from conftest import CORPUS, ROOT
-from kubelint import parallel, runner
+from kubelint import loader, parallel, runner
 from kubelint.findings import Problem
 from kubelint.loader import discover
 from kubelint.progress import Progress
@@ -19,11 +19,28 @@ from kubelint.runner import run
 from kubelint.settings import Settings, default_jobs
 
 
-@pytest.fixture
-def always_parallel(monkeypatch):
-    """Parallel whatever the input size (the thresholds are for speed only)."""
+def _parallel_whatever_the_size(monkeypatch, forked_loading):
     monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
     monkeypatch.setattr(parallel, "MIN_PARALLEL_OBJECTS", 0)
+    monkeypatch.setattr(parallel, "MIN_PREFETCH_BYTES", 0)
+    if forked_loading:  # as without the C extension's prefetch thread (the Python loader)
+        monkeypatch.setattr(loader.Prefetch, "available", staticmethod(lambda: False))
+
+
+@pytest.fixture(params=["prefetch", "forked-loading"])
+def always_parallel(request, monkeypatch):
+    """Parallel whatever the input size (the thresholds are for speed only):
+    loading with the C extension's prefetch thread where it has one, and
+    with forked workers as the Python loader does."""
+    if request.param == "prefetch" and not loader.Prefetch.available():
+        pytest.skip("no prefetch thread without the C extension (test_loader_onepass fails the run for it)")
+    _parallel_whatever_the_size(monkeypatch, request.param == "forked-loading")
+
+
+@pytest.fixture
+def forked_loading(monkeypatch):
+    """Forked workers for loading and checking, whatever the input size."""
+    _parallel_whatever_the_size(monkeypatch, True)
 
 
 def _outputs(result):
@@ -258,7 +275,7 @@ def _die_in_worker(parent):
         os._exit(3)
 
 
-def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_path):
+def test_a_dying_worker_falls_back_to_serial(forked_loading, monkeypatch, tmp_path):
     """A worker that dies loses the chunks it took: this process computes
     them (after the workers are gone) and the result is the serial one."""
     import time
@@ -307,7 +324,7 @@ def test_a_dying_worker_falls_back_to_serial(always_parallel, monkeypatch, tmp_p
     assert recovered
 
 
-def test_a_worker_exception_is_raised_as_serially(always_parallel, monkeypatch, tmp_path):
+def test_a_worker_exception_is_raised_as_serially(forked_loading, monkeypatch, tmp_path):
     """An exception in a worker is not lost: the chunk is redone here, where
     it raises as in a serial run."""
     for i in range(6):
@@ -449,7 +466,7 @@ def test_jobs_auto_is_the_default_and_parsed(tmp_path):
         build(jobs="many")
 
 
-def test_a_result_that_cannot_be_sent_is_computed_here(always_parallel, monkeypatch, tmp_path):
+def test_a_result_that_cannot_be_sent_is_computed_here(forked_loading, monkeypatch, tmp_path):
     """A worker whose result cannot be pickled sends nothing of it (no
     traceback from the worker): this process computes that chunk."""
     for i in range(8):

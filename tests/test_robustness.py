@@ -705,10 +705,10 @@ def test_a_loader_bug_is_an_internal_error_on_that_file_only(tmp_path, monkeypat
     (d / "boom.yaml").write_text("kind: ConfigMap\n")
     real = loader.parse_text
 
-    def parse(text, path, limits=Limits()):
+    def parse(text, path, limits=Limits(), job=None):
         if path.endswith("boom.yaml"):
             raise KeyError("simulated loader bug")
-        return real(text, path, limits)
+        return real(text, path, limits, job)
 
     monkeypatch.setattr(loader, "parse_text", parse)
     result = CliRunner().invoke(main, ["check", "--no-progress", "--quiet", str(d)])

@@ -21,6 +21,7 @@ import posixpath
 from functools import lru_cache
 
 from ..findings import Key, Problem, format_path
+from ..loader import _cext as _loader_cext
 from . import validation as v
 from .common import (
     canonical_quantity,
@@ -1812,6 +1813,7 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
 
 # --- kubectl apply's last-applied-configuration annotation -----------------------------------
 
+_json_len = getattr(_loader_cext, "json_len", None)
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 LAST_APPLIED_TOO_LARGE = "last-applied-too-large"  # a warning: server-side apply and create work
 TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024  # ValidateAnnotationsSize (TotalAnnotationSizeLimitB)
@@ -1819,7 +1821,18 @@ TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024  # ValidateAnnotationsSize (TotalAnnota
 
 def _go_json_len(data) -> int:
     """Length of what kubectl's encoder writes: encoding/json, compact, map
-    keys sorted, HTML characters escaped, a trailing newline."""
+    keys sorted, HTML characters escaped, a trailing newline.  With the C
+    extension, counted without building the text (``_kubelint_yaml.json_len``,
+    the same figure: tests/test_hotpaths.py compares them)."""
+    if _json_len is not None:
+        try:
+            return _json_len(data)
+        except RecursionError:
+            pass  # deeper than the interpreter's limit: json.dumps decides, below, as without the extension
+    return _py_go_json_len(data)
+
+
+def _py_go_json_len(data) -> int:
     # (key order does not change the length: no sort_keys)
     try:
         # Loaded data has no cycles (the loader rejects a recursive alias): the encoder need not track
