@@ -71,6 +71,11 @@ NOT_FOR_BUILTIN_KINDS = (
     "weakref",  # the CRD stage's proxy is _weakref's
     "importlib",  # (and with it warnings): modules found by name are imported with __import__
     "warnings",
+    "kubelint.apiserver.autoscaling",  # validators of kinds the file does not have (apiserver.stage.ONLY_FOR)
+    "kubelint.apiserver.crd_spec",
+    "kubelint.apiserver.rbac",
+    "kubelint.apiserver.scheduling",
+    "kubelint.apiserver.storage",
 )
 
 
@@ -126,6 +131,30 @@ def test_what_a_run_needs_is_still_loaded(tmp_path):
     broken.write_text("apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: d}\nspec: {}\n")
     _, modules = modules_of("check", "--no-cache", str(broken))  # a finding with a fixer
     assert loaded(modules, "kubelint.fix.stage")
+
+
+def test_validator_modules_loaded_by_kind_are_the_only_ones_for_their_kinds(tmp_path):
+    """apiserver.stage.ONLY_FOR: each module there registers exactly its kinds, no other module registers
+    them, and none of them validates every kind; so a kind's validators, and their order, do not depend on
+    when the module is imported. A run with such a kind loads its module."""
+    from kubelint.apiserver import registry, stage
+
+    stage._load_modules()
+    for name in stage.ONLY_FOR:
+        __import__(f"kubelint.apiserver.{name}")
+    served = {}
+    for kind, fns in registry._VALIDATORS.items():
+        for fn in fns:
+            served.setdefault(fn.__module__.rpartition(".")[2], set()).add(kind)
+    for name, kinds in stage.ONLY_FOR.items():
+        assert served[name] == set(kinds), name
+        others = {m for m, ks in served.items() if m != name and ks & set(kinds)}
+        assert others == set(), (name, others)
+    assert {m for m, ks in served.items() if registry.ANY in ks}.isdisjoint(stage.ONLY_FOR)
+    role = tmp_path / "role.yaml"
+    role.write_text("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: n}\n")
+    _, modules = modules_of("check", "--no-cache", str(role))
+    assert "kubelint.apiserver.rbac" in modules and "kubelint.apiserver.storage" not in modules
 
 
 def test_custom_rules_load_the_admission_stage(tmp_path):
