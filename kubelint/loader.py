@@ -200,6 +200,10 @@ def _walk(directory: str, seen: set) -> Iterator[Tuple[str, Optional[LoadError]]
             subdirs.append(path)
         elif entry.name.lower().endswith(YAML_SUFFIXES):
             try:
+                if entry.is_file() and not entry.is_symlink():
+                    # a regular file, from the directory listing's type (no stat: most files)
+                    yield path, None
+                    continue
                 st = os.stat(path)
             except OSError as exc:
                 yield path, _os_error(path, exc)

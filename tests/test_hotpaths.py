@@ -690,3 +690,55 @@ JSON_VALUES = st.recursive(
 def test_fuzz_json_len(doc):
     c, py = _json_lens(doc)
     assert c == py
+
+
+# -- admission/celenv.py to_value: plain leaves copied without a call ------------------------------------
+
+
+def _reference_to_value(value):
+    """celenv.to_value as it was: one call per value."""
+    if type(value) in (str, int, bool):
+        return value
+    if isinstance(value, dict):
+        return {k: _reference_to_value(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_reference_to_value(v) for v in value]
+    if (
+        isinstance(value, float)
+        and value == value
+        and value not in (float("inf"), float("-inf"))
+        and value == int(value)
+    ):
+        return int(value)
+    return value
+
+
+def _same_typed(a, b):
+    assert type(a) is type(b), (a, b)
+    if isinstance(a, dict):
+        assert list(a) == list(b)
+        for k in a:
+            _same_typed(a[k], b[k])
+    elif isinstance(a, list):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            _same_typed(x, y)
+    else:
+        assert a == b or (a != a and b != b)
+
+
+def test_to_value_on_the_corpus_and_edge_cases(corpus_data):
+    from kubelint.admission.celenv import to_value
+
+    class Sub(dict):
+        pass
+
+    edge = [
+        {"a": None, "b": [None, 1.0, 2.5, float("nan"), float("inf"), -0.0, True, {"c": None}]},
+        {"d": Sub(x=None, y=3.0)},
+        [[[]], {}, None, 0, "s"],
+        None,
+        7.0,
+    ]
+    for data in corpus_data + edge:
+        _same_typed(to_value(data), _reference_to_value(data))

@@ -479,12 +479,13 @@ def to_value(value):
     """JSON data as the server's unstructured value: integral floats are
     integers (kubectl sends 3.0 as 3); None in a map is dropped (typed
     decoding drops nulls)."""
-    if type(value) in _PLAIN:  # most values: returned as they are
+    t = type(value)
+    if t in _PLAIN:  # most values: returned as they are (and without a call, in the containers below)
         return value
-    if isinstance(value, dict):
-        return {k: to_value(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [to_value(v) for v in value]
+    if t is dict or isinstance(value, dict):
+        return {k: v if type(v) in _PLAIN else to_value(v) for k, v in value.items() if v is not None}
+    if t is list or isinstance(value, list):
+        return [v if type(v) in _PLAIN else to_value(v) for v in value]
     if (
         isinstance(value, float)
         and value == value
