@@ -14,14 +14,20 @@ Two sources, merged by :func:`removal`:
 
 from __future__ import annotations
 
+from collections import namedtuple
 from functools import lru_cache
-from typing import Dict, NamedTuple, Optional, Tuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Dict, Optional, Tuple
 
 
-class Removal(NamedTuple):
-    removed_in: str  # "1.22"
-    replacement: Optional[str]  # "networking.k8s.io/v1"; None: no replacement
-    note: str = ""
+class Removal(namedtuple("Removal", ("removed_in", "replacement", "note"), defaults=("",))):
+    """``removed_in``: the release ("1.22"); ``replacement``: the group/version
+    to use ("networking.k8s.io/v1"), None if there is none; ``note``: what
+    else changes.  (collections.namedtuple: a run does not import typing.)"""
+
+    __slots__ = ()
 
 
 _V116_APPS = "apps/v1"

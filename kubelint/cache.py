@@ -10,8 +10,9 @@ code and never pickles), computed by a pure function of its key:
 * ``crd-check``: the CRD's own checks (``crd-invalid``: structural schema,
   CEL compile verdicts, CEL type and cost checks; kubelint/crd/structural.py),
   keyed by the CRD's ``spec.versions``;
-* ``catalogue``: the parsed rule catalogue (``rules/*.yaml``), keyed by the
-  files' bytes;
+* ``catalogue``: the parsed rule catalogue (``rules/*.yaml``), one entry
+  keyed by the files' names, sizes and modification times (as the version
+  key knows kubelint's own files);
 * ``config-schema``: whether a configuration file's data is valid against the
   published JSON Schema (kubelint/data/config.schema.json), keyed by the data;
 * ``context``: the objects of ``--context`` files, one pack per set of context
@@ -51,9 +52,12 @@ import marshal
 import os
 import stat
 import sys
-from typing import Callable, Dict, Optional
 
 from . import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Callable, Dict, Optional
 
 try:  # hashlib's import loads OpenSSL (2 ms) for a hash the interpreter has built in
     from _blake2 import blake2b
@@ -89,52 +93,107 @@ def content_key(*parts) -> str:
     return h.hexdigest()
 
 
-def _package_files():
-    """Every file of the installed package whose change may change a cached result."""
+_SOURCE_SUFFIXES = (".py", ".json", ".yaml", ".so", ".pyd")  # extension modules (a native loader) too
+_ENGINE_SUFFIXES = (".so", ".pyd", ".py")
+# Engines whose verdicts are cached (found, not imported); _kubelint_yaml, the loader's C extension, is a
+# top-level module beside the package, and the --context objects it loaded are cached.
+_ENGINES = ("cel", "re2", "_re2", "yaml", "_kubelint_yaml")
+
+
+def _package_stats():
+    """(path, os.stat_result or None) of every file whose change may change a cached result: the installed
+    package's modules and data, the bundled schemas' release indexes, the engines' modules."""
     from . import data
 
-    pkg = os.path.dirname(os.path.abspath(__file__))
-    for root, dirs, files in os.walk(pkg):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and d != "schemas")
-        for f in sorted(files):
-            if f.endswith((".py", ".json", ".yaml", ".so", ".pyd")):  # extension modules (a native loader) too
-                yield os.path.join(root, f)
+    out = []
+    _tree(os.path.dirname(os.path.abspath(__file__)), out)
     sdir = data.schema_dir()  # v1.NN.json name their content-addressed shards: their times suffice
     try:
-        for f in sorted(os.listdir(sdir)):
-            if f.endswith(".json"):
-                yield os.path.join(sdir, f)
+        with os.scandir(sdir) as it:
+            entries = sorted((e for e in it if e.name.endswith(".json")), key=_name)
     except OSError:
-        pass
-    import importlib.util
+        entries = ()
+    for e in entries:
+        out.append((e.path, _stat(e)))
+    for name in _ENGINES:
+        spec = _find_spec(name)
+        if spec is not None:
+            for loc in list(spec.submodule_search_locations or ()) or [spec.origin or ""]:
+                try:
+                    out.append((loc, os.stat(loc)))
+                except OSError:
+                    out.append((loc, None))
+                if os.path.isdir(loc):
+                    with os.scandir(loc) as it:
+                        found = sorted((e for e in it if e.name.endswith(_ENGINE_SUFFIXES)), key=_name)
+                    out.extend((e.path, _stat(e)) for e in found)
+    return out
 
-    # Engines whose verdicts are cached (found, not imported); _kubelint_yaml, the loader's C extension, is a
-    # top-level module beside the package, and the --context objects it loaded are cached.
-    for name in ("cel", "re2", "_re2", "yaml", "_kubelint_yaml"):
+
+def _name(entry) -> str:
+    return entry.name
+
+
+def _stat(entry):
+    try:
+        return entry.stat()  # follows a symbolic link, as os.stat
+    except OSError:
+        return None
+
+
+def _tree(top: str, out: list) -> None:
+    """The package's files (``_SOURCE_SUFFIXES``) under ``top``, depth first, names in order; bytecode
+    caches and the bundled schemas' shards left out."""
+    try:
+        with os.scandir(top) as it:
+            entries = sorted(it, key=_name)
+    except OSError:
+        return
+    subdirs = []
+    for e in entries:
         try:
-            spec = importlib.util.find_spec(name)
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:  # (a link to a directory is not walked, as os.walk does not)
+            if e.name != "__pycache__" and e.name != "schemas" and not e.is_symlink():
+                subdirs.append(e.path)
+        elif e.name.endswith(_SOURCE_SUFFIXES):
+            out.append((e.path, _stat(e)))
+    for d in subdirs:
+        _tree(d, out)
+
+
+def _find_spec(name: str):
+    """``importlib.util.find_spec(name)`` for a top-level module, without importing importlib.util (and
+    contextlib: ~1 ms of a one-file check): the loaded module's spec, else the first import finder's."""
+    module = sys.modules.get(name)
+    if module is not None:
+        return getattr(module, "__spec__", None)
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        if find is None:
+            continue
+        try:
+            spec = find(name, None)
         except (ImportError, ValueError):
             spec = None
         if spec is not None:
-            locations = list(spec.submodule_search_locations or ()) or [spec.origin or ""]
-            for loc in locations:
-                yield loc
-                if os.path.isdir(loc):
-                    for f in sorted(os.listdir(loc)):
-                        if f.endswith((".so", ".pyd", ".py")):
-                            yield os.path.join(loc, f)
+            return spec
+    return None
+
+
+def _package_files():
+    """Every file of the installed package whose change may change a cached result (``version_key``)."""
+    return [path for path, _ in _package_stats()]
 
 
 def version_key() -> str:
     """The key of this kubelint: its version, its files' sizes and times, the engines, Python."""
     parts = [__version__, sys.version, sys.implementation.cache_tag or "", str(marshal.version)]
-    for path in _package_files():
-        try:
-            st = os.stat(path)
-            parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{path}\0-")
-    return content_key(*parts)[:24]
+    for path, st in _package_stats():
+        parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}" if st is not None else f"{path}\0-")
+    return content_key("\n".join(parts))[:24]
 
 
 class Store:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Optional, Tuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Optional, Tuple
 
 FILE_NAMES = (".kubelint.yaml", ".kubelint.yml")
 # A configuration can come from the pull request being checked: read at most this much of it.

@@ -42,7 +42,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
+from collections import namedtuple
 
 from . import record
 from .lazyre import lazy
@@ -50,15 +50,19 @@ from . import loader
 from .loader import STDIN, LoadError
 from .settings import Limits
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
+
 CHART_FILE = "Chart.yaml"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
-class Skipped(NamedTuple):
-    """A file that is not a Kubernetes manifest, and why."""
+class Skipped(namedtuple("Skipped", ("path", "reason"))):
+    """A file that is not a Kubernetes manifest (``path``), and why (``reason``).
+    (collections.namedtuple: a run does not import typing.)"""
 
-    path: str
-    reason: str
+    __slots__ = ()
 
     def to_json(self) -> dict:
         return {"file": self.path, "reason": self.reason}

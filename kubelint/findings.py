@@ -6,9 +6,9 @@ values (a path inside the object and a message); the runner turns them into
 shadow (see :mod:`kubelint.positions`) and stamping rule id and severity.
 """
 
-# No `from __future__ import annotations`: typing.NamedTuple compiles a string annotation per field
-# at import (issue 18; 29 fields here were ~1.5 ms of every run).
-from typing import NamedTuple, Optional, Tuple, Union
+# collections.namedtuple, not typing.NamedTuple: importing typing is ~2.5 ms of a one-file check, and
+# typing.NamedTuple compiles a string annotation per field (issue 18; tests/test_startup.py).
+from collections import namedtuple
 
 ERROR = "error"
 WARNING = "warning"
@@ -29,17 +29,15 @@ class Key(str):
         return (Key, (str(self),))
 
 
-PathElem = Union[str, int]
-Path = Tuple[PathElem, ...]
+PathElem = str | int  # builtin generics: no typing at run time
+Path = tuple[PathElem, ...]
 
 
-class ObjectRef(NamedTuple):
-    """Identity of a Kubernetes object, as printed in findings."""
+class ObjectRef(namedtuple("ObjectRef", ("api_version", "kind", "namespace", "name"))):
+    """Identity of a Kubernetes object, as printed in findings: ``api_version``
+    and ``kind`` (str), ``namespace`` and ``name`` (str or None)."""
 
-    api_version: str
-    kind: str
-    namespace: Optional[str]
-    name: Optional[str]
+    __slots__ = ()
 
     def display(self) -> str:
         name = self.name or "<unnamed>"
@@ -56,7 +54,26 @@ class ObjectRef(NamedTuple):
         }
 
 
-class Problem(NamedTuple):
+class Problem(
+    namedtuple(
+        "Problem",
+        (
+            "path",  # Path
+            "message",  # str
+            "rule",  # str or None
+            "severity",  # str or None
+            "at",  # "value" | "key"
+            # kubelint's own explanation (why, how to fix, "did you mean"), kept apart
+            # from ``message`` (the API server's or kubectl's words where there are any)
+            "hint",  # str
+            # the field the server names, in its notation, when it is not ``path``
+            # (``path`` is then where the finding is positioned: the value or key
+            # below or beside that field)
+            "field",  # str or None
+        ),
+        defaults=(None, None, "value", "", None),
+    )
+):
     """A check's raw result: where (path inside the object) and what.
     ``message`` is what the API server (or kubectl) says where it says
     anything; ``hint`` is kubelint's addition (why, how to fix).
@@ -68,32 +85,28 @@ class Problem(NamedTuple):
     several rules (the schema walker, the API-server checks) sets ``rule``.
     """
 
-    path: Path
-    message: str
-    rule: Optional[str] = None
-    severity: Optional[str] = None
-    at: str = "value"
-    # kubelint's own explanation (why, how to fix, "did you mean"), kept apart
-    # from ``message`` (the API server's or kubectl's words where there are any)
-    hint: str = ""
-    # the field the server names, in its notation, when it is not ``path``
-    # (``path`` is then where the finding is positioned: the value or key
-    # below or beside that field)
-    field: Optional[str] = None
+    __slots__ = ()
 
 
-class RenderOrigin(NamedTuple):
+class RenderOrigin(
+    namedtuple(
+        "RenderOrigin",
+        (
+            "tool",  # "helm" | "kustomize"
+            "root",  # the chart or kustomization directory
+            "namespace",  # the namespace Helm rendered into (str or None)
+            "line",  # position in the rendered stream
+            "column",
+            "exact",  # the source position holds exactly what was rendered
+            "stream",  # the rendered stream's name (RunResult.texts key)
+        ),
+    )
+):
     """Where a finding on a rendered chart or kustomization came from
     (:mod:`kubelint.render`): the finding's own position is in the source
     file; this is the rendered position, and whether the two match exactly."""
 
-    tool: str  # "helm" | "kustomize"
-    root: str  # the chart or kustomization directory
-    namespace: Optional[str]  # the namespace Helm rendered into
-    line: int  # position in the rendered stream
-    column: int
-    exact: bool  # the source position holds exactly what was rendered
-    stream: str  # the rendered stream's name (RunResult.texts key)
+    __slots__ = ()
 
     def to_json(self) -> dict:
         out = {
@@ -108,23 +121,33 @@ class RenderOrigin(NamedTuple):
         return out
 
 
-class Finding(NamedTuple):
-    rule: str
-    severity: str
-    message: str
-    file: str
-    line: int
-    column: int
-    path: str = ""
-    object: Optional[ObjectRef] = None
-    origin: Optional[RenderOrigin] = None  # set on findings of rendered charts and kustomizations
-    # kubelint.fix.model.FindingFix when a verified fix exists (set by the
-    # fix stage after the run, for reporters): title, applicability, edits.
-    fix: Optional[object] = None
-    # kubelint's explanation beside the message (why, how to fix, "did you
-    # mean"); the message itself is the server's or kubectl's text where
-    # there is one.  Empty when there is nothing to add.
-    hint: str = ""
+class Finding(
+    namedtuple(
+        "Finding",
+        (
+            "rule",  # str
+            "severity",  # str
+            "message",  # str
+            "file",  # str
+            "line",  # int
+            "column",  # int
+            "path",  # str
+            "object",  # ObjectRef or None
+            "origin",  # RenderOrigin or None: set on findings of rendered charts and kustomizations
+            # kubelint.fix.model.FindingFix when a verified fix exists (set by the
+            # fix stage after the run, for reporters): title, applicability, edits.
+            "fix",
+            # kubelint's explanation beside the message (why, how to fix, "did you
+            # mean"); the message itself is the server's or kubectl's text where
+            # there is one.  Empty when there is nothing to add.
+            "hint",  # str
+        ),
+        defaults=("", None, None, None, ""),
+    )
+):
+    """One finding, as reporters print it."""
+
+    __slots__ = ()
 
     def text(self) -> str:
         """The message and the hint, as one line for people: ``message (hint)``."""

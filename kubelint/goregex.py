@@ -27,9 +27,12 @@ never compiled twice in a run.
 from __future__ import annotations
 
 import functools
-from typing import Optional, Union
 
 import re2
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Optional, Union
 
 __all__ = ["GoRegexpError", "Regexp", "compile", "match_string"]
 

@@ -7,9 +7,12 @@ added here once.
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Tuple
 
 from .findings import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Iterator, Optional, Tuple
 
 # group/kind -> path of the PodSpec inside the object
 POD_SPEC_PATHS = {

@@ -23,13 +23,17 @@ booleans that reach a string field are compared as their text.
 
 from __future__ import annotations
 
-from typing import Callable, Optional
 
 from .apiserver.validation import is_qualified_name, is_valid_label_value
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Callable, Optional
+
 _OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
-Predicate = Callable[[dict], bool]
+if TYPE_CHECKING:
+    Predicate = Callable[[dict], bool]
 
 
 def label_value(v) -> str:

@@ -52,11 +52,15 @@ import re
 import stat
 import struct
 import sys
-from typing import Iterable, Iterator, List, Optional, Tuple
 
 from . import record
+from .lazyre import lazy  # patterns compiled on first use (issue 18: a run uses few)
 from .findings import ERROR, WARNING, Finding
 from .settings import Limits
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Iterable, Iterator, List, Optional, Tuple
 
 # PyYAML is imported on first use (_pyyaml()): the C one-pass path
 # (_kubelint_yaml) needs none of it, so a run whose files all take that path
@@ -68,7 +72,7 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-_SIZE = re.compile(r"\s*(\d+)\s*([kKmMgG]?)(i?[bB]?)\s*")
+_SIZE = lazy(r"\s*(\d+)\s*([kKmMgG]?)(i?[bB]?)\s*")
 
 
 def parse_size(text) -> int:
@@ -462,13 +466,13 @@ for _c in "yYnNtTfFoO~":
 _HINT["."] = "."
 
 # yamlStyleFloat in resolve.go
-_YAML_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_YAML_FLOAT = lazy(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 # strconv.ParseFloat on a string that starts with "." (decimal only here)
-_DOT_FLOAT = re.compile(r"^\.[0-9]+([eE][-+]?[0-9]+)?$")
+_DOT_FLOAT = lazy(r"^\.[0-9]+([eE][-+]?[0-9]+)?$")
 # strconv.ParseInt(s, 0, 64) syntax, underscores already removed
-_GO_INT = re.compile(r"^[+-]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9][0-9]*|0)$")
-_GO_UINT = re.compile(r"^(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9][0-9]*|0)$")
-_TIMESTAMP_START = re.compile(r"^[0-9]{4}-")
+_GO_INT = lazy(r"^[+-]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9][0-9]*|0)$")
+_GO_UINT = lazy(r"^(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9][0-9]*|0)$")
+_TIMESTAMP_START = lazy(r"^[0-9]{4}-")
 _INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 
 
@@ -540,11 +544,9 @@ def resolve_plain(s: str):
 
 
 _TS_FORMATS = (
-    re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"),
-    re.compile(
-        r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"
-    ),
-    re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?$"),
+    lazy(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"),
+    lazy(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"),
+    lazy(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?$"),
 )
 
 
@@ -1306,8 +1308,8 @@ class _LineStart:
     __slots__ = ("first", "rest")
 
     def __init__(self, body: str):
-        self.first = re.compile(body)
-        self.rest = re.compile("\n(?:" + body + ")")
+        self.first = lazy(body)
+        self.rest = lazy("\n(?:" + body + ")")
 
     def finditer(self, text: str) -> Iterator[Tuple[int, "re.Match"]]:
         """(offset of the line, match) for every line that starts with the
@@ -1324,8 +1326,8 @@ class _LineStart:
 
 _SEPARATOR_WITH_CONTENT = _LineStart(r"---[ \t]*([^ \t#\r\n][^\n]*)")
 _CONFLICT = _LineStart(r"(?:<<<<<<<|>>>>>>>)(?=[ \n]|\Z)|=======(?=\n|\Z)")
-_HELM = re.compile(r"\{\{-?\s*[-.$\w(\"]")
-_FLOW_CHARS = re.compile(r"[\[\]{}]")
+_HELM = lazy(r"\{\{-?\s*[-.$\w(\"]")
+_FLOW_CHARS = lazy(r"[\[\]{}]")
 
 
 def _prescan(text: str, limits: Limits, scan=None) -> None:
@@ -1444,7 +1446,7 @@ def _request_too_large(limit: int, size: Optional[int] = None) -> str:
 # Cheap pre-compose bounds for big files (item 10 of issue 13): a 500,000-key
 # ConfigMap took 6 s and 509 MB to compose before it was found too large.
 _SIZE_CHECK_FROM = 512 * 1024  # smaller files are never scanned
-_INDENT_OR_COMMENT = re.compile(r"^[ \t]+|[ \t]+#[^\n]*|^#[^\n]*", re.M)
+_INDENT_OR_COMMENT = lazy(r"^[ \t]+|[ \t]+#[^\n]*|^#[^\n]*", re.M)
 _LIST_KIND = _LineStart(r"kind:[ \t]*[\"']?[A-Za-z0-9]*List[\"']?[ \t]*(?:#[^\n]*)?(?=\n|\Z)")
 _LIST_ITEM = _LineStart(r"[ \t]*- [ \t]*\{?[ \t]*[\"']?(?:apiVersion|kind)[\"']?[ \t]*:")
 
@@ -1692,10 +1694,10 @@ def _build_document(node, index: int, path: str, limits: Limits, problems: List[
     return Document(path, index, data, shadow, line, col)
 
 
-_BOM_AFTER_SEPARATOR = re.compile(r"^(---(?:[ \t][^\n]*)?\r?\n)\ufeff", re.M)
+_BOM_AFTER_SEPARATOR = lazy(r"^(---(?:[ \t][^\n]*)?\r?\n)\ufeff", re.M)
 # A directive line (%YAML 1.1, %TAG ...): a plain scalar cannot start with '%'.
 _DIRECTIVE = _LineStart(r"(%[A-Za-z][^\n]*)")
-_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_SPACE = lazy(r"[ \t\n\r]*")
 
 
 def _json_stream(text: str):

@@ -8,11 +8,14 @@ lacks ``apiVersion``/``kind``, becomes a finding instead of an object.
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
 
 from .findings import ERROR, Finding, ObjectRef, Path, Problem, format_path
 from .loader import Document
 from .positions import locate
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List, Optional, Tuple
 
 
 class KubeObject:

@@ -62,7 +62,6 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from typing import Callable, List, Optional
 
 from . import loader, record
 from .lazyre import lazy
@@ -70,6 +69,10 @@ from .findings import Finding
 from .loader import STDIN, Limits, LoadedFile, discover, load_file
 from .model import KubeObject
 from .phases import FileResult, RunContext, check_objects, objects_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Callable, List, Optional
 
 # Break-even points, measured on 2 cores (bench/README.md, `bench/bench.py
 # --threshold`, and whole corpus runs).  Loading with the C extension: its

@@ -12,7 +12,6 @@ nor ``parallel``: the flow is runner -> parallel -> phases.
 
 from __future__ import annotations
 
-from typing import List, Optional
 
 from . import record
 from . import mask
@@ -20,6 +19,10 @@ from .findings import ERROR, Finding
 from .loader import LoadedFile
 from .model import KubeObject, objects_from_document
 from .settings import Settings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List, Optional
 
 
 class RunContext(record.Record):

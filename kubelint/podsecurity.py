@@ -20,12 +20,15 @@ would have rejected it at decoding).
 
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Optional, Tuple
 
 from . import record
 from .lazyre import lazy
 
-Version = Tuple[int, int]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Callable, Dict, List, Optional, Tuple
+
+Version = tuple[int, int]  # (1, 37); a builtin generic: no typing at run time
 Path = tuple
 
 LEVELS = ("privileged", "baseline", "restricted")  # api/constants.go validLevels, in its order

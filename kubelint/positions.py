@@ -14,9 +14,12 @@ key, which is where an editor should point for "field X is required".
 
 from __future__ import annotations
 
-from typing import Tuple
 
 from .findings import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Tuple
 
 Shadow = tuple
 

@@ -10,7 +10,10 @@ the raw text of a number the same way, after ``strings.TrimSpace``).
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Union
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Union
 
 # ErrFormatWrong's text, as the API server prints it.
 SPLIT_RE = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import gc
 import os
-from typing import Callable, Dict, Iterable, List, Optional
 
 from . import record
 from . import mask
 from .findings import ERROR, RANK, Finding, ObjectRef
 from .phases import FileResult, RunContext
 from .settings import Settings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Callable, Dict, Iterable, List, Optional
 
 
 class RunResult(record.Record):

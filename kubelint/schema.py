@@ -35,7 +35,6 @@ import binascii
 import json
 import os
 from functools import lru_cache
-from typing import Dict, Iterator, List, Optional
 
 from .lazyre import lazy
 from . import apis
@@ -45,6 +44,10 @@ from .quantity import QuantityError, parse_quantity
 from .settings import Settings
 from .suggest import closest, did_you_mean
 from .values import show
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Dict, Iterator, List, Optional
 
 
 @lru_cache(maxsize=None)
@@ -163,6 +166,7 @@ _RFC3339 = lazy(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
 _BASE64_CHARS = lazy(r"^[A-Za-z0-9+/]*={0,2}$")
 
 
+# (every alternative starts with "$": a value without one is not searched, and a run need not compile it)
 _PLACEHOLDER = lazy(r"\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=?+][^}]*)?\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|^\$[A-Z_][A-Z0-9_]*$")
 
 
@@ -320,7 +324,7 @@ class Walker:
         if kind is None:  # (is a string type, its check): once per type, not per value
             base = t.split(":", 1)[0] if t.startswith(("string", "integer")) else t
             kind = _SCALAR_KINDS[t] = (t.startswith("string"), _SCALAR_CHECKS.get(base))
-        if isinstance(value, str) and not kind[0] and _PLACEHOLDER.search(value):
+        if isinstance(value, str) and not kind[0] and "$" in value and _PLACEHOLDER.search(value):
             problems.append(
                 Problem(
                     path,

@@ -33,10 +33,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Mapping, Optional, Sequence, Tuple, Union
 
 from . import record
 from .suggest import did_you_mean
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Mapping, Optional, Sequence, Tuple, Union
 
 # A kubelint.config.Config. Named, not imported: config.py builds on this module
 # (Limits, FAIL_ON, profiles), so the layout flows one way.

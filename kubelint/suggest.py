@@ -8,7 +8,10 @@ hint for a message that is reported anyway (difflib similarity, lenient);
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Iterable, Optional
 
 
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> Optional[str]:

@@ -18,11 +18,14 @@ A suppression naming a rule id the catalogue does not know is itself a
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Set, Tuple
 
 from . import record
 from .lazyre import lazy
 from .findings import WARNING, Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Dict, List, Optional, Set, Tuple
 
 ANNOTATION = "kubelint.io/ignore"
 HOOK_ANNOTATION = "helm.sh/hook"

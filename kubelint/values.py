@@ -6,9 +6,12 @@ CEL rule failures, the schema layer's "the string ..." descriptions),
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 from .model import type_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Optional
 
 
 def json_type(value) -> str:

@@ -124,6 +124,22 @@ def test_the_version_key_covers_the_loaders_c_extension():
     assert spec.origin in list(cache._package_files())
 
 
+def test_the_version_key_finds_the_engines_where_importlib_does():
+    """kubelint.cache._find_spec stands in for importlib.util.find_spec (not imported by a one-file check)."""
+    import importlib.util
+
+    for name in cache._ENGINES:
+        try:
+            expected = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            expected = None
+        got = cache._find_spec(name)
+        assert (got is None) == (expected is None), name
+        if got is not None:
+            assert got.origin == expected.origin, name
+            assert list(got.submodule_search_locations or ()) == list(expected.submodule_search_locations or ())
+
+
 def test_a_new_version_directory_prunes_all_but_the_most_recent_others(tmp_path):
     old = []
     for i in range(cache.KEEP_VERSIONS + 3):
@@ -386,3 +402,38 @@ def test_an_entry_too_large_to_be_read_is_not_written(tmp_path, monkeypatch):
     store.save("big", "k" * 40, "x" * 5000)
     store.save("small", "k" * 40, "x" * 10)
     assert store.load("big", "k" * 40) is None and store.load("small", "k" * 40) == "x" * 10
+
+
+def test_the_parsed_catalogue_is_one_entry_that_follows_its_files(tmp_path, monkeypatch):
+    """The catalogue is parsed once per set of files, known by their names, sizes and times: an edited, added
+    or removed rule file is parsed again, never served from the entry of the files before."""
+    from kubelint import engine
+
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "a.yaml").write_text("- {id: a, severity: warning, summary: one}\n")
+    (d / "notes.txt").write_text("not a catalogue file")
+
+    def parsed():
+        store = cache.Store(str(tmp_path / "cache"))  # a new process's store: only the disk is shared
+        monkeypatch.setattr(cache, "_process", store)
+        return engine._catalogue_files(str(d)), store.stats
+
+    assert parsed() == (
+        [("a.yaml", [{"id": "a", "severity": "warning", "summary": "one"}])],
+        dict(STATS, miss=1, write=1),
+    )
+    assert parsed()[1] == dict(STATS, hit=1)  # one entry read
+    (d / "a.yaml").write_text("- {id: a, severity: warning, summary: two}\n")  # same size, a later time
+    assert parsed()[0] == [("a.yaml", [{"id": "a", "severity": "warning", "summary": "two"}])]
+    st = os.stat(d / "a.yaml")
+    (d / "a.yaml").write_text("- {id: a, severity: warning, summary: three}\n")
+    os.utime(d / "a.yaml", ns=(st.st_atime_ns, st.st_mtime_ns))  # the same time, another size
+    assert parsed()[0] == [("a.yaml", [{"id": "a", "severity": "warning", "summary": "three"}])]
+    (d / "b.yaml").write_text("- {id: b, severity: info, summary: more}\n")
+    assert [name for name, _ in parsed()[0]] == ["a.yaml", "b.yaml"]
+    (d / "a.yaml").unlink()
+    assert [name for name, _ in parsed()[0]] == ["b.yaml"]
+
+
+STATS = {"hit": 0, "miss": 0, "bad": 0, "write": 0}

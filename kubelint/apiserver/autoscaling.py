@@ -10,7 +10,6 @@ after ``pkg/apis/autoscaling/v2/defaults.go`` (minReplicas defaults to 1).
 
 from __future__ import annotations
 
-from typing import List
 
 from ..findings import Problem
 from .common import (
@@ -29,6 +28,10 @@ from .common import (
 )
 from .meta import forbidden, invalid, is_valid_path_segment_name, required, unsupported, validate_label_selector
 from .registry import validates
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List
 
 METRIC_TYPES = ("ContainerResource", "External", "Object", "Pods", "Resource")
 TARGET_TYPES = ("AverageValue", "Utilization", "Value")

@@ -11,7 +11,6 @@ the server uses, robfig/cron v3 ``ParseStandard`` (``parser.go``:
 from __future__ import annotations
 
 import re
-from typing import List, Optional
 
 from ..lazyre import lazy
 from ..findings import Problem
@@ -34,6 +33,10 @@ from .common import (
 )
 from .registry import validates
 from .workloads import MISMATCH
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List, Optional
 
 SCHEDULE = "invalid-schedule"
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import Iterable, List, Optional
 
 from ..lazyre import lazy
 from ..findings import Problem, format_path
 from ..quantity import QuantityError, parse_quantity
 from . import validation as v
 from .meta import _show, invalid
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Iterable, List, Optional
 
 # Generic rule ids (catalogue: rules/apiserver.yaml).
 INVALID_VALUE = "invalid-value"

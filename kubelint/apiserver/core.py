@@ -19,7 +19,6 @@ import json
 import os
 import posixpath
 from functools import lru_cache
-from typing import List, Optional
 
 from ..findings import Key, Problem, format_path
 from ..loader import _cext as _loader_cext
@@ -76,6 +75,10 @@ from .meta import (
     validate_labels,
 )
 from .registry import ANY, validates
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List, Optional
 
 # Specific ids (catalogue: rules/apiserver-objects.yaml).
 NODE_PORT_RANGE = "service-node-port-range"

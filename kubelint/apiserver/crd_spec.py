@@ -12,7 +12,6 @@ listKind = kind + "List").
 
 from __future__ import annotations
 
-from typing import List
 
 from ..findings import Problem, format_path
 from . import validation as v
@@ -29,6 +28,10 @@ from .common import (
 )
 from .meta import Shown, crd_internal_path, forbidden, invalid, renamed, required, unsupported
 from .registry import validates
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List
 
 SCOPES = ("Cluster", "Namespaced")
 

@@ -24,7 +24,10 @@ minors are modelled from the source, not oracle-confirmed.
 
 from __future__ import annotations
 
-from typing import Dict
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Dict
 
 # gate -> the first minor with the gate on by default (its release history in a comment)
 ON_BY_DEFAULT_FROM: Dict[str, int] = {

@@ -14,14 +14,17 @@ thing they validate, so every API family can reuse them.
 
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Optional, Tuple
 
 from ..findings import Problem, format_path
 from ..values import quote, show, show_map
 from . import validation as v
 from .registry import ANY, validates
 
-Path = Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Callable, Dict, List, Optional, Tuple
+
+    Path = Tuple
 
 # Rule ids of this family (catalogue: rules/apiserver.yaml).
 INVALID_NAME = "invalid-name"
@@ -205,6 +208,8 @@ def is_placeholder(value) -> bool:
     layer reports it as ``unrendered-placeholder``."""
     global _PLACEHOLDER_RE
     if not isinstance(value, str):
+        return False
+    if "$" not in value and "<" not in value and "{{" not in value:  # what each alternative starts with
         return False
     if _PLACEHOLDER_RE is None:
         import re
@@ -444,7 +449,8 @@ def _mask_trailing_dash(name: str) -> str:
     return name
 
 
-NameFn = Callable[[str, bool], List[str]]
+if TYPE_CHECKING:
+    NameFn = Callable[[str, bool], List[str]]
 
 # Name validation per (group, kind): the ValidateXxxName function each
 # kind's Validate* passes to ValidateObjectMeta.  Default: NameIsDNSSubdomain.

@@ -24,12 +24,15 @@ releases in between are modelled from their source.
 
 from __future__ import annotations
 
-from typing import List
 
 from ..findings import WARNING, Problem
 from .common import dict_at, list_at, parse_cidr, parse_ip
 from .registry import validates
 from .warnings import _TEMPLATE_PREFIX, APISERVER_WARNING, _Out, _at, _fmt
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List
 
 TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"
 TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"

@@ -9,7 +9,6 @@ Ported from ``pkg/apis/networking/validation/validation.go``
 
 from __future__ import annotations
 
-from typing import List
 
 from ..findings import Problem
 from . import validation as v
@@ -45,6 +44,10 @@ from .meta import (
     validate_label_selector,
 )
 from .registry import validates
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List
 
 NET = "networking.k8s.io"
 PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")

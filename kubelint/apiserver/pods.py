@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import Dict, List, Optional, Set, Tuple
 
 from .. import goregex
 from ..findings import Key, Problem
@@ -55,7 +54,12 @@ from .common import (
 )
 from .registry import validates
 
-Path = Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Dict, List, Optional, Set, Tuple
+
+if TYPE_CHECKING:
+    Path = Tuple
 
 MAX_INT32 = 2**31 - 1
 FILE_MODE_ERR = "must be a number between 0 and 0777 (octal), both inclusive"

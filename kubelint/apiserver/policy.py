@@ -8,13 +8,16 @@ Ported from ``pkg/apis/policy/validation/validation.go``
 
 from __future__ import annotations
 
-from typing import List
 
 from ..findings import Problem
 from . import validation as v
 from .common import INVALID_SELECTOR, INVALID_VALUE, UNSUPPORTED_VALUE, dict_at, invalid_msgs, is_int, is_str
 from .meta import go_struct, int_or_string, intstr, invalid, selector_json, unsupported, validate_label_selector
 from .registry import validates
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List
 
 EVICTION_POLICIES = ("AlwaysAllow", "IfHealthyBudget")
 

@@ -9,7 +9,6 @@ apiGroup default to rbac.authorization.k8s.io).
 
 from __future__ import annotations
 
-from typing import List
 
 from ..findings import Problem
 from .common import INVALID_SELECTOR, INVALID_VALUE, REQUIRED_VALUE, UNSUPPORTED_VALUE, invalid_msgs, is_str, list_at
@@ -23,6 +22,10 @@ from .meta import (
     validate_label_selector,
 )
 from .registry import validates
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List
 
 RBAC = "rbac.authorization.k8s.io"
 SUBJECT_KINDS = ("ServiceAccount", "User", "Group")

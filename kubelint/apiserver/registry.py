@@ -5,7 +5,10 @@ import it, it imports none of them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Dict, List, Tuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Callable, Dict, List, Tuple
 
 ANY = ("*", "*")  # every object of a built-in (schema-served) kind
 _VALIDATORS: Dict[Tuple[str, str], List[Callable]] = defaultdict(list)

@@ -7,12 +7,15 @@ Ported from ``pkg/apis/scheduling/validation/validation.go``
 
 from __future__ import annotations
 
-from typing import List
 
 from ..findings import Problem
 from .common import FORBIDDEN_FIELD, UNSUPPORTED_VALUE, is_int, is_str
 from .meta import forbidden, unsupported
 from .registry import validates
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List
 
 HIGHEST_USER_DEFINABLE_PRIORITY = 1000000000  # scheduling.HighestUserDefinablePriority
 SYSTEM_PRIORITY_CLASSES = {  # scheduling.SystemPriorityClasses()

@@ -7,7 +7,6 @@ Ported from ``pkg/apis/storage/validation/validation.go``
 
 from __future__ import annotations
 
-from typing import List
 
 from ..findings import Problem
 from . import validation as v
@@ -24,6 +23,10 @@ from .common import (
 )
 from .meta import duplicate, required, unsupported, validate_label_name
 from .registry import validates
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List
 
 RECLAIM_POLICIES = ("Delete", "Retain")  # Recycle is not valid for a StorageClass
 BINDING_MODES = ("Immediate", "WaitForFirstConsumer")

@@ -24,13 +24,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 from math import ceil
-from typing import List, Optional
 
 from ..findings import WARNING, Problem
 from ..quantity import QuantityError, parse_quantity
 from . import validation as v
 from .common import dict_at, is_int, list_at
 from .registry import validates
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List, Optional
 
 APISERVER_WARNING = "apiserver-warning"
 

@@ -20,7 +20,6 @@ RollingUpdate; ReplicationController selector = template labels.
 from __future__ import annotations
 
 import re
-from typing import List, Optional
 
 from ..findings import Problem
 from ..labels import label_selector, selector_is_empty
@@ -40,6 +39,10 @@ from .common import (
 )
 from .pods import claim_template_spec
 from .registry import validates
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import List, Optional
 
 MISMATCH = "selector-mismatch"
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Dict, List, Optional, Tuple
 
 from ..lazyre import lazy
 from ..kinds import get_path, iter_containers, pod_spec_path, pod_template_labels
 from ..labels import label_value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Dict, List, Optional, Tuple
 
 # Kinds whose pods run until stopped (Jobs and CronJobs run to completion).
 LONG_RUNNING = {

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Dict
 
 from ..lazyre import lazy
 from ..engine import check
 from ..findings import Problem
 from ._common import as_list, cname, containers, credential_name, is_template, literal_credential_value  # noqa: F401
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Dict
 
 # Values that are credentials whatever their key is called: (what, regex,
 # substring that must occur, or a tuple of substrings one of which must: a

@@ -60,6 +60,8 @@ created (``crd-invalid``).
 
 from __future__ import annotations
 
+import sys
+
 # The public names, imported on first use (PEP 562): ``from kubelint.crd import CrdStage``
 # loads the stage alone, and the stage loads the compiler, walker and CRD checks when a run
 # has custom resources.
@@ -83,6 +85,6 @@ def __getattr__(name):
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    module = f"{__name__}.{home}"
+    __import__(module)  # importlib.import_module without importing importlib (and warnings): ~0.25 ms of a check
+    return getattr(sys.modules[module], name)

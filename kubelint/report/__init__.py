@@ -6,7 +6,7 @@ Each exposes ``render(result, options) -> str``.  ``FORMATS`` maps the
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 from .. import record
 
@@ -35,4 +35,6 @@ class RenderOptions(record.FrozenRecord):
 def get(name: str):
     if name not in FORMATS:
         raise KeyError(name)
-    return importlib.import_module(f"{__name__}.{name}")
+    module = f"{__name__}.{name}"
+    __import__(module)  # importlib.import_module without importing importlib (and warnings): ~0.25 ms of a check
+    return sys.modules[module]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
 
 from ..findings import ERROR, INFO, WARNING
 from ..loader import read_source
 from ..mask import display, one_line, visible
 from . import RenderOptions
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (tests/test_startup.py)
+    from typing import Dict, List, Optional
 
 _COLORS = {ERROR: "\033[1;31m", WARNING: "\033[1;33m", INFO: "\033[1;36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
