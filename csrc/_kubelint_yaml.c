@@ -59,10 +59,13 @@
  * submitted with this very ``text`` (waiting for what is under way; taking
  * the job back from the queue if it has not started), else do it here.
  *
- * Bounds: a job keeps at most PREFETCH_MAX_EVENTS events (parse() goes on
- * from the job's parser where the job stopped); the caller bounds the jobs
- * queued (kubelint.loader.Prefetch.AHEAD); a job whose Job object is gone
- * (the text took another path, or parse() gave up) is stopped.  Windows
+ * Bounds: a job runs at most AHEAD_EVENTS events ahead of parse() (the
+ * thread waits for it to take them; taken chunks are freed at once), so a
+ * long file costs no more memory than a short one; the caller bounds the
+ * jobs queued (kubelint.loader.Prefetch.AHEAD); a job whose Job object is
+ * gone (the text took another path, or parse() gave up) is stopped.  If
+ * the thread cannot allocate, the job stops and parse() goes on from the
+ * job's parser.  Windows
  * builds have no Prefetcher: the loader then parses here.
  * ------------------------------------------------------------------------ */
 
@@ -136,8 +139,8 @@ facts_tuple(const Facts *f)
 
 #define CHUNK_SHIFT 10 /* events are kept in chunks of 1,024 (never moved: read while written) */
 #define CHUNK_EVENTS (1 << CHUNK_SHIFT)
-#define MAX_CHUNKS 128
-#define PREFETCH_MAX_EVENTS (CHUNK_EVENTS * MAX_CHUNKS) /* ~14 MB of events at most per job */
+#define AHEAD_EVENTS (16 * CHUNK_EVENTS) /* at most ~1.7 MB of events not yet taken, per job */
+#define RING 32 /* chunk slots: chunk i in slot i % RING (AHEAD_EVENTS / CHUNK_EVENTS + 2 at most live) */
 
 enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_SKIPPED };
 
@@ -156,8 +159,11 @@ typedef struct job_s {
     yaml_parser_t parser;
     int parser_ready, failed; /* failed: yaml_parser_parse failed after the last event published */
     size_t count;             /* events produced (the thread's) */
-    yaml_event_t *chunks[MAX_CHUNKS];
+    yaml_event_t *chunks[RING];
+    int filled[RING];        /* events of the chunk in each slot not deleted yet (the thread's) */
     atomic_size_t published; /* events 0 .. published - 1 are there */
+    atomic_size_t freed;     /* chunks 0 .. freed - 1 done with by parse(): the thread may reuse their slots */
+    atomic_int room_wait;    /* the thread waits for parse() to take events */
     atomic_size_t want; /* parse() waits until this many events are published (or the end) */
     atomic_int facts_ready, finished, waiting, abandon;
 } job_t;
@@ -172,6 +178,8 @@ typedef struct Prefetcher {
     pthread_cond_t work; /* a job was queued, or stop */
     pthread_cond_t done; /* a job made progress (facts, events, the end) */
     job_t *head, *tail;
+    job_t *running; /* the job the thread is at (under lock) */
+    job_t *garbage; /* jobs to free, freed by the thread (under lock) */
     int stop, started, closed;
     pthread_t thread;
 } Prefetcher;
@@ -183,14 +191,18 @@ typedef struct {
     job_t *job;
 } Job;
 
+#define EVENT_AT(j, i) (&(j)->chunks[((i) >> CHUNK_SHIFT) % RING][(i) & (CHUNK_EVENTS - 1)])
+
 static void
 job_free(job_t *j)
 {
     size_t i;
-    for (i = 0; i < j->count; i++) /* the events parse() did not take (taken ones are zeroed) */
-        yaml_event_delete(&j->chunks[i >> CHUNK_SHIFT][i & (CHUNK_EVENTS - 1)]);
-    for (i = 0; i < MAX_CHUNKS && j->chunks[i] != NULL; i++)
+    int k;
+    for (i = 0; i < RING; i++) {
+        for (k = 0; k < j->filled[i]; k++) /* parse() borrows events: they are deleted here */
+            yaml_event_delete(&j->chunks[i][k]);
         free(j->chunks[i]);
+    }
     if (j->parser_ready)
         yaml_parser_delete(&j->parser);
     free(j);
@@ -214,9 +226,35 @@ job_wake(Prefetcher *p, job_t *j)
     }
 }
 
+/* On the prefetch thread: wait until parse() has taken enough of the
+ * job's events to make room (or the job is abandoned). */
+static void
+job_wait_room(Prefetcher *p, job_t *j)
+{
+    pthread_mutex_lock(&p->lock);
+    atomic_store(&j->room_wait, 1);
+    /* until half the window is free again: woken once per 8 chunks taken, not per chunk */
+    while (!atomic_load(&j->abandon) && j->count - atomic_load(&j->freed) * CHUNK_EVENTS > AHEAD_EVENTS / 2)
+        pthread_cond_wait(&p->done, &p->lock);
+    atomic_store(&j->room_wait, 0);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* From parse() (or the Job object's end): the thread may go on. */
+static void
+job_wake_producer(Prefetcher *p, job_t *j)
+{
+    if (atomic_load(&j->room_wait) &&
+        (atomic_load(&j->abandon) || atomic_load(&j->published) - atomic_load(&j->freed) * CHUNK_EVENTS <= AHEAD_EVENTS / 2)) {
+        pthread_mutex_lock(&p->lock);
+        pthread_cond_broadcast(&p->done);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
 /* On the prefetch thread, without the GIL: scan() facts, then libyaml's
- * events until the stream ends, the parse fails, PREFETCH_MAX_EVENTS, or
- * the job is abandoned. */
+ * events until the stream ends, the parse fails, no memory, or the job is
+ * abandoned; at most AHEAD_EVENTS ahead of parse(). */
 static void
 job_run(Prefetcher *p, job_t *j)
 {
@@ -227,20 +265,30 @@ job_run(Prefetcher *p, job_t *j)
         return; /* parse() initialises its own */
     j->parser_ready = 1;
     yaml_parser_set_input_string(&j->parser, j->bytes, j->size);
-    while (j->count < PREFETCH_MAX_EVENTS && !atomic_load_explicit(&j->abandon, memory_order_relaxed)) {
-        size_t chunk = j->count >> CHUNK_SHIFT;
+    while (!atomic_load_explicit(&j->abandon, memory_order_relaxed)) {
+        size_t slot = (j->count >> CHUNK_SHIFT) % RING;
         yaml_event_t *e;
-        if (j->chunks[chunk] == NULL) {
-            j->chunks[chunk] = malloc(CHUNK_EVENTS * sizeof(yaml_event_t));
-            if (j->chunks[chunk] == NULL)
+        if (j->count - atomic_load(&j->freed) * CHUNK_EVENTS >= AHEAD_EVENTS) {
+            job_wait_room(p, j);
+            continue;
+        }
+        if ((j->count & (CHUNK_EVENTS - 1)) == 0) { /* a new chunk: in a slot parse() is done with */
+            int k;
+            for (k = 0; k < j->filled[slot]; k++) /* its events deleted here, in this thread's arena */
+                yaml_event_delete(&j->chunks[slot][k]);
+            j->filled[slot] = 0;
+            if (j->chunks[slot] == NULL)
+                j->chunks[slot] = malloc(CHUNK_EVENTS * sizeof(yaml_event_t));
+            if (j->chunks[slot] == NULL)
                 return; /* parse() goes on live from here */
         }
-        e = &j->chunks[chunk][j->count & (CHUNK_EVENTS - 1)];
+        e = &j->chunks[slot][j->count & (CHUNK_EVENTS - 1)];
         if (!yaml_parser_parse(&j->parser, e)) {
             j->failed = 1; /* published with ``finished`` */
             return;
         }
         j->count++;
+        j->filled[slot]++;
         atomic_store(&j->published, j->count);
         job_wake(p, j);
         if (e->type == YAML_STREAM_END_EVENT)
@@ -258,6 +306,16 @@ prefetch_main(void *arg)
         pthread_mutex_lock(&p->lock);
         while (!p->stop && p->head == NULL)
             pthread_cond_wait(&p->work, &p->lock);
+        if (p->garbage != NULL && !p->stop) { /* jobs parse() is done with: freed in this thread's arena */
+            job_t *g = p->garbage, *next;
+            p->garbage = NULL;
+            pthread_mutex_unlock(&p->lock);
+            for (; g != NULL; g = next) {
+                next = g->next;
+                job_free(g);
+            }
+            continue;
+        }
         if (p->stop) {
             pthread_mutex_unlock(&p->lock);
             return NULL;
@@ -276,10 +334,12 @@ prefetch_main(void *arg)
             continue;
         }
         j->state = JOB_RUNNING;
+        p->running = j;
         pthread_mutex_unlock(&p->lock);
         job_run(p, j);
         pthread_mutex_lock(&p->lock);
         j->state = JOB_DONE;
+        p->running = NULL;
         atomic_store(&j->finished, 1);
         pthread_cond_broadcast(&p->done);
         last = job_unref_locked(j);
@@ -328,6 +388,7 @@ typedef struct {
     int failed; /* the parse failed where the job stopped (parser->error says how) */
     yaml_event_t event;
     int has_event;
+    int borrowed; /* c->event belongs to the job (not deleted here) */
     int bailed; /* 1: give the file to the compose path (no Python error set) */
     Py_ssize_t max_depth;
     Py_ssize_t count; /* nodes left in this document: Python's count[0] */
@@ -395,18 +456,22 @@ static int
 next_event(Ctx *c)
 {
     if (c->has_event) {
-        yaml_event_delete(&c->event);
-        c->has_event = 0;
+        if (!c->borrowed)
+            yaml_event_delete(&c->event);
+        c->has_event = c->borrowed = 0;
     }
 #ifdef KUBELINT_PREFETCH
     while (c->job != NULL) { /* parsed ahead: the same events, in the same order */
         job_t *j = c->job;
         if (c->ahead_pos < atomic_load(&j->published)) {
-            yaml_event_t *e = &j->chunks[c->ahead_pos >> CHUNK_SHIFT][c->ahead_pos & (CHUNK_EVENTS - 1)];
-            c->event = *e;
-            memset(e, 0, sizeof(yaml_event_t)); /* taken: the job does not delete it */
-            c->ahead_pos++;
-            c->has_event = 1;
+            size_t i = c->ahead_pos++;
+            /* borrowed: the job deletes it, in the prefetch thread (no free across malloc arenas) */
+            c->event = *EVENT_AT(j, i);
+            c->has_event = c->borrowed = 1;
+            if (i > 0 && (i & (CHUNK_EVENTS - 1)) == 0) { /* done with the chunk before: room for the thread */
+                atomic_store(&j->freed, i >> CHUNK_SHIFT);
+                job_wake_producer(c->owner, j);
+            }
             return 1;
         }
         if (!atomic_load(&j->finished)) {
@@ -893,12 +958,19 @@ prefetcher_stop(Prefetcher *p)
     p->stop = 1;
     for (j = p->head; j != NULL; j = j->next)
         atomic_store(&j->abandon, 1);
+    if (p->running != NULL) /* it may wait for parse() to take its events: it stops */
+        atomic_store(&p->running->abandon, 1);
     pthread_cond_broadcast(&p->work);
+    pthread_cond_broadcast(&p->done);
     pthread_mutex_unlock(&p->lock);
     Py_BEGIN_ALLOW_THREADS
     pthread_join(p->thread, NULL);
     Py_END_ALLOW_THREADS
     pthread_mutex_lock(&p->lock);
+    for (j = p->garbage, p->garbage = NULL; j != NULL; j = next) {
+        next = j->next;
+        job_free(j);
+    }
     j = p->head;
     p->head = p->tail = NULL;
     for (; j != NULL; j = next) {
@@ -990,11 +1062,17 @@ job_dealloc(Job *job)
         int last;
         atomic_store(&j->abandon, 1); /* nobody will take its events any more: the thread stops */
         pthread_mutex_lock(&p->lock);
+        pthread_cond_broadcast(&p->done); /* (if it waits for parse() to take its events) */
         if (j->state == JOB_QUEUED)
             j->state = JOB_SKIPPED;
         while (j->state == JOB_RUNNING) /* it reads the str's bytes: wait until it has stopped */
             pthread_cond_wait(&p->done, &p->lock);
         last = job_unref_locked(j);
+        if (last && !p->closed) { /* freed by the thread, when it next wakes (its malloc arena) */
+            j->next = p->garbage;
+            p->garbage = j;
+            last = 0;
+        }
         pthread_mutex_unlock(&p->lock);
         if (last)
             job_free(j);
@@ -1122,14 +1200,17 @@ kubelint_parse(PyObject *self, PyObject *args)
         c.parser = &c.own_parser;
     }
     result = build_documents(&c, max_documents, max_nodes);
-    if (c.has_event)
+    if (c.has_event && !c.borrowed)
         yaml_event_delete(&c.event);
     if (c.own_ready)
         yaml_parser_delete(&c.own_parser); /* finally: parser.dispose() */
 #ifdef KUBELINT_PREFETCH
     if (jobobj != NULL && PyObject_TypeCheck(jobobj, &JobType) && ((Job *)jobobj)->job != NULL &&
-        ((Job *)jobobj)->job->consumed)
-        atomic_store(&((Job *)jobobj)->job->abandon, 1); /* taken: the thread stops it if it is still at it */
+        ((Job *)jobobj)->job->consumed) {
+        job_t *j = ((Job *)jobobj)->job;
+        atomic_store(&j->abandon, 1); /* taken: the thread stops it if it is still at it */
+        job_wake_producer(((Job *)jobobj)->owner, j);
+    }
 #endif
     if (result == NULL && c.bailed && !PyErr_Occurred())
         Py_RETURN_NONE; /* except (_Bail, yaml.YAMLError, RecursionError): return None */

@@ -8,6 +8,8 @@ past the job's event bound and when a job is dropped, closed or misused."""
 
 import os
 import resource
+import subprocess
+import sys
 import time
 
 import pytest
@@ -78,17 +80,55 @@ def test_fuzz_prefetched_equals_parsed_here(text):
     assert_prefetched_same([text, text + "\n- x\n", text], ahead=2)
 
 
-def test_past_the_jobs_event_bound_the_parse_goes_on_from_its_parser():
-    """A job keeps at most 131,072 events; parse() takes those, then goes on
-    from the job's own parser: the same documents, the same syntax error
-    far past the bound (None: the compose path words it), the same bail-out."""
+def test_a_long_file_streams_through_the_jobs_ring_of_chunks():
+    """A job runs at most 16,384 events ahead of parse(), in a ring of 32
+    chunks freed as parse() takes them: a file of 140,000 events wraps the
+    ring four times.  The same documents, the same syntax error far into the
+    file (None: the compose path words it), the same bail-outs after and
+    long before the thread had to wait for parse()."""
     big = "- a\n" * 140_000
     limits = Limits(max_nodes=2_000_000)
     texts = [big, big + "x: [\n", "k:\n" + "  - b\n" * 140_000 + "---\nz: 1\n", "a: [\n" + big]
     assert_prefetched_same(texts, limits)
     assert _parsed(big, limits) is not None and _parsed(big + "x: [\n", limits) is None
-    assert_prefetched_same([big], Limits(max_nodes=139_999))  # bails past the bound
-    assert_prefetched_same([big], Limits(max_nodes=100))  # bails long before it: the job is stopped
+    assert_prefetched_same([big], Limits(max_nodes=139_999))  # bails at the end
+    assert_prefetched_same([big], Limits(max_nodes=100))  # bails at once: the waiting thread is stopped
+
+
+def _in_a_process(code: str) -> None:
+    """``code`` run by another interpreter, which must end (a hang fails, not blocks, the test run)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_close_and_drop_while_the_thread_waits_for_parse_to_take_events():
+    """The thread waits when it is 16,384 events ahead of parse(): close(), a
+    Job object dropped, and parse() giving up early all wake and stop it."""
+    _in_a_process(
+        """
+import time, _kubelint_yaml as C
+from kubelint import loader
+from kubelint.loader import Limits
+big = "- a\\n" * 100_000
+pf = C.Prefetcher()
+job = pf.submit(big)
+time.sleep(0.3)  # the thread is waiting for room now
+pf.close()  # stops it
+assert len(loader._c_fast_documents(big, "t", Limits(), job=job)[0].data) == 100_000
+pf = C.Prefetcher()
+jobs = [pf.submit(big), pf.submit(big)]
+time.sleep(0.3)
+del jobs[0]  # the waiting job's object goes: the thread stops it and takes the next
+assert len(loader._c_fast_documents(big, "t", Limits(), job=jobs[0])[0].data) == 100_000
+job = pf.submit(big)
+time.sleep(0.3)
+assert loader._c_fast_documents(big, "t", Limits(max_nodes=10), job=job) is None  # gives up early
+pf.close()
+del pf, job, jobs
+print("ok")
+"""
+    )
 
 
 def test_a_job_is_used_only_for_its_own_text_and_only_once():
