@@ -15,7 +15,6 @@ and column.
 from __future__ import annotations
 
 import gc
-import os
 
 from . import record
 from . import mask
@@ -266,7 +265,9 @@ def _load_extras(settings: Settings, ctx: RunContext, jobs: Optional[int], input
     extra_paths = list(settings.context_paths) + list(settings.crd_paths) + list(settings.policy_paths)
     if not extra_paths:
         return []
-    real_path = _RealPaths()
+    from .discover import RealPaths
+
+    real_path = RealPaths()
     seen = {real_path(r.path) for r in inputs}
     from . import contextfiles  # loaded once per content (the results cache); inputs are not loaded twice
 
@@ -281,31 +282,6 @@ def _load_extras(settings: Settings, ctx: RunContext, jobs: Optional[int], input
             seen.add(real)
             extras.append(fr)
     return extras
-
-
-class _RealPaths:
-    """``os.path.realpath`` of many files in few directories: each directory resolved once (realpath
-    checks every component of every path; 500 context files cost 25 ms that way), the file name
-    itself resolved only when it is a link; each path once (the context's files are asked twice)."""
-
-    def __init__(self):
-        self._dirs: Dict[str, str] = {}
-        self._paths: Dict[str, str] = {}
-
-    def __call__(self, path: str) -> str:
-        real = self._paths.get(path)
-        if real is None:
-            real = self._paths[path] = self._resolve(path)
-        return real
-
-    def _resolve(self, path: str) -> str:
-        head, tail = os.path.split(path)
-        if not tail or tail in (".", "..") or os.path.islink(path):
-            return os.path.realpath(path)
-        real = self._dirs.get(head)
-        if real is None:
-            real = self._dirs[head] = os.path.realpath(head or ".")
-        return os.path.join(real, tail)
 
 
 def _prepare(ctx: RunContext, all_objects, inputs, debug: bool) -> None:

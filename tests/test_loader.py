@@ -334,3 +334,35 @@ def test_read_at_most_reads_what_read_reads(tmp_path):
     os.close(w)
     with os.fdopen(r, "rb") as fh:
         assert read_at_most(fh, 100) == b"x: y\n"
+
+
+def test_a_regular_file_is_read_as_open_and_read_read_it(tmp_path):
+    """read_bytes reads a regular file with os.open/os.read (3 system calls, not 9): the same bytes
+    as open(path, "rb").read(limit); a size from a stat the file no longer has (it grew or shrank
+    since) still gives all of it, up to the limit; the limit's error is the same."""
+    import os
+
+    from kubelint.loader import Limits, LoadError, _read_regular, read_bytes, read_fd_at_most
+
+    body = b"a: 1\n" * 1000
+    f = tmp_path / "f.yaml"
+    f.write_bytes(body)
+    limits = Limits(max_file_bytes=4000)
+    assert read_bytes(str(f), Limits()) == body
+    for size in (0, 7, len(body) - 1, len(body), len(body) + 1, 10_000):  # stale sizes
+        assert _read_regular(str(f), size, Limits()) == body
+        if size <= 4000:
+            assert _read_regular(str(f), size, limits) == body[:4001]  # read_bytes then says too large
+    with pytest.raises(LoadError, match="larger than 4,000 bytes"):
+        read_bytes(str(f), limits)
+    (tmp_path / "empty.yaml").write_bytes(b"")
+    assert read_bytes(str(tmp_path / "empty.yaml"), Limits()) == b""
+    fd = os.open(str(f), os.O_RDONLY)
+    try:
+        assert read_fd_at_most(fd, 6) == body[:6] and read_fd_at_most(fd, 10**9) == body[6:]
+    finally:
+        os.close(fd)
+    os.chmod(f, 0)
+    if os.geteuid() != 0:  # root reads anything
+        with pytest.raises(LoadError, match="cannot read"):
+            read_bytes(str(f), Limits())

@@ -489,6 +489,7 @@ def test_unreadable_file_in_a_directory(tmp_path, monkeypatch):
     d = _tree(tmp_path)
     (d / "secret.yaml").write_text("kind: Secret\n")
     monkeypatch.setattr(loader, "open", _permission_denied(open, "secret.yaml"), raising=False)
+    monkeypatch.setattr(os, "open", _permission_denied(os.open, "secret.yaml"))  # regular files: os.open
     result = CliRunner().invoke(main, ["check", "--no-progress", "--quiet", str(d)])
     assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit)
     assert (
