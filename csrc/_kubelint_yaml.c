@@ -134,6 +134,9 @@ facts_tuple(const Facts *f)
 #include <stdatomic.h>
 #define KUBELINT_PREFETCH 1
 #endif
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 
 #ifdef KUBELINT_PREFETCH
 
@@ -982,6 +985,11 @@ prefetcher_stop(Prefetcher *p)
             job_free(j);
     }
     pthread_mutex_unlock(&p->lock);
+#ifdef __GLIBC__
+    /* The thread's malloc arena keeps the memory its jobs freed: give it back (a forked worker would
+     * otherwise share those pages, and the run hold them, until the process ends). */
+    malloc_trim(0);
+#endif
 }
 
 static PyObject *
