@@ -12,7 +12,11 @@ for (``RUSAGE_CHILDREN``), and peak memory of the whole tree (the largest
 sum of PSS over the process and its descendants, sampled every 20 ms; the
 summed RSS and the top process's ``ru_maxrss`` beside it).  The cases run in
 ``--rounds`` interleaved rounds (the order rotated each round) and each
-figure is the median over the rounds.
+figure is the median over the rounds.  Times and memory come from separate
+runs: the rounds are timed without sampling memory (reading a process
+tree's ``smaps_rollup`` every 20 ms slowed kubelint ~12% and kubeconform ~7%
+on two cores), and then ``--memory-rounds`` more interleaved rounds
+(default 3) sample memory, untimed.
 
 Cases, over ../shared/corpus (``--copies N``: the corpus N times, as N
 symlinks given as N arguments):
@@ -99,10 +103,12 @@ def corpus_files(root: str) -> List[str]:
 class Case:
     def __init__(self, name: str, cmd: List[str], group: str, note: str = "", env: Optional[dict] = None):
         self.name, self.cmd, self.group, self.note, self.env = name, cmd, group, note, env
-        self.runs: List[Measure] = []
+        self.runs: List[Measure] = []  # timed, memory not sampled
+        self.memory: List[Measure] = []  # memory sampled, not timed
 
     def median(self, attr: str) -> float:
-        return statistics.median(getattr(m, attr) for m in self.runs)
+        runs = self.memory if attr in ("pss", "rss", "processes") and self.memory else self.runs
+        return statistics.median(getattr(m, attr) for m in runs)
 
 
 def peer(name: str) -> Optional[str]:
@@ -299,7 +305,7 @@ def report(cases: List[Case], args, files, size) -> Dict[str, float]:
     for c in cases:
         print(
             f"{c.name:58} {c.median('wall'):7.2f}s {c.median('cpu'):7.2f}s {mib(c.median('pss')):>9} "
-            f"{mib(c.median('rss')):>9} {mib(c.median('maxrss')):>8} {max(m.processes for m in c.runs):5d}"
+            f"{mib(c.median('rss')):>9} {mib(c.median('maxrss')):>8} {max(m.processes for m in c.memory or c.runs):5d}"
         )
         if c.note:
             print(f"    ({c.note})")
@@ -440,6 +446,9 @@ def main() -> None:
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus"))
     ap.add_argument("--rounds", "--repeat", type=int, default=3, help="interleaved rounds (default 3)")
     ap.add_argument("--copies", type=int, default=1, help="the corpus this many times per run (default 1)")
+    ap.add_argument(
+        "--memory-rounds", type=int, default=3, help="untimed rounds that sample peak memory (default 3; 0: none)"
+    )
     ap.add_argument("--peers", action="store_true", help="also kubeconform, kube-linter, kube-score (bench/peers.sh)")
     ap.add_argument("--quick", action="store_true", help="one round, no machine-scaling baseline (development)")
     ap.add_argument("--no-precommit", action="store_true", help="leave out the pre-commit case")
@@ -449,6 +458,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.quick:
         args.rounds = 1
+        args.memory_rounds = min(args.memory_rounds, 1)
     corpus = os.path.abspath(args.corpus)
     if not os.path.isdir(corpus) and os.path.isdir("/work/shared/corpus"):
         corpus = "/work/shared/corpus"
@@ -481,8 +491,13 @@ def main() -> None:
         for r in range(args.rounds):
             order = cases[r % len(cases) :] + cases[: r % len(cases)]
             for case in order:
-                case.runs.append(measure(case.cmd, env=case.env or env, cwd=ROOT))
+                case.runs.append(measure(case.cmd, env=case.env or env, cwd=ROOT, interval=None))
             print(f"round {r + 1}/{args.rounds} done ({time.strftime('%H:%M:%S')})", flush=True)
+        for r in range(args.memory_rounds):
+            order = cases[r % len(cases) :] + cases[: r % len(cases)]
+            for case in order:
+                case.memory.append(measure(case.cmd, env=case.env or env, cwd=ROOT))
+            print(f"memory round {r + 1}/{args.memory_rounds} done ({time.strftime('%H:%M:%S')})", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     figures = report(cases, args, files, size)
@@ -496,6 +511,7 @@ def main() -> None:
                 {
                     "figures": figures,
                     "cases": {c.name: [m.__dict__ for m in c.runs] for c in cases},
+                    "memory": {c.name: [m.__dict__ for m in c.memory] for c in cases},
                     "corpus": {"files": len(files), "bytes": size, "copies": args.copies},
                 },
                 fh,
