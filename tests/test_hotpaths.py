@@ -713,22 +713,9 @@ def _reference_to_value(value):
     return value
 
 
-def _same_typed(a, b):
-    assert type(a) is type(b), (a, b)
-    if isinstance(a, dict):
-        assert list(a) == list(b)
-        for k in a:
-            _same_typed(a[k], b[k])
-    elif isinstance(a, list):
-        assert len(a) == len(b)
-        for x, y in zip(a, b):
-            _same_typed(x, y)
-    else:
-        assert a == b or (a != a and b != b)
-
-
 def test_to_value_on_the_corpus_and_edge_cases(corpus_data):
     from kubelint.admission.celenv import to_value
+    from test_loader_onepass import same_types  # equal data of the same types, recursively
 
     class Sub(dict):
         pass
@@ -741,4 +728,4 @@ def test_to_value_on_the_corpus_and_edge_cases(corpus_data):
         7.0,
     ]
     for data in corpus_data + edge:
-        _same_typed(to_value(data), _reference_to_value(data))
+        same_types(to_value(data), _reference_to_value(data))
