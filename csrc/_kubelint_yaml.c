@@ -1459,7 +1459,111 @@ kubelint_json_len(PyObject *self, PyObject *data)
     return PyLong_FromSsize_t(n);
 }
 
+/* ------------------------------------------------------------------------
+ * to_value(value, fallback): kubelint.admission.celenv.to_value, the data
+ * as the API server's unstructured value, in C: str, int and bool as they
+ * are; a dict copied without its None values; a list copied; a finite
+ * integral float as an int; None as None.  Any other type (a subclass of
+ * dict, list or float included) is ``fallback(value)``, the Python
+ * function, so the result is always that function's.
+ * ------------------------------------------------------------------------ */
+
+static PyObject *to_value_of(PyObject *v, PyObject *fallback);
+
+static PyObject *
+to_value_of(PyObject *v, PyObject *fallback)
+{
+    PyTypeObject *t = Py_TYPE(v);
+    if (t == &PyUnicode_Type || t == &PyLong_Type || t == &PyBool_Type || v == Py_None) {
+        Py_INCREF(v);
+        return v;
+    }
+    if (t == &PyFloat_Type) {
+        double x = PyFloat_AS_DOUBLE(v);
+        if (isfinite(x) && x == floor(x))
+            return PyLong_FromDouble(x);
+        Py_INCREF(v);
+        return v;
+    }
+    if (t == &PyDict_Type) {
+        PyObject *out = PyDict_New(), *k, *item;
+        Py_ssize_t pos = 0;
+        if (out == NULL)
+            return NULL;
+        if (Py_EnterRecursiveCall(" while converting a value")) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        while (PyDict_Next(v, &pos, &k, &item)) {
+            PyObject *c;
+            int rc;
+            if (item == Py_None)
+                continue;
+            Py_INCREF(k);
+            Py_INCREF(item);
+            c = to_value_of(item, fallback);
+            rc = c == NULL ? -1 : PyDict_SetItem(out, k, c);
+            Py_XDECREF(c);
+            Py_DECREF(k);
+            Py_DECREF(item);
+            if (rc < 0) {
+                Py_LeaveRecursiveCall();
+                Py_DECREF(out);
+                return NULL;
+            }
+        }
+        Py_LeaveRecursiveCall();
+        return out;
+    }
+    if (t == &PyList_Type) {
+        Py_ssize_t i, n = PyList_GET_SIZE(v);
+        PyObject *out = PyList_New(n);
+        if (out == NULL)
+            return NULL;
+        if (Py_EnterRecursiveCall(" while converting a value")) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        for (i = 0; i < PyList_GET_SIZE(v) && i < n; i++) {
+            PyObject *item = PyList_GET_ITEM(v, i), *c;
+            Py_INCREF(item);
+            c = to_value_of(item, fallback);
+            Py_DECREF(item);
+            if (c == NULL) {
+                Py_LeaveRecursiveCall();
+                Py_DECREF(out);
+                return NULL;
+            }
+            PyList_SET_ITEM(out, i, c);
+        }
+        Py_LeaveRecursiveCall();
+        if (i < n) { /* the list shrank meanwhile (a fallback changed it): as long as it is now */
+            if (PyList_SetSlice(out, i, n, NULL) < 0) {
+                Py_DECREF(out);
+                return NULL;
+            }
+        }
+        return out;
+    }
+    return PyObject_CallOneArg(fallback, v);
+}
+
+static PyObject *
+kubelint_to_value(PyObject *self, PyObject *args)
+{
+    PyObject *value, *fallback;
+    if (!PyArg_ParseTuple(args, "OO:to_value", &value, &fallback))
+        return NULL;
+    if (!PyCallable_Check(fallback)) {
+        PyErr_SetString(PyExc_TypeError, "to_value() needs a callable fallback");
+        return NULL;
+    }
+    return to_value_of(value, fallback);
+}
+
 static PyMethodDef methods[] = {
+    {"to_value", kubelint_to_value, METH_VARARGS,
+     "to_value(value, fallback): kubelint.admission.celenv.to_value in C (see the C)."},
     {"json_len", kubelint_json_len, METH_O,
      "json_len(data) -> int: bytes kubectl's JSON encoder writes for data (see the C; apiserver/core.py)."},
     {"scan", kubelint_scan, METH_VARARGS,

@@ -1292,6 +1292,12 @@ def _load_c_extension():
 _cext = None if os.environ.get("KUBELINT_LOADER", "").lower() == "python" else _load_c_extension()
 
 
+def native(name: str):
+    """The C extension's function ``name`` (``json_len``, ``to_value``: other stages' hot paths, each
+    with a Python twin it must equal), or None without the extension."""
+    return getattr(_cext, name, None)
+
+
 def _c_fast_documents(text: str, path: str, limits: Limits, module=None, job=None) -> Optional[List[Document]]:
     """_py_fast_documents in C (``_kubelint_yaml.parse``; ``module``: another build of it, for tests;
     ``job``: the events :class:`Prefetch` parsed ahead for this ``text``, if any)."""

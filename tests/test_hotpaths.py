@@ -727,5 +727,25 @@ def test_to_value_on_the_corpus_and_edge_cases(corpus_data):
         None,
         7.0,
     ]
+    from kubelint.admission.celenv import _c_to_value, _py_to_value
+
+    if _c_to_value is None:
+        pytest.fail("_kubelint_yaml.to_value is not built (pip install . builds it)")
     for data in corpus_data + edge:
         same_types(to_value(data), _reference_to_value(data))
+        same_types(_py_to_value(data), _reference_to_value(data))
+
+
+@settings(max_examples=600, derandomize=True, deadline=None, database=None)
+@given(JSON_VALUES)
+def test_fuzz_to_value_in_c_equals_python(doc):
+    from kubelint.admission.celenv import _py_to_value, to_value
+    from test_loader_onepass import same_types
+
+    class Sub(dict):
+        pass
+
+    for value in (doc, [doc, Sub(a=doc, b=None)], {"x": [doc, 1.0, None]}):
+        got = to_value(value)
+        same_types(got, _py_to_value(value))
+        same_types(got, _reference_to_value(value))

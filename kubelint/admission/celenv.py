@@ -33,6 +33,8 @@ import sys
 from functools import lru_cache
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple  # noqa: F401
 
+from ..loader import native
+
 # Identifiers the admission environment declares (plugin/cel/compile.go createEnvForOpts).
 OBJECT_VARS = ("object", "oldObject", "request", "namespaceObject", "variables")
 PARAMS_VAR = "params"
@@ -473,19 +475,20 @@ def prune(value, paths: Optional[FrozenSet[Tuple[str, ...]]]):
 
 
 _PLAIN = frozenset((str, int, bool))
+_c_to_value = native("to_value")
 
 
-def to_value(value):
+def _py_to_value(value):
     """JSON data as the server's unstructured value: integral floats are
     integers (kubectl sends 3.0 as 3); None in a map is dropped (typed
-    decoding drops nulls)."""
+    decoding drops nulls).  :func:`to_value` runs it in C where it can."""
     t = type(value)
     if t in _PLAIN:  # most values: returned as they are (and without a call, in the containers below)
         return value
     if t is dict or isinstance(value, dict):
-        return {k: v if type(v) in _PLAIN else to_value(v) for k, v in value.items() if v is not None}
+        return {k: v if type(v) in _PLAIN else _py_to_value(v) for k, v in value.items() if v is not None}
     if t is list or isinstance(value, list):
-        return [v if type(v) in _PLAIN else to_value(v) for v in value]
+        return [v if type(v) in _PLAIN else _py_to_value(v) for v in value]
     if (
         isinstance(value, float)
         and value == value
@@ -494,6 +497,15 @@ def to_value(value):
     ):
         return int(value)
     return value
+
+
+def to_value(value):
+    """:func:`_py_to_value`, in the C extension where it is installed (``_kubelint_yaml.to_value``, which
+    calls the Python function back for any type it does not handle itself; tests/test_hotpaths.py
+    compares them)."""
+    if _c_to_value is not None:
+        return _c_to_value(value, _py_to_value)
+    return _py_to_value(value)
 
 
 def evaluate(compiled: Compiled, ctx) -> Tuple[object, Optional[BaseException]]:

@@ -21,7 +21,7 @@ import posixpath
 from functools import lru_cache
 
 from ..findings import Key, Problem, format_path
-from ..loader import _cext as _loader_cext
+from ..loader import native
 from . import validation as v
 from .common import (
     canonical_quantity,
@@ -1813,7 +1813,7 @@ def _quota_scope_selector(exprs: list, hard_std: list) -> List[Problem]:
 
 # --- kubectl apply's last-applied-configuration annotation -----------------------------------
 
-_json_len = getattr(_loader_cext, "json_len", None)
+_json_len = native("json_len")
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 LAST_APPLIED_TOO_LARGE = "last-applied-too-large"  # a warning: server-side apply and create work
 TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024  # ValidateAnnotationsSize (TotalAnnotationSizeLimitB)
