@@ -1561,9 +1561,238 @@ kubelint_to_value(PyObject *self, PyObject *args)
     return to_value_of(value, fallback);
 }
 
+/* ------------------------------------------------------------------------
+ * json_indent(doc, encode_string): kubelint.report.json.dumps in C, the
+ * text of ``json.dumps(doc, indent=2, ensure_ascii=False)`` for plain data:
+ * exact dict (str keys), list, tuple, str, int, float, bool and None.
+ * Anything else raises TypeError and the caller asks json.dumps.  A str is
+ * written as is between quotes unless it holds a character JSON escapes
+ * (", \ and the controls), which ``encode_string`` (json's own
+ * encode_basestring) quotes; ints and floats are their reprs, floats NaN,
+ * Infinity and -Infinity as json writes them.
+ * ------------------------------------------------------------------------ */
+
+typedef struct {
+    PyObject *parts; /* a list of str, joined at the end */
+    PyObject *encode_string;
+    PyObject *quote, *colon, *open_dict, *close_dict, *open_list, *close_list, *empty_dict, *empty_list;
+    PyObject *null_, *true_, *false_, *nan_, *inf_, *ninf_;
+    PyObject *newlines[64]; /* "\n" + 2 * depth spaces, made on first use */
+} Indent;
+
+static int
+ind_add(Indent *w, PyObject *piece) /* borrowed */
+{
+    return PyList_Append(w->parts, piece);
+}
+
+static int
+ind_add_new(Indent *w, PyObject *piece) /* steals */
+{
+    int rc;
+    if (piece == NULL)
+        return -1;
+    rc = PyList_Append(w->parts, piece);
+    Py_DECREF(piece);
+    return rc;
+}
+
+static PyObject *
+ind_newline(Indent *w, Py_ssize_t depth) /* borrowed, or new in *made when deeper than the table */
+{
+    PyObject *nl;
+    char buf[1 + 2 * 63];
+    if (depth < 64 && w->newlines[depth] != NULL)
+        return w->newlines[depth];
+    if (depth >= 64)
+        return NULL;
+    buf[0] = '\n';
+    memset(buf + 1, ' ', (size_t)(2 * depth));
+    nl = PyUnicode_FromStringAndSize(buf, 1 + 2 * depth);
+    w->newlines[depth] = nl;
+    return nl;
+}
+
+static int
+ind_sep(Indent *w, const char *lead, Py_ssize_t depth) /* lead ("{", "[", ",", "") + newline at depth */
+{
+    PyObject *nl;
+    if (depth < 64) {
+        nl = ind_newline(w, depth);
+        if (nl == NULL)
+            return -1;
+        if (*lead) {
+            PyObject *l = PyUnicode_FromString(lead);
+            if (l == NULL || ind_add_new(w, l) < 0)
+                return -1;
+        }
+        return ind_add(w, nl);
+    } else { /* deeper than the table: built here */
+        Py_ssize_t n = 1 + 2 * depth, k = strlen(lead), i;
+        PyObject *str = PyUnicode_New(k + n, 127);
+        if (str == NULL)
+            return -1;
+        for (i = 0; i < k; i++)
+            PyUnicode_WRITE(PyUnicode_1BYTE_KIND, PyUnicode_DATA(str), i, lead[i]);
+        PyUnicode_WRITE(PyUnicode_1BYTE_KIND, PyUnicode_DATA(str), k, '\n');
+        for (i = 0; i < 2 * depth; i++)
+            PyUnicode_WRITE(PyUnicode_1BYTE_KIND, PyUnicode_DATA(str), k + 1 + i, ' ');
+        return ind_add_new(w, str);
+    }
+}
+
+static int
+ind_str(Indent *w, PyObject *s)
+{
+    Py_ssize_t i, n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x20 || c == '"' || c == '\\')
+            return ind_add_new(w, PyObject_CallOneArg(w->encode_string, s));
+    }
+    if (ind_add(w, w->quote) < 0 || ind_add(w, s) < 0 || ind_add(w, w->quote) < 0)
+        return -1;
+    return 0;
+}
+
+static int ind_value(Indent *w, PyObject *o, Py_ssize_t depth);
+
+static int
+ind_value(Indent *w, PyObject *o, Py_ssize_t depth)
+{
+    PyTypeObject *t = Py_TYPE(o);
+    if (t == &PyUnicode_Type)
+        return ind_str(w, o);
+    if (o == Py_None)
+        return ind_add(w, w->null_);
+    if (o == Py_True)
+        return ind_add(w, w->true_);
+    if (o == Py_False)
+        return ind_add(w, w->false_);
+    if (t == &PyLong_Type)
+        return ind_add_new(w, PyLong_Type.tp_repr(o));
+    if (t == &PyFloat_Type) {
+        double x = PyFloat_AS_DOUBLE(o);
+        if (x != x)
+            return ind_add(w, w->nan_);
+        if (isinf(x))
+            return ind_add(w, x > 0 ? w->inf_ : w->ninf_);
+        return ind_add_new(w, PyFloat_Type.tp_repr(o));
+    }
+    if (t == &PyDict_Type) {
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        int first = 1, rc = 0;
+        if (PyDict_GET_SIZE(o) == 0)
+            return ind_add(w, w->empty_dict);
+        if (Py_EnterRecursiveCall(" while writing JSON"))
+            return -1;
+        while (rc == 0 && PyDict_Next(o, &pos, &k, &v)) {
+            if (Py_TYPE(k) != &PyUnicode_Type) {
+                PyErr_SetString(PyExc_TypeError, "not plain data: a key that is not a str");
+                rc = -1;
+                break;
+            }
+            Py_INCREF(k);
+            Py_INCREF(v);
+            rc = ind_sep(w, first ? "{" : ",", depth + 1);
+            if (rc == 0)
+                rc = ind_str(w, k);
+            if (rc == 0)
+                rc = ind_add(w, w->colon);
+            if (rc == 0)
+                rc = ind_value(w, v, depth + 1);
+            Py_DECREF(k);
+            Py_DECREF(v);
+            first = 0;
+        }
+        Py_LeaveRecursiveCall();
+        if (rc == 0)
+            rc = ind_sep(w, "", depth);
+        return rc == 0 ? ind_add(w, w->close_dict) : -1;
+    }
+    if (t == &PyList_Type || t == &PyTuple_Type) {
+        PyObject *seq = PySequence_Fast(o, "");
+        Py_ssize_t i, n;
+        int rc = 0;
+        if (seq == NULL)
+            return -1;
+        n = PySequence_Fast_GET_SIZE(seq);
+        if (n == 0) {
+            Py_DECREF(seq);
+            return ind_add(w, w->empty_list);
+        }
+        if (Py_EnterRecursiveCall(" while writing JSON")) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        for (i = 0; i < n && rc == 0; i++) {
+            rc = ind_sep(w, i == 0 ? "[" : ",", depth + 1);
+            if (rc == 0)
+                rc = ind_value(w, PySequence_Fast_GET_ITEM(seq, i), depth + 1);
+        }
+        Py_LeaveRecursiveCall();
+        Py_DECREF(seq);
+        if (rc == 0)
+            rc = ind_sep(w, "", depth);
+        return rc == 0 ? ind_add(w, w->close_list) : -1;
+    }
+    PyErr_Format(PyExc_TypeError, "not plain data: %.100s", t->tp_name);
+    return -1;
+}
+
+static PyObject *
+kubelint_json_indent(PyObject *self, PyObject *args)
+{
+    PyObject *doc, *result = NULL, *empty;
+    Indent w;
+    int i;
+    memset(&w, 0, sizeof(w));
+    if (!PyArg_ParseTuple(args, "OO:json_indent", &doc, &w.encode_string))
+        return NULL;
+    w.parts = PyList_New(0);
+    w.quote = PyUnicode_FromString("\"");
+    w.colon = PyUnicode_FromString(": ");
+    w.close_dict = PyUnicode_FromString("}");
+    w.close_list = PyUnicode_FromString("]");
+    w.empty_dict = PyUnicode_FromString("{}");
+    w.empty_list = PyUnicode_FromString("[]");
+    w.null_ = PyUnicode_FromString("null");
+    w.true_ = PyUnicode_FromString("true");
+    w.false_ = PyUnicode_FromString("false");
+    w.nan_ = PyUnicode_FromString("NaN");
+    w.inf_ = PyUnicode_FromString("Infinity");
+    w.ninf_ = PyUnicode_FromString("-Infinity");
+    empty = PyUnicode_FromString("");
+    if (w.parts && w.quote && w.colon && w.close_dict && w.close_list && w.empty_dict && w.empty_list && w.null_ &&
+        w.true_ && w.false_ && w.nan_ && w.inf_ && w.ninf_ && empty && ind_value(&w, doc, 0) == 0)
+        result = PyUnicode_Join(empty, w.parts);
+    Py_XDECREF(empty);
+    Py_XDECREF(w.parts);
+    Py_XDECREF(w.quote);
+    Py_XDECREF(w.colon);
+    Py_XDECREF(w.close_dict);
+    Py_XDECREF(w.close_list);
+    Py_XDECREF(w.empty_dict);
+    Py_XDECREF(w.empty_list);
+    Py_XDECREF(w.null_);
+    Py_XDECREF(w.true_);
+    Py_XDECREF(w.false_);
+    Py_XDECREF(w.nan_);
+    Py_XDECREF(w.inf_);
+    Py_XDECREF(w.ninf_);
+    for (i = 0; i < 64; i++)
+        Py_XDECREF(w.newlines[i]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"to_value", kubelint_to_value, METH_VARARGS,
      "to_value(value, fallback): kubelint.admission.celenv.to_value in C (see the C)."},
+    {"json_indent", kubelint_json_indent, METH_VARARGS,
+     "json_indent(doc, encode_string) -> json.dumps(doc, indent=2, ensure_ascii=False) for plain data (see the C)."},
     {"json_len", kubelint_json_len, METH_O,
      "json_len(data) -> int: bytes kubectl's JSON encoder writes for data (see the C; apiserver/core.py)."},
     {"scan", kubelint_scan, METH_VARARGS,

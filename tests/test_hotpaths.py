@@ -329,9 +329,24 @@ JSON_EDGE_CASES = [
 def test_json_report_encoder_edge_cases(doc):
     import json
 
-    from kubelint.report.json import dumps
+    from kubelint.report.json import _C_INDENT, _py_dumps, dumps
 
-    assert dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=False)
+    if _C_INDENT is None:
+        pytest.fail("_kubelint_yaml.json_indent is not built (pip install . builds it)")
+    expected = json.dumps(doc, indent=2, ensure_ascii=False)
+    assert dumps(doc) == expected and _py_dumps(doc) == expected
+
+
+def test_json_report_encoder_deeper_than_its_indent_table():
+    import json
+
+    from kubelint.report.json import _py_dumps, dumps
+
+    deep = {"leaf": 1}
+    for i in range(150):
+        deep = {"k": [deep, i, "s"]} if i % 2 else [deep]
+    expected = json.dumps(deep, indent=2, ensure_ascii=False)
+    assert dumps(deep) == expected and _py_dumps(deep) == expected
 
 
 def test_json_report_encoder_on_the_corpus_report(corpus_result):
@@ -341,7 +356,8 @@ def test_json_report_encoder_on_the_corpus_report(corpus_result):
 
     doc = report_json.document(corpus_result)
     assert len(doc["findings"]) > 1000
-    assert report_json.dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=False)
+    expected = json.dumps(doc, indent=2, ensure_ascii=False)
+    assert report_json.dumps(doc) == expected and report_json._py_dumps(doc) == expected
 
 
 def test_json_report_encoder_refuses_what_json_refuses():
@@ -749,3 +765,28 @@ def test_fuzz_to_value_in_c_equals_python(doc):
         got = to_value(value)
         same_types(got, _py_to_value(value))
         same_types(got, _reference_to_value(value))
+
+
+@settings(max_examples=600, derandomize=True, deadline=None, database=None)
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats()
+        | st.text(st.characters(blacklist_categories=()), max_size=30),
+        lambda inner: (
+            st.lists(inner, max_size=5)
+            | st.lists(inner, max_size=3).map(tuple)
+            | st.dictionaries(st.text(st.characters(blacklist_categories=()), max_size=10), inner, max_size=5)
+        ),
+        max_leaves=40,
+    )
+)
+def test_fuzz_json_report_encoder(doc):
+    import json
+
+    from kubelint.report.json import _py_dumps, dumps
+
+    expected = json.dumps(doc, indent=2, ensure_ascii=False)
+    assert dumps(doc) == expected and _py_dumps(doc) == expected
