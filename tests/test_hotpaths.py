@@ -790,3 +790,42 @@ def test_fuzz_json_report_encoder(doc):
 
     expected = json.dumps(doc, indent=2, ensure_ascii=False)
     assert dumps(doc) == expected and _py_dumps(doc) == expected
+
+
+def test_the_c_helpers_leak_no_objects(corpus_data):
+    """Reference counting of json_len, to_value and json_indent (and of their error paths): calling
+    them again allocates no lasting memory blocks."""
+    import gc
+    import sys
+
+    from kubelint.admission.celenv import to_value
+    from kubelint.apiserver.core import _json_len
+    from kubelint.report.json import dumps
+
+    sample = corpus_data[:300]
+
+    class Sub(dict):
+        pass
+
+    def round_():
+        for data in sample:
+            _json_len(data)
+            to_value(data)
+            dumps(data)
+        for bad in ({"x": object()}, [b"b"], {1: "k"}, Sub(a=None)):
+            for call in (_json_len, dumps):
+                try:
+                    call(bad)
+                except TypeError:
+                    pass
+            to_value(bad)
+            to_value([bad, {"y": bad}])
+
+    for _ in range(3):
+        round_()
+    gc.collect()
+    before = sys.getallocatedblocks()
+    for _ in range(5):
+        round_()
+    gc.collect()
+    assert sys.getallocatedblocks() - before < 200
