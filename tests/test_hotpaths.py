@@ -683,12 +683,10 @@ def test_json_len_deeper_than_the_recursion_limit_is_measured_as_before():
     assert got == expected
 
 
+JSON_TEXT = st.text(st.characters(blacklist_categories=()), max_size=30)  # surrogates included
+JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | JSON_TEXT
 JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats()
-    | st.text(st.characters(blacklist_categories=()), max_size=30),
+    JSON_LEAVES,
     lambda inner: (
         st.lists(inner, max_size=5)
         | st.dictionaries(
@@ -770,11 +768,7 @@ def test_fuzz_to_value_in_c_equals_python(doc):
 @settings(max_examples=600, derandomize=True, deadline=None, database=None)
 @given(
     st.recursive(
-        st.none()
-        | st.booleans()
-        | st.integers()
-        | st.floats()
-        | st.text(st.characters(blacklist_categories=()), max_size=30),
+        JSON_LEAVES,
         lambda inner: (
             st.lists(inner, max_size=5)
             | st.lists(inner, max_size=3).map(tuple)
