@@ -218,15 +218,22 @@ job_unref_locked(job_t *j)
     return --j->refs == 0;
 }
 
+/* Wake whoever waits on p->done (parse() or scan() for events and facts,
+ * the thread for room): they check their own condition again. */
+static void
+done_broadcast(Prefetcher *p)
+{
+    pthread_mutex_lock(&p->lock);
+    pthread_cond_broadcast(&p->done);
+    pthread_mutex_unlock(&p->lock);
+}
+
 /* Wake parse()/scan() if they wait on this job and what they wait for is there. */
 static void
 job_wake(Prefetcher *p, job_t *j)
 {
-    if (atomic_load(&j->waiting) && atomic_load(&j->published) >= atomic_load(&j->want)) {
-        pthread_mutex_lock(&p->lock);
-        pthread_cond_broadcast(&p->done);
-        pthread_mutex_unlock(&p->lock);
-    }
+    if (atomic_load(&j->waiting) && atomic_load(&j->published) >= atomic_load(&j->want))
+        done_broadcast(p);
 }
 
 /* On the prefetch thread: wait until parse() has taken enough of the
@@ -248,11 +255,8 @@ static void
 job_wake_producer(Prefetcher *p, job_t *j)
 {
     if (atomic_load(&j->room_wait) &&
-        (atomic_load(&j->abandon) || atomic_load(&j->published) - atomic_load(&j->freed) * CHUNK_EVENTS <= AHEAD_EVENTS / 2)) {
-        pthread_mutex_lock(&p->lock);
-        pthread_cond_broadcast(&p->done);
-        pthread_mutex_unlock(&p->lock);
-    }
+        (atomic_load(&j->abandon) || atomic_load(&j->published) - atomic_load(&j->freed) * CHUNK_EVENTS <= AHEAD_EVENTS / 2))
+        done_broadcast(p);
 }
 
 /* On the prefetch thread, without the GIL: scan() facts, then libyaml's

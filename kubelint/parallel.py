@@ -82,14 +82,14 @@ if TYPE_CHECKING:  # annotations only (strings): a run does not import typing (t
 # threads): it cost ~35% more CPU than serial plus ~40 ms to start and paid
 # from ~1-2 MB of manifests with the Python loader; with the C extension the
 # marshal round trip to this process ate the gain (0.47-1.01x up to 17 MB,
-# and 0.35 s wall for 0.66 s CPU on the corpus, where prefetching takes
-# ~0.31 s wall for ~0.45 s CPU).  Checks: forked checks paid from ~800
+# and 0.35 s wall for 0.66 s CPU on the corpus, where the prefetch thread
+# takes 0.34 s wall for 0.55 s CPU), so the extension loads with its thread.  Checks: forked checks paid from ~800
 # objects (1.3x; 3,000 before this process took a share of the work and ran
 # the cross-object rules while the workers check).
 # The --jobs 1000 that forked 1,000 workers (114 s instead of 6.5 s for the
 # corpus) is capped at the usable CPUs by choose_workers.
 MIN_PREFETCH_BYTES = 1 << 20
-MIN_PARALLEL_BYTES = (16 << 20) if loader._cext is not None else (2 << 20)
+MIN_PARALLEL_BYTES = 2 << 20  # forked loading: the Python loader (a C build without threads has no fork)
 MIN_PARALLEL_OBJECTS = 800
 
 # Stages that report a rule only once per run keep the "already reported"
